@@ -1,0 +1,3 @@
+module github.com/gocognito/cognitosrp
+
+go 1.24
