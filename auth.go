@@ -1,0 +1,285 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/textproto"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of the header an Auth sets.
+const (
+	DefaultHeader       = "Authorization"
+	DefaultHeaderPrefix = "Bearer "
+)
+
+// Options configure an [Auth]. Give either the individual parameters
+// (Username, Password, UserPoolID, ClientID and optionally Region,
+// ClientSecret, Endpoint, HTTPClient) or an existing Session, not both.
+type Options struct {
+	Username     string
+	Password     string
+	UserPoolID   string
+	ClientID     string
+	ClientSecret string
+	Region       string       // empty: derived from UserPoolID
+	Endpoint     string       // empty: the region's public endpoint
+	HTTPClient   *http.Client // for Cognito calls; nil: DefaultTimeout
+
+	// Session is an already configured (and usually authenticated) session.
+	// Without a password it cannot log in again once its refresh token dies.
+	Session *Session
+
+	// Header is the request header to set; empty means "Authorization".
+	Header string
+	// HeaderPrefix goes before the token. When Header is empty too, an
+	// empty HeaderPrefix means "Bearer "; with Header set it is used as
+	// given, so Header: "Authorization" with no prefix sends the bare token.
+	HeaderPrefix string
+	// TokenType selects the token; the zero value means AccessToken.
+	TokenType TokenType
+	// Base sends the authorized requests; nil means http.DefaultTransport.
+	Base http.RoundTripper
+	// ExpiryMargin: see Config.ExpiryMargin. Only with individual parameters.
+	ExpiryMargin time.Duration
+}
+
+// String describes the options without their secrets.
+func (o Options) String() string {
+	return fmt.Sprintf("cognitosrp.Options{Username: %s, Password: %s, UserPoolID: %s, ClientID: %s, ClientSecret: %s, Header: %s, TokenType: %s}",
+		o.Username, redact(o.Password), o.UserPoolID, o.ClientID, redact(o.ClientSecret), o.Header, o.TokenType)
+}
+
+// Format prints String for every verb, so no formatting reveals a secret.
+func (o Options) Format(f fmt.State, verb rune) { io.WriteString(f, o.String()) }
+
+// ErrConfig reports options that cannot work; the message says which.
+var ErrConfig = errors.New("cognitosrp: invalid configuration")
+
+// Auth authorizes HTTP requests with a Cognito user's token: the Go
+// counterpart of pycognito's RequestsSrpAuth. On each request it logs in
+// with SRP if there are no tokens, renews them if the chosen one is about
+// to expire, and sends a copy of the request with the header set.
+//
+// Auth is an http.RoundTripper; it also hands out the token or header value
+// for clients that are not net/http, and implements gRPC's
+// credentials.PerRPCCredentials without importing gRPC. It is safe for
+// concurrent use.
+type Auth struct {
+	session   *Session
+	tokenType TokenType
+	header    string // canonical form
+	prefix    string
+	base      http.RoundTripper
+
+	// value caches the header value built for one Tokens, so that a valid
+	// token costs no allocation to format.
+	value atomic.Pointer[headerValue]
+}
+
+type headerValue struct {
+	tokens *Tokens
+	values []string // {prefix + token}; shared, never modified
+}
+
+// New returns an Auth for opts. It checks the options but makes no network
+// call: the first request (or Token) logs in.
+func New(opts Options) (*Auth, error) {
+	sess, err := sessionFor(opts)
+	if err != nil {
+		return nil, err
+	}
+	typ, err := opts.TokenType.resolve()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	header, prefix := opts.Header, opts.HeaderPrefix
+	if header == "" {
+		header = DefaultHeader
+		if prefix == "" {
+			prefix = DefaultHeaderPrefix
+		}
+	}
+	if !validHeaderName(header) {
+		return nil, fmt.Errorf("%w: %q is not a valid header name", ErrConfig, header)
+	}
+	if strings.ContainsAny(prefix, "\r\n\x00") {
+		return nil, fmt.Errorf("%w: the header prefix contains a control character", ErrConfig)
+	}
+	return &Auth{
+		session:   sess,
+		tokenType: typ,
+		header:    textproto.CanonicalMIMEHeaderKey(header),
+		prefix:    prefix,
+		base:      opts.Base,
+	}, nil
+}
+
+// sessionFor builds the session of either configuration mode.
+func sessionFor(opts Options) (*Session, error) {
+	individual := opts.Username != "" || opts.Password != "" || opts.UserPoolID != "" ||
+		opts.ClientID != "" || opts.ClientSecret != "" || opts.Region != "" ||
+		opts.Endpoint != "" || opts.HTTPClient != nil || opts.ExpiryMargin != 0
+	switch {
+	case opts.Session != nil && individual:
+		return nil, fmt.Errorf("%w: give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both", ErrConfig)
+	case opts.Session != nil:
+		return opts.Session, nil
+	case !individual:
+		return nil, fmt.Errorf("%w: give either Session or Username, Password, UserPoolID and ClientID", ErrConfig)
+	}
+	var missing []string
+	for _, f := range []struct{ name, v string }{
+		{"Username", opts.Username}, {"Password", opts.Password},
+		{"UserPoolID", opts.UserPoolID}, {"ClientID", opts.ClientID},
+	} {
+		if f.v == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%w: missing %s", ErrConfig, strings.Join(missing, ", "))
+	}
+	sess, err := NewSession(Config{
+		UserPoolID:   opts.UserPoolID,
+		ClientID:     opts.ClientID,
+		ClientSecret: opts.ClientSecret,
+		Region:       opts.Region,
+		Endpoint:     opts.Endpoint,
+		HTTPClient:   opts.HTTPClient,
+		ExpiryMargin: opts.ExpiryMargin,
+	}, opts.Username)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	sess.password = opts.Password
+	return sess, nil
+}
+
+// validHeaderName reports whether name is an HTTP token (RFC 9110).
+func validHeaderName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"(),/:;<=>?@[\\]{}", c) >= 0 {
+			return false
+		}
+	}
+	return name != ""
+}
+
+// Session returns the session behind a.
+func (a *Auth) Session() *Session { return a.session }
+
+// HeaderName returns the canonical name of the header a sets.
+func (a *Auth) HeaderName() string { return a.header }
+
+// RoundTrip sends a copy of req with the header set. It never modifies req;
+// on every error it closes req.Body, as http.RoundTripper requires.
+func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
+	hv, err := a.headerValue(req.Context())
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
+	return a.transport().RoundTrip(withHeader(req, a.header, hv.values))
+}
+
+// withHeader returns a shallow copy of req whose header map is new and holds
+// name: values. Only the map is copied, not the value slices: they are
+// never written, here or by net/http's transports.
+func withHeader(req *http.Request, name string, values []string) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *req
+	h := make(http.Header, len(req.Header)+1)
+	for k, v := range req.Header {
+		h[k] = v
+	}
+	h[name] = values
+	r2.Header = h
+	return r2
+}
+
+func (a *Auth) transport() http.RoundTripper {
+	if a.base != nil {
+		return a.base
+	}
+	return http.DefaultTransport
+}
+
+// headerValue returns the header value for a valid token, building it only
+// when the token changed.
+func (a *Auth) headerValue(ctx context.Context) (*headerValue, error) {
+	t, err := a.session.ValidTokens(ctx, a.tokenType)
+	if err != nil {
+		return nil, err
+	}
+	if hv := a.value.Load(); hv != nil && hv.tokens == t {
+		return hv, nil
+	}
+	tok := t.Token(a.tokenType)
+	if tok == "" || strings.ContainsAny(tok, "\r\n\x00") {
+		return nil, fmt.Errorf("%w: the %s cannot go in a header", ErrMalformedToken, a.tokenType)
+	}
+	hv := &headerValue{tokens: t, values: []string{a.prefix + tok}}
+	a.value.Store(hv)
+	return hv, nil
+}
+
+// Token returns a valid token of the configured type, logging in or
+// renewing first when needed. Use it with clients that are not net/http.
+func (a *Auth) Token(ctx context.Context) (string, error) {
+	t, err := a.session.ValidTokens(ctx, a.tokenType)
+	if err != nil {
+		return "", err
+	}
+	return t.Token(a.tokenType), nil
+}
+
+// HeaderValue returns the value of the header (prefix and token) for a
+// valid token; set it under HeaderName in clients that are not net/http.
+func (a *Auth) HeaderValue(ctx context.Context) (string, error) {
+	hv, err := a.headerValue(ctx)
+	if err != nil {
+		return "", err
+	}
+	return hv.values[0], nil
+}
+
+// GetRequestMetadata returns the header as gRPC metadata (a lowercase key),
+// so that an Auth can serve as gRPC's credentials.PerRPCCredentials.
+func (a *Auth) GetRequestMetadata(ctx context.Context, uri ...string) (map[string]string, error) {
+	v, err := a.HeaderValue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{strings.ToLower(a.header): v}, nil
+}
+
+// RequireTransportSecurity reports true: a bearer token must not cross the
+// network in clear text.
+func (a *Auth) RequireTransportSecurity() bool { return true }
+
+// Client returns an *http.Client that sends its requests through a.
+func (a *Auth) Client() *http.Client { return &http.Client{Transport: a} }
+
+// String describes a without revealing a secret.
+func (a *Auth) String() string {
+	if a == nil {
+		return "cognitosrp.Auth(nil)"
+	}
+	return fmt.Sprintf("cognitosrp.Auth{Header: %s, TokenType: %s, Session: %s}", a.header, a.tokenType, a.session)
+}
+
+// Format prints String for every verb, so no formatting reveals a secret.
+func (a *Auth) Format(f fmt.State, verb rune) { io.WriteString(f, a.String()) }

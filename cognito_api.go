@@ -1,0 +1,219 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// This file is a small client for the Cognito user pool API over its JSON
+// 1.1 protocol. The calls used here are authorized by the app client id (or
+// a token in the body), so no AWS credentials and no SigV4 are needed.
+
+// DefaultTimeout bounds each Cognito call made with the default HTTP client.
+const DefaultTimeout = 30 * time.Second
+
+// maxResponseBytes bounds a Cognito response body. Real responses are a few
+// kilobytes; reading more would let a broken proxy exhaust memory.
+const maxResponseBytes = 1 << 20
+
+// defaultHTTPClient is used when Client.HTTPClient is nil. It is never
+// modified.
+var defaultHTTPClient = &http.Client{Timeout: DefaultTimeout}
+
+// ErrInvalidResponse reports a Cognito response that cannot be used: not
+// JSON, too large, or missing what the call must return.
+var ErrInvalidResponse = errors.New("cognitosrp: invalid response from Cognito")
+
+// Client calls the Cognito user pool API. The zero value is not usable: set
+// Endpoint, or build one with [NewClient]. A Client is safe for concurrent
+// use.
+type Client struct {
+	// Endpoint is the URL requests are POSTed to, such as
+	// "https://cognito-idp.us-east-1.amazonaws.com/", a VPC endpoint, or a
+	// local emulator.
+	Endpoint string
+	// HTTPClient sends the requests. Nil means a client with DefaultTimeout.
+	HTTPClient *http.Client
+	// UserAgent, when set, is sent as the User-Agent header.
+	UserAgent string
+}
+
+// NewClient returns a Client for the public endpoint of region.
+func NewClient(region string) *Client {
+	return &Client{Endpoint: RegionEndpoint(region)}
+}
+
+// RegionEndpoint returns the public Cognito user pool endpoint of region.
+func RegionEndpoint(region string) string {
+	return "https://cognito-idp." + region + ".amazonaws.com/"
+}
+
+// Auth flows and challenge names used by this package.
+const (
+	FlowUserSRPAuth      = "USER_SRP_AUTH"
+	FlowRefreshTokenAuth = "REFRESH_TOKEN_AUTH"
+
+	ChallengePasswordVerifier = "PASSWORD_VERIFIER"
+)
+
+// InitiateAuthInput is the request of InitiateAuth.
+type InitiateAuthInput struct {
+	AuthFlow       string
+	AuthParameters map[string]string
+	ClientId       string            //nolint:revive // the wire name
+	ClientMetadata map[string]string `json:",omitempty"`
+}
+
+// RespondToAuthChallengeInput is the request of RespondToAuthChallenge.
+type RespondToAuthChallengeInput struct {
+	ChallengeName      string
+	ChallengeResponses map[string]string
+	ClientId           string            //nolint:revive // the wire name
+	ClientMetadata     map[string]string `json:",omitempty"`
+	Session            string            `json:",omitempty"`
+}
+
+// AuthOutput is the response of InitiateAuth and RespondToAuthChallenge:
+// either an AuthenticationResult or a challenge to answer.
+type AuthOutput struct {
+	AuthenticationResult *AuthenticationResult `json:",omitempty"`
+	ChallengeName        string                `json:",omitempty"`
+	ChallengeParameters  map[string]string     `json:",omitempty"`
+	Session              string                `json:",omitempty"`
+}
+
+// AuthenticationResult holds the tokens Cognito issues.
+type AuthenticationResult struct {
+	AccessToken       string             `json:",omitempty"`
+	IdToken           string             `json:",omitempty"` //nolint:revive // the wire name
+	RefreshToken      string             `json:",omitempty"`
+	ExpiresIn         int64              `json:",omitempty"`
+	TokenType         string             `json:",omitempty"`
+	NewDeviceMetadata *NewDeviceMetadata `json:",omitempty"`
+}
+
+// NewDeviceMetadata identifies a device Cognito started tracking.
+type NewDeviceMetadata struct {
+	DeviceKey      string `json:",omitempty"`
+	DeviceGroupKey string `json:",omitempty"`
+}
+
+// String redacts the tokens.
+func (r AuthenticationResult) String() string {
+	return fmt.Sprintf("cognitosrp.AuthenticationResult{AccessToken: %s, IdToken: %s, RefreshToken: %s, ExpiresIn: %d, TokenType: %s}",
+		redact(r.AccessToken), redact(r.IdToken), redact(r.RefreshToken), r.ExpiresIn, r.TokenType)
+}
+
+// Format prints String for every verb, so no formatting reveals a token.
+func (r AuthenticationResult) Format(f fmt.State, verb rune) { io.WriteString(f, r.String()) }
+
+// InitiateAuth starts a login (USER_SRP_AUTH) or renews tokens
+// (REFRESH_TOKEN_AUTH).
+func (c *Client) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
+	out := new(AuthOutput)
+	if err := c.Call(ctx, "InitiateAuth", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RespondToAuthChallenge answers a challenge such as PASSWORD_VERIFIER.
+func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
+	out := new(AuthOutput)
+	if err := c.Call(ctx, "RespondToAuthChallenge", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Call sends one action of the AWSCognitoIdentityProviderService with in
+// as its JSON body and decodes the response into out. A Cognito error comes
+// back as an *APIError; anything else that goes wrong (the network, a body
+// that is not JSON) is wrapped with the action's name. Errors never contain
+// the request body, which holds secrets.
+func (c *Client) Call(ctx context.Context, action string, in, out any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("cognitosrp: %s: encoding request: %w", action, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("cognitosrp: %s: %w", action, err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+action)
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = defaultHTTPClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		// *url.Error includes the URL, never the body.
+		return fmt.Errorf("cognitosrp: %s: %w", action, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	if err != nil {
+		return fmt.Errorf("cognitosrp: %s: reading response: %w", action, err)
+	}
+	if len(data) > maxResponseBytes {
+		return fmt.Errorf("%w: %s: response larger than %d bytes", ErrInvalidResponse, action, maxResponseBytes)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return newAPIError(action, resp, data)
+	}
+	if !isJSON(resp.Header.Get("Content-Type"), data) {
+		return fmt.Errorf("%w: %s: HTTP %d with a body that is not JSON (%s)", ErrInvalidResponse, action, resp.StatusCode, describeBody(resp, data))
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		// The decoder's message names a field and a type, never a value.
+		return fmt.Errorf("%w: %s: %v", ErrInvalidResponse, action, err)
+	}
+	return nil
+}
+
+// isJSON reports whether a body can be JSON: Cognito says
+// application/x-amz-json-1.1, some proxies application/json, and some
+// emulators nothing at all.
+func isJSON(contentType string, data []byte) bool {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	switch {
+	case mt == "" || strings.HasSuffix(mt, "json"):
+		t := bytes.TrimSpace(data)
+		return len(t) > 0 && t[0] == '{'
+	}
+	return false
+}
+
+// describeBody names a body without quoting it: a proxy may echo the request,
+// and the request holds secrets.
+func describeBody(resp *http.Response, data []byte) string {
+	ct := resp.Header.Get("Content-Type")
+	if ct == "" {
+		ct = "no content type"
+	}
+	return fmt.Sprintf("%s, %d bytes", ct, len(data))
+}
+
+// redact shows whether a secret is set, and nothing of it.
+func redact(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return "[redacted]"
+}

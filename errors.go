@@ -1,0 +1,134 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// errorKind is the type of the sentinels below. An *APIError matches the
+// sentinel whose name is its Type, so callers write
+// errors.Is(err, cognitosrp.ErrNotAuthorized).
+type errorKind string
+
+func (k errorKind) Error() string { return "cognitosrp: " + string(k) }
+
+// Sentinels for the Cognito error types callers most often handle. Match
+// them with errors.Is; use errors.As with *APIError for the message, the
+// HTTP status and the request id.
+var (
+	// ErrNotAuthorized: wrong password, or an expired, revoked or
+	// signed-out refresh token.
+	ErrNotAuthorized error = errorKind("NotAuthorizedException")
+	// ErrUserNotFound: no such user (only when the pool reveals it).
+	ErrUserNotFound error = errorKind("UserNotFoundException")
+	// ErrUserNotConfirmed: the user has not confirmed the sign-up.
+	ErrUserNotConfirmed error = errorKind("UserNotConfirmedException")
+	// ErrPasswordResetRequired: an administrator reset the password.
+	ErrPasswordResetRequired error = errorKind("PasswordResetRequiredException")
+	// ErrTooManyRequests: throttled; retry later.
+	ErrTooManyRequests error = errorKind("TooManyRequestsException")
+	// ErrInvalidParameter: a malformed request, or a flow the app client
+	// does not allow.
+	ErrInvalidParameter error = errorKind("InvalidParameterException")
+	// ErrResourceNotFound: unknown user pool, app client or device.
+	ErrResourceNotFound error = errorKind("ResourceNotFoundException")
+	// ErrLimitExceeded: a per-account or per-pool limit.
+	ErrLimitExceeded error = errorKind("LimitExceededException")
+	// ErrInternalError: Cognito failed; retry later.
+	ErrInternalError error = errorKind("InternalErrorException")
+	// ErrCodeMismatch: a wrong MFA or verification code.
+	ErrCodeMismatch error = errorKind("CodeMismatchException")
+	// ErrExpiredCode: an expired MFA or verification code.
+	ErrExpiredCode error = errorKind("ExpiredCodeException")
+	// ErrInvalidPassword: a new password that breaks the pool's policy.
+	ErrInvalidPassword error = errorKind("InvalidPasswordException")
+)
+
+// APIError is an error returned by the Cognito API.
+type APIError struct {
+	Action     string // the API action, such as "InitiateAuth"
+	Type       string // Cognito's __type without its prefix, e.g. "NotAuthorizedException"
+	Message    string // Cognito's message
+	StatusCode int    // the HTTP status
+	RequestID  string // x-amzn-RequestId, for AWS support
+}
+
+// Error returns "cognitosrp: Action: Type: Message (HTTP n, request id r)".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("cognitosrp: ")
+	b.WriteString(e.Action)
+	b.WriteString(": ")
+	if e.Type != "" {
+		b.WriteString(e.Type)
+	} else {
+		b.WriteString("unknown error")
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	fmt.Fprintf(&b, " (HTTP %d", e.StatusCode)
+	if e.RequestID != "" {
+		b.WriteString(", request id ")
+		b.WriteString(e.RequestID)
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// Is reports whether target is the sentinel of e's Type.
+func (e *APIError) Is(target error) bool {
+	k, ok := target.(errorKind)
+	return ok && string(k) == e.Type
+}
+
+// Temporary reports whether the call may succeed if retried later:
+// throttling, Cognito's internal errors and HTTP 5xx. Authentication
+// failures and other 4xx are never temporary.
+func (e *APIError) Temporary() bool {
+	switch e.Type {
+	case "TooManyRequestsException", "InternalErrorException":
+		return true
+	}
+	return e.StatusCode >= 500
+}
+
+// maxMessageLen bounds the message kept from an error body.
+const maxMessageLen = 512
+
+// newAPIError reads a Cognito error response. The error type comes from the
+// body's __type (after the last '#'), else from the x-amzn-ErrorType header
+// (before the first ':'). A body that is not a Cognito error (HTML from a
+// proxy) is described, never quoted.
+func newAPIError(action string, resp *http.Response, data []byte) *APIError {
+	e := &APIError{Action: action, StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Amzn-Requestid")}
+	var body struct {
+		Type       string `json:"__type"`
+		Message    string `json:"message"`
+		MessageCap string `json:"Message"`
+	}
+	if isJSON(resp.Header.Get("Content-Type"), data) && json.Unmarshal(data, &body) == nil {
+		e.Type = body.Type
+		e.Message = firstNonEmpty(body.Message, body.MessageCap)
+	} else if len(data) > 0 {
+		e.Message = "response is not a Cognito error (" + describeBody(resp, data) + ")"
+	}
+	if e.Type == "" {
+		e.Type, _, _ = strings.Cut(resp.Header.Get("X-Amzn-Errortype"), ":")
+	}
+	if i := strings.LastIndexByte(e.Type, '#'); i >= 0 {
+		e.Type = e.Type[i+1:]
+	}
+	e.Type = strings.TrimSpace(e.Type)
+	if len(e.Message) > maxMessageLen {
+		e.Message = e.Message[:maxMessageLen] + "…"
+	}
+	return e
+}

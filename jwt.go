@@ -1,0 +1,170 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+)
+
+// This file reads the claims of a Cognito JWT without checking its
+// signature. The library uses the claims only to schedule renewals and to
+// find the internal username; a server that must trust a token verifies it.
+
+// ErrMalformedToken reports a token that is not a JWT this package can read.
+var ErrMalformedToken = errors.New("cognitosrp: malformed token")
+
+// maxTokenLen bounds the tokens this package reads. Cognito's tokens are a
+// few kilobytes; a much larger one is not a Cognito token.
+const maxTokenLen = 64 << 10
+
+// Claims are the claims of a Cognito id or access token that this package
+// reads. Times are zero when the claim is absent.
+type Claims struct {
+	Issuer          string    // iss: https://cognito-idp.{region}.amazonaws.com/{poolId}
+	Subject         string    // sub: the user's stable id
+	TokenUse        string    // token_use: "access" or "id"
+	Username        string    // username (access tokens): the internal username
+	CognitoUsername string    // cognito:username (id tokens)
+	ClientID        string    // client_id (access tokens)
+	Audience        string    // aud (id tokens)
+	ID              string    // jti
+	Expiry          time.Time // exp
+	IssuedAt        time.Time // iat
+	AuthTime        time.Time // auth_time
+
+	// Raw holds every claim of the payload, decoded as encoding/json does
+	// into map[string]any, with numbers kept as json.Number.
+	Raw map[string]any
+}
+
+// InternalUsername returns the user's internal username: the "username"
+// claim of an access token or the "cognito:username" claim of an id token.
+func (c *Claims) InternalUsername() string {
+	return firstNonEmpty(c.Username, c.CognitoUsername)
+}
+
+// ParseUnverified decodes the payload of a JWT (header.payload.signature,
+// base64url without padding) and returns its claims. It does NOT verify the
+// signature: never use its result to decide whether to trust a token.
+func ParseUnverified(token string) (*Claims, error) {
+	payload, err := jwtPayload(token)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	var raw map[string]any
+	if err := dec.Decode(&raw); err != nil || raw == nil {
+		return nil, fmt.Errorf("%w: payload is not a JSON object", ErrMalformedToken)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: trailing data after payload", ErrMalformedToken)
+	}
+	c := &Claims{Raw: raw}
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{
+		{"iss", &c.Issuer}, {"sub", &c.Subject}, {"token_use", &c.TokenUse},
+		{"username", &c.Username}, {"cognito:username", &c.CognitoUsername},
+		{"client_id", &c.ClientID}, {"jti", &c.ID},
+	} {
+		if *f.dst, err = stringClaim(raw, f.name); err != nil {
+			return nil, err
+		}
+	}
+	if c.Audience, err = audienceClaim(raw); err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		name string
+		dst  *time.Time
+	}{{"exp", &c.Expiry}, {"iat", &c.IssuedAt}, {"auth_time", &c.AuthTime}} {
+		if *f.dst, err = timeClaim(raw, f.name); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// jwtPayload returns the decoded middle segment of a compact JWT.
+func jwtPayload(token string) ([]byte, error) {
+	if token == "" {
+		return nil, fmt.Errorf("%w: empty", ErrMalformedToken)
+	}
+	if len(token) > maxTokenLen {
+		return nil, fmt.Errorf("%w: longer than %d bytes", ErrMalformedToken, maxTokenLen)
+	}
+	header, rest, ok1 := strings.Cut(token, ".")
+	payload, sig, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || header == "" || payload == "" || strings.Contains(sig, ".") {
+		return nil, fmt.Errorf("%w: not three dot-separated segments", ErrMalformedToken)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return nil, fmt.Errorf("%w: payload is not base64url", ErrMalformedToken)
+	}
+	return b, nil
+}
+
+func stringClaim(raw map[string]any, name string) (string, error) {
+	v, ok := raw[name]
+	if !ok || v == nil {
+		return "", nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("%w: claim %q is not a string", ErrMalformedToken, name)
+	}
+	return s, nil
+}
+
+// audienceClaim reads aud, which JWT allows to be a string or an array of
+// strings; Cognito sends a string.
+func audienceClaim(raw map[string]any) (string, error) {
+	switch v := raw["aud"].(type) {
+	case nil:
+		return "", nil
+	case string:
+		return v, nil
+	case []any:
+		if len(v) == 1 {
+			if s, ok := v[0].(string); ok {
+				return s, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("%w: claim \"aud\" is not a single string", ErrMalformedToken)
+}
+
+// maxUnixSeconds keeps times representable; year 9999 is far beyond any
+// token lifetime.
+const maxUnixSeconds = 253402300799
+
+// timeClaim reads a NumericDate claim (seconds since the epoch, possibly
+// with a fraction).
+func timeClaim(raw map[string]any, name string) (time.Time, error) {
+	v, ok := raw[name]
+	if !ok || v == nil {
+		return time.Time{}, nil
+	}
+	n, ok := v.(json.Number)
+	if !ok {
+		return time.Time{}, fmt.Errorf("%w: claim %q is not a number", ErrMalformedToken, name)
+	}
+	f, err := n.Float64()
+	if err != nil || math.IsNaN(f) || f < 0 || f > maxUnixSeconds {
+		return time.Time{}, fmt.Errorf("%w: claim %q is out of range", ErrMalformedToken, name)
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
+}

@@ -1,0 +1,367 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"crypto/hkdf"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"strings"
+	"time"
+)
+
+// This file holds the client side of SRP-6a exactly as Amazon Cognito runs
+// it. It has no network code, so that users of another AWS SDK can use the
+// math alone: build SRP_A with [NewSRP] and answer a PASSWORD_VERIFIER (or
+// DEVICE_PASSWORD_VERIFIER) challenge with [SRP.PasswordClaim].
+
+// nHex is the 3072-bit MODP prime of RFC 3526, section 4; g is 2.
+const nHex = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1" +
+	"29024E088A67CC74020BBEA63B139B22514A08798E3404DD" +
+	"EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245" +
+	"E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED" +
+	"EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3D" +
+	"C2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F" +
+	"83655D23DCA3AD961C62F356208552BB9ED529077096966D" +
+	"670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B" +
+	"E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9" +
+	"DE2BCBF6955817183995497CEA956AE515D2261898FA0510" +
+	"15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64" +
+	"ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7" +
+	"ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6B" +
+	"F12FFA06D98A0864D87602733EC86A64521F2B18177B200C" +
+	"BBE117577A615D6C770988C0BAD946E208E24FA074E5AB31" +
+	"43DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF"
+
+// TimestampLayout is the time layout of the SRP TIMESTAMP challenge response:
+// English names, a day of month without zero padding, a 24-hour clock, UTC.
+const TimestampLayout = "Mon Jan 2 15:04:05 UTC 2006"
+
+// derivedKeyInfo is the HKDF info string Cognito uses for the session key.
+const derivedKeyInfo = "Caldera Derived Key"
+
+// privateKeyBytes is the size of the random private value a. Cognito's own
+// clients use 128 bytes; more gains nothing against a 3072-bit group.
+const privateKeyBytes = 128
+
+// maxNumberHexDigits bounds every number read from a server. A value of the
+// group has at most 768 hex digits; twice that leaves room for unreduced
+// values while keeping a hostile server from making us parse megabytes.
+const maxNumberHexDigits = 2 * len(nHex)
+
+// group holds the constants of the SRP group, computed once. It is never
+// written after package initialisation.
+var group = newSRPGroup()
+
+type srpGroup struct {
+	N, g, k *big.Int
+	// nMinus1 bounds private values.
+	nMinus1 *big.Int
+}
+
+func newSRPGroup() *srpGroup {
+	n, _ := new(big.Int).SetString(nHex, 16)
+	g := big.NewInt(2)
+	// k = H(pad(N) ‖ pad(g)); hashing the padded forms is what Cognito does.
+	k := hashInt(padBytes(n), padBytes(g))
+	return &srpGroup{N: n, g: g, k: k, nMinus1: new(big.Int).Sub(n, big.NewInt(1))}
+}
+
+// Errors of the SRP computation. They never carry a secret.
+var (
+	// ErrSRPInvalidA reports a client public value A ≡ 0 (mod N); with
+	// honest randomness it never happens.
+	ErrSRPInvalidA = errors.New("cognitosrp: SRP: A is zero modulo N")
+	// ErrSRPInvalidB reports a server value B ≡ 0 (mod N): a hostile or
+	// broken server.
+	ErrSRPInvalidB = errors.New("cognitosrp: SRP: server value B is zero modulo N")
+	// ErrSRPInvalidU reports a scrambling parameter u of zero.
+	ErrSRPInvalidU = errors.New("cognitosrp: SRP: scrambling parameter u is zero")
+	// ErrInvalidChallenge reports challenge parameters that are missing or
+	// malformed (non-hex numbers, bad base64, oversized values).
+	ErrInvalidChallenge = errors.New("cognitosrp: invalid challenge parameters")
+)
+
+// SRP is the client's half of one SRP-6a exchange: a private value a and its
+// public value A = g^a mod N. Create one per login attempt with [NewSRP];
+// never reuse one for a second login. An SRP is safe for concurrent use: it
+// is not modified after creation.
+type SRP struct {
+	poolName string
+	a, bigA  *big.Int
+	aHex     string // SRP_A: unpadded lowercase hex of A
+	aPad     []byte // bytes of pad(A), hashed into u
+}
+
+// NewSRP starts an exchange for the pool whose name is poolName (the part of
+// the user pool id after "_"), or for a device group key in device SRP.
+// random supplies the private value; nil means crypto/rand.Reader. Tests may
+// inject a fixed reader; nothing else should.
+func NewSRP(poolName string, random io.Reader) (*SRP, error) {
+	if random == nil {
+		random = rand.Reader
+	}
+	var buf [privateKeyBytes]byte
+	for range 8 {
+		if _, err := io.ReadFull(random, buf[:]); err != nil {
+			return nil, fmt.Errorf("cognitosrp: SRP: reading random a: %w", err)
+		}
+		a := new(big.Int).SetBytes(buf[:])
+		if a.Sign() == 0 {
+			// A zero a makes A = 1; draw again rather than leak the session key.
+			continue
+		}
+		s, err := newSRPFromPrivate(poolName, a)
+		if errors.Is(err, ErrSRPInvalidA) {
+			continue
+		}
+		return s, err
+	}
+	return nil, errors.New("cognitosrp: SRP: random source keeps returning unusable values")
+}
+
+// newSRPFromPrivate builds the exchange from a known private value; the
+// known-answer tests use it directly.
+func newSRPFromPrivate(poolName string, a *big.Int) (*SRP, error) {
+	A := new(big.Int).Exp(group.g, a, group.N)
+	if A.Sign() == 0 {
+		return nil, ErrSRPInvalidA
+	}
+	return &SRP{poolName: poolName, a: a, bigA: A, aHex: A.Text(16), aPad: padBytes(A)}, nil
+}
+
+// A returns SRP_A, the public value to send in InitiateAuth (or in the
+// answer to DEVICE_SRP_AUTH): lowercase hex without padding.
+func (s *SRP) A() string { return s.aHex }
+
+// PasswordChallenge holds the parameters of a PASSWORD_VERIFIER or
+// DEVICE_PASSWORD_VERIFIER challenge, as Cognito sends them.
+type PasswordChallenge struct {
+	UserIDForSRP string // USER_ID_FOR_SRP, or the device key in device SRP
+	SRPB         string // SRP_B, hex
+	Salt         string // SALT, hex
+	SecretBlock  string // SECRET_BLOCK, base64
+}
+
+// ParsePasswordChallenge reads the challenge parameters of a
+// PASSWORD_VERIFIER or DEVICE_PASSWORD_VERIFIER challenge. It checks that
+// each is present and well formed; a missing USER_ID_FOR_SRP falls back to
+// USERNAME, then to DEVICE_KEY, as Cognito's device challenge names it.
+func ParsePasswordChallenge(params map[string]string) (PasswordChallenge, error) {
+	c := PasswordChallenge{
+		UserIDForSRP: firstNonEmpty(params["USER_ID_FOR_SRP"], params["USERNAME"], params["DEVICE_KEY"]),
+		SRPB:         params["SRP_B"],
+		Salt:         params["SALT"],
+		SecretBlock:  params["SECRET_BLOCK"],
+	}
+	return c, c.check()
+}
+
+func (c PasswordChallenge) check() error {
+	switch {
+	case c.UserIDForSRP == "":
+		return fmt.Errorf("%w: USER_ID_FOR_SRP is missing", ErrInvalidChallenge)
+	case c.SecretBlock == "":
+		return fmt.Errorf("%w: SECRET_BLOCK is missing", ErrInvalidChallenge)
+	}
+	if _, err := parseHexNumber("SRP_B", c.SRPB); err != nil {
+		return err
+	}
+	if _, err := parseHexNumber("SALT", c.Salt); err != nil {
+		return err
+	}
+	if _, err := base64.StdEncoding.DecodeString(c.SecretBlock); err != nil {
+		return fmt.Errorf("%w: SECRET_BLOCK is not base64", ErrInvalidChallenge)
+	}
+	return nil
+}
+
+// PasswordClaim is the answer to a password verifier challenge.
+type PasswordClaim struct {
+	Username    string // USERNAME: USER_ID_FOR_SRP, or the device key
+	SecretBlock string // PASSWORD_CLAIM_SECRET_BLOCK: the challenge's SECRET_BLOCK
+	Signature   string // PASSWORD_CLAIM_SIGNATURE, base64
+	Timestamp   string // TIMESTAMP, in TimestampLayout
+}
+
+// ChallengeResponses returns the claim as the ChallengeResponses of
+// RespondToAuthChallenge. The caller adds SECRET_HASH and DEVICE_KEY when
+// they apply.
+func (p *PasswordClaim) ChallengeResponses() map[string]string {
+	return map[string]string{
+		"USERNAME":                    p.Username,
+		"PASSWORD_CLAIM_SECRET_BLOCK": p.SecretBlock,
+		"PASSWORD_CLAIM_SIGNATURE":    p.Signature,
+		"TIMESTAMP":                   p.Timestamp,
+	}
+}
+
+// PasswordClaim proves knowledge of password for the challenge c at time
+// now (the local clock; Cognito accepts a few minutes of skew). In device
+// SRP the password is the device password, and the SRP was created with the
+// device group key as its pool name.
+func (s *SRP) PasswordClaim(c PasswordChallenge, password string, now time.Time) (*PasswordClaim, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	B, _ := parseHexNumber("SRP_B", c.SRPB)
+	salt, _ := parseHexNumber("SALT", c.Salt)
+	secretBlock, _ := base64.StdEncoding.DecodeString(c.SecretBlock)
+
+	key, err := s.sessionKey(B, salt, c.UserIDForSRP, password)
+	if err != nil {
+		return nil, err
+	}
+	ts := Timestamp(now)
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(s.poolName))
+	mac.Write([]byte(c.UserIDForSRP))
+	mac.Write(secretBlock)
+	mac.Write([]byte(ts))
+	return &PasswordClaim{
+		Username:    c.UserIDForSRP,
+		SecretBlock: c.SecretBlock,
+		Signature:   base64.StdEncoding.EncodeToString(mac.Sum(nil)),
+		Timestamp:   ts,
+	}, nil
+}
+
+// sessionKey computes K, the 16-byte key that signs the claim.
+func (s *SRP) sessionKey(B, salt *big.Int, userID, password string) ([]byte, error) {
+	if new(big.Int).Mod(B, group.N).Sign() == 0 {
+		return nil, ErrSRPInvalidB
+	}
+	u := hashInt(s.aPad, padBytes(B))
+	if u.Sign() == 0 {
+		return nil, ErrSRPInvalidU
+	}
+	x := computeX(s.poolName, userID, password, salt)
+	S := computeS(B, x, s.a, u)
+	return hkdf.Key(sha256.New, padBytes(S), padBytes(u), derivedKeyInfo, 16)
+}
+
+// computeX returns x = H(pad(salt) ‖ H(poolName ‖ userID ‖ ":" ‖ password)).
+// The salt is an integer here: a salt sent with leading zero bytes loses
+// them, as in Cognito's own JavaScript client.
+func computeX(poolName, userID, password string, salt *big.Int) *big.Int {
+	h := sha256.New()
+	h.Write([]byte(poolName))
+	h.Write([]byte(userID))
+	h.Write([]byte{':'})
+	h.Write([]byte(password))
+	return hashInt(padBytes(salt), h.Sum(nil))
+}
+
+// computeS returns S = (B − k·g^x)^(a + u·x) mod N, with the base brought
+// back into [0, N) when B − k·g^x is negative.
+func computeS(B, x, a, u *big.Int) *big.Int {
+	gx := new(big.Int).Exp(group.g, x, group.N)
+	base := new(big.Int).Mul(group.k, gx)
+	base.Sub(B, base)
+	base.Mod(base, group.N) // Mod is Euclidean: the result is in [0, N)
+	exp := new(big.Int).Mul(u, x)
+	exp.Add(exp, a)
+	return base.Exp(base, exp, group.N)
+}
+
+// Timestamp formats t as the SRP TIMESTAMP: UTC, English names, day of
+// month not zero-padded, 24-hour clock, e.g. "Tue Mar 4 09:05:07 UTC 2025".
+func Timestamp(t time.Time) string { return t.UTC().Format(TimestampLayout) }
+
+// SecretHash returns the SECRET_HASH of an app client that has a secret:
+// base64(HMAC-SHA256(clientSecret, username ‖ clientID)). In InitiateAuth
+// username is the name the user typed; in every later call it must be
+// Cognito's internal username (USER_ID_FOR_SRP, or the access token's
+// "username" claim).
+func SecretHash(username, clientID, clientSecret string) string {
+	mac := hmac.New(sha256.New, []byte(clientSecret))
+	mac.Write([]byte(username))
+	mac.Write([]byte(clientID))
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// PadHex returns Cognito's hex form of a non-negative x: lowercase hex,
+// with "0" prepended when its length is odd, or "00" when its first digit is
+// 8–f, so that it reads as a positive two's-complement number.
+func PadHex(x *big.Int) string {
+	h := x.Text(16)
+	if len(h)%2 == 1 {
+		return "0" + h
+	}
+	if strings.IndexByte("89abcdef", h[0]) >= 0 {
+		return "00" + h
+	}
+	return h
+}
+
+// padBytes returns the bytes that PadHex(x) decodes to, without the hex
+// round trip: the big-endian bytes, with a zero byte in front when the top
+// bit is set (and a single zero byte for x = 0).
+func padBytes(x *big.Int) []byte {
+	n := (x.BitLen() + 8) / 8 // one spare bit for the sign
+	b := make([]byte, n)
+	x.FillBytes(b)
+	return b
+}
+
+// hashInt returns SHA-256 of the concatenated parts, read as an integer.
+func hashInt(parts ...[]byte) *big.Int {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+	}
+	return new(big.Int).SetBytes(h.Sum(nil))
+}
+
+// parseHexNumber reads a non-negative hex number sent by the server.
+func parseHexNumber(name, s string) (*big.Int, error) {
+	if s == "" {
+		return nil, fmt.Errorf("%w: %s is missing", ErrInvalidChallenge, name)
+	}
+	if len(s) > maxNumberHexDigits {
+		return nil, fmt.Errorf("%w: %s is too long (%d hex digits)", ErrInvalidChallenge, name, len(s))
+	}
+	if _, err := hex.DecodeString(evenHex(s)); err != nil {
+		return nil, fmt.Errorf("%w: %s is not hex", ErrInvalidChallenge, name)
+	}
+	n, _ := new(big.Int).SetString(s, 16)
+	return n, nil
+}
+
+// evenHex prepends a zero to odd-length hex so hex.DecodeString can check it.
+func evenHex(s string) string {
+	if len(s)%2 == 1 {
+		return "0" + s
+	}
+	return s
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// String describes the exchange without its private value.
+func (s *SRP) String() string {
+	if s == nil {
+		return "cognitosrp.SRP(nil)"
+	}
+	return "cognitosrp.SRP{pool: " + s.poolName + ", a: [redacted]}"
+}
+
+// Format prints the same as String for every verb, so that no formatting of
+// an SRP reveals the private value a.
+func (s *SRP) Format(f fmt.State, verb rune) { io.WriteString(f, s.String()) }

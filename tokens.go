@@ -1,0 +1,122 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// DefaultExpiryMargin is how long before its expiry a token stops counting
+// as valid, so that a request sent with it does not arrive after it expired.
+const DefaultExpiryMargin = 30 * time.Second
+
+// ErrNoTokens reports an authentication result without the tokens a session
+// needs.
+var ErrNoTokens = errors.New("cognitosrp: Cognito returned no tokens")
+
+// Tokens are a user's Cognito tokens. A Tokens value is never modified once
+// a Session has handed it out; renewals produce a new one.
+type Tokens struct {
+	AccessToken  string
+	IDToken      string
+	RefreshToken string
+	TokenType    string // "Bearer"
+
+	AccessExpiry time.Time // from the access token's exp, else ExpiresIn
+	IDExpiry     time.Time // from the id token's exp, else ExpiresIn
+	IssuedAt     time.Time // the access token's iat: Cognito's clock at issue
+
+	// Username is Cognito's internal username (the access token's
+	// "username" claim). It differs from the login name when the user logs
+	// in with an alias such as an e-mail address.
+	Username string
+}
+
+// Token returns the token of type t.
+func (t *Tokens) Token(typ TokenType) string {
+	if typ == IDToken {
+		return t.IDToken
+	}
+	return t.AccessToken
+}
+
+// Expiry returns the expiry of the token of type t.
+func (t *Tokens) Expiry(typ TokenType) time.Time {
+	if typ == IDToken {
+		return t.IDExpiry
+	}
+	return t.AccessExpiry
+}
+
+// Valid reports whether the token of type t is present and stays valid for
+// at least DefaultExpiryMargin.
+func (t *Tokens) Valid(typ TokenType) bool {
+	return t.ValidAt(typ, time.Now(), DefaultExpiryMargin)
+}
+
+// ValidAt reports whether the token of type t is present and does not expire
+// within margin of now.
+func (t *Tokens) ValidAt(typ TokenType, now time.Time, margin time.Duration) bool {
+	return t != nil && t.Token(typ) != "" && now.Add(margin).Before(t.Expiry(typ))
+}
+
+// tokensFromResult builds Tokens from an AuthenticationResult received at
+// now. A renewal that returns no refresh token keeps prev's, as
+// REFRESH_TOKEN_AUTH never returns one.
+func tokensFromResult(res *AuthenticationResult, now time.Time, prev *Tokens) (*Tokens, error) {
+	if res == nil || res.AccessToken == "" || res.IdToken == "" {
+		return nil, ErrNoTokens
+	}
+	t := &Tokens{
+		AccessToken:  res.AccessToken,
+		IDToken:      res.IdToken,
+		RefreshToken: res.RefreshToken,
+		TokenType:    res.TokenType,
+	}
+	if t.RefreshToken == "" && prev != nil {
+		t.RefreshToken = prev.RefreshToken
+	}
+	fallback := time.Time{}
+	if res.ExpiresIn > 0 {
+		fallback = now.Add(time.Duration(res.ExpiresIn) * time.Second)
+	}
+	access, err := ParseUnverified(res.AccessToken)
+	if err != nil {
+		return nil, fmt.Errorf("access token: %w", err)
+	}
+	id, err := ParseUnverified(res.IdToken)
+	if err != nil {
+		return nil, fmt.Errorf("id token: %w", err)
+	}
+	t.AccessExpiry = orTime(access.Expiry, fallback)
+	t.IDExpiry = orTime(id.Expiry, fallback)
+	t.IssuedAt = access.IssuedAt
+	t.Username = firstNonEmpty(access.InternalUsername(), id.InternalUsername())
+	if t.AccessExpiry.IsZero() || t.IDExpiry.IsZero() {
+		return nil, fmt.Errorf("%w: tokens carry no exp and the response no ExpiresIn", ErrMalformedToken)
+	}
+	return t, nil
+}
+
+func orTime(t, fallback time.Time) time.Time {
+	if t.IsZero() {
+		return fallback
+	}
+	return t
+}
+
+// String describes the tokens without revealing any of them.
+func (t Tokens) String() string {
+	return fmt.Sprintf("cognitosrp.Tokens{AccessToken: %s, IDToken: %s, RefreshToken: %s, AccessExpiry: %s, IDExpiry: %s}",
+		redact(t.AccessToken), redact(t.IDToken), redact(t.RefreshToken),
+		t.AccessExpiry.Format(time.RFC3339), t.IDExpiry.Format(time.RFC3339))
+}
+
+// Format prints String for every verb (%v, %+v, %#v, %s, %x …), so that no
+// formatting of Tokens reveals a token.
+func (t Tokens) Format(f fmt.State, verb rune) { io.WriteString(f, t.String()) }

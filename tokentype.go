@@ -1,0 +1,40 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import "fmt"
+
+// TokenType selects which Cognito token authorizes requests. The zero value
+// means AccessToken.
+type TokenType string
+
+const (
+	// AccessToken selects the access token: the token for API authorization
+	// (API Gateway Cognito authorizers with scopes, AppSync, your own APIs).
+	AccessToken TokenType = "access_token"
+	// IDToken selects the id token: it carries the user's attributes, and
+	// API Gateway Cognito authorizers without scopes expect it.
+	IDToken TokenType = "id_token"
+)
+
+// resolve returns the token type with the default applied, or an error for
+// an unknown value.
+func (t TokenType) resolve() (TokenType, error) {
+	switch t {
+	case "", AccessToken:
+		return AccessToken, nil
+	case IDToken:
+		return IDToken, nil
+	}
+	return "", fmt.Errorf("cognitosrp: unknown token type %q (want %q or %q)", string(t), AccessToken, IDToken)
+}
+
+// String returns the token type's name, "access_token" for the zero value.
+func (t TokenType) String() string {
+	if t == "" {
+		return string(AccessToken)
+	}
+	return string(t)
+}
