@@ -51,6 +51,17 @@ type Options struct {
 	Base http.RoundTripper
 	// ExpiryMargin: see Config.ExpiryMargin. Only with individual parameters.
 	ExpiryMargin time.Duration
+	// VerifyTokens: see Config.VerifyTokens. Only with individual
+	// parameters.
+	VerifyTokens bool
+	// ForgetPassword drops the password after the first successful login.
+	// The session then renews its tokens with the refresh token alone, and
+	// once that dies (it expires, is revoked, or the user signs out
+	// everywhere) requests fail with ErrLoginRequired instead of logging in
+	// again. Only with individual parameters.
+	ForgetPassword bool
+	// Retry: see Config.Retry. Only with individual parameters.
+	Retry RetryPolicy
 }
 
 // String describes the options without their secrets.
@@ -128,7 +139,8 @@ func New(opts Options) (*Auth, error) {
 func sessionFor(opts Options) (*Session, error) {
 	individual := opts.Username != "" || opts.Password != "" || opts.UserPoolID != "" ||
 		opts.ClientID != "" || opts.ClientSecret != "" || opts.Region != "" ||
-		opts.Endpoint != "" || opts.HTTPClient != nil || opts.ExpiryMargin != 0
+		opts.Endpoint != "" || opts.HTTPClient != nil || opts.ExpiryMargin != 0 ||
+		opts.VerifyTokens || opts.ForgetPassword || !opts.Retry.isZero()
 	switch {
 	case opts.Session != nil && individual:
 		return nil, fmt.Errorf("%w: give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both", ErrConfig)
@@ -157,11 +169,14 @@ func sessionFor(opts Options) (*Session, error) {
 		Endpoint:     opts.Endpoint,
 		HTTPClient:   opts.HTTPClient,
 		ExpiryMargin: opts.ExpiryMargin,
+		VerifyTokens: opts.VerifyTokens,
+		Retry:        opts.Retry,
 	}, opts.Username)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	sess.password = opts.Password
+	sess.forgetPassword = opts.ForgetPassword
 	return sess, nil
 }
 

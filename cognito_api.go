@@ -46,6 +46,10 @@ type Client struct {
 	HTTPClient *http.Client
 	// UserAgent, when set, is sent as the User-Agent header.
 	UserAgent string
+	// Retry says how calls that fail for a passing reason are retried; the
+	// zero value is the default policy. RespondToAuthChallenge is never
+	// retried: see RetryPolicy.
+	Retry RetryPolicy
 }
 
 // NewClient returns a Client for the public endpoint of region.
@@ -131,6 +135,11 @@ func (c *Client) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*Auth
 func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
 	out := new(AuthOutput)
 	if err := c.Call(ctx, "RespondToAuthChallenge", in, out); err != nil {
+		if srpChallenge(in.ChallengeName) && retryable(err) && ctx.Err() == nil {
+			// Not resent with the same SRP values: the caller may start
+			// the login over.
+			err = &restartError{err}
+		}
 		return nil, err
 	}
 	return out, nil
@@ -140,12 +149,21 @@ func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthCh
 // as its JSON body and decodes the response into out. A Cognito error comes
 // back as an *APIError; anything else that goes wrong (the network, a body
 // that is not JSON) is wrapped with the action's name. Errors never contain
-// the request body, which holds secrets.
+// the request body, which holds secrets. Actions that may be sent twice are
+// retried as c.Retry says.
 func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return fmt.Errorf("cognitosrp: %s: encoding request: %w", action, err)
 	}
+	if !retryableActions[action] {
+		return c.callOnce(ctx, action, body, out)
+	}
+	return c.Retry.do(ctx, retryable, func() error { return c.callOnce(ctx, action, body, out) })
+}
+
+// callOnce makes one attempt of Call.
+func (c *Client) callOnce(ctx context.Context, action string, body []byte, out any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("cognitosrp: %s: %w", action, err)
@@ -162,12 +180,12 @@ func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	resp, err := hc.Do(req)
 	if err != nil {
 		// *url.Error includes the URL, never the body.
-		return fmt.Errorf("cognitosrp: %s: %w", action, err)
+		return fmt.Errorf("cognitosrp: %s: %w", action, &transportError{err})
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {
-		return fmt.Errorf("cognitosrp: %s: reading response: %w", action, err)
+		return fmt.Errorf("cognitosrp: %s: reading response: %w", action, &transportError{err})
 	}
 	if len(data) > maxResponseBytes {
 		return fmt.Errorf("%w: %s: response larger than %d bytes", ErrInvalidResponse, action, maxResponseBytes)

@@ -49,6 +49,16 @@ type Config struct {
 	// FlightTimeout bounds one shared login or renewal; zero means
 	// DefaultFlightTimeout.
 	FlightTimeout time.Duration
+	// Retry says how Cognito calls that fail for a passing reason are
+	// retried; the zero value is the default policy, MaxAttempts 1 turns
+	// retries off.
+	Retry RetryPolicy
+	// VerifyTokens makes the session check the signature and claims of the
+	// tokens Cognito returns before using them, against the pool's key set
+	// (see sessionVerifier for the issuer it expects). Verifier, when set,
+	// is used instead and implies VerifyTokens.
+	VerifyTokens bool
+	Verifier     *Verifier
 
 	// Rand, when set, replaces crypto/rand as the source of SRP private
 	// values. Only tests should set it.
@@ -78,6 +88,8 @@ type Session struct {
 	// password, when set, lets the session log in on demand: on first use
 	// and when the refresh token has died.
 	password string
+	// forgetPassword drops password after the first successful login.
+	forgetPassword bool
 
 	tokens atomic.Pointer[Tokens]
 
@@ -124,10 +136,17 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.VerifyTokens && cfg.Verifier == nil {
+		v, err := sessionVerifier(cfg)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Verifier = v
+	}
 	return &Session{
 		cfg:      cfg,
 		poolName: poolName,
-		api:      &Client{Endpoint: cfg.Endpoint, HTTPClient: cfg.HTTPClient},
+		api:      &Client{Endpoint: cfg.Endpoint, HTTPClient: cfg.HTTPClient, Retry: cfg.Retry},
 		username: username,
 	}, nil
 }
@@ -229,12 +248,17 @@ func (s *Session) obtain(ctx context.Context) (*Tokens, error) {
 	if s.password == "" {
 		return nil, ErrLoginRequired
 	}
-	return s.login(ctx, s.password)
+	t, err := s.login(ctx, s.password)
+	if err == nil && s.forgetPassword {
+		// Only flights read and write password, one at a time.
+		s.password = ""
+	}
+	return t, err
 }
 
-// login runs USER_SRP_AUTH: InitiateAuth with SRP_A, then the answer to
-// PASSWORD_VERIFIER.
-func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
+// loginOnce runs USER_SRP_AUTH: InitiateAuth with SRP_A, then the answer
+// to PASSWORD_VERIFIER. Session.login retries it.
+func (s *Session) loginOnce(ctx context.Context, password string) (*Tokens, error) {
 	srp, err := NewSRP(s.poolName, s.cfg.Rand)
 	if err != nil {
 		return nil, err
@@ -275,7 +299,7 @@ func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 	if out.AuthenticationResult == nil {
 		return nil, unexpectedOutput("RespondToAuthChallenge", out)
 	}
-	return tokensFromResult(out.AuthenticationResult, s.cfg.Now(), nil)
+	return s.acceptTokens(ctx, out.AuthenticationResult, nil)
 }
 
 // refresh runs REFRESH_TOKEN_AUTH. Cognito returns no new refresh token, so
@@ -297,7 +321,7 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	if out.AuthenticationResult == nil {
 		return nil, unexpectedOutput("InitiateAuth", out)
 	}
-	return tokensFromResult(out.AuthenticationResult, s.cfg.Now(), cur)
+	return s.acceptTokens(ctx, out.AuthenticationResult, cur)
 }
 
 // addSecretHash adds SECRET_HASH for username when the app client has a
