@@ -36,6 +36,11 @@ func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, p
 		return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
 	}
 	for _, typ := range []TokenType{AccessToken, IDToken} {
+		if !compactJWS(t.Token(typ)) {
+			// It would never get past Auth into a header; refusing it here
+			// keeps the session from holding it until it expires.
+			return nil, fmt.Errorf("%w: %w: the %s has characters a JWT cannot have", ErrInvalidResponse, ErrMalformedToken, typ)
+		}
 		if err := checkLifetime(typ, t.Expiry(typ), t.IssuedAt, now); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
 		}
@@ -62,6 +67,18 @@ func checkLifetime(typ TokenType, exp, iat, now time.Time) error {
 		return fmt.Errorf("%w: the %s expires before it was issued", ErrTokenInvalid, typ)
 	}
 	return nil
+}
+
+// compactJWS reports whether s holds only what a compact JWS can: the
+// base64url alphabet and dots.
+func compactJWS(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // verifyPair checks both tokens with v, and that each is of its kind.
