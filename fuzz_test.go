@@ -6,6 +6,8 @@ package cognitosrp
 
 import (
 	"bytes"
+	"context"
+	"crypto/rsa"
 	"encoding/hex"
 	"errors"
 	"math/big"
@@ -134,6 +136,56 @@ func FuzzPadHex(f *testing.F) {
 		}
 		if got := padBytes(x); !bytes.Equal(got, ref) {
 			t.Fatalf("padBytes(%x) = %x, want %x", b, got, ref)
+		}
+	})
+}
+
+// FuzzJWKS checks the key set reader: it never panics, fails only with
+// ErrInvalidKeySet, and every key it returns is within the accepted sizes.
+func FuzzJWKS(f *testing.F) {
+	f.Add([]byte(`{"keys":[{"kty":"RSA","kid":"k","n":"AQAB","e":"AQAB"}]}`))
+	f.Add([]byte(`{"keys":[{"kty":"EC","kid":"k"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		keys, err := parseJWKS(data)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidKeySet) {
+				t.Fatalf("error %v does not match ErrInvalidKeySet", err)
+			}
+			return
+		}
+		if len(keys) == 0 {
+			t.Fatal("no keys and no error")
+		}
+		for kid, k := range keys {
+			if b := k.N.BitLen(); kid == "" || b < minRSABits || b > maxRSABits || k.E < 3 || k.E%2 == 0 {
+				t.Fatalf("accepted key %q of %d bits, e=%d", kid, b, k.E)
+			}
+		}
+	})
+}
+
+// FuzzVerify checks Verify against a fixed key set: it never panics,
+// never reaches the network, and every failure matches ErrTokenInvalid.
+func FuzzVerify(f *testing.F) {
+	f.Add(signRS256(testKey(), rsHeader(testKid), accessClaims(testNow)))
+	f.Add(signRS256(testKey(), rsHeader(testKid), with(accessClaims(testNow), "exp", "x")))
+	f.Add(b64JSON(map[string]any{"alg": "none", "kid": testKid}) + "." + b64JSON(accessClaims(testNow)) + ".")
+	v, err := NewVerifier(VerifierConfig{UserPoolID: testPoolID, ClientIDs: []string{testClientID}, JWKSURL: "http://127.0.0.1:1/unused", Now: func() time.Time { return testNow }})
+	if err != nil {
+		f.Fatal(err)
+	}
+	v.keys.keys = map[string]*rsa.PublicKey{testKid: &testKey().PublicKey}
+	v.keys.fetchedAt, v.keys.lastAttempt = testNow, testNow
+	f.Fuzz(func(t *testing.T, token string) {
+		c, err := v.Verify(context.Background(), token)
+		if err != nil {
+			if !errors.Is(err, ErrTokenInvalid) {
+				t.Fatalf("error %v does not match ErrTokenInvalid", err)
+			}
+			return
+		}
+		if c.Issuer != testIssuer || (c.ClientID != testClientID && c.Audience != testClientID) || !testNow.Before(c.Expiry.Add(DefaultLeeway)) {
+			t.Fatalf("accepted claims %+v", c)
 		}
 	})
 }
