@@ -5,9 +5,11 @@
 package cognitosrp
 
 import (
+	"cmp"
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -37,6 +39,8 @@ type fakeCognito struct {
 	fault func(action string) string
 	// override, when set, sees each request first; true means it answered.
 	override func(w http.ResponseWriter, r *http.Request) bool
+	// signer, when set, signs the tokens instead of testKey (a forgery).
+	signer *rsa.PrivateKey
 
 	users   map[string]*fakeUser  // by login name
 	logins  map[string]*fakeLogin // by challenge session, single use
@@ -216,11 +220,14 @@ func (f *fakeCognito) renew(token string) (any, string) {
 // issue returns fresh tokens for u, with a refresh token after a login.
 func (f *fakeCognito) issue(u *fakeUser, withRefresh bool) *AuthOutput {
 	iat := f.now()
+	f.mu.Lock()
+	key := cmp.Or(f.signer, testKey())
+	f.mu.Unlock()
 	ac := with(accessClaims(iat), "iss", f.issuer(), "username", u.id, "exp", iat.Add(f.ttl).Unix())
 	ic := with(idClaims(iat), "iss", f.issuer(), "cognito:username", u.id, "exp", iat.Add(f.ttl).Unix())
 	res := &AuthenticationResult{
-		AccessToken: signRS256(testKey(), rsHeader(testKid), ac),
-		IdToken:     signRS256(testKey(), rsHeader(testKid), ic),
+		AccessToken: signRS256(key, rsHeader(testKid), ac),
+		IdToken:     signRS256(key, rsHeader(testKid), ic),
 		ExpiresIn:   int64(f.ttl / time.Second),
 		TokenType:   "Bearer",
 	}

@@ -91,12 +91,14 @@ func (c *keyCache) mayFetch(now time.Time, fresh bool) bool {
 	return since >= c.refetch
 }
 
-// missErr explains why no key could be returned. Called with c.mu held.
+// missErr explains why no key could be returned. When the latest fetch
+// failed, the token may be signed by a key the pool just added: that is a
+// failure to get the keys, not proof of a bad token. Called with c.mu held.
 func (c *keyCache) missErr(fresh bool, kid string) error {
-	if !fresh {
-		if c.lastErr != nil {
-			return c.lastErr
-		}
+	switch {
+	case c.lastErr != nil:
+		return c.lastErr
+	case !fresh:
 		return fmt.Errorf("%w: the key set has expired and could not be fetched again yet", ErrKeySetUnavailable)
 	}
 	return fmt.Errorf("%w: kid %.64q is not in the key set", ErrUnknownKey, kid)

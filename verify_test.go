@@ -231,6 +231,16 @@ func TestVerifyKeySetUnavailable(t *testing.T) {
 	if _, err := v.Verify(ctx, tok); err != nil {
 		t.Fatalf("after the endpoint recovered: %v", err)
 	}
+	// A new kid while the endpoint is down: the keys are unavailable, the
+	// token is not proven bad.
+	srv.set(http.StatusInternalServerError, nil)
+	clock.Advance(DefaultRefetchInterval)
+	if _, err := v.Verify(ctx, signRS256(otherKey(), rsHeader("kid-2"), accessClaims(clock.Now()))); !errors.Is(err, ErrKeySetUnavailable) {
+		t.Fatalf("unknown kid, endpoint down: %v, want ErrKeySetUnavailable", err)
+	}
+	if _, err := v.Verify(ctx, tok); err != nil {
+		t.Fatalf("known kid, endpoint down, keys fresh: %v", err)
+	}
 }
 
 func TestVerifyWaitHonoursContext(t *testing.T) {
