@@ -28,37 +28,30 @@ func TestSessionVerifierIssuer(t *testing.T) {
 	}
 }
 
-// TestOptionsVerifyTokens logs in through Auth with VerifyTokens against
-// the fake Cognito, and again when it signs with a key not in its key set.
+// TestOptionsVerifyTokens logs in through Auth with and without
+// VerifyTokens against the fake Cognito, first with genuine tokens, then
+// with tokens signed by a key not in its key set.
 func TestOptionsVerifyTokens(t *testing.T) {
 	f := newFakeCognito(t, time.Now)
 	f.addUser("user@example.com", "internal-user", "pw")
-	for _, verify := range []bool{true, false} {
-		a, err := New(Options{
-			Username: "user@example.com", Password: "pw", UserPoolID: testPoolID, ClientID: testClientID,
-			Endpoint: f.URL, HTTPClient: f.Client(), VerifyTokens: verify,
-		})
-		if err != nil {
-			t.Fatal(err)
+	for _, forged := range []bool{false, true} {
+		if forged {
+			f.mu.Lock()
+			f.signer = otherKey()
+			f.mu.Unlock()
 		}
-		if _, err := a.Token(context.Background()); err != nil {
-			t.Fatalf("VerifyTokens %v: %v", verify, err)
-		}
-	}
-	f.mu.Lock()
-	f.signer = otherKey()
-	f.mu.Unlock()
-	for _, verify := range []bool{true, false} {
-		a, err := New(Options{
-			Username: "user@example.com", Password: "pw", UserPoolID: testPoolID, ClientID: testClientID,
-			Endpoint: f.URL, HTTPClient: f.Client(), VerifyTokens: verify,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = a.Token(context.Background())
-		if verify != errors.Is(err, ErrSignature) || !verify && err != nil {
-			t.Fatalf("forged tokens, VerifyTokens %v: %v", verify, err)
+		for _, verify := range []bool{true, false} {
+			a, err := New(Options{
+				Username: "user@example.com", Password: "pw", UserPoolID: testPoolID, ClientID: testClientID,
+				Endpoint: f.URL, HTTPClient: f.Client(), VerifyTokens: verify,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = a.Token(context.Background())
+			if want := forged && verify; want != errors.Is(err, ErrSignature) || !want && err != nil {
+				t.Fatalf("forged %v, VerifyTokens %v: %v", forged, verify, err)
+			}
 		}
 	}
 }
