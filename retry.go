@@ -42,6 +42,12 @@ const (
 // number of attempts and a bounded total time, and never past the end of
 // the caller's context. The zero value is the default policy; MaxAttempts
 // of 1 turns retries off.
+//
+// A Session applies the policy twice over: to each call, and to a login
+// that starts over after its answer to the password verifier failed. So a
+// login makes at most MaxAttempts² InitiateAuth calls; no retry starts
+// later than MaxElapsed after the start of its call, no restart later than
+// MaxElapsed after the start of the login, and none after the context ends.
 type RetryPolicy struct {
 	// MaxAttempts bounds the attempts of one call, the first included.
 	// Zero means DefaultMaxAttempts; 1 or less means no retries.

@@ -54,11 +54,14 @@ type Config struct {
 	// retries off.
 	Retry RetryPolicy
 	// VerifyTokens makes the session check the signature and claims of the
-	// tokens Cognito returns before using them, against the pool's key set
-	// (see sessionVerifier for the issuer it expects). Verifier, when set,
-	// is used instead and implies VerifyTokens.
+	// tokens Cognito returns, before it stores or sends them, against the
+	// pool's key set. It expects the issuer of the public endpoint, or
+	// Endpoint + "/" + UserPoolID when Endpoint is a custom one (an
+	// emulator); behind a VPC endpoint, set Verifier instead.
 	VerifyTokens bool
-	Verifier     *Verifier
+	// Verifier, when set, checks the tokens as VerifyTokens does, with its
+	// own issuer, key set URL and HTTP client.
+	Verifier *Verifier
 
 	// Rand, when set, replaces crypto/rand as the source of SRP private
 	// values. Only tests should set it.
