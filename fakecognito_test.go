@@ -147,6 +147,10 @@ func serveFault(w http.ResponseWriter, kind string) {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
 		w.Write([]byte("<html><body>502 Bad Gateway</body></html>"))
+	case "429":
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write([]byte("slow down"))
 	case "drop":
 		conn, _, err := http.NewResponseController(w).Hijack()
 		if err == nil {

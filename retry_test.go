@@ -142,7 +142,7 @@ func TestRetryBoundedAttempts(t *testing.T) {
 		kind  string
 		want  error
 		tries int
-	}{{"throttle", ErrTooManyRequests, 3}, {"500", ErrInternalError, 5}, {"drop", nil, 2}, {"html", nil, 1}} {
+	}{{"throttle", ErrTooManyRequests, 3}, {"500", ErrInternalError, 5}, {"drop", nil, 2}, {"html", nil, 1}, {"429", nil, 3}} {
 		clock := newFakeClock(testNow)
 		f := newFakeCognito(t, clock.Now)
 		f.addUser("user@example.com", "internal-user", "pw")
