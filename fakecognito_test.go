@@ -41,20 +41,22 @@ type fakeCognito struct {
 
 	now func() time.Time // Cognito's clock; set once
 
-	mu       sync.Mutex
-	lifetime time.Duration   // of access and id tokens; whole seconds
-	delay    time.Duration   // before each Cognito answer
-	gate     chan struct{}   // when set, Cognito calls wait for it to close
-	rotate   bool            // app client with refresh-token rotation
-	failNext map[string]int  // call → InternalErrorException answers left
-	calls    map[string]int  // "login", "REFRESH_TOKEN_AUTH", "GetTokensFromRefreshToken", "RevokeToken", …
-	entered  chan string     // when set, receives each call's name as it starts
-	refresh  map[string]bool // live refresh tokens
-	access   map[string]time.Time
-	rejected map[string]bool // access tokens the API refuses although valid
-	pending  map[string]*srpPending
-	apiBody  []string // bodies the API received
-	seq      int
+	mu        sync.Mutex
+	lifetime  time.Duration   // of access and id tokens; whole seconds
+	delay     time.Duration   // before each Cognito answer
+	gate      chan struct{}   // when set, Cognito calls wait for it to close
+	rotate    bool            // app client with refresh-token rotation
+	failNext  map[string]int  // call → InternalErrorException answers left
+	calls     map[string]int  // "login", "REFRESH_TOKEN_AUTH", "GetTokensFromRefreshToken", "RevokeToken", …
+	entered   chan string     // when set, receives each call's name as it starts
+	refresh   map[string]bool // live refresh tokens
+	access    map[string]time.Time
+	rejected  map[string]bool // access tokens the API refuses although valid
+	rejectAll bool            // the API refuses every token
+	issued    []string        // every token and refresh token issued
+	pending   map[string]*srpPending
+	apiBody   []string // bodies the API received
+	seq       int
 }
 
 type srpPending struct {
@@ -296,11 +298,13 @@ func (f *fakeCognito) issue(withRefresh bool) map[string]any {
 	id := fakeJWT(map[string]any{"token_use": "id", "cognito:username": f.user, "aud": f.clientID,
 		"jti": jti + "-id", "iat": iat, "exp": exp, "sub": "sub-1"})
 	f.access[access] = time.Unix(exp, 0)
+	f.issued = append(f.issued, access, id)
 	res := map[string]any{"AccessToken": access, "IdToken": id, "TokenType": "Bearer",
 		"ExpiresIn": int64(f.lifetime / time.Second)}
 	if withRefresh {
 		rt := fmt.Sprintf("refresh-%d-%s", f.seq, hex.EncodeToString(randomBytes(f.t, 12)))
 		f.refresh[rt] = true
+		f.issued = append(f.issued, rt)
 		res["RefreshToken"] = rt
 	}
 	return res
@@ -313,13 +317,20 @@ func fakeJWT(claims map[string]any) string {
 		enc.EncodeToString(payload) + "." + enc.EncodeToString([]byte("signature-of-"+string(payload)))
 }
 
+// apiCalls returns how many requests the API has received.
+func (f *fakeCognito) apiCalls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.apiBody)
+}
+
 // serveAPI answers 200 to a request carrying a live access token, else 401.
 func (f *fakeCognito) serveAPI(w http.ResponseWriter, r *http.Request) {
 	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	body, _ := io.ReadAll(r.Body)
 	f.mu.Lock()
 	exp, ok := f.access[tok]
-	ok = ok && f.now().Before(exp) && !f.rejected[tok]
+	ok = ok && f.now().Before(exp) && !f.rejected[tok] && !f.rejectAll
 	f.apiBody = append(f.apiBody, string(body))
 	f.mu.Unlock()
 	if !ok {
