@@ -154,6 +154,8 @@ func TestHostileServer(t *testing.T) {
 		{name: "respond: exp negative", respond: tokensWith("exp", -5), want: ErrMalformedToken},
 		{name: "respond: exp in milliseconds", respond: tokensWith("exp", testNow.Add(time.Hour).UnixMilli()), want: ErrMalformedToken},
 		{name: "respond: exp in the past", respond: tokensWith("exp", testNow.Add(-time.Second).Unix()), want: ErrTokenExpired},
+		{name: "respond: stale token from two days ago", respond: tokensWith("iat", testNow.Add(-48*time.Hour).Unix(), "exp", testNow.Add(-47*time.Hour).Unix()), want: ErrTokenExpired},
+		{name: "respond: issued a day ahead", respond: tokensWith("iat", testNow.Add(24*time.Hour).Unix(), "exp", testNow.Add(25*time.Hour).Unix()), want: ErrTokenInvalid},
 		{name: "respond: exp now", respond: tokensWith("exp", testNow.Unix()), want: ErrTokenExpired},
 		{name: "respond: exp in 20 years", respond: tokensWith("exp", testNow.AddDate(20, 0, 0).Unix()), want: ErrTokenInvalid},
 		{name: "respond: exp before iat", respond: tokensWith("iat", testNow.Add(2*time.Hour).Unix()), want: ErrTokenInvalid},

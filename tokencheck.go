@@ -17,30 +17,43 @@ import (
 // lifetime no Cognito pool can configure; with Config.VerifyTokens it also
 // checks each token's signature and claims.
 
-// maxTokenLifetime bounds how far ahead a token may expire. Cognito issues
-// access and id tokens for a day at most; ten years leaves room for any
-// emulator while still catching garbage such as milliseconds in exp.
+// maxTokenLifetime bounds how far after its issue (or after now, without
+// iat) a token may expire. Cognito issues access and id tokens for a day at
+// most; ten years leaves room for any emulator while still catching garbage
+// such as milliseconds in exp.
 const maxTokenLifetime = 10 * 365 * 24 * time.Hour
 
-// acceptTokens builds Tokens from an authentication result received now,
-// keeping prev's refresh token when the result has none. Every error
-// matches ErrInvalidResponse, except those of a key set that cannot be
-// fetched (ErrKeySetUnavailable).
+// maxClockSkew bounds how far the local clock may be from Cognito's. The
+// session judges expiry on Cognito's clock, estimated from each new token's
+// iat (drift.go), so a token that seems expired by a local clock running
+// ahead is still used. Beyond this bound the difference is not skew but a
+// stale token, or a clock too wrong for TLS to work anyway: one that is
+// hours off for a time zone mix-up is still within it.
+const maxClockSkew = 12 * time.Hour
+
+// acceptTokens builds Tokens from an authentication result, keeping prev's
+// refresh token when the result has none. Every error matches
+// ErrInvalidResponse, except those of a key set that cannot be fetched
+// (ErrKeySetUnavailable).
 func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, prev *Tokens) (*Tokens, error) {
-	now := s.cfg.Now()
 	if res != nil && (res.ExpiresIn < 0 || res.ExpiresIn > int64(maxTokenLifetime/time.Second)) {
 		return nil, fmt.Errorf("%w: %w: ExpiresIn %d is out of range", ErrInvalidResponse, ErrTokenInvalid, res.ExpiresIn)
 	}
-	t, err := tokensFromResult(res, now, prev)
+	// The fallback expiry (ExpiresIn) is reckoned on Cognito's clock, like
+	// the exp claims.
+	t, err := tokensFromResult(res, s.cognitoNow(), prev)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
 	}
+	now := s.cfg.Now()
 	for _, typ := range []TokenType{AccessToken, IDToken} {
 		if !compactJWS(t.Token(typ)) {
 			// It would never get past Auth into a header; refusing it here
 			// keeps the session from holding it until it expires.
 			return nil, fmt.Errorf("%w: %w: the %s has characters a JWT cannot have", ErrInvalidResponse, ErrMalformedToken, typ)
 		}
+		// Tokens keeps the access token's iat; the id token is issued with
+		// it.
 		if err := checkLifetime(typ, t.Expiry(typ), t.IssuedAt, now); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
 		}
@@ -53,20 +66,39 @@ func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, p
 	return t, nil
 }
 
-// checkLifetime refuses a token that expired before it arrived or expires
-// absurdly late. The first usually means a local clock that runs ahead, so
-// the error gives both times.
+// checkLifetime refuses a token that expires before it was issued, absurdly
+// late, or so long ago by the local clock that no clock skew explains it.
+// now is the local clock; iat may be zero.
 func checkLifetime(typ TokenType, exp, iat, now time.Time) error {
+	from := iat
+	if from.IsZero() {
+		from = now
+	}
 	switch {
-	case !exp.After(now):
+	case !iat.IsZero() && !exp.After(iat):
+		return fmt.Errorf("%w: the %s expired at %s, not after its issue at %s",
+			ErrTokenExpired, typ, exp.Format(time.RFC3339), iat.Format(time.RFC3339))
+	case !exp.After(now.Add(-maxClockSkew)):
+		return fmt.Errorf("%w: the %s expired at %s, more than %v before the local clock's %s (a stale token, or a clock far off)",
+			ErrTokenExpired, typ, exp.Format(time.RFC3339), maxClockSkew, now.UTC().Format(time.RFC3339))
+	case iat.IsZero() && !exp.After(now):
 		return fmt.Errorf("%w: the %s expired at %s, before it arrived at %s by the local clock (is the clock right?)",
 			ErrTokenExpired, typ, exp.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
-	case exp.Sub(now) > maxTokenLifetime:
-		return fmt.Errorf("%w: the %s expires at %s, more than %v ahead", ErrTokenInvalid, typ, exp.Format(time.RFC3339), maxTokenLifetime)
-	case typ == AccessToken && !iat.IsZero() && !exp.After(iat):
-		return fmt.Errorf("%w: the %s expires before it was issued", ErrTokenInvalid, typ)
+	case iat.After(now.Add(maxClockSkew)):
+		return fmt.Errorf("%w: the %s was issued at %s, more than %v after the local clock's %s (is the clock right?)",
+			ErrTokenInvalid, typ, iat.Format(time.RFC3339), maxClockSkew, now.UTC().Format(time.RFC3339))
+	case exp.Sub(from) > maxTokenLifetime:
+		return fmt.Errorf("%w: the %s expires at %s, more than %v after its issue", ErrTokenInvalid, typ, exp.Format(time.RFC3339), maxTokenLifetime)
 	}
 	return nil
+}
+
+// dropPassword forgets the password (Options.ForgetPassword). renew reads
+// it under s.mu.
+func (s *Session) dropPassword() {
+	s.mu.Lock()
+	s.password = ""
+	s.mu.Unlock()
 }
 
 // compactJWS reports whether s holds only what a compact JWS can: the
