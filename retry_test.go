@@ -35,7 +35,7 @@ func fastRetry(attempts int) RetryPolicy {
 }
 
 // fakeSession returns a session with f's user, password known, at clock.
-func fakeSession(t testing.TB, f *srpFake, clock *fakeClock, mod func(*Config)) *Session {
+func fakeSession(t testing.TB, f *srpFake, clock *testClock, mod func(*Config)) *Session {
 	t.Helper()
 	cfg := Config{
 		UserPoolID: testPoolID, ClientID: testClientID, Endpoint: f.URL, HTTPClient: f.Client(),
@@ -54,7 +54,7 @@ func fakeSession(t testing.TB, f *srpFake, clock *fakeClock, mod func(*Config)) 
 
 // tokenChecker is an API that accepts only requests with a valid access
 // token of the fake pool, at clock's time.
-func tokenChecker(t testing.TB, f *srpFake, clock *fakeClock) (*httptest.Server, *Verifier) {
+func tokenChecker(t testing.TB, f *srpFake, clock *testClock) (*httptest.Server, *Verifier) {
 	v, err := NewVerifier(VerifierConfig{
 		Issuer: f.issuer(), ClientIDs: []string{testClientID}, TokenUse: "access",
 		HTTPClient: f.Client(), Now: clock.Now, Leeway: -1,
