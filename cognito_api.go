@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"time"
 )
@@ -214,12 +215,21 @@ func isJSON(data []byte) bool {
 // describeBody names a body without quoting it: a proxy may echo the request,
 // and the request holds secrets.
 func describeBody(resp *http.Response, data []byte) string {
-	ct := resp.Header.Get("Content-Type")
-	if ct == "" {
-		ct = "no content type"
+	// The content type is the server's text too: keep only a well-formed
+	// media type of reasonable length, without its parameters.
+	ct := "no content type"
+	if raw := resp.Header.Get("Content-Type"); raw != "" {
+		ct = "a malformed content type"
+		if mt, _, err := mime.ParseMediaType(raw); err == nil && len(mt) <= maxMediaTypeLen {
+			ct = mt
+		}
 	}
 	return fmt.Sprintf("%s, %d bytes", ct, len(data))
 }
+
+// maxMediaTypeLen bounds the media type quoted in errors; real ones are
+// about half as long.
+const maxMediaTypeLen = 48
 
 // redact shows whether a secret is set, and nothing of it.
 func redact(s string) string {

@@ -101,8 +101,12 @@ func (e *APIError) Temporary() bool {
 	return e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests
 }
 
-// maxMessageLen bounds the message kept from an error body.
-const maxMessageLen = 512
+// maxMessageLen bounds the message kept from an error body, and maxTypeLen
+// its error type.
+const (
+	maxMessageLen = 512
+	maxTypeLen    = 128
+)
 
 // newAPIError reads a Cognito error response. The error type comes from the
 // body's __type (after the last '#'), else from the x-amzn-ErrorType header
@@ -128,6 +132,10 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 		e.Type = e.Type[i+1:]
 	}
 	e.Type = strings.TrimSpace(e.Type)
+	if len(e.Type) > maxTypeLen {
+		// No Cognito error type is this long; keep a hostile one short.
+		e.Type = e.Type[:maxTypeLen] + "…"
+	}
 	if len(e.Message) > maxMessageLen {
 		e.Message = e.Message[:maxMessageLen] + "…"
 	}

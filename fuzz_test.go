@@ -105,8 +105,8 @@ func FuzzAPIError(f *testing.F) {
 		if strings.Contains(e.Type, "#") {
 			t.Fatalf("type %q keeps a prefix", e.Type)
 		}
-		if len(e.Message) > maxMessageLen+len("…") {
-			t.Fatalf("message of %d bytes", len(e.Message))
+		if len(e.Message) > maxMessageLen+len("…") || len(e.Type) > maxTypeLen+len("…") {
+			t.Fatalf("message of %d bytes, type of %d", len(e.Message), len(e.Type))
 		}
 		if !isJSON(body) && len(body) >= 64 && strings.Contains(e.Error(), string(body)) {
 			t.Fatal("a body that is not JSON is quoted in the error")
