@@ -142,3 +142,59 @@ func keysOnly(m map[string]string) string {
 	slices.Sort(keys)
 	return "[" + strings.Join(keys, " ") + "]"
 }
+
+// GoString redacts, like String.
+func (in GetTokensFromRefreshTokenInput) GoString() string { return in.String() }
+
+// LogValue redacts, like String.
+func (in GetTokensFromRefreshTokenInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+
+// String describes the output without its tokens.
+func (o GetTokensFromRefreshTokenOutput) String() string {
+	res := "nil"
+	if o.AuthenticationResult != nil {
+		res = o.AuthenticationResult.String()
+	}
+	return "cognitosrp.GetTokensFromRefreshTokenOutput{AuthenticationResult: " + res + "}"
+}
+
+// Format prints String for every verb.
+func (o GetTokensFromRefreshTokenOutput) Format(f fmt.State, verb rune) { io.WriteString(f, o.String()) }
+
+// GoString redacts, like String.
+func (o GetTokensFromRefreshTokenOutput) GoString() string { return o.String() }
+
+// LogValue redacts, like String.
+func (o GetTokensFromRefreshTokenOutput) LogValue() slog.Value { return slog.StringValue(o.String()) }
+
+// GoString redacts, like String.
+func (in RevokeTokenInput) GoString() string { return in.String() }
+
+// LogValue redacts, like String.
+func (in RevokeTokenInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+
+// GoString redacts, like String.
+func (in GlobalSignOutInput) GoString() string { return in.String() }
+
+// LogValue redacts, like String.
+func (in GlobalSignOutInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+
+// String describes the store without the tokens it holds. Without it, fmt
+// would print the unexported *Tokens field raw for verbs such as %s.
+func (m *MemoryStore) String() string {
+	if m == nil {
+		return "cognitosrp.MemoryStore(nil)"
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return fmt.Sprintf("cognitosrp.MemoryStore{tokens: %v}", m.t != nil)
+}
+
+// Format prints String for every verb.
+func (m *MemoryStore) Format(f fmt.State, verb rune) { io.WriteString(f, m.String()) }
+
+// GoString redacts, like String.
+func (m *MemoryStore) GoString() string { return m.String() }
+
+// LogValue redacts, like String.
+func (m *MemoryStore) LogValue() slog.Value { return slog.StringValue(m.String()) }

@@ -57,6 +57,11 @@ func secretHolders(t *testing.T) map[string]any {
 		"RespondToAuthChallengeInput": &RespondToAuthChallengeInput{ChallengeResponses: params, Session: secret},
 		"AuthOutput":                  AuthOutput{AuthenticationResult: &res, Session: secret, ChallengeParameters: params},
 		"PasswordClaim":               &PasswordClaim{Signature: secret, SecretBlock: secret},
+		"GetTokensInput":              GetTokensFromRefreshTokenInput{RefreshToken: secret, ClientSecret: secret},
+		"GetTokensOutput":             &GetTokensFromRefreshTokenOutput{AuthenticationResult: &res},
+		"RevokeTokenInput":            RevokeTokenInput{Token: secret, ClientSecret: secret},
+		"GlobalSignOutInput":          GlobalSignOutInput{AccessToken: secret},
+		"MemoryStore":                 memoryStoreWith(t, &tokens),
 		"nested": struct {
 			C Config
 			T *Tokens
@@ -165,4 +170,12 @@ func TestForgetPassword(t *testing.T) {
 	if _, err := New(Options{Session: &Session{}, ForgetPassword: true}); !errors.Is(err, ErrConfig) {
 		t.Fatalf("ForgetPassword with a Session: %v, want ErrConfig", err)
 	}
+}
+
+func memoryStoreWith(t *testing.T, tokens *Tokens) *MemoryStore {
+	m := new(MemoryStore)
+	if err := m.Save(context.Background(), tokens); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
