@@ -159,7 +159,9 @@ func (o GetTokensFromRefreshTokenOutput) String() string {
 }
 
 // Format prints String for every verb.
-func (o GetTokensFromRefreshTokenOutput) Format(f fmt.State, verb rune) { io.WriteString(f, o.String()) }
+func (o GetTokensFromRefreshTokenOutput) Format(f fmt.State, verb rune) {
+	io.WriteString(f, o.String())
+}
 
 // GoString redacts, like String.
 func (o GetTokensFromRefreshTokenOutput) GoString() string { return o.String() }
