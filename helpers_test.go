@@ -133,3 +133,10 @@ func newEchoAPI() *httptest.Server {
 		fmt.Fprintf(w, "%s %s with %s\n", r.Method, r.URL.Path, strings.Join(lines, ", "))
 	}))
 }
+
+// newHandlerServer starts an httptest server that the test closes.
+func newHandlerServer(t testing.TB, h http.HandlerFunc) *httptest.Server {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
