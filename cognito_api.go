@@ -11,9 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -177,7 +175,7 @@ func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return newAPIError(action, resp, data)
 	}
-	if !isJSON(resp.Header.Get("Content-Type"), data) {
+	if !isJSON(data) {
 		return fmt.Errorf("%w: %s: HTTP %d with a body that is not JSON (%s)", ErrInvalidResponse, action, resp.StatusCode, describeBody(resp, data))
 	}
 	if err := json.Unmarshal(data, out); err != nil {
@@ -187,17 +185,12 @@ func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	return nil
 }
 
-// isJSON reports whether a body can be JSON: Cognito says
-// application/x-amz-json-1.1, some proxies application/json, and some
-// emulators nothing at all.
-func isJSON(contentType string, data []byte) bool {
-	mt, _, _ := mime.ParseMediaType(contentType)
-	switch {
-	case mt == "" || strings.HasSuffix(mt, "json"):
-		t := bytes.TrimSpace(data)
-		return len(t) > 0 && t[0] == '{'
-	}
-	return false
+// isJSON reports whether a body can be a JSON object. The content type is
+// not trusted either way: Cognito says application/x-amz-json-1.1, proxies
+// and emulators say anything; an HTML error page starts with '<'.
+func isJSON(data []byte) bool {
+	t := bytes.TrimSpace(data)
+	return len(t) > 0 && t[0] == '{'
 }
 
 // describeBody names a body without quoting it: a proxy may echo the request,

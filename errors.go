@@ -114,7 +114,7 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 		Message    string `json:"message"`
 		MessageCap string `json:"Message"`
 	}
-	if isJSON(resp.Header.Get("Content-Type"), data) && json.Unmarshal(data, &body) == nil {
+	if isJSON(data) && json.Unmarshal(data, &body) == nil {
 		e.Type = body.Type
 		e.Message = firstNonEmpty(body.Message, body.MessageCap)
 	} else if len(data) > 0 {
