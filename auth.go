@@ -35,6 +35,14 @@ type Options struct {
 	Endpoint     string       // empty: the region's public endpoint
 	HTTPClient   *http.Client // for Cognito calls; nil: DefaultTimeout
 
+	// AuthFlow, ChallengeHandler, RememberDevice, DeviceStore and
+	// DeviceName: see Config. Only with individual parameters.
+	AuthFlow         string
+	ChallengeHandler ChallengeHandler
+	RememberDevice   bool
+	DeviceStore      DeviceStore
+	DeviceName       string
+
 	// Session is an already configured (and usually authenticated) session.
 	// Without a password it cannot log in again once its refresh token dies.
 	Session *Session
@@ -128,7 +136,9 @@ func New(opts Options) (*Auth, error) {
 func sessionFor(opts Options) (*Session, error) {
 	individual := opts.Username != "" || opts.Password != "" || opts.UserPoolID != "" ||
 		opts.ClientID != "" || opts.ClientSecret != "" || opts.Region != "" ||
-		opts.Endpoint != "" || opts.HTTPClient != nil || opts.ExpiryMargin != 0
+		opts.Endpoint != "" || opts.HTTPClient != nil || opts.ExpiryMargin != 0 ||
+		opts.AuthFlow != "" || opts.ChallengeHandler != nil || opts.RememberDevice ||
+		opts.DeviceStore != nil || opts.DeviceName != ""
 	switch {
 	case opts.Session != nil && individual:
 		return nil, fmt.Errorf("%w: give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both", ErrConfig)
@@ -157,6 +167,12 @@ func sessionFor(opts Options) (*Session, error) {
 		Endpoint:     opts.Endpoint,
 		HTTPClient:   opts.HTTPClient,
 		ExpiryMargin: opts.ExpiryMargin,
+
+		AuthFlow:         opts.AuthFlow,
+		ChallengeHandler: opts.ChallengeHandler,
+		RememberDevice:   opts.RememberDevice,
+		DeviceStore:      opts.DeviceStore,
+		DeviceName:       opts.DeviceName,
 	}, opts.Username)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
