@@ -202,7 +202,8 @@ func (a ChallengeAnswer) Format(f fmt.State, verb rune) { io.WriteString(f, a.St
 //
 // HandleChallenge is called once per challenge, in the goroutine of the
 // login, with the login's context; it may block (to ask a person) for as
-// long as ctx allows. It returns the answer, or nil and a nil error to
+// long as ctx allows: a login an Auth starts on demand is bounded by
+// Config.FlightTimeout. It returns the answer, or nil and a nil error to
 // decline: the login then fails with a *ChallengeError, as it does for an
 // error, which the ChallengeError wraps. A handler may be called
 // concurrently by different logins of different sessions.
@@ -281,6 +282,8 @@ type ChallengeError struct {
 	Err error
 }
 
+// Error names the challenge, and the handler's error if there is one;
+// never the session.
 func (e *ChallengeError) Error() string {
 	if e.Err != nil {
 		return "cognitosrp: challenge " + e.ChallengeName + ": " + e.Err.Error()
