@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -31,7 +30,7 @@ import (
 // from what the client did. Logins built from an oracle case of
 // srp_vectors.json must send the oracle's signature.
 
-var update = flag.Bool("update", false, "rewrite testdata/fixtures from the scenarios in fixturegen_test.go")
+var update = cognitosrp.UpdateFixtures // -update: rewrite testdata/fixtures
 
 type scenario struct {
 	name, description string
