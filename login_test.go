@@ -2,131 +2,306 @@
 // Use of this source code is governed by a BSD-style
 // license that can be found in the LICENSE file.
 
-package cognitosrp_test
+package cognitosrp
 
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
-	"math/rand/v2"
-	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/gocognito/cognitosrp"
 )
 
-// randomText draws n runes from pieces chosen to break careless code:
-// colons (the x hash joins user id and password with one), multi-byte and
-// astral runes, quotes and backslashes (JSON escaping), spaces.
-func randomText(r *rand.Rand, n int) string {
-	pieces := []string{"a", "Z", "7", ":", "@", ".", "_", "-", "+", " ", "é", "ß", "Ж", "日", "本",
-		"😀", "\"", "\\", "'", "%", "#", "\u00a0", "\u200d", "e\u0301"}
-	var b strings.Builder
-	for range n {
-		b.WriteString(pieces[r.IntN(len(pieces))])
+// The login's failure paths, each against the scripted fake.
+
+// sfServe serves f for the test and returns the matching client
+// configuration; at the end it checks that every scripted call was made.
+func sfServe(t *testing.T, f *scriptFake) Config {
+	srv := httptest.NewServer(f)
+	t.Cleanup(func() {
+		srv.Close()
+		f.done()
+	})
+	return f.config(srv.URL)
+}
+
+func newFake(t *testing.T) *scriptFake { return newScriptFake(t, fxSecret, fxLogin, fxInternal) }
+
+func mustSession(t *testing.T, cfg Config) *Session {
+	t.Helper()
+	s, err := NewSession(cfg, fxLogin)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return b.String()
+	return s
 }
 
-type randomUser struct {
-	id, login, password string
+// sfRefuse answers with a Cognito error.
+func sfRefuse[M any](typ string) func(f *scriptFake, m M) (int, any) {
+	return func(f *scriptFake, m M) (int, any) { return 400, sfErr(typ, "refused by the test") }
 }
 
-// TestLoginRandomUsers logs in 64 random users against a server that
-// really verifies SRP: half through an Auth round tripper, half through
-// Session.Authenticate; a quarter with an app client secret; a third with an
-// alias, so that USER_ID_FOR_SRP differs from the login name. For half of
-// them a wrong password must fail first.
-func TestLoginRandomUsers(t *testing.T) {
-	seed := rand.Uint64()
-	t.Logf("seed %d", seed)
-	r := rand.New(rand.NewPCG(seed, 2))
-	plain := startFake(t, fakeConfig{PoolID: "eu-west-1_Plain", ClientID: "plain-client"})
-	secret := startFake(t, fakeConfig{PoolID: "ap-south-1_Secret", ClientID: "secret-client", ClientSecret: "cl13nt:s3cr3t/" + randomText(r, 8)})
-	api := newEchoAPI()
-	t.Cleanup(api.Close) // not defer: the parallel subtests run after this returns
+func TestTooManyChallenges(t *testing.T) {
+	f := newFake(t)
+	custom := sfAsk(ChallengeCustom, map[string]string{"USERNAME": fxInternal})
+	f.then(sfInitiate(FlowCustomAuth, map[string]string{"USERNAME": fxLogin}, "", sfThen[map[string]string](custom)))
+	for range maxChallenges {
+		f.then(sfRespond(ChallengeCustom, map[string]string{"ANSWER": "again"}, "", sfThen[map[string]string](custom)))
+	}
+	cfg := sfServe(t, f)
+	cfg.AuthFlow = FlowCustomAuth
+	cfg.ChallengeHandler = ChallengeHandlerFunc(func(context.Context, *Challenge) (*ChallengeAnswer, error) {
+		return &ChallengeAnswer{Answer: "again"}, nil
+	})
+	err := mustSession(t, cfg).Authenticate(t.Context(), "")
+	if !errors.Is(err, ErrTooManyChallenges) {
+		t.Fatalf("err = %v, want ErrTooManyChallenges", err)
+	}
+}
 
-	const n = 64
-	seen := map[string]bool{}
-	for i := 0; i < n; i++ {
-		u := randomUser{id: randomText(r, 1+r.IntN(20)), password: randomText(r, 1+r.IntN(40))}
-		if seen[u.id] {
-			i--
-			continue
+func TestChallengeWithoutHandler(t *testing.T) {
+	f := newFake(t)
+	f.then(fxLoginSteps("", sfAsk(ChallengeSMSMFA, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
+	cfg := sfServe(t, f)
+	err := mustSession(t, cfg).Authenticate(t.Context(), f.password)
+	fxChallengeError(t, err, ChallengeSMSMFA)
+}
+
+// TestHandlerError wraps the handler's error (here the caller giving up)
+// in a ChallengeError that keeps the session.
+func TestHandlerError(t *testing.T) {
+	f := newFake(t)
+	f.then(fxLoginSteps("", sfAsk(ChallengeSMSMFA, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
+	cfg := sfServe(t, f)
+	cfg.ChallengeHandler = ChallengeHandlerFunc(func(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
+		return nil, context.Canceled
+	})
+	err := mustSession(t, cfg).Authenticate(t.Context(), f.password)
+	ce := fxChallengeError(t, err, ChallengeSMSMFA)
+	if !errors.Is(err, context.Canceled) || ce.Err != context.Canceled {
+		t.Errorf("err = %v, want it to wrap context.Canceled", err)
+	}
+}
+
+// TestChallengesOutOfTurn: a server asking for a proof the login cannot
+// give (PASSWORD_VERIFIER without SRP_A, device SRP without a device, a
+// device verifier before DEVICE_SRP_AUTH) gets a ChallengeError.
+func TestChallengesOutOfTurn(t *testing.T) {
+	for _, v := range []struct {
+		name, flow string
+		remember   bool
+	}{
+		{ChallengePasswordVerifier, FlowUserPasswordAuth, false},
+		{ChallengeDeviceSRPAuth, FlowUserPasswordAuth, false},
+		{ChallengeDevicePasswordVerifier, FlowUserPasswordAuth, true},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			f := newFake(t)
+			f.then(sfInitiate(FlowUserPasswordAuth, map[string]string{"USERNAME": fxLogin, "PASSWORD": f.password}, "",
+				sfThen[map[string]string](sfAsk(v.name, map[string]string{"USER_ID_FOR_SRP": fxInternal}))))
+			cfg := sfServe(t, f)
+			cfg.AuthFlow = v.flow
+			err := mustSession(t, cfg).Authenticate(t.Context(), f.password)
+			fxChallengeError(t, err, v.name)
+		})
+	}
+}
+
+// TestNoPasswordForPasswordFlows fails before any call: SRP and
+// USER_PASSWORD_AUTH cannot log in without a password.
+func TestNoPasswordForPasswordFlows(t *testing.T) {
+	for _, flow := range []string{"", FlowUserSRPAuth, FlowUserPasswordAuth} {
+		cfg := sfServe(t, newFake(t))
+		cfg.AuthFlow = flow
+		if err := mustSession(t, cfg).Authenticate(t.Context(), ""); !errors.Is(err, ErrConfig) {
+			t.Errorf("%q: err = %v, want ErrConfig", flow, err)
 		}
-		seen[u.id] = true
-		u.login = u.id
-		if i%3 == 0 {
-			u.id = fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", r.Uint32(), r.Uint32()&0xffff, r.Uint32()&0xfff, r.Uint32()&0xfff, r.Uint64()&0xffffffffffff)
+	}
+}
+
+func TestAuthFlowValidation(t *testing.T) {
+	cfg := Config{UserPoolID: "us-east-1_X", ClientID: "c", AuthFlow: "ADMIN_NO_SRP_AUTH"}
+	if _, err := NewSession(cfg, "u"); err == nil || !strings.Contains(err.Error(), "ADMIN_NO_SRP_AUTH") {
+		t.Errorf("NewSession with an unsupported flow: %v", err)
+	}
+	_, err := New(Options{Username: "u", Password: "p", UserPoolID: "us-east-1_X", ClientID: "c", AuthFlow: "NOPE"})
+	if !errors.Is(err, ErrConfig) {
+		t.Errorf("New with an unsupported flow: %v", err)
+	}
+	sess := mustSession(t, Config{UserPoolID: "us-east-1_X", ClientID: "c"})
+	for _, o := range []Options{
+		{Session: sess, ChallengeHandler: TOTP{}},
+		{Session: sess, RememberDevice: true},
+		{Session: sess, AuthFlow: FlowUserAuth},
+		{Session: sess, DeviceStore: new(MemoryDeviceStore)},
+		{Session: sess, DeviceName: "n"},
+	} {
+		if _, err := New(o); !errors.Is(err, ErrConfig) {
+			t.Errorf("Session with a login option: err = %v, want ErrConfig", err)
 		}
-		f := plain
-		if i%4 == 3 {
-			f = secret
+	}
+	a, err := New(Options{Username: "u", Password: "p", UserPoolID: "us-east-1_X", ClientID: "c",
+		AuthFlow: FlowCustomAuth, ChallengeHandler: TOTP{}, RememberDevice: true, DeviceName: "n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := a.Session().cfg; c.AuthFlow != FlowCustomAuth || c.ChallengeHandler == nil || !c.RememberDevice || c.DeviceStore == nil || c.DeviceName != "n" {
+		t.Errorf("New did not pass the login options on: %v", c)
+	}
+}
+
+// TestResourceNotFoundWithoutDevice is no reason to retry.
+func TestResourceNotFoundWithoutDevice(t *testing.T) {
+	f := newFake(t)
+	f.then(sfInitiate(FlowUserSRPAuth, map[string]string{"USERNAME": fxLogin, "SRP_A": "*"}, "", sfRefuse[map[string]string]("ResourceNotFoundException")))
+	cfg := sfServe(t, f)
+	cfg.RememberDevice = true
+	if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, ErrResourceNotFound) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestForgottenDeviceRetriedOnce: the retry without the device happens
+// once, and the device is forgotten even when the retry fails.
+func TestForgottenDeviceRetriedOnce(t *testing.T) {
+	f := newFake(t)
+	f.then(
+		sfInitiate(FlowUserSRPAuth, map[string]string{"USERNAME": fxLogin, "SRP_A": "*"}, "dev", sfRefuse[map[string]string]("ResourceNotFoundException")),
+		sfInitiate(FlowUserSRPAuth, map[string]string{"USERNAME": fxLogin, "SRP_A": "*"}, "", sfRefuse[map[string]string]("ResourceNotFoundException")),
+	)
+	cfg := sfServe(t, f)
+	cfg.RememberDevice = true
+	store := new(MemoryDeviceStore)
+	owner := DeviceOwner{UserPoolID: cfg.UserPoolID, Username: fxLogin}
+	store.SaveDevice(t.Context(), owner, &Device{Key: "dev", GroupKey: "g", Password: "p"})
+	cfg.DeviceStore = store
+	if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, ErrResourceNotFound) {
+		t.Errorf("err = %v", err)
+	}
+	if d, _ := store.LoadDevice(t.Context(), owner); d != nil {
+		t.Errorf("the unknown device is still remembered: %v", d)
+	}
+}
+
+// failingStore fails the operations named in fail.
+type failingStore struct {
+	MemoryDeviceStore
+	fail string
+}
+
+var errStore = errors.New("store unavailable")
+
+func (s *failingStore) LoadDevice(ctx context.Context, o DeviceOwner) (*Device, error) {
+	if s.fail == "load" {
+		return nil, errStore
+	}
+	return s.MemoryDeviceStore.LoadDevice(ctx, o)
+}
+
+func (s *failingStore) SaveDevice(ctx context.Context, o DeviceOwner, d *Device) error {
+	if s.fail == "save" {
+		return errStore
+	}
+	return s.MemoryDeviceStore.SaveDevice(ctx, o, d)
+}
+
+func TestDeviceStoreErrors(t *testing.T) {
+	t.Run("load", func(t *testing.T) {
+		cfg := sfServe(t, newFake(t)) // no call: the login stops first
+		cfg.RememberDevice = true
+		cfg.DeviceStore = &failingStore{fail: "load"}
+		if err := mustSession(t, cfg).Authenticate(t.Context(), "pw"); !errors.Is(err, errStore) {
+			t.Errorf("err = %v", err)
 		}
-		f.AddUser(u.id, u.password, u.login)
-		viaAuth, tryWrong := i%2 == 0, i%4 < 2
-		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			t.Parallel()
-			if viaAuth {
-				loginThroughAuth(t, f, api.URL, u, tryWrong)
-			} else {
-				loginThroughSession(t, f, u, tryWrong)
+	})
+	t.Run("save", func(t *testing.T) {
+		f := newFake(t)
+		f.then(fxLoginSteps("", sfTokens(&NewDeviceMetadata{DeviceKey: fxDevice, DeviceGroupKey: fxGroup}))...)
+		f.then(sfCall("ConfirmDevice", func(f *scriptFake, in map[string]any) (int, any) { return 200, map[string]any{} }))
+		cfg := sfServe(t, f)
+		cfg.RememberDevice = true
+		cfg.DeviceStore = &failingStore{fail: "save"}
+		if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, errStore) {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("not remembering", func(t *testing.T) {
+		// Without RememberDevice the store is not consulted, and a new
+		// device is not confirmed.
+		f := newFake(t)
+		f.then(fxLoginSteps("", sfTokens(&NewDeviceMetadata{DeviceKey: fxDevice, DeviceGroupKey: fxGroup}))...)
+		cfg := sfServe(t, f)
+		cfg.DeviceStore = &failingStore{fail: "load"}
+		if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); err != nil {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+// TestDeviceRegistrationFailureKeepsLogin: the tokens are good even when
+// the device cannot be confirmed; the device is then not remembered.
+func TestDeviceRegistrationFailureKeepsLogin(t *testing.T) {
+	for _, v := range []struct {
+		name  string
+		steps []scriptStep
+	}{
+		{"ConfirmDevice", []scriptStep{sfCall("ConfirmDevice", sfRefuse[map[string]any]("InvalidParameterException"))}},
+		{"UpdateDeviceStatus", []scriptStep{
+			sfCall("ConfirmDevice", func(f *scriptFake, in map[string]any) (int, any) {
+				return 200, map[string]any{"UserConfirmationNecessary": true}
+			}),
+			sfCall("UpdateDeviceStatus", sfRefuse[map[string]any]("InternalErrorException")),
+		}},
+		{"no keys", nil},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			f := newFake(t)
+			md := &NewDeviceMetadata{DeviceKey: fxDevice, DeviceGroupKey: fxGroup}
+			if v.steps == nil {
+				md = &NewDeviceMetadata{DeviceKey: fxDevice}
+			}
+			f.then(fxLoginSteps("", sfTokens(md))...)
+			f.then(v.steps...)
+			cfg := sfServe(t, f)
+			cfg.RememberDevice = true
+			store := new(MemoryDeviceStore)
+			cfg.DeviceStore = store
+			s := mustSession(t, cfg)
+			if err := s.Authenticate(t.Context(), f.password); err != nil || s.Tokens() == nil {
+				t.Fatalf("err = %v", err)
+			}
+			if d, _ := store.LoadDevice(t.Context(), s.deviceOwner()); d != nil {
+				t.Errorf("an unconfirmed device was remembered: %v", d)
 			}
 		})
 	}
 }
 
-func loginThroughSession(t *testing.T, f *fakeCognito, u randomUser, tryWrong bool) {
-	ctx := context.Background()
-	s, err := cognitosrp.NewSession(f.sessionConfig(), u.login)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Authenticate(ctx, u.password+"x"); tryWrong && !errors.Is(err, cognitosrp.ErrNotAuthorized) {
-		t.Fatalf("wrong password: %v", err)
-	}
-	if err := s.Authenticate(ctx, u.password); err != nil {
-		t.Fatalf("login %q / %q: %v", u.login, u.password, err)
-	}
-	tok := s.Tokens()
-	if tok.Username != u.id || tok.RefreshToken == "" {
-		t.Fatalf("tokens for %q: username %q", u.id, tok.Username)
-	}
-	// The refresh names the internal user in SECRET_HASH; the fake checks.
-	if err := s.Refresh(ctx); err != nil {
-		t.Fatalf("refresh: %v", err)
-	}
-	if s.Tokens().RefreshToken != tok.RefreshToken || s.Tokens().AccessToken == tok.AccessToken {
-		t.Fatal("refresh did not keep the refresh token and renew the access token")
+// TestNeitherTokensNorChallenge reports a response that continues nothing.
+func TestNeitherTokensNorChallenge(t *testing.T) {
+	f := newFake(t)
+	f.then(fxLoginSteps("", func(f *scriptFake) (int, any) { return 200, map[string]any{} })...)
+	cfg := sfServe(t, f)
+	err := mustSession(t, cfg).Authenticate(t.Context(), f.password)
+	if !errors.Is(err, ErrInvalidResponse) || !strings.Contains(err.Error(), "RespondToAuthChallenge") {
+		t.Errorf("err = %v", err)
 	}
 }
 
-func loginThroughAuth(t *testing.T, f *fakeCognito, apiURL string, u randomUser, tryWrong bool) {
-	opts := f.options(u.login, u.password+"x")
-	if tryWrong {
-		bad, err := cognitosrp.New(opts)
-		if err != nil {
-			t.Fatal(err)
+// TestChangedPassword: after a forced change, a login with the session's
+// own (stale) password uses the new one; any other password is used as
+// given.
+func TestChangedPassword(t *testing.T) {
+	for _, v := range []struct{ given, sent string }{{"stored", "changed"}, {"explicit", "explicit"}} {
+		f := newFake(t)
+		f.password = v.sent
+		f.then(fxLoginSteps("", sfTokens(nil))...)
+		s := mustSession(t, sfServe(t, f))
+		s.password = "stored"
+		changed := "changed"
+		s.changedPassword.Store(&changed)
+		if err := s.Authenticate(t.Context(), v.given); err != nil {
+			t.Errorf("Authenticate(%s): %v", v.given, err)
 		}
-		if _, err := bad.Client().Get(apiURL); !errors.Is(err, cognitosrp.ErrNotAuthorized) {
-			t.Fatalf("wrong password: %v", err)
-		}
-	}
-	opts.Password = u.password
-	auth, err := cognitosrp.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := auth.Client().Get(apiURL + "/me")
-	if err != nil {
-		t.Fatalf("login %q / %q: %v", u.login, u.password, err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	want := fmt.Sprintf("GET /me with Authorization: Bearer <access token of %s>\n", u.id)
-	if resp.StatusCode != http.StatusOK || string(body) != want {
-		t.Fatalf("API answered %d %q, want %q", resp.StatusCode, body, want)
 	}
 }

@@ -143,11 +143,11 @@ func TestSRPKnownAnswers(t *testing.T) {
 	})
 }
 
-// TestDeviceSRPKnownAnswers answers DEVICE_PASSWORD_VERIFIER challenges:
+// TestDevicePasswordClaimKnownAnswers answers DEVICE_PASSWORD_VERIFIER challenges:
 // the device group key stands in for the pool name, the device key for the
 // user id, and the challenge carries USERNAME (the user, whom the answer
 // names) and DEVICE_KEY.
-func TestDeviceSRPKnownAnswers(t *testing.T) {
+func TestDevicePasswordClaimKnownAnswers(t *testing.T) {
 	var v DeviceVectors
 	ReadTestJSON(t, "device_vectors.json", &v)
 	runSRPVectors(t, v.DeviceSRP, func(c SRPVector) (map[string]string, string) {

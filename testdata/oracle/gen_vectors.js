@@ -722,7 +722,12 @@ add('B-uppercase-hex', c => {
 
 // Salt.
 add('salt-leading-00', c => {
-	c.salt = `00${c.r.hex(15)}`;
+	// "00" then a digit 1-7: the integer drops a byte, so pad(salt) != the raw string.
+	c.salt = `00${'1234567'[c.r.int(7)]}${c.r.hex(15).slice(1)}`;
+});
+add('salt-leading-00-then-msb', c => {
+	// "00" then 8-f: pad(salt) happens to equal the raw string.
+	c.salt = `00${'89abcdef'[c.r.int(8)]}${c.r.hex(15).slice(1)}`;
 });
 add('salt-leading-0000', c => {
 	c.salt = `0000${c.r.hex(14)}`;
@@ -798,7 +803,7 @@ add('combined-edges', c => {
 	c.loginName = 'Zo\u00eb';
 	c.userIdForSrp = c.r.uuid();
 	c.password = 'p:\u00e4\u{1F600}:q';
-	c.salt = `0${c.r.hex(16).slice(1)}`.replace(/^0./, '00');
+	c.salt = `000${'1234567'[c.r.int(7)]}${c.r.hex(16).slice(4)}`; // integer has 29 hex digits
 	finishServerB(c);
 	c.bKind = 'server+N';
 	c.B = (hexToBig(c.B) + N).toString(16);
@@ -884,7 +889,7 @@ specs.forEach((s, i) => {
 
 const deviceCases = [];
 const deviceDefs = [];
-const DEVICE_SALT_FIRST = [undefined, 0x00, 0x80, 0x05, 0xff, 0x7f, undefined, 0x00, undefined, undefined, undefined, undefined];
+const DEVICE_SALT_FIRST = [undefined, 0x00, 0x80, 0x05, 0xff, 0x7f, 0x00, 0x00, undefined, undefined, undefined, undefined];
 for (let j = 0; j < 12; j++) {
 	const r = new Drbg(`device/${j}`);
 	const region = r.pick(['us-east-1', 'eu-west-2', 'ap-southeast-2']);
@@ -899,6 +904,8 @@ for (let j = 0; j < 12; j++) {
 	const pwBytes = r.bytes(40);
 	const saltBytes = r.bytes(16);
 	if (DEVICE_SALT_FIRST[j] !== undefined) saltBytes[0] = DEVICE_SALT_FIRST[j];
+	if (j === 1) saltBytes[1] |= 0x80; // 00 then msb set: padHex gives back the same 16 bytes
+	if (j === 6) saltBytes[1] = 0x3f; // 00 then 3f: padHex drops a byte (15 bytes)
 	if (j === 7) saltBytes[1] = 0x00; // two leading zero bytes
 	deviceDefs.push({ d, pwBytes, saltBytes });
 }
@@ -967,7 +974,7 @@ const deviceSrpCases = [];
 // How the server might spell SALT back: the raw 16 random bytes, the padded form, or
 // the integer's plain hex. All denote the same integer, so all must give the same x.
 const SALT_SPELLINGS = ['raw', 'pad', 'plain', 'raw', 'pad', 'plain', 'raw', 'plain'];
-const DEVICE_SRP_PICK = [0, 1, 2, 3, 4, 5, 7, 12];
+const DEVICE_SRP_PICK = [0, 1, 2, 6, 4, 5, 7, 12];
 DEVICE_SRP_PICK.forEach((di, j) => {
 	const { d } = deviceDefs[di];
 	const r = new Drbg(`device-srp/${j}`);
@@ -1062,6 +1069,8 @@ const NOTES = [
 	'Hex integers (A, u, x, S, verifier) are BigInteger.toString(16): lowercase, no leading zeros.',
 	'*Pad fields are AuthenticationHelper.padHex: even length, "00" prepended when the first digit is 8-f.',
 	'B and salt are the strings exactly as the server sends them (may be uppercase or zero-prefixed); the package parses them as integers.',
+	'bKind: how B was made. server = (k*v + g^b) mod N for a random b and the case\'s own verifier (SRP closes: the server S equals S); random = random integer below N; edge = hand-picked (2, abc, N-1); server+N = a server B plus N, not reduced (u hashes the unreduced value); server-zero-prefixed / server-uppercase = a server B spelled with leading "0000" / in uppercase.',
+	'loginName is what the user typed (InitiateAuth USERNAME); userIdForSrp is USER_ID_FOR_SRP, used in x, in the signature and as the challenge USERNAME.',
 	'a is the 128 private random bytes as 256 lowercase hex digits. K is the 16-byte HKDF output in hex. signature and secretBlock are standard base64.',
 ];
 writeJson('srp_vectors.json', {
