@@ -130,6 +130,28 @@ func TestDeviceTracking(t *testing.T) {
 	_, err = r.srpLogin("alice", "pw-alice-123", map[string]string{"DEVICE_KEY": d.key})
 	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
 	wantAPIError(t, refresh(d.key), "NotAuthorizedException", "")
+
+	// The session survives the refusal: a client answers again without the
+	// device (DEVICE_KEY null), as the official JavaScript client does.
+	srp, _ := cognitosrp.NewSRP(r.poolName(), nil)
+	ch, err = r.initiate("USER_SRP_AUTH", r.withHash(map[string]string{"USERNAME": "alice", "SRP_A": srp.A(), "DEVICE_KEY": d.key}, "alice"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := r.withHash(r.claim(srp, ch, "pw-alice-123"), "alice")
+	resp["DEVICE_KEY"] = d.key
+	_, err = r.respond("PASSWORD_VERIFIER", ch.Session, resp)
+	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+	var again output
+	err = r.api.Call(t.Context(), "RespondToAuthChallenge", map[string]any{
+		"ChallengeName": "PASSWORD_VERIFIER", "ClientId": srv.ClientID(), "Session": ch.Session,
+		"ChallengeResponses": map[string]any{
+			"USERNAME": resp["USERNAME"], "PASSWORD_CLAIM_SECRET_BLOCK": resp["PASSWORD_CLAIM_SECRET_BLOCK"],
+			"PASSWORD_CLAIM_SIGNATURE": resp["PASSWORD_CLAIM_SIGNATURE"], "TIMESTAMP": resp["TIMESTAMP"],
+			"SECRET_HASH": resp["SECRET_HASH"], "DEVICE_KEY": nil,
+		},
+	}, &again)
+	expectChallenge(t, "SMS_MFA")(&again, err)
 }
 
 // second returns the error of a step.
