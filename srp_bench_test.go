@@ -1,0 +1,93 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"crypto/hkdf"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"math/big"
+	"testing"
+	"time"
+)
+
+// benchChallenge is a fixed, valid PASSWORD_VERIFIER challenge.
+func benchChallenge(b *testing.B) PasswordChallenge {
+	b.Helper()
+	B, err := rand.Int(rand.Reader, group.N)
+	if err != nil {
+		b.Fatal(err)
+	}
+	salt := make([]byte, 16)
+	rand.Read(salt)
+	return PasswordChallenge{
+		UserIDForSRP: "3f1c9a6e-1b2d-4c5e-8f70-9a1b2c3d4e5f",
+		SRPB:         B.Text(16),
+		Salt:         new(big.Int).SetBytes(salt).Text(16),
+		SecretBlock:  base64.StdEncoding.EncodeToString(make([]byte, 1024)),
+	}
+}
+
+// BenchmarkSRPLogin is one full client computation of a login: a, A, u, x,
+// S, K and the signature, with the parsing of the challenge.
+func BenchmarkSRPLogin(b *testing.B) {
+	ch := benchChallenge(b)
+	params := map[string]string{"USER_ID_FOR_SRP": ch.UserIDForSRP, "SRP_B": ch.SRPB, "SALT": ch.Salt, "SECRET_BLOCK": ch.SecretBlock}
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := NewSRP("AbC123xyZ", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, err := ParsePasswordChallenge(params)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.PasswordClaim(c, "correct horse battery staple", now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSRPFloor is the floor for BenchmarkSRPLogin: the three modular
+// exponentiations and the hashes, done bare with math/big.
+func BenchmarkSRPFloor(b *testing.B) {
+	ch := benchChallenge(b)
+	B, _ := new(big.Int).SetString(ch.SRPB, 16)
+	salt, _ := new(big.Int).SetString(ch.Salt, 16)
+	secretBlock, _ := base64.StdEncoding.DecodeString(ch.SecretBlock)
+	N, g, k := group.N, group.g, group.k
+	buf := make([]byte, privateKeyBytes)
+	b.ReportAllocs()
+	for b.Loop() {
+		rand.Read(buf)
+		a := new(big.Int).SetBytes(buf)
+		A := new(big.Int).Exp(g, a, N)
+		u := new(big.Int).SetBytes(sha256Sum(A.Bytes(), B.Bytes()))
+		inner := sha256.Sum256([]byte("AbC123xyZ" + ch.UserIDForSRP + ":correct horse battery staple"))
+		x := new(big.Int).SetBytes(sha256Sum(salt.Bytes(), inner[:]))
+		gx := new(big.Int).Exp(g, x, N)
+		base := new(big.Int).Sub(B, gx.Mul(gx, k))
+		base.Mod(base, N)
+		S := base.Exp(base, new(big.Int).Add(a, u.Mul(u, x)), N)
+		key, _ := hkdf.Key(sha256.New, S.Bytes(), u.Bytes(), derivedKeyInfo, 16)
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte("AbC123xyZ" + ch.UserIDForSRP))
+		m.Write(secretBlock)
+		m.Write([]byte(Timestamp(time.Now())))
+		m.Sum(nil)
+	}
+}
+
+func sha256Sum(parts ...[]byte) []byte {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+	}
+	return h.Sum(nil)
+}
