@@ -254,7 +254,7 @@ func TestRefreshTokenRotation(t *testing.T) {
 	}
 	// The old one is spent; the new one works once.
 	err = r.api.Call(t.Context(), "GetTokensFromRefreshToken", in, &out)
-	wantAPIError(t, err, "NotAuthorizedException", "Invalid Refresh Token")
+	wantAPIError(t, err, "RefreshTokenReuseException", "")
 	in["RefreshToken"] = fresh
 	if err := r.api.Call(t.Context(), "GetTokensFromRefreshToken", in, &out); err != nil {
 		t.Fatal(err)
@@ -277,7 +277,7 @@ func TestRotationGracePeriod(t *testing.T) {
 	}
 	srv.Advance(11 * time.Second)
 	_, err := r.call("GetTokensFromRefreshToken", in)
-	wantAPIError(t, err, "NotAuthorizedException", "Invalid Refresh Token")
+	wantAPIError(t, err, "RefreshTokenReuseException", "")
 }
 
 func TestRefreshTokenExpiry(t *testing.T) {

@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"time"
@@ -75,7 +76,11 @@ func tokenCommand(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, tok, err := obtain(ctx, e, c, tt)
+	types := []cognitosrp.TokenType{tt}
+	if *asJSON || *export {
+		types = []cognitosrp.TokenType{cognitosrp.AccessToken, cognitosrp.IDToken}
+	}
+	_, tok, err := obtain(ctx, e, c, types...)
 	if err != nil {
 		return err
 	}
@@ -102,73 +107,77 @@ func tokenCommand(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// obtain returns a session and tokens whose token of type typ is valid:
-// from the cache, renewed with the cached refresh token, or from a new
-// SRP login. It caches what it gets.
-func obtain(ctx context.Context, e *env, c *connection, typ cognitosrp.TokenType) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
-	var cache *tokenCache
+// obtain returns a session and tokens whose tokens of the given types are
+// fresh: from the cache, renewed with the cached refresh token, or from a
+// new SRP login. It caches what it gets.
+func obtain(ctx context.Context, e *env, c *connection, types ...cognitosrp.TokenType) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
+	var store *cognitosrp.FileStore
 	var cached *cognitosrp.Tokens
 	if !c.noCache {
 		var err error
-		if cache, err = openCache(c); err != nil {
+		if store, err = cacheStore(c); err != nil {
 			return nil, nil, err
 		}
-		if cached, err = cache.load(); err != nil {
+		cached, err = store.Load(ctx)
+		if errors.Is(err, cognitosrp.ErrStoreFormat) {
+			// Unreadable (another version, damaged): it is only a cache,
+			// and the next save replaces it.
+			cached, err = nil, nil
+		}
+		if err != nil {
 			return nil, nil, err
 		}
-	}
-	sess, err := newSession(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	if cached != nil {
-		sess.SetTokens(cached)
-	}
-	switch {
-	case cached.ValidAt(typ, time.Now(), cognitosrp.DefaultExpiryMargin):
-	case cached != nil && cached.RefreshToken != "":
-		e.progressf("renewing the tokens of %s from the cached refresh token…", c.username)
-	case c.password == "":
-		return nil, nil, cognitosrp.ErrLoginRequired
-	default:
-		e.progressf("logging in as %s with SRP…", c.username)
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	tok, err := sess.ValidTokens(ctx, typ)
+	sess, tok, err := renewOrLogin(ctx, e, c, cached, cognitosrp.RefreshWithInitiateAuth, types)
+	if errors.Is(err, cognitosrp.ErrRefreshFlowNotEnabled) {
+		// An app client with refresh-token rotation: renew the other way.
+		sess, tok, err = renewOrLogin(ctx, e, c, cached, cognitosrp.RefreshWithGetTokens, types)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if cache != nil && tok != cached {
-		if err := cache.save(tok); err != nil {
+	if store != nil && tok != cached {
+		if err := store.Save(ctx, tok); err != nil {
 			return nil, nil, err
 		}
 	}
 	return sess, tok, nil
 }
 
-// newSession returns a session for the connection that can log in on its
-// own when it knows the password.
-func newSession(c *connection) (*cognitosrp.Session, error) {
-	if c.password == "" {
-		sess, err := cognitosrp.NewSession(c.sessionConfig(), c.username)
-		if err != nil {
-			return nil, &usageError{msg: err.Error()}
-		}
-		return sess, nil
-	}
-	// Only Auth can hand a password to a session.
-	auth, err := cognitosrp.New(cognitosrp.Options{
-		Username:     c.username,
-		Password:     c.password,
-		UserPoolID:   c.poolID,
-		ClientID:     c.clientID,
-		ClientSecret: c.clientSecret,
-		Region:       c.region,
-		Endpoint:     c.endpoint,
-	})
+// renewOrLogin returns the cached tokens if they are fresh, else renews
+// them with the cached refresh token, else logs in with the password.
+func renewOrLogin(ctx context.Context, e *env, c *connection, cached *cognitosrp.Tokens, method cognitosrp.RefreshMethod, types []cognitosrp.TokenType) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
+	cfg := c.sessionConfig()
+	cfg.RefreshMethod = method
+	sess, err := cognitosrp.NewSession(cfg, c.username)
 	if err != nil {
-		return nil, &usageError{msg: err.Error()}
+		return nil, nil, &usageError{msg: err.Error()}
 	}
-	return auth.Session(), nil
+	if cached != nil {
+		sess.SetTokens(cached)
+		if fresh(cached, time.Now(), types...) {
+			return sess, cached, nil
+		}
+		if cached.RefreshToken != "" {
+			e.progressf("renewing the tokens of %s from the cached refresh token…", c.username)
+			err := sess.Refresh(ctx)
+			if err == nil {
+				return sess, sess.Tokens(), nil
+			}
+			if !errors.Is(err, cognitosrp.ErrLoginRequired) || c.password == "" {
+				return nil, nil, err
+			}
+			// The refresh token died; the password can log in again.
+		}
+	}
+	if c.password == "" {
+		return nil, nil, cognitosrp.ErrLoginRequired
+	}
+	e.progressf("logging in as %s with SRP…", c.username)
+	if err := sess.Authenticate(ctx, c.password); err != nil {
+		return nil, nil, err
+	}
+	return sess, sess.Tokens(), nil
 }

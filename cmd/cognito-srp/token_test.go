@@ -125,16 +125,17 @@ func TestTokenLoginCacheAndRenewal(t *testing.T) {
 }
 
 func TestTokenRenewsFromRefreshToken(t *testing.T) {
-	// Tokens shorter than the renewal margin are renewed on every call.
-	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 10 * time.Second, IDTokenLifetime: 10 * time.Second, ClientSecret: "s"})
+	// A 2 s token is renewed in the second half of its life.
+	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, ClientSecret: "s"})
 	s := newSandbox(t).forServer(srv, "alice@example.com", "pw-alice-123")
 	s.run("token").want(t, exitOK)
 	delete(s.env, "COGNITO_PASSWORD")
-	before := srv.Calls("RespondToAuthChallenge")
+	time.Sleep(1100 * time.Millisecond)
 	r := s.run("token")
 	r.want(t, exitOK)
-	if srv.Calls("RespondToAuthChallenge") != before || srv.Calls("InitiateAuth") != 2 {
-		t.Errorf("renewal did not use REFRESH_TOKEN_AUTH: %d InitiateAuth", srv.Calls("InitiateAuth"))
+	if srv.Calls("RespondToAuthChallenge") != 1 || srv.Calls("InitiateAuth") != 2 {
+		t.Errorf("renewal did not use REFRESH_TOKEN_AUTH: %d InitiateAuth, %d RespondToAuthChallenge",
+			srv.Calls("InitiateAuth"), srv.Calls("RespondToAuthChallenge"))
 	}
 	if _, err := srv.VerifyAccessToken(strings.TrimSpace(r.stdout)); err != nil {
 		t.Error(err)
@@ -142,10 +143,28 @@ func TestTokenRenewsFromRefreshToken(t *testing.T) {
 
 	// A revoked refresh token without a password: say how to log in again.
 	srv.SignOut("alice")
+	time.Sleep(1100 * time.Millisecond)
 	s.run("token").want(t, exitError, "no usable cached tokens", "COGNITO_PASSWORD")
 	// With the password, it logs in again.
 	s.env["COGNITO_PASSWORD"] = "pw-alice-123"
 	s.run("token").want(t, exitOK)
+	if srv.Calls("RespondToAuthChallenge") != 2 {
+		t.Errorf("%d logins, want 2", srv.Calls("RespondToAuthChallenge"))
+	}
+}
+
+func TestTokenWithRotatingClient(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, RefreshTokenRotation: true})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	delete(s.env, "COGNITO_PASSWORD")
+	for range 2 {
+		time.Sleep(1100 * time.Millisecond)
+		s.run("token").want(t, exitOK)
+	}
+	if srv.Calls("GetTokensFromRefreshToken") != 2 || srv.Calls("RespondToAuthChallenge") != 1 {
+		t.Errorf("%d rotations, %d logins", srv.Calls("GetTokensFromRefreshToken"), srv.Calls("RespondToAuthChallenge"))
+	}
 }
 
 func TestTokenCachePermissions(t *testing.T) {
@@ -158,7 +177,7 @@ func TestTokenCachePermissions(t *testing.T) {
 		t.Fatal(err)
 	}
 	calls := srv.Calls("")
-	s.run("token").want(t, exitError, "accessible by other users", "mode 0644", "chmod 600")
+	s.run("token").want(t, exitError, "accessible to other users", "mode 0644", "chmod 600")
 	if srv.Calls("") != calls {
 		t.Error("the command went on after refusing the cache")
 	}
@@ -166,10 +185,12 @@ func TestTokenCachePermissions(t *testing.T) {
 	s.run("token", "-no-cache").want(t, exitOK)
 	os.Chmod(path, 0o600)
 	s.run("token").want(t, exitOK)
-	// A symbolic link is refused too.
-	os.Rename(path, path+".real")
-	os.Symlink(path+".real", path)
-	s.run("token").want(t, exitError, "not a regular file")
+	// A damaged cache file is replaced by a new login.
+	os.WriteFile(path, []byte("{not json"), 0o600)
+	s.run("token").want(t, exitOK)
+	if srv.Calls("RespondToAuthChallenge") != 3 {
+		t.Errorf("%d logins, want 3", srv.Calls("RespondToAuthChallenge"))
+	}
 }
 
 func TestTokenJSONAndExport(t *testing.T) {
