@@ -82,7 +82,9 @@ func TestTokenErrorsNameTheCause(t *testing.T) {
 	s = newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.env["COGNITO_ENDPOINT"] = "http://127.0.0.1:1/"
 	s.run("token").want(t, exitError, "network error")
-	srv.FailNext(1, cognitotest.FaultTooManyRequests)
+	// The library retries throttling (4 attempts by default); past that,
+	// the command names the cause.
+	srv.FailNext(4, cognitotest.FaultTooManyRequests)
 	newSandbox(t).forServer(srv, "alice", "pw-alice-123").run("token").want(t, exitError, "try again later")
 }
 
