@@ -27,17 +27,6 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cognitotest-interop-'));
 const binary = path.join(tmp, 'cognito-srp');
 const children = [];
 
-// memoryStorage stands in for the browser's localStorage.
-function memoryStorage() {
-	const m = new Map();
-	return {
-		setItem: (k, v) => m.set(k, String(v)),
-		getItem: k => (m.has(k) ? m.get(k) : null),
-		removeItem: k => m.delete(k),
-		clear: () => m.clear(),
-	};
-}
-
 // emulate starts `cognito-srp emulate` and resolves with the variables it
 // prints.
 function emulate(port, extraArgs) {
@@ -67,8 +56,10 @@ function emulate(port, extraArgs) {
 	});
 }
 
-function login(pool, username, password, storage) {
-	const user = new CognitoUser({ Username: username, Pool: pool, Storage: storage });
+// login uses the client's default storage: in Node, memory shared by the
+// process, where it keeps the remembered device between logins.
+function login(pool, username, password) {
+	const user = new CognitoUser({ Username: username, Pool: pool });
 	user.setAuthenticationFlowType('USER_SRP_AUTH');
 	return new Promise((resolve, reject) => {
 		user.authenticateUser(new AuthenticationDetails({ Username: username, Password: password }), {
@@ -96,24 +87,22 @@ async function main() {
 
 	// A plain pool: SRP login by name and by alias, renewal, wrong password.
 	let env = await emulate(19229, []);
-	let storage = memoryStorage();
 	let pool = new CognitoUserPool({
 		UserPoolId: env.COGNITO_USER_POOL_ID,
 		ClientId: env.COGNITO_CLIENT_ID,
 		endpoint: env.COGNITO_ENDPOINT,
-		Storage: storage,
 	});
-	let { user, session } = await login(pool, 'alice', 'Alice-pw-1234', storage);
+	let { user, session } = await login(pool, 'alice', 'Alice-pw-1234');
 	check(session.isValid(), 'USER_SRP_AUTH login of alice');
 	check(session.getAccessToken().decodePayload().username === 'alice', 'access token names alice');
-	const bob = await login(pool, 'bob@example.com', 'Bob-pw-12345', storage);
+	const bob = await login(pool, 'bob@example.com', 'Bob-pw-12345');
 	const sub = bob.session.getIdToken().decodePayload().sub;
 	check(bob.session.getAccessToken().decodePayload().username === sub, 'alias login: internal username is the sub');
 	const renewed = await refresh(user, session);
 	check(renewed.getAccessToken().getJwtToken() !== '' && renewed.getRefreshToken().getToken() === session.getRefreshToken().getToken(),
 		'refreshSession (REFRESH_TOKEN_AUTH) keeps the refresh token');
 	try {
-		await login(pool, 'alice', 'wrong', storage);
+		await login(pool, 'alice', 'wrong');
 		check(false, 'wrong password refused');
 	} catch (err) {
 		check(err.code === 'NotAuthorizedException' && err.message === 'Incorrect username or password.', 'wrong password refused');
@@ -122,17 +111,15 @@ async function main() {
 	// Device tracking: the client confirms the device after the first
 	// login, then logs in with device SRP and renews with DEVICE_KEY.
 	env = await emulate(19230, ['-device-tracking']);
-	storage = memoryStorage();
 	pool = new CognitoUserPool({
 		UserPoolId: env.COGNITO_USER_POOL_ID,
 		ClientId: env.COGNITO_CLIENT_ID,
 		endpoint: env.COGNITO_ENDPOINT,
-		Storage: storage,
 	});
-	({ user, session } = await login(pool, 'alice', 'Alice-pw-1234', storage));
+	({ user, session } = await login(pool, 'alice', 'Alice-pw-1234'));
 	const deviceKey = user.deviceKey;
 	check(deviceKey && deviceKey.startsWith('us-east-1_'), 'new device issued and confirmed by ConfirmDevice');
-	({ user, session } = await login(pool, 'alice', 'Alice-pw-1234', storage));
+	({ user, session } = await login(pool, 'alice', 'Alice-pw-1234'));
 	check(user.deviceKey === deviceKey && session.getAccessToken().decodePayload().device_key === deviceKey,
 		'device SRP login on the remembered device (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER)');
 	const again = await refresh(user, session);
