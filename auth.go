@@ -36,6 +36,14 @@ type Options struct {
 	Endpoint     string       // empty: the region's public endpoint
 	HTTPClient   *http.Client // for Cognito calls; nil: DefaultTimeout
 
+	// AuthFlow, ChallengeHandler, RememberDevice, DeviceStore and
+	// DeviceName: see Config. Only with individual parameters.
+	AuthFlow         string
+	ChallengeHandler ChallengeHandler
+	RememberDevice   bool
+	DeviceStore      DeviceStore
+	DeviceName       string
+
 	// Session is an already configured (and usually authenticated) session.
 	// Without a password it cannot log in again once its refresh token dies.
 	Session *Session
@@ -52,6 +60,17 @@ type Options struct {
 	Base http.RoundTripper
 	// ExpiryMargin: see Config.ExpiryMargin. Only with individual parameters.
 	ExpiryMargin time.Duration
+	// VerifyTokens: see Config.VerifyTokens. Only with individual
+	// parameters.
+	VerifyTokens bool
+	// ForgetPassword drops the password after the first successful login.
+	// The session then renews its tokens with the refresh token alone, and
+	// once that dies (it expires, is revoked, or the user signs out
+	// everywhere) requests fail with ErrLoginRequired instead of logging in
+	// again. Only with individual parameters.
+	ForgetPassword bool
+	// Retry: see Config.Retry. Only with individual parameters.
+	Retry RetryPolicy
 	// RefreshAhead: see Config.RefreshAhead. Only with individual parameters.
 	RefreshAhead time.Duration
 	// RefreshMethod: see Config.RefreshMethod. Only with individual
@@ -72,18 +91,6 @@ type Options struct {
 	// GetBody set, as http.NewRequest does for in-memory bodies). It never
 	// retries twice.
 	NoRetryOnUnauthorized bool
-
-	// VerifyTokens: see Config.VerifyTokens. Only with individual
-	// parameters.
-	VerifyTokens bool
-	// ForgetPassword drops the password after the first successful login.
-	// The session then renews its tokens with the refresh token alone, and
-	// once that dies (it expires, is revoked, or the user signs out
-	// everywhere) requests fail with ErrLoginRequired instead of logging in
-	// again. Only with individual parameters.
-	ForgetPassword bool
-	// Retry: see Config.Retry. Only with individual parameters.
-	Retry RetryPolicy
 }
 
 // String describes the options without their secrets.
@@ -170,6 +177,8 @@ func sessionFor(opts Options) (*Session, error) {
 		opts.Endpoint != "" || opts.HTTPClient != nil || opts.ExpiryMargin != 0 ||
 		opts.RefreshAhead != 0 || opts.RefreshMethod != "" || opts.Store != nil ||
 		opts.OnTokens != nil || opts.Logger != nil ||
+		opts.AuthFlow != "" || opts.ChallengeHandler != nil || opts.RememberDevice ||
+		opts.DeviceStore != nil || opts.DeviceName != "" ||
 		opts.VerifyTokens || opts.ForgetPassword || !opts.Retry.isZero()
 	switch {
 	case opts.Session != nil && individual:
@@ -204,8 +213,14 @@ func sessionFor(opts Options) (*Session, error) {
 		Store:         opts.Store,
 		OnTokens:      opts.OnTokens,
 		Logger:        opts.Logger,
-		VerifyTokens:  opts.VerifyTokens,
-		Retry:         opts.Retry,
+
+		AuthFlow:         opts.AuthFlow,
+		ChallengeHandler: opts.ChallengeHandler,
+		RememberDevice:   opts.RememberDevice,
+		DeviceStore:      opts.DeviceStore,
+		DeviceName:       opts.DeviceName,
+		VerifyTokens:     opts.VerifyTokens,
+		Retry:            opts.Retry,
 	}, opts.Username)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)

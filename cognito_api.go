@@ -95,6 +95,8 @@ type AuthOutput struct {
 	ChallengeName        string                `json:",omitempty"`
 	ChallengeParameters  map[string]string     `json:",omitempty"`
 	Session              string                `json:",omitempty"`
+	// AvailableChallenges lists the choices of a USER_AUTH SELECT_CHALLENGE.
+	AvailableChallenges []string `json:",omitempty"`
 }
 
 // AuthenticationResult holds the tokens Cognito issues.

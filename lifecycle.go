@@ -61,11 +61,11 @@ const minForcedInterval = 5 * time.Second
 // flight is one login or renewal shared by every caller that needs it.
 // tokens and err are written before done is closed.
 type flight struct {
-	done    chan struct{}
-	cleared chan struct{} // closed once the flight is no longer s.flight
-	epoch   uint64        // s.epoch when it started
-	tokens  *Tokens
-	err     error
+	done   chan struct{} // closed when tokens and err are set
+	over   chan struct{} // closed when the flight has saved them and ended
+	epoch  uint64        // s.epoch when it started
+	tokens *Tokens
+	err    error
 }
 
 // An op obtains new tokens, starting from the session's current tokens
@@ -179,27 +179,50 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens) {
 }
 
 // renew waits for tokens whose token of type typ is usable, joining the
-// flight in progress or starting one.
+// flight in progress or starting one. A flight hands out its tokens before
+// it saves them; a caller that joins it while it saves may be handed
+// tokens that went stale since, so such a caller waits for it to end and
+// asks once more.
 func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
-	s.mu.Lock()
-	cur := s.tokens.Load()
-	// Another caller may have finished a flight since the check in
-	// ValidTokens.
-	if cur != nil && s.cognitoNow().Before(s.scheduleFor(cur).staleAt[slot(typ)]) {
+	for again := false; ; again = true {
+		s.mu.Lock()
+		cur := s.tokens.Load()
+		// Another caller may have finished a flight since the check in
+		// ValidTokens.
+		if cur != nil && s.stillUsable(cur, typ) {
+			s.mu.Unlock()
+			return cur, nil
+		}
+		if d := s.dead.Load(); d != nil && cur != nil && d.tokens == cur && s.password == "" {
+			s.mu.Unlock()
+			return nil, d.err
+		}
+		f, err := s.joinLocked(ctx, cur, "blocking", s.obtain)
 		s.mu.Unlock()
-		return cur, nil
+		if err != nil {
+			return nil, err
+		}
+		if !again {
+			s.waits.Add(1)
+		}
+		t, err := wait(ctx, f)
+		if err != nil || s.stillUsable(t, typ) {
+			return t, err
+		}
+		if again {
+			return nil, fmt.Errorf("%w: Cognito issued a %s that is stale on arrival", ErrInvalidResponse, typ)
+		}
+		select {
+		case <-f.over:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
-	if d := s.dead.Load(); d != nil && cur != nil && d.tokens == cur && s.password == "" {
-		s.mu.Unlock()
-		return nil, d.err
-	}
-	f, err := s.joinLocked(ctx, cur, "blocking", s.obtain)
-	s.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	s.waits.Add(1)
-	return wait(ctx, f)
+}
+
+// stillUsable reports whether the token of type typ in t is usable now.
+func (s *Session) stillUsable(t *Tokens, typ TokenType) bool {
+	return s.cognitoNow().Before(s.scheduleFor(t).staleAt[slot(typ)])
 }
 
 // renewNow renews even if the tokens are still valid, unless they are no
@@ -246,29 +269,26 @@ func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, err
 }
 
 // joinLocked returns the flight in progress or starts one from the tokens
-// from. s.mu must be held.
+// from. s.mu must be held; it is released while waiting for a flight that
+// has already handed out its tokens and is only saving them: those tokens
+// answer an earlier state of the session (they may have gone stale since,
+// or been replaced by SetTokens), so the caller must not be given them.
 func (s *Session) joinLocked(ctx context.Context, from *Tokens, trigger string, o op) (*flight, error) {
 	for s.flight != nil {
 		f := s.flight
 		select {
 		case <-f.done:
-			if f.err == nil && f.tokens == from {
-				// f has finished with the very tokens the caller found
-				// unusable, and only persists them now: joining it would
-				// hand them back. Wait until it is gone, then start afresh.
-				s.mu.Unlock()
-				select {
-				case <-f.cleared:
-				case <-ctx.Done():
-					s.mu.Lock()
-					return nil, ctx.Err()
-				}
-				s.mu.Lock()
-				continue
-			}
 		default:
+			return f, nil
 		}
-		return f, nil
+		s.mu.Unlock()
+		select {
+		case <-f.over:
+			s.mu.Lock()
+		case <-ctx.Done():
+			s.mu.Lock()
+			return nil, ctx.Err()
+		}
 	}
 	if s.closed {
 		return nil, ErrClosed
@@ -294,7 +314,7 @@ func wait(ctx context.Context, f *flight) (*Tokens, error) {
 // startFlight runs o in a new goroutine and records it as the flight in
 // progress. s.mu must be held and the session open.
 func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string, o op) *flight {
-	f := &flight{done: make(chan struct{}), cleared: make(chan struct{}), epoch: s.epoch}
+	f := &flight{done: make(chan struct{}), over: make(chan struct{}), epoch: s.epoch}
 	s.flight = f
 	s.flying.Store(true)
 	s.wg.Add(1)
@@ -339,8 +359,8 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer close(f.over)
 	s.flight = nil
-	close(f.cleared)
 	s.flying.Store(false)
 	switch {
 	case err == nil:

@@ -192,14 +192,13 @@ func restartable(err error) bool {
 	return errors.As(err, &r)
 }
 
-// login runs loginOnce, starting over with fresh SRP values when the answer
-// to the password verifier failed for a passing reason.
-func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
-	var t *Tokens
-	err := s.cfg.Retry.do(ctx, restartable, func() error {
+// loginWithRestarts runs loginOnce, starting over with fresh SRP values
+// when the answer to an SRP challenge failed for a passing reason.
+func (s *Session) loginWithRestarts(ctx context.Context, password string, dev *Device) (res *AuthenticationResult, st *loginState, err error) {
+	err = s.cfg.Retry.do(ctx, restartable, func() error {
 		var err error
-		t, err = s.loginOnce(ctx, password)
+		res, st, err = s.loginOnce(ctx, password, dev)
 		return err
 	})
-	return t, err
+	return res, st, err
 }

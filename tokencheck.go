@@ -17,43 +17,35 @@ import (
 // lifetime no Cognito pool can configure; with Config.VerifyTokens it also
 // checks each token's signature and claims.
 
-// maxTokenLifetime bounds how far after its issue (or after now, without
-// iat) a token may expire. Cognito issues access and id tokens for a day at
-// most; ten years leaves room for any emulator while still catching garbage
-// such as milliseconds in exp.
+// maxTokenLifetime bounds how far ahead a token may expire. Cognito issues
+// access and id tokens for a day at most; ten years leaves room for any
+// emulator while still catching garbage such as milliseconds in exp.
 const maxTokenLifetime = 10 * 365 * 24 * time.Hour
 
-// maxClockSkew bounds how far the local clock may be from Cognito's. The
-// session judges expiry on Cognito's clock, estimated from each new token's
-// iat (drift.go), so a token that seems expired by a local clock running
-// ahead is still used. Beyond this bound the difference is not skew but a
-// stale token, or a clock too wrong for TLS to work anyway: one that is
-// hours off for a time zone mix-up is still within it.
-const maxClockSkew = 12 * time.Hour
+// maxClockSkew bounds how far the local clock may be from Cognito's, as
+// told by the iat of a fresh token. Cognito refuses an SRP TIMESTAMP
+// minutes off; an iat hours away from the local clock is a replayed token.
+const maxClockSkew = time.Hour
 
-// acceptTokens builds Tokens from an authentication result, keeping prev's
-// refresh token when the result has none. Every error matches
-// ErrInvalidResponse, except those of a key set that cannot be fetched
-// (ErrKeySetUnavailable).
-func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, prev *Tokens) (*Tokens, error) {
+// acceptTokens builds Tokens from an authentication result received at now
+// (the local clock corrected by the clock offset known so far), keeping
+// prev's refresh token when the result has none. Every error
+// matches ErrInvalidResponse, except those of a key set that cannot be
+// fetched (ErrKeySetUnavailable).
+func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, prev *Tokens, now time.Time) (*Tokens, error) {
 	if res != nil && (res.ExpiresIn < 0 || res.ExpiresIn > int64(maxTokenLifetime/time.Second)) {
 		return nil, fmt.Errorf("%w: %w: ExpiresIn %d is out of range", ErrInvalidResponse, ErrTokenInvalid, res.ExpiresIn)
 	}
-	// The fallback expiry (ExpiresIn) is reckoned on Cognito's clock, like
-	// the exp claims.
-	t, err := tokensFromResult(res, s.cognitoNow(), prev)
+	t, err := tokensFromResult(res, now, prev)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
 	}
-	now := s.cfg.Now()
 	for _, typ := range []TokenType{AccessToken, IDToken} {
 		if !compactJWS(t.Token(typ)) {
 			// It would never get past Auth into a header; refusing it here
 			// keeps the session from holding it until it expires.
 			return nil, fmt.Errorf("%w: %w: the %s has characters a JWT cannot have", ErrInvalidResponse, ErrMalformedToken, typ)
 		}
-		// Tokens keeps the access token's iat; the id token is issued with
-		// it.
 		if err := checkLifetime(typ, t.Expiry(typ), t.IssuedAt, now); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
 		}
@@ -66,35 +58,31 @@ func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, p
 	return t, nil
 }
 
-// checkLifetime refuses a token that expires before it was issued, absurdly
-// late, or so long ago by the local clock that no clock skew explains it.
-// now is the local clock; iat may be zero.
+// checkLifetime refuses a token that expired before it arrived, expires
+// absurdly late, or was issued hours away from now. Expiry is judged on
+// Cognito's clock: against the token's own iat when it has one (a local
+// clock minutes off must not refuse a fresh token), else against now.
 func checkLifetime(typ TokenType, exp, iat, now time.Time) error {
-	from := iat
-	if from.IsZero() {
-		from = now
+	issued := now
+	if !iat.IsZero() {
+		if d := iat.Sub(now); d.Abs() > maxClockSkew {
+			return fmt.Errorf("%w: the %s was issued at %s, %v away from the local clock's %s (a replayed token, or a clock far off)",
+				ErrTokenExpired, typ, iat.UTC().Format(time.RFC3339), d.Round(time.Second), now.UTC().Format(time.RFC3339))
+		}
+		issued = iat
 	}
 	switch {
-	case !iat.IsZero() && !exp.After(iat):
-		return fmt.Errorf("%w: the %s expired at %s, not after its issue at %s",
-			ErrTokenExpired, typ, exp.Format(time.RFC3339), iat.Format(time.RFC3339))
-	case !exp.After(now.Add(-maxClockSkew)):
-		return fmt.Errorf("%w: the %s expired at %s, more than %v before the local clock's %s (a stale token, or a clock far off)",
-			ErrTokenExpired, typ, exp.Format(time.RFC3339), maxClockSkew, now.UTC().Format(time.RFC3339))
-	case iat.IsZero() && !exp.After(now):
-		return fmt.Errorf("%w: the %s expired at %s, before it arrived at %s by the local clock (is the clock right?)",
-			ErrTokenExpired, typ, exp.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
-	case iat.After(now.Add(maxClockSkew)):
-		return fmt.Errorf("%w: the %s was issued at %s, more than %v after the local clock's %s (is the clock right?)",
-			ErrTokenInvalid, typ, iat.Format(time.RFC3339), maxClockSkew, now.UTC().Format(time.RFC3339))
-	case exp.Sub(from) > maxTokenLifetime:
-		return fmt.Errorf("%w: the %s expires at %s, more than %v after its issue", ErrTokenInvalid, typ, exp.Format(time.RFC3339), maxTokenLifetime)
+	case !exp.After(issued):
+		return fmt.Errorf("%w: the %s expired at %s, before it was issued or arrived (%s)",
+			ErrTokenExpired, typ, exp.UTC().Format(time.RFC3339), issued.UTC().Format(time.RFC3339))
+	case exp.Sub(issued) > maxTokenLifetime:
+		return fmt.Errorf("%w: the %s expires at %s, more than %v ahead", ErrTokenInvalid, typ, exp.UTC().Format(time.RFC3339), maxTokenLifetime)
 	}
 	return nil
 }
 
-// dropPassword forgets the password (Options.ForgetPassword). renew reads
-// it under s.mu.
+// dropPassword forgets the password (Options.ForgetPassword). It runs in a
+// flight, while renew reads the password under s.mu.
 func (s *Session) dropPassword() {
 	s.mu.Lock()
 	s.password = ""

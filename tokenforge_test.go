@@ -179,8 +179,25 @@ func (s *jwksServer) set(status int, body []byte) {
 	s.mu.Unlock()
 }
 
-// newFakeClock returns a testClock (fakecognito_test.go) set to t.
-func newFakeClock(t time.Time) *testClock { return &testClock{t: t} }
+// fakeClock is a settable clock for tests.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newFakeClock(t time.Time) *fakeClock { return &fakeClock{t: t} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
 
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)

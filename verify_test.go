@@ -21,7 +21,7 @@ var testNow = time.Date(2026, 3, 4, 9, 5, 7, 0, time.UTC)
 
 // newTestVerifier returns a verifier of the test pool against srv, at the
 // time of clock.
-func newTestVerifier(t testing.TB, srv *jwksServer, clock *testClock, mod func(*VerifierConfig)) *Verifier {
+func newTestVerifier(t testing.TB, srv *jwksServer, clock *fakeClock, mod func(*VerifierConfig)) *Verifier {
 	t.Helper()
 	cfg := VerifierConfig{
 		UserPoolID: testPoolID,
@@ -177,7 +177,7 @@ func TestVerifyUnknownKidNoFetchStorm(t *testing.T) {
 
 // warmVerifier returns a verifier that has fetched the test key set once,
 // with its server and clock.
-func warmVerifier(t *testing.T) (*jwksServer, *testClock, *Verifier) {
+func warmVerifier(t *testing.T) (*jwksServer, *fakeClock, *Verifier) {
 	t.Helper()
 	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
 	clock := newFakeClock(testNow)

@@ -24,48 +24,48 @@ import (
 	"time"
 )
 
-// srpFake is a compact Cognito for the retry and verification tests: it
+// rsaFake is a compact Cognito for the retry and verification tests: it
 // runs the server side of SRP for real (S = (A·v^u)^b), issues RS256 tokens
 // signed with testKey under the issuer URL/poolID, serves their key set,
 // and can fail any call on demand.
-type srpFake struct {
+type rsaFake struct {
 	*httptest.Server
 	now func() time.Time
 	ttl time.Duration // of access and id tokens
 
 	mu sync.Mutex // guards what follows
 	// fault, when set, is asked before each call; a non-empty answer fails
-	// it (see serveFault). It runs with mu held.
+	// it (see rsaServeFault). It runs with mu held.
 	fault func(action string) string
 	// override, when set, sees each request first; true means it answered.
 	override func(w http.ResponseWriter, r *http.Request) bool
 	// signer, when set, signs the tokens instead of testKey (a forgery).
 	signer *rsa.PrivateKey
 
-	users   map[string]*srpUser  // by login name
-	logins  map[string]*srpLogin // by challenge session, single use
-	refresh map[string]*srpUser  // by refresh token
-	calls   map[string]int       // by action
+	users   map[string]*rsaFakeUser  // by login name
+	logins  map[string]*rsaFakeLogin // by challenge session, single use
+	refresh map[string]*rsaFakeUser  // by refresh token
+	calls   map[string]int           // by action
 }
 
-type srpUser struct {
+type rsaFakeUser struct {
 	id      string // the internal username
 	salt, v *big.Int
 }
 
-type srpLogin struct {
-	user        *srpUser
+type rsaFakeLogin struct {
+	user        *rsaFakeUser
 	A, b, B     *big.Int
 	secretBlock []byte
 }
 
-const srpPoolName = "TestPool" // of testPoolID
+const fakePoolName = "TestPool" // of testPoolID
 
-func newSRPFake(t testing.TB, now func() time.Time) *srpFake {
-	f := &srpFake{
+func newRSAFake(t testing.TB, now func() time.Time) *rsaFake {
+	f := &rsaFake{
 		now: now, ttl: time.Hour,
-		users: map[string]*srpUser{}, logins: map[string]*srpLogin{},
-		refresh: map[string]*srpUser{}, calls: map[string]int{},
+		users: map[string]*rsaFakeUser{}, logins: map[string]*rsaFakeLogin{},
+		refresh: map[string]*rsaFakeUser{}, calls: map[string]int{},
 	}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
@@ -74,17 +74,17 @@ func newSRPFake(t testing.TB, now func() time.Time) *srpFake {
 
 // addUser registers a user who logs in as login and is known to Cognito as
 // id.
-func (f *srpFake) addUser(login, id, password string) {
-	salt := new(big.Int).SetBytes(srpRandom(16))
-	x := computeX(srpPoolName, id, password, salt)
+func (f *rsaFake) addUser(login, id, password string) {
+	salt := new(big.Int).SetBytes(randBytes(16))
+	x := computeX(fakePoolName, id, password, salt)
 	f.mu.Lock()
-	f.users[login] = &srpUser{id: id, salt: salt, v: new(big.Int).Exp(group.g, x, group.N)}
+	f.users[login] = &rsaFakeUser{id: id, salt: salt, v: new(big.Int).Exp(group.g, x, group.N)}
 	f.mu.Unlock()
 }
 
-func (f *srpFake) issuer() string { return f.URL + "/" + testPoolID }
+func (f *rsaFake) issuer() string { return f.URL + "/" + testPoolID }
 
-func (f *srpFake) serve(w http.ResponseWriter, r *http.Request) {
+func (f *rsaFake) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet && r.URL.Path == "/"+testPoolID+"/.well-known/jwks.json" {
 		w.Write(mustJSON(map[string]any{"keys": []any{jwkOf(testKid, testKey())}}))
 		return
@@ -101,7 +101,7 @@ func (f *srpFake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if kind != "" && kind != "lost" {
-		serveFault(w, kind)
+		rsaServeFault(w, kind)
 		return
 	}
 	var in struct {
@@ -111,7 +111,7 @@ func (f *srpFake) serve(w http.ResponseWriter, r *http.Request) {
 		Session            string
 	}
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		writeCognitoError(w, 400, "InvalidParameterException")
+		rsaFakeError(w, 400, "InvalidParameterException")
 		return
 	}
 	var out any
@@ -129,20 +129,20 @@ func (f *srpFake) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case kind == "lost":
 		// Processed, but the answer never arrives.
-		serveFault(w, "500")
+		rsaServeFault(w, "500")
 	case errType != "":
-		writeCognitoError(w, 400, errType)
+		rsaFakeError(w, 400, errType)
 	default:
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		w.Write(mustJSON(out))
 	}
 }
 
-// serveFault fails a call the way a struggling service or network does.
-func serveFault(w http.ResponseWriter, kind string) {
+// rsaServeFault fails a call the way a struggling service or network does.
+func rsaServeFault(w http.ResponseWriter, kind string) {
 	switch kind {
 	case "throttle":
-		writeCognitoError(w, 400, "TooManyRequestsException")
+		rsaFakeError(w, 400, "TooManyRequestsException")
 	case "html":
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
@@ -157,17 +157,17 @@ func serveFault(w http.ResponseWriter, kind string) {
 			conn.Close()
 		}
 	default:
-		writeCognitoError(w, 500, "InternalErrorException")
+		rsaFakeError(w, 500, "InternalErrorException")
 	}
 }
 
-func writeCognitoError(w http.ResponseWriter, status int, typ string) {
+func rsaFakeError(w http.ResponseWriter, status int, typ string) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.WriteHeader(status)
 	w.Write(mustJSON(map[string]string{"__type": "com.amazonaws.cognito#" + typ, "message": typ}))
 }
 
-func (f *srpFake) initiate(p map[string]string) (any, string) {
+func (f *rsaFake) initiate(p map[string]string) (any, string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	u := f.users[p["USERNAME"]]
@@ -175,11 +175,11 @@ func (f *srpFake) initiate(p map[string]string) (any, string) {
 	if u == nil || !ok || new(big.Int).Mod(A, group.N).Sign() == 0 {
 		return nil, "NotAuthorizedException"
 	}
-	b := new(big.Int).SetBytes(srpRandom(32))
+	b := new(big.Int).SetBytes(randBytes(32))
 	B := new(big.Int).Mul(group.k, u.v)
 	B.Add(B, new(big.Int).Exp(group.g, b, group.N)).Mod(B, group.N)
-	session := hex.EncodeToString(srpRandom(16))
-	l := &srpLogin{user: u, A: A, b: b, B: B, secretBlock: srpRandom(32)}
+	session := hex.EncodeToString(randBytes(16))
+	l := &rsaFakeLogin{user: u, A: A, b: b, B: B, secretBlock: randBytes(32)}
 	f.logins[session] = l
 	return &AuthOutput{ChallengeName: ChallengePasswordVerifier, Session: session, ChallengeParameters: map[string]string{
 		"SALT": u.salt.Text(16), "SRP_B": B.Text(16), "SECRET_BLOCK": base64.StdEncoding.EncodeToString(l.secretBlock),
@@ -188,7 +188,7 @@ func (f *srpFake) initiate(p map[string]string) (any, string) {
 }
 
 // verify checks a PASSWORD_VERIFIER answer as Cognito does.
-func (f *srpFake) verify(session string, r map[string]string) (any, string) {
+func (f *rsaFake) verify(session string, r map[string]string) (any, string) {
 	f.mu.Lock()
 	l := f.logins[session]
 	delete(f.logins, session)
@@ -201,7 +201,7 @@ func (f *srpFake) verify(session string, r map[string]string) (any, string) {
 	S.Mul(S, l.A).Mod(S, group.N).Exp(S, l.b, group.N)
 	key, _ := hkdf.Key(sha256.New, padBytes(S), padBytes(u), derivedKeyInfo, 16)
 	mac := hmac.New(sha256.New, key)
-	mac.Write([]byte(srpPoolName + l.user.id))
+	mac.Write([]byte(fakePoolName + l.user.id))
 	mac.Write(l.secretBlock)
 	mac.Write([]byte(r["TIMESTAMP"]))
 	got, _ := base64.StdEncoding.DecodeString(r["PASSWORD_CLAIM_SIGNATURE"])
@@ -211,7 +211,7 @@ func (f *srpFake) verify(session string, r map[string]string) (any, string) {
 	return f.issue(l.user, true), ""
 }
 
-func (f *srpFake) renew(token string) (any, string) {
+func (f *rsaFake) renew(token string) (any, string) {
 	f.mu.Lock()
 	u := f.refresh[token]
 	f.mu.Unlock()
@@ -222,7 +222,7 @@ func (f *srpFake) renew(token string) (any, string) {
 }
 
 // issue returns fresh tokens for u, with a refresh token after a login.
-func (f *srpFake) issue(u *srpUser, withRefresh bool) *AuthOutput {
+func (f *rsaFake) issue(u *rsaFakeUser, withRefresh bool) *AuthOutput {
 	iat := f.now()
 	f.mu.Lock()
 	key := cmp.Or(f.signer, testKey())
@@ -236,7 +236,7 @@ func (f *srpFake) issue(u *srpUser, withRefresh bool) *AuthOutput {
 		TokenType:   "Bearer",
 	}
 	if withRefresh {
-		res.RefreshToken = hex.EncodeToString(srpRandom(32))
+		res.RefreshToken = hex.EncodeToString(randBytes(32))
 		f.mu.Lock()
 		f.refresh[res.RefreshToken] = u
 		f.mu.Unlock()
@@ -245,19 +245,19 @@ func (f *srpFake) issue(u *srpUser, withRefresh bool) *AuthOutput {
 }
 
 // setFault sets f.fault and f.override.
-func (f *srpFake) setFault(fault func(action string) string, override func(w http.ResponseWriter, r *http.Request) bool) {
+func (f *rsaFake) setFault(fault func(action string) string, override func(w http.ResponseWriter, r *http.Request) bool) {
 	f.mu.Lock()
 	f.fault, f.override = fault, override
 	f.mu.Unlock()
 }
 
-func (f *srpFake) callCount(action string) int {
+func (f *rsaFake) callCount(action string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.calls[action]
 }
 
-func srpRandom(n int) []byte {
+func randBytes(n int) []byte {
 	b := make([]byte, n)
 	rand.Read(b)
 	return b
