@@ -197,8 +197,7 @@ func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.waits.Add(1)
-	return wait(ctx, f)
+	return s.wait(ctx, f, "blocking")
 }
 
 // renewNow renews even if the tokens are still valid, unless they are no
@@ -215,7 +214,7 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 	if err != nil {
 		return nil, err
 	}
-	return wait(ctx, f)
+	return s.wait(ctx, f, trigger)
 }
 
 // renewRejected renews tokens that an API answered 401 to: it returns
@@ -241,7 +240,7 @@ func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, err
 	if err != nil {
 		return nil, err
 	}
-	return wait(ctx, f)
+	return s.wait(ctx, f, "rejected")
 }
 
 // joinLocked returns the flight in progress or starts one from the tokens
@@ -256,13 +255,19 @@ func (s *Session) joinLocked(ctx context.Context, from *Tokens, trigger string, 
 	return s.startFlight(ctx, from, trigger, o), nil
 }
 
-// wait returns the flight's result, or ctx's error if ctx ends first.
-func wait(ctx context.Context, f *flight) (*Tokens, error) {
+// wait returns the flight's result, or ctx's error if ctx ends first. A
+// caller that must actually wait is counted and reported as a debug event
+// in its own context, so that a test or a trace can tell which requests
+// waited for Cognito.
+func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens, error) {
 	select {
 	case <-f.done:
 		return f.tokens, f.err
 	default:
 	}
+	s.waits.Add(1)
+	s.log(ctx, slog.LevelDebug, "cognitosrp: waiting for Cognito",
+		slog.String("user", s.username), slog.String("trigger", trigger))
 	select {
 	case <-f.done:
 		return f.tokens, f.err
