@@ -53,8 +53,10 @@ type Config struct {
 	// RefreshAhead is how long before a token stops being used (its expiry
 	// minus ExpiryMargin) a renewal starts in the background, while
 	// requests go on with the token they have. Zero means a quarter of the
-	// token's lifetime, at most DefaultRefreshAhead; a negative value turns
-	// renewing ahead off, so requests wait for the renewal.
+	// token's lifetime, at most DefaultRefreshAhead; any value is capped at
+	// half the lifetime, so a fresh token is never due for renewal. A
+	// negative value turns renewing ahead off: requests then wait for the
+	// renewal once the token stops being used.
 	RefreshAhead time.Duration
 	// RefreshMethod selects the call that renews tokens: the zero value
 	// means RefreshWithInitiateAuth (REFRESH_TOKEN_AUTH); app clients with
