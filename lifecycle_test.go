@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"net/http"
 	"runtime"
 	"sync"
 	"testing"
@@ -299,5 +300,54 @@ func TestIdleStartsNoGoroutine(t *testing.T) {
 	time.Sleep(10 * time.Millisecond)
 	if after := runtime.NumGoroutine(); after > before {
 		t.Errorf("goroutines: %d before, %d after", before, after)
+	}
+}
+
+// TestHotPathTakesNoLock: with the session's locks held (as a writer
+// would), requests with a fresh token, and with a token in its window while
+// its renewal runs, still go through.
+func TestHotPathTakesNoLock(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	a, err := New(Options{Session: s, Base: noopTransport{resp: &http.Response{StatusCode: 200, Body: http.NoBody}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	through := func() bool {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			req, _ := http.NewRequest("GET", "http://127.0.0.1/", nil)
+			if _, err := a.RoundTrip(req); err != nil {
+				t.Error(err)
+			}
+		}()
+		select {
+		case <-done:
+			return true
+		case <-time.After(2 * time.Second):
+			return false
+		}
+	}
+	s.mu.Lock()
+	s.persistMu.Lock()
+	ok := through()
+	s.persistMu.Unlock()
+	s.mu.Unlock()
+	if !ok {
+		t.Fatal("a request with a fresh token waited for the session's locks")
+	}
+
+	clk.Advance(56 * time.Minute)
+	release := f.hold()
+	defer release()
+	s.ValidTokens(context.Background(), AccessToken) // starts the renewal
+	s.mu.Lock()
+	ok = through()
+	s.mu.Unlock()
+	if !ok {
+		t.Fatal("a request in the renewal window waited for the session's lock")
+	}
+	if s.Tokens() != first {
+		t.Fatal("tokens changed while Cognito was held")
 	}
 }
