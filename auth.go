@@ -36,6 +36,14 @@ type Options struct {
 	Endpoint     string       // empty: the region's public endpoint
 	HTTPClient   *http.Client // for Cognito calls; nil: DefaultTimeout
 
+	// AuthFlow, ChallengeHandler, RememberDevice, DeviceStore and
+	// DeviceName: see Config. Only with individual parameters.
+	AuthFlow         string
+	ChallengeHandler ChallengeHandler
+	RememberDevice   bool
+	DeviceStore      DeviceStore
+	DeviceName       string
+
 	// Session is an already configured (and usually authenticated) session.
 	// Without a password it cannot log in again once its refresh token dies.
 	Session *Session
@@ -157,7 +165,9 @@ func sessionFor(opts Options) (*Session, error) {
 		opts.ClientID != "" || opts.ClientSecret != "" || opts.Region != "" ||
 		opts.Endpoint != "" || opts.HTTPClient != nil || opts.ExpiryMargin != 0 ||
 		opts.RefreshAhead != 0 || opts.RefreshMethod != "" || opts.Store != nil ||
-		opts.OnTokens != nil || opts.Logger != nil
+		opts.OnTokens != nil || opts.Logger != nil ||
+		opts.AuthFlow != "" || opts.ChallengeHandler != nil || opts.RememberDevice ||
+		opts.DeviceStore != nil || opts.DeviceName != ""
 	switch {
 	case opts.Session != nil && individual:
 		return nil, fmt.Errorf("%w: give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both", ErrConfig)
@@ -191,6 +201,12 @@ func sessionFor(opts Options) (*Session, error) {
 		Store:         opts.Store,
 		OnTokens:      opts.OnTokens,
 		Logger:        opts.Logger,
+
+		AuthFlow:         opts.AuthFlow,
+		ChallengeHandler: opts.ChallengeHandler,
+		RememberDevice:   opts.RememberDevice,
+		DeviceStore:      opts.DeviceStore,
+		DeviceName:       opts.DeviceName,
 	}, opts.Username)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)

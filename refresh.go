@@ -74,10 +74,16 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	}
 	var res *AuthenticationResult
 	if s.cfg.RefreshMethod == RefreshWithGetTokens {
+		// A refresh token issued to a remembered device needs its key.
+		deviceKey, err := s.deviceKey(ctx)
+		if err != nil {
+			return nil, err
+		}
 		out, err := s.api.GetTokensFromRefreshToken(ctx, &GetTokensFromRefreshTokenInput{
 			ClientId:     s.cfg.ClientID,
 			RefreshToken: cur.RefreshToken,
 			ClientSecret: s.cfg.ClientSecret,
+			DeviceKey:    deviceKey,
 		})
 		if err != nil {
 			return nil, err
@@ -86,6 +92,9 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	} else {
 		params := map[string]string{"REFRESH_TOKEN": cur.RefreshToken}
 		s.addSecretHash(params, firstNonEmpty(cur.Username, s.username))
+		if err := s.addDeviceKey(ctx, params); err != nil {
+			return nil, err
+		}
 		out, err := s.api.InitiateAuth(ctx, &InitiateAuthInput{
 			AuthFlow:       FlowRefreshTokenAuth,
 			AuthParameters: params,

@@ -81,8 +81,25 @@ type Config struct {
 	// is named by its jti claim at most.
 	Logger *slog.Logger
 
+	// AuthFlow is the login flow: FlowUserSRPAuth (the default when
+	// empty), FlowUserAuth, FlowCustomAuth or FlowUserPasswordAuth.
+	AuthFlow string
+	// ChallengeHandler answers the challenges of a login that need more
+	// than the password: MFA codes, a new password, custom challenges. Nil
+	// means such a login fails with a *ChallengeError.
+	ChallengeHandler ChallengeHandler
+	// RememberDevice confirms the device Cognito issues at a login, in
+	// pools with device tracking, and signs in with it from then on.
+	RememberDevice bool
+	// DeviceStore keeps the remembered device; nil means memory, for the
+	// life of the Session. Only used with RememberDevice.
+	DeviceStore DeviceStore
+	// DeviceName names the devices this session confirms; empty means
+	// DefaultDeviceName.
+	DeviceName string
+
 	// Rand, when set, replaces crypto/rand as the source of SRP private
-	// values. Only tests should set it.
+	// values and device secrets. Only tests should set it.
 	Rand io.Reader
 	// Now, when set, replaces time.Now. Only tests should set it.
 	Now func() time.Time
@@ -111,7 +128,10 @@ type Session struct {
 	password string
 
 	tokens atomic.Pointer[Tokens]
-	store  TokenStore
+	// changedPassword replaces password after login.go answered
+	// NEW_PASSWORD_REQUIRED with a new one.
+	changedPassword atomic.Pointer[string]
+	store           TokenStore
 
 	// The fields below serve the token lifecycle (lifecycle.go). The hot
 	// path reads only atomics; mu is never held across a network call.
@@ -151,6 +171,12 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	}
 	if username == "" {
 		return nil, errors.New("cognitosrp: username is required")
+	}
+	if err := checkAuthFlow(cfg.AuthFlow); err != nil {
+		return nil, err
+	}
+	if cfg.RememberDevice && cfg.DeviceStore == nil {
+		cfg.DeviceStore = new(MemoryDeviceStore)
 	}
 	if cfg.Region == "" {
 		cfg.Region = region
@@ -237,71 +263,12 @@ func (s *Session) Refresh(ctx context.Context) error {
 	return err
 }
 
-// login runs USER_SRP_AUTH: InitiateAuth with SRP_A, then the answer to
-// PASSWORD_VERIFIER.
-func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
-	srp, err := NewSRP(s.poolName, s.cfg.Rand)
-	if err != nil {
-		return nil, err
-	}
-	params := map[string]string{"USERNAME": s.username, "SRP_A": srp.A()}
-	s.addSecretHash(params, s.username)
-	out, err := s.api.InitiateAuth(ctx, &InitiateAuthInput{
-		AuthFlow:       FlowUserSRPAuth,
-		AuthParameters: params,
-		ClientId:       s.cfg.ClientID,
-	})
-	if err != nil {
-		return nil, err
-	}
-	if out.ChallengeName != ChallengePasswordVerifier {
-		return nil, unexpectedOutput("InitiateAuth", out)
-	}
-	ch, err := ParsePasswordChallenge(out.ChallengeParameters)
-	if err != nil {
-		return nil, err
-	}
-	claim, err := srp.PasswordClaim(ch, password, s.cfg.Now())
-	if err != nil {
-		return nil, err
-	}
-	responses := claim.ChallengeResponses()
-	// From here on Cognito knows the user by its internal name only.
-	s.addSecretHash(responses, ch.UserIDForSRP)
-	out, err = s.api.RespondToAuthChallenge(ctx, &RespondToAuthChallengeInput{
-		ChallengeName:      ChallengePasswordVerifier,
-		ChallengeResponses: responses,
-		ClientId:           s.cfg.ClientID,
-		Session:            out.Session,
-	})
-	if err != nil {
-		return nil, err
-	}
-	if out.AuthenticationResult == nil {
-		return nil, unexpectedOutput("RespondToAuthChallenge", out)
-	}
-	return tokensFromResult(out.AuthenticationResult, s.cfg.Now(), nil)
-}
-
 // addSecretHash adds SECRET_HASH for username when the app client has a
 // secret.
 func (s *Session) addSecretHash(params map[string]string, username string) {
 	if s.cfg.ClientSecret != "" {
 		params["SECRET_HASH"] = SecretHash(username, s.cfg.ClientID, s.cfg.ClientSecret)
 	}
-}
-
-// ChallengeError reports a challenge this package cannot answer on its own,
-// such as MFA_SETUP. It names the challenge; its Session lets a caller
-// continue the login with RespondToAuthChallenge.
-type ChallengeError struct {
-	ChallengeName string
-	Parameters    map[string]string
-	Session       string
-}
-
-func (e *ChallengeError) Error() string {
-	return "cognitosrp: unsupported challenge " + e.ChallengeName
 }
 
 // unexpectedOutput explains a response that is neither the expected
@@ -323,6 +290,3 @@ func (s *Session) String() string {
 
 // Format prints String for every verb, so no formatting reveals a secret.
 func (s *Session) Format(f fmt.State, verb rune) { io.WriteString(f, s.String()) }
-
-// Format prints Error for every verb: the challenge session is a credential.
-func (e *ChallengeError) Format(f fmt.State, verb rune) { io.WriteString(f, e.Error()) }

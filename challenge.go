@@ -1,0 +1,298 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// This file describes the challenges a login may meet after (or instead
+// of) the password, and how a caller answers them: a ChallengeHandler sees
+// each one decoded as a Challenge and returns a ChallengeAnswer, which the
+// login turns into the ChallengeResponses Cognito expects.
+
+// Challenge names Cognito sends, besides ChallengePasswordVerifier.
+const (
+	ChallengeNewPasswordRequired    = "NEW_PASSWORD_REQUIRED"
+	ChallengeSMSMFA                 = "SMS_MFA"
+	ChallengeSoftwareTokenMFA       = "SOFTWARE_TOKEN_MFA"
+	ChallengeEmailOTP               = "EMAIL_OTP"
+	ChallengeSMSOTP                 = "SMS_OTP"
+	ChallengeSelectMFAType          = "SELECT_MFA_TYPE"
+	ChallengeMFASetup               = "MFA_SETUP"
+	ChallengeCustom                 = "CUSTOM_CHALLENGE"
+	ChallengeDeviceSRPAuth          = "DEVICE_SRP_AUTH"
+	ChallengeDevicePasswordVerifier = "DEVICE_PASSWORD_VERIFIER"
+	ChallengeSelectChallenge        = "SELECT_CHALLENGE"
+
+	// ChallengePasswordSRP and ChallengePassword are choices of the
+	// USER_AUTH flow, offered in a SELECT_CHALLENGE.
+	ChallengePasswordSRP = "PASSWORD_SRP"
+	ChallengePassword    = "PASSWORD"
+)
+
+// codeResponseKeys maps each challenge answered by a one-time code to the
+// ChallengeResponses key that carries the code.
+var codeResponseKeys = map[string]string{
+	ChallengeSMSMFA:           "SMS_MFA_CODE",
+	ChallengeSoftwareTokenMFA: "SOFTWARE_TOKEN_MFA_CODE",
+	ChallengeEmailOTP:         "EMAIL_OTP_CODE",
+	ChallengeSMSOTP:           "SMS_OTP_CODE",
+	"EMAIL_MFA":               "EMAIL_MFA_CODE",
+}
+
+// Challenge is a challenge of a login that a [ChallengeHandler] may
+// answer. Name and Parameters are what Cognito sent; the other fields are
+// decoded from Parameters for the challenges that carry them, and empty
+// otherwise (also when Cognito sent a value this package cannot decode).
+type Challenge struct {
+	// Name is the ChallengeName, such as "SMS_MFA" or "CUSTOM_CHALLENGE".
+	Name string
+	// Username is Cognito's internal username for the user, which the
+	// answer is sent with. It differs from the login name when the user
+	// logs in with an alias such as an e-mail address.
+	Username string
+	// Parameters are the ChallengeParameters as Cognito sent them: for
+	// CUSTOM_CHALLENGE, whatever the pool's Lambda trigger set.
+	Parameters map[string]string
+
+	// DeliveryMedium and DeliveryDestination tell where a code was sent
+	// (SMS_MFA, EMAIL_OTP, SMS_OTP): "SMS" or "EMAIL", and a masked
+	// destination such as "+*******0123".
+	DeliveryMedium      string
+	DeliveryDestination string
+	// MFAOptions are the MFA types the user may choose from
+	// (SELECT_MFA_TYPE) or set up (MFA_SETUP), such as "SOFTWARE_TOKEN_MFA".
+	MFAOptions []string
+	// RequiredAttributes (NEW_PASSWORD_REQUIRED) name the attributes the
+	// answer must set, without the "userAttributes." prefix Cognito adds.
+	RequiredAttributes []string
+	// UserAttributes (NEW_PASSWORD_REQUIRED) are the user's current
+	// attributes.
+	UserAttributes map[string]string
+	// AvailableChallenges (SELECT_CHALLENGE) are the sign-in choices of the
+	// USER_AUTH flow, such as "PASSWORD_SRP" or "EMAIL_OTP".
+	AvailableChallenges []string
+}
+
+// newChallenge decodes a challenge of out for a handler. Undecodable
+// values are left empty: Parameters still carries them.
+func newChallenge(out *AuthOutput, username string) *Challenge {
+	p := out.ChallengeParameters
+	c := &Challenge{
+		Name:                out.ChallengeName,
+		Username:            username,
+		Parameters:          maps.Clone(p),
+		DeliveryMedium:      p["CODE_DELIVERY_DELIVERY_MEDIUM"],
+		DeliveryDestination: p["CODE_DELIVERY_DESTINATION"],
+		UserAttributes:      jsonObject(p["userAttributes"]),
+		AvailableChallenges: slices.Clone(out.AvailableChallenges),
+	}
+	switch c.Name {
+	case ChallengeSelectMFAType:
+		c.MFAOptions = jsonList(p["MFAS_CAN_CHOOSE"])
+	case ChallengeMFASetup:
+		c.MFAOptions = jsonList(p["MFAS_CAN_SETUP"])
+	}
+	for _, a := range jsonList(p["requiredAttributes"]) {
+		c.RequiredAttributes = append(c.RequiredAttributes, strings.TrimPrefix(a, userAttributePrefix))
+	}
+	if len(c.AvailableChallenges) == 0 {
+		// Some servers put the choices among the parameters instead.
+		c.AvailableChallenges = jsonList(p["AVAILABLE_CHALLENGES"])
+	}
+	return c
+}
+
+// userAttributePrefix is how ChallengeResponses and requiredAttributes
+// name a user attribute.
+const userAttributePrefix = "userAttributes."
+
+// jsonList decodes a parameter holding a JSON array of strings.
+func jsonList(s string) []string {
+	var v []string
+	if s == "" || json.Unmarshal([]byte(s), &v) != nil {
+		return nil
+	}
+	return v
+}
+
+// jsonObject decodes a parameter holding a JSON object of strings. Cognito
+// sends attributes as strings; other values are skipped.
+func jsonObject(s string) map[string]string {
+	var v map[string]any
+	if s == "" || json.Unmarshal([]byte(s), &v) != nil || v == nil {
+		return nil
+	}
+	m := make(map[string]string, len(v))
+	for k, x := range v {
+		if str, ok := x.(string); ok {
+			m[k] = str
+		}
+	}
+	return m
+}
+
+// ChallengeAnswer is a [ChallengeHandler]'s answer to one challenge.
+type ChallengeAnswer struct {
+	// Answer is the main answer, sent under the key the challenge expects:
+	//   NEW_PASSWORD_REQUIRED: the new password (NEW_PASSWORD);
+	//   SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SMS_OTP: the code;
+	//   SELECT_MFA_TYPE: the chosen type, such as "SOFTWARE_TOKEN_MFA";
+	//   SELECT_CHALLENGE: the chosen sign-in challenge (for "PASSWORD_SRP"
+	//   and "PASSWORD" the login adds SRP_A or the password itself);
+	//   CUSTOM_CHALLENGE and any other challenge: ANSWER.
+	Answer string
+	// UserAttributes are attributes to set with a new password, such as
+	// the RequiredAttributes of the challenge: {"name": "Jane"}.
+	UserAttributes map[string]string
+	// Responses are further ChallengeResponses, sent as given. USERNAME,
+	// SECRET_HASH and DEVICE_KEY are always the login's own.
+	Responses map[string]string
+	// ClientMetadata goes to the pool's Lambda triggers.
+	ClientMetadata map[string]string
+}
+
+// empty reports an answer that answers nothing.
+func (a *ChallengeAnswer) empty() bool {
+	return a == nil || a.Answer == "" && len(a.UserAttributes) == 0 && len(a.Responses) == 0
+}
+
+// responses returns the ChallengeResponses of a for the challenge name,
+// without USERNAME, SECRET_HASH and DEVICE_KEY.
+func (a *ChallengeAnswer) responses(name string) map[string]string {
+	r := make(map[string]string, len(a.Responses)+len(a.UserAttributes)+1)
+	maps.Copy(r, a.Responses)
+	for k, v := range a.UserAttributes {
+		r[userAttributePrefix+k] = v
+	}
+	if a.Answer != "" {
+		key := "ANSWER"
+		if k, ok := codeResponseKeys[name]; ok {
+			key = k
+		} else if name == ChallengeNewPasswordRequired {
+			key = "NEW_PASSWORD"
+		}
+		r[key] = a.Answer
+	}
+	return r
+}
+
+// String describes the answer without its values: an answer may be a new
+// password or a one-time code.
+func (a ChallengeAnswer) String() string {
+	return fmt.Sprintf("cognitosrp.ChallengeAnswer{Answer: %s, UserAttributes: %d, Responses: %d}",
+		redact(a.Answer), len(a.UserAttributes), len(a.Responses))
+}
+
+// Format prints String for every verb, so no formatting reveals a secret.
+func (a ChallengeAnswer) Format(f fmt.State, verb rune) { io.WriteString(f, a.String()) }
+
+// ChallengeHandler answers the challenges of a login that this package
+// cannot answer alone: MFA codes, a new password, custom challenges, the
+// choice of an MFA type or of a USER_AUTH sign-in challenge.
+//
+// HandleChallenge is called once per challenge, in the goroutine of the
+// login, with the login's context; it may block (to ask a person) for as
+// long as ctx allows: a login an Auth starts on demand is bounded by
+// Config.FlightTimeout. It returns the answer, or nil and a nil error to
+// decline: the login then fails with a *ChallengeError, as it does for an
+// error, which the ChallengeError wraps. A handler may be called
+// concurrently by different logins of different sessions.
+type ChallengeHandler interface {
+	HandleChallenge(ctx context.Context, c *Challenge) (*ChallengeAnswer, error)
+}
+
+// ChallengeHandlerFunc adapts a function to a ChallengeHandler.
+type ChallengeHandlerFunc func(ctx context.Context, c *Challenge) (*ChallengeAnswer, error)
+
+// HandleChallenge calls f(ctx, c).
+func (f ChallengeHandlerFunc) HandleChallenge(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
+	return f(ctx, c)
+}
+
+// ChallengeHandlers asks each handler in turn and returns the first
+// answer; it declines when all decline, and stops at the first error.
+// Combine a [TOTP] with a [NewPassword], for example.
+type ChallengeHandlers []ChallengeHandler
+
+// HandleChallenge returns the first handler's answer that is not nil.
+func (hs ChallengeHandlers) HandleChallenge(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
+	for _, h := range hs {
+		if h == nil {
+			continue
+		}
+		a, err := h.HandleChallenge(ctx, c)
+		if err != nil || !a.empty() {
+			return a, err
+		}
+	}
+	return nil, nil
+}
+
+// NewPassword answers NEW_PASSWORD_REQUIRED, the challenge of a user whom
+// an administrator created with a temporary password, with Password and
+// Attributes; it declines every other challenge. A Session that logs in
+// on its own (one built by New with a Password) logs in with the new
+// password from then on.
+type NewPassword struct {
+	Password string
+	// Attributes are set with the new password; they should include every
+	// attribute of the challenge's RequiredAttributes.
+	Attributes map[string]string
+}
+
+// HandleChallenge answers NEW_PASSWORD_REQUIRED and declines the rest.
+func (p NewPassword) HandleChallenge(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
+	if c.Name != ChallengeNewPasswordRequired || p.Password == "" {
+		return nil, nil
+	}
+	return &ChallengeAnswer{Answer: p.Password, UserAttributes: p.Attributes}, nil
+}
+
+// String describes p without the password.
+func (p NewPassword) String() string {
+	return "cognitosrp.NewPassword{Password: " + redact(p.Password) + "}"
+}
+
+// Format prints String for every verb, so no formatting reveals the password.
+func (p NewPassword) Format(f fmt.State, verb rune) { io.WriteString(f, p.String()) }
+
+// ChallengeError reports a challenge the login could not answer: one this
+// package does not support (MFA_SETUP, which needs AssociateSoftwareToken),
+// one no ChallengeHandler answered, or one whose handler failed (Err).
+// Username and Session let a caller continue the login itself with
+// RespondToAuthChallenge; the Session is a credential and never printed.
+type ChallengeError struct {
+	ChallengeName string
+	Parameters    map[string]string
+	Session       string
+	// Username is Cognito's internal username, which a continuation must
+	// send as USERNAME (and hash into SECRET_HASH).
+	Username string
+	// Err is the handler's error, if it failed.
+	Err error
+}
+
+// Error names the challenge, and the handler's error if there is one;
+// never the session.
+func (e *ChallengeError) Error() string {
+	if e.Err != nil {
+		return "cognitosrp: challenge " + e.ChallengeName + ": " + e.Err.Error()
+	}
+	return "cognitosrp: unsupported challenge " + e.ChallengeName
+}
+
+// Unwrap returns the handler's error.
+func (e *ChallengeError) Unwrap() error { return e.Err }
+
+// Format prints Error for every verb: the challenge session is a credential.
+func (e *ChallengeError) Format(f fmt.State, verb rune) { io.WriteString(f, e.Error()) }

@@ -1,0 +1,198 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestNewChallengeDecodes(t *testing.T) {
+	out := &AuthOutput{
+		ChallengeName: ChallengeNewPasswordRequired,
+		ChallengeParameters: map[string]string{
+			"userAttributes":     `{"email":"a@example.com","email_verified":"true","custom:n":7}`,
+			"requiredAttributes": `["userAttributes.name","userAttributes.custom:team"]`,
+		},
+		Session: "s",
+	}
+	c := newChallenge(out, "uuid")
+	if c.Name != ChallengeNewPasswordRequired || c.Username != "uuid" {
+		t.Errorf("name %s, user %s", c.Name, c.Username)
+	}
+	if !slices.Equal(c.RequiredAttributes, []string{"name", "custom:team"}) {
+		t.Errorf("RequiredAttributes = %v", c.RequiredAttributes)
+	}
+	// Non-string values are skipped, not a failure.
+	if !maps.Equal(c.UserAttributes, map[string]string{"email": "a@example.com", "email_verified": "true"}) {
+		t.Errorf("UserAttributes = %v", c.UserAttributes)
+	}
+	// The handler gets a copy: changing it does not change the output.
+	c.Parameters["userAttributes"] = "x"
+	if out.ChallengeParameters["userAttributes"] == "x" {
+		t.Error("Parameters aliases the response")
+	}
+
+	c = newChallenge(&AuthOutput{ChallengeName: ChallengeSelectMFAType, ChallengeParameters: map[string]string{
+		"MFAS_CAN_CHOOSE": `["SMS_MFA","SOFTWARE_TOKEN_MFA","EMAIL_OTP"]`,
+	}}, "u")
+	if !slices.Equal(c.MFAOptions, []string{"SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP"}) {
+		t.Errorf("MFAOptions = %v", c.MFAOptions)
+	}
+	c = newChallenge(&AuthOutput{ChallengeName: ChallengeMFASetup, ChallengeParameters: map[string]string{
+		"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`,
+	}}, "u")
+	if !slices.Equal(c.MFAOptions, []string{"SOFTWARE_TOKEN_MFA"}) {
+		t.Errorf("MFA_SETUP MFAOptions = %v", c.MFAOptions)
+	}
+	c = newChallenge(&AuthOutput{ChallengeName: ChallengeSMSMFA, ChallengeParameters: map[string]string{
+		"CODE_DELIVERY_DELIVERY_MEDIUM": "SMS", "CODE_DELIVERY_DESTINATION": "+*******0123",
+	}}, "u")
+	if c.DeliveryMedium != "SMS" || c.DeliveryDestination != "+*******0123" {
+		t.Errorf("delivery %q %q", c.DeliveryMedium, c.DeliveryDestination)
+	}
+	c = newChallenge(&AuthOutput{ChallengeName: ChallengeSelectChallenge, AvailableChallenges: []string{"PASSWORD_SRP"}}, "u")
+	if !slices.Equal(c.AvailableChallenges, []string{"PASSWORD_SRP"}) {
+		t.Errorf("AvailableChallenges = %v", c.AvailableChallenges)
+	}
+	c = newChallenge(&AuthOutput{ChallengeName: ChallengeSelectChallenge, ChallengeParameters: map[string]string{
+		"AVAILABLE_CHALLENGES": `["EMAIL_OTP"]`,
+	}}, "u")
+	if !slices.Equal(c.AvailableChallenges, []string{"EMAIL_OTP"}) {
+		t.Errorf("AvailableChallenges from parameters = %v", c.AvailableChallenges)
+	}
+}
+
+// TestNewChallengeMalformed leaves undecodable values empty: a broken
+// parameter must not fail (or crash) the decoding of the others.
+func TestNewChallengeMalformed(t *testing.T) {
+	for _, v := range []string{"", "null", "{", `"str"`, `[1,2]`, `{"a":1}`, "[", `["x"`} {
+		c := newChallenge(&AuthOutput{ChallengeName: ChallengeSelectMFAType, ChallengeParameters: map[string]string{
+			"MFAS_CAN_CHOOSE": v, "userAttributes": v, "requiredAttributes": v,
+			"CODE_DELIVERY_DESTINATION": "d",
+		}}, "u")
+		if len(c.MFAOptions) != 0 || len(c.RequiredAttributes) != 0 || len(c.UserAttributes) != 0 || c.DeliveryDestination != "d" {
+			t.Errorf("%q: decoded %v %v %v", v, c.MFAOptions, c.RequiredAttributes, c.UserAttributes)
+		}
+	}
+}
+
+func TestChallengeAnswerResponses(t *testing.T) {
+	for _, v := range []struct {
+		name string
+		a    ChallengeAnswer
+		want map[string]string
+	}{
+		{ChallengeSMSMFA, ChallengeAnswer{Answer: "1"}, map[string]string{"SMS_MFA_CODE": "1"}},
+		{ChallengeSoftwareTokenMFA, ChallengeAnswer{Answer: "2"}, map[string]string{"SOFTWARE_TOKEN_MFA_CODE": "2"}},
+		{ChallengeEmailOTP, ChallengeAnswer{Answer: "3"}, map[string]string{"EMAIL_OTP_CODE": "3"}},
+		{ChallengeSMSOTP, ChallengeAnswer{Answer: "4"}, map[string]string{"SMS_OTP_CODE": "4"}},
+		{ChallengeSelectMFAType, ChallengeAnswer{Answer: "SMS_MFA"}, map[string]string{"ANSWER": "SMS_MFA"}},
+		{ChallengeCustom, ChallengeAnswer{Answer: "42"}, map[string]string{"ANSWER": "42"}},
+		{ChallengeSelectChallenge, ChallengeAnswer{Answer: "EMAIL_OTP"}, map[string]string{"ANSWER": "EMAIL_OTP"}},
+		{"SOMETHING_NEW", ChallengeAnswer{Answer: "x"}, map[string]string{"ANSWER": "x"}},
+		{
+			ChallengeNewPasswordRequired,
+			ChallengeAnswer{Answer: "pw", UserAttributes: map[string]string{"name": "N", "custom:team": "T"}},
+			map[string]string{"NEW_PASSWORD": "pw", "userAttributes.name": "N", "userAttributes.custom:team": "T"},
+		},
+		{
+			ChallengeCustom,
+			ChallengeAnswer{Answer: "a", Responses: map[string]string{"EXTRA": "e", "ANSWER": "overridden"}},
+			map[string]string{"ANSWER": "a", "EXTRA": "e"},
+		},
+		{ChallengeCustom, ChallengeAnswer{Responses: map[string]string{"ANSWER": "raw"}}, map[string]string{"ANSWER": "raw"}},
+	} {
+		if got := v.a.responses(v.name); !maps.Equal(got, v.want) {
+			t.Errorf("%s %v: responses = %v, want %v", v.name, v.a.Answer, got, v.want)
+		}
+	}
+}
+
+func TestChallengeHandlers(t *testing.T) {
+	ctx := t.Context()
+	var calls []string
+	h := func(name string, a *ChallengeAnswer, err error) ChallengeHandler {
+		return ChallengeHandlerFunc(func(context.Context, *Challenge) (*ChallengeAnswer, error) {
+			calls = append(calls, name)
+			return a, err
+		})
+	}
+	boom := errors.New("boom")
+	a, err := ChallengeHandlers{nil, h("decline", nil, nil), h("empty", &ChallengeAnswer{}, nil), h("answer", &ChallengeAnswer{Answer: "x"}, nil), h("never", nil, nil)}.
+		HandleChallenge(ctx, &Challenge{Name: ChallengeCustom})
+	if err != nil || a == nil || a.Answer != "x" || !slices.Equal(calls, []string{"decline", "empty", "answer"}) {
+		t.Errorf("got %v, %v after %v", a, err, calls)
+	}
+	calls = nil
+	if _, err := (ChallengeHandlers{h("fail", nil, boom), h("never", nil, nil)}).HandleChallenge(ctx, &Challenge{}); err != boom || len(calls) != 1 {
+		t.Errorf("err = %v after %v", err, calls)
+	}
+	if a, err := (ChallengeHandlers{}).HandleChallenge(ctx, &Challenge{}); a != nil || err != nil {
+		t.Errorf("empty list: %v, %v", a, err)
+	}
+}
+
+func TestNewPasswordHandler(t *testing.T) {
+	h := NewPassword{Password: "pw", Attributes: map[string]string{"name": "N"}}
+	a, err := h.HandleChallenge(t.Context(), &Challenge{Name: ChallengeNewPasswordRequired})
+	if err != nil || a.Answer != "pw" || a.UserAttributes["name"] != "N" {
+		t.Errorf("answer %v, %v", a, err)
+	}
+	for _, c := range []*Challenge{{Name: ChallengeSMSMFA}, {Name: ChallengeCustom}} {
+		if a, err := h.HandleChallenge(t.Context(), c); a != nil || err != nil {
+			t.Errorf("%s: %v, %v", c.Name, a, err)
+		}
+	}
+	if a, _ := (NewPassword{}).HandleChallenge(t.Context(), &Challenge{Name: ChallengeNewPasswordRequired}); a != nil {
+		t.Error("an empty NewPassword answered")
+	}
+}
+
+func TestChallengeErrorUnwrap(t *testing.T) {
+	inner := fmt.Errorf("prompt: %w", context.Canceled)
+	e := &ChallengeError{ChallengeName: ChallengeSMSMFA, Session: "sess-secret", Err: inner}
+	if !errors.Is(e, context.Canceled) || e.Error() != "cognitosrp: challenge SMS_MFA: prompt: context canceled" {
+		t.Errorf("Error() = %q, Is(Canceled) = %v", e.Error(), errors.Is(e, context.Canceled))
+	}
+	if e := (&ChallengeError{ChallengeName: ChallengeMFASetup}); e.Error() != "cognitosrp: unsupported challenge MFA_SETUP" {
+		t.Errorf("Error() = %q", e.Error())
+	}
+}
+
+// TestFormatHidesSecrets formats every value that holds a secret with
+// every verb that could print fields.
+func TestFormatHidesSecrets(t *testing.T) {
+	const secret = "sup3r-s3cret-v4lue"
+	store := new(MemoryDeviceStore)
+	store.SaveDevice(t.Context(), DeviceOwner{"p", "u"}, &Device{Key: "k", GroupKey: "g", Password: secret})
+	for _, v := range []any{
+		Device{Key: "k", GroupKey: "g", Password: secret},
+		&Device{Key: "k", GroupKey: "g", Password: secret},
+		store,
+		ChallengeAnswer{Answer: secret, Responses: map[string]string{"X": secret}, UserAttributes: map[string]string{"a": secret}},
+		&ChallengeAnswer{Answer: secret},
+		NewPassword{Password: secret},
+		TOTP{Secret: secret},
+		&ChallengeError{ChallengeName: "X", Session: secret},
+		ConfirmDeviceInput{AccessToken: secret, DeviceKey: "k"},
+		&UpdateDeviceStatusInput{AccessToken: secret, DeviceKey: "k"},
+		Config{ClientSecret: secret, ChallengeHandler: TOTP{Secret: secret}, DeviceStore: store},
+		Options{Password: secret, ChallengeHandler: NewPassword{Password: secret}},
+		[]any{Device{Password: secret}},
+		struct{ D Device }{Device{Password: secret}},
+	} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+			if s := fmt.Sprintf(verb, v); strings.Contains(s, secret) || strings.Contains(s, fmt.Sprintf("%x", secret)) {
+				t.Errorf("%T with %s reveals the secret: %s", v, verb, s)
+			}
+		}
+	}
+}

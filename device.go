@@ -1,0 +1,322 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"math/big"
+	"sync"
+	"time"
+)
+
+// This file remembers devices. A pool with device tracking issues a device
+// key at a login without one; confirming the device registers an SRP
+// verifier of a random device password with Cognito. Later logins send the
+// device key and prove the device password with a second SRP exchange
+// (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER), which lets a pool skip MFA
+// on remembered devices.
+
+// Sizes of the device secrets, as Cognito's own clients draw them.
+const (
+	devicePasswordBytes = 40
+	deviceSaltBytes     = 16
+)
+
+// DefaultDeviceName is the name a Session gives the devices it confirms
+// when Config.DeviceName is empty.
+const DefaultDeviceName = "cognitosrp"
+
+// Device is a device Cognito remembers for a user: the keys Cognito issued
+// and the secret device password only this client knows.
+type Device struct {
+	Key      string // DeviceKey, such as "us-east-1_0a1b…"
+	GroupKey string // DeviceGroupKey
+	Password string // the device password: a secret
+}
+
+// String describes the device without its password.
+func (d Device) String() string {
+	return fmt.Sprintf("cognitosrp.Device{Key: %s, GroupKey: %s, Password: %s}", d.Key, d.GroupKey, redact(d.Password))
+}
+
+// Format prints String for every verb, so no formatting reveals the password.
+func (d Device) Format(f fmt.State, verb rune) { io.WriteString(f, d.String()) }
+
+// DeviceOwner names whose device a DeviceStore entry is: a user, by the
+// name it logs in with, in a user pool.
+type DeviceOwner struct {
+	UserPoolID string
+	Username   string
+}
+
+// DeviceStore keeps remembered devices between logins, and between runs
+// if it persists them. Its methods must be safe for concurrent use. The
+// device password is a secret: a store that writes it anywhere must
+// protect it like a password.
+type DeviceStore interface {
+	// LoadDevice returns the owner's device, or nil and a nil error when
+	// there is none.
+	LoadDevice(ctx context.Context, owner DeviceOwner) (*Device, error)
+	// SaveDevice stores the owner's device, replacing any other.
+	SaveDevice(ctx context.Context, owner DeviceOwner, d *Device) error
+	// DeleteDevice forgets the owner's device; forgetting none is no error.
+	DeleteDevice(ctx context.Context, owner DeviceOwner) error
+}
+
+// MemoryDeviceStore is a DeviceStore that keeps devices in memory, for
+// the life of the process. The zero value is ready to use; a
+// MemoryDeviceStore must not be copied after first use.
+type MemoryDeviceStore struct {
+	mu      sync.Mutex
+	devices map[DeviceOwner]Device
+}
+
+// LoadDevice returns a copy of the owner's device, or nil.
+func (m *MemoryDeviceStore) LoadDevice(ctx context.Context, owner DeviceOwner) (*Device, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d, ok := m.devices[owner]
+	if !ok {
+		return nil, nil
+	}
+	return &d, nil
+}
+
+// SaveDevice stores a copy of d.
+func (m *MemoryDeviceStore) SaveDevice(ctx context.Context, owner DeviceOwner, d *Device) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.devices == nil {
+		m.devices = make(map[DeviceOwner]Device)
+	}
+	m.devices[owner] = *d
+	return nil
+}
+
+// DeleteDevice forgets the owner's device.
+func (m *MemoryDeviceStore) DeleteDevice(ctx context.Context, owner DeviceOwner) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.devices, owner)
+	return nil
+}
+
+// String describes the store without its devices' passwords. (Printing a
+// map held in an unexported field bypasses Device's own Format.)
+func (m *MemoryDeviceStore) String() string {
+	if m == nil {
+		return "cognitosrp.MemoryDeviceStore(nil)"
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return fmt.Sprintf("cognitosrp.MemoryDeviceStore{%d devices}", len(m.devices))
+}
+
+// Format prints String for every verb, so no formatting reveals a secret.
+func (m *MemoryDeviceStore) Format(f fmt.State, verb rune) { io.WriteString(f, m.String()) }
+
+// DeviceSecretVerifierConfig is the SRP verifier of a device password, as
+// ConfirmDevice takes it: base64 of the bytes of pad(v) and of pad(salt).
+type DeviceSecretVerifierConfig struct {
+	PasswordVerifier string
+	Salt             string
+}
+
+// NewDeviceVerifier draws a device password (40 random bytes, base64) and
+// a 16-byte salt from random (nil means crypto/rand) and returns the
+// password and the verifier to register with ConfirmDevice for the device
+// deviceKey of group groupKey: v = g^x with x = H(pad(salt) ‖
+// H(groupKey ‖ deviceKey ‖ ":" ‖ password)).
+func NewDeviceVerifier(groupKey, deviceKey string, random io.Reader) (password string, cfg DeviceSecretVerifierConfig, err error) {
+	if random == nil {
+		random = rand.Reader
+	}
+	var buf [devicePasswordBytes + deviceSaltBytes]byte
+	if _, err := io.ReadFull(random, buf[:]); err != nil {
+		return "", DeviceSecretVerifierConfig{}, fmt.Errorf("cognitosrp: reading random device secret: %w", err)
+	}
+	password = base64.StdEncoding.EncodeToString(buf[:devicePasswordBytes])
+	salt := new(big.Int).SetBytes(buf[devicePasswordBytes:])
+	x := computeX(groupKey, deviceKey, password, salt)
+	v := new(big.Int).Exp(group.g, x, group.N)
+	return password, DeviceSecretVerifierConfig{
+		PasswordVerifier: base64.StdEncoding.EncodeToString(padBytes(v)),
+		// The salt is an integer here too: a salt drawn with a leading zero
+		// byte is registered without it, as x was computed.
+		Salt: base64.StdEncoding.EncodeToString(padBytes(salt)),
+	}, nil
+}
+
+// ConfirmDeviceInput is the request of ConfirmDevice. The access token
+// authorizes it.
+type ConfirmDeviceInput struct {
+	AccessToken                string
+	DeviceKey                  string
+	DeviceSecretVerifierConfig DeviceSecretVerifierConfig
+	DeviceName                 string `json:",omitempty"`
+}
+
+// String describes the request without the access token.
+func (in ConfirmDeviceInput) String() string {
+	return fmt.Sprintf("cognitosrp.ConfirmDeviceInput{AccessToken: %s, DeviceKey: %s, DeviceName: %s}",
+		redact(in.AccessToken), in.DeviceKey, in.DeviceName)
+}
+
+// Format prints String for every verb, so no formatting reveals the token.
+func (in ConfirmDeviceInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
+
+// ConfirmDeviceOutput is the response of ConfirmDevice.
+type ConfirmDeviceOutput struct {
+	// UserConfirmationNecessary is true in pools that remember a device
+	// only when the user opts in (UpdateDeviceStatus).
+	UserConfirmationNecessary bool
+}
+
+// ConfirmDevice registers the verifier of a new device's password.
+func (c *Client) ConfirmDevice(ctx context.Context, in *ConfirmDeviceInput) (*ConfirmDeviceOutput, error) {
+	out := new(ConfirmDeviceOutput)
+	if err := c.Call(ctx, "ConfirmDevice", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateDeviceStatusInput is the request of UpdateDeviceStatus. The access
+// token authorizes it.
+type UpdateDeviceStatusInput struct {
+	AccessToken            string
+	DeviceKey              string
+	DeviceRememberedStatus string // "remembered" or "not_remembered"
+}
+
+// String describes the request without the access token.
+func (in UpdateDeviceStatusInput) String() string {
+	return fmt.Sprintf("cognitosrp.UpdateDeviceStatusInput{AccessToken: %s, DeviceKey: %s, DeviceRememberedStatus: %s}",
+		redact(in.AccessToken), in.DeviceKey, in.DeviceRememberedStatus)
+}
+
+// Format prints String for every verb, so no formatting reveals the token.
+func (in UpdateDeviceStatusInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
+
+// UpdateDeviceStatus marks a device remembered or not remembered.
+func (c *Client) UpdateDeviceStatus(ctx context.Context, in *UpdateDeviceStatusInput) error {
+	return c.Call(ctx, "UpdateDeviceStatus", in, &struct{}{})
+}
+
+// deviceOwner is the key of the session's device in the DeviceStore.
+func (s *Session) deviceOwner() DeviceOwner {
+	return DeviceOwner{UserPoolID: s.cfg.UserPoolID, Username: s.username}
+}
+
+// loadDevice returns the remembered device, or nil when the session does
+// not remember devices or has none yet.
+func (s *Session) loadDevice(ctx context.Context) (*Device, error) {
+	if !s.cfg.RememberDevice {
+		return nil, nil
+	}
+	d, err := s.cfg.DeviceStore.LoadDevice(ctx, s.deviceOwner())
+	if err != nil {
+		return nil, fmt.Errorf("cognitosrp: loading the remembered device: %w", err)
+	}
+	if d == nil || d.Key == "" || d.GroupKey == "" || d.Password == "" {
+		return nil, nil
+	}
+	return d, nil
+}
+
+// deviceKey returns the key of the remembered device, or "", for the
+// DEVICE_KEY (or DeviceKey) of a token renewal.
+func (s *Session) deviceKey(ctx context.Context) (string, error) {
+	d, err := s.loadDevice(ctx)
+	if d == nil || err != nil {
+		return "", err
+	}
+	return d.Key, nil
+}
+
+// addDeviceKey adds the DEVICE_KEY of the remembered device, if any, to
+// the AuthParameters of REFRESH_TOKEN_AUTH: with device tracking, Cognito
+// ties refresh tokens to the device.
+func (s *Session) addDeviceKey(ctx context.Context, params map[string]string) error {
+	key, err := s.deviceKey(ctx)
+	if key != "" {
+		params["DEVICE_KEY"] = key
+	}
+	return err
+}
+
+// forgetDevice deletes the remembered device: Cognito no longer knows it.
+func (s *Session) forgetDevice(ctx context.Context) error {
+	if err := s.cfg.DeviceStore.DeleteDevice(ctx, s.deviceOwner()); err != nil {
+		return fmt.Errorf("cognitosrp: forgetting the device: %w", err)
+	}
+	return nil
+}
+
+// registerDevice confirms the device Cognito has just issued: it registers
+// a verifier of a fresh device password and, where the pool leaves that to
+// the user, marks the device remembered. It returns the device to store.
+func (s *Session) registerDevice(ctx context.Context, t *Tokens, md *NewDeviceMetadata) (*Device, error) {
+	if md.DeviceKey == "" || md.DeviceGroupKey == "" {
+		return nil, fmt.Errorf("%w: NewDeviceMetadata without keys", ErrInvalidResponse)
+	}
+	password, cfg, err := NewDeviceVerifier(md.DeviceGroupKey, md.DeviceKey, s.cfg.Rand)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.api.ConfirmDevice(ctx, &ConfirmDeviceInput{
+		AccessToken:                t.AccessToken,
+		DeviceKey:                  md.DeviceKey,
+		DeviceSecretVerifierConfig: cfg,
+		DeviceName:                 firstNonEmpty(s.cfg.DeviceName, DefaultDeviceName),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out.UserConfirmationNecessary {
+		// The caller asked to remember devices: that is the user's consent.
+		err := s.api.UpdateDeviceStatus(ctx, &UpdateDeviceStatusInput{
+			AccessToken:            t.AccessToken,
+			DeviceKey:              md.DeviceKey,
+			DeviceRememberedStatus: "remembered",
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &Device{Key: md.DeviceKey, GroupKey: md.DeviceGroupKey, Password: password}, nil
+}
+
+// rememberDevice registers and stores a new device after a login. A
+// failure to register does not fail the login, whose tokens are good: the
+// device is not stored, and the next login is issued a new one to confirm.
+// Only a store that cannot save is reported.
+func (s *Session) rememberDevice(ctx context.Context, t *Tokens, md *NewDeviceMetadata) error {
+	d, err := s.registerDevice(ctx, t, md)
+	if err != nil {
+		return nil
+	}
+	if err := s.cfg.DeviceStore.SaveDevice(ctx, s.deviceOwner(), d); err != nil {
+		return fmt.Errorf("cognitosrp: saving the remembered device: %w", err)
+	}
+	return nil
+}
+
+// deviceClaim answers DEVICE_PASSWORD_VERIFIER: the password claim of the
+// device's SRP, whose user id is the device key. Cognito's USERNAME
+// parameter names the user, not the device, so it must not be taken as the
+// SRP user id as in PASSWORD_VERIFIER.
+func deviceClaim(srp *SRP, d *Device, params map[string]string, now time.Time) (*PasswordClaim, error) {
+	return srp.PasswordClaim(PasswordChallenge{
+		UserIDForSRP: d.Key,
+		SRPB:         params["SRP_B"],
+		Salt:         params["SALT"],
+		SecretBlock:  params["SECRET_BLOCK"],
+	}, d.Password, now)
+}

@@ -1,0 +1,298 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// This file runs a login: InitiateAuth in the configured flow, then one
+// RespondToAuthChallenge per challenge until Cognito issues tokens. The
+// SRP steps (PASSWORD_VERIFIER, device SRP, the PASSWORD_SRP choice of
+// USER_AUTH) are answered here; the rest goes to the ChallengeHandler.
+
+// Further auth flows a Session can log in with (Config.AuthFlow).
+const (
+	// FlowUserAuth is choice-based sign-in: the login asks for
+	// PASSWORD_SRP and takes it when Cognito offers a choice; the
+	// ChallengeHandler chooses when it does not offer PASSWORD_SRP.
+	FlowUserAuth = "USER_AUTH"
+	// FlowCustomAuth runs the pool's custom challenges (Lambda triggers)
+	// after SRP when there is a password, and alone when there is none.
+	FlowCustomAuth = "CUSTOM_AUTH"
+	// FlowUserPasswordAuth sends the password itself, over TLS, instead of
+	// an SRP proof: only for app clients that allow nothing else.
+	FlowUserPasswordAuth = "USER_PASSWORD_AUTH"
+)
+
+// maxChallenges bounds the challenges of one login, so that a broken or
+// hostile server cannot keep a login going forever. Real logins meet at
+// most five (password, device SRP, device verifier, MFA choice, MFA).
+const maxChallenges = 16
+
+// ErrTooManyChallenges reports a login that Cognito kept challenging
+// beyond any real sequence of challenges.
+var ErrTooManyChallenges = errors.New("cognitosrp: too many challenges in one login")
+
+// checkAuthFlow rejects flows this package cannot run.
+func checkAuthFlow(flow string) error {
+	switch flow {
+	case "", FlowUserSRPAuth, FlowUserAuth, FlowCustomAuth, FlowUserPasswordAuth:
+		return nil
+	}
+	return fmt.Errorf("cognitosrp: unsupported AuthFlow %q", flow)
+}
+
+// loginState is what one login attempt knows so far.
+type loginState struct {
+	password string
+	// username is the name the next request carries: the login name at
+	// first, then Cognito's internal name once a challenge reveals it.
+	username string
+	srp      *SRP    // the user's SRP, when the flow proves the password
+	device   *Device // the remembered device, if any
+	// deviceSRP is the device's SRP, from DEVICE_SRP_AUTH on.
+	deviceSRP *SRP
+	// newPassword is the password set by answering NEW_PASSWORD_REQUIRED.
+	newPassword string
+}
+
+// login logs in with password and returns the tokens. When a remembered
+// device is one Cognito no longer knows, it forgets the device and logs in
+// once more without it; when Cognito issues a new device and the session
+// remembers devices, it confirms and stores it.
+func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
+	// After a forced password change the session's own password is stale.
+	stored := password != "" && subtle.ConstantTimeCompare([]byte(password), []byte(s.password)) == 1
+	if p := s.changedPassword.Load(); stored && p != nil {
+		password = *p
+	}
+	dev, err := s.loadDevice(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, st, err := s.loginOnce(ctx, password, dev)
+	if dev != nil && errors.Is(err, ErrResourceNotFound) {
+		if err := s.forgetDevice(ctx); err != nil {
+			return nil, err
+		}
+		res, st, err = s.loginOnce(ctx, password, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	t, err := tokensFromResult(res, s.cfg.Now(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if stored && st.newPassword != "" {
+		s.changedPassword.Store(&st.newPassword)
+	}
+	if md := res.NewDeviceMetadata; md != nil && s.cfg.RememberDevice {
+		if err := s.rememberDevice(ctx, t, md); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// loginOnce runs one login attempt through its challenges.
+func (s *Session) loginOnce(ctx context.Context, password string, dev *Device) (*AuthenticationResult, *loginState, error) {
+	st := &loginState{password: password, username: s.username, device: dev}
+	flow := firstNonEmpty(s.cfg.AuthFlow, FlowUserSRPAuth)
+	params, err := s.initialParameters(flow, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	action := "InitiateAuth"
+	out, err := s.api.InitiateAuth(ctx, &InitiateAuthInput{
+		AuthFlow:       flow,
+		AuthParameters: params,
+		ClientId:       s.cfg.ClientID,
+	})
+	for n := 0; ; n++ {
+		if err != nil {
+			return nil, nil, err
+		}
+		if out.AuthenticationResult != nil {
+			return out.AuthenticationResult, st, nil
+		}
+		if out.ChallengeName == "" {
+			return nil, nil, unexpectedOutput(action, out)
+		}
+		if n == maxChallenges {
+			return nil, nil, fmt.Errorf("%w (the last was %s)", ErrTooManyChallenges, out.ChallengeName)
+		}
+		var in *RespondToAuthChallengeInput
+		if in, err = s.answer(ctx, st, out); err != nil {
+			return nil, nil, err
+		}
+		action = "RespondToAuthChallenge"
+		out, err = s.api.RespondToAuthChallenge(ctx, in)
+	}
+}
+
+// initialParameters returns the AuthParameters of InitiateAuth in flow.
+func (s *Session) initialParameters(flow string, st *loginState) (map[string]string, error) {
+	params := map[string]string{"USERNAME": s.username}
+	needSRP := st.password != ""
+	switch flow {
+	case FlowUserSRPAuth, FlowUserPasswordAuth:
+		if st.password == "" {
+			return nil, fmt.Errorf("%w: %s needs a password", ErrConfig, flow)
+		}
+		needSRP = flow == FlowUserSRPAuth
+		if !needSRP {
+			params["PASSWORD"] = st.password
+		}
+	case FlowCustomAuth:
+		if needSRP {
+			// Start the custom flow with the SRP password check.
+			params["CHALLENGE_NAME"] = "SRP_A"
+		}
+	case FlowUserAuth:
+		if needSRP {
+			params["PREFERRED_CHALLENGE"] = ChallengePasswordSRP
+		}
+	}
+	if needSRP {
+		srp, err := NewSRP(s.poolName, s.cfg.Rand)
+		if err != nil {
+			return nil, err
+		}
+		st.srp = srp
+		params["SRP_A"] = srp.A()
+	}
+	// InitiateAuth is the one call that hashes the login name.
+	s.addSecretHash(params, s.username)
+	if st.device != nil {
+		params["DEVICE_KEY"] = st.device.Key
+	}
+	return params, nil
+}
+
+// answer builds the response to the challenge in out.
+func (s *Session) answer(ctx context.Context, st *loginState, out *AuthOutput) (*RespondToAuthChallengeInput, error) {
+	// Cognito names the user by its internal name in its challenges; every
+	// answer must use that name, in USERNAME and in SECRET_HASH.
+	st.username = firstNonEmpty(out.ChallengeParameters["USER_ID_FOR_SRP"], out.ChallengeParameters["USERNAME"], st.username)
+	in := &RespondToAuthChallengeInput{ChallengeName: out.ChallengeName, ClientId: s.cfg.ClientID, Session: out.Session}
+	var err error
+	switch out.ChallengeName {
+	case ChallengePasswordVerifier:
+		in.ChallengeResponses, err = s.passwordVerifier(st, out)
+	case ChallengeDeviceSRPAuth:
+		in.ChallengeResponses, err = s.deviceSRPAuth(st, out)
+	case ChallengeDevicePasswordVerifier:
+		in.ChallengeResponses, err = s.devicePasswordVerifier(st, out)
+	case ChallengeSelectChallenge:
+		if st.srp != nil && slices.Contains(newChallenge(out, st.username).AvailableChallenges, ChallengePasswordSRP) {
+			in.ChallengeResponses = map[string]string{"ANSWER": ChallengePasswordSRP, "SRP_A": st.srp.A()}
+			break
+		}
+		in.ChallengeResponses, in.ClientMetadata, err = s.askHandler(ctx, st, out)
+	case ChallengeMFASetup:
+		// Setting up MFA needs AssociateSoftwareToken and a person with an
+		// authenticator app: the caller's business, with the session.
+		err = challengeError(st, out, nil)
+	default:
+		in.ChallengeResponses, in.ClientMetadata, err = s.askHandler(ctx, st, out)
+	}
+	if err != nil {
+		return nil, err
+	}
+	in.ChallengeResponses["USERNAME"] = st.username
+	s.addSecretHash(in.ChallengeResponses, st.username)
+	if st.device != nil {
+		in.ChallengeResponses["DEVICE_KEY"] = st.device.Key
+	}
+	return in, nil
+}
+
+// passwordVerifier answers PASSWORD_VERIFIER with the SRP password claim.
+func (s *Session) passwordVerifier(st *loginState, out *AuthOutput) (map[string]string, error) {
+	if st.srp == nil {
+		// Only a login that sent SRP_A can be asked for the claim.
+		return nil, challengeError(st, out, nil)
+	}
+	ch, err := ParsePasswordChallenge(out.ChallengeParameters)
+	if err != nil {
+		return nil, err
+	}
+	claim, err := st.srp.PasswordClaim(ch, st.password, s.cfg.Now())
+	if err != nil {
+		return nil, err
+	}
+	st.username = ch.UserIDForSRP
+	return claim.ChallengeResponses(), nil
+}
+
+// deviceSRPAuth answers DEVICE_SRP_AUTH with the SRP_A of a fresh device
+// SRP, whose "pool name" is the device group key.
+func (s *Session) deviceSRPAuth(st *loginState, out *AuthOutput) (map[string]string, error) {
+	if st.device == nil {
+		return nil, challengeError(st, out, nil)
+	}
+	srp, err := NewSRP(st.device.GroupKey, s.cfg.Rand)
+	if err != nil {
+		return nil, err
+	}
+	st.deviceSRP = srp
+	return map[string]string{"SRP_A": srp.A()}, nil
+}
+
+// devicePasswordVerifier answers DEVICE_PASSWORD_VERIFIER with the device
+// password claim.
+func (s *Session) devicePasswordVerifier(st *loginState, out *AuthOutput) (map[string]string, error) {
+	if st.deviceSRP == nil {
+		return nil, challengeError(st, out, nil)
+	}
+	claim, err := deviceClaim(st.deviceSRP, st.device, out.ChallengeParameters, s.cfg.Now())
+	if err != nil {
+		return nil, err
+	}
+	// The claim names the device; the response names the user.
+	return claim.ChallengeResponses(), nil
+}
+
+// askHandler has the ChallengeHandler answer the challenge.
+func (s *Session) askHandler(ctx context.Context, st *loginState, out *AuthOutput) (map[string]string, map[string]string, error) {
+	h := s.cfg.ChallengeHandler
+	if h == nil {
+		return nil, nil, challengeError(st, out, nil)
+	}
+	a, err := h.HandleChallenge(ctx, newChallenge(out, st.username))
+	if err != nil {
+		return nil, nil, challengeError(st, out, err)
+	}
+	if a.empty() {
+		return nil, nil, challengeError(st, out, nil)
+	}
+	r := a.responses(out.ChallengeName)
+	switch {
+	case out.ChallengeName == ChallengeNewPasswordRequired:
+		st.newPassword = a.Answer
+	case out.ChallengeName == ChallengeSelectChallenge && a.Answer == ChallengePasswordSRP && st.srp != nil:
+		r["SRP_A"] = st.srp.A()
+	case out.ChallengeName == ChallengeSelectChallenge && a.Answer == ChallengePassword && st.password != "":
+		r["PASSWORD"] = st.password
+	}
+	return r, a.ClientMetadata, nil
+}
+
+// challengeError reports the challenge in out as unanswered.
+func challengeError(st *loginState, out *AuthOutput, err error) error {
+	return &ChallengeError{
+		ChallengeName: out.ChallengeName,
+		Parameters:    out.ChallengeParameters,
+		Session:       out.Session,
+		Username:      st.username,
+		Err:           err,
+	}
+}

@@ -1,0 +1,307 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// The login's failure paths, each against the scripted fake.
+
+// sfServe serves f for the test and returns the matching client
+// configuration; at the end it checks that every scripted call was made.
+func sfServe(t *testing.T, f *scriptFake) Config {
+	srv := httptest.NewServer(f)
+	t.Cleanup(func() {
+		srv.Close()
+		f.done()
+	})
+	return f.config(srv.URL)
+}
+
+func newFake(t *testing.T) *scriptFake { return newScriptFake(t, fxSecret, fxLogin, fxInternal) }
+
+func mustSession(t *testing.T, cfg Config) *Session {
+	t.Helper()
+	s, err := NewSession(cfg, fxLogin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// sfRefuse answers with a Cognito error.
+func sfRefuse[M any](typ string) func(f *scriptFake, m M) (int, any) {
+	return func(f *scriptFake, m M) (int, any) { return 400, sfErr(typ, "refused by the test") }
+}
+
+func TestTooManyChallenges(t *testing.T) {
+	f := newFake(t)
+	custom := sfAsk(ChallengeCustom, map[string]string{"USERNAME": fxInternal})
+	f.then(sfInitiate(FlowCustomAuth, map[string]string{"USERNAME": fxLogin}, "", sfThen[map[string]string](custom)))
+	for range maxChallenges {
+		f.then(sfRespond(ChallengeCustom, map[string]string{"ANSWER": "again"}, "", sfThen[map[string]string](custom)))
+	}
+	cfg := sfServe(t, f)
+	cfg.AuthFlow = FlowCustomAuth
+	cfg.ChallengeHandler = ChallengeHandlerFunc(func(context.Context, *Challenge) (*ChallengeAnswer, error) {
+		return &ChallengeAnswer{Answer: "again"}, nil
+	})
+	err := mustSession(t, cfg).Authenticate(t.Context(), "")
+	if !errors.Is(err, ErrTooManyChallenges) {
+		t.Fatalf("err = %v, want ErrTooManyChallenges", err)
+	}
+}
+
+func TestChallengeWithoutHandler(t *testing.T) {
+	f := newFake(t)
+	f.then(fxLoginSteps("", sfAsk(ChallengeSMSMFA, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
+	cfg := sfServe(t, f)
+	err := mustSession(t, cfg).Authenticate(t.Context(), f.password)
+	fxChallengeError(t, err, ChallengeSMSMFA)
+}
+
+// TestHandlerError wraps the handler's error (here the caller giving up)
+// in a ChallengeError that keeps the session.
+func TestHandlerError(t *testing.T) {
+	f := newFake(t)
+	f.then(fxLoginSteps("", sfAsk(ChallengeSMSMFA, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
+	cfg := sfServe(t, f)
+	cfg.ChallengeHandler = ChallengeHandlerFunc(func(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
+		return nil, context.Canceled
+	})
+	err := mustSession(t, cfg).Authenticate(t.Context(), f.password)
+	ce := fxChallengeError(t, err, ChallengeSMSMFA)
+	if !errors.Is(err, context.Canceled) || ce.Err != context.Canceled {
+		t.Errorf("err = %v, want it to wrap context.Canceled", err)
+	}
+}
+
+// TestChallengesOutOfTurn: a server asking for a proof the login cannot
+// give (PASSWORD_VERIFIER without SRP_A, device SRP without a device, a
+// device verifier before DEVICE_SRP_AUTH) gets a ChallengeError.
+func TestChallengesOutOfTurn(t *testing.T) {
+	for _, v := range []struct {
+		name, flow string
+		remember   bool
+	}{
+		{ChallengePasswordVerifier, FlowUserPasswordAuth, false},
+		{ChallengeDeviceSRPAuth, FlowUserPasswordAuth, false},
+		{ChallengeDevicePasswordVerifier, FlowUserPasswordAuth, true},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			f := newFake(t)
+			f.then(sfInitiate(FlowUserPasswordAuth, map[string]string{"USERNAME": fxLogin, "PASSWORD": f.password}, "",
+				sfThen[map[string]string](sfAsk(v.name, map[string]string{"USER_ID_FOR_SRP": fxInternal}))))
+			cfg := sfServe(t, f)
+			cfg.AuthFlow = v.flow
+			err := mustSession(t, cfg).Authenticate(t.Context(), f.password)
+			fxChallengeError(t, err, v.name)
+		})
+	}
+}
+
+// TestNoPasswordForPasswordFlows fails before any call: SRP and
+// USER_PASSWORD_AUTH cannot log in without a password.
+func TestNoPasswordForPasswordFlows(t *testing.T) {
+	for _, flow := range []string{"", FlowUserSRPAuth, FlowUserPasswordAuth} {
+		cfg := sfServe(t, newFake(t))
+		cfg.AuthFlow = flow
+		if err := mustSession(t, cfg).Authenticate(t.Context(), ""); !errors.Is(err, ErrConfig) {
+			t.Errorf("%q: err = %v, want ErrConfig", flow, err)
+		}
+	}
+}
+
+func TestAuthFlowValidation(t *testing.T) {
+	cfg := Config{UserPoolID: "us-east-1_X", ClientID: "c", AuthFlow: "ADMIN_NO_SRP_AUTH"}
+	if _, err := NewSession(cfg, "u"); err == nil || !strings.Contains(err.Error(), "ADMIN_NO_SRP_AUTH") {
+		t.Errorf("NewSession with an unsupported flow: %v", err)
+	}
+	_, err := New(Options{Username: "u", Password: "p", UserPoolID: "us-east-1_X", ClientID: "c", AuthFlow: "NOPE"})
+	if !errors.Is(err, ErrConfig) {
+		t.Errorf("New with an unsupported flow: %v", err)
+	}
+	sess := mustSession(t, Config{UserPoolID: "us-east-1_X", ClientID: "c"})
+	for _, o := range []Options{
+		{Session: sess, ChallengeHandler: TOTP{}},
+		{Session: sess, RememberDevice: true},
+		{Session: sess, AuthFlow: FlowUserAuth},
+		{Session: sess, DeviceStore: new(MemoryDeviceStore)},
+		{Session: sess, DeviceName: "n"},
+	} {
+		if _, err := New(o); !errors.Is(err, ErrConfig) {
+			t.Errorf("Session with a login option: err = %v, want ErrConfig", err)
+		}
+	}
+	a, err := New(Options{Username: "u", Password: "p", UserPoolID: "us-east-1_X", ClientID: "c",
+		AuthFlow: FlowCustomAuth, ChallengeHandler: TOTP{}, RememberDevice: true, DeviceName: "n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := a.Session().cfg; c.AuthFlow != FlowCustomAuth || c.ChallengeHandler == nil || !c.RememberDevice || c.DeviceStore == nil || c.DeviceName != "n" {
+		t.Errorf("New did not pass the login options on: %v", c)
+	}
+}
+
+// TestResourceNotFoundWithoutDevice is no reason to retry.
+func TestResourceNotFoundWithoutDevice(t *testing.T) {
+	f := newFake(t)
+	f.then(sfInitiate(FlowUserSRPAuth, map[string]string{"USERNAME": fxLogin, "SRP_A": "*"}, "", sfRefuse[map[string]string]("ResourceNotFoundException")))
+	cfg := sfServe(t, f)
+	cfg.RememberDevice = true
+	if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, ErrResourceNotFound) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestForgottenDeviceRetriedOnce: the retry without the device happens
+// once, and the device is forgotten even when the retry fails.
+func TestForgottenDeviceRetriedOnce(t *testing.T) {
+	f := newFake(t)
+	f.then(
+		sfInitiate(FlowUserSRPAuth, map[string]string{"USERNAME": fxLogin, "SRP_A": "*"}, "dev", sfRefuse[map[string]string]("ResourceNotFoundException")),
+		sfInitiate(FlowUserSRPAuth, map[string]string{"USERNAME": fxLogin, "SRP_A": "*"}, "", sfRefuse[map[string]string]("ResourceNotFoundException")),
+	)
+	cfg := sfServe(t, f)
+	cfg.RememberDevice = true
+	store := new(MemoryDeviceStore)
+	owner := DeviceOwner{UserPoolID: cfg.UserPoolID, Username: fxLogin}
+	store.SaveDevice(t.Context(), owner, &Device{Key: "dev", GroupKey: "g", Password: "p"})
+	cfg.DeviceStore = store
+	if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, ErrResourceNotFound) {
+		t.Errorf("err = %v", err)
+	}
+	if d, _ := store.LoadDevice(t.Context(), owner); d != nil {
+		t.Errorf("the unknown device is still remembered: %v", d)
+	}
+}
+
+// failingStore fails the operations named in fail.
+type failingStore struct {
+	MemoryDeviceStore
+	fail string
+}
+
+var errStore = errors.New("store unavailable")
+
+func (s *failingStore) LoadDevice(ctx context.Context, o DeviceOwner) (*Device, error) {
+	if s.fail == "load" {
+		return nil, errStore
+	}
+	return s.MemoryDeviceStore.LoadDevice(ctx, o)
+}
+
+func (s *failingStore) SaveDevice(ctx context.Context, o DeviceOwner, d *Device) error {
+	if s.fail == "save" {
+		return errStore
+	}
+	return s.MemoryDeviceStore.SaveDevice(ctx, o, d)
+}
+
+func TestDeviceStoreErrors(t *testing.T) {
+	t.Run("load", func(t *testing.T) {
+		cfg := sfServe(t, newFake(t)) // no call: the login stops first
+		cfg.RememberDevice = true
+		cfg.DeviceStore = &failingStore{fail: "load"}
+		if err := mustSession(t, cfg).Authenticate(t.Context(), "pw"); !errors.Is(err, errStore) {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("save", func(t *testing.T) {
+		f := newFake(t)
+		f.then(fxLoginSteps("", sfTokens(&NewDeviceMetadata{DeviceKey: fxDevice, DeviceGroupKey: fxGroup}))...)
+		f.then(sfCall("ConfirmDevice", func(f *scriptFake, in map[string]any) (int, any) { return 200, map[string]any{} }))
+		cfg := sfServe(t, f)
+		cfg.RememberDevice = true
+		cfg.DeviceStore = &failingStore{fail: "save"}
+		if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, errStore) {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("not remembering", func(t *testing.T) {
+		// Without RememberDevice the store is not consulted, and a new
+		// device is not confirmed.
+		f := newFake(t)
+		f.then(fxLoginSteps("", sfTokens(&NewDeviceMetadata{DeviceKey: fxDevice, DeviceGroupKey: fxGroup}))...)
+		cfg := sfServe(t, f)
+		cfg.DeviceStore = &failingStore{fail: "load"}
+		if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); err != nil {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+// TestDeviceRegistrationFailureKeepsLogin: the tokens are good even when
+// the device cannot be confirmed; the device is then not remembered.
+func TestDeviceRegistrationFailureKeepsLogin(t *testing.T) {
+	for _, v := range []struct {
+		name  string
+		steps []scriptStep
+	}{
+		{"ConfirmDevice", []scriptStep{sfCall("ConfirmDevice", sfRefuse[map[string]any]("InvalidParameterException"))}},
+		{"UpdateDeviceStatus", []scriptStep{
+			sfCall("ConfirmDevice", func(f *scriptFake, in map[string]any) (int, any) {
+				return 200, map[string]any{"UserConfirmationNecessary": true}
+			}),
+			sfCall("UpdateDeviceStatus", sfRefuse[map[string]any]("InternalErrorException")),
+		}},
+		{"no keys", nil},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			f := newFake(t)
+			md := &NewDeviceMetadata{DeviceKey: fxDevice, DeviceGroupKey: fxGroup}
+			if v.steps == nil {
+				md = &NewDeviceMetadata{DeviceKey: fxDevice}
+			}
+			f.then(fxLoginSteps("", sfTokens(md))...)
+			f.then(v.steps...)
+			cfg := sfServe(t, f)
+			cfg.RememberDevice = true
+			store := new(MemoryDeviceStore)
+			cfg.DeviceStore = store
+			s := mustSession(t, cfg)
+			if err := s.Authenticate(t.Context(), f.password); err != nil || s.Tokens() == nil {
+				t.Fatalf("err = %v", err)
+			}
+			if d, _ := store.LoadDevice(t.Context(), s.deviceOwner()); d != nil {
+				t.Errorf("an unconfirmed device was remembered: %v", d)
+			}
+		})
+	}
+}
+
+// TestNeitherTokensNorChallenge reports a response that continues nothing.
+func TestNeitherTokensNorChallenge(t *testing.T) {
+	f := newFake(t)
+	f.then(fxLoginSteps("", func(f *scriptFake) (int, any) { return 200, map[string]any{} })...)
+	cfg := sfServe(t, f)
+	err := mustSession(t, cfg).Authenticate(t.Context(), f.password)
+	if !errors.Is(err, ErrInvalidResponse) || !strings.Contains(err.Error(), "RespondToAuthChallenge") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestChangedPassword: after a forced change, a login with the session's
+// own (stale) password uses the new one; any other password is used as
+// given.
+func TestChangedPassword(t *testing.T) {
+	for _, v := range []struct{ given, sent string }{{"stored", "changed"}, {"explicit", "explicit"}} {
+		f := newFake(t)
+		f.password = v.sent
+		f.then(fxLoginSteps("", sfTokens(nil))...)
+		s := mustSession(t, sfServe(t, f))
+		s.password = "stored"
+		changed := "changed"
+		s.changedPassword.Store(&changed)
+		if err := s.Authenticate(t.Context(), v.given); err != nil {
+			t.Errorf("Authenticate(%s): %v", v.given, err)
+		}
+	}
+}
