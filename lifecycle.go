@@ -372,7 +372,12 @@ func (s *Session) obtain(ctx context.Context, from *Tokens, trigger string) (*To
 	if s.password == "" {
 		return nil, &LoginRequiredError{}
 	}
-	return s.loginNow(ctx, s.password, trigger)
+	t, err := s.loginNow(ctx, s.password, trigger)
+	if err == nil && s.forgetPassword {
+		// Only flights read and write password, one at a time.
+		s.password = ""
+	}
+	return t, err
 }
 
 // refreshOnly renews with the refresh token and never logs in: it serves
