@@ -298,8 +298,10 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 }
 
 // fly runs one flight: it obtains tokens, installs them unless the
-// session's tokens changed meanwhile, releases the waiters, then persists
-// the tokens before the next flight may start, so saves stay in order.
+// session's tokens changed meanwhile, ends the flight, releases the
+// waiters and persists the tokens. The flight ends before its tokens are
+// saved, so that nobody joins a finished flight and gets tokens that went
+// stale meanwhile; changed keeps the saves in order.
 func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger string, o op) {
 	t, err := o(ctx, from, trigger)
 	installed := false
@@ -317,13 +319,8 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		err = fmt.Errorf("%w: %w", ErrClosed, err)
 	}
 	f.tokens, f.err = t, err
-	close(f.done)
-	if installed {
-		s.changed(ctx, t)
-	}
 
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.flight = nil
 	s.flying.Store(false)
 	switch {
@@ -336,6 +333,15 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		s.failures++
 		d := min(time.Second<<min(s.failures-1, 5), 30*time.Second)
 		s.retryAt.Store(s.cfg.Now().Add(d).UnixNano())
+	}
+	s.mu.Unlock()
+	close(f.done)
+
+	if installed {
+		// Close does not cancel the save: a renewed (with rotation, the
+		// only valid) refresh token must reach the store. Close waits
+		// for it instead.
+		s.changed(context.WithoutCancel(ctx), t)
 	}
 }
 
@@ -425,13 +431,15 @@ func (s *Session) loadStore(ctx context.Context) (*Tokens, error) {
 	return t, nil
 }
 
-// changed persists t, the session's new tokens, and reports the change. A
-// change that lost a race with a newer one is not saved, so the store never
-// goes back to older tokens. OnTokens runs with no lock held.
+// changed persists t, the session's new tokens, and reports the change
+// to OnTokens. A change already replaced by a newer one is neither saved
+// nor reported, so the store never goes back to older tokens and OnTokens
+// sees the changes in order. OnTokens runs with no lock held.
 func (s *Session) changed(ctx context.Context, t *Tokens) error {
 	var err error
 	s.persistMu.Lock()
-	if s.tokens.Load() == t && (t == nil || s.stored.Load() != t) {
+	current := s.tokens.Load() == t
+	if current && (t == nil || s.stored.Load() != t) {
 		if t == nil {
 			err = s.store.Clear(ctx)
 		} else {
@@ -441,12 +449,15 @@ func (s *Session) changed(ctx context.Context, t *Tokens) error {
 			s.stored.Store(t)
 		}
 	}
+	if current && s.cfg.OnTokens != nil {
+		s.notes.push(t) // under persistMu: in the order of the changes
+	}
 	s.persistMu.Unlock()
 	if err != nil {
 		s.log(ctx, slog.LevelWarn, "cognitosrp: saving tokens failed", slog.String("error", err.Error()))
 	}
 	if s.cfg.OnTokens != nil {
-		s.cfg.OnTokens(t)
+		s.notes.deliver(s.cfg.OnTokens)
 	}
 	return err
 }
