@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/textproto"
 	"strings"
@@ -59,6 +60,26 @@ type Options struct {
 	Base http.RoundTripper
 	// ExpiryMargin: see Config.ExpiryMargin. Only with individual parameters.
 	ExpiryMargin time.Duration
+	// RefreshAhead: see Config.RefreshAhead. Only with individual parameters.
+	RefreshAhead time.Duration
+	// RefreshMethod: see Config.RefreshMethod. Only with individual
+	// parameters.
+	RefreshMethod RefreshMethod
+	// Store: see Config.Store. Only with individual parameters.
+	Store TokenStore
+	// OnTokens: see Config.OnTokens. Only with individual parameters.
+	OnTokens func(*Tokens)
+	// Logger: see Config.Logger. Only with individual parameters; an Auth
+	// built on a Session logs through the Session's logger.
+	Logger *slog.Logger
+
+	// NoRetryOnUnauthorized turns off the recovery from 401 responses. By
+	// default, when the API answers 401 Unauthorized to a request, the
+	// Auth renews the token (unless another request already did) and sends
+	// the request once more, if its body can be sent again (no body, or
+	// GetBody set, as http.NewRequest does for in-memory bodies). It never
+	// retries twice.
+	NoRetryOnUnauthorized bool
 }
 
 // String describes the options without their secrets.
@@ -89,6 +110,9 @@ type Auth struct {
 	prefix    string
 	base      http.RoundTripper
 
+	retry401    bool // see Options.NoRetryOnUnauthorized
+	ownsSession bool // New built the session, so Close closes it
+
 	// value caches the header value built for one Tokens, so that a valid
 	// token costs no allocation to format.
 	value atomic.Pointer[headerValue]
@@ -106,6 +130,7 @@ func New(opts Options) (*Auth, error) {
 	if err != nil {
 		return nil, err
 	}
+	owns := opts.Session == nil
 	typ, err := opts.TokenType.resolve()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
@@ -124,11 +149,13 @@ func New(opts Options) (*Auth, error) {
 		return nil, fmt.Errorf("%w: the header prefix contains a control character", ErrConfig)
 	}
 	return &Auth{
-		session:   sess,
-		tokenType: typ,
-		header:    textproto.CanonicalMIMEHeaderKey(header),
-		prefix:    prefix,
-		base:      opts.Base,
+		session:     sess,
+		tokenType:   typ,
+		header:      textproto.CanonicalMIMEHeaderKey(header),
+		prefix:      prefix,
+		base:        opts.Base,
+		retry401:    !opts.NoRetryOnUnauthorized,
+		ownsSession: owns,
 	}, nil
 }
 
@@ -137,6 +164,8 @@ func sessionFor(opts Options) (*Session, error) {
 	individual := opts.Username != "" || opts.Password != "" || opts.UserPoolID != "" ||
 		opts.ClientID != "" || opts.ClientSecret != "" || opts.Region != "" ||
 		opts.Endpoint != "" || opts.HTTPClient != nil || opts.ExpiryMargin != 0 ||
+		opts.RefreshAhead != 0 || opts.RefreshMethod != "" || opts.Store != nil ||
+		opts.OnTokens != nil || opts.Logger != nil ||
 		opts.AuthFlow != "" || opts.ChallengeHandler != nil || opts.RememberDevice ||
 		opts.DeviceStore != nil || opts.DeviceName != ""
 	switch {
@@ -160,13 +189,18 @@ func sessionFor(opts Options) (*Session, error) {
 		return nil, fmt.Errorf("%w: missing %s", ErrConfig, strings.Join(missing, ", "))
 	}
 	sess, err := NewSession(Config{
-		UserPoolID:   opts.UserPoolID,
-		ClientID:     opts.ClientID,
-		ClientSecret: opts.ClientSecret,
-		Region:       opts.Region,
-		Endpoint:     opts.Endpoint,
-		HTTPClient:   opts.HTTPClient,
-		ExpiryMargin: opts.ExpiryMargin,
+		UserPoolID:    opts.UserPoolID,
+		ClientID:      opts.ClientID,
+		ClientSecret:  opts.ClientSecret,
+		Region:        opts.Region,
+		Endpoint:      opts.Endpoint,
+		HTTPClient:    opts.HTTPClient,
+		ExpiryMargin:  opts.ExpiryMargin,
+		RefreshAhead:  opts.RefreshAhead,
+		RefreshMethod: opts.RefreshMethod,
+		Store:         opts.Store,
+		OnTokens:      opts.OnTokens,
+		Logger:        opts.Logger,
 
 		AuthFlow:         opts.AuthFlow,
 		ChallengeHandler: opts.ChallengeHandler,
@@ -198,8 +232,10 @@ func (a *Auth) Session() *Session { return a.session }
 // HeaderName returns the canonical name of the header a sets.
 func (a *Auth) HeaderName() string { return a.header }
 
-// RoundTrip sends a copy of req with the header set. It never modifies req;
-// on every error it closes req.Body, as http.RoundTripper requires.
+// RoundTrip sends a copy of req with the header set. When the response is
+// 401 Unauthorized it may renew the token and send the request once more
+// (see Options.NoRetryOnUnauthorized). It never modifies req; on every
+// error it closes req.Body, as http.RoundTripper requires.
 func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
 	hv, err := a.headerValue(req.Context())
 	if err != nil {
@@ -208,7 +244,11 @@ func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	return a.transport().RoundTrip(withHeader(req, a.header, hv.values))
+	resp, err := a.transport().RoundTrip(withHeader(req, a.header, hv.values))
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || !a.retry401 {
+		return resp, err
+	}
+	return a.retryUnauthorized(req, hv.tokens, resp)
 }
 
 // withHeader returns a shallow copy of req whose header map is new and holds
@@ -240,6 +280,12 @@ func (a *Auth) headerValue(ctx context.Context) (*headerValue, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.valueFor(t)
+}
+
+// valueFor returns the header value for t, from the cache when t is the
+// tokens it was built for.
+func (a *Auth) valueFor(t *Tokens) (*headerValue, error) {
 	if hv := a.value.Load(); hv != nil && hv.tokens == t {
 		return hv, nil
 	}
@@ -288,6 +334,17 @@ func (a *Auth) RequireTransportSecurity() bool { return true }
 
 // Client returns an *http.Client that sends its requests through a.
 func (a *Auth) Client() *http.Client { return &http.Client{Transport: a} }
+
+// Close stops the background work of the session that New built for a
+// (see Session.Close) and waits for it. An Auth built on an existing
+// Session leaves that Session alone: close it yourself. Requests after
+// Close still carry the current token while it is valid.
+func (a *Auth) Close() error {
+	if a.ownsSession {
+		return a.session.Close()
+	}
+	return nil
+}
 
 // String describes a without revealing a secret.
 func (a *Auth) String() string {

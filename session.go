@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -43,12 +44,40 @@ type Config struct {
 	// HTTPClient sends the Cognito calls; nil means a client with
 	// DefaultTimeout. It is also where a proxy or custom TLS goes.
 	HTTPClient *http.Client
-	// ExpiryMargin is how long before expiry a token is renewed. Zero means
-	// DefaultExpiryMargin; a negative value means no margin.
+	// ExpiryMargin is how long before its expiry a token stops being used,
+	// so that a request does not arrive with a token that expired on the
+	// way. Zero means DefaultExpiryMargin; a negative value means no margin.
+	// It is capped at a quarter of each token's lifetime, so that a
+	// short-lived token is still used.
 	ExpiryMargin time.Duration
+	// RefreshAhead is how long before a token stops being used (its expiry
+	// minus ExpiryMargin) a renewal starts in the background, while
+	// requests go on with the token they have. Zero means a quarter of the
+	// token's lifetime, at most DefaultRefreshAhead; a negative value turns
+	// renewing ahead off, so requests wait for the renewal.
+	RefreshAhead time.Duration
+	// RefreshMethod selects the call that renews tokens: the zero value
+	// means RefreshWithInitiateAuth (REFRESH_TOKEN_AUTH); app clients with
+	// refresh-token rotation need RefreshWithGetTokens.
+	RefreshMethod RefreshMethod
 	// FlightTimeout bounds one shared login or renewal; zero means
 	// DefaultFlightTimeout.
 	FlightTimeout time.Duration
+
+	// Store keeps the tokens across restarts; nil means a MemoryStore. The
+	// session loads from it when it first needs tokens and has none, and
+	// saves every change to it.
+	Store TokenStore
+	// OnTokens, when set, is called after every change of the session's
+	// tokens (login, renewal, SetTokens, loading from Store) with the new
+	// tokens, and with nil after SignOut. It runs in the goroutine that
+	// made the change with no lock held, so it may call the Session; when
+	// changes race, calls may overlap. It must not modify the Tokens.
+	OnTokens func(*Tokens)
+	// Logger, when set, receives login, renewal, retry and failure events
+	// with their durations. No event carries a secret or a token: a token
+	// is named by its jti claim at most.
+	Logger *slog.Logger
 
 	// AuthFlow is the login flow: FlowUserSRPAuth (the default when
 	// empty), FlowUserAuth, FlowCustomAuth or FlowUserPasswordAuth.
@@ -97,19 +126,34 @@ type Session struct {
 	password string
 
 	tokens atomic.Pointer[Tokens]
+	store  TokenStore
 	// changedPassword replaces password after login.go answered
 	// NEW_PASSWORD_REQUIRED with a new one.
 	changedPassword atomic.Pointer[string]
 
-	mu     sync.Mutex // guards flight
-	flight *flight
-}
+	// The fields below serve the token lifecycle (lifecycle.go). The hot
+	// path reads only atomics; mu is never held across a network call.
+	sched     atomic.Pointer[schedule] // when the current tokens need renewal
+	offset    atomic.Int64             // Cognito's clock minus ours, in ns (drift.go)
+	flying    atomic.Bool              // a flight is in progress
+	retryAt   atomic.Int64             // no background renewal before this local time (ns)
+	dead      atomic.Pointer[deadTokens]
+	stored    atomic.Pointer[Tokens] // what store holds, when known
+	waits     atomic.Int64           // callers that had to wait for Cognito
+	persistMu sync.Mutex             // orders saves to store
 
-// flight is one login or renewal shared by every caller that needs it.
-type flight struct {
-	done   chan struct{}
-	tokens *Tokens
-	err    error
+	mu       sync.Mutex // guards the fields below
+	flight   *flight
+	closed   bool
+	loaded   bool   // store has been read, or tokens were set
+	epoch    uint64 // counts sign-outs: a flight begun before one is void
+	failures int    // consecutive failed background renewals
+	// lastForced is when an API's 401 last forced a renewal.
+	lastForced time.Time
+
+	closing context.Context // cancelled by Close
+	stop    context.CancelFunc
+	wg      sync.WaitGroup // flights in progress
 }
 
 // NewSession returns a session for username (the name, e-mail or phone
@@ -150,137 +194,71 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Session{
+	switch cfg.RefreshMethod {
+	case "", RefreshWithInitiateAuth, RefreshWithGetTokens:
+	default:
+		return nil, fmt.Errorf("cognitosrp: unknown RefreshMethod %q (want %q or %q)",
+			string(cfg.RefreshMethod), RefreshWithInitiateAuth, RefreshWithGetTokens)
+	}
+	s := &Session{
 		cfg:      cfg,
 		poolName: poolName,
 		api:      &Client{Endpoint: cfg.Endpoint, HTTPClient: cfg.HTTPClient},
 		username: username,
-	}, nil
+		store:    cfg.Store,
+	}
+	if s.store == nil {
+		s.store = new(MemoryStore)
+	}
+	// closing only ever carries cancellation: flights take their values
+	// from the caller that starts them.
+	s.closing, s.stop = context.WithCancel(context.Background())
+	return s, nil
 }
 
 // Username returns the name the session logs in with.
 func (s *Session) Username() string { return s.username }
 
 // Tokens returns the current tokens, which may be nil or expired. The
-// returned value must not be modified.
+// returned value must not be modified. Tokens in the Store are loaded only
+// when the session first needs them.
 func (s *Session) Tokens() *Tokens { return s.tokens.Load() }
 
 // SetTokens replaces the session's tokens, for example with tokens saved by
-// an earlier run. The session keeps t; do not modify it afterwards.
-func (s *Session) SetTokens(t *Tokens) { s.tokens.Store(t) }
+// an earlier run, saves them to the Store and calls OnTokens. The session
+// keeps t; do not modify it afterwards. A nil t forgets the tokens (and
+// clears the Store) without revoking them; see SignOut.
+func (s *Session) SetTokens(t *Tokens) {
+	s.mu.Lock()
+	s.loaded = true // t wins over whatever the store holds
+	s.mu.Unlock()
+	s.tokens.Store(t)
+	s.changed(context.Background(), t)
+}
 
 // Authenticate logs in with SRP and stores the new tokens. It does not keep
 // the password.
 func (s *Session) Authenticate(ctx context.Context, password string) error {
-	t, err := s.login(ctx, password)
+	t, err := s.loginNow(ctx, password, "explicit")
 	if err != nil {
 		return err
 	}
-	s.tokens.Store(t)
-	return nil
-}
-
-// Refresh renews the tokens with the refresh token and stores them. It
-// fails with ErrLoginRequired when there is no refresh token, and with an
-// error matching ErrNotAuthorized when Cognito refuses it.
-func (s *Session) Refresh(ctx context.Context) error {
-	t, err := s.refresh(ctx, s.tokens.Load())
-	if err != nil {
-		return err
-	}
-	s.tokens.Store(t)
-	return nil
-}
-
-// ValidTokens returns tokens whose token of type typ is valid for at least
-// the expiry margin, logging in or renewing first when needed. Concurrent
-// callers share one call to Cognito; each waits only as long as its own ctx
-// allows.
-func (s *Session) ValidTokens(ctx context.Context, typ TokenType) (*Tokens, error) {
-	if t := s.tokens.Load(); t.ValidAt(typ, s.cfg.Now(), s.cfg.ExpiryMargin) {
-		return t, nil
-	}
-	return s.renew(ctx, typ)
-}
-
-// renew joins the flight in progress or starts one.
-func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
 	s.mu.Lock()
-	// Another caller may have finished a flight since the check above.
-	if t := s.tokens.Load(); t.ValidAt(typ, s.cfg.Now(), s.cfg.ExpiryMargin) {
-		s.mu.Unlock()
-		return t, nil
-	}
-	f := s.flight
-	if f == nil {
-		f = &flight{done: make(chan struct{})}
-		s.flight = f
-		// The flight keeps the caller's values (tracing) but not its
-		// cancellation: other callers may be waiting for it.
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.FlightTimeout)
-		go func() {
-			defer cancel()
-			f.tokens, f.err = s.obtain(fctx)
-			s.mu.Lock()
-			if f.err == nil {
-				s.tokens.Store(f.tokens)
-			}
-			s.flight = nil
-			s.mu.Unlock()
-			close(f.done)
-		}()
-	}
+	s.loaded = true
 	s.mu.Unlock()
-	select {
-	case <-f.done:
-		return f.tokens, f.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	s.tokens.Store(t)
+	s.changed(ctx, t)
+	return nil
 }
 
-// obtain renews the tokens when a refresh token is at hand, and logs in when
-// there is none or it has died and the password is known.
-func (s *Session) obtain(ctx context.Context) (*Tokens, error) {
-	cur := s.tokens.Load()
-	if cur != nil && cur.RefreshToken != "" {
-		t, err := s.refresh(ctx, cur)
-		if err == nil || !errors.Is(err, ErrNotAuthorized) {
-			return t, err
-		}
-		if s.password == "" {
-			return nil, fmt.Errorf("%w: %w", ErrLoginRequired, err)
-		}
-	}
-	if s.password == "" {
-		return nil, ErrLoginRequired
-	}
-	return s.login(ctx, s.password)
-}
-
-// refresh runs REFRESH_TOKEN_AUTH. Cognito returns no new refresh token, so
-// the old one is kept.
-func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
-	if cur == nil || cur.RefreshToken == "" {
-		return nil, ErrLoginRequired
-	}
-	params := map[string]string{"REFRESH_TOKEN": cur.RefreshToken}
-	s.addSecretHash(params, firstNonEmpty(cur.Username, s.username))
-	if err := s.addDeviceKey(ctx, params); err != nil {
-		return nil, err
-	}
-	out, err := s.api.InitiateAuth(ctx, &InitiateAuthInput{
-		AuthFlow:       FlowRefreshTokenAuth,
-		AuthParameters: params,
-		ClientId:       s.cfg.ClientID,
-	})
-	if err != nil {
-		return nil, err
-	}
-	if out.AuthenticationResult == nil {
-		return nil, unexpectedOutput("InitiateAuth", out)
-	}
-	return tokensFromResult(out.AuthenticationResult, s.cfg.Now(), cur)
+// Refresh renews the tokens with the refresh token now, even if they are
+// still valid, and stores them. A renewal already in progress is joined
+// instead of starting another. It fails with an error matching
+// ErrLoginRequired when there is no refresh token, and with one matching
+// ErrNotAuthorized when Cognito refuses it.
+func (s *Session) Refresh(ctx context.Context) error {
+	_, err := s.renewNow(ctx, s.tokens.Load(), "explicit", s.refreshOnly)
+	return err
 }
 
 // addSecretHash adds SECRET_HASH for username when the app client has a

@@ -1,0 +1,51 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+)
+
+// maxDrain bounds how much of a 401 response body is read before closing
+// it: small bodies are drained so the connection can be reused, large ones
+// are not worth the time.
+const maxDrain = 64 << 10
+
+// retryUnauthorized handles a 401 to req, which carried a token of used:
+// unless req's body cannot be sent again, it has the token renewed (once
+// for all requests rejected with the same tokens) and sends req once more.
+// Whenever it cannot retry, it returns the 401 untouched.
+func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Response) (*http.Response, error) {
+	ctx := req.Context()
+	s := a.session
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		s.log(ctx, slog.LevelInfo, "cognitosrp: 401 not retried: the request body cannot be replayed",
+			slog.String("method", req.Method), slog.String("host", req.URL.Host))
+		return resp, nil
+	}
+	t, err := s.renewRejected(ctx, used)
+	if err != nil {
+		s.log(ctx, slog.LevelWarn, "cognitosrp: 401 not retried: no new token",
+			slog.String("method", req.Method), slog.String("host", req.URL.Host), slog.String("error", err.Error()))
+		return resp, nil
+	}
+	hv, err := a.valueFor(t)
+	if err != nil || hv.tokens == used {
+		return resp, nil
+	}
+	r2 := withHeader(req, a.header, hv.values)
+	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
+		if r2.Body, err = req.GetBody(); err != nil {
+			return resp, nil
+		}
+	}
+	io.CopyN(io.Discard, resp.Body, maxDrain)
+	resp.Body.Close()
+	s.log(ctx, slog.LevelInfo, "cognitosrp: retrying request after 401 with a renewed token",
+		slog.String("method", req.Method), slog.String("host", req.URL.Host), tokenAttr(t))
+	return a.transport().RoundTrip(r2)
+}

@@ -1,0 +1,248 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// bodyTracker is a base transport that records whether the bodies of the
+// responses it returned were read to the end and closed.
+type bodyTracker struct {
+	mu     sync.Mutex
+	bodies []*trackedBody
+	before func(*http.Request) // runs before each request, if set
+}
+
+type trackedBody struct {
+	io.ReadCloser
+	eof, closed atomic.Bool
+}
+
+func (b *trackedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.eof.Store(true)
+	}
+	return n, err
+}
+
+func (b *trackedBody) Close() error { b.closed.Store(true); return b.ReadCloser.Close() }
+
+func (bt *bodyTracker) RoundTrip(req *http.Request) (*http.Response, error) {
+	if bt.before != nil {
+		bt.before(req)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	tb := &trackedBody{ReadCloser: resp.Body}
+	resp.Body = tb
+	bt.mu.Lock()
+	bt.bodies = append(bt.bodies, tb)
+	bt.mu.Unlock()
+	return resp, nil
+}
+
+// authOn returns an Auth on a logged-in session of f, and that session.
+func authOn(t *testing.T, f *fakeCognito, opts Options) (*Auth, *Session, *bodyTracker) {
+	t.Helper()
+	s := newLifecycleSession(t, f, f.password, nil)
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s)
+	bt := new(bodyTracker)
+	opts.Session, opts.Base = s, bt
+	a, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, s, bt
+}
+
+func (f *fakeCognito) reject(tok string) {
+	f.set(func(f *fakeCognito) { f.rejected[tok] = true })
+}
+
+func send(t *testing.T, a *Auth, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := a.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// opaqueReader hides strings.Reader's type, so that http.NewRequest sets
+// no GetBody: the body cannot be replayed.
+type opaqueReader struct{ io.Reader }
+
+func TestRetryOn401(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		newReq  func(url string) *http.Request
+		retried bool
+		body    string
+	}{
+		{"no body", func(url string) *http.Request {
+			r, _ := http.NewRequest("GET", url, nil)
+			return r
+		}, true, ""},
+		{"replayable body", func(url string) *http.Request {
+			r, _ := http.NewRequest("POST", url, strings.NewReader("payload"))
+			return r
+		}, true, "payload"},
+		{"one-shot body", func(url string) *http.Request {
+			r, _ := http.NewRequest("POST", url, opaqueReader{strings.NewReader("payload")})
+			return r
+		}, false, "payload"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeCognito(t, nil)
+			a, s, bt := authOn(t, f, Options{})
+			used := s.Tokens()
+			f.reject(used.AccessToken)
+			code, _ := send(t, a, tc.newReq(f.api.URL))
+			renewals := f.count(FlowRefreshTokenAuth)
+			if !tc.retried {
+				if code != http.StatusUnauthorized || renewals != 0 || f.apiCalls() != 1 {
+					t.Fatalf("got %d after %d renewals and %d API calls; want the 401 as is", code, renewals, f.apiCalls())
+				}
+				return
+			}
+			if code != http.StatusOK || renewals != 1 || f.apiCalls() != 2 {
+				t.Fatalf("got %d after %d renewals and %d API calls; want 200 after 1 renewal and a retry", code, renewals, f.apiCalls())
+			}
+			if s.Tokens() == used {
+				t.Error("session kept the rejected tokens")
+			}
+			if f.apiBody[0] != tc.body || f.apiBody[1] != tc.body {
+				t.Errorf("API received bodies %q, want %q twice", f.apiBody, tc.body)
+			}
+			first := bt.bodies[0]
+			if !first.closed.Load() || !first.eof.Load() {
+				t.Error("the first 401 body was not drained and closed")
+			}
+		})
+	}
+}
+
+func TestRetryOn401Disabled(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	a, s, _ := authOn(t, f, Options{NoRetryOnUnauthorized: true})
+	f.reject(s.Tokens().AccessToken)
+	req, _ := http.NewRequest("GET", f.api.URL, nil)
+	if code, body := send(t, a, req); code != http.StatusUnauthorized || !strings.Contains(body, "token rejected") {
+		t.Fatalf("got %d %q, want the API's 401", code, body)
+	}
+	if n := f.count(FlowRefreshTokenAuth); n != 0 {
+		t.Errorf("renewals = %d, want 0", n)
+	}
+}
+
+// TestRetryOn401NeverLoops: an API that rejects every token gets one retry
+// per request, and renewals forced by 401s are spaced out.
+func TestRetryOn401NeverLoops(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	a, _, _ := authOn(t, f, Options{})
+	f.set(func(f *fakeCognito) { f.rejectAll = true })
+	req, _ := http.NewRequest("GET", f.api.URL, nil)
+	if code, _ := send(t, a, req); code != http.StatusUnauthorized {
+		t.Fatalf("got %d, want 401", code)
+	}
+	if f.apiCalls() != 2 || f.count(FlowRefreshTokenAuth) != 1 {
+		t.Fatalf("%d API calls and %d renewals; want 2 and 1", f.apiCalls(), f.count(FlowRefreshTokenAuth))
+	}
+	req, _ = http.NewRequest("GET", f.api.URL, nil)
+	if code, _ := send(t, a, req); code != http.StatusUnauthorized {
+		t.Fatalf("got %d, want 401", code)
+	}
+	if f.apiCalls() != 3 || f.count(FlowRefreshTokenAuth) != 1 {
+		t.Fatalf("%d API calls and %d renewals; want 3 and still 1", f.apiCalls(), f.count(FlowRefreshTokenAuth))
+	}
+}
+
+// TestRetryOn401Concurrent: requests rejected with the same token share one
+// renewal.
+func TestRetryOn401Concurrent(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	a, s, _ := authOn(t, f, Options{})
+	f.reject(s.Tokens().AccessToken)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("GET", f.api.URL, nil)
+			resp, err := a.RoundTrip(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("status %d", resp.StatusCode)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := f.count(FlowRefreshTokenAuth); n != 1 {
+		t.Errorf("renewals = %d, want 1", n)
+	}
+}
+
+// TestRetryOn401AlreadyRenewed: when the tokens were renewed while the
+// rejected request was in flight, the retry uses them without renewing
+// again.
+func TestRetryOn401AlreadyRenewed(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	a, s, bt := authOn(t, f, Options{})
+	f.reject(s.Tokens().AccessToken)
+	var once sync.Once
+	bt.before = func(*http.Request) {
+		once.Do(func() {
+			if err := s.Refresh(context.Background()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	req, _ := http.NewRequest("GET", f.api.URL, nil)
+	if code, _ := send(t, a, req); code != http.StatusOK {
+		t.Fatalf("got %d, want 200", code)
+	}
+	if n := f.count(FlowRefreshTokenAuth); n != 1 {
+		t.Errorf("renewals = %d, want only the one made meanwhile", n)
+	}
+}
+
+// TestRoundTripErrorClosesBody: when no token can be had, RoundTrip fails
+// with the session's error and closes the request body.
+func TestRoundTripErrorClosesBody(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, "", nil)
+	a, err := New(Options{Session: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := &trackedBody{ReadCloser: io.NopCloser(strings.NewReader("x"))}
+	req, _ := http.NewRequest("POST", f.api.URL, body)
+	if _, err := a.RoundTrip(req); !errors.Is(err, ErrLoginRequired) {
+		t.Fatalf("err = %v, want ErrLoginRequired", err)
+	}
+	if !body.closed.Load() {
+		t.Error("request body not closed")
+	}
+}

@@ -1,0 +1,88 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io"
+	"time"
+)
+
+// SetClock replaces the server's clock; nil restores time.Now. The clock
+// decides the TIMESTAMP check, token iat and exp, and every expiry. Any
+// offset from Advance still applies.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clock = now
+}
+
+// Advance moves the server's clock forward by d (backward if d is
+// negative), so that a test can let tokens and sessions expire without
+// waiting.
+func (s *Server) Advance(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.offset += d
+}
+
+// Now returns the server's current time.
+func (s *Server) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nowLocked()
+}
+
+func (s *Server) now() time.Time { return s.Now() }
+
+func (s *Server) nowLocked() time.Time {
+	now := time.Now
+	if s.clock != nil {
+		now = s.clock
+	}
+	return now().Add(s.offset)
+}
+
+// randomBytes returns n bytes from the server's random source.
+func (s *Server) randomBytes(n int) ([]byte, error) {
+	b := make([]byte, n)
+	if _, err := io.ReadFull(s.random, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// randomString returns n random bytes in base64 (standard alphabet), the
+// form of Cognito's sessions and secret blocks. A failing random source is
+// not survivable for a server handing out secrets.
+func (s *Server) randomString(n int) (string, *apiError) {
+	b, err := s.randomBytes(n)
+	if err != nil {
+		return "", errInternal("random source failed")
+	}
+	return base64.StdEncoding.EncodeToString(b), nil
+}
+
+// newUUID returns a random UUID, version 4.
+func (s *Server) newUUID() (string, error) {
+	b, err := s.randomBytes(16)
+	if err != nil {
+		return "", err
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
+}
+
+// uuid returns a random UUID for what only needs a name (request ids,
+// jti), or the nil UUID if the random source fails.
+func (s *Server) uuid() string {
+	id, err := s.newUUID()
+	if err != nil {
+		return "00000000-0000-0000-0000-000000000000"
+	}
+	return id
+}

@@ -1,0 +1,176 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Defaults of a Config left at its zero value.
+const (
+	DefaultPoolID   = "us-east-1_Test123ab"
+	DefaultClientID = "4a1b2c3d4e5f6g7h8i9j0k1l2m"
+	DefaultAddr     = "127.0.0.1:0"
+	// DefaultMFACode is the code a user's SMS, e-mail and TOTP challenges
+	// accept when User.MFACode is empty.
+	DefaultMFACode = "123456"
+
+	DefaultAccessTokenLifetime  = time.Hour
+	DefaultIDTokenLifetime      = time.Hour
+	DefaultRefreshTokenLifetime = 30 * 24 * time.Hour
+	// DefaultSessionLifetime is how long a challenge's Session stays valid,
+	// as in Cognito.
+	DefaultSessionLifetime = 3 * time.Minute
+	// MaxClockSkew is how far the TIMESTAMP of a password claim may be from
+	// the server's clock.
+	MaxClockSkew = 5 * time.Minute
+)
+
+// Explicit auth flows of an app client, as Cognito names them.
+const (
+	AllowUserSRPAuth      = "ALLOW_USER_SRP_AUTH"
+	AllowRefreshTokenAuth = "ALLOW_REFRESH_TOKEN_AUTH"
+	AllowCustomAuth       = "ALLOW_CUSTOM_AUTH"
+	AllowUserAuth         = "ALLOW_USER_AUTH"
+	AllowUserPasswordAuth = "ALLOW_USER_PASSWORD_AUTH"
+)
+
+// Config configures a Server. Its zero value is a pool with one app client
+// without a secret, one-hour tokens and nothing optional turned on.
+type Config struct {
+	// PoolID is the user pool id, region_name; DefaultPoolID if empty.
+	PoolID string
+	// Addr is the address to listen on; DefaultAddr (a free loopback port)
+	// if empty.
+	Addr string
+
+	// ClientID is the app client's id; DefaultClientID if empty.
+	ClientID string
+	// ClientSecret, when set, makes the app client require SECRET_HASH.
+	ClientSecret string
+	// AuthFlows lists the explicit auth flows of the app client (the Allow*
+	// constants). Nil means SRP, custom and USER_AUTH, plus refresh-token
+	// auth unless RefreshTokenRotation is on; USER_PASSWORD_AUTH only when
+	// listed.
+	AuthFlows []string
+	// RefreshTokenRotation makes GetTokensFromRefreshToken issue a new
+	// refresh token and invalidate the old one. Like Cognito, a client with
+	// rotation refuses REFRESH_TOKEN_AUTH.
+	RefreshTokenRotation bool
+	// RotationGracePeriod keeps a rotated-out refresh token usable this long
+	// (Cognito allows 0 to 60 seconds).
+	RotationGracePeriod time.Duration
+
+	// PreventUserExistenceErrors makes an unknown user fail like a wrong
+	// password (NotAuthorizedException) instead of UserNotFoundException.
+	PreventUserExistenceErrors bool
+	// DeviceTracking turns on remembered devices: logins without a device
+	// return NewDeviceMetadata, ConfirmDevice stores a device verifier, a
+	// login with DEVICE_KEY runs device SRP and skips MFA, and refresh
+	// tokens issued to a device need its DEVICE_KEY.
+	DeviceTracking bool
+
+	// Token lifetimes; zero means the defaults above. Unlike Cognito, any
+	// positive duration (down to one second) is allowed.
+	AccessTokenLifetime  time.Duration
+	IDTokenLifetime      time.Duration
+	RefreshTokenLifetime time.Duration
+	// SessionLifetime bounds each challenge Session.
+	SessionLifetime time.Duration
+
+	// AWSIssuer makes tokens claim the issuer Cognito would use,
+	// https://cognito-idp.{region}.amazonaws.com/{poolId}, instead of the
+	// server's own URL followed by /{poolId}.
+	AWSIssuer bool
+	// Key signs the tokens; nil means an RSA-2048 key generated once per
+	// process and shared by every Server.
+	Key *rsa.PrivateKey
+
+	// Now, when set, is the server's clock; see also Server.SetClock.
+	Now func() time.Time
+	// Seed seeds the random choice of injected failures (SetFailureRate),
+	// so that a flaky-network test repeats.
+	Seed uint64
+	// Rand, when set, replaces crypto/rand for the server's secrets (SRP
+	// private values, salts, session ids). Only for reproducible tests.
+	Rand io.Reader
+	// Logf, when set, receives one line per request: the action, the status
+	// and why a request was refused. It never receives a secret.
+	Logf func(format string, args ...any)
+}
+
+// ErrConfig reports a Config that cannot work.
+var ErrConfig = errors.New("cognitotest: invalid configuration")
+
+// withDefaults returns c with its defaults applied, or an error naming what
+// is wrong.
+func (c Config) withDefaults() (Config, error) {
+	if c.PoolID == "" {
+		c.PoolID = DefaultPoolID
+	}
+	region, name, ok := strings.Cut(c.PoolID, "_")
+	if !ok || region == "" || name == "" || strings.Contains(name, "_") {
+		return c, fmt.Errorf("%w: pool id %q is not of the form region_name", ErrConfig, c.PoolID)
+	}
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.ClientID == "" {
+		c.ClientID = DefaultClientID
+	}
+	if c.AuthFlows == nil {
+		c.AuthFlows = []string{AllowUserSRPAuth, AllowCustomAuth, AllowUserAuth}
+		if !c.RefreshTokenRotation {
+			c.AuthFlows = append(c.AuthFlows, AllowRefreshTokenAuth)
+		}
+	}
+	for _, f := range c.AuthFlows {
+		switch f {
+		case AllowUserSRPAuth, AllowRefreshTokenAuth, AllowCustomAuth, AllowUserAuth, AllowUserPasswordAuth:
+		default:
+			return c, fmt.Errorf("%w: unknown auth flow %q", ErrConfig, f)
+		}
+	}
+	if c.RotationGracePeriod < 0 || c.RotationGracePeriod > time.Minute {
+		return c, fmt.Errorf("%w: RotationGracePeriod must be between 0 and 60 seconds", ErrConfig)
+	}
+	for _, d := range []struct {
+		p   *time.Duration
+		def time.Duration
+	}{
+		{&c.AccessTokenLifetime, DefaultAccessTokenLifetime},
+		{&c.IDTokenLifetime, DefaultIDTokenLifetime},
+		{&c.RefreshTokenLifetime, DefaultRefreshTokenLifetime},
+		{&c.SessionLifetime, DefaultSessionLifetime},
+	} {
+		if *d.p < 0 {
+			return c, fmt.Errorf("%w: negative lifetime %v", ErrConfig, *d.p)
+		}
+		if *d.p == 0 {
+			*d.p = d.def
+		}
+	}
+	if c.AccessTokenLifetime < time.Second || c.IDTokenLifetime < time.Second {
+		return c, fmt.Errorf("%w: token lifetimes must be at least one second", ErrConfig)
+	}
+	return c, nil
+}
+
+// String describes the configuration without the client secret or key.
+func (c Config) String() string {
+	secret := `""`
+	if c.ClientSecret != "" {
+		secret = "[redacted]"
+	}
+	return fmt.Sprintf("cognitotest.Config{PoolID: %s, ClientID: %s, ClientSecret: %s, Addr: %s}", c.PoolID, c.ClientID, secret, c.Addr)
+}
+
+// Format prints String for every verb, so no formatting reveals a secret.
+func (c Config) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }

@@ -1,0 +1,218 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"encoding/base64"
+	"math/big"
+	"slices"
+	"strings"
+)
+
+// This file holds remembered devices: NewDeviceMetadata, ConfirmDevice,
+// ForgetDevice and device SRP (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER).
+
+// device is a device Cognito issued to a user. Server.mu guards it.
+type device struct {
+	key, groupKey string
+	username      string // internal username
+	name          string
+	confirmed     bool     // ConfirmDevice stored its verifier
+	salt, v       *big.Int // device SRP verifier
+}
+
+// Device describes a device of a user, as Devices returns it.
+type Device struct {
+	Key       string // DeviceKey, region_uuid
+	GroupKey  string // DeviceGroupKey
+	Name      string // DeviceName given to ConfirmDevice
+	Confirmed bool   // whether ConfirmDevice stored its verifier
+}
+
+func errNoDevice() *apiError { return errResourceNotFound("Device does not exist.") }
+
+// groupKeyAlphabet is what device group keys are drawn from.
+const groupKeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// newDevice issues a device to a user at the end of a login.
+func (s *Server) newDevice(username string) (*device, *apiError) {
+	id, err := s.newUUID()
+	if err != nil {
+		return nil, errInternal("random source failed")
+	}
+	b, err := s.randomBytes(9)
+	if err != nil {
+		return nil, errInternal("random source failed")
+	}
+	group := []byte{'-'}
+	for _, c := range b {
+		group = append(group, groupKeyAlphabet[int(c)%len(groupKeyAlphabet)])
+	}
+	d := &device{key: s.region + "_" + id, groupKey: string(group), username: username}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.devices[d.key] = d
+	return d, nil
+}
+
+// userDevice returns a copy of the confirmed device key of user username.
+func (s *Server) userDevice(key, username string) (device, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.devices[key]
+	if d == nil || !d.confirmed || fold(d.username) != fold(username) {
+		return device{}, false
+	}
+	return *d, true
+}
+
+// deviceSRPChallenge asks a login that named a device to prove it has the
+// device's secret.
+func (s *Server) deviceSRPChallenge(c *call, sess *authSession) (any, *apiError) {
+	if _, ok := s.userDevice(sess.deviceKey, sess.username); !ok {
+		return nil, errNoDevice()
+	}
+	return s.issue(c, sess, challengeDeviceSRPAuth, map[string]string{})
+}
+
+// answerDeviceSRPAuth starts device SRP: the pool name is the device group
+// key and the user id the device key.
+func (s *Server) answerDeviceSRPAuth(c *call, sess *authSession, r map[string]string) (any, *apiError) {
+	key := r["DEVICE_KEY"]
+	switch {
+	case key == "":
+		return nil, errMissing("DEVICE_KEY")
+	case r["SRP_A"] == "":
+		return nil, errMissing("SRP_A")
+	case key != sess.deviceKey:
+		return nil, errNoDevice().because("DEVICE_KEY differs from the one the login started with")
+	}
+	d, ok := s.userDevice(key, sess.username)
+	if !ok {
+		return nil, errNoDevice()
+	}
+	A, err := s.group.parseA(r["SRP_A"])
+	if err != nil {
+		return nil, errInvalidParameter("Invalid SRP_A value.").because("%v", err)
+	}
+	x := &srpExchange{poolName: d.groupKey, userID: d.key, salt: d.salt, v: d.v, bigA: A}
+	if err := s.group.start(s.random, x); err != nil {
+		return nil, errInternal(err.Error())
+	}
+	block, aerr := s.randomString(64)
+	if aerr != nil {
+		return nil, aerr
+	}
+	next := sess.next(challengeDevicePasswordVerifier)
+	next.srp, next.secretBlock = x, block
+	if aerr := s.putSession(c.now, next); aerr != nil {
+		return nil, aerr
+	}
+	return &authOutput{
+		ChallengeName: challengeDevicePasswordVerifier,
+		ChallengeParameters: map[string]string{
+			"DEVICE_KEY":   d.key,
+			"SALT":         d.salt.Text(16),
+			"SECRET_BLOCK": block,
+			"SRP_B":        x.bigB.Text(16),
+			"USERNAME":     sess.username,
+		},
+		Session: next.id,
+	}, nil
+}
+
+// confirmDevice serves ConfirmDevice: it stores the device's SRP verifier,
+// base64 of the padded bytes of v and of the salt.
+func (s *Server) confirmDevice(c *call) (any, *apiError) {
+	var in struct {
+		withAccessToken
+		DeviceKey                  string
+		DeviceName                 string
+		DeviceSecretVerifierConfig struct{ PasswordVerifier, Salt string }
+	}
+	u, aerr := s.decodeForUser(c, &in)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if in.DeviceKey == "" {
+		return nil, errValidation("deviceKey", "Member must not be null")
+	}
+	vb, err1 := base64.StdEncoding.DecodeString(in.DeviceSecretVerifierConfig.PasswordVerifier)
+	sb, err2 := base64.StdEncoding.DecodeString(in.DeviceSecretVerifierConfig.Salt)
+	v, salt := new(big.Int).SetBytes(vb), new(big.Int).SetBytes(sb)
+	if err1 != nil || err2 != nil || v.Sign() == 0 || v.Cmp(s.group.n) >= 0 || len(sb) == 0 {
+		return nil, errInvalidParameter("Invalid DeviceSecretVerifierConfig").because("verifier or salt is not base64 of a number in range")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.devices[in.DeviceKey]
+	if d == nil || fold(d.username) != fold(u.Username) {
+		return nil, errNoDevice()
+	}
+	d.salt, d.v, d.name, d.confirmed = salt, v, in.DeviceName, true
+	return map[string]bool{"UserConfirmationNecessary": false}, nil
+}
+
+// forgetDevice serves ForgetDevice: the device and the refresh tokens bound
+// to it stop working.
+func (s *Server) forgetDevice(c *call) (any, *apiError) {
+	var in struct {
+		withAccessToken
+		DeviceKey string
+	}
+	u, aerr := s.decodeForUser(c, &in)
+	if aerr != nil {
+		return nil, aerr
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.devices[in.DeviceKey]
+	if d == nil || fold(d.username) != fold(u.Username) {
+		return nil, errNoDevice()
+	}
+	s.forgetDeviceLocked(d.key)
+	return struct{}{}, nil
+}
+
+func (s *Server) forgetDeviceLocked(key string) {
+	delete(s.devices, key)
+	for _, rt := range s.refresh {
+		if rt.deviceKey == key {
+			rt.revoked = true
+			s.revoked[rt.originJTI] = true
+		}
+	}
+}
+
+// Devices returns the devices issued to a user (username or alias).
+func (s *Server) Devices(username string) []Device {
+	u := s.lookupLogin(username)
+	if u == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Device
+	for _, d := range s.devices {
+		if fold(d.username) == fold(u.Username) {
+			out = append(out, Device{Key: d.key, GroupKey: d.groupKey, Name: d.name, Confirmed: d.confirmed})
+		}
+	}
+	slices.SortFunc(out, func(a, b Device) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+// ForgetDevice removes a device, as an administrator would; a login with
+// its key then fails with ResourceNotFoundException "Device does not
+// exist.".
+func (s *Server) ForgetDevice(key string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.devices[key] == nil {
+		return ErrNoSuchDevice
+	}
+	s.forgetDeviceLocked(key)
+	return nil
+}

@@ -1,0 +1,29 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+// Package cognitotest runs a local Amazon Cognito user pool for tests, in the
+// spirit of net/http/httptest.
+//
+// A [Server] speaks the JSON 1.1 protocol of the Cognito user pool API on a
+// loopback address and performs the server side of SRP for real: it keeps a
+// verifier derived from each user's password, sends B, checks the client's
+// PASSWORD_CLAIM_SIGNATURE and TIMESTAMP, and refuses what Cognito refuses
+// with Cognito's error types. It issues RS256 JWTs with Cognito's claims,
+// publishes their keys at /{poolId}/.well-known/jwks.json, and renews,
+// rotates and revokes refresh tokens. Per user it can ask for a new
+// password, SMS, e-mail or TOTP codes, a custom challenge, MFA setup, and
+// device SRP.
+//
+// For test suites it offers a controllable clock, injected latency and
+// failures, counters of calls per action and a log of recent requests. It
+// keeps everything in memory and is safe for concurrent use.
+//
+//	srv := cognitotest.NewServer(t, cognitotest.Config{})
+//	srv.AddUser(cognitotest.User{Username: "alice", Password: "correct horse"})
+//	auth, err := cognitosrp.New(srv.Options("alice", "correct horse"))
+//
+// The emulator is for tests: its secrets live in memory, its keys are
+// generated per process, and it listens on loopback only unless told
+// otherwise.
+package cognitotest

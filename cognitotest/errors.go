@@ -1,0 +1,85 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// apiError is a Cognito error response: an HTTP status, the __type and the
+// message. why, when set, explains a refusal whose message is deliberately
+// vague (as Cognito's are); it goes to the request log, never to the client.
+type apiError struct {
+	status int
+	typ    string
+	msg    string
+	why    string
+}
+
+func (e *apiError) Error() string { return e.typ + ": " + e.msg }
+
+// because returns a copy of e with the reason for the request log.
+func (e *apiError) because(format string, args ...any) *apiError {
+	c := *e
+	c.why = fmt.Sprintf(format, args...)
+	return &c
+}
+
+func newError(status int, typ, format string, args ...any) *apiError {
+	return &apiError{status: status, typ: typ, msg: fmt.Sprintf(format, args...)}
+}
+
+// The messages below are Cognito's where they are known.
+
+func errNotAuthorized(format string, args ...any) *apiError {
+	return newError(http.StatusBadRequest, "NotAuthorizedException", format, args...)
+}
+
+func errInvalidParameter(format string, args ...any) *apiError {
+	return newError(http.StatusBadRequest, "InvalidParameterException", format, args...)
+}
+
+func errResourceNotFound(format string, args ...any) *apiError {
+	return newError(http.StatusBadRequest, "ResourceNotFoundException", format, args...)
+}
+
+func errCodeMismatch() *apiError {
+	return newError(http.StatusBadRequest, "CodeMismatchException", "Invalid code received for user")
+}
+
+// errWrongPassword is Cognito's answer to any failed proof of the password.
+func errWrongPassword() *apiError {
+	return errNotAuthorized("Incorrect username or password.")
+}
+
+func errMissing(name string) *apiError {
+	return errInvalidParameter("Missing required parameter %s", name)
+}
+
+func errBadSession() *apiError {
+	return errNotAuthorized("Invalid session for the user.")
+}
+
+func errUnknownClient(id string) *apiError {
+	return errResourceNotFound("User pool client %s does not exist.", id)
+}
+
+func errSecretHash(clientID string) *apiError {
+	return errNotAuthorized("Unable to verify secret hash for client %s", clientID)
+}
+
+// errValidation is the AWS protocol layer's refusal of a malformed field.
+func errValidation(field, constraint string) *apiError {
+	return errInvalidParameter("1 validation error detected: Value at '%s' failed to satisfy constraint: %s", field, constraint)
+}
+
+func errInternal(why string) *apiError {
+	return newError(http.StatusInternalServerError, "InternalErrorException", "Internal error.").because("%s", why)
+}
+
+func errUserNotFound() *apiError {
+	return newError(http.StatusBadRequest, "UserNotFoundException", "User does not exist.")
+}

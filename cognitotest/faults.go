@@ -1,0 +1,204 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// Fault is a failure the server can inject instead of serving an API call:
+// a Cognito error type, answered with its usual HTTP status, or
+// FaultConnectionReset.
+type Fault string
+
+// Faults a test suite commonly needs. Any other Cognito error type works
+// too, as Fault("LimitExceededException"); it is answered with HTTP 400.
+const (
+	// FaultInternalError is InternalErrorException with HTTP 500.
+	FaultInternalError Fault = "InternalErrorException"
+	// FaultTooManyRequests is TooManyRequestsException with HTTP 400, as
+	// Cognito throttles.
+	FaultTooManyRequests Fault = "TooManyRequestsException"
+	// FaultConnectionReset closes the connection without answering.
+	FaultConnectionReset Fault = "connection reset"
+)
+
+// errDropConnection makes ServeHTTP close the connection.
+var errDropConnection = &apiError{typ: string(FaultConnectionReset)}
+
+func (f Fault) apiError() *apiError {
+	switch f {
+	case FaultConnectionReset:
+		return errDropConnection
+	case FaultInternalError:
+		return newError(http.StatusInternalServerError, string(f), "Injected internal error.").because("injected")
+	}
+	return newError(http.StatusBadRequest, string(f), "Injected %s.", string(f)).because("injected")
+}
+
+// faultState holds the injected latency and failures. Server.mu guards it.
+type faultState struct {
+	latency  time.Duration
+	perCall  map[string]time.Duration
+	queue    []queuedFault
+	rate     float64
+	rateWith Fault
+	rng      *rand.Rand
+}
+
+type queuedFault struct {
+	fault   Fault
+	left    int
+	actions []string // empty: any action
+}
+
+func (f *faultState) init(seed uint64) {
+	f.perCall = make(map[string]time.Duration)
+	f.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+// FailNext makes the next n API calls fail with f. With actions given,
+// only calls to those actions count and fail. Calls to FailNext queue up:
+// the earliest one that matches a call applies first.
+func (s *Server) FailNext(n int, f Fault, actions ...string) {
+	if n <= 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.queue = append(s.faults.queue, queuedFault{fault: f, left: n, actions: slices.Clone(actions)})
+}
+
+// SetFailureRate makes each API call fail with f with probability rate
+// (0 turns it off). The choice is drawn from a generator seeded with
+// Config.Seed, so a test repeats.
+func (s *Server) SetFailureRate(rate float64, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.rate, s.faults.rateWith = rate, f
+}
+
+// SetLatency delays every API call by d before it is served (0 turns it
+// off). A client that gives up during the delay sees its own timeout.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.latency = d
+}
+
+// SetActionLatency delays calls to action by d, in place of the delay of
+// SetLatency; a negative d removes the override.
+func (s *Server) SetActionLatency(action string, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d < 0 {
+		delete(s.faults.perCall, action)
+		return
+	}
+	s.faults.perCall[action] = d
+}
+
+func (s *Server) latency(action string) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d, ok := s.faults.perCall[action]; ok {
+		return d
+	}
+	return s.faults.latency
+}
+
+// nextFault returns the injected failure for a call to action, if any.
+func (s *Server) nextFault(action string) *apiError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.faults.queue
+	for i := range q {
+		if len(q[i].actions) > 0 && !slices.Contains(q[i].actions, action) {
+			continue
+		}
+		f := q[i].fault
+		if q[i].left--; q[i].left == 0 {
+			s.faults.queue = slices.Delete(q, i, i+1)
+		}
+		return f.apiError()
+	}
+	if s.faults.rate > 0 && s.faults.rng.Float64() < s.faults.rate {
+		return s.faults.rateWith.apiError()
+	}
+	return nil
+}
+
+// Request describes one API call the server received. It holds no body:
+// request bodies carry secrets.
+type Request struct {
+	Time      time.Time     // the server's clock when it arrived
+	RequestID string        // the x-amzn-RequestId sent back
+	Action    string        // such as "InitiateAuth"
+	Status    int           // the HTTP status; 0 when the connection was dropped
+	ErrorType string        // the __type of an error response
+	Reason    string        // why the server refused it, when Cognito's message is vague
+	Injected  bool          // whether an injected failure answered it
+	Duration  time.Duration // time spent serving, injected latency included
+}
+
+// maxLog bounds the request log.
+const maxLog = 256
+
+func (s *Server) countCall(action string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls[action]++
+}
+
+func (s *Server) record(r Request) {
+	s.mu.Lock()
+	if len(s.log) == maxLog {
+		s.log = slices.Delete(s.log, 0, 1)
+	}
+	s.log = append(s.log, r)
+	logf := s.cfg.Logf
+	s.mu.Unlock()
+	if logf != nil {
+		if r.ErrorType == "" {
+			logf("cognitotest: %s %d %v", r.Action, r.Status, r.Duration.Round(time.Microsecond))
+		} else {
+			logf("cognitotest: %s %d %s %s", r.Action, r.Status, r.ErrorType, r.Reason)
+		}
+	}
+}
+
+// Calls returns how many calls to action the server received, injected
+// failures included; action "" counts every action.
+func (s *Server) Calls(action string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if action != "" {
+		return s.calls[action]
+	}
+	n := 0
+	for _, c := range s.calls {
+		n += c
+	}
+	return n
+}
+
+// ResetCalls sets every counter of Calls back to zero and empties the
+// request log.
+func (s *Server) ResetCalls() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.calls)
+	s.log = nil
+}
+
+// Requests returns the most recent API calls (up to 256), oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.log)
+}

@@ -1,0 +1,118 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+func TestFailNext(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	sess, _ := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+
+	srv.FailNext(1, cognitotest.FaultInternalError)
+	err := sess.Authenticate(t.Context(), "pw-alice-123")
+	if !errors.Is(err, cognitosrp.ErrInternalError) || !apiError(t, err).Temporary() || apiError(t, err).StatusCode != http.StatusInternalServerError {
+		t.Fatalf("injected internal error: %v", err)
+	}
+	srv.FailNext(1, cognitotest.FaultTooManyRequests)
+	err = sess.Authenticate(t.Context(), "pw-alice-123")
+	if !errors.Is(err, cognitosrp.ErrTooManyRequests) || !apiError(t, err).Temporary() || apiError(t, err).StatusCode != http.StatusBadRequest {
+		t.Fatalf("injected throttling: %v", err)
+	}
+	if err := sess.Authenticate(t.Context(), "pw-alice-123"); err != nil {
+		t.Fatalf("after the injected failures: %v", err)
+	}
+
+	// Only the named action fails, and only twice.
+	srv.FailNext(2, cognitotest.FaultInternalError, "RespondToAuthChallenge")
+	for i := range 3 {
+		err := sess.Authenticate(t.Context(), "pw-alice-123")
+		if (i < 2) != errors.Is(err, cognitosrp.ErrInternalError) {
+			t.Errorf("login %d: %v", i, err)
+		}
+	}
+	reqs := srv.Requests()
+	injected := 0
+	for _, r := range reqs {
+		if r.Injected {
+			injected++
+		}
+	}
+	if injected != 4 {
+		t.Errorf("request log shows %d injected failures, want 4", injected)
+	}
+
+	srv.FailNext(1, cognitotest.FaultConnectionReset)
+	err = sess.Authenticate(t.Context(), "pw-alice-123")
+	var ae *cognitosrp.APIError
+	if err == nil || errors.As(err, &ae) {
+		t.Fatalf("dropped connection: %v, want a network error", err)
+	}
+}
+
+func TestFailureRateIsSeeded(t *testing.T) {
+	pattern := func() []bool {
+		srv := cognitotest.NewServer(t, cognitotest.Config{Seed: 42})
+		srv.SetFailureRate(0.5, cognitotest.FaultTooManyRequests)
+		api := &cognitosrp.Client{Endpoint: srv.Endpoint()}
+		var got []bool
+		for range 40 {
+			err := api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": "x"}, &struct{}{})
+			got = append(got, errors.Is(err, cognitosrp.ErrTooManyRequests))
+		}
+		return got
+	}
+	a, b := pattern(), pattern()
+	failed := 0
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("call %d: the same seed gave different failures", i)
+		}
+		if a[i] {
+			failed++
+		}
+	}
+	if failed < 8 || failed > 32 {
+		t.Errorf("%d of 40 calls failed at rate 0.5", failed)
+	}
+}
+
+func TestLatency(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	api := &cognitosrp.Client{Endpoint: srv.Endpoint()}
+	srv.SetLatency(80 * time.Millisecond)
+	srv.SetActionLatency("GetUser", 0)
+	start := time.Now()
+	api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": "x"}, &struct{}{})
+	if d := time.Since(start); d > 60*time.Millisecond {
+		t.Errorf("GetUser without latency took %v", d)
+	}
+	start = time.Now()
+	api.Call(t.Context(), "RevokeToken", map[string]string{"Token": "x", "ClientId": srv.ClientID()}, &struct{}{})
+	if d := time.Since(start); d < 80*time.Millisecond {
+		t.Errorf("RevokeToken with 80ms latency took %v", d)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancel()
+	err := api.Call(ctx, "RevokeToken", map[string]string{"Token": "x", "ClientId": srv.ClientID()}, &struct{}{})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("call shorter than the latency: %v", err)
+	}
+	srv.SetActionLatency("GetUser", -1) // back to the global latency
+	start = time.Now()
+	api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": "x"}, &struct{}{})
+	if d := time.Since(start); d < 80*time.Millisecond {
+		t.Errorf("GetUser after removing its override took %v", d)
+	}
+}

@@ -1,0 +1,225 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// targetPrefix starts the X-Amz-Target header of every user pool action.
+const targetPrefix = "AWSCognitoIdentityProviderService."
+
+// maxRequestBytes bounds a request body; Cognito's requests are a few
+// kilobytes.
+const maxRequestBytes = 1 << 20
+
+// call is one API request being served.
+type call struct {
+	ctx    context.Context
+	action string
+	now    time.Time
+	body   []byte
+}
+
+// decode reads the JSON body into v, as the AWS protocol layer does.
+func (c *call) decode(v any) *apiError {
+	dec := json.NewDecoder(bytes.NewReader(c.body))
+	if err := dec.Decode(v); err != nil {
+		return newError(http.StatusBadRequest, "SerializationException", "the request body is not a JSON object of the expected shape")
+	}
+	return nil
+}
+
+// actionFunc serves one action and returns the response body.
+type actionFunc func(*call) (any, *apiError)
+
+// action returns the handler of an action, or nil.
+func (s *Server) action(name string) actionFunc {
+	switch name {
+	case "InitiateAuth":
+		return s.initiateAuth
+	case "RespondToAuthChallenge":
+		return s.respondToAuthChallenge
+	case "GetTokensFromRefreshToken":
+		return s.getTokensFromRefreshToken
+	case "RevokeToken":
+		return s.revokeToken
+	case "GlobalSignOut":
+		return s.globalSignOut
+	case "GetUser":
+		return s.getUser
+	case "ConfirmDevice":
+		return s.confirmDevice
+	case "ForgetDevice":
+		return s.forgetDevice
+	case "AssociateSoftwareToken":
+		return s.associateSoftwareToken
+	case "VerifySoftwareToken":
+		return s.verifySoftwareToken
+	}
+	return nil
+}
+
+// ServeHTTP serves the Cognito JSON 1.1 API on POST / and the pool's JWKS
+// and OpenID configuration on GET /{poolId}/.well-known/…. Every response
+// carries an x-amzn-RequestId header.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	reqID := s.uuid()
+	h := w.Header()
+	// Assigned directly to keep AWS's spelling on the wire.
+	h["x-amzn-RequestId"] = []string{reqID}
+	// Browsers running a Cognito client against `cognito-srp emulate` need
+	// CORS; the API is authorized by what is in the body, not by cookies.
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Expose-Headers", "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date")
+	switch {
+	case r.Method == http.MethodOptions:
+		h.Set("Access-Control-Allow-Methods", "POST, GET, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Content-Type, X-Amz-Target, X-Amz-User-Agent, Authorization")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	case r.Method == http.MethodGet:
+		s.serveWellKnown(w, r)
+		return
+	}
+	action := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
+	rec := Request{Time: s.now(), Action: action, RequestID: reqID}
+	out, aerr := s.serveAPI(r, action, &rec)
+	if aerr == errDropConnection {
+		rec.Status, rec.Duration = 0, time.Since(start)
+		s.record(rec)
+		dropConnection(w)
+		return
+	}
+	h.Set("Content-Type", "application/x-amz-json-1.1")
+	status, body := http.StatusOK, out
+	if aerr != nil {
+		status = aerr.status
+		body = map[string]string{"__type": aerr.typ, "message": aerr.msg}
+		h["x-amzn-ErrorType"] = []string{aerr.typ + ":"}
+		h["x-amzn-ErrorMessage"] = []string{aerr.msg}
+		rec.ErrorType, rec.Reason = aerr.typ, aerr.why
+	}
+	data, err := json.Marshal(body)
+	if err != nil {
+		status, data = http.StatusInternalServerError, []byte(`{"__type":"InternalErrorException","message":"encoding the response failed"}`)
+	}
+	w.WriteHeader(status)
+	w.Write(data)
+	rec.Status, rec.Duration = status, time.Since(start)
+	s.record(rec)
+}
+
+// serveAPI checks the request, applies injected latency and failures, and
+// runs the action.
+func (s *Server) serveAPI(r *http.Request, action string, rec *Request) (any, *apiError) {
+	if r.Method != http.MethodPost {
+		return nil, newError(http.StatusMethodNotAllowed, "UnknownOperationException", "use POST")
+	}
+	if r.URL.Path != "/" {
+		return nil, newError(http.StatusNotFound, "UnknownOperationException", "the API is served at /")
+	}
+	fn := s.action(action)
+	if fn == nil || !strings.HasPrefix(r.Header.Get("X-Amz-Target"), targetPrefix) {
+		return nil, newError(http.StatusBadRequest, "UnknownOperationException", "unknown X-Amz-Target")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxRequestBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, newError(http.StatusRequestEntityTooLarge, "SerializationException", "request body too large")
+		}
+		return nil, newError(http.StatusBadRequest, "SerializationException", "reading the request body failed")
+	}
+	s.countCall(action)
+	if d := s.latency(action); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return nil, errDropConnection
+		}
+	}
+	if f := s.nextFault(action); f != nil {
+		rec.Injected = true
+		return nil, f
+	}
+	return fn(&call{ctx: r.Context(), action: action, now: s.now(), body: body})
+}
+
+// dropConnection closes the connection without a response, like a network
+// failure.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			conn.Close()
+			return
+		}
+	}
+	// Not hijackable (HTTP/2, a recorder): the nearest thing is a gateway
+	// failure with no body.
+	w.WriteHeader(http.StatusBadGateway)
+}
+
+// writeJSON answers a GET with a JSON document.
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+// serveWellKnown serves the pool's JWKS and a minimal OpenID configuration.
+func (s *Server) serveWellKnown(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/" + s.cfg.PoolID + "/.well-known/jwks.json":
+		writeJSON(w, s.JWKS())
+	case "/" + s.cfg.PoolID + "/.well-known/openid-configuration":
+		writeJSON(w, map[string]any{
+			"issuer":                                s.Issuer(),
+			"jwks_uri":                              s.JWKSURL(),
+			"id_token_signing_alg_values_supported": []string{"RS256"},
+			"subject_types_supported":               []string{"public"},
+			"response_types_supported":              []string{"code", "token"},
+		})
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// withClient is embedded in the requests an app client id authorizes.
+type withClient struct {
+	ClientId string //nolint:revive // the wire name
+}
+
+func (w *withClient) clientID() string { return w.ClientId }
+
+// withAccessToken is embedded in the requests an access token authorizes.
+type withAccessToken struct{ AccessToken string }
+
+func (w *withAccessToken) accessToken() string { return w.AccessToken }
+
+// decodeForClient decodes a request and returns the app client it names.
+func (s *Server) decodeForClient(c *call, in interface{ clientID() string }) (*appClient, *apiError) {
+	if aerr := c.decode(in); aerr != nil {
+		return nil, aerr
+	}
+	return s.lookupClient(in.clientID())
+}
+
+// decodeForUser decodes a request and returns the user of its access token.
+func (s *Server) decodeForUser(c *call, in interface{ accessToken() string }) (*user, *apiError) {
+	if aerr := c.decode(in); aerr != nil {
+		return nil, aerr
+	}
+	return s.accessTokenUser(in.accessToken())
+}

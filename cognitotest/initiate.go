@@ -1,0 +1,229 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"crypto/subtle"
+	"math/big"
+)
+
+// Auth flows of InitiateAuth.
+const (
+	flowUserSRP      = "USER_SRP_AUTH"
+	flowRefreshToken = "REFRESH_TOKEN_AUTH"
+	flowCustom       = "CUSTOM_AUTH"
+	flowUserPassword = "USER_PASSWORD_AUTH"
+	flowUserAuth     = "USER_AUTH"
+)
+
+// Challenge names.
+const (
+	challengePasswordVerifier       = "PASSWORD_VERIFIER"
+	challengeNewPassword            = "NEW_PASSWORD_REQUIRED"
+	challengeSMSMFA                 = "SMS_MFA"
+	challengeEmailOTP               = "EMAIL_OTP"
+	challengeSoftwareTokenMFA       = "SOFTWARE_TOKEN_MFA"
+	challengeSelectMFAType          = "SELECT_MFA_TYPE"
+	challengeMFASetup               = "MFA_SETUP"
+	challengeCustom                 = "CUSTOM_CHALLENGE"
+	challengeSelectChallenge        = "SELECT_CHALLENGE"
+	challengeDeviceSRPAuth          = "DEVICE_SRP_AUTH"
+	challengeDevicePasswordVerifier = "DEVICE_PASSWORD_VERIFIER"
+	challengePassword               = "PASSWORD"
+	challengePasswordSRP            = "PASSWORD_SRP"
+)
+
+// initiateAuth serves InitiateAuth.
+func (s *Server) initiateAuth(c *call) (any, *apiError) {
+	var in struct {
+		withClient
+		AuthFlow       string
+		AuthParameters map[string]string
+	}
+	client, aerr := s.decodeForClient(c, &in)
+	if aerr != nil {
+		return nil, aerr
+	}
+	p := in.AuthParameters
+	if p == nil {
+		p = map[string]string{}
+	}
+	switch in.AuthFlow {
+	case flowUserSRP:
+		if aerr := client.allow(AllowUserSRPAuth, in.AuthFlow); aerr != nil {
+			return nil, aerr
+		}
+		return s.startLogin(c, client, in.AuthFlow, p, challengePasswordSRP)
+	case flowRefreshToken, "REFRESH_TOKEN":
+		if aerr := client.allow(AllowRefreshTokenAuth, in.AuthFlow); aerr != nil {
+			return nil, aerr
+		}
+		return s.refreshTokenAuth(c, client, p)
+	case flowCustom:
+		if aerr := client.allow(AllowCustomAuth, in.AuthFlow); aerr != nil {
+			return nil, aerr
+		}
+		return s.startLogin(c, client, in.AuthFlow, p, challengeCustom)
+	case flowUserPassword:
+		if aerr := client.allow(AllowUserPasswordAuth, in.AuthFlow); aerr != nil {
+			return nil, aerr
+		}
+		return s.startLogin(c, client, in.AuthFlow, p, challengePassword)
+	case flowUserAuth:
+		if aerr := client.allow(AllowUserAuth, in.AuthFlow); aerr != nil {
+			return nil, aerr
+		}
+		return s.startLogin(c, client, in.AuthFlow, p, p["PREFERRED_CHALLENGE"])
+	case "ADMIN_NO_SRP_AUTH", "ADMIN_USER_PASSWORD_AUTH":
+		return nil, errInvalidParameter("Initiate Auth method not supported")
+	case "":
+		return nil, errValidation("authFlow", "Member must not be null")
+	}
+	return nil, errValidation("authFlow", "Member must satisfy enum value set")
+}
+
+// startLogin begins a login of the user named by USERNAME. method says how
+// the first factor goes: PASSWORD_SRP (SRP_A), PASSWORD (PASSWORD in clear),
+// CUSTOM_CHALLENGE (SRP first if CHALLENGE_NAME is SRP_A), or "" to let
+// the client choose (USER_AUTH).
+func (s *Server) startLogin(c *call, client *appClient, flow string, p map[string]string, method string) (any, *apiError) {
+	name := p["USERNAME"]
+	if name == "" {
+		return nil, errMissing("USERNAME")
+	}
+	if flow == flowCustom && p["SRP_A"] != "" {
+		method = challengePasswordSRP
+	}
+	switch method {
+	case challengePasswordSRP:
+		if p["SRP_A"] == "" {
+			return nil, errMissing("SRP_A")
+		}
+	case challengePassword:
+		if p["PASSWORD"] == "" {
+			return nil, errMissing("PASSWORD")
+		}
+	case challengeCustom, "":
+	default:
+		return nil, errInvalidParameter("Unsupported PREFERRED_CHALLENGE %s", method)
+	}
+	// In InitiateAuth, SECRET_HASH uses the name the user typed.
+	if aerr := client.checkSecretHash(p["SECRET_HASH"], name); aerr != nil {
+		return nil, aerr
+	}
+	sess := &authSession{clientID: client.id, flow: flow, authTime: c.now, deviceKey: p["DEVICE_KEY"]}
+	if u := s.lookupLogin(name); u != nil {
+		sess.username = u.Username
+	} else if !s.cfg.PreventUserExistenceErrors {
+		return nil, errUserNotFound()
+	} else {
+		sess.fake = true
+	}
+	switch method {
+	case challengePasswordSRP:
+		return s.passwordVerifierChallenge(c, sess, name, p["SRP_A"])
+	case challengePassword:
+		return s.checkPlainPassword(c, sess, p["PASSWORD"])
+	case challengeCustom:
+		if sess.fake || s.user(sess.username).CustomAnswer == "" {
+			return nil, errNotAuthorized("Custom auth lambda trigger is not configured for the user pool.")
+		}
+		return s.nextStep(c, sess)
+	}
+	return s.selectChallenge(c, sess)
+}
+
+// passwordVerifierChallenge starts the SRP exchange and sends
+// PASSWORD_VERIFIER. For an unknown user hidden by
+// PreventUserExistenceErrors it sends a challenge no password passes.
+func (s *Server) passwordVerifierChallenge(c *call, sess *authSession, typed, srpA string) (any, *apiError) {
+	A, err := s.group.parseA(srpA)
+	if err != nil {
+		// Cognito refuses a malformed or zero A as a bad parameter.
+		return nil, errInvalidParameter("Invalid SRP_A value.").because("%v", err)
+	}
+	x := &srpExchange{poolName: s.poolName, bigA: A}
+	if sess.fake {
+		b, err := s.randomBytes(32)
+		if err != nil {
+			return nil, errInternal("random source failed")
+		}
+		x.userID = typed
+		x.salt = new(big.Int).SetBytes(b[:16])
+		x.v = new(big.Int).Exp(s.group.g, new(big.Int).SetBytes(b[16:]), s.group.n)
+	} else {
+		s.mu.Lock()
+		u := s.users[fold(sess.username)]
+		if u != nil {
+			x.userID, x.salt, x.v = u.Username, u.salt, u.v
+		}
+		s.mu.Unlock()
+		if u == nil {
+			return nil, errUserNotFound()
+		}
+	}
+	if err := s.group.start(s.random, x); err != nil {
+		return nil, errInternal(err.Error())
+	}
+	block, aerr := s.randomString(64)
+	if aerr != nil {
+		return nil, aerr
+	}
+	sess = sess.next(challengePasswordVerifier)
+	sess.srp, sess.secretBlock = x, block
+	if aerr := s.putSession(c.now, sess); aerr != nil {
+		return nil, aerr
+	}
+	return &authOutput{
+		ChallengeName: challengePasswordVerifier,
+		ChallengeParameters: map[string]string{
+			"SALT":            x.salt.Text(16),
+			"SECRET_BLOCK":    block,
+			"SRP_B":           x.bigB.Text(16),
+			"USERNAME":        x.userID,
+			"USER_ID_FOR_SRP": x.userID,
+		},
+		Session: sess.id,
+	}, nil
+}
+
+// checkPlainPassword verifies a password sent in clear (USER_PASSWORD_AUTH,
+// USER_AUTH with PASSWORD) against the stored one.
+func (s *Server) checkPlainPassword(c *call, sess *authSession, password string) (any, *apiError) {
+	if sess.fake {
+		return nil, errWrongPassword().because("unknown user")
+	}
+	want := s.user(sess.username).Password
+	if subtle.ConstantTimeCompare([]byte(password), []byte(want)) != 1 {
+		return nil, errWrongPassword().because("wrong password")
+	}
+	return s.nextStep(c, sess)
+}
+
+// selectChallenge answers USER_AUTH without PREFERRED_CHALLENGE with the
+// first factors the user may choose from.
+func (s *Server) selectChallenge(c *call, sess *authSession) (any, *apiError) {
+	sess = sess.next(challengeSelectChallenge)
+	if aerr := s.putSession(c.now, sess); aerr != nil {
+		return nil, aerr
+	}
+	return &authOutput{
+		AvailableChallenges: []string{challengePasswordSRP, challengePassword},
+		ChallengeName:       challengeSelectChallenge,
+		ChallengeParameters: map[string]string{},
+		Session:             sess.id,
+	}, nil
+}
+
+// user returns a snapshot of the user with internal name username, or the
+// zero User if it was deleted.
+func (s *Server) user(username string) User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.users[fold(username)]; u != nil {
+		return u.User.clone()
+	}
+	return User{}
+}

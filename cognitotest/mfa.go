@@ -1,0 +1,255 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// This file holds the second factors: SMS_MFA, EMAIL_OTP,
+// SOFTWARE_TOKEN_MFA, the choice among them (SELECT_MFA_TYPE) and their
+// setup (MFA_SETUP with AssociateSoftwareToken and VerifySoftwareToken).
+
+// mfaList returns the user's second factors, in Cognito's names.
+func mfaList(u User) []string {
+	var l []string
+	if u.SMSMFA {
+		l = append(l, challengeSMSMFA)
+	}
+	if u.SoftwareTokenMFA || u.TOTPSecret != "" {
+		l = append(l, challengeSoftwareTokenMFA)
+	}
+	if u.EmailOTP {
+		l = append(l, challengeEmailOTP)
+	}
+	return l
+}
+
+// preferredMFA returns the factor a login uses without asking: the
+// preferred one, or the only one.
+func preferredMFA(u User, list []string) string {
+	if slices.Contains(list, u.PreferredMFA) {
+		return u.PreferredMFA
+	}
+	if len(list) == 1 {
+		return list[0]
+	}
+	return ""
+}
+
+// mfaChallenge returns the second-factor challenge of a login, or nothing
+// when the user has no second factor.
+func (s *Server) mfaChallenge(c *call, sess *authSession, u User) (any, *apiError) {
+	if u.MFASetup {
+		return s.issue(c, sess, challengeMFASetup, map[string]string{"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`})
+	}
+	list := mfaList(u)
+	if len(list) == 0 {
+		return nil, nil
+	}
+	choice := preferredMFA(u, list)
+	if choice == "" {
+		can, _ := json.Marshal(list)
+		return s.issue(c, sess, challengeSelectMFAType, map[string]string{"MFAS_CAN_CHOOSE": string(can)})
+	}
+	return s.factorChallenge(c, sess, u, choice)
+}
+
+// factorChallenge sends the challenge of one factor, saying where the code
+// went as Cognito does, with the destination masked.
+func (s *Server) factorChallenge(c *call, sess *authSession, u User, factor string) (any, *apiError) {
+	params := map[string]string{}
+	switch factor {
+	case challengeSMSMFA:
+		params["CODE_DELIVERY_DELIVERY_MEDIUM"] = "SMS"
+		params["CODE_DELIVERY_DESTINATION"] = maskPhone(u.Attributes["phone_number"])
+	case challengeEmailOTP:
+		params["CODE_DELIVERY_DELIVERY_MEDIUM"] = "EMAIL"
+		params["CODE_DELIVERY_DESTINATION"] = maskEmail(u.Attributes["email"])
+	case challengeSoftwareTokenMFA:
+		params["FRIENDLY_DEVICE_NAME"] = "TOTP device"
+	}
+	return s.issue(c, sess, factor, params)
+}
+
+// answerMFA checks the code of a factor. A wrong code leaves the session
+// usable for a few more tries.
+func (s *Server) answerMFA(c *call, sess *authSession, factor string, r map[string]string) (any, *apiError) {
+	// SMS_MFA_CODE, EMAIL_OTP_CODE or SOFTWARE_TOKEN_MFA_CODE.
+	key := factor + "_CODE"
+	code := r[key]
+	if code == "" {
+		return nil, errMissing(key)
+	}
+	if !codeValid(s.user(sess.username), factor, code, c.now) {
+		s.giveBack(sess)
+		return nil, errCodeMismatch()
+	}
+	sess.mfaDone = true
+	return s.nextStep(c, sess)
+}
+
+// codeValid accepts the user's known code, and for TOTP the RFC 6238 code
+// of the time step before, at or after now.
+func codeValid(u User, factor, code string, now time.Time) bool {
+	known := u.MFACode
+	if known == "" {
+		known = DefaultMFACode
+	}
+	if subtle.ConstantTimeCompare([]byte(code), []byte(known)) == 1 {
+		return true
+	}
+	if factor == challengeSoftwareTokenMFA && u.TOTPSecret != "" {
+		return totpValid(u.TOTPSecret, code, now)
+	}
+	return false
+}
+
+func totpValid(secret, code string, now time.Time) bool {
+	for _, d := range []time.Duration{-totpStep, 0, totpStep} {
+		want, err := TOTPCode(secret, now.Add(d))
+		if err == nil && subtle.ConstantTimeCompare([]byte(code), []byte(want)) == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// answerSelectMFA sends the challenge of the factor the user chose.
+func (s *Server) answerSelectMFA(c *call, sess *authSession, answer string) (any, *apiError) {
+	u := s.user(sess.username)
+	if !slices.Contains(mfaList(u), answer) {
+		return nil, errInvalidParameter("Invalid ANSWER %q for SELECT_MFA_TYPE", answer)
+	}
+	sess.mfaChoice = answer
+	return s.factorChallenge(c, sess, u, answer)
+}
+
+// answerMFASetup finishes MFA_SETUP once VerifySoftwareToken accepted a
+// code: the user now has TOTP with the new secret.
+func (s *Server) answerMFASetup(c *call, sess *authSession) (any, *apiError) {
+	if !sess.totpVerified {
+		return nil, errInvalidParameter("Software token MFA has not been verified; call AssociateSoftwareToken and VerifySoftwareToken with the Session first")
+	}
+	s.mu.Lock()
+	if u := s.users[fold(sess.username)]; u != nil {
+		u.MFASetup, u.SoftwareTokenMFA, u.TOTPSecret = false, true, sess.totpSecret
+	}
+	s.mu.Unlock()
+	sess.mfaDone = true
+	return s.nextStep(c, sess)
+}
+
+// associateSoftwareToken serves AssociateSoftwareToken: a new TOTP secret,
+// for the login waiting in MFA_SETUP (Session) or a signed-in user
+// (AccessToken).
+func (s *Server) associateSoftwareToken(c *call) (any, *apiError) {
+	var in struct{ AccessToken, Session string }
+	if aerr := c.decode(&in); aerr != nil {
+		return nil, aerr
+	}
+	secret, err := s.randomBytes(20)
+	if err != nil {
+		return nil, errInternal("random source failed")
+	}
+	code := totpEncoding.EncodeToString(secret)
+	if in.Session != "" {
+		sess, aerr := s.takeMFASetup(c.now, in.Session)
+		if aerr != nil {
+			return nil, aerr
+		}
+		sess.totpSecret, sess.totpVerified = code, false
+		next := sess.next(challengeMFASetup)
+		if aerr := s.putSession(c.now, next); aerr != nil {
+			return nil, aerr
+		}
+		return map[string]string{"SecretCode": code, "Session": next.id}, nil
+	}
+	u, aerr := s.accessTokenUser(in.AccessToken)
+	if aerr != nil {
+		return nil, aerr
+	}
+	s.mu.Lock()
+	s.pendingTOTP[fold(u.Username)] = code
+	s.mu.Unlock()
+	return map[string]string{"SecretCode": code}, nil
+}
+
+// verifySoftwareToken serves VerifySoftwareToken: a code of the new secret
+// proves the authenticator app has it.
+func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
+	var in struct{ AccessToken, Session, UserCode string }
+	if aerr := c.decode(&in); aerr != nil {
+		return nil, aerr
+	}
+	if in.UserCode == "" {
+		return nil, errValidation("userCode", "Member must not be null")
+	}
+	mismatch := newError(http.StatusBadRequest, "EnableSoftwareTokenMFAException", "Code mismatch")
+	if in.Session != "" {
+		sess, aerr := s.takeMFASetup(c.now, in.Session)
+		if aerr != nil {
+			return nil, aerr
+		}
+		if sess.totpSecret == "" || !totpValid(sess.totpSecret, in.UserCode, c.now) {
+			s.giveBack(sess)
+			return nil, mismatch
+		}
+		sess.totpVerified = true
+		next := sess.next(challengeMFASetup)
+		next.totpSecret, next.totpVerified = sess.totpSecret, true
+		if aerr := s.putSession(c.now, next); aerr != nil {
+			return nil, aerr
+		}
+		return map[string]string{"Status": "SUCCESS", "Session": next.id}, nil
+	}
+	u, aerr := s.accessTokenUser(in.AccessToken)
+	if aerr != nil {
+		return nil, aerr
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	secret := s.pendingTOTP[fold(u.Username)]
+	if secret == "" || !totpValid(secret, in.UserCode, c.now) {
+		return nil, mismatch
+	}
+	delete(s.pendingTOTP, fold(u.Username))
+	u.SoftwareTokenMFA, u.TOTPSecret = true, secret
+	return map[string]string{"Status": "SUCCESS"}, nil
+}
+
+// takeMFASetup takes the session of a login waiting in MFA_SETUP.
+func (s *Server) takeMFASetup(now time.Time, id string) (*authSession, *apiError) {
+	sess, aerr := s.takeSession(now, id, "", "")
+	if aerr != nil {
+		return nil, aerr
+	}
+	if sess.challenge != challengeMFASetup {
+		return nil, errBadSession().because("the session waits for %s, not MFA_SETUP", sess.challenge)
+	}
+	return sess, nil
+}
+
+// maskPhone shows the last four digits: "+*******1234".
+func maskPhone(p string) string {
+	if len(p) <= 5 {
+		return strings.Repeat("*", len(p))
+	}
+	return "+" + strings.Repeat("*", len(p)-5) + p[len(p)-4:]
+}
+
+// maskEmail shows the first letters of the name and domain: "a***@e***".
+func maskEmail(e string) string {
+	name, domain, ok := strings.Cut(e, "@")
+	if !ok || name == "" || domain == "" {
+		return "***"
+	}
+	return name[:1] + "***@" + domain[:1] + "***"
+}

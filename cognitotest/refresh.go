@@ -1,0 +1,137 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"time"
+)
+
+// This file renews and revokes refresh tokens: REFRESH_TOKEN_AUTH,
+// GetTokensFromRefreshToken and RevokeToken.
+
+// useRefreshToken returns the grant of a refresh token that client may use
+// now. deviceKey is the DEVICE_KEY the request sent.
+func (s *Server) useRefreshToken(now time.Time, client *appClient, tok, deviceKey string) (*refreshToken, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rt := s.refresh[tok]
+	switch {
+	case rt == nil:
+		return nil, errNotAuthorized("Invalid Refresh Token").because("unknown refresh token")
+	case rt.clientID != client.id:
+		return nil, errNotAuthorized("Invalid Refresh Token").because("issued to another app client")
+	case rt.revoked:
+		return nil, errNotAuthorized("Refresh Token has been revoked")
+	case !now.Before(rt.expires):
+		return nil, errNotAuthorized("Refresh Token has expired")
+	case !rt.retired.IsZero() && !now.Before(rt.retired):
+		return nil, errNotAuthorized("Invalid Refresh Token").because("rotated out")
+	case s.users[fold(rt.username)] == nil:
+		return nil, errNotAuthorized("Invalid Refresh Token").because("user deleted")
+	}
+	if rt.deviceKey != "" {
+		d := s.devices[rt.deviceKey]
+		if deviceKey != rt.deviceKey || d == nil || !d.confirmed {
+			return nil, errNotAuthorized("Invalid Refresh Token").because("issued to device %s: DEVICE_KEY missing, wrong or not confirmed", rt.deviceKey)
+		}
+	}
+	return rt, nil
+}
+
+// refreshTokenAuth serves InitiateAuth with REFRESH_TOKEN_AUTH. Cognito
+// returns no refresh token here: the client keeps its own.
+func (s *Server) refreshTokenAuth(c *call, client *appClient, params map[string]string) (any, *apiError) {
+	tok := params["REFRESH_TOKEN"]
+	if tok == "" {
+		return nil, errMissing("REFRESH_TOKEN")
+	}
+	rt, aerr := s.useRefreshToken(c.now, client, tok, params["DEVICE_KEY"])
+	if aerr != nil {
+		return nil, aerr
+	}
+	// The hash must use the internal username: an alias fails here, the
+	// classic bug of clients that reuse the name the user typed.
+	if aerr := client.checkSecretHash(params["SECRET_HASH"], rt.username); aerr != nil {
+		return nil, aerr
+	}
+	res, aerr := s.mint(c.now, rt.grant)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return &authOutput{AuthenticationResult: res, ChallengeParameters: map[string]string{}}, nil
+}
+
+// getTokensFromRefreshToken serves GetTokensFromRefreshToken: new tokens,
+// and with rotation a new refresh token that retires the old one.
+func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
+	var in struct {
+		withClient
+		ClientSecret string
+		RefreshToken string
+		DeviceKey    string
+	}
+	client, aerr := s.decodeForClient(c, &in)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if in.RefreshToken == "" {
+		return nil, errValidation("refreshToken", "Member must not be null")
+	}
+	if aerr := client.checkSecret(in.ClientSecret); aerr != nil {
+		return nil, aerr
+	}
+	rt, aerr := s.useRefreshToken(c.now, client, in.RefreshToken, in.DeviceKey)
+	if aerr != nil {
+		return nil, aerr
+	}
+	res, aerr := s.mint(c.now, rt.grant)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if client.rotation {
+		if res.RefreshToken, aerr = s.newRefreshToken(c.now, rt.grant); aerr != nil {
+			return nil, aerr
+		}
+		s.mu.Lock()
+		if rt.retired.IsZero() {
+			rt.retired = c.now.Add(s.cfg.RotationGracePeriod)
+		}
+		s.mu.Unlock()
+	}
+	return map[string]any{"AuthenticationResult": res}, nil
+}
+
+// revokeToken serves RevokeToken: the refresh token and every access token
+// issued with it stop working. An unknown token is not an error, so that
+// revoking stays idempotent.
+func (s *Server) revokeToken(c *call) (any, *apiError) {
+	var in struct {
+		withClient
+		ClientSecret string
+		Token        string
+	}
+	client, aerr := s.decodeForClient(c, &in)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if in.Token == "" {
+		return nil, errValidation("token", "Member must not be null")
+	}
+	if aerr := client.checkSecret(in.ClientSecret); aerr != nil {
+		return nil, aerr
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rt := s.refresh[in.Token]
+	if rt == nil {
+		return struct{}{}, nil
+	}
+	if rt.clientID != client.id {
+		return nil, errNotAuthorized("Invalid token").because("issued to another app client")
+	}
+	rt.revoked = true
+	s.revoked[rt.originJTI] = true
+	return struct{}{}, nil
+}

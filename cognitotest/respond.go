@@ -1,0 +1,272 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// respondToAuthChallenge serves RespondToAuthChallenge.
+func (s *Server) respondToAuthChallenge(c *call) (any, *apiError) {
+	var in struct {
+		withClient
+		ChallengeName      string
+		ChallengeResponses map[string]string
+		Session            string
+	}
+	client, aerr := s.decodeForClient(c, &in)
+	if aerr != nil {
+		return nil, aerr
+	}
+	r := in.ChallengeResponses
+	if r == nil {
+		r = map[string]string{}
+	}
+	if in.ChallengeName == "" {
+		return nil, errValidation("challengeName", "Member must not be null")
+	}
+	name := r["USERNAME"]
+	if name == "" {
+		return nil, errMissing("USERNAME")
+	}
+	block := ""
+	if in.ChallengeName == challengePasswordVerifier {
+		block = r["PASSWORD_CLAIM_SECRET_BLOCK"]
+	}
+	sess, aerr := s.takeSession(c.now, in.Session, block, client.id)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if sess.challenge != in.ChallengeName {
+		return nil, errInvalidParameter("Invalid challenge name %s for this session", in.ChallengeName).because("the session waits for %s", sess.challenge)
+	}
+	internal := name
+	if !sess.fake {
+		internal = sess.username
+		if u := s.lookupLogin(name); u == nil || fold(u.Username) != fold(sess.username) {
+			return nil, errWrongPassword().because("USERNAME %q is not the user of the session", name)
+		}
+	}
+	// After InitiateAuth, SECRET_HASH must use the internal username.
+	if aerr := client.checkSecretHash(r["SECRET_HASH"], internal); aerr != nil {
+		return nil, aerr
+	}
+	switch in.ChallengeName {
+	case challengePasswordVerifier:
+		if aerr := s.verifyClaim(c, sess, r); aerr != nil {
+			return nil, aerr
+		}
+		if k := r["DEVICE_KEY"]; k != "" {
+			sess.deviceKey = k
+		}
+		return s.nextStep(c, sess)
+	case challengeNewPassword:
+		return s.answerNewPassword(c, sess, r)
+	case challengeCustom:
+		if subtle.ConstantTimeCompare([]byte(r["ANSWER"]), []byte(s.user(sess.username).CustomAnswer)) != 1 {
+			return nil, errWrongPassword().because("wrong ANSWER to CUSTOM_CHALLENGE")
+		}
+		sess.customDone = true
+		return s.nextStep(c, sess)
+	case challengeSelectChallenge:
+		switch r["ANSWER"] {
+		case challengePasswordSRP:
+			if r["SRP_A"] == "" {
+				return nil, errMissing("SRP_A")
+			}
+			return s.passwordVerifierChallenge(c, sess, name, r["SRP_A"])
+		case challengePassword:
+			if r["PASSWORD"] == "" {
+				return nil, errMissing("PASSWORD")
+			}
+			return s.checkPlainPassword(c, sess, r["PASSWORD"])
+		}
+		return nil, errInvalidParameter("Invalid ANSWER %q for SELECT_CHALLENGE", r["ANSWER"])
+	case challengeSMSMFA, challengeEmailOTP, challengeSoftwareTokenMFA:
+		return s.answerMFA(c, sess, in.ChallengeName, r)
+	case challengeSelectMFAType:
+		return s.answerSelectMFA(c, sess, r["ANSWER"])
+	case challengeMFASetup:
+		return s.answerMFASetup(c, sess)
+	case challengeDeviceSRPAuth:
+		return s.answerDeviceSRPAuth(c, sess, r)
+	case challengeDevicePasswordVerifier:
+		if aerr := s.verifyClaim(c, sess, r); aerr != nil {
+			return nil, aerr
+		}
+		sess.deviceDone = true
+		return s.nextStep(c, sess)
+	}
+	return nil, errInvalidParameter("Unsupported challenge %s", in.ChallengeName)
+}
+
+// verifyClaim checks the answer to PASSWORD_VERIFIER or
+// DEVICE_PASSWORD_VERIFIER: the echoed secret block, the TIMESTAMP and the
+// signature, which proves the client knows the password.
+func (s *Server) verifyClaim(c *call, sess *authSession, r map[string]string) *apiError {
+	for _, k := range []string{"PASSWORD_CLAIM_SIGNATURE", "PASSWORD_CLAIM_SECRET_BLOCK", "TIMESTAMP"} {
+		if r[k] == "" {
+			return errMissing(k)
+		}
+	}
+	if subtle.ConstantTimeCompare([]byte(r["PASSWORD_CLAIM_SECRET_BLOCK"]), []byte(sess.secretBlock)) != 1 {
+		return errWrongPassword().because("PASSWORD_CLAIM_SECRET_BLOCK is not the SECRET_BLOCK sent")
+	}
+	t, err := time.Parse(cognitosrp.TimestampLayout, r["TIMESTAMP"])
+	if err != nil {
+		return errInvalidParameter("TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")
+	}
+	if skew := c.now.Sub(t); skew > MaxClockSkew || skew < -MaxClockSkew {
+		return errWrongPassword().because("TIMESTAMP is %v away from the server's clock", skew.Round(time.Second))
+	}
+	sig, err := base64.StdEncoding.DecodeString(r["PASSWORD_CLAIM_SIGNATURE"])
+	if err != nil {
+		return errWrongPassword().because("PASSWORD_CLAIM_SIGNATURE is not base64")
+	}
+	if sess.fake {
+		return errWrongPassword().because("unknown user")
+	}
+	block, _ := base64.StdEncoding.DecodeString(sess.secretBlock)
+	key, err := s.group.sessionKey(sess.srp)
+	if err != nil {
+		return errWrongPassword().because("%v", err)
+	}
+	// The server signs its own rendering of the time: a client whose text
+	// differs (a zero-padded day, a 12-hour clock) fails like Cognito's.
+	canonical := cognitosrp.Timestamp(t)
+	if !claimValid(key, sess.srp, block, canonical, sig) {
+		why := "signature does not verify: wrong password, user id or pool name"
+		if canonical != r["TIMESTAMP"] {
+			why = "signature does not verify; TIMESTAMP " + r["TIMESTAMP"] + " is not in the canonical form " + canonical
+		}
+		return errWrongPassword().because("%s", why)
+	}
+	return nil
+}
+
+// nextStep decides what follows a passed step of a login: a refusal for a
+// user who may not log in, device SRP, a new password, a custom challenge,
+// a second factor, or the tokens.
+func (s *Server) nextStep(c *call, sess *authSession) (any, *apiError) {
+	if sess.fake {
+		return nil, errWrongPassword().because("unknown user")
+	}
+	u := s.user(sess.username)
+	switch {
+	case u.Username == "":
+		return nil, errNotAuthorized("User does not exist.")
+	case u.Disabled:
+		return nil, errNotAuthorized("User is disabled.")
+	case u.Unconfirmed:
+		return nil, newError(http.StatusBadRequest, "UserNotConfirmedException", "User is not confirmed.")
+	case u.ResetRequired:
+		return nil, newError(http.StatusBadRequest, "PasswordResetRequiredException", "Password reset required for the user")
+	}
+	if s.cfg.DeviceTracking && sess.deviceKey != "" && !sess.deviceDone && sess.flow != flowCustom {
+		return s.deviceSRPChallenge(c, sess)
+	}
+	if u.ForceNewPassword && !sess.passwordDone {
+		return s.newPasswordChallenge(c, sess, u)
+	}
+	if sess.flow == flowCustom {
+		if !sess.customDone {
+			return s.customChallenge(c, sess, u)
+		}
+		return s.completeLogin(c.now, sess)
+	}
+	// A remembered device stands in for the second factor.
+	if !sess.mfaDone && !sess.deviceDone {
+		if out, aerr := s.mfaChallenge(c, sess, u); out != nil || aerr != nil {
+			return out, aerr
+		}
+	}
+	return s.completeLogin(c.now, sess)
+}
+
+// issue stores the session of the next challenge and returns it.
+func (s *Server) issue(c *call, sess *authSession, challenge string, params map[string]string) (any, *apiError) {
+	next := sess.next(challenge)
+	if aerr := s.putSession(c.now, next); aerr != nil {
+		return nil, aerr
+	}
+	return &authOutput{ChallengeName: challenge, ChallengeParameters: params, Session: next.id}, nil
+}
+
+// newPasswordChallenge asks for a new password, with the user's attributes
+// and the required ones as JSON strings, as Cognito sends them.
+func (s *Server) newPasswordChallenge(c *call, sess *authSession, u User) (any, *apiError) {
+	attrs := map[string]string{}
+	for k, v := range u.Attributes {
+		if k != "sub" {
+			attrs[k] = v
+		}
+	}
+	required := []string{}
+	for _, a := range u.RequiredAttributes {
+		required = append(required, "userAttributes."+a)
+	}
+	ua, _ := json.Marshal(attrs)
+	ra, _ := json.Marshal(required)
+	return s.issue(c, sess, challengeNewPassword, map[string]string{
+		"USER_ID_FOR_SRP":    u.Username,
+		"userAttributes":     string(ua),
+		"requiredAttributes": string(ra),
+	})
+}
+
+// minPasswordLength is the pool's password policy: Cognito's default
+// minimum length.
+const minPasswordLength = 8
+
+// answerNewPassword sets the new password and the attributes given with
+// it, then continues the login.
+func (s *Server) answerNewPassword(c *call, sess *authSession, r map[string]string) (any, *apiError) {
+	pw := r["NEW_PASSWORD"]
+	if pw == "" {
+		return nil, errMissing("NEW_PASSWORD")
+	}
+	if len(pw) < minPasswordLength {
+		return nil, newError(http.StatusBadRequest, "InvalidPasswordException", "Password does not conform to policy: Password not long enough")
+	}
+	u := s.user(sess.username)
+	for _, a := range u.RequiredAttributes {
+		if r["userAttributes."+a] == "" {
+			return nil, errInvalidParameter("Invalid attributes given, %s is missing", a)
+		}
+	}
+	tmp := &user{User: User{Username: u.Username}}
+	if err := s.setVerifier(tmp, pw); err != nil {
+		return nil, errInternal(err.Error())
+	}
+	s.mu.Lock()
+	if stored := s.users[fold(sess.username)]; stored != nil {
+		stored.salt, stored.v, stored.Password = tmp.salt, tmp.v, pw
+		stored.ForceNewPassword = false
+		for k, v := range r {
+			if name, ok := strings.CutPrefix(k, "userAttributes."); ok && name != "sub" {
+				stored.Attributes[name] = v
+			}
+		}
+	}
+	s.mu.Unlock()
+	sess.passwordDone = true
+	return s.nextStep(c, sess)
+}
+
+// customChallenge sends the user's CUSTOM_CHALLENGE.
+func (s *Server) customChallenge(c *call, sess *authSession, u User) (any, *apiError) {
+	params := map[string]string{"USERNAME": u.Username}
+	for k, v := range u.CustomChallenge {
+		params[k] = v
+	}
+	return s.issue(c, sess, challengeCustom, params)
+}

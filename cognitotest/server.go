@@ -1,0 +1,235 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// Server is a local Cognito user pool with one app client. Create one with
+// NewServer in a test, or with NewUnstartedServer and Start elsewhere. It is
+// safe for concurrent use; its methods may be called while it serves.
+type Server struct {
+	cfg      Config
+	region   string
+	poolName string
+	group    srpGroup
+	key      *rsa.PrivateKey
+	kid      string
+	random   io.Reader
+	client   *appClient
+
+	srv       *http.Server
+	url       string
+	startOnce sync.Once
+	closeOnce sync.Once
+
+	mu          sync.Mutex
+	clock       func() time.Time
+	offset      time.Duration
+	users       map[string]*user         // by folded internal username
+	logins      map[string]*user         // by folded login name: username and aliases
+	sessions    map[string]*authSession  // by Session
+	blocks      map[string]*authSession  // by SECRET_BLOCK, for clients that send no Session
+	refresh     map[string]*refreshToken // by token
+	revoked     map[string]bool          // origin_jti of revoked token families
+	devices     map[string]*device       // by device key
+	pendingTOTP map[string]string        // secrets of AssociateSoftwareToken by folded username
+	faults      faultState
+	calls       map[string]int
+	log         []Request
+	made        int // sessions created, to sweep expired ones now and then
+}
+
+// NewServer starts a Server for the test tb and closes it when the test
+// ends. It fails the test if cfg is invalid or the server cannot listen.
+// Closing it earlier with Close is allowed.
+func NewServer(tb testing.TB, cfg Config) *Server {
+	tb.Helper()
+	s, err := NewUnstartedServer(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// NewUnstartedServer returns a Server that does not listen yet, so that a
+// caller can add users before the first request. Call Start.
+func NewUnstartedServer(cfg Config) (*Server, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	key := cfg.Key
+	if key == nil {
+		if key, err = processKey(); err != nil {
+			return nil, fmt.Errorf("cognitotest: generating the signing key: %w", err)
+		}
+	}
+	kid, err := keyID(&key.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	var random io.Reader = rand.Reader
+	if cfg.Rand != nil {
+		random = &lockedReader{r: cfg.Rand}
+	}
+	region, poolName, _ := strings.Cut(cfg.PoolID, "_")
+	s := &Server{
+		cfg:         cfg,
+		region:      region,
+		poolName:    poolName,
+		group:       newGroup(),
+		key:         key,
+		kid:         kid,
+		random:      random,
+		client:      newAppClient(cfg),
+		clock:       cfg.Now,
+		users:       make(map[string]*user),
+		logins:      make(map[string]*user),
+		sessions:    make(map[string]*authSession),
+		blocks:      make(map[string]*authSession),
+		refresh:     make(map[string]*refreshToken),
+		revoked:     make(map[string]bool),
+		devices:     make(map[string]*device),
+		pendingTOTP: make(map[string]string),
+		calls:       make(map[string]int),
+	}
+	s.faults.init(cfg.Seed)
+	return s, nil
+}
+
+// Start listens on Config.Addr and serves in the background. It fails if
+// the server was started before or the address is taken.
+func (s *Server) Start() error {
+	err := errors.New("cognitotest: server already started")
+	s.startOnce.Do(func() {
+		var l net.Listener
+		l, err = net.Listen("tcp", s.cfg.Addr)
+		if err != nil {
+			err = fmt.Errorf("cognitotest: %w", err)
+			return
+		}
+		s.mu.Lock()
+		s.url = "http://" + l.Addr().String()
+		s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+		s.mu.Unlock()
+		go s.srv.Serve(l)
+	})
+	return err
+}
+
+// Close stops the server and closes its connections. It may be called more
+// than once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		s.mu.Lock()
+		srv := s.srv
+		s.mu.Unlock()
+		if srv != nil {
+			srv.Close()
+		}
+	})
+}
+
+// URL returns the server's base URL, such as http://127.0.0.1:40123, or ""
+// before Start.
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.url
+}
+
+// Endpoint returns the URL to POST Cognito API calls to: URL followed by
+// "/". Use it as cognitosrp.Config.Endpoint.
+func (s *Server) Endpoint() string { return s.URL() + "/" }
+
+// PoolID returns the user pool id, such as "us-east-1_Test123ab".
+func (s *Server) PoolID() string { return s.cfg.PoolID }
+
+// Region returns the part of the pool id before "_".
+func (s *Server) Region() string { return s.region }
+
+// ClientID returns the app client's id.
+func (s *Server) ClientID() string { return s.cfg.ClientID }
+
+// ClientSecret returns the app client's secret, or "" if it has none.
+func (s *Server) ClientSecret() string { return s.cfg.ClientSecret }
+
+// Issuer returns the iss claim of the server's tokens: URL/{poolId}, or
+// Cognito's own issuer URL with Config.AWSIssuer.
+func (s *Server) Issuer() string {
+	if s.cfg.AWSIssuer {
+		return "https://cognito-idp." + s.region + ".amazonaws.com/" + s.cfg.PoolID
+	}
+	return s.URL() + "/" + s.cfg.PoolID
+}
+
+// JWKSURL returns where the server publishes its signing keys:
+// URL/{poolId}/.well-known/jwks.json.
+func (s *Server) JWKSURL() string {
+	return s.URL() + "/" + s.cfg.PoolID + "/.well-known/jwks.json"
+}
+
+// SessionConfig returns a cognitosrp.Config that points at the server's
+// pool and app client.
+func (s *Server) SessionConfig() cognitosrp.Config {
+	return cognitosrp.Config{
+		UserPoolID:   s.cfg.PoolID,
+		ClientID:     s.cfg.ClientID,
+		ClientSecret: s.cfg.ClientSecret,
+		Endpoint:     s.Endpoint(),
+	}
+}
+
+// Options returns cognitosrp.Options that log username in to the server's
+// pool with password.
+func (s *Server) Options(username, password string) cognitosrp.Options {
+	return cognitosrp.Options{
+		Username:     username,
+		Password:     password,
+		UserPoolID:   s.cfg.PoolID,
+		ClientID:     s.cfg.ClientID,
+		ClientSecret: s.cfg.ClientSecret,
+		Endpoint:     s.Endpoint(),
+	}
+}
+
+// String describes the server without its secrets.
+func (s *Server) String() string {
+	return fmt.Sprintf("cognitotest.Server{URL: %s, PoolID: %s, ClientID: %s}", s.URL(), s.cfg.PoolID, s.cfg.ClientID)
+}
+
+// Format prints String for every verb, so no formatting reveals a secret.
+func (s *Server) Format(f fmt.State, verb rune) { io.WriteString(f, s.String()) }
+
+// lockedReader serialises reads from a caller's random source, which need
+// not be safe for concurrent use.
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
+}

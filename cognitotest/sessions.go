@@ -1,0 +1,121 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"time"
+)
+
+// authSession is the server's state between a challenge and its answer. A
+// Session string names it; it serves one answer and expires.
+type authSession struct {
+	id        string
+	clientID  string
+	challenge string    // the ChallengeName it waits for
+	expires   time.Time // Session lifetime
+	username  string    // internal username; "" for an unknown user
+	flow      string    // the AuthFlow of InitiateAuth
+	fake      bool      // an unknown user hidden by PreventUserExistenceErrors
+	authTime  time.Time // when the login started
+
+	srp         *srpExchange // PASSWORD_VERIFIER, DEVICE_PASSWORD_VERIFIER
+	secretBlock string       // SECRET_BLOCK sent with the SRP challenge
+
+	deviceKey     string // DEVICE_KEY the client sent, if any
+	deviceDone    bool   // device SRP succeeded: skip MFA, no new device
+	passwordDone  bool   // NEW_PASSWORD_REQUIRED answered
+	customDone    bool   // CUSTOM_CHALLENGE answered
+	mfaDone       bool   // a second factor answered
+	mfaChoice     string // the factor chosen in SELECT_MFA_TYPE
+	totpSecret    string // secret handed out by AssociateSoftwareToken
+	totpVerified  bool   // VerifySoftwareToken accepted a code
+	wrongAttempts int    // wrong codes so far
+}
+
+// maxWrongCodes is how many wrong codes a challenge Session survives.
+const maxWrongCodes = 3
+
+// next returns a session that carries the login's state on to the next
+// challenge; the caller stores it with putSession.
+func (a *authSession) next(challenge string) *authSession {
+	n := *a
+	n.challenge = challenge
+	n.srp, n.secretBlock, n.wrongAttempts = nil, "", 0
+	return &n
+}
+
+// putSession gives sess a fresh id and expiry and stores it.
+func (s *Server) putSession(now time.Time, sess *authSession) *apiError {
+	id, aerr := s.randomString(96)
+	if aerr != nil {
+		return aerr
+	}
+	sess.id = id
+	sess.expires = now.Add(s.cfg.SessionLifetime)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.made++
+	if s.made%64 == 0 {
+		s.sweepLocked(now)
+	}
+	s.sessions[id] = sess
+	if sess.secretBlock != "" {
+		s.blocks[sess.secretBlock] = sess
+	}
+	return nil
+}
+
+// takeSession removes and returns the session a challenge answer names:
+// by Session, or, for clients that send none with PASSWORD_VERIFIER, by
+// the SECRET_BLOCK they echo. A session serves one answer only. An empty
+// clientID skips the check of the app client, for actions that send none.
+func (s *Server) takeSession(now time.Time, id, secretBlock, clientID string) (*authSession, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess := s.sessions[id]
+	if id == "" {
+		sess = s.blocks[secretBlock]
+	}
+	switch {
+	case sess == nil:
+		return nil, errBadSession().because("unknown or used Session")
+	case clientID != "" && sess.clientID != clientID:
+		return nil, errBadSession().because("Session belongs to another app client")
+	}
+	s.dropSessionLocked(sess)
+	if now.After(sess.expires) {
+		return nil, errNotAuthorized("Invalid session for the user, session is expired.")
+	}
+	return sess, nil
+}
+
+// giveBack stores a session again after a wrong code, until it has seen
+// maxWrongCodes of them.
+func (s *Server) giveBack(sess *authSession) {
+	sess.wrongAttempts++
+	if sess.wrongAttempts >= maxWrongCodes {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sessions[sess.id] = sess
+}
+
+func (s *Server) dropSessionLocked(sess *authSession) {
+	delete(s.sessions, sess.id)
+	if sess.secretBlock != "" {
+		delete(s.blocks, sess.secretBlock)
+	}
+}
+
+// sweepLocked forgets expired sessions, so that abandoned logins do not
+// pile up in a long-running emulator.
+func (s *Server) sweepLocked(now time.Time) {
+	for _, sess := range s.sessions {
+		if now.After(sess.expires) {
+			s.dropSessionLocked(sess)
+		}
+	}
+}

@@ -1,0 +1,210 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// authOutput is the response of InitiateAuth and RespondToAuthChallenge.
+// It differs from cognitosrp.AuthOutput by AvailableChallenges, which only
+// the USER_AUTH flow sends.
+type authOutput struct {
+	AuthenticationResult *cognitosrp.AuthenticationResult `json:",omitempty"`
+	AvailableChallenges  []string                         `json:",omitempty"`
+	ChallengeName        string                           `json:",omitempty"`
+	ChallengeParameters  map[string]string                `json:",omitempty"`
+	Session              string                           `json:",omitempty"`
+}
+
+// grant is what a set of tokens stands for: one authentication of a user
+// through an app client, possibly on a device. Renewals keep it.
+type grant struct {
+	username  string // internal username
+	clientID  string
+	originJTI string // shared by every token of the authentication
+	eventID   string
+	authTime  time.Time
+	deviceKey string // the device the refresh token is bound to
+}
+
+// refreshToken is an issued refresh token. Server.mu guards it.
+type refreshToken struct {
+	grant
+	expires time.Time
+	revoked bool
+	retired time.Time // rotated out: usable until then; zero if current
+}
+
+// refreshTokenHeader makes refresh tokens look like Cognito's, which are
+// JWEs the client cannot read: a JOSE header and four opaque segments.
+const refreshTokenHeader = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ"
+
+// newRefreshToken issues and stores a refresh token for g.
+func (s *Server) newRefreshToken(now time.Time, g grant) (string, *apiError) {
+	tok := refreshTokenHeader
+	for _, n := range []int{256, 12, 64, 16} {
+		b, err := s.randomBytes(n)
+		if err != nil {
+			return "", errInternal("random source failed")
+		}
+		tok += "." + base64.RawURLEncoding.EncodeToString(b)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refresh[tok] = &refreshToken{grant: g, expires: now.Add(s.cfg.RefreshTokenLifetime)}
+	return tok, nil
+}
+
+// mint signs a new access token and id token for g at now.
+func (s *Server) mint(now time.Time, g grant) (*cognitosrp.AuthenticationResult, *apiError) {
+	s.mu.Lock()
+	u := s.users[fold(g.username)]
+	var pub User
+	if u != nil {
+		pub = u.User.clone()
+	}
+	s.mu.Unlock()
+	if u == nil {
+		return nil, errNotAuthorized("User does not exist.")
+	}
+	iat := now.Unix()
+	common := map[string]any{
+		"sub":        pub.Sub,
+		"iss":        s.Issuer(),
+		"origin_jti": g.originJTI,
+		"event_id":   g.eventID,
+		"auth_time":  g.authTime.Unix(),
+		"iat":        iat,
+	}
+	if len(pub.Groups) > 0 {
+		common["cognito:groups"] = pub.Groups
+	}
+	access := map[string]any{
+		"client_id": g.clientID,
+		"token_use": "access",
+		"scope":     "aws.cognito.signin.user.admin",
+		"exp":       iat + seconds(s.cfg.AccessTokenLifetime),
+		"jti":       s.uuid(),
+		"username":  pub.Username,
+	}
+	if g.deviceKey != "" {
+		access["device_key"] = g.deviceKey
+	}
+	id := map[string]any{
+		"aud":              g.clientID,
+		"cognito:username": pub.Username,
+		"token_use":        "id",
+		"exp":              iat + seconds(s.cfg.IDTokenLifetime),
+		"jti":              s.uuid(),
+	}
+	for name, v := range pub.Attributes {
+		switch name {
+		case "email_verified", "phone_number_verified":
+			id[name] = v == "true"
+		default:
+			id[name] = v
+		}
+	}
+	for k, v := range common {
+		access[k], id[k] = v, v
+	}
+	at, err := s.sign(access)
+	if err != nil {
+		return nil, errInternal(fmt.Sprintf("signing: %v", err))
+	}
+	it, err := s.sign(id)
+	if err != nil {
+		return nil, errInternal(fmt.Sprintf("signing: %v", err))
+	}
+	return &cognitosrp.AuthenticationResult{
+		AccessToken: at,
+		IdToken:     it,
+		ExpiresIn:   seconds(s.cfg.AccessTokenLifetime),
+		TokenType:   "Bearer",
+	}, nil
+}
+
+// seconds rounds a lifetime up to whole seconds, the unit of exp and
+// ExpiresIn.
+func seconds(d time.Duration) int64 { return int64((d + time.Second - 1) / time.Second) }
+
+// completeLogin ends a successful login: it issues the tokens and a refresh
+// token, and with device tracking a new device unless the login used one.
+func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError) {
+	g := grant{
+		username:  sess.username,
+		clientID:  sess.clientID,
+		originJTI: s.uuid(),
+		eventID:   s.uuid(),
+		authTime:  sess.authTime,
+	}
+	var meta *cognitosrp.NewDeviceMetadata
+	if s.cfg.DeviceTracking {
+		if sess.deviceDone {
+			g.deviceKey = sess.deviceKey
+		} else {
+			d, aerr := s.newDevice(sess.username)
+			if aerr != nil {
+				return nil, aerr
+			}
+			g.deviceKey = d.key
+			meta = &cognitosrp.NewDeviceMetadata{DeviceKey: d.key, DeviceGroupKey: d.groupKey}
+		}
+	}
+	res, aerr := s.mint(now, g)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if res.RefreshToken, aerr = s.newRefreshToken(now, g); aerr != nil {
+		return nil, aerr
+	}
+	res.NewDeviceMetadata = meta
+	return &authOutput{AuthenticationResult: res, ChallengeParameters: map[string]string{}}, nil
+}
+
+// IssueTokens logs username in without a password, as if it had passed
+// every challenge, and returns its tokens. Tests of a resource server use
+// it to get a valid token quickly.
+func (s *Server) IssueTokens(username string) (*cognitosrp.AuthenticationResult, error) {
+	u := s.lookupLogin(username)
+	if u == nil {
+		return nil, ErrNoSuchUser
+	}
+	now := s.now()
+	out, aerr := s.completeLogin(now, &authSession{username: u.Username, clientID: s.client.id, authTime: now})
+	if aerr != nil {
+		return nil, aerr
+	}
+	return out.(*authOutput).AuthenticationResult, nil
+}
+
+// revokeUserLocked revokes every refresh token of a user and the access
+// tokens issued with them, as GlobalSignOut does.
+func (s *Server) revokeUserLocked(username string) {
+	for _, rt := range s.refresh {
+		if fold(rt.username) == fold(username) {
+			rt.revoked = true
+			s.revoked[rt.originJTI] = true
+		}
+	}
+}
+
+// SignOut revokes all of a user's refresh and access tokens, as an
+// administrator's global sign-out does.
+func (s *Server) SignOut(username string) error {
+	u := s.lookupLogin(username)
+	if u == nil {
+		return ErrNoSuchUser
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revokeUserLocked(u.Username)
+	return nil
+}

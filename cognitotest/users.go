@@ -1,0 +1,238 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"math/big"
+	"slices"
+	"strings"
+)
+
+// User is a user of the emulated pool, as a test describes it to AddUser.
+// Only Password is required.
+type User struct {
+	// Username is the internal username, the USER_ID_FOR_SRP of the SRP
+	// exchange. Empty means Sub, as in pools whose users sign in with an
+	// e-mail address or phone number.
+	Username string
+	// Aliases are more names the user can sign in with (an e-mail address,
+	// a phone number, a preferred username). An alias containing "@" also
+	// sets the email attribute, one starting with "+" the phone_number
+	// attribute, unless Attributes already has them.
+	Aliases []string
+	// Sub is the user's stable id; empty means a random UUID.
+	Sub string
+	// Password is the user's password.
+	Password string
+	// Attributes are the user's attributes (email, phone_number,
+	// custom:…). The id token carries them; "email_verified" and
+	// "phone_number_verified" become booleans there.
+	Attributes map[string]string
+	// Groups go into the tokens' cognito:groups claim.
+	Groups []string
+
+	// Unconfirmed fails a correct login with UserNotConfirmedException.
+	Unconfirmed bool
+	// ResetRequired fails a correct login with
+	// PasswordResetRequiredException.
+	ResetRequired bool
+	// Disabled fails a correct login with NotAuthorizedException.
+	Disabled bool
+	// ForceNewPassword answers a correct login with NEW_PASSWORD_REQUIRED
+	// (an administrator-created user); a new password ends it.
+	ForceNewPassword bool
+	// RequiredAttributes are the attribute names NEW_PASSWORD_REQUIRED asks
+	// for, such as "name"; the answer must carry userAttributes.<name>.
+	RequiredAttributes []string
+
+	// SMSMFA, EmailOTP and SoftwareTokenMFA turn on those second factors.
+	// With more than one and no PreferredMFA, the login asks to choose
+	// (SELECT_MFA_TYPE).
+	SMSMFA           bool
+	EmailOTP         bool
+	SoftwareTokenMFA bool
+	// TOTPSecret (base32) turns on SoftwareTokenMFA and makes it accept the
+	// RFC 6238 code of the server's clock, as well as MFACode.
+	TOTPSecret string
+	// MFACode is the code every second factor accepts; DefaultMFACode if
+	// empty.
+	MFACode string
+	// PreferredMFA is "SMS_MFA", "EMAIL_OTP" or "SOFTWARE_TOKEN_MFA".
+	PreferredMFA string
+	// MFASetup answers a correct login with MFA_SETUP, as a pool that
+	// requires MFA does for a user without any.
+	MFASetup bool
+
+	// CustomChallenge holds the parameters of the CUSTOM_CHALLENGE of the
+	// CUSTOM_AUTH flow, and CustomAnswer the ANSWER that passes it. A user
+	// without CustomAnswer cannot use CUSTOM_AUTH.
+	CustomChallenge map[string]string
+	CustomAnswer    string
+}
+
+// String describes the user without the password or secrets.
+func (u User) String() string {
+	return fmt.Sprintf("cognitotest.User{Username: %s, Aliases: %v, Sub: %s}", u.Username, u.Aliases, u.Sub)
+}
+
+// Format prints String for every verb, so no formatting reveals a secret.
+func (u User) Format(f fmt.State, verb rune) { io.WriteString(f, u.String()) }
+
+// clone returns a deep copy, so that the server never shares a map or slice
+// with a caller.
+func (u User) clone() User {
+	u.Aliases = slices.Clone(u.Aliases)
+	u.Attributes = maps.Clone(u.Attributes)
+	u.Groups = slices.Clone(u.Groups)
+	u.RequiredAttributes = slices.Clone(u.RequiredAttributes)
+	u.CustomChallenge = maps.Clone(u.CustomChallenge)
+	return u
+}
+
+// user is a stored user. Server.mu guards its fields once it is stored.
+type user struct {
+	User
+	salt, v *big.Int // the SRP verifier of Password
+}
+
+// Errors of the methods that manage users.
+var (
+	ErrUserExists = errors.New("cognitotest: a user with that name or alias exists")
+	ErrNoSuchUser = errors.New("cognitotest: no such user")
+	// ErrNoSuchDevice: ForgetDevice of a key the server does not know.
+	ErrNoSuchDevice = errors.New("cognitotest: no such device")
+)
+
+// fold makes names case-insensitive, as in Cognito pools created today.
+func fold(name string) string { return strings.ToLower(name) }
+
+// AddUser adds u to the pool and returns it with its defaults filled in
+// (Sub, Username, attributes from aliases). It fails with ErrUserExists if
+// a name or alias is taken.
+func (s *Server) AddUser(u User) (User, error) {
+	u = u.clone()
+	if u.Password == "" {
+		return User{}, errors.New("cognitotest: AddUser: Password is required")
+	}
+	if u.Sub == "" {
+		id, err := s.newUUID()
+		if err != nil {
+			return User{}, fmt.Errorf("cognitotest: AddUser: %w", err)
+		}
+		u.Sub = id
+	}
+	if u.Username == "" {
+		u.Username = u.Sub
+	}
+	if u.Attributes == nil {
+		u.Attributes = make(map[string]string)
+	}
+	for _, a := range u.Aliases {
+		switch {
+		case strings.Contains(a, "@") && u.Attributes["email"] == "":
+			u.Attributes["email"] = a
+		case strings.HasPrefix(a, "+") && u.Attributes["phone_number"] == "":
+			u.Attributes["phone_number"] = a
+		}
+	}
+	u.Attributes["sub"] = u.Sub
+	stored := &user{User: u}
+	if err := s.setVerifier(stored, u.Password); err != nil {
+		return User{}, fmt.Errorf("cognitotest: AddUser: %w", err)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := append([]string{u.Username}, u.Aliases...)
+	for _, n := range names {
+		if _, taken := s.logins[fold(n)]; taken {
+			return User{}, fmt.Errorf("%w: %q", ErrUserExists, n)
+		}
+	}
+	s.users[fold(u.Username)] = stored
+	for _, n := range names {
+		s.logins[fold(n)] = stored
+	}
+	return u.clone(), nil
+}
+
+// setVerifier draws a salt and stores the SRP verifier of password.
+func (s *Server) setVerifier(u *user, password string) error {
+	b, err := s.randomBytes(16)
+	if err != nil {
+		return err
+	}
+	salt := new(big.Int).SetBytes(b)
+	v := s.group.passwordVerifier(s.poolName, u.Username, password, salt)
+	u.salt, u.v, u.Password = salt, v, password
+	return nil
+}
+
+// User returns a copy of the user that username (or an alias) names.
+func (s *Server) User(username string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.logins[fold(username)]
+	if u == nil {
+		return User{}, false
+	}
+	return u.User.clone(), true
+}
+
+// SetPassword changes a user's password, as an administrator would. It
+// does not sign the user out.
+func (s *Server) SetPassword(username, password string) error {
+	if password == "" {
+		return errors.New("cognitotest: SetPassword: empty password")
+	}
+	s.mu.Lock()
+	u := s.logins[fold(username)]
+	s.mu.Unlock()
+	if u == nil {
+		return ErrNoSuchUser
+	}
+	tmp := &user{User: User{Username: u.Username}}
+	if err := s.setVerifier(tmp, password); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u.salt, u.v, u.Password = tmp.salt, tmp.v, tmp.Password
+	return nil
+}
+
+// DeleteUser removes a user; its tokens stop working.
+func (s *Server) DeleteUser(username string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.logins[fold(username)]
+	if u == nil {
+		return ErrNoSuchUser
+	}
+	delete(s.users, fold(u.Username))
+	for _, n := range append([]string{u.Username}, u.Aliases...) {
+		delete(s.logins, fold(n))
+	}
+	s.revokeUserLocked(u.Username)
+	return nil
+}
+
+// lookupLogin returns the user a login name designates, or nil.
+func (s *Server) lookupLogin(name string) *user {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logins[fold(name)]
+}
+
+// lookupInternal returns the user with internal username name, or nil.
+func (s *Server) lookupInternal(name string) *user {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.users[fold(name)]
+}

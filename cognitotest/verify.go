@@ -1,0 +1,132 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// Errors of VerifyAccessToken and VerifyIDToken.
+var (
+	// ErrInvalidToken: not a token of this server (bad signature, wrong
+	// issuer, client or token_use, malformed).
+	ErrInvalidToken = errors.New("cognitotest: invalid token")
+	// ErrTokenExpired: the token's exp has passed on the server's clock.
+	ErrTokenExpired = errors.New("cognitotest: token expired")
+	// ErrTokenRevoked: the token was revoked (RevokeToken, GlobalSignOut,
+	// SignOut, DeleteUser).
+	ErrTokenRevoked = errors.New("cognitotest: token revoked")
+)
+
+// VerifyAccessToken checks an access token the way a resource server
+// should: the RS256 signature by this server's key, the issuer, the app
+// client, token_use "access", exp on the server's clock, and revocation. It
+// returns the token's claims. Use it in tests of your own servers.
+func (s *Server) VerifyAccessToken(token string) (*cognitosrp.Claims, error) {
+	return s.verify(token, "access")
+}
+
+// VerifyIDToken checks an id token like VerifyAccessToken, with token_use
+// "id" and the app client in aud.
+func (s *Server) VerifyIDToken(token string) (*cognitosrp.Claims, error) {
+	return s.verify(token, "id")
+}
+
+func (s *Server) verify(token, use string) (*cognitosrp.Claims, error) {
+	if err := s.checkSignature(token); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
+	cl, err := cognitosrp.ParseUnverified(token)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
+	client := cl.ClientID
+	if use == "id" {
+		client = cl.Audience
+	}
+	switch {
+	case cl.TokenUse != use:
+		return nil, fmt.Errorf("%w: token_use is %q, not %q", ErrInvalidToken, cl.TokenUse, use)
+	case cl.Issuer != s.Issuer():
+		return nil, fmt.Errorf("%w: issuer %q is not this pool's", ErrInvalidToken, cl.Issuer)
+	case client != s.client.id:
+		return nil, fmt.Errorf("%w: issued to app client %q", ErrInvalidToken, client)
+	case !s.now().Before(cl.Expiry):
+		return nil, ErrTokenExpired
+	}
+	origin, _ := cl.Raw["origin_jti"].(string)
+	s.mu.Lock()
+	revoked := s.revoked[origin]
+	s.mu.Unlock()
+	if revoked {
+		return nil, ErrTokenRevoked
+	}
+	return cl, nil
+}
+
+// accessTokenUser checks the access token of an API call and returns its
+// user, with Cognito's messages.
+func (s *Server) accessTokenUser(token string) (*user, *apiError) {
+	if token == "" {
+		return nil, errValidation("accessToken", "Member must not be null")
+	}
+	cl, err := s.VerifyAccessToken(token)
+	switch {
+	case errors.Is(err, ErrTokenExpired):
+		return nil, errNotAuthorized("Access Token has expired")
+	case errors.Is(err, ErrTokenRevoked):
+		return nil, errNotAuthorized("Access Token has been revoked")
+	case err != nil:
+		return nil, errNotAuthorized("Invalid Access Token").because("%v", err)
+	}
+	u := s.lookupInternal(cl.Username)
+	if u == nil {
+		return nil, errNotAuthorized("User does not exist.")
+	}
+	return u, nil
+}
+
+// getUser serves GetUser: the user's attributes for its access token.
+func (s *Server) getUser(c *call) (any, *apiError) {
+	var in withAccessToken
+	u, aerr := s.decodeForUser(c, &in)
+	if aerr != nil {
+		return nil, aerr
+	}
+	s.mu.Lock()
+	pub := u.User.clone()
+	s.mu.Unlock()
+	type attr struct{ Name, Value string }
+	attrs := make([]attr, 0, len(pub.Attributes))
+	for k, v := range pub.Attributes {
+		attrs = append(attrs, attr{k, v})
+	}
+	slices.SortFunc(attrs, func(a, b attr) int { return strings.Compare(a.Name, b.Name) })
+	out := map[string]any{"Username": pub.Username, "UserAttributes": attrs}
+	if list := mfaList(pub); len(list) > 0 {
+		out["UserMFASettingList"] = list
+		out["PreferredMfaSetting"] = preferredMFA(pub, list)
+	}
+	return out, nil
+}
+
+// globalSignOut serves GlobalSignOut: every refresh token of the user is
+// revoked, with the access tokens issued with them.
+func (s *Server) globalSignOut(c *call) (any, *apiError) {
+	var in withAccessToken
+	u, aerr := s.decodeForUser(c, &in)
+	if aerr != nil {
+		return nil, aerr
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revokeUserLocked(u.Username)
+	return struct{}{}, nil
+}

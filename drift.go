@@ -1,0 +1,53 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// A token's exp is on Cognito's clock. A machine whose clock is minutes off
+// would, judging exp by its own clock, send expired tokens (clock behind)
+// or renew in a loop (clock ahead). So the session estimates the offset
+// from the iat of each freshly issued token and judges every expiry on
+// Cognito's clock: local time plus the offset. The SRP TIMESTAMP is not
+// affected: Cognito checks it against the local time it expects.
+
+// iatResolution is the resolution of the iat claim: Cognito writes whole
+// seconds.
+const iatResolution = time.Second
+
+// ClockOffset returns how far Cognito's clock is ahead of the local one (a
+// negative value: behind), as estimated from the last tokens Cognito
+// issued; zero before any, or when the clocks agree within the estimate's
+// precision (about half a second plus half the call's round trip).
+func (s *Session) ClockOffset() time.Duration { return time.Duration(s.offset.Load()) }
+
+// cognitoNow returns the current time on Cognito's clock, as estimated.
+func (s *Session) cognitoNow() time.Time { return s.cfg.Now().Add(s.ClockOffset()) }
+
+// observeClock updates the clock offset from tokens that Cognito issued
+// between the local times sent and received.
+func (s *Session) observeClock(ctx context.Context, t *Tokens, sent, received time.Time) {
+	if t == nil || t.IssuedAt.IsZero() {
+		return
+	}
+	rtt := max(received.Sub(sent), 0)
+	// Cognito stamped iat at some point of the call, truncated to the
+	// second: compare the middles of both intervals.
+	est := t.IssuedAt.Add(iatResolution / 2).Sub(sent.Add(rtt / 2))
+	if est.Abs() <= iatResolution/2+rtt/2 {
+		// Within the estimate's precision the clocks agree; rounding noise
+		// must not move expiry decisions back and forth.
+		est = 0
+	}
+	old := time.Duration(s.offset.Swap(int64(est)))
+	if (est - old).Abs() >= iatResolution {
+		s.log(ctx, slog.LevelInfo, "cognitosrp: clock offset from Cognito",
+			slog.Duration("offset", est), slog.Duration("previous", old))
+	}
+}

@@ -1,0 +1,236 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+)
+
+// ErrInsecureFile reports a token file that users other than its owner can
+// read or write. The tokens in it may have leaked; FileStore refuses it
+// rather than use them.
+var ErrInsecureFile = errors.New("cognitosrp: token file is accessible to other users")
+
+// ErrStoreFormat reports a token file this version of the package cannot
+// read: not JSON, or of an unknown format version.
+var ErrStoreFormat = errors.New("cognitosrp: unreadable token file")
+
+// fileFormatVersion is written in every token file; a reader refuses a
+// version it does not know rather than guess at its fields.
+const fileFormatVersion = 1
+
+// maxTokenFileBytes bounds what Load reads: a token file is a few kilobytes.
+const maxTokenFileBytes = 1 << 20
+
+// FileStore is a TokenStore that keeps the tokens in one JSON file. It
+// writes atomically (a temporary file in the same directory, synced, then
+// renamed over the old one), so a crash leaves either the old tokens or the
+// new ones, never a mix. The file has mode 0600, and Load refuses a file
+// that others can read or write (on systems with Unix permissions).
+//
+// The file holds the refresh token: anyone who can read it can act as the
+// user until the refresh token expires or is revoked.
+type FileStore struct {
+	path string
+}
+
+// NewFileStore returns a store that keeps tokens in the file at path. It
+// touches nothing until used; Save creates missing parent directories with
+// mode 0700.
+func NewFileStore(path string) *FileStore { return &FileStore{path: path} }
+
+// Path returns the file's path.
+func (s *FileStore) Path() string { return s.path }
+
+// tokenFile is the on-disk form of Tokens, version 1.
+type tokenFile struct {
+	Version      int       `json:"version"`
+	AccessToken  string    `json:"access_token"`
+	IDToken      string    `json:"id_token"`
+	RefreshToken string    `json:"refresh_token,omitempty"`
+	TokenType    string    `json:"token_type,omitempty"`
+	AccessExpiry time.Time `json:"access_expiry"`
+	IDExpiry     time.Time `json:"id_expiry"`
+	IssuedAt     time.Time `json:"issued_at,omitzero"`
+	Username     string    `json:"username,omitempty"`
+}
+
+// Load reads the tokens, or returns (nil, nil) when the file does not
+// exist. It fails with ErrInsecureFile when the file's mode lets others in,
+// and with ErrStoreFormat when it cannot read the file's contents; neither
+// error quotes the file.
+func (s *FileStore) Load(ctx context.Context) (*Tokens, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cognitosrp: reading tokens: %w", err)
+	}
+	defer f.Close()
+	// Check the file that is open, not the path, so that a file swapped in
+	// between the check and the read is not trusted.
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cognitosrp: reading tokens: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is not a regular file", ErrStoreFormat, s.path)
+	}
+	if perm := fi.Mode().Perm(); unixPermissions() && perm&0o077 != 0 {
+		return nil, fmt.Errorf("%w: %s has mode %04o; make it readable by its owner only (chmod 600 %s)",
+			ErrInsecureFile, s.path, perm, s.path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxTokenFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("cognitosrp: reading tokens: %w", err)
+	}
+	if len(data) > maxTokenFileBytes {
+		return nil, fmt.Errorf("%w: %s is larger than %d bytes", ErrStoreFormat, s.path, maxTokenFileBytes)
+	}
+	var tf tokenFile
+	if err := json.Unmarshal(data, &tf); err != nil {
+		// The decoder's message can quote a byte of the file; say where
+		// instead.
+		return nil, fmt.Errorf("%w: %s is not a token file (%s)", ErrStoreFormat, s.path, jsonErrorKind(err))
+	}
+	if tf.Version != fileFormatVersion {
+		return nil, fmt.Errorf("%w: %s has format version %d; this package reads version %d",
+			ErrStoreFormat, s.path, tf.Version, fileFormatVersion)
+	}
+	if tf.AccessToken == "" && tf.IDToken == "" && tf.RefreshToken == "" {
+		return nil, nil
+	}
+	return &Tokens{
+		AccessToken:  tf.AccessToken,
+		IDToken:      tf.IDToken,
+		RefreshToken: tf.RefreshToken,
+		TokenType:    tf.TokenType,
+		AccessExpiry: tf.AccessExpiry,
+		IDExpiry:     tf.IDExpiry,
+		IssuedAt:     tf.IssuedAt,
+		Username:     tf.Username,
+	}, nil
+}
+
+// jsonErrorKind describes a decoding error without the bytes it quotes.
+func jsonErrorKind(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("invalid JSON at offset %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %q has the wrong type", typ.Field)
+	}
+	return "invalid JSON"
+}
+
+// Save writes t atomically with mode 0600. A nil t clears the store.
+func (s *FileStore) Save(ctx context.Context, t *Tokens) error {
+	if t == nil {
+		return s.Clear(ctx)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	data, err := json.Marshal(tokenFile{
+		Version:      fileFormatVersion,
+		AccessToken:  t.AccessToken,
+		IDToken:      t.IDToken,
+		RefreshToken: t.RefreshToken,
+		TokenType:    t.TokenType,
+		AccessExpiry: t.AccessExpiry,
+		IDExpiry:     t.IDExpiry,
+		IssuedAt:     t.IssuedAt,
+		Username:     t.Username,
+	})
+	if err != nil {
+		return fmt.Errorf("cognitosrp: encoding tokens: %w", err)
+	}
+	if err := writeFileAtomic(s.path, data); err != nil {
+		return fmt.Errorf("cognitosrp: saving tokens: %w", err)
+	}
+	return nil
+}
+
+// Clear removes the file; a missing file is not an error.
+func (s *FileStore) Clear(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("cognitosrp: clearing tokens: %w", err)
+	}
+	return nil
+}
+
+// writeFileAtomic replaces path with data: it writes a temporary file in
+// the same directory (a rename across file systems is not atomic), syncs
+// it, renames it over path and syncs the directory so the rename itself
+// survives a crash.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	// CreateTemp creates the file with mode 0600: the tokens are never
+	// readable by others, not even for the moment before a chmod.
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil && unixPermissions() {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes a rename in dir durable. Some systems cannot sync a
+// directory; the rename has still happened, so that is not an error.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// unixPermissions reports whether file modes mean Unix permissions here.
+func unixPermissions() bool { return runtime.GOOS != "windows" && runtime.GOOS != "plan9" }

@@ -1,0 +1,239 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func sampleTokens(i int) *Tokens {
+	exp := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	return &Tokens{
+		AccessToken:  fmt.Sprintf("access-%d", i),
+		IDToken:      fmt.Sprintf("id-%d", i),
+		RefreshToken: fmt.Sprintf("refresh-%d", i),
+		TokenType:    "Bearer",
+		AccessExpiry: exp,
+		IDExpiry:     exp,
+		IssuedAt:     exp.Add(-time.Hour),
+		Username:     "alice",
+	}
+}
+
+func skipWithoutUnixPermissions(t *testing.T) {
+	if !unixPermissions() {
+		t.Skip("no Unix permissions here")
+	}
+}
+
+func TestFileStoreRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sub", "tokens.json")
+	fs := NewFileStore(path)
+	if got, err := fs.Load(ctx); got != nil || err != nil {
+		t.Fatalf("Load of a missing file = %v, %v; want nil, nil", got, err)
+	}
+	want := sampleTokens(1)
+	if err := fs.Save(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := fs.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *got != *want {
+		t.Errorf("Load = %+v, want %+v", *got, *want)
+	}
+	data, _ := os.ReadFile(path)
+	if !strings.Contains(string(data), `"version":1`) {
+		t.Errorf("file has no format version: %s", data)
+	}
+	if err := fs.Clear(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := fs.Clear(ctx); err != nil {
+		t.Fatalf("clearing twice: %v", err)
+	}
+	if got, err := fs.Load(ctx); got != nil || err != nil {
+		t.Fatalf("Load after Clear = %v, %v", got, err)
+	}
+}
+
+func TestFileStorePermissions(t *testing.T) {
+	skipWithoutUnixPermissions(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "tokens.json")
+	fs := NewFileStore(path)
+	if err := fs.Save(ctx, sampleTokens(1)); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("saved with mode %04o, want 0600", fi.Mode().Perm())
+	}
+	for _, mode := range []os.FileMode{0o644, 0o640, 0o604, 0o660, 0o602} {
+		os.Chmod(path, mode)
+		_, err := fs.Load(ctx)
+		if !errors.Is(err, ErrInsecureFile) {
+			t.Errorf("mode %04o: err = %v, want ErrInsecureFile", mode, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), "chmod 600") || strings.Contains(err.Error(), "refresh-1") {
+			t.Errorf("mode %04o: message %q should say how to fix it and quote nothing", mode, err)
+		}
+	}
+	for _, mode := range []os.FileMode{0o600, 0o400} {
+		os.Chmod(path, mode)
+		if _, err := fs.Load(ctx); err != nil {
+			t.Errorf("mode %04o: %v", mode, err)
+		}
+	}
+	// A save replaces a too-open file with a private one.
+	os.Chmod(path, 0o644)
+	if err := fs.Save(ctx, sampleTokens(2)); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("after save over a 0644 file: mode %04o", fi.Mode().Perm())
+	}
+	// Missing directories are created private.
+	if err := NewFileStore(filepath.Join(dir, "new", "t.json")).Save(ctx, sampleTokens(3)); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(filepath.Join(dir, "new")); fi.Mode().Perm() != 0o700 {
+		t.Errorf("created directory with mode %04o, want 0700", fi.Mode().Perm())
+	}
+}
+
+func TestFileStoreBadContents(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	for _, content := range []string{
+		"not json at all, secret-refresh-token",
+		`{"version": 2, "access_token": "secret-access"}`,
+		`{"version": "one"}`,
+		`[1, 2]`,
+	} {
+		os.WriteFile(path, []byte(content), 0o600)
+		_, err := NewFileStore(path).Load(ctx)
+		if !errors.Is(err, ErrStoreFormat) {
+			t.Errorf("%q: err = %v, want ErrStoreFormat", content, err)
+			continue
+		}
+		if strings.Contains(err.Error(), "secret") {
+			t.Errorf("%q: error quotes the file: %v", content, err)
+		}
+	}
+	os.Remove(path)
+	os.Mkdir(path, 0o700)
+	if _, err := NewFileStore(path).Load(ctx); !errors.Is(err, ErrStoreFormat) {
+		t.Errorf("a directory: err = %v, want ErrStoreFormat", err)
+	}
+}
+
+// TestFileStoreAtomic: readers never see a partial file while writers
+// replace it, and no temporary file is left behind.
+func TestFileStoreAtomic(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	fs := NewFileStore(filepath.Join(dir, "tokens.json"))
+	if err := fs.Save(ctx, sampleTokens(0)); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				if err := fs.Save(ctx, sampleTokens(w*1000+i)); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				got, err := fs.Load(ctx)
+				if err != nil || got == nil {
+					t.Errorf("Load during saves: %v, %v", got, err)
+					return
+				}
+				n := strings.TrimPrefix(got.AccessToken, "access-")
+				if got.IDToken != "id-"+n || got.RefreshToken != "refresh-"+n {
+					t.Errorf("Load mixed two saves: %+v", *got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("directory holds %v, want only tokens.json", names)
+	}
+}
+
+// TestSessionSurvivesRestart: a second session on the same file uses the
+// saved tokens without calling Cognito, and renews from the saved refresh
+// token once they expire.
+func TestSessionSurvivesRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	clk, f, first, tokens := loggedIn(t, func(c *Config) { c.Store = NewFileStore(path) })
+	first.Close()
+
+	s := newLifecycleSession(t, f, "", func(c *Config) {
+		c.Store = NewFileStore(path)
+		c.Now = clk.Now
+	})
+	got, err := s.ValidTokens(context.Background(), AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AccessToken != tokens.AccessToken || f.count("login") != 1 || f.count(FlowRefreshTokenAuth) != 0 {
+		t.Fatal("the restarted session did not use the saved tokens")
+	}
+	settle(t, s)
+	clk.Advance(2 * time.Hour)
+	got, err = s.ValidTokens(context.Background(), AccessToken)
+	if err != nil || got.RefreshToken != tokens.RefreshToken || f.count(FlowRefreshTokenAuth) != 1 {
+		t.Fatalf("renewal from the saved refresh token: %v", err)
+	}
+	settle(t, s)
+	saved, _ := NewFileStore(path).Load(context.Background())
+	if saved == nil || saved.AccessToken != got.AccessToken {
+		t.Error("renewed tokens not saved")
+	}
+}
+
+// TestSessionRefusesInsecureFile: the session reports the file store's
+// refusal rather than using the tokens.
+func TestSessionRefusesInsecureFile(t *testing.T) {
+	skipWithoutUnixPermissions(t)
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	NewFileStore(path).Save(context.Background(), sampleTokens(1))
+	os.Chmod(path, 0o644)
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = NewFileStore(path) })
+	if _, err := s.ValidTokens(context.Background(), AccessToken); !errors.Is(err, ErrInsecureFile) {
+		t.Fatalf("err = %v, want ErrInsecureFile", err)
+	}
+	if f.count("login") != 0 {
+		t.Error("logged in past an insecure token file")
+	}
+}

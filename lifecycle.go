@@ -1,0 +1,456 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// This file keeps a session's tokens fresh without making requests wait:
+// a token is renewed in the background once it enters its renewal window,
+// and a caller blocks on Cognito only when no usable token exists. All
+// logins and renewals of a session go through one shared "flight".
+//
+// The request path (ValidTokens with a token outside its window) reads
+// atomics only. s.mu is taken to start or join a flight and is never held
+// across a network call.
+
+// DefaultRefreshAhead caps the default renewal window (Config.RefreshAhead).
+const DefaultRefreshAhead = 5 * time.Minute
+
+// ErrClosed reports that a Session (or the Auth that owns it) was closed
+// and a call to Cognito was needed.
+var ErrClosed = errors.New("cognitosrp: session closed")
+
+// LoginRequiredError reports that the session must log in again and has no
+// password to do it with. Err, when set, is why: typically Cognito's
+// NotAuthorizedException for a refresh token that expired, was revoked or
+// was signed out. It matches ErrLoginRequired with errors.Is, and Err
+// through Unwrap.
+type LoginRequiredError struct {
+	Err error
+}
+
+func (e *LoginRequiredError) Error() string {
+	if e.Err == nil {
+		return ErrLoginRequired.Error()
+	}
+	return ErrLoginRequired.Error() + ": " + e.Err.Error()
+}
+
+// Is reports whether target is ErrLoginRequired.
+func (e *LoginRequiredError) Is(target error) bool { return target == ErrLoginRequired }
+
+// Unwrap returns the cause.
+func (e *LoginRequiredError) Unwrap() error { return e.Err }
+
+// errSignedOut is the cause given to callers of a renewal that finished
+// after SignOut.
+var errSignedOut = errors.New("cognitosrp: signed out during renewal")
+
+// minForcedInterval spaces renewals forced by an API's 401s: an API that
+// rejects every token must not turn each request into a call to Cognito.
+const minForcedInterval = 5 * time.Second
+
+// flight is one login or renewal shared by every caller that needs it.
+// tokens and err are written before done is closed.
+type flight struct {
+	done   chan struct{}
+	epoch  uint64 // s.epoch when it started
+	tokens *Tokens
+	err    error
+}
+
+// An op obtains new tokens, starting from the session's current tokens
+// (nil when it has none). trigger says why, for the logs.
+type op func(ctx context.Context, from *Tokens, trigger string) (*Tokens, error)
+
+// deadTokens remembers tokens whose refresh token Cognito refused, so that
+// a session without a password fails fast instead of asking again.
+type deadTokens struct {
+	tokens *Tokens
+	err    error
+}
+
+// schedule holds, for one Tokens value, when each token enters its renewal
+// window and when it stops being used, both on Cognito's clock. Index 0 is
+// the access token, 1 the id token. Zero times mean "never usable".
+type schedule struct {
+	tokens  *Tokens
+	renewAt [2]time.Time
+	staleAt [2]time.Time
+}
+
+func slot(typ TokenType) int {
+	if typ == IDToken {
+		return 1
+	}
+	return 0
+}
+
+// ValidTokens returns tokens whose token of type typ is valid for at least
+// the expiry margin on Cognito's clock (see ClockOffset). When that token
+// has entered its renewal window it is returned at once and one renewal
+// starts in the background; the caller waits for Cognito only when no
+// usable token exists, logging in or renewing first. Concurrent callers
+// share one call to Cognito; each waits only as long as its own ctx allows,
+// and cancelling it does not cancel the call the others wait for.
+func (s *Session) ValidTokens(ctx context.Context, typ TokenType) (*Tokens, error) {
+	if t := s.tokens.Load(); t != nil {
+		sc := s.scheduleFor(t)
+		now := s.cognitoNow()
+		i := slot(typ)
+		if now.Before(sc.renewAt[i]) {
+			return t, nil
+		}
+		if now.Before(sc.staleAt[i]) {
+			s.renewAhead(ctx, t)
+			return t, nil
+		}
+	}
+	return s.renew(ctx, typ)
+}
+
+// scheduleFor returns the schedule of t, computing it when t is new. Two
+// callers may compute it at once; they store equal values.
+func (s *Session) scheduleFor(t *Tokens) *schedule {
+	if sc := s.sched.Load(); sc != nil && sc.tokens == t {
+		return sc
+	}
+	sc := &schedule{tokens: t}
+	for i, typ := range [2]TokenType{AccessToken, IDToken} {
+		sc.renewAt[i], sc.staleAt[i] = s.window(t, typ)
+	}
+	s.sched.Store(sc)
+	return sc
+}
+
+// window returns when the token of type typ enters its renewal window and
+// when it stops being used.
+func (s *Session) window(t *Tokens, typ TokenType) (renewAt, staleAt time.Time) {
+	exp := t.Expiry(typ)
+	if t.Token(typ) == "" || exp.IsZero() {
+		return time.Time{}, time.Time{}
+	}
+	margin, ahead := s.cfg.ExpiryMargin, s.cfg.RefreshAhead
+	life := exp.Sub(t.IssuedAt)
+	if !t.IssuedAt.IsZero() && life > 0 {
+		// Both caps keep a fresh token out of its window (it enters it
+		// after a quarter of its life at the earliest), so that renewals
+		// cannot follow each other in a loop.
+		margin = min(margin, life/4)
+		if ahead == 0 {
+			ahead = min(life/4, DefaultRefreshAhead)
+		}
+		ahead = min(ahead, life/2)
+	} else if ahead == 0 {
+		// Without iat the lifetime is unknown, and a guessed window could
+		// hold a fresh token: renew only when it stops being usable.
+		ahead = -1
+	}
+	staleAt = exp.Add(-margin)
+	return staleAt.Add(-max(ahead, 0)), staleAt
+}
+
+// usable reports whether both tokens of t can be used now.
+func (s *Session) usable(t *Tokens) bool {
+	sc, now := s.scheduleFor(t), s.cognitoNow()
+	return now.Before(sc.staleAt[0]) && now.Before(sc.staleAt[1])
+}
+
+// renewAhead starts a background renewal of t unless one is in progress,
+// t was replaced, or a recent background renewal failed.
+func (s *Session) renewAhead(ctx context.Context, t *Tokens) {
+	if s.flying.Load() || s.cfg.Now().UnixNano() < s.retryAt.Load() {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.flight == nil && !s.closed && s.tokens.Load() == t {
+		s.startFlight(ctx, t, "background", s.obtain)
+	}
+}
+
+// renew waits for tokens whose token of type typ is usable, joining the
+// flight in progress or starting one.
+func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
+	s.mu.Lock()
+	cur := s.tokens.Load()
+	// Another caller may have finished a flight since the check in
+	// ValidTokens.
+	if cur != nil && s.cognitoNow().Before(s.scheduleFor(cur).staleAt[slot(typ)]) {
+		s.mu.Unlock()
+		return cur, nil
+	}
+	if d := s.dead.Load(); d != nil && cur != nil && d.tokens == cur && s.password == "" {
+		s.mu.Unlock()
+		return nil, d.err
+	}
+	f, err := s.joinLocked(ctx, cur, "blocking", s.obtain)
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	s.waits.Add(1)
+	return wait(ctx, f)
+}
+
+// renewNow renews even if the tokens are still valid, unless they are no
+// longer used: when the session's tokens differ from used, someone renewed
+// them already and those are returned.
+func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o op) (*Tokens, error) {
+	s.mu.Lock()
+	if cur := s.tokens.Load(); cur != nil && cur != used {
+		s.mu.Unlock()
+		return cur, nil
+	}
+	f, err := s.joinLocked(ctx, used, trigger, o)
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return wait(ctx, f)
+}
+
+// renewRejected renews tokens that an API answered 401 to: it returns
+// used's replacement, renewing only if nobody has yet. Callers rejected
+// together share one renewal; a renewal forced less than minForcedInterval
+// after the previous one is refused.
+func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, error) {
+	s.mu.Lock()
+	if cur := s.tokens.Load(); cur != nil && cur != used {
+		s.mu.Unlock()
+		return cur, nil
+	}
+	if s.flight == nil {
+		now := time.Now()
+		if since := now.Sub(s.lastForced); !s.lastForced.IsZero() && since < minForcedInterval {
+			s.mu.Unlock()
+			return nil, fmt.Errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))
+		}
+		s.lastForced = now
+	}
+	f, err := s.joinLocked(ctx, used, "rejected", s.obtain)
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return wait(ctx, f)
+}
+
+// joinLocked returns the flight in progress or starts one from the tokens
+// from. s.mu must be held.
+func (s *Session) joinLocked(ctx context.Context, from *Tokens, trigger string, o op) (*flight, error) {
+	if s.flight != nil {
+		return s.flight, nil
+	}
+	if s.closed {
+		return nil, ErrClosed
+	}
+	return s.startFlight(ctx, from, trigger, o), nil
+}
+
+// wait returns the flight's result, or ctx's error if ctx ends first.
+func wait(ctx context.Context, f *flight) (*Tokens, error) {
+	select {
+	case <-f.done:
+		return f.tokens, f.err
+	default:
+	}
+	select {
+	case <-f.done:
+		return f.tokens, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// startFlight runs o in a new goroutine and records it as the flight in
+// progress. s.mu must be held and the session open.
+func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string, o op) *flight {
+	f := &flight{done: make(chan struct{}), epoch: s.epoch}
+	s.flight = f
+	s.flying.Store(true)
+	s.wg.Add(1)
+	// The flight keeps the caller's values (tracing) but not its
+	// cancellation: other callers may be waiting for it. Its own timeout
+	// bounds it, and Close cancels it.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.FlightTimeout)
+	stop := context.AfterFunc(s.closing, cancel)
+	go func() {
+		defer s.wg.Done()
+		defer cancel()
+		defer stop()
+		s.fly(fctx, f, from, trigger, o)
+	}()
+	return f
+}
+
+// fly runs one flight: it obtains tokens, installs them unless the
+// session's tokens changed meanwhile, releases the waiters, then persists
+// the tokens before the next flight may start, so saves stay in order.
+func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger string, o op) {
+	t, err := o(ctx, from, trigger)
+	installed := false
+	if err == nil {
+		// A sign-out since the start voids the result; tokens set by
+		// someone else since then win over it.
+		s.mu.Lock()
+		if s.epoch != f.epoch {
+			t, err = nil, &LoginRequiredError{Err: errSignedOut}
+		} else {
+			installed = s.tokens.CompareAndSwap(from, t)
+		}
+		s.mu.Unlock()
+	} else if s.closing.Err() != nil {
+		err = fmt.Errorf("%w: %w", ErrClosed, err)
+	}
+	f.tokens, f.err = t, err
+	close(f.done)
+	if installed {
+		s.changed(ctx, t)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.flight = nil
+	s.flying.Store(false)
+	switch {
+	case err == nil:
+		s.failures = 0
+		s.retryAt.Store(0)
+	case trigger == "background":
+		// A failing Cognito must not be asked again by every request
+		// that sees the token in its window.
+		s.failures++
+		d := min(time.Second<<min(s.failures-1, 5), 30*time.Second)
+		s.retryAt.Store(s.cfg.Now().Add(d).UnixNano())
+	}
+}
+
+// obtain gets usable tokens: from the store when the session has none yet,
+// else by renewing with the refresh token, else (no refresh token, or a dead
+// one) by logging in with the password when the session has one.
+func (s *Session) obtain(ctx context.Context, from *Tokens, trigger string) (*Tokens, error) {
+	if from == nil {
+		t, err := s.loadStore(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if t != nil && s.usable(t) {
+			return t, nil
+		}
+		from = t
+	}
+	if from != nil && from.RefreshToken != "" {
+		d := s.dead.Load()
+		if d == nil || d.tokens != from {
+			t, err := s.refreshNow(ctx, from, trigger)
+			if err == nil || !refreshTokenDead(err) {
+				return t, err
+			}
+			d = &deadTokens{tokens: from, err: &LoginRequiredError{Err: err}}
+			s.dead.Store(d)
+		}
+		if s.password == "" {
+			return nil, d.err
+		}
+		s.log(ctx, slog.LevelInfo, "cognitosrp: refresh token refused, logging in again",
+			slog.String("user", s.username), slog.String("trigger", trigger))
+	}
+	if s.password == "" {
+		return nil, &LoginRequiredError{}
+	}
+	return s.loginNow(ctx, s.password, trigger)
+}
+
+// refreshOnly renews with the refresh token and never logs in: it serves
+// Session.Refresh.
+func (s *Session) refreshOnly(ctx context.Context, from *Tokens, trigger string) (*Tokens, error) {
+	if from == nil {
+		t, err := s.loadStore(ctx)
+		if err != nil {
+			return nil, err
+		}
+		from = t
+	}
+	if from == nil || from.RefreshToken == "" {
+		return nil, &LoginRequiredError{}
+	}
+	t, err := s.refreshNow(ctx, from, trigger)
+	if err != nil && refreshTokenDead(err) {
+		err = &LoginRequiredError{Err: err}
+		s.dead.Store(&deadTokens{tokens: from, err: err})
+	}
+	return t, err
+}
+
+// loadStore reads the store the first time the session needs tokens.
+func (s *Session) loadStore(ctx context.Context) (*Tokens, error) {
+	s.mu.Lock()
+	loaded := s.loaded
+	s.loaded = true
+	s.mu.Unlock()
+	if loaded {
+		return nil, nil
+	}
+	t, err := s.store.Load(ctx)
+	if err != nil {
+		s.mu.Lock()
+		s.loaded = false // try again on the next need
+		s.mu.Unlock()
+		s.log(ctx, slog.LevelWarn, "cognitosrp: loading tokens failed", slog.String("error", err.Error()))
+		return nil, err
+	}
+	if t != nil {
+		s.stored.Store(t)
+		s.log(ctx, slog.LevelInfo, "cognitosrp: tokens loaded", slog.String("user", s.username), tokenAttr(t))
+	}
+	return t, nil
+}
+
+// changed persists t, the session's new tokens, and reports the change. A
+// change that lost a race with a newer one is not saved, so the store never
+// goes back to older tokens. OnTokens runs with no lock held.
+func (s *Session) changed(ctx context.Context, t *Tokens) error {
+	var err error
+	s.persistMu.Lock()
+	if s.tokens.Load() == t && (t == nil || s.stored.Load() != t) {
+		if t == nil {
+			err = s.store.Clear(ctx)
+		} else {
+			err = s.store.Save(ctx, t)
+		}
+		if err == nil {
+			s.stored.Store(t)
+		}
+	}
+	s.persistMu.Unlock()
+	if err != nil {
+		s.log(ctx, slog.LevelWarn, "cognitosrp: saving tokens failed", slog.String("error", err.Error()))
+	}
+	if s.cfg.OnTokens != nil {
+		s.cfg.OnTokens(t)
+	}
+	return err
+}
+
+// Close stops the session's background work: it cancels a login or
+// renewal in progress and waits for it to end. Afterwards the session
+// still hands out its current tokens while they are valid, but calls that
+// need Cognito fail with ErrClosed. Close is idempotent and always returns
+// nil.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.stop()
+	s.wg.Wait()
+	return nil
+}

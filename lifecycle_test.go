@@ -1,0 +1,303 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+)
+
+// newLifecycleSession returns a session on f; with password it can log in
+// on its own, as an Auth built from Options can.
+func newLifecycleSession(t testing.TB, f *fakeCognito, password string, mod func(*Config)) *Session {
+	t.Helper()
+	cfg := f.config()
+	if mod != nil {
+		mod(&cfg)
+	}
+	s, err := NewSession(cfg, f.user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.password = password
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// settle waits until no flight is in progress.
+func settle(t testing.TB, s *Session) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.flying.Load() {
+		if time.Now().After(deadline) {
+			t.Fatal("flight still in progress after 5s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// loggedIn returns a session on a fake with a controlled clock, logged in
+// with 1 h tokens and at rest.
+func loggedIn(t *testing.T, mod func(*Config)) (*testClock, *fakeCognito, *Session, *Tokens) {
+	t.Helper()
+	clk := newTestClock()
+	f := newFakeCognito(t, clk.Now)
+	s := newLifecycleSession(t, f, f.password, mod)
+	first, err := s.ValidTokens(context.Background(), AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s)
+	return clk, f, s, first
+}
+
+func TestValidTokensLogsInOnce(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, f.password, nil)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := f.count("login"); n != 1 {
+		t.Errorf("logins = %d, want 1", n)
+	}
+}
+
+func TestWrongPasswordFails(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, "wrong password", nil)
+	_, err := s.ValidTokens(context.Background(), AccessToken)
+	if !errors.Is(err, ErrNotAuthorized) {
+		t.Fatalf("err = %v, want NotAuthorized", err)
+	}
+}
+
+// TestRefreshAhead: a token inside its renewal window is returned at once
+// while one renewal runs in the background, however many callers see it.
+func TestRefreshAhead(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	ctx := context.Background()
+	// 1 h tokens: the window opens 5 min before the 30 s margin.
+	clk.Advance(54 * time.Minute)
+	if got, _ := s.ValidTokens(ctx, AccessToken); got != first || s.flying.Load() {
+		t.Fatal("renewal started before the window")
+	}
+	clk.Advance(time.Minute)
+	release := f.hold()
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := s.ValidTokens(ctx, IDToken)
+			if err != nil || got != first {
+				t.Errorf("in the window: got new tokens or %v; want the current ones at once", err)
+			}
+		}()
+	}
+	wg.Wait() // every caller returned while Cognito is held
+	if !s.flying.Load() {
+		t.Fatal("no background renewal in the window")
+	}
+	if s.waits.Load() != 1 { // the first login only
+		t.Errorf("callers that waited = %d, want 1", s.waits.Load())
+	}
+	release()
+	settle(t, s)
+	if n := f.count(FlowRefreshTokenAuth); n != 1 {
+		t.Errorf("renewals = %d, want 1", n)
+	}
+	if got := s.Tokens(); got == first || got.RefreshToken != first.RefreshToken {
+		t.Error("renewal did not install new tokens keeping the refresh token")
+	}
+	// Out of the window again: no more renewals.
+	for range 10 {
+		s.ValidTokens(ctx, AccessToken)
+	}
+	settle(t, s)
+	if n := f.count(FlowRefreshTokenAuth); n != 1 {
+		t.Errorf("renewals = %d after the renewal, want 1", n)
+	}
+}
+
+// TestRefreshAheadBackoff: a background renewal that fails is not retried
+// by every request, and the token stays in use.
+func TestRefreshAheadBackoff(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	ctx := context.Background()
+	clk.Advance(55 * time.Minute)
+	f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 100 })
+	for range 20 {
+		if got, err := s.ValidTokens(ctx, AccessToken); err != nil || got != first {
+			t.Fatalf("ValidTokens = %v, %v; want the current tokens", got, err)
+		}
+		settle(t, s)
+	}
+	if n := f.count(FlowRefreshTokenAuth); n != 1 {
+		t.Errorf("renewal attempts = %d, want 1 before the backoff ends", n)
+	}
+	clk.Advance(2 * time.Second)
+	s.ValidTokens(ctx, AccessToken)
+	settle(t, s)
+	if n := f.count(FlowRefreshTokenAuth); n != 2 {
+		t.Errorf("renewal attempts = %d, want 2 after the backoff", n)
+	}
+	f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 0 })
+	clk.Advance(5 * time.Second)
+	s.ValidTokens(ctx, AccessToken)
+	settle(t, s)
+	if s.Tokens() == first {
+		t.Error("no renewal once Cognito recovered")
+	}
+}
+
+// TestRefreshAheadOff: with RefreshAhead negative, callers wait for the
+// renewal once the token stops being usable, and not before.
+func TestRefreshAheadOff(t *testing.T) {
+	clk, _, s, first := loggedIn(t, func(c *Config) { c.RefreshAhead = -1 })
+	ctx := context.Background()
+	clk.Advance(59 * time.Minute)
+	if got, _ := s.ValidTokens(ctx, AccessToken); got != first || s.flying.Load() {
+		t.Fatal("renewed ahead although RefreshAhead < 0")
+	}
+	clk.Advance(31 * time.Second)
+	if got, _ := s.ValidTokens(ctx, AccessToken); got == first {
+		t.Fatal("token within the margin was returned")
+	}
+}
+
+// TestFirstCallerCancels: the caller that started the login gives up; the
+// login goes on and the callers that joined it get the tokens.
+func TestFirstCallerCancels(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	entered := make(chan string, 10)
+	f.set(func(f *fakeCognito) { f.entered = entered })
+	release := f.hold()
+	s := newLifecycleSession(t, f, f.password, nil)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := s.ValidTokens(ctx, AccessToken)
+		firstErr <- err
+	}()
+	<-entered // the login reached Cognito
+
+	const joiners = 10
+	results := make(chan error, joiners)
+	for range joiners {
+		go func() {
+			_, err := s.ValidTokens(context.Background(), AccessToken)
+			results <- err
+		}()
+	}
+	for s.waits.Load() < joiners+1 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-firstErr:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("first caller: %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("first caller did not return after cancelling")
+	}
+	release()
+	for range joiners {
+		if err := <-results; err != nil {
+			t.Errorf("joined caller failed: %v", err)
+		}
+	}
+	if n := f.count("login"); n != 1 {
+		t.Errorf("logins = %d, want 1", n)
+	}
+}
+
+// TestWaiterDeadline: each waiter honours its own context, and the shared
+// call its own timeout.
+func TestWaiterDeadline(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	f.hold()
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.FlightTimeout = 300 * time.Millisecond })
+	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	errs := make(chan error, 1)
+	go func() {
+		_, err := s.ValidTokens(context.Background(), AccessToken)
+		errs <- err
+	}()
+	if _, err := s.ValidTokens(short, AccessToken); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("short waiter: %v, want DeadlineExceeded", err)
+	}
+	select {
+	case err := <-errs:
+		if err == nil || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("patient waiter: %v, want the flight's timeout", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the flight outlived its timeout")
+	}
+}
+
+// TestCloseStopsBackgroundWork: Close cancels a renewal in progress and
+// waits for it; afterwards nothing calls Cognito.
+func TestCloseStopsBackgroundWork(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	ctx := context.Background()
+	clk.Advance(55 * time.Minute)
+	release := f.hold()
+	defer release()
+	s.ValidTokens(ctx, AccessToken) // starts the background renewal, held
+	done := make(chan struct{})
+	go func() { s.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not end the background renewal")
+	}
+	if s.flying.Load() {
+		t.Fatal("a flight outlived Close")
+	}
+	if got, err := s.ValidTokens(ctx, AccessToken); err != nil || got != first {
+		t.Errorf("after Close, a valid token: %v, %v", got, err)
+	}
+	clk.Advance(5 * time.Minute)
+	if _, err := s.ValidTokens(ctx, AccessToken); !errors.Is(err, ErrClosed) {
+		t.Errorf("after Close, an expired token: %v, want ErrClosed", err)
+	}
+}
+
+// TestIdleStartsNoGoroutine: requests with a token outside its window
+// start no goroutine, and neither does an idle session.
+func TestIdleStartsNoGoroutine(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, f.password, nil)
+	ctx := context.Background()
+	s.ValidTokens(ctx, AccessToken)
+	settle(t, s)
+	before := runtime.NumGoroutine()
+	for range 1000 {
+		s.ValidTokens(ctx, AccessToken)
+	}
+	if s.flying.Load() {
+		t.Fatal("a flight started for a fresh token")
+	}
+	time.Sleep(10 * time.Millisecond)
+	if after := runtime.NumGoroutine(); after > before {
+		t.Errorf("goroutines: %d before, %d after", before, after)
+	}
+}

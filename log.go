@@ -1,0 +1,40 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"log/slog"
+)
+
+// Events go to Config.Logger, if any. They never carry a secret: no
+// password, no token, no client secret. A token is named by its jti claim,
+// or failing that by its last four characters, enough to match log lines
+// without being usable.
+
+// logs reports whether an event of level would be written, so that costly
+// attributes are built only then.
+func (s *Session) logs(ctx context.Context, level slog.Level) bool {
+	return s.cfg.Logger != nil && s.cfg.Logger.Enabled(ctx, level)
+}
+
+// log writes an event when a logger is configured.
+func (s *Session) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
+	if s.logs(ctx, level) {
+		s.cfg.Logger.LogAttrs(ctx, level, msg, attrs...)
+	}
+}
+
+// tokenAttr names tokens by their access token's jti.
+func tokenAttr(t *Tokens) slog.Attr {
+	if c, err := ParseUnverified(t.AccessToken); err == nil && c.ID != "" {
+		return slog.String("jti", c.ID)
+	}
+	tok := t.AccessToken
+	if len(tok) > 16 {
+		return slog.String("token_suffix", tok[len(tok)-4:])
+	}
+	return slog.String("token_suffix", "")
+}

@@ -1,0 +1,170 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// RefreshMethod selects the Cognito call that renews tokens with a refresh
+// token.
+type RefreshMethod string
+
+const (
+	// RefreshWithInitiateAuth renews with InitiateAuth(REFRESH_TOKEN_AUTH).
+	// Cognito returns no new refresh token; the old one is kept. App clients
+	// with refresh-token rotation refuse it. It is the default.
+	RefreshWithInitiateAuth RefreshMethod = "REFRESH_TOKEN_AUTH"
+	// RefreshWithGetTokens renews with GetTokensFromRefreshToken, which
+	// works on every app client and, with rotation on, returns a new
+	// refresh token that replaces the old one.
+	RefreshWithGetTokens RefreshMethod = "GetTokensFromRefreshToken"
+)
+
+// String returns the method's name, REFRESH_TOKEN_AUTH for the zero value.
+func (m RefreshMethod) String() string {
+	if m == "" {
+		return string(RefreshWithInitiateAuth)
+	}
+	return string(m)
+}
+
+// ErrRefreshFlowNotEnabled reports that Cognito refused REFRESH_TOKEN_AUTH
+// because the app client does not allow it, which is always the case when
+// the client rotates refresh tokens. The error also matches the
+// *APIError Cognito returned. Set Config.RefreshMethod (or
+// Options.RefreshMethod) to RefreshWithGetTokens.
+var ErrRefreshFlowNotEnabled = errors.New("cognitosrp: the app client does not allow REFRESH_TOKEN_AUTH")
+
+// refreshFlowRefused recognizes Cognito's answer to REFRESH_TOKEN_AUTH on
+// an app client without ALLOW_REFRESH_TOKEN_AUTH, as every client with
+// refresh-token rotation is: an InvalidParameterException whose message
+// says the flow is not enabled ("REFRESH_TOKEN_AUTH flow not enabled for
+// this client"; emulators vary the wording).
+func refreshFlowRefused(err error) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Type != "InvalidParameterException" {
+		return false
+	}
+	m := strings.ToLower(ae.Message)
+	return strings.Contains(m, "not enabled") || strings.Contains(m, "rotation")
+}
+
+// refreshTokenDead reports whether a renewal failed because the refresh
+// token can no longer be used: expired, revoked, signed out, or replaced
+// by rotation and reused after the grace period.
+func refreshTokenDead(err error) bool {
+	var ae *APIError
+	return errors.Is(err, ErrNotAuthorized) ||
+		errors.As(err, &ae) && ae.Type == "RefreshTokenReuseException"
+}
+
+// refresh renews cur with the configured method. A result without a
+// refresh token keeps cur's; with rotation the new one replaces it.
+func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
+	if cur == nil || cur.RefreshToken == "" {
+		return nil, &LoginRequiredError{}
+	}
+	// With device tracking Cognito ties refresh tokens to the device.
+	deviceKey, err := s.deviceKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var res *AuthenticationResult
+	if s.cfg.RefreshMethod == RefreshWithGetTokens {
+		out, err := s.api.GetTokensFromRefreshToken(ctx, &GetTokensFromRefreshTokenInput{
+			ClientId:     s.cfg.ClientID,
+			RefreshToken: cur.RefreshToken,
+			ClientSecret: s.cfg.ClientSecret,
+			DeviceKey:    deviceKey,
+		})
+		if err != nil {
+			return nil, err
+		}
+		res = out.AuthenticationResult
+	} else {
+		params := map[string]string{"REFRESH_TOKEN": cur.RefreshToken}
+		s.addSecretHash(params, firstNonEmpty(cur.Username, s.username))
+		if deviceKey != "" {
+			params["DEVICE_KEY"] = deviceKey
+		}
+		out, err := s.api.InitiateAuth(ctx, &InitiateAuthInput{
+			AuthFlow:       FlowRefreshTokenAuth,
+			AuthParameters: params,
+			ClientId:       s.cfg.ClientID,
+		})
+		if refreshFlowRefused(err) {
+			return nil, fmt.Errorf("%w (app clients with refresh-token rotation allow only GetTokensFromRefreshToken): set Config.RefreshMethod or Options.RefreshMethod to RefreshWithGetTokens: %w",
+				ErrRefreshFlowNotEnabled, err)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if out.AuthenticationResult == nil {
+			return nil, unexpectedOutput("InitiateAuth", out)
+		}
+		res = out.AuthenticationResult
+	}
+	if res == nil {
+		return nil, fmt.Errorf("%w: %s returned no tokens", ErrInvalidResponse, s.cfg.RefreshMethod)
+	}
+	// The fallback expiry (ExpiresIn) is reckoned on Cognito's clock, like
+	// the exp claims.
+	return tokensFromResult(res, s.cognitoNow(), cur)
+}
+
+// refreshNow renews cur, learns the clock offset from the new tokens and
+// logs the outcome.
+func (s *Session) refreshNow(ctx context.Context, cur *Tokens, trigger string) (*Tokens, error) {
+	start := time.Now()
+	sent := s.cfg.Now()
+	t, err := s.refresh(ctx, cur)
+	received := s.cfg.Now()
+	if err != nil {
+		s.log(ctx, slog.LevelWarn, "cognitosrp: renewal failed",
+			slog.String("user", s.username), slog.String("method", s.cfg.RefreshMethod.String()),
+			slog.String("trigger", trigger), slog.Duration("duration", time.Since(start)),
+			slog.String("error", err.Error()))
+		return nil, err
+	}
+	s.observeClock(ctx, t, sent, received)
+	if s.logs(ctx, slog.LevelInfo) {
+		s.log(ctx, slog.LevelInfo, "cognitosrp: tokens renewed",
+			slog.String("user", s.username), slog.String("method", s.cfg.RefreshMethod.String()),
+			slog.String("trigger", trigger), slog.Duration("duration", time.Since(start)),
+			slog.Bool("rotated", t.RefreshToken != cur.RefreshToken),
+			tokenAttr(t), slog.Time("expires", t.AccessExpiry))
+	}
+	return t, nil
+}
+
+// loginNow logs in with SRP, learns the clock offset from the new tokens
+// and logs the outcome. The SRP TIMESTAMP stays on the local clock: that is
+// what Cognito expects.
+func (s *Session) loginNow(ctx context.Context, password, trigger string) (*Tokens, error) {
+	start := time.Now()
+	sent := s.cfg.Now()
+	t, err := s.login(ctx, password)
+	if err != nil {
+		s.log(ctx, slog.LevelWarn, "cognitosrp: login failed",
+			slog.String("user", s.username), slog.String("trigger", trigger),
+			slog.Duration("duration", time.Since(start)), slog.String("error", err.Error()))
+		return nil, err
+	}
+	s.observeClock(ctx, t, sent, s.cfg.Now())
+	s.dead.Store(nil)
+	if s.logs(ctx, slog.LevelInfo) {
+		s.log(ctx, slog.LevelInfo, "cognitosrp: logged in",
+			slog.String("user", s.username), slog.String("trigger", trigger),
+			slog.Duration("duration", time.Since(start)),
+			tokenAttr(t), slog.Time("expires", t.AccessExpiry))
+	}
+	return t, nil
+}

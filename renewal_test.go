@@ -1,0 +1,268 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// revoke kills a refresh token at the fake, as RevokeToken or its expiry
+// would.
+func (f *fakeCognito) revoke(rt string) {
+	f.set(func(f *fakeCognito) { delete(f.refresh, rt) })
+}
+
+func TestDeadRefreshTokenWithPassword(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	f.revoke(first.RefreshToken)
+	clk.Advance(time.Hour)
+	got, err := s.ValidTokens(context.Background(), AccessToken)
+	if err != nil {
+		t.Fatalf("ValidTokens: %v; want a new login", err)
+	}
+	if f.count("login") != 2 || f.count(FlowRefreshTokenAuth) != 1 {
+		t.Errorf("logins %d, renewals %d; want 2 and 1", f.count("login"), f.count(FlowRefreshTokenAuth))
+	}
+	if got.RefreshToken == first.RefreshToken {
+		t.Error("kept the dead refresh token")
+	}
+}
+
+func TestDeadRefreshTokenWithoutPassword(t *testing.T) {
+	clk, f, donor, first := loggedIn(t, nil)
+	donor.Close()
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Now = clk.Now })
+	s.SetTokens(first)
+	f.revoke(first.RefreshToken)
+	clk.Advance(time.Hour)
+
+	_, err := s.ValidTokens(context.Background(), AccessToken)
+	var lr *LoginRequiredError
+	if !errors.Is(err, ErrLoginRequired) || !errors.As(err, &lr) || !errors.Is(err, ErrNotAuthorized) {
+		t.Fatalf("err = %v; want a *LoginRequiredError matching ErrLoginRequired and ErrNotAuthorized", err)
+	}
+	if !strings.Contains(err.Error(), "must log in again") {
+		t.Errorf("message %q does not say to log in again", err)
+	}
+	// The session knows the refresh token is dead: no second call.
+	_, err2 := s.ValidTokens(context.Background(), AccessToken)
+	if !errors.Is(err2, ErrLoginRequired) || f.count(FlowRefreshTokenAuth) != 1 {
+		t.Errorf("second call: %v after %d renewals; want ErrLoginRequired without asking again", err2, f.count(FlowRefreshTokenAuth))
+	}
+	// Logging in explicitly brings the session back.
+	if err := s.Authenticate(context.Background(), f.password); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Errorf("after Authenticate: %v", err)
+	}
+}
+
+func TestNoTokensNoPassword(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, "", nil)
+	if _, err := s.ValidTokens(context.Background(), IDToken); !errors.Is(err, ErrLoginRequired) {
+		t.Fatalf("err = %v, want ErrLoginRequired", err)
+	}
+	if err := s.Refresh(context.Background()); !errors.Is(err, ErrLoginRequired) {
+		t.Fatalf("Refresh: %v, want ErrLoginRequired", err)
+	}
+}
+
+// TestRotationRefusedNamesTheSetting: REFRESH_TOKEN_AUTH on a rotating app
+// client fails with an error that names the setting to change.
+func TestRotationRefusedNamesTheSetting(t *testing.T) {
+	clk, f, s, _ := loggedIn(t, nil)
+	f.set(func(f *fakeCognito) { f.rotate = true })
+	clk.Advance(time.Hour)
+	_, err := s.ValidTokens(context.Background(), AccessToken)
+	if !errors.Is(err, ErrRefreshFlowNotEnabled) || !errors.Is(err, ErrInvalidParameter) {
+		t.Fatalf("err = %v; want ErrRefreshFlowNotEnabled wrapping Cognito's InvalidParameterException", err)
+	}
+	if !strings.Contains(err.Error(), "RefreshMethod") || !strings.Contains(err.Error(), "RefreshWithGetTokens") {
+		t.Errorf("message %q does not name the setting", err)
+	}
+	if f.count("login") != 1 {
+		t.Error("a configuration error led to a new login")
+	}
+}
+
+// TestRotation: with GetTokensFromRefreshToken each renewal replaces the
+// refresh token, the store and the callback see the new one, and the next
+// renewal uses it.
+func TestRotation(t *testing.T) {
+	var seen []*Tokens
+	store := new(MemoryStore)
+	clk, f, s, first := loggedIn(t, func(c *Config) {
+		c.RefreshMethod = RefreshWithGetTokens
+		c.Store = store
+		c.OnTokens = func(t *Tokens) { seen = append(seen, t) }
+	})
+	f.set(func(f *fakeCognito) { f.rotate = true })
+	prev := first
+	for i := range 3 {
+		clk.Advance(time.Hour)
+		got, err := s.ValidTokens(context.Background(), AccessToken)
+		if err != nil {
+			t.Fatalf("renewal %d: %v", i+1, err)
+		}
+		settle(t, s)
+		if got.RefreshToken == prev.RefreshToken || got.RefreshToken == "" {
+			t.Fatalf("renewal %d kept the old refresh token", i+1)
+		}
+		if stored, _ := store.Load(context.Background()); stored != got {
+			t.Errorf("renewal %d: store holds other tokens", i+1)
+		}
+		prev = got
+	}
+	if n := f.count("GetTokensFromRefreshToken"); n != 3 {
+		t.Errorf("GetTokensFromRefreshToken calls = %d, want 3", n)
+	}
+	if f.count(FlowRefreshTokenAuth) != 0 || f.count("login") != 1 {
+		t.Error("rotation fell back to another flow")
+	}
+	if len(seen) != 4 || seen[3] != prev {
+		t.Errorf("OnTokens saw %d changes, want 4 ending with the latest", len(seen))
+	}
+}
+
+func TestUnknownRefreshMethod(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	cfg := f.config()
+	cfg.RefreshMethod = "REFRESH_TOKEN"
+	if _, err := NewSession(cfg, f.user); err == nil {
+		t.Fatal("NewSession accepted an unknown RefreshMethod")
+	}
+}
+
+// driftingSession returns a session whose clock is off Cognito's by skew,
+// holding a refresh token only, so that its first use asks Cognito for
+// fresh tokens. (A login would not do: the SRP TIMESTAMP stays on the
+// local clock, which Cognito refuses when it is this far off.)
+func driftingSession(t *testing.T, skew time.Duration) (*testClock, *fakeCognito, *Session, *Auth) {
+	clk, f, donor, first := loggedIn(t, nil)
+	donor.Close()
+	f.set(func(f *fakeCognito) { f.lifetime = 5 * time.Minute })
+	s := newLifecycleSession(t, f, "", func(c *Config) {
+		c.Now = func() time.Time { return clk.Now().Add(skew) }
+	})
+	s.SetTokens(&Tokens{RefreshToken: first.RefreshToken, Username: first.Username})
+	a, err := New(Options{Session: s, NoRetryOnUnauthorized: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return clk, f, s, a
+}
+
+// exercise sends requests through a for span of Cognito time in steps,
+// and fails on any the API refuses.
+func exercise(t *testing.T, clk *testClock, f *fakeCognito, a *Auth, span, step time.Duration) {
+	t.Helper()
+	for elapsed := time.Duration(0); elapsed <= span; elapsed += step {
+		for range 3 {
+			req, _ := http.NewRequest("GET", f.api.URL, nil)
+			resp, err := a.RoundTrip(req)
+			if err != nil {
+				t.Fatalf("at +%v: %v", elapsed, err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("at +%v: the API refused the token (HTTP %d): an expired token was sent", elapsed, resp.StatusCode)
+			}
+		}
+		settle(t, a.Session())
+		clk.Advance(step)
+	}
+}
+
+// TestClockFast: a clock 10 minutes ahead would find every 5-minute token
+// expired and renew on every request; with the offset learnt from iat it
+// renews about once per token lifetime.
+func TestClockFast(t *testing.T) {
+	clk, f, s, a := driftingSession(t, 10*time.Minute)
+	exercise(t, clk, f, a, 20*time.Minute, 15*time.Second)
+	if off := s.ClockOffset(); (off + 10*time.Minute).Abs() > time.Second {
+		t.Errorf("ClockOffset = %v, want -10m", off)
+	}
+	// 5-minute tokens renewed 75 s ahead of a 30 s margin: every 3m15s.
+	if n := f.count(FlowRefreshTokenAuth); n < 6 || n > 8 {
+		t.Errorf("renewals in 20 min = %d, want about 7", n)
+	}
+}
+
+// TestClockSlow: a clock 10 minutes behind would send tokens for up to 10
+// minutes after they expired; with the offset it renews in time.
+func TestClockSlow(t *testing.T) {
+	clk, f, s, a := driftingSession(t, -10*time.Minute)
+	exercise(t, clk, f, a, 20*time.Minute, 15*time.Second)
+	if off := s.ClockOffset(); (off - 10*time.Minute).Abs() > time.Second {
+		t.Errorf("ClockOffset = %v, want 10m", off)
+	}
+	if n := f.count(FlowRefreshTokenAuth); n < 6 || n > 8 {
+		t.Errorf("renewals in 20 min = %d, want about 7", n)
+	}
+}
+
+// TestClockOffsetEstimate checks the estimate against latency and iat's
+// whole seconds.
+func TestClockOffsetEstimate(t *testing.T) {
+	base := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name      string
+		iat, sent time.Time
+		rtt, want time.Duration
+	}{
+		{"in sync", base, base.Add(300 * time.Millisecond), 100 * time.Millisecond, 0},
+		{"in sync, slow call", base, base.Add(-time.Second), 2 * time.Second, 0},
+		{"cognito ahead", base.Add(10 * time.Minute), base, 0, 10*time.Minute + 500*time.Millisecond},
+		{"cognito behind", base, base.Add(10 * time.Minute), 200 * time.Millisecond, -10*time.Minute + 400*time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeCognito(t, nil)
+			s := newLifecycleSession(t, f, "", nil)
+			s.observeClock(context.Background(), &Tokens{IssuedAt: tc.iat}, tc.sent, tc.sent.Add(tc.rtt))
+			if got := s.ClockOffset(); got != tc.want {
+				t.Errorf("offset = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestShortLivedTokens: with the default 30 s margin, 2-second tokens are
+// still used (the margin is capped at a quarter of the lifetime) and are
+// renewed ahead, not on every request.
+func TestShortLivedTokens(t *testing.T) {
+	clk := newTestClock()
+	f := newFakeCognito(t, clk.Now)
+	f.set(func(f *fakeCognito) { f.lifetime = 2 * time.Second })
+	s := newLifecycleSession(t, f, f.password, nil)
+	ctx := context.Background()
+	first, err := s.ValidTokens(ctx, AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s)
+	for range 10 {
+		if got, _ := s.ValidTokens(ctx, AccessToken); got != first {
+			t.Fatal("a fresh 2 s token was not used")
+		}
+	}
+	if s.flying.Load() || f.count(FlowRefreshTokenAuth) != 0 {
+		t.Fatal("a fresh 2 s token was renewed")
+	}
+	clk.Advance(time.Second) // window: [1 s, 1.5 s)
+	if got, _ := s.ValidTokens(ctx, AccessToken); got != first {
+		t.Fatal("token in its window not returned")
+	}
+	settle(t, s)
+	if f.count(FlowRefreshTokenAuth) != 1 {
+		t.Fatal("no renewal in the window")
+	}
+}

@@ -1,0 +1,81 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// SignOut ends the session: it revokes the refresh token with Cognito
+// (which also invalidates the access tokens issued with it), forgets the
+// tokens, clears the Store and calls OnTokens with nil. The local tokens
+// are forgotten even when revocation fails; the error then says the
+// refresh token may still work. A renewal in progress is discarded. A
+// session with a password logs in again on its next use.
+func (s *Session) SignOut(ctx context.Context) error {
+	t, err := s.forget(ctx)
+	var revokeErr error
+	if t != nil && t.RefreshToken != "" {
+		start := time.Now()
+		revokeErr = s.api.RevokeToken(ctx, &RevokeTokenInput{
+			Token:        t.RefreshToken,
+			ClientId:     s.cfg.ClientID,
+			ClientSecret: s.cfg.ClientSecret,
+		})
+		if revokeErr != nil {
+			revokeErr = fmt.Errorf("cognitosrp: signed out locally, but revoking the refresh token failed: %w", revokeErr)
+		}
+		s.logSignOut(ctx, "RevokeToken", start, revokeErr)
+	}
+	return errors.Join(revokeErr, err)
+}
+
+// GlobalSignOut signs the user out everywhere: it invalidates every
+// refresh token of the user, on every device, then forgets the tokens like
+// SignOut. It needs a valid access token and renews it first if needed.
+func (s *Session) GlobalSignOut(ctx context.Context) error {
+	t, err := s.ValidTokens(ctx, AccessToken)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	err = s.api.GlobalSignOut(ctx, &GlobalSignOutInput{AccessToken: t.AccessToken})
+	s.logSignOut(ctx, "GlobalSignOut", start, err)
+	if err != nil {
+		return err
+	}
+	_, err = s.forget(ctx)
+	return err
+}
+
+// forget drops the session's tokens and clears the store. It returns the
+// tokens it dropped, reading the store when the session never loaded it.
+func (s *Session) forget(ctx context.Context) (*Tokens, error) {
+	s.mu.Lock()
+	loaded := s.loaded
+	s.loaded = true // the store is about to be empty
+	s.epoch++
+	t := s.tokens.Swap(nil)
+	s.mu.Unlock()
+	if t == nil && !loaded {
+		t, _ = s.store.Load(ctx) // best effort: revoke what a past run saved
+	}
+	s.dead.Store(nil)
+	return t, s.changed(ctx, nil)
+}
+
+func (s *Session) logSignOut(ctx context.Context, action string, start time.Time, err error) {
+	attrs := []slog.Attr{slog.String("user", s.username), slog.String("action", action),
+		slog.Duration("duration", time.Since(start))}
+	if err != nil {
+		s.log(ctx, slog.LevelWarn, "cognitosrp: sign-out failed", append(attrs, slog.String("error", err.Error()))...)
+		return
+	}
+	s.log(ctx, slog.LevelInfo, "cognitosrp: signed out", attrs...)
+}

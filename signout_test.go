@@ -1,0 +1,194 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestOnTokens: the callback sees every change, runs without a lock (it
+// may call the session), and gets nil after SignOut.
+func TestOnTokens(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		seen []*Tokens
+	)
+	clk := newTestClock()
+	f := newFakeCognito(t, clk.Now)
+	var s *Session
+	s = newLifecycleSession(t, f, f.password, func(c *Config) {
+		c.OnTokens = func(tok *Tokens) {
+			// The session's locks must be free: the callback may call it.
+			free := make(chan struct{})
+			go func() {
+				s.mu.Lock()
+				s.mu.Unlock()
+				s.persistMu.Lock()
+				s.persistMu.Unlock()
+				close(free)
+			}()
+			select {
+			case <-free:
+			case <-time.After(5 * time.Second):
+				t.Error("OnTokens called with a lock held")
+			}
+			mu.Lock()
+			seen = append(seen, tok)
+			mu.Unlock()
+		}
+	})
+	first, err := s.ValidTokens(context.Background(), AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s)
+	clk.Advance(56 * time.Minute)
+	s.ValidTokens(context.Background(), AccessToken) // background renewal
+	settle(t, s)
+	renewed := s.Tokens()
+	s.SetTokens(first)
+	if err := s.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []*Tokens{first, renewed, first, nil}
+	if len(seen) != len(want) {
+		t.Fatalf("OnTokens saw %d changes, want %d", len(seen), len(want))
+	}
+	for i := range want {
+		if seen[i] != want[i] {
+			t.Errorf("change %d: got %v, want %v", i, seen[i], want[i])
+		}
+	}
+}
+
+func TestSignOut(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	_, f, s, first := loggedIn(t, func(c *Config) { c.Store = NewFileStore(path) })
+	if err := s.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if f.count("RevokeToken") != 1 {
+		t.Error("refresh token not revoked")
+	}
+	f.mu.Lock()
+	live := f.refresh[first.RefreshToken]
+	f.mu.Unlock()
+	if live {
+		t.Error("the fake still honours the refresh token")
+	}
+	if s.Tokens() != nil {
+		t.Error("session kept its tokens")
+	}
+	if stored, err := NewFileStore(path).Load(context.Background()); stored != nil || err != nil {
+		t.Errorf("store after SignOut: %v, %v", stored, err)
+	}
+	// With a password at hand the next use logs in again.
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil || f.count("login") != 2 {
+		t.Errorf("after SignOut: %v, %d logins", err, f.count("login"))
+	}
+}
+
+// TestSignOutRevokesStoredTokens: a session that never loaded its store
+// still revokes what an earlier run saved.
+func TestSignOutRevokesStoredTokens(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	_, f, s1, _ := loggedIn(t, func(c *Config) { c.Store = NewFileStore(path) })
+	s1.Close()
+	s2 := newLifecycleSession(t, f, "", func(c *Config) { c.Store = NewFileStore(path) })
+	if err := s2.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if f.count("RevokeToken") != 1 {
+		t.Error("stored refresh token not revoked")
+	}
+	if _, err := s2.ValidTokens(context.Background(), AccessToken); !errors.Is(err, ErrLoginRequired) {
+		t.Errorf("after SignOut: %v, want ErrLoginRequired", err)
+	}
+}
+
+func TestSignOutRevokeFails(t *testing.T) {
+	_, f, s, _ := loggedIn(t, nil)
+	f.set(func(f *fakeCognito) { f.failNext["RevokeToken"] = 1 })
+	err := s.SignOut(context.Background())
+	if !errors.Is(err, ErrInternalError) {
+		t.Fatalf("err = %v, want the revocation's error", err)
+	}
+	if s.Tokens() != nil {
+		t.Error("tokens kept after a failed revocation")
+	}
+}
+
+// TestSignOutDuringRenewal: a renewal that ends after SignOut does not
+// bring the tokens back.
+func TestSignOutDuringRenewal(t *testing.T) {
+	clk, f, s, _ := loggedIn(t, nil)
+	clk.Advance(2 * time.Hour)
+	release := f.hold()
+	errs := make(chan error, 1)
+	go func() {
+		_, err := s.ValidTokens(context.Background(), AccessToken)
+		errs <- err
+	}()
+	for s.waits.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	signedOut := make(chan error, 1)
+	go func() { signedOut <- s.SignOut(context.Background()) }()
+	for s.Tokens() != nil {
+		time.Sleep(time.Millisecond)
+	}
+	release()
+	if err := <-errs; !errors.Is(err, ErrLoginRequired) {
+		t.Errorf("renewal ended by SignOut: %v, want ErrLoginRequired", err)
+	}
+	if err := <-signedOut; err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s)
+	if s.Tokens() != nil {
+		t.Error("renewal brought tokens back after SignOut")
+	}
+}
+
+func TestGlobalSignOut(t *testing.T) {
+	_, f, s, first := loggedIn(t, nil)
+	if err := s.GlobalSignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	live := f.refresh[first.RefreshToken]
+	f.mu.Unlock()
+	if f.count("GlobalSignOut") != 1 || live || s.Tokens() != nil {
+		t.Error("GlobalSignOut did not end the session")
+	}
+}
+
+func TestAuthClose(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	a, err := New(Options{Username: f.user, Password: f.password, UserPoolID: f.poolID, ClientID: f.clientID, Endpoint: f.srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Token(context.Background()); !errors.Is(err, ErrClosed) {
+		t.Errorf("Token after Close: %v, want ErrClosed", err)
+	}
+
+	s := newLifecycleSession(t, f, f.password, nil)
+	b, _ := New(Options{Session: s})
+	b.Close()
+	if _, err := b.Token(context.Background()); err != nil {
+		t.Errorf("Close closed a session the Auth does not own: %v", err)
+	}
+}

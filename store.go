@@ -1,0 +1,57 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"sync"
+)
+
+// A TokenStore keeps a session's tokens across restarts. A Session loads
+// from it once, when it first needs tokens and has none, and saves to it
+// after every change; SignOut clears it.
+//
+// Implementations must be safe for concurrent use. The Tokens passed to
+// Save and returned by Load are never modified afterwards by the Session;
+// a store must not modify them either.
+type TokenStore interface {
+	// Load returns the stored tokens, or (nil, nil) when there are none.
+	Load(ctx context.Context) (*Tokens, error)
+	// Save replaces the stored tokens with t.
+	Save(ctx context.Context, t *Tokens) error
+	// Clear removes the stored tokens. Clearing an empty store succeeds.
+	Clear(ctx context.Context) error
+}
+
+// MemoryStore is a TokenStore that keeps the tokens in memory, so they last
+// as long as the process. It is the Session's default. The zero value is an
+// empty store ready to use; it is safe for concurrent use.
+type MemoryStore struct {
+	mu sync.Mutex
+	t  *Tokens
+}
+
+// Load returns the tokens last saved, or nil.
+func (m *MemoryStore) Load(context.Context) (*Tokens, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.t, nil
+}
+
+// Save keeps t.
+func (m *MemoryStore) Save(_ context.Context, t *Tokens) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.t = t
+	return nil
+}
+
+// Clear forgets the tokens.
+func (m *MemoryStore) Clear(context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.t = nil
+	return nil
+}
