@@ -90,7 +90,9 @@ type Config struct {
 	// pools with device tracking, and signs in with it from then on.
 	RememberDevice bool
 	// DeviceStore keeps the remembered device; nil means memory, for the
-	// life of the Session. Only used with RememberDevice.
+	// life of the Session, so that each new process registers another
+	// device: use a FileDeviceStore to keep it across runs. Only used with
+	// RememberDevice.
 	DeviceStore DeviceStore
 	// DeviceName names the devices this session confirms; empty means
 	// DefaultDeviceName.

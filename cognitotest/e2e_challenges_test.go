@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 
@@ -307,4 +308,24 @@ func TestE2EDeviceWithRotation(t *testing.T) {
 		t.Error("rotation did not replace the refresh token")
 	}
 	e2eMustGet(t, srv, a, u.Username)
+}
+
+// TestE2EDeviceAcrossRuns: a FileDeviceStore lets the next run (a new
+// Auth) sign in with the device the first run registered, without a code.
+func TestE2EDeviceAcrossRuns(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	u := e2eUser(t, srv, cognitotest.User{Aliases: []string{"run@example.com"}, Password: "pw-runs-12345", SMSMFA: true})
+	path := filepath.Join(t.TempDir(), "devices.json")
+	var codes atomic.Int32
+	for range 3 {
+		a := e2eAuth(t, srv, "run@example.com", "pw-runs-12345", func(o *cognitosrp.Options) {
+			o.ChallengeHandler = e2eCode(&codes)
+			o.RememberDevice = true
+			o.DeviceStore = cognitosrp.NewFileDeviceStore(path)
+		})
+		e2eMustGet(t, srv, a, u.Username)
+	}
+	if codes.Load() != 1 || len(srv.Devices(u.Username)) != 1 {
+		t.Errorf("3 runs: %d codes, %d devices; want 1 and 1", codes.Load(), len(srv.Devices(u.Username)))
+	}
 }
