@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -118,6 +120,44 @@ func (r AuthenticationResult) String() string {
 
 // Format prints String for every verb, so no formatting reveals a token.
 func (r AuthenticationResult) Format(f fmt.State, verb rune) { io.WriteString(f, r.String()) }
+
+// String names the parameters without their values, which include refresh
+// tokens, secret hashes and passwords.
+func (in InitiateAuthInput) String() string {
+	return fmt.Sprintf("cognitosrp.InitiateAuthInput{AuthFlow: %s, ClientId: %s, AuthParameters: %s}",
+		in.AuthFlow, in.ClientId, paramNames(in.AuthParameters))
+}
+
+// Format prints String for every verb, so no formatting reveals a secret.
+func (in InitiateAuthInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
+
+// String names the responses without their values (passwords, MFA codes)
+// and hides the challenge session, which continues a login.
+func (in RespondToAuthChallengeInput) String() string {
+	return fmt.Sprintf("cognitosrp.RespondToAuthChallengeInput{ChallengeName: %s, ClientId: %s, ChallengeResponses: %s, Session: %s}",
+		in.ChallengeName, in.ClientId, paramNames(in.ChallengeResponses), redact(in.Session))
+}
+
+// Format prints String for every verb, so no formatting reveals a secret.
+func (in RespondToAuthChallengeInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
+
+// String redacts the tokens and the challenge session.
+func (o AuthOutput) String() string {
+	res := "nil"
+	if o.AuthenticationResult != nil {
+		res = o.AuthenticationResult.String()
+	}
+	return fmt.Sprintf("cognitosrp.AuthOutput{AuthenticationResult: %s, ChallengeName: %s, ChallengeParameters: %s, Session: %s}",
+		res, o.ChallengeName, paramNames(o.ChallengeParameters), redact(o.Session))
+}
+
+// Format prints String for every verb, so no formatting reveals a secret.
+func (o AuthOutput) Format(f fmt.State, verb rune) { io.WriteString(f, o.String()) }
+
+// paramNames lists the sorted keys of a parameter map, without values.
+func paramNames(m map[string]string) string {
+	return fmt.Sprint(slices.Sorted(maps.Keys(m)))
+}
 
 // InitiateAuth starts a login (USER_SRP_AUTH) or renews tokens
 // (REFRESH_TOKEN_AUTH).

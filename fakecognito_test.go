@@ -2,10 +2,9 @@
 // Use of this source code is governed by a BSD-style
 // license that can be found in the LICENSE file.
 
-package cognitosrp
+package cognitosrp_test
 
 import (
-	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -19,357 +18,382 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
-// fakeCognito is a small Cognito for the lifecycle tests: the server side
-// of USER_SRP_AUTH (it checks the password claim), REFRESH_TOKEN_AUTH,
-// GetTokensFromRefreshToken with optional rotation, RevokeToken and
-// GlobalSignOut, with an injectable delay, a gate that holds calls, a
-// controllable clock and per-call counters. It also serves an API that
-// accepts the access tokens it issued. The cognitotest emulator is the
-// full-featured one; this fake keeps these tests self-contained.
+// fakeCognito is a Cognito user pool endpoint for tests and examples. It
+// speaks the JSON 1.1 protocol for USER_SRP_AUTH, PASSWORD_VERIFIER and
+// REFRESH_TOKEN_AUTH, really verifies SRP with the server code of
+// srpserver_test.go, checks SECRET_HASH and TIMESTAMP, and issues unsigned
+// but well-formed JWTs whose content depends only on its clock and counters.
 type fakeCognito struct {
-	t        testing.TB
-	srv      *httptest.Server // Cognito
-	api      *httptest.Server // a protected API
-	poolID   string
-	clientID string
-	user     string // login name and internal username
-	password string
+	*httptest.Server
+	cfg      fakeConfig
+	m        *srpMath
+	poolName string
 
-	now func() time.Time // Cognito's clock; set once
-
-	mu        sync.Mutex
-	lifetime  time.Duration   // of access and id tokens; whole seconds
-	delay     time.Duration   // before each Cognito answer
-	gate      chan struct{}   // when set, Cognito calls wait for it to close
-	rotate    bool            // app client with refresh-token rotation
-	failNext  map[string]int  // call → InternalErrorException answers left
-	calls     map[string]int  // "login", "REFRESH_TOKEN_AUTH", "GetTokensFromRefreshToken", "RevokeToken", …
-	entered   chan string     // when set, receives each call's name as it starts
-	refresh   map[string]bool // live refresh tokens
-	access    map[string]time.Time
-	rejected  map[string]bool // access tokens the API refuses although valid
-	rejectAll bool            // the API refuses every token
-	issued    []string        // every token and refresh token issued
-	pending   map[string]*srpPending
-	apiBody   []string // bodies the API received
-	seq       int
+	mu       sync.Mutex
+	users    map[string]*fakeUser // by every name the user logs in with
+	pending  map[string]*fakeLogin
+	refresh  map[string]*fakeUser
+	calls    map[string]int
+	started  []*srpExchange // every exchange begun, for fixtures
+	tokenSeq int
+	reqSeq   int
 }
 
-type srpPending struct {
-	b, B, A, v, salt *big.Int
-	secretBlock      []byte
+// fakeConfig configures a fakeCognito; it is not changed after start.
+type fakeConfig struct {
+	PoolID       string
+	ClientID     string
+	ClientSecret string
+	Now          func() time.Time // nil: time.Now
+	Rand         io.Reader        // nil: crypto/rand; used under fakeCognito.mu
+	TokenTTL     time.Duration    // zero: one hour
+	// BeforeRefresh, when set, runs before a refresh is answered (outside
+	// the lock), so that tests can hold a renewal in flight.
+	BeforeRefresh func()
 }
 
-// newFakeCognito starts a fake whose clock is now (nil: time.Now).
-func newFakeCognito(t testing.TB, now func() time.Time) *fakeCognito {
-	if now == nil {
-		now = time.Now
+type fakeUser struct {
+	id      string // the internal username: USER_ID_FOR_SRP
+	saltHex string
+	v       *big.Int
+	status  string // "", "UNCONFIRMED" or "RESET_REQUIRED"
+}
+
+type fakeLogin struct {
+	srpExchange
+	user *fakeUser
+}
+
+// fakeAPIError is a Cognito error response.
+type fakeAPIError struct {
+	status  int
+	typ     string
+	message string
+}
+
+func (e *fakeAPIError) Error() string { return e.typ + ": " + e.message }
+
+func notAuthorized(msg string) error {
+	return &fakeAPIError{http.StatusBadRequest, "NotAuthorizedException", msg}
+}
+
+func invalidParameter(msg string) error {
+	return &fakeAPIError{http.StatusBadRequest, "InvalidParameterException", msg}
+}
+
+const (
+	fakeTimestampLayout = "Mon Jan 2 15:04:05 UTC 2006"
+	fakeTargetPrefix    = "AWSCognitoIdentityProviderService."
+	fakeContentType     = "application/x-amz-json-1.1"
+)
+
+// newFakeCognito starts a fake pool; Close it when done.
+func newFakeCognito(cfg fakeConfig) *fakeCognito {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	if cfg.TokenTTL == 0 {
+		cfg.TokenTTL = time.Hour
+	}
+	_, poolName, _ := strings.Cut(cfg.PoolID, "_")
 	f := &fakeCognito{
-		t:        t,
-		poolID:   "us-east-1_Fake1",
-		clientID: "fakeclient",
-		user:     "alice",
-		password: "correct horse battery staple",
-		now:      now,
-		lifetime: time.Hour,
+		cfg:      cfg,
+		m:        newSRPMath(),
+		poolName: poolName,
+		users:    map[string]*fakeUser{},
+		pending:  map[string]*fakeLogin{},
+		refresh:  map[string]*fakeUser{},
 		calls:    map[string]int{},
-		failNext: map[string]int{},
-		refresh:  map[string]bool{},
-		access:   map[string]time.Time{},
-		rejected: map[string]bool{},
-		pending:  map[string]*srpPending{},
 	}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serveCognito))
-	f.api = httptest.NewServer(http.HandlerFunc(f.serveAPI))
-	t.Cleanup(func() {
-		f.mu.Lock()
-		if f.gate != nil {
-			select {
-			case <-f.gate:
-			default:
-				close(f.gate)
-			}
-		}
-		f.mu.Unlock()
-		f.srv.Close()
-		f.api.Close()
-	})
+	f.Server = httptest.NewServer(f)
 	return f
 }
 
-// config returns a Config for the fake's pool and client.
-func (f *fakeCognito) config() Config {
-	return Config{UserPoolID: f.poolID, ClientID: f.clientID, Endpoint: f.srv.URL, Now: f.now}
-}
-
-func (f *fakeCognito) count(call string) int {
+// AddUser registers a user whose internal name is id and who logs in with
+// id or any alias. It computes the verifier as sign-up does.
+func (f *fakeCognito) AddUser(id, password string, aliases ...string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.calls[call]
+	u := &fakeUser{id: id, saltHex: hex.EncodeToString(f.randBytes(16))}
+	u.v = f.m.verifier(f.poolName, id, password, u.saltHex)
+	for _, name := range append([]string{id}, aliases...) {
+		f.users[name] = u
+	}
 }
 
-func (f *fakeCognito) set(fn func(f *fakeCognito)) {
+// SetStatus puts a user into a state that refuses logins.
+func (f *fakeCognito) SetStatus(id, status string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	fn(f)
+	f.users[id].status = status
 }
 
-// hold makes Cognito calls wait until the returned function is called.
-func (f *fakeCognito) hold() (release func()) {
-	g := make(chan struct{})
-	f.set(func(f *fakeCognito) { f.gate = g })
-	var once sync.Once
-	return func() { once.Do(func() { close(g) }) }
-}
-
-type fakeError struct {
-	typ, msg string
-	status   int
-}
-
-func (f *fakeCognito) serveCognito(w http.ResponseWriter, r *http.Request) {
-	action := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AWSCognitoIdentityProviderService.")
-	var in map[string]any
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		writeFakeError(w, fakeError{"SerializationException", "bad JSON", 400})
-		return
-	}
-	call := action
-	if action == "InitiateAuth" {
-		call, _ = in["AuthFlow"].(string)
-		if call == FlowUserSRPAuth {
-			call = "login"
-		}
-	}
-	f.mu.Lock()
-	f.calls[call]++
-	gate, delay, entered := f.gate, f.delay, f.entered
-	f.mu.Unlock()
-	if entered != nil {
-		entered <- call
-	}
-	if gate != nil {
-		select {
-		case <-gate:
-		case <-r.Context().Done():
-			return
-		}
-	}
-	if delay > 0 {
-		time.Sleep(delay)
-	}
-
+// RevokeRefreshTokens kills every refresh token issued so far.
+func (f *fakeCognito) RevokeRefreshTokens() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.failNext[call] > 0 {
-		f.failNext[call]--
-		writeFakeError(w, fakeError{"InternalErrorException", "injected failure", 500})
-		return
-	}
-	out, ferr := f.answer(action, in)
-	if ferr != nil {
-		writeFakeError(w, *ferr)
-		return
-	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	json.NewEncoder(w).Encode(out)
+	clear(f.refresh)
 }
 
-func writeFakeError(w http.ResponseWriter, e fakeError) {
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.WriteHeader(e.status)
-	json.NewEncoder(w).Encode(map[string]string{"__type": e.typ, "message": e.msg})
-}
-
-var notAuthorized = &fakeError{"NotAuthorizedException", "Invalid Refresh Token", 400}
-
-// answer runs one call; f.mu is held.
-func (f *fakeCognito) answer(action string, in map[string]any) (any, *fakeError) {
-	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
-	params, _ := in["AuthParameters"].(map[string]any)
-	if str(in, "ClientId") != f.clientID && action != "GlobalSignOut" {
-		return nil, &fakeError{"ResourceNotFoundException", "User pool client does not exist.", 400}
-	}
-	switch action {
-	case "InitiateAuth":
-		switch str(in, "AuthFlow") {
-		case FlowUserSRPAuth:
-			return f.startSRP(str(params, "USERNAME"), str(params, "SRP_A"))
-		case FlowRefreshTokenAuth:
-			if f.rotate {
-				return nil, &fakeError{"InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client", 400}
-			}
-			if !f.refresh[str(params, "REFRESH_TOKEN")] {
-				return nil, notAuthorized
-			}
-			return map[string]any{"AuthenticationResult": f.issue(false)}, nil
-		}
-	case "GetTokensFromRefreshToken":
-		rt := str(in, "RefreshToken")
-		if !f.refresh[rt] {
-			return nil, notAuthorized
-		}
-		if f.rotate {
-			delete(f.refresh, rt)
-		}
-		return map[string]any{"AuthenticationResult": f.issue(f.rotate)}, nil
-	case "RespondToAuthChallenge":
-		return f.finishSRP(str(in, "Session"), in["ChallengeResponses"].(map[string]any))
-	case "RevokeToken":
-		delete(f.refresh, str(in, "Token"))
-		return map[string]any{}, nil
-	case "GlobalSignOut":
-		if _, ok := f.access[str(in, "AccessToken")]; !ok {
-			return nil, &fakeError{"NotAuthorizedException", "Access Token has been revoked", 400}
-		}
-		clear(f.refresh)
-		clear(f.access)
-		return map[string]any{}, nil
-	}
-	return nil, &fakeError{"InvalidParameterException", "unsupported call " + action, 400}
-}
-
-func (f *fakeCognito) startSRP(username, aHex string) (any, *fakeError) {
-	if username != f.user {
-		return nil, &fakeError{"UserNotFoundException", "User does not exist.", 400}
-	}
-	A, ok := new(big.Int).SetString(aHex, 16)
-	if !ok || new(big.Int).Mod(A, group.N).Sign() == 0 {
-		return nil, &fakeError{"InvalidParameterException", "bad SRP_A", 400}
-	}
-	p := &srpPending{A: A, b: randomInt(f.t, 32), salt: randomInt(f.t, 16), secretBlock: randomBytes(f.t, 32)}
-	x := computeX(strings.TrimPrefix(f.poolID, "us-east-1_"), f.user, f.password, p.salt)
-	p.v = new(big.Int).Exp(group.g, x, group.N)
-	p.B = new(big.Int).Exp(group.g, p.b, group.N)
-	p.B.Add(p.B, new(big.Int).Mul(group.k, p.v)).Mod(p.B, group.N)
-	session := hex.EncodeToString(randomBytes(f.t, 16))
-	f.pending[session] = p
-	return map[string]any{
-		"ChallengeName": ChallengePasswordVerifier,
-		"Session":       session,
-		"ChallengeParameters": map[string]string{
-			"SRP_B": p.B.Text(16), "SALT": p.salt.Text(16), "USER_ID_FOR_SRP": f.user, "USERNAME": f.user,
-			"SECRET_BLOCK": base64.StdEncoding.EncodeToString(p.secretBlock),
-		},
-	}, nil
-}
-
-func (f *fakeCognito) finishSRP(session string, resp map[string]any) (any, *fakeError) {
-	p := f.pending[session]
-	delete(f.pending, session)
-	wrong := &fakeError{"NotAuthorizedException", "Incorrect username or password.", 400}
-	if p == nil {
-		return nil, wrong
-	}
-	ts, _ := resp["TIMESTAMP"].(string)
-	when, err := time.Parse(TimestampLayout, ts)
-	if err != nil || f.now().Sub(when).Abs() > 5*time.Minute {
-		return nil, wrong
-	}
-	u := hashInt(padBytes(p.A), padBytes(p.B))
-	S := new(big.Int).Exp(p.v, u, group.N)
-	S.Mul(S, p.A).Mod(S, group.N).Exp(S, p.b, group.N)
-	key, _ := hkdf.Key(sha256.New, padBytes(S), padBytes(u), derivedKeyInfo, 16)
-	mac := hmac.New(sha256.New, key)
-	mac.Write([]byte(strings.TrimPrefix(f.poolID, "us-east-1_")))
-	mac.Write([]byte(f.user))
-	mac.Write(p.secretBlock)
-	mac.Write([]byte(ts))
-	sig, _ := resp["PASSWORD_CLAIM_SIGNATURE"].(string)
-	if sig != base64.StdEncoding.EncodeToString(mac.Sum(nil)) {
-		return nil, wrong
-	}
-	return map[string]any{"AuthenticationResult": f.issue(true)}, nil
-}
-
-// issue mints tokens; f.mu is held.
-func (f *fakeCognito) issue(withRefresh bool) map[string]any {
-	f.seq++
-	iat := f.now().Unix()
-	exp := iat + int64(f.lifetime/time.Second)
-	jti := fmt.Sprintf("jti-%d", f.seq)
-	access := fakeJWT(map[string]any{"token_use": "access", "username": f.user, "client_id": f.clientID,
-		"jti": jti, "iat": iat, "exp": exp, "sub": "sub-1"})
-	id := fakeJWT(map[string]any{"token_use": "id", "cognito:username": f.user, "aud": f.clientID,
-		"jti": jti + "-id", "iat": iat, "exp": exp, "sub": "sub-1"})
-	f.access[access] = time.Unix(exp, 0)
-	f.issued = append(f.issued, access, id)
-	res := map[string]any{"AccessToken": access, "IdToken": id, "TokenType": "Bearer",
-		"ExpiresIn": int64(f.lifetime / time.Second)}
-	if withRefresh {
-		rt := fmt.Sprintf("refresh-%d-%s", f.seq, hex.EncodeToString(randomBytes(f.t, 12)))
-		f.refresh[rt] = true
-		f.issued = append(f.issued, rt)
-		res["RefreshToken"] = rt
-	}
-	return res
-}
-
-func fakeJWT(claims map[string]any) string {
-	payload, _ := json.Marshal(claims)
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString([]byte(`{"alg":"RS256","kid":"fake"}`)) + "." +
-		enc.EncodeToString(payload) + "." + enc.EncodeToString([]byte("signature-of-"+string(payload)))
-}
-
-// apiCalls returns how many requests the API has received.
-func (f *fakeCognito) apiCalls() int {
+// Calls returns how many requests of kind arrived, where kind is an action
+// ("RespondToAuthChallenge") or an InitiateAuth flow
+// ("InitiateAuth/REFRESH_TOKEN_AUTH").
+func (f *fakeCognito) Calls(kind string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.apiBody)
+	return f.calls[kind]
 }
 
-// serveAPI answers 200 to a request carrying a live access token, else 401.
-func (f *fakeCognito) serveAPI(w http.ResponseWriter, r *http.Request) {
-	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-	body, _ := io.ReadAll(r.Body)
+// Exchanges returns the SRP exchanges begun so far, oldest first.
+func (f *fakeCognito) Exchanges() []*srpExchange {
 	f.mu.Lock()
-	exp, ok := f.access[tok]
-	ok = ok && f.now().Before(exp) && !f.rejected[tok] && !f.rejectAll
-	f.apiBody = append(f.apiBody, string(body))
-	f.mu.Unlock()
-	if !ok {
-		http.Error(w, "token rejected", http.StatusUnauthorized)
-		return
-	}
-	fmt.Fprint(w, "ok")
+	defer f.mu.Unlock()
+	return append([]*srpExchange(nil), f.started...)
 }
 
-func randomBytes(t testing.TB, n int) []byte {
+// randBytes reads from the configured source; f.mu must be held.
+func (f *fakeCognito) randBytes(n int) []byte {
 	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
+	if _, err := io.ReadFull(f.cfg.Rand, b); err != nil {
+		panic("fakecognito: random source failed: " + err.Error())
 	}
 	return b
 }
 
-func randomInt(t testing.TB, n int) *big.Int {
-	return new(big.Int).SetBytes(randomBytes(t, n))
+type fakeRequest struct {
+	AuthFlow           string
+	ClientId           string //nolint:revive // the wire name
+	AuthParameters     map[string]string
+	ChallengeName      string
+	ChallengeResponses map[string]string
+	Session            string
 }
 
-// testClock is a clock that moves only when told.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
+func (f *fakeCognito) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	out, err := f.serve(r)
+	f.mu.Lock()
+	f.reqSeq++
+	w.Header().Set("x-amzn-RequestId", fmt.Sprintf("fake-request-%04d", f.reqSeq))
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", fakeContentType)
+	if err != nil {
+		e, ok := err.(*fakeAPIError)
+		if !ok {
+			e = &fakeAPIError{http.StatusInternalServerError, "InternalErrorException", err.Error()}
+		}
+		w.Header().Set("x-amzn-ErrorType", e.typ+":")
+		w.WriteHeader(e.status)
+		out = map[string]string{"__type": e.typ, "message": e.message}
+	}
+	json.NewEncoder(w).Encode(out)
 }
 
-func newTestClock() *testClock {
-	return &testClock{t: time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)}
+func (f *fakeCognito) serve(r *http.Request) (any, error) {
+	action, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), fakeTargetPrefix)
+	switch {
+	case r.Method != http.MethodPost || r.URL.Path != "/":
+		return nil, &fakeAPIError{http.StatusNotFound, "UnknownOperationException", "POST / only"}
+	case !ok:
+		return nil, &fakeAPIError{http.StatusBadRequest, "UnknownOperationException", "no X-Amz-Target"}
+	case r.Header.Get("Content-Type") != fakeContentType:
+		return nil, &fakeAPIError{http.StatusBadRequest, "SerializationException", "wrong Content-Type"}
+	}
+	var in fakeRequest
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil {
+		return nil, &fakeAPIError{http.StatusBadRequest, "SerializationException", "body is not JSON"}
+	}
+	kind := action
+	if action == "InitiateAuth" {
+		kind += "/" + in.AuthFlow
+	}
+	f.mu.Lock()
+	f.calls[kind]++
+	f.mu.Unlock()
+	if in.ClientId != f.cfg.ClientID {
+		return nil, &fakeAPIError{http.StatusBadRequest, "ResourceNotFoundException", "User pool client " + in.ClientId + " does not exist."}
+	}
+	switch kind {
+	case "InitiateAuth/USER_SRP_AUTH":
+		return f.startSRP(in.AuthParameters)
+	case "InitiateAuth/REFRESH_TOKEN_AUTH", "InitiateAuth/REFRESH_TOKEN":
+		return f.refreshTokens(in.AuthParameters)
+	case "RespondToAuthChallenge":
+		return f.passwordVerifier(in)
+	case "InitiateAuth":
+		return nil, invalidParameter("Missing required parameter AuthFlow")
+	}
+	if action == "InitiateAuth" {
+		return nil, invalidParameter("Unsupported auth flow " + in.AuthFlow)
+	}
+	return nil, &fakeAPIError{http.StatusBadRequest, "UnknownOperationException", action}
 }
 
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
+// checkSecretHash verifies SECRET_HASH for username when the client has a
+// secret.
+func (f *fakeCognito) checkSecretHash(params map[string]string, username string) error {
+	if f.cfg.ClientSecret == "" {
+		return nil
+	}
+	got, ok := params["SECRET_HASH"]
+	if !ok {
+		return notAuthorized("Client " + f.cfg.ClientID + " is configured for secret but secret was not received")
+	}
+	if !hmac.Equal([]byte(got), []byte(secretHash(username, f.cfg.ClientID, f.cfg.ClientSecret))) {
+		return notAuthorized("Unable to verify secret hash for client " + f.cfg.ClientID)
+	}
+	return nil
 }
 
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func (f *fakeCognito) startSRP(p map[string]string) (any, error) {
+	name, aHex := p["USERNAME"], p["SRP_A"]
+	if name == "" || aHex == "" {
+		return nil, invalidParameter("Missing required parameter USERNAME or SRP_A")
+	}
+	if err := f.checkSecretHash(p, name); err != nil {
+		return nil, err
+	}
+	A, ok := new(big.Int).SetString(aHex, 16)
+	if !ok || strings.ToLower(aHex) != aHex || new(big.Int).Mod(A, f.m.N).Sign() == 0 {
+		return nil, invalidParameter("Invalid SRP_A")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u := f.users[name]
+	switch {
+	case u == nil:
+		return nil, &fakeAPIError{http.StatusBadRequest, "UserNotFoundException", "User does not exist."}
+	case u.status == "UNCONFIRMED":
+		return nil, &fakeAPIError{http.StatusBadRequest, "UserNotConfirmedException", "User is not confirmed."}
+	case u.status == "RESET_REQUIRED":
+		return nil, &fakeAPIError{http.StatusBadRequest, "PasswordResetRequiredException", "Password reset required for the user"}
+	}
+	l := &fakeLogin{user: u, srpExchange: srpExchange{
+		PoolName: f.poolName,
+		UserID:   u.id,
+		A:        A,
+		// 256 bits of b keep tests fast and still make B look random.
+		b:           new(big.Int).SetBytes(f.randBytes(32)),
+		v:           u.v,
+		SecretBlock: f.randBytes(96),
+	}}
+	l.B = f.m.serverB(u.v, l.b)
+	session := "fake-session-" + hex.EncodeToString(f.randBytes(12))
+	f.pending[session] = l
+	f.started = append(f.started, &l.srpExchange)
+	return map[string]any{
+		"ChallengeName": "PASSWORD_VERIFIER",
+		"ChallengeParameters": map[string]string{
+			"SALT":            u.saltHex,
+			"SECRET_BLOCK":    base64.StdEncoding.EncodeToString(l.SecretBlock),
+			"SRP_B":           l.B.Text(16),
+			"USERNAME":        u.id,
+			"USER_ID_FOR_SRP": u.id,
+		},
+		"Session": session,
+	}, nil
+}
+
+func (f *fakeCognito) passwordVerifier(in fakeRequest) (any, error) {
+	if in.ChallengeName != "PASSWORD_VERIFIER" {
+		return nil, invalidParameter("Unsupported challenge " + in.ChallengeName)
+	}
+	f.mu.Lock()
+	l := f.pending[in.Session]
+	delete(f.pending, in.Session) // a session answers once
+	f.mu.Unlock()
+	if l == nil {
+		return nil, notAuthorized("Invalid session for the user, session is expired.")
+	}
+	r := in.ChallengeResponses
+	if r["USERNAME"] != l.user.id {
+		return nil, notAuthorized("Incorrect username or password.")
+	}
+	if err := f.checkSecretHash(r, l.user.id); err != nil {
+		return nil, err
+	}
+	if r["PASSWORD_CLAIM_SECRET_BLOCK"] != base64.StdEncoding.EncodeToString(l.SecretBlock) {
+		return nil, notAuthorized("Incorrect username or password.")
+	}
+	ts, err := time.Parse(fakeTimestampLayout, r["TIMESTAMP"])
+	now := f.cfg.Now()
+	if err != nil || ts.Format(fakeTimestampLayout) != r["TIMESTAMP"] {
+		return nil, invalidParameter("TIMESTAMP is not in the required format")
+	}
+	if d := ts.Sub(now); d > 5*time.Minute || d < -5*time.Minute {
+		return nil, notAuthorized("TIMESTAMP is too far from the server's clock")
+	}
+	want, err := f.m.expectedSignature(&l.srpExchange, r["TIMESTAMP"])
+	if err != nil || !hmac.Equal([]byte(r["PASSWORD_CLAIM_SIGNATURE"]), []byte(want)) {
+		return nil, notAuthorized("Incorrect username or password.")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.issue(l.user, true), nil
+}
+
+func (f *fakeCognito) refreshTokens(p map[string]string) (any, error) {
+	if f.cfg.BeforeRefresh != nil {
+		f.cfg.BeforeRefresh()
+	}
+	f.mu.Lock()
+	u := f.refresh[p["REFRESH_TOKEN"]]
+	f.mu.Unlock()
+	if u == nil {
+		return nil, notAuthorized("Invalid Refresh Token")
+	}
+	if err := f.checkSecretHash(p, u.id); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.issue(u, false), nil
+}
+
+// issue returns an AuthenticationResult; f.mu must be held.
+func (f *fakeCognito) issue(u *fakeUser, withRefresh bool) map[string]any {
+	now := f.cfg.Now().Truncate(time.Second)
+	f.tokenSeq++
+	sub := sha256.Sum256([]byte("sub/" + u.id))
+	common := map[string]any{
+		"sub":       fmt.Sprintf("%x-%x-%x-%x-%x", sub[0:4], sub[4:6], sub[6:8], sub[8:10], sub[10:16]),
+		"iss":       "https://cognito-idp." + strings.SplitN(f.cfg.PoolID, "_", 2)[0] + ".amazonaws.com/" + f.cfg.PoolID,
+		"iat":       now.Unix(),
+		"auth_time": now.Unix(),
+		"exp":       now.Add(f.cfg.TokenTTL).Unix(),
+	}
+	access := map[string]any{"token_use": "access", "username": u.id, "client_id": f.cfg.ClientID,
+		"scope": "aws.cognito.signin.user.admin", "jti": fmt.Sprintf("access-%d", f.tokenSeq)}
+	id := map[string]any{"token_use": "id", "cognito:username": u.id, "aud": f.cfg.ClientID,
+		"jti": fmt.Sprintf("id-%d", f.tokenSeq)}
+	for k, v := range common {
+		access[k], id[k] = v, v
+	}
+	res := map[string]any{
+		"AccessToken": fakeJWT(access),
+		"IdToken":     fakeJWT(id),
+		"ExpiresIn":   int(f.cfg.TokenTTL / time.Second),
+		"TokenType":   "Bearer",
+	}
+	if withRefresh {
+		rt := "fake-refresh." + hex.EncodeToString(f.randBytes(24))
+		f.refresh[rt] = u
+		res["RefreshToken"] = rt
+	}
+	return map[string]any{"AuthenticationResult": res, "ChallengeParameters": map[string]string{}}
+}
+
+// fakeJWT encodes claims as an unsigned-but-well-formed JWT.
+func fakeJWT(claims map[string]any) string {
+	enc := func(v any) string {
+		b, _ := json.Marshal(v) // maps of strings and numbers always marshal
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	return enc(map[string]string{"alg": "RS256", "kid": "fake-key"}) + "." + enc(claims) + "." +
+		base64.RawURLEncoding.EncodeToString([]byte("not a signature"))
 }

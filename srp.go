@@ -133,7 +133,7 @@ func NewSRP(poolName string, random io.Reader) (*SRP, error) {
 // known-answer tests use it directly.
 func newSRPFromPrivate(poolName string, a *big.Int) (*SRP, error) {
 	A := new(big.Int).Exp(group.g, a, group.N)
-	if A.Sign() == 0 {
+	if isZeroModN(A) {
 		return nil, ErrSRPInvalidA
 	}
 	return &SRP{poolName: poolName, a: a, bigA: A, aHex: A.Text(16), aPad: padBytes(A)}, nil
@@ -147,18 +147,24 @@ func (s *SRP) A() string { return s.aHex }
 // DEVICE_PASSWORD_VERIFIER challenge, as Cognito sends them.
 type PasswordChallenge struct {
 	UserIDForSRP string // USER_ID_FOR_SRP, or the device key in device SRP
-	SRPB         string // SRP_B, hex
-	Salt         string // SALT, hex
-	SecretBlock  string // SECRET_BLOCK, base64
+	// Username is the USERNAME the claim answers with: USER_ID_FOR_SRP in
+	// a PASSWORD_VERIFIER, the user (not the device) in a
+	// DEVICE_PASSWORD_VERIFIER. Empty means UserIDForSRP.
+	Username    string
+	SRPB        string // SRP_B, hex
+	Salt        string // SALT, hex
+	SecretBlock string // SECRET_BLOCK, base64
 }
 
 // ParsePasswordChallenge reads the challenge parameters of a
 // PASSWORD_VERIFIER or DEVICE_PASSWORD_VERIFIER challenge. It checks that
-// each is present and well formed; a missing USER_ID_FOR_SRP falls back to
-// USERNAME, then to DEVICE_KEY, as Cognito's device challenge names it.
+// each is present and well formed. The SRP user id is USER_ID_FOR_SRP; a
+// device challenge has none and proves the device, so DEVICE_KEY comes
+// before USERNAME (which there names the user, whom the answer names).
 func ParsePasswordChallenge(params map[string]string) (PasswordChallenge, error) {
 	c := PasswordChallenge{
-		UserIDForSRP: firstNonEmpty(params["USER_ID_FOR_SRP"], params["USERNAME"], params["DEVICE_KEY"]),
+		UserIDForSRP: firstNonEmpty(params["USER_ID_FOR_SRP"], params["DEVICE_KEY"], params["USERNAME"]),
+		Username:     firstNonEmpty(params["USER_ID_FOR_SRP"], params["USERNAME"], params["DEVICE_KEY"]),
 		SRPB:         params["SRP_B"],
 		Salt:         params["SALT"],
 		SecretBlock:  params["SECRET_BLOCK"],
@@ -187,7 +193,7 @@ func (c PasswordChallenge) check() error {
 
 // PasswordClaim is the answer to a password verifier challenge.
 type PasswordClaim struct {
-	Username    string // USERNAME: USER_ID_FOR_SRP, or the device key
+	Username    string // USERNAME: USER_ID_FOR_SRP, or the user in device SRP
 	SecretBlock string // PASSWORD_CLAIM_SECRET_BLOCK: the challenge's SECRET_BLOCK
 	Signature   string // PASSWORD_CLAIM_SIGNATURE, base64
 	Timestamp   string // TIMESTAMP, in TimestampLayout
@@ -228,7 +234,7 @@ func (s *SRP) PasswordClaim(c PasswordChallenge, password string, now time.Time)
 	mac.Write(secretBlock)
 	mac.Write([]byte(ts))
 	return &PasswordClaim{
-		Username:    c.UserIDForSRP,
+		Username:    firstNonEmpty(c.Username, c.UserIDForSRP),
 		SecretBlock: c.SecretBlock,
 		Signature:   base64.StdEncoding.EncodeToString(mac.Sum(nil)),
 		Timestamp:   ts,
@@ -237,16 +243,27 @@ func (s *SRP) PasswordClaim(c PasswordChallenge, password string, now time.Time)
 
 // sessionKey computes K, the 16-byte key that signs the claim.
 func (s *SRP) sessionKey(B, salt *big.Int, userID, password string) ([]byte, error) {
-	if new(big.Int).Mod(B, group.N).Sign() == 0 {
+	if isZeroModN(B) {
 		return nil, ErrSRPInvalidB
 	}
-	u := hashInt(s.aPad, padBytes(B))
+	return s.sessionKeyWithU(B, hashInt(s.aPad, padBytes(B)), salt, userID, password)
+}
+
+// sessionKeyWithU is sessionKey once u = H(pad(A) ‖ pad(B)) is known. It is
+// separate so that tests can feed it u = 0, which no hash will produce.
+func (s *SRP) sessionKeyWithU(B, u, salt *big.Int, userID, password string) ([]byte, error) {
 	if u.Sign() == 0 {
 		return nil, ErrSRPInvalidU
 	}
 	x := computeX(s.poolName, userID, password, salt)
 	S := computeS(B, x, s.a, u)
 	return hkdf.Key(sha256.New, padBytes(S), padBytes(u), derivedKeyInfo, 16)
+}
+
+// isZeroModN reports whether x ≡ 0 (mod N): a public value that would
+// make the session key predictable.
+func isZeroModN(x *big.Int) bool {
+	return new(big.Int).Mod(x, group.N).Sign() == 0
 }
 
 // computeX returns x = H(pad(salt) ‖ H(poolName ‖ userID ‖ ":" ‖ password)).

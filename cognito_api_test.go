@@ -1,0 +1,162 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// cannedServer answers every call with status, headers and body.
+func cannedServer(t *testing.T, status int, headers map[string]string, body string) *cognitosrp.Client {
+	srv := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range headers {
+			w.Header().Set(k, v)
+		}
+		w.WriteHeader(status)
+		w.Write([]byte(body))
+	})
+	return &cognitosrp.Client{Endpoint: srv.URL}
+}
+
+func TestCallResponses(t *testing.T) {
+	ctx := context.Background()
+	jsonCT := map[string]string{"Content-Type": "application/x-amz-json-1.1"}
+	for _, tc := range []struct {
+		name    string
+		status  int
+		headers map[string]string
+		body    string
+		is      error  // nil: success
+		typ     string // APIError.Type, when an APIError
+	}{
+		{"amz json", 200, jsonCT, `{"ChallengeName":"X"}`, nil, ""},
+		{"plain json", 200, map[string]string{"Content-Type": "application/json"}, `{"ChallengeName":"X"}`, nil, ""},
+		{"no content type", 200, nil, ` {"ChallengeName":"X"}`, nil, ""},
+		{"array", 200, jsonCT, `[1,2]`, cognitosrp.ErrInvalidResponse, ""},
+		{"empty 200", 200, jsonCT, ``, cognitosrp.ErrInvalidResponse, ""},
+		{"wrong field type", 200, jsonCT, `{"ChallengeName":7}`, cognitosrp.ErrInvalidResponse, ""},
+		{"too large", 200, jsonCT, `{"ChallengeName":"` + strings.Repeat("x", 1<<20) + `"}`, cognitosrp.ErrInvalidResponse, ""},
+		{"body type wins over header", 400, map[string]string{"X-Amzn-ErrorType": "UserNotFoundException:x"}, `{"__type":"NotAuthorizedException","message":"m"}`, cognitosrp.ErrNotAuthorized, "NotAuthorizedException"},
+		{"capital Message", 400, jsonCT, `{"__type":"LimitExceededException","Message":"slow down"}`, cognitosrp.ErrLimitExceeded, "LimitExceededException"},
+		{"several prefixes", 400, jsonCT, `{"__type":"a.b#c#InvalidParameterException"}`, cognitosrp.ErrInvalidParameter, "InvalidParameterException"},
+		{"header only, empty body", 404, map[string]string{"X-Amzn-ErrorType": "ResourceNotFoundException:http://internal.amazon.com/"}, ``, cognitosrp.ErrResourceNotFound, "ResourceNotFoundException"},
+	} {
+		var out cognitosrp.AuthOutput
+		err := cannedServer(t, tc.status, tc.headers, tc.body).Call(ctx, "InitiateAuth", struct{}{}, &out)
+		if tc.is == nil {
+			if err != nil || out.ChallengeName != "X" {
+				t.Errorf("%s: %v, %+v", tc.name, err, out)
+			}
+			continue
+		}
+		if !errors.Is(err, tc.is) {
+			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.is)
+		}
+		var ae *cognitosrp.APIError
+		if errors.As(err, &ae) != (tc.typ != "") || (ae != nil && ae.Type != tc.typ) {
+			t.Errorf("%s: APIError %+v, want type %q", tc.name, ae, tc.typ)
+		}
+		if len(err.Error()) > 1000 {
+			t.Errorf("%s: error of %d bytes", tc.name, len(err.Error()))
+		}
+	}
+}
+
+func TestAPIErrorLongMessageIsCut(t *testing.T) {
+	c := cannedServer(t, 400, nil, `{"__type":"InvalidParameterException","message":"`+strings.Repeat("m", 5000)+`"}`)
+	err := c.Call(context.Background(), "InitiateAuth", struct{}{}, new(cognitosrp.AuthOutput))
+	var ae *cognitosrp.APIError
+	if !errors.As(err, &ae) || len(ae.Message) > 600 {
+		t.Fatalf("message of %d bytes", len(ae.Message))
+	}
+}
+
+func TestAPIErrorSentinels(t *testing.T) {
+	sentinel := map[string]error{
+		"NotAuthorizedException":         cognitosrp.ErrNotAuthorized,
+		"UserNotFoundException":          cognitosrp.ErrUserNotFound,
+		"UserNotConfirmedException":      cognitosrp.ErrUserNotConfirmed,
+		"PasswordResetRequiredException": cognitosrp.ErrPasswordResetRequired,
+		"TooManyRequestsException":       cognitosrp.ErrTooManyRequests,
+		"InvalidParameterException":      cognitosrp.ErrInvalidParameter,
+		"ResourceNotFoundException":      cognitosrp.ErrResourceNotFound,
+		"LimitExceededException":         cognitosrp.ErrLimitExceeded,
+		"InternalErrorException":         cognitosrp.ErrInternalError,
+		"CodeMismatchException":          cognitosrp.ErrCodeMismatch,
+		"ExpiredCodeException":           cognitosrp.ErrExpiredCode,
+		"InvalidPasswordException":       cognitosrp.ErrInvalidPassword,
+	}
+	for typ, want := range sentinel {
+		e := &cognitosrp.APIError{Type: typ, StatusCode: 400}
+		for other, s := range sentinel {
+			if errors.Is(e, s) != (other == typ) {
+				t.Errorf("errors.Is(%s, %v) = %v", typ, s, !(other == typ))
+			}
+		}
+		if !errors.Is(e, want) || errors.Is(e, cognitosrp.ErrInvalidResponse) {
+			t.Errorf("%s does not match its sentinel only", typ)
+		}
+	}
+	for _, tc := range []struct {
+		typ    string
+		status int
+		want   bool
+	}{
+		{"TooManyRequestsException", 400, true},
+		{"InternalErrorException", 500, true},
+		{"", 502, true},
+		{"", 503, true},
+		{"NotAuthorizedException", 400, false},
+		{"UserNotFoundException", 400, false},
+		{"", 400, false},
+	} {
+		if got := (&cognitosrp.APIError{Type: tc.typ, StatusCode: tc.status}).Temporary(); got != tc.want {
+			t.Errorf("Temporary(%s, %d) = %v", tc.typ, tc.status, got)
+		}
+	}
+}
+
+func TestCallSendsProtocolHeaders(t *testing.T) {
+	var got http.Header
+	srv := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+		w.Write([]byte(`{}`))
+	})
+	c := &cognitosrp.Client{Endpoint: srv.URL, UserAgent: "cognitosrp-test/1"}
+	if err := c.Call(context.Background(), "GetUser", map[string]string{"AccessToken": "t"}, new(struct{})); err != nil {
+		t.Fatal(err)
+	}
+	if got.Get("Content-Type") != "application/x-amz-json-1.1" || got.Get("X-Amz-Target") != "AWSCognitoIdentityProviderService.GetUser" || got.Get("User-Agent") != "cognitosrp-test/1" {
+		t.Errorf("headers %v", got)
+	}
+	if cognitosrp.RegionEndpoint("eu-west-3") != "https://cognito-idp.eu-west-3.amazonaws.com/" || cognitosrp.NewClient("eu-west-3").Endpoint != cognitosrp.RegionEndpoint("eu-west-3") {
+		t.Error("wrong public endpoint")
+	}
+}
+
+func TestCallHonoursContext(t *testing.T) {
+	release := make(chan struct{})
+	srv := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	defer close(release)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := (&cognitosrp.Client{Endpoint: srv.URL}).Call(ctx, "InitiateAuth", struct{}{}, new(cognitosrp.AuthOutput))
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
+		t.Fatalf("err = %v after %v", err, time.Since(start))
+	}
+}

@@ -1,0 +1,557 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+)
+
+func mustHexInt(t testing.TB, s string) *big.Int {
+	t.Helper()
+	n, ok := new(big.Int).SetString(s, 16)
+	if !ok {
+		t.Fatalf("bad hex %q", s)
+	}
+	return n
+}
+
+func mustHexBytes(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatalf("bad hex %q: %v", s, err)
+	}
+	return b
+}
+
+func TestGroupConstants(t *testing.T) {
+	v := ReadSRPVectors(t)
+	nh := group.N.Text(16)
+	if len(nh) != 768 || !strings.HasPrefix(nh, "ffffffffffffffffc90fdaa2") || !strings.HasSuffix(nh, "a93ad2caffffffffffffffff") {
+		t.Errorf("N = %s…, %d digits", nh[:24], len(nh))
+	}
+	if !group.N.ProbablyPrime(0) {
+		t.Error("N is not prime")
+	}
+	if nh != v.N {
+		t.Error("N differs from the oracle's")
+	}
+	if group.g.Cmp(big.NewInt(2)) != 0 || v.G != "2" {
+		t.Errorf("g = %v, oracle %s", group.g, v.G)
+	}
+	const wantK = "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6"
+	if got := group.k.Text(16); got != wantK || v.K != wantK {
+		t.Errorf("k = %s, oracle %s, want %s", got, v.K, wantK)
+	}
+}
+
+// checkSRPVector runs every step of the client's computation on one oracle
+// case and compares each intermediate value.
+func checkSRPVector(t *testing.T, c SRPVector, params map[string]string, wantUsername string) {
+	t.Helper()
+	s, err := NewSRP(c.PoolName, bytes.NewReader(mustHexBytes(t, c.PrivateA)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.A() != c.A {
+		t.Errorf("A = %.16s…, want %.16s…", s.A(), c.A)
+	}
+	B, salt := mustHexInt(t, c.B), mustHexInt(t, c.Salt)
+	for _, p := range []struct {
+		name string
+		x    *big.Int
+		want string
+	}{{"pad(A)", s.bigA, c.APad}, {"pad(B)", B, c.BPad}, {"pad(salt)", salt, c.SaltPad}} {
+		if got := PadHex(p.x); got != p.want {
+			t.Errorf("%s = %.16s…, want %.16s…", p.name, got, p.want)
+		}
+		if got := hex.EncodeToString(padBytes(p.x)); got != p.want {
+			t.Errorf("padBytes for %s = %.16s…, want %.16s…", p.name, got, p.want)
+		}
+	}
+	u := hashInt(s.aPad, padBytes(B))
+	if u.Text(16) != c.U || PadHex(u) != c.UPad {
+		t.Errorf("u = %s (pad %s), want %s (pad %s)", u.Text(16), PadHex(u), c.U, c.UPad)
+	}
+	x := computeX(c.PoolName, c.UserIDForSRP, c.Password, salt)
+	if x.Text(16) != c.X {
+		t.Errorf("x = %s, want %s", x.Text(16), c.X)
+	}
+	S := computeS(B, x, s.a, u)
+	if S.Text(16) != c.S || PadHex(S) != c.SPad {
+		t.Errorf("S = %.16s…, want %.16s…", S.Text(16), c.S)
+	}
+	K, err := s.sessionKey(B, salt, c.UserIDForSRP, c.Password)
+	if err != nil || hex.EncodeToString(K) != c.K {
+		t.Errorf("K = %x, %v; want %s", K, err, c.K)
+	}
+
+	now, err := time.Parse(TimestampLayout, c.Timestamp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Timestamp(now); got != c.Timestamp {
+		t.Errorf("Timestamp = %q, want %q", got, c.Timestamp)
+	}
+	ch, err := ParsePasswordChallenge(params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claim, err := s.PasswordClaim(ch, c.Password, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"USERNAME":                    wantUsername,
+		"PASSWORD_CLAIM_SECRET_BLOCK": c.SecretBlock,
+		"PASSWORD_CLAIM_SIGNATURE":    c.Signature,
+		"TIMESTAMP":                   c.Timestamp,
+	}
+	got := claim.ChallengeResponses()
+	if len(got) != len(want) {
+		t.Errorf("ChallengeResponses has %d keys, want %d", len(got), len(want))
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s = %.40q, want %.40q", k, got[k], w)
+		}
+	}
+}
+
+func TestSRPKnownAnswers(t *testing.T) {
+	runSRPVectors(t, ReadSRPVectors(t).Cases, func(c SRPVector) (map[string]string, string) {
+		return map[string]string{
+			"SRP_B":           c.B,
+			"SALT":            c.Salt,
+			"SECRET_BLOCK":    c.SecretBlock,
+			"USER_ID_FOR_SRP": c.UserIDForSRP,
+			"USERNAME":        c.UserIDForSRP,
+		}, c.UserIDForSRP
+	})
+}
+
+// TestDevicePasswordClaimKnownAnswers answers DEVICE_PASSWORD_VERIFIER challenges:
+// the device group key stands in for the pool name, the device key for the
+// user id, and the challenge carries USERNAME (the user, whom the answer
+// names) and DEVICE_KEY.
+func TestDevicePasswordClaimKnownAnswers(t *testing.T) {
+	var v DeviceVectors
+	ReadTestJSON(t, "device_vectors.json", &v)
+	runSRPVectors(t, v.DeviceSRP, func(c SRPVector) (map[string]string, string) {
+		if c.PoolName != c.DeviceGroupKey || c.UserIDForSRP != c.DeviceKey || c.Username == c.DeviceKey {
+			t.Fatalf("unexpected device case shape: %+v", c)
+		}
+		return map[string]string{
+			"SRP_B":        c.B,
+			"SALT":         c.Salt,
+			"SECRET_BLOCK": c.SecretBlock,
+			"USERNAME":     c.Username,
+			"DEVICE_KEY":   c.DeviceKey,
+		}, c.Username
+	})
+}
+
+// runSRPVectors checks each case with the challenge parameters and the
+// answer's USERNAME that challenge returns.
+func runSRPVectors(t *testing.T, cases []SRPVector, challenge func(SRPVector) (map[string]string, string)) {
+	if len(cases) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, c := range cases {
+		params, username := challenge(c)
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			checkSRPVector(t, c, params, username)
+		})
+	}
+}
+
+// TestDeviceVerifierX checks x for remembered devices, whose salts start
+// with zero bytes or set high bits, against the oracle; g^x is the verifier
+// Cognito stores.
+func TestDeviceVerifierX(t *testing.T) {
+	var v DeviceVectors
+	ReadTestJSON(t, "device_vectors.json", &v)
+	for _, d := range v.Devices {
+		x := computeX(d.DeviceGroupKey, d.DeviceKey, d.DevicePassword, mustHexInt(t, d.Salt))
+		if x.Text(16) != d.X {
+			t.Errorf("%s: x = %s, want %s", d.Name, x.Text(16), d.X)
+		}
+		ver := new(big.Int).Exp(group.g, x, group.N)
+		if ver.Text(16) != d.Verifier {
+			t.Errorf("%s: verifier differs", d.Name)
+		}
+		if got := base64.StdEncoding.EncodeToString(padBytes(ver)); got != d.VerifierB64 {
+			t.Errorf("%s: base64(pad(v)) differs", d.Name)
+		}
+		if got := base64.StdEncoding.EncodeToString(padBytes(mustHexInt(t, d.Salt))); got != d.SaltB64 || PadHex(mustHexInt(t, d.Salt)) != d.SaltPad {
+			t.Errorf("%s: pad(salt) = %s, want %s", d.Name, got, d.SaltB64)
+		}
+	}
+}
+
+// TestSRPVectorCoverage makes sure the vectors keep the shapes that break
+// careless implementations.
+func TestSRPVectorCoverage(t *testing.T) {
+	cases := ReadSRPVectors(t).Cases
+	has := map[string]bool{}
+	for _, c := range cases {
+		digit := func(s string) bool { return strings.ContainsRune("89abcdefABCDEF", rune(s[0])) }
+		has["B starts 8-f"] = has["B starts 8-f"] || digit(c.B)
+		has["B odd length"] = has["B odd length"] || len(c.B)%2 == 1
+		has["A starts 8-f"] = has["A starts 8-f"] || digit(c.A)
+		has["A odd length"] = has["A odd length"] || len(c.A)%2 == 1
+		has["u starts 8-f"] = has["u starts 8-f"] || (len(c.U) == 64 && digit(c.U))
+		has["u odd length"] = has["u odd length"] || len(c.U)%2 == 1
+		has["S starts 8-f"] = has["S starts 8-f"] || digit(c.S)
+		has["S odd length"] = has["S odd length"] || len(c.S)%2 == 1
+		has["salt with leading zeros"] = has["salt with leading zeros"] || strings.HasPrefix(c.Salt, "00")
+		has["salt odd length"] = has["salt odd length"] || len(c.Salt)%2 == 1
+		has["USER_ID_FOR_SRP differs from login"] = has["USER_ID_FOR_SRP differs from login"] || c.UserIDForSRP != c.LoginName
+		has["B not reduced"] = has["B not reduced"] || len(c.B) > 768
+		has["hour 00"] = has["hour 00"] || strings.Contains(c.Timestamp, " 00:")
+		has["hour 23"] = has["hour 23"] || strings.Contains(c.Timestamp, " 23:")
+		f := strings.Fields(c.Timestamp)
+		has["single-digit day"] = has["single-digit day"] || len(f[2]) == 1
+		has["non-ASCII password"] = has["non-ASCII password"] || strings.ContainsFunc(c.Password, func(r rune) bool { return r > 127 })
+		has["colon in password"] = has["colon in password"] || strings.Contains(c.Password, ":")
+	}
+	for _, k := range []string{"B starts 8-f", "B odd length", "A starts 8-f", "A odd length",
+		"u starts 8-f", "u odd length", "S starts 8-f", "S odd length", "salt with leading zeros",
+		"salt odd length", "USER_ID_FOR_SRP differs from login", "B not reduced", "hour 00",
+		"hour 23", "single-digit day", "non-ASCII password", "colon in password"} {
+		if !has[k] {
+			t.Errorf("no vector with %s", k)
+		}
+	}
+}
+
+func TestSecretHashKnownAnswers(t *testing.T) {
+	var v struct {
+		Cases []SecretHashVector `json:"cases"`
+	}
+	ReadTestJSON(t, "secret_hash_vectors.json", &v)
+	if len(v.Cases) == 0 {
+		t.Fatal("no secret hash cases")
+	}
+	for _, c := range v.Cases {
+		if got := SecretHash(c.Username, c.ClientID, c.ClientSecret); got != c.SecretHash {
+			t.Errorf("%s: SecretHash(%q, %q, …) = %s, want %s", c.Name, c.Username, c.ClientID, got, c.SecretHash)
+		}
+	}
+}
+
+func TestTimestamp(t *testing.T) {
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Date(2025, 3, 4, 9, 5, 7, 0, time.UTC), "Tue Mar 4 09:05:07 UTC 2025"},
+		{time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), "Thu Jan 1 00:00:00 UTC 2026"},
+		{time.Date(2024, 2, 29, 23, 59, 59, 999999999, time.UTC), "Thu Feb 29 23:59:59 UTC 2024"},
+		{time.Date(2023, 12, 10, 12, 0, 0, 0, time.UTC), "Sun Dec 10 12:00:00 UTC 2023"},
+		{time.Date(2023, 7, 9, 13, 1, 2, 0, time.UTC), "Sun Jul 9 13:01:02 UTC 2023"},
+		// Local times are converted to UTC, across a day and a year.
+		{time.Date(2025, 1, 1, 1, 30, 0, 0, time.FixedZone("CET", 3600)), "Wed Jan 1 00:30:00 UTC 2025"},
+		{time.Date(2024, 12, 31, 20, 0, 0, 0, time.FixedZone("EST", -5*3600)), "Wed Jan 1 01:00:00 UTC 2025"},
+		{time.Date(2025, 6, 1, 8, 59, 0, 0, time.FixedZone("JST", 9*3600)), "Sat May 31 23:59:00 UTC 2025"},
+	} {
+		if got := Timestamp(tc.t); got != tc.want {
+			t.Errorf("Timestamp(%v) = %q, want %q", tc.t, got, tc.want)
+		}
+	}
+}
+
+func TestPadHex(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"0", "00"},
+		{"1", "01"},
+		{"f", "0f"},
+		{"7f", "7f"},
+		{"80", "0080"},
+		{"ff", "00ff"},
+		{"100", "0100"},
+		{"abc", "0abc"},
+		{"7fff", "7fff"},
+		{"8000", "008000"},
+		{"fffff", "0fffff"},
+		{"123456", "123456"},
+		{"c0ffee", "00c0ffee"},
+	} {
+		x := mustHexInt(t, tc.in)
+		if got := PadHex(x); got != tc.want {
+			t.Errorf("PadHex(0x%s) = %s, want %s", tc.in, got, tc.want)
+		}
+		if got := hex.EncodeToString(padBytes(x)); got != tc.want {
+			t.Errorf("padBytes(0x%s) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	if got := PadHex(group.N); got != "00"+group.N.Text(16) {
+		t.Errorf("PadHex(N) = %.8s…", got)
+	}
+	// padBytes must equal the bytes of PadHex for every size and top bit.
+	for bits := 0; bits <= 3100; bits += 7 {
+		x := new(big.Int).Lsh(big.NewInt(1), uint(bits))
+		for _, y := range []*big.Int{x, new(big.Int).Sub(x, big.NewInt(1))} {
+			want := mustHexBytes(t, PadHex(y))
+			if got := padBytes(y); !bytes.Equal(got, want) {
+				t.Fatalf("padBytes(2^%d(-1)) = %x, want %x", bits, got, want)
+			}
+			if want[0]&0x80 != 0 {
+				t.Fatalf("PadHex(2^%d(-1)) reads as negative", bits)
+			}
+		}
+	}
+}
+
+func TestIsZeroModN(t *testing.T) {
+	twoN := new(big.Int).Lsh(group.N, 1)
+	for _, x := range []*big.Int{big.NewInt(0), group.N, twoN, new(big.Int).Mul(group.N, big.NewInt(7))} {
+		if !isZeroModN(x) {
+			t.Errorf("isZeroModN(%.10s…) = false", x.Text(16))
+		}
+	}
+	for _, x := range []*big.Int{big.NewInt(1), group.nMinus1, new(big.Int).Add(group.N, big.NewInt(1))} {
+		if isZeroModN(x) {
+			t.Errorf("isZeroModN(%.10s…) = true", x.Text(16))
+		}
+	}
+}
+
+// testChallenge returns valid PASSWORD_VERIFIER parameters.
+func testChallenge() map[string]string {
+	return map[string]string{
+		"SRP_B":           "abcdef0123456789",
+		"SALT":            "00ff00ff",
+		"SECRET_BLOCK":    base64.StdEncoding.EncodeToString([]byte("secret block")),
+		"USER_ID_FOR_SRP": "8a1b2c3d-user",
+		"USERNAME":        "8a1b2c3d-user",
+	}
+}
+
+func newTestSRP(t *testing.T) *SRP {
+	t.Helper()
+	s, err := NewSRP("AbC123", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestPasswordClaimRefusesZeroB(t *testing.T) {
+	s := newTestSRP(t)
+	nh := group.N.Text(16)
+	for name, b := range map[string]string{
+		"B=0":        "0",
+		"B=00":       "00",
+		"B=N":        nh,
+		"B=N upper":  strings.ToUpper(nh),
+		"B=2N":       new(big.Int).Lsh(group.N, 1).Text(16),
+		"B=0-padded": "0000" + nh,
+	} {
+		p := testChallenge()
+		p["SRP_B"] = b
+		ch, err := ParsePasswordChallenge(p)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		claim, err := s.PasswordClaim(ch, "pw", time.Now())
+		if !errors.Is(err, ErrSRPInvalidB) || claim != nil {
+			t.Errorf("%s: PasswordClaim = %v, %v; want ErrSRPInvalidB", name, claim, err)
+		}
+	}
+	// B = N+1 is fine (it is 1 mod N).
+	p := testChallenge()
+	p["SRP_B"] = new(big.Int).Add(group.N, big.NewInt(1)).Text(16)
+	ch, _ := ParsePasswordChallenge(p)
+	if _, err := s.PasswordClaim(ch, "pw", time.Now()); err != nil {
+		t.Errorf("B = N+1: %v", err)
+	}
+}
+
+func TestSessionKeyRefusesZeroU(t *testing.T) {
+	s := newTestSRP(t)
+	key, err := s.sessionKeyWithU(big.NewInt(12345), big.NewInt(0), big.NewInt(1), "user", "pw")
+	if !errors.Is(err, ErrSRPInvalidU) || key != nil {
+		t.Fatalf("sessionKeyWithU(u=0) = %x, %v; want ErrSRPInvalidU", key, err)
+	}
+	if _, err := s.sessionKeyWithU(big.NewInt(12345), big.NewInt(1), big.NewInt(1), "user", "pw"); err != nil {
+		t.Fatalf("u=1: %v", err)
+	}
+}
+
+func TestNewSRPPrivateValue(t *testing.T) {
+	// The 128 bytes read become a, big-endian; A = g^a mod N.
+	buf := make([]byte, 128)
+	buf[127] = 3
+	s, err := NewSRP("P", bytes.NewReader(buf))
+	if err != nil || s.A() != "8" || s.a.Int64() != 3 {
+		t.Fatalf("a=3: A = %v, %v", s, err)
+	}
+	// Two SRPs from crypto/rand differ.
+	if newTestSRP(t).A() == newTestSRP(t).A() {
+		t.Fatal("two exchanges drew the same A")
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+func TestNewSRPRandomErrors(t *testing.T) {
+	boom := errors.New("entropy source failed")
+	for name, r := range map[string]io.Reader{
+		"error":       iotest.ErrReader(boom),
+		"error later": io.MultiReader(bytes.NewReader(make([]byte, 64)), iotest.ErrReader(boom)),
+		"short":       bytes.NewReader(make([]byte, 127)),
+		"empty":       bytes.NewReader(nil),
+	} {
+		s, err := NewSRP("P", r)
+		if err == nil || s != nil {
+			t.Errorf("%s: NewSRP = %v, nil; want an error", name, s)
+			continue
+		}
+		if strings.HasPrefix(name, "error") && !errors.Is(err, boom) {
+			t.Errorf("%s: %v does not wrap the reader's error", name, err)
+		}
+	}
+	// A reader of zeros would make a = 0 and A = 1: a known session key.
+	zeros := &countingReader{r: iotest.OneByteReader(zeroReader{})}
+	s, err := NewSRP("P", zeros)
+	if err == nil || s != nil {
+		t.Fatalf("zero reader: NewSRP = %v, %v; want an error", s, err)
+	}
+	if zeros.n == 0 || zeros.n > 64*privateKeyBytes {
+		t.Errorf("zero reader: read %d bytes", zeros.n)
+	}
+	// A zero draw is retried, and the next draw is used.
+	good := make([]byte, privateKeyBytes)
+	good[0] = 0x42
+	s, err = NewSRP("P", io.MultiReader(bytes.NewReader(make([]byte, privateKeyBytes)), bytes.NewReader(good)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.a.Cmp(new(big.Int).SetBytes(good)) != 0 {
+		t.Error("the draw after a zero one was not used")
+	}
+	// Exactly 128 bytes are read per draw: the fixtures depend on it.
+	r := &countingReader{r: rand.Reader}
+	if _, err := NewSRP("P", r); err != nil || r.n != privateKeyBytes {
+		t.Errorf("read %d bytes, %v", r.n, err)
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+func TestParsePasswordChallenge(t *testing.T) {
+	ch, err := ParsePasswordChallenge(testChallenge())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.UserIDForSRP != "8a1b2c3d-user" || ch.SRPB != "abcdef0123456789" || ch.Salt != "00ff00ff" {
+		t.Errorf("parsed %+v", ch)
+	}
+	// USER_ID_FOR_SRP wins over USERNAME; USERNAME alone is used.
+	p := testChallenge()
+	p["USERNAME"] = "alias@example.com"
+	if ch, _ := ParsePasswordChallenge(p); ch.UserIDForSRP != "8a1b2c3d-user" {
+		t.Errorf("UserIDForSRP = %q, want USER_ID_FOR_SRP", ch.UserIDForSRP)
+	}
+	delete(p, "USER_ID_FOR_SRP")
+	if ch, err := ParsePasswordChallenge(p); err != nil || ch.UserIDForSRP != "alias@example.com" {
+		t.Errorf("without USER_ID_FOR_SRP: %q, %v", ch.UserIDForSRP, err)
+	}
+	// Odd-length and uppercase hex are numbers too.
+	p = testChallenge()
+	p["SRP_B"], p["SALT"] = "ABCDEF1", "f"
+	if _, err := ParsePasswordChallenge(p); err != nil {
+		t.Errorf("odd/uppercase hex: %v", err)
+	}
+
+	const secret = "SECRETVALUE"
+	for name, edit := range map[string]func(map[string]string){
+		"no SRP_B":              func(p map[string]string) { delete(p, "SRP_B") },
+		"empty SRP_B":           func(p map[string]string) { p["SRP_B"] = "" },
+		"no SALT":               func(p map[string]string) { delete(p, "SALT") },
+		"no SECRET_BLOCK":       func(p map[string]string) { delete(p, "SECRET_BLOCK") },
+		"no user":               func(p map[string]string) { delete(p, "USER_ID_FOR_SRP"); delete(p, "USERNAME") },
+		"B not hex":             func(p map[string]string) { p["SRP_B"] = "xyz" + secret },
+		"B with 0x":             func(p map[string]string) { p["SRP_B"] = "0x1234" },
+		"B negative":            func(p map[string]string) { p["SRP_B"] = "-1234" },
+		"B with space":          func(p map[string]string) { p["SRP_B"] = "12 34" },
+		"B with underscore":     func(p map[string]string) { p["SRP_B"] = "12_34" },
+		"B with newline":        func(p map[string]string) { p["SRP_B"] = "1234\n" },
+		"B too long":            func(p map[string]string) { p["SRP_B"] = strings.Repeat("1", 2*768+1) },
+		"B huge":                func(p map[string]string) { p["SRP_B"] = strings.Repeat("f", 1<<20) },
+		"salt not hex":          func(p map[string]string) { p["SALT"] = "zz" },
+		"salt too long":         func(p map[string]string) { p["SALT"] = strings.Repeat("a", 4000) },
+		"secret block not b64":  func(p map[string]string) { p["SECRET_BLOCK"] = "!!" + secret },
+		"secret block url b64":  func(p map[string]string) { p["SECRET_BLOCK"] = "_-_-" },
+		"secret block unpadded": func(p map[string]string) { p["SECRET_BLOCK"] = "YWJjZA" },
+	} {
+		p := testChallenge()
+		edit(p)
+		_, err := ParsePasswordChallenge(p)
+		if !errors.Is(err, ErrInvalidChallenge) {
+			t.Errorf("%s: err = %v, want ErrInvalidChallenge", name, err)
+			continue
+		}
+		if strings.Contains(err.Error(), secret) || len(err.Error()) > 200 {
+			t.Errorf("%s: error quotes the input: %.200s", name, err)
+		}
+	}
+	// PasswordClaim checks a challenge built by hand, too.
+	s := newTestSRP(t)
+	for _, ch := range []PasswordChallenge{
+		{},
+		{UserIDForSRP: "u", SRPB: "zz", Salt: "01", SecretBlock: "AA=="},
+		{UserIDForSRP: "u", SRPB: "01", Salt: "01", SecretBlock: "%%"},
+	} {
+		if _, err := s.PasswordClaim(ch, "pw", time.Now()); !errors.Is(err, ErrInvalidChallenge) {
+			t.Errorf("PasswordClaim(%+v) err = %v", ch, err)
+		}
+	}
+}
+
+func TestSRPFormatHidesPrivateValue(t *testing.T) {
+	buf := bytes.Repeat([]byte{0xab}, privateKeyBytes)
+	s, err := NewSRP("Pool", bytes.NewReader(buf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	aHex := s.a.Text(16)
+	aDec := s.a.Text(10)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d"} {
+		for _, v := range []any{s, *s} {
+			out := fmt.Sprintf(verb, v)
+			if strings.Contains(strings.ToLower(out), aHex[:32]) || strings.Contains(out, aDec[:32]) || strings.Contains(out, "abababab") {
+				t.Errorf("%s of SRP reveals a: %.100s", verb, out)
+			}
+		}
+	}
+}

@@ -1,0 +1,117 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// refreshWith runs a refresh whose response carries access and id at now.
+func refreshWith(t *testing.T, now time.Time, access, id string, expiresIn int) (*cognitosrp.Session, error) {
+	body, _ := json.Marshal(map[string]any{"AuthenticationResult": map[string]any{
+		"AccessToken": access, "IdToken": id, "ExpiresIn": expiresIn, "TokenType": "Bearer"}})
+	c := cannedServer(t, 200, nil, string(body))
+	s, err := cognitosrp.NewSession(cognitosrp.Config{UserPoolID: "us-east-1_X", ClientID: "c", Endpoint: c.Endpoint,
+		Now: func() time.Time { return now }}, "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetTokens(&cognitosrp.Tokens{RefreshToken: "old-refresh", Username: "u"})
+	return s, s.Refresh(context.Background())
+}
+
+func TestTokenExpiry(t *testing.T) {
+	now := time.Date(2026, 2, 3, 4, 5, 6, 0, time.UTC)
+	exp := now.Add(20 * time.Minute)
+	withExp := fakeJWT(map[string]any{"exp": exp.Unix(), "iat": now.Unix(), "username": "u-internal", "token_use": "access"})
+	noExp := fakeJWT(map[string]any{"username": "u-internal"})
+
+	// exp wins over ExpiresIn; the refresh token is kept.
+	s, err := refreshWith(t, now, withExp, withExp, 3600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := s.Tokens()
+	if !tok.AccessExpiry.Equal(exp) || !tok.IssuedAt.Equal(now) || tok.RefreshToken != "old-refresh" || tok.Username != "u-internal" {
+		t.Errorf("tokens %+v", *tok)
+	}
+	// Without exp, ExpiresIn counts from the local clock.
+	s, err = refreshWith(t, now, noExp, noExp, 600)
+	if err != nil || !s.Tokens().AccessExpiry.Equal(now.Add(600*time.Second)) || !s.Tokens().IDExpiry.Equal(now.Add(600*time.Second)) {
+		t.Errorf("ExpiresIn fallback: %v", err)
+	}
+	// Neither: no way to know when to renew.
+	if _, err := refreshWith(t, now, noExp, noExp, 0); !errors.Is(err, cognitosrp.ErrMalformedToken) {
+		t.Errorf("no expiry: %v", err)
+	}
+	// Malformed or missing tokens are errors, never panics.
+	for _, bad := range []string{"", "abc", "a.b", "a.!!!.c", "a.e30.c.d", "a." + fakeJWT(nil)[:3] + ".c", fakeJWT(map[string]any{"exp": "soon"})} {
+		if _, err := refreshWith(t, now, bad, withExp, 600); err == nil {
+			t.Errorf("access token %q accepted", bad)
+		}
+	}
+
+	// Validity with a margin.
+	for _, tc := range []struct {
+		at     time.Time
+		margin time.Duration
+		want   bool
+	}{
+		{exp.Add(-31 * time.Second), 30 * time.Second, true},
+		{exp.Add(-30 * time.Second), 30 * time.Second, false},
+		{exp.Add(-time.Nanosecond), 0, true},
+		{exp, 0, false},
+	} {
+		if got := tok.ValidAt(cognitosrp.AccessToken, tc.at, tc.margin); got != tc.want {
+			t.Errorf("ValidAt(exp%v, %v) = %v", tc.at.Sub(exp), tc.margin, got)
+		}
+	}
+	var none *cognitosrp.Tokens
+	if none.ValidAt(cognitosrp.AccessToken, now, 0) || (&cognitosrp.Tokens{AccessExpiry: exp}).ValidAt(cognitosrp.AccessToken, now, 0) {
+		t.Error("nil or empty tokens count as valid")
+	}
+}
+
+// TestExpiryMargin: the session renews inside its margin, and a negative
+// margin means none.
+func TestExpiryMargin(t *testing.T) {
+	clock := newFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	f := startFake(t, fakeConfig{Now: clock.Now})
+	f.AddUser("gina", "pw")
+	ctx := context.Background()
+	for _, tc := range []struct {
+		margin   time.Duration
+		advance  time.Duration
+		refreshs int
+	}{
+		{0, time.Hour - 31*time.Second, 0}, // default 30 s: still valid
+		{0, time.Hour - 29*time.Second, 1}, // inside the default margin
+		{5 * time.Minute, time.Hour - 6*time.Minute, 0},
+		{5 * time.Minute, time.Hour - 4*time.Minute, 1},
+		{-1, time.Hour - time.Second, 0}, // no margin
+	} {
+		cfg := f.sessionConfig()
+		cfg.ExpiryMargin = tc.margin
+		s, _ := cognitosrp.NewSession(cfg, "gina")
+		if err := s.Authenticate(ctx, "pw"); err != nil {
+			t.Fatal(err)
+		}
+		before := f.Calls("InitiateAuth/REFRESH_TOKEN_AUTH")
+		clock.Advance(tc.advance)
+		if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Calls("InitiateAuth/REFRESH_TOKEN_AUTH") - before; got != tc.refreshs {
+			t.Errorf("margin %v after %v: %d refreshes, want %d", tc.margin, tc.advance, got, tc.refreshs)
+		}
+		clock.Advance(-tc.advance)
+	}
+}
