@@ -293,34 +293,32 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 }
 
 // fly runs one flight: it obtains tokens, installs them unless the
-// session's tokens changed meanwhile, releases the waiters, then persists
-// the tokens before the next flight may start, so saves stay in order.
+// session's tokens changed meanwhile, retires the flight, releases the
+// waiters, then persists the tokens and clears flying.
+//
+// The flight is retired (s.flight cleared) before its waiters are
+// released, in the same critical section that installs the tokens: a
+// caller that comes later must start a flight of its own rather than join
+// one whose result is out and may predate a SetTokens. Saves stay in
+// order without the flight: changed skips a save that a newer change has
+// overtaken.
 func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger string, o op) {
 	t, err := o(ctx, from, trigger)
 	installed := false
+	if err != nil && s.closing.Err() != nil {
+		err = fmt.Errorf("%w: %w", ErrClosed, err)
+	}
+	s.mu.Lock()
 	if err == nil {
 		// A sign-out since the start voids the result; tokens set by
 		// someone else since then win over it.
-		s.mu.Lock()
 		if s.epoch != f.epoch {
 			t, err = nil, &LoginRequiredError{Err: errSignedOut}
 		} else {
 			installed = s.tokens.CompareAndSwap(from, t)
 		}
-		s.mu.Unlock()
-	} else if s.closing.Err() != nil {
-		err = fmt.Errorf("%w: %w", ErrClosed, err)
 	}
-	f.tokens, f.err = t, err
-	close(f.done)
-	if installed {
-		s.changed(ctx, t)
-	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.flight = nil
-	s.flying.Store(false)
 	switch {
 	case err == nil:
 		s.failures = 0
@@ -332,6 +330,19 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		d := min(time.Second<<min(s.failures-1, 5), 30*time.Second)
 		s.retryAt.Store(s.cfg.Now().Add(d).UnixNano())
 	}
+	s.mu.Unlock()
+	f.tokens, f.err = t, err
+	close(f.done)
+	if installed {
+		s.changed(ctx, t)
+	}
+	// flying stays set until the save is done, unless a newer flight has
+	// taken over.
+	s.mu.Lock()
+	if s.flight == nil {
+		s.flying.Store(false)
+	}
+	s.mu.Unlock()
 }
 
 // obtain gets usable tokens: from the store when the session has none yet,
