@@ -21,16 +21,6 @@ import (
 // every challenge, answered by the built-in handlers through the Auth
 // RoundTripper, as an application meets it.
 
-// e2eUser adds u to srv and fails the test on error.
-func e2eUser(t *testing.T, srv *cognitotest.Server, u cognitotest.User) cognitotest.User {
-	t.Helper()
-	u, err := srv.AddUser(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 // e2eAuth returns an Auth for login with password and the login options of
 // mod.
 func e2eAuth(t *testing.T, srv *cognitotest.Server, login, password string, mod func(*cognitosrp.Options)) *cognitosrp.Auth {
@@ -97,7 +87,7 @@ func e2eCode(calls *atomic.Int32) cognitosrp.ChallengeHandler {
 // the user's internal name is a UUID, which every later call must hash.
 func TestE2ESecretHashAlias(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "e2e-client-secret"})
-	u := e2eUser(t, srv, cognitotest.User{Aliases: []string{"jane@example.com"}, Password: "pw-jane-12345"})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"jane@example.com"}, Password: "pw-jane-12345"})
 	a := e2eAuth(t, srv, "jane@example.com", "pw-jane-12345", nil)
 	e2eMustGet(t, srv, a, u.Username)
 	if err := a.Session().Refresh(t.Context()); err != nil {
@@ -110,7 +100,7 @@ func TestE2ESecretHashAlias(t *testing.T) {
 // must choose, with a required attribute, and logs in with it later.
 func TestE2ENewPassword(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "np"})
-	u := e2eUser(t, srv, cognitotest.User{
+	u := addUser(t, srv, cognitotest.User{
 		Aliases: []string{"new@example.com"}, Password: "temporary-1",
 		ForceNewPassword: true, RequiredAttributes: []string{"name"},
 	})
@@ -137,7 +127,7 @@ func TestE2ECodes(t *testing.T) {
 		t.Run(v.name, func(t *testing.T) {
 			srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "codes"})
 			v.user.Aliases, v.user.Password = []string{"+15555550123", "c@example.com"}, "pw-codes-123"
-			u := e2eUser(t, srv, v.user)
+			u := addUser(t, srv, v.user)
 			var calls atomic.Int32
 			a := e2eAuth(t, srv, "c@example.com", "pw-codes-123", func(o *cognitosrp.Options) { o.ChallengeHandler = e2eCode(&calls) })
 			e2eMustGet(t, srv, a, u.Username)
@@ -162,7 +152,7 @@ func TestE2ETOTP(t *testing.T) {
 		t.Run(v.name, func(t *testing.T) {
 			srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "totp"})
 			v.user.Aliases, v.user.Password = []string{"t@example.com"}, "pw-totp-123"
-			u := e2eUser(t, srv, v.user)
+			u := addUser(t, srv, v.user)
 			a := e2eAuth(t, srv, "t@example.com", "pw-totp-123", func(o *cognitosrp.Options) {
 				o.ChallengeHandler = cognitosrp.TOTP{Secret: secret, Now: srv.Now}
 			})
@@ -174,7 +164,7 @@ func TestE2ETOTP(t *testing.T) {
 // TestE2ECustomAuth runs CUSTOM_AUTH with SRP first.
 func TestE2ECustomAuth(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "custom"})
-	u := e2eUser(t, srv, cognitotest.User{
+	u := addUser(t, srv, cognitotest.User{
 		Aliases: []string{"q@example.com"}, Password: "pw-custom-123",
 		CustomChallenge: map[string]string{"question": "2+2"}, CustomAnswer: "4",
 	})
@@ -193,7 +183,7 @@ func TestE2ECustomAuth(t *testing.T) {
 // TestE2EMFASetup reports MFA_SETUP as a ChallengeError with its session.
 func TestE2EMFASetup(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
-	u := e2eUser(t, srv, cognitotest.User{Aliases: []string{"s@example.com"}, Password: "pw-setup-123", MFASetup: true})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"s@example.com"}, Password: "pw-setup-123", MFASetup: true})
 	a := e2eAuth(t, srv, "s@example.com", "pw-setup-123", func(o *cognitosrp.Options) {
 		o.ChallengeHandler = cognitosrp.TOTP{Secret: "JBSWY3DPEHPK3PXP"}
 	})
@@ -209,7 +199,7 @@ func TestE2EMFASetup(t *testing.T) {
 // with device SRP, and recovers when the pool forgets it.
 func TestE2EDevice(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, ClientSecret: "dev"})
-	u := e2eUser(t, srv, cognitotest.User{Aliases: []string{"d@example.com"}, Password: "pw-device-123", SMSMFA: true})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"d@example.com"}, Password: "pw-device-123", SMSMFA: true})
 	var codes atomic.Int32
 	store := new(cognitosrp.MemoryDeviceStore)
 	a := e2eAuth(t, srv, "d@example.com", "pw-device-123", func(o *cognitosrp.Options) {
@@ -251,7 +241,7 @@ func TestE2EDevice(t *testing.T) {
 // PASSWORD_SRP.
 func TestE2EUserAuth(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "ua"})
-	u := e2eUser(t, srv, cognitotest.User{Aliases: []string{"ua@example.com"}, Password: "pw-ua-12345"})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"ua@example.com"}, Password: "pw-ua-12345"})
 	a := e2eAuth(t, srv, "ua@example.com", "pw-ua-12345", func(o *cognitosrp.Options) { o.AuthFlow = cognitosrp.FlowUserAuth })
 	e2eMustGet(t, srv, a, u.Username)
 }
@@ -262,7 +252,7 @@ func TestE2EUserPasswordAuth(t *testing.T) {
 	flows := []string{cognitotest.AllowUserPasswordAuth, cognitotest.AllowRefreshTokenAuth}
 	t.Run("secret and alias", func(t *testing.T) {
 		srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "upa", AuthFlows: flows})
-		u := e2eUser(t, srv, cognitotest.User{Aliases: []string{"p@example.com"}, Password: "pw-upa-12345"})
+		u := addUser(t, srv, cognitotest.User{Aliases: []string{"p@example.com"}, Password: "pw-upa-12345"})
 		plain := e2eAuth(t, srv, "p@example.com", "pw-upa-12345", func(o *cognitosrp.Options) { o.AuthFlow = cognitosrp.FlowUserPasswordAuth })
 		e2eMustGet(t, srv, plain, u.Username)
 		if err := plain.Session().Refresh(t.Context()); err != nil {
@@ -277,7 +267,7 @@ func TestE2EUserPasswordAuth(t *testing.T) {
 		// USER_ID_FOR_SRP, which Cognito's do, so an alias login cannot
 		// learn the internal name for SECRET_HASH before the tokens.
 		srv := cognitotest.NewServer(t, cognitotest.Config{AuthFlows: flows})
-		u := e2eUser(t, srv, cognitotest.User{Aliases: []string{"+15555550100"}, Password: "pw-upa-12345", SMSMFA: true})
+		u := addUser(t, srv, cognitotest.User{Aliases: []string{"+15555550100"}, Password: "pw-upa-12345", SMSMFA: true})
 		var codes atomic.Int32
 		a := e2eAuth(t, srv, "+15555550100", "pw-upa-12345", func(o *cognitosrp.Options) {
 			o.AuthFlow = cognitosrp.FlowUserPasswordAuth
@@ -294,7 +284,7 @@ func TestE2EUserPasswordAuth(t *testing.T) {
 // must carry the DeviceKey and the client secret.
 func TestE2EDeviceWithRotation(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, RefreshTokenRotation: true, ClientSecret: "rot"})
-	u := e2eUser(t, srv, cognitotest.User{Aliases: []string{"r@example.com"}, Password: "pw-rotate-123"})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"r@example.com"}, Password: "pw-rotate-123"})
 	a := e2eAuth(t, srv, "r@example.com", "pw-rotate-123", func(o *cognitosrp.Options) {
 		o.RememberDevice = true
 		o.RefreshMethod = cognitosrp.RefreshWithGetTokens
@@ -314,7 +304,7 @@ func TestE2EDeviceWithRotation(t *testing.T) {
 // Auth) sign in with the device the first run registered, without a code.
 func TestE2EDeviceAcrossRuns(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
-	u := e2eUser(t, srv, cognitotest.User{Aliases: []string{"run@example.com"}, Password: "pw-runs-12345", SMSMFA: true})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"run@example.com"}, Password: "pw-runs-12345", SMSMFA: true})
 	path := filepath.Join(t.TempDir(), "devices.json")
 	var codes atomic.Int32
 	for range 3 {
