@@ -263,10 +263,9 @@ func TestE2EUserPasswordAuth(t *testing.T) {
 		}
 	})
 	t.Run("SMS_MFA", func(t *testing.T) {
-		// Without a secret: the emulator's MFA challenges do not carry
-		// USER_ID_FOR_SRP, which Cognito's do, so an alias login cannot
-		// learn the internal name for SECRET_HASH before the tokens.
-		srv := cognitotest.NewServer(t, cognitotest.Config{AuthFlows: flows})
+		// The MFA challenge names the internal user, which the answer's
+		// SECRET_HASH needs: InitiateAuth told nothing of it.
+		srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "upa-mfa", AuthFlows: flows})
 		u := addUser(t, srv, cognitotest.User{Aliases: []string{"+15555550100"}, Password: "pw-upa-12345", SMSMFA: true})
 		var codes atomic.Int32
 		a := e2eAuth(t, srv, "+15555550100", "pw-upa-12345", func(o *cognitosrp.Options) {
