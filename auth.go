@@ -60,6 +60,17 @@ type Options struct {
 	Base http.RoundTripper
 	// ExpiryMargin: see Config.ExpiryMargin. Only with individual parameters.
 	ExpiryMargin time.Duration
+	// VerifyTokens: see Config.VerifyTokens. Only with individual
+	// parameters.
+	VerifyTokens bool
+	// ForgetPassword drops the password after the first successful login.
+	// The session then renews its tokens with the refresh token alone, and
+	// once that dies (it expires, is revoked, or the user signs out
+	// everywhere) requests fail with ErrLoginRequired instead of logging in
+	// again. Only with individual parameters.
+	ForgetPassword bool
+	// Retry: see Config.Retry. Only with individual parameters.
+	Retry RetryPolicy
 	// RefreshAhead: see Config.RefreshAhead. Only with individual parameters.
 	RefreshAhead time.Duration
 	// RefreshMethod: see Config.RefreshMethod. Only with individual
@@ -167,7 +178,8 @@ func sessionFor(opts Options) (*Session, error) {
 		opts.RefreshAhead != 0 || opts.RefreshMethod != "" || opts.Store != nil ||
 		opts.OnTokens != nil || opts.Logger != nil ||
 		opts.AuthFlow != "" || opts.ChallengeHandler != nil || opts.RememberDevice ||
-		opts.DeviceStore != nil || opts.DeviceName != ""
+		opts.DeviceStore != nil || opts.DeviceName != "" ||
+		opts.VerifyTokens || opts.ForgetPassword || !opts.Retry.isZero()
 	switch {
 	case opts.Session != nil && individual:
 		return nil, fmt.Errorf("%w: give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both", ErrConfig)
@@ -207,11 +219,14 @@ func sessionFor(opts Options) (*Session, error) {
 		RememberDevice:   opts.RememberDevice,
 		DeviceStore:      opts.DeviceStore,
 		DeviceName:       opts.DeviceName,
+		VerifyTokens:     opts.VerifyTokens,
+		Retry:            opts.Retry,
 	}, opts.Username)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	sess.password = opts.Password
+	sess.forgetPassword = opts.ForgetPassword
 	return sess, nil
 }
 

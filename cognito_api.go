@@ -11,9 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
-	"slices"
 	"time"
 )
 
@@ -48,6 +46,10 @@ type Client struct {
 	HTTPClient *http.Client
 	// UserAgent, when set, is sent as the User-Agent header.
 	UserAgent string
+	// Retry says how calls that fail for a passing reason are retried; the
+	// zero value is the default policy. RespondToAuthChallenge is never
+	// retried: see RetryPolicy.
+	Retry RetryPolicy
 }
 
 // NewClient returns a Client for the public endpoint of region.
@@ -121,44 +123,6 @@ func (r AuthenticationResult) String() string {
 // Format prints String for every verb, so no formatting reveals a token.
 func (r AuthenticationResult) Format(f fmt.State, verb rune) { io.WriteString(f, r.String()) }
 
-// String names the parameters without their values, which include refresh
-// tokens, secret hashes and passwords.
-func (in InitiateAuthInput) String() string {
-	return fmt.Sprintf("cognitosrp.InitiateAuthInput{AuthFlow: %s, ClientId: %s, AuthParameters: %s}",
-		in.AuthFlow, in.ClientId, paramNames(in.AuthParameters))
-}
-
-// Format prints String for every verb, so no formatting reveals a secret.
-func (in InitiateAuthInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
-
-// String names the responses without their values (passwords, MFA codes)
-// and hides the challenge session, which continues a login.
-func (in RespondToAuthChallengeInput) String() string {
-	return fmt.Sprintf("cognitosrp.RespondToAuthChallengeInput{ChallengeName: %s, ClientId: %s, ChallengeResponses: %s, Session: %s}",
-		in.ChallengeName, in.ClientId, paramNames(in.ChallengeResponses), redact(in.Session))
-}
-
-// Format prints String for every verb, so no formatting reveals a secret.
-func (in RespondToAuthChallengeInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
-
-// String redacts the tokens and the challenge session.
-func (o AuthOutput) String() string {
-	res := "nil"
-	if o.AuthenticationResult != nil {
-		res = o.AuthenticationResult.String()
-	}
-	return fmt.Sprintf("cognitosrp.AuthOutput{AuthenticationResult: %s, ChallengeName: %s, ChallengeParameters: %s, Session: %s}",
-		res, o.ChallengeName, paramNames(o.ChallengeParameters), redact(o.Session))
-}
-
-// Format prints String for every verb, so no formatting reveals a secret.
-func (o AuthOutput) Format(f fmt.State, verb rune) { io.WriteString(f, o.String()) }
-
-// paramNames lists the sorted keys of a parameter map, without values.
-func paramNames(m map[string]string) string {
-	return fmt.Sprint(slices.Sorted(maps.Keys(m)))
-}
-
 // InitiateAuth starts a login (USER_SRP_AUTH) or renews tokens
 // (REFRESH_TOKEN_AUTH).
 func (c *Client) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
@@ -173,6 +137,11 @@ func (c *Client) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*Auth
 func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
 	out := new(AuthOutput)
 	if err := c.Call(ctx, "RespondToAuthChallenge", in, out); err != nil {
+		if srpChallenge(in.ChallengeName) && retryable(err) && ctx.Err() == nil {
+			// Not resent with the same SRP values: the caller may start
+			// the login over.
+			err = &restartError{err}
+		}
 		return nil, err
 	}
 	return out, nil
@@ -182,12 +151,21 @@ func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthCh
 // as its JSON body and decodes the response into out. A Cognito error comes
 // back as an *APIError; anything else that goes wrong (the network, a body
 // that is not JSON) is wrapped with the action's name. Errors never contain
-// the request body, which holds secrets.
+// the request body, which holds secrets. Actions that may be sent twice are
+// retried as c.Retry says.
 func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return fmt.Errorf("cognitosrp: %s: encoding request: %w", action, err)
 	}
+	if !retryableActions[action] {
+		return c.callOnce(ctx, action, body, out)
+	}
+	return c.Retry.do(ctx, retryable, func() error { return c.callOnce(ctx, action, body, out) })
+}
+
+// callOnce makes one attempt of Call.
+func (c *Client) callOnce(ctx context.Context, action string, body []byte, out any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("cognitosrp: %s: %w", action, err)
@@ -204,12 +182,12 @@ func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	resp, err := hc.Do(req)
 	if err != nil {
 		// *url.Error includes the URL, never the body.
-		return fmt.Errorf("cognitosrp: %s: %w", action, err)
+		return fmt.Errorf("cognitosrp: %s: %w", action, &transportError{err})
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {
-		return fmt.Errorf("cognitosrp: %s: reading response: %w", action, err)
+		return fmt.Errorf("cognitosrp: %s: reading response: %w", action, &transportError{err})
 	}
 	if len(data) > maxResponseBytes {
 		return fmt.Errorf("%w: %s: response larger than %d bytes", ErrInvalidResponse, action, maxResponseBytes)

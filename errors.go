@@ -90,14 +90,15 @@ func (e *APIError) Is(target error) bool {
 }
 
 // Temporary reports whether the call may succeed if retried later:
-// throttling, Cognito's internal errors and HTTP 5xx. Authentication
-// failures and other 4xx are never temporary.
+// throttling (Cognito's, or HTTP 429 from something in front of it),
+// Cognito's internal errors and HTTP 5xx. Authentication failures and other
+// 4xx are never temporary.
 func (e *APIError) Temporary() bool {
 	switch e.Type {
 	case "TooManyRequestsException", "InternalErrorException":
 		return true
 	}
-	return e.StatusCode >= 500
+	return e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests
 }
 
 // maxMessageLen bounds the message kept from an error body.

@@ -203,6 +203,8 @@ func runFixture(fx *fixture, endpoint string, rec *bytes.Buffer) (*cognitosrp.Se
 		Endpoint:     endpoint,
 		Rand:         random,
 		Now:          func() time.Time { return now },
+		// A recorded exchange has one answer per call: no retries.
+		Retry: noRetry,
 	}, fx.Config.Username)
 	if err != nil {
 		return nil, err

@@ -61,7 +61,8 @@ const minForcedInterval = 5 * time.Second
 // flight is one login or renewal shared by every caller that needs it.
 // tokens and err are written before done is closed.
 type flight struct {
-	done   chan struct{}
+	done   chan struct{} // closed when tokens and err are set
+	over   chan struct{} // closed when the flight has saved them and ended
 	epoch  uint64 // s.epoch when it started
 	tokens *Tokens
 	err    error
@@ -178,27 +179,50 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens) {
 }
 
 // renew waits for tokens whose token of type typ is usable, joining the
-// flight in progress or starting one.
+// flight in progress or starting one. A flight hands out its tokens before
+// it saves them; a caller that joins it while it saves may be handed
+// tokens that went stale since, so such a caller waits for it to end and
+// asks once more.
 func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
-	s.mu.Lock()
-	cur := s.tokens.Load()
-	// Another caller may have finished a flight since the check in
-	// ValidTokens.
-	if cur != nil && s.cognitoNow().Before(s.scheduleFor(cur).staleAt[slot(typ)]) {
+	for again := false; ; again = true {
+		s.mu.Lock()
+		cur := s.tokens.Load()
+		// Another caller may have finished a flight since the check in
+		// ValidTokens.
+		if cur != nil && s.stillUsable(cur, typ) {
+			s.mu.Unlock()
+			return cur, nil
+		}
+		if d := s.dead.Load(); d != nil && cur != nil && d.tokens == cur && s.password == "" {
+			s.mu.Unlock()
+			return nil, d.err
+		}
+		f, err := s.joinLocked(ctx, cur, "blocking", s.obtain)
 		s.mu.Unlock()
-		return cur, nil
+		if err != nil {
+			return nil, err
+		}
+		if !again {
+			s.waits.Add(1)
+		}
+		t, err := wait(ctx, f)
+		if err != nil || s.stillUsable(t, typ) {
+			return t, err
+		}
+		if again {
+			return nil, fmt.Errorf("%w: Cognito issued a %s that is stale on arrival", ErrInvalidResponse, typ)
+		}
+		select {
+		case <-f.over:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
-	if d := s.dead.Load(); d != nil && cur != nil && d.tokens == cur && s.password == "" {
-		s.mu.Unlock()
-		return nil, d.err
-	}
-	f, err := s.joinLocked(ctx, cur, "blocking", s.obtain)
-	s.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	s.waits.Add(1)
-	return wait(ctx, f)
+}
+
+// stillUsable reports whether the token of type typ in t is usable now.
+func (s *Session) stillUsable(t *Tokens, typ TokenType) bool {
+	return s.cognitoNow().Before(s.scheduleFor(t).staleAt[slot(typ)])
 }
 
 // renewNow renews even if the tokens are still valid, unless they are no
@@ -274,7 +298,7 @@ func wait(ctx context.Context, f *flight) (*Tokens, error) {
 // startFlight runs o in a new goroutine and records it as the flight in
 // progress. s.mu must be held and the session open.
 func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string, o op) *flight {
-	f := &flight{done: make(chan struct{}), epoch: s.epoch}
+	f := &flight{done: make(chan struct{}), over: make(chan struct{}), epoch: s.epoch}
 	s.flight = f
 	s.flying.Store(true)
 	s.wg.Add(1)
@@ -293,32 +317,35 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 }
 
 // fly runs one flight: it obtains tokens, installs them unless the
-// session's tokens changed meanwhile, retires the flight, releases the
-// waiters, then persists the tokens and clears flying.
-//
-// The flight is retired (s.flight cleared) before its waiters are
-// released, in the same critical section that installs the tokens: a
-// caller that comes later must start a flight of its own rather than join
-// one whose result is out and may predate a SetTokens. Saves stay in
-// order without the flight: changed skips a save that a newer change has
-// overtaken.
+// session's tokens changed meanwhile, releases the waiters, then persists
+// the tokens before the next flight may start, so saves stay in order.
 func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger string, o op) {
 	t, err := o(ctx, from, trigger)
 	installed := false
-	if err != nil && s.closing.Err() != nil {
-		err = fmt.Errorf("%w: %w", ErrClosed, err)
-	}
-	s.mu.Lock()
 	if err == nil {
 		// A sign-out since the start voids the result; tokens set by
 		// someone else since then win over it.
+		s.mu.Lock()
 		if s.epoch != f.epoch {
 			t, err = nil, &LoginRequiredError{Err: errSignedOut}
 		} else {
 			installed = s.tokens.CompareAndSwap(from, t)
 		}
+		s.mu.Unlock()
+	} else if s.closing.Err() != nil {
+		err = fmt.Errorf("%w: %w", ErrClosed, err)
 	}
+	f.tokens, f.err = t, err
+	close(f.done)
+	if installed {
+		s.changed(ctx, t)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer close(f.over)
 	s.flight = nil
+	s.flying.Store(false)
 	switch {
 	case err == nil:
 		s.failures = 0
@@ -330,19 +357,6 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		d := min(time.Second<<min(s.failures-1, 5), 30*time.Second)
 		s.retryAt.Store(s.cfg.Now().Add(d).UnixNano())
 	}
-	s.mu.Unlock()
-	f.tokens, f.err = t, err
-	close(f.done)
-	if installed {
-		s.changed(ctx, t)
-	}
-	// flying stays set until the save is done, unless a newer flight has
-	// taken over.
-	s.mu.Lock()
-	if s.flight == nil {
-		s.flying.Store(false)
-	}
-	s.mu.Unlock()
 }
 
 // obtain gets usable tokens: from the store when the session has none yet,
@@ -378,7 +392,12 @@ func (s *Session) obtain(ctx context.Context, from *Tokens, trigger string) (*To
 	if s.password == "" {
 		return nil, &LoginRequiredError{}
 	}
-	return s.loginNow(ctx, s.password, trigger)
+	t, err := s.loginNow(ctx, s.password, trigger)
+	if err == nil && s.forgetPassword {
+		// Only flights read and write password, one at a time.
+		s.password = ""
+	}
+	return t, err
 }
 
 // refreshOnly renews with the refresh token and never logs in: it serves

@@ -18,6 +18,8 @@ import (
 func newLifecycleSession(t testing.TB, f *fakeCognito, password string, mod func(*Config)) *Session {
 	t.Helper()
 	cfg := f.config()
+	// These tests count calls; retries have tests of their own.
+	cfg.Retry = RetryPolicy{MaxAttempts: 1}
 	if mod != nil {
 		mod(&cfg)
 	}

@@ -77,17 +77,17 @@ func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, st, err := s.loginOnce(ctx, password, dev)
+	res, st, err := s.loginWithRestarts(ctx, password, dev)
 	if dev != nil && errors.Is(err, ErrResourceNotFound) {
 		if err := s.forgetDevice(ctx); err != nil {
 			return nil, err
 		}
-		res, st, err = s.loginOnce(ctx, password, nil)
+		res, st, err = s.loginWithRestarts(ctx, password, nil)
 	}
 	if err != nil {
 		return nil, err
 	}
-	t, err := tokensFromResult(res, s.cfg.Now(), nil)
+	t, err := s.acceptTokens(ctx, res, nil, s.cognitoNow())
 	if err != nil {
 		return nil, err
 	}

@@ -117,7 +117,7 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	}
 	// The fallback expiry (ExpiresIn) is reckoned on Cognito's clock, like
 	// the exp claims.
-	return tokensFromResult(res, s.cognitoNow(), cur)
+	return s.acceptTokens(ctx, res, cur, s.cognitoNow())
 }
 
 // refreshNow renews cur, learns the clock offset from the new tokens and

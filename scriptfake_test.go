@@ -102,6 +102,8 @@ func (f *scriptFake) config(endpoint string) Config {
 		Endpoint:     endpoint,
 		Rand:         fxRand("client"),
 		Now:          func() time.Time { return fxNow },
+		// A script has one answer per call: no retries.
+		Retry: RetryPolicy{MaxAttempts: 1},
 	}
 }
 

@@ -63,6 +63,19 @@ type Config struct {
 	// FlightTimeout bounds one shared login or renewal; zero means
 	// DefaultFlightTimeout.
 	FlightTimeout time.Duration
+	// Retry says how Cognito calls that fail for a passing reason are
+	// retried; the zero value is the default policy, MaxAttempts 1 turns
+	// retries off.
+	Retry RetryPolicy
+	// VerifyTokens makes the session check the signature and claims of the
+	// tokens Cognito returns, before it stores or sends them, against the
+	// pool's key set. It expects the issuer of the public endpoint, or
+	// Endpoint + "/" + UserPoolID when Endpoint is a custom one (an
+	// emulator); behind a VPC endpoint, set Verifier instead.
+	VerifyTokens bool
+	// Verifier, when set, checks the tokens as VerifyTokens does, with its
+	// own issuer, key set URL and HTTP client.
+	Verifier *Verifier
 
 	// Store keeps the tokens across restarts; nil means a MemoryStore. The
 	// session loads from it when it first needs tokens and has none, and
@@ -126,6 +139,8 @@ type Session struct {
 	// password, when set, lets the session log in on demand: on first use
 	// and when the refresh token has died.
 	password string
+	// forgetPassword drops password after the first successful login.
+	forgetPassword bool
 
 	tokens atomic.Pointer[Tokens]
 	store  TokenStore
@@ -196,6 +211,13 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.VerifyTokens && cfg.Verifier == nil {
+		v, err := sessionVerifier(cfg)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Verifier = v
+	}
 	switch cfg.RefreshMethod {
 	case "", RefreshWithInitiateAuth, RefreshWithGetTokens:
 	default:
@@ -205,7 +227,7 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	s := &Session{
 		cfg:      cfg,
 		poolName: poolName,
-		api:      &Client{Endpoint: cfg.Endpoint, HTTPClient: cfg.HTTPClient},
+		api:      &Client{Endpoint: cfg.Endpoint, HTTPClient: cfg.HTTPClient, Retry: cfg.Retry},
 		username: username,
 		store:    cfg.Store,
 	}

@@ -117,7 +117,7 @@ func TestSignOutRevokesStoredTokens(t *testing.T) {
 
 func TestSignOutRevokeFails(t *testing.T) {
 	_, f, s, _ := loggedIn(t, nil)
-	f.set(func(f *fakeCognito) { f.failNext["RevokeToken"] = 1 })
+	f.set(func(f *fakeCognito) { f.failNext["RevokeToken"] = DefaultMaxAttempts })
 	err := s.SignOut(context.Background())
 	if !errors.Is(err, ErrInternalError) {
 		t.Fatalf("err = %v, want the revocation's error", err)

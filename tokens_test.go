@@ -80,8 +80,8 @@ func TestTokenExpiry(t *testing.T) {
 	}
 }
 
-// TestExpiryMargin: the session renews inside its margin, and a negative
-// margin means none.
+// TestExpiryMargin: with renewing ahead turned off, the session renews
+// once a token is inside its margin, and a negative margin means none.
 func TestExpiryMargin(t *testing.T) {
 	clock := newFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	f := startFake(t, fakeConfig{Now: clock.Now})
@@ -100,6 +100,7 @@ func TestExpiryMargin(t *testing.T) {
 	} {
 		cfg := f.sessionConfig()
 		cfg.ExpiryMargin = tc.margin
+		cfg.RefreshAhead = -1 // no background renewal: the margin alone decides
 		s, _ := cognitosrp.NewSession(cfg, "gina")
 		if err := s.Authenticate(ctx, "pw"); err != nil {
 			t.Fatal(err)

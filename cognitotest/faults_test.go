@@ -18,7 +18,10 @@ import (
 func TestFailNext(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
-	sess, _ := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+	// Retries off: this test looks at each injected failure.
+	cfg := srv.SessionConfig()
+	cfg.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
+	sess, _ := cognitosrp.NewSession(cfg, "alice")
 
 	srv.FailNext(1, cognitotest.FaultInternalError)
 	err := sess.Authenticate(t.Context(), "pw-alice-123")
@@ -65,7 +68,7 @@ func TestFailureRateIsSeeded(t *testing.T) {
 	pattern := func() []bool {
 		srv := cognitotest.NewServer(t, cognitotest.Config{Seed: 42})
 		srv.SetFailureRate(0.5, cognitotest.FaultTooManyRequests)
-		api := &cognitosrp.Client{Endpoint: srv.Endpoint()}
+		api := &cognitosrp.Client{Endpoint: srv.Endpoint(), Retry: cognitosrp.RetryPolicy{MaxAttempts: 1}}
 		var got []bool
 		for range 40 {
 			err := api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": "x"}, &struct{}{})

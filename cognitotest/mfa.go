@@ -116,7 +116,7 @@ func codeValid(u User, factor, code string, now time.Time) bool {
 
 func totpValid(secret, code string, now time.Time) bool {
 	for _, d := range []time.Duration{-totpStep, 0, totpStep} {
-		want, err := TOTPCode(secret, now.Add(d))
+		want, err := totpCode(secret, now.Add(d))
 		if err == nil && subtle.ConstantTimeCompare([]byte(code), []byte(want)) == 1 {
 			return true
 		}

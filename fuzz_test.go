@@ -1,0 +1,191 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"encoding/hex"
+	"errors"
+	"math/big"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The fuzz targets below feed everything a server or a token can make this
+// package parse. Each checks that nothing panics and that every failure is
+// the documented sentinel. Seeds live in testdata/fuzz/<FuzzName>/; CI runs
+// each target briefly with .ci/fuzz.sh.
+
+// FuzzParseUnverified checks the JWT claim reader: it never panics, fails
+// only with ErrMalformedToken, and returns times in range.
+func FuzzParseUnverified(f *testing.F) {
+	f.Add("eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDAsInRva2VuX3VzZSI6ImFjY2VzcyJ9.c2ln")
+	f.Add("a.b.c")
+	f.Fuzz(func(t *testing.T, token string) {
+		c, err := ParseUnverified(token)
+		if err != nil {
+			if !errors.Is(err, ErrMalformedToken) {
+				t.Fatalf("error %v does not match ErrMalformedToken", err)
+			}
+			return
+		}
+		if c.Raw == nil {
+			t.Fatal("claims without Raw")
+		}
+		for _, tm := range []time.Time{c.Expiry, c.IssuedAt, c.AuthTime} {
+			if !tm.IsZero() && (tm.Unix() < 0 || tm.Unix() > maxUnixSeconds) {
+				t.Fatalf("time %v out of range", tm)
+			}
+		}
+	})
+}
+
+// FuzzParsePasswordChallenge checks the decoding of PASSWORD_VERIFIER
+// parameters and, for the server values a hostile server would pick (small,
+// or a multiple of N), that the claim is refused rather than computed.
+func FuzzParsePasswordChallenge(f *testing.F) {
+	f.Add("user-id", "0", "ab", "c2VjcmV0")
+	f.Add("user-id", PadHex(group.N), "00ff", "c2VjcmV0")
+	f.Add("u", "zz", "12", "!!")
+	f.Add("u", strings.Repeat("f", maxNumberHexDigits+1), "01", "AA==")
+	srp, err := newSRPFromPrivate("pool", big.NewInt(123456789))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, user, b, salt, block string) {
+		ch, err := ParsePasswordChallenge(map[string]string{
+			"USER_ID_FOR_SRP": user, "SRP_B": b, "SALT": salt, "SECRET_BLOCK": block,
+		})
+		if err != nil {
+			if !errors.Is(err, ErrInvalidChallenge) {
+				t.Fatalf("error %v does not match ErrInvalidChallenge", err)
+			}
+			return
+		}
+		B, ok := new(big.Int).SetString(b, 16)
+		if !ok || B.Sign() < 0 {
+			t.Fatalf("accepted SRP_B %q that is not a non-negative hex number", b)
+		}
+		// The exponentiation costs milliseconds: compute the claim only
+		// where the interesting failures are.
+		zero := new(big.Int).Mod(B, group.N).Sign() == 0
+		if B.BitLen() > 64 && !zero {
+			return
+		}
+		claim, err := srp.PasswordClaim(ch, "password", time.Unix(0, 0))
+		switch {
+		case zero && !errors.Is(err, ErrSRPInvalidB):
+			t.Fatalf("B ≡ 0 mod N: got %v, want ErrSRPInvalidB", err)
+		case err == nil && claim.Signature == "":
+			t.Fatal("empty signature")
+		case err != nil && !zero && !errors.Is(err, ErrSRPInvalidU):
+			t.Fatalf("unexpected error %v", err)
+		}
+	})
+}
+
+// FuzzAPIError checks the reading of error responses: never a panic, a type
+// without prefix, a bounded message, and a non-JSON body never quoted.
+func FuzzAPIError(f *testing.F) {
+	f.Add(400, "application/x-amz-json-1.1", "", []byte(`{"__type":"com.amazon#NotAuthorizedException","message":"Incorrect username or password."}`))
+	f.Add(502, "text/html", "", []byte("<html><body>Bad Gateway</body></html>"))
+	f.Add(500, "", "InternalErrorException:http://internal", []byte(""))
+	f.Add(429, "application/json", "x#y:z", []byte(`{"__type":5}`))
+	f.Fuzz(func(t *testing.T, status int, contentType, errType string, body []byte) {
+		resp := &http.Response{StatusCode: status, Header: http.Header{}}
+		resp.Header.Set("Content-Type", contentType)
+		resp.Header.Set("X-Amzn-Errortype", errType)
+		e := newAPIError("InitiateAuth", resp, body)
+		if strings.Contains(e.Type, "#") {
+			t.Fatalf("type %q keeps a prefix", e.Type)
+		}
+		if len(e.Message) > maxMessageLen+len("…") {
+			t.Fatalf("message of %d bytes", len(e.Message))
+		}
+		if !isJSON(body) && len(body) >= 64 && strings.Contains(e.Error(), string(body)) {
+			t.Fatal("a body that is not JSON is quoted in the error")
+		}
+		_ = e.Temporary()
+		_ = errors.Is(e, ErrNotAuthorized)
+	})
+}
+
+// FuzzPadHex compares PadHex and padBytes with a reference built from the
+// minimal big-endian bytes: a zero byte in front when the top bit is set.
+func FuzzPadHex(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte{0})
+	f.Add([]byte{0x7f})
+	f.Add([]byte{0x80})
+	f.Add([]byte{0, 0, 0x0f, 0xff})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		x := new(big.Int).SetBytes(b)
+		ref := bytes.TrimLeft(b, "\x00")
+		if len(ref) == 0 || ref[0]&0x80 != 0 {
+			ref = append([]byte{0}, ref...)
+		}
+		want := hex.EncodeToString(ref)
+		if got := PadHex(x); got != want {
+			t.Fatalf("PadHex(%x) = %s, want %s", b, got, want)
+		}
+		if got := padBytes(x); !bytes.Equal(got, ref) {
+			t.Fatalf("padBytes(%x) = %x, want %x", b, got, ref)
+		}
+	})
+}
+
+// FuzzJWKS checks the key set reader: it never panics, fails only with
+// ErrInvalidKeySet, and every key it returns is within the accepted sizes.
+func FuzzJWKS(f *testing.F) {
+	f.Add([]byte(`{"keys":[{"kty":"RSA","kid":"k","n":"AQAB","e":"AQAB"}]}`))
+	f.Add([]byte(`{"keys":[{"kty":"EC","kid":"k"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		keys, err := parseJWKS(data)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidKeySet) {
+				t.Fatalf("error %v does not match ErrInvalidKeySet", err)
+			}
+			return
+		}
+		if len(keys) == 0 {
+			t.Fatal("no keys and no error")
+		}
+		for kid, k := range keys {
+			if b := k.N.BitLen(); kid == "" || b < minRSABits || b > maxRSABits || k.E < 3 || k.E%2 == 0 {
+				t.Fatalf("accepted key %q of %d bits, e=%d", kid, b, k.E)
+			}
+		}
+	})
+}
+
+// FuzzVerify checks Verify against a fixed key set: it never panics,
+// never reaches the network, and every failure matches ErrTokenInvalid.
+func FuzzVerify(f *testing.F) {
+	f.Add(signRS256(testKey(), rsHeader(testKid), accessClaims(testNow)))
+	f.Add(signRS256(testKey(), rsHeader(testKid), with(accessClaims(testNow), "exp", "x")))
+	f.Add(b64JSON(map[string]any{"alg": "none", "kid": testKid}) + "." + b64JSON(accessClaims(testNow)) + ".")
+	v, err := NewVerifier(VerifierConfig{UserPoolID: testPoolID, ClientIDs: []string{testClientID}, JWKSURL: "http://127.0.0.1:1/unused", Now: func() time.Time { return testNow }})
+	if err != nil {
+		f.Fatal(err)
+	}
+	v.keys.keys = map[string]*rsa.PublicKey{testKid: &testKey().PublicKey}
+	v.keys.fetchedAt, v.keys.lastAttempt = testNow, testNow
+	f.Fuzz(func(t *testing.T, token string) {
+		c, err := v.Verify(context.Background(), token)
+		if err != nil {
+			if !errors.Is(err, ErrTokenInvalid) {
+				t.Fatalf("error %v does not match ErrTokenInvalid", err)
+			}
+			return
+		}
+		if c.Issuer != testIssuer || (c.ClientID != testClientID && c.Audience != testClientID) || !testNow.Before(c.Expiry.Add(DefaultLeeway)) {
+			t.Fatalf("accepted claims %+v", c)
+		}
+	})
+}

@@ -1,0 +1,156 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"crypto/rsa"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// keyCache holds a pool's signing keys. Fetches are shared: however many
+// verifications need the keys at once, one request goes out, and a token
+// with an unknown kid causes at most one fetch per refetch interval.
+type keyCache struct {
+	url      string
+	client   *http.Client
+	now      func() time.Time
+	lifetime time.Duration
+	refetch  time.Duration
+
+	mu          sync.Mutex // guards what follows
+	keys        map[string]*rsa.PublicKey
+	fetchedAt   time.Time // of keys
+	lastAttempt time.Time // of the latest fetch, successful or not
+	lastErr     error     // of the latest fetch
+	flight      *keyFetch // the fetch in progress, if any
+}
+
+// keyFetch is one fetch shared by every caller that waits for it.
+type keyFetch struct{ done chan struct{} }
+
+func (c *keyCache) init(url string, cfg VerifierConfig) {
+	c.url, c.client, c.now = url, cfg.HTTPClient, cfg.Now
+	c.lifetime, c.refetch = cfg.KeyLifetime, cfg.RefetchInterval
+	if c.client == nil {
+		c.client = defaultHTTPClient
+	}
+}
+
+// get returns the key named kid, fetching the key set when there is none,
+// when it has outlived its lifetime, or when kid is unknown and the last
+// fetch is older than the refetch interval. A caller waits for at most one
+// fetch.
+func (c *keyCache) get(ctx context.Context, kid string) (*rsa.PublicKey, error) {
+	waited := false
+	for {
+		c.mu.Lock()
+		now := c.now()
+		fresh := c.keys != nil && now.Sub(c.fetchedAt) < c.lifetime
+		if k, ok := c.keys[kid]; ok && fresh {
+			c.mu.Unlock()
+			return k, nil
+		}
+		if !waited {
+			f := c.flight
+			if f == nil && c.mayFetch(now, fresh) {
+				f = c.start(ctx, now)
+			}
+			if f != nil {
+				c.mu.Unlock()
+				select {
+				case <-f.done:
+				case <-ctx.Done():
+					return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, ctx.Err())
+				}
+				waited = true
+				continue
+			}
+		}
+		err := c.missErr(fresh, kid)
+		c.mu.Unlock()
+		return nil, err
+	}
+}
+
+// mayFetch reports whether a fetch may start now. Called with c.mu held.
+func (c *keyCache) mayFetch(now time.Time, fresh bool) bool {
+	if c.lastAttempt.IsZero() {
+		return true
+	}
+	since := now.Sub(c.lastAttempt)
+	if !fresh {
+		return since >= min(failedFetchRetry, c.refetch)
+	}
+	return since >= c.refetch
+}
+
+// missErr explains why no key could be returned. When the latest fetch
+// failed, the token may be signed by a key the pool just added: that is a
+// failure to get the keys, not proof of a bad token. Called with c.mu held.
+func (c *keyCache) missErr(fresh bool, kid string) error {
+	switch {
+	case c.lastErr != nil:
+		return c.lastErr
+	case !fresh:
+		return fmt.Errorf("%w: the key set has expired and could not be fetched again yet", ErrKeySetUnavailable)
+	}
+	return fmt.Errorf("%w: kid %.64q is not in the key set", ErrUnknownKey, kid)
+}
+
+// start begins a fetch. Called with c.mu held.
+func (c *keyCache) start(ctx context.Context, now time.Time) *keyFetch {
+	f := &keyFetch{done: make(chan struct{})}
+	c.flight = f
+	c.lastAttempt = now
+	// The fetch keeps the caller's values but not its cancellation: other
+	// verifications may be waiting for it.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), keyFetchTimeout)
+	go func() {
+		defer cancel()
+		keys, err := c.fetch(fctx)
+		c.mu.Lock()
+		if err == nil {
+			c.keys, c.fetchedAt = keys, c.now()
+		}
+		c.lastErr = err
+		c.flight = nil
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	return f
+}
+
+// fetch downloads and parses the key set.
+func (c *keyCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%w: reading %s: %w", ErrKeySetUnavailable, c.url, err)
+	case resp.StatusCode != http.StatusOK:
+		return nil, fmt.Errorf("%w: %s answered HTTP %d", ErrKeySetUnavailable, c.url, resp.StatusCode)
+	case len(data) > maxResponseBytes:
+		return nil, fmt.Errorf("%w: %w: larger than %d bytes", ErrKeySetUnavailable, ErrInvalidKeySet, maxResponseBytes)
+	}
+	keys, err := parseJWKS(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, err)
+	}
+	return keys, nil
+}

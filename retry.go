@@ -1,0 +1,204 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// This file retries Cognito calls that failed for a passing reason:
+// throttling, Cognito's internal errors, HTTP 5xx and network failures.
+//
+// Which calls are retried, and why:
+//   - InitiateAuth and the other calls in retryableActions carry nothing
+//     that a second copy could misuse (USER_SRP_AUTH carries only SRP_A), so
+//     the Client resends them as they are.
+//   - RespondToAuthChallenge is never resent: its challenge session is
+//     single-use, and the PASSWORD_VERIFIER answer is bound to the SRP
+//     values of one exchange. When the answer to a password verifier fails
+//     for a passing reason, the Session starts the login over from
+//     InitiateAuth with a fresh SRP private value instead. That is safe: a
+//     new exchange reveals nothing more about the password, and if Cognito
+//     did accept the lost answer, the tokens it issued are simply unused.
+//   - Answers to MFA and other challenges that involve the user are not
+//     restarted: a restart would send a new code.
+
+// Defaults of RetryPolicy.
+const (
+	DefaultMaxAttempts = 4
+	DefaultBaseDelay   = 100 * time.Millisecond
+	DefaultMaxDelay    = 5 * time.Second
+	DefaultMaxElapsed  = 20 * time.Second
+)
+
+// RetryPolicy says how Cognito calls that fail for a passing reason are
+// retried: with capped exponential backoff and full jitter, a bounded
+// number of attempts and a bounded total time, and never past the end of
+// the caller's context. The zero value is the default policy; MaxAttempts
+// of 1 turns retries off.
+//
+// A Session applies the policy twice over: to each call, and to a login
+// that starts over after its answer to the password verifier failed. So a
+// login makes at most MaxAttempts² InitiateAuth calls; no retry starts
+// later than MaxElapsed after the start of its call, no restart later than
+// MaxElapsed after the start of the login, and none after the context ends.
+type RetryPolicy struct {
+	// MaxAttempts bounds the attempts of one call, the first included.
+	// Zero means DefaultMaxAttempts; 1 or less means no retries.
+	MaxAttempts int
+	// BaseDelay is the backoff before the first retry; it doubles with
+	// each retry up to MaxDelay. Zero means DefaultBaseDelay.
+	BaseDelay time.Duration
+	// MaxDelay caps one backoff. Zero means DefaultMaxDelay.
+	MaxDelay time.Duration
+	// MaxElapsed bounds the time from the first attempt within which a
+	// retry may start. Zero means DefaultMaxElapsed.
+	MaxElapsed time.Duration
+	// Jitter returns a uniformly random duration in [0, d]. Nil means
+	// math/rand/v2's goroutine-safe generator. Tests set a seeded one.
+	Jitter func(d time.Duration) time.Duration
+}
+
+// isZero reports whether p is the zero value (RetryPolicy holds a func, so
+// it cannot be compared with ==).
+func (p RetryPolicy) isZero() bool {
+	return p.MaxAttempts == 0 && p.BaseDelay == 0 && p.MaxDelay == 0 && p.MaxElapsed == 0 && p.Jitter == nil
+}
+
+// withDefaults returns p with its zero fields set to the defaults.
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxAttempts == 0 {
+		p.MaxAttempts = DefaultMaxAttempts
+	}
+	p.MaxAttempts = max(p.MaxAttempts, 1)
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = DefaultBaseDelay
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = DefaultMaxDelay
+	}
+	if p.MaxElapsed <= 0 {
+		p.MaxElapsed = DefaultMaxElapsed
+	}
+	if p.Jitter == nil {
+		p.Jitter = func(d time.Duration) time.Duration { return time.Duration(rand.Int64N(int64(d) + 1)) }
+	}
+	return p
+}
+
+// backoff returns the delay before retry n (0 for the first retry): a
+// random duration up to min(MaxDelay, BaseDelay·2ⁿ).
+func (p RetryPolicy) backoff(n int) time.Duration {
+	ceiling := p.MaxDelay
+	if n < 62 && p.BaseDelay <= p.MaxDelay>>n {
+		ceiling = p.BaseDelay << n
+	}
+	return min(max(p.Jitter(ceiling), 0), ceiling)
+}
+
+// do runs op until it succeeds, fails with an error again does not accept,
+// or the policy or ctx runs out. It returns op's last error, annotated with
+// the number of attempts when there were several.
+func (p RetryPolicy) do(ctx context.Context, again func(error) bool, op func() error) error {
+	p = p.withDefaults()
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		err := op()
+		if err == nil || ctx.Err() != nil || !again(err) {
+			return err
+		}
+		if attempt >= p.MaxAttempts {
+			return fmt.Errorf("%w (gave up after %d attempts)", err, attempt)
+		}
+		delay := p.backoff(attempt - 1)
+		if time.Since(start)+delay > p.MaxElapsed {
+			return fmt.Errorf("%w (gave up after %d attempts in %v)", err, attempt, time.Since(start).Round(time.Millisecond))
+		}
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
+			// Sleeping past the deadline only to fail is no use.
+			return err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		}
+	}
+}
+
+// retryableActions are the Cognito actions that may be sent again as they
+// are. RespondToAuthChallenge is not among them (see the top of this file).
+var retryableActions = map[string]bool{
+	"InitiateAuth":              true,
+	"GetTokensFromRefreshToken": true,
+	"GetUser":                   true,
+	"GetDevice":                 true,
+	"ListDevices":               true,
+	"ConfirmDevice":             true,
+	"ForgetDevice":              true,
+	"UpdateDeviceStatus":        true,
+	"RevokeToken":               true,
+	"GlobalSignOut":             true,
+	"AssociateSoftwareToken":    true,
+	"SetUserMFAPreference":      true,
+}
+
+// transportError marks a failure to exchange a request with Cognito: the
+// network, a timeout, a body cut short. It is worth retrying.
+type transportError struct{ err error }
+
+func (e *transportError) Error() string { return e.err.Error() }
+func (e *transportError) Unwrap() error { return e.err }
+
+// retryable reports whether err is a passing failure: throttling,
+// Cognito's internal errors, HTTP 5xx, or the network.
+func retryable(err error) bool {
+	var api *APIError
+	if errors.As(err, &api) {
+		return api.Temporary()
+	}
+	var te *transportError
+	return errors.As(err, &te)
+}
+
+// restartError marks a passing failure of the answer to an SRP password
+// verifier: the login may start over with fresh SRP values.
+type restartError struct{ err error }
+
+func (e *restartError) Error() string { return e.err.Error() }
+func (e *restartError) Unwrap() error { return e.err }
+
+// srpChallenge reports whether the answer to the challenge name is bound to
+// one SRP exchange and involves no user input.
+func srpChallenge(name string) bool {
+	switch name {
+	case ChallengePasswordVerifier, "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER":
+		return true
+	}
+	return false
+}
+
+// restartable reports whether a login may start over after err.
+func restartable(err error) bool {
+	var r *restartError
+	return errors.As(err, &r)
+}
+
+// loginWithRestarts runs loginOnce, starting over with fresh SRP values
+// when the answer to an SRP challenge failed for a passing reason.
+func (s *Session) loginWithRestarts(ctx context.Context, password string, dev *Device) (res *AuthenticationResult, st *loginState, err error) {
+	err = s.cfg.Retry.do(ctx, restartable, func() error {
+		var err error
+		res, st, err = s.loginOnce(ctx, password, dev)
+		return err
+	})
+	return res, st, err
+}

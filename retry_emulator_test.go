@@ -1,0 +1,71 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp_test
+
+import (
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// TestRetryFaultInjectionEmulator runs 200 logins and 200 renewals, with
+// token verification on, against the emulator while 30 % of the calls fail
+// with a retryable error, and checks that every one succeeds.
+func TestRetryFaultInjectionEmulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("400 SRP exchanges")
+	}
+	srv := cognitotest.NewServer(t, cognitotest.Config{Seed: 30})
+	const password = "pw-alice-123"
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	jitter := rand.New(rand.NewPCG(1, 2))
+	retry := cognitosrp.RetryPolicy{
+		MaxAttempts: 8, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond,
+		Jitter: func(d time.Duration) time.Duration {
+			mu.Lock()
+			defer mu.Unlock()
+			return time.Duration(jitter.Int64N(int64(d) + 1))
+		},
+	}
+	kinds := []cognitotest.Fault{cognitotest.FaultInternalError, cognitotest.FaultTooManyRequests, cognitotest.FaultConnectionReset}
+	const n = 200
+	for i := range n {
+		srv.SetFailureRate(0.3, kinds[i%len(kinds)])
+		cfg := srv.SessionConfig()
+		cfg.Now, cfg.VerifyTokens, cfg.Retry = srv.Now, true, retry
+		sess, err := cognitosrp.NewSession(cfg, "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sess.Authenticate(t.Context(), password); err != nil {
+			t.Fatalf("login %d: %v", i, err)
+		}
+		first := sess.Tokens()
+		srv.Advance(time.Hour)
+		auth, err := cognitosrp.New(cognitosrp.Options{Session: sess})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := auth.Token(t.Context()); err != nil {
+			t.Fatalf("renewal %d: %v", i, err)
+		}
+		if sess.Tokens() == first {
+			t.Fatalf("renewal %d kept the expired tokens", i)
+		}
+	}
+	srv.SetFailureRate(0, "")
+	calls := srv.Calls("InitiateAuth") + srv.Calls("RespondToAuthChallenge")
+	t.Logf("%d Cognito calls for %d logins and %d renewals", calls, n, n)
+	if calls < 3*n*5/4 {
+		t.Fatalf("only %d calls: too few failures to test the retries", calls)
+	}
+}

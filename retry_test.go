@@ -1,0 +1,297 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// seededJitter returns a Jitter drawing from a seeded generator, safe for
+// concurrent use; the package-wide generator is left alone.
+func seededJitter(seed uint64) func(time.Duration) time.Duration {
+	var mu sync.Mutex
+	r := rand.New(rand.NewPCG(seed, seed))
+	return func(d time.Duration) time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		return time.Duration(r.Int64N(int64(d) + 1))
+	}
+}
+
+// fastRetry retries quickly, for tests.
+func fastRetry(attempts int) RetryPolicy {
+	return RetryPolicy{MaxAttempts: attempts, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond, Jitter: seededJitter(1)}
+}
+
+// fakeSession returns a session with f's user, password known, at clock.
+func fakeSession(t testing.TB, f *rsaFake, clock *fakeClock, mod func(*Config)) *Session {
+	t.Helper()
+	cfg := Config{
+		UserPoolID: testPoolID, ClientID: testClientID, Endpoint: f.URL, HTTPClient: f.Client(),
+		Now: clock.Now, Retry: fastRetry(DefaultMaxAttempts),
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	s, err := NewSession(cfg, "user@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.password = "correct horse battery staple"
+	return s
+}
+
+// tokenChecker is an API that accepts only requests with a valid access
+// token of the fake pool, at clock's time.
+func tokenChecker(t testing.TB, f *rsaFake, clock *fakeClock) (*httptest.Server, *Verifier) {
+	v, err := NewVerifier(VerifierConfig{
+		Issuer: f.issuer(), ClientIDs: []string{testClientID}, TokenUse: "access",
+		HTTPClient: f.Client(), Now: clock.Now, Leeway: -1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if _, err := v.Verify(r.Context(), tok); !ok || err != nil {
+			t.Errorf("API got a request with a bad token: %v", err)
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	}))
+	t.Cleanup(api.Close)
+	return api, v
+}
+
+// TestRetryFaultInjection logs in and renews 100 times each while 30 % of
+// the Cognito calls fail in every retryable way (errors, HTML from a proxy,
+// dropped connections, answers lost after the server acted), and checks
+// that every one succeeds within its bounded retries. The emulator test
+// does 200 of each with the project's own server-side SRP.
+func TestRetryFaultInjection(t *testing.T) {
+	clock := newFakeClock(testNow)
+	f := newRSAFake(t, clock.Now)
+	f.addUser("user@example.com", "internal-user", "correct horse battery staple")
+	faults := rand.New(rand.NewPCG(30, 30))
+	kinds := []string{"500", "throttle", "html", "drop", "lost"}
+	var injected int
+	f.setFault(func(action string) string {
+		if faults.Float64() >= 0.3 {
+			return ""
+		}
+		injected++
+		return kinds[faults.IntN(len(kinds))]
+	}, nil)
+	api, _ := tokenChecker(t, f, clock)
+	const n = 100
+	for i := range n {
+		s := fakeSession(t, f, clock, func(c *Config) { c.VerifyTokens = true; c.Retry = fastRetry(8) })
+		a, err := New(Options{Session: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for step := range 2 { // a login, then a renewal
+			resp, err := a.Client().Get(api.URL)
+			if err != nil {
+				t.Fatalf("round %d step %d: %v", i, step, err)
+			}
+			resp.Body.Close()
+			clock.Advance(f.ttl)
+		}
+	}
+	calls := f.callCount("InitiateAuth") + f.callCount("RespondToAuthChallenge")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t.Logf("%d Cognito calls, %d failed on purpose", calls, injected)
+	if calls < 3*n || float64(injected) < 0.25*float64(calls) {
+		t.Fatalf("only %d of %d calls failed: the test does not test", injected, calls)
+	}
+}
+
+func TestRetryNeverOn4xx(t *testing.T) {
+	for _, typ := range []string{"NotAuthorizedException", "InvalidParameterException", "UserNotFoundException"} {
+		clock := newFakeClock(testNow)
+		f := newRSAFake(t, clock.Now)
+		f.setFault(nil, func(w http.ResponseWriter, r *http.Request) bool {
+			rsaFakeError(w, 400, typ)
+			return true
+		})
+		err := fakeSession(t, f, clock, nil).Authenticate(context.Background(), "pw")
+		var api *APIError
+		if !errors.As(err, &api) || api.Type != typ {
+			t.Fatalf("%s: Authenticate = %v", typ, err)
+		}
+		if n := f.callCount("InitiateAuth"); n != 1 {
+			t.Fatalf("%s: %d calls, want 1", typ, n)
+		}
+	}
+}
+
+func TestRetryBoundedAttempts(t *testing.T) {
+	for _, tc := range []struct {
+		kind  string
+		want  error
+		tries int
+	}{{"throttle", ErrTooManyRequests, 3}, {"500", ErrInternalError, 5}, {"drop", nil, 2}, {"html", nil, 1}, {"429", nil, 3}} {
+		clock := newFakeClock(testNow)
+		f := newRSAFake(t, clock.Now)
+		f.addUser("user@example.com", "internal-user", "pw")
+		f.setFault(func(string) string { return tc.kind }, nil)
+		err := fakeSession(t, f, clock, func(c *Config) { c.Retry = fastRetry(tc.tries) }).Authenticate(context.Background(), "pw")
+		if err == nil || (tc.want != nil && !errors.Is(err, tc.want)) || !retryable(err) {
+			t.Fatalf("%s: Authenticate = %v, want a retryable %v", tc.kind, err, tc.want)
+		}
+		if n := f.callCount("InitiateAuth"); n != tc.tries {
+			t.Fatalf("%s: %d attempts, want %d", tc.kind, n, tc.tries)
+		}
+		if tc.tries > 1 && !strings.Contains(err.Error(), "attempts") {
+			t.Fatalf("%s: error %q does not say it retried", tc.kind, err)
+		}
+	}
+}
+
+// TestLoginRestartsWithFreshSRP fails the answer to PASSWORD_VERIFIER and
+// checks that the login started over with a new SRP_A instead of resending
+// the answer.
+func TestLoginRestartsWithFreshSRP(t *testing.T) {
+	for _, kind := range []string{"500", "lost", "drop"} {
+		clock := newFakeClock(testNow)
+		f := newRSAFake(t, clock.Now)
+		f.addUser("user@example.com", "internal-user", "pw")
+		failed := false
+		var mu sync.Mutex
+		var srpA []string
+		f.setFault(func(action string) string {
+			if action == "RespondToAuthChallenge" && !failed {
+				failed = true
+				return kind
+			}
+			return ""
+		}, func(w http.ResponseWriter, r *http.Request) bool {
+			body := readAll(t, r)
+			if i := strings.Index(body, `"SRP_A":"`); i >= 0 {
+				mu.Lock()
+				srpA = append(srpA, body[i:i+40])
+				mu.Unlock()
+			}
+			return false
+		})
+		if err := fakeSession(t, f, clock, nil).Authenticate(context.Background(), "pw"); err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		if a, r := f.callCount("InitiateAuth"), f.callCount("RespondToAuthChallenge"); a != 2 || r != 2 {
+			t.Fatalf("%s: %d InitiateAuth and %d RespondToAuthChallenge, want 2 and 2", kind, a, r)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(srpA) != 2 || srpA[0] == srpA[1] {
+			t.Fatalf("%s: SRP_A values %q: the restart must use a fresh SRP", kind, srpA)
+		}
+	}
+}
+
+func TestRespondToAuthChallengeNeverResent(t *testing.T) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		rsaFakeError(w, 500, "InternalErrorException")
+	}))
+	defer srv.Close()
+	c := &Client{Endpoint: srv.URL, Retry: fastRetry(5)}
+	for _, tc := range []struct {
+		challenge string
+		restart   bool
+	}{{ChallengePasswordVerifier, true}, {"DEVICE_PASSWORD_VERIFIER", true}, {"SMS_MFA", false}, {"SOFTWARE_TOKEN_MFA", false}} {
+		calls.Store(0)
+		_, err := c.RespondToAuthChallenge(context.Background(), &RespondToAuthChallengeInput{ChallengeName: tc.challenge})
+		if !errors.Is(err, ErrInternalError) || restartable(err) != tc.restart || calls.Load() != 1 {
+			t.Fatalf("%s: err %v, restartable %v, %d calls; want restartable %v after 1 call", tc.challenge, err, restartable(err), calls.Load(), tc.restart)
+		}
+	}
+}
+
+func TestRetryHonoursContext(t *testing.T) {
+	clock := newFakeClock(testNow)
+	f := newRSAFake(t, clock.Now)
+	f.setFault(func(string) string { return "500" }, nil)
+	s := fakeSession(t, f, clock, func(c *Config) { c.Retry = RetryPolicy{MaxAttempts: 100, BaseDelay: 50 * time.Millisecond} })
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := s.Authenticate(ctx, "pw")
+	if !errors.Is(err, ErrInternalError) || time.Since(start) > time.Second {
+		t.Fatalf("Authenticate = %v after %v", err, time.Since(start))
+	}
+	if n := f.callCount("InitiateAuth"); n < 2 || n > 10 {
+		t.Fatalf("%d attempts within the deadline", n)
+	}
+	// A cancelled context is never retried.
+	ctx, cancel = context.WithCancel(context.Background())
+	cancel()
+	before := f.callCount("InitiateAuth")
+	if err := s.Authenticate(ctx, "pw"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Authenticate with a cancelled context = %v", err)
+	}
+	if n := f.callCount("InitiateAuth") - before; n != 0 {
+		t.Fatalf("%d calls with a cancelled context", n)
+	}
+}
+
+func TestRetryDisabledAndElapsed(t *testing.T) {
+	clock := newFakeClock(testNow)
+	f := newRSAFake(t, clock.Now)
+	f.setFault(func(string) string { return "500" }, nil)
+	if err := fakeSession(t, f, clock, func(c *Config) { c.Retry = RetryPolicy{MaxAttempts: 1} }).Authenticate(context.Background(), "pw"); !errors.Is(err, ErrInternalError) {
+		t.Fatal(err)
+	}
+	if n := f.callCount("InitiateAuth"); n != 1 {
+		t.Fatalf("MaxAttempts 1: %d calls", n)
+	}
+	// The first backoff (jitter at its ceiling) would end past MaxElapsed.
+	p := RetryPolicy{MaxAttempts: 10, BaseDelay: time.Second, MaxElapsed: 500 * time.Millisecond, Jitter: func(d time.Duration) time.Duration { return d }}
+	start := time.Now()
+	if err := fakeSession(t, f, clock, func(c *Config) { c.Retry = p }).Authenticate(context.Background(), "pw"); !errors.Is(err, ErrInternalError) {
+		t.Fatal(err)
+	}
+	if n := f.callCount("InitiateAuth"); n != 2 || time.Since(start) > 400*time.Millisecond {
+		t.Fatalf("MaxElapsed: %d calls in all after %v", n, time.Since(start))
+	}
+}
+
+func TestRetryBackoff(t *testing.T) {
+	var asked []time.Duration
+	p := RetryPolicy{BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second, Jitter: func(d time.Duration) time.Duration {
+		asked = append(asked, d)
+		return d + time.Hour // out of range: clamped
+	}}.withDefaults()
+	var got []time.Duration
+	for n := range 70 {
+		got = append(got, p.backoff(n))
+	}
+	want := []time.Duration{100, 200, 400, 800, 1000, 1000}
+	for i, w := range want {
+		if w *= time.Millisecond; got[i] != w || asked[i] != w {
+			t.Fatalf("backoff(%d) = %v (ceiling %v), want %v", i, got[i], asked[i], w)
+		}
+	}
+	if got[69] != time.Second {
+		t.Fatalf("backoff(69) = %v", got[69])
+	}
+	// The default jitter stays in range.
+	d := RetryPolicy{}.withDefaults()
+	for range 1000 {
+		if b := d.backoff(3); b < 0 || b > 800*time.Millisecond {
+			t.Fatalf("default backoff(3) = %v", b)
+		}
+	}
+}

@@ -1,0 +1,144 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+)
+
+// This file makes sure that no way of printing or logging a value of this
+// package reveals a secret (a password, a token, a client secret, a
+// challenge session, an SRP private value or a proof derived from it).
+// Every type that holds one redacts it in String, and prints String from
+// Format (every fmt verb, %#v included), GoString and LogValue (log/slog,
+// whose JSON handler would otherwise marshal the exported fields).
+
+// GoString redacts, like String.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue redacts, like String.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// GoString redacts, like String.
+func (o Options) GoString() string { return o.String() }
+
+// LogValue redacts, like String.
+func (o Options) LogValue() slog.Value { return slog.StringValue(o.String()) }
+
+// GoString redacts, like String.
+func (s *Session) GoString() string { return s.String() }
+
+// LogValue redacts, like String.
+func (s *Session) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// GoString redacts, like String.
+func (a *Auth) GoString() string { return a.String() }
+
+// LogValue redacts, like String.
+func (a *Auth) LogValue() slog.Value { return slog.StringValue(a.String()) }
+
+// GoString redacts, like String.
+func (t Tokens) GoString() string { return t.String() }
+
+// LogValue redacts, like String.
+func (t Tokens) LogValue() slog.Value { return slog.StringValue(t.String()) }
+
+// GoString redacts, like String.
+func (r AuthenticationResult) GoString() string { return r.String() }
+
+// LogValue redacts, like String.
+func (r AuthenticationResult) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// GoString redacts, like String.
+func (s *SRP) GoString() string { return s.String() }
+
+// LogValue redacts, like String.
+func (s *SRP) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// GoString returns Error: the challenge session and parameters stay out.
+func (e *ChallengeError) GoString() string { return e.Error() }
+
+// LogValue returns Error.
+func (e *ChallengeError) LogValue() slog.Value { return slog.StringValue(e.Error()) }
+
+// String names the flow and the parameters, without their values: they
+// hold SRP_A, SECRET_HASH, REFRESH_TOKEN or DEVICE_KEY.
+func (in InitiateAuthInput) String() string {
+	return fmt.Sprintf("cognitosrp.InitiateAuthInput{AuthFlow: %s, ClientId: %s, AuthParameters: %s}",
+		in.AuthFlow, in.ClientId, keysOnly(in.AuthParameters))
+}
+
+// Format prints String for every verb.
+func (in InitiateAuthInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
+
+// GoString redacts, like String.
+func (in InitiateAuthInput) GoString() string { return in.String() }
+
+// LogValue redacts, like String.
+func (in InitiateAuthInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+
+// String names the challenge and the responses, without their values: they
+// hold the password proof, a new password or an MFA code.
+func (in RespondToAuthChallengeInput) String() string {
+	return fmt.Sprintf("cognitosrp.RespondToAuthChallengeInput{ChallengeName: %s, ClientId: %s, ChallengeResponses: %s, Session: %s}",
+		in.ChallengeName, in.ClientId, keysOnly(in.ChallengeResponses), redact(in.Session))
+}
+
+// Format prints String for every verb.
+func (in RespondToAuthChallengeInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
+
+// GoString redacts, like String.
+func (in RespondToAuthChallengeInput) GoString() string { return in.String() }
+
+// LogValue redacts, like String.
+func (in RespondToAuthChallengeInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+
+// String describes the output without the challenge session or tokens.
+func (o AuthOutput) String() string {
+	res := "nil"
+	if o.AuthenticationResult != nil {
+		res = o.AuthenticationResult.String()
+	}
+	return fmt.Sprintf("cognitosrp.AuthOutput{ChallengeName: %s, ChallengeParameters: %s, Session: %s, AuthenticationResult: %s}",
+		o.ChallengeName, keysOnly(o.ChallengeParameters), redact(o.Session), res)
+}
+
+// Format prints String for every verb.
+func (o AuthOutput) Format(f fmt.State, verb rune) { io.WriteString(f, o.String()) }
+
+// GoString redacts, like String.
+func (o AuthOutput) GoString() string { return o.String() }
+
+// LogValue redacts, like String.
+func (o AuthOutput) LogValue() slog.Value { return slog.StringValue(o.String()) }
+
+// String shows the user and timestamp of the claim, not the proof.
+func (p PasswordClaim) String() string {
+	return fmt.Sprintf("cognitosrp.PasswordClaim{Username: %s, Timestamp: %s, SecretBlock: %s, Signature: %s}",
+		p.Username, p.Timestamp, redact(p.SecretBlock), redact(p.Signature))
+}
+
+// Format prints String for every verb.
+func (p PasswordClaim) Format(f fmt.State, verb rune) { io.WriteString(f, p.String()) }
+
+// GoString redacts, like String.
+func (p PasswordClaim) GoString() string { return p.String() }
+
+// LogValue redacts, like String.
+func (p PasswordClaim) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// keysOnly lists a map's keys in order, with its values redacted.
+func keysOnly(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return "[" + strings.Join(keys, " ") + "]"
+}

@@ -1,0 +1,168 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// secret is the marker every secret field holds in these tests.
+const secret = "S3CR3T-marker"
+
+// secretHolders returns a value of every type that holds a secret, each
+// with secret in every secret field.
+func secretHolders(t *testing.T) map[string]any {
+	srp, err := newSRPFromPrivate("pool", new(big.Int).SetBytes([]byte(secret)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{UserPoolID: testPoolID, ClientID: testClientID, ClientSecret: secret}
+	sess, err := NewSession(cfg, "user")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess.password = secret
+	tokens := Tokens{AccessToken: secret, IDToken: secret, RefreshToken: secret}
+	sess.SetTokens(&tokens)
+	opts := Options{Username: "u", Password: secret, UserPoolID: testPoolID, ClientID: testClientID, ClientSecret: secret}
+	auth, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := AuthenticationResult{AccessToken: secret, IdToken: secret, RefreshToken: secret}
+	params := map[string]string{"PASSWORD_CLAIM_SIGNATURE": secret, "REFRESH_TOKEN": secret, "NEW_PASSWORD": secret}
+	return map[string]any{
+		"Config":                      cfg,
+		"*Config":                     &cfg,
+		"Options":                     opts,
+		"*Session":                    sess,
+		"*Auth":                       auth,
+		"Tokens":                      tokens,
+		"*Tokens":                     &tokens,
+		"AuthenticationResult":        res,
+		"*SRP":                        srp,
+		"*ChallengeError":             &ChallengeError{ChallengeName: "MFA_SETUP", Parameters: params, Session: secret},
+		"InitiateAuthInput":           InitiateAuthInput{AuthFlow: FlowRefreshTokenAuth, AuthParameters: params},
+		"RespondToAuthChallengeInput": &RespondToAuthChallengeInput{ChallengeResponses: params, Session: secret},
+		"AuthOutput":                  AuthOutput{AuthenticationResult: &res, Session: secret, ChallengeParameters: params},
+		"PasswordClaim":               &PasswordClaim{Signature: secret, SecretBlock: secret},
+		"nested": struct {
+			C Config
+			T *Tokens
+			S []any
+		}{cfg, &tokens, []any{sess, res}},
+	}
+}
+
+func TestSecretsNeverPrinted(t *testing.T) {
+	srpHex := fmt.Sprintf("%x", []byte(secret)) // the SRP private value in hex
+	for name, v := range secretHolders(t) {
+		var outs []string
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T %[1]v"} {
+			outs = append(outs, fmt.Sprintf(verb, v))
+		}
+		if gs, ok := v.(fmt.GoStringer); ok {
+			outs = append(outs, gs.GoString())
+		}
+		for _, h := range []func(*bytes.Buffer) slog.Handler{
+			func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, nil) },
+			func(b *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(b, nil) },
+		} {
+			var buf bytes.Buffer
+			slog.New(h(&buf)).Info("msg", "value", v, slog.Group("g", "inner", v))
+			outs = append(outs, buf.String())
+		}
+		for _, out := range outs {
+			if strings.Contains(out, secret) || strings.Contains(strings.ToLower(out), strings.ToLower(srpHex)) ||
+				strings.Contains(out, fmt.Sprintf("%x", secret)) {
+				t.Errorf("%s: printed a secret: %s", name, out)
+			}
+		}
+	}
+}
+
+func TestSecretsNotInErrors(t *testing.T) {
+	// A challenge this package cannot answer carries its session.
+	err := unexpectedOutput("InitiateAuth", &AuthOutput{ChallengeName: "MFA_SETUP", Session: secret, ChallengeParameters: map[string]string{"x": secret}})
+	var ce *ChallengeError
+	if !errors.As(err, &ce) || ce.Session != secret {
+		t.Fatalf("unexpectedOutput = %v", err)
+	}
+	for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Errorf("wrapped: %w", err).Error()} {
+		if strings.Contains(s, secret) {
+			t.Fatalf("error reveals the session: %s", s)
+		}
+	}
+	// A proxy that echoes the request (with the password proof and the
+	// refresh token) into an error page is described, never quoted.
+	clock := newFakeClock(testNow)
+	f := newRSAFake(t, clock.Now)
+	f.setFault(nil, func(w http.ResponseWriter, r *http.Request) bool {
+		body := readAll(t, r)
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, "<html>bad request: %s</html>", body)
+		return true
+	})
+	s := fakeSession(t, f, clock, func(c *Config) { c.ClientSecret = secret })
+	s.SetTokens(&Tokens{RefreshToken: secret})
+	for _, err := range []error{s.Refresh(context.Background()), s.Authenticate(context.Background(), secret)} {
+		if err == nil || strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "REFRESH_TOKEN") {
+			t.Fatalf("error %v", err)
+		}
+	}
+}
+
+// TestForgetPassword checks that the password is dropped after the first
+// login, so that a dead refresh token ends in ErrLoginRequired, while a
+// session that keeps its password logs in again.
+func TestForgetPassword(t *testing.T) {
+	f := newRSAFake(t, time.Now)
+	f.addUser("user@example.com", "internal-user", "pw")
+	for _, forget := range []bool{false, true} {
+		a, err := New(Options{
+			Username: "user@example.com", Password: "pw", UserPoolID: testPoolID, ClientID: testClientID,
+			Endpoint: f.URL, HTTPClient: f.Client(), ForgetPassword: forget, Retry: fastRetry(1),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		if _, err := a.Token(ctx); err != nil {
+			t.Fatal(err)
+		}
+		s := a.Session()
+		if got := s.password == ""; got != forget {
+			t.Fatalf("ForgetPassword %v: password dropped = %v", forget, got)
+		}
+		// The refresh token dies and the access token expires.
+		old := s.Tokens()
+		f.mu.Lock()
+		delete(f.refresh, old.RefreshToken)
+		f.mu.Unlock()
+		expired := *old
+		expired.AccessExpiry = time.Now().Add(-time.Minute)
+		s.SetTokens(&expired)
+		_, err = a.Token(ctx)
+		switch {
+		case forget && !(errors.Is(err, ErrLoginRequired) && errors.Is(err, ErrNotAuthorized)):
+			t.Fatalf("forgotten password: Token = %v, want ErrLoginRequired", err)
+		case !forget && err != nil:
+			t.Fatalf("kept password: Token = %v, want a new login", err)
+		}
+	}
+	if _, err := New(Options{Session: &Session{}, ForgetPassword: true}); !errors.Is(err, ErrConfig) {
+		t.Fatalf("ForgetPassword with a Session: %v, want ErrConfig", err)
+	}
+}

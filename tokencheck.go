@@ -1,0 +1,131 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// This file decides whether the tokens of an authentication result may be
+// used at all. Whatever the server sent, a session never stores, and so
+// never sends, an empty token, one that is already expired, or one whose
+// lifetime no Cognito pool can configure; with Config.VerifyTokens it also
+// checks each token's signature and claims.
+
+// maxTokenLifetime bounds how far ahead a token may expire. Cognito issues
+// access and id tokens for a day at most; ten years leaves room for any
+// emulator while still catching garbage such as milliseconds in exp.
+const maxTokenLifetime = 10 * 365 * 24 * time.Hour
+
+// maxClockSkew bounds how far the local clock may be from Cognito's, as
+// told by the iat of a fresh token. Cognito refuses an SRP TIMESTAMP
+// minutes off; an iat hours away from the local clock is a replayed token.
+const maxClockSkew = time.Hour
+
+// acceptTokens builds Tokens from an authentication result received at now
+// (the local clock corrected by the clock offset known so far), keeping
+// prev's refresh token when the result has none. Every error
+// matches ErrInvalidResponse, except those of a key set that cannot be
+// fetched (ErrKeySetUnavailable).
+func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, prev *Tokens, now time.Time) (*Tokens, error) {
+	if res != nil && (res.ExpiresIn < 0 || res.ExpiresIn > int64(maxTokenLifetime/time.Second)) {
+		return nil, fmt.Errorf("%w: %w: ExpiresIn %d is out of range", ErrInvalidResponse, ErrTokenInvalid, res.ExpiresIn)
+	}
+	t, err := tokensFromResult(res, now, prev)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
+	}
+	for _, typ := range []TokenType{AccessToken, IDToken} {
+		if !compactJWS(t.Token(typ)) {
+			// It would never get past Auth into a header; refusing it here
+			// keeps the session from holding it until it expires.
+			return nil, fmt.Errorf("%w: %w: the %s has characters a JWT cannot have", ErrInvalidResponse, ErrMalformedToken, typ)
+		}
+		if err := checkLifetime(typ, t.Expiry(typ), t.IssuedAt, now); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
+		}
+	}
+	if s.cfg.Verifier != nil {
+		if err := verifyPair(ctx, s.cfg.Verifier, t); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// checkLifetime refuses a token that expired before it arrived, expires
+// absurdly late, or was issued hours away from now. Expiry is judged on
+// Cognito's clock: against the token's own iat when it has one (a local
+// clock minutes off must not refuse a fresh token), else against now.
+func checkLifetime(typ TokenType, exp, iat, now time.Time) error {
+	issued := now
+	if !iat.IsZero() {
+		if d := iat.Sub(now); d.Abs() > maxClockSkew {
+			return fmt.Errorf("%w: the %s was issued at %s, %v away from the local clock's %s (a replayed token, or a clock far off)",
+				ErrTokenExpired, typ, iat.UTC().Format(time.RFC3339), d.Round(time.Second), now.UTC().Format(time.RFC3339))
+		}
+		issued = iat
+	}
+	switch {
+	case !exp.After(issued):
+		return fmt.Errorf("%w: the %s expired at %s, before it was issued or arrived (%s)",
+			ErrTokenExpired, typ, exp.UTC().Format(time.RFC3339), issued.UTC().Format(time.RFC3339))
+	case exp.Sub(issued) > maxTokenLifetime:
+		return fmt.Errorf("%w: the %s expires at %s, more than %v ahead", ErrTokenInvalid, typ, exp.UTC().Format(time.RFC3339), maxTokenLifetime)
+	}
+	return nil
+}
+
+// compactJWS reports whether s holds only what a compact JWS can: the
+// base64url alphabet and dots.
+func compactJWS(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// verifyPair checks both tokens with v, and that each is of its kind.
+func verifyPair(ctx context.Context, v *Verifier, t *Tokens) error {
+	for _, p := range []struct {
+		typ   TokenType
+		use   string
+		token string
+	}{{AccessToken, "access", t.AccessToken}, {IDToken, "id", t.IDToken}} {
+		c, err := v.Verify(ctx, p.token)
+		if err == nil && c.TokenUse != p.use {
+			err = fmt.Errorf("%w: token_use %.20q where %q belongs", ErrClaimMismatch, c.TokenUse, p.use)
+		}
+		if err != nil {
+			return fmt.Errorf("cognitosrp: %s from Cognito: %w", p.typ, err)
+		}
+	}
+	return nil
+}
+
+// sessionVerifier returns the verifier a session with cfg uses when
+// VerifyTokens is set: the pool's key set, under the public endpoint's
+// issuer, or under Endpoint + "/" + pool id when Endpoint is a custom one
+// (an emulator). A VPC endpoint keeps the public issuer: build that
+// Verifier with NewVerifier and set Config.Verifier.
+func sessionVerifier(cfg Config) (*Verifier, error) {
+	vc := VerifierConfig{
+		UserPoolID: cfg.UserPoolID,
+		Region:     cfg.Region,
+		ClientIDs:  []string{cfg.ClientID},
+		HTTPClient: cfg.HTTPClient,
+		Now:        cfg.Now,
+	}
+	if cfg.Endpoint != "" && cfg.Endpoint != RegionEndpoint(cfg.Region) {
+		vc.Issuer = strings.TrimSuffix(cfg.Endpoint, "/") + "/" + cfg.UserPoolID
+	}
+	return NewVerifier(vc)
+}

@@ -1,0 +1,295 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// This file checks Cognito tokens: an RS256 signature by a key of the pool's
+// key set, and the claims that say the token is for this pool, this app
+// client and this moment. Servers that receive Cognito tokens use it on its
+// own; a Session uses it when Config.VerifyTokens is set.
+
+// Errors of token verification. Every error of Verify about the token
+// itself matches ErrTokenInvalid, and the more precise sentinel when there
+// is one; a server answers them with 401. ErrKeySetUnavailable is not about
+// the token: the keys could not be had, and a server answers it with 503.
+var (
+	// ErrTokenInvalid: the token must not be trusted.
+	ErrTokenInvalid = errors.New("cognitosrp: invalid token")
+	// ErrTokenExpired: the token's exp has passed, beyond the leeway.
+	ErrTokenExpired = fmt.Errorf("%w: expired", ErrTokenInvalid)
+	// ErrTokenNotYetValid: the token's iat (or nbf) lies in the future,
+	// beyond the leeway.
+	ErrTokenNotYetValid = fmt.Errorf("%w: not valid yet", ErrTokenInvalid)
+	// ErrSignature: the algorithm is not RS256, or the signature does not
+	// match.
+	ErrSignature = fmt.Errorf("%w: bad signature", ErrTokenInvalid)
+	// ErrUnknownKey: the token names no kid, or one the key set lacks
+	// even after refetching it.
+	ErrUnknownKey = fmt.Errorf("%w: unknown signing key", ErrTokenInvalid)
+	// ErrClaimMismatch: the issuer, token_use, client_id or aud is not the
+	// expected one, or a required claim is missing.
+	ErrClaimMismatch = fmt.Errorf("%w: unexpected claims", ErrTokenInvalid)
+	// ErrKeySetUnavailable: the key set could not be fetched or read.
+	ErrKeySetUnavailable = errors.New("cognitosrp: signing keys unavailable")
+)
+
+// Defaults of VerifierConfig.
+const (
+	// DefaultLeeway is the clock drift allowed between Cognito and the
+	// verifying host when checking exp, iat and nbf.
+	DefaultLeeway = time.Minute
+	// DefaultKeyLifetime is how long a fetched key set is trusted before it
+	// is fetched again. It bounds how long a key the pool has dropped
+	// still verifies tokens.
+	DefaultKeyLifetime = time.Hour
+	// DefaultRefetchInterval is the least time between two fetches caused
+	// by tokens with an unknown kid, so that forged kids cannot turn every
+	// request into a fetch.
+	DefaultRefetchInterval = time.Minute
+)
+
+// failedFetchRetry is the least time between fetches while there are no
+// usable keys at all; it spares a failing key endpoint from a retry per
+// request.
+const failedFetchRetry = 5 * time.Second
+
+// keyFetchTimeout bounds one key set fetch, which runs apart from the
+// contexts of the callers waiting for it.
+const keyFetchTimeout = 30 * time.Second
+
+// VerifierConfig describes the tokens a Verifier accepts.
+type VerifierConfig struct {
+	// UserPoolID is the pool's id, such as "us-east-1_AbC123". It is
+	// required unless Issuer is set.
+	UserPoolID string
+	// Region is the pool's region; empty means the part of UserPoolID
+	// before "_".
+	Region string
+	// ClientIDs are the app clients whose tokens are accepted: an access
+	// token's client_id, or an id token's aud, must be one of them. At
+	// least one is required.
+	ClientIDs []string
+	// TokenUse restricts tokens to "access" or "id"; empty accepts both.
+	TokenUse string
+	// Issuer overrides the expected iss, by default
+	// "https://cognito-idp.{region}.amazonaws.com/{UserPoolID}". Set it
+	// for an emulator.
+	Issuer string
+	// JWKSURL overrides where the keys are fetched from, by default
+	// Issuer + "/.well-known/jwks.json". Set it for a VPC endpoint or a
+	// local copy.
+	JWKSURL string
+	// HTTPClient fetches the keys; nil means a client with DefaultTimeout.
+	HTTPClient *http.Client
+	// Now, when set, replaces time.Now.
+	Now func() time.Time
+	// Leeway is the clock drift allowed on exp, iat and nbf. Zero means
+	// DefaultLeeway; a negative value means none.
+	Leeway time.Duration
+	// KeyLifetime is how long fetched keys are used before they are
+	// fetched again. Zero means DefaultKeyLifetime.
+	KeyLifetime time.Duration
+	// RefetchInterval is the least time between fetches when a token names
+	// an unknown kid. Zero means DefaultRefetchInterval.
+	RefetchInterval time.Duration
+}
+
+// Verifier checks the signature and claims of Cognito id and access tokens.
+// It fetches the pool's keys on first use and caches them; concurrent
+// verifications share one fetch. A Verifier is safe for concurrent use.
+type Verifier struct {
+	cfg     VerifierConfig // with defaults applied
+	issuer  string
+	jwksURL string
+	keys    keyCache
+}
+
+// NewVerifier returns a Verifier for cfg. It makes no network call.
+func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
+	if len(cfg.ClientIDs) == 0 || slices.Contains(cfg.ClientIDs, "") {
+		return nil, fmt.Errorf("%w: the verifier needs the accepted ClientIDs, none empty", ErrConfig)
+	}
+	switch cfg.TokenUse {
+	case "", "access", "id":
+	default:
+		return nil, fmt.Errorf("%w: TokenUse %q is neither \"access\" nor \"id\"", ErrConfig, cfg.TokenUse)
+	}
+	issuer := strings.TrimSuffix(cfg.Issuer, "/")
+	if issuer == "" {
+		region, _, ok := strings.Cut(cfg.UserPoolID, "_")
+		if !ok || region == "" {
+			return nil, fmt.Errorf("%w: user pool id %q is not of the form region_id", ErrConfig, cfg.UserPoolID)
+		}
+		if cfg.Region != "" {
+			region = cfg.Region
+		}
+		issuer = strings.TrimSuffix(RegionEndpoint(region), "/") + "/" + cfg.UserPoolID
+	}
+	jwksURL := cfg.JWKSURL
+	if jwksURL == "" {
+		jwksURL = issuer + "/.well-known/jwks.json"
+	}
+	cfg.ClientIDs = slices.Clone(cfg.ClientIDs)
+	cfg.Leeway = durationOr(cfg.Leeway, DefaultLeeway)
+	if cfg.KeyLifetime <= 0 {
+		cfg.KeyLifetime = DefaultKeyLifetime
+	}
+	if cfg.RefetchInterval <= 0 {
+		cfg.RefetchInterval = DefaultRefetchInterval
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	v := &Verifier{cfg: cfg, issuer: issuer, jwksURL: jwksURL}
+	v.keys.init(jwksURL, cfg)
+	return v, nil
+}
+
+// Issuer returns the iss the verifier expects.
+func (v *Verifier) Issuer() string { return v.issuer }
+
+// jwtHeader is the JOSE header of a token; only what is checked.
+type jwtHeader struct {
+	Alg  string          `json:"alg"`
+	Kid  string          `json:"kid"`
+	Typ  string          `json:"typ"`
+	Crit json.RawMessage `json:"crit"`
+}
+
+// Verify checks token and returns its claims. The token must be signed with
+// RS256 by a key of the pool's key set chosen by its kid; its iss, token_use
+// and client_id (access) or aud (id) must be the expected ones; exp must
+// not have passed and iat must not lie ahead, give or take the leeway.
+// Header parameters that point to other keys (jku, jwk, x5u, x5c) are
+// ignored: keys come only from the configured key set.
+//
+// Errors about the token match ErrTokenInvalid; an error fetching the keys
+// matches ErrKeySetUnavailable. ctx bounds the wait for a key fetch.
+func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
+	// ParseUnverified checks the size and shape of the token and decodes
+	// the claims; they are only used once the signature holds.
+	claims, err := ParseUnverified(token)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTokenInvalid, err)
+	}
+	signed, sigPart, _ := cutLast(token, '.')
+	headerPart, _, _ := strings.Cut(signed, ".")
+	h, err := parseJWTHeader(headerPart)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := decodeBase64URL(sigPart)
+	if err != nil || strings.HasSuffix(sigPart, "=") {
+		return nil, fmt.Errorf("%w: %w: signature is not base64url", ErrSignature, ErrMalformedToken)
+	}
+	key, err := v.keys.get(ctx, h.Kid)
+	if err != nil {
+		return nil, err
+	}
+	digest := sha256.Sum256([]byte(signed))
+	if err := rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig); err != nil {
+		return nil, ErrSignature
+	}
+	if err := v.checkClaims(claims); err != nil {
+		return nil, err
+	}
+	return claims, nil
+}
+
+// parseJWTHeader decodes the header and refuses all but RS256.
+func parseJWTHeader(part string) (*jwtHeader, error) {
+	b, err := decodeBase64URL(part)
+	if err != nil || strings.HasSuffix(part, "=") {
+		return nil, fmt.Errorf("%w: %w: header is not base64url", ErrTokenInvalid, ErrMalformedToken)
+	}
+	var h jwtHeader
+	if err := json.Unmarshal(b, &h); err != nil {
+		return nil, fmt.Errorf("%w: %w: header is not a JSON object of strings", ErrTokenInvalid, ErrMalformedToken)
+	}
+	switch {
+	case h.Alg != "RS256":
+		// Only RS256 with a key from the key set: this refuses "none", and
+		// HS256 "signed" with the public key (key confusion).
+		return nil, fmt.Errorf("%w: algorithm %.20q is not RS256", ErrSignature, h.Alg)
+	case h.Typ != "" && !strings.EqualFold(h.Typ, "JWT"):
+		return nil, fmt.Errorf("%w: typ %.20q is not JWT", ErrTokenInvalid, h.Typ)
+	case len(h.Crit) > 0:
+		// RFC 7515: a recipient must refuse critical extensions it does
+		// not understand, and this one understands none.
+		return nil, fmt.Errorf("%w: the header has critical extensions", ErrTokenInvalid)
+	case h.Kid == "":
+		return nil, fmt.Errorf("%w: the header has no kid", ErrUnknownKey)
+	}
+	return &h, nil
+}
+
+// checkClaims checks the claims of a token whose signature holds.
+func (v *Verifier) checkClaims(c *Claims) error {
+	if c.Issuer != v.issuer {
+		return fmt.Errorf("%w: iss %.200q is not %q", ErrClaimMismatch, c.Issuer, v.issuer)
+	}
+	if v.cfg.TokenUse != "" && c.TokenUse != v.cfg.TokenUse {
+		return fmt.Errorf("%w: token_use %.20q is not %q", ErrClaimMismatch, c.TokenUse, v.cfg.TokenUse)
+	}
+	var client string
+	switch c.TokenUse {
+	case "access":
+		client = c.ClientID
+	case "id":
+		client = c.Audience
+	default:
+		return fmt.Errorf("%w: token_use %.20q is neither access nor id", ErrClaimMismatch, c.TokenUse)
+	}
+	if !slices.Contains(v.cfg.ClientIDs, client) {
+		return fmt.Errorf("%w: the %s token is for app client %.100q", ErrClaimMismatch, c.TokenUse, client)
+	}
+	if c.Expiry.IsZero() || c.IssuedAt.IsZero() {
+		return fmt.Errorf("%w: exp or iat is missing", ErrClaimMismatch)
+	}
+	now, leeway := v.cfg.Now(), v.cfg.Leeway
+	if !now.Before(c.Expiry.Add(leeway)) {
+		return fmt.Errorf("%w at %s", ErrTokenExpired, c.Expiry.Format(time.RFC3339))
+	}
+	nbf, err := timeClaim(c.Raw, "nbf")
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrTokenInvalid, err)
+	}
+	for _, t := range []time.Time{c.IssuedAt, nbf} {
+		if t.After(now.Add(leeway)) {
+			return fmt.Errorf("%w: until %s", ErrTokenNotYetValid, t.Format(time.RFC3339))
+		}
+	}
+	return nil
+}
+
+// durationOr applies the convention of optional durations: zero means def,
+// a negative value means none.
+func durationOr(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return max(d, 0)
+}
+
+// cutLast slices s around the last sep.
+func cutLast(s string, sep byte) (before, after string, found bool) {
+	if i := strings.LastIndexByte(s, sep); i >= 0 {
+		return s[:i], s[i+1:], true
+	}
+	return s, "", false
+}

@@ -1,0 +1,326 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// testNow is the fixed time the verification tests run at.
+var testNow = time.Date(2026, 3, 4, 9, 5, 7, 0, time.UTC)
+
+// newTestVerifier returns a verifier of the test pool against srv, at the
+// time of clock.
+func newTestVerifier(t testing.TB, srv *jwksServer, clock *fakeClock, mod func(*VerifierConfig)) *Verifier {
+	t.Helper()
+	cfg := VerifierConfig{
+		UserPoolID: testPoolID,
+		ClientIDs:  []string{"other-client", testClientID},
+		JWKSURL:    srv.URL + "/.well-known/jwks.json",
+		HTTPClient: srv.Client(),
+		Now:        clock.Now,
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	v, err := NewVerifier(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestVerifyAcceptsCognitoTokens(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf("other", otherKey()), jwkOf(testKid, testKey()))
+	v := newTestVerifier(t, srv, newFakeClock(testNow), nil)
+	for name, claims := range map[string]map[string]any{
+		"access": accessClaims(testNow.Add(-time.Minute)),
+		"id":     idClaims(testNow.Add(-time.Minute)),
+		// Within the leeway either side.
+		"expired 30s ago":  accessClaims(testNow.Add(-time.Hour - 30*time.Second)),
+		"issued 30s ahead": accessClaims(testNow.Add(30 * time.Second)),
+	} {
+		c, err := v.Verify(context.Background(), signRS256(testKey(), rsHeader(testKid), claims))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if c.Subject != "sub-1" || c.InternalUsername() != "internal-user" {
+			t.Errorf("%s: claims %+v", name, c)
+		}
+	}
+	if n := srv.fetches.Load(); n != 1 {
+		t.Errorf("%d key set fetches, want 1", n)
+	}
+}
+
+func TestVerifyRejects(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()), jwkOf("kid-2", otherKey()))
+	iat := testNow.Add(-time.Minute)
+	ac := accessClaims(iat)
+	good := signRS256(testKey(), rsHeader(testKid), ac)
+	parts := strings.Split(good, ".")
+	pubPKIX, _ := x509.MarshalPKIXPublicKey(&testKey().PublicKey)
+	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubPKIX})
+	tests := []struct {
+		name  string
+		token string
+		use   string // VerifierConfig.TokenUse
+		want  error
+	}{
+		{"alg none", b64JSON(map[string]any{"alg": "none", "kid": testKid}) + "." + parts[1] + ".", "", ErrSignature},
+		{"alg none no kid", b64JSON(map[string]any{"alg": "none"}) + "." + parts[1] + ".", "", ErrSignature},
+		{"HS256 with the PEM public key", signHS256(pubPEM, map[string]any{"alg": "HS256", "kid": testKid}, ac), "", ErrSignature},
+		{"HS256 with the modulus", signHS256(testKey().N.Bytes(), map[string]any{"alg": "HS256", "kid": testKid}, ac), "", ErrSignature},
+		{"RS384", signRS256(testKey(), map[string]any{"alg": "RS384", "kid": testKid}, ac), "", ErrSignature},
+		{"alg lower case", signRS256(testKey(), map[string]any{"alg": "rs256", "kid": testKid}, ac), "", ErrSignature},
+		{"alg missing", signRS256(testKey(), map[string]any{"kid": testKid}, ac), "", ErrSignature},
+		{"alg not a string", signRS256(testKey(), map[string]any{"alg": 1, "kid": testKid}, ac), "", ErrMalformedToken},
+		{"typ JWE", signRS256(testKey(), with(rsHeader(testKid), "typ", "JWE"), ac), "", ErrTokenInvalid},
+		{"crit", signRS256(testKey(), with(rsHeader(testKid), "crit", []string{"exp"}), ac), "", ErrTokenInvalid},
+		{"no kid", signRS256(testKey(), map[string]any{"alg": "RS256"}, ac), "", ErrUnknownKey},
+		{"unknown kid", signRS256(testKey(), rsHeader("nope"), ac), "", ErrUnknownKey},
+		{"jku does not add keys", signRS256(otherKey(), with(rsHeader("nope"), "jku", srv.URL), ac), "", ErrUnknownKey},
+		{"signed by another key", signRS256(otherKey(), rsHeader(testKid), ac), "", ErrSignature},
+		{"payload swapped", parts[0] + "." + b64JSON(with(ac, "username", "admin")) + "." + parts[2], "", ErrSignature},
+		{"signature truncated", good[:len(good)-8], "", ErrSignature},
+		{"signature empty", parts[0] + "." + parts[1] + ".", "", ErrSignature},
+		{"signature not base64url", parts[0] + "." + parts[1] + ".*" + parts[2][1:], "", ErrMalformedToken},
+		{"signature padded", good + "==", "", ErrMalformedToken},
+		{"two segments", parts[0] + "." + parts[1], "", ErrMalformedToken},
+		{"header not JSON", b64([]byte("RS256")) + "." + parts[1] + "." + parts[2], "", ErrMalformedToken},
+		{"header not base64url", "!!." + parts[1] + "." + parts[2], "", ErrMalformedToken},
+		{"empty", "", "", ErrMalformedToken},
+		{"oversized", good + strings.Repeat("A", maxTokenLen), "", ErrMalformedToken},
+		{"wrong issuer", signRS256(testKey(), rsHeader(testKid), with(ac, "iss", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other")), "", ErrClaimMismatch},
+		{"issuer with slash", signRS256(testKey(), rsHeader(testKid), with(ac, "iss", testIssuer+"/")), "", ErrClaimMismatch},
+		{"no issuer", signRS256(testKey(), rsHeader(testKid), with(ac, "iss", nil)), "", ErrClaimMismatch},
+		{"token_use refresh", signRS256(testKey(), rsHeader(testKid), with(ac, "token_use", "refresh")), "", ErrClaimMismatch},
+		{"id token where access wanted", signRS256(testKey(), rsHeader(testKid), idClaims(iat)), "access", ErrClaimMismatch},
+		{"access token for another client", signRS256(testKey(), rsHeader(testKid), with(ac, "client_id", "evil")), "", ErrClaimMismatch},
+		{"access token with aud only", signRS256(testKey(), rsHeader(testKid), with(ac, "client_id", nil, "aud", testClientID)), "", ErrClaimMismatch},
+		{"id token for another client", signRS256(testKey(), rsHeader(testKid), with(idClaims(iat), "aud", "evil")), "", ErrClaimMismatch},
+		{"no exp", signRS256(testKey(), rsHeader(testKid), with(ac, "exp", nil)), "", ErrClaimMismatch},
+		{"no iat", signRS256(testKey(), rsHeader(testKid), with(ac, "iat", nil)), "", ErrClaimMismatch},
+		{"expired", signRS256(testKey(), rsHeader(testKid), with(ac, "exp", testNow.Add(-2*time.Minute).Unix())), "", ErrTokenExpired},
+		{"expires at the leeway", signRS256(testKey(), rsHeader(testKid), with(ac, "exp", testNow.Add(-DefaultLeeway).Unix())), "", ErrTokenExpired},
+		{"issued in the future", signRS256(testKey(), rsHeader(testKid), with(ac, "iat", testNow.Add(2*time.Minute).Unix())), "", ErrTokenNotYetValid},
+		{"nbf in the future", signRS256(testKey(), rsHeader(testKid), with(ac, "nbf", testNow.Add(2*time.Minute).Unix())), "", ErrTokenNotYetValid},
+		{"nbf not a number", signRS256(testKey(), rsHeader(testKid), with(ac, "nbf", "soon")), "", ErrTokenInvalid},
+		{"exp a string", signRS256(testKey(), rsHeader(testKid), with(ac, "exp", "2030")), "", ErrMalformedToken},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := newTestVerifier(t, srv, newFakeClock(testNow), func(c *VerifierConfig) { c.TokenUse = tc.use })
+			c, err := v.Verify(context.Background(), tc.token)
+			if !errors.Is(err, tc.want) || !errors.Is(err, ErrTokenInvalid) {
+				t.Fatalf("Verify = %v, %v; want an error matching %v and ErrTokenInvalid", c, err, tc.want)
+			}
+			if c != nil {
+				t.Fatal("claims returned with an error")
+			}
+		})
+	}
+	// The same verifier accepts the good token: the cases fail for the
+	// reason given, not for a broken setup.
+	if _, err := newTestVerifier(t, srv, newFakeClock(testNow), nil).Verify(context.Background(), good); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestVerifyUnknownKidNoFetchStorm sends 200 concurrent verifications of a
+// token with an unknown kid, cold and then warm, and counts key set fetches.
+func TestVerifyUnknownKidNoFetchStorm(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	srv.delay = 20 * time.Millisecond // keep the fetch in flight while the others arrive
+	clock := newFakeClock(testNow)
+	v := newTestVerifier(t, srv, clock, nil)
+	forged := signRS256(otherKey(), rsHeader("forged"), accessClaims(testNow))
+	storm := func() {
+		var wg sync.WaitGroup
+		for range 200 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := v.Verify(context.Background(), forged); !errors.Is(err, ErrUnknownKey) {
+					t.Errorf("Verify = %v, want ErrUnknownKey", err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	storm()
+	if n := srv.fetches.Load(); n != 1 {
+		t.Fatalf("cold cache: %d fetches, want 1", n)
+	}
+	clock.Advance(DefaultRefetchInterval - time.Second)
+	storm()
+	if n := srv.fetches.Load(); n != 1 {
+		t.Fatalf("within the refetch interval: %d fetches, want still 1", n)
+	}
+	clock.Advance(time.Second)
+	storm()
+	if n := srv.fetches.Load(); n != 2 {
+		t.Fatalf("after the refetch interval: %d fetches, want 2", n)
+	}
+}
+
+// warmVerifier returns a verifier that has fetched the test key set once,
+// with its server and clock.
+func warmVerifier(t *testing.T) (*jwksServer, *fakeClock, *Verifier) {
+	t.Helper()
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	clock := newFakeClock(testNow)
+	v := newTestVerifier(t, srv, clock, nil)
+	if _, err := v.Verify(context.Background(), signRS256(testKey(), rsHeader(testKid), accessClaims(testNow))); err != nil {
+		t.Fatal(err)
+	}
+	return srv, clock, v
+}
+
+func TestVerifyKeyRotation(t *testing.T) {
+	srv, clock, v := warmVerifier(t)
+	ctx := context.Background()
+	// The pool adds a key and signs with it.
+	srv.setKeys(jwkOf(testKid, testKey()), jwkOf("kid-2", otherKey()))
+	clock.Advance(DefaultRefetchInterval)
+	if _, err := v.Verify(ctx, signRS256(otherKey(), rsHeader("kid-2"), accessClaims(testNow))); err != nil {
+		t.Fatalf("token signed with the new key: %v", err)
+	}
+	// The pool drops the first key: it stops verifying once the cached set
+	// outlives its lifetime.
+	srv.setKeys(jwkOf("kid-2", otherKey()))
+	old := signRS256(testKey(), rsHeader(testKid), accessClaims(testNow))
+	if _, err := v.Verify(ctx, old); err != nil {
+		t.Fatalf("dropped key within the cache lifetime: %v", err)
+	}
+	clock.Advance(DefaultKeyLifetime)
+	if _, err := v.Verify(ctx, signRS256(testKey(), rsHeader(testKid), accessClaims(clock.Now()))); !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("dropped key after the cache lifetime: %v, want ErrUnknownKey", err)
+	}
+}
+
+func TestVerifyKeySetUnavailable(t *testing.T) {
+	srv, clock, v := warmVerifier(t)
+	ctx := context.Background()
+	// The key endpoint breaks; stale keys are not used past their lifetime,
+	// and the failing endpoint is not asked again on every request.
+	srv.set(http.StatusBadGateway, []byte("<html>bad gateway</html>"))
+	clock.Advance(DefaultKeyLifetime)
+	tok := signRS256(testKey(), rsHeader(testKid), accessClaims(clock.Now()))
+	for range 3 {
+		if _, err := v.Verify(ctx, tok); !errors.Is(err, ErrKeySetUnavailable) || errors.Is(err, ErrTokenInvalid) {
+			t.Fatalf("Verify = %v, want ErrKeySetUnavailable and not ErrTokenInvalid", err)
+		}
+	}
+	if n := srv.fetches.Load(); n != 2 {
+		t.Fatalf("%d fetches, want 2", n)
+	}
+	srv.setKeys(jwkOf(testKid, testKey()))
+	clock.Advance(failedFetchRetry)
+	if _, err := v.Verify(ctx, tok); err != nil {
+		t.Fatalf("after the endpoint recovered: %v", err)
+	}
+	// A new kid while the endpoint is down: the keys are unavailable, the
+	// token is not proven bad.
+	srv.set(http.StatusInternalServerError, nil)
+	clock.Advance(DefaultRefetchInterval)
+	if _, err := v.Verify(ctx, signRS256(otherKey(), rsHeader("kid-2"), accessClaims(clock.Now()))); !errors.Is(err, ErrKeySetUnavailable) {
+		t.Fatalf("unknown kid, endpoint down: %v, want ErrKeySetUnavailable", err)
+	}
+	if _, err := v.Verify(ctx, tok); err != nil {
+		t.Fatalf("known kid, endpoint down, keys fresh: %v", err)
+	}
+}
+
+func TestVerifyWaitHonoursContext(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	srv.delay = 500 * time.Millisecond
+	v := newTestVerifier(t, srv, newFakeClock(testNow), nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := v.Verify(ctx, signRS256(testKey(), rsHeader(testKid), accessClaims(testNow)))
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ErrKeySetUnavailable) {
+		t.Fatalf("Verify = %v, want the context's error", err)
+	}
+	if d := time.Since(start); d > 300*time.Millisecond {
+		t.Fatalf("Verify returned after %v", d)
+	}
+	// The fetch carried on for the others.
+	if _, err := v.Verify(context.Background(), signRS256(testKey(), rsHeader(testKid), accessClaims(testNow))); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.fetches.Load(); n != 1 {
+		t.Fatalf("%d fetches, want 1", n)
+	}
+}
+
+func TestParseJWKS(t *testing.T) {
+	good := jwkOf(testKid, testKey())
+	set := func(keys ...map[string]any) []byte { return mustJSON(map[string]any{"keys": keys}) }
+	bad := []struct {
+		name string
+		doc  []byte
+	}{
+		{"not JSON", []byte("<html>")},
+		{"keys not an array", []byte(`{"keys":{}}`)},
+		{"n not a string", set(with(good, "n", 5))},
+		{"no keys", []byte(`{"keys":[]}`)},
+		{"only EC", set(map[string]any{"kty": "EC", "kid": "e", "crv": "P-256", "x": "AA", "y": "AA"})},
+		{"only RS512", set(with(good, "alg", "RS512"))},
+		{"only encryption", set(with(good, "use", "enc"))},
+		{"weak key", set(jwkOf("weak", weakKey()))},
+		{"even modulus", set(with(good, "n", b64(append(testKey().N.Bytes()[:255], 2))))},
+		{"n not base64url", set(with(good, "n", "+/+/"))},
+		{"e even", set(with(good, "e", b64([]byte{1, 0, 0})))},
+		{"e one", set(with(good, "e", "AQ"))},
+		{"e too long", set(with(good, "e", b64([]byte{1, 0, 0, 0, 1})))},
+		{"e empty", set(with(good, "e", ""))},
+		{"no kid", set(with(good, "kid", nil))},
+		{"duplicate kid", set(good, jwkOf(testKid, otherKey()))},
+		{"huge modulus", set(with(good, "n", b64(append([]byte{0xff}, make([]byte, maxRSABits/8)...))))},
+	}
+	for _, tc := range bad {
+		if keys, err := parseJWKS(tc.doc); !errors.Is(err, ErrInvalidKeySet) {
+			t.Errorf("%s: parseJWKS = %v, %v; want ErrInvalidKeySet", tc.name, keys, err)
+		}
+	}
+	keys, err := parseJWKS(set(map[string]any{"kty": "EC", "kid": "e"}, good, with(jwkOf("padded", otherKey()), "alg", nil, "use", nil, "e", "AQAB")))
+	if err != nil || len(keys) != 2 || keys[testKid].N.Cmp(testKey().N) != 0 || keys["padded"].E != 65537 {
+		t.Fatalf("parseJWKS = %v, %v", keys, err)
+	}
+}
+
+func TestNewVerifierConfig(t *testing.T) {
+	for name, cfg := range map[string]VerifierConfig{
+		"no client":      {UserPoolID: testPoolID},
+		"empty client":   {UserPoolID: testPoolID, ClientIDs: []string{""}},
+		"bad pool":       {UserPoolID: "nopool", ClientIDs: []string{"c"}},
+		"bad token use":  {UserPoolID: testPoolID, ClientIDs: []string{"c"}, TokenUse: "refresh"},
+		"nothing at all": {},
+	} {
+		if _, err := NewVerifier(cfg); !errors.Is(err, ErrConfig) {
+			t.Errorf("%s: NewVerifier = %v, want ErrConfig", name, err)
+		}
+	}
+	v, err := NewVerifier(VerifierConfig{UserPoolID: "eu-west-1_X", ClientIDs: []string{"c"}})
+	if err != nil || v.Issuer() != "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X" ||
+		v.jwksURL != "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X/.well-known/jwks.json" {
+		t.Fatalf("defaults: %v %v", v, err)
+	}
+	v, err = NewVerifier(VerifierConfig{Issuer: "http://127.0.0.1:9229/local_1/", ClientIDs: []string{"c"}})
+	if err != nil || v.Issuer() != "http://127.0.0.1:9229/local_1" || v.jwksURL != "http://127.0.0.1:9229/local_1/.well-known/jwks.json" {
+		t.Fatalf("issuer override: %v %v", v, err)
+	}
+}
