@@ -63,7 +63,7 @@ const minForcedInterval = 5 * time.Second
 type flight struct {
 	done   chan struct{} // closed when tokens and err are set
 	over   chan struct{} // closed when the flight has saved them and ended
-	epoch  uint64 // s.epoch when it started
+	epoch  uint64        // s.epoch when it started
 	tokens *Tokens
 	err    error
 }
@@ -317,35 +317,34 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 }
 
 // fly runs one flight: it obtains tokens, installs them unless the
-// session's tokens changed meanwhile, releases the waiters, then persists
-// the tokens before the next flight may start, so saves stay in order.
+// session's tokens changed meanwhile, retires the flight, releases the
+// waiters, then persists the tokens.
+//
+// The flight is retired (s.flight cleared) in the critical section that
+// installs the tokens, before its waiters are released: a caller that
+// comes later starts a flight of its own rather than join one whose result
+// is out and may predate a SetTokens or a Refresh. Saves stay in order
+// without the flight: changed skips a save that a newer change overtook.
+// flying stays set until the save is done, unless a newer flight took
+// over, and over is closed last.
 func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger string, o op) {
+	defer close(f.over)
 	t, err := o(ctx, from, trigger)
+	if err != nil && s.closing.Err() != nil {
+		err = fmt.Errorf("%w: %w", ErrClosed, err)
+	}
 	installed := false
+	s.mu.Lock()
 	if err == nil {
 		// A sign-out since the start voids the result; tokens set by
 		// someone else since then win over it.
-		s.mu.Lock()
 		if s.epoch != f.epoch {
 			t, err = nil, &LoginRequiredError{Err: errSignedOut}
 		} else {
 			installed = s.tokens.CompareAndSwap(from, t)
 		}
-		s.mu.Unlock()
-	} else if s.closing.Err() != nil {
-		err = fmt.Errorf("%w: %w", ErrClosed, err)
 	}
-	f.tokens, f.err = t, err
-	close(f.done)
-	if installed {
-		s.changed(ctx, t)
-	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer close(f.over)
 	s.flight = nil
-	s.flying.Store(false)
 	switch {
 	case err == nil:
 		s.failures = 0
@@ -357,6 +356,17 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		d := min(time.Second<<min(s.failures-1, 5), 30*time.Second)
 		s.retryAt.Store(s.cfg.Now().Add(d).UnixNano())
 	}
+	s.mu.Unlock()
+	f.tokens, f.err = t, err
+	close(f.done)
+	if installed {
+		s.changed(ctx, t)
+	}
+	s.mu.Lock()
+	if s.flight == nil {
+		s.flying.Store(false)
+	}
+	s.mu.Unlock()
 }
 
 // obtain gets usable tokens: from the store when the session has none yet,
