@@ -37,16 +37,7 @@ func TestNoDroppedTokensFromAFinishedFlight(t *testing.T) {
 	for s.Tokens() != nil {
 		time.Sleep(time.Millisecond)
 	}
-	go func() {
-		time.Sleep(50 * time.Millisecond)
-		close(store.release)
-	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	got, err := s.ValidTokens(ctx, AccessToken)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := validWhileSaving(t, s, store)
 	<-dropped
 	settle(t, s)
 	if got == first || got.AccessToken == first.AccessToken {
