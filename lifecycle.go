@@ -61,9 +61,8 @@ const minForcedInterval = 5 * time.Second
 // flight is one login or renewal shared by every caller that needs it.
 // tokens and err are written before done is closed.
 type flight struct {
-	done   chan struct{} // closed when tokens and err are set
-	over   chan struct{} // closed when the flight has saved them and ended
-	epoch  uint64        // s.epoch when it started
+	done   chan struct{}
+	epoch  uint64 // s.epoch when it started
 	tokens *Tokens
 	err    error
 }
@@ -179,50 +178,26 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens) {
 }
 
 // renew waits for tokens whose token of type typ is usable, joining the
-// flight in progress or starting one. A flight hands out its tokens before
-// it saves them; a caller that joins it while it saves may be handed
-// tokens that went stale since, so such a caller waits for it to end and
-// asks once more.
+// flight in progress or starting one.
 func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
-	for again := false; ; again = true {
-		s.mu.Lock()
-		cur := s.tokens.Load()
-		// Another caller may have finished a flight since the check in
-		// ValidTokens.
-		if cur != nil && s.stillUsable(cur, typ) {
-			s.mu.Unlock()
-			return cur, nil
-		}
-		if d := s.dead.Load(); d != nil && cur != nil && d.tokens == cur && s.password == "" {
-			s.mu.Unlock()
-			return nil, d.err
-		}
-		f, err := s.joinLocked(ctx, cur, "blocking", s.obtain)
+	s.mu.Lock()
+	cur := s.tokens.Load()
+	// Another caller may have finished a flight since the check in
+	// ValidTokens.
+	if cur != nil && s.cognitoNow().Before(s.scheduleFor(cur).staleAt[slot(typ)]) {
 		s.mu.Unlock()
-		if err != nil {
-			return nil, err
-		}
-		if !again {
-			s.waits.Add(1)
-		}
-		t, err := wait(ctx, f)
-		if err != nil || s.stillUsable(t, typ) {
-			return t, err
-		}
-		if again {
-			return nil, fmt.Errorf("%w: Cognito issued a %s that is stale on arrival", ErrInvalidResponse, typ)
-		}
-		select {
-		case <-f.over:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
+		return cur, nil
 	}
-}
-
-// stillUsable reports whether the token of type typ in t is usable now.
-func (s *Session) stillUsable(t *Tokens, typ TokenType) bool {
-	return s.cognitoNow().Before(s.scheduleFor(t).staleAt[slot(typ)])
+	if d := s.dead.Load(); d != nil && cur != nil && d.tokens == cur && s.password == "" {
+		s.mu.Unlock()
+		return nil, d.err
+	}
+	f, err := s.joinLocked(ctx, cur, "blocking", s.obtain)
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return s.wait(ctx, f, "blocking")
 }
 
 // renewNow renews even if the tokens are still valid, unless they are no
@@ -239,7 +214,7 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 	if err != nil {
 		return nil, err
 	}
-	return wait(ctx, f)
+	return s.wait(ctx, f, trigger)
 }
 
 // renewRejected renews tokens that an API answered 401 to: it returns
@@ -265,30 +240,14 @@ func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, err
 	if err != nil {
 		return nil, err
 	}
-	return wait(ctx, f)
+	return s.wait(ctx, f, "rejected")
 }
 
 // joinLocked returns the flight in progress or starts one from the tokens
-// from. s.mu must be held; it is released while waiting for a flight that
-// has already handed out its tokens and is only saving them: those tokens
-// answer an earlier state of the session (they may have gone stale since,
-// or been replaced by SetTokens), so the caller must not be given them.
+// from. s.mu must be held.
 func (s *Session) joinLocked(ctx context.Context, from *Tokens, trigger string, o op) (*flight, error) {
-	for s.flight != nil {
-		f := s.flight
-		select {
-		case <-f.done:
-		default:
-			return f, nil
-		}
-		s.mu.Unlock()
-		select {
-		case <-f.over:
-			s.mu.Lock()
-		case <-ctx.Done():
-			s.mu.Lock()
-			return nil, ctx.Err()
-		}
+	if s.flight != nil {
+		return s.flight, nil
 	}
 	if s.closed {
 		return nil, ErrClosed
@@ -296,13 +255,19 @@ func (s *Session) joinLocked(ctx context.Context, from *Tokens, trigger string, 
 	return s.startFlight(ctx, from, trigger, o), nil
 }
 
-// wait returns the flight's result, or ctx's error if ctx ends first.
-func wait(ctx context.Context, f *flight) (*Tokens, error) {
+// wait returns the flight's result, or ctx's error if ctx ends first. A
+// caller that must actually wait is counted and reported as a debug event
+// in its own context, so that a test or a trace can tell which requests
+// waited for Cognito.
+func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens, error) {
 	select {
 	case <-f.done:
 		return f.tokens, f.err
 	default:
 	}
+	s.waits.Add(1)
+	s.log(ctx, slog.LevelDebug, "cognitosrp: waiting for Cognito",
+		slog.String("user", s.username), slog.String("trigger", trigger))
 	select {
 	case <-f.done:
 		return f.tokens, f.err
@@ -314,7 +279,7 @@ func wait(ctx context.Context, f *flight) (*Tokens, error) {
 // startFlight runs o in a new goroutine and records it as the flight in
 // progress. s.mu must be held and the session open.
 func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string, o op) *flight {
-	f := &flight{done: make(chan struct{}), over: make(chan struct{}), epoch: s.epoch}
+	f := &flight{done: make(chan struct{}), epoch: s.epoch}
 	s.flight = f
 	s.flying.Store(true)
 	s.wg.Add(1)
@@ -333,8 +298,10 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 }
 
 // fly runs one flight: it obtains tokens, installs them unless the
-// session's tokens changed meanwhile, releases the waiters, then persists
-// the tokens before the next flight may start, so saves stay in order.
+// session's tokens changed meanwhile, ends the flight, releases the
+// waiters and persists the tokens. The flight ends before its tokens are
+// saved, so that nobody joins a finished flight and gets tokens that went
+// stale meanwhile; changed keeps the saves in order.
 func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger string, o op) {
 	t, err := o(ctx, from, trigger)
 	installed := false
@@ -352,14 +319,8 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		err = fmt.Errorf("%w: %w", ErrClosed, err)
 	}
 	f.tokens, f.err = t, err
-	close(f.done)
-	if installed {
-		s.changed(ctx, t)
-	}
 
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer close(f.over)
 	s.flight = nil
 	s.flying.Store(false)
 	switch {
@@ -372,6 +333,15 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		s.failures++
 		d := min(time.Second<<min(s.failures-1, 5), 30*time.Second)
 		s.retryAt.Store(s.cfg.Now().Add(d).UnixNano())
+	}
+	s.mu.Unlock()
+	close(f.done)
+
+	if installed {
+		// Close does not cancel the save: a renewed (with rotation, the
+		// only valid) refresh token must reach the store. Close waits
+		// for it instead.
+		s.changed(context.WithoutCancel(ctx), t)
 	}
 }
 
@@ -460,13 +430,15 @@ func (s *Session) loadStore(ctx context.Context) (*Tokens, error) {
 	return t, nil
 }
 
-// changed persists t, the session's new tokens, and reports the change. A
-// change that lost a race with a newer one is not saved, so the store never
-// goes back to older tokens. OnTokens runs with no lock held.
+// changed persists t, the session's new tokens, and reports the change
+// to OnTokens. A change already replaced by a newer one is neither saved
+// nor reported, so the store never goes back to older tokens and OnTokens
+// sees the changes in order. OnTokens runs with no lock held.
 func (s *Session) changed(ctx context.Context, t *Tokens) error {
 	var err error
 	s.persistMu.Lock()
-	if s.tokens.Load() == t && (t == nil || s.stored.Load() != t) {
+	current := s.tokens.Load() == t
+	if current && (t == nil || s.stored.Load() != t) {
 		if t == nil {
 			err = s.store.Clear(ctx)
 		} else {
@@ -476,12 +448,15 @@ func (s *Session) changed(ctx context.Context, t *Tokens) error {
 			s.stored.Store(t)
 		}
 	}
+	if current && s.cfg.OnTokens != nil {
+		s.notes.push(t) // under persistMu: in the order of the changes
+	}
 	s.persistMu.Unlock()
 	if err != nil {
 		s.log(ctx, slog.LevelWarn, "cognitosrp: saving tokens failed", slog.String("error", err.Error()))
 	}
 	if s.cfg.OnTokens != nil {
-		s.cfg.OnTokens(t)
+		s.notes.deliver(s.cfg.OnTokens)
 	}
 	return err
 }

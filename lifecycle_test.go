@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"net/http"
 	"runtime"
 	"sync"
 	"testing"
@@ -32,15 +33,16 @@ func newLifecycleSession(t testing.TB, f *fakeCognito, password string, mod func
 	return s
 }
 
-// settle waits until no flight is in progress.
+// settle waits until no flight is in progress and the last one has saved
+// and reported its tokens. The test must not start flights meanwhile.
 func settle(t testing.TB, s *Session) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for s.flying.Load() {
-		if time.Now().After(deadline) {
-			t.Fatal("flight still in progress after 5s")
-		}
-		time.Sleep(time.Millisecond)
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("flight still in progress after 5s")
 	}
 }
 
@@ -301,5 +303,92 @@ func TestIdleStartsNoGoroutine(t *testing.T) {
 	time.Sleep(10 * time.Millisecond)
 	if after := runtime.NumGoroutine(); after > before {
 		t.Errorf("goroutines: %d before, %d after", before, after)
+	}
+}
+
+// TestHotPathTakesNoLock: with the session's locks held (as a writer
+// would), requests with a fresh token, and with a token in its window while
+// its renewal runs, still go through.
+func TestHotPathTakesNoLock(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	a, err := New(Options{Session: s, Base: noopTransport{resp: &http.Response{StatusCode: 200, Body: http.NoBody}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	through := func() bool {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			req, _ := http.NewRequest("GET", "http://127.0.0.1/", nil)
+			if _, err := a.RoundTrip(req); err != nil {
+				t.Error(err)
+			}
+		}()
+		select {
+		case <-done:
+			return true
+		case <-time.After(2 * time.Second):
+			return false
+		}
+	}
+	s.mu.Lock()
+	s.persistMu.Lock()
+	ok := through()
+	s.persistMu.Unlock()
+	s.mu.Unlock()
+	if !ok {
+		t.Fatal("a request with a fresh token waited for the session's locks")
+	}
+
+	clk.Advance(56 * time.Minute)
+	release := f.hold()
+	defer release()
+	s.ValidTokens(context.Background(), AccessToken) // starts the renewal
+	s.mu.Lock()
+	ok = through()
+	s.mu.Unlock()
+	if !ok {
+		t.Fatal("a request in the renewal window waited for the session's lock")
+	}
+	if s.Tokens() != first {
+		t.Fatal("tokens changed while Cognito was held")
+	}
+}
+
+// blockingStore is a MemoryStore whose Save waits until released.
+type blockingStore struct {
+	MemoryStore
+	gate chan struct{}
+}
+
+func (b *blockingStore) Save(ctx context.Context, t *Tokens) error {
+	<-b.gate
+	return b.MemoryStore.Save(ctx, t)
+}
+
+// TestNoStaleResultWhileSaving: a caller that comes while the last flight
+// is still saving its tokens, after those tokens went stale, gets new
+// tokens, not the finished flight's result. (Found by the retry tests:
+// joining a finished flight handed out an expired token.)
+func TestNoStaleResultWhileSaving(t *testing.T) {
+	clk := newTestClock()
+	f := newFakeCognito(t, clk.Now)
+	store := &blockingStore{gate: make(chan struct{})}
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
+	defer close(store.gate)
+	first, err := s.ValidTokens(context.Background(), AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The login's flight is now blocked saving first.
+	clk.Advance(time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	got, err := s.ValidTokens(ctx, AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got == first || !s.usable(got) {
+		t.Fatal("got the finished flight's stale tokens")
 	}
 }

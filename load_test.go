@@ -2,59 +2,105 @@
 // Use of this source code is governed by a BSD-style
 // license that can be found in the LICENSE file.
 
-package cognitosrp
+package cognitosrp_test
 
 import (
+	"context"
+	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
 )
+
+// loadTag marks a request of the measured phase, so that the logger can
+// tell which requests waited for Cognito.
+type loadTag struct{}
+
+// waitTagger is an slog.Handler that counts the "waiting for Cognito"
+// events of tagged requests: the session logs that event in the context
+// of the caller that waits.
+type waitTagger struct{ waited *atomic.Int64 }
+
+func (h waitTagger) Enabled(context.Context, slog.Level) bool { return true }
+func (h waitTagger) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h waitTagger) WithGroup(string) slog.Handler            { return h }
+func (h waitTagger) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == "cognitosrp: waiting for Cognito" && ctx.Value(loadTag{}) != nil {
+		h.waited.Add(1)
+	}
+	return nil
+}
 
 // loadResult is what one load run measured.
 type loadResult struct {
 	requests, failed int
-	waited           int64 // requests that waited for Cognito after the first login
-	slow             int   // requests slower than Cognito's delay
+	waited           int64 // tagged requests that waited for Cognito
 	renewals         int
 	p50, p99, max    time.Duration
 }
 
+func (r loadResult) String() string {
+	return fmt.Sprintf("%d requests, %d failed, %d waited for Cognito, %d renewals; latency p50 %v, p99 %v, max %v",
+		r.requests, r.failed, r.waited, r.renewals, r.p50, r.p99, r.max)
+}
+
 // runLoad sends requests through an Auth from workers goroutines for
-// duration, each pausing pace between requests, against the fake's API,
-// with tokens of the given lifetime and a Cognito that answers after
-// delay. The first login happens before the clock starts.
+// duration, each pausing pace between requests, to an API that verifies
+// the emulator's tokens. Tokens live lifetime, and the emulator answers
+// after delay. The first login happens before the measured phase.
 func runLoad(t *testing.T, lifetime, delay, duration, pace time.Duration, workers int) loadResult {
-	f := newFakeCognito(t, nil)
-	f.set(func(f *fakeCognito) { f.lifetime, f.delay = lifetime, delay })
-	s := newLifecycleSession(t, f, f.password, nil)
+	srv := cognitotest.NewServer(t, cognitotest.Config{AccessTokenLifetime: lifetime, IDTokenLifetime: lifetime})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "correct horse battery staple"}); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetLatency(delay)
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok")
+	})))
+	t.Cleanup(api.Close)
+
+	var waited atomic.Int64
+	opts := srv.Options("alice", "correct horse battery staple")
+	opts.Logger = slog.New(waitTagger{&waited})
+	opts.NoRetryOnUnauthorized = true // a 401 must count as a failure
 	// Enough idle connections for every worker: the default two per host
 	// would make most requests open a connection.
 	base := &http.Transport{MaxIdleConnsPerHost: workers}
 	t.Cleanup(base.CloseIdleConnections)
-	a, err := New(Options{Session: s, Base: base, NoRetryOnUnauthorized: true})
+	opts.Base = base
+	auth, err := cognitosrp.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := a.Client()
-	get := func() (int, error) {
-		resp, err := client.Get(f.api.URL)
+	t.Cleanup(func() { auth.Close() })
+	client := auth.Client()
+	get := func(ctx context.Context) error {
+		req, _ := http.NewRequestWithContext(ctx, "GET", api.URL, nil)
+		resp, err := client.Do(req)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		return resp.StatusCode, nil
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("HTTP %d", resp.StatusCode)
+		}
+		return nil
 	}
-	if code, err := get(); err != nil || code != http.StatusOK {
-		t.Fatalf("first request: %d, %v", code, err)
+	if err := get(context.Background()); err != nil {
+		t.Fatalf("first request: %v", err)
 	}
-	settle(t, s)
-	waitsBefore, renewalsBefore := s.waits.Load(), f.count(FlowRefreshTokenAuth)
+	renewalsBefore := srv.Calls("InitiateAuth")
 
 	var (
 		mu        sync.Mutex
@@ -62,6 +108,7 @@ func runLoad(t *testing.T, lifetime, delay, duration, pace time.Duration, worker
 		failed    atomic.Int64
 		wg        sync.WaitGroup
 	)
+	ctx := context.WithValue(context.Background(), loadTag{}, true)
 	stop := time.Now().Add(duration)
 	for range workers {
 		wg.Add(1)
@@ -70,11 +117,10 @@ func runLoad(t *testing.T, lifetime, delay, duration, pace time.Duration, worker
 			var mine []time.Duration
 			for time.Now().Before(stop) {
 				start := time.Now()
-				code, err := get()
-				mine = append(mine, time.Since(start))
-				if err != nil || code != http.StatusOK {
+				if err := get(ctx); err != nil {
 					failed.Add(1)
 				}
+				mine = append(mine, time.Since(start))
 				time.Sleep(pace)
 			}
 			mu.Lock()
@@ -83,39 +129,33 @@ func runLoad(t *testing.T, lifetime, delay, duration, pace time.Duration, worker
 		}()
 	}
 	wg.Wait()
-	settle(t, s)
+	auth.Close() // waits for a renewal in progress
 
 	slices.Sort(latencies)
-	r := loadResult{
+	return loadResult{
 		requests: len(latencies),
 		failed:   int(failed.Load()),
-		waited:   s.waits.Load() - waitsBefore,
-		renewals: f.count(FlowRefreshTokenAuth) - renewalsBefore,
+		waited:   waited.Load(),
+		renewals: srv.Calls("InitiateAuth") - renewalsBefore,
 		p50:      latencies[len(latencies)/2],
 		p99:      latencies[len(latencies)*99/100],
 		max:      latencies[len(latencies)-1],
 	}
-	for _, l := range latencies {
-		if l >= delay {
-			r.slow++
-		}
-	}
-	return r
 }
 
 // TestLoadRenewalNeverBlocks: 50 goroutines send requests for 6 s while
-// 2-second tokens are renewed about once a second by a Cognito that takes
-// 50 ms to answer. After the first login no request waits for Cognito,
-// none fails, and the renewals are as many as the schedule says. The same
-// load with tokens that never expire in the test runs alongside, for the
-// latency comparison.
+// 2-second tokens are renewed about once a second by an emulated Cognito
+// that takes 50 ms to answer. After the first login no request waits for
+// Cognito, none fails, and the renewals are as many as the schedule says.
+// The same load with 1-hour tokens runs alongside, for the latency
+// comparison.
 func TestLoadRenewalNeverBlocks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test: 6 s")
 	}
 	if raceEnabled {
 		// Its assertions are about time: under the race detector's
-		// slowdown a request can take longer than a 2 s token's margin.
+		// slowdown a request can outlast a 2 s token's margin.
 		t.Skip("load test: timing is meaningless under the race detector")
 	}
 	const (
@@ -134,15 +174,9 @@ func TestLoadRenewalNeverBlocks(t *testing.T) {
 	if t.Failed() {
 		return
 	}
-
-	for _, r := range []struct {
-		name string
-		loadResult
-	}{{"2 s tokens", renewing}, {"1 h tokens", steady}} {
-		t.Logf("%s: %d requests, %d failed, %d waited for Cognito, %d slower than Cognito's %v, %d renewals; latency p50 %v, p99 %v, max %v",
-			r.name, r.requests, r.failed, r.waited, r.slow, delay, r.renewals, r.p50, r.p99, r.max)
-	}
-	t.Logf("p99 ratio (renewing / steady) = %.2f", float64(renewing.p99)/float64(steady.p99))
+	t.Logf("2 s tokens: %v", renewing)
+	t.Logf("1 h tokens: %v", steady)
+	t.Logf("p99 ratio (2 s tokens / 1 h tokens) = %.2f", float64(renewing.p99)/float64(steady.p99))
 
 	if renewing.waited != 0 || steady.waited != 0 {
 		t.Errorf("requests that waited for Cognito after the first login: %d and %d, want 0", renewing.waited, steady.waited)
@@ -150,8 +184,8 @@ func TestLoadRenewalNeverBlocks(t *testing.T) {
 	if renewing.failed != 0 || steady.failed != 0 {
 		t.Errorf("failed requests: %d and %d, want 0", renewing.failed, steady.failed)
 	}
-	// The default schedule renews 2 s tokens a quarter of their life
-	// before a margin of a quarter: every second.
+	// The default schedule renews a token a quarter of its life before a
+	// margin of a quarter of its life: 2 s tokens every second.
 	interval := lifetime - lifetime/4 - lifetime/4
 	want := int(math.Ceil(float64(duration) / float64(interval)))
 	if renewing.renewals < want-1 || renewing.renewals > want+1 {

@@ -4,7 +4,7 @@
 
 //go:build !race
 
-package cognitosrp
+package cognitosrp_test
 
 // raceEnabled reports that the race detector is on: it slows code down
 // several times, which timing measurements must allow for.

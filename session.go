@@ -53,8 +53,10 @@ type Config struct {
 	// RefreshAhead is how long before a token stops being used (its expiry
 	// minus ExpiryMargin) a renewal starts in the background, while
 	// requests go on with the token they have. Zero means a quarter of the
-	// token's lifetime, at most DefaultRefreshAhead; a negative value turns
-	// renewing ahead off, so requests wait for the renewal.
+	// token's lifetime, at most DefaultRefreshAhead; any value is capped at
+	// half the lifetime, so a fresh token is never due for renewal. A
+	// negative value turns renewing ahead off: requests then wait for the
+	// renewal once the token stops being used.
 	RefreshAhead time.Duration
 	// RefreshMethod selects the call that renews tokens: the zero value
 	// means RefreshWithInitiateAuth (REFRESH_TOKEN_AUTH); app clients with
@@ -83,9 +85,10 @@ type Config struct {
 	Store TokenStore
 	// OnTokens, when set, is called after every change of the session's
 	// tokens (login, renewal, SetTokens, loading from Store) with the new
-	// tokens, and with nil after SignOut. It runs in the goroutine that
-	// made the change with no lock held, so it may call the Session; when
-	// changes race, calls may overlap. It must not modify the Tokens.
+	// tokens, and with nil after SignOut. Calls come one at a time, in the
+	// order of the changes, with no lock held, so it may call the Session;
+	// a change that a newer one replaced before it was reported is
+	// skipped. It must not modify the Tokens.
 	OnTokens func(*Tokens)
 	// Logger, when set, receives login, renewal, retry and failure events
 	// with their durations. No event carries a secret or a token: a token
@@ -103,7 +106,9 @@ type Config struct {
 	// pools with device tracking, and signs in with it from then on.
 	RememberDevice bool
 	// DeviceStore keeps the remembered device; nil means memory, for the
-	// life of the Session. Only used with RememberDevice.
+	// life of the Session, so that each new process registers another
+	// device: use a FileDeviceStore to keep it across runs. Only used with
+	// RememberDevice.
 	DeviceStore DeviceStore
 	// DeviceName names the devices this session confirms; empty means
 	// DefaultDeviceName.
@@ -141,10 +146,10 @@ type Session struct {
 	forgetPassword bool
 
 	tokens atomic.Pointer[Tokens]
+	store  TokenStore
 	// changedPassword replaces password after login.go answered
 	// NEW_PASSWORD_REQUIRED with a new one.
 	changedPassword atomic.Pointer[string]
-	store           TokenStore
 
 	// The fields below serve the token lifecycle (lifecycle.go). The hot
 	// path reads only atomics; mu is never held across a network call.
@@ -156,6 +161,7 @@ type Session struct {
 	stored    atomic.Pointer[Tokens] // what store holds, when known
 	waits     atomic.Int64           // callers that had to wait for Cognito
 	persistMu sync.Mutex             // orders saves to store
+	notes     notifier               // delivers OnTokens calls in order
 
 	mu       sync.Mutex // guards the fields below
 	flight   *flight

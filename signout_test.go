@@ -9,6 +9,7 @@ import (
 	"errors"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -190,5 +191,48 @@ func TestAuthClose(t *testing.T) {
 	b.Close()
 	if _, err := b.Token(context.Background()); err != nil {
 		t.Errorf("Close closed a session the Auth does not own: %v", err)
+	}
+}
+
+// TestOnTokensOrdered: racing changes are reported one at a time, the last
+// report is the session's final tokens, and a callback that changes the
+// tokens itself neither deadlocks nor reorders the reports.
+func TestOnTokensOrdered(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	var (
+		inside, overlaps atomic.Int32
+		mu               sync.Mutex
+		last             *Tokens
+		s                *Session
+		reentered        atomic.Bool
+	)
+	reentrant := sampleTokens(-1)
+	s = newLifecycleSession(t, f, "", func(c *Config) {
+		c.OnTokens = func(tok *Tokens) {
+			if inside.Add(1) > 1 {
+				overlaps.Add(1)
+			}
+			if !reentered.Swap(true) {
+				s.SetTokens(reentrant) // reported after this call returns
+			}
+			mu.Lock()
+			last = tok
+			mu.Unlock()
+			inside.Add(-1)
+		}
+	})
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.SetTokens(sampleTokens(i)) }()
+	}
+	wg.Wait()
+	if overlaps.Load() != 0 {
+		t.Errorf("%d OnTokens calls overlapped", overlaps.Load())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if last != s.Tokens() {
+		t.Errorf("last report %v, session holds %v", last, s.Tokens())
 	}
 }

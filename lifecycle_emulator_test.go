@@ -1,0 +1,144 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+const emuPassword = "correct horse battery staple"
+
+// emulatorSession returns an emulator and a session on it that shares its
+// clock, logged in as alice.
+func emulatorSession(t *testing.T, cfg cognitotest.Config, mod func(*cognitosrp.Config)) (*cognitotest.Server, *cognitosrp.Session) {
+	t.Helper()
+	srv := cognitotest.NewServer(t, cfg)
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.SessionConfig()
+	c.Now = srv.Now
+	if mod != nil {
+		mod(&c)
+	}
+	s, err := cognitosrp.NewSession(c, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Authenticate(context.Background(), emuPassword); err != nil {
+		t.Fatal(err)
+	}
+	return srv, s
+}
+
+// TestEmulatorRotation: against an app client with rotation, the default
+// REFRESH_TOKEN_AUTH fails with an error naming the setting, and
+// GetTokensFromRefreshToken renews, each time with a new refresh token.
+func TestEmulatorRotation(t *testing.T) {
+	srv, s := emulatorSession(t, cognitotest.Config{RefreshTokenRotation: true}, nil)
+	srv.Advance(2 * time.Hour)
+	_, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken)
+	if !errors.Is(err, cognitosrp.ErrRefreshFlowNotEnabled) || !strings.Contains(err.Error(), "RefreshMethod") {
+		t.Fatalf("REFRESH_TOKEN_AUTH on a rotating client: %v; want ErrRefreshFlowNotEnabled naming RefreshMethod", err)
+	}
+
+	srv, s = emulatorSession(t, cognitotest.Config{RefreshTokenRotation: true}, func(c *cognitosrp.Config) {
+		c.RefreshMethod = cognitosrp.RefreshWithGetTokens
+	})
+	api := &cognitosrp.Client{Endpoint: srv.Endpoint()}
+	prev := s.Tokens()
+	for i := range 3 {
+		srv.Advance(2 * time.Hour)
+		got, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken)
+		if err != nil {
+			t.Fatalf("renewal %d: %v", i+1, err)
+		}
+		if got.RefreshToken == prev.RefreshToken {
+			t.Fatalf("renewal %d kept the refresh token", i+1)
+		}
+		_, err = api.GetTokensFromRefreshToken(context.Background(), &cognitosrp.GetTokensFromRefreshTokenInput{
+			ClientId: srv.ClientID(), RefreshToken: prev.RefreshToken,
+		})
+		// Cognito refuses a rotated-out token with RefreshTokenReuseException
+		// once its grace period is over.
+		var ae *cognitosrp.APIError
+		if !errors.As(err, &ae) || (ae.Type != "RefreshTokenReuseException" && ae.Type != "NotAuthorizedException") {
+			t.Errorf("renewal %d: the rotated-out refresh token still works: %v", i+1, err)
+		}
+		prev = got
+	}
+}
+
+// TestEmulatorDeadRefreshToken: once the refresh token is revoked (which
+// also revokes the access token), the API answers 401; the Auth renews,
+// finds the refresh token dead, logs in again with SRP and retries.
+func TestEmulatorDeadRefreshToken(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword})
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
+	defer api.Close()
+	auth, err := cognitosrp.New(srv.Options("alice", emuPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+	ctx := context.Background()
+	if _, err := auth.Token(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first := auth.Session().Tokens()
+	cl := &cognitosrp.Client{Endpoint: srv.Endpoint()}
+	if err := cl.RevokeToken(ctx, &cognitosrp.RevokeTokenInput{Token: first.RefreshToken, ClientId: srv.ClientID()}); err != nil {
+		t.Fatal(err)
+	}
+	logins := srv.Calls("RespondToAuthChallenge")
+	resp, err := auth.Client().Get(api.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d, want 200 after a new login", resp.StatusCode)
+	}
+	if srv.Calls("RespondToAuthChallenge") != logins+1 {
+		t.Error("no new SRP login")
+	}
+	if err := auth.Session().Refresh(ctx); err != nil {
+		t.Errorf("the new refresh token: %v", err)
+	}
+}
+
+// TestEmulatorSignOut: SignOut revokes the refresh token, and with it the
+// access tokens issued with it.
+func TestEmulatorSignOut(t *testing.T) {
+	srv, s := emulatorSession(t, cognitotest.Config{}, nil)
+	tokens := s.Tokens()
+	if err := s.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.VerifyAccessToken(tokens.AccessToken); !errors.Is(err, cognitotest.ErrTokenRevoked) {
+		t.Errorf("access token after SignOut: %v, want revoked", err)
+	}
+	api := &cognitosrp.Client{Endpoint: srv.Endpoint()}
+	_, err := api.GetTokensFromRefreshToken(context.Background(), &cognitosrp.GetTokensFromRefreshTokenInput{
+		ClientId: srv.ClientID(), RefreshToken: tokens.RefreshToken,
+	})
+	if !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+		t.Errorf("refresh token after SignOut: %v, want NotAuthorized", err)
+	}
+	if _, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken); !errors.Is(err, cognitosrp.ErrLoginRequired) {
+		t.Errorf("ValidTokens after SignOut: %v, want ErrLoginRequired", err)
+	}
+}
