@@ -144,7 +144,7 @@ func NewDeviceVerifier(groupKey, deviceKey string, random io.Reader) (password s
 	password = base64.StdEncoding.EncodeToString(buf[:devicePasswordBytes])
 	salt := new(big.Int).SetBytes(buf[devicePasswordBytes:])
 	x := computeX(groupKey, deviceKey, password, salt)
-	v := new(big.Int).Exp(group.g, x, group.N)
+	v := expG(x)
 	return password, DeviceSecretVerifierConfig{
 		PasswordVerifier: base64.StdEncoding.EncodeToString(padBytes(v)),
 		// The salt is an integer here too: a salt drawn with a leading zero

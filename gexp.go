@@ -1,0 +1,111 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"math/big"
+	"sync"
+	"sync/atomic"
+)
+
+// This file computes g^e mod N for the fixed generator g faster than
+// big.Int.Exp, by the comb method (Lim and Lee, 1994): with a table of
+// g raised to every combination of combTeeth exponents spaced span bits
+// apart, an exponent of combTeeth·span bits costs span squarings and at
+// most span multiplications instead of one squaring per bit. Two of an SRP
+// login's three exponentiations have the base g: A = g^a (1024 bits) and
+// g^x (256 bits), and so does a device verifier. Like big.Int.Exp, it is
+// not constant-time.
+
+// combTeeth is how many exponent bits one table lookup covers: a table of
+// 2^combTeeth values of 384 bytes each.
+const combTeeth = 8
+
+// combTable is the comb of g for exponents of up to combTeeth·span bits.
+type combTable struct {
+	span  int
+	table [1 << combTeeth]*big.Int // table[i] = g^(Σ_j bit_j(i)·2^(j·span))
+}
+
+// combs holds the two tables once built: for a (1024-bit exponents) and
+// for x (256-bit ones). Building them costs about as much as a few logins,
+// so the first login of a process starts building them in the background
+// and uses big.Int.Exp; later logins use them. They take 96 KiB each and
+// are never written after.
+var combs struct {
+	once  sync.Once
+	ready atomic.Pointer[[2]*combTable]
+}
+
+// combTables returns the tables, or nil while they are being built.
+func combTables() *[2]*combTable {
+	if t := combs.ready.Load(); t != nil {
+		return t
+	}
+	combs.once.Do(func() {
+		go func() {
+			combs.ready.Store(&[2]*combTable{
+				newCombTable(privateKeyBytes * 8 / combTeeth),
+				newCombTable(sha256Bits / combTeeth),
+			})
+		}()
+	})
+	return nil
+}
+
+// sha256Bits is the size of x, a SHA-256 digest read as an integer.
+const sha256Bits = 256
+
+func newCombTable(span int) *combTable {
+	c := &combTable{span: span}
+	c.table[0] = big.NewInt(1)
+	step := new(big.Int).Lsh(big.NewInt(1), uint(span))
+	tooth := group.g // g^(2^(j·span)), each the previous one to the 2^span
+	var prod, q big.Int
+	for j := range combTeeth {
+		if j > 0 {
+			tooth = new(big.Int).Exp(tooth, step, group.N)
+		}
+		for i := range 1 << j {
+			prod.Mul(c.table[i], tooth)
+			c.table[i|1<<j] = new(big.Int)
+			q.QuoRem(&prod, group.N, c.table[i|1<<j])
+		}
+	}
+	return c
+}
+
+// exp returns g^e mod N, for 0 ≤ e < 2^(combTeeth·span).
+func (c *combTable) exp(e *big.Int) *big.Int {
+	r := big.NewInt(1)
+	var prod, q big.Int
+	for col := c.span - 1; col >= 0; col-- {
+		prod.Mul(r, r)
+		q.QuoRem(&prod, group.N, r)
+		i := 0
+		for j := range combTeeth {
+			i |= int(e.Bit(j*c.span+col)) << j
+		}
+		if i != 0 {
+			prod.Mul(r, c.table[i])
+			q.QuoRem(&prod, group.N, r)
+		}
+	}
+	return r
+}
+
+// expG returns g^e mod N for e ≥ 0, with a comb table when one is built
+// and e fits it.
+func expG(e *big.Int) *big.Int {
+	if t := combTables(); t != nil {
+		switch n := e.BitLen(); {
+		case n <= sha256Bits:
+			return t[1].exp(e)
+		case n <= privateKeyBytes*8:
+			return t[0].exp(e)
+		}
+	}
+	return new(big.Int).Exp(group.g, e, group.N)
+}
