@@ -240,17 +240,6 @@ func (s *Session) deviceKey(ctx context.Context) (string, error) {
 	return d.Key, nil
 }
 
-// addDeviceKey adds the DEVICE_KEY of the remembered device, if any, to
-// the AuthParameters of REFRESH_TOKEN_AUTH: with device tracking, Cognito
-// ties refresh tokens to the device.
-func (s *Session) addDeviceKey(ctx context.Context, params map[string]string) error {
-	key, err := s.deviceKey(ctx)
-	if key != "" {
-		params["DEVICE_KEY"] = key
-	}
-	return err
-}
-
 // forgetDevice deletes the remembered device: Cognito no longer knows it.
 func (s *Session) forgetDevice(ctx context.Context) error {
 	if err := s.cfg.DeviceStore.DeleteDevice(ctx, s.deviceOwner()); err != nil {

@@ -17,9 +17,9 @@ import (
 	"time"
 )
 
-// ErrInsecureFile reports a token file that users other than its owner can
-// read or write. The tokens in it may have leaked; FileStore refuses it
-// rather than use them.
+// ErrInsecureFile reports a token (or device) file that users other than
+// its owner can read or write. The secrets in it may have leaked;
+// FileStore and FileDeviceStore refuse it rather than use them.
 var ErrInsecureFile = errors.New("cognitosrp: token file is accessible to other users")
 
 // ErrStoreFormat reports a token file this version of the package cannot
@@ -74,33 +74,9 @@ func (s *FileStore) Load(ctx context.Context) (*Tokens, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(s.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("cognitosrp: reading tokens: %w", err)
-	}
-	defer f.Close()
-	// Check the file that is open, not the path, so that a file swapped in
-	// between the check and the read is not trusted.
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("cognitosrp: reading tokens: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: %s is not a regular file", ErrStoreFormat, s.path)
-	}
-	if perm := fi.Mode().Perm(); unixPermissions() && perm&0o077 != 0 {
-		return nil, fmt.Errorf("%w: %s has mode %04o; make it readable by its owner only (chmod 600 %s)",
-			ErrInsecureFile, s.path, perm, s.path)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxTokenFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("cognitosrp: reading tokens: %w", err)
-	}
-	if len(data) > maxTokenFileBytes {
-		return nil, fmt.Errorf("%w: %s is larger than %d bytes", ErrStoreFormat, s.path, maxTokenFileBytes)
+	data, err := readPrivateFile(s.path, "tokens")
+	if data == nil || err != nil {
+		return nil, err
 	}
 	var tf tokenFile
 	if err := json.Unmarshal(data, &tf); err != nil {
@@ -125,6 +101,42 @@ func (s *FileStore) Load(ctx context.Context) (*Tokens, error) {
 		IssuedAt:     tf.IssuedAt,
 		Username:     tf.Username,
 	}, nil
+}
+
+// readPrivateFile reads a file that must be its owner's alone, returning
+// nil and no error when it does not exist. It fails with ErrInsecureFile
+// when the file's mode lets others in and with ErrStoreFormat when it is
+// not a regular file or too large; what names the contents in messages.
+func readPrivateFile(path, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cognitosrp: reading %s: %w", what, err)
+	}
+	defer f.Close()
+	// Check the file that is open, not the path, so that a file swapped in
+	// between the check and the read is not trusted.
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cognitosrp: reading %s: %w", what, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is not a regular file", ErrStoreFormat, path)
+	}
+	if perm := fi.Mode().Perm(); unixPermissions() && perm&0o077 != 0 {
+		return nil, fmt.Errorf("%w: %s has mode %04o; make it readable by its owner only (chmod 600 %s)",
+			ErrInsecureFile, path, perm, path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxTokenFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("cognitosrp: reading %s: %w", what, err)
+	}
+	if len(data) > maxTokenFileBytes {
+		return nil, fmt.Errorf("%w: %s is larger than %d bytes", ErrStoreFormat, path, maxTokenFileBytes)
+	}
+	return data, nil
 }
 
 // jsonErrorKind describes a decoding error without the bytes it quotes.

@@ -72,13 +72,13 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	if cur == nil || cur.RefreshToken == "" {
 		return nil, &LoginRequiredError{}
 	}
+	// With device tracking Cognito ties refresh tokens to the device.
+	deviceKey, err := s.deviceKey(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var res *AuthenticationResult
 	if s.cfg.RefreshMethod == RefreshWithGetTokens {
-		// A refresh token issued to a remembered device needs its key.
-		deviceKey, err := s.deviceKey(ctx)
-		if err != nil {
-			return nil, err
-		}
 		out, err := s.api.GetTokensFromRefreshToken(ctx, &GetTokensFromRefreshTokenInput{
 			ClientId:     s.cfg.ClientID,
 			RefreshToken: cur.RefreshToken,
@@ -92,8 +92,8 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	} else {
 		params := map[string]string{"REFRESH_TOKEN": cur.RefreshToken}
 		s.addSecretHash(params, firstNonEmpty(cur.Username, s.username))
-		if err := s.addDeviceKey(ctx, params); err != nil {
-			return nil, err
+		if deviceKey != "" {
+			params["DEVICE_KEY"] = deviceKey
 		}
 		out, err := s.api.InitiateAuth(ctx, &InitiateAuthInput{
 			AuthFlow:       FlowRefreshTokenAuth,

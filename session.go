@@ -106,7 +106,9 @@ type Config struct {
 	// pools with device tracking, and signs in with it from then on.
 	RememberDevice bool
 	// DeviceStore keeps the remembered device; nil means memory, for the
-	// life of the Session. Only used with RememberDevice.
+	// life of the Session, so that each new process registers another
+	// device: use a FileDeviceStore to keep it across runs. Only used with
+	// RememberDevice.
 	DeviceStore DeviceStore
 	// DeviceName names the devices this session confirms; empty means
 	// DefaultDeviceName.
@@ -144,10 +146,10 @@ type Session struct {
 	forgetPassword bool
 
 	tokens atomic.Pointer[Tokens]
+	store  TokenStore
 	// changedPassword replaces password after login.go answered
 	// NEW_PASSWORD_REQUIRED with a new one.
 	changedPassword atomic.Pointer[string]
-	store           TokenStore
 
 	// The fields below serve the token lifecycle (lifecycle.go). The hot
 	// path reads only atomics; mu is never held across a network call.

@@ -76,8 +76,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	reqID := s.uuid()
 	h := w.Header()
-	// Assigned directly to keep AWS's spelling on the wire.
-	h["x-amzn-RequestId"] = []string{reqID}
+	h.Set("x-amzn-RequestId", reqID)
 	// Browsers running a Cognito client against `cognito-srp emulate` need
 	// CORS; the API is authorized by what is in the body, not by cookies.
 	h.Set("Access-Control-Allow-Origin", "*")
@@ -106,8 +105,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if aerr != nil {
 		status = aerr.status
 		body = map[string]string{"__type": aerr.typ, "message": aerr.msg}
-		h["x-amzn-ErrorType"] = []string{aerr.typ + ":"}
-		h["x-amzn-ErrorMessage"] = []string{aerr.msg}
+		h.Set("x-amzn-ErrorType", aerr.typ+":")
+		h.Set("x-amzn-ErrorMessage", aerr.msg)
 		rec.ErrorType, rec.Reason = aerr.typ, aerr.why
 	}
 	data, err := json.Marshal(body)

@@ -7,6 +7,7 @@ package cognitotest_test
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -293,7 +294,10 @@ func TestZeroSRPARefused(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
 	r := newRaw(t, srv)
-	for _, a := range []string{"0", "00", "-1", "xyz", strings.Repeat("f", 5000)} {
+	n := cognitotest.PrimeN()
+	// A = N or a multiple makes S = 0 whatever the password: a server that
+	// accepted it would let anyone in.
+	for _, a := range []string{"0", "00", n.Text(16), new(big.Int).Lsh(n, 1).Text(16), "-1", "xyz", strings.Repeat("f", 5000)} {
 		_, err := r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "alice", "SRP_A": a})
 		if !errors.Is(err, cognitosrp.ErrInvalidParameter) {
 			t.Errorf("SRP_A %.10q: %v, want InvalidParameterException", a, err)

@@ -48,7 +48,7 @@ func preferredMFA(u User, list []string) string {
 // when the user has no second factor.
 func (s *Server) mfaChallenge(c *call, sess *authSession, u User) (any, *apiError) {
 	if u.MFASetup {
-		return s.issue(c, sess, challengeMFASetup, map[string]string{"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`})
+		return s.issue(c, sess, challengeMFASetup, map[string]string{"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`, "USER_ID_FOR_SRP": u.Username})
 	}
 	list := mfaList(u)
 	if len(list) == 0 {
@@ -57,15 +57,17 @@ func (s *Server) mfaChallenge(c *call, sess *authSession, u User) (any, *apiErro
 	choice := preferredMFA(u, list)
 	if choice == "" {
 		can, _ := json.Marshal(list)
-		return s.issue(c, sess, challengeSelectMFAType, map[string]string{"MFAS_CAN_CHOOSE": string(can)})
+		return s.issue(c, sess, challengeSelectMFAType, map[string]string{"MFAS_CAN_CHOOSE": string(can), "USER_ID_FOR_SRP": u.Username})
 	}
 	return s.factorChallenge(c, sess, u, choice)
 }
 
 // factorChallenge sends the challenge of one factor, saying where the code
-// went as Cognito does, with the destination masked.
+// went as Cognito does, with the destination masked. Like every challenge
+// after the first factor it names the user by the internal name, which a
+// client that logged in by alias needs for SECRET_HASH.
 func (s *Server) factorChallenge(c *call, sess *authSession, u User, factor string) (any, *apiError) {
-	params := map[string]string{}
+	params := map[string]string{"USER_ID_FOR_SRP": u.Username}
 	switch factor {
 	case challengeSMSMFA:
 		params["CODE_DELIVERY_DELIVERY_MEDIUM"] = "SMS"
@@ -114,7 +116,7 @@ func codeValid(u User, factor, code string, now time.Time) bool {
 
 func totpValid(secret, code string, now time.Time) bool {
 	for _, d := range []time.Duration{-totpStep, 0, totpStep} {
-		want, err := TOTPCode(secret, now.Add(d))
+		want, err := totpCode(secret, now.Add(d))
 		if err == nil && subtle.ConstantTimeCompare([]byte(code), []byte(want)) == 1 {
 			return true
 		}

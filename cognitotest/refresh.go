@@ -5,6 +5,7 @@
 package cognitotest
 
 import (
+	"net/http"
 	"time"
 )
 
@@ -27,7 +28,7 @@ func (s *Server) useRefreshToken(now time.Time, client *appClient, tok, deviceKe
 	case !now.Before(rt.expires):
 		return nil, errNotAuthorized("Refresh Token has expired")
 	case !rt.retired.IsZero() && !now.Before(rt.retired):
-		return nil, errNotAuthorized("Invalid Refresh Token").because("rotated out")
+		return nil, newError(http.StatusBadRequest, "RefreshTokenReuseException", "Refresh token has been invalidated by rotation.")
 	case s.users[fold(rt.username)] == nil:
 		return nil, errNotAuthorized("Invalid Refresh Token").because("user deleted")
 	}

@@ -65,8 +65,19 @@ func (s *Server) respondToAuthChallenge(c *call) (any, *apiError) {
 		if aerr := s.verifyClaim(c, sess, r); aerr != nil {
 			return nil, aerr
 		}
-		if k := r["DEVICE_KEY"]; k != "" {
-			sess.deviceKey = k
+		if k, ok := r["DEVICE_KEY"]; ok {
+			sess.deviceKey = k // a client that drops a forgotten device sends null
+		}
+		if s.cfg.DeviceTracking && sess.deviceKey != "" {
+			if _, ok := s.userDevice(sess.deviceKey, sess.username); !ok {
+				// Cognito keeps the session, so that the client can send
+				// the same answer again without the device, as the
+				// official JavaScript client does.
+				retry := *sess
+				retry.deviceKey = ""
+				s.restoreSession(&retry)
+				return nil, errNoDevice()
+			}
 		}
 		return s.nextStep(c, sess)
 	case challengeNewPassword:

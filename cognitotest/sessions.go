@@ -91,6 +91,17 @@ func (s *Server) takeSession(now time.Time, id, secretBlock, clientID string) (*
 	return sess, nil
 }
 
+// restoreSession stores a taken session again under its id, unchanged in
+// expiry.
+func (s *Server) restoreSession(sess *authSession) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sessions[sess.id] = sess
+	if sess.secretBlock != "" {
+		s.blocks[sess.secretBlock] = sess
+	}
+}
+
 // giveBack stores a session again after a wrong code, until it has seen
 // maxWrongCodes of them.
 func (s *Server) giveBack(sess *authSession) {

@@ -21,17 +21,19 @@ const totpStep = 30 * time.Second
 // totpEncoding is the base32 form of TOTP secrets: RFC 4648, no padding.
 var totpEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
-// ErrBadTOTPSecret reports a TOTP secret that is not base32.
-var ErrBadTOTPSecret = errors.New("cognitotest: TOTP secret is not base32")
+// errBadTOTPSecret reports a TOTP secret that is not base32.
+var errBadTOTPSecret = errors.New("cognitotest: TOTP secret is not base32")
 
-// TOTPCode returns the six-digit RFC 6238 code (HMAC-SHA1, 30-second
+// totpCode returns the six-digit RFC 6238 code (HMAC-SHA1, 30-second
 // steps) of a base32 secret at time t, as an authenticator app shows it.
-// Spaces, lowercase letters and padding in secret are accepted.
-func TOTPCode(secret string, t time.Time) (string, error) {
+// Spaces, lowercase letters and padding in secret are accepted. It is the
+// server's own, apart from the client's cognitosrp.TOTP, so that the two
+// check each other.
+func totpCode(secret string, t time.Time) (string, error) {
 	clean := strings.ToUpper(strings.ReplaceAll(secret, " ", ""))
 	key, err := totpEncoding.DecodeString(strings.TrimRight(clean, "="))
 	if err != nil || len(key) == 0 {
-		return "", ErrBadTOTPSecret
+		return "", errBadTOTPSecret
 	}
 	var counter [8]byte
 	binary.BigEndian.PutUint64(counter[:], uint64(t.Unix()/int64(totpStep/time.Second)))

@@ -103,7 +103,9 @@ type user struct {
 
 // Errors of the methods that manage users.
 var (
+	// ErrUserExists: AddUser of a name or alias another user has.
 	ErrUserExists = errors.New("cognitotest: a user with that name or alias exists")
+	// ErrNoSuchUser: a method named a user the pool does not have.
 	ErrNoSuchUser = errors.New("cognitotest: no such user")
 	// ErrNoSuchDevice: ForgetDevice of a key the server does not know.
 	ErrNoSuchDevice = errors.New("cognitotest: no such device")

@@ -1,0 +1,63 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// maxTokenInput bounds what claims reads from standard input.
+const maxTokenInput = 1 << 20
+
+func claimsCommand(e *env, args []string) error {
+	fs := newFlagSet(e, "claims", "[TOKEN]")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var token string
+	switch fs.NArg() {
+	case 0:
+		if f, ok := e.stdin.(*os.File); ok && isTerminal(f) {
+			return usagef("give a TOKEN argument or pipe one on standard input")
+		}
+		b, err := io.ReadAll(io.LimitReader(e.stdin, maxTokenInput))
+		if err != nil {
+			return fmt.Errorf("reading the token from standard input: %w", err)
+		}
+		token = string(b)
+	case 1:
+		token = fs.Arg(0)
+	default:
+		return usagef("want at most one TOKEN, got %d arguments", fs.NArg())
+	}
+	token = strings.TrimPrefix(strings.TrimSpace(token), "Bearer ")
+	cl, err := cognitosrp.ParseUnverified(token)
+	if err != nil {
+		return err
+	}
+	out, err := json.MarshalIndent(cl.Raw, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s\n", out)
+	note := "note: these claims are NOT verified (the signature was not checked)"
+	if !cl.Expiry.IsZero() {
+		left := time.Until(cl.Expiry).Round(time.Second)
+		if left > 0 {
+			note += fmt.Sprintf("; expires %s (in %v)", cl.Expiry.Format(time.RFC3339), left)
+		} else {
+			note += fmt.Sprintf("; expired %s (%v ago)", cl.Expiry.Format(time.RFC3339), -left)
+		}
+	}
+	fmt.Fprintln(e.stderr, note)
+	return nil
+}

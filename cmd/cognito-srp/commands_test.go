@@ -1,0 +1,198 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// newAPI starts a resource server that echoes what it got, behind the
+// emulator's token check, and answers 404 on /missing.
+func newAPI(t *testing.T, srv *cognitotest.Server) string {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/missing", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	mux.Handle("/", srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cl, _ := cognitotest.ClaimsFromContext(r.Context())
+		body, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%s %s user=%s x=%s body=%s", r.Method, r.URL.Path, cl.Username, r.Header.Get("X-Test"), body)
+	})))
+	api := httptest.NewServer(mux)
+	t.Cleanup(api.Close)
+	return api.URL
+}
+
+func TestRequest(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	api := newAPI(t, srv)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+
+	r := s.run("request", api+"/things")
+	r.want(t, exitOK, "HTTP/1.1 200 OK")
+	if r.stdout != "GET /things user=alice x= body=" {
+		t.Errorf("stdout = %q", r.stdout)
+	}
+	r = s.run("request", "-X", "PUT", "-H", "X-Test: yes", "-d", `{"a":1}`, api+"/things/1")
+	r.want(t, exitOK)
+	if r.stdout != `PUT /things/1 user=alice x=yes body={"a":1}` {
+		t.Errorf("stdout = %q", r.stdout)
+	}
+	bodyFile := filepath.Join(t.TempDir(), "body")
+	os.WriteFile(bodyFile, []byte("from a file"), 0o600)
+	r = s.run("request", "-d", "@"+bodyFile, api+"/f")
+	if r.stdout != "POST /f user=alice x= body=from a file" {
+		t.Errorf("-d @file: %q", r.stdout)
+	}
+	s.stdin = "from stdin"
+	r = s.run("request", "-d", "@-", api+"/s")
+	if r.stdout != "POST /s user=alice x= body=from stdin" {
+		t.Errorf("-d @-: %q", r.stdout)
+	}
+	s.run("request", "-d", "@-", "-password-stdin", api+"/s").want(t, exitUsage, "cannot both read standard input")
+
+	// HTTP ≥ 400 exits 3, with the status on stderr and the body on stdout.
+	r = s.run("request", api+"/missing")
+	r.want(t, exitHTTPStatus, "404 Not Found")
+	if !strings.Contains(r.stdout, "404 page not found") {
+		t.Errorf("body of the 404: %q", r.stdout)
+	}
+	// The id token is no access token: the API refuses it.
+	s.run("request", "-type", "id", api+"/x").want(t, exitHTTPStatus, "401")
+	s.run("request", "-H", "no colon", api+"/x").want(t, exitUsage, "is not 'Name: value'")
+	s.run("request", "http://127.0.0.1:1/").want(t, exitError, "network error")
+	// Logged in once; the rest came from the cache.
+	if srv.Calls("RespondToAuthChallenge") != 1 {
+		t.Errorf("%d logins for several requests", srv.Calls("RespondToAuthChallenge"))
+	}
+}
+
+func TestClaims(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	res, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSandbox(t)
+	r := s.run("claims", res.AccessToken)
+	r.want(t, exitOK, "NOT verified", "expires")
+	var cl map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &cl); err != nil || cl["token_use"] != "access" || cl["username"] != "alice" {
+		t.Errorf("claims = %v, %v", cl, err)
+	}
+	s.stdin = "Bearer " + res.IdToken + "\n"
+	r = s.run("claims")
+	r.want(t, exitOK)
+	if err := json.Unmarshal([]byte(r.stdout), &cl); err != nil || cl["token_use"] != "id" || cl["cognito:username"] != "alice" {
+		t.Errorf("claims from stdin = %v, %v", cl, err)
+	}
+	s.run("claims", "not-a-token").want(t, exitError, "malformed token")
+	s.run("claims", "a", "b").want(t, exitUsage, "at most one TOKEN")
+}
+
+func TestEmulate(t *testing.T) {
+	users := filepath.Join(t.TempDir(), "users.json")
+	os.WriteFile(users, []byte(`[
+		{"username": "alice", "password": "pw-alice-123"},
+		{"aliases": ["bob@example.com"], "password": "pw-bob-1234", "attributes": {"name": "Bob"}}
+	]`), 0o600)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+
+	cmd := exec.Command(binary, "emulate", "-addr", addr, "-users", users, "-with-secret")
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	vars := map[string]string{}
+	sc := bufio.NewScanner(stdout)
+	var banner []string
+	for sc.Scan() {
+		line := sc.Text()
+		banner = append(banner, line)
+		if rest, ok := strings.CutPrefix(line, "export "); ok {
+			for _, kv := range strings.Fields(rest) {
+				k, v, _ := strings.Cut(kv, "=")
+				vars[k] = v
+			}
+			if k := "COGNITO_CLIENT_SECRET"; vars[k] != "" {
+				break
+			}
+		}
+	}
+	if vars["COGNITO_ENDPOINT"] != "http://"+addr+"/" || vars["COGNITO_CLIENT_SECRET"] == "" {
+		t.Fatalf("emulate printed %q", banner)
+	}
+	if !strings.Contains(strings.Join(banner, "\n"), "alice, bob@example.com") {
+		t.Errorf("banner does not list the users: %q", banner)
+	}
+	s := newSandbox(t)
+	for k, v := range vars {
+		s.env[k] = v
+	}
+	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "bob@example.com", "pw-bob-1234"
+	r := s.run("token", "-type", "id")
+	r.want(t, exitOK)
+	s.stdin = r.stdout
+	r = s.run("claims")
+	if !strings.Contains(r.stdout, `"name": "Bob"`) {
+		t.Errorf("id token claims: %s", r.stdout)
+	}
+	s.env["COGNITO_PASSWORD"] = "wrong"
+	s.run("token", "-no-cache").want(t, exitError, "wrong username or password")
+
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("emulate after SIGINT: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("emulate did not stop on SIGINT")
+	}
+	if !strings.Contains(stderr.String(), "InitiateAuth 200") || !strings.Contains(stderr.String(), "NotAuthorizedException") {
+		t.Errorf("emulate's request log: %q", stderr.String())
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte(`[{"username": "x", "pasword": "typo"}]`), 0o600)
+	newSandbox(t).run("emulate", "-addr", "127.0.0.1:0", "-users", bad).want(t, exitUsage, `unknown field "pasword"`)
+}
+
+func TestDemo(t *testing.T) {
+	start := time.Now()
+	r := newSandbox(t).run("demo")
+	r.want(t, exitOK)
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("demo took %v", d)
+	}
+	for _, want := range []string{"SRP login: InitiateAuth", "RespondToAuthChallenge", "no Cognito call", "expired", "renewal: InitiateAuth", "3 Cognito calls"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}

@@ -1,0 +1,121 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// connFlags are the flags that say where and as whom to log in. Each has
+// an environment variable that applies when the flag is not given.
+type connFlags struct {
+	poolID, clientID, region, username, endpoint string
+	passwordStdin, noCache                       bool
+	timeout                                      time.Duration
+}
+
+func (c *connFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.poolID, "pool-id", "", "user pool id, region_name (env COGNITO_USER_POOL_ID)")
+	fs.StringVar(&c.clientID, "client-id", "", "app client id (env COGNITO_CLIENT_ID)")
+	fs.StringVar(&c.region, "region", "", "region (env COGNITO_REGION; default: from the pool id)")
+	fs.StringVar(&c.username, "username", "", "user name, e-mail or phone (env COGNITO_USERNAME)")
+	fs.StringVar(&c.endpoint, "endpoint", "", "Cognito endpoint URL, e.g. an emulator (env COGNITO_ENDPOINT)")
+	fs.BoolVar(&c.passwordStdin, "password-stdin", false, "read the password from the first line of standard input (else env COGNITO_PASSWORD)")
+	fs.BoolVar(&c.noCache, "no-cache", false, "neither read nor write the token cache")
+	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "how long to wait for Cognito")
+}
+
+// connection is a resolved connFlags.
+type connection struct {
+	poolID, clientID, clientSecret, region, username, endpoint string
+	password                                                   string
+	noCache                                                    bool
+	timeout                                                    time.Duration
+}
+
+// String describes the connection without its secrets.
+func (c *connection) String() string {
+	return fmt.Sprintf("connection{pool %s, client %s, user %s}", c.poolID, c.clientID, c.username)
+}
+
+// resolve fills each setting from its flag or its environment variable
+// and reads the password. A missing setting is a usage error that names
+// both ways to give it.
+func (c *connFlags) resolve(e *env) (*connection, error) {
+	conn := &connection{
+		poolID:       firstSet(c.poolID, e.getenv("COGNITO_USER_POOL_ID")),
+		clientID:     firstSet(c.clientID, e.getenv("COGNITO_CLIENT_ID")),
+		clientSecret: e.getenv("COGNITO_CLIENT_SECRET"),
+		region:       firstSet(c.region, e.getenv("COGNITO_REGION")),
+		username:     firstSet(c.username, e.getenv("COGNITO_USERNAME")),
+		endpoint:     firstSet(c.endpoint, e.getenv("COGNITO_ENDPOINT")),
+		noCache:      c.noCache,
+		timeout:      c.timeout,
+	}
+	for _, m := range []struct{ v, what, flag, env string }{
+		{conn.poolID, "user pool id", "-pool-id", "COGNITO_USER_POOL_ID"},
+		{conn.clientID, "app client id", "-client-id", "COGNITO_CLIENT_ID"},
+		{conn.username, "username", "-username", "COGNITO_USERNAME"},
+	} {
+		if m.v == "" {
+			return nil, usagef("missing %s: set %s or %s", m.what, m.flag, m.env)
+		}
+	}
+	if region, name, ok := strings.Cut(conn.poolID, "_"); !ok || region == "" || name == "" {
+		return nil, usagef("user pool id %q is not of the form region_name, such as us-east-1_AbC123", conn.poolID)
+	}
+	if c.timeout <= 0 {
+		return nil, usagef("-timeout must be positive")
+	}
+	if c.passwordStdin {
+		pw, err := readLine(e.stdin)
+		if err != nil {
+			return nil, fmt.Errorf("reading the password from standard input: %w", err)
+		}
+		if pw == "" {
+			return nil, usagef("-password-stdin: standard input holds no password")
+		}
+		conn.password = pw
+	} else {
+		conn.password = e.getenv("COGNITO_PASSWORD")
+	}
+	return conn, nil
+}
+
+// sessionConfig returns the library's configuration for the connection.
+func (c *connection) sessionConfig() cognitosrp.Config {
+	return cognitosrp.Config{
+		UserPoolID:   c.poolID,
+		ClientID:     c.clientID,
+		ClientSecret: c.clientSecret,
+		Region:       c.region,
+		Endpoint:     c.endpoint,
+	}
+}
+
+// readLine returns the first line of r without its line ending.
+func readLine(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func firstSet(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

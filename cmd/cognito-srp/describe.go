@@ -1,0 +1,79 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// describe turns an error into one line that names its cause, for people
+// who did not write this program. It never adds a secret: the errors it
+// reads hold none.
+func describe(err error) string {
+	var ae *cognitosrp.APIError
+	var ce *cognitosrp.ChallengeError
+	var ue *url.Error
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce):
+		return fmt.Sprintf("the login needs the %s challenge, which this command cannot answer", ce.ChallengeName)
+	case errors.Is(err, cognitosrp.ErrLoginRequired):
+		return "no usable cached tokens (none yet, or the refresh token expired or was revoked): give the password in COGNITO_PASSWORD or with -password-stdin"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out waiting for Cognito (see -timeout)"
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	case errors.As(err, &ae):
+		return describeAPIError(ae)
+	case errors.As(err, &ue), errors.As(err, &ne):
+		return "network error: " + strings.TrimPrefix(err.Error(), "cognitosrp: ")
+	}
+	return strings.TrimPrefix(err.Error(), "cognitosrp: ")
+}
+
+// describeAPIError names the cause of a Cognito error; Cognito's own type,
+// message and request id follow in brackets.
+func describeAPIError(ae *cognitosrp.APIError) string {
+	var cause string
+	switch {
+	case ae.Is(cognitosrp.ErrNotAuthorized) && ae.Message == "Incorrect username or password.":
+		cause = "wrong username or password"
+	case ae.Is(cognitosrp.ErrNotAuthorized) && strings.Contains(ae.Message, "secret"):
+		cause = "the app client secret is wrong or missing (COGNITO_CLIENT_SECRET)"
+	case ae.Is(cognitosrp.ErrNotAuthorized) && strings.Contains(ae.Message, "Refresh Token"):
+		cause = "the refresh token is no longer valid"
+	case ae.Is(cognitosrp.ErrNotAuthorized):
+		cause = "not authorized"
+	case ae.Is(cognitosrp.ErrUserNotFound):
+		cause = "no such user in the pool"
+	case ae.Is(cognitosrp.ErrResourceNotFound):
+		cause = "unknown user pool, app client or device"
+	case ae.Is(cognitosrp.ErrUserNotConfirmed):
+		cause = "the user has not confirmed the sign-up"
+	case ae.Is(cognitosrp.ErrPasswordResetRequired):
+		cause = "the password must be reset first"
+	case ae.Temporary():
+		cause = "Cognito is throttling or failing; try again later"
+	case ae.Is(cognitosrp.ErrInvalidParameter):
+		cause = "Cognito refused the request"
+	default:
+		cause = "Cognito refused the request"
+	}
+	detail := ae.Type
+	if ae.Message != "" {
+		detail += ": " + ae.Message
+	}
+	if ae.RequestID != "" {
+		detail += ", request id " + ae.RequestID
+	}
+	return fmt.Sprintf("%s (%s)", cause, detail)
+}

@@ -1,0 +1,129 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+func emulateCommand(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "emulate", "")
+	addr := fs.String("addr", "127.0.0.1:9229", "address to listen on")
+	usersFile := fs.String("users", "", "JSON file with an array of users: {\"Username\", \"Password\", \"Aliases\", \"Attributes\", …}")
+	poolID := fs.String("pool-id", cognitotest.DefaultPoolID, "user pool id")
+	clientID := fs.String("client-id", cognitotest.DefaultClientID, "app client id")
+	withSecret := fs.Bool("with-secret", false, "give the app client a random secret (printed at start)")
+	tokenTTL := fs.Duration("token-ttl", time.Hour, "lifetime of access and id tokens")
+	refreshTTL := fs.Duration("refresh-ttl", cognitotest.DefaultRefreshTokenLifetime, "lifetime of refresh tokens")
+	rotation := fs.Bool("rotation", false, "rotate refresh tokens (GetTokensFromRefreshToken)")
+	devices := fs.Bool("device-tracking", false, "remember devices (device SRP)")
+	hideUsers := fs.Bool("prevent-user-existence-errors", false, "answer unknown users like wrong passwords")
+	plainPassword := fs.Bool("user-password-auth", false, "also allow USER_PASSWORD_AUTH")
+	awsIssuer := fs.Bool("aws-issuer", false, "issue tokens with Cognito's issuer URL instead of the emulator's")
+	quiet := fs.Bool("quiet", false, "do not log requests on standard error")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	cfg := cognitotest.Config{
+		PoolID:                     *poolID,
+		Addr:                       *addr,
+		ClientID:                   *clientID,
+		RefreshTokenRotation:       *rotation,
+		DeviceTracking:             *devices,
+		PreventUserExistenceErrors: *hideUsers,
+		AccessTokenLifetime:        *tokenTTL,
+		IDTokenLifetime:            *tokenTTL,
+		RefreshTokenLifetime:       *refreshTTL,
+		AWSIssuer:                  *awsIssuer,
+	}
+	if *plainPassword {
+		cfg.AuthFlows = []string{cognitotest.AllowUserSRPAuth, cognitotest.AllowCustomAuth, cognitotest.AllowUserAuth, cognitotest.AllowUserPasswordAuth}
+		if !*rotation {
+			cfg.AuthFlows = append(cfg.AuthFlows, cognitotest.AllowRefreshTokenAuth)
+		}
+	}
+	if *withSecret {
+		b := make([]byte, 32)
+		rand.Read(b)
+		cfg.ClientSecret = base64.RawURLEncoding.EncodeToString(b)
+	}
+	if !*quiet {
+		cfg.Logf = func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) }
+	}
+	srv, err := cognitotest.NewUnstartedServer(cfg)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	var names []string
+	if *usersFile != "" {
+		if names, err = loadUsers(srv, *usersFile); err != nil {
+			return err
+		}
+	}
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	w := e.stdout
+	fmt.Fprintf(w, "cognito-srp emulate: a Cognito user pool at %s\n", srv.Endpoint())
+	fmt.Fprintf(w, "  pool id    %s\n  client id  %s\n", srv.PoolID(), srv.ClientID())
+	fmt.Fprintf(w, "  jwks       %s\n", srv.JWKSURL())
+	if len(names) == 0 {
+		fmt.Fprintf(w, "  users      none (give -users FILE)\n")
+	} else {
+		fmt.Fprintf(w, "  users      %s\n", strings.Join(names, ", "))
+	}
+	fmt.Fprintf(w, "export COGNITO_ENDPOINT=%s COGNITO_USER_POOL_ID=%s COGNITO_CLIENT_ID=%s\n", srv.Endpoint(), srv.PoolID(), srv.ClientID())
+	if cfg.ClientSecret != "" {
+		fmt.Fprintf(w, "export COGNITO_CLIENT_SECRET=%s\n", cfg.ClientSecret)
+	}
+	if f, ok := w.(*os.File); ok {
+		f.Sync()
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// loadUsers adds the users of a JSON file (an array of cognitotest.User;
+// field names match case-insensitively) and returns their login names.
+func loadUsers(srv *cognitotest.Server, path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("-users: %v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var users []cognitotest.User
+	if err := dec.Decode(&users); err != nil {
+		return nil, usagef("-users %s: %v", path, err)
+	}
+	var names []string
+	for i, u := range users {
+		added, err := srv.AddUser(u)
+		if err != nil {
+			return nil, usagef("-users %s: user %d: %v", path, i, err)
+		}
+		name := added.Username
+		if len(added.Aliases) > 0 {
+			name = added.Aliases[0]
+		}
+		names = append(names, name)
+	}
+	return names, nil
+}

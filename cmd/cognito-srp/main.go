@@ -1,0 +1,159 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+// Command cognito-srp logs in to an Amazon Cognito user pool with SRP, the
+// way the AWS CLI cannot, and runs a local Cognito emulator.
+//
+// Usage:
+//
+//	cognito-srp token   [flags]            print a token (cached, renewed when needed)
+//	cognito-srp request [flags] URL        send one authorized HTTP request
+//	cognito-srp claims  [TOKEN]            print a token's claims (not verified)
+//	cognito-srp emulate [flags]            run a local Cognito user pool
+//	cognito-srp demo                       log in, call an API, renew, against an emulator
+//
+// The pool, app client and user come from flags or the environment:
+//
+//	COGNITO_USER_POOL_ID   -pool-id     the user pool id, region_name
+//	COGNITO_CLIENT_ID      -client-id   the app client id
+//	COGNITO_CLIENT_SECRET               the app client secret, if it has one
+//	COGNITO_REGION         -region      the region; default: from the pool id
+//	COGNITO_USERNAME       -username    the user (name, e-mail or phone)
+//	COGNITO_PASSWORD                    the password
+//	COGNITO_ENDPOINT       -endpoint    another endpoint (a VPC endpoint, an emulator)
+//
+// Secrets never come from flags, which other users can see in the process
+// list: the password comes from COGNITO_PASSWORD or, with -password-stdin,
+// from the first line of standard input.
+//
+// Tokens are cached in the user's cache directory (cognito-srp/, files of
+// mode 0600) and renewed from the cached refresh token, so a script can
+// call "cognito-srp token" before every request at no cost. A cache file
+// that other users can read is refused.
+//
+// Exit status: 0 on success, 1 on an error (its cause is printed on one
+// line of standard error), 2 on a usage error, 3 when "request" gets an
+// HTTP status of 400 or more.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit statuses.
+const (
+	exitOK         = 0
+	exitError      = 1
+	exitUsage      = 2
+	exitHTTPStatus = 3
+)
+
+// env is what a command reads from its surroundings; tests and main fill
+// it differently.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// progress says whether to report long waits on stderr: only when it is
+	// a terminal, so that scripts see nothing but errors.
+	progress bool
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, progress: isTerminal(os.Stderr)}
+	code := run(ctx, e, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// usageError reports bad flags or arguments; it exits with status 2.
+type usageError struct{ msg string }
+
+func (u *usageError) Error() string { return u.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// httpStatusError reports a response of status 400 or more to "request".
+type httpStatusError struct{ status int }
+
+func (h *httpStatusError) Error() string { return fmt.Sprintf("HTTP status %d", h.status) }
+
+const usageText = `usage: cognito-srp <command> [flags]
+
+commands:
+  token     log in with SRP (or renew from the cache) and print a token
+  request   send one HTTP request with the token: request [-X M] [-H 'K: V'] [-d BODY] URL
+  claims    print a token's claims as JSON, without verifying it
+  emulate   run a local Cognito user pool that checks SRP for real
+  demo      log in, call an API, let the token expire and renew it, on a local emulator
+
+Run "cognito-srp <command> -h" for a command's flags. The pool, client and
+user come from flags or COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
+COGNITO_CLIENT_SECRET, COGNITO_REGION, COGNITO_USERNAME, COGNITO_PASSWORD
+and COGNITO_ENDPOINT; the password never comes from a flag.
+`
+
+// run runs the command line args and returns the exit status.
+func run(ctx context.Context, e *env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usageText)
+		return exitUsage
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "token":
+		err = tokenCommand(ctx, e, rest)
+	case "request":
+		err = requestCommand(ctx, e, rest)
+	case "claims":
+		err = claimsCommand(e, rest)
+	case "emulate":
+		err = emulateCommand(ctx, e, rest)
+	case "demo":
+		err = demoCommand(ctx, e, rest)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(e.stdout, usageText)
+		return exitOK
+	default:
+		fmt.Fprintf(e.stderr, "cognito-srp: unknown command %q\n\n%s", cmd, usageText)
+		return exitUsage
+	}
+	var ue *usageError
+	var he *httpStatusError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errHelp):
+		return exitOK
+	case errors.As(err, &he):
+		return exitHTTPStatus
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.stderr, "cognito-srp %s: %v\n", args[0], err)
+		return exitUsage
+	}
+	fmt.Fprintf(e.stderr, "cognito-srp %s: %s\n", args[0], describe(err))
+	return exitError
+}
+
+// isTerminal reports whether f is a character device, such as a terminal.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// progressf reports a long wait on stderr when stderr is a terminal.
+func (e *env) progressf(format string, args ...any) {
+	if e.progress {
+		fmt.Fprintf(e.stderr, format+"\n", args...)
+	}
+}

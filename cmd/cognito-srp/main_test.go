@@ -1,0 +1,119 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// binary is the command built once for all tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "cognito-srp-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "cognito-srp")
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building the command: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// result is what a run of the binary produced.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// sandbox is a home and cache directory for the command, and the
+// environment it runs with.
+type sandbox struct {
+	t     *testing.T
+	home  string
+	env   map[string]string
+	stdin string
+}
+
+func newSandbox(t *testing.T) *sandbox {
+	home := t.TempDir()
+	return &sandbox{t: t, home: home, env: map[string]string{
+		"HOME":           home,
+		"XDG_CACHE_HOME": filepath.Join(home, ".cache"),
+		"PATH":           os.Getenv("PATH"),
+	}}
+}
+
+// forServer points the sandbox at an emulator and its user.
+func (s *sandbox) forServer(srv *cognitotest.Server, username, password string) *sandbox {
+	s.env["COGNITO_ENDPOINT"] = srv.Endpoint()
+	s.env["COGNITO_USER_POOL_ID"] = srv.PoolID()
+	s.env["COGNITO_CLIENT_ID"] = srv.ClientID()
+	s.env["COGNITO_USERNAME"] = username
+	if password != "" {
+		s.env["COGNITO_PASSWORD"] = password
+	}
+	if srv.ClientSecret() != "" {
+		s.env["COGNITO_CLIENT_SECRET"] = srv.ClientSecret()
+	}
+	return s
+}
+
+// run runs the binary with args and returns its output and exit status.
+func (s *sandbox) run(args ...string) result {
+	s.t.Helper()
+	cmd := exec.CommandContext(s.t.Context(), binary, args...)
+	for k, v := range s.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Stdin = strings.NewReader(s.stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	code := 0
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		s.t.Fatal(err)
+	}
+	return result{stdout.String(), stderr.String(), code}
+}
+
+// cacheDir is where the command keeps its tokens in the sandbox.
+func (s *sandbox) cacheDir() string { return filepath.Join(s.home, ".cache", "cognito-srp") }
+
+// want checks the exit status and that stderr contains each of msgs, and
+// that an error is one line.
+func (r result) want(t *testing.T, code int, msgs ...string) {
+	t.Helper()
+	if r.code != code {
+		t.Fatalf("exit status %d, want %d\nstdout: %s\nstderr: %s", r.code, code, r.stdout, r.stderr)
+	}
+	for _, m := range msgs {
+		if !strings.Contains(r.stderr, m) {
+			t.Errorf("stderr %q does not contain %q", r.stderr, m)
+		}
+	}
+	if code == exitError && strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		t.Errorf("error is not one line: %q", r.stderr)
+	}
+}

@@ -1,0 +1,136 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// headerFlags collects repeated -H 'Name: value' flags.
+type headerFlags []string
+
+func (h *headerFlags) String() string { return strings.Join(*h, ", ") }
+
+func (h *headerFlags) Set(v string) error {
+	name, _, ok := strings.Cut(v, ":")
+	if !ok || strings.TrimSpace(name) == "" {
+		return fmt.Errorf("header %q is not 'Name: value'", v)
+	}
+	*h = append(*h, v)
+	return nil
+}
+
+func requestCommand(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "request", "URL")
+	var conn connFlags
+	conn.register(fs)
+	method := fs.String("X", "", "HTTP method (default GET, or POST with -d)")
+	var headers headerFlags
+	fs.Var(&headers, "H", "request header 'Name: value' (repeatable)")
+	data := fs.String("d", "", "request body; @FILE reads a file, @- standard input")
+	typ := fs.String("type", "access", "token to send: access or id")
+	authHeader := fs.String("auth-header", "Authorization", "header that carries the token")
+	include := fs.Bool("i", false, "print the response headers on standard error")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("want exactly one URL, got %d arguments", fs.NArg())
+	}
+	target, err := url.Parse(fs.Arg(0))
+	if err != nil || (target.Scheme != "http" && target.Scheme != "https") || target.Host == "" {
+		return usagef("%q is not an http or https URL", fs.Arg(0))
+	}
+	tt, err := tokenTypeFlag(*typ)
+	if err != nil {
+		return err
+	}
+	if *data == "@-" && conn.passwordStdin {
+		return usagef("-d @- and -password-stdin cannot both read standard input")
+	}
+	c, err := conn.resolve(e)
+	if err != nil {
+		return err
+	}
+	body, err := requestBody(e, *data)
+	if err != nil {
+		return err
+	}
+	if *method == "" {
+		*method = http.MethodGet
+		if *data != "" {
+			*method = http.MethodPost
+		}
+	}
+	sess, _, err := obtain(ctx, e, c, tt)
+	if err != nil {
+		return err
+	}
+	opts := cognitosrp.Options{Session: sess, TokenType: tt, Header: *authHeader}
+	if strings.EqualFold(*authHeader, "Authorization") {
+		opts.HeaderPrefix = "Bearer "
+	}
+	auth, err := cognitosrp.New(opts)
+	if err != nil {
+		return &usageError{msg: err.Error()}
+	}
+	rctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(rctx, *method, target.String(), body)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	for _, h := range headers {
+		name, value, _ := strings.Cut(h, ":")
+		req.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+	}
+	resp, err := auth.Client().Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	fmt.Fprintf(e.stderr, "%s %s\n", resp.Proto, resp.Status)
+	if *include {
+		resp.Header.Write(e.stderr)
+		fmt.Fprintln(e.stderr)
+	}
+	if _, err := io.Copy(e.stdout, resp.Body); err != nil {
+		return fmt.Errorf("reading the response: %w", err)
+	}
+	if resp.StatusCode >= 400 {
+		return &httpStatusError{status: resp.StatusCode}
+	}
+	return nil
+}
+
+// requestBody returns the body -d gives: the text itself, a file (@FILE)
+// or standard input (@-).
+func requestBody(e *env, data string) (io.Reader, error) {
+	switch {
+	case data == "":
+		return nil, nil
+	case data == "@-":
+		b, err := io.ReadAll(e.stdin)
+		if err != nil {
+			return nil, fmt.Errorf("reading the body from standard input: %w", err)
+		}
+		return strings.NewReader(string(b)), nil
+	case strings.HasPrefix(data, "@"):
+		b, err := os.ReadFile(data[1:])
+		if err != nil {
+			return nil, usagef("-d: %v", err)
+		}
+		return strings.NewReader(string(b)), nil
+	}
+	return strings.NewReader(data), nil
+}

@@ -1,0 +1,183 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// newFlagSet returns a flag set that reports errors instead of exiting.
+func newFlagSet(e *env, name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: cognito-srp %s [flags] %s\n\nflags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args; -h is not an error (errHelp), a bad flag is a
+// usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return errHelp
+		}
+		return &usageError{msg: err.Error()}
+	}
+	return nil
+}
+
+// errHelp ends a command after it printed its usage on request.
+var errHelp = flag.ErrHelp
+
+// tokenTypeFlag parses -type.
+func tokenTypeFlag(s string) (cognitosrp.TokenType, error) {
+	switch s {
+	case "access", "access_token":
+		return cognitosrp.AccessToken, nil
+	case "id", "id_token":
+		return cognitosrp.IDToken, nil
+	}
+	return "", usagef("-type must be access or id, not %q", s)
+}
+
+func tokenCommand(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "token", "")
+	var conn connFlags
+	conn.register(fs)
+	typ := fs.String("type", "access", "token to print: access or id")
+	asJSON := fs.Bool("json", false, "print all tokens as JSON")
+	export := fs.Bool("export", false, "print shell export lines for COGNITO_ACCESS_TOKEN, COGNITO_ID_TOKEN and COGNITO_TOKEN_EXPIRY")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if *asJSON && *export {
+		return usagef("-json and -export exclude each other")
+	}
+	tt, err := tokenTypeFlag(*typ)
+	if err != nil {
+		return err
+	}
+	c, err := conn.resolve(e)
+	if err != nil {
+		return err
+	}
+	types := []cognitosrp.TokenType{tt}
+	if *asJSON || *export {
+		types = []cognitosrp.TokenType{cognitosrp.AccessToken, cognitosrp.IDToken}
+	}
+	_, tok, err := obtain(ctx, e, c, types...)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *asJSON:
+		out, _ := json.MarshalIndent(map[string]any{
+			"access_token":        tok.AccessToken,
+			"id_token":            tok.IDToken,
+			"refresh_token":       tok.RefreshToken,
+			"token_type":          tok.TokenType,
+			"expires_at":          tok.AccessExpiry.UTC().Format(time.RFC3339),
+			"id_token_expires_at": tok.IDExpiry.UTC().Format(time.RFC3339),
+			"username":            tok.Username,
+		}, "", "  ")
+		fmt.Fprintf(e.stdout, "%s\n", out)
+	case *export:
+		// JWTs hold only base64url characters and dots: safe in single quotes.
+		fmt.Fprintf(e.stdout, "export COGNITO_ACCESS_TOKEN='%s'\n", tok.AccessToken)
+		fmt.Fprintf(e.stdout, "export COGNITO_ID_TOKEN='%s'\n", tok.IDToken)
+		fmt.Fprintf(e.stdout, "export COGNITO_TOKEN_EXPIRY='%s'\n", tok.Expiry(tt).UTC().Format(time.RFC3339))
+	default:
+		fmt.Fprintln(e.stdout, tok.Token(tt))
+	}
+	return nil
+}
+
+// obtain returns a session and tokens whose tokens of the given types are
+// fresh: from the cache, renewed with the cached refresh token, or from a
+// new SRP login. It caches what it gets.
+func obtain(ctx context.Context, e *env, c *connection, types ...cognitosrp.TokenType) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
+	var store *cognitosrp.FileStore
+	var cached *cognitosrp.Tokens
+	if !c.noCache {
+		var err error
+		if store, err = cacheStore(c); err != nil {
+			return nil, nil, err
+		}
+		cached, err = store.Load(ctx)
+		if errors.Is(err, cognitosrp.ErrStoreFormat) {
+			// Unreadable (another version, damaged): it is only a cache,
+			// and the next save replaces it.
+			cached, err = nil, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	sess, tok, err := renewOrLogin(ctx, e, c, cached, cognitosrp.RefreshWithInitiateAuth, types)
+	if errors.Is(err, cognitosrp.ErrRefreshFlowNotEnabled) {
+		// An app client with refresh-token rotation: renew the other way.
+		sess, tok, err = renewOrLogin(ctx, e, c, cached, cognitosrp.RefreshWithGetTokens, types)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if store != nil && tok != cached {
+		if err := store.Save(ctx, tok); err != nil {
+			return nil, nil, err
+		}
+	}
+	return sess, tok, nil
+}
+
+// renewOrLogin returns the cached tokens if they are fresh, else renews
+// them with the cached refresh token, else logs in with the password.
+func renewOrLogin(ctx context.Context, e *env, c *connection, cached *cognitosrp.Tokens, method cognitosrp.RefreshMethod, types []cognitosrp.TokenType) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
+	cfg := c.sessionConfig()
+	cfg.RefreshMethod = method
+	sess, err := cognitosrp.NewSession(cfg, c.username)
+	if err != nil {
+		return nil, nil, &usageError{msg: err.Error()}
+	}
+	if cached != nil {
+		sess.SetTokens(cached)
+		if fresh(cached, time.Now(), types...) {
+			return sess, cached, nil
+		}
+		if cached.RefreshToken != "" {
+			e.progressf("renewing the tokens of %s from the cached refresh token…", c.username)
+			err := sess.Refresh(ctx)
+			if err == nil {
+				return sess, sess.Tokens(), nil
+			}
+			if !errors.Is(err, cognitosrp.ErrLoginRequired) || c.password == "" {
+				return nil, nil, err
+			}
+			// The refresh token died; the password can log in again.
+		}
+	}
+	if c.password == "" {
+		return nil, nil, cognitosrp.ErrLoginRequired
+	}
+	e.progressf("logging in as %s with SRP…", c.username)
+	if err := sess.Authenticate(ctx, c.password); err != nil {
+		return nil, nil, err
+	}
+	return sess, sess.Tokens(), nil
+}

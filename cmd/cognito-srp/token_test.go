@@ -1,0 +1,237 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+func newEmulator(t *testing.T, cfg cognitotest.Config) *cognitotest.Server {
+	srv := cognitotest.NewServer(t, cfg)
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Aliases: []string{"alice@example.com"}, Password: "pw-alice-123"}); err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+func TestUsage(t *testing.T) {
+	s := newSandbox(t)
+	s.run().want(t, exitUsage, "usage: cognito-srp <command>")
+	s.run("frobnicate").want(t, exitUsage, `unknown command "frobnicate"`)
+	s.run("token", "-nope").want(t, exitUsage, "flag provided but not defined: -nope")
+	s.run("token", "-type", "refresh").want(t, exitUsage, "-type must be access or id")
+	s.run("token", "-json", "-export").want(t, exitUsage, "exclude each other")
+	s.run("request").want(t, exitUsage, "want exactly one URL")
+	s.run("request", "ftp://x/").want(t, exitUsage, "not an http or https URL")
+	if r := s.run("token", "-h"); r.code != exitOK || !strings.Contains(r.stderr, "-password-stdin") {
+		t.Errorf("token -h: %d %q", r.code, r.stderr)
+	}
+	if r := s.run("help"); r.code != exitOK || !strings.Contains(r.stdout, "emulate") {
+		t.Errorf("help: %d %q", r.code, r.stdout)
+	}
+	// The password is no flag.
+	s.run("token", "-password", "x").want(t, exitUsage, "not defined: -password")
+}
+
+func TestTokenMissingVariable(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	for _, v := range []struct{ name, msg string }{
+		{"COGNITO_USER_POOL_ID", "missing user pool id: set -pool-id or COGNITO_USER_POOL_ID"},
+		{"COGNITO_CLIENT_ID", "missing app client id: set -client-id or COGNITO_CLIENT_ID"},
+		{"COGNITO_USERNAME", "missing username: set -username or COGNITO_USERNAME"},
+	} {
+		s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+		delete(s.env, v.name)
+		s.run("token").want(t, exitUsage, v.msg)
+	}
+	// Without a password and without a cache, it says how to give one.
+	s := newSandbox(t).forServer(srv, "alice", "")
+	s.run("token").want(t, exitError, "COGNITO_PASSWORD", "-password-stdin")
+	s.env["COGNITO_USER_POOL_ID"] = "nounderscore"
+	s.run("token").want(t, exitUsage, "not of the form region_name")
+	if srv.Calls("") != 0 {
+		t.Errorf("%d Cognito calls for incomplete settings", srv.Calls(""))
+	}
+}
+
+func TestTokenErrorsNameTheCause(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{ClientSecret: "the-client-secret"})
+	s := newSandbox(t).forServer(srv, "alice", "not-the-password")
+	r := s.run("token")
+	r.want(t, exitError, "cognito-srp token: wrong username or password", "NotAuthorizedException")
+	if strings.Contains(r.stderr, "not-the-password") || strings.Contains(r.stderr, "the-client-secret") {
+		t.Errorf("error shows a secret: %q", r.stderr)
+	}
+	s = newSandbox(t).forServer(srv, "nobody", "x")
+	s.run("token").want(t, exitError, "no such user")
+	s = newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.env["COGNITO_CLIENT_ID"] = "unknownclient"
+	s.run("token").want(t, exitError, "unknown user pool, app client")
+	s = newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.env["COGNITO_CLIENT_SECRET"] = "wrong"
+	s.run("token").want(t, exitError, "app client secret is wrong")
+	s = newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.env["COGNITO_ENDPOINT"] = "http://127.0.0.1:1/"
+	s.run("token").want(t, exitError, "network error")
+	// The library retries throttling (4 attempts by default); past that,
+	// the command names the cause.
+	srv.FailNext(4, cognitotest.FaultTooManyRequests)
+	newSandbox(t).forServer(srv, "alice", "pw-alice-123").run("token").want(t, exitError, "try again later")
+}
+
+func TestTokenLoginCacheAndRenewal(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{ClientSecret: "sec"})
+	s := newSandbox(t).forServer(srv, "alice@example.com", "pw-alice-123")
+	r := s.run("token")
+	r.want(t, exitOK)
+	tok := strings.TrimSpace(r.stdout)
+	if _, err := srv.VerifyAccessToken(tok); err != nil {
+		t.Fatalf("printed token: %v", err)
+	}
+	if r.stderr != "" {
+		t.Errorf("stderr is not a terminal, yet: %q", r.stderr)
+	}
+	entries, _ := os.ReadDir(s.cacheDir())
+	if len(entries) != 1 {
+		t.Fatalf("cache holds %d files", len(entries))
+	}
+	fi, _ := os.Stat(filepath.Join(s.cacheDir(), entries[0].Name()))
+	di, _ := os.Stat(s.cacheDir())
+	if fi.Mode().Perm() != 0o600 || di.Mode().Perm() != 0o700 {
+		t.Errorf("cache file mode %v, directory %v", fi.Mode().Perm(), di.Mode().Perm())
+	}
+
+	// The next call is free: the cached token is still valid, and no
+	// password is needed.
+	delete(s.env, "COGNITO_PASSWORD")
+	calls := srv.Calls("")
+	r = s.run("token")
+	r.want(t, exitOK)
+	if strings.TrimSpace(r.stdout) != tok || srv.Calls("") != calls {
+		t.Errorf("second call: new token or %d Cognito calls", srv.Calls("")-calls)
+	}
+	// The id token comes from the same cache.
+	r = s.run("token", "-type", "id")
+	if _, err := srv.VerifyIDToken(strings.TrimSpace(r.stdout)); err != nil || srv.Calls("") != calls {
+		t.Errorf("-type id: %v", err)
+	}
+}
+
+func TestTokenRenewsFromRefreshToken(t *testing.T) {
+	// A 2 s token is renewed in the second half of its life.
+	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, ClientSecret: "s"})
+	s := newSandbox(t).forServer(srv, "alice@example.com", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	delete(s.env, "COGNITO_PASSWORD")
+	time.Sleep(1100 * time.Millisecond)
+	r := s.run("token")
+	r.want(t, exitOK)
+	if srv.Calls("RespondToAuthChallenge") != 1 || srv.Calls("InitiateAuth") != 2 {
+		t.Errorf("renewal did not use REFRESH_TOKEN_AUTH: %d InitiateAuth, %d RespondToAuthChallenge",
+			srv.Calls("InitiateAuth"), srv.Calls("RespondToAuthChallenge"))
+	}
+	if _, err := srv.VerifyAccessToken(strings.TrimSpace(r.stdout)); err != nil {
+		t.Error(err)
+	}
+
+	// A revoked refresh token without a password: say how to log in again.
+	srv.SignOut("alice")
+	time.Sleep(1100 * time.Millisecond)
+	s.run("token").want(t, exitError, "no usable cached tokens", "COGNITO_PASSWORD")
+	// With the password, it logs in again.
+	s.env["COGNITO_PASSWORD"] = "pw-alice-123"
+	s.run("token").want(t, exitOK)
+	if srv.Calls("RespondToAuthChallenge") != 2 {
+		t.Errorf("%d logins, want 2", srv.Calls("RespondToAuthChallenge"))
+	}
+}
+
+func TestTokenWithRotatingClient(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, RefreshTokenRotation: true})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	delete(s.env, "COGNITO_PASSWORD")
+	for range 2 {
+		time.Sleep(1100 * time.Millisecond)
+		s.run("token").want(t, exitOK)
+	}
+	if srv.Calls("GetTokensFromRefreshToken") != 2 || srv.Calls("RespondToAuthChallenge") != 1 {
+		t.Errorf("%d rotations, %d logins", srv.Calls("GetTokensFromRefreshToken"), srv.Calls("RespondToAuthChallenge"))
+	}
+}
+
+func TestTokenCachePermissions(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	entries, _ := os.ReadDir(s.cacheDir())
+	path := filepath.Join(s.cacheDir(), entries[0].Name())
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	calls := srv.Calls("")
+	s.run("token").want(t, exitError, "accessible to other users", "mode 0644", "chmod 600")
+	if srv.Calls("") != calls {
+		t.Error("the command went on after refusing the cache")
+	}
+	// -no-cache leaves the file alone and logs in.
+	s.run("token", "-no-cache").want(t, exitOK)
+	os.Chmod(path, 0o600)
+	s.run("token").want(t, exitOK)
+	// A damaged cache file is replaced by a new login.
+	os.WriteFile(path, []byte("{not json"), 0o600)
+	s.run("token").want(t, exitOK)
+	if srv.Calls("RespondToAuthChallenge") != 3 {
+		t.Errorf("%d logins, want 3", srv.Calls("RespondToAuthChallenge"))
+	}
+}
+
+func TestTokenJSONAndExport(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	r := s.run("token", "-json")
+	r.want(t, exitOK)
+	var j map[string]string
+	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
+		t.Fatalf("-json output: %v\n%s", err, r.stdout)
+	}
+	if j["token_type"] != "Bearer" || j["refresh_token"] == "" || j["username"] != "alice" {
+		t.Errorf("-json = %v", j)
+	}
+	if _, err := srv.VerifyIDToken(j["id_token"]); err != nil {
+		t.Error(err)
+	}
+	if _, err := time.Parse(time.RFC3339, j["expires_at"]); err != nil {
+		t.Error(err)
+	}
+	r = s.run("token", "-export")
+	r.want(t, exitOK)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 3 || lines[0] != "export COGNITO_ACCESS_TOKEN='"+j["access_token"]+"'" ||
+		!strings.HasPrefix(lines[1], "export COGNITO_ID_TOKEN='ey") || !strings.HasPrefix(lines[2], "export COGNITO_TOKEN_EXPIRY='20") {
+		t.Errorf("-export = %q", r.stdout)
+	}
+}
+
+func TestTokenPasswordStdin(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "")
+	s.stdin = "pw-alice-123\r\n"
+	s.run("token", "-password-stdin").want(t, exitOK)
+	s = newSandbox(t).forServer(srv, "alice", "")
+	s.stdin = ""
+	s.run("token", "-password-stdin").want(t, exitUsage, "standard input holds no password")
+	// -password-stdin wins over the variable.
+	s = newSandbox(t).forServer(srv, "alice", "wrong")
+	s.stdin = "pw-alice-123\n"
+	s.run("token", "-password-stdin", "-no-cache").want(t, exitOK)
+}

@@ -1,0 +1,249 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest_test
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// expectChallenge returns a check that a step answered with the challenge
+// name; it takes the step's two results directly.
+func expectChallenge(t *testing.T, name string) func(*output, error) *output {
+	return func(out *output, err error) *output {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("want challenge %s, got error %v", name, err)
+		}
+		if out.ChallengeName != name || out.Session == "" {
+			t.Fatalf("challenge = %q (session %t), want %s", out.ChallengeName, out.Session != "", name)
+		}
+		return out
+	}
+}
+
+// expectTokens returns a check that a step ended the login.
+func expectTokens(t *testing.T) func(*output, error) *cognitosrp.AuthenticationResult {
+	return func(out *output, err error) *cognitosrp.AuthenticationResult {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("want tokens, got error %v", err)
+		}
+		if out.AuthenticationResult == nil || out.AuthenticationResult.AccessToken == "" {
+			t.Fatalf("want tokens, got challenge %q", out.ChallengeName)
+		}
+		return out.AuthenticationResult
+	}
+}
+
+func TestRootSessionReportsChallenge(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+	sess, _ := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+	err := sess.Authenticate(t.Context(), "pw-alice-123")
+	var ce *cognitosrp.ChallengeError
+	if !errors.As(err, &ce) || ce.ChallengeName != "SMS_MFA" {
+		t.Fatalf("Authenticate = %v, want a ChallengeError for SMS_MFA", err)
+	}
+}
+
+func TestNewPasswordRequired(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "np"})
+	u := addUser(t, srv, cognitotest.User{
+		Aliases: []string{"new@example.com"}, Password: "temporary1",
+		ForceNewPassword: true, RequiredAttributes: []string{"name"},
+	})
+	r := newRaw(t, srv)
+	ch := expectChallenge(t, "NEW_PASSWORD_REQUIRED")(r.srpLogin("new@example.com", "temporary1", nil))
+	var required []string
+	var attrs map[string]string
+	if err := json.Unmarshal([]byte(ch.ChallengeParameters["requiredAttributes"]), &required); err != nil || len(required) != 1 || required[0] != "userAttributes.name" {
+		t.Fatalf("requiredAttributes = %q", ch.ChallengeParameters["requiredAttributes"])
+	}
+	if err := json.Unmarshal([]byte(ch.ChallengeParameters["userAttributes"]), &attrs); err != nil || attrs["email"] != "new@example.com" {
+		t.Fatalf("userAttributes = %q", ch.ChallengeParameters["userAttributes"])
+	}
+	answer := r.withHash(map[string]string{"USERNAME": u.Sub, "NEW_PASSWORD": "short"}, u.Sub)
+	_, err := r.respond("NEW_PASSWORD_REQUIRED", ch.Session, answer)
+	wantAPIError(t, err, "InvalidPasswordException", "Password not long enough")
+
+	ch = expectChallenge(t, "NEW_PASSWORD_REQUIRED")(r.srpLogin("new@example.com", "temporary1", nil))
+	answer["NEW_PASSWORD"] = "a much better password"
+	_, err = r.respond("NEW_PASSWORD_REQUIRED", ch.Session, answer)
+	wantAPIError(t, err, "InvalidParameterException", "name is missing")
+
+	ch = expectChallenge(t, "NEW_PASSWORD_REQUIRED")(r.srpLogin("new@example.com", "temporary1", nil))
+	answer["userAttributes.name"] = "Newton"
+	expectTokens(t)(r.respond("NEW_PASSWORD_REQUIRED", ch.Session, answer))
+
+	// The new password now logs in directly; the old one does not.
+	login(t, srv, "new@example.com", "a much better password")
+	if got, _ := srv.User(u.Sub); got.Attributes["name"] != "Newton" || got.ForceNewPassword {
+		t.Errorf("user after the new password: %+v %v", got, got.Attributes)
+	}
+	sess, _ := cognitosrp.NewSession(srv.SessionConfig(), "new@example.com")
+	if err := sess.Authenticate(t.Context(), "temporary1"); !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+		t.Errorf("old password: %v", err)
+	}
+}
+
+func TestSMSAndEmailMFA(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "sms", Password: "pw-sms-1234", SMSMFA: true,
+		Attributes: map[string]string{"phone_number": "+15555551234"}})
+	addUser(t, srv, cognitotest.User{Username: "mail", Password: "pw-mail-1234", EmailOTP: true, MFACode: "654321",
+		Attributes: map[string]string{"email": "mail@example.com"}})
+	r := newRaw(t, srv)
+
+	ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("sms", "pw-sms-1234", nil))
+	if ch.ChallengeParameters["CODE_DELIVERY_DESTINATION"] != "+*******1234" || ch.ChallengeParameters["CODE_DELIVERY_DELIVERY_MEDIUM"] != "SMS" {
+		t.Errorf("SMS_MFA parameters = %v", ch.ChallengeParameters)
+	}
+	// A wrong code leaves the session usable for another try.
+	_, err := r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "sms", "SMS_MFA_CODE": "000000"})
+	wantAPIError(t, err, "CodeMismatchException", "")
+	expectTokens(t)(r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "sms", "SMS_MFA_CODE": cognitotest.DefaultMFACode}))
+
+	ch = expectChallenge(t, "EMAIL_OTP")(r.srpLogin("mail", "pw-mail-1234", nil))
+	if ch.ChallengeParameters["CODE_DELIVERY_DESTINATION"] != "m***@e***" || ch.ChallengeParameters["CODE_DELIVERY_DELIVERY_MEDIUM"] != "EMAIL" {
+		t.Errorf("EMAIL_OTP parameters = %v", ch.ChallengeParameters)
+	}
+	_, err = r.respond("EMAIL_OTP", ch.Session, map[string]string{"USERNAME": "mail", "EMAIL_OTP_CODE": cognitotest.DefaultMFACode})
+	wantAPIError(t, err, "CodeMismatchException", "")
+	expectTokens(t)(r.respond("EMAIL_OTP", ch.Session, map[string]string{"USERNAME": "mail", "EMAIL_OTP_CODE": "654321"}))
+
+	// Three wrong codes spend the session.
+	ch = expectChallenge(t, "SMS_MFA")(r.srpLogin("sms", "pw-sms-1234", nil))
+	for range 3 {
+		r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "sms", "SMS_MFA_CODE": "999999"})
+	}
+	_, err = r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "sms", "SMS_MFA_CODE": cognitotest.DefaultMFACode})
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid session")
+}
+
+func TestSoftwareTokenMFAAndSelection(t *testing.T) {
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	srv.SetClock(func() time.Time { return now })
+	addUser(t, srv, cognitotest.User{Username: "both", Password: "pw-both-1234", SMSMFA: true, TOTPSecret: secret, MFACode: "-"})
+	r := newRaw(t, srv)
+	r.now = srv.Now
+
+	ch := expectChallenge(t, "SELECT_MFA_TYPE")(r.srpLogin("both", "pw-both-1234", nil))
+	var can []string
+	json.Unmarshal([]byte(ch.ChallengeParameters["MFAS_CAN_CHOOSE"]), &can)
+	if len(can) != 2 || can[0] != "SMS_MFA" || can[1] != "SOFTWARE_TOKEN_MFA" {
+		t.Fatalf("MFAS_CAN_CHOOSE = %q", ch.ChallengeParameters["MFAS_CAN_CHOOSE"])
+	}
+	_, err := r.respond("SELECT_MFA_TYPE", ch.Session, map[string]string{"USERNAME": "both", "ANSWER": "EMAIL_OTP"})
+	wantAPIError(t, err, "InvalidParameterException", "")
+
+	ch = expectChallenge(t, "SELECT_MFA_TYPE")(r.srpLogin("both", "pw-both-1234", nil))
+	ch = expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.respond("SELECT_MFA_TYPE", ch.Session, map[string]string{"USERNAME": "both", "ANSWER": "SOFTWARE_TOKEN_MFA"}))
+	stale, _ := (cognitosrp.TOTP{Secret: secret}).Code(now.Add(-2 * time.Minute))
+	_, err = r.respond("SOFTWARE_TOKEN_MFA", ch.Session, map[string]string{"USERNAME": "both", "SOFTWARE_TOKEN_MFA_CODE": stale})
+	wantAPIError(t, err, "CodeMismatchException", "")
+	code, _ := (cognitosrp.TOTP{Secret: secret}).Code(now.Add(-30 * time.Second)) // one step of drift is allowed
+	expectTokens(t)(r.respond("SOFTWARE_TOKEN_MFA", ch.Session, map[string]string{"USERNAME": "both", "SOFTWARE_TOKEN_MFA_CODE": code}))
+}
+
+func TestMFASetup(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "setup", Password: "pw-setup-123", MFASetup: true})
+	r := newRaw(t, srv)
+	ch := expectChallenge(t, "MFA_SETUP")(r.srpLogin("setup", "pw-setup-123", nil))
+	if ch.ChallengeParameters["MFAS_CAN_SETUP"] != `["SOFTWARE_TOKEN_MFA"]` {
+		t.Errorf("MFAS_CAN_SETUP = %q", ch.ChallengeParameters["MFAS_CAN_SETUP"])
+	}
+	var assoc struct{ SecretCode, Session string }
+	if err := r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"Session": ch.Session}, &assoc); err != nil {
+		t.Fatal(err)
+	}
+	code, err := (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(srv.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var verified struct{ Status, Session string }
+	if err := r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"Session": assoc.Session, "UserCode": code}, &verified); err != nil {
+		t.Fatal(err)
+	}
+	if verified.Status != "SUCCESS" {
+		t.Fatalf("VerifySoftwareToken = %+v", verified)
+	}
+	expectTokens(t)(r.respond("MFA_SETUP", verified.Session, map[string]string{"USERNAME": "setup"}))
+	// From now on the login asks for the TOTP code.
+	ch = expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.srpLogin("setup", "pw-setup-123", nil))
+	code, _ = (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(srv.Now())
+	expectTokens(t)(r.respond("SOFTWARE_TOKEN_MFA", ch.Session, map[string]string{"USERNAME": "setup", "SOFTWARE_TOKEN_MFA_CODE": code}))
+}
+
+func TestCustomAuth(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "cus", Password: "pw-cus-1234", SMSMFA: true,
+		CustomChallenge: map[string]string{"question": "colour?"}, CustomAnswer: "blue"})
+	addUser(t, srv, cognitotest.User{Username: "plain", Password: "pw-plain-123"})
+	r := newRaw(t, srv)
+
+	// CUSTOM_AUTH with SRP first: PASSWORD_VERIFIER, then the question.
+	srp, _ := cognitosrp.NewSRP(r.poolName(), nil)
+	ch := expectChallenge(t, "PASSWORD_VERIFIER")(r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "cus", "SRP_A": srp.A(), "CHALLENGE_NAME": "SRP_A"}))
+	ch = expectChallenge(t, "CUSTOM_CHALLENGE")(r.respond("PASSWORD_VERIFIER", ch.Session, r.claim(srp, ch, "pw-cus-1234")))
+	if ch.ChallengeParameters["question"] != "colour?" || ch.ChallengeParameters["USERNAME"] != "cus" {
+		t.Errorf("CUSTOM_CHALLENGE parameters = %v", ch.ChallengeParameters)
+	}
+	expectTokens(t)(r.respond("CUSTOM_CHALLENGE", ch.Session, map[string]string{"USERNAME": "cus", "ANSWER": "blue"}))
+
+	// Without SRP: straight to the question; a wrong answer fails.
+	ch = expectChallenge(t, "CUSTOM_CHALLENGE")(r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "cus"}))
+	_, err := r.respond("CUSTOM_CHALLENGE", ch.Session, map[string]string{"USERNAME": "cus", "ANSWER": "red"})
+	wantAPIError(t, err, "NotAuthorizedException", "")
+
+	_, err = r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "plain"})
+	wantAPIError(t, err, "NotAuthorizedException", "Custom auth")
+}
+
+func TestUserAuthFlow(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "ua", Password: "pw-ua-12345"})
+	r := newRaw(t, srv)
+
+	// PREFERRED_CHALLENGE=PASSWORD_SRP goes straight to PASSWORD_VERIFIER.
+	srp, _ := cognitosrp.NewSRP(r.poolName(), nil)
+	ch := expectChallenge(t, "PASSWORD_VERIFIER")(r.initiate("USER_AUTH", map[string]string{"USERNAME": "ua", "PREFERRED_CHALLENGE": "PASSWORD_SRP", "SRP_A": srp.A()}))
+	expectTokens(t)(r.respond("PASSWORD_VERIFIER", ch.Session, r.claim(srp, ch, "pw-ua-12345")))
+
+	// PREFERRED_CHALLENGE=PASSWORD checks the password in clear.
+	expectTokens(t)(r.initiate("USER_AUTH", map[string]string{"USERNAME": "ua", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "pw-ua-12345"}))
+	_, err := r.initiate("USER_AUTH", map[string]string{"USERNAME": "ua", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "wrong"})
+	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+
+	// No preference: SELECT_CHALLENGE, then the choice.
+	ch = expectChallenge(t, "SELECT_CHALLENGE")(r.initiate("USER_AUTH", map[string]string{"USERNAME": "ua"}))
+	if len(ch.AvailableChallenges) != 2 {
+		t.Errorf("AvailableChallenges = %v", ch.AvailableChallenges)
+	}
+	ch = expectChallenge(t, "PASSWORD_VERIFIER")(r.respond("SELECT_CHALLENGE", ch.Session, map[string]string{"USERNAME": "ua", "ANSWER": "PASSWORD_SRP", "SRP_A": srp.A()}))
+	expectTokens(t)(r.respond("PASSWORD_VERIFIER", ch.Session, r.claim(srp, ch, "pw-ua-12345")))
+	ch = expectChallenge(t, "SELECT_CHALLENGE")(r.initiate("USER_AUTH", map[string]string{"USERNAME": "ua"}))
+	expectTokens(t)(r.respond("SELECT_CHALLENGE", ch.Session, map[string]string{"USERNAME": "ua", "ANSWER": "PASSWORD", "PASSWORD": "pw-ua-12345"}))
+}
+
+func TestUserPasswordAuth(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{AuthFlows: []string{cognitotest.AllowUserPasswordAuth, cognitotest.AllowRefreshTokenAuth}})
+	addUser(t, srv, cognitotest.User{Username: "up", Password: "pw-up-12345"})
+	r := newRaw(t, srv)
+	expectTokens(t)(r.initiate("USER_PASSWORD_AUTH", map[string]string{"USERNAME": "up", "PASSWORD": "pw-up-12345"}))
+	_, err := r.initiate("USER_PASSWORD_AUTH", map[string]string{"USERNAME": "up", "PASSWORD": "pw-up-1234"})
+	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	// This client does not allow SRP.
+	sess, _ := cognitosrp.NewSession(srv.SessionConfig(), "up")
+	wantAPIError(t, sess.Authenticate(t.Context(), "pw-up-12345"), "InvalidParameterException", "USER_SRP_AUTH flow not enabled")
+}

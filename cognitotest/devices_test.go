@@ -1,0 +1,158 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest_test
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"math/big"
+	"strings"
+	"testing"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// deviceSecret is what a client keeps for a remembered device.
+type deviceSecret struct {
+	key, group, password string
+}
+
+// confirmDevice makes a device password and its verifier as a client
+// does, and confirms the device with the access token.
+func confirmDevice(t *testing.T, r *raw, accessToken string, meta *cognitosrp.NewDeviceMetadata) deviceSecret {
+	t.Helper()
+	pw := make([]byte, 40)
+	rand.Read(pw)
+	d := deviceSecret{key: meta.DeviceKey, group: meta.DeviceGroupKey, password: base64.StdEncoding.EncodeToString(pw)}
+	saltBytes := make([]byte, 16)
+	rand.Read(saltBytes)
+	salt := new(big.Int).SetBytes(saltBytes)
+	pad := func(x *big.Int) []byte { b, _ := hex.DecodeString(cognitosrp.PadHex(x)); return b }
+	inner := sha256.Sum256([]byte(d.group + d.key + ":" + d.password))
+	x := sha256.Sum256(append(pad(salt), inner[:]...))
+	v := new(big.Int).Exp(big.NewInt(2), new(big.Int).SetBytes(x[:]), cognitotest.PrimeN())
+	_, err := r.call("ConfirmDevice", map[string]any{
+		"AccessToken": accessToken,
+		"DeviceKey":   d.key,
+		"DeviceName":  "test laptop",
+		"DeviceSecretVerifierConfig": map[string]string{
+			"PasswordVerifier": base64.StdEncoding.EncodeToString(pad(v)),
+			"Salt":             base64.StdEncoding.EncodeToString(pad(salt)),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// deviceLogin logs in with SRP and then device SRP.
+func deviceLogin(t *testing.T, r *raw, user, password string, d deviceSecret) (*output, error) {
+	t.Helper()
+	ch := expectChallenge(t, "DEVICE_SRP_AUTH")(r.srpLogin(user, password, map[string]string{"DEVICE_KEY": d.key}))
+	srp, err := cognitosrp.NewSRP(d.group, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch = expectChallenge(t, "DEVICE_PASSWORD_VERIFIER")(r.respond("DEVICE_SRP_AUTH", ch.Session,
+		r.withHash(map[string]string{"USERNAME": user, "DEVICE_KEY": d.key, "SRP_A": srp.A()}, user)))
+	pc, err := cognitosrp.ParsePasswordChallenge(ch.ChallengeParameters)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In device SRP the user id is the device key.
+	pc.UserIDForSRP = ch.ChallengeParameters["DEVICE_KEY"]
+	claim, err := srp.PasswordClaim(pc, d.password, r.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := r.withHash(claim.ChallengeResponses(), user)
+	resp["USERNAME"], resp["DEVICE_KEY"] = user, d.key
+	return r.respond("DEVICE_PASSWORD_VERIFIER", ch.Session, resp)
+}
+
+func TestDeviceTracking(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, ClientSecret: "dev"})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+	r := newRaw(t, srv)
+
+	// The first login passes MFA and gets a new device.
+	ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", nil))
+	first := expectTokens(t)(r.respond("SMS_MFA", ch.Session, r.withHash(map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": cognitotest.DefaultMFACode}, "alice")))
+	meta := first.NewDeviceMetadata
+	if meta == nil || !strings.HasPrefix(meta.DeviceKey, "us-east-1_") || !strings.HasPrefix(meta.DeviceGroupKey, "-") {
+		t.Fatalf("NewDeviceMetadata = %+v", meta)
+	}
+	refresh := func(deviceKey string) error {
+		p := r.withHash(map[string]string{"REFRESH_TOKEN": first.RefreshToken}, "alice")
+		if deviceKey != "" {
+			p["DEVICE_KEY"] = deviceKey
+		}
+		_, err := r.initiate("REFRESH_TOKEN_AUTH", p)
+		return err
+	}
+	// Until the device is confirmed, its refresh token does not work.
+	wantAPIError(t, refresh(meta.DeviceKey), "NotAuthorizedException", "Invalid Refresh Token")
+
+	d := confirmDevice(t, r, first.AccessToken, meta)
+	if devs := srv.Devices("alice"); len(devs) != 1 || !devs[0].Confirmed || devs[0].Name != "test laptop" {
+		t.Fatalf("Devices = %+v", devs)
+	}
+	if err := refresh(meta.DeviceKey); err != nil {
+		t.Fatalf("refresh with the device key: %v", err)
+	}
+	wantAPIError(t, refresh(""), "NotAuthorizedException", "Invalid Refresh Token")
+
+	// A login on the remembered device runs device SRP and skips MFA.
+	res := expectTokens(t)(deviceLogin(t, r, "alice", "pw-alice-123", d))
+	if res.NewDeviceMetadata != nil {
+		t.Errorf("a login on a remembered device got a new device")
+	}
+	cl, err := srv.VerifyAccessToken(res.AccessToken)
+	if err != nil || cl.Raw["device_key"] != d.key {
+		t.Errorf("access token device_key = %v, %v", cl.Raw["device_key"], err)
+	}
+
+	// The wrong device password fails.
+	wrong := d
+	wrong.password = "not it"
+	wantAPIError(t, second(deviceLogin(t, r, "alice", "pw-alice-123", wrong)), "NotAuthorizedException", "Incorrect username or password.")
+
+	// A forgotten device is refused, as Cognito does.
+	if err := srv.ForgetDevice(d.key); err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.srpLogin("alice", "pw-alice-123", map[string]string{"DEVICE_KEY": d.key})
+	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+	wantAPIError(t, refresh(d.key), "NotAuthorizedException", "")
+
+	// The session survives the refusal: a client answers again without the
+	// device (DEVICE_KEY null), as the official JavaScript client does.
+	srp, _ := cognitosrp.NewSRP(r.poolName(), nil)
+	ch, err = r.initiate("USER_SRP_AUTH", r.withHash(map[string]string{"USERNAME": "alice", "SRP_A": srp.A(), "DEVICE_KEY": d.key}, "alice"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := r.withHash(r.claim(srp, ch, "pw-alice-123"), "alice")
+	resp["DEVICE_KEY"] = d.key
+	_, err = r.respond("PASSWORD_VERIFIER", ch.Session, resp)
+	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+	var again output
+	err = r.api.Call(t.Context(), "RespondToAuthChallenge", map[string]any{
+		"ChallengeName": "PASSWORD_VERIFIER", "ClientId": srv.ClientID(), "Session": ch.Session,
+		"ChallengeResponses": map[string]any{
+			"USERNAME": resp["USERNAME"], "PASSWORD_CLAIM_SECRET_BLOCK": resp["PASSWORD_CLAIM_SECRET_BLOCK"],
+			"PASSWORD_CLAIM_SIGNATURE": resp["PASSWORD_CLAIM_SIGNATURE"], "TIMESTAMP": resp["TIMESTAMP"],
+			"SECRET_HASH": resp["SECRET_HASH"], "DEVICE_KEY": nil,
+		},
+	}, &again)
+	expectChallenge(t, "SMS_MFA")(&again, err)
+}
+
+// second returns the error of a step.
+func second(_ *output, err error) error { return err }

@@ -1,0 +1,320 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// End-to-end tests of the root package's login path against the emulator:
+// every challenge, answered by the built-in handlers through the Auth
+// RoundTripper, as an application meets it.
+
+// e2eAuth returns an Auth for login with password and the login options of
+// mod.
+func e2eAuth(t *testing.T, srv *cognitotest.Server, login, password string, mod func(*cognitosrp.Options)) *cognitosrp.Auth {
+	t.Helper()
+	opts := srv.Options(login, password)
+	if mod != nil {
+		mod(&opts)
+	}
+	a, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// e2eGet sends a request through a to an API that only the emulator's
+// access tokens open, and returns the token's username claim.
+func e2eGet(t *testing.T, srv *cognitotest.Server, a *cognitosrp.Auth) (string, error) {
+	t.Helper()
+	var user string
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		claims, _ := cognitotest.ClaimsFromContext(r.Context())
+		user = claims.Username
+	})))
+	defer api.Close()
+	resp, err := a.Client().Get(api.URL)
+	if err != nil {
+		return "", err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the API answered %s", resp.Status)
+	}
+	return user, nil
+}
+
+// e2eMustGet sends a request through a and checks that it was authorized
+// for the user whose internal name is want.
+func e2eMustGet(t *testing.T, srv *cognitotest.Server, a *cognitosrp.Auth, want string) {
+	t.Helper()
+	got, err := e2eGet(t, srv, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Fatalf("the API saw user %q, want %q", got, want)
+	}
+}
+
+// e2eCode answers every code challenge with the emulator's code and counts
+// the calls.
+func e2eCode(calls *atomic.Int32) cognitosrp.ChallengeHandler {
+	return cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+		switch c.Name {
+		case cognitosrp.ChallengeSMSMFA, cognitosrp.ChallengeEmailOTP:
+			calls.Add(1)
+			return &cognitosrp.ChallengeAnswer{Answer: cognitotest.DefaultMFACode}, nil
+		}
+		return nil, nil
+	})
+}
+
+// TestE2ESecretHashAlias logs in by e-mail to an app client with a secret;
+// the user's internal name is a UUID, which every later call must hash.
+func TestE2ESecretHashAlias(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "e2e-client-secret"})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"jane@example.com"}, Password: "pw-jane-12345"})
+	a := e2eAuth(t, srv, "jane@example.com", "pw-jane-12345", nil)
+	e2eMustGet(t, srv, a, u.Username)
+	if err := a.Session().Refresh(t.Context()); err != nil {
+		t.Fatalf("refresh with the internal name's SECRET_HASH: %v", err)
+	}
+	e2eMustGet(t, srv, a, u.Username)
+}
+
+// TestE2ENewPassword sets the new password an administrator-created user
+// must choose, with a required attribute, and logs in with it later.
+func TestE2ENewPassword(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "np"})
+	u := addUser(t, srv, cognitotest.User{
+		Aliases: []string{"new@example.com"}, Password: "temporary-1",
+		ForceNewPassword: true, RequiredAttributes: []string{"name"},
+	})
+	a := e2eAuth(t, srv, "new@example.com", "temporary-1", func(o *cognitosrp.Options) {
+		o.ChallengeHandler = cognitosrp.NewPassword{Password: "chosen-Passw0rd", Attributes: map[string]string{"name": "Jane"}}
+	})
+	e2eMustGet(t, srv, a, u.Username)
+	if got, _ := srv.User(u.Username); got.Password != "chosen-Passw0rd" || got.Attributes["name"] != "Jane" {
+		t.Errorf("the server has password set %v, name %q", got.Password == "chosen-Passw0rd", got.Attributes["name"])
+	}
+	// The next login (tokens gone) uses the new password.
+	a.Session().SetTokens(nil)
+	e2eMustGet(t, srv, a, u.Username)
+}
+
+func TestE2ECodes(t *testing.T) {
+	for _, v := range []struct {
+		name string
+		user cognitotest.User
+	}{
+		{"SMS_MFA", cognitotest.User{SMSMFA: true}},
+		{"EMAIL_OTP", cognitotest.User{EmailOTP: true}},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "codes"})
+			v.user.Aliases, v.user.Password = []string{"+15555550123", "c@example.com"}, "pw-codes-123"
+			u := addUser(t, srv, v.user)
+			var calls atomic.Int32
+			a := e2eAuth(t, srv, "c@example.com", "pw-codes-123", func(o *cognitosrp.Options) { o.ChallengeHandler = e2eCode(&calls) })
+			e2eMustGet(t, srv, a, u.Username)
+			if calls.Load() != 1 {
+				t.Errorf("the handler answered %d codes", calls.Load())
+			}
+		})
+	}
+}
+
+// TestE2ETOTP logs a software-token user in unattended, also when the user
+// must first choose among MFA types.
+func TestE2ETOTP(t *testing.T) {
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	for _, v := range []struct {
+		name string
+		user cognitotest.User
+	}{
+		{"SOFTWARE_TOKEN_MFA", cognitotest.User{TOTPSecret: secret, MFACode: "no-fixed-code"}},
+		{"SELECT_MFA_TYPE", cognitotest.User{TOTPSecret: secret, SMSMFA: true, MFACode: "no-fixed-code"}},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "totp"})
+			v.user.Aliases, v.user.Password = []string{"t@example.com"}, "pw-totp-123"
+			u := addUser(t, srv, v.user)
+			a := e2eAuth(t, srv, "t@example.com", "pw-totp-123", func(o *cognitosrp.Options) {
+				o.ChallengeHandler = cognitosrp.TOTP{Secret: secret, Now: srv.Now}
+			})
+			e2eMustGet(t, srv, a, u.Username)
+		})
+	}
+}
+
+// TestE2ECustomAuth runs CUSTOM_AUTH with SRP first.
+func TestE2ECustomAuth(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "custom"})
+	u := addUser(t, srv, cognitotest.User{
+		Aliases: []string{"q@example.com"}, Password: "pw-custom-123",
+		CustomChallenge: map[string]string{"question": "2+2"}, CustomAnswer: "4",
+	})
+	a := e2eAuth(t, srv, "q@example.com", "pw-custom-123", func(o *cognitosrp.Options) {
+		o.AuthFlow = cognitosrp.FlowCustomAuth
+		o.ChallengeHandler = cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+			if c.Name == cognitosrp.ChallengeCustom && c.Parameters["question"] == "2+2" {
+				return &cognitosrp.ChallengeAnswer{Answer: "4"}, nil
+			}
+			return nil, nil
+		})
+	})
+	e2eMustGet(t, srv, a, u.Username)
+}
+
+// TestE2EMFASetup reports MFA_SETUP as a ChallengeError with its session.
+func TestE2EMFASetup(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"s@example.com"}, Password: "pw-setup-123", MFASetup: true})
+	a := e2eAuth(t, srv, "s@example.com", "pw-setup-123", func(o *cognitosrp.Options) {
+		o.ChallengeHandler = cognitosrp.TOTP{Secret: "JBSWY3DPEHPK3PXP"}
+	})
+	_, err := e2eGet(t, srv, a)
+	var ce *cognitosrp.ChallengeError
+	if !errors.As(err, &ce) || ce.ChallengeName != cognitosrp.ChallengeMFASetup || ce.Session == "" || ce.Username != u.Username ||
+		ce.Parameters["MFAS_CAN_SETUP"] == "" {
+		t.Fatalf("err = %v, want a ChallengeError for MFA_SETUP", err)
+	}
+}
+
+// TestE2EDevice remembers a device, renews with its key, skips MFA on it
+// with device SRP, and recovers when the pool forgets it.
+func TestE2EDevice(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, ClientSecret: "dev"})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"d@example.com"}, Password: "pw-device-123", SMSMFA: true})
+	var codes atomic.Int32
+	store := new(cognitosrp.MemoryDeviceStore)
+	a := e2eAuth(t, srv, "d@example.com", "pw-device-123", func(o *cognitosrp.Options) {
+		o.ChallengeHandler = e2eCode(&codes)
+		o.RememberDevice = true
+		o.DeviceStore = store
+		o.DeviceName = "e2e runner"
+	})
+	e2eMustGet(t, srv, a, u.Username)
+	devs := srv.Devices(u.Username)
+	if len(devs) != 1 || !devs[0].Confirmed || devs[0].Name != "e2e runner" {
+		t.Fatalf("devices = %+v", devs)
+	}
+	// The emulator ties the refresh token to the device: this renewal
+	// works only with DEVICE_KEY.
+	if err := a.Session().Refresh(t.Context()); err != nil {
+		t.Fatalf("refresh on the device: %v", err)
+	}
+	// A new login proves the device and is spared the SMS code.
+	a.Session().SetTokens(nil)
+	e2eMustGet(t, srv, a, u.Username)
+	if codes.Load() != 1 || srv.Calls("ConfirmDevice") != 1 {
+		t.Errorf("%d codes and %d confirmations; want one of each", codes.Load(), srv.Calls("ConfirmDevice"))
+	}
+	// The pool forgets the device: the next login forgets it too and
+	// remembers a new one.
+	if err := srv.ForgetDevice(devs[0].Key); err != nil {
+		t.Fatal(err)
+	}
+	a.Session().SetTokens(nil)
+	e2eMustGet(t, srv, a, u.Username)
+	now := srv.Devices(u.Username)
+	if len(now) != 1 || now[0].Key == devs[0].Key || !now[0].Confirmed {
+		t.Errorf("devices after forgetting = %+v", now)
+	}
+}
+
+// TestE2EUserAuth signs in with the choice-based flow, preferring
+// PASSWORD_SRP.
+func TestE2EUserAuth(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "ua"})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"ua@example.com"}, Password: "pw-ua-12345"})
+	a := e2eAuth(t, srv, "ua@example.com", "pw-ua-12345", func(o *cognitosrp.Options) { o.AuthFlow = cognitosrp.FlowUserAuth })
+	e2eMustGet(t, srv, a, u.Username)
+}
+
+// TestE2EUserPasswordAuth uses USER_PASSWORD_AUTH where the app client
+// allows it, and fails where it does not.
+func TestE2EUserPasswordAuth(t *testing.T) {
+	flows := []string{cognitotest.AllowUserPasswordAuth, cognitotest.AllowRefreshTokenAuth}
+	t.Run("secret and alias", func(t *testing.T) {
+		srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "upa", AuthFlows: flows})
+		u := addUser(t, srv, cognitotest.User{Aliases: []string{"p@example.com"}, Password: "pw-upa-12345"})
+		plain := e2eAuth(t, srv, "p@example.com", "pw-upa-12345", func(o *cognitosrp.Options) { o.AuthFlow = cognitosrp.FlowUserPasswordAuth })
+		e2eMustGet(t, srv, plain, u.Username)
+		if err := plain.Session().Refresh(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e2eGet(t, srv, e2eAuth(t, srv, "p@example.com", "pw-upa-12345", nil)); err == nil {
+			t.Error("SRP logged in to a client that allows only USER_PASSWORD_AUTH")
+		}
+	})
+	t.Run("SMS_MFA", func(t *testing.T) {
+		// The MFA challenge names the internal user, which the answer's
+		// SECRET_HASH needs: InitiateAuth told nothing of it.
+		srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "upa-mfa", AuthFlows: flows})
+		u := addUser(t, srv, cognitotest.User{Aliases: []string{"+15555550100"}, Password: "pw-upa-12345", SMSMFA: true})
+		var codes atomic.Int32
+		a := e2eAuth(t, srv, "+15555550100", "pw-upa-12345", func(o *cognitosrp.Options) {
+			o.AuthFlow = cognitosrp.FlowUserPasswordAuth
+			o.ChallengeHandler = e2eCode(&codes)
+		})
+		e2eMustGet(t, srv, a, u.Username)
+		if codes.Load() != 1 {
+			t.Errorf("%d codes answered", codes.Load())
+		}
+	})
+}
+
+// TestE2EDeviceWithRotation renews with GetTokensFromRefreshToken, which
+// must carry the DeviceKey and the client secret.
+func TestE2EDeviceWithRotation(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, RefreshTokenRotation: true, ClientSecret: "rot"})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"r@example.com"}, Password: "pw-rotate-123"})
+	a := e2eAuth(t, srv, "r@example.com", "pw-rotate-123", func(o *cognitosrp.Options) {
+		o.RememberDevice = true
+		o.RefreshMethod = cognitosrp.RefreshWithGetTokens
+	})
+	e2eMustGet(t, srv, a, u.Username)
+	first := a.Session().Tokens().RefreshToken
+	if err := a.Session().Refresh(t.Context()); err != nil {
+		t.Fatalf("GetTokensFromRefreshToken on the device: %v", err)
+	}
+	if a.Session().Tokens().RefreshToken == first {
+		t.Error("rotation did not replace the refresh token")
+	}
+	e2eMustGet(t, srv, a, u.Username)
+}
+
+// TestE2EDeviceAcrossRuns: a FileDeviceStore lets the next run (a new
+// Auth) sign in with the device the first run registered, without a code.
+func TestE2EDeviceAcrossRuns(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"run@example.com"}, Password: "pw-runs-12345", SMSMFA: true})
+	path := filepath.Join(t.TempDir(), "devices.json")
+	var codes atomic.Int32
+	for range 3 {
+		a := e2eAuth(t, srv, "run@example.com", "pw-runs-12345", func(o *cognitosrp.Options) {
+			o.ChallengeHandler = e2eCode(&codes)
+			o.RememberDevice = true
+			o.DeviceStore = cognitosrp.NewFileDeviceStore(path)
+		})
+		e2eMustGet(t, srv, a, u.Username)
+	}
+	if codes.Load() != 1 || len(srv.Devices(u.Username)) != 1 {
+		t.Errorf("3 runs: %d codes, %d devices; want 1 and 1", codes.Load(), len(srv.Devices(u.Username)))
+	}
+}

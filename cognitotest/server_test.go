@@ -1,0 +1,200 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+func TestWireFormat(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	post := func(target, body string) (*http.Response, map[string]string) {
+		req, _ := http.NewRequest(http.MethodPost, srv.Endpoint(), strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		if target != "" {
+			req.Header.Set("X-Amz-Target", target)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]string
+		json.Unmarshal([]byte(readBody(t, resp)), &m)
+		return resp, m
+	}
+	resp, body := post("AWSCognitoIdentityProviderService.InitiateAuth", `{"AuthFlow":"USER_SRP_AUTH","ClientId":"nope","AuthParameters":{}}`)
+	if resp.StatusCode != 400 || body["__type"] != "ResourceNotFoundException" || body["message"] != "User pool client nope does not exist." {
+		t.Errorf("unknown client: %d %v", resp.StatusCode, body)
+	}
+	if resp.Header.Get("Content-Type") != "application/x-amz-json-1.1" || resp.Header.Get("X-Amzn-Requestid") == "" || resp.Header.Get("X-Amzn-Errortype") != "ResourceNotFoundException:" {
+		t.Errorf("headers = %v", resp.Header)
+	}
+	resp, body = post("AWSCognitoIdentityProviderService.InitiateAuth", `{not json`)
+	if resp.StatusCode != 400 || body["__type"] != "SerializationException" {
+		t.Errorf("bad JSON: %d %v", resp.StatusCode, body)
+	}
+	resp, body = post("", `{}`)
+	if resp.StatusCode != 400 || body["__type"] != "UnknownOperationException" {
+		t.Errorf("no target: %d %v", resp.StatusCode, body)
+	}
+	resp, body = post("AWSCognitoIdentityProviderService.InitiateAuth", `{"X":"`+strings.Repeat("a", 2<<20)+`"}`)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("2 MiB body: %d %v", resp.StatusCode, body)
+	}
+	// Every response has a request id, success or not, each different.
+	r1, _ := post("AWSCognitoIdentityProviderService.GetUser", `{}`)
+	r2, _ := post("AWSCognitoIdentityProviderService.GetUser", `{}`)
+	if id1, id2 := r1.Header.Get("X-Amzn-Requestid"), r2.Header.Get("X-Amzn-Requestid"); id1 == "" || id1 == id2 {
+		t.Errorf("request ids %q, %q", id1, id2)
+	}
+	// Browsers get CORS.
+	req, _ := http.NewRequest(http.MethodOptions, srv.Endpoint(), nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, resp)
+	if !strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "X-Amz-Target") {
+		t.Errorf("preflight headers = %v", resp.Header)
+	}
+}
+
+func TestUnstartedServer(t *testing.T) {
+	if _, err := cognitotest.NewUnstartedServer(cognitotest.Config{PoolID: "nounderscore"}); !errors.Is(err, cognitotest.ErrConfig) {
+		t.Errorf("bad pool id: %v", err)
+	}
+	if _, err := cognitotest.NewUnstartedServer(cognitotest.Config{AuthFlows: []string{"ALLOW_EVERYTHING"}}); !errors.Is(err, cognitotest.ErrConfig) {
+		t.Errorf("bad flow: %v", err)
+	}
+	if _, err := cognitotest.NewUnstartedServer(cognitotest.Config{RotationGracePeriod: -1}); !errors.Is(err, cognitotest.ErrConfig) {
+		t.Errorf("bad grace period: %v", err)
+	}
+	srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{PoolID: "ap-south-1_Xyz"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if srv.URL() != "" {
+		t.Errorf("URL before Start = %q", srv.URL())
+	}
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := srv.Start(); err == nil {
+		t.Error("second Start succeeded")
+	}
+	if !strings.HasPrefix(srv.URL(), "http://127.0.0.1:") || srv.Endpoint() != srv.URL()+"/" {
+		t.Errorf("URL %q, Endpoint %q", srv.URL(), srv.Endpoint())
+	}
+	login(t, srv, "alice", "pw-alice-123")
+	srv.Close()
+	srv.Close() // twice is fine
+	sess, _ := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+	if err := sess.Authenticate(t.Context(), "pw-alice-123"); err == nil {
+		t.Error("login after Close succeeded")
+	}
+}
+
+func TestUserManagement(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Aliases: []string{"a@example.com"}, Password: "pw-alice-123"})
+	for _, u := range []cognitotest.User{
+		{Username: "ALICE", Password: "x"},
+		{Username: "bob", Aliases: []string{"A@example.com"}, Password: "x"},
+	} {
+		if _, err := srv.AddUser(u); !errors.Is(err, cognitotest.ErrUserExists) {
+			t.Errorf("AddUser(%v) = %v, want ErrUserExists", u, err)
+		}
+	}
+	if _, err := srv.AddUser(cognitotest.User{Username: "nopw"}); err == nil {
+		t.Error("AddUser without a password succeeded")
+	}
+	sess := login(t, srv, "alice", "pw-alice-123")
+	if err := srv.SetPassword("a@example.com", "new-password-1"); err != nil {
+		t.Fatal(err)
+	}
+	login(t, srv, "alice", "new-password-1")
+	if err := sess.Refresh(t.Context()); err != nil {
+		t.Errorf("a password change signed the user out: %v", err)
+	}
+	if err := srv.SignOut("alice"); err != nil {
+		t.Fatal(err)
+	}
+	wantAPIError(t, sess.Refresh(t.Context()), "NotAuthorizedException", "revoked")
+	res, err := srv.IssueTokens("a@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl, err := srv.VerifyAccessToken(res.AccessToken); err != nil || cl.Username != "alice" {
+		t.Errorf("IssueTokens: %v, %v", cl, err)
+	}
+	if err := srv.DeleteUser("alice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.VerifyAccessToken(res.AccessToken); !errors.Is(err, cognitotest.ErrTokenRevoked) {
+		t.Errorf("token of a deleted user: %v", err)
+	}
+	if _, ok := srv.User("a@example.com"); ok {
+		t.Error("deleted user still found")
+	}
+	for _, err := range []error{srv.DeleteUser("alice"), srv.SetPassword("alice", "x"), srv.SignOut("alice"), srv.ForgetDevice("nope")} {
+		if err == nil {
+			t.Error("operation on a missing user or device succeeded")
+		}
+	}
+}
+
+func TestNoSecretsInLogsOrFormatting(t *testing.T) {
+	var mu sync.Mutex
+	var lines []string
+	const secret, password = "client-secret-XYZ", "hunter2-password"
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: secret, Logf: func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines = append(lines, fmt.Sprintf(format, args...))
+	}})
+	u := addUser(t, srv, cognitotest.User{Username: "alice", Password: password, TOTPSecret: "JBSWY3DPEHPK3PXP", MFACode: "777777", CustomAnswer: "blue"})
+	r := newRaw(t, srv)
+	ch := expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.srpLogin("alice", password, nil))
+	expectTokens(t)(r.respond("SOFTWARE_TOKEN_MFA", ch.Session, r.withHash(map[string]string{"USERNAME": "alice", "SOFTWARE_TOKEN_MFA_CODE": "777777"}, "alice")))
+	r.srpLogin("alice", "wrong", nil)
+	r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "alice", "SECRET_HASH": "blue"})
+	res, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var dump []string
+	for _, r := range srv.Requests() {
+		dump = append(dump, fmt.Sprintf("%+v", r))
+	}
+	mu.Lock()
+	dump = append(dump, lines...)
+	mu.Unlock()
+	for _, v := range []any{u, &u, srv, srv.SessionConfig(), cognitotest.Config{ClientSecret: secret}} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			dump = append(dump, fmt.Sprintf(verb, v))
+		}
+	}
+	all := strings.Join(dump, "\n")
+	for _, leak := range []string{secret, password, "JBSWY3DPEHPK3PXP", "777777", "blue", res.RefreshToken, res.AccessToken} {
+		if strings.Contains(all, leak) {
+			t.Errorf("a log line or formatting holds a secret %.12q…", leak)
+		}
+	}
+	if len(lines) == 0 {
+		t.Error("Logf got no lines")
+	}
+}

@@ -1,0 +1,365 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest_test
+
+import (
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"math/big"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// verifyWithJWKS checks token's RS256 signature with the key its kid names
+// in the JWKS served over HTTP, as a resource server would, and returns
+// its header.
+func verifyWithJWKS(t *testing.T, jwksURL, token string) map[string]string {
+	t.Helper()
+	resp, err := http.Get(jwksURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct {
+		Keys []struct{ Alg, E, Kid, Kty, N, Use string }
+	}
+	if err := json.Unmarshal([]byte(readBody(t, resp)), &set); err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("token has %d parts", len(parts))
+	}
+	hb, _ := base64.RawURLEncoding.DecodeString(parts[0])
+	var header map[string]string
+	if err := json.Unmarshal(hb, &header); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range set.Keys {
+		if k.Kid != header["kid"] {
+			continue
+		}
+		if k.Kty != "RSA" || k.Alg != "RS256" || k.Use != "sig" {
+			t.Errorf("JWK = %+v", k)
+		}
+		n, _ := base64.RawURLEncoding.DecodeString(k.N)
+		e, _ := base64.RawURLEncoding.DecodeString(k.E)
+		pub := &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
+		sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
+		sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+		if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], sig); err != nil {
+			t.Fatalf("signature does not verify with the JWKS: %v", err)
+		}
+		if pub.N.BitLen() != 2048 {
+			t.Errorf("key has %d bits", pub.N.BitLen())
+		}
+		return header
+	}
+	t.Fatalf("no JWK with kid %q", header["kid"])
+	return nil
+}
+
+func TestTokensVerifyWithJWKS(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{AccessTokenLifetime: 10 * time.Minute, IDTokenLifetime: 20 * time.Minute})
+	u := addUser(t, srv, cognitotest.User{
+		Username:   "alice",
+		Password:   "pw-alice-123",
+		Aliases:    []string{"alice@example.com"},
+		Attributes: map[string]string{"email_verified": "true", "custom:tier": "gold"},
+		Groups:     []string{"admins"},
+	})
+	tok := login(t, srv, "alice@example.com", "pw-alice-123").Tokens()
+	for _, token := range []string{tok.AccessToken, tok.IDToken} {
+		h := verifyWithJWKS(t, srv.JWKSURL(), token)
+		if h["alg"] != "RS256" || len(h) != 2 {
+			t.Errorf("header = %v", h)
+		}
+	}
+	if !strings.HasSuffix(srv.JWKSURL(), "/"+srv.PoolID()+"/.well-known/jwks.json") {
+		t.Errorf("JWKSURL = %s", srv.JWKSURL())
+	}
+
+	access, _ := cognitosrp.ParseUnverified(tok.AccessToken)
+	id, _ := cognitosrp.ParseUnverified(tok.IDToken)
+	for _, name := range []string{"sub", "iss", "client_id", "origin_jti", "event_id", "token_use", "scope", "auth_time", "exp", "iat", "jti", "username"} {
+		if access.Raw[name] == nil {
+			t.Errorf("access token lacks %q: %v", name, access.Raw)
+		}
+	}
+	for _, name := range []string{"sub", "aud", "iss", "cognito:username", "email", "token_use", "auth_time", "exp", "iat", "jti", "origin_jti", "event_id"} {
+		if id.Raw[name] == nil {
+			t.Errorf("id token lacks %q: %v", name, id.Raw)
+		}
+	}
+	switch {
+	case access.TokenUse != "access" || id.TokenUse != "id":
+		t.Errorf("token_use = %q, %q", access.TokenUse, id.TokenUse)
+	case access.Raw["scope"] != "aws.cognito.signin.user.admin":
+		t.Errorf("scope = %v", access.Raw["scope"])
+	case access.Subject != u.Sub || id.Subject != u.Sub:
+		t.Errorf("sub = %q, %q, want %q", access.Subject, id.Subject, u.Sub)
+	case access.Issuer != srv.URL()+"/"+srv.PoolID() || id.Issuer != access.Issuer:
+		t.Errorf("iss = %q", access.Issuer)
+	case access.Expiry.Sub(access.IssuedAt) != 10*time.Minute || id.Expiry.Sub(id.IssuedAt) != 20*time.Minute:
+		t.Errorf("lifetimes %v, %v", access.Expiry.Sub(access.IssuedAt), id.Expiry.Sub(id.IssuedAt))
+	case id.Audience != srv.ClientID() || access.ClientID != srv.ClientID():
+		t.Errorf("aud %q, client_id %q", id.Audience, access.ClientID)
+	case id.Raw["email_verified"] != true || id.Raw["custom:tier"] != "gold" || id.Raw["email"] != "alice@example.com":
+		t.Errorf("id token attributes: %v", id.Raw)
+	case access.Raw["origin_jti"] != id.Raw["origin_jti"] || access.ID == id.ID:
+		t.Errorf("origin_jti %v/%v, jti %v/%v", access.Raw["origin_jti"], id.Raw["origin_jti"], access.ID, id.ID)
+	}
+	if g, ok := access.Raw["cognito:groups"].([]any); !ok || len(g) != 1 || g[0] != "admins" {
+		t.Errorf("cognito:groups = %v", access.Raw["cognito:groups"])
+	}
+	if tok.RefreshToken == "" || strings.Count(tok.RefreshToken, ".") != 4 {
+		t.Errorf("refresh token is not shaped like Cognito's JWE")
+	}
+	// The OpenID configuration names the issuer and the JWKS.
+	resp, err := http.Get(srv.Issuer() + "/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var oidc map[string]any
+	json.Unmarshal([]byte(readBody(t, resp)), &oidc)
+	if oidc["issuer"] != srv.Issuer() || oidc["jwks_uri"] != srv.JWKSURL() {
+		t.Errorf("openid-configuration = %v", oidc)
+	}
+}
+
+func TestAWSIssuer(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{PoolID: "eu-west-2_AbCdEf123", AWSIssuer: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	tok := login(t, srv, "alice", "pw-alice-123").Tokens()
+	cl, err := srv.VerifyAccessToken(tok.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_AbCdEf123"; cl.Issuer != want || srv.Issuer() != want {
+		t.Errorf("iss = %q, want %q", cl.Issuer, want)
+	}
+	if srv.Region() != "eu-west-2" {
+		t.Errorf("Region = %q", srv.Region())
+	}
+}
+
+func TestVerifyRefusesForeignAndExpiredTokens(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{AccessTokenLifetime: time.Second, IDTokenLifetime: time.Second})
+	other := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	addUser(t, other, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	mine := login(t, srv, "alice", "pw-alice-123").Tokens()
+	theirs := login(t, other, "alice", "pw-alice-123").Tokens()
+
+	// Same key (shared per process), other issuer.
+	if _, err := srv.VerifyAccessToken(theirs.AccessToken); !errors.Is(err, cognitotest.ErrInvalidToken) {
+		t.Errorf("token of another pool: %v", err)
+	}
+	if _, err := srv.VerifyAccessToken(mine.IDToken); !errors.Is(err, cognitotest.ErrInvalidToken) {
+		t.Errorf("id token as access token: %v", err)
+	}
+	// A changed payload breaks the signature.
+	parts := strings.Split(mine.AccessToken, ".")
+	forged := parts[0] + "." + parts[1] + "A" + "." + parts[2]
+	if _, err := srv.VerifyAccessToken(forged); !errors.Is(err, cognitotest.ErrInvalidToken) {
+		t.Errorf("forged token: %v", err)
+	}
+	srv.Advance(2 * time.Second)
+	if _, err := srv.VerifyAccessToken(mine.AccessToken); !errors.Is(err, cognitotest.ErrTokenExpired) {
+		t.Errorf("expired token: %v", err)
+	}
+	_, err := newRaw(t, srv).call("GetUser", map[string]string{"AccessToken": mine.AccessToken})
+	wantAPIError(t, err, "NotAuthorizedException", "Access Token has expired")
+	_, err = newRaw(t, srv).call("GetUser", map[string]string{"AccessToken": "garbage"})
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid Access Token")
+}
+
+func TestGetUserRevokeAndSignOut(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "shh"})
+	u := addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", Attributes: map[string]string{"name": "Alice"}})
+	r := newRaw(t, srv)
+	s1 := login(t, srv, "alice", "pw-alice-123")
+	s2 := login(t, srv, "alice", "pw-alice-123")
+
+	var got struct {
+		Username       string
+		UserAttributes []struct{ Name, Value string }
+	}
+	if err := r.api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": s1.Tokens().AccessToken}, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Username != "alice" || len(got.UserAttributes) != 2 || got.UserAttributes[0].Name != "name" || got.UserAttributes[1].Value != u.Sub {
+		t.Errorf("GetUser = %+v", got)
+	}
+
+	// RevokeToken ends one session's refresh and access tokens only.
+	_, err := r.call("RevokeToken", map[string]string{"ClientId": srv.ClientID(), "Token": s1.Tokens().RefreshToken})
+	wantAPIError(t, err, "NotAuthorizedException", "configured for secret")
+	if _, err := r.call("RevokeToken", map[string]string{"ClientId": srv.ClientID(), "ClientSecret": "shh", "Token": s1.Tokens().RefreshToken}); err != nil {
+		t.Fatal(err)
+	}
+	wantAPIError(t, s1.Refresh(t.Context()), "NotAuthorizedException", "Refresh Token has been revoked")
+	if _, err := srv.VerifyAccessToken(s1.Tokens().AccessToken); !errors.Is(err, cognitotest.ErrTokenRevoked) {
+		t.Errorf("access token after RevokeToken: %v", err)
+	}
+	if err := s2.Refresh(t.Context()); err != nil {
+		t.Fatalf("the other session after RevokeToken: %v", err)
+	}
+
+	// GlobalSignOut ends every session of the user.
+	s3 := login(t, srv, "alice", "pw-alice-123")
+	if _, err := r.call("GlobalSignOut", map[string]string{"AccessToken": s2.Tokens().AccessToken}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*cognitosrp.Session{s2, s3} {
+		wantAPIError(t, s.Refresh(t.Context()), "NotAuthorizedException", "revoked")
+		_, err := r.call("GetUser", map[string]string{"AccessToken": s.Tokens().AccessToken})
+		wantAPIError(t, err, "NotAuthorizedException", "Access Token has been revoked")
+	}
+	// A new login works again.
+	login(t, srv, "alice", "pw-alice-123")
+}
+
+func TestRefreshTokenRotation(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true, ClientSecret: "rot"})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	sess := login(t, srv, "alice", "pw-alice-123")
+	old := sess.Tokens().RefreshToken
+
+	// Like Cognito, a client with rotation refuses REFRESH_TOKEN_AUTH.
+	err := sess.Refresh(t.Context())
+	wantAPIError(t, err, "InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client")
+
+	r := newRaw(t, srv)
+	var out struct {
+		AuthenticationResult cognitosrp.AuthenticationResult
+	}
+	in := map[string]string{"ClientId": srv.ClientID(), "ClientSecret": "rot", "RefreshToken": old}
+	if err := r.api.Call(t.Context(), "GetTokensFromRefreshToken", in, &out); err != nil {
+		t.Fatal(err)
+	}
+	fresh := out.AuthenticationResult.RefreshToken
+	if fresh == "" || fresh == old || out.AuthenticationResult.AccessToken == "" {
+		t.Fatalf("rotation returned refresh token %v", out.AuthenticationResult)
+	}
+	// The old one is spent; the new one works once.
+	err = r.api.Call(t.Context(), "GetTokensFromRefreshToken", in, &out)
+	wantAPIError(t, err, "RefreshTokenReuseException", "")
+	in["RefreshToken"] = fresh
+	if err := r.api.Call(t.Context(), "GetTokensFromRefreshToken", in, &out); err != nil {
+		t.Fatal(err)
+	}
+	in["ClientSecret"] = "wrong"
+	err = r.api.Call(t.Context(), "GetTokensFromRefreshToken", in, &out)
+	wantAPIError(t, err, "NotAuthorizedException", "")
+}
+
+func TestRotationGracePeriod(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true, RotationGracePeriod: 10 * time.Second})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	old := login(t, srv, "alice", "pw-alice-123").Tokens().RefreshToken
+	r := newRaw(t, srv)
+	in := map[string]string{"ClientId": srv.ClientID(), "RefreshToken": old}
+	for range 2 { // a client retry within the grace period works
+		if _, err := r.call("GetTokensFromRefreshToken", in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Advance(11 * time.Second)
+	_, err := r.call("GetTokensFromRefreshToken", in)
+	wantAPIError(t, err, "RefreshTokenReuseException", "")
+}
+
+func TestRefreshTokenExpiry(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenLifetime: time.Hour})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	sess := login(t, srv, "alice", "pw-alice-123")
+	srv.Advance(time.Hour)
+	wantAPIError(t, sess.Refresh(t.Context()), "NotAuthorizedException", "Refresh Token has expired")
+}
+
+func TestSecretHashMustUseInternalName(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "topsecret"})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"eve@example.com"}, Password: "pw-eve-1234"})
+	r := newRaw(t, srv)
+	srp, _ := cognitosrp.NewSRP(r.poolName(), nil)
+
+	// InitiateAuth takes the hash of the name typed…
+	_, err := r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "eve@example.com", "SRP_A": srp.A(), "SECRET_HASH": r.secretHash(u.Sub)})
+	wantAPIError(t, err, "NotAuthorizedException", "Unable to verify secret hash for client "+srv.ClientID())
+	_, err = r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "eve@example.com", "SRP_A": srp.A()})
+	wantAPIError(t, err, "NotAuthorizedException", "configured for secret but secret was not received")
+	ch, err := r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "eve@example.com", "SRP_A": srp.A(), "SECRET_HASH": r.secretHash("eve@example.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.ChallengeParameters["USER_ID_FOR_SRP"] != u.Sub {
+		t.Fatalf("USER_ID_FOR_SRP = %q, want the sub %q", ch.ChallengeParameters["USER_ID_FOR_SRP"], u.Sub)
+	}
+	// …the challenge answer the hash of the internal name: the alias
+	// fails, the classic bug.
+	resp := r.claim(srp, ch, "pw-eve-1234")
+	resp["SECRET_HASH"] = r.secretHash("eve@example.com")
+	_, err = r.respond("PASSWORD_VERIFIER", ch.Session, resp)
+	wantAPIError(t, err, "NotAuthorizedException", "Unable to verify secret hash")
+	// The alias as USERNAME too does not make its hash acceptable.
+	ch, _ = r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "eve@example.com", "SRP_A": srp.A(), "SECRET_HASH": r.secretHash("eve@example.com")})
+	resp = r.claim(srp, ch, "pw-eve-1234")
+	resp["USERNAME"], resp["SECRET_HASH"] = "eve@example.com", r.secretHash("eve@example.com")
+	_, err = r.respond("PASSWORD_VERIFIER", ch.Session, resp)
+	wantAPIError(t, err, "NotAuthorizedException", "Unable to verify secret hash")
+
+	out, err := r.srpLogin("eve@example.com", "pw-eve-1234", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := out.AuthenticationResult.RefreshToken
+	_, err = r.initiate("REFRESH_TOKEN_AUTH", map[string]string{"REFRESH_TOKEN": rt, "SECRET_HASH": r.secretHash("eve@example.com")})
+	wantAPIError(t, err, "NotAuthorizedException", "Unable to verify secret hash")
+	if _, err := r.initiate("REFRESH_TOKEN_AUTH", map[string]string{"REFRESH_TOKEN": rt, "SECRET_HASH": r.secretHash(u.Sub)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSessionsAreSingleUseAndExpire(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	addUser(t, srv, cognitotest.User{Username: "bob", Password: "pw-bob-1234"})
+	r := newRaw(t, srv)
+	srp, _ := cognitosrp.NewSRP(r.poolName(), nil)
+	ch, err := r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "alice", "SRP_A": srp.A()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Advance(cognitotest.DefaultSessionLifetime + time.Second)
+	r.now = srv.Now
+	resp := r.claim(srp, ch, "pw-alice-123")
+	_, err = r.respond("PASSWORD_VERIFIER", ch.Session, resp)
+	wantAPIError(t, err, "NotAuthorizedException", "session is expired")
+
+	// Another user's name in the answer fails.
+	ch, _ = r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "alice", "SRP_A": srp.A()})
+	resp = r.claim(srp, ch, "pw-alice-123")
+	resp["USERNAME"] = "bob"
+	_, err = r.respond("PASSWORD_VERIFIER", ch.Session, resp)
+	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+
+	// A client that sends no Session is found by its secret block, once.
+	ch, _ = r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "alice", "SRP_A": srp.A()})
+	resp = r.claim(srp, ch, "pw-alice-123")
+	if out, err := r.respond("PASSWORD_VERIFIER", "", resp); err != nil || out.AuthenticationResult == nil {
+		t.Fatalf("answer without Session: %v", err)
+	}
+	_, err = r.respond("PASSWORD_VERIFIER", "", resp)
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid session")
+}

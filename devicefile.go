@@ -1,0 +1,137 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// FileDeviceStore is a DeviceStore that keeps remembered devices in one
+// JSON file, with FileStore's care: mode 0600, atomic replacement, and a
+// refusal (ErrInsecureFile) of a file others can read or write.
+//
+// A process that logs in anew on every run needs it: with the in-memory
+// default each run registers one more device with Cognito. The file holds
+// device passwords: anyone who can read it and knows a user's password can
+// sign in as that device.
+type FileDeviceStore struct {
+	path string
+	mu   sync.Mutex // orders this process's read-modify-write cycles
+}
+
+// NewFileDeviceStore returns a store that keeps devices in the file at
+// path. It touches nothing until used.
+func NewFileDeviceStore(path string) *FileDeviceStore { return &FileDeviceStore{path: path} }
+
+// Path returns the file's path.
+func (s *FileDeviceStore) Path() string { return s.path }
+
+// deviceFile is the on-disk form, version 1.
+type deviceFile struct {
+	Version int                `json:"version"`
+	Devices []deviceFileRecord `json:"devices"`
+}
+
+type deviceFileRecord struct {
+	UserPoolID string `json:"user_pool_id"`
+	Username   string `json:"username"`
+	Key        string `json:"device_key"`
+	GroupKey   string `json:"device_group_key"`
+	Password   string `json:"device_password"`
+}
+
+// LoadDevice returns the owner's device, or nil when the file has none or
+// does not exist.
+func (s *FileDeviceStore) LoadDevice(ctx context.Context, owner DeviceOwner) (*Device, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if i := f.find(owner); i >= 0 {
+		r := f.Devices[i]
+		return &Device{Key: r.Key, GroupKey: r.GroupKey, Password: r.Password}, nil
+	}
+	return nil, nil
+}
+
+// SaveDevice stores d as the owner's device, replacing any other.
+func (s *FileDeviceStore) SaveDevice(ctx context.Context, owner DeviceOwner, d *Device) error {
+	if d == nil {
+		return errors.New("cognitosrp: SaveDevice of a nil device")
+	}
+	return s.update(ctx, func(f *deviceFile) {
+		r := deviceFileRecord{UserPoolID: owner.UserPoolID, Username: owner.Username, Key: d.Key, GroupKey: d.GroupKey, Password: d.Password}
+		if i := f.find(owner); i >= 0 {
+			f.Devices[i] = r
+		} else {
+			f.Devices = append(f.Devices, r)
+		}
+	})
+}
+
+// DeleteDevice forgets the owner's device.
+func (s *FileDeviceStore) DeleteDevice(ctx context.Context, owner DeviceOwner) error {
+	return s.update(ctx, func(f *deviceFile) {
+		if i := f.find(owner); i >= 0 {
+			f.Devices = slices.Delete(f.Devices, i, i+1)
+		}
+	})
+}
+
+// update applies change to the file's contents and writes them back.
+func (s *FileDeviceStore) update(ctx context.Context, change func(*deviceFile)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, err := s.read(ctx)
+	if err != nil {
+		return err
+	}
+	change(f)
+	data, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("cognitosrp: encoding devices: %w", err)
+	}
+	if err := writeFileAtomic(s.path, data); err != nil {
+		return fmt.Errorf("cognitosrp: saving devices: %w", err)
+	}
+	return nil
+}
+
+// read returns the file's contents; a missing file is an empty one.
+func (s *FileDeviceStore) read(ctx context.Context) (*deviceFile, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f := &deviceFile{Version: fileFormatVersion}
+	data, err := readPrivateFile(s.path, "devices")
+	if data == nil || err != nil {
+		return f, err
+	}
+	if err := json.Unmarshal(data, f); err != nil {
+		return nil, fmt.Errorf("%w: %s is not a device file (%s)", ErrStoreFormat, s.path, jsonErrorKind(err))
+	}
+	if f.Version != fileFormatVersion {
+		return nil, fmt.Errorf("%w: %s has format version %d; this package reads version %d",
+			ErrStoreFormat, s.path, f.Version, fileFormatVersion)
+	}
+	return f, nil
+}
+
+// find returns the index of the owner's record, or -1.
+func (f *deviceFile) find(owner DeviceOwner) int {
+	return slices.IndexFunc(f.Devices, func(r deviceFileRecord) bool {
+		return r.UserPoolID == owner.UserPoolID && r.Username == owner.Username
+	})
+}
+
+// String names the file.
+func (s *FileDeviceStore) String() string { return "cognitosrp.FileDeviceStore{" + s.path + "}" }

@@ -1,0 +1,124 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestFileDeviceStoreRoundTrip(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "sub", "devices.json")
+	s := NewFileDeviceStore(path)
+	alice := DeviceOwner{UserPoolID: "us-east-1_A", Username: "alice"}
+	bob := DeviceOwner{UserPoolID: "us-east-1_A", Username: "bob"}
+	if d, err := s.LoadDevice(ctx, alice); d != nil || err != nil {
+		t.Fatalf("missing file: %v, %v", d, err)
+	}
+	if err := s.DeleteDevice(ctx, alice); err != nil {
+		t.Fatalf("deleting from a missing file: %v", err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(s.SaveDevice(ctx, alice, &Device{Key: "ka", GroupKey: "ga", Password: "pa"}))
+	must(s.SaveDevice(ctx, bob, &Device{Key: "kb", GroupKey: "gb", Password: "pb"}))
+	must(s.SaveDevice(ctx, alice, &Device{Key: "ka2", GroupKey: "ga2", Password: "pa2"}))
+	// Another process (another store on the same file) sees them.
+	other := NewFileDeviceStore(path)
+	if d, _ := other.LoadDevice(ctx, alice); d == nil || *d != (Device{Key: "ka2", GroupKey: "ga2", Password: "pa2"}) {
+		t.Errorf("alice's device = %v", d)
+	}
+	if d, _ := other.LoadDevice(ctx, DeviceOwner{UserPoolID: "us-east-1_B", Username: "alice"}); d != nil {
+		t.Errorf("a device leaked to another pool: %v", d)
+	}
+	must(other.DeleteDevice(ctx, alice))
+	if d, _ := s.LoadDevice(ctx, alice); d != nil {
+		t.Errorf("deleted device still there: %v", d)
+	}
+	if d, _ := s.LoadDevice(ctx, bob); d == nil || d.Key != "kb" {
+		t.Errorf("bob's device = %v", d)
+	}
+	if fi, err := os.Stat(path); err != nil || unixPermissions() && fi.Mode().Perm() != 0o600 {
+		t.Errorf("file mode %v, %v", fi.Mode(), err)
+	}
+	if err := s.SaveDevice(ctx, bob, nil); err == nil {
+		t.Error("saved a nil device")
+	}
+}
+
+func TestFileDeviceStoreRefusals(t *testing.T) {
+	ctx := t.Context()
+	owner := DeviceOwner{UserPoolID: "p", Username: "u"}
+	dir := t.TempDir()
+	write := func(name, data string, mode os.FileMode) *FileDeviceStore {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(data), mode); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(path, mode)
+		return NewFileDeviceStore(path)
+	}
+	secret := "s3cret-device-password"
+	for _, v := range []struct {
+		name, data string
+		mode       os.FileMode
+		want       error
+	}{
+		{"garbage", "not json " + secret, 0o600, ErrStoreFormat},
+		{"version", `{"version":7,"devices":[]}`, 0o600, ErrStoreFormat},
+		{"insecure", `{"version":1,"devices":[{"device_password":"` + secret + `"}]}`, 0o644, ErrInsecureFile},
+	} {
+		if v.want == ErrInsecureFile && !unixPermissions() {
+			continue
+		}
+		s := write(v.name, v.data, v.mode)
+		_, err := s.LoadDevice(ctx, owner)
+		if !errors.Is(err, v.want) || strings.Contains(err.Error(), secret) {
+			t.Errorf("%s: err = %v, want %v without the file's contents", v.name, err, v.want)
+		}
+		// A write must not replace a file it cannot read.
+		if err := s.SaveDevice(ctx, owner, &Device{Key: "k", GroupKey: "g", Password: "p"}); !errors.Is(err, v.want) {
+			t.Errorf("%s: SaveDevice err = %v", v.name, err)
+		}
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := NewFileDeviceStore(filepath.Join(dir, "x")).LoadDevice(cancelled, owner); err == nil {
+		t.Error("LoadDevice ignored a cancelled context")
+	}
+}
+
+// TestFileDeviceStoreConcurrent: concurrent saves of different owners
+// through one store lose none.
+func TestFileDeviceStoreConcurrent(t *testing.T) {
+	s := NewFileDeviceStore(filepath.Join(t.TempDir(), "devices.json"))
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			owner := DeviceOwner{UserPoolID: "p", Username: string(rune('a' + i))}
+			if err := s.SaveDevice(t.Context(), owner, &Device{Key: owner.Username, GroupKey: "g", Password: "pw"}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range 8 {
+		if d, _ := s.LoadDevice(t.Context(), DeviceOwner{UserPoolID: "p", Username: string(rune('a' + i))}); d == nil {
+			t.Errorf("device %d lost", i)
+		}
+	}
+}
