@@ -209,6 +209,14 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 		s.mu.Unlock()
 		return cur, nil
 	}
+	if s.flight == nil && trigger == "rejected" {
+		now := time.Now()
+		if since := now.Sub(s.lastForced); !s.lastForced.IsZero() && since < minForcedInterval {
+			s.mu.Unlock()
+			return nil, fmt.Errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))
+		}
+		s.lastForced = now
+	}
 	f, err := s.joinLocked(ctx, used, trigger, o)
 	s.mu.Unlock()
 	if err != nil {
@@ -222,25 +230,7 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 // together share one renewal; a renewal forced less than minForcedInterval
 // after the previous one is refused.
 func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, error) {
-	s.mu.Lock()
-	if cur := s.tokens.Load(); cur != nil && cur != used {
-		s.mu.Unlock()
-		return cur, nil
-	}
-	if s.flight == nil {
-		now := time.Now()
-		if since := now.Sub(s.lastForced); !s.lastForced.IsZero() && since < minForcedInterval {
-			s.mu.Unlock()
-			return nil, fmt.Errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))
-		}
-		s.lastForced = now
-	}
-	f, err := s.joinLocked(ctx, used, "rejected", s.obtain)
-	s.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	return s.wait(ctx, f, "rejected")
+	return s.renewNow(ctx, used, "rejected", s.obtain)
 }
 
 // joinLocked returns the flight in progress or starts one from the tokens

@@ -177,6 +177,13 @@ func TestLoadRenewalNeverBlocks(t *testing.T) {
 	t.Logf("2 s tokens: %v", renewing)
 	t.Logf("1 h tokens: %v", steady)
 	t.Logf("p99 ratio (2 s tokens / 1 h tokens) = %.2f", float64(renewing.p99)/float64(steady.p99))
+	// A 2 s token is used until half a second before it expires, and its
+	// renewal has half a second to complete. A machine that stalls
+	// requests longer than that (as the 1 h run, which never renews,
+	// shows) breaks both whatever the library does.
+	if margin := lifetime / 4; steady.max > margin {
+		t.Skipf("machine too busy to judge: requests that never wait for Cognito took up to %v, beyond the %v margin of 2 s tokens", steady.max, margin)
+	}
 
 	if renewing.waited != 0 || steady.waited != 0 {
 		t.Errorf("requests that waited for Cognito after the first login: %d and %d, want 0", renewing.waited, steady.waited)
