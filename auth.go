@@ -60,9 +60,8 @@ type Options struct {
 	Base http.RoundTripper
 	// ExpiryMargin: see Config.ExpiryMargin. Only with individual parameters.
 	ExpiryMargin time.Duration
-	// VerifyTokens: see Config.VerifyTokens. Only with individual
-	// parameters.
-	VerifyTokens bool
+	// Verifier: see Config.Verifier. Only with individual parameters.
+	Verifier TokenVerifier
 	// ForgetPassword drops the password after the first successful login.
 	// The session then renews its tokens with the refresh token alone, and
 	// once that dies (it expires, is revoked, or the user signs out
@@ -179,7 +178,7 @@ func sessionFor(opts Options) (*Session, error) {
 		opts.OnTokens != nil || opts.Logger != nil ||
 		opts.AuthFlow != "" || opts.ChallengeHandler != nil || opts.RememberDevice ||
 		opts.DeviceStore != nil || opts.DeviceName != "" ||
-		opts.VerifyTokens || opts.ForgetPassword || !opts.Retry.isZero()
+		opts.Verifier != nil || opts.ForgetPassword || !opts.Retry.isZero()
 	switch {
 	case opts.Session != nil && individual:
 		return nil, fmt.Errorf("%w: give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both", ErrConfig)
@@ -219,7 +218,7 @@ func sessionFor(opts Options) (*Session, error) {
 		RememberDevice:   opts.RememberDevice,
 		DeviceStore:      opts.DeviceStore,
 		DeviceName:       opts.DeviceName,
-		VerifyTokens:     opts.VerifyTokens,
+		Verifier:         opts.Verifier,
 		Retry:            opts.Retry,
 	}, opts.Username)
 	if err != nil {

@@ -37,11 +37,15 @@ func TestRetryFaultInjectionEmulator(t *testing.T) {
 		},
 	}
 	kinds := []cognitotest.Fault{cognitotest.FaultInternalError, cognitotest.FaultTooManyRequests, cognitotest.FaultConnectionReset}
+	verifier, err := cognitosrp.NewVerifier(srv.VerifierConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
 	const n = 200
 	for i := range n {
 		srv.SetFailureRate(0.3, kinds[i%len(kinds)])
 		cfg := srv.SessionConfig()
-		cfg.Now, cfg.VerifyTokens, cfg.Retry = srv.Now, true, retry
+		cfg.Now, cfg.Verifier, cfg.Retry = srv.Now, verifier, retry
 		sess, err := cognitosrp.NewSession(cfg, "alice")
 		if err != nil {
 			t.Fatal(err)

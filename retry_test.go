@@ -95,7 +95,7 @@ func TestRetryFaultInjection(t *testing.T) {
 	api, _ := tokenChecker(t, f, clock)
 	const n = 100
 	for i := range n {
-		s := fakeSession(t, f, clock, func(c *Config) { c.VerifyTokens = true; c.Retry = fastRetry(8) })
+		s := fakeSession(t, f, clock, func(c *Config) { c.Verifier = fakeVerifier(t, f, clock.Now); c.Retry = fastRetry(8) })
 		a, err := New(Options{Session: s})
 		if err != nil {
 			t.Fatal(err)

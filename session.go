@@ -69,15 +69,14 @@ type Config struct {
 	// retried; the zero value is the default policy, MaxAttempts 1 turns
 	// retries off.
 	Retry RetryPolicy
-	// VerifyTokens makes the session check the signature and claims of the
-	// tokens Cognito returns, before it stores or sends them, against the
-	// pool's key set. It expects the issuer of the public endpoint, or
-	// Endpoint + "/" + UserPoolID when Endpoint is a custom one (an
-	// emulator); behind a VPC endpoint, set Verifier instead.
-	VerifyTokens bool
-	// Verifier, when set, checks the tokens as VerifyTokens does, with its
-	// own issuer, key set URL and HTTP client.
-	Verifier *Verifier
+	// Verifier, when set, checks the signature and claims of every token
+	// Cognito returns before the session stores or sends it; a token it
+	// refuses fails the login or renewal. Use a *Verifier from NewVerifier
+	// (for a local emulator, with VerifierConfig.Issuer set to its issuer).
+	// Nil means the tokens are trusted as they come over TLS from
+	// Endpoint. (An interface, so that programs that do not verify do not
+	// link the verifier.)
+	Verifier TokenVerifier
 
 	// Store keeps the tokens across restarts; nil means a MemoryStore. The
 	// session loads from it when it first needs tokens and has none, and
@@ -214,13 +213,6 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
-	}
-	if cfg.VerifyTokens && cfg.Verifier == nil {
-		v, err := sessionVerifier(cfg)
-		if err != nil {
-			return nil, err
-		}
-		cfg.Verifier = v
 	}
 	switch cfg.RefreshMethod {
 	case "", RefreshWithInitiateAuth, RefreshWithGetTokens:

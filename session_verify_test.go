@@ -11,27 +11,10 @@ import (
 	"time"
 )
 
-func TestSessionVerifierIssuer(t *testing.T) {
-	for _, tc := range []struct{ endpoint, issuer string }{
-		{"", testIssuer},
-		{"https://cognito-idp.us-east-1.amazonaws.com/", testIssuer},
-		{"http://127.0.0.1:9229/", "http://127.0.0.1:9229/" + testPoolID},
-		{"http://127.0.0.1:9229", "http://127.0.0.1:9229/" + testPoolID},
-	} {
-		s, err := NewSession(Config{UserPoolID: testPoolID, ClientID: testClientID, Endpoint: tc.endpoint, VerifyTokens: true}, "u")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := s.cfg.Verifier.Issuer(); got != tc.issuer {
-			t.Errorf("endpoint %q: issuer %q, want %q", tc.endpoint, got, tc.issuer)
-		}
-	}
-}
-
-// TestOptionsVerifyTokens logs in through Auth with and without
-// VerifyTokens against the fake Cognito, first with genuine tokens, then
+// TestOptionsVerifier logs in through Auth with and without a Verifier
+// against the fake Cognito, first with genuine tokens, then
 // with tokens signed by a key not in its key set.
-func TestOptionsVerifyTokens(t *testing.T) {
+func TestOptionsVerifier(t *testing.T) {
 	f := newRSAFake(t, time.Now)
 	f.addUser("user@example.com", "internal-user", "pw")
 	for _, forged := range []bool{false, true} {
@@ -41,17 +24,34 @@ func TestOptionsVerifyTokens(t *testing.T) {
 			f.mu.Unlock()
 		}
 		for _, verify := range []bool{true, false} {
-			a, err := New(Options{
+			opts := Options{
 				Username: "user@example.com", Password: "pw", UserPoolID: testPoolID, ClientID: testClientID,
-				Endpoint: f.URL, HTTPClient: f.Client(), VerifyTokens: verify,
-			})
+				Endpoint: f.URL, HTTPClient: f.Client(),
+			}
+			if verify {
+				opts.Verifier = fakeVerifier(t, f, time.Now)
+			}
+			a, err := New(opts)
 			if err != nil {
 				t.Fatal(err)
 			}
 			_, err = a.Token(context.Background())
 			if want := forged && verify; want != errors.Is(err, ErrSignature) || !want && err != nil {
-				t.Fatalf("forged %v, VerifyTokens %v: %v", forged, verify, err)
+				t.Fatalf("forged %v, verified %v: %v", forged, verify, err)
 			}
 		}
 	}
+}
+
+// fakeVerifier verifies the tokens of the fake Cognito f at now.
+func fakeVerifier(t testing.TB, f *rsaFake, now func() time.Time) *Verifier {
+	t.Helper()
+	v, err := NewVerifier(VerifierConfig{
+		UserPoolID: testPoolID, ClientIDs: []string{testClientID}, Issuer: f.issuer(),
+		HTTPClient: f.Client(), Now: now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

@@ -7,14 +7,13 @@ package cognitosrp
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
 // This file decides whether the tokens of an authentication result may be
 // used at all. Whatever the server sent, a session never stores, and so
 // never sends, an empty token, one that is already expired, or one whose
-// lifetime no Cognito pool can configure; with Config.VerifyTokens it also
+// lifetime no Cognito pool can configure; with Config.Verifier it also
 // checks each token's signature and claims.
 
 // maxTokenLifetime bounds how far ahead a token may expire. Cognito issues
@@ -102,7 +101,7 @@ func compactJWS(s string) bool {
 }
 
 // verifyPair checks both tokens with v, and that each is of its kind.
-func verifyPair(ctx context.Context, v *Verifier, t *Tokens) error {
+func verifyPair(ctx context.Context, v TokenVerifier, t *Tokens) error {
 	for _, p := range []struct {
 		typ   TokenType
 		use   string
@@ -117,23 +116,4 @@ func verifyPair(ctx context.Context, v *Verifier, t *Tokens) error {
 		}
 	}
 	return nil
-}
-
-// sessionVerifier returns the verifier a session with cfg uses when
-// VerifyTokens is set: the pool's key set, under the public endpoint's
-// issuer, or under Endpoint + "/" + pool id when Endpoint is a custom one
-// (an emulator). A VPC endpoint keeps the public issuer: build that
-// Verifier with NewVerifier and set Config.Verifier.
-func sessionVerifier(cfg Config) (*Verifier, error) {
-	vc := VerifierConfig{
-		UserPoolID: cfg.UserPoolID,
-		Region:     cfg.Region,
-		ClientIDs:  []string{cfg.ClientID},
-		HTTPClient: cfg.HTTPClient,
-		Now:        cfg.Now,
-	}
-	if cfg.Endpoint != "" && cfg.Endpoint != RegionEndpoint(cfg.Region) {
-		vc.Issuer = strings.TrimSuffix(cfg.Endpoint, "/") + "/" + cfg.UserPoolID
-	}
-	return NewVerifier(vc)
 }

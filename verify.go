@@ -21,7 +21,7 @@ import (
 // This file checks Cognito tokens: an RS256 signature by a key of the pool's
 // key set, and the claims that say the token is for this pool, this app
 // client and this moment. Servers that receive Cognito tokens use it on its
-// own; a Session uses it when Config.VerifyTokens is set.
+// own; a Session uses it when it is Config.Verifier.
 
 // Errors of token verification. Every error of Verify about the token
 // itself matches ErrTokenInvalid, and the more precise sentinel when there
@@ -107,6 +107,12 @@ type VerifierConfig struct {
 	// RefetchInterval is the least time between fetches when a token names
 	// an unknown kid. Zero means DefaultRefetchInterval.
 	RefetchInterval time.Duration
+}
+
+// TokenVerifier checks a token's signature and claims and returns its
+// claims; *Verifier is the package's implementation.
+type TokenVerifier interface {
+	Verify(ctx context.Context, token string) (*Claims, error)
 }
 
 // Verifier checks the signature and claims of Cognito id and access tokens.

@@ -189,6 +189,19 @@ func (s *Server) JWKSURL() string {
 	return s.URL() + "/" + s.cfg.PoolID + "/.well-known/jwks.json"
 }
 
+// VerifierConfig returns the cognitosrp.VerifierConfig of the server's
+// tokens: its issuer, key set and app client, on its clock. Use it with
+// cognitosrp.NewVerifier, for Config.Verifier or for your own API's checks.
+func (s *Server) VerifierConfig() cognitosrp.VerifierConfig {
+	return cognitosrp.VerifierConfig{
+		UserPoolID: s.cfg.PoolID,
+		ClientIDs:  []string{s.cfg.ClientID},
+		Issuer:     s.Issuer(),
+		JWKSURL:    s.JWKSURL(),
+		Now:        s.Now,
+	}
+}
+
 // SessionConfig returns a cognitosrp.Config that points at the server's
 // pool and app client.
 func (s *Server) SessionConfig() cognitosrp.Config {
