@@ -5,12 +5,17 @@
 package cognitosrp
 
 import (
+	"bytes"
+	"context"
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
+	"io"
 	"math/big"
+	"net/http"
 	"testing"
 	"time"
 )
@@ -92,4 +97,49 @@ func sha256Sum(parts ...[]byte) []byte {
 		h.Write(p)
 	}
 	return h.Sum(nil)
+}
+
+// cannedTransport answers InitiateAuth with a fixed PASSWORD_VERIFIER
+// challenge and RespondToAuthChallenge with fixed tokens, without a
+// server: BenchmarkLogin then counts the client's work alone.
+type cannedTransport struct{ challenge, tokens []byte }
+
+func (c *cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	io.Copy(io.Discard, req.Body)
+	req.Body.Close()
+	body := c.tokens
+	if req.Header.Get("X-Amz-Target") == "AWSCognitoIdentityProviderService.InitiateAuth" {
+		body = c.challenge
+	}
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}},
+		Body: io.NopCloser(bytes.NewReader(body)), Request: req}, nil
+}
+
+// BenchmarkLogin is one whole SRP login through Session.Authenticate: the
+// SRP math, both Cognito calls encoded and decoded, and the tokens parsed.
+// Its allocs/op and B/op are those of one login.
+func BenchmarkLogin(b *testing.B) {
+	waitForCombs(b)
+	ch := benchChallenge(b)
+	now := time.Now()
+	tok := fakeJWT(map[string]any{"token_use": "access", "username": ch.UserIDForSRP, "jti": "bench",
+		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
+	challenge, _ := json.Marshal(AuthOutput{ChallengeName: ChallengePasswordVerifier, Session: "session",
+		ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": ch.UserIDForSRP, "USERNAME": ch.UserIDForSRP,
+			"SRP_B": ch.SRPB, "SALT": ch.Salt, "SECRET_BLOCK": ch.SecretBlock}})
+	tokens, _ := json.Marshal(AuthOutput{AuthenticationResult: &AuthenticationResult{
+		AccessToken: tok, IdToken: tok, RefreshToken: "refresh", ExpiresIn: 3600, TokenType: "Bearer"}})
+	s, err := NewSession(Config{UserPoolID: "us-east-1_AbC123xyZ", ClientID: "client", ClientSecret: "secret",
+		HTTPClient: &http.Client{Transport: &cannedTransport{challenge, tokens}}}, "alice@example.com")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.Authenticate(ctx, "correct horse battery staple"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
