@@ -112,7 +112,8 @@ var ErrConfig = errors.New("cognitosrp: invalid configuration")
 // Auth is an http.RoundTripper; it also hands out the token or header value
 // for clients that are not net/http, and implements gRPC's
 // credentials.PerRPCCredentials without importing gRPC. It is safe for
-// concurrent use.
+// concurrent use. Build one with New: the zero value has no session, and
+// its methods fail with an error matching ErrConfig.
 type Auth struct {
 	session   *Session
 	tokenType TokenType
@@ -290,11 +291,24 @@ func (a *Auth) transport() http.RoundTripper {
 // headerValue returns the header value for a valid token, building it only
 // when the token changed.
 func (a *Auth) headerValue(ctx context.Context) (*headerValue, error) {
-	t, err := a.session.ValidTokens(ctx, a.tokenType)
+	t, err := a.validTokens(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return a.valueFor(t)
+}
+
+// errNotNew reports an Auth that New did not build: the zero value (or a
+// nil pointer) has no session to take tokens from.
+var errNotNew = fmt.Errorf("%w: the Auth was not built with New", ErrConfig)
+
+// validTokens returns the session's valid tokens of a's type; an Auth not
+// built by New fails instead of panicking.
+func (a *Auth) validTokens(ctx context.Context) (*Tokens, error) {
+	if a == nil || a.session == nil {
+		return nil, errNotNew
+	}
+	return a.session.ValidTokens(ctx, a.tokenType)
 }
 
 // valueFor returns the header value for t, from the cache when t is the
@@ -315,7 +329,7 @@ func (a *Auth) valueFor(t *Tokens) (*headerValue, error) {
 // Token returns a valid token of the configured type, logging in or
 // renewing first when needed. Use it with clients that are not net/http.
 func (a *Auth) Token(ctx context.Context) (string, error) {
-	t, err := a.session.ValidTokens(ctx, a.tokenType)
+	t, err := a.validTokens(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -354,7 +368,7 @@ func (a *Auth) Client() *http.Client { return &http.Client{Transport: a} }
 // Session leaves that Session alone: close it yourself. Requests after
 // Close still carry the current token while it is valid.
 func (a *Auth) Close() error {
-	if a.ownsSession {
+	if a != nil && a.ownsSession {
 		return a.session.Close()
 	}
 	return nil

@@ -33,11 +33,14 @@ func (n *notifier) deliver(fn func(*Tokens)) {
 		return
 	}
 	n.delivering = true
+	finished := false
 	defer func() {
-		// Also when fn panics: later changes must still be delivered.
-		n.mu.Lock()
-		n.delivering = false
-		n.mu.Unlock()
+		// Only when fn panics: later changes must still be delivered.
+		if !finished {
+			n.mu.Lock()
+			n.delivering = false
+			n.mu.Unlock()
+		}
 	}()
 	for len(n.queue) > 0 {
 		t := n.queue[0]
@@ -47,5 +50,10 @@ func (n *notifier) deliver(fn func(*Tokens)) {
 		fn(t)
 		n.mu.Lock()
 	}
+	// Stop delivering in the same critical section that saw the queue
+	// empty: a push after it finds nobody delivering and delivers itself.
+	// Unlocking in between would let that push be left in the queue.
+	n.delivering = false
+	finished = true
 	n.mu.Unlock()
 }

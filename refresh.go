@@ -91,7 +91,7 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 		res = out.AuthenticationResult
 	} else {
 		params := map[string]string{"REFRESH_TOKEN": cur.RefreshToken}
-		s.addSecretHash(params, firstNonEmpty(cur.Username, s.username))
+		s.addSecretHash(params, refreshUsername(cur, s.username))
 		if deviceKey != "" {
 			params["DEVICE_KEY"] = deviceKey
 		}
@@ -118,6 +118,23 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	// The fallback expiry (ExpiresIn) is reckoned on Cognito's clock, like
 	// the exp claims.
 	return s.acceptTokens(ctx, res, cur, s.cognitoNow())
+}
+
+// refreshUsername returns the name that SECRET_HASH of a renewal of t
+// hashes: Cognito's internal username, never the alias the user logs in
+// with (the classic "Unable to verify secret hash" bug). Tokens given to
+// SetTokens may lack Username; their access or id token still names the
+// user. Only when neither does is the login name the best guess.
+func refreshUsername(t *Tokens, login string) string {
+	if t.Username != "" {
+		return t.Username
+	}
+	for _, tok := range []string{t.AccessToken, t.IDToken} {
+		if c, err := ParseUnverified(tok); err == nil && c.InternalUsername() != "" {
+			return c.InternalUsername()
+		}
+	}
+	return login
 }
 
 // refreshNow renews cur, learns the clock offset from the new tokens and

@@ -129,3 +129,33 @@ func TestRootChallengeHandlers(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRootRefreshSecretHashWithoutUsername renews tokens handed to
+// SetTokens without their Username field, for a user who logs in with an
+// alias, on an app client with a secret: SECRET_HASH must still hash the
+// internal username, which the tokens themselves carry.
+func TestRootRefreshSecretHashWithoutUsername(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "alias-secret"})
+	addUser(t, srv, cognitotest.User{Aliases: []string{"ali@example.com"}, Password: "pw-ali-1234"})
+	cfg := srv.SessionConfig()
+	first, err := cognitosrp.NewSession(cfg, "ali@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Authenticate(t.Context(), "pw-ali-1234"); err != nil {
+		t.Fatal(err)
+	}
+	saved := *first.Tokens()
+	if saved.Username == "" || saved.Username == "ali@example.com" {
+		t.Fatalf("internal username %q: the test needs one that differs from the alias", saved.Username)
+	}
+	saved.Username = "" // as an application's own store might keep them
+	second, err := cognitosrp.NewSession(cfg, "ali@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second.SetTokens(&saved)
+	if err := second.Refresh(t.Context()); err != nil {
+		t.Fatalf("Refresh of tokens without Username: %v", err)
+	}
+}

@@ -1,0 +1,56 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp_test
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// closeTracker records whether a request body was closed.
+type closeTracker struct {
+	*strings.Reader
+	closed bool
+}
+
+func (c *closeTracker) Close() error { c.closed = true; return nil }
+
+// TestAuthNotBuiltByNew checks that an Auth that New did not build (the
+// zero value, a nil pointer) fails with ErrConfig instead of panicking,
+// and that RoundTrip still closes the request body.
+func TestAuthNotBuiltByNew(t *testing.T) {
+	for name, a := range map[string]*cognitosrp.Auth{"zero": new(cognitosrp.Auth), "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			body := &closeTracker{Reader: strings.NewReader("x")}
+			req, err := http.NewRequest(http.MethodPost, "http://127.0.0.1:1/", body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := a.RoundTrip(req)
+			if resp != nil || !errors.Is(err, cognitosrp.ErrConfig) {
+				t.Errorf("RoundTrip = %v, %v; want nil, ErrConfig", resp, err)
+			}
+			if !body.closed {
+				t.Error("RoundTrip did not close the request body")
+			}
+			if _, err := a.Token(t.Context()); !errors.Is(err, cognitosrp.ErrConfig) {
+				t.Errorf("Token: %v, want ErrConfig", err)
+			}
+			if _, err := a.HeaderValue(t.Context()); !errors.Is(err, cognitosrp.ErrConfig) {
+				t.Errorf("HeaderValue: %v, want ErrConfig", err)
+			}
+			if _, err := a.GetRequestMetadata(t.Context()); !errors.Is(err, cognitosrp.ErrConfig) {
+				t.Errorf("GetRequestMetadata: %v, want ErrConfig", err)
+			}
+			if err := a.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		})
+	}
+}

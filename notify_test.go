@@ -1,0 +1,57 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestNotifierDeliversEveryChange pushes and delivers from several
+// goroutines at once: every change must reach fn by the time all of them
+// return. A deliverer that stops delivering in a separate critical section
+// from the one that saw its queue empty leaves a concurrent push
+// undelivered; the race is narrow, so it runs many rounds.
+func TestNotifierDeliversEveryChange(t *testing.T) {
+	const goroutines = 4
+	deadline := time.Now().Add(time.Second)
+	for round := 0; round < 300000 && time.Now().Before(deadline); round++ {
+		var n notifier
+		var delivered atomic.Int64
+		fn := func(*Tokens) { delivered.Add(1) }
+		var wg sync.WaitGroup
+		for range goroutines {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				n.push(nil)
+				n.deliver(fn)
+			}()
+		}
+		wg.Wait()
+		if got := delivered.Load(); got != goroutines {
+			t.Fatalf("round %d: %d of %d changes delivered; %d left in the queue", round, got, goroutines, len(n.queue))
+		}
+	}
+}
+
+// TestNotifierPanicKeepsDelivering checks that a panicking fn does not
+// leave the notifier stuck: the next deliver delivers what is queued.
+func TestNotifierPanicKeepsDelivering(t *testing.T) {
+	var n notifier
+	n.push(nil)
+	func() {
+		defer func() { recover() }()
+		n.deliver(func(*Tokens) { panic("boom") })
+	}()
+	n.push(nil)
+	got := 0
+	n.deliver(func(*Tokens) { got++ })
+	if got != 1 {
+		t.Fatalf("after a panic, %d changes delivered, want 1", got)
+	}
+}
