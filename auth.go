@@ -252,6 +252,12 @@ func (a *Auth) HeaderName() string { return a.header }
 // (see Options.NoRetryOnUnauthorized). It never modifies req; on every
 // error it closes req.Body, as http.RoundTripper requires.
 func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Response != nil && !sameOrigin(req) {
+		// A redirect to another origin. net/http drops Authorization on
+		// such a hop itself, but cannot see a header a transport adds:
+		// the token must not follow the redirect.
+		return a.transport().RoundTrip(req)
+	}
 	hv, err := a.headerValue(req.Context())
 	if err != nil {
 		if req.Body != nil {
@@ -264,6 +270,17 @@ func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	return a.retryUnauthorized(req, hv.tokens, resp)
+}
+
+// sameOrigin reports whether req, which an http.Client follows from a
+// redirect, goes to the scheme and host of the first request of its chain.
+func sameOrigin(req *http.Request) bool {
+	first := req
+	for first.Response != nil && first.Response.Request != nil {
+		first = first.Response.Request
+	}
+	return first.URL != nil && req.URL != nil &&
+		strings.EqualFold(first.URL.Scheme, req.URL.Scheme) && strings.EqualFold(first.URL.Host, req.URL.Host)
 }
 
 // withHeader returns a shallow copy of req whose header map is new and holds

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"sync"
 	"time"
@@ -289,6 +290,8 @@ func (s *Session) registerDevice(ctx context.Context, t *Tokens, md *NewDeviceMe
 func (s *Session) rememberDevice(ctx context.Context, t *Tokens, md *NewDeviceMetadata) error {
 	d, err := s.registerDevice(ctx, t, md)
 	if err != nil {
+		s.log(ctx, slog.LevelWarn, "cognitosrp: the new device was not confirmed; the next login will be issued another",
+			slog.String("user", s.username), slog.String("error", err.Error()))
 		return nil
 	}
 	if err := s.cfg.DeviceStore.SaveDevice(ctx, s.deviceOwner(), d); err != nil {

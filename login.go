@@ -69,7 +69,7 @@ type loginState struct {
 // remembers devices, it confirms and stores it.
 func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 	// After a forced password change the session's own password is stale.
-	stored := password != "" && subtle.ConstantTimeCompare([]byte(password), []byte(s.password)) == 1
+	stored := password != "" && subtle.ConstantTimeCompare([]byte(password), []byte(s.storedPassword())) == 1
 	if p := s.changedPassword.Load(); stored && p != nil {
 		password = *p
 	}

@@ -85,9 +85,10 @@ type Config struct {
 	// OnTokens, when set, is called after every change of the session's
 	// tokens (login, renewal, SetTokens, loading from Store) with the new
 	// tokens, and with nil after SignOut. Calls come one at a time, in the
-	// order of the changes, with no lock held, so it may call the Session;
-	// a change that a newer one replaced before it was reported is
-	// skipped. It must not modify the Tokens.
+	// order of the changes, with no lock held, so it may call the Session
+	// (but not Close, which waits for the renewal that runs it); a change
+	// that a newer one replaced before it was reported is skipped. It must
+	// not modify the Tokens.
 	OnTokens func(*Tokens)
 	// Logger, when set, receives login, renewal, retry and failure events
 	// with their durations. No event carries a secret or a token: a token
@@ -308,3 +309,19 @@ func (s *Session) String() string {
 
 // Format prints String for every verb, so no formatting reveals a secret.
 func (s *Session) Format(f fmt.State, verb rune) { io.WriteString(f, s.String()) }
+
+// dropPassword forgets the password (Options.ForgetPassword). It runs in a
+// flight, while renew reads the password under s.mu.
+func (s *Session) dropPassword() {
+	s.mu.Lock()
+	s.password = ""
+	s.mu.Unlock()
+}
+
+// storedPassword returns the password the session logs in with on its own.
+// Authenticate may read it while a flight drops it.
+func (s *Session) storedPassword() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.password
+}

@@ -80,14 +80,6 @@ func checkLifetime(typ TokenType, exp, iat, now time.Time) error {
 	return nil
 }
 
-// dropPassword forgets the password (Options.ForgetPassword). It runs in a
-// flight, while renew reads the password under s.mu.
-func (s *Session) dropPassword() {
-	s.mu.Lock()
-	s.password = ""
-	s.mu.Unlock()
-}
-
 // compactJWS reports whether s holds only what a compact JWS can: the
 // base64url alphabet and dots.
 func compactJWS(s string) bool {

@@ -1,0 +1,59 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTokenDoesNotFollowRedirectsToOtherOrigins: an http.Client follows a
+// redirect through the same transport, so Auth must itself keep the token
+// from a host (or scheme) other than the one the request was sent to,
+// while a redirect within the origin keeps it.
+func TestTokenDoesNotFollowRedirectsToOtherOrigins(t *testing.T) {
+	seen := map[string]string{}
+	record := func(name string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) { seen[name] = r.Header.Get("Authorization") }
+	}
+	other := httptest.NewServer(record("other"))
+	defer other.Close()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/same", record("same"))
+	mux.Handle("/to-same", http.RedirectHandler("/same", http.StatusFound))
+	// 127.0.0.1 and localhost are the same machine but other origins.
+	mux.Handle("/to-other", http.RedirectHandler(strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+"/x", http.StatusFound))
+	origin := httptest.NewServer(mux)
+	defer origin.Close()
+
+	now := time.Now()
+	tok := fakeJWT(map[string]any{"token_use": "access", "username": "u", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
+	s, err := NewSession(Config{UserPoolID: "us-east-1_Redirect", ClientID: "c", Endpoint: "http://127.0.0.1:1/"}, "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.SetTokens(&Tokens{AccessToken: tok, IDToken: tok, AccessExpiry: now.Add(time.Hour), IDExpiry: now.Add(time.Hour), IssuedAt: now})
+	a, err := New(Options{Session: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/to-same", "/to-other"} {
+		resp, err := a.Client().Get(origin.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if seen["same"] != "Bearer "+tok {
+		t.Errorf("same-origin redirect: Authorization %q, want the token", seen["same"])
+	}
+	if v, ok := seen["other"]; !ok || v != "" {
+		t.Errorf("cross-origin redirect: reached %v, Authorization %q; want reached without a token", ok, v)
+	}
+}
