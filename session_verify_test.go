@@ -32,7 +32,7 @@ func TestSessionVerifierIssuer(t *testing.T) {
 // VerifyTokens against the fake Cognito, first with genuine tokens, then
 // with tokens signed by a key not in its key set.
 func TestOptionsVerifyTokens(t *testing.T) {
-	f := newRSAFake(t, time.Now)
+	f := newFakeCognito(t, time.Now)
 	f.addUser("user@example.com", "internal-user", "pw")
 	for _, forged := range []bool{false, true} {
 		if forged {
