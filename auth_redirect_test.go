@@ -32,7 +32,7 @@ func TestTokenDoesNotFollowRedirectsToOtherOrigins(t *testing.T) {
 	defer origin.Close()
 
 	now := time.Now()
-	tok := fakeJWT(map[string]any{"token_use": "access", "username": "u", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
+	tok := fxJWT(map[string]any{"token_use": "access", "username": "u", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
 	s, err := NewSession(Config{UserPoolID: "us-east-1_Redirect", ClientID: "c", Endpoint: "http://127.0.0.1:1/"}, "u")
 	if err != nil {
 		t.Fatal(err)

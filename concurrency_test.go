@@ -35,9 +35,9 @@ func (h *heldRefresh) hook() {
 
 // expiringSession returns a logged-in session on a fake clock, the fake,
 // and the clock; refreshes are held by h.
-func expiringSession(t *testing.T, h *heldRefresh) (*cognitosrp.Session, *fakeCognito, *fakeClock) {
+func expiringSession(t *testing.T, h *heldRefresh) (*cognitosrp.Session, *fakeCognito, *cognitosrp.FakeClock) {
 	t.Helper()
-	clock := newFakeClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
+	clock := cognitosrp.NewFakeClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
 	f := startFake(t, fakeConfig{Now: clock.Now, BeforeRefresh: h.hook, ClientSecret: "s3cret"})
 	f.AddUser("0d5b1c7e-uuid", "pw", "carol@example.com")
 	cfg := f.sessionConfig()

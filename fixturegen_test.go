@@ -197,7 +197,7 @@ func recordScenario(t *testing.T, sc scenario) *fixture {
 	}
 	var fake *fakeCognito
 	if sc.users != nil {
-		clock := newFakeClock(now.Add(-50 * time.Minute))
+		clock := cognitosrp.NewFakeClock(now.Add(-50 * time.Minute))
 		fake = startFake(t, fakeConfig{PoolID: fx.Config.UserPoolID, ClientID: fx.Config.ClientID,
 			ClientSecret: fx.Config.ClientSecret, Now: clock.Now, Rand: newDetReader("fake/" + sc.name)})
 		sc.users(fake)

@@ -5,62 +5,21 @@
 package cognitosrp_test
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/gocognito/cognitosrp"
 )
 
-// detReader is a deterministic byte stream: SHA-256(seed ‖ counter) blocks.
-// Fixtures and the fake's randomness use it so that runs repeat exactly.
-type detReader struct {
-	seed string
-	n    uint64
-	buf  []byte
-}
-
-func newDetReader(seed string) *detReader { return &detReader{seed: seed} }
-
-func (d *detReader) Read(p []byte) (int, error) {
-	for len(d.buf) < len(p) {
-		var ctr [8]byte
-		binary.BigEndian.PutUint64(ctr[:], d.n)
-		d.n++
-		sum := sha256.Sum256(append([]byte(d.seed+"/"), ctr[:]...))
-		d.buf = append(d.buf, sum[:]...)
-	}
-	n := copy(p, d.buf)
-	d.buf = d.buf[n:]
-	return n, nil
-}
-
-// fakeClock is a settable clock shared by a Session and a fakeCognito.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock(t time.Time) *fakeClock { return &fakeClock{t: t} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newDetReader is a deterministic byte stream, SHA-256(seed ‖ "/" ‖
+// counter) blocks. Fixtures and the fake's randomness use it so that runs
+// repeat exactly.
+func newDetReader(seed string) io.Reader { return cognitosrp.DetRand(seed + "/") }
 
 // startFake starts a fakeCognito that the test closes.
 func startFake(t testing.TB, cfg fakeConfig) *fakeCognito {

@@ -48,9 +48,9 @@ func settle(t testing.TB, s *Session) {
 
 // loggedIn returns a session on a fake with a controlled clock, logged in
 // with 1 h tokens and at rest.
-func loggedIn(t *testing.T, mod func(*Config)) (*testClock, *fakeCognito, *Session, *Tokens) {
+func loggedIn(t *testing.T, mod func(*Config)) (*fakeClock, *fakeCognito, *Session, *Tokens) {
 	t.Helper()
-	clk := newTestClock()
+	clk := newFakeClock(testNow)
 	f := newFakeCognito(t, clk.Now)
 	s := newLifecycleSession(t, f, f.password, mod)
 	first, err := s.ValidTokens(context.Background(), AccessToken)
@@ -371,7 +371,7 @@ func (b *blockingStore) Save(ctx context.Context, t *Tokens) error {
 // tokens, not the finished flight's result. (Found by the retry tests:
 // joining a finished flight handed out an expired token.)
 func TestNoStaleResultWhileSaving(t *testing.T) {
-	clk := newTestClock()
+	clk := newFakeClock(testNow)
 	f := newFakeCognito(t, clk.Now)
 	store := &blockingStore{gate: make(chan struct{})}
 	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })

@@ -146,7 +146,7 @@ func TestUnknownRefreshMethod(t *testing.T) {
 // holding a refresh token only, so that its first use asks Cognito for
 // fresh tokens. (A login would not do: the SRP TIMESTAMP stays on the
 // local clock, which Cognito refuses when it is this far off.)
-func driftingSession(t *testing.T, skew time.Duration) (*testClock, *fakeCognito, *Session, *Auth) {
+func driftingSession(t *testing.T, skew time.Duration) (*fakeClock, *fakeCognito, *Session, *Auth) {
 	clk, f, donor, first := loggedIn(t, nil)
 	donor.Close()
 	f.set(func(f *fakeCognito) { f.lifetime = 5 * time.Minute })
@@ -163,7 +163,7 @@ func driftingSession(t *testing.T, skew time.Duration) (*testClock, *fakeCognito
 
 // exercise sends requests through a for span of Cognito time in steps,
 // and fails on any the API refuses.
-func exercise(t *testing.T, clk *testClock, f *fakeCognito, a *Auth, span, step time.Duration) {
+func exercise(t *testing.T, clk *fakeClock, f *fakeCognito, a *Auth, span, step time.Duration) {
 	t.Helper()
 	for elapsed := time.Duration(0); elapsed <= span; elapsed += step {
 		for range 3 {
@@ -239,7 +239,7 @@ func TestClockOffsetEstimate(t *testing.T) {
 // still used (the margin is capped at a quarter of the lifetime) and are
 // renewed ahead, not on every request.
 func TestShortLivedTokens(t *testing.T) {
-	clk := newTestClock()
+	clk := newFakeClock(testNow)
 	f := newFakeCognito(t, clk.Now)
 	f.set(func(f *fakeCognito) { f.lifetime = 2 * time.Second })
 	s := newLifecycleSession(t, f, f.password, nil)

@@ -35,7 +35,7 @@ func fastRetry(attempts int) RetryPolicy {
 }
 
 // fakeSession returns a session with f's user, password known, at clock.
-func fakeSession(t testing.TB, f *rsaFake, clock *fakeClock, mod func(*Config)) *Session {
+func fakeSession(t testing.TB, f *fakeCognito, clock *fakeClock, mod func(*Config)) *Session {
 	t.Helper()
 	cfg := Config{
 		UserPoolID: testPoolID, ClientID: testClientID, Endpoint: f.URL, HTTPClient: f.Client(),
@@ -54,7 +54,7 @@ func fakeSession(t testing.TB, f *rsaFake, clock *fakeClock, mod func(*Config)) 
 
 // tokenChecker is an API that accepts only requests with a valid access
 // token of the fake pool, at clock's time.
-func tokenChecker(t testing.TB, f *rsaFake, clock *fakeClock) (*httptest.Server, *Verifier) {
+func tokenChecker(t testing.TB, f *fakeCognito, clock *fakeClock) (*httptest.Server, *Verifier) {
 	v, err := NewVerifier(VerifierConfig{
 		Issuer: f.issuer(), ClientIDs: []string{testClientID}, TokenUse: "access",
 		HTTPClient: f.Client(), Now: clock.Now, Leeway: -1,
@@ -80,7 +80,7 @@ func tokenChecker(t testing.TB, f *rsaFake, clock *fakeClock) (*httptest.Server,
 // does 200 of each with the project's own server-side SRP.
 func TestRetryFaultInjection(t *testing.T) {
 	clock := newFakeClock(testNow)
-	f := newRSAFake(t, clock.Now)
+	f := newFakeCognito(t, clock.Now)
 	f.addUser("user@example.com", "internal-user", "correct horse battery staple")
 	faults := rand.New(rand.NewPCG(30, 30))
 	kinds := []string{"500", "throttle", "html", "drop", "lost"}
@@ -106,10 +106,10 @@ func TestRetryFaultInjection(t *testing.T) {
 				t.Fatalf("round %d step %d: %v", i, step, err)
 			}
 			resp.Body.Close()
-			clock.Advance(f.ttl)
+			clock.Advance(f.lifetime)
 		}
 	}
-	calls := f.callCount("InitiateAuth") + f.callCount("RespondToAuthChallenge")
+	calls := f.count("InitiateAuth") + f.count("RespondToAuthChallenge")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	t.Logf("%d Cognito calls, %d failed on purpose", calls, injected)
@@ -121,9 +121,9 @@ func TestRetryFaultInjection(t *testing.T) {
 func TestRetryNeverOn4xx(t *testing.T) {
 	for _, typ := range []string{"NotAuthorizedException", "InvalidParameterException", "UserNotFoundException"} {
 		clock := newFakeClock(testNow)
-		f := newRSAFake(t, clock.Now)
+		f := newFakeCognito(t, clock.Now)
 		f.setFault(nil, func(w http.ResponseWriter, r *http.Request) bool {
-			rsaFakeError(w, 400, typ)
+			writeFakeError(w, fakeError{typ, typ, 400})
 			return true
 		})
 		err := fakeSession(t, f, clock, nil).Authenticate(context.Background(), "pw")
@@ -131,7 +131,7 @@ func TestRetryNeverOn4xx(t *testing.T) {
 		if !errors.As(err, &api) || api.Type != typ {
 			t.Fatalf("%s: Authenticate = %v", typ, err)
 		}
-		if n := f.callCount("InitiateAuth"); n != 1 {
+		if n := f.count("InitiateAuth"); n != 1 {
 			t.Fatalf("%s: %d calls, want 1", typ, n)
 		}
 	}
@@ -144,14 +144,14 @@ func TestRetryBoundedAttempts(t *testing.T) {
 		tries int
 	}{{"throttle", ErrTooManyRequests, 3}, {"500", ErrInternalError, 5}, {"drop", nil, 2}, {"html", nil, 1}, {"429", nil, 3}} {
 		clock := newFakeClock(testNow)
-		f := newRSAFake(t, clock.Now)
+		f := newFakeCognito(t, clock.Now)
 		f.addUser("user@example.com", "internal-user", "pw")
 		f.setFault(func(string) string { return tc.kind }, nil)
 		err := fakeSession(t, f, clock, func(c *Config) { c.Retry = fastRetry(tc.tries) }).Authenticate(context.Background(), "pw")
 		if err == nil || (tc.want != nil && !errors.Is(err, tc.want)) || !retryable(err) {
 			t.Fatalf("%s: Authenticate = %v, want a retryable %v", tc.kind, err, tc.want)
 		}
-		if n := f.callCount("InitiateAuth"); n != tc.tries {
+		if n := f.count("InitiateAuth"); n != tc.tries {
 			t.Fatalf("%s: %d attempts, want %d", tc.kind, n, tc.tries)
 		}
 		if tc.tries > 1 && !strings.Contains(err.Error(), "attempts") {
@@ -166,7 +166,7 @@ func TestRetryBoundedAttempts(t *testing.T) {
 func TestLoginRestartsWithFreshSRP(t *testing.T) {
 	for _, kind := range []string{"500", "lost", "drop"} {
 		clock := newFakeClock(testNow)
-		f := newRSAFake(t, clock.Now)
+		f := newFakeCognito(t, clock.Now)
 		f.addUser("user@example.com", "internal-user", "pw")
 		failed := false
 		var mu sync.Mutex
@@ -189,7 +189,7 @@ func TestLoginRestartsWithFreshSRP(t *testing.T) {
 		if err := fakeSession(t, f, clock, nil).Authenticate(context.Background(), "pw"); err != nil {
 			t.Fatalf("%s: %v", kind, err)
 		}
-		if a, r := f.callCount("InitiateAuth"), f.callCount("RespondToAuthChallenge"); a != 2 || r != 2 {
+		if a, r := f.count("InitiateAuth"), f.count("RespondToAuthChallenge"); a != 2 || r != 2 {
 			t.Fatalf("%s: %d InitiateAuth and %d RespondToAuthChallenge, want 2 and 2", kind, a, r)
 		}
 		mu.Lock()
@@ -204,7 +204,7 @@ func TestRespondToAuthChallengeNeverResent(t *testing.T) {
 	var calls atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
-		rsaFakeError(w, 500, "InternalErrorException")
+		writeFakeError(w, fakeError{"InternalErrorException", "InternalErrorException", 500})
 	}))
 	defer srv.Close()
 	c := &Client{Endpoint: srv.URL, Retry: fastRetry(5)}
@@ -222,7 +222,7 @@ func TestRespondToAuthChallengeNeverResent(t *testing.T) {
 
 func TestRetryHonoursContext(t *testing.T) {
 	clock := newFakeClock(testNow)
-	f := newRSAFake(t, clock.Now)
+	f := newFakeCognito(t, clock.Now)
 	f.setFault(func(string) string { return "500" }, nil)
 	s := fakeSession(t, f, clock, func(c *Config) { c.Retry = RetryPolicy{MaxAttempts: 100, BaseDelay: 50 * time.Millisecond} })
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Millisecond)
@@ -232,29 +232,29 @@ func TestRetryHonoursContext(t *testing.T) {
 	if !errors.Is(err, ErrInternalError) || time.Since(start) > time.Second {
 		t.Fatalf("Authenticate = %v after %v", err, time.Since(start))
 	}
-	if n := f.callCount("InitiateAuth"); n < 2 || n > 10 {
+	if n := f.count("InitiateAuth"); n < 2 || n > 10 {
 		t.Fatalf("%d attempts within the deadline", n)
 	}
 	// A cancelled context is never retried.
 	ctx, cancel = context.WithCancel(context.Background())
 	cancel()
-	before := f.callCount("InitiateAuth")
+	before := f.count("InitiateAuth")
 	if err := s.Authenticate(ctx, "pw"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Authenticate with a cancelled context = %v", err)
 	}
-	if n := f.callCount("InitiateAuth") - before; n != 0 {
+	if n := f.count("InitiateAuth") - before; n != 0 {
 		t.Fatalf("%d calls with a cancelled context", n)
 	}
 }
 
 func TestRetryDisabledAndElapsed(t *testing.T) {
 	clock := newFakeClock(testNow)
-	f := newRSAFake(t, clock.Now)
+	f := newFakeCognito(t, clock.Now)
 	f.setFault(func(string) string { return "500" }, nil)
 	if err := fakeSession(t, f, clock, func(c *Config) { c.Retry = RetryPolicy{MaxAttempts: 1} }).Authenticate(context.Background(), "pw"); !errors.Is(err, ErrInternalError) {
 		t.Fatal(err)
 	}
-	if n := f.callCount("InitiateAuth"); n != 1 {
+	if n := f.count("InitiateAuth"); n != 1 {
 		t.Fatalf("MaxAttempts 1: %d calls", n)
 	}
 	// The first backoff (jitter at its ceiling) would end past MaxElapsed.
@@ -263,7 +263,7 @@ func TestRetryDisabledAndElapsed(t *testing.T) {
 	if err := fakeSession(t, f, clock, func(c *Config) { c.Retry = p }).Authenticate(context.Background(), "pw"); !errors.Is(err, ErrInternalError) {
 		t.Fatal(err)
 	}
-	if n := f.callCount("InitiateAuth"); n != 2 || time.Since(start) > 400*time.Millisecond {
+	if n := f.count("InitiateAuth"); n != 2 || time.Since(start) > 400*time.Millisecond {
 		t.Fatalf("MaxElapsed: %d calls in all after %v", n, time.Since(start))
 	}
 }

@@ -50,7 +50,7 @@ func (c oauth2StyleTransport) RoundTrip(req *http.Request) (*http.Response, erro
 func BenchmarkRoundTrip(b *testing.B) {
 	base := noopTransport{resp: &http.Response{StatusCode: http.StatusOK, Body: http.NoBody}}
 	now := time.Now()
-	access := fakeJWT(map[string]any{"token_use": "access", "username": "alice", "jti": "bench",
+	access := fxJWT(map[string]any{"token_use": "access", "username": "alice", "jti": "bench",
 		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
 	s, err := NewSession(Config{UserPoolID: "us-east-1_Bench", ClientID: "c", Endpoint: "http://127.0.0.1:1/"}, "alice")
 	if err != nil {

@@ -112,7 +112,7 @@ func TestSecretsNotInErrors(t *testing.T) {
 	// A proxy that echoes the request (with the password proof and the
 	// refresh token) into an error page is described, never quoted.
 	clock := newFakeClock(testNow)
-	f := newRSAFake(t, clock.Now)
+	f := newFakeCognito(t, clock.Now)
 	f.setFault(nil, func(w http.ResponseWriter, r *http.Request) bool {
 		body := readAll(t, r)
 		w.Header().Set("Content-Type", "text/html")
@@ -133,7 +133,7 @@ func TestSecretsNotInErrors(t *testing.T) {
 // login, so that a dead refresh token ends in ErrLoginRequired, while a
 // session that keeps its password logs in again.
 func TestForgetPassword(t *testing.T) {
-	f := newRSAFake(t, time.Now)
+	f := newFakeCognito(t, time.Now)
 	f.addUser("user@example.com", "internal-user", "pw")
 	for _, forget := range []bool{false, true} {
 		a, err := New(Options{

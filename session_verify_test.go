@@ -15,7 +15,7 @@ import (
 // against the fake Cognito, first with genuine tokens, then
 // with tokens signed by a key not in its key set.
 func TestOptionsVerifier(t *testing.T) {
-	f := newRSAFake(t, time.Now)
+	f := newFakeCognito(t, time.Now)
 	f.addUser("user@example.com", "internal-user", "pw")
 	for _, forged := range []bool{false, true} {
 		if forged {
@@ -44,7 +44,7 @@ func TestOptionsVerifier(t *testing.T) {
 }
 
 // fakeVerifier verifies the tokens of the fake Cognito f at now.
-func fakeVerifier(t testing.TB, f *rsaFake, now func() time.Time) *Verifier {
+func fakeVerifier(t testing.TB, f *fakeCognito, now func() time.Time) *Verifier {
 	t.Helper()
 	v, err := NewVerifier(VerifierConfig{
 		UserPoolID: testPoolID, ClientIDs: []string{testClientID}, Issuer: f.issuer(),

@@ -21,7 +21,7 @@ func TestOnTokens(t *testing.T) {
 		mu   sync.Mutex
 		seen []*Tokens
 	)
-	clk := newTestClock()
+	clk := newFakeClock(testNow)
 	f := newFakeCognito(t, clk.Now)
 	var s *Session
 	s = newLifecycleSession(t, f, f.password, func(c *Config) {
@@ -81,7 +81,7 @@ func TestSignOut(t *testing.T) {
 		t.Error("refresh token not revoked")
 	}
 	f.mu.Lock()
-	live := f.refresh[first.RefreshToken]
+	live := f.refresh[first.RefreshToken] != nil
 	f.mu.Unlock()
 	if live {
 		t.Error("the fake still honours the refresh token")
@@ -166,7 +166,7 @@ func TestGlobalSignOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.mu.Lock()
-	live := f.refresh[first.RefreshToken]
+	live := f.refresh[first.RefreshToken] != nil
 	f.mu.Unlock()
 	if f.count("GlobalSignOut") != 1 || live || s.Tokens() != nil {
 		t.Error("GlobalSignOut did not end the session")
@@ -175,7 +175,7 @@ func TestGlobalSignOut(t *testing.T) {
 
 func TestAuthClose(t *testing.T) {
 	f := newFakeCognito(t, nil)
-	a, err := New(Options{Username: f.user, Password: f.password, UserPoolID: f.poolID, ClientID: f.clientID, Endpoint: f.srv.URL})
+	a, err := New(Options{Username: f.user, Password: f.password, UserPoolID: f.poolID, ClientID: f.clientID, Endpoint: f.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

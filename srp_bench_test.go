@@ -122,7 +122,7 @@ func BenchmarkLogin(b *testing.B) {
 	waitForCombs(b)
 	ch := benchChallenge(b)
 	now := time.Now()
-	tok := fakeJWT(map[string]any{"token_use": "access", "username": ch.UserIDForSRP, "jti": "bench",
+	tok := fxJWT(map[string]any{"token_use": "access", "username": ch.UserIDForSRP, "jti": "bench",
 		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
 	challenge, _ := json.Marshal(AuthOutput{ChallengeName: ChallengePasswordVerifier, Session: "session",
 		ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": ch.UserIDForSRP, "USERNAME": ch.UserIDForSRP,

@@ -32,7 +32,7 @@ func (s *slowSaveStore) Save(ctx context.Context, t *Tokens) error {
 // must not be handed the stale ones the finished flight still holds.
 // (Found by TestRetryFaultInjection on a loaded machine.)
 func TestNoStaleTokensFromAFinishedFlight(t *testing.T) {
-	clk := newTestClock()
+	clk := newFakeClock(testNow)
 	f := newFakeCognito(t, clk.Now)
 	store := &slowSaveStore{saving: make(chan struct{}), release: make(chan struct{})}
 	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })

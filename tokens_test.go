@@ -83,7 +83,7 @@ func TestTokenExpiry(t *testing.T) {
 // TestExpiryMargin: with renewing ahead turned off, the session renews
 // once a token is inside its margin, and a negative margin means none.
 func TestExpiryMargin(t *testing.T) {
-	clock := newFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := cognitosrp.NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	f := startFake(t, fakeConfig{Now: clock.Now})
 	f.AddUser("gina", "pw")
 	ctx := context.Background()
