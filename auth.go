@@ -34,7 +34,7 @@ type Options struct {
 	ClientSecret string
 	Region       string       // empty: derived from UserPoolID
 	Endpoint     string       // empty: the region's public endpoint
-	HTTPClient   *http.Client // for Cognito calls; nil: DefaultTimeout
+	HTTPClient   *http.Client // for the calls to Cognito (not your API); nil: DefaultTimeout
 
 	// AuthFlow, ChallengeHandler, RememberDevice, DeviceStore and
 	// DeviceName: see Config. Only with individual parameters.
@@ -56,7 +56,9 @@ type Options struct {
 	HeaderPrefix string
 	// TokenType selects the token; the zero value means AccessToken.
 	TokenType TokenType
-	// Base sends the authorized requests; nil means http.DefaultTransport.
+	// Base sends the authorized requests to your API (not the calls to
+	// Cognito, which go through HTTPClient); nil means
+	// http.DefaultTransport.
 	Base http.RoundTripper
 	// ExpiryMargin: see Config.ExpiryMargin. Only with individual parameters.
 	ExpiryMargin time.Duration

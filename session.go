@@ -132,7 +132,8 @@ func (c Config) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
 
 // Session is one user's authenticated session with a user pool: the
 // counterpart of pycognito's Cognito object. It holds the tokens, logs in
-// with SRP and renews the tokens. A Session is safe for concurrent use.
+// with SRP and renews the tokens. Create one with NewSession; the zero
+// value is not usable. A Session is safe for concurrent use.
 type Session struct {
 	cfg      Config
 	poolName string
