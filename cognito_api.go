@@ -171,6 +171,10 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 	if err != nil {
 		return fmt.Errorf("cognitosrp: %s: %w", action, err)
 	}
+	if req.URL.Scheme != "https" && req.URL.Scheme != "http" {
+		// Checked here, not by the transport, so that it is not retried.
+		return fmt.Errorf("cognitosrp: %s: endpoint %q is not an http or https URL", action, c.Endpoint)
+	}
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+action)
 	if c.UserAgent != "" {

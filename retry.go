@@ -6,6 +6,8 @@ package cognitosrp
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -166,7 +168,20 @@ func retryable(err error) bool {
 		return api.Temporary()
 	}
 	var te *transportError
-	return errors.As(err, &te)
+	return errors.As(err, &te) && !permanentTransportError(te.err)
+}
+
+// permanentTransportError reports transport failures that no retry can
+// mend: a certificate that does not verify. Retrying it would only delay
+// the error.
+func permanentTransportError(err error) bool {
+	var (
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+	)
+	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
 }
 
 // restartError marks a passing failure of the answer to an SRP password
