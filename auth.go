@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/textproto"
 	"strings"
@@ -291,9 +292,10 @@ func sameOrigin(req *http.Request) bool {
 func withHeader(req *http.Request, name string, values []string) *http.Request {
 	r2 := new(http.Request)
 	*r2 = *req
-	h := make(http.Header, len(req.Header)+1)
-	for k, v := range req.Header {
-		h[k] = v
+	// maps.Clone copies the table as it is, without hashing every key again.
+	h := maps.Clone(req.Header)
+	if h == nil {
+		h = make(http.Header, 1)
 	}
 	h[name] = values
 	r2.Header = h
