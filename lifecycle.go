@@ -37,6 +37,7 @@ type LoginRequiredError struct {
 	Err error
 }
 
+// Error says that the session must log in again, and why.
 func (e *LoginRequiredError) Error() string {
 	if e.Err == nil {
 		return ErrLoginRequired.Error()
