@@ -30,20 +30,21 @@ type combTable struct {
 }
 
 // combs holds the two tables once built: for a (1024-bit exponents) and
-// for x (256-bit ones). Building them costs about as much as a few logins,
-// so the first login of a process starts building them in the background
-// and uses big.Int.Exp; later logins use them. They take 96 KiB each and
-// are never written after.
+// for x (256-bit ones). Building them costs more than a login, so a
+// process's first login does without them and starts building them when
+// it has succeeded (warmCombs), in the background, so that even on one CPU
+// it never competes with that login; later logins use them. They take
+// 96 KiB each and are never written after.
 var combs struct {
 	once  sync.Once
 	ready atomic.Pointer[[2]*combTable]
 }
 
-// combTables returns the tables, or nil while they are being built.
-func combTables() *[2]*combTable {
-	if t := combs.ready.Load(); t != nil {
-		return t
-	}
+// combTables returns the tables, or nil until they are built.
+func combTables() *[2]*combTable { return combs.ready.Load() }
+
+// warmCombs starts building the tables, once per process.
+func warmCombs() {
 	combs.once.Do(func() {
 		go func() {
 			combs.ready.Store(&[2]*combTable{
@@ -52,7 +53,6 @@ func combTables() *[2]*combTable {
 			})
 		}()
 	})
-	return nil
 }
 
 // sha256Bits is the size of x, a SHA-256 digest read as an integer.

@@ -99,6 +99,8 @@ func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 			return nil, err
 		}
 	}
+	// Logins after this one take g^a and g^x from tables (gexp.go).
+	warmCombs()
 	return t, nil
 }
 
