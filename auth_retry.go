@@ -45,7 +45,10 @@ func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Res
 	}
 	io.CopyN(io.Discard, resp.Body, maxDrain)
 	resp.Body.Close()
-	s.log(ctx, slog.LevelInfo, "cognitosrp: retrying request after 401 with a renewed token",
-		slog.String("method", req.Method), slog.String("host", req.URL.Host), tokenAttr(t))
+	if s.logs(ctx, slog.LevelInfo) {
+		// tokenAttr decodes the token: only for an event that is written.
+		s.log(ctx, slog.LevelInfo, "cognitosrp: retrying request after 401 with a renewed token",
+			slog.String("method", req.Method), slog.String("host", req.URL.Host), tokenAttr(t))
+	}
 	return a.transport().RoundTrip(r2)
 }

@@ -175,6 +175,28 @@ func TestRetryOn401NeverLoops(t *testing.T) {
 	}
 }
 
+// TestRetryOn401SpacingOnSessionClock: the spacing of forced renewals is
+// judged on the session's clock, like every other time decision of the
+// session, so it ends once minForcedInterval has passed on that clock.
+func TestRetryOn401SpacingOnSessionClock(t *testing.T) {
+	clock := newFakeClock(testNow)
+	f := newFakeCognito(t, clock.Now)
+	a, _, _ := authOn(t, f, Options{})
+	f.set(func(f *fakeCognito) { f.rejectAll = true })
+	for i, want := range []int{1, 1, 2} {
+		if i == 2 {
+			clock.Advance(minForcedInterval)
+		}
+		req, _ := http.NewRequest("GET", f.api.URL, nil)
+		if code, _ := send(t, a, req); code != http.StatusUnauthorized {
+			t.Fatalf("request %d: got %d, want 401", i, code)
+		}
+		if n := f.count(FlowRefreshTokenAuth); n != want {
+			t.Fatalf("after request %d: %d renewals, want %d", i, n, want)
+		}
+	}
+}
+
 // TestRetryOn401Concurrent: requests rejected with the same token share one
 // renewal.
 func TestRetryOn401Concurrent(t *testing.T) {

@@ -211,7 +211,7 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 		return cur, nil
 	}
 	if s.flight == nil && trigger == "rejected" {
-		now := time.Now()
+		now := s.cfg.Now()
 		if since := now.Sub(s.lastForced); !s.lastForced.IsZero() && since < minForcedInterval {
 			s.mu.Unlock()
 			return nil, fmt.Errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))

@@ -195,7 +195,7 @@ func (e *restartError) Unwrap() error { return e.err }
 // one SRP exchange and involves no user input.
 func srpChallenge(name string) bool {
 	switch name {
-	case ChallengePasswordVerifier, "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER":
+	case ChallengePasswordVerifier, ChallengeDeviceSRPAuth, ChallengeDevicePasswordVerifier:
 		return true
 	}
 	return false

@@ -200,3 +200,39 @@ func (m *MemoryStore) GoString() string { return m.String() }
 
 // LogValue redacts, like String.
 func (m *MemoryStore) LogValue() slog.Value { return slog.StringValue(m.String()) }
+
+// GoString redacts, like String.
+func (d Device) GoString() string { return d.String() }
+
+// LogValue redacts, like String.
+func (d Device) LogValue() slog.Value { return slog.StringValue(d.String()) }
+
+// GoString redacts, like String.
+func (a ChallengeAnswer) GoString() string { return a.String() }
+
+// LogValue redacts, like String.
+func (a ChallengeAnswer) LogValue() slog.Value { return slog.StringValue(a.String()) }
+
+// GoString redacts, like String.
+func (p NewPassword) GoString() string { return p.String() }
+
+// LogValue redacts, like String.
+func (p NewPassword) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// GoString redacts, like String.
+func (t TOTP) GoString() string { return t.String() }
+
+// LogValue redacts, like String.
+func (t TOTP) LogValue() slog.Value { return slog.StringValue(t.String()) }
+
+// GoString redacts, like String.
+func (in ConfirmDeviceInput) GoString() string { return in.String() }
+
+// LogValue redacts, like String.
+func (in ConfirmDeviceInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+
+// GoString redacts, like String.
+func (in UpdateDeviceStatusInput) GoString() string { return in.String() }
+
+// LogValue redacts, like String.
+func (in UpdateDeviceStatusInput) LogValue() slog.Value { return slog.StringValue(in.String()) }

@@ -62,12 +62,29 @@ func secretHolders(t *testing.T) map[string]any {
 		"RevokeTokenInput":            RevokeTokenInput{Token: secret, ClientSecret: secret},
 		"GlobalSignOutInput":          GlobalSignOutInput{AccessToken: secret},
 		"MemoryStore":                 memoryStoreWith(t, &tokens),
+		"Device":                      Device{Key: "k", GroupKey: "g", Password: secret},
+		"*Device":                     &Device{Key: "k", GroupKey: "g", Password: secret},
+		"ChallengeAnswer":             ChallengeAnswer{Answer: secret, UserAttributes: params, Responses: params},
+		"NewPassword":                 NewPassword{Password: secret, Attributes: params},
+		"TOTP":                        TOTP{Secret: secret},
+		"ConfirmDeviceInput":          ConfirmDeviceInput{AccessToken: secret, DeviceKey: "k", DeviceSecretVerifierConfig: DeviceSecretVerifierConfig{PasswordVerifier: "v", Salt: "s"}},
+		"UpdateDeviceStatusInput":     UpdateDeviceStatusInput{AccessToken: secret, DeviceKey: "k"},
+		"MemoryDeviceStore":           memoryDeviceStoreWith(t, &Device{Key: "k", GroupKey: "g", Password: secret}),
 		"nested": struct {
 			C Config
 			T *Tokens
 			S []any
 		}{cfg, &tokens, []any{sess, res}},
 	}
+}
+
+// memoryDeviceStoreWith returns a MemoryDeviceStore holding d.
+func memoryDeviceStoreWith(t *testing.T, d *Device) *MemoryDeviceStore {
+	m := new(MemoryDeviceStore)
+	if err := m.SaveDevice(context.Background(), DeviceOwner{UserPoolID: testPoolID, Username: "u"}, d); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 func TestSecretsNeverPrinted(t *testing.T) {
