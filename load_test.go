@@ -27,15 +27,19 @@ import (
 type loadTag struct{}
 
 // waitTagger is an slog.Handler that counts the "waiting for Cognito"
-// events of tagged requests: the session logs that event in the context
-// of the caller that waits.
-type waitTagger struct{ waited *atomic.Int64 }
+// events, all of them and those of tagged requests: the session logs that
+// event in the context of the caller that waits.
+type waitTagger struct{ all, waited *atomic.Int64 }
 
 func (h waitTagger) Enabled(context.Context, slog.Level) bool { return true }
 func (h waitTagger) WithAttrs([]slog.Attr) slog.Handler       { return h }
 func (h waitTagger) WithGroup(string) slog.Handler            { return h }
 func (h waitTagger) Handle(ctx context.Context, r slog.Record) error {
-	if r.Message == "cognitosrp: waiting for Cognito" && ctx.Value(loadTag{}) != nil {
+	if r.Message != "cognitosrp: waiting for Cognito" {
+		return nil
+	}
+	h.all.Add(1)
+	if ctx.Value(loadTag{}) != nil {
 		h.waited.Add(1)
 	}
 	return nil
@@ -69,9 +73,9 @@ func runLoad(t *testing.T, lifetime, delay, duration, pace time.Duration, worker
 	})))
 	t.Cleanup(api.Close)
 
-	var waited atomic.Int64
+	var all, waited atomic.Int64
 	opts := srv.Options("alice", "correct horse battery staple")
-	opts.Logger = slog.New(waitTagger{&waited})
+	opts.Logger = slog.New(waitTagger{&all, &waited})
 	opts.NoRetryOnUnauthorized = true // a 401 must count as a failure
 	// Enough idle connections for every worker: the default two per host
 	// would make most requests open a connection.
@@ -99,6 +103,11 @@ func runLoad(t *testing.T, lifetime, delay, duration, pace time.Duration, worker
 	}
 	if err := get(context.Background()); err != nil {
 		t.Fatalf("first request: %v", err)
+	}
+	// The first request waits for the login: if the handler did not see
+	// that, it could not see any wait, and "0 waited" would prove nothing.
+	if all.Load() == 0 {
+		t.Fatal("the first request's wait for its login was not counted")
 	}
 	renewalsBefore := srv.Calls("InitiateAuth")
 

@@ -48,24 +48,7 @@ func (c oauth2StyleTransport) RoundTrip(req *http.Request) (*http.Response, erro
 //	go test -run '^$' -bench RoundTrip -count 6 > rt.txt
 //	go run golang.org/x/perf/cmd/benchstat@latest -col /impl rt.txt
 func BenchmarkRoundTrip(b *testing.B) {
-	base := noopTransport{resp: &http.Response{StatusCode: http.StatusOK, Body: http.NoBody}}
-	now := time.Now()
-	access := fxJWT(map[string]any{"token_use": "access", "username": "alice", "jti": "bench",
-		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
-	s, err := NewSession(Config{UserPoolID: "us-east-1_Bench", ClientID: "c", Endpoint: "http://127.0.0.1:1/"}, "alice")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	s.SetTokens(&Tokens{AccessToken: access, IDToken: access, AccessExpiry: now.Add(time.Hour),
-		IDExpiry: now.Add(time.Hour), IssuedAt: now})
-	auth, err := New(Options{Session: s, Base: base})
-	if err != nil {
-		b.Fatal(err)
-	}
-	req, _ := http.NewRequest("GET", "http://127.0.0.1/resource", nil)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "bench")
+	auth, s, base, access, req := roundTripSetup(b)
 
 	for _, impl := range []struct {
 		name string
@@ -97,5 +80,48 @@ func BenchmarkRoundTrip(b *testing.B) {
 	}
 	if s.flying.Load() || s.waits.Load() != 0 {
 		b.Fatal("the benchmark called Cognito")
+	}
+}
+
+// roundTripSetup returns an Auth whose session holds a valid access token,
+// over a no-op base transport, and a request to send through it.
+func roundTripSetup(tb testing.TB) (auth *Auth, s *Session, base http.RoundTripper, access string, req *http.Request) {
+	tb.Helper()
+	base = noopTransport{resp: &http.Response{StatusCode: http.StatusOK, Body: http.NoBody}}
+	now := time.Now()
+	access = fxJWT(map[string]any{"token_use": "access", "username": "alice", "jti": "bench",
+		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
+	s, err := NewSession(Config{UserPoolID: "us-east-1_Bench", ClientID: "c", Endpoint: "http://127.0.0.1:1/"}, "alice")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	s.SetTokens(&Tokens{AccessToken: access, IDToken: access, AccessExpiry: now.Add(time.Hour),
+		IDExpiry: now.Add(time.Hour), IssuedAt: now})
+	auth, err = New(Options{Session: s, Base: base})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req, _ = http.NewRequest("GET", "http://127.0.0.1/resource", nil)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "bench")
+	return auth, s, base, access, req
+}
+
+// TestRoundTripAllocs backs README's figure for BenchmarkRoundTrip: with a
+// valid token, RoundTrip allocates only the request copy, its header map
+// and nothing per token, and never calls Cognito.
+func TestRoundTripAllocs(t *testing.T) {
+	auth, s, _, _, req := roundTripSetup(t)
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := auth.RoundTrip(req); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 3 {
+		t.Errorf("RoundTrip with a valid token: %v allocations, want at most 3", allocs)
+	}
+	if s.flying.Load() || s.waits.Load() != 0 {
+		t.Error("RoundTrip with a valid token called Cognito")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"math/big"
@@ -62,41 +63,78 @@ func BenchmarkSRPLogin(b *testing.B) {
 }
 
 // BenchmarkSRPFloor is the floor for BenchmarkSRPLogin: the three modular
-// exponentiations and the hashes, done bare with math/big.
+// exponentiations and the hashes, done bare with math/big (srpFloorSignature,
+// which TestSRPFloorMatchesLogin holds to the library's signature).
 func BenchmarkSRPFloor(b *testing.B) {
 	ch := benchChallenge(b)
 	B, _ := new(big.Int).SetString(ch.SRPB, 16)
 	salt, _ := new(big.Int).SetString(ch.Salt, 16)
 	secretBlock, _ := base64.StdEncoding.DecodeString(ch.SecretBlock)
-	N, g, k := group.N, group.g, group.k
 	buf := make([]byte, privateKeyBytes)
 	b.ReportAllocs()
 	for b.Loop() {
 		rand.Read(buf)
 		a := new(big.Int).SetBytes(buf)
-		A := new(big.Int).Exp(g, a, N)
-		u := new(big.Int).SetBytes(sha256Sum(A.Bytes(), B.Bytes()))
-		inner := sha256.Sum256([]byte("AbC123xyZ" + ch.UserIDForSRP + ":correct horse battery staple"))
-		x := new(big.Int).SetBytes(sha256Sum(salt.Bytes(), inner[:]))
-		gx := new(big.Int).Exp(g, x, N)
-		base := new(big.Int).Sub(B, gx.Mul(gx, k))
-		base.Mod(base, N)
-		S := base.Exp(base, new(big.Int).Add(a, u.Mul(u, x)), N)
-		key, _ := hkdf.Key(sha256.New, S.Bytes(), u.Bytes(), derivedKeyInfo, 16)
-		m := hmac.New(sha256.New, key)
-		m.Write([]byte("AbC123xyZ" + ch.UserIDForSRP))
-		m.Write(secretBlock)
-		m.Write([]byte(Timestamp(time.Now())))
-		m.Sum(nil)
+		srpFloorSignature(a, B, salt, "AbC123xyZ", ch.UserIDForSRP, "correct horse battery staple", secretBlock, Timestamp(time.Now()))
 	}
 }
 
-func sha256Sum(parts ...[]byte) []byte {
-	h := sha256.New()
-	for _, p := range parts {
-		h.Write(p)
+// srpFloorSignature is a login's client computation written out with
+// math/big alone: A = g^a, u, x, g^x, S = (B − k·g^x)^(a+u·x), K and the
+// signature, with big.Int.Exp for all three exponentiations and no checks.
+func srpFloorSignature(a, B, salt *big.Int, poolName, userID, password string, secretBlock []byte, ts string) []byte {
+	N, g, k := group.N, group.g, group.k
+	A := new(big.Int).Exp(g, a, N)
+	u := hashInt(padBytes(A), padBytes(B))
+	inner := sha256.Sum256([]byte(poolName + userID + ":" + password))
+	x := hashInt(padBytes(salt), inner[:])
+	gx := new(big.Int).Exp(g, x, N)
+	base := new(big.Int).Sub(B, gx.Mul(gx, k))
+	base.Mod(base, N)
+	S := base.Exp(base, new(big.Int).Add(a, new(big.Int).Mul(u, x)), N)
+	key, _ := hkdf.Key(sha256.New, padBytes(S), padBytes(u), derivedKeyInfo, 16)
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(poolName + userID))
+	m.Write(secretBlock)
+	m.Write([]byte(ts))
+	return m.Sum(nil)
+}
+
+// TestSRPFloorMatchesLogin checks that BenchmarkSRPFloor does a login's
+// work: for random private values and challenges, its signature is the
+// one PasswordClaim sends. A floor that skipped an exponentiation or a
+// hash would be cheaper than a login can ever be.
+func TestSRPFloorMatchesLogin(t *testing.T) {
+	now := time.Date(2025, 3, 4, 9, 5, 7, 0, time.UTC)
+	for range 4 {
+		a, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), privateKeyBytes*8))
+		if err != nil {
+			t.Fatal(err)
+		}
+		B, err := rand.Int(rand.Reader, group.N)
+		if err != nil {
+			t.Fatal(err)
+		}
+		salt := make([]byte, 16)
+		rand.Read(salt)
+		secretBlock := make([]byte, 64)
+		rand.Read(secretBlock)
+		ch := PasswordChallenge{UserIDForSRP: "3f1c9a6e-1b2d-4c5e-8f70-9a1b2c3d4e5f", SRPB: B.Text(16),
+			Salt: hex.EncodeToString(salt), SecretBlock: base64.StdEncoding.EncodeToString(secretBlock)}
+		s, err := newSRPFromPrivate("AbC123xyZ", a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		claim, err := s.PasswordClaim(ch, "correct horse battery staple", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		floor := srpFloorSignature(a, B, new(big.Int).SetBytes(salt), "AbC123xyZ", ch.UserIDForSRP,
+			"correct horse battery staple", secretBlock, Timestamp(now))
+		if got := base64.StdEncoding.EncodeToString(floor); got != claim.Signature {
+			t.Fatalf("floor signature %s, PasswordClaim %s", got, claim.Signature)
+		}
 	}
-	return h.Sum(nil)
 }
 
 // cannedTransport answers InitiateAuth with a fixed PASSWORD_VERIFIER

@@ -148,9 +148,7 @@ func TestSRPKnownAnswers(t *testing.T) {
 // user id, and the challenge carries USERNAME (the user, whom the answer
 // names) and DEVICE_KEY.
 func TestDevicePasswordClaimKnownAnswers(t *testing.T) {
-	var v DeviceVectors
-	ReadTestJSON(t, "device_vectors.json", &v)
-	runSRPVectors(t, v.DeviceSRP, func(c SRPVector) (map[string]string, string) {
+	runSRPVectors(t, readDeviceVectors(t).DeviceSRP, func(c SRPVector) (map[string]string, string) {
 		if c.PoolName != c.DeviceGroupKey || c.UserIDForSRP != c.DeviceKey || c.Username == c.DeviceKey {
 			t.Fatalf("unexpected device case shape: %+v", c)
 		}
@@ -183,9 +181,7 @@ func runSRPVectors(t *testing.T, cases []SRPVector, challenge func(SRPVector) (m
 // with zero bytes or set high bits, against the oracle; g^x is the verifier
 // Cognito stores.
 func TestDeviceVerifierX(t *testing.T) {
-	var v DeviceVectors
-	ReadTestJSON(t, "device_vectors.json", &v)
-	for _, d := range v.Devices {
+	for _, d := range readDeviceVectors(t).Devices {
 		x := computeX(d.DeviceGroupKey, d.DeviceKey, d.DevicePassword, mustHexInt(t, d.Salt))
 		if x.Text(16) != d.X {
 			t.Errorf("%s: x = %s, want %s", d.Name, x.Text(16), d.X)

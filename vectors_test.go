@@ -111,6 +111,18 @@ func ReadSRPVectors(t testing.TB) *SRPVectors {
 	return v
 }
 
+// readDeviceVectors returns testdata/device_vectors.json, which must hold
+// the remembered devices and device SRP exchanges the oracle made.
+func readDeviceVectors(t testing.TB) *DeviceVectors {
+	t.Helper()
+	v := new(DeviceVectors)
+	ReadTestJSON(t, "device_vectors.json", v)
+	if len(v.Devices) < 10 || len(v.DeviceSRP) < 5 {
+		t.Fatalf("testdata/device_vectors.json: only %d device and %d device-SRP vectors", len(v.Devices), len(v.DeviceSRP))
+	}
+	return v
+}
+
 // SRPVectorByName returns the case called name.
 func SRPVectorByName(t testing.TB, name string) SRPVector {
 	t.Helper()
