@@ -5,9 +5,12 @@
 package cognitosrp
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"math/big"
+	"os"
+	"os/exec"
 	"testing"
 	"time"
 )
@@ -79,6 +82,34 @@ func waitForCombs(tb testing.TB) {
 	for combTables() == nil {
 		if time.Now().After(deadline) {
 			tb.Fatal("comb tables not built after a minute")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestCombsWarmAfterFirstLogin: the comb tables are not built until a login
+// has succeeded, and are built after one. It runs in a child process, since
+// the tables are per process and other tests build them.
+func TestCombsWarmAfterFirstLogin(t *testing.T) {
+	if os.Getenv("COGNITOSRP_COMB_CHILD") != "1" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCombsWarmAfterFirstLogin$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "COGNITOSRP_COMB_CHILD=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("child process: %v\n%s", err, out)
+		}
+		return
+	}
+	s := cannedSession(t)
+	if combTables() != nil {
+		t.Fatal("tables built before any login")
+	}
+	if err := s.Authenticate(context.Background(), cannedPassword); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for combTables() == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("tables not built a minute after the first login")
 		}
 		time.Sleep(time.Millisecond)
 	}

@@ -22,11 +22,11 @@ import (
 )
 
 // benchChallenge is a fixed, valid PASSWORD_VERIFIER challenge.
-func benchChallenge(b *testing.B) PasswordChallenge {
-	b.Helper()
+func benchChallenge(tb testing.TB) PasswordChallenge {
+	tb.Helper()
 	B, err := rand.Int(rand.Reader, group.N)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	salt := make([]byte, 16)
 	rand.Read(salt)
@@ -158,7 +158,25 @@ func (c *cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // Its allocs/op and B/op are those of one login.
 func BenchmarkLogin(b *testing.B) {
 	waitForCombs(b)
-	ch := benchChallenge(b)
+	s := cannedSession(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.Authenticate(ctx, cannedPassword); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// cannedPassword is the password cannedSession's Cognito accepts (it checks
+// none).
+const cannedPassword = "correct horse battery staple"
+
+// cannedSession returns a session whose Cognito calls a cannedTransport
+// answers: every login succeeds.
+func cannedSession(tb testing.TB) *Session {
+	tb.Helper()
+	ch := benchChallenge(tb)
 	now := time.Now()
 	tok := fxJWT(map[string]any{"token_use": "access", "username": ch.UserIDForSRP, "jti": "bench",
 		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
@@ -170,14 +188,8 @@ func BenchmarkLogin(b *testing.B) {
 	s, err := NewSession(Config{UserPoolID: "us-east-1_AbC123xyZ", ClientID: "client", ClientSecret: "secret",
 		HTTPClient: &http.Client{Transport: &cannedTransport{challenge, tokens}}}, "alice@example.com")
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	defer s.Close()
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := s.Authenticate(ctx, "correct horse battery staple"); err != nil {
-			b.Fatal(err)
-		}
-	}
+	tb.Cleanup(func() { s.Close() })
+	return s
 }
