@@ -9,6 +9,8 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+
+	"github.com/gocognito/cognitosrp"
 )
 
 // This file holds remembered devices: NewDeviceMetadata, ConfirmDevice,
@@ -110,7 +112,7 @@ func (s *Server) answerDeviceSRPAuth(c *call, sess *authSession, r map[string]st
 	if aerr := s.putSession(c.now, next); aerr != nil {
 		return nil, aerr
 	}
-	return &authOutput{
+	return &cognitosrp.AuthOutput{
 		ChallengeName: challengeDevicePasswordVerifier,
 		ChallengeParameters: map[string]string{
 			"DEVICE_KEY":   d.key,

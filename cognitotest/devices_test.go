@@ -52,7 +52,7 @@ func confirmDevice(t *testing.T, r *raw, accessToken string, meta *cognitosrp.Ne
 }
 
 // deviceLogin logs in with SRP and then device SRP.
-func deviceLogin(t *testing.T, r *raw, user, password string, d deviceSecret) (*output, error) {
+func deviceLogin(t *testing.T, r *raw, user, password string, d deviceSecret) (*cognitosrp.AuthOutput, error) {
 	t.Helper()
 	ch := expectChallenge(t, "DEVICE_SRP_AUTH")(r.srpLogin(user, password, map[string]string{"DEVICE_KEY": d.key}))
 	srp, err := cognitosrp.NewSRP(d.group, nil)
@@ -142,7 +142,7 @@ func TestDeviceTracking(t *testing.T) {
 	resp["DEVICE_KEY"] = d.key
 	_, err = r.respond("PASSWORD_VERIFIER", ch.Session, resp)
 	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
-	var again output
+	var again cognitosrp.AuthOutput
 	err = r.api.Call(t.Context(), "RespondToAuthChallenge", map[string]any{
 		"ChallengeName": "PASSWORD_VERIFIER", "ClientId": srv.ClientID(), "Session": ch.Session,
 		"ChallengeResponses": map[string]any{
@@ -155,4 +155,4 @@ func TestDeviceTracking(t *testing.T) {
 }
 
 // second returns the error of a step.
-func second(_ *output, err error) error { return err }
+func second(_ *cognitosrp.AuthOutput, err error) error { return err }

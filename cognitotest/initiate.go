@@ -7,6 +7,8 @@ package cognitotest
 import (
 	"crypto/subtle"
 	"math/big"
+
+	"github.com/gocognito/cognitosrp"
 )
 
 // Auth flows of InitiateAuth.
@@ -176,7 +178,7 @@ func (s *Server) passwordVerifierChallenge(c *call, sess *authSession, typed, sr
 	if aerr := s.putSession(c.now, sess); aerr != nil {
 		return nil, aerr
 	}
-	return &authOutput{
+	return &cognitosrp.AuthOutput{
 		ChallengeName: challengePasswordVerifier,
 		ChallengeParameters: map[string]string{
 			"SALT":            x.salt.Text(16),
@@ -209,7 +211,7 @@ func (s *Server) selectChallenge(c *call, sess *authSession) (any, *apiError) {
 	if aerr := s.putSession(c.now, sess); aerr != nil {
 		return nil, aerr
 	}
-	return &authOutput{
+	return &cognitosrp.AuthOutput{
 		AvailableChallenges: []string{challengePasswordSRP, challengePassword},
 		ChallengeName:       challengeSelectChallenge,
 		ChallengeParameters: map[string]string{},
