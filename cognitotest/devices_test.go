@@ -118,6 +118,12 @@ func TestDeviceTracking(t *testing.T) {
 		t.Errorf("access token device_key = %v, %v", cl.Raw["device_key"], err)
 	}
 
+	// Device SRP refuses A ≡ 0 (mod N) as the password exchange does.
+	ch = expectChallenge(t, "DEVICE_SRP_AUTH")(r.srpLogin("alice", "pw-alice-123", map[string]string{"DEVICE_KEY": d.key}))
+	_, err = r.respond("DEVICE_SRP_AUTH", ch.Session,
+		r.withHash(map[string]string{"USERNAME": "alice", "DEVICE_KEY": d.key, "SRP_A": cognitotest.PrimeN().Text(16)}, "alice"))
+	wantAPIError(t, err, "InvalidParameterException", "Invalid SRP_A value.")
+
 	// The wrong device password fails.
 	wrong := d
 	wrong.password = "not it"
