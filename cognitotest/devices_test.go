@@ -5,11 +5,6 @@
 package cognitotest_test
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"math/big"
 	"strings"
 	"testing"
 
@@ -22,33 +17,24 @@ type deviceSecret struct {
 	key, group, password string
 }
 
-// confirmDevice makes a device password and its verifier as a client
-// does, and confirms the device with the access token.
+// confirmDevice makes a device password and its verifier with the root
+// package, as a client does, and confirms the device with the access token.
 func confirmDevice(t *testing.T, r *raw, accessToken string, meta *cognitosrp.NewDeviceMetadata) deviceSecret {
 	t.Helper()
-	pw := make([]byte, 40)
-	rand.Read(pw)
-	d := deviceSecret{key: meta.DeviceKey, group: meta.DeviceGroupKey, password: base64.StdEncoding.EncodeToString(pw)}
-	saltBytes := make([]byte, 16)
-	rand.Read(saltBytes)
-	salt := new(big.Int).SetBytes(saltBytes)
-	pad := func(x *big.Int) []byte { b, _ := hex.DecodeString(cognitosrp.PadHex(x)); return b }
-	inner := sha256.Sum256([]byte(d.group + d.key + ":" + d.password))
-	x := sha256.Sum256(append(pad(salt), inner[:]...))
-	v := new(big.Int).Exp(big.NewInt(2), new(big.Int).SetBytes(x[:]), cognitotest.PrimeN())
-	_, err := r.call("ConfirmDevice", map[string]any{
-		"AccessToken": accessToken,
-		"DeviceKey":   d.key,
-		"DeviceName":  "test laptop",
-		"DeviceSecretVerifierConfig": map[string]string{
-			"PasswordVerifier": base64.StdEncoding.EncodeToString(pad(v)),
-			"Salt":             base64.StdEncoding.EncodeToString(pad(salt)),
-		},
+	pw, verifier, err := cognitosrp.NewDeviceVerifier(meta.DeviceGroupKey, meta.DeviceKey, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.call("ConfirmDevice", map[string]any{
+		"AccessToken":                accessToken,
+		"DeviceKey":                  meta.DeviceKey,
+		"DeviceName":                 "test laptop",
+		"DeviceSecretVerifierConfig": verifier,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d
+	return deviceSecret{key: meta.DeviceKey, group: meta.DeviceGroupKey, password: pw}
 }
 
 // deviceLogin logs in with SRP and then device SRP.
