@@ -195,8 +195,7 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 			return nil, mismatch
 		}
 		sess.totpVerified = true
-		next := sess.next(challengeMFASetup)
-		next.totpSecret, next.totpVerified = sess.totpSecret, true
+		next := sess.next(challengeMFASetup) // carries the verified secret
 		if aerr := s.putSession(c.now, next); aerr != nil {
 			return nil, aerr
 		}
