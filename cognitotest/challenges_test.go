@@ -16,8 +16,8 @@ import (
 
 // expectChallenge returns a check that a step answered with the challenge
 // name; it takes the step's two results directly.
-func expectChallenge(t *testing.T, name string) func(*output, error) *output {
-	return func(out *output, err error) *output {
+func expectChallenge(t *testing.T, name string) func(*cognitosrp.AuthOutput, error) *cognitosrp.AuthOutput {
+	return func(out *cognitosrp.AuthOutput, err error) *cognitosrp.AuthOutput {
 		t.Helper()
 		if err != nil {
 			t.Fatalf("want challenge %s, got error %v", name, err)
@@ -30,8 +30,8 @@ func expectChallenge(t *testing.T, name string) func(*output, error) *output {
 }
 
 // expectTokens returns a check that a step ended the login.
-func expectTokens(t *testing.T) func(*output, error) *cognitosrp.AuthenticationResult {
-	return func(out *output, err error) *cognitosrp.AuthenticationResult {
+func expectTokens(t *testing.T) func(*cognitosrp.AuthOutput, error) *cognitosrp.AuthenticationResult {
+	return func(out *cognitosrp.AuthOutput, err error) *cognitosrp.AuthenticationResult {
 		t.Helper()
 		if err != nil {
 			t.Fatalf("want tokens, got error %v", err)

@@ -93,34 +93,11 @@ func (s *Server) answerDeviceSRPAuth(c *call, sess *authSession, r map[string]st
 	if !ok {
 		return nil, errNoDevice()
 	}
-	A, err := s.group.parseA(r["SRP_A"])
-	if err != nil {
-		return nil, errInvalidParameter("Invalid SRP_A value.").because("%v", err)
-	}
-	x := &srpExchange{poolName: d.groupKey, userID: d.key, salt: d.salt, v: d.v, bigA: A}
-	if err := s.group.start(s.random, x); err != nil {
-		return nil, errInternal(err.Error())
-	}
-	block, aerr := s.randomString(64)
-	if aerr != nil {
-		return nil, aerr
-	}
-	next := sess.next(challengeDevicePasswordVerifier)
-	next.srp, next.secretBlock = x, block
-	if aerr := s.putSession(c.now, next); aerr != nil {
-		return nil, aerr
-	}
-	return &authOutput{
-		ChallengeName: challengeDevicePasswordVerifier,
-		ChallengeParameters: map[string]string{
-			"DEVICE_KEY":   d.key,
-			"SALT":         d.salt.Text(16),
-			"SECRET_BLOCK": block,
-			"SRP_B":        x.bigB.Text(16),
-			"USERNAME":     sess.username,
-		},
-		Session: next.id,
-	}, nil
+	x := &srpExchange{poolName: d.groupKey, userID: d.key, salt: d.salt, v: d.v}
+	return s.srpChallenge(c, sess, challengeDevicePasswordVerifier, r["SRP_A"], x, map[string]string{
+		"DEVICE_KEY": d.key,
+		"USERNAME":   sess.username,
+	})
 }
 
 // confirmDevice serves ConfirmDevice: it stores the device's SRP verifier,

@@ -5,11 +5,6 @@
 package cognitotest_test
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"math/big"
 	"strings"
 	"testing"
 
@@ -22,37 +17,28 @@ type deviceSecret struct {
 	key, group, password string
 }
 
-// confirmDevice makes a device password and its verifier as a client
-// does, and confirms the device with the access token.
+// confirmDevice makes a device password and its verifier with the root
+// package, as a client does, and confirms the device with the access token.
 func confirmDevice(t *testing.T, r *raw, accessToken string, meta *cognitosrp.NewDeviceMetadata) deviceSecret {
 	t.Helper()
-	pw := make([]byte, 40)
-	rand.Read(pw)
-	d := deviceSecret{key: meta.DeviceKey, group: meta.DeviceGroupKey, password: base64.StdEncoding.EncodeToString(pw)}
-	saltBytes := make([]byte, 16)
-	rand.Read(saltBytes)
-	salt := new(big.Int).SetBytes(saltBytes)
-	pad := func(x *big.Int) []byte { b, _ := hex.DecodeString(cognitosrp.PadHex(x)); return b }
-	inner := sha256.Sum256([]byte(d.group + d.key + ":" + d.password))
-	x := sha256.Sum256(append(pad(salt), inner[:]...))
-	v := new(big.Int).Exp(big.NewInt(2), new(big.Int).SetBytes(x[:]), cognitotest.PrimeN())
-	_, err := r.call("ConfirmDevice", map[string]any{
-		"AccessToken": accessToken,
-		"DeviceKey":   d.key,
-		"DeviceName":  "test laptop",
-		"DeviceSecretVerifierConfig": map[string]string{
-			"PasswordVerifier": base64.StdEncoding.EncodeToString(pad(v)),
-			"Salt":             base64.StdEncoding.EncodeToString(pad(salt)),
-		},
+	pw, verifier, err := cognitosrp.NewDeviceVerifier(meta.DeviceGroupKey, meta.DeviceKey, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.call("ConfirmDevice", map[string]any{
+		"AccessToken":                accessToken,
+		"DeviceKey":                  meta.DeviceKey,
+		"DeviceName":                 "test laptop",
+		"DeviceSecretVerifierConfig": verifier,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d
+	return deviceSecret{key: meta.DeviceKey, group: meta.DeviceGroupKey, password: pw}
 }
 
 // deviceLogin logs in with SRP and then device SRP.
-func deviceLogin(t *testing.T, r *raw, user, password string, d deviceSecret) (*output, error) {
+func deviceLogin(t *testing.T, r *raw, user, password string, d deviceSecret) (*cognitosrp.AuthOutput, error) {
 	t.Helper()
 	ch := expectChallenge(t, "DEVICE_SRP_AUTH")(r.srpLogin(user, password, map[string]string{"DEVICE_KEY": d.key}))
 	srp, err := cognitosrp.NewSRP(d.group, nil)
@@ -118,6 +104,12 @@ func TestDeviceTracking(t *testing.T) {
 		t.Errorf("access token device_key = %v, %v", cl.Raw["device_key"], err)
 	}
 
+	// Device SRP refuses A ≡ 0 (mod N) as the password exchange does.
+	ch = expectChallenge(t, "DEVICE_SRP_AUTH")(r.srpLogin("alice", "pw-alice-123", map[string]string{"DEVICE_KEY": d.key}))
+	_, err = r.respond("DEVICE_SRP_AUTH", ch.Session,
+		r.withHash(map[string]string{"USERNAME": "alice", "DEVICE_KEY": d.key, "SRP_A": cognitotest.PrimeN().Text(16)}, "alice"))
+	wantAPIError(t, err, "InvalidParameterException", "Invalid SRP_A value.")
+
 	// The wrong device password fails.
 	wrong := d
 	wrong.password = "not it"
@@ -142,7 +134,7 @@ func TestDeviceTracking(t *testing.T) {
 	resp["DEVICE_KEY"] = d.key
 	_, err = r.respond("PASSWORD_VERIFIER", ch.Session, resp)
 	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
-	var again output
+	var again cognitosrp.AuthOutput
 	err = r.api.Call(t.Context(), "RespondToAuthChallenge", map[string]any{
 		"ChallengeName": "PASSWORD_VERIFIER", "ClientId": srv.ClientID(), "Session": ch.Session,
 		"ChallengeResponses": map[string]any{
@@ -155,4 +147,4 @@ func TestDeviceTracking(t *testing.T) {
 }
 
 // second returns the error of a step.
-func second(_ *output, err error) error { return err }
+func second(_ *cognitosrp.AuthOutput, err error) error { return err }

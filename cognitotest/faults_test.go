@@ -119,3 +119,35 @@ func TestLatency(t *testing.T) {
 		t.Errorf("GetUser after removing its override took %v", d)
 	}
 }
+
+func TestOtherFaultTypesAndRequestLog(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	api := &cognitosrp.Client{Endpoint: srv.Endpoint(), Retry: cognitosrp.RetryPolicy{MaxAttempts: 1}}
+	getUser := func() error {
+		return api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": "x"}, &struct{}{})
+	}
+	// Any Cognito error type can be injected; it is answered with HTTP 400.
+	srv.FailNext(1, cognitotest.Fault("LimitExceededException"))
+	err := getUser()
+	if !errors.Is(err, cognitosrp.ErrLimitExceeded) || apiError(t, err).StatusCode != http.StatusBadRequest {
+		t.Fatalf("injected LimitExceededException: %v", err)
+	}
+	// The log keeps the 256 most recent calls; the counters keep them all.
+	for range 259 {
+		getUser()
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 256 || srv.Calls("GetUser") != 260 {
+		t.Fatalf("%d logged, %d counted; want 256 and 260", len(reqs), srv.Calls("GetUser"))
+	}
+	// The first call, the injected one, is the one dropped.
+	for _, r := range reqs {
+		if r.Injected {
+			t.Fatalf("the log kept the oldest call: %+v", r)
+		}
+	}
+	srv.ResetCalls()
+	if srv.Calls("") != 0 || len(srv.Requests()) != 0 {
+		t.Errorf("after ResetCalls: %d calls, %d logged", srv.Calls(""), len(srv.Requests()))
+	}
+}

@@ -18,18 +18,9 @@ import (
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
-// output is the response of InitiateAuth and RespondToAuthChallenge with
-// the fields the root package does not model yet.
-type output struct {
-	AuthenticationResult *cognitosrp.AuthenticationResult
-	AvailableChallenges  []string
-	ChallengeName        string
-	ChallengeParameters  map[string]string
-	Session              string
-}
-
 // raw drives the emulator call by call, to reach what the root package
-// does not do (yet): challenges, devices, malformed requests.
+// does not do step by step: single challenge answers, hand-made devices,
+// malformed requests.
 type raw struct {
 	t   *testing.T
 	srv *cognitotest.Server
@@ -41,17 +32,17 @@ func newRaw(t *testing.T, srv *cognitotest.Server) *raw {
 	return &raw{t: t, srv: srv, api: &cognitosrp.Client{Endpoint: srv.Endpoint()}, now: time.Now}
 }
 
-func (r *raw) call(action string, in any) (*output, error) {
-	out := new(output)
+func (r *raw) call(action string, in any) (*cognitosrp.AuthOutput, error) {
+	out := new(cognitosrp.AuthOutput)
 	err := r.api.Call(context.Background(), action, in, out)
 	return out, err
 }
 
-func (r *raw) initiate(flow string, params map[string]string) (*output, error) {
+func (r *raw) initiate(flow string, params map[string]string) (*cognitosrp.AuthOutput, error) {
 	return r.call("InitiateAuth", map[string]any{"AuthFlow": flow, "AuthParameters": params, "ClientId": r.srv.ClientID()})
 }
 
-func (r *raw) respond(challenge, session string, responses map[string]string) (*output, error) {
+func (r *raw) respond(challenge, session string, responses map[string]string) (*cognitosrp.AuthOutput, error) {
 	return r.call("RespondToAuthChallenge", map[string]any{
 		"ChallengeName": challenge, "ChallengeResponses": responses,
 		"ClientId": r.srv.ClientID(), "Session": session,
@@ -76,7 +67,7 @@ func (r *raw) withHash(params map[string]string, name string) map[string]string 
 }
 
 // claim answers a PASSWORD_VERIFIER (or device) challenge with srp.
-func (r *raw) claim(srp *cognitosrp.SRP, ch *output, password string) map[string]string {
+func (r *raw) claim(srp *cognitosrp.SRP, ch *cognitosrp.AuthOutput, password string) map[string]string {
 	r.t.Helper()
 	pc, err := cognitosrp.ParsePasswordChallenge(ch.ChallengeParameters)
 	if err != nil {
@@ -91,7 +82,7 @@ func (r *raw) claim(srp *cognitosrp.SRP, ch *output, password string) map[string
 
 // srpLogin runs USER_SRP_AUTH up to the answer of PASSWORD_VERIFIER and
 // returns what follows it. extra goes into InitiateAuth's parameters.
-func (r *raw) srpLogin(name, password string, extra map[string]string) (*output, error) {
+func (r *raw) srpLogin(name, password string, extra map[string]string) (*cognitosrp.AuthOutput, error) {
 	r.t.Helper()
 	srp, err := cognitosrp.NewSRP(r.poolName(), nil)
 	if err != nil {

@@ -7,6 +7,8 @@ package cognitotest
 import (
 	"crypto/subtle"
 	"math/big"
+
+	"github.com/gocognito/cognitosrp"
 )
 
 // Auth flows of InitiateAuth.
@@ -139,12 +141,7 @@ func (s *Server) startLogin(c *call, client *appClient, flow string, p map[strin
 // PASSWORD_VERIFIER. For an unknown user hidden by
 // PreventUserExistenceErrors it sends a challenge no password passes.
 func (s *Server) passwordVerifierChallenge(c *call, sess *authSession, typed, srpA string) (any, *apiError) {
-	A, err := s.group.parseA(srpA)
-	if err != nil {
-		// Cognito refuses a malformed or zero A as a bad parameter.
-		return nil, errInvalidParameter("Invalid SRP_A value.").because("%v", err)
-	}
-	x := &srpExchange{poolName: s.poolName, bigA: A}
+	x := &srpExchange{poolName: s.poolName}
 	if sess.fake {
 		b, err := s.randomBytes(32)
 		if err != nil {
@@ -164,6 +161,22 @@ func (s *Server) passwordVerifierChallenge(c *call, sess *authSession, typed, sr
 			return nil, errUserNotFound()
 		}
 	}
+	return s.srpChallenge(c, sess, challengePasswordVerifier, srpA, x, map[string]string{
+		"USERNAME":        x.userID,
+		"USER_ID_FOR_SRP": x.userID,
+	})
+}
+
+// srpChallenge reads the client's A into x, draws B and sends challenge
+// (PASSWORD_VERIFIER or DEVICE_PASSWORD_VERIFIER) with params plus SALT,
+// SECRET_BLOCK and SRP_B, keeping x in the session for the answer.
+func (s *Server) srpChallenge(c *call, sess *authSession, challenge, srpA string, x *srpExchange, params map[string]string) (any, *apiError) {
+	A, err := s.group.parseA(srpA)
+	if err != nil {
+		// Cognito refuses a malformed or zero A as a bad parameter.
+		return nil, errInvalidParameter("Invalid SRP_A value.").because("%v", err)
+	}
+	x.bigA = A
 	if err := s.group.start(s.random, x); err != nil {
 		return nil, errInternal(err.Error())
 	}
@@ -171,22 +184,13 @@ func (s *Server) passwordVerifierChallenge(c *call, sess *authSession, typed, sr
 	if aerr != nil {
 		return nil, aerr
 	}
-	sess = sess.next(challengePasswordVerifier)
-	sess.srp, sess.secretBlock = x, block
-	if aerr := s.putSession(c.now, sess); aerr != nil {
+	next := sess.next(challenge)
+	next.srp, next.secretBlock = x, block
+	if aerr := s.putSession(c.now, next); aerr != nil {
 		return nil, aerr
 	}
-	return &authOutput{
-		ChallengeName: challengePasswordVerifier,
-		ChallengeParameters: map[string]string{
-			"SALT":            x.salt.Text(16),
-			"SECRET_BLOCK":    block,
-			"SRP_B":           x.bigB.Text(16),
-			"USERNAME":        x.userID,
-			"USER_ID_FOR_SRP": x.userID,
-		},
-		Session: sess.id,
-	}, nil
+	params["SALT"], params["SECRET_BLOCK"], params["SRP_B"] = x.salt.Text(16), block, x.bigB.Text(16)
+	return &cognitosrp.AuthOutput{ChallengeName: challenge, ChallengeParameters: params, Session: next.id}, nil
 }
 
 // checkPlainPassword verifies a password sent in clear (USER_PASSWORD_AUTH,
@@ -209,7 +213,7 @@ func (s *Server) selectChallenge(c *call, sess *authSession) (any, *apiError) {
 	if aerr := s.putSession(c.now, sess); aerr != nil {
 		return nil, aerr
 	}
-	return &authOutput{
+	return &cognitosrp.AuthOutput{
 		AvailableChallenges: []string{challengePasswordSRP, challengePassword},
 		ChallengeName:       challengeSelectChallenge,
 		ChallengeParameters: map[string]string{},

@@ -114,16 +114,6 @@ func codeValid(u User, factor, code string, now time.Time) bool {
 	return false
 }
 
-func totpValid(secret, code string, now time.Time) bool {
-	for _, d := range []time.Duration{-totpStep, 0, totpStep} {
-		want, err := totpCode(secret, now.Add(d))
-		if err == nil && subtle.ConstantTimeCompare([]byte(code), []byte(want)) == 1 {
-			return true
-		}
-	}
-	return false
-}
-
 // answerSelectMFA sends the challenge of the factor the user chose.
 func (s *Server) answerSelectMFA(c *call, sess *authSession, answer string) (any, *apiError) {
 	u := s.user(sess.username)
@@ -205,8 +195,7 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 			return nil, mismatch
 		}
 		sess.totpVerified = true
-		next := sess.next(challengeMFASetup)
-		next.totpSecret, next.totpVerified = sess.totpSecret, true
+		next := sess.next(challengeMFASetup) // carries the verified secret
 		if aerr := s.putSession(c.now, next); aerr != nil {
 			return nil, aerr
 		}

@@ -7,6 +7,8 @@ package cognitotest
 import (
 	"net/http"
 	"time"
+
+	"github.com/gocognito/cognitosrp"
 )
 
 // This file renews and revokes refresh tokens: REFRESH_TOKEN_AUTH,
@@ -61,7 +63,7 @@ func (s *Server) refreshTokenAuth(c *call, client *appClient, params map[string]
 	if aerr != nil {
 		return nil, aerr
 	}
-	return &authOutput{AuthenticationResult: res, ChallengeParameters: map[string]string{}}, nil
+	return &cognitosrp.AuthOutput{AuthenticationResult: res, ChallengeParameters: map[string]string{}}, nil
 }
 
 // getTokensFromRefreshToken serves GetTokensFromRefreshToken: new tokens,

@@ -209,7 +209,7 @@ func (s *Server) issue(c *call, sess *authSession, challenge string, params map[
 	if aerr := s.putSession(c.now, next); aerr != nil {
 		return nil, aerr
 	}
-	return &authOutput{ChallengeName: challenge, ChallengeParameters: params, Session: next.id}, nil
+	return &cognitosrp.AuthOutput{ChallengeName: challenge, ChallengeParameters: params, Session: next.id}, nil
 }
 
 // newPasswordChallenge asks for a new password, with the user's attributes

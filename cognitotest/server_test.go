@@ -168,10 +168,27 @@ func TestNoSecretsInLogsOrFormatting(t *testing.T) {
 	u := addUser(t, srv, cognitotest.User{Username: "alice", Password: password, TOTPSecret: "JBSWY3DPEHPK3PXP", MFACode: "777777", CustomAnswer: "blue"})
 	r := newRaw(t, srv)
 	ch := expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.srpLogin("alice", password, nil))
-	expectTokens(t)(r.respond("SOFTWARE_TOKEN_MFA", ch.Session, r.withHash(map[string]string{"USERNAME": "alice", "SOFTWARE_TOKEN_MFA_CODE": "777777"}, "alice")))
+	res := expectTokens(t)(r.respond("SOFTWARE_TOKEN_MFA", ch.Session, r.withHash(map[string]string{"USERNAME": "alice", "SOFTWARE_TOKEN_MFA_CODE": "777777"}, "alice")))
 	r.srpLogin("alice", "wrong", nil)
 	r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "alice", "SECRET_HASH": "blue"})
-	res, err := srv.IssueTokens("alice")
+	// The tokens travel in requests that succeed and in requests refused
+	// with a logged reason.
+	if _, err := r.call("GetUser", map[string]string{"AccessToken": res.AccessToken}); err != nil {
+		t.Fatal(err)
+	}
+	r.call("GetUser", map[string]string{"AccessToken": res.AccessToken + "x"})
+	r.initiate("REFRESH_TOKEN_AUTH", map[string]string{"REFRESH_TOKEN": res.RefreshToken, "SECRET_HASH": "blue"})
+	r.call("RevokeToken", map[string]string{"ClientId": srv.ClientID(), "ClientSecret": "blue", "Token": res.RefreshToken})
+	reasons := 0
+	for _, req := range srv.Requests() {
+		if req.Reason != "" {
+			reasons++
+		}
+	}
+	if reasons < 3 {
+		t.Fatalf("%d refusals logged with a reason, want at least 3", reasons)
+	}
+	issued, err := srv.IssueTokens("alice")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +206,8 @@ func TestNoSecretsInLogsOrFormatting(t *testing.T) {
 		}
 	}
 	all := strings.Join(dump, "\n")
-	for _, leak := range []string{secret, password, "JBSWY3DPEHPK3PXP", "777777", "blue", res.RefreshToken, res.AccessToken} {
+	for _, leak := range []string{secret, password, "JBSWY3DPEHPK3PXP", "777777", "blue", ch.Session,
+		res.RefreshToken, res.AccessToken, res.IdToken, issued.RefreshToken, issued.AccessToken} {
 		if strings.Contains(all, leak) {
 			t.Errorf("a log line or formatting holds a secret %.12q…", leak)
 		}

@@ -60,10 +60,7 @@ func (s *Server) putSession(now time.Time, sess *authSession) *apiError {
 	if s.made%64 == 0 {
 		s.sweepLocked(now)
 	}
-	s.sessions[id] = sess
-	if sess.secretBlock != "" {
-		s.blocks[sess.secretBlock] = sess
-	}
+	s.storeSessionLocked(sess)
 	return nil
 }
 
@@ -96,10 +93,7 @@ func (s *Server) takeSession(now time.Time, id, secretBlock, clientID string) (*
 func (s *Server) restoreSession(sess *authSession) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.sessions[sess.id] = sess
-	if sess.secretBlock != "" {
-		s.blocks[sess.secretBlock] = sess
-	}
+	s.storeSessionLocked(sess)
 }
 
 // giveBack stores a session again after a wrong code, until it has seen
@@ -109,9 +103,16 @@ func (s *Server) giveBack(sess *authSession) {
 	if sess.wrongAttempts >= maxWrongCodes {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.restoreSession(sess)
+}
+
+// storeSessionLocked files sess under its id and, for clients that send no
+// Session, its SECRET_BLOCK; dropSessionLocked undoes it.
+func (s *Server) storeSessionLocked(sess *authSession) {
 	s.sessions[sess.id] = sess
+	if sess.secretBlock != "" {
+		s.blocks[sess.secretBlock] = sess
+	}
 }
 
 func (s *Server) dropSessionLocked(sess *authSession) {

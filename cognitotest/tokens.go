@@ -12,17 +12,6 @@ import (
 	"github.com/gocognito/cognitosrp"
 )
 
-// authOutput is the response of InitiateAuth and RespondToAuthChallenge.
-// It differs from cognitosrp.AuthOutput by AvailableChallenges, which only
-// the USER_AUTH flow sends.
-type authOutput struct {
-	AuthenticationResult *cognitosrp.AuthenticationResult `json:",omitempty"`
-	AvailableChallenges  []string                         `json:",omitempty"`
-	ChallengeName        string                           `json:",omitempty"`
-	ChallengeParameters  map[string]string                `json:",omitempty"`
-	Session              string                           `json:",omitempty"`
-}
-
 // grant is what a set of tokens stands for: one authentication of a user
 // through an app client, possibly on a device. Renewals keep it.
 type grant struct {
@@ -166,7 +155,7 @@ func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError
 		return nil, aerr
 	}
 	res.NewDeviceMetadata = meta
-	return &authOutput{AuthenticationResult: res, ChallengeParameters: map[string]string{}}, nil
+	return &cognitosrp.AuthOutput{AuthenticationResult: res, ChallengeParameters: map[string]string{}}, nil
 }
 
 // IssueTokens logs username in without a password, as if it had passed
@@ -182,7 +171,7 @@ func (s *Server) IssueTokens(username string) (*cognitosrp.AuthenticationResult,
 	if aerr != nil {
 		return nil, aerr
 	}
-	return out.(*authOutput).AuthenticationResult, nil
+	return out.(*cognitosrp.AuthOutput).AuthenticationResult, nil
 }
 
 // revokeUserLocked revokes every refresh token of a user and the access

@@ -5,6 +5,7 @@
 package cognitotest
 
 import (
+	"crypto/subtle"
 	"encoding/base32"
 	"time"
 
@@ -15,11 +16,18 @@ import (
 // generator (tested there against the RFC's vectors) and hands out secrets
 // in the base32 form authenticator apps take.
 
-const totpStep = cognitosrp.TOTPPeriod
-
 var totpEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
-// totpCode returns the code of the base32 secret at t.
-func totpCode(secret string, t time.Time) (string, error) {
-	return cognitosrp.TOTP{Secret: secret}.Code(t)
+// totpValid reports whether code is the code of the base32 secret in the
+// time step before, at or after now, as Cognito tolerates one step of
+// clock drift.
+func totpValid(secret, code string, now time.Time) bool {
+	gen := cognitosrp.TOTP{Secret: secret}
+	for _, d := range []time.Duration{-cognitosrp.TOTPPeriod, 0, cognitosrp.TOTPPeriod} {
+		want, err := gen.Code(now.Add(d))
+		if err == nil && subtle.ConstantTimeCompare([]byte(code), []byte(want)) == 1 {
+			return true
+		}
+	}
+	return false
 }
