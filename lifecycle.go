@@ -118,6 +118,16 @@ func (s *Session) ValidTokens(ctx context.Context, typ TokenType) (*Tokens, erro
 	return s.renew(ctx, typ)
 }
 
+// RenewalDue reports whether the session's token of type typ is missing or
+// has entered its renewal window (see Config.RefreshAhead), on Cognito's
+// clock: ValidTokens would now renew it, in the background while it is still
+// usable. A program that exits right after using a token, and so cannot
+// wait for a background renewal, calls Refresh (or logs in) when it is true.
+func (s *Session) RenewalDue(typ TokenType) bool {
+	t := s.tokens.Load()
+	return t == nil || !s.cognitoNow().Before(s.scheduleFor(t).renewAt[slot(typ)])
+}
+
 // scheduleFor returns the schedule of t, computing it when t is new. Two
 // callers may compute it at once; they store equal values.
 func (s *Session) scheduleFor(t *Tokens) *schedule {

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/gocognito/cognitosrp"
 )
@@ -30,29 +29,4 @@ func cacheStore(conn *connection) (*cognitosrp.FileStore, error) {
 	// share a name.
 	sum := sha256.Sum256([]byte(conn.endpoint + "\x00" + conn.poolID + "\x00" + conn.clientID + "\x00" + conn.username))
 	return cognitosrp.NewFileStore(filepath.Join(dir, "cognito-srp", hex.EncodeToString(sum[:16])+".json")), nil
-}
-
-// fresh reports whether the tokens of the given types can be handed out
-// now without renewing them first: each has more than its renewal window
-// left, which is what a Session renews in the background (a quarter of the
-// lifetime, at most 5 minutes, plus the expiry margin). A one-shot command
-// cannot renew in the background, so it renews before answering.
-func fresh(t *cognitosrp.Tokens, now time.Time, types ...cognitosrp.TokenType) bool {
-	if t == nil {
-		return false
-	}
-	for _, typ := range types {
-		exp := t.Expiry(typ)
-		if t.Token(typ) == "" || exp.IsZero() {
-			return false
-		}
-		window := cognitosrp.DefaultExpiryMargin + cognitosrp.DefaultRefreshAhead
-		if life := exp.Sub(t.IssuedAt); !t.IssuedAt.IsZero() && life > 0 {
-			window = min(cognitosrp.DefaultExpiryMargin, life/4) + min(cognitosrp.DefaultRefreshAhead, life/4)
-		}
-		if exp.Sub(now) <= window {
-			return false
-		}
-	}
-	return true
 }

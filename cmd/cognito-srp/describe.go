@@ -63,8 +63,6 @@ func describeAPIError(ae *cognitosrp.APIError) string {
 		cause = "the password must be reset first"
 	case ae.Temporary():
 		cause = "Cognito is throttling or failing; try again later"
-	case ae.Is(cognitosrp.ErrInvalidParameter):
-		cause = "Cognito refused the request"
 	default:
 		cause = "Cognito refused the request"
 	}

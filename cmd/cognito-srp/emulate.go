@@ -7,8 +7,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -58,9 +56,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if *withSecret {
-		b := make([]byte, 32)
-		rand.Read(b)
-		cfg.ClientSecret = base64.RawURLEncoding.EncodeToString(b)
+		cfg.ClientSecret = randomText(32)
 	}
 	if !*quiet {
 		cfg.Logf = func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) }

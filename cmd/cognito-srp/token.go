@@ -10,6 +10,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/gocognito/cognitosrp"
@@ -157,7 +158,9 @@ func renewOrLogin(ctx context.Context, e *env, c *connection, cached *cognitosrp
 	}
 	if cached != nil {
 		sess.SetTokens(cached)
-		if fresh(cached, time.Now(), types...) {
+		// A one-shot command cannot renew in the background, so it
+		// renews as soon as a token enters its renewal window.
+		if !slices.ContainsFunc(types, sess.RenewalDue) {
 			return sess, cached, nil
 		}
 		if cached.RefreshToken != "" {
