@@ -13,6 +13,7 @@ import (
 	"maps"
 	"net/http"
 	"net/textproto"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -175,14 +176,11 @@ func New(opts Options) (*Auth, error) {
 
 // sessionFor builds the session of either configuration mode.
 func sessionFor(opts Options) (*Session, error) {
-	individual := opts.Username != "" || opts.Password != "" || opts.UserPoolID != "" ||
-		opts.ClientID != "" || opts.ClientSecret != "" || opts.Region != "" ||
-		opts.Endpoint != "" || opts.HTTPClient != nil || opts.ExpiryMargin != 0 ||
-		opts.RefreshAhead != 0 || opts.RefreshMethod != "" || opts.Store != nil ||
-		opts.OnTokens != nil || opts.Logger != nil ||
-		opts.AuthFlow != "" || opts.ChallengeHandler != nil || opts.RememberDevice ||
-		opts.DeviceStore != nil || opts.DeviceName != "" ||
-		opts.Verifier != nil || opts.ForgetPassword || !opts.Retry.isZero()
+	cfg := opts.sessionConfig()
+	// Every session setting of Options lands in cfg, so one zero check
+	// covers them all, including fields added later.
+	individual := opts.Username != "" || opts.Password != "" || opts.ForgetPassword ||
+		!reflect.ValueOf(cfg).IsZero()
 	switch {
 	case opts.Session != nil && individual:
 		return nil, fmt.Errorf("%w: give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both", ErrConfig)
@@ -203,20 +201,30 @@ func sessionFor(opts Options) (*Session, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("%w: missing %s", ErrConfig, strings.Join(missing, ", "))
 	}
-	sess, err := NewSession(Config{
-		UserPoolID:    opts.UserPoolID,
-		ClientID:      opts.ClientID,
-		ClientSecret:  opts.ClientSecret,
-		Region:        opts.Region,
-		Endpoint:      opts.Endpoint,
-		HTTPClient:    opts.HTTPClient,
-		ExpiryMargin:  opts.ExpiryMargin,
-		RefreshAhead:  opts.RefreshAhead,
-		RefreshMethod: opts.RefreshMethod,
-		Store:         opts.Store,
-		OnTokens:      opts.OnTokens,
-		Logger:        opts.Logger,
+	sess, err := NewSession(cfg, opts.Username)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	sess.password = opts.Password
+	sess.forgetPassword = opts.ForgetPassword
+	return sess, nil
+}
 
+// sessionConfig returns the session settings of opts as a Config.
+func (opts Options) sessionConfig() Config {
+	return Config{
+		UserPoolID:       opts.UserPoolID,
+		ClientID:         opts.ClientID,
+		ClientSecret:     opts.ClientSecret,
+		Region:           opts.Region,
+		Endpoint:         opts.Endpoint,
+		HTTPClient:       opts.HTTPClient,
+		ExpiryMargin:     opts.ExpiryMargin,
+		RefreshAhead:     opts.RefreshAhead,
+		RefreshMethod:    opts.RefreshMethod,
+		Store:            opts.Store,
+		OnTokens:         opts.OnTokens,
+		Logger:           opts.Logger,
 		AuthFlow:         opts.AuthFlow,
 		ChallengeHandler: opts.ChallengeHandler,
 		RememberDevice:   opts.RememberDevice,
@@ -224,13 +232,7 @@ func sessionFor(opts Options) (*Session, error) {
 		DeviceName:       opts.DeviceName,
 		Verifier:         opts.Verifier,
 		Retry:            opts.Retry,
-	}, opts.Username)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	sess.password = opts.Password
-	sess.forgetPassword = opts.ForgetPassword
-	return sess, nil
 }
 
 // validHeaderName reports whether name is an HTTP token (RFC 9110).

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -286,6 +287,9 @@ func TestNewConfigErrors(t *testing.T) {
 		{"both", with(func(o *cognitosrp.Options) { o.Session = s }), "not both"},
 		{"both, one field", cognitosrp.Options{Session: s, ClientID: "c"}, "not both"},
 		{"both, margin", cognitosrp.Options{Session: s, ExpiryMargin: 1}, "not both"},
+		{"both, logger", cognitosrp.Options{Session: s, Logger: slog.Default()}, "not both"},
+		{"both, retry", cognitosrp.Options{Session: s, Retry: cognitosrp.RetryPolicy{MaxAttempts: 1}}, "not both"},
+		{"both, forget password", cognitosrp.Options{Session: s, ForgetPassword: true}, "not both"},
 		{"missing password", with(func(o *cognitosrp.Options) { o.Password = "" }), "Password"},
 		{"missing username", with(func(o *cognitosrp.Options) { o.Username = "" }), "Username"},
 		{"missing pool and client", cognitosrp.Options{Username: "u", Password: "pw-SECRET"}, "UserPoolID, ClientID"},

@@ -67,12 +67,6 @@ type RetryPolicy struct {
 	Jitter func(d time.Duration) time.Duration
 }
 
-// isZero reports whether p is the zero value (RetryPolicy holds a func, so
-// it cannot be compared with ==).
-func (p RetryPolicy) isZero() bool {
-	return p.MaxAttempts == 0 && p.BaseDelay == 0 && p.MaxDelay == 0 && p.MaxElapsed == 0 && p.Jitter == nil
-}
-
 // withDefaults returns p with its zero fields set to the defaults.
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.MaxAttempts == 0 {
