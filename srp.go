@@ -10,7 +10,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -169,26 +168,28 @@ func ParsePasswordChallenge(params map[string]string) (PasswordChallenge, error)
 		Salt:         params["SALT"],
 		SecretBlock:  params["SECRET_BLOCK"],
 	}
-	return c, c.check()
+	_, _, _, err := c.decode()
+	return c, err
 }
 
-func (c PasswordChallenge) check() error {
+// decode checks the challenge and returns its numbers and secret block.
+func (c PasswordChallenge) decode() (B, salt *big.Int, secretBlock []byte, err error) {
 	switch {
 	case c.UserIDForSRP == "":
-		return fmt.Errorf("%w: USER_ID_FOR_SRP is missing", ErrInvalidChallenge)
+		return nil, nil, nil, fmt.Errorf("%w: USER_ID_FOR_SRP is missing", ErrInvalidChallenge)
 	case c.SecretBlock == "":
-		return fmt.Errorf("%w: SECRET_BLOCK is missing", ErrInvalidChallenge)
+		return nil, nil, nil, fmt.Errorf("%w: SECRET_BLOCK is missing", ErrInvalidChallenge)
 	}
-	if _, err := parseHexNumber("SRP_B", c.SRPB); err != nil {
-		return err
+	if B, err = parseHexNumber("SRP_B", c.SRPB); err != nil {
+		return nil, nil, nil, err
 	}
-	if _, err := parseHexNumber("SALT", c.Salt); err != nil {
-		return err
+	if salt, err = parseHexNumber("SALT", c.Salt); err != nil {
+		return nil, nil, nil, err
 	}
-	if _, err := base64.StdEncoding.DecodeString(c.SecretBlock); err != nil {
-		return fmt.Errorf("%w: SECRET_BLOCK is not base64", ErrInvalidChallenge)
+	if secretBlock, err = base64.StdEncoding.DecodeString(c.SecretBlock); err != nil {
+		return nil, nil, nil, fmt.Errorf("%w: SECRET_BLOCK is not base64", ErrInvalidChallenge)
 	}
-	return nil
+	return B, salt, secretBlock, nil
 }
 
 // PasswordClaim is the answer to a password verifier challenge.
@@ -216,13 +217,10 @@ func (p *PasswordClaim) ChallengeResponses() map[string]string {
 // SRP the password is the device password, and the SRP was created with the
 // device group key as its pool name.
 func (s *SRP) PasswordClaim(c PasswordChallenge, password string, now time.Time) (*PasswordClaim, error) {
-	if err := c.check(); err != nil {
+	B, salt, secretBlock, err := c.decode()
+	if err != nil {
 		return nil, err
 	}
-	B, _ := parseHexNumber("SRP_B", c.SRPB)
-	salt, _ := parseHexNumber("SALT", c.Salt)
-	secretBlock, _ := base64.StdEncoding.DecodeString(c.SecretBlock)
-
 	key, err := s.sessionKey(B, salt, c.UserIDForSRP, password)
 	if err != nil {
 		return nil, err
@@ -347,19 +345,14 @@ func parseHexNumber(name, s string) (*big.Int, error) {
 	if len(s) > maxNumberHexDigits {
 		return nil, fmt.Errorf("%w: %s is too long (%d hex digits)", ErrInvalidChallenge, name, len(s))
 	}
-	if _, err := hex.DecodeString(evenHex(s)); err != nil {
-		return nil, fmt.Errorf("%w: %s is not hex", ErrInvalidChallenge, name)
+	// Checked by hand: big.Int.SetString would also take a sign.
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return nil, fmt.Errorf("%w: %s is not hex", ErrInvalidChallenge, name)
+		}
 	}
 	n, _ := new(big.Int).SetString(s, 16)
 	return n, nil
-}
-
-// evenHex prepends a zero to odd-length hex so hex.DecodeString can check it.
-func evenHex(s string) string {
-	if len(s)%2 == 1 {
-		return "0" + s
-	}
-	return s
 }
 
 func firstNonEmpty(vals ...string) string {

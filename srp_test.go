@@ -499,6 +499,7 @@ func TestParsePasswordChallenge(t *testing.T) {
 		"B not hex":             func(p map[string]string) { p["SRP_B"] = "xyz" + secret },
 		"B with 0x":             func(p map[string]string) { p["SRP_B"] = "0x1234" },
 		"B negative":            func(p map[string]string) { p["SRP_B"] = "-1234" },
+		"B with plus":           func(p map[string]string) { p["SRP_B"] = "+1234" },
 		"B with space":          func(p map[string]string) { p["SRP_B"] = "12 34" },
 		"B with underscore":     func(p map[string]string) { p["SRP_B"] = "12_34" },
 		"B with newline":        func(p map[string]string) { p["SRP_B"] = "1234\n" },
