@@ -74,7 +74,11 @@ func TestRequest(t *testing.T) {
 	}
 	// The id token is no access token: the API refuses it.
 	s.run("request", "-type", "id", api+"/x").want(t, exitHTTPStatus, "401")
-	s.run("request", "-H", "no colon", api+"/x").want(t, exitUsage, "is not 'Name: value'")
+	r = s.run("request", "-H", "Bearer s3cr3t-no-colon", api+"/x")
+	r.want(t, exitUsage, "is not 'Name: value'")
+	if strings.Contains(r.stderr, "s3cr3t") {
+		t.Errorf("a malformed -H value is echoed: %q", r.stderr)
+	}
 	s.run("request", "http://127.0.0.1:1/").want(t, exitError, "network error")
 	// Logged in once; the rest came from the cache.
 	if srv.Calls("RespondToAuthChallenge") != 1 {

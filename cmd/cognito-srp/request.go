@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,7 +25,8 @@ func (h *headerFlags) String() string { return strings.Join(*h, ", ") }
 func (h *headerFlags) Set(v string) error {
 	name, _, ok := strings.Cut(v, ":")
 	if !ok || strings.TrimSpace(name) == "" {
-		return fmt.Errorf("header %q is not 'Name: value'", v)
+		// Not quoted: a mistyped header is often a credential.
+		return errors.New("a header is not 'Name: value'")
 	}
 	*h = append(*h, v)
 	return nil
