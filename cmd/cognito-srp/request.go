@@ -6,7 +6,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,13 +21,20 @@ type headerFlags []string
 
 func (h *headerFlags) String() string { return strings.Join(*h, ", ") }
 
+// Set takes any value; check reports the malformed ones. The flag package
+// quotes a value Set refuses, and a mistyped header is often a credential.
 func (h *headerFlags) Set(v string) error {
-	name, _, ok := strings.Cut(v, ":")
-	if !ok || strings.TrimSpace(name) == "" {
-		// Not quoted: a mistyped header is often a credential.
-		return errors.New("a header is not 'Name: value'")
-	}
 	*h = append(*h, v)
+	return nil
+}
+
+// check reports a value that is not 'Name: value', without quoting it.
+func (h headerFlags) check() error {
+	for i, v := range h {
+		if name, _, ok := strings.Cut(v, ":"); !ok || strings.TrimSpace(name) == "" {
+			return usagef("-H value %d is not 'Name: value'", i+1)
+		}
+	}
 	return nil
 }
 
@@ -48,6 +54,9 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	}
 	if fs.NArg() != 1 {
 		return usagef("want exactly one URL, got %d arguments", fs.NArg())
+	}
+	if err := headers.check(); err != nil {
+		return err
 	}
 	target, err := url.Parse(fs.Arg(0))
 	if err != nil || (target.Scheme != "http" && target.Scheme != "https") || target.Host == "" {
