@@ -1,0 +1,39 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// TestProgressOnTerminal: with stderr a terminal, the login says what it
+// waits for, and says nothing else; the token goes to stdout.
+func TestProgressOnTerminal(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "pw-alice-123"}); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{
+		"COGNITO_USER_POOL_ID": srv.PoolID(), "COGNITO_CLIENT_ID": srv.ClientID(),
+		"COGNITO_ENDPOINT": srv.Endpoint(), "COGNITO_USERNAME": "alice", "COGNITO_PASSWORD": "pw-alice-123",
+	}
+	var stdout, stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		getenv: func(k string) string { return vars[k] }, progress: true}
+	if code := run(context.Background(), e, []string{"token", "-no-cache"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if got := stderr.String(); got != "logging in as alice with SRP…\n" {
+		t.Errorf("stderr %q, want the login's progress line", got)
+	}
+	if strings.Count(stdout.String(), ".") != 2 {
+		t.Errorf("stdout %q is not a JWT", stdout.String())
+	}
+}
