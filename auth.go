@@ -139,7 +139,10 @@ type headerValue struct {
 }
 
 // New returns an Auth for opts. It checks the options but makes no network
-// call: the first request (or Token) logs in.
+// call: the first request (or Token) logs in. With a Password it starts
+// computing that login's SRP_A in the background (one modular
+// exponentiation, a few milliseconds of CPU), so that the login does not
+// wait for it.
 func New(opts Options) (*Auth, error) {
 	sess, err := sessionFor(opts)
 	if err != nil {
@@ -207,6 +210,9 @@ func sessionFor(opts Options) (*Session, error) {
 	}
 	sess.password = opts.Password
 	sess.forgetPassword = opts.ForgetPassword
+	// The first login will find its A ready, computed while the program
+	// goes on setting up.
+	sess.prepareSRP()
 	return sess, nil
 }
 

@@ -98,8 +98,11 @@ func (c *combTable) exp(e *big.Int) *big.Int {
 
 // expG returns g^e mod N for e ≥ 0, with a comb table when one is built
 // and e fits it.
-func expG(e *big.Int) *big.Int {
-	if t := combTables(); t != nil {
+func expG(e *big.Int) *big.Int { return expGWith(combTables(), e) }
+
+// expGWith is expG with the tables t, or with none when t is nil.
+func expGWith(t *[2]*combTable, e *big.Int) *big.Int {
+	if t != nil {
 		switch n := e.BitLen(); {
 		case n <= sha256Bits:
 			return t[1].exp(e)

@@ -473,5 +473,6 @@ func (s *Session) Close() error {
 	s.mu.Unlock()
 	s.stop()
 	s.wg.Wait()
+	s.waitSpare()
 	return nil
 }

@@ -99,8 +99,12 @@ func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 			return nil, err
 		}
 	}
-	// Logins after this one take g^a and g^x from tables (gexp.go).
+	// Logins after this one take g^a and g^x from tables (gexp.go), and
+	// find their A ready.
 	warmCombs()
+	if !s.forgetPassword {
+		s.prepareSRP()
+	}
 	return t, nil
 }
 
@@ -108,7 +112,7 @@ func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 func (s *Session) loginOnce(ctx context.Context, password string, dev *Device) (*AuthenticationResult, *loginState, error) {
 	st := &loginState{password: password, username: s.username, device: dev}
 	flow := firstNonEmpty(s.cfg.AuthFlow, FlowUserSRPAuth)
-	params, err := s.initialParameters(flow, st)
+	params, err := s.initialParameters(ctx, flow, st)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -141,7 +145,7 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *Device) (
 }
 
 // initialParameters returns the AuthParameters of InitiateAuth in flow.
-func (s *Session) initialParameters(flow string, st *loginState) (map[string]string, error) {
+func (s *Session) initialParameters(ctx context.Context, flow string, st *loginState) (map[string]string, error) {
 	params := map[string]string{"USERNAME": s.username}
 	needSRP := st.password != ""
 	switch flow {
@@ -164,7 +168,7 @@ func (s *Session) initialParameters(flow string, st *loginState) (map[string]str
 		}
 	}
 	if needSRP {
-		srp, err := NewSRP(s.poolName, s.cfg.Rand)
+		srp, err := s.takeSRP(ctx)
 		if err != nil {
 			return nil, err
 		}

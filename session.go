@@ -151,6 +151,8 @@ type Session struct {
 	// changedPassword replaces password after login.go answered
 	// NEW_PASSWORD_REQUIRED with a new one.
 	changedPassword atomic.Pointer[string]
+	// spare is the next login's SRP, prepared ahead (prepare.go).
+	spare atomic.Pointer[spareSRP]
 
 	// The fields below serve the token lifecycle (lifecycle.go). The hot
 	// path reads only atomics; mu is never held across a network call.

@@ -106,6 +106,27 @@ type SRP struct {
 // random supplies the private value; nil means crypto/rand.Reader. Tests may
 // inject a fixed reader; nothing else should.
 func NewSRP(poolName string, random io.Reader) (*SRP, error) {
+	for range 8 {
+		a, err := drawPrivate(random)
+		if err != nil {
+			return nil, err
+		}
+		s, err := newSRPFromPrivate(poolName, a)
+		if errors.Is(err, ErrSRPInvalidA) {
+			continue
+		}
+		return s, err
+	}
+	return nil, errUnusableRandom
+}
+
+// errUnusableRandom reports a random source that keeps returning values no
+// exchange can use.
+var errUnusableRandom = errors.New("cognitosrp: SRP: random source keeps returning unusable values")
+
+// drawPrivate reads a nonzero private value a from random (nil means
+// crypto/rand.Reader).
+func drawPrivate(random io.Reader) (*big.Int, error) {
 	if random == nil {
 		random = rand.Reader
 	}
@@ -114,18 +135,12 @@ func NewSRP(poolName string, random io.Reader) (*SRP, error) {
 		if _, err := io.ReadFull(random, buf[:]); err != nil {
 			return nil, fmt.Errorf("cognitosrp: SRP: reading random a: %w", err)
 		}
-		a := new(big.Int).SetBytes(buf[:])
-		if a.Sign() == 0 {
-			// A zero a makes A = 1; draw again rather than leak the session key.
-			continue
+		// A zero a makes A = 1; draw again rather than leak the session key.
+		if a := new(big.Int).SetBytes(buf[:]); a.Sign() != 0 {
+			return a, nil
 		}
-		s, err := newSRPFromPrivate(poolName, a)
-		if errors.Is(err, ErrSRPInvalidA) {
-			continue
-		}
-		return s, err
 	}
-	return nil, errors.New("cognitosrp: SRP: random source keeps returning unusable values")
+	return nil, errUnusableRandom
 }
 
 // newSRPFromPrivate builds the exchange from a known private value; the
@@ -217,11 +232,17 @@ func (p *PasswordClaim) ChallengeResponses() map[string]string {
 // SRP the password is the device password, and the SRP was created with the
 // device group key as its pool name.
 func (s *SRP) PasswordClaim(c PasswordChallenge, password string, now time.Time) (*PasswordClaim, error) {
+	return s.passwordClaim(c, password, now, combTables())
+}
+
+// passwordClaim is PasswordClaim with the comb tables to compute g^x with
+// (nil: big.Int.Exp), so that a benchmark can time a process's first login.
+func (s *SRP) passwordClaim(c PasswordChallenge, password string, now time.Time, combs *[2]*combTable) (*PasswordClaim, error) {
 	B, salt, secretBlock, err := c.decode()
 	if err != nil {
 		return nil, err
 	}
-	key, err := s.sessionKey(B, salt, c.UserIDForSRP, password)
+	key, err := s.sessionKey(B, salt, c.UserIDForSRP, password, combs)
 	if err != nil {
 		return nil, err
 	}
@@ -240,21 +261,21 @@ func (s *SRP) PasswordClaim(c PasswordChallenge, password string, now time.Time)
 }
 
 // sessionKey computes K, the 16-byte key that signs the claim.
-func (s *SRP) sessionKey(B, salt *big.Int, userID, password string) ([]byte, error) {
+func (s *SRP) sessionKey(B, salt *big.Int, userID, password string, combs *[2]*combTable) ([]byte, error) {
 	if isZeroModN(B) {
 		return nil, ErrSRPInvalidB
 	}
-	return s.sessionKeyWithU(B, hashInt(s.aPad, padBytes(B)), salt, userID, password)
+	return s.sessionKeyWithU(B, hashInt(s.aPad, padBytes(B)), salt, userID, password, combs)
 }
 
 // sessionKeyWithU is sessionKey once u = H(pad(A) ‖ pad(B)) is known. It is
 // separate so that tests can feed it u = 0, which no hash will produce.
-func (s *SRP) sessionKeyWithU(B, u, salt *big.Int, userID, password string) ([]byte, error) {
+func (s *SRP) sessionKeyWithU(B, u, salt *big.Int, userID, password string, combs *[2]*combTable) ([]byte, error) {
 	if u.Sign() == 0 {
 		return nil, ErrSRPInvalidU
 	}
 	x := computeX(s.poolName, userID, password, salt)
-	S := computeS(B, x, s.a, u)
+	S := computeS(B, expGWith(combs, x), x, s.a, u)
 	return hkdf.Key(sha256.New, padBytes(S), padBytes(u), derivedKeyInfo, 16)
 }
 
@@ -278,8 +299,7 @@ func computeX(poolName, userID, password string, salt *big.Int) *big.Int {
 
 // computeS returns S = (B − k·g^x)^(a + u·x) mod N, with the base brought
 // back into [0, N) when B − k·g^x is negative.
-func computeS(B, x, a, u *big.Int) *big.Int {
-	gx := expG(x)
+func computeS(B, gx, x, a, u *big.Int) *big.Int {
 	base := new(big.Int).Mul(group.k, gx)
 	base.Sub(B, base)
 	base.Mod(base, group.N) // Mod is Euclidean: the result is in [0, N)

@@ -79,6 +79,42 @@ func BenchmarkSRPFloor(b *testing.B) {
 	}
 }
 
+// BenchmarkSRPLatency times the client's computation on a login's critical
+// path, the time between Cognito's challenge and the answer, beside the
+// floor (all of BenchmarkSRPFloor: a bare login computes A then too).
+// first and later have A prepared ahead, as a Session does (prepare.go):
+// first is a process's first login, without comb tables for g^x; later is
+// every login after it.
+func BenchmarkSRPLatency(b *testing.B) {
+	ch := benchChallenge(b)
+	params := map[string]string{"USER_ID_FOR_SRP": ch.UserIDForSRP, "SRP_B": ch.SRPB, "SALT": ch.Salt, "SECRET_BLOCK": ch.SecretBlock}
+	b.Run("impl=floor", BenchmarkSRPFloor)
+	waitForCombs(b)
+	for _, bc := range []struct {
+		name  string
+		combs *[2]*combTable
+	}{{"impl=first", nil}, {"impl=later", combTables()}} {
+		b.Run(bc.name, func(b *testing.B) {
+			// Prepared ahead: not on the path.
+			s, err := NewSRP("AbC123xyZ", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			now := time.Now()
+			b.ReportAllocs()
+			for b.Loop() {
+				c, err := ParsePasswordChallenge(params)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.passwordClaim(c, "correct horse battery staple", now, bc.combs); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // srpFloorSignature is a login's client computation written out with
 // math/big alone: A = g^a, u, x, g^x, S = (B − k·g^x)^(a+u·x), K and the
 // signature, with big.Int.Exp for all three exponentiations and no checks.
@@ -133,6 +169,11 @@ func TestSRPFloorMatchesLogin(t *testing.T) {
 			"correct horse battery staple", secretBlock, Timestamp(now))
 		if got := base64.StdEncoding.EncodeToString(floor); got != claim.Signature {
 			t.Fatalf("floor signature %s, PasswordClaim %s", got, claim.Signature)
+		}
+		// BenchmarkSRPLatency's path without comb tables signs alike.
+		bare, err := s.passwordClaim(ch, "correct horse battery staple", now, nil)
+		if err != nil || bare.Signature != claim.Signature {
+			t.Fatalf("claim without comb tables: %v, %v; want signature %s", bare, err, claim.Signature)
 		}
 	}
 }

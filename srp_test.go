@@ -90,11 +90,11 @@ func checkSRPVector(t *testing.T, c SRPVector, params map[string]string, wantUse
 	if x.Text(16) != c.X {
 		t.Errorf("x = %s, want %s", x.Text(16), c.X)
 	}
-	S := computeS(B, x, s.a, u)
+	S := computeS(B, expG(x), x, s.a, u)
 	if S.Text(16) != c.S || PadHex(S) != c.SPad {
 		t.Errorf("S = %.16s…, want %.16s…", S.Text(16), c.S)
 	}
-	K, err := s.sessionKey(B, salt, c.UserIDForSRP, c.Password)
+	K, err := s.sessionKey(B, salt, c.UserIDForSRP, c.Password, combTables())
 	if err != nil || hex.EncodeToString(K) != c.K {
 		t.Errorf("K = %x, %v; want %s", K, err, c.K)
 	}
@@ -380,11 +380,11 @@ func TestPasswordClaimRefusesZeroB(t *testing.T) {
 
 func TestSessionKeyRefusesZeroU(t *testing.T) {
 	s := newTestSRP(t)
-	key, err := s.sessionKeyWithU(big.NewInt(12345), big.NewInt(0), big.NewInt(1), "user", "pw")
+	key, err := s.sessionKeyWithU(big.NewInt(12345), big.NewInt(0), big.NewInt(1), "user", "pw", nil)
 	if !errors.Is(err, ErrSRPInvalidU) || key != nil {
 		t.Fatalf("sessionKeyWithU(u=0) = %x, %v; want ErrSRPInvalidU", key, err)
 	}
-	if _, err := s.sessionKeyWithU(big.NewInt(12345), big.NewInt(1), big.NewInt(1), "user", "pw"); err != nil {
+	if _, err := s.sessionKeyWithU(big.NewInt(12345), big.NewInt(1), big.NewInt(1), "user", "pw", nil); err != nil {
 		t.Fatalf("u=1: %v", err)
 	}
 }

@@ -1,0 +1,77 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import "context"
+
+// This file takes the computation of SRP_A off a login's critical path. The
+// private value a and A = g^a do not depend on anything Cognito sends, so a
+// session that will log in with a password prepares them ahead: when it is
+// given the password (Options.Password) and after each login, for the next
+// one (a new login is needed when the refresh token dies). A is the largest of a login's three exponentiations; a login that
+// finds it ready waits only for x, g^x and S.
+
+// spareSRP is one prepared exchange. done is closed once srp or err is set.
+type spareSRP struct {
+	done chan struct{}
+	srp  *SRP
+	err  error
+}
+
+// prepareSRP starts preparing the next login's SRP in the background, unless
+// one is already prepared, the session has no password of its own, its flow
+// sends no SRP_A, or it is closed. A session that forgets its password after
+// the first login prepares that login only. The private value is drawn here, in the
+// caller's goroutine, so that an injected Config.Rand is read in the same
+// order as if each login drew its own; only g^a runs in the background.
+func (s *Session) prepareSRP() {
+	if s.cfg.AuthFlow == FlowUserPasswordAuth {
+		return
+	}
+	sp := &spareSRP{done: make(chan struct{})}
+	s.mu.Lock()
+	// Under mu with closed, so that Close sees every spare it must wait for.
+	ok := !s.closed && s.password != "" && s.spare.CompareAndSwap(nil, sp)
+	s.mu.Unlock()
+	if !ok {
+		return
+	}
+	a, err := drawPrivate(s.cfg.Rand)
+	if err != nil {
+		sp.err = err
+		close(sp.done)
+		return
+	}
+	go func() {
+		sp.srp, sp.err = newSRPFromPrivate(s.poolName, a)
+		close(sp.done)
+	}()
+}
+
+// takeSRP returns the prepared SRP, waiting for it if its A is still being
+// computed, or else a new one. A spare is used by one login only.
+func (s *Session) takeSRP(ctx context.Context) (*SRP, error) {
+	if sp := s.spare.Swap(nil); sp != nil {
+		select {
+		case <-sp.done:
+			if sp.err == nil {
+				return sp.srp, nil
+			}
+			// A failed draw or an A ≡ 0: start over as if nothing was
+			// prepared.
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return NewSRP(s.poolName, s.cfg.Rand)
+}
+
+// waitSpare waits for a spare being prepared, so that Close leaves no
+// goroutine behind.
+func (s *Session) waitSpare() {
+	if sp := s.spare.Load(); sp != nil {
+		<-sp.done
+	}
+}

@@ -1,0 +1,175 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"testing"
+)
+
+// srpARecorder is a transport that notes the SRP_A of each InitiateAuth.
+type srpARecorder struct {
+	mu   sync.Mutex
+	sent []string
+}
+
+func (r *srpARecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	var in struct{ AuthParameters map[string]string }
+	if json.Unmarshal(body, &in) == nil && in.AuthParameters["SRP_A"] != "" {
+		r.mu.Lock()
+		r.sent = append(r.sent, in.AuthParameters["SRP_A"])
+		r.mu.Unlock()
+	}
+	req = req.Clone(req.Context())
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+func (r *srpARecorder) last() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.sent) == 0 {
+		return ""
+	}
+	return r.sent[len(r.sent)-1]
+}
+
+// preparedAuth returns an Auth with a password on f, as New builds it, and
+// the recorder of the SRP_A values its logins send.
+func preparedAuth(t *testing.T, f *fakeCognito, forget bool) (*Auth, *srpARecorder) {
+	t.Helper()
+	rec := new(srpARecorder)
+	a, err := New(Options{Username: f.user, Password: f.password, UserPoolID: f.poolID, ClientID: f.clientID,
+		Endpoint: f.URL, ForgetPassword: forget, HTTPClient: &http.Client{Transport: rec}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a, rec
+}
+
+// spareA waits for the session's prepared SRP and returns its A, or "" when
+// none is prepared.
+func spareA(t *testing.T, s *Session) string {
+	t.Helper()
+	sp := s.spare.Load()
+	if sp == nil {
+		return ""
+	}
+	<-sp.done
+	if sp.err != nil {
+		t.Fatalf("preparing SRP: %v", sp.err)
+	}
+	return sp.srp.A()
+}
+
+// TestLoginUsesPreparedSRP: New prepares the first login's A, the login
+// sends that A, and each login prepares a new one for the next.
+func TestLoginUsesPreparedSRP(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	a, rec := preparedAuth(t, f, false)
+	s := a.Session()
+	first := spareA(t, s)
+	if first == "" {
+		t.Fatal("New prepared no SRP for the first login")
+	}
+	ctx := context.Background()
+	for i := range 2 {
+		want := spareA(t, s)
+		if err := s.Authenticate(ctx, f.password); err != nil {
+			t.Fatal(err)
+		}
+		if got := rec.last(); got != want {
+			t.Fatalf("login %d sent SRP_A %.16s…, want the prepared %.16s…", i, got, want)
+		}
+		next := spareA(t, s)
+		if next == "" || next == want {
+			t.Fatalf("login %d prepared no new SRP for the next (%q)", i, next)
+		}
+	}
+}
+
+// TestPreparedSRPOnlyWhenUseful: nothing is prepared for a session without
+// a password, for USER_PASSWORD_AUTH, or after the login of a session that
+// forgets its password; Close waits for a spare in progress.
+func TestPreparedSRPOnlyWhenUseful(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, "", nil)
+	s.prepareSRP()
+	if s.spare.Load() != nil {
+		t.Error("a session without a password prepared an SRP")
+	}
+	s = newLifecycleSession(t, f, f.password, func(c *Config) { c.AuthFlow = FlowUserPasswordAuth })
+	s.prepareSRP()
+	if s.spare.Load() != nil {
+		t.Error("a USER_PASSWORD_AUTH session prepared an SRP")
+	}
+
+	a, _ := preparedAuth(t, f, true)
+	if spareA(t, a.Session()) == "" {
+		t.Fatal("a session that forgets its password did not prepare its first login")
+	}
+	if _, err := a.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, a.Session())
+	if a.Session().spare.Load() != nil {
+		t.Error("a session that forgot its password prepared another login")
+	}
+
+	a, _ = preparedAuth(t, f, false)
+	a.Close()
+	if sp := a.Session().spare.Load(); sp != nil {
+		select {
+		case <-sp.done:
+		default:
+			t.Error("Close returned while an SRP was being prepared")
+		}
+	}
+	a.Session().spare.Store(nil)
+	a.Session().prepareSRP()
+	if a.Session().spare.Load() != nil {
+		t.Error("a closed session prepared an SRP")
+	}
+}
+
+// TestTakeSRP: a login waiting for a spare honours its context, and a spare
+// that failed is replaced by a fresh SRP.
+func TestTakeSRP(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, f.password, nil)
+
+	s.spare.Store(&spareSRP{done: make(chan struct{})}) // never finishes
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.takeSRP(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("takeSRP with a cancelled context and a spare in progress: %v", err)
+	}
+	if s.spare.Load() != nil {
+		t.Error("the spare was not taken")
+	}
+
+	failed := &spareSRP{done: make(chan struct{}), err: ErrSRPInvalidA}
+	close(failed.done)
+	s.spare.Store(failed)
+	srp, err := s.takeSRP(context.Background())
+	if err != nil || srp == nil {
+		t.Fatalf("takeSRP after a failed spare: %v, %v", srp, err)
+	}
+	if err := s.Authenticate(context.Background(), f.password); err != nil {
+		t.Fatal(err)
+	}
+}
