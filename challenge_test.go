@@ -94,6 +94,8 @@ func TestChallengeAnswerResponses(t *testing.T) {
 		{ChallengeSoftwareTokenMFA, ChallengeAnswer{Answer: "2"}, map[string]string{"SOFTWARE_TOKEN_MFA_CODE": "2"}},
 		{ChallengeEmailOTP, ChallengeAnswer{Answer: "3"}, map[string]string{"EMAIL_OTP_CODE": "3"}},
 		{ChallengeSMSOTP, ChallengeAnswer{Answer: "4"}, map[string]string{"SMS_OTP_CODE": "4"}},
+		{"EMAIL_MFA", ChallengeAnswer{Answer: "5"}, map[string]string{"EMAIL_MFA_CODE": "5"}},
+		{"SMS_MFA_CODE", ChallengeAnswer{Answer: "6"}, map[string]string{"ANSWER": "6"}},
 		{ChallengeSelectMFAType, ChallengeAnswer{Answer: "SMS_MFA"}, map[string]string{"ANSWER": "SMS_MFA"}},
 		{ChallengeCustom, ChallengeAnswer{Answer: "42"}, map[string]string{"ANSWER": "42"}},
 		{ChallengeSelectChallenge, ChallengeAnswer{Answer: "EMAIL_OTP"}, map[string]string{"ANSWER": "EMAIL_OTP"}},

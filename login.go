@@ -198,7 +198,7 @@ func (s *Session) answer(ctx context.Context, st *loginState, out *AuthOutput) (
 		}
 		in.ChallengeResponses, err = s.cfg.Devices.answer(s, st, out)
 	case ChallengeSelectChallenge:
-		if st.srp != nil && slices.Contains(newChallenge(out, st.username).AvailableChallenges, ChallengePasswordSRP) {
+		if st.srp != nil && slices.Contains(availableChallenges(out), ChallengePasswordSRP) {
 			in.ChallengeResponses = map[string]string{"ANSWER": ChallengePasswordSRP, "SRP_A": st.srp.A()}
 			break
 		}
