@@ -23,7 +23,8 @@ import (
 // Options.Devices to the one RememberDevices returns.
 //
 // Its methods are unexported: this package provides the only
-// implementation.
+// implementation. (An interface, so that programs that do not remember
+// devices do not link the code that does.)
 type DeviceTracker interface {
 	// load returns the owner's usable device, or nil.
 	load(ctx context.Context, owner DeviceOwner) (*loginDevice, error)
