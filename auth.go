@@ -38,13 +38,11 @@ type Options struct {
 	Endpoint     string       // empty: the region's public endpoint
 	HTTPClient   *http.Client // for the calls to Cognito (not your API); nil: DefaultTimeout
 
-	// AuthFlow, ChallengeHandler, RememberDevice, DeviceStore and
-	// DeviceName: see Config. Only with individual parameters.
+	// AuthFlow, ChallengeHandler and Devices: see Config. Only with
+	// individual parameters.
 	AuthFlow         string
 	ChallengeHandler ChallengeHandler
-	RememberDevice   bool
-	DeviceStore      DeviceStore
-	DeviceName       string
+	Devices          DeviceTracker
 
 	// Session is an already configured (and usually authenticated) session.
 	// Without a password it cannot log in again once its refresh token dies.
@@ -233,9 +231,7 @@ func (opts Options) sessionConfig() Config {
 		Logger:           opts.Logger,
 		AuthFlow:         opts.AuthFlow,
 		ChallengeHandler: opts.ChallengeHandler,
-		RememberDevice:   opts.RememberDevice,
-		DeviceStore:      opts.DeviceStore,
-		DeviceName:       opts.DeviceName,
+		Devices:          opts.Devices,
 		Verifier:         opts.Verifier,
 		Retry:            opts.Retry,
 	}

@@ -39,14 +39,19 @@ const (
 	ChallengePassword    = "PASSWORD"
 )
 
-// codeResponseKeys maps each challenge answered by a one-time code to the
-// ChallengeResponses key that carries the code.
-var codeResponseKeys = map[string]string{
-	ChallengeSMSMFA:           "SMS_MFA_CODE",
-	ChallengeSoftwareTokenMFA: "SOFTWARE_TOKEN_MFA_CODE",
-	ChallengeEmailOTP:         "EMAIL_OTP_CODE",
-	ChallengeSMSOTP:           "SMS_OTP_CODE",
-	"EMAIL_MFA":               "EMAIL_MFA_CODE",
+// answerKey returns the ChallengeResponses key that carries the main
+// answer to the challenge name. (A switch, not a map: a package-level map
+// is built at start-up in every program that links this package.)
+func answerKey(name string) string {
+	switch name {
+	case ChallengeSMSMFA, ChallengeSoftwareTokenMFA, ChallengeEmailOTP, ChallengeSMSOTP, "EMAIL_MFA":
+		// The challenges answered by a one-time code carry it under their
+		// own name with "_CODE" appended.
+		return name + "_CODE"
+	case ChallengeNewPasswordRequired:
+		return "NEW_PASSWORD"
+	}
+	return "ANSWER"
 }
 
 // Challenge is a challenge of a login that a [ChallengeHandler] may
@@ -94,7 +99,7 @@ func newChallenge(out *AuthOutput, username string) *Challenge {
 		DeliveryMedium:      p["CODE_DELIVERY_DELIVERY_MEDIUM"],
 		DeliveryDestination: p["CODE_DELIVERY_DESTINATION"],
 		UserAttributes:      jsonObject(p["userAttributes"]),
-		AvailableChallenges: slices.Clone(out.AvailableChallenges),
+		AvailableChallenges: availableChallenges(out),
 	}
 	switch c.Name {
 	case ChallengeSelectMFAType:
@@ -105,11 +110,16 @@ func newChallenge(out *AuthOutput, username string) *Challenge {
 	for _, a := range jsonList(p["requiredAttributes"]) {
 		c.RequiredAttributes = append(c.RequiredAttributes, strings.TrimPrefix(a, userAttributePrefix))
 	}
-	if len(c.AvailableChallenges) == 0 {
-		// Some servers put the choices among the parameters instead.
-		c.AvailableChallenges = jsonList(p["AVAILABLE_CHALLENGES"])
-	}
 	return c
+}
+
+// availableChallenges returns the sign-in choices of a SELECT_CHALLENGE.
+func availableChallenges(out *AuthOutput) []string {
+	if len(out.AvailableChallenges) > 0 {
+		return slices.Clone(out.AvailableChallenges)
+	}
+	// Some servers put the choices among the parameters instead.
+	return jsonList(out.ChallengeParameters["AVAILABLE_CHALLENGES"])
 }
 
 // userAttributePrefix is how ChallengeResponses and requiredAttributes
@@ -175,13 +185,7 @@ func (a *ChallengeAnswer) responses(name string) map[string]string {
 		r[userAttributePrefix+k] = v
 	}
 	if a.Answer != "" {
-		key := "ANSWER"
-		if k, ok := codeResponseKeys[name]; ok {
-			key = k
-		} else if name == ChallengeNewPasswordRequired {
-			key = "NEW_PASSWORD"
-		}
-		r[key] = a.Answer
+		r[answerKey(name)] = a.Answer
 	}
 	return r
 }

@@ -10,10 +10,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/big"
 	"sync"
-	"time"
 )
 
 // This file remembers devices. A pool with device tracking issues a device
@@ -30,7 +28,7 @@ const (
 )
 
 // DefaultDeviceName is the name a Session gives the devices it confirms
-// when Config.DeviceName is empty.
+// when RememberDevices is given no name.
 const DefaultDeviceName = "cognitosrp"
 
 // Device is a device Cognito remembers for a user: the keys Cognito issued
@@ -208,107 +206,4 @@ func (in UpdateDeviceStatusInput) Format(f fmt.State, verb rune) { io.WriteStrin
 // UpdateDeviceStatus marks a device remembered or not remembered.
 func (c *Client) UpdateDeviceStatus(ctx context.Context, in *UpdateDeviceStatusInput) error {
 	return c.Call(ctx, "UpdateDeviceStatus", in, &struct{}{})
-}
-
-// deviceOwner is the key of the session's device in the DeviceStore.
-func (s *Session) deviceOwner() DeviceOwner {
-	return DeviceOwner{UserPoolID: s.cfg.UserPoolID, Username: s.username}
-}
-
-// loadDevice returns the remembered device, or nil when the session does
-// not remember devices or has none yet.
-func (s *Session) loadDevice(ctx context.Context) (*Device, error) {
-	if !s.cfg.RememberDevice {
-		return nil, nil
-	}
-	d, err := s.cfg.DeviceStore.LoadDevice(ctx, s.deviceOwner())
-	if err != nil {
-		return nil, fmt.Errorf("cognitosrp: loading the remembered device: %w", err)
-	}
-	if d == nil || d.Key == "" || d.GroupKey == "" || d.Password == "" {
-		return nil, nil
-	}
-	return d, nil
-}
-
-// deviceKey returns the key of the remembered device, or "", for the
-// DEVICE_KEY (or DeviceKey) of a token renewal.
-func (s *Session) deviceKey(ctx context.Context) (string, error) {
-	d, err := s.loadDevice(ctx)
-	if d == nil || err != nil {
-		return "", err
-	}
-	return d.Key, nil
-}
-
-// forgetDevice deletes the remembered device: Cognito no longer knows it.
-func (s *Session) forgetDevice(ctx context.Context) error {
-	if err := s.cfg.DeviceStore.DeleteDevice(ctx, s.deviceOwner()); err != nil {
-		return fmt.Errorf("cognitosrp: forgetting the device: %w", err)
-	}
-	return nil
-}
-
-// registerDevice confirms the device Cognito has just issued: it registers
-// a verifier of a fresh device password and, where the pool leaves that to
-// the user, marks the device remembered. It returns the device to store.
-func (s *Session) registerDevice(ctx context.Context, t *Tokens, md *NewDeviceMetadata) (*Device, error) {
-	if md.DeviceKey == "" || md.DeviceGroupKey == "" {
-		return nil, fmt.Errorf("%w: NewDeviceMetadata without keys", ErrInvalidResponse)
-	}
-	password, cfg, err := NewDeviceVerifier(md.DeviceGroupKey, md.DeviceKey, s.cfg.Rand)
-	if err != nil {
-		return nil, err
-	}
-	out, err := s.api.ConfirmDevice(ctx, &ConfirmDeviceInput{
-		AccessToken:                t.AccessToken,
-		DeviceKey:                  md.DeviceKey,
-		DeviceSecretVerifierConfig: cfg,
-		DeviceName:                 firstNonEmpty(s.cfg.DeviceName, DefaultDeviceName),
-	})
-	if err != nil {
-		return nil, err
-	}
-	if out.UserConfirmationNecessary {
-		// The caller asked to remember devices: that is the user's consent.
-		err := s.api.UpdateDeviceStatus(ctx, &UpdateDeviceStatusInput{
-			AccessToken:            t.AccessToken,
-			DeviceKey:              md.DeviceKey,
-			DeviceRememberedStatus: "remembered",
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return &Device{Key: md.DeviceKey, GroupKey: md.DeviceGroupKey, Password: password}, nil
-}
-
-// rememberDevice registers and stores a new device after a login. A
-// failure to register does not fail the login, whose tokens are good: the
-// device is not stored, and the next login is issued a new one to confirm.
-// Only a store that cannot save is reported.
-func (s *Session) rememberDevice(ctx context.Context, t *Tokens, md *NewDeviceMetadata) error {
-	d, err := s.registerDevice(ctx, t, md)
-	if err != nil {
-		s.log(ctx, slog.LevelWarn, "cognitosrp: the new device was not confirmed; the next login will be issued another",
-			slog.String("user", s.username), slog.String("error", err.Error()))
-		return nil
-	}
-	if err := s.cfg.DeviceStore.SaveDevice(ctx, s.deviceOwner(), d); err != nil {
-		return fmt.Errorf("cognitosrp: saving the remembered device: %w", err)
-	}
-	return nil
-}
-
-// deviceClaim answers DEVICE_PASSWORD_VERIFIER: the password claim of the
-// device's SRP, whose user id is the device key. Cognito's USERNAME
-// parameter names the user, not the device, so it must not be taken as the
-// SRP user id as in PASSWORD_VERIFIER.
-func deviceClaim(srp *SRP, d *Device, params map[string]string, now time.Time) (*PasswordClaim, error) {
-	return srp.PasswordClaim(PasswordChallenge{
-		UserIDForSRP: d.Key,
-		SRPB:         params["SRP_B"],
-		Salt:         params["SALT"],
-		SecretBlock:  params["SECRET_BLOCK"],
-	}, d.Password, now)
 }

@@ -62,11 +62,12 @@ func TestDeviceSRPKnownAnswers(t *testing.T) {
 		s, err := NewSession(Config{
 			UserPoolID: "us-east-1_AbC123xyZ", ClientID: "client", ClientSecret: "secret",
 			Rand: bytes.NewReader(a), Now: func() time.Time { return now },
+			Devices: RememberDevices(nil, ""),
 		}, "login-alias@example.com")
 		if err != nil {
 			t.Fatal(err)
 		}
-		st := &loginState{username: "login-alias@example.com", device: &Device{Key: v.DeviceKey, GroupKey: v.DeviceGroupKey, Password: v.Password}}
+		st := &loginState{username: "login-alias@example.com", device: &loginDevice{Key: v.DeviceKey, GroupKey: v.DeviceGroupKey, Password: v.Password}}
 		in, err := s.answer(t.Context(), st, &AuthOutput{
 			ChallengeName:       ChallengeDeviceSRPAuth,
 			ChallengeParameters: map[string]string{"USERNAME": v.Username},

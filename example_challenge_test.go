@@ -8,11 +8,14 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"log"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
 // An automated test account with software-token MFA logs in unattended:
@@ -25,7 +28,7 @@ func ExampleTOTP() {
 		UserPoolID:       "us-east-1_AbC123",
 		ClientID:         "1example23456789",
 		ChallengeHandler: cognitosrp.TOTP{Secret: os.Getenv("TEST_TOTP_SECRET")},
-		RememberDevice:   true,
+		Devices:          cognitosrp.RememberDevices(cognitosrp.NewFileDeviceStore("devices.json"), ""),
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -61,4 +64,59 @@ func ExampleChallengeHandlerFunc() {
 		return
 	}
 	_ = sess // sess.Authenticate(ctx, password)
+}
+
+// In a pool with device tracking and SMS MFA, the first run asks for the
+// code once and confirms the device; the next runs find the device in the
+// file and prove it with device SRP instead of a code.
+func ExampleRememberDevices() {
+	cognito, err := cognitotest.NewUnstartedServer(cognitotest.Config{
+		PoolID: examplePoolID, ClientID: exampleClientID, DeviceTracking: true,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := cognito.AddUser(cognitotest.User{Username: "bob", Password: "password", SMSMFA: true}); err != nil {
+		log.Fatal(err)
+	}
+	if err := cognito.Start(); err != nil {
+		log.Fatal(err)
+	}
+	defer cognito.Close()
+	api := newEchoAPI()
+	defer api.Close()
+	dir, err := os.MkdirTemp("", "devices")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	codes := 0
+	askCode := cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+		codes++ // a person would read the SMS here
+		return &cognitosrp.ChallengeAnswer{Answer: cognitotest.DefaultMFACode}, nil
+	})
+	for run := 1; run <= 3; run++ {
+		auth, err := cognitosrp.New(cognitosrp.Options{
+			Username:         "bob",
+			Password:         "password",
+			UserPoolID:       examplePoolID,
+			ClientID:         exampleClientID,
+			Endpoint:         cognito.Endpoint(), // the emulator; leave empty for AWS
+			ChallengeHandler: askCode,
+			Devices:          cognitosrp.RememberDevices(cognitosrp.NewFileDeviceStore(filepath.Join(dir, "devices.json")), "build agent"),
+		})
+		if err != nil {
+			log.Fatal(err)
+		}
+		printResponse(auth.Client().Get(api.URL + "/builds"))
+		auth.Close()
+	}
+	devices := cognito.Devices("bob")
+	fmt.Printf("SMS codes: %d; devices: %d, named %q\n", codes, len(devices), devices[0].Name)
+	// Output:
+	// 200 OK: GET /builds with Authorization: Bearer <access token of bob>
+	// 200 OK: GET /builds with Authorization: Bearer <access token of bob>
+	// 200 OK: GET /builds with Authorization: Bearer <access token of bob>
+	// SMS codes: 1; devices: 1, named "build agent"
 }

@@ -55,8 +55,8 @@ type loginState struct {
 	// username is the name the next request carries: the login name at
 	// first, then Cognito's internal name once a challenge reveals it.
 	username string
-	srp      *SRP    // the user's SRP, when the flow proves the password
-	device   *Device // the remembered device, if any
+	srp      *SRP         // the user's SRP, when the flow proves the password
+	device   *loginDevice // the remembered device, if any (only with Config.Devices)
 	// deviceSRP is the device's SRP, from DEVICE_SRP_AUTH on.
 	deviceSRP *SRP
 	// newPassword is the password set by answering NEW_PASSWORD_REQUIRED.
@@ -79,7 +79,7 @@ func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 	}
 	res, st, err := s.loginWithRestarts(ctx, password, dev)
 	if dev != nil && errors.Is(err, ErrResourceNotFound) {
-		if err := s.forgetDevice(ctx); err != nil {
+		if err := s.cfg.Devices.forget(ctx, s.deviceOwner()); err != nil {
 			return nil, err
 		}
 		res, st, err = s.loginWithRestarts(ctx, password, nil)
@@ -94,8 +94,8 @@ func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 	if stored && st.newPassword != "" {
 		s.changedPassword.Store(&st.newPassword)
 	}
-	if md := res.NewDeviceMetadata; md != nil && s.cfg.RememberDevice {
-		if err := s.rememberDevice(ctx, t, md); err != nil {
+	if md := res.NewDeviceMetadata; md != nil && s.cfg.Devices != nil {
+		if err := s.cfg.Devices.remember(ctx, s, t, md); err != nil {
 			return nil, err
 		}
 	}
@@ -109,7 +109,7 @@ func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 }
 
 // loginOnce runs one login attempt through its challenges.
-func (s *Session) loginOnce(ctx context.Context, password string, dev *Device) (*AuthenticationResult, *loginState, error) {
+func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevice) (*AuthenticationResult, *loginState, error) {
 	st := &loginState{password: password, username: s.username, device: dev}
 	flow := firstNonEmpty(s.cfg.AuthFlow, FlowUserSRPAuth)
 	params, err := s.initialParameters(ctx, flow, st)
@@ -193,12 +193,16 @@ func (s *Session) answer(ctx context.Context, st *loginState, out *AuthOutput) (
 	switch out.ChallengeName {
 	case ChallengePasswordVerifier:
 		in.ChallengeResponses, err = s.passwordVerifier(st, out)
-	case ChallengeDeviceSRPAuth:
-		in.ChallengeResponses, err = s.deviceSRPAuth(st, out)
-	case ChallengeDevicePasswordVerifier:
-		in.ChallengeResponses, err = s.devicePasswordVerifier(st, out)
+	case ChallengeDeviceSRPAuth, ChallengeDevicePasswordVerifier:
+		if st.device == nil || s.cfg.Devices == nil {
+			// Only a login that sent a remembered device's key (so one
+			// with Config.Devices) can be asked to prove it.
+			err = challengeError(st, out, nil)
+			break
+		}
+		in.ChallengeResponses, err = s.cfg.Devices.answer(s, st, out)
 	case ChallengeSelectChallenge:
-		if st.srp != nil && slices.Contains(newChallenge(out, st.username).AvailableChallenges, ChallengePasswordSRP) {
+		if st.srp != nil && slices.Contains(availableChallenges(out), ChallengePasswordSRP) {
 			in.ChallengeResponses = map[string]string{"ANSWER": ChallengePasswordSRP, "SRP_A": st.srp.A()}
 			break
 		}
@@ -236,34 +240,6 @@ func (s *Session) passwordVerifier(st *loginState, out *AuthOutput) (map[string]
 		return nil, err
 	}
 	st.username = ch.UserIDForSRP
-	return claim.ChallengeResponses(), nil
-}
-
-// deviceSRPAuth answers DEVICE_SRP_AUTH with the SRP_A of a fresh device
-// SRP, whose "pool name" is the device group key.
-func (s *Session) deviceSRPAuth(st *loginState, out *AuthOutput) (map[string]string, error) {
-	if st.device == nil {
-		return nil, challengeError(st, out, nil)
-	}
-	srp, err := NewSRP(st.device.GroupKey, s.cfg.Rand)
-	if err != nil {
-		return nil, err
-	}
-	st.deviceSRP = srp
-	return map[string]string{"SRP_A": srp.A()}, nil
-}
-
-// devicePasswordVerifier answers DEVICE_PASSWORD_VERIFIER with the device
-// password claim.
-func (s *Session) devicePasswordVerifier(st *loginState, out *AuthOutput) (map[string]string, error) {
-	if st.deviceSRP == nil {
-		return nil, challengeError(st, out, nil)
-	}
-	claim, err := deviceClaim(st.deviceSRP, st.device, out.ChallengeParameters, s.cfg.Now())
-	if err != nil {
-		return nil, err
-	}
-	// The claim names the device; the response names the user.
 	return claim.ChallengeResponses(), nil
 }
 

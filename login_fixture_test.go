@@ -319,10 +319,8 @@ var challengeScenarios = []fxScenario{
 			)
 		},
 		run: func(t *testing.T, f *scriptFake, cfg Config) {
-			cfg.RememberDevice = true
-			cfg.DeviceName = "ci-runner"
 			store := new(MemoryDeviceStore)
-			cfg.DeviceStore = store
+			cfg.Devices = RememberDevices(store, "ci-runner")
 			a := fxAuth(t, cfg, fxLogin, f.password)
 			fxMustGet(t, a)
 			d, err := store.LoadDevice(t.Context(), DeviceOwner{UserPoolID: cfg.UserPoolID, Username: fxLogin})
@@ -352,11 +350,10 @@ var challengeScenarios = []fxScenario{
 			}))
 		},
 		run: func(t *testing.T, f *scriptFake, cfg Config) {
-			cfg.RememberDevice = true
 			store := new(MemoryDeviceStore)
 			owner := DeviceOwner{UserPoolID: cfg.UserPoolID, Username: fxLogin}
 			store.SaveDevice(t.Context(), owner, &Device{Key: "us-east-1_stale", GroupKey: "-0ld", Password: "old-device-password"})
-			cfg.DeviceStore = store
+			cfg.Devices = RememberDevices(store, "")
 			fxMustGet(t, fxAuth(t, cfg, fxLogin, f.password))
 			if d, _ := store.LoadDevice(t.Context(), owner); d == nil || d.Key != fxDevice {
 				t.Errorf("remembered %v, want the new device", d)

@@ -131,21 +131,20 @@ func TestAuthFlowValidation(t *testing.T) {
 	sess := mustSession(t, Config{UserPoolID: "us-east-1_X", ClientID: "c"})
 	for _, o := range []Options{
 		{Session: sess, ChallengeHandler: TOTP{}},
-		{Session: sess, RememberDevice: true},
+		{Session: sess, Devices: RememberDevices(nil, "")},
 		{Session: sess, AuthFlow: FlowUserAuth},
-		{Session: sess, DeviceStore: new(MemoryDeviceStore)},
-		{Session: sess, DeviceName: "n"},
 	} {
 		if _, err := New(o); !errors.Is(err, ErrConfig) {
 			t.Errorf("Session with a login option: err = %v, want ErrConfig", err)
 		}
 	}
+	devices := RememberDevices(nil, "n")
 	a, err := New(Options{Username: "u", Password: "p", UserPoolID: "us-east-1_X", ClientID: "c",
-		AuthFlow: FlowCustomAuth, ChallengeHandler: TOTP{}, RememberDevice: true, DeviceName: "n"})
+		AuthFlow: FlowCustomAuth, ChallengeHandler: TOTP{}, Devices: devices})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := a.Session().cfg; c.AuthFlow != FlowCustomAuth || c.ChallengeHandler == nil || !c.RememberDevice || c.DeviceStore == nil || c.DeviceName != "n" {
+	if c := a.Session().cfg; c.AuthFlow != FlowCustomAuth || c.ChallengeHandler == nil || c.Devices != devices {
 		t.Errorf("New did not pass the login options on: %v", c)
 	}
 }
@@ -155,7 +154,7 @@ func TestResourceNotFoundWithoutDevice(t *testing.T) {
 	f := newFake(t)
 	f.then(sfInitiate(FlowUserSRPAuth, map[string]string{"USERNAME": fxLogin, "SRP_A": "*"}, "", sfRefuse[map[string]string]("ResourceNotFoundException")))
 	cfg := sfServe(t, f)
-	cfg.RememberDevice = true
+	cfg.Devices = RememberDevices(nil, "")
 	if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, ErrResourceNotFound) {
 		t.Errorf("err = %v", err)
 	}
@@ -170,11 +169,10 @@ func TestForgottenDeviceRetriedOnce(t *testing.T) {
 		sfInitiate(FlowUserSRPAuth, map[string]string{"USERNAME": fxLogin, "SRP_A": "*"}, "", sfRefuse[map[string]string]("ResourceNotFoundException")),
 	)
 	cfg := sfServe(t, f)
-	cfg.RememberDevice = true
 	store := new(MemoryDeviceStore)
 	owner := DeviceOwner{UserPoolID: cfg.UserPoolID, Username: fxLogin}
 	store.SaveDevice(t.Context(), owner, &Device{Key: "dev", GroupKey: "g", Password: "p"})
-	cfg.DeviceStore = store
+	cfg.Devices = RememberDevices(store, "")
 	if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, ErrResourceNotFound) {
 		t.Errorf("err = %v", err)
 	}
@@ -208,8 +206,7 @@ func (s *failingStore) SaveDevice(ctx context.Context, o DeviceOwner, d *Device)
 func TestDeviceStoreErrors(t *testing.T) {
 	t.Run("load", func(t *testing.T) {
 		cfg := sfServe(t, newFake(t)) // no call: the login stops first
-		cfg.RememberDevice = true
-		cfg.DeviceStore = &failingStore{fail: "load"}
+		cfg.Devices = RememberDevices(&failingStore{fail: "load"}, "")
 		if err := mustSession(t, cfg).Authenticate(t.Context(), "pw"); !errors.Is(err, errStore) {
 			t.Errorf("err = %v", err)
 		}
@@ -219,19 +216,17 @@ func TestDeviceStoreErrors(t *testing.T) {
 		f.then(fxLoginSteps("", sfTokens(&NewDeviceMetadata{DeviceKey: fxDevice, DeviceGroupKey: fxGroup}))...)
 		f.then(sfCall("ConfirmDevice", func(f *scriptFake, in map[string]any) (int, any) { return 200, map[string]any{} }))
 		cfg := sfServe(t, f)
-		cfg.RememberDevice = true
-		cfg.DeviceStore = &failingStore{fail: "save"}
+		cfg.Devices = RememberDevices(&failingStore{fail: "save"}, "")
 		if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, errStore) {
 			t.Errorf("err = %v", err)
 		}
 	})
 	t.Run("not remembering", func(t *testing.T) {
-		// Without RememberDevice the store is not consulted, and a new
-		// device is not confirmed.
+		// Without Devices a new device is not confirmed (the fake fails
+		// the test on a ConfirmDevice it does not expect).
 		f := newFake(t)
 		f.then(fxLoginSteps("", sfTokens(&NewDeviceMetadata{DeviceKey: fxDevice, DeviceGroupKey: fxGroup}))...)
 		cfg := sfServe(t, f)
-		cfg.DeviceStore = &failingStore{fail: "load"}
 		if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); err != nil {
 			t.Errorf("err = %v", err)
 		}
@@ -263,9 +258,8 @@ func TestDeviceRegistrationFailureKeepsLogin(t *testing.T) {
 			f.then(fxLoginSteps("", sfTokens(md))...)
 			f.then(v.steps...)
 			cfg := sfServe(t, f)
-			cfg.RememberDevice = true
 			store := new(MemoryDeviceStore)
-			cfg.DeviceStore = store
+			cfg.Devices = RememberDevices(store, "")
 			s := mustSession(t, cfg)
 			if err := s.Authenticate(t.Context(), f.password); err != nil || s.Tokens() == nil {
 				t.Fatalf("err = %v", err)

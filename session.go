@@ -102,17 +102,12 @@ type Config struct {
 	// than the password: MFA codes, a new password, custom challenges. Nil
 	// means such a login fails with a *ChallengeError.
 	ChallengeHandler ChallengeHandler
-	// RememberDevice confirms the device Cognito issues at a login, in
-	// pools with device tracking, and signs in with it from then on.
-	RememberDevice bool
-	// DeviceStore keeps the remembered device; nil means memory, for the
-	// life of the Session, so that each new process registers another
-	// device: use a FileDeviceStore to keep it across runs. Only used with
-	// RememberDevice.
-	DeviceStore DeviceStore
-	// DeviceName names the devices this session confirms; empty means
-	// DefaultDeviceName.
-	DeviceName string
+	// Devices, when set, remembers the device Cognito issues at a login,
+	// in pools with device tracking, and signs in with it from then on:
+	// set it to RememberDevices(store, name). Nil means the session
+	// remembers no device and confirms none; a login that Cognito asks to
+	// prove a device then fails with a *ChallengeError.
+	Devices DeviceTracker
 
 	// Rand, when set, replaces crypto/rand as the source of SRP private
 	// values and device secrets. Only tests should set it.
@@ -196,9 +191,6 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	}
 	if err := checkAuthFlow(cfg.AuthFlow); err != nil {
 		return nil, err
-	}
-	if cfg.RememberDevice && cfg.DeviceStore == nil {
-		cfg.DeviceStore = new(MemoryDeviceStore)
 	}
 	if cfg.Region == "" {
 		cfg.Region = region

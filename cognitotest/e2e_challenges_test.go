@@ -204,9 +204,7 @@ func TestE2EDevice(t *testing.T) {
 	store := new(cognitosrp.MemoryDeviceStore)
 	a := e2eAuth(t, srv, "d@example.com", "pw-device-123", func(o *cognitosrp.Options) {
 		o.ChallengeHandler = e2eCode(&codes)
-		o.RememberDevice = true
-		o.DeviceStore = store
-		o.DeviceName = "e2e runner"
+		o.Devices = cognitosrp.RememberDevices(store, "e2e runner")
 	})
 	e2eMustGet(t, srv, a, u.Username)
 	devs := srv.Devices(u.Username)
@@ -285,7 +283,7 @@ func TestE2EDeviceWithRotation(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, RefreshTokenRotation: true, ClientSecret: "rot"})
 	u := addUser(t, srv, cognitotest.User{Aliases: []string{"r@example.com"}, Password: "pw-rotate-123"})
 	a := e2eAuth(t, srv, "r@example.com", "pw-rotate-123", func(o *cognitosrp.Options) {
-		o.RememberDevice = true
+		o.Devices = cognitosrp.RememberDevices(nil, "")
 		o.RefreshMethod = cognitosrp.RefreshWithGetTokens
 	})
 	e2eMustGet(t, srv, a, u.Username)
@@ -309,8 +307,7 @@ func TestE2EDeviceAcrossRuns(t *testing.T) {
 	for range 3 {
 		a := e2eAuth(t, srv, "run@example.com", "pw-runs-12345", func(o *cognitosrp.Options) {
 			o.ChallengeHandler = e2eCode(&codes)
-			o.RememberDevice = true
-			o.DeviceStore = cognitosrp.NewFileDeviceStore(path)
+			o.Devices = cognitosrp.RememberDevices(cognitosrp.NewFileDeviceStore(path), "")
 		})
 		e2eMustGet(t, srv, a, u.Username)
 	}

@@ -35,7 +35,7 @@ func TestRootRememberDevice(t *testing.T) {
 	store := new(cognitosrp.MemoryDeviceStore)
 	asked := 0
 	cfg := srv.SessionConfig()
-	cfg.RememberDevice, cfg.DeviceStore, cfg.ChallengeHandler = true, store, smsHandler(t, &asked)
+	cfg.Devices, cfg.ChallengeHandler = cognitosrp.RememberDevices(store, ""), smsHandler(t, &asked)
 
 	first, err := cognitosrp.NewSession(cfg, "dora@example.com")
 	if err != nil {

@@ -1,0 +1,202 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+)
+
+// This file is the login side of remembered devices. The login reaches it
+// only through the DeviceTracker interface, whose one implementation
+// RememberDevices creates: a program that never calls RememberDevices does
+// not link device SRP, device registration or the device stores.
+
+// A DeviceTracker remembers the device Cognito issues at a login, in user
+// pools with device tracking, and signs in with it from then on, which
+// lets such a pool skip MFA on a remembered device. Set Config.Devices or
+// Options.Devices to the one RememberDevices returns.
+//
+// Its methods are unexported: this package provides the only
+// implementation. (An interface, so that programs that do not remember
+// devices do not link the code that does.)
+type DeviceTracker interface {
+	// load returns the owner's usable device, or nil.
+	load(ctx context.Context, owner DeviceOwner) (*loginDevice, error)
+	// forget deletes the owner's device, which Cognito no longer knows.
+	forget(ctx context.Context, owner DeviceOwner) error
+	// remember confirms and stores the device Cognito issued at a login.
+	remember(ctx context.Context, s *Session, t *Tokens, md *NewDeviceMetadata) error
+	// answer answers DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER for
+	// st.device.
+	answer(s *Session, st *loginState, out *AuthOutput) (map[string]string, error)
+}
+
+// RememberDevices returns a DeviceTracker that keeps devices in store and
+// names the devices it confirms name (empty means DefaultDeviceName).
+//
+// A nil store means a new MemoryDeviceStore, which lasts as long as the
+// returned value: each new process then registers another device with
+// Cognito. Use a FileDeviceStore, or a store of your own, to keep the
+// device across runs. Sessions may share the returned value.
+func RememberDevices(store DeviceStore, name string) DeviceTracker {
+	if store == nil {
+		store = new(MemoryDeviceStore)
+	}
+	return &deviceTracker{store: store, name: firstNonEmpty(name, DefaultDeviceName)}
+}
+
+// loginDevice is a Device as a login signs in with it. It is a type of its
+// own, without Device's methods, because the DeviceTracker interface names
+// it: every program that has a Session links the types that interface
+// names, and with them their methods.
+type loginDevice Device
+
+// deviceTracker is the DeviceTracker of RememberDevices.
+type deviceTracker struct {
+	store DeviceStore
+	name  string // given to ConfirmDevice
+}
+
+// String names the store and the device name; the store's own String
+// keeps its devices' passwords out.
+func (d *deviceTracker) String() string {
+	return fmt.Sprintf("cognitosrp.RememberDevices(%v, %q)", d.store, d.name)
+}
+
+// Format prints String for every verb, so no formatting reveals a secret.
+func (d *deviceTracker) Format(f fmt.State, verb rune) { io.WriteString(f, d.String()) }
+
+func (d *deviceTracker) load(ctx context.Context, owner DeviceOwner) (*loginDevice, error) {
+	dev, err := d.store.LoadDevice(ctx, owner)
+	if err != nil {
+		return nil, fmt.Errorf("cognitosrp: loading the remembered device: %w", err)
+	}
+	if dev == nil || dev.Key == "" || dev.GroupKey == "" || dev.Password == "" {
+		return nil, nil
+	}
+	return (*loginDevice)(dev), nil
+}
+
+func (d *deviceTracker) forget(ctx context.Context, owner DeviceOwner) error {
+	if err := d.store.DeleteDevice(ctx, owner); err != nil {
+		return fmt.Errorf("cognitosrp: forgetting the device: %w", err)
+	}
+	return nil
+}
+
+// remember registers and stores a new device after a login. A failure to
+// register does not fail the login, whose tokens are good: the device is
+// not stored, and the next login is issued a new one to confirm. Only a
+// store that cannot save is reported.
+func (d *deviceTracker) remember(ctx context.Context, s *Session, t *Tokens, md *NewDeviceMetadata) error {
+	dev, err := d.register(ctx, s, t, md)
+	if err != nil {
+		s.log(ctx, slog.LevelWarn, "cognitosrp: the new device was not confirmed; the next login will be issued another",
+			slog.String("user", s.username), slog.String("error", err.Error()))
+		return nil
+	}
+	if err := d.store.SaveDevice(ctx, s.deviceOwner(), dev); err != nil {
+		return fmt.Errorf("cognitosrp: saving the remembered device: %w", err)
+	}
+	return nil
+}
+
+// register confirms the device Cognito has just issued: it registers a
+// verifier of a fresh device password and, where the pool leaves that to
+// the user, marks the device remembered. It returns the device to store.
+func (d *deviceTracker) register(ctx context.Context, s *Session, t *Tokens, md *NewDeviceMetadata) (*Device, error) {
+	if md.DeviceKey == "" || md.DeviceGroupKey == "" {
+		return nil, fmt.Errorf("%w: NewDeviceMetadata without keys", ErrInvalidResponse)
+	}
+	password, cfg, err := NewDeviceVerifier(md.DeviceGroupKey, md.DeviceKey, s.cfg.Rand)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.api.ConfirmDevice(ctx, &ConfirmDeviceInput{
+		AccessToken:                t.AccessToken,
+		DeviceKey:                  md.DeviceKey,
+		DeviceSecretVerifierConfig: cfg,
+		DeviceName:                 d.name,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out.UserConfirmationNecessary {
+		// The caller asked to remember devices: that is the user's consent.
+		err := s.api.UpdateDeviceStatus(ctx, &UpdateDeviceStatusInput{
+			AccessToken:            t.AccessToken,
+			DeviceKey:              md.DeviceKey,
+			DeviceRememberedStatus: "remembered",
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &Device{Key: md.DeviceKey, GroupKey: md.DeviceGroupKey, Password: password}, nil
+}
+
+// answer answers DEVICE_SRP_AUTH with the SRP_A of a fresh device SRP,
+// whose "pool name" is the device group key, and DEVICE_PASSWORD_VERIFIER
+// with that SRP's password claim.
+func (d *deviceTracker) answer(s *Session, st *loginState, out *AuthOutput) (map[string]string, error) {
+	if out.ChallengeName == ChallengeDeviceSRPAuth {
+		srp, err := NewSRP(st.device.GroupKey, s.cfg.Rand)
+		if err != nil {
+			return nil, err
+		}
+		st.deviceSRP = srp
+		return map[string]string{"SRP_A": srp.A()}, nil
+	}
+	if st.deviceSRP == nil {
+		return nil, challengeError(st, out, nil)
+	}
+	claim, err := deviceClaim(st.deviceSRP, st.device, out.ChallengeParameters, s.cfg.Now())
+	if err != nil {
+		return nil, err
+	}
+	// The claim names the device; the response names the user.
+	return claim.ChallengeResponses(), nil
+}
+
+// deviceClaim answers DEVICE_PASSWORD_VERIFIER: the password claim of the
+// device's SRP, whose user id is the device key. Cognito's USERNAME
+// parameter names the user, not the device, so it must not be taken as the
+// SRP user id as in PASSWORD_VERIFIER.
+func deviceClaim(srp *SRP, d *loginDevice, params map[string]string, now time.Time) (*PasswordClaim, error) {
+	return srp.PasswordClaim(PasswordChallenge{
+		UserIDForSRP: d.Key,
+		SRPB:         params["SRP_B"],
+		Salt:         params["SALT"],
+		SecretBlock:  params["SECRET_BLOCK"],
+	}, d.Password, now)
+}
+
+// deviceOwner is the key of the session's device in the DeviceStore.
+func (s *Session) deviceOwner() DeviceOwner {
+	return DeviceOwner{UserPoolID: s.cfg.UserPoolID, Username: s.username}
+}
+
+// loadDevice returns the remembered device, or nil when the session does
+// not remember devices or has none yet.
+func (s *Session) loadDevice(ctx context.Context) (*loginDevice, error) {
+	if s.cfg.Devices == nil {
+		return nil, nil
+	}
+	return s.cfg.Devices.load(ctx, s.deviceOwner())
+}
+
+// deviceKey returns the key of the remembered device, or "", for the
+// DEVICE_KEY (or DeviceKey) of a token renewal.
+func (s *Session) deviceKey(ctx context.Context) (string, error) {
+	d, err := s.loadDevice(ctx)
+	if d == nil || err != nil {
+		return "", err
+	}
+	return d.Key, nil
+}
