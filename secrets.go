@@ -16,53 +16,31 @@ import (
 // package reveals a secret (a password, a token, a client secret, a
 // challenge session, an SRP private value or a proof derived from it).
 // Every type that holds one redacts it in String, and prints String from
-// Format (every fmt verb, %#v included), GoString and LogValue (log/slog,
-// whose JSON handler would otherwise marshal the exported fields).
-
-// GoString redacts, like String.
-func (c Config) GoString() string { return c.String() }
+// Format and LogValue (log/slog, whose JSON handler would otherwise marshal
+// the exported fields). Format alone covers every fmt verb: fmt asks a
+// Formatter before it looks for GoString (%#v) or String, so a GoString
+// method would be dead code.
 
 // LogValue redacts, like String.
 func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
-// GoString redacts, like String.
-func (o Options) GoString() string { return o.String() }
-
 // LogValue redacts, like String.
 func (o Options) LogValue() slog.Value { return slog.StringValue(o.String()) }
-
-// GoString redacts, like String.
-func (s *Session) GoString() string { return s.String() }
 
 // LogValue redacts, like String.
 func (s *Session) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
-// GoString redacts, like String.
-func (a *Auth) GoString() string { return a.String() }
-
 // LogValue redacts, like String.
 func (a *Auth) LogValue() slog.Value { return slog.StringValue(a.String()) }
-
-// GoString redacts, like String.
-func (t Tokens) GoString() string { return t.String() }
 
 // LogValue redacts, like String.
 func (t Tokens) LogValue() slog.Value { return slog.StringValue(t.String()) }
 
-// GoString redacts, like String.
-func (r AuthenticationResult) GoString() string { return r.String() }
-
 // LogValue redacts, like String.
 func (r AuthenticationResult) LogValue() slog.Value { return slog.StringValue(r.String()) }
 
-// GoString redacts, like String.
-func (s *SRP) GoString() string { return s.String() }
-
 // LogValue redacts, like String.
 func (s *SRP) LogValue() slog.Value { return slog.StringValue(s.String()) }
-
-// GoString returns Error: the challenge session and parameters stay out.
-func (e *ChallengeError) GoString() string { return e.Error() }
 
 // LogValue returns Error.
 func (e *ChallengeError) LogValue() slog.Value { return slog.StringValue(e.Error()) }
@@ -77,9 +55,6 @@ func (in InitiateAuthInput) String() string {
 // Format prints String for every verb.
 func (in InitiateAuthInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
 
-// GoString redacts, like String.
-func (in InitiateAuthInput) GoString() string { return in.String() }
-
 // LogValue redacts, like String.
 func (in InitiateAuthInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
 
@@ -92,9 +67,6 @@ func (in RespondToAuthChallengeInput) String() string {
 
 // Format prints String for every verb.
 func (in RespondToAuthChallengeInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
-
-// GoString redacts, like String.
-func (in RespondToAuthChallengeInput) GoString() string { return in.String() }
 
 // LogValue redacts, like String.
 func (in RespondToAuthChallengeInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
@@ -112,9 +84,6 @@ func (o AuthOutput) String() string {
 // Format prints String for every verb.
 func (o AuthOutput) Format(f fmt.State, verb rune) { io.WriteString(f, o.String()) }
 
-// GoString redacts, like String.
-func (o AuthOutput) GoString() string { return o.String() }
-
 // LogValue redacts, like String.
 func (o AuthOutput) LogValue() slog.Value { return slog.StringValue(o.String()) }
 
@@ -126,9 +95,6 @@ func (p PasswordClaim) String() string {
 
 // Format prints String for every verb.
 func (p PasswordClaim) Format(f fmt.State, verb rune) { io.WriteString(f, p.String()) }
-
-// GoString redacts, like String.
-func (p PasswordClaim) GoString() string { return p.String() }
 
 // LogValue redacts, like String.
 func (p PasswordClaim) LogValue() slog.Value { return slog.StringValue(p.String()) }
@@ -142,9 +108,6 @@ func keysOnly(m map[string]string) string {
 	slices.Sort(keys)
 	return "[" + strings.Join(keys, " ") + "]"
 }
-
-// GoString redacts, like String.
-func (in GetTokensFromRefreshTokenInput) GoString() string { return in.String() }
 
 // LogValue redacts, like String.
 func (in GetTokensFromRefreshTokenInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
@@ -163,20 +126,11 @@ func (o GetTokensFromRefreshTokenOutput) Format(f fmt.State, verb rune) {
 	io.WriteString(f, o.String())
 }
 
-// GoString redacts, like String.
-func (o GetTokensFromRefreshTokenOutput) GoString() string { return o.String() }
-
 // LogValue redacts, like String.
 func (o GetTokensFromRefreshTokenOutput) LogValue() slog.Value { return slog.StringValue(o.String()) }
 
-// GoString redacts, like String.
-func (in RevokeTokenInput) GoString() string { return in.String() }
-
 // LogValue redacts, like String.
 func (in RevokeTokenInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
-
-// GoString redacts, like String.
-func (in GlobalSignOutInput) GoString() string { return in.String() }
 
 // LogValue redacts, like String.
 func (in GlobalSignOutInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
@@ -195,44 +149,23 @@ func (m *MemoryStore) String() string {
 // Format prints String for every verb.
 func (m *MemoryStore) Format(f fmt.State, verb rune) { io.WriteString(f, m.String()) }
 
-// GoString redacts, like String.
-func (m *MemoryStore) GoString() string { return m.String() }
-
 // LogValue redacts, like String.
 func (m *MemoryStore) LogValue() slog.Value { return slog.StringValue(m.String()) }
-
-// GoString redacts, like String.
-func (d Device) GoString() string { return d.String() }
 
 // LogValue redacts, like String.
 func (d Device) LogValue() slog.Value { return slog.StringValue(d.String()) }
 
-// GoString redacts, like String.
-func (a ChallengeAnswer) GoString() string { return a.String() }
-
 // LogValue redacts, like String.
 func (a ChallengeAnswer) LogValue() slog.Value { return slog.StringValue(a.String()) }
-
-// GoString redacts, like String.
-func (p NewPassword) GoString() string { return p.String() }
 
 // LogValue redacts, like String.
 func (p NewPassword) LogValue() slog.Value { return slog.StringValue(p.String()) }
 
-// GoString redacts, like String.
-func (t TOTP) GoString() string { return t.String() }
-
 // LogValue redacts, like String.
 func (t TOTP) LogValue() slog.Value { return slog.StringValue(t.String()) }
 
-// GoString redacts, like String.
-func (in ConfirmDeviceInput) GoString() string { return in.String() }
-
 // LogValue redacts, like String.
 func (in ConfirmDeviceInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
-
-// GoString redacts, like String.
-func (in UpdateDeviceStatusInput) GoString() string { return in.String() }
 
 // LogValue redacts, like String.
 func (in UpdateDeviceStatusInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
