@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -103,7 +102,7 @@ func (o Options) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals a secret.
-func (o Options) Format(f fmt.State, verb rune) { io.WriteString(f, o.String()) }
+func (o Options) Format(f fmt.State, verb rune) { formatRedacted(f, o) }
 
 // ErrConfig reports options that cannot work; the message says which.
 var ErrConfig = errors.New("cognitosrp: invalid configuration")
@@ -406,4 +405,4 @@ func (a *Auth) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals a secret.
-func (a *Auth) Format(f fmt.State, verb rune) { io.WriteString(f, a.String()) }
+func (a *Auth) Format(f fmt.State, verb rune) { formatRedacted(f, a) }

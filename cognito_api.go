@@ -122,7 +122,7 @@ func (r AuthenticationResult) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals a token.
-func (r AuthenticationResult) Format(f fmt.State, verb rune) { io.WriteString(f, r.String()) }
+func (r AuthenticationResult) Format(f fmt.State, verb rune) { formatRedacted(f, r) }
 
 // InitiateAuth starts a login (USER_SRP_AUTH) or renews tokens
 // (REFRESH_TOKEN_AUTH).

@@ -22,25 +22,25 @@ import (
 // method would be dead code.
 
 // LogValue redacts, like String.
-func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+func (c Config) LogValue() slog.Value { return logRedacted(c) }
 
 // LogValue redacts, like String.
-func (o Options) LogValue() slog.Value { return slog.StringValue(o.String()) }
+func (o Options) LogValue() slog.Value { return logRedacted(o) }
 
 // LogValue redacts, like String.
-func (s *Session) LogValue() slog.Value { return slog.StringValue(s.String()) }
+func (s *Session) LogValue() slog.Value { return logRedacted(s) }
 
 // LogValue redacts, like String.
-func (a *Auth) LogValue() slog.Value { return slog.StringValue(a.String()) }
+func (a *Auth) LogValue() slog.Value { return logRedacted(a) }
 
 // LogValue redacts, like String.
-func (t Tokens) LogValue() slog.Value { return slog.StringValue(t.String()) }
+func (t Tokens) LogValue() slog.Value { return logRedacted(t) }
 
 // LogValue redacts, like String.
-func (r AuthenticationResult) LogValue() slog.Value { return slog.StringValue(r.String()) }
+func (r AuthenticationResult) LogValue() slog.Value { return logRedacted(r) }
 
 // LogValue redacts, like String.
-func (s *SRP) LogValue() slog.Value { return slog.StringValue(s.String()) }
+func (s *SRP) LogValue() slog.Value { return logRedacted(s) }
 
 // LogValue returns Error.
 func (e *ChallengeError) LogValue() slog.Value { return slog.StringValue(e.Error()) }
@@ -53,10 +53,10 @@ func (in InitiateAuthInput) String() string {
 }
 
 // Format prints String for every verb.
-func (in InitiateAuthInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
+func (in InitiateAuthInput) Format(f fmt.State, verb rune) { formatRedacted(f, in) }
 
 // LogValue redacts, like String.
-func (in InitiateAuthInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+func (in InitiateAuthInput) LogValue() slog.Value { return logRedacted(in) }
 
 // String names the challenge and the responses, without their values: they
 // hold the password proof, a new password or an MFA code.
@@ -66,10 +66,10 @@ func (in RespondToAuthChallengeInput) String() string {
 }
 
 // Format prints String for every verb.
-func (in RespondToAuthChallengeInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
+func (in RespondToAuthChallengeInput) Format(f fmt.State, verb rune) { formatRedacted(f, in) }
 
 // LogValue redacts, like String.
-func (in RespondToAuthChallengeInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+func (in RespondToAuthChallengeInput) LogValue() slog.Value { return logRedacted(in) }
 
 // String describes the output without the challenge session or tokens.
 func (o AuthOutput) String() string {
@@ -82,10 +82,10 @@ func (o AuthOutput) String() string {
 }
 
 // Format prints String for every verb.
-func (o AuthOutput) Format(f fmt.State, verb rune) { io.WriteString(f, o.String()) }
+func (o AuthOutput) Format(f fmt.State, verb rune) { formatRedacted(f, o) }
 
 // LogValue redacts, like String.
-func (o AuthOutput) LogValue() slog.Value { return slog.StringValue(o.String()) }
+func (o AuthOutput) LogValue() slog.Value { return logRedacted(o) }
 
 // String shows the user and timestamp of the claim, not the proof.
 func (p PasswordClaim) String() string {
@@ -94,10 +94,10 @@ func (p PasswordClaim) String() string {
 }
 
 // Format prints String for every verb.
-func (p PasswordClaim) Format(f fmt.State, verb rune) { io.WriteString(f, p.String()) }
+func (p PasswordClaim) Format(f fmt.State, verb rune) { formatRedacted(f, p) }
 
 // LogValue redacts, like String.
-func (p PasswordClaim) LogValue() slog.Value { return slog.StringValue(p.String()) }
+func (p PasswordClaim) LogValue() slog.Value { return logRedacted(p) }
 
 // keysOnly lists a map's keys in order, with its values redacted.
 func keysOnly(m map[string]string) string {
@@ -110,7 +110,7 @@ func keysOnly(m map[string]string) string {
 }
 
 // LogValue redacts, like String.
-func (in GetTokensFromRefreshTokenInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+func (in GetTokensFromRefreshTokenInput) LogValue() slog.Value { return logRedacted(in) }
 
 // String describes the output without its tokens.
 func (o GetTokensFromRefreshTokenOutput) String() string {
@@ -122,18 +122,16 @@ func (o GetTokensFromRefreshTokenOutput) String() string {
 }
 
 // Format prints String for every verb.
-func (o GetTokensFromRefreshTokenOutput) Format(f fmt.State, verb rune) {
-	io.WriteString(f, o.String())
-}
+func (o GetTokensFromRefreshTokenOutput) Format(f fmt.State, verb rune) { formatRedacted(f, o) }
 
 // LogValue redacts, like String.
-func (o GetTokensFromRefreshTokenOutput) LogValue() slog.Value { return slog.StringValue(o.String()) }
+func (o GetTokensFromRefreshTokenOutput) LogValue() slog.Value { return logRedacted(o) }
 
 // LogValue redacts, like String.
-func (in RevokeTokenInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+func (in RevokeTokenInput) LogValue() slog.Value { return logRedacted(in) }
 
 // LogValue redacts, like String.
-func (in GlobalSignOutInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+func (in GlobalSignOutInput) LogValue() slog.Value { return logRedacted(in) }
 
 // String describes the store without the tokens it holds. Without it, fmt
 // would print the unexported *Tokens field raw for verbs such as %s.
@@ -147,25 +145,40 @@ func (m *MemoryStore) String() string {
 }
 
 // Format prints String for every verb.
-func (m *MemoryStore) Format(f fmt.State, verb rune) { io.WriteString(f, m.String()) }
+func (m *MemoryStore) Format(f fmt.State, verb rune) { formatRedacted(f, m) }
 
 // LogValue redacts, like String.
-func (m *MemoryStore) LogValue() slog.Value { return slog.StringValue(m.String()) }
+func (m *MemoryStore) LogValue() slog.Value { return logRedacted(m) }
 
 // LogValue redacts, like String.
-func (d Device) LogValue() slog.Value { return slog.StringValue(d.String()) }
+func (d Device) LogValue() slog.Value { return logRedacted(d) }
 
 // LogValue redacts, like String.
-func (a ChallengeAnswer) LogValue() slog.Value { return slog.StringValue(a.String()) }
+func (a ChallengeAnswer) LogValue() slog.Value { return logRedacted(a) }
 
 // LogValue redacts, like String.
-func (p NewPassword) LogValue() slog.Value { return slog.StringValue(p.String()) }
+func (p NewPassword) LogValue() slog.Value { return logRedacted(p) }
 
 // LogValue redacts, like String.
-func (t TOTP) LogValue() slog.Value { return slog.StringValue(t.String()) }
+func (t TOTP) LogValue() slog.Value { return logRedacted(t) }
 
 // LogValue redacts, like String.
-func (in ConfirmDeviceInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+func (in ConfirmDeviceInput) LogValue() slog.Value { return logRedacted(in) }
 
 // LogValue redacts, like String.
-func (in UpdateDeviceStatusInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+func (in UpdateDeviceStatusInput) LogValue() slog.Value { return logRedacted(in) }
+
+// formatRedacted is the body of every Format method: it prints s.String(),
+// which redacts. It takes an interface and is kept out of line so that each
+// of the many Format methods (and the pointer wrapper the compiler adds for
+// each value receiver) stays a call instead of a copy of the receiver plus
+// an inlined io.WriteString: this saves binary size (issue 7).
+//
+//go:noinline
+func formatRedacted(f fmt.State, s fmt.Stringer) { io.WriteString(f, s.String()) }
+
+// logRedacted is the body of every LogValue method, for the reason given at
+// formatRedacted.
+//
+//go:noinline
+func logRedacted(s fmt.Stringer) slog.Value { return slog.StringValue(s.String()) }
