@@ -6,8 +6,8 @@ package cognitosrp
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -61,26 +61,19 @@ type APIError struct {
 
 // Error returns "cognitosrp: Action: Type: Message (HTTP n, request id r)".
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString("cognitosrp: ")
-	b.WriteString(e.Action)
-	b.WriteString(": ")
-	if e.Type != "" {
-		b.WriteString(e.Type)
-	} else {
-		b.WriteString("unknown error")
+	// One concatenation: a strings.Builder inlines its growth code at
+	// every WriteString, which cost two kilobytes of binary (issue 7).
+	typ, msg, id := e.Type, "", ""
+	if typ == "" {
+		typ = "unknown error"
 	}
 	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
+		msg = ": " + e.Message
 	}
-	fmt.Fprintf(&b, " (HTTP %d", e.StatusCode)
 	if e.RequestID != "" {
-		b.WriteString(", request id ")
-		b.WriteString(e.RequestID)
+		id = ", request id " + e.RequestID
 	}
-	b.WriteString(")")
-	return b.String()
+	return "cognitosrp: " + e.Action + ": " + typ + msg + " (HTTP " + strconv.Itoa(e.StatusCode) + id + ")"
 }
 
 // Is reports whether target is the sentinel of e's Type.
