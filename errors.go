@@ -134,3 +134,35 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 	}
 	return e
 }
+
+// as is errors.As for a target of concrete type T. errors.As checks its
+// target with reflection, and that alone linked eight kilobytes of
+// internal/reflectlite into every program using this package (issue 7);
+// errors.AsType does the same as this, but needs Go 1.26. as visits the
+// tree in errors.As's order: err itself, then its As method, then what
+// Unwrap returns, depth first.
+func as[T error](err error, target *T) bool {
+	for err != nil {
+		if t, ok := err.(T); ok {
+			*target = t
+			return true
+		}
+		if x, ok := err.(interface{ As(any) bool }); ok && x.As(target) {
+			return true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if as(e, target) {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
+		}
+	}
+	return false
+}

@@ -144,9 +144,9 @@ func jsonErrorKind(err error) string {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &syn):
+	case as(err, &syn):
 		return fmt.Sprintf("invalid JSON at offset %d", syn.Offset)
-	case errors.As(err, &typ):
+	case as(err, &typ):
 		return fmt.Sprintf("field %q has the wrong type", typ.Field)
 	}
 	return "invalid JSON"

@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -158,11 +157,11 @@ func (e *transportError) Unwrap() error { return e.err }
 // Cognito's internal errors, HTTP 5xx, or the network.
 func retryable(err error) bool {
 	var api *APIError
-	if errors.As(err, &api) {
+	if as(err, &api) {
 		return api.Temporary()
 	}
 	var te *transportError
-	return errors.As(err, &te) && !permanentTransportError(te.err)
+	return as(err, &te) && !permanentTransportError(te.err)
 }
 
 // permanentTransportError reports transport failures that no retry can
@@ -175,7 +174,7 @@ func permanentTransportError(err error) bool {
 		hostname x509.HostnameError
 		invalid  x509.CertificateInvalidError
 	)
-	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
+	return as(err, &verify) || as(err, &unknown) || as(err, &hostname) || as(err, &invalid)
 }
 
 // restartError marks a passing failure of the answer to an SRP password
@@ -198,7 +197,7 @@ func srpChallenge(name string) bool {
 // restartable reports whether a login may start over after err.
 func restartable(err error) bool {
 	var r *restartError
-	return errors.As(err, &r)
+	return as(err, &r)
 }
 
 // loginWithRestarts runs loginOnce, starting over with fresh SRP values
