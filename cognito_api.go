@@ -190,7 +190,7 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 		return fmt.Errorf("cognitosrp: %s: %w", action, &transportError{err})
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	data, err := readUpTo(resp.Body, maxResponseBytes+1)
 	if err != nil {
 		return fmt.Errorf("cognitosrp: %s: reading response: %w", action, &transportError{err})
 	}
@@ -208,6 +208,16 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 		return fmt.Errorf("%w: %s: %v", ErrInvalidResponse, action, err)
 	}
 	return nil
+}
+
+// readUpTo reads r to its end, but no more than n bytes. It does what
+// io.ReadAll of an io.LimitReader does, through bytes.Buffer.ReadFrom,
+// which net/http links anyway, where io.ReadAll would add its own 1.5 KB
+// (issue 7).
+func readUpTo(r io.Reader, n int64) ([]byte, error) {
+	var b bytes.Buffer
+	_, err := b.ReadFrom(io.LimitReader(r, n))
+	return b.Bytes(), err
 }
 
 // isJSON reports whether a body can be a JSON object. The content type is
