@@ -140,7 +140,7 @@ type headerValue struct {
 // New returns an Auth for opts. It checks the options but makes no network
 // call: the first request (or Token) logs in.
 func New(opts Options) (*Auth, error) {
-	sess, err := sessionFor(opts)
+	sess, err := sessionFor(&opts)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +174,7 @@ func New(opts Options) (*Auth, error) {
 }
 
 // sessionFor builds the session of either configuration mode.
-func sessionFor(opts Options) (*Session, error) {
+func sessionFor(opts *Options) (*Session, error) {
 	cfg := opts.sessionConfig()
 	// Every session setting of Options lands in cfg, so one zero check
 	// covers them all, including fields added later.
@@ -210,7 +210,7 @@ func sessionFor(opts Options) (*Session, error) {
 }
 
 // sessionConfig returns the session settings of opts as a Config.
-func (opts Options) sessionConfig() Config {
+func (opts *Options) sessionConfig() Config {
 	return Config{
 		UserPoolID:       opts.UserPoolID,
 		ClientID:         opts.ClientID,
