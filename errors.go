@@ -138,16 +138,25 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 // as is errors.As for a target of concrete type T. errors.As checks its
 // target with reflection, and that alone linked eight kilobytes of
 // internal/reflectlite into every program using this package (issue 7);
-// errors.AsType does the same as this, but needs Go 1.26. as visits the
-// tree in errors.As's order: err itself, then its As method, then what
-// Unwrap returns, depth first.
+// errors.AsType does the same as this, but needs Go 1.26.
 func as[T error](err error, target *T) bool {
-	for err != nil {
-		if t, ok := err.(T); ok {
+	return findError(err, func(e error) bool {
+		if t, ok := e.(T); ok {
 			*target = t
 			return true
 		}
-		if x, ok := err.(interface{ As(any) bool }); ok && x.As(target) {
+		x, ok := e.(interface{ As(any) bool })
+		return ok && x.As(target)
+	})
+}
+
+// findError reports whether match accepts err or an error it wraps. It
+// visits the tree in errors.As's order: err, then what Unwrap returns,
+// depth first. It is not generic, so that each target type costs only the
+// few lines of its match function.
+func findError(err error, match func(error) bool) bool {
+	for err != nil {
+		if match(err) {
 			return true
 		}
 		switch u := err.(type) {
@@ -155,7 +164,7 @@ func as[T error](err error, target *T) bool {
 			err = u.Unwrap()
 		case interface{ Unwrap() []error }:
 			for _, e := range u.Unwrap() {
-				if as(e, target) {
+				if findError(e, match) {
 					return true
 				}
 			}

@@ -5,6 +5,7 @@
 package cognitosrp
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -68,6 +69,45 @@ func TestAsMatchesErrorsAs(t *testing.T) {
 		var gotT, wantT *transportError
 		if g, w := as(err, &gotT), errors.As(err, &wantT); g != w || gotT != wantT {
 			t.Errorf("%s: as *transportError = %v; errors.As = %v", name, g, w)
+		}
+	}
+}
+
+// asHostname claims to be an x509.HostnameError through an As method.
+type asHostname struct{}
+
+func (asHostname) Error() string { return "as hostname" }
+func (asHostname) As(target any) bool {
+	_, ok := target.(*x509.HostnameError)
+	return ok
+}
+
+// TestPermanentTransportError checks the one-walk check against four
+// errors.As calls, on each certificate error, wrapped or not.
+func TestPermanentTransportError(t *testing.T) {
+	trees := map[string]error{
+		"nil":          nil,
+		"other":        errors.New("connection reset"),
+		"verification": &tls.CertificateVerificationError{},
+		"unknown":      fmt.Errorf("a: %w", x509.UnknownAuthorityError{}),
+		"hostname":     errors.Join(errors.New("x"), x509.HostnameError{Host: "h"}),
+		"invalid":      multiErr{nil, x509.CertificateInvalidError{}},
+		"As method":    fmt.Errorf("a: %w", asHostname{}),
+		"pointer":      &x509.HostnameError{}, // errors.As does not match it either
+	}
+	for name, err := range trees {
+		var (
+			verify   *tls.CertificateVerificationError
+			unknown  x509.UnknownAuthorityError
+			hostname x509.HostnameError
+			invalid  x509.CertificateInvalidError
+		)
+		want := errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
+		if got := permanentTransportError(err); got != want {
+			t.Errorf("%s: permanentTransportError = %v, want %v", name, got, want)
+		}
+		if want != (name != "nil" && name != "other" && name != "pointer") {
+			t.Errorf("%s: errors.As found %v", name, want)
 		}
 	}
 }

@@ -168,13 +168,17 @@ func retryable(err error) bool {
 // mend: a certificate that does not verify. Retrying it would only delay
 // the error.
 func permanentTransportError(err error) bool {
-	var (
-		verify   *tls.CertificateVerificationError
-		unknown  x509.UnknownAuthorityError
-		hostname x509.HostnameError
-		invalid  x509.CertificateInvalidError
-	)
-	return as(err, &verify) || as(err, &unknown) || as(err, &hostname) || as(err, &invalid)
+	// One walk for the four types: as[T] would compile a copy of itself
+	// for each of the three struct types.
+	return findError(err, func(e error) bool {
+		switch e.(type) {
+		case *tls.CertificateVerificationError, x509.UnknownAuthorityError, x509.HostnameError, x509.CertificateInvalidError:
+			return true
+		}
+		x, ok := e.(interface{ As(any) bool })
+		return ok && (x.As(new(*tls.CertificateVerificationError)) || x.As(new(x509.UnknownAuthorityError)) ||
+			x.As(new(x509.HostnameError)) || x.As(new(x509.CertificateInvalidError)))
+	})
 }
 
 // restartError marks a passing failure of the answer to an SRP password
