@@ -175,10 +175,12 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 		// Checked here, not by the transport, so that it is not retried.
 		return fmt.Errorf("cognitosrp: %s: endpoint %q is not an http or https URL", action, c.Endpoint)
 	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+action)
+	// The keys are in canonical form already: assigning them directly
+	// spares the canonicalization that Header.Set inlines at each call.
+	req.Header["Content-Type"] = []string{"application/x-amz-json-1.1"}
+	req.Header["X-Amz-Target"] = []string{"AWSCognitoIdentityProviderService." + action}
 	if c.UserAgent != "" {
-		req.Header.Set("User-Agent", c.UserAgent)
+		req.Header["User-Agent"] = []string{c.UserAgent}
 	}
 	hc := c.HTTPClient
 	if hc == nil {
