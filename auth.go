@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -101,7 +100,7 @@ func (o Options) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals a secret.
-func (o Options) Format(f fmt.State, verb rune) { io.WriteString(f, o.String()) }
+func (o Options) Format(f fmt.State, verb rune) { formatRedacted(f, o) }
 
 // ErrConfig reports options that cannot work; the message says which.
 var ErrConfig = errors.New("cognitosrp: invalid configuration")
@@ -142,7 +141,7 @@ type headerValue struct {
 // exponentiation, a few milliseconds of CPU), so that the login does not
 // wait for it.
 func New(opts Options) (*Auth, error) {
-	sess, err := sessionFor(opts)
+	sess, err := sessionFor(&opts)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +175,7 @@ func New(opts Options) (*Auth, error) {
 }
 
 // sessionFor builds the session of either configuration mode.
-func sessionFor(opts Options) (*Session, error) {
+func sessionFor(opts *Options) (*Session, error) {
 	cfg := opts.sessionConfig()
 	// Every session setting of Options lands in cfg, so one zero check
 	// covers them all, including fields added later.
@@ -215,7 +214,7 @@ func sessionFor(opts Options) (*Session, error) {
 }
 
 // sessionConfig returns the session settings of opts as a Config.
-func (opts Options) sessionConfig() Config {
+func (opts *Options) sessionConfig() Config {
 	return Config{
 		UserPoolID:       opts.UserPoolID,
 		ClientID:         opts.ClientID,
@@ -408,4 +407,4 @@ func (a *Auth) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals a secret.
-func (a *Auth) Format(f fmt.State, verb rune) { io.WriteString(f, a.String()) }
+func (a *Auth) Format(f fmt.State, verb rune) { formatRedacted(f, a) }

@@ -125,6 +125,27 @@ func TestAPIErrorSentinels(t *testing.T) {
 	}
 }
 
+// TestAPIErrorMessage pins the wording of APIError.Error, part by part.
+func TestAPIErrorMessage(t *testing.T) {
+	for _, tc := range []struct {
+		e    cognitosrp.APIError
+		want string
+	}{
+		{cognitosrp.APIError{Action: "InitiateAuth", Type: "NotAuthorizedException", Message: "Incorrect.", StatusCode: 400, RequestID: "r-1"},
+			"cognitosrp: InitiateAuth: NotAuthorizedException: Incorrect. (HTTP 400, request id r-1)"},
+		{cognitosrp.APIError{Action: "RevokeToken", StatusCode: 502},
+			"cognitosrp: RevokeToken: unknown error (HTTP 502)"},
+		{cognitosrp.APIError{Action: "A", Message: "m", StatusCode: -1},
+			"cognitosrp: A: unknown error: m (HTTP -1)"},
+		{cognitosrp.APIError{Type: "T", RequestID: "id"},
+			"cognitosrp: : T (HTTP 0, request id id)"},
+	} {
+		if got := tc.e.Error(); got != tc.want {
+			t.Errorf("Error() = %q, want %q", got, tc.want)
+		}
+	}
+}
+
 func TestCallSendsProtocolHeaders(t *testing.T) {
 	var got http.Header
 	srv := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {

@@ -7,7 +7,6 @@ package cognitosrp
 import (
 	"context"
 	"fmt"
-	"io"
 )
 
 // This file holds the Cognito calls that manage tokens after login:
@@ -35,9 +34,7 @@ func (in GetTokensFromRefreshTokenInput) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals a secret.
-func (in GetTokensFromRefreshTokenInput) Format(f fmt.State, verb rune) {
-	io.WriteString(f, in.String())
-}
+func (in GetTokensFromRefreshTokenInput) Format(f fmt.State, verb rune) { formatRedacted(f, in) }
 
 // GetTokensFromRefreshToken renews tokens with a refresh token. Unlike
 // REFRESH_TOKEN_AUTH it works on app clients with refresh-token rotation,
@@ -65,7 +62,7 @@ func (in RevokeTokenInput) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals a secret.
-func (in RevokeTokenInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
+func (in RevokeTokenInput) Format(f fmt.State, verb rune) { formatRedacted(f, in) }
 
 // RevokeToken revokes a refresh token and the access tokens issued with it.
 func (c *Client) RevokeToken(ctx context.Context, in *RevokeTokenInput) error {
@@ -83,7 +80,7 @@ func (in GlobalSignOutInput) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals a secret.
-func (in GlobalSignOutInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
+func (in GlobalSignOutInput) Format(f fmt.State, verb rune) { formatRedacted(f, in) }
 
 // GlobalSignOut invalidates every refresh token of the user the access
 // token belongs to, on every device.

@@ -6,8 +6,8 @@ package cognitosrp
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -61,26 +61,19 @@ type APIError struct {
 
 // Error returns "cognitosrp: Action: Type: Message (HTTP n, request id r)".
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString("cognitosrp: ")
-	b.WriteString(e.Action)
-	b.WriteString(": ")
-	if e.Type != "" {
-		b.WriteString(e.Type)
-	} else {
-		b.WriteString("unknown error")
+	// One concatenation: a strings.Builder inlines its growth code at
+	// every WriteString, which cost two kilobytes of binary (issue 7).
+	typ, msg, id := e.Type, "", ""
+	if typ == "" {
+		typ = "unknown error"
 	}
 	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
+		msg = ": " + e.Message
 	}
-	fmt.Fprintf(&b, " (HTTP %d", e.StatusCode)
 	if e.RequestID != "" {
-		b.WriteString(", request id ")
-		b.WriteString(e.RequestID)
+		id = ", request id " + e.RequestID
 	}
-	b.WriteString(")")
-	return b.String()
+	return "cognitosrp: " + e.Action + ": " + typ + msg + " (HTTP " + strconv.Itoa(e.StatusCode) + id + ")"
 }
 
 // Is reports whether target is the sentinel of e's Type.
@@ -140,4 +133,45 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 		e.Message = e.Message[:maxMessageLen] + "…"
 	}
 	return e
+}
+
+// as is errors.As for a target of concrete type T. errors.As checks its
+// target with reflection, and that alone linked eight kilobytes of
+// internal/reflectlite into every program using this package (issue 7);
+// errors.AsType does the same as this, but needs Go 1.26.
+func as[T error](err error, target *T) bool {
+	return findError(err, func(e error) bool {
+		if t, ok := e.(T); ok {
+			*target = t
+			return true
+		}
+		x, ok := e.(interface{ As(any) bool })
+		return ok && x.As(target)
+	})
+}
+
+// findError reports whether match accepts err or an error it wraps. It
+// visits the tree in errors.As's order: err, then what Unwrap returns,
+// depth first. It is not generic, so that each target type costs only the
+// few lines of its match function.
+func findError(err error, match func(error) bool) bool {
+	for err != nil {
+		if match(err) {
+			return true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if findError(e, match) {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
+		}
+	}
+	return false
 }

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -129,7 +128,7 @@ func readPrivateFile(path, what string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s has mode %04o; make it readable by its owner only (chmod 600 %s)",
 			ErrInsecureFile, path, perm, path)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxTokenFileBytes+1))
+	data, err := readUpTo(f, maxTokenFileBytes+1)
 	if err != nil {
 		return nil, fmt.Errorf("cognitosrp: reading %s: %w", what, err)
 	}
@@ -144,9 +143,9 @@ func jsonErrorKind(err error) string {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &syn):
+	case as(err, &syn):
 		return fmt.Sprintf("invalid JSON at offset %d", syn.Offset)
-	case errors.As(err, &typ):
+	case as(err, &typ):
 		return fmt.Sprintf("field %q has the wrong type", typ.Field)
 	}
 	return "invalid JSON"

@@ -20,10 +20,18 @@ func (s *Session) logs(ctx context.Context, level slog.Level) bool {
 	return s.cfg.Logger != nil && s.cfg.Logger.Enabled(ctx, level)
 }
 
-// log writes an event when a logger is configured.
+// log writes an event when a logger is configured. It passes the
+// attributes to Logger.Log, which takes an Attr argument as it is: the
+// record is the one LogAttrs would build, but Log is the method every
+// program that logs links anyway, while LogAttrs would add four kilobytes
+// of its own (issue 7).
 func (s *Session) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
 	if s.logs(ctx, level) {
-		s.cfg.Logger.LogAttrs(ctx, level, msg, attrs...)
+		args := make([]any, len(attrs))
+		for i, a := range attrs {
+			args[i] = a
+		}
+		s.cfg.Logger.Log(ctx, level, msg, args...)
 	}
 }
 

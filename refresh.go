@@ -50,7 +50,7 @@ var ErrRefreshFlowNotEnabled = errors.New("cognitosrp: the app client does not a
 // this client"; emulators vary the wording).
 func refreshFlowRefused(err error) bool {
 	var ae *APIError
-	if !errors.As(err, &ae) || ae.Type != "InvalidParameterException" {
+	if !as(err, &ae) || ae.Type != "InvalidParameterException" {
 		return false
 	}
 	m := strings.ToLower(ae.Message)
@@ -63,7 +63,7 @@ func refreshFlowRefused(err error) bool {
 func refreshTokenDead(err error) bool {
 	var ae *APIError
 	return errors.Is(err, ErrNotAuthorized) ||
-		errors.As(err, &ae) && ae.Type == "RefreshTokenReuseException"
+		as(err, &ae) && ae.Type == "RefreshTokenReuseException"
 }
 
 // refresh renews cur with the configured method. A result without a

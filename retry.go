@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -158,24 +157,28 @@ func (e *transportError) Unwrap() error { return e.err }
 // Cognito's internal errors, HTTP 5xx, or the network.
 func retryable(err error) bool {
 	var api *APIError
-	if errors.As(err, &api) {
+	if as(err, &api) {
 		return api.Temporary()
 	}
 	var te *transportError
-	return errors.As(err, &te) && !permanentTransportError(te.err)
+	return as(err, &te) && !permanentTransportError(te.err)
 }
 
 // permanentTransportError reports transport failures that no retry can
 // mend: a certificate that does not verify. Retrying it would only delay
 // the error.
 func permanentTransportError(err error) bool {
-	var (
-		verify   *tls.CertificateVerificationError
-		unknown  x509.UnknownAuthorityError
-		hostname x509.HostnameError
-		invalid  x509.CertificateInvalidError
-	)
-	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
+	// One walk for the four types: as[T] would compile a copy of itself
+	// for each of the three struct types.
+	return findError(err, func(e error) bool {
+		switch e.(type) {
+		case *tls.CertificateVerificationError, x509.UnknownAuthorityError, x509.HostnameError, x509.CertificateInvalidError:
+			return true
+		}
+		x, ok := e.(interface{ As(any) bool })
+		return ok && (x.As(new(*tls.CertificateVerificationError)) || x.As(new(x509.UnknownAuthorityError)) ||
+			x.As(new(x509.HostnameError)) || x.As(new(x509.CertificateInvalidError)))
+	})
 }
 
 // restartError marks a passing failure of the answer to an SRP password
@@ -198,7 +201,7 @@ func srpChallenge(name string) bool {
 // restartable reports whether a login may start over after err.
 func restartable(err error) bool {
 	var r *restartError
-	return errors.As(err, &r)
+	return as(err, &r)
 }
 
 // loginWithRestarts runs loginOnce, starting over with fresh SRP values

@@ -16,53 +16,31 @@ import (
 // package reveals a secret (a password, a token, a client secret, a
 // challenge session, an SRP private value or a proof derived from it).
 // Every type that holds one redacts it in String, and prints String from
-// Format (every fmt verb, %#v included), GoString and LogValue (log/slog,
-// whose JSON handler would otherwise marshal the exported fields).
-
-// GoString redacts, like String.
-func (c Config) GoString() string { return c.String() }
-
-// LogValue redacts, like String.
-func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
-
-// GoString redacts, like String.
-func (o Options) GoString() string { return o.String() }
+// Format and LogValue (log/slog, whose JSON handler would otherwise marshal
+// the exported fields). Format alone covers every fmt verb: fmt asks a
+// Formatter before it looks for GoString (%#v) or String, so a GoString
+// method would be dead code.
 
 // LogValue redacts, like String.
-func (o Options) LogValue() slog.Value { return slog.StringValue(o.String()) }
-
-// GoString redacts, like String.
-func (s *Session) GoString() string { return s.String() }
+func (c Config) LogValue() slog.Value { return logRedacted(c) }
 
 // LogValue redacts, like String.
-func (s *Session) LogValue() slog.Value { return slog.StringValue(s.String()) }
-
-// GoString redacts, like String.
-func (a *Auth) GoString() string { return a.String() }
+func (o Options) LogValue() slog.Value { return logRedacted(o) }
 
 // LogValue redacts, like String.
-func (a *Auth) LogValue() slog.Value { return slog.StringValue(a.String()) }
-
-// GoString redacts, like String.
-func (t Tokens) GoString() string { return t.String() }
+func (s *Session) LogValue() slog.Value { return logRedacted(s) }
 
 // LogValue redacts, like String.
-func (t Tokens) LogValue() slog.Value { return slog.StringValue(t.String()) }
-
-// GoString redacts, like String.
-func (r AuthenticationResult) GoString() string { return r.String() }
+func (a *Auth) LogValue() slog.Value { return logRedacted(a) }
 
 // LogValue redacts, like String.
-func (r AuthenticationResult) LogValue() slog.Value { return slog.StringValue(r.String()) }
-
-// GoString redacts, like String.
-func (s *SRP) GoString() string { return s.String() }
+func (t Tokens) LogValue() slog.Value { return logRedacted(t) }
 
 // LogValue redacts, like String.
-func (s *SRP) LogValue() slog.Value { return slog.StringValue(s.String()) }
+func (r AuthenticationResult) LogValue() slog.Value { return logRedacted(r) }
 
-// GoString returns Error: the challenge session and parameters stay out.
-func (e *ChallengeError) GoString() string { return e.Error() }
+// LogValue redacts, like String.
+func (s *SRP) LogValue() slog.Value { return logRedacted(s) }
 
 // LogValue returns Error.
 func (e *ChallengeError) LogValue() slog.Value { return slog.StringValue(e.Error()) }
@@ -75,13 +53,10 @@ func (in InitiateAuthInput) String() string {
 }
 
 // Format prints String for every verb.
-func (in InitiateAuthInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
-
-// GoString redacts, like String.
-func (in InitiateAuthInput) GoString() string { return in.String() }
+func (in InitiateAuthInput) Format(f fmt.State, verb rune) { formatRedacted(f, in) }
 
 // LogValue redacts, like String.
-func (in InitiateAuthInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+func (in InitiateAuthInput) LogValue() slog.Value { return logRedacted(in) }
 
 // String names the challenge and the responses, without their values: they
 // hold the password proof, a new password or an MFA code.
@@ -91,13 +66,10 @@ func (in RespondToAuthChallengeInput) String() string {
 }
 
 // Format prints String for every verb.
-func (in RespondToAuthChallengeInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
-
-// GoString redacts, like String.
-func (in RespondToAuthChallengeInput) GoString() string { return in.String() }
+func (in RespondToAuthChallengeInput) Format(f fmt.State, verb rune) { formatRedacted(f, in) }
 
 // LogValue redacts, like String.
-func (in RespondToAuthChallengeInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+func (in RespondToAuthChallengeInput) LogValue() slog.Value { return logRedacted(in) }
 
 // String describes the output without the challenge session or tokens.
 func (o AuthOutput) String() string {
@@ -110,13 +82,10 @@ func (o AuthOutput) String() string {
 }
 
 // Format prints String for every verb.
-func (o AuthOutput) Format(f fmt.State, verb rune) { io.WriteString(f, o.String()) }
-
-// GoString redacts, like String.
-func (o AuthOutput) GoString() string { return o.String() }
+func (o AuthOutput) Format(f fmt.State, verb rune) { formatRedacted(f, o) }
 
 // LogValue redacts, like String.
-func (o AuthOutput) LogValue() slog.Value { return slog.StringValue(o.String()) }
+func (o AuthOutput) LogValue() slog.Value { return logRedacted(o) }
 
 // String shows the user and timestamp of the claim, not the proof.
 func (p PasswordClaim) String() string {
@@ -125,13 +94,10 @@ func (p PasswordClaim) String() string {
 }
 
 // Format prints String for every verb.
-func (p PasswordClaim) Format(f fmt.State, verb rune) { io.WriteString(f, p.String()) }
-
-// GoString redacts, like String.
-func (p PasswordClaim) GoString() string { return p.String() }
+func (p PasswordClaim) Format(f fmt.State, verb rune) { formatRedacted(f, p) }
 
 // LogValue redacts, like String.
-func (p PasswordClaim) LogValue() slog.Value { return slog.StringValue(p.String()) }
+func (p PasswordClaim) LogValue() slog.Value { return logRedacted(p) }
 
 // keysOnly lists a map's keys in order, with its values redacted.
 func keysOnly(m map[string]string) string {
@@ -143,11 +109,8 @@ func keysOnly(m map[string]string) string {
 	return "[" + strings.Join(keys, " ") + "]"
 }
 
-// GoString redacts, like String.
-func (in GetTokensFromRefreshTokenInput) GoString() string { return in.String() }
-
 // LogValue redacts, like String.
-func (in GetTokensFromRefreshTokenInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+func (in GetTokensFromRefreshTokenInput) LogValue() slog.Value { return logRedacted(in) }
 
 // String describes the output without its tokens.
 func (o GetTokensFromRefreshTokenOutput) String() string {
@@ -159,27 +122,16 @@ func (o GetTokensFromRefreshTokenOutput) String() string {
 }
 
 // Format prints String for every verb.
-func (o GetTokensFromRefreshTokenOutput) Format(f fmt.State, verb rune) {
-	io.WriteString(f, o.String())
-}
-
-// GoString redacts, like String.
-func (o GetTokensFromRefreshTokenOutput) GoString() string { return o.String() }
+func (o GetTokensFromRefreshTokenOutput) Format(f fmt.State, verb rune) { formatRedacted(f, o) }
 
 // LogValue redacts, like String.
-func (o GetTokensFromRefreshTokenOutput) LogValue() slog.Value { return slog.StringValue(o.String()) }
-
-// GoString redacts, like String.
-func (in RevokeTokenInput) GoString() string { return in.String() }
+func (o GetTokensFromRefreshTokenOutput) LogValue() slog.Value { return logRedacted(o) }
 
 // LogValue redacts, like String.
-func (in RevokeTokenInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
-
-// GoString redacts, like String.
-func (in GlobalSignOutInput) GoString() string { return in.String() }
+func (in RevokeTokenInput) LogValue() slog.Value { return logRedacted(in) }
 
 // LogValue redacts, like String.
-func (in GlobalSignOutInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+func (in GlobalSignOutInput) LogValue() slog.Value { return logRedacted(in) }
 
 // String describes the store without the tokens it holds. Without it, fmt
 // would print the unexported *Tokens field raw for verbs such as %s.
@@ -193,46 +145,40 @@ func (m *MemoryStore) String() string {
 }
 
 // Format prints String for every verb.
-func (m *MemoryStore) Format(f fmt.State, verb rune) { io.WriteString(f, m.String()) }
-
-// GoString redacts, like String.
-func (m *MemoryStore) GoString() string { return m.String() }
+func (m *MemoryStore) Format(f fmt.State, verb rune) { formatRedacted(f, m) }
 
 // LogValue redacts, like String.
-func (m *MemoryStore) LogValue() slog.Value { return slog.StringValue(m.String()) }
-
-// GoString redacts, like String.
-func (d Device) GoString() string { return d.String() }
+func (m *MemoryStore) LogValue() slog.Value { return logRedacted(m) }
 
 // LogValue redacts, like String.
-func (d Device) LogValue() slog.Value { return slog.StringValue(d.String()) }
-
-// GoString redacts, like String.
-func (a ChallengeAnswer) GoString() string { return a.String() }
+func (d Device) LogValue() slog.Value { return logRedacted(d) }
 
 // LogValue redacts, like String.
-func (a ChallengeAnswer) LogValue() slog.Value { return slog.StringValue(a.String()) }
-
-// GoString redacts, like String.
-func (p NewPassword) GoString() string { return p.String() }
+func (a ChallengeAnswer) LogValue() slog.Value { return logRedacted(a) }
 
 // LogValue redacts, like String.
-func (p NewPassword) LogValue() slog.Value { return slog.StringValue(p.String()) }
-
-// GoString redacts, like String.
-func (t TOTP) GoString() string { return t.String() }
+func (p NewPassword) LogValue() slog.Value { return logRedacted(p) }
 
 // LogValue redacts, like String.
-func (t TOTP) LogValue() slog.Value { return slog.StringValue(t.String()) }
-
-// GoString redacts, like String.
-func (in ConfirmDeviceInput) GoString() string { return in.String() }
+func (t TOTP) LogValue() slog.Value { return logRedacted(t) }
 
 // LogValue redacts, like String.
-func (in ConfirmDeviceInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
-
-// GoString redacts, like String.
-func (in UpdateDeviceStatusInput) GoString() string { return in.String() }
+func (in ConfirmDeviceInput) LogValue() slog.Value { return logRedacted(in) }
 
 // LogValue redacts, like String.
-func (in UpdateDeviceStatusInput) LogValue() slog.Value { return slog.StringValue(in.String()) }
+func (in UpdateDeviceStatusInput) LogValue() slog.Value { return logRedacted(in) }
+
+// formatRedacted is the body of every Format method: it prints s.String(),
+// which redacts. It takes an interface and is kept out of line so that each
+// of the many Format methods (and the pointer wrapper the compiler adds for
+// each value receiver) stays a call instead of a copy of the receiver plus
+// an inlined io.WriteString: this saves binary size (issue 7).
+//
+//go:noinline
+func formatRedacted(f fmt.State, s fmt.Stringer) { io.WriteString(f, s.String()) }
+
+// logRedacted is the body of every LogValue method, for the reason given at
+// formatRedacted.
+//
+//go:noinline
+func logRedacted(s fmt.Stringer) slog.Value { return slog.StringValue(s.String()) }

@@ -123,7 +123,7 @@ func (c Config) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals the secret.
-func (c Config) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
+func (c Config) Format(f fmt.State, verb rune) { formatRedacted(f, c) }
 
 // Session is one user's authenticated session with a user pool: the
 // counterpart of pycognito's Cognito object. It holds the tokens, logs in
@@ -303,7 +303,7 @@ func (s *Session) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals a secret.
-func (s *Session) Format(f fmt.State, verb rune) { io.WriteString(f, s.String()) }
+func (s *Session) Format(f fmt.State, verb rune) { formatRedacted(f, s) }
 
 // dropPassword forgets the password (Options.ForgetPassword). It runs in a
 // flight, while renew reads the password under s.mu.

@@ -394,4 +394,4 @@ func (s *SRP) String() string {
 
 // Format prints the same as String for every verb, so that no formatting of
 // an SRP reveals the private value a.
-func (s *SRP) Format(f fmt.State, verb rune) { io.WriteString(f, s.String()) }
+func (s *SRP) Format(f fmt.State, verb rune) { formatRedacted(f, s) }

@@ -7,7 +7,6 @@ package cognitosrp
 import (
 	"errors"
 	"fmt"
-	"io"
 	"time"
 )
 
@@ -119,4 +118,4 @@ func (t Tokens) String() string {
 
 // Format prints String for every verb (%v, %+v, %#v, %s, %x …), so that no
 // formatting of Tokens reveals a token.
-func (t Tokens) Format(f fmt.State, verb rune) { io.WriteString(f, t.String()) }
+func (t Tokens) Format(f fmt.State, verb rune) { formatRedacted(f, t) }

@@ -12,7 +12,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -120,4 +119,4 @@ func hotp(key []byte, counter uint64, digits int) string {
 func (t TOTP) String() string { return "cognitosrp.TOTP{Secret: " + redact(t.Secret) + "}" }
 
 // Format prints String for every verb, so no formatting reveals the secret.
-func (t TOTP) Format(f fmt.State, verb rune) { io.WriteString(f, t.String()) }
+func (t TOTP) Format(f fmt.State, verb rune) { formatRedacted(f, t) }

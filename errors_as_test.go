@@ -1,0 +1,113 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"testing"
+)
+
+// multiErr unwraps to a list that may hold nil entries, which errors.Join
+// would drop.
+type multiErr []error
+
+func (m multiErr) Error() string   { return "multi" }
+func (m multiErr) Unwrap() []error { return m }
+
+// nilUnwrap unwraps to nil.
+type nilUnwrap struct{}
+
+func (nilUnwrap) Error() string { return "nil unwrap" }
+func (nilUnwrap) Unwrap() error { return nil }
+
+// asAPIError claims to be an *APIError through an As method.
+type asAPIError struct{ e *APIError }
+
+func (a asAPIError) Error() string { return "as" }
+func (a asAPIError) As(target any) bool {
+	p, ok := target.(**APIError)
+	if ok {
+		*p = a.e
+	}
+	return ok
+}
+
+// TestAsMatchesErrorsAs checks that as finds what errors.As finds, in the
+// same order, for every shape of error tree.
+func TestAsMatchesErrorsAs(t *testing.T) {
+	first := &APIError{Type: "First"}
+	second := &APIError{Type: "Second"}
+	host := x509.HostnameError{Host: "example.com"}
+	trees := map[string]error{
+		"nil":              nil,
+		"other":            ErrNotAuthorized,
+		"itself":           first,
+		"wrapped":          fmt.Errorf("a: %w", fmt.Errorf("b: %w", first)),
+		"joined":           errors.Join(errors.New("x"), second),
+		"depth first":      errors.Join(fmt.Errorf("a: %w", first), second),
+		"nil entries":      multiErr{nil, fmt.Errorf("%w", nil), second},
+		"unwraps to nil":   nilUnwrap{},
+		"As method":        fmt.Errorf("a: %w", asAPIError{second}),
+		"As before unwrap": fmt.Errorf("%w", multiErr{asAPIError{first}, second}),
+		"value type":       &transportError{fmt.Errorf("dial: %w", host)},
+		"pointer in value": multiErr{&transportError{host}},
+	}
+	for name, err := range trees {
+		var got, want *APIError
+		if g, w := as(err, &got), errors.As(err, &want); g != w || got != want {
+			t.Errorf("%s: as *APIError = %v, %v; errors.As = %v, %v", name, g, got, w, want)
+		}
+		var gotH, wantH x509.HostnameError
+		if g, w := as(err, &gotH), errors.As(err, &wantH); g != w || gotH.Host != wantH.Host {
+			t.Errorf("%s: as HostnameError = %v, %v; errors.As = %v, %v", name, g, gotH.Host, w, wantH.Host)
+		}
+		var gotT, wantT *transportError
+		if g, w := as(err, &gotT), errors.As(err, &wantT); g != w || gotT != wantT {
+			t.Errorf("%s: as *transportError = %v; errors.As = %v", name, g, w)
+		}
+	}
+}
+
+// asHostname claims to be an x509.HostnameError through an As method.
+type asHostname struct{}
+
+func (asHostname) Error() string { return "as hostname" }
+func (asHostname) As(target any) bool {
+	_, ok := target.(*x509.HostnameError)
+	return ok
+}
+
+// TestPermanentTransportError checks the one-walk check against four
+// errors.As calls, on each certificate error, wrapped or not.
+func TestPermanentTransportError(t *testing.T) {
+	trees := map[string]error{
+		"nil":          nil,
+		"other":        errors.New("connection reset"),
+		"verification": &tls.CertificateVerificationError{},
+		"unknown":      fmt.Errorf("a: %w", x509.UnknownAuthorityError{}),
+		"hostname":     errors.Join(errors.New("x"), x509.HostnameError{Host: "h"}),
+		"invalid":      multiErr{nil, x509.CertificateInvalidError{}},
+		"As method":    fmt.Errorf("a: %w", asHostname{}),
+		"pointer":      &x509.HostnameError{}, // errors.As does not match it either
+	}
+	for name, err := range trees {
+		var (
+			verify   *tls.CertificateVerificationError
+			unknown  x509.UnknownAuthorityError
+			hostname x509.HostnameError
+			invalid  x509.CertificateInvalidError
+		)
+		want := errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
+		if got := permanentTransportError(err); got != want {
+			t.Errorf("%s: permanentTransportError = %v, want %v", name, got, want)
+		}
+		if want != (name != "nil" && name != "other" && name != "pointer") {
+			t.Errorf("%s: errors.As found %v", name, want)
+		}
+	}
+}
