@@ -198,7 +198,7 @@ func (a ChallengeAnswer) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals a secret.
-func (a ChallengeAnswer) Format(f fmt.State, verb rune) { io.WriteString(f, a.String()) }
+func (a ChallengeAnswer) Format(f fmt.State, verb rune) { formatRedacted(f, a) }
 
 // ChallengeHandler answers the challenges of a login that this package
 // cannot answer alone: MFA codes, a new password, custom challenges, the
@@ -268,7 +268,7 @@ func (p NewPassword) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals the password.
-func (p NewPassword) Format(f fmt.State, verb rune) { io.WriteString(f, p.String()) }
+func (p NewPassword) Format(f fmt.State, verb rune) { formatRedacted(f, p) }
 
 // ChallengeError reports a challenge the login could not answer: one this
 // package does not support (MFA_SETUP, which needs AssociateSoftwareToken),

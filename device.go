@@ -45,7 +45,7 @@ func (d Device) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals the password.
-func (d Device) Format(f fmt.State, verb rune) { io.WriteString(f, d.String()) }
+func (d Device) Format(f fmt.State, verb rune) { formatRedacted(f, d) }
 
 // DeviceOwner names whose device a DeviceStore entry is: a user, by the
 // name it logs in with, in a user pool.
@@ -118,7 +118,7 @@ func (m *MemoryDeviceStore) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals a secret.
-func (m *MemoryDeviceStore) Format(f fmt.State, verb rune) { io.WriteString(f, m.String()) }
+func (m *MemoryDeviceStore) Format(f fmt.State, verb rune) { formatRedacted(f, m) }
 
 // DeviceSecretVerifierConfig is the SRP verifier of a device password, as
 // ConfirmDevice takes it: base64 of the bytes of pad(v) and of pad(salt).
@@ -168,7 +168,7 @@ func (in ConfirmDeviceInput) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals the token.
-func (in ConfirmDeviceInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
+func (in ConfirmDeviceInput) Format(f fmt.State, verb rune) { formatRedacted(f, in) }
 
 // ConfirmDeviceOutput is the response of ConfirmDevice.
 type ConfirmDeviceOutput struct {
@@ -201,7 +201,7 @@ func (in UpdateDeviceStatusInput) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals the token.
-func (in UpdateDeviceStatusInput) Format(f fmt.State, verb rune) { io.WriteString(f, in.String()) }
+func (in UpdateDeviceStatusInput) Format(f fmt.State, verb rune) { formatRedacted(f, in) }
 
 // UpdateDeviceStatus marks a device remembered or not remembered.
 func (c *Client) UpdateDeviceStatus(ctx context.Context, in *UpdateDeviceStatusInput) error {

@@ -7,7 +7,6 @@ package cognitosrp
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"time"
 )
@@ -70,7 +69,7 @@ func (d *deviceTracker) String() string {
 }
 
 // Format prints String for every verb, so no formatting reveals a secret.
-func (d *deviceTracker) Format(f fmt.State, verb rune) { io.WriteString(f, d.String()) }
+func (d *deviceTracker) Format(f fmt.State, verb rune) { formatRedacted(f, d) }
 
 func (d *deviceTracker) load(ctx context.Context, owner DeviceOwner) (*loginDevice, error) {
 	dev, err := d.store.LoadDevice(ctx, owner)
