@@ -473,6 +473,5 @@ func (s *Session) Close() error {
 	s.mu.Unlock()
 	s.stop()
 	s.wg.Wait()
-	s.waitSpare()
 	return nil
 }

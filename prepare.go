@@ -32,8 +32,12 @@ func (s *Session) prepareSRP() {
 	}
 	sp := &spareSRP{done: make(chan struct{})}
 	s.mu.Lock()
-	// Under mu with closed, so that Close sees every spare it must wait for.
+	// Counted in wg under mu with closed, like a flight, so that Close
+	// waits for it even after a login has taken it and stopped waiting.
 	ok := !s.closed && s.password != "" && s.spare.CompareAndSwap(nil, sp)
+	if ok {
+		s.wg.Add(1)
+	}
 	s.mu.Unlock()
 	if !ok {
 		return
@@ -42,9 +46,11 @@ func (s *Session) prepareSRP() {
 	if err != nil {
 		sp.err = err
 		close(sp.done)
+		s.wg.Done()
 		return
 	}
 	go func() {
+		defer s.wg.Done()
 		sp.srp, sp.err = newSRPFromPrivate(s.poolName, a)
 		close(sp.done)
 	}()
@@ -66,12 +72,4 @@ func (s *Session) takeSRP(ctx context.Context) (*SRP, error) {
 		}
 	}
 	return NewSRP(s.poolName, s.cfg.Rand)
-}
-
-// waitSpare waits for a spare being prepared, so that Close leaves no
-// goroutine behind.
-func (s *Session) waitSpare() {
-	if sp := s.spare.Load(); sp != nil {
-		<-sp.done
-	}
 }

@@ -173,3 +173,27 @@ func TestTakeSRP(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCloseWaitsForTakenSpare: a login that took the spare and gave up
+// waiting for it, as Close makes the login in progress do, leaves the
+// computation of A running; Close still waits for it.
+func TestCloseWaitsForTakenSpare(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	for range 5 {
+		a, _ := preparedAuth(t, f, false)
+		s := a.Session()
+		sp := s.spare.Load()
+		if sp == nil {
+			t.Fatal("New prepared no SRP")
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		s.takeSRP(ctx) // the cancelled login: the spare is no longer the session's
+		a.Close()
+		select {
+		case <-sp.done:
+		default:
+			t.Fatal("Close returned while the A of a taken spare was being computed")
+		}
+	}
+}

@@ -172,7 +172,7 @@ type Session struct {
 
 	closing context.Context // cancelled by Close
 	stop    context.CancelFunc
-	wg      sync.WaitGroup // flights in progress
+	wg      sync.WaitGroup // flights and SRP preparations (prepare.go) in progress
 }
 
 // NewSession returns a session for username (the name, e-mail or phone
