@@ -71,6 +71,10 @@ func (d *deviceTracker) String() string {
 // Format prints String for every verb, so no formatting reveals a secret.
 func (d *deviceTracker) Format(f fmt.State, verb rune) { formatRedacted(f, d) }
 
+// LogValue redacts, like String (the JSON handler would otherwise print
+// an empty object).
+func (d *deviceTracker) LogValue() slog.Value { return logRedacted(d) }
+
 func (d *deviceTracker) load(ctx context.Context, owner DeviceOwner) (*loginDevice, error) {
 	dev, err := d.store.LoadDevice(ctx, owner)
 	if err != nil {

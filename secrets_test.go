@@ -70,6 +70,7 @@ func secretHolders(t *testing.T) map[string]any {
 		"ConfirmDeviceInput":          ConfirmDeviceInput{AccessToken: secret, DeviceKey: "k", DeviceSecretVerifierConfig: DeviceSecretVerifierConfig{PasswordVerifier: "v", Salt: "s"}},
 		"UpdateDeviceStatusInput":     UpdateDeviceStatusInput{AccessToken: secret, DeviceKey: "k"},
 		"MemoryDeviceStore":           memoryDeviceStoreWith(t, &Device{Key: "k", GroupKey: "g", Password: secret}),
+		"RememberDevices":             RememberDevices(memoryDeviceStoreWith(t, &Device{Key: "k", GroupKey: "g", Password: secret}), "n"),
 		"nested": struct {
 			C Config
 			T *Tokens
