@@ -10,8 +10,10 @@ import "context"
 // private value a and A = g^a do not depend on anything Cognito sends, so a
 // session that will log in with a password prepares them ahead: when it is
 // given the password (Options.Password) and after each login, for the next
-// one (a new login is needed when the refresh token dies). A is the largest of a login's three exponentiations; a login that
-// finds it ready waits only for x, g^x and S.
+// one (a new login is needed when the refresh token dies). A and S are a
+// login's two exponentiations with a 1024-bit exponent (g^x has a 256-bit
+// one); a login that finds A ready waits only for x, g^x and S
+// (BenchmarkSRPLatency).
 
 // spareSRP is one prepared exchange. done is closed once srp or err is set.
 type spareSRP struct {
