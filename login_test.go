@@ -97,10 +97,24 @@ func TestChallengesOutOfTurn(t *testing.T) {
 	} {
 		t.Run(v.name, func(t *testing.T) {
 			f := newFake(t)
-			f.then(sfInitiate(FlowUserPasswordAuth, map[string]string{"USERNAME": fxLogin, "PASSWORD": f.password}, "",
+			deviceKey := ""
+			if v.remember {
+				deviceKey = fxDevice
+			}
+			f.then(sfInitiate(FlowUserPasswordAuth, map[string]string{"USERNAME": fxLogin, "PASSWORD": f.password}, deviceKey,
 				sfThen[map[string]string](sfAsk(v.name, map[string]string{"USER_ID_FOR_SRP": fxInternal}))))
 			cfg := sfServe(t, f)
 			cfg.AuthFlow = v.flow
+			if v.remember {
+				// A remembered device, so that the login has one but
+				// no device SRP yet.
+				store := new(MemoryDeviceStore)
+				owner := DeviceOwner{UserPoolID: cfg.UserPoolID, Username: fxLogin}
+				if err := store.SaveDevice(t.Context(), owner, &Device{Key: fxDevice, GroupKey: "-grp", Password: "device-password"}); err != nil {
+					t.Fatal(err)
+				}
+				cfg.Devices = RememberDevices(store, "")
+			}
 			err := mustSession(t, cfg).Authenticate(t.Context(), f.password)
 			fxChallengeError(t, err, v.name)
 		})
