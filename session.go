@@ -138,6 +138,9 @@ type Session struct {
 	// password, when set, lets the session log in on demand: on first use
 	// and when the refresh token has died.
 	password string
+	// systemClock: Config.Now was nil, so expiry checks may read the wall
+	// clock alone (see cognitoNow).
+	systemClock bool
 	// forgetPassword drops password after the first successful login.
 	forgetPassword bool
 
@@ -207,7 +210,8 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	if cfg.FlightTimeout <= 0 {
 		cfg.FlightTimeout = DefaultFlightTimeout
 	}
-	if cfg.Now == nil {
+	systemClock := cfg.Now == nil
+	if systemClock {
 		cfg.Now = time.Now
 	}
 	switch cfg.RefreshMethod {
@@ -217,11 +221,12 @@ func NewSession(cfg Config, username string) (*Session, error) {
 			string(cfg.RefreshMethod), RefreshWithInitiateAuth, RefreshWithGetTokens)
 	}
 	s := &Session{
-		cfg:      cfg,
-		poolName: poolName,
-		api:      &Client{Endpoint: cfg.Endpoint, HTTPClient: cfg.HTTPClient, Retry: cfg.Retry},
-		username: username,
-		store:    cfg.Store,
+		cfg:         cfg,
+		poolName:    poolName,
+		api:         &Client{Endpoint: cfg.Endpoint, HTTPClient: cfg.HTTPClient, Retry: cfg.Retry},
+		username:    username,
+		store:       cfg.Store,
+		systemClock: systemClock,
 	}
 	if s.store == nil {
 		s.store = new(MemoryStore)
