@@ -192,7 +192,7 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 		return fmt.Errorf("cognitosrp: %s: %w", action, &transportError{err})
 	}
 	defer resp.Body.Close()
-	data, err := readUpTo(resp.Body, maxResponseBytes+1)
+	data, err := readUpTo(resp.Body, maxResponseBytes+1, resp.ContentLength)
 	if err != nil {
 		return fmt.Errorf("cognitosrp: %s: reading response: %w", action, &transportError{err})
 	}
@@ -215,9 +215,16 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 // readUpTo reads r to its end, but no more than n bytes. It does what
 // io.ReadAll of an io.LimitReader does, through bytes.Buffer.ReadFrom,
 // which net/http links anyway, where io.ReadAll would add its own 1.5 KB
-// (issue 7).
-func readUpTo(r io.Reader, n int64) ([]byte, error) {
+// (issue 7). size, when positive, is how long r says it is (a
+// Content-Length): the buffer is then allocated once instead of grown
+// from 512 bytes.
+func readUpTo(r io.Reader, n, size int64) ([]byte, error) {
 	var b bytes.Buffer
+	if size > 0 {
+		// ReadFrom wants bytes.MinRead free before each read, the one
+		// that finds the end too.
+		b.Grow(int(min(size, n)) + bytes.MinRead)
+	}
 	_, err := b.ReadFrom(io.LimitReader(r, n))
 	return b.Bytes(), err
 }

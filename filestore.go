@@ -128,7 +128,7 @@ func readPrivateFile(path, what string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s has mode %04o; make it readable by its owner only (chmod 600 %s)",
 			ErrInsecureFile, path, perm, path)
 	}
-	data, err := readUpTo(f, maxTokenFileBytes+1)
+	data, err := readUpTo(f, maxTokenFileBytes+1, fi.Size())
 	if err != nil {
 		return nil, fmt.Errorf("cognitosrp: reading %s: %w", what, err)
 	}

@@ -138,7 +138,7 @@ func (c *keyCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error)
 		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, err)
 	}
 	defer resp.Body.Close()
-	data, err := readUpTo(resp.Body, maxResponseBytes+1)
+	data, err := readUpTo(resp.Body, maxResponseBytes+1, resp.ContentLength)
 	switch {
 	case err != nil:
 		return nil, fmt.Errorf("%w: reading %s: %w", ErrKeySetUnavailable, c.url, err)

@@ -29,10 +29,30 @@ func TestReadUpToMatchesReadAll(t *testing.T) {
 		"fails midway":   func() io.Reader { return io.MultiReader(strings.NewReader("{\"a\""), iotest.ErrReader(failure)) },
 	}
 	for name, r := range readers {
-		got, gotErr := readUpTo(r(), 1000)
-		want, wantErr := io.ReadAll(io.LimitReader(r(), 1000))
-		if !bytes.Equal(got, want) || gotErr != wantErr {
-			t.Errorf("%s: readUpTo = %d bytes, %v; io.ReadAll = %d bytes, %v", name, len(got), gotErr, len(want), wantErr)
+		// The size a reader announces (a Content-Length) may be absent,
+		// right, too small or too large: it changes only the allocation.
+		for _, size := range []int64{-1, 0, 10, 1000, 3000, 1 << 30} {
+			got, gotErr := readUpTo(r(), 1000, size)
+			want, wantErr := io.ReadAll(io.LimitReader(r(), 1000))
+			if !bytes.Equal(got, want) || gotErr != wantErr {
+				t.Errorf("%s, size %d: readUpTo = %d bytes, %v; io.ReadAll = %d bytes, %v", name, size, len(got), gotErr, len(want), wantErr)
+			}
 		}
+	}
+}
+
+// TestReadUpToAllocatesOnce: with the size known, a body is read into one
+// allocation.
+func TestReadUpToAllocatesOnce(t *testing.T) {
+	body := strings.Repeat("0123456789", 400)
+	allocs := testing.AllocsPerRun(20, func() {
+		r := strings.NewReader(body)
+		if _, err := readUpTo(r, 1<<20, int64(len(body))); err != nil {
+			t.Fatal(err)
+		}
+	})
+	// One for the buffer; the strings.Reader and LimitReader may escape.
+	if allocs > 3 {
+		t.Errorf("readUpTo of a 4000-byte body of known size: %v allocations, want at most 3", allocs)
 	}
 }

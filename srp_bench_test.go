@@ -191,7 +191,7 @@ func (c *cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = c.challenge
 	}
 	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}},
-		Body: io.NopCloser(bytes.NewReader(body)), Request: req}, nil
+		ContentLength: int64(len(body)), Body: io.NopCloser(bytes.NewReader(body)), Request: req}, nil
 }
 
 // BenchmarkLogin is one whole SRP login through Session.Authenticate: the
