@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # footprint.sh prints how many bytes cognitosrp adds to a Go binary.
 #
-# It builds three tiny programs with -trimpath -ldflags='-s -w':
+# It builds four tiny programs with -trimpath -ldflags='-s -w':
 #   nethttp:  net/http alone
 #   service:  what a typical Go service links anyway (net/http, encoding/json, log/slog)
+#   primitives: the service plus one login with the protocol pieces alone
 #   withlib:  the service plus an authorized request through cognitosrp.Auth
 # and prints each size and the deltas. Usage: scripts/footprint.sh (from anywhere).
 set -euo pipefail
@@ -63,6 +64,42 @@ mkprog withlib "$service_imports
 	client := &http.Client{Transport: auth}
 $service_body"
 
+# primitives: the service plus one SRP login done with the exported
+# protocol pieces alone (NewSRP, Client, PasswordClaim, ParseUnverified),
+# without Auth's token lifecycle: the least this package can add.
+mkprog primitives "$service_imports
+	\"context\"
+	\"time\"
+	\"$module\"" "	ctx := context.Background()
+	c := &cognitosrp.Client{Endpoint: os.Getenv(\"ENDPOINT\")}
+	srp, err := cognitosrp.NewSRP(os.Getenv(\"POOL\"), nil)
+	if err != nil {
+		return
+	}
+	out, err := c.InitiateAuth(ctx, &cognitosrp.InitiateAuthInput{AuthFlow: cognitosrp.FlowUserSRPAuth,
+		ClientId: os.Getenv(\"CLIENT\"), AuthParameters: map[string]string{\"USERNAME\": os.Getenv(\"U\"), \"SRP_A\": srp.A()}})
+	if err != nil {
+		return
+	}
+	ch, err := cognitosrp.ParsePasswordChallenge(out.ChallengeParameters)
+	if err != nil {
+		return
+	}
+	claim, err := srp.PasswordClaim(ch, os.Getenv(\"P\"), time.Now())
+	if err != nil {
+		return
+	}
+	out, err = c.RespondToAuthChallenge(ctx, &cognitosrp.RespondToAuthChallengeInput{ChallengeName: out.ChallengeName,
+		ClientId: os.Getenv(\"CLIENT\"), Session: out.Session, ChallengeResponses: claim.ChallengeResponses()})
+	if err != nil || out.AuthenticationResult == nil {
+		return
+	}
+	if _, err := cognitosrp.ParseUnverified(out.AuthenticationResult.AccessToken); err != nil {
+		return
+	}
+	client := http.DefaultClient
+$service_body"
+
 cat >"$work/go.mod" <<MOD
 module footprint
 
@@ -74,13 +111,15 @@ MOD
 
 size() { stat -c %s "$1"; }
 cd "$work"
-for p in nethttp service withlib; do
+for p in nethttp service primitives withlib; do
 	CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$work/bin-$p" "./$p"
 done
-n=$(size bin-nethttp) s=$(size bin-service) w=$(size bin-withlib)
-printf '%-34s %10d bytes\n' "net/http alone" "$n" \
+n=$(size bin-nethttp) s=$(size bin-service) w=$(size bin-withlib) m=$(size bin-primitives)
+printf '%-40s %10d bytes\n' "net/http alone" "$n" \
 	"net/http + encoding/json + log/slog" "$s" \
-	"  + cognitosrp.Auth" "$w"
+	"  + cognitosrp.Auth" "$w" \
+	"  + the SRP primitives alone (no Auth)" "$m"
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1024 }'; }
-printf '%-34s %10d bytes (%s KiB)\n' "cognitosrp over the typical service" $((w - s)) "$(kib $((w - s)))" \
-	"cognitosrp (+json, slog) over net/http" $((w - n)) "$(kib $((w - n)))"
+printf '%-40s %10d bytes (%s KiB)\n' "cognitosrp over the typical service" $((w - s)) "$(kib $((w - s)))" \
+	"cognitosrp (+json, slog) over net/http" $((w - n)) "$(kib $((w - n)))" \
+	"SRP primitives over the typical service" $((m - s)) "$(kib $((m - s)))"
