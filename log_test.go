@@ -41,25 +41,11 @@ func TestLogsCarryNoSecret(t *testing.T) {
 	const clientSecret = "client-secret-never-logged"
 	var buf syncBuffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	clk, f, s, first := loggedIn(t, func(c *Config) {
+	clk, f, s, first, _ := renewedAndRetried(t, func(c *Config) {
 		c.Logger = logger
 		c.ClientSecret = clientSecret
 	})
 	ctx := context.Background()
-	a, err := New(Options{Session: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	clk.Advance(56 * time.Minute) // background renewal
-	s.ValidTokens(ctx, AccessToken)
-	settle(t, s)
-
-	f.reject(s.Tokens().AccessToken) // 401, renewal, retry
-	req, _ := http.NewRequest("GET", f.api.URL, nil)
-	if code, _ := send(t, a, req); code != http.StatusOK {
-		t.Fatalf("retry: %d", code)
-	}
 
 	wrong := newLifecycleSession(t, f, "wrong "+f.password, func(c *Config) { c.Logger = logger })
 	wrong.ValidTokens(ctx, AccessToken) // login failure
@@ -107,6 +93,30 @@ func TestLogsCarryNoSecret(t *testing.T) {
 			t.Errorf("log output contains a secret: %.12s…", secret)
 		}
 	}
+}
+
+// renewedAndRetried returns a logged-in session, and an Auth on it, after a
+// background renewal and a request retried after a 401: the events most
+// programs see.
+func renewedAndRetried(t *testing.T, mod func(*Config)) (*fakeClock, *fakeCognito, *Session, *Tokens, *Auth) {
+	t.Helper()
+	clk, f, s, first := loggedIn(t, mod)
+	a, err := New(Options{Session: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	clk.Advance(56 * time.Minute) // background renewal
+	s.ValidTokens(context.Background(), AccessToken)
+	settle(t, s)
+
+	f.reject(s.Tokens().AccessToken) // 401, renewal, retry
+	req, _ := http.NewRequest("GET", f.api.URL, nil)
+	if code, _ := send(t, a, req); code != http.StatusOK {
+		t.Fatalf("retry: %d", code)
+	}
+	settle(t, s)
+	return clk, f, s, first, a
 }
 
 func findLogLine(t *testing.T, out, msg string) map[string]any {

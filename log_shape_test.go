@@ -1,0 +1,168 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// shapeRecorder is an slog.Handler that keeps each event as its level,
+// message and the key and kind of every attribute, in order: the shape
+// that programs parsing the events rely on.
+type shapeRecorder struct {
+	mu     sync.Mutex
+	events []struct{ msg, shape string }
+}
+
+func (h *shapeRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (h *shapeRecorder) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *shapeRecorder) WithGroup(string) slog.Handler            { return h }
+func (h *shapeRecorder) Handle(_ context.Context, r slog.Record) error {
+	shape := r.Level.String()
+	r.Attrs(func(a slog.Attr) bool {
+		shape += " " + a.Key + ":" + a.Value.Kind().String()
+		return true
+	})
+	h.mu.Lock()
+	h.events = append(h.events, struct{ msg, shape string }{r.Message, shape})
+	h.mu.Unlock()
+	return nil
+}
+
+// shape returns the shape of the first event with message msg, or "".
+func (h *shapeRecorder) shape(msg string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, e := range h.events {
+		if e.msg == msg {
+			return e.shape
+		}
+	}
+	return ""
+}
+
+// flakyTokenStore is a MemoryStore whose Load and Save fail while fail is
+// set.
+type flakyTokenStore struct {
+	MemoryStore
+	fail atomic.Bool
+}
+
+func (s *flakyTokenStore) Load(ctx context.Context) (*Tokens, error) {
+	if s.fail.Load() {
+		return nil, errStore
+	}
+	return s.MemoryStore.Load(ctx)
+}
+
+func (s *flakyTokenStore) Save(ctx context.Context, t *Tokens) error {
+	if s.fail.Load() {
+		return errStore
+	}
+	return s.MemoryStore.Save(ctx, t)
+}
+
+// TestLogEventShapes pins the level, message and attributes (keys, order
+// and kinds) of the session's events, driving it through each of them.
+func TestLogEventShapes(t *testing.T) {
+	rec := new(shapeRecorder)
+	logger := slog.New(rec)
+	store := new(flakyTokenStore)
+	clk, f, s, first, a := renewedAndRetried(t, func(c *Config) { c.Logger = logger; c.Store = store })
+	ctx := context.Background()
+
+	f.reject(s.Tokens().AccessToken) // 401 with a body that cannot be sent again
+	req, _ := http.NewRequest("POST", f.api.URL, opaqueReader{strings.NewReader("x")})
+	send(t, a, req)
+
+	f.setFault(func(string) string { return "500" }, nil) // 401, no new token
+	req, _ = http.NewRequest("GET", f.api.URL, nil)
+	send(t, a, req)
+	f.setFault(nil, nil)
+
+	f.revoke(s.Tokens().RefreshToken) // renewal refused, login again
+	clk.Advance(2 * time.Hour)
+	s.ValidTokens(ctx, AccessToken)
+	settle(t, s)
+
+	store.fail.Store(true) // saving fails
+	clk.Advance(2 * time.Hour)
+	s.ValidTokens(ctx, AccessToken)
+	settle(t, s)
+
+	failing := newLifecycleSession(t, f, f.password, func(c *Config) { c.Logger = logger; c.Store = store })
+	failing.ValidTokens(ctx, AccessToken) // loading fails
+	store.fail.Store(false)
+
+	saved := new(MemoryStore)
+	saved.Save(ctx, first)
+	loaded := newLifecycleSession(t, f, f.password, func(c *Config) { c.Logger = logger; c.Store = saved; c.Now = clk.Now })
+	loaded.ValidTokens(ctx, AccessToken) // tokens loaded
+	settle(t, loaded)
+
+	// A clock 10 minutes ahead renews a refresh token (a login would be
+	// refused: the SRP TIMESTAMP stays on the local clock).
+	ahead := newLifecycleSession(t, f, "", func(c *Config) {
+		c.Logger = logger
+		c.Now = func() time.Time { return clk.Now().Add(10 * time.Minute) }
+	})
+	ahead.SetTokens(&Tokens{RefreshToken: s.Tokens().RefreshToken, Username: first.Username})
+	ahead.ValidTokens(ctx, AccessToken) // clock offset
+	settle(t, ahead)
+
+	wrong := newLifecycleSession(t, f, "wrong "+f.password, func(c *Config) { c.Logger = logger })
+	wrong.ValidTokens(ctx, AccessToken) // login failure
+
+	// A caller waits for a login in flight.
+	waiter := newLifecycleSession(t, f, f.password, func(c *Config) { c.Logger = logger })
+	release := f.hold()
+	done := make(chan struct{}, 2)
+	for range 2 {
+		go func() { waiter.ValidTokens(ctx, AccessToken); done <- struct{}{} }()
+	}
+	for deadline := time.Now().Add(5 * time.Second); rec.shape("cognitosrp: waiting for Cognito") == "" && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	release()
+	<-done
+	<-done
+
+	f.set(func(f *fakeCognito) { f.failNext["RevokeToken"] = 1 })
+	if err := s.SignOut(ctx); err == nil {
+		t.Error("sign-out did not fail")
+	}
+	if err := loaded.SignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, want := range []struct{ msg, shape string }{
+		{"cognitosrp: logged in", "INFO user:String trigger:String duration:Duration jti:String expires:Time"},
+		{"cognitosrp: tokens renewed", "INFO user:String method:String trigger:String duration:Duration rotated:Bool jti:String expires:Time"},
+		{"cognitosrp: renewal failed", "WARN user:String method:String trigger:String duration:Duration error:String"},
+		{"cognitosrp: login failed", "WARN user:String trigger:String duration:Duration error:String"},
+		{"cognitosrp: refresh token refused, logging in again", "INFO user:String trigger:String"},
+		{"cognitosrp: retrying request after 401 with a renewed token", "INFO method:String host:String jti:String"},
+		{"cognitosrp: 401 not retried: the request body cannot be replayed", "INFO method:String host:String"},
+		{"cognitosrp: 401 not retried: no new token", "WARN method:String host:String error:String"},
+		{"cognitosrp: waiting for Cognito", "DEBUG user:String trigger:String"},
+		{"cognitosrp: clock offset from Cognito", "INFO offset:Duration previous:Duration"},
+		{"cognitosrp: loading tokens failed", "WARN error:String"},
+		{"cognitosrp: tokens loaded", "INFO user:String jti:String"},
+		{"cognitosrp: saving tokens failed", "WARN error:String"},
+		{"cognitosrp: sign-out failed", "WARN user:String action:String duration:Duration error:String"},
+		{"cognitosrp: signed out", "INFO user:String action:String duration:Duration"},
+	} {
+		if got := rec.shape(want.msg); got != want.shape {
+			t.Errorf("event %q:\n got %q\nwant %q", want.msg, got, want.shape)
+		}
+	}
+}
