@@ -24,13 +24,13 @@ func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Res
 	s := a.session
 	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
 		s.log(ctx, slog.LevelInfo, "cognitosrp: 401 not retried: the request body cannot be replayed",
-			slog.String("method", req.Method), slog.String("host", req.URL.Host))
+			"method", req.Method, "host", req.URL.Host)
 		return resp, nil
 	}
 	t, err := s.renewRejected(ctx, used)
 	if err != nil {
 		s.log(ctx, slog.LevelWarn, "cognitosrp: 401 not retried: no new token",
-			slog.String("method", req.Method), slog.String("host", req.URL.Host), slog.String("error", err.Error()))
+			"method", req.Method, "host", req.URL.Host, "error", err.Error())
 		return resp, nil
 	}
 	hv, err := a.valueFor(t)
@@ -48,7 +48,7 @@ func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Res
 	if s.logs(ctx, slog.LevelInfo) {
 		// tokenAttr decodes the token: only for an event that is written.
 		s.log(ctx, slog.LevelInfo, "cognitosrp: retrying request after 401 with a renewed token",
-			slog.String("method", req.Method), slog.String("host", req.URL.Host), tokenAttr(t))
+			"method", req.Method, "host", req.URL.Host, tokenAttr(t))
 	}
 	return a.transport().RoundTrip(r2)
 }

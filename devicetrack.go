@@ -101,7 +101,7 @@ func (d *deviceTracker) remember(ctx context.Context, s *Session, t *Tokens, md 
 	dev, err := d.register(ctx, s, t, md)
 	if err != nil {
 		s.log(ctx, slog.LevelWarn, "cognitosrp: the new device was not confirmed; the next login will be issued another",
-			slog.String("user", s.username), slog.String("error", err.Error()))
+			"user", s.username, "error", err.Error())
 		return nil
 	}
 	if err := d.store.SaveDevice(ctx, s.deviceOwner(), dev); err != nil {

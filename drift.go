@@ -56,6 +56,6 @@ func (s *Session) observeClock(ctx context.Context, t *Tokens, sent, received ti
 	old := time.Duration(s.offset.Swap(int64(est)))
 	if (est - old).Abs() >= iatResolution {
 		s.log(ctx, slog.LevelInfo, "cognitosrp: clock offset from Cognito",
-			slog.Duration("offset", est), slog.Duration("previous", old))
+			"offset", est, "previous", old)
 	}
 }

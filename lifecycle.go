@@ -268,7 +268,7 @@ func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens,
 	}
 	s.waits.Add(1)
 	s.log(ctx, slog.LevelDebug, "cognitosrp: waiting for Cognito",
-		slog.String("user", s.username), slog.String("trigger", trigger))
+		"user", s.username, "trigger", trigger)
 	select {
 	case <-f.done:
 		return f.tokens, f.err
@@ -374,7 +374,7 @@ func (s *Session) obtain(ctx context.Context, from *Tokens, trigger string) (*To
 			return nil, d.err
 		}
 		s.log(ctx, slog.LevelInfo, "cognitosrp: refresh token refused, logging in again",
-			slog.String("user", s.username), slog.String("trigger", trigger))
+			"user", s.username, "trigger", trigger)
 	}
 	if s.password == "" {
 		return nil, &LoginRequiredError{}
@@ -421,12 +421,12 @@ func (s *Session) loadStore(ctx context.Context) (*Tokens, error) {
 		s.mu.Lock()
 		s.loaded = false // try again on the next need
 		s.mu.Unlock()
-		s.log(ctx, slog.LevelWarn, "cognitosrp: loading tokens failed", slog.String("error", err.Error()))
+		s.log(ctx, slog.LevelWarn, "cognitosrp: loading tokens failed", "error", err.Error())
 		return nil, err
 	}
 	if t != nil {
 		s.stored.Store(t)
-		s.log(ctx, slog.LevelInfo, "cognitosrp: tokens loaded", slog.String("user", s.username), tokenAttr(t))
+		s.log(ctx, slog.LevelInfo, "cognitosrp: tokens loaded", "user", s.username, tokenAttr(t))
 	}
 	return t, nil
 }
@@ -454,7 +454,7 @@ func (s *Session) changed(ctx context.Context, t *Tokens) error {
 	}
 	s.persistMu.Unlock()
 	if err != nil {
-		s.log(ctx, slog.LevelWarn, "cognitosrp: saving tokens failed", slog.String("error", err.Error()))
+		s.log(ctx, slog.LevelWarn, "cognitosrp: saving tokens failed", "error", err.Error())
 	}
 	if s.cfg.OnTokens != nil {
 		s.notes.deliver(s.cfg.OnTokens)

@@ -20,17 +20,12 @@ func (s *Session) logs(ctx context.Context, level slog.Level) bool {
 	return s.cfg.Logger != nil && s.cfg.Logger.Enabled(ctx, level)
 }
 
-// log writes an event when a logger is configured. It passes the
-// attributes to Logger.Log, which takes an Attr argument as it is: the
-// record is the one LogAttrs would build, but Log is the method every
-// program that logs links anyway, while LogAttrs would add four kilobytes
-// of its own (issue 7).
-func (s *Session) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
+// log writes an event when a logger is configured. args are what
+// Logger.Log takes: key-value pairs, or an slog.Attr. They are handed on
+// as they are: built as slog.Attr values at each call site, then copied
+// into the []any that Log wants, they cost the binary more (issue 7).
+func (s *Session) log(ctx context.Context, level slog.Level, msg string, args ...any) {
 	if s.logs(ctx, level) {
-		args := make([]any, len(attrs))
-		for i, a := range attrs {
-			args[i] = a
-		}
 		s.cfg.Logger.Log(ctx, level, msg, args...)
 	}
 }

@@ -146,18 +146,18 @@ func (s *Session) refreshNow(ctx context.Context, cur *Tokens, trigger string) (
 	received := s.cfg.Now()
 	if err != nil {
 		s.log(ctx, slog.LevelWarn, "cognitosrp: renewal failed",
-			slog.String("user", s.username), slog.String("method", s.cfg.RefreshMethod.String()),
-			slog.String("trigger", trigger), slog.Duration("duration", time.Since(start)),
-			slog.String("error", err.Error()))
+			"user", s.username, "method", s.cfg.RefreshMethod.String(),
+			"trigger", trigger, "duration", time.Since(start),
+			"error", err.Error())
 		return nil, err
 	}
 	s.observeClock(ctx, t, sent, received)
 	if s.logs(ctx, slog.LevelInfo) {
 		s.log(ctx, slog.LevelInfo, "cognitosrp: tokens renewed",
-			slog.String("user", s.username), slog.String("method", s.cfg.RefreshMethod.String()),
-			slog.String("trigger", trigger), slog.Duration("duration", time.Since(start)),
-			slog.Bool("rotated", t.RefreshToken != cur.RefreshToken),
-			tokenAttr(t), slog.Time("expires", t.AccessExpiry))
+			"user", s.username, "method", s.cfg.RefreshMethod.String(),
+			"trigger", trigger, "duration", time.Since(start),
+			"rotated", t.RefreshToken != cur.RefreshToken,
+			tokenAttr(t), "expires", t.AccessExpiry)
 	}
 	return t, nil
 }
@@ -171,17 +171,17 @@ func (s *Session) loginNow(ctx context.Context, password, trigger string) (*Toke
 	t, err := s.login(ctx, password)
 	if err != nil {
 		s.log(ctx, slog.LevelWarn, "cognitosrp: login failed",
-			slog.String("user", s.username), slog.String("trigger", trigger),
-			slog.Duration("duration", time.Since(start)), slog.String("error", err.Error()))
+			"user", s.username, "trigger", trigger,
+			"duration", time.Since(start), "error", err.Error())
 		return nil, err
 	}
 	s.observeClock(ctx, t, sent, s.cfg.Now())
 	s.dead.Store(nil)
 	if s.logs(ctx, slog.LevelInfo) {
 		s.log(ctx, slog.LevelInfo, "cognitosrp: logged in",
-			slog.String("user", s.username), slog.String("trigger", trigger),
-			slog.Duration("duration", time.Since(start)),
-			tokenAttr(t), slog.Time("expires", t.AccessExpiry))
+			"user", s.username, "trigger", trigger,
+			"duration", time.Since(start),
+			tokenAttr(t), "expires", t.AccessExpiry)
 	}
 	return t, nil
 }

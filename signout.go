@@ -71,10 +71,10 @@ func (s *Session) forget(ctx context.Context) (*Tokens, error) {
 }
 
 func (s *Session) logSignOut(ctx context.Context, action string, start time.Time, err error) {
-	attrs := []slog.Attr{slog.String("user", s.username), slog.String("action", action),
-		slog.Duration("duration", time.Since(start))}
+	attrs := []any{"user", s.username, "action", action,
+		"duration", time.Since(start)}
 	if err != nil {
-		s.log(ctx, slog.LevelWarn, "cognitosrp: sign-out failed", append(attrs, slog.String("error", err.Error()))...)
+		s.log(ctx, slog.LevelWarn, "cognitosrp: sign-out failed", append(attrs, "error", err.Error())...)
 		return
 	}
 	s.log(ctx, slog.LevelInfo, "cognitosrp: signed out", attrs...)
