@@ -140,48 +140,61 @@ func refreshUsername(t *Tokens, login string) string {
 // refreshNow renews cur, learns the clock offset from the new tokens and
 // logs the outcome.
 func (s *Session) refreshNow(ctx context.Context, cur *Tokens, trigger string) (*Tokens, error) {
-	start := time.Now()
-	sent := s.cfg.Now()
+	start, sent := time.Now(), s.cfg.Now()
 	t, err := s.refresh(ctx, cur)
-	received := s.cfg.Now()
-	if err != nil {
-		s.log(ctx, slog.LevelWarn, "cognitosrp: renewal failed",
-			"user", s.username, "method", s.cfg.RefreshMethod.String(),
-			"trigger", trigger, "duration", time.Since(start),
-			"error", err.Error())
-		return nil, err
-	}
-	s.observeClock(ctx, t, sent, received)
-	if s.logs(ctx, slog.LevelInfo) {
-		s.log(ctx, slog.LevelInfo, "cognitosrp: tokens renewed",
-			"user", s.username, "method", s.cfg.RefreshMethod.String(),
-			"trigger", trigger, "duration", time.Since(start),
-			"rotated", t.RefreshToken != cur.RefreshToken,
-			tokenAttr(t), "expires", t.AccessExpiry)
-	}
-	return t, nil
+	return s.obtained(ctx, cur, trigger, start, sent, t, err)
 }
 
 // loginNow logs in with SRP, learns the clock offset from the new tokens
 // and logs the outcome. The SRP TIMESTAMP stays on the local clock: that is
 // what Cognito expects.
 func (s *Session) loginNow(ctx context.Context, password, trigger string) (*Tokens, error) {
-	start := time.Now()
-	sent := s.cfg.Now()
+	start, sent := time.Now(), s.cfg.Now()
 	t, err := s.login(ctx, password)
-	if err != nil {
-		s.log(ctx, slog.LevelWarn, "cognitosrp: login failed",
-			"user", s.username, "trigger", trigger,
-			"duration", time.Since(start), "error", err.Error())
-		return nil, err
+	if err == nil {
+		s.dead.Store(nil)
 	}
-	s.observeClock(ctx, t, sent, s.cfg.Now())
-	s.dead.Store(nil)
-	if s.logs(ctx, slog.LevelInfo) {
-		s.log(ctx, slog.LevelInfo, "cognitosrp: logged in",
-			"user", s.username, "trigger", trigger,
-			"duration", time.Since(start),
-			tokenAttr(t), "expires", t.AccessExpiry)
+	return s.obtained(ctx, nil, trigger, start, sent, t, err)
+}
+
+// obtained ends a login (cur nil) or a renewal of cur that began at start,
+// sent on the session's clock, and returned t or err: it learns the clock
+// offset from t and logs the outcome. One function logs all four outcomes
+// because their events share most attributes, and each call site that
+// builds them costs the binary a kilobyte (issue 7).
+func (s *Session) obtained(ctx context.Context, cur *Tokens, trigger string, start, sent time.Time, t *Tokens, err error) (*Tokens, error) {
+	if err == nil {
+		s.observeClock(ctx, t, sent, s.cfg.Now())
+	}
+	level, msg := slog.LevelInfo, "cognitosrp: logged in"
+	if cur != nil {
+		msg = "cognitosrp: tokens renewed"
+	}
+	if err != nil {
+		level, msg = slog.LevelWarn, "cognitosrp: login failed"
+		if cur != nil {
+			msg = "cognitosrp: renewal failed"
+		}
+	}
+	if s.logs(ctx, level) {
+		args := append(make([]any, 0, 14), "user", s.username)
+		if cur != nil {
+			args = append(args, "method", s.cfg.RefreshMethod.String())
+		}
+		args = append(args, "trigger", trigger, "duration", time.Since(start))
+		if err != nil {
+			args = append(args, "error", err.Error())
+		} else {
+			if cur != nil {
+				args = append(args, "rotated", t.RefreshToken != cur.RefreshToken)
+			}
+			// tokenAttr decodes the token: only for an event that is written.
+			args = append(args, tokenAttr(t), "expires", t.AccessExpiry)
+		}
+		s.cfg.Logger.Log(ctx, level, msg, args...)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return t, nil
 }
