@@ -50,6 +50,20 @@ var (
 	ErrInvalidPassword error = errorKind("InvalidPasswordException")
 )
 
+// refinedError is a sentinel that refines another, *base: its message is
+// base's followed by detail, and errors.Is matches both. Unlike
+// fmt.Errorf, a composite literal of it that points to base is laid out
+// by the linker and needs no code at program start, which every program
+// linking the package would carry, whether it uses the sentinel or not
+// (issue 7).
+type refinedError struct {
+	base   *error
+	detail string
+}
+
+func (e *refinedError) Error() string { return (*e.base).Error() + ": " + e.detail }
+func (e *refinedError) Unwrap() error { return *e.base }
+
 // APIError is an error returned by the Cognito API.
 type APIError struct {
 	Action     string // the API action, such as "InitiateAuth"

@@ -111,3 +111,29 @@ func TestPermanentTransportError(t *testing.T) {
 		}
 	}
 }
+
+// TestRefinedSentinels: each refined sentinel reads as its base followed by
+// its detail, as fmt.Errorf("%w: detail", base) did, and matches its base.
+func TestRefinedSentinels(t *testing.T) {
+	for _, tc := range []struct {
+		err, base error
+		want      string
+	}{
+		{ErrTokenExpired, ErrTokenInvalid, "cognitosrp: invalid token: expired"},
+		{ErrTokenNotYetValid, ErrTokenInvalid, "cognitosrp: invalid token: not valid yet"},
+		{ErrSignature, ErrTokenInvalid, "cognitosrp: invalid token: bad signature"},
+		{ErrUnknownKey, ErrTokenInvalid, "cognitosrp: invalid token: unknown signing key"},
+		{ErrClaimMismatch, ErrTokenInvalid, "cognitosrp: invalid token: unexpected claims"},
+		{errNotNew, ErrConfig, "cognitosrp: invalid configuration: the Auth was not built with New"},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("Error() = %q, want %q", got, tc.want)
+		}
+		if !errors.Is(tc.err, tc.base) || errors.Is(tc.base, tc.err) {
+			t.Errorf("%v: errors.Is does not match only its base", tc.err)
+		}
+		if got := fmt.Sprintf("%v", fmt.Errorf("verify: %w", tc.err)); got != "verify: "+tc.want {
+			t.Errorf("wrapped: %q", got)
+		}
+	}
+}

@@ -31,19 +31,19 @@ var (
 	// ErrTokenInvalid: the token must not be trusted.
 	ErrTokenInvalid = errors.New("cognitosrp: invalid token")
 	// ErrTokenExpired: the token's exp has passed, beyond the leeway.
-	ErrTokenExpired = fmt.Errorf("%w: expired", ErrTokenInvalid)
+	ErrTokenExpired error = &refinedError{&ErrTokenInvalid, "expired"}
 	// ErrTokenNotYetValid: the token's iat (or nbf) lies in the future,
 	// beyond the leeway.
-	ErrTokenNotYetValid = fmt.Errorf("%w: not valid yet", ErrTokenInvalid)
+	ErrTokenNotYetValid error = &refinedError{&ErrTokenInvalid, "not valid yet"}
 	// ErrSignature: the algorithm is not RS256, or the signature does not
 	// match.
-	ErrSignature = fmt.Errorf("%w: bad signature", ErrTokenInvalid)
+	ErrSignature error = &refinedError{&ErrTokenInvalid, "bad signature"}
 	// ErrUnknownKey: the token names no kid, or one the key set lacks
 	// even after refetching it.
-	ErrUnknownKey = fmt.Errorf("%w: unknown signing key", ErrTokenInvalid)
+	ErrUnknownKey error = &refinedError{&ErrTokenInvalid, "unknown signing key"}
 	// ErrClaimMismatch: the issuer, token_use, client_id or aud is not the
 	// expected one, or a required claim is missing.
-	ErrClaimMismatch = fmt.Errorf("%w: unexpected claims", ErrTokenInvalid)
+	ErrClaimMismatch error = &refinedError{&ErrTokenInvalid, "unexpected claims"}
 	// ErrKeySetUnavailable: the key set could not be fetched or read.
 	ErrKeySetUnavailable = errors.New("cognitosrp: signing keys unavailable")
 )
