@@ -324,7 +324,7 @@ func (a *Auth) headerValue(ctx context.Context) (*headerValue, error) {
 
 // errNotNew reports an Auth that New did not build: the zero value (or a
 // nil pointer) has no session to take tokens from.
-var errNotNew error = &refinedError{&ErrConfig, "the Auth was not built with New"}
+var errNotNew error = &refinedError{base: &ErrConfig, detail: "the Auth was not built with New"}
 
 // validTokens returns the session's valid tokens of a's type; an Auth not
 // built by New fails instead of panicking.

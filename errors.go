@@ -50,6 +50,12 @@ var (
 	ErrInvalidPassword error = errorKind("InvalidPasswordException")
 )
 
+// incomparable, as the first field of a struct, makes the struct not
+// comparable. The compiler then emits no equality function for it, which
+// the linker would keep in every program that links the type (issue 7).
+// First, because a zero-size last field would be padded.
+type incomparable [0]func()
+
 // refinedError is a sentinel that refines another, *base: its message is
 // base's followed by detail, and errors.Is matches both. Unlike
 // fmt.Errorf, a composite literal of it that points to base is laid out
@@ -57,6 +63,7 @@ var (
 // linking the package would carry, whether it uses the sentinel or not
 // (issue 7).
 type refinedError struct {
+	_      incomparable
 	base   *error
 	detail string
 }

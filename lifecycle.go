@@ -62,6 +62,7 @@ const minForcedInterval = 5 * time.Second
 // flight is one login or renewal shared by every caller that needs it.
 // tokens and err are written before done is closed.
 type flight struct {
+	_      incomparable
 	done   chan struct{}
 	epoch  uint64 // s.epoch when it started
 	tokens *Tokens
@@ -75,6 +76,7 @@ type op func(ctx context.Context, from *Tokens, trigger string) (*Tokens, error)
 // deadTokens remembers tokens whose refresh token Cognito refused, so that
 // a session without a password fails fast instead of asking again.
 type deadTokens struct {
+	_      incomparable
 	tokens *Tokens
 	err    error
 }

@@ -51,6 +51,7 @@ func checkAuthFlow(flow string) error {
 
 // loginState is what one login attempt knows so far.
 type loginState struct {
+	_        incomparable
 	password string
 	// username is the name the next request carries: the login name at
 	// first, then Cognito's internal name once a challenge reveals it.

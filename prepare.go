@@ -17,6 +17,7 @@ import "context"
 
 // spareSRP is one prepared exchange. done is closed once srp or err is set.
 type spareSRP struct {
+	_    incomparable
 	done chan struct{}
 	srp  *SRP
 	err  error

@@ -31,19 +31,19 @@ var (
 	// ErrTokenInvalid: the token must not be trusted.
 	ErrTokenInvalid = errors.New("cognitosrp: invalid token")
 	// ErrTokenExpired: the token's exp has passed, beyond the leeway.
-	ErrTokenExpired error = &refinedError{&ErrTokenInvalid, "expired"}
+	ErrTokenExpired error = &refinedError{base: &ErrTokenInvalid, detail: "expired"}
 	// ErrTokenNotYetValid: the token's iat (or nbf) lies in the future,
 	// beyond the leeway.
-	ErrTokenNotYetValid error = &refinedError{&ErrTokenInvalid, "not valid yet"}
+	ErrTokenNotYetValid error = &refinedError{base: &ErrTokenInvalid, detail: "not valid yet"}
 	// ErrSignature: the algorithm is not RS256, or the signature does not
 	// match.
-	ErrSignature error = &refinedError{&ErrTokenInvalid, "bad signature"}
+	ErrSignature error = &refinedError{base: &ErrTokenInvalid, detail: "bad signature"}
 	// ErrUnknownKey: the token names no kid, or one the key set lacks
 	// even after refetching it.
-	ErrUnknownKey error = &refinedError{&ErrTokenInvalid, "unknown signing key"}
+	ErrUnknownKey error = &refinedError{base: &ErrTokenInvalid, detail: "unknown signing key"}
 	// ErrClaimMismatch: the issuer, token_use, client_id or aud is not the
 	// expected one, or a required claim is missing.
-	ErrClaimMismatch error = &refinedError{&ErrTokenInvalid, "unexpected claims"}
+	ErrClaimMismatch error = &refinedError{base: &ErrTokenInvalid, detail: "unexpected claims"}
 	// ErrKeySetUnavailable: the key set could not be fetched or read.
 	ErrKeySetUnavailable = errors.New("cognitosrp: signing keys unavailable")
 )
