@@ -14,19 +14,29 @@ import (
 	"testing"
 )
 
-// optInSymbols name the code of features a program pays for only when it
-// asks for them: a program that uses the plain Auth must not link any of
-// them. A symbol matches when it contains one of these strings.
-var optInSymbols = []string{
-	"deviceTracker", "DeviceStore", "NewDeviceVerifier", "ConfirmDevice",
-	"UpdateDeviceStatus", "deviceClaim", "cognitosrp.Device.", "cognitosrp.(*Device).",
+// optIn lists the features a program pays for only when it asks for them,
+// with what a program writes in Options to ask, and strings naming their
+// code: a program that uses the plain Auth must link none of them. A
+// symbol matches when it contains one of the strings.
+var optIn = []struct {
+	name, option string
+	symbols      []string
+}{
+	{"devices", `Devices: cognitosrp.RememberDevices(nil, ""),`, []string{
+		"deviceTracker", "DeviceStore", "NewDeviceVerifier", "ConfirmDevice",
+		"UpdateDeviceStatus", "deviceClaim", "cognitosrp.Device.", "cognitosrp.(*Device).",
+	}},
+	{"verifier", `Verifier: newVerifier(),`, []string{
+		"cognitosrp.(*Verifier).", "cognitosrp.NewVerifier", "cognitosrp.(*keyCache).", "cognitosrp.parseJWKS",
+	}},
 }
 
 // TestOptInFeaturesNotLinked builds the program of scripts/footprint.sh
-// (an Auth as an http.Client's Transport) and the same program with
-// RememberDevices, and checks that only the second links device tracking:
-// the login path must reach it only through Config.Devices. It needs the
-// go command and takes a few seconds, so -short skips it.
+// (an Auth as an http.Client's Transport) and, for each opt-in feature, the
+// same program asking for it, and checks that only the latter links the
+// feature: the login path must reach device tracking only through
+// Config.Devices, and the verifier only through Config.Verifier. It needs
+// the go command and takes a few seconds, so -short skips it.
 func TestOptInFeaturesNotLinked(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds two programs")
@@ -74,18 +84,31 @@ func main() {
 		resp.Body.Close()
 	}
 }
-`
-	write("basic/main.go", strings.Replace(program, "EXTRA", "", 1))
-	write("devices/main.go", strings.Replace(program, "EXTRA", `Devices: cognitosrp.RememberDevices(nil, ""),`, 1))
 
-	// One go build links both programs in parallel.
-	build := exec.Command(goCmd, "build", "-o", filepath.Join(dir, "bin")+string(filepath.Separator), "./basic", "./devices")
+// newVerifier is linked only by the program that calls it.
+func newVerifier() cognitosrp.TokenVerifier {
+	v, err := cognitosrp.NewVerifier(cognitosrp.VerifierConfig{UserPoolID: os.Getenv("POOL"), ClientIDs: []string{os.Getenv("CLIENT")}})
+	if err != nil {
+		os.Exit(2)
+	}
+	return v
+}
+`
+	pkgs := []string{"./basic"}
+	write("basic/main.go", strings.Replace(program, "EXTRA", "", 1))
+	for _, f := range optIn {
+		write(f.name+"/main.go", strings.Replace(program, "EXTRA", f.option, 1))
+		pkgs = append(pkgs, "./"+f.name)
+	}
+
+	// One go build links all the programs in parallel.
+	build := exec.Command(goCmd, append([]string{"build", "-o", filepath.Join(dir, "bin") + string(filepath.Separator)}, pkgs...)...)
 	build.Dir = dir
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	symbols := func(prog string) []string {
+	symbols := func(prog string, names []string) []string {
 		t.Helper()
 		bins, _ := filepath.Glob(filepath.Join(dir, "bin", prog+"*"))
 		if len(bins) != 1 {
@@ -97,7 +120,7 @@ func main() {
 		}
 		var found []string
 		for sc := bufio.NewScanner(bytes.NewReader(out)); sc.Scan(); {
-			for _, s := range optInSymbols {
+			for _, s := range names {
 				if strings.Contains(sc.Text(), s) {
 					found = append(found, strings.TrimSpace(sc.Text()))
 					break
@@ -106,11 +129,13 @@ func main() {
 		}
 		return found
 	}
-	if found := symbols("basic"); len(found) > 0 {
-		t.Errorf("a program that uses only the Auth links opt-in features:\n%s", strings.Join(found, "\n"))
-	}
-	// The check must be able to fail: the opting-in program has them.
-	if found := symbols("devices"); len(found) == 0 {
-		t.Errorf("a program that remembers devices links none of %q", optInSymbols)
+	for _, f := range optIn {
+		if found := symbols("basic", f.symbols); len(found) > 0 {
+			t.Errorf("a program that uses only the Auth links the %s:\n%s", f.name, strings.Join(found, "\n"))
+		}
+		// The check must be able to fail: the opting-in program has them.
+		if found := symbols(f.name, f.symbols); len(found) == 0 {
+			t.Errorf("a program that sets %s links none of %q", f.option, f.symbols)
+		}
 	}
 }
