@@ -26,9 +26,9 @@ type spareSRP struct {
 // prepareSRP starts preparing the next login's SRP in the background, unless
 // one is already prepared, the session has no password of its own, its flow
 // sends no SRP_A, or it is closed. A session that forgets its password after
-// the first login prepares that login only. The private value is drawn here, in the
-// caller's goroutine, so that an injected Config.Rand is read in the same
-// order as if each login drew its own; only g^a runs in the background.
+// the first login prepares that login only. The private value is drawn here,
+// in the caller's goroutine, so that an injected Config.Rand is read in the
+// same order as if each login drew its own; only g^a runs in the background.
 func (s *Session) prepareSRP() {
 	if s.cfg.AuthFlow == FlowUserPasswordAuth {
 		return
