@@ -217,13 +217,15 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 // which net/http links anyway, where io.ReadAll would add its own 1.5 KB
 // (issue 7). size, when positive, is how long r says it is (a
 // Content-Length): the buffer is then allocated once instead of grown
-// from 512 bytes.
+// from 512 bytes. A size of n or more is not trusted: such a body is
+// refused as too large anyway, and a peer that lies about it must not make
+// every response cost the whole limit.
 func readUpTo(r io.Reader, n, size int64) ([]byte, error) {
 	var b bytes.Buffer
-	if size > 0 {
+	if size > 0 && size < n {
 		// ReadFrom wants bytes.MinRead free before each read, the one
 		// that finds the end too.
-		b.Grow(int(min(size, n)) + bytes.MinRead)
+		b.Grow(int(size) + bytes.MinRead)
 	}
 	_, err := b.ReadFrom(io.LimitReader(r, n))
 	return b.Bytes(), err

@@ -59,3 +59,19 @@ func TestReadUpToAllocatesOnce(t *testing.T) {
 		t.Errorf("readUpTo of a 4000-byte body: %v allocations with its size known, %v without; want 4 fewer", known, unknown)
 	}
 }
+
+// TestReadUpToDistrustsOversize: a Content-Length beyond the limit is a
+// lie or a response that will be refused as too large either way, so it
+// must not make readUpTo allocate the whole limit for a short body.
+func TestReadUpToDistrustsOversize(t *testing.T) {
+	const limit = 1 << 20
+	for _, size := range []int64{limit, limit + 1, 1 << 40, 1<<63 - 1} {
+		got, err := readUpTo(strings.NewReader("{}"), limit, size)
+		if err != nil || string(got) != "{}" {
+			t.Fatalf("size %d: readUpTo = %q, %v", size, got, err)
+		}
+		if cap(got) >= limit/2 {
+			t.Errorf("size %d: a 2-byte body was read into %d bytes", size, cap(got))
+		}
+	}
+}
