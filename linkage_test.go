@@ -39,7 +39,7 @@ var optIn = []struct {
 // the go command and takes a few seconds, so -short skips it.
 func TestOptInFeaturesNotLinked(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds two programs")
+		t.Skip("builds a program per opt-in feature, and one without")
 	}
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
