@@ -809,6 +809,29 @@ add('combined-edges', c => {
 	c.B = (hexToBig(c.B) + N).toString(16);
 });
 
+// exchangeValues are the published values of one SRP exchange, shared by the
+// password and device SRP vectors (in this key order in both files).
+function exchangeValues(c, pkg) {
+	return {
+		a: c.aHex,
+		A: pkg.A,
+		APad: pkg.APad,
+		B: c.B,
+		BPad: pkg.BPad,
+		salt: c.salt,
+		saltPad: pkg.saltPad,
+		secretBlock: c.secretBlock,
+		timestamp: pkg.timestamp,
+		u: pkg.u,
+		uPad: pkg.uPad,
+		x: pkg.x,
+		S: pkg.S,
+		SPad: pkg.SPad,
+		K: pkg.K,
+		signature: pkg.signature,
+	};
+}
+
 function describeSrpCase(c) {
 	const ref = refClient(c);
 	const pkg = pkgDirect(c, c.r.bytes(128));
@@ -844,22 +867,7 @@ function describeSrpCase(c) {
 		loginName: c.loginName,
 		userIdForSrp: c.userIdForSrp,
 		password: c.password,
-		a: c.aHex,
-		A: pkg.A,
-		APad: pkg.APad,
-		B: c.B,
-		BPad: pkg.BPad,
-		salt: c.salt,
-		saltPad: pkg.saltPad,
-		secretBlock: c.secretBlock,
-		timestamp: pkg.timestamp,
-		u: pkg.u,
-		uPad: pkg.uPad,
-		x: pkg.x,
-		S: pkg.S,
-		SPad: pkg.SPad,
-		K: pkg.K,
-		signature: pkg.signature,
+		...exchangeValues(c, pkg),
 	};
 }
 
@@ -1016,22 +1024,7 @@ DEVICE_SRP_PICK.forEach((di, j) => {
 		poolName: c.poolName,
 		userIdForSrp: c.userIdForSrp,
 		password: c.password,
-		a: c.aHex,
-		A: pkg.A,
-		APad: pkg.APad,
-		B: c.B,
-		BPad: pkg.BPad,
-		salt: c.salt,
-		saltPad: pkg.saltPad,
-		secretBlock: c.secretBlock,
-		timestamp: pkg.timestamp,
-		u: pkg.u,
-		uPad: pkg.uPad,
-		x: pkg.x,
-		S: pkg.S,
-		SPad: pkg.SPad,
-		K: pkg.K,
-		signature: pkg.signature,
+		...exchangeValues(c, pkg),
 	});
 });
 
