@@ -30,14 +30,12 @@ func (s *Session) log(ctx context.Context, level slog.Level, msg string, args ..
 	}
 }
 
-// tokenAttr names tokens by their access token's jti.
+// tokenAttr names tokens by their access token's jti, or by nothing (an
+// empty jti) when it has none: no part of the token itself is logged.
 func tokenAttr(t *Tokens) slog.Attr {
-	if c, err := ParseUnverified(t.AccessToken); err == nil && c.ID != "" {
-		return slog.String("jti", c.ID)
+	var jti string
+	if c, err := ParseUnverified(t.AccessToken); err == nil {
+		jti = c.ID
 	}
-	tok := t.AccessToken
-	if len(tok) > 16 {
-		return slog.String("token_suffix", tok[len(tok)-4:])
-	}
-	return slog.String("token_suffix", "")
+	return slog.String("jti", jti)
 }
