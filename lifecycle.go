@@ -475,5 +475,7 @@ func (s *Session) Close() error {
 	s.mu.Unlock()
 	s.stop()
 	s.wg.Wait()
+	// A closed session logs in no more: drop the prepared private value.
+	s.spare.Store(nil)
 	return nil
 }
