@@ -120,7 +120,6 @@ func (s *Server) answerSelectMFA(c *call, sess *authSession, answer string) (any
 	if !slices.Contains(mfaList(u), answer) {
 		return nil, errInvalidParameter("Invalid ANSWER %q for SELECT_MFA_TYPE", answer)
 	}
-	sess.mfaChoice = answer
 	return s.factorChallenge(c, sess, u, answer)
 }
 

@@ -28,7 +28,6 @@ type authSession struct {
 	passwordDone  bool   // NEW_PASSWORD_REQUIRED answered
 	customDone    bool   // CUSTOM_CHALLENGE answered
 	mfaDone       bool   // a second factor answered
-	mfaChoice     string // the factor chosen in SELECT_MFA_TYPE
 	totpSecret    string // secret handed out by AssociateSoftwareToken
 	totpVerified  bool   // VerifySoftwareToken accepted a code
 	wrongAttempts int    // wrong codes so far

@@ -59,8 +59,13 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	target, err := url.Parse(fs.Arg(0))
-	if err != nil || (target.Scheme != "http" && target.Scheme != "https") || target.Host == "" {
-		return usagef("%q is not an http or https URL", fs.Arg(0))
+	if err != nil {
+		// url.Parse's error quotes the whole text, credentials included.
+		return usagef("the URL does not parse")
+	}
+	if (target.Scheme != "http" && target.Scheme != "https") || target.Host == "" {
+		// Redacted hides a password in the URL's user info.
+		return usagef("%q is not an http or https URL", target.Redacted())
 	}
 	tt, err := tokenTypeFlag(*typ)
 	if err != nil {

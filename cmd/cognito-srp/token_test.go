@@ -32,6 +32,14 @@ func TestUsage(t *testing.T) {
 	s.run("token", "-json", "-export").want(t, exitUsage, "exclude each other")
 	s.run("request").want(t, exitUsage, "want exactly one URL")
 	s.run("request", "ftp://x/").want(t, exitUsage, "not an http or https URL")
+	// A URL may carry a credential: a refused one is not echoed with it.
+	for _, u := range []string{"ftp://user:s3cret-pw@x/", "http://user:s3cret-pw@x:port/"} {
+		r := s.run("request", u)
+		r.want(t, exitUsage)
+		if strings.Contains(r.stderr, "s3cret-pw") {
+			t.Errorf("request %s: stderr shows the password: %q", u, r.stderr)
+		}
+	}
 	if r := s.run("token", "-h"); r.code != exitOK || !strings.Contains(r.stderr, "-password-stdin") {
 		t.Errorf("token -h: %d %q", r.code, r.stderr)
 	}
