@@ -344,6 +344,9 @@ func TestHotPathTakesNoLock(t *testing.T) {
 	release := f.hold()
 	defer release()
 	s.ValidTokens(context.Background(), AccessToken) // starts the renewal
+	if !s.flying.Load() {
+		t.Fatal("no renewal in flight: the second half would test a session at rest")
+	}
 	s.mu.Lock()
 	ok = through()
 	s.mu.Unlock()
