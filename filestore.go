@@ -19,11 +19,12 @@ import (
 // ErrInsecureFile reports a token (or device) file that users other than
 // its owner can read or write. The secrets in it may have leaked;
 // FileStore and FileDeviceStore refuse it rather than use them.
-var ErrInsecureFile = errors.New("cognitosrp: token file is accessible to other users")
+var ErrInsecureFile = errors.New("cognitosrp: file of secrets is accessible to other users")
 
-// ErrStoreFormat reports a token file this version of the package cannot
-// read: not JSON, or of an unknown format version.
-var ErrStoreFormat = errors.New("cognitosrp: unreadable token file")
+// ErrStoreFormat reports a token (or device) file this version of the
+// package cannot read: not JSON, not a regular file, too large, or of an
+// unknown format version.
+var ErrStoreFormat = errors.New("cognitosrp: unreadable store file")
 
 // fileFormatVersion is written in every token file; a reader refuses a
 // version it does not know rather than guess at its fields.
