@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"time"
 )
 
@@ -139,15 +140,15 @@ func readPrivateFile(path, what string) ([]byte, error) {
 	return data, nil
 }
 
-// jsonErrorKind describes a decoding error without the bytes it quotes.
+// jsonErrorKind describes an error of json.Unmarshal, which returns these
+// types unwrapped, without the bytes its message may quote. (A type
+// switch and strconv: Client.Call links it into every program, issue 7.)
 func jsonErrorKind(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case as(err, &syn):
-		return fmt.Sprintf("invalid JSON at offset %d", syn.Offset)
-	case as(err, &typ):
-		return fmt.Sprintf("field %q has the wrong type", typ.Field)
+	switch e := err.(type) {
+	case *json.SyntaxError:
+		return "invalid JSON at offset " + strconv.FormatInt(e.Offset, 10)
+	case *json.UnmarshalTypeError:
+		return "field " + strconv.Quote(e.Field) + " has the wrong type"
 	}
 	return "invalid JSON"
 }
