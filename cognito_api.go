@@ -206,8 +206,9 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 		return fmt.Errorf("%w: %s: HTTP %d with a body that is not JSON (%s)", ErrInvalidResponse, action, resp.StatusCode, describeBody(resp, data))
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		// The decoder's message names a field and a type, never a value.
-		return fmt.Errorf("%w: %s: %v", ErrInvalidResponse, action, err)
+		// The decoder's own message can quote a character of the body (a
+		// number, before Go 1.26), and the body holds tokens: say where.
+		return fmt.Errorf("%w: %s: %s", ErrInvalidResponse, action, jsonErrorKind(err))
 	}
 	return nil
 }

@@ -181,3 +181,26 @@ func TestCallHonoursContext(t *testing.T) {
 		t.Fatalf("err = %v after %v", err, time.Since(start))
 	}
 }
+
+// TestCallMalformedJSONQuotesNothing: a response that breaks off inside a
+// token must not have a character of it quoted in the error, as
+// encoding/json's own message does ("invalid character 'Q' in …").
+func TestCallMalformedJSONQuotesNothing(t *testing.T) {
+	jsonCT := map[string]string{"Content-Type": "application/x-amz-json-1.1"}
+	for name, body := range map[string]string{
+		"bad escape":      `{"AuthenticationResult":{"AccessToken":"eyJhbGci\uQ"}}`,
+		"control in it":   "{\"AuthenticationResult\":{\"AccessToken\":\"eyJhbGci\x01Q\"}}",
+		"junk after one":  `{"AuthenticationResult":{"AccessToken":"eyJhbGci"Q}}`,
+		"number for text": `{"AuthenticationResult":{"AccessToken":12345678}}`,
+	} {
+		var out cognitosrp.AuthOutput
+		err := cannedServer(t, 200, jsonCT, body).Call(t.Context(), "InitiateAuth", struct{}{}, &out)
+		if !errors.Is(err, cognitosrp.ErrInvalidResponse) {
+			t.Errorf("%s: err = %v, want ErrInvalidResponse", name, err)
+			continue
+		}
+		if msg := err.Error(); strings.ContainsAny(msg, "'Q\x01") || strings.Contains(msg, "12345678") {
+			t.Errorf("%s: the error quotes the body: %s", name, msg)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -68,6 +69,11 @@ type DeviceStore interface {
 	DeleteDevice(ctx context.Context, owner DeviceOwner) error
 }
 
+// errNilDevice is the error of a SaveDevice given no device. (A function,
+// not a variable: a package-level errors.New runs at start-up in every
+// program that links the package, issue 7.)
+func errNilDevice() error { return errors.New("cognitosrp: SaveDevice of a nil device") }
+
 // MemoryDeviceStore is a DeviceStore that keeps devices in memory, for
 // the life of the process. The zero value is ready to use; a
 // MemoryDeviceStore must not be copied after first use.
@@ -87,8 +93,11 @@ func (m *MemoryDeviceStore) LoadDevice(ctx context.Context, owner DeviceOwner) (
 	return &d, nil
 }
 
-// SaveDevice stores a copy of d.
+// SaveDevice stores a copy of d. A nil d is an error, as in FileDeviceStore.
 func (m *MemoryDeviceStore) SaveDevice(ctx context.Context, owner DeviceOwner, d *Device) error {
+	if d == nil {
+		return errNilDevice()
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.devices == nil {

@@ -132,4 +132,8 @@ func TestMemoryDeviceStore(t *testing.T) {
 	if d, _ := m.LoadDevice(ctx, owner); d != nil {
 		t.Fatal("DeleteDevice kept the device")
 	}
+	// A nil device is refused, as FileDeviceStore refuses it, not a panic.
+	if err := m.SaveDevice(ctx, owner, nil); err == nil {
+		t.Error("saved a nil device")
+	}
 }

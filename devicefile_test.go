@@ -88,6 +88,10 @@ func TestFileDeviceStoreRefusals(t *testing.T) {
 		if !errors.Is(err, v.want) || strings.Contains(err.Error(), secret) {
 			t.Errorf("%s: err = %v, want %v without the file's contents", v.name, err, v.want)
 		}
+		// The sentinels serve both stores: a device file is no token file.
+		if strings.Contains(err.Error(), "token file") {
+			t.Errorf("%s: err = %v calls the device file a token file", v.name, err)
+		}
 		// A write must not replace a file it cannot read.
 		if err := s.SaveDevice(ctx, owner, &Device{Key: "k", GroupKey: "g", Password: "p"}); !errors.Is(err, v.want) {
 			t.Errorf("%s: SaveDevice err = %v", v.name, err)

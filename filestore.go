@@ -13,17 +13,19 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"time"
 )
 
 // ErrInsecureFile reports a token (or device) file that users other than
 // its owner can read or write. The secrets in it may have leaked;
 // FileStore and FileDeviceStore refuse it rather than use them.
-var ErrInsecureFile = errors.New("cognitosrp: token file is accessible to other users")
+var ErrInsecureFile = errors.New("cognitosrp: file of secrets is accessible to other users")
 
-// ErrStoreFormat reports a token file this version of the package cannot
-// read: not JSON, or of an unknown format version.
-var ErrStoreFormat = errors.New("cognitosrp: unreadable token file")
+// ErrStoreFormat reports a token (or device) file this version of the
+// package cannot read: not JSON, not a regular file, too large, or of an
+// unknown format version.
+var ErrStoreFormat = errors.New("cognitosrp: unreadable store file")
 
 // fileFormatVersion is written in every token file; a reader refuses a
 // version it does not know rather than guess at its fields.
@@ -138,15 +140,15 @@ func readPrivateFile(path, what string) ([]byte, error) {
 	return data, nil
 }
 
-// jsonErrorKind describes a decoding error without the bytes it quotes.
+// jsonErrorKind describes an error of json.Unmarshal, which returns these
+// types unwrapped, without the bytes its message may quote. (A type
+// switch and strconv: Client.Call links it into every program, issue 7.)
 func jsonErrorKind(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case as(err, &syn):
-		return fmt.Sprintf("invalid JSON at offset %d", syn.Offset)
-	case as(err, &typ):
-		return fmt.Sprintf("field %q has the wrong type", typ.Field)
+	switch e := err.(type) {
+	case *json.SyntaxError:
+		return "invalid JSON at offset " + strconv.FormatInt(e.Offset, 10)
+	case *json.UnmarshalTypeError:
+		return "field " + strconv.Quote(e.Field) + " has the wrong type"
 	}
 	return "invalid JSON"
 }

@@ -49,7 +49,8 @@ func parseJWKS(data []byte) (map[string]*rsa.PublicKey, error) {
 		Keys []jwk `json:"keys"`
 	}
 	if err := json.Unmarshal(data, &set); err != nil {
-		// The decoder's message names a type or an offset, never a value.
+		// The decoder's message may quote a character of the body; the
+		// key set is public, so that is no leak.
 		return nil, fmt.Errorf("%w: %v", ErrInvalidKeySet, err)
 	}
 	keys := make(map[string]*rsa.PublicKey, len(set.Keys))

@@ -10,9 +10,8 @@ import (
 )
 
 // Events go to Config.Logger, if any. They never carry a secret: no
-// password, no token, no client secret. A token is named by its jti claim,
-// or failing that by its last four characters, enough to match log lines
-// without being usable.
+// password, no token, no client secret. A token is named by its jti claim
+// at most (see tokenAttr), enough to match log lines without being usable.
 
 // logs reports whether an event of level would be written, so that costly
 // attributes are built only then.

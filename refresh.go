@@ -145,7 +145,7 @@ func (s *Session) refreshNow(ctx context.Context, cur *Tokens, trigger string) (
 	return s.obtained(ctx, cur, trigger, start, sent, t, err)
 }
 
-// loginNow logs in with SRP, learns the clock offset from the new tokens
+// loginNow logs in, learns the clock offset from the new tokens
 // and logs the outcome. The SRP TIMESTAMP stays on the local clock: that is
 // what Cognito expects.
 func (s *Session) loginNow(ctx context.Context, password, trigger string) (*Tokens, error) {

@@ -257,8 +257,8 @@ func (s *Session) SetTokens(t *Tokens) {
 	s.changed(context.Background(), t)
 }
 
-// Authenticate logs in with SRP and stores the new tokens. It does not keep
-// the password.
+// Authenticate logs in with password, in Config.AuthFlow (SRP by default),
+// and stores the new tokens. It does not keep the password.
 func (s *Session) Authenticate(ctx context.Context, password string) error {
 	t, err := s.loginNow(ctx, password, "explicit")
 	if err != nil {

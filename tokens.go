@@ -36,7 +36,7 @@ type Tokens struct {
 	Username string
 }
 
-// Token returns the token of type t.
+// Token returns the token of type typ.
 func (t *Tokens) Token(typ TokenType) string {
 	if typ == IDToken {
 		return t.IDToken
@@ -44,7 +44,7 @@ func (t *Tokens) Token(typ TokenType) string {
 	return t.AccessToken
 }
 
-// Expiry returns the expiry of the token of type t.
+// Expiry returns the expiry of the token of type typ.
 func (t *Tokens) Expiry(typ TokenType) time.Time {
 	if typ == IDToken {
 		return t.IDExpiry
@@ -52,13 +52,13 @@ func (t *Tokens) Expiry(typ TokenType) time.Time {
 	return t.AccessExpiry
 }
 
-// Valid reports whether the token of type t is present and stays valid for
+// Valid reports whether the token of type typ is present and stays valid for
 // at least DefaultExpiryMargin.
 func (t *Tokens) Valid(typ TokenType) bool {
 	return t.ValidAt(typ, time.Now(), DefaultExpiryMargin)
 }
 
-// ValidAt reports whether the token of type t is present and does not expire
+// ValidAt reports whether the token of type typ is present and does not expire
 // within margin of now.
 func (t *Tokens) ValidAt(typ TokenType, now time.Time, margin time.Duration) bool {
 	return t != nil && t.Token(typ) != "" && now.Add(margin).Before(t.Expiry(typ))

@@ -119,10 +119,9 @@ type TokenVerifier interface {
 // It fetches the pool's keys on first use and caches them; concurrent
 // verifications share one fetch. A Verifier is safe for concurrent use.
 type Verifier struct {
-	cfg     VerifierConfig // with defaults applied
-	issuer  string
-	jwksURL string
-	keys    keyCache
+	cfg    VerifierConfig // with defaults applied
+	issuer string
+	keys   keyCache // holds the key set's URL
 }
 
 // NewVerifier returns a Verifier for cfg. It makes no network call.
@@ -161,7 +160,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	v := &Verifier{cfg: cfg, issuer: issuer, jwksURL: jwksURL}
+	v := &Verifier{cfg: cfg, issuer: issuer}
 	v.keys.init(jwksURL, cfg)
 	return v, nil
 }

@@ -316,11 +316,11 @@ func TestNewVerifierConfig(t *testing.T) {
 	}
 	v, err := NewVerifier(VerifierConfig{UserPoolID: "eu-west-1_X", ClientIDs: []string{"c"}})
 	if err != nil || v.Issuer() != "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X" ||
-		v.jwksURL != "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X/.well-known/jwks.json" {
+		v.keys.url != "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X/.well-known/jwks.json" {
 		t.Fatalf("defaults: %v %v", v, err)
 	}
 	v, err = NewVerifier(VerifierConfig{Issuer: "http://127.0.0.1:9229/local_1/", ClientIDs: []string{"c"}})
-	if err != nil || v.Issuer() != "http://127.0.0.1:9229/local_1" || v.jwksURL != "http://127.0.0.1:9229/local_1/.well-known/jwks.json" {
+	if err != nil || v.Issuer() != "http://127.0.0.1:9229/local_1" || v.keys.url != "http://127.0.0.1:9229/local_1/.well-known/jwks.json" {
 		t.Fatalf("issuer override: %v %v", v, err)
 	}
 }
