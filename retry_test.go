@@ -220,26 +220,64 @@ func TestRespondToAuthChallengeNeverResent(t *testing.T) {
 	}
 }
 
+// TestRetryHonoursContext: a deadline the next backoff would pass ends the
+// retries at once, with the last error; a context cancelled during a
+// backoff ends it at once; a cancelled context is never retried. Every
+// backoff is an hour, so a call that slept one would hang: nothing here
+// races a deadline against an attempt (which, cut short, fails with the
+// context's error instead of Cognito's).
 func TestRetryHonoursContext(t *testing.T) {
 	clock := newFakeClock(testNow)
 	f := newFakeCognito(t, clock.Now)
 	f.setFault(func(string) string { return "500" }, nil)
-	s := fakeSession(t, f, clock, func(c *Config) { c.Retry = RetryPolicy{MaxAttempts: 100, BaseDelay: 50 * time.Millisecond} })
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Millisecond)
+	hourly := func(jitter func(time.Duration) time.Duration) func(*Config) {
+		return func(c *Config) {
+			c.Retry = RetryPolicy{MaxAttempts: 100, BaseDelay: time.Hour, MaxDelay: time.Hour, MaxElapsed: 2 * time.Hour, Jitter: jitter}
+		}
+	}
+	ceiling := func(d time.Duration) time.Duration { return d }
+	// A guard, not a measure: it fires only when a call slept a backoff or,
+	// ignoring the deadline's nearness, slept until the deadline.
+	const slept = 10 * time.Second
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*slept)
 	defer cancel()
 	start := time.Now()
-	err := s.Authenticate(ctx, "pw")
-	if !errors.Is(err, ErrInternalError) || time.Since(start) > time.Second {
-		t.Fatalf("Authenticate = %v after %v", err, time.Since(start))
+	err := fakeSession(t, f, clock, hourly(ceiling)).Authenticate(ctx, "pw")
+	if !errors.Is(err, ErrInternalError) || time.Since(start) > slept {
+		t.Fatalf("deadline before the next backoff ends: Authenticate = %v after %v", err, time.Since(start))
 	}
-	if n := f.count("InitiateAuth"); n < 2 || n > 10 {
-		t.Fatalf("%d attempts within the deadline", n)
+	if n := f.count("InitiateAuth"); n != 1 {
+		t.Fatalf("deadline before the next backoff ends: %d attempts, want 1", n)
 	}
+
+	// Cancelled as the backoff is drawn: the sleep ends at once.
+	ctx, cancel = context.WithCancel(context.Background())
+	start = time.Now()
+	err = fakeSession(t, f, clock, hourly(func(d time.Duration) time.Duration { cancel(); return d })).Authenticate(ctx, "pw")
+	if !errors.Is(err, ErrInternalError) || time.Since(start) > slept {
+		t.Fatalf("cancelled during the backoff: Authenticate = %v after %v", err, time.Since(start))
+	}
+	if n := f.count("InitiateAuth"); n != 2 {
+		t.Fatalf("cancelled during the backoff: %d attempts in all, want 2", n)
+	}
+
+	// A deadline that leaves room for the backoffs does not stop them.
+	ctx, cancel = context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	fast := func(c *Config) { c.Retry = RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, Jitter: ceiling} }
+	if err := fakeSession(t, f, clock, fast).Authenticate(ctx, "pw"); !errors.Is(err, ErrInternalError) {
+		t.Fatalf("deadline far off: Authenticate = %v", err)
+	}
+	if n := f.count("InitiateAuth"); n != 5 {
+		t.Fatalf("deadline far off: %d attempts in all, want 5 (3 more)", n)
+	}
+
 	// A cancelled context is never retried.
 	ctx, cancel = context.WithCancel(context.Background())
 	cancel()
 	before := f.count("InitiateAuth")
-	if err := s.Authenticate(ctx, "pw"); !errors.Is(err, context.Canceled) {
+	if err := fakeSession(t, f, clock, nil).Authenticate(ctx, "pw"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Authenticate with a cancelled context = %v", err)
 	}
 	if n := f.count("InitiateAuth") - before; n != 0 {
