@@ -146,6 +146,7 @@ type jwksServer struct {
 	*httptest.Server
 	fetches atomic.Int64
 	delay   time.Duration
+	gate    chan struct{} // when set, each fetch waits until it is closed
 	mu      sync.Mutex
 	body    []byte
 	status  int
@@ -157,6 +158,12 @@ func newJWKSServer(t testing.TB, keys ...map[string]any) *jwksServer {
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fetches.Add(1)
 		time.Sleep(s.delay)
+		if s.gate != nil {
+			select {
+			case <-s.gate:
+			case <-r.Context().Done():
+			}
+		}
 		s.mu.Lock()
 		body, status := s.body, s.status
 		s.mu.Unlock()
