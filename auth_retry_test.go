@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 )
 
@@ -19,24 +18,9 @@ import (
 // responses it returned were read to the end and closed.
 type bodyTracker struct {
 	mu     sync.Mutex
-	bodies []*trackedBody
+	bodies []*TrackedBody
 	before func(*http.Request) // runs before each request, if set
 }
-
-type trackedBody struct {
-	io.ReadCloser
-	eof, closed atomic.Bool
-}
-
-func (b *trackedBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
-		b.eof.Store(true)
-	}
-	return n, err
-}
-
-func (b *trackedBody) Close() error { b.closed.Store(true); return b.ReadCloser.Close() }
 
 func (bt *bodyTracker) RoundTrip(req *http.Request) (*http.Response, error) {
 	if bt.before != nil {
@@ -46,7 +30,7 @@ func (bt *bodyTracker) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	tb := &trackedBody{ReadCloser: resp.Body}
+	tb := &TrackedBody{ReadCloser: resp.Body}
 	resp.Body = tb
 	bt.mu.Lock()
 	bt.bodies = append(bt.bodies, tb)
@@ -133,7 +117,7 @@ func TestRetryOn401(t *testing.T) {
 				t.Errorf("API received bodies %q, want %q twice", f.apiBody, tc.body)
 			}
 			first := bt.bodies[0]
-			if !first.closed.Load() || !first.eof.Load() {
+			if !first.Closed() || !first.Drained() {
 				t.Error("the first 401 body was not drained and closed")
 			}
 		})
@@ -259,12 +243,12 @@ func TestRoundTripErrorClosesBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := &trackedBody{ReadCloser: io.NopCloser(strings.NewReader("x"))}
+	body := NewTrackedBody("x")
 	req, _ := http.NewRequest("POST", f.api.URL, body)
 	if _, err := a.RoundTrip(req); !errors.Is(err, ErrLoginRequired) {
 		t.Fatalf("err = %v, want ErrLoginRequired", err)
 	}
-	if !body.closed.Load() {
+	if !body.Closed() {
 		t.Error("request body not closed")
 	}
 }

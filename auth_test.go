@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/gocognito/cognitosrp"
@@ -37,19 +36,6 @@ func (c *captureTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: http.StatusNoContent, Body: http.NoBody, Request: r}, nil
 }
 
-// closeRecorder is a request body that records Close.
-type closeRecorder struct {
-	io.Reader
-	closed atomic.Bool
-}
-
-func (c *closeRecorder) Close() error {
-	c.closed.Store(true)
-	return nil
-}
-
-func newBody(s string) *closeRecorder { return &closeRecorder{Reader: strings.NewReader(s)} }
-
 // loggedInSession returns a session of user "frank" holding fresh tokens.
 func loggedInSession(t *testing.T) (*cognitosrp.Session, *fakeCognito) {
 	t.Helper()
@@ -72,7 +58,7 @@ func TestRoundTripDoesNotModifyRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := newBody(`{"name":"John Doe"}`)
+	body := cognitosrp.NewTrackedBody(`{"name":"John Doe"}`)
 	req, _ := http.NewRequest(http.MethodPost, "https://api.example.com/users?x=1&y=%20", nil)
 	req.Body = body
 	req.ContentLength = 19
@@ -178,13 +164,13 @@ func TestRoundTripClosesBodyOnError(t *testing.T) {
 				// The same session behind a capturing base.
 				auth2, _ = cognitosrp.New(cognitosrp.Options{Session: auth.Session(), Base: base})
 			}
-			body := newBody("payload")
+			body := cognitosrp.NewTrackedBody("payload")
 			req, _ := http.NewRequestWithContext(tc.ctx, http.MethodPut, "https://api.example.com/x", body)
 			resp, err := auth2.RoundTrip(req)
 			if !errors.Is(err, tc.is) || resp != nil {
 				t.Fatalf("RoundTrip = %v, %v; want %v", resp, err, tc.is)
 			}
-			if !body.closed.Load() {
+			if !body.Closed() {
 				t.Error("the body was not closed")
 			}
 			if len(base.got) != 0 {
@@ -329,7 +315,7 @@ func TestNewConfigErrors(t *testing.T) {
 // to the region of the pool id.
 func TestRegionFromPoolID(t *testing.T) {
 	var hosts []string
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	hc := &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
 		hosts = append(hosts, r.URL.Host)
 		return nil, errors.New("stop")
 	})}
@@ -351,7 +337,3 @@ func TestRegionFromPoolID(t *testing.T) {
 
 // noRetry turns retries off, for tests that count calls.
 var noRetry = cognitosrp.RetryPolicy{MaxAttempts: 1}
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -7,19 +7,10 @@ package cognitosrp_test
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/gocognito/cognitosrp"
 )
-
-// closeTracker records whether a request body was closed.
-type closeTracker struct {
-	*strings.Reader
-	closed bool
-}
-
-func (c *closeTracker) Close() error { c.closed = true; return nil }
 
 // TestAuthNotBuiltByNew checks that an Auth that New did not build (the
 // zero value, a nil pointer) fails with ErrConfig instead of panicking,
@@ -27,7 +18,7 @@ func (c *closeTracker) Close() error { c.closed = true; return nil }
 func TestAuthNotBuiltByNew(t *testing.T) {
 	for name, a := range map[string]*cognitosrp.Auth{"zero": new(cognitosrp.Auth), "nil": nil} {
 		t.Run(name, func(t *testing.T) {
-			body := &closeTracker{Reader: strings.NewReader("x")}
+			body := cognitosrp.NewTrackedBody("x")
 			req, err := http.NewRequest(http.MethodPost, "http://127.0.0.1:1/", body)
 			if err != nil {
 				t.Fatal(err)
@@ -36,7 +27,7 @@ func TestAuthNotBuiltByNew(t *testing.T) {
 			if resp != nil || !errors.Is(err, cognitosrp.ErrConfig) {
 				t.Errorf("RoundTrip = %v, %v; want nil, ErrConfig", resp, err)
 			}
-			if !body.closed {
+			if !body.Closed() {
 				t.Error("RoundTrip did not close the request body")
 			}
 			if _, err := a.Token(t.Context()); !errors.Is(err, cognitosrp.ErrConfig) {

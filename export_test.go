@@ -6,6 +6,9 @@ package cognitosrp
 
 import (
 	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,3 +25,41 @@ func NewFakeClock(t time.Time) *FakeClock { return newFakeClock(t) }
 // DetRand returns the deterministic stream of the fixtures,
 // SHA-256(label ‖ counter) blocks, for the external tests' fixtures.
 func DetRand(label string) io.Reader { return fxRand(label) }
+
+// RoundTripFunc adapts a function to an http.RoundTripper, for the tests of
+// both packages.
+type RoundTripFunc func(*http.Request) (*http.Response, error)
+
+// RoundTrip calls f(r).
+func (f RoundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TrackedBody is a request or response body that records whether it was
+// read to the end and whether it was closed, for the tests of both
+// packages.
+type TrackedBody struct {
+	io.ReadCloser
+	eof, closed atomic.Bool
+}
+
+// NewTrackedBody returns a TrackedBody that reads s.
+func NewTrackedBody(s string) *TrackedBody {
+	return &TrackedBody{ReadCloser: io.NopCloser(strings.NewReader(s))}
+}
+
+// Read reads from the body, noting io.EOF.
+func (b *TrackedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.eof.Store(true)
+	}
+	return n, err
+}
+
+// Close notes the call and closes the body.
+func (b *TrackedBody) Close() error { b.closed.Store(true); return b.ReadCloser.Close() }
+
+// Closed reports whether Close was called.
+func (b *TrackedBody) Closed() bool { return b.closed.Load() }
+
+// Drained reports whether a Read reached io.EOF.
+func (b *TrackedBody) Drained() bool { return b.eof.Load() }

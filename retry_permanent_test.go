@@ -16,10 +16,6 @@ import (
 	"testing"
 )
 
-type rtFunc func(*http.Request) (*http.Response, error)
-
-func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
 // TestNoRetryOfPermanentTransportErrors: a certificate that does not verify
 // fails at once instead of after every backoff, and an endpoint that is not
 // an http(s) URL is refused before any request.
@@ -45,7 +41,7 @@ func TestNoRetryOfPermanentTransportErrors(t *testing.T) {
 	}
 
 	for _, endpoint := range []string{"", "cognito-idp.us-east-1.amazonaws.com", "ftp://127.0.0.1/"} {
-		c := &Client{Endpoint: endpoint, HTTPClient: &http.Client{Transport: rtFunc(func(*http.Request) (*http.Response, error) {
+		c := &Client{Endpoint: endpoint, HTTPClient: &http.Client{Transport: RoundTripFunc(func(*http.Request) (*http.Response, error) {
 			t.Errorf("endpoint %q: a request was sent", endpoint)
 			return nil, context.Canceled
 		})}}
