@@ -16,7 +16,7 @@ import (
 // challenge fixtures, which force a new login this way, found it.)
 func TestNoDroppedTokensFromAFinishedFlight(t *testing.T) {
 	f := newFakeCognito(t, nil)
-	store := &slowSaveStore{saving: make(chan struct{}), release: make(chan struct{})}
+	store := newSlowSaveStore()
 	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
 
 	firstc := make(chan *Tokens, 1)

@@ -358,17 +358,6 @@ func TestHotPathTakesNoLock(t *testing.T) {
 	}
 }
 
-// blockingStore is a MemoryStore whose Save waits until released.
-type blockingStore struct {
-	MemoryStore
-	gate chan struct{}
-}
-
-func (b *blockingStore) Save(ctx context.Context, t *Tokens) error {
-	<-b.gate
-	return b.MemoryStore.Save(ctx, t)
-}
-
 // TestNoStaleResultWhileSaving: a caller that comes while the last flight
 // is still saving its tokens, after those tokens went stale, gets new
 // tokens, not the finished flight's result. (Found by the retry tests:
@@ -376,14 +365,14 @@ func (b *blockingStore) Save(ctx context.Context, t *Tokens) error {
 func TestNoStaleResultWhileSaving(t *testing.T) {
 	clk := newFakeClock(testNow)
 	f := newFakeCognito(t, clk.Now)
-	store := &blockingStore{gate: make(chan struct{})}
+	store := newSlowSaveStore()
 	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
-	defer close(store.gate)
+	defer close(store.release)
 	first, err := s.ValidTokens(context.Background(), AccessToken)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The login's flight is now blocked saving first.
+	<-store.saving // the login's flight is now blocked saving first
 	clk.Advance(time.Hour)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -6,6 +6,7 @@ package cognitosrp
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 )
@@ -14,15 +15,16 @@ import (
 type slowSaveStore struct {
 	MemoryStore
 	saving  chan struct{} // closed when the first Save starts
+	started sync.Once
 	release chan struct{}
 }
 
+func newSlowSaveStore() *slowSaveStore {
+	return &slowSaveStore{saving: make(chan struct{}), release: make(chan struct{})}
+}
+
 func (s *slowSaveStore) Save(ctx context.Context, t *Tokens) error {
-	select {
-	case <-s.saving:
-	default:
-		close(s.saving)
-	}
+	s.started.Do(func() { close(s.saving) })
 	<-s.release
 	return s.MemoryStore.Save(ctx, t)
 }
@@ -34,7 +36,7 @@ func (s *slowSaveStore) Save(ctx context.Context, t *Tokens) error {
 func TestNoStaleTokensFromAFinishedFlight(t *testing.T) {
 	clk := newFakeClock(testNow)
 	f := newFakeCognito(t, clk.Now)
-	store := &slowSaveStore{saving: make(chan struct{}), release: make(chan struct{})}
+	store := newSlowSaveStore()
 	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
 
 	first := make(chan error, 1)
