@@ -134,12 +134,15 @@ func TestSignOutDuringRenewal(t *testing.T) {
 	clk, f, s, _ := loggedIn(t, nil)
 	clk.Advance(2 * time.Hour)
 	release := f.hold()
+	// Count from here: the login's caller waited (and was counted) only if
+	// it looked before the login ended, which is the scheduler's choice.
+	waited := s.waits.Load()
 	errs := make(chan error, 1)
 	go func() {
 		_, err := s.ValidTokens(context.Background(), AccessToken)
 		errs <- err
 	}()
-	for s.waits.Load() < 2 {
+	for s.waits.Load() == waited { // the renewal is held: its caller waits
 		time.Sleep(time.Millisecond)
 	}
 	signedOut := make(chan error, 1)
