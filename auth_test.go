@@ -146,7 +146,21 @@ func TestRoundTripClosesBodyOnError(t *testing.T) {
 		is   error
 	}{
 		{"wrong password", func() (*cognitosrp.Auth, error) { return wrong, nil }, ctx, cognitosrp.ErrNotAuthorized},
-		{"cancelled context", func() (*cognitosrp.Auth, error) { return cognitosrp.New(f.options("frank", "pw")) }, cancelled, context.Canceled},
+		{"cancelled context", func() (*cognitosrp.Auth, error) {
+			// Cognito never answers: were the login to end before the
+			// caller looked, the caller would get its tokens, and the
+			// request would reach the base transport.
+			o := f.options("frank", "pw")
+			o.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+				<-r.Context().Done()
+				return nil, r.Context().Err()
+			})}
+			a, err := cognitosrp.New(o)
+			if err == nil {
+				t.Cleanup(func() { a.Close() }) // ends the login
+			}
+			return a, err
+		}, cancelled, context.Canceled},
 		{"dead refresh token", func() (*cognitosrp.Auth, error) { return cognitosrp.New(cognitosrp.Options{Session: expiredNoPw}) }, ctx, cognitosrp.ErrLoginRequired},
 		{"never logged in", func() (*cognitosrp.Auth, error) { return cognitosrp.New(cognitosrp.Options{Session: neverLoggedIn}) }, ctx, cognitosrp.ErrLoginRequired},
 		{"token unfit for a header", func() (*cognitosrp.Auth, error) {
