@@ -159,7 +159,7 @@ func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	if err != nil {
 		return fmt.Errorf("cognitosrp: %s: encoding request: %w", action, err)
 	}
-	if !retryableActions[action] {
+	if !resendable(action) {
 		return c.callOnce(ctx, action, body, out)
 	}
 	return c.Retry.do(ctx, retryable, func() error { return c.callOnce(ctx, action, body, out) })
