@@ -152,7 +152,7 @@ func (s *Session) initialParameters(ctx context.Context, flow string, st *loginS
 	switch flow {
 	case FlowUserSRPAuth, FlowUserPasswordAuth:
 		if st.password == "" {
-			return nil, fmt.Errorf("%w: %s needs a password", ErrConfig, flow)
+			return nil, configError(flow + " needs a password")
 		}
 		needSRP = flow == FlowUserSRPAuth
 		if !needSRP {
