@@ -184,10 +184,10 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens) {
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.flight == nil && !s.closed && s.tokens.Load() == t {
 		s.startFlight(ctx, t, "background", s.obtain)
 	}
+	s.mu.Unlock()
 }
 
 // renew waits for tokens whose token of type typ is usable, joining the
@@ -291,11 +291,14 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 	// bounds it, and Close cancels it.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.FlightTimeout)
 	stop := context.AfterFunc(s.closing, cancel)
+	// Plain calls, not defers: a panic in a goroutine of its own ends the
+	// program whatever runs first, and a defer costs the binary a wrapper
+	// and its tables (issue 7).
 	go func() {
-		defer s.wg.Done()
-		defer cancel()
-		defer stop()
 		s.fly(fctx, f, from, trigger, o)
+		stop()
+		cancel()
+		s.wg.Done()
 	}()
 	return f
 }

@@ -322,6 +322,7 @@ func (s *Session) dropPassword() {
 // Authenticate may read it while a flight drops it.
 func (s *Session) storedPassword() string {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.password
+	p := s.password
+	s.mu.Unlock()
+	return p
 }
