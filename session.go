@@ -278,7 +278,7 @@ func (s *Session) Authenticate(ctx context.Context, password string) error {
 // ErrLoginRequired when there is no refresh token, and with one matching
 // ErrNotAuthorized when Cognito refuses it.
 func (s *Session) Refresh(ctx context.Context) error {
-	_, err := s.renewNow(ctx, s.tokens.Load(), "explicit", s.refreshOnly)
+	_, err := s.renewNow(ctx, s.tokens.Load(), "explicit", (*Session).refreshOnly)
 	return err
 }
 
