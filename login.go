@@ -205,15 +205,16 @@ func (s *Session) answer(ctx context.Context, st *loginState, out *AuthOutput) (
 		if st.device != nil && s.cfg.Devices != nil {
 			in.ChallengeResponses, err = s.cfg.Devices.answer(s, st, out)
 		}
+	case ChallengeMFASetup:
+		// Setting up MFA needs AssociateSoftwareToken and a person with an
+		// authenticator app: the caller's business, with the session.
 	case ChallengeSelectChallenge:
 		if st.srp != nil && slices.Contains(availableChallenges(out), ChallengePasswordSRP) {
 			in.ChallengeResponses = map[string]string{"ANSWER": ChallengePasswordSRP, "SRP_A": st.srp.A()}
 			break
 		}
-		in.ChallengeResponses, in.ClientMetadata, err = s.askHandler(ctx, st, out)
-	case ChallengeMFASetup:
-		// Setting up MFA needs AssociateSoftwareToken and a person with an
-		// authenticator app: the caller's business, with the session.
+		// Else the handler chooses.
+		fallthrough
 	default:
 		in.ChallengeResponses, in.ClientMetadata, err = s.askHandler(ctx, st, out)
 	}
