@@ -348,7 +348,7 @@ func (a *Auth) valueFor(t *Tokens) (*headerValue, error) {
 	}
 	tok := t.Token(a.tokenType)
 	if tok == "" || strings.ContainsAny(tok, "\r\n\x00") {
-		return nil, fmt.Errorf("%w: the %s cannot go in a header", ErrMalformedToken, a.tokenType)
+		return nil, &refinedError{base: &ErrMalformedToken, detail: "the " + string(a.tokenType) + " cannot go in a header"}
 	}
 	hv := &headerValue{tokens: t, values: []string{a.prefix + tok}}
 	a.value.Store(hv)

@@ -116,7 +116,7 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 		res = out.AuthenticationResult
 	}
 	if res == nil {
-		return nil, fmt.Errorf("%w: %s returned no tokens", ErrInvalidResponse, s.cfg.RefreshMethod)
+		return nil, &refinedError{base: &ErrInvalidResponse, detail: s.cfg.RefreshMethod.String() + " returned no tokens"}
 	}
 	// The fallback expiry (ExpiresIn) is reckoned on Cognito's clock, like
 	// the exp claims.

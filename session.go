@@ -296,7 +296,7 @@ func unexpectedOutput(action string, out *AuthOutput) error {
 	if out.ChallengeName != "" {
 		return &ChallengeError{ChallengeName: out.ChallengeName, Parameters: out.ChallengeParameters, Session: out.Session}
 	}
-	return fmt.Errorf("%w: %s: neither tokens nor a challenge", ErrInvalidResponse, action)
+	return &refinedError{base: &ErrInvalidResponse, detail: action + ": neither tokens nor a challenge"}
 }
 
 // String describes the session without its secrets.
