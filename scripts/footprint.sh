@@ -7,6 +7,10 @@
 #   primitives: the service plus one login with the protocol pieces alone
 #   withlib:  the service plus an authorized request through cognitosrp.Auth
 # and prints each size and the deltas. Usage: scripts/footprint.sh (from anywhere).
+# With FOOTPRINT_MAX_KIB set, it fails when cognitosrp adds more than that
+# many KiB over the typical service: .ci/run sets it, so that the size
+# cannot grow unnoticed (sizes depend on the Go release: raise the budget on
+# purpose, in the commit that needs it).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -123,3 +127,7 @@ kib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1024 }'; }
 printf '%-40s %10d bytes (%s KiB)\n' "cognitosrp over the typical service" $((w - s)) "$(kib $((w - s)))" \
 	"cognitosrp (+json, slog) over net/http" $((w - n)) "$(kib $((w - n)))" \
 	"SRP primitives over the typical service" $((m - s)) "$(kib $((m - s)))"
+if [[ -n "${FOOTPRINT_MAX_KIB:-}" ]] && ((w - s > FOOTPRINT_MAX_KIB * 1024)); then
+	echo "cognitosrp adds $(kib $((w - s))) KiB over the typical service, more than FOOTPRINT_MAX_KIB=$FOOTPRINT_MAX_KIB" >&2
+	exit 1
+fi
