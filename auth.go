@@ -105,6 +105,11 @@ func (o Options) Format(f fmt.State, verb rune) { formatRedacted(f, o) }
 // ErrConfig reports options that cannot work; the message says which.
 var ErrConfig = errors.New("cognitosrp: invalid configuration")
 
+// configError reports options that cannot work for the reason detail. (A
+// refinedError rather than fmt.Errorf: each call of that costs the binary
+// its boxed arguments, issue 7.)
+func configError(detail string) error { return &refinedError{base: &ErrConfig, detail: detail} }
+
 // Auth authorizes HTTP requests with a Cognito user's token: the Go
 // counterpart of pycognito's RequestsSrpAuth. On each request it logs in
 // with SRP if there are no tokens, renews them if the chosen one is about
@@ -161,7 +166,7 @@ func New(opts Options) (*Auth, error) {
 		return nil, fmt.Errorf("%w: %q is not a valid header name", ErrConfig, header)
 	}
 	if strings.ContainsAny(prefix, "\r\n\x00") {
-		return nil, fmt.Errorf("%w: the header prefix contains a control character", ErrConfig)
+		return nil, configError("the header prefix contains a control character")
 	}
 	return &Auth{
 		session:     sess,
@@ -183,11 +188,11 @@ func sessionFor(opts *Options) (*Session, error) {
 		!reflect.ValueOf(cfg).IsZero()
 	switch {
 	case opts.Session != nil && individual:
-		return nil, fmt.Errorf("%w: give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both", ErrConfig)
+		return nil, configError("give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both")
 	case opts.Session != nil:
 		return opts.Session, nil
 	case !individual:
-		return nil, fmt.Errorf("%w: give either Session or Username, Password, UserPoolID and ClientID", ErrConfig)
+		return nil, configError("give either Session or Username, Password, UserPoolID and ClientID")
 	}
 	var missing []string
 	for _, f := range []struct{ name, v string }{
@@ -199,7 +204,7 @@ func sessionFor(opts *Options) (*Session, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("%w: missing %s", ErrConfig, strings.Join(missing, ", "))
+		return nil, configError("missing " + strings.Join(missing, ", "))
 	}
 	sess, err := NewSession(cfg, opts.Username)
 	if err != nil {
@@ -324,7 +329,7 @@ func (a *Auth) headerValue(ctx context.Context) (*headerValue, error) {
 
 // errNotNew reports an Auth that New did not build: the zero value (or a
 // nil pointer) has no session to take tokens from.
-var errNotNew error = &refinedError{base: &ErrConfig, detail: "the Auth was not built with New"}
+var errNotNew = configError("the Auth was not built with New")
 
 // validTokens returns the session's valid tokens of a's type; an Auth not
 // built by New fails instead of panicking.
@@ -343,7 +348,7 @@ func (a *Auth) valueFor(t *Tokens) (*headerValue, error) {
 	}
 	tok := t.Token(a.tokenType)
 	if tok == "" || strings.ContainsAny(tok, "\r\n\x00") {
-		return nil, fmt.Errorf("%w: the %s cannot go in a header", ErrMalformedToken, a.tokenType)
+		return nil, &refinedError{base: &ErrMalformedToken, detail: "the " + string(a.tokenType) + " cannot go in a header"}
 	}
 	hv := &headerValue{tokens: t, values: []string{a.prefix + tok}}
 	a.value.Store(hv)

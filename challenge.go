@@ -101,14 +101,17 @@ func newChallenge(out *AuthOutput, username string) *Challenge {
 		UserAttributes:      jsonObject(p["userAttributes"]),
 		AvailableChallenges: availableChallenges(out),
 	}
+	var options string
 	switch c.Name {
 	case ChallengeSelectMFAType:
-		c.MFAOptions = jsonList(p["MFAS_CAN_CHOOSE"])
+		options = p["MFAS_CAN_CHOOSE"]
 	case ChallengeMFASetup:
-		c.MFAOptions = jsonList(p["MFAS_CAN_SETUP"])
+		options = p["MFAS_CAN_SETUP"]
 	}
-	for _, a := range jsonList(p["requiredAttributes"]) {
-		c.RequiredAttributes = append(c.RequiredAttributes, strings.TrimPrefix(a, userAttributePrefix))
+	c.MFAOptions = jsonList(options)
+	c.RequiredAttributes = jsonList(p["requiredAttributes"])
+	for i, a := range c.RequiredAttributes {
+		c.RequiredAttributes[i] = strings.TrimPrefix(a, userAttributePrefix)
 	}
 	return c
 }

@@ -128,7 +128,7 @@ func (r AuthenticationResult) Format(f fmt.State, verb rune) { formatRedacted(f,
 // (REFRESH_TOKEN_AUTH).
 func (c *Client) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
 	out := new(AuthOutput)
-	if err := c.Call(ctx, "InitiateAuth", in, out); err != nil {
+	if err := c.Call(ctx, "InitiateAuth", (*wireInitiateAuth)(in), (*wireAuthOutput)(out)); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -137,7 +137,7 @@ func (c *Client) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*Auth
 // RespondToAuthChallenge answers a challenge such as PASSWORD_VERIFIER.
 func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
 	out := new(AuthOutput)
-	if err := c.Call(ctx, "RespondToAuthChallenge", in, out); err != nil {
+	if err := c.Call(ctx, "RespondToAuthChallenge", (*wireRespondToChallenge)(in), (*wireAuthOutput)(out)); err != nil {
 		if srpChallenge(in.ChallengeName) && retryable(err) && ctx.Err() == nil {
 			// Not resent with the same SRP values: the caller may start
 			// the login over.
@@ -159,7 +159,7 @@ func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	if err != nil {
 		return fmt.Errorf("cognitosrp: %s: encoding request: %w", action, err)
 	}
-	if !retryableActions[action] {
+	if !resendable(action) {
 		return c.callOnce(ctx, action, body, out)
 	}
 	return c.Retry.do(ctx, retryable, func() error { return c.callOnce(ctx, action, body, out) })
@@ -266,3 +266,21 @@ func redact(s string) string {
 	}
 	return "[redacted]"
 }
+
+// The types Client hands encoding/json: each has the fields (and tags) of
+// the exported type it is converted from, and none of its methods. An
+// exported type that reaches encoding/json as an interface value keeps its
+// redacting String, Format and LogValue in every binary, printed or not;
+// these keep them only in programs that print the exported types (issue 7,
+// TestOptInFeaturesNotLinked).
+type (
+	wireInitiateAuth       InitiateAuthInput
+	wireRespondToChallenge RespondToAuthChallengeInput
+	wireAuthOutput         AuthOutput
+	wireGetTokens          GetTokensFromRefreshTokenInput
+	wireGetTokensOutput    GetTokensFromRefreshTokenOutput
+	wireRevokeToken        RevokeTokenInput
+	wireGlobalSignOut      GlobalSignOutInput
+	wireConfirmDevice      ConfirmDeviceInput
+	wireUpdateDeviceStatus UpdateDeviceStatusInput
+)

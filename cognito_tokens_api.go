@@ -42,7 +42,7 @@ func (in GetTokensFromRefreshTokenInput) Format(f fmt.State, verb rune) { format
 // (the old one stops working after the client's grace period).
 func (c *Client) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFromRefreshTokenInput) (*GetTokensFromRefreshTokenOutput, error) {
 	out := new(GetTokensFromRefreshTokenOutput)
-	if err := c.Call(ctx, "GetTokensFromRefreshToken", in, out); err != nil {
+	if err := c.Call(ctx, "GetTokensFromRefreshToken", (*wireGetTokens)(in), (*wireGetTokensOutput)(out)); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -66,7 +66,7 @@ func (in RevokeTokenInput) Format(f fmt.State, verb rune) { formatRedacted(f, in
 
 // RevokeToken revokes a refresh token and the access tokens issued with it.
 func (c *Client) RevokeToken(ctx context.Context, in *RevokeTokenInput) error {
-	return c.Call(ctx, "RevokeToken", in, &struct{}{})
+	return c.Call(ctx, "RevokeToken", (*wireRevokeToken)(in), &struct{}{})
 }
 
 // GlobalSignOutInput is the request of GlobalSignOut.
@@ -85,5 +85,5 @@ func (in GlobalSignOutInput) Format(f fmt.State, verb rune) { formatRedacted(f, 
 // GlobalSignOut invalidates every refresh token of the user the access
 // token belongs to, on every device.
 func (c *Client) GlobalSignOut(ctx context.Context, in *GlobalSignOutInput) error {
-	return c.Call(ctx, "GlobalSignOut", in, &struct{}{})
+	return c.Call(ctx, "GlobalSignOut", (*wireGlobalSignOut)(in), &struct{}{})
 }

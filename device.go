@@ -189,7 +189,7 @@ type ConfirmDeviceOutput struct {
 // ConfirmDevice registers the verifier of a new device's password.
 func (c *Client) ConfirmDevice(ctx context.Context, in *ConfirmDeviceInput) (*ConfirmDeviceOutput, error) {
 	out := new(ConfirmDeviceOutput)
-	if err := c.Call(ctx, "ConfirmDevice", in, out); err != nil {
+	if err := c.Call(ctx, "ConfirmDevice", (*wireConfirmDevice)(in), out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -214,5 +214,5 @@ func (in UpdateDeviceStatusInput) Format(f fmt.State, verb rune) { formatRedacte
 
 // UpdateDeviceStatus marks a device remembered or not remembered.
 func (c *Client) UpdateDeviceStatus(ctx context.Context, in *UpdateDeviceStatusInput) error {
-	return c.Call(ctx, "UpdateDeviceStatus", in, &struct{}{})
+	return c.Call(ctx, "UpdateDeviceStatus", (*wireUpdateDeviceStatus)(in), &struct{}{})
 }

@@ -159,7 +159,11 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 // as is errors.As for a target of concrete type T. errors.As checks its
 // target with reflection, and that alone linked eight kilobytes of
 // internal/reflectlite into every program using this package (issue 7);
-// errors.AsType does the same as this, but needs Go 1.26.
+// errors.AsType does the same as this, but needs Go 1.26. It is not
+// inlined: every pointer type T shares one compiled copy of it, where each
+// inlined call would carry a copy of its closure (issue 7).
+//
+//go:noinline
 func as[T error](err error, target *T) bool {
 	return findError(err, func(e error) bool {
 		if t, ok := e.(T); ok {

@@ -137,3 +137,26 @@ func TestRefinedSentinels(t *testing.T) {
 		}
 	}
 }
+
+// TestRefreshTokenDead checks which renewal errors mean that the refresh
+// token is dead, wrapped as Client.Call and the session wrap them.
+func TestRefreshTokenDead(t *testing.T) {
+	for _, tc := range []struct {
+		typ  string
+		dead bool
+	}{
+		{"NotAuthorizedException", true},
+		{"RefreshTokenReuseException", true},
+		{"InvalidParameterException", false},
+		{"InternalErrorException", false},
+		{"", false},
+	} {
+		err := fmt.Errorf("renewal: %w", &APIError{Action: "InitiateAuth", Type: tc.typ, StatusCode: 400})
+		if got := refreshTokenDead(err); got != tc.dead {
+			t.Errorf("refreshTokenDead(%q) = %v, want %v", tc.typ, got, tc.dead)
+		}
+	}
+	if refreshTokenDead(errors.New("RefreshTokenReuseException")) {
+		t.Error("refreshTokenDead matched an error that is not Cognito's")
+	}
+}

@@ -69,9 +69,11 @@ type flight struct {
 	err    error
 }
 
-// An op obtains new tokens, starting from the session's current tokens
-// (nil when it has none). trigger says why, for the logs.
-type op func(ctx context.Context, from *Tokens, trigger string) (*Tokens, error)
+// An op obtains new tokens for a session, starting from its current tokens
+// (nil when it has none). trigger says why, for the logs. Ops are method
+// expressions, such as (*Session).obtain: a method value ((*Session).obtain) would
+// be a closure allocated at each use, and a wrapper in the binary.
+type op func(s *Session, ctx context.Context, from *Tokens, trigger string) (*Tokens, error)
 
 // deadTokens remembers tokens whose refresh token Cognito refused, so that
 // a session without a password fails fast instead of asking again.
@@ -184,10 +186,10 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens) {
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.flight == nil && !s.closed && s.tokens.Load() == t {
-		s.startFlight(ctx, t, "background", s.obtain)
+		s.startFlight(ctx, t, "background", (*Session).obtain)
 	}
+	s.mu.Unlock()
 }
 
 // renew waits for tokens whose token of type typ is usable, joining the
@@ -205,7 +207,7 @@ func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
 		s.mu.Unlock()
 		return nil, d.err
 	}
-	f, err := s.joinLocked(ctx, cur, "blocking", s.obtain)
+	f, err := s.joinLocked(ctx, cur, "blocking", (*Session).obtain)
 	s.mu.Unlock()
 	if err != nil {
 		return nil, err
@@ -243,7 +245,7 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 // together share one renewal; a renewal forced less than minForcedInterval
 // after the previous one is refused.
 func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, error) {
-	return s.renewNow(ctx, used, "rejected", s.obtain)
+	return s.renewNow(ctx, used, "rejected", (*Session).obtain)
 }
 
 // joinLocked returns the flight in progress or starts one from the tokens
@@ -291,11 +293,14 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 	// bounds it, and Close cancels it.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.FlightTimeout)
 	stop := context.AfterFunc(s.closing, cancel)
+	// Plain calls, not defers: a panic in a goroutine of its own ends the
+	// program whatever runs first, and a defer costs the binary a wrapper
+	// and its tables (issue 7).
 	go func() {
-		defer s.wg.Done()
-		defer cancel()
-		defer stop()
 		s.fly(fctx, f, from, trigger, o)
+		stop()
+		cancel()
+		s.wg.Done()
 	}()
 	return f
 }
@@ -306,7 +311,7 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 // saved, so that nobody joins a finished flight and gets tokens that went
 // stale meanwhile; changed keeps the saves in order.
 func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger string, o op) {
-	t, err := o(ctx, from, trigger)
+	t, err := o(s, ctx, from, trigger)
 	installed := false
 	if err == nil {
 		// A sign-out since the start voids the result; tokens set by

@@ -29,6 +29,13 @@ var optIn = []struct {
 	{"verifier", `Verifier: newVerifier(),`, []string{
 		"cognitosrp.(*Verifier).", "cognitosrp.NewVerifier", "cognitosrp.(*keyCache).", "cognitosrp.parseJWKS",
 	}},
+	// The redacting printers of the request types: Client hands encoding/json
+	// method-less copies of these types, so that only a program that
+	// prints them links their String, Format and LogValue.
+	{"printers", `Logger: printRequests(),`, []string{
+		"cognitosrp.InitiateAuthInput.", "cognitosrp.RespondToAuthChallengeInput.",
+		"cognitosrp.GetTokensFromRefreshTokenInput.", "cognitosrp.RevokeTokenInput.",
+	}},
 }
 
 // TestOptInFeaturesNotLinked builds the program of scripts/footprint.sh
@@ -64,6 +71,8 @@ func TestOptInFeaturesNotLinked(t *testing.T) {
 	const program = `package main
 
 import (
+	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 
@@ -92,6 +101,13 @@ func newVerifier() cognitosrp.TokenVerifier {
 		os.Exit(2)
 	}
 	return v
+}
+
+// printRequests is linked only by the program that calls it.
+func printRequests() *slog.Logger {
+	fmt.Fprint(os.Stderr, cognitosrp.InitiateAuthInput{}, cognitosrp.RespondToAuthChallengeInput{},
+		cognitosrp.GetTokensFromRefreshTokenInput{}, cognitosrp.RevokeTokenInput{})
+	return nil
 }
 `
 	pkgs := []string{"./basic"}

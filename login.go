@@ -134,7 +134,7 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 			return nil, nil, unexpectedOutput(action, out)
 		}
 		if n == maxChallenges {
-			return nil, nil, fmt.Errorf("%w (the last was %s)", ErrTooManyChallenges, out.ChallengeName)
+			return nil, nil, &refinedError{base: &ErrTooManyChallenges, detail: "the last was " + out.ChallengeName}
 		}
 		var in *RespondToAuthChallengeInput
 		if in, err = s.answer(ctx, st, out); err != nil {
@@ -152,7 +152,7 @@ func (s *Session) initialParameters(ctx context.Context, flow string, st *loginS
 	switch flow {
 	case FlowUserSRPAuth, FlowUserPasswordAuth:
 		if st.password == "" {
-			return nil, fmt.Errorf("%w: %s needs a password", ErrConfig, flow)
+			return nil, configError(flow + " needs a password")
 		}
 		needSRP = flow == FlowUserSRPAuth
 		if !needSRP {
@@ -190,30 +190,36 @@ func (s *Session) answer(ctx context.Context, st *loginState, out *AuthOutput) (
 	// answer must use that name, in USERNAME and in SECRET_HASH.
 	st.username = firstNonEmpty(out.ChallengeParameters["USER_ID_FOR_SRP"], out.ChallengeParameters["USERNAME"], st.username)
 	in := &RespondToAuthChallengeInput{ChallengeName: out.ChallengeName, ClientId: s.cfg.ClientID, Session: out.Session}
+	// A case that leaves ChallengeResponses nil cannot answer: the
+	// challenge goes back to the caller as a *ChallengeError.
 	var err error
 	switch out.ChallengeName {
 	case ChallengePasswordVerifier:
-		in.ChallengeResponses, err = s.passwordVerifier(st, out)
-	case ChallengeDeviceSRPAuth, ChallengeDevicePasswordVerifier:
-		if st.device == nil || s.cfg.Devices == nil {
-			// Only a login that sent a remembered device's key (so one
-			// with Config.Devices) can be asked to prove it.
-			err = challengeError(st, out, nil)
-			break
+		// Only a login that sent SRP_A can be asked for the claim.
+		if st.srp != nil {
+			in.ChallengeResponses, err = s.passwordVerifier(st, out)
 		}
-		in.ChallengeResponses, err = s.cfg.Devices.answer(s, st, out)
+	case ChallengeDeviceSRPAuth, ChallengeDevicePasswordVerifier:
+		// Only a login that sent a remembered device's key (so one with
+		// Config.Devices) can be asked to prove it.
+		if st.device != nil && s.cfg.Devices != nil {
+			in.ChallengeResponses, err = s.cfg.Devices.answer(s, st, out)
+		}
+	case ChallengeMFASetup:
+		// Setting up MFA needs AssociateSoftwareToken and a person with an
+		// authenticator app: the caller's business, with the session.
 	case ChallengeSelectChallenge:
 		if st.srp != nil && slices.Contains(availableChallenges(out), ChallengePasswordSRP) {
 			in.ChallengeResponses = map[string]string{"ANSWER": ChallengePasswordSRP, "SRP_A": st.srp.A()}
 			break
 		}
-		in.ChallengeResponses, in.ClientMetadata, err = s.askHandler(ctx, st, out)
-	case ChallengeMFASetup:
-		// Setting up MFA needs AssociateSoftwareToken and a person with an
-		// authenticator app: the caller's business, with the session.
-		err = challengeError(st, out, nil)
+		// Else the handler chooses.
+		fallthrough
 	default:
 		in.ChallengeResponses, in.ClientMetadata, err = s.askHandler(ctx, st, out)
+	}
+	if err == nil && in.ChallengeResponses == nil {
+		err = challengeError(st, out, nil)
 	}
 	if err != nil {
 		return nil, err
@@ -226,12 +232,9 @@ func (s *Session) answer(ctx context.Context, st *loginState, out *AuthOutput) (
 	return in, nil
 }
 
-// passwordVerifier answers PASSWORD_VERIFIER with the SRP password claim.
+// passwordVerifier answers PASSWORD_VERIFIER with the SRP password claim
+// of st.srp.
 func (s *Session) passwordVerifier(st *loginState, out *AuthOutput) (map[string]string, error) {
-	if st.srp == nil {
-		// Only a login that sent SRP_A can be asked for the claim.
-		return nil, challengeError(st, out, nil)
-	}
 	ch, err := ParsePasswordChallenge(out.ChallengeParameters)
 	if err != nil {
 		return nil, err
@@ -246,16 +249,14 @@ func (s *Session) passwordVerifier(st *loginState, out *AuthOutput) (map[string]
 
 // askHandler has the ChallengeHandler answer the challenge.
 func (s *Session) askHandler(ctx context.Context, st *loginState, out *AuthOutput) (map[string]string, map[string]string, error) {
-	h := s.cfg.ChallengeHandler
-	if h == nil {
-		return nil, nil, challengeError(st, out, nil)
+	var a *ChallengeAnswer
+	var err error
+	if h := s.cfg.ChallengeHandler; h != nil {
+		a, err = h.HandleChallenge(ctx, newChallenge(out, st.username))
 	}
-	a, err := h.HandleChallenge(ctx, newChallenge(out, st.username))
-	if err != nil {
+	if err != nil || a.empty() {
+		// No handler, a failing one, or one that declined.
 		return nil, nil, challengeError(st, out, err)
-	}
-	if a.empty() {
-		return nil, nil, challengeError(st, out, nil)
 	}
 	r := a.responses(out.ChallengeName)
 	switch {

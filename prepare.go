@@ -53,9 +53,9 @@ func (s *Session) prepareSRP() {
 		return
 	}
 	go func() {
-		defer s.wg.Done()
 		sp.srp, sp.err = newSRPFromPrivate(s.poolName, a)
 		close(sp.done)
+		s.wg.Done()
 	}()
 }
 

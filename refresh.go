@@ -60,11 +60,14 @@ func refreshFlowRefused(err error) bool {
 // refreshTokenDead reports whether a renewal failed because the refresh
 // token can no longer be used: expired, revoked, signed out, or replaced
 // by rotation and reused after the grace period.
+// (An *APIError matches the errorKind of its Type: errors.Is needs no
+// generic as, whose inlined copy at each use costs the binary a closure.)
 func refreshTokenDead(err error) bool {
-	var ae *APIError
-	return errors.Is(err, ErrNotAuthorized) ||
-		as(err, &ae) && ae.Type == "RefreshTokenReuseException"
+	return errors.Is(err, ErrNotAuthorized) || errors.Is(err, errRefreshTokenReuse)
 }
+
+// errRefreshTokenReuse matches Cognito's RefreshTokenReuseException.
+var errRefreshTokenReuse error = errorKind("RefreshTokenReuseException")
 
 // refresh renews cur with the configured method. A result without a
 // refresh token keeps cur's; with rotation the new one replaces it.
@@ -113,7 +116,7 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 		res = out.AuthenticationResult
 	}
 	if res == nil {
-		return nil, fmt.Errorf("%w: %s returned no tokens", ErrInvalidResponse, s.cfg.RefreshMethod)
+		return nil, &refinedError{base: &ErrInvalidResponse, detail: s.cfg.RefreshMethod.String() + " returned no tokens"}
 	}
 	// The fallback expiry (ExpiresIn) is reckoned on Cognito's clock, like
 	// the exp claims.

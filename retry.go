@@ -17,7 +17,7 @@ import (
 // throttling, Cognito's internal errors, HTTP 5xx and network failures.
 //
 // Which calls are retried, and why:
-//   - InitiateAuth and the other calls in retryableActions carry nothing
+//   - InitiateAuth and the other resendable calls carry nothing
 //     that a second copy could misuse (USER_SRP_AUTH carries only SRP_A), so
 //     the Client resends them as they are.
 //   - RespondToAuthChallenge is never resent: its challenge session is
@@ -129,21 +129,16 @@ func (p RetryPolicy) do(ctx context.Context, again func(error) bool, op func() e
 	}
 }
 
-// retryableActions are the Cognito actions that may be sent again as they
-// are. RespondToAuthChallenge is not among them (see the top of this file).
-var retryableActions = map[string]bool{
-	"InitiateAuth":              true,
-	"GetTokensFromRefreshToken": true,
-	"GetUser":                   true,
-	"GetDevice":                 true,
-	"ListDevices":               true,
-	"ConfirmDevice":             true,
-	"ForgetDevice":              true,
-	"UpdateDeviceStatus":        true,
-	"RevokeToken":               true,
-	"GlobalSignOut":             true,
-	"AssociateSoftwareToken":    true,
-	"SetUserMFAPreference":      true,
+// resendable reports whether a Cognito action may be sent again as it is.
+// RespondToAuthChallenge is not resendable (see the top of this file).
+func resendable(action string) bool {
+	switch action {
+	case "InitiateAuth", "GetTokensFromRefreshToken", "GetUser", "GetDevice", "ListDevices",
+		"ConfirmDevice", "ForgetDevice", "UpdateDeviceStatus", "RevokeToken", "GlobalSignOut",
+		"AssociateSoftwareToken", "SetUserMFAPreference":
+		return true
+	}
+	return false
 }
 
 // transportError marks a failure to exchange a request with Cognito: the

@@ -140,8 +140,9 @@ func (m *MemoryStore) String() string {
 		return "cognitosrp.MemoryStore(nil)"
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	return fmt.Sprintf("cognitosrp.MemoryStore{tokens: %v}", m.t != nil)
+	held := m.t != nil
+	m.mu.Unlock()
+	return fmt.Sprintf("cognitosrp.MemoryStore{tokens: %v}", held)
 }
 
 // Format prints String for every verb.

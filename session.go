@@ -278,7 +278,7 @@ func (s *Session) Authenticate(ctx context.Context, password string) error {
 // ErrLoginRequired when there is no refresh token, and with one matching
 // ErrNotAuthorized when Cognito refuses it.
 func (s *Session) Refresh(ctx context.Context) error {
-	_, err := s.renewNow(ctx, s.tokens.Load(), "explicit", s.refreshOnly)
+	_, err := s.renewNow(ctx, s.tokens.Load(), "explicit", (*Session).refreshOnly)
 	return err
 }
 
@@ -296,7 +296,7 @@ func unexpectedOutput(action string, out *AuthOutput) error {
 	if out.ChallengeName != "" {
 		return &ChallengeError{ChallengeName: out.ChallengeName, Parameters: out.ChallengeParameters, Session: out.Session}
 	}
-	return fmt.Errorf("%w: %s: neither tokens nor a challenge", ErrInvalidResponse, action)
+	return &refinedError{base: &ErrInvalidResponse, detail: action + ": neither tokens nor a challenge"}
 }
 
 // String describes the session without its secrets.
@@ -322,6 +322,7 @@ func (s *Session) dropPassword() {
 // Authenticate may read it while a flight drops it.
 func (s *Session) storedPassword() string {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.password
+	p := s.password
+	s.mu.Unlock()
+	return p
 }

@@ -36,22 +36,23 @@ type MemoryStore struct {
 // Load returns the tokens last saved, or nil.
 func (m *MemoryStore) Load(context.Context) (*Tokens, error) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.t, nil
+	t := m.t
+	m.mu.Unlock()
+	return t, nil
 }
 
 // Save keeps t.
 func (m *MemoryStore) Save(_ context.Context, t *Tokens) error {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	m.t = t
+	m.mu.Unlock()
 	return nil
 }
 
 // Clear forgets the tokens.
 func (m *MemoryStore) Clear(context.Context) error {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	m.t = nil
+	m.mu.Unlock()
 	return nil
 }

@@ -65,20 +65,30 @@ func checkLifetime(typ TokenType, exp, iat, now time.Time) error {
 	issued := now
 	if !iat.IsZero() {
 		if d := iat.Sub(now); d.Abs() > maxClockSkew {
-			return fmt.Errorf("%w: the %s was issued at %s, %v away from the local clock's %s (a replayed token, or a clock far off)",
-				ErrTokenExpired, typ, iat.UTC().Format(time.RFC3339), d.Round(time.Second), now.UTC().Format(time.RFC3339))
+			return lifetimeError(ErrTokenExpired, typ, "was issued at", iat, d.Round(time.Second).String()+
+				" away from the local clock's "+rfc3339(now)+" (a replayed token, or a clock far off)")
 		}
 		issued = iat
 	}
 	switch {
 	case !exp.After(issued):
-		return fmt.Errorf("%w: the %s expired at %s, before it was issued or arrived (%s)",
-			ErrTokenExpired, typ, exp.UTC().Format(time.RFC3339), issued.UTC().Format(time.RFC3339))
+		return lifetimeError(ErrTokenExpired, typ, "expired at", exp, "before it was issued or arrived ("+rfc3339(issued)+")")
 	case exp.Sub(issued) > maxTokenLifetime:
-		return fmt.Errorf("%w: the %s expires at %s, more than %v ahead", ErrTokenInvalid, typ, exp.UTC().Format(time.RFC3339), maxTokenLifetime)
+		return lifetimeError(ErrTokenInvalid, typ, "expires at", exp, "more than "+maxTokenLifetime.String()+" ahead")
 	}
 	return nil
 }
+
+// lifetimeError reports an instant at of the token of type typ that
+// checkLifetime refuses, as "kind: the typ what at, why". One formatting
+// call for the three refusals: each call site costs the binary its boxed
+// arguments (issue 7).
+func lifetimeError(kind error, typ TokenType, what string, at time.Time, why string) error {
+	return fmt.Errorf("%w: the %s %s %s, %s", kind, typ, what, rfc3339(at), why)
+}
+
+// rfc3339 formats t in UTC for an error message.
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // compactJWS reports whether s holds only what a compact JWS can: the
 // base64url alphabet and dots.
