@@ -263,10 +263,11 @@ func (a *Auth) HeaderName() string { return a.header }
 // (see Options.NoRetryOnUnauthorized). It never modifies req; on every
 // error it closes req.Body, as http.RoundTripper requires.
 func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Response != nil && !sameOrigin(req) {
+	if req.Response != nil && !sameOrigin(req) && a.built() {
 		// A redirect to another origin. net/http drops Authorization on
 		// such a hop itself, but cannot see a header a transport adds:
-		// the token must not follow the redirect.
+		// the token must not follow the redirect. (An Auth that New did
+		// not build fails below, as on any other request.)
 		return a.transport().RoundTrip(req)
 	}
 	hv, err := a.headerValue(req.Context())
@@ -331,10 +332,14 @@ func (a *Auth) headerValue(ctx context.Context) (*headerValue, error) {
 // nil pointer) has no session to take tokens from.
 var errNotNew = configError("the Auth was not built with New")
 
+// built reports whether New built a; the zero value and a nil pointer
+// fail with errNotNew (from validTokens) instead of panicking.
+func (a *Auth) built() bool { return a != nil && a.session != nil }
+
 // validTokens returns the session's valid tokens of a's type; an Auth not
 // built by New fails instead of panicking.
 func (a *Auth) validTokens(ctx context.Context) (*Tokens, error) {
-	if a == nil || a.session == nil {
+	if !a.built() {
 		return nil, errNotNew
 	}
 	return a.session.ValidTokens(ctx, a.tokenType)

@@ -30,6 +30,22 @@ func TestAuthNotBuiltByNew(t *testing.T) {
 			if !body.Closed() {
 				t.Error("RoundTrip did not close the request body")
 			}
+			// A redirect to another origin, which RoundTrip forwards
+			// without the token: it fails alike, and does not panic.
+			first, err := http.NewRequest(http.MethodGet, "http://127.0.0.2:1/", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body = cognitosrp.NewTrackedBody("x")
+			req, err = http.NewRequest(http.MethodPost, "http://127.0.0.1:1/", body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Response = &http.Response{StatusCode: http.StatusTemporaryRedirect, Request: first}
+			resp, err = a.RoundTrip(req)
+			if resp != nil || !errors.Is(err, cognitosrp.ErrConfig) || !body.Closed() {
+				t.Errorf("RoundTrip of a cross-origin redirect = %v, %v, body closed %v; want nil, ErrConfig, true", resp, err, body.Closed())
+			}
 			if _, err := a.Token(t.Context()); !errors.Is(err, cognitosrp.ErrConfig) {
 				t.Errorf("Token: %v, want ErrConfig", err)
 			}
