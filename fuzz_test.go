@@ -9,7 +9,9 @@ import (
 	"context"
 	"crypto/rsa"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"maps"
 	"math/big"
 	"net/http"
 	"strings"
@@ -86,6 +88,65 @@ func FuzzParsePasswordChallenge(f *testing.F) {
 			t.Fatal("empty signature")
 		case err != nil && !zero && !errors.Is(err, ErrSRPInvalidU):
 			t.Fatalf("unexpected error %v", err)
+		}
+	})
+}
+
+// FuzzNewChallenge checks the decoding of a challenge for a
+// ChallengeHandler: it never panics, leaves what it cannot decode empty,
+// strips the attribute prefix once, and shares no map or slice with the
+// output it decodes, so that a handler cannot change what the session
+// sends next.
+func FuzzNewChallenge(f *testing.F) {
+	f.Add(ChallengeSelectMFAType, `["SMS_MFA","SOFTWARE_TOKEN_MFA"]`, `["userAttributes.email","name"]`, `{"email":"a@b","n":1}`, "")
+	f.Add(ChallengeMFASetup, `["SOFTWARE_TOKEN_MFA"]`, `[]`, `null`, "EMAIL_OTP")
+	f.Add(ChallengeSelectChallenge, `[1]`, `["userAttributes.userAttributes.x"]`, `[]`, "PASSWORD_SRP")
+	f.Add(ChallengeNewPasswordRequired, `x`, `[null,"a"]`, `{"a":"b"`, "")
+	f.Fuzz(func(t *testing.T, name, options, required, attributes, available string) {
+		params := map[string]string{
+			"MFAS_CAN_CHOOSE": options, "MFAS_CAN_SETUP": options,
+			"requiredAttributes": required, "userAttributes": attributes,
+			"AVAILABLE_CHALLENGES": available,
+		}
+		out := &AuthOutput{ChallengeName: name, ChallengeParameters: params}
+		if available != "" {
+			out.AvailableChallenges = []string{available}
+		}
+		c := newChallenge(out, "user")
+		if c.Name != name || c.Username != "user" || !maps.Equal(c.Parameters, params) {
+			t.Fatalf("challenge %+v does not carry name, user and parameters", c)
+		}
+		if name != ChallengeSelectMFAType && name != ChallengeMFASetup && c.MFAOptions != nil {
+			t.Fatalf("MFA options %q for %s", c.MFAOptions, name)
+		}
+		var want []string
+		if json.Unmarshal([]byte(required), &want) != nil {
+			want = nil
+		}
+		if len(c.RequiredAttributes) != len(want) {
+			t.Fatalf("required attributes %q from %q", c.RequiredAttributes, required)
+		}
+		for i, a := range c.RequiredAttributes {
+			if a != strings.TrimPrefix(want[i], userAttributePrefix) {
+				t.Fatalf("required attribute %q from %q", a, want[i])
+			}
+		}
+		var attrs map[string]any
+		_ = json.Unmarshal([]byte(attributes), &attrs)
+		for k, v := range c.UserAttributes {
+			if attrs[k] != v {
+				t.Fatalf("attribute %q = %q, not what %q holds", k, v, attributes)
+			}
+		}
+		// Nothing is shared: a handler may scribble on what it got.
+		for k := range c.Parameters {
+			c.Parameters[k] = "changed"
+		}
+		for i := range c.AvailableChallenges {
+			c.AvailableChallenges[i] = "changed"
+		}
+		if params["requiredAttributes"] != required || available != "" && out.AvailableChallenges[0] != available {
+			t.Fatal("the challenge shares its parameters or choices with the output")
 		}
 	})
 }
