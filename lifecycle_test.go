@@ -360,30 +360,3 @@ func TestHotPathTakesNoLock(t *testing.T) {
 		t.Fatal("tokens changed while Cognito was held")
 	}
 }
-
-// TestNoStaleResultWhileSaving: a caller that comes while the last flight
-// is still saving its tokens, after those tokens went stale, gets new
-// tokens, not the finished flight's result. (Found by the retry tests:
-// joining a finished flight handed out an expired token.)
-func TestNoStaleResultWhileSaving(t *testing.T) {
-	clk := newFakeClock(testNow)
-	f := newFakeCognito(t, clk.Now)
-	store := newSlowSaveStore()
-	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
-	defer close(store.release)
-	first, err := s.ValidTokens(context.Background(), AccessToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	<-store.saving // the login's flight is now blocked saving first
-	clk.Advance(time.Hour)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	got, err := s.ValidTokens(ctx, AccessToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got == first || !s.usable(got) {
-		t.Fatal("got the finished flight's stale tokens")
-	}
-}

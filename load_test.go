@@ -28,8 +28,11 @@ type loadTag struct{}
 
 // waitTagger is an slog.Handler that counts the "waiting for Cognito"
 // events, all of them and those of tagged requests: the session logs that
-// event in the context of the caller that waits.
-type waitTagger struct{ all, waited *atomic.Int64 }
+// event in the context of the caller that waits. It calls seen at each.
+type waitTagger struct {
+	all, waited *atomic.Int64
+	seen        func()
+}
 
 func (h waitTagger) Enabled(context.Context, slog.Level) bool { return true }
 func (h waitTagger) WithAttrs([]slog.Attr) slog.Handler       { return h }
@@ -39,6 +42,7 @@ func (h waitTagger) Handle(ctx context.Context, r slog.Record) error {
 		return nil
 	}
 	h.all.Add(1)
+	h.seen()
 	if ctx.Value(loadTag{}) != nil {
 		h.waited.Add(1)
 	}
@@ -74,8 +78,24 @@ func runLoad(t *testing.T, lifetime, delay, duration, pace time.Duration, worker
 	t.Cleanup(api.Close)
 
 	var all, waited atomic.Int64
+	seen := make(chan struct{})
 	opts := srv.Options("alice", "correct horse battery staple")
-	opts.Logger = slog.New(waitTagger{&all, &waited})
+	opts.Logger = slog.New(waitTagger{&all, &waited, sync.OnceFunc(func() { close(seen) })})
+	// The first request must wait for its login (see below), but a caller
+	// descheduled from starting the login until the login ends finds it
+	// done and does not wait: that is the scheduler's choice. So the calls
+	// to Cognito are held until the handler has seen a wait, which makes
+	// the first request's wait certain; without one they go after 5 s, and
+	// the check below fails.
+	opts.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		select {
+		case <-seen:
+		case <-time.After(5 * time.Second):
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})}
 	opts.NoRetryOnUnauthorized = true // a 401 must count as a failure
 	// Enough idle connections for every worker: the default two per host
 	// would make most requests open a connection.

@@ -30,13 +30,17 @@ const (
 )
 
 // fxAuth returns an Auth that logs in on demand as login with password,
-// on the session configuration cfg (which fixes Rand and Now).
+// on the session configuration cfg (which fixes Rand and Now). The session
+// is closed when the test ends: an Auth built on a Session leaves it open,
+// and its background work (the next login's prepared SRP, a renewal) would
+// otherwise outlive the test.
 func fxAuth(t *testing.T, cfg Config, login, password string) *Auth {
 	t.Helper()
 	sess, err := NewSession(cfg, login)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { sess.Close() })
 	sess.password = password
 	a, err := New(Options{Session: sess})
 	if err != nil {
