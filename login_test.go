@@ -115,9 +115,48 @@ func TestChallengesOutOfTurn(t *testing.T) {
 				}
 				cfg.Devices = RememberDevices(store, "")
 			}
+			// A handler that would answer anything is not asked: these
+			// proofs are the session's own, not a person's.
+			asked := false
+			cfg.ChallengeHandler = ChallengeHandlerFunc(func(context.Context, *Challenge) (*ChallengeAnswer, error) {
+				asked = true
+				return &ChallengeAnswer{Answer: "x"}, nil
+			})
 			err := mustSession(t, cfg).Authenticate(t.Context(), f.password)
-			fxChallengeError(t, err, v.name)
+			if ce := fxChallengeError(t, err, v.name); ce.Err != nil || asked {
+				t.Errorf("ChallengeError.Err = %v, handler asked %v; want nil, false", ce.Err, asked)
+			}
 		})
+	}
+}
+
+// TestChallengesTheHandlerCannotAnswer: MFA_SETUP is never put to the
+// handler, and a handler that returns an answer with nothing in it (none,
+// or only ClientMetadata) declines: each ends the login with a
+// *ChallengeError without a cause, and nothing is sent to Cognito.
+func TestChallengesTheHandlerCannotAnswer(t *testing.T) {
+	for _, v := range []struct {
+		name   string
+		answer *ChallengeAnswer
+		asked  bool
+	}{
+		{ChallengeMFASetup, &ChallengeAnswer{Answer: "x"}, false},
+		{ChallengeSMSMFA, &ChallengeAnswer{}, true},
+		{ChallengeSMSMFA, &ChallengeAnswer{ClientMetadata: map[string]string{"k": "v"}}, true},
+		{ChallengeSelectChallenge, &ChallengeAnswer{}, true}, // no PASSWORD_SRP among the choices
+	} {
+		f := newFake(t)
+		f.then(fxLoginSteps("", sfAsk(v.name, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
+		cfg := sfServe(t, f)
+		asked := false
+		cfg.ChallengeHandler = ChallengeHandlerFunc(func(context.Context, *Challenge) (*ChallengeAnswer, error) {
+			asked = true
+			return v.answer, nil
+		})
+		err := mustSession(t, cfg).Authenticate(t.Context(), f.password)
+		if ce := fxChallengeError(t, err, v.name); ce.Err != nil || asked != v.asked {
+			t.Errorf("%s, answer %v: ChallengeError.Err = %v, handler asked %v; want nil, %v", v.name, v.answer, ce.Err, asked, v.asked)
+		}
 	}
 }
 
