@@ -71,7 +71,7 @@ type flight struct {
 
 // An op obtains new tokens for a session, starting from its current tokens
 // (nil when it has none). trigger says why, for the logs. Ops are method
-// expressions, such as (*Session).obtain: a method value ((*Session).obtain) would
+// expressions, such as (*Session).obtain: a method value (s.obtain) would
 // be a closure allocated at each use, and a wrapper in the binary.
 type op func(s *Session, ctx context.Context, from *Tokens, trigger string) (*Tokens, error)
 
