@@ -46,9 +46,9 @@ func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Res
 	io.CopyN(io.Discard, resp.Body, maxDrain)
 	resp.Body.Close()
 	if s.logs(ctx, slog.LevelInfo) {
-		// tokenAttr decodes the token: only for an event that is written.
+		// tokenID decodes the token: only for an event that is written.
 		s.log(ctx, slog.LevelInfo, "cognitosrp: retrying request after 401 with a renewed token",
-			"method", req.Method, "host", req.URL.Host, tokenAttr(t))
+			"method", req.Method, "host", req.URL.Host, "jti", tokenID(t))
 	}
 	return a.transport().RoundTrip(r2)
 }

@@ -293,14 +293,15 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 	// bounds it, and Close cancels it.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.FlightTimeout)
 	stop := context.AfterFunc(s.closing, cancel)
-	// Plain calls, not defers: a panic in a goroutine of its own ends the
-	// program whatever runs first, and a defer costs the binary a wrapper
-	// and its tables (issue 7).
+	// Defers, although a panic here ends the program anyway: the flight
+	// runs the caller's code (a ChallengeHandler, a TokenStore, OnTokens),
+	// which may end the goroutine with runtime.Goexit (t.FailNow in a
+	// test), and Close must not then wait for it forever.
 	go func() {
+		defer s.wg.Done()
+		defer cancel()
+		defer stop()
 		s.fly(fctx, f, from, trigger, o)
-		stop()
-		cancel()
-		s.wg.Done()
 	}()
 	return f
 }
@@ -433,7 +434,7 @@ func (s *Session) loadStore(ctx context.Context) (*Tokens, error) {
 	}
 	if t != nil {
 		s.stored.Store(t)
-		s.log(ctx, slog.LevelInfo, "cognitosrp: tokens loaded", "user", s.username, tokenAttr(t))
+		s.log(ctx, slog.LevelInfo, "cognitosrp: tokens loaded", "user", s.username, "jti", tokenID(t))
 	}
 	return t, nil
 }

@@ -11,7 +11,7 @@ import (
 
 // Events go to Config.Logger, if any. They never carry a secret: no
 // password, no token, no client secret. A token is named by its jti claim
-// at most (see tokenAttr), enough to match log lines without being usable.
+// at most (see tokenID), enough to match log lines without being usable.
 
 // logs reports whether an event of level would be written, so that costly
 // attributes are built only then.
@@ -29,12 +29,12 @@ func (s *Session) log(ctx context.Context, level slog.Level, msg string, args ..
 	}
 }
 
-// tokenAttr names tokens by their access token's jti, or by nothing (an
-// empty jti) when it has none: no part of the token itself is logged.
-func tokenAttr(t *Tokens) slog.Attr {
-	var jti string
+// tokenID names tokens in the logs, under the key "jti": by their access
+// token's jti, or by nothing (an empty string) when it has none. No part of
+// the token itself is logged.
+func tokenID(t *Tokens) string {
 	if c, err := ParseUnverified(t.AccessToken); err == nil {
-		jti = c.ID
+		return c.ID
 	}
-	return slog.String("jti", jti)
+	return ""
 }

@@ -132,17 +132,19 @@ func findLogLine(t *testing.T, out, msg string) map[string]any {
 	return nil
 }
 
-// TestTokenAttrWithoutJTI: a token without a jti claim, or that is not a
+// TestTokenIDWithoutJTI: a token without a jti claim, or that is not a
 // JWT at all, is logged with an empty jti and no part of the token (its
 // last characters were logged before).
-func TestTokenAttrWithoutJTI(t *testing.T) {
+func TestTokenIDWithoutJTI(t *testing.T) {
 	for _, tok := range []string{
 		fxJWT(map[string]any{"token_use": "access", "exp": 1}),
 		"opaque-token-0123456789-SECRET",
 	} {
-		a := tokenAttr(&Tokens{AccessToken: tok})
-		if a.Key != "jti" || a.Value.String() != "" {
-			t.Errorf("tokenAttr of a token without jti = %v, want jti=\"\"", a)
+		if id := tokenID(&Tokens{AccessToken: tok}); id != "" {
+			t.Errorf("tokenID of a token without jti = %q, want \"\"", id)
 		}
+	}
+	if id := tokenID(&Tokens{AccessToken: fxJWT(map[string]any{"jti": "j-1", "exp": 1})}); id != "j-1" {
+		t.Errorf("tokenID = %q, want the jti j-1", id)
 	}
 }

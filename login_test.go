@@ -8,8 +8,10 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The login's failure paths, each against the scripted fake.
@@ -350,5 +352,37 @@ func TestChangedPassword(t *testing.T) {
 		if err := s.Authenticate(t.Context(), v.given); err != nil {
 			t.Errorf("Authenticate(%s): %v", v.given, err)
 		}
+	}
+}
+
+// TestCloseAfterHandlerEndsItsGoroutine: a ChallengeHandler that ends the
+// goroutine it runs in (t.FailNow from a handler in a test, a misuse, but
+// a common one) leaves its login unfinished, yet Close still returns: the
+// flight goroutine's bookkeeping runs in defers, which runtime.Goexit runs.
+func TestCloseAfterHandlerEndsItsGoroutine(t *testing.T) {
+	f := newFake(t)
+	f.then(fxLoginSteps("", sfAsk(ChallengeSMSMFA, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
+	cfg := sfServe(t, f)
+	cfg.ChallengeHandler = ChallengeHandlerFunc(func(context.Context, *Challenge) (*ChallengeAnswer, error) {
+		runtime.Goexit()
+		return nil, nil
+	})
+	s := mustSession(t, cfg)
+	s.password = f.password // as New sets it: ValidTokens logs in by itself
+	// The login runs in a flight goroutine, so the handler ends that one.
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := s.ValidTokens(ctx, AccessToken); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("ValidTokens = %v, want the caller's deadline", err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+	case <-time.After(10 * time.Second): // a guard: Close returns at once
+		t.Fatal("Close did not return after a challenge handler ended the flight's goroutine")
 	}
 }

@@ -191,8 +191,8 @@ func (s *Session) obtained(ctx context.Context, cur *Tokens, trigger string, sta
 			if cur != nil {
 				args = append(args, "rotated", t.RefreshToken != cur.RefreshToken)
 			}
-			// tokenAttr decodes the token: only for an event that is written.
-			args = append(args, tokenAttr(t), "expires", t.AccessExpiry)
+			// tokenID decodes the token: only for an event that is written.
+			args = append(args, "jti", tokenID(t), "expires", t.AccessExpiry)
 		}
 		s.cfg.Logger.Log(ctx, level, msg, args...)
 	}
