@@ -43,9 +43,13 @@ type connection struct {
 }
 
 // String describes the connection without its secrets.
-func (c *connection) String() string {
+func (c connection) String() string {
 	return fmt.Sprintf("connection{pool %s, client %s, user %s}", c.poolID, c.clientID, c.username)
 }
+
+// Format prints String for every verb: without it, %#v (and any verb on a
+// value) would print the fields, password and client secret included.
+func (c connection) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
 
 // resolve fills each setting from its flag or its environment variable
 // and reads the password. A missing setting is a usage error that names
