@@ -6,6 +6,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -56,12 +57,12 @@ func (c connection) Format(f fmt.State, verb rune) { io.WriteString(f, c.String(
 // both ways to give it.
 func (c *connFlags) resolve(e *env) (*connection, error) {
 	conn := &connection{
-		poolID:       firstSet(c.poolID, e.getenv("COGNITO_USER_POOL_ID")),
-		clientID:     firstSet(c.clientID, e.getenv("COGNITO_CLIENT_ID")),
+		poolID:       cmp.Or(c.poolID, e.getenv("COGNITO_USER_POOL_ID")),
+		clientID:     cmp.Or(c.clientID, e.getenv("COGNITO_CLIENT_ID")),
 		clientSecret: e.getenv("COGNITO_CLIENT_SECRET"),
-		region:       firstSet(c.region, e.getenv("COGNITO_REGION")),
-		username:     firstSet(c.username, e.getenv("COGNITO_USERNAME")),
-		endpoint:     firstSet(c.endpoint, e.getenv("COGNITO_ENDPOINT")),
+		region:       cmp.Or(c.region, e.getenv("COGNITO_REGION")),
+		username:     cmp.Or(c.username, e.getenv("COGNITO_USERNAME")),
+		endpoint:     cmp.Or(c.endpoint, e.getenv("COGNITO_ENDPOINT")),
 		noCache:      c.noCache,
 		timeout:      c.timeout,
 	}
@@ -113,13 +114,4 @@ func readLine(r io.Reader) (string, error) {
 		return "", err
 	}
 	return strings.TrimRight(line, "\r\n"), nil
-}
-
-func firstSet(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
