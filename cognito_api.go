@@ -13,6 +13,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -169,11 +170,12 @@ func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 func (c *Client) callOnce(ctx context.Context, action string, body []byte, out any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("cognitosrp: %s: %w", action, err)
+		return fmt.Errorf("cognitosrp: %s: %w", action, withoutURL(err))
 	}
 	if req.URL.Scheme != "https" && req.URL.Scheme != "http" {
 		// Checked here, not by the transport, so that it is not retried.
-		return fmt.Errorf("cognitosrp: %s: endpoint %q is not an http or https URL", action, c.Endpoint)
+		// The scheme alone: the URL may hold a password.
+		return fmt.Errorf("cognitosrp: %s: endpoint scheme %q is not http or https", action, req.URL.Scheme)
 	}
 	// The keys are in canonical form already: assigning them directly
 	// spares the canonicalization that Header.Set inlines at each call.
@@ -230,6 +232,15 @@ func readUpTo(r io.Reader, n, size int64) ([]byte, error) {
 	}
 	_, err := b.ReadFrom(io.LimitReader(r, n))
 	return b.Bytes(), err
+}
+
+// withoutURL returns the cause of a *url.Error, which quotes the whole URL,
+// and with it any password in the URL's user info; other errors as they are.
+func withoutURL(err error) error {
+	if u, ok := err.(*url.Error); ok {
+		return u.Err
+	}
+	return err
 }
 
 // isJSON reports whether a body can be a JSON object. The content type is

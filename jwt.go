@@ -66,7 +66,9 @@ func ParseUnverified(token string) (*Claims, error) {
 	if err := dec.Decode(&raw); err != nil || raw == nil {
 		return nil, fmt.Errorf("%w: payload is not a JSON object", ErrMalformedToken)
 	}
-	if dec.More() {
+	// Only white space may follow the object. (dec.More would miss a
+	// stray '}' or ']': it reports false before either.)
+	if len(bytes.TrimLeft(payload[dec.InputOffset():], " \t\r\n")) != 0 {
 		return nil, fmt.Errorf("%w: trailing data after payload", ErrMalformedToken)
 	}
 	c := &Claims{Raw: raw}

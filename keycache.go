@@ -130,7 +130,7 @@ func (c *keyCache) start(ctx context.Context, now time.Time) *keyFetch {
 func (c *keyCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, err)
+		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, withoutURL(err))
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.client.Do(req)
@@ -141,9 +141,10 @@ func (c *keyCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error)
 	data, err := readUpTo(resp.Body, maxResponseBytes+1, resp.ContentLength)
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("%w: reading %s: %w", ErrKeySetUnavailable, c.url, err)
+		return nil, fmt.Errorf("%w: reading from %s: %w", ErrKeySetUnavailable, req.URL.Host, err)
 	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("%w: %s answered HTTP %d", ErrKeySetUnavailable, c.url, resp.StatusCode)
+		// The host alone names the key set: the URL may hold a password.
+		return nil, fmt.Errorf("%w: %s answered HTTP %d", ErrKeySetUnavailable, req.URL.Host, resp.StatusCode)
 	case len(data) > maxResponseBytes:
 		return nil, fmt.Errorf("%w: %w: larger than %d bytes", ErrKeySetUnavailable, ErrInvalidKeySet, maxResponseBytes)
 	}

@@ -63,8 +63,6 @@ var group = newSRPGroup()
 
 type srpGroup struct {
 	N, g, k *big.Int
-	// nMinus1 bounds private values.
-	nMinus1 *big.Int
 }
 
 func newSRPGroup() *srpGroup {
@@ -72,7 +70,7 @@ func newSRPGroup() *srpGroup {
 	g := big.NewInt(2)
 	// k = H(pad(N) ‖ pad(g)); hashing the padded forms is what Cognito does.
 	k := hashInt(padBytes(n), padBytes(g))
-	return &srpGroup{N: n, g: g, k: k, nMinus1: new(big.Int).Sub(n, big.NewInt(1))}
+	return &srpGroup{N: n, g: g, k: k}
 }
 
 // Errors of the SRP computation. They never carry a secret.
@@ -96,7 +94,7 @@ var (
 // is not modified after creation.
 type SRP struct {
 	poolName string
-	a, bigA  *big.Int
+	a        *big.Int
 	aHex     string // SRP_A: unpadded lowercase hex of A
 	aPad     []byte // bytes of pad(A), hashed into u
 }
@@ -150,7 +148,7 @@ func newSRPFromPrivate(poolName string, a *big.Int) (*SRP, error) {
 	if isZeroModN(A) {
 		return nil, ErrSRPInvalidA
 	}
-	return &SRP{poolName: poolName, a: a, bigA: A, aHex: A.Text(16), aPad: padBytes(A)}, nil
+	return &SRP{poolName: poolName, a: a, aHex: A.Text(16), aPad: padBytes(A)}, nil
 }
 
 // A returns SRP_A, the public value to send in InitiateAuth (or in the

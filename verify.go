@@ -9,6 +9,7 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -198,8 +199,9 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	if err != nil {
 		return nil, err
 	}
-	sig, err := decodeBase64URL(sigPart)
-	if err != nil || strings.HasSuffix(sigPart, "=") {
+	// Raw: unlike a key set's members, a JWS segment has no padding.
+	sig, err := base64.RawURLEncoding.DecodeString(sigPart)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w: signature is not base64url", ErrSignature, ErrMalformedToken)
 	}
 	key, err := v.keys.get(ctx, h.Kid)
@@ -218,8 +220,8 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 
 // parseJWTHeader decodes the header and refuses all but RS256.
 func parseJWTHeader(part string) (*jwtHeader, error) {
-	b, err := decodeBase64URL(part)
-	if err != nil || strings.HasSuffix(part, "=") {
+	b, err := base64.RawURLEncoding.DecodeString(part)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w: header is not base64url", ErrTokenInvalid, ErrMalformedToken)
 	}
 	var h jwtHeader

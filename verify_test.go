@@ -100,6 +100,7 @@ func TestVerifyRejects(t *testing.T) {
 		{"two segments", parts[0] + "." + parts[1], "", ErrMalformedToken},
 		{"header not JSON", b64([]byte("RS256")) + "." + parts[1] + "." + parts[2], "", ErrMalformedToken},
 		{"header not base64url", "!!." + parts[1] + "." + parts[2], "", ErrMalformedToken},
+		{"header padded", parts[0] + "=." + parts[1] + "." + parts[2], "", ErrMalformedToken},
 		{"empty", "", "", ErrMalformedToken},
 		{"oversized", good + strings.Repeat("A", maxTokenLen), "", ErrMalformedToken},
 		{"wrong issuer", signRS256(testKey(), rsHeader(testKid), with(ac, "iss", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other")), "", ErrClaimMismatch},

@@ -1,0 +1,60 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp_test
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// TestErrorsRedactURLPasswords: an endpoint or key set URL may carry a
+// password in its user info; the errors that name the URL show it as
+// net/http's own errors do, redacted.
+func TestErrorsRedactURLPasswords(t *testing.T) {
+	const secret = "s3cret-pw"
+	for _, endpoint := range []string{"ftp://user:" + secret + "@127.0.0.1/", "http://user:" + secret + "@127.0.0.1/%zz"} {
+		c := &cognitosrp.Client{Endpoint: endpoint}
+		err := c.Call(context.Background(), "InitiateAuth", struct{}{}, new(struct{}))
+		if err == nil || strings.Contains(err.Error(), secret) {
+			t.Errorf("Call with a password in endpoint %.12s…: %v", endpoint, err)
+		}
+	}
+
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	v, err := cognitosrp.NewVerifier(cognitosrp.VerifierConfig{
+		UserPoolID: "us-east-1_Pool",
+		ClientIDs:  []string{"client"},
+		JWKSURL:    strings.Replace(srv.URL, "://", "://user:"+secret+"@", 1) + "/jwks.json",
+		HTTPClient: srv.Client(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b64 := base64.RawURLEncoding.EncodeToString
+	token := b64([]byte(`{"alg":"RS256","kid":"k"}`)) + "." + b64([]byte(`{}`)) + ".c2ln"
+	if _, err := v.Verify(context.Background(), token); err == nil || strings.Contains(err.Error(), secret) {
+		t.Errorf("Verify with a key set URL that answers 503: %v", err)
+	}
+	v, err = cognitosrp.NewVerifier(cognitosrp.VerifierConfig{
+		UserPoolID: "us-east-1_Pool",
+		ClientIDs:  []string{"client"},
+		JWKSURL:    "http://user:" + secret + "@127.0.0.1/%zz",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(context.Background(), token); err == nil || strings.Contains(err.Error(), secret) {
+		t.Errorf("Verify with a key set URL that does not parse: %v", err)
+	}
+}
