@@ -6,6 +6,7 @@ package cognitosrp
 
 import (
 	"context"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -45,5 +46,58 @@ func TestNoDroppedTokensFromAFinishedFlight(t *testing.T) {
 	}
 	if s.Tokens() != got {
 		t.Error("the session does not hold the tokens it handed out")
+	}
+}
+
+// TestFlightRetiredWithItsTokens: a flight stops being joinable in the
+// critical section that installs its tokens. Were it still s.flight once
+// its tokens are in, a caller that came just after a SignOut (or a
+// SetTokens of unusable tokens) would join it and be handed the tokens
+// just forgotten. The window is a few instructions wide: a goroutine
+// takes s.mu over and over to look into it, while another runs the
+// garbage collector, whose write barriers slow the flight down there.
+func TestFlightRetiredWithItsTokens(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, "", nil)
+	stopGC := make(chan struct{})
+	defer close(stopGC)
+	go func() {
+		for {
+			select {
+			case <-stopGC:
+				return
+			default:
+				runtime.GC()
+			}
+		}
+	}()
+	for i := range 500 {
+		next := &Tokens{AccessToken: "a", RefreshToken: "r"}
+		release := make(chan struct{})
+		o := func(*Session, context.Context, *Tokens, string) (*Tokens, error) {
+			<-release
+			return next, nil
+		}
+		s.mu.Lock()
+		fl := s.startFlight(context.Background(), s.tokens.Load(), "test", o)
+		s.mu.Unlock()
+		joinable := make(chan bool)
+		go func() {
+			for {
+				s.mu.Lock()
+				if s.tokens.Load() == next {
+					j := s.flight == fl
+					s.mu.Unlock()
+					joinable <- j
+					return
+				}
+				s.mu.Unlock()
+			}
+		}()
+		close(release)
+		if <-joinable {
+			t.Fatalf("round %d: the flight could still be joined after its tokens were installed", i)
+		}
+		settle(t, s)
 	}
 }

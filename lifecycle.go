@@ -308,28 +308,28 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 
 // fly runs one flight: it obtains tokens, installs them unless the
 // session's tokens changed meanwhile, ends the flight, releases the
-// waiters and persists the tokens. The flight ends before its tokens are
-// saved, so that nobody joins a finished flight and gets tokens that went
-// stale meanwhile; changed keeps the saves in order.
+// waiters and persists the tokens. The flight ends in the critical
+// section that installs its tokens, and before they are saved, so that
+// nobody joins a finished flight and gets tokens that went stale or were
+// forgotten (SignOut, SetTokens) meanwhile; changed keeps the saves in
+// order.
 func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger string, o op) {
 	t, err := o(s, ctx, from, trigger)
 	installed := false
+	if err != nil && s.closing.Err() != nil {
+		err = fmt.Errorf("%w: %w", ErrClosed, err)
+	}
+	s.mu.Lock()
 	if err == nil {
 		// A sign-out since the start voids the result; tokens set by
 		// someone else since then win over it.
-		s.mu.Lock()
 		if s.epoch != f.epoch {
 			t, err = nil, &LoginRequiredError{Err: errSignedOut}
 		} else {
 			installed = s.tokens.CompareAndSwap(from, t)
 		}
-		s.mu.Unlock()
-	} else if s.closing.Err() != nil {
-		err = fmt.Errorf("%w: %w", ErrClosed, err)
 	}
 	f.tokens, f.err = t, err
-
-	s.mu.Lock()
 	s.flight = nil
 	s.flying.Store(false)
 	switch {
