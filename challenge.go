@@ -293,9 +293,9 @@ type ChallengeError struct {
 // never the session.
 func (e *ChallengeError) Error() string {
 	if e.Err != nil {
-		return "cognitosrp: challenge " + e.ChallengeName + ": " + e.Err.Error()
+		return "cognitosrp: challenge " + serverText(e.ChallengeName, maxTypeLen) + ": " + e.Err.Error()
 	}
-	return "cognitosrp: unsupported challenge " + e.ChallengeName
+	return "cognitosrp: unsupported challenge " + serverText(e.ChallengeName, maxTypeLen)
 }
 
 // Unwrap returns the handler's error.

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestNewChallengeDecodes(t *testing.T) {
@@ -165,5 +167,13 @@ func TestChallengeErrorUnwrap(t *testing.T) {
 	}
 	if e := (&ChallengeError{ChallengeName: ChallengeMFASetup}); e.Error() != "cognitosrp: unsupported challenge MFA_SETUP" {
 		t.Errorf("Error() = %q", e.Error())
+	}
+	// The name is the server's text: no control character of it, and a
+	// bounded part, reaches the caller's logs.
+	hostile := "X\nINFO forged\x1b[2J" + strings.Repeat("y", 4096)
+	for _, e := range []*ChallengeError{{ChallengeName: hostile}, {ChallengeName: hostile, Err: inner}} {
+		if msg := e.Error(); strings.ContainsFunc(msg, unicode.IsControl) || len(msg) > 200 {
+			t.Errorf("Error() = %.80q…, %d bytes", msg, len(msg))
+		}
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gocognito/cognitosrp"
 )
@@ -77,6 +79,43 @@ func TestAPIErrorLongMessageIsCut(t *testing.T) {
 	var ae *cognitosrp.APIError
 	if !errors.As(err, &ae) || len(ae.Message) > 600 {
 		t.Fatalf("message of %d bytes", len(ae.Message))
+	}
+}
+
+// TestAPIErrorServerTextIsSafe: what a server puts in an error response
+// reaches the caller's logs, so an error never carries a control character
+// or invalid UTF-8 from it, and keeps an error type only if it looks like
+// one. The fuzz input that found this is in testdata/fuzz/FuzzAPIError.
+func TestAPIErrorServerTextIsSafe(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		headers map[string]string
+		body    string
+		typ     string
+	}{
+		{"escape in the type", nil, `{"__type":"NotAuthorized\u001b[2J","message":"m"}`, ""},
+		{"newline in the type", nil, `{"__type":"x#Bad\nINFO forged","message":"m"}`, ""},
+		{"space in the type", nil, `{"__type":"Not Authorized"}`, ""},
+		{"over-long type", nil, `{"__type":"` + strings.Repeat("T", 129) + `"}`, ""},
+		{"type in the header", map[string]string{"X-Amzn-Errortype": "Bad\xffType:c"}, "", ""},
+		{"good type, bad message", nil, `{"__type":"com.amazon#NotAuthorizedException","message":"line\nINFO forged \u001b[31m\u0085"}`, "NotAuthorizedException"},
+		{"invalid UTF-8 in the message", nil, "{\"__type\":\"InvalidParameterException\",\"message\":\"a\xffb\"}", "InvalidParameterException"},
+		{"invalid UTF-8 in the request id", map[string]string{"X-Amzn-Requestid": "r\xff\xfe"}, `{"__type":"NotAuthorizedException"}`, "NotAuthorizedException"},
+		{"message cut inside a character", nil, `{"__type":"InvalidParameterException","message":"` + strings.Repeat("é", 300) + `"}`, "InvalidParameterException"},
+	} {
+		c := cannedServer(t, 400, tc.headers, tc.body)
+		err := c.Call(context.Background(), "InitiateAuth", struct{}{}, new(cognitosrp.AuthOutput))
+		var ae *cognitosrp.APIError
+		if !errors.As(err, &ae) {
+			t.Fatalf("%s: %v is not an APIError", tc.name, err)
+		}
+		if ae.Type != tc.typ {
+			t.Errorf("%s: type %q, want %q", tc.name, ae.Type, tc.typ)
+		}
+		msg := err.Error()
+		if !utf8.ValidString(msg) || strings.ContainsFunc(msg, unicode.IsControl) {
+			t.Errorf("%s: error %q carries the server's control characters or invalid UTF-8", tc.name, msg)
+		}
 	}
 }
 

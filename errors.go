@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // errorKind is the type of the sentinels below. An *APIError matches the
@@ -74,8 +76,8 @@ func (e *refinedError) Unwrap() error { return *e.base }
 // APIError is an error returned by the Cognito API.
 type APIError struct {
 	Action     string // the API action, such as "InitiateAuth"
-	Type       string // Cognito's __type without its prefix, e.g. "NotAuthorizedException"
-	Message    string // Cognito's message
+	Type       string // Cognito's __type without its prefix, e.g. "NotAuthorizedException"; empty if the server sent none or one that is not a name
+	Message    string // Cognito's message, at most 512 bytes, control characters replaced
 	StatusCode int    // the HTTP status
 	RequestID  string // x-amzn-RequestId, for AWS support
 }
@@ -116,7 +118,7 @@ func (e *APIError) Temporary() bool {
 }
 
 // maxMessageLen bounds the message kept from an error body, and maxTypeLen
-// its error type.
+// its error type and request id.
 const (
 	maxMessageLen = 512
 	maxTypeLen    = 128
@@ -145,15 +147,49 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 	if i := strings.LastIndexByte(e.Type, '#'); i >= 0 {
 		e.Type = e.Type[i+1:]
 	}
-	e.Type = strings.TrimSpace(e.Type)
-	if len(e.Type) > maxTypeLen {
-		// No Cognito error type is this long; keep a hostile one short.
-		e.Type = e.Type[:maxTypeLen] + "…"
-	}
-	if len(e.Message) > maxMessageLen {
-		e.Message = e.Message[:maxMessageLen] + "…"
-	}
+	e.Type = errorType(e.Type)
+	e.Message = serverText(e.Message, maxMessageLen)
+	e.RequestID = serverText(e.RequestID, maxTypeLen)
 	return e
+}
+
+// errorType keeps t as an error type only if it looks like one: a short
+// name of letters, digits, '.', '_' and '-', as every AWS error type is.
+// Anything else is a hostile or broken server's text, useless to match on,
+// and printing it would let that server write what it likes into the
+// caller's logs; the error then says "unknown error".
+func errorType(t string) string {
+	t = strings.TrimSpace(t)
+	if len(t) > maxTypeLen {
+		return ""
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return ""
+		}
+	}
+	return t
+}
+
+// serverText makes text from the server safe to print: invalid UTF-8 and
+// control characters become U+FFFD, since a newline or an escape sequence
+// would let a hostile server forge log lines or drive a terminal, and the
+// text is cut to at most max bytes, at a character boundary, with "…".
+func serverText(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+	if len(s) <= max {
+		return s
+	}
+	for max > 0 && !utf8.RuneStart(s[max]) {
+		max--
+	}
+	return s[:max] + "…"
 }
 
 // as is errors.As for a target of concrete type T. errors.As checks its

@@ -62,11 +62,11 @@ func parseJWKS(data []byte) (map[string]*rsa.PublicKey, error) {
 			return nil, fmt.Errorf("%w: key %d has no kid", ErrInvalidKeySet, i)
 		}
 		if _, dup := keys[k.Kid]; dup {
-			return nil, fmt.Errorf("%w: kid %q appears twice", ErrInvalidKeySet, k.Kid)
+			return nil, fmt.Errorf("%w: kid %.64q appears twice", ErrInvalidKeySet, k.Kid)
 		}
 		pub, err := rsaKey(k)
 		if err != nil {
-			return nil, fmt.Errorf("%w: key %q: %v", ErrInvalidKeySet, k.Kid, err)
+			return nil, fmt.Errorf("%w: key %.64q: %v", ErrInvalidKeySet, k.Kid, err)
 		}
 		keys[k.Kid] = pub
 	}

@@ -134,7 +134,7 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 			return nil, nil, unexpectedOutput(action, out)
 		}
 		if n == maxChallenges {
-			return nil, nil, &refinedError{base: &ErrTooManyChallenges, detail: "the last was " + out.ChallengeName}
+			return nil, nil, &refinedError{base: &ErrTooManyChallenges, detail: "the last was " + serverText(out.ChallengeName, maxTypeLen)}
 		}
 		var in *RespondToAuthChallengeInput
 		if in, err = s.answer(ctx, st, out); err != nil {

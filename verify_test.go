@@ -304,10 +304,15 @@ func TestParseJWKS(t *testing.T) {
 		{"no kid", set(with(good, "kid", nil))},
 		{"duplicate kid", set(good, jwkOf(testKid, otherKey()))},
 		{"huge modulus", set(with(good, "n", b64(append([]byte{0xff}, make([]byte, maxRSABits/8)...))))},
+		{"duplicate long kid", set(jwkOf(strings.Repeat("k", 4096), testKey()), jwkOf(strings.Repeat("k", 4096), otherKey()))},
+		{"bad key with a long kid", set(with(jwkOf(strings.Repeat("k", 4096), testKey()), "e", "AQ"))},
 	}
 	for _, tc := range bad {
 		if keys, err := parseJWKS(tc.doc); !errors.Is(err, ErrInvalidKeySet) {
 			t.Errorf("%s: parseJWKS = %v, %v; want ErrInvalidKeySet", tc.name, keys, err)
+		} else if len(err.Error()) > 200 {
+			// The key set is the server's text: quote a bounded part of it.
+			t.Errorf("%s: error of %d bytes", tc.name, len(err.Error()))
 		}
 	}
 	keys, err := parseJWKS(set(map[string]any{"kty": "EC", "kid": "e"}, good, with(jwkOf("padded", otherKey()), "alg", nil, "use", nil, "e", "AQAB")))
