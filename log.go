@@ -29,12 +29,16 @@ func (s *Session) log(ctx context.Context, level slog.Level, msg string, args ..
 	}
 }
 
+// maxJTILen bounds a jti in the logs.
+const maxJTILen = 64
+
 // tokenID names tokens in the logs, under the key "jti": by their access
-// token's jti, or by nothing (an empty string) when it has none. No part of
-// the token itself is logged.
+// token's jti (Cognito's are UUIDs; a longer one is cut at 64 bytes), or by
+// nothing (an empty string) when it has none. No part of the token itself
+// is logged.
 func tokenID(t *Tokens) string {
 	if c, err := ParseUnverified(t.AccessToken); err == nil {
-		return c.ID
+		return serverText(c.ID, maxJTILen)
 	}
 	return ""
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 )
 
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
@@ -132,10 +133,10 @@ func findLogLine(t *testing.T, out, msg string) map[string]any {
 	return nil
 }
 
-// TestTokenIDWithoutJTI: a token without a jti claim, or that is not a
-// JWT at all, is logged with an empty jti and no part of the token (its
-// last characters were logged before).
-func TestTokenIDWithoutJTI(t *testing.T) {
+// TestTokenID: a token without a jti claim, or that is not a JWT at all,
+// is logged with an empty jti and no part of the token (its last
+// characters were logged before); a hostile jti is logged cut and clean.
+func TestTokenID(t *testing.T) {
 	for _, tok := range []string{
 		fxJWT(map[string]any{"token_use": "access", "exp": 1}),
 		"opaque-token-0123456789-SECRET",
@@ -146,5 +147,11 @@ func TestTokenIDWithoutJTI(t *testing.T) {
 	}
 	if id := tokenID(&Tokens{AccessToken: fxJWT(map[string]any{"jti": "j-1", "exp": 1})}); id != "j-1" {
 		t.Errorf("tokenID = %q, want the jti j-1", id)
+	}
+	// The jti is the issuer's text: a hostile one is logged cut and without
+	// control characters (a handler other than slog's may not quote it).
+	long := "j\n\x1b[2J" + strings.Repeat("x", 4096)
+	if id := tokenID(&Tokens{AccessToken: fxJWT(map[string]any{"jti": long, "exp": 1})}); len(id) > 70 || strings.ContainsFunc(id, unicode.IsControl) {
+		t.Errorf("tokenID of a hostile jti = %.80q…, %d bytes", id, len(id))
 	}
 }
