@@ -160,14 +160,8 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 // caller's logs; the error then says "unknown error".
 func errorType(t string) string {
 	t = strings.TrimSpace(t)
-	if len(t) > maxTypeLen {
+	if len(t) > maxTypeLen || !wordChars(t) {
 		return ""
-	}
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
-			return ""
-		}
 	}
 	return t
 }

@@ -40,7 +40,7 @@ func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, p
 		return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
 	}
 	for _, typ := range []TokenType{AccessToken, IDToken} {
-		if !compactJWS(t.Token(typ)) {
+		if !wordChars(t.Token(typ)) {
 			// It would never get past Auth into a header; refusing it here
 			// keeps the session from holding it until it expires.
 			return nil, fmt.Errorf("%w: %w: the %s has characters a JWT cannot have", ErrInvalidResponse, ErrMalformedToken, typ)
@@ -90,9 +90,10 @@ func lifetimeError(kind error, typ TokenType, what string, at time.Time, why str
 // rfc3339 formats t in UTC for an error message.
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// compactJWS reports whether s holds only what a compact JWS can: the
-// base64url alphabet and dots.
-func compactJWS(s string) bool {
+// wordChars reports whether s holds only letters, digits, '-', '_' and
+// '.': all a compact JWS can hold (the base64url alphabet and dots), and
+// all an AWS error type does.
+func wordChars(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
