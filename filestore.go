@@ -69,8 +69,9 @@ type tokenFile struct {
 
 // Load reads the tokens, or returns (nil, nil) when the file does not
 // exist. It fails with ErrInsecureFile when the file's mode lets others in,
-// and with ErrStoreFormat when it cannot read the file's contents; neither
-// error quotes the file.
+// and with ErrStoreFormat when it cannot read the file's contents or an
+// access or ID token in it has characters a JWT cannot have; neither error
+// quotes the file.
 func (s *FileStore) Load(ctx context.Context) (*Tokens, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -91,6 +92,12 @@ func (s *FileStore) Load(ctx context.Context) (*Tokens, error) {
 	}
 	if tf.AccessToken == "" && tf.IDToken == "" && tf.RefreshToken == "" {
 		return nil, nil
+	}
+	if !wordChars(tf.AccessToken) || !wordChars(tf.IDToken) {
+		// Tokens from Cognito never have such characters (acceptTokens
+		// refuses them), and whoever reads a token expects a JWT: a
+		// program that prints one into a shell's single quotes, say.
+		return nil, fmt.Errorf("%w: %s holds a token with characters a JWT cannot have", ErrStoreFormat, s.path)
 	}
 	return &Tokens{
 		AccessToken:  tf.AccessToken,

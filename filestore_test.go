@@ -123,6 +123,9 @@ func TestFileStoreBadContents(t *testing.T) {
 		`{"version": 2, "access_token": "secret-access"}`,
 		`{"version": "one"}`,
 		`[1, 2]`,
+		// A token a shell would run: Load never hands such a token on.
+		`{"version": 1, "access_token": "ey.secret'$(touch pwned)'.x"}`,
+		`{"version": 1, "id_token": "ey.secret\n.x", "refresh_token": "r"}`,
 	} {
 		os.WriteFile(path, []byte(content), 0o600)
 		_, err := NewFileStore(path).Load(ctx)

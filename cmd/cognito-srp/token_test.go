@@ -230,6 +230,39 @@ func TestTokenJSONAndExport(t *testing.T) {
 	}
 }
 
+// TestTokenExportRefusesStrangeCache: -export prints tokens inside shell
+// single quotes, for eval. A cached token that is not a JWT (a file someone
+// edited) is refused as a damaged cache, and a fresh login replaces it:
+// nothing of it reaches the output.
+func TestTokenExportRefusesStrangeCache(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	entries, _ := os.ReadDir(s.cacheDir())
+	path := filepath.Join(s.cacheDir(), entries[0].Name())
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file map[string]any
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	file["access_token"] = file["access_token"].(string) + "'$(touch pwned)'"
+	data, _ = json.Marshal(file)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := s.run("token", "-export")
+	r.want(t, exitOK)
+	if strings.Contains(r.stdout, "pwned") || strings.Count(r.stdout, "'") != 6 {
+		t.Errorf("-export printed the edited token: %q", r.stdout)
+	}
+	if srv.Calls("RespondToAuthChallenge") != 2 {
+		t.Errorf("%d logins, want 2: the edited cache replaced by a new login", srv.Calls("RespondToAuthChallenge"))
+	}
+}
+
 func TestTokenPasswordStdin(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "")
