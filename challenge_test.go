@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
 )
 
 func TestNewChallengeDecodes(t *testing.T) {
@@ -170,9 +169,9 @@ func TestChallengeErrorUnwrap(t *testing.T) {
 	}
 	// The name is the server's text: no control character of it, and a
 	// bounded part, reaches the caller's logs.
-	hostile := "X\nINFO forged\x1b[2J" + strings.Repeat("y", 4096)
+	hostile := "X\nINFO forged\x1b[2J\u202e" + strings.Repeat("y", 4096)
 	for _, e := range []*ChallengeError{{ChallengeName: hostile}, {ChallengeName: hostile, Err: inner}} {
-		if msg := e.Error(); strings.ContainsFunc(msg, unicode.IsControl) || len(msg) > 200 {
+		if msg := e.Error(); !Printable(msg) || len(msg) > 200 {
 			t.Errorf("Error() = %.80q…, %d bytes", msg, len(msg))
 		}
 	}

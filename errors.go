@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -77,7 +76,7 @@ func (e *refinedError) Unwrap() error { return *e.base }
 type APIError struct {
 	Action     string // the API action, such as "InitiateAuth"
 	Type       string // Cognito's __type without its prefix, e.g. "NotAuthorizedException"; empty if the server sent none or one that is not a name
-	Message    string // Cognito's message, at most 512 bytes, control characters replaced
+	Message    string // Cognito's message, cut at 512 bytes (then "…"), characters that are not graphic replaced
 	StatusCode int    // the HTTP status
 	RequestID  string // x-amzn-RequestId, for AWS support
 }
@@ -118,15 +117,16 @@ func (e *APIError) Temporary() bool {
 }
 
 // maxMessageLen bounds the message kept from an error body, and maxTypeLen
-// its error type and request id.
+// its error type and request id, and a challenge name quoted in an error or
+// a printed value.
 const (
 	maxMessageLen = 512
 	maxTypeLen    = 128
 )
 
 // newAPIError reads a Cognito error response. The error type comes from the
-// body's __type (after the last '#'), else from the x-amzn-ErrorType header
-// (before the first ':'). A body that is not a Cognito error (HTML from a
+// body's __type, else from the x-amzn-ErrorType header, in either case
+// after the last '#' and before the first ':'. A body that is not a Cognito error (HTML from a
 // proxy) is described, never quoted.
 func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 	e := &APIError{Action: action, StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Amzn-Requestid")}
@@ -142,8 +142,10 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 		e.Message = "response is not a Cognito error (" + describeBody(resp, data) + ")"
 	}
 	if e.Type == "" {
-		e.Type, _, _ = strings.Cut(resp.Header.Get("X-Amzn-Errortype"), ":")
+		e.Type = resp.Header.Get("X-Amzn-Errortype")
 	}
+	// Either source may carry a namespace before '#' and a URL after ':'.
+	e.Type, _, _ = strings.Cut(e.Type, ":")
 	if i := strings.LastIndexByte(e.Type, '#'); i >= 0 {
 		e.Type = e.Type[i+1:]
 	}
@@ -167,12 +169,14 @@ func errorType(t string) string {
 }
 
 // serverText makes text from the server safe to print: invalid UTF-8 and
-// control characters become U+FFFD, since a newline or an escape sequence
-// would let a hostile server forge log lines or drive a terminal, and the
-// text is cut to at most max bytes, at a character boundary, with "…".
+// every character that is not graphic (controls, line separators,
+// bidirectional overrides, zero-width characters) become U+FFFD, since
+// they would let a hostile server forge log lines, drive a terminal or
+// make text read other than it is; and text longer than max bytes is cut
+// at a character boundary at or before max, and "…" appended.
 func serverText(s string, max int) string {
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if !strconv.IsGraphic(r) {
 			return utf8.RuneError
 		}
 		return r

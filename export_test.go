@@ -7,9 +7,11 @@ package cognitosrp
 import (
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // UpdateFixtures is the -update flag for the external test package too: a
@@ -25,6 +27,13 @@ func NewFakeClock(t time.Time) *FakeClock { return newFakeClock(t) }
 // DetRand returns the deterministic stream of the fixtures,
 // SHA-256(label ‖ counter) blocks, for the external tests' fixtures.
 func DetRand(label string) io.Reader { return fxRand(label) }
+
+// Printable reports whether s is valid UTF-8 made of graphic characters
+// only: what serverText leaves of the server's text, for the tests of both
+// packages.
+func Printable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return !strconv.IsGraphic(r) })
+}
 
 // RoundTripFunc adapts a function to an http.RoundTripper, for the tests of
 // both packages.

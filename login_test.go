@@ -46,9 +46,16 @@ func sfRefuse[M any](typ string) func(f *scriptFake, m M) (int, any) {
 func TestTooManyChallenges(t *testing.T) {
 	f := newFake(t)
 	custom := sfAsk(ChallengeCustom, map[string]string{"USERNAME": fxInternal})
+	// The last challenge's name is the server's text, and the error names
+	// it: cleaned and cut.
+	hostile := sfAsk("X\n\x1b[2J\u202e"+strings.Repeat("z", 4096), map[string]string{"USERNAME": fxInternal})
 	f.then(sfInitiate(FlowCustomAuth, map[string]string{"USERNAME": fxLogin}, "", sfThen[map[string]string](custom)))
-	for range maxChallenges {
-		f.then(sfRespond(ChallengeCustom, map[string]string{"ANSWER": "again"}, "", sfThen[map[string]string](custom)))
+	for i := range maxChallenges {
+		next := custom
+		if i == maxChallenges-1 {
+			next = hostile
+		}
+		f.then(sfRespond(ChallengeCustom, map[string]string{"ANSWER": "again"}, "", sfThen[map[string]string](next)))
 	}
 	cfg := sfServe(t, f)
 	cfg.AuthFlow = FlowCustomAuth
@@ -58,6 +65,9 @@ func TestTooManyChallenges(t *testing.T) {
 	err := mustSession(t, cfg).Authenticate(t.Context(), "")
 	if !errors.Is(err, ErrTooManyChallenges) {
 		t.Fatalf("err = %v, want ErrTooManyChallenges", err)
+	}
+	if msg := err.Error(); !Printable(msg) || len(msg) > 300 {
+		t.Errorf("error %.100q…, %d bytes", msg, len(msg))
 	}
 }
 

@@ -62,7 +62,7 @@ func (in InitiateAuthInput) LogValue() slog.Value { return logRedacted(in) }
 // hold the password proof, a new password or an MFA code.
 func (in RespondToAuthChallengeInput) String() string {
 	return fmt.Sprintf("cognitosrp.RespondToAuthChallengeInput{ChallengeName: %s, ClientId: %s, ChallengeResponses: %s, Session: %s}",
-		in.ChallengeName, in.ClientId, keysOnly(in.ChallengeResponses), redact(in.Session))
+		serverText(in.ChallengeName, maxTypeLen), in.ClientId, keysOnly(in.ChallengeResponses), redact(in.Session))
 }
 
 // Format prints String for every verb.
@@ -78,7 +78,7 @@ func (o AuthOutput) String() string {
 		res = o.AuthenticationResult.String()
 	}
 	return fmt.Sprintf("cognitosrp.AuthOutput{ChallengeName: %s, ChallengeParameters: %s, Session: %s, AuthenticationResult: %s}",
-		o.ChallengeName, keysOnly(o.ChallengeParameters), redact(o.Session), res)
+		serverText(o.ChallengeName, maxTypeLen), keysOnly(o.ChallengeParameters), redact(o.Session), res)
 }
 
 // Format prints String for every verb.
@@ -99,11 +99,13 @@ func (p PasswordClaim) Format(f fmt.State, verb rune) { formatRedacted(f, p) }
 // LogValue redacts, like String.
 func (p PasswordClaim) LogValue() slog.Value { return logRedacted(p) }
 
-// keysOnly lists a map's keys in order, with its values redacted.
+// keysOnly lists a map's keys in order, with its values redacted. The keys
+// may be the server's text (challenge parameters), so each is cleaned and
+// cut as errors quote such text.
 func keysOnly(m map[string]string) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
-		keys = append(keys, k)
+		keys = append(keys, serverText(k, maxTypeLen))
 	}
 	slices.Sort(keys)
 	return "[" + strings.Join(keys, " ") + "]"

@@ -131,6 +131,27 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 }
 
+// TestPrintedServerText: the printers of the wire types show a challenge's
+// name and parameter keys, which are the server's text: cleaned and cut
+// as errors quote it, for every verb and for slog.
+func TestPrintedServerText(t *testing.T) {
+	hostile := "SMS_MFA\n\x1b[2J\u202e" + strings.Repeat("z", 4096)
+	params := map[string]string{hostile: "v", "USERNAME": "u"}
+	for name, v := range map[string]any{
+		"AuthOutput":                  AuthOutput{ChallengeName: hostile, ChallengeParameters: params},
+		"RespondToAuthChallengeInput": RespondToAuthChallengeInput{ChallengeName: hostile, ChallengeResponses: params},
+	} {
+		var buf bytes.Buffer
+		slog.New(slog.NewTextHandler(&buf, nil)).Info("m", "v", v)
+		for _, out := range []string{fmt.Sprint(v), fmt.Sprintf("%+v", v), fmt.Sprintf("%#v", v), fmt.Sprintf("%s", v), buf.String()} {
+			out = strings.TrimSuffix(out, "\n")
+			if !Printable(out) || len(out) > 600 {
+				t.Errorf("%s printed %.100q…, %d bytes", name, out, len(out))
+			}
+		}
+	}
+}
+
 func TestSecretsNotInErrors(t *testing.T) {
 	// A challenge this package cannot answer carries its session.
 	err := unexpectedOutput("InitiateAuth", &AuthOutput{ChallengeName: "MFA_SETUP", Session: secret, ChallengeParameters: map[string]string{"x": secret}})

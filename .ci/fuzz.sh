@@ -16,7 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# 150,000 executions take 5 to 10 s per target on the 2-core CI machine.
+# 150,000 executions take 5 to 20 s per target on a 2-core machine,
+# depending on the target and the load.
 fuzztime="${FUZZTIME:-150000x}"
 
 for pkg in $(go list ./...); do

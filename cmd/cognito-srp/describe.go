@@ -5,12 +5,15 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gocognito/cognitosrp"
 )
@@ -25,7 +28,7 @@ func describe(err error) string {
 	var ne net.Error
 	switch {
 	case errors.As(err, &ce):
-		return fmt.Sprintf("the login needs the %s challenge, which this command cannot answer", ce.ChallengeName)
+		return fmt.Sprintf("the login needs the %s challenge, which this command cannot answer", serverName(ce.ChallengeName))
 	case errors.Is(err, cognitosrp.ErrLoginRequired):
 		return "no usable cached tokens (none yet, or the refresh token expired or was revoked): give the password in COGNITO_PASSWORD or with -password-stdin"
 	case errors.Is(err, context.DeadlineExceeded):
@@ -66,7 +69,7 @@ func describeAPIError(ae *cognitosrp.APIError) string {
 	default:
 		cause = "Cognito refused the request"
 	}
-	detail := ae.Type
+	detail := cmp.Or(ae.Type, "unknown error")
 	if ae.Message != "" {
 		detail += ": " + ae.Message
 	}
@@ -74,4 +77,15 @@ func describeAPIError(ae *cognitosrp.APIError) string {
 		detail += ", request id " + ae.RequestID
 	}
 	return fmt.Sprintf("%s (%s)", cause, detail)
+}
+
+// serverName returns a name the server sent (a challenge's), for the
+// user's terminal: as it is when it is a short run of graphic characters
+// without spaces, as every real one is, else quoted and cut, so that no
+// escape sequence or line break of a hostile server's reaches the terminal.
+func serverName(s string) string {
+	if len(s) <= 64 && s != "" && utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return r == ' ' || !strconv.IsGraphic(r) }) {
+		return s
+	}
+	return fmt.Sprintf("%.64q", s)
 }

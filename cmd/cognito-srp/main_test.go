@@ -11,9 +11,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
@@ -115,5 +118,23 @@ func (r result) want(t *testing.T, code int, msgs ...string) {
 	}
 	if code == exitError && strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
 		t.Errorf("error is not one line: %q", r.stderr)
+	}
+}
+
+// TestDescribeServerText: describe prints a challenge's name, which is the
+// server's text, straight to the user's terminal: a real name as it is,
+// anything else quoted and cut. An error without a type says so.
+func TestDescribeServerText(t *testing.T) {
+	if got := describe(&cognitosrp.ChallengeError{ChallengeName: cognitosrp.ChallengeSMSMFA}); !strings.Contains(got, "the SMS_MFA challenge") {
+		t.Errorf("describe = %q", got)
+	}
+	for _, name := range []string{"X\n\x1b[2J\u202e" + strings.Repeat("z", 4096), "a\xffb", "", "two words"} {
+		got := describe(&cognitosrp.ChallengeError{ChallengeName: name})
+		if strings.ContainsFunc(got, func(r rune) bool { return !strconv.IsGraphic(r) }) || !utf8.ValidString(got) || len(got) > 160 {
+			t.Errorf("describe(%.20q…) = %.100q…, %d bytes", name, got, len(got))
+		}
+	}
+	if got := describe(&cognitosrp.APIError{Action: "InitiateAuth", StatusCode: 400}); !strings.Contains(got, "(unknown error)") {
+		t.Errorf("describe of an error without a type = %q", got)
 	}
 }
