@@ -104,6 +104,16 @@ func (s *sandbox) run(args ...string) result {
 // cacheDir is where the command keeps its tokens in the sandbox.
 func (s *sandbox) cacheDir() string { return filepath.Join(s.home, ".cache", "cognito-srp") }
 
+// cacheFile returns the path of the one token file in the cache.
+func (s *sandbox) cacheFile(t *testing.T) string {
+	t.Helper()
+	entries, _ := os.ReadDir(s.cacheDir())
+	if len(entries) != 1 {
+		t.Fatalf("cache holds %d files", len(entries))
+	}
+	return filepath.Join(s.cacheDir(), entries[0].Name())
+}
+
 // want checks the exit status and that stderr contains each of msgs, and
 // that an error is one line.
 func (r result) want(t *testing.T, code int, msgs ...string) {

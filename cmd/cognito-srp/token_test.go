@@ -7,7 +7,6 @@ package main
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -108,11 +107,7 @@ func TestTokenLoginCacheAndRenewal(t *testing.T) {
 	if r.stderr != "" {
 		t.Errorf("stderr is not a terminal, yet: %q", r.stderr)
 	}
-	entries, _ := os.ReadDir(s.cacheDir())
-	if len(entries) != 1 {
-		t.Fatalf("cache holds %d files", len(entries))
-	}
-	fi, _ := os.Stat(filepath.Join(s.cacheDir(), entries[0].Name()))
+	fi, _ := os.Stat(s.cacheFile(t))
 	di, _ := os.Stat(s.cacheDir())
 	if fi.Mode().Perm() != 0o600 || di.Mode().Perm() != 0o700 {
 		t.Errorf("cache file mode %v, directory %v", fi.Mode().Perm(), di.Mode().Perm())
@@ -181,8 +176,7 @@ func TestTokenCachePermissions(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
-	entries, _ := os.ReadDir(s.cacheDir())
-	path := filepath.Join(s.cacheDir(), entries[0].Name())
+	path := s.cacheFile(t)
 	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -238,8 +232,7 @@ func TestTokenExportRefusesStrangeCache(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
-	entries, _ := os.ReadDir(s.cacheDir())
-	path := filepath.Join(s.cacheDir(), entries[0].Name())
+	path := s.cacheFile(t)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
