@@ -69,10 +69,8 @@ type DeviceStore interface {
 	DeleteDevice(ctx context.Context, owner DeviceOwner) error
 }
 
-// errNilDevice is the error of a SaveDevice given no device. (A function,
-// not a variable: a package-level errors.New runs at start-up in every
-// program that links the package, issue 7.)
-func errNilDevice() error { return errors.New("cognitosrp: SaveDevice of a nil device") }
+// errNilDevice is the error of a SaveDevice given no device.
+var errNilDevice = errors.New("cognitosrp: SaveDevice of a nil device")
 
 // MemoryDeviceStore is a DeviceStore that keeps devices in memory, for
 // the life of the process. The zero value is ready to use; a
@@ -96,7 +94,7 @@ func (m *MemoryDeviceStore) LoadDevice(ctx context.Context, owner DeviceOwner) (
 // SaveDevice stores a copy of d. A nil d is an error, as in FileDeviceStore.
 func (m *MemoryDeviceStore) SaveDevice(ctx context.Context, owner DeviceOwner, d *Device) error {
 	if d == nil {
-		return errNilDevice()
+		return errNilDevice
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -65,7 +65,7 @@ func (s *FileDeviceStore) LoadDevice(ctx context.Context, owner DeviceOwner) (*D
 // SaveDevice stores d as the owner's device, replacing any other.
 func (s *FileDeviceStore) SaveDevice(ctx context.Context, owner DeviceOwner, d *Device) error {
 	if d == nil {
-		return errNilDevice()
+		return errNilDevice
 	}
 	return s.update(ctx, func(f *deviceFile) {
 		r := deviceFileRecord{UserPoolID: owner.UserPoolID, Username: owner.Username, Key: d.Key, GroupKey: d.GroupKey, Password: d.Password}
