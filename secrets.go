@@ -185,3 +185,26 @@ func formatRedacted(f fmt.State, s fmt.Stringer) { io.WriteString(f, s.String())
 //
 //go:noinline
 func logRedacted(s fmt.Stringer) slog.Value { return slog.StringValue(s.String()) }
+
+// redactURL hides the password of a URL's user info ("user:xxxxx@host"),
+// as url.URL.Redacted does, without parsing the URL: the URL may not
+// parse, and the printer must hide the password all the same.
+func redactURL(s string) string {
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + len("://")
+	}
+	end := len(s)
+	if i := strings.IndexAny(s[start:], "/?#"); i >= 0 {
+		end = start + i
+	}
+	at := strings.LastIndexByte(s[start:end], '@')
+	if at < 0 {
+		return s
+	}
+	colon := strings.IndexByte(s[start:start+at], ':')
+	if colon < 0 {
+		return s
+	}
+	return s[:start+colon] + ":xxxxx" + s[start+at:]
+}

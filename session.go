@@ -119,7 +119,7 @@ type Config struct {
 // String describes the configuration without its secret.
 func (c Config) String() string {
 	return fmt.Sprintf("cognitosrp.Config{UserPoolID: %s, ClientID: %s, ClientSecret: %s, Region: %s, Endpoint: %s}",
-		c.UserPoolID, c.ClientID, redact(c.ClientSecret), c.Region, c.Endpoint)
+		c.UserPoolID, c.ClientID, redact(c.ClientSecret), c.Region, redactURL(c.Endpoint))
 }
 
 // Format prints String for every verb, so no formatting reveals the secret.

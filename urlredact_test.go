@@ -7,6 +7,7 @@ package cognitosrp_test
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,9 +18,20 @@ import (
 
 // TestErrorsRedactURLPasswords: an endpoint or key set URL may carry a
 // password in its user info; the errors that name the URL show it as
-// net/http's own errors do, redacted.
+// net/http's own errors do, redacted, and so does a printed Config.
 func TestErrorsRedactURLPasswords(t *testing.T) {
 	const secret = "s3cret-pw"
+	for _, endpoint := range []string{"https://user:" + secret + "@vpce.example/", "https://user:" + secret + "@h/%zz", "user:" + secret + "@h/p?q=@", "https://u:p:" + secret + "@h"} {
+		cfg := cognitosrp.Config{UserPoolID: "us-east-1_Pool", ClientID: "c", Endpoint: endpoint}
+		for _, out := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", &cfg)} {
+			if strings.Contains(out, secret) || !strings.Contains(out, "xxxxx@") {
+				t.Errorf("printed Config with endpoint %.12s…: %s", endpoint, out)
+			}
+		}
+	}
+	if out := fmt.Sprint(cognitosrp.Config{Endpoint: "https://user@h/a:b@c"}); !strings.Contains(out, "https://user@h/a:b@c") {
+		t.Errorf("a URL without a password is printed as it is: %s", out)
+	}
 	for _, endpoint := range []string{"ftp://user:" + secret + "@127.0.0.1/", "http://user:" + secret + "@127.0.0.1/%zz"} {
 		c := &cognitosrp.Client{Endpoint: endpoint}
 		err := c.Call(context.Background(), "InitiateAuth", struct{}{}, new(struct{}))
