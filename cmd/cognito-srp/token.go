@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gocognito/cognitosrp"
@@ -98,10 +99,9 @@ func tokenCommand(ctx context.Context, e *env, args []string) error {
 		}, "", "  ")
 		fmt.Fprintf(e.stdout, "%s\n", out)
 	case *export:
-		// JWTs hold only base64url characters and dots: safe in single quotes.
-		fmt.Fprintf(e.stdout, "export COGNITO_ACCESS_TOKEN='%s'\n", tok.AccessToken)
-		fmt.Fprintf(e.stdout, "export COGNITO_ID_TOKEN='%s'\n", tok.IDToken)
-		fmt.Fprintf(e.stdout, "export COGNITO_TOKEN_EXPIRY='%s'\n", tok.Expiry(tt).UTC().Format(time.RFC3339))
+		fmt.Fprintf(e.stdout, "export COGNITO_ACCESS_TOKEN=%s\n", shellQuote(tok.AccessToken))
+		fmt.Fprintf(e.stdout, "export COGNITO_ID_TOKEN=%s\n", shellQuote(tok.IDToken))
+		fmt.Fprintf(e.stdout, "export COGNITO_TOKEN_EXPIRY=%s\n", shellQuote(tok.Expiry(tt).UTC().Format(time.RFC3339)))
 	default:
 		fmt.Fprintln(e.stdout, tok.Token(tt))
 	}
@@ -183,4 +183,12 @@ func renewOrLogin(ctx context.Context, e *env, c *connection, cached *cognitosrp
 		return nil, nil, err
 	}
 	return sess, sess.Tokens(), nil
+}
+
+// shellQuote quotes s for a POSIX shell's eval: in single quotes, each
+// quote of its own closed, escaped and reopened. Tokens from Cognito and
+// the library's file store hold only base64url characters and dots, but
+// the output must stay one word whatever the token holds.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

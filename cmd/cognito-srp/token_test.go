@@ -7,6 +7,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -253,6 +254,23 @@ func TestTokenExportRefusesStrangeCache(t *testing.T) {
 	}
 	if srv.Calls("RespondToAuthChallenge") != 2 {
 		t.Errorf("%d logins, want 2: the edited cache replaced by a new login", srv.Calls("RespondToAuthChallenge"))
+	}
+}
+
+// TestShellQuote: what -export prints is one shell word that evaluates to
+// the token, whatever the token holds.
+func TestShellQuote(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	for _, s := range []string{"eyJ.a-b_c.d", "", "a'b", "'$(touch pwned)'", "x\\'\n$HOME `id`", "''"} {
+		cmd := exec.Command(sh, "-c", "printf %s "+shellQuote(s))
+		cmd.Dir = t.TempDir() // where a broken quote would run its touch
+		out, err := cmd.Output()
+		if err != nil || string(out) != s {
+			t.Errorf("sh -c printf %%s %s = %q, %v; want %q", shellQuote(s), out, err, s)
+		}
 	}
 }
 
