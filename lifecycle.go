@@ -115,7 +115,7 @@ func (s *Session) ValidTokens(ctx context.Context, typ TokenType) (*Tokens, erro
 			return t, nil
 		}
 		if now.Before(sc.staleAt[i]) {
-			s.renewAhead(ctx, t)
+			s.renewAhead(ctx, t, now)
 			return t, nil
 		}
 	}
@@ -180,9 +180,10 @@ func (s *Session) usable(t *Tokens) bool {
 }
 
 // renewAhead starts a background renewal of t unless one is in progress,
-// t was replaced, or a recent background renewal failed.
-func (s *Session) renewAhead(ctx context.Context, t *Tokens) {
-	if s.flying.Load() || s.cfg.Now().UnixNano() < s.retryAt.Load() {
+// t was replaced, or a recent background renewal failed. now is the
+// caller's reading of cognitoNow: the request path reads the clock once.
+func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
+	if s.flying.Load() || now.UnixNano() < s.retryAt.Load() {
 		return
 	}
 	s.mu.Lock()
@@ -341,7 +342,7 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		// that sees the token in its window.
 		s.failures++
 		d := min(time.Second<<min(s.failures-1, 5), 30*time.Second)
-		s.retryAt.Store(s.cfg.Now().Add(d).UnixNano())
+		s.retryAt.Store(s.cognitoNow().Add(d).UnixNano())
 	}
 	s.mu.Unlock()
 	close(f.done)

@@ -156,6 +156,12 @@ func TestRefreshAheadBackoff(t *testing.T) {
 	if n := f.count(FlowRefreshTokenAuth); n != 1 {
 		t.Errorf("renewal attempts = %d, want 1 before the backoff ends", n)
 	}
+	// A request in the back-off reads the clock once, as any other does.
+	before := clk.reads.Load()
+	s.ValidTokens(ctx, AccessToken)
+	if n := clk.reads.Load() - before; n != 1 {
+		t.Errorf("ValidTokens in the back-off read the clock %d times, want 1", n)
+	}
 	clk.Advance(2 * time.Second)
 	s.ValidTokens(ctx, AccessToken)
 	settle(t, s)

@@ -157,7 +157,7 @@ type Session struct {
 	sched     atomic.Pointer[schedule] // when the current tokens need renewal
 	offset    atomic.Int64             // Cognito's clock minus ours, in ns (drift.go)
 	flying    atomic.Bool              // a flight is in progress
-	retryAt   atomic.Int64             // no background renewal before this local time (ns)
+	retryAt   atomic.Int64             // no background renewal before this time on cognitoNow's clock (ns)
 	dead      atomic.Pointer[deadTokens]
 	stored    atomic.Pointer[Tokens] // what store holds, when known
 	waits     atomic.Int64           // callers that had to wait for Cognito

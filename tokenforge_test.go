@@ -188,13 +188,15 @@ func (s *jwksServer) set(status int, body []byte) {
 
 // fakeClock is a settable clock for tests.
 type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu    sync.Mutex
+	t     time.Time
+	reads atomic.Int64 // calls of Now
 }
 
 func newFakeClock(t time.Time) *fakeClock { return &fakeClock{t: t} }
 
 func (c *fakeClock) Now() time.Time {
+	c.reads.Add(1)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
