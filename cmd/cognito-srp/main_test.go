@@ -143,6 +143,9 @@ func TestDescribeServerText(t *testing.T) {
 		if strings.ContainsFunc(got, func(r rune) bool { return !strconv.IsGraphic(r) }) || !utf8.ValidString(got) || len(got) > 160 {
 			t.Errorf("describe(%.20q…) = %.100q…, %d bytes", name, got, len(got))
 		}
+		if len(name) < 64 && !strings.Contains(got, fmt.Sprintf("%.64q", name)) {
+			t.Errorf("describe(%q) = %q: the name is not quoted", name, got)
+		}
 	}
 	if got := describe(&cognitosrp.APIError{Action: "InitiateAuth", StatusCode: 400}); !strings.Contains(got, "(unknown error)") {
 		t.Errorf("describe of an error without a type = %q", got)

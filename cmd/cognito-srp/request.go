@@ -64,8 +64,9 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		return usagef("the URL does not parse")
 	}
 	if (target.Scheme != "http" && target.Scheme != "https") || target.Host == "" {
-		// Redacted hides a password in the URL's user info.
-		return usagef("%q is not an http or https URL", target.Redacted())
+		// Not echoed: a password outside a well-formed user info
+		// ("user:pw@host/x" parses with the scheme "user") would show.
+		return usagef("the URL is not an http:// or https:// URL with a host")
 	}
 	tt, err := tokenTypeFlag(*typ)
 	if err != nil {
