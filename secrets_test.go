@@ -131,6 +131,20 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 }
 
+// TestUnexportedFieldsAreFmtsLimit pins the limit SECURITY.md documents:
+// fmt calls no Format on a value it reaches through an unexported field,
+// so such a Tokens prints its secrets, while an exported field is
+// redacted. If fmt ever changes, the documentation must change with it.
+func TestUnexportedFieldsAreFmtsLimit(t *testing.T) {
+	tk := Tokens{AccessToken: secret}
+	if out := fmt.Sprintf("%+v", struct{ T Tokens }{tk}); strings.Contains(out, secret) {
+		t.Errorf("an exported field printed its secret: %s", out)
+	}
+	if out := fmt.Sprintf("%+v", struct{ t Tokens }{tk}); !strings.Contains(out, secret) {
+		t.Errorf("fmt now redacts an unexported field (%s): update SECURITY.md and README", out)
+	}
+}
+
 // TestPrintedServerText: the printers of the wire types show a challenge's
 // name and parameter keys, which are the server's text: cleaned and cut
 // as errors quote it, for every verb and for slog.
