@@ -5,6 +5,7 @@
 package cognitosrp
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -47,7 +48,7 @@ func RememberDevices(store DeviceStore, name string) DeviceTracker {
 	if store == nil {
 		store = new(MemoryDeviceStore)
 	}
-	return &deviceTracker{store: store, name: firstNonEmpty(name, DefaultDeviceName)}
+	return &deviceTracker{store: store, name: cmp.Or(name, DefaultDeviceName)}
 }
 
 // loginDevice is a Device as a login signs in with it. It is a type of its

@@ -5,6 +5,7 @@
 package cognitosrp
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -137,7 +138,7 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 	}
 	if isJSON(data) && json.Unmarshal(data, &body) == nil {
 		e.Type = body.Type
-		e.Message = firstNonEmpty(body.Message, body.MessageCap)
+		e.Message = cmp.Or(body.Message, body.MessageCap)
 	} else if len(data) > 0 {
 		e.Message = "response is not a Cognito error (" + describeBody(resp, data) + ")"
 	}

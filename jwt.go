@@ -6,6 +6,7 @@ package cognitosrp
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -49,7 +50,7 @@ type Claims struct {
 // InternalUsername returns the user's internal username: the "username"
 // claim of an access token or the "cognito:username" claim of an id token.
 func (c *Claims) InternalUsername() string {
-	return firstNonEmpty(c.Username, c.CognitoUsername)
+	return cmp.Or(c.Username, c.CognitoUsername)
 }
 
 // ParseUnverified decodes the payload of a JWT (header.payload.signature,

@@ -5,6 +5,7 @@
 package cognitosrp
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"errors"
@@ -112,7 +113,7 @@ func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 // loginOnce runs one login attempt through its challenges.
 func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevice) (*AuthenticationResult, *loginState, error) {
 	st := &loginState{password: password, username: s.username, device: dev}
-	flow := firstNonEmpty(s.cfg.AuthFlow, FlowUserSRPAuth)
+	flow := cmp.Or(s.cfg.AuthFlow, FlowUserSRPAuth)
 	params, err := s.initialParameters(ctx, flow, st)
 	if err != nil {
 		return nil, nil, err
@@ -188,7 +189,7 @@ func (s *Session) initialParameters(ctx context.Context, flow string, st *loginS
 func (s *Session) answer(ctx context.Context, st *loginState, out *AuthOutput) (*RespondToAuthChallengeInput, error) {
 	// Cognito names the user by its internal name in its challenges; every
 	// answer must use that name, in USERNAME and in SECRET_HASH.
-	st.username = firstNonEmpty(out.ChallengeParameters["USER_ID_FOR_SRP"], out.ChallengeParameters["USERNAME"], st.username)
+	st.username = cmp.Or(out.ChallengeParameters["USER_ID_FOR_SRP"], out.ChallengeParameters["USERNAME"], st.username)
 	in := &RespondToAuthChallengeInput{ChallengeName: out.ChallengeName, ClientId: s.cfg.ClientID, Session: out.Session}
 	// A case that leaves ChallengeResponses nil cannot answer: the
 	// challenge goes back to the caller as a *ChallengeError.

@@ -5,6 +5,7 @@
 package cognitosrp
 
 import (
+	"cmp"
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/rand"
@@ -175,8 +176,8 @@ type PasswordChallenge struct {
 // before USERNAME (which there names the user, whom the answer names).
 func ParsePasswordChallenge(params map[string]string) (PasswordChallenge, error) {
 	c := PasswordChallenge{
-		UserIDForSRP: firstNonEmpty(params["USER_ID_FOR_SRP"], params["DEVICE_KEY"], params["USERNAME"]),
-		Username:     firstNonEmpty(params["USER_ID_FOR_SRP"], params["USERNAME"], params["DEVICE_KEY"]),
+		UserIDForSRP: cmp.Or(params["USER_ID_FOR_SRP"], params["DEVICE_KEY"], params["USERNAME"]),
+		Username:     cmp.Or(params["USER_ID_FOR_SRP"], params["USERNAME"], params["DEVICE_KEY"]),
 		SRPB:         params["SRP_B"],
 		Salt:         params["SALT"],
 		SecretBlock:  params["SECRET_BLOCK"],
@@ -251,7 +252,7 @@ func (s *SRP) passwordClaim(c PasswordChallenge, password string, now time.Time,
 	mac.Write(secretBlock)
 	mac.Write([]byte(ts))
 	return &PasswordClaim{
-		Username:    firstNonEmpty(c.Username, c.UserIDForSRP),
+		Username:    cmp.Or(c.Username, c.UserIDForSRP),
 		SecretBlock: c.SecretBlock,
 		Signature:   base64.StdEncoding.EncodeToString(mac.Sum(nil)),
 		Timestamp:   ts,
@@ -371,15 +372,6 @@ func parseHexNumber(name, s string) (*big.Int, error) {
 	}
 	n, _ := new(big.Int).SetString(s, 16)
 	return n, nil
-}
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // String describes the exchange without its private value.

@@ -5,6 +5,7 @@
 package cognitosrp
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -95,7 +96,7 @@ func tokensFromResult(res *AuthenticationResult, now time.Time, prev *Tokens) (*
 	t.AccessExpiry = orTime(access.Expiry, fallback)
 	t.IDExpiry = orTime(id.Expiry, fallback)
 	t.IssuedAt = access.IssuedAt
-	t.Username = firstNonEmpty(access.InternalUsername(), id.InternalUsername())
+	t.Username = cmp.Or(access.InternalUsername(), id.InternalUsername())
 	if t.AccessExpiry.IsZero() || t.IDExpiry.IsZero() {
 		return nil, fmt.Errorf("%w: tokens carry no exp and the response no ExpiresIn", ErrMalformedToken)
 	}
