@@ -38,7 +38,15 @@ func TestNoDroppedTokensFromAFinishedFlight(t *testing.T) {
 	for s.Tokens() != nil {
 		time.Sleep(time.Millisecond)
 	}
-	got := validWhileSaving(t, s, store)
+	// The save stays held until ValidTokens has answered, so the flight is
+	// still saving whatever the scheduler does.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	got, err := s.ValidTokens(ctx, AccessToken)
+	close(store.release)
+	if err != nil {
+		t.Fatal(err)
+	}
 	<-dropped
 	settle(t, s)
 	if got == first || got.AccessToken == first.AccessToken {

@@ -58,20 +58,3 @@ func TestNoStaleResultWhileSaving(t *testing.T) {
 			got == first, got.AccessExpiry, clk.Now())
 	}
 }
-
-// validWhileSaving calls ValidTokens while the store still holds a save,
-// which it lets finish 50 ms later.
-func validWhileSaving(t *testing.T, s *Session, store *slowSaveStore) *Tokens {
-	t.Helper()
-	go func() {
-		time.Sleep(50 * time.Millisecond)
-		close(store.release)
-	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	got, err := s.ValidTokens(ctx, AccessToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return got
-}
