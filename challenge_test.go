@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -169,7 +168,7 @@ func TestChallengeErrorUnwrap(t *testing.T) {
 	}
 	// The name is the server's text: no control character of it, and a
 	// bounded part, reaches the caller's logs.
-	hostile := "X\nINFO forged\x1b[2J\u202e" + strings.Repeat("y", 4096)
+	hostile := HostileText
 	for _, e := range []*ChallengeError{{ChallengeName: hostile}, {ChallengeName: hostile, Err: inner}} {
 		if msg := e.Error(); !Printable(msg) || len(msg) > 200 {
 			t.Errorf("Error() = %.80q…, %d bytes", msg, len(msg))

@@ -28,6 +28,12 @@ func NewFakeClock(t time.Time) *FakeClock { return newFakeClock(t) }
 // SHA-256(label ‖ counter) blocks, for the external tests' fixtures.
 func DetRand(label string) io.Reader { return fxRand(label) }
 
+// HostileText is server text meant to forge a log line and drive a
+// terminal: a newline, an escape sequence, a bidirectional override, a
+// line separator, a zero-width space, invalid UTF-8, and 4 KiB more. What
+// the package prints of it must be Printable and short.
+var HostileText = "X\nINFO forged\x1b[2J\u202e\u2028\u200b\xff" + strings.Repeat("z", 4096)
+
 // Printable reports whether s is valid UTF-8 made of graphic characters
 // only: what serverText leaves of the server's text, for the tests of both
 // packages.

@@ -48,7 +48,7 @@ func TestTooManyChallenges(t *testing.T) {
 	custom := sfAsk(ChallengeCustom, map[string]string{"USERNAME": fxInternal})
 	// The last challenge's name is the server's text, and the error names
 	// it: cleaned and cut.
-	hostile := sfAsk("X\n\x1b[2J\u202e"+strings.Repeat("z", 4096), map[string]string{"USERNAME": fxInternal})
+	hostile := sfAsk(HostileText, map[string]string{"USERNAME": fxInternal})
 	f.then(sfInitiate(FlowCustomAuth, map[string]string{"USERNAME": fxLogin}, "", sfThen[map[string]string](custom)))
 	for i := range maxChallenges {
 		next := custom

@@ -149,7 +149,7 @@ func TestUnexportedFieldsAreFmtsLimit(t *testing.T) {
 // name and parameter keys, which are the server's text: cleaned and cut
 // as errors quote it, for every verb and for slog.
 func TestPrintedServerText(t *testing.T) {
-	hostile := "SMS_MFA\n\x1b[2J\u202e" + strings.Repeat("z", 4096)
+	hostile := HostileText
 	params := map[string]string{hostile: "v", "USERNAME": "u"}
 	for name, v := range map[string]any{
 		"AuthOutput":                  AuthOutput{ChallengeName: hostile, ChallengeParameters: params},
