@@ -200,3 +200,24 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestKeepsRenewedTokens: when the API answers 401, request renews
+// the token and sends the request again. With refresh-token rotation that
+// renewal retires the cached refresh token, so its successor must reach
+// the cache, or the next renewal fails and asks for the password.
+func TestRequestKeepsRenewedTokens(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, RefreshTokenRotation: true})
+	api := newAPI(t, srv)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	delete(s.env, "COGNITO_PASSWORD")
+	time.Sleep(1100 * time.Millisecond)
+	// The id token is no access token: the API answers 401, after the
+	// renewal that the due token needed and the one the 401 caused.
+	s.run("request", "-type", "id", api+"/x").want(t, exitHTTPStatus, "401")
+	if n := srv.Calls("GetTokensFromRefreshToken"); n != 2 {
+		t.Fatalf("%d renewals, want 2", n)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	s.run("token").want(t, exitOK)
+}

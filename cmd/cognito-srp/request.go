@@ -89,7 +89,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 			*method = http.MethodPost
 		}
 	}
-	sess, _, err := obtain(ctx, e, c, tt)
+	sess, tok, err := obtain(ctx, e, c, tt)
 	if err != nil {
 		return err
 	}
@@ -112,6 +112,19 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		req.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
 	}
 	resp, err := auth.Client().Do(req)
+	// After a 401, auth renewed the tokens and sent the request again. With
+	// refresh-token rotation that retired the cached refresh token: the
+	// cache must get its successor, or the next renewal fails.
+	if t := sess.Tokens(); t != nil && t != tok && !c.noCache {
+		store, serr := cacheStore(c)
+		if serr == nil {
+			serr = store.Save(ctx, t)
+		}
+		if serr != nil && err == nil {
+			resp.Body.Close()
+			return serr
+		}
+	}
 	if err != nil {
 		return err
 	}
