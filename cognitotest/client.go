@@ -23,6 +23,11 @@ func newAppClient(cfg Config) *appClient {
 	for _, f := range cfg.AuthFlows {
 		c.flows[f] = true
 	}
+	// Cognito refuses REFRESH_TOKEN_AUTH on a client with rotation, even
+	// when its explicit auth flows list it.
+	if c.rotation {
+		delete(c.flows, AllowRefreshTokenAuth)
+	}
 	return c
 }
 

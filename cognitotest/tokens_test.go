@@ -363,3 +363,15 @@ func TestSessionsAreSingleUseAndExpire(t *testing.T) {
 	_, err = r.respond("PASSWORD_VERIFIER", "", resp)
 	wantAPIError(t, err, "NotAuthorizedException", "Invalid session")
 }
+
+// TestRotationRefusesRefreshTokenAuthWhateverTheFlows: Cognito refuses
+// REFRESH_TOKEN_AUTH on an app client with refresh-token rotation, even one
+// whose explicit auth flows list ALLOW_REFRESH_TOKEN_AUTH.
+func TestRotationRefusesRefreshTokenAuthWhateverTheFlows(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true,
+		AuthFlows: []string{cognitotest.AllowUserSRPAuth, cognitotest.AllowRefreshTokenAuth}})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	sess := login(t, srv, "alice", "pw-alice-123")
+	err := sess.Refresh(t.Context())
+	wantAPIError(t, err, "InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client")
+}
