@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,7 +19,7 @@ import (
 // maxTokenInput bounds what claims reads from standard input.
 const maxTokenInput = 1 << 20
 
-func claimsCommand(e *env, args []string) error {
+func claimsCommand(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "claims", "[TOKEN]")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -29,7 +30,7 @@ func claimsCommand(e *env, args []string) error {
 		if f, ok := e.stdin.(*os.File); ok && isTerminal(f) {
 			return usagef("give a TOKEN argument or pipe one on standard input")
 		}
-		b, err := io.ReadAll(io.LimitReader(e.stdin, maxTokenInput))
+		b, err := readInput(ctx, func() ([]byte, error) { return io.ReadAll(io.LimitReader(e.stdin, maxTokenInput)) })
 		if err != nil {
 			return fmt.Errorf("reading the token from standard input: %w", err)
 		}

@@ -221,3 +221,44 @@ func TestRequestKeepsRenewedTokens(t *testing.T) {
 	time.Sleep(1100 * time.Millisecond)
 	s.run("token").want(t, exitOK)
 }
+
+// TestSignalWhileReadingStdin: the command takes over SIGINT and SIGTERM to
+// end its work cleanly, so a command waiting for standard input (the
+// password, a request body, a token) must still end on them, with the one
+// line "interrupted".
+func TestSignalWhileReadingStdin(t *testing.T) {
+	env := []string{"HOME=" + t.TempDir(), "COGNITO_USER_POOL_ID=us-east-1_Sig", "COGNITO_CLIENT_ID=c",
+		"COGNITO_USERNAME=u", "COGNITO_PASSWORD=p", "COGNITO_ENDPOINT=http://127.0.0.1:1/"}
+	for _, args := range [][]string{
+		{"token", "-no-cache", "-password-stdin"},
+		{"request", "-no-cache", "-d", "@-", "http://127.0.0.1:1/"},
+		{"claims"},
+	} {
+		cmd := exec.Command(binary, args...)
+		cmd.Env = env
+		stdin, err := cmd.StdinPipe() // left open: the command waits
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stdin.Close()
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond) // past signal.NotifyContext
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+			if code := cmd.ProcessState.ExitCode(); code != exitError || !strings.Contains(stderr.String(), "interrupted") {
+				t.Errorf("%s after SIGTERM: exit %d, stderr %q", args[0], code, stderr.String())
+			}
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-done
+			t.Errorf("%s waiting for standard input did not end on SIGTERM", args[0])
+		}
+	}
+}

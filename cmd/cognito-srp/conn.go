@@ -7,6 +7,7 @@ package main
 import (
 	"bufio"
 	"cmp"
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -55,7 +56,7 @@ func (c connection) Format(f fmt.State, verb rune) { io.WriteString(f, c.String(
 // resolve fills each setting from its flag or its environment variable
 // and reads the password. A missing setting is a usage error that names
 // both ways to give it.
-func (c *connFlags) resolve(e *env) (*connection, error) {
+func (c *connFlags) resolve(ctx context.Context, e *env) (*connection, error) {
 	conn := &connection{
 		poolID:       cmp.Or(c.poolID, e.getenv("COGNITO_USER_POOL_ID")),
 		clientID:     cmp.Or(c.clientID, e.getenv("COGNITO_CLIENT_ID")),
@@ -82,7 +83,7 @@ func (c *connFlags) resolve(e *env) (*connection, error) {
 		return nil, usagef("-timeout must be positive")
 	}
 	if c.passwordStdin {
-		pw, err := readLine(e.stdin)
+		pw, err := readLine(ctx, e.stdin)
 		if err != nil {
 			return nil, fmt.Errorf("reading the password from standard input: %w", err)
 		}
@@ -108,10 +109,16 @@ func (c *connection) sessionConfig() cognitosrp.Config {
 }
 
 // readLine returns the first line of r without its line ending.
-func readLine(r io.Reader) (string, error) {
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil && err != io.EOF {
+func readLine(ctx context.Context, r io.Reader) (string, error) {
+	line, err := readInput(ctx, func() ([]byte, error) {
+		line, err := bufio.NewReader(r).ReadString('\n')
+		if err == io.EOF {
+			err = nil
+		}
+		return []byte(line), err
+	})
+	if err != nil {
 		return "", err
 	}
-	return strings.TrimRight(line, "\r\n"), nil
+	return strings.TrimRight(string(line), "\r\n"), nil
 }

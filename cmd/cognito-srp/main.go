@@ -116,7 +116,7 @@ func run(ctx context.Context, e *env, args []string) int {
 	case "request":
 		err = requestCommand(ctx, e, rest)
 	case "claims":
-		err = claimsCommand(e, rest)
+		err = claimsCommand(ctx, e, rest)
 	case "emulate":
 		err = emulateCommand(ctx, e, rest)
 	case "demo":
@@ -143,6 +143,29 @@ func run(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stderr, "cognito-srp %s: %s\n", args[0], describe(err))
 	return exitError
+}
+
+// readInput returns what read reads from standard input, or ctx's error
+// once ctx ends. Such a read cannot be interrupted, and main has taken
+// SIGINT and SIGTERM over, so without this a command that waits for its
+// input would ignore them; read goes on in the background until the
+// process exits.
+func readInput(ctx context.Context, read func() ([]byte, error)) ([]byte, error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := read()
+		done <- result{b, err}
+	}()
+	select {
+	case r := <-done:
+		return r.b, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // isTerminal reports whether f is a character device, such as a terminal.

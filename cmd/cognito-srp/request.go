@@ -75,11 +75,11 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	if *data == "@-" && conn.passwordStdin {
 		return usagef("-d @- and -password-stdin cannot both read standard input")
 	}
-	c, err := conn.resolve(e)
+	c, err := conn.resolve(ctx, e)
 	if err != nil {
 		return err
 	}
-	body, err := requestBody(e, *data)
+	body, err := requestBody(ctx, e, *data)
 	if err != nil {
 		return err
 	}
@@ -145,12 +145,12 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 
 // requestBody returns the body -d gives: the text itself, a file (@FILE)
 // or standard input (@-).
-func requestBody(e *env, data string) (io.Reader, error) {
+func requestBody(ctx context.Context, e *env, data string) (io.Reader, error) {
 	switch {
 	case data == "":
 		return nil, nil
 	case data == "@-":
-		b, err := io.ReadAll(e.stdin)
+		b, err := readInput(ctx, func() ([]byte, error) { return io.ReadAll(e.stdin) })
 		if err != nil {
 			return nil, fmt.Errorf("reading the body from standard input: %w", err)
 		}

@@ -74,7 +74,7 @@ func tokenCommand(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := conn.resolve(e)
+	c, err := conn.resolve(ctx, e)
 	if err != nil {
 		return err
 	}
