@@ -116,6 +116,11 @@ func (s *FileStore) Load(ctx context.Context) (*Tokens, error) {
 // when the file's mode lets others in and with ErrStoreFormat when it is
 // not a regular file or too large; what names the contents in messages.
 func readPrivateFile(path, what string) ([]byte, error) {
+	// Opening a named pipe waits for a writer: refuse what is not a
+	// regular file before opening it, and again once it is open.
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is not a regular file", ErrStoreFormat, path)
+	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

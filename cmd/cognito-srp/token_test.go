@@ -288,3 +288,29 @@ func TestTokenPasswordStdin(t *testing.T) {
 	s.stdin = "pw-alice-123\n"
 	s.run("token", "-password-stdin", "-no-cache").want(t, exitOK)
 }
+
+// TestTokenCacheNotARegularFile: a cache path that holds a named pipe is
+// a damaged cache, replaced by a new login; opening it must not wait for
+// a writer that never comes.
+func TestTokenCacheNotARegularFile(t *testing.T) {
+	mkfifo, err := exec.LookPath("mkfifo")
+	if err != nil {
+		t.Skip("no mkfifo")
+	}
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	path := s.cacheFile(t)
+	os.Remove(path)
+	if out, err := exec.Command(mkfifo, "-m", "600", path).CombinedOutput(); err != nil {
+		t.Fatalf("mkfifo: %v %s", err, out)
+	}
+	done := make(chan result, 1)
+	go func() { done <- s.run("token") }()
+	select {
+	case r := <-done:
+		r.want(t, exitOK)
+	case <-time.After(10 * time.Second):
+		t.Fatal("token hangs on a cache path that is a named pipe")
+	}
+}
