@@ -32,7 +32,10 @@ func TestErrorsRedactURLPasswords(t *testing.T) {
 	if out := fmt.Sprint(cognitosrp.Config{Endpoint: "https://user@h/a:b@c"}); !strings.Contains(out, "https://user@h/a:b@c") {
 		t.Errorf("a URL without a password is printed as it is: %s", out)
 	}
-	for _, endpoint := range []string{"ftp://user:" + secret + "@127.0.0.1/", "http://user:" + secret + "@127.0.0.1/%zz"} {
+	// A '#', '?' or '/' in the password ends the host for the URL parser,
+	// which then quotes the password as the host's "port".
+	for _, endpoint := range []string{"ftp://user:" + secret + "@127.0.0.1/", "http://user:" + secret + "@127.0.0.1/%zz",
+		"https://user:" + secret + "#x@127.0.0.1/", "https://user:" + secret + "/x@127.0.0.1/", "https://user:" + secret + "?x@127.0.0.1/"} {
 		c := &cognitosrp.Client{Endpoint: endpoint}
 		err := c.Call(context.Background(), "InitiateAuth", struct{}{}, new(struct{}))
 		if err == nil || strings.Contains(err.Error(), secret) {
@@ -58,15 +61,17 @@ func TestErrorsRedactURLPasswords(t *testing.T) {
 	if _, err := v.Verify(context.Background(), token); err == nil || strings.Contains(err.Error(), secret) {
 		t.Errorf("Verify with a key set URL that answers 503: %v", err)
 	}
-	v, err = cognitosrp.NewVerifier(cognitosrp.VerifierConfig{
-		UserPoolID: "us-east-1_Pool",
-		ClientIDs:  []string{"client"},
-		JWKSURL:    "http://user:" + secret + "@127.0.0.1/%zz",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := v.Verify(context.Background(), token); err == nil || strings.Contains(err.Error(), secret) {
-		t.Errorf("Verify with a key set URL that does not parse: %v", err)
+	for _, jwksURL := range []string{"http://user:" + secret + "@127.0.0.1/%zz", "http://user:" + secret + "#x@127.0.0.1/jwks.json"} {
+		v, err = cognitosrp.NewVerifier(cognitosrp.VerifierConfig{
+			UserPoolID: "us-east-1_Pool",
+			ClientIDs:  []string{"client"},
+			JWKSURL:    jwksURL,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := v.Verify(context.Background(), token); err == nil || strings.Contains(err.Error(), secret) {
+			t.Errorf("Verify with a key set URL that does not parse: %v", err)
+		}
 	}
 }
