@@ -302,4 +302,6 @@ func (e *ChallengeError) Error() string {
 func (e *ChallengeError) Unwrap() error { return e.Err }
 
 // Format prints Error for every verb: the challenge session is a credential.
-func (e *ChallengeError) Format(f fmt.State, verb rune) { io.WriteString(f, e.Error()) }
+// Its receiver is a value, so that a ChallengeError printed as a value (say
+// *ce, after errors.As) is covered too, not only a pointer.
+func (e ChallengeError) Format(f fmt.State, verb rune) { io.WriteString(f, e.Error()) }

@@ -42,8 +42,8 @@ func (r AuthenticationResult) LogValue() slog.Value { return logRedacted(r) }
 // LogValue redacts, like String.
 func (s *SRP) LogValue() slog.Value { return logRedacted(s) }
 
-// LogValue returns Error.
-func (e *ChallengeError) LogValue() slog.Value { return slog.StringValue(e.Error()) }
+// LogValue returns Error, for a value as for a pointer (see Format).
+func (e ChallengeError) LogValue() slog.Value { return slog.StringValue(e.Error()) }
 
 // String names the flow and the parameters, without their values: they
 // hold SRP_A, SECRET_HASH, REFRESH_TOKEN or DEVICE_KEY.

@@ -53,6 +53,7 @@ func secretHolders(t *testing.T) map[string]any {
 		"AuthenticationResult":        res,
 		"*SRP":                        srp,
 		"*ChallengeError":             &ChallengeError{ChallengeName: "MFA_SETUP", Parameters: params, Session: secret},
+		"ChallengeError":              ChallengeError{ChallengeName: "MFA_SETUP", Parameters: params, Session: secret},
 		"InitiateAuthInput":           InitiateAuthInput{AuthFlow: FlowRefreshTokenAuth, AuthParameters: params},
 		"RespondToAuthChallengeInput": &RespondToAuthChallengeInput{ChallengeResponses: params, Session: secret},
 		"AuthOutput":                  AuthOutput{AuthenticationResult: &res, Session: secret, ChallengeParameters: params},
