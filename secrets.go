@@ -188,23 +188,27 @@ func logRedacted(s fmt.Stringer) slog.Value { return slog.StringValue(s.String()
 
 // redactURL hides the password of a URL's user info ("user:xxxxx@host"),
 // as url.URL.Redacted does, without parsing the URL: the URL may not
-// parse, and the printer must hide the password all the same.
+// parse, and the printer must hide the password all the same. The password
+// may hold '/', '?' or '#' (which the parser would take for the end of the
+// host), so it runs from the first ':' after a user name without them up
+// to the last '@' before the first of them that follows an '@'. (A port
+// followed by an '@' in the path reads the same way, and is hidden too.)
 func redactURL(s string) string {
 	start := 0
 	if i := strings.Index(s, "://"); i >= 0 {
 		start = i + len("://")
 	}
-	end := len(s)
-	if i := strings.IndexAny(s[start:], "/?#"); i >= 0 {
-		end = start + i
-	}
-	at := strings.LastIndexByte(s[start:end], '@')
-	if at < 0 {
+	colon := strings.IndexByte(s[start:], ':')
+	if colon < 0 || strings.ContainsAny(s[start:start+colon], "/?#@") {
 		return s
 	}
-	colon := strings.IndexByte(s[start:start+at], ':')
-	if colon < 0 {
+	rest := s[start+colon:]
+	first := strings.IndexByte(rest, '@')
+	if first < 0 {
 		return s
 	}
-	return s[:start+colon] + ":xxxxx" + s[start+at:]
+	if i := strings.IndexAny(rest[first:], "/?#"); i >= 0 {
+		rest = rest[:first+i]
+	}
+	return s[:start+colon] + ":xxxxx" + s[start+colon+strings.LastIndexByte(rest, '@'):]
 }
