@@ -200,8 +200,11 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 		return nil, err
 	}
 	// Raw: unlike a key set's members, a JWS segment has no padding.
-	sig, err := base64.RawURLEncoding.DecodeString(sigPart)
-	if err != nil {
+	// Strict, and without the line breaks the decoder would skip: a
+	// signature has one spelling, so that no altered copy of a token
+	// verifies (a deny list or cache keyed by the token would miss it).
+	sig, err := base64.RawURLEncoding.Strict().DecodeString(sigPart)
+	if err != nil || !wordChars(sigPart) {
 		return nil, fmt.Errorf("%w: %w: signature is not base64url", ErrSignature, ErrMalformedToken)
 	}
 	key, err := v.keys.get(ctx, h.Kid)

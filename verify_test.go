@@ -70,6 +70,10 @@ func TestVerifyRejects(t *testing.T) {
 	ac := accessClaims(iat)
 	good := signRS256(testKey(), rsHeader(testKid), ac)
 	parts := strings.Split(good, ".")
+	// The same signature spelled otherwise: the last character of a
+	// 256-byte signature carries 2 bits and 4 bits that must be zero.
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	respelled := good[:len(good)-1] + string(alphabet[strings.IndexByte(alphabet, good[len(good)-1])|1])
 	pubPKIX, _ := x509.MarshalPKIXPublicKey(&testKey().PublicKey)
 	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubPKIX})
 	tests := []struct {
@@ -97,6 +101,9 @@ func TestVerifyRejects(t *testing.T) {
 		{"signature empty", parts[0] + "." + parts[1] + ".", "", ErrSignature},
 		{"signature not base64url", parts[0] + "." + parts[1] + ".*" + parts[2][1:], "", ErrMalformedToken},
 		{"signature padded", good + "==", "", ErrMalformedToken},
+		{"signature with padding bits set", respelled, "", ErrMalformedToken},
+		{"line break after the signature", good + "\n", "", ErrMalformedToken},
+		{"line break in the signature", good[:len(good)-10] + "\r\n" + good[len(good)-10:], "", ErrMalformedToken},
 		{"two segments", parts[0] + "." + parts[1], "", ErrMalformedToken},
 		{"header not JSON", b64([]byte("RS256")) + "." + parts[1] + "." + parts[2], "", ErrMalformedToken},
 		{"header not base64url", "!!." + parts[1] + "." + parts[2], "", ErrMalformedToken},
