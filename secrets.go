@@ -171,6 +171,34 @@ func (in ConfirmDeviceInput) LogValue() slog.Value { return logRedacted(in) }
 // LogValue redacts, like String.
 func (in UpdateDeviceStatusInput) LogValue() slog.Value { return logRedacted(in) }
 
+// String describes the configuration with the passwords of its URLs'
+// user info hidden.
+func (c VerifierConfig) String() string {
+	return fmt.Sprintf("cognitosrp.VerifierConfig{UserPoolID: %s, Region: %s, ClientIDs: %q, TokenUse: %s, Issuer: %s, JWKSURL: %s}",
+		c.UserPoolID, c.Region, c.ClientIDs, c.TokenUse, redactURL(c.Issuer), redactURL(c.JWKSURL))
+}
+
+// Format prints String for every verb.
+func (c VerifierConfig) Format(f fmt.State, verb rune) { formatRedacted(f, c) }
+
+// LogValue redacts, like String.
+func (c VerifierConfig) LogValue() slog.Value { return logRedacted(c) }
+
+// String describes the verifier by its configuration. (fmt would otherwise
+// print the key cache too, without its lock.)
+func (v *Verifier) String() string {
+	if v == nil {
+		return "cognitosrp.Verifier(nil)"
+	}
+	return "cognitosrp.Verifier{" + v.cfg.String() + "}"
+}
+
+// Format prints String for every verb.
+func (v *Verifier) Format(f fmt.State, verb rune) { formatRedacted(f, v) }
+
+// LogValue redacts, like String.
+func (v *Verifier) LogValue() slog.Value { return logRedacted(v) }
+
 // formatRedacted is the body of every Format method: it prints s.String(),
 // which redacts. It takes an interface and is kept out of line so that each
 // of the many Format methods (and the pointer wrapper the compiler adds for

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -73,6 +74,38 @@ func TestErrorsRedactURLPasswords(t *testing.T) {
 		}
 		if _, err := v.Verify(context.Background(), token); err == nil || strings.Contains(err.Error(), secret) {
 			t.Errorf("Verify with a key set URL that does not parse: %v", err)
+		}
+	}
+}
+
+// TestPrintedURLPasswords: a VerifierConfig and a Verifier hold the URLs
+// that Config's printer and the errors redact; printing them, with any verb
+// or through slog, hides the password the same way.
+func TestPrintedURLPasswords(t *testing.T) {
+	const secret = "s3cret-pw"
+	withPW := "https://user:" + secret + "@vpce.example/"
+	cfg := cognitosrp.VerifierConfig{UserPoolID: "us-east-1_Pool", ClientIDs: []string{"client"}, Issuer: withPW + "pool", JWKSURL: withPW + "jwks.json"}
+	v, err := cognitosrp.NewVerifier(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, x := range map[string]any{"VerifierConfig": cfg, "*VerifierConfig": &cfg, "*Verifier": v} {
+		var outs []string
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+			outs = append(outs, fmt.Sprintf(verb, x))
+		}
+		for _, h := range []func(*strings.Builder) slog.Handler{
+			func(b *strings.Builder) slog.Handler { return slog.NewTextHandler(b, nil) },
+			func(b *strings.Builder) slog.Handler { return slog.NewJSONHandler(b, nil) },
+		} {
+			var b strings.Builder
+			slog.New(h(&b)).Info("m", "v", x)
+			outs = append(outs, b.String())
+		}
+		for _, out := range outs {
+			if strings.Contains(out, secret) || strings.Contains(out, fmt.Sprintf("%x", secret)) {
+				t.Errorf("%s printed the URL's password: %.200s", name, out)
+			}
 		}
 	}
 }
