@@ -240,3 +240,40 @@ func TestSessionRefusesInsecureFile(t *testing.T) {
 		t.Error("logged in past an insecure token file")
 	}
 }
+
+// TestStoredTokensSurviveAFailedRenewal: a restarted session whose saved
+// tokens expired renews them from the saved refresh token; when Cognito
+// fails that first renewal for a passing reason, the next need renews
+// again instead of forgetting the saved tokens and asking for a login.
+func TestStoredTokensSurviveAFailedRenewal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	clk, f, first, tokens := loggedIn(t, func(c *Config) { c.Store = NewFileStore(path) })
+	first.Close()
+
+	for _, name := range []string{"ValidTokens", "Refresh"} {
+		t.Run(name, func(t *testing.T) {
+			s := newLifecycleSession(t, f, "", func(c *Config) {
+				c.Store = NewFileStore(path)
+				c.Now = clk.Now
+			})
+			clk.Advance(2 * time.Hour)
+			f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 1 })
+			var err error
+			if name == "Refresh" {
+				err = s.Refresh(context.Background())
+			} else {
+				_, err = s.ValidTokens(context.Background(), AccessToken)
+			}
+			if err == nil {
+				t.Fatal("the first renewal succeeded although Cognito failed it")
+			}
+			got, err := s.ValidTokens(context.Background(), AccessToken)
+			if err != nil {
+				t.Fatalf("after a passing failure: %v; want a renewal from the saved refresh token", err)
+			}
+			if got.RefreshToken != tokens.RefreshToken {
+				t.Error("renewed tokens do not keep the saved refresh token")
+			}
+		})
+	}
+}

@@ -70,7 +70,9 @@ type flight struct {
 }
 
 // An op obtains new tokens for a session, starting from its current tokens
-// (nil when it has none). trigger says why, for the logs. Ops are method
+// (nil when it has none). trigger says why, for the logs. An op that read
+// tokens from the store and failed to renew them returns them with its
+// error, for the session to keep (see fly). Ops are method
 // expressions, such as (*Session).obtain: a method value (s.obtain) would
 // be a closure allocated at each use, and a wrapper in the binary.
 type op func(s *Session, ctx context.Context, from *Tokens, trigger string) (*Tokens, error)
@@ -321,16 +323,23 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		err = fmt.Errorf("%w: %w", ErrClosed, err)
 	}
 	s.mu.Lock()
-	if err == nil {
-		// A sign-out since the start voids the result; tokens set by
-		// someone else since then win over it.
-		if s.epoch != f.epoch {
+	switch {
+	case s.epoch != f.epoch:
+		// A sign-out since the start voids the result.
+		if err == nil {
 			t, err = nil, &LoginRequiredError{Err: errSignedOut}
-		} else {
-			installed = s.tokens.CompareAndSwap(from, t)
 		}
+	case t != nil:
+		// Tokens set by someone else since the start win over the
+		// result. On failure t is what the op read from the store: the
+		// session keeps it, so that its next need renews it again instead
+		// of finding no tokens and asking for a login.
+		installed = s.tokens.CompareAndSwap(from, t)
 	}
 	f.tokens, f.err = t, err
+	if err != nil {
+		f.tokens = nil
+	}
 	s.flight = nil
 	s.flying.Store(false)
 	switch {
@@ -367,7 +376,9 @@ func (s *Session) obtain(ctx context.Context, from *Tokens, trigger string) (*To
 		if t != nil && s.usable(t) {
 			return t, nil
 		}
-		from = t
+		if t != nil {
+			return s.renewStored(ctx, t, trigger, (*Session).obtain)
+		}
 	}
 	if from != nil && from.RefreshToken != "" {
 		d := s.dead.Load()
@@ -403,7 +414,9 @@ func (s *Session) refreshOnly(ctx context.Context, from *Tokens, trigger string)
 		if err != nil {
 			return nil, err
 		}
-		from = t
+		if t != nil {
+			return s.renewStored(ctx, t, trigger, (*Session).refreshOnly)
+		}
 	}
 	if from == nil || from.RefreshToken == "" {
 		return nil, &LoginRequiredError{}
@@ -414,6 +427,16 @@ func (s *Session) refreshOnly(ctx context.Context, from *Tokens, trigger string)
 		s.dead.Store(&deadTokens{tokens: from, err: err})
 	}
 	return t, err
+}
+
+// renewStored runs o from t, tokens just read from the store. When o
+// fails it returns t with the error, for the session to keep (see op).
+func (s *Session) renewStored(ctx context.Context, t *Tokens, trigger string, o op) (*Tokens, error) {
+	nt, err := o(s, ctx, t, trigger)
+	if err != nil {
+		return t, err
+	}
+	return nt, nil
 }
 
 // loadStore reads the store the first time the session needs tokens.
