@@ -55,7 +55,9 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 }
 
 // forget drops the session's tokens and clears the store. It returns the
-// tokens it dropped, reading the store when the session never loaded it.
+// tokens it dropped, reading the store when the session never loaded it,
+// so that what a past run saved is revoked too; a store it cannot read is
+// cleared all the same and reported, as its refresh token may still work.
 func (s *Session) forget(ctx context.Context) (*Tokens, error) {
 	s.mu.Lock()
 	loaded := s.loaded
@@ -63,11 +65,14 @@ func (s *Session) forget(ctx context.Context) (*Tokens, error) {
 	s.epoch++
 	t := s.tokens.Swap(nil)
 	s.mu.Unlock()
+	var loadErr error
 	if t == nil && !loaded {
-		t, _ = s.store.Load(ctx) // best effort: revoke what a past run saved
+		if t, loadErr = s.store.Load(ctx); loadErr != nil {
+			loadErr = fmt.Errorf("cognitosrp: signed out locally, but the stored refresh token could not be read to revoke it: %w", loadErr)
+		}
 	}
 	s.dead.Store(nil)
-	return t, s.changed(ctx, nil)
+	return t, errors.Join(loadErr, s.changed(ctx, nil))
 }
 
 func (s *Session) logSignOut(ctx context.Context, action string, start time.Time, err error) {

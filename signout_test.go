@@ -7,6 +7,8 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -237,5 +239,30 @@ func TestOnTokensOrdered(t *testing.T) {
 	defer mu.Unlock()
 	if last != s.Tokens() {
 		t.Errorf("last report %v, session holds %v", last, s.Tokens())
+	}
+}
+
+// TestSignOutReportsUnreadStore: a session that never loaded its store, and
+// cannot read it at SignOut (here a token file others can read, whose
+// refresh token may have leaked), cannot revoke what it holds: SignOut
+// still forgets it locally but says so, instead of reporting success.
+func TestSignOutReportsUnreadStore(t *testing.T) {
+	skipWithoutUnixPermissions(t)
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	_, f, s1, first := loggedIn(t, func(c *Config) { c.Store = NewFileStore(path) })
+	s1.Close()
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s2 := newLifecycleSession(t, f, "", func(c *Config) { c.Store = NewFileStore(path) })
+	err := s2.SignOut(context.Background())
+	f.mu.Lock()
+	live := f.refresh[first.RefreshToken] != nil
+	f.mu.Unlock()
+	if live && !errors.Is(err, ErrInsecureFile) {
+		t.Fatalf("SignOut = %v with the stored refresh token still live; want an error matching ErrInsecureFile", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("token file after SignOut: %v; want it removed", err)
 	}
 }
