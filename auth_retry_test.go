@@ -252,3 +252,32 @@ func TestRoundTripErrorClosesBody(t *testing.T) {
 		t.Error("request body not closed")
 	}
 }
+
+// TestRetryOn401AfterSignOut: a request rejected because the session signed
+// out while it was in flight is retried as a new request would be, from no
+// tokens (here with a new login), not by renewing the signed-out refresh
+// token into tokens the session never holds.
+func TestRetryOn401AfterSignOut(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	a, s, bt := authOn(t, f, Options{})
+	used := s.Tokens()
+	var once sync.Once
+	bt.before = func(*http.Request) {
+		once.Do(func() {
+			if err := s.SignOut(context.Background()); err != nil {
+				t.Error(err)
+			}
+			f.reject(used.AccessToken)
+		})
+	}
+	req, _ := http.NewRequest("GET", f.api.URL, nil)
+	if code, _ := send(t, a, req); code != http.StatusOK {
+		t.Fatalf("got %d, want 200 after a new login", code)
+	}
+	if n := f.count(FlowRefreshTokenAuth); n != 0 {
+		t.Errorf("%d renewals with the signed-out refresh token, want 0", n)
+	}
+	if s.Tokens() == nil || f.count("login") != 2 {
+		t.Errorf("after the retry the session holds %v after %d logins; want the retry's new tokens after 2", s.Tokens(), f.count("login"))
+	}
+}

@@ -220,12 +220,18 @@ func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
 
 // renewNow renews even if the tokens are still valid, unless they are no
 // longer used: when the session's tokens differ from used, someone renewed
-// them already and those are returned.
+// them already and those are returned. When the session has forgotten them
+// (SignOut, SetTokens(nil)) it starts from no tokens, as a new request
+// would: renewing used would revive a signed-out refresh token into
+// tokens the session never installs.
 func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o op) (*Tokens, error) {
 	s.mu.Lock()
-	if cur := s.tokens.Load(); cur != nil && cur != used {
-		s.mu.Unlock()
-		return cur, nil
+	if cur := s.tokens.Load(); cur != used {
+		if cur != nil {
+			s.mu.Unlock()
+			return cur, nil
+		}
+		used = nil
 	}
 	if s.flight == nil && trigger == "rejected" {
 		now := s.cfg.Now()
