@@ -294,6 +294,20 @@ func TestCloseStopsBackgroundWork(t *testing.T) {
 	}
 }
 
+// TestAuthenticateAfterClose: a closed session logs in no more, explicitly
+// either: it could never renew what it got.
+func TestAuthenticateAfterClose(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, "", nil)
+	s.Close()
+	if err := s.Authenticate(context.Background(), f.password); !errors.Is(err, ErrClosed) {
+		t.Errorf("Authenticate after Close: %v, want ErrClosed", err)
+	}
+	if n := f.count("login"); n != 0 || s.Tokens() != nil {
+		t.Errorf("a closed session logged in %d times", n)
+	}
+}
+
 // TestIdleStartsNoGoroutine: requests with a token outside its window
 // start no goroutine, and neither does an idle session.
 func TestIdleStartsNoGoroutine(t *testing.T) {

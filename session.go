@@ -258,8 +258,12 @@ func (s *Session) SetTokens(t *Tokens) {
 }
 
 // Authenticate logs in with password, in Config.AuthFlow (SRP by default),
-// and stores the new tokens. It does not keep the password.
+// and stores the new tokens. It does not keep the password. After Close it
+// fails with ErrClosed: a closed session could not renew the tokens.
 func (s *Session) Authenticate(ctx context.Context, password string) error {
+	if s.closing.Err() != nil {
+		return ErrClosed
+	}
 	t, err := s.loginNow(ctx, password, "explicit")
 	if err != nil {
 		return err
