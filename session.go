@@ -168,7 +168,7 @@ type Session struct {
 	flight   *flight
 	closed   bool
 	loaded   bool   // store has been read, or tokens were set
-	epoch    uint64 // counts sign-outs: a flight begun before one is void
+	epoch    uint64 // counts sign-outs and SetTokens(nil): a flight begun before one is void
 	failures int    // consecutive failed background renewals
 	// lastForced is when an API's 401 last forced a renewal.
 	lastForced time.Time
@@ -248,10 +248,14 @@ func (s *Session) Tokens() *Tokens { return s.tokens.Load() }
 // SetTokens replaces the session's tokens, for example with tokens saved by
 // an earlier run, saves them to the Store and calls OnTokens. The session
 // keeps t; do not modify it afterwards. A nil t forgets the tokens (and
-// clears the Store) without revoking them; see SignOut.
+// clears the Store) without revoking them; see SignOut. Like SignOut, it
+// discards a login or renewal in progress, which would bring tokens back.
 func (s *Session) SetTokens(t *Tokens) {
 	s.mu.Lock()
 	s.loaded = true // t wins over whatever the store holds
+	if t == nil {
+		s.epoch++
+	}
 	s.mu.Unlock()
 	s.tokens.Store(t)
 	s.changed(context.Background(), t)

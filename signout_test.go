@@ -266,3 +266,26 @@ func TestSignOutReportsUnreadStore(t *testing.T) {
 		t.Errorf("token file after SignOut: %v; want it removed", err)
 	}
 }
+
+// TestSetTokensNilDuringLogin: tokens forgotten with SetTokens(nil) while a
+// login is in flight stay forgotten, as after SignOut: the login that ends
+// afterwards neither installs nor saves its tokens.
+func TestSetTokensNilDuringLogin(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = NewFileStore(path) })
+	entered := make(chan string, 10)
+	f.set(func(f *fakeCognito) { f.entered = entered })
+	release := f.hold()
+	go s.ValidTokens(context.Background(), AccessToken)
+	<-entered // the login reached Cognito
+	s.SetTokens(nil)
+	release()
+	settle(t, s)
+	if s.Tokens() != nil {
+		t.Error("a login begun before SetTokens(nil) brought tokens back")
+	}
+	if stored, err := NewFileStore(path).Load(context.Background()); stored != nil || err != nil {
+		t.Errorf("store after SetTokens(nil): %v, %v; want it empty", stored, err)
+	}
+}
