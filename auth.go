@@ -121,6 +121,7 @@ func configError(detail string) error { return &refinedError{base: &ErrConfig, d
 // concurrent use. Build one with New: the zero value has no session, and
 // its methods fail with an error matching ErrConfig.
 type Auth struct {
+	_         incomparable // an Auth is used by pointer; see incomparable
 	session   *Session
 	tokenType TokenType
 	header    string // canonical form

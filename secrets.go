@@ -171,6 +171,18 @@ func (in ConfirmDeviceInput) LogValue() slog.Value { return logRedacted(in) }
 // LogValue redacts, like String.
 func (in UpdateDeviceStatusInput) LogValue() slog.Value { return logRedacted(in) }
 
+// String describes the client by its endpoint, with the password of the
+// endpoint's user info hidden, as a printed Config hides it.
+func (c Client) String() string {
+	return "cognitosrp.Client{Endpoint: " + redactURL(c.Endpoint) + "}"
+}
+
+// Format prints String for every verb.
+func (c Client) Format(f fmt.State, verb rune) { formatRedacted(f, c) }
+
+// LogValue redacts, like String.
+func (c Client) LogValue() slog.Value { return logRedacted(c) }
+
 // String describes the configuration with the passwords of its URLs'
 // user info hidden.
 func (c VerifierConfig) String() string {

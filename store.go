@@ -29,6 +29,7 @@ type TokenStore interface {
 // as long as the process. It is the Session's default. The zero value is an
 // empty store ready to use; it is safe for concurrent use.
 type MemoryStore struct {
+	_  incomparable // used by pointer; see incomparable
 	mu sync.Mutex
 	t  *Tokens
 }

@@ -78,7 +78,7 @@ func TestErrorsRedactURLPasswords(t *testing.T) {
 	}
 }
 
-// TestPrintedURLPasswords: a VerifierConfig and a Verifier hold the URLs
+// TestPrintedURLPasswords: a Client, a VerifierConfig and a Verifier hold the URLs
 // that Config's printer and the errors redact; printing them, with any verb
 // or through slog, hides the password the same way.
 func TestPrintedURLPasswords(t *testing.T) {
@@ -89,7 +89,8 @@ func TestPrintedURLPasswords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, x := range map[string]any{"VerifierConfig": cfg, "*VerifierConfig": &cfg, "*Verifier": v} {
+	client := cognitosrp.Client{Endpoint: withPW}
+	for name, x := range map[string]any{"VerifierConfig": cfg, "*VerifierConfig": &cfg, "*Verifier": v, "Client": client, "*Client": &client} {
 		var outs []string
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
 			outs = append(outs, fmt.Sprintf(verb, x))
