@@ -503,8 +503,9 @@ func (s *Session) changed(ctx context.Context, t *Tokens) error {
 // Close stops the session's background work: it cancels a login or
 // renewal in progress and waits for it to end. Afterwards the session
 // still hands out its current tokens while they are valid, but calls that
-// need Cognito fail with ErrClosed. Close is idempotent and always returns
-// nil.
+// need Cognito fail with ErrClosed, except SignOut and GlobalSignOut: they
+// still revoke, whatever order a program's deferred calls run in. Close is
+// idempotent and always returns nil.
 func (s *Session) Close() error {
 	s.mu.Lock()
 	s.closed = true

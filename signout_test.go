@@ -100,6 +100,26 @@ func TestSignOut(t *testing.T) {
 	}
 }
 
+// TestSignOutAfterClose: Close ends background work, not the duty to
+// revoke: a program that closes its session before signing out (deferred
+// calls run last-in, first-out) still revokes the refresh token.
+func TestSignOutAfterClose(t *testing.T) {
+	_, f, s, first := loggedIn(t, nil)
+	s.Close()
+	if err := s.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	live := f.refresh[first.RefreshToken] != nil
+	f.mu.Unlock()
+	if live || s.Tokens() != nil {
+		t.Errorf("SignOut after Close: refresh token live %v, tokens kept %v", live, s.Tokens() != nil)
+	}
+	if _, err := s.ValidTokens(context.Background(), AccessToken); !errors.Is(err, ErrClosed) {
+		t.Errorf("ValidTokens after Close and SignOut: %v, want ErrClosed", err)
+	}
+}
+
 // TestSignOutRevokesStoredTokens: a session that never loaded its store
 // still revokes what an earlier run saved.
 func TestSignOutRevokesStoredTokens(t *testing.T) {
