@@ -14,6 +14,7 @@ import (
 	"maps"
 	"math/big"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -178,6 +179,59 @@ func FuzzAPIError(f *testing.F) {
 		}
 		_ = e.Temporary()
 		_ = errors.Is(e, ErrNotAuthorized)
+	})
+}
+
+// FuzzRedactURL checks the printers' URL redaction against net/url's
+// reading of the same text: whenever the parser finds a password in the
+// user info, the redacted form no longer holds it, nor the ":password@"
+// that carried it, and a URL without user info is left as it is.
+func FuzzRedactURL(f *testing.F) {
+	f.Add("https://user:s3cret@vpce.example/")
+	f.Add("https://user:s3#c?r/et@host:8443/path?q=1#frag")
+	f.Add("https://host:443/a@b:c")
+	f.Add("http://u:p@[::1]:80/x@y")
+	f.Add("user:pw@host/x")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := redactURL(s)
+		u, err := url.Parse(s)
+		if err != nil {
+			return
+		}
+		if u.User == nil {
+			if !strings.Contains(s, "@") && out != s {
+				t.Fatalf("redactURL(%q) = %q, changed a URL without user info", s, out)
+			}
+			return
+		}
+		// The password as it is spelled in s: the user info ends at the
+		// authority's last '@', the authority at the first '/', '?' or '#'.
+		rest := s
+		if i := strings.Index(rest, "//"); i >= 0 && u.Opaque == "" {
+			rest = rest[i+2:]
+		} else if i := strings.IndexByte(rest, ':'); i >= 0 && u.Opaque != "" {
+			rest = rest[i+1:]
+		}
+		if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+			rest = rest[:i]
+		}
+		at := strings.LastIndexByte(rest, '@')
+		if at < 0 {
+			return
+		}
+		info := rest[:at]
+		colon := strings.IndexByte(info, ':')
+		if colon < 0 || colon == len(info)-1 {
+			return
+		}
+		pw := info[colon+1:]
+		if carrier := ":" + pw + "@"; strings.Count(s, carrier) == 1 && strings.Contains(out, carrier) {
+			t.Fatalf("redactURL(%q) = %q keeps the password", s, out)
+		}
+		// (A password of ':', '@' or 'x' could be spelled by the mask.)
+		if !strings.ContainsAny(pw, ":@x") && strings.Count(s, pw) == 1 && strings.Contains(out, pw) {
+			t.Fatalf("redactURL(%q) = %q keeps the password %q", s, out, pw)
+		}
 	})
 }
 

@@ -230,16 +230,20 @@ func logRedacted(s fmt.Stringer) slog.Value { return slog.StringValue(s.String()
 // as url.URL.Redacted does, without parsing the URL: the URL may not
 // parse, and the printer must hide the password all the same. The password
 // may hold '/', '?' or '#' (which the parser would take for the end of the
-// host), so it runs from the first ':' after a user name without them up
-// to the last '@' before the first of them that follows an '@'. (A port
-// followed by an '@' in the path reads the same way, and is hidden too.)
+// host), and the user name an '@' (an e-mail address, which net/url
+// accepts unescaped), so the password runs from the first ':' after a user
+// name without '/', '?' or '#' up to the last '@' before the first of them
+// that follows an '@'. (A port followed by an '@' in the path reads the
+// same way, and is hidden too.)
 func redactURL(s string) string {
 	start := 0
-	if i := strings.Index(s, "://"); i >= 0 {
-		start = i + len("://")
+	if i := strings.Index(s, "://"); i > 0 && !strings.ContainsAny(s[:i], "/?#@:") {
+		start = i + len("://") // after the scheme
+	} else if strings.HasPrefix(s, "//") { // no scheme: "//user:pw@host/"
+		start = len("//")
 	}
 	colon := strings.IndexByte(s[start:], ':')
-	if colon < 0 || strings.ContainsAny(s[start:start+colon], "/?#@") {
+	if colon < 0 || strings.ContainsAny(s[start:start+colon], "/?#") {
 		return s
 	}
 	rest := s[start+colon:]
