@@ -80,7 +80,11 @@ type Config struct {
 
 	// Store keeps the tokens across restarts; nil means a MemoryStore. The
 	// session loads from it when it first needs tokens and has none, and
-	// saves every change to it.
+	// saves every change to it. A failed save does not fail the login or
+	// renewal whose tokens it held (they are valid, and in use): it is
+	// logged at Warn, and the next change is saved again. A program that
+	// must know, such as a command that exits next, saves the session's
+	// Tokens itself.
 	Store TokenStore
 	// OnTokens, when set, is called after every change of the session's
 	// tokens (login, renewal, SetTokens, loading from Store) with the new

@@ -309,3 +309,27 @@ func TestSetTokensNilDuringLogin(t *testing.T) {
 		t.Errorf("store after SetTokens(nil): %v, %v; want it empty", stored, err)
 	}
 }
+
+// TestFailedSaveKeepsTokens backs Config.Store's doc: a save that fails
+// fails neither the login nor the renewal, whose tokens stay in use, and
+// the next change is saved again.
+func TestFailedSaveKeepsTokens(t *testing.T) {
+	store := new(flakyTokenStore)
+	store.fail.Store(true)
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Store = store })
+	if err := s.Authenticate(context.Background(), f.password); err != nil {
+		t.Fatalf("Authenticate with a failing store: %v", err)
+	}
+	first := s.Tokens()
+	if got, err := s.ValidTokens(context.Background(), AccessToken); err != nil || got != first {
+		t.Fatalf("ValidTokens after a failed save: %v, %v; want the login's tokens", got, err)
+	}
+	store.fail.Store(false)
+	if err := s.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if saved, _ := store.Load(context.Background()); saved == nil || saved != s.Tokens() || saved == first {
+		t.Errorf("after the store recovered, it holds %v; want the renewed tokens", saved)
+	}
+}
