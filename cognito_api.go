@@ -45,6 +45,8 @@ type Client struct {
 	// local emulator.
 	Endpoint string
 	// HTTPClient sends the requests. Nil means a client with DefaultTimeout.
+	// Its CheckRedirect is not used: a redirect is never followed (see
+	// callOnce).
 	HTTPClient *http.Client
 	// UserAgent, when set, is sent as the User-Agent header.
 	UserAgent string
@@ -188,7 +190,14 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 	if hc == nil {
 		hc = defaultHTTPClient
 	}
-	resp, err := hc.Do(req)
+	// The Cognito API never redirects, and the body holds secrets (a
+	// refresh token, the client secret, a password claim): following a
+	// 307 or 308 would POST it to whatever host or scheme the answer names,
+	// https to http included. A redirect is an error response instead. (A
+	// copy: the caller's client is theirs, and shared.)
+	once := *hc
+	once.CheckRedirect = stopRedirect
+	resp, err := once.Do(req)
 	if err != nil {
 		// *url.Error includes the URL, never the body.
 		return fmt.Errorf("cognitosrp: %s: %w", action, &transportError{err})
@@ -214,6 +223,9 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 	}
 	return nil
 }
+
+// stopRedirect makes an http.Client return a redirect as the response.
+func stopRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // readUpTo reads r to its end, but no more than n bytes. It does what
 // io.ReadAll of an io.LimitReader does, through bytes.Buffer.ReadFrom,

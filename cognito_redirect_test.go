@@ -1,0 +1,47 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestCognitoCallsDoNotFollowRedirects: the Cognito API never redirects,
+// and its request bodies hold secrets (a refresh token, the client
+// secret, the password claim). An endpoint, or something in front of it,
+// that answers 307 or 308 must not make the client POST that body to
+// another host, or in clear text (https to http): the call fails instead.
+func TestCognitoCallsDoNotFollowRedirects(t *testing.T) {
+	var leaked []string
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		leaked = append(leaked, string(b))
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		io.WriteString(w, `{}`)
+	}))
+	defer elsewhere.Close()
+	for _, code := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		endpoint := httptest.NewServer(http.RedirectHandler(strings.Replace(elsewhere.URL, "127.0.0.1", "localhost", 1)+"/", code))
+		for _, hc := range []*http.Client{nil, {}} {
+			leaked = nil
+			c := &Client{Endpoint: endpoint.URL + "/", HTTPClient: hc, Retry: RetryPolicy{MaxAttempts: 1}}
+			err := c.RevokeToken(context.Background(), &RevokeTokenInput{Token: "refresh-secret", ClientId: "c", ClientSecret: "client-secret"})
+			if len(leaked) != 0 {
+				t.Errorf("HTTP %d, HTTPClient %v: the request body reached another host: %q", code, hc != nil, leaked)
+			}
+			var ae *APIError
+			if err == nil || !errors.As(err, &ae) || ae.StatusCode != code {
+				t.Errorf("HTTP %d, HTTPClient %v: err = %v, want an *APIError with that status", code, hc != nil, err)
+			}
+		}
+		endpoint.Close()
+	}
+}
