@@ -287,10 +287,14 @@ func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // sameOrigin reports whether req, which an http.Client follows from a
 // redirect, goes to the scheme and host of the first request of its chain.
+// A response without its Request (a Base other than http.Transport may
+// leave it nil) hides where the chain began: that is not the same origin.
 func sameOrigin(req *http.Request) bool {
 	first := req
-	for first.Response != nil && first.Response.Request != nil {
-		first = first.Response.Request
+	for first.Response != nil {
+		if first = first.Response.Request; first == nil {
+			return false
+		}
 	}
 	return first.URL != nil && req.URL != nil &&
 		strings.EqualFold(first.URL.Scheme, req.URL.Scheme) && strings.EqualFold(first.URL.Host, req.URL.Host)

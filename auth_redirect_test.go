@@ -57,3 +57,45 @@ func TestTokenDoesNotFollowRedirectsToOtherOrigins(t *testing.T) {
 		t.Errorf("cross-origin redirect: reached %v, Authorization %q; want reached without a token", ok, v)
 	}
 }
+
+// TestTokenDoesNotFollowRedirectsWhenBaseOmitsRequest: Auth finds a
+// redirect's origin through Response.Request, which http.Transport sets
+// but a RoundTripper of the caller's (a cache, a recorder, a test double)
+// may leave nil. The chain's first request is then unknown, and a
+// redirect to another host must still go without the token.
+func TestTokenDoesNotFollowRedirectsWhenBaseOmitsRequest(t *testing.T) {
+	got, reached := "", false
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, reached = r.Header.Get("Authorization"), true
+	}))
+	defer other.Close()
+	origin := httptest.NewServer(http.RedirectHandler(strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+"/x", http.StatusFound))
+	defer origin.Close()
+
+	now := time.Now()
+	tok := fxJWT(map[string]any{"token_use": "access", "username": "u", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
+	s, err := NewSession(Config{UserPoolID: "us-east-1_Redirect", ClientID: "c", Endpoint: "http://127.0.0.1:1/"}, "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.SetTokens(&Tokens{AccessToken: tok, IDToken: tok, AccessExpiry: now.Add(time.Hour), IDExpiry: now.Add(time.Hour), IssuedAt: now})
+	a, err := New(Options{Session: s, Base: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if resp != nil {
+			resp.Request = nil
+		}
+		return resp, err
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := a.Client().Get(origin.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if !reached || got != "" {
+		t.Errorf("cross-origin redirect: reached %v, Authorization %q; want reached without a token", reached, got)
+	}
+}
