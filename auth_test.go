@@ -349,5 +349,41 @@ func TestRegionFromPoolID(t *testing.T) {
 	}
 }
 
+// TestRegionCannotNameAnotherHost: the region (the pool id's part before
+// "_", or Region) becomes the host of the Cognito endpoint and of the key
+// set, so a pool id or region read from configuration must not be able to
+// send the password claim, a refresh token or the key fetch to a host
+// that is not Cognito's. Each of these is refused (ErrConfig) before any
+// call.
+func TestRegionCannotNameAnotherHost(t *testing.T) {
+	var hosts []string
+	hc := &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		hosts = append(hosts, r.URL.Host)
+		return nil, errors.New("stop")
+	})}
+	for _, c := range []struct{ pool, region string }{
+		{pool: "evil@attacker.example/#_Abc"},
+		{pool: "attacker.example/x?_Abc"},
+		{pool: "us-east-1.attacker.example#_Abc"},
+		{pool: "us-east-1_Abc", region: "x@attacker.example:443/"},
+		{pool: "us-east-1_Abc", region: "attacker.example#"},
+	} {
+		hosts = nil
+		a, err := cognitosrp.New(cognitosrp.Options{Username: "u", Password: "p", UserPoolID: c.pool, Region: c.region, ClientID: "c", HTTPClient: hc, Retry: noRetry})
+		if err == nil {
+			a.Token(context.Background())
+			t.Errorf("pool %q, region %q: New succeeded; Cognito calls went to %q", c.pool, c.region, hosts)
+			a.Close()
+		} else if !errors.Is(err, cognitosrp.ErrConfig) {
+			t.Errorf("pool %q, region %q: New = %v, want ErrConfig", c.pool, c.region, err)
+		}
+		if v, err := cognitosrp.NewVerifier(cognitosrp.VerifierConfig{UserPoolID: c.pool, Region: c.region, ClientIDs: []string{"c"}}); err == nil {
+			t.Errorf("pool %q, region %q: NewVerifier succeeded; issuer %q", c.pool, c.region, v.Issuer())
+		} else if !errors.Is(err, cognitosrp.ErrConfig) {
+			t.Errorf("pool %q, region %q: NewVerifier = %v, want ErrConfig", c.pool, c.region, err)
+		}
+	}
+}
+
 // noRetry turns retries off, for tests that count calls.
 var noRetry = cognitosrp.RetryPolicy{MaxAttempts: 1}

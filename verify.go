@@ -144,6 +144,9 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		if cfg.Region != "" {
 			region = cfg.Region
 		}
+		if !regionName(region) {
+			return nil, fmt.Errorf("%w: region %q is not a region name", ErrConfig, region)
+		}
 		issuer = strings.TrimSuffix(RegionEndpoint(region), "/") + "/" + cfg.UserPoolID
 	}
 	jwksURL := cfg.JWKSURL
