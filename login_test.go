@@ -365,6 +365,30 @@ func TestChangedPassword(t *testing.T) {
 	}
 }
 
+// TestForgetPasswordForgetsTheNewOne: a session with ForgetPassword whose
+// first login answered NEW_PASSWORD_REQUIRED drops the password it now
+// has, the new one, as it drops the one it was given: it keeps neither
+// (SECURITY.md, "The password").
+func TestForgetPasswordForgetsTheNewOne(t *testing.T) {
+	f := newFake(t)
+	f.password = fxTempPass
+	f.then(fxLoginSteps("", sfAsk(ChallengeNewPasswordRequired, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
+	f.then(sfRespond(ChallengeNewPasswordRequired, map[string]string{"NEW_PASSWORD": fxNewPass}, "",
+		func(f *scriptFake, r map[string]string) (int, any) { return 200, f.tokens(true, nil) }))
+	cfg := sfServe(t, f)
+	cfg.ChallengeHandler = NewPassword{Password: fxNewPass}
+	s := mustSession(t, cfg)
+	defer s.Close()
+	s.password, s.forgetPassword = fxTempPass, true // as New sets them
+	if _, err := s.ValidTokens(t.Context(), AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	if s.storedPassword() != "" || s.changedPassword.Load() != nil {
+		t.Errorf("after the first login the session keeps a password: given %v, new %v",
+			s.storedPassword() != "", s.changedPassword.Load() != nil)
+	}
+}
+
 // TestCloseAfterHandlerEndsItsGoroutine: a ChallengeHandler that ends the
 // goroutine it runs in (t.FailNow from a handler in a test, a misuse, but
 // a common one) leaves its login unfinished, yet Close still returns: the

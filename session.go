@@ -340,12 +340,15 @@ func (s *Session) String() string {
 // Format prints String for every verb, so no formatting reveals a secret.
 func (s *Session) Format(f fmt.State, verb rune) { formatRedacted(f, s) }
 
-// dropPassword forgets the password (Options.ForgetPassword). It runs in a
-// flight, while renew reads the password under s.mu.
+// dropPassword forgets the password (Options.ForgetPassword), and the new
+// one a forced change gave it, which would otherwise stay for the
+// session's life unused. It runs in a flight, while renew reads the
+// password under s.mu.
 func (s *Session) dropPassword() {
 	s.mu.Lock()
 	s.password = ""
 	s.mu.Unlock()
+	s.changedPassword.Store(nil)
 }
 
 // storedPassword returns the password the session logs in with on its own.
