@@ -133,7 +133,12 @@ func (c *keyCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error)
 		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, withoutURL(err))
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := c.client.Do(req)
+	// No redirect is followed, as for the calls to Cognito (callOnce):
+	// Cognito's key sets never redirect, and one that did could move the
+	// fetch from https to http, where the network could swap the keys.
+	once := *c.client
+	once.CheckRedirect = stopRedirect
+	resp, err := once.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, err)
 	}

@@ -96,6 +96,7 @@ type VerifierConfig struct {
 	// local copy.
 	JWKSURL string
 	// HTTPClient fetches the keys; nil means a client with DefaultTimeout.
+	// Its CheckRedirect is not used: a redirect is never followed.
 	HTTPClient *http.Client
 	// Now, when set, replaces time.Now.
 	Now func() time.Time

@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -348,5 +349,28 @@ func TestNewVerifierConfig(t *testing.T) {
 	v, err = NewVerifier(VerifierConfig{Issuer: "http://127.0.0.1:9229/local_1/", ClientIDs: []string{"c"}})
 	if err != nil || v.Issuer() != "http://127.0.0.1:9229/local_1" || v.keys.url != "http://127.0.0.1:9229/local_1/.well-known/jwks.json" {
 		t.Fatalf("issuer override: %v %v", v, err)
+	}
+}
+
+// TestKeyFetchDoesNotFollowRedirects: a key set URL that redirects (here to
+// a server with the right keys) is not followed, whatever the client: the
+// keys must come from the URL configured, not from wherever an answer
+// points, which could be plain http.
+func TestKeyFetchDoesNotFollowRedirects(t *testing.T) {
+	keys := newJWKSServer(t, jwkOf(testKid, testKey()))
+	redirector := httptest.NewServer(http.RedirectHandler(keys.URL+"/.well-known/jwks.json", http.StatusFound))
+	defer redirector.Close()
+	token := signRS256(testKey(), rsHeader(testKid), accessClaims(testNow.Add(-time.Minute)))
+	for _, hc := range []*http.Client{nil, {}} {
+		v := newTestVerifier(t, keys, newFakeClock(testNow), func(c *VerifierConfig) {
+			c.JWKSURL = redirector.URL + "/jwks.json"
+			c.HTTPClient = hc
+		})
+		if _, err := v.Verify(context.Background(), token); !errors.Is(err, ErrKeySetUnavailable) {
+			t.Errorf("HTTPClient %v: Verify = %v, want ErrKeySetUnavailable", hc != nil, err)
+		}
+	}
+	if n := keys.fetches.Load(); n != 0 {
+		t.Errorf("the redirect was followed: %d fetches from its target", n)
 	}
 }
