@@ -184,6 +184,11 @@ func (a *ChallengeAnswer) empty() bool {
 func (a *ChallengeAnswer) responses(name string) map[string]string {
 	r := make(map[string]string, len(a.Responses)+len(a.UserAttributes)+1)
 	maps.Copy(r, a.Responses)
+	// The login sets its own, or none: a login without a client secret or
+	// a device must not send a handler's.
+	delete(r, "USERNAME")
+	delete(r, "SECRET_HASH")
+	delete(r, "DEVICE_KEY")
 	for k, v := range a.UserAttributes {
 		r[userAttributePrefix+k] = v
 	}
