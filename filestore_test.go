@@ -277,3 +277,18 @@ func TestStoredTokensSurviveAFailedRenewal(t *testing.T) {
 		})
 	}
 }
+
+// TestFileStoreSaveNilClears: Save(nil) clears the store, as its doc says.
+func TestFileStoreSaveNilClears(t *testing.T) {
+	s := NewFileStore(filepath.Join(t.TempDir(), "tokens.json"))
+	ctx := context.Background()
+	if err := s.Save(ctx, sampleTokens(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(s.Path()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("file after Save(nil): %v, want it removed", err)
+	}
+}

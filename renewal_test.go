@@ -266,3 +266,20 @@ func TestShortLivedTokens(t *testing.T) {
 		t.Fatal("no renewal in the window")
 	}
 }
+
+// TestWindowDocumentedBounds pins two promises of Config's doc that no
+// other test held: a negative ExpiryMargin means no margin (not a token
+// used past its expiry), and RefreshAhead is capped at half the token's
+// lifetime, so a fresh token is never due for renewal.
+func TestWindowDocumentedBounds(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	tk := &Tokens{AccessToken: "a", AccessExpiry: testNow.Add(time.Hour), IssuedAt: testNow}
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.ExpiryMargin, c.RefreshAhead = -time.Minute, 3*time.Hour })
+	renewAt, staleAt := s.window(tk, AccessToken)
+	if !staleAt.Equal(tk.AccessExpiry) {
+		t.Errorf("ExpiryMargin < 0: token stops being used at %v, want its expiry %v", staleAt, tk.AccessExpiry)
+	}
+	if want := testNow.Add(30 * time.Minute); !renewAt.Equal(want) {
+		t.Errorf("RefreshAhead 3h for a 1h token: renewal at %v, want %v (half its life)", renewAt, want)
+	}
+}
