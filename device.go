@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"sync"
 )
@@ -126,6 +127,10 @@ func (m *MemoryDeviceStore) String() string {
 
 // Format prints String for every verb, so no formatting reveals a secret.
 func (m *MemoryDeviceStore) Format(f fmt.State, verb rune) { formatRedacted(f, m) }
+
+// LogValue redacts, like String: slog's JSON handler would otherwise print
+// an empty object, which says less than String.
+func (m *MemoryDeviceStore) LogValue() slog.Value { return logRedacted(m) }
 
 // DeviceSecretVerifierConfig is the SRP verifier of a device password, as
 // ConfirmDevice takes it: base64 of the bytes of pad(v) and of pad(salt).
