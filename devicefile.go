@@ -110,11 +110,14 @@ func (s *FileDeviceStore) read(ctx context.Context) (*deviceFile, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	f := &deviceFile{Version: fileFormatVersion}
 	data, err := readPrivateFile(s.path, "devices")
 	if data == nil || err != nil {
-		return f, err
+		return &deviceFile{Version: fileFormatVersion}, err
 	}
+	// Decoded into a zero value: a file that names no version ("{}",
+	// "null", another program's JSON) is of no version this package
+	// knows, and a save must not replace it.
+	f := new(deviceFile)
 	if err := json.Unmarshal(data, f); err != nil {
 		return nil, fmt.Errorf("%w: %s is not a device file (%s)", ErrStoreFormat, s.path, jsonErrorKind(err))
 	}

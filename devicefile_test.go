@@ -78,6 +78,12 @@ func TestFileDeviceStoreRefusals(t *testing.T) {
 	}{
 		{"garbage", "not json " + secret, 0o600, ErrStoreFormat},
 		{"version", `{"version":7,"devices":[]}`, 0o600, ErrStoreFormat},
+		// No version is no known version: such a file is another file's,
+		// or another format's, and a save would destroy it.
+		{"no version", `{"devices":[{"device_password":"` + secret + `"}]}`, 0o600, ErrStoreFormat},
+		{"empty object", `{}`, 0o600, ErrStoreFormat},
+		{"null", `null`, 0o600, ErrStoreFormat},
+		{"empty", ``, 0o600, ErrStoreFormat},
 		{"insecure", `{"version":1,"devices":[{"device_password":"` + secret + `"}]}`, 0o644, ErrInsecureFile},
 	} {
 		if v.want == ErrInsecureFile && !unixPermissions() {
@@ -87,6 +93,7 @@ func TestFileDeviceStoreRefusals(t *testing.T) {
 		_, err := s.LoadDevice(ctx, owner)
 		if !errors.Is(err, v.want) || strings.Contains(err.Error(), secret) {
 			t.Errorf("%s: err = %v, want %v without the file's contents", v.name, err, v.want)
+			continue
 		}
 		// The sentinels serve both stores: a device file is no token file.
 		if strings.Contains(err.Error(), "token file") {

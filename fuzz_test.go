@@ -15,9 +15,13 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // The fuzz targets below feed everything a server or a token can make this
@@ -305,6 +309,125 @@ func FuzzVerify(f *testing.F) {
 		}
 		if c.Issuer != testIssuer || (c.ClientID != testClientID && c.Audience != testClientID) || !testNow.Before(c.Expiry.Add(DefaultLeeway)) {
 			t.Fatalf("accepted claims %+v", c)
+		}
+	})
+}
+
+// storeErrorForm is every message of ErrStoreFormat that FileStore.Load and
+// FileDeviceStore may return about a file's contents, with the path
+// replaced by PATH: each names where or what, and quotes nothing of the
+// file but a format version.
+var storeErrorForm = regexp.MustCompile(`^cognitosrp: unreadable store file: PATH (` +
+	`is not a (token|device) file \((invalid JSON|invalid JSON at offset [0-9]+|field "[a-z_.]*" has the wrong type)\)` +
+	`|has format version -?[0-9]+; this package reads version 1` +
+	`|holds a token with characters a JWT cannot have)$`)
+
+// fuzzDir returns a directory for a fuzz target's files: one in /dev/shm
+// where there is one, since every save syncs and a sync to a disk costs
+// about a millisecond, three times what the rest of an execution does;
+// else the target's temporary directory.
+func fuzzDir(f *testing.F) string {
+	if d, err := os.MkdirTemp("/dev/shm", "cognitosrp-fuzz-"); err == nil {
+		f.Cleanup(func() { os.RemoveAll(d) })
+		return d
+	}
+	return f.TempDir()
+}
+
+// FuzzFileDeviceStore checks FileDeviceStore on what a damaged or
+// hand-edited device file may hold: reading fails only with ErrStoreFormat,
+// in a message that quotes nothing of the file (no device password), and a
+// file that cannot be read is never replaced. A file it reads is of format
+// version 1, and SaveDevice, LoadDevice and DeleteDevice then do what they
+// say for the owner and leave every other owner's device as it was.
+func FuzzFileDeviceStore(f *testing.F) {
+	rec := func(pool, user, key string) string {
+		return `{"user_pool_id":"` + pool + `","username":"` + user + `","device_key":"` + key +
+			`","device_group_key":"g-` + key + `","device_password":"pw-` + key + `"}`
+	}
+	f.Add([]byte(`{"version":1,"devices":[`+rec("us-east-1_A", "alice", "k1")+`,`+rec("us-east-1_A", "bob", "k2")+`]}`), "us-east-1_A", "alice")
+	f.Add([]byte(`{"version":1,"devices":[`+rec("us-east-1_A", "bob", "k2")+`]}`), "us-east-1_A", "alice")
+	f.Add([]byte(`{"version":1,"devices":[]}`), "p", "")
+	f.Add([]byte(`{"version":7,"devices":[`+rec("p", "u", "s3cret")+`]}`), "p", "u")
+	f.Add([]byte(`{"version":1,"devices":{"device_password":"s3cret"}}`), "p", "u")
+	f.Add([]byte(`{"version":1,"devices":[{"device_key":5}]}`), "p", "u")
+	f.Add([]byte(`not json s3cret-device-password`), "p", "u")
+	ctx := context.Background()
+	path := filepath.Join(fuzzDir(f), "devices.json")
+	s := NewFileDeviceStore(path)
+	f.Fuzz(func(t *testing.T, data []byte, pool, user string) {
+		if !utf8.ValidString(pool) || !utf8.ValidString(user) {
+			// JSON cannot hold such an owner; DeviceOwner names are text.
+			return
+		}
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		owner := DeviceOwner{UserPoolID: pool, Username: user}
+		d, err := s.LoadDevice(ctx, owner)
+		if err != nil {
+			if !errors.Is(err, ErrStoreFormat) {
+				t.Fatalf("error %v does not match ErrStoreFormat", err)
+			}
+			if msg := strings.Replace(err.Error(), path, "PATH", 1); !storeErrorForm.MatchString(msg) {
+				t.Fatalf("error %q quotes the file", msg)
+			}
+			if err := s.SaveDevice(ctx, owner, &Device{Key: "k", GroupKey: "g", Password: "p"}); !errors.Is(err, ErrStoreFormat) {
+				t.Fatalf("SaveDevice over an unreadable file: %v", err)
+			}
+			if now, _ := os.ReadFile(path); !bytes.Equal(now, data) {
+				t.Fatal("SaveDevice replaced a file it cannot read")
+			}
+			return
+		}
+		// What the file says, read independently of the store.
+		var file struct {
+			Version *int
+			Devices []struct {
+				Pool     string `json:"user_pool_id"`
+				User     string `json:"username"`
+				Key      string `json:"device_key"`
+				Group    string `json:"device_group_key"`
+				Password string `json:"device_password"`
+			}
+		}
+		if json.Unmarshal(data, &file) != nil || file.Version == nil || *file.Version != fileFormatVersion {
+			t.Fatalf("read a file that is not of format version 1: %q", data)
+		}
+		first, dup := map[DeviceOwner]*Device{}, map[DeviceOwner]int{}
+		for _, r := range file.Devices {
+			o := DeviceOwner{UserPoolID: r.Pool, Username: r.User}
+			if first[o] != nil {
+				dup[o]++
+				continue
+			}
+			first[o] = &Device{Key: r.Key, GroupKey: r.Group, Password: r.Password}
+		}
+		if want := first[owner]; (d == nil) != (want == nil) || d != nil && *d != *want {
+			t.Fatalf("LoadDevice = %v, want %v", d, want)
+		}
+		nd := &Device{Key: "new-key", GroupKey: "new-group", Password: "new-password"}
+		if err := s.SaveDevice(ctx, owner, nd); err != nil {
+			t.Fatal(err)
+		}
+		if d, err := s.LoadDevice(ctx, owner); err != nil || d == nil || *d != *nd {
+			t.Fatalf("LoadDevice after SaveDevice = %v, %v", d, err)
+		}
+		if err := s.DeleteDevice(ctx, owner); err != nil {
+			t.Fatal(err)
+		}
+		// (A file holding the owner twice, which no store writes, keeps
+		// the second.)
+		if d, err := s.LoadDevice(ctx, owner); err != nil || d != nil && dup[owner] == 0 {
+			t.Fatalf("LoadDevice after DeleteDevice = %v, %v", d, err)
+		}
+		for o, want := range first {
+			if o == owner {
+				continue
+			}
+			if d, err := s.LoadDevice(ctx, o); err != nil || d == nil || *d != *want {
+				t.Fatalf("%v's device = %v, %v; want %v", o, d, err, want)
+			}
 		}
 	})
 }
