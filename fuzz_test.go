@@ -6,11 +6,14 @@ package cognitosrp
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rsa"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"maps"
 	"math/big"
 	"net/http"
@@ -19,15 +22,16 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
 )
 
-// The fuzz targets below feed everything a server or a token can make this
-// package parse. Each checks that nothing panics and that every failure is
-// the documented sentinel. Seeds live in testdata/fuzz/<FuzzName>/; CI runs
-// each target briefly with .ci/fuzz.sh.
+// The fuzz targets below feed everything a server, a token or a store's
+// file can make this package parse. Each checks that nothing panics and
+// that every failure is the documented sentinel. Seeds live in
+// testdata/fuzz/<FuzzName>/; CI runs each target briefly with .ci/fuzz.sh.
 
 // FuzzParseUnverified checks the JWT claim reader: it never panics, fails
 // only with ErrMalformedToken, and returns times in range.
@@ -334,6 +338,59 @@ func fuzzDir(f *testing.F) string {
 	return f.TempDir()
 }
 
+// FuzzFileStore checks FileStore.Load on what a damaged or hand-edited
+// token file may hold: it fails only with ErrStoreFormat, in a message that
+// quotes nothing of the file, and tokens it accepts are tokens Save writes
+// back and Load reads again unchanged.
+func FuzzFileStore(f *testing.F) {
+	f.Add([]byte(`{"version":1,"access_token":"eyJ.eyJ.c2ln","id_token":"eyJ.eyJ.c2ln","refresh_token":"r-1","token_type":"Bearer",` +
+		`"access_expiry":"2026-03-04T10:00:00Z","id_expiry":"2026-03-04T10:00:00+05:30","issued_at":"2026-03-04T09:00:00.5Z","username":"alice"}`))
+	f.Add([]byte(`{"version":1,"refresh_token":"only-a-refresh-token"}`))
+	f.Add([]byte(`{"version":1,"access_token":"a","id_token":"b","access_expiry":"9999-12-31T23:59:59-23:59","id_expiry":"0000-01-01T00:00:00+23:59"}`))
+	f.Add([]byte(`{"version":2,"access_token":"secret-access"}`))
+	f.Add([]byte(`{"version":"1","access_expiry":5,"id_token":"x y"}`))
+	f.Add([]byte(`{"version":1,"access_token":"ey.secret'$(touch pwned)'.x"}`))
+	f.Add([]byte("{\"version\":1,\"access_token\":\"tok\",\"id_expiry\":\"2026-13-01T00:00:00Z\"}"))
+	f.Add([]byte(`[1,2] secret-refresh-token`))
+	f.Add([]byte(`null`))
+	path := filepath.Join(fuzzDir(f), "tokens.json")
+	s := NewFileStore(path)
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Load(ctx)
+		if err != nil {
+			if !errors.Is(err, ErrStoreFormat) {
+				t.Fatalf("error %v does not match ErrStoreFormat", err)
+			}
+			if msg := strings.Replace(err.Error(), path, "PATH", 1); !storeErrorForm.MatchString(msg) {
+				t.Fatalf("error %q quotes the file", msg)
+			}
+			return
+		}
+		if got == nil {
+			return
+		}
+		if !wordChars(got.AccessToken) || !wordChars(got.IDToken) {
+			t.Fatalf("loaded tokens %q and %q with characters a JWT cannot have", got.AccessToken, got.IDToken)
+		}
+		if err := s.Save(ctx, got); err != nil {
+			t.Fatalf("Save of loaded tokens: %v", err)
+		}
+		again, err := s.Load(ctx)
+		if err != nil || again == nil {
+			t.Fatalf("Load after Save = %v, %v", again, err)
+		}
+		if again.AccessToken != got.AccessToken || again.IDToken != got.IDToken || again.RefreshToken != got.RefreshToken ||
+			again.TokenType != got.TokenType || again.Username != got.Username || !again.AccessExpiry.Equal(got.AccessExpiry) ||
+			!again.IDExpiry.Equal(got.IDExpiry) || !again.IssuedAt.Equal(got.IssuedAt) {
+			t.Fatalf("Load after Save = %#v, want %#v", *again, *got)
+		}
+	})
+}
+
 // FuzzFileDeviceStore checks FileDeviceStore on what a damaged or
 // hand-edited device file may hold: reading fails only with ErrStoreFormat,
 // in a message that quotes nothing of the file (no device password), and a
@@ -430,4 +487,228 @@ func FuzzFileDeviceStore(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzAcceptTokens checks what a session makes of an AuthenticationResult,
+// its claims included, against a model of the rules in tokencheck.go: it
+// accepts exactly the results whose two tokens are JWTs with an expiry (exp,
+// else ExpiresIn) after their issue (iat, else arrival) and at most ten
+// years after it, issued within an hour of the local clock, with an
+// ExpiresIn of at most ten years; it keeps the previous refresh token when
+// none comes; every refusal matches ErrInvalidResponse, and its message
+// depends on no refresh token and quotes no access or id token.
+func FuzzAcceptTokens(f *testing.F) {
+	claims := func(m map[string]any) string { return string(mustJSON(m)) }
+	f.Add(claims(accessClaims(testNow)), claims(idClaims(testNow)), int64(3600), "refresh-token-1", "", false)
+	f.Add(claims(with(accessClaims(testNow), "exp", nil)), claims(with(idClaims(testNow), "exp", nil)), int64(60), "", "old-refresh-token", false)
+	f.Add(claims(with(accessClaims(testNow.Add(-59*time.Minute)), "exp", testNow.Add(-58*time.Minute).Unix())), claims(idClaims(testNow)), int64(0), "r", "p", false)
+	f.Add(`{"iat":1772615107,"exp":1772615107.5}`, `{"exp":253402300799}`, int64(-1), "", "", false)
+	f.Add(`{"iat":1.7726e9,"exp":"1772618707"}`, `{"aud":["a","b"]}`, int64(315360001), "r", "", false)
+	f.Add(`{"exp":1772618707}`, `{}`, int64(0), "", "", false)
+	f.Add("eyJ.eyJleHAiOjE3NzI2MTg3MDd9.c2ln", "ey.secret'$(touch pwned)'.x", int64(3600), "", "", true)
+	f.Add("", "a.b.c", int64(3600), "", "", true)
+	header := b64JSON(rsHeader(testKid))
+	s := new(Session)
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, access, id string, expiresIn int64, refresh, prevRefresh string, raw bool) {
+		tok := func(payload string) string {
+			if raw {
+				return payload
+			}
+			return header + "." + b64([]byte(payload)) + ".c2lnbmF0dXJl"
+		}
+		res := &AuthenticationResult{AccessToken: tok(access), IdToken: tok(id), RefreshToken: refresh, ExpiresIn: expiresIn, TokenType: "Bearer"}
+		var prev *Tokens
+		if prevRefresh != "" {
+			prev = &Tokens{RefreshToken: prevRefresh}
+		}
+		got, err := s.acceptTokens(ctx, res, prev, testNow)
+
+		// The model.
+		ok := res.AccessToken != "" && res.IdToken != "" && wordChars(res.AccessToken) && wordChars(res.IdToken) &&
+			expiresIn >= 0 && expiresIn <= int64(maxTokenLifetime/time.Second)
+		ca, errA := ParseUnverified(res.AccessToken)
+		ci, errI := ParseUnverified(res.IdToken)
+		var want Tokens
+		if ok = ok && errA == nil && errI == nil; ok {
+			var fallback time.Time
+			if expiresIn > 0 {
+				fallback = testNow.Add(time.Duration(expiresIn) * time.Second)
+			}
+			want = Tokens{
+				AccessToken: res.AccessToken, IDToken: res.IdToken, RefreshToken: cmp.Or(refresh, prevRefresh), TokenType: "Bearer",
+				AccessExpiry: orTime(ca.Expiry, fallback), IDExpiry: orTime(ci.Expiry, fallback), IssuedAt: ca.IssuedAt,
+				Username: cmp.Or(ca.Username, ca.CognitoUsername, ci.Username, ci.CognitoUsername),
+			}
+			issued := testNow
+			if !ca.IssuedAt.IsZero() {
+				issued = ca.IssuedAt
+				ok = !issued.Before(testNow.Add(-maxClockSkew)) && !issued.After(testNow.Add(maxClockSkew))
+			}
+			for _, exp := range []time.Time{want.AccessExpiry, want.IDExpiry} {
+				ok = ok && !exp.IsZero() && exp.After(issued) && !exp.After(issued.Add(maxTokenLifetime))
+			}
+		}
+
+		if err != nil {
+			if ok {
+				t.Fatalf("refused a result the rules accept: %v", err)
+			}
+			if !errors.Is(err, ErrInvalidResponse) {
+				t.Fatalf("error %v does not match ErrInvalidResponse", err)
+			}
+			msg := err.Error()
+			if !Printable(msg) {
+				t.Fatalf("error %q carries characters that are not graphic", msg)
+			}
+			if !raw && (strings.Contains(msg, res.AccessToken) || strings.Contains(msg, res.IdToken)) {
+				t.Fatalf("error %q quotes a token", msg)
+			}
+			res.RefreshToken = strings.Repeat("R", min(len(refresh), 1))
+			var other *Tokens
+			if prev != nil {
+				other = &Tokens{RefreshToken: "P"}
+			}
+			if _, err := s.acceptTokens(ctx, res, other, testNow); err == nil || err.Error() != msg {
+				t.Fatalf("with other refresh tokens the error %q becomes %v", msg, err)
+			}
+			return
+		}
+		if !ok {
+			t.Fatalf("accepted %+v, which the rules refuse", got)
+		}
+		if got.AccessToken != want.AccessToken || got.IDToken != want.IDToken || got.RefreshToken != want.RefreshToken ||
+			got.TokenType != want.TokenType || got.Username != want.Username || !got.AccessExpiry.Equal(want.AccessExpiry) ||
+			!got.IDExpiry.Equal(want.IDExpiry) || !got.IssuedAt.Equal(want.IssuedAt) {
+			t.Fatalf("accepted %#v, want %#v", *got, want)
+		}
+	})
+}
+
+// logRecorder keeps the text of every log event: its message and the
+// values of its attributes.
+type logRecorder struct {
+	mu   sync.Mutex
+	text []string
+}
+
+func (h *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (h *logRecorder) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *logRecorder) WithGroup(string) slog.Handler            { return h }
+func (h *logRecorder) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.text = append(h.text, r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		h.text = append(h.text, a.Key+"="+a.Value.Resolve().String())
+		return true
+	})
+	return nil
+}
+
+// FuzzRefresh plays a hostile or broken Cognito's answer to a renewal,
+// GetTokensFromRefreshToken or REFRESH_TOKEN_AUTH, through Session.Refresh:
+// a renewal that fails keeps the session's tokens and fails with the
+// server's *APIError, a *ChallengeError (a challenge where tokens belong),
+// or an error matching ErrInvalidResponse or ErrLoginRequired; one that succeeds installs usable tokens and keeps a
+// refresh token; and neither the error nor any log event holds the
+// refresh token, the client secret or the old tokens, or a character that
+// is not graphic.
+func FuzzRefresh(f *testing.F) {
+	result := func(kv ...any) []byte {
+		r := map[string]any{"AccessToken": fakeToken(accessClaims(testNow)), "IdToken": fakeToken(idClaims(testNow)), "ExpiresIn": 3600, "TokenType": "Bearer"}
+		for i := 0; i < len(kv); i += 2 {
+			r[kv[i].(string)] = kv[i+1]
+		}
+		return mustJSON(map[string]any{"AuthenticationResult": r})
+	}
+	f.Add(200, result(), false)
+	f.Add(200, result("RefreshToken", "rotated-refresh-token"), true)
+	f.Add(200, result("AccessToken", fakeToken(with(accessClaims(testNow), "jti", "\u202eevil\nline"))), true)
+	f.Add(200, result("IdToken", "", "ExpiresIn", -5), false)
+	f.Add(200, []byte(`{"ChallengeName":"SMS_MFA","Session":"s"}`), false)
+	f.Add(200, []byte(`{}`), true)
+	f.Add(400, []byte(`{"__type":"NotAuthorizedException","message":"Refresh Token has been revoked"}`), true)
+	f.Add(400, []byte(`{"__type":"InvalidParameterException","message":"REFRESH_TOKEN_AUTH flow not enabled for this client"}`), false)
+	f.Add(400, []byte(`{"__type":"RefreshTokenReuseException","message":"x\u0000y"}`), true)
+	f.Add(502, []byte(`<html>Bad Gateway</html>`), false)
+	// Secrets the fuzzer cannot learn: it never sees them compared.
+	secret := func(prefix string) string { return prefix + hex.EncodeToString(randomBytes(f, 16)) }
+	refreshToken, clientSecret := secret("refresh-"), secret("client-secret-")
+	old := &Tokens{
+		AccessToken:  fakeToken(with(accessClaims(testNow.Add(-time.Hour)), "jti", secret("jti-"))),
+		IDToken:      fakeToken(with(idClaims(testNow.Add(-time.Hour)), "nonce", secret("nonce-"))),
+		RefreshToken: refreshToken,
+		TokenType:    "Bearer",
+		AccessExpiry: testNow, IDExpiry: testNow, IssuedAt: testNow.Add(-time.Hour),
+		Username: "internal-user",
+	}
+	secrets := []string{refreshToken, clientSecret, old.AccessToken, old.IDToken, SecretHash("internal-user", testClientID, clientSecret)}
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, status int, body []byte, rotate bool) {
+		if status < 100 || status > 599 {
+			status = 200
+		}
+		method := RefreshWithInitiateAuth
+		if rotate {
+			method = RefreshWithGetTokens
+		}
+		logs := new(logRecorder)
+		s, err := NewSession(Config{
+			UserPoolID: testPoolID, ClientID: testClientID, ClientSecret: clientSecret,
+			Endpoint: "http://127.0.0.1:1/",
+			HTTPClient: &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+				return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}},
+					Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
+			})},
+			Retry:         RetryPolicy{MaxAttempts: 1},
+			RefreshMethod: method,
+			Logger:        slog.New(logs),
+			Now:           func() time.Time { return testNow },
+		}, "alias@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		s.SetTokens(old)
+		err = s.Refresh(ctx)
+		got := s.Tokens()
+		var texts []string
+		if err != nil {
+			var ae *APIError
+			var ce *ChallengeError
+			if !errors.Is(err, ErrInvalidResponse) && !errors.Is(err, ErrLoginRequired) && !errors.As(err, &ae) && !errors.As(err, &ce) {
+				t.Fatalf("error %v matches none of the documented errors", err)
+			}
+			if got != old {
+				t.Fatalf("a failed renewal (%v) replaced the tokens with %v", err, got)
+			}
+			texts = append(texts, err.Error())
+		} else {
+			if got == old || got == nil || got.AccessToken == "" || got.IDToken == "" || !wordChars(got.AccessToken) ||
+				!wordChars(got.IDToken) || got.RefreshToken == "" {
+				t.Fatalf("a renewal installed %v", got)
+			}
+		}
+		s.Close()
+		logs.mu.Lock()
+		texts = append(texts, logs.text...)
+		logs.mu.Unlock()
+		for _, text := range texts {
+			if !Printable(text) {
+				t.Fatalf("%q carries characters that are not graphic", text)
+			}
+			for _, secret := range secrets {
+				if strings.Contains(text, secret) {
+					t.Fatalf("%q holds a secret", text)
+				}
+			}
+		}
+	})
+}
+
+// fakeToken is an unsigned JWT of the given claims, for code that does not
+// verify signatures.
+func fakeToken(claims map[string]any) string {
+	return b64JSON(rsHeader(testKid)) + "." + b64JSON(claims) + ".c2lnbmF0dXJl"
 }
