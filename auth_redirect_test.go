@@ -31,14 +31,7 @@ func TestTokenDoesNotFollowRedirectsToOtherOrigins(t *testing.T) {
 	origin := httptest.NewServer(mux)
 	defer origin.Close()
 
-	now := time.Now()
-	tok := fxJWT(map[string]any{"token_use": "access", "username": "u", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
-	s, err := NewSession(Config{UserPoolID: "us-east-1_Redirect", ClientID: "c", Endpoint: "http://127.0.0.1:1/"}, "u")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	s.SetTokens(&Tokens{AccessToken: tok, IDToken: tok, AccessExpiry: now.Add(time.Hour), IDExpiry: now.Add(time.Hour), IssuedAt: now})
+	s, tok := sessionWithToken(t)
 	a, err := New(Options{Session: s})
 	if err != nil {
 		t.Fatal(err)
@@ -72,14 +65,7 @@ func TestTokenDoesNotFollowRedirectsWhenBaseOmitsRequest(t *testing.T) {
 	origin := httptest.NewServer(http.RedirectHandler(strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+"/x", http.StatusFound))
 	defer origin.Close()
 
-	now := time.Now()
-	tok := fxJWT(map[string]any{"token_use": "access", "username": "u", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
-	s, err := NewSession(Config{UserPoolID: "us-east-1_Redirect", ClientID: "c", Endpoint: "http://127.0.0.1:1/"}, "u")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	s.SetTokens(&Tokens{AccessToken: tok, IDToken: tok, AccessExpiry: now.Add(time.Hour), IDExpiry: now.Add(time.Hour), IssuedAt: now})
+	s, _ := sessionWithToken(t)
 	a, err := New(Options{Session: s, Base: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
 		resp, err := http.DefaultTransport.RoundTrip(r)
 		if resp != nil {
@@ -98,4 +84,19 @@ func TestTokenDoesNotFollowRedirectsWhenBaseOmitsRequest(t *testing.T) {
 	if !reached || got != "" {
 		t.Errorf("cross-origin redirect: reached %v, Authorization %q; want reached without a token", reached, got)
 	}
+}
+
+// sessionWithToken returns a session that holds a valid access token, tok,
+// and calls no Cognito.
+func sessionWithToken(t *testing.T) (*Session, string) {
+	t.Helper()
+	now := time.Now()
+	tok := fxJWT(map[string]any{"token_use": "access", "username": "u", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
+	s, err := NewSession(Config{UserPoolID: "us-east-1_Redirect", ClientID: "c", Endpoint: "http://127.0.0.1:1/"}, "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	s.SetTokens(&Tokens{AccessToken: tok, IDToken: tok, AccessExpiry: now.Add(time.Hour), IDExpiry: now.Add(time.Hour), IssuedAt: now})
+	return s, tok
 }
