@@ -35,6 +35,7 @@ type Server struct {
 
 	srv       *http.Server
 	url       string
+	closed    bool // Close was called: Start must not listen afterwards
 	startOnce sync.Once
 	closeOnce sync.Once
 
@@ -118,7 +119,7 @@ func NewUnstartedServer(cfg Config) (*Server, error) {
 }
 
 // Start listens on Config.Addr and serves in the background. It fails if
-// the server was started before or the address is taken.
+// the server was started or closed before, or the address is taken.
 func (s *Server) Start() error {
 	err := errors.New("cognitotest: server already started")
 	s.startOnce.Do(func() {
@@ -128,11 +129,19 @@ func (s *Server) Start() error {
 			err = fmt.Errorf("cognitotest: %w", err)
 			return
 		}
+		srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 		s.mu.Lock()
+		if s.closed {
+			// Nothing would close a server started now.
+			s.mu.Unlock()
+			l.Close()
+			err = errors.New("cognitotest: server closed")
+			return
+		}
 		s.url = "http://" + l.Addr().String()
-		s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+		s.srv = srv
 		s.mu.Unlock()
-		go s.srv.Serve(l)
+		go srv.Serve(l)
 	})
 	return err
 }
@@ -143,6 +152,7 @@ func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		s.mu.Lock()
 		srv := s.srv
+		s.closed = true
 		s.mu.Unlock()
 		if srv != nil {
 			srv.Close()

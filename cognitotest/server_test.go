@@ -105,6 +105,17 @@ func TestUnstartedServer(t *testing.T) {
 	if err := sess.Authenticate(t.Context(), "pw-alice-123"); err == nil {
 		t.Error("login after Close succeeded")
 	}
+
+	// Closed before it started: a later Start must not listen, as nothing
+	// would close it.
+	unstarted, err := cognitotest.NewUnstartedServer(cognitotest.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unstarted.Close()
+	if err := unstarted.Start(); err == nil || unstarted.URL() != "" {
+		t.Errorf("Start after Close: %v, URL %q; want an error and no listener", err, unstarted.URL())
+	}
 }
 
 func TestUserManagement(t *testing.T) {
