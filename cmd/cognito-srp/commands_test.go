@@ -286,3 +286,44 @@ func interruptWhileReading(t *testing.T, env, args []string, wait time.Duration)
 		return 0, errb.String(), false, false
 	}
 }
+
+// TestRequestRenewsOn401WithRotatingClient: a token the API refuses is
+// renewed and the request sent again, also when the cached tokens were
+// fresh, so that no renewal told which call the app client allows: a
+// client with refresh-token rotation refuses REFRESH_TOKEN_AUTH, and the
+// renewal must then use GetTokensFromRefreshToken, as "token" does.
+func TestRequestRenewsOn401WithRotatingClient(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	r := s.run("token")
+	r.want(t, exitOK)
+	refused := strings.TrimSpace(r.stdout)
+	delete(s.env, "COGNITO_PASSWORD")
+	// The API refuses the first token (revoked on its side, say) and
+	// takes any other valid one.
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "Bearer "+refused {
+			http.Error(w, "token refused", http.StatusUnauthorized)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "ok body=%s", body)
+	})))
+	defer api.Close()
+	r = s.run("request", "-d", "payload", api.URL+"/x")
+	r.want(t, exitOK, "200 OK")
+	if r.stdout != "ok body=payload" {
+		t.Errorf("stdout = %q", r.stdout)
+	}
+	if n := srv.Calls("GetTokensFromRefreshToken"); n != 1 {
+		t.Errorf("%d GetTokensFromRefreshToken calls, want 1", n)
+	}
+	// The renewed tokens, with the rotated refresh token, reached the cache.
+	if r = s.run("token"); strings.TrimSpace(r.stdout) == refused {
+		t.Error("the cache still holds the refused tokens")
+	}
+	// Signed out, without a password: the 401 cannot be recovered from,
+	// and the command says why.
+	srv.SignOut("alice")
+	s.run("request", api.URL+"/x").want(t, exitError, "no usable cached tokens")
+}

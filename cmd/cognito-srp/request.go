@@ -89,11 +89,16 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 			*method = http.MethodPost
 		}
 	}
-	sess, tok, err := obtain(ctx, e, c, tt)
+	sess, tok, err := obtain(ctx, e, c, nil, tt)
 	if err != nil {
 		return err
 	}
-	opts := cognitosrp.Options{Session: sess, TokenType: tt, Header: *authHeader}
+	// The library's own recovery from a 401 would renew with the session's
+	// refresh method, which for fresh cached tokens is a guess that a
+	// client with refresh-token rotation refuses; obtain renews the way it
+	// renews a due token, trying both, and caches the result (rotation
+	// retires the cached refresh token).
+	opts := cognitosrp.Options{Session: sess, TokenType: tt, Header: *authHeader, NoRetryOnUnauthorized: true}
 	if strings.EqualFold(*authHeader, "Authorization") {
 		opts.HeaderPrefix = "Bearer "
 	}
@@ -112,18 +117,21 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		req.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
 	}
 	resp, err := auth.Client().Do(req)
-	// After a 401, auth renewed the tokens and sent the request again. With
-	// refresh-token rotation that retired the cached refresh token: the
-	// cache must get its successor, or the next renewal fails.
-	if t := sess.Tokens(); t != nil && t != tok && !c.noCache {
-		store, serr := cacheStore(c)
-		if serr == nil {
-			serr = store.Save(ctx, t)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized {
+		// Send it once more with renewed tokens; when there are none, say
+		// why. The body is a string, which GetBody gives again.
+		resp.Body.Close()
+		if opts.Session, _, err = obtain(rctx, e, c, tok, tt); err != nil {
+			return err
 		}
-		if serr != nil && err == nil {
-			resp.Body.Close()
-			return serr
+		if auth, err = cognitosrp.New(opts); err != nil {
+			return err
 		}
+		r2 := req.Clone(rctx)
+		if req.GetBody != nil {
+			r2.Body, _ = req.GetBody()
+		}
+		resp, err = auth.Client().Do(r2)
 	}
 	if err != nil {
 		return err

@@ -82,7 +82,7 @@ func tokenCommand(ctx context.Context, e *env, args []string) error {
 	if *asJSON || *export {
 		types = []cognitosrp.TokenType{cognitosrp.AccessToken, cognitosrp.IDToken}
 	}
-	_, tok, err := obtain(ctx, e, c, types...)
+	_, tok, err := obtain(ctx, e, c, nil, types...)
 	if err != nil {
 		return err
 	}
@@ -110,10 +110,12 @@ func tokenCommand(ctx context.Context, e *env, args []string) error {
 
 // obtain returns a session and tokens whose tokens of the given types are
 // fresh: from the cache, renewed with the cached refresh token, or from a
-// new SRP login. It caches what it gets.
-func obtain(ctx context.Context, e *env, c *connection, types ...cognitosrp.TokenType) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
+// new SRP login. It caches what it gets. refused, when not nil, are tokens
+// an API refused: they are renewed even if they look fresh (and, without
+// a cache, renewed from their refresh token).
+func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Tokens, types ...cognitosrp.TokenType) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
 	var store *cognitosrp.FileStore
-	var cached *cognitosrp.Tokens
+	cached := refused
 	if !c.noCache {
 		var err error
 		if store, err = cacheStore(c); err != nil {
@@ -131,10 +133,10 @@ func obtain(ctx context.Context, e *env, c *connection, types ...cognitosrp.Toke
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	sess, tok, err := renewOrLogin(ctx, e, c, cached, cognitosrp.RefreshWithInitiateAuth, types)
+	sess, tok, err := renewOrLogin(ctx, e, c, cached, refused, cognitosrp.RefreshWithInitiateAuth, types)
 	if errors.Is(err, cognitosrp.ErrRefreshFlowNotEnabled) {
 		// An app client with refresh-token rotation: renew the other way.
-		sess, tok, err = renewOrLogin(ctx, e, c, cached, cognitosrp.RefreshWithGetTokens, types)
+		sess, tok, err = renewOrLogin(ctx, e, c, cached, refused, cognitosrp.RefreshWithGetTokens, types)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -147,9 +149,10 @@ func obtain(ctx context.Context, e *env, c *connection, types ...cognitosrp.Toke
 	return sess, tok, nil
 }
 
-// renewOrLogin returns the cached tokens if they are fresh, else renews
-// them with the cached refresh token, else logs in with the password.
-func renewOrLogin(ctx context.Context, e *env, c *connection, cached *cognitosrp.Tokens, method cognitosrp.RefreshMethod, types []cognitosrp.TokenType) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
+// renewOrLogin returns the cached tokens if they are fresh and not the
+// refused ones, else renews them with the cached refresh token, else logs
+// in with the password.
+func renewOrLogin(ctx context.Context, e *env, c *connection, cached, refused *cognitosrp.Tokens, method cognitosrp.RefreshMethod, types []cognitosrp.TokenType) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
 	cfg := c.sessionConfig()
 	cfg.RefreshMethod = method
 	sess, err := cognitosrp.NewSession(cfg, c.username)
@@ -160,7 +163,9 @@ func renewOrLogin(ctx context.Context, e *env, c *connection, cached *cognitosrp
 		sess.SetTokens(cached)
 		// A one-shot command cannot renew in the background, so it
 		// renews as soon as a token enters its renewal window.
-		if !slices.ContainsFunc(types, sess.RenewalDue) {
+		// Tokens another run renewed since the API refused ours are new.
+		if !slices.ContainsFunc(types, sess.RenewalDue) &&
+			(refused == nil || cached.AccessToken != refused.AccessToken || cached.IDToken != refused.IDToken) {
 			return sess, cached, nil
 		}
 		if cached.RefreshToken != "" {
