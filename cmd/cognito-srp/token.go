@@ -133,10 +133,23 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	sess, tok, err := renewOrLogin(ctx, e, c, cached, refused, cognitosrp.RefreshWithInitiateAuth, types)
-	if errors.Is(err, cognitosrp.ErrRefreshFlowNotEnabled) {
-		// An app client with refresh-token rotation: renew the other way.
-		sess, tok, err = renewOrLogin(ctx, e, c, cached, refused, cognitosrp.RefreshWithGetTokens, types)
+	renew := func(cached *cognitosrp.Tokens) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
+		sess, tok, err := renewOrLogin(ctx, e, c, cached, refused, cognitosrp.RefreshWithInitiateAuth, types)
+		if errors.Is(err, cognitosrp.ErrRefreshFlowNotEnabled) {
+			// An app client with refresh-token rotation: renew the other way.
+			sess, tok, err = renewOrLogin(ctx, e, c, cached, refused, cognitosrp.RefreshWithGetTokens, types)
+		}
+		return sess, tok, err
+	}
+	sess, tok, err := renew(cached)
+	if errors.Is(err, cognitosrp.ErrLoginRequired) && store != nil && cached != nil {
+		// Another run may have renewed the tokens since they were read:
+		// with refresh-token rotation that retired the refresh token this
+		// one used, and the cache holds its successor.
+		if now, lerr := store.Load(ctx); lerr == nil && now != nil && now.RefreshToken != cached.RefreshToken {
+			cached = now
+			sess, tok, err = renew(cached)
+		}
 	}
 	if err != nil {
 		return nil, nil, err

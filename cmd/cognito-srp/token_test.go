@@ -314,3 +314,32 @@ func TestTokenCacheNotARegularFile(t *testing.T) {
 		t.Fatal("token hangs on a cache path that is a named pipe")
 	}
 }
+
+// TestTokenConcurrentRotation: two runs renew the same cached tokens on a
+// client with refresh-token rotation. The first retires the cached refresh
+// token; the second, which read it before, is refused and must take the
+// tokens the first cached rather than report that none are usable.
+func TestTokenConcurrentRotation(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 4 * time.Second, IDTokenLifetime: 4 * time.Second, RefreshTokenRotation: true})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	delete(s.env, "COGNITO_PASSWORD")
+	time.Sleep(2100 * time.Millisecond) // into the renewal window
+	// Each run first tries REFRESH_TOKEN_AUTH, which the client refuses
+	// after a second: the second run reads the cache 300 ms after the
+	// first, long before the first renews, and renews 300 ms after it.
+	srv.SetActionLatency("InitiateAuth", time.Second)
+	results := make(chan result, 2)
+	for range 2 {
+		go func() { results <- s.run("token") }()
+		time.Sleep(300 * time.Millisecond)
+	}
+	for range 2 {
+		if r := <-results; r.code != exitOK {
+			t.Errorf("exit %d: %s", r.code, r.stderr)
+		}
+	}
+	if n := srv.Calls("GetTokensFromRefreshToken"); n < 2 {
+		t.Errorf("%d GetTokensFromRefreshToken calls: the runs did not both renew", n)
+	}
+}
