@@ -327,3 +327,36 @@ func TestRequestRenewsOn401WithRotatingClient(t *testing.T) {
 	srv.SignOut("alice")
 	s.run("request", api.URL+"/x").want(t, exitError, "no usable cached tokens")
 }
+
+// TestRequestTimeoutNamesTheAPI: -timeout bounds the request too; when the
+// API is what does not answer in time, the error says so, not that Cognito
+// was slow.
+func TestRequestTimeoutNamesTheAPI(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	stop := make(chan struct{})
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow-body" {
+			w.WriteHeader(http.StatusOK)
+			w.(http.Flusher).Flush()
+		}
+		select {
+		case <-stop:
+		case <-r.Context().Done():
+		}
+	}))
+	defer api.Close()
+	defer close(stop)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	host := strings.TrimPrefix(api.URL, "http://")
+	for _, path := range []string{"/slow", "/slow-body"} {
+		// The status line of /slow-body comes first on stderr.
+		r := s.run("request", "-timeout", "300ms", api.URL+path)
+		if r.code != exitError || !strings.Contains(r.stderr, "timed out waiting for "+host+" (see -timeout)") {
+			t.Errorf("%s: exit %d, stderr %q", path, r.code, r.stderr)
+		}
+		if strings.Contains(r.stderr, "Cognito") {
+			t.Errorf("%s: %q blames Cognito", path, r.stderr)
+		}
+	}
+}

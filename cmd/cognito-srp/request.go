@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -134,7 +135,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		resp, err = auth.Client().Do(r2)
 	}
 	if err != nil {
-		return err
+		return apiError(err, target)
 	}
 	defer resp.Body.Close()
 	fmt.Fprintf(e.stderr, "%s %s\n", resp.Proto, resp.Status)
@@ -143,12 +144,22 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr)
 	}
 	if _, err := io.Copy(e.stdout, resp.Body); err != nil {
-		return fmt.Errorf("reading the response: %w", err)
+		return fmt.Errorf("reading the response: %w", apiError(err, target))
 	}
 	if resp.StatusCode >= 400 {
 		return &httpStatusError{status: resp.StatusCode}
 	}
 	return nil
+}
+
+// apiError returns err, or when it is the end of -timeout, an error that
+// names the API's host: describe would blame Cognito, whose calls were
+// over before the request was sent.
+func apiError(err error, target *url.URL) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("timed out waiting for %s (see -timeout)", target.Host)
+	}
+	return err
 }
 
 // requestBody returns the body -d gives: the text itself, a file (@FILE)
