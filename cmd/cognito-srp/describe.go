@@ -29,7 +29,9 @@ func describe(err error) string {
 	switch {
 	case errors.As(err, &ce):
 		return fmt.Sprintf("the login needs the %s challenge, which this command cannot answer", serverName(ce.ChallengeName))
-	case errors.Is(err, cognitosrp.ErrLoginRequired):
+	case errors.Is(err, cognitosrp.ErrLoginRequired) && !(errors.As(err, &ae) && secretRefused(ae)):
+		// A renewal refused for the client secret is no dead refresh
+		// token, whatever the library concludes: a password would not help.
 		return "no usable cached tokens (none yet, or the refresh token expired or was revoked): give the password in COGNITO_PASSWORD or with -password-stdin"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "timed out waiting for Cognito (see -timeout)"
@@ -50,7 +52,7 @@ func describeAPIError(ae *cognitosrp.APIError) string {
 	switch {
 	case ae.Is(cognitosrp.ErrNotAuthorized) && ae.Message == "Incorrect username or password.":
 		cause = "wrong username or password"
-	case ae.Is(cognitosrp.ErrNotAuthorized) && strings.Contains(ae.Message, "secret"):
+	case secretRefused(ae):
 		cause = "the app client secret is wrong or missing (COGNITO_CLIENT_SECRET)"
 	case ae.Is(cognitosrp.ErrNotAuthorized) && strings.Contains(ae.Message, "Refresh Token"):
 		cause = "the refresh token is no longer valid"
@@ -77,6 +79,12 @@ func describeAPIError(ae *cognitosrp.APIError) string {
 		detail += ", request id " + ae.RequestID
 	}
 	return fmt.Sprintf("%s (%s)", cause, detail)
+}
+
+// secretRefused reports whether Cognito refused the app client secret (or
+// its hash), or its absence.
+func secretRefused(ae *cognitosrp.APIError) bool {
+	return ae.Is(cognitosrp.ErrNotAuthorized) && strings.Contains(ae.Message, "secret")
 }
 
 // serverName returns a name the server sent (a challenge's), for the

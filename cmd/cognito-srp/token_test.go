@@ -343,3 +343,25 @@ func TestTokenConcurrentRotation(t *testing.T) {
 		t.Errorf("%d GetTokensFromRefreshToken calls: the runs did not both renew", n)
 	}
 }
+
+// TestTokenRenewalWithWrongSecret: a renewal that Cognito refuses because
+// the client secret is wrong or missing names that cause, as a login does,
+// rather than asking for a password that would not help.
+func TestTokenRenewalWithWrongSecret(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, ClientSecret: "the-secret"})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	delete(s.env, "COGNITO_PASSWORD")
+	time.Sleep(1100 * time.Millisecond)
+	for _, secret := range []string{"wrong", ""} {
+		s.env["COGNITO_CLIENT_SECRET"] = secret
+		r := s.run("token")
+		r.want(t, exitError, "app client secret is wrong or missing")
+		if strings.Contains(r.stderr, "no usable cached tokens") {
+			t.Errorf("secret %q: %q", secret, r.stderr)
+		}
+	}
+	// The cached refresh token still works with the right secret.
+	s.env["COGNITO_CLIENT_SECRET"] = "the-secret"
+	s.run("token").want(t, exitOK)
+}
