@@ -109,6 +109,10 @@ func run(ctx context.Context, e *env, args []string) int {
 		fmt.Fprint(e.stderr, usageText)
 		return exitUsage
 	}
+	out := &outWriter{w: e.stdout}
+	withOut := *e
+	withOut.stdout = out
+	e = &withOut
 	var err error
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "token":
@@ -128,6 +132,9 @@ func run(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "cognito-srp: unknown command %q\n\n%s", cmd, usageText)
 		return exitUsage
 	}
+	if out.err != nil && err == nil {
+		err = fmt.Errorf("writing to standard output: %w", out.err)
+	}
 	var ue *usageError
 	var he *httpStatusError
 	switch {
@@ -143,6 +150,22 @@ func run(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stderr, "cognito-srp %s: %s\n", args[0], describe(err))
 	return exitError
+}
+
+// outWriter keeps the first error of writes to w. A command's output that
+// did not reach its reader (a full disk, a closed descriptor) is a failure,
+// though the command did its work.
+type outWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *outWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil && o.err == nil {
+		o.err = err
+	}
+	return n, err
 }
 
 // readInput returns what read reads from standard input, or ctx's error

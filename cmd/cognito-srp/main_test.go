@@ -151,3 +151,32 @@ func TestDescribeServerText(t *testing.T) {
 		t.Errorf("describe of an error without a type = %q", got)
 	}
 }
+
+// TestOutputWriteFailure: output that cannot be written (a full disk, a
+// closed descriptor) is an error, not an exit status 0 with nothing for
+// the script that reads it.
+func TestOutputWriteFailure(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full")
+	}
+	defer full.Close()
+	srv := newEmulator(t, cognitotest.Config{})
+	res, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	for _, args := range [][]string{{"token"}, {"token", "-export"}, {"claims", res.AccessToken}} {
+		cmd := exec.Command(binary, args...)
+		for k, v := range s.env {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+		var stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = full, &stderr
+		cmd.Run()
+		if code := cmd.ProcessState.ExitCode(); code != exitError || !strings.Contains(stderr.String(), "writing to standard output") {
+			t.Errorf("%s to a full disk: exit %d, stderr %q", args[0], code, stderr.String())
+		}
+	}
+}
