@@ -15,8 +15,9 @@ import (
 // GetTokensFromRefreshToken and RevokeToken.
 
 // useRefreshToken returns the grant of a refresh token that client may use
-// now. deviceKey is the DEVICE_KEY the request sent.
-func (s *Server) useRefreshToken(now time.Time, client *appClient, tok, deviceKey string) (*refreshToken, *apiError) {
+// now. deviceKey is the DEVICE_KEY the request sent. With rotate, the token
+// is retired (after the grace period) as it is used.
+func (s *Server) useRefreshToken(now time.Time, client *appClient, tok, deviceKey string, rotate bool) (*refreshToken, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rt := s.refresh[tok]
@@ -29,7 +30,10 @@ func (s *Server) useRefreshToken(now time.Time, client *appClient, tok, deviceKe
 		return nil, errNotAuthorized("Refresh Token has been revoked")
 	case !now.Before(rt.expires):
 		return nil, errNotAuthorized("Refresh Token has expired")
-	case !rt.retired.IsZero() && !now.Before(rt.retired):
+	case !rt.retired.IsZero() && (s.cfg.RotationGracePeriod == 0 || !now.Before(rt.retired)):
+		// Without a grace period, retired whatever the clocks say: a call
+		// that read the time before the one that retired the token may
+		// take the lock after it.
 		return nil, newError(http.StatusBadRequest, "RefreshTokenReuseException", "Refresh token has been invalidated by rotation.")
 	case s.users[fold(rt.username)] == nil:
 		return nil, errNotAuthorized("Invalid Refresh Token").because("user deleted")
@@ -39,6 +43,11 @@ func (s *Server) useRefreshToken(now time.Time, client *appClient, tok, deviceKe
 		if deviceKey != rt.deviceKey || d == nil || !d.confirmed {
 			return nil, errNotAuthorized("Invalid Refresh Token").because("issued to device %s: DEVICE_KEY missing, wrong or not confirmed", rt.deviceKey)
 		}
+	}
+	if rotate && rt.retired.IsZero() {
+		// Retired in the same critical section as the checks above, so
+		// that two renewals racing with one token cannot both pass them.
+		rt.retired = now.Add(s.cfg.RotationGracePeriod)
 	}
 	return rt, nil
 }
@@ -50,7 +59,7 @@ func (s *Server) refreshTokenAuth(c *call, client *appClient, params map[string]
 	if tok == "" {
 		return nil, errMissing("REFRESH_TOKEN")
 	}
-	rt, aerr := s.useRefreshToken(c.now, client, tok, params["DEVICE_KEY"])
+	rt, aerr := s.useRefreshToken(c.now, client, tok, params["DEVICE_KEY"], false)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -85,7 +94,7 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 	if aerr := client.checkSecret(in.ClientSecret); aerr != nil {
 		return nil, aerr
 	}
-	rt, aerr := s.useRefreshToken(c.now, client, in.RefreshToken, in.DeviceKey)
+	rt, aerr := s.useRefreshToken(c.now, client, in.RefreshToken, in.DeviceKey, client.rotation)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -97,11 +106,6 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 		if res.RefreshToken, aerr = s.newRefreshToken(c.now, rt.grant); aerr != nil {
 			return nil, aerr
 		}
-		s.mu.Lock()
-		if rt.retired.IsZero() {
-			rt.retired = c.now.Add(s.cfg.RotationGracePeriod)
-		}
-		s.mu.Unlock()
 	}
 	return map[string]any{"AuthenticationResult": res}, nil
 }

@@ -280,6 +280,45 @@ func TestRotationGracePeriod(t *testing.T) {
 	wantAPIError(t, err, "RefreshTokenReuseException", "")
 }
 
+// TestRotationRetiresOnce: renewals racing with one refresh token on a
+// rotating client, without a grace period, are served one: the others
+// get RefreshTokenReuseException, as a second renewal after the first
+// would. (Checking the token and retiring it in two critical sections let
+// several pass, which hid clients that race their own renewals.)
+func TestRotationRetiresOnce(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	// Each round is one race; a server that lets several through does so
+	// in most rounds, not all.
+	for round := range 6 {
+		old := login(t, srv, "alice", "pw-alice-123").Tokens().RefreshToken
+		in := map[string]string{"ClientId": srv.ClientID(), "RefreshToken": old}
+		const n = 8
+		errs := make(chan error, n)
+		start := make(chan struct{})
+		for range n {
+			go func() {
+				<-start
+				_, err := r.call("GetTokensFromRefreshToken", in)
+				errs <- err
+			}()
+		}
+		close(start)
+		served := 0
+		for range n {
+			if err := <-errs; err == nil {
+				served++
+			} else {
+				wantAPIError(t, err, "RefreshTokenReuseException", "")
+			}
+		}
+		if served != 1 {
+			t.Fatalf("round %d: %d of %d racing renewals served, want 1", round, served, n)
+		}
+	}
+}
+
 func TestRefreshTokenExpiry(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenLifetime: time.Hour})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
