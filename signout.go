@@ -41,11 +41,6 @@ func (s *Session) SignOut(ctx context.Context) error {
 // SignOut. It needs a valid access token and renews it first if needed.
 func (s *Session) GlobalSignOut(ctx context.Context) error {
 	t, err := s.ValidTokens(ctx, AccessToken)
-	if errors.Is(err, ErrClosed) {
-		// A closed session starts no renewal, yet signs out all the same
-		// (see Close): renew here, for this call alone.
-		t, err = s.closedSignOutTokens(ctx)
-	}
 	if err != nil {
 		return err
 	}
@@ -57,27 +52,6 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 	}
 	_, err = s.forget(ctx)
 	return err
-}
-
-// closedSignOutTokens returns tokens with a valid access token for
-// GlobalSignOut on a closed session: its own, or those of its store if it
-// never read it, renewed with the refresh token when they are no longer
-// usable. Nothing is installed: the sign-out forgets the tokens anyway.
-func (s *Session) closedSignOutTokens(ctx context.Context) (*Tokens, error) {
-	t := s.tokens.Load()
-	s.mu.Lock()
-	loaded := s.loaded
-	s.mu.Unlock()
-	if t == nil && !loaded {
-		var err error
-		if t, err = s.store.Load(ctx); err != nil {
-			return nil, err
-		}
-	}
-	if t != nil && s.usable(t) {
-		return t, nil
-	}
-	return s.refreshNow(ctx, t, "sign-out")
 }
 
 // forget drops the session's tokens and clears the store. It returns the

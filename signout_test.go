@@ -333,39 +333,3 @@ func TestFailedSaveKeepsTokens(t *testing.T) {
 		t.Errorf("after the store recovered, it holds %v; want the renewed tokens", saved)
 	}
 }
-
-// TestGlobalSignOutAfterClose: GlobalSignOut signs out after Close, as
-// Close's doc says, also when the access token has expired meanwhile (it
-// is renewed for the sign-out) or lies in a store the session never read.
-func TestGlobalSignOutAfterClose(t *testing.T) {
-	clk, f, s, first := loggedIn(t, nil)
-	s.Close()
-	clk.Advance(2 * time.Hour)
-	if err := s.GlobalSignOut(context.Background()); err != nil {
-		t.Fatalf("GlobalSignOut after Close, access token expired: %v", err)
-	}
-	f.mu.Lock()
-	live := f.refresh[first.RefreshToken] != nil
-	f.mu.Unlock()
-	if live || s.Tokens() != nil || f.count("GlobalSignOut") != 1 {
-		t.Errorf("GlobalSignOut after Close: refresh token live %v, tokens kept %v", live, s.Tokens() != nil)
-	}
-
-	path := filepath.Join(t.TempDir(), "tokens.json")
-	_, f2, s1, stored := loggedIn(t, func(c *Config) { c.Store = NewFileStore(path) })
-	s1.Close()
-	s2 := newLifecycleSession(t, f2, "", func(c *Config) { c.Store = NewFileStore(path) })
-	s2.Close()
-	if err := s2.GlobalSignOut(context.Background()); err != nil {
-		t.Fatalf("GlobalSignOut after Close, tokens only in the store: %v", err)
-	}
-	f2.mu.Lock()
-	live = f2.refresh[stored.RefreshToken] != nil
-	f2.mu.Unlock()
-	if live {
-		t.Error("GlobalSignOut after Close left the stored refresh token live")
-	}
-	if got, err := NewFileStore(path).Load(context.Background()); got != nil || err != nil {
-		t.Errorf("store after GlobalSignOut: %v, %v; want it cleared", got, err)
-	}
-}
