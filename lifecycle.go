@@ -503,9 +503,11 @@ func (s *Session) changed(ctx context.Context, t *Tokens) error {
 // Close stops the session's background work: it cancels a login or
 // renewal in progress and waits for it to end. Afterwards the session
 // still hands out its current tokens while they are valid, but calls that
-// need Cognito fail with ErrClosed, except SignOut and GlobalSignOut: they
-// still revoke, whatever order a program's deferred calls run in. Close is
-// idempotent and always returns nil.
+// need Cognito fail with ErrClosed, except SignOut, which still revokes
+// the refresh token whatever order a program's deferred calls run in, and
+// GlobalSignOut while the access token is valid (a closed session renews
+// nothing; it then fails with ErrClosed and keeps the tokens, for SignOut).
+// Close is idempotent and always returns nil.
 func (s *Session) Close() error {
 	s.mu.Lock()
 	s.closed = true

@@ -120,6 +120,28 @@ func TestSignOutAfterClose(t *testing.T) {
 	}
 }
 
+// TestGlobalSignOutAfterClose: as Close's doc says, GlobalSignOut works
+// after Close while the access token is valid; once it has expired the
+// closed session cannot renew it, fails with ErrClosed and keeps the
+// tokens, so that SignOut can still revoke the refresh token.
+func TestGlobalSignOutAfterClose(t *testing.T) {
+	_, f, s, _ := loggedIn(t, nil)
+	s.Close()
+	if err := s.GlobalSignOut(context.Background()); err != nil || s.Tokens() != nil || f.count("GlobalSignOut") != 1 {
+		t.Errorf("GlobalSignOut after Close, token valid: %v, tokens kept %v, %d calls", err, s.Tokens() != nil, f.count("GlobalSignOut"))
+	}
+
+	clk, f, s, first := loggedIn(t, nil)
+	s.Close()
+	clk.Advance(2 * time.Hour)
+	if err := s.GlobalSignOut(context.Background()); !errors.Is(err, ErrClosed) || s.Tokens() != first {
+		t.Errorf("GlobalSignOut after Close, token expired: %v, tokens %v; want ErrClosed and the tokens kept", err, s.Tokens())
+	}
+	if err := s.SignOut(context.Background()); err != nil || f.count("RevokeToken") != 1 {
+		t.Errorf("SignOut after that: %v, %d revocations", err, f.count("RevokeToken"))
+	}
+}
+
 // TestSignOutRevokesStoredTokens: a session that never loaded its store
 // still revokes what an earlier run saved.
 func TestSignOutRevokesStoredTokens(t *testing.T) {
