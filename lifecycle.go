@@ -449,16 +449,19 @@ func (s *Session) renewStored(ctx context.Context, t *Tokens, trigger string, o 
 func (s *Session) loadStore(ctx context.Context) (*Tokens, error) {
 	s.mu.Lock()
 	loaded := s.loaded
-	s.loaded = true
+	s.loaded, s.loading = true, !loaded
 	s.mu.Unlock()
 	if loaded {
 		return nil, nil
 	}
 	t, err := s.store.Load(ctx)
+	s.mu.Lock()
+	s.loading = false
 	if err != nil {
-		s.mu.Lock()
 		s.loaded = false // try again on the next need
-		s.mu.Unlock()
+	}
+	s.mu.Unlock()
+	if err != nil {
 		s.log(ctx, slog.LevelWarn, "cognitosrp: loading tokens failed", "error", err.Error())
 		return nil, err
 	}

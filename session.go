@@ -172,6 +172,7 @@ type Session struct {
 	flight   *flight
 	closed   bool
 	loaded   bool   // store has been read, or tokens were set
+	loading  bool   // a flight is reading the store (loadStore)
 	epoch    uint64 // counts sign-outs and SetTokens(nil): a flight begun before one is void
 	failures int    // consecutive failed background renewals
 	// lastForced is when an API's 401 last forced a renewal.

@@ -60,7 +60,9 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 // cleared all the same and reported, as its refresh token may still work.
 func (s *Session) forget(ctx context.Context) (*Tokens, error) {
 	s.mu.Lock()
-	loaded := s.loaded
+	// A load in progress counts as none: the flight reading the store is
+	// voided below, and what it read must be revoked all the same.
+	loaded := s.loaded && !s.loading
 	s.loaded = true // the store is about to be empty
 	s.epoch++
 	t := s.tokens.Swap(nil)

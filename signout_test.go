@@ -355,3 +355,56 @@ func TestFailedSaveKeepsTokens(t *testing.T) {
 		t.Errorf("after the store recovered, it holds %v; want the renewed tokens", saved)
 	}
 }
+
+// slowLoadStore is a MemoryStore whose first Load waits until release is
+// closed; later ones answer at once.
+type slowLoadStore struct {
+	MemoryStore
+	loading chan struct{} // closed when the first Load starts
+	first   sync.Once
+	release chan struct{}
+}
+
+func (s *slowLoadStore) Load(ctx context.Context) (*Tokens, error) {
+	held := false
+	s.first.Do(func() { held = true; close(s.loading) })
+	if held {
+		<-s.release
+	}
+	return s.MemoryStore.Load(ctx)
+}
+
+// TestSignOutDuringFirstLoad: a SignOut while the session's first need is
+// still reading the store revokes the stored refresh token. (The session
+// counted the store as read as soon as that read began, so the sign-out
+// read nothing, revoked nothing and cleared the store, and the read's
+// result was voided: the refresh token stayed live, held nowhere.)
+func TestSignOutDuringFirstLoad(t *testing.T) {
+	_, f, s1, stored := loggedIn(t, nil)
+	s1.Close()
+	store := &slowLoadStore{loading: make(chan struct{}), release: make(chan struct{})}
+	store.Save(context.Background(), stored)
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Store = store })
+	need := make(chan error, 1)
+	go func() {
+		_, err := s.ValidTokens(context.Background(), AccessToken)
+		need <- err
+	}()
+	<-store.loading
+	if err := s.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	close(store.release)
+	if err := <-need; err == nil {
+		t.Error("the need that began before SignOut got tokens")
+	}
+	f.mu.Lock()
+	live := f.refresh[stored.RefreshToken] != nil
+	f.mu.Unlock()
+	if live || f.count("RevokeToken") != 1 {
+		t.Errorf("stored refresh token live %v after SignOut, %d revocations", live, f.count("RevokeToken"))
+	}
+	if got, _ := store.MemoryStore.Load(context.Background()); got != nil || s.Tokens() != nil {
+		t.Errorf("after SignOut: store holds %v, session %v", got, s.Tokens())
+	}
+}
