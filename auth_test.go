@@ -377,6 +377,16 @@ func TestRegionCannotNameAnotherHost(t *testing.T) {
 		} else if !errors.Is(err, cognitosrp.ErrConfig) {
 			t.Errorf("pool %q, region %q: New = %v, want ErrConfig", c.pool, c.region, err)
 		}
+		region, _, _ := strings.Cut(c.pool, "_")
+		if c.region != "" {
+			region = c.region
+		}
+		// The exported pieces refuse it too: no endpoint, so no call.
+		if client := cognitosrp.NewClient(region); client.Endpoint != "" {
+			t.Errorf("region %q: NewClient's endpoint is %q", region, client.Endpoint)
+		} else if _, err := client.InitiateAuth(context.Background(), &cognitosrp.InitiateAuthInput{ClientId: "c"}); err == nil || len(hosts) != 0 {
+			t.Errorf("region %q: a Client without an endpoint called %q (err %v)", region, hosts, err)
+		}
 		if v, err := cognitosrp.NewVerifier(cognitosrp.VerifierConfig{UserPoolID: c.pool, Region: c.region, ClientIDs: []string{"c"}}); err == nil {
 			t.Errorf("pool %q, region %q: NewVerifier succeeded; issuer %q", c.pool, c.region, v.Issuer())
 		} else if !errors.Is(err, cognitosrp.ErrConfig) {

@@ -61,9 +61,28 @@ func NewClient(region string) *Client {
 	return &Client{Endpoint: RegionEndpoint(region)}
 }
 
-// RegionEndpoint returns the public Cognito user pool endpoint of region.
+// RegionEndpoint returns the public Cognito user pool endpoint of region,
+// or "" (which a Client refuses) when region is not a region name: ASCII
+// letters, digits and '-'. The region becomes part of the host's name, so
+// a '.', '/', '#', '@' or ':' in it could name another host, which would
+// get the password claim and the refresh token.
 func RegionEndpoint(region string) string {
+	if !regionName(region) {
+		return ""
+	}
 	return "https://cognito-idp." + region + ".amazonaws.com/"
+}
+
+// regionName reports whether region can be the region of a Cognito host,
+// as AWS region names are: ASCII letters, digits and '-'.
+func regionName(region string) bool {
+	for i := 0; i < len(region); i++ {
+		c := region[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return region != ""
 }
 
 // Auth flows and challenge names used by this package.

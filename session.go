@@ -245,21 +245,6 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	return s, nil
 }
 
-// regionName reports whether region can be the region of a Cognito host:
-// ASCII letters, digits and '-', as AWS region names are. The region is
-// put into the host's name, so a '.', '/', '#', '@' or ':' from a pool id
-// or Region would send the password claim and the refresh token (or, in
-// a Verifier, the key fetch) to a host that is not Cognito's.
-func regionName(region string) bool {
-	for i := 0; i < len(region); i++ {
-		c := region[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return region != ""
-}
-
 // Username returns the name the session logs in with.
 func (s *Session) Username() string { return s.username }
 
