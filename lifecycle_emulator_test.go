@@ -120,6 +120,35 @@ func TestEmulatorDeadRefreshToken(t *testing.T) {
 	}
 }
 
+// TestEmulatorWrongSecretIsNoDeadRefreshToken: a renewal that Cognito
+// refuses for the client secret (wrong, or missing) fails with that
+// refusal. It is no dead refresh token: the session neither reports that
+// it must log in again nor logs in with its password, which Cognito would
+// refuse for the same reason.
+func TestEmulatorWrongSecretIsNoDeadRefreshToken(t *testing.T) {
+	srv, good := emulatorSession(t, cognitotest.Config{ClientSecret: "right"}, nil)
+	for _, secret := range []string{"wrong", ""} {
+		opts := srv.Options("alice", emuPassword)
+		opts.ClientSecret = secret
+		auth, err := cognitosrp.New(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer auth.Close()
+		due := *good.Tokens() // the same tokens, due for renewal
+		due.AccessExpiry, due.IDExpiry = time.Now().Add(-time.Minute), time.Now().Add(-time.Minute)
+		auth.Session().SetTokens(&due)
+		calls := srv.Calls("InitiateAuth")
+		_, err = auth.Token(context.Background())
+		if !errors.Is(err, cognitosrp.ErrNotAuthorized) || errors.Is(err, cognitosrp.ErrLoginRequired) {
+			t.Errorf("secret %q: Token = %v; want ErrNotAuthorized, not ErrLoginRequired", secret, err)
+		}
+		if n := srv.Calls("InitiateAuth") - calls; n != 1 {
+			t.Errorf("secret %q: %d InitiateAuth calls, want the one renewal and no login", secret, n)
+		}
+	}
+}
+
 // TestEmulatorSignOut: SignOut revokes the refresh token, and with it the
 // access tokens issued with it.
 func TestEmulatorSignOut(t *testing.T) {

@@ -59,11 +59,25 @@ func refreshFlowRefused(err error) bool {
 
 // refreshTokenDead reports whether a renewal failed because the refresh
 // token can no longer be used: expired, revoked, signed out, or replaced
-// by rotation and reused after the grace period.
+// by rotation and reused after the grace period. A NotAuthorized for the
+// client secret (wrong, or missing: Cognito's message names the secret)
+// is not: the refresh token is fine, and a new login would be refused
+// for the same reason.
 // (An *APIError matches the errorKind of its Type: errors.Is needs no
 // generic as, whose inlined copy at each use costs the binary a closure.)
 func refreshTokenDead(err error) bool {
-	return errors.Is(err, ErrNotAuthorized) || errors.Is(err, errRefreshTokenReuse)
+	if errors.Is(err, errRefreshTokenReuse) {
+		return true
+	}
+	return errors.Is(err, ErrNotAuthorized) && !findError(err, secretRefused)
+}
+
+// secretRefused reports whether err is Cognito refusing the app client's
+// secret or its hash ("Unable to verify secret hash for client …",
+// "Client … is configured for secret but secret was not received").
+func secretRefused(err error) bool {
+	ae, ok := err.(*APIError)
+	return ok && strings.Contains(ae.Message, "secret")
 }
 
 // errRefreshTokenReuse matches Cognito's RefreshTokenReuseException.

@@ -29,9 +29,7 @@ func describe(err error) string {
 	switch {
 	case errors.As(err, &ce):
 		return fmt.Sprintf("the login needs the %s challenge, which this command cannot answer", serverName(ce.ChallengeName))
-	case errors.Is(err, cognitosrp.ErrLoginRequired) && !(errors.As(err, &ae) && secretRefused(ae)):
-		// A renewal refused for the client secret is no dead refresh
-		// token, whatever the library concludes: a password would not help.
+	case errors.Is(err, cognitosrp.ErrLoginRequired):
 		return "no usable cached tokens (none yet, or the refresh token expired or was revoked): give the password in COGNITO_PASSWORD or with -password-stdin"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "timed out waiting for Cognito (see -timeout)"
