@@ -15,41 +15,44 @@ import (
 // GetTokensFromRefreshToken and RevokeToken.
 
 // useRefreshToken returns the grant of a refresh token that client may use
-// now. deviceKey is the DEVICE_KEY the request sent. With rotate, the token
-// is retired (after the grace period) as it is used.
-func (s *Server) useRefreshToken(now time.Time, client *appClient, tok, deviceKey string, rotate bool) (*refreshToken, *apiError) {
+// now. deviceKey is the DEVICE_KEY the request sent. On a client with
+// rotation the token is retired (after the grace period) as it is used,
+// and retired reports whether this call did it, for the caller to undo
+// if it fails to issue the successor.
+func (s *Server) useRefreshToken(now time.Time, client *appClient, tok, deviceKey string) (rt *refreshToken, retired bool, aerr *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rt := s.refresh[tok]
+	rt = s.refresh[tok]
 	switch {
 	case rt == nil:
-		return nil, errNotAuthorized("Invalid Refresh Token").because("unknown refresh token")
+		return nil, false, errNotAuthorized("Invalid Refresh Token").because("unknown refresh token")
 	case rt.clientID != client.id:
-		return nil, errNotAuthorized("Invalid Refresh Token").because("issued to another app client")
+		return nil, false, errNotAuthorized("Invalid Refresh Token").because("issued to another app client")
 	case rt.revoked:
-		return nil, errNotAuthorized("Refresh Token has been revoked")
+		return nil, false, errNotAuthorized("Refresh Token has been revoked")
 	case !now.Before(rt.expires):
-		return nil, errNotAuthorized("Refresh Token has expired")
+		return nil, false, errNotAuthorized("Refresh Token has expired")
 	case !rt.retired.IsZero() && (s.cfg.RotationGracePeriod == 0 || !now.Before(rt.retired)):
 		// Without a grace period, retired whatever the clocks say: a call
 		// that read the time before the one that retired the token may
 		// take the lock after it.
-		return nil, newError(http.StatusBadRequest, "RefreshTokenReuseException", "Refresh token has been invalidated by rotation.")
+		return nil, false, newError(http.StatusBadRequest, "RefreshTokenReuseException", "Refresh token has been invalidated by rotation.")
 	case s.users[fold(rt.username)] == nil:
-		return nil, errNotAuthorized("Invalid Refresh Token").because("user deleted")
+		return nil, false, errNotAuthorized("Invalid Refresh Token").because("user deleted")
 	}
 	if rt.deviceKey != "" {
 		d := s.devices[rt.deviceKey]
 		if deviceKey != rt.deviceKey || d == nil || !d.confirmed {
-			return nil, errNotAuthorized("Invalid Refresh Token").because("issued to device %s: DEVICE_KEY missing, wrong or not confirmed", rt.deviceKey)
+			return nil, false, errNotAuthorized("Invalid Refresh Token").because("issued to device %s: DEVICE_KEY missing, wrong or not confirmed", rt.deviceKey)
 		}
 	}
-	if rotate && rt.retired.IsZero() {
+	if client.rotation && rt.retired.IsZero() {
 		// Retired in the same critical section as the checks above, so
 		// that two renewals racing with one token cannot both pass them.
 		rt.retired = now.Add(s.cfg.RotationGracePeriod)
+		retired = true
 	}
-	return rt, nil
+	return rt, retired, nil
 }
 
 // refreshTokenAuth serves InitiateAuth with REFRESH_TOKEN_AUTH. Cognito
@@ -59,7 +62,7 @@ func (s *Server) refreshTokenAuth(c *call, client *appClient, params map[string]
 	if tok == "" {
 		return nil, errMissing("REFRESH_TOKEN")
 	}
-	rt, aerr := s.useRefreshToken(c.now, client, tok, params["DEVICE_KEY"], false)
+	rt, _, aerr := s.useRefreshToken(c.now, client, tok, params["DEVICE_KEY"]) // a rotating client cannot get here
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -94,18 +97,23 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 	if aerr := client.checkSecret(in.ClientSecret); aerr != nil {
 		return nil, aerr
 	}
-	rt, aerr := s.useRefreshToken(c.now, client, in.RefreshToken, in.DeviceKey, client.rotation)
+	rt, retired, aerr := s.useRefreshToken(c.now, client, in.RefreshToken, in.DeviceKey)
 	if aerr != nil {
 		return nil, aerr
 	}
 	res, aerr := s.mint(c.now, rt.grant)
-	if aerr != nil {
-		return nil, aerr
+	if aerr == nil && client.rotation {
+		res.RefreshToken, aerr = s.newRefreshToken(c.now, rt.grant)
 	}
-	if client.rotation {
-		if res.RefreshToken, aerr = s.newRefreshToken(c.now, rt.grant); aerr != nil {
-			return nil, aerr
+	if aerr != nil {
+		if retired {
+			// A call that issued nothing uses nothing up: the client's
+			// retry must still find its refresh token.
+			s.mu.Lock()
+			rt.retired = time.Time{}
+			s.mu.Unlock()
 		}
+		return nil, aerr
 	}
 	return map[string]any{"AuthenticationResult": res}, nil
 }

@@ -37,7 +37,6 @@ type Server struct {
 	url       string
 	closed    bool // Close was called: Start must not listen afterwards
 	startOnce sync.Once
-	closeOnce sync.Once
 
 	mu          sync.Mutex
 	clock       func() time.Time
@@ -149,15 +148,13 @@ func (s *Server) Start() error {
 // Close stops the server and closes its connections. It may be called more
 // than once.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		s.mu.Lock()
-		srv := s.srv
-		s.closed = true
-		s.mu.Unlock()
-		if srv != nil {
-			srv.Close()
-		}
-	})
+	s.mu.Lock()
+	srv, closed := s.srv, s.closed
+	s.closed = true
+	s.mu.Unlock()
+	if srv != nil && !closed {
+		srv.Close()
+	}
 }
 
 // URL returns the server's base URL, such as http://127.0.0.1:40123, or ""

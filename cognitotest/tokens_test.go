@@ -6,6 +6,7 @@ package cognitotest_test
 
 import (
 	"crypto"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
@@ -14,6 +15,7 @@ import (
 	"math/big"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -317,6 +319,43 @@ func TestRotationRetiresOnce(t *testing.T) {
 			t.Fatalf("round %d: %d of %d racing renewals served, want 1", round, served, n)
 		}
 	}
+}
+
+// TestRotationRetiresOnlyWhatIssues: a renewal that fails to issue the
+// successor (here the random source fails once: a 500, which the client
+// retries) leaves the refresh token usable, so that the retry gets new
+// tokens instead of RefreshTokenReuseException. And without a grace
+// period a token once retired stays refused even to a call whose clock
+// reads earlier than the retirement.
+func TestRotationRetiresOnlyWhatIssues(t *testing.T) {
+	rnd := &failOnce{}
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true, Rand: rnd})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	old := login(t, srv, "alice", "pw-alice-123").Tokens().RefreshToken
+	r := newRaw(t, srv)
+	in := map[string]string{"ClientId": srv.ClientID(), "RefreshToken": old}
+	rnd.fail.Store(true)
+	if _, err := r.call("GetTokensFromRefreshToken", in); err != nil {
+		t.Fatalf("renewal after a failed attempt: %v", err)
+	}
+	if rnd.fail.Load() {
+		t.Fatal("the random source never failed")
+	}
+	srv.Advance(-time.Second) // the next call's clock reads before the retirement
+	_, err := r.call("GetTokensFromRefreshToken", in)
+	wantAPIError(t, err, "RefreshTokenReuseException", "")
+}
+
+// failOnce is a random source that fails one read once fail is set: the
+// first read of 256 bytes, the size of a refresh token's largest part
+// (request ids and jti, which come first, survive a failing source).
+type failOnce struct{ fail atomic.Bool }
+
+func (f *failOnce) Read(p []byte) (int, error) {
+	if len(p) == 256 && f.fail.CompareAndSwap(true, false) {
+		return 0, errors.New("random source down")
+	}
+	return rand.Read(p)
 }
 
 func TestRefreshTokenExpiry(t *testing.T) {
