@@ -132,7 +132,9 @@ func run(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "cognito-srp: unknown command %q\n\n%s", cmd, usageText)
 		return exitUsage
 	}
-	if out.err != nil && err == nil {
+	// A failed write is the error to report, also when the command saw
+	// it itself (request copies the response: "reading the response").
+	if out.err != nil && (err == nil || errors.Is(err, out.err)) {
 		err = fmt.Errorf("writing to standard output: %w", out.err)
 	}
 	var ue *usageError

@@ -167,7 +167,8 @@ func TestOutputWriteFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	for _, args := range [][]string{{"token"}, {"token", "-export"}, {"claims", res.AccessToken}} {
+	api := newAPI(t, srv)
+	for _, args := range [][]string{{"token"}, {"token", "-export"}, {"claims", res.AccessToken}, {"request", api + "/x"}} {
 		cmd := exec.Command(binary, args...)
 		for k, v := range s.env {
 			cmd.Env = append(cmd.Env, k+"="+v)
