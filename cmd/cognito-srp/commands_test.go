@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
@@ -326,6 +327,46 @@ func TestRequestRenewsOn401WithRotatingClient(t *testing.T) {
 	// and the command says why.
 	srv.SignOut("alice")
 	s.run("request", api.URL+"/x").want(t, exitError, "no usable cached tokens")
+}
+
+// TestRequestUsesTokensCachedSince401: when another run cached new tokens
+// while the API was refusing this run's, the retry takes those instead of
+// renewing (with rotation a renewal would retire the other run's refresh
+// token for nothing).
+func TestRequestUsesTokensCachedSince401(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	r := s.run("token")
+	r.want(t, exitOK)
+	refused := strings.TrimSpace(r.stdout)
+	delete(s.env, "COGNITO_PASSWORD")
+	cache := s.cacheFile(t)
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+refused {
+			io.WriteString(w, "ok")
+			return
+		}
+		// Another run logs in and caches its tokens meanwhile.
+		other, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+		if err == nil {
+			err = other.Authenticate(r.Context(), "pw-alice-123")
+		}
+		if err == nil {
+			err = cognitosrp.NewFileStore(cache).Save(r.Context(), other.Tokens())
+		}
+		if err != nil {
+			t.Error(err)
+		}
+		http.Error(w, "token refused", http.StatusUnauthorized)
+	})))
+	defer api.Close()
+	calls := func() int { return srv.Calls("GetTokensFromRefreshToken") + srv.Calls("InitiateAuth") }
+	before := calls()
+	s.run("request", api.URL+"/x").want(t, exitOK, "200 OK")
+	// The other run's login is one InitiateAuth; anything more is a renewal.
+	if n := calls() - before - 1; n != 0 {
+		t.Errorf("%d renewal calls; want none: the cache held new tokens", n)
+	}
 }
 
 // TestRequestTimeoutNamesTheAPI: -timeout bounds the request too; when the
