@@ -212,22 +212,14 @@ func FuzzRedactURL(f *testing.F) {
 			}
 			return
 		}
-		// The password as it is spelled in s: the user info ends at the
-		// authority's last '@', the authority at the first '/', '?' or '#'.
-		rest := s
-		if i := strings.Index(rest, "//"); i >= 0 && u.Opaque == "" {
-			rest = rest[i+2:]
-		} else if i := strings.IndexByte(rest, ':'); i >= 0 && u.Opaque != "" {
-			rest = rest[i+1:]
-		}
+		// The password as it is spelled in s: with user info, net/url
+		// has read a "//" authority, which ends at the first '/', '?' or
+		// '#' after it; the user info ends at its last '@'.
+		rest := s[strings.Index(s, "//")+2:]
 		if i := strings.IndexAny(rest, "/?#"); i >= 0 {
 			rest = rest[:i]
 		}
-		at := strings.LastIndexByte(rest, '@')
-		if at < 0 {
-			return
-		}
-		info := rest[:at]
+		info := rest[:strings.LastIndexByte(rest, '@')]
 		colon := strings.IndexByte(info, ':')
 		if colon < 0 || colon == len(info)-1 {
 			return
@@ -616,7 +608,7 @@ func (h *logRecorder) Handle(_ context.Context, r slog.Record) error {
 // is not graphic.
 func FuzzRefresh(f *testing.F) {
 	result := func(kv ...any) []byte {
-		r := map[string]any{"AccessToken": fakeToken(accessClaims(testNow)), "IdToken": fakeToken(idClaims(testNow)), "ExpiresIn": 3600, "TokenType": "Bearer"}
+		r := map[string]any{"AccessToken": fxJWT(accessClaims(testNow)), "IdToken": fxJWT(idClaims(testNow)), "ExpiresIn": 3600, "TokenType": "Bearer"}
 		for i := 0; i < len(kv); i += 2 {
 			r[kv[i].(string)] = kv[i+1]
 		}
@@ -624,7 +616,7 @@ func FuzzRefresh(f *testing.F) {
 	}
 	f.Add(200, result(), false)
 	f.Add(200, result("RefreshToken", "rotated-refresh-token"), true)
-	f.Add(200, result("AccessToken", fakeToken(with(accessClaims(testNow), "jti", "\u202eevil\nline"))), true)
+	f.Add(200, result("AccessToken", fxJWT(with(accessClaims(testNow), "jti", "\u202eevil\nline"))), true)
 	f.Add(200, result("IdToken", "", "ExpiresIn", -5), false)
 	f.Add(200, []byte(`{"ChallengeName":"SMS_MFA","Session":"s"}`), false)
 	f.Add(200, []byte(`{}`), true)
@@ -636,8 +628,8 @@ func FuzzRefresh(f *testing.F) {
 	secret := func(prefix string) string { return prefix + hex.EncodeToString(randomBytes(f, 16)) }
 	refreshToken, clientSecret := secret("refresh-"), secret("client-secret-")
 	old := &Tokens{
-		AccessToken:  fakeToken(with(accessClaims(testNow.Add(-time.Hour)), "jti", secret("jti-"))),
-		IDToken:      fakeToken(with(idClaims(testNow.Add(-time.Hour)), "nonce", secret("nonce-"))),
+		AccessToken:  fxJWT(with(accessClaims(testNow.Add(-time.Hour)), "jti", secret("jti-"))),
+		IDToken:      fxJWT(with(idClaims(testNow.Add(-time.Hour)), "nonce", secret("nonce-"))),
 		RefreshToken: refreshToken,
 		TokenType:    "Bearer",
 		AccessExpiry: testNow, IDExpiry: testNow, IssuedAt: testNow.Add(-time.Hour),
@@ -705,10 +697,4 @@ func FuzzRefresh(f *testing.F) {
 			}
 		}
 	})
-}
-
-// fakeToken is an unsigned JWT of the given claims, for code that does not
-// verify signatures.
-func fakeToken(claims map[string]any) string {
-	return b64JSON(rsHeader(testKid)) + "." + b64JSON(claims) + ".c2lnbmF0dXJl"
 }

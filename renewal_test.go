@@ -19,6 +19,13 @@ func (f *fakeCognito) revoke(rt string) {
 	f.set(func(f *fakeCognito) { delete(f.refresh, rt) })
 }
 
+// live reports whether the fake still honours the refresh token rt.
+func (f *fakeCognito) live(rt string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.refresh[rt] != nil
+}
+
 func TestDeadRefreshTokenWithPassword(t *testing.T) {
 	clk, f, s, first := loggedIn(t, nil)
 	f.revoke(first.RefreshToken)
