@@ -1,0 +1,111 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// This file pins the edges of tokencheck.go's rules: each limit a doc
+// comment states is accepted exactly at the limit and refused just past it.
+
+// forgeResult returns an AuthenticationResult whose tokens carry the given
+// access and id claims.
+func forgeResult(access, id map[string]any, expiresIn int64) *AuthenticationResult {
+	return &AuthenticationResult{
+		AccessToken: signRS256(testKey(), rsHeader(testKid), access),
+		IdToken:     signRS256(testKey(), rsHeader(testKid), id),
+		ExpiresIn:   expiresIn, TokenType: "Bearer",
+	}
+}
+
+func TestAcceptTokensLimits(t *testing.T) {
+	noExp := func(m map[string]any) map[string]any { return with(m, "exp", nil, "iat", nil) }
+	maxSeconds := int64(maxTokenLifetime / time.Second)
+	half := 500 * time.Millisecond
+	tests := []struct {
+		name   string
+		access map[string]any
+		id     map[string]any
+		in     int64     // ExpiresIn
+		now    time.Time // the clock acceptTokens judges on
+		want   error     // nil: accepted
+	}{
+		{name: "ExpiresIn at the limit", access: noExp(accessClaims(testNow)), id: noExp(idClaims(testNow)), in: maxSeconds, now: testNow},
+		{name: "ExpiresIn past the limit", access: noExp(accessClaims(testNow)), id: noExp(idClaims(testNow)), in: maxSeconds + 1, now: testNow, want: ErrTokenInvalid},
+		// The tokens' exp claims take precedence over ExpiresIn; an absurd
+		// ExpiresIn still marks the answer as garbage.
+		{name: "ExpiresIn past the limit beside exp claims", access: accessClaims(testNow), id: idClaims(testNow), in: maxSeconds + 1, now: testNow, want: ErrTokenInvalid},
+		{name: "exp at the limit", access: with(accessClaims(testNow), "exp", testNow.Add(maxTokenLifetime).Unix()), id: idClaims(testNow), in: 3600, now: testNow},
+		{name: "exp past the limit", access: with(accessClaims(testNow), "exp", testNow.Add(maxTokenLifetime+time.Second).Unix()), id: idClaims(testNow), in: 3600, now: testNow, want: ErrTokenInvalid},
+		{name: "iat the skew ahead", access: accessClaims(testNow.Add(maxClockSkew)), id: idClaims(testNow.Add(maxClockSkew)), in: 3600, now: testNow},
+		{name: "iat the skew behind", access: accessClaims(testNow), id: idClaims(testNow), in: 3600, now: testNow.Add(maxClockSkew)},
+		{name: "iat past the skew behind", access: accessClaims(testNow), id: idClaims(testNow), in: 3600, now: testNow.Add(maxClockSkew + half), want: ErrTokenExpired},
+		{name: "iat past the skew ahead", access: accessClaims(testNow), id: idClaims(testNow), in: 3600, now: testNow.Add(-maxClockSkew - half), want: ErrTokenExpired},
+	}
+	s := new(Session)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.acceptTokens(context.Background(), forgeResult(tc.access, tc.id, tc.in), nil, tc.now)
+			switch {
+			case tc.want == nil && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.want != nil && (!errors.Is(err, tc.want) || !errors.Is(err, ErrInvalidResponse)):
+				t.Fatalf("got %v, want an error matching %v and ErrInvalidResponse", err, tc.want)
+			}
+		})
+	}
+}
+
+// A token may hold only what a compact JWS can: the base64url alphabet and
+// dots. Standard base64's '+', '/' and '=' are not in it.
+func TestAcceptTokensCharacters(t *testing.T) {
+	good := forgeResult(accessClaims(testNow), idClaims(testNow), 3600)
+	s := new(Session)
+	if _, err := s.acceptTokens(context.Background(), good, nil, testNow); err != nil {
+		t.Fatalf("refused a good result: %v", err)
+	}
+	for _, c := range []string{"+", "/", "=", " ", "%", "\x00", "\x7f", "é"} {
+		for _, typ := range []TokenType{AccessToken, IDToken} {
+			res := *good
+			if typ == AccessToken {
+				res.AccessToken += c
+			} else {
+				res.IdToken += c
+			}
+			_, err := s.acceptTokens(context.Background(), &res, nil, testNow)
+			if !errors.Is(err, ErrMalformedToken) || !errors.Is(err, ErrInvalidResponse) {
+				t.Errorf("%s ending in %q: got %v, want ErrMalformedToken and ErrInvalidResponse", typ, c, err)
+			}
+		}
+	}
+}
+
+// verifierFunc is a TokenVerifier made of a function.
+type verifierFunc func(ctx context.Context, token string) (*Claims, error)
+
+func (f verifierFunc) Verify(ctx context.Context, token string) (*Claims, error) {
+	return f(ctx, token)
+}
+
+// A verifier's token_use is the server's text: the error quotes no more
+// than 20 characters of it.
+func TestAcceptTokensLongTokenUse(t *testing.T) {
+	long := strings.Repeat("a", 10000)
+	s := &Session{cfg: Config{Verifier: verifierFunc(func(context.Context, string) (*Claims, error) {
+		return &Claims{TokenUse: long}, nil
+	})}}
+	_, err := s.acceptTokens(context.Background(), forgeResult(accessClaims(testNow), idClaims(testNow), 3600), nil, testNow)
+	if !errors.Is(err, ErrClaimMismatch) {
+		t.Fatalf("got %v, want ErrClaimMismatch", err)
+	}
+	if msg := err.Error(); strings.Contains(msg, strings.Repeat("a", 21)) || len(msg) > 200 {
+		t.Fatalf("the error quotes the whole token_use (%d bytes)", len(msg))
+	}
+}
