@@ -1,0 +1,129 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"testing"
+	"time"
+)
+
+func TestRefreshMethodString(t *testing.T) {
+	for m, want := range map[RefreshMethod]string{
+		"":                      "REFRESH_TOKEN_AUTH",
+		RefreshWithInitiateAuth: "REFRESH_TOKEN_AUTH",
+		RefreshWithGetTokens:    "GetTokensFromRefreshToken",
+	} {
+		if got := m.String(); got != want {
+			t.Errorf("RefreshMethod(%q).String() = %q, want %q", string(m), got, want)
+		}
+	}
+}
+
+// TestRefreshFlowRefused: only an InvalidParameterException that says the
+// flow is not enabled, or names rotation, in any case, is the refusal of
+// REFRESH_TOKEN_AUTH.
+func TestRefreshFlowRefused(t *testing.T) {
+	for _, tc := range []struct {
+		typ, msg string
+		want     bool
+	}{
+		{"InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client", true},
+		{"InvalidParameterException", "Refresh Token Auth flow Not Enabled for this client", true},
+		{"InvalidParameterException", "Refresh token Rotation is enabled for this app client", true},
+		{"InvalidParameterException", "Missing required parameter REFRESH_TOKEN", false},
+		{"NotAuthorizedException", "REFRESH_TOKEN_AUTH flow not enabled for this client", false},
+		{"", "flow not enabled", false},
+	} {
+		err := fmt.Errorf("renewal: %w", &APIError{Action: "InitiateAuth", Type: tc.typ, Message: tc.msg, StatusCode: 400})
+		if got := refreshFlowRefused(err); got != tc.want {
+			t.Errorf("refreshFlowRefused(%s: %q) = %v, want %v", tc.typ, tc.msg, got, tc.want)
+		}
+	}
+	if refreshFlowRefused(errors.New("InvalidParameterException: flow not enabled")) {
+		t.Error("refreshFlowRefused matched an error that is not Cognito's")
+	}
+}
+
+// TestRefreshUsername: the SECRET_HASH of a renewal hashes the internal
+// username, from Tokens.Username or else either token's claim; the login
+// name only when nothing names the user.
+func TestRefreshUsername(t *testing.T) {
+	access := fxJWT(map[string]any{"token_use": "access", "username": "from-access"})
+	id := fxJWT(map[string]any{"token_use": "id", "cognito:username": "from-id"})
+	bare := fxJWT(map[string]any{"token_use": "id"})
+	for _, tc := range []struct {
+		name string
+		t    Tokens
+		want string
+	}{
+		{"Username", Tokens{Username: "internal", AccessToken: access, IDToken: id}, "internal"},
+		{"access token", Tokens{AccessToken: access, IDToken: id}, "from-access"},
+		{"id token", Tokens{AccessToken: bare, IDToken: id}, "from-id"},
+		{"id token alone", Tokens{IDToken: id}, "from-id"},
+		{"nothing", Tokens{AccessToken: bare, IDToken: "not a JWT"}, "alias@example.com"},
+	} {
+		if got := refreshUsername(&tc.t, "alias@example.com"); got != tc.want {
+			t.Errorf("%s: refreshUsername = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestClosedGlobalSignOutWithoutRefreshToken: a closed session whose tokens
+// expired and carry no refresh token cannot get an access token for
+// GlobalSignOut; it says so without asking Cognito to renew with nothing.
+func TestClosedGlobalSignOutWithoutRefreshToken(t *testing.T) {
+	clk, f, donor, first := loggedIn(t, nil)
+	donor.Close()
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Now = clk.Now })
+	noRefresh := *first
+	noRefresh.RefreshToken = ""
+	s.SetTokens(&noRefresh)
+	clk.Advance(2 * time.Hour)
+	s.Close()
+	if err := s.GlobalSignOut(context.Background()); !errors.Is(err, ErrLoginRequired) {
+		t.Fatalf("GlobalSignOut: %v, want ErrLoginRequired", err)
+	}
+	if n := f.count(FlowRefreshTokenAuth); n != 0 {
+		t.Errorf("%d renewals without a refresh token", n)
+	}
+}
+
+// TestRenewalLogAttributes: the renewal event names the method (the zero
+// value as REFRESH_TOKEN_AUTH), whether the refresh token was rotated, and
+// when the new access token expires.
+func TestRenewalLogAttributes(t *testing.T) {
+	for _, tc := range []struct {
+		method  RefreshMethod
+		rotate  bool
+		name    string
+		rotated bool
+	}{
+		{"", false, "REFRESH_TOKEN_AUTH", false},
+		{RefreshWithGetTokens, true, "GetTokensFromRefreshToken", true},
+	} {
+		var buf syncBuffer
+		logger := slog.New(slog.NewJSONHandler(&buf, nil))
+		clk, f, s, _ := loggedIn(t, func(c *Config) { c.Logger = logger; c.RefreshMethod = tc.method })
+		f.set(func(f *fakeCognito) { f.rotate = tc.rotate })
+		clk.Advance(time.Hour)
+		got, err := s.ValidTokens(context.Background(), AccessToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		settle(t, s)
+		line := findLogLine(t, buf.String(), "cognitosrp: tokens renewed")
+		if line == nil {
+			t.Fatalf("%s: no renewal event in:\n%s", tc.name, buf.String())
+		}
+		if line["method"] != tc.name || line["rotated"] != tc.rotated || line["expires"] != got.AccessExpiry.Format(time.RFC3339) {
+			t.Errorf("%s: method %v, rotated %v, expires %v; want %s, %v, %s", tc.name,
+				line["method"], line["rotated"], line["expires"], tc.name, tc.rotated, got.AccessExpiry.Format(time.RFC3339))
+		}
+	}
+}
