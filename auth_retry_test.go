@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // bodyTracker is a base transport that records whether the bodies of the
@@ -279,5 +280,24 @@ func TestRetryOn401AfterSignOut(t *testing.T) {
 	}
 	if s.Tokens() == nil || f.count("login") != 2 {
 		t.Errorf("after the retry the session holds %v after %d logins; want the retry's new tokens after 2", s.Tokens(), f.count("login"))
+	}
+}
+
+// TestRetryOn401SpacingHolds: a forced renewal is refused for the whole of
+// minForcedInterval, not only at once.
+func TestRetryOn401SpacingHolds(t *testing.T) {
+	clock := newFakeClock(testNow)
+	f := newFakeCognito(t, clock.Now)
+	a, _, _ := authOn(t, f, Options{})
+	f.set(func(f *fakeCognito) { f.rejectAll = true })
+	for i, step := range []time.Duration{0, minForcedInterval - time.Millisecond, time.Millisecond} {
+		clock.Advance(step)
+		req, _ := http.NewRequest("GET", f.api.URL, nil)
+		if code, _ := send(t, a, req); code != http.StatusUnauthorized {
+			t.Fatalf("request %d: got %d, want 401", i, code)
+		}
+		if n, want := f.count(FlowRefreshTokenAuth), max(i, 1); n != want {
+			t.Fatalf("after request %d: %d renewals, want %d", i, n, want)
+		}
 	}
 }

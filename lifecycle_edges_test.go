@@ -1,0 +1,218 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// This file holds lifecycle tests that mutation testing asked for: each
+// pins a guard of lifecycle.go that no other test noticed missing.
+
+// TestRenewAheadSkipsReplacedTokens: a background renewal of tokens that
+// were replaced between the caller's read and the lock does not start; it
+// would ask Cognito for tokens the session then refuses to install.
+func TestRenewAheadSkipsReplacedTokens(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	clk.Advance(55 * time.Minute) // in the renewal window
+	replaced := *first
+	s.SetTokens(&replaced)
+	s.renewAhead(context.Background(), first, s.cognitoNow())
+	settle(t, s)
+	if n := f.count(FlowRefreshTokenAuth); n != 0 {
+		t.Errorf("renewals of replaced tokens = %d, want 0", n)
+	}
+}
+
+// TestNoWindowWithoutIssuedAt: tokens whose lifetime is unknown (no iat)
+// are renewed only when they stop being usable, not in a guessed window.
+func TestNoWindowWithoutIssuedAt(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	noIAT := *first
+	noIAT.IssuedAt = time.Time{}
+	s.SetTokens(&noIAT)
+	ctx := context.Background()
+	clk.Advance(59 * time.Minute)
+	if got, err := s.ValidTokens(ctx, AccessToken); err != nil || got != &noIAT {
+		t.Fatalf("ValidTokens = %v, %v; want the current tokens", got, err)
+	}
+	settle(t, s)
+	if n := f.count(FlowRefreshTokenAuth); n != 0 {
+		t.Fatalf("renewals a minute before expiry = %d, want 0", n)
+	}
+	clk.Advance(31 * time.Second) // within the 30 s margin
+	if got, err := s.ValidTokens(ctx, AccessToken); err != nil || got == &noIAT {
+		t.Fatalf("ValidTokens = %v, %v; want renewed tokens", got, err)
+	}
+	if n := f.count(FlowRefreshTokenAuth); n != 1 {
+		t.Errorf("renewals = %d, want 1", n)
+	}
+}
+
+// TestDeadRefreshTokenLoginRetried: when the login that follows a dead
+// refresh token fails, the next need logs in again with the password; it
+// does not report the dead refresh token as if there were no password.
+func TestDeadRefreshTokenLoginRetried(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	f.revoke(first.RefreshToken)
+	f.set(func(f *fakeCognito) { f.failNext["login"] = 1 })
+	clk.Advance(2 * time.Hour)
+	ctx := context.Background()
+	if _, err := s.ValidTokens(ctx, AccessToken); err == nil {
+		t.Fatal("ValidTokens succeeded although the login failed")
+	}
+	got, err := s.ValidTokens(ctx, AccessToken)
+	if err != nil || got == first {
+		t.Fatalf("second ValidTokens = %v, %v; want a new login", got, err)
+	}
+	if f.count("login") != 3 || f.count(FlowRefreshTokenAuth) != 1 {
+		t.Errorf("logins %d, renewals %d; want 3 and 1", f.count("login"), f.count(FlowRefreshTokenAuth))
+	}
+}
+
+// TestRefreshAheadBackoffDoubles: failed background renewals are retried
+// after 1 s, doubling up to 30 s, and not sooner.
+func TestRefreshAheadBackoffDoubles(t *testing.T) {
+	clk, f, s, _ := loggedIn(t, nil)
+	ctx := context.Background()
+	clk.Advance(55 * time.Minute)
+	f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 100 })
+	s.ValidTokens(ctx, AccessToken)
+	settle(t, s)
+	for i, d := range []time.Duration{1, 2, 4, 8, 16, 30, 30} {
+		d *= time.Second
+		clk.Advance(d - time.Millisecond)
+		s.ValidTokens(ctx, AccessToken)
+		settle(t, s)
+		if n := f.count(FlowRefreshTokenAuth); n != i+1 {
+			t.Fatalf("%d renewals %v after failure %d, want %d", n, d-time.Millisecond, i+1, i+1)
+		}
+		clk.Advance(time.Millisecond)
+		s.ValidTokens(ctx, AccessToken)
+		settle(t, s)
+		if n := f.count(FlowRefreshTokenAuth); n != i+2 {
+			t.Fatalf("%d renewals %v after failure %d, want %d", n, d, i+1, i+2)
+		}
+	}
+}
+
+// TestRefreshAheadBackoffResets: a successful renewal ends the back-off, so
+// the next failure is retried after 1 s again.
+func TestRefreshAheadBackoffResets(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	ctx := context.Background()
+	renew := func() {
+		s.ValidTokens(ctx, AccessToken)
+		settle(t, s)
+	}
+	clk.Advance(55 * time.Minute)
+	f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 1 })
+	renew() // fails
+	clk.Advance(time.Second)
+	renew() // succeeds
+	if s.Tokens() == first {
+		t.Fatal("no renewal after the back-off")
+	}
+	clk.Advance(55 * time.Minute)
+	f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 1 })
+	renew() // fails
+	clk.Advance(time.Second)
+	renew()
+	if n := f.count(FlowRefreshTokenAuth); n != 4 {
+		t.Errorf("renewals = %d, want 4: the back-off after a success starts at 1 s", n)
+	}
+}
+
+// TestFailedRefreshLeavesBackgroundAlone: only failed background renewals
+// back off; a failed Refresh does not hold back the background renewal
+// that the next request in the window starts.
+func TestFailedRefreshLeavesBackgroundAlone(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	ctx := context.Background()
+	clk.Advance(55 * time.Minute)
+	f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 1 })
+	if err := s.Refresh(ctx); err == nil {
+		t.Fatal("Refresh succeeded although Cognito failed")
+	}
+	if got, err := s.ValidTokens(ctx, AccessToken); err != nil || got != first {
+		t.Fatalf("ValidTokens = %v, %v; want the current tokens", got, err)
+	}
+	settle(t, s)
+	if n := f.count(FlowRefreshTokenAuth); n != 2 || s.Tokens() == first {
+		t.Errorf("renewals = %d; want 2, the second in the background and installed", n)
+	}
+}
+
+// TestStoreLoadRetried: a store that fails to load is read again on the
+// next need, rather than taken for empty.
+func TestStoreLoadRetried(t *testing.T) {
+	clk, f, donor, first := loggedIn(t, nil)
+	donor.Close()
+	store := new(flakyTokenStore)
+	store.Save(context.Background(), first)
+	store.fail.Store(true)
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Store = store; c.Now = clk.Now })
+	if _, err := s.ValidTokens(context.Background(), AccessToken); !errors.Is(err, errStore) {
+		t.Fatalf("ValidTokens with a failing store = %v, want its error", err)
+	}
+	store.fail.Store(false)
+	if got, err := s.ValidTokens(context.Background(), AccessToken); err != nil || got.AccessToken != first.AccessToken {
+		t.Fatalf("ValidTokens once the store works = %v, %v; want its tokens", got, err)
+	}
+}
+
+// countingStore counts the saves of a MemoryStore.
+type countingStore struct {
+	MemoryStore
+	saves atomic.Int32
+}
+
+func (s *countingStore) Save(ctx context.Context, t *Tokens) error {
+	s.saves.Add(1)
+	return s.MemoryStore.Save(ctx, t)
+}
+
+// TestLoadedTokensNotSavedBack: tokens read from the store are not
+// written back to it.
+func TestLoadedTokensNotSavedBack(t *testing.T) {
+	clk, f, donor, first := loggedIn(t, nil)
+	donor.Close()
+	store := new(countingStore)
+	store.MemoryStore.Save(context.Background(), first)
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Store = store; c.Now = clk.Now })
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s)
+	if n := store.saves.Load(); n != 0 {
+		t.Errorf("%d saves of the tokens just loaded", n)
+	}
+}
+
+// TestCloseDuringRenewalKeepsCause: a renewal that Close cancels fails
+// with an error that matches ErrClosed and still wraps why the call
+// failed.
+func TestCloseDuringRenewalKeepsCause(t *testing.T) {
+	clk, f, s, _ := loggedIn(t, nil)
+	entered := make(chan string, 10)
+	f.set(func(f *fakeCognito) { f.entered = entered })
+	release := f.hold()
+	defer release()
+	clk.Advance(2 * time.Hour)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := s.ValidTokens(context.Background(), AccessToken)
+		errc <- err
+	}()
+	<-entered // the renewal reached Cognito, which holds it
+	s.Close()
+	if err := <-errc; !errors.Is(err, ErrClosed) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("ValidTokens = %v; want an error matching ErrClosed and context.Canceled", err)
+	}
+}
