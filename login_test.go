@@ -102,10 +102,12 @@ func TestChallengesOutOfTurn(t *testing.T) {
 	for _, v := range []struct {
 		name, flow string
 		remember   bool
+		devices    bool // Config.Devices set, no device remembered
 	}{
-		{ChallengePasswordVerifier, FlowUserPasswordAuth, false},
-		{ChallengeDeviceSRPAuth, FlowUserPasswordAuth, false},
-		{ChallengeDevicePasswordVerifier, FlowUserPasswordAuth, true},
+		{ChallengePasswordVerifier, FlowUserPasswordAuth, false, false},
+		{ChallengeDeviceSRPAuth, FlowUserPasswordAuth, false, false},
+		{ChallengeDeviceSRPAuth, FlowUserPasswordAuth, false, true},
+		{ChallengeDevicePasswordVerifier, FlowUserPasswordAuth, true, false},
 	} {
 		t.Run(v.name, func(t *testing.T) {
 			f := newFake(t)
@@ -126,6 +128,9 @@ func TestChallengesOutOfTurn(t *testing.T) {
 					t.Fatal(err)
 				}
 				cfg.Devices = RememberDevices(store, "")
+			}
+			if v.devices {
+				cfg.Devices = RememberDevices(new(MemoryDeviceStore), "")
 			}
 			// A handler that would answer anything is not asked: these
 			// proofs are the session's own, not a person's.
@@ -419,4 +424,57 @@ func TestCloseAfterHandlerEndsItsGoroutine(t *testing.T) {
 	case <-time.After(10 * time.Second): // a guard: Close returns at once
 		t.Fatal("Close did not return after a challenge handler ended the flight's goroutine")
 	}
+}
+
+// TestAuthenticateKeepsNoNewPassword: Authenticate keeps no password, not
+// even the one it set answering NEW_PASSWORD_REQUIRED, when the session
+// has no password of its own for it to replace.
+func TestAuthenticateKeepsNoNewPassword(t *testing.T) {
+	f := newFake(t)
+	f.password = fxTempPass
+	f.then(fxLoginSteps("", sfAsk(ChallengeNewPasswordRequired, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
+	f.then(sfRespond(ChallengeNewPasswordRequired, map[string]string{"NEW_PASSWORD": fxNewPass}, "",
+		func(f *scriptFake, r map[string]string) (int, any) { return 200, f.tokens(true, nil) }))
+	cfg := sfServe(t, f)
+	cfg.ChallengeHandler = NewPassword{Password: fxNewPass}
+	s := mustSession(t, cfg)
+	defer s.Close()
+	if err := s.Authenticate(t.Context(), fxTempPass); err != nil {
+		t.Fatal(err)
+	}
+	if p := s.changedPassword.Load(); p != nil {
+		t.Error("the session kept the new password")
+	}
+}
+
+// TestAnswerNamesUserIDForSRP: a challenge naming the user both ways is
+// answered with USER_ID_FOR_SRP, Cognito's internal name, in USERNAME and
+// SECRET_HASH; its USERNAME may be an alias.
+func TestAnswerNamesUserIDForSRP(t *testing.T) {
+	f := newFake(t)
+	f.then(fxLoginSteps("", sfAsk(ChallengeSMSMFA, map[string]string{"USER_ID_FOR_SRP": fxInternal, "USERNAME": fxLogin}))...)
+	f.then(sfRespond(ChallengeSMSMFA, map[string]string{"SMS_MFA_CODE": "482913"}, "", sfThen[map[string]string](sfTokens(nil))))
+	cfg := sfServe(t, f)
+	cfg.ChallengeHandler = ChallengeHandlerFunc(func(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
+		return &ChallengeAnswer{Answer: "482913"}, nil
+	})
+	if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPasswordlessOfferedPasswordSRP: a passwordless login (USER_AUTH, no
+// SRP_A sent) that Cognito offers PASSWORD_SRP leaves the choice to the
+// handler, here none, instead of answering with an SRP it does not have.
+func TestPasswordlessOfferedPasswordSRP(t *testing.T) {
+	f := newFake(t)
+	f.then(sfInitiate(FlowUserAuth, map[string]string{"USERNAME": fxLogin}, "", func(f *scriptFake, p map[string]string) (int, any) {
+		out := sfChallenge(ChallengeSelectChallenge, map[string]string{"USERNAME": fxInternal}, f.session())
+		out["AvailableChallenges"] = []string{ChallengePasswordSRP, "EMAIL_OTP"}
+		return 200, out
+	}))
+	cfg := sfServe(t, f)
+	cfg.AuthFlow = FlowUserAuth
+	err := mustSession(t, cfg).Authenticate(t.Context(), "")
+	fxChallengeError(t, err, ChallengeSelectChallenge)
 }
