@@ -216,3 +216,25 @@ func TestCloseDuringRenewalKeepsCause(t *testing.T) {
 		t.Fatalf("ValidTokens = %v; want an error matching ErrClosed and context.Canceled", err)
 	}
 }
+
+// TestRefreshRemembersDeadToken: once Refresh learns that the refresh
+// token is dead, a session without a password fails fast afterwards
+// instead of asking Cognito again.
+func TestRefreshRemembersDeadToken(t *testing.T) {
+	clk, f, donor, first := loggedIn(t, nil)
+	donor.Close()
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Now = clk.Now })
+	s.SetTokens(first)
+	f.revoke(first.RefreshToken)
+	ctx := context.Background()
+	if err := s.Refresh(ctx); !errors.Is(err, ErrLoginRequired) {
+		t.Fatalf("Refresh = %v, want ErrLoginRequired", err)
+	}
+	clk.Advance(2 * time.Hour)
+	if _, err := s.ValidTokens(ctx, AccessToken); !errors.Is(err, ErrLoginRequired) || !errors.Is(err, ErrNotAuthorized) {
+		t.Fatalf("ValidTokens = %v, want ErrLoginRequired with Cognito's cause", err)
+	}
+	if n := f.count(FlowRefreshTokenAuth); n != 1 {
+		t.Errorf("renewals = %d, want 1", n)
+	}
+}
