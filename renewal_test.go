@@ -230,6 +230,13 @@ func TestClockOffsetEstimate(t *testing.T) {
 		{"in sync, slow call", base, base.Add(-time.Second), 2 * time.Second, 0},
 		{"cognito ahead", base.Add(10 * time.Minute), base, 0, 10*time.Minute + 500*time.Millisecond},
 		{"cognito behind", base, base.Add(10 * time.Minute), 200 * time.Millisecond, -10*time.Minute + 400*time.Millisecond},
+		// At the edge of the estimate's precision the clocks agree.
+		{"at the precision", base, base, 0, 0},
+		{"within half the round trip", base.Add(time.Second), base.Add(-time.Second), 2 * time.Second, 0},
+		// A local clock stepped back during the call: no negative round trip.
+		{"clock stepped back", base.Add(10 * time.Minute), base, -2 * time.Second, 10*time.Minute + 500*time.Millisecond},
+		// Tokens without iat say nothing about Cognito's clock.
+		{"no iat", time.Time{}, base, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeCognito(t, nil)
