@@ -151,11 +151,15 @@ func TestAPIErrorSentinels(t *testing.T) {
 	}{
 		{"TooManyRequestsException", 400, true},
 		{"InternalErrorException", 500, true},
+		{"InternalErrorException", 400, true},
+		{"", 500, true},
+		{"", 429, true},
 		{"", 502, true},
 		{"", 503, true},
 		{"NotAuthorizedException", 400, false},
 		{"UserNotFoundException", 400, false},
 		{"", 400, false},
+		{"", 499, false},
 	} {
 		if got := (&cognitosrp.APIError{Type: tc.typ, StatusCode: tc.status}).Temporary(); got != tc.want {
 			t.Errorf("Temporary(%s, %d) = %v", tc.typ, tc.status, got)

@@ -1,0 +1,69 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestAPIErrorTypeForms: the forms of an error type that newAPIError
+// reads, from the body or the header, and the message under either key.
+func TestAPIErrorTypeForms(t *testing.T) {
+	for _, tc := range []struct {
+		name, header, body string
+		typ, msg           string
+	}{
+		{"plain", "", `{"__type":"NotAuthorizedException","message":"m"}`, "NotAuthorizedException", "m"},
+		{"white space around", "", `{"__type":" NotAuthorizedException\n","message":"m"}`, "NotAuthorizedException", "m"},
+		{"header with white space", "NotAuthorizedException :http://internal", `{"message":"m"}`, "NotAuthorizedException", "m"},
+		{"Message", "", `{"__type":"UserNotFoundException","Message":"M"}`, "UserNotFoundException", "M"},
+	} {
+		resp := &http.Response{StatusCode: 400, Header: http.Header{}}
+		if tc.header != "" {
+			resp.Header.Set("X-Amzn-Errortype", tc.header)
+		}
+		e := newAPIError("InitiateAuth", resp, []byte(tc.body))
+		if e.Type != tc.typ || e.Message != tc.msg {
+			t.Errorf("%s: Type %q, Message %q; want %q, %q", tc.name, e.Type, e.Message, tc.typ, tc.msg)
+		}
+	}
+}
+
+// TestServerTextCut: text of exactly max bytes is kept whole; longer text
+// is cut at a character boundary at or before max, and "…" appended.
+func TestServerTextCut(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{strings.Repeat("a", 512), 512, strings.Repeat("a", 512)},
+		{strings.Repeat("a", 513), 512, strings.Repeat("a", 512) + "…"},
+		{"aéb", 2, "a…"}, // é is two bytes: cutting at 2 would split it
+		{"aéb", 3, "aé…"},
+		{"日本", 4, "日…"},
+		{"日本", 6, "日本"},
+	} {
+		got := serverText(tc.in, tc.max)
+		if got != tc.want || !utf8.ValidString(got) {
+			t.Errorf("serverText(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+	}
+}
+
+// TestAPIErrorMessageCutAt512: APIError.Message is cut at 512 bytes, as
+// its doc says.
+func TestAPIErrorMessageCutAt512(t *testing.T) {
+	resp := &http.Response{StatusCode: 400, Header: http.Header{}}
+	for n, want := range map[int]string{512: strings.Repeat("m", 512), 513: strings.Repeat("m", 512) + "…"} {
+		e := newAPIError("InitiateAuth", resp, []byte(`{"__type":"NotAuthorizedException","message":"`+strings.Repeat("m", n)+`"}`))
+		if e.Message != want {
+			t.Errorf("message of %d bytes kept as %d bytes", n, len(e.Message))
+		}
+	}
+}
