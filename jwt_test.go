@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"testing"
+	"time"
 )
 
 // TestParseUnverifiedTrailingData: a payload is one JSON object and nothing
@@ -26,5 +27,34 @@ func TestParseUnverifiedTrailingData(t *testing.T) {
 		if c, err := ParseUnverified(token(p)); err != nil || c.Expiry.Unix() != 1 {
 			t.Errorf("payload %q: claims %v, err %v; want exp 1", p, c, err)
 		}
+	}
+}
+
+// TestParseUnverifiedEdges pins what ParseUnverified accepts at the edges
+// of a JWT's form and of its claims.
+func TestParseUnverifiedEdges(t *testing.T) {
+	payload := func(p string) string { return base64.RawURLEncoding.EncodeToString([]byte(p)) }
+	for _, tok := range []string{
+		"e30." + payload(`null`) + ".c2ln",                 // not an object
+		"." + payload(`{"exp":1}`) + ".c2ln",               // no header
+		"e30." + payload(`{"aud":["a","b"]}`) + ".c2ln",    // more than one audience
+		"e30." + payload(`{"exp":-1}`) + ".c2ln",           // before the epoch
+		"e30." + payload(`{"exp":253402300800}`) + ".c2ln", // after year 9999
+	} {
+		if c, err := ParseUnverified(tok); !errors.Is(err, ErrMalformedToken) {
+			t.Errorf("%s: claims %+v, err %v; want ErrMalformedToken", tok, c, err)
+		}
+	}
+	// A null claim is an absent one.
+	c, err := ParseUnverified("e30." + payload(`{"username":null,"cognito:username":"u","exp":1.25,"aud":null}`) + ".c2ln")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Username != "" || c.InternalUsername() != "u" || c.Audience != "" {
+		t.Errorf("null claims: %+v", c)
+	}
+	// Fractions of a second are kept, and times are in UTC.
+	if want := time.Unix(1, 250_000_000).UTC(); c.Expiry != want {
+		t.Errorf("exp 1.25 = %v (%v), want %v", c.Expiry, c.Expiry.Location(), want)
 	}
 }
