@@ -335,3 +335,49 @@ func TestRetryBackoff(t *testing.T) {
 		}
 	}
 }
+
+// TestResendable: every call that carries nothing a second copy could
+// misuse is resent after a passing failure; RespondToAuthChallenge never.
+func TestResendable(t *testing.T) {
+	for _, action := range []string{"InitiateAuth", "GetTokensFromRefreshToken", "GetUser", "GetDevice", "ListDevices",
+		"ConfirmDevice", "ForgetDevice", "UpdateDeviceStatus", "RevokeToken", "GlobalSignOut",
+		"AssociateSoftwareToken", "SetUserMFAPreference"} {
+		if !resendable(action) {
+			t.Errorf("%s is not resent", action)
+		}
+	}
+	for _, action := range []string{"RespondToAuthChallenge", "VerifySoftwareToken", ""} {
+		if resendable(action) {
+			t.Errorf("%s is resent", action)
+		}
+	}
+}
+
+// TestRetryPolicyNegativeDurations: zero and negative durations mean the
+// defaults; kept as is, a negative BaseDelay would make the default
+// Jitter panic (rand.Int64N of a negative bound).
+func TestRetryPolicyNegativeDurations(t *testing.T) {
+	for _, d := range []time.Duration{0, -time.Second} {
+		p := RetryPolicy{BaseDelay: d, MaxDelay: d, MaxElapsed: d}.withDefaults()
+		if p.BaseDelay != DefaultBaseDelay || p.MaxDelay != DefaultMaxDelay || p.MaxElapsed != DefaultMaxElapsed || p.MaxAttempts != DefaultMaxAttempts {
+			t.Fatalf("withDefaults of %v = %v, %v, %v, %d; want the defaults", d, p.BaseDelay, p.MaxDelay, p.MaxElapsed, p.MaxAttempts)
+		}
+	}
+	p := RetryPolicy{BaseDelay: -time.Second}.withDefaults()
+	if d := p.backoff(0); d < 0 || d > DefaultBaseDelay {
+		t.Fatalf("backoff(0) = %v", d)
+	}
+}
+
+// TestSRPChallengesRestart: the answers bound to one SRP exchange, and only
+// those, start the login over when they fail for a passing reason.
+func TestSRPChallengesRestart(t *testing.T) {
+	for name, want := range map[string]bool{
+		ChallengePasswordVerifier: true, ChallengeDeviceSRPAuth: true, ChallengeDevicePasswordVerifier: true,
+		ChallengeSMSMFA: false, ChallengeNewPasswordRequired: false, ChallengeSelectChallenge: false, ChallengeCustom: false,
+	} {
+		if got := srpChallenge(name); got != want {
+			t.Errorf("srpChallenge(%s) = %v, want %v", name, got, want)
+		}
+	}
+}
