@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -295,5 +296,33 @@ func TestWindowDocumentedBounds(t *testing.T) {
 	}
 	if want := testNow.Add(30 * time.Minute); !renewAt.Equal(want) {
 		t.Errorf("RefreshAhead 3h for a 1h token: renewal at %v, want %v (half its life)", renewAt, want)
+	}
+}
+
+// TestCognitoNowOnTheSystemClock: without Config.Now, Cognito's time is
+// still the local time plus the clock offset.
+func TestCognitoNowOnTheSystemClock(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Now = nil })
+	if !s.systemClock {
+		t.Fatal("the session does not read the system clock")
+	}
+	s.offset.Store(int64(time.Hour))
+	if got, local := s.cognitoNow(), time.Now(); got.Before(local.Add(59*time.Minute)) || got.After(local.Add(61*time.Minute)) {
+		t.Errorf("cognitoNow = %v at local %v with an offset of 1 h", got, local)
+	}
+}
+
+// TestClockOffsetLogged: a change of the offset by a second or more is
+// logged, with the new and the previous offset.
+func TestClockOffsetLogged(t *testing.T) {
+	var buf syncBuffer
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Logger = slog.New(slog.NewJSONHandler(&buf, nil)) })
+	base := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
+	s.observeClock(context.Background(), &Tokens{IssuedAt: base.Add(time.Second)}, base, base) // 1.5 s
+	line := findLogLine(t, buf.String(), "cognitosrp: clock offset from Cognito")
+	if line == nil || line["offset"] != float64(1500*time.Millisecond) || line["previous"] != float64(0) {
+		t.Errorf("event %v, want offset 1.5 s and previous 0 in:\n%s", line, buf.String())
 	}
 }
