@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -99,4 +100,24 @@ func sessionWithToken(t *testing.T) (*Session, string) {
 	t.Cleanup(func() { s.Close() })
 	s.SetTokens(&Tokens{AccessToken: tok, IDToken: tok, AccessExpiry: now.Add(time.Hour), IDExpiry: now.Add(time.Hour), IssuedAt: now})
 	return s, tok
+}
+
+// TestSameOriginNeedsTheScheme: a redirect from https to http on the same
+// host is another origin: the token must not follow it in clear text.
+func TestSameOriginNeedsTheScheme(t *testing.T) {
+	first := &http.Request{URL: &url.URL{Scheme: "https", Host: "api.example.com", Path: "/"}}
+	for _, tc := range []struct {
+		scheme, host string
+		same         bool
+	}{
+		{"https", "api.example.com", true},
+		{"HTTPS", "API.example.com", true},
+		{"http", "api.example.com", false},
+		{"https", "other.example.com", false},
+	} {
+		next := &http.Request{URL: &url.URL{Scheme: tc.scheme, Host: tc.host, Path: "/next"}, Response: &http.Response{Request: first}}
+		if got := sameOrigin(next); got != tc.same {
+			t.Errorf("https://api.example.com → %s://%s: sameOrigin = %v, want %v", tc.scheme, tc.host, got, tc.same)
+		}
+	}
 }

@@ -137,6 +137,10 @@ func TestRoundTripClosesBodyOnError(t *testing.T) {
 	tok := *s.Tokens()
 	tok.AccessToken += "\r\nInjected: 1"
 	badToken.SetTokens(&tok)
+	nulToken, _ := cognitosrp.NewSession(f.sessionConfig(), "frank")
+	tok = *s.Tokens()
+	tok.AccessToken += "\x00"
+	nulToken.SetTokens(&tok)
 	neverLoggedIn, _ := cognitosrp.NewSession(f.sessionConfig(), "frank")
 
 	for _, tc := range []struct {
@@ -165,6 +169,9 @@ func TestRoundTripClosesBodyOnError(t *testing.T) {
 		{"never logged in", func() (*cognitosrp.Auth, error) { return cognitosrp.New(cognitosrp.Options{Session: neverLoggedIn}) }, ctx, cognitosrp.ErrLoginRequired},
 		{"token unfit for a header", func() (*cognitosrp.Auth, error) {
 			return cognitosrp.New(cognitosrp.Options{Session: badToken})
+		}, ctx, cognitosrp.ErrMalformedToken},
+		{"token with NUL", func() (*cognitosrp.Auth, error) {
+			return cognitosrp.New(cognitosrp.Options{Session: nulToken})
 		}, ctx, cognitosrp.ErrMalformedToken},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -299,6 +306,7 @@ func TestNewConfigErrors(t *testing.T) {
 		{"header with colon", with(func(o *cognitosrp.Options) { o.Header = "X-Token:" }), "header name"},
 		{"header with newline", with(func(o *cognitosrp.Options) { o.Header = "X-Token\r\nEvil" }), "header name"},
 		{"header not ASCII", with(func(o *cognitosrp.Options) { o.Header = "X-Tökén" }), "header name"},
+		{"header with DEL", with(func(o *cognitosrp.Options) { o.Header = "X-Token\x7f" }), "header name"},
 		{"prefix with CRLF", with(func(o *cognitosrp.Options) { o.HeaderPrefix = "Bearer\r\nEvil: " }), "prefix"},
 		{"prefix with NUL", with(func(o *cognitosrp.Options) { o.HeaderPrefix = "Bearer\x00" }), "prefix"},
 		{"unknown token type", with(func(o *cognitosrp.Options) { o.TokenType = "refresh_token" }), "token type"},
