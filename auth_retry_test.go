@@ -301,3 +301,65 @@ func TestRetryOn401SpacingHolds(t *testing.T) {
 		}
 	}
 }
+
+// bodyRecorder answers 401 to its first request and 200 to the others,
+// keeping each request's body as read: unlike http.Transport, it does not
+// rewind a body with GetBody itself.
+type bodyRecorder struct {
+	mu     sync.Mutex
+	bodies []string
+}
+
+func (b *bodyRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		body, _ = io.ReadAll(req.Body)
+		req.Body.Close()
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.bodies = append(b.bodies, string(body))
+	code := http.StatusOK
+	if len(b.bodies) == 1 {
+		code = http.StatusUnauthorized
+	}
+	return &http.Response{StatusCode: code, Body: http.NoBody, Header: http.Header{}, Request: req}, nil
+}
+
+// TestRetryOn401ReplaysBodyOnAnyBase: the retry sends the body again from
+// GetBody, whatever the Base transport.
+func TestRetryOn401ReplaysBodyOnAnyBase(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	_, s, _ := authOn(t, f, Options{})
+	rec := new(bodyRecorder)
+	a, err := New(Options{Session: s, Base: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", "https://api.example.com/x", strings.NewReader("payload"))
+	resp, err := a.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("RoundTrip = %v, %v; want 200 after a retry", resp, err)
+	}
+	if len(rec.bodies) != 2 || rec.bodies[0] != "payload" || rec.bodies[1] != "payload" {
+		t.Errorf("bodies sent %q, want \"payload\" twice", rec.bodies)
+	}
+}
+
+// TestRetryOn401GetBodyFails: when the body cannot be had again, the 401
+// is returned as it is, not an error.
+func TestRetryOn401GetBodyFails(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	_, s, _ := authOn(t, f, Options{})
+	rec := new(bodyRecorder)
+	a, err := New(Options{Session: s, Base: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", "https://api.example.com/x", strings.NewReader("payload"))
+	req.GetBody = func() (io.ReadCloser, error) { return nil, errors.New("body gone") }
+	resp, err := a.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || len(rec.bodies) != 1 {
+		t.Fatalf("RoundTrip = %v, %v after %d requests; want the 401 as is", resp, err, len(rec.bodies))
+	}
+}
