@@ -74,26 +74,6 @@ func TestRefreshUsername(t *testing.T) {
 	}
 }
 
-// TestClosedGlobalSignOutWithoutRefreshToken: a closed session whose tokens
-// expired and carry no refresh token cannot get an access token for
-// GlobalSignOut; it says so without asking Cognito to renew with nothing.
-func TestClosedGlobalSignOutWithoutRefreshToken(t *testing.T) {
-	clk, f, donor, first := loggedIn(t, nil)
-	donor.Close()
-	s := newLifecycleSession(t, f, "", func(c *Config) { c.Now = clk.Now })
-	noRefresh := *first
-	noRefresh.RefreshToken = ""
-	s.SetTokens(&noRefresh)
-	clk.Advance(2 * time.Hour)
-	s.Close()
-	if err := s.GlobalSignOut(context.Background()); !errors.Is(err, ErrLoginRequired) {
-		t.Fatalf("GlobalSignOut: %v, want ErrLoginRequired", err)
-	}
-	if n := f.count(FlowRefreshTokenAuth); n != 0 {
-		t.Errorf("%d renewals without a refresh token", n)
-	}
-}
-
 // TestRenewalLogAttributes: the renewal event names the method (the zero
 // value as REFRESH_TOKEN_AUTH), whether the refresh token was rotated, and
 // when the new access token expires.
