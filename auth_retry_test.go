@@ -329,14 +329,7 @@ func (b *bodyRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 // TestRetryOn401ReplaysBodyOnAnyBase: the retry sends the body again from
 // GetBody, whatever the Base transport.
 func TestRetryOn401ReplaysBodyOnAnyBase(t *testing.T) {
-	f := newFakeCognito(t, nil)
-	_, s, _ := authOn(t, f, Options{})
-	rec := new(bodyRecorder)
-	a, err := New(Options{Session: s, Base: rec})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest("POST", "https://api.example.com/x", strings.NewReader("payload"))
+	a, rec, req := recordedRetry(t)
 	resp, err := a.RoundTrip(req)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("RoundTrip = %v, %v; want 200 after a retry", resp, err)
@@ -349,6 +342,18 @@ func TestRetryOn401ReplaysBodyOnAnyBase(t *testing.T) {
 // TestRetryOn401GetBodyFails: when the body cannot be had again, the 401
 // is returned as it is, not an error.
 func TestRetryOn401GetBodyFails(t *testing.T) {
+	a, rec, req := recordedRetry(t)
+	req.GetBody = func() (io.ReadCloser, error) { return nil, errors.New("body gone") }
+	resp, err := a.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || len(rec.bodies) != 1 {
+		t.Fatalf("RoundTrip = %v, %v after %d requests; want the 401 as is", resp, err, len(rec.bodies))
+	}
+}
+
+// recordedRetry returns an Auth over a bodyRecorder (which answers 401
+// first) and a request with a body for it.
+func recordedRetry(t *testing.T) (*Auth, *bodyRecorder, *http.Request) {
+	t.Helper()
 	f := newFakeCognito(t, nil)
 	_, s, _ := authOn(t, f, Options{})
 	rec := new(bodyRecorder)
@@ -357,9 +362,5 @@ func TestRetryOn401GetBodyFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	req, _ := http.NewRequest("POST", "https://api.example.com/x", strings.NewReader("payload"))
-	req.GetBody = func() (io.ReadCloser, error) { return nil, errors.New("body gone") }
-	resp, err := a.RoundTrip(req)
-	if err != nil || resp.StatusCode != http.StatusUnauthorized || len(rec.bodies) != 1 {
-		t.Fatalf("RoundTrip = %v, %v after %d requests; want the 401 as is", resp, err, len(rec.bodies))
-	}
+	return a, rec, req
 }

@@ -375,15 +375,7 @@ func TestChangedPassword(t *testing.T) {
 // has, the new one, as it drops the one it was given: it keeps neither
 // (SECURITY.md, "The password").
 func TestForgetPasswordForgetsTheNewOne(t *testing.T) {
-	f := newFake(t)
-	f.password = fxTempPass
-	f.then(fxLoginSteps("", sfAsk(ChallengeNewPasswordRequired, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
-	f.then(sfRespond(ChallengeNewPasswordRequired, map[string]string{"NEW_PASSWORD": fxNewPass}, "",
-		func(f *scriptFake, r map[string]string) (int, any) { return 200, f.tokens(true, nil) }))
-	cfg := sfServe(t, f)
-	cfg.ChallengeHandler = NewPassword{Password: fxNewPass}
-	s := mustSession(t, cfg)
-	defer s.Close()
+	s := newPasswordSession(t)
 	s.password, s.forgetPassword = fxTempPass, true // as New sets them
 	if _, err := s.ValidTokens(t.Context(), AccessToken); err != nil {
 		t.Fatal(err)
@@ -430,15 +422,7 @@ func TestCloseAfterHandlerEndsItsGoroutine(t *testing.T) {
 // even the one it set answering NEW_PASSWORD_REQUIRED, when the session
 // has no password of its own for it to replace.
 func TestAuthenticateKeepsNoNewPassword(t *testing.T) {
-	f := newFake(t)
-	f.password = fxTempPass
-	f.then(fxLoginSteps("", sfAsk(ChallengeNewPasswordRequired, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
-	f.then(sfRespond(ChallengeNewPasswordRequired, map[string]string{"NEW_PASSWORD": fxNewPass}, "",
-		func(f *scriptFake, r map[string]string) (int, any) { return 200, f.tokens(true, nil) }))
-	cfg := sfServe(t, f)
-	cfg.ChallengeHandler = NewPassword{Password: fxNewPass}
-	s := mustSession(t, cfg)
-	defer s.Close()
+	s := newPasswordSession(t)
 	if err := s.Authenticate(t.Context(), fxTempPass); err != nil {
 		t.Fatal(err)
 	}
@@ -477,4 +461,20 @@ func TestPasswordlessOfferedPasswordSRP(t *testing.T) {
 	cfg.AuthFlow = FlowUserAuth
 	err := mustSession(t, cfg).Authenticate(t.Context(), "")
 	fxChallengeError(t, err, ChallengeSelectChallenge)
+}
+
+// newPasswordSession returns a session whose login with fxTempPass meets
+// NEW_PASSWORD_REQUIRED, which its handler answers with fxNewPass.
+func newPasswordSession(t *testing.T) *Session {
+	t.Helper()
+	f := newFake(t)
+	f.password = fxTempPass
+	f.then(fxLoginSteps("", sfAsk(ChallengeNewPasswordRequired, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
+	f.then(sfRespond(ChallengeNewPasswordRequired, map[string]string{"NEW_PASSWORD": fxNewPass}, "",
+		func(f *scriptFake, r map[string]string) (int, any) { return 200, f.tokens(true, nil) }))
+	cfg := sfServe(t, f)
+	cfg.ChallengeHandler = NewPassword{Password: fxNewPass}
+	s := mustSession(t, cfg)
+	t.Cleanup(func() { s.Close() })
+	return s
 }

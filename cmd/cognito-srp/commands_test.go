@@ -294,12 +294,7 @@ func interruptWhileReading(t *testing.T, env, args []string, wait time.Duration)
 // client with refresh-token rotation refuses REFRESH_TOKEN_AUTH, and the
 // renewal must then use GetTokensFromRefreshToken, as "token" does.
 func TestRequestRenewsOn401WithRotatingClient(t *testing.T) {
-	srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	r := s.run("token")
-	r.want(t, exitOK)
-	refused := strings.TrimSpace(r.stdout)
-	delete(s.env, "COGNITO_PASSWORD")
+	srv, s, refused := cachedOnRotatingClient(t)
 	// The API refuses the first token (revoked on its side, say) and
 	// takes any other valid one.
 	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -311,7 +306,7 @@ func TestRequestRenewsOn401WithRotatingClient(t *testing.T) {
 		fmt.Fprintf(w, "ok body=%s", body)
 	})))
 	defer api.Close()
-	r = s.run("request", "-d", "payload", api.URL+"/x")
+	r := s.run("request", "-d", "payload", api.URL+"/x")
 	r.want(t, exitOK, "200 OK")
 	if r.stdout != "ok body=payload" {
 		t.Errorf("stdout = %q", r.stdout)
@@ -334,12 +329,7 @@ func TestRequestRenewsOn401WithRotatingClient(t *testing.T) {
 // renewing (with rotation a renewal would retire the other run's refresh
 // token for nothing).
 func TestRequestUsesTokensCachedSince401(t *testing.T) {
-	srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	r := s.run("token")
-	r.want(t, exitOK)
-	refused := strings.TrimSpace(r.stdout)
-	delete(s.env, "COGNITO_PASSWORD")
+	srv, s, refused := cachedOnRotatingClient(t)
 	cache := s.cacheFile(t)
 	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer "+refused {
@@ -367,6 +357,19 @@ func TestRequestUsesTokensCachedSince401(t *testing.T) {
 	if n := calls() - before - 1; n != 0 {
 		t.Errorf("%d renewal calls; want none: the cache held new tokens", n)
 	}
+}
+
+// cachedOnRotatingClient returns an emulator whose app client rotates
+// refresh tokens and a sandbox whose cache holds alice's tokens, without
+// her password, and the access token it holds.
+func cachedOnRotatingClient(t *testing.T) (*cognitotest.Server, *sandbox, string) {
+	t.Helper()
+	srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	r := s.run("token")
+	r.want(t, exitOK)
+	delete(s.env, "COGNITO_PASSWORD")
+	return srv, s, strings.TrimSpace(r.stdout)
 }
 
 // TestRequestTimeoutNamesTheAPI: -timeout bounds the request too; when the
