@@ -221,10 +221,7 @@ func TestCloseDuringRenewalKeepsCause(t *testing.T) {
 // token is dead, a session without a password fails fast afterwards
 // instead of asking Cognito again.
 func TestRefreshRemembersDeadToken(t *testing.T) {
-	clk, f, donor, first := loggedIn(t, nil)
-	donor.Close()
-	s := newLifecycleSession(t, f, "", func(c *Config) { c.Now = clk.Now })
-	s.SetTokens(first)
+	clk, f, s, first := passwordless(t)
 	f.revoke(first.RefreshToken)
 	ctx := context.Background()
 	if err := s.Refresh(ctx); !errors.Is(err, ErrLoginRequired) {

@@ -20,6 +20,17 @@ func (f *fakeCognito) revoke(rt string) {
 	f.set(func(f *fakeCognito) { delete(f.refresh, rt) })
 }
 
+// passwordless returns a session without a password that holds tokens
+// logged in on the fake (by another session, now closed), on its clock.
+func passwordless(t *testing.T) (*fakeClock, *fakeCognito, *Session, *Tokens) {
+	t.Helper()
+	clk, f, donor, first := loggedIn(t, nil)
+	donor.Close()
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Now = clk.Now })
+	s.SetTokens(first)
+	return clk, f, s, first
+}
+
 // live reports whether the fake still honours the refresh token rt.
 func (f *fakeCognito) live(rt string) bool {
 	f.mu.Lock()
@@ -44,10 +55,7 @@ func TestDeadRefreshTokenWithPassword(t *testing.T) {
 }
 
 func TestDeadRefreshTokenWithoutPassword(t *testing.T) {
-	clk, f, donor, first := loggedIn(t, nil)
-	donor.Close()
-	s := newLifecycleSession(t, f, "", func(c *Config) { c.Now = clk.Now })
-	s.SetTokens(first)
+	clk, f, s, first := passwordless(t)
 	f.revoke(first.RefreshToken)
 	clk.Advance(time.Hour)
 
