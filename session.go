@@ -204,10 +204,9 @@ func NewSession(cfg Config, username string) (*Session, error) {
 		cfg.Region = region
 	}
 	if cfg.Endpoint == "" {
-		if !regionName(cfg.Region) {
+		if cfg.Endpoint = RegionEndpoint(cfg.Region); cfg.Endpoint == "" {
 			return nil, fmt.Errorf("cognitosrp: region %q is not a region name", cfg.Region)
 		}
-		cfg.Endpoint = RegionEndpoint(cfg.Region)
 	}
 	switch {
 	case cfg.ExpiryMargin == 0:

@@ -145,10 +145,11 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		if cfg.Region != "" {
 			region = cfg.Region
 		}
-		if !regionName(region) {
+		endpoint := RegionEndpoint(region)
+		if endpoint == "" {
 			return nil, fmt.Errorf("%w: region %q is not a region name", ErrConfig, region)
 		}
-		issuer = strings.TrimSuffix(RegionEndpoint(region), "/") + "/" + cfg.UserPoolID
+		issuer = strings.TrimSuffix(endpoint, "/") + "/" + cfg.UserPoolID
 	}
 	jwksURL := cfg.JWKSURL
 	if jwksURL == "" {
