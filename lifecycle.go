@@ -448,7 +448,7 @@ func (s *Session) renewStored(ctx context.Context, t *Tokens, trigger string, o 
 // loadStore reads the store the first time the session needs tokens.
 func (s *Session) loadStore(ctx context.Context) (*Tokens, error) {
 	s.mu.Lock()
-	loaded := s.loaded
+	loaded, epoch := s.loaded, s.epoch
 	s.loaded, s.loading = true, !loaded
 	s.mu.Unlock()
 	if loaded {
@@ -457,10 +457,17 @@ func (s *Session) loadStore(ctx context.Context) (*Tokens, error) {
 	t, err := s.store.Load(ctx)
 	s.mu.Lock()
 	s.loading = false
-	if err != nil {
+	signedOut := s.epoch != epoch
+	if err != nil && !signedOut {
 		s.loaded = false // try again on the next need
 	}
 	s.mu.Unlock()
+	if signedOut {
+		// SignOut read the store itself, revoked what it held and cleared
+		// it: what this read found is neither the store's any more nor to
+		// be renewed.
+		return nil, &LoginRequiredError{Err: errSignedOut}
+	}
 	if err != nil {
 		s.log(ctx, slog.LevelWarn, "cognitosrp: loading tokens failed", "error", err.Error())
 		return nil, err

@@ -349,8 +349,8 @@ func TestFailedSaveKeepsTokens(t *testing.T) {
 	}
 }
 
-// slowLoadStore is a MemoryStore whose first Load waits until release is
-// closed; later ones answer at once.
+// slowLoadStore is a MemoryStore whose first Load reads the tokens, then
+// waits until release is closed to return them; later ones answer at once.
 type slowLoadStore struct {
 	MemoryStore
 	loading chan struct{} // closed when the first Load starts
@@ -361,10 +361,11 @@ type slowLoadStore struct {
 func (s *slowLoadStore) Load(ctx context.Context) (*Tokens, error) {
 	held := false
 	s.first.Do(func() { held = true; close(s.loading) })
+	t, err := s.MemoryStore.Load(ctx)
 	if held {
 		<-s.release
 	}
-	return s.MemoryStore.Load(ctx)
+	return t, err
 }
 
 // TestSignOutDuringFirstLoad: a SignOut while the session's first need is
@@ -373,11 +374,12 @@ func (s *slowLoadStore) Load(ctx context.Context) (*Tokens, error) {
 // read nothing, revoked nothing and cleared the store, and the read's
 // result was voided: the refresh token stayed live, held nowhere.)
 func TestSignOutDuringFirstLoad(t *testing.T) {
-	_, f, s1, stored := loggedIn(t, nil)
+	clk, f, s1, stored := loggedIn(t, nil)
 	s1.Close()
+	clk.Advance(2 * time.Hour) // the stored tokens are due for renewal
 	store := &slowLoadStore{loading: make(chan struct{}), release: make(chan struct{})}
 	store.Save(context.Background(), stored)
-	s := newLifecycleSession(t, f, "", func(c *Config) { c.Store = store })
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Store = store; c.Now = clk.Now })
 	need := make(chan error, 1)
 	go func() {
 		_, err := s.ValidTokens(context.Background(), AccessToken)
@@ -395,7 +397,11 @@ func TestSignOutDuringFirstLoad(t *testing.T) {
 	if live || f.count("RevokeToken") != 1 {
 		t.Errorf("stored refresh token live %v after SignOut, %d revocations", live, f.count("RevokeToken"))
 	}
-	if got, _ := store.MemoryStore.Load(context.Background()); got != nil || s.Tokens() != nil {
-		t.Errorf("after SignOut: store holds %v, session %v", got, s.Tokens())
+	if got, _ := store.MemoryStore.Load(context.Background()); got != nil || s.Tokens() != nil || s.stored.Load() != nil {
+		t.Errorf("after SignOut: store holds %v, session %v, session believes the store holds %v", got, s.Tokens(), s.stored.Load())
+	}
+	// The voided read neither renews what it found nor records it.
+	if n := f.count(FlowRefreshTokenAuth); n != 0 {
+		t.Errorf("%d renewals of the signed-out tokens", n)
 	}
 }
