@@ -257,7 +257,7 @@ func TestStoredTokensSurviveAFailedRenewal(t *testing.T) {
 				c.Now = clk.Now
 			})
 			clk.Advance(2 * time.Hour)
-			f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 1 })
+			f.failRenewals(1)
 			var err error
 			if name == "Refresh" {
 				err = s.Refresh(context.Background())

@@ -82,7 +82,7 @@ func TestRefreshAheadBackoffDoubles(t *testing.T) {
 	clk, f, s, _ := loggedIn(t, nil)
 	ctx := context.Background()
 	clk.Advance(55 * time.Minute)
-	f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 100 })
+	f.failRenewals(100)
 	s.ValidTokens(ctx, AccessToken)
 	settle(t, s)
 	for i, d := range []time.Duration{1, 2, 4, 8, 16, 30, 30} {
@@ -112,7 +112,7 @@ func TestRefreshAheadBackoffResets(t *testing.T) {
 		settle(t, s)
 	}
 	clk.Advance(55 * time.Minute)
-	f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 1 })
+	f.failRenewals(1)
 	renew() // fails
 	clk.Advance(time.Second)
 	renew() // succeeds
@@ -120,7 +120,7 @@ func TestRefreshAheadBackoffResets(t *testing.T) {
 		t.Fatal("no renewal after the back-off")
 	}
 	clk.Advance(55 * time.Minute)
-	f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 1 })
+	f.failRenewals(1)
 	renew() // fails
 	clk.Advance(time.Second)
 	renew()
@@ -136,7 +136,7 @@ func TestFailedRefreshLeavesBackgroundAlone(t *testing.T) {
 	clk, f, s, first := loggedIn(t, nil)
 	ctx := context.Background()
 	clk.Advance(55 * time.Minute)
-	f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 1 })
+	f.failRenewals(1)
 	if err := s.Refresh(ctx); err == nil {
 		t.Fatal("Refresh succeeded although Cognito failed")
 	}

@@ -146,7 +146,7 @@ func TestRefreshAheadBackoff(t *testing.T) {
 	clk, f, s, first := loggedIn(t, nil)
 	ctx := context.Background()
 	clk.Advance(55 * time.Minute)
-	f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 100 })
+	f.failRenewals(100)
 	for range 20 {
 		if got, err := s.ValidTokens(ctx, AccessToken); err != nil || got != first {
 			t.Fatalf("ValidTokens = %v, %v; want the current tokens", got, err)
@@ -168,7 +168,7 @@ func TestRefreshAheadBackoff(t *testing.T) {
 	if n := f.count(FlowRefreshTokenAuth); n != 2 {
 		t.Errorf("renewal attempts = %d, want 2 after the backoff", n)
 	}
-	f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = 0 })
+	f.failRenewals(0)
 	clk.Advance(5 * time.Second)
 	s.ValidTokens(ctx, AccessToken)
 	settle(t, s)

@@ -109,7 +109,11 @@ func TestChallengesOutOfTurn(t *testing.T) {
 		{ChallengeDeviceSRPAuth, FlowUserPasswordAuth, false, true},
 		{ChallengeDevicePasswordVerifier, FlowUserPasswordAuth, true, false},
 	} {
-		t.Run(v.name, func(t *testing.T) {
+		name := v.name
+		if v.devices {
+			name += "/devices"
+		}
+		t.Run(name, func(t *testing.T) {
 			f := newFake(t)
 			deviceKey := ""
 			if v.remember {

@@ -31,6 +31,11 @@ func passwordless(t *testing.T) (*fakeClock, *fakeCognito, *Session, *Tokens) {
 	return clk, f, s, first
 }
 
+// failRenewals makes the fake fail its next n renewals (REFRESH_TOKEN_AUTH).
+func (f *fakeCognito) failRenewals(n int) {
+	f.set(func(f *fakeCognito) { f.failNext[FlowRefreshTokenAuth] = n })
+}
+
 // live reports whether the fake still honours the refresh token rt.
 func (f *fakeCognito) live(rt string) bool {
 	f.mu.Lock()
