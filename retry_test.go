@@ -363,10 +363,6 @@ func TestRetryPolicyNegativeDurations(t *testing.T) {
 			t.Fatalf("withDefaults of %v = %v, %v, %v, %d; want the defaults", d, p.BaseDelay, p.MaxDelay, p.MaxElapsed, p.MaxAttempts)
 		}
 	}
-	p := RetryPolicy{BaseDelay: -time.Second}.withDefaults()
-	if d := p.backoff(0); d < 0 || d > DefaultBaseDelay {
-		t.Fatalf("backoff(0) = %v", d)
-	}
 }
 
 // TestSRPChallengesRestart: the answers bound to one SRP exchange, and only
