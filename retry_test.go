@@ -327,6 +327,11 @@ func TestRetryBackoff(t *testing.T) {
 	if got[69] != time.Second {
 		t.Fatalf("backoff(69) = %v", got[69])
 	}
+	// A jitter below zero is clamped to no delay.
+	p.Jitter = func(time.Duration) time.Duration { return -time.Hour }
+	if b := p.backoff(2); b != 0 {
+		t.Fatalf("backoff(2) with a negative jitter = %v, want 0", b)
+	}
 	// The default jitter stays in range.
 	d := RetryPolicy{}.withDefaults()
 	for range 1000 {
