@@ -61,8 +61,9 @@ type Config struct {
 	// listed.
 	AuthFlows []string
 	// RefreshTokenRotation makes GetTokensFromRefreshToken issue a new
-	// refresh token and invalidate the old one. Like Cognito, a client with
-	// rotation refuses REFRESH_TOKEN_AUTH.
+	// refresh token, which expires when the old one would have, and
+	// invalidate the old one. Like Cognito, a client with rotation refuses
+	// REFRESH_TOKEN_AUTH.
 	RefreshTokenRotation bool
 	// RotationGracePeriod keeps a rotated-out refresh token usable this long
 	// (Cognito allows 0 to 60 seconds).

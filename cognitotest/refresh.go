@@ -103,7 +103,9 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 	}
 	res, aerr := s.mint(c.now, rt.grant)
 	if aerr == nil && client.rotation {
-		res.RefreshToken, aerr = s.newRefreshToken(c.now, rt.grant)
+		// The successor lives for what is left of the token it replaces,
+		// as in Cognito: rotation never extends a login.
+		res.RefreshToken, aerr = s.newRefreshToken(rt.expires, rt.grant)
 	}
 	if aerr != nil {
 		if retired {

@@ -35,8 +35,9 @@ type refreshToken struct {
 // JWEs the client cannot read: a JOSE header and four opaque segments.
 const refreshTokenHeader = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ"
 
-// newRefreshToken issues and stores a refresh token for g.
-func (s *Server) newRefreshToken(now time.Time, g grant) (string, *apiError) {
+// newRefreshToken issues and stores a refresh token for g that expires at
+// expires.
+func (s *Server) newRefreshToken(expires time.Time, g grant) (string, *apiError) {
 	tok := refreshTokenHeader
 	for _, n := range []int{256, 12, 64, 16} {
 		b, err := s.randomBytes(n)
@@ -47,7 +48,7 @@ func (s *Server) newRefreshToken(now time.Time, g grant) (string, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.refresh[tok] = &refreshToken{grant: g, expires: now.Add(s.cfg.RefreshTokenLifetime)}
+	s.refresh[tok] = &refreshToken{grant: g, expires: expires}
 	return tok, nil
 }
 
@@ -151,7 +152,7 @@ func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError
 	if aerr != nil {
 		return nil, aerr
 	}
-	if res.RefreshToken, aerr = s.newRefreshToken(now, g); aerr != nil {
+	if res.RefreshToken, aerr = s.newRefreshToken(now.Add(s.cfg.RefreshTokenLifetime), g); aerr != nil {
 		return nil, aerr
 	}
 	res.NewDeviceMetadata = meta

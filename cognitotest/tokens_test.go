@@ -453,3 +453,28 @@ func TestRotationRefusesRefreshTokenAuthWhateverTheFlows(t *testing.T) {
 	err := sess.Refresh(t.Context())
 	wantAPIError(t, err, "InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client")
 }
+
+// TestRotationKeepsTheOriginalExpiry: a refresh token issued by rotation
+// is valid for what was left of the one it replaces, as Cognito's guide to
+// refresh tokens says; rotation does not extend a login beyond the
+// client's refresh token lifetime.
+func TestRotationKeepsTheOriginalExpiry(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true, RefreshTokenLifetime: time.Hour})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	in := map[string]string{"ClientId": srv.ClientID(), "RefreshToken": login(t, srv, "alice", "pw-alice-123").Tokens().RefreshToken}
+	srv.Advance(40 * time.Minute)
+	out, err := r.call("GetTokensFromRefreshToken", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in["RefreshToken"] = out.AuthenticationResult.RefreshToken
+	srv.Advance(20*time.Minute - time.Second)
+	if out, err = r.call("GetTokensFromRefreshToken", in); err != nil {
+		t.Fatalf("rotated token before the original expiry: %v", err)
+	}
+	in["RefreshToken"] = out.AuthenticationResult.RefreshToken
+	srv.Advance(time.Second)
+	_, err = r.call("GetTokensFromRefreshToken", in)
+	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has expired")
+}
