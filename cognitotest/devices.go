@@ -157,7 +157,6 @@ func (s *Server) forgetDeviceLocked(key string) {
 	delete(s.devices, key)
 	for _, rt := range s.refresh {
 		if rt.deviceKey == key {
-			rt.revoked = true
 			s.revoked[rt.originJTI] = true
 		}
 	}

@@ -28,7 +28,9 @@ func (s *Server) useRefreshToken(now time.Time, client *appClient, tok, deviceKe
 		return nil, false, errNotAuthorized("Invalid Refresh Token").because("unknown refresh token")
 	case rt.clientID != client.id:
 		return nil, false, errNotAuthorized("Invalid Refresh Token").because("issued to another app client")
-	case rt.revoked:
+	case s.revoked[rt.originJTI]:
+		// Revoked with its family: a token rotated out, still in its grace
+		// period, ends with the successor it was replaced by.
 		return nil, false, errNotAuthorized("Refresh Token has been revoked")
 	case !now.Before(rt.expires):
 		return nil, false, errNotAuthorized("Refresh Token has expired")
@@ -120,9 +122,10 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 	return map[string]any{"AuthenticationResult": res}, nil
 }
 
-// revokeToken serves RevokeToken: the refresh token and every access token
-// issued with it stop working. An unknown token is not an error, so that
-// revoking stays idempotent.
+// revokeToken serves RevokeToken: the refresh token, those of its login
+// rotated out before it, and every access token issued with them stop
+// working. An unknown token is not an error, so that revoking stays
+// idempotent.
 func (s *Server) revokeToken(c *call) (any, *apiError) {
 	var in struct {
 		withClient
@@ -148,7 +151,6 @@ func (s *Server) revokeToken(c *call) (any, *apiError) {
 	if rt.clientID != client.id {
 		return nil, errNotAuthorized("Invalid token").because("issued to another app client")
 	}
-	rt.revoked = true
 	s.revoked[rt.originJTI] = true
 	return struct{}{}, nil
 }

@@ -27,7 +27,6 @@ type grant struct {
 type refreshToken struct {
 	grant
 	expires time.Time
-	revoked bool
 	retired time.Time // rotated out: usable until then; zero if current
 }
 
@@ -180,7 +179,6 @@ func (s *Server) IssueTokens(username string) (*cognitosrp.AuthenticationResult,
 func (s *Server) revokeUserLocked(username string) {
 	for _, rt := range s.refresh {
 		if fold(rt.username) == fold(username) {
-			rt.revoked = true
 			s.revoked[rt.originJTI] = true
 		}
 	}

@@ -478,3 +478,24 @@ func TestRotationKeepsTheOriginalExpiry(t *testing.T) {
 	_, err = r.call("GetTokensFromRefreshToken", in)
 	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has expired")
 }
+
+// TestRevokeTokenEndsTheRotatedFamily: RevokeToken ends the login its
+// refresh token belongs to, the token it rotated out included. A token
+// still in its grace period used to renew after its successor was revoked,
+// returning access tokens the server itself called revoked and a refresh
+// token that was not, so a sign-out left the login alive.
+func TestRevokeTokenEndsTheRotatedFamily(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true, RotationGracePeriod: 30 * time.Second})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	old := login(t, srv, "alice", "pw-alice-123").Tokens().RefreshToken
+	out, err := r.call("GetTokensFromRefreshToken", map[string]string{"ClientId": srv.ClientID(), "RefreshToken": old})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.call("RevokeToken", map[string]string{"ClientId": srv.ClientID(), "Token": out.AuthenticationResult.RefreshToken}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.call("GetTokensFromRefreshToken", map[string]string{"ClientId": srv.ClientID(), "RefreshToken": old})
+	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
+}
