@@ -233,6 +233,9 @@ func TestSignalWhileReadingStdin(t *testing.T) {
 	for _, args := range [][]string{
 		{"token", "-no-cache", "-password-stdin"},
 		{"request", "-no-cache", "-d", "@-", "http://127.0.0.1:1/"},
+		// A named file that waits for a writer as well: a named pipe, or
+		// a shell's process substitution (-d @<(…)).
+		{"request", "-no-cache", "-d", "@/dev/stdin", "http://127.0.0.1:1/"},
 		{"claims"},
 	} {
 		// A SIGTERM that comes before main takes the signal over ends the
@@ -244,11 +247,11 @@ func TestSignalWhileReadingStdin(t *testing.T) {
 			code, stderr, ended, early := interruptWhileReading(t, env, args, wait)
 			switch {
 			case !ended:
-				t.Errorf("%s waiting for standard input did not end on SIGTERM", args[0])
+				t.Errorf("%s waiting for its input did not end on SIGTERM", strings.Join(args, " "))
 			case early && i < 2:
 				continue
 			case code != exitError || !strings.Contains(stderr, "interrupted"):
-				t.Errorf("%s after SIGTERM: exit %d, stderr %q", args[0], code, stderr)
+				t.Errorf("%s after SIGTERM: exit %d, stderr %q", strings.Join(args, " "), code, stderr)
 			}
 			break
 		}

@@ -175,7 +175,12 @@ func requestBody(ctx context.Context, e *env, data string) (io.Reader, error) {
 		}
 		return strings.NewReader(string(b)), nil
 	case strings.HasPrefix(data, "@"):
-		b, err := os.ReadFile(data[1:])
+		// A named pipe (or -d @<(…)) waits for its writer like standard
+		// input does, and must end on a signal as well.
+		b, err := readInput(ctx, func() ([]byte, error) { return os.ReadFile(data[1:]) })
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("reading the body from %s: %w", data[1:], ctx.Err())
+		}
 		if err != nil {
 			return nil, usagef("-d: %v", err)
 		}
