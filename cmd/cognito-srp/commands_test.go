@@ -15,10 +15,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
@@ -405,5 +407,40 @@ func TestRequestTimeoutNamesTheAPI(t *testing.T) {
 		if strings.Contains(r.stderr, "Cognito") {
 			t.Errorf("%s: %q blames Cognito", path, r.stderr)
 		}
+	}
+}
+
+// TestRequestServerText: the status line, and the headers -i prints, are
+// the API's text on the user's terminal (stderr), like Cognito's text in
+// errors: a hostile or broken server must not drive the terminal with an
+// escape sequence or make the line read otherwise with a bidirectional
+// override. The body, the output asked for, goes to stdout as it came.
+func TestRequestServerText(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			http.ReadRequest(bufio.NewReader(c))
+			io.WriteString(c, "HTTP/1.1 404 Not\x1b]0;title\a\x1b[2J\u202eFound\x7f\u009b\xff\r\n"+
+				"X-Evil: a\u202eb\u009b2J\u200bc\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbody")
+			c.Close()
+		}
+	}()
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	r := s.run("request", "-i", "http://"+l.Addr().String()+"/x")
+	r.want(t, exitHTTPStatus, "HTTP/1.1 404 Not", "X-Evil: a")
+	if strings.ContainsFunc(r.stderr, func(r rune) bool { return !strconv.IsGraphic(r) && r != '\n' && r != '\r' }) || !utf8.ValidString(r.stderr) {
+		t.Errorf("stderr holds the server's control characters: %q", r.stderr)
+	}
+	if r.stdout != "body" {
+		t.Errorf("stdout = %q", r.stdout)
 	}
 }

@@ -95,3 +95,16 @@ func serverName(s string) string {
 	}
 	return fmt.Sprintf("%.64q", s)
 }
+
+// terminalText returns a server's text for the user's terminal with each
+// character that is not graphic (a control, the start of an escape
+// sequence, a bidirectional override) or not UTF-8 replaced by U+FFFD, as
+// the library does with Cognito's text in errors.
+func terminalText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strconv.IsGraphic(r) {
+			return r
+		}
+		return utf8.RuneError
+	}, s)
+}

@@ -138,9 +138,17 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		return apiError(err, target)
 	}
 	defer resp.Body.Close()
-	fmt.Fprintf(e.stderr, "%s %s\n", resp.Proto, resp.Status)
+	// The status line and the headers are the server's text on the
+	// user's terminal; the body is the output asked for.
+	fmt.Fprintf(e.stderr, "%s %s\n", resp.Proto, terminalText(resp.Status))
 	if *include {
-		resp.Header.Write(e.stderr)
+		h := resp.Header.Clone()
+		for _, vs := range h {
+			for i, v := range vs {
+				vs[i] = terminalText(v)
+			}
+		}
+		h.Write(e.stderr)
 		fmt.Fprintln(e.stderr)
 	}
 	if _, err := io.Copy(e.stdout, resp.Body); err != nil {
