@@ -444,3 +444,17 @@ func TestRequestServerText(t *testing.T) {
 		t.Errorf("stdout = %q", r.stdout)
 	}
 }
+
+// TestRequestEmptyBodyIsPost: -d makes the default method POST, also when
+// its body is empty, as -X's help says (and as curl does): a script's
+// `-d "$payload"` must not turn into a GET when the payload is empty.
+func TestRequestEmptyBodyIsPost(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	api := newAPI(t, srv)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	r := s.run("request", "-d", "", api+"/things")
+	r.want(t, exitOK)
+	if r.stdout != "POST /things user=alice x= body=" {
+		t.Errorf("stdout = %q", r.stdout)
+	}
+}

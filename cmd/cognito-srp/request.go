@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -85,10 +86,14 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *method == "" {
+		// -d "" is a body too, an empty one: a script's -d "$payload"
+		// posts whatever the payload holds.
 		*method = http.MethodGet
-		if *data != "" {
-			*method = http.MethodPost
-		}
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "d" {
+				*method = http.MethodPost
+			}
+		})
 	}
 	sess, tok, err := obtain(ctx, e, c, nil, tt)
 	if err != nil {
