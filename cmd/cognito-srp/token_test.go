@@ -326,9 +326,13 @@ func TestTokenConcurrentRotation(t *testing.T) {
 	delete(s.env, "COGNITO_PASSWORD")
 	time.Sleep(2100 * time.Millisecond) // into the renewal window
 	// Each run first tries REFRESH_TOKEN_AUTH, which the client refuses
-	// after a second: the second run reads the cache 300 ms after the
-	// first, long before the first renews, and renews 300 ms after it.
+	// after a second, then renews, which takes two: the second run reads
+	// the cache 300 ms after the first, long before the first has renewed
+	// (a slack of 2.7 s, for a loaded machine: with 0.7 s the second run
+	// sometimes started late, read the renewed tokens and did not renew),
+	// and renews 300 ms after it.
 	srv.SetActionLatency("InitiateAuth", time.Second)
+	srv.SetActionLatency("GetTokensFromRefreshToken", 2*time.Second)
 	results := make(chan result, 2)
 	for range 2 {
 		go func() { results <- s.run("token") }()
