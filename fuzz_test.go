@@ -600,7 +600,8 @@ func (h *logRecorder) Handle(_ context.Context, r slog.Record) error {
 
 // FuzzRefresh plays a hostile or broken Cognito's answer to a renewal,
 // GetTokensFromRefreshToken or REFRESH_TOKEN_AUTH, through Session.Refresh:
-// a renewal that fails keeps the session's tokens and fails with the
+// a renewal that fails keeps the session's tokens (a rotating one the new
+// refresh token that came with refused tokens) and fails with the
 // server's *APIError, a *ChallengeError (a challenge where tokens belong),
 // or an error matching ErrInvalidResponse or ErrLoginRequired; one that succeeds installs usable tokens and keeps a
 // refresh token; and neither the error nor any log event holds the
@@ -618,6 +619,7 @@ func FuzzRefresh(f *testing.F) {
 	f.Add(200, result("RefreshToken", "rotated-refresh-token"), true)
 	f.Add(200, result("AccessToken", fxJWT(with(accessClaims(testNow), "jti", "\u202eevil\nline"))), true)
 	f.Add(200, result("IdToken", "", "ExpiresIn", -5), false)
+	f.Add(200, result("RefreshToken", "rotated-refresh-token", "AccessToken", fxJWT(with(accessClaims(testNow), "exp", testNow.Add(-time.Hour).Unix()))), true)
 	f.Add(200, []byte(`{"ChallengeName":"SMS_MFA","Session":"s"}`), false)
 	f.Add(200, []byte(`{}`), true)
 	f.Add(400, []byte(`{"__type":"NotAuthorizedException","message":"Refresh Token has been revoked"}`), true)
@@ -673,7 +675,15 @@ func FuzzRefresh(f *testing.F) {
 				t.Fatalf("error %v matches none of the documented errors", err)
 			}
 			if got != old {
-				t.Fatalf("a failed renewal (%v) replaced the tokens with %v", err, got)
+				// Only a rotating renewal whose tokens were refused may
+				// replace the refresh token, with the new, only live one.
+				kept := *old
+				if got != nil {
+					kept.RefreshToken = got.RefreshToken
+				}
+				if !rotate || got == nil || got.RefreshToken == "" || got.RefreshToken == old.RefreshToken || *got != kept {
+					t.Fatalf("a failed renewal (%v) replaced the tokens with %v", err, got)
+				}
 			}
 			texts = append(texts, err.Error())
 		} else {

@@ -72,9 +72,11 @@ type flight struct {
 // An op obtains new tokens for a session, starting from its current tokens
 // (nil when it has none). trigger says why, for the logs. An op that read
 // tokens from the store and failed to renew them returns them with its
-// error, for the session to keep (see fly). Ops are method
-// expressions, such as (*Session).obtain: a method value (s.obtain) would
-// be a closure allocated at each use, and a wrapper in the binary.
+// error, for the session to keep (see fly); so does a renewal whose new
+// refresh token came with tokens that were refused (see refresh). Ops are
+// method expressions, such as (*Session).obtain: a method value
+// (s.obtain) would be a closure allocated at each use, and a wrapper in
+// the binary.
 type op func(s *Session, ctx context.Context, from *Tokens, trigger string) (*Tokens, error)
 
 // deadTokens remembers tokens whose refresh token Cognito refused, so that
@@ -337,9 +339,11 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		}
 	case t != nil:
 		// Tokens set by someone else since the start win over the
-		// result. On failure t is what the op read from the store: the
+		// result. On failure t is what the op read from the store, or
+		// holds the refresh token a refused renewal rotated in: the
 		// session keeps it, so that its next need renews it again instead
-		// of finding no tokens and asking for a login.
+		// of finding no tokens, or a dead refresh token, and asking for a
+		// login.
 		installed = s.tokens.CompareAndSwap(from, t)
 	}
 	f.tokens, f.err = t, err
@@ -436,13 +440,14 @@ func (s *Session) refreshOnly(ctx context.Context, from *Tokens, trigger string)
 }
 
 // renewStored runs o from t, tokens just read from the store. When o
-// fails it returns t with the error, for the session to keep (see op).
+// fails it returns t with the error, for the session to keep, unless o
+// returned tokens to keep itself (see op).
 func (s *Session) renewStored(ctx context.Context, t *Tokens, trigger string, o op) (*Tokens, error) {
 	nt, err := o(s, ctx, t, trigger)
-	if err != nil {
+	if err != nil && nt == nil {
 		return t, err
 	}
-	return nt, nil
+	return nt, err
 }
 
 // loadStore reads the store the first time the session needs tokens.

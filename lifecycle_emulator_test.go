@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -78,6 +79,58 @@ func TestEmulatorRotation(t *testing.T) {
 			t.Errorf("renewal %d: the rotated-out refresh token still works: %v", i+1, err)
 		}
 		prev = got
+	}
+}
+
+// TestEmulatorRotationKeepsRefreshTokenOfRefusedTokens: on a client with
+// rotation, a renewal whose tokens the Verifier cannot check (the key set
+// is down when the cached keys expire) fails, but Cognito has retired the
+// refresh token it used: the session keeps the new one, with its old
+// tokens, and renews with it once the keys are back, instead of finding
+// its refresh token dead. Once for a session holding its tokens, once for
+// one that reads them from the store.
+func TestEmulatorRotationKeepsRefreshTokenOfRefusedTokens(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	var down atomic.Bool
+	vc := srv.VerifierConfig()
+	vc.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if down.Load() {
+			return nil, errors.New("key set endpoint down")
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	v, err := cognitosrp.NewVerifier(vc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := srv.SessionConfig()
+	c.Now, c.Verifier, c.RefreshMethod = srv.Now, v, cognitosrp.RefreshWithGetTokens
+	c.Store = &cognitosrp.MemoryStore{}
+	ctx := context.Background()
+	for i, password := range []string{emuPassword, ""} {
+		s, err := cognitosrp.NewSession(c, "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if password != "" {
+			if err := s.Authenticate(ctx, password); err != nil {
+				t.Fatal(err)
+			}
+		}
+		down.Store(true)
+		srv.Advance(cognitosrp.DefaultKeyLifetime)
+		if err := s.Refresh(ctx); !errors.Is(err, cognitosrp.ErrKeySetUnavailable) {
+			t.Fatalf("session %d: renewal with the key set down: %v, want ErrKeySetUnavailable", i, err)
+		}
+		down.Store(false)
+		srv.Advance(time.Minute) // past the verifier's pause after a failed fetch
+		if err := s.Refresh(ctx); err != nil {
+			t.Fatalf("session %d: renewal once the key set is back: %v", i, err)
+		}
 	}
 }
 

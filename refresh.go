@@ -84,7 +84,8 @@ func secretRefused(err error) bool {
 var errRefreshTokenReuse error = errorKind("RefreshTokenReuseException")
 
 // refresh renews cur with the configured method. A result without a
-// refresh token keeps cur's; with rotation the new one replaces it.
+// refresh token keeps cur's; with rotation the new one replaces it, also
+// when the tokens it came with are refused.
 func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	if cur == nil || cur.RefreshToken == "" {
 		return nil, &LoginRequiredError{}
@@ -134,7 +135,19 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	}
 	// The fallback expiry (ExpiresIn) is reckoned on Cognito's clock, like
 	// the exp claims.
-	return s.acceptTokens(ctx, res, cur, s.cognitoNow())
+	t, err := s.acceptTokens(ctx, res, cur, s.cognitoNow())
+	if err != nil && s.cfg.RefreshMethod == RefreshWithGetTokens && res.RefreshToken != "" && res.RefreshToken != cur.RefreshToken {
+		// Rotation: GetTokensFromRefreshToken has retired cur's refresh
+		// token, and the new one is the only live one, even though the
+		// tokens that came with it were refused (a key set that could not
+		// be fetched, a clock far off). cur's tokens with it go back with
+		// the error, for the session to keep and store (see op), so that
+		// the next renewal does not find the refresh token dead.
+		kept := *cur
+		kept.RefreshToken = res.RefreshToken
+		return &kept, err
+	}
+	return t, err
 }
 
 // refreshUsername returns the name that SECRET_HASH of a renewal of t
@@ -210,8 +223,6 @@ func (s *Session) obtained(ctx context.Context, cur *Tokens, trigger string, sta
 		}
 		s.cfg.Logger.Log(ctx, level, msg, args...)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
+	// On failure t is what the session keeps, if anything (see op).
+	return t, err
 }
