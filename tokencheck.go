@@ -111,6 +111,13 @@ func verifyPair(ctx context.Context, v TokenVerifier, t *Tokens) error {
 		token string
 	}{{AccessToken, "access", t.AccessToken}, {IDToken, "id", t.IDToken}} {
 		c, err := v.Verify(ctx, p.token)
+		if err == nil && c == nil {
+			// A TokenVerifier (not ours) that returns no claims has not
+			// said what the token is: refused below, not a nil
+			// dereference in the flight's goroutine, which ends the
+			// program.
+			c = &Claims{}
+		}
 		if err == nil && c.TokenUse != p.use {
 			err = fmt.Errorf("%w: token_use %.20q where %q belongs", ErrClaimMismatch, c.TokenUse, p.use)
 		}

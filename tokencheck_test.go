@@ -109,3 +109,16 @@ func TestAcceptTokensLongTokenUse(t *testing.T) {
 		t.Fatalf("the error quotes the whole token_use (%d bytes)", len(msg))
 	}
 }
+
+// A TokenVerifier that accepts a token but returns no claims (a stub, or
+// a wrapper that drops them) fails the check of the token's kind instead
+// of panicking in the flight's goroutine, which would end the program.
+func TestAcceptTokensVerifierWithoutClaims(t *testing.T) {
+	s := &Session{cfg: Config{Verifier: verifierFunc(func(context.Context, string) (*Claims, error) {
+		return nil, nil
+	})}}
+	_, err := s.acceptTokens(context.Background(), forgeResult(accessClaims(testNow), idClaims(testNow), 3600), nil, testNow)
+	if !errors.Is(err, ErrClaimMismatch) {
+		t.Fatalf("got %v, want ErrClaimMismatch", err)
+	}
+}
