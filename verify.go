@@ -89,7 +89,7 @@ type VerifierConfig struct {
 	TokenUse string
 	// Issuer overrides the expected iss, by default
 	// "https://cognito-idp.{region}.amazonaws.com/{UserPoolID}". Set it
-	// for an emulator.
+	// for an emulator. A trailing "/" is dropped: an issuer URL has none.
 	Issuer string
 	// JWKSURL overrides where the keys are fetched from, by default
 	// Issuer + "/.well-known/jwks.json". Set it for a VPC endpoint or a
@@ -190,8 +190,14 @@ type jwtHeader struct {
 // ignored: keys come only from the configured key set.
 //
 // Errors about the token match ErrTokenInvalid; an error fetching the keys
-// matches ErrKeySetUnavailable. ctx bounds the wait for a key fetch.
+// matches ErrKeySetUnavailable. ctx bounds the wait for a key fetch. A
+// Verifier not built with NewVerifier fails with ErrConfig.
 func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
+	if v.issuer == "" {
+		// A zero Verifier has no key set to ask: a configuration error,
+		// not a nil dereference in a request's path.
+		return nil, fmt.Errorf("%w: the Verifier was not built with NewVerifier", ErrConfig)
+	}
 	// ParseUnverified checks the size and shape of the token and decodes
 	// the claims; they are only used once the signature holds.
 	claims, err := ParseUnverified(token)

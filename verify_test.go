@@ -374,3 +374,14 @@ func TestKeyFetchDoesNotFollowRedirects(t *testing.T) {
 		t.Errorf("the redirect was followed: %d fetches from its target", n)
 	}
 }
+
+// TestZeroVerifier: a Verifier not built with NewVerifier fails with
+// ErrConfig, as a zero Auth does, instead of dereferencing its missing key
+// cache on a well-formed token.
+func TestZeroVerifier(t *testing.T) {
+	var v Verifier
+	token := signRS256(testKey(), rsHeader(testKid), accessClaims(testNow))
+	if _, err := v.Verify(context.Background(), token); !errors.Is(err, ErrConfig) {
+		t.Fatalf("zero Verifier: %v, want ErrConfig", err)
+	}
+}
