@@ -28,9 +28,10 @@ const maxClockSkew = time.Hour
 
 // acceptTokens builds Tokens from an authentication result received at now
 // (the local clock corrected by the clock offset known so far), keeping
-// prev's refresh token when the result has none. Every error
-// matches ErrInvalidResponse, except those of a key set that cannot be
-// fetched (ErrKeySetUnavailable).
+// prev's refresh token when the result has none. An error of its own
+// checks matches ErrInvalidResponse; one of Config.Verifier is the
+// verifier's (ours: ErrTokenInvalid, or ErrKeySetUnavailable for a key
+// set that cannot be fetched).
 func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, prev *Tokens, now time.Time) (*Tokens, error) {
 	if res != nil && (res.ExpiresIn < 0 || res.ExpiresIn > int64(maxTokenLifetime/time.Second)) {
 		return nil, fmt.Errorf("%w: %w: ExpiresIn %d is out of range", ErrInvalidResponse, ErrTokenInvalid, res.ExpiresIn)
