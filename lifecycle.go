@@ -235,7 +235,7 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 		}
 		used = nil
 	}
-	if s.flight == nil && trigger == "rejected" {
+	if s.joinable() == nil && trigger == "rejected" {
 		now := s.cfg.Now()
 		if since := now.Sub(s.lastForced); !s.lastForced.IsZero() && since < minForcedInterval {
 			s.mu.Unlock()
@@ -260,10 +260,12 @@ func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, err
 }
 
 // joinLocked returns the flight in progress or starts one from the tokens
-// from. s.mu must be held.
+// from. A voided flight is not joined: its result is discarded, and a
+// need that came after the sign-out is served as a new one would be (a
+// session with a password logs in again). s.mu must be held.
 func (s *Session) joinLocked(ctx context.Context, from *Tokens, trigger string, o op) (*flight, error) {
-	if s.flight != nil {
-		return s.flight, nil
+	if f := s.joinable(); f != nil {
+		return f, nil
 	}
 	if s.closed {
 		return nil, ErrClosed
@@ -292,10 +294,21 @@ func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens,
 	}
 }
 
+// joinable returns the flight in progress unless a sign-out or
+// SetTokens(nil) voided it. s.mu must be held.
+func (s *Session) joinable() *flight {
+	if s.flight != nil && s.flight.epoch == s.epoch {
+		return s.flight
+	}
+	return nil
+}
+
 // startFlight runs o in a new goroutine and records it as the flight in
-// progress. s.mu must be held and the session open.
+// progress. s.mu must be held and the session open. A voided flight still
+// in progress is waited for before o runs: ops are never run at once.
 func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string, o op) *flight {
 	f := &flight{done: make(chan struct{}), epoch: s.epoch}
+	prev := s.flight
 	s.flight = f
 	s.flying.Store(true)
 	s.wg.Add(1)
@@ -312,6 +325,9 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 		defer s.wg.Done()
 		defer cancel()
 		defer stop()
+		if prev != nil {
+			<-prev.done
+		}
 		s.fly(fctx, f, from, trigger, o)
 	}()
 	return f
@@ -350,8 +366,10 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 	if err != nil {
 		f.tokens = nil
 	}
-	s.flight = nil
-	s.flying.Store(false)
+	if s.flight == f {
+		s.flight = nil
+		s.flying.Store(false)
+	}
 	switch {
 	case err == nil:
 		s.failures = 0

@@ -8,8 +8,10 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -403,5 +405,61 @@ func TestSignOutDuringFirstLoad(t *testing.T) {
 	// The voided read neither renews what it found nor records it.
 	if n := f.count(FlowRefreshTokenAuth); n != 0 {
 		t.Errorf("%d renewals of the signed-out tokens", n)
+	}
+}
+
+// TestNeedAfterSignOutLogsIn backs SignOut's doc: a session with a password
+// logs in again on its next use, even while a renewal that the sign-out
+// voided is still in flight. (That need joined the voided renewal and
+// failed with its ErrLoginRequired, as SetTokens(nil) made it too.)
+func TestNeedAfterSignOutLogsIn(t *testing.T) {
+	for _, forget := range []struct {
+		name string
+		do   func(*Session) error
+	}{
+		{"SignOut", func(s *Session) error { return s.SignOut(context.Background()) }},
+		{"SetTokens(nil)", func(s *Session) error { s.SetTokens(nil); return nil }},
+	} {
+		t.Run(forget.name, func(t *testing.T) {
+			clk, f, s, _ := loggedIn(t, nil)
+			clk.Advance(2 * time.Hour) // the next need renews, and waits
+			held, release := make(chan struct{}), make(chan struct{})
+			var once sync.Once
+			f.setFault(nil, func(w http.ResponseWriter, r *http.Request) bool {
+				if strings.Contains(readAll(t, r), FlowRefreshTokenAuth) {
+					once.Do(func() { close(held) })
+					<-release
+				}
+				return false
+			})
+			before := make(chan error, 1)
+			go func() {
+				_, err := s.ValidTokens(context.Background(), AccessToken)
+				before <- err
+			}()
+			<-held
+			if err := forget.do(s); err != nil {
+				t.Fatal(err)
+			}
+			after := make(chan error, 1)
+			var got *Tokens
+			go func() {
+				var err error
+				got, err = s.ValidTokens(context.Background(), AccessToken)
+				after <- err
+			}()
+			time.Sleep(20 * time.Millisecond) // let it find the voided renewal
+			close(release)
+			if err := <-before; !errors.Is(err, ErrLoginRequired) {
+				t.Errorf("need from before the sign-out: %v, want ErrLoginRequired", err)
+			}
+			if err := <-after; err != nil || got == nil {
+				t.Fatalf("need after the sign-out: %v, want a new login", err)
+			}
+			settle(t, s)
+			if s.Tokens() != got {
+				t.Error("the new login's tokens are not the session's")
+			}
+		})
 	}
 }
