@@ -198,8 +198,22 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 }
 
 // renew waits for tokens whose token of type typ is usable, joining the
-// flight in progress or starting one.
+// flight in progress or starting one. A flight of Session.Refresh never
+// logs in: when the one joined needed a login (no refresh token, or a dead
+// one), a session with a password tries once more, and that flight logs
+// in. (A flight voided by a sign-out is no such case: its callers came
+// before the sign-out.)
 func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
+	t, err := s.renewOnce(ctx, typ)
+	if errors.Is(err, ErrLoginRequired) && !errors.Is(err, errSignedOut) && s.storedPassword() != "" {
+		return s.renewOnce(ctx, typ)
+	}
+	return t, err
+}
+
+// renewOnce joins the flight in progress or starts one, unless the
+// session's tokens are usable by now or dead without a password to log in.
+func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, error) {
 	s.mu.Lock()
 	cur := s.tokens.Load()
 	// Another caller may have finished a flight since the check in

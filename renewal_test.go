@@ -339,3 +339,57 @@ func TestClockOffsetLogged(t *testing.T) {
 		t.Errorf("event %v, want offset 1.5 s and previous 0 in:\n%s", line, buf.String())
 	}
 }
+
+// TestNeedDuringRefreshLogsIn: a need that joins Session.Refresh's flight
+// still logs in when the session has a password and Refresh finds no
+// usable refresh token (a dead one, or none), as with no Refresh around.
+// (Refresh never logs in, and the need was handed its ErrLoginRequired.)
+func TestNeedDuringRefreshLogsIn(t *testing.T) {
+	t.Run("dead refresh token", func(t *testing.T) {
+		clk, f, s, first := loggedIn(t, nil)
+		f.revoke(first.RefreshToken)
+		clk.Advance(2 * time.Hour) // the next need waits for Cognito
+		entered := make(chan string, 10)
+		f.set(func(f *fakeCognito) { f.entered = entered })
+		release := f.hold()
+		needDuringRefresh(t, s, func() { <-entered }, release)
+		if n := f.count("login"); n != 2 {
+			t.Errorf("%d logins, want 2", n)
+		}
+	})
+	t.Run("no tokens", func(t *testing.T) {
+		f := newFakeCognito(t, nil)
+		store := &slowLoadStore{loading: make(chan struct{}), release: make(chan struct{})}
+		s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
+		needDuringRefresh(t, s, func() { <-store.loading }, func() { close(store.release) })
+		if n := f.count("login"); n != 1 {
+			t.Errorf("%d logins, want 1", n)
+		}
+	})
+}
+
+// needDuringRefresh starts Refresh, calls started once its flight is under
+// way, has ValidTokens join it and calls release: Refresh must fail with
+// ErrLoginRequired and ValidTokens log in.
+func needDuringRefresh(t *testing.T, s *Session, started, release func()) {
+	t.Helper()
+	waited := s.waits.Load() // a login's caller may have waited
+	refreshed := make(chan error, 1)
+	go func() { refreshed <- s.Refresh(context.Background()) }()
+	started()
+	need := make(chan error, 1)
+	go func() {
+		_, err := s.ValidTokens(context.Background(), AccessToken)
+		need <- err
+	}()
+	for s.waits.Load() < waited+2 { // both wait for Refresh's flight
+		time.Sleep(time.Millisecond)
+	}
+	release()
+	if err := <-refreshed; !errors.Is(err, ErrLoginRequired) {
+		t.Errorf("Refresh = %v, want ErrLoginRequired", err)
+	}
+	if err := <-need; err != nil {
+		t.Fatalf("ValidTokens = %v; want a new login", err)
+	}
+}
