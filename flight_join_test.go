@@ -109,3 +109,52 @@ func TestFlightRetiredWithItsTokens(t *testing.T) {
 		settle(t, s)
 	}
 }
+
+// TestNeedAfterSetTokensRenewsThem: a need that comes after SetTokens
+// replaced the tokens of a renewal in flight is served from the tokens set,
+// not by that renewal, whose result the session discards: ValidTokens got
+// tokens renewed from the replaced ones, which the session never held, and
+// Refresh returned nil having renewed nothing of the session's.
+func TestNeedAfterSetTokensRenewsThem(t *testing.T) {
+	for _, need := range []struct {
+		name string
+		do   func(*Session) (*Tokens, error)
+	}{
+		{"ValidTokens", func(s *Session) (*Tokens, error) { return s.ValidTokens(context.Background(), AccessToken) }},
+		{"Refresh", func(s *Session) (*Tokens, error) { err := s.Refresh(context.Background()); return s.Tokens(), err }},
+	} {
+		t.Run(need.name, func(t *testing.T) {
+			clk, f, s, _ := loggedIn(t, nil)
+			// The same user's tokens from another login, due as well.
+			other := newLifecycleSession(t, f, f.password, func(c *Config) { c.Now = clk.Now })
+			set, err := other.ValidTokens(context.Background(), AccessToken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			settle(t, other)
+			clk.Advance(2 * time.Hour)
+			entered := make(chan string, 10)
+			f.set(func(f *fakeCognito) { f.entered = entered })
+			release := f.hold()
+			go s.ValidTokens(context.Background(), AccessToken)
+			<-entered // the renewal of the first tokens reached Cognito
+			s.SetTokens(set)
+			type result struct {
+				t   *Tokens
+				err error
+			}
+			got := make(chan result, 1)
+			go func() {
+				t, err := need.do(s)
+				got <- result{t, err}
+			}()
+			time.Sleep(20 * time.Millisecond) // let it find the renewal
+			release()
+			r := <-got
+			settle(t, s)
+			if r.err != nil || r.t != s.Tokens() || r.t == set || r.t.RefreshToken != set.RefreshToken {
+				t.Errorf("after SetTokens: %v; want the session's tokens renewed from those set", r.err)
+			}
+		})
+	}
+}

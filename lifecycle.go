@@ -64,7 +64,8 @@ const minForcedInterval = 5 * time.Second
 type flight struct {
 	_      incomparable
 	done   chan struct{}
-	epoch  uint64 // s.epoch when it started
+	epoch  uint64  // s.epoch when it started
+	from   *Tokens // the session's tokens when it started
 	tokens *Tokens
 	err    error
 }
@@ -274,9 +275,10 @@ func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, err
 }
 
 // joinLocked returns the flight in progress or starts one from the tokens
-// from. A voided flight is not joined: its result is discarded, and a
-// need that came after the sign-out is served as a new one would be (a
-// session with a password logs in again). s.mu must be held.
+// from. A flight that is not joinable is not joined: the session discards
+// its result, and a need that came after the sign-out or the new tokens is
+// served as a new one would be (after a sign-out, a session with a
+// password logs in again). s.mu must be held.
 func (s *Session) joinLocked(ctx context.Context, from *Tokens, trigger string, o op) (*flight, error) {
 	if f := s.joinable(); f != nil {
 		return f, nil
@@ -309,19 +311,22 @@ func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens,
 }
 
 // joinable returns the flight in progress unless a sign-out or
-// SetTokens(nil) voided it. s.mu must be held.
+// SetTokens(nil) voided it or the session's tokens were replaced since it
+// started (SetTokens, Authenticate): its result would not be the
+// session's. s.mu must be held.
 func (s *Session) joinable() *flight {
-	if s.flight != nil && s.flight.epoch == s.epoch {
+	if s.flight != nil && s.flight.epoch == s.epoch && s.flight.from == s.tokens.Load() {
 		return s.flight
 	}
 	return nil
 }
 
 // startFlight runs o in a new goroutine and records it as the flight in
-// progress. s.mu must be held and the session open. A voided flight still
-// in progress is waited for before o runs: ops are never run at once.
+// progress. s.mu must be held and the session open. A flight still in
+// progress (not joinable) is waited for before o runs: ops never run at
+// once.
 func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string, o op) *flight {
-	f := &flight{done: make(chan struct{}), epoch: s.epoch}
+	f := &flight{done: make(chan struct{}), epoch: s.epoch, from: from}
 	prev := s.flight
 	s.flight = f
 	s.flying.Store(true)
