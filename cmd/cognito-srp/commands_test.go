@@ -7,6 +7,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -457,4 +458,43 @@ func TestRequestEmptyBodyIsPost(t *testing.T) {
 	if r.stdout != "POST /things user=alice x= body=" {
 		t.Errorf("stdout = %q", r.stdout)
 	}
+}
+
+// TestBoolFlagValueNotEchoed: a boolean flag given a value that is not a
+// boolean (a password typed after -password-stdin=) is a usage error that
+// does not repeat the value, as the flag package's own error would; the
+// flags before it and a flag's separate value are walked as flag.Parse
+// walks them, and valid forms still work.
+func TestBoolFlagValueNotEchoed(t *testing.T) {
+	s := newSandbox(t)
+	for _, args := range [][]string{
+		{"token", "-password-stdin=hunter2"},
+		{"token", "--password-stdin=hunter2"},
+		{"token", "-type", "id", "-no-cache=hunter2"},
+		{"request", "-X", "GET", "-i=hunter2", "http://127.0.0.1:1/"},
+	} {
+		r := s.run(args...)
+		r.want(t, exitUsage, "takes no value but true or false")
+		if strings.Contains(r.stderr, "hunter2") {
+			t.Errorf("%q: the value is echoed: %q", args, r.stderr)
+		}
+	}
+	// A non-boolean flag's value that looks like a boolean flag is a value.
+	if err := boolFlagValue(flagSetOf(t), []string{"-type", "-json=hunter2"}); err != nil {
+		t.Errorf("-type's value taken for a flag: %v", err)
+	}
+	for _, args := range [][]string{{"-json=true"}, {"-json=0"}, {"-json", "x=y"}, {"--", "-json=hunter2"}, {"arg", "-json=hunter2"}} {
+		if err := boolFlagValue(flagSetOf(t), args); err != nil {
+			t.Errorf("%q: %v", args, err)
+		}
+	}
+}
+
+// flagSetOf returns a flag set with one boolean and one string flag.
+func flagSetOf(t *testing.T) *flag.FlagSet {
+	t.Helper()
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	fs.Bool("json", false, "")
+	fs.String("type", "", "")
+	return fs
 }

@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,11 +32,42 @@ func newFlagSet(e *env, name, args string) *flag.FlagSet {
 // parseFlags parses args; -h is not an error (errHelp), a bad flag is a
 // usage error.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := boolFlagValue(fs, args); err != nil {
+		fs.Usage()
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return errHelp
 		}
 		return &usageError{msg: err.Error()}
+	}
+	return nil
+}
+
+// boolFlagValue refuses a boolean flag given a value that is not a
+// boolean, such as -password-stdin=hunter2, without repeating the value:
+// the flag package would quote it in its error, and a password typed
+// there would reach the terminal and CI logs. It walks args as
+// flag.Parse does, up to the first argument that is not a flag.
+func boolFlagValue(fs *flag.FlagSet, args []string) error {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || len(a) < 2 || a[0] != '-' {
+			return nil
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(a[1:], "-"), "=")
+		f := fs.Lookup(name)
+		if f == nil {
+			return nil // fs.Parse reports it
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			if _, err := strconv.ParseBool(value); hasValue && err != nil {
+				return usagef("-%s takes no value but true or false (what followed '=' is not shown)", name)
+			}
+		} else if !hasValue {
+			i++ // the next argument is the flag's value
+		}
 	}
 	return nil
 }
