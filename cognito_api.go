@@ -174,8 +174,9 @@ func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthCh
 // as its JSON body and decodes the response into out. A Cognito error comes
 // back as an *APIError; anything else that goes wrong (the network, a body
 // that is not JSON) is wrapped with the action's name. Errors never contain
-// the request body, which holds secrets. Actions that may be sent twice are
-// retried as c.Retry says.
+// the request body, which holds secrets. An out of type *struct{} is an
+// action without output, whose answer may be an empty body. Actions that
+// may be sent twice are retried as c.Retry says.
 func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	body, err := json.Marshal(in)
 	if err != nil {
@@ -231,6 +232,12 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return newAPIError(action, resp, data)
+	}
+	if _, none := out.(*struct{}); none && len(data) == 0 {
+		// An action without output (RevokeToken, GlobalSignOut,
+		// UpdateDeviceStatus): the API reference says it answers with an
+		// empty body, which is then no invalid response.
+		return nil
 	}
 	if !isJSON(data) {
 		return fmt.Errorf("%w: %s: HTTP %d with a body that is not JSON (%s)", ErrInvalidResponse, action, resp.StatusCode, describeBody(resp, data))

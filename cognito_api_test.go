@@ -246,3 +246,30 @@ func TestCallMalformedJSONQuotesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestActionsWithoutOutputTakeAnEmptyBody: RevokeToken, GlobalSignOut and
+// UpdateDeviceStatus return nothing, and Cognito's API reference says of
+// each that a success is "an HTTP 200 response with an empty HTTP body"
+// (moto, a common stand-in for Cognito, answers so). Such an answer is a
+// success, not an invalid response; a body that is not JSON still is
+// not, and an action with output still needs one.
+func TestActionsWithoutOutputTakeAnEmptyBody(t *testing.T) {
+	ctx := t.Context()
+	c := cannedServer(t, 200, map[string]string{"Content-Type": "application/x-amz-json-1.1"}, "")
+	for action, err := range map[string]error{
+		"RevokeToken":        c.RevokeToken(ctx, &cognitosrp.RevokeTokenInput{Token: "r", ClientId: "c"}),
+		"GlobalSignOut":      c.GlobalSignOut(ctx, &cognitosrp.GlobalSignOutInput{AccessToken: "a"}),
+		"UpdateDeviceStatus": c.UpdateDeviceStatus(ctx, &cognitosrp.UpdateDeviceStatusInput{AccessToken: "a", DeviceKey: "d"}),
+	} {
+		if err != nil {
+			t.Errorf("%s: %v", action, err)
+		}
+	}
+	if _, err := c.InitiateAuth(ctx, &cognitosrp.InitiateAuthInput{}); !errors.Is(err, cognitosrp.ErrInvalidResponse) {
+		t.Errorf("InitiateAuth with an empty body: %v, want ErrInvalidResponse", err)
+	}
+	html := cannedServer(t, 200, map[string]string{"Content-Type": "text/html"}, "<html>")
+	if err := html.RevokeToken(ctx, &cognitosrp.RevokeTokenInput{Token: "r", ClientId: "c"}); !errors.Is(err, cognitosrp.ErrInvalidResponse) {
+		t.Errorf("RevokeToken with an HTML body: %v, want ErrInvalidResponse", err)
+	}
+}
