@@ -137,10 +137,11 @@ type NewDeviceMetadata struct {
 	DeviceGroupKey string `json:",omitempty"`
 }
 
-// String redacts the tokens.
+// String redacts the tokens. TokenType is the server's text, cleaned and
+// cut as errors quote such text.
 func (r AuthenticationResult) String() string {
 	return fmt.Sprintf("cognitosrp.AuthenticationResult{AccessToken: %s, IdToken: %s, RefreshToken: %s, ExpiresIn: %d, TokenType: %s}",
-		redact(r.AccessToken), redact(r.IdToken), redact(r.RefreshToken), r.ExpiresIn, r.TokenType)
+		redact(r.AccessToken), redact(r.IdToken), redact(r.RefreshToken), r.ExpiresIn, serverText(r.TokenType, maxTypeLen))
 }
 
 // Format prints String for every verb, so no formatting reveals a token.

@@ -155,6 +155,10 @@ func TestPrintedServerText(t *testing.T) {
 	for name, v := range map[string]any{
 		"AuthOutput":                  AuthOutput{ChallengeName: hostile, ChallengeParameters: params},
 		"RespondToAuthChallengeInput": RespondToAuthChallengeInput{ChallengeName: hostile, ChallengeResponses: params},
+		// TokenType is the server's text too.
+		"AuthenticationResult":            AuthenticationResult{TokenType: hostile},
+		"AuthOutput with tokens":          AuthOutput{AuthenticationResult: &AuthenticationResult{TokenType: hostile}},
+		"GetTokensFromRefreshTokenOutput": GetTokensFromRefreshTokenOutput{AuthenticationResult: &AuthenticationResult{TokenType: hostile}},
 	} {
 		var buf bytes.Buffer
 		slog.New(slog.NewTextHandler(&buf, nil)).Info("m", "v", v)
