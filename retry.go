@@ -82,7 +82,9 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 		p.MaxElapsed = DefaultMaxElapsed
 	}
 	if p.Jitter == nil {
-		p.Jitter = func(d time.Duration) time.Duration { return time.Duration(rand.Int64N(int64(d) + 1)) }
+		// Unsigned: d+1 overflows an int64 when MaxDelay is the largest
+		// Duration (a "no limit" a caller may well write).
+		p.Jitter = func(d time.Duration) time.Duration { return time.Duration(rand.Uint64N(uint64(d) + 1)) }
 	}
 	return p
 }

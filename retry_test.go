@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -331,6 +332,13 @@ func TestRetryBackoff(t *testing.T) {
 	p.Jitter = func(time.Duration) time.Duration { return -time.Hour }
 	if b := p.backoff(2); b != 0 {
 		t.Fatalf("backoff(2) with a negative jitter = %v, want 0", b)
+	}
+	// The default jitter takes the largest Duration as a ceiling (a
+	// MaxDelay meaning "no limit"): d+1 overflowed an int64, and
+	// rand.Int64N panicked on the negative bound.
+	huge := RetryPolicy{BaseDelay: time.Hour, MaxDelay: math.MaxInt64}.withDefaults()
+	if b := huge.backoff(70); b < 0 {
+		t.Fatalf("backoff(70) with MaxDelay %v = %v", huge.MaxDelay, b)
 	}
 	// The default jitter stays in range.
 	d := RetryPolicy{}.withDefaults()
