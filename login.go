@@ -70,21 +70,16 @@ type loginState struct {
 // once more without it; when Cognito issues a new device and the session
 // remembers devices, it confirms and stores it.
 func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
-	// After a forced password change the session's own password is stale.
-	stored := password != "" && subtle.ConstantTimeCompare([]byte(password), []byte(s.storedPassword())) == 1
-	if p := s.changedPassword.Load(); stored && p != nil {
-		password = *p
-	}
 	dev, err := s.loadDevice(ctx)
 	if err != nil {
 		return nil, err
 	}
-	res, st, err := s.loginWithRestarts(ctx, password, dev)
+	res, err := s.loginWithRestarts(ctx, password, dev)
 	if dev != nil && errors.Is(err, ErrResourceNotFound) {
 		if err := s.cfg.Devices.forget(ctx, s.deviceOwner()); err != nil {
 			return nil, err
 		}
-		res, st, err = s.loginWithRestarts(ctx, password, nil)
+		res, err = s.loginWithRestarts(ctx, password, nil)
 	}
 	if err != nil {
 		return nil, err
@@ -92,9 +87,6 @@ func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 	t, err := s.acceptTokens(ctx, res, nil, s.cognitoNow())
 	if err != nil {
 		return nil, err
-	}
-	if stored && st.newPassword != "" {
-		s.changedPassword.Store(&st.newPassword)
 	}
 	if md := res.NewDeviceMetadata; md != nil && s.cfg.Devices != nil {
 		if err := s.cfg.Devices.remember(ctx, s, t, md); err != nil {
@@ -111,12 +103,17 @@ func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 }
 
 // loginOnce runs one login attempt through its challenges.
-func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevice) (*AuthenticationResult, *loginState, error) {
+func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevice) (*AuthenticationResult, error) {
+	// After a forced password change the session's own password is stale.
+	stored := password != "" && subtle.ConstantTimeCompare([]byte(password), []byte(s.storedPassword())) == 1
+	if p := s.changedPassword.Load(); stored && p != nil {
+		password = *p
+	}
 	st := &loginState{password: password, username: s.username, device: dev}
 	flow := cmp.Or(s.cfg.AuthFlow, FlowUserSRPAuth)
 	params, err := s.initialParameters(ctx, flow, st)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	action := "InitiateAuth"
 	out, err := s.api.InitiateAuth(ctx, &InitiateAuthInput{
@@ -126,23 +123,29 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 	})
 	for n := 0; ; n++ {
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if out.AuthenticationResult != nil {
-			return out.AuthenticationResult, st, nil
+			return out.AuthenticationResult, nil
 		}
 		if out.ChallengeName == "" {
-			return nil, nil, unexpectedOutput(action, out)
+			return nil, unexpectedOutput(action, out)
 		}
 		if n == maxChallenges {
-			return nil, nil, &refinedError{base: &ErrTooManyChallenges, detail: "the last was " + serverText(out.ChallengeName, maxTypeLen)}
+			return nil, &refinedError{base: &ErrTooManyChallenges, detail: "the last was " + serverText(out.ChallengeName, maxTypeLen)}
 		}
 		var in *RespondToAuthChallengeInput
 		if in, err = s.answer(ctx, st, out); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		action = "RespondToAuthChallenge"
 		out, err = s.api.RespondToAuthChallenge(ctx, in)
+		if err == nil && stored && in.ChallengeName == ChallengeNewPasswordRequired && st.newPassword != "" {
+			// Cognito has set the new password, whatever comes next: a
+			// challenge after it that fails, or a login that starts over,
+			// must not try the old one again.
+			s.changedPassword.Store(&st.newPassword)
+		}
 	}
 }
 

@@ -116,6 +116,56 @@ func TestE2ENewPassword(t *testing.T) {
 	e2eMustGet(t, srv, a, u.Username)
 }
 
+// TestE2ENewPasswordThenFailedChallenge: Cognito sets the new password
+// when it accepts the answer to NEW_PASSWORD_REQUIRED, before the second
+// factor; a login that then fails (a mistyped code, MFA_SETUP, which the
+// caller finishes itself) leaves the session's own password stale, so its
+// next login must use the new one, not fail for good with
+// NotAuthorizedException.
+func TestE2ENewPasswordThenFailedChallenge(t *testing.T) {
+	for _, v := range []struct {
+		name  string
+		user  cognitotest.User
+		setup bool // the second login stops at MFA_SETUP again
+	}{
+		{"wrong code", cognitotest.User{SMSMFA: true}, false},
+		{"MFA_SETUP", cognitotest.User{MFASetup: true}, true},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "np"})
+			v.user.Aliases, v.user.Password, v.user.ForceNewPassword = []string{"new@example.com"}, "temporary-1", true
+			v.user.Attributes = map[string]string{"phone_number": "+15555550123"}
+			u := addUser(t, srv, v.user)
+			var tries atomic.Int32
+			a := e2eAuth(t, srv, "new@example.com", "temporary-1", func(o *cognitosrp.Options) {
+				o.ChallengeHandler = cognitosrp.ChallengeHandlers{
+					cognitosrp.NewPassword{Password: "chosen-Passw0rd"},
+					cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+						if c.Name != cognitosrp.ChallengeSMSMFA {
+							return nil, nil
+						}
+						if tries.Add(1) == 1 {
+							return &cognitosrp.ChallengeAnswer{Answer: "000000"}, nil // mistyped
+						}
+						return &cognitosrp.ChallengeAnswer{Answer: cognitotest.DefaultMFACode}, nil
+					}),
+				}
+			})
+			if _, err := a.Session().ValidTokens(t.Context(), cognitosrp.AccessToken); err == nil {
+				t.Fatal("the first login succeeded")
+			}
+			if got, _ := srv.User(u.Username); got.Password != "chosen-Passw0rd" {
+				t.Fatal("the server did not set the new password")
+			}
+			_, err := a.Session().ValidTokens(t.Context(), cognitosrp.AccessToken)
+			var ce *cognitosrp.ChallengeError
+			if v.setup && (!errors.As(err, &ce) || ce.ChallengeName != cognitosrp.ChallengeMFASetup) || !v.setup && err != nil {
+				t.Fatalf("the next login: %v", err)
+			}
+		})
+	}
+}
+
 func TestE2ECodes(t *testing.T) {
 	for _, v := range []struct {
 		name string
