@@ -195,9 +195,21 @@ func (s *Session) loadDevice(ctx context.Context) (*loginDevice, error) {
 	return s.cfg.Devices.load(ctx, s.deviceOwner())
 }
 
-// deviceKey returns the key of the remembered device, or "", for the
-// DEVICE_KEY (or DeviceKey) of a token renewal.
-func (s *Session) deviceKey(ctx context.Context) (string, error) {
+// deviceKey returns the key of the device cur was issued on, or "", for
+// the DEVICE_KEY (or DeviceKey) of its renewal. Cognito ties the refresh
+// token to that device, which the access token names (device_key); the
+// store may hold another by now, as sessions that share a DeviceTracker
+// (or processes that share a device file) each keep the device of their
+// latest login. Tokens that name none renew with the remembered device.
+func (s *Session) deviceKey(ctx context.Context, cur *Tokens) (string, error) {
+	if s.cfg.Devices == nil {
+		return "", nil
+	}
+	if c, err := ParseUnverified(cur.AccessToken); err == nil {
+		if k, _ := c.Raw["device_key"].(string); k != "" {
+			return k, nil
+		}
+	}
 	d, err := s.loadDevice(ctx)
 	if d == nil || err != nil {
 		return "", err

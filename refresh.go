@@ -91,7 +91,7 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 		return nil, &LoginRequiredError{}
 	}
 	// With device tracking Cognito ties refresh tokens to the device.
-	deviceKey, err := s.deviceKey(ctx)
+	deviceKey, err := s.deviceKey(ctx, cur)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -283,6 +284,70 @@ func TestE2EDevice(t *testing.T) {
 	if len(now) != 1 || now[0].Key == devs[0].Key || !now[0].Confirmed {
 		t.Errorf("devices after forgetting = %+v", now)
 	}
+}
+
+// TestE2EDeviceSharedTracker: two sessions of one user share a
+// DeviceTracker, as its doc allows, and log in at once, so each is issued
+// a device and the store keeps the one saved last. Each session's refresh
+// token is tied to its own device, so each must renew with that device's
+// key, which its access token names, not the store's: the other session
+// would be refused, and without a password could not log in again.
+func TestE2EDeviceSharedTracker(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	addUser(t, srv, cognitotest.User{Username: "bob", Password: "pw-shared-123"})
+	// Both logins read the store before either saves its device.
+	store := &bothLoadFirst{loaded: make(chan struct{})}
+	tracker := cognitosrp.RememberDevices(store, "")
+	var sessions []*cognitosrp.Session
+	for range 2 {
+		a := e2eAuth(t, srv, "bob", "pw-shared-123", func(o *cognitosrp.Options) {
+			o.Devices, o.ForgetPassword = tracker, true
+		})
+		sessions = append(sessions, a.Session())
+	}
+	var wg sync.WaitGroup
+	for _, s := range sessions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.ValidTokens(t.Context(), cognitosrp.AccessToken); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(srv.Devices("bob")); n != 2 {
+		t.Fatalf("%d devices issued, want one per login", n)
+	}
+	for i, s := range sessions {
+		if err := s.Refresh(t.Context()); err != nil {
+			t.Errorf("session %d: %v", i, err)
+		}
+	}
+}
+
+// bothLoadFirst is a MemoryDeviceStore whose saves wait until two loads
+// have happened.
+type bothLoadFirst struct {
+	cognitosrp.MemoryDeviceStore
+	loads  atomic.Int32
+	loaded chan struct{}
+}
+
+func (b *bothLoadFirst) LoadDevice(ctx context.Context, owner cognitosrp.DeviceOwner) (*cognitosrp.Device, error) {
+	if b.loads.Add(1) == 2 {
+		close(b.loaded)
+	}
+	return b.MemoryDeviceStore.LoadDevice(ctx, owner)
+}
+
+func (b *bothLoadFirst) SaveDevice(ctx context.Context, owner cognitosrp.DeviceOwner, d *cognitosrp.Device) error {
+	select {
+	case <-b.loaded:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return b.MemoryDeviceStore.SaveDevice(ctx, owner, d)
 }
 
 // TestE2EUserAuth signs in with the choice-based flow, preferring
