@@ -69,12 +69,14 @@ func (s *Server) userDevice(key, username string) (device, bool) {
 }
 
 // deviceSRPChallenge asks a login that named a device to prove it has the
-// device's secret.
+// device's secret. Like the challenges after it, it names the user by the
+// internal name (USERNAME, which Amplify reads here), which the answer's
+// SECRET_HASH needs: after USER_PASSWORD_AUTH no challenge has named it yet.
 func (s *Server) deviceSRPChallenge(c *call, sess *authSession) (any, *apiError) {
 	if _, ok := s.userDevice(sess.deviceKey, sess.username); !ok {
 		return nil, errNoDevice()
 	}
-	return s.issue(c, sess, challengeDeviceSRPAuth, map[string]string{})
+	return s.issue(c, sess, challengeDeviceSRPAuth, map[string]string{"USERNAME": sess.username})
 }
 
 // answerDeviceSRPAuth starts device SRP: the pool name is the device group

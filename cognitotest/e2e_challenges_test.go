@@ -390,6 +390,22 @@ func TestE2EUserPasswordAuth(t *testing.T) {
 			t.Errorf("%d codes answered", codes.Load())
 		}
 	})
+	t.Run("remembered device", func(t *testing.T) {
+		// DEVICE_SRP_AUTH is then the first challenge: it must name the
+		// internal user, whom the answer's SECRET_HASH hashes.
+		srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "upa-dev", AuthFlows: flows, DeviceTracking: true})
+		u := addUser(t, srv, cognitotest.User{Aliases: []string{"p@example.com"}, Password: "pw-upa-12345"})
+		a := e2eAuth(t, srv, "p@example.com", "pw-upa-12345", func(o *cognitosrp.Options) {
+			o.AuthFlow = cognitosrp.FlowUserPasswordAuth
+			o.Devices = cognitosrp.RememberDevices(nil, "")
+		})
+		e2eMustGet(t, srv, a, u.Username)
+		a.Session().SetTokens(nil) // the next login proves the device
+		e2eMustGet(t, srv, a, u.Username)
+		if n := srv.Calls("ConfirmDevice"); n != 1 {
+			t.Errorf("%d devices confirmed, want 1", n)
+		}
+	})
 }
 
 // TestE2EDeviceWithRotation renews with GetTokensFromRefreshToken, which
