@@ -20,6 +20,12 @@ import (
 // default each run registers one more device with Cognito. The file holds
 // device passwords: anyone who can read it and knows a user's password can
 // sign in as that device.
+//
+// One FileDeviceStore orders its own saves; it takes no file lock. Share
+// one value among the sessions of a process: two values, or two processes,
+// saving devices of different users to one file at the same moment may
+// lose one of them (the last replacement wins), and that user's next login
+// then registers a new device.
 type FileDeviceStore struct {
 	path string
 	mu   sync.Mutex // orders this process's read-modify-write cycles
