@@ -286,18 +286,21 @@ func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // sameOrigin reports whether req, which an http.Client follows from a
-// redirect, goes to the scheme and host of the first request of its chain.
-// A response without its Request (a Base other than http.Transport may
-// leave it nil) hides where the chain began: that is not the same origin.
+// redirect, and every earlier request of its chain go to the same scheme
+// and host. A chain that left the origin does not get the token back when
+// another host redirects to the origin again: that host would choose the
+// request the token goes with (net/http keeps Authorization off for the
+// rest of such a chain too). A response without its Request (a Base
+// other than http.Transport may leave it nil) hides where the chain went:
+// that is not the same origin.
 func sameOrigin(req *http.Request) bool {
-	first := req
-	for first.Response != nil {
-		if first = first.Response.Request; first == nil {
+	for hop := req; hop.Response != nil; {
+		if hop = hop.Response.Request; hop == nil || hop.URL == nil || req.URL == nil ||
+			!strings.EqualFold(hop.URL.Scheme, req.URL.Scheme) || !strings.EqualFold(hop.URL.Host, req.URL.Host) {
 			return false
 		}
 	}
-	return first.URL != nil && req.URL != nil &&
-		strings.EqualFold(first.URL.Scheme, req.URL.Scheme) && strings.EqualFold(first.URL.Host, req.URL.Host)
+	return true
 }
 
 // withHeader returns a shallow copy of req whose header map is new and holds

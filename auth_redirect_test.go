@@ -121,3 +121,42 @@ func TestSameOriginNeedsTheScheme(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenStaysOffAfterLeavingTheOrigin: once a redirect chain has left
+// the origin, the token does not come back when another host redirects
+// to the origin again, as net/http keeps Authorization off for the rest
+// of such a chain (CVE-2024-45336): that host would otherwise choose a
+// request (any path and query; with a 307, the method and body too) that
+// the API receives with the user's token.
+func TestTokenStaysOffAfterLeavingTheOrigin(t *testing.T) {
+	var got http.Header
+	mux := http.NewServeMux()
+	origin := httptest.NewServer(mux)
+	defer origin.Close()
+	// 127.0.0.1 and localhost are the same machine but other origins.
+	other := httptest.NewServer(http.RedirectHandler(origin.URL+"/chosen", http.StatusTemporaryRedirect))
+	defer other.Close()
+	mux.Handle("/start", http.RedirectHandler(strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+"/x", http.StatusFound))
+	mux.HandleFunc("/chosen", func(w http.ResponseWriter, r *http.Request) { got = r.Header })
+
+	s, _ := sessionWithToken(t)
+	// A header net/http keeps off itself and one it cannot know.
+	for _, h := range []string{"Authorization", "X-Api-Key"} {
+		a, err := New(Options{Session: s, Header: h})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = nil
+		resp, err := a.Client().Get(origin.URL + "/start")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got == nil {
+			t.Fatalf("%s: the chain did not come back to the origin", h)
+		}
+		if got.Get(h) != "" {
+			t.Errorf("%s: the origin got the token from another origin's redirect", h)
+		}
+	}
+}
