@@ -43,8 +43,12 @@ func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Res
 			return resp, nil
 		}
 	}
-	io.CopyN(io.Discard, resp.Body, maxDrain)
-	resp.Body.Close()
+	// A Base other than http.Transport may leave an empty Body nil, as
+	// net/http's Client allows.
+	if resp.Body != nil {
+		io.CopyN(io.Discard, resp.Body, maxDrain)
+		resp.Body.Close()
+	}
 	if s.logs(ctx, slog.LevelInfo) {
 		// tokenID decodes the token: only for an event that is written.
 		s.log(ctx, slog.LevelInfo, "cognitosrp: retrying request after 401 with a renewed token",

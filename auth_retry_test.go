@@ -364,3 +364,29 @@ func recordedRetry(t *testing.T) (*Auth, *bodyRecorder, *http.Request) {
 	req, _ := http.NewRequest("POST", "https://api.example.com/x", strings.NewReader("payload"))
 	return a, rec, req
 }
+
+// TestRetryOn401WithoutResponseBody: a Base may answer without a Body (a
+// test double, a cache: net/http's Client takes a nil Body for an empty
+// one, golang.org/issue/38095); the 401 is retried all the same, instead
+// of a panic where its body would be drained.
+func TestRetryOn401WithoutResponseBody(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	_, s, _ := authOn(t, f, Options{})
+	calls := 0
+	a, err := New(Options{Session: s, Base: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		calls++
+		code := http.StatusOK
+		if calls == 1 {
+			code = http.StatusUnauthorized
+		}
+		return &http.Response{StatusCode: code, Header: http.Header{}, Request: r}, nil
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", "https://api.example.com/x", nil)
+	resp, err := a.Client().Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK || calls != 2 {
+		t.Fatalf("Do = %v, %v after %d requests; want 200 after a retry", resp, err, calls)
+	}
+}
