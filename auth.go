@@ -279,7 +279,9 @@ func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp, err := a.transport().RoundTrip(withHeader(req, a.header, hv.values))
-	if err != nil || resp.StatusCode != http.StatusUnauthorized || !a.retry401 {
+	// A Base that returns neither (it breaks the contract) is passed on for
+	// net/http's Client to report, as it would without Auth.
+	if err != nil || resp == nil || resp.StatusCode != http.StatusUnauthorized || !a.retry401 {
 		return resp, err
 	}
 	return a.retryUnauthorized(req, hv.tokens, resp)

@@ -390,3 +390,18 @@ func TestRetryOn401WithoutResponseBody(t *testing.T) {
 		t.Fatalf("Do = %v, %v after %d requests; want 200 after a retry", resp, err, calls)
 	}
 }
+
+// TestBaseWithoutResponseOrError: a broken Base that returns neither a
+// response nor an error gets net/http's Client's error, as it would
+// without Auth, not a panic in the caller's goroutine.
+func TestBaseWithoutResponseOrError(t *testing.T) {
+	s, _ := sessionWithToken(t)
+	a, err := New(Options{Session: s, Base: RoundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", "https://api.example.com/x", nil)
+	if resp, err := a.Client().Do(req); err == nil || resp != nil {
+		t.Fatalf("Do = %v, %v; want net/http's error", resp, err)
+	}
+}
