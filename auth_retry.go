@@ -16,21 +16,23 @@ import (
 const maxDrain = 64 << 10
 
 // retryUnauthorized handles a 401 to req, which carried a token of used:
-// unless req's body cannot be sent again, it has the token renewed (once
-// for all requests rejected with the same tokens) and sends req once more.
-// Whenever it cannot retry, it returns the 401 untouched.
+// it has the token renewed (once for all requests rejected with the same
+// tokens) and, unless req's body cannot be sent again, sends req once
+// more. The renewal comes first even for such a body: the next requests
+// would otherwise carry the refused token until it expired. Whenever it
+// cannot retry, it returns the 401 untouched.
 func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Response) (*http.Response, error) {
 	ctx := req.Context()
 	s := a.session
-	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
-		s.log(ctx, slog.LevelInfo, "cognitosrp: 401 not retried: the request body cannot be replayed",
-			"method", req.Method, "host", req.URL.Host)
-		return resp, nil
-	}
 	t, err := s.renewRejected(ctx, used)
 	if err != nil {
 		s.log(ctx, slog.LevelWarn, "cognitosrp: 401 not retried: no new token",
 			"method", req.Method, "host", req.URL.Host, "error", err.Error())
+		return resp, nil
+	}
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		s.log(ctx, slog.LevelInfo, "cognitosrp: 401 not retried: the request body cannot be replayed",
+			"method", req.Method, "host", req.URL.Host)
 		return resp, nil
 	}
 	hv, err := a.valueFor(t)

@@ -103,8 +103,15 @@ func TestRetryOn401(t *testing.T) {
 			code, _ := send(t, a, tc.newReq(f.api.URL))
 			renewals := f.count(FlowRefreshTokenAuth)
 			if !tc.retried {
-				if code != http.StatusUnauthorized || renewals != 0 || f.apiCalls() != 1 {
-					t.Fatalf("got %d after %d renewals and %d API calls; want the 401 as is", code, renewals, f.apiCalls())
+				// The 401 comes back as is, but the token is renewed all the
+				// same: without that, every request would carry the refused
+				// token until it expired (an upload from a file, say, would
+				// fail for up to an hour after a sign-out elsewhere).
+				if code != http.StatusUnauthorized || renewals != 1 || f.apiCalls() != 1 {
+					t.Fatalf("got %d after %d renewals and %d API calls; want the 401 as is after 1 renewal", code, renewals, f.apiCalls())
+				}
+				if code, _ := send(t, a, tc.newReq(f.api.URL)); code != http.StatusOK {
+					t.Fatalf("the next request got %d, want 200 with the renewed token", code)
 				}
 				return
 			}

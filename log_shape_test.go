@@ -80,10 +80,13 @@ func TestLogEventShapes(t *testing.T) {
 	clk, f, s, first, a := renewedAndRetried(t, func(c *Config) { c.Logger = logger; c.Store = store })
 	ctx := context.Background()
 
+	clk.Advance(minForcedInterval)   // past the spacing of the retry before
 	f.reject(s.Tokens().AccessToken) // 401 with a body that cannot be sent again
 	req, _ := http.NewRequest("POST", f.api.URL, opaqueReader{strings.NewReader("x")})
 	send(t, a, req)
 
+	clk.Advance(minForcedInterval)
+	f.reject(s.Tokens().AccessToken)                      // the token that request renewed
 	f.setFault(func(string) string { return "500" }, nil) // 401, no new token
 	req, _ = http.NewRequest("GET", f.api.URL, nil)
 	send(t, a, req)
