@@ -191,11 +191,13 @@ type jwtHeader struct {
 //
 // Errors about the token match ErrTokenInvalid; an error fetching the keys
 // matches ErrKeySetUnavailable. ctx bounds the wait for a key fetch. A
-// Verifier not built with NewVerifier fails with ErrConfig.
+// nil Verifier, or one not built with NewVerifier, fails with ErrConfig.
 func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
-	if v.issuer == "" {
-		// A zero Verifier has no key set to ask: a configuration error,
-		// not a nil dereference in a request's path.
+	if v == nil || v.issuer == "" {
+		// A nil or zero Verifier (one NewVerifier did not build, such as
+		// the nil of its failed call put into Config.Verifier) has no key
+		// set to ask: a configuration error, not a nil dereference in a
+		// flight's goroutine.
 		return nil, fmt.Errorf("%w: the Verifier was not built with NewVerifier", ErrConfig)
 	}
 	// ParseUnverified checks the size and shape of the token and decodes

@@ -384,4 +384,10 @@ func TestZeroVerifier(t *testing.T) {
 	if _, err := v.Verify(context.Background(), token); !errors.Is(err, ErrConfig) {
 		t.Fatalf("zero Verifier: %v, want ErrConfig", err)
 	}
+	// The nil of a failed NewVerifier, put into Config.Verifier, is a
+	// TokenVerifier that is not nil.
+	var nilV *Verifier
+	if _, err := nilV.Verify(context.Background(), token); !errors.Is(err, ErrConfig) {
+		t.Fatalf("nil Verifier: %v, want ErrConfig", err)
+	}
 }
