@@ -472,9 +472,15 @@ func TestBoolFlagValueNotEchoed(t *testing.T) {
 		{"token", "--password-stdin=hunter2"},
 		{"token", "-type", "id", "-no-cache=hunter2"},
 		{"request", "-X", "GET", "-i=hunter2", "http://127.0.0.1:1/"},
+		{"token", "---password-stdin=hunter2"},
+		{"token", "-=hunter2"},
+		{"token", "--=hunter2"},
 	} {
 		r := s.run(args...)
-		r.want(t, exitUsage, "takes no value but true or false")
+		r.want(t, exitUsage)
+		if !strings.Contains(r.stderr, "takes no value but true or false") && !strings.Contains(r.stderr, "bad flag syntax in argument") {
+			t.Errorf("%q: %q", args, r.stderr)
+		}
 		if strings.Contains(r.stderr, "hunter2") {
 			t.Errorf("%q: the value is echoed: %q", args, r.stderr)
 		}

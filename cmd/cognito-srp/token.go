@@ -57,6 +57,11 @@ func boolFlagValue(fs *flag.FlagSet, args []string) error {
 			return nil
 		}
 		name, value, hasValue := strings.Cut(strings.TrimPrefix(a[1:], "-"), "=")
+		if name == "" || name[0] == '-' {
+			// fs.Parse would refuse it quoting the whole argument:
+			// "bad flag syntax: ---password-stdin=hunter2".
+			return usagef("bad flag syntax in argument %d (not shown)", i+1)
+		}
 		f := fs.Lookup(name)
 		if f == nil {
 			return nil // fs.Parse reports it
