@@ -239,6 +239,7 @@ func TestSignalWhileReadingStdin(t *testing.T) {
 		// A named file that waits for a writer as well: a named pipe, or
 		// a shell's process substitution (-d @<(…)).
 		{"request", "-no-cache", "-d", "@/dev/stdin", "http://127.0.0.1:1/"},
+		{"emulate", "-addr", "127.0.0.1:0", "-users", "/dev/stdin"},
 		{"claims"},
 	} {
 		// A SIGTERM that comes before main takes the signal over ends the

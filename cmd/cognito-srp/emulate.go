@@ -67,7 +67,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	}
 	var names []string
 	if *usersFile != "" {
-		if names, err = loadUsers(srv, *usersFile); err != nil {
+		if names, err = loadUsers(ctx, srv, *usersFile); err != nil {
 			return err
 		}
 	}
@@ -97,9 +97,14 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 }
 
 // loadUsers adds the users of a JSON file (an array of cognitotest.User;
-// field names match case-insensitively) and returns their login names.
-func loadUsers(srv *cognitotest.Server, path string) ([]string, error) {
-	data, err := os.ReadFile(path)
+// field names match case-insensitively) and returns their login names. A
+// named pipe (-users <(jq …)) waits for its writer, and the read ends
+// on a signal, as standard input's do.
+func loadUsers(ctx context.Context, srv *cognitotest.Server, path string) ([]string, error) {
+	data, err := readInput(ctx, func() ([]byte, error) { return os.ReadFile(path) })
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("reading -users %s: %w", path, ctx.Err())
+	}
 	if err != nil {
 		return nil, usagef("-users: %v", err)
 	}
