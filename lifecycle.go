@@ -66,6 +66,7 @@ type flight struct {
 	done   chan struct{}
 	epoch  uint64  // s.epoch when it started
 	from   *Tokens // the session's tokens when it started
+	cancel func()  // ends its op: Close, or a sign-out that voids it
 	tokens *Tokens
 	err    error
 }
@@ -206,10 +207,18 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 // before the sign-out.)
 func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
 	t, err := s.renewOnce(ctx, typ)
-	if errors.Is(err, ErrLoginRequired) && !errors.Is(err, errSignedOut) && s.storedPassword() != "" {
+	if s.mayLogIn(err) {
 		return s.renewOnce(ctx, typ)
 	}
 	return t, err
+}
+
+// mayLogIn reports whether err, from a flight a need joined, asks for a
+// login that the session can make itself: the flight was Session.Refresh's,
+// which never logs in, and the session has a password. A sign-out's
+// error is not such a case: the need came before the sign-out.
+func (s *Session) mayLogIn(err error) bool {
+	return errors.Is(err, ErrLoginRequired) && !errors.Is(err, errSignedOut) && s.storedPassword() != ""
 }
 
 // renewOnce joins the flight in progress or starts one, unless the
@@ -310,6 +319,17 @@ func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens,
 	}
 }
 
+// voidLocked starts a new epoch, for a sign-out or SetTokens(nil): the
+// flight in progress is voided, and cancelled, since its result would be
+// dropped (and a login it finished would leave Cognito a live refresh
+// token nobody holds). s.mu must be held.
+func (s *Session) voidLocked() {
+	s.epoch++
+	if s.flight != nil {
+		s.flight.cancel()
+	}
+}
+
 // joinable returns the flight in progress unless a sign-out or
 // SetTokens(nil) voided it or the session's tokens were replaced since it
 // started (SetTokens, Authenticate): its result would not be the
@@ -326,15 +346,15 @@ func (s *Session) joinable() *flight {
 // progress (not joinable) is waited for before o runs: ops never run at
 // once.
 func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string, o op) *flight {
-	f := &flight{done: make(chan struct{}), epoch: s.epoch, from: from}
+	// The flight keeps the caller's values (tracing) but not its
+	// cancellation: other callers may be waiting for it. Its own timeout
+	// bounds it, and Close or a sign-out cancels it.
+	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	f := &flight{done: make(chan struct{}), epoch: s.epoch, from: from, cancel: cancel}
 	prev := s.flight
 	s.flight = f
 	s.flying.Store(true)
 	s.wg.Add(1)
-	// The flight keeps the caller's values (tracing) but not its
-	// cancellation: other callers may be waiting for it. Its own timeout
-	// bounds it, and Close cancels it.
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.FlightTimeout)
 	stop := context.AfterFunc(s.closing, cancel)
 	// Defers, although a panic here ends the program anyway: the flight
 	// runs the caller's code (a ChallengeHandler, a TokenStore, OnTokens),
@@ -347,6 +367,9 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 		if prev != nil {
 			<-prev.done
 		}
+		// The timeout starts once the flight before has ended.
+		fctx, cancelTimeout := context.WithTimeout(base, s.cfg.FlightTimeout)
+		defer cancelTimeout()
 		s.fly(fctx, f, from, trigger, o)
 	}()
 	return f
@@ -368,8 +391,9 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 	s.mu.Lock()
 	switch {
 	case s.epoch != f.epoch:
-		// A sign-out since the start voids the result.
-		if err == nil {
+		// A sign-out since the start voids the result, and cancelled
+		// the op (voidLocked): its error says so, unless Close's does.
+		if err == nil || !errors.Is(err, ErrClosed) {
 			t, err = nil, &LoginRequiredError{Err: errSignedOut}
 		}
 	case t != nil:

@@ -261,7 +261,7 @@ func (s *Session) SetTokens(t *Tokens) {
 	s.mu.Lock()
 	s.loaded = true // t wins over whatever the store holds
 	if t == nil {
-		s.epoch++
+		s.voidLocked()
 	}
 	s.mu.Unlock()
 	s.tokens.Store(t)

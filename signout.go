@@ -64,7 +64,7 @@ func (s *Session) forget(ctx context.Context) (*Tokens, error) {
 	// voided below, and what it read must be revoked all the same.
 	loaded := s.loaded && !s.loading
 	s.loaded = true // the store is about to be empty
-	s.epoch++
+	s.voidLocked()
 	t := s.tokens.Swap(nil)
 	s.mu.Unlock()
 	var loadErr error

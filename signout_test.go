@@ -463,3 +463,45 @@ func TestNeedAfterSignOutLogsIn(t *testing.T) {
 		})
 	}
 }
+
+// TestNeedAfterSignOutDuringHungRenewal: a sign-out cancels the renewal it
+// voids, so a need after it logs in at once, on a timeout of its own. It
+// used to wait for the voided renewal (up to FlightTimeout) on its own
+// flight's clock, and fail with "context deadline exceeded" when that
+// renewal hung.
+func TestNeedAfterSignOutDuringHungRenewal(t *testing.T) {
+	for _, forget := range []struct {
+		name string
+		do   func(s *Session) error
+	}{
+		{"SignOut", func(s *Session) error { return s.SignOut(context.Background()) }},
+		{"SetTokens(nil)", func(s *Session) error { s.SetTokens(nil); return nil }},
+	} {
+		t.Run(forget.name, func(t *testing.T) {
+			clk, f, s, _ := loggedIn(t, func(c *Config) { c.FlightTimeout = 2 * time.Second })
+			clk.Advance(2 * time.Hour) // the next need renews, and waits
+			hung := make(chan struct{})
+			var once sync.Once
+			f.setFault(nil, func(w http.ResponseWriter, r *http.Request) bool {
+				if strings.Contains(readAll(t, r), FlowRefreshTokenAuth) {
+					once.Do(func() { close(hung) })
+					<-r.Context().Done() // until the client gives up
+					return true
+				}
+				return false
+			})
+			go s.ValidTokens(context.Background(), AccessToken)
+			<-hung
+			if err := forget.do(s); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+				t.Fatalf("need after the sign-out: %v, want a new login", err)
+			}
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("the need after the sign-out took %v: it waited for the voided renewal", d)
+			}
+		})
+	}
+}
