@@ -280,7 +280,11 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 // together share one renewal; a renewal forced less than minForcedInterval
 // after the previous one is refused.
 func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, error) {
-	return s.renewNow(ctx, used, "rejected", (*Session).obtain)
+	t, err := s.renewNow(ctx, used, "rejected", (*Session).obtain)
+	if s.mayLogIn(err) {
+		return s.renewNow(ctx, used, "rejected", (*Session).obtain)
+	}
+	return t, err
 }
 
 // joinLocked returns the flight in progress or starts one from the tokens

@@ -352,7 +352,22 @@ func TestNeedDuringRefreshLogsIn(t *testing.T) {
 		entered := make(chan string, 10)
 		f.set(func(f *fakeCognito) { f.entered = entered })
 		release := f.hold()
-		needDuringRefresh(t, s, func() { <-entered }, release)
+		needDuringRefresh(t, s, func() { <-entered }, release, validTokens)
+		if n := f.count("login"); n != 2 {
+			t.Errorf("%d logins, want 2", n)
+		}
+	})
+	// The renewal after a 401 (Auth's retry) as well.
+	t.Run("rejected tokens, dead refresh token", func(t *testing.T) {
+		_, f, s, first := loggedIn(t, nil)
+		f.revoke(first.RefreshToken)
+		entered := make(chan string, 10)
+		f.set(func(f *fakeCognito) { f.entered = entered })
+		release := f.hold()
+		needDuringRefresh(t, s, func() { <-entered }, release, func(s *Session) error {
+			_, err := s.renewRejected(context.Background(), first)
+			return err
+		})
 		if n := f.count("login"); n != 2 {
 			t.Errorf("%d logins, want 2", n)
 		}
@@ -361,7 +376,7 @@ func TestNeedDuringRefreshLogsIn(t *testing.T) {
 		f := newFakeCognito(t, nil)
 		store := &slowLoadStore{loading: make(chan struct{}), release: make(chan struct{})}
 		s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
-		needDuringRefresh(t, s, func() { <-store.loading }, func() { close(store.release) })
+		needDuringRefresh(t, s, func() { <-store.loading }, func() { close(store.release) }, validTokens)
 		if n := f.count("login"); n != 1 {
 			t.Errorf("%d logins, want 1", n)
 		}
@@ -369,19 +384,16 @@ func TestNeedDuringRefreshLogsIn(t *testing.T) {
 }
 
 // needDuringRefresh starts Refresh, calls started once its flight is under
-// way, has ValidTokens join it and calls release: Refresh must fail with
-// ErrLoginRequired and ValidTokens log in.
-func needDuringRefresh(t *testing.T, s *Session, started, release func()) {
+// way, has need join it and calls release: Refresh must fail with
+// ErrLoginRequired and need log in.
+func needDuringRefresh(t *testing.T, s *Session, started, release func(), need func(*Session) error) {
 	t.Helper()
 	waited := s.waits.Load() // a login's caller may have waited
 	refreshed := make(chan error, 1)
 	go func() { refreshed <- s.Refresh(context.Background()) }()
 	started()
-	need := make(chan error, 1)
-	go func() {
-		_, err := s.ValidTokens(context.Background(), AccessToken)
-		need <- err
-	}()
+	needed := make(chan error, 1)
+	go func() { needed <- need(s) }()
 	for s.waits.Load() < waited+2 { // both wait for Refresh's flight
 		time.Sleep(time.Millisecond)
 	}
@@ -389,7 +401,13 @@ func needDuringRefresh(t *testing.T, s *Session, started, release func()) {
 	if err := <-refreshed; !errors.Is(err, ErrLoginRequired) {
 		t.Errorf("Refresh = %v, want ErrLoginRequired", err)
 	}
-	if err := <-need; err != nil {
-		t.Fatalf("ValidTokens = %v; want a new login", err)
+	if err := <-needed; err != nil {
+		t.Fatalf("need = %v; want a new login", err)
 	}
+}
+
+// validTokens is the need of a request: ValidTokens for the access token.
+func validTokens(s *Session) error {
+	_, err := s.ValidTokens(context.Background(), AccessToken)
+	return err
 }
