@@ -158,3 +158,68 @@ func TestNeedAfterSetTokensRenewsThem(t *testing.T) {
 		})
 	}
 }
+
+// TestVoidedFlightDoesNotRunBesideItsSuccessor: a flight started after
+// SetTokens replaced the tokens of one in progress waits for that one to
+// end before it calls Cognito, and the voided one, ending, leaves it the
+// session's flight, for later needs to join: ops never run at once, and
+// three needs make two renewals.
+func TestVoidedFlightDoesNotRunBesideItsSuccessor(t *testing.T) {
+	clk, f, s, _ := loggedIn(t, nil)
+	other := newLifecycleSession(t, f, f.password, func(c *Config) { c.Now = clk.Now })
+	set, err := other.ValidTokens(context.Background(), AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle(t, other)
+	clk.Advance(2 * time.Hour) // both sets of tokens are due
+	entered := make(chan string, 10)
+	f.set(func(f *fakeCognito) { f.entered = entered })
+	noOtherCall := func(when string) {
+		t.Helper()
+		select {
+		case c := <-entered:
+			t.Fatalf("%s: %s reached Cognito while another op ran", when, c)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	waiters := func(n int64) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); s.waits.Load() < n; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d callers wait, want %d", s.waits.Load(), n)
+			}
+		}
+	}
+	need := make(chan error, 3)
+	do := func() {
+		go func() {
+			_, err := s.ValidTokens(context.Background(), AccessToken)
+			need <- err
+		}()
+	}
+	base := s.waits.Load()
+	releaseFirst := f.hold()
+	do() // the first flight, renewing the first tokens
+	<-entered
+	s.SetTokens(set)
+	do() // the second, from the tokens set: waits for the first
+	waiters(base + 2)
+	noOtherCall("the first renewal held")
+	releaseSecond := f.hold() // for the second flight's call
+	releaseFirst()
+	<-entered // the second flight's renewal
+	do()      // joins the second flight
+	waiters(base + 3)
+	noOtherCall("the second renewal held")
+	releaseSecond()
+	for range 3 {
+		if err := <-need; err != nil {
+			t.Error(err)
+		}
+	}
+	settle(t, s)
+	if n := f.count(FlowRefreshTokenAuth); n != 2 {
+		t.Errorf("%d renewals, want 2", n)
+	}
+}
