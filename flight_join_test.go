@@ -144,11 +144,12 @@ func TestNeedAfterSetTokensRenewsThem(t *testing.T) {
 				err error
 			}
 			got := make(chan result, 1)
+			waited := s.waits.Load()
 			go func() {
 				t, err := need.do(s)
 				got <- result{t, err}
 			}()
-			time.Sleep(20 * time.Millisecond) // let it find the renewal
+			waitersAtLeast(t, s, waited+1) // it found the renewal
 			release()
 			r := <-got
 			settle(t, s)
@@ -183,14 +184,6 @@ func TestVoidedFlightDoesNotRunBesideItsSuccessor(t *testing.T) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	waiters := func(n int64) {
-		t.Helper()
-		for deadline := time.Now().Add(5 * time.Second); s.waits.Load() < n; time.Sleep(time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%d callers wait, want %d", s.waits.Load(), n)
-			}
-		}
-	}
 	need := make(chan error, 3)
 	do := func() {
 		go func() {
@@ -204,13 +197,13 @@ func TestVoidedFlightDoesNotRunBesideItsSuccessor(t *testing.T) {
 	<-entered
 	s.SetTokens(set)
 	do() // the second, from the tokens set: waits for the first
-	waiters(base + 2)
+	waitersAtLeast(t, s, base+2)
 	noOtherCall("the first renewal held")
 	releaseSecond := f.hold() // for the second flight's call
 	releaseFirst()
 	<-entered // the second flight's renewal
 	do()      // joins the second flight
-	waiters(base + 3)
+	waitersAtLeast(t, s, base+3)
 	noOtherCall("the second renewal held")
 	releaseSecond()
 	for range 3 {
@@ -221,5 +214,17 @@ func TestVoidedFlightDoesNotRunBesideItsSuccessor(t *testing.T) {
 	settle(t, s)
 	if n := f.count(FlowRefreshTokenAuth); n != 2 {
 		t.Errorf("%d renewals, want 2", n)
+	}
+}
+
+// waitersAtLeast waits until n callers of s have waited for Cognito in all
+// (Session.waits), so that a test knows a need has found the flight it
+// should join or follow.
+func waitersAtLeast(t *testing.T, s *Session, n int64) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); s.waits.Load() < n; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d callers waited for Cognito, want %d", s.waits.Load(), n)
+		}
 	}
 }

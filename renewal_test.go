@@ -394,9 +394,7 @@ func needDuringRefresh(t *testing.T, s *Session, started, release func(), need f
 	started()
 	needed := make(chan error, 1)
 	go func() { needed <- need(s) }()
-	for s.waits.Load() < waited+2 { // both wait for Refresh's flight
-		time.Sleep(time.Millisecond)
-	}
+	waitersAtLeast(t, s, waited+2) // both wait for Refresh's flight
 	release()
 	if err := <-refreshed; !errors.Is(err, ErrLoginRequired) {
 		t.Errorf("Refresh = %v, want ErrLoginRequired", err)

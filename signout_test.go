@@ -443,12 +443,13 @@ func TestNeedAfterSignOutLogsIn(t *testing.T) {
 			}
 			after := make(chan error, 1)
 			var got *Tokens
+			waited := s.waits.Load()
 			go func() {
 				var err error
 				got, err = s.ValidTokens(context.Background(), AccessToken)
 				after <- err
 			}()
-			time.Sleep(20 * time.Millisecond) // let it find the voided renewal
+			waitersAtLeast(t, s, waited+1) // it came after the sign-out
 			close(release)
 			if err := <-before; !errors.Is(err, ErrLoginRequired) {
 				t.Errorf("need from before the sign-out: %v, want ErrLoginRequired", err)
