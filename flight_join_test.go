@@ -124,15 +124,7 @@ func TestNeedAfterSetTokensRenewsThem(t *testing.T) {
 		{"Refresh", func(s *Session) (*Tokens, error) { err := s.Refresh(context.Background()); return s.Tokens(), err }},
 	} {
 		t.Run(need.name, func(t *testing.T) {
-			clk, f, s, _ := loggedIn(t, nil)
-			// The same user's tokens from another login, due as well.
-			other := newLifecycleSession(t, f, f.password, func(c *Config) { c.Now = clk.Now })
-			set, err := other.ValidTokens(context.Background(), AccessToken)
-			if err != nil {
-				t.Fatal(err)
-			}
-			settle(t, other)
-			clk.Advance(2 * time.Hour)
+			f, s, set := dueWithOtherTokens(t)
 			entered := make(chan string, 10)
 			f.set(func(f *fakeCognito) { f.entered = entered })
 			release := f.hold()
@@ -166,14 +158,7 @@ func TestNeedAfterSetTokensRenewsThem(t *testing.T) {
 // session's flight, for later needs to join: ops never run at once, and
 // three needs make two renewals.
 func TestVoidedFlightDoesNotRunBesideItsSuccessor(t *testing.T) {
-	clk, f, s, _ := loggedIn(t, nil)
-	other := newLifecycleSession(t, f, f.password, func(c *Config) { c.Now = clk.Now })
-	set, err := other.ValidTokens(context.Background(), AccessToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	settle(t, other)
-	clk.Advance(2 * time.Hour) // both sets of tokens are due
+	f, s, set := dueWithOtherTokens(t)
 	entered := make(chan string, 10)
 	f.set(func(f *fakeCognito) { f.entered = entered })
 	noOtherCall := func(when string) {
@@ -227,4 +212,20 @@ func waitersAtLeast(t *testing.T, s *Session, n int64) {
 			t.Fatalf("%d callers waited for Cognito, want %d", s.waits.Load(), n)
 		}
 	}
+}
+
+// dueWithOtherTokens returns a logged-in session and the same user's tokens
+// from another login, for SetTokens, with the clock moved on so that both
+// are due for renewal.
+func dueWithOtherTokens(t *testing.T) (*fakeCognito, *Session, *Tokens) {
+	t.Helper()
+	clk, f, s, _ := loggedIn(t, nil)
+	other := newLifecycleSession(t, f, f.password, func(c *Config) { c.Now = clk.Now })
+	set, err := other.ValidTokens(context.Background(), AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle(t, other)
+	clk.Advance(2 * time.Hour)
+	return f, s, set
 }
