@@ -506,3 +506,40 @@ func TestNeedAfterSignOutDuringHungRenewal(t *testing.T) {
 		})
 	}
 }
+
+// TestNeedAfterSignOutDuringFirstLoadLogsIn: a need after a SignOut that
+// came while the session's first flight (from no tokens) still read the
+// store logs in, rather than joining that voided flight: its tokens (none)
+// are still the session's, and only the epoch tells it from a flight the
+// need may join.
+func TestNeedAfterSignOutDuringFirstLoadLogsIn(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	store := &slowLoadStore{loading: make(chan struct{}), release: make(chan struct{})}
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
+	before := make(chan error, 1)
+	go func() {
+		_, err := s.ValidTokens(context.Background(), AccessToken)
+		before <- err
+	}()
+	<-store.loading
+	if err := s.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	after := make(chan error, 1)
+	waited := s.waits.Load()
+	go func() {
+		_, err := s.ValidTokens(context.Background(), AccessToken)
+		after <- err
+	}()
+	waitersAtLeast(t, s, waited+1)
+	close(store.release)
+	if err := <-before; !errors.Is(err, ErrLoginRequired) {
+		t.Errorf("need from before the sign-out: %v, want ErrLoginRequired", err)
+	}
+	if err := <-after; err != nil {
+		t.Fatalf("need after the sign-out: %v, want a new login", err)
+	}
+	if n := f.count("login"); n != 1 {
+		t.Errorf("%d logins, want 1", n)
+	}
+}
