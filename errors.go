@@ -25,7 +25,8 @@ func (k errorKind) Error() string { return "cognitosrp: " + string(k) }
 // HTTP status and the request id.
 var (
 	// ErrNotAuthorized: wrong password, or an expired, revoked or
-	// signed-out refresh token.
+	// signed-out refresh token, or one that rotation retired
+	// (RefreshTokenReuseException, which matches it too).
 	ErrNotAuthorized error = errorKind("NotAuthorizedException")
 	// ErrUserNotFound: no such user (only when the pool reveals it).
 	ErrUserNotFound error = errorKind("UserNotFoundException")
@@ -99,10 +100,13 @@ func (e *APIError) Error() string {
 	return "cognitosrp: " + e.Action + ": " + typ + msg + " (HTTP " + strconv.Itoa(e.StatusCode) + id + ")"
 }
 
-// Is reports whether target is the sentinel of e's Type.
+// Is reports whether target is the sentinel of e's Type. A
+// RefreshTokenReuseException, Cognito's refusal of a refresh token that
+// rotation retired, also matches ErrNotAuthorized: that refresh token is as
+// dead as a revoked one, and ErrNotAuthorized is what callers check for one.
 func (e *APIError) Is(target error) bool {
 	k, ok := target.(errorKind)
-	return ok && string(k) == e.Type
+	return ok && (string(k) == e.Type || k == "NotAuthorizedException" && e.Type == "RefreshTokenReuseException")
 }
 
 // Temporary reports whether the call may succeed if retried later:

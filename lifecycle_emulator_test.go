@@ -173,6 +173,46 @@ func TestEmulatorDeadRefreshToken(t *testing.T) {
 	}
 }
 
+// TestEmulatorReusedRefreshTokenIsNotAuthorized: Refresh's doc says it
+// fails with an error matching ErrNotAuthorized when Cognito refuses the
+// refresh token, and the README checks ErrNotAuthorized for a dead one.
+// On a client with rotation, Cognito refuses a refresh token that another
+// run's renewal retired with RefreshTokenReuseException: that error must
+// match ErrNotAuthorized too, from the Client and from a session without a
+// password (which also reports ErrLoginRequired).
+func TestEmulatorReusedRefreshTokenIsNotAuthorized(t *testing.T) {
+	srv, a := emulatorSession(t, cognitotest.Config{RefreshTokenRotation: true}, func(c *cognitosrp.Config) {
+		c.RefreshMethod = cognitosrp.RefreshWithGetTokens
+	})
+	c := srv.SessionConfig()
+	c.Now, c.RefreshMethod = srv.Now, cognitosrp.RefreshWithGetTokens
+	b, err := cognitosrp.NewSession(c, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	old := a.Tokens()
+	b.SetTokens(old) // another run's copy of the same tokens
+	ctx := context.Background()
+	if err := a.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err = b.Refresh(ctx)
+	var ae *cognitosrp.APIError
+	if !errors.As(err, &ae) || ae.Type != "RefreshTokenReuseException" {
+		t.Fatalf("Refresh with a retired refresh token: %v; want Cognito's RefreshTokenReuseException", err)
+	}
+	if !errors.Is(err, cognitosrp.ErrNotAuthorized) || !errors.Is(err, cognitosrp.ErrLoginRequired) {
+		t.Errorf("Refresh with a retired refresh token: %v; want ErrNotAuthorized and ErrLoginRequired", err)
+	}
+	_, err = (&cognitosrp.Client{Endpoint: srv.Endpoint()}).GetTokensFromRefreshToken(ctx, &cognitosrp.GetTokensFromRefreshTokenInput{
+		ClientId: srv.ClientID(), RefreshToken: old.RefreshToken,
+	})
+	if !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+		t.Errorf("GetTokensFromRefreshToken with a retired refresh token: %v; want ErrNotAuthorized", err)
+	}
+}
+
 // TestEmulatorWrongSecretIsNoDeadRefreshToken: a renewal that Cognito
 // refuses for the client secret (wrong, or missing) fails with that
 // refusal. It is no dead refresh token: the session neither reports that
