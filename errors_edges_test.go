@@ -67,3 +67,15 @@ func TestAPIErrorMessageCutAt512(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIErrorRequestIDCutAt128: the request id is the server's text too,
+// and SECURITY.md says it is cut at 128 bytes, like a challenge name.
+func TestAPIErrorRequestIDCutAt128(t *testing.T) {
+	for n, want := range map[int]string{128: strings.Repeat("r", 128), 129: strings.Repeat("r", 128) + "…"} {
+		resp := &http.Response{StatusCode: 400, Header: http.Header{"X-Amzn-Requestid": {strings.Repeat("r", n)}}}
+		e := newAPIError("InitiateAuth", resp, []byte(`{"__type":"NotAuthorizedException","message":"m"}`))
+		if e.RequestID != want {
+			t.Errorf("request id of %d bytes kept as %d bytes", n, len(e.RequestID))
+		}
+	}
+}
