@@ -116,3 +116,27 @@ func TestExpiryMargin(t *testing.T) {
 		clock.Advance(-tc.advance)
 	}
 }
+
+// TestTokensValid: Valid, which a program may check before it sends a
+// token itself, counts a token as valid only while it stays so for
+// DefaultExpiryMargin, as its doc says, on the token of the type asked.
+func TestTokensValid(t *testing.T) {
+	now := time.Now()
+	tok := &cognitosrp.Tokens{
+		AccessToken: "a", IDToken: "i",
+		AccessExpiry: now.Add(cognitosrp.DefaultExpiryMargin / 2),
+		IDExpiry:     now.Add(2 * cognitosrp.DefaultExpiryMargin),
+	}
+	if tok.Valid(cognitosrp.AccessToken) {
+		t.Error("an access token expiring within DefaultExpiryMargin counts as valid")
+	}
+	if !tok.Valid(cognitosrp.IDToken) {
+		t.Error("an id token valid for twice DefaultExpiryMargin does not count as valid")
+	}
+	if (&cognitosrp.Tokens{IDExpiry: now.Add(time.Hour)}).Valid(cognitosrp.IDToken) {
+		t.Error("a missing token counts as valid")
+	}
+	if (*cognitosrp.Tokens)(nil).Valid(cognitosrp.AccessToken) {
+		t.Error("nil Tokens count as valid")
+	}
+}
