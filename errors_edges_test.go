@@ -79,3 +79,23 @@ func TestAPIErrorRequestIDCutAt128(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribeBodyContentType: an error for a body that is not JSON names
+// the server's Content-Type only as a well-formed media type of at most 48
+// bytes, without its parameters, as SECURITY.md says: the header is the
+// server's text, and a proxy may echo the request into it.
+func TestDescribeBodyContentType(t *testing.T) {
+	long := "text/" + strings.Repeat("x", 43) // 48 bytes
+	for _, tc := range []struct{ ct, want string }{
+		{"", "no content type, 4 bytes"},
+		{"text/html; charset=utf-8", "text/html, 4 bytes"},
+		{long, long + ", 4 bytes"},
+		{long + "x", "a malformed content type, 4 bytes"},
+		{"text/html\x00secret", "a malformed content type, 4 bytes"},
+	} {
+		resp := &http.Response{Header: http.Header{"Content-Type": {tc.ct}}}
+		if got := describeBody(resp, []byte("<a/>")); got != tc.want {
+			t.Errorf("Content-Type %q described as %q, want %q", tc.ct, got, tc.want)
+		}
+	}
+}
