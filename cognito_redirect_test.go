@@ -45,3 +45,20 @@ func TestCognitoCallsDoNotFollowRedirects(t *testing.T) {
 		endpoint.Close()
 	}
 }
+
+// TestNilHTTPClientHasDefaultTimeout: Client.HTTPClient, Config.HTTPClient
+// and VerifierConfig.HTTPClient say that nil means a client with
+// DefaultTimeout, so that a Cognito endpoint or key set that never answers
+// cannot hold a call without a deadline forever.
+func TestNilHTTPClientHasDefaultTimeout(t *testing.T) {
+	if defaultHTTPClient.Timeout != DefaultTimeout {
+		t.Errorf("the default HTTP client's timeout is %v, want DefaultTimeout", defaultHTTPClient.Timeout)
+	}
+	v, err := NewVerifier(VerifierConfig{UserPoolID: testPoolID, ClientIDs: []string{testClientID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.keys.client != defaultHTTPClient {
+		t.Error("a Verifier without an HTTPClient fetches keys without DefaultTimeout")
+	}
+}
