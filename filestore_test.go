@@ -137,6 +137,12 @@ func TestFileStoreBadContents(t *testing.T) {
 			t.Errorf("%q: error quotes the file: %v", content, err)
 		}
 	}
+	// Too large (ErrStoreFormat's doc), though its first MiB is a token
+	// file: it is refused, not read cut short.
+	os.WriteFile(path, []byte(`{"version": 1, "access_token": "a", "id_token": "i"}`+strings.Repeat(" ", maxTokenFileBytes)), 0o600)
+	if _, err := NewFileStore(path).Load(ctx); !errors.Is(err, ErrStoreFormat) {
+		t.Errorf("a file larger than %d bytes: err = %v, want ErrStoreFormat", maxTokenFileBytes, err)
+	}
 	os.Remove(path)
 	os.Mkdir(path, 0o700)
 	if _, err := NewFileStore(path).Load(ctx); !errors.Is(err, ErrStoreFormat) {
