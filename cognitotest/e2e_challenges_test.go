@@ -212,23 +212,31 @@ func TestE2ETOTP(t *testing.T) {
 	}
 }
 
-// TestE2ECustomAuth runs CUSTOM_AUTH with SRP first.
+// TestE2ECustomAuth runs CUSTOM_AUTH with SRP first. The app client
+// allows no other login flow, and the handler must be asked the custom
+// challenge: a login that ignored AuthFlow would otherwise pass too.
 func TestE2ECustomAuth(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "custom"})
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "custom",
+		AuthFlows: []string{cognitotest.AllowCustomAuth, cognitotest.AllowRefreshTokenAuth}})
 	u := addUser(t, srv, cognitotest.User{
 		Aliases: []string{"q@example.com"}, Password: "pw-custom-123",
 		CustomChallenge: map[string]string{"question": "2+2"}, CustomAnswer: "4",
 	})
+	var asked atomic.Int32
 	a := e2eAuth(t, srv, "q@example.com", "pw-custom-123", func(o *cognitosrp.Options) {
 		o.AuthFlow = cognitosrp.FlowCustomAuth
 		o.ChallengeHandler = cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
 			if c.Name == cognitosrp.ChallengeCustom && c.Parameters["question"] == "2+2" {
+				asked.Add(1)
 				return &cognitosrp.ChallengeAnswer{Answer: "4"}, nil
 			}
 			return nil, nil
 		})
 	})
 	e2eMustGet(t, srv, a, u.Username)
+	if n := asked.Load(); n != 1 {
+		t.Errorf("the handler was asked the custom challenge %d times, want 1", n)
+	}
 }
 
 // TestE2EMFASetup reports MFA_SETUP as a ChallengeError with its session.
@@ -352,8 +360,11 @@ func (b *bothLoadFirst) SaveDevice(ctx context.Context, owner cognitosrp.DeviceO
 
 // TestE2EUserAuth signs in with the choice-based flow, preferring
 // PASSWORD_SRP.
+// The app client allows no other login flow, so that a login that
+// ignored AuthFlow fails.
 func TestE2EUserAuth(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "ua"})
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "ua",
+		AuthFlows: []string{cognitotest.AllowUserAuth, cognitotest.AllowRefreshTokenAuth}})
 	u := addUser(t, srv, cognitotest.User{Aliases: []string{"ua@example.com"}, Password: "pw-ua-12345"})
 	a := e2eAuth(t, srv, "ua@example.com", "pw-ua-12345", func(o *cognitosrp.Options) { o.AuthFlow = cognitosrp.FlowUserAuth })
 	e2eMustGet(t, srv, a, u.Username)
