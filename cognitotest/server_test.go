@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
@@ -77,8 +78,25 @@ func TestUnstartedServer(t *testing.T) {
 	if _, err := cognitotest.NewUnstartedServer(cognitotest.Config{AuthFlows: []string{"ALLOW_EVERYTHING"}}); !errors.Is(err, cognitotest.ErrConfig) {
 		t.Errorf("bad flow: %v", err)
 	}
-	if _, err := cognitotest.NewUnstartedServer(cognitotest.Config{RotationGracePeriod: -1}); !errors.Is(err, cognitotest.ErrConfig) {
-		t.Errorf("bad grace period: %v", err)
+	// The limits of Config's doc, at and just past each edge: a grace
+	// period of 0 to 60 seconds (as Cognito allows), token lifetimes of one
+	// second or more.
+	for _, tc := range []struct {
+		name string
+		cfg  cognitotest.Config
+		ok   bool
+	}{
+		{"negative grace period", cognitotest.Config{RotationGracePeriod: -1}, false},
+		{"60 s grace period", cognitotest.Config{RotationGracePeriod: time.Minute}, true},
+		{"61 s grace period", cognitotest.Config{RotationGracePeriod: time.Minute + time.Second}, false},
+		{"1 s tokens", cognitotest.Config{AccessTokenLifetime: time.Second, IDTokenLifetime: time.Second}, true},
+		{"access token under 1 s", cognitotest.Config{AccessTokenLifetime: time.Second - 1}, false},
+		{"id token under 1 s", cognitotest.Config{IDTokenLifetime: time.Second - 1}, false},
+		{"negative refresh token lifetime", cognitotest.Config{RefreshTokenLifetime: -time.Hour}, false},
+	} {
+		if _, err := cognitotest.NewUnstartedServer(tc.cfg); tc.ok != (err == nil) || err != nil && !errors.Is(err, cognitotest.ErrConfig) {
+			t.Errorf("%s: %v", tc.name, err)
+		}
 	}
 	srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{PoolID: "ap-south-1_Xyz"})
 	if err != nil {
