@@ -1,0 +1,77 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"log/slog"
+	"net/http"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// TestOptionsReachTheSession: each session setting of Options ("see
+// Config.X") is what the session New builds runs with. The README's
+// lifecycle example sets Store, RefreshMethod and RefreshAhead through
+// Options; no test built an Auth so and looked, and dropping any of the
+// three from sessionConfig passed every test.
+func TestOptionsReachTheSession(t *testing.T) {
+	v, err := NewVerifier(VerifierConfig{UserPoolID: testPoolID, ClientIDs: []string{testClientID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{
+		Username: "alice", Password: "pw", UserPoolID: testPoolID, ClientID: testClientID,
+		ClientSecret:     "secret",
+		Region:           "eu-west-1",
+		Endpoint:         "http://127.0.0.1:1/",
+		HTTPClient:       &http.Client{},
+		ExpiryMargin:     7 * time.Second,
+		RefreshAhead:     11 * time.Second,
+		RefreshMethod:    RefreshWithGetTokens,
+		Store:            new(MemoryStore),
+		OnTokens:         func(*Tokens) {},
+		Logger:           slog.Default(),
+		AuthFlow:         FlowCustomAuth,
+		ChallengeHandler: TOTP{Secret: "JBSWY3DPEHPK3PXP"},
+		Devices:          RememberDevices(nil, ""),
+		Verifier:         v,
+		Retry:            RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond},
+	}
+	a, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	s := a.Session()
+	if s.store != opts.Store {
+		t.Error("Options.Store is not the session's store")
+	}
+	if s.api.HTTPClient != opts.HTTPClient || s.api.Retry.MaxAttempts != opts.Retry.MaxAttempts {
+		t.Error("Options.HTTPClient or Retry does not reach the session's Cognito client")
+	}
+	// Every field of Options that Config has too, by name.
+	cfg, o := reflect.ValueOf(s.cfg), reflect.ValueOf(opts)
+	for i := range o.NumField() {
+		name := o.Type().Field(i).Name
+		c := cfg.FieldByName(name)
+		if !c.IsValid() || name == "UserPoolID" || name == "ClientID" {
+			continue
+		}
+		got, want := c.Interface(), o.Field(i).Interface()
+		if c.Kind() == reflect.Func {
+			got, want = c.Pointer(), o.Field(i).Pointer()
+		}
+		if c.Kind() == reflect.Struct { // RetryPolicy: its Jitter is nil on both sides
+			got, want = c.FieldByName("MaxAttempts").Interface(), o.Field(i).FieldByName("MaxAttempts").Interface()
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Options.%s = %v does not reach the session (Config.%s = %v)", name, want, name, got)
+		}
+	}
+	if s.password != opts.Password {
+		t.Error("Options.Password is not the session's password")
+	}
+}
