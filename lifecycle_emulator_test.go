@@ -115,7 +115,6 @@ func TestEmulatorRotationKeepsRefreshTokenOfRefusedTokens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer s.Close()
 		if password != "" {
 			if err := s.Authenticate(ctx, password); err != nil {
 				t.Fatal(err)
@@ -131,6 +130,9 @@ func TestEmulatorRotationKeepsRefreshTokenOfRefusedTokens(t *testing.T) {
 		if err := s.Refresh(ctx); err != nil {
 			t.Fatalf("session %d: renewal once the key set is back: %v", i, err)
 		}
+		// Close waits for the save of the rotated refresh token, which
+		// the next session reads from the store.
+		s.Close()
 	}
 }
 

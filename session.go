@@ -288,7 +288,9 @@ func (s *Session) Authenticate(ctx context.Context, password string) error {
 }
 
 // Refresh renews the tokens with the refresh token now, even if they are
-// still valid, and stores them. A renewal already in progress is joined
+// still valid, and stores them: the session holds them when Refresh
+// returns, and Config.Store has them once the save that follows ends
+// (Close waits for it). A renewal already in progress is joined
 // instead of starting another. It fails with an error matching
 // ErrLoginRequired when there is no refresh token, and with one matching
 // ErrNotAuthorized when Cognito refuses it.
