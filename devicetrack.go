@@ -105,7 +105,10 @@ func (d *deviceTracker) remember(ctx context.Context, s *Session, t *Tokens, md 
 			"user", s.username, "error", err.Error())
 		return nil
 	}
-	if err := d.store.SaveDevice(ctx, s.deviceOwner(), dev); err != nil {
+	// Cognito has confirmed the device: the save is not cancelled with
+	// the login (a sign-out during it, Close), or the next login would be
+	// issued another device, and asked for MFA again.
+	if err := d.store.SaveDevice(context.WithoutCancel(ctx), s.deviceOwner(), dev); err != nil {
 		return fmt.Errorf("cognitosrp: saving the remembered device: %w", err)
 	}
 	return nil

@@ -266,3 +266,50 @@ func TestEmulatorSignOut(t *testing.T) {
 		t.Errorf("ValidTokens after SignOut: %v, want ErrLoginRequired", err)
 	}
 }
+
+// heldDeviceSave holds the first SaveDevice until release is closed.
+type heldDeviceSave struct {
+	*cognitosrp.FileDeviceStore
+	entered, release chan struct{}
+}
+
+func (d *heldDeviceSave) SaveDevice(ctx context.Context, o cognitosrp.DeviceOwner, dev *cognitosrp.Device) error {
+	close(d.entered)
+	<-d.release
+	return d.FileDeviceStore.SaveDevice(ctx, o, dev)
+}
+
+// TestEmulatorSignOutDuringDeviceSaveKeepsDevice: a sign-out that cancels
+// a login while it saves the device Cognito has just confirmed does not
+// cancel that save: the device stays remembered, and the next login is
+// not issued another (and asked for MFA again).
+func TestEmulatorSignOutDuringDeviceSaveKeepsDevice(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	if _, err := srv.AddUser(cognitotest.User{Username: "bob", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	store := &heldDeviceSave{cognitosrp.NewFileDeviceStore(t.TempDir() + "/devices.json"), make(chan struct{}), make(chan struct{})}
+	opts := srv.Options("bob", emuPassword)
+	opts.Devices = cognitosrp.RememberDevices(store, "")
+	a, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := a.Session()
+	defer s.Close()
+	go s.ValidTokens(context.Background(), cognitosrp.AccessToken)
+	<-store.entered
+	if err := s.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	close(store.release)
+	s.Close() // waits for the login's flight
+	owner := cognitosrp.DeviceOwner{UserPoolID: opts.UserPoolID, Username: "bob"}
+	d, err := store.LoadDevice(context.Background(), owner)
+	if err != nil || d == nil {
+		t.Fatalf("the confirmed device was not saved: %v, %v", d, err)
+	}
+	if n := len(srv.Devices("bob")); n != 1 {
+		t.Errorf("%d devices at Cognito, want 1", n)
+	}
+}
