@@ -67,6 +67,7 @@ type flight struct {
 	epoch  uint64  // s.epoch when it started
 	from   *Tokens // the session's tokens when it started
 	cancel func()  // ends its op: Close, or a sign-out that voids it
+	prev   *flight // the voided flight it waits for, until that ends
 	tokens *Tokens
 	err    error
 }
@@ -324,13 +325,13 @@ func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens,
 }
 
 // voidLocked starts a new epoch, for a sign-out or SetTokens(nil): the
-// flight in progress is voided, and cancelled, since its result would be
-// dropped (and a login it finished would leave Cognito a live refresh
-// token nobody holds). s.mu must be held.
+// flight in progress and those it waits for are voided, and cancelled,
+// since their results would be dropped and the next need would otherwise
+// wait for them. s.mu must be held.
 func (s *Session) voidLocked() {
 	s.epoch++
-	if s.flight != nil {
-		s.flight.cancel()
+	for f := s.flight; f != nil; f = f.prev {
+		f.cancel()
 	}
 }
 
@@ -354,8 +355,8 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 	// cancellation: other callers may be waiting for it. Its own timeout
 	// bounds it, and Close or a sign-out cancels it.
 	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	f := &flight{done: make(chan struct{}), epoch: s.epoch, from: from, cancel: cancel}
 	prev := s.flight
+	f := &flight{done: make(chan struct{}), epoch: s.epoch, from: from, cancel: cancel, prev: prev}
 	s.flight = f
 	s.flying.Store(true)
 	s.wg.Add(1)
@@ -370,6 +371,9 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 		defer stop()
 		if prev != nil {
 			<-prev.done
+			s.mu.Lock()
+			f.prev = nil // ended: nothing to cancel, nor to keep
+			s.mu.Unlock()
 		}
 		// The timeout starts once the flight before has ended.
 		fctx, cancelTimeout := context.WithTimeout(base, s.cfg.FlightTimeout)

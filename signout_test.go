@@ -543,3 +543,40 @@ func TestNeedAfterSignOutDuringFirstLoadLogsIn(t *testing.T) {
 		t.Errorf("%d logins, want 1", n)
 	}
 }
+
+// TestNeedAfterSignOutDuringHungChain: a sign-out cancels every flight of
+// a chain (a renewal voided by SetTokens, and the one waiting for it), so
+// a need after it logs in at once. It used to cancel only the newest,
+// which then waited for the hung one, up to FlightTimeout.
+func TestNeedAfterSignOutDuringHungChain(t *testing.T) {
+	f, s, set := dueWithOtherTokens(t)
+	s.cfg.FlightTimeout = 2 * time.Second
+	hung := make(chan struct{})
+	var once sync.Once
+	f.setFault(nil, func(w http.ResponseWriter, r *http.Request) bool {
+		first := false
+		if strings.Contains(readAll(t, r), FlowRefreshTokenAuth) {
+			once.Do(func() { first = true; close(hung) })
+		}
+		if first {
+			<-r.Context().Done() // until the client gives up
+		}
+		return first
+	})
+	go s.ValidTokens(context.Background(), AccessToken)
+	<-hung
+	s.SetTokens(set)
+	waited := s.waits.Load()
+	go s.ValidTokens(context.Background(), AccessToken) // waits for the hung one
+	waitersAtLeast(t, s, waited+1)
+	if err := s.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Fatalf("need after the sign-out: %v, want a new login", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the need after the sign-out took %v: it waited for the hung renewal", d)
+	}
+}
