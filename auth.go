@@ -166,7 +166,7 @@ func New(opts Options) (*Auth, error) {
 	if !validHeaderName(header) {
 		return nil, fmt.Errorf("%w: %q is not a valid header name", ErrConfig, header)
 	}
-	if strings.ContainsAny(prefix, "\r\n\x00") {
+	if !validHeaderValue(prefix) {
 		return nil, configError("the header prefix contains a control character")
 	}
 	return &Auth{
@@ -251,6 +251,19 @@ func validHeaderName(name string) bool {
 		}
 	}
 	return name != ""
+}
+
+// validHeaderValue reports whether v can be part of a header value that
+// net/http sends: no control character but tab (RFC 9110). The transport
+// refuses any other at each request, and an escape sequence would reach
+// whatever prints the header.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // Session returns the session behind a.

@@ -309,6 +309,10 @@ func TestNewConfigErrors(t *testing.T) {
 		{"header with DEL", with(func(o *cognitosrp.Options) { o.Header = "X-Token\x7f" }), "header name"},
 		{"prefix with CRLF", with(func(o *cognitosrp.Options) { o.HeaderPrefix = "Bearer\r\nEvil: " }), "prefix"},
 		{"prefix with NUL", with(func(o *cognitosrp.Options) { o.HeaderPrefix = "Bearer\x00" }), "prefix"},
+		// net/http refuses every control character but tab in a header
+		// value, at each request.
+		{"prefix with escape sequence", with(func(o *cognitosrp.Options) { o.HeaderPrefix = "Bearer\x1b[2J " }), "prefix"},
+		{"prefix with DEL", with(func(o *cognitosrp.Options) { o.HeaderPrefix = "Bearer\x7f" }), "prefix"},
 		{"unknown token type", with(func(o *cognitosrp.Options) { o.TokenType = "refresh_token" }), "token type"},
 		{"token type in capitals", with(func(o *cognitosrp.Options) { o.TokenType = "ID_TOKEN" }), "token type"},
 	} {
@@ -326,6 +330,7 @@ func TestNewConfigErrors(t *testing.T) {
 	}
 	// Valid configurations, for contrast.
 	for _, o := range []cognitosrp.Options{full, {Session: s}, {Session: s, Header: "X-API-Key", HeaderPrefix: ""},
+		{Session: s, HeaderPrefix: "Bearer\t"}, {Session: s, HeaderPrefix: "Jéton "},
 		with(func(o *cognitosrp.Options) { o.Region = "eu-west-1"; o.ClientSecret = "x" })} {
 		if _, err := cognitosrp.New(o); err != nil {
 			t.Errorf("New(%v) = %v", o, err)
