@@ -209,7 +209,7 @@ func sessionFor(opts *Options) (*Session, error) {
 	}
 	sess, err := NewSession(cfg, opts.Username)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+		return nil, err // matches ErrConfig
 	}
 	sess.password = opts.Password
 	sess.forgetPassword = opts.ForgetPassword

@@ -47,7 +47,7 @@ func checkAuthFlow(flow string) error {
 	case "", FlowUserSRPAuth, FlowUserAuth, FlowCustomAuth, FlowUserPasswordAuth:
 		return nil
 	}
-	return fmt.Errorf("cognitosrp: unsupported AuthFlow %q", flow)
+	return configError(fmt.Sprintf("unsupported AuthFlow %q", flow))
 }
 
 // loginState is what one login attempt knows so far.

@@ -185,17 +185,17 @@ type Session struct {
 
 // NewSession returns a session for username (the name, e-mail or phone
 // number the user logs in with) in the pool and app client of cfg. It makes
-// no network call.
+// no network call. Its errors match ErrConfig.
 func NewSession(cfg Config, username string) (*Session, error) {
 	region, poolName, ok := strings.Cut(cfg.UserPoolID, "_")
 	if !ok || region == "" || poolName == "" || strings.Contains(poolName, "_") {
-		return nil, fmt.Errorf("cognitosrp: user pool id %q is not of the form region_id", cfg.UserPoolID)
+		return nil, configError(fmt.Sprintf("user pool id %q is not of the form region_id", cfg.UserPoolID))
 	}
 	if cfg.ClientID == "" {
-		return nil, errors.New("cognitosrp: ClientID is required")
+		return nil, configError("ClientID is required")
 	}
 	if username == "" {
-		return nil, errors.New("cognitosrp: username is required")
+		return nil, configError("username is required")
 	}
 	if err := checkAuthFlow(cfg.AuthFlow); err != nil {
 		return nil, err
@@ -205,7 +205,7 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	}
 	if cfg.Endpoint == "" {
 		if cfg.Endpoint = RegionEndpoint(cfg.Region); cfg.Endpoint == "" {
-			return nil, fmt.Errorf("cognitosrp: region %q is not a region name", cfg.Region)
+			return nil, configError(fmt.Sprintf("region %q is not a region name", cfg.Region))
 		}
 	}
 	switch {
@@ -224,8 +224,8 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	switch cfg.RefreshMethod {
 	case "", RefreshWithInitiateAuth, RefreshWithGetTokens:
 	default:
-		return nil, fmt.Errorf("cognitosrp: unknown RefreshMethod %q (want %q or %q)",
-			string(cfg.RefreshMethod), RefreshWithInitiateAuth, RefreshWithGetTokens)
+		return nil, configError(fmt.Sprintf("unknown RefreshMethod %q (want %q or %q)",
+			string(cfg.RefreshMethod), RefreshWithInitiateAuth, RefreshWithGetTokens))
 	}
 	s := &Session{
 		cfg:         cfg,

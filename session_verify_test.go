@@ -55,3 +55,29 @@ func fakeVerifier(t testing.TB, f *fakeCognito, now func() time.Time) *Verifier 
 	}
 	return v
 }
+
+// TestNewSessionErrorsMatchErrConfig: every configuration NewSession
+// refuses gives an error matching ErrConfig, as New's and NewVerifier's do.
+func TestNewSessionErrorsMatchErrConfig(t *testing.T) {
+	good := Config{UserPoolID: "us-east-1_Abc", ClientID: "c"}
+	for name, c := range map[string]struct {
+		mod  func(*Config)
+		user string
+	}{
+		"pool id":        {func(c *Config) { c.UserPoolID = "nounderscore" }, "u"},
+		"client id":      {func(c *Config) { c.ClientID = "" }, "u"},
+		"username":       {func(*Config) {}, ""},
+		"auth flow":      {func(c *Config) { c.AuthFlow = "MAGIC" }, "u"},
+		"region":         {func(c *Config) { c.Region = "evil.example/" }, "u"},
+		"refresh method": {func(c *Config) { c.RefreshMethod = "Magic" }, "u"},
+	} {
+		cfg := good
+		c.mod(&cfg)
+		if _, err := NewSession(cfg, c.user); !errors.Is(err, ErrConfig) {
+			t.Errorf("%s: %v, want an error matching ErrConfig", name, err)
+		}
+	}
+	if _, err := NewSession(good, "u"); err != nil {
+		t.Fatal(err)
+	}
+}
