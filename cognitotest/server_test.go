@@ -5,9 +5,11 @@
 package cognitotest_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -233,6 +235,10 @@ func TestNoSecretsInLogsOrFormatting(t *testing.T) {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 			dump = append(dump, fmt.Sprintf(verb, v))
 		}
+		// slog's JSON handler marshals a value that is no LogValuer.
+		var js bytes.Buffer
+		slog.New(slog.NewJSONHandler(&js, nil)).Info("value", "v", v)
+		dump = append(dump, js.String())
 	}
 	all := strings.Join(dump, "\n")
 	for _, leak := range []string{secret, password, "JBSWY3DPEHPK3PXP", "777777", "blue", ch.Session,

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"math/big"
 	"slices"
@@ -83,6 +84,10 @@ func (u User) String() string {
 
 // Format prints String for every verb, so no formatting reveals a secret.
 func (u User) Format(f fmt.State, verb rune) { io.WriteString(f, u.String()) }
+
+// LogValue returns String too: log/slog's JSON handler would otherwise
+// marshal the fields, the password and second-factor secrets among them.
+func (u User) LogValue() slog.Value { return slog.StringValue(u.String()) }
 
 // clone returns a deep copy, so that the server never shares a map or slice
 // with a caller.
