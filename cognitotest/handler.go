@@ -6,6 +6,7 @@ package cognitotest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -84,7 +85,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodOptions:
 		h.Set("Access-Control-Allow-Methods", "POST, GET, OPTIONS")
-		h.Set("Access-Control-Allow-Headers", "Content-Type, X-Amz-Target, X-Amz-User-Agent, Authorization")
+		// Allow the headers asked for: browser clients add their own
+		// (Amplify JS: cache-control, amz-sdk-invocation-id,
+		// amz-sdk-request), which Cognito takes, and the browser blocks a
+		// request that sends one the preflight did not allow.
+		h.Set("Access-Control-Allow-Headers", cmp.Or(r.Header.Get("Access-Control-Request-Headers"),
+			"Content-Type, X-Amz-Target, X-Amz-User-Agent, Authorization"))
 		w.WriteHeader(http.StatusNoContent)
 		return
 	case r.Method == http.MethodGet:

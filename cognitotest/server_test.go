@@ -251,3 +251,31 @@ func TestNoSecretsInLogsOrFormatting(t *testing.T) {
 		t.Error("Logf got no lines")
 	}
 }
+
+// TestCORSPreflightAllowsBrowserSDKHeaders: a browser lets a page send a
+// request only with the headers the preflight allows, and the browser
+// clients of Cognito add their own: Amplify JS v6 sends cache-control,
+// amz-sdk-invocation-id and amz-sdk-request besides the protocol's, as the
+// AWS SDK for JavaScript v3 does.
+func TestCORSPreflightAllowsBrowserSDKHeaders(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	asked := []string{"amz-sdk-invocation-id", "amz-sdk-request", "cache-control", "content-type", "x-amz-target", "x-amz-user-agent"}
+	req, _ := http.NewRequest(http.MethodOptions, srv.Endpoint(), nil)
+	req.Header.Set("Origin", "http://localhost:5173")
+	req.Header.Set("Access-Control-Request-Method", http.MethodPost)
+	req.Header.Set("Access-Control-Request-Headers", strings.Join(asked, ","))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, resp)
+	allowed := map[string]bool{}
+	for _, h := range strings.Split(resp.Header.Get("Access-Control-Allow-Headers"), ",") {
+		allowed[strings.ToLower(strings.TrimSpace(h))] = true
+	}
+	for _, h := range asked {
+		if !allowed[h] {
+			t.Errorf("preflight does not allow %s: Access-Control-Allow-Headers %q", h, resp.Header.Get("Access-Control-Allow-Headers"))
+		}
+	}
+}
