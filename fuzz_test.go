@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/rsa"
 	"encoding/hex"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -705,6 +706,79 @@ func FuzzRefresh(f *testing.F) {
 					t.Fatalf("%q holds a secret", text)
 				}
 			}
+		}
+	})
+}
+
+// FuzzCheckClaims: the claim checks of Verify on any claims, which
+// FuzzVerify cannot reach, since the fuzzer cannot sign what it mutates.
+// The payload goes through ParseUnverified and checkClaims as a signed
+// token's would; whatever is accepted must meet the rules SECURITY.md
+// lists, read here from the JSON by a model of its own: the expected iss,
+// token_use access or id, its app client among ClientIDs, exp not passed
+// and iat and nbf not ahead, give or take the leeway.
+func FuzzCheckClaims(f *testing.F) {
+	for _, c := range []map[string]any{
+		accessClaims(testNow), idClaims(testNow),
+		with(accessClaims(testNow), "exp", float64(testNow.Unix())+0.5),
+		with(idClaims(testNow), "aud", []any{testClientID}),
+		with(accessClaims(testNow), "nbf", testNow.Add(time.Hour).Unix()),
+		with(accessClaims(testNow), "token_use", "id"),
+		// At the edges of the leeway, just refused.
+		with(accessClaims(testNow.Add(-2*time.Hour)), "exp", testNow.Add(-DefaultLeeway).Unix()),
+		with(accessClaims(testNow.Add(DefaultLeeway+time.Second)), "exp", testNow.Add(time.Hour).Unix()),
+	} {
+		f.Add(string(mustJSON(c)))
+	}
+	v, err := NewVerifier(VerifierConfig{UserPoolID: testPoolID, ClientIDs: []string{testClientID}, JWKSURL: "http://127.0.0.1:1/unused", Now: func() time.Time { return testNow }})
+	if err != nil {
+		f.Fatal(err)
+	}
+	header := b64JSON(map[string]any{"alg": "RS256", "kid": testKid})
+	f.Fuzz(func(t *testing.T, payload string) {
+		c, err := ParseUnverified(header + "." + base64.RawURLEncoding.EncodeToString([]byte(payload)) + ".c2ln")
+		if err != nil {
+			return
+		}
+		if err := v.checkClaims(c); err != nil {
+			if !errors.Is(err, ErrTokenInvalid) {
+				t.Fatalf("error %v does not match ErrTokenInvalid", err)
+			}
+			return
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(payload), &m); err != nil {
+			t.Fatalf("accepted claims that are not a JSON object: %v", err)
+		}
+		str := func(k string) string { s, _ := m[k].(string); return s }
+		client := str("client_id")
+		switch str("token_use") {
+		case "access":
+		case "id":
+			client = str("aud")
+			if a, ok := m["aud"].([]any); ok && len(a) == 1 {
+				client, _ = a[0].(string)
+			}
+		default:
+			t.Fatalf("accepted token_use %q", str("token_use"))
+		}
+		num := func(k string) (float64, bool) { n, ok := m[k].(float64); return n, ok }
+		leeway := DefaultLeeway.Seconds()
+		now := float64(testNow.Unix())
+		exp, okExp := num("exp")
+		iat, okIat := num("iat")
+		nbf, okNbf := num("nbf")
+		switch {
+		case str("iss") != testIssuer:
+			t.Fatalf("accepted iss %q", str("iss"))
+		case client != testClientID:
+			t.Fatalf("accepted app client %q", client)
+		case !okExp || exp+leeway <= now:
+			t.Fatalf("accepted exp %v at %v", m["exp"], now)
+		case !okIat || iat > now+leeway:
+			t.Fatalf("accepted iat %v at %v", m["iat"], now)
+		case m["nbf"] != nil && (!okNbf || nbf > now+leeway):
+			t.Fatalf("accepted nbf %v at %v", m["nbf"], now)
 		}
 	})
 }
