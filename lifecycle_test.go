@@ -308,6 +308,41 @@ func TestAuthenticateAfterClose(t *testing.T) {
 	}
 }
 
+// TestCloseDuringAuthenticate: Close cancels a login in progress and
+// waits for it, Authenticate's too; the login then fails with ErrClosed
+// and the closed session installs no tokens it could never renew.
+func TestCloseDuringAuthenticate(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, "", nil)
+	entered := make(chan string, 8)
+	f.set(func(f *fakeCognito) { f.entered = entered })
+	release := f.hold()
+	defer release()
+	authErr := make(chan error, 1)
+	go func() { authErr <- s.Authenticate(context.Background(), f.password) }()
+	<-entered // the login is with Cognito
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not end the login in progress")
+	}
+	select {
+	case err := <-authErr:
+		if !errors.Is(err, ErrClosed) {
+			t.Errorf("Authenticate during Close: %v, want ErrClosed", err)
+		}
+	case <-time.After(5 * time.Second):
+		release()
+		err := <-authErr
+		t.Errorf("Close left Authenticate's login with Cognito (it then returned %v)", err)
+	}
+	if s.Tokens() != nil {
+		t.Error("a closed session installed the tokens of a login in progress")
+	}
+}
+
 // TestIdleStartsNoGoroutine: requests with a token outside its window
 // start no goroutine, and neither does an idle session.
 func TestIdleStartsNoGoroutine(t *testing.T) {

@@ -272,11 +272,26 @@ func (s *Session) SetTokens(t *Tokens) {
 // and stores the new tokens. It does not keep the password. After Close it
 // fails with ErrClosed: a closed session could not renew the tokens.
 func (s *Session) Authenticate(ctx context.Context, password string) error {
-	if s.closing.Err() != nil {
+	// Counted in wg under mu with closed, like a flight, so that Close
+	// cancels the login and waits for it, and no tokens come after it.
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
 		return ErrClosed
 	}
-	t, err := s.loginNow(ctx, password, "explicit")
-	if err != nil {
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(s.closing, cancel)()
+	t, err := s.loginNow(lctx, password, "explicit")
+	switch {
+	case s.closing.Err() != nil && err != nil:
+		return fmt.Errorf("%w: %w", ErrClosed, err)
+	case s.closing.Err() != nil:
+		return ErrClosed
+	case err != nil:
 		return err
 	}
 	s.mu.Lock()
