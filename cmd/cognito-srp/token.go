@@ -183,9 +183,20 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 		// Another run may have renewed the tokens since they were read:
 		// with refresh-token rotation that retired the refresh token this
 		// one used, and the cache holds its successor.
-		if now, lerr := store.Load(ctx); lerr == nil && now != nil && now.RefreshToken != cached.RefreshToken {
-			cached = now
-			sess, tok, err = renew(cached)
+		// Cognito's RefreshTokenReuseException says the other run's
+		// renewal succeeded; its save may still be to come when both ran
+		// at once, so wait a little for it.
+		var ae *cognitosrp.APIError
+		reused := errors.As(err, &ae) && ae.Type == "RefreshTokenReuseException"
+		for wait := 0; ; wait++ {
+			if now, lerr := store.Load(ctx); lerr == nil && now != nil && now.RefreshToken != cached.RefreshToken {
+				cached = now
+				sess, tok, err = renew(cached)
+				break
+			}
+			if !reused || wait == 20 || sleepCtx(ctx, 100*time.Millisecond) != nil {
+				break
+			}
 		}
 	}
 	if err != nil {
@@ -246,4 +257,16 @@ func renewOrLogin(ctx context.Context, e *env, c *connection, cached, refused *c
 // the output must stay one word whatever the token holds.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// sleepCtx waits for d or until ctx ends, and returns ctx's error then.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

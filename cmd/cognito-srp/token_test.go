@@ -369,3 +369,25 @@ func TestTokenRenewalWithWrongSecret(t *testing.T) {
 	s.env["COGNITO_CLIENT_SECRET"] = "the-secret"
 	s.run("token").want(t, exitOK)
 }
+
+// TestTokenSimultaneousRotation: runs that renew the same cached tokens at
+// once on a client with refresh-token rotation, the way a script's parallel
+// jobs call token: one renewal wins, and the runs Cognito refuses take the
+// tokens the winner caches, even when their refusal comes before its save.
+func TestTokenSimultaneousRotation(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 4 * time.Second, IDTokenLifetime: 4 * time.Second, RefreshTokenRotation: true})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	delete(s.env, "COGNITO_PASSWORD")
+	time.Sleep(2100 * time.Millisecond) // into the renewal window
+	const runs = 4
+	results := make(chan result, runs)
+	for range runs {
+		go func() { results <- s.run("token") }()
+	}
+	for range runs {
+		if r := <-results; r.code != exitOK {
+			t.Errorf("exit %d: %s", r.code, r.stderr)
+		}
+	}
+}
