@@ -320,11 +320,7 @@ func TestTokenCacheNotARegularFile(t *testing.T) {
 // token; the second, which read it before, is refused and must take the
 // tokens the first cached rather than report that none are usable.
 func TestTokenConcurrentRotation(t *testing.T) {
-	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 4 * time.Second, IDTokenLifetime: 4 * time.Second, RefreshTokenRotation: true})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
-	delete(s.env, "COGNITO_PASSWORD")
-	time.Sleep(2100 * time.Millisecond) // into the renewal window
+	srv, s := rotationCacheDue(t)
 	// Each run first tries REFRESH_TOKEN_AUTH, which the client refuses
 	// after a second, then renews, which takes two: the second run reads
 	// the cache 300 ms after the first, long before the first has renewed
@@ -375,11 +371,7 @@ func TestTokenRenewalWithWrongSecret(t *testing.T) {
 // jobs call token: one renewal wins, and the runs Cognito refuses take the
 // tokens the winner caches, even when their refusal comes before its save.
 func TestTokenSimultaneousRotation(t *testing.T) {
-	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 4 * time.Second, IDTokenLifetime: 4 * time.Second, RefreshTokenRotation: true})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
-	delete(s.env, "COGNITO_PASSWORD")
-	time.Sleep(2100 * time.Millisecond) // into the renewal window
+	_, s := rotationCacheDue(t)
 	const runs = 4
 	results := make(chan result, runs)
 	for range runs {
@@ -390,4 +382,17 @@ func TestTokenSimultaneousRotation(t *testing.T) {
 			t.Errorf("exit %d: %s", r.code, r.stderr)
 		}
 	}
+}
+
+// rotationCacheDue returns an emulator whose client rotates refresh tokens
+// and a sandbox whose cache holds alice's tokens, without her password,
+// once they are into their renewal window.
+func rotationCacheDue(t *testing.T) (*cognitotest.Server, *sandbox) {
+	t.Helper()
+	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 4 * time.Second, IDTokenLifetime: 4 * time.Second, RefreshTokenRotation: true})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	delete(s.env, "COGNITO_PASSWORD")
+	time.Sleep(2100 * time.Millisecond) // into the renewal window
+	return srv, s
 }
