@@ -133,11 +133,7 @@ func TestTokenLoginCacheAndRenewal(t *testing.T) {
 
 func TestTokenRenewsFromRefreshToken(t *testing.T) {
 	// A 2 s token is renewed in the second half of its life.
-	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, ClientSecret: "s"})
-	s := newSandbox(t).forServer(srv, "alice@example.com", "pw-alice-123")
-	s.run("token").want(t, exitOK)
-	delete(s.env, "COGNITO_PASSWORD")
-	time.Sleep(1100 * time.Millisecond)
+	srv, s := cacheDue(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, ClientSecret: "s"}, "alice@example.com")
 	r := s.run("token")
 	r.want(t, exitOK)
 	if srv.Calls("RespondToAuthChallenge") != 1 || srv.Calls("InitiateAuth") != 2 {
@@ -348,11 +344,7 @@ func TestTokenConcurrentRotation(t *testing.T) {
 // the client secret is wrong or missing names that cause, as a login does,
 // rather than asking for a password that would not help.
 func TestTokenRenewalWithWrongSecret(t *testing.T) {
-	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, ClientSecret: "the-secret"})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
-	delete(s.env, "COGNITO_PASSWORD")
-	time.Sleep(1100 * time.Millisecond)
+	_, s := cacheDue(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, ClientSecret: "the-secret"}, "alice")
 	for _, secret := range []string{"wrong", ""} {
 		s.env["COGNITO_CLIENT_SECRET"] = secret
 		r := s.run("token")
@@ -384,15 +376,23 @@ func TestTokenSimultaneousRotation(t *testing.T) {
 	}
 }
 
-// rotationCacheDue returns an emulator whose client rotates refresh tokens
-// and a sandbox whose cache holds alice's tokens, without her password,
-// once they are into their renewal window.
+// rotationCacheDue is cacheDue for alice on a client that rotates refresh
+// tokens.
 func rotationCacheDue(t *testing.T) (*cognitotest.Server, *sandbox) {
 	t.Helper()
-	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 4 * time.Second, IDTokenLifetime: 4 * time.Second, RefreshTokenRotation: true})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	return cacheDue(t, cognitotest.Config{AccessTokenLifetime: 4 * time.Second, IDTokenLifetime: 4 * time.Second, RefreshTokenRotation: true}, "alice")
+}
+
+// cacheDue returns an emulator for cfg (its access token lifetime set)
+// with the user alice (password pw-alice-123, logging in as user), and a
+// sandbox whose cache holds her tokens, without her password, once they
+// are past the middle of their life: into the renewal window.
+func cacheDue(t *testing.T, cfg cognitotest.Config, user string) (*cognitotest.Server, *sandbox) {
+	t.Helper()
+	srv := newEmulator(t, cfg)
+	s := newSandbox(t).forServer(srv, user, "pw-alice-123")
 	s.run("token").want(t, exitOK)
 	delete(s.env, "COGNITO_PASSWORD")
-	time.Sleep(2100 * time.Millisecond) // into the renewal window
+	time.Sleep(cfg.AccessTokenLifetime/2 + 100*time.Millisecond)
 	return srv, s
 }
