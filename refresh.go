@@ -59,16 +59,14 @@ func refreshFlowRefused(err error) bool {
 
 // refreshTokenDead reports whether a renewal failed because the refresh
 // token can no longer be used: expired, revoked, signed out, or replaced
-// by rotation and reused after the grace period. A NotAuthorized for the
+// by rotation and reused after the grace period (RefreshTokenReuseException
+// matches ErrNotAuthorized too, see APIError.Is). A NotAuthorized for the
 // client secret (wrong, or missing: Cognito's message names the secret)
 // is not: the refresh token is fine, and a new login would be refused
 // for the same reason.
 // (An *APIError matches the errorKind of its Type: errors.Is needs no
 // generic as, whose inlined copy at each use costs the binary a closure.)
 func refreshTokenDead(err error) bool {
-	if errors.Is(err, errRefreshTokenReuse) {
-		return true
-	}
 	return errors.Is(err, ErrNotAuthorized) && !findError(err, secretRefused)
 }
 
@@ -79,9 +77,6 @@ func secretRefused(err error) bool {
 	ae, ok := err.(*APIError)
 	return ok && strings.Contains(ae.Message, "secret")
 }
-
-// errRefreshTokenReuse matches Cognito's RefreshTokenReuseException.
-var errRefreshTokenReuse error = errorKind("RefreshTokenReuseException")
 
 // refresh renews cur with the configured method. A result without a
 // refresh token keeps cur's; with rotation the new one replaces it, also
