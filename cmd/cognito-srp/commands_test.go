@@ -497,6 +497,25 @@ func TestBoolFlagValueNotEchoed(t *testing.T) {
 	}
 }
 
+// TestStrayArgumentNotEchoed: a word after a boolean flag is an argument,
+// and "token -password-stdin hunter2" is the way to type a password as if
+// the flag took one, as -password-stdin=hunter2 is (TestBoolFlagValueNotEchoed).
+// The refusal must not quote it either.
+func TestStrayArgumentNotEchoed(t *testing.T) {
+	s := newSandbox(t)
+	for _, args := range [][]string{
+		{"token", "-password-stdin", "hunter2"},
+		{"token", "-no-cache", "hunter2"},
+		{"token", "hunter2"},
+	} {
+		r := s.run(args...)
+		r.want(t, exitUsage, "unexpected argument")
+		if strings.Contains(r.stderr, "hunter2") {
+			t.Errorf("%q: the argument is echoed: %q", args, r.stderr)
+		}
+	}
+}
+
 // flagSetOf returns a flag set with one boolean and one string flag.
 func flagSetOf(t *testing.T) *flag.FlagSet {
 	t.Helper()

@@ -102,7 +102,9 @@ func tokenCommand(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+		// Not quoted: "-password-stdin hunter2" makes the password an
+		// argument, as "-password-stdin=hunter2" makes it a flag's value.
+		return usagef("unexpected argument (not shown); the password comes from COGNITO_PASSWORD or, with -password-stdin, standard input")
 	}
 	if *asJSON && *export {
 		return usagef("-json and -export exclude each other")
