@@ -247,3 +247,23 @@ func TestUserPasswordAuth(t *testing.T) {
 	sess, _ := cognitosrp.NewSession(srv.SessionConfig(), "up")
 	wantAPIError(t, sess.Authenticate(t.Context(), "pw-up-12345"), "InvalidParameterException", "USER_SRP_AUTH flow not enabled")
 }
+
+// TestPreferredMFA: User's doc says a user with more than one second factor
+// is asked to choose (SELECT_MFA_TYPE) only without a PreferredMFA among
+// them; with one, the login goes straight to that factor.
+func TestPreferredMFA(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	for _, c := range []struct {
+		preferred, want string
+	}{
+		{"", "SELECT_MFA_TYPE"},
+		{"SOFTWARE_TOKEN_MFA", "SOFTWARE_TOKEN_MFA"},
+		{"EMAIL_OTP", "EMAIL_OTP"},
+		{"SMS_MFA", "SMS_MFA"},
+	} {
+		name := "user-" + c.want
+		addUser(t, srv, cognitotest.User{Username: name, Password: "pw-123456",
+			SMSMFA: true, EmailOTP: true, SoftwareTokenMFA: true, PreferredMFA: c.preferred})
+		expectChallenge(t, c.want)(newRaw(t, srv).srpLogin(name, "pw-123456", nil))
+	}
+}
