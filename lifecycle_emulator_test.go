@@ -313,3 +313,25 @@ func TestEmulatorSignOutDuringDeviceSaveKeepsDevice(t *testing.T) {
 		t.Errorf("%d devices at Cognito, want 1", n)
 	}
 }
+
+// TestRememberDevicesDefaultName: RememberDevices given no name confirms
+// devices under DefaultDeviceName, as its doc says.
+func TestRememberDevicesDefaultName(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	if _, err := srv.AddUser(cognitotest.User{Username: "bob", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	opts := srv.Options("bob", emuPassword)
+	opts.Devices = cognitosrp.RememberDevices(nil, "")
+	a, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Token(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	a.Close() // waits for the login, which confirms the device
+	if devs := srv.Devices("bob"); len(devs) != 1 || !devs[0].Confirmed || devs[0].Name != cognitosrp.DefaultDeviceName {
+		t.Errorf("devices = %+v, want one confirmed, named %q", devs, cognitosrp.DefaultDeviceName)
+	}
+}
