@@ -208,6 +208,11 @@ func TestCustomAuth(t *testing.T) {
 
 	_, err = r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "plain"})
 	wantAPIError(t, err, "NotAuthorizedException", "Custom auth")
+	// Nor with SRP first: a user without CustomAnswer cannot use
+	// CUSTOM_AUTH at all (else an empty ANSWER would pass the challenge).
+	srp, _ = cognitosrp.NewSRP(r.poolName(), nil)
+	_, err = r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "plain", "SRP_A": srp.A(), "CHALLENGE_NAME": "SRP_A"})
+	wantAPIError(t, err, "NotAuthorizedException", "Custom auth")
 }
 
 func TestUserAuthFlow(t *testing.T) {

@@ -63,6 +63,10 @@ func errBadSession() *apiError {
 	return errNotAuthorized("Invalid session for the user.")
 }
 
+func errNoCustomAuth() *apiError {
+	return errNotAuthorized("Custom auth lambda trigger is not configured for the user pool.")
+}
+
 func errUnknownClient(id string) *apiError {
 	return errResourceNotFound("User pool client %s does not exist.", id)
 }

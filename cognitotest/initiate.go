@@ -123,14 +123,19 @@ func (s *Server) startLogin(c *call, client *appClient, flow string, p map[strin
 	} else {
 		sess.fake = true
 	}
+	// A user without a custom challenge has no CUSTOM_AUTH, with SRP first
+	// or not: its CUSTOM_CHALLENGE would take an empty ANSWER.
+	if flow == flowCustom && !sess.fake && s.user(sess.username).CustomAnswer == "" {
+		return nil, errNoCustomAuth()
+	}
 	switch method {
 	case challengePasswordSRP:
 		return s.passwordVerifierChallenge(c, sess, name, p["SRP_A"])
 	case challengePassword:
 		return s.checkPlainPassword(c, sess, p["PASSWORD"])
 	case challengeCustom:
-		if sess.fake || s.user(sess.username).CustomAnswer == "" {
-			return nil, errNotAuthorized("Custom auth lambda trigger is not configured for the user pool.")
+		if sess.fake {
+			return nil, errNoCustomAuth()
 		}
 		return s.nextStep(c, sess)
 	}
