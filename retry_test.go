@@ -343,12 +343,23 @@ func TestRetryBackoff(t *testing.T) {
 			t.Fatalf("default jitter of %v = %v", huge.MaxDelay, j)
 		}
 	}
-	// The default jitter stays in range.
+	// The default jitter is full jitter: uniform in [0, d]. It is checked
+	// itself, as above: backoff clamps whatever it returns to [0, d], so
+	// a check of backoff's results held for a jitter that returned 0 (no
+	// delay at all) or d (no jitter). 1000 uniform draws all in one
+	// quarter happen with odds of 0.75¹⁰⁰⁰.
 	d := RetryPolicy{}.withDefaults()
+	const ceiling = 800 * time.Millisecond
+	var low, high bool
 	for range 1000 {
-		if b := d.backoff(3); b < 0 || b > 800*time.Millisecond {
-			t.Fatalf("default backoff(3) = %v", b)
+		j := d.Jitter(ceiling)
+		if j < 0 || j > ceiling {
+			t.Fatalf("default jitter of %v = %v", ceiling, j)
 		}
+		low, high = low || j < ceiling/4, high || j > ceiling*3/4
+	}
+	if !low || !high {
+		t.Fatalf("default jitter of %v: 1000 draws, one below %v %v, one above %v %v; want full jitter", ceiling, ceiling/4, low, ceiling*3/4, high)
 	}
 }
 
