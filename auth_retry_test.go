@@ -86,6 +86,13 @@ func TestRetryOn401(t *testing.T) {
 			r, _ := http.NewRequest("GET", url, nil)
 			return r
 		}, true, ""},
+		{"NoBody without GetBody", func(url string) *http.Request {
+			// As a request built by hand has it: no body, so nothing to
+			// replay (http.NewRequest would set a GetBody for NoBody).
+			r, _ := http.NewRequest("GET", url, nil)
+			r.Body = http.NoBody
+			return r
+		}, true, ""},
 		{"replayable body", func(url string) *http.Request {
 			r, _ := http.NewRequest("POST", url, strings.NewReader("payload"))
 			return r
