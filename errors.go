@@ -77,7 +77,7 @@ func (e *refinedError) Unwrap() error { return *e.base }
 // APIError is an error returned by the Cognito API.
 type APIError struct {
 	Action     string // the API action, such as "InitiateAuth"
-	Type       string // Cognito's __type without its prefix, e.g. "NotAuthorizedException"; empty if the server sent none or one that is not a name
+	Type       string // Cognito's error type (__type) without its prefix, e.g. "NotAuthorizedException"; empty if the server sent none or one that is not a name
 	Message    string // Cognito's message, cut at 512 bytes (then "…"), characters that are not graphic replaced
 	StatusCode int    // the HTTP status
 	RequestID  string // x-amzn-RequestId, for AWS support
@@ -130,18 +130,20 @@ const (
 )
 
 // newAPIError reads a Cognito error response. The error type comes from the
-// body's __type, else from the x-amzn-ErrorType header, in either case
-// after the last '#' and before the first ':'. A body that is not a Cognito error (HTML from a
+// body's __type, else its code (which the awsJson1_1 protocol also allows,
+// and some Cognito emulators send instead), else the x-amzn-ErrorType
+// header, in each case after the last '#' and before the first ':'. A body that is not a Cognito error (HTML from a
 // proxy) is described, never quoted.
 func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 	e := &APIError{Action: action, StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Amzn-Requestid")}
 	var body struct {
 		Type       string `json:"__type"`
+		Code       string `json:"code"`
 		Message    string `json:"message"`
 		MessageCap string `json:"Message"`
 	}
 	if isJSON(data) && json.Unmarshal(data, &body) == nil {
-		e.Type = body.Type
+		e.Type = cmp.Or(body.Type, body.Code)
 		e.Message = cmp.Or(body.Message, body.MessageCap)
 	} else if len(data) > 0 {
 		e.Message = "response is not a Cognito error (" + describeBody(resp, data) + ")"
