@@ -535,6 +535,11 @@ func (s *Session) loadStore(ctx context.Context) (*Tokens, error) {
 	if err != nil && !signedOut {
 		s.loaded = false // try again on the next need
 	}
+	if err == nil && t != nil && !signedOut {
+		// Recorded with the end of the load, for a SignOut to revoke
+		// while they are renewed and not yet the session's (see forget).
+		s.stored.Store(t)
+	}
 	s.mu.Unlock()
 	if signedOut {
 		// SignOut read the store itself, revoked what it held and cleared
@@ -547,7 +552,6 @@ func (s *Session) loadStore(ctx context.Context) (*Tokens, error) {
 		return nil, err
 	}
 	if t != nil {
-		s.stored.Store(t)
 		s.log(ctx, slog.LevelInfo, "cognitosrp: tokens loaded", "user", s.username, "jti", tokenID(t))
 	}
 	return t, nil

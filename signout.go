@@ -55,8 +55,8 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 }
 
 // forget drops the session's tokens and clears the store. It returns the
-// tokens it dropped, reading the store when the session never loaded it,
-// so that what a past run saved is revoked too; a store it cannot read is
+// tokens it dropped, or else those the store holds (reading it when the
+// session never loaded it), so that what a past run saved is revoked too; a store it cannot read is
 // cleared all the same and reported, as its refresh token may still work.
 func (s *Session) forget(ctx context.Context) (*Tokens, error) {
 	s.mu.Lock()
@@ -66,6 +66,12 @@ func (s *Session) forget(ctx context.Context) (*Tokens, error) {
 	s.loaded = true // the store is about to be empty
 	s.voidLocked()
 	t := s.tokens.Swap(nil)
+	if t == nil && loaded {
+		// The first flight may be renewing what it read from the store:
+		// those tokens are not the session's yet, and the flight is
+		// voided, but their refresh token is live.
+		t = s.stored.Load()
+	}
 	s.mu.Unlock()
 	var loadErr error
 	if t == nil && !loaded {

@@ -408,6 +408,52 @@ func TestSignOutDuringFirstLoad(t *testing.T) {
 	}
 }
 
+// TestSignOutDuringStoredRenewal: a SignOut while the session's first
+// flight renews the tokens it read from the store revokes their refresh
+// token. The read had ended, so the store counted as read, yet the tokens
+// were not the session's until the renewal ended: the sign-out revoked
+// nothing and cleared the store, and the voided renewal dropped what it
+// read, leaving the refresh token live and held nowhere.
+func TestSignOutDuringStoredRenewal(t *testing.T) {
+	clk, f, s1, stored := loggedIn(t, nil)
+	s1.Close()
+	clk.Advance(2 * time.Hour) // the stored tokens are no longer usable
+	store := new(MemoryStore)
+	store.Save(context.Background(), stored)
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Store = store; c.Now = clk.Now })
+	held, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	f.setFault(nil, func(w http.ResponseWriter, r *http.Request) bool {
+		if strings.Contains(readAll(t, r), FlowRefreshTokenAuth) {
+			once.Do(func() { close(held) })
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}
+		return false
+	})
+	defer close(release)
+	need := make(chan error, 1)
+	go func() {
+		_, err := s.ValidTokens(context.Background(), AccessToken)
+		need <- err
+	}()
+	<-held
+	if err := s.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-need; err == nil {
+		t.Error("the need that began before SignOut got tokens")
+	}
+	if live, n := f.live(stored.RefreshToken), f.count("RevokeToken"); live || n != 1 {
+		t.Errorf("stored refresh token live %v after SignOut, %d revocations", live, n)
+	}
+	if got, _ := store.Load(context.Background()); got != nil || s.Tokens() != nil {
+		t.Errorf("after SignOut: store holds %v, session %v", got, s.Tokens())
+	}
+}
+
 // TestNeedAfterSignOutLogsIn backs SignOut's doc: a session with a password
 // logs in again on its next use, even while a renewal that the sign-out
 // voided is still in flight. (That need joined the voided renewal and
