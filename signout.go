@@ -56,8 +56,9 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 
 // forget drops the session's tokens and clears the store. It returns the
 // tokens it dropped, or else those the store holds (reading it when the
-// session never loaded it), so that what a past run saved is revoked too; a store it cannot read is
-// cleared all the same and reported, as its refresh token may still work.
+// session never loaded it), so that what a past run saved is revoked too;
+// a store it cannot read is cleared all the same and reported, as its
+// refresh token may still work.
 func (s *Session) forget(ctx context.Context) (*Tokens, error) {
 	s.mu.Lock()
 	// A load in progress counts as none: the flight reading the store is
