@@ -63,6 +63,9 @@ type loginState struct {
 	deviceSRP *SRP
 	// newPassword is the password set by answering NEW_PASSWORD_REQUIRED.
 	newPassword string
+	// answered: the ChallengeHandler has answered a challenge of this
+	// login, so a restart would ask it again (and send a new code).
+	answered bool
 }
 
 // login logs in with password and returns the tokens. When a remembered
@@ -140,6 +143,11 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 		}
 		action = "RespondToAuthChallenge"
 		out, err = s.api.RespondToAuthChallenge(ctx, in)
+		if r, ok := err.(*restartError); ok && st.answered {
+			// The device SRP that may follow an MFA code: starting over
+			// would ask for another code, which a restart never does.
+			err = r.err
+		}
 		if err == nil && stored && in.ChallengeName == ChallengeNewPasswordRequired && st.newPassword != "" {
 			// Cognito has set the new password, whatever comes next: a
 			// challenge after it that fails, or a login that starts over,
@@ -262,6 +270,7 @@ func (s *Session) askHandler(ctx context.Context, st *loginState, out *AuthOutpu
 		// No handler, a failing one, or one that declined.
 		return nil, nil, challengeError(st, out, err)
 	}
+	st.answered = true
 	r := a.responses(out.ChallengeName)
 	switch {
 	case out.ChallengeName == ChallengeNewPasswordRequired:

@@ -487,3 +487,33 @@ func newPasswordSession(t *testing.T) *Session {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// TestNoRestartAfterAnsweredChallenge: a device SRP that fails for a
+// passing reason after the handler answered an MFA code (Cognito may ask
+// for the device after the code, as amazon-cognito-identity-js's
+// sendMFACode expects) ends the login with that error: starting over
+// would ask the handler, and the person, for another code, which
+// SECURITY.md says a restart never does.
+func TestNoRestartAfterAnsweredChallenge(t *testing.T) {
+	f := newFake(t)
+	f.then(fxLoginSteps(fxDevice, sfAsk(ChallengeSMSMFA, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
+	f.then(sfRespond(ChallengeSMSMFA, map[string]string{"SMS_MFA_CODE": "482913"}, fxDevice,
+		sfThen[map[string]string](sfAsk(ChallengeDeviceSRPAuth, map[string]string{"USERNAME": fxInternal}))))
+	f.then(sfRespond(ChallengeDeviceSRPAuth, map[string]string{"SRP_A": "*"}, fxDevice, sfRefuse[map[string]string]("InternalErrorException")))
+	cfg := sfServe(t, f)
+	cfg.Retry = fastRetry(3) // a restart is allowed, had no code been asked
+	store := new(MemoryDeviceStore)
+	owner := DeviceOwner{UserPoolID: cfg.UserPoolID, Username: fxLogin}
+	if err := store.SaveDevice(t.Context(), owner, &Device{Key: fxDevice, GroupKey: fxGroup, Password: "device-password"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Devices = RememberDevices(store, "")
+	asked := 0
+	cfg.ChallengeHandler = ChallengeHandlerFunc(func(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
+		asked++
+		return &ChallengeAnswer{Answer: "482913"}, nil
+	})
+	if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, ErrInternalError) || asked != 1 {
+		t.Errorf("err = %v, handler asked %d times; want ErrInternalError after one answer", err, asked)
+	}
+}
