@@ -132,17 +132,33 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 }
 
-// TestUnexportedFieldsAreFmtsLimit pins the limit SECURITY.md documents:
-// fmt calls no Format on a value it reaches through an unexported field,
-// so such a Tokens prints its secrets, while an exported field is
-// redacted. If fmt ever changes, the documentation must change with it.
+// TestUnexportedFieldsAreFmtsLimit pins the limits SECURITY.md documents,
+// for any secret holder, not Tokens alone: fmt calls no Format on a value
+// it reaches through an unexported field, so such a value prints its
+// secrets, while an exported field is redacted; and slog's JSON handler
+// marshals a *ChallengeError inside a struct with encoding/json, session
+// included. If fmt or slog ever changes, the documentation must change
+// with it.
 func TestUnexportedFieldsAreFmtsLimit(t *testing.T) {
 	tk := Tokens{AccessToken: secret}
-	if out := fmt.Sprintf("%+v", struct{ T Tokens }{tk}); strings.Contains(out, secret) {
-		t.Errorf("an exported field printed its secret: %s", out)
+	cfg := Config{ClientSecret: secret}
+	ce := ChallengeError{ChallengeName: ChallengeMFASetup, Session: secret}
+	for _, v := range []struct{ exported, unexported any }{
+		{struct{ T Tokens }{tk}, struct{ t Tokens }{tk}},
+		{struct{ C Config }{cfg}, struct{ c Config }{cfg}},
+		{struct{ E ChallengeError }{ce}, struct{ e ChallengeError }{ce}},
+	} {
+		if out := fmt.Sprintf("%+v", v.exported); strings.Contains(out, secret) {
+			t.Errorf("an exported field printed its secret: %s", out)
+		}
+		if out := fmt.Sprintf("%+v", v.unexported); !strings.Contains(out, secret) {
+			t.Errorf("fmt now redacts an unexported field (%s): update SECURITY.md and README", out)
+		}
 	}
-	if out := fmt.Sprintf("%+v", struct{ t Tokens }{tk}); !strings.Contains(out, secret) {
-		t.Errorf("fmt now redacts an unexported field (%s): update SECURITY.md and README", out)
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("m", "result", struct{ Err error }{&ce})
+	if !strings.Contains(buf.String(), secret) {
+		t.Errorf("slog's JSON handler now redacts a nested error (%s): update SECURITY.md and README", buf.String())
 	}
 }
 
