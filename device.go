@@ -83,6 +83,9 @@ type MemoryDeviceStore struct {
 
 // LoadDevice returns a copy of the owner's device, or nil.
 func (m *MemoryDeviceStore) LoadDevice(ctx context.Context, owner DeviceOwner) (*Device, error) {
+	if m == nil {
+		return nil, errNilStore
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	d, ok := m.devices[owner]
@@ -94,6 +97,9 @@ func (m *MemoryDeviceStore) LoadDevice(ctx context.Context, owner DeviceOwner) (
 
 // SaveDevice stores a copy of d. A nil d is an error, as in FileDeviceStore.
 func (m *MemoryDeviceStore) SaveDevice(ctx context.Context, owner DeviceOwner, d *Device) error {
+	if m == nil {
+		return errNilStore
+	}
 	if d == nil {
 		return errNilDevice
 	}
@@ -108,6 +114,9 @@ func (m *MemoryDeviceStore) SaveDevice(ctx context.Context, owner DeviceOwner, d
 
 // DeleteDevice forgets the owner's device.
 func (m *MemoryDeviceStore) DeleteDevice(ctx context.Context, owner DeviceOwner) error {
+	if m == nil {
+		return errNilStore
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.devices, owner)

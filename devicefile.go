@@ -25,7 +25,8 @@ import (
 // one value among the sessions of a process: two values, or two processes,
 // saving devices of different users to one file at the same moment may
 // lose one of them (the last replacement wins), and that user's next login
-// then registers a new device.
+// then registers a new device. The methods of a nil *FileDeviceStore fail
+// with ErrConfig.
 type FileDeviceStore struct {
 	path string
 	mu   sync.Mutex // orders this process's read-modify-write cycles
@@ -55,6 +56,9 @@ type deviceFileRecord struct {
 // LoadDevice returns the owner's device, or nil when the file has none or
 // does not exist.
 func (s *FileDeviceStore) LoadDevice(ctx context.Context, owner DeviceOwner) (*Device, error) {
+	if s == nil {
+		return nil, errNilStore
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f, err := s.read(ctx)
@@ -94,6 +98,9 @@ func (s *FileDeviceStore) DeleteDevice(ctx context.Context, owner DeviceOwner) e
 
 // update applies change to the file's contents and writes them back.
 func (s *FileDeviceStore) update(ctx context.Context, change func(*deviceFile)) error {
+	if s == nil {
+		return errNilStore
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f, err := s.read(ctx)

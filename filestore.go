@@ -41,7 +41,8 @@ const maxTokenFileBytes = 1 << 20
 // that others can read or write (on systems with Unix permissions).
 //
 // The file holds the refresh token: anyone who can read it can act as the
-// user until the refresh token expires or is revoked.
+// user until the refresh token expires or is revoked. The methods of a nil
+// *FileStore fail with ErrConfig.
 type FileStore struct {
 	path string
 }
@@ -73,6 +74,9 @@ type tokenFile struct {
 // access or ID token in it has characters a JWT cannot have; neither error
 // quotes the file.
 func (s *FileStore) Load(ctx context.Context) (*Tokens, error) {
+	if s == nil {
+		return nil, errNilStore
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -167,6 +171,9 @@ func jsonErrorKind(err error) string {
 
 // Save writes t atomically with mode 0600. A nil t clears the store.
 func (s *FileStore) Save(ctx context.Context, t *Tokens) error {
+	if s == nil {
+		return errNilStore
+	}
 	if t == nil {
 		return s.Clear(ctx)
 	}
@@ -195,6 +202,9 @@ func (s *FileStore) Save(ctx context.Context, t *Tokens) error {
 
 // Clear removes the file; a missing file is not an error.
 func (s *FileStore) Clear(ctx context.Context) error {
+	if s == nil {
+		return errNilStore
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

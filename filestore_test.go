@@ -298,3 +298,27 @@ func TestFileStoreSaveNilClears(t *testing.T) {
 		t.Errorf("file after Save(nil): %v, want it removed", err)
 	}
 }
+
+// TestNilStoreMethods: every method of this package's stores fails with
+// ErrConfig on a nil receiver, and none panics.
+func TestNilStoreMethods(t *testing.T) {
+	ctx := context.Background()
+	owner := DeviceOwner{UserPoolID: "eu-west-1_x", Username: "alice"}
+	d := &Device{Key: "k", GroupKey: "g", Password: "p"}
+	for name, ts := range map[string]TokenStore{"FileStore": (*FileStore)(nil), "MemoryStore": (*MemoryStore)(nil)} {
+		_, err := ts.Load(ctx)
+		for i, err := range []error{err, ts.Save(ctx, sampleTokens(1)), ts.Clear(ctx)} {
+			if !errors.Is(err, ErrConfig) {
+				t.Errorf("nil %s, method %d: %v, want ErrConfig", name, i, err)
+			}
+		}
+	}
+	for name, ds := range map[string]DeviceStore{"FileDeviceStore": (*FileDeviceStore)(nil), "MemoryDeviceStore": (*MemoryDeviceStore)(nil)} {
+		_, err := ds.LoadDevice(ctx, owner)
+		for i, err := range []error{err, ds.SaveDevice(ctx, owner, d), ds.DeleteDevice(ctx, owner)} {
+			if !errors.Is(err, ErrConfig) {
+				t.Errorf("nil %s, method %d: %v, want ErrConfig", name, i, err)
+			}
+		}
+	}
+}

@@ -335,3 +335,43 @@ func TestRememberDevicesDefaultName(t *testing.T) {
 		t.Errorf("devices = %+v, want one confirmed, named %q", devs, cognitosrp.DefaultDeviceName)
 	}
 }
+
+// TestNilStoresFailWithErrConfig: a *FileStore or *FileDeviceStore variable
+// left nil (no path given) and put into the Config is an interface that
+// is not nil. Reading such a store fails with ErrConfig; it used to panic
+// in a flight's goroutine, ending the program.
+func TestNilStoresFailWithErrConfig(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	var tokens *cognitosrp.FileStore
+	var devices *cognitosrp.FileDeviceStore
+	for _, tc := range []struct {
+		name string
+		mod  func(*cognitosrp.Config)
+		use  func(context.Context, *cognitosrp.Session) error
+	}{
+		{"Store", func(c *cognitosrp.Config) { c.Store = tokens }, func(ctx context.Context, s *cognitosrp.Session) error {
+			_, err := s.ValidTokens(ctx, cognitosrp.AccessToken) // loads the store
+			return err
+		}},
+		{"Devices", func(c *cognitosrp.Config) { c.Devices = cognitosrp.RememberDevices(devices, "") }, func(ctx context.Context, s *cognitosrp.Session) error {
+			return s.Authenticate(ctx, emuPassword) // loads the device
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := srv.SessionConfig()
+			c.Now = srv.Now
+			tc.mod(&c)
+			s, err := cognitosrp.NewSession(c, "alice")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if err := tc.use(context.Background(), s); !errors.Is(err, cognitosrp.ErrConfig) {
+				t.Fatalf("%v, want ErrConfig", err)
+			}
+		})
+	}
+}
