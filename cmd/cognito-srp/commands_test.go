@@ -524,3 +524,45 @@ func flagSetOf(t *testing.T) *flag.FlagSet {
 	fs.String("type", "", "")
 	return fs
 }
+
+// TestEmulateLogIsTerminalText: emulate logs each request on its terminal
+// (stderr), and the action it names is the client's X-Amz-Target header, in
+// which any program on the machine (or a web page: the emulator answers
+// CORS for any origin) can put C1 controls, bidirectional overrides or
+// bytes that are not UTF-8. Like the API's text that request prints, they
+// must not reach the terminal as they came.
+func TestEmulateLogIsTerminalText(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(binary, "emulate", "-addr", addr)
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() && !strings.HasPrefix(sc.Text(), "export ") {
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/", strings.NewReader("{}"))
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.Evil\u009b2J\u202ekool\u200b\xff")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Wait()
+	log := stderr.String()
+	if !strings.Contains(log, "Evil") {
+		t.Fatalf("the request is not logged: %q", log)
+	}
+	if strings.ContainsFunc(log, func(r rune) bool { return !strconv.IsGraphic(r) && r != '\n' }) || !utf8.ValidString(log) {
+		t.Errorf("the log holds the client's control characters: %q", log)
+	}
+}

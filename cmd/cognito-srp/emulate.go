@@ -59,7 +59,10 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 		cfg.ClientSecret = randomText(32)
 	}
 	if !*quiet {
-		cfg.Logf = func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) }
+		// The action logged is the client's X-Amz-Target header, which
+		// any local program or web page can fill: the terminal gets it
+		// as request's terminal gets the API's status line.
+		cfg.Logf = func(format string, args ...any) { fmt.Fprintln(e.stderr, terminalText(fmt.Sprintf(format, args...))) }
 	}
 	srv, err := cognitotest.NewUnstartedServer(cfg)
 	if err != nil {
