@@ -566,3 +566,29 @@ func TestEmulateLogIsTerminalText(t *testing.T) {
 		t.Errorf("the log holds the client's control characters: %q", log)
 	}
 }
+
+// TestRequestBadHeaderIsUsageError: a -H value net/http cannot send (a
+// name that is not a header name, a control character in the value) is a
+// usage error found before any call to Cognito, as a value without a
+// colon is, and is not echoed: a mistyped header often holds a credential.
+func TestRequestBadHeaderIsUsageError(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	api := newAPI(t, srv)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	for _, h := range []string{"X-Api-Key s3cr3t: v", "Authorization Bearer s3cr3t:x", "X-Key: s3cr3t\x01", "X-Key: s3cr3t\x7f", ": s3cr3t"} {
+		r := s.run("request", "-H", h, api+"/x")
+		r.want(t, exitUsage, "-H value 1 is not")
+		if strings.Contains(r.stderr, "s3cr3t") {
+			t.Errorf("-H %q: stderr shows it: %q", h, r.stderr)
+		}
+	}
+	if n := srv.Calls(""); n != 0 {
+		t.Errorf("%d Cognito calls for a malformed -H", n)
+	}
+	// A tab and text that is not ASCII are allowed in a value.
+	r := s.run("request", "-H", "X-Test: a\tb é", api+"/x")
+	r.want(t, exitOK)
+	if r.stdout != "GET /x user=alice x=a\tb é body=" {
+		t.Errorf("stdout = %q", r.stdout)
+	}
+}

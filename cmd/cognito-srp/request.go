@@ -30,14 +30,24 @@ func (h *headerFlags) Set(v string) error {
 	return nil
 }
 
-// check reports a value that is not 'Name: value', without quoting it.
+// check reports a value that is not 'Name: value', without quoting it:
+// also a name that is no header name (RFC 9110's token) or a value with a
+// control character but tab, which net/http would refuse at the request,
+// after the login, quoting the name.
 func (h headerFlags) check() error {
 	for i, v := range h {
-		if name, _, ok := strings.Cut(v, ":"); !ok || strings.TrimSpace(name) == "" {
+		name, value, ok := strings.Cut(v, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsFunc(name, notTokenChar) || strings.ContainsFunc(value, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
 			return usagef("-H value %d is not 'Name: value'", i+1)
 		}
 	}
 	return nil
+}
+
+// notTokenChar reports whether r cannot be part of a header name.
+func notTokenChar(r rune) bool {
+	return r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r)
 }
 
 func requestCommand(ctx context.Context, e *env, args []string) error {
