@@ -34,7 +34,9 @@
 //
 // Exit status: 0 on success, 1 on an error (its cause is printed on one
 // line of standard error), 2 on a usage error, 3 when "request" gets an
-// HTTP status of 400 or more.
+// HTTP status of 400 or more. A command that SIGINT or SIGTERM interrupts
+// prints "interrupted" and then ends by that signal, as a shell expects;
+// "emulate" ends on them with status 0.
 package main
 
 import (
@@ -45,6 +47,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // Exit statuses.
@@ -67,10 +70,28 @@ type env struct {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	signals, caught := make(chan os.Signal, 1), make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		caught <- <-signals
+		cancel()
+	}()
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, progress: isTerminal(os.Stderr)}
 	code := run(ctx, e, os.Args[1:])
-	stop()
+	signal.Stop(signals)
+	select {
+	case sig := <-caught:
+		if code != exitOK {
+			// The signal cut the work short: end by it, as without main
+			// taking it over. A shell running a script goes on after a
+			// command that exited on SIGINT, taking it for handled, so
+			// Ctrl-C would not stop a loop of requests.
+			syscall.Kill(syscall.Getpid(), sig.(syscall.Signal))
+			time.Sleep(time.Second)
+		}
+	default:
+	}
 	os.Exit(code)
 }
 
