@@ -25,7 +25,9 @@
 //
 // Secrets never come from flags, which other users can see in the process
 // list: the password comes from COGNITO_PASSWORD or, with -password-stdin,
-// from the first line of standard input.
+// from the first line of standard input. A live token is as secret: pipe
+// it to claims (cognito-srp token | cognito-srp claims) rather than give
+// it as the TOKEN argument.
 //
 // Tokens are cached in the user's cache directory (cognito-srp/, files of
 // mode 0600) and renewed from the cached refresh token, so a script can
