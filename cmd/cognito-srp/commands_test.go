@@ -610,3 +610,21 @@ func TestRequestBadHeaderIsUsageError(t *testing.T) {
 		t.Errorf("stdout = %q", r.stdout)
 	}
 }
+
+// TestRequestHostHeader: -H 'Host: name' sends that Host, as curl does (to
+// reach one virtual host of a server by its address); net/http ignores a
+// Host in the header map, so the request went to the URL's host name
+// instead, with the token, and nothing said so.
+func TestRequestHostHeader(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "host="+r.Host)
+	})))
+	defer api.Close()
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	r := s.run("request", "-H", "host: api.example.com", api.URL+"/x")
+	r.want(t, exitOK)
+	if r.stdout != "host=api.example.com" {
+		t.Errorf("stdout = %q", r.stdout)
+	}
+}

@@ -130,7 +130,13 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	}
 	for _, h := range headers {
 		name, value, _ := strings.Cut(h, ":")
-		req.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if strings.EqualFold(name, "Host") {
+			// net/http sends req.Host and ignores the header map's.
+			req.Host = value
+			continue
+		}
+		req.Header.Add(name, value)
 	}
 	resp, err := auth.Client().Do(req)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized {
