@@ -88,9 +88,11 @@ func main() {
 			// The signal cut the work short: end by it, as without main
 			// taking it over. A shell running a script goes on after a
 			// command that exited on SIGINT, taking it for handled, so
-			// Ctrl-C would not stop a loop of requests.
-			syscall.Kill(syscall.Getpid(), sig.(syscall.Signal))
-			time.Sleep(time.Second)
+			// Ctrl-C would not stop a loop of requests. Where a process
+			// cannot signal itself so (Windows), the exit status stays.
+			if p, err := os.FindProcess(os.Getpid()); err == nil && p.Signal(sig) == nil {
+				time.Sleep(time.Second) // for the signal to end the process
+			}
 		}
 	default:
 	}
