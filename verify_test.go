@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -311,7 +312,10 @@ func TestParseJWKS(t *testing.T) {
 		{"e empty", set(with(good, "e", ""))},
 		{"no kid", set(with(good, "kid", nil))},
 		{"duplicate kid", set(good, jwkOf(testKid, otherKey()))},
-		{"huge modulus", set(with(good, "n", b64(append([]byte{0xff}, make([]byte, maxRSABits/8)...))))},
+		// Odd moduli, so that only their size can refuse them.
+		{"modulus just under the minimum", set(with(good, "n", b64(oddModulus(minRSABits-1))))},
+		{"modulus just over the maximum", set(with(good, "n", b64(oddModulus(maxRSABits+1))))},
+		{"huge modulus", set(with(good, "n", b64(oddModulus(64<<10))))},
 		{"duplicate long kid", set(jwkOf(strings.Repeat("k", 4096), testKey()), jwkOf(strings.Repeat("k", 4096), otherKey()))},
 		{"bad key with a long kid", set(with(jwkOf(strings.Repeat("k", 4096), testKey()), "e", "AQ"))},
 	}
@@ -327,6 +331,19 @@ func TestParseJWKS(t *testing.T) {
 	if err != nil || len(keys) != 2 || keys[testKid].N.Cmp(testKey().N) != 0 || keys["padded"].E != 65537 {
 		t.Fatalf("parseJWKS = %v, %v", keys, err)
 	}
+	// The bounds themselves are accepted.
+	for _, bits := range []int{minRSABits, maxRSABits} {
+		if keys, err := parseJWKS(set(with(good, "n", b64(oddModulus(bits))))); err != nil || keys[testKid].N.BitLen() != bits {
+			t.Errorf("modulus of %d bits: parseJWKS = %v, %v", bits, keys, err)
+		}
+	}
+}
+
+// oddModulus returns an odd number of the given bit length, big-endian:
+// the form of an RSA modulus, for tests of the size bounds.
+func oddModulus(bits int) []byte {
+	n := new(big.Int).Lsh(big.NewInt(1), uint(bits-1))
+	return n.SetBit(n, 0, 1).Bytes()
 }
 
 func TestNewVerifierConfig(t *testing.T) {
