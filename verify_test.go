@@ -309,6 +309,7 @@ func TestParseJWKS(t *testing.T) {
 		{"e even", set(with(good, "e", b64([]byte{1, 0, 0})))},
 		{"e one", set(with(good, "e", "AQ"))},
 		{"e too long", set(with(good, "e", b64([]byte{1, 0, 0, 0, 1})))},
+		{"e over 2^31-1", set(with(good, "e", b64([]byte{0x80, 0, 0, 1})))},
 		{"e empty", set(with(good, "e", ""))},
 		{"no kid", set(with(good, "kid", nil))},
 		{"duplicate kid", set(good, jwkOf(testKid, otherKey()))},
@@ -335,6 +336,11 @@ func TestParseJWKS(t *testing.T) {
 	for _, bits := range []int{minRSABits, maxRSABits} {
 		if keys, err := parseJWKS(set(with(good, "n", b64(oddModulus(bits))))); err != nil || keys[testKid].N.BitLen() != bits {
 			t.Errorf("modulus of %d bits: parseJWKS = %v, %v", bits, keys, err)
+		}
+	}
+	for _, e := range []int{3, 1<<31 - 1} {
+		if keys, err := parseJWKS(set(with(good, "e", b64(big.NewInt(int64(e)).Bytes())))); err != nil || keys[testKid].E != e {
+			t.Errorf("e = %d: parseJWKS = %v, %v", e, keys, err)
 		}
 	}
 }
