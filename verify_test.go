@@ -148,6 +148,39 @@ func TestVerifyRejects(t *testing.T) {
 	}
 }
 
+// TestVerifyLeeway: VerifierConfig.Leeway is the drift allowed on exp, iat
+// and nbf, zero means DefaultLeeway and a negative value none, as its doc
+// says; each setting is held on both sides of its edge.
+func TestVerifyLeeway(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	expired := func(ago time.Duration) map[string]any {
+		return accessClaims(testNow.Add(-time.Hour - ago))
+	}
+	ahead := func(d time.Duration) map[string]any { return accessClaims(testNow.Add(d)) }
+	for _, tc := range []struct {
+		leeway, edge time.Duration // configured, and in effect
+	}{{0, DefaultLeeway}, {5 * time.Minute, 5 * time.Minute}, {-time.Hour, 0}} {
+		v := newTestVerifier(t, srv, newFakeClock(testNow), func(c *VerifierConfig) { c.Leeway = tc.leeway })
+		for _, c := range []struct {
+			claims map[string]any
+			want   error
+		}{
+			{expired(tc.edge - time.Second), nil},
+			{expired(tc.edge), ErrTokenExpired},
+			{ahead(tc.edge), nil},
+			{ahead(tc.edge + time.Second), ErrTokenNotYetValid},
+			{with(accessClaims(testNow), "nbf", testNow.Add(tc.edge).Unix()), nil},
+			{with(accessClaims(testNow), "nbf", testNow.Add(tc.edge+time.Second).Unix()), ErrTokenNotYetValid},
+		} {
+			_, err := v.Verify(context.Background(), signRS256(testKey(), rsHeader(testKid), c.claims))
+			if !errors.Is(err, c.want) {
+				t.Errorf("Leeway %v, exp %v iat %v nbf %v: Verify = %v, want %v",
+					tc.leeway, c.claims["exp"], c.claims["iat"], c.claims["nbf"], err, c.want)
+			}
+		}
+	}
+}
+
 // TestVerifyUnknownKidNoFetchStorm sends 200 concurrent verifications of a
 // token with an unknown kid, cold and then warm, and counts key set fetches.
 func TestVerifyUnknownKidNoFetchStorm(t *testing.T) {
