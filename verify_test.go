@@ -253,6 +253,31 @@ func TestVerifyKeyRotation(t *testing.T) {
 	}
 }
 
+// TestVerifyKeyLifetime: a configured KeyLifetime, not the default, bounds
+// how long a key the pool has dropped still verifies tokens.
+func TestVerifyKeyLifetime(t *testing.T) {
+	const lifetime = 10 * time.Minute
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	clock := newFakeClock(testNow)
+	v := newTestVerifier(t, srv, clock, func(c *VerifierConfig) { c.KeyLifetime = lifetime })
+	token := func() string { return signRS256(testKey(), rsHeader(testKid), accessClaims(clock.Now())) }
+	if _, err := v.Verify(context.Background(), token()); err != nil {
+		t.Fatal(err)
+	}
+	srv.setKeys(jwkOf("kid-2", otherKey()))
+	clock.Advance(lifetime - time.Second)
+	if _, err := v.Verify(context.Background(), token()); err != nil {
+		t.Fatalf("dropped key within KeyLifetime: %v", err)
+	}
+	clock.Advance(time.Second)
+	if _, err := v.Verify(context.Background(), token()); !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("dropped key after KeyLifetime: %v, want ErrUnknownKey", err)
+	}
+	if n := srv.fetches.Load(); n != 2 {
+		t.Fatalf("%d fetches, want 2", n)
+	}
+}
+
 func TestVerifyKeySetUnavailable(t *testing.T) {
 	srv, clock, v := warmVerifier(t)
 	ctx := context.Background()
