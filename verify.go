@@ -249,7 +249,10 @@ func parseJWTHeader(part string) (*jwtHeader, error) {
 		// Only RS256 with a key from the key set: this refuses "none", and
 		// HS256 "signed" with the public key (key confusion).
 		return nil, fmt.Errorf("%w: algorithm %.20q is not RS256", ErrSignature, h.Alg)
-	case h.Typ != "" && !strings.EqualFold(h.Typ, "JWT"):
+	case h.Typ != "" && !strings.EqualFold(h.Typ, "JWT") && !strings.EqualFold(h.Typ, "application/jwt"):
+		// A media type, without regard to case; RFC 7515 reads one
+		// without '/' as if "application/" came first, so both forms
+		// name the one type.
 		return nil, fmt.Errorf("%w: typ %.20q is not JWT", ErrTokenInvalid, h.Typ)
 	case len(h.Crit) > 0:
 		// RFC 7515: a recipient must refuse critical extensions it does

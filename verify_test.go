@@ -66,6 +66,24 @@ func TestVerifyAcceptsCognitoTokens(t *testing.T) {
 	}
 }
 
+// TestVerifyTypIsTheJWTMediaType: typ names a media type, compared without
+// regard to case, and RFC 7515 (4.1.9) has a recipient read a value without
+// '/' as if "application/" came before it: "JWT" and "application/jwt" are
+// one type, and a token may carry either.
+func TestVerifyTypIsTheJWTMediaType(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	v := newTestVerifier(t, srv, newFakeClock(testNow), nil)
+	for typ, ok := range map[string]bool{
+		"JWT": true, "jwt": true, "application/jwt": true, "Application/JWT": true,
+		"JWE": false, "at+jwt": false, "application/json": false, "text/jwt": false, "application/": false,
+	} {
+		_, err := v.Verify(context.Background(), signRS256(testKey(), with(rsHeader(testKid), "typ", typ), accessClaims(testNow)))
+		if ok && err != nil || !ok && !errors.Is(err, ErrTokenInvalid) {
+			t.Errorf("typ %q: Verify = %v, want accepted %v", typ, err, ok)
+		}
+	}
+}
+
 func TestVerifyRejects(t *testing.T) {
 	srv := newJWKSServer(t, jwkOf(testKid, testKey()), jwkOf("kid-2", otherKey()))
 	iat := testNow.Add(-time.Minute)
