@@ -37,6 +37,10 @@ const (
 // testIssuer is the iss of the pool on the public endpoint.
 const testIssuer = "https://cognito-idp.us-east-1.amazonaws.com/" + testPoolID
 
+// testUpdatedIssuer is the test pool's issuer when its issuer configuration
+// is UPDATED, which a Verifier accepts too.
+const testUpdatedIssuer = "https://issuer-cognito-idp.us-east-1.amazonaws.com/" + testPoolID
+
 // testKey is the fixed 2048-bit key under testdata/verify.
 var testKey = sync.OnceValue(func() *rsa.PrivateKey {
 	data, err := os.ReadFile("testdata/verify/rsa2048.pem")

@@ -87,13 +87,18 @@ type VerifierConfig struct {
 	ClientIDs []string
 	// TokenUse restricts tokens to "access" or "id"; empty accepts both.
 	TokenUse string
-	// Issuer overrides the expected iss, by default
-	// "https://cognito-idp.{region}.amazonaws.com/{UserPoolID}". Set it
-	// for an emulator. A trailing "/" is dropped: an issuer URL has none.
+	// Issuer overrides the expected iss. By default it is
+	// "https://cognito-idp.{region}.amazonaws.com/{UserPoolID}", or the
+	// form of a pool whose issuer configuration is UPDATED,
+	// "https://issuer-cognito-idp.{region}.amazonaws.com/{UserPoolID}":
+	// both are accepted, since a pool switched from one to the other has
+	// tokens of each until the older expire. Set it for an emulator; it
+	// is then the only one. A trailing "/" is dropped: an issuer URL has
+	// none.
 	Issuer string
-	// JWKSURL overrides where the keys are fetched from, by default
-	// Issuer + "/.well-known/jwks.json". Set it for a VPC endpoint or a
-	// local copy.
+	// JWKSURL overrides where the keys are fetched from, by default the
+	// token's issuer + "/.well-known/jwks.json". Set it for a VPC endpoint
+	// or a local copy.
 	JWKSURL string
 	// HTTPClient fetches the keys; nil means a client with DefaultTimeout.
 	// Its CheckRedirect is not used: a redirect is never followed.
@@ -124,6 +129,11 @@ type Verifier struct {
 	cfg    VerifierConfig // with defaults applied
 	issuer string
 	keys   keyCache // holds the key set's URL
+	// updated is the pool's UPDATED issuer, accepted beside issuer when
+	// no Issuer was configured, and updatedKeys the key set it publishes
+	// (unused when JWKSURL is set).
+	updated     string
+	updatedKeys keyCache
 }
 
 // NewVerifier returns a Verifier for cfg. It makes no network call.
@@ -136,7 +146,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	default:
 		return nil, fmt.Errorf("%w: TokenUse %q is neither \"access\" nor \"id\"", ErrConfig, cfg.TokenUse)
 	}
-	issuer := strings.TrimSuffix(cfg.Issuer, "/")
+	issuer, updated := strings.TrimSuffix(cfg.Issuer, "/"), ""
 	if issuer == "" {
 		region, _, ok := strings.Cut(cfg.UserPoolID, "_")
 		if !ok || region == "" {
@@ -150,6 +160,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 			return nil, fmt.Errorf("%w: region %q is not a region name", ErrConfig, region)
 		}
 		issuer = strings.TrimSuffix(endpoint, "/") + "/" + cfg.UserPoolID
+		updated = "https://issuer-cognito-idp." + region + ".amazonaws.com/" + cfg.UserPoolID
 	}
 	jwksURL := cfg.JWKSURL
 	if jwksURL == "" {
@@ -166,12 +177,24 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	v := &Verifier{cfg: cfg, issuer: issuer}
+	v := &Verifier{cfg: cfg, issuer: issuer, updated: updated}
 	v.keys.init(jwksURL, cfg)
+	v.updatedKeys.init(updated+"/.well-known/jwks.json", cfg)
 	return v, nil
 }
 
-// Issuer returns the iss the verifier expects.
+// keysFor returns the key set of a token whose iss is iss: the UPDATED
+// issuer's own, unless JWKSURL names one for all; any other iss is
+// refused once the signature is checked.
+func (v *Verifier) keysFor(iss string) *keyCache {
+	if v.updated != "" && iss == v.updated && v.cfg.JWKSURL == "" {
+		return &v.updatedKeys
+	}
+	return &v.keys
+}
+
+// Issuer returns the iss the verifier expects (by default the pool's
+// original issuer; its UPDATED issuer is accepted too).
 func (v *Verifier) Issuer() string { return v.issuer }
 
 // jwtHeader is the JOSE header of a token; only what is checked.
@@ -220,7 +243,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	if err != nil || !wordChars(sigPart) {
 		return nil, fmt.Errorf("%w: %w: signature is not base64url", ErrSignature, ErrMalformedToken)
 	}
-	key, err := v.keys.get(ctx, h.Kid)
+	key, err := v.keysFor(claims.Issuer).get(ctx, h.Kid)
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +289,7 @@ func parseJWTHeader(part string) (*jwtHeader, error) {
 
 // checkClaims checks the claims of a token whose signature holds.
 func (v *Verifier) checkClaims(c *Claims) error {
-	if c.Issuer != v.issuer {
+	if c.Issuer != v.issuer && (v.updated == "" || c.Issuer != v.updated) {
 		return fmt.Errorf("%w: iss %.200q is not %q", ErrClaimMismatch, c.Issuer, v.issuer)
 	}
 	if v.cfg.TokenUse != "" && c.TokenUse != v.cfg.TokenUse {

@@ -5,13 +5,17 @@
 package cognitosrp
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"io"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -488,5 +492,66 @@ func TestZeroVerifier(t *testing.T) {
 	var nilV *Verifier
 	if _, err := nilV.Verify(context.Background(), token); !errors.Is(err, ErrConfig) {
 		t.Fatalf("nil Verifier: %v, want ErrConfig", err)
+	}
+}
+
+// TestVerifyUpdatedIssuer: a pool whose issuer configuration is UPDATED
+// signs tokens with iss https://issuer-cognito-idp.{region}.amazonaws.com/
+// {poolId} and publishes its keys under that issuer. By default both that
+// issuer and the original are accepted, each with the key set of its own
+// URL; a configured Issuer is the only one.
+func TestVerifyUpdatedIssuer(t *testing.T) {
+	const updatedIssuer = testUpdatedIssuer
+	sets := map[string][]byte{}
+	for issuer, jwk := range map[string]map[string]any{testIssuer: jwkOf(testKid, testKey()), updatedIssuer: jwkOf("updated", otherKey())} {
+		b, _ := json.Marshal(map[string]any{"keys": []any{jwk}})
+		sets[issuer+"/.well-known/jwks.json"] = b
+	}
+	var fetched []string
+	var mu sync.Mutex
+	client := &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		fetched = append(fetched, r.URL.String())
+		mu.Unlock()
+		body, ok := sets[r.URL.String()]
+		if !ok {
+			return &http.Response{StatusCode: http.StatusNotFound, Body: http.NoBody, Request: r}, nil
+		}
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(bytes.NewReader(body)), Request: r}, nil
+	})}
+	v, err := NewVerifier(VerifierConfig{UserPoolID: testPoolID, ClientIDs: []string{testClientID}, HTTPClient: client, Now: newFakeClock(testNow).Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	original := signRS256(testKey(), rsHeader(testKid), accessClaims(testNow))
+	updated := signRS256(otherKey(), rsHeader("updated"), with(accessClaims(testNow), "iss", updatedIssuer))
+	for name, token := range map[string]string{"original": original, "updated": updated} {
+		if c, err := v.Verify(ctx, token); err != nil || c.Subject != "sub-1" {
+			t.Errorf("%s issuer: %v %v", name, c, err)
+		}
+	}
+	slices.Sort(fetched)
+	if want := []string{testIssuer + "/.well-known/jwks.json", updatedIssuer + "/.well-known/jwks.json"}; !slices.Equal(fetched, want) {
+		t.Errorf("fetched %q, want %q", fetched, want)
+	}
+	// A key of one issuer's set does not sign for the other.
+	crossed := signRS256(testKey(), rsHeader(testKid), with(accessClaims(testNow), "iss", updatedIssuer))
+	if _, err := v.Verify(ctx, crossed); !errors.Is(err, ErrUnknownKey) {
+		t.Errorf("original key, updated issuer: %v, want ErrUnknownKey", err)
+	}
+	// Other hosts and other pools stay refused.
+	for _, iss := range []string{"https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Other", "https://issuer-cognito-idp.eu-west-1.amazonaws.com/" + testPoolID, "https://evil-cognito-idp.us-east-1.amazonaws.com/" + testPoolID} {
+		if _, err := v.Verify(ctx, signRS256(testKey(), rsHeader(testKid), with(accessClaims(testNow), "iss", iss))); !errors.Is(err, ErrClaimMismatch) {
+			t.Errorf("iss %s: %v, want ErrClaimMismatch", iss, err)
+		}
+	}
+	// With Issuer set, it is the only issuer accepted.
+	v, err = NewVerifier(VerifierConfig{UserPoolID: testPoolID, ClientIDs: []string{testClientID}, Issuer: testIssuer, HTTPClient: client, Now: newFakeClock(testNow).Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(ctx, signRS256(testKey(), rsHeader(testKid), with(accessClaims(testNow), "iss", updatedIssuer))); !errors.Is(err, ErrClaimMismatch) {
+		t.Errorf("Issuer set, updated issuer: %v, want ErrClaimMismatch", err)
 	}
 }
