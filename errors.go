@@ -132,8 +132,9 @@ const (
 // newAPIError reads a Cognito error response. The error type comes from the
 // body's __type, else its code (which the awsJson1_1 protocol also allows,
 // and some Cognito emulators send instead), else the x-amzn-ErrorType
-// header, in each case after the last '#' and before the first ':'. A body that is not a Cognito error (HTML from a
-// proxy) is described, never quoted.
+// header, in each case after the last '#' and before the first ':'. A body
+// that is not a Cognito error (HTML from a proxy) is described, never
+// quoted.
 func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 	e := &APIError{Action: action, StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Amzn-Requestid")}
 	var body struct {
