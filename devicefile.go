@@ -25,8 +25,8 @@ import (
 // one value among the sessions of a process: two values, or two processes,
 // saving devices of different users to one file at the same moment may
 // lose one of them (the last replacement wins), and that user's next login
-// then registers a new device. The methods of a nil *FileDeviceStore fail
-// with ErrConfig.
+// then registers a new device. LoadDevice, SaveDevice and DeleteDevice of a
+// nil *FileDeviceStore fail with ErrConfig.
 type FileDeviceStore struct {
 	path string
 	mu   sync.Mutex // orders this process's read-modify-write cycles

@@ -41,8 +41,8 @@ const maxTokenFileBytes = 1 << 20
 // that others can read or write (on systems with Unix permissions).
 //
 // The file holds the refresh token: anyone who can read it can act as the
-// user until the refresh token expires or is revoked. The methods of a nil
-// *FileStore fail with ErrConfig.
+// user until the refresh token expires or is revoked. Load, Save and Clear
+// of a nil *FileStore fail with ErrConfig.
 type FileStore struct {
 	path string
 }

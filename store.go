@@ -25,11 +25,13 @@ type TokenStore interface {
 	Clear(ctx context.Context) error
 }
 
-// errNilStore is what the methods of this package's stores return on a
-// nil receiver, instead of panicking. Such a nil is easily made: a
-// *FileStore variable left unset when no path was given, put into
+// errNilStore is what the file stores' methods (and MemoryDeviceStore's)
+// return on a nil receiver, instead of panicking. Such a nil is easily
+// made: a *FileStore variable left unset when no path was given, put into
 // Options.Store, is an interface that is not nil, and the panic would come
-// from a flight's goroutine, ending the program.
+// from a flight's goroutine, ending the program. MemoryStore has no such
+// check: a nil Store already means one, and its methods are on every
+// program's path (issue 7's footprint).
 var errNilStore = configError("a nil store")
 
 // MemoryStore is a TokenStore that keeps the tokens in memory, so they last
@@ -43,9 +45,6 @@ type MemoryStore struct {
 
 // Load returns the tokens last saved, or nil.
 func (m *MemoryStore) Load(context.Context) (*Tokens, error) {
-	if m == nil {
-		return nil, errNilStore
-	}
 	m.mu.Lock()
 	t := m.t
 	m.mu.Unlock()
@@ -54,9 +53,6 @@ func (m *MemoryStore) Load(context.Context) (*Tokens, error) {
 
 // Save keeps t.
 func (m *MemoryStore) Save(_ context.Context, t *Tokens) error {
-	if m == nil {
-		return errNilStore
-	}
 	m.mu.Lock()
 	m.t = t
 	m.mu.Unlock()
@@ -65,9 +61,6 @@ func (m *MemoryStore) Save(_ context.Context, t *Tokens) error {
 
 // Clear forgets the tokens.
 func (m *MemoryStore) Clear(context.Context) error {
-	if m == nil {
-		return errNilStore
-	}
 	m.mu.Lock()
 	m.t = nil
 	m.mu.Unlock()
