@@ -48,6 +48,7 @@ func TestCallResponses(t *testing.T) {
 		{"body type wins over header", 400, map[string]string{"X-Amzn-ErrorType": "UserNotFoundException:x"}, `{"__type":"NotAuthorizedException","message":"m"}`, cognitosrp.ErrNotAuthorized, "NotAuthorizedException"},
 		{"capital Message", 400, jsonCT, `{"__type":"LimitExceededException","Message":"slow down"}`, cognitosrp.ErrLimitExceeded, "LimitExceededException"},
 		{"code instead of __type", 400, jsonCT, `{"code":"NotAuthorizedException","message":"m"}`, cognitosrp.ErrNotAuthorized, "NotAuthorizedException"},
+		{"numeric code beside __type", 400, jsonCT, `{"__type":"NotAuthorizedException","message":"m","code":400}`, cognitosrp.ErrNotAuthorized, "NotAuthorizedException"},
 		{"__type wins over code", 400, jsonCT, `{"code":"UserNotFoundException","__type":"NotAuthorizedException"}`, cognitosrp.ErrNotAuthorized, "NotAuthorizedException"},
 		{"several prefixes", 400, jsonCT, `{"__type":"a.b#c#InvalidParameterException"}`, cognitosrp.ErrInvalidParameter, "InvalidParameterException"},
 		{"header only, empty body", 404, map[string]string{"X-Amzn-ErrorType": "ResourceNotFoundException:http://internal.amazon.com/"}, ``, cognitosrp.ErrResourceNotFound, "ResourceNotFoundException"},

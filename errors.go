@@ -139,12 +139,13 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 	e := &APIError{Action: action, StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Amzn-Requestid")}
 	var body struct {
 		Type       string `json:"__type"`
-		Code       string `json:"code"`
+		Code       any    `json:"code"` // any: a number there must not void the rest
 		Message    string `json:"message"`
 		MessageCap string `json:"Message"`
 	}
 	if isJSON(data) && json.Unmarshal(data, &body) == nil {
-		e.Type = cmp.Or(body.Type, body.Code)
+		code, _ := body.Code.(string)
+		e.Type = cmp.Or(body.Type, code)
 		e.Message = cmp.Or(body.Message, body.MessageCap)
 	} else if len(data) > 0 {
 		e.Message = "response is not a Cognito error (" + describeBody(resp, data) + ")"
