@@ -130,8 +130,8 @@ type Verifier struct {
 	issuer string
 	keys   keyCache // holds the key set's URL
 	// updated is the pool's UPDATED issuer, accepted beside issuer when
-	// no Issuer was configured, and updatedKeys the key set it publishes
-	// (unused when JWKSURL is set).
+	// no Issuer was configured, and updatedKeys the key set it publishes,
+	// set up only when no JWKSURL serves both.
 	updated     string
 	updatedKeys keyCache
 }
@@ -179,15 +179,17 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	}
 	v := &Verifier{cfg: cfg, issuer: issuer, updated: updated}
 	v.keys.init(jwksURL, cfg)
-	v.updatedKeys.init(updated+"/.well-known/jwks.json", cfg)
+	if updated != "" && cfg.JWKSURL == "" {
+		v.updatedKeys.init(updated+"/.well-known/jwks.json", cfg)
+	}
 	return v, nil
 }
 
 // keysFor returns the key set of a token whose iss is iss: the UPDATED
-// issuer's own, unless JWKSURL names one for all; any other iss is
-// refused once the signature is checked.
+// issuer's own if it has one; any other iss is refused once the
+// signature is checked.
 func (v *Verifier) keysFor(iss string) *keyCache {
-	if v.updated != "" && iss == v.updated && v.cfg.JWKSURL == "" {
+	if iss == v.updated && v.updatedKeys.url != "" {
 		return &v.updatedKeys
 	}
 	return &v.keys

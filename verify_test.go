@@ -546,6 +546,18 @@ func TestVerifyUpdatedIssuer(t *testing.T) {
 			t.Errorf("iss %s: %v, want ErrClaimMismatch", iss, err)
 		}
 	}
+	// With JWKSURL set, it serves both issuers.
+	fetched = nil
+	v, err = NewVerifier(VerifierConfig{UserPoolID: testPoolID, ClientIDs: []string{testClientID}, JWKSURL: testIssuer + "/.well-known/jwks.json", HTTPClient: client, Now: newFakeClock(testNow).Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(ctx, crossed); err != nil {
+		t.Errorf("JWKSURL set, updated issuer: %v", err)
+	}
+	if want := []string{testIssuer + "/.well-known/jwks.json"}; !slices.Equal(fetched, want) {
+		t.Errorf("JWKSURL set: fetched %q, want %q", fetched, want)
+	}
 	// With Issuer set, it is the only issuer accepted.
 	v, err = NewVerifier(VerifierConfig{UserPoolID: testPoolID, ClientIDs: []string{testClientID}, Issuer: testIssuer, HTTPClient: client, Now: newFakeClock(testNow).Now})
 	if err != nil {
