@@ -230,6 +230,11 @@ func TestUserAuthFlow(t *testing.T) {
 	_, err := r.initiate("USER_AUTH", map[string]string{"USERNAME": "ua", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "wrong"})
 	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
 
+	// CUSTOM_CHALLENGE is CUSTOM_AUTH's, not a choice of USER_AUTH, where
+	// it would skip the password.
+	_, err = r.initiate("USER_AUTH", map[string]string{"USERNAME": "ua", "PREFERRED_CHALLENGE": "CUSTOM_CHALLENGE"})
+	wantAPIError(t, err, "InvalidParameterException", "Unsupported PREFERRED_CHALLENGE")
+
 	// No preference: SELECT_CHALLENGE, then the choice.
 	ch = expectChallenge(t, "SELECT_CHALLENGE")(r.initiate("USER_AUTH", map[string]string{"USERNAME": "ua"}))
 	if len(ch.AvailableChallenges) != 2 {

@@ -107,7 +107,13 @@ func (s *Server) startLogin(c *call, client *appClient, flow string, p map[strin
 		if p["PASSWORD"] == "" {
 			return nil, errMissing("PASSWORD")
 		}
-	case challengeCustom, "":
+	case "":
+	case challengeCustom:
+		// CUSTOM_AUTH's own method, not a PREFERRED_CHALLENGE of
+		// USER_AUTH: that would skip the first factor.
+		if flow != flowCustom {
+			return nil, errInvalidParameter("Unsupported PREFERRED_CHALLENGE %s", method)
+		}
 	default:
 		return nil, errInvalidParameter("Unsupported PREFERRED_CHALLENGE %s", method)
 	}
