@@ -513,14 +513,21 @@ func TestRequestBadHeaderIsUsageError(t *testing.T) {
 			t.Errorf("-H %q: stderr shows it: %q", h, r.stderr)
 		}
 	}
+	// Nor a header name for the token that is none, which New refused
+	// only after the login.
+	s.run("request", "-auth-header", "X Key", api+"/x").want(t, exitUsage, "-auth-header is not a header name")
 	if n := srv.Calls(""); n != 0 {
-		t.Errorf("%d Cognito calls for a malformed -H", n)
+		t.Errorf("%d Cognito calls for a malformed -H or -auth-header", n)
 	}
-	// A tab and text that is not ASCII are allowed in a value.
-	r := s.run("request", "-H", "X-Test: a\tb é", api+"/x")
-	r.want(t, exitOK)
-	if r.stdout != "GET /x user=alice x=a\tb é body=" {
-		t.Errorf("stdout = %q", r.stdout)
+	// A tab and text that is not ASCII are allowed in a value, and the
+	// CR of a line read from a file (-H "X-Key: $(cat key.txt)") is
+	// trimmed with the spaces.
+	for h, want := range map[string]string{"X-Test: a\tb é": "a\tb é", "X-Test: v\r": "v", "X-Test:  v \r\n": "v"} {
+		r := s.run("request", "-H", h, api+"/x")
+		r.want(t, exitOK)
+		if r.stdout != "GET /x user=alice x="+want+" body=" {
+			t.Errorf("-H %q: stdout = %q", h, r.stdout)
+		}
 	}
 }
 

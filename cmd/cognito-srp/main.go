@@ -38,7 +38,7 @@
 // line of standard error), 2 on a usage error, 3 when "request" gets an
 // HTTP status of 400 or more. A command that SIGINT or SIGTERM interrupts
 // prints "interrupted" and then ends by that signal, as a shell expects;
-// "emulate" ends on them with status 0.
+// "emulate", once serving, ends on them with status 0.
 package main
 
 import (

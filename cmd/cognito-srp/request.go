@@ -30,24 +30,34 @@ func (h *headerFlags) Set(v string) error {
 	return nil
 }
 
-// check reports a value that is not 'Name: value', without quoting it:
-// also a name that is no header name (RFC 9110's token) or a value with a
-// control character but tab, which net/http would refuse at the request,
-// after the login, quoting the name.
-func (h headerFlags) check() error {
+// header is one -H flag's name and value, without the spaces around them.
+type header struct{ name, value string }
+
+// parse returns the headers, or reports the first value that is not
+// 'Name: value' by its position, without quoting it: also one whose name
+// is no header name or whose value (trimmed, so that a line read with its
+// CR passes) has a control character but tab, which net/http would refuse
+// at the request, after the login, quoting the name.
+func (h headerFlags) parse() ([]header, error) {
+	out := make([]header, 0, len(h))
 	for i, v := range h {
 		name, value, ok := strings.Cut(v, ":")
-		name = strings.TrimSpace(name)
-		if !ok || name == "" || strings.ContainsFunc(name, notTokenChar) || strings.ContainsFunc(value, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
-			return usagef("-H value %d is not 'Name: value'", i+1)
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if !ok || !headerName(name) || strings.ContainsFunc(value, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
+			return nil, usagef("-H value %d is not 'Name: value'", i+1)
 		}
+		out = append(out, header{name, value})
 	}
-	return nil
+	return out, nil
 }
 
-// notTokenChar reports whether r cannot be part of a header name.
-func notTokenChar(r rune) bool {
-	return r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r)
+// headerName reports whether name is a header name (RFC 9110's token), by
+// the rule the library's validHeaderName (auth.go) applies to
+// Options.Header, so that a bad name is a usage error before any login.
+func headerName(name string) bool {
+	return name != "" && !strings.ContainsFunc(name, func(r rune) bool {
+		return r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r)
+	})
 }
 
 func requestCommand(ctx context.Context, e *env, args []string) error {
@@ -67,8 +77,12 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("want exactly one URL, got %d arguments", fs.NArg())
 	}
-	if err := headers.check(); err != nil {
+	extra, err := headers.parse()
+	if err != nil {
 		return err
+	}
+	if !headerName(*authHeader) {
+		return usagef("-auth-header is not a header name")
 	}
 	target, err := url.Parse(fs.Arg(0))
 	if err != nil {
@@ -128,15 +142,13 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	for _, h := range headers {
-		name, value, _ := strings.Cut(h, ":")
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		if strings.EqualFold(name, "Host") {
+	for _, h := range extra {
+		if strings.EqualFold(h.name, "Host") {
 			// net/http sends req.Host and ignores the header map's.
-			req.Host = value
+			req.Host = h.value
 			continue
 		}
-		req.Header.Add(name, value)
+		req.Header.Add(h.name, h.value)
 	}
 	resp, err := auth.Client().Do(req)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized {
