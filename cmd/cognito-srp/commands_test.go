@@ -113,27 +113,36 @@ func TestClaims(t *testing.T) {
 	s.run("claims", "a", "b").want(t, exitUsage, "at most one TOKEN")
 }
 
+// startEmulate starts "cognito-srp emulate" with args on a free loopback
+// port and returns that address, the process (killed when the test ends),
+// its standard output and what it writes to standard error, to be read
+// once it has ended.
+func startEmulate(t *testing.T, args ...string) (addr string, cmd *exec.Cmd, stdout io.Reader, stderr *strings.Builder) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr = l.Addr().String()
+	l.Close()
+	cmd = exec.Command(binary, append([]string{"emulate", "-addr", addr}, args...)...)
+	stdout, _ = cmd.StdoutPipe()
+	stderr = new(strings.Builder)
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	return addr, cmd, stdout, stderr
+}
+
 func TestEmulate(t *testing.T) {
 	users := filepath.Join(t.TempDir(), "users.json")
 	os.WriteFile(users, []byte(`[
 		{"username": "alice", "password": "pw-alice-123"},
 		{"aliases": ["bob@example.com"], "password": "pw-bob-1234", "attributes": {"name": "Bob"}}
 	]`), 0o600)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-
-	cmd := exec.Command(binary, "emulate", "-addr", addr, "-users", users, "-with-secret")
-	stdout, _ := cmd.StdoutPipe()
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	addr, cmd, stdout, stderr := startEmulate(t, "-users", users, "-with-secret")
 	vars := map[string]string{}
 	sc := bufio.NewScanner(stdout)
 	var banner []string
@@ -463,20 +472,7 @@ func flagSetOf(t *testing.T) *flag.FlagSet {
 // bytes that are not UTF-8. Like the API's text that request prints, they
 // must not reach the terminal as they came.
 func TestEmulateLogIsTerminalText(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(binary, "emulate", "-addr", addr)
-	stdout, _ := cmd.StdoutPipe()
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	addr, cmd, stdout, stderr := startEmulate(t)
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() && !strings.HasPrefix(sc.Text(), "export ") {
 	}
