@@ -43,7 +43,8 @@ type Options struct {
 	ChallengeHandler ChallengeHandler
 	Devices          DeviceTracker
 
-	// Session is an already configured (and usually authenticated) session.
+	// Session is an already configured (and usually authenticated) session,
+	// from NewSession.
 	// Without a password it cannot log in again once its refresh token dies.
 	Session *Session
 
@@ -190,6 +191,10 @@ func sessionFor(opts *Options) (*Session, error) {
 	switch {
 	case opts.Session != nil && individual:
 		return nil, configError("give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both")
+	case opts.Session != nil && opts.Session.api == nil:
+		// The zero Session is not usable: its first need would panic,
+		// with the session's lock held.
+		return nil, errNotNew
 	case opts.Session != nil:
 		return opts.Session, nil
 	case !individual:
@@ -352,8 +357,9 @@ func (a *Auth) headerValue(ctx context.Context) (*headerValue, error) {
 }
 
 // errNotNew reports an Auth that New did not build: the zero value (or a
-// nil pointer) has no session to take tokens from.
-var errNotNew = configError("the Auth was not built with New")
+// nil pointer) has no session to take tokens from; and an Options.Session
+// that NewSession did not build, which has no Cognito client.
+var errNotNew = configError("the Auth was not built with New, or its Session with NewSession")
 
 // built reports whether New built a; the zero value and a nil pointer
 // fail with errNotNew (from validTokens) instead of panicking.

@@ -297,6 +297,9 @@ func TestNewConfigErrors(t *testing.T) {
 		{"both, logger", cognitosrp.Options{Session: s, Logger: slog.Default()}, "not both"},
 		{"both, retry", cognitosrp.Options{Session: s, Retry: cognitosrp.RetryPolicy{MaxAttempts: 1}}, "not both"},
 		{"both, forget password", cognitosrp.Options{Session: s, ForgetPassword: true}, "not both"},
+		// The zero Session is not usable: its first request panicked
+		// (with the session's lock held) instead of New refusing it.
+		{"session not built by NewSession", cognitosrp.Options{Session: new(cognitosrp.Session)}, "NewSession"},
 		{"missing password", with(func(o *cognitosrp.Options) { o.Password = "" }), "Password"},
 		{"missing username", with(func(o *cognitosrp.Options) { o.Username = "" }), "Username"},
 		{"missing pool and client", cognitosrp.Options{Username: "u", Password: "pw-SECRET"}, "UserPoolID, ClientID"},
