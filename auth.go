@@ -53,6 +53,9 @@ type Options struct {
 	// HeaderPrefix goes before the token. When Header is empty too, an
 	// empty HeaderPrefix means "Bearer "; with Header set it is used as
 	// given, so Header: "Authorization" with no prefix sends the bare token.
+	// (pycognito's http_header_prefix stays "Bearer " whatever the header
+	// unless given; a Go string cannot tell an unset prefix from an empty
+	// one, which the X-API-Key pattern needs, so set both or neither.)
 	HeaderPrefix string
 	// TokenType selects the token; the zero value means AccessToken.
 	TokenType TokenType
