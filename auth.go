@@ -158,7 +158,7 @@ func New(opts Options) (*Auth, error) {
 	owns := opts.Session == nil
 	typ, err := opts.TokenType.resolve()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+		return nil, err
 	}
 	header, prefix := opts.Header, opts.HeaderPrefix
 	if header == "" {

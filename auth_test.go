@@ -330,6 +330,9 @@ func TestNewConfigErrors(t *testing.T) {
 		if strings.Contains(err.Error(), "pw-SECRET") {
 			t.Errorf("%s: the error reveals the password", tc.name)
 		}
+		if n := strings.Count(err.Error(), "cognitosrp:"); n != 1 {
+			t.Errorf("%s: %q says \"cognitosrp:\" %d times", tc.name, err, n)
+		}
 	}
 	// Valid configurations, for contrast.
 	for _, o := range []cognitosrp.Options{full, {Session: s}, {Session: s, Header: "X-API-Key", HeaderPrefix: ""},

@@ -19,8 +19,8 @@ const (
 	IDToken TokenType = "id_token"
 )
 
-// resolve returns the token type with the default applied, or an error for
-// an unknown value.
+// resolve returns the token type with the default applied, or an error
+// matching ErrConfig for an unknown value.
 func (t TokenType) resolve() (TokenType, error) {
 	switch t {
 	case "", AccessToken:
@@ -28,7 +28,7 @@ func (t TokenType) resolve() (TokenType, error) {
 	case IDToken:
 		return IDToken, nil
 	}
-	return "", fmt.Errorf("cognitosrp: unknown token type %q (want %q or %q)", string(t), AccessToken, IDToken)
+	return "", configError(fmt.Sprintf("unknown token type %q (want %q or %q)", string(t), AccessToken, IDToken))
 }
 
 // String returns the token type's name, "access_token" for the zero value.
