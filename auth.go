@@ -43,9 +43,9 @@ type Options struct {
 	ChallengeHandler ChallengeHandler
 	Devices          DeviceTracker
 
-	// Session is an already configured (and usually authenticated) session,
-	// from NewSession.
-	// Without a password it cannot log in again once its refresh token dies.
+	// Session is an already configured (and usually authenticated) session
+	// from NewSession. Without a password it cannot log in again once its
+	// refresh token dies.
 	Session *Session
 
 	// Header is the request header to set; empty means "Authorization".
