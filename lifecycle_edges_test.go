@@ -205,11 +205,7 @@ func TestCloseDuringRenewalKeepsCause(t *testing.T) {
 	release := f.hold()
 	defer release()
 	clk.Advance(2 * time.Hour)
-	errc := make(chan error, 1)
-	go func() {
-		_, err := s.ValidTokens(context.Background(), AccessToken)
-		errc <- err
-	}()
+	errc := needAsync(context.Background(), s)
 	<-entered // the renewal reached Cognito, which holds it
 	s.Close()
 	if err := <-errc; !errors.Is(err, ErrClosed) || !errors.Is(err, context.Canceled) {

@@ -202,11 +202,7 @@ func TestFirstCallerCancels(t *testing.T) {
 	s := newLifecycleSession(t, f, f.password, nil)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	firstErr := make(chan error, 1)
-	go func() {
-		_, err := s.ValidTokens(ctx, AccessToken)
-		firstErr <- err
-	}()
+	firstErr := needAsync(ctx, s)
 	<-entered // the login reached Cognito
 
 	const joiners = 10
@@ -248,11 +244,7 @@ func TestWaiterDeadline(t *testing.T) {
 	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.FlightTimeout = 300 * time.Millisecond })
 	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	errs := make(chan error, 1)
-	go func() {
-		_, err := s.ValidTokens(context.Background(), AccessToken)
-		errs <- err
-	}()
+	errs := needAsync(context.Background(), s)
 	if _, err := s.ValidTokens(short, AccessToken); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("short waiter: %v, want DeadlineExceeded", err)
 	}
@@ -266,6 +258,30 @@ func TestWaiterDeadline(t *testing.T) {
 	}
 }
 
+// needAsync starts a need for s's access token in the background, with
+// ctx, and returns where its error arrives.
+func needAsync(ctx context.Context, s *Session) <-chan error {
+	errc := make(chan error, 1)
+	go func() {
+		_, err := s.ValidTokens(ctx, AccessToken)
+		errc <- err
+	}()
+	return errc
+}
+
+// closeWithin closes s, failing the test if Close has not ended the work
+// it must cancel (what) within 5 s.
+func closeWithin(t *testing.T, s *Session, what string) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { s.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not end " + what)
+	}
+}
+
 // TestCloseStopsBackgroundWork: Close cancels a renewal in progress and
 // waits for it; afterwards nothing calls Cognito.
 func TestCloseStopsBackgroundWork(t *testing.T) {
@@ -275,13 +291,7 @@ func TestCloseStopsBackgroundWork(t *testing.T) {
 	release := f.hold()
 	defer release()
 	s.ValidTokens(ctx, AccessToken) // starts the background renewal, held
-	done := make(chan struct{})
-	go func() { s.Close(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Close did not end the background renewal")
-	}
+	closeWithin(t, s, "the background renewal")
 	if s.flying.Load() {
 		t.Fatal("a flight outlived Close")
 	}
@@ -321,13 +331,7 @@ func TestCloseDuringAuthenticate(t *testing.T) {
 	authErr := make(chan error, 1)
 	go func() { authErr <- s.Authenticate(context.Background(), f.password) }()
 	<-entered // the login is with Cognito
-	closed := make(chan struct{})
-	go func() { s.Close(); close(closed) }()
-	select {
-	case <-closed:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Close did not end the login in progress")
-	}
+	closeWithin(t, s, "the login in progress")
 	select {
 	case err := <-authErr:
 		if !errors.Is(err, ErrClosed) {

@@ -179,11 +179,7 @@ func TestSignOutDuringRenewal(t *testing.T) {
 	// Count from here: the login's caller waited (and was counted) only if
 	// it looked before the login ended, which is the scheduler's choice.
 	waited := s.waits.Load()
-	errs := make(chan error, 1)
-	go func() {
-		_, err := s.ValidTokens(context.Background(), AccessToken)
-		errs <- err
-	}()
+	errs := needAsync(context.Background(), s)
 	for s.waits.Load() == waited { // the renewal is held: its caller waits
 		time.Sleep(time.Millisecond)
 	}
@@ -382,11 +378,7 @@ func TestSignOutDuringFirstLoad(t *testing.T) {
 	store := &slowLoadStore{loading: make(chan struct{}), release: make(chan struct{})}
 	store.Save(context.Background(), stored)
 	s := newLifecycleSession(t, f, "", func(c *Config) { c.Store = store; c.Now = clk.Now })
-	need := make(chan error, 1)
-	go func() {
-		_, err := s.ValidTokens(context.Background(), AccessToken)
-		need <- err
-	}()
+	need := needAsync(context.Background(), s)
 	<-store.loading
 	if err := s.SignOut(context.Background()); err != nil {
 		t.Fatal(err)
@@ -434,11 +426,7 @@ func TestSignOutDuringStoredRenewal(t *testing.T) {
 		return false
 	})
 	defer close(release)
-	need := make(chan error, 1)
-	go func() {
-		_, err := s.ValidTokens(context.Background(), AccessToken)
-		need <- err
-	}()
+	need := needAsync(context.Background(), s)
 	<-held
 	if err := s.SignOut(context.Background()); err != nil {
 		t.Fatal(err)
@@ -478,11 +466,7 @@ func TestNeedAfterSignOutLogsIn(t *testing.T) {
 				}
 				return false
 			})
-			before := make(chan error, 1)
-			go func() {
-				_, err := s.ValidTokens(context.Background(), AccessToken)
-				before <- err
-			}()
+			before := needAsync(context.Background(), s)
 			<-held
 			if err := forget.do(s); err != nil {
 				t.Fatal(err)
@@ -547,11 +531,7 @@ func TestNeedAfterSignOutDuringFirstLoadLogsIn(t *testing.T) {
 	f := newFakeCognito(t, nil)
 	store := &slowLoadStore{loading: make(chan struct{}), release: make(chan struct{})}
 	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
-	before := make(chan error, 1)
-	go func() {
-		_, err := s.ValidTokens(context.Background(), AccessToken)
-		before <- err
-	}()
+	before := needAsync(context.Background(), s)
 	<-store.loading
 	if err := s.SignOut(context.Background()); err != nil {
 		t.Fatal(err)
