@@ -317,6 +317,11 @@ func TestNewConfigErrors(t *testing.T) {
 		{"prefix with escape sequence", with(func(o *cognitosrp.Options) { o.HeaderPrefix = "Bearer\x1b[2J " }), "prefix"},
 		{"prefix with DEL", with(func(o *cognitosrp.Options) { o.HeaderPrefix = "Bearer\x7f" }), "prefix"},
 		{"unknown token type", with(func(o *cognitosrp.Options) { o.TokenType = "refresh_token" }), "token type"},
+		// An endpoint without its scheme passed New and failed at the
+		// first request, as a network error that did not match ErrConfig.
+		{"endpoint without scheme", with(func(o *cognitosrp.Options) { o.Endpoint = "cognito-idp.us-east-1.amazonaws.com" }), "Endpoint"},
+		{"endpoint not http", with(func(o *cognitosrp.Options) { o.Endpoint = "ftp://pw-SECRET@cognito.example/" }), "Endpoint"},
+		{"endpoint without host", with(func(o *cognitosrp.Options) { o.Endpoint = "http:///path" }), "Endpoint"},
 		{"token type in capitals", with(func(o *cognitosrp.Options) { o.TokenType = "ID_TOKEN" }), "token type"},
 	} {
 		a, err := cognitosrp.New(tc.opts)
@@ -337,7 +342,9 @@ func TestNewConfigErrors(t *testing.T) {
 	// Valid configurations, for contrast.
 	for _, o := range []cognitosrp.Options{full, {Session: s}, {Session: s, Header: "X-API-Key", HeaderPrefix: ""},
 		{Session: s, HeaderPrefix: "Bearer\t"}, {Session: s, HeaderPrefix: "Jéton "},
-		with(func(o *cognitosrp.Options) { o.Region = "eu-west-1"; o.ClientSecret = "x" })} {
+		with(func(o *cognitosrp.Options) { o.Region = "eu-west-1"; o.ClientSecret = "x" }),
+		with(func(o *cognitosrp.Options) { o.Endpoint = "http://127.0.0.1:9229/" }),
+		with(func(o *cognitosrp.Options) { o.Endpoint = "HTTPS://cognito-idp.us-east-1.amazonaws.com" })} {
 		if _, err := cognitosrp.New(o); err != nil {
 			t.Errorf("New(%v) = %v", o, err)
 		}

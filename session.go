@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,7 +40,8 @@ type Config struct {
 	// before "_".
 	Region string
 	// Endpoint overrides the Cognito endpoint (a VPC endpoint, a local
-	// emulator); empty means the public endpoint of Region.
+	// emulator), as an http or https URL; empty means the public endpoint
+	// of Region.
 	Endpoint string
 	// HTTPClient sends the Cognito calls; nil means a client with
 	// DefaultTimeout. It is also where a proxy or custom TLS goes.
@@ -207,6 +209,11 @@ func NewSession(cfg Config, username string) (*Session, error) {
 		if cfg.Endpoint = RegionEndpoint(cfg.Region); cfg.Endpoint == "" {
 			return nil, configError(fmt.Sprintf("region %q is not a region name", cfg.Region))
 		}
+	} else if u, err := url.Parse(cfg.Endpoint); err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http" {
+		// Checked here, not at the first call: a host name without its
+		// scheme would otherwise pass and fail later as a network error.
+		// The URL is not quoted, as it may carry credentials.
+		return nil, configError("Endpoint is not an http or https URL")
 	}
 	switch {
 	case cfg.ExpiryMargin == 0:
