@@ -73,6 +73,12 @@ func TestNewPasswordRequired(t *testing.T) {
 	answer := r.withHash(map[string]string{"USERNAME": u.Sub, "NEW_PASSWORD": "short"}, u.Sub)
 	_, err := r.respond("NEW_PASSWORD_REQUIRED", ch.Session, answer)
 	wantAPIError(t, err, "InvalidPasswordException", "Password not long enough")
+	// The policy's minimum counts characters, as Cognito's does: four
+	// letters are short in any script, though "äöüß" is eight bytes.
+	ch = expectChallenge(t, "NEW_PASSWORD_REQUIRED")(r.srpLogin("new@example.com", "temporary1", nil))
+	answer["NEW_PASSWORD"] = "äöüß"
+	_, err = r.respond("NEW_PASSWORD_REQUIRED", ch.Session, answer)
+	wantAPIError(t, err, "InvalidPasswordException", "Password not long enough")
 
 	ch = expectChallenge(t, "NEW_PASSWORD_REQUIRED")(r.srpLogin("new@example.com", "temporary1", nil))
 	answer["NEW_PASSWORD"] = "a much better password"

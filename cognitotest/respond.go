@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gocognito/cognitosrp"
 )
@@ -235,7 +236,7 @@ func (s *Server) newPasswordChallenge(c *call, sess *authSession, u User) (any, 
 }
 
 // minPasswordLength is the pool's password policy: Cognito's default
-// minimum length.
+// minimum length, in characters (not bytes: "äöüß" is four).
 const minPasswordLength = 8
 
 // answerNewPassword sets the new password and the attributes given with
@@ -245,7 +246,7 @@ func (s *Server) answerNewPassword(c *call, sess *authSession, r map[string]stri
 	if pw == "" {
 		return nil, errMissing("NEW_PASSWORD")
 	}
-	if len(pw) < minPasswordLength {
+	if utf8.RuneCountInString(pw) < minPasswordLength {
 		return nil, newError(http.StatusBadRequest, "InvalidPasswordException", "Password does not conform to policy: Password not long enough")
 	}
 	u := s.user(sess.username)
