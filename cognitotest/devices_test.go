@@ -148,3 +148,32 @@ func TestDeviceTracking(t *testing.T) {
 
 // second returns the error of a step.
 func second(_ *cognitosrp.AuthOutput, err error) error { return err }
+
+// TestDeletedUserLeavesNothingToItsNamesake: a user deleted and added
+// again under the same name is a new user, as in Cognito: the old user's
+// remembered device does not stand in for the new one's second factor,
+// and the old user's unfinished login does not end as the new one's.
+func TestDeletedUserLeavesNothingToItsNamesake(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+	r := newRaw(t, srv)
+	code := map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": cognitotest.DefaultMFACode}
+	ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", nil))
+	first := expectTokens(t)(r.respond("SMS_MFA", ch.Session, code))
+	d := confirmDevice(t, r, first.AccessToken, first.NewDeviceMetadata)
+	pending := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", nil))
+
+	if err := srv.DeleteUser("alice"); err != nil {
+		t.Fatal(err)
+	}
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "new-alice-456", SMSMFA: true})
+	if devs := srv.Devices("alice"); len(devs) != 0 {
+		t.Errorf("the new alice has the old one's devices: %+v", devs)
+	}
+	_, err := r.srpLogin("alice", "new-alice-456", map[string]string{"DEVICE_KEY": d.key})
+	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+	// The old password's login, waiting for its code, is not the new
+	// user's.
+	_, err = r.respond("SMS_MFA", pending.Session, code)
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid session")
+}

@@ -214,7 +214,9 @@ func (s *Server) SetPassword(username, password string) error {
 	return nil
 }
 
-// DeleteUser removes a user; its tokens stop working.
+// DeleteUser removes a user; its tokens, devices and unfinished logins
+// stop working, so that a user added again under the same name starts
+// with none of them, as in Cognito.
 func (s *Server) DeleteUser(username string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -222,11 +224,25 @@ func (s *Server) DeleteUser(username string) error {
 	if u == nil {
 		return ErrNoSuchUser
 	}
-	delete(s.users, fold(u.Username))
+	name := fold(u.Username)
+	delete(s.users, name)
 	for _, n := range append([]string{u.Username}, u.Aliases...) {
 		delete(s.logins, fold(n))
 	}
 	s.revokeUserLocked(u.Username)
+	// These are found by the internal username alone, which a new user
+	// may take: its login would skip MFA on the old user's device, or
+	// finish the old user's login without a password.
+	for key, d := range s.devices {
+		if fold(d.username) == name {
+			delete(s.devices, key)
+		}
+	}
+	for _, sess := range s.sessions {
+		if !sess.fake && fold(sess.username) == name {
+			s.dropSessionLocked(sess)
+		}
+	}
 	return nil
 }
 
