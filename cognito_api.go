@@ -115,8 +115,10 @@ type RespondToAuthChallengeInput struct {
 type AuthOutput struct {
 	AuthenticationResult *AuthenticationResult `json:",omitempty"`
 	ChallengeName        string                `json:",omitempty"`
-	ChallengeParameters  map[string]string     `json:",omitempty"`
-	Session              string                `json:",omitempty"`
+	// ChallengeParameters has no omitempty: Cognito sends {} with tokens,
+	// and cognitotest encodes this type.
+	ChallengeParameters map[string]string
+	Session             string `json:",omitempty"`
 	// AvailableChallenges lists the choices of a USER_AUTH SELECT_CHALLENGE.
 	AvailableChallenges []string `json:",omitempty"`
 }

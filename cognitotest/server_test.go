@@ -55,6 +55,22 @@ func TestWireFormat(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("2 MiB body: %d %v", resp.StatusCode, body)
 	}
+	// Tokens come with "ChallengeParameters": {}, as from Cognito, which
+	// sends the member with every InitiateAuth response; it was dropped.
+	srvPW := cognitotest.NewServer(t, cognitotest.Config{AuthFlows: []string{cognitotest.AllowUserPasswordAuth}})
+	if _, err := srvPW.AddUser(cognitotest.User{Username: "alice", Password: "Passw0rd!"}); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, srvPW.Endpoint(), strings.NewReader(`{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"`+srvPW.ClientID()+`","AuthParameters":{"USERNAME":"alice","PASSWORD":"Passw0rd!"}}`))
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw := readBody(t, resp); resp.StatusCode != 200 || !strings.Contains(raw, `"ChallengeParameters":{}`) {
+		t.Errorf("login: %d, body without an empty ChallengeParameters", resp.StatusCode)
+	}
 	// Every response has a request id, success or not, each different.
 	r1, _ := post("AWSCognitoIdentityProviderService.GetUser", `{}`)
 	r2, _ := post("AWSCognitoIdentityProviderService.GetUser", `{}`)
@@ -62,8 +78,8 @@ func TestWireFormat(t *testing.T) {
 		t.Errorf("request ids %q, %q", id1, id2)
 	}
 	// Browsers get CORS.
-	req, _ := http.NewRequest(http.MethodOptions, srv.Endpoint(), nil)
-	resp, err := http.DefaultClient.Do(req)
+	req, _ = http.NewRequest(http.MethodOptions, srv.Endpoint(), nil)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
