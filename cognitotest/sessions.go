@@ -33,7 +33,8 @@ type authSession struct {
 	wrongAttempts int    // wrong codes so far
 }
 
-// maxWrongCodes is how many wrong codes a challenge Session survives.
+// maxWrongCodes is how many wrong codes spend a challenge Session: it
+// survives one fewer.
 const maxWrongCodes = 3
 
 // next returns a session that carries the login's state on to the next
@@ -95,8 +96,8 @@ func (s *Server) restoreSession(sess *authSession) {
 	s.storeSessionLocked(sess)
 }
 
-// giveBack stores a session again after a wrong code, until it has seen
-// maxWrongCodes of them.
+// giveBack stores a session again after a wrong code, unless that code was
+// its maxWrongCodes-th.
 func (s *Server) giveBack(sess *authSession) {
 	sess.wrongAttempts++
 	if sess.wrongAttempts >= maxWrongCodes {
