@@ -63,26 +63,31 @@ type loginState struct {
 	deviceSRP *SRP
 	// newPassword is the password set by answering NEW_PASSWORD_REQUIRED.
 	newPassword string
-	// answered: the ChallengeHandler has answered a challenge of this
-	// login, so a restart would ask it again (and send a new code).
-	answered bool
+	// answered is set once the ChallengeHandler has answered a challenge
+	// of this login: starting over would ask it again (and send a new
+	// code). Shared by the login's attempts, so that login sees it too.
+	answered *bool
 }
 
 // login logs in with password and returns the tokens. When a remembered
 // device is one Cognito no longer knows, it forgets the device and logs in
-// once more without it; when Cognito issues a new device and the session
-// remembers devices, it confirms and stores it.
+// once more without it, unless a challenge has been answered (a new login
+// would ask for another code); when Cognito issues a new device and the
+// session remembers devices, it confirms and stores it.
 func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 	dev, err := s.loadDevice(ctx)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.loginWithRestarts(ctx, password, dev)
+	var answered bool
+	res, err := s.loginWithRestarts(ctx, password, dev, &answered)
 	if dev != nil && errors.Is(err, ErrResourceNotFound) {
 		if err := s.cfg.Devices.forget(ctx, s.deviceOwner()); err != nil {
 			return nil, err
 		}
-		res, err = s.loginWithRestarts(ctx, password, nil)
+		if !answered {
+			res, err = s.loginWithRestarts(ctx, password, nil, &answered)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -106,13 +111,13 @@ func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 }
 
 // loginOnce runs one login attempt through its challenges.
-func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevice) (*AuthenticationResult, error) {
+func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevice, answered *bool) (*AuthenticationResult, error) {
 	// After a forced password change the session's own password is stale.
 	stored := password != "" && subtle.ConstantTimeCompare([]byte(password), []byte(s.storedPassword())) == 1
 	if p := s.changedPassword.Load(); stored && p != nil {
 		password = *p
 	}
-	st := &loginState{password: password, username: s.username, device: dev}
+	st := &loginState{password: password, username: s.username, device: dev, answered: answered}
 	flow := cmp.Or(s.cfg.AuthFlow, FlowUserSRPAuth)
 	params, err := s.initialParameters(ctx, flow, st)
 	if err != nil {
@@ -143,7 +148,7 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 		}
 		action = "RespondToAuthChallenge"
 		out, err = s.api.RespondToAuthChallenge(ctx, in)
-		if r, ok := err.(*restartError); ok && st.answered {
+		if r, ok := err.(*restartError); ok && *st.answered {
 			// The device SRP that may follow an MFA code: starting over
 			// would ask for another code, which a restart never does.
 			err = r.err
@@ -270,7 +275,7 @@ func (s *Session) askHandler(ctx context.Context, st *loginState, out *AuthOutpu
 		// No handler, a failing one, or one that declined.
 		return nil, nil, challengeError(st, out, err)
 	}
-	st.answered = true
+	*st.answered = true
 	r := a.responses(out.ChallengeName)
 	switch {
 	case out.ChallengeName == ChallengeNewPasswordRequired:

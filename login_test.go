@@ -488,6 +488,36 @@ func newPasswordSession(t *testing.T) *Session {
 	return s
 }
 
+// TestNoDevicelessLoginAfterAnsweredChallenge: a remembered device that
+// Cognito stops knowing after the MFA code was answered is forgotten, but
+// the login is not run again without it, which would ask for (and send) a
+// second code; the next login goes without the device.
+func TestNoDevicelessLoginAfterAnsweredChallenge(t *testing.T) {
+	f := newFake(t)
+	f.then(fxLoginSteps(fxDevice, sfAsk(ChallengeSMSMFA, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
+	f.then(sfRespond(ChallengeSMSMFA, map[string]string{"SMS_MFA_CODE": "482913"}, fxDevice,
+		sfThen[map[string]string](sfAsk(ChallengeDeviceSRPAuth, map[string]string{"USERNAME": fxInternal}))))
+	f.then(sfRespond(ChallengeDeviceSRPAuth, map[string]string{"SRP_A": "*"}, fxDevice, sfRefuse[map[string]string]("ResourceNotFoundException")))
+	cfg := sfServe(t, f)
+	store := new(MemoryDeviceStore)
+	owner := DeviceOwner{UserPoolID: cfg.UserPoolID, Username: fxLogin}
+	if err := store.SaveDevice(t.Context(), owner, &Device{Key: fxDevice, GroupKey: fxGroup, Password: "device-password"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Devices = RememberDevices(store, "")
+	asked := 0
+	cfg.ChallengeHandler = ChallengeHandlerFunc(func(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
+		asked++
+		return &ChallengeAnswer{Answer: "482913"}, nil
+	})
+	if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, ErrResourceNotFound) || asked != 1 {
+		t.Errorf("err = %v, handler asked %d times; want ErrResourceNotFound after one answer", err, asked)
+	}
+	if d, _ := store.LoadDevice(t.Context(), owner); d != nil {
+		t.Errorf("the unknown device is still remembered: %v", d)
+	}
+}
+
 // TestNoRestartAfterAnsweredChallenge: a device SRP that fails for a
 // passing reason after the handler answered an MFA code (Cognito may ask
 // for the device after the code, as amazon-cognito-identity-js's
