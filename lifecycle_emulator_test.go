@@ -375,3 +375,51 @@ func TestNilStoresFailWithErrConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestSignOutDuringAuthenticate: a sign-out (SignOut, or SetTokens(nil))
+// while Authenticate's login is with Cognito discards that login, as it
+// discards a login of a flight (SetTokens' doc: "it discards a login or
+// renewal in progress, which would bring tokens back"): Authenticate fails,
+// and the signed-out session neither holds nor stores the tokens.
+func TestSignOutDuringAuthenticate(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		signOut func(*cognitosrp.Session) error
+	}{
+		{"SignOut", func(s *cognitosrp.Session) error { return s.SignOut(context.Background()) }},
+		{"SetTokens(nil)", func(s *cognitosrp.Session) error { s.SetTokens(nil); return nil }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, cognitotest.Config{})
+			if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+				t.Fatal(err)
+			}
+			c := srv.SessionConfig()
+			path := t.TempDir() + "/tokens.json"
+			c.Now, c.Store = srv.Now, cognitosrp.NewFileStore(path)
+			s, err := cognitosrp.NewSession(c, "alice")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			srv.SetActionLatency("RespondToAuthChallenge", time.Second)
+			authErr := make(chan error, 1)
+			go func() { authErr <- s.Authenticate(context.Background(), emuPassword) }()
+			for srv.Calls("RespondToAuthChallenge") == 0 {
+				time.Sleep(time.Millisecond) // until the password proof is with Cognito
+			}
+			if err := tc.signOut(s); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-authErr; err == nil {
+				t.Error("Authenticate succeeded although the session signed out during its login")
+			}
+			if s.Tokens() != nil {
+				t.Error("a login begun before the sign-out brought tokens back")
+			}
+			if stored, err := cognitosrp.NewFileStore(path).Load(context.Background()); stored != nil || err != nil {
+				t.Errorf("store after the sign-out: %v, %v; want it empty", stored, err)
+			}
+		})
+	}
+}

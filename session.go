@@ -277,7 +277,9 @@ func (s *Session) SetTokens(t *Tokens) {
 
 // Authenticate logs in with password, in Config.AuthFlow (SRP by default),
 // and stores the new tokens. It does not keep the password. After Close it
-// fails with ErrClosed: a closed session could not renew the tokens.
+// fails with ErrClosed: a closed session could not renew the tokens. A
+// SignOut or SetTokens(nil) while it logs in discards the login, which
+// then fails with an error matching ErrLoginRequired.
 func (s *Session) Authenticate(ctx context.Context, password string) error {
 	// Counted in wg under mu with closed, like a flight, so that Close
 	// cancels the login and waits for it, and no tokens come after it.
@@ -286,6 +288,7 @@ func (s *Session) Authenticate(ctx context.Context, password string) error {
 		s.mu.Unlock()
 		return ErrClosed
 	}
+	epoch := s.epoch
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer s.wg.Done()
@@ -302,9 +305,16 @@ func (s *Session) Authenticate(ctx context.Context, password string) error {
 		return err
 	}
 	s.mu.Lock()
+	if s.epoch != epoch {
+		// A sign-out or SetTokens(nil) since the start discards the
+		// login, as it voids a flight's: its tokens would bring the
+		// signed-out session back.
+		s.mu.Unlock()
+		return &LoginRequiredError{Err: errSignedOut}
+	}
 	s.loaded = true
-	s.mu.Unlock()
 	s.tokens.Store(t)
+	s.mu.Unlock()
 	s.changed(ctx, t)
 	return nil
 }
