@@ -423,3 +423,56 @@ func TestSignOutDuringAuthenticate(t *testing.T) {
 		})
 	}
 }
+
+// TestGlobalSignOutRenewsNothing: GlobalSignOut of an access token that is
+// still valid, though in its renewal window, signs out with it and starts
+// no renewal (its doc: it renews the token "if needed"). A background
+// renewal started for it reaches Cognito after the sign-out, finds the
+// refresh token dead and, on a session with a password, logs the user in
+// again: a live refresh token issued after the user signed out
+// everywhere, which the sign-out then drops without revoking.
+func TestGlobalSignOutRenewsNothing(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{AccessTokenLifetime: 4 * time.Second, IDTokenLifetime: 4 * time.Second})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	opts := srv.Options("alice", emuPassword)
+	opts.RefreshAhead = time.Hour // capped at half the lifetime: renewal is due after 1 s
+	// GlobalSignOut's answer takes a while to come back, as over a network.
+	opts.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GlobalSignOut") {
+			time.Sleep(500 * time.Millisecond)
+		}
+		return resp, err
+	})}
+	a, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	s := a.Session()
+	ctx := context.Background()
+	if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	for !s.RenewalDue(cognitosrp.AccessToken) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	// A renewal that would race the sign-out reaches Cognito after it.
+	srv.SetActionLatency("InitiateAuth", 100*time.Millisecond)
+	calls := func() int {
+		return srv.Calls("InitiateAuth") + srv.Calls("GetTokensFromRefreshToken") + srv.Calls("RespondToAuthChallenge")
+	}
+	before := calls()
+	if err := s.GlobalSignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a.Close() // waits for any renewal
+	if n := calls() - before; n != 0 {
+		t.Errorf("GlobalSignOut of a valid token made %d renewal or login calls, want none", n)
+	}
+	if s.Tokens() != nil {
+		t.Error("tokens kept after GlobalSignOut")
+	}
+}

@@ -40,7 +40,10 @@ func (s *Session) SignOut(ctx context.Context) error {
 // refresh token of the user, on every device, then forgets the tokens like
 // SignOut. It needs a valid access token and renews it first if needed.
 func (s *Session) GlobalSignOut(ctx context.Context) error {
-	t, err := s.ValidTokens(ctx, AccessToken)
+	// renew, not ValidTokens: a token in its renewal window would start a
+	// background renewal, which, reaching Cognito after the sign-out,
+	// finds the refresh token dead and logs in again with the password.
+	t, err := s.renew(ctx, AccessToken)
 	if err != nil {
 		return err
 	}
