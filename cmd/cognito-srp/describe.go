@@ -9,8 +9,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -26,6 +28,8 @@ func describe(err error) string {
 	var ce *cognitosrp.ChallengeError
 	var ue *url.Error
 	var ne net.Error
+	var pe *fs.PathError
+	var le *os.LinkError
 	switch {
 	case errors.As(err, &ce):
 		return fmt.Sprintf("the login needs the %s challenge, which this command cannot answer", serverName(ce.ChallengeName))
@@ -37,7 +41,10 @@ func describe(err error) string {
 		return "interrupted"
 	case errors.As(err, &ae):
 		return describeAPIError(ae)
-	case errors.As(err, &ue), errors.As(err, &ne):
+	case errors.As(err, &ue), errors.As(err, &ne) && !errors.As(err, &pe) && !errors.As(err, &le):
+		// A file's error (the token cache, standard output or input)
+		// holds an errno, which is a net.Error too (it has Timeout and
+		// Temporary), but it is no network error.
 		return "network error: " + strings.TrimPrefix(err.Error(), "cognitosrp: ")
 	}
 	return strings.TrimPrefix(err.Error(), "cognitosrp: ")

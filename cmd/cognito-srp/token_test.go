@@ -311,6 +311,24 @@ func TestTokenCacheNotARegularFile(t *testing.T) {
 	}
 }
 
+// TestTokenFileErrorIsNoNetworkError: the cache's errors name the file,
+// not the network, though each holds an errno, which is a net.Error.
+func TestTokenFileErrorIsNoNetworkError(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	path := s.cacheFile(t)
+	os.Remove(path)
+	if err := os.Mkdir(path, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r := s.run("token")
+	r.want(t, exitError, "saving tokens")
+	if strings.Contains(r.stderr, "network error") {
+		t.Errorf("a cache that cannot be saved is called a network error: %q", r.stderr)
+	}
+}
+
 // TestTokenConcurrentRotation: two runs renew the same cached tokens on a
 // client with refresh-token rotation. The first retires the cached refresh
 // token; the second, which read it before, is refused and must take the
