@@ -74,7 +74,19 @@ type env struct {
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	signals, caught := make(chan os.Signal, 1), make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	// A signal ignored at start stays ignored, as without main taking it
+	// over: a shell starts a script's background commands with SIGINT
+	// ignored, so that Ctrl-C leaves them running. Notify would catch it
+	// (and Stop ignore it again, so the command then exited with status 1).
+	var sigs []os.Signal
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		if !signal.Ignored(sig) {
+			sigs = append(sigs, sig)
+		}
+	}
+	if len(sigs) > 0 { // Notify without signals would relay every one
+		signal.Notify(signals, sigs...)
+	}
 	go func() {
 		caught <- <-signals
 		cancel()

@@ -104,3 +104,46 @@ func interruptWhileReading(t *testing.T, env, args []string, sig syscall.Signal,
 		return errb.String(), false, 0
 	}
 }
+
+// TestIgnoredInterruptStaysIgnored: a command started with SIGINT ignored
+// (a shell starts a script's background commands so, that Ctrl-C in the
+// terminal leaves them running) goes on with its work on SIGINT, as it
+// would without main taking the signal over.
+func TestIgnoredInterruptStaysIgnored(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	cmd := exec.Command(sh, "-c", `trap '' INT; exec "$0" "$@"`, binary, "claims")
+	cmd.Env = []string{"HOME=" + t.TempDir()}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	time.Sleep(time.Second) // for the shell to exec the command
+	cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-done:
+		t.Fatalf("the command ended on an ignored SIGINT: %v, stderr %q", err, stderr.String())
+	case <-time.After(1500 * time.Millisecond):
+	}
+	// eyJ…: {"alg":"none"}, {"sub":"x"}
+	stdin.Write([]byte("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln\n"))
+	stdin.Close()
+	select {
+	case err := <-done:
+		if err != nil || !strings.Contains(stdout.String(), `"sub": "x"`) {
+			t.Errorf("after an ignored SIGINT: %v, stdout %q, stderr %q", err, stdout.String(), stderr.String())
+		}
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the command did not end")
+	}
+}
