@@ -198,6 +198,10 @@ func TestEmulate(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	os.WriteFile(bad, []byte(`[{"username": "x", "pasword": "typo"}]`), 0o600)
 	newSandbox(t).run("emulate", "-addr", "127.0.0.1:0", "-users", bad).want(t, exitUsage, `unknown field "pasword"`)
+	// Two arrays (cat a.json b.json): the second's users would be missing.
+	// The file is read before the port, which no emulator can listen on.
+	os.WriteFile(bad, []byte(`[{"username": "x", "password": "p"}] [{"username": "y", "password": "q"}]`), 0o600)
+	newSandbox(t).run("emulate", "-addr", "127.0.0.1:99999", "-users", bad).want(t, exitUsage, "after the array")
 }
 
 func TestDemo(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -116,6 +117,11 @@ func loadUsers(ctx context.Context, srv *cognitotest.Server, path string) ([]str
 	var users []cognitotest.User
 	if err := dec.Decode(&users); err != nil {
 		return nil, usagef("-users %s: %v", path, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		// Decode reads one value: the users of a second array (cat a.json
+		// b.json) would be missing without a word.
+		return nil, usagef("-users %s: more JSON after the array of users", path)
 	}
 	var names []string
 	for i, u := range users {
