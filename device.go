@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"math/big"
 	"sync"
+	"sync/atomic"
 )
 
 // This file remembers devices. A pool with device tracking issues a device
@@ -77,8 +78,13 @@ var errNilDevice = errors.New("cognitosrp: SaveDevice of a nil device")
 // the life of the process. The zero value is ready to use; a
 // MemoryDeviceStore must not be copied after first use.
 type MemoryDeviceStore struct {
-	mu      sync.Mutex
-	devices map[DeviceOwner]Device
+	mu sync.Mutex // guards the map devices points to
+	// devices is an atomic.Pointer, not the map itself, because fmt
+	// shows nothing behind it: a MemoryDeviceStore held as a value in the
+	// caller's struct has no Format (its methods are on the pointer), so
+	// fmt walks its fields, and would print the map with the devices'
+	// passwords. The map is set once and changed under mu.
+	devices atomic.Pointer[map[DeviceOwner]Device]
 }
 
 // LoadDevice returns a copy of the owner's device, or nil.
@@ -88,7 +94,7 @@ func (m *MemoryDeviceStore) LoadDevice(ctx context.Context, owner DeviceOwner) (
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	d, ok := m.devices[owner]
+	d, ok := m.held()[owner]
 	if !ok {
 		return nil, nil
 	}
@@ -105,10 +111,12 @@ func (m *MemoryDeviceStore) SaveDevice(ctx context.Context, owner DeviceOwner, d
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.devices == nil {
-		m.devices = make(map[DeviceOwner]Device)
+	devices := m.held()
+	if devices == nil {
+		devices = make(map[DeviceOwner]Device)
+		m.devices.Store(&devices)
 	}
-	m.devices[owner] = *d
+	devices[owner] = *d
 	return nil
 }
 
@@ -119,7 +127,16 @@ func (m *MemoryDeviceStore) DeleteDevice(ctx context.Context, owner DeviceOwner)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.devices, owner)
+	delete(m.held(), owner)
+	return nil
+}
+
+// held returns the devices, nil before the first is saved. Called with
+// m.mu held.
+func (m *MemoryDeviceStore) held() map[DeviceOwner]Device {
+	if p := m.devices.Load(); p != nil {
+		return *p
+	}
 	return nil
 }
 
@@ -131,7 +148,7 @@ func (m *MemoryDeviceStore) String() string {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return fmt.Sprintf("cognitosrp.MemoryDeviceStore{%d devices}", len(m.devices))
+	return fmt.Sprintf("cognitosrp.MemoryDeviceStore{%d devices}", len(m.held()))
 }
 
 // Format prints String for every verb, so no formatting reveals a secret.

@@ -141,10 +141,7 @@ func (m *MemoryStore) String() string {
 	if m == nil {
 		return "cognitosrp.MemoryStore(nil)"
 	}
-	m.mu.Lock()
-	held := m.t != nil
-	m.mu.Unlock()
-	return fmt.Sprintf("cognitosrp.MemoryStore{tokens: %v}", held)
+	return fmt.Sprintf("cognitosrp.MemoryStore{tokens: %v}", m.t.Load() != nil)
 }
 
 // Format prints String for every verb.

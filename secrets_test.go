@@ -84,7 +84,28 @@ func secretHolders(t *testing.T) map[string]any {
 		}{cfg, &tokens, []any{sess, res}},
 		"nested slice":  []any{Device{Password: secret}},
 		"nested struct": struct{ D Device }{Device{Password: secret}},
+		// The stores as values in exported fields of the caller's type
+		// (SECURITY.md: keep them in exported fields).
+		"nested stores": storesInExportedFields(t),
 	}
+}
+
+// storesInExportedFields returns a value of the caller's kind of type with
+// a MemoryStore and a MemoryDeviceStore, each holding secrets, as values in
+// exported fields, as their docs ("the zero value is ready to use") allow.
+func storesInExportedFields(t *testing.T) any {
+	v := &struct {
+		Tokens  MemoryStore
+		Devices MemoryDeviceStore
+	}{}
+	ctx := context.Background()
+	if err := v.Tokens.Save(ctx, &Tokens{AccessToken: secret, IDToken: secret, RefreshToken: secret}); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Devices.SaveDevice(ctx, DeviceOwner{UserPoolID: testPoolID, Username: "u"}, &Device{Key: "k", GroupKey: "g", Password: secret}); err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 // memoryDeviceStoreWith returns a MemoryDeviceStore holding d.

@@ -6,7 +6,7 @@ package cognitosrp
 
 import (
 	"context"
-	"sync"
+	"sync/atomic"
 )
 
 // A TokenStore keeps a session's tokens across restarts. A Session loads
@@ -38,31 +38,26 @@ var errNilStore = configError("a nil store")
 // as long as the process. It is the Session's default. The zero value is an
 // empty store ready to use; it is safe for concurrent use.
 type MemoryStore struct {
-	_  incomparable // used by pointer; see incomparable
-	mu sync.Mutex
-	t  *Tokens
+	_ incomparable // used by pointer; see incomparable
+	// t is an atomic.Pointer rather than a *Tokens under a mutex because
+	// fmt shows nothing behind it: a MemoryStore held as a value in the
+	// caller's struct has no Format (its methods are on the pointer), so
+	// fmt walks its fields, and with %s or %q it would print the Tokens a
+	// *Tokens field points to, tokens included.
+	t atomic.Pointer[Tokens]
 }
 
 // Load returns the tokens last saved, or nil.
-func (m *MemoryStore) Load(context.Context) (*Tokens, error) {
-	m.mu.Lock()
-	t := m.t
-	m.mu.Unlock()
-	return t, nil
-}
+func (m *MemoryStore) Load(context.Context) (*Tokens, error) { return m.t.Load(), nil }
 
 // Save keeps t.
 func (m *MemoryStore) Save(_ context.Context, t *Tokens) error {
-	m.mu.Lock()
-	m.t = t
-	m.mu.Unlock()
+	m.t.Store(t)
 	return nil
 }
 
 // Clear forgets the tokens.
 func (m *MemoryStore) Clear(context.Context) error {
-	m.mu.Lock()
-	m.t = nil
-	m.mu.Unlock()
+	m.t.Store(nil)
 	return nil
 }
