@@ -87,6 +87,9 @@ func secretHolders(t *testing.T) map[string]any {
 		// The stores as values in exported fields of the caller's type
 		// (SECURITY.md: keep them in exported fields).
 		"nested stores": storesInExportedFields(t),
+		// An SRP as a value: *srp, or in a field of the caller's.
+		"SRP":        *srp,
+		"nested SRP": struct{ S SRP }{*srp},
 	}
 }
 
@@ -119,6 +122,9 @@ func memoryDeviceStoreWith(t *testing.T, d *Device) *MemoryDeviceStore {
 
 func TestSecretsNeverPrinted(t *testing.T) {
 	srpHex := fmt.Sprintf("%x", []byte(secret)) // the SRP private value in hex
+	// and as the decimal words of its big.Int, which fmt shows when it
+	// walks an SRP's fields (%s, %q: "&{false [w0 w1]}")
+	srpWords := strings.Trim(fmt.Sprint(new(big.Int).SetBytes([]byte(secret)).Bits()), "[]")
 	for name, v := range secretHolders(t) {
 		var outs []string
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T %[1]v"} {
@@ -145,7 +151,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 			outs = append(outs, buf.String())
 		}
 		for _, out := range outs {
-			if strings.Contains(out, secret) || strings.Contains(strings.ToLower(out), strings.ToLower(srpHex)) ||
+			if strings.Contains(out, secret) || strings.Contains(strings.ToLower(out), strings.ToLower(srpHex)) || strings.Contains(out, srpWords) ||
 				strings.Contains(out, fmt.Sprintf("%x", secret)) {
 				t.Errorf("%s: printed a secret: %s", name, out)
 			}

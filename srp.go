@@ -383,5 +383,8 @@ func (s *SRP) String() string {
 }
 
 // Format prints the same as String for every verb, so that no formatting of
-// an SRP reveals the private value a.
-func (s *SRP) Format(f fmt.State, verb rune) { formatRedacted(f, s) }
+// an SRP reveals the private value a. Its receiver is a value, so that an
+// SRP printed as a value (*s, or a field of the caller's) is covered too:
+// fmt would otherwise walk its fields, and print the words of a for %s
+// and %q. (slog's JSON handler finds no exported field in a value.)
+func (s SRP) Format(f fmt.State, verb rune) { formatRedacted(f, &s) }
