@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -474,5 +475,77 @@ func TestGlobalSignOutRenewsNothing(t *testing.T) {
 	}
 	if s.Tokens() != nil {
 		t.Error("tokens kept after GlobalSignOut")
+	}
+}
+
+// TestGlobalSignOutRevokesLoginDuringIt: a renewal a request started just
+// before GlobalSignOut reaches Cognito after it, finds the refresh token
+// dead and logs in again with the password; those tokens were installed
+// (handed to requests, saved, reported to OnTokens) before the sign-out
+// forgot them, and were dropped with their refresh token live. Every token
+// the session ever had must be dead once GlobalSignOut returns.
+func TestGlobalSignOutRevokesLoginDuringIt(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{AccessTokenLifetime: 4 * time.Second, IDTokenLifetime: 4 * time.Second})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	opts := srv.Options("alice", emuPassword)
+	opts.RefreshAhead = time.Hour // capped at half the lifetime: renewal is due after 1 s
+	var mu sync.Mutex
+	var seen []*cognitosrp.Tokens
+	renewed := make(chan struct{}) // closed with the second tokens
+	opts.OnTokens = func(t *cognitosrp.Tokens) {
+		mu.Lock()
+		defer mu.Unlock()
+		if t != nil {
+			if seen = append(seen, t); len(seen) == 2 {
+				close(renewed)
+			}
+		}
+	}
+	// GlobalSignOut's answer comes back once the renewal has ended, as
+	// over a slow network.
+	opts.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GlobalSignOut") {
+			select {
+			case <-renewed:
+			case <-time.After(5 * time.Second):
+			}
+		}
+		return resp, err
+	})}
+	a, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	s := a.Session()
+	ctx := context.Background()
+	if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	for !s.RenewalDue(cognitosrp.AccessToken) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	// A request starts a background renewal, which reaches Cognito after
+	// the sign-out.
+	srv.SetActionLatency("InitiateAuth", 100*time.Millisecond)
+	if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.GlobalSignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a.Close() // waits for the renewal
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) < 2 {
+		t.Fatalf("%d token changes; the renewal did not end during the sign-out", len(seen))
+	}
+	for i, tok := range seen {
+		if _, err := srv.VerifyAccessToken(tok.AccessToken); !errors.Is(err, cognitotest.ErrTokenRevoked) {
+			t.Errorf("tokens #%d still work after GlobalSignOut: %v", i, err)
+		}
 	}
 }

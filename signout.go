@@ -20,20 +20,26 @@ import (
 // session with a password logs in again on its next use.
 func (s *Session) SignOut(ctx context.Context) error {
 	t, err := s.forget(ctx)
-	var revokeErr error
-	if t != nil && t.RefreshToken != "" {
-		start := time.Now()
-		revokeErr = s.api.RevokeToken(ctx, &RevokeTokenInput{
-			Token:        t.RefreshToken,
-			ClientId:     s.cfg.ClientID,
-			ClientSecret: s.cfg.ClientSecret,
-		})
-		if revokeErr != nil {
-			revokeErr = fmt.Errorf("cognitosrp: signed out locally, but revoking the refresh token failed: %w", revokeErr)
-		}
-		s.logSignOut(ctx, "RevokeToken", start, revokeErr)
+	return errors.Join(s.revoke(ctx, t), err)
+}
+
+// revoke revokes the refresh token of t, if any, for a sign-out that has
+// already forgotten t.
+func (s *Session) revoke(ctx context.Context, t *Tokens) error {
+	if t == nil || t.RefreshToken == "" {
+		return nil
 	}
-	return errors.Join(revokeErr, err)
+	start := time.Now()
+	err := s.api.RevokeToken(ctx, &RevokeTokenInput{
+		Token:        t.RefreshToken,
+		ClientId:     s.cfg.ClientID,
+		ClientSecret: s.cfg.ClientSecret,
+	})
+	if err != nil {
+		err = fmt.Errorf("cognitosrp: signed out locally, but revoking the refresh token failed: %w", err)
+	}
+	s.logSignOut(ctx, "RevokeToken", start, err)
+	return err
 }
 
 // GlobalSignOut signs the user out everywhere: it invalidates every
@@ -53,7 +59,14 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.forget(ctx)
+	// A renewal a request started before may have done just that during
+	// the call: its tokens, installed since, outlive the sign-out unless
+	// revoked like SignOut's. (Revoking is idempotent, should they be a
+	// rotation the sign-out already killed.)
+	after, err := s.forget(ctx)
+	if after != nil && after.RefreshToken != t.RefreshToken {
+		err = errors.Join(s.revoke(ctx, after), err)
+	}
 	return err
 }
 
