@@ -235,7 +235,9 @@ func TestResourceNotFoundWithoutDevice(t *testing.T) {
 }
 
 // TestForgottenDeviceRetriedOnce: the retry without the device happens
-// once, and the device is forgotten even when the retry fails.
+// once, and the device is forgotten even when the retry fails. The fake's
+// RetryPolicy has MaxAttempts 1, and the login sends InitiateAuth twice,
+// as RetryPolicy's doc says of such a login.
 func TestForgottenDeviceRetriedOnce(t *testing.T) {
 	f := newFake(t)
 	f.then(

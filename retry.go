@@ -49,6 +49,9 @@ const (
 // login makes at most MaxAttempts² InitiateAuth calls; no retry starts
 // later than MaxElapsed after the start of its call, no restart later than
 // MaxElapsed after the start of the login, and none after the context ends.
+// A login with a remembered device that Cognito no longer knows counts as
+// two: it is tried once more without the device (see Config.Devices), with
+// bounds of its own, so even MaxAttempts 1 sends InitiateAuth twice.
 type RetryPolicy struct {
 	// MaxAttempts bounds the attempts of one call, the first included.
 	// Zero means DefaultMaxAttempts; 1 or less means no retries.
