@@ -93,8 +93,9 @@ type Config struct {
 	// tokens, and with nil after SignOut. Calls come one at a time, in the
 	// order of the changes, with no lock held, so it may call the Session
 	// (but not Close, which waits for the renewal that runs it); a change
-	// that a newer one replaced before it was reported is skipped. It must
-	// not modify the Tokens.
+	// that a newer one replaced before it was saved to Store is skipped
+	// (one saved is reported, even if replaced since). It must not modify
+	// the Tokens.
 	OnTokens func(*Tokens)
 	// Logger, when set, receives login, renewal, retry and failure events
 	// with their durations. No event carries a secret or a token: a token

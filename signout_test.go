@@ -605,3 +605,29 @@ func logsInPromptly(t *testing.T, s *Session) {
 		t.Errorf("the need after the sign-out took %v: it waited for the voided renewal", d)
 	}
 }
+
+// TestOnTokensReportsEachSavedChange: a change saved while OnTokens runs
+// is reported after it returns even if a newer one replaced it meanwhile,
+// as Config.OnTokens says; only a change replaced before it was saved is
+// skipped.
+func TestOnTokensReportsEachSavedChange(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	a, b, c := sampleTokens(1), sampleTokens(2), sampleTokens(3)
+	var (
+		s    *Session
+		seen []*Tokens
+	)
+	s = newLifecycleSession(t, f, "", func(cfg *Config) {
+		cfg.OnTokens = func(tok *Tokens) {
+			seen = append(seen, tok)
+			if tok == a {
+				s.SetTokens(b) // saved now, reported after this call
+				s.SetTokens(c) // replaces b before b is reported
+			}
+		}
+	})
+	s.SetTokens(a)
+	if len(seen) != 3 || seen[0] != a || seen[1] != b || seen[2] != c {
+		t.Errorf("OnTokens saw %d changes, want a, b and c in order", len(seen))
+	}
+}
