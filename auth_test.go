@@ -133,14 +133,17 @@ func TestRoundTripClosesBodyOnError(t *testing.T) {
 	expiredNoPw.SetTokens(s.Tokens())
 	expire(expiredNoPw)
 	f.RevokeRefreshTokens()
-	badToken, _ := cognitosrp.NewSession(f.sessionConfig(), "frank")
-	tok := *s.Tokens()
-	tok.AccessToken += "\r\nInjected: 1"
-	badToken.SetTokens(&tok)
-	nulToken, _ := cognitosrp.NewSession(f.sessionConfig(), "frank")
-	tok = *s.Tokens()
-	tok.AccessToken += "\x00"
-	nulToken.SetTokens(&tok)
+	// A session holding s's tokens with suffix after the access token. Each
+	// gets a Tokens of its own: SetTokens keeps the pointer it is given.
+	holding := func(suffix string) *cognitosrp.Session {
+		sess, _ := cognitosrp.NewSession(f.sessionConfig(), "frank")
+		tok := *s.Tokens()
+		tok.AccessToken += suffix
+		sess.SetTokens(&tok)
+		return sess
+	}
+	badToken := holding("\r\nInjected: 1")
+	nulToken := holding("\x00")
 	neverLoggedIn, _ := cognitosrp.NewSession(f.sessionConfig(), "frank")
 
 	for _, tc := range []struct {
