@@ -384,7 +384,9 @@ func (a *Auth) valueFor(t *Tokens) (*headerValue, error) {
 		return hv, nil
 	}
 	tok := t.Token(a.tokenType)
-	if tok == "" || strings.ContainsAny(tok, "\r\n\x00") {
+	// The prefix's rule: SetTokens and a TokenStore may hand over any
+	// string, and net/http refuses every control character but tab.
+	if tok == "" || !validHeaderValue(tok) {
 		return nil, &refinedError{base: &ErrMalformedToken, detail: "the " + string(a.tokenType) + " cannot go in a header"}
 	}
 	hv := &headerValue{tokens: t, values: []string{a.prefix + tok}}

@@ -144,6 +144,10 @@ func TestRoundTripClosesBodyOnError(t *testing.T) {
 	}
 	badToken := holding("\r\nInjected: 1")
 	nulToken := holding("\x00")
+	// An escape sequence, or any other control character but tab, cannot
+	// go in a header either: net/http refuses it at each request with an
+	// error of its own, and a Base that is not net/http's would send it.
+	escToken := holding("\x1b[2J")
 	neverLoggedIn, _ := cognitosrp.NewSession(f.sessionConfig(), "frank")
 
 	for _, tc := range []struct {
@@ -175,6 +179,9 @@ func TestRoundTripClosesBodyOnError(t *testing.T) {
 		}, ctx, cognitosrp.ErrMalformedToken},
 		{"token with NUL", func() (*cognitosrp.Auth, error) {
 			return cognitosrp.New(cognitosrp.Options{Session: nulToken})
+		}, ctx, cognitosrp.ErrMalformedToken},
+		{"token with an escape sequence", func() (*cognitosrp.Auth, error) {
+			return cognitosrp.New(cognitosrp.Options{Session: escToken})
 		}, ctx, cognitosrp.ErrMalformedToken},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
