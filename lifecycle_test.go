@@ -305,10 +305,16 @@ func TestCloseStopsBackgroundWork(t *testing.T) {
 }
 
 // TestAuthenticateAfterClose: a closed session logs in no more, explicitly
-// either: it could never renew what it got.
+// either: it could never renew what it got. It does not even try: an
+// HTTPClient whose transport pays no heed to the cancelled context (a
+// caller's own wrapper, say) would otherwise carry the login to Cognito.
 func TestAuthenticateAfterClose(t *testing.T) {
 	f := newFakeCognito(t, nil)
-	s := newLifecycleSession(t, f, "", nil)
+	s := newLifecycleSession(t, f, "", func(cfg *Config) {
+		cfg.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			return http.DefaultTransport.RoundTrip(r.WithContext(context.WithoutCancel(r.Context())))
+		})}
+	})
 	s.Close()
 	if err := s.Authenticate(context.Background(), f.password); !errors.Is(err, ErrClosed) {
 		t.Errorf("Authenticate after Close: %v, want ErrClosed", err)
