@@ -353,6 +353,47 @@ func TestCloseDuringAuthenticate(t *testing.T) {
 	}
 }
 
+// TestLoginDoneAfterCloseNotInstalled: a login that Close could not stop
+// (the HTTPClient's transport ignores the cancelled context, so the login
+// goes on and succeeds) still ends Authenticate with ErrClosed, and the
+// closed session installs none of its tokens, which it could never renew.
+func TestLoginDoneAfterCloseNotInstalled(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, "", func(cfg *Config) {
+		cfg.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			return http.DefaultTransport.RoundTrip(r.WithContext(context.WithoutCancel(r.Context())))
+		})}
+	})
+	entered := make(chan string, 8)
+	f.set(func(f *fakeCognito) { f.entered = entered })
+	release := f.hold()
+	defer release()
+	authErr := make(chan error, 1)
+	go func() { authErr <- s.Authenticate(context.Background(), f.password) }()
+	<-entered // the login is with Cognito
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	for s.closing.Err() == nil {
+		time.Sleep(time.Millisecond)
+	}
+	release() // the login goes on regardless, and succeeds
+	select {
+	case err := <-authErr:
+		if !errors.Is(err, ErrClosed) {
+			t.Errorf("Authenticate of a login done after Close: %v, want ErrClosed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Authenticate did not return")
+	}
+	<-closed
+	if n := f.count("RespondToAuthChallenge"); n != 1 {
+		t.Fatalf("the login made %d RespondToAuthChallenge calls, want it done (1)", n)
+	}
+	if s.Tokens() != nil {
+		t.Error("a closed session installed the tokens of a login done after Close")
+	}
+}
+
 // TestIdleStartsNoGoroutine: requests with a token outside its window
 // start no goroutine, and neither does an idle session.
 func TestIdleStartsNoGoroutine(t *testing.T) {
