@@ -210,6 +210,21 @@ func TestGlobalSignOut(t *testing.T) {
 	if f.count("GlobalSignOut") != 1 || live || s.Tokens() != nil {
 		t.Error("GlobalSignOut did not end the session")
 	}
+
+	// A GlobalSignOut that Cognito did not carry out forgets nothing: the
+	// refresh token is still live, and the session keeps it for another
+	// try, or for SignOut to revoke.
+	_, f, s, first = loggedIn(t, nil)
+	f.set(func(f *fakeCognito) { f.failNext["GlobalSignOut"] = 1 })
+	if err := s.GlobalSignOut(context.Background()); !errors.Is(err, ErrInternalError) {
+		t.Fatalf("GlobalSignOut refused by Cognito: %v, want its error", err)
+	}
+	if s.Tokens() != first || !f.live(first.RefreshToken) {
+		t.Errorf("after a failed GlobalSignOut: tokens kept %v, refresh token live %v; want both", s.Tokens() == first, f.live(first.RefreshToken))
+	}
+	if err := s.SignOut(context.Background()); err != nil || f.count("RevokeToken") != 1 || f.live(first.RefreshToken) {
+		t.Errorf("SignOut after that: %v, %d revocations, refresh token live %v", err, f.count("RevokeToken"), f.live(first.RefreshToken))
+	}
 }
 
 func TestAuthClose(t *testing.T) {
