@@ -7,6 +7,7 @@ package cognitosrp_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -89,9 +90,16 @@ func TestEmulatorRotation(t *testing.T) {
 // refresh token it used: the session keeps the new one, with its old
 // tokens, and renews with it once the keys are back, instead of finding
 // its refresh token dead. Once for a session holding its tokens, once for
-// one that reads them from the store.
+// one that reads them from the store. The same holds without rotation,
+// where the renewal returns no refresh token: the session keeps its own.
 func TestEmulatorRotationKeepsRefreshTokenOfRefusedTokens(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true})
+	for _, rotation := range []bool{true, false} {
+		t.Run(fmt.Sprintf("rotation=%v", rotation), func(t *testing.T) { testKeepsRefreshTokenOfRefusedTokens(t, rotation) })
+	}
+}
+
+func testKeepsRefreshTokenOfRefusedTokens(t *testing.T, rotation bool) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: rotation})
 	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
 		t.Fatal(err)
 	}
