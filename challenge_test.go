@@ -132,6 +132,19 @@ func TestChallengeHandlers(t *testing.T) {
 	if err != nil || a == nil || a.Answer != "x" || !slices.Equal(calls, []string{"decline", "empty", "answer"}) {
 		t.Errorf("got %v, %v after %v", a, err, calls)
 	}
+	// An answer with nothing but Responses, or UserAttributes, answers: a
+	// custom challenge may take all it needs from Responses.
+	for _, want := range []*ChallengeAnswer{
+		{Responses: map[string]string{"ANSWER": "r"}},
+		{UserAttributes: map[string]string{"name": "N"}},
+	} {
+		calls = nil
+		a, err := ChallengeHandlers{h("empty", &ChallengeAnswer{}, nil), h("answer", want, nil), h("never", nil, nil)}.
+			HandleChallenge(ctx, &Challenge{Name: ChallengeCustom})
+		if err != nil || a != want || !slices.Equal(calls, []string{"empty", "answer"}) {
+			t.Errorf("answer of %d responses, %d attributes: got %v, %v after %v", len(want.Responses), len(want.UserAttributes), a, err, calls)
+		}
+	}
 	calls = nil
 	if _, err := (ChallengeHandlers{h("fail", nil, boom), h("never", nil, nil)}).HandleChallenge(ctx, &Challenge{}); err != boom || len(calls) != 1 {
 		t.Errorf("err = %v after %v", err, calls)
