@@ -474,6 +474,42 @@ func TestPasswordlessOfferedPasswordSRP(t *testing.T) {
 	fxChallengeError(t, err, ChallengeSelectChallenge)
 }
 
+// TestSelectChallengePassword: a handler that chooses PASSWORD in a
+// SELECT_CHALLENGE has the login add the session's password; a login
+// without one (Authenticate with "") sends the PASSWORD the handler put
+// in Responses, as given, and no empty one over it.
+func TestSelectChallengePassword(t *testing.T) {
+	for _, tc := range []struct {
+		name, password, sent string
+		initiate             map[string]string
+	}{
+		{"with the session's password", "Corr3ct-Horse!", "Corr3ct-Horse!",
+			map[string]string{"USERNAME": fxLogin, "SRP_A": "*", "PREFERRED_CHALLENGE": ChallengePasswordSRP}},
+		{"passwordless", "", "from-the-handler", map[string]string{"USERNAME": fxLogin}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t)
+			f.then(
+				sfInitiate(FlowUserAuth, tc.initiate, "", func(f *scriptFake, p map[string]string) (int, any) {
+					out := sfChallenge(ChallengeSelectChallenge, map[string]string{}, f.session())
+					out["AvailableChallenges"] = []string{ChallengePassword, "EMAIL_OTP"}
+					return 200, out
+				}),
+				sfRespond(ChallengeSelectChallenge, map[string]string{"USERNAME": fxLogin, "ANSWER": ChallengePassword, "PASSWORD": tc.sent}, "",
+					sfThen[map[string]string](sfTokens(nil))),
+			)
+			cfg := sfServe(t, f)
+			cfg.AuthFlow = FlowUserAuth
+			cfg.ChallengeHandler = ChallengeHandlerFunc(func(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
+				return &ChallengeAnswer{Answer: ChallengePassword, Responses: map[string]string{"PASSWORD": "from-the-handler"}}, nil
+			})
+			if err := mustSession(t, cfg).Authenticate(t.Context(), tc.password); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
 // newPasswordSession returns a session whose login with fxTempPass meets
 // NEW_PASSWORD_REQUIRED, which its handler answers with fxNewPass.
 func newPasswordSession(t *testing.T) *Session {
