@@ -7,6 +7,8 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -229,5 +231,70 @@ func TestRefreshRemembersDeadToken(t *testing.T) {
 	}
 	if n := f.count(FlowRefreshTokenAuth); n != 1 {
 		t.Errorf("renewals = %d, want 1", n)
+	}
+}
+
+// gatedStore is a MemoryStore that records every Save and holds the Save
+// of one Tokens value until gate is closed.
+type gatedStore struct {
+	MemoryStore
+	hold    *Tokens
+	entered chan struct{}
+	gate    chan struct{}
+
+	mu    sync.Mutex
+	saved []*Tokens
+}
+
+func (s *gatedStore) Save(ctx context.Context, t *Tokens) error {
+	s.mu.Lock()
+	s.saved = append(s.saved, t)
+	s.mu.Unlock()
+	if t == s.hold {
+		close(s.entered)
+		<-s.gate
+	}
+	return s.MemoryStore.Save(ctx, t)
+}
+
+// TestReplacedChangeNotSaved: a change that a newer one replaced before it
+// was saved is neither saved nor reported, so that the Store never goes
+// back to older tokens, whichever change's save runs last, and OnTokens
+// sees the changes in order (Config.Store, Config.OnTokens). Here t1's
+// save waits behind t0's, which the store holds, and t2 replaces t1
+// meanwhile.
+func TestReplacedChangeNotSaved(t *testing.T) {
+	t0, t1, t2 := sampleTokens(0), sampleTokens(1), sampleTokens(2)
+	store := &gatedStore{hold: t0, entered: make(chan struct{}), gate: make(chan struct{})}
+	var mu sync.Mutex
+	var reported []*Tokens
+	s, err := NewSession(Config{UserPoolID: "us-east-1_Changes", ClientID: "c", Endpoint: "http://127.0.0.1:1/", Store: store,
+		OnTokens: func(t *Tokens) { mu.Lock(); reported = append(reported, t); mu.Unlock() }}, "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var wg sync.WaitGroup
+	set := func(t *Tokens) {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.SetTokens(t) }()
+		for s.Tokens() != t {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	set(t0)
+	<-store.entered // t0's save holds the saves
+	set(t1)
+	set(t2)
+	close(store.gate)
+	wg.Wait()
+	if got, _ := store.Load(context.Background()); got != t2 {
+		t.Errorf("the store holds %v, want the latest tokens", got)
+	}
+	if !slices.Equal(store.saved, []*Tokens{t0, t2}) {
+		t.Errorf("saved %d changes, want t0 and t2: t1 was replaced before its save", len(store.saved))
+	}
+	if !slices.Equal(reported, []*Tokens{t0, t2}) {
+		t.Errorf("reported %d changes, want t0 and t2: t1 was replaced before it was reported", len(reported))
 	}
 }
