@@ -646,3 +646,29 @@ func TestOnTokensReportsEachSavedChange(t *testing.T) {
 		t.Errorf("OnTokens saw %d changes, want a, b and c in order", len(seen))
 	}
 }
+
+// unclearableStore is a MemoryStore whose Clear fails.
+type unclearableStore struct{ MemoryStore }
+
+func (*unclearableStore) Clear(context.Context) error { return errStore }
+
+// TestSetTokensNilWinsOverStore: tokens forgotten with SetTokens(nil) stay
+// forgotten when the Store could not be cleared: the session's next need
+// does not load them back from the store (SetTokens: t, here nil, wins
+// over whatever the store holds), and a session without a password asks
+// for a login.
+func TestSetTokensNilWinsOverStore(t *testing.T) {
+	old := sampleTokens(1)
+	store := new(unclearableStore)
+	store.Save(context.Background(), old)
+	s, err := NewSession(Config{UserPoolID: "us-east-1_Forget", ClientID: "c", Endpoint: "http://127.0.0.1:1/", Store: store,
+		Now: func() time.Time { return old.IssuedAt.Add(time.Minute) }}, "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.SetTokens(nil) // the Clear fails, and is logged
+	if got, err := s.ValidTokens(context.Background(), AccessToken); !errors.Is(err, ErrLoginRequired) {
+		t.Errorf("ValidTokens after SetTokens(nil) = %v, %v; want ErrLoginRequired, not the store's tokens back", got, err)
+	}
+}
