@@ -131,6 +131,48 @@ func TestRefreshAheadBackoffResets(t *testing.T) {
 	}
 }
 
+// TestRefreshAheadBackoffEndsWithSuccess: a successful renewal of any kind
+// lifts the back-off of failed background renewals at once, not only its
+// doubling: short-lived tokens renewed by a Refresh while the back-off runs
+// enter their window before it would have ended, and are renewed there.
+func TestRefreshAheadBackoffEndsWithSuccess(t *testing.T) {
+	clk := newFakeClock(testNow)
+	f := newFakeCognito(t, clk.Now)
+	f.set(func(f *fakeCognito) { f.lifetime = 40 * time.Second })
+	// 40 s tokens: the margin is capped at 10 s and renewing ahead at
+	// 20 s, so each enters its window 10 s after it is issued.
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.RefreshAhead = time.Hour })
+	ctx := context.Background()
+	renew := func() {
+		t.Helper()
+		if _, err := s.ValidTokens(ctx, AccessToken); err != nil {
+			t.Fatal(err)
+		}
+		settle(t, s)
+	}
+	renew() // logs in
+	clk.Advance(10 * time.Second)
+	f.failRenewals(5)
+	for _, d := range []time.Duration{1, 2, 4, 8} {
+		renew() // fails, and backs off d seconds
+		clk.Advance(d * time.Second)
+	}
+	renew() // the fifth failure backs off 16 s
+	if n := f.count(FlowRefreshTokenAuth); n != 5 {
+		t.Fatalf("renewals = %d, want 5 failed ones", n)
+	}
+	clk.Advance(time.Second)
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	renewed := s.Tokens()
+	clk.Advance(11 * time.Second) // in the new tokens' window, 5 s before the back-off would end
+	renew()
+	if n := f.count(FlowRefreshTokenAuth); n != 7 || s.Tokens() == renewed {
+		t.Errorf("renewals = %d, want 7: the background renewal in the new tokens' window waited for the old back-off", n)
+	}
+}
+
 // TestFailedRefreshLeavesBackgroundAlone: only failed background renewals
 // back off; a failed Refresh does not hold back the background renewal
 // that the next request in the window starts.
