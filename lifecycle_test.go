@@ -394,6 +394,44 @@ func TestLoginDoneAfterCloseNotInstalled(t *testing.T) {
 	}
 }
 
+// TestVoidedFlightEndedByCloseSaysClosed: a need whose login was voided
+// by SetTokens(nil) and then failed because Close ended it fails with
+// ErrClosed, Close's error, as every need after Close does, rather than
+// with the sign-out's ErrLoginRequired. (The transport ignores the
+// cancelled context, so that the login fails only after both.)
+func TestVoidedFlightEndedByCloseSaysClosed(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, f.password, func(cfg *Config) {
+		cfg.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			return http.DefaultTransport.RoundTrip(r.WithContext(context.WithoutCancel(r.Context())))
+		})}
+	})
+	entered := make(chan string, 8)
+	f.set(func(f *fakeCognito) { f.entered = entered })
+	release := f.hold()
+	defer release()
+	needErr := make(chan error, 1)
+	go func() { _, err := s.ValidTokens(context.Background(), AccessToken); needErr <- err }()
+	<-entered // the login is with Cognito
+	s.SetTokens(nil)
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	for s.closing.Err() == nil {
+		time.Sleep(time.Millisecond)
+	}
+	f.set(func(f *fakeCognito) { f.failNext["login"] = 1 })
+	release()
+	select {
+	case err := <-needErr:
+		if !errors.Is(err, ErrClosed) {
+			t.Errorf("need whose voided login Close ended: %v, want ErrClosed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the need did not return")
+	}
+	<-closed
+}
+
 // TestIdleStartsNoGoroutine: requests with a token outside its window
 // start no goroutine, and neither does an idle session.
 func TestIdleStartsNoGoroutine(t *testing.T) {
