@@ -672,3 +672,19 @@ func TestSetTokensNilWinsOverStore(t *testing.T) {
 		t.Errorf("ValidTokens after SetTokens(nil) = %v, %v; want ErrLoginRequired, not the store's tokens back", got, err)
 	}
 }
+
+// TestSignOutRevokesWhatAFailedClearLeft: SetTokens(nil) forgets the
+// tokens without revoking them and clears the Store; when that clear
+// fails, the store still holds their refresh token, and a SignOut after it
+// revokes that (forget: "or else those the store holds").
+func TestSignOutRevokesWhatAFailedClearLeft(t *testing.T) {
+	_, f, s, first := loggedIn(t, func(c *Config) { c.Store = new(unclearableStore) })
+	s.SetTokens(nil) // the clear fails
+	err := s.SignOut(context.Background())
+	if !errors.Is(err, errStore) {
+		t.Errorf("SignOut = %v, want the store's error: it still cannot be cleared", err)
+	}
+	if f.count("RevokeToken") != 1 || f.live(first.RefreshToken) {
+		t.Errorf("SignOut made %d revocations, the stored refresh token live %v; want it revoked", f.count("RevokeToken"), f.live(first.RefreshToken))
+	}
+}
