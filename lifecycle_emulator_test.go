@@ -323,6 +323,54 @@ func TestEmulatorSignOutDuringDeviceSaveKeepsDevice(t *testing.T) {
 	}
 }
 
+// TestEmulatorRefreshWithTheTokensDevice: a renewal sends the DEVICE_KEY of
+// the device its tokens were issued on, which their access token names,
+// not the device the store holds by then: sessions sharing a
+// DeviceTracker each keep the device of their latest login, and Cognito
+// refuses a refresh token with another device's key.
+func TestEmulatorRefreshWithTheTokensDevice(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	store := new(cognitosrp.MemoryDeviceStore)
+	c := srv.SessionConfig()
+	c.Now, c.Devices = srv.Now, cognitosrp.RememberDevices(store, "")
+	ctx := context.Background()
+	owner := cognitosrp.DeviceOwner{UserPoolID: c.UserPoolID, Username: "alice"}
+	var keys []string
+	var sessions []*cognitosrp.Session
+	for i := range 2 {
+		if i == 1 {
+			// The second session logs in as a new device.
+			if err := store.DeleteDevice(ctx, owner); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := cognitosrp.NewSession(c, "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.Authenticate(ctx, emuPassword); err != nil {
+			t.Fatal(err)
+		}
+		d, err := store.LoadDevice(ctx, owner)
+		if err != nil || d == nil {
+			t.Fatalf("no device remembered: %v", err)
+		}
+		keys, sessions = append(keys, d.Key), append(sessions, s)
+	}
+	if keys[0] == keys[1] {
+		t.Fatal("both logins were issued one device")
+	}
+	// The store holds the second session's device; the first renews with
+	// its own.
+	if err := sessions[0].Refresh(ctx); err != nil {
+		t.Errorf("renewal of tokens issued on another device than the stored one: %v", err)
+	}
+}
+
 // TestRememberDevicesDefaultName: RememberDevices given no name confirms
 // devices under DefaultDeviceName, as its doc says.
 func TestRememberDevicesDefaultName(t *testing.T) {
