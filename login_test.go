@@ -257,6 +257,30 @@ func TestForgottenDeviceRetriedOnce(t *testing.T) {
 	}
 }
 
+// TestIncompleteDeviceNotUsed: a stored device that lacks its key, group
+// key or password is no usable device (DeviceTracker.load): the login
+// goes without one, as for a user with no device, instead of sending a
+// device it cannot prove, which would fail every login.
+func TestIncompleteDeviceNotUsed(t *testing.T) {
+	for name, d := range map[string]*Device{
+		"no key":       {GroupKey: "g", Password: "p"},
+		"no group key": {Key: "dev", Password: "p"},
+		"no password":  {Key: "dev", GroupKey: "g"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t)
+			f.then(fxLoginSteps("", sfTokens(nil))...)
+			cfg := sfServe(t, f)
+			store := new(MemoryDeviceStore)
+			store.SaveDevice(t.Context(), DeviceOwner{UserPoolID: cfg.UserPoolID, Username: fxLogin}, d)
+			cfg.Devices = RememberDevices(store, "")
+			if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
 // failingStore fails the operations named in fail.
 type failingStore struct {
 	MemoryDeviceStore
