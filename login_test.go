@@ -336,26 +336,27 @@ func TestDeviceStoreErrors(t *testing.T) {
 // TestDeviceRegistrationFailureKeepsLogin: the tokens are good even when
 // the device cannot be confirmed; the device is then not remembered.
 func TestDeviceRegistrationFailureKeepsLogin(t *testing.T) {
+	full := &NewDeviceMetadata{DeviceKey: fxDevice, DeviceGroupKey: fxGroup}
 	for _, v := range []struct {
 		name  string
+		md    *NewDeviceMetadata
 		steps []scriptStep
 	}{
-		{"ConfirmDevice", []scriptStep{sfCall("ConfirmDevice", sfRefuse[map[string]any]("InvalidParameterException"))}},
-		{"UpdateDeviceStatus", []scriptStep{
+		{"ConfirmDevice", full, []scriptStep{sfCall("ConfirmDevice", sfRefuse[map[string]any]("InvalidParameterException"))}},
+		{"UpdateDeviceStatus", full, []scriptStep{
 			sfCall("ConfirmDevice", func(f *scriptFake, in map[string]any) (int, any) {
 				return 200, map[string]any{"UserConfirmationNecessary": true}
 			}),
 			sfCall("UpdateDeviceStatus", sfRefuse[map[string]any]("InternalErrorException")),
 		}},
-		{"no keys", nil},
+		// Metadata without either key is not confirmed at all (the fake
+		// fails the test on a ConfirmDevice it does not expect).
+		{"no group key", &NewDeviceMetadata{DeviceKey: fxDevice}, nil},
+		{"no device key", &NewDeviceMetadata{DeviceGroupKey: fxGroup}, nil},
 	} {
 		t.Run(v.name, func(t *testing.T) {
 			f := newFake(t)
-			md := &NewDeviceMetadata{DeviceKey: fxDevice, DeviceGroupKey: fxGroup}
-			if v.steps == nil {
-				md = &NewDeviceMetadata{DeviceKey: fxDevice}
-			}
-			f.then(fxLoginSteps("", sfTokens(md))...)
+			f.then(fxLoginSteps("", sfTokens(v.md))...)
 			f.then(v.steps...)
 			cfg := sfServe(t, f)
 			store := new(MemoryDeviceStore)
