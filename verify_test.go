@@ -168,6 +168,15 @@ func TestVerifyRejects(t *testing.T) {
 	if _, err := newTestVerifier(t, srv, newFakeClock(testNow), nil).Verify(context.Background(), good); err != nil {
 		t.Fatal(err)
 	}
+	// With Issuer set, the pool has no UPDATED issuer to accept besides
+	// it: a token without iss is still refused, and the good one accepted.
+	v := newTestVerifier(t, srv, newFakeClock(testNow), func(c *VerifierConfig) { c.Issuer = testIssuer })
+	if c, err := v.Verify(context.Background(), signRS256(testKey(), rsHeader(testKid), with(ac, "iss", nil))); !errors.Is(err, ErrClaimMismatch) {
+		t.Errorf("Issuer set, no iss: Verify = %v, %v; want ErrClaimMismatch", c, err)
+	}
+	if _, err := v.Verify(context.Background(), good); err != nil {
+		t.Errorf("Issuer set, the good token: %v", err)
+	}
 }
 
 // TestVerifyLeeway: VerifierConfig.Leeway is the drift allowed on exp, iat
