@@ -1,0 +1,46 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+//go:build unix
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestStoresRefuseNamedPipe: a token or device file that is a named pipe
+// is refused with ErrStoreFormat at once: opening it would wait for a
+// writer that never comes, so readPrivateFile refuses what is not a
+// regular file before it opens it.
+func TestStoresRefuseNamedPipe(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pipe")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skip("mkfifo:", err)
+	}
+	for name, load := range map[string]func() error{
+		"FileStore": func() error { _, err := NewFileStore(path).Load(context.Background()); return err },
+		"FileDeviceStore": func() error {
+			_, err := NewFileDeviceStore(path).LoadDevice(context.Background(), DeviceOwner{UserPoolID: "us-east-1_P", Username: "u"})
+			return err
+		},
+	} {
+		done := make(chan error, 1)
+		go func() { done <- load() }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrStoreFormat) {
+				t.Errorf("%s of a named pipe: %v, want ErrStoreFormat", name, err)
+			}
+		case <-time.After(5 * time.Second):
+			// The goroutine stays blocked in open; the test binary ends.
+			t.Fatalf("%s waits for a writer of a named pipe", name)
+		}
+	}
+}
