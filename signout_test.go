@@ -688,3 +688,19 @@ func TestSignOutRevokesWhatAFailedClearLeft(t *testing.T) {
 		t.Errorf("SignOut made %d revocations, the stored refresh token live %v; want it revoked", f.count("RevokeToken"), f.live(first.RefreshToken))
 	}
 }
+
+// TestSignOutWithoutRefreshToken: tokens without a refresh token (set by
+// a program that kept only the access and id tokens) have nothing to
+// revoke: SignOut forgets them without calling Cognito, and succeeds.
+func TestSignOutWithoutRefreshToken(t *testing.T) {
+	_, f, s, first := loggedIn(t, nil)
+	kept := *first
+	kept.RefreshToken = ""
+	s.SetTokens(&kept)
+	if err := s.SignOut(context.Background()); err != nil || s.Tokens() != nil {
+		t.Errorf("SignOut = %v, tokens forgotten %v; want nil and forgotten", err, s.Tokens() == nil)
+	}
+	if n := f.count("RevokeToken"); n != 0 {
+		t.Errorf("SignOut made %d RevokeToken calls without a refresh token", n)
+	}
+}
