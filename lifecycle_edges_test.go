@@ -340,3 +340,33 @@ func TestReplacedChangeNotSaved(t *testing.T) {
 		t.Errorf("reported %d changes, want t0 and t2: t1 was replaced before it was reported", len(reported))
 	}
 }
+
+// TestIDTokenJudgedByItsOwnExpiry: a pool may give id tokens a shorter
+// life than access tokens. A need for the id token is judged by the id
+// token's expiry: tokens whose access token is still good but whose id
+// token has expired are renewed first, whether the session holds them or
+// reads them from the store, and no expired id token is handed out.
+func TestIDTokenJudgedByItsOwnExpiry(t *testing.T) {
+	for _, fromStore := range []bool{false, true} {
+		store := new(MemoryStore)
+		clk, f, s, first := loggedIn(t, func(c *Config) { c.Store = store })
+		clk.Advance(10 * time.Minute)
+		idExpired := *first
+		idExpired.IDExpiry = clk.Now().Add(-time.Minute)
+		if fromStore {
+			s.Close()
+			store.Save(context.Background(), &idExpired)
+			s = newLifecycleSession(t, f, "", func(c *Config) { c.Store = store })
+		} else {
+			s.SetTokens(&idExpired)
+		}
+		got, err := s.ValidTokens(context.Background(), IDToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.IDExpiry.After(clk.Now()) || f.count(FlowRefreshTokenAuth) != 1 {
+			t.Errorf("from the store %v: id token expires %v at %v after %d renewals; want one renewal first",
+				fromStore, got.IDExpiry, clk.Now(), f.count(FlowRefreshTokenAuth))
+		}
+	}
+}
