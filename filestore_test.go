@@ -58,6 +58,14 @@ func TestFileStoreRoundTrip(t *testing.T) {
 	if !strings.Contains(string(data), `"version":1`) {
 		t.Errorf("file has no format version: %s", data)
 	}
+	// Tokens that are a refresh token alone (given to SetTokens to
+	// resume from it) come back too: the session renews with it.
+	if err := fs.Save(ctx, &Tokens{RefreshToken: "refresh-only"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := fs.Load(ctx); err != nil || got == nil || got.RefreshToken != "refresh-only" {
+		t.Errorf("Load of a refresh token alone = %v, %v; want it back", got, err)
+	}
 	if err := fs.Clear(ctx); err != nil {
 		t.Fatal(err)
 	}
