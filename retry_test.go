@@ -390,6 +390,13 @@ func TestRetryPolicyNegativeDurations(t *testing.T) {
 			t.Fatalf("withDefaults of %v = %v, %v, %v, %d; want the defaults", d, p.BaseDelay, p.MaxDelay, p.MaxElapsed, p.MaxAttempts)
 		}
 	}
+	// MaxAttempts is the exception: only zero means the default, and a
+	// negative value, like 1, means no retries.
+	for _, n := range []int{1, -1, -100} {
+		if got := (RetryPolicy{MaxAttempts: n}).withDefaults().MaxAttempts; got != 1 {
+			t.Errorf("withDefaults of MaxAttempts %d = %d, want 1 (no retries)", n, got)
+		}
+	}
 }
 
 // TestSRPChallengesRestart: the answers bound to one SRP exchange, and only
