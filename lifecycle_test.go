@@ -304,6 +304,37 @@ func TestCloseStopsBackgroundWork(t *testing.T) {
 	}
 }
 
+// TestClosedSessionCallsNoCognito: after Close no need reaches Cognito, not
+// even through an HTTPClient whose transport ignores the cancelled context
+// of the flight: a token in its renewal window is handed out without a
+// background renewal, and an expired one, or a Refresh, fails with
+// ErrClosed without a call.
+func TestClosedSessionCallsNoCognito(t *testing.T) {
+	clk, f, s, first := loggedIn(t, func(cfg *Config) {
+		cfg.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			return http.DefaultTransport.RoundTrip(r.WithContext(context.WithoutCancel(r.Context())))
+		})}
+	})
+	ctx := context.Background()
+	s.Close()
+	clk.Advance(55 * time.Minute) // in the renewal window
+	if got, err := s.ValidTokens(ctx, AccessToken); err != nil || got != first {
+		t.Errorf("after Close, a token in its window: %v, %v", got, err)
+	}
+	settle(t, s)
+	clk.Advance(5 * time.Minute) // expired
+	if _, err := s.ValidTokens(ctx, AccessToken); !errors.Is(err, ErrClosed) {
+		t.Errorf("after Close, an expired token: %v, want ErrClosed", err)
+	}
+	if err := s.Refresh(ctx); !errors.Is(err, ErrClosed) {
+		t.Errorf("Refresh after Close: %v, want ErrClosed", err)
+	}
+	settle(t, s)
+	if n := f.count(FlowRefreshTokenAuth) + f.count("login"); n != 1 {
+		t.Errorf("%d calls to Cognito, want the one login before Close", n)
+	}
+}
+
 // TestAuthenticateAfterClose: a closed session logs in no more, explicitly
 // either: it could never renew what it got. It does not even try: an
 // HTTPClient whose transport pays no heed to the cancelled context (a
