@@ -481,6 +481,46 @@ func TestSignOutDuringAuthenticate(t *testing.T) {
 	}
 }
 
+// dueDuringGlobalSignOut returns the session of an emulator user whose
+// access token has entered its renewal window, for racing a renewal with
+// GlobalSignOut: the answer to GlobalSignOut comes back only once hold
+// returns, as over a slow network, and InitiateAuth is slowed, so that a
+// renewal started now reaches Cognito after the sign-out. edit, if not
+// nil, adjusts the options.
+func dueDuringGlobalSignOut(t *testing.T, hold func(), edit func(*cognitosrp.Options)) (*cognitotest.Server, *cognitosrp.Session) {
+	t.Helper()
+	srv := cognitotest.NewServer(t, cognitotest.Config{AccessTokenLifetime: 4 * time.Second, IDTokenLifetime: 4 * time.Second})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	opts := srv.Options("alice", emuPassword)
+	opts.RefreshAhead = time.Hour // capped at half the lifetime: renewal is due after 1 s
+	opts.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GlobalSignOut") {
+			hold()
+		}
+		return resp, err
+	})}
+	if edit != nil {
+		edit(&opts)
+	}
+	a, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	s := a.Session()
+	if _, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	for !s.RenewalDue(cognitosrp.AccessToken) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	srv.SetActionLatency("InitiateAuth", 100*time.Millisecond)
+	return srv, s
+}
+
 // TestGlobalSignOutRenewsNothing: GlobalSignOut of an access token that is
 // still valid, though in its renewal window, signs out with it and starts
 // no renewal (its doc: it renews the token "if needed"). A background
@@ -489,43 +529,15 @@ func TestSignOutDuringAuthenticate(t *testing.T) {
 // again: a live refresh token issued after the user signed out
 // everywhere, which the sign-out then drops without revoking.
 func TestGlobalSignOutRenewsNothing(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{AccessTokenLifetime: 4 * time.Second, IDTokenLifetime: 4 * time.Second})
-	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
-		t.Fatal(err)
-	}
-	opts := srv.Options("alice", emuPassword)
-	opts.RefreshAhead = time.Hour // capped at half the lifetime: renewal is due after 1 s
-	// GlobalSignOut's answer takes a while to come back, as over a network.
-	opts.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
-		resp, err := http.DefaultTransport.RoundTrip(r)
-		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GlobalSignOut") {
-			time.Sleep(500 * time.Millisecond)
-		}
-		return resp, err
-	})}
-	a, err := cognitosrp.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	s := a.Session()
-	ctx := context.Background()
-	if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); err != nil {
-		t.Fatal(err)
-	}
-	for !s.RenewalDue(cognitosrp.AccessToken) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	// A renewal that would race the sign-out reaches Cognito after it.
-	srv.SetActionLatency("InitiateAuth", 100*time.Millisecond)
+	srv, s := dueDuringGlobalSignOut(t, func() { time.Sleep(500 * time.Millisecond) }, nil)
 	calls := func() int {
 		return srv.Calls("InitiateAuth") + srv.Calls("GetTokensFromRefreshToken") + srv.Calls("RespondToAuthChallenge")
 	}
 	before := calls()
-	if err := s.GlobalSignOut(ctx); err != nil {
+	if err := s.GlobalSignOut(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	a.Close() // waits for any renewal
+	s.Close() // waits for any renewal
 	if n := calls() - before; n != 0 {
 		t.Errorf("GlobalSignOut of a valid token made %d renewal or login calls, want none", n)
 	}
@@ -541,59 +553,36 @@ func TestGlobalSignOutRenewsNothing(t *testing.T) {
 // forgot them, and were dropped with their refresh token live. Every token
 // the session ever had must be dead once GlobalSignOut returns.
 func TestGlobalSignOutRevokesLoginDuringIt(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{AccessTokenLifetime: 4 * time.Second, IDTokenLifetime: 4 * time.Second})
-	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
-		t.Fatal(err)
-	}
-	opts := srv.Options("alice", emuPassword)
-	opts.RefreshAhead = time.Hour // capped at half the lifetime: renewal is due after 1 s
 	var mu sync.Mutex
 	var seen []*cognitosrp.Tokens
 	renewed := make(chan struct{}) // closed with the second tokens
-	opts.OnTokens = func(t *cognitosrp.Tokens) {
-		mu.Lock()
-		defer mu.Unlock()
-		if t != nil {
-			if seen = append(seen, t); len(seen) == 2 {
-				close(renewed)
-			}
+	hold := func() {               // until the renewal has ended
+		select {
+		case <-renewed:
+		case <-time.After(5 * time.Second):
 		}
 	}
-	// GlobalSignOut's answer comes back once the renewal has ended, as
-	// over a slow network.
-	opts.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
-		resp, err := http.DefaultTransport.RoundTrip(r)
-		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GlobalSignOut") {
-			select {
-			case <-renewed:
-			case <-time.After(5 * time.Second):
+	srv, s := dueDuringGlobalSignOut(t, hold, func(o *cognitosrp.Options) {
+		o.OnTokens = func(t *cognitosrp.Tokens) {
+			mu.Lock()
+			defer mu.Unlock()
+			if t != nil {
+				if seen = append(seen, t); len(seen) == 2 {
+					close(renewed)
+				}
 			}
 		}
-		return resp, err
-	})}
-	a, err := cognitosrp.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	s := a.Session()
-	ctx := context.Background()
-	if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); err != nil {
-		t.Fatal(err)
-	}
-	for !s.RenewalDue(cognitosrp.AccessToken) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	})
 	// A request starts a background renewal, which reaches Cognito after
 	// the sign-out.
-	srv.SetActionLatency("InitiateAuth", 100*time.Millisecond)
+	ctx := context.Background()
 	if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.GlobalSignOut(ctx); err != nil {
 		t.Fatal(err)
 	}
-	a.Close() // waits for the renewal
+	s.Close() // waits for the renewal
 	mu.Lock()
 	defer mu.Unlock()
 	if len(seen) < 2 {

@@ -282,6 +282,26 @@ func closeWithin(t *testing.T, s *Session, what string) {
 	}
 }
 
+// ignoreCancel gives the session an HTTPClient whose transport pays no
+// heed to a cancelled context (a caller's own wrapper, say), so that Close
+// cannot stop a call to Cognito.
+func ignoreCancel(cfg *Config) {
+	cfg.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return http.DefaultTransport.RoundTrip(r.WithContext(context.WithoutCancel(r.Context())))
+	})}
+}
+
+// closeAsync starts Close and returns once it has cancelled the session's
+// work; Close's result comes on the channel once that work has ended.
+func closeAsync(s *Session) <-chan error {
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	for s.closing.Err() == nil {
+		time.Sleep(time.Millisecond)
+	}
+	return closed
+}
+
 // TestCloseStopsBackgroundWork: Close cancels a renewal in progress and
 // waits for it; afterwards nothing calls Cognito.
 func TestCloseStopsBackgroundWork(t *testing.T) {
@@ -310,11 +330,7 @@ func TestCloseStopsBackgroundWork(t *testing.T) {
 // background renewal, and an expired one, or a Refresh, fails with
 // ErrClosed without a call.
 func TestClosedSessionCallsNoCognito(t *testing.T) {
-	clk, f, s, first := loggedIn(t, func(cfg *Config) {
-		cfg.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
-			return http.DefaultTransport.RoundTrip(r.WithContext(context.WithoutCancel(r.Context())))
-		})}
-	})
+	clk, f, s, first := loggedIn(t, ignoreCancel)
 	ctx := context.Background()
 	s.Close()
 	clk.Advance(55 * time.Minute) // in the renewal window
@@ -341,11 +357,7 @@ func TestClosedSessionCallsNoCognito(t *testing.T) {
 // caller's own wrapper, say) would otherwise carry the login to Cognito.
 func TestAuthenticateAfterClose(t *testing.T) {
 	f := newFakeCognito(t, nil)
-	s := newLifecycleSession(t, f, "", func(cfg *Config) {
-		cfg.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
-			return http.DefaultTransport.RoundTrip(r.WithContext(context.WithoutCancel(r.Context())))
-		})}
-	})
+	s := newLifecycleSession(t, f, "", ignoreCancel)
 	s.Close()
 	if err := s.Authenticate(context.Background(), f.password); !errors.Is(err, ErrClosed) {
 		t.Errorf("Authenticate after Close: %v, want ErrClosed", err)
@@ -355,19 +367,27 @@ func TestAuthenticateAfterClose(t *testing.T) {
 	}
 }
 
+// authenticateHeld starts s.Authenticate and returns once its login is
+// with Cognito, which holds it until release; Authenticate's error comes
+// on the channel.
+func authenticateHeld(t *testing.T, f *fakeCognito, s *Session) (authErr <-chan error, release func()) {
+	entered := make(chan string, 8)
+	f.set(func(f *fakeCognito) { f.entered = entered })
+	release = f.hold()
+	t.Cleanup(release)
+	errc := make(chan error, 1)
+	go func() { errc <- s.Authenticate(context.Background(), f.password) }()
+	<-entered
+	return errc, release
+}
+
 // TestCloseDuringAuthenticate: Close cancels a login in progress and
 // waits for it, Authenticate's too; the login then fails with ErrClosed
 // and the closed session installs no tokens it could never renew.
 func TestCloseDuringAuthenticate(t *testing.T) {
 	f := newFakeCognito(t, nil)
 	s := newLifecycleSession(t, f, "", nil)
-	entered := make(chan string, 8)
-	f.set(func(f *fakeCognito) { f.entered = entered })
-	release := f.hold()
-	defer release()
-	authErr := make(chan error, 1)
-	go func() { authErr <- s.Authenticate(context.Background(), f.password) }()
-	<-entered // the login is with Cognito
+	authErr, release := authenticateHeld(t, f, s)
 	closeWithin(t, s, "the login in progress")
 	select {
 	case err := <-authErr:
@@ -390,23 +410,9 @@ func TestCloseDuringAuthenticate(t *testing.T) {
 // closed session installs none of its tokens, which it could never renew.
 func TestLoginDoneAfterCloseNotInstalled(t *testing.T) {
 	f := newFakeCognito(t, nil)
-	s := newLifecycleSession(t, f, "", func(cfg *Config) {
-		cfg.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
-			return http.DefaultTransport.RoundTrip(r.WithContext(context.WithoutCancel(r.Context())))
-		})}
-	})
-	entered := make(chan string, 8)
-	f.set(func(f *fakeCognito) { f.entered = entered })
-	release := f.hold()
-	defer release()
-	authErr := make(chan error, 1)
-	go func() { authErr <- s.Authenticate(context.Background(), f.password) }()
-	<-entered // the login is with Cognito
-	closed := make(chan error, 1)
-	go func() { closed <- s.Close() }()
-	for s.closing.Err() == nil {
-		time.Sleep(time.Millisecond)
-	}
+	s := newLifecycleSession(t, f, "", ignoreCancel)
+	authErr, release := authenticateHeld(t, f, s)
+	closed := closeAsync(s)
 	release() // the login goes on regardless, and succeeds
 	select {
 	case err := <-authErr:
@@ -432,11 +438,7 @@ func TestLoginDoneAfterCloseNotInstalled(t *testing.T) {
 // cancelled context, so that the login fails only after both.)
 func TestVoidedFlightEndedByCloseSaysClosed(t *testing.T) {
 	f := newFakeCognito(t, nil)
-	s := newLifecycleSession(t, f, f.password, func(cfg *Config) {
-		cfg.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
-			return http.DefaultTransport.RoundTrip(r.WithContext(context.WithoutCancel(r.Context())))
-		})}
-	})
+	s := newLifecycleSession(t, f, f.password, ignoreCancel)
 	entered := make(chan string, 8)
 	f.set(func(f *fakeCognito) { f.entered = entered })
 	release := f.hold()
@@ -445,11 +447,7 @@ func TestVoidedFlightEndedByCloseSaysClosed(t *testing.T) {
 	go func() { _, err := s.ValidTokens(context.Background(), AccessToken); needErr <- err }()
 	<-entered // the login is with Cognito
 	s.SetTokens(nil)
-	closed := make(chan error, 1)
-	go func() { closed <- s.Close() }()
-	for s.closing.Err() == nil {
-		time.Sleep(time.Millisecond)
-	}
+	closed := closeAsync(s)
 	f.set(func(f *fakeCognito) { f.failNext["login"] = 1 })
 	release()
 	select {

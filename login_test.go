@@ -551,62 +551,45 @@ func newPasswordSession(t *testing.T) *Session {
 	return s
 }
 
-// TestNoDevicelessLoginAfterAnsweredChallenge: a remembered device that
-// Cognito stops knowing after the MFA code was answered is forgotten, but
-// the login is not run again without it, which would ask for (and send) a
-// second code; the next login goes without the device.
-func TestNoDevicelessLoginAfterAnsweredChallenge(t *testing.T) {
-	f := newFake(t)
-	f.then(fxLoginSteps(fxDevice, sfAsk(ChallengeSMSMFA, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
-	f.then(sfRespond(ChallengeSMSMFA, map[string]string{"SMS_MFA_CODE": "482913"}, fxDevice,
-		sfThen[map[string]string](sfAsk(ChallengeDeviceSRPAuth, map[string]string{"USERNAME": fxInternal}))))
-	f.then(sfRespond(ChallengeDeviceSRPAuth, map[string]string{"SRP_A": "*"}, fxDevice, sfRefuse[map[string]string]("ResourceNotFoundException")))
-	cfg := sfServe(t, f)
-	store := new(MemoryDeviceStore)
-	owner := DeviceOwner{UserPoolID: cfg.UserPoolID, Username: fxLogin}
-	if err := store.SaveDevice(t.Context(), owner, &Device{Key: fxDevice, GroupKey: fxGroup, Password: "device-password"}); err != nil {
-		t.Fatal(err)
-	}
-	cfg.Devices = RememberDevices(store, "")
-	asked := 0
-	cfg.ChallengeHandler = ChallengeHandlerFunc(func(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
-		asked++
-		return &ChallengeAnswer{Answer: "482913"}, nil
-	})
-	if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, ErrResourceNotFound) || asked != 1 {
-		t.Errorf("err = %v, handler asked %d times; want ErrResourceNotFound after one answer", err, asked)
-	}
-	if d, _ := store.LoadDevice(t.Context(), owner); d != nil {
-		t.Errorf("the unknown device is still remembered: %v", d)
-	}
-}
-
-// TestNoRestartAfterAnsweredChallenge: a device SRP that fails for a
-// passing reason after the handler answered an MFA code (Cognito may ask
-// for the device after the code, as amazon-cognito-identity-js's
-// sendMFACode expects) ends the login with that error: starting over
-// would ask the handler, and the person, for another code, which
-// SECURITY.md says a restart never does.
-func TestNoRestartAfterAnsweredChallenge(t *testing.T) {
-	f := newFake(t)
-	f.then(fxLoginSteps(fxDevice, sfAsk(ChallengeSMSMFA, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
-	f.then(sfRespond(ChallengeSMSMFA, map[string]string{"SMS_MFA_CODE": "482913"}, fxDevice,
-		sfThen[map[string]string](sfAsk(ChallengeDeviceSRPAuth, map[string]string{"USERNAME": fxInternal}))))
-	f.then(sfRespond(ChallengeDeviceSRPAuth, map[string]string{"SRP_A": "*"}, fxDevice, sfRefuse[map[string]string]("InternalErrorException")))
-	cfg := sfServe(t, f)
-	cfg.Retry = fastRetry(3) // a restart is allowed, had no code been asked
-	store := new(MemoryDeviceStore)
-	owner := DeviceOwner{UserPoolID: cfg.UserPoolID, Username: fxLogin}
-	if err := store.SaveDevice(t.Context(), owner, &Device{Key: fxDevice, GroupKey: fxGroup, Password: "device-password"}); err != nil {
-		t.Fatal(err)
-	}
-	cfg.Devices = RememberDevices(store, "")
-	asked := 0
-	cfg.ChallengeHandler = ChallengeHandlerFunc(func(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
-		asked++
-		return &ChallengeAnswer{Answer: "482913"}, nil
-	})
-	if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, ErrInternalError) || asked != 1 {
-		t.Errorf("err = %v, handler asked %d times; want ErrInternalError after one answer", err, asked)
+// TestNoSecondCodeAfterAnsweredChallenge: once the handler has answered
+// an MFA code, a failure of the device SRP that Cognito may ask for next
+// (as amazon-cognito-identity-js's sendMFACode expects) ends the login
+// with that error. Starting over would ask the handler, and the person,
+// for another code, which SECURITY.md says never happens: neither a
+// restart for a passing failure (InternalError) nor, when Cognito stops
+// knowing the device (ResourceNotFound), a login without it; the device is
+// forgotten all the same, so the next login goes without it.
+func TestNoSecondCodeAfterAnsweredChallenge(t *testing.T) {
+	for _, tc := range []struct {
+		refusal string
+		want    error
+	}{
+		{"InternalErrorException", ErrInternalError},
+		{"ResourceNotFoundException", ErrResourceNotFound},
+	} {
+		f := newFake(t)
+		f.then(fxLoginSteps(fxDevice, sfAsk(ChallengeSMSMFA, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
+		f.then(sfRespond(ChallengeSMSMFA, map[string]string{"SMS_MFA_CODE": "482913"}, fxDevice,
+			sfThen[map[string]string](sfAsk(ChallengeDeviceSRPAuth, map[string]string{"USERNAME": fxInternal}))))
+		f.then(sfRespond(ChallengeDeviceSRPAuth, map[string]string{"SRP_A": "*"}, fxDevice, sfRefuse[map[string]string](tc.refusal)))
+		cfg := sfServe(t, f)
+		cfg.Retry = fastRetry(3) // a restart is allowed, had no code been asked
+		store := new(MemoryDeviceStore)
+		owner := DeviceOwner{UserPoolID: cfg.UserPoolID, Username: fxLogin}
+		if err := store.SaveDevice(t.Context(), owner, &Device{Key: fxDevice, GroupKey: fxGroup, Password: "device-password"}); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Devices = RememberDevices(store, "")
+		asked := 0
+		cfg.ChallengeHandler = ChallengeHandlerFunc(func(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
+			asked++
+			return &ChallengeAnswer{Answer: "482913"}, nil
+		})
+		if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); !errors.Is(err, tc.want) || asked != 1 {
+			t.Errorf("%s: err = %v, handler asked %d times; want %v after one answer", tc.refusal, err, asked, tc.want)
+		}
+		if d, _ := store.LoadDevice(t.Context(), owner); (d == nil) != (tc.want == ErrResourceNotFound) {
+			t.Errorf("%s: device remembered afterwards: %v", tc.refusal, d)
+		}
 	}
 }
