@@ -51,9 +51,9 @@ func (e *LoginRequiredError) Is(target error) bool { return target == ErrLoginRe
 // Unwrap returns the cause.
 func (e *LoginRequiredError) Unwrap() error { return e.Err }
 
-// errSignedOut is the cause given to callers of a renewal that finished
-// after SignOut.
-var errSignedOut = errors.New("cognitosrp: signed out during renewal")
+// errSignedOut is the cause given to callers of a login or renewal that a
+// sign-out voided.
+var errSignedOut = errors.New("cognitosrp: signed out during the login or renewal")
 
 // minForcedInterval spaces renewals forced by an API's 401s: an API that
 // rejects every token must not turn each request into a call to Cognito.
@@ -327,9 +327,11 @@ func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens,
 // voidLocked starts a new epoch, for a sign-out or SetTokens(nil): the
 // flight in progress and those it waits for are voided, and cancelled,
 // since their results would be dropped and the next need would otherwise
-// wait for them. s.mu must be held.
+// wait for them; so is an Authenticate in progress. s.mu must be held.
 func (s *Session) voidLocked() {
 	s.epoch++
+	s.void()
+	s.voided, s.void = context.WithCancel(s.closing)
 	for f := s.flight; f != nil; f = f.prev {
 		f.cancel()
 	}

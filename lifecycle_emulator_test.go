@@ -481,6 +481,85 @@ func TestSignOutDuringAuthenticate(t *testing.T) {
 	}
 }
 
+// TestSignOutDuringAuthenticateAsksNoCode: a sign-out while Authenticate
+// waits for the person's MFA code cancels the login: the ChallengeHandler's
+// context ends, no code goes to Cognito after the sign-out, and
+// Authenticate fails with ErrLoginRequired. (The login went on to the end,
+// the handler asking the person for a code after they had signed out.)
+func TestSignOutDuringAuthenticateAsksNoCode(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword, SMSMFA: true,
+		Attributes: map[string]string{"phone_number": "+15555550100"}}); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.SessionConfig()
+	asked, cancelled := make(chan struct{}), make(chan bool, 1)
+	c.ChallengeHandler = cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, ch *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+		close(asked)
+		select { // the person takes a while to type the code
+		case <-ctx.Done():
+			cancelled <- true
+		case <-time.After(5 * time.Second):
+			cancelled <- false
+		}
+		return &cognitosrp.ChallengeAnswer{Answer: cognitotest.DefaultMFACode}, nil
+	})
+	s, err := cognitosrp.NewSession(c, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	authErr := make(chan error, 1)
+	go func() { authErr <- s.Authenticate(context.Background(), emuPassword) }()
+	<-asked
+	before := srv.Calls("RespondToAuthChallenge")
+	if err := s.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !<-cancelled {
+		t.Error("the ChallengeHandler's context did not end with the sign-out")
+	}
+	if err := <-authErr; !errors.Is(err, cognitosrp.ErrLoginRequired) {
+		t.Errorf("Authenticate after a sign-out during its login: %v, want ErrLoginRequired", err)
+	}
+	if n := srv.Calls("RespondToAuthChallenge") - before; n != 0 {
+		t.Errorf("%d answers went to Cognito after the sign-out", n)
+	}
+	if s.Tokens() != nil {
+		t.Error("tokens after the sign-out")
+	}
+}
+
+// TestSignOutAsAuthenticateEndsRevokes: tokens Cognito issued to an
+// Authenticate that a sign-out voided just after (here, as the answer
+// arrives) are revoked, not dropped with their refresh token live.
+func TestSignOutAsAuthenticateEndsRevokes(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.SessionConfig()
+	var s *cognitosrp.Session
+	c.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if err == nil && strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".RespondToAuthChallenge") {
+			s.SetTokens(nil) // the sign-out comes as the tokens do
+		}
+		return resp, err
+	})}
+	s, err := cognitosrp.NewSession(c, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Authenticate(context.Background(), emuPassword); !errors.Is(err, cognitosrp.ErrLoginRequired) {
+		t.Errorf("Authenticate voided as it ended: %v, want ErrLoginRequired", err)
+	}
+	if n := srv.Calls("RevokeToken"); n != 1 {
+		t.Errorf("%d RevokeToken calls, want the voided login's tokens revoked", n)
+	}
+}
+
 // dueDuringGlobalSignOut returns the session of an emulator user whose
 // access token has entered its renewal window, for racing a renewal with
 // GlobalSignOut: the answer to GlobalSignOut comes back only once hold

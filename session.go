@@ -183,7 +183,11 @@ type Session struct {
 
 	closing context.Context // cancelled by Close
 	stop    context.CancelFunc
-	wg      sync.WaitGroup // flights and SRP preparations (prepare.go) in progress
+	// voided is cancelled by the next sign-out or SetTokens(nil) (see
+	// voidLocked), and by Close: it ends an Authenticate begun before.
+	voided context.Context
+	void   context.CancelFunc
+	wg     sync.WaitGroup // flights and SRP preparations (prepare.go) in progress
 }
 
 // NewSession returns a session for username (the name, e-mail or phone
@@ -249,6 +253,7 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	// closing only ever carries cancellation: flights take their values
 	// from the caller that starts them.
 	s.closing, s.stop = context.WithCancel(context.Background())
+	s.voided, s.void = context.WithCancel(s.closing)
 	return s, nil
 }
 
@@ -279,8 +284,9 @@ func (s *Session) SetTokens(t *Tokens) {
 // Authenticate logs in with password, in Config.AuthFlow (SRP by default),
 // and stores the new tokens. It does not keep the password. After Close it
 // fails with ErrClosed: a closed session could not renew the tokens. A
-// SignOut or SetTokens(nil) while it logs in discards the login, which
-// then fails with an error matching ErrLoginRequired.
+// SignOut or SetTokens(nil) while it logs in cancels the login (tokens
+// Cognito issued all the same are revoked), which then fails with an error
+// matching ErrLoginRequired.
 func (s *Session) Authenticate(ctx context.Context, password string) error {
 	// Counted in wg under mu with closed, like a flight, so that Close
 	// cancels the login and waits for it, and no tokens come after it.
@@ -289,29 +295,35 @@ func (s *Session) Authenticate(ctx context.Context, password string) error {
 		s.mu.Unlock()
 		return ErrClosed
 	}
-	epoch := s.epoch
+	epoch, voided := s.epoch, s.voided
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer s.wg.Done()
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	defer context.AfterFunc(s.closing, cancel)()
+	defer context.AfterFunc(voided, cancel)() // Close or a sign-out
 	t, err := s.loginNow(lctx, password, "explicit")
 	switch {
 	case s.closing.Err() != nil && err != nil:
 		return fmt.Errorf("%w: %w", ErrClosed, err)
 	case s.closing.Err() != nil:
 		return ErrClosed
-	case err != nil:
-		return err
 	}
 	s.mu.Lock()
 	if s.epoch != epoch {
-		// A sign-out or SetTokens(nil) since the start discards the
-		// login, as it voids a flight's: its tokens would bring the
-		// signed-out session back.
+		// A sign-out or SetTokens(nil) since the start voids the login,
+		// as it voids a flight's: no code is asked for after it, and
+		// tokens that Cognito issued before the cancellation would
+		// bring the signed-out session back, alive at Cognito.
 		s.mu.Unlock()
+		if err == nil {
+			s.revoke(ctx, t)
+		}
 		return &LoginRequiredError{Err: errSignedOut}
+	}
+	if err != nil {
+		s.mu.Unlock()
+		return err
 	}
 	s.loaded = true
 	s.tokens.Store(t)
