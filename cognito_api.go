@@ -191,16 +191,25 @@ func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	return c.Retry.do(ctx, retryable, func() error { return c.callOnce(ctx, action, body, out) })
 }
 
+// checkEndpoint refuses an endpoint that is not an http or https URL with
+// a host, with an error matching ErrConfig that does not quote it (it may
+// hold a password).
+func checkEndpoint(u *url.URL) error {
+	if u.Host == "" || u.Scheme != "https" && u.Scheme != "http" {
+		return configError("Endpoint is not an http or https URL with a host")
+	}
+	return nil
+}
+
 // callOnce makes one attempt of Call.
 func (c *Client) callOnce(ctx context.Context, action string, body []byte, out any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("cognitosrp: %s: %w", action, withoutURL(err))
 	}
-	if req.URL.Scheme != "https" && req.URL.Scheme != "http" {
+	if err := checkEndpoint(req.URL); err != nil {
 		// Checked here, not by the transport, so that it is not retried.
-		// The scheme alone: the URL may hold a password.
-		return fmt.Errorf("cognitosrp: %s: endpoint scheme %q is not http or https", action, req.URL.Scheme)
+		return err
 	}
 	// The keys are in canonical form already: assigning them directly
 	// spares the canonicalization that Header.Set inlines at each call.

@@ -6,6 +6,7 @@ package cognitosrp
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log"
 	"net"
@@ -40,13 +41,15 @@ func TestNoRetryOfPermanentTransportErrors(t *testing.T) {
 		t.Errorf("%d connections for a certificate that does not verify, want 1 (no retries)", n)
 	}
 
-	for _, endpoint := range []string{"", "cognito-idp.us-east-1.amazonaws.com", "ftp://127.0.0.1/"} {
+	// A bad endpoint is a configuration error, found before any request:
+	// without a host it went out, and was retried as a network error.
+	for _, endpoint := range []string{"", "cognito-idp.us-east-1.amazonaws.com", "ftp://127.0.0.1/", "https:///", "http:/x"} {
 		c := &Client{Endpoint: endpoint, HTTPClient: &http.Client{Transport: RoundTripFunc(func(*http.Request) (*http.Response, error) {
 			t.Errorf("endpoint %q: a request was sent", endpoint)
 			return nil, context.Canceled
 		})}}
-		if _, err := c.InitiateAuth(context.Background(), &InitiateAuthInput{}); err == nil {
-			t.Errorf("endpoint %q: no error", endpoint)
+		if _, err := c.InitiateAuth(context.Background(), &InitiateAuthInput{}); !errors.Is(err, ErrConfig) {
+			t.Errorf("endpoint %q: %v, want ErrConfig", endpoint, err)
 		}
 	}
 }

@@ -214,11 +214,11 @@ func NewSession(cfg Config, username string) (*Session, error) {
 		if cfg.Endpoint = RegionEndpoint(cfg.Region); cfg.Endpoint == "" {
 			return nil, configError(fmt.Sprintf("region %q is not a region name", cfg.Region))
 		}
-	} else if u, err := url.Parse(cfg.Endpoint); err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http" {
-		// Checked here, not at the first call: a host name without its
-		// scheme would otherwise pass and fail later as a network error.
-		// The URL is not quoted, as it may carry credentials.
-		return nil, configError("Endpoint is not an http or https URL")
+	} else if u, err := url.Parse(cfg.Endpoint); err != nil {
+		return nil, configError("Endpoint is not a URL") // not quoted: it may hold a password
+	} else if err := checkEndpoint(u); err != nil {
+		// Here, not only at the first call, which would fail as late.
+		return nil, err
 	}
 	switch {
 	case cfg.ExpiryMargin == 0:
