@@ -235,7 +235,7 @@ func (s *Server) DeleteUser(username string) error {
 	// finish the old user's login without a password.
 	for key, d := range s.devices {
 		if fold(d.username) == name {
-			delete(s.devices, key)
+			s.forgetDeviceLocked(key)
 		}
 	}
 	for _, sess := range s.sessions {
