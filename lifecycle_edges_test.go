@@ -166,7 +166,7 @@ func TestRefreshAheadBackoffEndsWithSuccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	renewed := s.Tokens()
-	clk.Advance(11 * time.Second) // in the new tokens' window, 5 s before the back-off would end
+	clk.Advance(11 * time.Second) // in the new tokens' window, 4 s before the back-off would end
 	renew()
 	if n := f.count(FlowRefreshTokenAuth); n != 7 || s.Tokens() == renewed {
 		t.Errorf("renewals = %d, want 7: the background renewal in the new tokens' window waited for the old back-off", n)
@@ -276,29 +276,6 @@ func TestRefreshRemembersDeadToken(t *testing.T) {
 	}
 }
 
-// gatedStore is a MemoryStore that records every Save and holds the Save
-// of one Tokens value until gate is closed.
-type gatedStore struct {
-	MemoryStore
-	hold    *Tokens
-	entered chan struct{}
-	gate    chan struct{}
-
-	mu    sync.Mutex
-	saved []*Tokens
-}
-
-func (s *gatedStore) Save(ctx context.Context, t *Tokens) error {
-	s.mu.Lock()
-	s.saved = append(s.saved, t)
-	s.mu.Unlock()
-	if t == s.hold {
-		close(s.entered)
-		<-s.gate
-	}
-	return s.MemoryStore.Save(ctx, t)
-}
-
 // TestReplacedChangeNotSaved: a change that a newer one replaced before it
 // was saved is neither saved nor reported, so that the Store never goes
 // back to older tokens, whichever change's save runs last, and OnTokens
@@ -307,7 +284,7 @@ func (s *gatedStore) Save(ctx context.Context, t *Tokens) error {
 // meanwhile.
 func TestReplacedChangeNotSaved(t *testing.T) {
 	t0, t1, t2 := sampleTokens(0), sampleTokens(1), sampleTokens(2)
-	store := &gatedStore{hold: t0, entered: make(chan struct{}), gate: make(chan struct{})}
+	store := newSlowSaveStore()
 	var mu sync.Mutex
 	var reported []*Tokens
 	s, err := NewSession(Config{UserPoolID: "us-east-1_Changes", ClientID: "c", Endpoint: "http://127.0.0.1:1/", Store: store,
@@ -325,10 +302,10 @@ func TestReplacedChangeNotSaved(t *testing.T) {
 		}
 	}
 	set(t0)
-	<-store.entered // t0's save holds the saves
+	<-store.saving // t0's save holds the saves
 	set(t1)
 	set(t2)
-	close(store.gate)
+	close(store.release)
 	wg.Wait()
 	if got, _ := store.Load(context.Background()); got != t2 {
 		t.Errorf("the store holds %v, want the latest tokens", got)

@@ -367,18 +367,18 @@ func TestAuthenticateAfterClose(t *testing.T) {
 	}
 }
 
-// authenticateHeld starts s.Authenticate and returns once its login is
-// with Cognito, which holds it until release; Authenticate's error comes
-// on the channel.
-func authenticateHeld(t *testing.T, f *fakeCognito, s *Session) (authErr <-chan error, release func()) {
+// heldAtCognito starts call (a login, Authenticate's or a need's) and
+// returns once its login is with Cognito, which holds it until release;
+// call's error comes on the channel.
+func heldAtCognito(t *testing.T, f *fakeCognito, call func() error) (errc <-chan error, release func()) {
 	entered := make(chan string, 8)
 	f.set(func(f *fakeCognito) { f.entered = entered })
 	release = f.hold()
 	t.Cleanup(release)
-	errc := make(chan error, 1)
-	go func() { errc <- s.Authenticate(context.Background(), f.password) }()
+	c := make(chan error, 1)
+	go func() { c <- call() }()
 	<-entered
-	return errc, release
+	return c, release
 }
 
 // TestCloseDuringAuthenticate: Close cancels a login in progress and
@@ -387,7 +387,7 @@ func authenticateHeld(t *testing.T, f *fakeCognito, s *Session) (authErr <-chan 
 func TestCloseDuringAuthenticate(t *testing.T) {
 	f := newFakeCognito(t, nil)
 	s := newLifecycleSession(t, f, "", nil)
-	authErr, release := authenticateHeld(t, f, s)
+	authErr, release := heldAtCognito(t, f, func() error { return s.Authenticate(context.Background(), f.password) })
 	closeWithin(t, s, "the login in progress")
 	select {
 	case err := <-authErr:
@@ -411,7 +411,7 @@ func TestCloseDuringAuthenticate(t *testing.T) {
 func TestLoginDoneAfterCloseNotInstalled(t *testing.T) {
 	f := newFakeCognito(t, nil)
 	s := newLifecycleSession(t, f, "", ignoreCancel)
-	authErr, release := authenticateHeld(t, f, s)
+	authErr, release := heldAtCognito(t, f, func() error { return s.Authenticate(context.Background(), f.password) })
 	closed := closeAsync(s)
 	release() // the login goes on regardless, and succeeds
 	select {
@@ -439,13 +439,7 @@ func TestLoginDoneAfterCloseNotInstalled(t *testing.T) {
 func TestVoidedFlightEndedByCloseSaysClosed(t *testing.T) {
 	f := newFakeCognito(t, nil)
 	s := newLifecycleSession(t, f, f.password, ignoreCancel)
-	entered := make(chan string, 8)
-	f.set(func(f *fakeCognito) { f.entered = entered })
-	release := f.hold()
-	defer release()
-	needErr := make(chan error, 1)
-	go func() { _, err := s.ValidTokens(context.Background(), AccessToken); needErr <- err }()
-	<-entered // the login is with Cognito
+	needErr, release := heldAtCognito(t, f, func() error { _, err := s.ValidTokens(context.Background(), AccessToken); return err })
 	s.SetTokens(nil)
 	closed := closeAsync(s)
 	f.set(func(f *fakeCognito) { f.failNext["login"] = 1 })

@@ -12,11 +12,15 @@ import (
 )
 
 // slowSaveStore is a MemoryStore whose Save waits until release is closed.
+// It records the tokens of every Save in saved.
 type slowSaveStore struct {
 	MemoryStore
 	saving  chan struct{} // closed when the first Save starts
 	started sync.Once
 	release chan struct{}
+
+	mu    sync.Mutex
+	saved []*Tokens
 }
 
 func newSlowSaveStore() *slowSaveStore {
@@ -24,6 +28,9 @@ func newSlowSaveStore() *slowSaveStore {
 }
 
 func (s *slowSaveStore) Save(ctx context.Context, t *Tokens) error {
+	s.mu.Lock()
+	s.saved = append(s.saved, t)
+	s.mu.Unlock()
 	s.started.Do(func() { close(s.saving) })
 	<-s.release
 	return s.MemoryStore.Save(ctx, t)
