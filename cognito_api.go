@@ -201,11 +201,17 @@ func checkEndpoint(u *url.URL) error {
 	return nil
 }
 
+// errEndpointNotURL refuses an endpoint that does not parse, without
+// quoting it (it may hold a password).
+var errEndpointNotURL = configError("Endpoint is not a URL")
+
 // callOnce makes one attempt of Call.
 func (c *Client) callOnce(ctx context.Context, action string, body []byte, out any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("cognitosrp: %s: %w", action, withoutURL(err))
+	if _, ok := err.(*url.Error); ok {
+		return errEndpointNotURL
+	} else if err != nil {
+		return fmt.Errorf("cognitosrp: %s: %w", action, err)
 	}
 	if err := checkEndpoint(req.URL); err != nil {
 		// Checked here, not by the transport, so that it is not retried.

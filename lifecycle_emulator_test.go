@@ -532,15 +532,24 @@ func TestSignOutDuringAuthenticateAsksNoCode(t *testing.T) {
 
 // TestSignOutAsAuthenticateEndsRevokes: tokens Cognito issued to an
 // Authenticate that a sign-out voided just after (here, as the answer
-// arrives) are revoked, not dropped with their refresh token live.
+// arrives) are revoked, not dropped with their refresh token live; Close
+// does not wait for that revocation (it waits for none of a sign-out's),
+// and a failed one is reported, as by SignOut.
 func TestSignOutAsAuthenticateEndsRevokes(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
 		t.Fatal(err)
 	}
 	c := srv.SessionConfig()
+	c.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
 	var s *cognitosrp.Session
+	revoking, release := make(chan struct{}), make(chan struct{})
 	c.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".RevokeToken") {
+			close(revoking)
+			<-release
+			return nil, errors.New("network down")
+		}
 		resp, err := http.DefaultTransport.RoundTrip(r)
 		if err == nil && strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".RespondToAuthChallenge") {
 			s.SetTokens(nil) // the sign-out comes as the tokens do
@@ -551,12 +560,24 @@ func TestSignOutAsAuthenticateEndsRevokes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	if err := s.Authenticate(context.Background(), emuPassword); !errors.Is(err, cognitosrp.ErrLoginRequired) {
-		t.Errorf("Authenticate voided as it ended: %v, want ErrLoginRequired", err)
+	authErr := make(chan error, 1)
+	go func() { authErr <- s.Authenticate(context.Background(), emuPassword) }()
+	select {
+	case <-revoking:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the voided login's tokens were not revoked")
 	}
-	if n := srv.Calls("RevokeToken"); n != 1 {
-		t.Errorf("%d RevokeToken calls, want the voided login's tokens revoked", n)
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(2 * time.Second):
+		t.Error("Close waited for the revocation of a voided login's tokens")
+	}
+	close(release)
+	<-closed
+	if err := <-authErr; !errors.Is(err, cognitosrp.ErrLoginRequired) || !strings.Contains(err.Error(), "revoking the refresh token failed") {
+		t.Errorf("Authenticate voided as it ended, whose tokens could not be revoked: %v", err)
 	}
 }
 

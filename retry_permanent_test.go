@@ -43,7 +43,7 @@ func TestNoRetryOfPermanentTransportErrors(t *testing.T) {
 
 	// A bad endpoint is a configuration error, found before any request:
 	// without a host it went out, and was retried as a network error.
-	for _, endpoint := range []string{"", "cognito-idp.us-east-1.amazonaws.com", "ftp://127.0.0.1/", "https:///", "http:/x"} {
+	for _, endpoint := range []string{"", "cognito-idp.us-east-1.amazonaws.com", "ftp://127.0.0.1/", "https:///", "http:/x", "http://[::1"} {
 		c := &Client{Endpoint: endpoint, HTTPClient: &http.Client{Transport: RoundTripFunc(func(*http.Request) (*http.Response, error) {
 			t.Errorf("endpoint %q: a request was sent", endpoint)
 			return nil, context.Canceled

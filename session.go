@@ -215,7 +215,7 @@ func NewSession(cfg Config, username string) (*Session, error) {
 			return nil, configError(fmt.Sprintf("region %q is not a region name", cfg.Region))
 		}
 	} else if u, err := url.Parse(cfg.Endpoint); err != nil {
-		return nil, configError("Endpoint is not a URL") // not quoted: it may hold a password
+		return nil, errEndpointNotURL
 	} else if err := checkEndpoint(u); err != nil {
 		// Here, not only at the first call, which would fail as late.
 		return nil, err
@@ -288,26 +288,39 @@ func (s *Session) SetTokens(t *Tokens) {
 // Cognito issued all the same are revoked), which then fails with an error
 // matching ErrLoginRequired.
 func (s *Session) Authenticate(ctx context.Context, password string) error {
+	voided, err := s.authenticate(ctx, password)
+	if voided != nil {
+		// Revoked outside authenticate, which Close waits for: Close
+		// does not wait for a sign-out's revocation either.
+		err = errors.Join(err, s.revoke(ctx, voided))
+	}
+	return err
+}
+
+// authenticate is Authenticate but for the revocation of voided, the
+// tokens Cognito issued to a login that a sign-out voided too late to
+// stop it.
+func (s *Session) authenticate(ctx context.Context, password string) (voided *Tokens, err error) {
 	// Counted in wg under mu with closed, like a flight, so that Close
 	// cancels the login and waits for it, and no tokens come after it.
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		return ErrClosed
+		return nil, ErrClosed
 	}
-	epoch, voided := s.epoch, s.voided
+	epoch, void := s.epoch, s.voided
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer s.wg.Done()
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	defer context.AfterFunc(voided, cancel)() // Close or a sign-out
+	defer context.AfterFunc(void, cancel)() // Close or a sign-out
 	t, err := s.loginNow(lctx, password, "explicit")
 	switch {
 	case s.closing.Err() != nil && err != nil:
-		return fmt.Errorf("%w: %w", ErrClosed, err)
+		return nil, fmt.Errorf("%w: %w", ErrClosed, err)
 	case s.closing.Err() != nil:
-		return ErrClosed
+		return nil, ErrClosed
 	}
 	s.mu.Lock()
 	if s.epoch != epoch {
@@ -316,20 +329,17 @@ func (s *Session) Authenticate(ctx context.Context, password string) error {
 		// tokens that Cognito issued before the cancellation would
 		// bring the signed-out session back, alive at Cognito.
 		s.mu.Unlock()
-		if err == nil {
-			s.revoke(ctx, t)
-		}
-		return &LoginRequiredError{Err: errSignedOut}
+		return t, &LoginRequiredError{Err: errSignedOut}
 	}
 	if err != nil {
 		s.mu.Unlock()
-		return err
+		return nil, err
 	}
 	s.loaded = true
 	s.tokens.Store(t)
 	s.mu.Unlock()
 	s.changed(ctx, t)
-	return nil
+	return nil, nil
 }
 
 // Refresh renews the tokens with the refresh token now, even if they are
