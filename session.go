@@ -308,13 +308,13 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 		s.mu.Unlock()
 		return nil, ErrClosed
 	}
-	epoch, void := s.epoch, s.voided
+	epoch, epochCtx := s.epoch, s.voided
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer s.wg.Done()
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	defer context.AfterFunc(void, cancel)() // Close or a sign-out
+	defer context.AfterFunc(epochCtx, cancel)() // Close or a sign-out
 	t, err := s.loginNow(lctx, password, "explicit")
 	switch {
 	case s.closing.Err() != nil && err != nil:
