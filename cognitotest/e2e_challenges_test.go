@@ -239,6 +239,52 @@ func TestE2ECustomAuth(t *testing.T) {
 	}
 }
 
+// TestE2ECustomAuthDevice: a CUSTOM_AUTH login that sends a remembered
+// device proves it (DEVICE_SRP_AUTH after the custom challenge, as
+// Cognito asks and the official JavaScript client answers) and gets no
+// new device: the second run signs in with the first run's device, and
+// the pool keeps one device, not one per login.
+func TestE2ECustomAuthDevice(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "custom-dev", DeviceTracking: true})
+	u := addUser(t, srv, cognitotest.User{
+		Aliases: []string{"qd@example.com"}, Password: "pw-custom-dev-1",
+		CustomChallenge: map[string]string{"question": "2+2"}, CustomAnswer: "4",
+	})
+	path := filepath.Join(t.TempDir(), "devices.json")
+	var asked atomic.Int32
+	var key string
+	for run := range 2 {
+		a := e2eAuth(t, srv, "qd@example.com", "pw-custom-dev-1", func(o *cognitosrp.Options) {
+			o.AuthFlow = cognitosrp.FlowCustomAuth
+			o.Devices = cognitosrp.RememberDevices(cognitosrp.NewFileDeviceStore(path), "")
+			o.ChallengeHandler = cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+				if c.Name == cognitosrp.ChallengeCustom {
+					asked.Add(1)
+					return &cognitosrp.ChallengeAnswer{Answer: "4"}, nil
+				}
+				return nil, nil
+			})
+		})
+		e2eMustGet(t, srv, a, u.Username)
+		cl, err := srv.VerifyAccessToken(a.Session().Tokens().AccessToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run == 0 {
+			key, _ = cl.Raw["device_key"].(string)
+		} else if cl.Raw["device_key"] != key {
+			t.Errorf("the second run signed in on device %v, want the first run's %s", cl.Raw["device_key"], key)
+		}
+		a.Close()
+	}
+	if n, c := len(srv.Devices(u.Username)), srv.Calls("ConfirmDevice"); n != 1 || c != 1 {
+		t.Errorf("two runs left %d devices (%d confirmed), want 1", n, c)
+	}
+	if n := asked.Load(); n != 2 {
+		t.Errorf("the custom challenge was asked %d times, want once a login", n)
+	}
+}
+
 // TestE2EMFASetup reports MFA_SETUP as a ChallengeError with its session.
 func TestE2EMFASetup(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})

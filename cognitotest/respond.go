@@ -183,7 +183,11 @@ func (s *Server) nextStep(c *call, sess *authSession) (any, *apiError) {
 	case u.ResetRequired:
 		return nil, newError(http.StatusBadRequest, "PasswordResetRequiredException", "Password reset required for the user")
 	}
-	if s.cfg.DeviceTracking && sess.deviceKey != "" && !sess.deviceDone && sess.flow != flowCustom {
+	// CUSTOM_AUTH proves the device once its custom challenges are
+	// passed, as Cognito does (the official JavaScript client answers
+	// DEVICE_SRP_AUTH after CUSTOM_CHALLENGE); a login that skipped it
+	// would get a new device every time.
+	if s.cfg.DeviceTracking && sess.deviceKey != "" && !sess.deviceDone && (sess.flow != flowCustom || sess.customDone) {
 		return s.deviceSRPChallenge(c, sess)
 	}
 	if u.ForceNewPassword && !sess.passwordDone {
