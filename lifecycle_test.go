@@ -367,6 +367,19 @@ func TestAuthenticateAfterClose(t *testing.T) {
 	}
 }
 
+// errWithin returns what errc delivers, failing the test if what (the
+// call that sends it) has not returned within 5 s.
+func errWithin(t *testing.T, errc <-chan error, what string) error {
+	t.Helper()
+	select {
+	case err := <-errc:
+		return err
+	case <-time.After(5 * time.Second):
+		t.Fatal(what + " did not return")
+		return nil
+	}
+}
+
 // heldAtCognito starts call (a login, Authenticate's or a need's) and
 // returns once its login is with Cognito, which holds it until release;
 // call's error comes on the channel.
@@ -414,13 +427,8 @@ func TestLoginDoneAfterCloseNotInstalled(t *testing.T) {
 	authErr, release := heldAtCognito(t, f, func() error { return s.Authenticate(context.Background(), f.password) })
 	closed := closeAsync(s)
 	release() // the login goes on regardless, and succeeds
-	select {
-	case err := <-authErr:
-		if !errors.Is(err, ErrClosed) {
-			t.Errorf("Authenticate of a login done after Close: %v, want ErrClosed", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Authenticate did not return")
+	if err := errWithin(t, authErr, "Authenticate"); !errors.Is(err, ErrClosed) {
+		t.Errorf("Authenticate of a login done after Close: %v, want ErrClosed", err)
 	}
 	<-closed
 	if n := f.count("RespondToAuthChallenge"); n != 1 {
@@ -444,13 +452,8 @@ func TestVoidedFlightEndedByCloseSaysClosed(t *testing.T) {
 	closed := closeAsync(s)
 	f.set(func(f *fakeCognito) { f.failNext["login"] = 1 })
 	release()
-	select {
-	case err := <-needErr:
-		if !errors.Is(err, ErrClosed) {
-			t.Errorf("need whose voided login Close ended: %v, want ErrClosed", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the need did not return")
+	if err := errWithin(t, needErr, "the need"); !errors.Is(err, ErrClosed) {
+		t.Errorf("need whose voided login Close ended: %v, want ErrClosed", err)
 	}
 	<-closed
 }
