@@ -53,6 +53,7 @@ type Server struct {
 	calls       map[string]int
 	log         []Request
 	made        int // sessions created, to sweep expired ones now and then
+	issued      int // refresh tokens issued, to sweep expired ones now and then
 }
 
 // NewServer starts a Server for the test tb and closes it when the test

@@ -48,7 +48,28 @@ func (s *Server) newRefreshToken(expires time.Time, g grant) (string, *apiError)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.refresh[tok] = &refreshToken{grant: g, expires: expires}
+	if s.issued++; s.issued%64 == 0 {
+		s.sweepRefreshLocked(s.nowLocked())
+	}
 	return tok, nil
+}
+
+// sweepRefreshLocked forgets refresh tokens long expired, with the
+// revocation of their login, so that a long-running emulator does not
+// keep every token it ever issued. A token is kept for as long again as
+// its lifetime after it expires, still refused as expired rather than
+// unknown, and until the access and id tokens it could mint have expired
+// too, which the revocation must refuse until then. Every refresh token of
+// a login expires at once (rotation keeps the expiry), so none is left
+// when the revocation goes.
+func (s *Server) sweepRefreshLocked(now time.Time) {
+	keep := s.cfg.RefreshTokenLifetime + max(s.cfg.AccessTokenLifetime, s.cfg.IDTokenLifetime)
+	for tok, rt := range s.refresh {
+		if now.Sub(rt.expires) > keep {
+			delete(s.refresh, tok)
+			delete(s.revoked, rt.originJTI)
+		}
+	}
 }
 
 // mint signs a new access token and id token for g at now.

@@ -366,6 +366,43 @@ func TestRefreshTokenExpiry(t *testing.T) {
 	wantAPIError(t, sess.Refresh(t.Context()), "NotAuthorizedException", "Refresh Token has expired")
 }
 
+// TestExpiredRefreshTokensAreForgotten: a long-running emulator (cognito-srp
+// emulate) forgets refresh tokens, and revocations, long expired instead
+// of keeping every one it issued; a token that expired lately is still
+// refused as expired, and a revoked one as revoked.
+func TestExpiredRefreshTokensAreForgotten(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenLifetime: time.Hour, AccessTokenLifetime: 5 * time.Minute, IDTokenLifetime: 5 * time.Minute})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	for i := range 300 {
+		if _, err := srv.IssueTokens("alice"); err != nil {
+			t.Fatal(err)
+		}
+		if i%10 == 0 {
+			srv.SignOut("alice")
+		}
+		srv.Advance(30 * time.Minute)
+	}
+	// Alive, or expired less than an hour and five minutes ago: 5, and at
+	// most 63 issued since the last sweep.
+	if refresh, revoked := cognitotest.Held(srv); refresh > 5+63 || revoked > refresh {
+		t.Errorf("the emulator holds %d refresh tokens and %d revoked logins after 300 logins over six days of one-hour refresh tokens", refresh, revoked)
+	}
+	res, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Advance(time.Hour)
+	for range 64 {
+		srv.IssueTokens("alice")
+	}
+	c := &cognitosrp.Client{Endpoint: srv.Endpoint()}
+	_, err = c.InitiateAuth(t.Context(), &cognitosrp.InitiateAuthInput{
+		AuthFlow: cognitosrp.FlowRefreshTokenAuth, ClientId: srv.ClientID(),
+		AuthParameters: map[string]string{"REFRESH_TOKEN": res.RefreshToken},
+	})
+	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has expired")
+}
+
 func TestSecretHashMustUseInternalName(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "topsecret"})
 	u := addUser(t, srv, cognitotest.User{Aliases: []string{"eve@example.com"}, Password: "pw-eve-1234"})
