@@ -24,7 +24,11 @@ const iatResolution = time.Second
 // ClockOffset returns how far Cognito's clock is ahead of the local one (a
 // negative value: behind), as estimated from the last tokens Cognito
 // issued; zero before any, or when the clocks agree within the estimate's
-// precision (about half a second plus half the call's round trip).
+// precision (about half a second plus half the call's round trip). Tokens
+// loaded from Config.Store or given to SetTokens were issued to another
+// process, at a local time the session cannot know, so they leave it
+// unchanged: a restarted session judges them on the local clock until
+// Cognito issues it tokens.
 func (s *Session) ClockOffset() time.Duration { return time.Duration(s.offset.Load()) }
 
 // cognitoNow returns the current time on Cognito's clock, as estimated.
