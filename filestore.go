@@ -43,6 +43,15 @@ const maxTokenFileBytes = 1 << 20
 // The file holds the refresh token: anyone who can read it can act as the
 // user until the refresh token expires or is revoked. Load, Save and Clear
 // of a nil *FileStore fail with ErrConfig.
+//
+// A session reads the file once (see TokenStore), so sessions that share
+// one file, in one process or several, do not see each other's renewals.
+// On an app client with refresh-token rotation, each renewal retires the
+// refresh token the others hold: their next renewal is refused once the
+// client's grace period ends (a session with a password logs in again, one
+// without fails with ErrLoginRequired though the file holds live tokens),
+// and the last save wins. Give each process its own file, and share one
+// Session within a process.
 type FileStore struct {
 	path string
 }
