@@ -75,7 +75,10 @@ type Challenge struct {
 	DeliveryMedium      string
 	DeliveryDestination string
 	// MFAOptions are the MFA types the user may choose from
-	// (SELECT_MFA_TYPE) or set up (MFA_SETUP), such as "SOFTWARE_TOKEN_MFA".
+	// (SELECT_MFA_TYPE), such as "SOFTWARE_TOKEN_MFA". MFA_SETUP never
+	// reaches a handler, which has no session to call
+	// AssociateSoftwareToken with: it ends the login in a *ChallengeError,
+	// whose Parameters name the types in MFAS_CAN_SETUP.
 	MFAOptions []string
 	// RequiredAttributes (NEW_PASSWORD_REQUIRED) name the attributes the
 	// answer must set, without the "userAttributes." prefix Cognito adds.
