@@ -104,14 +104,9 @@ func newChallenge(out *AuthOutput, username string) *Challenge {
 		UserAttributes:      jsonObject(p["userAttributes"]),
 		AvailableChallenges: availableChallenges(out),
 	}
-	var options string
-	switch c.Name {
-	case ChallengeSelectMFAType:
-		options = p["MFAS_CAN_CHOOSE"]
-	case ChallengeMFASetup:
-		options = p["MFAS_CAN_SETUP"]
+	if c.Name == ChallengeSelectMFAType {
+		c.MFAOptions = jsonList(p["MFAS_CAN_CHOOSE"])
 	}
-	c.MFAOptions = jsonList(options)
 	c.RequiredAttributes = jsonList(p["requiredAttributes"])
 	for i, a := range c.RequiredAttributes {
 		c.RequiredAttributes[i] = strings.TrimPrefix(a, userAttributePrefix)

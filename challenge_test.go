@@ -45,12 +45,6 @@ func TestNewChallengeDecodes(t *testing.T) {
 	if !slices.Equal(c.MFAOptions, []string{"SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP"}) {
 		t.Errorf("MFAOptions = %v", c.MFAOptions)
 	}
-	c = newChallenge(&AuthOutput{ChallengeName: ChallengeMFASetup, ChallengeParameters: map[string]string{
-		"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`,
-	}}, "u")
-	if !slices.Equal(c.MFAOptions, []string{"SOFTWARE_TOKEN_MFA"}) {
-		t.Errorf("MFA_SETUP MFAOptions = %v", c.MFAOptions)
-	}
 	c = newChallenge(&AuthOutput{ChallengeName: ChallengeSMSMFA, ChallengeParameters: map[string]string{
 		"CODE_DELIVERY_DELIVERY_MEDIUM": "SMS", "CODE_DELIVERY_DESTINATION": "+*******0123",
 	}}, "u")

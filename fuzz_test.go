@@ -126,7 +126,7 @@ func FuzzNewChallenge(f *testing.F) {
 		if c.Name != name || c.Username != "user" || !maps.Equal(c.Parameters, params) {
 			t.Fatalf("challenge %+v does not carry name, user and parameters", c)
 		}
-		if name != ChallengeSelectMFAType && name != ChallengeMFASetup && c.MFAOptions != nil {
+		if name != ChallengeSelectMFAType && c.MFAOptions != nil {
 			t.Fatalf("MFA options %q for %s", c.MFAOptions, name)
 		}
 		var want []string
