@@ -694,3 +694,51 @@ func TestGlobalSignOutRevokesLoginDuringIt(t *testing.T) {
 		}
 	}
 }
+
+// TestClockOffsetIgnoresTheWaitForACode: the clock offset is learned from
+// the call that returned the tokens, not from the whole login. A person who
+// takes ten minutes to type an SMS code, with Cognito's clock two seconds
+// ahead, must not leave the session believing it is five minutes ahead: its
+// 5-minute tokens (the shortest a pool allows) would then be judged
+// expired as they arrive, and the first request would wait for a renewal.
+func TestClockOffsetIgnoresTheWaitForACode(t *testing.T) {
+	clk := cognitosrp.NewFakeClock(time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC))
+	srv := cognitotest.NewServer(t, cognitotest.Config{
+		AccessTokenLifetime: 5 * time.Minute, IDTokenLifetime: 5 * time.Minute,
+		SessionLifetime: 15 * time.Minute,
+	})
+	const skew = 2 * time.Second
+	srv.SetClock(func() time.Time { return clk.Now().Add(skew) })
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword, SMSMFA: true,
+		Attributes: map[string]string{"phone_number": "+15555550100"}}); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.SessionConfig()
+	c.Now = clk.Now
+	c.ChallengeHandler = cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, ch *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+		clk.Advance(10 * time.Minute) // the person finds the phone
+		return &cognitosrp.ChallengeAnswer{Answer: cognitotest.DefaultMFACode}, nil
+	})
+	s, err := cognitosrp.NewSession(c, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Authenticate(context.Background(), emuPassword); err != nil {
+		t.Fatal(err)
+	}
+	if off := s.ClockOffset(); (off - skew).Abs() > 1500*time.Millisecond {
+		t.Errorf("ClockOffset = %v after a 10-minute wait for the code; Cognito is %v ahead", off, skew)
+	}
+	logged := s.Tokens()
+	if s.RenewalDue(cognitosrp.AccessToken) {
+		t.Error("fresh 5-minute tokens are due for renewal right after the login")
+	}
+	got, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != logged {
+		t.Error("the first request did not get the tokens of the login")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // This file runs a login: InitiateAuth in the configured flow, then one
@@ -63,10 +64,21 @@ type loginState struct {
 	deviceSRP *SRP
 	// newPassword is the password set by answering NEW_PASSWORD_REQUIRED.
 	newPassword string
+	// run is shared by the login's attempts.
+	run *loginRun
+}
+
+// loginRun is what the attempts of one login share, and tell its caller.
+type loginRun struct {
 	// answered is set once the ChallengeHandler has answered a challenge
 	// of this login: starting over would ask it again (and send a new
-	// code). Shared by the login's attempts, so that login sees it too.
-	answered *bool
+	// code).
+	answered bool
+	// sent and received bound, on the session's clock, the call that
+	// returned the tokens: Cognito stamped their iat within it. The clock
+	// offset is learned from it (drift.go), not from the whole login,
+	// which may have waited minutes for a person's code.
+	sent, received time.Time
 }
 
 // login logs in with password and returns the tokens. When a remembered
@@ -74,19 +86,18 @@ type loginState struct {
 // once more without it, unless a challenge has been answered (a new login
 // would ask for another code); when Cognito issues a new device and the
 // session remembers devices, it confirms and stores it.
-func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
+func (s *Session) login(ctx context.Context, password string, run *loginRun) (*Tokens, error) {
 	dev, err := s.loadDevice(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var answered bool
-	res, err := s.loginWithRestarts(ctx, password, dev, &answered)
+	res, err := s.loginWithRestarts(ctx, password, dev, run)
 	if dev != nil && errors.Is(err, ErrResourceNotFound) {
 		if err := s.cfg.Devices.forget(ctx, s.deviceOwner()); err != nil {
 			return nil, err
 		}
-		if !answered {
-			res, err = s.loginWithRestarts(ctx, password, nil, &answered)
+		if !run.answered {
+			res, err = s.loginWithRestarts(ctx, password, nil, run)
 		}
 	}
 	if err != nil {
@@ -111,19 +122,19 @@ func (s *Session) login(ctx context.Context, password string) (*Tokens, error) {
 }
 
 // loginOnce runs one login attempt through its challenges.
-func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevice, answered *bool) (*AuthenticationResult, error) {
+func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevice, run *loginRun) (*AuthenticationResult, error) {
 	// After a forced password change the session's own password is stale.
 	stored := password != "" && subtle.ConstantTimeCompare([]byte(password), []byte(s.storedPassword())) == 1
 	if p := s.changedPassword.Load(); stored && p != nil {
 		password = *p
 	}
-	st := &loginState{password: password, username: s.username, device: dev, answered: answered}
+	st := &loginState{password: password, username: s.username, device: dev, run: run}
 	flow := cmp.Or(s.cfg.AuthFlow, FlowUserSRPAuth)
 	params, err := s.initialParameters(ctx, flow, st)
 	if err != nil {
 		return nil, err
 	}
-	action := "InitiateAuth"
+	action, sent := "InitiateAuth", s.cfg.Now()
 	out, err := s.api.InitiateAuth(ctx, &InitiateAuthInput{
 		AuthFlow:       flow,
 		AuthParameters: params,
@@ -134,6 +145,7 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 			return nil, err
 		}
 		if out.AuthenticationResult != nil {
+			run.sent, run.received = sent, s.cfg.Now()
 			return out.AuthenticationResult, nil
 		}
 		if out.ChallengeName == "" {
@@ -146,9 +158,9 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 		if in, err = s.answer(ctx, st, out); err != nil {
 			return nil, err
 		}
-		action = "RespondToAuthChallenge"
+		action, sent = "RespondToAuthChallenge", s.cfg.Now()
 		out, err = s.api.RespondToAuthChallenge(ctx, in)
-		if r, ok := err.(*restartError); ok && *st.answered {
+		if r, ok := err.(*restartError); ok && run.answered {
 			// The device SRP that may follow an MFA code: starting over
 			// would ask for another code, which a restart never does.
 			err = r.err
@@ -275,7 +287,7 @@ func (s *Session) askHandler(ctx context.Context, st *loginState, out *AuthOutpu
 		// No handler, a failing one, or one that declined.
 		return nil, nil, challengeError(st, out, err)
 	}
-	*st.answered = true
+	st.run.answered = true
 	r := a.responses(out.ChallengeName)
 	switch {
 	case out.ChallengeName == ChallengeNewPasswordRequired:

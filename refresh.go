@@ -167,29 +167,30 @@ func refreshUsername(t *Tokens, login string) string {
 func (s *Session) refreshNow(ctx context.Context, cur *Tokens, trigger string) (*Tokens, error) {
 	start, sent := time.Now(), s.cfg.Now()
 	t, err := s.refresh(ctx, cur)
-	return s.obtained(ctx, cur, trigger, start, sent, t, err)
+	return s.obtained(ctx, cur, trigger, start, sent, s.cfg.Now(), t, err)
 }
 
 // loginNow logs in, learns the clock offset from the new tokens
 // and logs the outcome. The SRP TIMESTAMP stays on the local clock: that is
 // what Cognito expects.
 func (s *Session) loginNow(ctx context.Context, password, trigger string) (*Tokens, error) {
-	start, sent := time.Now(), s.cfg.Now()
-	t, err := s.login(ctx, password)
+	start := time.Now()
+	var run loginRun
+	t, err := s.login(ctx, password, &run)
 	if err == nil {
 		s.dead.Store(nil)
 	}
-	return s.obtained(ctx, nil, trigger, start, sent, t, err)
+	return s.obtained(ctx, nil, trigger, start, run.sent, run.received, t, err)
 }
 
-// obtained ends a login (cur nil) or a renewal of cur that began at start,
-// sent on the session's clock, and returned t or err: it learns the clock
-// offset from t and logs the outcome. One function logs all four outcomes
+// obtained ends a login (cur nil) or a renewal of cur that began at start
+// and returned t or err: it learns the clock offset from t, issued between
+// sent and received on the session's clock, and logs the outcome. One function logs all four outcomes
 // because their events share most attributes, and each call site that
 // builds them costs the binary a kilobyte (issue 7).
-func (s *Session) obtained(ctx context.Context, cur *Tokens, trigger string, start, sent time.Time, t *Tokens, err error) (*Tokens, error) {
+func (s *Session) obtained(ctx context.Context, cur *Tokens, trigger string, start, sent, received time.Time, t *Tokens, err error) (*Tokens, error) {
 	if err == nil {
-		s.observeClock(ctx, t, sent, s.cfg.Now())
+		s.observeClock(ctx, t, sent, received)
 	}
 	level, msg := slog.LevelInfo, "cognitosrp: logged in"
 	if cur != nil {

@@ -206,10 +206,10 @@ func restartable(err error) bool {
 
 // loginWithRestarts runs loginOnce, starting over with fresh SRP values
 // when the answer to an SRP challenge failed for a passing reason.
-func (s *Session) loginWithRestarts(ctx context.Context, password string, dev *loginDevice, answered *bool) (res *AuthenticationResult, err error) {
+func (s *Session) loginWithRestarts(ctx context.Context, password string, dev *loginDevice, run *loginRun) (res *AuthenticationResult, err error) {
 	err = s.cfg.Retry.do(ctx, restartable, func() error {
 		var err error
-		res, err = s.loginOnce(ctx, password, dev, answered)
+		res, err = s.loginOnce(ctx, password, dev, run)
 		return err
 	})
 	return res, err
