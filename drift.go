@@ -14,8 +14,10 @@ import (
 // would, judging exp by its own clock, send expired tokens (clock behind)
 // or renew in a loop (clock ahead). So the session estimates the offset
 // from the iat of each freshly issued token and judges every expiry on
-// Cognito's clock: local time plus the offset. The SRP TIMESTAMP is not
-// affected: Cognito checks it against the local time it expects.
+// Cognito's clock: local time plus the offset. So is the SRP TIMESTAMP of
+// a login, which Cognito refuses when it is minutes from its own clock: a
+// session whose local clock drifted since it last logged in can still log
+// in with its password once the refresh token dies.
 
 // iatResolution is the resolution of the iat claim: Cognito writes whole
 // seconds.

@@ -268,7 +268,9 @@ func (s *Session) passwordVerifier(st *loginState, out *AuthOutput) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	claim, err := st.srp.PasswordClaim(ch, st.password, s.cfg.Now())
+	// The TIMESTAMP is on Cognito's clock, which checks it against its
+	// own (see drift.go).
+	claim, err := st.srp.PasswordClaim(ch, st.password, s.cognitoNow())
 	if err != nil {
 		return nil, err
 	}
