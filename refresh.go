@@ -184,9 +184,10 @@ func (s *Session) loginNow(ctx context.Context, password, trigger string) (*Toke
 
 // obtained ends a login (cur nil) or a renewal of cur that began at start
 // and returned t or err: it learns the clock offset from t, issued between
-// sent and received on the session's clock, and logs the outcome. One function logs all four outcomes
-// because their events share most attributes, and each call site that
-// builds them costs the binary a kilobyte (issue 7).
+// sent and received on the session's clock, and logs the outcome. One
+// function logs all four outcomes because their events share most
+// attributes, and each call site that builds them costs the binary a
+// kilobyte (issue 7).
 func (s *Session) obtained(ctx context.Context, cur *Tokens, trigger string, start, sent, received time.Time, t *Tokens, err error) (*Tokens, error) {
 	if err == nil {
 		s.observeClock(ctx, t, sent, received)
