@@ -51,7 +51,7 @@ func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, p
 		}
 	}
 	if s.cfg.Verifier != nil {
-		if err := verifyPair(ctx, s.cfg.Verifier, t); err != nil {
+		if err := verifyPair(ctx, s.cfg.Verifier, t, prev); err != nil {
 			return nil, err
 		}
 	}
@@ -104,8 +104,14 @@ func wordChars(s string) bool {
 	return true
 }
 
-// verifyPair checks both tokens with v, and that each is of its kind.
-func verifyPair(ctx context.Context, v TokenVerifier, t *Tokens) error {
+// verifyPair checks both tokens with v, that each is of its kind, and that
+// both name one user: on a renewal of prev, prev's. Tokens of another user
+// of the pool carry the pool's signature too, so a tampered answer could
+// otherwise swap them in, and the caller's requests would act as that
+// user. (Cognito keeps a user's internal username for life, and a refresh
+// token renews only its own user.)
+func verifyPair(ctx context.Context, v TokenVerifier, t, prev *Tokens) error {
+	var sub string
 	for _, p := range []struct {
 		typ   TokenType
 		use   string
@@ -119,12 +125,20 @@ func verifyPair(ctx context.Context, v TokenVerifier, t *Tokens) error {
 			// program.
 			c = &Claims{}
 		}
-		if err == nil && c.TokenUse != p.use {
+		switch {
+		case err != nil:
+		case c.TokenUse != p.use:
 			err = fmt.Errorf("%w: token_use %.20q where %q belongs", ErrClaimMismatch, c.TokenUse, p.use)
+		case c.Subject == "" || sub != "" && c.Subject != sub:
+			err = fmt.Errorf("%w: its sub is empty or not the access token's", ErrClaimMismatch)
 		}
 		if err != nil {
 			return fmt.Errorf("cognitosrp: %s from Cognito: %w", p.typ, err)
 		}
+		sub = c.Subject
+	}
+	if prev != nil && prev.Username != "" && t.Username != prev.Username {
+		return fmt.Errorf("cognitosrp: renewal from Cognito: %w: the tokens name another user than those renewed", ErrClaimMismatch)
 	}
 	return nil
 }

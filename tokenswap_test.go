@@ -1,0 +1,108 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// TestVerifierRefusesAnotherUsersTokens: tokens of another user of the pool
+// carry the pool's signature, so with a Verifier a session still refuses a
+// renewal whose tokens name another user than those renewed, and a pair
+// whose access and id tokens name two users; it keeps the tokens it had.
+func TestVerifierRefusesAnotherUsersTokens(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		access, id string // whose token the tampered renewal answers with
+	}{
+		{"both tokens of another user", "mallory", "mallory"},
+		{"another user's id token", "alice", "mallory"},
+		{"another user's access token", "mallory", "alice"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, cognitotest.Config{})
+			ctx := context.Background()
+			tokens := map[string]*cognitosrp.Tokens{}
+			for _, u := range []string{"mallory", "alice"} {
+				if _, err := srv.AddUser(cognitotest.User{Username: u, Password: emuPassword}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v, err := cognitosrp.NewVerifier(srv.VerifierConfig())
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := srv.SessionConfig()
+			c.Now, c.Verifier = srv.Now, v
+			// What stands between the session and Cognito swaps the tokens
+			// of renewals (REFRESH_TOKEN_AUTH) for mallory's.
+			c.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+				body, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				resp, err := http.DefaultTransport.RoundTrip(r)
+				if err != nil || !bytes.Contains(body, []byte("REFRESH_TOKEN_AUTH")) {
+					return resp, err
+				}
+				defer resp.Body.Close()
+				var out struct{ AuthenticationResult map[string]any }
+				if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.AuthenticationResult == nil {
+					t.Errorf("renewal answered %v", err)
+					return nil, errors.New("no renewal")
+				}
+				tokens["alice"] = &cognitosrp.Tokens{
+					AccessToken: out.AuthenticationResult["AccessToken"].(string),
+					IDToken:     out.AuthenticationResult["IdToken"].(string),
+				}
+				out.AuthenticationResult["AccessToken"] = tokens[tc.access].AccessToken
+				out.AuthenticationResult["IdToken"] = tokens[tc.id].IDToken
+				b, _ := json.Marshal(out)
+				resp.Body = io.NopCloser(bytes.NewReader(b))
+				resp.ContentLength = int64(len(b))
+				resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
+				return resp, nil
+			})}
+			s, err := cognitosrp.NewSession(c, "alice")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if err := s.Authenticate(ctx, emuPassword); err != nil {
+				t.Fatal(err)
+			}
+			before := s.Tokens()
+			srv.Advance(2 * time.Hour)
+			mc := srv.SessionConfig()
+			mc.Now = srv.Now
+			mallory, err := cognitosrp.NewSession(mc, "mallory")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer mallory.Close()
+			if err := mallory.Authenticate(ctx, emuPassword); err != nil {
+				t.Fatal(err)
+			}
+			tokens["mallory"] = mallory.Tokens()
+			err = s.Refresh(ctx)
+			if !errors.Is(err, cognitosrp.ErrClaimMismatch) || !strings.Contains(err.Error(), "user") && !strings.Contains(err.Error(), "sub") {
+				t.Fatalf("renewal answered with %s's access token and %s's id token: %v; want ErrClaimMismatch", tc.access, tc.id, err)
+			}
+			if now := s.Tokens(); now == nil || now.AccessToken != before.AccessToken || now.Username != "alice" {
+				t.Fatalf("the refused renewal changed the session's tokens")
+			}
+		})
+	}
+}
