@@ -4,14 +4,20 @@
 
 // Cross-check of the emulator against the official JavaScript client:
 // amazon-cognito-identity-js logs in with USER_SRP_AUTH to
-// `cognito-srp emulate`, renews its session, fails with a wrong password,
-// and, on a pool with device tracking, confirms a device and logs in again
-// with device SRP. Not needed by `go test`; run it with
+// `cognito-srp emulate`, renews its session, fails with a wrong password;
+// answers SMS_MFA, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP,
+// NEW_PASSWORD_REQUIRED and CUSTOM_CHALLENGE (CUSTOM_AUTH with and
+// without SRP), logs in with USER_PASSWORD_AUTH, and sees its tokens
+// refused after globalSignOut and signOut with revocation; and, on a pool
+// with device tracking, confirms a device and logs in again with device
+// SRP, which skips MFA, after any first factor. Not needed by `go test`;
+// run it with
 //
 //	cd cognitotest/interop && npm install && npm test
 'use strict';
 
 const { execFileSync, spawn } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -29,13 +35,14 @@ const children = [];
 
 // emulate starts `cognito-srp emulate` and resolves with the variables it
 // prints.
-function emulate(extraArgs) {
-	const users = path.join(tmp, 'users.json');
+function emulate(extraArgs, moreUsers = []) {
+	const users = path.join(tmp, `users-${children.length}.json`);
 	fs.writeFileSync(
 		users,
 		JSON.stringify([
 			{ Username: 'alice', Password: 'Alice-pw-1234' },
 			{ Aliases: ['bob@example.com'], Password: 'Bob-pw-12345' },
+			...moreUsers,
 		])
 	);
 	const child = spawn(binary, ['emulate', '-quiet', '-addr', '127.0.0.1:0', '-users', users, ...extraArgs], {
@@ -69,6 +76,60 @@ function login(pool, username, password) {
 			newPasswordRequired: () => reject(new Error('unexpected NEW_PASSWORD_REQUIRED')),
 		});
 	});
+}
+
+// step runs one call of the client's callback API and resolves with the
+// callback it ended in, its name in kind: the client calls one of them per
+// round trip. A call that ends in none (the client waits for nothing)
+// fails after 10 s instead of hanging the suite.
+function step(run) {
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('no callback within 10 s')), 10000);
+		const end = (kind, ...args) => {
+			clearTimeout(timer);
+			resolve({ kind, args });
+		};
+		run({
+			onSuccess: (...a) => end('onSuccess', ...a),
+			onFailure: err => {
+				clearTimeout(timer);
+				reject(err);
+			},
+			mfaRequired: (...a) => end('mfaRequired', ...a),
+			totpRequired: (...a) => end('totpRequired', ...a),
+			selectMFAType: (...a) => end('selectMFAType', ...a),
+			mfaSetup: (...a) => end('mfaSetup', ...a),
+			customChallenge: (...a) => end('customChallenge', ...a),
+			newPasswordRequired: (...a) => end('newPasswordRequired', ...a),
+			associateSecretCode: (...a) => end('associateSecretCode', ...a),
+		});
+	});
+}
+
+// failure resolves with the error a step failed with, or null.
+function failure(run) {
+	return step(run).then(() => null, err => err);
+}
+
+// start begins a login of username with flow (USER_SRP_AUTH by default).
+function start(pool, username, password, flow = 'USER_SRP_AUTH') {
+	const user = new CognitoUser({ Username: username, Pool: pool });
+	user.setAuthenticationFlowType(flow);
+	const details = new AuthenticationDetails({ Username: username, Password: password });
+	return { user, first: step(cb => user.authenticateUser(details, cb)) };
+}
+
+// totp is the RFC 6238 code of a base32 secret (SHA-1, six digits, 30 s),
+// as an authenticator app shows it at time at (ms).
+function totp(secret, at = Date.now()) {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	let bits = '';
+	for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c.toUpperCase()).toString(2).padStart(5, '0');
+	const key = Buffer.from(bits.match(/.{8}/g).map(b => parseInt(b, 2)));
+	const counter = Buffer.alloc(8);
+	counter.writeBigUInt64BE(BigInt(Math.floor(at / 30000)));
+	const h = crypto.createHmac('sha1', key).update(counter).digest();
+	return String((h.readUInt32BE(h[h.length - 1] & 15) & 0x7fffffff) % 1e6).padStart(6, '0');
 }
 
 function refresh(user, session) {
@@ -105,9 +166,170 @@ async function main() {
 	check(refused && refused.code === 'NotAuthorizedException' && refused.message === 'Incorrect username or password.',
 		'wrong password refused');
 
+	// Second factors, a new password, custom challenges and sign-out, each
+	// driven through the client's own callbacks. Codes: SMS_MFA takes the
+	// emulator's fixed code (User.MFACode, DefaultMFACode by default);
+	// SOFTWARE_TOKEN_MFA the RFC 6238 code of the user's TOTPSecret.
+	const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+	env = await emulate(['-user-password-auth'], [
+		{ Username: 'carol', Password: 'Carol-pw-1234', Aliases: ['+15555550123'], SMSMFA: true },
+		{ Username: 'dave', Password: 'Dave-pw-12345', TOTPSecret: secret },
+		{ Username: 'erin', Password: 'Erin-pw-12345', MFASetup: true },
+		{ Username: 'frank', Password: 'Frank-pw-1234', ForceNewPassword: true, RequiredAttributes: ['name'], Attributes: { email: 'frank@example.com' } },
+		{ Username: 'grace', Password: 'Grace-pw-1234', Aliases: ['+15555550124'], SMSMFA: true, TOTPSecret: secret },
+		{ Username: 'heidi', Password: 'Heidi-pw-1234', CustomChallenge: { question: 'two plus two' }, CustomAnswer: '4' },
+		{ Username: 'ivan', Password: 'Ivan-pw-12345', Aliases: ['+15555550125'], SMSMFA: true },
+	]);
+	pool = new CognitoUserPool({
+		UserPoolId: env.COGNITO_USER_POOL_ID,
+		ClientId: env.COGNITO_CLIENT_ID,
+		endpoint: env.COGNITO_ENDPOINT,
+	});
+	const named = (r, name) => r.kind === 'onSuccess' && r.args[0].getAccessToken().decodePayload().username === name;
+
+	// SMS_MFA, a wrong code, then the right one on the same Session.
+	let { user: u, first } = start(pool, 'carol', 'Carol-pw-1234');
+	let r = await first;
+	check(r.kind === 'mfaRequired' && r.args[0] === 'SMS_MFA' && r.args[1].CODE_DELIVERY_DELIVERY_MEDIUM === 'SMS' &&
+		r.args[1].CODE_DELIVERY_DESTINATION === '+*******0123', 'SMS_MFA: mfaRequired names the masked phone number');
+	let err = await failure(cb => u.sendMFACode('000000', cb));
+	check(err && err.code === 'CodeMismatchException' && err.message === 'Invalid code received for user',
+		'wrong SMS_MFA code: CodeMismatchException');
+	r = await step(cb => u.sendMFACode('123456', cb));
+	check(named(r, 'carol'), 'SMS_MFA: sendMFACode after a wrong code signs in');
+
+	// Too many wrong codes spend the Session.
+	({ user: u, first } = start(pool, 'ivan', 'Ivan-pw-12345'));
+	await first;
+	const codes = [];
+	for (let i = 0; i < 4; i++) {
+		const e = await failure(cb => u.sendMFACode(i < 3 ? '000000' : '123456', cb));
+		codes.push(e && `${e.code}: ${e.message}`);
+	}
+	check(codes.slice(0, 3).every(c => c === 'CodeMismatchException: Invalid code received for user') &&
+		codes[3] === 'NotAuthorizedException: Invalid session for the user.',
+		'three wrong codes spend the Session: the right code is then refused');
+
+	// SOFTWARE_TOKEN_MFA with the code of the user's secret.
+	({ user: u, first } = start(pool, 'dave', 'Dave-pw-12345'));
+	r = await first;
+	check(r.kind === 'totpRequired' && r.args[0] === 'SOFTWARE_TOKEN_MFA', 'SOFTWARE_TOKEN_MFA: totpRequired');
+	err = await failure(cb => u.sendMFACode('000000', cb, 'SOFTWARE_TOKEN_MFA'));
+	check(err && err.code === 'CodeMismatchException', 'wrong SOFTWARE_TOKEN_MFA code: CodeMismatchException');
+	r = await step(cb => u.sendMFACode(totp(secret), cb, 'SOFTWARE_TOKEN_MFA'));
+	check(named(r, 'dave'), "SOFTWARE_TOKEN_MFA: sendMFACode with the authenticator's code signs in");
+
+	// MFA_SETUP: associateSoftwareToken and verifySoftwareToken end the
+	// login; the next login asks for a code of the new secret.
+	({ user: u, first } = start(pool, 'erin', 'Erin-pw-12345'));
+	r = await first;
+	check(r.kind === 'mfaSetup' && r.args[0] === 'MFA_SETUP' && r.args[1].MFAS_CAN_SETUP === '["SOFTWARE_TOKEN_MFA"]',
+		'MFA_SETUP: mfaSetup offers SOFTWARE_TOKEN_MFA');
+	r = await step(cb => u.associateSoftwareToken(cb));
+	const erinSecret = r.args[0];
+	check(r.kind === 'associateSecretCode' && /^[A-Z2-7]{32}$/.test(erinSecret), 'associateSoftwareToken hands out a base32 secret');
+	err = await failure(cb => u.verifySoftwareToken('000000', 'interop', cb));
+	check(err && err.code === 'EnableSoftwareTokenMFAException', 'verifySoftwareToken refuses a wrong code');
+	r = await step(cb => u.verifySoftwareToken(totp(erinSecret), 'interop', cb));
+	check(named(r, 'erin'), 'verifySoftwareToken then MFA_SETUP signs in');
+	({ user: u, first } = start(pool, 'erin', 'Erin-pw-12345'));
+	r = await first;
+	check(r.kind === 'totpRequired', 'after MFA_SETUP the login asks for SOFTWARE_TOKEN_MFA');
+	// The previous time step: the code of this one was used above.
+	r = await step(cb => u.sendMFACode(totp(erinSecret, Date.now() - 30000), cb, 'SOFTWARE_TOKEN_MFA'));
+	check(named(r, 'erin'), 'SOFTWARE_TOKEN_MFA with the secret set up');
+
+	// SELECT_MFA_TYPE: either factor can be chosen.
+	for (const [choice, callback, code] of [
+		['SOFTWARE_TOKEN_MFA', 'totpRequired', () => totp(secret)],
+		['SMS_MFA', 'mfaRequired', () => '123456'],
+	]) {
+		({ user: u, first } = start(pool, 'grace', 'Grace-pw-1234'));
+		r = await first;
+		check(r.kind === 'selectMFAType' && r.args[0] === 'SELECT_MFA_TYPE' &&
+			JSON.parse(r.args[1].MFAS_CAN_CHOOSE).sort().join() === 'SMS_MFA,SOFTWARE_TOKEN_MFA',
+			'SELECT_MFA_TYPE: selectMFAType offers both factors');
+		r = await step(cb => u.sendMFASelectionAnswer(choice, cb));
+		check(r.kind === callback && r.args[0] === choice, `sendMFASelectionAnswer(${choice}): ${callback}`);
+		r = await step(cb => u.sendMFACode(code(), cb, choice));
+		check(named(r, 'grace'), `${choice} chosen: sendMFACode signs in`);
+	}
+
+	// NEW_PASSWORD_REQUIRED with a required attribute.
+	({ user: u, first } = start(pool, 'frank', 'Frank-pw-1234'));
+	r = await first;
+	check(r.kind === 'newPasswordRequired' && r.args[0].email === 'frank@example.com' && r.args[1].join() === 'name',
+		'NEW_PASSWORD_REQUIRED: newPasswordRequired with the attributes and the required one');
+	err = await failure(cb => u.completeNewPasswordChallenge('Frank-new-pw-1', {}, cb));
+	check(err && err.code === 'InvalidParameterException', 'completeNewPasswordChallenge without the required attribute refused');
+	({ user: u, first } = start(pool, 'frank', 'Frank-pw-1234'));
+	await first;
+	r = await step(cb => u.completeNewPasswordChallenge('Frank-new-pw-1', { name: 'Frank' }, cb));
+	check(named(r, 'frank') && r.args[0].getIdToken().decodePayload().name === 'Frank',
+		'completeNewPasswordChallenge signs in with the attribute set');
+	({ first } = start(pool, 'frank', 'Frank-new-pw-1'));
+	check(named(await first, 'frank'), 'the new password signs in without a challenge');
+
+	// CUSTOM_AUTH, without a password (initiateAuth) and after SRP.
+	u = new CognitoUser({ Username: 'heidi', Pool: pool });
+	u.setAuthenticationFlowType('CUSTOM_AUTH');
+	r = await step(cb => u.initiateAuth(new AuthenticationDetails({ Username: 'heidi' }), cb));
+	check(r.kind === 'customChallenge' && r.args[0].question === 'two plus two', 'CUSTOM_AUTH: initiateAuth gets the CUSTOM_CHALLENGE');
+	r = await step(cb => u.sendCustomChallengeAnswer('4', cb));
+	check(named(r, 'heidi'), 'CUSTOM_AUTH: sendCustomChallengeAnswer signs in');
+	({ user: u, first } = start(pool, 'heidi', 'Heidi-pw-1234', 'CUSTOM_AUTH'));
+	r = await first;
+	check(r.kind === 'customChallenge' && r.args[0].question === 'two plus two', 'CUSTOM_AUTH with SRP_A: the password, then the CUSTOM_CHALLENGE');
+	err = await failure(cb => u.sendCustomChallengeAnswer('5', cb));
+	check(err && err.code === 'NotAuthorizedException', 'CUSTOM_AUTH: a wrong answer is refused');
+	({ user: u, first } = start(pool, 'heidi', 'Heidi-pw-1234', 'CUSTOM_AUTH'));
+	await first;
+	r = await step(cb => u.sendCustomChallengeAnswer('4', cb));
+	check(named(r, 'heidi'), 'CUSTOM_AUTH with SRP_A: sendCustomChallengeAnswer signs in');
+	err = await start(pool, 'heidi', 'wrong', 'CUSTOM_AUTH').first.then(() => null, e => e);
+	check(err && err.code === 'NotAuthorizedException' && err.message === 'Incorrect username or password.',
+		'CUSTOM_AUTH with SRP_A: a wrong password is refused');
+
+	// USER_PASSWORD_AUTH, by name and alias, and with a second factor.
+	r = await start(pool, 'alice', 'Alice-pw-1234', 'USER_PASSWORD_AUTH').first;
+	check(named(r, 'alice'), 'USER_PASSWORD_AUTH signs in');
+	r = await start(pool, 'bob@example.com', 'Bob-pw-12345', 'USER_PASSWORD_AUTH').first;
+	check(r.kind === 'onSuccess' && r.args[0].getIdToken().decodePayload().email === 'bob@example.com', 'USER_PASSWORD_AUTH by alias');
+	err = await start(pool, 'alice', 'wrong', 'USER_PASSWORD_AUTH').first.then(() => null, e => e);
+	check(err && err.code === 'NotAuthorizedException' && err.message === 'Incorrect username or password.',
+		'USER_PASSWORD_AUTH: wrong password refused');
+	({ user: u, first } = start(pool, 'carol', 'Carol-pw-1234', 'USER_PASSWORD_AUTH'));
+	r = await first;
+	check(r.kind === 'mfaRequired', 'USER_PASSWORD_AUTH then SMS_MFA');
+	check(named(await step(cb => u.sendMFACode('123456', cb)), 'carol'), 'USER_PASSWORD_AUTH: sendMFACode signs in');
+
+	// globalSignOut and signOut with revocation: the refresh token is then
+	// refused, and so is the access token. The client retries a refused
+	// refresh for about 6 s, so the two run at once.
+	const revoked = async how => {
+		const { user: v, first: f } = start(pool, 'alice', 'Alice-pw-1234');
+		const s = (await f).args[0];
+		await new Promise((resolve, reject) => {
+			if (how === 'globalSignOut') v.globalSignOut({ onSuccess: resolve, onFailure: reject });
+			else v.signOut(e => (e ? reject(e) : resolve()));
+		});
+		const other = new CognitoUser({ Username: 'alice', Pool: pool });
+		other.setSignInUserSession(s);
+		const denied = await new Promise(resolve => other.getUserAttributes(e => resolve(e)));
+		const refused = await refresh(other, s).then(() => null, e => e);
+		check(denied && denied.code === 'NotAuthorizedException' && denied.message === 'Access Token has been revoked',
+			`${how}: the access token is refused (GetUser)`);
+		check(refused && refused.code === 'NotAuthorizedException' && refused.message === 'Refresh Token has been revoked',
+			`${how}: refreshSession is refused`);
+	};
+	await Promise.all([revoked('globalSignOut'), revoked('signOut (RevokeToken)')]);
+
 	// Device tracking: the client confirms the device after the first
 	// login, then logs in with device SRP and renews with DEVICE_KEY.
-	env = await emulate(['-device-tracking']);
+	env = await emulate(['-device-tracking', '-user-password-auth'], [
+		{ Username: 'judy', Password: 'Judy-pw-12345', Aliases: ['+15555550126'], SMSMFA: true },
+		{ Username: 'heidi', Password: 'Heidi-pw-1234', CustomChallenge: { question: 'two plus two' }, CustomAnswer: '4' },
+	]);
 	pool = new CognitoUserPool({
 		UserPoolId: env.COGNITO_USER_POOL_ID,
 		ClientId: env.COGNITO_CLIENT_ID,
@@ -121,6 +343,45 @@ async function main() {
 		'device SRP login on the remembered device (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER)');
 	const again = await refresh(user, session);
 	check(again.isValid(), 'refreshSession with DEVICE_KEY');
+	r = await start(pool, 'alice', 'Alice-pw-1234', 'USER_PASSWORD_AUTH').first;
+	check(r.kind === 'onSuccess' && r.args[0].getAccessToken().decodePayload().device_key === deviceKey,
+		'USER_PASSWORD_AUTH on the remembered device (then DEVICE_SRP_AUTH)');
+
+	// A remembered device stands in for the second factor: the first login
+	// asks for the code and confirms the device (in sendMFACode), the next
+	// proves the device and gets no MFA challenge.
+	({ user: u, first } = start(pool, 'judy', 'Judy-pw-12345'));
+	r = await first;
+	check(r.kind === 'mfaRequired', 'device pool: the first login asks for SMS_MFA');
+	r = await step(cb => u.sendMFACode('123456', cb));
+	const judyDevice = u.deviceKey;
+	check(r.kind === 'onSuccess' && judyDevice && r.args[0].getAccessToken().decodePayload().device_key === judyDevice,
+		'sendMFACode confirms the new device');
+	({ user: u, first } = start(pool, 'judy', 'Judy-pw-12345'));
+	r = await first;
+	check(r.kind === 'onSuccess' && r.args[0].getAccessToken().decodePayload().device_key === judyDevice,
+		'the remembered device skips SMS_MFA');
+
+	// A device forgotten at Cognito while the client still holds it: the
+	// client sends the PASSWORD_VERIFIER answer again without DEVICE_KEY.
+	r = await step(cb => u.forgetSpecificDevice(judyDevice, cb));
+	({ user: u, first } = start(pool, 'judy', 'Judy-pw-12345'));
+	r = await first;
+	check(r.kind === 'mfaRequired' && u.deviceKey === null, 'a forgotten device: the login goes on without it, with SMS_MFA');
+	r = await step(cb => u.sendMFACode('123456', cb));
+	check(r.kind === 'onSuccess' && u.deviceKey && u.deviceKey !== judyDevice, 'a forgotten device: a new one is confirmed');
+
+	// CUSTOM_AUTH on a remembered device proves it after the challenge.
+	({ user: u, first } = start(pool, 'heidi', 'Heidi-pw-1234', 'CUSTOM_AUTH'));
+	await first;
+	r = await step(cb => u.sendCustomChallengeAnswer('4', cb));
+	const heidiDevice = u.deviceKey;
+	check(r.kind === 'onSuccess' && heidiDevice, 'CUSTOM_AUTH on a device pool: a new device confirmed');
+	({ user: u, first } = start(pool, 'heidi', 'Heidi-pw-1234', 'CUSTOM_AUTH'));
+	await first;
+	r = await step(cb => u.sendCustomChallengeAnswer('4', cb));
+	check(r.kind === 'onSuccess' && r.args[0].getAccessToken().decodePayload().device_key === heidiDevice,
+		'CUSTOM_AUTH on the remembered device: DEVICE_SRP_AUTH after the CUSTOM_CHALLENGE');
 	console.log('all interop checks passed');
 }
 
