@@ -40,7 +40,12 @@ func confirmDevice(t *testing.T, r *raw, accessToken string, meta *cognitosrp.Ne
 // deviceLogin logs in with SRP and then device SRP.
 func deviceLogin(t *testing.T, r *raw, user, password string, d deviceSecret) (*cognitosrp.AuthOutput, error) {
 	t.Helper()
-	ch := expectChallenge(t, "DEVICE_SRP_AUTH")(r.srpLogin(user, password, map[string]string{"DEVICE_KEY": d.key}))
+	return proveDevice(t, r, expectChallenge(t, "DEVICE_SRP_AUTH")(r.srpLogin(user, password, map[string]string{"DEVICE_KEY": d.key})), user, d)
+}
+
+// proveDevice answers DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER with d.
+func proveDevice(t *testing.T, r *raw, ch *cognitosrp.AuthOutput, user string, d deviceSecret) (*cognitosrp.AuthOutput, error) {
+	t.Helper()
 	srp, err := cognitosrp.NewSRP(d.group, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -176,4 +181,29 @@ func TestDeletedUserLeavesNothingToItsNamesake(t *testing.T) {
 	// user's.
 	_, err = r.respond("SMS_MFA", pending.Session, code)
 	wantAPIError(t, err, "NotAuthorizedException", "Invalid session")
+}
+
+// TestCustomAnswerNamesDevice: a CUSTOM_AUTH login that names its device
+// in the answer to CUSTOM_CHALLENGE only, as the official JavaScript
+// client's sendCustomChallengeAnswer does after initiateAuth (which sends
+// no DEVICE_KEY), proves that device instead of getting a new one.
+func TestCustomAnswerNamesDevice(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	addUser(t, srv, cognitotest.User{Username: "cus", Password: "pw-cus-1234",
+		CustomChallenge: map[string]string{"question": "colour?"}, CustomAnswer: "blue"})
+	r := newRaw(t, srv)
+	ch := expectChallenge(t, "CUSTOM_CHALLENGE")(r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "cus"}))
+	first := expectTokens(t)(r.respond("CUSTOM_CHALLENGE", ch.Session, map[string]string{"USERNAME": "cus", "ANSWER": "blue"}))
+	d := confirmDevice(t, r, first.AccessToken, first.NewDeviceMetadata)
+
+	ch = expectChallenge(t, "CUSTOM_CHALLENGE")(r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "cus"}))
+	ch = expectChallenge(t, "DEVICE_SRP_AUTH")(r.respond("CUSTOM_CHALLENGE", ch.Session,
+		map[string]string{"USERNAME": "cus", "ANSWER": "blue", "DEVICE_KEY": d.key}))
+	res := expectTokens(t)(proveDevice(t, r, ch, "cus", d))
+	if res.NewDeviceMetadata != nil {
+		t.Errorf("a login on a remembered device got a new device")
+	}
+	if devs := srv.Devices("cus"); len(devs) != 1 {
+		t.Errorf("Devices = %+v, want the one remembered", devs)
+	}
 }

@@ -87,6 +87,11 @@ func (s *Server) respondToAuthChallenge(c *call) (any, *apiError) {
 		if subtle.ConstantTimeCompare([]byte(r["ANSWER"]), []byte(s.user(sess.username).CustomAnswer)) != 1 {
 			return nil, errWrongPassword().because("wrong ANSWER to CUSTOM_CHALLENGE")
 		}
+		// The official JavaScript client names its remembered device here
+		// only: initiateAuth (CUSTOM_AUTH without SRP) sends no DEVICE_KEY.
+		if k := r["DEVICE_KEY"]; k != "" {
+			sess.deviceKey = k
+		}
 		sess.customDone = true
 		return s.nextStep(c, sess)
 	case challengeSelectChallenge:

@@ -382,6 +382,14 @@ async function main() {
 	r = await step(cb => u.sendCustomChallengeAnswer('4', cb));
 	check(r.kind === 'onSuccess' && r.args[0].getAccessToken().decodePayload().device_key === heidiDevice,
 		'CUSTOM_AUTH on the remembered device: DEVICE_SRP_AUTH after the CUSTOM_CHALLENGE');
+	// initiateAuth sends no DEVICE_KEY: the client names the device in its
+	// answer to the CUSTOM_CHALLENGE only.
+	u = new CognitoUser({ Username: 'heidi', Pool: pool });
+	u.setAuthenticationFlowType('CUSTOM_AUTH');
+	await step(cb => u.initiateAuth(new AuthenticationDetails({ Username: 'heidi' }), cb));
+	r = await step(cb => u.sendCustomChallengeAnswer('4', cb));
+	check(r.kind === 'onSuccess' && u.deviceKey === heidiDevice && r.args[0].getAccessToken().decodePayload().device_key === heidiDevice,
+		'CUSTOM_AUTH without SRP on the remembered device: DEVICE_KEY in the answer, then DEVICE_SRP_AUTH');
 	console.log('all interop checks passed');
 }
 
