@@ -31,10 +31,11 @@ const {
 const repo = path.resolve(__dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cognitotest-interop-'));
 const binary = path.join(tmp, 'cognito-srp');
+const shortSession = path.join(tmp, 'shortsession');
 const children = [];
 
-// emulate starts `cognito-srp emulate` and resolves with the variables it
-// prints.
+// emulate starts `cognito-srp emulate`, or shortSession when extraArgs is
+// 'short-session', and resolves with the variables it prints.
 function emulate(extraArgs, moreUsers = []) {
 	const users = path.join(tmp, `users-${children.length}.json`);
 	fs.writeFileSync(
@@ -45,9 +46,9 @@ function emulate(extraArgs, moreUsers = []) {
 			...moreUsers,
 		])
 	);
-	const child = spawn(binary, ['emulate', '-quiet', '-addr', '127.0.0.1:0', '-users', users, ...extraArgs], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	const [program, args] = extraArgs === 'short-session' ? [shortSession, [users]]
+		: [binary, ['emulate', '-quiet', '-addr', '127.0.0.1:0', '-users', users, ...extraArgs]];
+	const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'inherit'] });
 	children.push(child);
 	return new Promise((resolve, reject) => {
 		child.on('exit', code => reject(new Error(`emulate exited with ${code}`)));
@@ -145,6 +146,7 @@ function check(cond, what) {
 
 async function main() {
 	execFileSync('go', ['build', '-o', binary, './cmd/cognito-srp'], { cwd: repo, stdio: 'inherit' });
+	execFileSync('go', ['build', '-o', shortSession, './cognitotest/interop/shortsession.go'], { cwd: repo, stdio: 'inherit' });
 
 	// A plain pool: SRP login by name and by alias, renewal, wrong password.
 	let env = await emulate([]);
@@ -179,6 +181,7 @@ async function main() {
 		{ Username: 'grace', Password: 'Grace-pw-1234', Aliases: ['+15555550124'], SMSMFA: true, TOTPSecret: secret },
 		{ Username: 'heidi', Password: 'Heidi-pw-1234', CustomChallenge: { question: 'two plus two' }, CustomAnswer: '4' },
 		{ Username: 'ivan', Password: 'Ivan-pw-12345', Aliases: ['+15555550125'], SMSMFA: true },
+		{ Username: 'kim', Password: 'Kim-pw-123456' },
 	]);
 	pool = new CognitoUserPool({
 		UserPoolId: env.COGNITO_USER_POOL_ID,
@@ -238,6 +241,18 @@ async function main() {
 	// The previous time step: the code of this one was used above.
 	r = await step(cb => u.sendMFACode(totp(erinSecret, Date.now() - 30000), cb, 'SOFTWARE_TOKEN_MFA'));
 	check(named(r, 'erin'), 'SOFTWARE_TOKEN_MFA with the secret set up');
+
+	// A signed-in user sets up TOTP with its access token.
+	({ user: u, first } = start(pool, 'kim', 'Kim-pw-123456'));
+	check(named(await first, 'kim'), 'kim signs in without a second factor');
+	r = await step(cb => u.associateSoftwareToken(cb));
+	const kimSecret = r.args[0];
+	check(r.kind === 'associateSecretCode' && /^[A-Z2-7]{32}$/.test(kimSecret), 'associateSoftwareToken with the access token');
+	r = await step(cb => u.verifySoftwareToken(totp(kimSecret), 'interop', cb));
+	check(r.kind === 'onSuccess' && r.args[0].Status === 'SUCCESS', 'verifySoftwareToken with the access token: Status SUCCESS');
+	// Whether the next login then asks for the code is left out: Cognito
+	// waits for SetUserMFAPreference, which the emulator does not serve
+	// (it turns TOTP on at once).
 
 	// SELECT_MFA_TYPE: either factor can be chosen.
 	for (const [choice, callback, code] of [
@@ -324,7 +339,23 @@ async function main() {
 	};
 	await Promise.all([revoked('globalSignOut'), revoked('signOut (RevokeToken)')]);
 
-	// Device tracking: the client confirms the device after the first
+	// An expired Session: a pool whose Sessions last one second.
+	env = await emulate('short-session', [
+		{ Username: 'carol', Password: 'Carol-pw-1234', Aliases: ['+15555550123'], SMSMFA: true },
+	]);
+	const shortPool = new CognitoUserPool({
+		UserPoolId: env.COGNITO_USER_POOL_ID,
+		ClientId: env.COGNITO_CLIENT_ID,
+		endpoint: env.COGNITO_ENDPOINT,
+	});
+	({ user: u, first } = start(shortPool, 'carol', 'Carol-pw-1234'));
+	await first;
+	await new Promise(resolve => setTimeout(resolve, 1500));
+	err = await failure(cb => u.sendMFACode('123456', cb));
+	check(err && err.code === 'NotAuthorizedException' && err.message === 'Invalid session for the user, session is expired.',
+		'an expired Session: NotAuthorizedException');
+
+
 	// login, then logs in with device SRP and renews with DEVICE_KEY.
 	env = await emulate(['-device-tracking', '-user-password-auth'], [
 		{ Username: 'judy', Password: 'Judy-pw-12345', Aliases: ['+15555550126'], SMSMFA: true },
