@@ -15,6 +15,14 @@
 // password, SMS, e-mail or TOTP codes, a custom challenge, MFA setup, and
 // device SRP.
 //
+// It serves the actions of signing in and out: InitiateAuth,
+// RespondToAuthChallenge, GetTokensFromRefreshToken, RevokeToken,
+// GlobalSignOut, GetUser, ConfirmDevice, ForgetDevice,
+// AssociateSoftwareToken and VerifySoftwareToken. Any other action (sign-up,
+// password changes, SetUserMFAPreference, device listing) fails with
+// UnknownOperationException; a TOTP secret verified with an access token
+// turns the factor on at once, where Cognito waits for SetUserMFAPreference.
+//
 // For test suites it offers a controllable clock, injected latency and
 // failures, counters of calls per action and a log of recent requests. It
 // keeps everything in memory and is safe for concurrent use.
