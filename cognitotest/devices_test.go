@@ -207,3 +207,40 @@ func TestCustomAnswerNamesDevice(t *testing.T) {
 		t.Errorf("Devices = %+v, want the one remembered", devs)
 	}
 }
+
+// TestDeletedUserLeavesNoTOTPAssociation: a TOTP secret that a deleted
+// user asked for (AssociateSoftwareToken with an access token) and never
+// verified is not the new namesake's: VerifySoftwareToken with a code of
+// it fails as for a user who never asked, and the new user gets no second
+// factor it did not set up.
+func TestDeletedUserLeavesNoTOTPAssociation(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	old, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var assoc struct{ SecretCode string }
+	if err := r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"AccessToken": old.AccessToken}, &assoc); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := srv.DeleteUser("alice"); err != nil {
+		t.Fatal(err)
+	}
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "new-alice-456"})
+	fresh, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(srv.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"AccessToken": fresh.AccessToken, "UserCode": code}, new(struct{}))
+	wantAPIError(t, err, "EnableSoftwareTokenMFAException", "Code mismatch")
+	if u, _ := srv.User("alice"); u.SoftwareTokenMFA || u.TOTPSecret != "" {
+		t.Errorf("the new alice has the old one's TOTP secret: SoftwareTokenMFA %v", u.SoftwareTokenMFA)
+	}
+}

@@ -232,7 +232,10 @@ func (s *Server) DeleteUser(username string) error {
 	s.revokeUserLocked(u.Username)
 	// These are found by the internal username alone, which a new user
 	// may take: its login would skip MFA on the old user's device, or
-	// finish the old user's login without a password.
+	// finish the old user's login without a password, and its
+	// VerifySoftwareToken would turn on TOTP with the secret the old user
+	// was given.
+	delete(s.pendingTOTP, name)
 	for key, d := range s.devices {
 		if fold(d.username) == name {
 			s.forgetDeviceLocked(key)
