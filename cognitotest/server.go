@@ -33,10 +33,10 @@ type Server struct {
 	random   io.Reader
 	client   *appClient
 
-	srv       *http.Server
-	url       string
-	closed    bool // Close was called: Start must not listen afterwards
-	startOnce sync.Once
+	srv      *http.Server
+	url      string
+	closed   bool // Close was called: Start must not listen afterwards
+	starting bool // a Start listens or has listened
 
 	mu          sync.Mutex
 	clock       func() time.Time
@@ -121,29 +121,35 @@ func NewUnstartedServer(cfg Config) (*Server, error) {
 // Start listens on Config.Addr and serves in the background. It fails if
 // the server was started or closed before, or the address is taken.
 func (s *Server) Start() error {
-	err := errors.New("cognitotest: server already started")
-	s.startOnce.Do(func() {
-		var l net.Listener
-		l, err = net.Listen("tcp", s.cfg.Addr)
-		if err != nil {
-			err = fmt.Errorf("cognitotest: %w", err)
-			return
-		}
-		srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-		s.mu.Lock()
-		if s.closed {
-			// Nothing would close a server started now.
-			s.mu.Unlock()
-			l.Close()
-			err = errors.New("cognitotest: server closed")
-			return
-		}
-		s.url = "http://" + l.Addr().String()
-		s.srv = srv
+	s.mu.Lock()
+	if s.starting {
 		s.mu.Unlock()
-		go srv.Serve(l)
-	})
-	return err
+		return errors.New("cognitotest: server already started")
+	}
+	s.starting = true
+	s.mu.Unlock()
+	l, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		// Nothing listens: a later Start may try again, once the address
+		// is free.
+		s.mu.Lock()
+		s.starting = false
+		s.mu.Unlock()
+		return fmt.Errorf("cognitotest: %w", err)
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.mu.Lock()
+	if s.closed {
+		// Nothing would close a server started now.
+		s.mu.Unlock()
+		l.Close()
+		return errors.New("cognitotest: server closed")
+	}
+	s.url = "http://" + l.Addr().String()
+	s.srv = srv
+	s.mu.Unlock()
+	go srv.Serve(l)
+	return nil
 }
 
 // Close stops the server and closes its connections. It may be called more

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -151,6 +152,34 @@ func TestUnstartedServer(t *testing.T) {
 	unstarted.Close()
 	if err := unstarted.Start(); err == nil || unstarted.URL() != "" {
 		t.Errorf("Start after Close: %v, URL %q; want an error and no listener", err, unstarted.URL())
+	}
+}
+
+// TestStartAgainAfterAddressTaken: a Start that failed because its address
+// was taken did not start the server, so a later Start, once the address
+// is free, listens (Start's doc fails it only for a server started or
+// closed before, or a taken address).
+func TestStartAgainAfterAddressTaken(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{Addr: l.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := srv.Start(); err == nil || srv.URL() != "" {
+		t.Fatalf("Start on a taken address: %v, URL %q; want an error and no listener", err, srv.URL())
+	}
+	l.Close()
+	if err := srv.Start(); err != nil {
+		t.Fatalf("Start once the address is free: %v", err)
+	}
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	login(t, srv, "alice", "pw-alice-123")
+	if err := srv.Start(); err == nil {
+		t.Error("a third Start succeeded")
 	}
 }
 
