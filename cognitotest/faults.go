@@ -155,12 +155,24 @@ func (s *Server) countCall(action string) {
 	s.calls[action]++
 }
 
-func (s *Server) record(r Request) {
+// loggedRequest is an entry of the request log: arrived, on the monotonic
+// clock, keeps the log in the order the requests came in, whatever order
+// they are answered in (injected latency holds some back).
+type loggedRequest struct {
+	arrived time.Time
+	Request
+}
+
+func (s *Server) record(arrived time.Time, r Request) {
 	s.mu.Lock()
-	if len(s.log) == maxLog {
+	i := len(s.log)
+	for i > 0 && s.log[i-1].arrived.After(arrived) {
+		i--
+	}
+	s.log = slices.Insert(s.log, i, loggedRequest{arrived, r})
+	if len(s.log) > maxLog {
 		s.log = slices.Delete(s.log, 0, 1)
 	}
-	s.log = append(s.log, r)
 	logf := s.cfg.Logf
 	s.mu.Unlock()
 	if logf != nil {
@@ -200,5 +212,9 @@ func (s *Server) ResetCalls() {
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.log)
+	out := make([]Request, len(s.log))
+	for i, l := range s.log {
+		out[i] = l.Request
+	}
+	return out
 }

@@ -154,3 +154,29 @@ func TestOtherFaultTypesAndRequestLog(t *testing.T) {
 		t.Errorf("after ResetCalls: %d calls, %d logged", srv.Calls(""), len(srv.Requests()))
 	}
 }
+
+// TestRequestLogInArrivalOrder: Requests lists the calls oldest first, as
+// they came in (Request.Time), even when a slow call is answered after a
+// later one.
+func TestRequestLogInArrivalOrder(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	api := &cognitosrp.Client{Endpoint: srv.Endpoint(), Retry: cognitosrp.RetryPolicy{MaxAttempts: 1}}
+	srv.SetActionLatency("RevokeToken", 300*time.Millisecond)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		api.Call(context.Background(), "RevokeToken", map[string]string{"Token": "x", "ClientId": srv.ClientID()}, &struct{}{})
+	}()
+	for srv.Calls("RevokeToken") == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": "x"}, &struct{}{})
+	<-done
+	var got []string
+	for _, r := range srv.Requests() {
+		got = append(got, r.Action)
+	}
+	if !slices.Equal(got, []string{"RevokeToken", "GetUser"}) {
+		t.Errorf("Requests() = %v, want RevokeToken (the older) first", got)
+	}
+}

@@ -102,7 +102,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	out, aerr := s.serveAPI(r, action, &rec)
 	if aerr == errDropConnection {
 		rec.Status, rec.Duration = 0, time.Since(start)
-		s.record(rec)
+		s.record(start, rec)
 		dropConnection(w)
 		return
 	}
@@ -122,7 +122,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(status)
 	w.Write(data)
 	rec.Status, rec.Duration = status, time.Since(start)
-	s.record(rec)
+	s.record(start, rec)
 }
 
 // serveAPI checks the request, applies injected latency and failures, and

@@ -51,7 +51,7 @@ type Server struct {
 	pendingTOTP map[string]string        // secrets of AssociateSoftwareToken by folded username
 	faults      faultState
 	calls       map[string]int
-	log         []Request
+	log         []loggedRequest
 	made        int // sessions created, to sweep expired ones now and then
 	issued      int // refresh tokens issued, to sweep expired ones now and then
 }
