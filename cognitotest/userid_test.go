@@ -40,8 +40,8 @@ func TestWrongUserIDRefused(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if pc.UserIDForSRP != u.Username {
-				t.Fatalf("USER_ID_FOR_SRP %q, want the internal name %q", pc.UserIDForSRP, u.Username)
+			if pc.UserIDForSRP != u.Username || ch.ChallengeParameters["USERNAME"] != u.Username {
+				t.Fatalf("USER_ID_FOR_SRP %q, USERNAME %q, want the internal name %q", pc.UserIDForSRP, ch.ChallengeParameters["USERNAME"], u.Username)
 			}
 			if tc.signAs != "" {
 				pc.UserIDForSRP = tc.signAs
