@@ -283,3 +283,124 @@ func TestPreferredMFA(t *testing.T) {
 		expectChallenge(t, c.want)(newRaw(t, srv).srpLogin(name, "pw-123456", nil))
 	}
 }
+
+// wrongTOTP returns a six-digit code that no step around now accepts for
+// secret.
+func wrongTOTP(t *testing.T, secret string, now time.Time) string {
+	t.Helper()
+	valid := map[string]bool{}
+	for _, d := range []time.Duration{-cognitosrp.TOTPPeriod, 0, cognitosrp.TOTPPeriod} {
+		c, err := (cognitosrp.TOTP{Secret: secret}).Code(now.Add(d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		valid[c] = true
+	}
+	for _, c := range []string{"000000", "111111", "222222", "333333"} {
+		if !valid[c] {
+			return c
+		}
+	}
+	panic("unreachable")
+}
+
+// TestChallengeAnswerChecks: an answer must name the challenge its Session
+// waits for, and a code proves only the factor it was asked for.
+func TestChallengeAnswerChecks(t *testing.T) {
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	srv.SetClock(func() time.Time { return now })
+	addUser(t, srv, cognitotest.User{Username: "both", Password: "pw-both-1234", SMSMFA: true, TOTPSecret: secret,
+		PreferredMFA: "SMS_MFA", MFACode: "135790"})
+	r := newRaw(t, srv)
+	r.now = srv.Now
+
+	// The code of SMS_MFA sent as the answer to another challenge.
+	ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("both", "pw-both-1234", nil))
+	_, err := r.respond("EMAIL_OTP", ch.Session, map[string]string{"USERNAME": "both", "EMAIL_OTP_CODE": "135790"})
+	wantAPIError(t, err, "InvalidParameterException", "Invalid challenge name")
+
+	// The authenticator app's code does not answer SMS_MFA.
+	totp, _ := (cognitosrp.TOTP{Secret: secret}).Code(now)
+	ch = expectChallenge(t, "SMS_MFA")(r.srpLogin("both", "pw-both-1234", nil))
+	_, err = r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "both", "SMS_MFA_CODE": totp})
+	wantAPIError(t, err, "CodeMismatchException", "")
+	expectTokens(t)(r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "both", "SMS_MFA_CODE": "135790"}))
+}
+
+// TestMFASetupChecks: MFA_SETUP ends only after VerifySoftwareToken took a
+// code of the new secret; a wrong code leaves the Session for another try;
+// AssociateSoftwareToken takes only the Session of MFA_SETUP.
+func TestMFASetupChecks(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	srv.SetClock(func() time.Time { return now })
+	addUser(t, srv, cognitotest.User{Username: "setup", Password: "pw-setup-123", MFASetup: true})
+	addUser(t, srv, cognitotest.User{Username: "sms", Password: "pw-sms-1234", SMSMFA: true})
+	r := newRaw(t, srv)
+	r.now = srv.Now
+
+	ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("sms", "pw-sms-1234", nil))
+	err := r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"Session": ch.Session}, new(struct{}))
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid session")
+
+	ch = expectChallenge(t, "MFA_SETUP")(r.srpLogin("setup", "pw-setup-123", nil))
+	_, err = r.respond("MFA_SETUP", ch.Session, map[string]string{"USERNAME": "setup"})
+	wantAPIError(t, err, "InvalidParameterException", "not been verified")
+
+	ch = expectChallenge(t, "MFA_SETUP")(r.srpLogin("setup", "pw-setup-123", nil))
+	var assoc struct{ SecretCode, Session string }
+	if err := r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"Session": ch.Session}, &assoc); err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.respond("MFA_SETUP", assoc.Session, map[string]string{"USERNAME": "setup"})
+	wantAPIError(t, err, "InvalidParameterException", "not been verified")
+
+	ch = expectChallenge(t, "MFA_SETUP")(r.srpLogin("setup", "pw-setup-123", nil))
+	if err := r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"Session": ch.Session}, &assoc); err != nil {
+		t.Fatal(err)
+	}
+	var verified struct{ Status, Session string }
+	err = r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"Session": assoc.Session, "UserCode": wrongTOTP(t, assoc.SecretCode, now)}, &verified)
+	wantAPIError(t, err, "EnableSoftwareTokenMFAException", "Code mismatch")
+	code, _ := (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(now)
+	if err := r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"Session": assoc.Session, "UserCode": code}, &verified); err != nil {
+		t.Fatalf("the right code after a wrong one: %v", err)
+	}
+	tok := expectTokens(t)(r.respond("MFA_SETUP", verified.Session, map[string]string{"USERNAME": "setup"}))
+
+	// A signed-in user adds an authenticator app the same way.
+	if err := r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"AccessToken": tok.AccessToken}, &assoc); err != nil {
+		t.Fatal(err)
+	}
+	err = r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"AccessToken": tok.AccessToken, "UserCode": wrongTOTP(t, assoc.SecretCode, now)}, &verified)
+	wantAPIError(t, err, "EnableSoftwareTokenMFAException", "Code mismatch")
+	code, _ = (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(now)
+	if err := r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"AccessToken": tok.AccessToken, "UserCode": code}, &verified); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := srv.User("setup"); u.TOTPSecret != assoc.SecretCode {
+		t.Errorf("TOTPSecret = %q, want the new secret", u.TOTPSecret)
+	}
+}
+
+// TestNewPasswordKeepsSub: the attributes sent with a new password do not
+// change the user's sub, which identifies the user for good.
+func TestNewPasswordKeepsSub(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	u := addUser(t, srv, cognitotest.User{Username: "np", Password: "temporary1", ForceNewPassword: true})
+	r := newRaw(t, srv)
+	ch := expectChallenge(t, "NEW_PASSWORD_REQUIRED")(r.srpLogin("np", "temporary1", nil))
+	tok := expectTokens(t)(r.respond("NEW_PASSWORD_REQUIRED", ch.Session, map[string]string{
+		"USERNAME": "np", "NEW_PASSWORD": "a much better password", "userAttributes.sub": "someone-else",
+	}))
+	got, _ := srv.User("np")
+	id, err := srv.VerifyIDToken(tok.IdToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Attributes["sub"] != u.Sub || id.Raw["sub"] != u.Sub {
+		t.Errorf("sub after the new password: attribute %q, id token %v, want %q", got.Attributes["sub"], id.Raw["sub"], u.Sub)
+	}
+}
