@@ -244,3 +244,52 @@ func TestDeletedUserLeavesNoTOTPAssociation(t *testing.T) {
 		t.Errorf("the new alice has the old one's TOTP secret: SoftwareTokenMFA %v", u.SoftwareTokenMFA)
 	}
 }
+
+// TestDeviceChecks: a device proves a login only for the user it was
+// issued to, once confirmed, and with the DEVICE_KEY the login started
+// with; ConfirmDevice and ForgetDevice act only on the caller's devices.
+func TestDeviceChecks(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	addUser(t, srv, cognitotest.User{Username: "bob", Password: "pw-bob-1234"})
+	r := newRaw(t, srv)
+	first := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
+	second := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
+	bob := expectTokens(t)(r.srpLogin("bob", "pw-bob-1234", nil))
+	d1 := confirmDevice(t, r, first.AccessToken, first.NewDeviceMetadata)
+	unconfirmed := second.NewDeviceMetadata.DeviceKey
+
+	// Another user's access token neither confirms nor forgets the device.
+	_, verifier, err := cognitosrp.NewDeviceVerifier(second.NewDeviceMetadata.DeviceGroupKey, unconfirmed, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.call("ConfirmDevice", map[string]any{"AccessToken": bob.AccessToken, "DeviceKey": unconfirmed, "DeviceSecretVerifierConfig": verifier})
+	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+	_, err = r.call("ConfirmDevice", map[string]any{"AccessToken": second.AccessToken, "DeviceSecretVerifierConfig": verifier})
+	wantAPIError(t, err, "InvalidParameterException", "deviceKey")
+	_, err = r.call("ForgetDevice", map[string]any{"AccessToken": bob.AccessToken, "DeviceKey": d1.key})
+	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+	if devs := srv.Devices("alice"); len(devs) != 2 || devs[0].Confirmed == devs[1].Confirmed {
+		t.Fatalf("alice's devices = %+v, want one confirmed", devs)
+	}
+
+	// A device not confirmed yet does not stand in for anything.
+	_, err = r.srpLogin("alice", "pw-alice-123", map[string]string{"DEVICE_KEY": unconfirmed})
+	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+	// Nor does another user's device.
+	_, err = r.srpLogin("bob", "pw-bob-1234", map[string]string{"DEVICE_KEY": d1.key})
+	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+
+	// Device SRP proves the device the login named, not another one of
+	// the user's.
+	d2 := confirmDevice(t, r, second.AccessToken, second.NewDeviceMetadata)
+	ch := expectChallenge(t, "DEVICE_SRP_AUTH")(r.srpLogin("alice", "pw-alice-123", map[string]string{"DEVICE_KEY": d1.key}))
+	srp, err := cognitosrp.NewSRP(d2.group, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.respond("DEVICE_SRP_AUTH", ch.Session, map[string]string{"USERNAME": "alice", "DEVICE_KEY": d2.key, "SRP_A": srp.A()})
+	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+	expectTokens(t)(deviceLogin(t, r, "alice", "pw-alice-123", d1))
+}
