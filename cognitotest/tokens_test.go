@@ -536,3 +536,124 @@ func TestRevokeTokenEndsTheRotatedFamily(t *testing.T) {
 	_, err = r.call("GetTokensFromRefreshToken", map[string]string{"ClientId": srv.ClientID(), "RefreshToken": old})
 	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
 }
+
+// TestVerifyChecksClientAlgKidAndExpiry: VerifyAccessToken and
+// VerifyIDToken refuse a token of the same issuer and key issued to
+// another app client, a token whose header names another algorithm or
+// key though the key signed it, a token of the other token_use, and a
+// token at the second of its exp.
+func TestVerifyChecksClientAlgKidAndExpiry(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := cognitotest.Config{PoolID: "eu-west-2_Same1", AWSIssuer: true, Key: key, AccessTokenLifetime: time.Hour, IDTokenLifetime: 2 * time.Hour}
+	srv := cognitotest.NewServer(t, cfg)
+	cfg.ClientID = "anotherappclient"
+	other := cognitotest.NewServer(t, cfg)
+	for _, s := range []*cognitotest.Server{srv, other} {
+		addUser(t, s, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	}
+	theirs, err := other.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.VerifyAccessToken(theirs.AccessToken); !errors.Is(err, cognitotest.ErrInvalidToken) {
+		t.Errorf("access token of another app client: %v", err)
+	}
+	if _, err := srv.VerifyIDToken(theirs.IdToken); !errors.Is(err, cognitotest.ErrInvalidToken) {
+		t.Errorf("id token of another app client: %v", err)
+	}
+
+	start := time.Unix(1767225600, 0) // a whole second: exp is reached exactly
+	srv.SetClock(func() time.Time { return start })
+	mine, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, _ := base64.RawURLEncoding.DecodeString(strings.Split(mine.AccessToken, ".")[1])
+	resign := func(header string) string {
+		signed := base64.RawURLEncoding.EncodeToString([]byte(header)) + "." + base64.RawURLEncoding.EncodeToString(payload)
+		sum := sha256.Sum256([]byte(signed))
+		sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, sum[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return signed + "." + base64.RawURLEncoding.EncodeToString(sig)
+	}
+	hb, _ := base64.RawURLEncoding.DecodeString(strings.Split(mine.AccessToken, ".")[0])
+	var h map[string]string
+	json.Unmarshal(hb, &h)
+	if _, err := srv.VerifyAccessToken(resign(`{"alg":"RS256","kid":"` + h["kid"] + `"}`)); err != nil {
+		t.Fatalf("token signed again with the same header: %v", err)
+	}
+	for _, header := range []string{`{"alg":"RS512","kid":"` + h["kid"] + `"}`, `{"alg":"RS256","kid":"another key"}`} {
+		if _, err := srv.VerifyAccessToken(resign(header)); !errors.Is(err, cognitotest.ErrInvalidToken) {
+			t.Errorf("header %s: %v", header, err)
+		}
+	}
+	// An access token that says it is an id token is neither, though its
+	// client_id and aud name this app client.
+	var claims map[string]any
+	json.Unmarshal(payload, &claims)
+	claims["token_use"], claims["aud"] = "id", srv.ClientID()
+	payload, _ = json.Marshal(claims)
+	confused := resign(`{"alg":"RS256","kid":"` + h["kid"] + `"}`)
+	if _, err := srv.VerifyAccessToken(confused); !errors.Is(err, cognitotest.ErrInvalidToken) {
+		t.Errorf("token_use id as an access token: %v", err)
+	}
+	claims["token_use"] = "access"
+	payload, _ = json.Marshal(claims)
+	if _, err := srv.VerifyIDToken(resign(`{"alg":"RS256","kid":"` + h["kid"] + `"}`)); !errors.Is(err, cognitotest.ErrInvalidToken) {
+		t.Errorf("token_use access as an id token: %v", err)
+	}
+
+	srv.Advance(time.Hour - time.Second)
+	if _, err := srv.VerifyAccessToken(mine.AccessToken); err != nil {
+		t.Fatalf("a second before exp: %v", err)
+	}
+	srv.Advance(time.Second)
+	if _, err := srv.VerifyAccessToken(mine.AccessToken); !errors.Is(err, cognitotest.ErrTokenExpired) {
+		t.Errorf("at exp: %v", err)
+	}
+}
+
+// TestGracePeriodNotExtendedByUse: a rotated-out refresh token stays usable
+// for the grace period after its first use, not after its latest one; a
+// client retrying within the period does not keep it alive.
+func TestGracePeriodNotExtendedByUse(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true, RotationGracePeriod: 10 * time.Second})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	in := map[string]string{"ClientId": srv.ClientID(), "RefreshToken": login(t, srv, "alice", "pw-alice-123").Tokens().RefreshToken}
+	for range 2 {
+		if _, err := r.call("GetTokensFromRefreshToken", in); err != nil {
+			t.Fatal(err)
+		}
+		srv.Advance(6 * time.Second)
+	}
+	_, err := r.call("GetTokensFromRefreshToken", in)
+	wantAPIError(t, err, "RefreshTokenReuseException", "")
+}
+
+// TestRefreshTokenExpiresAtItsLifetime: a refresh token works until the
+// last instant of its lifetime and not at its end.
+func TestRefreshTokenExpiresAtItsLifetime(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenLifetime: time.Hour})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	start := time.Now()
+	srv.SetClock(func() time.Time { return start })
+	tok, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRaw(t, srv)
+	in := map[string]string{"REFRESH_TOKEN": tok.RefreshToken}
+	srv.Advance(time.Hour - time.Nanosecond)
+	if _, err := r.initiate("REFRESH_TOKEN_AUTH", in); err != nil {
+		t.Fatalf("just before the end of the lifetime: %v", err)
+	}
+	srv.Advance(time.Nanosecond)
+	_, err = r.initiate("REFRESH_TOKEN_AUTH", in)
+	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has expired")
+}
