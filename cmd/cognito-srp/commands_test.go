@@ -460,6 +460,32 @@ func TestStrayArgumentNotEchoed(t *testing.T) {
 	}
 }
 
+// TestUnknownFlagNotEchoed: a password that starts with '-', typed after
+// -password-stdin as if the flag took it (the mistake
+// TestStrayArgumentNotEchoed guards against), reaches flag.Parse as a flag
+// this command does not define, and the flag package's error quotes it,
+// twice. It must be refused without showing it, while a mistyped flag
+// name (lower case, as every flag of the command is, and as no password
+// that Cognito's default policy accepts) is still named.
+func TestUnknownFlagNotEchoed(t *testing.T) {
+	s := newSandbox(t)
+	for _, args := range [][]string{
+		{"token", "-password-stdin", "-Tr0ub4dor&3"},
+		{"token", "-no-cache", "--Tr0ub4dor&3=x"},
+		{"request", "-password-stdin", "-Tr0ub4dor&3", "http://127.0.0.1:1/"},
+	} {
+		r := s.run(args...)
+		r.want(t, exitUsage, "not a flag of this command")
+		if strings.Contains(r.stderr, "Tr0ub4dor") {
+			t.Errorf("%q: the argument is echoed: %q", args, r.stderr)
+		}
+	}
+	s.run("token", "-no-cach").want(t, exitUsage, "flag provided but not defined: -no-cach")
+	if r := s.run("request", "-help"); r.code != exitOK || !strings.Contains(r.stderr, "-auth-header") {
+		t.Errorf("request -help: %d %q", r.code, r.stderr)
+	}
+}
+
 // flagSetOf returns a flag set with one boolean and one string flag.
 func flagSetOf(t *testing.T) *flag.FlagSet {
 	t.Helper()

@@ -46,10 +46,12 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 // boolFlagValue refuses a boolean flag given a value that is not a
-// boolean, such as -password-stdin=hunter2, without repeating the value:
-// the flag package would quote it in its error, and a password typed
-// there would reach the terminal and CI logs. It walks args as
-// flag.Parse does, up to the first argument that is not a flag.
+// boolean, such as -password-stdin=hunter2, and a flag the command does
+// not define whose name does not look like one (-password-stdin
+// -Tr0ub4dor&3), without repeating them: the flag package would quote
+// them in its error, and a password typed there would reach the terminal
+// and CI logs. It walks args as flag.Parse does, up to the first argument
+// that is not a flag.
 func boolFlagValue(fs *flag.FlagSet, args []string) error {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -64,7 +66,13 @@ func boolFlagValue(fs *flag.FlagSet, args []string) error {
 		}
 		f := fs.Lookup(name)
 		if f == nil {
-			return nil // fs.Parse reports it
+			if name == "h" || name == "help" || flagName(name) {
+				return nil // fs.Parse prints the usage, or names the flag
+			}
+			// fs.Parse would quote it: "flag provided but not defined:
+			// -Tr0ub4dor&3", a password that starts with '-' typed after
+			// -password-stdin.
+			return usagef("argument %d is not a flag of this command (not shown)", i+1)
 		}
 		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 			if _, err := strconv.ParseBool(value); hasValue && err != nil {
@@ -75,6 +83,14 @@ func boolFlagValue(fs *flag.FlagSet, args []string) error {
 		}
 	}
 	return nil
+}
+
+// flagName reports whether name looks like a mistyped flag name, which an
+// error may show: lower-case letters, digits and '-', as every flag of the
+// command but -H, -X and -d has. A password that Cognito's default policy
+// accepts has an upper-case letter, so it never looks like one.
+func flagName(name string) bool {
+	return !strings.ContainsFunc(name, func(r rune) bool { return (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' })
 }
 
 // errHelp ends a command after it printed its usage on request.
