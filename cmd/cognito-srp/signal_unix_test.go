@@ -11,6 +11,7 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -151,5 +152,45 @@ func TestIgnoredInterruptStaysIgnored(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		cmd.Process.Kill()
 		t.Fatal("the command did not end")
+	}
+}
+
+// TestSignalWhileWaitingForAnotherRun: a run whose cached refresh token was
+// retired by rotation waits up to two seconds for the winner's save (obtain).
+// SIGTERM there ends it as anywhere else: with the one line "interrupted",
+// not with the refusal it was waiting to get past, which tells the user to
+// give a password.
+func TestSignalWhileWaitingForAnotherRun(t *testing.T) {
+	srv, s := rotationCacheDue(t)
+	// Another run renews and retires the cached refresh token; its save
+	// never comes.
+	file := s.cacheFile(t)
+	old, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.run("token").want(t, exitOK)
+	if err := os.WriteFile(file, old, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	calls := srv.Calls("GetTokensFromRefreshToken")
+	cmd := exec.Command(binary, "token")
+	for k, v := range s.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var errb strings.Builder
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); srv.Calls("GetTokensFromRefreshToken") == calls && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // into the wait
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
+	ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if !strings.Contains(errb.String(), "interrupted") || strings.Count(errb.String(), "\n") != 1 || !ws.Signaled() || ws.Signal() != syscall.SIGTERM {
+		t.Errorf("wait status %#x, stderr %q", ws, errb.String())
 	}
 }

@@ -212,7 +212,13 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 				sess, tok, err = renew(cached)
 				break
 			}
-			if !reused || wait == 20 || sleepCtx(ctx, 100*time.Millisecond) != nil {
+			if !reused || wait == 20 {
+				break
+			}
+			if serr := sleepCtx(ctx, 100*time.Millisecond); serr != nil {
+				// Interrupted (or out of time) while waiting: say so, not
+				// that the tokens are unusable.
+				err = serr
 				break
 			}
 		}
