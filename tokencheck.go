@@ -108,8 +108,8 @@ func wordChars(s string) bool {
 // both name one user: on a renewal of prev, prev's. Tokens of another user
 // of the pool carry the pool's signature too, so a tampered answer could
 // otherwise swap them in, and the caller's requests would act as that
-// user. (Cognito keeps a user's internal username for life, and a refresh
-// token renews only its own user.)
+// user. (Cognito keeps a user's sub for life, and a refresh token renews
+// only its own user.)
 func verifyPair(ctx context.Context, v TokenVerifier, t, prev *Tokens) error {
 	var sub string
 	for _, p := range []struct {
@@ -137,8 +137,12 @@ func verifyPair(ctx context.Context, v TokenVerifier, t, prev *Tokens) error {
 		}
 		sub = c.Subject
 	}
-	if prev != nil && prev.Username != "" && t.Username != prev.Username {
-		return fmt.Errorf("cognitosrp: renewal from Cognito: %w: the tokens name another user than those renewed", ErrClaimMismatch)
+	// The user renewed is read from its access token, not from
+	// prev.Username, which a caller's SetTokens may have filled in.
+	if prev != nil {
+		if old, err := ParseUnverified(prev.AccessToken); err == nil && old.Subject != "" && old.Subject != sub {
+			return fmt.Errorf("cognitosrp: renewal from Cognito: %w: the tokens name another user than those renewed", ErrClaimMismatch)
+		}
 	}
 	return nil
 }

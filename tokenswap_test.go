@@ -106,3 +106,35 @@ func TestVerifierRefusesAnotherUsersTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifierRenewsTokensWithAnyUsernameField: the user a renewal must
+// keep is read from the access token renewed, not from Tokens.Username,
+// which a caller's SetTokens may fill with the login name.
+func TestVerifierRenewsTokensWithAnyUsernameField(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := cognitosrp.NewVerifier(srv.VerifierConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := srv.SessionConfig()
+	c.Now, c.Verifier = srv.Now, v
+	s, err := cognitosrp.NewSession(c, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.Authenticate(ctx, emuPassword); err != nil {
+		t.Fatal(err)
+	}
+	given := *s.Tokens()
+	given.Username = "alice@example.com"
+	s.SetTokens(&given)
+	srv.Advance(2 * time.Hour)
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatalf("renewal of tokens set with Username %q: %v", given.Username, err)
+	}
+}

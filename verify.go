@@ -117,7 +117,8 @@ type VerifierConfig struct {
 }
 
 // TokenVerifier checks a token's signature and claims and returns its
-// claims; *Verifier is the package's implementation.
+// claims; *Verifier is the package's implementation. A session refuses
+// tokens whose claims lack token_use or sub (see Config.Verifier).
 type TokenVerifier interface {
 	Verify(ctx context.Context, token string) (*Claims, error)
 }
