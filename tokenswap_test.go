@@ -37,20 +37,12 @@ func TestVerifierRefusesAnotherUsersTokens(t *testing.T) {
 			srv := cognitotest.NewServer(t, cognitotest.Config{})
 			ctx := context.Background()
 			tokens := map[string]*cognitosrp.Tokens{}
-			for _, u := range []string{"mallory", "alice"} {
-				if _, err := srv.AddUser(cognitotest.User{Username: u, Password: emuPassword}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			v, err := cognitosrp.NewVerifier(srv.VerifierConfig())
-			if err != nil {
+			if _, err := srv.AddUser(cognitotest.User{Username: "mallory", Password: emuPassword}); err != nil {
 				t.Fatal(err)
 			}
-			c := srv.SessionConfig()
-			c.Now, c.Verifier = srv.Now, v
 			// What stands between the session and Cognito swaps the tokens
 			// of renewals (REFRESH_TOKEN_AUTH) for mallory's.
-			c.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			s := verifiedSession(t, srv, cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
 				body, _ := io.ReadAll(r.Body)
 				r.Body = io.NopCloser(bytes.NewReader(body))
 				resp, err := http.DefaultTransport.RoundTrip(r)
@@ -74,15 +66,7 @@ func TestVerifierRefusesAnotherUsersTokens(t *testing.T) {
 				resp.ContentLength = int64(len(b))
 				resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
 				return resp, nil
-			})}
-			s, err := cognitosrp.NewSession(c, "alice")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if err := s.Authenticate(ctx, emuPassword); err != nil {
-				t.Fatal(err)
-			}
+			}))
 			before := s.Tokens()
 			srv.Advance(2 * time.Hour)
 			mc := srv.SessionConfig()
@@ -112,6 +96,20 @@ func TestVerifierRefusesAnotherUsersTokens(t *testing.T) {
 // which a caller's SetTokens may fill with the login name.
 func TestVerifierRenewsTokensWithAnyUsernameField(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	s := verifiedSession(t, srv, nil)
+	given := *s.Tokens()
+	given.Username = "alice@example.com"
+	s.SetTokens(&given)
+	srv.Advance(2 * time.Hour)
+	if err := s.Refresh(context.Background()); err != nil {
+		t.Fatalf("renewal of tokens set with Username %q: %v", given.Username, err)
+	}
+}
+
+// verifiedSession returns a session of srv with a Verifier, logged in as
+// alice (whom it adds), whose Cognito calls go through rt (nil: straight).
+func verifiedSession(t *testing.T, srv *cognitotest.Server, rt http.RoundTripper) *cognitosrp.Session {
+	t.Helper()
 	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
 		t.Fatal(err)
 	}
@@ -121,20 +119,16 @@ func TestVerifierRenewsTokensWithAnyUsernameField(t *testing.T) {
 	}
 	c := srv.SessionConfig()
 	c.Now, c.Verifier = srv.Now, v
+	if rt != nil {
+		c.HTTPClient = &http.Client{Transport: rt}
+	}
 	s, err := cognitosrp.NewSession(c, "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	ctx := context.Background()
-	if err := s.Authenticate(ctx, emuPassword); err != nil {
+	t.Cleanup(func() { s.Close() })
+	if err := s.Authenticate(context.Background(), emuPassword); err != nil {
 		t.Fatal(err)
 	}
-	given := *s.Tokens()
-	given.Username = "alice@example.com"
-	s.SetTokens(&given)
-	srv.Advance(2 * time.Hour)
-	if err := s.Refresh(ctx); err != nil {
-		t.Fatalf("renewal of tokens set with Username %q: %v", given.Username, err)
-	}
+	return s
 }
