@@ -131,13 +131,16 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	// The fallback expiry (ExpiresIn) is reckoned on Cognito's clock, like
 	// the exp claims.
 	t, err := s.acceptTokens(ctx, res, cur, s.cognitoNow())
-	if err != nil && s.cfg.RefreshMethod == RefreshWithGetTokens && res.RefreshToken != "" && res.RefreshToken != cur.RefreshToken {
+	if err != nil && s.cfg.RefreshMethod == RefreshWithGetTokens && res.RefreshToken != "" && res.RefreshToken != cur.RefreshToken &&
+		!errors.Is(err, ErrClaimMismatch) {
 		// Rotation: GetTokensFromRefreshToken has retired cur's refresh
 		// token, and the new one is the only live one, even though the
 		// tokens that came with it were refused (a key set that could not
 		// be fetched, a clock far off). cur's tokens with it go back with
 		// the error, for the session to keep and store (see op), so that
-		// the next renewal does not find the refresh token dead.
+		// the next renewal does not find the refresh token dead. Not when
+		// the tokens are another user's or pool's: so is the refresh
+		// token that came with them.
 		kept := *cur
 		kept.RefreshToken = res.RefreshToken
 		return &kept, err

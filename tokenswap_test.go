@@ -23,30 +23,36 @@ import (
 // TestVerifierRefusesAnotherUsersTokens: tokens of another user of the pool
 // carry the pool's signature, so with a Verifier a session still refuses a
 // renewal whose tokens name another user than those renewed, and a pair
-// whose access and id tokens name two users; it keeps the tokens it had.
+// whose access and id tokens name two users; it keeps the tokens it had,
+// and on a rotating app client does not keep the other user's refresh
+// token either.
 func TestVerifierRefusesAnotherUsersTokens(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		access, id string // whose token the tampered renewal answers with
+		rotate     bool   // a rotating app client: mallory's refresh token too
 	}{
-		{"both tokens of another user", "mallory", "mallory"},
-		{"another user's id token", "alice", "mallory"},
-		{"another user's access token", "mallory", "alice"},
+		{"both tokens of another user", "mallory", "mallory", false},
+		{"another user's id token", "alice", "mallory", false},
+		{"another user's access token", "mallory", "alice", false},
+		{"all tokens of another user, rotating", "mallory", "mallory", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := cognitotest.NewServer(t, cognitotest.Config{})
+			srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: tc.rotate})
 			ctx := context.Background()
 			tokens := map[string]*cognitosrp.Tokens{}
 			if _, err := srv.AddUser(cognitotest.User{Username: "mallory", Password: emuPassword}); err != nil {
 				t.Fatal(err)
 			}
 			// What stands between the session and Cognito swaps the tokens
-			// of renewals (REFRESH_TOKEN_AUTH) for mallory's.
-			s := verifiedSession(t, srv, cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			// of renewals for mallory's.
+			tamper := cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
 				body, _ := io.ReadAll(r.Body)
 				r.Body = io.NopCloser(bytes.NewReader(body))
 				resp, err := http.DefaultTransport.RoundTrip(r)
-				if err != nil || !bytes.Contains(body, []byte("REFRESH_TOKEN_AUTH")) {
+				renewal := bytes.Contains(body, []byte("REFRESH_TOKEN_AUTH")) ||
+					strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GetTokensFromRefreshToken")
+				if err != nil || !renewal {
 					return resp, err
 				}
 				defer resp.Body.Close()
@@ -61,12 +67,21 @@ func TestVerifierRefusesAnotherUsersTokens(t *testing.T) {
 				}
 				out.AuthenticationResult["AccessToken"] = tokens[tc.access].AccessToken
 				out.AuthenticationResult["IdToken"] = tokens[tc.id].IDToken
+				if tc.rotate {
+					out.AuthenticationResult["RefreshToken"] = tokens["mallory"].RefreshToken
+				}
 				b, _ := json.Marshal(out)
 				resp.Body = io.NopCloser(bytes.NewReader(b))
 				resp.ContentLength = int64(len(b))
 				resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
 				return resp, nil
-			}))
+			})
+			s := verifiedSession(t, srv, func(c *cognitosrp.Config) {
+				c.HTTPClient = &http.Client{Transport: tamper}
+				if tc.rotate {
+					c.RefreshMethod = cognitosrp.RefreshWithGetTokens
+				}
+			})
 			before := s.Tokens()
 			srv.Advance(2 * time.Hour)
 			mc := srv.SessionConfig()
@@ -84,8 +99,9 @@ func TestVerifierRefusesAnotherUsersTokens(t *testing.T) {
 			if !errors.Is(err, cognitosrp.ErrClaimMismatch) || !strings.Contains(err.Error(), "user") && !strings.Contains(err.Error(), "sub") {
 				t.Fatalf("renewal answered with %s's access token and %s's id token: %v; want ErrClaimMismatch", tc.access, tc.id, err)
 			}
-			if now := s.Tokens(); now == nil || now.AccessToken != before.AccessToken || now.Username != "alice" {
-				t.Fatalf("the refused renewal changed the session's tokens")
+			if now := s.Tokens(); now == nil || now.AccessToken != before.AccessToken || now.Username != "alice" ||
+				now.RefreshToken == tokens["mallory"].RefreshToken {
+				t.Fatalf("the refused renewal changed the session's tokens, or left it mallory's refresh token")
 			}
 		})
 	}
@@ -106,9 +122,9 @@ func TestVerifierRenewsTokensWithAnyUsernameField(t *testing.T) {
 	}
 }
 
-// verifiedSession returns a session of srv with a Verifier, logged in as
-// alice (whom it adds), whose Cognito calls go through rt (nil: straight).
-func verifiedSession(t *testing.T, srv *cognitotest.Server, rt http.RoundTripper) *cognitosrp.Session {
+// verifiedSession returns a session of srv with a Verifier, and what mod
+// changes (if not nil), logged in as alice, whom it adds.
+func verifiedSession(t *testing.T, srv *cognitotest.Server, mod func(*cognitosrp.Config)) *cognitosrp.Session {
 	t.Helper()
 	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
 		t.Fatal(err)
@@ -119,8 +135,8 @@ func verifiedSession(t *testing.T, srv *cognitotest.Server, rt http.RoundTripper
 	}
 	c := srv.SessionConfig()
 	c.Now, c.Verifier = srv.Now, v
-	if rt != nil {
-		c.HTTPClient = &http.Client{Transport: rt}
+	if mod != nil {
+		mod(&c)
 	}
 	s, err := cognitosrp.NewSession(c, "alice")
 	if err != nil {
