@@ -87,7 +87,7 @@ func boolFlagValue(fs *flag.FlagSet, args []string) error {
 
 // flagName reports whether name looks like a mistyped flag name, which an
 // error may show: lower-case letters, digits and '-', as every flag of the
-// command but -H, -X and -d has. A password that Cognito's default policy
+// command but -H and -X has. A password that Cognito's default policy
 // accepts has an upper-case letter, so it never looks like one.
 func flagName(name string) bool {
 	return !strings.ContainsFunc(name, func(r rune) bool { return (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' })
