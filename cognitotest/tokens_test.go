@@ -368,11 +368,14 @@ func TestRefreshTokenExpiry(t *testing.T) {
 
 // TestExpiredRefreshTokensAreForgotten: a long-running emulator (cognito-srp
 // emulate) forgets refresh tokens, and revocations, long expired instead
-// of keeping every one it issued; a token that expired lately is still
-// refused as expired, and a revoked one as revoked.
+// of keeping every one it issued; a token that expired as long ago as its
+// lifetime is still refused as expired, and a revoked one as revoked; and
+// a revocation is kept until the access tokens it refuses have expired,
+// even when they outlive the refresh token.
 func TestExpiredRefreshTokensAreForgotten(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenLifetime: time.Hour, AccessTokenLifetime: 5 * time.Minute, IDTokenLifetime: 5 * time.Minute})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	addUser(t, srv, cognitotest.User{Username: "bob", Password: "pw-bob-1234"})
 	for i := range 300 {
 		if _, err := srv.IssueTokens("alice"); err != nil {
 			t.Fatal(err)
@@ -391,16 +394,63 @@ func TestExpiredRefreshTokensAreForgotten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Advance(time.Hour)
+	revoked, err := srv.IssueTokens("bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SignOut("bob")
+	// An hour and two minutes after both expired: kept for the refresh
+	// lifetime plus the access and id lifetimes (an hour and five minutes),
+	// so a sweep now forgets neither.
+	srv.Advance(2*time.Hour + 2*time.Minute)
 	for range 64 {
 		srv.IssueTokens("alice")
 	}
-	c := &cognitosrp.Client{Endpoint: srv.Endpoint()}
-	_, err = c.InitiateAuth(t.Context(), &cognitosrp.InitiateAuthInput{
-		AuthFlow: cognitosrp.FlowRefreshTokenAuth, ClientId: srv.ClientID(),
-		AuthParameters: map[string]string{"REFRESH_TOKEN": res.RefreshToken},
-	})
+	r := newRaw(t, srv)
+	_, err = r.initiate("REFRESH_TOKEN_AUTH", map[string]string{"REFRESH_TOKEN": res.RefreshToken})
 	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has expired")
+	_, err = r.initiate("REFRESH_TOKEN_AUTH", map[string]string{"REFRESH_TOKEN": revoked.RefreshToken})
+	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
+}
+
+// TestRevocationOutlivesRefreshToken: with access tokens that outlive the
+// refresh token, the revocation of a login is kept, past the refresh
+// token's own lifetime after it expired, until the last access token it
+// minted has expired.
+func TestRevocationOutlivesRefreshToken(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenLifetime: time.Hour, AccessTokenLifetime: 24 * time.Hour, IDTokenLifetime: 5 * time.Minute})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	addUser(t, srv, cognitotest.User{Username: "bob", Password: "pw-bob-1234"})
+	r := newRaw(t, srv)
+	out, err := r.srpLogin("alice", "pw-alice-123", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Renewed a minute before the refresh token expires: the access token
+	// lasts a day from then.
+	srv.Advance(59 * time.Minute)
+	renewed, err := r.initiate("REFRESH_TOKEN_AUTH", map[string]string{"REFRESH_TOKEN": out.AuthenticationResult.RefreshToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	access := renewed.AuthenticationResult.AccessToken
+	if _, err := r.call("GlobalSignOut", map[string]any{"AccessToken": access}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.VerifyAccessToken(access); !errors.Is(err, cognitotest.ErrTokenRevoked) {
+		t.Fatalf("VerifyAccessToken after sign-out: %v, want ErrTokenRevoked", err)
+	}
+	// Past the refresh lifetime plus an hour after it expired, with a
+	// sweep: the access token is still alive, so still refused.
+	srv.Advance(2*time.Hour + time.Minute)
+	for range 64 {
+		if _, err := srv.IssueTokens("bob"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := srv.VerifyAccessToken(access); !errors.Is(err, cognitotest.ErrTokenRevoked) {
+		t.Errorf("VerifyAccessToken of a revoked login's live access token, after its refresh token expired and a sweep: %v, want ErrTokenRevoked", err)
+	}
 }
 
 func TestSecretHashMustUseInternalName(t *testing.T) {
