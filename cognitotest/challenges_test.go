@@ -380,9 +380,26 @@ func TestMFASetupChecks(t *testing.T) {
 	if err := r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"AccessToken": tok.AccessToken, "UserCode": code}, &verified); err != nil {
 		t.Fatal(err)
 	}
-	if u, _ := srv.User("setup"); u.TOTPSecret != assoc.SecretCode {
-		t.Errorf("TOTPSecret = %q, want the new secret", u.TOTPSecret)
+	if u, _ := srv.User("setup"); u.TOTPSecret != assoc.SecretCode || !u.SoftwareTokenMFA {
+		t.Errorf("TOTPSecret = %q, SoftwareTokenMFA = %v, want the new secret, on", u.TOTPSecret, u.SoftwareTokenMFA)
 	}
+
+	// A secret verified with an access token turns the factor on at once
+	// (doc.go), for a user who had no second factor: the next login asks
+	// for a code.
+	addUser(t, srv, cognitotest.User{Username: "plain", Password: "pw-plain-123"})
+	tok = expectTokens(t)(r.srpLogin("plain", "pw-plain-123", nil))
+	if err := r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"AccessToken": tok.AccessToken}, &assoc); err != nil {
+		t.Fatal(err)
+	}
+	code, _ = (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(now)
+	if err := r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"AccessToken": tok.AccessToken, "UserCode": code}, &verified); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := srv.User("plain"); !u.SoftwareTokenMFA || u.TOTPSecret != assoc.SecretCode {
+		t.Errorf("after VerifySoftwareToken with an access token: SoftwareTokenMFA = %v, TOTPSecret = %q, want on with the new secret", u.SoftwareTokenMFA, u.TOTPSecret)
+	}
+	expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.srpLogin("plain", "pw-plain-123", nil))
 }
 
 // TestNewPasswordKeepsSub: the attributes sent with a new password do not
