@@ -371,6 +371,50 @@ func TestEmulatorRefreshWithTheTokensDevice(t *testing.T) {
 	}
 }
 
+// TestEmulatorDeviceTimestampOnCognitosClock: the device's password claim,
+// like the user's, signs its TIMESTAMP on Cognito's clock, which the
+// emulator checks it against. The local clock has drifted ten minutes
+// behind since the first login, which remembered a device; a renewal
+// teaches the session the offset, and the next login, with device SRP,
+// succeeds instead of failing as if the device's password were wrong.
+func TestEmulatorDeviceTimestampOnCognitosClock(t *testing.T) {
+	var drift atomic.Int64
+	store := new(cognitosrp.MemoryDeviceStore)
+	srv, s := emulatorSession(t, cognitotest.Config{DeviceTracking: true}, func(c *cognitosrp.Config) {
+		now := c.Now // the emulator's clock
+		c.Now = func() time.Time { return now().Add(-time.Duration(drift.Load())) }
+		c.Devices = cognitosrp.RememberDevices(store, "")
+		c.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
+	})
+	ctx := context.Background()
+	d, err := store.LoadDevice(ctx, cognitosrp.DeviceOwner{UserPoolID: srv.PoolID(), Username: "alice"})
+	if err != nil || d == nil {
+		t.Fatalf("no device remembered: %v", err)
+	}
+	drift.Store(int64(10 * time.Minute))
+	srv.Advance(2 * time.Hour)
+	if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	if off := s.ClockOffset(); (off - 10*time.Minute).Abs() > time.Second {
+		t.Fatalf("ClockOffset = %v, want 10m", off)
+	}
+	if err := s.Authenticate(ctx, emuPassword); err != nil {
+		t.Fatalf("login with a remembered device on a clock 10 minutes behind, with the offset known: %v", err)
+	}
+	tok := s.Tokens()
+	cl, err := srv.VerifyAccessToken(tok.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl.Raw["device_key"] != d.Key {
+		t.Errorf("the new login's access token names device %v, want the remembered %q (device SRP)", cl.Raw["device_key"], d.Key)
+	}
+	if n := len(srv.Devices("alice")); n != 1 {
+		t.Errorf("alice has %d devices, want the one remembered", n)
+	}
+}
+
 // TestRememberDevicesDefaultName: RememberDevices given no name confirms
 // devices under DefaultDeviceName, as its doc says.
 func TestRememberDevicesDefaultName(t *testing.T) {
