@@ -186,7 +186,8 @@ func TestDeletedUserLeavesNothingToItsNamesake(t *testing.T) {
 // TestCustomAnswerNamesDevice: a CUSTOM_AUTH login that names its device
 // in the answer to CUSTOM_CHALLENGE only, as the official JavaScript
 // client's sendCustomChallengeAnswer does after initiateAuth (which sends
-// no DEVICE_KEY), proves that device instead of getting a new one.
+// no DEVICE_KEY), proves that device instead of getting a new one; and so
+// does one that names it in InitiateAuth only.
 func TestCustomAnswerNamesDevice(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
 	addUser(t, srv, cognitotest.User{Username: "cus", Password: "pw-cus-1234",
@@ -202,6 +203,19 @@ func TestCustomAnswerNamesDevice(t *testing.T) {
 	res := expectTokens(t)(proveDevice(t, r, ch, "cus", d))
 	if res.NewDeviceMetadata != nil {
 		t.Errorf("a login on a remembered device got a new device")
+	}
+	if devs := srv.Devices("cus"); len(devs) != 1 {
+		t.Errorf("Devices = %+v, want the one remembered", devs)
+	}
+
+	// A device named in InitiateAuth, and not again in the answer, is
+	// still the login's: an answer without DEVICE_KEY does not forget it.
+	ch = expectChallenge(t, "CUSTOM_CHALLENGE")(r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "cus", "DEVICE_KEY": d.key}))
+	ch = expectChallenge(t, "DEVICE_SRP_AUTH")(r.respond("CUSTOM_CHALLENGE", ch.Session,
+		map[string]string{"USERNAME": "cus", "ANSWER": "blue"}))
+	res = expectTokens(t)(proveDevice(t, r, ch, "cus", d))
+	if res.NewDeviceMetadata != nil {
+		t.Errorf("a login naming its remembered device in InitiateAuth got a new device")
 	}
 	if devs := srv.Devices("cus"); len(devs) != 1 {
 		t.Errorf("Devices = %+v, want the one remembered", devs)
