@@ -27,6 +27,13 @@ const emuPassword = "correct horse battery staple"
 func emulatorSession(t *testing.T, cfg cognitotest.Config, mod func(*cognitosrp.Config)) (*cognitotest.Server, *cognitosrp.Session) {
 	t.Helper()
 	srv := cognitotest.NewServer(t, cfg)
+	return srv, emulatorSessionOn(t, srv, mod)
+}
+
+// emulatorSessionOn returns a session of srv that shares its clock, with
+// what mod changes (if not nil), logged in as alice, whom it adds.
+func emulatorSessionOn(t *testing.T, srv *cognitotest.Server, mod func(*cognitosrp.Config)) *cognitosrp.Session {
+	t.Helper()
 	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +50,7 @@ func emulatorSession(t *testing.T, cfg cognitotest.Config, mod func(*cognitosrp.
 	if err := s.Authenticate(context.Background(), emuPassword); err != nil {
 		t.Fatal(err)
 	}
-	return srv, s
+	return s
 }
 
 // TestEmulatorRotation: against an app client with rotation, the default

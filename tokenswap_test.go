@@ -126,25 +126,14 @@ func TestVerifierRenewsTokensWithAnyUsernameField(t *testing.T) {
 // changes (if not nil), logged in as alice, whom it adds.
 func verifiedSession(t *testing.T, srv *cognitotest.Server, mod func(*cognitosrp.Config)) *cognitosrp.Session {
 	t.Helper()
-	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
-		t.Fatal(err)
-	}
 	v, err := cognitosrp.NewVerifier(srv.VerifierConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := srv.SessionConfig()
-	c.Now, c.Verifier = srv.Now, v
-	if mod != nil {
-		mod(&c)
-	}
-	s, err := cognitosrp.NewSession(c, "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Authenticate(context.Background(), emuPassword); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return emulatorSessionOn(t, srv, func(c *cognitosrp.Config) {
+		c.Verifier = v
+		if mod != nil {
+			mod(c)
+		}
+	})
 }
