@@ -167,7 +167,10 @@ func TestRequestLogInArrivalOrder(t *testing.T) {
 		defer close(done)
 		api.Call(context.Background(), "RevokeToken", map[string]string{"Token": "x", "ClientId": srv.ClientID()}, &struct{}{})
 	}()
-	for srv.Calls("RevokeToken") == 0 {
+	for deadline := time.Now().Add(5 * time.Second); srv.Calls("RevokeToken") == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the RevokeToken call did not arrive within 5 s")
+		}
 		time.Sleep(time.Millisecond)
 	}
 	api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": "x"}, &struct{}{})
