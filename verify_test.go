@@ -427,6 +427,10 @@ func TestParseJWKS(t *testing.T) {
 			t.Errorf("modulus of %d bits: parseJWKS = %v, %v", bits, keys, err)
 		}
 	}
+	// Padding, which RFC 7518 forbids, is tolerated.
+	if keys, err := parseJWKS(set(with(good, "n", b64(testKey().N.Bytes())+"==", "e", "AQAB="))); err != nil || keys[testKid].N.Cmp(testKey().N) != 0 || keys[testKid].E != 65537 {
+		t.Errorf("padded n and e: parseJWKS = %v, %v", keys, err)
+	}
 	for _, e := range []int{3, 1<<31 - 1} {
 		if keys, err := parseJWKS(set(with(good, "e", b64(big.NewInt(int64(e)).Bytes())))); err != nil || keys[testKid].E != e {
 			t.Errorf("e = %d: parseJWKS = %v, %v", e, keys, err)
@@ -574,5 +578,83 @@ func TestVerifyUpdatedIssuer(t *testing.T) {
 	}
 	if _, err := v.Verify(ctx, signRS256(testKey(), rsHeader(testKid), with(accessClaims(testNow), "iss", updatedIssuer))); !errors.Is(err, ErrClaimMismatch) {
 		t.Errorf("Issuer set, updated issuer: %v, want ErrClaimMismatch", err)
+	}
+}
+
+// TestVerifyKeysExpiredBeforeRefetch: keys past a KeyLifetime shorter than
+// the wait between fetches are unavailable until the next fetch may start,
+// not proof that the token's kid is unknown (ErrUnknownKey would answer a
+// valid token 401).
+func TestVerifyKeysExpiredBeforeRefetch(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	clock := newFakeClock(testNow)
+	v := newTestVerifier(t, srv, clock, func(c *VerifierConfig) { c.KeyLifetime = time.Second })
+	if _, err := v.Verify(context.Background(), signRS256(testKey(), rsHeader(testKid), accessClaims(testNow))); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(2 * time.Second) // past KeyLifetime, before failedFetchRetry
+	_, err := v.Verify(context.Background(), signRS256(testKey(), rsHeader(testKid), accessClaims(clock.Now())))
+	if !errors.Is(err, ErrKeySetUnavailable) || errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("Verify = %v, want ErrKeySetUnavailable, not ErrUnknownKey", err)
+	}
+	if n := srv.fetches.Load(); n != 1 {
+		t.Fatalf("%d fetches, want 1", n)
+	}
+}
+
+// TestKeyFetchRefusals: a key set answered with a status other than 200,
+// or larger than maxResponseBytes, is not used even when its body is a
+// valid key set; the error names the host and the status, never the URL's
+// password.
+func TestKeyFetchRefusals(t *testing.T) {
+	good, _ := json.Marshal(map[string]any{"keys": []any{jwkOf(testKid, testKey())}})
+	token := signRS256(testKey(), rsHeader(testKid), accessClaims(testNow))
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   []byte
+		want   string
+	}{
+		{"404 with keys", http.StatusNotFound, good, "HTTP 404"},
+		{"oversized keys", http.StatusOK, append(good, bytes.Repeat([]byte(" "), maxResponseBytes+1-len(good))...), "larger than"},
+	} {
+		srv := newJWKSServer(t)
+		srv.set(tc.status, tc.body)
+		v := newTestVerifier(t, srv, newFakeClock(testNow), func(c *VerifierConfig) {
+			c.JWKSURL = strings.Replace(srv.URL, "http://", "http://user:pa55word@", 1) + "/jwks.json"
+		})
+		_, err := v.Verify(context.Background(), token)
+		if !errors.Is(err, ErrKeySetUnavailable) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: Verify = %v, want ErrKeySetUnavailable saying %q", tc.name, err, tc.want)
+		} else if strings.Contains(err.Error(), "pa55word") {
+			t.Errorf("%s: error quotes the URL's password: %v", tc.name, err)
+		}
+	}
+}
+
+// TestVerifyWaitsForOneFetch: a verification that started a fetch and
+// waited for it does not start another when it fails, even if by then the
+// next fetch would be allowed: a caller waits for at most one fetch.
+func TestVerifyWaitsForOneFetch(t *testing.T) {
+	srv := newJWKSServer(t)
+	srv.set(http.StatusInternalServerError, nil)
+	srv.gate = make(chan struct{})
+	clock := newFakeClock(testNow)
+	v := newTestVerifier(t, srv, clock, nil)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := v.Verify(context.Background(), signRS256(testKey(), rsHeader(testKid), accessClaims(testNow)))
+		errc <- err
+	}()
+	for srv.fetches.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	clock.Advance(failedFetchRetry) // the fetch is slow: another would be allowed
+	close(srv.gate)
+	if err := <-errc; !errors.Is(err, ErrKeySetUnavailable) {
+		t.Fatalf("Verify = %v, want ErrKeySetUnavailable", err)
+	}
+	if n := srv.fetches.Load(); n != 1 {
+		t.Fatalf("%d fetches for one verification, want 1", n)
 	}
 }
