@@ -5,6 +5,7 @@
 package cognitosrp_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -43,6 +44,9 @@ func TestCallResponses(t *testing.T) {
 		{"no content type", 200, nil, ` {"ChallengeName":"X"}`, nil, ""},
 		{"array", 200, jsonCT, `[1,2]`, cognitosrp.ErrInvalidResponse, ""},
 		{"empty 200", 200, jsonCT, ``, cognitosrp.ErrInvalidResponse, ""},
+		// Valid JSON, but no object: encoding/json would leave out as it
+		// is, as if Cognito had sent {}.
+		{"null", 200, jsonCT, `null`, cognitosrp.ErrInvalidResponse, ""},
 		{"wrong field type", 200, jsonCT, `{"ChallengeName":7}`, cognitosrp.ErrInvalidResponse, ""},
 		{"too large", 200, jsonCT, `{"ChallengeName":"` + strings.Repeat("x", 1<<20) + `"}`, cognitosrp.ErrInvalidResponse, ""},
 		{"body type wins over header", 400, map[string]string{"X-Amzn-ErrorType": "UserNotFoundException:x"}, `{"__type":"NotAuthorizedException","message":"m"}`, cognitosrp.ErrNotAuthorized, "NotAuthorizedException"},
@@ -63,6 +67,7 @@ func TestCallResponses(t *testing.T) {
 		}
 		if !errors.Is(err, tc.is) {
 			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.is)
+			continue
 		}
 		var ae *cognitosrp.APIError
 		if errors.As(err, &ae) != (tc.typ != "") || (ae != nil && ae.Type != tc.typ) {
@@ -206,6 +211,49 @@ func TestCallSendsProtocolHeaders(t *testing.T) {
 	}
 	if cognitosrp.RegionEndpoint("eu-west-3") != "https://cognito-idp.eu-west-3.amazonaws.com/" || cognitosrp.NewClient("eu-west-3").Endpoint != cognitosrp.RegionEndpoint("eu-west-3") {
 		t.Error("wrong public endpoint")
+	}
+}
+
+// TestRegionEndpointRefusesOtherHosts: a region that is not a region name
+// (empty, or with a character that could name another host) gets no
+// endpoint, rather than one that sends the password claim elsewhere.
+func TestRegionEndpointRefusesOtherHosts(t *testing.T) {
+	for _, region := range []string{"", "us-east-1.evil.example", "evil.example/", "x@evil.example", "us-east-1:443", "us-east-1#"} {
+		if got := cognitosrp.RegionEndpoint(region); got != "" {
+			t.Errorf("RegionEndpoint(%q) = %q, want \"\"", region, got)
+		}
+	}
+	if got := cognitosrp.RegionEndpoint("US-gov-West-1"); got != "https://cognito-idp.US-gov-West-1.amazonaws.com/" {
+		t.Errorf("RegionEndpoint of a mixed-case region = %q", got)
+	}
+}
+
+// TestCallClosesOversizedResponse: a response refused as too large is
+// closed, not left unread: its connection, which still carries the rest of
+// the body, is dropped at once instead of staying open while the server
+// waits to write.
+func TestCallClosesOversizedResponse(t *testing.T) {
+	writeErr := make(chan error, 1)
+	srv := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(5 * time.Second))
+		chunk := bytes.Repeat([]byte(" "), 64<<10)
+		var err error
+		for i := 0; i < 1024 && err == nil; i++ { // up to 64 MiB, more than socket buffers hold
+			_, err = w.Write(chunk)
+		}
+		writeErr <- err
+	})
+	err := (&cognitosrp.Client{Endpoint: srv.URL}).Call(context.Background(), "InitiateAuth", struct{}{}, new(cognitosrp.AuthOutput))
+	if !errors.Is(err, cognitosrp.ErrInvalidResponse) {
+		t.Fatalf("err = %v, want ErrInvalidResponse", err)
+	}
+	select {
+	case err := <-writeErr:
+		if err == nil {
+			t.Fatal("the server wrote the whole body: the client read it all")
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("the connection of a refused response stayed open")
 	}
 }
 

@@ -201,6 +201,31 @@ func TestLoginRestartsWithFreshSRP(t *testing.T) {
 	}
 }
 
+// TestRetryBodyCutShort: a response whose body breaks off (the connection
+// closed before Content-Length bytes) failed in the network, like a
+// dropped connection, and is retried.
+func TestRetryBodyCutShort(t *testing.T) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			conn, buf, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 100\r\n\r\n{\"Chall")
+				buf.Flush()
+				conn.Close()
+			}
+			return
+		}
+		w.Write([]byte(`{"ChallengeName":"X"}`))
+	}))
+	defer srv.Close()
+	c := &Client{Endpoint: srv.URL, Retry: fastRetry(3)}
+	out, err := c.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: FlowUserSRPAuth})
+	if err != nil || out.ChallengeName != "X" || calls.Load() != 2 {
+		t.Fatalf("InitiateAuth = %v, %v after %d calls; want success after 2", out, err, calls.Load())
+	}
+}
+
 func TestRespondToAuthChallengeNeverResent(t *testing.T) {
 	var calls atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
