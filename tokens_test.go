@@ -59,6 +59,25 @@ func TestTokenExpiry(t *testing.T) {
 		}
 	}
 
+	// Each token's expiry is its own; iat comes from the access token, and
+	// the username from the id token when the access token names none.
+	idExp := now.Add(50 * time.Minute)
+	idOwn := fakeJWT(map[string]any{"exp": idExp.Unix(), "iat": now.Add(-time.Hour).Unix(), "cognito:username": "u-id", "token_use": "id"})
+	anon := fakeJWT(map[string]any{"exp": exp.Unix(), "iat": now.Unix(), "token_use": "access"})
+	if s, err := refreshWith(t, now, anon, idOwn, 0); err != nil {
+		t.Errorf("id token with its own exp: %v", err)
+	} else if tok := s.Tokens(); !tok.AccessExpiry.Equal(exp) || !tok.IDExpiry.Equal(idExp) || !tok.IssuedAt.Equal(now) || tok.Username != "u-id" {
+		t.Errorf("id token with its own exp: tokens %+v, want IDExpiry %v, IssuedAt %v, Username u-id", *tok, idExp, now)
+	}
+	// An id token without exp and no ExpiresIn: its expiry is unknown.
+	if _, err := refreshWith(t, now, withExp, noExp, 0); !errors.Is(err, cognitosrp.ErrMalformedToken) {
+		t.Errorf("id token without expiry: %v", err)
+	}
+	// A result without an id token carries no tokens a session can use.
+	if _, err := refreshWith(t, now, withExp, "", 600); !errors.Is(err, cognitosrp.ErrNoTokens) {
+		t.Errorf("no id token: %v, want ErrNoTokens", err)
+	}
+
 	// Validity with a margin.
 	for _, tc := range []struct {
 		at     time.Time
@@ -138,5 +157,14 @@ func TestTokensValid(t *testing.T) {
 	}
 	if (*cognitosrp.Tokens)(nil).Valid(cognitosrp.AccessToken) {
 		t.Error("nil Tokens count as valid")
+	}
+}
+
+// TestTokenTypeString: the zero TokenType names the access token it means.
+func TestTokenTypeString(t *testing.T) {
+	for typ, want := range map[cognitosrp.TokenType]string{"": "access_token", cognitosrp.AccessToken: "access_token", cognitosrp.IDToken: "id_token"} {
+		if got := typ.String(); got != want {
+			t.Errorf("TokenType(%q).String() = %q, want %q", string(typ), got, want)
+		}
 	}
 }
