@@ -488,6 +488,13 @@ func TestParsePasswordChallenge(t *testing.T) {
 	if _, err := ParsePasswordChallenge(p); err != nil {
 		t.Errorf("odd/uppercase hex: %v", err)
 	}
+	// The bound itself is accepted: an unreduced value of twice the
+	// group's digits, such as B + N with leading zeros.
+	p = testChallenge()
+	p["SRP_B"] = strings.Repeat("0", maxNumberHexDigits-4) + "abcd"
+	if _, err := ParsePasswordChallenge(p); err != nil {
+		t.Errorf("B of %d hex digits: %v", maxNumberHexDigits, err)
+	}
 
 	const secret = "SECRETVALUE"
 	for name, edit := range map[string]func(map[string]string){
