@@ -104,6 +104,11 @@ func TestFileDeviceStoreRefusals(t *testing.T) {
 			t.Errorf("%s: SaveDevice err = %v", v.name, err)
 		}
 	}
+	// The decoder's own message quotes the character it stopped at, here
+	// one that follows a device password.
+	if _, err := write("stray", `{"version":1,"devices":[{"device_password":"abc"Z}]}`, 0o600).LoadDevice(ctx, owner); !errors.Is(err, ErrStoreFormat) || strings.Contains(err.Error(), "'Z'") {
+		t.Errorf("stray character: err = %v, want ErrStoreFormat quoting nothing", err)
+	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	if _, err := NewFileDeviceStore(filepath.Join(dir, "x")).LoadDevice(cancelled, owner); err == nil {

@@ -206,6 +206,30 @@ func TestFileStoreAtomic(t *testing.T) {
 	}
 }
 
+// TestFileStoreFailedSaveLeavesNoTemporary: a save whose rename fails
+// (the path is a directory) removes its temporary file, which holds the
+// tokens, instead of leaving it beside the path.
+func TestFileStoreFailedSaveLeavesNoTemporary(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "tokens.json")
+	if err := os.Mkdir(path, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, save := range []func() error{
+		func() error { return NewFileStore(path).Save(context.Background(), sampleTokens(1)) },
+		func() error {
+			return NewFileDeviceStore(path).SaveDevice(context.Background(), DeviceOwner{UserPoolID: "p", Username: "u"}, &Device{Key: "k", GroupKey: "g", Password: "pw"})
+		},
+	} {
+		if err := save(); err == nil {
+			t.Fatal("a save over a directory succeeded")
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+			t.Fatalf("directory holds %d entries after a failed save, want only the directory saved over", len(entries))
+		}
+	}
+}
+
 // TestSessionSurvivesRestart: a second session on the same file uses the
 // saved tokens without calling Cognito, and renews from the saved refresh
 // token once they expire.
