@@ -55,3 +55,42 @@ func TestNotifierPanicKeepsDelivering(t *testing.T) {
 		t.Fatalf("after a panic, %d changes delivered, want 1", got)
 	}
 }
+
+// TestNotifierOneCallAtATime: a change pushed while fn runs is delivered
+// by the goroutine already delivering, after fn returns and in order, not
+// by a second call of fn running beside the first.
+func TestNotifierOneCallAtATime(t *testing.T) {
+	var n notifier
+	first, second := &Tokens{AccessToken: "1"}, &Tokens{AccessToken: "2"}
+	entered, release := make(chan struct{}), make(chan struct{})
+	var mu sync.Mutex
+	var got []*Tokens
+	var running atomic.Int32
+	fn := func(t *Tokens) {
+		overlap := running.Add(1) != 1
+		defer running.Add(-1)
+		mu.Lock()
+		if overlap {
+			got = append(got, nil) // marks a call beside another
+		}
+		got = append(got, t)
+		mu.Unlock()
+		if t == first {
+			close(entered)
+			<-release
+		}
+	}
+	n.push(first)
+	done := make(chan struct{})
+	go func() { n.deliver(fn); close(done) }()
+	<-entered
+	n.push(second)
+	n.deliver(fn) // returns at once: the first deliverer delivers it
+	close(release)
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || got[0] != first || got[1] != second {
+		t.Fatalf("delivered %v, want the two changes one after the other, in order", got)
+	}
+}
