@@ -87,6 +87,9 @@ func TestRequireToken(t *testing.T) {
 	if code, body := get("Bearer " + sign(claims)); code != 200 || body != "alice" {
 		t.Fatalf("valid token: %d %q", code, body)
 	}
+	if code, body := get("bearer " + sign(claims)); code != 200 || body != "alice" {
+		t.Fatalf("valid token, scheme in lower case: %d %q", code, body)
+	}
 	claims["client_id"] = "c2"
 	if code, _ := get("Bearer " + sign(claims)); code != http.StatusUnauthorized {
 		t.Fatalf("token of another client: %d", code)

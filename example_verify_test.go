@@ -23,8 +23,9 @@ type claimsKey struct{}
 // and hands the verified claims to the next handler in the context.
 func requireToken(v *cognitosrp.Verifier, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
+		// The scheme is case-insensitive (RFC 9110, section 11.1).
+		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
 			w.Header().Set("WWW-Authenticate", `Bearer`)
 			http.Error(w, "missing bearer token", http.StatusUnauthorized)
 			return

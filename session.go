@@ -74,7 +74,9 @@ type Config struct {
 	// Verifier, when set, checks the signature and claims of every token
 	// Cognito returns before the session stores or sends it; a token it
 	// refuses fails the login or renewal. Use a *Verifier from NewVerifier
-	// (for a local emulator, with VerifierConfig.Issuer set to its issuer).
+	// (for a local emulator, with VerifierConfig.Issuer set to its issuer),
+	// with an empty VerifierConfig.TokenUse: the session checks both
+	// tokens, and one that accepts a single kind refuses every login.
 	// Nil means the tokens are trusted as they come over TLS from
 	// Endpoint. (An interface, so that programs that do not verify do not
 	// link the verifier.)
