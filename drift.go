@@ -17,10 +17,7 @@ import (
 // Cognito's clock: local time plus the offset. So is the SRP TIMESTAMP of
 // a login, which Cognito refuses when it is minutes from its own clock: a
 // session whose local clock drifted since it last logged in can still log
-// in with its password once the refresh token dies. An offset learnt
-// before the local clock was stepped (NTP) is stale: a TIMESTAMP refused on
-// it is signed again on the local clock (loginOnce). TOTP codes stay on
-// the local clock (TOTP.Now), so a TOTP login needs a clock near Cognito's.
+// in with its password once the refresh token dies.
 
 // iatResolution is the resolution of the iat claim: Cognito writes whole
 // seconds.

@@ -160,13 +160,6 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 		}
 		action, sent = "RespondToAuthChallenge", s.cfg.Now()
 		out, err = s.api.RespondToAuthChallenge(ctx, in)
-		if srpChallenge(in.ChallengeName) && errors.Is(err, ErrNotAuthorized) && s.offset.Swap(0) != 0 {
-			// The TIMESTAMP was signed on a learnt clock offset, which is
-			// stale if the local clock was stepped since (NTP): start
-			// over on the local clock. Left alone, no login could ever
-			// succeed to learn the offset anew.
-			err = &restartError{err}
-		}
 		if r, ok := err.(*restartError); ok && run.answered {
 			// The device SRP that may follow an MFA code: starting over
 			// would ask for another code, which a restart never does.

@@ -440,30 +440,3 @@ func TestLoginTimestampOnCognitosClock(t *testing.T) {
 		t.Errorf("logins = %d, want 2", n)
 	}
 }
-
-// TestLoginAfterClockStep: an offset learnt before the local clock was
-// stepped back to Cognito's (NTP) is stale, and a TIMESTAMP signed on it
-// is refused; the login starts over on the local clock instead of failing
-// now and at every later attempt (no login could teach a new offset).
-func TestLoginAfterClockStep(t *testing.T) {
-	var drift atomic.Int64
-	clk, f, s, first := loggedIn(t, func(c *Config) {
-		now := c.Now
-		c.Now = func() time.Time { return now().Add(-time.Duration(drift.Load())) }
-		c.Retry = RetryPolicy{MaxAttempts: 2}
-	})
-	drift.Store(int64(10 * time.Minute))
-	clk.Advance(2 * time.Hour)
-	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
-		t.Fatal(err)
-	}
-	drift.Store(0) // the clock is set right; the offset still says 10m
-	f.revoke(first.RefreshToken)
-	clk.Advance(2 * time.Hour)
-	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
-		t.Fatalf("login after the clock was stepped back to Cognito's: %v", err)
-	}
-	if off := s.ClockOffset(); off.Abs() > time.Second {
-		t.Errorf("ClockOffset = %v after the login, want 0", off)
-	}
-}

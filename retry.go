@@ -45,9 +45,7 @@ const (
 // of 1 turns retries off.
 //
 // A Session applies the policy twice over: to each call, and to a login
-// that starts over after its answer to the password verifier failed (for
-// a passing reason, or once as refused when its TIMESTAMP was signed on a
-// learnt clock offset, which a stepped local clock makes stale). So a
+// that starts over after its answer to the password verifier failed. So a
 // login makes at most MaxAttempts² InitiateAuth calls; no retry starts
 // later than MaxElapsed after the start of its call, no restart later than
 // MaxElapsed after the start of the login, and none after the context ends.
