@@ -14,10 +14,13 @@ import (
 // would, judging exp by its own clock, send expired tokens (clock behind)
 // or renew in a loop (clock ahead). So the session estimates the offset
 // from the iat of each freshly issued token and judges every expiry on
-// Cognito's clock: local time plus the offset. So is the SRP TIMESTAMP of
-// a login, which Cognito refuses when it is minutes from its own clock: a
-// session whose local clock drifted since it last logged in can still log
-// in with its password once the refresh token dies.
+// Cognito's clock: local time plus the offset. The SRP TIMESTAMP stays on
+// the local clock, as the official clients sign it: an offset is learnt
+// only when tokens arrive, so one learnt before the local clock was
+// stepped (NTP) would sign every later TIMESTAMP minutes off, and no login
+// could succeed to learn it anew (TestLoginAfterClockStep). A local clock
+// minutes from Cognito's fails logins (not renewals) until it is set
+// right, as it does for every client.
 
 // iatResolution is the resolution of the iat claim: Cognito writes whole
 // seconds.

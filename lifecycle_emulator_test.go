@@ -378,13 +378,14 @@ func TestEmulatorRefreshWithTheTokensDevice(t *testing.T) {
 	}
 }
 
-// TestEmulatorDeviceTimestampOnCognitosClock: the device's password claim,
-// like the user's, signs its TIMESTAMP on Cognito's clock, which the
-// emulator checks it against. The local clock has drifted ten minutes
-// behind since the first login, which remembered a device; a renewal
-// teaches the session the offset, and the next login, with device SRP,
-// succeeds instead of failing as if the device's password were wrong.
-func TestEmulatorDeviceTimestampOnCognitosClock(t *testing.T) {
+// TestEmulatorDeviceLoginAfterClockStep: the device's password claim, like
+// the user's (TestLoginAfterClockStep), signs its TIMESTAMP on the local
+// clock, not on a learnt offset that went stale. The local clock drifted
+// ten minutes behind after the first login, which remembered a device; a
+// renewal taught the session the offset; then the clock was set right.
+// The next login, with device SRP, succeeds instead of failing as if the
+// device's password were wrong.
+func TestEmulatorDeviceLoginAfterClockStep(t *testing.T) {
 	var drift atomic.Int64
 	store := new(cognitosrp.MemoryDeviceStore)
 	srv, s := emulatorSession(t, cognitotest.Config{DeviceTracking: true}, func(c *cognitosrp.Config) {
@@ -406,8 +407,9 @@ func TestEmulatorDeviceTimestampOnCognitosClock(t *testing.T) {
 	if off := s.ClockOffset(); (off - 10*time.Minute).Abs() > time.Second {
 		t.Fatalf("ClockOffset = %v, want 10m", off)
 	}
+	drift.Store(0) // the clock is set right; the offset still says 10m
 	if err := s.Authenticate(ctx, emuPassword); err != nil {
-		t.Fatalf("login with a remembered device on a clock 10 minutes behind, with the offset known: %v", err)
+		t.Fatalf("login with a remembered device after the clock was set right: %v", err)
 	}
 	tok := s.Tokens()
 	cl, err := srv.VerifyAccessToken(tok.AccessToken)

@@ -268,9 +268,7 @@ func (s *Session) passwordVerifier(st *loginState, out *AuthOutput) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	// The TIMESTAMP is on Cognito's clock, which checks it against its
-	// own (see drift.go).
-	claim, err := st.srp.PasswordClaim(ch, st.password, s.cognitoNow())
+	claim, err := st.srp.PasswordClaim(ch, st.password, s.cfg.Now())
 	if err != nil {
 		return nil, err
 	}
