@@ -132,15 +132,15 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	// the exp claims.
 	t, err := s.acceptTokens(ctx, res, cur, s.cognitoNow())
 	if err != nil && s.cfg.RefreshMethod == RefreshWithGetTokens && res.RefreshToken != "" && res.RefreshToken != cur.RefreshToken &&
-		!errors.Is(err, ErrClaimMismatch) {
+		!errors.Is(err, errOtherUser) {
 		// Rotation: GetTokensFromRefreshToken has retired cur's refresh
 		// token, and the new one is the only live one, even though the
 		// tokens that came with it were refused (a key set that could not
 		// be fetched, a clock far off). cur's tokens with it go back with
 		// the error, for the session to keep and store (see op), so that
 		// the next renewal does not find the refresh token dead. Not when
-		// the tokens are another user's or pool's: so is the refresh
-		// token that came with them.
+		// the tokens are another user's: so is the refresh token that came
+		// with them. (Another pool's or client's Cognito refuses itself.)
 		kept := *cur
 		kept.RefreshToken = res.RefreshToken
 		return &kept, err

@@ -104,6 +104,9 @@ func wordChars(s string) bool {
 	return true
 }
 
+// errOtherUser refuses tokens that name another user than they must.
+var errOtherUser error = &refinedError{base: &ErrClaimMismatch, detail: "the tokens name another user"}
+
 // verifyPair checks both tokens with v, that each is of its kind, and that
 // both name one user: on a renewal of prev, prev's. Tokens of another user
 // of the pool carry the pool's signature too, so a tampered answer could
@@ -130,7 +133,7 @@ func verifyPair(ctx context.Context, v TokenVerifier, t, prev *Tokens) error {
 		case c.TokenUse != p.use:
 			err = fmt.Errorf("%w: token_use %.20q where %q belongs", ErrClaimMismatch, c.TokenUse, p.use)
 		case c.Subject == "" || sub != "" && c.Subject != sub:
-			err = fmt.Errorf("%w: its sub is empty or not the access token's", ErrClaimMismatch)
+			err = fmt.Errorf("%w: its sub is empty or not the access token's", errOtherUser)
 		}
 		if err != nil {
 			return fmt.Errorf("cognitosrp: %s from Cognito: %w", p.typ, err)
@@ -141,7 +144,7 @@ func verifyPair(ctx context.Context, v TokenVerifier, t, prev *Tokens) error {
 	// prev.Username, which a caller's SetTokens may have filled in.
 	if prev != nil {
 		if old, err := ParseUnverified(prev.AccessToken); err == nil && old.Subject != "" && old.Subject != sub {
-			return fmt.Errorf("cognitosrp: renewal from Cognito: %w: the tokens name another user than those renewed", ErrClaimMismatch)
+			return fmt.Errorf("cognitosrp: renewal from Cognito: %w than those renewed", errOtherUser)
 		}
 	}
 	return nil

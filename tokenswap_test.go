@@ -137,3 +137,38 @@ func verifiedSession(t *testing.T, srv *cognitotest.Server, mod func(*cognitosrp
 		}
 	})
 }
+
+// TestRotationKeptDespiteMisconfiguredVerifier: a rotating renewal refused
+// by a Verifier that names another app client (a configuration slip, not
+// another user's tokens) still keeps the new refresh token, the only live
+// one, so that the session renews once the configuration is mended.
+func TestRotationKeptDespiteMisconfiguredVerifier(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true})
+	store := &cognitosrp.MemoryStore{}
+	emulatorSessionOn(t, srv, func(c *cognitosrp.Config) { c.Store = store })
+	vc := srv.VerifierConfig()
+	vc.ClientIDs = []string{"another-client"}
+	v, err := cognitosrp.NewVerifier(vc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := srv.SessionConfig()
+	c.Now, c.Store, c.Verifier, c.RefreshMethod = srv.Now, store, v, cognitosrp.RefreshWithGetTokens
+	s, err := cognitosrp.NewSession(c, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	old, err := store.Load(ctx)
+	if err != nil || old == nil {
+		t.Fatalf("stored tokens: %v, %v", old, err)
+	}
+	srv.Advance(2 * time.Hour)
+	if err := s.Refresh(ctx); !errors.Is(err, cognitosrp.ErrClaimMismatch) {
+		t.Fatalf("renewal with a verifier of another client: %v; want ErrClaimMismatch", err)
+	}
+	if got := s.Tokens(); got == nil || got.RefreshToken == old.RefreshToken {
+		t.Fatal("the session dropped the rotated refresh token, the only live one")
+	}
+}
