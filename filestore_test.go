@@ -215,18 +215,13 @@ func TestFileStoreFailedSaveLeavesNoTemporary(t *testing.T) {
 	if err := os.Mkdir(path, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	for _, save := range []func() error{
-		func() error { return NewFileStore(path).Save(context.Background(), sampleTokens(1)) },
-		func() error {
-			return NewFileDeviceStore(path).SaveDevice(context.Background(), DeviceOwner{UserPoolID: "p", Username: "u"}, &Device{Key: "k", GroupKey: "g", Password: "pw"})
-		},
-	} {
-		if err := save(); err == nil {
-			t.Fatal("a save over a directory succeeded")
-		}
-		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-			t.Fatalf("directory holds %d entries after a failed save, want only the directory saved over", len(entries))
-		}
+	// (FileDeviceStore reads the file first and stops there, before it
+	// writes: only FileStore reaches the rename.)
+	if err := NewFileStore(path).Save(context.Background(), sampleTokens(1)); err == nil {
+		t.Fatal("a save over a directory succeeded")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("directory holds %d entries after a failed save, want only the directory saved over", len(entries))
 	}
 }
 
