@@ -72,10 +72,12 @@ func refreshTokenDead(err error) bool {
 
 // secretRefused reports whether err is Cognito refusing the app client's
 // secret or its hash ("Unable to verify secret hash for client …",
-// "Client … is configured for secret but secret was not received").
+// "Client … is configured for secret but secret was not received", and
+// for REFRESH_TOKEN_AUTH "SecretHash does not match for the client: …",
+// hence in any case).
 func secretRefused(err error) bool {
 	ae, ok := err.(*APIError)
-	return ok && strings.Contains(ae.Message, "secret")
+	return ok && strings.Contains(strings.ToLower(ae.Message), "secret")
 }
 
 // refresh renews cur with the configured method. A result without a

@@ -6,9 +6,14 @@ package cognitosrp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -105,5 +110,53 @@ func TestRenewalLogAttributes(t *testing.T) {
 			t.Errorf("%s: method %v, rotated %v, expires %v; want %s, %v, %s", tc.name,
 				line["method"], line["rotated"], line["expires"], tc.name, tc.rotated, got.AccessExpiry.Format(time.RFC3339))
 		}
+	}
+}
+
+// TestSecretHashMismatchIsNoDeadRefreshToken: Cognito refuses the
+// SECRET_HASH of REFRESH_TOKEN_AUTH with "SecretHash does not match for
+// the client: …" (aws-sdk-net-extensions-cognito issues 94 and 122), not
+// only "Unable to verify secret hash …". Either names the secret: the
+// refresh token is fine, so the renewal fails with Cognito's refusal, not
+// ErrLoginRequired, and a session with a password does not log in instead.
+func TestSecretHashMismatchIsNoDeadRefreshToken(t *testing.T) {
+	var renewals, logins atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in InitiateAuthInput
+		json.NewDecoder(r.Body).Decode(&in)
+		if in.AuthFlow == FlowRefreshTokenAuth {
+			renewals.Add(1)
+		} else {
+			logins.Add(1)
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"__type":"NotAuthorizedException","message":"SecretHash does not match for the client: test-client-id"}`)
+	}))
+	defer srv.Close()
+	past := time.Now().Add(-time.Minute)
+	due := &Tokens{AccessToken: "a", IDToken: "i", RefreshToken: "r", Username: "alice", AccessExpiry: past, IDExpiry: past}
+
+	s, err := NewSession(Config{UserPoolID: "us-east-1_Pool1", ClientID: "test-client-id", ClientSecret: "wrong", Endpoint: srv.URL}, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.SetTokens(due)
+	if err := s.Refresh(t.Context()); !errors.Is(err, ErrNotAuthorized) || errors.Is(err, ErrLoginRequired) {
+		t.Errorf("Refresh = %v; want ErrNotAuthorized, not ErrLoginRequired", err)
+	}
+
+	a, err := New(Options{Username: "alice", Password: "pw", UserPoolID: "us-east-1_Pool1", ClientID: "test-client-id", ClientSecret: "wrong", Endpoint: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	a.Session().SetTokens(due)
+	if _, err := a.Token(t.Context()); !errors.Is(err, ErrNotAuthorized) || errors.Is(err, ErrLoginRequired) {
+		t.Errorf("Token = %v; want ErrNotAuthorized, not ErrLoginRequired", err)
+	}
+	if renewals.Load() != 2 || logins.Load() != 0 {
+		t.Errorf("%d renewals and %d logins; want 2 and none", renewals.Load(), logins.Load())
 	}
 }
