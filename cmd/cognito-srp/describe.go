@@ -87,9 +87,10 @@ func describeAPIError(ae *cognitosrp.APIError) string {
 }
 
 // secretRefused reports whether Cognito refused the app client secret (or
-// its hash), or its absence.
+// its hash), or its absence. In any case: REFRESH_TOKEN_AUTH's refusal is
+// "SecretHash does not match for the client: …".
 func secretRefused(ae *cognitosrp.APIError) bool {
-	return ae.Is(cognitosrp.ErrNotAuthorized) && strings.Contains(ae.Message, "secret")
+	return ae.Is(cognitosrp.ErrNotAuthorized) && strings.Contains(strings.ToLower(ae.Message), "secret")
 }
 
 // serverName returns a name the server sent (a challenge's), for the

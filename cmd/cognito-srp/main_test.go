@@ -181,3 +181,19 @@ func TestOutputWriteFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribeSecretRefusals: each of Cognito's refusals of the client
+// secret names that cause, among them REFRESH_TOKEN_AUTH's "SecretHash does
+// not match for the client: …", which says Secret with a capital S.
+func TestDescribeSecretRefusals(t *testing.T) {
+	for _, msg := range []string{
+		"Unable to verify secret hash for client abc",
+		"Client abc is configured for secret but secret was not received",
+		"SecretHash does not match for the client: abc",
+	} {
+		got := describe(&cognitosrp.APIError{Action: "InitiateAuth", Type: "NotAuthorizedException", Message: msg, StatusCode: 400})
+		if !strings.Contains(got, "app client secret is wrong or missing") {
+			t.Errorf("describe(%q) = %q", msg, got)
+		}
+	}
+}
