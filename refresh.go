@@ -5,6 +5,7 @@
 package cognitosrp
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -152,19 +153,17 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 
 // refreshUsername returns the name that SECRET_HASH of a renewal of t
 // hashes: Cognito's internal username, never the alias the user logs in
-// with (the classic "Unable to verify secret hash" bug). Tokens given to
-// SetTokens may lack Username; their access or id token still names the
-// user. Only when neither does is the login name the best guess.
+// with (the classic "Unable to verify secret hash" bug). The access or id
+// token names it as Cognito knows it; Tokens given to SetTokens may lack
+// Username, or hold the login name there, so the field comes after them.
+// Only when nothing names the user is the login name the best guess.
 func refreshUsername(t *Tokens, login string) string {
-	if t.Username != "" {
-		return t.Username
-	}
 	for _, tok := range []string{t.AccessToken, t.IDToken} {
 		if c, err := ParseUnverified(tok); err == nil && c.InternalUsername() != "" {
 			return c.InternalUsername()
 		}
 	}
-	return login
+	return cmp.Or(t.Username, login)
 }
 
 // refreshNow renews cur, learns the clock offset from the new tokens and

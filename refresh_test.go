@@ -56,8 +56,9 @@ func TestRefreshFlowRefused(t *testing.T) {
 }
 
 // TestRefreshUsername: the SECRET_HASH of a renewal hashes the internal
-// username, from Tokens.Username or else either token's claim; the login
-// name only when nothing names the user.
+// username, from either token's claim or else Tokens.Username (which a
+// caller's SetTokens may fill with the login name); the login name only
+// when nothing names the user.
 func TestRefreshUsername(t *testing.T) {
 	access := fxJWT(map[string]any{"token_use": "access", "username": "from-access"})
 	id := fxJWT(map[string]any{"token_use": "id", "cognito:username": "from-id"})
@@ -67,7 +68,8 @@ func TestRefreshUsername(t *testing.T) {
 		t    Tokens
 		want string
 	}{
-		{"Username", Tokens{Username: "internal", AccessToken: access, IDToken: id}, "internal"},
+		{"access token over Username", Tokens{Username: "alias@example.com", AccessToken: access, IDToken: id}, "from-access"},
+		{"Username", Tokens{Username: "internal", AccessToken: bare, IDToken: "not a JWT"}, "internal"},
 		{"access token", Tokens{AccessToken: access, IDToken: id}, "from-access"},
 		{"id token", Tokens{AccessToken: bare, IDToken: id}, "from-id"},
 		{"id token alone", Tokens{IDToken: id}, "from-id"},

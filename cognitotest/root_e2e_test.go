@@ -159,3 +159,33 @@ func TestRootRefreshSecretHashWithoutUsername(t *testing.T) {
 		t.Fatalf("Refresh of tokens without Username: %v", err)
 	}
 }
+
+// TestRootRefreshSecretHashWithLoginNameAsUsername renews tokens handed to
+// SetTokens whose Username field holds the name the user logs in with (an
+// alias, or the username in another case), as an application's own store
+// may fill it: the access token names the internal user, which Cognito
+// hashes, so SECRET_HASH must hash that name, not the field's.
+func TestRootRefreshSecretHashWithLoginNameAsUsername(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "alias-secret"})
+	addUser(t, srv, cognitotest.User{Username: "Ali", Aliases: []string{"ali@example.com"}, Password: "pw-ali-1234"})
+	cfg := srv.SessionConfig()
+	for _, login := range []string{"ali@example.com", "ALI"} {
+		first, err := cognitosrp.NewSession(cfg, login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := first.Authenticate(t.Context(), "pw-ali-1234"); err != nil {
+			t.Fatal(err)
+		}
+		saved := *first.Tokens()
+		saved.Username = login
+		second, err := cognitosrp.NewSession(cfg, login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second.SetTokens(&saved)
+		if err := second.Refresh(t.Context()); err != nil {
+			t.Errorf("Refresh of tokens with Username %q: %v", login, err)
+		}
+	}
+}
