@@ -246,19 +246,26 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, error)
 }
 
 // renewNow renews even if the tokens are still valid, unless they are no
-// longer used: when the session's tokens differ from used, someone renewed
-// them already and those are returned. When the session has forgotten them
+// longer used: when the session holds other tokens than used, someone
+// renewed them already and those are returned. (used's tokens with another
+// refresh token are no renewal: a rotating renewal whose tokens were
+// refused kept them so, see refresh; returned, they would carry the token
+// an API refused, or one expired, once more.) When the session has forgotten them
 // (SignOut, SetTokens(nil)) it starts from no tokens, as a new request
 // would: renewing used would revive a signed-out refresh token into
 // tokens the session never installs.
 func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o op) (*Tokens, error) {
 	s.mu.Lock()
 	if cur := s.tokens.Load(); cur != used {
-		if cur != nil {
+		switch {
+		case cur == nil:
+			used = nil
+		case used != nil && cur.AccessToken == used.AccessToken && cur.IDToken == used.IDToken:
+			used = cur // renewed from, for its refresh token
+		default:
 			s.mu.Unlock()
 			return cur, nil
 		}
-		used = nil
 	}
 	if s.joinable() == nil && trigger == "rejected" {
 		now := s.cfg.Now()
