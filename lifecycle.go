@@ -250,10 +250,10 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, error)
 // renewed them already and those are returned. (used's tokens with another
 // refresh token are no renewal: a rotating renewal whose tokens were
 // refused kept them so, see refresh; returned, they would carry the token
-// an API refused, or one expired, once more.) When the session has forgotten them
-// (SignOut, SetTokens(nil)) it starts from no tokens, as a new request
-// would: renewing used would revive a signed-out refresh token into
-// tokens the session never installs.
+// an API refused, or one expired, once more.) When the session has
+// forgotten them (SignOut, SetTokens(nil)) it starts from no tokens, as a
+// new request would: renewing used would revive a signed-out refresh
+// token into tokens the session never installs.
 func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o op) (*Tokens, error) {
 	s.mu.Lock()
 	if cur := s.tokens.Load(); cur != used {
