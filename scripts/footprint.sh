@@ -215,13 +215,17 @@ GO
 	awk '/^const nHex =/{p=1} p{print} p&&!/\+$/{exit}' "$repo/srp.go"
 } >"$work/bare/main.go"
 
+# The replacement is a link of one fixed name: the binary records the
+# replacement's path, and the repository's own path, longer in one
+# checkout than in another, moved the sections by a page.
+ln -s "$repo" "$work/src"
 cat >"$work/go.mod" <<MOD
 module footprint
 
 go 1.24
 
 require $module v0.0.0
-replace $module => $repo
+replace $module => ./src
 MOD
 
 size() { wc -c <"$1" | tr -d ' '; }
