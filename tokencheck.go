@@ -132,8 +132,10 @@ func verifyPair(ctx context.Context, v TokenVerifier, t, prev *Tokens) error {
 		case err != nil:
 		case c.TokenUse != p.use:
 			err = fmt.Errorf("%w: token_use %.20q where %q belongs", ErrClaimMismatch, c.TokenUse, p.use)
-		case c.Subject == "" || sub != "" && c.Subject != sub:
-			err = fmt.Errorf("%w: its sub is empty or not the access token's", errOtherUser)
+		case c.Subject == "":
+			err = fmt.Errorf("%w: no sub", ErrClaimMismatch)
+		case sub != "" && c.Subject != sub:
+			err = fmt.Errorf("%w: its sub is not the access token's", errOtherUser)
 		}
 		if err != nil {
 			return fmt.Errorf("cognitosrp: %s from Cognito: %w", p.typ, err)

@@ -122,3 +122,21 @@ func TestAcceptTokensVerifierWithoutClaims(t *testing.T) {
 		t.Fatalf("got %v, want ErrClaimMismatch", err)
 	}
 }
+
+// A TokenVerifier whose claims lack sub fails the check, but not as
+// tokens of another user: that would cost a rotating renewal its new
+// refresh token (see refresh), which an incomplete verifier does not
+// make another user's.
+func TestVerifierClaimsWithoutSub(t *testing.T) {
+	s := &Session{cfg: Config{Verifier: verifierFunc(func(_ context.Context, tok string) (*Claims, error) {
+		c, err := ParseUnverified(tok)
+		if err == nil {
+			c.Subject = ""
+		}
+		return c, err
+	})}}
+	_, err := s.acceptTokens(context.Background(), forgeResult(accessClaims(testNow), idClaims(testNow), 3600), nil, testNow)
+	if !errors.Is(err, ErrClaimMismatch) || errors.Is(err, errOtherUser) {
+		t.Fatalf("got %v, want ErrClaimMismatch, not errOtherUser", err)
+	}
+}
