@@ -45,9 +45,17 @@ func describe(err error) string {
 		// A file's error (the token cache, standard output or input)
 		// holds an errno, which is a net.Error too (it has Timeout and
 		// Temporary), but it is no network error.
-		return "network error: " + strings.TrimPrefix(err.Error(), "cognitosrp: ")
+		return "network error: " + errorText(err)
 	}
-	return strings.TrimPrefix(err.Error(), "cognitosrp: ")
+	return errorText(err)
+}
+
+// errorText returns err's text for the terminal, as one line: a TLS error
+// quotes the names of the server's certificate as the server sent them,
+// and they may hold any ASCII character, a line break or an escape
+// sequence included.
+func errorText(err error) string {
+	return terminalText(strings.TrimPrefix(err.Error(), "cognitosrp: "))
 }
 
 // describeAPIError names the cause of a Cognito error; Cognito's own type,
