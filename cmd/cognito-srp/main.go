@@ -163,8 +163,7 @@ func run(ctx context.Context, e *env, args []string) int {
 	case "demo":
 		err = demoCommand(ctx, e, rest)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(e.stdout, usageText)
-		return exitOK
+		fmt.Fprint(e.stdout, usageText) // checked below, as a command's output
 	default:
 		fmt.Fprintf(e.stderr, "cognito-srp: unknown command %q\n\n%s", cmd, usageText)
 		return exitUsage

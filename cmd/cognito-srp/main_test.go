@@ -168,7 +168,7 @@ func TestOutputWriteFailure(t *testing.T) {
 	}
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	api := newAPI(t, srv)
-	for _, args := range [][]string{{"token"}, {"token", "-export"}, {"claims", res.AccessToken}, {"request", api + "/x"}} {
+	for _, args := range [][]string{{"token"}, {"token", "-export"}, {"claims", res.AccessToken}, {"request", api + "/x"}, {"help"}} {
 		cmd := exec.Command(binary, args...)
 		for k, v := range s.env {
 			cmd.Env = append(cmd.Env, k+"="+v)
