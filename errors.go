@@ -123,10 +123,12 @@ func (e *APIError) Temporary() bool {
 
 // maxMessageLen bounds the message kept from an error body, and maxTypeLen
 // its error type and request id, and a challenge name quoted in an error or
-// a printed value.
+// a printed value; maxTransportText bounds a transport error's text, which
+// names the URL and the network's cause.
 const (
-	maxMessageLen = 512
-	maxTypeLen    = 128
+	maxMessageLen    = 512
+	maxTypeLen       = 128
+	maxTransportText = 2048
 )
 
 // newAPIError reads a Cognito error response. The error type comes from the

@@ -140,7 +140,7 @@ func (c *keyCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error)
 	once.CheckRedirect = stopRedirect
 	resp, err := once.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, err)
+		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, &transportError{err})
 	}
 	defer resp.Body.Close()
 	data, err := readUpTo(resp.Body, maxResponseBytes+1, resp.ContentLength)

@@ -146,11 +146,15 @@ func resendable(action string) bool {
 	return false
 }
 
-// transportError marks a failure to exchange a request with Cognito: the
-// network, a timeout, a body cut short. It is worth retrying.
+// transportError marks a failure to exchange a request with Cognito (or a
+// key set): the network, a timeout, a body cut short. It is worth
+// retrying. Its text keeps only graphic characters, as the server's own
+// text does (serverText): a TLS error quotes the names of the server's
+// certificate as sent, and they may hold a line break or an escape
+// sequence.
 type transportError struct{ err error }
 
-func (e *transportError) Error() string { return e.err.Error() }
+func (e *transportError) Error() string { return serverText(e.err.Error(), maxTransportText) }
 func (e *transportError) Unwrap() error { return e.err }
 
 // retryable reports whether err is a passing failure: throttling,

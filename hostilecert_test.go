@@ -1,0 +1,72 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"log"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTransportErrorIsGraphicText: a TLS error names the server
+// certificate's DNS names as the server sent them (x509.HostnameError),
+// and they may hold any ASCII, a line break and an escape sequence
+// included. Whoever answers at Cognito's or the key set's address must
+// not forge a log line or drive a terminal through the error, which keeps
+// only graphic characters, as the server's other text does, and still
+// matches what it wraps.
+func TestTransportErrorIsGraphicText(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		DNSNames:     []string{"evil.example\x1b]0;owned\x07", "x\nforged log line"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostile := httptest.NewUnstartedServer(http.NotFoundHandler())
+	hostile.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	hostile.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
+	hostile.StartTLS()
+	defer hostile.Close()
+	// A host name, not an IP, so that the error lists the DNS names.
+	u := strings.Replace(hostile.URL, "127.0.0.1", "localhost", 1)
+
+	c := &Client{Endpoint: u, Retry: RetryPolicy{MaxAttempts: 1}}
+	_, callErr := c.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: FlowUserSRPAuth, ClientId: "c"})
+	v, err := NewVerifier(VerifierConfig{Issuer: "https://issuer.example/p", JWKSURL: u + "/jwks.json", ClientIDs: []string{"c"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, keyErr := v.keys.get(context.Background(), "k1")
+	for _, err := range []error{callErr, keyErr} {
+		var he x509.HostnameError
+		if !errors.As(err, &he) {
+			t.Fatalf("got %v, want an x509.HostnameError within", err)
+		}
+		if s := err.Error(); strings.ContainsFunc(s, func(r rune) bool { return !strconv.IsGraphic(r) }) {
+			t.Errorf("the error holds a control character: %q", s)
+		}
+	}
+}
