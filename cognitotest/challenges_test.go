@@ -221,6 +221,23 @@ func TestCustomAuth(t *testing.T) {
 	wantAPIError(t, err, "NotAuthorizedException", "Custom auth")
 }
 
+// TestCustomAuthSRPNeedsChallengeName: CUSTOM_AUTH starts with SRP only
+// when AuthParameters say CHALLENGE_NAME=SRP_A, as Cognito (and the
+// official JavaScript client, which sends it) has it; an SRP_A alone leaves
+// the flow at its custom challenge, so a client that forgets the name does
+// not pass here and fail on Cognito.
+func TestCustomAuthSRPNeedsChallengeName(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "cus", Password: "pw-cus-1234",
+		CustomChallenge: map[string]string{"question": "colour?"}, CustomAnswer: "blue"})
+	r := newRaw(t, srv)
+
+	srp, _ := cognitosrp.NewSRP(r.poolName(), nil)
+	expectChallenge(t, "CUSTOM_CHALLENGE")(r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "cus", "SRP_A": srp.A()}))
+	_, err := r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "cus", "CHALLENGE_NAME": "SRP_A"})
+	wantAPIError(t, err, "InvalidParameterException", "SRP_A")
+}
+
 func TestUserAuthFlow(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	addUser(t, srv, cognitotest.User{Username: "ua", Password: "pw-ua-12345"})

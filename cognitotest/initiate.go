@@ -95,7 +95,9 @@ func (s *Server) startLogin(c *call, client *appClient, flow string, p map[strin
 	if name == "" {
 		return nil, errMissing("USERNAME")
 	}
-	if flow == flowCustom && p["SRP_A"] != "" {
+	// CUSTOM_AUTH runs SRP first when the client names it: an SRP_A
+	// alone leaves Cognito's flow at the custom challenge.
+	if flow == flowCustom && p["CHALLENGE_NAME"] == "SRP_A" {
 		method = challengePasswordSRP
 	}
 	switch method {
