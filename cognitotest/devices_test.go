@@ -307,3 +307,52 @@ func TestDeviceChecks(t *testing.T) {
 	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
 	expectTokens(t)(deviceLogin(t, r, "alice", "pw-alice-123", d1))
 }
+
+// TestDeviceForgottenDuringLogin: a device forgotten while a login proves
+// it no longer stands in for the second factor. ForgetDevice's doc says a
+// login with its key then fails with "Device does not exist."; the answer
+// to DEVICE_PASSWORD_VERIFIER was checked against the verifier the
+// session had copied, so the login passed without MFA on a device that
+// no longer exists.
+func TestDeviceForgottenDuringLogin(t *testing.T) {
+	for _, how := range []string{"admin", "ForgetDevice"} {
+		t.Run(how, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+			addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+			r := newRaw(t, srv)
+			ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", nil))
+			first := expectTokens(t)(r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": cognitotest.DefaultMFACode}))
+			d := confirmDevice(t, r, first.AccessToken, first.NewDeviceMetadata)
+
+			ch = expectChallenge(t, "DEVICE_SRP_AUTH")(r.srpLogin("alice", "pw-alice-123", map[string]string{"DEVICE_KEY": d.key}))
+			srp, err := cognitosrp.NewSRP(d.group, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ch = expectChallenge(t, "DEVICE_PASSWORD_VERIFIER")(r.respond("DEVICE_SRP_AUTH", ch.Session,
+				map[string]string{"USERNAME": "alice", "DEVICE_KEY": d.key, "SRP_A": srp.A()}))
+
+			if how == "admin" {
+				if err := srv.ForgetDevice(d.key); err != nil {
+					t.Fatal(err)
+				}
+			} else if _, err := r.call("ForgetDevice", map[string]any{"AccessToken": first.AccessToken, "DeviceKey": d.key}); err != nil {
+				t.Fatal(err)
+			}
+
+			pc, err := cognitosrp.ParsePasswordChallenge(ch.ChallengeParameters)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pc.UserIDForSRP = d.key
+			claim, err := srp.PasswordClaim(pc, d.password, r.now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp := claim.ChallengeResponses()
+			resp["USERNAME"], resp["DEVICE_KEY"] = "alice", d.key
+			_, err = r.respond("DEVICE_PASSWORD_VERIFIER", ch.Session, resp)
+			wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+		})
+	}
+}

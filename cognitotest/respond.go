@@ -120,6 +120,11 @@ func (s *Server) respondToAuthChallenge(c *call) (any, *apiError) {
 		if aerr := s.verifyClaim(c, sess, r); aerr != nil {
 			return nil, aerr
 		}
+		// The session holds a copy of the verifier: a device forgotten
+		// since DEVICE_SRP_AUTH must not stand in for the second factor.
+		if _, ok := s.userDevice(sess.deviceKey, sess.username); !ok {
+			return nil, errNoDevice()
+		}
 		sess.deviceDone = true
 		return s.nextStep(c, sess)
 	}
