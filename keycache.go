@@ -146,7 +146,7 @@ func (c *keyCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error)
 	data, err := readUpTo(resp.Body, maxResponseBytes+1, resp.ContentLength)
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("%w: reading from %s: %w", ErrKeySetUnavailable, req.URL.Host, err)
+		return nil, fmt.Errorf("%w: reading from %s: %w", ErrKeySetUnavailable, req.URL.Host, &transportError{err})
 	case resp.StatusCode != http.StatusOK:
 		// The host alone names the key set: the URL may hold a password.
 		return nil, fmt.Errorf("%w: %s answered HTTP %d", ErrKeySetUnavailable, req.URL.Host, resp.StatusCode)
