@@ -110,18 +110,7 @@ func testKeepsRefreshTokenOfRefusedTokens(t *testing.T, rotation bool) {
 	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
 		t.Fatal(err)
 	}
-	var down atomic.Bool
-	vc := srv.VerifierConfig()
-	vc.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
-		if down.Load() {
-			return nil, errors.New("key set endpoint down")
-		}
-		return http.DefaultTransport.RoundTrip(r)
-	})}
-	v, err := cognitosrp.NewVerifier(vc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, down := downableVerifier(t, srv)
 	c := srv.SessionConfig()
 	c.Now, c.Verifier, c.RefreshMethod = srv.Now, v, cognitosrp.RefreshWithGetTokens
 	c.Store = &cognitosrp.MemoryStore{}
@@ -150,6 +139,25 @@ func testKeepsRefreshTokenOfRefusedTokens(t *testing.T, rotation bool) {
 		// the next session reads from the store.
 		s.Close()
 	}
+}
+
+// downableVerifier returns a Verifier of srv whose key set endpoint fails
+// while down is set.
+func downableVerifier(t *testing.T, srv *cognitotest.Server) (*cognitosrp.Verifier, *atomic.Bool) {
+	t.Helper()
+	down := new(atomic.Bool)
+	vc := srv.VerifierConfig()
+	vc.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if down.Load() {
+			return nil, errors.New("key set endpoint down")
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	v, err := cognitosrp.NewVerifier(vc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, down
 }
 
 // TestEmulatorDeadRefreshToken: once the refresh token is revoked (which

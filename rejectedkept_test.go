@@ -9,7 +9,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,18 +27,7 @@ func TestRetryAfter401RenewsKeptTokens(t *testing.T) {
 	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
 		t.Fatal(err)
 	}
-	var down atomic.Bool
-	vc := srv.VerifierConfig()
-	vc.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
-		if down.Load() {
-			return nil, errors.New("key set endpoint down")
-		}
-		return http.DefaultTransport.RoundTrip(r)
-	})}
-	v, err := cognitosrp.NewVerifier(vc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, down := downableVerifier(t, srv)
 	c := srv.SessionConfig()
 	c.Now, c.Verifier, c.RefreshMethod = srv.Now, v, cognitosrp.RefreshWithGetTokens
 	c.RefreshAhead = -1
