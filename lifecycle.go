@@ -487,9 +487,12 @@ func (s *Session) obtain(ctx context.Context, from *Tokens, trigger string) (*To
 	if s.password == "" {
 		return nil, &LoginRequiredError{}
 	}
+	s.mu.Lock()
+	epoch := s.epoch
+	s.mu.Unlock()
 	t, err := s.loginNow(ctx, s.password, trigger)
 	if err == nil && s.forgetPassword {
-		s.dropPassword()
+		s.dropPassword(epoch)
 	}
 	return t, err
 }

@@ -387,11 +387,16 @@ func (s *Session) Format(f fmt.State, verb rune) { formatRedacted(f, s) }
 // dropPassword forgets the password (Options.ForgetPassword), and the new
 // one a forced change gave it, which would otherwise stay for the
 // session's life unused. It runs in a flight, while renew reads the
-// password under s.mu.
-func (s *Session) dropPassword() {
+// password under s.mu, after a login begun at epoch. A sign-out since
+// then discards the login's tokens (fly), so that login was no success:
+// the password stays, and the next need logs in with it, as SignOut says.
+func (s *Session) dropPassword(epoch uint64) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.epoch != epoch {
+		return
+	}
 	s.password = ""
-	s.mu.Unlock()
 	s.changedPassword.Store(nil)
 }
 
