@@ -65,3 +65,36 @@ func TestForgetPasswordKeptThroughDiscardedLogin(t *testing.T) {
 		t.Fatalf("Token after the discarded login: %v, want a login with the password the session kept", err)
 	}
 }
+
+// TestForgetPasswordAfterAuthenticate: with ForgetPassword, a first
+// successful login through Session.Authenticate (a program that checks the
+// password up front) drops the session's password like one made on
+// demand, as Options.ForgetPassword and SECURITY.md say: after a SignOut
+// the session has no password to log in with.
+func TestForgetPasswordAfterAuthenticate(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	o := srv.Options("alice", emuPassword)
+	o.ForgetPassword = true
+	a, err := cognitosrp.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx := context.Background()
+	if err := a.Session().Authenticate(ctx, emuPassword); err != nil {
+		t.Fatalf("Authenticate: %v", err)
+	}
+	if err := a.Session().SignOut(ctx); err != nil {
+		t.Fatalf("SignOut: %v", err)
+	}
+	logins := srv.Calls("InitiateAuth")
+	if _, err := a.Token(ctx); !errors.Is(err, cognitosrp.ErrLoginRequired) {
+		t.Fatalf("Token after SignOut: %v, want ErrLoginRequired (the password was dropped)", err)
+	}
+	if n := srv.Calls("InitiateAuth") - logins; n != 0 {
+		t.Fatalf("%d logins after SignOut, want none", n)
+	}
+}

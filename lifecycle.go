@@ -468,6 +468,11 @@ func (s *Session) obtain(ctx context.Context, from *Tokens, trigger string) (*To
 			return s.renewStored(ctx, t, trigger, (*Session).obtain)
 		}
 	}
+	// Under s.mu: Authenticate drops the password (ForgetPassword) while
+	// flights run.
+	s.mu.Lock()
+	password, epoch := s.password, s.epoch
+	s.mu.Unlock()
 	if from != nil && from.RefreshToken != "" {
 		d := s.dead.Load()
 		if d == nil || d.tokens != from {
@@ -478,19 +483,16 @@ func (s *Session) obtain(ctx context.Context, from *Tokens, trigger string) (*To
 			d = &deadTokens{tokens: from, err: &LoginRequiredError{Err: err}}
 			s.dead.Store(d)
 		}
-		if s.password == "" {
+		if password == "" {
 			return nil, d.err
 		}
 		s.log(ctx, slog.LevelInfo, "cognitosrp: refresh token refused, logging in again",
 			"user", s.username, "trigger", trigger)
 	}
-	if s.password == "" {
+	if password == "" {
 		return nil, &LoginRequiredError{}
 	}
-	s.mu.Lock()
-	epoch := s.epoch
-	s.mu.Unlock()
-	t, err := s.loginNow(ctx, s.password, trigger)
+	t, err := s.loginNow(ctx, password, trigger)
 	if err == nil && s.forgetPassword {
 		s.dropPassword(epoch)
 	}

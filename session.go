@@ -340,6 +340,10 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 	s.loaded = true
 	s.tokens.Store(t)
 	s.mu.Unlock()
+	if s.forgetPassword {
+		// A login of the caller's is a successful login too.
+		s.dropPassword(epoch)
+	}
 	s.changed(ctx, t)
 	return nil, nil
 }
@@ -386,9 +390,9 @@ func (s *Session) Format(f fmt.State, verb rune) { formatRedacted(f, s) }
 
 // dropPassword forgets the password (Options.ForgetPassword), and the new
 // one a forced change gave it, which would otherwise stay for the
-// session's life unused. It runs in a flight, while renew reads the
-// password under s.mu, after a login begun at epoch. A sign-out since
-// then discards the login's tokens (fly), so that login was no success:
+// session's life unused. It runs after a login begun at epoch, in a
+// flight or Authenticate, while others read the password under s.mu. A
+// sign-out since then discards the login's tokens, so it was no success:
 // the password stays, and the next need logs in with it, as SignOut says.
 func (s *Session) dropPassword(epoch uint64) {
 	s.mu.Lock()
