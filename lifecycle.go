@@ -422,6 +422,10 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		// login.
 		installed = s.tokens.CompareAndSwap(from, t)
 	}
+	if installed && t == s.forgetAfter {
+		s.dropPasswordLocked()
+	}
+	s.forgetAfter = nil
 	f.tokens, f.err = t, err
 	if err != nil {
 		f.tokens = nil
@@ -471,7 +475,7 @@ func (s *Session) obtain(ctx context.Context, from *Tokens, trigger string) (*To
 	// Under s.mu: Authenticate drops the password (ForgetPassword) while
 	// flights run.
 	s.mu.Lock()
-	password, epoch := s.password, s.epoch
+	password := s.password
 	s.mu.Unlock()
 	if from != nil && from.RefreshToken != "" {
 		d := s.dead.Load()
@@ -494,7 +498,9 @@ func (s *Session) obtain(ctx context.Context, from *Tokens, trigger string) (*To
 	}
 	t, err := s.loginNow(ctx, password, trigger)
 	if err == nil && s.forgetPassword {
-		s.dropPassword(epoch)
+		s.mu.Lock()
+		s.forgetAfter = t // dropped where fly installs t, if it does
+		s.mu.Unlock()
 	}
 	return t, err
 }

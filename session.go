@@ -182,6 +182,9 @@ type Session struct {
 	failures int    // consecutive failed background renewals
 	// lastForced is when an API's 401 last forced a renewal.
 	lastForced time.Time
+	// forgetAfter are the tokens of a flight's login with the stored
+	// password: installing them drops it (ForgetPassword, see fly).
+	forgetAfter *Tokens
 
 	closing context.Context // cancelled by Close
 	stop    context.CancelFunc
@@ -339,11 +342,11 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 	}
 	s.loaded = true
 	s.tokens.Store(t)
-	s.mu.Unlock()
 	if s.forgetPassword {
 		// A login of the caller's is a successful login too.
-		s.dropPassword(epoch)
+		s.dropPasswordLocked()
 	}
+	s.mu.Unlock()
 	s.changed(ctx, t)
 	return nil, nil
 }
@@ -388,18 +391,13 @@ func (s *Session) String() string {
 // Format prints String for every verb, so no formatting reveals a secret.
 func (s *Session) Format(f fmt.State, verb rune) { formatRedacted(f, s) }
 
-// dropPassword forgets the password (Options.ForgetPassword), and the new
-// one a forced change gave it, which would otherwise stay for the
-// session's life unused. It runs after a login begun at epoch, in a
-// flight or Authenticate, while others read the password under s.mu. A
-// sign-out since then discards the login's tokens, so it was no success:
-// the password stays, and the next need logs in with it, as SignOut says.
-func (s *Session) dropPassword(epoch uint64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.epoch != epoch {
-		return
-	}
+// dropPasswordLocked forgets the password (Options.ForgetPassword), and
+// the new one a forced change gave it, which would otherwise stay for the
+// session's life unused. It runs with s.mu held, as a successful login's
+// tokens are installed: a sign-out before that discards them, so the
+// login was no success, and the password stays for the next need, as
+// SignOut says.
+func (s *Session) dropPasswordLocked() {
 	s.password = ""
 	s.changedPassword.Store(nil)
 }
