@@ -67,8 +67,10 @@ type Options struct {
 	ExpiryMargin time.Duration
 	// Verifier: see Config.Verifier. Only with individual parameters.
 	Verifier TokenVerifier
-	// ForgetPassword drops the password after the first successful login.
-	// The session then renews its tokens with the refresh token alone, and
+	// ForgetPassword drops the password after the first successful login,
+	// its own or one of Session.Authenticate (whatever password that was
+	// given), and not after a login a sign-out discarded. The session then
+	// renews its tokens with the refresh token alone, and
 	// once that dies (it expires, is revoked, or the user signs out
 	// everywhere) requests fail with ErrLoginRequired instead of logging in
 	// again. Only with individual parameters.
