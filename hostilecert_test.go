@@ -6,21 +6,16 @@ package cognitosrp
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"io"
 	"log"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestTransportErrorIsGraphicText: a TLS error names the server
@@ -31,22 +26,15 @@ import (
 // only graphic characters, as the server's other text does, and still
 // matches what it wraps.
 func TestTransportErrorIsGraphicText(t *testing.T) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		DNSNames:     []string{"evil.example\x1b]0;owned\x07", "x\nforged log line"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	// A self-signed P-256 certificate, valid until 2126, whose DNS names
+	// are "evil.example\x1b]0;owned\x07" and "x\nforged log line"; the
+	// command's TestNetworkErrorIsTerminalText serves it too.
+	cert, err := tls.LoadX509KeyPair("testdata/hostile-cert.pem", "testdata/hostile-cert.pem")
 	if err != nil {
 		t.Fatal(err)
 	}
 	hostile := httptest.NewUnstartedServer(http.NotFoundHandler())
-	hostile.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	hostile.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 	hostile.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
 	hostile.StartTLS()
 	defer hostile.Close()

@@ -5,20 +5,14 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
 	"io"
 	"log"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
@@ -30,22 +24,14 @@ import (
 // portal, an attacker, a misconfigured API) must not write to the user's
 // terminal through the error line, which stays one line.
 func TestNetworkErrorIsTerminalText(t *testing.T) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		DNSNames:     []string{"evil.example\x1b]0;owned\x07", "x\nsecond line"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	// The library's certificate for TestTransportErrorIsGraphicText: DNS
+	// names "evil.example\x1b]0;owned\x07" and "x\nforged log line".
+	cert, err := tls.LoadX509KeyPair("../../testdata/hostile-cert.pem", "../../testdata/hostile-cert.pem")
 	if err != nil {
 		t.Fatal(err)
 	}
 	hostile := httptest.NewUnstartedServer(http.NotFoundHandler())
-	hostile.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	hostile.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 	hostile.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
 	hostile.StartTLS()
 	defer hostile.Close()
