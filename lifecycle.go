@@ -203,13 +203,14 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 // renew waits for tokens whose token of type typ is usable, joining the
 // flight in progress or starting one. A flight of Session.Refresh never
 // logs in: when the one joined needed a login (no refresh token, or a dead
-// one), a session with a password tries once more, and that flight logs
-// in. (A flight voided by a sign-out is no such case: its callers came
-// before the sign-out.)
+// one), a session with a password tries again, until the flight it gets
+// is one that logs in: the next try may join another Refresh's flight,
+// begun since or following the first. (A flight voided by a sign-out is
+// no such case: its callers came before the sign-out.)
 func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
 	t, err := s.renewOnce(ctx, typ)
-	if s.mayLogIn(err) {
-		return s.renewOnce(ctx, typ)
+	for s.mayLogIn(err) {
+		t, err = s.renewOnce(ctx, typ)
 	}
 	return t, err
 }
@@ -217,7 +218,9 @@ func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
 // mayLogIn reports whether err, from a flight a need joined, asks for a
 // login that the session can make itself: the flight was Session.Refresh's,
 // which never logs in, and the session has a password. A sign-out's
-// error is not such a case: the need came before the sign-out.
+// error is not such a case: the need came before the sign-out. A flight
+// that may log in asks so only when it read no password, which never
+// comes back, so a need retries only for each Refresh flight it meets.
 func (s *Session) mayLogIn(err error) bool {
 	return errors.Is(err, ErrLoginRequired) && !errors.Is(err, errSignedOut) && s.storedPassword() != ""
 }
@@ -289,8 +292,8 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 // after the previous one is refused.
 func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, error) {
 	t, err := s.renewNow(ctx, used, "rejected", (*Session).obtain)
-	if s.mayLogIn(err) {
-		return s.renewNow(ctx, used, "rejected", (*Session).obtain)
+	for s.mayLogIn(err) { // as in renew
+		t, err = s.renewNow(ctx, used, "rejected", (*Session).obtain)
 	}
 	return t, err
 }

@@ -437,3 +437,59 @@ func TestLoginAfterClockStep(t *testing.T) {
 		t.Errorf("ClockOffset = %v after the login, want 0", off)
 	}
 }
+
+// TestNeedThroughTwoRefreshesLogsIn: a need whose second try joins
+// another Session.Refresh flight, which cannot log in either, still logs in
+// when the session has a password. Here the second Refresh starts from
+// tokens set while the first ran (so it follows the first instead of
+// joining it), with the same dead refresh token; in a busy program a
+// Refresh that starts between the first flight's end and the need's
+// second try does the same.
+func TestNeedThroughTwoRefreshesLogsIn(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		need func(s *Session, used *Tokens) error
+	}{
+		{"request", func(s *Session, _ *Tokens) error { return validTokens(s) }},
+		{"rejected tokens", func(s *Session, used *Tokens) error {
+			_, err := s.renewRejected(context.Background(), used)
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk, f, s, first := loggedIn(t, nil)
+			f.revoke(first.RefreshToken)
+			clk.Advance(2 * time.Hour) // the next need waits for Cognito
+			entered := make(chan string, 10)
+			f.set(func(f *fakeCognito) { f.entered = entered })
+			release1 := f.hold()
+			waited := s.waits.Load()
+			refreshed := make(chan error, 2)
+			go func() { refreshed <- s.Refresh(context.Background()) }()
+			<-entered // the first Refresh's renewal, held
+			needed := make(chan error, 1)
+			go func() { needed <- tc.need(s, first) }()
+			waitersAtLeast(t, s, waited+2) // the need joined the first Refresh
+			again := *first                // the same tokens, saved by an earlier run
+			s.SetTokens(&again)
+			go func() { refreshed <- s.Refresh(context.Background()) }()
+			waitersAtLeast(t, s, waited+3) // the second Refresh follows the first
+			release2 := f.hold()
+			release1()
+			<-entered                      // the second Refresh's renewal, held
+			waitersAtLeast(t, s, waited+4) // the need's second try joined it
+			release2()
+			for range 2 {
+				if err := <-refreshed; !errors.Is(err, ErrLoginRequired) {
+					t.Errorf("Refresh = %v, want ErrLoginRequired", err)
+				}
+			}
+			if err := <-needed; err != nil {
+				t.Fatalf("need = %v; want a new login", err)
+			}
+			if n := f.count("login"); n != 2 {
+				t.Errorf("%d logins, want 2", n)
+			}
+		})
+	}
+}
