@@ -14,7 +14,8 @@ import (
 
 // FileDeviceStore is a DeviceStore that keeps remembered devices in one
 // JSON file, with FileStore's care: mode 0600, atomic replacement, and a
-// refusal (ErrInsecureFile) of a file others can read or write.
+// refusal (ErrInsecureFile) of a file others can read or write, where file
+// modes are Unix permissions (see FileStore for Windows and Plan 9).
 //
 // A process that logs in anew on every run needs it: with the in-memory
 // default each run registers one more device with Cognito. The file holds

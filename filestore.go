@@ -38,7 +38,10 @@ const maxTokenFileBytes = 1 << 20
 // writes atomically (a temporary file in the same directory, synced, then
 // renamed over the old one), so a crash leaves either the old tokens or the
 // new ones, never a mix. The file has mode 0600, and Load refuses a file
-// that others can read or write (on systems with Unix permissions).
+// that others can read or write, on systems with Unix permissions only: on
+// Windows and Plan 9 the file takes its directory's access list or
+// permissions, and Load checks none, so keep it in a directory only the
+// user can read (os.UserCacheDir's is).
 //
 // The file holds the refresh token: anyone who can read it can act as the
 // user until the refresh token expires or is revoked. Load, Save and Clear
