@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -102,7 +103,14 @@ func (s *sandbox) run(args ...string) result {
 }
 
 // cacheDir is where the command keeps its tokens in the sandbox.
-func (s *sandbox) cacheDir() string { return filepath.Join(s.home, ".cache", "cognito-srp") }
+func (s *sandbox) cacheDir() string {
+	// Where os.UserCacheDir puts it with this HOME and XDG_CACHE_HOME:
+	// macOS ignores XDG_CACHE_HOME.
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		return filepath.Join(s.home, "Library", "Caches", "cognito-srp")
+	}
+	return filepath.Join(s.home, ".cache", "cognito-srp")
+}
 
 // cacheFile returns the path of the one token file in the cache.
 func (s *sandbox) cacheFile(t *testing.T) string {
