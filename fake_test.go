@@ -185,6 +185,9 @@ func writeFakeError(w http.ResponseWriter, e fakeError) {
 var notAuthorized = &fakeError{"NotAuthorizedException", "Invalid Refresh Token", 400}
 
 func (f *fakeCognito) serveCognito(w http.ResponseWriter, r *http.Request) {
+	// Cognito's responses carry its clock, which a login signs its SRP
+	// TIMESTAMP on when the client's is far from it.
+	w.Header().Set("Date", f.now().UTC().Format(http.TimeFormat))
 	if r.Method == http.MethodGet && r.URL.Path == "/"+f.poolID+"/.well-known/jwks.json" {
 		w.Write(mustJSON(map[string]any{"keys": []any{jwkOf(testKid, testKey())}}))
 		return

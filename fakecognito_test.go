@@ -176,6 +176,8 @@ type fakeRequest struct {
 }
 
 func (f *fakeCognito) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Cognito's responses carry its clock (the SRP TIMESTAMP follows it).
+	w.Header().Set("Date", f.cfg.Now().UTC().Format(http.TimeFormat))
 	out, err := f.serve(r)
 	f.mu.Lock()
 	f.reqSeq++
