@@ -12,8 +12,8 @@ import (
 )
 
 // SetClock replaces the server's clock; nil restores time.Now. The clock
-// decides the TIMESTAMP check, token iat and exp, and every expiry. Any
-// offset from Advance still applies.
+// decides the TIMESTAMP check, token iat and exp, every expiry, and the
+// Date header of every response. Any offset from Advance still applies.
 func (s *Server) SetClock(now func() time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

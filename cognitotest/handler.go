@@ -72,12 +72,15 @@ func (s *Server) action(name string) actionFunc {
 
 // ServeHTTP serves the Cognito JSON 1.1 API on POST / and the pool's JWKS
 // and OpenID configuration on GET /{poolId}/.well-known/…. Every response
-// carries an x-amzn-RequestId header.
+// carries an x-amzn-RequestId header, and a Date on the server's clock
+// (SetClock, Advance), as Cognito's carry its own: a client may sign its
+// SRP TIMESTAMP on it when its clock is far from the server's.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	reqID := s.uuid()
 	h := w.Header()
 	h.Set("x-amzn-RequestId", reqID)
+	h.Set("Date", s.now().UTC().Format(http.TimeFormat))
 	// Browsers running a Cognito client against `cognito-srp emulate` need
 	// CORS; the API is authorized by what is in the body, not by cookies.
 	h.Set("Access-Control-Allow-Origin", "*")

@@ -324,3 +324,31 @@ func TestCORSPreflightAllowsBrowserSDKHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestDateOnServerClock: every response carries a Date on the server's
+// clock (SetClock, Advance), as Cognito's carry its own, not net/http's
+// real one: a client may sign its SRP TIMESTAMP on it.
+func TestDateOnServerClock(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	at := time.Date(2031, time.July, 9, 8, 7, 6, 0, time.UTC)
+	srv.SetClock(func() time.Time { return at })
+	srv.Advance(time.Hour)
+	want := at.Add(time.Hour).Format(http.TimeFormat)
+	for _, req := range []func() (*http.Response, error){
+		func() (*http.Response, error) {
+			r, _ := http.NewRequest(http.MethodPost, srv.Endpoint(), strings.NewReader(`{}`))
+			r.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
+			return http.DefaultClient.Do(r)
+		},
+		func() (*http.Response, error) { return http.Get(srv.JWKSURL()) },
+	} {
+		resp, err := req()
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Values("Date"); len(got) != 1 || got[0] != want {
+			t.Errorf("%s %s: Date = %q, want [%q]", resp.Request.Method, resp.Request.URL.Path, got, want)
+		}
+	}
+}
