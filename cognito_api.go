@@ -121,6 +121,9 @@ type AuthOutput struct {
 	Session             string `json:",omitempty"`
 	// AvailableChallenges lists the choices of a USER_AUTH SELECT_CHALLENGE.
 	AvailableChallenges []string `json:",omitempty"`
+	// date is the response's Date header: Cognito's clock when it sent
+	// the challenge, which an SRP TIMESTAMP must be near (drift.go).
+	date string
 }
 
 // AuthenticationResult holds the tokens Cognito issues.
@@ -264,6 +267,9 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 		// The decoder's own message can quote a character of the body (a
 		// number, before Go 1.26), and the body holds tokens: say where.
 		return fmt.Errorf("%w: %s: %s", ErrInvalidResponse, action, jsonErrorKind(err))
+	}
+	if o, ok := out.(*wireAuthOutput); ok {
+		o.date = resp.Header.Get("Date")
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 )
 
@@ -14,13 +15,42 @@ import (
 // would, judging exp by its own clock, send expired tokens (clock behind)
 // or renew in a loop (clock ahead). So the session estimates the offset
 // from the iat of each freshly issued token and judges every expiry on
-// Cognito's clock: local time plus the offset. The SRP TIMESTAMP stays on
-// the local clock, as the official clients sign it: an offset is learnt
-// only when tokens arrive, so one learnt before the local clock was
-// stepped (NTP) would sign every later TIMESTAMP minutes off, and no login
-// could succeed to learn it anew (TestLoginAfterClockStep). A local clock
-// minutes from Cognito's fails logins (not renewals) until it is set
-// right, as it does for every client.
+// Cognito's clock: local time plus the offset.
+//
+// The SRP TIMESTAMP, which Cognito refuses when it is minutes from its own
+// clock, is not signed on that offset: it is learnt only when tokens
+// arrive, so one learnt before the local clock was stepped (NTP) would
+// sign every later TIMESTAMP minutes off, and no login could succeed to
+// learn it anew (TestLoginAfterClockStep). It is signed on the local
+// clock, as the official clients sign it, unless the Date header of the
+// response that carried the verifier challenge, Cognito's clock seconds
+// earlier in the same login (so never stale), is more than maxDateSkew
+// from it: then on that Date (claimTime). A login from a machine whose
+// clock is minutes off thus succeeds, and the offset is learnt from its
+// tokens as ever.
+
+// maxDateSkew is how far the Date of a challenge's response may be from
+// the local clock before a claim is signed on it: well above the Date's
+// resolution (a second) and a round trip, well inside the five minutes
+// Cognito accepts. Within it the claim is the official clients'.
+const maxDateSkew = time.Minute
+
+// claimTime returns the time to sign the SRP TIMESTAMP of an answer to the
+// verifier challenge in out: the local time, or Cognito's (the Date of out)
+// when that is more than maxDateSkew from it. It runs as soon as out has
+// arrived, before the SRP arithmetic, so the local time is that of its
+// receipt. A Date not in IMF-fixdate form (the one RFC 9110 has servers
+// send, and Cognito sends; time.Parse is linked anyway, http.ParseTime
+// would add its other two forms) counts as none. A hostile Date affects
+// only this claim, sent to the server that sent it: Time.Sub saturates,
+// and the layout holds four-digit years only.
+func (s *Session) claimTime(out *AuthOutput) time.Time {
+	now := s.cfg.Now()
+	if date, err := time.Parse(http.TimeFormat, out.date); err == nil && date.Sub(now).Abs() > maxDateSkew {
+		return date
+	}
+	return now
+}
 
 // iatResolution is the resolution of the iat claim: Cognito writes whole
 // seconds.

@@ -432,6 +432,49 @@ func TestEmulatorDeviceLoginAfterClockStep(t *testing.T) {
 	}
 }
 
+// TestEmulatorLoginClocksApart: with the client's clock 10 minutes from
+// the emulator's, either way, a login succeeds, its password claim and (on
+// the next login) its device's claim signed on the Date of the response
+// that carried each verifier challenge, as Cognito's responses carry its
+// clock: signed on the local clock, both are refused (TestClockSkew in
+// cognitotest).
+func TestEmulatorLoginClocksApart(t *testing.T) {
+	for _, skew := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
+		t.Run(skew.String(), func(t *testing.T) {
+			store := new(cognitosrp.MemoryDeviceStore)
+			srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+			// Away from the real clock too, which net/http's own Date
+			// header would tell.
+			srv.Advance(5 * time.Hour)
+			// emulatorSessionOn logs in (SRP) and confirms a device.
+			s := emulatorSessionOn(t, srv, func(c *cognitosrp.Config) {
+				now := c.Now // the emulator's clock
+				c.Now = func() time.Time { return now().Add(skew) }
+				c.Devices = cognitosrp.RememberDevices(store, "")
+				c.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
+			})
+			ctx := context.Background()
+			d, err := store.LoadDevice(ctx, cognitosrp.DeviceOwner{UserPoolID: srv.PoolID(), Username: "alice"})
+			if err != nil || d == nil {
+				t.Fatalf("no device remembered: %v", err)
+			}
+			if err := s.Authenticate(ctx, emuPassword); err != nil {
+				t.Fatalf("login with a remembered device (device SRP): %v", err)
+			}
+			cl, err := srv.VerifyAccessToken(s.Tokens().AccessToken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cl.Raw["device_key"] != d.Key {
+				t.Errorf("the second login's access token names device %v, want the remembered %q (device SRP)", cl.Raw["device_key"], d.Key)
+			}
+			if off := s.ClockOffset(); (off + skew).Abs() > time.Second {
+				t.Errorf("ClockOffset = %v, want %v", off, -skew)
+			}
+		})
+	}
+}
+
 // TestRememberDevicesDefaultName: RememberDevices given no name confirms
 // devices under DefaultDeviceName, as its doc says.
 func TestRememberDevicesDefaultName(t *testing.T) {

@@ -268,7 +268,7 @@ func (s *Session) passwordVerifier(st *loginState, out *AuthOutput) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	claim, err := st.srp.PasswordClaim(ch, st.password, s.cfg.Now())
+	claim, err := st.srp.PasswordClaim(ch, st.password, s.claimTime(out))
 	if err != nil {
 		return nil, err
 	}

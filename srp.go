@@ -227,7 +227,9 @@ func (p *PasswordClaim) ChallengeResponses() map[string]string {
 }
 
 // PasswordClaim proves knowledge of password for the challenge c at time
-// now (the local clock; Cognito accepts a few minutes of skew). In device
+// now (Cognito accepts a few minutes of skew: a Session passes the local
+// clock, or the Date of the challenge's response when the local clock is
+// more than a minute from it). In device
 // SRP the password is the device password, and the SRP was created with the
 // device group key as its pool name.
 func (s *SRP) PasswordClaim(c PasswordChallenge, password string, now time.Time) (*PasswordClaim, error) {

@@ -22,11 +22,11 @@ func (s *Server) SetClock(now func() time.Time) {
 
 // Advance moves the server's clock forward by d (backward if d is
 // negative), so that a test can let tokens and sessions expire without
-// waiting. The SRP TIMESTAMP check follows it too: once the server is
-// more than five minutes ahead, a client on the real clock fails to log in
-// ("Incorrect username or password"), as with Cognito. To log in after a
-// long Advance, set the session's Config.Now to the server's Now
-// (SessionConfig leaves the client on the real clock).
+// waiting. The SRP TIMESTAMP check and the responses' Date header follow
+// it too: once the server is more than five minutes ahead, a client that
+// signs its TIMESTAMP on its own clock fails to log in ("Incorrect
+// username or password"), as with Cognito, while a cognitosrp.Session
+// signs on the Date of the challenge's response and logs in.
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

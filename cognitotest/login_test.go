@@ -215,9 +215,15 @@ func TestRefreshKeepsRefreshToken(t *testing.T) {
 	}
 }
 
+// TestClockSkew: a claim whose TIMESTAMP is more than MaxClockSkew from
+// the server's clock is refused, whichever clock moved. The claims are made
+// with the primitives on the client's clock, as clients that ignore the
+// response's Date sign them (a cognitosrp.Session follows the Date:
+// TestEmulatorLoginClocksApart in the root package).
 func TestClockSkew(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
 	for _, tt := range []struct {
 		skew time.Duration
 		ok   bool
@@ -227,13 +233,8 @@ func TestClockSkew(t *testing.T) {
 		{6 * time.Minute, false},
 		{-6 * time.Minute, false},
 	} {
-		cfg := srv.SessionConfig()
-		cfg.Now = func() time.Time { return time.Now().Add(tt.skew) }
-		sess, err := cognitosrp.NewSession(cfg, "alice")
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = sess.Authenticate(t.Context(), "pw-alice-123")
+		r.now = func() time.Time { return time.Now().Add(tt.skew) }
+		_, err := r.srpLogin("alice", "pw-alice-123", nil)
 		if tt.ok && err != nil {
 			t.Errorf("client clock %v off: %v", tt.skew, err)
 		}
@@ -248,8 +249,8 @@ func TestClockSkew(t *testing.T) {
 	}
 	// The server's clock moves the window too.
 	srv.Advance(10 * time.Minute)
-	sess, _ := cognitosrp.NewSession(srv.SessionConfig(), "alice")
-	if err := sess.Authenticate(t.Context(), "pw-alice-123"); !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+	r.now = time.Now
+	if _, err := r.srpLogin("alice", "pw-alice-123", nil); !errors.Is(err, cognitosrp.ErrNotAuthorized) {
 		t.Errorf("server clock 10 min ahead: %v", err)
 	}
 }

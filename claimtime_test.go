@@ -1,0 +1,187 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// dateFake is a fakeCognito whose clock is skew from the client's (which
+// reads testNow), whose InitiateAuth answers carry the Date that date
+// returns (nil: the fake's own, as Cognito's do; a nil slice: no Date at
+// all), and which records the TIMESTAMP of each password claim.
+func dateFake(t *testing.T, skew time.Duration, date func(server time.Time) []string, mods ...func(*Config)) (*fakeCognito, *Session, func() []string) {
+	t.Helper()
+	f := newFakeCognito(t, func() time.Time { return testNow.Add(skew) })
+	var mu sync.Mutex
+	var stamps []string
+	f.setFault(nil, func(w http.ResponseWriter, r *http.Request) bool {
+		body, _ := io.ReadAll(r.Body)
+		var in struct {
+			ChallengeName      string
+			ChallengeResponses map[string]string
+		}
+		json.Unmarshal(body, &in)
+		if in.ChallengeName == ChallengePasswordVerifier {
+			mu.Lock()
+			stamps = append(stamps, in.ChallengeResponses["TIMESTAMP"])
+			mu.Unlock()
+		}
+		if date != nil && r.Header.Get("X-Amz-Target") == "AWSCognitoIdentityProviderService.InitiateAuth" {
+			w.Header()["Date"] = date(f.now())
+		}
+		return false
+	})
+	s := newLifecycleSession(t, f, f.password, func(c *Config) {
+		c.Now = func() time.Time { return testNow }
+		for _, m := range mods {
+			m(c)
+		}
+	})
+	return f, s, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), stamps...)
+	}
+}
+
+// TestTimestampOnDate: a login signs its SRP TIMESTAMP on the Date of the
+// PASSWORD_VERIFIER challenge's response when that is more than a minute
+// from the local clock (Config.Now), so a client whose clock is minutes
+// off logs in; else on the local clock, byte for byte as before.
+func TestTimestampOnDate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		skew time.Duration
+	}{
+		{"Cognito 10 min ahead", 10 * time.Minute},
+		{"Cognito 10 min behind", -10 * time.Minute},
+		{"Cognito 61 s ahead", 61 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, s, stamps := dateFake(t, tc.skew, nil)
+			if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+				t.Fatalf("login with Cognito's clock %v from the local one: %v", tc.skew, err)
+			}
+			want := Timestamp(testNow.Add(tc.skew))
+			if got := stamps(); len(got) != 1 || got[0] != want {
+				t.Errorf("TIMESTAMPs = %q, want [%q] (Cognito's Date)", got, want)
+			}
+			if off := s.ClockOffset(); (off - tc.skew).Abs() > time.Second {
+				t.Errorf("ClockOffset = %v after the login, want %v", off, tc.skew)
+			}
+		})
+	}
+}
+
+// TestTimestampOnLocalClock: a Date within a minute of the local clock,
+// none, or one that does not parse leaves the TIMESTAMP on the local clock
+// (Config.Now), as the official clients sign it.
+func TestTimestampOnLocalClock(t *testing.T) {
+	imf := func(d time.Duration) func(time.Time) []string {
+		return func(srv time.Time) []string { return []string{srv.Add(d).UTC().Format(http.TimeFormat)} }
+	}
+	fixed := func(v ...string) func(time.Time) []string { return func(time.Time) []string { return v } }
+	for _, tc := range []struct {
+		name string
+		skew time.Duration // Cognito's clock from the local one
+		date func(server time.Time) []string
+	}{
+		{"Date 30 s ahead", 30 * time.Second, nil},
+		{"Date 59 s behind", -59 * time.Second, nil},
+		{"Date equal", 0, nil},
+		{"no Date", 2 * time.Minute, fixed()},
+		{"empty Date", 2 * time.Minute, fixed("")},
+		{"garbage Date", 2 * time.Minute, fixed("yesterday, around noon")},
+		{"Date with a trailing word", 2 * time.Minute, fixed("Wed, 04 Mar 2026 09:15:07 GMT today")},
+		{"Date with a one-digit day", 2 * time.Minute, fixed("Wed, 4 Mar 2026 09:15:07 GMT")},
+		{"RFC 850 Date", 2 * time.Minute, fixed("Wednesday, 04-Mar-26 09:15:07 GMT")},
+		{"Date in another zone", 2 * time.Minute, fixed("Wed, 04 Mar 2026 09:15:07 PST")},
+		{"Date with hour 24", 2 * time.Minute, fixed("Wed, 04 Mar 2026 24:15:07 GMT")},
+		{"two Dates, the first near", 0, func(srv time.Time) []string {
+			return append(imf(0)(srv), srv.Add(time.Hour).UTC().Format(http.TimeFormat))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, s, stamps := dateFake(t, tc.skew, tc.date)
+			if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+				t.Fatalf("login: %v", err)
+			}
+			if got, want := stamps(), Timestamp(testNow); len(got) != 1 || got[0] != want {
+				t.Errorf("TIMESTAMPs = %q, want [%q] (the local clock)", got, want)
+			}
+		})
+	}
+}
+
+// TestHostileDateFailsOneLogin: a Date far in the future or the past is
+// signed as such (the claim goes back to the server that sent it); Cognito
+// would refuse it, and the next login, whose Date is sane, succeeds: the
+// Date sets nothing beyond the claim it came with. Nothing panics or
+// overflows at the ends of the layout's range.
+func TestHostileDateFailsOneLogin(t *testing.T) {
+	for _, date := range []string{
+		"Fri, 31 Dec 9999 23:59:59 GMT",
+		"Sat, 01 Jan 0000 00:00:00 GMT",
+		"Thu, 01 Jan 1970 00:00:00 GMT",
+	} {
+		t.Run(date, func(t *testing.T) {
+			var hostile sync.Once
+			_, s, stamps := dateFake(t, 0, func(srv time.Time) []string {
+				d := []string{srv.UTC().Format(http.TimeFormat)}
+				hostile.Do(func() { d = []string{date} })
+				return d
+			})
+			_, err := s.ValidTokens(context.Background(), AccessToken)
+			if !errors.Is(err, ErrNotAuthorized) {
+				t.Fatalf("login with Date %q: %v, want NotAuthorized (the fake's TIMESTAMP check)", date, err)
+			}
+			d, _ := time.Parse(http.TimeFormat, date)
+			if got := stamps(); len(got) != 1 || got[0] != Timestamp(d) {
+				t.Errorf("TIMESTAMPs = %q, want [%q]", got, Timestamp(d))
+			}
+			if off := s.ClockOffset(); off != 0 {
+				t.Errorf("ClockOffset = %v after the refused login, want 0", off)
+			}
+			if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+				t.Fatalf("the next login, with a sane Date: %v", err)
+			}
+			if got := stamps(); len(got) != 2 || got[1] != Timestamp(testNow) {
+				t.Errorf("TIMESTAMPs = %q, want the second on the local clock %q", got, Timestamp(testNow))
+			}
+		})
+	}
+}
+
+// TestTimestampDateOfTheAnsweringAttempt: when InitiateAuth is retried,
+// the Date that counts is that of the attempt whose challenge is answered,
+// not that of a failed one.
+func TestTimestampDateOfTheAnsweringAttempt(t *testing.T) {
+	var calls atomic.Int32
+	f, s, stamps := dateFake(t, 0, func(srv time.Time) []string {
+		if calls.Add(1) == 1 {
+			return []string{"Fri, 31 Dec 9999 23:59:59 GMT"}
+		}
+		return []string{srv.UTC().Format(http.TimeFormat)}
+	}, func(c *Config) { c.Retry = RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond} })
+	f.set(func(f *fakeCognito) { f.failNext["login"] = 1 })
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Fatalf("login after a retried InitiateAuth: %v", err)
+	}
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("InitiateAuth answered %d times, want 2 (a retry)", n)
+	}
+	if got := stamps(); len(got) != 1 || got[0] != Timestamp(testNow) {
+		t.Errorf("TIMESTAMPs = %q, want [%q]", got, Timestamp(testNow))
+	}
+}
