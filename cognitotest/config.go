@@ -103,7 +103,8 @@ type Config struct {
 	// private values, salts, session ids). Only for reproducible tests.
 	Rand io.Reader
 	// Logf, when set, receives one line per request: the action, the status
-	// and why a request was refused. It never receives a secret.
+	// and why a request was refused. It never receives a secret, nor a
+	// line after Close returns, so a test's t.Logf is safe here.
 	Logf func(format string, args ...any)
 }
 

@@ -76,6 +76,11 @@ func (s *Server) action(name string) actionFunc {
 // (SetClock, Advance), as Cognito's carry its own: a client may sign its
 // SRP TIMESTAMP on it when its clock is far from the server's.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.enter() {
+		dropConnection(w)
+		return
+	}
+	defer s.active.Done()
 	start := time.Now()
 	reqID := s.uuid()
 	h := w.Header()
@@ -155,6 +160,11 @@ func (s *Server) serveAPI(r *http.Request, action string, rec *Request) (any, *a
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
+			t.Stop()
+			return nil, errDropConnection
+		case <-s.done:
+			// Close waits for this request: it must not wait out the
+			// latency too.
 			t.Stop()
 			return nil, errDropConnection
 		}

@@ -37,6 +37,10 @@ type Server struct {
 	url      string
 	closed   bool // Close was called: Start must not listen afterwards
 	starting bool // a Start listens or has listened
+	// active counts the requests being served, for Close to wait for:
+	// added to only under mu while !closed, so never once Close waits.
+	active sync.WaitGroup
+	done   chan struct{} // closed by Close: ends injected latency
 
 	mu          sync.Mutex
 	clock       func() time.Time
@@ -113,6 +117,7 @@ func NewUnstartedServer(cfg Config) (*Server, error) {
 		devices:     make(map[string]*device),
 		pendingTOTP: make(map[string]string),
 		calls:       make(map[string]int),
+		done:        make(chan struct{}),
 	}
 	s.faults.init(cfg.Seed)
 	return s, nil
@@ -152,16 +157,39 @@ func (s *Server) Start() error {
 	return nil
 }
 
-// Close stops the server and closes its connections. It may be called more
-// than once.
+// Close stops the server, closes its connections and, as
+// httptest.Server.Close does, waits for the requests being served to
+// finish, so that no Logf call comes after it returns: the Log of a
+// testing.TB panics once its test has ended. Injected latency ends at
+// Close, but a clock (SetClock, Config.Now), Config.Rand or Logf that
+// blocks holds Close up until it returns, and one that calls Close never
+// lets it return. A request that comes later, to a Server serving as the
+// http.Handler of a server of your own, is dropped unanswered. Close may
+// be called more than once.
 func (s *Server) Close() {
 	s.mu.Lock()
 	srv, closed := s.srv, s.closed
 	s.closed = true
 	s.mu.Unlock()
-	if srv != nil && !closed {
-		srv.Close()
+	if !closed {
+		close(s.done)
+		if srv != nil {
+			srv.Close()
+		}
 	}
+	s.active.Wait()
+}
+
+// enter counts in a request to serve, or reports false once Close was
+// called: Close cannot wait for a request that starts after it.
+func (s *Server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.active.Add(1)
+	return true
 }
 
 // URL returns the server's base URL, such as http://127.0.0.1:40123, or ""

@@ -6,6 +6,7 @@ package cognitotest_test
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -351,4 +353,98 @@ func TestDateOnServerClock(t *testing.T) {
 			t.Errorf("%s %s: Date = %q, want [%q]", resp.Request.Method, resp.Request.URL.Path, got, want)
 		}
 	}
+}
+
+// TestCloseWaitsForRequests: Close waits for the requests being served,
+// as httptest.Server.Close does, so that Logf (a test's t.Logf, which
+// panics once its test has ended) is never called after Close returns.
+// The request here is held in the server's random source, which it reads
+// first, until Close has had time to return. Injected latency does not
+// hold Close up, whether the server listens itself or serves as another
+// server's handler.
+func TestCloseWaitsForRequests(t *testing.T) {
+	gate := &gatedReader{entered: make(chan struct{}), release: make(chan struct{})}
+	var closeReturned, late atomic.Bool
+	logged := make(chan struct{}, 100)
+	srv := cognitotest.NewServer(t, cognitotest.Config{Rand: gate, Logf: func(string, ...any) {
+		if closeReturned.Load() {
+			late.Store(true)
+		}
+		logged <- struct{}{}
+	}})
+	gate.armed.Store(true)
+	go func() {
+		resp, err := http.Post(srv.Endpoint(), "application/x-amz-json-1.1", strings.NewReader("{}"))
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	<-gate.entered
+	closed := make(chan struct{})
+	go func() {
+		srv.Close()
+		closeReturned.Store(true)
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(gate.release)
+	<-closed
+	select {
+	case <-logged:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the request was never logged")
+	}
+	if late.Load() {
+		t.Error("Logf called after Close returned")
+	}
+
+	for _, own := range []bool{false, true} {
+		srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		url := ""
+		if own {
+			url = newBackend(t, srv) + "/"
+		} else {
+			if err := srv.Start(); err != nil {
+				t.Fatal(err)
+			}
+			url = srv.Endpoint()
+		}
+		srv.SetLatency(5 * time.Second)
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader("{}"))
+			req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.GetUser")
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}()
+		for srv.Calls("") == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		start := time.Now()
+		srv.Close()
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("own server %v: Close waited %v for injected latency", own, d)
+		}
+	}
+}
+
+// gatedReader is a random source that, once armed, holds its next read
+// until release is closed.
+type gatedReader struct {
+	armed            atomic.Bool
+	entered, release chan struct{}
+}
+
+func (g *gatedReader) Read(p []byte) (int, error) {
+	if g.armed.CompareAndSwap(true, false) {
+		close(g.entered)
+		<-g.release
+	}
+	return rand.Read(p)
 }
