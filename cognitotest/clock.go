@@ -14,6 +14,8 @@ import (
 // SetClock replaces the server's clock; nil restores time.Now. The clock
 // decides the TIMESTAMP check, token iat and exp, every expiry, and the
 // Date header of every response. Any offset from Advance still applies.
+// The server calls it without holding its lock, so it may call the
+// server's methods (Requests, Advance…).
 func (s *Server) SetClock(now func() time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -33,22 +35,20 @@ func (s *Server) Advance(d time.Duration) {
 	s.offset += d
 }
 
-// Now returns the server's current time.
+// Now returns the server's current time. It calls the clock after giving
+// the lock back: a clock that called a method of the server under it
+// would deadlock.
 func (s *Server) Now() time.Time {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.nowLocked()
+	clock, offset := s.clock, s.offset
+	s.mu.Unlock()
+	if clock == nil {
+		clock = time.Now
+	}
+	return clock().Add(offset)
 }
 
 func (s *Server) now() time.Time { return s.Now() }
-
-func (s *Server) nowLocked() time.Time {
-	now := time.Now
-	if s.clock != nil {
-		now = s.clock
-	}
-	return now().Add(s.offset)
-}
 
 // randomBytes returns n bytes from the server's random source.
 func (s *Server) randomBytes(n int) ([]byte, error) {

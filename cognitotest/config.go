@@ -95,12 +95,16 @@ type Config struct {
 	Key *rsa.PrivateKey
 
 	// Now, when set, is the server's clock; see also Server.SetClock.
+	// It is called without the server's lock held.
 	Now func() time.Time
 	// Seed seeds the random choice of injected failures (SetFailureRate),
 	// so that a flaky-network test repeats.
 	Seed uint64
 	// Rand, when set, replaces crypto/rand for the server's secrets (SRP
 	// private values, salts, session ids). Only for reproducible tests.
+	// Its reads are serialised by a lock of its own, so it must not call
+	// a method of the server that draws random values (AddUser,
+	// SetPassword, IssueTokens) or make a request to it.
 	Rand io.Reader
 	// Logf, when set, receives one line per request: the action, the status
 	// and why a request was refused. It never receives a secret, nor a

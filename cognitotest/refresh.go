@@ -107,7 +107,7 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 	if aerr == nil && client.rotation {
 		// The successor lives for what is left of the token it replaces,
 		// as in Cognito: rotation never extends a login.
-		res.RefreshToken, aerr = s.newRefreshToken(rt.expires, rt.grant)
+		res.RefreshToken, aerr = s.newRefreshToken(c.now, rt.expires, rt.grant)
 	}
 	if aerr != nil {
 		if retired {

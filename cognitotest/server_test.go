@@ -6,6 +6,7 @@ package cognitotest_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -447,4 +448,57 @@ func (g *gatedReader) Read(p []byte) (int, error) {
 		<-g.release
 	}
 	return rand.Read(p)
+}
+
+// TestClockMayCallServer: the server calls a SetClock clock without
+// holding its lock, so a clock that reads the server (here Requests and
+// Calls, as a clock that stamps what it sees might) does not deadlock a
+// login, a renewal, Now, or the sweep of old refresh tokens that every
+// 64th issued token runs. On failure the server stays locked, so it is
+// not closed.
+func TestClockMayCallServer(t *testing.T) {
+	srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	srv.SetClock(func() time.Time {
+		srv.Requests()
+		srv.Calls("")
+		return time.Now()
+	})
+	done := make(chan error, 1)
+	go func() {
+		done <- func() error {
+			sess, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+			if err != nil {
+				return err
+			}
+			if err := sess.Authenticate(context.Background(), "pw-alice-123"); err != nil {
+				return err
+			}
+			if err := sess.Refresh(context.Background()); err != nil {
+				return err
+			}
+			for range 64 {
+				if _, err := srv.IssueTokens("alice"); err != nil {
+					return err
+				}
+			}
+			srv.Now()
+			return nil
+		}()
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Error(err)
+		}
+		srv.Close()
+	case <-time.After(30 * time.Second):
+		t.Fatal("deadlock: a clock that calls the server's methods blocks it")
+	}
 }

@@ -35,8 +35,9 @@ type refreshToken struct {
 const refreshTokenHeader = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ"
 
 // newRefreshToken issues and stores a refresh token for g that expires at
-// expires.
-func (s *Server) newRefreshToken(expires time.Time, g grant) (string, *apiError) {
+// expires; now is the time of the request, for the sweep (the clock is not
+// called under the lock).
+func (s *Server) newRefreshToken(now, expires time.Time, g grant) (string, *apiError) {
 	tok := refreshTokenHeader
 	for _, n := range []int{256, 12, 64, 16} {
 		b, err := s.randomBytes(n)
@@ -49,7 +50,7 @@ func (s *Server) newRefreshToken(expires time.Time, g grant) (string, *apiError)
 	defer s.mu.Unlock()
 	s.refresh[tok] = &refreshToken{grant: g, expires: expires}
 	if s.issued++; s.issued%64 == 0 {
-		s.sweepRefreshLocked(s.nowLocked())
+		s.sweepRefreshLocked(now)
 	}
 	return tok, nil
 }
@@ -172,7 +173,7 @@ func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError
 	if aerr != nil {
 		return nil, aerr
 	}
-	if res.RefreshToken, aerr = s.newRefreshToken(now.Add(s.cfg.RefreshTokenLifetime), g); aerr != nil {
+	if res.RefreshToken, aerr = s.newRefreshToken(now, now.Add(s.cfg.RefreshTokenLifetime), g); aerr != nil {
 		return nil, aerr
 	}
 	res.NewDeviceMetadata = meta
