@@ -438,3 +438,16 @@ func TestNewPasswordKeepsSub(t *testing.T) {
 		t.Errorf("sub after the new password: attribute %q, id token %v, want %q", got.Attributes["sub"], id.Raw["sub"], u.Sub)
 	}
 }
+
+// TestEmailOTPDestinationMultiByte: CODE_DELIVERY_DESTINATION shows the
+// first letter of the address's name and domain, whole: the first byte of
+// a letter that takes two is not UTF-8, and reached the client as U+FFFD.
+func TestEmailOTPDestinationMultiByte(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "mail", Password: "pw-mail-1234", EmailOTP: true,
+		Attributes: map[string]string{"email": "élodie@über.example"}})
+	ch := expectChallenge(t, "EMAIL_OTP")(newRaw(t, srv).srpLogin("mail", "pw-mail-1234", nil))
+	if got := ch.ChallengeParameters["CODE_DELIVERY_DESTINATION"]; got != "é***@ü***" {
+		t.Errorf("CODE_DELIVERY_DESTINATION = %q, want %q", got, "é***@ü***")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // This file holds the second factors: SMS_MFA, EMAIL_OTP,
@@ -236,10 +237,14 @@ func maskPhone(p string) string {
 }
 
 // maskEmail shows the first letters of the name and domain: "a***@e***".
+// A letter is a whole rune: the first byte of "é" alone is not UTF-8, and
+// the JSON response would carry U+FFFD in its place.
 func maskEmail(e string) string {
 	name, domain, ok := strings.Cut(e, "@")
 	if !ok || name == "" || domain == "" {
 		return "***"
 	}
-	return name[:1] + "***@" + domain[:1] + "***"
+	_, n := utf8.DecodeRuneInString(name)
+	_, d := utf8.DecodeRuneInString(domain)
+	return name[:n] + "***@" + domain[:d] + "***"
 }
