@@ -125,7 +125,7 @@ func (s *Server) startLogin(c *call, client *appClient, flow string, p map[strin
 	}
 	sess := &authSession{clientID: client.id, flow: flow, authTime: c.now, deviceKey: p["DEVICE_KEY"]}
 	if u := s.lookupLogin(name); u != nil {
-		sess.username = u.Username
+		sess.username, sess.sub = u.Username, u.Sub
 	} else if !s.cfg.PreventUserExistenceErrors {
 		return nil, errUserNotFound()
 	} else {

@@ -16,6 +16,7 @@ type authSession struct {
 	challenge string    // the ChallengeName it waits for
 	expires   time.Time // Session lifetime
 	username  string    // internal username; "" for an unknown user
+	sub       string    // the user's sub, for completeLogin's grant
 	flow      string    // the AuthFlow of InitiateAuth
 	fake      bool      // an unknown user hidden by PreventUserExistenceErrors
 	authTime  time.Time // when the login started

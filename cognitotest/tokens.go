@@ -16,6 +16,7 @@ import (
 // through an app client, possibly on a device. Renewals keep it.
 type grant struct {
 	username  string // internal username
+	sub       string // the user's sub: one added again under the name is another user
 	clientID  string
 	originJTI string // shared by every token of the authentication
 	eventID   string
@@ -48,11 +49,27 @@ func (s *Server) newRefreshToken(now, expires time.Time, g grant) (string, *apiE
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Checked under the lock DeleteUser takes, where the token is stored:
+	// a user deleted before is refused here, and one deleted after finds
+	// the token to revoke. A check before storing it (mint's) would let a
+	// deletion in between leave a live token for a user that is gone.
+	if s.grantUserLocked(g) == nil {
+		return "", errNotAuthorized("User does not exist.").because("user deleted while its tokens were issued")
+	}
 	s.refresh[tok] = &refreshToken{grant: g, expires: expires}
 	if s.issued++; s.issued%64 == 0 {
 		s.sweepRefreshLocked(now)
 	}
 	return tok, nil
+}
+
+// grantUserLocked returns the user g was issued to, or nil once it is
+// deleted, even if another user has taken its name since.
+func (s *Server) grantUserLocked(g grant) *user {
+	if u := s.users[fold(g.username)]; u != nil && u.Sub == g.sub {
+		return u
+	}
+	return nil
 }
 
 // sweepRefreshLocked forgets refresh tokens long expired, with the
@@ -76,7 +93,7 @@ func (s *Server) sweepRefreshLocked(now time.Time) {
 // mint signs a new access token and id token for g at now.
 func (s *Server) mint(now time.Time, g grant) (*cognitosrp.AuthenticationResult, *apiError) {
 	s.mu.Lock()
-	u := s.users[fold(g.username)]
+	u := s.grantUserLocked(g)
 	var pub User
 	if u != nil {
 		pub = u.User.clone()
@@ -151,6 +168,7 @@ func seconds(d time.Duration) int64 { return int64((d + time.Second - 1) / time.
 func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError) {
 	g := grant{
 		username:  sess.username,
+		sub:       sess.sub,
 		clientID:  sess.clientID,
 		originJTI: s.uuid(),
 		eventID:   s.uuid(),
@@ -189,7 +207,7 @@ func (s *Server) IssueTokens(username string) (*cognitosrp.AuthenticationResult,
 		return nil, ErrNoSuchUser
 	}
 	now := s.now()
-	out, aerr := s.completeLogin(now, &authSession{username: u.Username, clientID: s.client.id, authTime: now})
+	out, aerr := s.completeLogin(now, &authSession{username: u.Username, sub: u.Sub, clientID: s.client.id, authTime: now})
 	if aerr != nil {
 		return nil, aerr
 	}

@@ -707,3 +707,79 @@ func TestRefreshTokenExpiresAtItsLifetime(t *testing.T) {
 	_, err = r.initiate("REFRESH_TOKEN_AUTH", in)
 	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has expired")
 }
+
+// TestNoTokensForUserDeletedDuringLogin: a user deleted while its login
+// issues tokens gets none, as Cognito issues none to a deleted user, nor
+// does a user added again under its name. The
+// deletion runs where the refresh token's random parts are drawn (its
+// first, 256-byte read), after the access token was minted for a user
+// that still existed: it used to find no refresh token of the login to
+// revoke, so the login's tokens stayed live, and once a user was added
+// again under the name, the refresh token renewed as that other user.
+func TestNoTokensForUserDeletedDuringLogin(t *testing.T) {
+	rnd := &hookOnce{}
+	srv := cognitotest.NewServer(t, cognitotest.Config{Rand: rnd})
+	r := newRaw(t, srv)
+	alice := cognitotest.User{Username: "alice", Password: "pw-alice-123"}
+	deleteAlice := func() {
+		if err := srv.DeleteUser("alice"); err != nil {
+			t.Error(err)
+		}
+	}
+
+	addUser(t, srv, alice)
+	rnd.hook.Store(&deleteAlice)
+	res, err := srv.IssueTokens("alice")
+	if err == nil {
+		t.Error("IssueTokens gave tokens to a user deleted while they were issued")
+		addUser(t, srv, alice)
+		in := map[string]string{"ClientId": srv.ClientID(), "RefreshToken": res.RefreshToken}
+		if _, err := r.call("GetTokensFromRefreshToken", in); err == nil {
+			t.Error("and its refresh token renews for the user added again under its name")
+		}
+		if err := srv.DeleteUser("alice"); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	addUser(t, srv, alice)
+	rnd.hook.Store(&deleteAlice)
+	_, err = r.srpLogin("alice", "pw-alice-123", nil)
+	wantAPIError(t, err, "NotAuthorizedException", "User does not exist.")
+	if refresh, _ := cognitotest.Held(srv); refresh != 0 {
+		t.Errorf("%d refresh tokens held for a deleted user", refresh)
+	}
+
+	// Deleted and added again under its name: another user (another sub),
+	// whose tokens a login of the first must not get. IssueTokens reads
+	// the clock after it looked the user up; the clock does both.
+	addUser(t, srv, alice)
+	var again atomic.Bool
+	again.Store(true)
+	srv.SetClock(func() time.Time {
+		if again.CompareAndSwap(true, false) {
+			deleteAlice()
+			if _, err := srv.AddUser(alice); err != nil {
+				t.Error(err)
+			}
+		}
+		return time.Now()
+	})
+	if _, err := srv.IssueTokens("alice"); err == nil {
+		t.Error("IssueTokens gave the tokens of a user added again under the name of one it looked up")
+	}
+}
+
+// hookOnce is a random source that, once hook is set, runs it at its next
+// read of 256 bytes: the first part of a refresh token, drawn before the
+// token is stored.
+type hookOnce struct{ hook atomic.Pointer[func()] }
+
+func (h *hookOnce) Read(p []byte) (int, error) {
+	if len(p) == 256 {
+		if f := h.hook.Swap(nil); f != nil {
+			(*f)()
+		}
+	}
+	return rand.Read(p)
+}
