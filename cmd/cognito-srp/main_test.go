@@ -205,3 +205,58 @@ func TestDescribeSecretRefusals(t *testing.T) {
 		}
 	}
 }
+
+// failingWriter fails each write with the next of its errors.
+type failingWriter struct{ errs []error }
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	err := f.errs[0]
+	if len(f.errs) > 1 {
+		f.errs = f.errs[1:]
+	}
+	return 0, err
+}
+
+// TestOutWriterKeepsFirstError: the error reported for output that did
+// not reach its reader is the first write's, the cause; later writes to
+// a broken output fail for that one's sake.
+func TestOutWriterKeepsFirstError(t *testing.T) {
+	first, later := errors.New("no space left on device"), errors.New("later failure")
+	o := &outWriter{w: &failingWriter{errs: []error{first, later}}}
+	fmt.Fprintln(o, "one")
+	fmt.Fprintln(o, "two")
+	if o.err != first {
+		t.Errorf("outWriter kept %v, want the first error", o.err)
+	}
+}
+
+// TestDescribeCauses: each Cognito refusal the command names has its own
+// cause, and Cognito's own type, message and request id follow it; a
+// long challenge name that is all graphic is cut all the same.
+func TestDescribeCauses(t *testing.T) {
+	for _, c := range []struct {
+		typ, msg, want string
+	}{
+		{"NotAuthorizedException", "Invalid Refresh Token", "the refresh token is no longer valid"},
+		{"NotAuthorizedException", "Access Token has been revoked", "not authorized (NotAuthorizedException: Access Token has been revoked, request id req-1)"},
+		{"UserNotConfirmedException", "User is not confirmed.", "the user has not confirmed the sign-up"},
+		{"PasswordResetRequiredException", "Password reset required for the user", "the password must be reset first"},
+		{"UserNotFoundException", "User does not exist.", "no such user in the pool (UserNotFoundException: User does not exist., request id req-1)"},
+	} {
+		got := describe(&cognitosrp.APIError{Action: "InitiateAuth", Type: c.typ, Message: c.msg, RequestID: "req-1", StatusCode: 400})
+		if !strings.HasPrefix(got, c.want) {
+			t.Errorf("describe(%s: %s) = %q, want it to start with %q", c.typ, c.msg, got, c.want)
+		}
+	}
+	if got := describe(&cognitosrp.ChallengeError{ChallengeName: strings.Repeat("Z", 4096)}); len(got) > 160 {
+		t.Errorf("describe of a 4096-byte challenge name: %d bytes", len(got))
+	}
+	// The library's prefix is the command's to replace.
+	if _, err := cognitosrp.ParseUnverified("x"); err == nil || !strings.HasPrefix(describe(err), "malformed token") {
+		t.Errorf("describe(%v) = %q", err, describe(err))
+	}
+	// Graphic text that is not ASCII, a no-break space among it, stays.
+	if got := terminalText("a\u00a0b\u3000c é"); got != "a\u00a0b\u3000c é" {
+		t.Errorf("terminalText = %q", got)
+	}
+}
