@@ -6,6 +6,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"strings"
@@ -413,4 +414,159 @@ func cacheDue(t *testing.T, cfg cognitotest.Config, user string) (*cognitotest.S
 	delete(s.env, "COGNITO_PASSWORD")
 	time.Sleep(cfg.AccessTokenLifetime/2 + 100*time.Millisecond)
 	return srv, s
+}
+
+// TestCacheFileNames: connections that differ in any part (endpoint, pool,
+// client, user), or only in where one part ends and the next begins, get
+// cache files of their own.
+func TestCacheFileNames(t *testing.T) {
+	base := connection{endpoint: "http://127.0.0.1:9229/", poolID: "us-east-1_Ab", clientID: "c1", username: "alice"}
+	conns := []connection{base}
+	for _, change := range []func(*connection){
+		func(c *connection) { c.endpoint = "http://127.0.0.1:9230/" },
+		func(c *connection) { c.poolID = "us-east-1_Ac" },
+		func(c *connection) { c.clientID = "c2" },
+		func(c *connection) { c.username = "bob" },
+		func(c *connection) { c.poolID, c.clientID = "us-east-1_Abc", "1" },
+		func(c *connection) { c.clientID, c.username = "c1alice", "" },
+		func(c *connection) { c.endpoint, c.poolID = "http://127.0.0.1:9229/us-east-1_Ab", "" },
+	} {
+		c := base
+		change(&c)
+		conns = append(conns, c)
+	}
+	seen := map[string]int{}
+	for i, c := range conns {
+		store, err := cacheStore(&c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j, ok := seen[store.Path()]; ok {
+			t.Errorf("connections %d and %d share the cache file %s", j, i, store.Path())
+		}
+		seen[store.Path()] = i
+	}
+}
+
+// TestTokenFlagsAndSettings: a flag wins over its environment variable;
+// -type takes the tokens' JSON names too; settings the library refuses
+// (a pool id without a name or region, a -timeout of 0, a region that is
+// no region name, an endpoint without a scheme) are usage errors, found
+// before any call to Cognito.
+func TestTokenFlagsAndSettings(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.env["COGNITO_USER_POOL_ID"] = "nounderscore"
+	s.env["COGNITO_USERNAME"] = "nobody"
+	s.env["COGNITO_ENDPOINT"] = "http://127.0.0.1:1/"
+	r := s.run("token", "-pool-id", srv.PoolID(), "-username", "alice", "-endpoint", srv.Endpoint(), "-type", "id_token")
+	r.want(t, exitOK)
+	if _, err := srv.VerifyIDToken(strings.TrimSpace(r.stdout)); err != nil {
+		t.Errorf("-type id_token: %v", err)
+	}
+	r = s.run("token", "-pool-id", srv.PoolID(), "-username", "alice", "-endpoint", srv.Endpoint(), "-type", "access_token")
+	if _, err := srv.VerifyAccessToken(strings.TrimSpace(r.stdout)); err != nil {
+		t.Errorf("-type access_token: %v", err)
+	}
+	calls := srv.Calls("")
+	s = newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	for _, c := range []struct {
+		env  map[string]string
+		args []string
+		msg  string
+	}{
+		{map[string]string{"COGNITO_USER_POOL_ID": "us-east-1_"}, nil, "not of the form region_name"},
+		{map[string]string{"COGNITO_USER_POOL_ID": "_AbC123"}, nil, "not of the form region_name"},
+		{nil, []string{"-timeout", "0"}, "-timeout must be positive"},
+		{map[string]string{"COGNITO_ENDPOINT": "", "COGNITO_REGION": "no region"}, nil, "is not a region name"},
+		{map[string]string{"COGNITO_ENDPOINT": "127.0.0.1:9229"}, nil, "cognito-srp token: "},
+	} {
+		s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+		maps.Copy(s.env, c.env)
+		s.run(append([]string{"token"}, c.args...)...).want(t, exitUsage, c.msg)
+	}
+	if n := srv.Calls("") - calls; n != 0 {
+		t.Errorf("%d Cognito calls for refused settings", n)
+	}
+}
+
+// TestTokenTimeoutNamesCognito: -timeout bounds the calls to Cognito, and
+// its end is named as such.
+func TestTokenTimeoutNamesCognito(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	srv.SetActionLatency("InitiateAuth", 5*time.Second)
+	start := time.Now()
+	newSandbox(t).forServer(srv, "alice", "pw-alice-123").run("token", "-timeout", "300ms").want(t, exitError, "timed out waiting for Cognito (see -timeout)")
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("token -timeout 300ms took %v", d)
+	}
+}
+
+// TestTokenExpiries: -json gives each token's own expiry, in UTC whatever
+// the local time zone, and -export the expiry of the -type token. -json
+// and -export print both tokens, so either one due renews them, though
+// the other (the one -type names) is fresh.
+func TestTokenExpiries(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: time.Hour, IDTokenLifetime: 2 * time.Second})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.env["TZ"] = "Asia/Tokyo"
+	r := s.run("token", "-json")
+	r.want(t, exitOK)
+	var j map[string]string
+	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
+		t.Fatal(err)
+	}
+	access, err1 := time.Parse(time.RFC3339, j["expires_at"])
+	id, err2 := time.Parse(time.RFC3339, j["id_token_expires_at"])
+	if err1 != nil || err2 != nil || access.Sub(id) < 30*time.Minute || !strings.HasSuffix(j["expires_at"], "Z") || !strings.HasSuffix(j["id_token_expires_at"], "Z") {
+		t.Errorf("-json expiries: access %q, id %q", j["expires_at"], j["id_token_expires_at"])
+	}
+	r = s.run("token", "-export", "-type", "id")
+	if !strings.Contains(r.stdout, "export COGNITO_TOKEN_EXPIRY='"+j["id_token_expires_at"]+"'") {
+		t.Errorf("-export -type id: %q, want the id token's expiry %s", r.stdout, j["id_token_expires_at"])
+	}
+	delete(s.env, "COGNITO_PASSWORD")
+	time.Sleep(1100 * time.Millisecond)
+	before := srv.Calls("InitiateAuth")
+	s.run("token", "-export").want(t, exitOK)
+	if srv.Calls("InitiateAuth") != before+1 {
+		t.Errorf("-export with the id token due: %d renewals, want 1", srv.Calls("InitiateAuth")-before)
+	}
+}
+
+// TestTokenRenewalFailures: a renewal that fails for a cause other than a
+// dead refresh token is reported, not covered up with a login, though the
+// password is there; and a dead refresh token is tried once.
+func TestTokenRenewalFailures(t *testing.T) {
+	srv, s := cacheDue(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second}, "alice")
+	s.env["COGNITO_PASSWORD"] = "pw-alice-123"
+	srv.FailNext(4, cognitotest.FaultTooManyRequests)
+	s.run("token").want(t, exitError, "try again later")
+	if n := srv.Calls("RespondToAuthChallenge"); n != 1 {
+		t.Errorf("%d logins, want only the first: the throttled renewal logged in", n)
+	}
+	delete(s.env, "COGNITO_PASSWORD")
+	srv.SignOut("alice")
+	before := srv.Calls("InitiateAuth")
+	s.run("token").want(t, exitError, "no usable cached tokens")
+	if n := srv.Calls("InitiateAuth") - before; n != 1 {
+		t.Errorf("%d renewals with the revoked refresh token, want 1", n)
+	}
+}
+
+// TestTokenFreshCacheNotRewritten: tokens taken from the cache as they
+// are do not write it again.
+func TestTokenFreshCacheNotRewritten(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	before, err := os.Stat(s.cacheFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.run("token").want(t, exitOK)
+	after, err := os.Stat(s.cacheFile(t))
+	if err != nil || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("the cache file was written again (%v)", err)
+	}
 }
