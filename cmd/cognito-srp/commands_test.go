@@ -6,7 +6,11 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -216,6 +220,13 @@ func TestDemo(t *testing.T) {
 			t.Errorf("transcript lacks %q:\n%s", want, r.stdout)
 		}
 	}
+	// The renewal's line names its one call, not the login's too.
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if strings.Contains(line, "renewal:") && strings.Count(line, "InitiateAuth")+strings.Count(line, "RespondToAuthChallenge") != 1 {
+			t.Errorf("renewal line: %q", line)
+		}
+	}
+	newSandbox(t).run("demo", "extra").want(t, exitUsage, "unexpected argument")
 }
 
 // TestRequestKeepsRenewedTokens: when the API answers 401, request renews
@@ -473,6 +484,8 @@ func TestUnknownFlagNotEchoed(t *testing.T) {
 		{"token", "-password-stdin", "-Tr0ub4dor&3"},
 		{"token", "-no-cache", "--Tr0ub4dor&3=x"},
 		{"request", "-password-stdin", "-Tr0ub4dor&3", "http://127.0.0.1:1/"},
+		// '_' is a symbol Cognito's policy counts; no flag name has one.
+		{"token", "-password-stdin", "-Tr0ub4dor_3"},
 	} {
 		r := s.run(args...)
 		r.want(t, exitUsage, "not a flag of this command")
@@ -532,7 +545,8 @@ func TestRequestBadHeaderIsUsageError(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{})
 	api := newAPI(t, srv)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	for _, h := range []string{"X-Api-Key s3cr3t: v", "Authorization Bearer s3cr3t:x", "X-Key: s3cr3t\x01", "X-Key: s3cr3t\x7f", ": s3cr3t"} {
+	for _, h := range []string{"X-Api-Key s3cr3t: v", "Authorization Bearer s3cr3t:x", "X-Key: s3cr3t\x01", "X-Key: s3cr3t\x7f", ": s3cr3t",
+		"X-Api-Key-s3cr3t", "X-Ké-s3cr3t: v", "X(s3cr3t): v", "X@s3cr3t: v"} {
 		r := s.run("request", "-H", h, api+"/x")
 		r.want(t, exitUsage, "-H value 1 is not")
 		if strings.Contains(r.stderr, "s3cr3t") {
@@ -573,4 +587,97 @@ func TestRequestHostHeader(t *testing.T) {
 	if r.stdout != "host=api.example.com" {
 		t.Errorf("stdout = %q", r.stdout)
 	}
+}
+
+// unsignedToken returns a JWT with claims as its payload and a signature
+// nobody checks.
+func unsignedToken(claims string) string {
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"RS256"}`)) + "." + enc([]byte(claims)) + ".c2ln"
+}
+
+// endlessReader is standard input that never ends; it fails once more
+// than limit bytes were read from it.
+type endlessReader struct{ read, limit int }
+
+func (r *endlessReader) Read(p []byte) (int, error) {
+	if r.read > r.limit {
+		return 0, errors.New("read past the limit")
+	}
+	for i := range p {
+		p[i] = 'x'
+	}
+	r.read += len(p)
+	return len(p), nil
+}
+
+// TestClaimsInput: claims reads at most maxTokenInput bytes of standard
+// input (a token is far shorter), refuses a terminal (or other character
+// device) for standard input as a usage error rather than wait for it,
+// and notes an expiry only when the token has one, and a past one as such.
+func TestClaimsInput(t *testing.T) {
+	runClaims := func(stdin io.Reader, args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		e := &env{stdin: stdin, stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+		return run(context.Background(), e, append([]string{"claims"}, args...)), stdout.String(), stderr.String()
+	}
+	in := &endlessReader{limit: 2 * maxTokenInput}
+	if code, _, stderr := runClaims(in); code != exitError || !strings.Contains(stderr, "malformed token") || in.read > 2*maxTokenInput {
+		t.Errorf("endless input: exit %d, %d bytes read, stderr %q", code, in.read, stderr)
+	}
+	if null, err := os.Open(os.DevNull); err == nil {
+		code, _, stderr := runClaims(null)
+		null.Close()
+		if code != exitUsage || !strings.Contains(stderr, "give a TOKEN argument") {
+			t.Errorf("claims < %s: exit %d, stderr %q", os.DevNull, code, stderr)
+		}
+	}
+	code, stdout, stderr := runClaims(nil, unsignedToken(`{"sub":"abc"}`))
+	if code != exitOK || strings.Contains(stderr, "expire") || !strings.HasPrefix(stdout, "{\n  \"sub\": \"abc\"") {
+		t.Errorf("token without exp: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, _, stderr = runClaims(nil, unsignedToken(`{"sub":"abc","exp":1000000000}`))
+	if code != exitOK || !strings.Contains(stderr, "; expired 2001-09-0") || !strings.HasSuffix(stderr, " ago)\n") || strings.Contains(stderr, "(-") {
+		t.Errorf("expired token: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestRequestArguments: a second URL, or a -d file that cannot be read,
+// is a usage error found before any call to Cognito.
+func TestRequestArguments(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	api := newAPI(t, srv)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("request", api+"/a", api+"/b").want(t, exitUsage, "want exactly one URL, got 2")
+	s.run("request", "-d", "@"+filepath.Join(t.TempDir(), "missing"), api+"/a").want(t, exitUsage, "-d: ")
+	if n := srv.Calls(""); n != 0 {
+		t.Errorf("%d Cognito calls", n)
+	}
+}
+
+// TestRequestAuthHeader: the token goes in the -auth-header header, with
+// "Bearer " only in Authorization, however its name is spelled; a status
+// of 400, the least of the errors, exits 3.
+func TestRequestAuthHeader(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/bad" {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		fmt.Fprintf(w, "authorization=%.7s x-token=%.3s", r.Header.Get("Authorization"), r.Header.Get("X-Token"))
+	}))
+	defer api.Close()
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	for header, want := range map[string]string{
+		"authorization": "authorization=Bearer  x-token=",
+		"X-Token":       "authorization= x-token=eyJ",
+	} {
+		r := s.run("request", "-auth-header", header, api.URL+"/x")
+		r.want(t, exitOK)
+		if r.stdout != want {
+			t.Errorf("-auth-header %s: %q, want %q", header, r.stdout, want)
+		}
+	}
+	s.run("request", api.URL+"/bad").want(t, exitHTTPStatus, "400 Bad Request")
 }
