@@ -68,8 +68,10 @@ type flight struct {
 	from   *Tokens // the session's tokens when it started
 	cancel func()  // ends its op: Close, or a sign-out that voids it
 	prev   *flight // the voided flight it waits for, until that ends
-	tokens *Tokens
-	err    error
+	// loginless marks Session.Refresh's flights, which never log in.
+	loginless bool
+	tokens    *Tokens
+	err       error
 }
 
 // An op obtains new tokens for a session, starting from its current tokens
@@ -204,48 +206,53 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 // flight in progress or starting one. A flight of Session.Refresh never
 // logs in: when the one joined needed a login (no refresh token, or a dead
 // one), a session with a password tries again, until the flight it gets
-// is one that logs in: the next try may join another Refresh's flight,
-// begun since or following the first. (A flight voided by a sign-out is
-// no such case: its callers came before the sign-out.)
+// is one that may log in: the next try may join another Refresh's flight,
+// begun since or following the first. Only a Refresh flight is tried
+// past: any other flight's ErrLoginRequired (a sign-out's, or one that
+// the caller's TokenStore or ChallengeHandler returned) is the answer.
 func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
-	t, err := s.renewOnce(ctx, typ)
-	for s.mayLogIn(err) {
-		t, err = s.renewOnce(ctx, typ)
+	for {
+		t, f, err := s.renewOnce(ctx, typ)
+		if !s.mayLogIn(f, err) {
+			return t, err
+		}
 	}
-	return t, err
 }
 
-// mayLogIn reports whether err, from a flight a need joined, asks for a
-// login that the session can make itself: the flight was Session.Refresh's,
-// which never logs in, and the session has a password. A sign-out's
-// error is not such a case: the need came before the sign-out. A flight
-// that may log in asks so only when it read no password, which never
-// comes back, so a need retries only for each Refresh flight it meets.
-func (s *Session) mayLogIn(err error) bool {
-	return errors.Is(err, ErrLoginRequired) && !errors.Is(err, errSignedOut) && s.storedPassword() != ""
+// mayLogIn reports whether err, from the flight f a need joined, asks for
+// a login that the session can make itself: f was Session.Refresh's, which
+// never logs in, and the session has a password. Each such answer is one
+// more Refresh flight that ran, so a need retries only as often as the
+// program calls Refresh. (A sign-out voids a Refresh flight too: its
+// error is no such case, the need came before the sign-out.)
+func (s *Session) mayLogIn(f *flight, err error) bool {
+	return f != nil && f.loginless && errors.Is(err, ErrLoginRequired) &&
+		!errors.Is(err, errSignedOut) && s.storedPassword() != ""
 }
 
 // renewOnce joins the flight in progress or starts one, unless the
 // session's tokens are usable by now or dead without a password to log in.
-func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, error) {
+// It returns the flight it waited for, if any.
+func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *flight, error) {
 	s.mu.Lock()
 	cur := s.tokens.Load()
 	// Another caller may have finished a flight since the check in
 	// ValidTokens.
 	if cur != nil && s.cognitoNow().Before(s.scheduleFor(cur).staleAt[slot(typ)]) {
 		s.mu.Unlock()
-		return cur, nil
+		return cur, nil, nil
 	}
 	if d := s.dead.Load(); d != nil && cur != nil && d.tokens == cur && s.password == "" {
 		s.mu.Unlock()
-		return nil, d.err
+		return nil, nil, d.err
 	}
 	f, err := s.joinLocked(ctx, cur, "blocking", (*Session).obtain)
 	s.mu.Unlock()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.wait(ctx, f, "blocking")
+	t, err := s.wait(ctx, f, "blocking")
+	return t, f, err
 }
 
 // renewNow renews even if the tokens are still valid, unless they are no
@@ -257,7 +264,7 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, error)
 // forgotten them (SignOut, SetTokens(nil)) it starts from no tokens, as a
 // new request would: renewing used would revive a signed-out refresh
 // token into tokens the session never installs.
-func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o op) (*Tokens, error) {
+func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o op) (*Tokens, *flight, error) {
 	s.mu.Lock()
 	if cur := s.tokens.Load(); cur != used {
 		switch {
@@ -267,23 +274,24 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 			used = cur // renewed from, for its refresh token
 		default:
 			s.mu.Unlock()
-			return cur, nil
+			return cur, nil, nil
 		}
 	}
 	if s.joinable() == nil && trigger == "rejected" {
 		now := s.cfg.Now()
 		if since := now.Sub(s.lastForced); !s.lastForced.IsZero() && since < minForcedInterval {
 			s.mu.Unlock()
-			return nil, fmt.Errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))
+			return nil, nil, fmt.Errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))
 		}
 		s.lastForced = now
 	}
 	f, err := s.joinLocked(ctx, used, trigger, o)
 	s.mu.Unlock()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.wait(ctx, f, trigger)
+	t, err := s.wait(ctx, f, trigger)
+	return t, f, err
 }
 
 // renewRejected renews tokens that an API answered 401 to: it returns
@@ -291,11 +299,12 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 // together share one renewal; a renewal forced less than minForcedInterval
 // after the previous one is refused.
 func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, error) {
-	t, err := s.renewNow(ctx, used, "rejected", (*Session).obtain)
-	for s.mayLogIn(err) { // as in renew
-		t, err = s.renewNow(ctx, used, "rejected", (*Session).obtain)
+	for { // as in renew
+		t, f, err := s.renewNow(ctx, used, "rejected", (*Session).obtain)
+		if !s.mayLogIn(f, err) {
+			return t, err
+		}
 	}
-	return t, err
 }
 
 // joinLocked returns the flight in progress or starts one from the tokens
@@ -368,7 +377,8 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 	// bounds it, and Close or a sign-out cancels it.
 	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	prev := s.flight
-	f := &flight{done: make(chan struct{}), epoch: s.epoch, from: from, cancel: cancel, prev: prev}
+	f := &flight{done: make(chan struct{}), epoch: s.epoch, from: from, cancel: cancel, prev: prev,
+		loginless: trigger == "explicit"} // Session.Refresh's trigger
 	s.flight = f
 	s.flying.Store(true)
 	s.wg.Add(1)

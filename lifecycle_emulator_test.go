@@ -846,3 +846,37 @@ func TestClockOffsetIgnoresTheWaitForACode(t *testing.T) {
 		t.Error("the first request did not get the tokens of the login")
 	}
 }
+
+// TestNeedTakesHandlersLoginRequired: an ErrLoginRequired that the
+// ChallengeHandler returned (nobody is there to type the code) is the
+// need's answer: the session asks once, and does not log in again and
+// again, sending one SMS after another, because the error reads "log in".
+func TestNeedTakesHandlersLoginRequired(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword, SMSMFA: true,
+		Attributes: map[string]string{"phone_number": "+15555550100"}}); err != nil {
+		t.Fatal(err)
+	}
+	var asked atomic.Int32
+	opts := srv.Options("alice", emuPassword)
+	opts.ChallengeHandler = cognitosrp.ChallengeHandlerFunc(func(context.Context, *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+		asked.Add(1)
+		return nil, fmt.Errorf("nobody to type the code: %w", cognitosrp.ErrLoginRequired)
+	})
+	a, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := a.Session().ValidTokens(ctx, cognitosrp.AccessToken); !errors.Is(err, cognitosrp.ErrLoginRequired) || ctx.Err() != nil {
+		t.Errorf("ValidTokens = %v, want the handler's ErrLoginRequired", err)
+	}
+	if n := asked.Load(); n != 1 {
+		t.Errorf("handler asked %d times, want 1", n)
+	}
+	if n := srv.Calls("InitiateAuth"); n != 1 {
+		t.Errorf("%d logins, want 1", n)
+	}
+}

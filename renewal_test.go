@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -491,5 +492,37 @@ func TestNeedThroughTwoRefreshesLogsIn(t *testing.T) {
 				t.Errorf("%d logins, want 2", n)
 			}
 		})
+	}
+}
+
+// loginRequiredStore is a TokenStore whose Load fails with an error that
+// matches ErrLoginRequired, as a caller's store may say "log in".
+type loginRequiredStore struct {
+	MemoryStore
+	loads atomic.Int32
+}
+
+func (s *loginRequiredStore) Load(context.Context) (*Tokens, error) {
+	s.loads.Add(1)
+	return nil, fmt.Errorf("the vault wants a person: %w", ErrLoginRequired)
+}
+
+// TestNeedTakesStoresLoginRequired: an ErrLoginRequired that the caller's
+// TokenStore returned in a flight that may log in is the need's answer,
+// tried once. Only a Session.Refresh flight is tried past
+// (TestNeedThroughTwoRefreshesLogsIn): retrying on any ErrLoginRequired
+// called the store without end while the session held its password.
+// TestNeedTakesHandlersLoginRequired is the same for a ChallengeHandler.
+func TestNeedTakesStoresLoginRequired(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	st := new(loginRequiredStore)
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = st })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := s.ValidTokens(ctx, AccessToken); !errors.Is(err, ErrLoginRequired) || ctx.Err() != nil {
+		t.Errorf("ValidTokens = %v, want the store's ErrLoginRequired", err)
+	}
+	if n := st.loads.Load(); n != 1 {
+		t.Errorf("store loaded %d times, want 1", n)
 	}
 }

@@ -359,7 +359,7 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 // ErrLoginRequired when there is no refresh token, and with one matching
 // ErrNotAuthorized when Cognito refuses it.
 func (s *Session) Refresh(ctx context.Context) error {
-	_, err := s.renewNow(ctx, s.tokens.Load(), "explicit", (*Session).refreshOnly)
+	_, _, err := s.renewNow(ctx, s.tokens.Load(), "explicit", (*Session).refreshOnly)
 	return err
 }
 
