@@ -121,8 +121,14 @@ type AuthOutput struct {
 	Session             string `json:",omitempty"`
 	// AvailableChallenges lists the choices of a USER_AUTH SELECT_CHALLENGE.
 	AvailableChallenges []string `json:",omitempty"`
-	// date is the response's Date header: Cognito's clock when it sent
-	// the challenge, which an SRP TIMESTAMP must be near (drift.go).
+}
+
+// authReply is an AuthOutput with its response's Date header: Cognito's
+// clock when it sent a challenge, which an SRP TIMESTAMP must be near
+// (drift.go). It keeps the Date out of the exported AuthOutput, whose
+// callers compare and build it as a plain struct of the response body.
+type authReply struct {
+	out  *AuthOutput
 	date string
 }
 
@@ -155,17 +161,33 @@ func (r AuthenticationResult) Format(f fmt.State, verb rune) { formatRedacted(f,
 // InitiateAuth starts a login (USER_SRP_AUTH) or renews tokens
 // (REFRESH_TOKEN_AUTH).
 func (c *Client) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
-	out := new(AuthOutput)
-	if err := c.Call(ctx, "InitiateAuth", (*wireInitiateAuth)(in), (*wireAuthOutput)(out)); err != nil {
+	r, err := c.initiateAuth(ctx, in)
+	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return r.out, nil
+}
+
+func (c *Client) initiateAuth(ctx context.Context, in *InitiateAuthInput) (*authReply, error) {
+	r := &authReply{out: new(AuthOutput)}
+	if err := c.Call(ctx, "InitiateAuth", (*wireInitiateAuth)(in), r); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // RespondToAuthChallenge answers a challenge such as PASSWORD_VERIFIER.
 func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
-	out := new(AuthOutput)
-	if err := c.Call(ctx, "RespondToAuthChallenge", (*wireRespondToChallenge)(in), (*wireAuthOutput)(out)); err != nil {
+	r, err := c.respondToAuthChallenge(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return r.out, nil
+}
+
+func (c *Client) respondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*authReply, error) {
+	r := &authReply{out: new(AuthOutput)}
+	if err := c.Call(ctx, "RespondToAuthChallenge", (*wireRespondToChallenge)(in), r); err != nil {
 		if srpChallenge(in.ChallengeName) && retryable(err) && ctx.Err() == nil {
 			// Not resent with the same SRP values: the caller may start
 			// the login over.
@@ -173,7 +195,7 @@ func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthCh
 		}
 		return nil, err
 	}
-	return out, nil
+	return r, nil
 }
 
 // Call sends one action of the AWSCognitoIdentityProviderService with in
@@ -210,6 +232,10 @@ var errEndpointNotURL = configError("Endpoint is not a URL")
 
 // callOnce makes one attempt of Call.
 func (c *Client) callOnce(ctx context.Context, action string, body []byte, out any) error {
+	reply, _ := out.(*authReply)
+	if reply != nil {
+		out = (*wireAuthOutput)(reply.out)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint, bytes.NewReader(body))
 	if _, ok := err.(*url.Error); ok {
 		return errEndpointNotURL
@@ -268,8 +294,8 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 		// number, before Go 1.26), and the body holds tokens: say where.
 		return fmt.Errorf("%w: %s: %s", ErrInvalidResponse, action, jsonErrorKind(err))
 	}
-	if o, ok := out.(*wireAuthOutput); ok {
-		o.date = resp.Header.Get("Date")
+	if reply != nil {
+		reply.date = resp.Header.Get("Date")
 	}
 	return nil
 }

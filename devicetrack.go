@@ -163,7 +163,7 @@ func (d *deviceTracker) answer(s *Session, st *loginState, out *AuthOutput) (map
 	if st.deviceSRP == nil {
 		return nil, challengeError(st, out, nil)
 	}
-	claim, err := deviceClaim(st.deviceSRP, st.device, out.ChallengeParameters, s.claimTime(out))
+	claim, err := deviceClaim(st.deviceSRP, st.device, out.ChallengeParameters, s.claimTime(st))
 	if err != nil {
 		return nil, err
 	}

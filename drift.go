@@ -36,17 +36,17 @@ import (
 const maxDateSkew = time.Minute
 
 // claimTime returns the time to sign the SRP TIMESTAMP of an answer to the
-// verifier challenge in out: the local time, or Cognito's (the Date of out)
-// when that is more than maxDateSkew from it. It runs as soon as out has
-// arrived, before the SRP arithmetic, so the local time is that of its
-// receipt. A Date not in IMF-fixdate form (the one RFC 9110 has servers
-// send, and Cognito sends; time.Parse is linked anyway, http.ParseTime
-// would add its other two forms) counts as none. A hostile Date affects
-// only this claim, sent to the server that sent it: Time.Sub saturates,
-// and the layout holds four-digit years only.
-func (s *Session) claimTime(out *AuthOutput) time.Time {
+// verifier challenge that st last received: the local time, or Cognito's
+// (the Date of its response) when that is more than maxDateSkew from it.
+// It runs as soon as the challenge has arrived, before the SRP arithmetic,
+// so the local time is that of its receipt. A Date not in IMF-fixdate form
+// (the one RFC 9110 has servers send, and Cognito sends; time.Parse is
+// linked anyway, http.ParseTime would add its other two forms) counts as
+// none. A hostile Date affects only this claim, sent to the server that
+// sent it: Time.Sub saturates, and the layout holds four-digit years only.
+func (s *Session) claimTime(st *loginState) time.Time {
 	now := s.cfg.Now()
-	if date, err := time.Parse(http.TimeFormat, out.date); err == nil && date.Sub(now).Abs() > maxDateSkew {
+	if date, err := time.Parse(http.TimeFormat, st.date); err == nil && date.Sub(now).Abs() > maxDateSkew {
 		return date
 	}
 	return now

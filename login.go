@@ -66,6 +66,9 @@ type loginState struct {
 	newPassword string
 	// run is shared by the login's attempts.
 	run *loginRun
+	// date is the Date header of the last response, Cognito's clock
+	// (claimTime).
+	date string
 }
 
 // loginRun is what the attempts of one login share, and tell its caller.
@@ -135,7 +138,7 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 		return nil, err
 	}
 	action, sent := "InitiateAuth", s.cfg.Now()
-	out, err := s.api.InitiateAuth(ctx, &InitiateAuthInput{
+	r, err := s.api.initiateAuth(ctx, &InitiateAuthInput{
 		AuthFlow:       flow,
 		AuthParameters: params,
 		ClientId:       s.cfg.ClientID,
@@ -144,6 +147,8 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 		if err != nil {
 			return nil, err
 		}
+		out := r.out
+		st.date = r.date
 		if out.AuthenticationResult != nil {
 			run.sent, run.received = sent, s.cfg.Now()
 			return out.AuthenticationResult, nil
@@ -159,11 +164,11 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 			return nil, err
 		}
 		action, sent = "RespondToAuthChallenge", s.cfg.Now()
-		out, err = s.api.RespondToAuthChallenge(ctx, in)
-		if r, ok := err.(*restartError); ok && run.answered {
+		r, err = s.api.respondToAuthChallenge(ctx, in)
+		if re, ok := err.(*restartError); ok && run.answered {
 			// The device SRP that may follow an MFA code: starting over
 			// would ask for another code, which a restart never does.
-			err = r.err
+			err = re.err
 		}
 		if err == nil && stored && in.ChallengeName == ChallengeNewPasswordRequired && st.newPassword != "" {
 			// Cognito has set the new password, whatever comes next: a
@@ -268,7 +273,7 @@ func (s *Session) passwordVerifier(st *loginState, out *AuthOutput) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	claim, err := st.srp.PasswordClaim(ch, st.password, s.claimTime(out))
+	claim, err := st.srp.PasswordClaim(ch, st.password, s.claimTime(st))
 	if err != nil {
 		return nil, err
 	}
