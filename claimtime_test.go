@@ -57,8 +57,9 @@ func dateFake(t *testing.T, skew time.Duration, date func(server time.Time) []st
 
 // TestTimestampOnDate: a login signs its SRP TIMESTAMP on the Date of the
 // PASSWORD_VERIFIER challenge's response when that is more than a minute
-// from the local clock (Config.Now), so a client whose clock is minutes
-// off logs in; else on the local clock, byte for byte as before.
+// and at most an hour from the local clock (Config.Now), so a client whose
+// clock is minutes off logs in; else on the local clock, byte for byte as
+// before.
 func TestTimestampOnDate(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -67,6 +68,7 @@ func TestTimestampOnDate(t *testing.T) {
 		{"Cognito 10 min ahead", 10 * time.Minute},
 		{"Cognito 10 min behind", -10 * time.Minute},
 		{"Cognito 61 s ahead", 61 * time.Second},
+		{"Cognito 59 min behind", -59 * time.Minute},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, s, stamps := dateFake(t, tc.skew, nil)
@@ -124,17 +126,44 @@ func TestTimestampOnLocalClock(t *testing.T) {
 	}
 }
 
-// TestHostileDateFailsOneLogin: a Date far in the future or the past is
-// signed as such (the claim goes back to the server that sent it); Cognito
-// would refuse it, and the next login, whose Date is sane, succeeds: the
-// Date sets nothing beyond the claim it came with. Nothing panics or
-// overflows at the ends of the layout's range.
-func TestHostileDateFailsOneLogin(t *testing.T) {
-	for _, date := range []string{
-		"Fri, 31 Dec 9999 23:59:59 GMT",
-		"Sat, 01 Jan 0000 00:00:00 GMT",
-		"Thu, 01 Jan 1970 00:00:00 GMT",
+// TestTimestampNotOnDateHoursAway: a Date more than an hour from the local
+// clock is not signed on: Cognito would then issue tokens that the session
+// refuses as replayed (checkLifetime), leaving a live refresh token behind
+// at each try. The claim stays on the local clock and Cognito refuses it,
+// issuing nothing. Dates at the ends of the layout's range are ignored so
+// too, without a panic or an overflow.
+func TestTimestampNotOnDateHoursAway(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		skew time.Duration
+		date func(server time.Time) []string
+	}{
+		{"Cognito 61 min ahead", 61 * time.Minute, nil},
+		{"Cognito 2 h behind", -2 * time.Hour, nil},
+		{"year 9999", 10 * time.Minute, func(time.Time) []string { return []string{"Fri, 31 Dec 9999 23:59:59 GMT"} }},
+		{"year 0000", 10 * time.Minute, func(time.Time) []string { return []string{"Sat, 01 Jan 0000 00:00:00 GMT"} }},
+		{"year 1970", 10 * time.Minute, func(time.Time) []string { return []string{"Thu, 01 Jan 1970 00:00:00 GMT"} }},
 	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, s, stamps := dateFake(t, tc.skew, tc.date)
+			_, err := s.ValidTokens(context.Background(), AccessToken)
+			if !errors.Is(err, ErrNotAuthorized) {
+				t.Fatalf("login with Cognito's clock %v away: %v, want NotAuthorized (the fake's TIMESTAMP check)", tc.skew, err)
+			}
+			if got, want := stamps(), Timestamp(testNow); len(got) != 1 || got[0] != want {
+				t.Errorf("TIMESTAMPs = %q, want [%q] (the local clock)", got, want)
+			}
+		})
+	}
+}
+
+// TestHostileDateFailsOneLogin: a Date within the hour but far from
+// Cognito's clock is signed as such (the claim goes back to the server that
+// sent it); Cognito refuses it, and the next login, whose Date is sane,
+// succeeds: the Date sets nothing beyond the claim it came with.
+func TestHostileDateFailsOneLogin(t *testing.T) {
+	for _, off := range []time.Duration{59 * time.Minute, -30 * time.Minute} {
+		date := testNow.Add(off).UTC().Format(http.TimeFormat)
 		t.Run(date, func(t *testing.T) {
 			var hostile sync.Once
 			_, s, stamps := dateFake(t, 0, func(srv time.Time) []string {
@@ -170,7 +199,7 @@ func TestTimestampDateOfTheAnsweringAttempt(t *testing.T) {
 	var calls atomic.Int32
 	f, s, stamps := dateFake(t, 0, func(srv time.Time) []string {
 		if calls.Add(1) == 1 {
-			return []string{"Fri, 31 Dec 9999 23:59:59 GMT"}
+			return []string{srv.Add(30 * time.Minute).UTC().Format(http.TimeFormat)}
 		}
 		return []string{srv.UTC().Format(http.TimeFormat)}
 	}, func(c *Config) { c.Retry = RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond} })

@@ -25,9 +25,9 @@ import (
 // clock, as the official clients sign it, unless the Date header of the
 // response that carried the verifier challenge, Cognito's clock seconds
 // earlier in the same login (so never stale), is more than maxDateSkew
-// from it: then on that Date (claimTime). A login from a machine whose
-// clock is minutes off thus succeeds, and the offset is learnt from its
-// tokens as ever.
+// from it: then on that Date (claimTime), up to maxClockSkew away. A login
+// from a machine whose clock is minutes off thus succeeds, and the offset
+// is learnt from its tokens as ever; one hours off still cannot log in.
 
 // maxDateSkew is how far the Date of a challenge's response may be from
 // the local clock before a claim is signed on it: well above the Date's
@@ -37,17 +37,22 @@ const maxDateSkew = time.Minute
 
 // claimTime returns the time to sign the SRP TIMESTAMP of an answer to the
 // verifier challenge that st last received: the local time, or Cognito's
-// (the Date of its response) when that is more than maxDateSkew from it.
-// It runs as soon as the challenge has arrived, before the SRP arithmetic,
-// so the local time is that of its receipt. A Date not in IMF-fixdate form
-// (the one RFC 9110 has servers send, and Cognito sends; time.Parse is
-// linked anyway, http.ParseTime would add its other two forms) counts as
-// none. A hostile Date affects only this claim, sent to the server that
-// sent it: Time.Sub saturates, and the layout holds four-digit years only.
+// (the Date of its response) when that is more than maxDateSkew from it
+// but within maxClockSkew. Beyond that the session would refuse the tokens
+// as replayed (checkLifetime), after Cognito had issued them, leaving a
+// live refresh token behind: the claim stays on the local clock, and
+// Cognito refuses it as it did before it read the Date. It runs as soon as
+// the challenge has arrived, before the SRP arithmetic, so the local time
+// is that of its receipt. A Date not in IMF-fixdate form (the one RFC 9110
+// has servers send, and Cognito sends; time.Parse is linked anyway,
+// http.ParseTime would add its other two forms) counts as none. A hostile
+// Date affects only this claim, sent to the server that sent it.
 func (s *Session) claimTime(st *loginState) time.Time {
 	now := s.cfg.Now()
-	if date, err := time.Parse(http.TimeFormat, st.date); err == nil && date.Sub(now).Abs() > maxDateSkew {
-		return date
+	if date, err := time.Parse(http.TimeFormat, st.date); err == nil {
+		if d := date.Sub(now).Abs(); d > maxDateSkew && d <= maxClockSkew {
+			return date
+		}
 	}
 	return now
 }

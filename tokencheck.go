@@ -22,8 +22,10 @@ import (
 const maxTokenLifetime = 10 * 365 * 24 * time.Hour
 
 // maxClockSkew bounds how far the local clock may be from Cognito's, as
-// told by the iat of a fresh token. Cognito refuses an SRP TIMESTAMP
-// minutes off; an iat hours away from the local clock is a replayed token.
+// told by the iat of a fresh token: an iat hours away from the local clock
+// is a replayed token. A login signs its SRP TIMESTAMP on Cognito's Date
+// only within this bound (claimTime), so that Cognito issues no tokens
+// that would then be refused here.
 const maxClockSkew = time.Hour
 
 // acceptTokens builds Tokens from an authentication result received at now
