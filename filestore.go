@@ -39,8 +39,8 @@ const maxTokenFileBytes = 1 << 20
 // renamed over the old one), so a crash leaves either the old tokens or the
 // new ones, never a mix. The file has mode 0600, and Load refuses a file
 // that others can read or write, on systems with Unix permissions only: on
-// Windows and Plan 9 the file takes its directory's access list or
-// permissions, and Load checks none, so keep it in a directory only the
+// Windows the file takes its directory's access list, and on Plan 9 its
+// mode is set but not checked, so there keep it in a directory only the
 // user can read (os.UserCacheDir's is).
 //
 // The file holds the refresh token: anyone who can read it can act as the
