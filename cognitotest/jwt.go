@@ -106,8 +106,11 @@ func (s *Server) checkSignature(token string) error {
 	if h.Alg != "RS256" || h.Kid != s.kid {
 		return fmt.Errorf("unexpected alg %q or kid", h.Alg)
 	}
-	sb, err := base64.RawURLEncoding.DecodeString(sig)
-	if err != nil {
+	// Strict, and without the line breaks the decoder would skip: a
+	// signature has one spelling, as cognitosrp's Verify requires, so
+	// that no altered copy of a token verifies.
+	sb, err := base64.RawURLEncoding.Strict().DecodeString(sig)
+	if err != nil || strings.ContainsAny(sig, "\r\n") {
 		return errors.New("signature is not base64url")
 	}
 	sum := sha256.Sum256([]byte(head + "." + payload))

@@ -5,6 +5,7 @@
 package cognitotest_test
 
 import (
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -782,4 +783,45 @@ func (h *hookOnce) Read(p []byte) (int, error) {
 		}
 	}
 	return rand.Read(p)
+}
+
+// TestVerifyRefusesAlteredSignature: VerifyAccessToken, VerifyIDToken and
+// the API calls that take an access token accept a signature in its one
+// base64url spelling only, as cognitosrp's Verify does: not with a line
+// break in it or after it, nor with the unused low bits of its last
+// character set, which the lenient decoder reads as the same signature.
+func TestVerifyRefusesAlteredSignature(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	res, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	alter := func(tok string) map[string]string {
+		sig := tok[strings.LastIndexByte(tok, '.')+1:]
+		last := strings.IndexByte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", tok[len(tok)-1])
+		if len(sig)%4 == 1 || last < 0 {
+			t.Fatalf("signature of %d characters ending in %q", len(sig), tok[len(tok)-1])
+		}
+		return map[string]string{
+			"line break inside": tok[:len(tok)-len(sig)/2] + "\n" + tok[len(tok)-len(sig)/2:],
+			"line break after":  tok + "\r\n",
+			"unused bits set":   tok[:len(tok)-1] + string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[last^1]),
+		}
+	}
+	for what, tok := range alter(res.AccessToken) {
+		if _, err := srv.VerifyAccessToken(tok); !errors.Is(err, cognitotest.ErrInvalidToken) {
+			t.Errorf("access token, %s: %v", what, err)
+		}
+		api := &cognitosrp.Client{Endpoint: srv.Endpoint()}
+		var ae *cognitosrp.APIError
+		if err := api.Call(context.Background(), "GetUser", map[string]string{"AccessToken": tok}, new(map[string]any)); !errors.As(err, &ae) || ae.Type != "NotAuthorizedException" {
+			t.Errorf("GetUser with the access token, %s: %v", what, err)
+		}
+	}
+	for what, tok := range alter(res.IdToken) {
+		if _, err := srv.VerifyIDToken(tok); !errors.Is(err, cognitotest.ErrInvalidToken) {
+			t.Errorf("id token, %s: %v", what, err)
+		}
+	}
 }
