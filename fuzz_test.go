@@ -285,11 +285,18 @@ func FuzzJWKS(f *testing.F) {
 }
 
 // FuzzVerify checks Verify against a fixed key set: it never panics,
-// never reaches the network, and every failure matches ErrTokenInvalid.
+// never reaches the network, every failure matches ErrTokenInvalid, and a
+// token it accepts has its signature in the one spelling base64url gives
+// it (Verify's promise that no altered copy of a token verifies).
 func FuzzVerify(f *testing.F) {
 	f.Add(signRS256(testKey(), rsHeader(testKid), accessClaims(testNow)))
 	f.Add(signRS256(testKey(), rsHeader(testKid), with(accessClaims(testNow), "exp", "x")))
 	f.Add(b64JSON(map[string]any{"alg": "none", "kid": testKid}) + "." + b64JSON(accessClaims(testNow)) + ".")
+	// Altered copies of a good token: a line break, the unused bits of
+	// the last character set.
+	good := signRS256(testKey(), rsHeader(testKid), accessClaims(testNow))
+	f.Add(good + "\n")
+	f.Add(good[:len(good)-1] + string(good[len(good)-1]^1))
 	v, err := NewVerifier(VerifierConfig{UserPoolID: testPoolID, ClientIDs: []string{testClientID}, JWKSURL: "http://127.0.0.1:1/unused", Now: func() time.Time { return testNow }})
 	if err != nil {
 		f.Fatal(err)
@@ -306,6 +313,12 @@ func FuzzVerify(f *testing.F) {
 		}
 		if (c.Issuer != testIssuer && c.Issuer != testUpdatedIssuer) || (c.ClientID != testClientID && c.Audience != testClientID) || !testNow.Before(c.Expiry.Add(DefaultLeeway)) {
 			t.Fatalf("accepted claims %+v", c)
+		}
+		// A signature has one spelling: no altered copy of a signed
+		// token verifies.
+		sig := token[strings.LastIndexByte(token, '.')+1:]
+		if b, err := base64.RawURLEncoding.DecodeString(sig); err != nil || base64.RawURLEncoding.EncodeToString(b) != sig {
+			t.Fatalf("accepted the signature spelled %q", sig)
 		}
 	})
 }
