@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/rsa"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -792,6 +793,55 @@ func FuzzCheckClaims(f *testing.F) {
 			t.Fatalf("accepted iat %v at %v", m["iat"], now)
 		case m["nbf"] != nil && (!okNbf || nbf > now+leeway):
 			t.Fatalf("accepted nbf %v at %v", m["nbf"], now)
+		}
+	})
+}
+
+// FuzzTOTP checks TOTP.Code on any secret (the one AssociateSoftwareToken
+// returned, or one typed from an app's screen) and any time: it fails only
+// with ErrTOTPSecret, else returns six digits; the code of a key does not
+// depend on the case, spaces, hyphens or padding of its base32 spelling;
+// and every time of a 30-second step (counted from the epoch, before it
+// too) has the step's code.
+func FuzzTOTP(f *testing.F) {
+	f.Add([]byte("12345678901234567890"), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", int64(59))
+	f.Add([]byte{0xff}, "jbsw y3dp-ehpk 3pxp==", int64(-1))
+	f.Add([]byte{}, "not base32!", int64(1111111109))
+	f.Add([]byte{1, 2, 3}, "", int64(-30))
+	f.Fuzz(func(t *testing.T, key []byte, secret string, unix int64) {
+		at := time.Unix(unix%(1<<40), 0)
+		code, err := TOTP{Secret: secret}.Code(at)
+		switch {
+		case err != nil && err != ErrTOTPSecret:
+			t.Fatalf("error %v is not ErrTOTPSecret", err)
+		case err == nil && (len(code) != totpDigits || strings.Trim(code, "0123456789") != ""):
+			t.Fatalf("code %q is not %d digits", code, totpDigits)
+		}
+		if len(key) == 0 {
+			return
+		}
+		canon := base32.StdEncoding.EncodeToString(key)
+		want, err := TOTP{Secret: strings.TrimRight(canon, "=")}.Code(at)
+		if err != nil {
+			t.Fatalf("the base32 key %q: %v", canon, err)
+		}
+		// An app's spelling: lower case, in groups of four.
+		var b strings.Builder
+		for i, r := range strings.ToLower(canon) {
+			if i > 0 && i%4 == 0 {
+				b.WriteString([]string{" ", "-"}[i/4%2])
+			}
+			b.WriteRune(r)
+		}
+		if got, err := (TOTP{Secret: b.String()}).Code(at); err != nil || got != want {
+			t.Fatalf("%q: %q, %v; %q spelled %q", b.String(), got, err, want, canon)
+		}
+		step := int64(TOTPPeriod / time.Second)
+		start := at.Unix() - ((at.Unix()%step)+step)%step
+		for _, u := range []int64{start, start + step - 1} {
+			if got, _ := (TOTP{Secret: canon}).Code(time.Unix(u, 0)); got != want {
+				t.Fatalf("code %q at %d, %q at %d of the same step", got, u, want, at.Unix())
+			}
 		}
 	})
 }
