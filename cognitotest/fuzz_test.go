@@ -6,6 +6,7 @@ package cognitotest_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -42,6 +43,68 @@ func FuzzServeAPI(f *testing.F) {
 		}
 		if rec.Header().Get("X-Amzn-Requestid") == "" {
 			t.Fatalf("%s: no request id", action)
+		}
+	})
+}
+
+// FuzzVerifyAccessToken feeds RequireAccessToken, VerifyAccessToken and
+// VerifyIDToken what a client of a resource server may send: a token of
+// its own, or an issued token with a part replaced. Each fails only with
+// ErrInvalidToken, ErrTokenExpired or ErrTokenRevoked, accepts nothing but
+// the very token the server issued, and RequireAccessToken serves the
+// request exactly when VerifyAccessToken accepts its bearer token.
+func FuzzVerifyAccessToken(f *testing.F) {
+	f.Add(true, "a.b.c", uint16(0), uint16(0))
+	f.Add(false, "", uint16(0), uint16(0))
+	f.Add(false, "x", uint16(600), uint16(1))
+	f.Add(false, "\n", uint16(700), uint16(0))
+	f.Add(false, "", uint16(0), uint16(1))
+	f.Add(false, "Z", uint16(0xffff), uint16(1))
+	srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "pw-alice-123"}); err != nil {
+		f.Fatal(err)
+	}
+	res, err := srv.IssueTokens("alice")
+	if err != nil {
+		f.Fatal(err)
+	}
+	issued := map[string]string{"access": res.AccessToken, "id": res.IdToken}
+	served := false
+	h := srv.RequireAccessToken(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { served = true }))
+	f.Fuzz(func(t *testing.T, raw bool, edit string, at, cut uint16) {
+		for use, tok := range issued {
+			token := edit
+			if !raw {
+				// The issued token with tok[i:j] replaced by edit.
+				i := int(at) % (len(tok) + 1)
+				j := i + int(cut)%(len(tok)-i+1)
+				token = tok[:i] + edit + tok[j:]
+			}
+			verify := srv.VerifyAccessToken
+			if use == "id" {
+				verify = srv.VerifyIDToken
+			}
+			_, err := verify(token)
+			switch {
+			case err == nil && token != tok:
+				t.Fatalf("accepted an altered %s token %q (issued %q)", use, token, tok)
+			case err != nil && !errors.Is(err, cognitotest.ErrInvalidToken) && !errors.Is(err, cognitotest.ErrTokenExpired) && !errors.Is(err, cognitotest.ErrTokenRevoked):
+				t.Fatalf("error %v is none of the documented ones", err)
+			}
+			if use != "access" {
+				continue
+			}
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			req.Header["Authorization"] = []string{"Bearer " + token}
+			rec := httptest.NewRecorder()
+			served = false
+			h.ServeHTTP(rec, req)
+			if served != (err == nil) || !served && (rec.Code != http.StatusUnauthorized || rec.Header().Get("WWW-Authenticate") == "") {
+				t.Fatalf("RequireAccessToken: served %v, HTTP %d, for a token VerifyAccessToken judged %v", served, rec.Code, err)
+			}
 		}
 	})
 }
