@@ -163,8 +163,8 @@ func FuzzNewChallenge(f *testing.F) {
 }
 
 // FuzzAPIError checks the reading of error responses: never a panic, a type
-// without prefix, a bounded message, a non-JSON body never quoted, and only
-// graphic characters of the server's in the error.
+// without prefix, a bounded message and request id, a non-JSON body never
+// quoted, and only graphic characters of the server's in the error.
 func FuzzAPIError(f *testing.F) {
 	f.Add(400, "application/x-amz-json-1.1", "", []byte(`{"__type":"com.amazon#NotAuthorizedException","message":"Incorrect username or password."}`))
 	f.Add(502, "text/html", "", []byte("<html><body>Bad Gateway</body></html>"))
@@ -174,12 +174,14 @@ func FuzzAPIError(f *testing.F) {
 		resp := &http.Response{StatusCode: status, Header: http.Header{}}
 		resp.Header.Set("Content-Type", contentType)
 		resp.Header.Set("X-Amzn-Errortype", errType)
+		// The request id is the server's text too.
+		resp.Header.Set("X-Amzn-Requestid", errType)
 		e := newAPIError("InitiateAuth", resp, body)
 		if strings.Contains(e.Type, "#") {
 			t.Fatalf("type %q keeps a prefix", e.Type)
 		}
-		if len(e.Message) > maxMessageLen+len("…") || len(e.Type) > maxTypeLen+len("…") {
-			t.Fatalf("message of %d bytes, type of %d", len(e.Message), len(e.Type))
+		if len(e.Message) > maxMessageLen+len("…") || len(e.Type) > maxTypeLen+len("…") || len(e.RequestID) > maxTypeLen+len("…") {
+			t.Fatalf("message of %d bytes, type of %d, request id of %d", len(e.Message), len(e.Type), len(e.RequestID))
 		}
 		if !isJSON(body) && len(body) >= 64 && strings.Contains(e.Message, string(body)) {
 			t.Fatal("a body that is not JSON is quoted in the error")
