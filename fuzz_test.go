@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"maps"
@@ -843,6 +844,116 @@ func FuzzTOTP(f *testing.F) {
 		for _, u := range []int64{start, start + step - 1} {
 			if got, _ := (TOTP{Secret: canon}).Code(time.Unix(u, 0)); got != want {
 				t.Fatalf("code %q at %d, %q at %d of the same step", got, u, want, at.Unix())
+			}
+		}
+	})
+}
+
+// FuzzLogin plays a hostile or broken Cognito's answers to a password
+// login through Session.Authenticate: the answer to InitiateAuth, then one
+// answer to every RespondToAuthChallenge. Whatever they hold, the login
+// never panics and fails with a typed error (the server's *APIError, a
+// *ChallengeError, or one of the package's sentinels), installs tokens
+// only when it succeeds, and neither the error (printed with any verb) nor
+// a log event holds the password, the client secret, a SECRET_HASH or the
+// challenge Session (which the harness puts into every answer that has
+// one, so that the fuzzer never learns it), or a character that is not
+// graphic, as SECURITY.md promises for server responses.
+func FuzzLogin(f *testing.F) {
+	challenge := func(name string, params map[string]string) []byte {
+		return mustJSON(map[string]any{"ChallengeName": name, "Session": "s", "ChallengeParameters": params})
+	}
+	verifier := challenge(ChallengePasswordVerifier, map[string]string{
+		"USER_ID_FOR_SRP": "internal-user", "SRP_B": "ab", "SALT": "00ff", "SECRET_BLOCK": "c2VjcmV0",
+	})
+	tokens := mustJSON(map[string]any{"AuthenticationResult": map[string]any{
+		"AccessToken": fxJWT(accessClaims(testNow)), "IdToken": fxJWT(idClaims(testNow)), "RefreshToken": "r", "ExpiresIn": 3600, "TokenType": "Bearer",
+	}})
+	f.Add(200, verifier, 200, tokens)
+	f.Add(200, verifier, 200, challenge(ChallengeSMSMFA, map[string]string{"CODE_DELIVERY_DESTINATION": "+1***\u202e"}))
+	f.Add(200, challenge(ChallengePasswordVerifier, map[string]string{"SRP_B": "0"}), 200, tokens)
+	f.Add(200, verifier, 400, []byte(`{"__type":"NotAuthorizedException","message":"Incorrect username or password."}`))
+	f.Add(200, []byte(`{"ChallengeName":"CUSTOM\nCHALLENGE","Session":"s","ChallengeParameters":{"k\u001b[31m":"v"}}`), 200, tokens)
+	f.Add(200, []byte(`{}`), 200, []byte(`{}`))
+	f.Add(502, []byte(`<html>Bad Gateway</html>`), 200, tokens)
+	f.Add(200, verifier, 200, verifier)
+	secret := func(prefix string) string { return prefix + hex.EncodeToString(randomBytes(f, 16)) }
+	password, clientSecret, session := secret("Password-"), secret("client-secret-"), secret("session-")
+	secrets := []string{password, clientSecret, session}
+	for _, user := range []string{"alias@example.com", "internal-user"} {
+		secrets = append(secrets, SecretHash(user, testClientID, clientSecret))
+	}
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, status1 int, body1 []byte, status2 int, body2 []byte) {
+		var calls int
+		answer := func() (int, []byte) {
+			calls++
+			status, body := status1, body1
+			if calls > 1 {
+				status, body = status2, body2
+			}
+			if status < 100 || status > 599 {
+				status = 200
+			}
+			// The challenge Session is a secret the fuzzer never sees.
+			var m map[string]json.RawMessage
+			if json.Unmarshal(body, &m) == nil && m != nil {
+				if _, ok := m["Session"]; ok {
+					m["Session"] = mustJSON(session)
+					body = mustJSON(m)
+				}
+			}
+			return status, body
+		}
+		logs := new(logRecorder)
+		s, err := NewSession(Config{
+			UserPoolID: testPoolID, ClientID: testClientID, ClientSecret: clientSecret,
+			Endpoint: "http://127.0.0.1:1/",
+			HTTPClient: &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+				status, body := answer()
+				return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}},
+					Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
+			})},
+			Retry:  RetryPolicy{MaxAttempts: 1},
+			Logger: slog.New(logs),
+			Now:    func() time.Time { return testNow },
+		}, "alias@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		err = s.Authenticate(ctx, password)
+		got := s.Tokens()
+		var texts []string
+		if err != nil {
+			var ae *APIError
+			var ce *ChallengeError
+			typed := errors.As(err, &ae) || errors.As(err, &ce)
+			for _, sentinel := range []error{ErrInvalidResponse, ErrInvalidChallenge, ErrSRPInvalidB, ErrSRPInvalidU, ErrTooManyChallenges, ErrNoTokens, ErrLoginRequired} {
+				typed = typed || errors.Is(err, sentinel)
+			}
+			if !typed {
+				t.Fatalf("error %v matches none of the package's errors", err)
+			}
+			if got != nil {
+				t.Fatalf("a failed login (%v) installed %v", err, got)
+			}
+			texts = append(texts, err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
+		} else if got == nil || got.AccessToken == "" || got.IDToken == "" || !wordChars(got.AccessToken) || !wordChars(got.IDToken) {
+			t.Fatalf("a login installed %v", got)
+		}
+		s.Close()
+		logs.mu.Lock()
+		texts = append(texts, logs.text...)
+		logs.mu.Unlock()
+		for _, text := range texts {
+			if !Printable(text) {
+				t.Fatalf("%q carries characters that are not graphic", text)
+			}
+			for _, secret := range secrets {
+				if strings.Contains(text, secret) {
+					t.Fatalf("%q holds a secret", text)
+				}
 			}
 		}
 	})
