@@ -265,7 +265,9 @@ func FuzzPadHex(f *testing.F) {
 }
 
 // FuzzJWKS checks the key set reader: it never panics, fails only with
-// ErrInvalidKeySet, and every key it returns is within the accepted sizes.
+// ErrInvalidKeySet, every key it returns is within the accepted sizes, and
+// it returns exactly the set's RS256 signing keys, each as published under
+// its kid, skipping keys of another type, algorithm or use.
 func FuzzJWKS(f *testing.F) {
 	f.Add([]byte(`{"keys":[{"kty":"RSA","kid":"k","n":"AQAB","e":"AQAB"}]}`))
 	f.Add([]byte(`{"keys":[{"kty":"EC","kid":"k"}]}`))
@@ -281,9 +283,30 @@ func FuzzJWKS(f *testing.F) {
 			t.Fatal("no keys and no error")
 		}
 		for kid, k := range keys {
-			if b := k.N.BitLen(); kid == "" || b < minRSABits || b > maxRSABits || k.E < 3 || k.E%2 == 0 {
+			if b := k.N.BitLen(); kid == "" || b < minRSABits || b > maxRSABits || k.E < 3 || k.E%2 == 0 || k.N.Bit(0) == 0 {
 				t.Fatalf("accepted key %q of %d bits, e=%d", kid, b, k.E)
 			}
+		}
+		// Exactly the RSA keys for RS256 signatures, each under its kid
+		// with its own n and e; the others are skipped.
+		var set struct{ Keys []jwk }
+		if err := json.Unmarshal(data, &set); err != nil {
+			t.Fatalf("accepted a key set that is not JSON: %v", err)
+		}
+		signing := 0
+		for _, k := range set.Keys {
+			if k.Kty != "RSA" || k.Alg != "" && k.Alg != "RS256" || k.Use != "" && k.Use != "sig" {
+				continue
+			}
+			signing++
+			n, _ := base64.RawURLEncoding.DecodeString(strings.TrimRight(k.N, "="))
+			e, _ := base64.RawURLEncoding.DecodeString(strings.TrimRight(k.E, "="))
+			if got := keys[k.Kid]; got == nil || got.N.Cmp(new(big.Int).SetBytes(n)) != 0 || int64(got.E) != new(big.Int).SetBytes(e).Int64() {
+				t.Fatalf("key %q is not the key set's", k.Kid)
+			}
+		}
+		if signing != len(keys) {
+			t.Fatalf("%d keys from a set of %d RS256 signing keys", len(keys), signing)
 		}
 	})
 }
