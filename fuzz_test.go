@@ -18,11 +18,13 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"math"
 	"math/big"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -37,7 +39,9 @@ import (
 // testdata/fuzz/<FuzzName>/; CI runs each target briefly with .ci/fuzz.sh.
 
 // FuzzParseUnverified checks the JWT claim reader: it never panics, fails
-// only with ErrMalformedToken, and returns times in range.
+// only with ErrMalformedToken, returns times in range, and what it returns
+// is the payload: Raw as encoding/json decodes it, each field the value of
+// its claim (zero when absent).
 func FuzzParseUnverified(f *testing.F) {
 	f.Add("eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDAsInRva2VuX3VzZSI6ImFjY2VzcyJ9.c2ln")
 	f.Add("a.b.c")
@@ -55,6 +59,28 @@ func FuzzParseUnverified(f *testing.F) {
 		for _, tm := range []time.Time{c.Expiry, c.IssuedAt, c.AuthTime} {
 			if !tm.IsZero() && (tm.Unix() < 0 || tm.Unix() > maxUnixSeconds) {
 				t.Fatalf("time %v out of range", tm)
+			}
+		}
+		// Raw is the payload as encoding/json decodes it, numbers kept as
+		// json.Number; each field is its claim's value, zero when absent.
+		payload, _ := base64.RawURLEncoding.DecodeString(strings.Split(token, ".")[1])
+		dec := json.NewDecoder(bytes.NewReader(payload))
+		dec.UseNumber()
+		var raw map[string]any
+		if err := dec.Decode(&raw); err != nil || !reflect.DeepEqual(raw, c.Raw) {
+			t.Fatalf("Raw %v is not the payload %q decoded (%v)", c.Raw, payload, err)
+		}
+		for name, got := range map[string]string{"iss": c.Issuer, "sub": c.Subject, "token_use": c.TokenUse, "username": c.Username,
+			"cognito:username": c.CognitoUsername, "client_id": c.ClientID, "jti": c.ID} {
+			if want, _ := raw[name].(string); got != want {
+				t.Fatalf("claim %s = %q, read as %q", name, want, got)
+			}
+		}
+		for name, got := range map[string]time.Time{"exp": c.Expiry, "iat": c.IssuedAt, "auth_time": c.AuthTime} {
+			n, ok := raw[name].(json.Number)
+			f, _ := n.Float64()
+			if ok == got.IsZero() || ok && math.Abs(float64(got.Unix())+float64(got.Nanosecond())/1e9-f) > 1e-6+f*1e-15 {
+				t.Fatalf("claim %s = %v, read as %v", name, raw[name], got)
 			}
 		}
 	})
