@@ -7,6 +7,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -75,12 +76,8 @@ func FuzzParseFlags(f *testing.F) {
 		}
 		err := parseFlags(fs, args)
 		if err == nil {
-			if _, herr := headers.parse(); herr != nil {
-				for _, h := range headers {
-					if h != "" && strings.Contains(herr.Error(), h) {
-						t.Fatalf("-H error %q quotes the value %q", herr, h)
-					}
-				}
+			if _, herr := headers.parse(); herr != nil && !headerError.MatchString(herr.Error()) {
+				t.Fatalf("-H error %q quotes the value", herr)
 			}
 		}
 		text := strings.ReplaceAll(out.String(), usage, "")
@@ -101,6 +98,9 @@ func FuzzParseFlags(f *testing.F) {
 		}
 	})
 }
+
+// headerError is the one refusal of a -H value: by its position only.
+var headerError = regexp.MustCompile(`^-H value [1-9][0-9]* is not 'Name: value'$`)
 
 func isBoolFlag(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
