@@ -133,7 +133,7 @@ func (s *Server) startLogin(c *call, client *appClient, flow string, p map[strin
 	}
 	// A user without a custom challenge has no CUSTOM_AUTH, with SRP first
 	// or not: its CUSTOM_CHALLENGE would take an empty ANSWER.
-	if flow == flowCustom && !sess.fake && s.user(sess.username).CustomAnswer == "" {
+	if flow == flowCustom && !sess.fake && s.user(sess.username, sess.sub).CustomAnswer == "" {
 		return nil, errNoCustomAuth()
 	}
 	switch method {
@@ -212,7 +212,7 @@ func (s *Server) checkPlainPassword(c *call, sess *authSession, password string)
 	if sess.fake {
 		return nil, errWrongPassword().because("unknown user")
 	}
-	want := s.user(sess.username).Password
+	want := s.user(sess.username, sess.sub).Password
 	if subtle.ConstantTimeCompare([]byte(password), []byte(want)) != 1 {
 		return nil, errWrongPassword().because("wrong password")
 	}
@@ -234,12 +234,13 @@ func (s *Server) selectChallenge(c *call, sess *authSession) (any, *apiError) {
 	}, nil
 }
 
-// user returns a snapshot of the user with internal name username, or the
-// zero User if it was deleted.
-func (s *Server) user(username string) User {
+// user returns a snapshot of the user with internal name username and sub
+// sub, or the zero User if it was deleted (and another user may have taken
+// its name since).
+func (s *Server) user(username, sub string) User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u := s.users[fold(username)]; u != nil {
+	if u := s.userLocked(username, sub); u != nil {
 		return u.User.clone()
 	}
 	return User{}

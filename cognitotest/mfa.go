@@ -91,7 +91,7 @@ func (s *Server) answerMFA(c *call, sess *authSession, factor string, r map[stri
 	if code == "" {
 		return nil, errMissing(key)
 	}
-	if !codeValid(s.user(sess.username), factor, code, c.now) {
+	if !codeValid(s.user(sess.username, sess.sub), factor, code, c.now) {
 		s.giveBack(sess)
 		return nil, errCodeMismatch()
 	}
@@ -117,7 +117,7 @@ func codeValid(u User, factor, code string, now time.Time) bool {
 
 // answerSelectMFA sends the challenge of the factor the user chose.
 func (s *Server) answerSelectMFA(c *call, sess *authSession, answer string) (any, *apiError) {
-	u := s.user(sess.username)
+	u := s.user(sess.username, sess.sub)
 	if !slices.Contains(mfaList(u), answer) {
 		return nil, errInvalidParameter("Invalid ANSWER %q for SELECT_MFA_TYPE", answer)
 	}
@@ -131,10 +131,15 @@ func (s *Server) answerMFASetup(c *call, sess *authSession) (any, *apiError) {
 		return nil, errInvalidParameter("Software token MFA has not been verified; call AssociateSoftwareToken and VerifySoftwareToken with the Session first")
 	}
 	s.mu.Lock()
-	if u := s.users[fold(sess.username)]; u != nil {
+	// The user the login began with, not another added under its name.
+	u := s.userLocked(sess.username, sess.sub)
+	if u != nil {
 		u.MFASetup, u.SoftwareTokenMFA, u.TOTPSecret = false, true, sess.totpSecret
 	}
 	s.mu.Unlock()
+	if u == nil {
+		return nil, errNotAuthorized("User does not exist.")
+	}
 	sess.mfaDone = true
 	return s.nextStep(c, sess)
 }

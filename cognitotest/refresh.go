@@ -39,7 +39,7 @@ func (s *Server) useRefreshToken(now time.Time, client *appClient, tok, deviceKe
 		// that read the time before the one that retired the token may
 		// take the lock after it.
 		return nil, false, newError(http.StatusBadRequest, "RefreshTokenReuseException", "Refresh token has been invalidated by rotation.")
-	case s.grantUserLocked(rt.grant) == nil:
+	case s.userLocked(rt.username, rt.sub) == nil:
 		return nil, false, errNotAuthorized("Invalid Refresh Token").because("user deleted")
 	}
 	if rt.deviceKey != "" {

@@ -84,7 +84,7 @@ func (s *Server) respondToAuthChallenge(c *call) (any, *apiError) {
 	case challengeNewPassword:
 		return s.answerNewPassword(c, sess, r)
 	case challengeCustom:
-		if subtle.ConstantTimeCompare([]byte(r["ANSWER"]), []byte(s.user(sess.username).CustomAnswer)) != 1 {
+		if subtle.ConstantTimeCompare([]byte(r["ANSWER"]), []byte(s.user(sess.username, sess.sub).CustomAnswer)) != 1 {
 			return nil, errWrongPassword().because("wrong ANSWER to CUSTOM_CHALLENGE")
 		}
 		// The official JavaScript client names its remembered device here
@@ -182,7 +182,7 @@ func (s *Server) nextStep(c *call, sess *authSession) (any, *apiError) {
 	if sess.fake {
 		return nil, errWrongPassword().because("unknown user")
 	}
-	u := s.user(sess.username)
+	u := s.user(sess.username, sess.sub)
 	switch {
 	case u.Username == "":
 		return nil, errNotAuthorized("User does not exist.")
@@ -263,7 +263,7 @@ func (s *Server) answerNewPassword(c *call, sess *authSession, r map[string]stri
 	if utf8.RuneCountInString(pw) < minPasswordLength {
 		return nil, newError(http.StatusBadRequest, "InvalidPasswordException", "Password does not conform to policy: Password not long enough")
 	}
-	u := s.user(sess.username)
+	u := s.user(sess.username, sess.sub)
 	for _, a := range u.RequiredAttributes {
 		if r["userAttributes."+a] == "" {
 			return nil, errInvalidParameter("Invalid attributes given, %s is missing", a)
@@ -274,7 +274,10 @@ func (s *Server) answerNewPassword(c *call, sess *authSession, r map[string]stri
 		return nil, errInternal(err.Error())
 	}
 	s.mu.Lock()
-	if stored := s.users[fold(sess.username)]; stored != nil {
+	// The user the login began with: another added again under its name
+	// since must not get this login's password.
+	stored := s.userLocked(sess.username, sess.sub)
+	if stored != nil {
 		stored.salt, stored.v, stored.Password = tmp.salt, tmp.v, pw
 		stored.ForceNewPassword = false
 		for k, v := range r {
@@ -284,6 +287,9 @@ func (s *Server) answerNewPassword(c *call, sess *authSession, r map[string]stri
 		}
 	}
 	s.mu.Unlock()
+	if stored == nil {
+		return nil, errNotAuthorized("User does not exist.")
+	}
 	sess.passwordDone = true
 	return s.nextStep(c, sess)
 }

@@ -53,7 +53,7 @@ func (s *Server) newRefreshToken(now, expires time.Time, g grant) (string, *apiE
 	// a user deleted before is refused here, and one deleted after finds
 	// the token to revoke. A check before storing it (mint's) would let a
 	// deletion in between leave a live token for a user that is gone.
-	if s.grantUserLocked(g) == nil {
+	if s.userLocked(g.username, g.sub) == nil {
 		return "", errNotAuthorized("User does not exist.").because("user deleted while its tokens were issued")
 	}
 	s.refresh[tok] = &refreshToken{grant: g, expires: expires}
@@ -63,10 +63,11 @@ func (s *Server) newRefreshToken(now, expires time.Time, g grant) (string, *apiE
 	return tok, nil
 }
 
-// grantUserLocked returns the user g was issued to, or nil once it is
-// deleted, even if another user has taken its name since.
-func (s *Server) grantUserLocked(g grant) *user {
-	if u := s.users[fold(g.username)]; u != nil && u.Sub == g.sub {
+// userLocked returns the user with internal name username and sub sub: the
+// user a login began with or a grant was issued to. It is nil once that
+// user is deleted, even if another user has taken its name since.
+func (s *Server) userLocked(username, sub string) *user {
+	if u := s.users[fold(username)]; u != nil && u.Sub == sub {
 		return u
 	}
 	return nil
@@ -93,7 +94,7 @@ func (s *Server) sweepRefreshLocked(now time.Time) {
 // mint signs a new access token and id token for g at now.
 func (s *Server) mint(now time.Time, g grant) (*cognitosrp.AuthenticationResult, *apiError) {
 	s.mu.Lock()
-	u := s.grantUserLocked(g)
+	u := s.userLocked(g.username, g.sub)
 	var pub User
 	if u != nil {
 		pub = u.User.clone()

@@ -1,0 +1,61 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestLoginStepsKeepToItsUser: a login is of the user it began with, by
+// sub as well as name. A user deleted and added again under its name while
+// a request of the login holds its Session (taken, not yet answered, so
+// DeleteUser cannot drop it) is another user: the old login's new
+// password, attributes and TOTP secret must not be written onto it, nor
+// may its flags decide the old login's next step. Each is refused as the
+// tokens are, "User does not exist.". The steps are called directly with
+// the taken Session: the window is inside one request, where the only
+// callback (Config.Rand) may not add a user.
+func TestLoginStepsKeepToItsUser(t *testing.T) {
+	srv := NewServer(t, Config{})
+	steps := []struct {
+		name string
+		run  func(*call, *authSession) (any, *apiError)
+	}{
+		{"NEW_PASSWORD_REQUIRED", func(c *call, sess *authSession) (any, *apiError) {
+			return srv.answerNewPassword(c, sess, map[string]string{"NEW_PASSWORD": "the-old-login-1", "userAttributes.name": "Old"})
+		}},
+		{"MFA_SETUP", func(c *call, sess *authSession) (any, *apiError) {
+			sess.totpSecret, sess.totpVerified = "JBSWY3DPEHPK3PXP", true
+			return srv.answerMFASetup(c, sess)
+		}},
+		{"nextStep", srv.nextStep},
+	}
+	for _, step := range steps {
+		first, err := srv.AddUser(User{Username: "alice", Password: "pw-alice-123", ForceNewPassword: true, MFASetup: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess := &authSession{username: first.Username, sub: first.Sub, clientID: srv.ClientID(), authTime: srv.Now()}
+		if err := srv.DeleteUser("alice"); err != nil {
+			t.Fatal(err)
+		}
+		again, err := srv.AddUser(User{Username: "alice", Password: "pw-again-456", ForceNewPassword: true, MFASetup: true, Disabled: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, aerr := step.run(&call{action: "RespondToAuthChallenge", now: srv.Now()}, sess)
+		if aerr == nil || aerr.typ != "NotAuthorizedException" || aerr.msg != "User does not exist." {
+			t.Errorf("%s of a deleted user's login, with another added under its name: got %v, want NotAuthorizedException: User does not exist.", step.name, aerr)
+		}
+		if now, _ := srv.User("alice"); !reflect.DeepEqual(now, again) {
+			t.Errorf("%s of a deleted user's login changed the user added again under its name: password %q (was %q), attributes %v (were %v), ForceNewPassword %v, MFASetup %v, TOTPSecret %q",
+				step.name, now.Password, again.Password, now.Attributes, again.Attributes, now.ForceNewPassword, now.MFASetup, now.TOTPSecret)
+		}
+		if err := srv.DeleteUser("alice"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
