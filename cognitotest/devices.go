@@ -36,8 +36,9 @@ func errNoDevice() *apiError { return errResourceNotFound("Device does not exist
 // groupKeyAlphabet is what device group keys are drawn from.
 const groupKeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-// newDevice issues a device to a user at the end of a login.
-func (s *Server) newDevice(username string) (*device, *apiError) {
+// newDevice issues a device to a user, the one with internal name username
+// and sub sub, at the end of a login.
+func (s *Server) newDevice(username, sub string) (*device, *apiError) {
 	id, err := s.newUUID()
 	if err != nil {
 		return nil, errInternal("random source failed")
@@ -53,6 +54,12 @@ func (s *Server) newDevice(username string) (*device, *apiError) {
 	d := &device{key: s.region + "_" + id, groupKey: string(group), username: username}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Checked under the lock DeleteUser takes as it forgets the user's
+	// devices: a device stored for a user deleted before would be kept
+	// for good, and listed for another user added under its name.
+	if s.userLocked(username, sub) == nil {
+		return nil, errNotAuthorized("User does not exist.").because("user deleted while its device was issued")
+	}
 	s.devices[d.key] = d
 	return d, nil
 }

@@ -180,7 +180,7 @@ func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError
 		if sess.deviceDone {
 			g.deviceKey = sess.deviceKey
 		} else {
-			d, aerr := s.newDevice(sess.username)
+			d, aerr := s.newDevice(sess.username, sess.sub)
 			if aerr != nil {
 				return nil, aerr
 			}

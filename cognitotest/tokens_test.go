@@ -5,6 +5,7 @@
 package cognitotest_test
 
 import (
+	"cmp"
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -771,13 +772,41 @@ func TestNoTokensForUserDeletedDuringLogin(t *testing.T) {
 	}
 }
 
+// TestNoDeviceForUserDeletedDuringLogin: a user deleted while its login
+// issues a device leaves no device behind. The deletion runs where the
+// device's group key is drawn (its 9-byte read), before the device is
+// stored: DeleteUser found no device to forget, and the unconfirmed device
+// was kept for good and listed for a user added again under the name.
+func TestNoDeviceForUserDeletedDuringLogin(t *testing.T) {
+	rnd := &hookOnce{size: 9}
+	srv := cognitotest.NewServer(t, cognitotest.Config{Rand: rnd, DeviceTracking: true})
+	alice := cognitotest.User{Username: "alice", Password: "pw-alice-123"}
+	deleteAlice := func() {
+		if err := srv.DeleteUser("alice"); err != nil {
+			t.Error(err)
+		}
+	}
+	addUser(t, srv, alice)
+	rnd.hook.Store(&deleteAlice)
+	if _, err := srv.IssueTokens("alice"); err == nil {
+		t.Error("IssueTokens gave tokens to a user deleted while its device was issued")
+	}
+	addUser(t, srv, alice)
+	if d := srv.Devices("alice"); len(d) != 0 {
+		t.Errorf("a user added again under the name of one deleted during its login has its device: %+v", d)
+	}
+}
+
 // hookOnce is a random source that, once hook is set, runs it at its next
-// read of 256 bytes: the first part of a refresh token, drawn before the
-// token is stored.
-type hookOnce struct{ hook atomic.Pointer[func()] }
+// read of size bytes, or of 256 if size is 0: the first part of a refresh
+// token, drawn before the token is stored.
+type hookOnce struct {
+	size int
+	hook atomic.Pointer[func()]
+}
 
 func (h *hookOnce) Read(p []byte) (int, error) {
-	if len(p) == 256 {
+	if len(p) == cmp.Or(h.size, 256) {
 		if f := h.hook.Swap(nil); f != nil {
 			(*f)()
 		}
