@@ -83,9 +83,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.active.Done()
 	start := time.Now()
 	reqID := s.uuid()
+	// The server's clock is read once: the Date, the log and the action
+	// see the same instant, and a test's clock one call per request.
+	now := s.now()
 	h := w.Header()
 	h.Set("x-amzn-RequestId", reqID)
-	h.Set("Date", s.now().UTC().Format(http.TimeFormat))
+	h.Set("Date", now.UTC().Format(http.TimeFormat))
 	// Browsers running a Cognito client against `cognito-srp emulate` need
 	// CORS; the API is authorized by what is in the body, not by cookies.
 	h.Set("Access-Control-Allow-Origin", "*")
@@ -106,7 +109,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
-	rec := Request{Time: s.now(), Action: action, RequestID: reqID}
+	rec := Request{Time: now, Action: action, RequestID: reqID}
 	out, aerr := s.serveAPI(r, action, &rec)
 	if aerr == errDropConnection {
 		rec.Status, rec.Duration = 0, time.Since(start)
@@ -155,6 +158,7 @@ func (s *Server) serveAPI(r *http.Request, action string, rec *Request) (any, *a
 		return nil, newError(http.StatusBadRequest, "SerializationException", "reading the request body failed")
 	}
 	s.countCall(action)
+	now := rec.Time
 	if d := s.latency(action); d > 0 {
 		t := time.NewTimer(d)
 		select {
@@ -168,12 +172,15 @@ func (s *Server) serveAPI(r *http.Request, action string, rec *Request) (any, *a
 			t.Stop()
 			return nil, errDropConnection
 		}
+		// The action runs once the latency has passed: its sessions,
+		// TIMESTAMP check and tokens are of that time.
+		now = s.now()
 	}
 	if f := s.nextFault(action); f != nil {
 		rec.Injected = true
 		return nil, f
 	}
-	return fn(&call{ctx: r.Context(), action: action, now: s.now(), body: body})
+	return fn(&call{ctx: r.Context(), action: action, now: now, body: body})
 }
 
 // dropConnection closes the connection without a response, like a network
