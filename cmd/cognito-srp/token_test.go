@@ -469,7 +469,6 @@ func TestTokenFlagsAndSettings(t *testing.T) {
 		t.Errorf("-type access_token: %v", err)
 	}
 	calls := srv.Calls("")
-	s = newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	for _, c := range []struct {
 		env  map[string]string
 		args []string
