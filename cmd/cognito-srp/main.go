@@ -32,9 +32,11 @@
 // Tokens are cached in the user's cache directory (cognito-srp/, files of
 // mode 0600) and renewed from the cached refresh token, so a script can
 // call "cognito-srp token" before every request at no cost. A cache file
-// that other users can read is refused. On Windows, modes mean nothing:
-// the files are private as the cache directory (%LocalAppData%) is, and
-// are not checked.
+// that other users can read is refused, except on Windows and Plan 9,
+// where its mode is not checked. On Windows, modes mean nothing: the files
+// are private as the cache directory (%LocalAppData%) is. On Plan 9 the
+// files are written with mode 0600, but one whose mode was loosened since
+// is used all the same.
 //
 // Exit status: 0 on success, 1 on an error (its cause is printed on one
 // line of standard error), 2 on a usage error, 3 when "request" gets an
