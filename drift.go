@@ -72,14 +72,17 @@ const iatResolution = time.Second
 func (s *Session) ClockOffset() time.Duration { return time.Duration(s.offset.Load()) }
 
 // cognitoNow returns the current time on Cognito's clock, as estimated.
-// With no Config.Now it reads the wall clock alone (wallClock): every
-// caller compares the result with, or adds it to, wall-clock instants, and
-// the request path must not pay for a monotonic reading it never uses.
-func (s *Session) cognitoNow() time.Time {
+func (s *Session) cognitoNow() time.Time { return s.localNow().Add(s.ClockOffset()) }
+
+// localNow returns the local time. With no Config.Now it reads the wall
+// clock alone (wallClock): every caller compares the result with, or adds
+// it to, wall-clock instants, and the request path must not pay for a
+// monotonic reading it never uses.
+func (s *Session) localNow() time.Time {
 	if s.systemClock {
-		return wallClock().Add(s.ClockOffset())
+		return wallClock()
 	}
-	return s.cfg.Now().Add(s.ClockOffset())
+	return s.cfg.Now()
 }
 
 // observeClock updates the clock offset from tokens that Cognito issued

@@ -106,7 +106,7 @@ func (s *Session) login(ctx context.Context, password string, run *loginRun) (*T
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.acceptTokens(ctx, res, nil, s.cognitoNow())
+	t, err := s.acceptTokens(ctx, res, nil, s.localNow())
 	if err != nil {
 		return nil, err
 	}

@@ -131,9 +131,7 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	if res == nil {
 		return nil, &refinedError{base: &ErrInvalidResponse, detail: s.cfg.RefreshMethod.String() + " returned no tokens"}
 	}
-	// The fallback expiry (ExpiresIn) is reckoned on Cognito's clock, like
-	// the exp claims.
-	t, err := s.acceptTokens(ctx, res, cur, s.cognitoNow())
+	t, err := s.acceptTokens(ctx, res, cur, s.localNow())
 	if err != nil && s.cfg.RefreshMethod == RefreshWithGetTokens && res.RefreshToken != "" && res.RefreshToken != cur.RefreshToken &&
 		!errors.Is(err, errOtherUser) {
 		// Rotation: GetTokensFromRefreshToken has retired cur's refresh

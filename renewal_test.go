@@ -439,6 +439,37 @@ func TestLoginAfterClockStep(t *testing.T) {
 	}
 }
 
+// TestRenewalAfterClockStepPastTheOffset: tokens are held to the local
+// clock in the replay check, not to the learnt offset. With the local clock
+// 50 minutes ahead of Cognito's, the session learns an offset of -50m;
+// then the clock is stepped 70 minutes back (Cognito now 20 minutes ahead).
+// Judged against local time plus that stale offset, every new token's iat
+// lay 70 minutes away, past the hour the check allows: each renewal (and
+// login) was refused, and since the offset is learnt only from accepted
+// tokens, it stayed so for good.
+func TestRenewalAfterClockStepPastTheOffset(t *testing.T) {
+	var drift atomic.Int64
+	clk, _, s, _ := loggedIn(t, func(c *Config) {
+		now := c.Now
+		c.Now = func() time.Time { return now().Add(time.Duration(drift.Load())) }
+	})
+	drift.Store(int64(50 * time.Minute))
+	if err := s.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if off := s.ClockOffset(); (off + 50*time.Minute).Abs() > time.Second {
+		t.Fatalf("ClockOffset = %v with the local clock 50m ahead, want -50m", off)
+	}
+	drift.Store(int64(-20 * time.Minute)) // stepped 70 minutes back
+	clk.Advance(time.Minute)
+	if err := s.Refresh(context.Background()); err != nil {
+		t.Fatalf("renewal after the local clock was stepped: %v", err)
+	}
+	if off := s.ClockOffset(); (off - 20*time.Minute).Abs() > time.Second {
+		t.Errorf("ClockOffset = %v after the renewal, want 20m", off)
+	}
+}
+
 // TestNeedThroughTwoRefreshesLogsIn: a need whose second try joins
 // another Session.Refresh flight, which cannot log in either, still logs in
 // when the session has a password. Here the second Refresh starts from

@@ -28,13 +28,15 @@ const maxTokenLifetime = 10 * 365 * 24 * time.Hour
 // that would then be refused here.
 const maxClockSkew = time.Hour
 
-// acceptTokens builds Tokens from an authentication result received at now
-// (the local clock corrected by the clock offset known so far), keeping
-// prev's refresh token when the result has none. An error of its own
+// acceptTokens builds Tokens from an authentication result received at the
+// local time local, keeping prev's refresh token when the result has none. An error of its own
 // checks matches ErrInvalidResponse; one of Config.Verifier is the
 // verifier's (ours: ErrTokenInvalid, or ErrKeySetUnavailable for a key
 // set that cannot be fetched).
-func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, prev *Tokens, now time.Time) (*Tokens, error) {
+func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, prev *Tokens, local time.Time) (*Tokens, error) {
+	// The fallback expiry (ExpiresIn) is reckoned on Cognito's clock, like
+	// the exp claims.
+	now := local.Add(s.ClockOffset())
 	if res != nil && (res.ExpiresIn < 0 || res.ExpiresIn > int64(maxTokenLifetime/time.Second)) {
 		return nil, fmt.Errorf("%w: %w: ExpiresIn %d is out of range", ErrInvalidResponse, ErrTokenInvalid, res.ExpiresIn)
 	}
@@ -48,7 +50,7 @@ func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, p
 			// keeps the session from holding it until it expires.
 			return nil, fmt.Errorf("%w: %w: the %s has characters a JWT cannot have", ErrInvalidResponse, ErrMalformedToken, typ)
 		}
-		if err := checkLifetime(typ, t.Expiry(typ), t.IssuedAt, now); err != nil {
+		if err := checkLifetime(typ, t.Expiry(typ), t.IssuedAt, now, local); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
 		}
 	}
@@ -61,15 +63,19 @@ func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, p
 }
 
 // checkLifetime refuses a token that expired before it arrived, expires
-// absurdly late, or was issued hours away from now. Expiry is judged on
-// Cognito's clock: against the token's own iat when it has one (a local
-// clock minutes off must not refuse a fresh token), else against now.
-func checkLifetime(typ TokenType, exp, iat, now time.Time) error {
+// absurdly late, or was issued hours away from the local time local.
+// Expiry is judged on Cognito's clock: against the token's own iat when it
+// has one (a local clock minutes off must not refuse a fresh token), else
+// against now, local corrected by the clock offset. The iat is held to the
+// local clock, not to now: an offset learnt before the local clock was
+// stepped would otherwise refuse every new token, and, learnt only from
+// accepted ones, never be corrected.
+func checkLifetime(typ TokenType, exp, iat, now, local time.Time) error {
 	issued := now
 	if !iat.IsZero() {
-		if d := iat.Sub(now); d.Abs() > maxClockSkew {
+		if d := iat.Sub(local); d.Abs() > maxClockSkew {
 			return lifetimeError(ErrTokenExpired, typ, "was issued at", iat, d.Round(time.Second).String()+
-				" away from the local clock's "+rfc3339(now)+" (a replayed token, or a clock far off)")
+				" away from the local clock's "+rfc3339(local)+" (a replayed token, or a clock far off)")
 		}
 		issued = iat
 	}
