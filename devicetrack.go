@@ -32,9 +32,12 @@ type DeviceTracker interface {
 	forget(ctx context.Context, owner DeviceOwner) error
 	// remember confirms and stores the device Cognito issued at a login.
 	remember(ctx context.Context, s *Session, t *Tokens, md *NewDeviceMetadata) error
-	// answer answers DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER for
-	// st.device.
-	answer(s *Session, st *loginState, out *AuthOutput) (map[string]string, error)
+	// answer answers DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER (the
+	// challenge name, with its parameters) for st.device; nil responses
+	// mean it cannot. (Not the *AuthOutput: a method type naming it would
+	// link AuthOutput's printing methods into every program, since an
+	// Auth is an interface value.)
+	answer(s *Session, st *loginState, name string, params map[string]string) (map[string]string, error)
 }
 
 // RememberDevices returns a DeviceTracker that keeps devices in store and
@@ -151,8 +154,8 @@ func (d *deviceTracker) register(ctx context.Context, s *Session, t *Tokens, md 
 // answer answers DEVICE_SRP_AUTH with the SRP_A of a fresh device SRP,
 // whose "pool name" is the device group key, and DEVICE_PASSWORD_VERIFIER
 // with that SRP's password claim.
-func (d *deviceTracker) answer(s *Session, st *loginState, out *AuthOutput) (map[string]string, error) {
-	if out.ChallengeName == ChallengeDeviceSRPAuth {
+func (d *deviceTracker) answer(s *Session, st *loginState, name string, params map[string]string) (map[string]string, error) {
+	if name == ChallengeDeviceSRPAuth {
 		srp, err := NewSRP(st.device.GroupKey, s.cfg.Rand)
 		if err != nil {
 			return nil, err
@@ -161,9 +164,9 @@ func (d *deviceTracker) answer(s *Session, st *loginState, out *AuthOutput) (map
 		return map[string]string{"SRP_A": srp.A()}, nil
 	}
 	if st.deviceSRP == nil {
-		return nil, challengeError(st, out, nil)
+		return nil, nil // the proof before the SRP: out of turn
 	}
-	claim, err := deviceClaim(st.deviceSRP, st.device, out.ChallengeParameters, s.claimTime(st))
+	claim, err := deviceClaim(st.deviceSRP, st.device, params, s.claimTime(st))
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,7 @@ var optIn = []struct {
 	{"printers", `Logger: printRequests(),`, []string{
 		"cognitosrp.InitiateAuthInput.", "cognitosrp.RespondToAuthChallengeInput.",
 		"cognitosrp.GetTokensFromRefreshTokenInput.", "cognitosrp.RevokeTokenInput.",
+		"cognitosrp.AuthOutput.", "cognitosrp.(*AuthOutput).",
 	}},
 }
 
@@ -106,7 +107,7 @@ func newVerifier() cognitosrp.TokenVerifier {
 // printRequests is linked only by the program that calls it.
 func printRequests() *slog.Logger {
 	fmt.Fprint(os.Stderr, cognitosrp.InitiateAuthInput{}, cognitosrp.RespondToAuthChallengeInput{},
-		cognitosrp.GetTokensFromRefreshTokenInput{}, cognitosrp.RevokeTokenInput{})
+		cognitosrp.GetTokensFromRefreshTokenInput{}, cognitosrp.RevokeTokenInput{}, cognitosrp.AuthOutput{})
 	return nil
 }
 `

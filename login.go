@@ -147,7 +147,7 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 		if err != nil {
 			return nil, err
 		}
-		out := r.out
+		out := r.output()
 		st.date = r.date
 		if out.AuthenticationResult != nil {
 			run.sent, run.received = sent, s.cfg.Now()
@@ -237,7 +237,7 @@ func (s *Session) answer(ctx context.Context, st *loginState, out *AuthOutput) (
 		// Only a login that sent a remembered device's key (so one with
 		// Config.Devices) can be asked to prove it.
 		if st.device != nil && s.cfg.Devices != nil {
-			in.ChallengeResponses, err = s.cfg.Devices.answer(s, st, out)
+			in.ChallengeResponses, err = s.cfg.Devices.answer(s, st, out.ChallengeName, out.ChallengeParameters)
 		}
 	case ChallengeMFASetup:
 		// Setting up MFA needs AssociateSoftwareToken and a person with an
