@@ -246,5 +246,5 @@ func (s *Server) decodeForUser(c *call, in interface{ accessToken() string }) (*
 	if aerr := c.decode(in); aerr != nil {
 		return nil, aerr
 	}
-	return s.accessTokenUser(in.accessToken())
+	return s.accessTokenUser(c.now, in.accessToken())
 }

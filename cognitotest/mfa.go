@@ -169,7 +169,7 @@ func (s *Server) associateSoftwareToken(c *call) (any, *apiError) {
 		}
 		return map[string]string{"SecretCode": code, "Session": next.id}, nil
 	}
-	u, aerr := s.accessTokenUser(in.AccessToken)
+	u, aerr := s.accessTokenUser(c.now, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -206,7 +206,7 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 		}
 		return map[string]string{"Status": "SUCCESS", "Session": next.id}, nil
 	}
-	u, aerr := s.accessTokenUser(in.AccessToken)
+	u, aerr := s.accessTokenUser(c.now, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}

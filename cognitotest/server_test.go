@@ -359,25 +359,45 @@ func TestDateOnServerClock(t *testing.T) {
 // TestOneClockReadPerRequest: a request reads the server's clock once, for
 // its Date, its Request.Time and the action, so a test's clock that counts
 // or steps its calls sees one call per request, and the Date a client
-// signs its SRP TIMESTAMP on is the time the request was judged at.
+// signs its SRP TIMESTAMP on is the time the request was judged at. The
+// actions that take an access token judge its exp at that time too.
 func TestOneClockReadPerRequest(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
-	at := time.Date(2031, time.July, 9, 8, 7, 6, 0, time.UTC)
-	var calls atomic.Int64
-	srv.SetClock(func() time.Time { return at.Add(time.Duration(calls.Add(1)) * time.Second) })
-	r, _ := http.NewRequest(http.MethodPost, srv.Endpoint(), strings.NewReader(`{}`))
-	r.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
-	resp, err := http.DefaultClient.Do(r)
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "Passw0rd!"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := srv.IssueTokens("alice")
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if n := calls.Load(); n != 1 {
-		t.Errorf("one request read the clock %d times, want 1", n)
-	}
-	log := srv.Requests()
-	if len(log) != 1 || resp.Header.Get("Date") != log[0].Time.Format(http.TimeFormat) {
-		t.Errorf("Date %q, logged requests %+v: want the same time", resp.Header.Get("Date"), log)
+	withToken := `{"AccessToken":"` + res.AccessToken + `","DeviceKey":"us-east-1_none","UserCode":"123456"}`
+	at := time.Date(2031, time.July, 9, 8, 7, 6, 0, time.UTC)
+	var calls atomic.Int64
+	srv.SetClock(func() time.Time { return at.Add(time.Duration(calls.Add(1)) * time.Second) })
+	for i, req := range []struct{ action, body string }{
+		{"InitiateAuth", `{}`},
+		{"GetUser", withToken},
+		{"AssociateSoftwareToken", withToken},
+		{"VerifySoftwareToken", withToken},
+		{"ConfirmDevice", withToken},
+		{"ForgetDevice", withToken},
+		{"GlobalSignOut", withToken},
+	} {
+		calls.Store(0)
+		r, _ := http.NewRequest(http.MethodPost, srv.Endpoint(), strings.NewReader(req.body))
+		r.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+req.action)
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if n := calls.Load(); n != 1 {
+			t.Errorf("%s: one request read the clock %d times, want 1", req.action, n)
+		}
+		log := srv.Requests()
+		if len(log) != i+1 || resp.Header.Get("Date") != log[i].Time.Format(http.TimeFormat) {
+			t.Errorf("%s: Date %q, logged requests %+v: want the same time", req.action, resp.Header.Get("Date"), log)
+		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gocognito/cognitosrp"
 )
@@ -30,16 +31,18 @@ var (
 // client, token_use "access", exp on the server's clock, and revocation. It
 // returns the token's claims. Use it in tests of your own servers.
 func (s *Server) VerifyAccessToken(token string) (*cognitosrp.Claims, error) {
-	return s.verify(token, "access")
+	return s.verify(token, "access", s.now())
 }
 
 // VerifyIDToken checks an id token like VerifyAccessToken, with token_use
 // "id" and the app client in aud.
 func (s *Server) VerifyIDToken(token string) (*cognitosrp.Claims, error) {
-	return s.verify(token, "id")
+	return s.verify(token, "id", s.now())
 }
 
-func (s *Server) verify(token, use string) (*cognitosrp.Claims, error) {
+// verify checks a token of the given use, judging exp at now: the API
+// calls pass their request's time, so that a request reads the clock once.
+func (s *Server) verify(token, use string, now time.Time) (*cognitosrp.Claims, error) {
 	if err := s.checkSignature(token); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
@@ -58,7 +61,7 @@ func (s *Server) verify(token, use string) (*cognitosrp.Claims, error) {
 		return nil, fmt.Errorf("%w: issuer %q is not this pool's", ErrInvalidToken, cl.Issuer)
 	case client != s.client.id:
 		return nil, fmt.Errorf("%w: issued to app client %q", ErrInvalidToken, client)
-	case !s.now().Before(cl.Expiry):
+	case !now.Before(cl.Expiry):
 		return nil, ErrTokenExpired
 	}
 	origin, _ := cl.Raw["origin_jti"].(string)
@@ -71,13 +74,13 @@ func (s *Server) verify(token, use string) (*cognitosrp.Claims, error) {
 	return cl, nil
 }
 
-// accessTokenUser checks the access token of an API call and returns its
-// user, with Cognito's messages.
-func (s *Server) accessTokenUser(token string) (*user, *apiError) {
+// accessTokenUser checks the access token of an API call at the request's
+// time and returns its user, with Cognito's messages.
+func (s *Server) accessTokenUser(now time.Time, token string) (*user, *apiError) {
 	if token == "" {
 		return nil, errValidation("accessToken", "Member must not be null")
 	}
-	cl, err := s.VerifyAccessToken(token)
+	cl, err := s.verify(token, "access", now)
 	switch {
 	case errors.Is(err, ErrTokenExpired):
 		return nil, errNotAuthorized("Access Token has expired")
