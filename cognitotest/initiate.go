@@ -164,14 +164,17 @@ func (s *Server) passwordVerifierChallenge(c *call, sess *authSession, typed, sr
 		x.salt = new(big.Int).SetBytes(b[:16])
 		x.v = new(big.Int).Exp(s.group.g, new(big.Int).SetBytes(b[16:]), s.group.n)
 	} else {
+		// The user the login began with, by sub too: one deleted and
+		// added again under its name is another user, whose salt and
+		// verifier are not this login's.
 		s.mu.Lock()
-		u := s.users[fold(sess.username)]
+		u := s.userLocked(sess.username, sess.sub)
 		if u != nil {
 			x.userID, x.salt, x.v = u.Username, u.salt, u.v
 		}
 		s.mu.Unlock()
 		if u == nil {
-			return nil, errUserNotFound()
+			return nil, errNotAuthorized("User does not exist.")
 		}
 	}
 	return s.srpChallenge(c, sess, challengePasswordVerifier, srpA, x, map[string]string{

@@ -14,8 +14,10 @@ import (
 // a request of the login holds its Session (taken, not yet answered, so
 // DeleteUser cannot drop it) is another user: the old login's new
 // password, attributes and TOTP secret must not be written onto it, nor
-// may its flags decide the old login's next step. Each is refused as the
-// tokens are, "User does not exist.". The steps are called directly with
+// may its flags decide the old login's next step, nor its salt and
+// verifier be the old login's PASSWORD_VERIFIER challenge (USER_AUTH's
+// SELECT_CHALLENGE answered PASSWORD_SRP). Each is refused as the tokens
+// are, "User does not exist.". The steps are called directly with
 // the taken Session: the window is inside one request, where the only
 // callback (Config.Rand) may not add a user.
 func TestLoginStepsKeepToItsUser(t *testing.T) {
@@ -32,6 +34,9 @@ func TestLoginStepsKeepToItsUser(t *testing.T) {
 			return srv.answerMFASetup(c, sess)
 		}},
 		{"nextStep", srv.nextStep},
+		{"PASSWORD_VERIFIER", func(c *call, sess *authSession) (any, *apiError) {
+			return srv.passwordVerifierChallenge(c, sess, "alice", "2")
+		}},
 	}
 	for _, step := range steps {
 		first, err := srv.AddUser(User{Username: "alice", Password: "pw-alice-123", ForceNewPassword: true, MFASetup: true})
