@@ -14,14 +14,14 @@ import (
 )
 
 // FuzzParseFlags parses the arguments of request (the command with the
-// most flags, -H among them) as it does, one argument per line of the
-// input: what the command prints or returns never repeats a word that
-// looks like a password (four characters or more, an upper-case letter)
-// given as a boolean flag's value or as a flag the command does not
-// define (boolFlagValue), and a -H value that is not 'Name: value' is
-// reported without being quoted (headerFlags.parse). Only what follows a
-// flag that takes a value is the flag package's to quote: -timeout
-// Hunter2 says the duration is invalid.
+// most flags, -H among them) as it does, registered by request's own
+// requestFlags, one argument per line of the input: what the command
+// prints or returns never repeats a word that looks like a password (four
+// characters or more, an upper-case letter) given as a boolean flag's
+// value or as a flag the command does not define (boolFlagValue), and a
+// -H value that is not 'Name: value' is reported without being quoted
+// (headerFlags.parse). Only what follows a flag that takes a value is the
+// flag package's to quote: -timeout Hunter2 says the duration is invalid.
 func FuzzParseFlags(f *testing.F) {
 	for _, s := range []string{
 		"-password-stdin=Tr0ub4dor&3",
@@ -41,15 +41,8 @@ func FuzzParseFlags(f *testing.F) {
 		var out bytes.Buffer
 		e := &env{stderr: &out}
 		fs := newFlagSet(e, "request", "URL")
-		var conn connFlags
-		conn.register(fs)
-		fs.String("X", "", "")
-		var headers headerFlags
-		fs.Var(&headers, "H", "")
-		fs.String("d", "", "")
-		fs.String("type", "access", "")
-		fs.String("auth-header", "Authorization", "")
-		fs.Bool("i", false, "")
+		var rf requestFlags
+		rf.register(fs)
 		fs.Usage()
 		usage := out.String()
 		out.Reset()
@@ -76,7 +69,7 @@ func FuzzParseFlags(f *testing.F) {
 		}
 		err := parseFlags(fs, args)
 		if err == nil {
-			if _, herr := headers.parse(); herr != nil && !headerError.MatchString(herr.Error()) {
+			if _, herr := rf.headers.parse(); herr != nil && !headerError.MatchString(herr.Error()) {
 				t.Fatalf("-H error %q quotes the value", herr)
 			}
 		}

@@ -60,28 +60,41 @@ func headerName(name string) bool {
 	})
 }
 
+// requestFlags are request's flags. One register serves the command and
+// FuzzParseFlags, so that every flag of request is fuzzed.
+type requestFlags struct {
+	conn              connFlags
+	method, data, typ string
+	authHeader        string
+	headers           headerFlags
+	include           bool
+}
+
+func (r *requestFlags) register(fs *flag.FlagSet) {
+	r.conn.register(fs)
+	fs.StringVar(&r.method, "X", "", "HTTP method (default GET, or POST with -d)")
+	fs.Var(&r.headers, "H", "request header 'Name: value' (repeatable)")
+	fs.StringVar(&r.data, "d", "", "request body; @FILE reads a file, @- standard input")
+	fs.StringVar(&r.typ, "type", "access", "token to send: access or id")
+	fs.StringVar(&r.authHeader, "auth-header", "Authorization", "header that carries the token")
+	fs.BoolVar(&r.include, "i", false, "print the response headers on standard error")
+}
+
 func requestCommand(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "request", "URL")
-	var conn connFlags
-	conn.register(fs)
-	method := fs.String("X", "", "HTTP method (default GET, or POST with -d)")
-	var headers headerFlags
-	fs.Var(&headers, "H", "request header 'Name: value' (repeatable)")
-	data := fs.String("d", "", "request body; @FILE reads a file, @- standard input")
-	typ := fs.String("type", "access", "token to send: access or id")
-	authHeader := fs.String("auth-header", "Authorization", "header that carries the token")
-	include := fs.Bool("i", false, "print the response headers on standard error")
+	var rf requestFlags
+	rf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return usagef("want exactly one URL, got %d arguments", fs.NArg())
 	}
-	extra, err := headers.parse()
+	extra, err := rf.headers.parse()
 	if err != nil {
 		return err
 	}
-	if !headerName(*authHeader) {
+	if !headerName(rf.authHeader) {
 		return usagef("-auth-header is not a header name")
 	}
 	target, err := url.Parse(fs.Arg(0))
@@ -94,28 +107,28 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		// ("user:pw@host/x" parses with the scheme "user") would show.
 		return usagef("the URL is not an http:// or https:// URL with a host")
 	}
-	tt, err := tokenTypeFlag(*typ)
+	tt, err := tokenTypeFlag(rf.typ)
 	if err != nil {
 		return err
 	}
-	if *data == "@-" && conn.passwordStdin {
+	if rf.data == "@-" && rf.conn.passwordStdin {
 		return usagef("-d @- and -password-stdin cannot both read standard input")
 	}
-	c, err := conn.resolve(ctx, e)
+	c, err := rf.conn.resolve(ctx, e)
 	if err != nil {
 		return err
 	}
-	body, err := requestBody(ctx, e, *data)
+	body, err := requestBody(ctx, e, rf.data)
 	if err != nil {
 		return err
 	}
-	if *method == "" {
+	if rf.method == "" {
 		// -d "" is a body too, an empty one: a script's -d "$payload"
 		// posts whatever the payload holds.
-		*method = http.MethodGet
+		rf.method = http.MethodGet
 		fs.Visit(func(f *flag.Flag) {
 			if f.Name == "d" {
-				*method = http.MethodPost
+				rf.method = http.MethodPost
 			}
 		})
 	}
@@ -128,8 +141,8 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	// client with refresh-token rotation refuses; obtain renews the way it
 	// renews a due token, trying both, and caches the result (rotation
 	// retires the cached refresh token).
-	opts := cognitosrp.Options{Session: sess, TokenType: tt, Header: *authHeader, NoRetryOnUnauthorized: true}
-	if strings.EqualFold(*authHeader, "Authorization") {
+	opts := cognitosrp.Options{Session: sess, TokenType: tt, Header: rf.authHeader, NoRetryOnUnauthorized: true}
+	if strings.EqualFold(rf.authHeader, "Authorization") {
 		opts.HeaderPrefix = "Bearer "
 	}
 	auth, err := cognitosrp.New(opts)
@@ -138,7 +151,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	}
 	rctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, *method, target.String(), body)
+	req, err := http.NewRequestWithContext(rctx, rf.method, target.String(), body)
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -174,7 +187,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	// The status line and the headers are the server's text on the
 	// user's terminal; the body is the output asked for.
 	fmt.Fprintf(e.stderr, "%s %s\n", resp.Proto, terminalText(resp.Status))
-	if *include {
+	if rf.include {
 		h := resp.Header.Clone()
 		for _, vs := range h {
 			for i, v := range vs {
