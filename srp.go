@@ -228,10 +228,10 @@ func (p *PasswordClaim) ChallengeResponses() map[string]string {
 
 // PasswordClaim proves knowledge of password for the challenge c at time
 // now (Cognito accepts a few minutes of skew: a Session passes the local
-// clock, or the Date of the challenge's response when the local clock is
-// more than a minute from it). In device
-// SRP the password is the device password, and the SRP was created with the
-// device group key as its pool name.
+// clock, or the Date of the challenge's response when that is more than a
+// minute and at most an hour from the local clock). In device SRP the
+// password is the device password, and the SRP was created with the device
+// group key as its pool name.
 func (s *SRP) PasswordClaim(c PasswordChallenge, password string, now time.Time) (*PasswordClaim, error) {
 	return s.passwordClaim(c, password, now, combTables())
 }

@@ -18,8 +18,8 @@ cd "$(dirname "$0")/.."
 
 # 150,000 executions take 5 to 20 s per target on a 2-core machine,
 # depending on the target and the load. FuzzLogin runs a whole SRP login
-# through an HTTP server per input, about 2 ms: it gets a tenth, which
-# takes 30 to 60 s.
+# (through an in-process http.RoundTripper) per input, about 2 ms: it gets
+# a tenth, which takes 30 to 60 s.
 fuzztime="${FUZZTIME:-150000x}"
 
 for pkg in $(go list ./...); do

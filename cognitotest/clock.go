@@ -28,7 +28,8 @@ func (s *Server) SetClock(now func() time.Time) {
 // it too: once the server is more than five minutes ahead, a client that
 // signs its TIMESTAMP on its own clock fails to log in ("Incorrect
 // username or password"), as with Cognito, while a cognitosrp.Session
-// signs on the Date of the challenge's response and logs in.
+// signs on the Date of the challenge's response and logs in, up to an hour
+// ahead or behind (past that it signs on its own clock and fails too).
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
