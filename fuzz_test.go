@@ -669,6 +669,13 @@ func (h *logRecorder) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
+// lines returns a copy of the text recorded so far.
+func (h *logRecorder) lines() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.text...)
+}
+
 // FuzzRefresh plays a hostile or broken Cognito's answer to a renewal,
 // GetTokensFromRefreshToken or REFRESH_TOKEN_AUTH, through Session.Refresh:
 // a renewal that fails keeps the session's tokens (a rotating one the new
@@ -764,19 +771,7 @@ func FuzzRefresh(f *testing.F) {
 			}
 		}
 		s.Close()
-		logs.mu.Lock()
-		texts = append(texts, logs.text...)
-		logs.mu.Unlock()
-		for _, text := range texts {
-			if !Printable(text) {
-				t.Fatalf("%q carries characters that are not graphic", text)
-			}
-			for _, secret := range secrets {
-				if strings.Contains(text, secret) {
-					t.Fatalf("%q holds a secret", text)
-				}
-			}
-		}
+		checkTexts(t, append(texts, logs.lines()...), secrets)
 	})
 }
 
@@ -996,18 +991,23 @@ func FuzzLogin(f *testing.F) {
 			t.Fatalf("a login installed %v", got)
 		}
 		s.Close()
-		logs.mu.Lock()
-		texts = append(texts, logs.text...)
-		logs.mu.Unlock()
-		for _, text := range texts {
-			if !Printable(text) {
-				t.Fatalf("%q carries characters that are not graphic", text)
-			}
-			for _, secret := range secrets {
-				if strings.Contains(text, secret) {
-					t.Fatalf("%q holds a secret", text)
-				}
+		checkTexts(t, append(texts, logs.lines()...), secrets)
+	})
+}
+
+// checkTexts fails the test when a text (an error printed, a log event)
+// holds a character that is not graphic or one of secrets, as SECURITY.md
+// promises for whatever a server sends.
+func checkTexts(t *testing.T, texts, secrets []string) {
+	t.Helper()
+	for _, text := range texts {
+		if !Printable(text) {
+			t.Fatalf("%q carries characters that are not graphic", text)
+		}
+		for _, secret := range secrets {
+			if strings.Contains(text, secret) {
+				t.Fatalf("%q holds a secret", text)
 			}
 		}
-	})
+	}
 }
