@@ -723,11 +723,7 @@ func TestNoTokensForUserDeletedDuringLogin(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{Rand: rnd})
 	r := newRaw(t, srv)
 	alice := cognitotest.User{Username: "alice", Password: "pw-alice-123"}
-	deleteAlice := func() {
-		if err := srv.DeleteUser("alice"); err != nil {
-			t.Error(err)
-		}
-	}
+	deleteAlice := deleter(t, srv, "alice")
 
 	addUser(t, srv, alice)
 	rnd.hook.Store(&deleteAlice)
@@ -781,11 +777,7 @@ func TestNoDeviceForUserDeletedDuringLogin(t *testing.T) {
 	rnd := &hookOnce{size: 9}
 	srv := cognitotest.NewServer(t, cognitotest.Config{Rand: rnd, DeviceTracking: true})
 	alice := cognitotest.User{Username: "alice", Password: "pw-alice-123"}
-	deleteAlice := func() {
-		if err := srv.DeleteUser("alice"); err != nil {
-			t.Error(err)
-		}
-	}
+	deleteAlice := deleter(t, srv, "alice")
 	addUser(t, srv, alice)
 	rnd.hook.Store(&deleteAlice)
 	if _, err := srv.IssueTokens("alice"); err == nil {
@@ -794,6 +786,16 @@ func TestNoDeviceForUserDeletedDuringLogin(t *testing.T) {
 	addUser(t, srv, alice)
 	if d := srv.Devices("alice"); len(d) != 0 {
 		t.Errorf("a user added again under the name of one deleted during its login has its device: %+v", d)
+	}
+}
+
+// deleter returns a function that deletes the user name from srv, for a
+// hook to run in the middle of a login.
+func deleter(t *testing.T, srv *cognitotest.Server, name string) func() {
+	return func() {
+		if err := srv.DeleteUser(name); err != nil {
+			t.Error(err)
+		}
 	}
 }
 
