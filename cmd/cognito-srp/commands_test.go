@@ -681,3 +681,88 @@ func TestRequestAuthHeader(t *testing.T) {
 	}
 	s.run("request", api.URL+"/bad").want(t, exitHTTPStatus, "400 Bad Request")
 }
+
+// emulateSandbox starts "cognito-srp emulate" with args and the user alice,
+// and returns a sandbox pointed at it with her password, and a function
+// that stops it and returns its request log.
+func emulateSandbox(t *testing.T, args ...string) (s *sandbox, stop func() string) {
+	t.Helper()
+	users := filepath.Join(t.TempDir(), "users.json")
+	os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}]`), 0o600)
+	_, cmd, stdout, stderr := startEmulate(t, append([]string{"-users", users}, args...)...)
+	s = newSandbox(t)
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "export "); ok {
+			for _, kv := range strings.Fields(rest) {
+				k, v, _ := strings.Cut(kv, "=")
+				s.env[k] = v
+			}
+			break
+		}
+	}
+	if s.env["COGNITO_ENDPOINT"] == "" {
+		t.Fatalf("emulate %q printed no export line: %q", args, stderr.String())
+	}
+	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "alice", "pw-alice-123"
+	return s, func() string {
+		cmd.Process.Signal(syscall.SIGINT)
+		cmd.Wait()
+		return stderr.String()
+	}
+}
+
+// TestEmulateFlags: each of emulate's pool settings reaches the emulator.
+func TestEmulateFlags(t *testing.T) {
+	// -token-ttl sets both tokens' lifetimes, -aws-issuer their issuer,
+	// -device-tracking gives the login a device, and
+	// -prevent-user-existence-errors answers an unknown user like a wrong
+	// password; -quiet logs nothing.
+	s, stop := emulateSandbox(t, "-token-ttl", "10m", "-aws-issuer", "-device-tracking", "-prevent-user-existence-errors", "-quiet")
+	r := s.run("token", "-json")
+	r.want(t, exitOK)
+	var tok map[string]string
+	if err := json.Unmarshal([]byte(r.stdout), &tok); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"expires_at", "id_token_expires_at"} {
+		exp, err := time.Parse(time.RFC3339, tok[k])
+		if left := time.Until(exp); err != nil || left < 9*time.Minute || left > 11*time.Minute {
+			t.Errorf("-token-ttl 10m: %s %q", k, tok[k])
+		}
+	}
+	s.stdin = tok["access_token"]
+	r = s.run("claims")
+	if !strings.Contains(r.stdout, `"iss": "https://cognito-idp.`) || !strings.Contains(r.stdout, `"device_key"`) {
+		t.Errorf("-aws-issuer -device-tracking: access token claims %s", r.stdout)
+	}
+	s.env["COGNITO_USERNAME"] = "nobody"
+	s.run("token", "-no-cache").want(t, exitError, "wrong username or password")
+	if log := stop(); log != "" {
+		t.Errorf("-quiet: emulate logged %q", log)
+	}
+
+	// Each renewal below comes when the 2 s token is half through its life.
+	renew := func(s *sandbox) result {
+		s.run("token").want(t, exitOK)
+		delete(s.env, "COGNITO_PASSWORD")
+		time.Sleep(1100 * time.Millisecond)
+		return s.run("token")
+	}
+	// -refresh-ttl: the refresh token is dead by the renewal.
+	s, stop = emulateSandbox(t, "-token-ttl", "2s", "-refresh-ttl", "1s")
+	renew(s).want(t, exitError, "no usable cached tokens")
+	stop()
+	// -rotation: the renewal rotates the refresh token.
+	s, stop = emulateSandbox(t, "-token-ttl", "2s", "-rotation")
+	renew(s).want(t, exitOK)
+	if log := stop(); !strings.Contains(log, "GetTokensFromRefreshToken 200") {
+		t.Errorf("-rotation: emulate's log %q", log)
+	}
+	// -user-password-auth keeps REFRESH_TOKEN_AUTH among the flows.
+	s, stop = emulateSandbox(t, "-token-ttl", "2s", "-user-password-auth")
+	renew(s).want(t, exitOK)
+	if log := stop(); strings.Count(log, "InitiateAuth 200") != 2 {
+		t.Errorf("-user-password-auth: emulate's log %q", log)
+	}
+}
