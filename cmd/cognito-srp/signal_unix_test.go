@@ -11,6 +11,7 @@
 package main
 
 import (
+	"bufio"
 	"os"
 	"os/exec"
 	"strings"
@@ -262,4 +263,39 @@ func TestSignalWhileWaitingForAnotherRun(t *testing.T) {
 		env = append(env, k+"="+v)
 	}
 	interruptWhileReading(t, env, []string{"token"}, syscall.SIGTERM, inWait).check(t)
+}
+
+// TestInterruptDuringDemoWait: Ctrl-C while the demo waits for its token
+// to expire ends it there, by SIGINT, rather than once the wait is over.
+func TestInterruptDuringDemoWait(t *testing.T) {
+	cmd := exec.Command(binary, "demo")
+	cmd.Env = []string{"HOME=" + t.TempDir()}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	sc := bufio.NewScanner(stdout)
+	var transcript []string
+	for sc.Scan() {
+		transcript = append(transcript, sc.Text())
+		if strings.Contains(sc.Text(), "waiting for it") {
+			cmd.Process.Signal(syscall.SIGINT)
+			break
+		}
+	}
+	for sc.Scan() {
+		transcript = append(transcript, sc.Text())
+	}
+	err = cmd.Wait()
+	ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if !ws.Signaled() || ws.Signal() != syscall.SIGINT || !strings.Contains(stderr.String(), "interrupted") ||
+		!strings.Contains(transcript[len(transcript)-1], "waiting for it") {
+		t.Errorf("demo interrupted in its wait: %v, stderr %q, transcript %q", err, stderr.String(), transcript)
+	}
 }
