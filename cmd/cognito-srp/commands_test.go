@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -764,5 +765,54 @@ func TestEmulateFlags(t *testing.T) {
 	renew(s).want(t, exitOK)
 	if log := stop(); strings.Count(log, "InitiateAuth 200") != 2 {
 		t.Errorf("-user-password-auth: emulate's log %q", log)
+	}
+}
+
+// TestRequestClosesRefusedResponse: the API's 401 response is closed before
+// the request goes again, which ends its connection, rather than left open
+// with its body unread until the command ends.
+func TestRequestClosesRefusedResponse(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	var mu sync.Mutex
+	closed := map[string]chan struct{}{} // by the client's address
+	first := ""
+	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		refused := first
+		if refused == "" {
+			first = r.RemoteAddr
+		}
+		mu.Unlock()
+		if refused == "" {
+			http.Error(w, strings.Repeat("token refused\n", 1000), http.StatusUnauthorized)
+			return
+		}
+		mu.Lock()
+		c := closed[refused]
+		mu.Unlock()
+		select {
+		case <-c:
+			io.WriteString(w, "ok")
+		case <-time.After(3 * time.Second):
+			http.Error(w, "the 401 response's connection is still open", http.StatusConflict)
+		}
+	}))
+	api.Config.ConnState = func(c net.Conn, st http.ConnState) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch addr := c.RemoteAddr().String(); st {
+		case http.StateNew:
+			closed[addr] = make(chan struct{})
+		case http.StateClosed:
+			close(closed[addr])
+		}
+	}
+	api.Start()
+	defer api.Close()
+	r := s.run("request", api.URL+"/x")
+	r.want(t, exitOK, "200 OK")
+	if r.stdout != "ok" {
+		t.Errorf("stdout = %q", r.stdout)
 	}
 }
