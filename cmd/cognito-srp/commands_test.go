@@ -641,6 +641,15 @@ func TestClaimsInput(t *testing.T) {
 	if code != exitOK || !strings.Contains(stderr, "; expired 2001-09-0") || !strings.HasSuffix(stderr, " ago)\n") || strings.Contains(stderr, "(-") {
 		t.Errorf("expired token: exit %d, stderr %q", code, stderr)
 	}
+	// The longest token the library reads (64 KiB), pasted as an
+	// Authorization header's value and ending its line: neither the
+	// "Bearer " nor the white space counts against that length.
+	long := unsignedToken(`{"sub":"abc"}`)
+	long += strings.Repeat("A", 64<<10-len(long))
+	code, stdout, stderr = runClaims(strings.NewReader(" Bearer " + long + "\r\n"))
+	if code != exitOK || !strings.HasPrefix(stdout, "{\n  \"sub\": \"abc\"") {
+		t.Errorf("64 KiB token after Bearer: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
 }
 
 // TestRequestArguments: a second URL, or a -d file that cannot be read,
