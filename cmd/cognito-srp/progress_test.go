@@ -7,9 +7,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
@@ -35,5 +38,50 @@ func TestProgressOnTerminal(t *testing.T) {
 	}
 	if strings.Count(stdout.String(), ".") != 2 {
 		t.Errorf("stdout %q is not a JWT", stdout.String())
+	}
+}
+
+// TestProgressWithoutRefreshToken: cached tokens without a refresh token
+// (expired here) are not renewed from one: the progress says the command
+// logs in, and only that.
+func TestProgressWithoutRefreshToken(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
+	t.Setenv("LocalAppData", home) // Windows
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "pw-alice-123"}); err != nil {
+		t.Fatal(err)
+	}
+	sess, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+	if err == nil {
+		err = sess.Authenticate(context.Background(), "pw-alice-123")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := *sess.Tokens()
+	tok.RefreshToken = ""
+	tok.AccessExpiry, tok.IDExpiry = time.Now().Add(-time.Minute), time.Now().Add(-time.Minute)
+	conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(), username: "alice"}
+	store, err := cacheStore(conn)
+	if err == nil {
+		err = store.Save(context.Background(), &tok)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{
+		"COGNITO_USER_POOL_ID": srv.PoolID(), "COGNITO_CLIENT_ID": srv.ClientID(),
+		"COGNITO_ENDPOINT": srv.Endpoint(), "COGNITO_USERNAME": "alice", "COGNITO_PASSWORD": "pw-alice-123",
+	}
+	var stdout, stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		getenv: func(k string) string { return vars[k] }, progress: true}
+	if code := run(context.Background(), e, []string{"token"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if got := stderr.String(); got != "logging in as alice with SRP…\n" {
+		t.Errorf("stderr %q, want the login's progress line", got)
 	}
 }
