@@ -33,6 +33,7 @@ func TestUsage(t *testing.T) {
 	s.run("token", "-json", "-export").want(t, exitUsage, "exclude each other")
 	s.run("request").want(t, exitUsage, "want exactly one URL")
 	s.run("request", "ftp://x/").want(t, exitUsage, "not an http:// or https:// URL")
+	s.run("request", "https:///x").want(t, exitUsage, "not an http:// or https:// URL with a host")
 	// A URL may carry a credential: a refused one is not echoed with it.
 	for _, u := range []string{"ftp://user:s3cret-pw@x/", "http://user:s3cret-pw@x:port/",
 		"user:s3cret-pw@api.example.com/x", "https:user:s3cret-pw@host/x", "https:/user:s3cret-pw@host/x"} {
