@@ -839,3 +839,46 @@ func TestEmulateBadSettings(t *testing.T) {
 	os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}, {"username": "bob"}]`), 0o600)
 	s.run("emulate", "-addr", "127.0.0.1:99999", "-users", users).want(t, exitUsage, "user 1: ", "Password is required")
 }
+
+// TestRequestUsesIDTokenCachedSince401: with -type id, cached tokens are
+// new when their id token is not the one the API refused, whatever their
+// access token: the retry sends the cached id token without a renewal.
+func TestRequestUsesIDTokenCachedSince401(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	r := s.run("token", "-type", "id")
+	r.want(t, exitOK)
+	delete(s.env, "COGNITO_PASSWORD")
+	refused := strings.TrimSpace(r.stdout)
+	cache := cognitosrp.NewFileStore(s.cacheFile(t))
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if token != refused {
+			if _, err := srv.VerifyIDToken(token); err != nil {
+				http.Error(w, err.Error(), http.StatusUnauthorized)
+				return
+			}
+			io.WriteString(w, "ok")
+			return
+		}
+		// Another id token reaches the cache meanwhile.
+		tok, err := cache.Load(r.Context())
+		if err == nil {
+			var res *cognitosrp.AuthenticationResult
+			if res, err = srv.IssueTokens("alice"); err == nil {
+				tok.IDToken = res.IdToken
+				err = cache.Save(r.Context(), tok)
+			}
+		}
+		if err != nil {
+			t.Error(err)
+		}
+		http.Error(w, "token refused", http.StatusUnauthorized)
+	}))
+	defer api.Close()
+	before := srv.Calls("")
+	s.run("request", "-type", "id", api.URL+"/x").want(t, exitOK, "200 OK")
+	if n := srv.Calls("") - before; n != 0 {
+		t.Errorf("%d Cognito calls; want none: the cache held a new id token", n)
+	}
+}
