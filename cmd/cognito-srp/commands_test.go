@@ -25,6 +25,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"testing/iotest"
 	"time"
 	"unicode/utf8"
 
@@ -880,5 +881,27 @@ func TestRequestUsesIDTokenCachedSince401(t *testing.T) {
 	s.run("request", "-type", "id", api.URL+"/x").want(t, exitOK, "200 OK")
 	if n := srv.Calls("") - before; n != 0 {
 		t.Errorf("%d Cognito calls; want none: the cache held a new id token", n)
+	}
+}
+
+// TestRequestBodyReadError: standard input that fails while request reads
+// the body from it (-d @-) ends the command with that error, before any
+// call to Cognito, rather than sending the request without its body.
+func TestRequestBodyReadError(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	api := newAPI(t, srv)
+	vars := map[string]string{
+		"COGNITO_USER_POOL_ID": srv.PoolID(), "COGNITO_CLIENT_ID": srv.ClientID(),
+		"COGNITO_ENDPOINT": srv.Endpoint(), "COGNITO_USERNAME": "alice", "COGNITO_PASSWORD": "pw-alice-123",
+	}
+	var stdout, stderr bytes.Buffer
+	e := &env{stdin: iotest.ErrReader(errors.New("input/output error")), stdout: &stdout, stderr: &stderr,
+		getenv: func(k string) string { return vars[k] }}
+	code := run(context.Background(), e, []string{"request", "-no-cache", "-d", "@-", api + "/x"})
+	if code != exitError || !strings.Contains(stderr.String(), "reading the body from standard input: input/output error") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+	if n := srv.Calls(""); n != 0 {
+		t.Errorf("%d Cognito calls", n)
 	}
 }
