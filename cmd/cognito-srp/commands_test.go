@@ -905,3 +905,12 @@ func TestRequestBodyReadError(t *testing.T) {
 		t.Errorf("%d Cognito calls", n)
 	}
 }
+
+// TestRandomText: the client secret emulate -with-secret prints and the
+// demo's password and secret are random, not a fixed text.
+func TestRandomText(t *testing.T) {
+	a, b := randomText(32), randomText(32)
+	if len(a) != 43 || a == b {
+		t.Errorf("randomText(32) = %q, then %q", a, b)
+	}
+}
