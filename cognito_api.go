@@ -128,12 +128,12 @@ type AuthOutput struct {
 // (drift.go). It keeps the Date out of the exported AuthOutput, whose
 // callers compare and build it as a plain struct of the response body.
 type authReply struct {
-	out  *wireAuthOutput // what is passed to Call holds no type with methods (see wireAuthOutput)
+	out  wireAuthOutput // what is passed to Call holds no type with methods (see wireAuthOutput)
 	date string
 }
 
 // output returns the AuthOutput of r.
-func (r *authReply) output() *AuthOutput { return (*AuthOutput)(r.out) }
+func (r *authReply) output() *AuthOutput { return (*AuthOutput)(&r.out) }
 
 // AuthenticationResult holds the tokens Cognito issues.
 type AuthenticationResult struct {
@@ -172,7 +172,7 @@ func (c *Client) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*Auth
 }
 
 func (c *Client) initiateAuth(ctx context.Context, in *InitiateAuthInput) (*authReply, error) {
-	r := &authReply{out: new(wireAuthOutput)}
+	r := new(authReply)
 	if err := c.Call(ctx, "InitiateAuth", (*wireInitiateAuth)(in), r); err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthCh
 }
 
 func (c *Client) respondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*authReply, error) {
-	r := &authReply{out: new(wireAuthOutput)}
+	r := new(authReply)
 	if err := c.Call(ctx, "RespondToAuthChallenge", (*wireRespondToChallenge)(in), r); err != nil {
 		if srpChallenge(in.ChallengeName) && retryable(err) && ctx.Err() == nil {
 			// Not resent with the same SRP values: the caller may start
@@ -237,7 +237,7 @@ var errEndpointNotURL = configError("Endpoint is not a URL")
 func (c *Client) callOnce(ctx context.Context, action string, body []byte, out any) error {
 	reply, _ := out.(*authReply)
 	if reply != nil {
-		out = reply.out
+		out = &reply.out
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint, bytes.NewReader(body))
 	if _, ok := err.(*url.Error); ok {
