@@ -140,3 +140,31 @@ func TestVerifierClaimsWithoutSub(t *testing.T) {
 		t.Fatalf("got %v, want ErrClaimMismatch, not errOtherUser", err)
 	}
 }
+
+// TestAcceptTokensOnCognitosClock: what a token does not say itself is
+// reckoned on Cognito's clock, the local time corrected by the learnt
+// offset: the fallback expiry of a token without exp (iat, else that
+// time, plus ExpiresIn), and whether a token without iat has expired.
+// Here Cognito is 50 minutes behind the local clock.
+func TestAcceptTokensOnCognitosClock(t *testing.T) {
+	cognito := testNow.Add(-50 * time.Minute)
+	s := new(Session)
+	s.offset.Store(int64(-50 * time.Minute))
+
+	noExp := forgeResult(with(accessClaims(cognito), "exp", nil), with(idClaims(cognito), "exp", nil), 3600)
+	tok, err := s.acceptTokens(context.Background(), noExp, nil, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := tok.Expiry(AccessToken), cognito.Add(time.Hour); !got.Equal(want) {
+		t.Errorf("fallback expiry %v, want %v (Cognito's clock plus ExpiresIn)", got, want)
+	}
+
+	// Expires 20 minutes from Cognito's now, 30 minutes before the local one.
+	exp := cognito.Add(20 * time.Minute).Unix()
+	noIat := forgeResult(with(accessClaims(cognito), "iat", nil, "auth_time", nil, "exp", exp),
+		with(idClaims(cognito), "iat", nil, "auth_time", nil, "exp", exp), 3600)
+	if _, err := s.acceptTokens(context.Background(), noIat, nil, testNow); err != nil {
+		t.Errorf("a token without iat, valid on Cognito's clock: %v", err)
+	}
+}
