@@ -69,6 +69,8 @@ func TestTimestampOnDate(t *testing.T) {
 		{"Cognito 10 min behind", -10 * time.Minute},
 		{"Cognito 61 s ahead", 61 * time.Second},
 		{"Cognito 59 min behind", -59 * time.Minute},
+		{"Cognito an hour ahead", time.Hour}, // maxClockSkew: still signed on the Date
+		{"Cognito an hour behind", -time.Hour},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, s, stamps := dateFake(t, tc.skew, nil)
@@ -102,6 +104,8 @@ func TestTimestampOnLocalClock(t *testing.T) {
 		{"Date 30 s ahead", 30 * time.Second, nil},
 		{"Date 59 s behind", -59 * time.Second, nil},
 		{"Date equal", 0, nil},
+		{"Date a minute ahead", time.Minute, nil}, // maxDateSkew: still the local clock
+		{"Date a minute behind", -time.Minute, nil},
 		{"no Date", 2 * time.Minute, fixed()},
 		{"empty Date", 2 * time.Minute, fixed("")},
 		{"garbage Date", 2 * time.Minute, fixed("yesterday, around noon")},
