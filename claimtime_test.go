@@ -218,3 +218,33 @@ func TestTimestampDateOfTheAnsweringAttempt(t *testing.T) {
 		t.Errorf("TIMESTAMPs = %q, want [%q]", got, Timestamp(testNow))
 	}
 }
+
+// TestTimestampNotOnLearntOffset: the Date's distance is measured from the
+// local clock, not from local time plus the learnt offset. The session
+// learns +30m from a login on the Date; then its clock is stepped 40
+// minutes back, so Cognito is 70 minutes ahead, past maxClockSkew: the
+// next claim stays on the local clock and Cognito refuses it, instead of
+// issuing tokens (the Date is 40 minutes from local time plus the stale
+// offset) that the session would then refuse as replayed.
+func TestTimestampNotOnLearntOffset(t *testing.T) {
+	var step atomic.Int64
+	local := func() time.Time { return testNow.Add(time.Duration(step.Load())) }
+	_, s, stamps := dateFake(t, 30*time.Minute, nil, func(c *Config) { c.Now = local })
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	if off := s.ClockOffset(); (off - 30*time.Minute).Abs() > time.Second {
+		t.Fatalf("ClockOffset = %v, want 30m", off)
+	}
+	step.Store(int64(-40 * time.Minute))
+	if err := s.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.ValidTokens(context.Background(), AccessToken)
+	if !errors.Is(err, ErrNotAuthorized) {
+		t.Errorf("login with Cognito 70m ahead: %v, want NotAuthorized (the fake's TIMESTAMP check)", err)
+	}
+	if got, want := stamps(), []string{Timestamp(testNow.Add(30 * time.Minute)), Timestamp(local())}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("TIMESTAMPs = %q, want %q", got, want)
+	}
+}
