@@ -557,3 +557,38 @@ func TestNeedTakesStoresLoginRequired(t *testing.T) {
 		t.Errorf("store loaded %d times, want 1", n)
 	}
 }
+
+// TestLoginAfterClockStepPastTheOffset: a login's tokens are held to the
+// local clock too, not to local time plus the learnt offset. As in
+// TestRenewalAfterClockStepPastTheOffset the session learns -50m, then the
+// clock is stepped 70 minutes back; the next need, after a sign-out, logs
+// in (its TIMESTAMP signed on the Date, 20 minutes ahead), and the tokens
+// Cognito issues are accepted, not refused as issued 70 minutes away.
+func TestLoginAfterClockStepPastTheOffset(t *testing.T) {
+	var drift atomic.Int64
+	clk, f, s, _ := loggedIn(t, func(c *Config) {
+		now := c.Now
+		c.Now = func() time.Time { return now().Add(time.Duration(drift.Load())) }
+	})
+	drift.Store(int64(50 * time.Minute))
+	if err := s.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if off := s.ClockOffset(); (off + 50*time.Minute).Abs() > time.Second {
+		t.Fatalf("ClockOffset = %v with the local clock 50m ahead, want -50m", off)
+	}
+	drift.Store(int64(-20 * time.Minute)) // stepped 70 minutes back
+	clk.Advance(time.Minute)
+	if err := s.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Fatalf("login after the local clock was stepped: %v", err)
+	}
+	if n := f.count("login"); n != 2 {
+		t.Errorf("%d logins, want 2", n)
+	}
+	if off := s.ClockOffset(); (off - 20*time.Minute).Abs() > time.Second {
+		t.Errorf("ClockOffset = %v after the login, want 20m", off)
+	}
+}
