@@ -704,3 +704,40 @@ func TestSignOutWithoutRefreshToken(t *testing.T) {
 		t.Errorf("SignOut made %d RevokeToken calls without a refresh token", n)
 	}
 }
+
+// TestNeedInRefreshVoidedBySignOut: a need that joined Session.Refresh's
+// flight, which a SignOut then voids, fails with ErrLoginRequired, as any
+// caller from before the sign-out does: the voided flight is not taken for
+// one that merely cannot log in (mayLogIn), so the need does not log in
+// again behind the sign-out's back.
+func TestNeedInRefreshVoidedBySignOut(t *testing.T) {
+	clk, f, s, _ := loggedIn(t, nil)
+	clk.Advance(2 * time.Hour) // the need waits for Cognito
+	release := f.hold()
+	defer release()
+	waited := s.waits.Load()
+	refreshed := make(chan error, 1)
+	go func() { refreshed <- s.Refresh(context.Background()) }()
+	waitersAtLeast(t, s, waited+1)
+	errs := needAsync(context.Background(), s)
+	waitersAtLeast(t, s, waited+2) // both wait for Refresh's flight
+	signedOut := make(chan error, 1)
+	go func() { signedOut <- s.SignOut(context.Background()) }()
+	for s.Tokens() != nil {
+		time.Sleep(time.Millisecond)
+	}
+	release()
+	if err := <-errs; !errors.Is(err, ErrLoginRequired) {
+		t.Errorf("need in a Refresh ended by SignOut: %v, want ErrLoginRequired", err)
+	}
+	if err := <-refreshed; !errors.Is(err, ErrLoginRequired) {
+		t.Errorf("Refresh ended by SignOut: %v, want ErrLoginRequired", err)
+	}
+	if err := <-signedOut; err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s)
+	if n := f.count("login"); n != 1 || s.Tokens() != nil {
+		t.Errorf("after the sign-out: %d logins, tokens %v; want 1 and none", n, s.Tokens() != nil)
+	}
+}
