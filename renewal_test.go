@@ -592,3 +592,45 @@ func TestLoginAfterClockStepPastTheOffset(t *testing.T) {
 		t.Errorf("ClockOffset = %v after the login, want 20m", off)
 	}
 }
+
+// heldLoginRequiredStore is a loginRequiredStore whose first Load waits
+// for release.
+type heldLoginRequiredStore struct {
+	loginRequiredStore
+	loading, release chan struct{}
+}
+
+func (s *heldLoginRequiredStore) Load(ctx context.Context) (*Tokens, error) {
+	if s.loads.Load() == 0 {
+		close(s.loading)
+		<-s.release
+	}
+	return s.loginRequiredStore.Load(ctx)
+}
+
+// TestNeedInRefreshWithoutPassword: a need that joined Session.Refresh's
+// flight takes its ErrLoginRequired as the answer when the session has no
+// password to log in with (mayLogIn): trying again would only read the
+// store once more (here one that asks for a person) to fail the same way.
+func TestNeedInRefreshWithoutPassword(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	st := &heldLoginRequiredStore{loading: make(chan struct{}), release: make(chan struct{})}
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Store = st })
+	waited := s.waits.Load()
+	refreshed := make(chan error, 1)
+	go func() { refreshed <- s.Refresh(context.Background()) }()
+	<-st.loading
+	needed := make(chan error, 1)
+	go func() { needed <- validTokens(s) }()
+	waitersAtLeast(t, s, waited+2) // both wait for Refresh's flight
+	close(st.release)
+	if err := <-refreshed; !errors.Is(err, ErrLoginRequired) {
+		t.Errorf("Refresh = %v, want the store's ErrLoginRequired", err)
+	}
+	if err := <-needed; !errors.Is(err, ErrLoginRequired) {
+		t.Errorf("need = %v, want the store's ErrLoginRequired", err)
+	}
+	if n := st.loads.Load(); n != 1 {
+		t.Errorf("store loaded %d times, want 1", n)
+	}
+}
