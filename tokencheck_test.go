@@ -168,3 +168,19 @@ func TestAcceptTokensOnCognitosClock(t *testing.T) {
 		t.Errorf("a token without iat, valid on Cognito's clock: %v", err)
 	}
 }
+
+// TestReplayErrorNamesLocalTime: the refusal of a token issued hours away
+// quotes the local clock's time, as it says, not local time plus the clock
+// offset, which is what the iat is held to.
+func TestReplayErrorNamesLocalTime(t *testing.T) {
+	s := new(Session)
+	s.offset.Store(int64(-50 * time.Minute))
+	old := testNow.Add(-3 * time.Hour)
+	_, err := s.acceptTokens(context.Background(), forgeResult(accessClaims(old), idClaims(old), 3600), nil, testNow)
+	if !errors.Is(err, ErrTokenExpired) {
+		t.Fatalf("got %v, want ErrTokenExpired", err)
+	}
+	if want := "away from the local clock's " + rfc3339(testNow) + " "; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not say %q", err, want)
+	}
+}
