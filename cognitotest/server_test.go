@@ -330,13 +330,14 @@ func TestCORSPreflightAllowsBrowserSDKHeaders(t *testing.T) {
 
 // TestDateOnServerClock: every response carries a Date on the server's
 // clock (SetClock, Advance), as Cognito's carry its own, not net/http's
-// real one: a client may sign its SRP TIMESTAMP on it.
+// real one: a client may sign its SRP TIMESTAMP on it. The Date is in
+// GMT whatever the clock's zone.
 func TestDateOnServerClock(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
-	at := time.Date(2031, time.July, 9, 8, 7, 6, 0, time.UTC)
+	at := time.Date(2031, time.July, 9, 13, 37, 6, 0, time.FixedZone("IST", 5*3600+1800))
 	srv.SetClock(func() time.Time { return at })
 	srv.Advance(time.Hour)
-	want := at.Add(time.Hour).Format(http.TimeFormat)
+	want := "Wed, 09 Jul 2031 09:07:06 GMT"
 	for _, req := range []func() (*http.Response, error){
 		func() (*http.Response, error) {
 			r, _ := http.NewRequest(http.MethodPost, srv.Endpoint(), strings.NewReader(`{}`))
