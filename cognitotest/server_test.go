@@ -548,3 +548,36 @@ func TestClockMayCallServer(t *testing.T) {
 		t.Fatal("deadlock: a clock that calls the server's methods blocks it")
 	}
 }
+
+// TestActionAfterLatencyAtItsEnd: an action delayed by injected latency
+// runs at the time the latency ends, read again then, not at the request's
+// arrival (its Date and Request.Time): here the clock steps an hour per
+// call, and the access token, valid at the arrival, has expired when
+// GetUser runs.
+func TestActionAfterLatencyAtItsEnd(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "Passw0rd!"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued := srv.Now()
+	var calls atomic.Int64
+	srv.SetClock(func() time.Time { return issued.Add(time.Duration(calls.Add(1))*time.Hour - 30*time.Minute) })
+	srv.SetLatency(time.Millisecond)
+	r, _ := http.NewRequest(http.MethodPost, srv.Endpoint(), strings.NewReader(`{"AccessToken":"`+res.AccessToken+`"}`))
+	r.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.GetUser")
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := readBody(t, resp)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Access Token has expired") {
+		t.Errorf("GetUser with a token that expired during the latency: %d %s, want 400 Access Token has expired", resp.StatusCode, body)
+	}
+	if n := calls.Load(); n != 2 {
+		t.Errorf("the clock was read %d times, want 2 (arrival and the latency's end)", n)
+	}
+}
