@@ -581,3 +581,25 @@ func TestActionAfterLatencyAtItsEnd(t *testing.T) {
 		t.Errorf("the clock was read %d times, want 2 (arrival and the latency's end)", n)
 	}
 }
+
+// TestRequestAfterCloseDropped: a request that reaches the Server after
+// Close, as another server's handler, is dropped unanswered, and neither
+// served nor logged: Close could not wait for it.
+func TestRequestAfterCloseDropped(t *testing.T) {
+	var logged atomic.Int64
+	srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{Logf: func(string, ...any) { logged.Add(1) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := newBackend(t, srv) + "/"
+	srv.Close()
+	r, _ := http.NewRequest(http.MethodPost, url, strings.NewReader("{}"))
+	r.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
+	if resp, err := http.DefaultClient.Do(r); err == nil {
+		resp.Body.Close()
+		t.Errorf("a request after Close got HTTP %d, want the connection dropped", resp.StatusCode)
+	}
+	if n := logged.Load(); n != 0 || len(srv.Requests()) != 0 {
+		t.Errorf("a request after Close: %d log lines, %d requests recorded; want none", n, len(srv.Requests()))
+	}
+}
