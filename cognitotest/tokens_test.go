@@ -182,6 +182,9 @@ func TestVerifyRefusesForeignAndExpiredTokens(t *testing.T) {
 	if _, err := srv.VerifyAccessToken(mine.AccessToken); !errors.Is(err, cognitotest.ErrTokenExpired) {
 		t.Errorf("expired token: %v", err)
 	}
+	if _, err := srv.VerifyIDToken(mine.IDToken); !errors.Is(err, cognitotest.ErrTokenExpired) {
+		t.Errorf("expired id token: %v", err)
+	}
 	_, err := newRaw(t, srv).call("GetUser", map[string]string{"AccessToken": mine.AccessToken})
 	wantAPIError(t, err, "NotAuthorizedException", "Access Token has expired")
 	_, err = newRaw(t, srv).call("GetUser", map[string]string{"AccessToken": "garbage"})
