@@ -64,3 +64,27 @@ func TestLoginStepsKeepToItsUser(t *testing.T) {
 		}
 	}
 }
+
+// TestMintKeepsToItsUser: mint issues tokens for the user a grant was
+// issued to, by sub as well as name: a grant of a user deleted and added
+// again under its name since (between useRefreshToken's check and mint, or
+// completeLogin's uuids and mint) gets no tokens carrying the new user's
+// sub and attributes, "User does not exist." as elsewhere.
+func TestMintKeepsToItsUser(t *testing.T) {
+	srv := NewServer(t, Config{})
+	first, err := srv.AddUser(User{Username: "alice", Password: "pw-alice-123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := grant{username: first.Username, sub: first.Sub, clientID: srv.ClientID(), authTime: srv.Now()}
+	if err := srv.DeleteUser("alice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.AddUser(User{Username: "alice", Password: "pw-again-456", Attributes: map[string]string{"name": "Other"}}); err != nil {
+		t.Fatal(err)
+	}
+	res, aerr := srv.mint(srv.Now(), g)
+	if aerr == nil || aerr.typ != "NotAuthorizedException" || aerr.msg != "User does not exist." {
+		t.Errorf("mint for a deleted user's grant, with another added under its name: got %v (tokens %v), want NotAuthorizedException: User does not exist.", aerr, res != nil)
+	}
+}
