@@ -58,6 +58,9 @@ func TestRequest(t *testing.T) {
 	if r.stdout != "GET /things user=alice x= body=" {
 		t.Errorf("stdout = %q", r.stdout)
 	}
+	if strings.Contains(r.stderr, "Date:") {
+		t.Errorf("response headers printed without -i: %q", r.stderr)
+	}
 	r = s.run("request", "-X", "PUT", "-H", "X-Test: yes", "-d", `{"a":1}`, api+"/things/1")
 	r.want(t, exitOK)
 	if r.stdout != `PUT /things/1 user=alice x=yes body={"a":1}` {
