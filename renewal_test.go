@@ -439,34 +439,54 @@ func TestLoginAfterClockStep(t *testing.T) {
 	}
 }
 
-// TestRenewalAfterClockStepPastTheOffset: tokens are held to the local
-// clock in the replay check, not to the learnt offset. With the local clock
-// 50 minutes ahead of Cognito's, the session learns an offset of -50m;
-// then the clock is stepped 70 minutes back (Cognito now 20 minutes ahead).
-// Judged against local time plus that stale offset, every new token's iat
-// lay 70 minutes away, past the hour the check allows: each renewal (and
-// login) was refused, and since the offset is learnt only from accepted
-// tokens, it stayed so for good.
-func TestRenewalAfterClockStepPastTheOffset(t *testing.T) {
-	var drift atomic.Int64
-	clk, _, s, _ := loggedIn(t, func(c *Config) {
-		now := c.Now
-		c.Now = func() time.Time { return now().Add(time.Duration(drift.Load())) }
-	})
-	drift.Store(int64(50 * time.Minute))
-	if err := s.Refresh(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if off := s.ClockOffset(); (off + 50*time.Minute).Abs() > time.Second {
-		t.Fatalf("ClockOffset = %v with the local clock 50m ahead, want -50m", off)
-	}
-	drift.Store(int64(-20 * time.Minute)) // stepped 70 minutes back
-	clk.Advance(time.Minute)
-	if err := s.Refresh(context.Background()); err != nil {
-		t.Fatalf("renewal after the local clock was stepped: %v", err)
-	}
-	if off := s.ClockOffset(); (off - 20*time.Minute).Abs() > time.Second {
-		t.Errorf("ClockOffset = %v after the renewal, want 20m", off)
+// TestTokensAfterClockStepPastTheOffset: new tokens are held to the local
+// clock in the replay check, not to the learnt offset. With the local
+// clock 50 minutes ahead of Cognito's, the session learns an offset of
+// -50m; then the clock is stepped 70 minutes back (Cognito now 20 minutes
+// ahead). Judged against local time plus that stale offset, every new
+// token's iat lay 70 minutes away, past the hour the check allows: each
+// renewal and login was refused, and since the offset is learnt only from
+// accepted tokens, it stayed so for good. The login (after a sign-out)
+// signs its TIMESTAMP on the Date, 20 minutes ahead.
+func TestTokensAfterClockStepPastTheOffset(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		logins int
+		next   func(s *Session) error
+	}{
+		{"renewal", 1, func(s *Session) error { return s.Refresh(context.Background()) }},
+		{"login", 2, func(s *Session) error {
+			if err := s.SignOut(context.Background()); err != nil {
+				return err
+			}
+			return validTokens(s)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var drift atomic.Int64
+			clk, f, s, _ := loggedIn(t, func(c *Config) {
+				now := c.Now
+				c.Now = func() time.Time { return now().Add(time.Duration(drift.Load())) }
+			})
+			drift.Store(int64(50 * time.Minute))
+			if err := s.Refresh(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if off := s.ClockOffset(); (off + 50*time.Minute).Abs() > time.Second {
+				t.Fatalf("ClockOffset = %v with the local clock 50m ahead, want -50m", off)
+			}
+			drift.Store(int64(-20 * time.Minute)) // stepped 70 minutes back
+			clk.Advance(time.Minute)
+			if err := tc.next(s); err != nil {
+				t.Fatalf("%s after the local clock was stepped: %v", tc.name, err)
+			}
+			if n := f.count("login"); n != tc.logins {
+				t.Errorf("%d logins, want %d", n, tc.logins)
+			}
+			if off := s.ClockOffset(); (off - 20*time.Minute).Abs() > time.Second {
+				t.Errorf("ClockOffset = %v after the %s, want 20m", off, tc.name)
+			}
+		})
 	}
 }
 
@@ -555,41 +575,6 @@ func TestNeedTakesStoresLoginRequired(t *testing.T) {
 	}
 	if n := st.loads.Load(); n != 1 {
 		t.Errorf("store loaded %d times, want 1", n)
-	}
-}
-
-// TestLoginAfterClockStepPastTheOffset: a login's tokens are held to the
-// local clock too, not to local time plus the learnt offset. As in
-// TestRenewalAfterClockStepPastTheOffset the session learns -50m, then the
-// clock is stepped 70 minutes back; the next need, after a sign-out, logs
-// in (its TIMESTAMP signed on the Date, 20 minutes ahead), and the tokens
-// Cognito issues are accepted, not refused as issued 70 minutes away.
-func TestLoginAfterClockStepPastTheOffset(t *testing.T) {
-	var drift atomic.Int64
-	clk, f, s, _ := loggedIn(t, func(c *Config) {
-		now := c.Now
-		c.Now = func() time.Time { return now().Add(time.Duration(drift.Load())) }
-	})
-	drift.Store(int64(50 * time.Minute))
-	if err := s.Refresh(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if off := s.ClockOffset(); (off + 50*time.Minute).Abs() > time.Second {
-		t.Fatalf("ClockOffset = %v with the local clock 50m ahead, want -50m", off)
-	}
-	drift.Store(int64(-20 * time.Minute)) // stepped 70 minutes back
-	clk.Advance(time.Minute)
-	if err := s.SignOut(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
-		t.Fatalf("login after the local clock was stepped: %v", err)
-	}
-	if n := f.count("login"); n != 2 {
-		t.Errorf("%d logins, want 2", n)
-	}
-	if off := s.ClockOffset(); (off - 20*time.Minute).Abs() > time.Second {
-		t.Errorf("ClockOffset = %v after the login, want 20m", off)
 	}
 }
 
