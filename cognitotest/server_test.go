@@ -363,14 +363,7 @@ func TestDateOnServerClock(t *testing.T) {
 // signs its SRP TIMESTAMP on is the time the request was judged at. The
 // actions that take an access token judge its exp at that time too.
 func TestOneClockReadPerRequest(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{})
-	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "Passw0rd!"}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := srv.IssueTokens("alice")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, res := aliceWithTokens(t)
 	withToken := `{"AccessToken":"` + res.AccessToken + `","DeviceKey":"us-east-1_none","UserCode":"123456"}`
 	at := time.Date(2031, time.July, 9, 8, 7, 6, 0, time.UTC)
 	var calls atomic.Int64
@@ -555,14 +548,7 @@ func TestClockMayCallServer(t *testing.T) {
 // call, and the access token, valid at the arrival, has expired when
 // GetUser runs.
 func TestActionAfterLatencyAtItsEnd(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{})
-	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "Passw0rd!"}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := srv.IssueTokens("alice")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, res := aliceWithTokens(t)
 	issued := srv.Now()
 	var calls atomic.Int64
 	srv.SetClock(func() time.Time { return issued.Add(time.Duration(calls.Add(1))*time.Hour - 30*time.Minute) })
@@ -602,4 +588,19 @@ func TestRequestAfterCloseDropped(t *testing.T) {
 	if n := logged.Load(); n != 0 || len(srv.Requests()) != 0 {
 		t.Errorf("a request after Close: %d log lines, %d requests recorded; want none", n, len(srv.Requests()))
 	}
+}
+
+// aliceWithTokens returns a server with the user alice and tokens it
+// issued her.
+func aliceWithTokens(t *testing.T) (*cognitotest.Server, *cognitosrp.AuthenticationResult) {
+	t.Helper()
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "Passw0rd!"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, res
 }

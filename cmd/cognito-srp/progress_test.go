@@ -23,13 +23,8 @@ func TestProgressOnTerminal(t *testing.T) {
 	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "pw-alice-123"}); err != nil {
 		t.Fatal(err)
 	}
-	vars := map[string]string{
-		"COGNITO_USER_POOL_ID": srv.PoolID(), "COGNITO_CLIENT_ID": srv.ClientID(),
-		"COGNITO_ENDPOINT": srv.Endpoint(), "COGNITO_USERNAME": "alice", "COGNITO_PASSWORD": "pw-alice-123",
-	}
 	var stdout, stderr bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
-		getenv: func(k string) string { return vars[k] }, progress: true}
+	e := progressEnv(srv, &stdout, &stderr)
 	if code := run(context.Background(), e, []string{"token", "-no-cache"}); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
@@ -71,17 +66,24 @@ func TestProgressWithoutRefreshToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vars := map[string]string{
-		"COGNITO_USER_POOL_ID": srv.PoolID(), "COGNITO_CLIENT_ID": srv.ClientID(),
-		"COGNITO_ENDPOINT": srv.Endpoint(), "COGNITO_USERNAME": "alice", "COGNITO_PASSWORD": "pw-alice-123",
-	}
 	var stdout, stderr bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
-		getenv: func(k string) string { return vars[k] }, progress: true}
+	e := progressEnv(srv, &stdout, &stderr)
 	if code := run(context.Background(), e, []string{"token"}); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	if got := stderr.String(); got != "logging in as alice with SRP…\n" {
 		t.Errorf("stderr %q, want the login's progress line", got)
 	}
+}
+
+// progressEnv is the environment of a run on a terminal (progress on) as
+// alice of srv, whose password is pw-alice-123, writing to stdout and
+// stderr.
+func progressEnv(srv *cognitotest.Server, stdout, stderr *bytes.Buffer) *env {
+	vars := map[string]string{
+		"COGNITO_USER_POOL_ID": srv.PoolID(), "COGNITO_CLIENT_ID": srv.ClientID(),
+		"COGNITO_ENDPOINT": srv.Endpoint(), "COGNITO_USERNAME": "alice", "COGNITO_PASSWORD": "pw-alice-123",
+	}
+	return &env{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr,
+		getenv: func(k string) string { return vars[k] }, progress: true}
 }
