@@ -395,18 +395,9 @@ func TestEmulatorRefreshWithTheTokensDevice(t *testing.T) {
 // device's password were wrong.
 func TestEmulatorDeviceLoginAfterClockStep(t *testing.T) {
 	var drift atomic.Int64
-	store := new(cognitosrp.MemoryDeviceStore)
-	srv, s := emulatorSession(t, cognitotest.Config{DeviceTracking: true}, func(c *cognitosrp.Config) {
-		now := c.Now // the emulator's clock
-		c.Now = func() time.Time { return now().Add(-time.Duration(drift.Load())) }
-		c.Devices = cognitosrp.RememberDevices(store, "")
-		c.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
-	})
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	s, d := deviceSessionAt(t, srv, func() time.Duration { return -time.Duration(drift.Load()) })
 	ctx := context.Background()
-	d, err := store.LoadDevice(ctx, cognitosrp.DeviceOwner{UserPoolID: srv.PoolID(), Username: "alice"})
-	if err != nil || d == nil {
-		t.Fatalf("no device remembered: %v", err)
-	}
 	drift.Store(int64(10 * time.Minute))
 	srv.Advance(2 * time.Hour)
 	if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); err != nil {
@@ -419,14 +410,7 @@ func TestEmulatorDeviceLoginAfterClockStep(t *testing.T) {
 	if err := s.Authenticate(ctx, emuPassword); err != nil {
 		t.Fatalf("login with a remembered device after the clock was set right: %v", err)
 	}
-	tok := s.Tokens()
-	cl, err := srv.VerifyAccessToken(tok.AccessToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cl.Raw["device_key"] != d.Key {
-		t.Errorf("the new login's access token names device %v, want the remembered %q (device SRP)", cl.Raw["device_key"], d.Key)
-	}
+	wantDeviceLogin(t, srv, s, d)
 	if n := len(srv.Devices("alice")); n != 1 {
 		t.Errorf("alice has %d devices, want the one remembered", n)
 	}
@@ -441,33 +425,15 @@ func TestEmulatorDeviceLoginAfterClockStep(t *testing.T) {
 func TestEmulatorLoginClocksApart(t *testing.T) {
 	for _, skew := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
 		t.Run(skew.String(), func(t *testing.T) {
-			store := new(cognitosrp.MemoryDeviceStore)
 			srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
 			// Away from the real clock too, which net/http's own Date
 			// header would tell.
 			srv.Advance(5 * time.Hour)
-			// emulatorSessionOn logs in (SRP) and confirms a device.
-			s := emulatorSessionOn(t, srv, func(c *cognitosrp.Config) {
-				now := c.Now // the emulator's clock
-				c.Now = func() time.Time { return now().Add(skew) }
-				c.Devices = cognitosrp.RememberDevices(store, "")
-				c.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
-			})
-			ctx := context.Background()
-			d, err := store.LoadDevice(ctx, cognitosrp.DeviceOwner{UserPoolID: srv.PoolID(), Username: "alice"})
-			if err != nil || d == nil {
-				t.Fatalf("no device remembered: %v", err)
-			}
-			if err := s.Authenticate(ctx, emuPassword); err != nil {
+			s, d := deviceSessionAt(t, srv, func() time.Duration { return skew })
+			if err := s.Authenticate(context.Background(), emuPassword); err != nil {
 				t.Fatalf("login with a remembered device (device SRP): %v", err)
 			}
-			cl, err := srv.VerifyAccessToken(s.Tokens().AccessToken)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if cl.Raw["device_key"] != d.Key {
-				t.Errorf("the second login's access token names device %v, want the remembered %q (device SRP)", cl.Raw["device_key"], d.Key)
-			}
+			wantDeviceLogin(t, srv, s, d)
 			if off := s.ClockOffset(); (off + skew).Abs() > time.Second {
 				t.Errorf("ClockOffset = %v, want %v", off, -skew)
 			}
@@ -878,5 +844,37 @@ func TestNeedTakesHandlersLoginRequired(t *testing.T) {
 	}
 	if n := srv.Calls("InitiateAuth"); n != 1 {
 		t.Errorf("%d logins, want 1", n)
+	}
+}
+
+// deviceSessionAt returns a session of srv whose clock is srv's plus
+// skew(), logged in as alice (whom it adds) with a device it remembered,
+// and that device.
+func deviceSessionAt(t *testing.T, srv *cognitotest.Server, skew func() time.Duration) (*cognitosrp.Session, *cognitosrp.Device) {
+	t.Helper()
+	store := new(cognitosrp.MemoryDeviceStore)
+	s := emulatorSessionOn(t, srv, func(c *cognitosrp.Config) {
+		now := c.Now // the emulator's clock
+		c.Now = func() time.Time { return now().Add(skew()) }
+		c.Devices = cognitosrp.RememberDevices(store, "")
+		c.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
+	})
+	d, err := store.LoadDevice(context.Background(), cognitosrp.DeviceOwner{UserPoolID: srv.PoolID(), Username: "alice"})
+	if err != nil || d == nil {
+		t.Fatalf("no device remembered: %v", err)
+	}
+	return s, d
+}
+
+// wantDeviceLogin checks that the session's last login proved the device
+// d (device SRP): its access token names d.
+func wantDeviceLogin(t *testing.T, srv *cognitotest.Server, s *cognitosrp.Session, d *cognitosrp.Device) {
+	t.Helper()
+	cl, err := srv.VerifyAccessToken(s.Tokens().AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl.Raw["device_key"] != d.Key {
+		t.Errorf("the login's access token names device %v, want the remembered %q (device SRP)", cl.Raw["device_key"], d.Key)
 	}
 }

@@ -183,11 +183,7 @@ func TestSignOutDuringRenewal(t *testing.T) {
 	for s.waits.Load() == waited { // the renewal is held: its caller waits
 		time.Sleep(time.Millisecond)
 	}
-	signedOut := make(chan error, 1)
-	go func() { signedOut <- s.SignOut(context.Background()) }()
-	for s.Tokens() != nil {
-		time.Sleep(time.Millisecond)
-	}
+	signedOut := signOutAsync(s)
 	release()
 	if err := <-errs; !errors.Is(err, ErrLoginRequired) {
 		t.Errorf("renewal ended by SignOut: %v, want ErrLoginRequired", err)
@@ -721,11 +717,7 @@ func TestNeedInRefreshVoidedBySignOut(t *testing.T) {
 	waitersAtLeast(t, s, waited+1)
 	errs := needAsync(context.Background(), s)
 	waitersAtLeast(t, s, waited+2) // both wait for Refresh's flight
-	signedOut := make(chan error, 1)
-	go func() { signedOut <- s.SignOut(context.Background()) }()
-	for s.Tokens() != nil {
-		time.Sleep(time.Millisecond)
-	}
+	signedOut := signOutAsync(s)
 	release()
 	if err := <-errs; !errors.Is(err, ErrLoginRequired) {
 		t.Errorf("need in a Refresh ended by SignOut: %v, want ErrLoginRequired", err)
@@ -740,4 +732,16 @@ func TestNeedInRefreshVoidedBySignOut(t *testing.T) {
 	if n := f.count("login"); n != 1 || s.Tokens() != nil {
 		t.Errorf("after the sign-out: %d logins, tokens %v; want 1 and none", n, s.Tokens() != nil)
 	}
+}
+
+// signOutAsync starts s.SignOut and returns once the session has dropped
+// its tokens (the sign-out may still be revoking them), with the channel
+// that gets its result.
+func signOutAsync(s *Session) <-chan error {
+	signedOut := make(chan error, 1)
+	go func() { signedOut <- s.SignOut(context.Background()) }()
+	for s.Tokens() != nil {
+		time.Sleep(time.Millisecond)
+	}
+	return signedOut
 }
