@@ -726,24 +726,10 @@ func FuzzRefresh(f *testing.F) {
 			method = RefreshWithGetTokens
 		}
 		logs := new(logRecorder)
-		s, err := NewSession(Config{
-			UserPoolID: testPoolID, ClientID: testClientID, ClientSecret: clientSecret,
-			Endpoint: "http://127.0.0.1:1/",
-			HTTPClient: &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
-				return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}},
-					Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
-			})},
-			Retry:         RetryPolicy{MaxAttempts: 1},
-			RefreshMethod: method,
-			Logger:        slog.New(logs),
-			Now:           func() time.Time { return testNow },
-		}, "alias@example.com")
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := answeredSession(t, clientSecret, method, logs, func() (int, []byte) { return status, body })
 		defer s.Close()
 		s.SetTokens(old)
-		err = s.Refresh(ctx)
+		err := s.Refresh(ctx)
 		got := s.Tokens()
 		var texts []string
 		if err != nil {
@@ -954,23 +940,9 @@ func FuzzLogin(f *testing.F) {
 			return status, body
 		}
 		logs := new(logRecorder)
-		s, err := NewSession(Config{
-			UserPoolID: testPoolID, ClientID: testClientID, ClientSecret: clientSecret,
-			Endpoint: "http://127.0.0.1:1/",
-			HTTPClient: &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
-				status, body := answer()
-				return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}},
-					Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
-			})},
-			Retry:  RetryPolicy{MaxAttempts: 1},
-			Logger: slog.New(logs),
-			Now:    func() time.Time { return testNow },
-		}, "alias@example.com")
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := answeredSession(t, clientSecret, RefreshWithInitiateAuth, logs, answer)
 		defer s.Close()
-		err = s.Authenticate(ctx, password)
+		err := s.Authenticate(ctx, password)
 		got := s.Tokens()
 		var texts []string
 		if err != nil {
@@ -993,6 +965,30 @@ func FuzzLogin(f *testing.F) {
 		s.Close()
 		checkTexts(t, append(texts, logs.lines()...), secrets)
 	})
+}
+
+// answeredSession returns a session of alias@example.com, on a client
+// with clientSecret, renewing with method and logging to logs, whose every
+// Cognito call answer answers (a status and a JSON body), tried once.
+func answeredSession(t *testing.T, clientSecret string, method RefreshMethod, logs *logRecorder, answer func() (int, []byte)) *Session {
+	t.Helper()
+	s, err := NewSession(Config{
+		UserPoolID: testPoolID, ClientID: testClientID, ClientSecret: clientSecret,
+		Endpoint: "http://127.0.0.1:1/",
+		HTTPClient: &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			status, body := answer()
+			return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}},
+				Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
+		})},
+		Retry:         RetryPolicy{MaxAttempts: 1},
+		RefreshMethod: method,
+		Logger:        slog.New(logs),
+		Now:           func() time.Time { return testNow },
+	}, "alias@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // checkTexts fails the test when a text (an error printed, a log event)
