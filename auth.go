@@ -192,7 +192,7 @@ func sessionFor(opts *Options) (*Session, error) {
 	// Every session setting of Options lands in cfg, so one zero check
 	// covers them all, including fields added later.
 	individual := opts.Username != "" || opts.Password != "" || opts.ForgetPassword ||
-		!reflect.ValueOf(cfg).IsZero()
+		!reflect.ValueOf(settings(cfg)).IsZero()
 	switch {
 	case opts.Session != nil && individual:
 		return nil, configError("give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both")

@@ -29,13 +29,16 @@ var optIn = []struct {
 	{"verifier", `Verifier: newVerifier(),`, []string{
 		"cognitosrp.(*Verifier).", "cognitosrp.NewVerifier", "cognitosrp.(*keyCache).", "cognitosrp.parseJWKS",
 	}},
-	// The redacting printers of the request types: Client hands encoding/json
-	// method-less copies of these types, so that only a program that
+	// The redacting printers of the request types and of Config: Client
+	// hands encoding/json method-less copies of these types, and a Session
+	// holds a method-less copy of its Config, so that only a program that
 	// prints them links their String, Format and LogValue.
 	{"printers", `Logger: printRequests(),`, []string{
 		"cognitosrp.InitiateAuthInput.", "cognitosrp.RespondToAuthChallengeInput.",
 		"cognitosrp.GetTokensFromRefreshTokenInput.", "cognitosrp.RevokeTokenInput.",
 		"cognitosrp.AuthOutput.", "cognitosrp.(*AuthOutput).",
+		// A Session holds its Config as the method-less settings.
+		"cognitosrp.Config.", "cognitosrp.(*Config).",
 	}},
 }
 
@@ -107,7 +110,8 @@ func newVerifier() cognitosrp.TokenVerifier {
 // printRequests is linked only by the program that calls it.
 func printRequests() *slog.Logger {
 	fmt.Fprint(os.Stderr, cognitosrp.InitiateAuthInput{}, cognitosrp.RespondToAuthChallengeInput{},
-		cognitosrp.GetTokensFromRefreshTokenInput{}, cognitosrp.RevokeTokenInput{}, cognitosrp.AuthOutput{})
+		cognitosrp.GetTokensFromRefreshTokenInput{}, cognitosrp.RevokeTokenInput{}, cognitosrp.AuthOutput{},
+		cognitosrp.Config{})
 	return nil
 }
 `

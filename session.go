@@ -134,12 +134,19 @@ func (c Config) String() string {
 // Format prints String for every verb, so no formatting reveals the secret.
 func (c Config) Format(f fmt.State, verb rune) { formatRedacted(f, c) }
 
+// settings is a Config without its methods: the Session holds its Config
+// as settings. A type reachable from a value stored in an interface (an
+// Auth is an http.RoundTripper) keeps its printers in the binary, so a
+// Config field would link Config's String, Format and LogValue into every
+// program, printing or not (issue 7).
+type settings Config
+
 // Session is one user's authenticated session with a user pool: the
 // counterpart of pycognito's Cognito object. It holds the tokens, logs in
 // with SRP and renews the tokens. Create one with NewSession; the zero
 // value is not usable. A Session is safe for concurrent use.
 type Session struct {
-	cfg      Config
+	cfg      settings
 	poolName string
 	api      *Client
 	username string
@@ -245,7 +252,7 @@ func NewSession(cfg Config, username string) (*Session, error) {
 			string(cfg.RefreshMethod), RefreshWithInitiateAuth, RefreshWithGetTokens))
 	}
 	s := &Session{
-		cfg:         cfg,
+		cfg:         settings(cfg),
 		poolName:    poolName,
 		api:         &Client{Endpoint: cfg.Endpoint, HTTPClient: cfg.HTTPClient, Retry: cfg.Retry},
 		username:    username,

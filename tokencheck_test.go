@@ -98,7 +98,7 @@ func (f verifierFunc) Verify(ctx context.Context, token string) (*Claims, error)
 // than 20 characters of it.
 func TestAcceptTokensLongTokenUse(t *testing.T) {
 	long := strings.Repeat("a", 10000)
-	s := &Session{cfg: Config{Verifier: verifierFunc(func(context.Context, string) (*Claims, error) {
+	s := &Session{cfg: settings{Verifier: verifierFunc(func(context.Context, string) (*Claims, error) {
 		return &Claims{TokenUse: long}, nil
 	})}}
 	_, err := s.acceptTokens(context.Background(), forgeResult(accessClaims(testNow), idClaims(testNow), 3600), nil, testNow)
@@ -114,7 +114,7 @@ func TestAcceptTokensLongTokenUse(t *testing.T) {
 // a wrapper that drops them) fails the check of the token's kind instead
 // of panicking in the flight's goroutine, which would end the program.
 func TestAcceptTokensVerifierWithoutClaims(t *testing.T) {
-	s := &Session{cfg: Config{Verifier: verifierFunc(func(context.Context, string) (*Claims, error) {
+	s := &Session{cfg: settings{Verifier: verifierFunc(func(context.Context, string) (*Claims, error) {
 		return nil, nil
 	})}}
 	_, err := s.acceptTokens(context.Background(), forgeResult(accessClaims(testNow), idClaims(testNow), 3600), nil, testNow)
@@ -128,7 +128,7 @@ func TestAcceptTokensVerifierWithoutClaims(t *testing.T) {
 // refresh token (see refresh), which an incomplete verifier does not
 // make another user's.
 func TestVerifierClaimsWithoutSub(t *testing.T) {
-	s := &Session{cfg: Config{Verifier: verifierFunc(func(_ context.Context, tok string) (*Claims, error) {
+	s := &Session{cfg: settings{Verifier: verifierFunc(func(_ context.Context, tok string) (*Claims, error) {
 		c, err := ParseUnverified(tok)
 		if err == nil {
 			c.Subject = ""
