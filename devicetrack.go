@@ -128,7 +128,7 @@ func (d *deviceTracker) register(ctx context.Context, s *Session, t *Tokens, md 
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.api.ConfirmDevice(ctx, &ConfirmDeviceInput{
+	out, err := s.client().ConfirmDevice(ctx, &ConfirmDeviceInput{
 		AccessToken:                t.AccessToken,
 		DeviceKey:                  md.DeviceKey,
 		DeviceSecretVerifierConfig: cfg,
@@ -139,7 +139,7 @@ func (d *deviceTracker) register(ctx context.Context, s *Session, t *Tokens, md 
 	}
 	if out.UserConfirmationNecessary {
 		// The caller asked to remember devices: that is the user's consent.
-		err := s.api.UpdateDeviceStatus(ctx, &UpdateDeviceStatusInput{
+		err := s.client().UpdateDeviceStatus(ctx, &UpdateDeviceStatusInput{
 			AccessToken:            t.AccessToken,
 			DeviceKey:              md.DeviceKey,
 			DeviceRememberedStatus: "remembered",

@@ -29,16 +29,20 @@ var optIn = []struct {
 	{"verifier", `Verifier: newVerifier(),`, []string{
 		"cognitosrp.(*Verifier).", "cognitosrp.NewVerifier", "cognitosrp.(*keyCache).", "cognitosrp.parseJWKS",
 	}},
-	// The redacting printers of the request types and of Config: Client
-	// hands encoding/json method-less copies of these types, and a Session
-	// holds a method-less copy of its Config, so that only a program that
-	// prints them links their String, Format and LogValue.
+	// The redacting printers of the request types, of Config and of Client:
+	// Client hands encoding/json method-less copies of the request types,
+	// and a Session holds method-less copies of its Config and its Client,
+	// so that only a program that prints them links their String, Format
+	// and LogValue.
 	{"printers", `Logger: printRequests(),`, []string{
 		"cognitosrp.InitiateAuthInput.", "cognitosrp.RespondToAuthChallengeInput.",
 		"cognitosrp.GetTokensFromRefreshTokenInput.", "cognitosrp.RevokeTokenInput.",
 		"cognitosrp.AuthOutput.", "cognitosrp.(*AuthOutput).",
-		// A Session holds its Config as the method-less settings.
+		// A Session holds its Config as the method-less settings, and its
+		// Client as the method-less apiClient.
 		"cognitosrp.Config.", "cognitosrp.(*Config).",
+		"cognitosrp.Client.", "cognitosrp.(*Client).String", "cognitosrp.(*Client).Format",
+		"cognitosrp.(*Client).LogValue", "cognitosrp.redactURL",
 	}},
 }
 
@@ -111,7 +115,7 @@ func newVerifier() cognitosrp.TokenVerifier {
 func printRequests() *slog.Logger {
 	fmt.Fprint(os.Stderr, cognitosrp.InitiateAuthInput{}, cognitosrp.RespondToAuthChallengeInput{},
 		cognitosrp.GetTokensFromRefreshTokenInput{}, cognitosrp.RevokeTokenInput{}, cognitosrp.AuthOutput{},
-		cognitosrp.Config{})
+		cognitosrp.Config{}, cognitosrp.Client{})
 	return nil
 }
 `

@@ -95,7 +95,7 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	}
 	var res *AuthenticationResult
 	if s.cfg.RefreshMethod == RefreshWithGetTokens {
-		out, err := s.api.GetTokensFromRefreshToken(ctx, &GetTokensFromRefreshTokenInput{
+		out, err := s.client().GetTokensFromRefreshToken(ctx, &GetTokensFromRefreshTokenInput{
 			ClientId:     s.cfg.ClientID,
 			RefreshToken: cur.RefreshToken,
 			ClientSecret: s.cfg.ClientSecret,
@@ -111,7 +111,7 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 		if deviceKey != "" {
 			params["DEVICE_KEY"] = deviceKey
 		}
-		out, err := s.api.InitiateAuth(ctx, &InitiateAuthInput{
+		out, err := s.client().InitiateAuth(ctx, &InitiateAuthInput{
 			AuthFlow:       FlowRefreshTokenAuth,
 			AuthParameters: params,
 			ClientId:       s.cfg.ClientID,

@@ -141,6 +141,13 @@ func (c Config) Format(f fmt.State, verb rune) { formatRedacted(f, c) }
 // program, printing or not (issue 7).
 type settings Config
 
+// apiClient is a Client without its methods, for the same reason: the
+// Session holds its Client as one, and calls Cognito through client().
+type apiClient Client
+
+// client returns the Client that calls Cognito for s.
+func (s *Session) client() *Client { return (*Client)(s.api) }
+
 // Session is one user's authenticated session with a user pool: the
 // counterpart of pycognito's Cognito object. It holds the tokens, logs in
 // with SRP and renews the tokens. Create one with NewSession; the zero
@@ -148,7 +155,7 @@ type settings Config
 type Session struct {
 	cfg      settings
 	poolName string
-	api      *Client
+	api      *apiClient // calls through client()
 	username string
 
 	// password, when set, lets the session log in on demand: on first use
@@ -254,7 +261,7 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	s := &Session{
 		cfg:         settings(cfg),
 		poolName:    poolName,
-		api:         &Client{Endpoint: cfg.Endpoint, HTTPClient: cfg.HTTPClient, Retry: cfg.Retry},
+		api:         &apiClient{Endpoint: cfg.Endpoint, HTTPClient: cfg.HTTPClient, Retry: cfg.Retry},
 		username:    username,
 		store:       cfg.Store,
 		systemClock: systemClock,

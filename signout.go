@@ -30,7 +30,7 @@ func (s *Session) revoke(ctx context.Context, t *Tokens) error {
 		return nil
 	}
 	start := time.Now()
-	err := s.api.RevokeToken(ctx, &RevokeTokenInput{
+	err := s.client().RevokeToken(ctx, &RevokeTokenInput{
 		Token:        t.RefreshToken,
 		ClientId:     s.cfg.ClientID,
 		ClientSecret: s.cfg.ClientSecret,
@@ -54,7 +54,7 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 		return err
 	}
 	start := time.Now()
-	err = s.api.GlobalSignOut(ctx, &GlobalSignOutInput{AccessToken: t.AccessToken})
+	err = s.client().GlobalSignOut(ctx, &GlobalSignOutInput{AccessToken: t.AccessToken})
 	s.logSignOut(ctx, "GlobalSignOut", start, err)
 	if err != nil {
 		return err
