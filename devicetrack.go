@@ -160,13 +160,13 @@ func (d *deviceTracker) answer(s *Session, st *loginState, name string, params m
 		if err != nil {
 			return nil, err
 		}
-		st.deviceSRP = srp
+		st.deviceSRP = (*preparedSRP)(srp)
 		return map[string]string{"SRP_A": srp.A()}, nil
 	}
 	if st.deviceSRP == nil {
 		return nil, nil // the proof before the SRP: out of turn
 	}
-	claim, err := deviceClaim(st.deviceSRP, st.device, params, s.claimTime(st))
+	claim, err := deviceClaim((*SRP)(st.deviceSRP), st.device, params, s.claimTime(st))
 	if err != nil {
 		return nil, err
 	}

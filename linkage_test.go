@@ -29,11 +29,11 @@ var optIn = []struct {
 	{"verifier", `Verifier: newVerifier(),`, []string{
 		"cognitosrp.(*Verifier).", "cognitosrp.NewVerifier", "cognitosrp.(*keyCache).", "cognitosrp.parseJWKS",
 	}},
-	// The redacting printers of the request types, of Config and of Client:
-	// Client hands encoding/json method-less copies of the request types,
-	// and a Session holds method-less copies of its Config and its Client,
-	// so that only a program that prints them links their String, Format
-	// and LogValue.
+	// The redacting printers of the request types, of Config, Client and
+	// SRP: Client hands encoding/json method-less copies of the request
+	// types, and a Session holds method-less copies of its Config, its
+	// Client and its SRPs, so that only a program that prints them links
+	// their String, Format and LogValue.
 	{"printers", `Logger: printRequests(),`, []string{
 		"cognitosrp.InitiateAuthInput.", "cognitosrp.RespondToAuthChallengeInput.",
 		"cognitosrp.GetTokensFromRefreshTokenInput.", "cognitosrp.RevokeTokenInput.",
@@ -43,6 +43,8 @@ var optIn = []struct {
 		"cognitosrp.Config.", "cognitosrp.(*Config).",
 		"cognitosrp.Client.", "cognitosrp.(*Client).String", "cognitosrp.(*Client).Format",
 		"cognitosrp.(*Client).LogValue", "cognitosrp.redactURL",
+		// A Session and a login hold their SRPs as the method-less preparedSRP.
+		"cognitosrp.SRP.", "cognitosrp.(*SRP).String", "cognitosrp.(*SRP).Format", "cognitosrp.(*SRP).LogValue",
 	}},
 }
 
@@ -115,7 +117,7 @@ func newVerifier() cognitosrp.TokenVerifier {
 func printRequests() *slog.Logger {
 	fmt.Fprint(os.Stderr, cognitosrp.InitiateAuthInput{}, cognitosrp.RespondToAuthChallengeInput{},
 		cognitosrp.GetTokensFromRefreshTokenInput{}, cognitosrp.RevokeTokenInput{}, cognitosrp.AuthOutput{},
-		cognitosrp.Config{}, cognitosrp.Client{})
+		cognitosrp.Config{}, cognitosrp.Client{}, (*cognitosrp.SRP)(nil))
 	return nil
 }
 `

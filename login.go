@@ -58,10 +58,10 @@ type loginState struct {
 	// username is the name the next request carries: the login name at
 	// first, then Cognito's internal name once a challenge reveals it.
 	username string
-	srp      *SRP         // the user's SRP, when the flow proves the password
+	srp      *preparedSRP // the user's SRP, when the flow proves the password
 	device   *loginDevice // the remembered device, if any (only with Config.Devices)
 	// deviceSRP is the device's SRP, from DEVICE_SRP_AUTH on.
-	deviceSRP *SRP
+	deviceSRP *preparedSRP
 	// newPassword is the password set by answering NEW_PASSWORD_REQUIRED.
 	newPassword string
 	// run is shared by the login's attempts.
@@ -207,7 +207,7 @@ func (s *Session) initialParameters(ctx context.Context, flow string, st *loginS
 		if err != nil {
 			return nil, err
 		}
-		st.srp = srp
+		st.srp = (*preparedSRP)(srp)
 		params["SRP_A"] = srp.A()
 	}
 	// InitiateAuth is the one call that hashes the login name.
@@ -244,7 +244,7 @@ func (s *Session) answer(ctx context.Context, st *loginState, out *AuthOutput) (
 		// authenticator app: the caller's business, with the session.
 	case ChallengeSelectChallenge:
 		if st.srp != nil && slices.Contains(availableChallenges(out), ChallengePasswordSRP) {
-			in.ChallengeResponses = map[string]string{"ANSWER": ChallengePasswordSRP, "SRP_A": st.srp.A()}
+			in.ChallengeResponses = map[string]string{"ANSWER": ChallengePasswordSRP, "SRP_A": (*SRP)(st.srp).A()}
 			break
 		}
 		// Else the handler chooses.
@@ -273,7 +273,7 @@ func (s *Session) passwordVerifier(st *loginState, out *AuthOutput) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	claim, err := st.srp.PasswordClaim(ch, st.password, s.claimTime(st))
+	claim, err := (*SRP)(st.srp).PasswordClaim(ch, st.password, s.claimTime(st))
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +298,7 @@ func (s *Session) askHandler(ctx context.Context, st *loginState, out *AuthOutpu
 	case out.ChallengeName == ChallengeNewPasswordRequired:
 		st.newPassword = a.Answer
 	case out.ChallengeName == ChallengeSelectChallenge && a.Answer == ChallengePasswordSRP && st.srp != nil:
-		r["SRP_A"] = st.srp.A()
+		r["SRP_A"] = (*SRP)(st.srp).A()
 	case out.ChallengeName == ChallengeSelectChallenge && a.Answer == ChallengePassword && st.password != "":
 		r["PASSWORD"] = st.password
 	}

@@ -19,9 +19,14 @@ import "context"
 type spareSRP struct {
 	_    incomparable
 	done chan struct{}
-	srp  *SRP
+	srp  *preparedSRP
 	err  error
 }
+
+// preparedSRP is an SRP without its methods: the Session holds its spare
+// as one, and a login its SRPs (loginState). A type reachable from a value stored in an interface (an Auth is
+// an http.RoundTripper) keeps its printers in the binary (see settings).
+type preparedSRP SRP
 
 // prepareSRP starts preparing the next login's SRP in the background, unless
 // one is already prepared, the session has no password of its own, its flow
@@ -53,7 +58,8 @@ func (s *Session) prepareSRP() {
 		return
 	}
 	go func() {
-		sp.srp, sp.err = newSRPFromPrivate(s.poolName, a)
+		srp, err := newSRPFromPrivate(s.poolName, a)
+		sp.srp, sp.err = (*preparedSRP)(srp), err
 		close(sp.done)
 		s.wg.Done()
 	}()
@@ -66,7 +72,7 @@ func (s *Session) takeSRP(ctx context.Context) (*SRP, error) {
 		select {
 		case <-sp.done:
 			if sp.err == nil {
-				return sp.srp, nil
+				return (*SRP)(sp.srp), nil
 			}
 			// A failed draw or an A ≡ 0: start over as if nothing was
 			// prepared.

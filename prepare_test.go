@@ -73,7 +73,7 @@ func spareA(t *testing.T, s *Session) string {
 	if sp.err != nil {
 		t.Fatalf("preparing SRP: %v", sp.err)
 	}
-	return sp.srp.A()
+	return (*SRP)(sp.srp).A()
 }
 
 // TestLoginUsesPreparedSRP: New prepares the first login's A, the login
