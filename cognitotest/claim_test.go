@@ -21,7 +21,7 @@ import (
 // handClaim answers a PASSWORD_VERIFIER challenge with SRP written out here
 // step by step, apart from the root package's, so that a test can sign any
 // TIMESTAMP text it likes. a is the client's private value.
-func handClaim(t *testing.T, pool, userID, password string, a *big.Int, params map[string]string, timestamp string) string {
+func handClaim(t testing.TB, pool, userID, password string, a *big.Int, params map[string]string, timestamp string) string {
 	t.Helper()
 	n, g := cognitotest.PrimeN(), big.NewInt(2)
 	pad := func(x *big.Int) []byte {
