@@ -20,8 +20,9 @@ cd "$(dirname "$0")/.."
 # depending on the target and the load. FuzzLogin runs a whole SRP login
 # (through an in-process http.RoundTripper) per input, about 2 ms: it gets
 # a tenth, which takes 30 to 60 s. FuzzSRPAnswer runs one or two SRP
-# exchanges on both sides per input, 5 to 15 ms: it gets what takes under
-# 10 s.
+# exchanges on both sides per input, 5 to 15 ms, and FuzzUsersFile adds
+# each user of its file (an SRP verifier apiece) to a new emulator: they
+# get what takes under 10 s.
 fuzztime="${FUZZTIME:-150000x}"
 
 for pkg in $(go list ./...); do
@@ -31,6 +32,7 @@ for pkg in $(go list ./...); do
 			case $t in
 			FuzzLogin) n=15000x ;;
 			FuzzSRPAnswer) n=800x ;;
+			FuzzUsersFile) n=4000x ;;
 			esac
 		fi
 		echo "== $pkg $t ($n)"
