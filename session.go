@@ -96,8 +96,11 @@ type Config struct {
 	// order of the changes, with no lock held, so it may call the Session
 	// (but not Close, which waits for the renewal that runs it); a change
 	// that a newer one replaced before it was saved to Store is skipped
-	// (one saved is reported, even if replaced since). It must not modify
-	// the Tokens.
+	// (one saved is reported, even if replaced since). The goroutine that
+	// is already delivering makes the calls, so a call may come after the
+	// method that made its change has returned, even after a later
+	// SignOut has: the nil still comes after it. It must not modify the
+	// Tokens.
 	OnTokens func(*Tokens)
 	// Logger, when set, receives login, renewal, retry and failure events
 	// with their durations. No event carries a secret or a token: a token

@@ -287,6 +287,52 @@ func TestOnTokensOrdered(t *testing.T) {
 	}
 }
 
+// TestOnTokensLateAfterSignOut: OnTokens reports run on whichever
+// goroutine is delivering, so SignOut may return before a change made
+// before it has been reported; the reports still come in the order of the
+// changes, and the nil comes last (Config.OnTokens says so).
+func TestOnTokensLateAfterSignOut(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	tk1, tk2 := sampleTokens(1), sampleTokens(2)
+	var (
+		mu  sync.Mutex
+		got []*Tokens
+	)
+	entered, release := make(chan struct{}), make(chan struct{})
+	s := newLifecycleSession(t, f, "", func(c *Config) {
+		c.OnTokens = func(tok *Tokens) {
+			if tok == tk1 {
+				close(entered)
+				<-release
+			}
+			mu.Lock()
+			got = append(got, tok)
+			mu.Unlock()
+		}
+	})
+	first := make(chan struct{})
+	go func() { s.SetTokens(tk1); close(first) }()
+	<-entered // tk1's report is being delivered, and holds the delivery
+	s.SetTokens(tk2)
+	if err := s.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	early := len(got)
+	mu.Unlock()
+	close(release)
+	<-first
+	settle(t, s)
+	mu.Lock()
+	defer mu.Unlock()
+	if early != 0 {
+		t.Errorf("%d reports before the first one was released", early)
+	}
+	if len(got) != 3 || got[0] != tk1 || got[1] != tk2 || got[2] != nil {
+		t.Errorf("reports %v, want tk1, tk2, nil", got)
+	}
+}
+
 // TestSignOutReportsUnreadStore: a session that never loaded its store, and
 // cannot read it at SignOut (here a token file others can read, whose
 // refresh token may have leaked), cannot revoke what it holds: SignOut
