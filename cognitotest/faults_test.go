@@ -94,26 +94,37 @@ func TestFailureRateIsSeeded(t *testing.T) {
 	}
 }
 
+// TestLatency: SetLatency delays every call, SetActionLatency overrides it
+// for one action (0: no delay; negative: back to SetLatency's), and a
+// client that gives up during the delay sees its own timeout. A call that
+// must not wait runs under a latency of an hour, and one that must give up
+// waits for an hour, so no scheduling delay on a loaded machine decides:
+// with 80 ms of latency and a 60 ms bound for the undelayed call, a busy
+// machine made that call slow, or ran the 80 ms timer before the 20 ms
+// deadline's, so the call shorter than the latency succeeded.
 func TestLatency(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	api := &cognitosrp.Client{Endpoint: srv.Endpoint()}
-	srv.SetLatency(80 * time.Millisecond)
+	srv.SetLatency(time.Hour)
 	srv.SetActionLatency("GetUser", 0)
-	start := time.Now()
-	api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": "x"}, &struct{}{})
-	if d := time.Since(start); d > 60*time.Millisecond {
-		t.Errorf("GetUser without latency took %v", d)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	err := api.Call(ctx, "GetUser", map[string]string{"AccessToken": "x"}, &struct{}{})
+	cancel()
+	var apiErr *cognitosrp.APIError
+	if !errors.As(err, &apiErr) {
+		t.Errorf("GetUser without latency: %v, want Cognito's answer", err)
 	}
-	start = time.Now()
+	ctx, cancel = context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancel()
+	err = api.Call(ctx, "RevokeToken", map[string]string{"Token": "x", "ClientId": srv.ClientID()}, &struct{}{})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("call shorter than the latency: %v", err)
+	}
+	srv.SetLatency(80 * time.Millisecond)
+	start := time.Now()
 	api.Call(t.Context(), "RevokeToken", map[string]string{"Token": "x", "ClientId": srv.ClientID()}, &struct{}{})
 	if d := time.Since(start); d < 80*time.Millisecond {
 		t.Errorf("RevokeToken with 80ms latency took %v", d)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
-	defer cancel()
-	err := api.Call(ctx, "RevokeToken", map[string]string{"Token": "x", "ClientId": srv.ClientID()}, &struct{}{})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("call shorter than the latency: %v", err)
 	}
 	srv.SetActionLatency("GetUser", -1) // back to the global latency
 	start = time.Now()
