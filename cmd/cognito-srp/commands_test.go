@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"testing/iotest"
@@ -253,6 +254,77 @@ func TestRequestKeepsRenewedTokens(t *testing.T) {
 	}
 	time.Sleep(1100 * time.Millisecond)
 	s.run("token").want(t, exitOK)
+}
+
+// TestRequestRenewsNothingBehindTheCache: the tokens a request is sent
+// with are renewed, when due, by obtain, which caches what it gets; the
+// request itself renews nothing. A renewal inside the request (here when a
+// redirect is followed after the token entered its renewal window) would,
+// with refresh-token rotation, retire the cached refresh token and leave
+// the next run with a refused one (TestRequestKeepsRenewedTokens failed so,
+// 2 times in 70 runs under load).
+func TestRequestRenewsNothingBehindTheCache(t *testing.T) {
+	const life = 4 * time.Second // a margin and a window of 1 s each
+	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: life, IDTokenLifetime: life, RefreshTokenRotation: true})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	delete(s.env, "COGNITO_PASSWORD")
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/first" {
+			// Until the token has entered its renewal window (iat + 2 s),
+			// not until it is stale (iat + 3 s).
+			cl, _ := cognitotest.ClaimsFromContext(r.Context())
+			time.Sleep(time.Until(cl.IssuedAt.Add(life/2 + 200*time.Millisecond)))
+			http.Redirect(w, r, "/second", http.StatusTemporaryRedirect)
+			return
+		}
+		// Time for a renewal begun in the background to reach Cognito
+		// before the command exits.
+		time.Sleep(300 * time.Millisecond)
+		fmt.Fprint(w, "ok")
+	})))
+	defer api.Close()
+	// The cached tokens are due: the request renews them first (with
+	// GetTokensFromRefreshToken, as the client rotates) and caches them.
+	time.Sleep(life/2 + 100*time.Millisecond)
+	s.run("request", api.URL+"/first").want(t, exitOK, "200 OK")
+	if n := srv.Calls("GetTokensFromRefreshToken"); n != 1 {
+		t.Errorf("%d renewals, want 1: the request renewed behind the cache", n)
+	}
+	// The cached refresh token is still the live one.
+	s.run("token").want(t, exitOK)
+}
+
+// TestRequestRenewsStaleTokenThroughCache: a token that stops being usable
+// during the request (here while the API waits before a redirect) is
+// renewed as a refused one is, by obtain, which caches the result, and the
+// request is sent again with it.
+func TestRequestRenewsStaleTokenThroughCache(t *testing.T) {
+	const life = 4 * time.Second // stale at iat + 3 s
+	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: life, IDTokenLifetime: life, RefreshTokenRotation: true})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	delete(s.env, "COGNITO_PASSWORD")
+	var first atomic.Bool
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/first" && !first.Swap(true) {
+			cl, _ := cognitotest.ClaimsFromContext(r.Context())
+			time.Sleep(time.Until(cl.IssuedAt.Add(life - life/4 + 200*time.Millisecond)))
+			http.Redirect(w, r, "/second", http.StatusTemporaryRedirect)
+			return
+		}
+		fmt.Fprint(w, "ok "+r.URL.Path)
+	})))
+	defer api.Close()
+	r := s.run("request", api.URL+"/first")
+	r.want(t, exitOK, "200 OK")
+	if r.stdout != "ok /first" {
+		t.Errorf("stdout %q, want the request sent again from the start", r.stdout)
+	}
+	if n := srv.Calls("GetTokensFromRefreshToken"); n != 1 {
+		t.Errorf("%d renewals, want 1", n)
+	}
+	s.run("token").want(t, exitOK) // what the renewal got is cached
 }
 
 // TestRequestRenewsOn401WithRotatingClient: a token the API refuses is

@@ -132,7 +132,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 			}
 		})
 	}
-	sess, tok, err := obtain(ctx, e, c, nil, tt)
+	_, tok, err := obtain(ctx, e, c, nil, tt)
 	if err != nil {
 		return err
 	}
@@ -141,13 +141,13 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	// client with refresh-token rotation refuses; obtain renews the way it
 	// renews a due token, trying both, and caches the result (rotation
 	// retires the cached refresh token).
-	opts := cognitosrp.Options{Session: sess, TokenType: tt, Header: rf.authHeader, NoRetryOnUnauthorized: true}
+	opts := cognitosrp.Options{TokenType: tt, Header: rf.authHeader, NoRetryOnUnauthorized: true}
 	if strings.EqualFold(rf.authHeader, "Authorization") {
 		opts.HeaderPrefix = "Bearer "
 	}
-	auth, err := cognitosrp.New(opts)
+	auth, err := sendingAuth(c, opts, tok)
 	if err != nil {
-		return &usageError{msg: err.Error()}
+		return err
 	}
 	rctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -164,14 +164,18 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		req.Header.Add(h.name, h.value)
 	}
 	resp, err := auth.Client().Do(req)
-	if err == nil && resp.StatusCode == http.StatusUnauthorized {
+	// A token that stopped being usable since obtain (sendingAuth renews
+	// nothing) is refused as a 401 would be.
+	if err == nil && resp.StatusCode == http.StatusUnauthorized || errors.Is(err, cognitosrp.ErrLoginRequired) {
 		// Send it once more with renewed tokens; when there are none, say
 		// why. The body is a string, which GetBody gives again.
-		resp.Body.Close()
-		if opts.Session, _, err = obtain(rctx, e, c, tok, tt); err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		if _, tok, err = obtain(rctx, e, c, tok, tt); err != nil {
 			return err
 		}
-		if auth, err = cognitosrp.New(opts); err != nil {
+		if auth, err = sendingAuth(c, opts, tok); err != nil {
 			return err
 		}
 		r2 := req.Clone(rctx)
@@ -204,6 +208,29 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		return &httpStatusError{status: resp.StatusCode}
 	}
 	return nil
+}
+
+// sendingAuth returns an Auth, configured by opts, that sends tok and never
+// calls Cognito. Renewals go through obtain, which caches what it gets: a
+// renewal inside the request (ahead of time, in the background, once the
+// token enters its renewal window, say while a redirect is followed) would
+// retire the cached refresh token, with refresh-token rotation, and leave
+// the next run a refused one. So the session holds no refresh token and no
+// password, and can renew nothing.
+func sendingAuth(c *connection, opts cognitosrp.Options, tok *cognitosrp.Tokens) (*cognitosrp.Auth, error) {
+	sess, err := cognitosrp.NewSession(c.sessionConfig(), c.username)
+	if err != nil {
+		return nil, &usageError{msg: err.Error()}
+	}
+	sending := *tok
+	sending.RefreshToken = ""
+	sess.SetTokens(&sending)
+	opts.Session = sess
+	auth, err := cognitosrp.New(opts)
+	if err != nil {
+		return nil, &usageError{msg: err.Error()}
+	}
+	return auth, nil
 }
 
 // apiError returns err, or when it is the end of -timeout, an error that
