@@ -295,19 +295,20 @@ func TestRequestRenewsNothingBehindTheCache(t *testing.T) {
 	s.run("token").want(t, exitOK)
 }
 
-// TestRequestRenewsStaleTokenThroughCache: a token that stops being usable
-// during the request (here while the API waits before a redirect) is
-// renewed as a refused one is, by obtain, which caches the result, and the
-// request is sent again with it.
-func TestRequestRenewsStaleTokenThroughCache(t *testing.T) {
+// TestRequestTokenStaleDuringRedirect: a token that stops being usable
+// during the request (here while the API waits before a redirect) is not
+// renewed behind the cache, nor is the request sent again, since its first
+// hop was answered: the command says what happened, and the next run
+// renews from the cache.
+func TestRequestTokenStaleDuringRedirect(t *testing.T) {
 	const life = 4 * time.Second // stale at iat + 3 s
 	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: life, IDTokenLifetime: life, RefreshTokenRotation: true})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
 	delete(s.env, "COGNITO_PASSWORD")
-	var first atomic.Bool
+	var firsts atomic.Int32
 	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/first" && !first.Swap(true) {
+		if r.URL.Path == "/first" && firsts.Add(1) == 1 {
 			cl, _ := cognitotest.ClaimsFromContext(r.Context())
 			time.Sleep(time.Until(cl.IssuedAt.Add(life - life/4 + 200*time.Millisecond)))
 			http.Redirect(w, r, "/second", http.StatusTemporaryRedirect)
@@ -316,15 +317,48 @@ func TestRequestRenewsStaleTokenThroughCache(t *testing.T) {
 		fmt.Fprint(w, "ok "+r.URL.Path)
 	})))
 	defer api.Close()
-	r := s.run("request", api.URL+"/first")
-	r.want(t, exitOK, "200 OK")
-	if r.stdout != "ok /first" {
-		t.Errorf("stdout %q, want the request sent again from the start", r.stdout)
+	s.run("request", api.URL+"/first").want(t, exitError, "expired while the request followed redirects")
+	if n := firsts.Load(); n != 1 {
+		t.Errorf("/first served %d times, want 1", n)
 	}
-	if n := srv.Calls("GetTokensFromRefreshToken"); n != 1 {
-		t.Errorf("%d renewals, want 1", n)
+	if n := srv.Calls("GetTokensFromRefreshToken") + srv.Calls("InitiateAuth"); n != 1 {
+		t.Errorf("%d Cognito logins and renewals, want the first run's login alone", n)
 	}
-	s.run("token").want(t, exitOK) // what the renewal got is cached
+	s.run("token").want(t, exitOK) // the cached refresh token still works
+}
+
+// TestRequestClocksApart: the request is sent through the session that
+// obtained its token, which has learnt Cognito's clock; a new session
+// would judge a token from a Cognito ten minutes behind as expired.
+func TestRequestClocksApart(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 5 * time.Minute})
+	srv.SetClock(func() time.Time { return time.Now().Add(-10 * time.Minute) })
+	api := newAPI(t, srv)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("request", api+"/a").want(t, exitOK, "200 OK") // logs in
+	s.run("request", api+"/b").want(t, exitOK, "200 OK") // from the cache
+}
+
+// TestRequestNoRetryAfterRedirect: a 401 answered after a redirect is not
+// retried by sending the request again from the start: its first hop was
+// answered, here a POST with 303 See Other, which says it was done.
+func TestRequestNoRetryAfterRedirect(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	var posts atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			posts.Add(1)
+			http.Redirect(w, r, "/done", http.StatusSeeOther)
+			return
+		}
+		http.Error(w, "token refused", http.StatusUnauthorized)
+	}))
+	defer api.Close()
+	s.run("request", "-d", "order=1", api.URL+"/orders").want(t, exitHTTPStatus, "401")
+	if n := posts.Load(); n != 1 {
+		t.Errorf("the POST was sent %d times, want 1", n)
+	}
 }
 
 // TestRequestRenewsOn401WithRotatingClient: a token the API refuses is

@@ -132,7 +132,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 			}
 		})
 	}
-	_, tok, err := obtain(ctx, e, c, nil, tt)
+	sess, tok, err := obtain(ctx, e, c, nil, tt)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	if strings.EqualFold(rf.authHeader, "Authorization") {
 		opts.HeaderPrefix = "Bearer "
 	}
-	auth, err := sendingAuth(c, opts, tok)
+	auth, err := sendingAuth(sess, opts, tok)
 	if err != nil {
 		return err
 	}
@@ -163,19 +163,18 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		}
 		req.Header.Add(h.name, h.value)
 	}
-	resp, err := auth.Client().Do(req)
-	// A token that stopped being usable since obtain (sendingAuth renews
-	// nothing) is refused as a 401 would be.
-	if err == nil && resp.StatusCode == http.StatusUnauthorized || errors.Is(err, cognitosrp.ErrLoginRequired) {
+	hops := &hopCounter{rt: auth}
+	resp, err := (&http.Client{Transport: hops}).Do(req)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && hops.n == 1 {
 		// Send it once more with renewed tokens; when there are none, say
-		// why. The body is a string, which GetBody gives again.
-		if resp != nil {
-			resp.Body.Close()
-		}
-		if _, tok, err = obtain(rctx, e, c, tok, tt); err != nil {
+		// why. The body is a string, which GetBody gives again. Not after
+		// a redirect: its first hop was answered, and sending it again
+		// could repeat what it did (a 303 after a POST says it was done).
+		resp.Body.Close()
+		if sess, tok, err = obtain(rctx, e, c, tok, tt); err != nil {
 			return err
 		}
-		if auth, err = sendingAuth(c, opts, tok); err != nil {
+		if auth, err = sendingAuth(sess, opts, tok); err != nil {
 			return err
 		}
 		r2 := req.Clone(rctx)
@@ -183,6 +182,11 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 			r2.Body, _ = req.GetBody()
 		}
 		resp, err = auth.Client().Do(r2)
+	}
+	if errors.Is(err, cognitosrp.ErrLoginRequired) {
+		// sendingAuth renews nothing, and obtain's token was not due: it
+		// went stale while redirects were followed.
+		return errStaleDuringRequest
 	}
 	if err != nil {
 		return apiError(err, target)
@@ -210,18 +214,15 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// sendingAuth returns an Auth, configured by opts, that sends tok and never
-// calls Cognito. Renewals go through obtain, which caches what it gets: a
-// renewal inside the request (ahead of time, in the background, once the
-// token enters its renewal window, say while a redirect is followed) would
-// retire the cached refresh token, with refresh-token rotation, and leave
-// the next run a refused one. So the session holds no refresh token and no
-// password, and can renew nothing.
-func sendingAuth(c *connection, opts cognitosrp.Options, tok *cognitosrp.Tokens) (*cognitosrp.Auth, error) {
-	sess, err := cognitosrp.NewSession(c.sessionConfig(), c.username)
-	if err != nil {
-		return nil, &usageError{msg: err.Error()}
-	}
+// sendingAuth returns an Auth, configured by opts, that sends tok through
+// sess (obtain's session, which holds no password and has learnt Cognito's
+// clock) and never calls Cognito. Renewals go through obtain, which caches
+// what it gets: a renewal inside the request (ahead of time, in the
+// background, once the token enters its renewal window, say while a
+// redirect is followed) would retire the cached refresh token, with
+// refresh-token rotation, and leave the next run a refused one. So the
+// session keeps no refresh token, and can renew nothing.
+func sendingAuth(sess *cognitosrp.Session, opts cognitosrp.Options, tok *cognitosrp.Tokens) (*cognitosrp.Auth, error) {
 	sending := *tok
 	sending.RefreshToken = ""
 	sess.SetTokens(&sending)
@@ -231,6 +232,22 @@ func sendingAuth(c *connection, opts cognitosrp.Options, tok *cognitosrp.Tokens)
 		return nil, &usageError{msg: err.Error()}
 	}
 	return auth, nil
+}
+
+// errStaleDuringRequest: the token stopped being usable during the
+// request (see sendingAuth).
+var errStaleDuringRequest = errors.New("the token expired while the request followed redirects; run the command again")
+
+// hopCounter counts the requests an http.Client sends through rt: more
+// than one means that it followed a redirect.
+type hopCounter struct {
+	rt http.RoundTripper
+	n  int // one client's, which sends its hops one after the other
+}
+
+func (h *hopCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	h.n++
+	return h.rt.RoundTrip(r)
 }
 
 // apiError returns err, or when it is the end of -timeout, an error that
