@@ -339,9 +339,34 @@ func TestRequestClocksApart(t *testing.T) {
 	s.run("request", api+"/b").want(t, exitOK, "200 OK") // from the cache
 }
 
+// TestRequestOtherOrigin401: a 401 from another origin, which a redirect
+// led to and which got no token (Auth sends it to the request's origin
+// alone), says nothing of the token: nothing is renewed.
+func TestRequestOtherOrigin401(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "who are you", http.StatusUnauthorized)
+	}))
+	defer other.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/elsewhere", http.StatusFound)
+	}))
+	defer api.Close()
+	r := s.run("request", api.URL+"/x")
+	r.want(t, exitHTTPStatus, "401")
+	if strings.Contains(r.stderr, "renewed") {
+		t.Errorf("stderr %q: a token never sent was renewed", r.stderr)
+	}
+	if n := srv.Calls("InitiateAuth"); n != 1 {
+		t.Errorf("%d InitiateAuth calls, want the login alone", n)
+	}
+}
+
 // TestRequestNoRetryAfterRedirect: a 401 answered after a redirect is not
 // retried by sending the request again from the start: its first hop was
-// answered, here a POST with 303 See Other, which says it was done.
+// answered, here a POST with 303 See Other, which says it was done. The
+// tokens are renewed for the next run, and the command says so.
 func TestRequestNoRetryAfterRedirect(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
@@ -355,9 +380,14 @@ func TestRequestNoRetryAfterRedirect(t *testing.T) {
 		http.Error(w, "token refused", http.StatusUnauthorized)
 	}))
 	defer api.Close()
-	s.run("request", "-d", "order=1", api.URL+"/orders").want(t, exitHTTPStatus, "401")
+	s.run("request", "-d", "order=1", api.URL+"/orders").want(t, exitHTTPStatus, "401", "not sent again")
 	if n := posts.Load(); n != 1 {
 		t.Errorf("the POST was sent %d times, want 1", n)
+	}
+	// The refused token is renewed all the same, for the next run: the
+	// login, then one renewal.
+	if n := srv.Calls("InitiateAuth"); n != 2 {
+		t.Errorf("%d InitiateAuth calls, want 2", n)
 	}
 }
 

@@ -163,25 +163,36 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		}
 		req.Header.Add(h.name, h.value)
 	}
-	hops := &hopCounter{rt: auth}
-	resp, err := (&http.Client{Transport: hops}).Do(req)
-	if err == nil && resp.StatusCode == http.StatusUnauthorized && hops.n == 1 {
-		// Send it once more with renewed tokens; when there are none, say
-		// why. The body is a string, which GetBody gives again. Not after
-		// a redirect: its first hop was answered, and sending it again
-		// could repeat what it did (a 303 after a POST says it was done).
-		resp.Body.Close()
+	resp, err := auth.Client().Do(req)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && resp.Request.Header.Get(auth.HeaderName()) != "" {
+		// The API refused the token: renew it (obtain caches what it
+		// gets, or says why there is none) and send the request once
+		// more; the body is a string, which GetBody gives again. Not
+		// after a redirect (net/http sets Request.Response then): the
+		// first hop was answered, and sending it again could repeat what
+		// it did (a 303 after a POST says it was done).
+		redirected := resp.Request.Response != nil
+		if !redirected {
+			resp.Body.Close()
+		}
 		if sess, tok, err = obtain(rctx, e, c, tok, tt); err != nil {
+			if redirected {
+				resp.Body.Close()
+			}
 			return err
 		}
-		if auth, err = sendingAuth(sess, opts, tok); err != nil {
-			return err
+		if redirected {
+			fmt.Fprintln(e.stderr, "the API refused the token after a redirect: the tokens are renewed, the request is not sent again")
+		} else {
+			if auth, err = sendingAuth(sess, opts, tok); err != nil {
+				return err
+			}
+			r2 := req.Clone(rctx)
+			if req.GetBody != nil {
+				r2.Body, _ = req.GetBody()
+			}
+			resp, err = auth.Client().Do(r2)
 		}
-		r2 := req.Clone(rctx)
-		if req.GetBody != nil {
-			r2.Body, _ = req.GetBody()
-		}
-		resp, err = auth.Client().Do(r2)
 	}
 	if errors.Is(err, cognitosrp.ErrLoginRequired) {
 		// sendingAuth renews nothing, and obtain's token was not due: it
@@ -237,18 +248,6 @@ func sendingAuth(sess *cognitosrp.Session, opts cognitosrp.Options, tok *cognito
 // errStaleDuringRequest: the token stopped being usable during the
 // request (see sendingAuth).
 var errStaleDuringRequest = errors.New("the token expired while the request followed redirects; run the command again")
-
-// hopCounter counts the requests an http.Client sends through rt: more
-// than one means that it followed a redirect.
-type hopCounter struct {
-	rt http.RoundTripper
-	n  int // one client's, which sends its hops one after the other
-}
-
-func (h *hopCounter) RoundTrip(r *http.Request) (*http.Response, error) {
-	h.n++
-	return h.rt.RoundTrip(r)
-}
 
 // apiError returns err, or when it is the end of -timeout, an error that
 // names the API's host: describe would blame Cognito, whose calls were
