@@ -353,10 +353,14 @@ func TestRequestOtherOrigin401(t *testing.T) {
 		http.Redirect(w, r, other.URL+"/elsewhere", http.StatusFound)
 	}))
 	defer api.Close()
-	r := s.run("request", api.URL+"/x")
-	r.want(t, exitHTTPStatus, "401")
-	if strings.Contains(r.stderr, "renewed") {
-		t.Errorf("stderr %q: a token never sent was renewed", r.stderr)
+	// Also when a -H header of the token's name follows the redirect:
+	// net/http copies it there, with the caller's value, not the token.
+	for _, args := range [][]string{{api.URL + "/x"}, {"-auth-header", "X-Token", "-H", "X-Token: mine", api.URL + "/x"}} {
+		r := s.run(append([]string{"request"}, args...)...)
+		r.want(t, exitHTTPStatus, "401")
+		if strings.Contains(r.stderr, "renew") {
+			t.Errorf("%q: stderr %q: a token never sent was renewed", args, r.stderr)
+		}
 	}
 	if n := srv.Calls("InitiateAuth"); n != 1 {
 		t.Errorf("%d InitiateAuth calls, want the login alone", n)
@@ -388,6 +392,19 @@ func TestRequestNoRetryAfterRedirect(t *testing.T) {
 	// login, then one renewal.
 	if n := srv.Calls("InitiateAuth"); n != 2 {
 		t.Errorf("%d InitiateAuth calls, want 2", n)
+	}
+	// When that renewal fails, the command still shows the API's answer
+	// and exits with 3, not 1: a script that retries on 1 would send the
+	// POST again.
+	delete(s.env, "COGNITO_PASSWORD")
+	srv.SignOut("alice")
+	r := s.run("request", "-i", "-d", "order=2", api.URL+"/orders")
+	r.want(t, exitHTTPStatus, "renewing it failed", "no usable cached tokens")
+	if !strings.HasPrefix(r.stderr, "HTTP/1.1 401") || r.stdout != "token refused\n" {
+		t.Errorf("stdout %q, stderr %q: want the 401 shown first", r.stdout, r.stderr)
+	}
+	if n := posts.Load(); n != 2 {
+		t.Errorf("the POSTs were sent %d times, want 2", n)
 	}
 }
 

@@ -38,11 +38,13 @@
 // files are written with mode 0600, but one whose mode was loosened since
 // is used all the same.
 //
-// When the API answers "request" with 401, the command renews the tokens
-// and, unless it followed a redirect, sends the request once more: after
-// a redirect the first hop was answered, and sending it again could repeat
-// what it did (a POST answered with 303 See Other, say). The request
-// itself renews nothing, so that every renewal reaches the cache.
+// When the API refuses the token a request carried (401), the command
+// renews the tokens and, unless it followed a redirect, sends the request
+// once more: after a redirect the first hop was answered, and sending it
+// again could repeat what it did (a POST answered with 303 See Other,
+// say), so the command shows the 401, renews for the next run, says so on
+// standard error and exits with 3. The request itself renews nothing, so
+// that every renewal reaches the cache.
 //
 // Exit status: 0 on success, 1 on an error (its cause is printed on one
 // line of standard error), 2 on a usage error, 3 when "request" gets an

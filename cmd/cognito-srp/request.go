@@ -164,35 +164,32 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		req.Header.Add(h.name, h.value)
 	}
 	resp, err := auth.Client().Do(req)
-	if err == nil && resp.StatusCode == http.StatusUnauthorized && resp.Request.Header.Get(auth.HeaderName()) != "" {
-		// The API refused the token: renew it (obtain caches what it
-		// gets, or says why there is none) and send the request once
-		// more; the body is a string, which GetBody gives again. Not
-		// after a redirect (net/http sets Request.Response then): the
-		// first hop was answered, and sending it again could repeat what
-		// it did (a 303 after a POST says it was done).
-		redirected := resp.Request.Response != nil
-		if !redirected {
-			resp.Body.Close()
-		}
+	// refused: the API refused the very token (a hop on another origin
+	// gets none, though a -H header of the same name may follow it there).
+	refused := err == nil && resp.StatusCode == http.StatusUnauthorized &&
+		resp.Request.Header.Get(auth.HeaderName()) == opts.HeaderPrefix+tok.Token(tt)
+	// After a redirect (net/http sets Request.Response then) the first hop
+	// was answered, and sending the request again could repeat what it did
+	// (a 303 after a POST says it was done): the tokens are renewed after
+	// the response is shown, for the next run, and the request is not sent
+	// again.
+	renewOnly := refused && resp.Request.Response != nil
+	if refused && !renewOnly {
+		// Renew (obtain caches what it gets, or says why there is none)
+		// and send the request once more; the body is a string, which
+		// GetBody gives again.
+		resp.Body.Close()
 		if sess, tok, err = obtain(rctx, e, c, tok, tt); err != nil {
-			if redirected {
-				resp.Body.Close()
-			}
 			return err
 		}
-		if redirected {
-			fmt.Fprintln(e.stderr, "the API refused the token after a redirect: the tokens are renewed, the request is not sent again")
-		} else {
-			if auth, err = sendingAuth(sess, opts, tok); err != nil {
-				return err
-			}
-			r2 := req.Clone(rctx)
-			if req.GetBody != nil {
-				r2.Body, _ = req.GetBody()
-			}
-			resp, err = auth.Client().Do(r2)
+		if auth, err = sendingAuth(sess, opts, tok); err != nil {
+			return err
 		}
+		r2 := req.Clone(rctx)
+		if req.GetBody != nil {
+			r2.Body, _ = req.GetBody()
+		}
+		resp, err = auth.Client().Do(r2)
 	}
 	if errors.Is(err, cognitosrp.ErrLoginRequired) {
 		// sendingAuth renews nothing, and obtain's token was not due: it
@@ -218,6 +215,15 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	}
 	if _, err := io.Copy(e.stdout, resp.Body); err != nil {
 		return fmt.Errorf("reading the response: %w", apiError(err, target))
+	}
+	if renewOnly {
+		// Still exit 3, the API's answer: a script that retries on 1
+		// would send the request again.
+		if _, _, err := obtain(rctx, e, c, tok, tt); err != nil {
+			fmt.Fprintln(e.stderr, "the API refused the token after a redirect, and renewing it failed:", describe(err))
+		} else {
+			fmt.Fprintln(e.stderr, "the API refused the token after a redirect: the tokens are renewed, the request is not sent again")
+		}
 	}
 	if resp.StatusCode >= 400 {
 		return &httpStatusError{status: resp.StatusCode}
