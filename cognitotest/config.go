@@ -76,8 +76,8 @@ type Config struct {
 	// return NewDeviceMetadata, ConfirmDevice stores a device verifier, a
 	// login with DEVICE_KEY runs device SRP and skips MFA, and refresh
 	// tokens issued to a device need its DEVICE_KEY. The server keeps each
-	// device it hands out, confirmed or not, until a client's
-	// ForgetDevice or Server.DeleteUser: a long test whose client
+	// device it hands out, confirmed or not, until Server.ForgetDevice, a
+	// client's ForgetDevice or Server.DeleteUser: a long test whose client
 	// remembers no device adds one per login.
 	DeviceTracking bool
 

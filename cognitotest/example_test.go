@@ -95,10 +95,12 @@ func ExampleServer_FailNext() {
 	err = sess.Authenticate(context.Background(), "wrong")
 	var ae *cognitosrp.APIError
 	fmt.Println(errors.As(err, &ae) && ae.Type == "NotAuthorizedException")
+	fmt.Println("InitiateAuth calls:", srv.Calls("InitiateAuth"))
 	// Output:
 	// logged in: true
 	// InitiateAuth calls: 2
 	// true
+	// InitiateAuth calls: 3
 }
 
 // IssueTokens hands out a user's tokens without a login, for tests of code
