@@ -161,6 +161,14 @@ func (f *fakeCognito) setFault(fault func(action string) string, override func(w
 	f.set(func(f *fakeCognito) { f.fault, f.override = fault, override })
 }
 
+// watch returns a channel that receives the name of each call to the
+// fake as it starts (up to 10 unread).
+func (f *fakeCognito) watch() <-chan string {
+	entered := make(chan string, 10)
+	f.set(func(f *fakeCognito) { f.entered = entered })
+	return entered
+}
+
 // hold makes Cognito calls wait until the returned function is called.
 func (f *fakeCognito) hold() (release func()) {
 	g := make(chan struct{})

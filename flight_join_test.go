@@ -125,8 +125,7 @@ func TestNeedAfterSetTokensRenewsThem(t *testing.T) {
 	} {
 		t.Run(need.name, func(t *testing.T) {
 			f, s, set := dueWithOtherTokens(t)
-			entered := make(chan string, 10)
-			f.set(func(f *fakeCognito) { f.entered = entered })
+			entered := f.watch()
 			release := f.hold()
 			go s.ValidTokens(context.Background(), AccessToken)
 			<-entered // the renewal of the first tokens reached Cognito
@@ -159,8 +158,7 @@ func TestNeedAfterSetTokensRenewsThem(t *testing.T) {
 // three needs make two renewals.
 func TestVoidedFlightDoesNotRunBesideItsSuccessor(t *testing.T) {
 	f, s, set := dueWithOtherTokens(t)
-	entered := make(chan string, 10)
-	f.set(func(f *fakeCognito) { f.entered = entered })
+	entered := f.watch()
 	noOtherCall := func(when string) {
 		t.Helper()
 		select {

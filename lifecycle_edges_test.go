@@ -244,8 +244,7 @@ func TestLoadedTokensNotSavedBack(t *testing.T) {
 // failed.
 func TestCloseDuringRenewalKeepsCause(t *testing.T) {
 	clk, f, s, _ := loggedIn(t, nil)
-	entered := make(chan string, 10)
-	f.set(func(f *fakeCognito) { f.entered = entered })
+	entered := f.watch()
 	release := f.hold()
 	defer release()
 	clk.Advance(2 * time.Hour)

@@ -196,8 +196,7 @@ func TestRefreshAheadOff(t *testing.T) {
 // login goes on and the callers that joined it get the tokens.
 func TestFirstCallerCancels(t *testing.T) {
 	f := newFakeCognito(t, nil)
-	entered := make(chan string, 10)
-	f.set(func(f *fakeCognito) { f.entered = entered })
+	entered := f.watch()
 	release := f.hold()
 	s := newLifecycleSession(t, f, f.password, nil)
 
@@ -384,8 +383,7 @@ func errWithin(t *testing.T, errc <-chan error, what string) error {
 // returns once its login is with Cognito, which holds it until release;
 // call's error comes on the channel.
 func heldAtCognito(t *testing.T, f *fakeCognito, call func() error) (errc <-chan error, release func()) {
-	entered := make(chan string, 8)
-	f.set(func(f *fakeCognito) { f.entered = entered })
+	entered := f.watch()
 	release = f.hold()
 	t.Cleanup(release)
 	c := make(chan error, 1)

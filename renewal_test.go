@@ -351,8 +351,7 @@ func TestNeedDuringRefreshLogsIn(t *testing.T) {
 		clk, f, s, first := loggedIn(t, nil)
 		f.revoke(first.RefreshToken)
 		clk.Advance(2 * time.Hour) // the next need waits for Cognito
-		entered := make(chan string, 10)
-		f.set(func(f *fakeCognito) { f.entered = entered })
+		entered := f.watch()
 		release := f.hold()
 		needDuringRefresh(t, s, func() { <-entered }, release, validTokens)
 		if n := f.count("login"); n != 2 {
@@ -363,8 +362,7 @@ func TestNeedDuringRefreshLogsIn(t *testing.T) {
 	t.Run("rejected tokens, dead refresh token", func(t *testing.T) {
 		_, f, s, first := loggedIn(t, nil)
 		f.revoke(first.RefreshToken)
-		entered := make(chan string, 10)
-		f.set(func(f *fakeCognito) { f.entered = entered })
+		entered := f.watch()
 		release := f.hold()
 		needDuringRefresh(t, s, func() { <-entered }, release, func(s *Session) error {
 			_, err := s.renewRejected(context.Background(), first)
@@ -512,8 +510,7 @@ func TestNeedThroughTwoRefreshesLogsIn(t *testing.T) {
 			clk, f, s, first := loggedIn(t, nil)
 			f.revoke(first.RefreshToken)
 			clk.Advance(2 * time.Hour) // the next need waits for Cognito
-			entered := make(chan string, 10)
-			f.set(func(f *fakeCognito) { f.entered = entered })
+			entered := f.watch()
 			release1 := f.hold()
 			waited := s.waits.Load()
 			refreshed := make(chan error, 2)

@@ -363,8 +363,7 @@ func TestSetTokensNilDuringLogin(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tokens.json")
 	f := newFakeCognito(t, nil)
 	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = NewFileStore(path) })
-	entered := make(chan string, 10)
-	f.set(func(f *fakeCognito) { f.entered = entered })
+	entered := f.watch()
 	release := f.hold()
 	go s.ValidTokens(context.Background(), AccessToken)
 	<-entered // the login reached Cognito
