@@ -135,6 +135,15 @@ type authReply struct {
 // output returns the AuthOutput of r.
 func (r *authReply) output() *AuthOutput { return (*AuthOutput)(&r.out) }
 
+// outputOf returns the AuthOutput of a call's reply, for the exported
+// methods, which return no Date.
+func outputOf(r *authReply, err error) (*AuthOutput, error) {
+	if err != nil {
+		return nil, err
+	}
+	return r.output(), nil
+}
+
 // AuthenticationResult holds the tokens Cognito issues.
 type AuthenticationResult struct {
 	AccessToken       string             `json:",omitempty"`
@@ -164,11 +173,7 @@ func (r AuthenticationResult) Format(f fmt.State, verb rune) { formatRedacted(f,
 // InitiateAuth starts a login (USER_SRP_AUTH) or renews tokens
 // (REFRESH_TOKEN_AUTH).
 func (c *Client) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
-	r, err := c.initiateAuth(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	return r.output(), nil
+	return outputOf(c.initiateAuth(ctx, in))
 }
 
 func (c *Client) initiateAuth(ctx context.Context, in *InitiateAuthInput) (*authReply, error) {
@@ -181,11 +186,7 @@ func (c *Client) initiateAuth(ctx context.Context, in *InitiateAuthInput) (*auth
 
 // RespondToAuthChallenge answers a challenge such as PASSWORD_VERIFIER.
 func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
-	r, err := c.respondToAuthChallenge(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	return r.output(), nil
+	return outputOf(c.respondToAuthChallenge(ctx, in))
 }
 
 func (c *Client) respondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*authReply, error) {
