@@ -29,10 +29,10 @@ const maxTokenLifetime = 10 * 365 * 24 * time.Hour
 const maxClockSkew = time.Hour
 
 // acceptTokens builds Tokens from an authentication result received at the
-// local time local, keeping prev's refresh token when the result has none. An error of its own
-// checks matches ErrInvalidResponse; one of Config.Verifier is the
-// verifier's (ours: ErrTokenInvalid, or ErrKeySetUnavailable for a key
-// set that cannot be fetched).
+// local time local, keeping prev's refresh token when the result has none.
+// An error of its own checks matches ErrInvalidResponse; one of
+// Config.Verifier is the verifier's (ours: ErrTokenInvalid, or
+// ErrKeySetUnavailable for a key set that cannot be fetched).
 func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, prev *Tokens, local time.Time) (*Tokens, error) {
 	// The fallback expiry (ExpiresIn) is reckoned on Cognito's clock, like
 	// the exp claims.
