@@ -115,7 +115,13 @@ func slot(typ TokenType) int {
 // usable token exists, logging in or renewing first. Concurrent callers
 // share one call to Cognito; each waits only as long as its own ctx allows,
 // and cancelling it does not cancel the call the others wait for.
+//
+// A typ other than AccessToken, IDToken or "" is refused with an error
+// matching ErrConfig.
 func (s *Session) ValidTokens(ctx context.Context, typ TokenType) (*Tokens, error) {
+	if _, err := typ.resolve(); err != nil {
+		return nil, err
+	}
 	if t := s.tokens.Load(); t != nil {
 		sc := s.scheduleFor(t)
 		now := s.cognitoNow()
@@ -136,9 +142,10 @@ func (s *Session) ValidTokens(ctx context.Context, typ TokenType) (*Tokens, erro
 // clock: ValidTokens would now renew it, in the background while it is still
 // usable. A program that exits right after using a token, and so cannot
 // wait for a background renewal, calls Refresh (or logs in) when it is true.
+// It is true for a type that names neither token, which has none.
 func (s *Session) RenewalDue(typ TokenType) bool {
 	t := s.tokens.Load()
-	return t == nil || !s.cognitoNow().Before(s.scheduleFor(t).renewAt[slot(typ)])
+	return t == nil || t.Token(typ) == "" || !s.cognitoNow().Before(s.scheduleFor(t).renewAt[slot(typ)])
 }
 
 // scheduleFor returns the schedule of t, computing it when t is new. Two

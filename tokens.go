@@ -37,24 +37,33 @@ type Tokens struct {
 	Username string
 }
 
-// Token returns the token of type typ.
+// Token returns the token of type typ, or "" for a type that names neither
+// token: a misspelt type must not authorize requests with the other token.
 func (t *Tokens) Token(typ TokenType) string {
-	if typ == IDToken {
+	switch typ {
+	case "", AccessToken:
+		return t.AccessToken
+	case IDToken:
 		return t.IDToken
 	}
-	return t.AccessToken
+	return ""
 }
 
-// Expiry returns the expiry of the token of type typ.
+// Expiry returns the expiry of the token of type typ, or the zero time for a
+// type that names neither token.
 func (t *Tokens) Expiry(typ TokenType) time.Time {
-	if typ == IDToken {
+	switch typ {
+	case "", AccessToken:
+		return t.AccessExpiry
+	case IDToken:
 		return t.IDExpiry
 	}
-	return t.AccessExpiry
+	return time.Time{}
 }
 
 // Valid reports whether the token of type typ is present and stays valid for
-// at least DefaultExpiryMargin.
+// at least DefaultExpiryMargin. It is false for a type that names neither
+// token.
 func (t *Tokens) Valid(typ TokenType) bool {
 	return t.ValidAt(typ, time.Now(), DefaultExpiryMargin)
 }

@@ -168,3 +168,44 @@ func TestTokenTypeString(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownTokenType: a type that names neither token (a misspelling, or
+// "refresh_token") selects no token at all, rather than the access token:
+// ValidTokens refuses it with ErrConfig before calling Cognito, and the
+// Tokens accessors find nothing.
+func TestUnknownTokenType(t *testing.T) {
+	now := time.Now()
+	tok := &cognitosrp.Tokens{AccessToken: "a", IDToken: "i", RefreshToken: "r",
+		AccessExpiry: now.Add(time.Hour), IDExpiry: now.Add(time.Hour), IssuedAt: now}
+	for _, typ := range []cognitosrp.TokenType{"refresh_token", "ID_TOKEN", "id", "access"} {
+		if got := tok.Token(typ); got != "" {
+			t.Errorf("Token(%q) = %q, want \"\"", string(typ), got)
+		}
+		if got := tok.Expiry(typ); !got.IsZero() {
+			t.Errorf("Expiry(%q) = %v, want the zero time", string(typ), got)
+		}
+		if tok.Valid(typ) {
+			t.Errorf("Valid(%q) = true", string(typ))
+		}
+
+		c := cannedServer(t, 500, nil, `{}`)
+		s, err := cognitosrp.NewSession(cognitosrp.Config{UserPoolID: "us-east-1_X", ClientID: "c", Endpoint: c.Endpoint}, "u")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.SetTokens(tok)
+		if got, err := s.ValidTokens(context.Background(), typ); got != nil || !errors.Is(err, cognitosrp.ErrConfig) {
+			t.Errorf("ValidTokens(%q) = %v, %v; want nil and an error matching ErrConfig", string(typ), got, err)
+		}
+		if !s.RenewalDue(typ) {
+			t.Errorf("RenewalDue(%q) = false for a type with no token", string(typ))
+		}
+		if s.RenewalDue(cognitosrp.IDToken) || s.RenewalDue("") {
+			t.Errorf("RenewalDue of a fresh id or access token = true")
+		}
+		if got, err := s.ValidTokens(context.Background(), cognitosrp.IDToken); got != tok || err != nil {
+			t.Errorf("ValidTokens(IDToken) = %v, %v; want the tokens set", got, err)
+		}
+		s.Close()
+	}
+}
