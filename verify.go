@@ -202,10 +202,8 @@ func (v *Verifier) Issuer() string { return v.issuer }
 
 // jwtHeader is the JOSE header of a token; only what is checked.
 type jwtHeader struct {
-	Alg  string          `json:"alg"`
-	Kid  string          `json:"kid"`
-	Typ  string          `json:"typ"`
-	Crit json.RawMessage `json:"crit"`
+	Alg, Kid, Typ string
+	Crit          bool // the header names critical extensions
 }
 
 // Verify checks token and returns its claims. The token must be signed with
@@ -266,10 +264,21 @@ func parseJWTHeader(part string) (*jwtHeader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w: header is not base64url", ErrTokenInvalid, ErrMalformedToken)
 	}
+	// Member names are matched exactly, as RFC 7515 names them: decoding
+	// into a struct would take "ALG" or "Kid" for them, since encoding/json
+	// matches field names without regard to case.
+	var m map[string]json.RawMessage
+	err = json.Unmarshal(b, &m)
 	var h jwtHeader
-	if err := json.Unmarshal(b, &h); err != nil {
+	for name, field := range map[string]*string{"alg": &h.Alg, "kid": &h.Kid, "typ": &h.Typ} {
+		if v, ok := m[name]; ok && err == nil {
+			err = json.Unmarshal(v, field)
+		}
+	}
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w: header is not a JSON object of strings", ErrTokenInvalid, ErrMalformedToken)
 	}
+	_, h.Crit = m["crit"]
 	switch {
 	case h.Alg != "RS256":
 		// Only RS256 with a key from the key set: this refuses "none", and
@@ -280,7 +289,7 @@ func parseJWTHeader(part string) (*jwtHeader, error) {
 		// without '/' as if "application/" came first, so both forms
 		// name the one type.
 		return nil, fmt.Errorf("%w: typ %.20q is not JWT", ErrTokenInvalid, h.Typ)
-	case len(h.Crit) > 0:
+	case h.Crit:
 		// RFC 7515: a recipient must refuse critical extensions it does
 		// not understand, and this one understands none.
 		return nil, fmt.Errorf("%w: the header has critical extensions", ErrTokenInvalid)
