@@ -108,7 +108,9 @@ func (c *connection) sessionConfig() cognitosrp.Config {
 	}
 }
 
-// readLine returns the first line of r without its line ending.
+// readLine returns the first line of r without its line ending, and
+// without a UTF-8 byte order mark at its start: Windows editors put one at
+// the start of a file they save, and it belongs to no password.
 func readLine(ctx context.Context, r io.Reader) (string, error) {
 	line, err := readInput(ctx, func() ([]byte, error) {
 		line, err := bufio.NewReader(r).ReadString('\n')
@@ -120,5 +122,5 @@ func readLine(ctx context.Context, r io.Reader) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimRight(string(line), "\r\n"), nil
+	return strings.TrimPrefix(strings.TrimRight(string(line), "\r\n"), "\uFEFF"), nil
 }

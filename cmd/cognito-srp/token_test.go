@@ -285,6 +285,11 @@ func TestTokenPasswordStdin(t *testing.T) {
 	s = newSandbox(t).forServer(srv, "alice", "wrong")
 	s.stdin = "pw-alice-123\n"
 	s.run("token", "-password-stdin", "-no-cache").want(t, exitOK)
+	// A file saved with a byte order mark, as Windows editors write one:
+	// the mark is not part of the password.
+	s = newSandbox(t).forServer(srv, "alice", "")
+	s.stdin = "\uFEFFpw-alice-123\r\n"
+	s.run("token", "-password-stdin").want(t, exitOK)
 }
 
 // TestTokenCacheNotARegularFile: a cache path that holds a named pipe is
