@@ -324,3 +324,44 @@ func TestActionsWithoutOutputTakeAnEmptyBody(t *testing.T) {
 		t.Errorf("RevokeToken with an HTML body: %v, want ErrInvalidResponse", err)
 	}
 }
+
+// TestGlobalSignOutResentAfterLostAnswer: a resent GlobalSignOut that
+// Cognito refuses as NotAuthorized succeeded the first time, when the
+// first copy may have been served (a 5xx, a dropped connection); not when
+// it was throttled, nor when no copy was resent, nor for other actions.
+func TestGlobalSignOutResentAfterLostAnswer(t *testing.T) {
+	const (
+		internal = `500 {"__type":"InternalErrorException","message":"x"}`
+		throttle = `400 {"__type":"TooManyRequestsException","message":"x"}`
+		revoked  = `400 {"__type":"NotAuthorizedException","message":"Access Token has been revoked"}`
+	)
+	for _, c := range []struct {
+		action  string
+		replies []string
+		ok      bool
+	}{
+		{"GlobalSignOut", []string{internal, revoked}, true},
+		{"GlobalSignOut", []string{throttle, internal, revoked}, true},
+		{"GlobalSignOut", []string{throttle, revoked}, false},
+		{"GlobalSignOut", []string{revoked}, false},
+		{"RevokeToken", []string{internal, revoked}, false},
+	} {
+		var n int
+		srv := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
+			status, body, _ := strings.Cut(c.replies[min(n, len(c.replies)-1)], " ")
+			n++
+			w.WriteHeader(map[string]int{"500": 500, "400": 400}[status])
+			w.Write([]byte(body))
+		})
+		cl := &cognitosrp.Client{Endpoint: srv.URL, Retry: cognitosrp.RetryPolicy{BaseDelay: time.Millisecond}}
+		var err error
+		if c.action == "GlobalSignOut" {
+			err = cl.GlobalSignOut(context.Background(), &cognitosrp.GlobalSignOutInput{AccessToken: "a"})
+		} else {
+			err = cl.RevokeToken(context.Background(), &cognitosrp.RevokeTokenInput{Token: "r", ClientId: "c"})
+		}
+		if n != len(c.replies) || (err == nil) != c.ok || err != nil && !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+			t.Errorf("%s answered %q: %d calls, err %v; want %d calls, success %v", c.action, c.replies, n, err, len(c.replies), c.ok)
+		}
+	}
+}

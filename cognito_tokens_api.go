@@ -6,6 +6,8 @@ package cognitosrp
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -83,7 +85,27 @@ func (in GlobalSignOutInput) String() string {
 func (in GlobalSignOutInput) Format(f fmt.State, verb rune) { formatRedacted(f, in) }
 
 // GlobalSignOut invalidates every refresh token of the user the access
-// token belongs to, on every device.
+// token belongs to, on every device. Like Call it resends the request
+// after a passing failure; a resent copy that Cognito refuses as
+// NotAuthorized, after an earlier copy may have been served, counts as
+// success (see below).
 func (c *Client) GlobalSignOut(ctx context.Context, in *GlobalSignOutInput) error {
-	return c.Call(ctx, "GlobalSignOut", (*wireGlobalSignOut)(in), &struct{}{})
+	body, err := json.Marshal((*wireGlobalSignOut)(in))
+	if err != nil {
+		return fmt.Errorf("cognitosrp: GlobalSignOut: encoding request: %w", err)
+	}
+	served := false // an earlier copy may have been served
+	return c.Retry.do(ctx, retryable, func() error {
+		err := c.callOnce(ctx, "GlobalSignOut", body, &struct{}{})
+		if served && errors.Is(err, ErrNotAuthorized) {
+			// An earlier copy's answer was lost (a dropped connection, a
+			// 5xx after the work was done) and that copy signed the user
+			// out, revoking the access token this one carries. Reporting
+			// a failure would leave the caller holding tokens that are
+			// dead everywhere, to send again and fail again.
+			return nil
+		}
+		served = served || !errors.Is(err, ErrTooManyRequests) // throttled: not served
+		return err
+	})
 }

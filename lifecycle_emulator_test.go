@@ -878,3 +878,48 @@ func wantDeviceLogin(t *testing.T, srv *cognitotest.Server, s *cognitosrp.Sessio
 		t.Errorf("the login's access token names device %v, want the remembered %q (device SRP)", cl.Raw["device_key"], d.Key)
 	}
 }
+
+// TestGlobalSignOutAnswerLost: the answer to GlobalSignOut is lost after
+// Cognito applied it, so the Client sends it again, and Cognito refuses the
+// resent copy's access token as revoked. The sign-out happened: it must
+// report success and forget the tokens, not keep tokens that are dead
+// everywhere (each later GlobalSignOut would send them again and fail).
+func TestGlobalSignOutAnswerLost(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	var sent atomic.Int32
+	opts := srv.Options("alice", emuPassword)
+	opts.Retry = cognitosrp.RetryPolicy{BaseDelay: time.Millisecond}
+	opts.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if err == nil && strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GlobalSignOut") && sent.Add(1) == 1 {
+			resp.Body.Close()
+			return nil, errors.New("connection reset by peer")
+		}
+		return resp, err
+	})}
+	a, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	s := a.Session()
+	tok, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.GlobalSignOut(context.Background()); err != nil {
+		t.Errorf("GlobalSignOut whose answer was lost = %v, want nil", err)
+	}
+	if n := sent.Load(); n != 2 {
+		t.Errorf("GlobalSignOut sent %d times, want 2 (the lost one and its resend)", n)
+	}
+	if got := s.Tokens(); got != nil {
+		t.Error("the session kept its tokens after signing out everywhere")
+	}
+	if _, err := srv.VerifyAccessToken(tok.AccessToken); err == nil {
+		t.Error("the access token still works: the sign-out did not happen")
+	}
+}
