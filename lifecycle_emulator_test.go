@@ -923,3 +923,58 @@ func TestGlobalSignOutAnswerLost(t *testing.T) {
 		t.Error("the access token still works: the sign-out did not happen")
 	}
 }
+
+// TestGlobalSignOutAfterRevocation: another client signed the user out
+// everywhere, so Cognito refuses the session's access token although it
+// has not expired. GlobalSignOut renews it, as a request's 401 would, and
+// signs out with the new one: with a password it logs in again and
+// succeeds; without one it fails, saying that a login is required.
+func TestGlobalSignOutAfterRevocation(t *testing.T) {
+	for _, withPassword := range []bool{true, false} {
+		srv := cognitotest.NewServer(t, cognitotest.Config{})
+		if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+			t.Fatal(err)
+		}
+		newSession := func(password string) *cognitosrp.Session {
+			a, err := cognitosrp.New(srv.Options("alice", password))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { a.Close() })
+			return a.Session()
+		}
+		s, other := newSession(emuPassword), newSession(emuPassword)
+		if _, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken); err != nil {
+			t.Fatal(err)
+		}
+		if !withPassword {
+			tok := s.Tokens()
+			var err error
+			if s, err = cognitosrp.NewSession(srv.SessionConfig(), "alice"); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			s.SetTokens(tok)
+		}
+		if err := other.GlobalSignOut(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		before := srv.Calls("")
+		err := s.GlobalSignOut(context.Background())
+		if withPassword {
+			if err != nil {
+				t.Errorf("GlobalSignOut with a password, tokens revoked elsewhere = %v, want nil", err)
+			}
+			if s.Tokens() != nil {
+				t.Error("tokens kept after GlobalSignOut")
+			}
+			continue
+		}
+		if !errors.Is(err, cognitosrp.ErrLoginRequired) || !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+			t.Errorf("GlobalSignOut without a password, tokens revoked elsewhere = %v, want ErrNotAuthorized and ErrLoginRequired", err)
+		}
+		if n := srv.Calls("") - before; n != 2 {
+			t.Errorf("GlobalSignOut without a password made %d calls, want 2 (GlobalSignOut, then a refresh)", n)
+		}
+	}
+}

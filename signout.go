@@ -44,7 +44,9 @@ func (s *Session) revoke(ctx context.Context, t *Tokens) error {
 
 // GlobalSignOut signs the user out everywhere: it invalidates every
 // refresh token of the user, on every device, then forgets the tokens like
-// SignOut. It needs a valid access token and renews it first if needed.
+// SignOut. It needs a valid access token and renews it first if needed;
+// one that Cognito refuses before it expires (revoked by another client's
+// sign-out) is renewed as after an API's 401, and the call made once more.
 func (s *Session) GlobalSignOut(ctx context.Context) error {
 	// renew, not ValidTokens: a token in its renewal window would start a
 	// background renewal, which, reaching Cognito after the sign-out,
@@ -53,9 +55,19 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	err = s.client().GlobalSignOut(ctx, &GlobalSignOutInput{AccessToken: t.AccessToken})
-	s.logSignOut(ctx, "GlobalSignOut", start, err)
+	err = s.globalSignOut(ctx, t)
+	if errors.Is(err, ErrNotAuthorized) {
+		// Cognito refused a token that has not expired: revoked, by
+		// another client's sign-out say. Renew it as a request's 401
+		// would, so that the session does not keep sending it, and try
+		// with the new one.
+		nt, rerr := s.renewRejected(ctx, t)
+		if rerr != nil {
+			return fmt.Errorf("%w (renewing the refused token: %w)", err, rerr)
+		}
+		err = s.globalSignOut(ctx, nt)
+		t = nt
+	}
 	if err != nil {
 		return err
 	}
@@ -67,6 +79,14 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 	if after != nil && after.RefreshToken != t.RefreshToken {
 		err = errors.Join(s.revoke(ctx, after), err)
 	}
+	return err
+}
+
+// globalSignOut calls GlobalSignOut with t's access token, and logs it.
+func (s *Session) globalSignOut(ctx context.Context, t *Tokens) error {
+	start := time.Now()
+	err := s.client().GlobalSignOut(ctx, &GlobalSignOutInput{AccessToken: t.AccessToken})
+	s.logSignOut(ctx, "GlobalSignOut", start, err)
 	return err
 }
 
