@@ -49,6 +49,9 @@ type Options struct {
 	Session *Session
 
 	// Header is the request header to set; empty means "Authorization".
+	// It goes out in canonical form, as net/http sends every header it
+	// sets ("X-API-Key" as "X-Api-Key"; pycognito sends it as written),
+	// which HTTP's case-insensitive header names allow.
 	Header string
 	// HeaderPrefix goes before the token. When Header is empty too, an
 	// empty HeaderPrefix means "Bearer "; with Header set it is used as
