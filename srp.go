@@ -105,18 +105,14 @@ type SRP struct {
 // random supplies the private value; nil means crypto/rand.Reader. Tests may
 // inject a fixed reader; nothing else should.
 func NewSRP(poolName string, random io.Reader) (*SRP, error) {
-	for range 8 {
-		a, err := drawPrivate(random)
-		if err != nil {
-			return nil, err
-		}
-		s, err := newSRPFromPrivate(poolName, a)
-		if errors.Is(err, ErrSRPInvalidA) {
-			continue
-		}
-		return s, err
+	// One draw: a nonzero a never gives A ≡ 0 (mod N), g^a being a power
+	// of 2 modulo the prime N (see newSRPFromPrivate), so there is no
+	// unusable A to draw again for.
+	a, err := drawPrivate(random)
+	if err != nil {
+		return nil, err
 	}
-	return nil, errUnusableRandom
+	return newSRPFromPrivate(poolName, a)
 }
 
 // errUnusableRandom reports a random source that keeps returning values no
@@ -146,6 +142,8 @@ func drawPrivate(random io.Reader) (*big.Int, error) {
 // known-answer tests use it directly.
 func newSRPFromPrivate(poolName string, a *big.Int) (*SRP, error) {
 	A := expG(a)
+	// SRP-6a's check, kept although no a fails it: N is prime, so no
+	// power of 2 is a multiple of it.
 	if isZeroModN(A) {
 		return nil, ErrSRPInvalidA
 	}
