@@ -81,13 +81,11 @@ func secretRefused(err error) bool {
 	return ok && strings.Contains(strings.ToLower(ae.Message), "secret")
 }
 
-// refresh renews cur with the configured method. A result without a
+// refresh renews cur, which has a refresh token (its callers, obtain and
+// refreshOnly, check), with the configured method. A result without a
 // refresh token keeps cur's; with rotation the new one replaces it, also
 // when the tokens it came with are refused.
 func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
-	if cur == nil || cur.RefreshToken == "" {
-		return nil, &LoginRequiredError{}
-	}
 	// With device tracking Cognito ties refresh tokens to the device.
 	deviceKey, err := s.deviceKey(ctx, cur)
 	if err != nil {
