@@ -109,10 +109,9 @@ func (s *FileDeviceStore) update(ctx context.Context, change func(*deviceFile)) 
 		return err
 	}
 	change(f)
-	data, err := json.Marshal(f)
-	if err != nil {
-		return fmt.Errorf("cognitosrp: encoding devices: %w", err)
-	}
+	// No error to check: an int and strings always encode (invalid UTF-8
+	// as U+FFFD).
+	data, _ := json.Marshal(f)
 	if err := writeFileAtomic(s.path, data); err != nil {
 		return fmt.Errorf("cognitosrp: saving devices: %w", err)
 	}
