@@ -223,7 +223,7 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 
 // takeMFASetup takes the session of a login waiting in MFA_SETUP.
 func (s *Server) takeMFASetup(now time.Time, id string) (*authSession, *apiError) {
-	sess, aerr := s.takeSession(now, id, "", "")
+	sess, aerr := s.takeSession(now, id, "")
 	if aerr != nil {
 		return nil, aerr
 	}

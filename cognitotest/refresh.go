@@ -26,8 +26,6 @@ func (s *Server) useRefreshToken(now time.Time, client *appClient, tok, deviceKe
 	switch {
 	case rt == nil:
 		return nil, false, errNotAuthorized("Invalid Refresh Token").because("unknown refresh token")
-	case rt.clientID != client.id:
-		return nil, false, errNotAuthorized("Invalid Refresh Token").because("issued to another app client")
 	case s.revoked[rt.originJTI]:
 		// Revoked with its family: a token rotated out, still in its grace
 		// period, ends with the successor it was replaced by.
@@ -147,9 +145,6 @@ func (s *Server) revokeToken(c *call) (any, *apiError) {
 	rt := s.refresh[in.Token]
 	if rt == nil {
 		return struct{}{}, nil
-	}
-	if rt.clientID != client.id {
-		return nil, errNotAuthorized("Invalid token").because("issued to another app client")
 	}
 	s.revoked[rt.originJTI] = true
 	return struct{}{}, nil

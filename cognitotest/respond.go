@@ -43,7 +43,7 @@ func (s *Server) respondToAuthChallenge(c *call) (any, *apiError) {
 	if in.ChallengeName == challengePasswordVerifier {
 		block = r["PASSWORD_CLAIM_SECRET_BLOCK"]
 	}
-	sess, aerr := s.takeSession(c.now, in.Session, block, client.id)
+	sess, aerr := s.takeSession(c.now, in.Session, block)
 	if aerr != nil {
 		return nil, aerr
 	}

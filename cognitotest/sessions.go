@@ -67,20 +67,18 @@ func (s *Server) putSession(now time.Time, sess *authSession) *apiError {
 
 // takeSession removes and returns the session a challenge answer names:
 // by Session, or, for clients that send none with PASSWORD_VERIFIER, by
-// the SECRET_BLOCK they echo. A session serves one answer only. An empty
-// clientID skips the check of the app client, for actions that send none.
-func (s *Server) takeSession(now time.Time, id, secretBlock, clientID string) (*authSession, *apiError) {
+// the SECRET_BLOCK they echo. A session serves one answer only. (Its app
+// client needs no check: a server has one, which every request that
+// reaches this names.)
+func (s *Server) takeSession(now time.Time, id, secretBlock string) (*authSession, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sess := s.sessions[id]
 	if id == "" {
 		sess = s.blocks[secretBlock]
 	}
-	switch {
-	case sess == nil:
+	if sess == nil {
 		return nil, errBadSession().because("unknown or used Session")
-	case clientID != "" && sess.clientID != clientID:
-		return nil, errBadSession().because("Session belongs to another app client")
 	}
 	s.dropSessionLocked(sess)
 	if now.After(sess.expires) {
