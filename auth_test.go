@@ -332,6 +332,9 @@ func TestNewConfigErrors(t *testing.T) {
 		{"endpoint without scheme", with(func(o *cognitosrp.Options) { o.Endpoint = "cognito-idp.us-east-1.amazonaws.com" }), "Endpoint"},
 		{"endpoint not http", with(func(o *cognitosrp.Options) { o.Endpoint = "ftp://pw-SECRET@cognito.example/" }), "Endpoint"},
 		{"endpoint without host", with(func(o *cognitosrp.Options) { o.Endpoint = "http:///path" }), "Endpoint"},
+		// A '#' in the password ends the host early, and url.Parse's
+		// error quotes the rest of the password as an invalid port.
+		{"endpoint that does not parse", with(func(o *cognitosrp.Options) { o.Endpoint = "https://user:pw-SECRET#1@cognito.example/" }), "Endpoint"},
 		{"token type in capitals", with(func(o *cognitosrp.Options) { o.TokenType = "ID_TOKEN" }), "token type"},
 	} {
 		a, err := cognitosrp.New(tc.opts)
