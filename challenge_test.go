@@ -182,3 +182,43 @@ func TestChallengeErrorUnwrap(t *testing.T) {
 		}
 	}
 }
+
+// TestSelectChallengePasswordSRPByHandler: ChallengeAnswer's doc says that
+// for a SELECT_CHALLENGE answered "PASSWORD_SRP" the login adds SRP_A.
+// When the choices do not list PASSWORD_SRP, the login does not pick it
+// itself and the handler chooses; its choice must still carry the SRP_A of
+// InitiateAuth, which the PASSWORD_VERIFIER that follows is computed on.
+func TestSelectChallengePasswordSRPByHandler(t *testing.T) {
+	f := newFake(t)
+	var a string
+	f.then(
+		sfInitiate(FlowUserAuth, map[string]string{"USERNAME": fxLogin, "SRP_A": "*", "PREFERRED_CHALLENGE": ChallengePasswordSRP}, "",
+			func(f *scriptFake, p map[string]string) (int, any) {
+				a = p["SRP_A"]
+				out := sfChallenge(ChallengeSelectChallenge, map[string]string{}, f.session())
+				out["AvailableChallenges"] = []string{"EMAIL_OTP"}
+				return 200, out
+			}),
+		sfRespond(ChallengeSelectChallenge, map[string]string{"USERNAME": fxLogin, "ANSWER": ChallengePasswordSRP, "SRP_A": "*"}, "",
+			func(f *scriptFake, r map[string]string) (int, any) {
+				if r["SRP_A"] != a {
+					f.t.Error("SELECT_CHALLENGE: SRP_A differs from the InitiateAuth one")
+				}
+				return sfPasswordVerifier(f, r)
+			}),
+		sfRespond(ChallengePasswordVerifier, claimKeys, "", sfClaim(sfTokens(nil))),
+	)
+	cfg := sfServe(t, f)
+	cfg.AuthFlow = FlowUserAuth
+	var asked []string
+	cfg.ChallengeHandler = ChallengeHandlerFunc(func(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
+		asked = append(asked, c.Name)
+		return &ChallengeAnswer{Answer: ChallengePasswordSRP}, nil
+	})
+	if err := mustSession(t, cfg).Authenticate(t.Context(), f.password); err != nil {
+		t.Fatal(err)
+	}
+	if len(asked) != 1 || asked[0] != ChallengeSelectChallenge {
+		t.Fatalf("handler asked %v", asked)
+	}
+}

@@ -6,8 +6,14 @@ package cognitosrp
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -135,5 +141,125 @@ func TestMemoryDeviceStore(t *testing.T) {
 	// A nil device is refused, as FileDeviceStore refuses it, not a panic.
 	if err := m.SaveDevice(ctx, owner, nil); err == nil {
 		t.Error("saved a nil device")
+	}
+}
+
+// TestHostileDevicePasswordVerifier: a DEVICE_PASSWORD_VERIFIER with a
+// server value B ≡ 0 (mod N), or parameters that do not parse, ends the
+// login with the typed error, as PASSWORD_VERIFIER does, and no claim is
+// sent for it.
+func TestHostileDevicePasswordVerifier(t *testing.T) {
+	nHex := group.N.Text(16)
+	for _, tc := range []struct {
+		name   string
+		params []any
+		want   error
+	}{
+		{"SRP_B zero", []any{"SRP_B", "0"}, ErrSRPInvalidB},
+		{"SRP_B = N", []any{"SRP_B", nHex}, ErrSRPInvalidB},
+		{"SALT not hex", []any{"SALT", "salt"}, ErrInvalidChallenge},
+		{"SECRET_BLOCK not base64", []any{"SECRET_BLOCK", "not base64!"}, ErrInvalidChallenge},
+		{"no SRP_B", []any{"SRP_B", nil}, ErrInvalidChallenge},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var answered []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body := readAll(t, r)
+				if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".InitiateAuth") {
+					challenge().write(w)
+					return
+				}
+				var name string
+				for _, n := range []string{ChallengePasswordVerifier, ChallengeDeviceSRPAuth, ChallengeDevicePasswordVerifier} {
+					if strings.Contains(body, `"ChallengeName":"`+n+`"`) {
+						name = n
+					}
+				}
+				mu.Lock()
+				answered = append(answered, name)
+				mu.Unlock()
+				switch name {
+				case ChallengePasswordVerifier:
+					jsonReply(map[string]any{"ChallengeName": ChallengeDeviceSRPAuth, "Session": "s2", "ChallengeParameters": map[string]any{}}).write(w)
+				case ChallengeDeviceSRPAuth:
+					p := map[string]any{"SRP_B": "02", "SALT": "abcd", "SECRET_BLOCK": "c2VjcmV0", "USERNAME": "internal-user", "DEVICE_KEY": "us-east-1_dev"}
+					jsonReply(map[string]any{"ChallengeName": ChallengeDevicePasswordVerifier, "Session": "s3", "ChallengeParameters": with(p, tc.params...)}).write(w)
+				default:
+					result(goodAccess(), goodID()).write(w)
+				}
+			}))
+			defer srv.Close()
+			store := new(MemoryDeviceStore)
+			owner := DeviceOwner{UserPoolID: testPoolID, Username: "user@example.com"}
+			store.SaveDevice(t.Context(), owner, &Device{Key: "us-east-1_dev", GroupKey: "-grp", Password: "device-password"})
+			s, err := NewSession(Config{
+				UserPoolID: testPoolID, ClientID: testClientID, Endpoint: srv.URL,
+				Now: newFakeClock(testNow).Now, Retry: fastRetry(1), Devices: RememberDevices(store, ""),
+			}, "user@example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			err = s.Authenticate(t.Context(), hostilePassword)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Authenticate: %v, want %v", err, tc.want)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if want := []string{ChallengePasswordVerifier, ChallengeDeviceSRPAuth}; strings.Join(answered, ",") != strings.Join(want, ",") {
+				t.Fatalf("challenges answered %v, want %v", answered, want)
+			}
+			if s.Tokens() != nil {
+				t.Fatal("the session holds tokens")
+			}
+		})
+	}
+}
+
+// undeletableDevices is a DeviceStore whose DeleteDevice fails.
+type undeletableDevices struct{ *MemoryDeviceStore }
+
+var errUndeletable = errors.New("device store is read-only")
+
+func (undeletableDevices) DeleteDevice(context.Context, DeviceOwner) error { return errUndeletable }
+
+// TestForgetDeviceFails: when Cognito no longer knows the remembered
+// device and the store cannot forget it, the login fails with the store's
+// error (errors.Is), instead of logging in again without the device while
+// the store keeps offering the stale one to every later login.
+func TestForgetDeviceFails(t *testing.T) {
+	var mu sync.Mutex
+	var calls []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := readAll(t, r)
+		mu.Lock()
+		calls = append(calls, r.Header.Get("X-Amz-Target"))
+		mu.Unlock()
+		if !strings.Contains(body, `"DEVICE_KEY":"us-east-1_stale"`) {
+			t.Errorf("call without the device: %s", r.Header.Get("X-Amz-Target"))
+		}
+		errorReply(400, "ResourceNotFoundException").write(w)
+	}))
+	defer srv.Close()
+	store := undeletableDevices{new(MemoryDeviceStore)}
+	owner := DeviceOwner{UserPoolID: testPoolID, Username: "user@example.com"}
+	store.SaveDevice(t.Context(), owner, &Device{Key: "us-east-1_stale", GroupKey: "-grp", Password: "device-password"})
+	s, err := NewSession(Config{
+		UserPoolID: testPoolID, ClientID: testClientID, Endpoint: srv.URL,
+		Now: newFakeClock(testNow).Now, Retry: fastRetry(1), Devices: RememberDevices(store, ""),
+	}, "user@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.Authenticate(t.Context(), hostilePassword)
+	if !errors.Is(err, errUndeletable) || errors.Is(err, ErrResourceNotFound) {
+		t.Fatalf("Authenticate: %v; want the store's error", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(calls) != 1 {
+		t.Fatalf("calls %v, want the one InitiateAuth", calls)
 	}
 }

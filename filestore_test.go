@@ -350,3 +350,56 @@ func TestNilStoreMethods(t *testing.T) {
 		}
 	}
 }
+
+// TestFileStoresRelativePath: a store whose path names no directory
+// ("tokens.json", as a CLI flag may give it) saves into the current
+// directory: filepath.Split gives it the directory "", which neither
+// MkdirAll nor CreateTemp takes to mean ".".
+func TestFileStoresRelativePath(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	ctx := context.Background()
+	fs := NewFileStore("tokens.json")
+	if err := fs.Save(ctx, sampleTokens(1)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := fs.Load(ctx); err != nil || got == nil || *got != *sampleTokens(1) {
+		t.Fatalf("Load = %v, %v", got, err)
+	}
+	ds := NewFileDeviceStore("devices.json")
+	owner := DeviceOwner{UserPoolID: testPoolID, Username: "u"}
+	if err := ds.SaveDevice(ctx, owner, &Device{Key: "k", GroupKey: "g", Password: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := ds.LoadDevice(ctx, owner); err != nil || d == nil || d.Key != "k" {
+		t.Fatalf("LoadDevice = %v, %v", d, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, ",") != "devices.json,tokens.json" {
+		t.Fatalf("current directory holds %v", names)
+	}
+}
+
+// TestFileStoreClearFails: Clear reports a file it cannot remove (here a
+// directory that is not empty): a sign-out must not believe the tokens
+// gone. A file that holds no token at all loads as no tokens.
+func TestFileStoreClearFails(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	if err := os.MkdirAll(filepath.Join(path, "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := NewFileStore(path).Clear(context.Background()); err == nil {
+		t.Fatal("Clear of an unremovable path succeeded")
+	}
+	empty := filepath.Join(t.TempDir(), "empty.json")
+	if err := os.WriteFile(empty, []byte(`{"version":1,"access_expiry":"2026-03-04T10:00:00Z","username":"alice"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := NewFileStore(empty).Load(context.Background()); got != nil || err != nil {
+		t.Fatalf("Load of a file without tokens = %v, %v; want nil, nil", got, err)
+	}
+}

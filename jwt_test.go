@@ -58,3 +58,22 @@ func TestParseUnverifiedEdges(t *testing.T) {
 		t.Errorf("exp 1.25 = %v (%v), want %v", c.Expiry, c.Expiry.Location(), want)
 	}
 }
+
+// TestParseUnverifiedNonStringClaim: a claim that Claims holds as a string
+// but that the token carries as a number, an array or an object is a
+// malformed token, not an empty claim (a hostile token must not pass as
+// one that names no issuer or user); null is an absent claim.
+func TestParseUnverifiedNonStringClaim(t *testing.T) {
+	for _, name := range []string{"iss", "sub", "token_use", "username", "cognito:username", "client_id", "jti"} {
+		for _, v := range []any{7, []string{"a"}, map[string]any{"a": "b"}, true} {
+			c, err := ParseUnverified(fxJWT(map[string]any{name: v, "exp": testNow.Unix()}))
+			if !errors.Is(err, ErrMalformedToken) || c != nil {
+				t.Errorf("%s = %v: %v, %v; want ErrMalformedToken", name, v, c, err)
+			}
+		}
+		c, err := ParseUnverified(fxJWT(map[string]any{name: nil, "exp": testNow.Unix()}))
+		if err != nil || c == nil {
+			t.Errorf("%s = null: %v", name, err)
+		}
+	}
+}

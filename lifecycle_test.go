@@ -528,3 +528,25 @@ func TestHotPathTakesNoLock(t *testing.T) {
 		t.Fatal("tokens changed while Cognito was held")
 	}
 }
+
+// TestLoginRequiredWithoutCause: a session with neither tokens nor a
+// password fails with a *LoginRequiredError without a cause, whose text is
+// ErrLoginRequired's (no dangling ": " and no nil dereference), from a
+// request's ValidTokens and from Refresh.
+func TestLoginRequiredWithoutCause(t *testing.T) {
+	s, err := NewSession(Config{UserPoolID: testPoolID, ClientID: testClientID, Endpoint: "http://127.0.0.1:1/"}, "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err1 := s.ValidTokens(t.Context(), AccessToken)
+	for _, err := range []error{err1, s.Refresh(t.Context())} {
+		var lr *LoginRequiredError
+		if !errors.As(err, &lr) || lr.Err != nil || !errors.Is(err, ErrLoginRequired) {
+			t.Fatalf("error %#v, want a *LoginRequiredError without Err", err)
+		}
+		if err.Error() != ErrLoginRequired.Error() {
+			t.Fatalf("error %q, want %q", err, ErrLoginRequired)
+		}
+	}
+}

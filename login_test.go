@@ -7,7 +7,9 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -591,5 +593,29 @@ func TestNoSecondCodeAfterAnsweredChallenge(t *testing.T) {
 		if d, _ := store.LoadDevice(t.Context(), owner); (d == nil) != (tc.want == ErrResourceNotFound) {
 			t.Errorf("%s: device remembered afterwards: %v", tc.refusal, d)
 		}
+	}
+}
+
+// TestUsernameStaysLoginName: Username is "the name the session logs in
+// with": after a login in which Cognito names the user by its internal
+// name (an e-mail alias), it is still the login name, which the next login
+// sends again and the DeviceStore is keyed by.
+func TestUsernameStaysLoginName(t *testing.T) {
+	f := newFake(t)
+	f.then(fxLoginSteps("", sfTokens(nil))...)
+	s := mustSession(t, sfServe(t, f))
+	defer s.Close()
+	if err := s.Authenticate(t.Context(), f.password); err != nil {
+		t.Fatal(err)
+	}
+	if s.Username() != fxLogin || s.Tokens().Username != fxInternal {
+		t.Fatalf("Username %q, tokens' %q; want %q and %q", s.Username(), s.Tokens().Username, fxLogin, fxInternal)
+	}
+	// FileDeviceStore's accessors name the file, and nothing it holds.
+	ds := NewFileDeviceStore(filepath.Join(t.TempDir(), "devices.json"))
+	ds.SaveDevice(t.Context(), DeviceOwner{UserPoolID: testPoolID, Username: "u"}, &Device{Key: "k", GroupKey: "g", Password: "pw-SECRET"})
+	want := "cognitosrp.RememberDevices(cognitosrp.FileDeviceStore{" + ds.Path() + "}, \"n\")"
+	if got := fmt.Sprintf("%+v", RememberDevices(ds, "n")); got != want || !strings.HasSuffix(ds.Path(), "devices.json") {
+		t.Fatalf("%q, want %q", got, want)
 	}
 }

@@ -663,3 +663,39 @@ func TestVerifyWaitsForOneFetch(t *testing.T) {
 		t.Fatalf("%d fetches for one verification, want 1", n)
 	}
 }
+
+// TestKeySetUnreadable: a key set that is not one, or whose body is cut
+// short, fails Verify with ErrKeySetUnavailable (a server answers 503),
+// never with ErrTokenInvalid (401: the token may be fine); a document that
+// is not a key set matches ErrInvalidKeySet too, a cut body does not.
+func TestKeySetUnreadable(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		serve   func(w http.ResponseWriter)
+		invalid bool
+	}{
+		{"keys a string", func(w http.ResponseWriter) { w.Write([]byte(`{"keys":"x"}`)) }, true},
+		{"not JSON", func(w http.ResponseWriter) { w.Write([]byte(`<html>`)) }, true},
+		{"body cut short", func(w http.ResponseWriter) {
+			w.Header().Set("Content-Length", "1000")
+			w.Write([]byte(`{"keys":[`))
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { tc.serve(w) }))
+			defer srv.Close()
+			v, err := NewVerifier(VerifierConfig{UserPoolID: testPoolID, ClientIDs: []string{testClientID},
+				JWKSURL: srv.URL + "/jwks", Now: newFakeClock(testNow).Now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = v.Verify(t.Context(), goodAccess())
+			if !errors.Is(err, ErrKeySetUnavailable) || errors.Is(err, ErrTokenInvalid) {
+				t.Fatalf("Verify: %v; want ErrKeySetUnavailable only", err)
+			}
+			if errors.Is(err, ErrInvalidKeySet) != tc.invalid {
+				t.Fatalf("Verify: %v; matches ErrInvalidKeySet: %v, want %v", err, !tc.invalid, tc.invalid)
+			}
+		})
+	}
+}
