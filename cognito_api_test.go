@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -325,15 +326,19 @@ func TestActionsWithoutOutputTakeAnEmptyBody(t *testing.T) {
 	}
 }
 
-// TestGlobalSignOutResentAfterLostAnswer: a resent GlobalSignOut that
-// Cognito refuses as NotAuthorized succeeded the first time, when the
-// first copy may have been served (a 5xx, a dropped connection); not when
-// it was throttled, nor when no copy was resent, nor for other actions.
+// TestGlobalSignOutResentAfterLostAnswer: a resent GlobalSignOut whose
+// access token Cognito refuses as revoked succeeded the first time, when
+// the first copy may have been served (a 5xx, a dropped connection); not
+// when it was throttled or never left (a failed dial), nor when no copy
+// was resent, nor when the token is refused for another reason (no admin
+// scope), nor for other actions.
 func TestGlobalSignOutResentAfterLostAnswer(t *testing.T) {
 	const (
 		internal = `500 {"__type":"InternalErrorException","message":"x"}`
 		throttle = `400 {"__type":"TooManyRequestsException","message":"x"}`
 		revoked  = `400 {"__type":"NotAuthorizedException","message":"Access Token has been revoked"}`
+		noScope  = `400 {"__type":"NotAuthorizedException","message":"Access Token does not have required scopes"}`
+		noDial   = "dial" // the first copy never leaves: the dial fails
 	)
 	for _, c := range []struct {
 		action  string
@@ -343,6 +348,8 @@ func TestGlobalSignOutResentAfterLostAnswer(t *testing.T) {
 		{"GlobalSignOut", []string{internal, revoked}, true},
 		{"GlobalSignOut", []string{throttle, internal, revoked}, true},
 		{"GlobalSignOut", []string{throttle, revoked}, false},
+		{"GlobalSignOut", []string{noDial, revoked}, false},
+		{"GlobalSignOut", []string{internal, noScope}, false},
 		{"GlobalSignOut", []string{revoked}, false},
 		{"RevokeToken", []string{internal, revoked}, false},
 	} {
@@ -353,7 +360,15 @@ func TestGlobalSignOutResentAfterLostAnswer(t *testing.T) {
 			w.WriteHeader(map[string]int{"500": 500, "400": 400}[status])
 			w.Write([]byte(body))
 		})
-		cl := &cognitosrp.Client{Endpoint: srv.URL, Retry: cognitosrp.RetryPolicy{BaseDelay: time.Millisecond}}
+		transport := cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if c.replies[n] == noDial {
+				n++
+				return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})
+		cl := &cognitosrp.Client{Endpoint: srv.URL, HTTPClient: &http.Client{Transport: transport},
+			Retry: cognitosrp.RetryPolicy{BaseDelay: time.Millisecond}}
 		var err error
 		if c.action == "GlobalSignOut" {
 			err = cl.GlobalSignOut(context.Background(), &cognitosrp.GlobalSignOutInput{AccessToken: "a"})

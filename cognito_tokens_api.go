@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"strings"
 )
 
 // This file holds the Cognito calls that manage tokens after login:
@@ -86,9 +88,9 @@ func (in GlobalSignOutInput) Format(f fmt.State, verb rune) { formatRedacted(f, 
 
 // GlobalSignOut invalidates every refresh token of the user the access
 // token belongs to, on every device. Like Call it resends the request
-// after a passing failure; a resent copy that Cognito refuses as
-// NotAuthorized, after an earlier copy may have been served, counts as
-// success (see below).
+// after a passing failure; a resent copy whose access token Cognito
+// refuses as revoked, after an earlier copy may have been served, counts
+// as success (see below).
 func (c *Client) GlobalSignOut(ctx context.Context, in *GlobalSignOutInput) error {
 	body, err := json.Marshal((*wireGlobalSignOut)(in))
 	if err != nil {
@@ -97,7 +99,7 @@ func (c *Client) GlobalSignOut(ctx context.Context, in *GlobalSignOutInput) erro
 	served := false // an earlier copy may have been served
 	return c.Retry.do(ctx, retryable, func() error {
 		err := c.callOnce(ctx, "GlobalSignOut", body, &struct{}{})
-		if served && errors.Is(err, ErrNotAuthorized) {
+		if served && accessRevoked(err) {
 			// An earlier copy's answer was lost (a dropped connection, a
 			// 5xx after the work was done) and that copy signed the user
 			// out, revoking the access token this one carries. Reporting
@@ -105,7 +107,24 @@ func (c *Client) GlobalSignOut(ctx context.Context, in *GlobalSignOutInput) erro
 			// dead everywhere, to send again and fail again.
 			return nil
 		}
-		served = served || !errors.Is(err, ErrTooManyRequests) // throttled: not served
+		served = served || mayHaveBeenServed(err)
 		return err
 	})
+}
+
+// accessRevoked reports whether err is Cognito refusing an access token as
+// revoked ("Access Token has been revoked"), which a sign-out explains;
+// not as expired, or as lacking the scope GlobalSignOut needs (a token
+// from the hosted UI), which no sign-out explains.
+func accessRevoked(err error) bool {
+	var ae *APIError
+	return as(err, &ae) && ae.Type == "NotAuthorizedException" && strings.Contains(strings.ToLower(ae.Message), "revoked")
+}
+
+// mayHaveBeenServed reports whether a copy of a request that failed with
+// err may have reached Cognito and been applied: not when Cognito
+// throttled it, nor when no connection was made.
+func mayHaveBeenServed(err error) bool {
+	var op *net.OpError
+	return !errors.Is(err, ErrTooManyRequests) && !(as(err, &op) && op.Op == "dial")
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -935,15 +936,24 @@ func TestGlobalSignOutAfterRevocation(t *testing.T) {
 		if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
 			t.Fatal(err)
 		}
-		newSession := func(password string) *cognitosrp.Session {
-			a, err := cognitosrp.New(srv.Options("alice", password))
+		var mu sync.Mutex
+		var installed []*cognitosrp.Tokens // what s's OnTokens reported
+		newSession := func(password string, onTokens func(*cognitosrp.Tokens)) *cognitosrp.Session {
+			opts := srv.Options("alice", password)
+			opts.OnTokens = onTokens
+			a, err := cognitosrp.New(opts)
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { a.Close() })
 			return a.Session()
 		}
-		s, other := newSession(emuPassword), newSession(emuPassword)
+		s := newSession(emuPassword, func(t *cognitosrp.Tokens) {
+			mu.Lock()
+			defer mu.Unlock()
+			installed = append(installed, t)
+		})
+		other := newSession(emuPassword, nil)
 		if _, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken); err != nil {
 			t.Fatal(err)
 		}
@@ -959,7 +969,10 @@ func TestGlobalSignOutAfterRevocation(t *testing.T) {
 		if err := other.GlobalSignOut(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		before := srv.Calls("")
+		before, signOuts := srv.Calls(""), srv.Calls("GlobalSignOut")
+		mu.Lock()
+		installed = nil
+		mu.Unlock()
 		err := s.GlobalSignOut(context.Background())
 		if withPassword {
 			if err != nil {
@@ -967,6 +980,25 @@ func TestGlobalSignOutAfterRevocation(t *testing.T) {
 			}
 			if s.Tokens() != nil {
 				t.Error("tokens kept after GlobalSignOut")
+			}
+			if n := srv.Calls("GlobalSignOut") - signOuts; n != 2 {
+				t.Errorf("GlobalSignOut sent %d times, want 2 (the refused token, then the new one)", n)
+			}
+			// OnTokens reports may come late; the nil comes last.
+			var got []*cognitosrp.Tokens
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+				mu.Lock()
+				got = slices.Clone(installed)
+				mu.Unlock()
+				if len(got) > 0 && got[len(got)-1] == nil || time.Now().After(deadline) {
+					break
+				}
+			}
+			if len(got) != 2 || got[0] == nil || got[1] != nil {
+				t.Fatalf("OnTokens during GlobalSignOut: %v, want a login's tokens, then nil", got)
+			}
+			if _, err := srv.VerifyAccessToken(got[0].AccessToken); err == nil {
+				t.Error("the new login's access token still works after GlobalSignOut")
 			}
 			continue
 		}

@@ -45,8 +45,10 @@ func (s *Session) revoke(ctx context.Context, t *Tokens) error {
 // GlobalSignOut signs the user out everywhere: it invalidates every
 // refresh token of the user, on every device, then forgets the tokens like
 // SignOut. It needs a valid access token and renews it first if needed;
-// one that Cognito refuses before it expires (revoked by another client's
-// sign-out) is renewed as after an API's 401, and the call made once more.
+// one that Cognito refuses as revoked before it expires (by another
+// client's sign-out) is renewed as after an API's 401, and the call made
+// once more. Tokens from the hosted UI need the
+// aws.cognito.signin.user.admin scope for it.
 func (s *Session) GlobalSignOut(ctx context.Context) error {
 	// renew, not ValidTokens: a token in its renewal window would start a
 	// background renewal, which, reaching Cognito after the sign-out,
@@ -56,11 +58,12 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 		return err
 	}
 	err = s.globalSignOut(ctx, t)
-	if errors.Is(err, ErrNotAuthorized) {
-		// Cognito refused a token that has not expired: revoked, by
+	if accessRevoked(err) {
+		// Cognito refused a token that has not expired as revoked, by
 		// another client's sign-out say. Renew it as a request's 401
 		// would, so that the session does not keep sending it, and try
-		// with the new one.
+		// with the new one. (A token refused for lacking the scope
+		// GlobalSignOut needs would be renewed without it.)
 		nt, rerr := s.renewRejected(ctx, t)
 		if rerr != nil {
 			return fmt.Errorf("%w (renewing the refused token: %w)", err, rerr)
