@@ -148,7 +148,8 @@ func startEmulate(t *testing.T, args ...string) (addr string, cmd *exec.Cmd, std
 
 func TestEmulate(t *testing.T) {
 	users := filepath.Join(t.TempDir(), "users.json")
-	os.WriteFile(users, []byte(`[
+	// With the byte order mark a Windows editor writes.
+	os.WriteFile(users, []byte("\uFEFF"+`[
 		{"username": "alice", "password": "pw-alice-123"},
 		{"aliases": ["bob@example.com"], "password": "pw-bob-1234", "attributes": {"name": "Bob"}}
 	]`), 0o600)

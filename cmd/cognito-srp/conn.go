@@ -108,9 +108,13 @@ func (c *connection) sessionConfig() cognitosrp.Config {
 	}
 }
 
-// readLine returns the first line of r without its line ending, and
-// without a UTF-8 byte order mark at its start: Windows editors put one at
-// the start of a file they save, and it belongs to no password.
+// bom is the UTF-8 byte order mark that Windows editors put at the start
+// of a file they save. It belongs to no password or JSON document, so
+// input read from a file or a pipe drops it.
+const bom = "\uFEFF"
+
+// readLine returns the first line of r without its line ending or a byte
+// order mark.
 func readLine(ctx context.Context, r io.Reader) (string, error) {
 	line, err := readInput(ctx, func() ([]byte, error) {
 		line, err := bufio.NewReader(r).ReadString('\n')
@@ -122,5 +126,5 @@ func readLine(ctx context.Context, r io.Reader) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimPrefix(strings.TrimRight(string(line), "\r\n"), "\uFEFF"), nil
+	return strings.TrimPrefix(strings.TrimRight(string(line), "\r\n"), bom), nil
 }

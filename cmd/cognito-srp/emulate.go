@@ -100,10 +100,10 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// loadUsers adds the users of a JSON file (an array of cognitotest.User;
-// field names match case-insensitively) and returns their login names. A
-// named pipe (-users <(jq …)) waits for its writer, and the read ends
-// on a signal, as standard input's do.
+// loadUsers adds the users of a JSON file (an array of cognitotest.User,
+// after a byte order mark or none; field names match case-insensitively)
+// and returns their login names. A named pipe (-users <(jq …)) waits for
+// its writer, and the read ends on a signal, as standard input's do.
 func loadUsers(ctx context.Context, srv *cognitotest.Server, path string) ([]string, error) {
 	data, err := readInput(ctx, func() ([]byte, error) { return os.ReadFile(path) })
 	if ctx.Err() != nil {
@@ -112,7 +112,7 @@ func loadUsers(ctx context.Context, srv *cognitotest.Server, path string) ([]str
 	if err != nil {
 		return nil, usagef("-users: %v", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte(bom))))
 	dec.DisallowUnknownFields()
 	var users []cognitotest.User
 	if err := dec.Decode(&users); err != nil {

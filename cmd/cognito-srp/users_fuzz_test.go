@@ -23,8 +23,8 @@ import (
 // A file it refuses gets a usage error that repeats no secret of the file
 // (a Password, TOTPSecret, CustomAnswer or MFACode value of four
 // characters or more with an upper-case letter, not also a name or another
-// string of the file). A file it takes is a JSON array of users, read as
-// encoding/json reads it: each user is in the pool under the name loadUsers
+// string of the file). A file it takes is a JSON array of users, after a
+// byte order mark or none, read as encoding/json reads it: each user is in the pool under the name loadUsers
 // returns for it (its first alias, else its username), with every field
 // as the file gives it, plus the defaults AddUser documents (a random sub
 // for none, the sub as username for none, email and phone_number from the
@@ -62,7 +62,7 @@ func FuzzUsersFile(f *testing.F) {
 			return
 		}
 		var in []cognitotest.User
-		if err := json.Unmarshal(data, &in); err != nil {
+		if err := json.Unmarshal(bytes.TrimPrefix(data, []byte(bom)), &in); err != nil {
 			t.Fatalf("loadUsers took a file encoding/json refuses: %v", err)
 		}
 		if len(names) != len(in) {
