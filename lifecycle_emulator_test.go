@@ -5,11 +5,14 @@
 package cognitosrp_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -1008,5 +1011,65 @@ func TestGlobalSignOutAfterRevocation(t *testing.T) {
 		if n := srv.Calls("") - before; n != 2 {
 			t.Errorf("GlobalSignOut without a password made %d calls, want 2 (GlobalSignOut, then a refresh)", n)
 		}
+	}
+}
+
+// TestAuthenticateSavesAfterCancel: a login whose last answer arrived
+// just before its ctx ended (a Ctrl-C, a deadline) is stored all the same,
+// as a flight's tokens are: the session holds them, and a store left
+// behind them would give the next run older ones.
+func TestAuthenticateSavesAfterCancel(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := srv.SessionConfig()
+	c.Store = cognitosrp.NewFileStore(filepath.Join(t.TempDir(), "tokens.json"))
+	c.HTTPClient = &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if err != nil || !strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".RespondToAuthChallenge") {
+			return resp, err
+		}
+		// The answer that completes the login arrives whole; then the
+		// context ends.
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		cancel()
+		return resp, err
+	})}
+	s, err := cognitosrp.NewSession(c, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Authenticate(ctx, emuPassword); err != nil {
+		t.Fatalf("Authenticate whose answer arrived before the cancel = %v", err)
+	}
+	got, err := c.Store.Load(context.Background())
+	if err != nil || got == nil || s.Tokens() == nil || got.RefreshToken != s.Tokens().RefreshToken {
+		t.Errorf("store holds %v (%v); want the session's tokens", got, err)
+	}
+}
+
+// TestSignOutWithEndedContextClearsStore: a sign-out whose ctx has ended
+// cannot revoke the refresh token, and says so, but still empties the
+// store: the session has forgotten the tokens, and a store that kept them
+// would sign the next run in again.
+func TestSignOutWithEndedContextClearsStore(t *testing.T) {
+	store := cognitosrp.NewFileStore(filepath.Join(t.TempDir(), "tokens.json"))
+	_, s := emulatorSession(t, cognitotest.Config{}, func(c *cognitosrp.Config) { c.Store = store })
+	if got, err := store.Load(context.Background()); got == nil || err != nil {
+		t.Fatalf("store after login = %v, %v", got, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.SignOut(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("SignOut with an ended ctx = %v, want an error matching context.Canceled (no revocation)", err)
+	}
+	if got, err := store.Load(context.Background()); got != nil || err != nil {
+		t.Errorf("store after SignOut = %v, %v; want it empty", got, err)
 	}
 }

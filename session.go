@@ -364,7 +364,10 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 		s.dropPasswordLocked()
 	}
 	s.mu.Unlock()
-	s.changed(ctx, t)
+	// Saved even when ctx has ended since the answer came, as a flight's
+	// tokens are: the session holds them now, and a store left behind
+	// would give the next run older ones.
+	s.changed(context.WithoutCancel(ctx), t)
 	return nil, nil
 }
 

@@ -120,7 +120,10 @@ func (s *Session) forget(ctx context.Context) (*Tokens, error) {
 		}
 	}
 	s.dead.Store(nil)
-	return t, errors.Join(loadErr, s.changed(ctx, nil))
+	// Cleared even when ctx has ended (a sign-out on the way out of a
+	// cancelled request, say): the session has forgotten the tokens, and
+	// a store that kept them would bring them back in the next run.
+	return t, errors.Join(loadErr, s.changed(context.WithoutCancel(ctx), nil))
 }
 
 func (s *Session) logSignOut(ctx context.Context, action string, start time.Time, err error) {
