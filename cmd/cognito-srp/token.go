@@ -227,11 +227,19 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 		return nil, nil, err
 	}
 	if store != nil && tok != cached {
-		if err := store.Save(ctx, tok); err != nil {
+		if err := saveObtained(ctx, store, tok); err != nil {
 			return nil, nil, err
 		}
 	}
 	return sess, tok, nil
+}
+
+// saveObtained caches tokens obtain got, even when a signal or the
+// timeout has ended ctx since: with refresh-token rotation the cached
+// refresh token is retired by now, and its successor exists only in tok.
+// The write is local and quick.
+func saveObtained(ctx context.Context, store *cognitosrp.FileStore, tok *cognitosrp.Tokens) error {
+	return store.Save(context.WithoutCancel(ctx), tok)
 }
 
 // renewOrLogin returns the cached tokens if they are fresh and not the

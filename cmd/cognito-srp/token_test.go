@@ -5,14 +5,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"maps"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
@@ -589,5 +592,22 @@ func TestTokenFreshCacheNotRewritten(t *testing.T) {
 	after, err := os.Stat(s.cacheFile(t))
 	if err != nil || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
 		t.Errorf("the cache file was written again (%v)", err)
+	}
+}
+
+// TestSaveObtainedAfterInterrupt: tokens obtained just before a Ctrl-C
+// (or the -timeout) ended the command's context are still cached. With
+// refresh-token rotation the cache's refresh token is retired by then, so
+// losing its successor would leave the next run without usable tokens.
+func TestSaveObtainedAfterInterrupt(t *testing.T) {
+	store := cognitosrp.NewFileStore(filepath.Join(t.TempDir(), "tokens.json"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tok := &cognitosrp.Tokens{AccessToken: "a", IDToken: "i", RefreshToken: "rotated", Username: "alice"}
+	if err := saveObtained(ctx, store, tok); err != nil {
+		t.Fatalf("saving after the interrupt: %v", err)
+	}
+	if got, err := store.Load(context.Background()); err != nil || got == nil || got.RefreshToken != "rotated" {
+		t.Errorf("cache holds %v, %v; want the obtained tokens", got, err)
 	}
 }
