@@ -49,9 +49,11 @@ type Options struct {
 	Session *Session
 
 	// Header is the request header to set; empty means "Authorization".
-	// It goes out in canonical form, as net/http sends every header it
-	// sets ("X-API-Key" as "X-Api-Key"; pycognito sends it as written),
-	// which HTTP's case-insensitive header names allow.
+	// New canonicalizes it ("X-API-Key" becomes "X-Api-Key", as HeaderName
+	// reports), so that it replaces a header of that name the request
+	// already has (http.Header's Set and Add store names so). HTTP/1.1
+	// sends it in that form, HTTP/2 in lower case. pycognito sends it as
+	// written: header names are case-insensitive.
 	Header string
 	// HeaderPrefix goes before the token. When Header is empty too, an
 	// empty HeaderPrefix means "Bearer "; with Header set it is used as
