@@ -190,18 +190,8 @@ func TestHostileDevicePasswordVerifier(t *testing.T) {
 				}
 			}))
 			defer srv.Close()
-			store := new(MemoryDeviceStore)
-			owner := DeviceOwner{UserPoolID: testPoolID, Username: "user@example.com"}
-			store.SaveDevice(t.Context(), owner, &Device{Key: "us-east-1_dev", GroupKey: "-grp", Password: "device-password"})
-			s, err := NewSession(Config{
-				UserPoolID: testPoolID, ClientID: testClientID, Endpoint: srv.URL,
-				Now: newFakeClock(testNow).Now, Retry: fastRetry(1), Devices: RememberDevices(store, ""),
-			}, "user@example.com")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			err = s.Authenticate(t.Context(), hostilePassword)
+			s := rememberedDeviceSession(t, srv.URL, new(MemoryDeviceStore), "us-east-1_dev")
+			err := s.Authenticate(t.Context(), hostilePassword)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("Authenticate: %v, want %v", err, tc.want)
 			}
@@ -215,6 +205,24 @@ func TestHostileDevicePasswordVerifier(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rememberedDeviceSession returns a session of user@example.com against
+// endpoint, on the fake clock without retries, whose store remembers the
+// device key.
+func rememberedDeviceSession(t *testing.T, endpoint string, store DeviceStore, key string) *Session {
+	t.Helper()
+	owner := DeviceOwner{UserPoolID: testPoolID, Username: "user@example.com"}
+	store.SaveDevice(t.Context(), owner, &Device{Key: key, GroupKey: "-grp", Password: "device-password"})
+	s, err := NewSession(Config{
+		UserPoolID: testPoolID, ClientID: testClientID, Endpoint: endpoint,
+		Now: newFakeClock(testNow).Now, Retry: fastRetry(1), Devices: RememberDevices(store, ""),
+	}, "user@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 // undeletableDevices is a DeviceStore whose DeleteDevice fails.
@@ -242,18 +250,8 @@ func TestForgetDeviceFails(t *testing.T) {
 		errorReply(400, "ResourceNotFoundException").write(w)
 	}))
 	defer srv.Close()
-	store := undeletableDevices{new(MemoryDeviceStore)}
-	owner := DeviceOwner{UserPoolID: testPoolID, Username: "user@example.com"}
-	store.SaveDevice(t.Context(), owner, &Device{Key: "us-east-1_stale", GroupKey: "-grp", Password: "device-password"})
-	s, err := NewSession(Config{
-		UserPoolID: testPoolID, ClientID: testClientID, Endpoint: srv.URL,
-		Now: newFakeClock(testNow).Now, Retry: fastRetry(1), Devices: RememberDevices(store, ""),
-	}, "user@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	err = s.Authenticate(t.Context(), hostilePassword)
+	s := rememberedDeviceSession(t, srv.URL, undeletableDevices{new(MemoryDeviceStore)}, "us-east-1_stale")
+	err := s.Authenticate(t.Context(), hostilePassword)
 	if !errors.Is(err, errUndeletable) || errors.Is(err, ErrResourceNotFound) {
 		t.Fatalf("Authenticate: %v; want the store's error", err)
 	}
