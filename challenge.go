@@ -293,12 +293,18 @@ type ChallengeError struct {
 }
 
 // Error names the challenge, and the handler's error if there is one;
-// never the session.
+// never the session. Only MFA_SETUP is called unsupported: the others
+// went unanswered (no ChallengeHandler, one that declined, no remembered
+// device), and calling NEW_PASSWORD_REQUIRED unsupported told users
+// without a handler that NewPassword would not do.
 func (e *ChallengeError) Error() string {
 	if e.Err != nil {
 		return "cognitosrp: challenge " + serverText(e.ChallengeName, maxTypeLen) + ": " + e.Err.Error()
 	}
-	return "cognitosrp: unsupported challenge " + serverText(e.ChallengeName, maxTypeLen)
+	if e.ChallengeName == ChallengeMFASetup {
+		return "cognitosrp: unsupported challenge MFA_SETUP"
+	}
+	return "cognitosrp: unanswered challenge " + serverText(e.ChallengeName, maxTypeLen)
 }
 
 // Unwrap returns the handler's error.

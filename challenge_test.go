@@ -164,6 +164,21 @@ func TestNewPasswordHandler(t *testing.T) {
 	}
 }
 
+// TestChallengeErrorUnansweredNotUnsupported: a challenge the package
+// answers through a ChallengeHandler (a new password, an MFA code), or
+// itself (device SRP), when it went unanswered, is not called
+// unsupported: a user who set no ChallengeHandler was told
+// NEW_PASSWORD_REQUIRED was, and looked no further than the message.
+// MFA_SETUP, which no handler is asked, is (TestChallengeErrorUnwrap).
+func TestChallengeErrorUnansweredNotUnsupported(t *testing.T) {
+	for _, name := range []string{ChallengeNewPasswordRequired, ChallengeSMSMFA, ChallengeSoftwareTokenMFA, ChallengeCustom, ChallengeDeviceSRPAuth} {
+		msg := (&ChallengeError{ChallengeName: name}).Error()
+		if want := "cognitosrp: unanswered challenge " + name; msg != want {
+			t.Errorf("Error() = %q, want %q", msg, want)
+		}
+	}
+}
+
 func TestChallengeErrorUnwrap(t *testing.T) {
 	inner := fmt.Errorf("prompt: %w", context.Canceled)
 	e := &ChallengeError{ChallengeName: ChallengeSMSMFA, Session: "sess-secret", Err: inner}
