@@ -88,7 +88,12 @@ type Config struct {
 	// renewal whose tokens it held (they are valid, and in use): it is
 	// logged at Warn, and the next change is saved again. A program that
 	// must know, such as a command that exits next, saves the session's
-	// Tokens itself.
+	// Tokens itself. A failed load, unlike a save, fails the call that
+	// needed the tokens, without a login, whose save would replace what
+	// the store may still hold, and is tried again at the next: a
+	// FileStore that refuses its file (ErrInsecureFile, ErrStoreFormat)
+	// fails every request until the file is mended or removed (SignOut
+	// removes it).
 	Store TokenStore
 	// OnTokens, when set, is called after every change of the session's
 	// tokens (login, renewal, SetTokens, loading from Store) with the new
