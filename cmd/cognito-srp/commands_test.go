@@ -848,6 +848,12 @@ func TestRequestAuthHeader(t *testing.T) {
 		}
 	}
 	s.run("request", api.URL+"/bad").want(t, exitHTTPStatus, "400 Bad Request")
+	// The flag's help says so: it said only "header that carries the
+	// token", so a user could not tell whether a prefix goes with it, nor
+	// that the bare token cannot go in Authorization.
+	if r := s.run("request", "-help"); !strings.Contains(r.stderr, `"Bearer " only in Authorization`) {
+		t.Errorf("request -help does not say when the token has a prefix: %q", r.stderr)
+	}
 }
 
 // emulateSandbox starts "cognito-srp emulate" with args and the user alice,

@@ -76,7 +76,7 @@ func (r *requestFlags) register(fs *flag.FlagSet) {
 	fs.Var(&r.headers, "H", "request header 'Name: value' (repeatable)")
 	fs.StringVar(&r.data, "d", "", "request body; @FILE reads a file, @- standard input")
 	fs.StringVar(&r.typ, "type", "access", "token to send: access or id")
-	fs.StringVar(&r.authHeader, "auth-header", "Authorization", "header that carries the token")
+	fs.StringVar(&r.authHeader, "auth-header", "Authorization", "header that carries the token, with \"Bearer \" only in Authorization")
 	fs.BoolVar(&r.include, "i", false, "print the response headers on standard error")
 }
 
