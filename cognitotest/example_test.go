@@ -124,3 +124,74 @@ func ExampleServer_IssueTokens() {
 	// alice access true
 	// true
 }
+
+// Users with a second factor or a temporary password, as a test suite
+// needs them: a TOTP user logs in unattended (cognitosrp.TOTP computes the
+// code from the secret the user was given), and an administrator-created
+// user sets a new password at the first login (cognitosrp.NewPassword),
+// which the Auth logs in with from then on.
+func ExampleUser() {
+	const totpSecret = "JBSWY3DPEHPK3PXP" // base32, as AssociateSoftwareToken returns it
+	srv := startPool(cognitotest.Config{},
+		cognitotest.User{Username: "bot", Password: "bot-password", TOTPSecret: totpSecret},
+		cognitotest.User{Username: "newbie", Password: "temporary-1", ForceNewPassword: true, RequiredAttributes: []string{"name"}})
+	defer srv.Close()
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		claims, _ := cognitotest.ClaimsFromContext(r.Context())
+		fmt.Fprintf(w, "hello %s", claims.Username)
+	})))
+	defer api.Close()
+	get := func(auth *cognitosrp.Auth) {
+		resp, err := auth.Client().Get(api.URL)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		fmt.Println(resp.Status, string(body))
+	}
+
+	opts := srv.Options("bot", "bot-password")
+	opts.ChallengeHandler = cognitosrp.TOTP{Secret: totpSecret}
+	bot, err := cognitosrp.New(opts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer bot.Close()
+	get(bot)
+
+	opts = srv.Options("newbie", "temporary-1")
+	opts.ChallengeHandler = cognitosrp.NewPassword{Password: "permanent-2", Attributes: map[string]string{"name": "New Bie"}}
+	newbie, err := cognitosrp.New(opts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer newbie.Close()
+	get(newbie)
+	// Signed out by an administrator, the Auth logs in again, with the new
+	// password.
+	if err := srv.SignOut("newbie"); err != nil {
+		log.Fatal(err)
+	}
+	get(newbie)
+	u, _ := srv.User("newbie")
+	fmt.Println(u.Attributes["name"], u.ForceNewPassword)
+
+	// Without a handler, the login ends in a *ChallengeError naming the
+	// challenge.
+	plain, err := cognitosrp.New(srv.Options("bot", "bot-password"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer plain.Close()
+	_, err = plain.Token(context.Background())
+	var ce *cognitosrp.ChallengeError
+	fmt.Println(errors.As(err, &ce), ce.ChallengeName)
+	// Output:
+	// 200 OK hello bot
+	// 200 OK hello newbie
+	// 200 OK hello newbie
+	// New Bie false
+	// true SOFTWARE_TOKEN_MFA
+}
