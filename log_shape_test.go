@@ -169,3 +169,42 @@ func TestLogEventShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelledFlightLogsNoFailure: a login that Close cancels and a
+// renewal that a sign-out cancels are logged at DEBUG as cancelled, not at
+// WARN as failed: a worker that shuts down cleanly logs no failure.
+func TestCancelledFlightLogsNoFailure(t *testing.T) {
+	rec := new(shapeRecorder)
+	logger := slog.New(rec)
+	ctx := context.Background()
+
+	// A login in flight when Close comes.
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Logger = logger })
+	entered, release := f.watch(), f.hold()
+	go s.ValidTokens(ctx, AccessToken)
+	<-entered
+	s.Close()
+	release()
+
+	// A renewal in flight when SignOut comes.
+	clk, f, s, _ := loggedIn(t, func(c *Config) { c.Logger = logger })
+	clk.Advance(2 * time.Hour)
+	entered, release = f.watch(), f.hold()
+	go s.ValidTokens(ctx, AccessToken)
+	<-entered
+	go func() { <-entered; release() }() // RevokeToken's
+	s.SignOut(ctx)
+	settle(t, s)
+
+	for _, want := range []struct{ msg, shape string }{
+		{"cognitosrp: login cancelled", "DEBUG user:String trigger:String duration:Duration error:String"},
+		{"cognitosrp: renewal cancelled", "DEBUG user:String method:String trigger:String duration:Duration error:String"},
+		{"cognitosrp: login failed", ""},
+		{"cognitosrp: renewal failed", ""},
+	} {
+		if got := rec.shape(want.msg); got != want.shape {
+			t.Errorf("event %q:\n got %q\nwant %q", want.msg, got, want.shape)
+		}
+	}
+}

@@ -202,6 +202,14 @@ func (s *Session) obtained(ctx context.Context, cur *Tokens, trigger string, sta
 		if cur != nil {
 			msg = "cognitosrp: renewal failed"
 		}
+		if ctx.Err() == context.Canceled && errors.Is(err, context.Canceled) {
+			// Cancelled by Close, a sign-out or the caller, who know: a
+			// worker that shuts down cleanly must not log a failure.
+			level, msg = slog.LevelDebug, "cognitosrp: login cancelled"
+			if cur != nil {
+				msg = "cognitosrp: renewal cancelled"
+			}
+		}
 	}
 	if s.logs(ctx, level) {
 		args := append(make([]any, 0, 14), "user", s.username)
