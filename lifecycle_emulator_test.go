@@ -885,9 +885,12 @@ func wantDeviceLogin(t *testing.T, srv *cognitotest.Server, s *cognitosrp.Sessio
 
 // TestGlobalSignOutAnswerLost: the answer to GlobalSignOut is lost after
 // Cognito applied it, so the Client sends it again, and Cognito refuses the
-// resent copy's access token as revoked. The sign-out happened: it must
-// report success and forget the tokens, not keep tokens that are dead
-// everywhere (each later GlobalSignOut would send them again and fail).
+// resent copy's access token as revoked. The session cannot tell that
+// refusal from one of a token revoked before (see
+// TestGlobalSignOutRevokedBeforeFailedCopy), so it renews, logging in
+// again, and signs out with the new token: it must report success and
+// forget the tokens, not keep tokens that are dead everywhere (each later
+// GlobalSignOut would send them again and fail).
 func TestGlobalSignOutAnswerLost(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
@@ -917,8 +920,8 @@ func TestGlobalSignOutAnswerLost(t *testing.T) {
 	if err := s.GlobalSignOut(context.Background()); err != nil {
 		t.Errorf("GlobalSignOut whose answer was lost = %v, want nil", err)
 	}
-	if n := sent.Load(); n != 2 {
-		t.Errorf("GlobalSignOut sent %d times, want 2 (the lost one and its resend)", n)
+	if n := sent.Load(); n != 3 {
+		t.Errorf("GlobalSignOut sent %d times, want 3 (the lost one, its resend, and after a login)", n)
 	}
 	if got := s.Tokens(); got != nil {
 		t.Error("the session kept its tokens after signing out everywhere")
@@ -1071,5 +1074,72 @@ func TestSignOutWithEndedContextClearsStore(t *testing.T) {
 	}
 	if got, err := store.Load(context.Background()); got != nil || err != nil {
 		t.Errorf("store after SignOut = %v, %v; want it empty", got, err)
+	}
+}
+
+// TestGlobalSignOutRevokedBeforeFailedCopy: another client signed the user
+// out everywhere, a second device logged in since, and the session's
+// GlobalSignOut meets a passing failure (a 500 Cognito did not act on)
+// before its resend is refused as revoked. The refusal tells nothing of
+// the first copy: the token was revoked before it was sent. The session
+// must renew and sign out as it does without the failure, so that the
+// second device's refresh token dies; without a password it cannot, and
+// must not report success. (Counting the refusal as the first copy's doing
+// returned nil and left the second device signed in.)
+func TestGlobalSignOutRevokedBeforeFailedCopy(t *testing.T) {
+	for _, withPassword := range []bool{true, false} {
+		srv := cognitotest.NewServer(t, cognitotest.Config{})
+		if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+			t.Fatal(err)
+		}
+		newAuth := func() *cognitosrp.Auth {
+			opts := srv.Options("alice", emuPassword)
+			opts.Retry = cognitosrp.RetryPolicy{BaseDelay: time.Millisecond}
+			a, err := cognitosrp.New(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { a.Close() })
+			return a
+		}
+		s, other, later := newAuth().Session(), newAuth().Session(), newAuth().Session()
+		if _, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken); err != nil {
+			t.Fatal(err)
+		}
+		if !withPassword {
+			tok := s.Tokens()
+			var err error
+			if s, err = cognitosrp.NewSession(srv.SessionConfig(), "alice"); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			s.SetTokens(tok)
+		}
+		if err := other.GlobalSignOut(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		lt, err := later.ValidTokens(context.Background(), cognitosrp.AccessToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.FailNext(1, cognitotest.FaultInternalError, "GlobalSignOut")
+		err = s.GlobalSignOut(context.Background())
+		_, rerr := (&cognitosrp.Client{Endpoint: srv.Endpoint()}).GetTokensFromRefreshToken(context.Background(),
+			&cognitosrp.GetTokensFromRefreshTokenInput{ClientId: srv.ClientID(), RefreshToken: lt.RefreshToken})
+		if withPassword {
+			if err != nil {
+				t.Errorf("GlobalSignOut with a password = %v, want nil", err)
+			}
+			if rerr == nil {
+				t.Error("with a password: the refresh token of a device that logged in before GlobalSignOut still works")
+			}
+			continue
+		}
+		if err == nil && rerr == nil {
+			t.Error("without a password: GlobalSignOut = nil, yet the refresh token of a device that logged in before it still works")
+		}
+		if !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+			t.Errorf("GlobalSignOut without a password = %v, want ErrNotAuthorized", err)
+		}
 	}
 }

@@ -47,8 +47,10 @@ func (s *Session) revoke(ctx context.Context, t *Tokens) error {
 // SignOut. It needs a valid access token and renews it first if needed;
 // one that Cognito refuses as revoked before it expires (by another
 // client's sign-out) is renewed as after an API's 401, and the call made
-// once more. Tokens from the hosted UI need the
-// aws.cognito.signin.user.admin scope for it.
+// once more; so is one refused when resent after a lost answer, as the
+// refusal does not show that the lost copy was served (without a password
+// to log in again, GlobalSignOut then fails). Tokens from the hosted UI
+// need the aws.cognito.signin.user.admin scope for it.
 func (s *Session) GlobalSignOut(ctx context.Context) error {
 	// renew, not ValidTokens: a token in its renewal window would start a
 	// background renewal, which, reaching Cognito after the sign-out,
@@ -86,9 +88,14 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 }
 
 // globalSignOut calls GlobalSignOut with t's access token, and logs it.
+// Through Call, not Client.GlobalSignOut: a resend refused as revoked does
+// not show that an earlier copy signed the user out, as the token may have
+// been revoked before it was sent (and devices logged in since stay so).
+// The session renews instead, as for a first copy refused, and so learns
+// the truth: a login's new token either signs the user out or fails.
 func (s *Session) globalSignOut(ctx context.Context, t *Tokens) error {
 	start := time.Now()
-	err := s.client().GlobalSignOut(ctx, &GlobalSignOutInput{AccessToken: t.AccessToken})
+	err := s.client().Call(ctx, "GlobalSignOut", &wireGlobalSignOut{AccessToken: t.AccessToken}, &struct{}{})
 	s.logSignOut(ctx, "GlobalSignOut", start, err)
 	return err
 }
