@@ -6,10 +6,7 @@ package cognitosrp
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
 	"strings"
 )
 
@@ -88,28 +85,13 @@ func (in GlobalSignOutInput) Format(f fmt.State, verb rune) { formatRedacted(f, 
 
 // GlobalSignOut invalidates every refresh token of the user the access
 // token belongs to, on every device. Like Call it resends the request
-// after a passing failure; a resent copy whose access token Cognito
-// refuses as revoked, after an earlier copy may have been served, counts
-// as success (see below).
+// after a passing failure. A resent copy refused as revoked does not show
+// that an earlier, unanswered copy signed the user out: the token may have
+// been revoked before (by another client's sign-out), and devices that
+// logged in since are still signed in. Session.GlobalSignOut tells the two
+// apart by signing out again with a new token.
 func (c *Client) GlobalSignOut(ctx context.Context, in *GlobalSignOutInput) error {
-	body, err := json.Marshal((*wireGlobalSignOut)(in))
-	if err != nil {
-		return fmt.Errorf("cognitosrp: GlobalSignOut: encoding request: %w", err)
-	}
-	served := false // an earlier copy may have been served
-	return c.Retry.do(ctx, retryable, func() error {
-		err := c.callOnce(ctx, "GlobalSignOut", body, &struct{}{})
-		if served && accessRevoked(err) {
-			// An earlier copy's answer was lost (a dropped connection, a
-			// 5xx after the work was done) and that copy signed the user
-			// out, revoking the access token this one carries. Reporting
-			// a failure would leave the caller holding tokens that are
-			// dead everywhere, to send again and fail again.
-			return nil
-		}
-		served = served || mayHaveBeenServed(err)
-		return err
-	})
+	return c.Call(ctx, "GlobalSignOut", (*wireGlobalSignOut)(in), &struct{}{})
 }
 
 // accessRevoked reports whether err is Cognito refusing an access token as
@@ -119,12 +101,4 @@ func (c *Client) GlobalSignOut(ctx context.Context, in *GlobalSignOutInput) erro
 func accessRevoked(err error) bool {
 	var ae *APIError
 	return as(err, &ae) && ae.Type == "NotAuthorizedException" && strings.Contains(strings.ToLower(ae.Message), "revoked")
-}
-
-// mayHaveBeenServed reports whether a copy of a request that failed with
-// err may have reached Cognito and been applied: not when Cognito
-// throttled it, nor when no connection was made.
-func mayHaveBeenServed(err error) bool {
-	var op *net.OpError
-	return !errors.Is(err, ErrTooManyRequests) && !(as(err, &op) && op.Op == "dial")
 }

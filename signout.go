@@ -88,14 +88,13 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 }
 
 // globalSignOut calls GlobalSignOut with t's access token, and logs it.
-// Through Call, not Client.GlobalSignOut: a resend refused as revoked does
-// not show that an earlier copy signed the user out, as the token may have
-// been revoked before it was sent (and devices logged in since stay so).
-// The session renews instead, as for a first copy refused, and so learns
-// the truth: a login's new token either signs the user out or fails.
+// A refusal as revoked, even of a resend after a lost answer, does not
+// show whether the user is signed out (see Client.GlobalSignOut): the
+// caller renews and signs out again, and a new token either signs the
+// user out or fails.
 func (s *Session) globalSignOut(ctx context.Context, t *Tokens) error {
 	start := time.Now()
-	err := s.client().Call(ctx, "GlobalSignOut", &wireGlobalSignOut{AccessToken: t.AccessToken}, &struct{}{})
+	err := s.client().GlobalSignOut(ctx, &GlobalSignOutInput{AccessToken: t.AccessToken})
 	s.logSignOut(ctx, "GlobalSignOut", start, err)
 	return err
 }
