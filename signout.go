@@ -44,13 +44,13 @@ func (s *Session) revoke(ctx context.Context, t *Tokens) error {
 
 // GlobalSignOut signs the user out everywhere: it invalidates every
 // refresh token of the user, on every device, then forgets the tokens like
-// SignOut. It needs a valid access token and renews it first if needed;
-// one that Cognito refuses as revoked before it expires (by another
-// client's sign-out) is renewed as after an API's 401, and the call made
-// once more; so is one refused when resent after a lost answer, as the
-// refusal does not show that the lost copy was served (without a password
-// to log in again, GlobalSignOut then fails). Tokens from the hosted UI
-// need the aws.cognito.signin.user.admin scope for it.
+// SignOut. It needs a valid access token and renews it first if needed.
+// A token Cognito refuses as revoked before it expires (by another
+// client's sign-out, or by this call's own copy whose answer was lost: the
+// refusal does not tell) is renewed as after an API's 401, and the call
+// made once more with the new one; a session without a password to log
+// in again then fails. Tokens from the hosted UI need the
+// aws.cognito.signin.user.admin scope for it.
 func (s *Session) GlobalSignOut(ctx context.Context) error {
 	// renew, not ValidTokens: a token in its renewal window would start a
 	// background renewal, which, reaching Cognito after the sign-out,
