@@ -207,4 +207,17 @@ func TestCancelledFlightLogsNoFailure(t *testing.T) {
 			t.Errorf("event %q:\n got %q\nwant %q", want.msg, got, want.shape)
 		}
 	}
+
+	// A login that runs out of FlightTimeout did fail.
+	timedOut := new(shapeRecorder)
+	f = newFakeCognito(t, nil)
+	s = newLifecycleSession(t, f, f.password, func(c *Config) { c.Logger = slog.New(timedOut); c.FlightTimeout = 20 * time.Millisecond })
+	release = f.hold()
+	defer release()
+	if _, err := s.ValidTokens(ctx, AccessToken); err == nil {
+		t.Fatal("a login held past FlightTimeout succeeded")
+	}
+	if got, want := timedOut.shape("cognitosrp: login failed"), "WARN user:String trigger:String duration:Duration error:String"; got != want {
+		t.Errorf("a timed-out login's event:\n got %q\nwant %q", got, want)
+	}
 }
