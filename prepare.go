@@ -75,8 +75,7 @@ func (s *Session) takeSRP(ctx context.Context) (*SRP, error) {
 			if sp.err == nil {
 				return (*SRP)(sp.srp), nil
 			}
-			// A failed draw or an A ≡ 0: start over as if nothing was
-			// prepared.
+			// A failed draw: start over as if nothing was prepared.
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}

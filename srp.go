@@ -76,8 +76,9 @@ func newSRPGroup() *srpGroup {
 
 // Errors of the SRP computation. They never carry a secret.
 var (
-	// ErrSRPInvalidA reports a client public value A ≡ 0 (mod N); with
-	// honest randomness it never happens.
+	// ErrSRPInvalidA reports a client public value A ≡ 0 (mod N). No
+	// private value gives one with this group's prime N; it is SRP-6a's
+	// check, kept.
 	ErrSRPInvalidA = errors.New("cognitosrp: SRP: A is zero modulo N")
 	// ErrSRPInvalidB reports a server value B ≡ 0 (mod N): a hostile or
 	// broken server.

@@ -15,7 +15,11 @@ import (
 //
 // Implementations must be safe for concurrent use. The Tokens passed to
 // Save and returned by Load are never modified afterwards by the Session;
-// a store must not modify them either.
+// a store must not modify them either. Save and Clear get a context that
+// carries the caller's values but is never cancelled and has no deadline,
+// since tokens the session holds must reach the store (with rotation, a
+// lost refresh token is gone): a store that does network I/O must bound
+// it itself.
 type TokenStore interface {
 	// Load returns the stored tokens, or (nil, nil) when there are none.
 	Load(ctx context.Context) (*Tokens, error)
