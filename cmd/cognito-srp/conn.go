@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -42,6 +43,9 @@ type connection struct {
 	password                                                   string
 	noCache                                                    bool
 	timeout                                                    time.Duration
+	// httpClient is nil in the command (the library's default); tests
+	// set it to see or cut the calls to Cognito.
+	httpClient *http.Client
 }
 
 // String describes the connection without its secrets.
@@ -105,6 +109,7 @@ func (c *connection) sessionConfig() cognitosrp.Config {
 		ClientSecret: c.clientSecret,
 		Region:       c.region,
 		Endpoint:     c.endpoint,
+		HTTPClient:   c.httpClient,
 	}
 }
 

@@ -223,13 +223,18 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 			}
 		}
 	}
+	if store != nil && tok != nil && tok != cached {
+		// Saved even when the renewal failed: with rotation, tokens the
+		// session took in (see renewOrLogin) hold the only live refresh
+		// token.
+		if serr := saveObtained(ctx, store, tok); serr != nil && err == nil {
+			err = serr
+		} else if serr != nil {
+			err = errors.Join(err, serr)
+		}
+	}
 	if err != nil {
 		return nil, nil, err
-	}
-	if store != nil && tok != cached {
-		if err := saveObtained(ctx, store, tok); err != nil {
-			return nil, nil, err
-		}
 	}
 	return sess, tok, nil
 }
@@ -266,6 +271,13 @@ func renewOrLogin(ctx context.Context, e *env, c *connection, cached, refused *c
 			err := sess.Refresh(ctx)
 			if err == nil {
 				return sess, sess.Tokens(), nil
+			}
+			if t := sess.Tokens(); t != nil && t.RefreshToken != cached.RefreshToken {
+				// Cognito rotated the refresh token, and the session
+				// took the new one in although Refresh failed (a Ctrl-C
+				// once the answer had come, new tokens refused): it is
+				// the only live one, for obtain to cache.
+				return nil, t, err
 			}
 			if !errors.Is(err, cognitosrp.ErrLoginRequired) || c.password == "" {
 				return nil, nil, err

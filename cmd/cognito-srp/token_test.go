@@ -5,12 +5,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"maps"
+	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -595,19 +597,67 @@ func TestTokenFreshCacheNotRewritten(t *testing.T) {
 	}
 }
 
-// TestSaveObtainedAfterInterrupt: tokens obtained just before a Ctrl-C
-// (or the -timeout) ended the command's context are still cached. With
-// refresh-token rotation the cache's refresh token is retired by then, so
-// losing its successor would leave the next run without usable tokens.
+// TestSaveObtainedAfterInterrupt: a Ctrl-C (or -timeout) that ends the
+// command's context once Cognito has answered a renewal, with rotation,
+// still leaves the new refresh token in the cache: the cached one is
+// retired by then, so losing its successor would leave the next run
+// without usable tokens. The signal lands after the answer was read, so
+// Refresh itself fails with the context's error while the session holds
+// the rotated tokens.
 func TestSaveObtainedAfterInterrupt(t *testing.T) {
-	store := cognitosrp.NewFileStore(filepath.Join(t.TempDir(), "tokens.json"))
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	tok := &cognitosrp.Tokens{AccessToken: "a", IDToken: "i", RefreshToken: "rotated", Username: "alice"}
-	if err := saveObtained(ctx, store, tok); err != nil {
-		t.Fatalf("saving after the interrupt: %v", err)
+	srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(),
+		username: "alice", timeout: time.Minute}
+	// Cached tokens that are due for renewal.
+	sess, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+	if err == nil {
+		err = sess.Authenticate(context.Background(), "pw-alice-123")
 	}
-	if got, err := store.Load(context.Background()); err != nil || got == nil || got.RefreshToken != "rotated" {
-		t.Errorf("cache holds %v, %v; want the obtained tokens", got, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := *sess.Tokens()
+	old.AccessExpiry, old.IDExpiry = time.Now().Add(-time.Minute), time.Now().Add(-time.Minute)
+	store, err := cacheStore(conn)
+	if err == nil {
+		err = store.Save(context.Background(), &old)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	conn.httpClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if err != nil || !strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GetTokensFromRefreshToken") {
+			return resp, err
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		cancel() // the answer is in; now the Ctrl-C
+		return resp, err
+	})}
+	var stdout, stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	if _, _, err := obtain(ctx, e, conn, nil, cognitosrp.AccessToken); err == nil {
+		t.Log("obtain succeeded despite the interrupt") // also fine: what matters is the cache
+	}
+	got, err := store.Load(context.Background())
+	if err != nil || got == nil || got.RefreshToken == old.RefreshToken {
+		t.Fatalf("cache after the interrupted renewal holds %v (%v); want the rotated refresh token", got, err)
+	}
+	// The cached refresh token is the live one.
+	if _, err := (&cognitosrp.Client{Endpoint: srv.Endpoint()}).GetTokensFromRefreshToken(context.Background(),
+		&cognitosrp.GetTokensFromRefreshTokenInput{ClientId: srv.ClientID(), RefreshToken: got.RefreshToken}); err != nil {
+		t.Errorf("the cached refresh token does not work: %v", err)
 	}
 }
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
