@@ -123,7 +123,7 @@ func (s *Server) startLogin(c *call, client *appClient, flow string, p map[strin
 	if aerr := client.checkSecretHash(p["SECRET_HASH"], name); aerr != nil {
 		return nil, aerr
 	}
-	sess := &authSession{clientID: client.id, flow: flow, authTime: c.now, deviceKey: p["DEVICE_KEY"]}
+	sess := &authSession{flow: flow, authTime: c.now, deviceKey: p["DEVICE_KEY"]}
 	if u := s.lookupLogin(name); u != nil {
 		sess.username, sess.sub = u.Username, u.Sub
 	} else if !s.cfg.PreventUserExistenceErrors {

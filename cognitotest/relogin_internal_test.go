@@ -43,7 +43,7 @@ func TestLoginStepsKeepToItsUser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sess := &authSession{username: first.Username, sub: first.Sub, clientID: srv.ClientID(), authTime: srv.Now()}
+		sess := &authSession{username: first.Username, sub: first.Sub, authTime: srv.Now()}
 		if err := srv.DeleteUser("alice"); err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func TestMintKeepsToItsUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := grant{username: first.Username, sub: first.Sub, clientID: srv.ClientID(), authTime: srv.Now()}
+	g := grant{username: first.Username, sub: first.Sub, authTime: srv.Now()}
 	if err := srv.DeleteUser("alice"); err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 // Session string names it; it serves one answer and expires.
 type authSession struct {
 	id        string
-	clientID  string
 	challenge string    // the ChallengeName it waits for
 	expires   time.Time // Session lifetime
 	username  string    // internal username; "" for an unknown user
@@ -68,8 +67,9 @@ func (s *Server) putSession(now time.Time, sess *authSession) *apiError {
 // takeSession removes and returns the session a challenge answer names:
 // by Session, or, for clients that send none with PASSWORD_VERIFIER, by
 // the SECRET_BLOCK they echo. A session serves one answer only. (Its app
-// client needs no check: a server has one, which every request that
-// reaches this names.)
+// client needs no check: a server has one, and every session belongs to
+// it; requests that name none, as AssociateSoftwareToken's, come here
+// too.)
 func (s *Server) takeSession(now time.Time, id, secretBlock string) (*authSession, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

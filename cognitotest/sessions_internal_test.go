@@ -17,13 +17,13 @@ func TestAbandonedSessionsSwept(t *testing.T) {
 	srv := NewServer(t, Config{})
 	start := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
 	for i := range 40 {
-		if aerr := srv.putSession(start, &authSession{clientID: srv.client.id, secretBlock: "old-" + string(rune('a'+i))}); aerr != nil {
+		if aerr := srv.putSession(start, &authSession{secretBlock: "old-" + string(rune('a'+i))}); aerr != nil {
 			t.Fatal(aerr)
 		}
 	}
 	later := start.Add(DefaultSessionLifetime + time.Second)
 	for range 24 {
-		if aerr := srv.putSession(later, &authSession{clientID: srv.client.id}); aerr != nil {
+		if aerr := srv.putSession(later, &authSession{}); aerr != nil {
 			t.Fatal(aerr)
 		}
 	}

@@ -17,7 +17,6 @@ import (
 type grant struct {
 	username  string // internal username
 	sub       string // the user's sub: one added again under the name is another user
-	clientID  string
 	originJTI string // shared by every token of the authentication
 	eventID   string
 	authTime  time.Time
@@ -116,7 +115,7 @@ func (s *Server) mint(now time.Time, g grant) (*cognitosrp.AuthenticationResult,
 		common["cognito:groups"] = pub.Groups
 	}
 	access := map[string]any{
-		"client_id": g.clientID,
+		"client_id": s.client.id,
 		"token_use": "access",
 		"scope":     "aws.cognito.signin.user.admin",
 		"exp":       iat + seconds(s.cfg.AccessTokenLifetime),
@@ -127,7 +126,7 @@ func (s *Server) mint(now time.Time, g grant) (*cognitosrp.AuthenticationResult,
 		access["device_key"] = g.deviceKey
 	}
 	id := map[string]any{
-		"aud":              g.clientID,
+		"aud":              s.client.id,
 		"cognito:username": pub.Username,
 		"token_use":        "id",
 		"exp":              iat + seconds(s.cfg.IDTokenLifetime),
@@ -170,7 +169,6 @@ func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError
 	g := grant{
 		username:  sess.username,
 		sub:       sess.sub,
-		clientID:  sess.clientID,
 		originJTI: s.uuid(),
 		eventID:   s.uuid(),
 		authTime:  sess.authTime,
@@ -208,7 +206,7 @@ func (s *Server) IssueTokens(username string) (*cognitosrp.AuthenticationResult,
 		return nil, ErrNoSuchUser
 	}
 	now := s.now()
-	out, aerr := s.completeLogin(now, &authSession{username: u.Username, sub: u.Sub, clientID: s.client.id, authTime: now})
+	out, aerr := s.completeLogin(now, &authSession{username: u.Username, sub: u.Sub, authTime: now})
 	if aerr != nil {
 		return nil, aerr
 	}
