@@ -976,6 +976,18 @@ func TestGlobalSignOutAfterRevocation(t *testing.T) {
 			t.Fatal(err)
 		}
 		before, signOuts := srv.Calls(""), srv.Calls("GlobalSignOut")
+		if withPassword {
+			// The first login's report may come late (Config.OnTokens):
+			// wait for it before counting the reports of the sign-out.
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+				mu.Lock()
+				n := len(installed)
+				mu.Unlock()
+				if n > 0 || time.Now().After(deadline) {
+					break
+				}
+			}
+		}
 		mu.Lock()
 		installed = nil
 		mu.Unlock()

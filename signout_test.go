@@ -221,6 +221,26 @@ func TestGlobalSignOut(t *testing.T) {
 	if err := s.SignOut(context.Background()); err != nil || f.count("RevokeToken") != 1 || f.live(first.RefreshToken) {
 		t.Errorf("SignOut after that: %v, %d revocations, refresh token live %v", err, f.count("RevokeToken"), f.live(first.RefreshToken))
 	}
+
+	// An access token refused for lacking the scope GlobalSignOut needs (a
+	// hosted-UI token) is not revoked: renewing it would bring the same
+	// scopes, so the session reports the refusal and renews nothing.
+	_, f, s, first = loggedIn(t, nil)
+	f.setFault(nil, func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GlobalSignOut") {
+			return false
+		}
+		writeFakeError(w, fakeError{"NotAuthorizedException", "Access Token does not have required scopes", 400})
+		return true
+	})
+	logins, renewals := f.count("login"), f.count(FlowRefreshTokenAuth)
+	if err := s.GlobalSignOut(context.Background()); !errors.Is(err, ErrNotAuthorized) {
+		t.Fatalf("GlobalSignOut without the scope: %v, want ErrNotAuthorized", err)
+	}
+	if f.count("login") != logins || f.count(FlowRefreshTokenAuth) != renewals || s.Tokens() != first {
+		t.Errorf("GlobalSignOut without the scope: %d logins, %d renewals, tokens kept %v; want none, none, true",
+			f.count("login")-logins, f.count(FlowRefreshTokenAuth)-renewals, s.Tokens() == first)
+	}
 }
 
 func TestAuthClose(t *testing.T) {
