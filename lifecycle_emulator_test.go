@@ -964,13 +964,7 @@ func TestGlobalSignOutAfterRevocation(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !withPassword {
-			tok := s.Tokens()
-			var err error
-			if s, err = cognitosrp.NewSession(srv.SessionConfig(), "alice"); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			s.SetTokens(tok)
+			s = passwordless(t, srv, s)
 		}
 		if err := other.GlobalSignOut(context.Background()); err != nil {
 			t.Fatal(err)
@@ -1119,13 +1113,7 @@ func TestGlobalSignOutRevokedBeforeFailedCopy(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !withPassword {
-			tok := s.Tokens()
-			var err error
-			if s, err = cognitosrp.NewSession(srv.SessionConfig(), "alice"); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			s.SetTokens(tok)
+			s = passwordless(t, srv, s)
 		}
 		if err := other.GlobalSignOut(context.Background()); err != nil {
 			t.Fatal(err)
@@ -1154,4 +1142,17 @@ func TestGlobalSignOutRevokedBeforeFailedCopy(t *testing.T) {
 			t.Errorf("GlobalSignOut without a password = %v, want ErrNotAuthorized", err)
 		}
 	}
+}
+
+// passwordless returns a session of srv's alice without a password that
+// holds s's tokens: one that cannot log in again.
+func passwordless(t *testing.T, srv *cognitotest.Server, s *cognitosrp.Session) *cognitosrp.Session {
+	t.Helper()
+	ps, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ps.Close() })
+	ps.SetTokens(s.Tokens())
+	return ps
 }
