@@ -75,6 +75,13 @@ func errSecretHash(clientID string) *apiError {
 	return errNotAuthorized("Unable to verify secret hash for client %s", clientID)
 }
 
+// errRefreshSecretHash is REFRESH_TOKEN_AUTH's refusal of a SECRET_HASH,
+// which Cognito words otherwise than a login's (aws-sdk-net-extensions-
+// cognito issues 94 and 122; reports before 2022 quote errSecretHash's).
+func errRefreshSecretHash(clientID string) *apiError {
+	return errNotAuthorized("SecretHash does not match for the client: %s", clientID)
+}
+
 // errValidation is the AWS protocol layer's refusal of a malformed field.
 func errValidation(field, constraint string) *apiError {
 	return errInvalidParameter("1 validation error detected: Value at '%s' failed to satisfy constraint: %s", field, constraint)

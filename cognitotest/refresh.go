@@ -69,6 +69,9 @@ func (s *Server) refreshTokenAuth(c *call, client *appClient, params map[string]
 	// The hash must use the internal username: an alias fails here, the
 	// classic bug of clients that reuse the name the user typed.
 	if aerr := client.checkSecretHash(params["SECRET_HASH"], rt.username); aerr != nil {
+		if params["SECRET_HASH"] != "" {
+			aerr = errRefreshSecretHash(client.id).because("%s", aerr.why)
+		}
 		return nil, aerr
 	}
 	res, aerr := s.mint(c.now, rt.grant)
