@@ -25,7 +25,7 @@ func (s *Server) useRefreshToken(now time.Time, client *appClient, tok, deviceKe
 	rt = s.refresh[tok]
 	switch {
 	case rt == nil:
-		return nil, false, errNotAuthorized("Invalid Refresh Token").because("unknown refresh token")
+		return nil, false, errNotAuthorized("Invalid Refresh Token.").because("unknown refresh token")
 	case s.revoked[rt.originJTI]:
 		// Revoked with its family: a token rotated out, still in its grace
 		// period, ends with the successor it was replaced by.
@@ -38,12 +38,12 @@ func (s *Server) useRefreshToken(now time.Time, client *appClient, tok, deviceKe
 		// take the lock after it.
 		return nil, false, newError(http.StatusBadRequest, "RefreshTokenReuseException", "Refresh token has been invalidated by rotation.")
 	case s.userLocked(rt.username, rt.sub) == nil:
-		return nil, false, errNotAuthorized("Invalid Refresh Token").because("user deleted")
+		return nil, false, errNotAuthorized("Invalid Refresh Token.").because("user deleted")
 	}
 	if rt.deviceKey != "" {
 		d := s.devices[rt.deviceKey]
 		if deviceKey != rt.deviceKey || d == nil || !d.confirmed {
-			return nil, false, errNotAuthorized("Invalid Refresh Token").because("issued to device %s: DEVICE_KEY missing, wrong or not confirmed", rt.deviceKey)
+			return nil, false, errNotAuthorized("Invalid Refresh Token.").because("issued to device %s: DEVICE_KEY missing, wrong or not confirmed", rt.deviceKey)
 		}
 	}
 	if client.rotation && rt.retired.IsZero() {
