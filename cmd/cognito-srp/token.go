@@ -272,6 +272,13 @@ func renewOrLogin(ctx context.Context, e *env, c *connection, cached, refused *c
 			if err == nil {
 				return sess, sess.Tokens(), nil
 			}
+			if ctx.Err() != nil {
+				// Refresh stopped waiting, but the renewal goes on, and
+				// once Cognito has answered it installs the rotated
+				// refresh token. Close cancels it if unanswered and
+				// waits for it.
+				sess.Close()
+			}
 			if t := sess.Tokens(); t != nil && t.RefreshToken != cached.RefreshToken {
 				// Cognito rotated the refresh token, and the session
 				// took the new one in although Refresh failed (a Ctrl-C

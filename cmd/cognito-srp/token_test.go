@@ -8,12 +8,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -602,59 +605,94 @@ func TestTokenFreshCacheNotRewritten(t *testing.T) {
 // still leaves the new refresh token in the cache: the cached one is
 // retired by then, so losing its successor would leave the next run
 // without usable tokens. The signal lands after the answer was read, so
-// Refresh itself fails with the context's error while the session holds
-// the rotated tokens.
+// Refresh itself fails with the context's error while the session takes
+// the rotated tokens in: the command must wait for that before it saves. Should that save fail too, the command reports both
+// failures: the interrupt, and that the live refresh token was not kept.
 func TestSaveObtainedAfterInterrupt(t *testing.T) {
-	srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	t.Setenv("HOME", t.TempDir())
-	conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(),
-		username: "alice", timeout: time.Minute}
-	// Cached tokens that are due for renewal.
-	sess, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
-	if err == nil {
-		err = sess.Authenticate(context.Background(), "pw-alice-123")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := *sess.Tokens()
-	old.AccessExpiry, old.IDExpiry = time.Now().Add(-time.Minute), time.Now().Add(-time.Minute)
-	store, err := cacheStore(conn)
-	if err == nil {
-		err = store.Save(context.Background(), &old)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	conn.httpClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		resp, err := http.DefaultTransport.RoundTrip(r)
-		if err != nil || !strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GetTokensFromRefreshToken") {
-			return resp, err
+	for _, saveFails := range []bool{false, true} {
+		srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
+		t.Setenv("XDG_CACHE_HOME", t.TempDir())
+		t.Setenv("HOME", t.TempDir())
+		conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(),
+			username: "alice", timeout: time.Minute}
+		// Cached tokens that are due for renewal.
+		sess, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+		if err == nil {
+			err = sess.Authenticate(context.Background(), "pw-alice-123")
 		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		cancel() // the answer is in; now the Ctrl-C
-		return resp, err
-	})}
-	var stdout, stderr bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
-	if _, _, err := obtain(ctx, e, conn, nil, cognitosrp.AccessToken); err == nil {
-		t.Log("obtain succeeded despite the interrupt") // also fine: what matters is the cache
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := *sess.Tokens()
+		old.AccessExpiry, old.IDExpiry = time.Now().Add(-time.Minute), time.Now().Add(-time.Minute)
+		store, err := cacheStore(conn)
+		if err == nil {
+			err = store.Save(context.Background(), &old)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var interrupted atomic.Bool
+		conn.httpClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			resp, err := http.DefaultTransport.RoundTrip(r)
+			if err != nil || !strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GetTokensFromRefreshToken") {
+				return resp, err
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			// The answer is in, but the session reads it a little after
+			// the Ctrl-C, so that Refresh has stopped waiting by then.
+			resp.Body = io.NopCloser(io.MultiReader(sleepReader(100*time.Millisecond), bytes.NewReader(body)))
+			if saveFails {
+				// A directory where the cache file was: no file can
+				// replace it.
+				if err := os.Remove(store.Path()); err != nil {
+					t.Error(err)
+				}
+				if err := os.Mkdir(store.Path(), 0o700); err != nil {
+					t.Error(err)
+				}
+			}
+			interrupted.Store(true)
+			cancel() // the answer is in; now the Ctrl-C
+			return resp, err
+		})}
+		var stdout, stderr bytes.Buffer
+		e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+		_, _, err = obtain(ctx, e, conn, nil, cognitosrp.AccessToken)
+		if !interrupted.Load() {
+			t.Fatal("the renewal did not go through the test's transport: nothing was interrupted")
+		}
+		if saveFails {
+			if !errors.Is(err, context.Canceled) || !strings.Contains(fmt.Sprint(err), "sav") {
+				t.Errorf("obtain, interrupted and its save failing = %v; want the interrupt and the failed save", err)
+			}
+			continue
+		}
+		if err == nil {
+			t.Log("obtain succeeded despite the interrupt") // also fine: what matters is the cache
+		}
+		got, err := store.Load(context.Background())
+		if err != nil || got == nil || got.RefreshToken == old.RefreshToken {
+			t.Fatalf("cache after the interrupted renewal holds %v (%v); want the rotated refresh token", got, err)
+		}
+		// The cached refresh token is the live one.
+		if _, err := (&cognitosrp.Client{Endpoint: srv.Endpoint()}).GetTokensFromRefreshToken(context.Background(),
+			&cognitosrp.GetTokensFromRefreshTokenInput{ClientId: srv.ClientID(), RefreshToken: got.RefreshToken}); err != nil {
+			t.Errorf("the cached refresh token does not work: %v", err)
+		}
 	}
-	got, err := store.Load(context.Background())
-	if err != nil || got == nil || got.RefreshToken == old.RefreshToken {
-		t.Fatalf("cache after the interrupted renewal holds %v (%v); want the rotated refresh token", got, err)
-	}
-	// The cached refresh token is the live one.
-	if _, err := (&cognitosrp.Client{Endpoint: srv.Endpoint()}).GetTokensFromRefreshToken(context.Background(),
-		&cognitosrp.GetTokensFromRefreshTokenInput{ClientId: srv.ClientID(), RefreshToken: got.RefreshToken}); err != nil {
-		t.Errorf("the cached refresh token does not work: %v", err)
-	}
+}
+
+// sleepReader is an empty reader whose first Read sleeps for d.
+type sleepReader time.Duration
+
+func (d sleepReader) Read([]byte) (int, error) {
+	time.Sleep(time.Duration(d))
+	return 0, io.EOF
 }
 
 // roundTripFunc is an http.RoundTripper made of a function.
