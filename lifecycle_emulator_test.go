@@ -969,7 +969,7 @@ func TestGlobalSignOutAfterRevocation(t *testing.T) {
 		if err := other.GlobalSignOut(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		before, signOuts := srv.Calls(""), srv.Calls("GlobalSignOut")
+		before, signOuts, revokes := srv.Calls(""), srv.Calls("GlobalSignOut"), srv.Calls("RevokeToken")
 		if withPassword {
 			// The first login's report may come late (Config.OnTokens):
 			// wait for it before counting the reports of the sign-out.
@@ -996,6 +996,12 @@ func TestGlobalSignOutAfterRevocation(t *testing.T) {
 			if n := srv.Calls("GlobalSignOut") - signOuts; n != 2 {
 				t.Errorf("GlobalSignOut sent %d times, want 2 (the refused token, then the new one)", n)
 			}
+			// The new login's tokens were signed out with the rest: revoking
+			// them too would be a needless call, whose failure would fail a
+			// sign-out that succeeded.
+			if n := srv.Calls("RevokeToken") - revokes; n != 0 {
+				t.Errorf("GlobalSignOut sent RevokeToken %d times, want 0", n)
+			}
 			// OnTokens reports may come late; the nil comes last.
 			var got []*cognitosrp.Tokens
 			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
@@ -1016,6 +1022,12 @@ func TestGlobalSignOutAfterRevocation(t *testing.T) {
 		}
 		if !errors.Is(err, cognitosrp.ErrLoginRequired) || !errors.Is(err, cognitosrp.ErrNotAuthorized) {
 			t.Errorf("GlobalSignOut without a password, tokens revoked elsewhere = %v, want ErrNotAuthorized and ErrLoginRequired", err)
+		}
+		// The error names the refused sign-out, not only the renewal that
+		// could not replace its token.
+		var ae *cognitosrp.APIError
+		if !errors.As(err, &ae) || ae.Action != "GlobalSignOut" {
+			t.Errorf("GlobalSignOut without a password, tokens revoked elsewhere = %v, want GlobalSignOut's APIError first", err)
 		}
 		if n := srv.Calls("") - before; n != 2 {
 			t.Errorf("GlobalSignOut without a password made %d calls, want 2 (GlobalSignOut, then a refresh)", n)

@@ -5,7 +5,11 @@
 package cognitosrp
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -219,5 +223,79 @@ func TestCancelledFlightLogsNoFailure(t *testing.T) {
 	}
 	if got, want := timedOut.shape("cognitosrp: login failed"), "WARN user:String trigger:String duration:Duration error:String"; got != want {
 		t.Errorf("a timed-out login's event:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestFailedFlightNotCalledCancelled: only a flight that its own context's
+// cancellation ended is logged as cancelled. A transport error that wraps
+// context.Canceled while the session lives (a wrapping transport's own
+// cancel), and a refusal from Cognito that a Close happens upon, are
+// failures, logged at WARN as such.
+func TestFailedFlightNotCalledCancelled(t *testing.T) {
+	const failed = "WARN user:String trigger:String duration:Duration error:String"
+	ctx := context.Background()
+
+	rec := new(shapeRecorder)
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, f.password, func(c *Config) {
+		c.Logger = slog.New(rec)
+		c.HTTPClient = &http.Client{Transport: RoundTripFunc(func(*http.Request) (*http.Response, error) {
+			return nil, fmt.Errorf("upstream: %w", context.Canceled)
+		})}
+	})
+	if _, err := s.ValidTokens(ctx, AccessToken); !errors.Is(err, context.Canceled) {
+		t.Fatalf("ValidTokens through a transport failing with context.Canceled = %v", err)
+	}
+	settle(t, s)
+	if got := rec.shape("cognitosrp: login failed"); got != failed {
+		t.Errorf("a login failed by its transport, the session live:\n got %q\nwant %q", got, failed)
+	}
+
+	// A wrong password, refused just as Close comes.
+	rec = new(shapeRecorder)
+	f = newFakeCognito(t, nil)
+	var closing *Session
+	s = newLifecycleSession(t, f, "wrong password", func(c *Config) {
+		c.Logger = slog.New(rec)
+		c.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			resp, err := http.DefaultTransport.RoundTrip(r)
+			if err != nil || resp.StatusCode != http.StatusBadRequest {
+				return resp, err
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			resp.Body = io.NopCloser(bytes.NewReader(body))
+			go closing.Close()
+			<-r.Context().Done() // the refusal is in; now the Close
+			return resp, err
+		})}
+	})
+	closing = s
+	if _, err := s.ValidTokens(ctx, AccessToken); !errors.Is(err, ErrNotAuthorized) {
+		t.Fatalf("ValidTokens with a wrong password = %v, want ErrNotAuthorized", err)
+	}
+	settle(t, s)
+	if got := rec.shape("cognitosrp: login failed"); got != failed {
+		t.Errorf("a login refused as Close came:\n got %q\nwant %q", got, failed)
+	}
+
+	// A transport that reports its context's end as context.Canceled
+	// whatever ended it, here FlightTimeout.
+	rec = new(shapeRecorder)
+	f = newFakeCognito(t, nil)
+	s = newLifecycleSession(t, f, f.password, func(c *Config) {
+		c.Logger = slog.New(rec)
+		c.FlightTimeout = 20 * time.Millisecond
+		c.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			<-r.Context().Done()
+			return nil, fmt.Errorf("upstream: %w", context.Canceled)
+		})}
+	})
+	if _, err := s.ValidTokens(ctx, AccessToken); err == nil {
+		t.Fatal("a login held past FlightTimeout succeeded")
+	}
+	settle(t, s)
+	if got := rec.shape("cognitosrp: login failed"); got != failed {
+		t.Errorf("a login out of FlightTimeout, its transport saying cancelled:\n got %q\nwant %q", got, failed)
 	}
 }

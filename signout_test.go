@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"os"
@@ -809,4 +810,28 @@ func signOutAsync(s *Session) <-chan error {
 		time.Sleep(time.Millisecond)
 	}
 	return signedOut
+}
+
+// TestAccessRevoked: GlobalSignOut renews and tries again only when
+// Cognito refuses the access token as revoked: not when it is expired or
+// lacks the scope (a new token would be refused alike), nor for an error
+// of another type that happens to say "revoked" (a web ACL's
+// ForbiddenException carries the ACL's own message).
+func TestAccessRevoked(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{&APIError{Type: "NotAuthorizedException", Message: "Access Token has been revoked"}, true},
+		{fmt.Errorf("wrapped: %w", &APIError{Type: "NotAuthorizedException", Message: "Access Token has been revoked"}), true},
+		{&APIError{Type: "NotAuthorizedException", Message: "Access Token has expired"}, false},
+		{&APIError{Type: "NotAuthorizedException", Message: "Access Token does not have required scopes"}, false},
+		{&APIError{Type: "ForbiddenException", Message: "Request blocked: token revoked"}, false},
+		{errors.New("NotAuthorizedException: Access Token has been revoked"), false},
+		{nil, false},
+	} {
+		if got := accessRevoked(c.err); got != c.want {
+			t.Errorf("accessRevoked(%v) = %v, want %v", c.err, got, c.want)
+		}
+	}
 }

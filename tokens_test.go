@@ -169,6 +169,24 @@ func TestTokenTypeString(t *testing.T) {
 	}
 }
 
+// TestZeroTokenTypeIsAccess: the zero TokenType means AccessToken in
+// every accessor of Tokens, Expiry included: a zero expiry would make the
+// access token look expired to whoever asks with the zero type.
+func TestZeroTokenTypeIsAccess(t *testing.T) {
+	now := time.Now()
+	tok := &cognitosrp.Tokens{AccessToken: "a", IDToken: "i",
+		AccessExpiry: now.Add(time.Hour), IDExpiry: now.Add(2 * time.Hour)}
+	if got := tok.Token(""); got != tok.AccessToken {
+		t.Errorf("Token(\"\") = %q, want the access token", got)
+	}
+	if got := tok.Expiry(""); !got.Equal(tok.AccessExpiry) {
+		t.Errorf("Expiry(\"\") = %v, want the access token's %v", got, tok.AccessExpiry)
+	}
+	if !tok.Valid("") {
+		t.Error("Valid(\"\") = false for an access token valid for an hour")
+	}
+}
+
 // TestUnknownTokenType: a type that names neither token (a misspelling, or
 // "refresh_token") selects no token at all, rather than the access token:
 // ValidTokens refuses it with ErrConfig before calling Cognito, and the
