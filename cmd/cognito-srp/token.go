@@ -276,8 +276,11 @@ func renewOrLogin(ctx context.Context, e *env, c *connection, cached, refused *c
 				// Refresh stopped waiting, but the renewal goes on, and
 				// once Cognito has answered it installs the rotated
 				// refresh token. Close cancels it if unanswered and
-				// waits for it.
+				// waits for it. The interruption is the error: no login
+				// on an ended context (Refresh may have seen a dead
+				// refresh token at the same moment).
 				sess.Close()
+				err = ctx.Err()
 			}
 			if t := sess.Tokens(); t != nil && t.RefreshToken != cached.RefreshToken {
 				// Cognito rotated the refresh token, and the session

@@ -687,6 +687,60 @@ func TestSaveObtainedAfterInterrupt(t *testing.T) {
 	}
 }
 
+// TestInterruptAtDeadRefreshToken: when Cognito refuses the cached
+// refresh token just as the command is interrupted, Refresh may report the
+// refusal rather than the interruption. The command must report the
+// interruption, not log in on the ended context: it did, on the session it
+// had just closed, and reported "session closed".
+func TestInterruptAtDeadRefreshToken(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	sess, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+	if err == nil {
+		err = sess.Authenticate(context.Background(), "pw-alice-123")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached := *sess.Tokens() // due for renewal, its refresh token dead
+	cached.AccessExpiry, cached.IDExpiry = time.Now().Add(-time.Minute), time.Now().Add(-time.Minute)
+	if err := sess.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Refresh picks the refusal or the interruption, whichever its select
+	// takes; endedLater makes it take the refusal every time, the context
+	// reporting its end only once the refusal is in.
+	ctx := &endedLater{Context: context.Background()}
+	conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(),
+		username: "alice", password: "pw-alice-123", timeout: time.Minute}
+	conn.httpClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".InitiateAuth") {
+			ctx.ended.Store(true)
+		}
+		return resp, err
+	})}
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
+	_, _, err = renewOrLogin(ctx, e, conn, &cached, nil, cognitosrp.RefreshWithInitiateAuth, []cognitosrp.TokenType{cognitosrp.AccessToken})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("renewOrLogin interrupted as the refresh token was refused = %v; want the interruption", err)
+	}
+}
+
+// endedLater is a context whose Err reports cancellation once ended is
+// set, though its Done never closes: a select on Done and another ready
+// channel that took the other one.
+type endedLater struct {
+	context.Context
+	ended atomic.Bool
+}
+
+func (c *endedLater) Err() error {
+	if c.ended.Load() {
+		return context.Canceled
+	}
+	return nil
+}
+
 // sleepReader is an empty reader whose first Read sleeps for d.
 type sleepReader time.Duration
 
