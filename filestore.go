@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -37,11 +38,12 @@ const maxTokenFileBytes = 1 << 20
 // FileStore is a TokenStore that keeps the tokens in one JSON file. It
 // writes atomically (a temporary file in the same directory, synced, then
 // renamed over the old one), so a crash leaves either the old tokens or the
-// new ones, never a mix. The file has mode 0600, and Load refuses a file
-// that others can read or write, on systems with Unix permissions only: on
-// Windows the file takes its directory's access list, and on Plan 9 its
-// mode is set but not checked, so there keep it in a directory only the
-// user can read (os.UserCacheDir's is).
+// new ones, never a mix; a temporary file that a killed process left is
+// removed by a later Save or Clear. The file has mode 0600, and Load
+// refuses a file that others can read or write, on systems with Unix
+// permissions only: on Windows the file takes its directory's access
+// list, and on Plan 9 its mode is set but not checked, so there keep it in
+// a directory only the user can read (os.UserCacheDir's is).
 //
 // The file holds the refresh token: anyone who can read it can act as the
 // user until the refresh token expires or is revoked. Load, Save and Clear
@@ -223,6 +225,7 @@ func (s *FileStore) Clear(ctx context.Context) error {
 	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cognitosrp: clearing tokens: %w", err)
 	}
+	removeStaleTemps(s.path)
 	return nil
 }
 
@@ -240,7 +243,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	}
 	// CreateTemp creates the file with mode 0600: the tokens are never
 	// readable by others, not even for the moment before a chmod.
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
 	if err != nil {
 		return err
 	}
@@ -267,7 +270,39 @@ func writeFileAtomic(path string, data []byte) (err error) {
 		return err
 	}
 	syncDir(dir)
+	removeStaleTemps(path)
 	return nil
+}
+
+// tempPrefix is how the temporary files of writeFileAtomic for a file
+// named base begin.
+func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// staleTempAge is the age past which a temporary file of writeFileAtomic
+// is a leftover: a write takes milliseconds.
+const staleTempAge = 10 * time.Minute
+
+// removeStaleTemps removes the temporary files that writes of path left
+// behind when their process was killed (SIGKILL, a power cut) between the
+// write and the rename. Each holds tokens, in a file nobody reads again.
+// Best effort: a file it cannot remove stays.
+func removeStaleTemps(path string) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), tempPrefix(base)) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTempAge {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // syncDir makes a rename in dir durable. Some systems cannot sync a

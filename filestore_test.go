@@ -403,3 +403,47 @@ func TestFileStoreClearFails(t *testing.T) {
 		t.Fatalf("Load of a file without tokens = %v, %v; want nil, nil", got, err)
 	}
 }
+
+// TestStaleTempFilesRemoved: a temporary file that a killed process left
+// between its write and its rename holds tokens nobody reads again. The
+// next save or clear of the store removes it once it is older than any
+// write takes, and leaves a recent one (another process's write in
+// progress) and the files of other stores alone.
+func TestStaleTempFilesRemoved(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "tokens.json")
+	stale := filepath.Join(dir, ".tokens.json.tmp-123") // as os.CreateTemp names them
+	recent := filepath.Join(dir, ".tokens.json.tmp-456")
+	other := filepath.Join(dir, ".other.json.tmp-789")
+	write := func() {
+		for _, p := range []string{stale, recent, other} {
+			if err := os.WriteFile(p, []byte(`{"RefreshToken":"r"}`), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		old := time.Now().Add(-24 * time.Hour)
+		for _, p := range []string{stale, other} {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
+	s := NewFileStore(path)
+	for _, op := range []struct {
+		name string
+		run  func() error
+	}{
+		{"Save", func() error { return s.Save(context.Background(), &Tokens{AccessToken: "a", RefreshToken: "r"}) }},
+		{"Clear", func() error { return s.Clear(context.Background()) }},
+	} {
+		write()
+		if err := op.run(); err != nil {
+			t.Fatal(err)
+		}
+		if exists(stale) || !exists(recent) || !exists(other) {
+			t.Errorf("after %s: stale temp kept %v, recent kept %v, other store's kept %v; want false, true, true",
+				op.name, exists(stale), exists(recent), exists(other))
+		}
+	}
+}
