@@ -39,11 +39,12 @@ const maxTokenFileBytes = 1 << 20
 // writes atomically (a temporary file in the same directory, synced, then
 // renamed over the old one), so a crash leaves either the old tokens or the
 // new ones, never a mix; a temporary file that a killed process left is
-// removed by a later Save or Clear. The file has mode 0600, and Load
-// refuses a file that others can read or write, on systems with Unix
-// permissions only: on Windows the file takes its directory's access
-// list, and on Plan 9 its mode is set but not checked, so there keep it in
-// a directory only the user can read (os.UserCacheDir's is).
+// removed by a Save or Clear more than ten minutes later. The file has
+// mode 0600, and Load refuses a file that others can read or write, on
+// systems with Unix permissions only: on Windows the file takes its
+// directory's access list, and on Plan 9 its mode is set but not checked,
+// so there keep it in a directory only the user can read
+// (os.UserCacheDir's is).
 //
 // The file holds the refresh token: anyone who can read it can act as the
 // user until the refresh token expires or is revoked. Load, Save and Clear
@@ -225,7 +226,7 @@ func (s *FileStore) Clear(ctx context.Context) error {
 	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cognitosrp: clearing tokens: %w", err)
 	}
-	removeStaleTemps(s.path)
+	removeStaleTemps(s.path, s.path)
 	return nil
 }
 
@@ -270,7 +271,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 		return err
 	}
 	syncDir(dir)
-	removeStaleTemps(path)
+	removeStaleTemps(path, path)
 	return nil
 }
 
@@ -284,22 +285,35 @@ const staleTempAge = 10 * time.Minute
 
 // removeStaleTemps removes the temporary files that writes of path left
 // behind when their process was killed (SIGKILL, a power cut) between the
-// write and the rename. Each holds tokens, in a file nobody reads again.
-// Best effort: a file it cannot remove stays.
-func removeStaleTemps(path string) {
+// write and the rename: each holds tokens, in a file nobody reads again.
+// Their age is judged on the file system's clock, by the modification
+// time of now (path just written, or else its directory just changed),
+// so that a network file system's skew cannot make another process's
+// write in progress look stale. Best effort: a file it cannot remove
+// stays.
+func removeStaleTemps(path, now string) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
+	}
+	ref, err := os.Stat(now)
+	if err != nil {
+		if ref, err = os.Stat(dir); err != nil {
+			return
+		}
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), tempPrefix(base)) {
+		// os.CreateTemp puts only decimal digits after the prefix: a
+		// longer name is another store's file.
+		rest, ok := strings.CutPrefix(e.Name(), tempPrefix(base))
+		if !ok || rest == "" || strings.Trim(rest, "0123456789") != "" || !e.Type().IsRegular() {
 			continue
 		}
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTempAge {
+		if info, err := e.Info(); err == nil && ref.ModTime().Sub(info.ModTime()) > staleTempAge {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}

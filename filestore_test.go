@@ -408,21 +408,23 @@ func TestFileStoreClearFails(t *testing.T) {
 // between its write and its rename holds tokens nobody reads again. The
 // next save or clear of the store removes it once it is older than any
 // write takes, and leaves a recent one (another process's write in
-// progress) and the files of other stores alone.
+// progress) and the files of other stores alone, even one whose name
+// begins like a temporary file.
 func TestStaleTempFilesRemoved(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tokens.json")
 	stale := filepath.Join(dir, ".tokens.json.tmp-123") // as os.CreateTemp names them
 	recent := filepath.Join(dir, ".tokens.json.tmp-456")
 	other := filepath.Join(dir, ".other.json.tmp-789")
+	named := filepath.Join(dir, ".tokens.json.tmp-work") // another store's file
 	write := func() {
-		for _, p := range []string{stale, recent, other} {
+		for _, p := range []string{stale, recent, other, named} {
 			if err := os.WriteFile(p, []byte(`{"RefreshToken":"r"}`), 0o600); err != nil {
 				t.Fatal(err)
 			}
 		}
 		old := time.Now().Add(-24 * time.Hour)
-		for _, p := range []string{stale, other} {
+		for _, p := range []string{stale, other, named} {
 			if err := os.Chtimes(p, old, old); err != nil {
 				t.Fatal(err)
 			}
@@ -441,9 +443,9 @@ func TestStaleTempFilesRemoved(t *testing.T) {
 		if err := op.run(); err != nil {
 			t.Fatal(err)
 		}
-		if exists(stale) || !exists(recent) || !exists(other) {
-			t.Errorf("after %s: stale temp kept %v, recent kept %v, other store's kept %v; want false, true, true",
-				op.name, exists(stale), exists(recent), exists(other))
+		if exists(stale) || !exists(recent) || !exists(other) || !exists(named) {
+			t.Errorf("after %s: stale temp kept %v, recent kept %v, other store's temp kept %v, other store kept %v; want false, true, true, true",
+				op.name, exists(stale), exists(recent), exists(other), exists(named))
 		}
 	}
 }
