@@ -10,9 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
@@ -48,16 +46,8 @@ func TestProgressWithoutRefreshToken(t *testing.T) {
 	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "pw-alice-123"}); err != nil {
 		t.Fatal(err)
 	}
-	sess, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
-	if err == nil {
-		err = sess.Authenticate(context.Background(), "pw-alice-123")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok := *sess.Tokens()
+	_, tok := expiredTokens(t, srv)
 	tok.RefreshToken = ""
-	tok.AccessExpiry, tok.IDExpiry = time.Now().Add(-time.Minute), time.Now().Add(-time.Minute)
 	conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(), username: "alice"}
 	store, err := cacheStore(conn)
 	if err == nil {

@@ -615,16 +615,7 @@ func TestSaveObtainedAfterInterrupt(t *testing.T) {
 		t.Setenv("HOME", t.TempDir())
 		conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(),
 			username: "alice", timeout: time.Minute}
-		// Cached tokens that are due for renewal.
-		sess, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
-		if err == nil {
-			err = sess.Authenticate(context.Background(), "pw-alice-123")
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		old := *sess.Tokens()
-		old.AccessExpiry, old.IDExpiry = time.Now().Add(-time.Minute), time.Now().Add(-time.Minute)
+		_, old := expiredTokens(t, srv) // cached, due for renewal
 		store, err := cacheStore(conn)
 		if err == nil {
 			err = store.Save(context.Background(), &old)
@@ -694,15 +685,7 @@ func TestSaveObtainedAfterInterrupt(t *testing.T) {
 // had just closed, and reported "session closed".
 func TestInterruptAtDeadRefreshToken(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{})
-	sess, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
-	if err == nil {
-		err = sess.Authenticate(context.Background(), "pw-alice-123")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	cached := *sess.Tokens() // due for renewal, its refresh token dead
-	cached.AccessExpiry, cached.IDExpiry = time.Now().Add(-time.Minute), time.Now().Add(-time.Minute)
+	sess, cached := expiredTokens(t, srv) // cached, due for renewal, its refresh token dead
 	if err := sess.SignOut(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -720,10 +703,28 @@ func TestInterruptAtDeadRefreshToken(t *testing.T) {
 		return resp, err
 	})}
 	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
-	_, _, err = renewOrLogin(ctx, e, conn, &cached, nil, cognitosrp.RefreshWithInitiateAuth, []cognitosrp.TokenType{cognitosrp.AccessToken})
+	_, _, err := renewOrLogin(ctx, e, conn, &cached, nil, cognitosrp.RefreshWithInitiateAuth, []cognitosrp.TokenType{cognitosrp.AccessToken})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("renewOrLogin interrupted as the refresh token was refused = %v; want the interruption", err)
 	}
+}
+
+// expiredTokens logs alice in to srv with her password and returns her
+// session and a copy of its tokens that look expired, as a cache due for
+// renewal holds them.
+func expiredTokens(t *testing.T, srv *cognitotest.Server) (*cognitosrp.Session, cognitosrp.Tokens) {
+	t.Helper()
+	sess, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+	if err == nil {
+		err = sess.Authenticate(context.Background(), "pw-alice-123")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sess.Close() })
+	tok := *sess.Tokens()
+	tok.AccessExpiry, tok.IDExpiry = time.Now().Add(-time.Minute), time.Now().Add(-time.Minute)
+	return sess, tok
 }
 
 // endedLater is a context whose Err reports cancellation once ended is
