@@ -268,6 +268,14 @@ func renewOrLogin(ctx context.Context, e *env, c *connection, cached, refused *c
 		}
 		if cached.RefreshToken != "" {
 			e.progressf("renewing the tokens of %s from the cached refresh token…", c.username)
+			if err := ctx.Err(); err != nil {
+				// Interrupted before the renewal (between the two
+				// methods, say): start none. Refresh would start it on
+				// the ended context all the same, and Close below
+				// would cut it off once sent; with rotation, an answer
+				// lost so retires the cached refresh token.
+				return nil, nil, err
+			}
 			err := sess.Refresh(ctx)
 			if err == nil {
 				return sess, sess.Tokens(), nil

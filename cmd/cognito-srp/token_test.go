@@ -709,6 +709,85 @@ func TestInterruptAtDeadRefreshToken(t *testing.T) {
 	}
 }
 
+// TestNoRenewalAfterInterrupt: a Ctrl-C that comes as Cognito refuses
+// REFRESH_TOKEN_AUTH (an app client with rotation) ends the command
+// without the GetTokensFromRefreshToken it would have sent next. Refresh
+// starts its renewal even on an ended context (the flight outlives its
+// caller), and the command's Close cuts it off once it is sent: with
+// rotation, Cognito retires the cached refresh token, and its successor is
+// lost with the answer. Here the answer takes its time on the way back,
+// as it would from Cognito, so the cut comes once Cognito has rotated.
+func TestNoRenewalAfterInterrupt(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(),
+		username: "alice", timeout: time.Minute}
+	_, old := expiredTokens(t, srv) // cached, due for renewal
+	store, err := cacheStore(conn)
+	if err == nil {
+		err = store.Save(context.Background(), &old)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent atomic.Int32
+	conn.httpClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if !strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GetTokensFromRefreshToken") {
+			return http.DefaultTransport.RoundTrip(r)
+		}
+		sent.Add(1)
+		// Cognito serves it; its answer is still on the way when the
+		// command gives up.
+		resp, err := http.DefaultTransport.RoundTrip(r.WithContext(context.WithoutCancel(r.Context())))
+		if err == nil {
+			resp.Body.Close()
+		}
+		select {
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		case <-time.After(5 * time.Second):
+			return nil, errors.New("the test's transport: nobody gave up on the answer")
+		}
+	})}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	renewing := 0
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, getenv: func(string) string { return "" }, progress: true,
+		stderr: writerFunc(func(p []byte) {
+			// The second "renewing" line comes once REFRESH_TOKEN_AUTH
+			// was refused, just before the renewal the other way.
+			if bytes.Contains(p, []byte("renewing")) {
+				if renewing++; renewing == 2 {
+					cancel()
+				}
+			}
+		})}
+	_, _, err = obtain(ctx, e, conn, nil, cognitosrp.AccessToken)
+	if renewing != 2 {
+		t.Fatalf("%d renewal attempts reported; want the refused one and the next", renewing)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("obtain interrupted between the renewal methods = %v; want the interruption", err)
+	}
+	if n := sent.Load(); n != 0 {
+		t.Errorf("%d GetTokensFromRefreshToken calls sent after the interrupt", n)
+	}
+	got, err := store.Load(context.Background())
+	if err != nil || got == nil {
+		t.Fatalf("cache after the interrupt: %v, %v", got, err)
+	}
+	if _, err := (&cognitosrp.Client{Endpoint: srv.Endpoint()}).GetTokensFromRefreshToken(context.Background(),
+		&cognitosrp.GetTokensFromRefreshTokenInput{ClientId: srv.ClientID(), RefreshToken: got.RefreshToken}); err != nil {
+		t.Errorf("the cached refresh token does not work: %v", err)
+	}
+}
+
+// writerFunc is an io.Writer made of a function; its writes never fail.
+type writerFunc func([]byte)
+
+func (f writerFunc) Write(p []byte) (int, error) { f(p); return len(p), nil }
+
 // expiredTokens logs alice in to srv with her password and returns her
 // session and a copy of its tokens that look expired, as a cache due for
 // renewal holds them.
