@@ -284,7 +284,7 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 			return cur, nil, nil
 		}
 	}
-	if s.joinable() == nil && trigger == "rejected" {
+	if s.joinable() == nil && trigger == "rejected" && ctx.Err() == nil {
 		now := s.cfg.Now()
 		if since := now.Sub(s.lastForced); !s.lastForced.IsZero() && since < minForcedInterval {
 			s.mu.Unlock()
@@ -318,13 +318,19 @@ func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, err
 // from. A flight that is not joinable is not joined: the session discards
 // its result, and a need that came after the sign-out or the new tokens is
 // served as a new one would be (after a sign-out, a session with a
-// password logs in again). s.mu must be held.
+// password logs in again). A caller whose ctx has ended starts none: the
+// flight would outlive it, and a program that stopped (a Ctrl-C) could
+// not take in what Cognito answers, a rotated refresh token among it.
+// s.mu must be held.
 func (s *Session) joinLocked(ctx context.Context, from *Tokens, trigger string, o op) (*flight, error) {
 	if f := s.joinable(); f != nil {
 		return f, nil
 	}
 	if s.closed {
 		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return s.startFlight(ctx, from, trigger, o), nil
 }

@@ -550,3 +550,43 @@ func TestLoginRequiredWithoutCause(t *testing.T) {
 		}
 	}
 }
+
+// TestEndedContextStartsNoFlight: a caller whose ctx has already ended
+// starts no login or renewal (ValidTokens, Refresh, a 401's renewal): the
+// flight would run on without anyone to take its result, and a program
+// that stopped could not keep a refresh token Cognito rotated in. Nor does
+// such a 401 count against the spacing of forced renewals.
+func TestEndedContextStartsNoFlight(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	calls := func() int { return f.count("login") + f.count(FlowRefreshTokenAuth) }
+	before := calls()
+
+	// A 401 whose request's ctx has ended renews nothing, and forces
+	// nothing: a live one renews at once.
+	if _, err := s.renewRejected(ended, first); !errors.Is(err, context.Canceled) {
+		t.Errorf("a 401's renewal with an ended ctx = %v, want context.Canceled", err)
+	}
+	settle(t, s)
+	if n := calls() - before; n != 0 {
+		t.Errorf("%d calls to Cognito for a 401 whose ctx had ended, want none", n)
+	}
+	renewed, err := s.renewRejected(context.Background(), first)
+	if err != nil {
+		t.Fatalf("a 401's renewal after one with an ended ctx = %v, want tokens", err)
+	}
+
+	clk.Advance(2 * time.Hour) // expired: every need would call Cognito
+	before = calls()
+	if _, err := s.ValidTokens(ended, AccessToken); !errors.Is(err, context.Canceled) {
+		t.Errorf("ValidTokens with an ended ctx = %v, want context.Canceled", err)
+	}
+	if err := s.Refresh(ended); !errors.Is(err, context.Canceled) {
+		t.Errorf("Refresh with an ended ctx = %v, want context.Canceled", err)
+	}
+	settle(t, s)
+	if n := calls() - before; n != 0 || s.Tokens() != renewed {
+		t.Errorf("%d calls to Cognito for callers whose ctx had ended, tokens kept %v; want none, true", n, s.Tokens() == renewed)
+	}
+}

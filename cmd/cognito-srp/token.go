@@ -268,25 +268,19 @@ func renewOrLogin(ctx context.Context, e *env, c *connection, cached, refused *c
 		}
 		if cached.RefreshToken != "" {
 			e.progressf("renewing the tokens of %s from the cached refresh token…", c.username)
-			if err := ctx.Err(); err != nil {
-				// Interrupted before the renewal (between the two
-				// methods, say): start none. Refresh would start it on
-				// the ended context all the same, and Close below
-				// would cut it off once sent; with rotation, an answer
-				// lost so retires the cached refresh token.
-				return nil, nil, err
-			}
 			err := sess.Refresh(ctx)
 			if err == nil {
 				return sess, sess.Tokens(), nil
 			}
 			if ctx.Err() != nil {
 				// Refresh stopped waiting, but the renewal goes on, and
-				// once Cognito has answered it installs the rotated
-				// refresh token. Close cancels it if unanswered and
-				// waits for it. The interruption is the error: no login
-				// on an ended context (Refresh may have seen a dead
-				// refresh token at the same moment).
+				// once it has read Cognito's answer it installs the
+				// rotated refresh token. Close cancels it and waits for
+				// it: an answer still being read is lost (within the app
+				// client's grace period the cached refresh token still
+				// works). The interruption is the error: no login on an
+				// ended context (Refresh may have seen a dead refresh
+				// token at the same moment).
 				sess.Close()
 				err = ctx.Err()
 			}
