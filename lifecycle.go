@@ -114,7 +114,9 @@ func slot(typ TokenType) int {
 // starts in the background; the caller waits for Cognito only when no
 // usable token exists, logging in or renewing first. Concurrent callers
 // share one call to Cognito; each waits only as long as its own ctx allows,
-// and cancelling it does not cancel the call the others wait for.
+// and cancelling it does not cancel the call the others wait for. A ctx
+// that has already ended starts no call: it joins one in progress or
+// returns ctx's error.
 //
 // A typ other than AccessToken, IDToken or "" is refused with an error
 // matching ErrConfig.

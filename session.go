@@ -382,7 +382,8 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 // (Close waits for it). A renewal already in progress is joined
 // instead of starting another. It fails with an error matching
 // ErrLoginRequired when there is no refresh token, and with one matching
-// ErrNotAuthorized when Cognito refuses it.
+// ErrNotAuthorized when Cognito refuses it. With a ctx that has already
+// ended it starts no renewal and returns ctx's error.
 func (s *Session) Refresh(ctx context.Context) error {
 	_, _, err := s.renewNow(ctx, s.tokens.Load(), "explicit", (*Session).refreshOnly)
 	return err
