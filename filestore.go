@@ -226,7 +226,7 @@ func (s *FileStore) Clear(ctx context.Context) error {
 	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cognitosrp: clearing tokens: %w", err)
 	}
-	removeStaleTemps(s.path, s.path)
+	removeStaleTemps(s.path)
 	return nil
 }
 
@@ -271,7 +271,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 		return err
 	}
 	syncDir(dir)
-	removeStaleTemps(path, path)
+	removeStaleTemps(path)
 	return nil
 }
 
@@ -287,16 +287,16 @@ const staleTempAge = 10 * time.Minute
 // behind when their process was killed (SIGKILL, a power cut) between the
 // write and the rename: each holds tokens, in a file nobody reads again.
 // Their age is judged on the file system's clock, by the modification
-// time of now (path just written, or else its directory just changed),
-// so that a network file system's skew cannot make another process's
-// write in progress look stale. Best effort: a file it cannot remove
-// stays.
-func removeStaleTemps(path, now string) {
+// time of path (just written), or else of its directory (just changed by
+// Clear), so that a network file system's skew cannot make another
+// process's write in progress look stale. Best effort: a file it cannot
+// remove stays.
+func removeStaleTemps(path string) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
-	ref, err := os.Stat(now)
+	ref, err := os.Stat(path)
 	if err != nil {
 		if ref, err = os.Stat(dir); err != nil {
 			return

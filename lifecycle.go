@@ -114,9 +114,10 @@ func slot(typ TokenType) int {
 // starts in the background; the caller waits for Cognito only when no
 // usable token exists, logging in or renewing first. Concurrent callers
 // share one call to Cognito; each waits only as long as its own ctx allows,
-// and cancelling it does not cancel the call the others wait for. A ctx
-// that has already ended starts no call: it joins one in progress or
-// returns ctx's error.
+// and cancelling it does not cancel the call the others wait for. When it
+// must wait for Cognito, a ctx that has already ended starts no login or
+// renewal and gets ctx's error. (A background renewal still starts for a
+// token in its renewal window: it serves the session, not the caller.)
 //
 // A typ other than AccessToken, IDToken or "" is refused with an error
 // matching ErrConfig.
@@ -286,15 +287,16 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 			return cur, nil, nil
 		}
 	}
-	if s.joinable() == nil && trigger == "rejected" && ctx.Err() == nil {
-		now := s.cfg.Now()
-		if since := now.Sub(s.lastForced); !s.lastForced.IsZero() && since < minForcedInterval {
-			s.mu.Unlock()
-			return nil, nil, fmt.Errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))
-		}
-		s.lastForced = now
+	forced := s.joinable() == nil && trigger == "rejected"
+	now := s.cfg.Now()
+	if since := now.Sub(s.lastForced); forced && !s.lastForced.IsZero() && since < minForcedInterval {
+		s.mu.Unlock()
+		return nil, nil, fmt.Errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))
 	}
 	f, err := s.joinLocked(ctx, used, trigger, o)
+	if forced && err == nil {
+		s.lastForced = now // only a renewal that started counts
+	}
 	s.mu.Unlock()
 	if err != nil {
 		return nil, nil, err

@@ -711,12 +711,13 @@ func TestInterruptAtDeadRefreshToken(t *testing.T) {
 
 // TestNoRenewalAfterInterrupt: a Ctrl-C that comes as Cognito refuses
 // REFRESH_TOKEN_AUTH (an app client with rotation) ends the command
-// without the GetTokensFromRefreshToken it would have sent next. Refresh
-// starts its renewal even on an ended context (the flight outlives its
-// caller), and the command's Close cuts it off once it is sent: with
-// rotation, Cognito retires the cached refresh token, and its successor is
-// lost with the answer. Here the answer takes its time on the way back,
-// as it would from Cognito, so the cut comes once Cognito has rotated.
+// without the GetTokensFromRefreshToken it would have sent next. Were
+// Refresh to start that renewal on the ended context (the flight outlives
+// its caller; it did before the session refused to), the command's Close
+// would cut it off once sent: with rotation, Cognito retires the cached
+// refresh token, and its successor is lost with the answer. Here the
+// answer takes its time on the way back, as it would from Cognito, so the
+// cut would come once Cognito has rotated.
 func TestNoRenewalAfterInterrupt(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
