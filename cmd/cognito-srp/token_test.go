@@ -606,23 +606,12 @@ func TestTokenFreshCacheNotRewritten(t *testing.T) {
 // retired by then, so losing its successor would leave the next run
 // without usable tokens. The signal lands after the answer was read, so
 // Refresh itself fails with the context's error while the session takes
-// the rotated tokens in: the command must wait for that before it saves. Should that save fail too, the command reports both
-// failures: the interrupt, and that the live refresh token was not kept.
+// the rotated tokens in: the command must wait for that before it saves.
+// Should that save fail too, the command reports both failures: the
+// interrupt, and that the live refresh token was not kept.
 func TestSaveObtainedAfterInterrupt(t *testing.T) {
 	for _, saveFails := range []bool{false, true} {
-		srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
-		t.Setenv("XDG_CACHE_HOME", t.TempDir())
-		t.Setenv("HOME", t.TempDir())
-		conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(),
-			username: "alice", timeout: time.Minute}
-		_, old := expiredTokens(t, srv) // cached, due for renewal
-		store, err := cacheStore(conn)
-		if err == nil {
-			err = store.Save(context.Background(), &old)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		srv, conn, store, old := rotatingCacheDue(t)
 
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
@@ -653,7 +642,7 @@ func TestSaveObtainedAfterInterrupt(t *testing.T) {
 		})}
 		var stdout, stderr bytes.Buffer
 		e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
-		_, _, err = obtain(ctx, e, conn, nil, cognitosrp.AccessToken)
+		_, _, err := obtain(ctx, e, conn, nil, cognitosrp.AccessToken)
 		if !interrupted.Load() {
 			t.Fatal("the renewal did not go through the test's transport: nothing was interrupted")
 		}
@@ -719,19 +708,7 @@ func TestInterruptAtDeadRefreshToken(t *testing.T) {
 // answer takes its time on the way back, as it would from Cognito, so the
 // cut would come once Cognito has rotated.
 func TestNoRenewalAfterInterrupt(t *testing.T) {
-	srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	t.Setenv("HOME", t.TempDir())
-	conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(),
-		username: "alice", timeout: time.Minute}
-	_, old := expiredTokens(t, srv) // cached, due for renewal
-	store, err := cacheStore(conn)
-	if err == nil {
-		err = store.Save(context.Background(), &old)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, conn, store, _ := rotatingCacheDue(t)
 	var sent atomic.Int32
 	conn.httpClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if !strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GetTokensFromRefreshToken") {
@@ -764,7 +741,7 @@ func TestNoRenewalAfterInterrupt(t *testing.T) {
 				}
 			}
 		})}
-	_, _, err = obtain(ctx, e, conn, nil, cognitosrp.AccessToken)
+	_, _, err := obtain(ctx, e, conn, nil, cognitosrp.AccessToken)
 	if renewing != 2 {
 		t.Fatalf("%d renewal attempts reported; want the refused one and the next", renewing)
 	}
@@ -788,6 +765,27 @@ func TestNoRenewalAfterInterrupt(t *testing.T) {
 type writerFunc func([]byte)
 
 func (f writerFunc) Write(p []byte) (int, error) { f(p); return len(p), nil }
+
+// rotatingCacheDue returns an emulator whose app client rotates refresh
+// tokens, alice's connection to it (with a cache of its own, and no
+// password), and the cache holding her tokens due for renewal.
+func rotatingCacheDue(t *testing.T) (*cognitotest.Server, *connection, *cognitosrp.FileStore, cognitosrp.Tokens) {
+	t.Helper()
+	srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(),
+		username: "alice", timeout: time.Minute}
+	_, cached := expiredTokens(t, srv)
+	store, err := cacheStore(conn)
+	if err == nil {
+		err = store.Save(context.Background(), &cached)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, conn, store, cached
+}
 
 // expiredTokens logs alice in to srv with her password and returns her
 // session and a copy of its tokens that look expired, as a cache due for
