@@ -381,7 +381,7 @@ func (a *Auth) validTokens(ctx context.Context) (*Tokens, error) {
 	if !a.built() {
 		return nil, errNotNew
 	}
-	return a.session.ValidTokens(ctx, a.tokenType)
+	return a.session.validTokens(ctx, a.tokenType)
 }
 
 // valueFor returns the header value for t, from the cache when t is the

@@ -125,6 +125,12 @@ func (s *Session) ValidTokens(ctx context.Context, typ TokenType) (*Tokens, erro
 	if _, err := typ.resolve(); err != nil {
 		return nil, err
 	}
+	return s.validTokens(ctx, typ)
+}
+
+// validTokens is ValidTokens for a typ already resolved: an Auth's, which
+// New checked, so that the request path does not check it again.
+func (s *Session) validTokens(ctx context.Context, typ TokenType) (*Tokens, error) {
 	if t := s.tokens.Load(); t != nil {
 		sc := s.scheduleFor(t)
 		now := s.cognitoNow()
@@ -288,10 +294,13 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 		}
 	}
 	forced := s.joinable() == nil && trigger == "rejected"
-	now := s.cfg.Now()
-	if since := now.Sub(s.lastForced); forced && !s.lastForced.IsZero() && since < minForcedInterval {
-		s.mu.Unlock()
-		return nil, nil, fmt.Errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))
+	var now time.Time
+	if forced {
+		now = s.cfg.Now()
+		if since := now.Sub(s.lastForced); !s.lastForced.IsZero() && since < minForcedInterval {
+			s.mu.Unlock()
+			return nil, nil, fmt.Errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))
+		}
 	}
 	f, err := s.joinLocked(ctx, used, trigger, o)
 	if forced && err == nil {

@@ -270,11 +270,14 @@ func parseJWTHeader(part string) (*jwtHeader, error) {
 	var m map[string]json.RawMessage
 	err = json.Unmarshal(b, &m)
 	var h jwtHeader
-	for name, field := range map[string]*string{"alg": &h.Alg, "kid": &h.Kid, "typ": &h.Typ} {
+	member := func(name string, field *string) {
 		if v, ok := m[name]; ok && err == nil {
 			err = json.Unmarshal(v, field)
 		}
 	}
+	member("alg", &h.Alg)
+	member("kid", &h.Kid)
+	member("typ", &h.Typ)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w: header is not a JSON object of strings", ErrTokenInvalid, ErrMalformedToken)
 	}
