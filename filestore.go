@@ -235,10 +235,7 @@ func (s *FileStore) Clear(ctx context.Context) error {
 // it, renames it over path and syncs the directory so the rename itself
 // survives a crash.
 func writeFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
+	dir, base := splitPath(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
@@ -275,6 +272,15 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	return nil
 }
 
+// splitPath splits path into its directory ("." for none) and file name.
+func splitPath(path string) (dir, base string) {
+	dir, base = filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	return dir, base
+}
+
 // tempPrefix is how the temporary files of writeFileAtomic for a file
 // named base begin.
 func tempPrefix(base string) string { return "." + base + ".tmp-" }
@@ -292,10 +298,7 @@ const staleTempAge = 10 * time.Minute
 // process's write in progress look stale. Best effort: a file it cannot
 // remove stays.
 func removeStaleTemps(path string) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
+	dir, base := splitPath(path)
 	ref, err := os.Stat(path)
 	if err != nil {
 		if ref, err = os.Stat(dir); err != nil {

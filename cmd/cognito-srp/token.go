@@ -224,12 +224,12 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 		}
 	}
 	if store != nil && tok != nil && tok != cached {
-		// Saved even when the renewal failed: with rotation, tokens the
+		// Saved even when the renewal failed, and even when a signal or
+		// the timeout has ended ctx since: with rotation, tokens the
 		// session took in (see renewOrLogin) hold the only live refresh
-		// token.
-		if serr := saveObtained(ctx, store, tok); serr != nil && err == nil {
-			err = serr
-		} else if serr != nil {
+		// token, the cached one being retired. The write is local and
+		// quick.
+		if serr := store.Save(context.WithoutCancel(ctx), tok); serr != nil {
 			err = errors.Join(err, serr)
 		}
 	}
@@ -237,14 +237,6 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 		return nil, nil, err
 	}
 	return sess, tok, nil
-}
-
-// saveObtained caches tokens obtain got, even when a signal or the
-// timeout has ended ctx since: with refresh-token rotation the cached
-// refresh token is retired by now, and its successor exists only in tok.
-// The write is local and quick.
-func saveObtained(ctx context.Context, store *cognitosrp.FileStore, tok *cognitosrp.Tokens) error {
-	return store.Save(context.WithoutCancel(ctx), tok)
 }
 
 // renewOrLogin returns the cached tokens if they are fresh and not the
