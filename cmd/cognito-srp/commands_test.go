@@ -127,6 +127,23 @@ func TestClaims(t *testing.T) {
 // port and returns that address, the process (killed when the test ends),
 // its standard output and what it writes to standard error, to be read
 // once it has ended.
+// stopsOn sends sig to a running emulate and fails t unless it exits
+// with status 0 within five seconds.
+func stopsOn(t *testing.T, cmd *exec.Cmd, sig os.Signal) {
+	t.Helper()
+	cmd.Process.Signal(sig)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("emulate after %v: %v", sig, err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("emulate did not stop on %v", sig)
+	}
+}
+
 func startEmulate(t *testing.T, args ...string) (addr string, cmd *exec.Cmd, stdout io.Reader, stderr *strings.Builder) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -191,17 +208,7 @@ func TestEmulate(t *testing.T) {
 	s.env["COGNITO_PASSWORD"] = "wrong"
 	s.run("token", "-no-cache").want(t, exitError, "wrong username or password")
 
-	cmd.Process.Signal(syscall.SIGINT)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("emulate after SIGINT: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("emulate did not stop on SIGINT")
-	}
+	stopsOn(t, cmd, syscall.SIGINT)
 	if !strings.Contains(stderr.String(), "InitiateAuth 200") || !strings.Contains(stderr.String(), "NotAuthorizedException") {
 		t.Errorf("emulate's request log: %q", stderr.String())
 	}
@@ -265,11 +272,10 @@ func TestRequestKeepsRenewedTokens(t *testing.T) {
 // the next run with a refused one (TestRequestKeepsRenewedTokens failed so,
 // 2 times in 70 runs under load).
 func TestRequestRenewsNothingBehindTheCache(t *testing.T) {
-	const life = 4 * time.Second // a margin and a window of 1 s each
-	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: life, IDTokenLifetime: life, RefreshTokenRotation: true})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
-	delete(s.env, "COGNITO_PASSWORD")
+	const life = 4 * time.Second // rotationCacheDue's: a margin and a window of 1 s each
+	// The cached tokens are due: the request renews them first (with
+	// GetTokensFromRefreshToken, as the client rotates) and caches them.
+	srv, s := rotationCacheDue(t)
 	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/first" {
 			// Until the token has entered its renewal window (iat + 2 s),
@@ -285,9 +291,6 @@ func TestRequestRenewsNothingBehindTheCache(t *testing.T) {
 		fmt.Fprint(w, "ok")
 	})))
 	defer api.Close()
-	// The cached tokens are due: the request renews them first (with
-	// GetTokensFromRefreshToken, as the client rotates) and caches them.
-	time.Sleep(life/2 + 100*time.Millisecond)
 	s.run("request", api.URL+"/first").want(t, exitOK, "200 OK")
 	if n := srv.Calls("GetTokensFromRefreshToken"); n != 1 {
 		t.Errorf("%d renewals, want 1: the request renewed behind the cache", n)

@@ -7,7 +7,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -38,24 +37,10 @@ func TestProgressOnTerminal(t *testing.T) {
 // (expired here) are not renewed from one: the progress says the command
 // logs in, and only that.
 func TestProgressWithoutRefreshToken(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
-	t.Setenv("LocalAppData", home) // Windows
-	srv := cognitotest.NewServer(t, cognitotest.Config{})
-	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "pw-alice-123"}); err != nil {
-		t.Fatal(err)
-	}
+	srv := newEmulator(t, cognitotest.Config{})
 	_, tok := expiredTokens(t, srv)
 	tok.RefreshToken = ""
-	conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(), username: "alice"}
-	store, err := cacheStore(conn)
-	if err == nil {
-		err = store.Save(context.Background(), &tok)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	cached(t, srv, tok)
 	var stdout, stderr bytes.Buffer
 	e := progressEnv(srv, &stdout, &stderr)
 	if code := run(context.Background(), e, []string{"token"}); code != 0 {

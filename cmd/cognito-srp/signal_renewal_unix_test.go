@@ -164,26 +164,15 @@ func signalWhen(t *testing.T, s *sandbox, args []string, sig syscall.Signal, rea
 	return interruptWhileReading(t, env, args, sig, ready)
 }
 
-// TestEmulateStopsOnSIGTERM: emulate, once serving and with a request
-// served, ends on SIGTERM as it does on SIGINT (TestEmulate): with status
-// 0, as main documents.
+// TestEmulateStopsOnSIGTERM: emulate, once serving, ends on SIGTERM as it
+// does on SIGINT (TestEmulate): with status 0, as main documents.
 func TestEmulateStopsOnSIGTERM(t *testing.T) {
-	_, cmd, stdout, stderr := startEmulate(t)
+	_, cmd, stdout, _ := startEmulate(t)
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() && !strings.HasPrefix(sc.Text(), "export ") {
 	}
 	go io.Copy(io.Discard, stdout)
-	cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("emulate after SIGTERM: %v, stderr %q", err, stderr.String())
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("emulate did not stop on SIGTERM")
-	}
+	stopsOn(t, cmd, syscall.SIGTERM)
 }
 
 // TestSignalWithRenewalAnswerInTransit: SIGINT or SIGTERM while Cognito's

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -623,9 +624,10 @@ func TestSaveObtainedAfterInterrupt(t *testing.T) {
 			}
 			body, err := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			// The answer is in, but the session reads it a little after
-			// the Ctrl-C, so that Refresh has stopped waiting by then.
-			resp.Body = io.NopCloser(io.MultiReader(sleepReader(100*time.Millisecond), bytes.NewReader(body)))
+			// The answer is in, but the session reads it only once the
+			// command has closed it after the Ctrl-C, when Refresh has
+			// stopped waiting.
+			resp.Body = io.NopCloser(io.MultiReader(untilDone{r.Context()}, bytes.NewReader(body)))
 			if saveFails {
 				// A directory where the cache file was: no file can
 				// replace it.
@@ -772,19 +774,30 @@ func (f writerFunc) Write(p []byte) (int, error) { f(p); return len(p), nil }
 func rotatingCacheDue(t *testing.T) (*cognitotest.Server, *connection, *cognitosrp.FileStore, cognitosrp.Tokens) {
 	t.Helper()
 	srv := newEmulator(t, cognitotest.Config{RefreshTokenRotation: true})
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	t.Setenv("HOME", t.TempDir())
+	_, tok := expiredTokens(t, srv)
+	conn, store := cached(t, srv, tok)
+	return srv, conn, store, tok
+}
+
+// cached gives the test a cache directory of its own (HOME and the cache
+// variables point into a temporary one) and saves tok there as alice's
+// tokens of srv; it returns her connection (no password) and the cache.
+func cached(t *testing.T, srv *cognitotest.Server, tok cognitosrp.Tokens) (*connection, *cognitosrp.FileStore) {
+	t.Helper()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
+	t.Setenv("LocalAppData", home) // Windows
 	conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(),
 		username: "alice", timeout: time.Minute}
-	_, cached := expiredTokens(t, srv)
 	store, err := cacheStore(conn)
 	if err == nil {
-		err = store.Save(context.Background(), &cached)
+		err = store.Save(context.Background(), &tok)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	return srv, conn, store, cached
+	return conn, store
 }
 
 // expiredTokens logs alice in to srv with her password and returns her
@@ -820,11 +833,13 @@ func (c *endedLater) Err() error {
 	return nil
 }
 
-// sleepReader is an empty reader whose first Read sleeps for d.
-type sleepReader time.Duration
+// untilDone is an empty reader whose Read waits for ctx to end: a body
+// whose bytes the session reads only once the command has closed it (the
+// flight's context ends with Close), so after Refresh has returned.
+type untilDone struct{ ctx context.Context }
 
-func (d sleepReader) Read([]byte) (int, error) {
-	time.Sleep(time.Duration(d))
+func (u untilDone) Read([]byte) (int, error) {
+	<-u.ctx.Done()
 	return 0, io.EOF
 }
 
