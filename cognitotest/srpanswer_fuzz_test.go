@@ -66,7 +66,7 @@ func FuzzSRPAnswer(f *testing.F) {
 		f.Fatal(err)
 	}
 	_, pool, _ := strings.Cut(srv.PoolID(), "_")
-	c := &srpClient{tb: f, srv: srv}
+	c := &srpClient{srv: srv}
 	// The user's and the device's private values: A is g^a.
 	a, _ := new(big.Int).SetString("1234567890abcdef1234567890abcdef1234567890abcdef", 16)
 	bigA := new(big.Int).Exp(big.NewInt(2), a, n).Text(16)
@@ -93,16 +93,16 @@ func FuzzSRPAnswer(f *testing.F) {
 		if device {
 			params["SRP_A"], params["DEVICE_KEY"] = bigA, meta.DeviceKey
 		}
-		ch, st := c.post("InitiateAuth", map[string]any{"AuthFlow": "USER_SRP_AUTH", "AuthParameters": params})
+		ch, st := c.post(t, "InitiateAuth", map[string]any{"AuthFlow": "USER_SRP_AUTH", "AuthParameters": params})
 		if device {
 			// The password's exchange is honest; the device's is fuzzed.
 			ch = c.want(t, ch, st, "PASSWORD_VERIFIER")
 			r := c.claimResponses(t, ch, pool, "alice", password, a, ts)
 			r["ChallengeResponses"].(map[string]string)["DEVICE_KEY"] = meta.DeviceKey
 			secrets = append(secrets, ch.Session, ch.ChallengeParameters["SECRET_BLOCK"])
-			ch, st = c.post("RespondToAuthChallenge", r)
+			ch, st = c.post(t, "RespondToAuthChallenge", r)
 			ch = c.want(t, ch, st, "DEVICE_SRP_AUTH")
-			ch, st = c.post("RespondToAuthChallenge", map[string]any{"ChallengeName": "DEVICE_SRP_AUTH", "Session": ch.Session,
+			ch, st = c.post(t, "RespondToAuthChallenge", map[string]any{"ChallengeName": "DEVICE_SRP_AUTH", "Session": ch.Session,
 				"ChallengeResponses": map[string]string{"USERNAME": "alice", "DEVICE_KEY": meta.DeviceKey, "SRP_A": sentA}})
 		}
 		secrets = append(secrets, password, devicePassword)
@@ -157,7 +157,7 @@ func FuzzSRPAnswer(f *testing.F) {
 		if edits&editNoSession != 0 {
 			session = ""
 		}
-		out, st := c.post("RespondToAuthChallenge", map[string]any{"ChallengeName": wantName, "Session": session, "ChallengeResponses": resp})
+		out, st := c.post(t, "RespondToAuthChallenge", map[string]any{"ChallengeName": wantName, "Session": session, "ChallengeResponses": resp})
 
 		inForm := cognitoForm(sentTS)
 		blockOK := sentBlock == ch.ChallengeParameters["SECRET_BLOCK"]
@@ -225,7 +225,6 @@ func cognitoForm(ts string) bool {
 
 // srpClient posts requests straight to a server's handler.
 type srpClient struct {
-	tb  testing.TB
 	srv *cognitotest.Server
 }
 
@@ -238,11 +237,11 @@ type srpReply struct {
 
 type apiRefusal struct{ typ, msg string }
 
-func (c *srpClient) post(action string, in map[string]any) (*srpReply, int) {
+func (c *srpClient) post(tb testing.TB, action string, in map[string]any) (*srpReply, int) {
 	in["ClientId"] = c.srv.ClientID()
 	body, err := json.Marshal(in)
 	if err != nil {
-		c.tb.Fatal(err)
+		tb.Fatal(err)
 	}
 	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(string(body)))
 	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+action)
@@ -250,7 +249,7 @@ func (c *srpClient) post(action string, in map[string]any) (*srpReply, int) {
 	c.srv.ServeHTTP(rec, req)
 	out := new(srpReply)
 	if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {
-		c.tb.Fatalf("%s: HTTP %d, body %q is not JSON", action, rec.Code, rec.Body)
+		tb.Fatalf("%s: HTTP %d, body %q is not JSON", action, rec.Code, rec.Body)
 	}
 	return out, rec.Code
 }
@@ -258,7 +257,7 @@ func (c *srpClient) post(action string, in map[string]any) (*srpReply, int) {
 // call posts and wants success.
 func (c *srpClient) call(tb testing.TB, action string, in map[string]any) *srpReply {
 	tb.Helper()
-	out, st := c.post(action, in)
+	out, st := c.post(tb, action, in)
 	if st != http.StatusOK {
 		tb.Fatalf("%s: HTTP %d %s %q", action, st, out.Type, out.Message)
 	}

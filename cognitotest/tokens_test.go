@@ -869,14 +869,7 @@ func TestVerifyRefusesAlteredSignature(t *testing.T) {
 // judges their expiry on the server's clock: advanced past exp, it refuses
 // them although the host's clock has not moved.
 func TestVerifierConfig(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{})
-	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "pw-alice-123"}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := srv.IssueTokens("alice")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, res := aliceWithTokens(t)
 	v, err := cognitosrp.NewVerifier(srv.VerifierConfig())
 	if err != nil {
 		t.Fatal(err)
