@@ -944,43 +944,31 @@ func TestGlobalSignOutAfterRevocation(t *testing.T) {
 		}
 		var mu sync.Mutex
 		var installed []*cognitosrp.Tokens // what s's OnTokens reported
-		newSession := func(password string, onTokens func(*cognitosrp.Tokens)) *cognitosrp.Session {
-			opts := srv.Options("alice", password)
-			opts.OnTokens = onTokens
-			a, err := cognitosrp.New(opts)
-			if err != nil {
-				t.Fatal(err)
+		// reports waits up to 5 s for OnTokens's reports to satisfy done
+		// (they may come late, Config.OnTokens says) and returns them.
+		reports := func(done func([]*cognitosrp.Tokens) bool) []*cognitosrp.Tokens {
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+				mu.Lock()
+				got := slices.Clone(installed)
+				mu.Unlock()
+				if done(got) || time.Now().After(deadline) {
+					return got
+				}
 			}
-			t.Cleanup(func() { a.Close() })
-			return a.Session()
 		}
-		s := newSession(emuPassword, func(t *cognitosrp.Tokens) {
+		opts := srv.Options("alice", emuPassword)
+		opts.OnTokens = func(t *cognitosrp.Tokens) {
 			mu.Lock()
 			defer mu.Unlock()
 			installed = append(installed, t)
-		})
-		other := newSession(emuPassword, nil)
-		if _, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken); err != nil {
-			t.Fatal(err)
 		}
-		if !withPassword {
-			s = passwordless(t, srv, s)
-		}
-		if err := other.GlobalSignOut(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		s := signedOutElsewhere(t, srv, seedNew(t, opts).Session(),
+			seedNew(t, srv.Options("alice", emuPassword)).Session(), withPassword)
 		before, signOuts, revokes := srv.Calls(""), srv.Calls("GlobalSignOut"), srv.Calls("RevokeToken")
 		if withPassword {
-			// The first login's report may come late (Config.OnTokens):
-			// wait for it before counting the reports of the sign-out.
-			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
-				mu.Lock()
-				n := len(installed)
-				mu.Unlock()
-				if n > 0 || time.Now().After(deadline) {
-					break
-				}
-			}
+			// Wait for the first login's report before counting the
+			// reports of the sign-out.
+			reports(func(got []*cognitosrp.Tokens) bool { return len(got) > 0 })
 		}
 		mu.Lock()
 		installed = nil
@@ -1002,16 +990,8 @@ func TestGlobalSignOutAfterRevocation(t *testing.T) {
 			if n := srv.Calls("RevokeToken") - revokes; n != 0 {
 				t.Errorf("GlobalSignOut sent RevokeToken %d times, want 0", n)
 			}
-			// OnTokens reports may come late; the nil comes last.
-			var got []*cognitosrp.Tokens
-			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
-				mu.Lock()
-				got = slices.Clone(installed)
-				mu.Unlock()
-				if len(got) > 0 && got[len(got)-1] == nil || time.Now().After(deadline) {
-					break
-				}
-			}
+			// The nil comes last.
+			got := reports(func(got []*cognitosrp.Tokens) bool { return len(got) > 0 && got[len(got)-1] == nil })
 			if len(got) != 2 || got[0] == nil || got[1] != nil {
 				t.Fatalf("OnTokens during GlobalSignOut: %v, want a login's tokens, then nil", got)
 			}
@@ -1110,26 +1090,11 @@ func TestGlobalSignOutRevokedBeforeFailedCopy(t *testing.T) {
 		if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
 			t.Fatal(err)
 		}
-		newAuth := func() *cognitosrp.Auth {
-			opts := srv.Options("alice", emuPassword)
-			opts.Retry = cognitosrp.RetryPolicy{BaseDelay: time.Millisecond}
-			a, err := cognitosrp.New(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { a.Close() })
-			return a
-		}
-		s, other, later := newAuth().Session(), newAuth().Session(), newAuth().Session()
-		if _, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken); err != nil {
-			t.Fatal(err)
-		}
-		if !withPassword {
-			s = passwordless(t, srv, s)
-		}
-		if err := other.GlobalSignOut(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		opts := srv.Options("alice", emuPassword)
+		opts.Retry = cognitosrp.RetryPolicy{BaseDelay: time.Millisecond}
+		newSession := func() *cognitosrp.Session { return seedNew(t, opts).Session() }
+		s := signedOutElsewhere(t, srv, newSession(), newSession(), withPassword)
+		later := newSession()
 		lt, err := later.ValidTokens(context.Background(), cognitosrp.AccessToken)
 		if err != nil {
 			t.Fatal(err)
@@ -1154,6 +1119,23 @@ func TestGlobalSignOutRevokedBeforeFailedCopy(t *testing.T) {
 			t.Errorf("GlobalSignOut without a password = %v, want ErrNotAuthorized", err)
 		}
 	}
+}
+
+// signedOutElsewhere logs s in, makes it a session without a password
+// unless withPassword, and has other sign alice out everywhere: the
+// session it returns holds tokens that Cognito refuses as revoked.
+func signedOutElsewhere(t *testing.T, srv *cognitotest.Server, s, other *cognitosrp.Session, withPassword bool) *cognitosrp.Session {
+	t.Helper()
+	if _, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	if !withPassword {
+		s = passwordless(t, srv, s)
+	}
+	if err := other.GlobalSignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // passwordless returns a session of srv's alice without a password that
