@@ -228,10 +228,18 @@ func TestUserManagement(t *testing.T) {
 	if _, ok := srv.User("a@example.com"); ok {
 		t.Error("deleted user still found")
 	}
-	for _, err := range []error{srv.DeleteUser("alice"), srv.SetPassword("alice", "x"), srv.SignOut("alice"), srv.ForgetDevice("nope")} {
-		if err == nil {
-			t.Error("operation on a missing user or device succeeded")
+	// Each fails with the sentinel the doc names, which a test can match.
+	_, issueErr := srv.IssueTokens("alice")
+	for name, err := range map[string]error{
+		"DeleteUser": srv.DeleteUser("alice"), "SetPassword": srv.SetPassword("alice", "x"),
+		"SignOut": srv.SignOut("alice"), "IssueTokens": issueErr,
+	} {
+		if !errors.Is(err, cognitotest.ErrNoSuchUser) {
+			t.Errorf("%s of a missing user = %v, want ErrNoSuchUser", name, err)
 		}
+	}
+	if err := srv.ForgetDevice("nope"); !errors.Is(err, cognitotest.ErrNoSuchDevice) {
+		t.Errorf("ForgetDevice of a missing device = %v, want ErrNoSuchDevice", err)
 	}
 }
 
