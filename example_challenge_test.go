@@ -8,8 +8,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"log"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,29 +19,51 @@ import (
 )
 
 // An automated test account with software-token MFA logs in unattended:
-// the TOTP handler computes each code from the account's secret, and the
-// remembered device spares the code on later logins in pools that allow it.
+// the TOTP handler computes each code from the account's secret (the one
+// AssociateSoftwareToken returned, here from the environment of a CI job).
+// RememberDevices (see its example) spares the code on later logins in
+// pools that allow it.
 func ExampleTOTP() {
+	const totpSecret = "JBSWY3DPEHPK3PXP" // os.Getenv("TEST_TOTP_SECRET")
+	cognito := startCognito(examplePoolID, exampleClientID,
+		cognitotest.User{Username: "ci-bot", Password: "bot password", TOTPSecret: totpSecret})
+	defer cognito.Close()
+	api := newEchoAPI()
+	defer api.Close()
+
 	auth, err := cognitosrp.New(cognitosrp.Options{
-		Username:         os.Getenv("TEST_USER"),
-		Password:         os.Getenv("TEST_PASSWORD"),
-		UserPoolID:       "us-east-1_AbC123",
-		ClientID:         "1example23456789",
-		ChallengeHandler: cognitosrp.TOTP{Secret: os.Getenv("TEST_TOTP_SECRET")},
-		Devices:          cognitosrp.RememberDevices(cognitosrp.NewFileDeviceStore("devices.json"), ""),
+		Username:         "ci-bot",       // os.Getenv("TEST_USER")
+		Password:         "bot password", // os.Getenv("TEST_PASSWORD")
+		UserPoolID:       examplePoolID,
+		ClientID:         exampleClientID,
+		Endpoint:         cognito.Endpoint(), // the emulator; leave empty for AWS
+		ChallengeHandler: cognitosrp.TOTP{Secret: totpSecret},
 	})
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
-	client := &http.Client{Transport: auth}
-	_ = client // client.Get("https://api.example.com/...") sends the access token
+	defer auth.Close()
+	printResponse(auth.Client().Get(api.URL + "/builds"))
+	fmt.Println("challenges answered:", cognito.Calls("RespondToAuthChallenge")-1) // the first answers the password verifier
+	// Output:
+	// 200 OK: GET /builds with Authorization: Bearer <access token of ci-bot>
+	// challenges answered: 1
 }
 
 // A person answers the codes Cognito sends, and a first login sets a new
 // password.
 func ExampleChallengeHandlerFunc() {
-	in := bufio.NewReader(os.Stdin)
+	cognito := startCognito(examplePoolID, exampleClientID, cognitotest.User{
+		Username: "jane", Aliases: []string{"jane@example.com"}, Password: "temporary password",
+		ForceNewPassword: true, RequiredAttributes: []string{"name"},
+		SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550123"},
+	})
+	defer cognito.Close()
+	// The person at the terminal types the code the SMS brought, which the
+	// terminal echoes. A real program reads os.Stdin.
+	typed := strings.NewReader(cognitotest.DefaultMFACode + "\n")
+	in := bufio.NewReader(io.TeeReader(typed, os.Stdout))
+
 	prompt := cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
 		switch c.Name {
 		case cognitosrp.ChallengeSMSMFA, cognitosrp.ChallengeEmailOTP:
@@ -52,18 +74,25 @@ func ExampleChallengeHandlerFunc() {
 		return nil, nil // decline: the login fails with a *ChallengeError
 	})
 	sess, err := cognitosrp.NewSession(cognitosrp.Config{
-		UserPoolID: "us-east-1_AbC123",
-		ClientID:   "1example23456789",
+		UserPoolID: examplePoolID,
+		ClientID:   exampleClientID,
+		Endpoint:   cognito.Endpoint(), // the emulator; leave empty for AWS
 		ChallengeHandler: cognitosrp.ChallengeHandlers{
 			prompt,
-			cognitosrp.NewPassword{Password: os.Getenv("NEW_PASSWORD"), Attributes: map[string]string{"name": "Jane Doe"}},
+			cognitosrp.NewPassword{Password: "new password", Attributes: map[string]string{"name": "Jane Doe"}}, // os.Getenv("NEW_PASSWORD")
 		},
 	}, "jane@example.com")
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
-	_ = sess // sess.Authenticate(ctx, password)
+	defer sess.Close()
+	if err := sess.Authenticate(context.Background(), "temporary password"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("logged in as", sess.Tokens().Username)
+	// Output:
+	// Code sent by SMS to +*******0123: 123456
+	// logged in as jane
 }
 
 // In a pool with device tracking and SMS MFA, the first run asks for the
