@@ -612,3 +612,27 @@ func aliceWithTokens(t *testing.T) (*cognitotest.Server, *cognitosrp.Authenticat
 	}
 	return srv, res
 }
+
+// TestAliasAttributes: User's doc promises that an alias with "@" sets the
+// email attribute and one starting with "+" the phone_number attribute,
+// unless Attributes already has them; and AddUser returns the user with
+// its defaults filled in, Username being Sub when empty.
+func TestAliasAttributes(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	u, err := srv.AddUser(cognitotest.User{
+		Aliases: []string{"first@example.com", "+15555550100"}, Password: "pw-alias-123",
+		Attributes: map[string]string{"email": "given@example.com"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Sub == "" || u.Username != u.Sub {
+		t.Errorf("AddUser without a Username returned Username %q, Sub %q; want both the same, not empty", u.Username, u.Sub)
+	}
+	if u.Attributes["email"] != "given@example.com" || u.Attributes["phone_number"] != "+15555550100" {
+		t.Errorf("attributes %v: want the given email kept and the phone number from the alias", u.Attributes)
+	}
+	if got, ok := srv.User("+15555550100"); !ok || got.Attributes["email"] != "given@example.com" {
+		t.Errorf("User by its phone alias = %v, %v", got, ok)
+	}
+}
