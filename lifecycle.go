@@ -152,6 +152,11 @@ func (s *Session) validTokens(ctx context.Context, typ TokenType) (*Tokens, erro
 // usable. A program that exits right after using a token, and so cannot
 // wait for a background renewal, calls Refresh (or logs in) when it is true.
 // It is true for a type that names neither token, which has none.
+//
+// Tokens that Config.Store holds count as missing until the session has
+// loaded them, which it does when it first needs tokens: call ValidTokens
+// (or Token) before RenewalDue, or a program that checks it first renews
+// tokens the store held fresh (with rotation, retiring a refresh token).
 func (s *Session) RenewalDue(typ TokenType) bool {
 	t := s.tokens.Load()
 	return t == nil || t.Token(typ) == "" || !s.cognitoNow().Before(s.scheduleFor(t).renewAt[slot(typ)])
