@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -65,12 +66,26 @@ func NewClient(region string) *Client {
 // or "" (which a Client refuses) when region is not a region name: ASCII
 // letters, digits and '-'. The region becomes part of the host's name, so
 // a '.', '/', '#', '@' or ':' in it could name another host, which would
-// get the password claim and the refresh token.
+// get the password claim and the refresh token. In the AWS GovCloud (US)
+// regions (us-gov-*) it is the FIPS endpoint, such as
+// "https://cognito-idp-fips.us-gov-west-1.amazonaws.com/": Cognito serves
+// its API there on no other.
 func RegionEndpoint(region string) string {
 	if !regionName(region) {
 		return ""
 	}
-	return "https://cognito-idp." + region + ".amazonaws.com/"
+	service := "cognito-idp."
+	if govCloud(region) {
+		service = "cognito-idp-fips."
+	}
+	return "https://" + service + region + ".amazonaws.com/"
+}
+
+// govCloud reports whether region is one of the AWS GovCloud (US) regions,
+// us-gov-west-1 and us-gov-east-1, where Cognito has only FIPS endpoints.
+// (Host names ignore case, and so does RegionEndpoint.)
+func govCloud(region string) bool {
+	return len(region) > len("us-gov-") && strings.EqualFold(region[:len("us-gov-")], "us-gov-")
 }
 
 // regionName reports whether region can be the region of a Cognito host,

@@ -223,8 +223,35 @@ func TestRegionEndpointRefusesOtherHosts(t *testing.T) {
 			t.Errorf("RegionEndpoint(%q) = %q, want \"\"", region, got)
 		}
 	}
-	if got := cognitosrp.RegionEndpoint("US-gov-West-1"); got != "https://cognito-idp.US-gov-West-1.amazonaws.com/" {
+	if got := cognitosrp.RegionEndpoint("EU-West-3"); got != "https://cognito-idp.EU-West-3.amazonaws.com/" {
 		t.Errorf("RegionEndpoint of a mixed-case region = %q", got)
+	}
+}
+
+// TestRegionEndpointGovCloud: Cognito in AWS GovCloud (US) serves its API
+// on FIPS endpoints only (cognito-idp-fips.us-gov-west-1.amazonaws.com,
+// AWS GovCloud (US) User Guide, "Amazon Cognito in AWS GovCloud (US)"), so
+// a Session given only a GovCloud pool id must not call
+// cognito-idp.us-gov-west-1.amazonaws.com. The FIPS name is only for
+// GovCloud: elsewhere it is an option, not the default.
+func TestRegionEndpointGovCloud(t *testing.T) {
+	for region, want := range map[string]string{
+		"us-gov-west-1": "https://cognito-idp-fips.us-gov-west-1.amazonaws.com/",
+		"us-gov-east-1": "https://cognito-idp-fips.us-gov-east-1.amazonaws.com/",
+		"US-Gov-West-1": "https://cognito-idp-fips.US-Gov-West-1.amazonaws.com/",
+		"us-east-1":     "https://cognito-idp.us-east-1.amazonaws.com/",
+		"us-gov":        "https://cognito-idp.us-gov.amazonaws.com/",
+		"us-gov-":       "https://cognito-idp.us-gov-.amazonaws.com/",
+	} {
+		if got := cognitosrp.RegionEndpoint(region); got != want {
+			t.Errorf("RegionEndpoint(%q) = %q, want %q", region, got, want)
+		}
+	}
+	// The verifier's issuer is not the API's host: it stays the one
+	// Cognito documents for tokens, cognito-idp.{region}.amazonaws.com.
+	v, err := cognitosrp.NewVerifier(cognitosrp.VerifierConfig{UserPoolID: "us-gov-west-1_AbC123", ClientIDs: []string{"c"}})
+	if err != nil || v.Issuer() != "https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_AbC123" {
+		t.Errorf("GovCloud issuer = %v, %v", v.Issuer(), err)
 	}
 }
 

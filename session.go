@@ -41,7 +41,7 @@ type Config struct {
 	Region string
 	// Endpoint overrides the Cognito endpoint (a VPC endpoint, a local
 	// emulator), as an http or https URL; empty means the public endpoint
-	// of Region.
+	// of Region (see RegionEndpoint).
 	Endpoint string
 	// HTTPClient sends the Cognito calls; nil means a client with
 	// DefaultTimeout. It is also where a proxy or custom TLS goes.

@@ -156,11 +156,12 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		if cfg.Region != "" {
 			region = cfg.Region
 		}
-		endpoint := RegionEndpoint(region)
-		if endpoint == "" {
+		if !regionName(region) {
 			return nil, fmt.Errorf("%w: region %q is not a region name", ErrConfig, region)
 		}
-		issuer = strings.TrimSuffix(endpoint, "/") + "/" + cfg.UserPoolID
+		// Not RegionEndpoint's host: in GovCloud that is the FIPS API
+		// endpoint, which tokens are not known to name as their issuer.
+		issuer = "https://cognito-idp." + region + ".amazonaws.com/" + cfg.UserPoolID
 		updated = "https://issuer-cognito-idp." + region + ".amazonaws.com/" + cfg.UserPoolID
 	}
 	jwksURL := cfg.JWKSURL
