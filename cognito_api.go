@@ -69,23 +69,33 @@ func NewClient(region string) *Client {
 // get the password claim and the refresh token. In the AWS GovCloud (US)
 // regions (us-gov-*) it is the FIPS endpoint, such as
 // "https://cognito-idp-fips.us-gov-west-1.amazonaws.com/": Cognito serves
-// its API there on no other.
+// its API there on no other. In the China regions (cn-*) the host is under
+// amazonaws.com.cn, as every AWS endpoint there is.
 func RegionEndpoint(region string) string {
 	if !regionName(region) {
 		return ""
 	}
 	service := "cognito-idp."
-	if govCloud(region) {
+	if hasRegionPrefix(region, "us-gov-") {
 		service = "cognito-idp-fips."
 	}
-	return "https://" + service + region + ".amazonaws.com/"
+	return "https://" + service + region + "." + regionDomain(region) + "/"
 }
 
-// govCloud reports whether region is one of the AWS GovCloud (US) regions,
-// us-gov-west-1 and us-gov-east-1, where Cognito has only FIPS endpoints.
-// (Host names ignore case, and so does RegionEndpoint.)
-func govCloud(region string) bool {
-	return len(region) > len("us-gov-") && strings.EqualFold(region[:len("us-gov-")], "us-gov-")
+// regionDomain returns the domain of region's AWS partition:
+// amazonaws.com.cn for the China regions, amazonaws.com for the others.
+func regionDomain(region string) string {
+	if hasRegionPrefix(region, "cn-") {
+		return "amazonaws.com.cn"
+	}
+	return "amazonaws.com"
+}
+
+// hasRegionPrefix reports whether region begins with prefix, such as
+// "us-gov-" for the AWS GovCloud (US) regions, where Cognito has only FIPS
+// endpoints, and has more after it. Case is ignored, as in host names.
+func hasRegionPrefix(region, prefix string) bool {
+	return len(region) > len(prefix) && strings.EqualFold(region[:len(prefix)], prefix)
 }
 
 // regionName reports whether region can be the region of a Cognito host,

@@ -228,6 +228,30 @@ func TestRegionEndpointRefusesOtherHosts(t *testing.T) {
 	}
 }
 
+// TestRegionEndpointChina: the China regions are AWS's aws-cn partition,
+// whose endpoints are under amazonaws.com.cn
+// (https://docs.amazonaws.cn/en_us/aws/latest/userguide/endpoints-Beijing.html);
+// cognito-idp.cn-north-1.amazonaws.com is no host of AWS's. The verifier's
+// default issuer, and the key set it fetches from there, are in the same
+// domain.
+func TestRegionEndpointChina(t *testing.T) {
+	for region, want := range map[string]string{
+		"cn-north-1":     "https://cognito-idp.cn-north-1.amazonaws.com.cn/",
+		"cn-northwest-1": "https://cognito-idp.cn-northwest-1.amazonaws.com.cn/",
+		"CN-North-1":     "https://cognito-idp.CN-North-1.amazonaws.com.cn/",
+		"ca-central-1":   "https://cognito-idp.ca-central-1.amazonaws.com/",
+		"cn-":            "https://cognito-idp.cn-.amazonaws.com/",
+	} {
+		if got := cognitosrp.RegionEndpoint(region); got != want {
+			t.Errorf("RegionEndpoint(%q) = %q, want %q", region, got, want)
+		}
+	}
+	v, err := cognitosrp.NewVerifier(cognitosrp.VerifierConfig{UserPoolID: "cn-north-1_AbC123", ClientIDs: []string{"c"}})
+	if err != nil || v.Issuer() != "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbC123" {
+		t.Errorf("China issuer = %v, %v", v.Issuer(), err)
+	}
+}
+
 // TestRegionEndpointGovCloud: Cognito in AWS GovCloud (US) serves its API
 // on FIPS endpoints only (cognito-idp-fips.us-gov-west-1.amazonaws.com,
 // AWS GovCloud (US) User Guide, "Amazon Cognito in AWS GovCloud (US)"), so

@@ -90,7 +90,8 @@ type VerifierConfig struct {
 	// Issuer overrides the expected iss. By default it is
 	// "https://cognito-idp.{region}.amazonaws.com/{UserPoolID}", or the
 	// form of a pool whose issuer configuration is UPDATED,
-	// "https://issuer-cognito-idp.{region}.amazonaws.com/{UserPoolID}":
+	// "https://issuer-cognito-idp.{region}.amazonaws.com/{UserPoolID}"
+	// (amazonaws.com.cn in the China regions):
 	// both are accepted, since a pool switched from one to the other has
 	// tokens of each until the older expire. Set it for an emulator; it
 	// is then the only one. A trailing "/" is dropped: an issuer URL has
@@ -161,8 +162,10 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		}
 		// Not RegionEndpoint's host: in GovCloud that is the FIPS API
 		// endpoint, which tokens are not known to name as their issuer.
-		issuer = "https://cognito-idp." + region + ".amazonaws.com/" + cfg.UserPoolID
-		updated = "https://issuer-cognito-idp." + region + ".amazonaws.com/" + cfg.UserPoolID
+		// The host is in the region's partition: amazonaws.com.cn in China.
+		domain := regionDomain(region)
+		issuer = "https://cognito-idp." + region + "." + domain + "/" + cfg.UserPoolID
+		updated = "https://issuer-cognito-idp." + region + "." + domain + "/" + cfg.UserPoolID
 	}
 	jwksURL := cfg.JWKSURL
 	if jwksURL == "" {

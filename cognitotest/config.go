@@ -90,8 +90,9 @@ type Config struct {
 	SessionLifetime time.Duration
 
 	// AWSIssuer makes tokens claim the issuer Cognito would use,
-	// https://cognito-idp.{region}.amazonaws.com/{poolId}, instead of the
-	// server's own URL followed by /{poolId}.
+	// https://cognito-idp.{region}.amazonaws.com/{poolId} (amazonaws.com.cn
+	// in the China regions), instead of the server's own URL followed by
+	// /{poolId}.
 	AWSIssuer bool
 	// Key signs the tokens; nil means an RSA-2048 key generated once per
 	// process and shared by every Server.

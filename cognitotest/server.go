@@ -220,7 +220,13 @@ func (s *Server) ClientSecret() string { return s.cfg.ClientSecret }
 // Cognito's own issuer URL with Config.AWSIssuer.
 func (s *Server) Issuer() string {
 	if s.cfg.AWSIssuer {
-		return "https://cognito-idp." + s.region + ".amazonaws.com/" + s.cfg.PoolID
+		domain := ".amazonaws.com/"
+		if len(s.region) > 3 && strings.EqualFold(s.region[:3], "cn-") {
+			// The China regions' partition, as cognitosrp.NewVerifier
+			// expects it.
+			domain = ".amazonaws.com.cn/"
+		}
+		return "https://cognito-idp." + s.region + domain + s.cfg.PoolID
 	}
 	return s.URL() + "/" + s.cfg.PoolID
 }

@@ -157,6 +157,27 @@ func TestAWSIssuer(t *testing.T) {
 	}
 }
 
+// TestAWSIssuerChina: in a China region the issuer Cognito would use is
+// under amazonaws.com.cn, the domain of every AWS endpoint there, and it is
+// the one cognitosrp.NewVerifier expects by default for such a pool.
+func TestAWSIssuerChina(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{PoolID: "cn-north-1_AbCdEf123", AWSIssuer: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	tok := login(t, srv, "alice", "pw-alice-123").Tokens()
+	cfg := srv.VerifierConfig()
+	cfg.Issuer = "" // the default, derived from the pool id
+	v, err := cognitosrp.NewVerifier(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbCdEf123"; srv.Issuer() != want || v.Issuer() != want {
+		t.Errorf("issuer = %q, verifier's %q, want %q", srv.Issuer(), v.Issuer(), want)
+	}
+	if _, err := v.Verify(t.Context(), tok.AccessToken); err != nil {
+		t.Errorf("the default verifier refuses the token: %v", err)
+	}
+}
+
 func TestVerifyRefusesForeignAndExpiredTokens(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{AccessTokenLifetime: time.Second, IDTokenLifetime: time.Second})
 	other := cognitotest.NewServer(t, cognitotest.Config{})
