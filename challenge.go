@@ -32,6 +32,10 @@ const (
 	ChallengeDeviceSRPAuth          = "DEVICE_SRP_AUTH"
 	ChallengeDevicePasswordVerifier = "DEVICE_PASSWORD_VERIFIER"
 	ChallengeSelectChallenge        = "SELECT_CHALLENGE"
+	// ChallengeWebAuthn asks for a passkey's assertion: the JSON of the
+	// WebAuthn AuthenticationResponseJSON, which an answer carries as
+	// CREDENTIAL.
+	ChallengeWebAuthn = "WEB_AUTHN"
 
 	// ChallengePasswordSRP and ChallengePassword are choices of the
 	// USER_AUTH flow, offered in a SELECT_CHALLENGE.
@@ -50,6 +54,12 @@ func answerKey(name string) string {
 		return name + "_CODE"
 	case ChallengeNewPasswordRequired:
 		return "NEW_PASSWORD"
+	case ChallengeWebAuthn:
+		return "CREDENTIAL"
+	case ChallengePassword:
+		return "PASSWORD"
+	case ChallengePasswordSRP:
+		return "SRP_A"
 	}
 	return "ANSWER"
 }
@@ -159,7 +169,10 @@ type ChallengeAnswer struct {
 	//   SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SMS_OTP: the code;
 	//   SELECT_MFA_TYPE: the chosen type, such as "SOFTWARE_TOKEN_MFA";
 	//   SELECT_CHALLENGE: the chosen sign-in challenge (for "PASSWORD_SRP"
-	//   and "PASSWORD" the login adds SRP_A or the password itself);
+	//   and "PASSWORD" the login adds SRP_A or the password itself; for
+	//   "WEB_AUTHN" put the passkey's assertion in Responses as CREDENTIAL);
+	//   WEB_AUTHN: the passkey's assertion (CREDENTIAL);
+	//   PASSWORD: the password (PASSWORD); PASSWORD_SRP: SRP_A;
 	//   CUSTOM_CHALLENGE and any other challenge: ANSWER.
 	Answer string
 	// UserAttributes are attributes to set with a new password, such as

@@ -93,6 +93,11 @@ func TestChallengeAnswerResponses(t *testing.T) {
 		{ChallengeCustom, ChallengeAnswer{Answer: "42"}, map[string]string{"ANSWER": "42"}},
 		{ChallengeSelectChallenge, ChallengeAnswer{Answer: "EMAIL_OTP"}, map[string]string{"ANSWER": "EMAIL_OTP"}},
 		{"SOMETHING_NEW", ChallengeAnswer{Answer: "x"}, map[string]string{"ANSWER": "x"}},
+		// The API reference's ChallengeName list: WEB_AUTHN is answered
+		// "as CREDENTIAL", PASSWORD "as PASSWORD", PASSWORD_SRP "as SRP_A".
+		{"WEB_AUTHN", ChallengeAnswer{Answer: `{"id":"c"}`}, map[string]string{"CREDENTIAL": `{"id":"c"}`}},
+		{"PASSWORD", ChallengeAnswer{Answer: "pw"}, map[string]string{"PASSWORD": "pw"}},
+		{"PASSWORD_SRP", ChallengeAnswer{Answer: "a1"}, map[string]string{"SRP_A": "a1"}},
 		{
 			ChallengeNewPasswordRequired,
 			ChallengeAnswer{Answer: "pw", UserAttributes: map[string]string{"name": "N", "custom:team": "T"}},
