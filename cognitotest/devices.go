@@ -12,7 +12,8 @@ import (
 )
 
 // This file holds remembered devices: NewDeviceMetadata, ConfirmDevice,
-// ForgetDevice and device SRP (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER).
+// UpdateDeviceStatus, ForgetDevice and device SRP (DEVICE_SRP_AUTH,
+// DEVICE_PASSWORD_VERIFIER).
 
 // device is a device Cognito issued to a user. Server.mu guards it.
 type device struct {
@@ -20,6 +21,7 @@ type device struct {
 	username      string // internal username
 	name          string
 	confirmed     bool     // ConfirmDevice stored its verifier
+	remembered    bool     // device SRP may stand in for MFA
 	salt, v       *big.Int // device SRP verifier
 }
 
@@ -29,6 +31,11 @@ type Device struct {
 	GroupKey  string // DeviceGroupKey
 	Name      string // DeviceName given to ConfirmDevice
 	Confirmed bool   // whether ConfirmDevice stored its verifier
+	// Remembered reports whether the device signs in with device SRP in
+	// place of MFA: ConfirmDevice remembers it unless the pool leaves that
+	// to the user (Config.DeviceOnlyRememberedOnUserPrompt), and
+	// UpdateDeviceStatus or SetDeviceRemembered change it.
+	Remembered bool
 }
 
 func errNoDevice() *apiError { return errResourceNotFound("Device does not exist.") }
@@ -75,13 +82,22 @@ func (s *Server) userDevice(key, username string) (device, bool) {
 	return *d, true
 }
 
-// deviceSRPChallenge asks a login that named a device to prove it has the
-// device's secret. Like the challenges after it, it names the user by the
-// internal name (USERNAME, which Amplify reads here), which the answer's
-// SECRET_HASH needs: after USER_PASSWORD_AUTH no challenge has named it yet.
-func (s *Server) deviceSRPChallenge(c *call, sess *authSession) (any, *apiError) {
-	if _, ok := s.userDevice(sess.deviceKey, sess.username); !ok {
+// deviceStep settles the device a login named, once the steps before it
+// are passed. A remembered device must prove it has the device's secret
+// (DEVICE_SRP_AUTH), which then stands in for MFA. A confirmed device that
+// is not remembered is only tracked: the login goes on without device SRP
+// (nil, nil), and asks for MFA. Like the challenges after it,
+// DEVICE_SRP_AUTH names the user by the internal name (USERNAME, which
+// Amplify reads here), which the answer's SECRET_HASH needs: after
+// USER_PASSWORD_AUTH no challenge has named it yet.
+func (s *Server) deviceStep(c *call, sess *authSession) (any, *apiError) {
+	d, ok := s.userDevice(sess.deviceKey, sess.username)
+	if !ok {
 		return nil, errNoDevice()
+	}
+	if !d.remembered {
+		sess.deviceTracked = true
+		return nil, nil
 	}
 	return s.issue(c, sess, challengeDeviceSRPAuth, map[string]string{"USERNAME": sess.username})
 }
@@ -110,7 +126,11 @@ func (s *Server) answerDeviceSRPAuth(c *call, sess *authSession, r map[string]st
 }
 
 // confirmDevice serves ConfirmDevice: it stores the device's SRP verifier,
-// base64 of the padded bytes of v and of the salt.
+// base64 of the padded bytes of v and of the salt, and remembers the
+// device unless the pool leaves that to the user, who then has to say so
+// with UpdateDeviceStatus (UserConfirmationNecessary). A device confirmed
+// again in such a pool waits for the user's choice again: its verifier,
+// and so what the user chose to trust, is new.
 func (s *Server) confirmDevice(c *call) (any, *apiError) {
 	var in struct {
 		withAccessToken
@@ -137,8 +157,42 @@ func (s *Server) confirmDevice(c *call) (any, *apiError) {
 	if d == nil || fold(d.username) != fold(u.Username) {
 		return nil, errNoDevice()
 	}
-	d.salt, d.v, d.name, d.confirmed = salt, v, in.DeviceName, true
-	return map[string]bool{"UserConfirmationNecessary": false}, nil
+	optIn := s.cfg.DeviceOnlyRememberedOnUserPrompt
+	d.salt, d.v, d.name, d.confirmed, d.remembered = salt, v, in.DeviceName, true, !optIn
+	return map[string]bool{"UserConfirmationNecessary": optIn}, nil
+}
+
+// updateDeviceStatus serves UpdateDeviceStatus: it marks a confirmed
+// device of the token's user remembered or not remembered. A device not
+// yet confirmed is as unknown as at a login (ResourceNotFoundException).
+// Cognito's reference lists DeviceRememberedStatus as optional without
+// saying what a request without it does; the emulator refuses one, as it
+// refuses a value other than the two, rather than guess.
+func (s *Server) updateDeviceStatus(c *call) (any, *apiError) {
+	var in struct {
+		withAccessToken
+		DeviceKey              string
+		DeviceRememberedStatus string
+	}
+	u, aerr := s.decodeForUser(c, &in)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if in.DeviceKey == "" {
+		return nil, errValidation("deviceKey", "Member must not be null")
+	}
+	remembered := in.DeviceRememberedStatus == "remembered"
+	if !remembered && in.DeviceRememberedStatus != "not_remembered" {
+		return nil, errValidation("deviceRememberedStatus", "Member must satisfy enum value set: [remembered, not_remembered]")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.devices[in.DeviceKey]
+	if d == nil || !d.confirmed || fold(d.username) != fold(u.Username) {
+		return nil, errNoDevice()
+	}
+	d.remembered = remembered
+	return struct{}{}, nil
 }
 
 // forgetDevice serves ForgetDevice: the device and the refresh tokens bound
@@ -182,7 +236,7 @@ func (s *Server) Devices(username string) []Device {
 	var out []Device
 	for _, d := range s.devices {
 		if fold(d.username) == fold(u.Username) {
-			out = append(out, Device{Key: d.key, GroupKey: d.groupKey, Name: d.name, Confirmed: d.confirmed})
+			out = append(out, Device{Key: d.key, GroupKey: d.groupKey, Name: d.name, Confirmed: d.confirmed, Remembered: d.remembered})
 		}
 	}
 	slices.SortFunc(out, func(a, b Device) int { return strings.Compare(a.Key, b.Key) })
@@ -199,5 +253,21 @@ func (s *Server) ForgetDevice(key string) error {
 		return ErrNoSuchDevice
 	}
 	s.forgetDeviceLocked(key)
+	return nil
+}
+
+// SetDeviceRemembered marks a confirmed device remembered or not, as an
+// administrator would (AdminUpdateDeviceStatus): a login on a device no
+// longer remembered is asked for MFA again, and one on a remembered
+// device runs device SRP instead. It fails with ErrNoSuchDevice for a key
+// the server does not know or a device not yet confirmed.
+func (s *Server) SetDeviceRemembered(key string, remembered bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.devices[key]
+	if d == nil || !d.confirmed {
+		return ErrNoSuchDevice
+	}
+	d.remembered = remembered
 	return nil
 }

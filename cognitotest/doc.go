@@ -17,7 +17,7 @@
 //
 // It serves the actions of signing in and out: InitiateAuth,
 // RespondToAuthChallenge, GetTokensFromRefreshToken, RevokeToken,
-// GlobalSignOut, GetUser, ConfirmDevice, ForgetDevice,
+// GlobalSignOut, GetUser, ConfirmDevice, UpdateDeviceStatus, ForgetDevice,
 // AssociateSoftwareToken and VerifySoftwareToken. Any other action (sign-up,
 // password changes, SetUserMFAPreference, device listing) fails with
 // UnknownOperationException; a TOTP secret verified with an access token

@@ -60,6 +60,8 @@ func (s *Server) action(name string) actionFunc {
 		return s.getUser
 	case "ConfirmDevice":
 		return s.confirmDevice
+	case "UpdateDeviceStatus":
+		return s.updateDeviceStatus
 	case "ForgetDevice":
 		return s.forgetDevice
 	case "AssociateSoftwareToken":

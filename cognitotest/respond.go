@@ -120,12 +120,14 @@ func (s *Server) respondToAuthChallenge(c *call) (any, *apiError) {
 		if aerr := s.verifyClaim(c, sess, r); aerr != nil {
 			return nil, aerr
 		}
-		// The session holds a copy of the verifier: a device forgotten
-		// since DEVICE_SRP_AUTH must not stand in for the second factor.
-		if _, ok := s.userDevice(sess.deviceKey, sess.username); !ok {
+		// The session holds a copy of the verifier: a device forgotten,
+		// or no longer remembered, since DEVICE_SRP_AUTH must not stand
+		// in for the second factor.
+		d, ok := s.userDevice(sess.deviceKey, sess.username)
+		if !ok {
 			return nil, errNoDevice()
 		}
-		sess.deviceDone = true
+		sess.deviceDone, sess.deviceTracked = d.remembered, !d.remembered
 		return s.nextStep(c, sess)
 	}
 	return nil, errInvalidParameter("Unsupported challenge %s", in.ChallengeName)
@@ -197,8 +199,10 @@ func (s *Server) nextStep(c *call, sess *authSession) (any, *apiError) {
 	// passed, as Cognito does (the official JavaScript client answers
 	// DEVICE_SRP_AUTH after CUSTOM_CHALLENGE); a login that skipped it
 	// would get a new device every time.
-	if s.cfg.DeviceTracking && sess.deviceKey != "" && !sess.deviceDone && (sess.flow != flowCustom || sess.customDone) {
-		return s.deviceSRPChallenge(c, sess)
+	if s.cfg.DeviceTracking && sess.deviceKey != "" && !sess.deviceDone && !sess.deviceTracked && (sess.flow != flowCustom || sess.customDone) {
+		if out, aerr := s.deviceStep(c, sess); out != nil || aerr != nil {
+			return out, aerr
+		}
 	}
 	if u.ForceNewPassword && !sess.passwordDone {
 		return s.newPasswordChallenge(c, sess, u)

@@ -25,6 +25,7 @@ type authSession struct {
 
 	deviceKey     string // DEVICE_KEY the client sent, if any
 	deviceDone    bool   // device SRP succeeded: skip MFA, no new device
+	deviceTracked bool   // the device is confirmed, not remembered: MFA, no new device
 	passwordDone  bool   // NEW_PASSWORD_REQUIRED answered
 	customDone    bool   // CUSTOM_CHALLENGE answered
 	mfaDone       bool   // a second factor answered

@@ -164,7 +164,8 @@ func (s *Server) mint(now time.Time, g grant) (*cognitosrp.AuthenticationResult,
 func seconds(d time.Duration) int64 { return int64((d + time.Second - 1) / time.Second) }
 
 // completeLogin ends a successful login: it issues the tokens and a refresh
-// token, and with device tracking a new device unless the login used one.
+// token, and with device tracking a new device unless the login named a
+// confirmed one.
 func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError) {
 	g := grant{
 		username:  sess.username,
@@ -175,7 +176,7 @@ func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError
 	}
 	var meta *cognitosrp.NewDeviceMetadata
 	if s.cfg.DeviceTracking {
-		if sess.deviceDone {
+		if sess.deviceDone || sess.deviceTracked {
 			g.deviceKey = sess.deviceKey
 		} else {
 			d, aerr := s.newDevice(sess.username, sess.sub)

@@ -112,7 +112,9 @@ var (
 	ErrUserExists = errors.New("cognitotest: a user with that name or alias exists")
 	// ErrNoSuchUser: a method named a user the pool does not have.
 	ErrNoSuchUser = errors.New("cognitotest: no such user")
-	// ErrNoSuchDevice: ForgetDevice of a key the server does not know.
+	// ErrNoSuchDevice: ForgetDevice of a key the server does not know, or
+	// SetDeviceRemembered of one it does not know or whose device is not
+	// confirmed.
 	ErrNoSuchDevice = errors.New("cognitotest: no such device")
 )
 
