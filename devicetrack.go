@@ -47,6 +47,16 @@ type DeviceTracker interface {
 // returned value: each new process then registers another device with
 // Cognito. Use a FileDeviceStore, or a store of your own, to keep the
 // device across runs. Sessions may share the returned value.
+//
+// In pools that remember a device only when the user opts in
+// (ConfirmDevice answers UserConfirmationNecessary), it marks each device
+// it confirms remembered with UpdateDeviceStatus: asking for
+// RememberDevices is that consent. When that fails the device is not
+// stored, and the next login is issued another. A device whose trust is
+// taken away later (UpdateDeviceStatus "not_remembered", by the user
+// elsewhere or by an administrator) stays stored: logins go on naming it,
+// and are asked for MFA, and it is not marked remembered again unless the
+// program does so (Client.UpdateDeviceStatus).
 func RememberDevices(store DeviceStore, name string) DeviceTracker {
 	if store == nil {
 		store = new(MemoryDeviceStore)
