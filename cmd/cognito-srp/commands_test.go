@@ -944,6 +944,35 @@ func TestEmulateFlags(t *testing.T) {
 	}
 }
 
+// TestEmulateDeviceOptIn: -device-opt-in makes a pool that remembers a
+// device only when the user opts in, with device tracking on: a login
+// that remembers devices confirms the device Cognito issues and then opts
+// in with UpdateDeviceStatus, which -device-tracking alone does not need.
+func TestEmulateDeviceOptIn(t *testing.T) {
+	for _, v := range []struct {
+		flag   string
+		update bool
+	}{{"-device-opt-in", true}, {"-device-tracking", false}} {
+		s, stop := emulateSandbox(t, v.flag)
+		sess, err := cognitosrp.NewSession(cognitosrp.Config{
+			UserPoolID: s.env["COGNITO_USER_POOL_ID"], ClientID: s.env["COGNITO_CLIENT_ID"], Endpoint: s.env["COGNITO_ENDPOINT"],
+			Devices: cognitosrp.RememberDevices(nil, ""),
+		}, "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = sess.Authenticate(t.Context(), "pw-alice-123")
+		sess.Close()
+		log := stop()
+		if err != nil {
+			t.Fatalf("%s: login: %v", v.flag, err)
+		}
+		if !strings.Contains(log, "ConfirmDevice 200") || strings.Contains(log, "UpdateDeviceStatus 200") != v.update {
+			t.Errorf("%s: emulate's log %q, want ConfirmDevice and UpdateDeviceStatus %v", v.flag, log, v.update)
+		}
+	}
+}
+
 // TestRequestClosesRefusedResponse: the API's 401 response is closed before
 // the request goes again, which ends its connection, rather than left open
 // with its body unread until the command ends.

@@ -28,6 +28,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	refreshTTL := fs.Duration("refresh-ttl", cognitotest.DefaultRefreshTokenLifetime, "lifetime of refresh tokens")
 	rotation := fs.Bool("rotation", false, "rotate refresh tokens (GetTokensFromRefreshToken)")
 	devices := fs.Bool("device-tracking", false, "remember devices (device SRP)")
+	deviceOptIn := fs.Bool("device-opt-in", false, "remember a device only when the user opts in (UpdateDeviceStatus); implies -device-tracking")
 	hideUsers := fs.Bool("prevent-user-existence-errors", false, "answer unknown users like wrong passwords")
 	plainPassword := fs.Bool("user-password-auth", false, "also allow USER_PASSWORD_AUTH")
 	awsIssuer := fs.Bool("aws-issuer", false, "issue tokens with Cognito's issuer URL instead of the emulator's")
@@ -39,16 +40,17 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	cfg := cognitotest.Config{
-		PoolID:                     *poolID,
-		Addr:                       *addr,
-		ClientID:                   *clientID,
-		RefreshTokenRotation:       *rotation,
-		DeviceTracking:             *devices,
-		PreventUserExistenceErrors: *hideUsers,
-		AccessTokenLifetime:        *tokenTTL,
-		IDTokenLifetime:            *tokenTTL,
-		RefreshTokenLifetime:       *refreshTTL,
-		AWSIssuer:                  *awsIssuer,
+		PoolID:                           *poolID,
+		Addr:                             *addr,
+		ClientID:                         *clientID,
+		RefreshTokenRotation:             *rotation,
+		DeviceTracking:                   *devices,
+		DeviceOnlyRememberedOnUserPrompt: *deviceOptIn,
+		PreventUserExistenceErrors:       *hideUsers,
+		AccessTokenLifetime:              *tokenTTL,
+		IDTokenLifetime:                  *tokenTTL,
+		RefreshTokenLifetime:             *refreshTTL,
+		AWSIssuer:                        *awsIssuer,
 	}
 	if *plainPassword {
 		cfg.AuthFlows = []string{cognitotest.AllowUserSRPAuth, cognitotest.AllowCustomAuth, cognitotest.AllowUserAuth, cognitotest.AllowUserPasswordAuth}
