@@ -7,7 +7,9 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -29,4 +31,19 @@ func cacheStore(conn *connection) (*cognitosrp.FileStore, error) {
 	// share a name.
 	sum := sha256.Sum256([]byte(conn.endpoint + "\x00" + conn.poolID + "\x00" + conn.clientID + "\x00" + conn.username))
 	return cognitosrp.NewFileStore(filepath.Join(dir, "cognito-srp", hex.EncodeToString(sum[:16])+".json")), nil
+}
+
+// cacheError marks err, from reading or writing the token file, as the
+// cache's, and says how to do without it. In a container the cache
+// directory is often unusable (a service account's home that does not
+// exist, a read-only file system), and "mkdir /nonexistent: permission
+// denied" alone does not say what the command wanted there. Other errors
+// (a file others can read, an interruption) say what to do themselves.
+func cacheError(err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	if !errors.As(err, &pe) && !errors.As(err, &le) {
+		return err
+	}
+	return fmt.Errorf("%w (the token cache; -no-cache runs without it)", err)
 }

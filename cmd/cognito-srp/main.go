@@ -36,7 +36,11 @@
 // where its mode is not checked. On Windows, modes mean nothing: the files
 // are private as the cache directory (%LocalAppData%) is. On Plan 9 the
 // files are written with mode 0600, but one whose mode was loosened since
-// is used all the same.
+// is used all the same. The cache directory is Go's os.UserCacheDir:
+// $XDG_CACHE_HOME, else $HOME/.cache, on Linux. Where none can be written
+// (a container user without a home, a read-only file system) the command
+// fails and says so; point XDG_CACHE_HOME at a writable directory, or give
+// -no-cache, which logs in on every run.
 //
 // When the API refuses the token a request carried (401), the command
 // renews the tokens and, unless it followed a redirect, sends the request

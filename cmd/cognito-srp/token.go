@@ -183,7 +183,7 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 			cached, err = nil, nil
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, cacheError(err)
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
@@ -230,7 +230,7 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 		// token, the cached one being retired. The write is local and
 		// quick.
 		if serr := store.Save(context.WithoutCancel(ctx), tok); serr != nil {
-			err = errors.Join(err, serr)
+			err = errors.Join(err, cacheError(serr))
 		}
 	}
 	if err != nil {

@@ -1,0 +1,56 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// TestUnusableCacheSaysNoCache: in a container the cache directory often
+// cannot be used: the user's home does not exist (nobody's is
+// /nonexistent), the file system is read-only, or HOME is unset. The
+// command then fails, rather than log in on every run behind the user's
+// back, but it must say that the token cache is the problem and how to
+// run without it, whether reading or saving failed; and -no-cache works.
+func TestUnusableCacheSaysNoCache(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		t.Skip("XDG_CACHE_HOME and symbolic links as on Linux")
+	}
+	srv := newEmulator(t, cognitotest.Config{})
+	const hint = "-no-cache"
+
+	// Saving fails after the login: the cache directory is a dangling
+	// symbolic link, which reads as missing and cannot be created (the
+	// same for root, unlike a directory's mode).
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	dangling := filepath.Join(s.home, "cache")
+	if err := os.Symlink(filepath.Join(s.home, "gone", "cache"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	s.env["XDG_CACHE_HOME"] = dangling
+	s.run("token").want(t, exitError, "token cache", hint)
+
+	// Reading fails: the cache directory is under a regular file.
+	file := filepath.Join(s.home, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.env["XDG_CACHE_HOME"] = filepath.Join(file, "cache")
+	s.run("token").want(t, exitError, "token cache", hint)
+
+	// No HOME: the cache directory cannot be found.
+	delete(s.env, "HOME")
+	delete(s.env, "XDG_CACHE_HOME")
+	s.run("token").want(t, exitError, "cache directory", hint)
+
+	if r := s.run("token", hint); r.code != exitOK || r.stdout == "" {
+		t.Errorf("token -no-cache: exit status %d, stderr %q", r.code, r.stderr)
+	}
+}
