@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -50,6 +51,15 @@ type Config struct {
 	// Addr is the address to listen on; DefaultAddr (a free loopback port)
 	// if empty.
 	Addr string
+	// URL is where clients reach the server, when that is not "http://"
+	// and the address it listens on: "http://cognito:9229" for a server in
+	// a container that listens on ":9229" (whose own address, [::]:9229,
+	// nobody else can reach), "https://cognito.test" for one behind TLS or
+	// a proxy, or serving as the http.Handler of a server of your own.
+	// The tokens' iss (unless AWSIssuer), the key set's URL, the OpenID
+	// configuration and Endpoint use it. It is a scheme (http or https)
+	// and a host, with no path.
+	URL string
 
 	// ClientID is the app client's id; DefaultClientID if empty.
 	ClientID string
@@ -150,6 +160,15 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.DeviceOnlyRememberedOnUserPrompt {
 		c.DeviceTracking = true
+	}
+	if c.URL != "" {
+		u, err := url.Parse(c.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+			// Not quoted: it may hold a password.
+			return c, fmt.Errorf("%w: URL is not an http or https URL of a host alone", ErrConfig)
+		}
+		c.URL = u.Scheme + "://" + u.Host
 	}
 	if c.ClientID == "" {
 		c.ClientID = DefaultClientID

@@ -5,6 +5,7 @@
 package cognitotest
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
@@ -150,7 +151,7 @@ func (s *Server) Start() error {
 		l.Close()
 		return errors.New("cognitotest: server closed")
 	}
-	s.url = "http://" + l.Addr().String()
+	s.url = cmp.Or(s.cfg.URL, "http://"+l.Addr().String())
 	s.srv = srv
 	s.mu.Unlock()
 	go srv.Serve(l)
@@ -192,12 +193,12 @@ func (s *Server) enter() bool {
 	return true
 }
 
-// URL returns the server's base URL, such as http://127.0.0.1:40123, or ""
-// before Start.
+// URL returns the server's base URL, such as http://127.0.0.1:40123:
+// Config.URL if set, else "" before Start.
 func (s *Server) URL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.url
+	return cmp.Or(s.url, s.cfg.URL)
 }
 
 // Endpoint returns the URL to POST Cognito API calls to: URL followed by

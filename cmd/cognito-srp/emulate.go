@@ -20,6 +20,7 @@ import (
 func emulateCommand(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "emulate", "")
 	addr := fs.String("addr", "127.0.0.1:9229", "address to listen on")
+	publicURL := fs.String("url", "", "URL clients reach the emulator at, which names it in the tokens' issuer, e.g. http://cognito:9229 in a container (default: http:// and the address it listens on)")
 	usersFile := fs.String("users", "", "JSON file with an array of users: {\"Username\", \"Password\", \"Aliases\", \"Attributes\", …}")
 	poolID := fs.String("pool-id", cognitotest.DefaultPoolID, "user pool id")
 	clientID := fs.String("client-id", cognitotest.DefaultClientID, "app client id")
@@ -42,6 +43,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	cfg := cognitotest.Config{
 		PoolID:                           *poolID,
 		Addr:                             *addr,
+		URL:                              *publicURL,
 		ClientID:                         *clientID,
 		RefreshTokenRotation:             *rotation,
 		DeviceTracking:                   *devices,

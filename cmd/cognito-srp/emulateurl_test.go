@@ -1,0 +1,65 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"bufio"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// TestEmulateURL: -url names the emulator where clients reach it, in
+// the endpoint it prints and in its tokens' issuer. In a container it
+// listens on ":9229" (Go reports "[::]:9229"), which no client elsewhere
+// can use, and tokens whose iss says http://[::]:9229/… fail a verifier
+// that knows the pool as http://cognito:9229/….
+func TestEmulateURL(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	l.Close()
+	public := "http://localhost:" + port
+	users := filepath.Join(t.TempDir(), "users.json")
+	os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}]`), 0o600)
+	_, cmd, stdout, stderr := startEmulate(t, "-addr", "127.0.0.1:"+port, "-url", public+"/", "-users", users, "-quiet")
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	s := newSandbox(t)
+	var banner []string
+	for sc := bufio.NewScanner(stdout); sc.Scan(); {
+		banner = append(banner, sc.Text())
+		if rest, ok := strings.CutPrefix(sc.Text(), "export "); ok {
+			for _, kv := range strings.Fields(rest) {
+				k, v, _ := strings.Cut(kv, "=")
+				s.env[k] = v
+			}
+			break
+		}
+	}
+	if s.env["COGNITO_ENDPOINT"] != public+"/" {
+		t.Fatalf("banner %q (stderr %q): want the endpoint %s/", banner, stderr.String(), public)
+	}
+	jwks := public + "/" + cognitotest.DefaultPoolID + "/.well-known/jwks.json"
+	if !strings.Contains(strings.Join(banner, "\n"), jwks) {
+		t.Errorf("banner %q: want the key set at %s", banner, jwks)
+	}
+	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "alice", "pw-alice-123"
+	r := s.run("token", "-no-cache")
+	r.want(t, exitOK)
+	s.stdin = r.stdout
+	r = s.run("claims")
+	if iss := `"iss": "` + public + "/" + cognitotest.DefaultPoolID + `"`; !strings.Contains(r.stdout, iss) {
+		t.Errorf("claims %s: want %s", r.stdout, iss)
+	}
+
+	newSandbox(t).run("emulate", "-addr", "127.0.0.1:99999", "-url", "cognito:9229").want(t, exitUsage, "URL is not an http or https URL")
+}
