@@ -45,7 +45,8 @@ type Client struct {
 	// "https://cognito-idp.us-east-1.amazonaws.com/", a VPC endpoint, or a
 	// local emulator.
 	Endpoint string
-	// HTTPClient sends the requests. Nil means a client with DefaultTimeout.
+	// HTTPClient sends the requests. Nil means a client with DefaultTimeout
+	// (for proxies and CAs, see Config.HTTPClient).
 	// Its CheckRedirect is not used: a redirect is never followed (see
 	// callOnce).
 	HTTPClient *http.Client

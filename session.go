@@ -44,7 +44,11 @@ type Config struct {
 	// of Region (see RegionEndpoint).
 	Endpoint string
 	// HTTPClient sends the Cognito calls; nil means a client with
-	// DefaultTimeout. It is also where a proxy or custom TLS goes.
+	// DefaultTimeout over http.DefaultTransport, which takes a proxy from
+	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY and trusts the system's CAs.
+	// For a CA of your own, clone http.DefaultTransport, which keeps
+	// those proxy settings and HTTP/2, and set its TLSClientConfig (see
+	// Example_customCA); a Transport built from scratch has no proxy.
 	HTTPClient *http.Client
 	// ExpiryMargin is how long before its expiry a token stops being used,
 	// so that a request does not arrive with a token that expired on the

@@ -101,8 +101,9 @@ type VerifierConfig struct {
 	// token's issuer + "/.well-known/jwks.json". Set it for a VPC endpoint
 	// or a local copy.
 	JWKSURL string
-	// HTTPClient fetches the keys; nil means a client with DefaultTimeout.
-	// Its CheckRedirect is not used: a redirect is never followed.
+	// HTTPClient fetches the keys; nil means a client with DefaultTimeout
+	// (for proxies and CAs, see Config.HTTPClient). Its CheckRedirect is
+	// not used: a redirect is never followed.
 	HTTPClient *http.Client
 	// Now, when set, replaces time.Now.
 	Now func() time.Time

@@ -42,6 +42,12 @@
 // fails and says so; point XDG_CACHE_HOME at a writable directory, or give
 // -no-cache, which logs in on every run.
 //
+// The command reaches Cognito and the API as Go programs do by default:
+// through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY give, trusting
+// the system's CAs; on Linux, SSL_CERT_FILE and SSL_CERT_DIR, when set,
+// name the CAs to trust instead (a corporate proxy's that re-signs TLS,
+// say). On macOS and Windows, add such a CA to the system's store.
+//
 // When the API refuses the token a request carried (401), the command
 // renews the tokens and, unless it followed a redirect, sends the request
 // once more: after a redirect the first hop was answered, and sending it

@@ -1,0 +1,121 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"encoding/pem"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// connectProxy is an HTTPS proxy: it tunnels every CONNECT to target,
+// whatever host the client asked for, and records the hosts asked for.
+type connectProxy struct {
+	target string
+	mu     sync.Mutex
+	hosts  []string
+}
+
+func (p *connectProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodConnect {
+		http.Error(w, "CONNECT only", http.StatusMethodNotAllowed)
+		return
+	}
+	p.mu.Lock()
+	p.hosts = append(p.hosts, r.Host)
+	p.mu.Unlock()
+	upstream, err := net.Dial("tcp", p.target)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	conn, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		upstream.Close()
+		return
+	}
+	go func() {
+		io.Copy(upstream, brw) // what the client sent after the CONNECT
+		upstream.(*net.TCPConn).CloseWrite()
+	}()
+	io.Copy(conn, upstream)
+	conn.Close()
+	upstream.Close()
+}
+
+func (p *connectProxy) asked() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.hosts...)
+}
+
+// TestBehindProxyWithOwnCA: the command reaches Cognito and the API
+// through the proxy HTTPS_PROXY names, and trusts the CA that
+// SSL_CERT_FILE names (a corporate proxy's that re-signs every site, say),
+// as its doc says: it uses Go's defaults, net/http's ProxyFromEnvironment
+// and crypto/x509's system roots. The emulator and the API sit behind TLS
+// with httptest's certificate, for example.com, which no system trusts;
+// the proxy is the only way to reach them under that name. (Go never
+// proxies a loopback address, so the test needs names.)
+func TestBehindProxyWithOwnCA(t *testing.T) {
+	switch runtime.GOOS {
+	case "darwin", "ios", "windows":
+		t.Skip("the platform's verifier ignores SSL_CERT_FILE")
+	}
+	srv := newEmulator(t, cognitotest.Config{})
+	tlsSrv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/api" {
+			io.WriteString(w, "hello "+r.Header.Get("Authorization")[:len("Bearer ")])
+			return
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake below
+	tlsSrv.StartTLS()
+	defer tlsSrv.Close()
+	proxy := &connectProxy{target: tlsSrv.Listener.Addr().String()}
+	ps := httptest.NewServer(proxy)
+	defer ps.Close()
+
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.env["COGNITO_ENDPOINT"] = "https://cognito.example.com/"
+	s.env["HTTPS_PROXY"] = ps.URL
+	s.env["SSL_CERT_FILE"] = ca
+	s.env["SSL_CERT_DIR"] = t.TempDir() // and no others
+	r := s.run("request", "https://api.example.com/api")
+	r.want(t, exitOK, "200 OK")
+	if r.stdout != "hello Bearer " {
+		t.Errorf("stdout %q", r.stdout)
+	}
+	want := map[string]bool{"cognito.example.com:443": true, "api.example.com:443": true}
+	for _, h := range proxy.asked() {
+		if !want[h] {
+			t.Errorf("CONNECT %s, want one of %v", h, want)
+		}
+		delete(want, h)
+	}
+	if len(want) != 0 {
+		t.Errorf("no CONNECT for %v", want)
+	}
+
+	// Without the CA, the same run fails on the certificate, and says so.
+	s.env["SSL_CERT_FILE"] = filepath.Join(t.TempDir(), "none.pem")
+	s.run("token", "-no-cache").want(t, exitError, "network error", "certificate")
+}
