@@ -29,7 +29,7 @@ func Example_customCA() {
 	// Here the emulated pool and the API sit behind TLS, with a
 	// certificate that only caPEM vouches for.
 	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "%s %s over %s with %s\n", r.Method, r.URL.Path, r.Proto, describeCredential(r.Header.Get("Authorization")))
+		fmt.Fprintf(w, "%s %s with %s\n", r.Method, r.URL.Path, describeCredential(r.Header.Get("Authorization")))
 	}))
 	api.EnableHTTP2 = true
 	api.StartTLS()
@@ -64,7 +64,7 @@ func Example_customCA() {
 	defer auth.Close()
 	printResponse(auth.Client().Post(api.URL+"/items", "application/json", strings.NewReader(`{"name": "x"}`)))
 	// Output:
-	// 200 OK: POST /items over HTTP/2.0 with Bearer <access token of alice>
+	// 200 OK: POST /items with Bearer <access token of alice>
 }
 
 // tlsCognito is an emulated pool behind httptest's TLS.

@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -98,4 +100,11 @@ func newHandlerServer(t testing.TB, h http.HandlerFunc) *httptest.Server {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// http2Off reports whether GODEBUG (the environment's; go.mod sets none)
+// turns HTTP/2 off in net/http's clients: a test of what goes over HTTP/2
+// cannot run then, in a user's shell that keeps such a setting.
+func http2Off() bool {
+	return slices.Contains(strings.Split(os.Getenv("GODEBUG"), ","), "http2client=0")
 }
