@@ -327,6 +327,10 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, err
 		}
 		if err == nil {
+			// Read to its end (a few kilobytes at most) before closing:
+			// an unread body closes the connection, and each attempt
+			// would then open a new one, a new TLS handshake included.
+			io.CopyN(io.Discard, resp.Body, 4<<10)
 			resp.Body.Close()
 		}
 		time.Sleep(t.Backoff << (attempt - 1))
