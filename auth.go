@@ -326,11 +326,37 @@ func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
 func sameOrigin(req *http.Request) bool {
 	for hop := req; hop.Response != nil; {
 		if hop = hop.Response.Request; hop == nil || hop.URL == nil || req.URL == nil ||
-			!strings.EqualFold(hop.URL.Scheme, req.URL.Scheme) || !strings.EqualFold(hop.URL.Host, req.URL.Host) {
+			!asciiEqualFold(hop.URL.Scheme, req.URL.Scheme) || !asciiEqualFold(hop.URL.Host, req.URL.Host) {
 			return false
 		}
 	}
 	return true
+}
+
+// asciiEqualFold reports whether a and b are equal but for the case of
+// ASCII letters, as host names compare. Not strings.EqualFold: its Unicode
+// folding equates letters that name other hosts once net/http encodes the
+// name for DNS (IDNA keeps "ς" and "σ" apart: "ας.example" and
+// "ασ.example" are xn--mxa8a and xn--mxa0b), and a redirect to such a
+// host would get the token.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII returns the lower case of an ASCII letter, and c else.
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + ('a' - 'A')
+	}
+	return c
 }
 
 // withHeader returns a shallow copy of req whose header map is new and holds

@@ -5,6 +5,8 @@
 package cognitosrp
 
 import (
+	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -168,5 +170,46 @@ func TestTokenStaysOffAfterLeavingTheOrigin(t *testing.T) {
 				t.Errorf("%s, back to %s: the origin got the token after another origin's redirect", h, to)
 			}
 		}
+	}
+}
+
+// TestTokenDoesNotFollowRedirectToFoldedHost: Unicode case folding takes
+// "ς" (final sigma) for "σ", but net/http encodes the two for DNS as
+// different names (IDNA), so that a redirect from ασ.test to ας.test
+// reaches another host, which must not get the token. The hosts are
+// checked as net/http dials them.
+func TestTokenDoesNotFollowRedirectToFoldedHost(t *testing.T) {
+	type hit struct{ host, auth string }
+	var hits []hit
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits = append(hits, hit{r.Host, r.Header.Get("Authorization")})
+		if r.URL.Path == "/start" {
+			http.Redirect(w, r, "http://\u03b1\u03c2.test/next", http.StatusFound)
+		}
+	}))
+	defer srv.Close()
+	// Every name leads to srv, as a DNS answer of the attacker's would.
+	base := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return new(net.Dialer).DialContext(ctx, network, srv.Listener.Addr().String())
+	}}
+	defer base.CloseIdleConnections()
+	s, tok := sessionWithToken(t)
+	a, err := New(Options{Session: s, Base: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := a.Client().Get("http://\u03b1\u03c3.test/start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(hits) != 2 || hits[0].host == hits[1].host {
+		t.Fatalf("requests %q; want two, to two hosts", hits)
+	}
+	if hits[0].auth != "Bearer "+tok {
+		t.Errorf("first request to %s: Authorization %q, want the token", hits[0].host, hits[0].auth)
+	}
+	if hits[1].auth != "" {
+		t.Errorf("redirect from %s to %s: Authorization %q, want none", hits[0].host, hits[1].host, hits[1].auth)
 	}
 }
