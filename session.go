@@ -82,8 +82,10 @@ type Config struct {
 	// with an empty VerifierConfig.TokenUse: the session checks both
 	// tokens, and one that accepts a single kind refuses every login.
 	// Nil means the tokens are trusted as they come over TLS from
-	// Endpoint. (An interface, so that programs that do not verify do not
-	// link the verifier.)
+	// Endpoint. Tokens loaded from Store or given to SetTokens are not
+	// verified: they are trusted as the store's file and directory are.
+	// (An interface, so that programs that do not verify do not link the
+	// verifier.)
 	Verifier TokenVerifier
 
 	// Store keeps the tokens across restarts; nil means a MemoryStore. The
