@@ -168,7 +168,10 @@ func (c Config) withDefaults() (Config, error) {
 			// Not quoted: it may hold a password.
 			return c, fmt.Errorf("%w: URL is not an http or https URL of a host alone", ErrConfig)
 		}
-		c.URL = u.Scheme + "://" + u.Host
+		// u.Host holds a zone ("[fe80::1%eth0]") unescaped: written back
+		// as is, it is no URL ("invalid URL escape"), and a client given
+		// Endpoint would refuse it.
+		c.URL = u.Scheme + "://" + strings.ReplaceAll(u.Host, "%", "%25")
 	}
 	if c.ClientID == "" {
 		c.ClientID = DefaultClientID

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 
 	"github.com/gocognito/cognitosrp"
@@ -89,6 +90,33 @@ func TestConfigURL(t *testing.T) {
 	for _, bad := range []string{"cognito:9229", "ftp://cognito/", "http://", "http://cognito/pool", "http://u:p@cognito", "http://cognito/?x", "http://cognito/#x", "http://[::1"} {
 		if _, err := cognitotest.NewUnstartedServer(cognitotest.Config{URL: bad}); !errors.Is(err, cognitotest.ErrConfig) {
 			t.Errorf("URL %q: error %v, want ErrConfig", bad, err)
+		}
+	}
+}
+
+// TestConfigURLForms: what Config.URL accepts it names in a form that is a
+// URL again, so that a client given Endpoint, or a verifier given Issuer,
+// can use it: an IPv6 host keeps its brackets and a link-local one its
+// zone, escaped ("%25") as a URL must have it.
+func TestConfigURLForms(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://[::1]:9229/":            "http://[::1]:9229",
+		"http://[fe80::1%25eth0]:9229/": "http://[fe80::1%25eth0]:9229",
+		"HTTPS://Cognito.Test":          "https://Cognito.Test",
+	} {
+		srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{URL: in})
+		if err != nil {
+			t.Errorf("URL %q: %v", in, err)
+			continue
+		}
+		if srv.URL() != want {
+			t.Errorf("URL %q: named %q, want %q", in, srv.URL(), want)
+		}
+		if _, err := cognitosrp.NewSession(srv.SessionConfig(), "alice"); err != nil {
+			t.Errorf("URL %q: a session on its Endpoint %q: %v", in, srv.Endpoint(), err)
+		}
+		if _, err := url.Parse(srv.Issuer()); err != nil {
+			t.Errorf("URL %q: its issuer is no URL: %v", in, err)
 		}
 	}
 }
