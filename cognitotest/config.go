@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -163,15 +164,16 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.URL != "" {
 		u, err := url.Parse(c.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
-			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" || !validPort(u.Port()) {
 			// Not quoted: it may hold a password.
 			return c, fmt.Errorf("%w: URL is not an http or https URL of a host alone", ErrConfig)
 		}
 		// u.Host holds a zone ("[fe80::1%eth0]") unescaped: written back
 		// as is, it is no URL ("invalid URL escape"), and a client given
 		// Endpoint would refuse it.
-		c.URL = u.Scheme + "://" + strings.ReplaceAll(u.Host, "%", "%25")
+		// An empty port ("http://cognito:") is the scheme's, as in any URL.
+		c.URL = u.Scheme + "://" + strings.ReplaceAll(strings.TrimSuffix(u.Host, ":"), "%", "%25")
 	}
 	if c.ClientID == "" {
 		c.ClientID = DefaultClientID
@@ -212,6 +214,16 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("%w: token lifetimes must be at least one second", ErrConfig)
 	}
 	return c, nil
+}
+
+// validPort reports whether port, from a URL, is empty or a TCP port,
+// 1 to 65535: url.Parse takes any digits.
+func validPort(port string) bool {
+	if port == "" {
+		return true
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && 0 < n && n <= 65535
 }
 
 // String describes the configuration without the client secret or key.

@@ -103,6 +103,8 @@ func TestConfigURLForms(t *testing.T) {
 		"http://[::1]:9229/":            "http://[::1]:9229",
 		"http://[fe80::1%25eth0]:9229/": "http://[fe80::1%25eth0]:9229",
 		"HTTPS://Cognito.Test":          "https://Cognito.Test",
+		"http://cognito:":               "http://cognito",
+		"http://cognito:65535/":         "http://cognito:65535",
 	} {
 		srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{URL: in})
 		if err != nil {
@@ -117,6 +119,17 @@ func TestConfigURLForms(t *testing.T) {
 		}
 		if _, err := url.Parse(srv.Issuer()); err != nil {
 			t.Errorf("URL %q: its issuer is no URL: %v", in, err)
+		}
+	}
+}
+
+// TestConfigURLRefusesPorts: a port that no TCP connection can have is
+// refused with the configuration, as the listening address's would be,
+// not left to fail each client's dial.
+func TestConfigURLRefusesPorts(t *testing.T) {
+	for _, bad := range []string{"http://cognito:0", "http://cognito:65536", "http://cognito:99999", "http://[::1]:070000", "http://:9229"} {
+		if _, err := cognitotest.NewUnstartedServer(cognitotest.Config{URL: bad}); !errors.Is(err, cognitotest.ErrConfig) {
+			t.Errorf("URL %q: error %v, want ErrConfig", bad, err)
 		}
 	}
 }
