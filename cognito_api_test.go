@@ -247,8 +247,11 @@ func TestRegionEndpointChina(t *testing.T) {
 		}
 	}
 	v, err := cognitosrp.NewVerifier(cognitosrp.VerifierConfig{UserPoolID: "cn-north-1_AbC123", ClientIDs: []string{"c"}})
-	if err != nil || v.Issuer() != "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbC123" {
-		t.Errorf("China issuer = %v, %v", v.Issuer(), err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Issuer(); got != "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbC123" {
+		t.Errorf("China issuer = %q", got)
 	}
 }
 
@@ -274,8 +277,31 @@ func TestRegionEndpointGovCloud(t *testing.T) {
 	// The verifier's issuer is not the API's host: it stays the one
 	// Cognito documents for tokens, cognito-idp.{region}.amazonaws.com.
 	v, err := cognitosrp.NewVerifier(cognitosrp.VerifierConfig{UserPoolID: "us-gov-west-1_AbC123", ClientIDs: []string{"c"}})
-	if err != nil || v.Issuer() != "https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_AbC123" {
-		t.Errorf("GovCloud issuer = %v, %v", v.Issuer(), err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Issuer(); got != "https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_AbC123" {
+		t.Errorf("GovCloud issuer = %q", got)
+	}
+}
+
+// TestVerifierIssuerRegionLowerCase: a token's iss names the region in
+// lower case, and the issuer is compared exactly, so a Region given as
+// "US-East-1" (which RegionEndpoint accepts: host names ignore case) must
+// not make every token of the pool fail verification.
+func TestVerifierIssuerRegionLowerCase(t *testing.T) {
+	for _, cfg := range []cognitosrp.VerifierConfig{
+		{UserPoolID: "us-east-1_AbC123", Region: "US-East-1", ClientIDs: []string{"c"}},
+		{UserPoolID: "US-EAST-1_AbC123", ClientIDs: []string{"c"}},
+	} {
+		v, err := cognitosrp.NewVerifier(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "https://cognito-idp.us-east-1.amazonaws.com/" + cfg.UserPoolID
+		if v.Issuer() != want {
+			t.Errorf("NewVerifier(%+v).Issuer() = %q, want %q", cfg, v.Issuer(), want)
+		}
 	}
 }
 

@@ -164,6 +164,9 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		// Not RegionEndpoint's host: in GovCloud that is the FIPS API
 		// endpoint, which tokens are not known to name as their issuer.
 		// The host is in the region's partition: amazonaws.com.cn in China.
+		// A token's iss names the region in lower case, and the issuer
+		// is compared exactly: a Region typed "US-East-1" must match it.
+		region = strings.ToLower(region)
 		domain := regionDomain(region)
 		issuer = "https://cognito-idp." + region + "." + domain + "/" + cfg.UserPoolID
 		updated = "https://issuer-cognito-idp." + region + "." + domain + "/" + cfg.UserPoolID
