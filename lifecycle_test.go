@@ -178,17 +178,24 @@ func TestRefreshAheadBackoff(t *testing.T) {
 }
 
 // TestRefreshAheadOff: with RefreshAhead negative, callers wait for the
-// renewal once the token stops being usable, and not before.
+// renewal once the token stops being usable, and not before, whatever the
+// negative value: one of minutes does not stretch the token's use past
+// its margin (a window that ends after the token stops being used).
 func TestRefreshAheadOff(t *testing.T) {
-	clk, _, s, first := loggedIn(t, func(c *Config) { c.RefreshAhead = -1 })
-	ctx := context.Background()
-	clk.Advance(59 * time.Minute)
-	if got, _ := s.ValidTokens(ctx, AccessToken); got != first || s.flying.Load() {
-		t.Fatal("renewed ahead although RefreshAhead < 0")
-	}
-	clk.Advance(31 * time.Second)
-	if got, _ := s.ValidTokens(ctx, AccessToken); got == first {
-		t.Fatal("token within the margin was returned")
+	for _, ahead := range []time.Duration{-1, -10 * time.Minute} {
+		clk, _, s, first := loggedIn(t, func(c *Config) { c.RefreshAhead = ahead })
+		ctx := context.Background()
+		clk.Advance(59 * time.Minute)
+		if got, _ := s.ValidTokens(ctx, AccessToken); got != first || s.flying.Load() {
+			t.Fatalf("RefreshAhead %v: renewed ahead although RefreshAhead < 0", ahead)
+		}
+		clk.Advance(31 * time.Second)
+		if !s.RenewalDue(AccessToken) {
+			t.Errorf("RefreshAhead %v: RenewalDue false for a token within the margin", ahead)
+		}
+		if got, _ := s.ValidTokens(ctx, AccessToken); got == first {
+			t.Fatalf("RefreshAhead %v: token within the margin was returned", ahead)
+		}
 	}
 }
 
