@@ -346,3 +346,32 @@ func TestIDTokenJudgedByItsOwnExpiry(t *testing.T) {
 		}
 	}
 }
+
+// TestReplacedDeadTokensRenewed: a session without a password that
+// learnt its refresh token is dead fails fast for those tokens only.
+// Tokens given to SetTokens afterwards (a login in another process) are
+// renewed with their own refresh token, not refused for the dead one.
+func TestReplacedDeadTokensRenewed(t *testing.T) {
+	clk, f, s, first := passwordless(t)
+	f.revoke(first.RefreshToken)
+	clk.Advance(2 * time.Hour)
+	ctx := context.Background()
+	if _, err := s.ValidTokens(ctx, AccessToken); !errors.Is(err, ErrLoginRequired) {
+		t.Fatalf("ValidTokens with a dead refresh token = %v, want ErrLoginRequired", err)
+	}
+	donor := newLifecycleSession(t, f, f.password, func(c *Config) { c.Now = clk.Now })
+	second, err := donor.ValidTokens(ctx, AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	donor.Close()
+	s.SetTokens(second)
+	clk.Advance(2 * time.Hour) // second's tokens expired, its refresh token lives
+	got, err := s.ValidTokens(ctx, AccessToken)
+	if err != nil || got == second {
+		t.Fatalf("ValidTokens after SetTokens = %v, %v; want tokens renewed from the new refresh token", got, err)
+	}
+	if got.RefreshToken != second.RefreshToken {
+		t.Error("renewed tokens do not carry the new refresh token")
+	}
+}
