@@ -375,3 +375,23 @@ func TestReplacedDeadTokensRenewed(t *testing.T) {
 		t.Error("renewed tokens do not carry the new refresh token")
 	}
 }
+
+// TestFailedNeedReturnsNoTokens: a ValidTokens that fails returns nil
+// tokens with its error, even when the flight kept tokens for the session
+// (stored tokens whose renewal failed, see op): a caller that looks at the
+// tokens before the error must not find expired ones.
+func TestFailedNeedReturnsNoTokens(t *testing.T) {
+	store := new(MemoryStore)
+	clk, f, first, _ := loggedIn(t, func(c *Config) { c.Store = store })
+	first.Close()
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Store, c.Now = store, clk.Now })
+	clk.Advance(2 * time.Hour)
+	f.failRenewals(1)
+	got, err := s.ValidTokens(context.Background(), AccessToken)
+	if err == nil || got != nil {
+		t.Fatalf("ValidTokens = %v, %v; want no tokens and the renewal's error", got, err)
+	}
+	if s.Tokens() == nil {
+		t.Error("the session dropped the stored tokens whose renewal failed")
+	}
+}
