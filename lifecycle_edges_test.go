@@ -7,7 +7,9 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -393,5 +395,37 @@ func TestFailedNeedReturnsNoTokens(t *testing.T) {
 	}
 	if s.Tokens() == nil {
 		t.Error("the session dropped the stored tokens whose renewal failed")
+	}
+}
+
+// TestRefusedRenewalSameRefreshTokenKeepsTokens: a GetTokensFromRefreshToken
+// whose tokens are refused leaves the session its tokens as they were when
+// the answer's refresh token is the one the session holds (an app client
+// without rotation that echoes it): no rotation to keep, so no new Tokens
+// value, no save and no OnTokens call for a change that is none.
+func TestRefusedRenewalSameRefreshTokenKeepsTokens(t *testing.T) {
+	var reports atomic.Int32
+	_, f, s, first := loggedIn(t, func(c *Config) {
+		c.RefreshMethod = RefreshWithGetTokens
+		c.OnTokens = func(*Tokens) { reports.Add(1) }
+	})
+	before := reports.Load()
+	f.setFault(nil, func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".GetTokensFromRefreshToken") {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.Write(mustJSON(map[string]any{"AuthenticationResult": map[string]any{
+			"AccessToken": "not-a-jwt", "IdToken": "not-a-jwt", "TokenType": "Bearer",
+			"ExpiresIn": 3600, "RefreshToken": first.RefreshToken}}))
+		return true
+	})
+	if err := s.Refresh(context.Background()); !errors.Is(err, ErrInvalidResponse) {
+		t.Fatalf("Refresh = %v, want ErrInvalidResponse", err)
+	}
+	settle(t, s)
+	if s.Tokens() != first || reports.Load() != before {
+		t.Errorf("after a refused renewal that rotated nothing: tokens replaced %v, %d OnTokens calls; want neither",
+			s.Tokens() != first, reports.Load()-before)
 	}
 }
