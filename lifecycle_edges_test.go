@@ -429,3 +429,25 @@ func TestRefusedRenewalSameRefreshTokenKeepsTokens(t *testing.T) {
 			s.Tokens() != first, reports.Load()-before)
 	}
 }
+
+// TestOnlyBackgroundFailuresBackOff: the back-off between background
+// renewals follows failed background renewals only. A renewal forced by
+// an API's 401 that failed does not hold back the background renewal of
+// tokens in their window: the next request starts one.
+func TestOnlyBackgroundFailuresBackOff(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	clk.Advance(55 * time.Minute) // in the renewal window
+	f.failRenewals(1)
+	ctx := context.Background()
+	if _, err := s.renewRejected(ctx, first); err == nil {
+		t.Fatal("the forced renewal succeeded although Cognito failed it")
+	}
+	if got, err := s.ValidTokens(ctx, AccessToken); err != nil || got != first {
+		t.Fatalf("ValidTokens = %v, %v; want the current tokens at once", got, err)
+	}
+	settle(t, s)
+	if n := f.count(FlowRefreshTokenAuth); n != 2 || s.Tokens() == first {
+		t.Errorf("renewals = %d, tokens renewed %v; want a background renewal after the failed forced one",
+			n, s.Tokens() != first)
+	}
+}
