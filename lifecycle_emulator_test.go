@@ -272,6 +272,24 @@ func TestEmulatorWrongSecretIsNoDeadRefreshToken(t *testing.T) {
 	}
 }
 
+// TestEmulatorRotationWithClientSecret: GetTokensFromRefreshToken renews
+// the tokens of an app client with a secret, which it sends as
+// ClientSecret (that call has no SECRET_HASH): Cognito refuses the call
+// without it.
+func TestEmulatorRotationWithClientSecret(t *testing.T) {
+	srv, s := emulatorSession(t, cognitotest.Config{ClientSecret: "app-secret", RefreshTokenRotation: true},
+		func(c *cognitosrp.Config) { c.RefreshMethod = cognitosrp.RefreshWithGetTokens })
+	first := s.Tokens()
+	srv.Advance(2 * time.Hour)
+	got, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken)
+	if err != nil {
+		t.Fatalf("renewal on a client with a secret: %v", err)
+	}
+	if got.RefreshToken == first.RefreshToken {
+		t.Error("the renewal kept the rotated-out refresh token")
+	}
+}
+
 // TestEmulatorSignOut: SignOut revokes the refresh token, and with it the
 // access tokens issued with it.
 func TestEmulatorSignOut(t *testing.T) {
