@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -331,6 +332,24 @@ func TestRetryDisabledAndElapsed(t *testing.T) {
 	}
 	if n := f.count("InitiateAuth"); n != 2 || time.Since(start) > 30*time.Second {
 		t.Fatalf("MaxElapsed: %d calls in all after %v", n, time.Since(start))
+	}
+}
+
+// TestRetryBackoffSequence: do waits BaseDelay at most before the first
+// retry, and doubles the ceiling with each retry after it.
+func TestRetryBackoffSequence(t *testing.T) {
+	var asked []time.Duration
+	p := RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: time.Second,
+		Jitter: func(d time.Duration) time.Duration { asked = append(asked, d); return 0 }}
+	calls := 0
+	errPassing := errors.New("passing")
+	err := p.do(context.Background(), func(error) bool { return true }, func() error { calls++; return errPassing })
+	if !errors.Is(err, errPassing) || calls != 4 {
+		t.Fatalf("do = %v after %d calls, want the op's error after 4", err, calls)
+	}
+	want := []time.Duration{time.Millisecond, 2 * time.Millisecond, 4 * time.Millisecond}
+	if !slices.Equal(asked, want) {
+		t.Errorf("backoff ceilings %v, want %v", asked, want)
 	}
 }
 
