@@ -455,3 +455,20 @@ func readAll(t testing.TB, r *http.Request) string {
 	r.Body = io.NopCloser(strings.NewReader(b.String()))
 	return b.String()
 }
+
+// returnsWithin returns f's result, failing t when f has not returned
+// after limit: a call that wrongly sleeps a backoff of an hour then fails
+// its test at once, naming it, instead of hanging the run until go test's
+// timeout. (f's goroutine is left behind: the test has failed.)
+func returnsWithin[T any](t testing.TB, limit time.Duration, f func() T) T {
+	t.Helper()
+	done := make(chan T, 1)
+	go func() { done <- f() }()
+	select {
+	case v := <-done:
+		return v
+	case <-time.After(limit):
+		t.Fatalf("still running after %v", limit)
+		panic("unreachable")
+	}
+}

@@ -270,7 +270,8 @@ func TestRetryHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*slept)
 	defer cancel()
 	start := time.Now()
-	err := fakeSession(t, f, clock, hourly(ceiling)).Authenticate(ctx, "pw")
+	s := fakeSession(t, f, clock, hourly(ceiling))
+	err := returnsWithin(t, slept, func() error { return s.Authenticate(ctx, "pw") })
 	if !errors.Is(err, ErrInternalError) || time.Since(start) > slept {
 		t.Fatalf("deadline before the next backoff ends: Authenticate = %v after %v", err, time.Since(start))
 	}
@@ -281,7 +282,8 @@ func TestRetryHonoursContext(t *testing.T) {
 	// Cancelled as the backoff is drawn: the sleep ends at once.
 	ctx, cancel = context.WithCancel(context.Background())
 	start = time.Now()
-	err = fakeSession(t, f, clock, hourly(func(d time.Duration) time.Duration { cancel(); return d })).Authenticate(ctx, "pw")
+	s = fakeSession(t, f, clock, hourly(func(d time.Duration) time.Duration { cancel(); return d }))
+	err = returnsWithin(t, slept, func() error { return s.Authenticate(ctx, "pw") })
 	if !errors.Is(err, ErrInternalError) || time.Since(start) > slept {
 		t.Fatalf("cancelled during the backoff: Authenticate = %v after %v", err, time.Since(start))
 	}
@@ -327,7 +329,8 @@ func TestRetryDisabledAndElapsed(t *testing.T) {
 	// call that slept it, not a measure a slow run can fail.
 	p := RetryPolicy{MaxAttempts: 10, BaseDelay: time.Hour, MaxDelay: time.Hour, MaxElapsed: 500 * time.Millisecond, Jitter: func(d time.Duration) time.Duration { return d }}
 	start := time.Now()
-	if err := fakeSession(t, f, clock, func(c *Config) { c.Retry = p }).Authenticate(context.Background(), "pw"); !errors.Is(err, ErrInternalError) {
+	s := fakeSession(t, f, clock, func(c *Config) { c.Retry = p })
+	if err := returnsWithin(t, 30*time.Second, func() error { return s.Authenticate(context.Background(), "pw") }); !errors.Is(err, ErrInternalError) {
 		t.Fatal(err)
 	}
 	if n := f.count("InitiateAuth"); n != 2 || time.Since(start) > 30*time.Second {
