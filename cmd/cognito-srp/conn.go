@@ -61,13 +61,23 @@ func (c connection) Format(f fmt.State, verb rune) { io.WriteString(f, c.String(
 // and reads the password. A missing setting is a usage error that names
 // both ways to give it.
 func (c *connFlags) resolve(ctx context.Context, e *env) (*connection, error) {
+	// setting is a flag's value, or else its variable's, without the line
+	// break a value read from a file keeps (a Kubernetes secret made with
+	// --from-file, a CI variable pasted with its newline, -username
+	// "$(cat f)" on Windows), as -password-stdin's line loses it: none of
+	// these values can end with one, and Cognito would answer "Incorrect
+	// username or password" for a pool id, "User does not exist" for a
+	// username. An empty variable counts as unset.
+	setting := func(flag, name string) string {
+		return strings.TrimRight(cmp.Or(flag, e.getenv(name)), "\r\n")
+	}
 	conn := &connection{
-		poolID:       cmp.Or(c.poolID, e.getenv("COGNITO_USER_POOL_ID")),
-		clientID:     cmp.Or(c.clientID, e.getenv("COGNITO_CLIENT_ID")),
-		clientSecret: e.getenv("COGNITO_CLIENT_SECRET"),
-		region:       cmp.Or(c.region, e.getenv("COGNITO_REGION")),
-		username:     cmp.Or(c.username, e.getenv("COGNITO_USERNAME")),
-		endpoint:     cmp.Or(c.endpoint, e.getenv("COGNITO_ENDPOINT")),
+		poolID:       setting(c.poolID, "COGNITO_USER_POOL_ID"),
+		clientID:     setting(c.clientID, "COGNITO_CLIENT_ID"),
+		clientSecret: setting("", "COGNITO_CLIENT_SECRET"),
+		region:       setting(c.region, "COGNITO_REGION"),
+		username:     setting(c.username, "COGNITO_USERNAME"),
+		endpoint:     setting(c.endpoint, "COGNITO_ENDPOINT"),
 		noCache:      c.noCache,
 		timeout:      c.timeout,
 	}
@@ -96,7 +106,7 @@ func (c *connFlags) resolve(ctx context.Context, e *env) (*connection, error) {
 		}
 		conn.password = pw
 	} else {
-		conn.password = e.getenv("COGNITO_PASSWORD")
+		conn.password = setting("", "COGNITO_PASSWORD")
 	}
 	return conn, nil
 }

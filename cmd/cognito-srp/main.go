@@ -23,6 +23,10 @@
 //	COGNITO_PASSWORD                    the password
 //	COGNITO_ENDPOINT       -endpoint    another endpoint (a VPC endpoint, an emulator)
 //
+// A flag wins over its variable, and a variable set to the empty string
+// counts as unset (COGNITO_PASSWORD= is no password). A value loses the
+// line break (CR, LF) at its end that a value read from a file keeps.
+//
 // Secrets never come from flags, which other users can see in the process
 // list: the password comes from COGNITO_PASSWORD or, with -password-stdin,
 // from the first line of standard input. A live token is as secret: pipe

@@ -301,6 +301,31 @@ func TestTokenPasswordStdin(t *testing.T) {
 	s.run("token", "-password-stdin").want(t, exitOK)
 }
 
+// TestSettingsLoseLineBreak: a variable read from a file keeps its line
+// break (a Kubernetes secret made with --from-file, a CI variable pasted
+// with its newline, $(cat f) of a CRLF file): the command drops it, as it
+// does from -password-stdin's line, rather than send it to Cognito, which
+// answers "Incorrect username or password" for the pool id's. The tokens
+// go to the cache file of the settings without it.
+func TestSettingsLoseLineBreak(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{ClientSecret: "the-client-secret"})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	for _, name := range []string{"COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_USERNAME", "COGNITO_PASSWORD", "COGNITO_ENDPOINT"} {
+		s.env[name] += "\r\n"
+	}
+	r := s.run("token")
+	r.want(t, exitOK)
+	if _, err := srv.VerifyAccessToken(strings.TrimSpace(r.stdout)); err != nil {
+		t.Fatal(err)
+	}
+	s.env["COGNITO_PASSWORD"] = ""
+	s.run("token", "-username", "alice\n", "-pool-id", srv.PoolID()+"\n").want(t, exitOK)
+	s.cacheFile(t) // one file: the same as without the line breaks
+	if n := srv.Calls("RespondToAuthChallenge"); n != 1 {
+		t.Errorf("%d logins, want 1", n)
+	}
+}
+
 // TestTokenCacheNotARegularFile: a cache path that holds a named pipe is
 // a damaged cache, replaced by a new login; opening it must not wait for
 // a writer that never comes.
