@@ -34,7 +34,7 @@ func (c *connFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.endpoint, "endpoint", "", "Cognito endpoint URL, e.g. an emulator (env COGNITO_ENDPOINT)")
 	fs.BoolVar(&c.passwordStdin, "password-stdin", false, "read the password from the first line of standard input (else env COGNITO_PASSWORD)")
 	fs.BoolVar(&c.noCache, "no-cache", false, "neither read nor write the token cache")
-	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "how long to wait for Cognito, and for the response to request")
+	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "how long to wait for Cognito, and for request's whole response, body included")
 }
 
 // connection is a resolved connFlags.

@@ -65,6 +65,25 @@
 // HTTP status of 400 or more. A command that SIGINT or SIGTERM interrupts
 // prints "interrupted" and then ends by that signal, as a shell expects;
 // "emulate", once serving, ends on them with status 0.
+//
+// In a script: standard output holds only what was asked for, the token
+// and a newline (TOKEN=$(cognito-srp token) drops it) or the response's
+// body byte for byte, nothing added; the status line, progress and errors
+// go to standard error. The command never prompts: without usable cached
+// tokens and without COGNITO_PASSWORD or -password-stdin it fails. Status 1
+// covers a wrong password, missing tokens, a network failure and a timeout
+// alike; the line on standard error names which. "request" fails with 3 on
+// a 4xx or 5xx answer, as curl --fail-with-body does, its body still on
+// standard output: a script that takes such an answer as data runs
+// "cognito-srp request URL || [ $? -eq 3 ]". -timeout bounds the whole
+// response, its body included. On Unix, a reader that closes the pipe
+// early (cognito-srp request URL | head -c1) ends the command by SIGPIPE,
+// as it ends cat, without a message: under "set -o pipefail" (the bash of
+// GitHub Actions) that fails the pipeline, as curl's status 23 would.
+// eval "$(cognito-srp token -export)" succeeds when the command fails (an
+// eval of nothing does): run vars=$(cognito-srp token -export) && eval
+// "$vars", and assign TOKEN=$(cognito-srp token) before "export TOKEN",
+// whose own status would hide the failure.
 package main
 
 import (
@@ -164,6 +183,10 @@ Run "cognito-srp <command> -h" for a command's flags. The pool, client and
 user come from flags or COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
 COGNITO_CLIENT_SECRET, COGNITO_REGION, COGNITO_USERNAME, COGNITO_PASSWORD
 and COGNITO_ENDPOINT; the password never comes from a flag.
+
+Exit status: 0 done; 1 failed, standard error says why (wrong password, no
+cached tokens and no password, network, timeout…); 2 usage error; 3 request
+got an HTTP status of 400 or more (its body is still printed).
 `
 
 // run runs the command line args and returns the exit status.

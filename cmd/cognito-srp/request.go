@@ -82,6 +82,13 @@ func (r *requestFlags) register(fs *flag.FlagSet) {
 
 func requestCommand(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "request", "URL")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		// The one status of its own: a script needs it to tell an API's
+		// 404 from a failure to ask.
+		fmt.Fprint(e.stderr, "\nThe body goes to standard output, the status line to standard error.\nExit status 3: the response's status is 400 or more (the body is still printed).\n")
+	}
 	var rf requestFlags
 	rf.register(fs)
 	if err := parseFlags(fs, args); err != nil {

@@ -58,6 +58,14 @@ func TestUsage(t *testing.T) {
 	if r := s.run("help"); r.code != exitOK || !strings.Contains(r.stdout, "emulate") {
 		t.Errorf("help: %d %q", r.code, r.stdout)
 	}
+	// A script's author reads the exit statuses where the command says
+	// how to use it, not only in its package doc; request's 3 in its -h.
+	if r := s.run("help"); !strings.Contains(r.stdout, "Exit status: 0 done; 1 failed") || !strings.Contains(r.stdout, "3 request") {
+		t.Errorf("help does not list the exit statuses: %q", r.stdout)
+	}
+	if r := s.run("request", "-h"); r.code != exitOK || !strings.Contains(r.stderr, "Exit status 3") {
+		t.Errorf("request -h does not say when it exits with 3: %d %q", r.code, r.stderr)
+	}
 	// The password is no flag.
 	s.run("token", "-password", "x").want(t, exitUsage, "not defined: -password")
 }
