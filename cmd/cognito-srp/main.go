@@ -44,7 +44,11 @@
 // $XDG_CACHE_HOME, else $HOME/.cache, on Linux. Where none can be written
 // (a container user without a home, a read-only file system) the command
 // fails and says so; point XDG_CACHE_HOME at a writable directory, or give
-// -no-cache, which logs in on every run.
+// -no-cache, which logs in on every run. The cache outlives the run, and
+// its refresh token stays usable for the app client's refresh token
+// lifetime (30 days by default): on a CI runner that later jobs share (a
+// self-hosted runner), point XDG_CACHE_HOME at the job's own temporary
+// directory ($RUNNER_TEMP on GitHub Actions), which goes with the job.
 //
 // The command reaches Cognito and the API as Go programs do by default:
 // through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY give, trusting
@@ -66,20 +70,25 @@
 // prints "interrupted" and then ends by that signal, as a shell expects;
 // "emulate", once serving, ends on them with status 0.
 //
-// In a script: standard output holds only what was asked for, the token
-// and a newline (TOKEN=$(cognito-srp token) drops it) or the response's
-// body byte for byte, nothing added; the status line, progress and errors
-// go to standard error. The command never prompts: without usable cached
-// tokens and without COGNITO_PASSWORD or -password-stdin it fails. Status 1
-// covers a wrong password, missing tokens, a network failure and a timeout
-// alike; the line on standard error names which. "request" fails with 3 on
-// a 4xx or 5xx answer, as curl --fail-with-body does, its body still on
-// standard output: a script that takes such an answer as data runs
-// "cognito-srp request URL || [ $? -eq 3 ]". -timeout bounds the whole
-// response, its body included. On Unix, a reader that closes the pipe
-// early (cognito-srp request URL | head -c1) ends the command by SIGPIPE,
-// as it ends cat, without a message: under "set -o pipefail" (the bash of
-// GitHub Actions) that fails the pipeline, as curl's status 23 would.
+// In a script: standard output holds only what was asked for, the token and
+// a newline (TOKEN=$(cognito-srp token) drops it) or the response's body
+// byte for byte, nothing added; the status line, progress and errors go to
+// standard error. The command never prompts: without usable cached tokens
+// and without COGNITO_PASSWORD or -password-stdin it fails. Status 1 covers
+// a wrong password, missing tokens, a network failure and a timeout alike;
+// the line on standard error names which. "request" fails with 3 on a 4xx
+// or 5xx answer, as curl --fail-with-body does, its body still on standard
+// output: a script that takes such an answer as data runs "cognito-srp
+// request URL || [ $? -eq 3 ]".
+//
+// -timeout bounds the whole response, its body included. A body the server
+// sent gzip-encoded is written decoded, as Go and curl --compressed do,
+// unless a -H header Accept-Encoding asked for an encoding: then it is
+// written as it came. On Unix, a reader that closes the pipe early
+// (cognito-srp request URL | head -c1) ends the command by SIGPIPE, as it
+// ends cat, without a message: under "set -o pipefail" (the bash of GitHub
+// Actions) that fails the pipeline, as curl's status 23 would.
+//
 // eval "$(cognito-srp token -export)" succeeds when the command fails (an
 // eval of nothing does): run vars=$(cognito-srp token -export) && eval
 // "$vars", and assign TOKEN=$(cognito-srp token) before "export TOKEN",

@@ -6,6 +6,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"net/http"
@@ -107,5 +108,30 @@ func TestNoPromptOnOpenStdin(t *testing.T) {
 				c.password, cmd.ProcessState.ExitCode(), ctx.Err(), out, c.code)
 		}
 		cancel()
+	}
+}
+
+// TestRequestGzipBody: a gzip-encoded body is written decoded, as the
+// package doc says, unless -H Accept-Encoding asked for an encoding: then
+// it is written byte for byte as it came (a .tar.gz a server labels with
+// Content-Encoding stays one).
+func TestRequestGzipBody(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	plain := strings.Repeat("hello, gzip\n", 100)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(plain))
+	zw.Close()
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(gz.Bytes())
+	})))
+	defer api.Close()
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	if r := s.run("request", api.URL); r.code != exitOK || r.stdout != plain {
+		t.Errorf("request: exit %d, %d bytes on stdout; want the %d bytes decoded", r.code, len(r.stdout), len(plain))
+	}
+	if r := s.run("request", "-H", "Accept-Encoding: gzip", api.URL); r.code != exitOK || r.stdout != gz.String() {
+		t.Errorf("request -H 'Accept-Encoding: gzip': exit %d, %d bytes on stdout; want the %d bytes as sent", r.code, len(r.stdout), gz.Len())
 	}
 }
