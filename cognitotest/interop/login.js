@@ -10,7 +10,9 @@
 // without SRP), logs in with USER_PASSWORD_AUTH, and sees its tokens
 // refused after globalSignOut and signOut with revocation; and, on a pool
 // with device tracking, confirms a device and logs in again with device
-// SRP, which skips MFA, after any first factor. Not needed by `go test`;
+// SRP, which skips MFA, after any first factor; on a pool that remembers
+// a device only when the user opts in, remembers it with UpdateDeviceStatus
+// and forgets it again. Not needed by `go test`;
 // run it with
 //
 //	cd cognitotest/interop && npm install && npm test
@@ -421,6 +423,42 @@ async function main() {
 	r = await step(cb => u.sendCustomChallengeAnswer('4', cb));
 	check(r.kind === 'onSuccess' && u.deviceKey === heidiDevice && r.args[0].getAccessToken().decodePayload().device_key === heidiDevice,
 		'CUSTOM_AUTH without SRP on the remembered device: DEVICE_KEY in the answer, then DEVICE_SRP_AUTH');
+
+	// A pool that remembers a device only when the user opts in: ConfirmDevice
+	// answers UserConfirmationNecessary, and the device stands in for MFA only
+	// once the client has called UpdateDeviceStatus (setDeviceStatusRemembered).
+	env = await emulate(['-device-opt-in'], [
+		{ Username: 'ivan', Password: 'Ivan-pw-123456', Aliases: ['+15555550127'], SMSMFA: true },
+	]);
+	pool = new CognitoUserPool({
+		UserPoolId: env.COGNITO_USER_POOL_ID,
+		ClientId: env.COGNITO_CLIENT_ID,
+		endpoint: env.COGNITO_ENDPOINT,
+	});
+	({ user: u, first } = start(pool, 'ivan', 'Ivan-pw-123456'));
+	r = await first;
+	check(r.kind === 'mfaRequired', 'opt-in device pool: the first login asks for SMS_MFA');
+	r = await step(cb => u.sendMFACode('123456', cb));
+	const ivanDevice = u.deviceKey;
+	check(r.kind === 'onSuccess' && r.args[1] === true && ivanDevice,
+		'opt-in device pool: ConfirmDevice answers UserConfirmationNecessary');
+	({ user: u, first } = start(pool, 'ivan', 'Ivan-pw-123456'));
+	r = await first;
+	check(r.kind === 'mfaRequired', 'a device not yet remembered does not stand in for SMS_MFA');
+	r = await step(cb => u.sendMFACode('123456', cb));
+	check(r.kind === 'onSuccess' && u.deviceKey === ivanDevice && r.args[0].getAccessToken().decodePayload().device_key === ivanDevice,
+		'a device not yet remembered: no new device, the tokens name the tracked one');
+	r = await step(cb => u.setDeviceStatusRemembered(cb));
+	check(r.kind === 'onSuccess', 'setDeviceStatusRemembered (UpdateDeviceStatus "remembered")');
+	({ user: u, first } = start(pool, 'ivan', 'Ivan-pw-123456'));
+	r = await first;
+	check(r.kind === 'onSuccess' && r.args[0].getAccessToken().decodePayload().device_key === ivanDevice,
+		'the device the user opted in to skips SMS_MFA (device SRP)');
+	r = await step(cb => u.setDeviceStatusNotRemembered(cb));
+	check(r.kind === 'onSuccess', 'setDeviceStatusNotRemembered (UpdateDeviceStatus "not_remembered")');
+	({ user: u, first } = start(pool, 'ivan', 'Ivan-pw-123456'));
+	r = await first;
+	check(r.kind === 'mfaRequired', 'setDeviceStatusNotRemembered: SMS_MFA is asked again');
 	console.log('all interop checks passed');
 }
 
