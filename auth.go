@@ -326,11 +326,23 @@ func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
 func sameOrigin(req *http.Request) bool {
 	for hop := req; hop.Response != nil; {
 		if hop = hop.Response.Request; hop == nil || hop.URL == nil || req.URL == nil ||
-			!asciiEqualFold(hop.URL.Scheme, req.URL.Scheme) || !asciiEqualFold(hop.URL.Host, req.URL.Host) {
+			!asciiEqualFold(hop.URL.Scheme, req.URL.Scheme) || !sameHost(hop.URL.Host, req.URL.Host) {
 			return false
 		}
 	}
 	return true
+}
+
+// sameHost reports whether the URL hosts (host or host:port) a and b are
+// one: equal but for the case of ASCII letters (asciiEqualFold), and an
+// IPv6 zone ("[fe80::1%eth0]") equal byte for byte. A zone names a network
+// interface, and interface names are not host names: "eth0" and "ETH0"
+// can be two links (Go's dialer, and net/http's check of a redirect,
+// compare them exactly).
+func sameHost(a, b string) bool {
+	an, az, ah := strings.Cut(a, "%")
+	bn, bz, bh := strings.Cut(b, "%")
+	return ah == bh && az == bz && asciiEqualFold(an, bn)
 }
 
 // asciiEqualFold reports whether a and b are equal but for the case of

@@ -188,16 +188,7 @@ func TestTokenDoesNotFollowRedirectToFoldedHost(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	// Every name leads to srv, as a DNS answer of the attacker's would.
-	base := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return new(net.Dialer).DialContext(ctx, network, srv.Listener.Addr().String())
-	}}
-	defer base.CloseIdleConnections()
-	s, tok := sessionWithToken(t)
-	a, err := New(Options{Session: s, Base: base})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, tok := authDialingTo(t, srv)
 	resp, err := a.Client().Get("http://\u03b1\u03c3.test/start")
 	if err != nil {
 		t.Fatal(err)
@@ -212,4 +203,55 @@ func TestTokenDoesNotFollowRedirectToFoldedHost(t *testing.T) {
 	if hits[1].auth != "" {
 		t.Errorf("redirect from %s to %s: Authorization %q, want none", hits[0].host, hits[1].host, hits[1].auth)
 	}
+}
+
+// TestTokenDoesNotFollowRedirectToOtherZone: an IPv6 zone names a network
+// interface, and interface names are compared exactly ("eth0" and "ETH0"
+// can be two links), so a redirect from [fe80::1%eth0] to [fe80::1%ETH0]
+// reaches another host, which must not get the token, while a host that
+// differs from the origin's by the case of its hex digits only is the
+// origin. Every name is dialed to one test server.
+func TestTokenDoesNotFollowRedirectToOtherZone(t *testing.T) {
+	auths := map[string]string{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auths[r.URL.Path] = r.Header.Get("Authorization")
+		switch r.URL.Path {
+		case "/to-upper-hex":
+			http.Redirect(w, r, "http://[FE80::1%25eth0]/same", http.StatusFound)
+		case "/to-other-zone":
+			http.Redirect(w, r, "http://[fe80::1%25ETH0]/other", http.StatusFound)
+		}
+	}))
+	defer srv.Close()
+	a, tok := authDialingTo(t, srv)
+	for _, path := range []string{"/to-upper-hex", "/to-other-zone"} {
+		resp, err := a.Client().Get("http://[fe80::1%25eth0]" + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if v, ok := auths["/same"]; !ok || v != "Bearer "+tok {
+		t.Errorf("redirect to the origin in upper-case hex: reached %v, Authorization %q; want the token", ok, v)
+	}
+	if v, ok := auths["/other"]; !ok || v != "" {
+		t.Errorf("redirect to another zone: reached %v, Authorization %q; want reached without a token", ok, v)
+	}
+}
+
+// authDialingTo returns an Auth with a token whose Base dials every host
+// name to srv, as a DNS answer of an attacker's would lead it there, so
+// that a test sees which host net/http meant each request for.
+func authDialingTo(t *testing.T, srv *httptest.Server) (*Auth, string) {
+	t.Helper()
+	base := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return new(net.Dialer).DialContext(ctx, network, srv.Listener.Addr().String())
+	}}
+	t.Cleanup(base.CloseIdleConnections)
+	s, tok := sessionWithToken(t)
+	a, err := New(Options{Session: s, Base: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, tok
 }
