@@ -41,14 +41,17 @@
 // are private as the cache directory (%LocalAppData%) is. On Plan 9 the
 // files are written with mode 0600, but one whose mode was loosened since
 // is used all the same. The cache directory is Go's os.UserCacheDir:
-// $XDG_CACHE_HOME, else $HOME/.cache, on Linux. Where none can be written
-// (a container user without a home, a read-only file system) the command
-// fails and says so; point XDG_CACHE_HOME at a writable directory, or give
+// $XDG_CACHE_HOME, else $HOME/.cache, on Linux and the BSDs; macOS uses
+// ~/Library/Caches and Windows %LocalAppData%, whatever XDG_CACHE_HOME
+// says. Where none can be written (a container user without a home, a
+// read-only file system) the command fails and says so; point
+// XDG_CACHE_HOME at a writable directory (on Linux and the BSDs), or give
 // -no-cache, which logs in on every run. The cache outlives the run, and
 // its refresh token stays usable for the app client's refresh token
 // lifetime (30 days by default): on a CI runner that later jobs share (a
 // self-hosted runner), point XDG_CACHE_HOME at the job's own temporary
-// directory ($RUNNER_TEMP on GitHub Actions), which goes with the job.
+// directory ($RUNNER_TEMP on GitHub Actions), which goes with the job, or,
+// on a macOS or Windows runner, give -no-cache.
 //
 // The command reaches Cognito and the API as Go programs do by default:
 // through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY give, trusting
