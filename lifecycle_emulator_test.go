@@ -280,6 +280,7 @@ func TestEmulatorRotationWithClientSecret(t *testing.T) {
 	srv, s := emulatorSession(t, cognitotest.Config{ClientSecret: "app-secret", RefreshTokenRotation: true},
 		func(c *cognitosrp.Config) { c.RefreshMethod = cognitosrp.RefreshWithGetTokens })
 	first := s.Tokens()
+	logins := srv.Calls("InitiateAuth")
 	srv.Advance(2 * time.Hour)
 	got, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken)
 	if err != nil {
@@ -287,6 +288,14 @@ func TestEmulatorRotationWithClientSecret(t *testing.T) {
 	}
 	if got.RefreshToken == first.RefreshToken {
 		t.Error("the renewal kept the rotated-out refresh token")
+	}
+	// A session that falls back to a login when its renewal is refused
+	// would pass the checks above too.
+	if n := srv.Calls("GetTokensFromRefreshToken"); n != 1 {
+		t.Errorf("GetTokensFromRefreshToken called %d times, want 1", n)
+	}
+	if n := srv.Calls("InitiateAuth") - logins; n != 0 {
+		t.Errorf("%d logins for a renewal, want 0", n)
 	}
 }
 
