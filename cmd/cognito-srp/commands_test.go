@@ -93,7 +93,7 @@ func TestRequest(t *testing.T) {
 	if strings.Contains(r.stderr, "s3cr3t") {
 		t.Errorf("a malformed -H value is echoed: %q", r.stderr)
 	}
-	s.run("request", "http://127.0.0.1:1/").want(t, exitError, "network error")
+	s.run("request", "http://127.0.0.1:1/").want(t, exitTryLater, "network error")
 	// Logged in once; the rest came from the cache.
 	if srv.Calls("RespondToAuthChallenge") != 1 {
 		t.Errorf("%d logins for several requests", srv.Calls("RespondToAuthChallenge"))
@@ -520,7 +520,7 @@ func TestRequestTimeoutNamesTheAPI(t *testing.T) {
 	for _, path := range []string{"/slow", "/slow-body"} {
 		// The status line of /slow-body comes first on stderr.
 		r := s.run("request", "-timeout", "300ms", api.URL+path)
-		if r.code != exitError || !strings.Contains(r.stderr, "timed out waiting for "+host+" (see -timeout)") {
+		if r.code != exitTryLater || !strings.Contains(r.stderr, "timed out waiting for "+host+" (see -timeout)") {
 			t.Errorf("%s: exit %d, stderr %q", path, r.code, r.stderr)
 		}
 		if strings.Contains(r.stderr, "Cognito") {

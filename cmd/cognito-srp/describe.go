@@ -7,6 +7,8 @@ package main
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -26,10 +28,6 @@ import (
 func describe(err error) string {
 	var ae *cognitosrp.APIError
 	var ce *cognitosrp.ChallengeError
-	var ue *url.Error
-	var ne net.Error
-	var pe *fs.PathError
-	var le *os.LinkError
 	switch {
 	case errors.As(err, &ce):
 		return fmt.Sprintf("the login needs the %s challenge, which this command cannot answer", serverName(ce.ChallengeName))
@@ -41,13 +39,66 @@ func describe(err error) string {
 		return "interrupted"
 	case errors.As(err, &ae):
 		return describeAPIError(ae)
-	case errors.As(err, &ue), errors.As(err, &ne) && !errors.As(err, &pe) && !errors.As(err, &le):
-		// A file's error (the token cache, standard output or input)
-		// holds an errno, which is a net.Error too (it has Timeout and
-		// Temporary), but it is no network error.
+	case networkError(err):
 		return "network error: " + errorText(err)
 	}
 	return errorText(err)
+}
+
+// networkError reports whether err is a failure to exchange a request
+// with a server.
+func networkError(err error) bool {
+	var ue *url.Error
+	var ne net.Error
+	var pe *fs.PathError
+	var le *os.LinkError
+	// A file's error (the token cache, standard output or input) holds an
+	// errno, which is a net.Error too (it has Timeout and Temporary), but
+	// it is no network error.
+	return errors.As(err, &ue) || errors.As(err, &ne) && !errors.As(err, &pe) && !errors.As(err, &le)
+}
+
+// tryLater reports whether err is a failure that the same command run
+// again later may not meet: the network, the end of -timeout, Cognito
+// throttling or failing. A script retries on it (exit status 4), and on
+// nothing else: a wrong password retried in a loop would lock the user
+// out (Cognito counts the failed attempts), and a missing setting, a
+// certificate that does not verify or a host name that does not exist
+// stay as they are.
+func tryLater(err error) bool {
+	var ae *cognitosrp.APIError
+	var de *net.DNSError
+	var at *apiTimeout
+	switch {
+	case errors.Is(err, cognitosrp.ErrLoginRequired), errors.Is(err, context.Canceled):
+		return false
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &at):
+		return true
+	case errors.As(err, &ae):
+		return apiTryLater(ae)
+	case errors.As(err, &de) && de.IsNotFound, certificateError(err):
+		return false
+	}
+	return networkError(err)
+}
+
+// apiTryLater reports whether Cognito's refusal may pass: throttling
+// (TooManyRequestsException, or LimitExceededException: "Attempt limit
+// exceeded, please try after some time"), its internal errors and HTTP
+// 5xx. The library retries what Temporary accepts, within its bounds, and
+// not a LimitExceededException.
+func apiTryLater(ae *cognitosrp.APIError) bool {
+	return ae.Temporary() || ae.Is(cognitosrp.ErrLimitExceeded)
+}
+
+// certificateError reports whether err is a server certificate that does
+// not verify (unknown CA, wrong host name, expired): no retry mends it.
+func certificateError(err error) bool {
+	var ve *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var he x509.HostnameError
+	var ci x509.CertificateInvalidError
+	return errors.As(err, &ve) || errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)
 }
 
 // errorText returns err's text for the terminal, as one line: a TLS error
@@ -79,7 +130,7 @@ func describeAPIError(ae *cognitosrp.APIError) string {
 		cause = "the user has not confirmed the sign-up"
 	case ae.Is(cognitosrp.ErrPasswordResetRequired):
 		cause = "the password must be reset first"
-	case ae.Temporary():
+	case apiTryLater(ae):
 		cause = "Cognito is throttling or failing; try again later"
 	default:
 		cause = "Cognito refused the request"

@@ -69,7 +69,11 @@
 //
 // Exit status: 0 on success, 1 on an error (its cause is printed on one
 // line of standard error), 2 on a usage error, 3 when "request" gets an
-// HTTP status of 400 or more. A command that SIGINT or SIGTERM interrupts
+// HTTP status of 400 or more, 4 when "token" or "request" failed for a
+// reason that may pass (its cause printed as for 1): a network error, the
+// end of -timeout, Cognito throttling (TooManyRequestsException,
+// LimitExceededException) or failing (InternalErrorException, HTTP 5xx).
+// A command that SIGINT or SIGTERM interrupts
 // prints "interrupted" and then ends by that signal, as a shell expects;
 // "emulate", once serving, ends on them with status 0.
 //
@@ -77,12 +81,18 @@
 // a newline (TOKEN=$(cognito-srp token) drops it) or the response's body
 // byte for byte, nothing added; the status line, progress and errors go to
 // standard error. The command never prompts: without usable cached tokens
-// and without COGNITO_PASSWORD or -password-stdin it fails. Status 1 covers
-// a wrong password, missing tokens, a network failure and a timeout alike;
-// the line on standard error names which. "request" fails with 3 on a 4xx
-// or 5xx answer, as curl --fail-with-body does, its body still on standard
-// output: a script that takes such an answer as data runs "cognito-srp
-// request URL || [ $? -eq 3 ]".
+// and without COGNITO_PASSWORD or -password-stdin it fails. Status 4 is
+// the one to retry on, after a pause: a loop that retries on any failure
+// ("until cognito-srp token; do sleep 5; done") retries a wrong password
+// too, and Cognito locks a user out after repeated failed logins. Status 1
+// covers what trying again does not mend: a wrong password, an unknown
+// user or app client, missing tokens, a certificate that does not verify,
+// a host name that does not exist; the line on standard error names which.
+// "request" fails with 3 on a 4xx or 5xx answer, as curl --fail-with-body
+// does, its body still on standard output: a script that takes such an
+// answer as data runs "cognito-srp request URL || [ $? -eq 3 ]". A request
+// that failed with 4 may have reached the API, as with curl: retry only
+// one that is safe to repeat.
 //
 // -timeout bounds the whole response, its body included. A body the server
 // sent gzip-encoded is written decoded, as Go and curl --compressed do,
@@ -115,6 +125,7 @@ const (
 	exitError      = 1
 	exitUsage      = 2
 	exitHTTPStatus = 3
+	exitTryLater   = 4 // token or request failed for a reason that may pass (tryLater)
 )
 
 // env is what a command reads from its surroundings; tests and main fill
@@ -197,8 +208,10 @@ COGNITO_CLIENT_SECRET, COGNITO_REGION, COGNITO_USERNAME, COGNITO_PASSWORD
 and COGNITO_ENDPOINT; the password never comes from a flag.
 
 Exit status: 0 done; 1 failed, standard error says why (wrong password, no
-cached tokens and no password, network, timeout…); 2 usage error; 3 request
-got an HTTP status of 400 or more (its body is still printed).
+cached tokens and no password…); 2 usage error; 3 request got an HTTP status
+of 400 or more (its body is still printed); 4 failed for a reason that may
+pass (network, timeout, Cognito throttling or failing): retry on 4 alone, as
+a retried wrong password can lock the user out.
 `
 
 // run runs the command line args and returns the exit status.
@@ -248,6 +261,11 @@ func run(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	fmt.Fprintf(e.stderr, "cognito-srp %s: %s\n", args[0], describe(err))
+	// Only the commands that reach a server: emulate's and demo's
+	// failures are their own local server's (an address in use, say).
+	if (args[0] == "token" || args[0] == "request") && tryLater(err) {
+		return exitTryLater
+	}
 	return exitError
 }
 

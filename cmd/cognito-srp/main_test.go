@@ -134,7 +134,7 @@ func (r result) want(t *testing.T, code int, msgs ...string) {
 			t.Errorf("stderr %q does not contain %q", r.stderr, m)
 		}
 	}
-	if code == exitError && strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+	if (code == exitError || code == exitTryLater) && strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
 		t.Errorf("error is not one line: %q", r.stderr)
 	}
 }

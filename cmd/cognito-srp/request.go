@@ -86,8 +86,8 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	fs.Usage = func() {
 		usage()
 		// The one status of its own: a script needs it to tell an API's
-		// 404 from a failure to ask.
-		fmt.Fprint(e.stderr, "\nThe body goes to standard output, the status line to standard error.\nExit status 3: the response's status is 400 or more (the body is still printed).\n")
+		// 404 from a failure to ask; and 4, before it retries.
+		fmt.Fprint(e.stderr, "\nThe body goes to standard output, the status line to standard error.\nExit status 3: the response's status is 400 or more (the body is still printed).\nExit status 4: a failure that may pass (network, timeout); the request may have reached the API.\n")
 	}
 	var rf requestFlags
 	rf.register(fs)
@@ -267,10 +267,17 @@ var errStaleDuringRequest = errors.New("the token expired while the request foll
 // over before the request was sent.
 func apiError(err error, target *url.URL) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("timed out waiting for %s (see -timeout)", target.Host)
+		return &apiTimeout{host: target.Host}
 	}
 	return err
 }
+
+// apiTimeout reports the end of -timeout while request waited for the API.
+// It does not wrap context.DeadlineExceeded, which describe takes for
+// Cognito's; the exit status is the same (tryLater).
+type apiTimeout struct{ host string }
+
+func (a *apiTimeout) Error() string { return "timed out waiting for " + a.host + " (see -timeout)" }
 
 // requestBody returns the body -d gives: the text itself, a file (@FILE)
 // or standard input (@-).

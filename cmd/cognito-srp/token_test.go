@@ -60,11 +60,11 @@ func TestUsage(t *testing.T) {
 	}
 	// A script's author reads the exit statuses where the command says
 	// how to use it, not only in its package doc; request's 3 in its -h.
-	if r := s.run("help"); !strings.Contains(r.stdout, "Exit status: 0 done; 1 failed") || !strings.Contains(r.stdout, "3 request") {
+	if r := s.run("help"); !strings.Contains(r.stdout, "Exit status: 0 done; 1 failed") || !strings.Contains(r.stdout, "3 request") || !strings.Contains(r.stdout, "4 failed for a reason that may\npass") {
 		t.Errorf("help does not list the exit statuses: %q", r.stdout)
 	}
-	if r := s.run("request", "-h"); r.code != exitOK || !strings.Contains(r.stderr, "Exit status 3") {
-		t.Errorf("request -h does not say when it exits with 3: %d %q", r.code, r.stderr)
+	if r := s.run("request", "-h"); r.code != exitOK || !strings.Contains(r.stderr, "Exit status 3") || !strings.Contains(r.stderr, "Exit status 4") {
+		t.Errorf("request -h does not say when it exits with 3 and 4: %d %q", r.code, r.stderr)
 	}
 	// The password is no flag.
 	s.run("token", "-password", "x").want(t, exitUsage, "not defined: -password")
@@ -109,11 +109,11 @@ func TestTokenErrorsNameTheCause(t *testing.T) {
 	s.run("token").want(t, exitError, "app client secret is wrong")
 	s = newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.env["COGNITO_ENDPOINT"] = "http://127.0.0.1:1/"
-	s.run("token").want(t, exitError, "network error")
+	s.run("token").want(t, exitTryLater, "network error")
 	// The library retries throttling (4 attempts by default); past that,
 	// the command names the cause.
 	srv.FailNext(4, cognitotest.FaultTooManyRequests)
-	newSandbox(t).forServer(srv, "alice", "pw-alice-123").run("token").want(t, exitError, "try again later")
+	newSandbox(t).forServer(srv, "alice", "pw-alice-123").run("token").want(t, exitTryLater, "try again later")
 }
 
 func TestTokenLoginCacheAndRenewal(t *testing.T) {
@@ -543,7 +543,7 @@ func TestTokenTimeoutNamesCognito(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{})
 	srv.SetActionLatency("InitiateAuth", 5*time.Second)
 	start := time.Now()
-	newSandbox(t).forServer(srv, "alice", "pw-alice-123").run("token", "-timeout", "300ms").want(t, exitError, "timed out waiting for Cognito (see -timeout)")
+	newSandbox(t).forServer(srv, "alice", "pw-alice-123").run("token", "-timeout", "300ms").want(t, exitTryLater, "timed out waiting for Cognito (see -timeout)")
 	if d := time.Since(start); d > 4*time.Second {
 		t.Errorf("token -timeout 300ms took %v", d)
 	}
@@ -604,7 +604,7 @@ func TestTokenRenewalFailures(t *testing.T) {
 	srv, s := cacheDue(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second}, "alice")
 	s.env["COGNITO_PASSWORD"] = "pw-alice-123"
 	srv.FailNext(4, cognitotest.FaultTooManyRequests)
-	s.run("token").want(t, exitError, "try again later")
+	s.run("token").want(t, exitTryLater, "try again later")
 	if n := srv.Calls("RespondToAuthChallenge"); n != 1 {
 		t.Errorf("%d logins, want only the first: the throttled renewal logged in", n)
 	}

@@ -1,0 +1,136 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// closedPort returns an http URL on 127.0.0.1 where nothing listens.
+func closedPort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr
+}
+
+// TestExitStatusTryLater: token and request exit with 4 on a failure that
+// running them again later may not meet (the network, the end of
+// -timeout, Cognito throttling or failing), so that a script's retry loop
+// retries on 4 alone; a wrong password, an unknown user and missing
+// tokens keep 1, as retrying a wrong password in a loop would get the
+// user locked out.
+func TestExitStatusTryLater(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	cached.run("token").want(t, exitOK)
+	stop := make(chan struct{})
+	stalled := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-stop:
+		case <-r.Context().Done():
+		}
+	}))
+	defer stalled.Close()
+	defer close(stop)
+
+	// The network: nothing listens at Cognito's endpoint or the API's.
+	down := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	down.env["COGNITO_ENDPOINT"] = closedPort(t)
+	down.run("token").want(t, exitTryLater, "network error")
+	cached.run("request", closedPort(t)+"/x").want(t, exitTryLater, "network error")
+
+	// -timeout: Cognito, then the API, do not answer in time.
+	srv.SetActionLatency("InitiateAuth", 5*time.Second)
+	newSandbox(t).forServer(srv, "alice", "pw-alice-123").run("token", "-timeout", "300ms").want(t, exitTryLater, "timed out waiting for Cognito")
+	srv.SetActionLatency("InitiateAuth", -1)
+	cached.run("request", "-timeout", "300ms", stalled.URL+"/x").want(t, exitTryLater, "timed out waiting for 127.0.0.1")
+
+	// Cognito throttles or fails, past the library's retries (4 attempts),
+	// or at once: it does not retry LimitExceededException.
+	for _, c := range []struct {
+		fault cognitotest.Fault
+		calls int
+	}{{cognitotest.FaultTooManyRequests, 4}, {"LimitExceededException", 1}, {cognitotest.FaultInternalError, 4}} {
+		srv.FailNext(c.calls, c.fault, "InitiateAuth")
+		newSandbox(t).forServer(srv, "alice", "pw-alice-123").run("token").want(t, exitTryLater, "try again later", string(c.fault))
+	}
+	newSandbox(t).forServer(srv, "alice", "pw-alice-123").run("token").want(t, exitOK) // no fault left over
+
+	// What trying again does not mend keeps 1.
+	newSandbox(t).forServer(srv, "alice", "not-the-password").run("token").want(t, exitError, "wrong username or password")
+	newSandbox(t).forServer(srv, "nobody", "pw-alice-123").run("token").want(t, exitError, "no such user")
+	newSandbox(t).forServer(srv, "alice", "").run("token").want(t, exitError, "no usable cached tokens")
+	// emulate's own failure to listen is no failure to reach a server.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	newSandbox(t).run("emulate", "-addr", l.Addr().String()).want(t, exitError, "address already in use")
+}
+
+// TestTryLater: the errors that a retry may mend, and those it cannot,
+// that the runs of TestExitStatusTryLater do not reach.
+func TestTryLater(t *testing.T) {
+	netErr := func(err error) error {
+		return &url.Error{Op: "Post", URL: "https://cognito-idp.us-east-1.amazonaws.com/", Err: err}
+	}
+	api := func(typ string, status int) error {
+		return fmt.Errorf("cognitosrp: login: %w", &cognitosrp.APIError{Action: "InitiateAuth", Type: typ, StatusCode: status})
+	}
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{netErr(&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}), true},
+		{netErr(&net.DNSError{Err: "i/o timeout", Name: "cognito-idp.us-east-1.amazonaws.com", IsTimeout: true}), true},
+		{netErr(&net.DNSError{Err: "server misbehaving", Name: "cognito-idp.us-east-1.amazonaws.com", IsTemporary: true}), true},
+		{context.DeadlineExceeded, true},
+		{&apiTimeout{host: "api.example.com"}, true},
+		{api("TooManyRequestsException", 400), true},
+		{api("LimitExceededException", 400), true},
+		{api("InternalErrorException", 500), true},
+		{api("", 502), true}, // a proxy's Bad Gateway
+		{api("", 429), true},
+
+		{netErr(&net.DNSError{Err: "no such host", Name: "cognito-idp.us-esat-1.amazonaws.com", IsNotFound: true}), false},
+		{netErr(x509.UnknownAuthorityError{}), false},
+		{netErr(x509.HostnameError{Certificate: &x509.Certificate{}, Host: "x"}), false},
+		{api("NotAuthorizedException", 400), false},
+		{api("UserNotFoundException", 400), false},
+		{api("ResourceNotFoundException", 400), false},
+		{api("InvalidParameterException", 400), false},
+		{&cognitosrp.LoginRequiredError{Err: api("NotAuthorizedException", 400)}, false},
+		{cognitosrp.ErrLoginRequired, false},
+		{context.Canceled, false},
+		{&fs.PathError{Op: "open", Path: "/x", Err: fs.ErrPermission}, false},
+		{errors.New("the token expired while the request followed redirects"), false},
+	} {
+		if got := tryLater(c.err); got != c.want {
+			t.Errorf("tryLater(%v) = %v, want %v", c.err, got, c.want)
+		}
+	}
+	if got := describe(api("LimitExceededException", 400)); !strings.HasPrefix(got, "Cognito is throttling or failing; try again later") {
+		t.Errorf("describe(LimitExceededException) = %q", got)
+	}
+}
