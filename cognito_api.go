@@ -111,6 +111,32 @@ func regionName(region string) bool {
 	return region != ""
 }
 
+// maxPoolIDLen is the length of the longest user pool id Cognito accepts.
+const maxPoolIDLen = 55
+
+// splitPoolID returns the region and the name of the user pool id id, and
+// whether id is one: as Cognito's pattern [\w-]+_[0-9a-zA-Z]+ says, at
+// most 55 bytes, with one '_' (no region name holds one). A stray
+// character (a trailing space, a quote pasted with the id) would go into
+// the SRP hash with the name, and Cognito would answer "Incorrect username
+// or password": refused here, it is named. Written out, as regionName is,
+// because regexp would add a hundred kilobytes to every program (issue 7).
+func splitPoolID(id string) (region, name string, ok bool) {
+	region, name, _ = strings.Cut(id, "_")
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c == '-' || !regionName(name[i:i+1]) {
+			return region, name, false
+		}
+	}
+	return region, name, len(id) <= maxPoolIDLen && regionName(region) && name != ""
+}
+
+// poolIDError refuses id, which splitPoolID does not accept. A pool id is
+// no secret: it is quoted, so that a stray space or line break shows.
+func poolIDError(id string) error {
+	return configError(fmt.Sprintf("user pool id %q is not of the form region_name, such as us-east-1_AbC123 (letters, digits and '-', then '_', then letters and digits)", id))
+}
+
 // Auth flows and challenge names used by this package.
 const (
 	FlowUserSRPAuth      = "USER_SRP_AUTH"

@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,7 +29,9 @@ var ErrLoginRequired = errors.New("cognitosrp: session must log in again")
 
 // Config describes a user pool and its app client.
 type Config struct {
-	// UserPoolID is the pool's id, such as "us-east-1_AbC123".
+	// UserPoolID is the pool's id, such as "us-east-1_AbC123". One that
+	// Cognito's pattern [\w-]+_[0-9a-zA-Z]+ (at most 55 bytes, one '_')
+	// does not match is refused.
 	UserPoolID string
 	// ClientID is the app client's id.
 	ClientID string
@@ -227,9 +228,9 @@ type Session struct {
 // number the user logs in with) in the pool and app client of cfg. It makes
 // no network call. Its errors match ErrConfig.
 func NewSession(cfg Config, username string) (*Session, error) {
-	region, poolName, ok := strings.Cut(cfg.UserPoolID, "_")
-	if !ok || region == "" || poolName == "" || strings.Contains(poolName, "_") {
-		return nil, configError(fmt.Sprintf("user pool id %q is not of the form region_id", cfg.UserPoolID))
+	region, poolName, ok := splitPoolID(cfg.UserPoolID)
+	if !ok {
+		return nil, poolIDError(cfg.UserPoolID)
 	}
 	if cfg.ClientID == "" {
 		return nil, configError("ClientID is required")

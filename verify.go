@@ -76,7 +76,7 @@ const keyFetchTimeout = 30 * time.Second
 // VerifierConfig describes the tokens a Verifier accepts.
 type VerifierConfig struct {
 	// UserPoolID is the pool's id, such as "us-east-1_AbC123". It is
-	// required unless Issuer is set.
+	// required, and checked as Config.UserPoolID is, unless Issuer is set.
 	UserPoolID string
 	// Region is the pool's region; empty means the part of UserPoolID
 	// before "_".
@@ -151,9 +151,9 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	}
 	issuer, updated := strings.TrimSuffix(cfg.Issuer, "/"), ""
 	if issuer == "" {
-		region, _, ok := strings.Cut(cfg.UserPoolID, "_")
-		if !ok || region == "" {
-			return nil, fmt.Errorf("%w: user pool id %q is not of the form region_id", ErrConfig, cfg.UserPoolID)
+		region, _, ok := splitPoolID(cfg.UserPoolID)
+		if !ok {
+			return nil, poolIDError(cfg.UserPoolID)
 		}
 		if cfg.Region != "" {
 			region = cfg.Region

@@ -48,6 +48,7 @@ const (
 // without a secret, one-hour tokens and nothing optional turned on.
 type Config struct {
 	// PoolID is the user pool id, region_name; DefaultPoolID if empty.
+	// It is refused where cognitosrp.Config.UserPoolID would be.
 	PoolID string
 	// Addr is the address to listen on; DefaultAddr (a free loopback port)
 	// if empty.
@@ -152,9 +153,8 @@ func (c Config) withDefaults() (Config, error) {
 	if c.PoolID == "" {
 		c.PoolID = DefaultPoolID
 	}
-	region, name, ok := strings.Cut(c.PoolID, "_")
-	if !ok || region == "" || name == "" || strings.Contains(name, "_") {
-		return c, fmt.Errorf("%w: pool id %q is not of the form region_name", ErrConfig, c.PoolID)
+	if !poolID(c.PoolID) {
+		return c, fmt.Errorf("%w: pool id %q is not of the form region_name, such as us-east-1_AbC123 (letters, digits and '-', then '_', then letters and digits)", ErrConfig, c.PoolID)
 	}
 	if c.Addr == "" {
 		c.Addr = DefaultAddr
@@ -214,6 +214,26 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("%w: token lifetimes must be at least one second", ErrConfig)
 	}
 	return c, nil
+}
+
+// poolID reports whether id is a user pool id that cognitosrp accepts
+// (its splitPoolID), so that the server runs as no pool its clients could
+// not name: Cognito's pattern [\w-]+_[0-9a-zA-Z]+, at most 55 bytes, with
+// one '_'. TestPoolIDAsLibrary checks that both agree.
+func poolID(id string) bool {
+	region, name, _ := strings.Cut(id, "_")
+	return len(id) <= 55 && idChars(region, "-") && idChars(name, "")
+}
+
+// idChars reports whether s is ASCII letters, digits and bytes of extra,
+// and not empty.
+func idChars(s, extra string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(extra, c) >= 0) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // validPort reports whether port, from a URL, is empty or a TCP port,

@@ -498,9 +498,9 @@ func TestCacheFileNames(t *testing.T) {
 
 // TestTokenFlagsAndSettings: a flag wins over its environment variable;
 // -type takes the tokens' JSON names too; settings the library refuses
-// (a pool id without a name or region, a -timeout of 0, a region that is
-// no region name, an endpoint without a scheme) are usage errors, found
-// before any call to Cognito.
+// (a pool id without a name or region or with a stray character, a
+// -timeout of 0, a region that is no region name, an endpoint without a
+// scheme) are usage errors, found before any call to Cognito.
 func TestTokenFlagsAndSettings(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
@@ -524,6 +524,10 @@ func TestTokenFlagsAndSettings(t *testing.T) {
 	}{
 		{map[string]string{"COGNITO_USER_POOL_ID": "us-east-1_"}, nil, "not of the form region_name"},
 		{map[string]string{"COGNITO_USER_POOL_ID": "_AbC123"}, nil, "not of the form region_name"},
+		// The library's refusal of a stray character, quoted to show it,
+		// where Cognito would say "Incorrect username or password".
+		{map[string]string{"COGNITO_USER_POOL_ID": "us-east-1_Test123ab "}, nil, `"us-east-1_Test123ab " is not of the form region_name`},
+		{nil, []string{"-pool-id", `"us-east-1_Test123ab"`}, `"\"us-east-1_Test123ab\"" is not of the form region_name`},
 		{nil, []string{"-timeout", "0"}, "-timeout must be positive"},
 		{map[string]string{"COGNITO_ENDPOINT": "", "COGNITO_REGION": "no region"}, nil, "is not a region name"},
 		{map[string]string{"COGNITO_ENDPOINT": "127.0.0.1:9229"}, nil, "cognito-srp token: "},
