@@ -175,7 +175,7 @@ func New(opts Options) (*Auth, error) {
 		}
 	}
 	if !validHeaderName(header) {
-		return nil, fmt.Errorf("%w: %q is not a valid header name", ErrConfig, header)
+		return nil, errorf("%w: %q is not a valid header name", ErrConfig, header)
 	}
 	if !validHeaderValue(prefix) {
 		return nil, configError("the header prefix contains a control character")

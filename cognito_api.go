@@ -264,7 +264,7 @@ func (c *Client) respondToAuthChallenge(ctx context.Context, in *RespondToAuthCh
 func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	body, err := json.Marshal(in)
 	if err != nil {
-		return fmt.Errorf("cognitosrp: %s: encoding request: %w", action, err)
+		return errorf("cognitosrp: %s: encoding request: %w", action, err)
 	}
 	if !resendable(action) {
 		return c.callOnce(ctx, action, body, out)
@@ -296,7 +296,7 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 	if _, ok := err.(*url.Error); ok {
 		return errEndpointNotURL
 	} else if err != nil {
-		return fmt.Errorf("cognitosrp: %s: %w", action, err)
+		return errorf("cognitosrp: %s: %w", action, err)
 	}
 	if err := checkEndpoint(req.URL); err != nil {
 		// Checked here, not by the transport, so that it is not retried.
@@ -323,15 +323,15 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 	resp, err := once.Do(req)
 	if err != nil {
 		// *url.Error includes the URL, never the body.
-		return fmt.Errorf("cognitosrp: %s: %w", action, &transportError{err})
+		return errorf("cognitosrp: %s: %w", action, &transportError{err})
 	}
 	defer resp.Body.Close()
 	data, err := readUpTo(resp.Body, maxResponseBytes+1, resp.ContentLength)
 	if err != nil {
-		return fmt.Errorf("cognitosrp: %s: reading response: %w", action, &transportError{err})
+		return errorf("cognitosrp: %s: reading response: %w", action, &transportError{err})
 	}
 	if len(data) > maxResponseBytes {
-		return fmt.Errorf("%w: %s: response larger than %d bytes", ErrInvalidResponse, action, maxResponseBytes)
+		return errorf("%w: %s: response larger than %d bytes", ErrInvalidResponse, action, maxResponseBytes)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return newAPIError(action, resp, data)
@@ -343,12 +343,12 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 		return nil
 	}
 	if !isJSON(data) {
-		return fmt.Errorf("%w: %s: HTTP %d with a body that is not JSON (%s)", ErrInvalidResponse, action, resp.StatusCode, describeBody(resp, data))
+		return errorf("%w: %s: HTTP %d with a body that is not JSON (%s)", ErrInvalidResponse, action, resp.StatusCode, describeBody(resp, data))
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		// The decoder's own message can quote a character of the body (a
 		// number, before Go 1.26), and the body holds tokens: say where.
-		return fmt.Errorf("%w: %s: %s", ErrInvalidResponse, action, jsonErrorKind(err))
+		return errorf("%w: %s: %s", ErrInvalidResponse, action, jsonErrorKind(err))
 	}
 	if reply != nil {
 		reply.date = resp.Header.Get("Date")

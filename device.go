@@ -176,7 +176,7 @@ func NewDeviceVerifier(groupKey, deviceKey string, random io.Reader) (password s
 	}
 	var buf [devicePasswordBytes + deviceSaltBytes]byte
 	if _, err := io.ReadFull(random, buf[:]); err != nil {
-		return "", DeviceSecretVerifierConfig{}, fmt.Errorf("cognitosrp: reading random device secret: %w", err)
+		return "", DeviceSecretVerifierConfig{}, errorf("cognitosrp: reading random device secret: %w", err)
 	}
 	password = base64.StdEncoding.EncodeToString(buf[:devicePasswordBytes])
 	salt := new(big.Int).SetBytes(buf[devicePasswordBytes:])

@@ -7,7 +7,6 @@ package cognitosrp
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"sync"
 )
@@ -113,7 +112,7 @@ func (s *FileDeviceStore) update(ctx context.Context, change func(*deviceFile)) 
 	// as U+FFFD).
 	data, _ := json.Marshal(f)
 	if err := writeFileAtomic(s.path, data); err != nil {
-		return fmt.Errorf("cognitosrp: saving devices: %w", err)
+		return errorf("cognitosrp: saving devices: %w", err)
 	}
 	return nil
 }
@@ -132,10 +131,10 @@ func (s *FileDeviceStore) read(ctx context.Context) (*deviceFile, error) {
 	// knows, and a save must not replace it.
 	f := new(deviceFile)
 	if err := json.Unmarshal(data, f); err != nil {
-		return nil, fmt.Errorf("%w: %s is not a device file (%s)", ErrStoreFormat, s.path, jsonErrorKind(err))
+		return nil, errorf("%w: %s is not a device file (%s)", ErrStoreFormat, s.path, jsonErrorKind(err))
 	}
 	if f.Version != fileFormatVersion {
-		return nil, fmt.Errorf("%w: %s has format version %d; this package reads version %d",
+		return nil, errorf("%w: %s has format version %d; this package reads version %d",
 			ErrStoreFormat, s.path, f.Version, fileFormatVersion)
 	}
 	return f, nil

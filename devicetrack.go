@@ -92,7 +92,7 @@ func (d *deviceTracker) LogValue() slog.Value { return logRedacted(d) }
 func (d *deviceTracker) load(ctx context.Context, owner DeviceOwner) (*loginDevice, error) {
 	dev, err := d.store.LoadDevice(ctx, owner)
 	if err != nil {
-		return nil, fmt.Errorf("cognitosrp: loading the remembered device: %w", err)
+		return nil, errorf("cognitosrp: loading the remembered device: %w", err)
 	}
 	if dev == nil || dev.Key == "" || dev.GroupKey == "" || dev.Password == "" {
 		return nil, nil
@@ -102,7 +102,7 @@ func (d *deviceTracker) load(ctx context.Context, owner DeviceOwner) (*loginDevi
 
 func (d *deviceTracker) forget(ctx context.Context, owner DeviceOwner) error {
 	if err := d.store.DeleteDevice(ctx, owner); err != nil {
-		return fmt.Errorf("cognitosrp: forgetting the device: %w", err)
+		return errorf("cognitosrp: forgetting the device: %w", err)
 	}
 	return nil
 }
@@ -122,7 +122,7 @@ func (d *deviceTracker) remember(ctx context.Context, s *Session, t *Tokens, md 
 	// the login (a sign-out during it, Close), or the next login would be
 	// issued another device, and asked for MFA again.
 	if err := d.store.SaveDevice(context.WithoutCancel(ctx), s.deviceOwner(), dev); err != nil {
-		return fmt.Errorf("cognitosrp: saving the remembered device: %w", err)
+		return errorf("cognitosrp: saving the remembered device: %w", err)
 	}
 	return nil
 }
@@ -132,7 +132,7 @@ func (d *deviceTracker) remember(ctx context.Context, s *Session, t *Tokens, md 
 // the user, marks the device remembered. It returns the device to store.
 func (d *deviceTracker) register(ctx context.Context, s *Session, t *Tokens, md *NewDeviceMetadata) (*Device, error) {
 	if md.DeviceKey == "" || md.DeviceGroupKey == "" {
-		return nil, fmt.Errorf("%w: NewDeviceMetadata without keys", ErrInvalidResponse)
+		return nil, errorf("%w: NewDeviceMetadata without keys", ErrInvalidResponse)
 	}
 	password, cfg, err := NewDeviceVerifier(md.DeviceGroupKey, md.DeviceKey, s.cfg.Rand)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -103,10 +102,10 @@ func (s *FileStore) Load(ctx context.Context) (*Tokens, error) {
 	if err := json.Unmarshal(data, &tf); err != nil {
 		// The decoder's message can quote a byte of the file; say where
 		// instead.
-		return nil, fmt.Errorf("%w: %s is not a token file (%s)", ErrStoreFormat, s.path, jsonErrorKind(err))
+		return nil, errorf("%w: %s is not a token file (%s)", ErrStoreFormat, s.path, jsonErrorKind(err))
 	}
 	if tf.Version != fileFormatVersion {
-		return nil, fmt.Errorf("%w: %s has format version %d; this package reads version %d",
+		return nil, errorf("%w: %s has format version %d; this package reads version %d",
 			ErrStoreFormat, s.path, tf.Version, fileFormatVersion)
 	}
 	if tf.AccessToken == "" && tf.IDToken == "" && tf.RefreshToken == "" {
@@ -116,7 +115,7 @@ func (s *FileStore) Load(ctx context.Context) (*Tokens, error) {
 		// Tokens from Cognito never have such characters (acceptTokens
 		// refuses them), and whoever reads a token expects a JWT: a
 		// program that prints one into a shell's single quotes, say.
-		return nil, fmt.Errorf("%w: %s holds a token with characters a JWT cannot have", ErrStoreFormat, s.path)
+		return nil, errorf("%w: %s holds a token with characters a JWT cannot have", ErrStoreFormat, s.path)
 	}
 	return &Tokens{
 		AccessToken:  tf.AccessToken,
@@ -138,35 +137,35 @@ func readPrivateFile(path, what string) ([]byte, error) {
 	// Opening a named pipe waits for a writer: refuse what is not a
 	// regular file before opening it, and again once it is open.
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: %s is not a regular file", ErrStoreFormat, path)
+		return nil, errorf("%w: %s is not a regular file", ErrStoreFormat, path)
 	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cognitosrp: reading %s: %w", what, err)
+		return nil, errorf("cognitosrp: reading %s: %w", what, err)
 	}
 	defer f.Close()
 	// Check the file that is open, not the path, so that a file swapped in
 	// between the check and the read is not trusted.
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("cognitosrp: reading %s: %w", what, err)
+		return nil, errorf("cognitosrp: reading %s: %w", what, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: %s is not a regular file", ErrStoreFormat, path)
+		return nil, errorf("%w: %s is not a regular file", ErrStoreFormat, path)
 	}
 	if perm := fi.Mode().Perm(); unixPermissions() && perm&0o077 != 0 {
-		return nil, fmt.Errorf("%w: %s has mode %04o; make it readable by its owner only (chmod 600 %s)",
+		return nil, errorf("%w: %s has mode %04o; make it readable by its owner only (chmod 600 %s)",
 			ErrInsecureFile, path, perm, path)
 	}
 	data, err := readUpTo(f, maxTokenFileBytes+1, fi.Size())
 	if err != nil {
-		return nil, fmt.Errorf("cognitosrp: reading %s: %w", what, err)
+		return nil, errorf("cognitosrp: reading %s: %w", what, err)
 	}
 	if len(data) > maxTokenFileBytes {
-		return nil, fmt.Errorf("%w: %s is larger than %d bytes", ErrStoreFormat, path, maxTokenFileBytes)
+		return nil, errorf("%w: %s is larger than %d bytes", ErrStoreFormat, path, maxTokenFileBytes)
 	}
 	return data, nil
 }
@@ -207,10 +206,10 @@ func (s *FileStore) Save(ctx context.Context, t *Tokens) error {
 		Username:     t.Username,
 	})
 	if err != nil {
-		return fmt.Errorf("cognitosrp: encoding tokens: %w", err)
+		return errorf("cognitosrp: encoding tokens: %w", err)
 	}
 	if err := writeFileAtomic(s.path, data); err != nil {
-		return fmt.Errorf("cognitosrp: saving tokens: %w", err)
+		return errorf("cognitosrp: saving tokens: %w", err)
 	}
 	return nil
 }
@@ -224,7 +223,7 @@ func (s *FileStore) Clear(ctx context.Context) error {
 		return err
 	}
 	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("cognitosrp: clearing tokens: %w", err)
+		return errorf("cognitosrp: clearing tokens: %w", err)
 	}
 	removeStaleTemps(s.path)
 	return nil

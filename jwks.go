@@ -9,7 +9,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math/big"
 	"strings"
 )
@@ -51,7 +50,7 @@ func parseJWKS(data []byte) (map[string]*rsa.PublicKey, error) {
 	if err := json.Unmarshal(data, &set); err != nil {
 		// The decoder's message may quote a character of the body; the
 		// key set is public, so that is no leak.
-		return nil, fmt.Errorf("%w: %v", ErrInvalidKeySet, err)
+		return nil, errorf("%w: %v", ErrInvalidKeySet, err)
 	}
 	keys := make(map[string]*rsa.PublicKey, len(set.Keys))
 	for i, k := range set.Keys {
@@ -59,19 +58,19 @@ func parseJWKS(data []byte) (map[string]*rsa.PublicKey, error) {
 			continue
 		}
 		if k.Kid == "" {
-			return nil, fmt.Errorf("%w: key %d has no kid", ErrInvalidKeySet, i)
+			return nil, errorf("%w: key %d has no kid", ErrInvalidKeySet, i)
 		}
 		if _, dup := keys[k.Kid]; dup {
-			return nil, fmt.Errorf("%w: kid %.64q appears twice", ErrInvalidKeySet, k.Kid)
+			return nil, errorf("%w: kid %.64q appears twice", ErrInvalidKeySet, k.Kid)
 		}
 		pub, err := rsaKey(k)
 		if err != nil {
-			return nil, fmt.Errorf("%w: key %.64q: %v", ErrInvalidKeySet, k.Kid, err)
+			return nil, errorf("%w: key %.64q: %v", ErrInvalidKeySet, k.Kid, err)
 		}
 		keys[k.Kid] = pub
 	}
 	if len(keys) == 0 {
-		return nil, fmt.Errorf("%w: no RS256 signing key", ErrInvalidKeySet)
+		return nil, errorf("%w: no RS256 signing key", ErrInvalidKeySet)
 	}
 	return keys, nil
 }
@@ -84,7 +83,7 @@ func rsaKey(k jwk) (*rsa.PublicKey, error) {
 	}
 	n := new(big.Int).SetBytes(nb)
 	if bits := n.BitLen(); bits < minRSABits || bits > maxRSABits {
-		return nil, fmt.Errorf("modulus of %d bits (want %d to %d)", bits, minRSABits, maxRSABits)
+		return nil, errorf("modulus of %d bits (want %d to %d)", bits, minRSABits, maxRSABits)
 	}
 	if n.Bit(0) == 0 {
 		return nil, errors.New("modulus is even")

@@ -10,7 +10,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -65,12 +64,12 @@ func ParseUnverified(token string) (*Claims, error) {
 	dec.UseNumber()
 	var raw map[string]any
 	if err := dec.Decode(&raw); err != nil || raw == nil {
-		return nil, fmt.Errorf("%w: payload is not a JSON object", ErrMalformedToken)
+		return nil, errorf("%w: payload is not a JSON object", ErrMalformedToken)
 	}
 	// Only white space may follow the object. (dec.More would miss a
 	// stray '}' or ']': it reports false before either.)
 	if len(bytes.TrimLeft(payload[dec.InputOffset():], " \t\r\n")) != 0 {
-		return nil, fmt.Errorf("%w: trailing data after payload", ErrMalformedToken)
+		return nil, errorf("%w: trailing data after payload", ErrMalformedToken)
 	}
 	c := &Claims{Raw: raw}
 	for _, f := range []struct {
@@ -102,19 +101,19 @@ func ParseUnverified(token string) (*Claims, error) {
 // jwtPayload returns the decoded middle segment of a compact JWT.
 func jwtPayload(token string) ([]byte, error) {
 	if token == "" {
-		return nil, fmt.Errorf("%w: empty", ErrMalformedToken)
+		return nil, errorf("%w: empty", ErrMalformedToken)
 	}
 	if len(token) > maxTokenLen {
-		return nil, fmt.Errorf("%w: longer than %d bytes", ErrMalformedToken, maxTokenLen)
+		return nil, errorf("%w: longer than %d bytes", ErrMalformedToken, maxTokenLen)
 	}
 	header, rest, ok1 := strings.Cut(token, ".")
 	payload, sig, ok2 := strings.Cut(rest, ".")
 	if !ok1 || !ok2 || header == "" || payload == "" || strings.Contains(sig, ".") {
-		return nil, fmt.Errorf("%w: not three dot-separated segments", ErrMalformedToken)
+		return nil, errorf("%w: not three dot-separated segments", ErrMalformedToken)
 	}
 	b, err := base64.RawURLEncoding.DecodeString(payload)
 	if err != nil {
-		return nil, fmt.Errorf("%w: payload is not base64url", ErrMalformedToken)
+		return nil, errorf("%w: payload is not base64url", ErrMalformedToken)
 	}
 	return b, nil
 }
@@ -126,7 +125,7 @@ func stringClaim(raw map[string]any, name string) (string, error) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return "", fmt.Errorf("%w: claim %q is not a string", ErrMalformedToken, name)
+		return "", errorf("%w: claim %q is not a string", ErrMalformedToken, name)
 	}
 	return s, nil
 }
@@ -146,7 +145,7 @@ func audienceClaim(raw map[string]any) (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf("%w: claim \"aud\" is not a single string", ErrMalformedToken)
+	return "", errorf("%w: claim \"aud\" is not a single string", ErrMalformedToken)
 }
 
 // maxUnixSeconds keeps times representable; year 9999 is far beyond any
@@ -162,11 +161,11 @@ func timeClaim(raw map[string]any, name string) (time.Time, error) {
 	}
 	n, ok := v.(json.Number)
 	if !ok {
-		return time.Time{}, fmt.Errorf("%w: claim %q is not a number", ErrMalformedToken, name)
+		return time.Time{}, errorf("%w: claim %q is not a number", ErrMalformedToken, name)
 	}
 	f, err := n.Float64()
 	if err != nil || math.IsNaN(f) || f < 0 || f > maxUnixSeconds {
-		return time.Time{}, fmt.Errorf("%w: claim %q is out of range", ErrMalformedToken, name)
+		return time.Time{}, errorf("%w: claim %q is out of range", ErrMalformedToken, name)
 	}
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil

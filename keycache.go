@@ -7,7 +7,6 @@ package cognitosrp
 import (
 	"context"
 	"crypto/rsa"
-	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -66,7 +65,7 @@ func (c *keyCache) get(ctx context.Context, kid string) (*rsa.PublicKey, error) 
 				select {
 				case <-f.done:
 				case <-ctx.Done():
-					return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, ctx.Err())
+					return nil, errorf("%w: %w", ErrKeySetUnavailable, ctx.Err())
 				}
 				waited = true
 				continue
@@ -98,9 +97,9 @@ func (c *keyCache) missErr(fresh bool, kid string) error {
 	case c.lastErr != nil:
 		return c.lastErr
 	case !fresh:
-		return fmt.Errorf("%w: the key set has expired and could not be fetched again yet", ErrKeySetUnavailable)
+		return errorf("%w: the key set has expired and could not be fetched again yet", ErrKeySetUnavailable)
 	}
-	return fmt.Errorf("%w: kid %.64q is not in the key set", ErrUnknownKey, kid)
+	return errorf("%w: kid %.64q is not in the key set", ErrUnknownKey, kid)
 }
 
 // start begins a fetch. Called with c.mu held.
@@ -130,7 +129,7 @@ func (c *keyCache) start(ctx context.Context, now time.Time) *keyFetch {
 func (c *keyCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, withoutURL(err))
+		return nil, errorf("%w: %w", ErrKeySetUnavailable, withoutURL(err))
 	}
 	req.Header.Set("Accept", "application/json")
 	// No redirect is followed, as for the calls to Cognito (callOnce):
@@ -140,22 +139,22 @@ func (c *keyCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error)
 	once.CheckRedirect = stopRedirect
 	resp, err := once.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, &transportError{err})
+		return nil, errorf("%w: %w", ErrKeySetUnavailable, &transportError{err})
 	}
 	defer resp.Body.Close()
 	data, err := readUpTo(resp.Body, maxResponseBytes+1, resp.ContentLength)
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("%w: reading from %s: %w", ErrKeySetUnavailable, req.URL.Host, &transportError{err})
+		return nil, errorf("%w: reading from %s: %w", ErrKeySetUnavailable, req.URL.Host, &transportError{err})
 	case resp.StatusCode != http.StatusOK:
 		// The host alone names the key set: the URL may hold a password.
-		return nil, fmt.Errorf("%w: %s answered HTTP %d", ErrKeySetUnavailable, req.URL.Host, resp.StatusCode)
+		return nil, errorf("%w: %s answered HTTP %d", ErrKeySetUnavailable, req.URL.Host, resp.StatusCode)
 	case len(data) > maxResponseBytes:
-		return nil, fmt.Errorf("%w: %w: larger than %d bytes", ErrKeySetUnavailable, ErrInvalidKeySet, maxResponseBytes)
+		return nil, errorf("%w: %w: larger than %d bytes", ErrKeySetUnavailable, ErrInvalidKeySet, maxResponseBytes)
 	}
 	keys, err := parseJWKS(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, err)
+		return nil, errorf("%w: %w", ErrKeySetUnavailable, err)
 	}
 	return keys, nil
 }

@@ -7,7 +7,6 @@ package cognitosrp
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 )
@@ -304,7 +303,7 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 		now = s.cfg.Now()
 		if since := now.Sub(s.lastForced); !s.lastForced.IsZero() && since < minForcedInterval {
 			s.mu.Unlock()
-			return nil, nil, fmt.Errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))
+			return nil, nil, errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))
 		}
 	}
 	f, err := s.joinLocked(ctx, used, trigger, o)
@@ -447,7 +446,7 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 	t, err := o(s, ctx, from, trigger)
 	installed := false
 	if err != nil && s.closing.Err() != nil {
-		err = fmt.Errorf("%w: %w", ErrClosed, err)
+		err = errorf("%w: %w", ErrClosed, err)
 	}
 	s.mu.Lock()
 	switch {

@@ -8,7 +8,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -115,7 +114,7 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 			ClientId:       s.cfg.ClientID,
 		})
 		if refreshFlowRefused(err) {
-			return nil, fmt.Errorf("%w (app clients with refresh-token rotation allow only GetTokensFromRefreshToken): set Config.RefreshMethod or Options.RefreshMethod to RefreshWithGetTokens: %w",
+			return nil, errorf("%w (app clients with refresh-token rotation allow only GetTokensFromRefreshToken): set Config.RefreshMethod or Options.RefreshMethod to RefreshWithGetTokens: %w",
 				ErrRefreshFlowNotEnabled, err)
 		}
 		if err != nil {

@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"fmt"
 	"math/rand/v2"
 	"time"
 )
@@ -114,11 +113,11 @@ func (p RetryPolicy) do(ctx context.Context, again func(error) bool, op func() e
 			return err
 		}
 		if attempt >= p.MaxAttempts {
-			return fmt.Errorf("%w (gave up after %d attempts)", err, attempt)
+			return errorf("%w (gave up after %d attempts)", err, attempt)
 		}
 		delay := p.backoff(attempt - 1)
 		if time.Since(start)+delay > p.MaxElapsed {
-			return fmt.Errorf("%w (gave up after %d attempts in %v)", err, attempt, time.Since(start).Round(time.Millisecond))
+			return errorf("%w (gave up after %d attempts in %v)", err, attempt, time.Since(start).Round(time.Millisecond))
 		}
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
 			// Sleeping past the deadline only to fail is no use.

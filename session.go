@@ -352,7 +352,7 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 	t, err := s.loginNow(lctx, password, "explicit")
 	switch {
 	case s.closing.Err() != nil && err != nil:
-		return nil, fmt.Errorf("%w: %w", ErrClosed, err)
+		return nil, errorf("%w: %w", ErrClosed, err)
 	case s.closing.Err() != nil:
 		return nil, ErrClosed
 	}

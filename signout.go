@@ -7,7 +7,6 @@ package cognitosrp
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 )
@@ -36,7 +35,7 @@ func (s *Session) revoke(ctx context.Context, t *Tokens) error {
 		ClientSecret: s.cfg.ClientSecret,
 	})
 	if err != nil {
-		err = fmt.Errorf("cognitosrp: signed out locally, but revoking the refresh token failed: %w", err)
+		err = errorf("cognitosrp: signed out locally, but revoking the refresh token failed: %w", err)
 	}
 	s.logSignOut(ctx, "RevokeToken", start, err)
 	return err
@@ -68,7 +67,7 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 		// GlobalSignOut needs would be renewed without it.)
 		nt, rerr := s.renewRejected(ctx, t)
 		if rerr != nil {
-			return fmt.Errorf("%w (renewing the refused token: %w)", err, rerr)
+			return errorf("%w (renewing the refused token: %w)", err, rerr)
 		}
 		err = s.globalSignOut(ctx, nt)
 		t = nt
@@ -122,7 +121,7 @@ func (s *Session) forget(ctx context.Context) (*Tokens, error) {
 	var loadErr error
 	if t == nil && !loaded {
 		if t, loadErr = s.store.Load(ctx); loadErr != nil {
-			loadErr = fmt.Errorf("cognitosrp: signed out locally, but the stored refresh token could not be read to revoke it: %w", loadErr)
+			loadErr = errorf("cognitosrp: signed out locally, but the stored refresh token could not be read to revoke it: %w", loadErr)
 		}
 	}
 	s.dead.Store(nil)

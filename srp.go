@@ -129,7 +129,7 @@ func drawPrivate(random io.Reader) (*big.Int, error) {
 	var buf [privateKeyBytes]byte
 	for range 8 {
 		if _, err := io.ReadFull(random, buf[:]); err != nil {
-			return nil, fmt.Errorf("cognitosrp: SRP: reading random a: %w", err)
+			return nil, errorf("cognitosrp: SRP: reading random a: %w", err)
 		}
 		// A zero a makes A = 1; draw again rather than leak the session key.
 		if a := new(big.Int).SetBytes(buf[:]); a.Sign() != 0 {
@@ -189,9 +189,9 @@ func ParsePasswordChallenge(params map[string]string) (PasswordChallenge, error)
 func (c PasswordChallenge) decode() (B, salt *big.Int, secretBlock []byte, err error) {
 	switch {
 	case c.UserIDForSRP == "":
-		return nil, nil, nil, fmt.Errorf("%w: USER_ID_FOR_SRP is missing", ErrInvalidChallenge)
+		return nil, nil, nil, errorf("%w: USER_ID_FOR_SRP is missing", ErrInvalidChallenge)
 	case c.SecretBlock == "":
-		return nil, nil, nil, fmt.Errorf("%w: SECRET_BLOCK is missing", ErrInvalidChallenge)
+		return nil, nil, nil, errorf("%w: SECRET_BLOCK is missing", ErrInvalidChallenge)
 	}
 	if B, err = parseHexNumber("SRP_B", c.SRPB); err != nil {
 		return nil, nil, nil, err
@@ -200,7 +200,7 @@ func (c PasswordChallenge) decode() (B, salt *big.Int, secretBlock []byte, err e
 		return nil, nil, nil, err
 	}
 	if secretBlock, err = base64.StdEncoding.DecodeString(c.SecretBlock); err != nil {
-		return nil, nil, nil, fmt.Errorf("%w: SECRET_BLOCK is not base64", ErrInvalidChallenge)
+		return nil, nil, nil, errorf("%w: SECRET_BLOCK is not base64", ErrInvalidChallenge)
 	}
 	return B, salt, secretBlock, nil
 }
@@ -360,15 +360,15 @@ func hashInt(parts ...[]byte) *big.Int {
 // parseHexNumber reads a non-negative hex number sent by the server.
 func parseHexNumber(name, s string) (*big.Int, error) {
 	if s == "" {
-		return nil, fmt.Errorf("%w: %s is missing", ErrInvalidChallenge, name)
+		return nil, errorf("%w: %s is missing", ErrInvalidChallenge, name)
 	}
 	if len(s) > maxNumberHexDigits {
-		return nil, fmt.Errorf("%w: %s is too long (%d hex digits)", ErrInvalidChallenge, name, len(s))
+		return nil, errorf("%w: %s is too long (%d hex digits)", ErrInvalidChallenge, name, len(s))
 	}
 	// Checked by hand: big.Int.SetString would also take a sign.
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return nil, fmt.Errorf("%w: %s is not hex", ErrInvalidChallenge, name)
+			return nil, errorf("%w: %s is not hex", ErrInvalidChallenge, name)
 		}
 	}
 	n, _ := new(big.Int).SetString(s, 16)

@@ -6,7 +6,6 @@ package cognitosrp
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -38,20 +37,20 @@ func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, p
 	// the exp claims.
 	now := local.Add(s.ClockOffset())
 	if res != nil && (res.ExpiresIn < 0 || res.ExpiresIn > int64(maxTokenLifetime/time.Second)) {
-		return nil, fmt.Errorf("%w: %w: ExpiresIn %d is out of range", ErrInvalidResponse, ErrTokenInvalid, res.ExpiresIn)
+		return nil, errorf("%w: %w: ExpiresIn %d is out of range", ErrInvalidResponse, ErrTokenInvalid, res.ExpiresIn)
 	}
 	t, err := tokensFromResult(res, now, prev)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
+		return nil, errorf("%w: %w", ErrInvalidResponse, err)
 	}
 	for _, typ := range []TokenType{AccessToken, IDToken} {
 		if !wordChars(t.Token(typ)) {
 			// It would never get past Auth into a header; refusing it here
 			// keeps the session from holding it until it expires.
-			return nil, fmt.Errorf("%w: %w: the %s has characters a JWT cannot have", ErrInvalidResponse, ErrMalformedToken, typ)
+			return nil, errorf("%w: %w: the %s has characters a JWT cannot have", ErrInvalidResponse, ErrMalformedToken, typ)
 		}
 		if err := checkLifetime(typ, t.Expiry(typ), t.IssuedAt, now, local); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
+			return nil, errorf("%w: %w", ErrInvalidResponse, err)
 		}
 	}
 	if s.cfg.Verifier != nil {
@@ -93,7 +92,7 @@ func checkLifetime(typ TokenType, exp, iat, now, local time.Time) error {
 // call for the three refusals: each call site costs the binary its boxed
 // arguments (issue 7).
 func lifetimeError(kind error, typ TokenType, what string, at time.Time, why string) error {
-	return fmt.Errorf("%w: the %s %s %s, %s", kind, typ, what, rfc3339(at), why)
+	return errorf("%w: the %s %s %s, %s", kind, typ, what, rfc3339(at), why)
 }
 
 // rfc3339 formats t in UTC for an error message.
@@ -139,14 +138,14 @@ func verifyPair(ctx context.Context, v TokenVerifier, t, prev *Tokens) error {
 		switch {
 		case err != nil:
 		case c.TokenUse != p.use:
-			err = fmt.Errorf("%w: token_use %.20q where %q belongs", ErrClaimMismatch, c.TokenUse, p.use)
+			err = errorf("%w: token_use %.20q where %q belongs", ErrClaimMismatch, c.TokenUse, p.use)
 		case c.Subject == "":
-			err = fmt.Errorf("%w: no sub", ErrClaimMismatch)
+			err = errorf("%w: no sub", ErrClaimMismatch)
 		case sub != "" && c.Subject != sub:
-			err = fmt.Errorf("%w: its sub is not the access token's", errOtherUser)
+			err = errorf("%w: its sub is not the access token's", errOtherUser)
 		}
 		if err != nil {
-			return fmt.Errorf("cognitosrp: %s from Cognito: %w", p.typ, err)
+			return errorf("cognitosrp: %s from Cognito: %w", p.typ, err)
 		}
 		sub = c.Subject
 	}
@@ -154,7 +153,7 @@ func verifyPair(ctx context.Context, v TokenVerifier, t, prev *Tokens) error {
 	// prev.Username, which a caller's SetTokens may have filled in.
 	if prev != nil {
 		if old, err := ParseUnverified(prev.AccessToken); err == nil && old.Subject != "" && old.Subject != sub {
-			return fmt.Errorf("cognitosrp: renewal from Cognito: %w than those renewed", errOtherUser)
+			return errorf("cognitosrp: renewal from Cognito: %w than those renewed", errOtherUser)
 		}
 	}
 	return nil

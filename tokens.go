@@ -96,18 +96,18 @@ func tokensFromResult(res *AuthenticationResult, now time.Time, prev *Tokens) (*
 	}
 	access, err := ParseUnverified(res.AccessToken)
 	if err != nil {
-		return nil, fmt.Errorf("access token: %w", err)
+		return nil, errorf("access token: %w", err)
 	}
 	id, err := ParseUnverified(res.IdToken)
 	if err != nil {
-		return nil, fmt.Errorf("id token: %w", err)
+		return nil, errorf("id token: %w", err)
 	}
 	t.AccessExpiry = orTime(access.Expiry, fallback)
 	t.IDExpiry = orTime(id.Expiry, fallback)
 	t.IssuedAt = access.IssuedAt
 	t.Username = cmp.Or(access.InternalUsername(), id.InternalUsername())
 	if t.AccessExpiry.IsZero() || t.IDExpiry.IsZero() {
-		return nil, fmt.Errorf("%w: tokens carry no exp and the response no ExpiresIn", ErrMalformedToken)
+		return nil, errorf("%w: tokens carry no exp and the response no ExpiresIn", ErrMalformedToken)
 	}
 	return t, nil
 }

@@ -12,7 +12,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -142,12 +141,12 @@ type Verifier struct {
 // NewVerifier returns a Verifier for cfg. It makes no network call.
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if len(cfg.ClientIDs) == 0 || slices.Contains(cfg.ClientIDs, "") {
-		return nil, fmt.Errorf("%w: the verifier needs the accepted ClientIDs, none empty", ErrConfig)
+		return nil, errorf("%w: the verifier needs the accepted ClientIDs, none empty", ErrConfig)
 	}
 	switch cfg.TokenUse {
 	case "", "access", "id":
 	default:
-		return nil, fmt.Errorf("%w: TokenUse %q is neither \"access\" nor \"id\"", ErrConfig, cfg.TokenUse)
+		return nil, errorf("%w: TokenUse %q is neither \"access\" nor \"id\"", ErrConfig, cfg.TokenUse)
 	}
 	issuer, updated := strings.TrimSuffix(cfg.Issuer, "/"), ""
 	if issuer == "" {
@@ -159,7 +158,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 			region = cfg.Region
 		}
 		if !regionName(region) {
-			return nil, fmt.Errorf("%w: region %q is not a region name", ErrConfig, region)
+			return nil, errorf("%w: region %q is not a region name", ErrConfig, region)
 		}
 		// Not RegionEndpoint's host: in GovCloud that is the FIPS API
 		// endpoint, which tokens are not known to name as their issuer.
@@ -230,13 +229,13 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 		// the nil of its failed call put into Config.Verifier) has no key
 		// set to ask: a configuration error, not a nil dereference in a
 		// flight's goroutine.
-		return nil, fmt.Errorf("%w: the Verifier was not built with NewVerifier", ErrConfig)
+		return nil, errorf("%w: the Verifier was not built with NewVerifier", ErrConfig)
 	}
 	// ParseUnverified checks the size and shape of the token and decodes
 	// the claims; they are only used once the signature holds.
 	claims, err := ParseUnverified(token)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTokenInvalid, err)
+		return nil, errorf("%w: %w", ErrTokenInvalid, err)
 	}
 	signed, sigPart, _ := cutLast(token, '.')
 	headerPart, _, _ := strings.Cut(signed, ".")
@@ -250,7 +249,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	// verifies (a deny list or cache keyed by the token would miss it).
 	sig, err := base64.RawURLEncoding.Strict().DecodeString(sigPart)
 	if err != nil || !wordChars(sigPart) {
-		return nil, fmt.Errorf("%w: %w: signature is not base64url", ErrSignature, ErrMalformedToken)
+		return nil, errorf("%w: %w: signature is not base64url", ErrSignature, ErrMalformedToken)
 	}
 	key, err := v.keysFor(claims.Issuer).get(ctx, h.Kid)
 	if err != nil {
@@ -270,7 +269,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 func parseJWTHeader(part string) (*jwtHeader, error) {
 	b, err := base64.RawURLEncoding.DecodeString(part)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w: header is not base64url", ErrTokenInvalid, ErrMalformedToken)
+		return nil, errorf("%w: %w: header is not base64url", ErrTokenInvalid, ErrMalformedToken)
 	}
 	// Member names are matched exactly, as RFC 7515 names them: decoding
 	// into a struct would take "ALG" or "Kid" for them, since encoding/json
@@ -287,25 +286,25 @@ func parseJWTHeader(part string) (*jwtHeader, error) {
 	member("kid", &h.Kid)
 	member("typ", &h.Typ)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w: header is not a JSON object of strings", ErrTokenInvalid, ErrMalformedToken)
+		return nil, errorf("%w: %w: header is not a JSON object of strings", ErrTokenInvalid, ErrMalformedToken)
 	}
 	_, h.Crit = m["crit"]
 	switch {
 	case h.Alg != "RS256":
 		// Only RS256 with a key from the key set: this refuses "none", and
 		// HS256 "signed" with the public key (key confusion).
-		return nil, fmt.Errorf("%w: algorithm %.20q is not RS256", ErrSignature, h.Alg)
+		return nil, errorf("%w: algorithm %.20q is not RS256", ErrSignature, h.Alg)
 	case h.Typ != "" && !strings.EqualFold(h.Typ, "JWT") && !strings.EqualFold(h.Typ, "application/jwt"):
 		// A media type, without regard to case; RFC 7515 reads one
 		// without '/' as if "application/" came first, so both forms
 		// name the one type.
-		return nil, fmt.Errorf("%w: typ %.20q is not JWT", ErrTokenInvalid, h.Typ)
+		return nil, errorf("%w: typ %.20q is not JWT", ErrTokenInvalid, h.Typ)
 	case h.Crit:
 		// RFC 7515: a recipient must refuse critical extensions it does
 		// not understand, and this one understands none.
-		return nil, fmt.Errorf("%w: the header has critical extensions", ErrTokenInvalid)
+		return nil, errorf("%w: the header has critical extensions", ErrTokenInvalid)
 	case h.Kid == "":
-		return nil, fmt.Errorf("%w: the header has no kid", ErrUnknownKey)
+		return nil, errorf("%w: the header has no kid", ErrUnknownKey)
 	}
 	return &h, nil
 }
@@ -313,10 +312,10 @@ func parseJWTHeader(part string) (*jwtHeader, error) {
 // checkClaims checks the claims of a token whose signature holds.
 func (v *Verifier) checkClaims(c *Claims) error {
 	if c.Issuer != v.issuer && (v.updated == "" || c.Issuer != v.updated) {
-		return fmt.Errorf("%w: iss %.200q is not %q", ErrClaimMismatch, c.Issuer, v.issuer)
+		return errorf("%w: iss %.200q is not %q", ErrClaimMismatch, c.Issuer, v.issuer)
 	}
 	if v.cfg.TokenUse != "" && c.TokenUse != v.cfg.TokenUse {
-		return fmt.Errorf("%w: token_use %.20q is not %q", ErrClaimMismatch, c.TokenUse, v.cfg.TokenUse)
+		return errorf("%w: token_use %.20q is not %q", ErrClaimMismatch, c.TokenUse, v.cfg.TokenUse)
 	}
 	var client string
 	switch c.TokenUse {
@@ -325,25 +324,25 @@ func (v *Verifier) checkClaims(c *Claims) error {
 	case "id":
 		client = c.Audience
 	default:
-		return fmt.Errorf("%w: token_use %.20q is neither access nor id", ErrClaimMismatch, c.TokenUse)
+		return errorf("%w: token_use %.20q is neither access nor id", ErrClaimMismatch, c.TokenUse)
 	}
 	if !slices.Contains(v.cfg.ClientIDs, client) {
-		return fmt.Errorf("%w: the %s token is for app client %.100q", ErrClaimMismatch, c.TokenUse, client)
+		return errorf("%w: the %s token is for app client %.100q", ErrClaimMismatch, c.TokenUse, client)
 	}
 	if c.Expiry.IsZero() || c.IssuedAt.IsZero() {
-		return fmt.Errorf("%w: exp or iat is missing", ErrClaimMismatch)
+		return errorf("%w: exp or iat is missing", ErrClaimMismatch)
 	}
 	now, leeway := v.cfg.Now(), v.cfg.Leeway
 	if !now.Before(c.Expiry.Add(leeway)) {
-		return fmt.Errorf("%w at %s", ErrTokenExpired, c.Expiry.Format(time.RFC3339))
+		return errorf("%w at %s", ErrTokenExpired, c.Expiry.Format(time.RFC3339))
 	}
 	nbf, err := timeClaim(c.Raw, "nbf")
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrTokenInvalid, err)
+		return errorf("%w: %w", ErrTokenInvalid, err)
 	}
 	for _, t := range []time.Time{c.IssuedAt, nbf} {
 		if t.After(now.Add(leeway)) {
-			return fmt.Errorf("%w: until %s", ErrTokenNotYetValid, t.Format(time.RFC3339))
+			return errorf("%w: until %s", ErrTokenNotYetValid, t.Format(time.RFC3339))
 		}
 	}
 	return nil
