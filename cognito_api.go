@@ -185,7 +185,16 @@ type authReply struct {
 }
 
 // output returns the AuthOutput of r.
-func (r *authReply) output() *AuthOutput { return (*AuthOutput)(&r.out) }
+func (r *authReply) output() *AuthOutput {
+	w := &r.out
+	return &AuthOutput{
+		AuthenticationResult: (*AuthenticationResult)(w.AuthenticationResult),
+		ChallengeName:        w.ChallengeName,
+		ChallengeParameters:  w.ChallengeParameters,
+		Session:              w.Session,
+		AvailableChallenges:  w.AvailableChallenges,
+	}
+}
 
 // outputOf returns the AuthOutput of a call's reply, for the exported
 // methods, which return no Date.
@@ -437,11 +446,28 @@ func redact(s string) string {
 type (
 	wireInitiateAuth       InitiateAuthInput
 	wireRespondToChallenge RespondToAuthChallengeInput
-	wireAuthOutput         AuthOutput
 	wireGetTokens          GetTokensFromRefreshTokenInput
-	wireGetTokensOutput    GetTokensFromRefreshTokenOutput
 	wireRevokeToken        RevokeTokenInput
 	wireGlobalSignOut      GlobalSignOutInput
 	wireConfirmDevice      ConfirmDeviceInput
 	wireUpdateDeviceStatus UpdateDeviceStatusInput
+	wireAuthResult         AuthenticationResult
+)
+
+// The outputs are decoded into structs of their own, not conversions of the
+// exported ones: those hold an *AuthenticationResult, whose printers would
+// come along (these structs are never encoded, so they need no tags).
+type (
+	// wireAuthOutput is an AuthOutput (see authReply.output).
+	wireAuthOutput struct {
+		AuthenticationResult *wireAuthResult
+		ChallengeName        string
+		ChallengeParameters  map[string]string
+		Session              string
+		AvailableChallenges  []string
+	}
+	// wireGetTokensOutput is a GetTokensFromRefreshTokenOutput.
+	wireGetTokensOutput struct {
+		AuthenticationResult *wireAuthResult
+	}
 )

@@ -42,11 +42,11 @@ func (in GetTokensFromRefreshTokenInput) Format(f fmt.State, verb rune) { format
 // where the result carries a new refresh token that replaces the old one
 // (the old one stops working after the client's grace period).
 func (c *Client) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFromRefreshTokenInput) (*GetTokensFromRefreshTokenOutput, error) {
-	out := new(GetTokensFromRefreshTokenOutput)
-	if err := c.Call(ctx, "GetTokensFromRefreshToken", (*wireGetTokens)(in), (*wireGetTokensOutput)(out)); err != nil {
+	var out wireGetTokensOutput
+	if err := c.Call(ctx, "GetTokensFromRefreshToken", (*wireGetTokens)(in), &out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &GetTokensFromRefreshTokenOutput{AuthenticationResult: (*AuthenticationResult)(out.AuthenticationResult)}, nil
 }
 
 // RevokeTokenInput is the request of RevokeToken.

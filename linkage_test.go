@@ -38,6 +38,9 @@ var optIn = []struct {
 		"cognitosrp.InitiateAuthInput.", "cognitosrp.RespondToAuthChallengeInput.",
 		"cognitosrp.GetTokensFromRefreshTokenInput.", "cognitosrp.RevokeTokenInput.",
 		"cognitosrp.AuthOutput.", "cognitosrp.(*AuthOutput).",
+		// Client decodes the outputs into structs that hold the
+		// method-less wireAuthResult.
+		"cognitosrp.AuthenticationResult.", "cognitosrp.(*AuthenticationResult).",
 		// A Session holds its Config as the method-less settings, and its
 		// Client as the method-less apiClient.
 		"cognitosrp.Config.", "cognitosrp.(*Config).",
@@ -116,7 +119,7 @@ func newVerifier() cognitosrp.TokenVerifier {
 // printRequests is linked only by the program that calls it.
 func printRequests() *slog.Logger {
 	fmt.Fprint(os.Stderr, cognitosrp.InitiateAuthInput{}, cognitosrp.RespondToAuthChallengeInput{},
-		cognitosrp.GetTokensFromRefreshTokenInput{}, cognitosrp.RevokeTokenInput{}, cognitosrp.AuthOutput{},
+		cognitosrp.GetTokensFromRefreshTokenInput{}, cognitosrp.RevokeTokenInput{}, cognitosrp.AuthOutput{}, cognitosrp.AuthenticationResult{},
 		cognitosrp.Config{}, cognitosrp.Client{}, (*cognitosrp.SRP)(nil))
 	return nil
 }

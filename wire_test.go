@@ -71,19 +71,24 @@ func TestWireTypesEncodeAsTheExportedTypes(t *testing.T) {
 	const auth = `{"AuthenticationResult":{"AccessToken":"a","IdToken":"i","RefreshToken":"r","ExpiresIn":3600,"TokenType":"Bearer",` +
 		`"NewDeviceMetadata":{"DeviceKey":"d","DeviceGroupKey":"g"}},"ChallengeName":"SELECT_CHALLENGE",` +
 		`"ChallengeParameters":{"USERNAME":"u"},"Session":"s","AvailableChallenges":["PASSWORD_SRP"]}`
-	var out, wireOut AuthOutput
-	var tokens, wireTokens GetTokensFromRefreshTokenOutput
+	var out AuthOutput
+	var tokens GetTokensFromRefreshTokenOutput
+	var reply authReply
+	var wireTokens wireGetTokensOutput
 	for _, d := range []struct {
 		name       string
 		into, wire any
-		exp, got   any
+		exp        any
+		got        func() any
 	}{
-		{"AuthOutput", &out, (*wireAuthOutput)(&wireOut), &out, &wireOut},
-		{"GetTokensFromRefreshTokenOutput", &tokens, (*wireGetTokensOutput)(&wireTokens), &tokens, &wireTokens},
+		{"AuthOutput", &out, &reply.out, &out, func() any { return reply.output() }},
+		{"GetTokensFromRefreshTokenOutput", &tokens, &wireTokens, &tokens, func() any {
+			return &GetTokensFromRefreshTokenOutput{AuthenticationResult: (*AuthenticationResult)(wireTokens.AuthenticationResult)}
+		}},
 	} {
 		err1 := json.Unmarshal([]byte(auth), d.into)
 		err2 := json.Unmarshal([]byte(auth), d.wire)
-		if err1 != nil || err2 != nil || !reflect.DeepEqual(d.exp, d.got) {
+		if err1 != nil || err2 != nil || !reflect.DeepEqual(d.exp, d.got()) {
 			t.Errorf("%s decodes differently: %v, %v", d.name, err1, err2)
 		}
 	}
