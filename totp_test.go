@@ -5,8 +5,11 @@
 package cognitosrp
 
 import (
+	"bytes"
+	"encoding/base32"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +119,49 @@ func TestTOTPHandler(t *testing.T) {
 	}
 	if _, err := (TOTP{Secret: "!!"}).HandleChallenge(ctx, &Challenge{Name: ChallengeSoftwareTokenMFA}); !errors.Is(err, ErrTOTPSecret) {
 		t.Errorf("bad secret: err = %v", err)
+	}
+}
+
+// TestDecodeBase32 holds decodeBase32 to the decoder it replaces,
+// base32.StdEncoding without padding, on every string of up to 9
+// characters over an alphabet with both ends of each range, characters
+// just outside them and a non-ASCII letter, and on long random strings.
+func TestDecodeBase32(t *testing.T) {
+	std := base32.StdEncoding.WithPadding(base32.NoPadding)
+	check := func(s string) {
+		t.Helper()
+		want, err := std.DecodeString(s)
+		got, ok := decodeBase32(s)
+		if ok != (err == nil) || ok && !bytes.Equal(got, want) {
+			t.Fatalf("decodeBase32(%q) = %x, %v; encoding/base32: %x, %v", s, got, ok, want, err)
+		}
+	}
+	const alphabet = "AZ27@[18é"
+	var walk func(s string)
+	walk = func(s string) {
+		check(s)
+		if len(s) < 9 {
+			for _, c := range []string{"A", "Z", "2", "7", "Q"} {
+				walk(s + c)
+			}
+		}
+	}
+	walk("")
+	for i := range 6 {
+		for _, c := range strings.Split(alphabet, "") {
+			check(strings.Repeat("B", i) + c + "CD")
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	const valid = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	for range 2000 {
+		b := make([]byte, r.IntN(80))
+		for i := range b {
+			b[i] = valid[r.IntN(len(valid))]
+		}
+		if len(b) > 0 && r.IntN(4) == 0 {
+			b[r.IntN(len(b))] = alphabet[4+r.IntN(len(alphabet)-4)]
+		}
+		check(string(b))
 	}
 }
