@@ -6,11 +6,14 @@ package main
 
 import (
 	"cmp"
+	"compress/flate"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/url"
@@ -52,6 +55,19 @@ func networkError(err error) bool {
 	var ne net.Error
 	var pe *fs.PathError
 	var le *os.LinkError
+	var be *bodyError
+	switch {
+	case errors.As(err, &be):
+		// The API's body, cut short or reset, but not one that does not
+		// decode (gzip's header or checksum): the server sends it so.
+		return !errors.Is(err, gzip.ErrHeader) && !errors.Is(err, gzip.ErrChecksum) && !errors.As(err, new(flate.CorruptInputError))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		// Cognito's answer cut short: the connection closed before the
+		// end of the body (the library reads it, and says so with no
+		// net.Error). Nothing else the command reads (the token cache,
+		// standard input) reports this error.
+		return true
+	}
 	// A file's error (the token cache, standard output or input) holds an
 	// errno, which is a net.Error too (it has Timeout and Temporary), but
 	// it is no network error.

@@ -5,15 +5,21 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -133,4 +139,88 @@ func TestTryLater(t *testing.T) {
 	if got := describe(api("LimitExceededException", 400)); !strings.HasPrefix(got, "Cognito is throttling or failing; try again later") {
 		t.Errorf("describe(LimitExceededException) = %q", got)
 	}
+}
+
+// cutShort returns the address of a server that answers every request
+// with a body that is cut short: it promises 100 bytes, sends head and
+// closes the connection.
+func cutShort(t *testing.T, head string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				if _, err := http.ReadRequest(bufio.NewReader(c)); err == nil {
+					fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n%s", head)
+				}
+			}()
+		}
+	}()
+	return "http://" + l.Addr().String()
+}
+
+// TestExitStatusCutShort: a response whose connection ends before its
+// body does (an HTTP/1.1 connection closed early, an HTTP/2 stream reset
+// by a proxy or a load balancer) is the network's failure, which may
+// pass: 4, as a connection refused or reset is, and the library retries
+// Cognito's. net/http reports it with no net.Error (io.ErrUnexpectedEOF,
+// an unexported stream error). A body that does not decode keeps 1.
+func TestExitStatusCutShort(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	cached.run("token").want(t, exitOK)
+
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.env["COGNITO_ENDPOINT"] = cutShort(t, `{"ChallengeName":`)
+	s.run("token").want(t, exitTryLater, "network error", "unexpected EOF")
+	// request prints the status line before the body: wantAfterStatus.
+	cached.run("request", cutShort(t, "abc")+"/x").wantAfterStatus(t, exitTryLater, "network error", "unexpected EOF")
+
+	h2 := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		io.WriteString(w, "abc")
+		http.NewResponseController(w).Flush()
+		panic(http.ErrAbortHandler) // RST_STREAM
+	}))
+	h2.EnableHTTP2 = true
+	h2.StartTLS()
+	defer h2.Close()
+	if runtime.GOOS != "darwin" && runtime.GOOS != "ios" && runtime.GOOS != "windows" { // SSL_CERT_FILE, as in TestBehindProxyWithOwnCA
+		ca := filepath.Join(t.TempDir(), "ca.pem")
+		if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: h2.Certificate().Raw}), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cached.env["SSL_CERT_FILE"] = ca
+		cached.run("request", h2.URL+"/x").wantAfterStatus(t, exitTryLater, "HTTP/2.0 200", "network error", "stream error")
+		delete(cached.env, "SSL_CERT_FILE")
+	}
+
+	// A gzip body that is no gzip stays as it is: 1.
+	notGzip := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		io.WriteString(w, "not gzip at all")
+	}))
+	defer notGzip.Close()
+	cached.run("request", notGzip.URL+"/x").wantAfterStatus(t, exitError, "gzip")
+}
+
+// wantAfterStatus is want for a run of request that failed after the
+// status line: the error is the one line that follows it.
+func (r result) wantAfterStatus(t *testing.T, code int, msgs ...string) {
+	t.Helper()
+	status, rest, _ := strings.Cut(r.stderr, "\n")
+	if !strings.HasPrefix(status, "HTTP/") {
+		t.Errorf("stderr does not start with a status line: %q", r.stderr)
+	}
+	r.stderr = status + " " + rest
+	r.want(t, code, msgs...)
 }

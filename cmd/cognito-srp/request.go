@@ -220,7 +220,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		h.Write(e.stderr)
 		fmt.Fprintln(e.stderr)
 	}
-	if _, err := io.Copy(e.stdout, resp.Body); err != nil {
+	if _, err := io.Copy(e.stdout, bodyReader{resp.Body}); err != nil {
 		return fmt.Errorf("reading the response: %w", apiError(err, target))
 	}
 	if renewOnly {
@@ -278,6 +278,28 @@ func apiError(err error, target *url.URL) error {
 type apiTimeout struct{ host string }
 
 func (a *apiTimeout) Error() string { return "timed out waiting for " + a.host + " (see -timeout)" }
+
+// bodyReader reads the API's response and marks its errors as
+// *bodyError: the body cut short (an HTTP/1.1 connection closed early, an
+// HTTP/2 stream reset) is the network's failure, though net/http says so
+// with no net.Error (io.ErrUnexpectedEOF, an unexported stream error).
+// Errors writing the body out are not the reader's: io.Copy returns them
+// as they are.
+type bodyReader struct{ r io.Reader }
+
+func (b bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &bodyError{err}
+	}
+	return n, err
+}
+
+// bodyError is an error reading the API's response (see bodyReader).
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
 
 // requestBody returns the body -d gives: the text itself, a file (@FILE)
 // or standard input (@-).
