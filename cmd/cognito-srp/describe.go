@@ -16,6 +16,7 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -79,12 +80,13 @@ func networkError(err error) bool {
 // throttling or failing. A script retries on it (exit status 4), and on
 // nothing else: a wrong password retried in a loop would lock the user
 // out (Cognito counts the failed attempts), and a missing setting, a
-// certificate that does not verify or a host name that does not exist
-// stay as they are.
+// certificate that does not verify, a host name that does not exist or a
+// proxy's refusal to tunnel (but for its 5xx and 429) stay as they are.
 func tryLater(err error) bool {
 	var ae *cognitosrp.APIError
 	var de *net.DNSError
 	var at *apiTimeout
+	var pr *proxyRefusal
 	switch {
 	case errors.Is(err, cognitosrp.ErrLoginRequired), errors.Is(err, context.Canceled):
 		return false
@@ -94,6 +96,11 @@ func tryLater(err error) bool {
 		return apiTryLater(ae)
 	case errors.As(err, &de) && de.IsNotFound, certificateError(err):
 		return false
+	case errors.As(err, &pr):
+		// A proxy that cannot reach the host, or is overloaded, may
+		// tunnel later; one that wants credentials (407) or forbids the
+		// host (403) will not.
+		return pr.status >= 500 || pr.status == http.StatusTooManyRequests
 	}
 	return networkError(err)
 }

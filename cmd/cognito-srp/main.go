@@ -87,7 +87,8 @@
 // too, and Cognito locks a user out after repeated failed logins. Status 1
 // covers what trying again does not mend: a wrong password, an unknown
 // user or app client, missing tokens, a certificate that does not verify,
-// a host name that does not exist; the line on standard error names which.
+// a host name that does not exist, a proxy that wants credentials or
+// forbids the host; the line on standard error names which.
 // "request" fails with 3 on a 4xx or 5xx answer, as curl --fail-with-body
 // does, its body still on standard output: a script that takes such an
 // answer as data runs "cognito-srp request URL || [ $? -eq 3 ]". A request
@@ -113,8 +114,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 )
@@ -159,6 +163,10 @@ func main() {
 		caught <- <-signals
 		cancel()
 	}()
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		// The transport of the calls to Cognito and of request's.
+		t.OnProxyConnectResponse = proxyConnectResponse
+	}
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, progress: isTerminal(os.Stderr)}
 	code := run(ctx, e, os.Args[1:])
 	signal.Stop(signals)
@@ -177,6 +185,26 @@ func main() {
 	default:
 	}
 	os.Exit(code)
+}
+
+// proxyConnectResponse refuses a proxy's answer to CONNECT other than 200
+// with a *proxyRefusal, which keeps its status: net/http's own error holds
+// only the reason phrase, and tryLater must tell a proxy that wants
+// credentials (407) or forbids the host (403) from one that cannot reach
+// it (502).
+func proxyConnectResponse(_ context.Context, _ *url.URL, _ *http.Request, resp *http.Response) error {
+	if resp.StatusCode != http.StatusOK {
+		return &proxyRefusal{status: resp.StatusCode}
+	}
+	return nil
+}
+
+// proxyRefusal is a proxy's refusal of a tunnel (see
+// proxyConnectResponse). Its text holds no text of the proxy's.
+type proxyRefusal struct{ status int }
+
+func (p *proxyRefusal) Error() string {
+	return "the proxy refused the tunnel: " + strconv.Itoa(p.status) + " " + http.StatusText(p.status)
 }
 
 // usageError reports bad flags or arguments; it exits with status 2.

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -118,4 +119,35 @@ func TestBehindProxyWithOwnCA(t *testing.T) {
 	// Without the CA, the same run fails on the certificate, and says so.
 	s.env["SSL_CERT_FILE"] = filepath.Join(t.TempDir(), "none.pem")
 	s.run("token", "-no-cache").want(t, exitError, "network error", "certificate")
+}
+
+// TestExitStatusProxyRefuses: a proxy that refuses the tunnel to Cognito
+// or the API because it wants credentials (407) or forbids the host (403)
+// fails with 1, as no retry mends it (a retry loop would send the proxy
+// the same wrong credentials, which may lock their account); one that
+// cannot reach the host (502) with 4. net/http's error holds only the
+// proxy's reason phrase.
+func TestExitStatusProxyRefuses(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	cached.run("token").want(t, exitOK)
+	for _, c := range []struct {
+		status, exit int
+	}{
+		{http.StatusProxyAuthRequired, exitError},
+		{http.StatusForbidden, exitError},
+		{http.StatusBadGateway, exitTryLater},
+	} {
+		proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Proxy-Authenticate", `Basic realm="proxy"`)
+			w.WriteHeader(c.status)
+		}))
+		defer proxy.Close()
+		s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+		s.env["COGNITO_ENDPOINT"] = "https://cognito.example.com/"
+		s.env["HTTPS_PROXY"] = proxy.URL
+		s.run("token").want(t, c.exit, "proxy refused the tunnel: "+strconv.Itoa(c.status))
+		cached.env["HTTPS_PROXY"] = proxy.URL
+		cached.run("request", "https://api.example.com/").want(t, c.exit, "proxy refused the tunnel: "+strconv.Itoa(c.status))
+	}
 }
