@@ -80,8 +80,9 @@ func networkError(err error) bool {
 // throttling or failing. A script retries on it (exit status 4), and on
 // nothing else: a wrong password retried in a loop would lock the user
 // out (Cognito counts the failed attempts), and a missing setting, a
-// certificate that does not verify, a host name that does not exist or a
-// proxy's refusal to tunnel (but for its 5xx and 429) stay as they are.
+// certificate that does not verify, a server that does not speak TLS, a
+// host name that does not exist or a proxy's refusal to tunnel (but for
+// its 5xx and 429) stay as they are.
 func tryLater(err error) bool {
 	var ae *cognitosrp.APIError
 	var de *net.DNSError
@@ -94,7 +95,7 @@ func tryLater(err error) bool {
 		return true
 	case errors.As(err, &ae):
 		return apiTryLater(ae)
-	case errors.As(err, &de) && de.IsNotFound, certificateError(err):
+	case errors.As(err, &de) && de.IsNotFound, certificateError(err), notTLS(err):
 		return false
 	case errors.As(err, &pr):
 		// A proxy that cannot reach the host, or is overloaded, may
@@ -122,6 +123,14 @@ func certificateError(err error) bool {
 	var he x509.HostnameError
 	var ci x509.CertificateInvalidError
 	return errors.As(err, &ve) || errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)
+}
+
+// notTLS reports whether the server of an https URL does not speak TLS
+// (an http port named with https, or another protocol's): no retry mends
+// it.
+func notTLS(err error) bool {
+	var rh tls.RecordHeaderError
+	return errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, &rh)
 }
 
 // errorText returns err's text for the terminal, as one line: a TLS error

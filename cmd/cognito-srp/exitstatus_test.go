@@ -7,6 +7,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -223,4 +224,23 @@ func (r result) wantAfterStatus(t *testing.T, code int, msgs ...string) {
 	}
 	r.stderr = status + " " + rest
 	r.want(t, code, msgs...)
+}
+
+// TestExitStatusNotTLS: an https URL whose server speaks plain HTTP (the
+// emulator's port, or the API's, named with https) fails with 1: no retry
+// mends it. net/http reports it in a url.Error, which networkError takes.
+func TestExitStatusNotTLS(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	cached.run("token").want(t, exitOK)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.env["COGNITO_ENDPOINT"] = strings.Replace(srv.Endpoint(), "http://", "https://", 1)
+	s.run("token").want(t, exitError, "server gave HTTP response to HTTPS client")
+	api := httptest.NewServer(http.NotFoundHandler())
+	defer api.Close()
+	cached.run("request", strings.Replace(api.URL, "http://", "https://", 1)+"/x").want(t, exitError, "server gave HTTP response to HTTPS client")
+	// Nor does a server of another protocol: tls.RecordHeaderError.
+	if tryLater(&url.Error{Op: "Get", URL: "https://x/", Err: tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}}) {
+		t.Error("tryLater accepts a tls.RecordHeaderError")
+	}
 }
