@@ -27,6 +27,8 @@ const (
 // Options configure an [Auth]. Give either the individual parameters
 // (Username, Password, UserPoolID, ClientID and optionally Region,
 // ClientSecret, Endpoint, HTTPClient) or an existing Session, not both.
+// The individual parameters mean what Config's fields of the same names
+// do, and New refuses them as NewSession does (a malformed UserPoolID, say).
 type Options struct {
 	Username     string
 	Password     string

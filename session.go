@@ -226,7 +226,9 @@ type Session struct {
 
 // NewSession returns a session for username (the name, e-mail or phone
 // number the user logs in with) in the pool and app client of cfg. It makes
-// no network call. Its errors match ErrConfig.
+// no network call. Its errors match ErrConfig: a UserPoolID that is not a
+// pool id (see Config.UserPoolID), no ClientID or username, an unknown
+// AuthFlow or RefreshMethod, a Region or Endpoint that names no endpoint.
 func NewSession(cfg Config, username string) (*Session, error) {
 	region, poolName, ok := splitPoolID(cfg.UserPoolID)
 	if !ok {
