@@ -398,8 +398,8 @@ func TestRequestNoRetryAfterRedirect(t *testing.T) {
 		t.Errorf("%d InitiateAuth calls, want 2", n)
 	}
 	// When that renewal fails, the command still shows the API's answer
-	// and exits with 3, not 1: a script that retries on 1 would send the
-	// POST again.
+	// and exits with 3, not 1 or 4: a script that retries on 4 (or, as
+	// before 4, on any failure) would send the POST again.
 	delete(s.env, "COGNITO_PASSWORD")
 	srv.SignOut("alice")
 	r := s.run("request", "-i", "-d", "order=2", api.URL+"/orders")

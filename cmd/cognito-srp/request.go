@@ -224,7 +224,8 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("reading the response: %w", apiError(err, target))
 	}
 	if renewOnly {
-		// Still exit 3, the API's answer: a script that retries on 1
+		// Still exit 3, the API's answer, whatever the renewal does: a
+		// script that retries on 4 (the renewal's network error, say)
 		// would send the request again.
 		if _, _, err := obtain(rctx, e, c, tok, tt); err != nil {
 			fmt.Fprintln(e.stderr, "the API refused the token after a redirect, and renewing it failed:", describe(err))
