@@ -96,7 +96,11 @@ func decodeTOTPSecret(secret string) ([]byte, error) {
 }
 
 // decodeBase32 decodes s as base32.StdEncoding.WithPadding(base32.NoPadding)
-// does, quirks included (TestDecodeBase32 compares them). Not
+// does, quirks included (TestDecodeBase32 compares them), on the strings
+// decodeTOTPSecret passes it. Not on others: encoding/base32 skips '\r' and
+// '\n', which decodeTOTPSecret removes first, and without padding takes a
+// byte 0xFF for the padding, which its strings.Map never leaves (it turns
+// invalid UTF-8 into U+FFFD); decodeBase32 refuses both. Not
 // encoding/base32 itself: importing it builds its two encodings when the
 // program starts, about 1.5 KB that every program paid for, TOTP or not
 // (issue 7).

@@ -164,4 +164,18 @@ func TestDecodeBase32(t *testing.T) {
 		}
 		check(string(b))
 	}
+
+	// Where the two differ, decodeTOTPSecret does not let them: it removes
+	// line breaks, which encoding/base32 skips, and leaves no byte 0xFF,
+	// which encoding/base32 without padding takes for the padding.
+	want, _ := std.DecodeString("MZXW6YTB")
+	if key, err := decodeTOTPSecret("MZXW\r\n6YTB"); err != nil || !bytes.Equal(key, want) {
+		t.Errorf("secret with a line break: %x, %v; want %x", key, err, want)
+	}
+	if _, err := std.DecodeString("7777777\xff"); err != nil {
+		t.Logf("encoding/base32 no longer takes 0xFF for the padding: %v", err)
+	}
+	if _, err := decodeTOTPSecret("7777777\xff"); !errors.Is(err, ErrTOTPSecret) {
+		t.Errorf("secret ending in 0xFF: err = %v, want ErrTOTPSecret", err)
+	}
 }
