@@ -46,7 +46,12 @@ func (c *Client) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFro
 	if err := c.Call(ctx, "GetTokensFromRefreshToken", (*wireGetTokens)(in), &out); err != nil {
 		return nil, err
 	}
-	return &GetTokensFromRefreshTokenOutput{AuthenticationResult: (*AuthenticationResult)(out.AuthenticationResult)}, nil
+	return out.output(), nil
+}
+
+// output returns the GetTokensFromRefreshTokenOutput of w.
+func (w *wireGetTokensOutput) output() *GetTokensFromRefreshTokenOutput {
+	return &GetTokensFromRefreshTokenOutput{AuthenticationResult: (*AuthenticationResult)(w.AuthenticationResult)}
 }
 
 // RevokeTokenInput is the request of RevokeToken.

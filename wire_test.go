@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -71,29 +72,92 @@ func TestWireTypesEncodeAsTheExportedTypes(t *testing.T) {
 	const auth = `{"AuthenticationResult":{"AccessToken":"a","IdToken":"i","RefreshToken":"r","ExpiresIn":3600,"TokenType":"Bearer",` +
 		`"NewDeviceMetadata":{"DeviceKey":"d","DeviceGroupKey":"g"}},"ChallengeName":"SELECT_CHALLENGE",` +
 		`"ChallengeParameters":{"USERNAME":"u"},"Session":"s","AvailableChallenges":["PASSWORD_SRP"]}`
-	var out AuthOutput
-	var tokens GetTokensFromRefreshTokenOutput
-	var reply authReply
-	var wireTokens wireGetTokensOutput
-	for _, d := range []struct {
-		name       string
-		into, wire any
-		exp        any
-		got        func() any
-	}{
-		{"AuthOutput", &out, &reply.out, &out, func() any { return reply.output() }},
-		{"GetTokensFromRefreshTokenOutput", &tokens, &wireTokens, &tokens, func() any {
-			return &GetTokensFromRefreshTokenOutput{AuthenticationResult: (*AuthenticationResult)(wireTokens.AuthenticationResult)}
-		}},
-	} {
-		err1 := json.Unmarshal([]byte(auth), d.into)
-		err2 := json.Unmarshal([]byte(auth), d.wire)
-		if err1 != nil || err2 != nil || !reflect.DeepEqual(d.exp, d.got()) {
+	exps := make([]any, len(wireOutputs))
+	for i, d := range wireOutputs {
+		exps[i] = d.exported()
+		err1 := json.Unmarshal([]byte(auth), exps[i])
+		got, err2 := d.viaWire([]byte(auth))
+		if err1 != nil || err2 != nil || !reflect.DeepEqual(exps[i], got) {
 			t.Errorf("%s decodes differently: %v, %v", d.name, err1, err2)
 		}
 	}
+	out, tokens := exps[0].(*AuthOutput), exps[1].(*GetTokensFromRefreshTokenOutput)
 	if out.AuthenticationResult == nil || out.AuthenticationResult.NewDeviceMetadata == nil || out.Session != "s" ||
 		tokens.AuthenticationResult == nil || tokens.AuthenticationResult.RefreshToken != "r" {
 		t.Error("the outputs lost fields in decoding")
 	}
+}
+
+// TestWireOutputsKeepEveryField: the outputs are decoded into structs of
+// their own (wireAuthOutput, wireGetTokensOutput), which the compiler does
+// not hold to the exported types as it does a conversion, so a field added
+// to AuthOutput would be dropped in silence. Each exported output, every
+// field set, must come back whole through the wire struct Client decodes
+// into.
+func TestWireOutputsKeepEveryField(t *testing.T) {
+	n := 0
+	var fill func(v reflect.Value)
+	fill = func(v reflect.Value) {
+		n++
+		switch v.Kind() {
+		case reflect.Pointer:
+			v.Set(reflect.New(v.Type().Elem()))
+			fill(v.Elem())
+		case reflect.Struct:
+			for i := range v.NumField() {
+				fill(v.Field(i))
+			}
+		case reflect.String:
+			v.SetString("s" + strconv.Itoa(n))
+		case reflect.Int64:
+			v.SetInt(int64(n))
+		case reflect.Slice:
+			v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+			fill(v.Index(0))
+		case reflect.Map:
+			v.Set(reflect.MakeMap(v.Type()))
+			key, elem := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+			fill(key)
+			fill(elem)
+			v.SetMapIndex(key, elem)
+		default:
+			t.Fatalf("fill does not know %s: teach it", v.Type())
+		}
+	}
+	for _, d := range wireOutputs {
+		exported := d.exported()
+		fill(reflect.ValueOf(exported).Elem())
+		data, err := json.Marshal(exported)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := d.viaWire(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, exported) {
+			back, _ := json.Marshal(got)
+			t.Errorf("%s loses a field through its wire struct:\nsent %s\ngot  %s", d.name, data, back)
+		}
+	}
+}
+
+// wireOutputs are the outputs Client decodes into a wire struct: a new
+// exported output, and the exported output that data gives through the
+// wire struct and the conversion Client uses.
+var wireOutputs = []struct {
+	name     string
+	exported func() any
+	viaWire  func(data []byte) (any, error)
+}{
+	{"AuthOutput", func() any { return new(AuthOutput) }, func(data []byte) (any, error) {
+		var r authReply
+		err := json.Unmarshal(data, &r.out)
+		return r.output(), err
+	}},
+	{"GetTokensFromRefreshTokenOutput", func() any { return new(GetTokensFromRefreshTokenOutput) }, func(data []byte) (any, error) {
+		var w wireGetTokensOutput
+		err := json.Unmarshal(data, &w)
+		return w.output(), err
+	}},
 }
