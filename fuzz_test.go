@@ -764,10 +764,13 @@ func FuzzRefresh(f *testing.F) {
 // FuzzCheckClaims: the claim checks of Verify on any claims, which
 // FuzzVerify cannot reach, since the fuzzer cannot sign what it mutates.
 // The payload goes through ParseUnverified and checkClaims as a signed
-// token's would; whatever is accepted must meet the rules SECURITY.md
-// lists, read here from the JSON by a model of its own: the expected iss,
-// token_use access or id, its app client among ClientIDs, exp not passed
-// and iat and nbf not ahead, give or take the leeway.
+// token's would; checkClaims must accept exactly the claims that meet the
+// rules SECURITY.md lists, read here from the JSON by a model of its own:
+// the expected iss, token_use access or id, its app client among
+// ClientIDs, exp not passed and iat and nbf not ahead, give or take the
+// leeway, and an nbf, when there is one, a NumericDate. (Within a
+// microsecond of a limit the two may round differently: the model only
+// judges times away from it.) A refusal matches ErrTokenInvalid.
 func FuzzCheckClaims(f *testing.F) {
 	for _, c := range []map[string]any{
 		accessClaims(testNow), idClaims(testNow),
@@ -778,6 +781,9 @@ func FuzzCheckClaims(f *testing.F) {
 		// At the edges of the leeway, just refused.
 		with(accessClaims(testNow.Add(-2*time.Hour)), "exp", testNow.Add(-DefaultLeeway).Unix()),
 		with(accessClaims(testNow.Add(DefaultLeeway+time.Second)), "exp", testNow.Add(time.Hour).Unix()),
+		// And just accepted: expired, issued and valid from within it.
+		with(accessClaims(testNow.Add(-2*time.Hour)), "exp", testNow.Add(time.Second-DefaultLeeway).Unix()),
+		with(idClaims(testNow.Add(DefaultLeeway-time.Second)), "nbf", testNow.Add(DefaultLeeway-time.Second).Unix()),
 	} {
 		f.Add(string(mustJSON(c)))
 	}
@@ -791,45 +797,64 @@ func FuzzCheckClaims(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if err := v.checkClaims(c); err != nil {
-			if !errors.Is(err, ErrTokenInvalid) {
-				t.Fatalf("error %v does not match ErrTokenInvalid", err)
-			}
-			return
+		err = v.checkClaims(c)
+		if err != nil && !errors.Is(err, ErrTokenInvalid) {
+			t.Fatalf("error %v does not match ErrTokenInvalid", err)
 		}
+
+		// The model, on the payload as ParseUnverified read it: numbers
+		// as json.Number, since encoding/json refuses to read one out of
+		// float64's range into an any (a claim of no interest may hold
+		// 1e400).
+		dec := json.NewDecoder(strings.NewReader(payload))
+		dec.UseNumber()
 		var m map[string]any
-		if err := json.Unmarshal([]byte(payload), &m); err != nil {
-			t.Fatalf("accepted claims that are not a JSON object: %v", err)
+		if err := dec.Decode(&m); err != nil {
+			t.Fatalf("ParseUnverified read claims that are not a JSON object: %v", err)
 		}
 		str := func(k string) string { s, _ := m[k].(string); return s }
-		client := str("client_id")
-		switch str("token_use") {
-		case "access":
-		case "id":
+		num := func(k string) (float64, bool) {
+			n, ok := m[k].(json.Number)
+			f, err := n.Float64()
+			return f, ok && err == nil
+		}
+		client, use := str("client_id"), str("token_use")
+		if use == "id" {
 			client = str("aud")
 			if a, ok := m["aud"].([]any); ok && len(a) == 1 {
 				client, _ = a[0].(string)
 			}
-		default:
-			t.Fatalf("accepted token_use %q", str("token_use"))
 		}
-		num := func(k string) (float64, bool) { n, ok := m[k].(float64); return n, ok }
 		leeway := DefaultLeeway.Seconds()
 		now := float64(testNow.Unix())
 		exp, okExp := num("exp")
 		iat, okIat := num("iat")
 		nbf, okNbf := num("nbf")
+		var why string
 		switch {
 		case str("iss") != testIssuer && str("iss") != testUpdatedIssuer:
-			t.Fatalf("accepted iss %q", str("iss"))
+			why = "iss " + str("iss")
+		case use != "access" && use != "id":
+			why = "token_use " + use
 		case client != testClientID:
-			t.Fatalf("accepted app client %q", client)
+			why = "app client " + client
 		case !okExp || exp+leeway <= now:
-			t.Fatalf("accepted exp %v at %v", m["exp"], now)
+			why = fmt.Sprintf("exp %v", m["exp"])
 		case !okIat || iat > now+leeway:
-			t.Fatalf("accepted iat %v at %v", m["iat"], now)
-		case m["nbf"] != nil && (!okNbf || nbf > now+leeway):
-			t.Fatalf("accepted nbf %v at %v", m["nbf"], now)
+			why = fmt.Sprintf("iat %v", m["iat"])
+		case m["nbf"] != nil && (!okNbf || nbf < 0 || nbf > maxUnixSeconds || nbf > now+leeway):
+			why = fmt.Sprintf("nbf %v", m["nbf"])
+		}
+		// Times within a microsecond of their limit are left unjudged.
+		near := func(t, limit float64, ok bool) bool { return ok && math.Abs(t-limit) < 1e-6 }
+		if near(exp+leeway, now, okExp) || near(iat, now+leeway, okIat) || near(nbf, now+leeway, okNbf) {
+			return
+		}
+		switch {
+		case err == nil && why != "":
+			t.Fatalf("accepted claims with %s at %v", why, now)
+		case err != nil && why == "":
+			t.Fatalf("refused claims the rules accept: %v", err)
 		}
 	})
 }
