@@ -147,15 +147,19 @@ func jsonList(s string) []string {
 }
 
 // jsonObject decodes a parameter holding a JSON object of strings. Cognito
-// sends attributes as strings; other values are skipped.
+// sends attributes as strings; other values are skipped. Each member is
+// decoded on its own: into an any, a number beyond float64's range (1e400)
+// would fail the whole object and lose every attribute with it.
 func jsonObject(s string) map[string]string {
-	var v map[string]any
+	var v map[string]json.RawMessage
 	if s == "" || json.Unmarshal([]byte(s), &v) != nil || v == nil {
 		return nil
 	}
 	m := make(map[string]string, len(v))
-	for k, x := range v {
-		if str, ok := x.(string); ok {
+	for k, raw := range v {
+		// (A null would decode into a string too, as "".)
+		var str string
+		if len(raw) > 0 && raw[0] == '"' && json.Unmarshal(raw, &str) == nil {
 			m[k] = str
 		}
 	}
