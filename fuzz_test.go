@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
@@ -87,8 +88,13 @@ func FuzzParseUnverified(f *testing.F) {
 }
 
 // FuzzParsePasswordChallenge checks the decoding of PASSWORD_VERIFIER
-// parameters and, for the server values a hostile server would pick (small,
-// or a multiple of N), that the claim is refused rather than computed.
+// parameters: it accepts exactly the challenges whose user id and secret
+// block are present, whose SRP_B and SALT are hex numbers of at most
+// maxNumberHexDigits digits (no sign, no prefix) and whose SECRET_BLOCK is
+// standard base64; it fails otherwise with ErrInvalidChallenge; and it
+// returns the parameters as sent, which the claim answers with. For the
+// server values a hostile server would pick (small, or a multiple of N),
+// the claim is refused rather than computed.
 func FuzzParsePasswordChallenge(f *testing.F) {
 	f.Add("user-id", "0", "ab", "c2VjcmV0")
 	f.Add("user-id", PadHex(group.N), "00ff", "c2VjcmV0")
@@ -102,16 +108,27 @@ func FuzzParsePasswordChallenge(f *testing.F) {
 		ch, err := ParsePasswordChallenge(map[string]string{
 			"USER_ID_FOR_SRP": user, "SRP_B": b, "SALT": salt, "SECRET_BLOCK": block,
 		})
+		hexNumber := func(s string) bool {
+			return s != "" && len(s) <= maxNumberHexDigits && strings.Trim(s, "0123456789abcdefABCDEF") == ""
+		}
+		_, blockErr := base64.StdEncoding.DecodeString(block)
+		valid := user != "" && block != "" && hexNumber(b) && hexNumber(salt) && blockErr == nil
 		if err != nil {
 			if !errors.Is(err, ErrInvalidChallenge) {
 				t.Fatalf("error %v does not match ErrInvalidChallenge", err)
 			}
+			if valid {
+				t.Fatalf("refused a valid challenge: %v", err)
+			}
 			return
 		}
-		B, ok := new(big.Int).SetString(b, 16)
-		if !ok || B.Sign() < 0 {
-			t.Fatalf("accepted SRP_B %q that is not a non-negative hex number", b)
+		if !valid {
+			t.Fatalf("accepted the challenge %q", []string{user, b, salt, block})
 		}
+		if want := (PasswordChallenge{UserIDForSRP: user, Username: user, SRPB: b, Salt: salt, SecretBlock: block}); ch != want {
+			t.Fatalf("challenge %+v, want %+v", ch, want)
+		}
+		B, _ := new(big.Int).SetString(b, 16)
 		// The exponentiation costs milliseconds: compute the claim only
 		// where the interesting failures are.
 		zero := new(big.Int).Mod(B, group.N).Sign() == 0
@@ -122,8 +139,10 @@ func FuzzParsePasswordChallenge(f *testing.F) {
 		switch {
 		case zero && !errors.Is(err, ErrSRPInvalidB):
 			t.Fatalf("B ≡ 0 mod N: got %v, want ErrSRPInvalidB", err)
-		case err == nil && claim.Signature == "":
-			t.Fatal("empty signature")
+		case err == nil && (claim.Username != user || claim.SecretBlock != block || claim.Timestamp != Timestamp(time.Unix(0, 0))):
+			t.Fatalf("claim %+v does not answer the challenge", claim)
+		case err == nil && len(claim.Signature) != base64.StdEncoding.EncodedLen(sha256.Size):
+			t.Fatalf("signature %q is not an HMAC-SHA256", claim.Signature)
 		case err != nil && !zero && !errors.Is(err, ErrSRPInvalidU):
 			t.Fatalf("unexpected error %v", err)
 		}
