@@ -12,37 +12,72 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
-// FuzzServeAPI sends arbitrary bodies to every action: the server must
-// answer each with a Cognito-shaped JSON response and never fail
-// internally.
+// FuzzServeAPI sends arbitrary bodies to every action, of an app client
+// with a secret and of one without (where the fuzzer, which cannot compute
+// a SECRET_HASH, gets past the secret's check). The server must answer
+// each with a Cognito-shaped JSON response and never fail internally: an
+// error as awsJson1_1 has it, with its __type, a message and the same
+// type in x-amzn-ErrorType; the request log must record the request as
+// answered; and neither the response nor the log's reason may carry the
+// user's password or the SECRET_HASH a client would have to compute,
+// unless the request did.
 func FuzzServeAPI(f *testing.F) {
-	srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{ClientSecret: "fuzz", DeviceTracking: true})
-	if err != nil {
-		f.Fatal(err)
+	const password = "pw-alice-123"
+	var servers []*cognitotest.Server
+	for _, secret := range []string{"fuzz", ""} {
+		srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{ClientSecret: secret, DeviceTracking: true})
+		if err != nil {
+			f.Fatal(err)
+		}
+		if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: password, SMSMFA: true, CustomAnswer: "x"}); err != nil {
+			f.Fatal(err)
+		}
+		servers = append(servers, srv)
 	}
-	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true, CustomAnswer: "x"}); err != nil {
-		f.Fatal(err)
-	}
+	secrets := []string{password, cognitosrp.SecretHash("alice", cognitotest.DefaultClientID, "fuzz")}
 	f.Fuzz(func(t *testing.T, action string, body []byte) {
-		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(string(body)))
-		req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+action)
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		if rec.Code >= 500 {
-			t.Fatalf("%s: HTTP %d %s", action, rec.Code, rec.Body)
-		}
-		var out map[string]any
-		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
-			t.Fatalf("%s: response is not a JSON object: %q", action, rec.Body)
-		}
-		if rec.Code != http.StatusOK && out["__type"] == nil {
-			t.Fatalf("%s: error without __type: %q", action, rec.Body)
-		}
-		if rec.Header().Get("X-Amzn-Requestid") == "" {
-			t.Fatalf("%s: no request id", action)
+		for _, srv := range servers {
+			req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(string(body)))
+			req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+action)
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			if rec.Code >= 500 {
+				t.Fatalf("%s: HTTP %d %s", action, rec.Code, rec.Body)
+			}
+			var out map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+				t.Fatalf("%s: response is not a JSON object: %q", action, rec.Body)
+			}
+			h := rec.Header()
+			if ct := h.Get("Content-Type"); ct != "application/x-amz-json-1.1" {
+				t.Fatalf("%s: Content-Type %q", action, ct)
+			}
+			typ, _ := out["__type"].(string)
+			_, hasMessage := out["message"].(string)
+			if rec.Code != http.StatusOK && (typ == "" || !hasMessage || h.Get("X-Amzn-Errortype") != typ+":") {
+				t.Fatalf("%s: HTTP %d %q with x-amzn-ErrorType %q", action, rec.Code, rec.Body, h.Get("X-Amzn-Errortype"))
+			}
+			if h.Get("X-Amzn-Requestid") == "" {
+				t.Fatalf("%s: no request id", action)
+			}
+			reqs := srv.Requests()
+			last := reqs[len(reqs)-1]
+			if last.RequestID != h.Get("X-Amzn-Requestid") || last.Status != rec.Code || last.ErrorType != typ && rec.Code != http.StatusOK {
+				t.Fatalf("%s: logged %+v for HTTP %d %s", action, last, rec.Code, typ)
+			}
+			text := rec.Body.String() + last.Reason
+			for _, vs := range h {
+				text += strings.Join(vs, "\n")
+			}
+			for _, secret := range secrets {
+				if strings.Contains(text, secret) && !strings.Contains(string(body), secret) {
+					t.Fatalf("%s: the answer %q (reason %q) carries a secret", action, rec.Body, last.Reason)
+				}
+			}
 		}
 	})
 }
