@@ -200,6 +200,9 @@ func TestUserManagement(t *testing.T) {
 	if _, err := srv.AddUser(cognitotest.User{Username: "nopw"}); err == nil {
 		t.Error("AddUser without a password succeeded")
 	}
+	if u, err := srv.AddUser(cognitotest.User{Username: "carol", Aliases: []string{"c@example.com", ""}, Password: "x"}); err == nil {
+		t.Errorf("AddUser with an empty alias added %v", u)
+	}
 	sess := login(t, srv, "alice", "pw-alice-123")
 	if err := srv.SetPassword("a@example.com", "new-password-1"); err != nil {
 		t.Fatal(err)

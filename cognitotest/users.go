@@ -123,11 +123,18 @@ func fold(name string) string { return strings.ToLower(name) }
 
 // AddUser adds u to the pool and returns it with its defaults filled in
 // (Sub, Username, attributes from aliases). It fails with ErrUserExists if
-// a name or alias is taken.
+// a name or alias is taken, and fails for a user without a password or
+// with an empty alias.
 func (s *Server) AddUser(u User) (User, error) {
 	u = u.clone()
 	if u.Password == "" {
 		return User{}, errors.New("cognitotest: AddUser: Password is required")
+	}
+	// An empty alias names no one: taken as a login name, it would be the
+	// name the command's users file reports for the user (a jq filter's
+	// null e-mail becomes one), and no client can sign in with it.
+	if i := slices.Index(u.Aliases, ""); i >= 0 {
+		return User{}, fmt.Errorf("cognitotest: AddUser: alias %d is empty", i)
 	}
 	if u.Sub == "" {
 		id, err := s.newUUID()

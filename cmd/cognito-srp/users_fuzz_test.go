@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -28,7 +29,7 @@ import (
 // returns for it (its first alias, else its username), with every field
 // as the file gives it, plus the defaults AddUser documents (a random sub
 // for none, the sub as username for none, email and phone_number from the
-// aliases).
+// aliases). A user with an empty alias is refused.
 //
 // The seeds, in testdata/fuzz/FuzzUsersFile, are named for what they hold.
 func FuzzUsersFile(f *testing.F) {
@@ -64,6 +65,11 @@ func FuzzUsersFile(f *testing.F) {
 		var in []cognitotest.User
 		if err := json.Unmarshal(bytes.TrimPrefix(data, []byte(bom)), &in); err != nil {
 			t.Fatalf("loadUsers took a file encoding/json refuses: %v", err)
+		}
+		for i, u := range in {
+			if slices.Contains(u.Aliases, "") {
+				t.Fatalf("user %d with an empty alias taken, named %q", i, names[i])
+			}
 		}
 		if len(names) != len(in) {
 			t.Fatalf("%d names for %d users", len(names), len(in))
