@@ -147,19 +147,17 @@ func jsonList(s string) []string {
 }
 
 // jsonObject decodes a parameter holding a JSON object of strings. Cognito
-// sends attributes as strings; other values are skipped. Each member is
-// decoded on its own: into an any, a number beyond float64's range (1e400)
-// would fail the whole object and lose every attribute with it.
+// sends attributes as strings; other values are skipped (decodeObject
+// keeps a number beyond float64's range from failing the whole object and
+// losing every attribute with it).
 func jsonObject(s string) map[string]string {
-	var v map[string]json.RawMessage
-	if s == "" || json.Unmarshal([]byte(s), &v) != nil || v == nil {
+	v, trailing := decodeObject([]byte(s))
+	if v == nil || trailing {
 		return nil
 	}
 	m := make(map[string]string, len(v))
-	for k, raw := range v {
-		// (A null would decode into a string too, as "".)
-		var str string
-		if len(raw) > 0 && raw[0] == '"' && json.Unmarshal(raw, &str) == nil {
+	for k, x := range v {
+		if str, ok := x.(string); ok {
 			m[k] = str
 		}
 	}

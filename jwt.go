@@ -60,15 +60,11 @@ func ParseUnverified(token string) (*Claims, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	dec.UseNumber()
-	var raw map[string]any
-	if err := dec.Decode(&raw); err != nil || raw == nil {
+	raw, trailing := decodeObject(payload)
+	if raw == nil {
 		return nil, errorf("%w: payload is not a JSON object", ErrMalformedToken)
 	}
-	// Only white space may follow the object. (dec.More would miss a
-	// stray '}' or ']': it reports false before either.)
-	if len(bytes.TrimLeft(payload[dec.InputOffset():], " \t\r\n")) != 0 {
+	if trailing {
 		return nil, errorf("%w: trailing data after payload", ErrMalformedToken)
 	}
 	c := &Claims{Raw: raw}
@@ -169,4 +165,20 @@ func timeClaim(raw map[string]any, name string) (time.Time, error) {
 	}
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
+}
+
+// decodeObject decodes data, a JSON object, keeping its numbers as
+// json.Number: decoded as float64, a number beyond its range (1e400) would
+// fail the whole object, though the member holding it may be of no
+// interest. It returns nil when data is not an object, and whether
+// anything but white space follows the object (which json.Unmarshal
+// refuses; dec.More would miss a stray '}' or ']', reporting false before
+// either).
+func decodeObject(data []byte) (obj map[string]any, trailing bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if dec.Decode(&obj) != nil {
+		return nil, false
+	}
+	return obj, len(bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n")) != 0
 }
