@@ -13,11 +13,15 @@ import (
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
-// optInSession returns a session of alice, who has SMS MFA, on srv that
-// remembers devices in store and answers her codes, counting them in
-// codes. It has not logged in yet.
-func optInSession(t *testing.T, srv *cognitotest.Server, store cognitosrp.DeviceStore, codes *atomic.Int32) *cognitosrp.Session {
+// optInSession starts an emulator with cfg and returns it, with a session
+// of alice, who has SMS MFA, that remembers devices in the returned store
+// and answers her codes, counting them in the returned counter. The
+// session has not logged in yet.
+func optInSession(t *testing.T, cfg cognitotest.Config) (*cognitotest.Server, *cognitosrp.MemoryDeviceStore, *cognitosrp.Session, *atomic.Int32) {
 	t.Helper()
+	srv := cognitotest.NewServer(t, cfg)
+	store := new(cognitosrp.MemoryDeviceStore)
+	codes := new(atomic.Int32)
 	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword, SMSMFA: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +41,7 @@ func optInSession(t *testing.T, srv *cognitotest.Server, store cognitosrp.Device
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s
+	return srv, store, s, codes
 }
 
 // loginCounting logs s in and fails t unless it was asked for want codes
@@ -69,12 +73,9 @@ func storedDevice(t *testing.T, srv *cognitotest.Server, store cognitosrp.Device
 // remembered (UpdateDeviceStatus): the next login signs in with it
 // (device SRP) and is not asked for MFA.
 func TestEmulatorDeviceUserOptIn(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceOnlyRememberedOnUserPrompt: true})
-	store := new(cognitosrp.MemoryDeviceStore)
-	var codes atomic.Int32
-	s := optInSession(t, srv, store, &codes)
+	srv, store, s, codes := optInSession(t, cognitotest.Config{DeviceOnlyRememberedOnUserPrompt: true})
 
-	loginCounting(t, s, &codes, 1, "first login")
+	loginCounting(t, s, codes, 1, "first login")
 	d := storedDevice(t, srv, store)
 	devs := srv.Devices("alice")
 	if len(devs) != 1 || devs[0].Key != d.Key || !devs[0].Confirmed || !devs[0].Remembered {
@@ -84,7 +85,7 @@ func TestEmulatorDeviceUserOptIn(t *testing.T) {
 		t.Errorf("UpdateDeviceStatus called %d times, want 1", n)
 	}
 
-	loginCounting(t, s, &codes, 0, "login on the remembered device")
+	loginCounting(t, s, codes, 0, "login on the remembered device")
 	wantDeviceLogin(t, srv, s, d)
 	if n := len(srv.Devices("alice")); n != 1 {
 		t.Errorf("alice has %d devices at Cognito, want 1", n)
@@ -95,12 +96,9 @@ func TestEmulatorDeviceUserOptIn(t *testing.T) {
 // confirmed device, ConfirmDevice answers UserConfirmationNecessary false
 // and the session does not call UpdateDeviceStatus.
 func TestEmulatorDeviceAlwaysRemembered(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
-	store := new(cognitosrp.MemoryDeviceStore)
-	var codes atomic.Int32
-	s := optInSession(t, srv, store, &codes)
-	loginCounting(t, s, &codes, 1, "first login")
-	loginCounting(t, s, &codes, 0, "login on the remembered device")
+	srv, store, s, codes := optInSession(t, cognitotest.Config{DeviceTracking: true})
+	loginCounting(t, s, codes, 1, "first login")
+	loginCounting(t, s, codes, 0, "login on the remembered device")
 	wantDeviceLogin(t, srv, s, storedDevice(t, srv, store))
 	if n := srv.Calls("UpdateDeviceStatus"); n != 0 {
 		t.Errorf("UpdateDeviceStatus called %d times in a pool that remembers devices by itself", n)
@@ -114,18 +112,15 @@ func TestEmulatorDeviceAlwaysRemembered(t *testing.T) {
 // and renew with it; the session does not mark it remembered again. Once
 // remembered again, logins sign in with it without MFA.
 func TestEmulatorDeviceNotRemembered(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceOnlyRememberedOnUserPrompt: true})
-	store := new(cognitosrp.MemoryDeviceStore)
-	var codes atomic.Int32
-	s := optInSession(t, srv, store, &codes)
-	loginCounting(t, s, &codes, 1, "first login")
+	srv, store, s, codes := optInSession(t, cognitotest.Config{DeviceOnlyRememberedOnUserPrompt: true})
+	loginCounting(t, s, codes, 1, "first login")
 	d := storedDevice(t, srv, store)
 
 	if err := srv.SetDeviceRemembered(d.Key, false); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 2 {
-		loginCounting(t, s, &codes, 1, "login on a device no longer remembered")
+		loginCounting(t, s, codes, 1, "login on a device no longer remembered")
 		if got := storedDevice(t, srv, store); *got != *d {
 			t.Fatalf("login %d: the stored device changed to %v", i, got)
 		}
@@ -144,7 +139,7 @@ func TestEmulatorDeviceNotRemembered(t *testing.T) {
 	if err := srv.SetDeviceRemembered(d.Key, true); err != nil {
 		t.Fatal(err)
 	}
-	loginCounting(t, s, &codes, 0, "login on the device remembered again")
+	loginCounting(t, s, codes, 0, "login on the device remembered again")
 	wantDeviceLogin(t, srv, s, d)
 }
 
@@ -154,13 +149,10 @@ func TestEmulatorDeviceNotRemembered(t *testing.T) {
 // next login is issued a new device, which it remembers, and the one
 // after that is not asked for MFA.
 func TestEmulatorDeviceOptInFails(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceOnlyRememberedOnUserPrompt: true})
-	store := new(cognitosrp.MemoryDeviceStore)
-	var codes atomic.Int32
-	s := optInSession(t, srv, store, &codes)
+	srv, store, s, codes := optInSession(t, cognitotest.Config{DeviceOnlyRememberedOnUserPrompt: true})
 	srv.FailNext(1, cognitotest.FaultInternalError, "UpdateDeviceStatus")
 
-	loginCounting(t, s, &codes, 1, "login whose UpdateDeviceStatus fails")
+	loginCounting(t, s, codes, 1, "login whose UpdateDeviceStatus fails")
 	if d, err := store.LoadDevice(context.Background(), cognitosrp.DeviceOwner{UserPoolID: srv.PoolID(), Username: "alice"}); err != nil || d != nil {
 		t.Fatalf("stored %v, %v; want no device", d, err)
 	}
@@ -168,9 +160,9 @@ func TestEmulatorDeviceOptInFails(t *testing.T) {
 		t.Errorf("renewal of the tokens issued on the unremembered device: %v", err)
 	}
 
-	loginCounting(t, s, &codes, 1, "login without a device")
+	loginCounting(t, s, codes, 1, "login without a device")
 	d := storedDevice(t, srv, store)
-	loginCounting(t, s, &codes, 0, "login on the remembered device")
+	loginCounting(t, s, codes, 0, "login on the remembered device")
 	wantDeviceLogin(t, srv, s, d)
 	devs := srv.Devices("alice")
 	if len(devs) != 2 {
