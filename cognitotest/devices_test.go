@@ -261,17 +261,27 @@ func TestDeletedUserLeavesNoTOTPAssociation(t *testing.T) {
 	}
 }
 
+// aliceTwiceAndBob starts an emulator with cfg, adds alice and bob, logs
+// alice in twice and bob once, and returns the emulator, the raw client
+// and the three logins' tokens; in a pool that tracks devices, each login
+// is issued a device.
+func aliceTwiceAndBob(t *testing.T, cfg cognitotest.Config) (srv *cognitotest.Server, r *raw, first, second, bob *cognitosrp.AuthenticationResult) {
+	t.Helper()
+	srv = cognitotest.NewServer(t, cfg)
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	addUser(t, srv, cognitotest.User{Username: "bob", Password: "pw-bob-1234"})
+	r = newRaw(t, srv)
+	first = expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
+	second = expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
+	bob = expectTokens(t)(r.srpLogin("bob", "pw-bob-1234", nil))
+	return srv, r, first, second, bob
+}
+
 // TestDeviceChecks: a device proves a login only for the user it was
 // issued to, once confirmed, and with the DEVICE_KEY the login started
 // with; ConfirmDevice and ForgetDevice act only on the caller's devices.
 func TestDeviceChecks(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
-	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
-	addUser(t, srv, cognitotest.User{Username: "bob", Password: "pw-bob-1234"})
-	r := newRaw(t, srv)
-	first := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
-	second := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
-	bob := expectTokens(t)(r.srpLogin("bob", "pw-bob-1234", nil))
+	srv, r, first, second, bob := aliceTwiceAndBob(t, cognitotest.Config{DeviceTracking: true})
 	d1 := confirmDevice(t, r, first.AccessToken, first.NewDeviceMetadata)
 	unconfirmed := second.NewDeviceMetadata.DeviceKey
 

@@ -186,13 +186,7 @@ func TestDeviceUnrememberedDuringLogin(t *testing.T) {
 // (InvalidParameterException); SetDeviceRemembered refuses unknown and
 // unconfirmed devices.
 func TestUpdateDeviceStatusErrors(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceOnlyRememberedOnUserPrompt: true})
-	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
-	addUser(t, srv, cognitotest.User{Username: "bob", Password: "pw-bob-1234"})
-	r := newRaw(t, srv)
-	first := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
-	second := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
-	bob := expectTokens(t)(r.srpLogin("bob", "pw-bob-1234", nil))
+	srv, r, first, second, bob := aliceTwiceAndBob(t, cognitotest.Config{DeviceOnlyRememberedOnUserPrompt: true})
 	d, _ := confirmWithClient(t, r, first.AccessToken, first.NewDeviceMetadata)
 	unconfirmed := second.NewDeviceMetadata.DeviceKey
 
