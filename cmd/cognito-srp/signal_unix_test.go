@@ -258,11 +258,7 @@ func TestSignalWhileWaitingForAnotherRun(t *testing.T) {
 		}
 		return settled != nil && settled()
 	}
-	env := make([]string, 0, len(s.env))
-	for k, v := range s.env {
-		env = append(env, k+"="+v)
-	}
-	interruptWhileReading(t, env, []string{"token"}, syscall.SIGTERM, inWait).check(t)
+	signalWhen(t, s, []string{"token"}, syscall.SIGTERM, inWait).check(t)
 }
 
 // TestInterruptDuringDemoWait: Ctrl-C while the demo waits for its token
