@@ -123,9 +123,11 @@ func TestTOTPHandler(t *testing.T) {
 }
 
 // TestDecodeBase32 holds decodeBase32 to the decoder it replaces,
-// base32.StdEncoding without padding, on every string of up to 9
-// characters over an alphabet with both ends of each range, characters
-// just outside them and a non-ASCII letter, and on long random strings.
+// base32.StdEncoding without padding: on every string of up to 9
+// characters over both ends of each range and Q; on a character just
+// outside the ranges, and a non-ASCII letter, at each of the first six
+// positions; and on long random strings, a quarter of them with one such
+// character.
 func TestDecodeBase32(t *testing.T) {
 	std := base32.StdEncoding.WithPadding(base32.NoPadding)
 	check := func(s string) {
