@@ -18,23 +18,12 @@ type deviceSecret struct {
 }
 
 // confirmDevice makes a device password and its verifier with the root
-// package, as a client does, and confirms the device with the access token.
+// package, as a client does, and confirms the device with the access token
+// (confirmWithClient, without its UserConfirmationNecessary).
 func confirmDevice(t *testing.T, r *raw, accessToken string, meta *cognitosrp.NewDeviceMetadata) deviceSecret {
 	t.Helper()
-	pw, verifier, err := cognitosrp.NewDeviceVerifier(meta.DeviceGroupKey, meta.DeviceKey, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = r.call("ConfirmDevice", map[string]any{
-		"AccessToken":                accessToken,
-		"DeviceKey":                  meta.DeviceKey,
-		"DeviceName":                 "test laptop",
-		"DeviceSecretVerifierConfig": verifier,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return deviceSecret{key: meta.DeviceKey, group: meta.DeviceGroupKey, password: pw}
+	d, _ := confirmWithClient(t, r, accessToken, meta)
+	return d
 }
 
 // deviceLogin logs in with SRP and then device SRP.

@@ -35,7 +35,7 @@ func confirmWithClient(t *testing.T, r *raw, accessToken string, meta *cognitosr
 		t.Fatal(err)
 	}
 	out, err := r.api.ConfirmDevice(t.Context(), &cognitosrp.ConfirmDeviceInput{
-		AccessToken: accessToken, DeviceKey: meta.DeviceKey, DeviceSecretVerifierConfig: verifier, DeviceName: "kiosk",
+		AccessToken: accessToken, DeviceKey: meta.DeviceKey, DeviceSecretVerifierConfig: verifier, DeviceName: "test laptop",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +166,7 @@ func TestDeviceUnrememberedDuringLogin(t *testing.T) {
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
 	r := newRaw(t, srv)
 	first := smsLogin(t, r, "")
-	d, _ := confirmWithClient(t, r, first.AccessToken, first.NewDeviceMetadata)
+	d := confirmDevice(t, r, first.AccessToken, first.NewDeviceMetadata)
 
 	ch := expectChallenge(t, "DEVICE_SRP_AUTH")(r.srpLogin("alice", "pw-alice-123", map[string]string{"DEVICE_KEY": d.key}))
 	if err := srv.SetDeviceRemembered(d.key, false); err != nil {
@@ -187,7 +187,7 @@ func TestDeviceUnrememberedDuringLogin(t *testing.T) {
 // unconfirmed devices.
 func TestUpdateDeviceStatusErrors(t *testing.T) {
 	srv, r, first, second, bob := aliceTwiceAndBob(t, cognitotest.Config{DeviceOnlyRememberedOnUserPrompt: true})
-	d, _ := confirmWithClient(t, r, first.AccessToken, first.NewDeviceMetadata)
+	d := confirmDevice(t, r, first.AccessToken, first.NewDeviceMetadata)
 	unconfirmed := second.NewDeviceMetadata.DeviceKey
 
 	call := func(in map[string]any) error {
