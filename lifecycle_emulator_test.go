@@ -61,7 +61,11 @@ func emulatorSessionOn(t *testing.T, srv *cognitotest.Server, mod func(*cognitos
 // REFRESH_TOKEN_AUTH fails with an error naming the setting, and
 // GetTokensFromRefreshToken renews, each time with a new refresh token.
 func TestEmulatorRotation(t *testing.T) {
-	srv, s := emulatorSession(t, cognitotest.Config{RefreshTokenRotation: true}, nil)
+	// The default method, asked for explicitly: the emulator's
+	// SessionConfig picks the one its client allows.
+	srv, s := emulatorSession(t, cognitotest.Config{RefreshTokenRotation: true}, func(c *cognitosrp.Config) {
+		c.RefreshMethod = cognitosrp.RefreshWithInitiateAuth
+	})
 	srv.Advance(2 * time.Hour)
 	_, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken)
 	if !errors.Is(err, cognitosrp.ErrRefreshFlowNotEnabled) || !strings.Contains(err.Error(), "RefreshMethod") {

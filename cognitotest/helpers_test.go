@@ -134,7 +134,13 @@ func wantAPIError(t *testing.T, err error, typ, msg string) {
 // login logs in through the root package and returns the session.
 func login(t *testing.T, srv *cognitotest.Server, name, password string) *cognitosrp.Session {
 	t.Helper()
-	sess, err := cognitosrp.NewSession(srv.SessionConfig(), name)
+	return loginWith(t, srv.SessionConfig(), name, password)
+}
+
+// loginWith is login with the session configuration cfg.
+func loginWith(t *testing.T, cfg cognitosrp.Config, name, password string) *cognitosrp.Session {
+	t.Helper()
+	sess, err := cognitosrp.NewSession(cfg, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,6 +148,16 @@ func login(t *testing.T, srv *cognitotest.Server, name, password string) *cognit
 		t.Fatalf("Authenticate(%q): %v", name, err)
 	}
 	return sess
+}
+
+// loginRefreshTokenAuth is login with a session that renews with
+// REFRESH_TOKEN_AUTH, which SessionConfig does not choose for a client
+// that refuses it: tests of the refusal ask for it.
+func loginRefreshTokenAuth(t *testing.T, srv *cognitotest.Server, name, password string) *cognitosrp.Session {
+	t.Helper()
+	cfg := srv.SessionConfig()
+	cfg.RefreshMethod = cognitosrp.RefreshWithInitiateAuth
+	return loginWith(t, cfg, name, password)
 }
 
 // addUser adds u or fails the test.

@@ -81,6 +81,7 @@ func TestRootRefreshWithRotation(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true, ClientSecret: "rot"})
 	addUser(t, srv, cognitotest.User{Username: "rosa", Password: "pw-rosa-123"})
 	cfg := srv.SessionConfig()
+	cfg.RefreshMethod = cognitosrp.RefreshWithInitiateAuth // SessionConfig's is the other
 	sess, _ := cognitosrp.NewSession(cfg, "rosa")
 	if err := sess.Authenticate(t.Context(), "pw-rosa-123"); err != nil {
 		t.Fatal(err)

@@ -252,27 +252,43 @@ func (s *Server) VerifierConfig() cognitosrp.VerifierConfig {
 }
 
 // SessionConfig returns a cognitosrp.Config that points at the server's
-// pool and app client.
+// pool and app client. Its RefreshMethod is the one the app client allows:
+// cognitosrp.RefreshWithGetTokens when it refuses REFRESH_TOKEN_AUTH (with
+// RefreshTokenRotation, or AuthFlows without AllowRefreshTokenAuth), else
+// the default.
 func (s *Server) SessionConfig() cognitosrp.Config {
 	return cognitosrp.Config{
-		UserPoolID:   s.cfg.PoolID,
-		ClientID:     s.cfg.ClientID,
-		ClientSecret: s.cfg.ClientSecret,
-		Endpoint:     s.Endpoint(),
+		UserPoolID:    s.cfg.PoolID,
+		ClientID:      s.cfg.ClientID,
+		ClientSecret:  s.cfg.ClientSecret,
+		Endpoint:      s.Endpoint(),
+		RefreshMethod: s.refreshMethod(),
 	}
 }
 
 // Options returns cognitosrp.Options that log username in to the server's
-// pool with password.
+// pool with password, and renew its tokens as SessionConfig's do.
 func (s *Server) Options(username, password string) cognitosrp.Options {
 	return cognitosrp.Options{
-		Username:     username,
-		Password:     password,
-		UserPoolID:   s.cfg.PoolID,
-		ClientID:     s.cfg.ClientID,
-		ClientSecret: s.cfg.ClientSecret,
-		Endpoint:     s.Endpoint(),
+		Username:      username,
+		Password:      password,
+		UserPoolID:    s.cfg.PoolID,
+		ClientID:      s.cfg.ClientID,
+		ClientSecret:  s.cfg.ClientSecret,
+		Endpoint:      s.Endpoint(),
+		RefreshMethod: s.refreshMethod(),
 	}
+}
+
+// refreshMethod returns the RefreshMethod that renews tokens with the app
+// client: a session left at the default on a client that refuses
+// REFRESH_TOKEN_AUTH would fail every renewal once its first tokens
+// expired, password or not.
+func (s *Server) refreshMethod() cognitosrp.RefreshMethod {
+	if s.client.flows[AllowRefreshTokenAuth] {
+		return ""
+	}
+	return cognitosrp.RefreshWithGetTokens
 }
 
 // String describes the server without its secrets.

@@ -639,3 +639,39 @@ func TestAliasAttributes(t *testing.T) {
 		t.Errorf("User by its phone alias = %v, %v", got, ok)
 	}
 }
+
+// TestHelpersRenewOnRotatingServer: the configurations Options and
+// SessionConfig return renew tokens on a server with refresh-token
+// rotation too. Such a client refuses REFRESH_TOKEN_AUTH, the default
+// RefreshMethod, so a session built from them (an Auth of Options among
+// them) failed every renewal once its first tokens expired, password or
+// not.
+func TestHelpersRenewOnRotatingServer(t *testing.T) {
+	for _, rotation := range []bool{false, true} {
+		srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: rotation})
+		addUser(t, srv, cognitotest.User{Username: "rosa", Password: "pw-rosa-123"})
+
+		auth, err := cognitosrp.New(srv.Options("rosa", "pw-rosa-123"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer auth.Close()
+		if _, err := auth.Token(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if err := auth.Session().Refresh(t.Context()); err != nil {
+			t.Errorf("rotation %v: renewal of an Auth built from Options: %v", rotation, err)
+		}
+
+		sess := login(t, srv, "rosa", "pw-rosa-123")
+		defer sess.Close()
+		if err := sess.Refresh(t.Context()); err != nil {
+			t.Errorf("rotation %v: renewal of a session built from SessionConfig: %v", rotation, err)
+		}
+		// Without rotation the default, REFRESH_TOKEN_AUTH, stays: it is
+		// what most clients use.
+		if got, want := srv.SessionConfig().RefreshMethod, map[bool]cognitosrp.RefreshMethod{true: cognitosrp.RefreshWithGetTokens}[rotation]; got != want {
+			t.Errorf("rotation %v: SessionConfig().RefreshMethod = %q, want %q", rotation, got, want)
+		}
+	}
+}

@@ -261,7 +261,7 @@ func TestGetUserRevokeAndSignOut(t *testing.T) {
 func TestRefreshTokenRotation(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true, ClientSecret: "rot"})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
-	sess := login(t, srv, "alice", "pw-alice-123")
+	sess := loginRefreshTokenAuth(t, srv, "alice", "pw-alice-123")
 	old := sess.Tokens().RefreshToken
 
 	// Like Cognito, a client with rotation refuses REFRESH_TOKEN_AUTH.
@@ -565,8 +565,7 @@ func TestRotationRefusesRefreshTokenAuthWhateverTheFlows(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true,
 		AuthFlows: []string{cognitotest.AllowUserSRPAuth, cognitotest.AllowRefreshTokenAuth}})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
-	sess := login(t, srv, "alice", "pw-alice-123")
-	err := sess.Refresh(t.Context())
+	err := loginRefreshTokenAuth(t, srv, "alice", "pw-alice-123").Refresh(t.Context())
 	wantAPIError(t, err, "InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client")
 }
 
