@@ -20,7 +20,9 @@ const DefaultExpiryMargin = 30 * time.Second
 var ErrNoTokens = errors.New("cognitosrp: Cognito returned no tokens")
 
 // Tokens are a user's Cognito tokens. A Tokens value is never modified once
-// a Session has handed it out; renewals produce a new one.
+// a Session has handed it out; renewals produce a new one. A nil *Tokens
+// (what Session.Tokens returns before a login) holds no token: Token
+// returns "", Expiry the zero time, Valid and ValidAt false.
 type Tokens struct {
 	AccessToken  string
 	IDToken      string
@@ -40,6 +42,9 @@ type Tokens struct {
 // Token returns the token of type typ, or "" for a type that names neither
 // token: a misspelt type must not authorize requests with the other token.
 func (t *Tokens) Token(typ TokenType) string {
+	if t == nil {
+		return ""
+	}
 	switch typ {
 	case "", AccessToken:
 		return t.AccessToken
@@ -52,6 +57,9 @@ func (t *Tokens) Token(typ TokenType) string {
 // Expiry returns the expiry of the token of type typ, or the zero time for a
 // type that names neither token.
 func (t *Tokens) Expiry(typ TokenType) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
 	switch typ {
 	case "", AccessToken:
 		return t.AccessExpiry
@@ -71,7 +79,7 @@ func (t *Tokens) Valid(typ TokenType) bool {
 // ValidAt reports whether the token of type typ is present and does not expire
 // within margin of now.
 func (t *Tokens) ValidAt(typ TokenType, now time.Time, margin time.Duration) bool {
-	return t != nil && t.Token(typ) != "" && now.Add(margin).Before(t.Expiry(typ))
+	return t.Token(typ) != "" && now.Add(margin).Before(t.Expiry(typ))
 }
 
 // tokensFromResult builds Tokens from an AuthenticationResult received at

@@ -227,3 +227,29 @@ func TestUnknownTokenType(t *testing.T) {
 		s.Close()
 	}
 }
+
+// TestNilTokens: a nil *Tokens, which Session.Tokens returns before a
+// login, holds no token, for every method (Token and Expiry panicked,
+// while Valid and ValidAt already answered false).
+func TestNilTokens(t *testing.T) {
+	var none *cognitosrp.Tokens
+	for _, typ := range []cognitosrp.TokenType{"", cognitosrp.AccessToken, cognitosrp.IDToken, "bogus"} {
+		if got := none.Token(typ); got != "" {
+			t.Errorf("Token(%q) = %q", string(typ), got)
+		}
+		if got := none.Expiry(typ); !got.IsZero() {
+			t.Errorf("Expiry(%q) = %v", string(typ), got)
+		}
+		if none.Valid(typ) || none.ValidAt(typ, time.Now(), 0) {
+			t.Errorf("Valid(%q) or ValidAt: true", string(typ))
+		}
+	}
+	s, err := cognitosrp.NewSession(cognitosrp.Config{UserPoolID: "us-east-1_AbC123", ClientID: "client"}, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := s.Tokens().Token(cognitosrp.AccessToken); got != "" {
+		t.Errorf("a new session's Tokens().Token = %q", got)
+	}
+}
