@@ -228,10 +228,13 @@ func (a ChallengeAnswer) Format(f fmt.State, verb rune) { formatRedacted(f, a) }
 // HandleChallenge is called once per challenge, in the goroutine of the
 // login, with the login's context; it may block (to ask a person) for as
 // long as ctx allows: a login an Auth starts on demand is bounded by
-// Config.FlightTimeout. It returns the answer, or nil and a nil error to
-// decline: the login then fails with a *ChallengeError, as it does for an
-// error, which the ChallengeError wraps. A handler may be called
-// concurrently by different logins of different sessions.
+// Config.FlightTimeout (DefaultFlightTimeout for an Auth built from
+// individual parameters, which Options cannot change). It returns the
+// answer, or nil and a nil error to decline (so does an answer without
+// Answer, UserAttributes or Responses, such as &ChallengeAnswer{}, which
+// would answer nothing): the login then fails with a *ChallengeError, as
+// it does for an error, which the ChallengeError wraps. A handler may be
+// called concurrently by different logins of different sessions.
 type ChallengeHandler interface {
 	HandleChallenge(ctx context.Context, c *Challenge) (*ChallengeAnswer, error)
 }
@@ -249,7 +252,9 @@ func (f ChallengeHandlerFunc) HandleChallenge(ctx context.Context, c *Challenge)
 // Combine a [TOTP] with a [NewPassword], for example.
 type ChallengeHandlers []ChallengeHandler
 
-// HandleChallenge returns the first handler's answer that is not nil.
+// HandleChallenge returns the first handler's answer that does not
+// decline (see ChallengeHandler): one that answers nothing is passed over
+// like nil.
 func (hs ChallengeHandlers) HandleChallenge(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
 	for _, h := range hs {
 		if h == nil {
