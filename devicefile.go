@@ -74,6 +74,9 @@ func (s *FileDeviceStore) LoadDevice(ctx context.Context, owner DeviceOwner) (*D
 
 // SaveDevice stores d as the owner's device, replacing any other.
 func (s *FileDeviceStore) SaveDevice(ctx context.Context, owner DeviceOwner, d *Device) error {
+	if s == nil {
+		return errNilStore // before d, as the type's doc and MemoryDeviceStore say
+	}
 	if d == nil {
 		return errNilDevice
 	}

@@ -343,7 +343,8 @@ func TestNilStoreMethods(t *testing.T) {
 	}
 	for name, ds := range map[string]DeviceStore{"FileDeviceStore": (*FileDeviceStore)(nil), "MemoryDeviceStore": (*MemoryDeviceStore)(nil)} {
 		_, err := ds.LoadDevice(ctx, owner)
-		for i, err := range []error{err, ds.SaveDevice(ctx, owner, d), ds.DeleteDevice(ctx, owner)} {
+		// A nil device too: the nil store is what is wrong first.
+		for i, err := range []error{err, ds.SaveDevice(ctx, owner, d), ds.DeleteDevice(ctx, owner), ds.SaveDevice(ctx, owner, nil)} {
 			if !errors.Is(err, ErrConfig) {
 				t.Errorf("nil %s, method %d: %v, want ErrConfig", name, i, err)
 			}
