@@ -55,7 +55,8 @@ type Config struct {
 	// so that a request does not arrive with a token that expired on the
 	// way. Zero means DefaultExpiryMargin; a negative value means no margin.
 	// It is capped at a quarter of each token's lifetime, so that a
-	// short-lived token is still used.
+	// short-lived token is still used; a token whose issue time is unknown
+	// (Tokens.IssuedAt zero) gets the margin uncapped.
 	ExpiryMargin time.Duration
 	// RefreshAhead is how long before a token stops being used (its expiry
 	// minus ExpiryMargin) a renewal starts in the background, while
@@ -63,7 +64,10 @@ type Config struct {
 	// token's lifetime, at most DefaultRefreshAhead; any value is capped at
 	// half the lifetime, so a fresh token is never due for renewal. A
 	// negative value turns renewing ahead off: requests then wait for the
-	// renewal once the token stops being used.
+	// renewal once the token stops being used. The lifetime is known only
+	// from Tokens.IssuedAt: for tokens without it (given to SetTokens
+	// without one, say) zero means no renewing ahead, and a positive value
+	// is used uncapped.
 	RefreshAhead time.Duration
 	// RefreshMethod selects the call that renews tokens: the zero value
 	// means RefreshWithInitiateAuth (REFRESH_TOKEN_AUTH); app clients with
@@ -130,7 +134,11 @@ type Config struct {
 	// in pools with device tracking, and signs in with it from then on:
 	// set it to RememberDevices(store, name). Nil means the session
 	// remembers no device and confirms none; a login that Cognito asks to
-	// prove a device then fails with a *ChallengeError.
+	// prove a device then fails with a *ChallengeError. When Cognito
+	// refuses to confirm a new device the login still succeeds, without
+	// it; when the DeviceStore fails to save a device Cognito has
+	// confirmed, the login fails with the store's error, as the device's
+	// secret would be lost and each login would register another.
 	Devices DeviceTracker
 
 	// Rand, when set, replaces crypto/rand as the source of SRP private
