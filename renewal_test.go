@@ -314,6 +314,30 @@ func TestWindowDocumentedBounds(t *testing.T) {
 	}
 }
 
+// TestWindowWithoutIssueTime pins Config's doc for tokens whose issue
+// time is unknown: the margin is not capped, zero RefreshAhead means no
+// renewing ahead, and a positive one is used as it is.
+func TestWindowWithoutIssueTime(t *testing.T) {
+	tk := &Tokens{AccessToken: "a", AccessExpiry: testNow.Add(time.Hour)}
+	for _, v := range []struct {
+		margin, ahead, wantMargin, wantAhead time.Duration
+	}{
+		{50 * time.Minute, 0, 50 * time.Minute, 0},                     // a quarter of 1 h would be 15 min
+		{time.Minute, 40 * time.Minute, time.Minute, 40 * time.Minute}, // half of 1 h would be 30 min
+		{time.Minute, -time.Minute, time.Minute, 0},                    // off
+	} {
+		f := newFakeCognito(t, nil)
+		s := newLifecycleSession(t, f, "", func(c *Config) { c.ExpiryMargin, c.RefreshAhead = v.margin, v.ahead })
+		renewAt, staleAt := s.window(tk, AccessToken)
+		if want := tk.AccessExpiry.Add(-v.wantMargin); !staleAt.Equal(want) {
+			t.Errorf("margin %v, ahead %v: stale at %v, want %v", v.margin, v.ahead, staleAt, want)
+		}
+		if want := staleAt.Add(-v.wantAhead); !renewAt.Equal(want) {
+			t.Errorf("margin %v, ahead %v: renewal at %v, want %v", v.margin, v.ahead, renewAt, want)
+		}
+	}
+}
+
 // TestCognitoNowOnTheSystemClock: without Config.Now, Cognito's time is
 // still the local time plus the clock offset.
 func TestCognitoNowOnTheSystemClock(t *testing.T) {
