@@ -47,8 +47,10 @@ type Client struct {
 	Endpoint string
 	// HTTPClient sends the requests. Nil means a client with DefaultTimeout
 	// (for proxies and CAs, see Config.HTTPClient).
-	// Its CheckRedirect is not used: a redirect is never followed (see
-	// callOnce).
+	// Its CheckRedirect is not used: a redirect is never followed, since
+	// the request body holds secrets that a 307 or 308 would send to
+	// whatever host it names; the call fails with an *APIError that has
+	// the redirect's StatusCode instead.
 	HTTPClient *http.Client
 	// UserAgent, when set, is sent as the User-Agent header.
 	UserAgent string
