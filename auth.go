@@ -102,7 +102,10 @@ type Options struct {
 	// Auth renews the token (unless another request already did) and sends
 	// the request once more, if its body can be sent again (no body, or
 	// GetBody set, as http.NewRequest does for in-memory bodies). It never
-	// retries twice.
+	// retries twice, and renews for a 401 at most once every 5 seconds: an
+	// API that refuses every token must not turn each request into a call
+	// to Cognito, so a request refused sooner after such a renewal gets
+	// its 401.
 	NoRetryOnUnauthorized bool
 }
 

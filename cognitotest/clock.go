@@ -30,6 +30,17 @@ func (s *Server) SetClock(now func() time.Time) {
 // username or password"), as with Cognito, while a cognitosrp.Session
 // signs on the Date of the challenge's response and logs in, up to an hour
 // ahead or behind (past that it signs on its own clock and fails too).
+//
+// Advance does not move the clients' clocks. A session judges expiry on
+// its own clock, corrected by the offset it learns from each new token's
+// iat, so after Advance it goes on sending a token the server's clock has
+// expired until an API refuses it. An Auth then renews and retries, but
+// at most once every 5 seconds (see
+// cognitosrp.Options.NoRetryOnUnauthorized), and the session refuses a
+// token issued more than an hour from its clock as replayed: a test that
+// advances again sooner, or further, gets the 401. A session given the
+// server's clock as cognitosrp.Config.Now sees the jump and renews first
+// (see the example).
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

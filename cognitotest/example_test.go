@@ -12,6 +12,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
@@ -194,4 +195,48 @@ func ExampleUser() {
 	// 200 OK hello newbie
 	// New Bie false
 	// true SOFTWARE_TOKEN_MFA
+}
+
+// Advance lets tokens expire without waiting. It moves the emulator's
+// clock only: a session on its own clock would go on sending the old
+// token until the API refused it. Given the emulator's clock as Now, the
+// session sees each token expire and renews it before the request, so
+// the API never answers 401.
+func ExampleServer_Advance() {
+	srv := startPool(cognitotest.Config{}, cognitotest.User{Username: "alice", Password: "correct horse"})
+	defer srv.Close()
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "ok")
+	})))
+	defer api.Close()
+
+	cfg := srv.SessionConfig()
+	cfg.Now = srv.Now
+	sess, err := cognitosrp.NewSession(cfg, "alice")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer sess.Close()
+	if err := sess.Authenticate(context.Background(), "correct horse"); err != nil {
+		log.Fatal(err)
+	}
+	auth, err := cognitosrp.New(cognitosrp.Options{Session: sess})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for range 3 {
+		resp, err := auth.Client().Get(api.URL)
+		if err != nil {
+			log.Fatal(err)
+		}
+		resp.Body.Close()
+		fmt.Println(resp.Status)
+		srv.Advance(2 * time.Hour) // past the one-hour tokens
+	}
+	fmt.Println("renewals:", srv.Calls("InitiateAuth")-srv.Calls("RespondToAuthChallenge"))
+	// Output:
+	// 200 OK
+	// 200 OK
+	// 200 OK
+	// renewals: 2
 }
