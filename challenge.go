@@ -324,7 +324,21 @@ func (e *ChallengeError) Error() string {
 	if e.ChallengeName == ChallengeMFASetup {
 		return "cognitosrp: unsupported challenge MFA_SETUP"
 	}
-	return "cognitosrp: unanswered challenge " + serverText(e.ChallengeName, maxTypeLen)
+	return "cognitosrp: unanswered challenge " + serverText(e.ChallengeName, maxTypeLen) +
+		" (no ChallengeHandler answered it" + builtinAnswer(e.ChallengeName) + ")"
+}
+
+// builtinAnswer names the handler of this package that answers challenge,
+// for the message of a login that stopped at it: the name alone sent
+// users who had set no ChallengeHandler searching for what to do.
+func builtinAnswer(challenge string) string {
+	switch challenge {
+	case ChallengeSoftwareTokenMFA, ChallengeSelectMFAType:
+		return "; cognitosrp.TOTP does"
+	case ChallengeNewPasswordRequired:
+		return "; cognitosrp.NewPassword does"
+	}
+	return ""
 }
 
 // Unwrap returns the handler's error.

@@ -175,10 +175,20 @@ func TestNewPasswordHandler(t *testing.T) {
 // unsupported: a user who set no ChallengeHandler was told
 // NEW_PASSWORD_REQUIRED was, and looked no further than the message.
 // MFA_SETUP, which no handler is asked, is (TestChallengeErrorUnwrap).
+// It also names the handler of this package that answers the challenge,
+// where there is one: "unanswered challenge SOFTWARE_TOKEN_MFA" alone did
+// not tell a user who set no ChallengeHandler that TOTP exists.
 func TestChallengeErrorUnansweredNotUnsupported(t *testing.T) {
-	for _, name := range []string{ChallengeNewPasswordRequired, ChallengeSMSMFA, ChallengeSoftwareTokenMFA, ChallengeCustom, ChallengeDeviceSRPAuth} {
+	for name, hint := range map[string]string{
+		ChallengeNewPasswordRequired: "; cognitosrp.NewPassword does",
+		ChallengeSoftwareTokenMFA:    "; cognitosrp.TOTP does",
+		ChallengeSelectMFAType:       "; cognitosrp.TOTP does",
+		ChallengeSMSMFA:              "",
+		ChallengeCustom:              "",
+		ChallengeDeviceSRPAuth:       "",
+	} {
 		msg := (&ChallengeError{ChallengeName: name}).Error()
-		if want := "cognitosrp: unanswered challenge " + name; msg != want {
+		if want := "cognitosrp: unanswered challenge " + name + " (no ChallengeHandler answered it" + hint + ")"; msg != want {
 			t.Errorf("Error() = %q, want %q", msg, want)
 		}
 	}
