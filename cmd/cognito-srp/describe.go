@@ -34,7 +34,8 @@ func describe(err error) string {
 	var ce *cognitosrp.ChallengeError
 	switch {
 	case errors.As(err, &ce):
-		return fmt.Sprintf("the login needs the %s challenge, which this command cannot answer", serverName(ce.ChallengeName))
+		return fmt.Sprintf("the login needs the %s challenge, which this command cannot answer", serverName(ce.ChallengeName)) +
+			challengeAdvice(ce.ChallengeName)
 	case errors.Is(err, cognitosrp.ErrLoginRequired):
 		return "no usable cached tokens (none yet, or the refresh token expired or was revoked): give the password in COGNITO_PASSWORD or with -password-stdin"
 	case errors.Is(err, context.DeadlineExceeded):
@@ -206,4 +207,19 @@ func terminalText(s string) string {
 		}
 		return utf8.RuneError
 	}, s)
+}
+
+// challengeAdvice says what to do about a challenge the command cannot
+// answer, for those whose remedy is known: the name alone left the user
+// of a script to find out that a temporary password must be replaced
+// elsewhere, and that the command answers no second factor.
+func challengeAdvice(name string) string {
+	switch name {
+	case cognitosrp.ChallengeNewPasswordRequired:
+		return ": the password is temporary; set a permanent one first (an administrator's AdminSetUserPassword, or a sign-in that asks for a new one)"
+	case cognitosrp.ChallengeSMSMFA, cognitosrp.ChallengeSMSOTP, cognitosrp.ChallengeEmailOTP,
+		cognitosrp.ChallengeSoftwareTokenMFA, cognitosrp.ChallengeSelectMFAType, cognitosrp.ChallengeMFASetup:
+		return ": it asks for no second factor, so use a user without MFA"
+	}
+	return ""
 }

@@ -139,6 +139,27 @@ func (r result) want(t *testing.T, code int, msgs ...string) {
 	}
 }
 
+// TestDescribeChallengeAdvice: a challenge the command cannot answer comes
+// with what to do about it, where that is known; the name alone left a
+// script's user to find out that a temporary password must be replaced
+// elsewhere, and that the command answers no second factor.
+func TestDescribeChallengeAdvice(t *testing.T) {
+	for name, want := range map[string]string{
+		cognitosrp.ChallengeNewPasswordRequired: "set a permanent one first",
+		cognitosrp.ChallengeSoftwareTokenMFA:    "use a user without MFA",
+		cognitosrp.ChallengeSMSMFA:              "use a user without MFA",
+		cognitosrp.ChallengeSelectMFAType:       "use a user without MFA",
+		cognitosrp.ChallengeMFASetup:            "use a user without MFA",
+	} {
+		if got := describe(&cognitosrp.ChallengeError{ChallengeName: name}); !strings.Contains(got, want) {
+			t.Errorf("describe(%s) = %q, want it to say %q", name, got, want)
+		}
+	}
+	if got := describe(&cognitosrp.ChallengeError{ChallengeName: cognitosrp.ChallengeCustom}); strings.Contains(got, ": ") {
+		t.Errorf("describe(CUSTOM_CHALLENGE) = %q, advice for a challenge without a known remedy", got)
+	}
+}
+
 // TestDescribeServerText: describe prints a challenge's name, which is the
 // server's text, straight to the user's terminal: a real name as it is,
 // anything else quoted and cut. An error without a type says so.
