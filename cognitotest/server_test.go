@@ -203,6 +203,18 @@ func TestUserManagement(t *testing.T) {
 	if u, err := srv.AddUser(cognitotest.User{Username: "carol", Aliases: []string{"c@example.com", ""}, Password: "x"}); err == nil {
 		t.Errorf("AddUser with an empty alias added %v", u)
 	}
+	// A TOTP secret that is not base32 ("secret123": 1 is not a base32
+	// digit) is refused where it is written, not at the login that
+	// cannot compute its code; a valid one in any form a client takes is
+	// kept.
+	if u, err := srv.AddUser(cognitotest.User{Username: "dave", Password: "x", TOTPSecret: "secret123"}); !errors.Is(err, cognitosrp.ErrTOTPSecret) {
+		t.Errorf("AddUser with a TOTPSecret that is not base32 = %v, %v; want ErrTOTPSecret", u, err)
+	} else if strings.Contains(err.Error(), "secret123") {
+		t.Errorf("AddUser's error quotes the secret: %v", err)
+	}
+	if _, err := srv.AddUser(cognitotest.User{Username: "erin", Password: "x", TOTPSecret: "jbsw y3dp-ehpk 3pxp"}); err != nil {
+		t.Errorf("AddUser with a spaced, lower-case TOTPSecret: %v", err)
+	}
 	sess := login(t, srv, "alice", "pw-alice-123")
 	if err := srv.SetPassword("a@example.com", "new-password-1"); err != nil {
 		t.Fatal(err)

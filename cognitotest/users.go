@@ -13,6 +13,9 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
 )
 
 // User is a user of the emulated pool, as a test describes it to AddUser.
@@ -123,12 +126,21 @@ func fold(name string) string { return strings.ToLower(name) }
 
 // AddUser adds u to the pool and returns it with its defaults filled in
 // (Sub, Username, attributes from aliases). It fails with ErrUserExists if
-// a name or alias is taken, and fails for a user without a password or
-// with an empty alias.
+// a name or alias is taken, and fails for a user without a password,
+// with an empty alias, or with a TOTPSecret that is not base32 (the error
+// then matches cognitosrp.ErrTOTPSecret).
 func (s *Server) AddUser(u User) (User, error) {
 	u = u.clone()
 	if u.Password == "" {
 		return User{}, errors.New("cognitotest: AddUser: Password is required")
+	}
+	// A secret no code can be computed from would leave the user to pass
+	// with MFACode alone, and a test that answers with cognitosrp.TOTP to
+	// fail at the login, far from the typo.
+	if u.TOTPSecret != "" {
+		if _, err := (cognitosrp.TOTP{Secret: u.TOTPSecret}).Code(time.Time{}); err != nil {
+			return User{}, fmt.Errorf("cognitotest: AddUser: TOTPSecret: %w", err)
+		}
 	}
 	// An empty alias names no one: taken as a login name, it would be the
 	// name the command's users file reports for the user (a jq filter's
