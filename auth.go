@@ -200,9 +200,10 @@ func New(opts Options) (*Auth, error) {
 func sessionFor(opts *Options) (*Session, error) {
 	cfg := opts.sessionConfig()
 	// Every session setting of Options lands in cfg, so one zero check
-	// covers them all, including fields added later.
+	// covers them all, including fields added later (settings holds all
+	// but HTTPClient).
 	individual := opts.Username != "" || opts.Password != "" || opts.ForgetPassword ||
-		!reflect.ValueOf(settings(cfg)).IsZero()
+		cfg.HTTPClient != nil || !reflect.ValueOf(settingsOf(&cfg)).IsZero()
 	switch {
 	case opts.Session != nil && individual:
 		return nil, configError("give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both")

@@ -5,6 +5,7 @@
 package cognitosrp
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -22,12 +23,18 @@ func TestOptionsReachTheSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The session holds HTTPClient only as the function that sends with
+	// it (apiClient), so it is known by what it does.
+	sent := false
 	opts := Options{
 		Username: "alice", Password: "pw", UserPoolID: testPoolID, ClientID: testClientID,
-		ClientSecret:     "secret",
-		Region:           "eu-west-1",
-		Endpoint:         "http://127.0.0.1:1/",
-		HTTPClient:       &http.Client{},
+		ClientSecret: "secret",
+		Region:       "eu-west-1",
+		Endpoint:     "http://127.0.0.1:1/",
+		HTTPClient: &http.Client{Transport: RoundTripFunc(func(*http.Request) (*http.Response, error) {
+			sent = true
+			return nil, errors.New("not sent")
+		})},
 		ExpiryMargin:     7 * time.Second,
 		RefreshAhead:     11 * time.Second,
 		RefreshMethod:    RefreshWithGetTokens,
@@ -49,7 +56,12 @@ func TestOptionsReachTheSession(t *testing.T) {
 	if s.store != opts.Store {
 		t.Error("Options.Store is not the session's store")
 	}
-	if s.api.HTTPClient != opts.HTTPClient || s.api.Retry.MaxAttempts != opts.Retry.MaxAttempts {
+	req, err := http.NewRequest(http.MethodPost, opts.Endpoint, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = s.api.send(req) // the transport answers with an error
+	if !sent || s.api.retry.MaxAttempts != opts.Retry.MaxAttempts {
 		t.Error("Options.HTTPClient or Retry does not reach the session's Cognito client")
 	}
 	// Every field of Options that Config has too, by name.

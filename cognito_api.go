@@ -60,6 +60,47 @@ type Client struct {
 	Retry RetryPolicy
 }
 
+// apiClient is a Client whose HTTPClient has become the function that
+// sends a request: a Session holds one in place of a Client, and a Client's
+// methods make one for each call. A type reachable from a value stored in
+// an interface (an Auth is an http.RoundTripper) keeps in the binary the
+// methods of every type it names, and a *http.Client names net/http's
+// Cookie (through its Jar), whose String and its tables weigh 5 KB: a
+// Client field would link them into every program, cookies or not
+// (issue 7).
+type apiClient struct {
+	endpoint  string
+	userAgent string
+	retry     RetryPolicy
+	send      func(*http.Request) (*http.Response, error)
+}
+
+// api returns the apiClient of c's fields as they are now.
+func (c *Client) api() *apiClient {
+	return &apiClient{endpoint: c.Endpoint, userAgent: c.UserAgent, retry: c.Retry, send: sender(c.HTTPClient)}
+}
+
+// sender returns the function that sends a Cognito request with hc, nil
+// meaning defaultHTTPClient. It is not inlined, so that the Session and
+// each of Client's methods share one copy of that function (issue 7).
+//
+//go:noinline
+func sender(hc *http.Client) func(*http.Request) (*http.Response, error) {
+	if hc == nil {
+		hc = defaultHTTPClient
+	}
+	return func(req *http.Request) (*http.Response, error) {
+		// The Cognito API never redirects, and the body holds secrets (a
+		// refresh token, the client secret, a password claim): following
+		// a 307 or 308 would POST it to whatever host or scheme the answer
+		// names, https to http included. A redirect is an error response
+		// instead. (A copy: the caller's client is theirs, and shared.)
+		once := *hc
+		once.CheckRedirect = stopRedirect
+		return once.Do(req)
+	}
+}
+
 // NewClient returns a Client for the public endpoint of region.
 func NewClient(region string) *Client {
 	return &Client{Endpoint: RegionEndpoint(region)}
@@ -236,12 +277,12 @@ func (r AuthenticationResult) Format(f fmt.State, verb rune) { formatRedacted(f,
 // InitiateAuth starts a login (USER_SRP_AUTH) or renews tokens
 // (REFRESH_TOKEN_AUTH).
 func (c *Client) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
-	return outputOf(c.initiateAuth(ctx, in))
+	return outputOf(c.api().initiateAuth(ctx, in))
 }
 
-func (c *Client) initiateAuth(ctx context.Context, in *InitiateAuthInput) (*authReply, error) {
+func (c *apiClient) initiateAuth(ctx context.Context, in *InitiateAuthInput) (*authReply, error) {
 	r := new(authReply)
-	if err := c.Call(ctx, "InitiateAuth", (*wireInitiateAuth)(in), r); err != nil {
+	if err := c.call(ctx, "InitiateAuth", (*wireInitiateAuth)(in), r); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -249,12 +290,12 @@ func (c *Client) initiateAuth(ctx context.Context, in *InitiateAuthInput) (*auth
 
 // RespondToAuthChallenge answers a challenge such as PASSWORD_VERIFIER.
 func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
-	return outputOf(c.respondToAuthChallenge(ctx, in))
+	return outputOf(c.api().respondToAuthChallenge(ctx, in))
 }
 
-func (c *Client) respondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*authReply, error) {
+func (c *apiClient) respondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*authReply, error) {
 	r := new(authReply)
-	if err := c.Call(ctx, "RespondToAuthChallenge", (*wireRespondToChallenge)(in), r); err != nil {
+	if err := c.call(ctx, "RespondToAuthChallenge", (*wireRespondToChallenge)(in), r); err != nil {
 		if srpChallenge(in.ChallengeName) && retryable(err) && ctx.Err() == nil {
 			// Not resent with the same SRP values: the caller may start
 			// the login over.
@@ -273,6 +314,11 @@ func (c *Client) respondToAuthChallenge(ctx context.Context, in *RespondToAuthCh
 // action without output, whose answer may be an empty body. Actions that
 // may be sent twice are retried as c.Retry says.
 func (c *Client) Call(ctx context.Context, action string, in, out any) error {
+	return c.api().call(ctx, action, in, out)
+}
+
+// call is Client.Call.
+func (c *apiClient) call(ctx context.Context, action string, in, out any) error {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return errorf("cognitosrp: %s: encoding request: %w", action, err)
@@ -280,7 +326,7 @@ func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	if !resendable(action) {
 		return c.callOnce(ctx, action, body, out)
 	}
-	return c.Retry.do(ctx, retryable, func() error { return c.callOnce(ctx, action, body, out) })
+	return c.retry.do(ctx, retryable, func() error { return c.callOnce(ctx, action, body, out) })
 }
 
 // checkEndpoint refuses an endpoint that is not an http or https URL with
@@ -298,12 +344,12 @@ func checkEndpoint(u *url.URL) error {
 var errEndpointNotURL = configError("Endpoint is not a URL")
 
 // callOnce makes one attempt of Call.
-func (c *Client) callOnce(ctx context.Context, action string, body []byte, out any) error {
+func (c *apiClient) callOnce(ctx context.Context, action string, body []byte, out any) error {
 	reply, _ := out.(*authReply)
 	if reply != nil {
 		out = &reply.out
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
 	if _, ok := err.(*url.Error); ok {
 		return errEndpointNotURL
 	} else if err != nil {
@@ -317,21 +363,10 @@ func (c *Client) callOnce(ctx context.Context, action string, body []byte, out a
 	// spares the canonicalization that Header.Set inlines at each call.
 	req.Header["Content-Type"] = []string{"application/x-amz-json-1.1"}
 	req.Header["X-Amz-Target"] = []string{"AWSCognitoIdentityProviderService." + action}
-	if c.UserAgent != "" {
-		req.Header["User-Agent"] = []string{c.UserAgent}
+	if c.userAgent != "" {
+		req.Header["User-Agent"] = []string{c.userAgent}
 	}
-	hc := c.HTTPClient
-	if hc == nil {
-		hc = defaultHTTPClient
-	}
-	// The Cognito API never redirects, and the body holds secrets (a
-	// refresh token, the client secret, a password claim): following a
-	// 307 or 308 would POST it to whatever host or scheme the answer names,
-	// https to http included. A redirect is an error response instead. (A
-	// copy: the caller's client is theirs, and shared.)
-	once := *hc
-	once.CheckRedirect = stopRedirect
-	resp, err := once.Do(req)
+	resp, err := c.send(req)
 	if err != nil {
 		// *url.Error includes the URL, never the body.
 		return errorf("cognitosrp: %s: %w", action, &transportError{err})

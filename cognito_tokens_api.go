@@ -42,8 +42,12 @@ func (in GetTokensFromRefreshTokenInput) Format(f fmt.State, verb rune) { format
 // where the result carries a new refresh token that replaces the old one
 // (the old one stops working after the client's grace period).
 func (c *Client) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFromRefreshTokenInput) (*GetTokensFromRefreshTokenOutput, error) {
+	return c.api().getTokensFromRefreshToken(ctx, in)
+}
+
+func (c *apiClient) getTokensFromRefreshToken(ctx context.Context, in *GetTokensFromRefreshTokenInput) (*GetTokensFromRefreshTokenOutput, error) {
 	var out wireGetTokensOutput
-	if err := c.Call(ctx, "GetTokensFromRefreshToken", (*wireGetTokens)(in), &out); err != nil {
+	if err := c.call(ctx, "GetTokensFromRefreshToken", (*wireGetTokens)(in), &out); err != nil {
 		return nil, err
 	}
 	return out.output(), nil
@@ -72,7 +76,11 @@ func (in RevokeTokenInput) Format(f fmt.State, verb rune) { formatRedacted(f, in
 
 // RevokeToken revokes a refresh token and the access tokens issued with it.
 func (c *Client) RevokeToken(ctx context.Context, in *RevokeTokenInput) error {
-	return c.Call(ctx, "RevokeToken", (*wireRevokeToken)(in), &struct{}{})
+	return c.api().revokeToken(ctx, in)
+}
+
+func (c *apiClient) revokeToken(ctx context.Context, in *RevokeTokenInput) error {
+	return c.call(ctx, "RevokeToken", (*wireRevokeToken)(in), &struct{}{})
 }
 
 // GlobalSignOutInput is the request of GlobalSignOut.
@@ -96,7 +104,11 @@ func (in GlobalSignOutInput) Format(f fmt.State, verb rune) { formatRedacted(f, 
 // logged in since are still signed in. Session.GlobalSignOut tells the two
 // apart by signing out again with a new token.
 func (c *Client) GlobalSignOut(ctx context.Context, in *GlobalSignOutInput) error {
-	return c.Call(ctx, "GlobalSignOut", (*wireGlobalSignOut)(in), &struct{}{})
+	return c.api().globalSignOut(ctx, in)
+}
+
+func (c *apiClient) globalSignOut(ctx context.Context, in *GlobalSignOutInput) error {
+	return c.call(ctx, "GlobalSignOut", (*wireGlobalSignOut)(in), &struct{}{})
 }
 
 // accessRevoked reports whether err is Cognito refusing an access token as

@@ -217,8 +217,12 @@ type ConfirmDeviceOutput struct {
 
 // ConfirmDevice registers the verifier of a new device's password.
 func (c *Client) ConfirmDevice(ctx context.Context, in *ConfirmDeviceInput) (*ConfirmDeviceOutput, error) {
+	return c.api().confirmDevice(ctx, in)
+}
+
+func (c *apiClient) confirmDevice(ctx context.Context, in *ConfirmDeviceInput) (*ConfirmDeviceOutput, error) {
 	out := new(ConfirmDeviceOutput)
-	if err := c.Call(ctx, "ConfirmDevice", (*wireConfirmDevice)(in), out); err != nil {
+	if err := c.call(ctx, "ConfirmDevice", (*wireConfirmDevice)(in), out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -243,5 +247,9 @@ func (in UpdateDeviceStatusInput) Format(f fmt.State, verb rune) { formatRedacte
 
 // UpdateDeviceStatus marks a device remembered or not remembered.
 func (c *Client) UpdateDeviceStatus(ctx context.Context, in *UpdateDeviceStatusInput) error {
-	return c.Call(ctx, "UpdateDeviceStatus", (*wireUpdateDeviceStatus)(in), &struct{}{})
+	return c.api().updateDeviceStatus(ctx, in)
+}
+
+func (c *apiClient) updateDeviceStatus(ctx context.Context, in *UpdateDeviceStatusInput) error {
+	return c.call(ctx, "UpdateDeviceStatus", (*wireUpdateDeviceStatus)(in), &struct{}{})
 }

@@ -138,7 +138,7 @@ func (d *deviceTracker) register(ctx context.Context, s *Session, t *Tokens, md 
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.client().ConfirmDevice(ctx, &ConfirmDeviceInput{
+	out, err := s.api.confirmDevice(ctx, &ConfirmDeviceInput{
 		AccessToken:                t.AccessToken,
 		DeviceKey:                  md.DeviceKey,
 		DeviceSecretVerifierConfig: cfg,
@@ -149,7 +149,7 @@ func (d *deviceTracker) register(ctx context.Context, s *Session, t *Tokens, md 
 	}
 	if out.UserConfirmationNecessary {
 		// The caller asked to remember devices: that is the user's consent.
-		err := s.client().UpdateDeviceStatus(ctx, &UpdateDeviceStatusInput{
+		err := s.api.updateDeviceStatus(ctx, &UpdateDeviceStatusInput{
 			AccessToken:            t.AccessToken,
 			DeviceKey:              md.DeviceKey,
 			DeviceRememberedStatus: "remembered",

@@ -49,6 +49,10 @@ var optIn = []struct {
 		// A Session and a login hold their SRPs as the method-less preparedSRP.
 		"cognitosrp.SRP.", "cognitosrp.(*SRP).String", "cognitosrp.(*SRP).Format", "cognitosrp.(*SRP).LogValue",
 	}},
+	// net/http's Cookie printer, 5 KB with its tables: a *http.Client
+	// names it (through its Jar), and a Session holds its HTTPClient only
+	// as a function (apiClient) and its Config without it (settings).
+	{"cookies", `HTTPClient: printCookie(),`, []string{"net/http.(*Cookie).String"}},
 }
 
 // TestOptInFeaturesNotLinked builds the program of scripts/footprint.sh
@@ -121,6 +125,12 @@ func printRequests() *slog.Logger {
 	fmt.Fprint(os.Stderr, cognitosrp.InitiateAuthInput{}, cognitosrp.RespondToAuthChallengeInput{},
 		cognitosrp.GetTokensFromRefreshTokenInput{}, cognitosrp.RevokeTokenInput{}, cognitosrp.AuthOutput{}, cognitosrp.AuthenticationResult{},
 		cognitosrp.Config{}, cognitosrp.Client{}, (*cognitosrp.SRP)(nil))
+	return nil
+}
+
+// printCookie is linked only by the program that calls it.
+func printCookie() *http.Client {
+	fmt.Fprint(os.Stderr, &http.Cookie{})
 	return nil
 }
 `

@@ -138,7 +138,7 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 		return nil, err
 	}
 	action, sent := "InitiateAuth", s.cfg.Now()
-	r, err := s.client().initiateAuth(ctx, &InitiateAuthInput{
+	r, err := s.api.initiateAuth(ctx, &InitiateAuthInput{
 		AuthFlow:       flow,
 		AuthParameters: params,
 		ClientId:       s.cfg.ClientID,
@@ -164,7 +164,7 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 			return nil, err
 		}
 		action, sent = "RespondToAuthChallenge", s.cfg.Now()
-		r, err = s.client().respondToAuthChallenge(ctx, in)
+		r, err = s.api.respondToAuthChallenge(ctx, in)
 		if re, ok := err.(*restartError); ok && run.answered {
 			// The device SRP that may follow an MFA code: starting over
 			// would ask for another code, which a restart never does.

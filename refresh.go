@@ -92,7 +92,7 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 	}
 	var res *AuthenticationResult
 	if s.cfg.RefreshMethod == RefreshWithGetTokens {
-		out, err := s.client().GetTokensFromRefreshToken(ctx, &GetTokensFromRefreshTokenInput{
+		out, err := s.api.getTokensFromRefreshToken(ctx, &GetTokensFromRefreshTokenInput{
 			ClientId:     s.cfg.ClientID,
 			RefreshToken: cur.RefreshToken,
 			ClientSecret: s.cfg.ClientSecret,
@@ -108,11 +108,11 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 		if deviceKey != "" {
 			params["DEVICE_KEY"] = deviceKey
 		}
-		out, err := s.client().InitiateAuth(ctx, &InitiateAuthInput{
+		out, err := outputOf(s.api.initiateAuth(ctx, &InitiateAuthInput{
 			AuthFlow:       FlowRefreshTokenAuth,
 			AuthParameters: params,
 			ClientId:       s.cfg.ClientID,
-		})
+		}))
 		if refreshFlowRefused(err) {
 			return nil, errorf("%w (app clients with refresh-token rotation allow only GetTokensFromRefreshToken): set Config.RefreshMethod or Options.RefreshMethod to RefreshWithGetTokens: %w",
 				ErrRefreshFlowNotEnabled, err)

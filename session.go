@@ -157,19 +157,63 @@ func (c Config) String() string {
 // Format prints String for every verb, so no formatting reveals the secret.
 func (c Config) Format(f fmt.State, verb rune) { formatRedacted(f, c) }
 
-// settings is a Config without its methods: the Session holds its Config
-// as settings. A type reachable from a value stored in an interface (an
-// Auth is an http.RoundTripper) keeps its printers in the binary, so a
-// Config field would link Config's String, Format and LogValue into every
-// program, printing or not (issue 7).
-type settings Config
+// settings is a Config without its methods and without HTTPClient: the
+// Session holds its Config as settings, and its HTTPClient in api. A type
+// reachable from a value stored in an interface (an Auth is an
+// http.RoundTripper) keeps in the binary the methods of every type it
+// names: a Config field would link Config's String, Format and LogValue
+// into every program, printing or not, and a *http.Client field net/http's
+// Cookie printer (see apiClient) (issue 7). Its fields are Config's, by
+// name and type, which TestSettingsCopyConfig checks.
+type settings struct {
+	UserPoolID       string
+	ClientID         string
+	ClientSecret     string
+	Region           string
+	Endpoint         string
+	ExpiryMargin     time.Duration
+	RefreshAhead     time.Duration
+	RefreshMethod    RefreshMethod
+	FlightTimeout    time.Duration
+	Retry            RetryPolicy
+	Verifier         TokenVerifier
+	Store            TokenStore
+	OnTokens         func(*Tokens)
+	Logger           *slog.Logger
+	AuthFlow         string
+	ChallengeHandler ChallengeHandler
+	Devices          DeviceTracker
+	Rand             io.Reader
+	Now              func() time.Time
+}
 
-// apiClient is a Client without its methods, for the same reason: the
-// Session holds its Client as one, and calls Cognito through client().
-type apiClient Client
-
-// client returns the Client that calls Cognito for s.
-func (s *Session) client() *Client { return (*Client)(s.api) }
+// settingsOf returns the settings of c. It is not inlined: each inlined
+// copy of its nineteen fields weighs over 600 bytes (issue 7).
+//
+//go:noinline
+func settingsOf(c *Config) settings {
+	return settings{
+		UserPoolID:       c.UserPoolID,
+		ClientID:         c.ClientID,
+		ClientSecret:     c.ClientSecret,
+		Region:           c.Region,
+		Endpoint:         c.Endpoint,
+		ExpiryMargin:     c.ExpiryMargin,
+		RefreshAhead:     c.RefreshAhead,
+		RefreshMethod:    c.RefreshMethod,
+		FlightTimeout:    c.FlightTimeout,
+		Retry:            c.Retry,
+		Verifier:         c.Verifier,
+		Store:            c.Store,
+		OnTokens:         c.OnTokens,
+		Logger:           c.Logger,
+		AuthFlow:         c.AuthFlow,
+		ChallengeHandler: c.ChallengeHandler,
+		Devices:          c.Devices,
+		Rand:             c.Rand,
+		Now:              c.Now,
+	}
+}
 
 // Session is one user's authenticated session with a user pool: the
 // counterpart of pycognito's Cognito object. It holds the tokens, logs in
@@ -178,7 +222,7 @@ func (s *Session) client() *Client { return (*Client)(s.api) }
 type Session struct {
 	cfg      settings
 	poolName string
-	api      *apiClient // calls through client()
+	api      *apiClient // calls Cognito
 	username string
 
 	// password, when set, lets the session log in on demand: on first use
@@ -284,9 +328,9 @@ func NewSession(cfg Config, username string) (*Session, error) {
 			string(cfg.RefreshMethod), RefreshWithInitiateAuth, RefreshWithGetTokens))
 	}
 	s := &Session{
-		cfg:         settings(cfg),
+		cfg:         settingsOf(&cfg),
 		poolName:    poolName,
-		api:         &apiClient{Endpoint: cfg.Endpoint, HTTPClient: cfg.HTTPClient, Retry: cfg.Retry},
+		api:         &apiClient{endpoint: cfg.Endpoint, retry: cfg.Retry, send: sender(cfg.HTTPClient)},
 		username:    username,
 		store:       cfg.Store,
 		systemClock: systemClock,

@@ -29,7 +29,7 @@ func (s *Session) revoke(ctx context.Context, t *Tokens) error {
 		return nil
 	}
 	start := time.Now()
-	err := s.client().RevokeToken(ctx, &RevokeTokenInput{
+	err := s.api.revokeToken(ctx, &RevokeTokenInput{
 		Token:        t.RefreshToken,
 		ClientId:     s.cfg.ClientID,
 		ClientSecret: s.cfg.ClientSecret,
@@ -93,7 +93,7 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 // user out or fails.
 func (s *Session) globalSignOut(ctx context.Context, t *Tokens) error {
 	start := time.Now()
-	err := s.client().GlobalSignOut(ctx, &GlobalSignOutInput{AccessToken: t.AccessToken})
+	err := s.api.globalSignOut(ctx, &GlobalSignOutInput{AccessToken: t.AccessToken})
 	s.logSignOut(ctx, "GlobalSignOut", start, err)
 	return err
 }
