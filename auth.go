@@ -123,7 +123,12 @@ var ErrConfig = errors.New("cognitosrp: invalid configuration")
 
 // configError reports options that cannot work for the reason detail. (A
 // refinedError rather than fmt.Errorf: each call of that costs the binary
-// its boxed arguments, issue 7.)
+// its boxed arguments, issue 7.) It is not inlined: each inlined call
+// carried its own allocation of the error, 40 bytes a site (issue 7).
+// The package-level errors of this kind are refinedError literals instead,
+// which the compiler lays out, where a call would run at init.
+//
+//go:noinline
 func configError(detail string) error { return &refinedError{base: &ErrConfig, detail: detail} }
 
 // Auth authorizes HTTP requests with a Cognito user's token: the Go
@@ -413,7 +418,7 @@ func (a *Auth) headerValue(ctx context.Context) (*headerValue, error) {
 // errNotNew reports an Auth that New did not build: the zero value (or a
 // nil pointer) has no session to take tokens from; and an Options.Session
 // that NewSession did not build, which has no Cognito client.
-var errNotNew = configError("the Auth was not built with New, or its Session with NewSession")
+var errNotNew error = &refinedError{base: &ErrConfig, detail: "the Auth was not built with New, or its Session with NewSession"}
 
 // built reports whether New built a; the zero value and a nil pointer
 // fail with errNotNew (from validTokens) instead of panicking.

@@ -341,7 +341,7 @@ func checkEndpoint(u *url.URL) error {
 
 // errEndpointNotURL refuses an endpoint that does not parse, without
 // quoting it (it may hold a password).
-var errEndpointNotURL = configError("Endpoint is not a URL")
+var errEndpointNotURL error = &refinedError{base: &ErrConfig, detail: "Endpoint is not a URL"}
 
 // callOnce makes one attempt of Call.
 func (c *apiClient) callOnce(ctx context.Context, action string, body []byte, out any) error {

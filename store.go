@@ -36,7 +36,7 @@ type TokenStore interface {
 // from a flight's goroutine, ending the program. MemoryStore has no such
 // check: a nil Store already means one, and its methods are on every
 // program's path (issue 7's footprint).
-var errNilStore = configError("a nil store")
+var errNilStore error = &refinedError{base: &ErrConfig, detail: "a nil store"}
 
 // MemoryStore is a TokenStore that keeps the tokens in memory, so they last
 // as long as the process. It is the Session's default. The zero value is an
