@@ -42,15 +42,23 @@ func (in GetTokensFromRefreshTokenInput) Format(f fmt.State, verb rune) { format
 // where the result carries a new refresh token that replaces the old one
 // (the old one stops working after the client's grace period).
 func (c *Client) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFromRefreshTokenInput) (*GetTokensFromRefreshTokenOutput, error) {
-	return c.api().getTokensFromRefreshToken(ctx, in)
-}
-
-func (c *apiClient) getTokensFromRefreshToken(ctx context.Context, in *GetTokensFromRefreshTokenInput) (*GetTokensFromRefreshTokenOutput, error) {
-	var out wireGetTokensOutput
-	if err := c.call(ctx, "GetTokensFromRefreshToken", (*wireGetTokens)(in), &out); err != nil {
+	out, err := c.api().getTokensFromRefreshToken(ctx, in)
+	if err != nil {
 		return nil, err
 	}
 	return out.output(), nil
+}
+
+// getTokensFromRefreshToken returns the output as it was decoded: the
+// Session takes its AuthenticationResult, so that no program that only
+// renews builds the exported output, whose type (and AuthenticationResult's,
+// and their equality functions) it would link (issue 7).
+func (c *apiClient) getTokensFromRefreshToken(ctx context.Context, in *GetTokensFromRefreshTokenInput) (*wireGetTokensOutput, error) {
+	out := new(wireGetTokensOutput)
+	if err := c.call(ctx, "GetTokensFromRefreshToken", (*wireGetTokens)(in), out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // output returns the GetTokensFromRefreshTokenOutput of w.

@@ -39,8 +39,11 @@ var optIn = []struct {
 		"cognitosrp.GetTokensFromRefreshTokenInput.", "cognitosrp.RevokeTokenInput.",
 		"cognitosrp.AuthOutput.", "cognitosrp.(*AuthOutput).",
 		// Client decodes the outputs into structs that hold the
-		// method-less wireAuthResult.
+		// method-less wireAuthResult, and a renewal hands the Session the
+		// decoded output: the type AuthenticationResult itself, which its
+		// equality function names, is not linked either.
 		"cognitosrp.AuthenticationResult.", "cognitosrp.(*AuthenticationResult).",
+		"type:.eq.github.com/gocognito/cognitosrp.AuthenticationResult",
 		// A Session holds its Config as the method-less settings, and its
 		// Client as the method-less apiClient.
 		"cognitosrp.Config.", "cognitosrp.(*Config).",

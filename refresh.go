@@ -101,7 +101,7 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 		if err != nil {
 			return nil, err
 		}
-		res = out.AuthenticationResult
+		res = (*AuthenticationResult)(out.AuthenticationResult)
 	} else {
 		params := map[string]string{"REFRESH_TOKEN": cur.RefreshToken}
 		s.addSecretHash(params, refreshUsername(cur, s.username))
