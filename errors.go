@@ -141,6 +141,7 @@ const (
 func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 	e := &APIError{Action: action, StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Amzn-Requestid")}
 	var body struct {
+		_          incomparable
 		Type       string `json:"__type"`
 		Code       any    `json:"code"` // any: a number there must not void the rest
 		Message    string `json:"message"`

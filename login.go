@@ -73,6 +73,7 @@ type loginState struct {
 
 // loginRun is what the attempts of one login share, and tell its caller.
 type loginRun struct {
+	_ incomparable
 	// answered is set once the ChallengeHandler has answered a challenge
 	// of this login: starting over would ask it again (and send a new
 	// code).
