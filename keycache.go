@@ -50,7 +50,7 @@ func (c *keyCache) get(ctx context.Context, kid string) (*rsa.PublicKey, error) 
 	for {
 		c.mu.Lock()
 		now := c.now()
-		fresh := c.keys != nil && now.Sub(c.fetchedAt) < c.lifetime
+		fresh := c.keys != nil && elapsed(now, c.fetchedAt) < c.lifetime
 		if k, ok := c.keys[kid]; ok && fresh {
 			c.mu.Unlock()
 			return k, nil
@@ -77,12 +77,22 @@ func (c *keyCache) get(ctx context.Context, kid string) (*rsa.PublicKey, error) 
 	}
 }
 
+// elapsed returns the time from then to now, two readings of the cache's
+// clock. Sub alone counts time.Now readings on the monotonic clock, which
+// stops while the machine sleeps or its VM is paused, when the wall clock
+// and the pool's key set move on: a key set fetched before a night asleep
+// would be trusted for another KeyLifetime. The longer of the two counts,
+// so that neither a sleep nor a wall clock stepped back keeps keys fresh.
+func elapsed(now, then time.Time) time.Duration {
+	return max(now.Sub(then), now.Round(0).Sub(then.Round(0)))
+}
+
 // mayFetch reports whether a fetch may start now. Called with c.mu held.
 func (c *keyCache) mayFetch(now time.Time, fresh bool) bool {
 	if c.lastAttempt.IsZero() {
 		return true
 	}
-	since := now.Sub(c.lastAttempt)
+	since := elapsed(now, c.lastAttempt)
 	if !fresh {
 		return since >= min(failedFetchRetry, c.refetch)
 	}

@@ -1,0 +1,122 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+	"unsafe"
+)
+
+// This file lets tests see what a machine that slept sees. On Linux the
+// monotonic clock stops while the machine is suspended (and while a VM is
+// paused), the wall clock does not: afterwards time.Now returns a wall
+// reading hours later than its monotonic reading says, and t.Sub between
+// two such readings counts only the time awake. No public API makes such
+// a time.Time, so wallAhead edits one.
+
+// timeLayout is the runtime's layout of a time.Time: with hasMonotonic
+// set in wall, its bits 30 to 62 are the seconds since 1885 and ext is the
+// monotonic reading.
+type timeLayout struct {
+	wall uint64
+	ext  int64
+	loc  *time.Location
+}
+
+// wallAhead returns t with its wall reading d later (whole seconds) and its
+// monotonic reading unchanged: what time.Now returns after the machine
+// slept for d. It fails the test's premise (skips) if t has no monotonic
+// reading or the layout is not the one expected.
+func wallAhead(tb testing.TB, t time.Time, d time.Duration) time.Time {
+	tb.Helper()
+	const hasMonotonic = 1 << 63
+	orig := t
+	l := (*timeLayout)(unsafe.Pointer(&t))
+	if unsafe.Sizeof(t) != unsafe.Sizeof(timeLayout{}) || l.wall&hasMonotonic == 0 || d%time.Second != 0 {
+		tb.Skip("cannot make a time.Time whose wall and monotonic readings differ")
+	}
+	l.wall += uint64(d/time.Second) << 30
+	if !t.Round(0).Equal(orig.Round(0).Add(d)) || t.Sub(orig) != 0 {
+		tb.Skip("time.Time's layout is not the one expected")
+	}
+	return t
+}
+
+// sleepClock is a clock of real time.Now readings, monotonic reading
+// included, that a test moves forward while the machine is awake
+// (Advance: both readings) or asleep (Sleep: the wall reading only).
+type sleepClock struct {
+	tb    testing.TB
+	mu    sync.Mutex
+	base  time.Time // a time.Now reading
+	awake time.Duration
+	slept time.Duration
+}
+
+func newSleepClock(tb testing.TB) *sleepClock {
+	return &sleepClock{tb: tb, base: time.Now()}
+}
+
+func (c *sleepClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return wallAhead(c.tb, c.base.Add(c.awake), c.slept)
+}
+
+func (c *sleepClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.awake += d
+	c.mu.Unlock()
+}
+
+func (c *sleepClock) Sleep(d time.Duration) {
+	c.mu.Lock()
+	c.slept += d
+	c.mu.Unlock()
+}
+
+// TestSleepClock checks the premise of the tests below: after Sleep, the
+// clock's readings are apart on the wall clock and not on the monotonic
+// one.
+func TestSleepClock(t *testing.T) {
+	c := newSleepClock(t)
+	before := c.Now()
+	c.Sleep(2 * time.Hour)
+	after := c.Now()
+	if got := after.Sub(before); got != 0 {
+		t.Errorf("monotonic: %v apart, want 0", got)
+	}
+	if got := after.Round(0).Sub(before.Round(0)); got != 2*time.Hour {
+		t.Errorf("wall: %v apart, want 2h", got)
+	}
+}
+
+// TestKeyLifetimeCountsSleep: a key set fetched before the machine slept
+// past KeyLifetime is fetched again at the next verification, so that a
+// key the pool dropped meanwhile stops verifying tokens, as KeyLifetime
+// promises. Counted on the monotonic clock alone, the time asleep did not
+// count, and a laptop that resumed (or a VM restored from a snapshot)
+// trusted the old key set for up to another KeyLifetime.
+func TestKeyLifetimeCountsSleep(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	clock := newSleepClock(t)
+	v := newTestVerifier(t, srv, nil, func(c *VerifierConfig) { c.Now = clock.Now })
+	token := func() string { return signRS256(testKey(), rsHeader(testKid), accessClaims(clock.Now())) }
+	if _, err := v.Verify(context.Background(), token()); err != nil {
+		t.Fatal(err)
+	}
+	srv.setKeys(jwkOf("kid-2", otherKey())) // the pool drops the key
+	clock.Sleep(DefaultKeyLifetime + time.Minute)
+	if _, err := v.Verify(context.Background(), token()); !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("dropped key, key set fetched %v ago (asleep): %v, want ErrUnknownKey", DefaultKeyLifetime+time.Minute, err)
+	}
+	if n := srv.fetches.Load(); n != 2 {
+		t.Fatalf("%d fetches, want 2", n)
+	}
+}
