@@ -91,7 +91,11 @@ func (s *Session) observeClock(ctx context.Context, t *Tokens, sent, received ti
 	if t == nil || t.IssuedAt.IsZero() {
 		return
 	}
-	rtt := max(received.Sub(sent), 0)
+	// On the wall clock, as iat is: Sub of two time.Now readings counts
+	// on the monotonic clock, which stops while the machine sleeps, and a
+	// call it slept through would seem instant, its iat hours ahead.
+	sent = sent.Round(0)
+	rtt := max(received.Round(0).Sub(sent), 0)
 	// Cognito stamped iat at some point of the call, truncated to the
 	// second: compare the middles of both intervals.
 	est := t.IssuedAt.Add(iatResolution / 2).Sub(sent.Add(rtt / 2))

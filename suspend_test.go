@@ -7,7 +7,9 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unsafe"
@@ -118,5 +120,45 @@ func TestKeyLifetimeCountsSleep(t *testing.T) {
 	}
 	if n := srv.fetches.Load(); n != 2 {
 		t.Fatalf("%d fetches, want 2", n)
+	}
+}
+
+// TestClockOffsetIgnoresSleepDuringCall: a renewal during which the
+// machine slept (its answer came after the resume, with an iat hours past
+// the request's sending on the wall clock, but no time later on the
+// monotonic one) teaches no clock offset: both clocks kept Cognito's
+// time. Measured on the monotonic clock, the call seemed instant, the
+// session learnt an offset of the time asleep, took its fresh tokens for
+// expired and renewed them again at the next request.
+func TestClockOffsetIgnoresSleepDuringCall(t *testing.T) {
+	clock := newSleepClock(t)
+	f := newFakeCognito(t, clock.Now)
+	var asleep atomic.Bool
+	s := newLifecycleSession(t, f, f.password, func(c *Config) {
+		c.Now = clock.Now
+		c.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if asleep.Swap(false) {
+				clock.Sleep(8 * time.Hour) // the lid closes as the request goes out
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})}
+	})
+	ctx := context.Background()
+	if _, err := s.ValidTokens(ctx, AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	asleep.Store(true)
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if off := s.ClockOffset(); off != 0 {
+		t.Errorf("ClockOffset = %v after a renewal the machine slept through, want 0", off)
+	}
+	if _, err := s.ValidTokens(ctx, AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s)
+	if n := f.count(FlowRefreshTokenAuth); n != 1 {
+		t.Errorf("%d renewals, want 1: the fresh tokens were renewed again", n)
 	}
 }
