@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"testing"
 	"time"
 	"unicode/utf8"
 )
@@ -78,3 +79,10 @@ func (b *TrackedBody) Closed() bool { return b.closed.Load() }
 
 // Drained reports whether a Read reached io.EOF.
 func (b *TrackedBody) Drained() bool { return b.eof.Load() }
+
+// SleepClock is the clock of real readings whose Sleep moves only the wall
+// reading, as a suspended machine's (suspend_test.go).
+type SleepClock = sleepClock
+
+// NewSleepClock returns a SleepClock reading time.Now.
+func NewSleepClock(tb testing.TB) *SleepClock { return newSleepClock(tb) }

@@ -47,9 +47,9 @@ func (s *Server) Advance(d time.Duration) {
 	s.offset += d
 }
 
-// Now returns the server's current time. It calls the clock after giving
-// the lock back: a clock that called a method of the server under it
-// would deadlock.
+// Now returns the server's current time, a wall-clock reading. It calls
+// the clock after giving the lock back: a clock that called a method of
+// the server under it would deadlock.
 func (s *Server) Now() time.Time {
 	s.mu.Lock()
 	clock, offset := s.clock, s.offset
@@ -57,7 +57,12 @@ func (s *Server) Now() time.Time {
 	if clock == nil {
 		clock = time.Now
 	}
-	return clock().Add(offset)
+	// Without its monotonic reading: expiries compared with a time.Now
+	// reading that kept it would count on the monotonic clock, which
+	// stops while the machine sleeps, and a refresh token or a challenge's
+	// Session would outlive a night asleep that its exp-stamped tokens
+	// did not. Cognito's expiries are wall-clock instants.
+	return clock().Round(0).Add(offset)
 }
 
 func (s *Server) now() time.Time { return s.Now() }
