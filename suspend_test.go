@@ -162,3 +162,30 @@ func TestClockOffsetIgnoresSleepDuringCall(t *testing.T) {
 		t.Errorf("%d renewals, want 1: the fresh tokens were renewed again", n)
 	}
 }
+
+// TestExpiresInCountsSleep: the expiry of a token without exp, reckoned
+// from ExpiresIn, is a wall-clock instant like any exp: once the machine
+// has slept past it, the token is due for renewal and no longer valid.
+// Reckoned from a time.Now reading that kept its monotonic reading (the
+// session's clock on every platform but linux/amd64, or Config.Now), the
+// expiry kept it too, comparisons with it counted only the time awake,
+// and the session sent the expired token after the resume.
+func TestExpiresInCountsSleep(t *testing.T) {
+	clock := newSleepClock(t)
+	f := newFakeCognito(t, clock.Now)
+	s := newLifecycleSession(t, f, "", func(c *Config) { c.Now = clock.Now })
+	now := clock.Now()
+	res := forgeResult(with(accessClaims(now), "exp", nil), with(idClaims(now), "exp", nil), 3600)
+	tok, err := s.acceptTokens(context.Background(), res, nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetTokens(tok)
+	clock.Sleep(2 * time.Hour)
+	if !s.RenewalDue(AccessToken) {
+		t.Error("RenewalDue = false for a token that expired while the machine slept")
+	}
+	if tok.ValidAt(AccessToken, clock.Now(), 0) {
+		t.Error("ValidAt = true for a token that expired while the machine slept")
+	}
+}

@@ -100,7 +100,10 @@ func tokensFromResult(res *AuthenticationResult, now time.Time, prev *Tokens) (*
 	}
 	fallback := time.Time{}
 	if res.ExpiresIn > 0 {
-		fallback = now.Add(time.Duration(res.ExpiresIn) * time.Second)
+		// A wall-clock instant, as exp is: with now's monotonic reading
+		// (time.Now's), comparisons with it would count on the monotonic
+		// clock, which stops while the machine sleeps.
+		fallback = now.Round(0).Add(time.Duration(res.ExpiresIn) * time.Second)
 	}
 	access, err := ParseUnverified(res.AccessToken)
 	if err != nil {
