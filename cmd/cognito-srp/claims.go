@@ -21,6 +21,11 @@ const maxTokenInput = 1 << 20
 
 func claimsCommand(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "claims", "[TOKEN]")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(e.stderr, "\nPrints the claims of TOKEN, or of the token read from standard input, as JSON.\nThe signature is not checked: use it to read a token, never to trust one.\n")
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

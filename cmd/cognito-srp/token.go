@@ -10,6 +10,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,8 +24,20 @@ func newFlagSet(e *env, name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: cognito-srp %s [flags] %s\n\nflags:\n", name, args)
-		fs.PrintDefaults()
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		line := "usage: cognito-srp " + name
+		if hasFlags {
+			line += " [flags]"
+		}
+		if args != "" {
+			line += " " + args
+		}
+		fmt.Fprintln(e.stderr, line)
+		if hasFlags {
+			fmt.Fprint(e.stderr, "\nflags:\n")
+			fs.PrintDefaults()
+		}
 	}
 	return fs
 }
@@ -36,13 +49,23 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		fs.Usage()
 		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return errHelp
-		}
-		return &usageError{msg: err.Error()}
+	// The flag package prints its error before the usage, and main prints
+	// it again after: parse quietly and print the usage here, so that the
+	// error comes once, last, as for the errors found above.
+	out, usage := fs.Output(), fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	fs.Usage = usage
+	if err == nil {
+		return nil
 	}
-	return nil
+	fs.Usage()
+	if err == flag.ErrHelp {
+		return errHelp
+	}
+	return &usageError{msg: err.Error()}
 }
 
 // boolFlagValue refuses a boolean flag given a value that is not a

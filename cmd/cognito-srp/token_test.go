@@ -33,6 +33,30 @@ func newEmulator(t *testing.T, cfg cognitotest.Config) *cognitotest.Server {
 	return srv
 }
 
+// TestUsageText: a bad flag's error is printed once, after the usage (the
+// flag package printed it before, and main again after); a command without
+// flags shows no empty "flags:" section; the usage line has no trailing
+// space; claims -h says where the token comes from and that it is not
+// verified.
+func TestUsageText(t *testing.T) {
+	s := newSandbox(t)
+	r := s.run("token", "-nope")
+	r.want(t, exitUsage, "usage: cognito-srp token [flags]\n")
+	if n := strings.Count(r.stderr, "not defined: -nope"); n != 1 || !strings.HasSuffix(r.stderr, "cognito-srp token: flag provided but not defined: -nope\n") {
+		t.Errorf("token -nope: the error is printed %d times, or not last:\n%s", n, r.stderr)
+	}
+	for _, v := range []struct{ cmd, want string }{
+		{"claims", "usage: cognito-srp claims [TOKEN]\n\nPrints the claims of TOKEN, or of the token read from standard input, as JSON.\nThe signature is not checked"},
+		{"demo", "usage: cognito-srp demo\n"},
+	} {
+		r := s.run(v.cmd, "-h")
+		r.want(t, exitOK, v.want)
+		if strings.Contains(r.stderr, "flags") || strings.Contains(r.stderr, " \n") {
+			t.Errorf("%s -h: %q", v.cmd, r.stderr)
+		}
+	}
+}
+
 func TestUsage(t *testing.T) {
 	s := newSandbox(t)
 	s.run().want(t, exitUsage, "usage: cognito-srp <command>")
