@@ -87,7 +87,9 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	w := e.stdout
 	fmt.Fprintf(w, "cognito-srp emulate: a Cognito user pool at %s\n", srv.Endpoint())
 	fmt.Fprintf(w, "  pool id    %s\n  client id  %s\n", srv.PoolID(), srv.ClientID())
-	fmt.Fprintf(w, "  jwks       %s\n", srv.JWKSURL())
+	// The issuer and key set are what an API's verifier needs
+	// (cognitosrp.VerifierConfig's Issuer and JWKSURL).
+	fmt.Fprintf(w, "  issuer     %s\n  jwks       %s\n", srv.Issuer(), srv.JWKSURL())
 	if len(names) == 0 {
 		fmt.Fprintf(w, "  users      none (give -users FILE)\n")
 	} else {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,6 +52,10 @@ func TestEmulateURL(t *testing.T) {
 	jwks := public + "/" + cognitotest.DefaultPoolID + "/.well-known/jwks.json"
 	if !strings.Contains(strings.Join(banner, "\n"), jwks) {
 		t.Errorf("banner %q: want the key set at %s", banner, jwks)
+	}
+	// The issuer a verifier needs, as the tokens' iss below names it.
+	if iss := "  issuer     " + public + "/" + cognitotest.DefaultPoolID; !slices.Contains(banner, iss) {
+		t.Errorf("banner %q: want the line %q", banner, iss)
 	}
 	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "alice", "pw-alice-123"
 	r := s.run("token", "-no-cache")
