@@ -216,9 +216,15 @@ func terminalText(s string) string {
 func challengeAdvice(name string) string {
 	switch name {
 	case cognitosrp.ChallengeNewPasswordRequired:
-		return ": the password is temporary; set a permanent one first (an administrator's AdminSetUserPassword, or a sign-in that asks for a new one)"
+		// AdminSetUserPassword without Permanent sets another temporary
+		// password, which asks for this challenge again.
+		return ": the password is temporary; set a permanent one first (an administrator's AdminSetUserPassword with Permanent, or a sign-in that asks for a new one)"
+	case cognitosrp.ChallengeMFASetup:
+		// Cognito asks it when the pool requires MFA of a user who has
+		// none: in such a pool no user is without MFA.
+		return ": the pool requires MFA, and the command answers no second factor, so use a pool where MFA is optional"
 	case cognitosrp.ChallengeSMSMFA, cognitosrp.ChallengeSMSOTP, cognitosrp.ChallengeEmailOTP,
-		cognitosrp.ChallengeSoftwareTokenMFA, cognitosrp.ChallengeSelectMFAType, cognitosrp.ChallengeMFASetup:
+		cognitosrp.ChallengeSoftwareTokenMFA, cognitosrp.ChallengeSelectMFAType:
 		return ": it asks for no second factor, so use a user without MFA"
 	}
 	return ""

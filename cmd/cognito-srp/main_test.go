@@ -145,11 +145,15 @@ func (r result) want(t *testing.T, code int, msgs ...string) {
 // elsewhere, and that the command answers no second factor.
 func TestDescribeChallengeAdvice(t *testing.T) {
 	for name, want := range map[string]string{
-		cognitosrp.ChallengeNewPasswordRequired: "set a permanent one first",
+		// Without Permanent, AdminSetUserPassword sets another temporary
+		// password.
+		cognitosrp.ChallengeNewPasswordRequired: "set a permanent one first (an administrator's AdminSetUserPassword with Permanent,",
 		cognitosrp.ChallengeSoftwareTokenMFA:    "use a user without MFA",
 		cognitosrp.ChallengeSMSMFA:              "use a user without MFA",
 		cognitosrp.ChallengeSelectMFAType:       "use a user without MFA",
-		cognitosrp.ChallengeMFASetup:            "use a user without MFA",
+		// MFA_SETUP comes from a pool that requires MFA, where no user
+		// is without it.
+		cognitosrp.ChallengeMFASetup: "the pool requires MFA, and the command answers no second factor, so use a pool where MFA is optional",
 	} {
 		if got := describe(&cognitosrp.ChallengeError{ChallengeName: name}); !strings.Contains(got, want) {
 			t.Errorf("describe(%s) = %q, want it to say %q", name, got, want)
