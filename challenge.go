@@ -324,21 +324,26 @@ func (e *ChallengeError) Error() string {
 	if e.ChallengeName == ChallengeMFASetup {
 		return "cognitosrp: unsupported challenge MFA_SETUP"
 	}
-	return "cognitosrp: unanswered challenge " + serverText(e.ChallengeName, maxTypeLen) +
-		" (no ChallengeHandler answered it" + builtinAnswer(e.ChallengeName) + ")"
+	return "cognitosrp: unanswered challenge " + serverText(e.ChallengeName, maxTypeLen) + unansweredHint(e.ChallengeName)
 }
 
-// builtinAnswer names the handler of this package that answers challenge,
-// for the message of a login that stopped at it: the name alone sent
-// users who had set no ChallengeHandler searching for what to do.
-func builtinAnswer(challenge string) string {
+// unansweredHint says, for the message of a login that stopped at
+// challenge, that no ChallengeHandler answered it, and names the handler
+// of this package that does: the name alone sent users who had set no
+// ChallengeHandler searching for what to do. The SRP steps are never put
+// to a ChallengeHandler (the login answers them, the device ones with
+// Config.Devices and a remembered device): for them it says nothing, as
+// a handler would not be asked.
+func unansweredHint(challenge string) string {
 	switch challenge {
 	case ChallengeSoftwareTokenMFA, ChallengeSelectMFAType:
-		return "; cognitosrp.TOTP does"
+		return " (no ChallengeHandler answered it; cognitosrp.TOTP does)"
 	case ChallengeNewPasswordRequired:
-		return "; cognitosrp.NewPassword does"
+		return " (no ChallengeHandler answered it; cognitosrp.NewPassword does)"
+	case ChallengePasswordVerifier, ChallengeDeviceSRPAuth, ChallengeDevicePasswordVerifier:
+		return ""
 	}
-	return ""
+	return " (no ChallengeHandler answered it)"
 }
 
 // Unwrap returns the handler's error.

@@ -185,10 +185,18 @@ func TestChallengeErrorUnansweredNotUnsupported(t *testing.T) {
 		ChallengeSelectMFAType:       "; cognitosrp.TOTP does",
 		ChallengeSMSMFA:              "",
 		ChallengeCustom:              "",
-		ChallengeDeviceSRPAuth:       "",
 	} {
 		msg := (&ChallengeError{ChallengeName: name}).Error()
 		if want := "cognitosrp: unanswered challenge " + name + " (no ChallengeHandler answered it" + hint + ")"; msg != want {
+			t.Errorf("Error() = %q, want %q", msg, want)
+		}
+	}
+	// The SRP steps, a remembered device's included, are never put to a
+	// ChallengeHandler: saying none answered would send users to write
+	// one that is never asked.
+	for _, name := range []string{ChallengePasswordVerifier, ChallengeDeviceSRPAuth, ChallengeDevicePasswordVerifier} {
+		msg := (&ChallengeError{ChallengeName: name}).Error()
+		if want := "cognitosrp: unanswered challenge " + name; msg != want {
 			t.Errorf("Error() = %q, want %q", msg, want)
 		}
 	}
