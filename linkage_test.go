@@ -44,8 +44,9 @@ var optIn = []struct {
 		// equality function names, is not linked either.
 		"cognitosrp.AuthenticationResult.", "cognitosrp.(*AuthenticationResult).",
 		"type:.eq.github.com/gocognito/cognitosrp.AuthenticationResult",
-		// A Session holds its Config as the method-less settings, and its
-		// Client as the method-less apiClient.
+		// A Session holds its Config as the method-less settings, and
+		// calls Cognito through an apiClient, not a Client (whose exported
+		// methods build one for each call).
 		"cognitosrp.Config.", "cognitosrp.(*Config).",
 		"cognitosrp.Client.", "cognitosrp.(*Client).String", "cognitosrp.(*Client).Format",
 		"cognitosrp.(*Client).LogValue", "cognitosrp.redactURL",
