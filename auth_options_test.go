@@ -87,3 +87,33 @@ func TestOptionsReachTheSession(t *testing.T) {
 		t.Error("Options.Password is not the session's password")
 	}
 }
+
+// TestOptionsSessionAndEachSetting: New refuses a Session given with any
+// session setting of Options (each "see Config.X"), which that Session
+// would ignore. The check looks at the settings copy of the Config those
+// fields make, which holds all of Config but HTTPClient (held as a send
+// function), so HTTPClient is checked apart: dropping that check passed
+// every test, an Options.HTTPClient beside a Session then being ignored
+// without a word.
+func TestOptionsSessionAndEachSetting(t *testing.T) {
+	sess, err := NewSession(Config{UserPoolID: testPoolID, ClientID: testClientID}, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	ot, ct := reflect.TypeFor[Options](), reflect.TypeFor[Config]()
+	for i := range ot.NumField() {
+		f := ot.Field(i)
+		if _, ok := ct.FieldByName(f.Name); !ok {
+			continue
+		}
+		opts := Options{Session: sess}
+		reflect.ValueOf(&opts).Elem().Field(i).Set(nonZeroValue(t, f.Type))
+		if a, err := New(opts); !errors.Is(err, ErrConfig) {
+			if a != nil {
+				a.Close()
+			}
+			t.Errorf("New with a Session and Options.%s: %v, want ErrConfig", f.Name, err)
+		}
+	}
+}
