@@ -62,3 +62,40 @@ func TestNilHTTPClientHasDefaultTimeout(t *testing.T) {
 		t.Error("a Verifier without an HTTPClient fetches keys without DefaultTimeout")
 	}
 }
+
+// TestSessionCallsDoNotFollowRedirects: a Session sends its calls through
+// a function of its own (apiClient.send), built by NewSession apart from
+// Client's methods, so TestCognitoCallsDoNotFollowRedirects does not
+// cover it: a Session whose endpoint answers 307 or 308 must not send its
+// login (or its refresh token, its client secret) on either.
+func TestSessionCallsDoNotFollowRedirects(t *testing.T) {
+	var leaked []string
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		leaked = append(leaked, string(b))
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		io.WriteString(w, `{}`)
+	}))
+	defer elsewhere.Close()
+	for _, code := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		endpoint := httptest.NewServer(http.RedirectHandler(strings.Replace(elsewhere.URL, "127.0.0.1", "localhost", 1)+"/", code))
+		for _, hc := range []*http.Client{nil, {}} {
+			leaked = nil
+			s, err := NewSession(Config{UserPoolID: testPoolID, ClientID: testClientID, ClientSecret: "client-secret",
+				Endpoint: endpoint.URL + "/", HTTPClient: hc, Retry: RetryPolicy{MaxAttempts: 1}}, "alice")
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = s.Authenticate(context.Background(), "password")
+			s.Close()
+			if len(leaked) != 0 {
+				t.Errorf("HTTP %d, HTTPClient %v: the login reached another host: %q", code, hc != nil, leaked)
+			}
+			var ae *APIError
+			if err == nil || !errors.As(err, &ae) || ae.StatusCode != code {
+				t.Errorf("HTTP %d, HTTPClient %v: err = %v, want an *APIError with that status", code, hc != nil, err)
+			}
+		}
+		endpoint.Close()
+	}
+}
