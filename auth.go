@@ -292,11 +292,23 @@ func validHeaderValue(v string) bool {
 	return true
 }
 
-// Session returns the session behind a.
-func (a *Auth) Session() *Session { return a.session }
+// Session returns the session behind a: nil for an Auth that New did not
+// build.
+func (a *Auth) Session() *Session {
+	if a == nil {
+		return nil
+	}
+	return a.session
+}
 
-// HeaderName returns the canonical name of the header a sets.
-func (a *Auth) HeaderName() string { return a.header }
+// HeaderName returns the canonical name of the header a sets: "" for an
+// Auth that New did not build.
+func (a *Auth) HeaderName() string {
+	if a == nil {
+		return ""
+	}
+	return a.header
+}
 
 // RoundTrip sends a copy of req with the header set. When the response is
 // 401 Unauthorized it may renew the token and send the request once more

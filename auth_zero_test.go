@@ -58,6 +58,11 @@ func TestAuthNotBuiltByNew(t *testing.T) {
 			if err := a.Close(); err != nil {
 				t.Errorf("Close: %v", err)
 			}
+			// The accessors have no error to return: they answer the
+			// zero value's fields, nil and "", instead of panicking.
+			if s, h := a.Session(), a.HeaderName(); s != nil || h != "" {
+				t.Errorf("Session, HeaderName = %v, %q; want nil, \"\"", s, h)
+			}
 		})
 	}
 }

@@ -204,8 +204,14 @@ func (v *Verifier) keysFor(iss string) *keyCache {
 }
 
 // Issuer returns the iss the verifier expects (by default the pool's
-// original issuer; its UPDATED issuer is accepted too).
-func (v *Verifier) Issuer() string { return v.issuer }
+// original issuer; its UPDATED issuer is accepted too): "" for a Verifier
+// that NewVerifier did not build.
+func (v *Verifier) Issuer() string {
+	if v == nil {
+		return ""
+	}
+	return v.issuer
+}
 
 // jwtHeader is the JOSE header of a token; only what is checked.
 type jwtHeader struct {

@@ -511,6 +511,9 @@ func TestZeroVerifier(t *testing.T) {
 	if _, err := nilV.Verify(context.Background(), token); !errors.Is(err, ErrConfig) {
 		t.Fatalf("nil Verifier: %v, want ErrConfig", err)
 	}
+	if v.Issuer() != "" || nilV.Issuer() != "" {
+		t.Errorf("Issuer of a zero and a nil Verifier: %q, %q; want \"\"", v.Issuer(), nilV.Issuer())
+	}
 }
 
 // TestVerifyUpdatedIssuer: a pool whose issuer configuration is UPDATED
