@@ -26,7 +26,7 @@ import (
 // saving devices of different users to one file at the same moment may
 // lose one of them (the last replacement wins), and that user's next login
 // then registers a new device. LoadDevice, SaveDevice and DeleteDevice of a
-// nil *FileDeviceStore fail with ErrConfig.
+// nil *FileDeviceStore, or of one with an empty path, fail with ErrConfig.
 type FileDeviceStore struct {
 	path string
 	mu   sync.Mutex // orders this process's read-modify-write cycles
@@ -36,8 +36,13 @@ type FileDeviceStore struct {
 // path. It touches nothing until used.
 func NewFileDeviceStore(path string) *FileDeviceStore { return &FileDeviceStore{path: path} }
 
-// Path returns the file's path.
-func (s *FileDeviceStore) Path() string { return s.path }
+// Path returns the file's path ("" for a nil store).
+func (s *FileDeviceStore) Path() string {
+	if s == nil {
+		return ""
+	}
+	return s.path
+}
 
 // deviceFile is the on-disk form, version 1.
 type deviceFile struct {
@@ -56,8 +61,8 @@ type deviceFileRecord struct {
 // LoadDevice returns the owner's device, or nil when the file has none or
 // does not exist.
 func (s *FileDeviceStore) LoadDevice(ctx context.Context, owner DeviceOwner) (*Device, error) {
-	if s == nil {
-		return nil, errNilStore
+	if err := fileStoreError(s == nil, s.Path()); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -74,8 +79,8 @@ func (s *FileDeviceStore) LoadDevice(ctx context.Context, owner DeviceOwner) (*D
 
 // SaveDevice stores d as the owner's device, replacing any other.
 func (s *FileDeviceStore) SaveDevice(ctx context.Context, owner DeviceOwner, d *Device) error {
-	if s == nil {
-		return errNilStore // before d, as the type's doc and MemoryDeviceStore say
+	if err := fileStoreError(s == nil, s.Path()); err != nil {
+		return err // before d, as the type's doc and MemoryDeviceStore say
 	}
 	if d == nil {
 		return errNilDevice
@@ -101,8 +106,8 @@ func (s *FileDeviceStore) DeleteDevice(ctx context.Context, owner DeviceOwner) e
 
 // update applies change to the file's contents and writes them back.
 func (s *FileDeviceStore) update(ctx context.Context, change func(*deviceFile)) error {
-	if s == nil {
-		return errNilStore
+	if err := fileStoreError(s == nil, s.Path()); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -47,7 +47,7 @@ const maxTokenFileBytes = 1 << 20
 //
 // The file holds the refresh token: anyone who can read it can act as the
 // user until the refresh token expires or is revoked. Load, Save and Clear
-// of a nil *FileStore fail with ErrConfig.
+// of a nil *FileStore, or of one with an empty path, fail with ErrConfig.
 //
 // A session reads the file once (see TokenStore), so sessions that share
 // one file, in one process or several, do not see each other's renewals.
@@ -63,11 +63,18 @@ type FileStore struct {
 
 // NewFileStore returns a store that keeps tokens in the file at path. It
 // touches nothing until used; Save creates missing parent directories with
-// mode 0700.
+// mode 0700. With an empty path (an environment variable left unset, say)
+// Load, Save and Clear fail with ErrConfig, rather than keep nothing in
+// silence.
 func NewFileStore(path string) *FileStore { return &FileStore{path: path} }
 
-// Path returns the file's path.
-func (s *FileStore) Path() string { return s.path }
+// Path returns the file's path ("" for a nil store).
+func (s *FileStore) Path() string {
+	if s == nil {
+		return ""
+	}
+	return s.path
+}
 
 // tokenFile is the on-disk form of Tokens, version 1.
 type tokenFile struct {
@@ -88,8 +95,8 @@ type tokenFile struct {
 // access or ID token in it has characters a JWT cannot have; neither error
 // quotes the file.
 func (s *FileStore) Load(ctx context.Context) (*Tokens, error) {
-	if s == nil {
-		return nil, errNilStore
+	if err := fileStoreError(s == nil, s.Path()); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -185,8 +192,8 @@ func jsonErrorKind(err error) string {
 
 // Save writes t atomically with mode 0600. A nil t clears the store.
 func (s *FileStore) Save(ctx context.Context, t *Tokens) error {
-	if s == nil {
-		return errNilStore
+	if err := fileStoreError(s == nil, s.Path()); err != nil {
+		return err
 	}
 	if t == nil {
 		return s.Clear(ctx)
@@ -216,8 +223,8 @@ func (s *FileStore) Save(ctx context.Context, t *Tokens) error {
 
 // Clear removes the file; a missing file is not an error.
 func (s *FileStore) Clear(ctx context.Context) error {
-	if s == nil {
-		return errNilStore
+	if err := fileStoreError(s == nil, s.Path()); err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err

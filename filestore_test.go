@@ -352,6 +352,41 @@ func TestNilStoreMethods(t *testing.T) {
 	}
 }
 
+// TestFileStoresEmptyPath: a file store with an empty path (built from an
+// environment variable left unset) fails every method with ErrConfig:
+// before, Load found no tokens and Save failed with a file error the
+// session only logged, so that nothing was kept and nobody was told. A
+// Session's first need of tokens, which reads the store, fails then.
+func TestFileStoresEmptyPath(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx := context.Background()
+	owner := DeviceOwner{UserPoolID: "eu-west-1_x", Username: "alice"}
+	for _, ts := range []TokenStore{NewFileStore(""), &FileStore{}} {
+		_, err := ts.Load(ctx)
+		for i, err := range []error{err, ts.Save(ctx, sampleTokens(1)), ts.Clear(ctx), ts.Save(ctx, nil)} {
+			if !errors.Is(err, ErrConfig) {
+				t.Errorf("FileStore with no path, method %d: %v, want ErrConfig", i, err)
+			}
+		}
+	}
+	for _, ds := range []DeviceStore{NewFileDeviceStore(""), &FileDeviceStore{}} {
+		_, err := ds.LoadDevice(ctx, owner)
+		for i, err := range []error{err, ds.SaveDevice(ctx, owner, &Device{Key: "k", GroupKey: "g", Password: "p"}), ds.DeleteDevice(ctx, owner)} {
+			if !errors.Is(err, ErrConfig) {
+				t.Errorf("FileDeviceStore with no path, method %d: %v, want ErrConfig", i, err)
+			}
+		}
+	}
+	cfg := sfServe(t, newFake(t)) // no call: the need stops at the store
+	cfg.Store = NewFileStore("")
+	if _, err := mustSession(t, cfg).ValidTokens(t.Context(), AccessToken); !errors.Is(err, ErrConfig) {
+		t.Errorf("ValidTokens with a FileStore of no path: %v, want ErrConfig", err)
+	}
+	if entries, _ := os.ReadDir("."); len(entries) != 0 {
+		t.Errorf("files left in the current directory: %v", entries)
+	}
+}
+
 // TestFileStoresRelativePath: a store whose path names no directory
 // ("tokens.json", as a CLI flag may give it) saves into the current
 // directory: filepath.Split gives it the directory "", which neither

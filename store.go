@@ -38,6 +38,24 @@ type TokenStore interface {
 // program's path (issue 7's footprint).
 var errNilStore error = &refinedError{base: &ErrConfig, detail: "a nil store"}
 
+// errNoPath is what a file store with an empty path returns: built by
+// NewFileStore(os.Getenv(…)) of a variable left unset, it would find no
+// tokens at each start and fail every save, which a session only logs, so
+// that nothing is kept across runs and nobody is told.
+var errNoPath error = &refinedError{base: &ErrConfig, detail: "a file store with an empty path"}
+
+// fileStoreError returns the error of a file store that cannot be used:
+// a nil one (isNil), or one whose path is empty.
+func fileStoreError(isNil bool, path string) error {
+	switch {
+	case isNil:
+		return errNilStore
+	case path == "":
+		return errNoPath
+	}
+	return nil
+}
+
 // MemoryStore is a TokenStore that keeps the tokens in memory, so they last
 // as long as the process. It is the Session's default. The zero value is an
 // empty store ready to use; it is safe for concurrent use.
