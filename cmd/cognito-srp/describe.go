@@ -58,7 +58,11 @@ func networkError(err error) bool {
 	var pe *fs.PathError
 	var le *os.LinkError
 	var be *bodyError
+	var re *redirectError
 	switch {
+	case errors.As(err, &re):
+		// Wrapped in the client's *url.Error, as a network failure is.
+		return false
 	case errors.As(err, &be):
 		// The API's body, cut short or reset, but not one that does not
 		// decode (gzip's header or checksum): the server sends it so.

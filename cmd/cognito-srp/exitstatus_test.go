@@ -244,3 +244,38 @@ func TestExitStatusNotTLS(t *testing.T) {
 		t.Error("tryLater accepts a tls.RecordHeaderError")
 	}
 }
+
+// TestExitStatusRedirectRefused: a redirect loop, or a redirect to a URL
+// that is not http or https, fails with 1 and is not called a network
+// error: running the command again meets it again, and a script that
+// retries on 4 would send the request (a POST, redirected with 307, is
+// sent again at each hop) over and over. Nine redirects are still
+// followed, as net/http follows them (it stops at the tenth).
+func TestExitStatusRedirectRefused(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	cached.run("token").want(t, exitOK)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch p := r.URL.Path; {
+		case p == "/ftp":
+			http.Redirect(w, r, "ftp://127.0.0.1/x", http.StatusFound)
+		case p == "/loop":
+			http.Redirect(w, r, p, http.StatusTemporaryRedirect)
+		case len(p) < len("/hop")+9:
+			http.Redirect(w, r, p+"p", http.StatusTemporaryRedirect)
+		default:
+			io.WriteString(w, "arrived")
+		}
+	}))
+	defer api.Close()
+	for _, c := range []struct{ path, want string }{{"/loop", "stopped after 10 redirects"}, {"/ftp", "not http:// or https://"}} {
+		r := cached.run("request", api.URL+c.path)
+		r.want(t, exitError, c.want)
+		if strings.Contains(r.stderr, "network error") {
+			t.Errorf("%s: stderr %q calls it a network error", c.path, r.stderr)
+		}
+	}
+	if r := cached.run("request", api.URL+"/hop"); r.code != exitOK || r.stdout != "arrived" {
+		t.Errorf("nine redirects: exit %d, stdout %q, stderr %q; want 0 and the body", r.code, r.stdout, r.stderr)
+	}
+}

@@ -88,7 +88,8 @@
 // covers what trying again does not mend: a wrong password, an unknown
 // user or app client, missing tokens, a certificate that does not verify,
 // an https URL whose server does not speak TLS, a host name that does not
-// exist, a proxy that wants credentials or forbids the host; the line on
+// exist, a proxy that wants credentials or forbids the host, an API that
+// redirects in a loop or to a URL that is not http or https; the line on
 // standard error names which.
 // "request" fails with 3 on a 4xx or 5xx answer, as curl --fail-with-body
 // does, its body still on standard output: a script that takes such an

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/gocognito/cognitosrp"
@@ -170,7 +171,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		}
 		req.Header.Add(h.name, h.value)
 	}
-	resp, err := auth.Client().Do(req)
+	resp, err := apiClient(auth).Do(req)
 	// refused: the API refused the very token (a hop on another origin
 	// gets none, though a -H header of the same name may follow it there).
 	refused := err == nil && resp.StatusCode == http.StatusUnauthorized &&
@@ -196,7 +197,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		if req.GetBody != nil {
 			r2.Body, _ = req.GetBody()
 		}
-		resp, err = auth.Client().Do(r2)
+		resp, err = apiClient(auth).Do(r2)
 	}
 	if errors.Is(err, cognitosrp.ErrLoginRequired) {
 		// sendingAuth renews nothing, and obtain's token was not due: it
@@ -258,6 +259,40 @@ func sendingAuth(sess *cognitosrp.Session, opts cognitosrp.Options, tok *cognito
 	}
 	return auth, nil
 }
+
+// apiClient returns the client that sends request's request through auth:
+// auth's, following redirects as net/http does by default, but refusing a
+// hop with a *redirectError. net/http refuses a redirect loop or a hop to
+// another scheme with an error of no type in the *url.Error of a network
+// failure: they were taken for one (exit status 4, "network error"), and a
+// script retried a request that fails the same way every time.
+func apiClient(auth *cognitosrp.Auth) *http.Client {
+	c := auth.Client()
+	c.CheckRedirect = checkRedirect
+	return c
+}
+
+// maxRedirects is how many redirects net/http's Client follows by default.
+const maxRedirects = 10
+
+// checkRedirect is net/http's default redirect policy, refusing with a
+// *redirectError; net/http's transport would also refuse a scheme other
+// than http and https.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return &redirectError{"stopped after " + strconv.Itoa(maxRedirects) + " redirects"}
+	}
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return &redirectError{"redirected to a URL that is not http:// or https://"}
+	}
+	return nil
+}
+
+// redirectError is a redirect of the API's that request does not follow
+// (see checkRedirect): no network failure, and it does not pass.
+type redirectError struct{ reason string }
+
+func (e *redirectError) Error() string { return e.reason }
 
 // errStaleDuringRequest: the token stopped being usable during the
 // request (see sendingAuth).
