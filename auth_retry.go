@@ -8,12 +8,20 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 )
 
 // maxDrain bounds how much of a 401 response body is read before closing
 // it: small bodies are drained so the connection can be reused, large ones
 // are not worth the time.
 const maxDrain = 64 << 10
+
+// maxDrainWait bounds how long a 401 response body is read before
+// closing it. The drain only spares the retry a new connection: a body
+// that stops arriving must not hold the retry back until the request's
+// deadline (which it then missed), or forever without one, when the 401
+// itself came at once.
+const maxDrainWait = time.Second
 
 // retryUnauthorized handles a 401 to req, which carried a token of used:
 // it has the token renewed (once for all requests rejected with the same
@@ -48,8 +56,7 @@ func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Res
 	// A Base other than http.Transport may leave an empty Body nil, as
 	// net/http's Client allows.
 	if resp.Body != nil {
-		io.CopyN(io.Discard, resp.Body, maxDrain)
-		resp.Body.Close()
+		drain(resp.Body)
 	}
 	if s.logs(ctx, slog.LevelInfo) {
 		// tokenID decodes the token: only for an event that is written.
@@ -57,4 +64,15 @@ func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Res
 			"method", req.Method, "host", req.URL.Host, "jti", tokenID(t))
 	}
 	return a.transport().RoundTrip(r2)
+}
+
+// drain reads what is left of body, up to maxDrain bytes and for at most
+// maxDrainWait, and closes it. Once that wait is over, body is closed
+// while it is being read, which ends the read: net/http's response bodies,
+// HTTP/1 and HTTP/2, allow a Close during a Read.
+func drain(body io.ReadCloser) {
+	t := time.AfterFunc(maxDrainWait, func() { body.Close() })
+	io.CopyN(io.Discard, body, maxDrain)
+	t.Stop()
+	body.Close()
 }
