@@ -492,6 +492,7 @@ func cacheDue(t *testing.T, cfg cognitotest.Config, user string) (*cognitotest.S
 // client, user), or only in where one part ends and the next begins, get
 // cache files of their own.
 func TestCacheFileNames(t *testing.T) {
+	ownCacheDir(t)
 	base := connection{endpoint: "http://127.0.0.1:9229/", poolID: "us-east-1_Ab", clientID: "c1", username: "alice"}
 	conns := []connection{base}
 	for _, change := range []func(*connection){
@@ -840,15 +841,25 @@ func rotatingCacheDue(t *testing.T) (*cognitotest.Server, *connection, *cognitos
 	return srv, conn, store, tok
 }
 
-// cached gives the test a cache directory of its own (HOME and the cache
-// variables point into a temporary one) and saves tok there as alice's
-// tokens of srv; it returns her connection (no password) and the cache.
-func cached(t *testing.T, srv *cognitotest.Server, tok cognitosrp.Tokens) (*connection, *cognitosrp.FileStore) {
+// ownCacheDir points HOME and the cache variables into a temporary
+// directory for the rest of t, so that os.UserCacheDir, which the
+// in-process calls of cacheStore read, finds a directory whatever the
+// environment the tests run in (HOME unset, as under some service
+// managers and containers, made it fail) and none of the user's.
+func ownCacheDir(t *testing.T) {
 	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
 	t.Setenv("LocalAppData", home) // Windows
+}
+
+// cached gives the test a cache directory of its own (HOME and the cache
+// variables point into a temporary one) and saves tok there as alice's
+// tokens of srv; it returns her connection (no password) and the cache.
+func cached(t *testing.T, srv *cognitotest.Server, tok cognitosrp.Tokens) (*connection, *cognitosrp.FileStore) {
+	t.Helper()
+	ownCacheDir(t)
 	conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(),
 		username: "alice", timeout: time.Minute}
 	store, err := cacheStore(conn)
