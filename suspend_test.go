@@ -61,8 +61,17 @@ type sleepClock struct {
 	slept time.Duration
 }
 
+// newSleepClock returns a sleepClock reading time.Now. It must be called
+// on the test's goroutine: it checks there that wallAhead works, since
+// Now, whose first reading after a Sleep may come from a server's or a
+// flight's goroutine, cannot skip the test from there (Skip would end
+// that goroutine alone, and the test would wait for it until it timed
+// out).
 func newSleepClock(tb testing.TB) *sleepClock {
-	return &sleepClock{tb: tb, base: time.Now()}
+	tb.Helper()
+	base := time.Now()
+	wallAhead(tb, base, time.Hour)
+	return &sleepClock{tb: tb, base: base}
 }
 
 func (c *sleepClock) Now() time.Time {
