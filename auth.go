@@ -68,7 +68,10 @@ type Options struct {
 	TokenType TokenType
 	// Base sends the authorized requests to your API (not the calls to
 	// Cognito, which go through HTTPClient); nil means
-	// http.DefaultTransport.
+	// http.DefaultTransport. Before a retry after a 401 (see
+	// NoRetryOnUnauthorized) the 401's body is read for at most a second,
+	// then closed, if need be while a Read waits: Base's response bodies
+	// must allow a Close during a Read, as net/http's do.
 	Base http.RoundTripper
 	// ExpiryMargin: see Config.ExpiryMargin. Only with individual parameters.
 	ExpiryMargin time.Duration
