@@ -13,9 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/gocognito/cognitosrp"
-	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
 // TestRetryAfter401WithStalledBody: a 401 whose body stops arriving (the
@@ -59,19 +56,9 @@ func TestRetryAfter401WithStalledBody(t *testing.T) {
 			}()
 		}
 	}()
-	emu := cognitotest.NewServer(t, cognitotest.Config{})
-	if _, err := emu.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
-		t.Fatal(err)
-	}
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	opts := emu.Options("alice", emuPassword)
-	opts.Base = tr
-	a, err := cognitosrp.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	_, a := emulatorAuth(t, tr)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, err := a.Token(ctx); err != nil { // the login, which -race slows, before the clock starts

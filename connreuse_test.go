@@ -20,6 +20,24 @@ import (
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
+// emulatorAuth returns an emulator with the user alice and an Auth of
+// hers on it that sends through base, closed when the test ends.
+func emulatorAuth(t *testing.T, base http.RoundTripper) (*cognitotest.Server, *cognitosrp.Auth) {
+	t.Helper()
+	emu := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := emu.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	opts := emu.Options("alice", emuPassword)
+	opts.Base = base
+	a, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return emu, a
+}
+
 // countingServer starts h on an httptest.Server and counts the TCP
 // connections clients open to it.
 func countingServer(t *testing.T, h http.Handler) (*httptest.Server, *atomic.Int32) {
@@ -175,19 +193,9 @@ func TestRoundTripClosesBodyOnce(t *testing.T) {
 			http.Error(w, strings.Repeat("refused ", 1000), http.StatusUnauthorized)
 		}
 	}))
-	emu := cognitotest.NewServer(t, cognitotest.Config{})
-	if _, err := emu.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
-		t.Fatal(err)
-	}
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	opts := emu.Options("alice", emuPassword)
-	opts.Base = tr
-	a, err := cognitosrp.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	emu, a := emulatorAuth(t, tr)
 	wrong := emu.Options("alice", "wrong")
 	wrong.Base = tr
 	refused, err := cognitosrp.New(wrong)
