@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gocognito/cognitosrp"
 )
 
 // TestRetryAfter401WithStalledBody: a 401 whose body stops arriving (the
@@ -79,3 +81,42 @@ func TestRetryAfter401WithStalledBody(t *testing.T) {
 		t.Errorf("HTTP %d after %v; want the retry's 200", resp.StatusCode, took.Round(time.Millisecond))
 	}
 }
+
+// TestRetryAfter401DoesNotReadLongBody: a 401 whose Content-Length is over
+// what the Auth drains to reuse a connection is closed unread before the
+// retry: reading the first 64 KiB of it could not free the connection.
+func TestRetryAfter401DoesNotReadLongBody(t *testing.T) {
+	var calls atomic.Int32
+	var read atomic.Int64
+	var closed atomic.Bool
+	base := cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if calls.Add(1) > 1 {
+			return &http.Response{StatusCode: 200, Body: http.NoBody, Request: r}, nil
+		}
+		body := &countingBody{read: &read, closed: &closed}
+		return &http.Response{StatusCode: 401, ContentLength: 8 << 20, Body: body, Request: r}, nil
+	})
+	_, a := emulatorAuth(t, base)
+	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:1/", nil)
+	resp, err := a.RoundTrip(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("RoundTrip = %v, %v; want the retry's 200", resp, err)
+	}
+	if n := read.Load(); n != 0 || !closed.Load() {
+		t.Errorf("the 401's 8 MiB body: %d bytes read, closed %v; want 0, true", n, closed.Load())
+	}
+}
+
+// countingBody is an endless body of zeros that counts what is read.
+type countingBody struct {
+	read   *atomic.Int64
+	closed *atomic.Bool
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	clear(p)
+	b.read.Add(int64(len(p)))
+	return len(p), nil
+}
+
+func (b *countingBody) Close() error { b.closed.Store(true); return nil }

@@ -56,7 +56,7 @@ func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Res
 	// A Base other than http.Transport may leave an empty Body nil, as
 	// net/http's Client allows.
 	if resp.Body != nil {
-		drain(resp.Body)
+		drain(resp.Body, resp.ContentLength)
 	}
 	if s.logs(ctx, slog.LevelInfo) {
 		// tokenID decodes the token: only for an event that is written.
@@ -69,8 +69,14 @@ func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Res
 // drain reads what is left of body, up to maxDrain bytes and for at most
 // maxDrainWait, and closes it. Once that wait is over, body is closed
 // while it is being read, which ends the read: net/http's response bodies,
-// HTTP/1 and HTTP/2, allow a Close during a Read.
-func drain(body io.ReadCloser) {
+// HTTP/1 and HTTP/2, allow a Close during a Read. A body whose length
+// (size, -1 if unknown) is over maxDrain is closed unread, as net/http
+// does with a redirect's: reading part of it cannot free the connection.
+func drain(body io.ReadCloser, size int64) {
+	if size > maxDrain {
+		body.Close()
+		return
+	}
 	t := time.AfterFunc(maxDrainWait, func() { body.Close() })
 	io.CopyN(io.Discard, body, maxDrain)
 	t.Stop()
