@@ -20,6 +20,18 @@ import (
 // that answers 307 or 308 must not make the client POST that body to
 // another host, or in clear text (https to http): the call fails instead.
 func TestCognitoCallsDoNotFollowRedirects(t *testing.T) {
+	callThroughRedirect(t, func(endpoint string, hc *http.Client) error {
+		c := &Client{Endpoint: endpoint, HTTPClient: hc, Retry: RetryPolicy{MaxAttempts: 1}}
+		return c.RevokeToken(context.Background(), &RevokeTokenInput{Token: "refresh-secret", ClientId: "c", ClientSecret: "client-secret"})
+	})
+}
+
+// callThroughRedirect makes call against endpoints that answer 307 and
+// 308 towards another host, with a nil and a given HTTP client, and fails
+// t when a request body reaches that host, or call's error is not an
+// *APIError with the redirect's status.
+func callThroughRedirect(t *testing.T, call func(endpoint string, hc *http.Client) error) {
+	t.Helper()
 	var leaked []string
 	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -32,8 +44,7 @@ func TestCognitoCallsDoNotFollowRedirects(t *testing.T) {
 		endpoint := httptest.NewServer(http.RedirectHandler(strings.Replace(elsewhere.URL, "127.0.0.1", "localhost", 1)+"/", code))
 		for _, hc := range []*http.Client{nil, {}} {
 			leaked = nil
-			c := &Client{Endpoint: endpoint.URL + "/", HTTPClient: hc, Retry: RetryPolicy{MaxAttempts: 1}}
-			err := c.RevokeToken(context.Background(), &RevokeTokenInput{Token: "refresh-secret", ClientId: "c", ClientSecret: "client-secret"})
+			err := call(endpoint.URL+"/", hc)
 			if len(leaked) != 0 {
 				t.Errorf("HTTP %d, HTTPClient %v: the request body reached another host: %q", code, hc != nil, leaked)
 			}
@@ -69,33 +80,13 @@ func TestNilHTTPClientHasDefaultTimeout(t *testing.T) {
 // cover it: a Session whose endpoint answers 307 or 308 must not send its
 // login (or its refresh token, its client secret) on either.
 func TestSessionCallsDoNotFollowRedirects(t *testing.T) {
-	var leaked []string
-	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		leaked = append(leaked, string(b))
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		io.WriteString(w, `{}`)
-	}))
-	defer elsewhere.Close()
-	for _, code := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
-		endpoint := httptest.NewServer(http.RedirectHandler(strings.Replace(elsewhere.URL, "127.0.0.1", "localhost", 1)+"/", code))
-		for _, hc := range []*http.Client{nil, {}} {
-			leaked = nil
-			s, err := NewSession(Config{UserPoolID: testPoolID, ClientID: testClientID, ClientSecret: "client-secret",
-				Endpoint: endpoint.URL + "/", HTTPClient: hc, Retry: RetryPolicy{MaxAttempts: 1}}, "alice")
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = s.Authenticate(context.Background(), "password")
-			s.Close()
-			if len(leaked) != 0 {
-				t.Errorf("HTTP %d, HTTPClient %v: the login reached another host: %q", code, hc != nil, leaked)
-			}
-			var ae *APIError
-			if err == nil || !errors.As(err, &ae) || ae.StatusCode != code {
-				t.Errorf("HTTP %d, HTTPClient %v: err = %v, want an *APIError with that status", code, hc != nil, err)
-			}
+	callThroughRedirect(t, func(endpoint string, hc *http.Client) error {
+		s, err := NewSession(Config{UserPoolID: testPoolID, ClientID: testClientID, ClientSecret: "client-secret",
+			Endpoint: endpoint, HTTPClient: hc, Retry: RetryPolicy{MaxAttempts: 1}}, "alice")
+		if err != nil {
+			t.Fatal(err)
 		}
-		endpoint.Close()
-	}
+		defer s.Close()
+		return s.Authenticate(context.Background(), "password")
+	})
 }
