@@ -86,3 +86,9 @@ type SleepClock = sleepClock
 
 // NewSleepClock returns a SleepClock reading time.Now.
 func NewSleepClock(tb testing.TB) *SleepClock { return newSleepClock(tb) }
+
+// SetSessionNow gives a session built by New the clock now, as
+// Config.Now would (Options has none), before its first use.
+func SetSessionNow(s *Session, now func() time.Time) {
+	s.cfg.Now, s.systemClock = now, false
+}
