@@ -605,8 +605,18 @@ func (r *stressRun) burst() {
 		return r.issued["RespondToAuthChallenge"]
 	}
 	before := count()
+	r.needAll(12, "burst Token")
+	if n := count() - before; n > 2 {
+		r.violate("12 concurrent needs after SetTokens(nil) made %d logins", n)
+	}
+}
+
+// needAll has n goroutines need a token at once, each as a caller with a
+// deadline would, checks what each got under the name what, and waits
+// for them all.
+func (r *stressRun) needAll(n int, what string) {
 	var wg sync.WaitGroup
-	for range 12 {
+	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -614,14 +624,11 @@ func (r *stressRun) burst() {
 			defer cancel()
 			start := r.tick()
 			tok, err := r.auth.Token(ctx)
-			r.checkErr("burst Token", err)
-			r.checkToken(start, tok, "burst Token")
+			r.checkErr(what, err)
+			r.checkToken(start, tok, what)
 		}()
 	}
 	wg.Wait()
-	if n := count() - before; n > 2 {
-		r.violate("12 concurrent needs after SetTokens(nil) made %d logins", n)
-	}
 }
 
 // watch fails the run (with every goroutine's stack) when an operation
@@ -678,20 +685,7 @@ func (r *stressRun) run(workers, ops int) {
 	r.srv.SetLatency(time.Duration(rnd.IntN(3)) * time.Millisecond)
 
 	// Concurrent first needs share one login.
-	var wg sync.WaitGroup
-	for range 2 * workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			start := r.tick()
-			tok, err := r.auth.Token(ctx)
-			r.checkErr("first Token", err)
-			r.checkToken(start, tok, "first Token")
-		}()
-	}
-	wg.Wait()
+	r.needAll(2*workers, "first Token")
 	want := 1
 	if r.preloaded {
 		want = 0 // the store's tokens are fresh
@@ -704,6 +698,7 @@ func (r *stressRun) run(workers, ops int) {
 	if rnd.IntN(3) == 0 {
 		closeWorker, closeAt = rnd.IntN(workers), rnd.IntN(ops)
 	}
+	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
