@@ -836,7 +836,10 @@ func (r *stressRun) checkNotes() {
 
 func stressSeeds() (seeds []uint64, ops int) {
 	if s := os.Getenv("COGNITOSRP_STRESS_SEED"); s != "" {
-		seed, _ := strconv.ParseUint(s, 10, 64)
+		seed, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			panic("COGNITOSRP_STRESS_SEED is not a seed: " + err.Error())
+		}
 		return []uint64{seed}, 200
 	}
 	if n, _ := strconv.Atoi(os.Getenv("COGNITOSRP_STRESS")); n > 0 {

@@ -87,6 +87,12 @@ func (c *sleepClock) Advance(d time.Duration) {
 }
 
 func (c *sleepClock) Sleep(d time.Duration) {
+	if d%time.Second != 0 {
+		// wallAhead moves the wall reading by whole seconds, and would
+		// skip from whichever goroutine reads the clock next (a server's,
+		// where Skip hangs the test): misuse fails here, at once.
+		panic("sleepClock.Sleep: not a whole number of seconds")
+	}
 	c.mu.Lock()
 	c.slept += d
 	c.mu.Unlock()
