@@ -66,8 +66,10 @@ func answerKey(name string) string {
 
 // Challenge is a challenge of a login that a [ChallengeHandler] may
 // answer. Name and Parameters are what Cognito sent; the other fields are
-// decoded from Parameters for the challenges that carry them, and empty
-// otherwise (also when Cognito sent a value this package cannot decode).
+// decoded from Parameters for the challenges that carry them (except
+// AvailableChallenges, taken from the response's own field of that name
+// when it has one), and empty otherwise (also when Cognito sent a value
+// this package cannot decode).
 type Challenge struct {
 	// Name is the ChallengeName, such as "SMS_MFA" or "CUSTOM_CHALLENGE".
 	Name string
