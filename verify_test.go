@@ -624,6 +624,9 @@ func TestKeyFetchRefusals(t *testing.T) {
 		want   string
 	}{
 		{"404 with keys", http.StatusNotFound, good, "HTTP 404"},
+		// A partial answer, or a success of a proxy's own, is not the key set.
+		{"206 with keys", http.StatusPartialContent, good, "HTTP 206"},
+		{"203 with keys", http.StatusNonAuthoritativeInfo, good, "HTTP 203"},
 		{"oversized keys", http.StatusOK, append(good, bytes.Repeat([]byte(" "), maxResponseBytes+1-len(good))...), "larger than"},
 	} {
 		srv := newJWKSServer(t)
@@ -700,5 +703,77 @@ func TestKeySetUnreadable(t *testing.T) {
 				t.Fatalf("Verify: %v; matches ErrInvalidKeySet: %v, want %v", err, !tc.invalid, tc.invalid)
 			}
 		})
+	}
+}
+
+// TestVerifyUnknownKidAfterRecovery: once a fetch succeeds again, the error
+// of the failed one before it is forgotten: a kid the fresh key set lacks is
+// an unknown key (a server answers 401), not keys unavailable (503), which
+// would let a forged kid pass for an outage for as long as the keys live.
+func TestVerifyUnknownKidAfterRecovery(t *testing.T) {
+	srv, clock, v := warmVerifier(t)
+	ctx := context.Background()
+	srv.set(http.StatusInternalServerError, nil)
+	clock.Advance(DefaultKeyLifetime)
+	if _, err := v.Verify(ctx, signRS256(testKey(), rsHeader(testKid), accessClaims(clock.Now()))); !errors.Is(err, ErrKeySetUnavailable) {
+		t.Fatalf("endpoint down: %v, want ErrKeySetUnavailable", err)
+	}
+	srv.setKeys(jwkOf(testKid, testKey()))
+	clock.Advance(failedFetchRetry)
+	if _, err := v.Verify(ctx, signRS256(testKey(), rsHeader(testKid), accessClaims(clock.Now()))); err != nil {
+		t.Fatalf("endpoint recovered: %v", err)
+	}
+	forged := signRS256(otherKey(), rsHeader("forged"), accessClaims(clock.Now()))
+	for _, wait := range []time.Duration{0, DefaultRefetchInterval} { // without a fetch, then with one
+		clock.Advance(wait)
+		if _, err := v.Verify(ctx, forged); !errors.Is(err, ErrUnknownKey) || errors.Is(err, ErrKeySetUnavailable) {
+			t.Fatalf("unknown kid %v after recovery: %v, want ErrUnknownKey only", wait, err)
+		}
+	}
+}
+
+// TestVerifyKeyLifetimeFromFetchEnd: a key set's lifetime runs from when
+// it arrived, not from when its fetch began: a fetch slower than a short
+// KeyLifetime still gives keys to the verification waiting for it, instead
+// of keys already expired (every verification would fail).
+func TestVerifyKeyLifetimeFromFetchEnd(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	srv.gate = make(chan struct{})
+	clock := newFakeClock(testNow)
+	v := newTestVerifier(t, srv, clock, func(c *VerifierConfig) { c.KeyLifetime = time.Second })
+	errc := make(chan error, 1)
+	go func() {
+		_, err := v.Verify(context.Background(), signRS256(testKey(), rsHeader(testKid), accessClaims(testNow)))
+		errc <- err
+	}()
+	for srv.fetches.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	clock.Advance(2 * time.Second) // the fetch outlasts KeyLifetime
+	close(srv.gate)
+	if err := <-errc; err != nil {
+		t.Fatalf("Verify after a fetch slower than KeyLifetime: %v", err)
+	}
+}
+
+// TestVerifyRetryFollowsShortRefetchInterval: without usable keys, a failed
+// fetch is retried after failedFetchRetry or a shorter RefetchInterval,
+// whichever comes first, as the configured interval allows.
+func TestVerifyRetryFollowsShortRefetchInterval(t *testing.T) {
+	srv := newJWKSServer(t)
+	srv.set(http.StatusInternalServerError, nil)
+	clock := newFakeClock(testNow)
+	v := newTestVerifier(t, srv, clock, func(c *VerifierConfig) { c.RefetchInterval = time.Second })
+	tok := signRS256(testKey(), rsHeader(testKid), accessClaims(testNow))
+	if _, err := v.Verify(context.Background(), tok); !errors.Is(err, ErrKeySetUnavailable) {
+		t.Fatalf("endpoint down: %v, want ErrKeySetUnavailable", err)
+	}
+	srv.setKeys(jwkOf(testKid, testKey()))
+	clock.Advance(time.Second)
+	if _, err := v.Verify(context.Background(), tok); err != nil {
+		t.Fatalf("a RefetchInterval after the failure: %v", err)
+	}
+	if n := srv.fetches.Load(); n != 2 {
+		t.Fatalf("%d fetches, want 2", n)
 	}
 }
