@@ -431,6 +431,11 @@ func TestParseJWKS(t *testing.T) {
 		if keys, err := parseJWKS(set(with(good, "n", b64(oddModulus(bits))))); err != nil || keys[testKid].N.BitLen() != bits {
 			t.Errorf("modulus of %d bits: parseJWKS = %v, %v", bits, keys, err)
 		}
+		// A leading zero byte, as a publisher writing n as a signed
+		// big-endian number adds, does not make the largest key too long.
+		if keys, err := parseJWKS(set(with(good, "n", b64(append([]byte{0}, oddModulus(bits)...))))); err != nil || keys[testKid].N.BitLen() != bits {
+			t.Errorf("modulus of %d bits after a zero byte: parseJWKS = %v, %v", bits, keys, err)
+		}
 	}
 	// Padding, which RFC 7518 forbids, is tolerated.
 	if keys, err := parseJWKS(set(with(good, "n", b64(testKey().N.Bytes())+"==", "e", "AQAB="))); err != nil || keys[testKid].N.Cmp(testKey().N) != 0 || keys[testKid].E != 65537 {
@@ -470,6 +475,23 @@ func TestNewVerifierConfig(t *testing.T) {
 	v, err = NewVerifier(VerifierConfig{Issuer: "http://127.0.0.1:9229/local_1/", ClientIDs: []string{"c"}})
 	if err != nil || v.Issuer() != "http://127.0.0.1:9229/local_1" || v.keys.url != "http://127.0.0.1:9229/local_1/.well-known/jwks.json" {
 		t.Fatalf("issuer override: %v %v", v, err)
+	}
+}
+
+// TestVerifierKeepsItsClientIDs: the verifier holds a copy of ClientIDs, so
+// that a caller reusing its slice afterwards (to build another verifier, say)
+// does not change which app clients this one accepts.
+func TestVerifierKeepsItsClientIDs(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	ids := []string{testClientID}
+	v := newTestVerifier(t, srv, newFakeClock(testNow), func(c *VerifierConfig) { c.ClientIDs = ids })
+	ids[0] = "evil"
+	if _, err := v.Verify(context.Background(), signRS256(testKey(), rsHeader(testKid), accessClaims(testNow))); err != nil {
+		t.Errorf("the configured client, after the caller's slice changed: %v", err)
+	}
+	evil := signRS256(testKey(), rsHeader(testKid), with(accessClaims(testNow), "client_id", "evil"))
+	if _, err := v.Verify(context.Background(), evil); !errors.Is(err, ErrClaimMismatch) {
+		t.Errorf("a client written into the caller's slice afterwards: %v, want ErrClaimMismatch", err)
 	}
 }
 
