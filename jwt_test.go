@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"encoding/base64"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -43,6 +44,14 @@ func TestParseUnverifiedEdges(t *testing.T) {
 	} {
 		if c, err := ParseUnverified(tok); !errors.Is(err, ErrMalformedToken) {
 			t.Errorf("%s: claims %+v, err %v; want ErrMalformedToken", tok, c, err)
+		}
+	}
+	// maxTokenLen bytes are read; one more is not.
+	head := "e30." + payload(`{"exp":1}`) + "."
+	for n, ok := range map[int]bool{maxTokenLen: true, maxTokenLen + 1: false} {
+		tok := head + strings.Repeat("A", n-len(head))
+		if c, err := ParseUnverified(tok); (err == nil) != ok || !ok && !errors.Is(err, ErrMalformedToken) {
+			t.Errorf("token of %d bytes: claims %+v, err %v; want accepted %v", n, c, err, ok)
 		}
 	}
 	// A null claim is an absent one.
