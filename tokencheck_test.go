@@ -184,3 +184,26 @@ func TestReplayErrorNamesLocalTime(t *testing.T) {
 		t.Errorf("error %q does not say %q", err, want)
 	}
 }
+
+// TestVerifyPairRenewalOfTokensWithoutSub: the user a renewal must keep is
+// the renewed access token's sub; tokens that name none (set by a caller
+// with SetTokens, from another issuer) bind no user, and their renewal is
+// accepted, as one whose access token cannot be read is. One that names
+// another sub is refused.
+func TestVerifyPairRenewalOfTokensWithoutSub(t *testing.T) {
+	v := verifierFunc(func(_ context.Context, tok string) (*Claims, error) { return ParseUnverified(tok) })
+	renewed := &Tokens{AccessToken: signRS256(testKey(), rsHeader(testKid), accessClaims(testNow)), IDToken: signRS256(testKey(), rsHeader(testKid), idClaims(testNow))}
+	for name, prev := range map[string]string{
+		"no sub":     fxJWT(with(accessClaims(testNow), "sub", nil)),
+		"unreadable": "opaque",
+		"same sub":   fxJWT(accessClaims(testNow)),
+	} {
+		if err := verifyPair(context.Background(), v, renewed, &Tokens{AccessToken: prev}); err != nil {
+			t.Errorf("renewal of an access token with %s: %v", name, err)
+		}
+	}
+	other := fxJWT(with(accessClaims(testNow), "sub", "sub-2"))
+	if err := verifyPair(context.Background(), v, renewed, &Tokens{AccessToken: other}); !errors.Is(err, errOtherUser) {
+		t.Errorf("renewal of another user's access token: %v, want errOtherUser", err)
+	}
+}
