@@ -495,6 +495,12 @@ func TestParsePasswordChallenge(t *testing.T) {
 	if _, err := ParsePasswordChallenge(p); err != nil {
 		t.Errorf("B of %d hex digits: %v", maxNumberHexDigits, err)
 	}
+	p["SRP_B"] = "09afAF" // the ends of each range
+	if ch, err := ParsePasswordChallenge(p); err != nil {
+		t.Errorf("B of the range ends: %v", err)
+	} else if B, _, _, _ := ch.decode(); B.Int64() != 0x09afaf {
+		t.Errorf("B of the range ends = %x, want 9afaf", B)
+	}
 
 	const secret = "SECRETVALUE"
 	for name, edit := range map[string]func(map[string]string){
@@ -517,6 +523,13 @@ func TestParsePasswordChallenge(t *testing.T) {
 		"secret block not b64":  func(p map[string]string) { p["SECRET_BLOCK"] = "!!" + secret },
 		"secret block url b64":  func(p map[string]string) { p["SECRET_BLOCK"] = "_-_-" },
 		"secret block unpadded": func(p map[string]string) { p["SECRET_BLOCK"] = "YWJjZA" },
+		// The characters next to each hex range.
+		"B with g":         func(p map[string]string) { p["SRP_B"] = "12g4" },
+		"B with G":         func(p map[string]string) { p["SRP_B"] = "12G4" },
+		"B with backquote": func(p map[string]string) { p["SRP_B"] = "12`4" },
+		"B with at":        func(p map[string]string) { p["SRP_B"] = "12@4" },
+		"B with colon":     func(p map[string]string) { p["SRP_B"] = "12:4" },
+		"B with slash":     func(p map[string]string) { p["SRP_B"] = "12/4" },
 	} {
 		p := testChallenge()
 		edit(p)
