@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -421,5 +422,24 @@ func TestGlobalSignOutResentAfterLostAnswer(t *testing.T) {
 	err := cl.GlobalSignOut(context.Background(), &cognitosrp.GlobalSignOutInput{AccessToken: "a"})
 	if n != 2 || !errors.Is(err, cognitosrp.ErrNotAuthorized) {
 		t.Errorf("GlobalSignOut answered 500, then revoked: %d calls, err %v; want 2 calls and ErrNotAuthorized", n, err)
+	}
+}
+
+// TestCallRefusesNonSuccessStatus: only a 2xx answer is a result. A 1xx
+// that reaches the caller (101 from a proxy, or any status a custom
+// Transport returns) is an *APIError with that status, even when its body
+// reads as a result: its tokens are not taken.
+func TestCallRefusesNonSuccessStatus(t *testing.T) {
+	for _, status := range []int{http.StatusSwitchingProtocols, 199} {
+		hc := &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: status, Header: http.Header{}, Request: r,
+				Body: io.NopCloser(strings.NewReader(`{"ChallengeName":"X"}`))}, nil
+		})}
+		var out cognitosrp.AuthOutput
+		err := (&cognitosrp.Client{Endpoint: "https://cognito.test/", HTTPClient: hc}).Call(context.Background(), "InitiateAuth", struct{}{}, &out)
+		var ae *cognitosrp.APIError
+		if !errors.As(err, &ae) || ae.StatusCode != status || out.ChallengeName != "" {
+			t.Errorf("HTTP %d: err %v, output %+v; want an APIError with that status", status, err, out)
+		}
 	}
 }
