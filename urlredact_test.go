@@ -24,7 +24,8 @@ func TestErrorsRedactURLPasswords(t *testing.T) {
 	const secret = "s3cret-pw"
 	for _, endpoint := range []string{"https://user:" + secret + "@vpce.example/", "https://user:" + secret + "@h/%zz", "user:" + secret + "@h/p?q=@", "https://u:p:" + secret + "@h",
 		"https://user:" + secret + "#1@vpce.example/", "https://user:x?" + secret + "@h/", "https://user:x/" + secret + "@h/",
-		"https://me@corp.example:" + secret + "@proxy/", "//user:" + secret + "@h/", "https://user:p@" + secret + "@h/"} {
+		"https://me@corp.example:" + secret + "@proxy/", "//user:" + secret + "@h/", "https://user:p@" + secret + "@h/",
+		"user:" + secret + "@h://x"} { // no scheme: what comes before "://" holds '@'
 		cfg := cognitosrp.Config{UserPoolID: "us-east-1_Pool", ClientID: "c", Endpoint: endpoint}
 		for _, out := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", &cfg)} {
 			if strings.Contains(out, secret) || !strings.Contains(out, "xxxxx@") {
