@@ -296,3 +296,28 @@ func memoryStoreWith(t *testing.T, tokens *Tokens) *MemoryStore {
 	}
 	return m
 }
+
+// TestPrintedShapes pins what the redacting printers do show, so that a
+// printer that hides too much (or fails on an empty field) is seen too: a
+// result's presence, the parameter keys and nothing else, and an empty URL.
+func TestPrintedShapes(t *testing.T) {
+	res := &AuthenticationResult{AccessToken: secret, ExpiresIn: 3600}
+	const printedRes = "cognitosrp.AuthenticationResult{AccessToken: [redacted], IdToken: \"\", RefreshToken: \"\", ExpiresIn: 3600, TokenType: }"
+	for _, tc := range []struct {
+		v    any
+		want string
+	}{
+		{AuthOutput{ChallengeName: "X", ChallengeParameters: map[string]string{"B": secret, "A": secret}, Session: secret},
+			"cognitosrp.AuthOutput{ChallengeName: X, ChallengeParameters: [A B], Session: [redacted], AuthenticationResult: nil}"},
+		{AuthOutput{AuthenticationResult: res},
+			"cognitosrp.AuthOutput{ChallengeName: , ChallengeParameters: [], Session: \"\", AuthenticationResult: " + printedRes + "}"},
+		{GetTokensFromRefreshTokenOutput{}, "cognitosrp.GetTokensFromRefreshTokenOutput{AuthenticationResult: nil}"},
+		{GetTokensFromRefreshTokenOutput{AuthenticationResult: res}, "cognitosrp.GetTokensFromRefreshTokenOutput{AuthenticationResult: " + printedRes + "}"},
+		{VerifierConfig{UserPoolID: "us-east-1_P"},
+			"cognitosrp.VerifierConfig{UserPoolID: us-east-1_P, Region: , ClientIDs: [], TokenUse: , Issuer: , JWKSURL: }"},
+	} {
+		if got := fmt.Sprint(tc.v); got != tc.want {
+			t.Errorf("printed\n%s\nwant\n%s", got, tc.want)
+		}
+	}
+}
