@@ -22,6 +22,8 @@ func TestAPIErrorTypeForms(t *testing.T) {
 		{"white space around", "", `{"__type":" NotAuthorizedException\n","message":"m"}`, "NotAuthorizedException", "m"},
 		{"header with white space", "NotAuthorizedException :http://internal", `{"message":"m"}`, "NotAuthorizedException", "m"},
 		{"Message", "", `{"__type":"UserNotFoundException","Message":"M"}`, "UserNotFoundException", "M"},
+		// No body: nothing to describe, no message.
+		{"header only", "ResourceNotFoundException", ``, "ResourceNotFoundException", ""},
 	} {
 		resp := &http.Response{StatusCode: 400, Header: http.Header{}}
 		if tc.header != "" {
