@@ -663,6 +663,12 @@ func TestKeyFetchRefusals(t *testing.T) {
 			t.Errorf("%s: error quotes the URL's password: %v", tc.name, err)
 		}
 	}
+	// maxResponseBytes itself is not too large.
+	srv := newJWKSServer(t)
+	srv.set(http.StatusOK, append(good, bytes.Repeat([]byte(" "), maxResponseBytes-len(good))...))
+	if _, err := newTestVerifier(t, srv, newFakeClock(testNow), nil).Verify(context.Background(), token); err != nil {
+		t.Errorf("a key set of maxResponseBytes: %v", err)
+	}
 }
 
 // TestVerifyWaitsForOneFetch: a verification that started a fetch and
