@@ -7,6 +7,9 @@ package cognitosrp
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -803,5 +806,28 @@ func TestVerifyRetryFollowsShortRefetchInterval(t *testing.T) {
 	}
 	if n := srv.fetches.Load(); n != 2 {
 		t.Fatalf("%d fetches, want 2", n)
+	}
+}
+
+// TestVerifyHeaderHasOneSpelling: a header segment with a character after
+// its last whole base64url group is refused, even signed: the decoder has
+// read the whole JSON by then, so only its error keeps such a header from
+// passing, and a token has one spelling (see the signature's).
+func TestVerifyHeaderHasOneSpelling(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	v := newTestVerifier(t, srv, newFakeClock(testNow), nil)
+	hdr := `{"alg":"RS256","kid":"` + testKid + `"`
+	hdr += strings.Repeat(" ", 2-len(hdr)%3) + "}" // whole groups of 3 bytes
+	for _, stray := range []string{"", "=", "!", "A"} {
+		signed := b64([]byte(hdr)) + stray + "." + b64JSON(accessClaims(testNow))
+		d := sha256.Sum256([]byte(signed))
+		sig, err := rsa.SignPKCS1v15(nil, testKey(), crypto.SHA256, d[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = v.Verify(context.Background(), signed+"."+b64(sig))
+		if stray == "" && err != nil || stray != "" && !errors.Is(err, ErrMalformedToken) {
+			t.Errorf("header followed by %q: Verify = %v, want ErrMalformedToken unless none", stray, err)
+		}
 	}
 }
