@@ -408,6 +408,10 @@ func TestParseJWKS(t *testing.T) {
 		{"e too long", set(with(good, "e", b64([]byte{1, 0, 0, 0, 1})))},
 		{"e over 2^31-1", set(with(good, "e", b64([]byte{0x80, 0, 0, 1})))},
 		{"e empty", set(with(good, "e", ""))},
+		// A character after the last whole group: the decoder has read the
+		// whole number by then, and only its error refuses it.
+		{"n with a stray character", set(with(good, "n", b64(oddModulus(2064))+"!"))}, // 258 bytes: whole groups
+		{"e with a stray character", set(with(good, "e", "AQAB!"))},
 		{"no kid", set(with(good, "kid", nil))},
 		{"duplicate kid", set(good, jwkOf(testKid, otherKey()))},
 		// Odd moduli, so that only their size can refuse them.
