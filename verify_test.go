@@ -687,17 +687,8 @@ func TestVerifyWaitsForOneFetch(t *testing.T) {
 	srv.gate = make(chan struct{})
 	clock := newFakeClock(testNow)
 	v := newTestVerifier(t, srv, clock, nil)
-	errc := make(chan error, 1)
-	go func() {
-		_, err := v.Verify(context.Background(), signRS256(testKey(), rsHeader(testKid), accessClaims(testNow)))
-		errc <- err
-	}()
-	for srv.fetches.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	clock.Advance(failedFetchRetry) // the fetch is slow: another would be allowed
-	close(srv.gate)
-	if err := <-errc; !errors.Is(err, ErrKeySetUnavailable) {
+	// The fetch is slow: another would be allowed by its end.
+	if err := verifyDuringSlowFetch(v, srv, clock, failedFetchRetry); !errors.Is(err, ErrKeySetUnavailable) {
 		t.Fatalf("Verify = %v, want ErrKeySetUnavailable", err)
 	}
 	if n := srv.fetches.Load(); n != 1 {
@@ -767,6 +758,23 @@ func TestVerifyUnknownKidAfterRecovery(t *testing.T) {
 	}
 }
 
+// verifyDuringSlowFetch verifies a token whose key v must fetch from srv
+// (gated: srv.gate must be set), and moves clock on by d while the fetch
+// is held, then lets it answer; it returns Verify's error.
+func verifyDuringSlowFetch(v *Verifier, srv *jwksServer, clock *fakeClock, d time.Duration) error {
+	errc := make(chan error, 1)
+	go func() {
+		_, err := v.Verify(context.Background(), signRS256(testKey(), rsHeader(testKid), accessClaims(testNow)))
+		errc <- err
+	}()
+	for srv.fetches.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	clock.Advance(d)
+	close(srv.gate)
+	return <-errc
+}
+
 // TestVerifyKeyLifetimeFromFetchEnd: a key set's lifetime runs from when
 // it arrived, not from when its fetch began: a fetch slower than a short
 // KeyLifetime still gives keys to the verification waiting for it, instead
@@ -776,17 +784,8 @@ func TestVerifyKeyLifetimeFromFetchEnd(t *testing.T) {
 	srv.gate = make(chan struct{})
 	clock := newFakeClock(testNow)
 	v := newTestVerifier(t, srv, clock, func(c *VerifierConfig) { c.KeyLifetime = time.Second })
-	errc := make(chan error, 1)
-	go func() {
-		_, err := v.Verify(context.Background(), signRS256(testKey(), rsHeader(testKid), accessClaims(testNow)))
-		errc <- err
-	}()
-	for srv.fetches.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	clock.Advance(2 * time.Second) // the fetch outlasts KeyLifetime
-	close(srv.gate)
-	if err := <-errc; err != nil {
+	// The fetch outlasts KeyLifetime.
+	if err := verifyDuringSlowFetch(v, srv, clock, 2*time.Second); err != nil {
 		t.Fatalf("Verify after a fetch slower than KeyLifetime: %v", err)
 	}
 }
