@@ -153,14 +153,25 @@ func startEmulate(t *testing.T, args ...string) (addr string, cmd *exec.Cmd, std
 	addr = l.Addr().String()
 	l.Close()
 	cmd = exec.Command(binary, append([]string{"emulate", "-addr", addr}, args...)...)
-	stdout, _ = cmd.StdoutPipe()
+	stdout, stderr = startPiped(t, cmd)
+	return addr, cmd, stdout, stderr
+}
+
+// startPiped starts cmd with its standard output on a pipe and its
+// standard error kept, and kills it when the test ends.
+func startPiped(t *testing.T, cmd *exec.Cmd) (stdout io.ReadCloser, stderr *strings.Builder) {
+	t.Helper()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	stderr = new(strings.Builder)
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill() })
-	return addr, cmd, stdout, stderr
+	return stdout, stderr
 }
 
 func TestEmulate(t *testing.T) {

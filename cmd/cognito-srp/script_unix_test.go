@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
-	"strings"
 	"syscall"
 	"testing"
 
@@ -34,21 +33,13 @@ func TestRequestReaderClosesPipe(t *testing.T) {
 	for k, v := range s.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	stdout, stderr := startPiped(t, cmd)
 	b := make([]byte, 1)
 	if _, err := stdout.Read(b); err != nil {
 		t.Fatal(err)
 	}
 	stdout.Close() // as head -c1 exits
-	err = cmd.Wait()
+	err := cmd.Wait()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) {
 		t.Fatalf("request to a closed pipe: %v, want an end by SIGPIPE", err)

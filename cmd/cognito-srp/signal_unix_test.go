@@ -266,16 +266,7 @@ func TestSignalWhileWaitingForAnotherRun(t *testing.T) {
 func TestInterruptDuringDemoWait(t *testing.T) {
 	cmd := exec.Command(binary, "demo")
 	cmd.Env = []string{"HOME=" + t.TempDir()}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	stdout, stderr := startPiped(t, cmd)
 	sc := bufio.NewScanner(stdout)
 	var transcript []string
 	for sc.Scan() {
@@ -288,7 +279,7 @@ func TestInterruptDuringDemoWait(t *testing.T) {
 	for sc.Scan() {
 		transcript = append(transcript, sc.Text())
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
 	if !ws.Signaled() || ws.Signal() != syscall.SIGINT || !strings.Contains(stderr.String(), "interrupted") ||
 		!strings.Contains(transcript[len(transcript)-1], "waiting for it") {
