@@ -142,7 +142,7 @@ func (c *keyCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error)
 		return nil, errorf("%w: %w", ErrKeySetUnavailable, withoutURL(err))
 	}
 	req.Header.Set("Accept", "application/json")
-	// No redirect is followed, as for the calls to Cognito (callOnce):
+	// No redirect is followed, as for the calls to Cognito (sender):
 	// Cognito's key sets never redirect, and one that did could move the
 	// fetch from https to http, where the network could swap the keys.
 	once := *c.client
