@@ -123,7 +123,12 @@ type Config struct {
 	// /{poolId}.
 	AWSIssuer bool
 	// Key signs the tokens; nil means an RSA-2048 key generated once per
-	// process and shared by every Server.
+	// process and shared by every Server, each under a random key id of
+	// its own, so that no Server accepts another's tokens, nor does a
+	// verifier that picks the key by the token's kid (as
+	// cognitosrp.NewVerifier does). A Key given is published under an id
+	// derived from it: Servers given the same Key, pool id and issuer
+	// accept each other's tokens.
 	Key *rsa.PrivateKey
 
 	// Now, when set, is the server's clock; see also Server.SetClock.

@@ -26,8 +26,9 @@ var processKey = sync.OnceValues(func() (*rsa.PrivateKey, error) {
 	return rsa.GenerateKey(rand.Reader, 2048)
 })
 
-// keyID names a public key in the JWKS and the tokens' kid header: the
-// base64 SHA-256 of its DER form, shaped like Cognito's key ids.
+// keyID names the public key of a Config.Key in the JWKS and the tokens'
+// kid header: the base64 SHA-256 of its DER form, shaped like Cognito's
+// key ids. (The process key gets a random id per Server instead.)
 func keyID(pub *rsa.PublicKey) (string, error) {
 	der, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {

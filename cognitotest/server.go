@@ -8,6 +8,8 @@ import (
 	"cmp"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -84,14 +86,21 @@ func NewUnstartedServer(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := cfg.Key
+	key, kid := cfg.Key, ""
 	if key == nil {
 		if key, err = processKey(); err != nil {
 			return nil, fmt.Errorf("cognitotest: generating the signing key: %w", err)
 		}
-	}
-	kid, err := keyID(&key.PublicKey)
-	if err != nil {
+		// Every server of the process signs with this key: under a key id
+		// of its own, a server and any verifier of its key set refuse the
+		// tokens of another server, as one pool refuses another's, even
+		// where their issuers agree (the same pool id with AWSIssuer or
+		// the same URL), as those of a suite's parallel tests may.
+		// Random, in the shape of Cognito's (and keyID's) key ids.
+		b := make([]byte, sha256.Size)
+		rand.Read(b)
+		kid = base64.StdEncoding.EncodeToString(b)
+	} else if kid, err = keyID(&key.PublicKey); err != nil {
 		return nil, err
 	}
 	var random io.Reader = rand.Reader

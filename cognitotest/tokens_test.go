@@ -212,6 +212,43 @@ func TestVerifyRefusesForeignAndExpiredTokens(t *testing.T) {
 	wantAPIError(t, err, "NotAuthorizedException", "Invalid Access Token")
 }
 
+// TestServersRefuseEachOthersTokens: the servers of a test suite share the
+// process key, but not their identity. Two that also share their issuer
+// (Cognito's, with AWSIssuer, for the default pool id) are two pools, as
+// two parallel tests' servers are: neither they nor a verifier of their
+// key set accept the other's tokens, and one's GetUser does not answer
+// for its own user of the same name.
+func TestServersRefuseEachOthersTokens(t *testing.T) {
+	a := cognitotest.NewServer(t, cognitotest.Config{AWSIssuer: true})
+	b := cognitotest.NewServer(t, cognitotest.Config{AWSIssuer: true})
+	for _, srv := range []*cognitotest.Server{a, b} {
+		addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	}
+	theirs, err := a.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.VerifyAccessToken(theirs.AccessToken); !errors.Is(err, cognitotest.ErrInvalidToken) {
+		t.Errorf("VerifyAccessToken of another server's token: %v", err)
+	}
+	if _, err := b.VerifyIDToken(theirs.IdToken); !errors.Is(err, cognitotest.ErrInvalidToken) {
+		t.Errorf("VerifyIDToken of another server's token: %v", err)
+	}
+	v, err := cognitosrp.NewVerifier(b.VerifierConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(t.Context(), theirs.AccessToken); err == nil {
+		t.Error("a verifier of the other server's key set accepts the token")
+	}
+	_, err = newRaw(t, b).call("GetUser", map[string]string{"AccessToken": theirs.AccessToken})
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid Access Token")
+	// Each still accepts its own.
+	if _, err := a.VerifyAccessToken(theirs.AccessToken); err != nil {
+		t.Errorf("own token: %v", err)
+	}
+}
+
 func TestGetUserRevokeAndSignOut(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "shh"})
 	u := addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", Attributes: map[string]string{"name": "Alice"}})
