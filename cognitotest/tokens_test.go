@@ -249,6 +249,39 @@ func TestServersRefuseEachOthersTokens(t *testing.T) {
 	}
 }
 
+// TestAccessTokenActsForItsSubOnly: servers given the same Key, pool id
+// and issuer accept each other's tokens (documented), but an access
+// token stands for the user of its sub: another server's GetUser does not
+// answer with its own user of the same name, nor its GlobalSignOut sign
+// that user out.
+func TestAccessTokenActsForItsSubOnly(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := cognitotest.Config{AWSIssuer: true, Key: key}
+	a, b := cognitotest.NewServer(t, cfg), cognitotest.NewServer(t, cfg)
+	for _, srv := range []*cognitotest.Server{a, b} {
+		addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	}
+	theirs, err := a.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := b.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRaw(t, b)
+	_, err = r.call("GetUser", map[string]string{"AccessToken": theirs.AccessToken})
+	wantAPIError(t, err, "NotAuthorizedException", "User does not exist.")
+	_, err = r.call("GlobalSignOut", map[string]string{"AccessToken": theirs.AccessToken})
+	wantAPIError(t, err, "NotAuthorizedException", "User does not exist.")
+	if _, err := b.VerifyAccessToken(mine.AccessToken); err != nil {
+		t.Errorf("b's alice after a GlobalSignOut with a's token: %v", err)
+	}
+}
+
 func TestGetUserRevokeAndSignOut(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "shh"})
 	u := addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", Attributes: map[string]string{"name": "Alice"}})

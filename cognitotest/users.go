@@ -276,10 +276,3 @@ func (s *Server) lookupLogin(name string) *user {
 	defer s.mu.Unlock()
 	return s.logins[fold(name)]
 }
-
-// lookupInternal returns the user with internal username name, or nil.
-func (s *Server) lookupInternal(name string) *user {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.users[fold(name)]
-}

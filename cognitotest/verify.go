@@ -89,7 +89,12 @@ func (s *Server) accessTokenUser(now time.Time, token string) (*user, *apiError)
 	case err != nil:
 		return nil, errNotAuthorized("Invalid Access Token").because("%v", err)
 	}
-	u := s.lookupInternal(cl.Username)
+	// The user of the token's sub, not any user of its name: one added
+	// again under the name, or the namesake on another server given the
+	// same Key, is another user.
+	s.mu.Lock()
+	u := s.userLocked(cl.Username, cl.Subject)
+	s.mu.Unlock()
 	if u == nil {
 		return nil, errNotAuthorized("User does not exist.")
 	}
