@@ -6,6 +6,7 @@ package cognitotest
 
 import (
 	"encoding/base64"
+	"fmt"
 	"math/big"
 	"slices"
 	"strings"
@@ -250,7 +251,7 @@ func (s *Server) ForgetDevice(key string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.devices[key] == nil {
-		return ErrNoSuchDevice
+		return fmt.Errorf("%w: %q", ErrNoSuchDevice, key)
 	}
 	s.forgetDeviceLocked(key)
 	return nil
@@ -265,8 +266,11 @@ func (s *Server) SetDeviceRemembered(key string, remembered bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.devices[key]
-	if d == nil || !d.confirmed {
-		return ErrNoSuchDevice
+	if d == nil {
+		return fmt.Errorf("%w: %q", ErrNoSuchDevice, key)
+	}
+	if !d.confirmed {
+		return fmt.Errorf("%w: %q is not confirmed", ErrNoSuchDevice, key)
 	}
 	d.remembered = remembered
 	return nil

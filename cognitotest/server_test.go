@@ -243,18 +243,24 @@ func TestUserManagement(t *testing.T) {
 	if _, ok := srv.User("a@example.com"); ok {
 		t.Error("deleted user still found")
 	}
-	// Each fails with the sentinel the doc names, which a test can match.
+	// Each fails with the sentinel the doc names, which a test can match,
+	// and names what it did not find: in a suite with hundreds of users,
+	// a bare "no such user" leaves the reader to guess which.
 	_, issueErr := srv.IssueTokens("alice")
 	for name, err := range map[string]error{
 		"DeleteUser": srv.DeleteUser("alice"), "SetPassword": srv.SetPassword("alice", "x"),
 		"SignOut": srv.SignOut("alice"), "IssueTokens": issueErr,
 	} {
-		if !errors.Is(err, cognitotest.ErrNoSuchUser) {
-			t.Errorf("%s of a missing user = %v, want ErrNoSuchUser", name, err)
+		if !errors.Is(err, cognitotest.ErrNoSuchUser) || !strings.Contains(err.Error(), `"alice"`) {
+			t.Errorf("%s of a missing user = %v, want ErrNoSuchUser naming alice", name, err)
 		}
 	}
-	if err := srv.ForgetDevice("nope"); !errors.Is(err, cognitotest.ErrNoSuchDevice) {
-		t.Errorf("ForgetDevice of a missing device = %v, want ErrNoSuchDevice", err)
+	for name, err := range map[string]error{
+		"ForgetDevice": srv.ForgetDevice("nope"), "SetDeviceRemembered": srv.SetDeviceRemembered("nope", true),
+	} {
+		if !errors.Is(err, cognitotest.ErrNoSuchDevice) || !strings.Contains(err.Error(), `"nope"`) {
+			t.Errorf("%s of a missing device = %v, want ErrNoSuchDevice naming it", name, err)
+		}
 	}
 }
 

@@ -204,7 +204,7 @@ func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError
 func (s *Server) IssueTokens(username string) (*cognitosrp.AuthenticationResult, error) {
 	u := s.lookupLogin(username)
 	if u == nil {
-		return nil, ErrNoSuchUser
+		return nil, noSuchUser(username)
 	}
 	now := s.now()
 	out, aerr := s.completeLogin(now, &authSession{username: u.Username, sub: u.Sub, authTime: now})
@@ -229,7 +229,7 @@ func (s *Server) revokeUserLocked(username string) {
 func (s *Server) SignOut(username string) error {
 	u := s.lookupLogin(username)
 	if u == nil {
-		return ErrNoSuchUser
+		return noSuchUser(username)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -121,6 +121,10 @@ var (
 	ErrNoSuchDevice = errors.New("cognitotest: no such device")
 )
 
+// noSuchUser is ErrNoSuchUser for the name a method was given, so that
+// a test with many users reads which one was missing.
+func noSuchUser(name string) error { return fmt.Errorf("%w: %q", ErrNoSuchUser, name) }
+
 // fold makes names case-insensitive, as in Cognito pools created today.
 func fold(name string) string { return strings.ToLower(name) }
 
@@ -223,7 +227,7 @@ func (s *Server) SetPassword(username, password string) error {
 	u := s.logins[fold(username)]
 	s.mu.Unlock()
 	if u == nil {
-		return ErrNoSuchUser
+		return noSuchUser(username)
 	}
 	tmp := &user{User: User{Username: u.Username}}
 	if err := s.setVerifier(tmp, password); err != nil {
@@ -243,7 +247,7 @@ func (s *Server) DeleteUser(username string) error {
 	defer s.mu.Unlock()
 	u := s.logins[fold(username)]
 	if u == nil {
-		return ErrNoSuchUser
+		return noSuchUser(username)
 	}
 	name := fold(u.Username)
 	delete(s.users, name)
