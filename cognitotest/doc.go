@@ -31,6 +31,18 @@
 //	srv.AddUser(cognitotest.User{Username: "alice", Password: "correct horse"})
 //	auth, err := cognitosrp.New(srv.Options("alice", "correct horse"))
 //
+// A suite may give each test a Server of its own or share one among
+// parallel tests. A Server is cheap: once the process's signing key exists
+// (generating it takes a fraction of a second, once per process), NewServer
+// takes well under a millisecond, and a login a few milliseconds of SRP on
+// either side. Tests that share a Server need users of their own (names
+// and aliases are case-insensitive, as in Cognito). The clock (Advance,
+// SetClock), injected latency and failures (FailNext, SetFailureRate),
+// the counters of Calls and the request log are the Server's: a test that
+// moves, breaks or counts them needs a Server of its own, or it moves,
+// breaks and counts the other tests' calls too. Servers do not accept one
+// another's tokens (see Config.Key).
+//
 // The emulator is for tests: its secrets live in memory, its keys are
 // generated per process, and it listens on loopback only unless told
 // otherwise.

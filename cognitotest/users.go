@@ -23,7 +23,9 @@ import (
 type User struct {
 	// Username is the internal username, the USER_ID_FOR_SRP of the SRP
 	// exchange. Empty means Sub, as in pools whose users sign in with an
-	// e-mail address or phone number.
+	// e-mail address or phone number. Names and aliases are
+	// case-insensitive, as in Cognito pools created today: once "alice"
+	// exists, AddUser refuses "Alice".
 	Username string
 	// Aliases are more names the user can sign in with (an e-mail address,
 	// a phone number, a preferred username). An alias containing "@" also
