@@ -132,7 +132,11 @@ type Config struct {
 	Key *rsa.PrivateKey
 
 	// Now, when set, is the server's clock; see also Server.SetClock.
-	// It is called without the server's lock held.
+	// It is called without the server's lock held. A clock set to a fixed
+	// date more than an hour from the machine's fails every SRP login of
+	// a client on its own clock (an Auth from Server.Options among them)
+	// with "Incorrect username or password.", as Server.Advance explains:
+	// give the sessions the server's clock, as its example does.
 	Now func() time.Time
 	// Seed seeds the random choice of injected failures (SetFailureRate),
 	// so that a flaky-network test repeats.
