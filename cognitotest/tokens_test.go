@@ -228,7 +228,9 @@ func TestServersRefuseEachOthersTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.VerifyAccessToken(theirs.AccessToken); !errors.Is(err, cognitotest.ErrInvalidToken) {
+	// The error says why, for the test whose token came from elsewhere.
+	if _, err := b.VerifyAccessToken(theirs.AccessToken); !errors.Is(err, cognitotest.ErrInvalidToken) ||
+		!strings.Contains(err.Error(), "not this server's key") {
 		t.Errorf("VerifyAccessToken of another server's token: %v", err)
 	}
 	if _, err := b.VerifyIDToken(theirs.IdToken); !errors.Is(err, cognitotest.ErrInvalidToken) {
