@@ -1,0 +1,606 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// gateway is a reverse proxy that adds alice's token to what it forwards
+// to api, an API behind the emulator's RequireAccessToken.
+type gateway struct {
+	emu  *cognitotest.Server
+	auth *cognitosrp.Auth
+	api  *httptest.Server
+	gw   *httptest.Server
+	errs chan error // what the proxy's ErrorHandler got
+}
+
+// startGateway starts the emulator, api (serving h behind
+// RequireAccessToken) and a ReverseProxy with Transport: auth in front.
+func startGateway(t *testing.T, h http.Handler) *gateway {
+	t.Helper()
+	g := &gateway{errs: make(chan error, 10)}
+	g.emu, g.auth = emulatorAuth(t, nil)
+	g.api = httptest.NewServer(g.emu.RequireAccessToken(h))
+	t.Cleanup(g.api.Close)
+	target, _ := url.Parse(g.api.URL)
+	proxy := &httputil.ReverseProxy{
+		Rewrite:   func(pr *httputil.ProxyRequest) { pr.SetURL(target) },
+		Transport: g.auth,
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			g.errs <- err
+			w.WriteHeader(http.StatusBadGateway)
+		},
+	}
+	g.gw = httptest.NewServer(proxy)
+	t.Cleanup(g.gw.Close)
+	return g
+}
+
+// TestReverseProxyStreamsRequestBody: a gateway forwards a chunked
+// request body it cannot rewind. The API gets it whole, with the token;
+// once the API refuses that token the gateway answers 401 (the body is
+// gone: no retry) but the token is renewed, so the next call goes through.
+func TestReverseProxyStreamsRequestBody(t *testing.T) {
+	var refuse atomic.Bool
+	g := startGateway(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%d %q %v", len(b), b[:min(len(b), 8)], err)
+	}))
+	post := func() (int, string) {
+		t.Helper()
+		pr, pw := io.Pipe()
+		go func() {
+			for i := range 3 {
+				fmt.Fprintf(pw, "chunk%d;", i)
+				time.Sleep(5 * time.Millisecond)
+			}
+			pw.Close()
+		}()
+		resp, err := http.Post(g.gw.URL+"/upload", "text/plain", pr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := post(); code != 200 || body != `21 "chunk0;c" <nil>` {
+		t.Fatalf("first post: %d %s", code, body)
+	}
+	refuse.Store(true)
+	if err := g.emu.SignOut("alice"); err != nil { // the API now refuses the token
+		t.Fatal(err)
+	}
+	logins := g.emu.Calls("InitiateAuth")
+	if code, _ := post(); code != http.StatusUnauthorized {
+		t.Errorf("post with a revoked token: %d, want the API's 401 (the body cannot be sent again)", code)
+	}
+	if n := g.emu.Calls("InitiateAuth") - logins; n == 0 {
+		t.Errorf("the 401 renewed nothing")
+	}
+	if code, body := post(); code != 200 || body != `21 "chunk0;c" <nil>` {
+		t.Errorf("post after the renewal: %d %s", code, body)
+	}
+	select {
+	case err := <-g.errs:
+		t.Errorf("proxy error: %v", err)
+	default:
+	}
+}
+
+// TestReverseProxyHeadersAndTrailers: the gateway's client cannot choose
+// the credential (its own Authorization is replaced), hop-by-hop headers
+// stay off the hop to the API, and the API's trailers come back.
+func TestReverseProxyHeadersAndTrailers(t *testing.T) {
+	g := startGateway(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Trailer", "X-Checksum")
+		fmt.Fprintf(w, "auth=%d hop=%q keep=%q", len(r.Header["Authorization"]), r.Header.Get("X-Hop"), r.Header.Get("Keep-Alive"))
+		w.(http.Flusher).Flush()
+		w.Header().Set("X-Checksum", "abc")
+	}))
+	req, _ := http.NewRequest("GET", g.gw.URL+"/h", nil)
+	req.Header.Set("Authorization", "Bearer forged")
+	req.Header.Set("Connection", "X-Hop")
+	req.Header.Set("X-Hop", "1")
+	req.Header.Set("Keep-Alive", "timeout=5")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(b) != `auth=1 hop="" keep=""` {
+		t.Errorf("%s: %s", resp.Status, b)
+	}
+	if got := resp.Trailer.Get("X-Checksum"); got != "abc" {
+		t.Errorf("trailer X-Checksum = %q, want abc", got)
+	}
+}
+
+// TestReverseProxyStreamsResponse: server-sent events reach the gateway's
+// client one by one, as the API flushes them, not once the API is done.
+func TestReverseProxyStreamsResponse(t *testing.T) {
+	next := make(chan struct{})
+	g := startGateway(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		for i := range 3 {
+			fmt.Fprintf(w, "data: %d\n\n", i)
+			w.(http.Flusher).Flush()
+			select {
+			case <-next:
+			case <-r.Context().Done():
+				return
+			}
+		}
+	}))
+	resp, err := http.Get(g.gw.URL + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	br := bufio.NewReader(resp.Body)
+	for i := range 3 {
+		done := make(chan string)
+		go func() {
+			line, _ := br.ReadString('\n')
+			br.ReadString('\n')
+			done <- line
+		}()
+		select {
+		case line := <-done:
+			if want := fmt.Sprintf("data: %d\n", i); line != want {
+				t.Fatalf("event %d: %q, want %q", i, line, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("event %d not delivered before the API went on", i)
+		}
+		next <- struct{}{}
+	}
+}
+
+// TestReverseProxyUpgrade: a 101 Switching Protocols answer reaches the
+// proxy with a body it can write to, and the two ends talk through it.
+func TestReverseProxyUpgrade(t *testing.T) {
+	g := startGateway(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") != "echo" {
+			http.Error(w, "no upgrade", http.StatusBadRequest)
+			return
+		}
+		conn, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+		brw.Flush()
+		line, _ := brw.ReadString('\n')
+		brw.WriteString("echo " + line)
+		brw.Flush()
+	}))
+	req, _ := http.NewRequest("GET", g.gw.URL+"/ws", nil)
+	req.Header.Set("Connection", "Upgrade")
+	req.Header.Set("Upgrade", "echo")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("%s: %s", resp.Status, b)
+	}
+	rw, ok := resp.Body.(io.ReadWriter)
+	if !ok {
+		t.Fatalf("101 body %T is not writable", resp.Body)
+	}
+	io.WriteString(rw, "hello\n")
+	line, err := bufio.NewReader(rw).ReadString('\n')
+	if line != "echo hello\n" {
+		t.Errorf("got %q, %v", line, err)
+	}
+}
+
+// TestReverseProxyClientLeavesDuringLogin: the gateway's client gives up
+// while the first login is in progress. The proxied call ends at once with
+// the context's error, not when Cognito answers, and the login goes on
+// for the next request, which then does not log in again.
+func TestReverseProxyClientLeavesDuringLogin(t *testing.T) {
+	g := startGateway(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok")
+	}))
+	g.emu.SetActionLatency("InitiateAuth", 500*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	// A GET: net/http's server notices a client leaving only once it has
+	// read the request's body, which the gateway sends after the login.
+	req, _ := http.NewRequestWithContext(ctx, "GET", g.gw.URL+"/x", nil)
+	start := time.Now()
+	if _, err := http.DefaultClient.Do(req); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("client: %v", err)
+	}
+	select {
+	case err := <-g.errs:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("proxy error %v, want context.Canceled", err)
+		}
+		if d := time.Since(start); d > 400*time.Millisecond {
+			t.Errorf("proxied call ended after %v, not when its client left", d)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("proxied call did not end")
+	}
+	resp, err := http.Get(g.gw.URL + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || g.emu.Calls("InitiateAuth") != 1 {
+		t.Errorf("%s after %d logins, want 200 after 1", resp.Status, g.emu.Calls("InitiateAuth"))
+	}
+}
+
+type traceKey struct{}
+
+// tracingTransport stands for an instrumentation wrapper (otelhttp's
+// Transport, say): it reads the trace id from the request's context and
+// wraps the response body to see it end.
+type tracingTransport struct {
+	base   http.RoundTripper
+	ids    chan string // one per request
+	closed atomic.Int32
+}
+
+func (tt *tracingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	id, _ := req.Context().Value(traceKey{}).(string)
+	tt.ids <- id
+	resp, err := tt.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &tracedBody{ReadCloser: resp.Body, closed: &tt.closed}
+	return resp, nil
+}
+
+type tracedBody struct {
+	io.ReadCloser
+	closed *atomic.Int32
+}
+
+func (b *tracedBody) Close() error { b.closed.Add(1); return b.ReadCloser.Close() }
+
+// TestContextValuesReachBaseAndCognito: a request's context values reach
+// Base on each attempt, and the Cognito calls a request waits for (the
+// first login, the renewal after a 401), so that a trace shows them.
+func TestContextValuesReachBaseAndCognito(t *testing.T) {
+	var calls atomic.Int32
+	api := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 2 {
+			http.Error(w, "refused", http.StatusUnauthorized)
+			return
+		}
+		io.WriteString(w, "ok")
+	})
+	base := &tracingTransport{base: http.DefaultTransport, ids: make(chan string, 10)}
+	cognito := &tracingTransport{base: http.DefaultTransport, ids: make(chan string, 10)}
+	emu := cognitotest.NewServer(t, cognitotest.Config{})
+	emu.AddUser(cognitotest.User{Username: "alice", Password: emuPassword})
+	opts := emu.Options("alice", emuPassword)
+	opts.Base, opts.HTTPClient = base, &http.Client{Transport: cognito}
+	a, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	for i, want := range []struct{ base, cognito int }{{1, 2}, {2, 1}} {
+		id := fmt.Sprint("trace-", i)
+		req, _ := http.NewRequestWithContext(context.WithValue(context.Background(), traceKey{}, id), "GET", api.URL, nil)
+		resp, err := a.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("request %d: %s", i, resp.Status)
+		}
+		for name, c := range map[string]struct {
+			tt *tracingTransport
+			n  int
+		}{"Base": {base, want.base}, "Cognito": {cognito, want.cognito}} {
+			for range c.n {
+				if got := <-c.tt.ids; got != id {
+					t.Errorf("request %d: %s saw trace %q, want %q", i, name, got, id)
+				}
+			}
+			if len(c.tt.ids) != 0 {
+				t.Errorf("request %d: more calls through %s than %d", i, name, c.n)
+			}
+		}
+	}
+	if n := base.closed.Load(); n != 3 {
+		t.Errorf("%d of the 3 wrapped response bodies closed", n)
+	}
+}
+
+// headerKeeper keeps each request it sends, to look at its header after
+// RoundTrip has returned, as a transport that logs or retries does.
+type headerKeeper struct {
+	base http.RoundTripper
+	sent []*http.Request
+	seen []string // the Authorization each had when it was sent
+}
+
+func (h *headerKeeper) RoundTrip(req *http.Request) (*http.Response, error) {
+	h.sent = append(h.sent, req)
+	h.seen = append(h.seen, req.Header.Get("Authorization"))
+	return h.base.RoundTrip(req)
+}
+
+// TestRequestShapes: requests net/http allows in odd shapes go through
+// Auth and its 401 retry as they would without it: http.NoBody, Close, a Host of its own, Expect:
+// 100-continue answered 401 before the body was read, and user
+// information in the URL (the token wins over the Basic credentials
+// net/http's Client makes of it). The requests a Base was given keep the
+// header they were sent with once RoundTrip has returned.
+func TestRequestShapes(t *testing.T) {
+	type seen struct {
+		host, auth, body, conn string
+		calls                  int
+	}
+	var calls atomic.Int32
+	got := make(chan seen, 10)
+	api := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n := int(calls.Add(1))
+		if n == 1 { // each case's first attempt
+			http.Error(w, "refused", http.StatusUnauthorized)
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		got <- seen{r.Host, r.Header.Get("Authorization"), string(b), r.Header.Get("Connection"), n}
+	})
+	tr := &http.Transport{ExpectContinueTimeout: 5 * time.Second}
+	defer tr.CloseIdleConnections()
+	u, _ := url.Parse(api.URL)
+	newReq := func(method, body string) *http.Request {
+		req, _ := http.NewRequest(method, api.URL+"/p", strings.NewReader(body))
+		return req
+	}
+	cases := []struct {
+		name string
+		req  func() *http.Request
+		want seen
+	}{
+		{"NoBody", func() *http.Request {
+			r, _ := http.NewRequest("POST", api.URL, http.NoBody)
+			return r
+		}, seen{host: u.Host}},
+		{"Close", func() *http.Request {
+			r := newReq("PUT", "x")
+			r.Close = true
+			return r
+		}, seen{host: u.Host, body: "x", conn: "close"}},
+		{"Host", func() *http.Request {
+			r := newReq("POST", "y")
+			r.Host = "api.example"
+			return r
+		}, seen{host: "api.example", body: "y"}},
+		{"Expect", func() *http.Request {
+			r := newReq("POST", strings.Repeat("z", 10))
+			r.Header.Set("Expect", "100-continue")
+			return r
+		}, seen{host: u.Host, body: strings.Repeat("z", 10)}},
+		{"URL.User", func() *http.Request {
+			r, _ := http.NewRequest("GET", "http://bob:secret@"+u.Host+"/", nil)
+			return r
+		}, seen{host: u.Host}},
+	}
+	for _, c := range cases {
+		// An Auth each: it renews after a 401 once in 5 seconds.
+		keeper := &headerKeeper{base: tr}
+		_, a := emulatorAuth(t, keeper)
+		calls.Store(0)
+		resp, err := a.Client().Do(c.req())
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: %s", c.name, resp.Status)
+			continue
+		}
+		s := <-got
+		c.want.calls, c.want.auth = s.calls, s.auth
+		if s != c.want || !strings.HasPrefix(s.auth, "Bearer ") {
+			t.Errorf("%s: the API saw %+v, want %+v", c.name, s, c.want)
+		}
+		if len(keeper.sent) != 2 {
+			t.Errorf("%s: %d attempts, want 2", c.name, len(keeper.sent))
+			continue
+		}
+		for i, r := range keeper.sent {
+			if h := r.Header.Get("Authorization"); h != keeper.seen[i] {
+				t.Errorf("%s: attempt %d sent with %q, holds %q after RoundTrip", c.name, i, describeCredential(keeper.seen[i]), describeCredential(h))
+			}
+		}
+	}
+}
+
+// TestClientFeaturesAroundAuth: an http.Client with Transport: auth keeps
+// its own features: Timeout ends a request waiting for a slow login (as
+// a timeout, net.Error's Timeout true), the Jar stores and sends
+// cookies, a CheckRedirect of its own decides, and a redirect to another
+// host gets no token while one within the origin keeps it.
+func TestClientFeaturesAroundAuth(t *testing.T) {
+	other := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "other auth=%q", r.Header.Get("Authorization"))
+	})
+	api := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/set":
+			http.SetCookie(w, &http.Cookie{Name: "sid", Value: "42"})
+		case "/away":
+			http.Redirect(w, r, other.URL+"/x", http.StatusFound)
+			return
+		case "/here":
+			http.Redirect(w, r, "/get", http.StatusTemporaryRedirect)
+			return
+		}
+		c, _ := r.Cookie("sid")
+		fmt.Fprintf(w, "%s auth=%t cookie=%v", r.URL.Path, strings.HasPrefix(r.Header.Get("Authorization"), "Bearer "), c)
+	})
+	emu, a := emulatorAuth(t, nil)
+	get := func(c *http.Client, path string) (string, error) {
+		t.Helper()
+		resp, err := c.Get(api.URL + path)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.Status + " " + string(b), nil
+	}
+
+	emu.SetActionLatency("InitiateAuth", time.Second)
+	start := time.Now()
+	_, err := get(&http.Client{Transport: a, Timeout: 100 * time.Millisecond}, "/get")
+	var ne interface{ Timeout() bool }
+	if !errors.As(err, &ne) || !ne.Timeout() || time.Since(start) > 800*time.Millisecond {
+		t.Errorf("Timeout during a slow login: %v after %v, want a timeout after 100ms", err, time.Since(start))
+	}
+	emu.SetActionLatency("InitiateAuth", 0)
+
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Transport: a, Jar: jar}
+	for _, step := range [][2]string{
+		{"/set", "200 OK /set auth=true cookie="},
+		{"/get", "200 OK /get auth=true cookie=sid=42"},
+		// Client's rule for Authorization and Auth's agree: off.
+		{"/away", `200 OK other auth=""`},
+		{"/here", "200 OK /get auth=true cookie=sid=42"},
+	} {
+		if got, err := get(c, step[0]); got != step[1] || err != nil {
+			t.Errorf("GET %s: %q, %v; want %q", step[0], got, err, step[1])
+		}
+	}
+
+	var via []string
+	c.CheckRedirect = func(req *http.Request, prev []*http.Request) error {
+		via = append(via, prev[len(prev)-1].URL.Path+" "+req.Header.Get("Authorization"))
+		return http.ErrUseLastResponse
+	}
+	if got, err := get(c, "/away"); !strings.HasPrefix(got, "302 Found ") || err != nil {
+		t.Errorf("with ErrUseLastResponse: %q, %v", got, err)
+	}
+	// What the Client hands CheckRedirect is its own request: Auth's
+	// header is not on it.
+	if len(via) != 1 || via[0] != "/away " {
+		t.Errorf("CheckRedirect saw %q", via)
+	}
+}
+
+// TestFullDuplexOverHTTP2: over HTTP/2 with TLS, a request whose body is
+// still being written gets its response streamed back through Auth, as a
+// bidirectional stream (gRPC's shape) needs: Auth neither reads the body
+// nor holds the response back.
+func TestFullDuplexOverHTTP2(t *testing.T) {
+	if http2Off() {
+		t.Skip("GODEBUG turns HTTP/2 off in clients")
+	}
+	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor != 2 || !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			http.Error(w, "no", http.StatusBadRequest)
+			return
+		}
+		w.WriteHeader(200)
+		w.(http.Flusher).Flush()
+		sc := bufio.NewScanner(r.Body)
+		for sc.Scan() {
+			fmt.Fprintf(w, "echo %s\n", sc.Text())
+			w.(http.Flusher).Flush()
+		}
+	}))
+	api.EnableHTTP2 = true
+	api.StartTLS()
+	defer api.Close()
+	tr := api.Client().Transport.(*http.Transport)
+	_, a := emulatorAuth(t, tr)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	req, _ := http.NewRequest("POST", api.URL, pr)
+	resp, err := a.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || resp.ProtoMajor != 2 {
+		t.Fatalf("%s %s", resp.Proto, resp.Status)
+	}
+	br := bufio.NewReader(resp.Body)
+	for i := range 3 {
+		fmt.Fprintf(pw, "m%d\n", i)
+		if line, err := br.ReadString('\n'); line != fmt.Sprintf("echo m%d\n", i) {
+			t.Fatalf("message %d: %q, %v", i, line, err)
+		}
+	}
+}
+
+// TestUpgradeRetriedAfter401: an upgrade request (no body) refused with
+// a 401 is sent again with the renewed token, and the 101 of the retry
+// comes back with its writable body.
+func TestUpgradeRetriedAfter401(t *testing.T) {
+	var calls atomic.Int32
+	api := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			http.Error(w, "refused", http.StatusUnauthorized)
+			return
+		}
+		conn, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+		brw.Flush()
+		line, _ := brw.ReadString('\n')
+		brw.WriteString("echo " + line)
+		brw.Flush()
+	})
+	_, a := emulatorAuth(t, nil)
+	req, _ := http.NewRequest("GET", api.URL, nil)
+	req.Header.Set("Connection", "Upgrade")
+	req.Header.Set("Upgrade", "echo")
+	resp, err := a.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	rw, ok := resp.Body.(io.ReadWriter)
+	if resp.StatusCode != http.StatusSwitchingProtocols || !ok {
+		t.Fatalf("%s, body %T", resp.Status, resp.Body)
+	}
+	io.WriteString(rw, "hi\n")
+	if line, err := bufio.NewReader(rw).ReadString('\n'); line != "echo hi\n" {
+		t.Errorf("got %q, %v", line, err)
+	}
+}
