@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http/httptrace"
+	"reflect"
 	"time"
 )
 
@@ -117,6 +119,10 @@ func slot(typ TokenType) int {
 // must wait for Cognito, a ctx that has already ended starts no login or
 // renewal and gets ctx's error. (A background renewal still starts for a
 // token in its renewal window: it serves the session, not the caller.)
+// The login or renewal gets ctx's values (a trace id, for an instrumented
+// Config.HTTPClient or the Logger's handler) but not its
+// httptrace.ClientTrace: that describes a request of the caller's own (an
+// Auth's request to the API), and the calls to Cognito are others.
 //
 // A typ other than AccessToken, IDToken or "" is refused with an error
 // matching ErrConfig.
@@ -404,8 +410,9 @@ func (s *Session) joinable() *flight {
 func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string, o op) *flight {
 	// The flight keeps the caller's values (tracing) but not its
 	// cancellation: other callers may be waiting for it. Its own timeout
-	// bounds it, and Close or a sign-out cancels it.
-	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	// bounds it, and Close or a sign-out cancels it. Nor its httptrace
+	// hooks (flightValues).
+	base, cancel := context.WithCancel(&flightValues{ctx})
 	prev := s.flight
 	f := &flight{done: make(chan struct{}), epoch: s.epoch, from: from, cancel: cancel, prev: prev,
 		loginless: trigger == "explicit"} // Session.Refresh's trigger
@@ -433,6 +440,33 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 		s.fly(fctx, f, from, trigger, o)
 	}()
 	return f
+}
+
+// flightValues is the context of a flight: the values of the context of
+// the caller who started it, without its cancellation (as
+// context.WithoutCancel) and without its httptrace.ClientTrace. The trace
+// of a request to an API (an Auth's caller, or a ReverseProxy's, which
+// forwards 1xx answers to its client through one) describes that
+// request: the Cognito calls made on its behalf are others, to another
+// host, which may go on after it has ended and serve other callers too.
+// httptrace keeps the hooks in two values: the ClientTrace, and the
+// dialer's and resolver's under a key of internal/nettrace, which can only
+// be recognized by its package.
+type flightValues struct{ parent context.Context }
+
+func (*flightValues) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (*flightValues) Done() <-chan struct{}       { return nil }
+func (*flightValues) Err() error                  { return nil }
+
+func (c *flightValues) Value(key any) any {
+	if t := reflect.TypeOf(key); t != nil && t.PkgPath() == "internal/nettrace" {
+		return nil
+	}
+	v := c.parent.Value(key)
+	if _, ok := v.(*httptrace.ClientTrace); ok {
+		return nil
+	}
+	return v
 }
 
 // fly runs one flight: it obtains tokens, installs them unless the

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"net/http/httputil"
 	"net/url"
 	"strings"
@@ -339,6 +340,35 @@ func TestContextValuesReachBaseAndCognito(t *testing.T) {
 	}
 	if n := base.closed.Load(); n != 3 {
 		t.Errorf("%d of the 3 wrapped response bodies closed", n)
+	}
+}
+
+// TestClientTraceStaysWithItsRequest: an httptrace.ClientTrace on a
+// request to the API describes that request: the Cognito calls of the
+// login it waits for go over other connections, to another host, and must
+// not show in it (as GetConn, ConnectStart, GotFirstResponseByte, or a
+// Got1xxResponse that a ReverseProxy forwards to its client).
+func TestClientTraceStaysWithItsRequest(t *testing.T) {
+	api := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	_, a := emulatorAuth(t, nil)
+	var hosts, dials []string
+	trace := &httptrace.ClientTrace{
+		GetConn: func(hostPort string) { hosts = append(hosts, hostPort) },
+		// The dialer's hook, which httptrace keeps apart.
+		ConnectStart: func(_, addr string) { dials = append(dials, addr) },
+	}
+	ctx := httptrace.WithClientTrace(context.Background(), trace)
+	req, _ := http.NewRequestWithContext(ctx, "GET", api.URL, nil)
+	resp, err := a.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if want := strings.TrimPrefix(api.URL, "http://"); len(hosts) != 1 || hosts[0] != want {
+		t.Errorf("the request's trace saw connections to %q, want only %q", hosts, want)
+	}
+	if want := strings.TrimPrefix(api.URL, "http://"); len(dials) != 1 || dials[0] != want {
+		t.Errorf("the request's trace saw dials to %q, want only %q", dials, want)
 	}
 }
 
