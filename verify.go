@@ -243,7 +243,9 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	if err != nil {
 		return nil, errorf("%w: %w", ErrTokenInvalid, err)
 	}
-	signed, sigPart, _ := cutLast(token, '.')
+	// ParseUnverified found the three segments.
+	dot := strings.LastIndexByte(token, '.')
+	signed, sigPart := token[:dot], token[dot+1:]
 	headerPart, _, _ := strings.Cut(signed, ".")
 	h, err := parseJWTHeader(headerPart)
 	if err != nil {
@@ -361,12 +363,4 @@ func durationOr(d, def time.Duration) time.Duration {
 		return def
 	}
 	return max(d, 0)
-}
-
-// cutLast slices s around the last sep.
-func cutLast(s string, sep byte) (before, after string, found bool) {
-	if i := strings.LastIndexByte(s, sep); i >= 0 {
-		return s[:i], s[i+1:], true
-	}
-	return s, "", false
 }
