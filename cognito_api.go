@@ -424,21 +424,6 @@ func readUpTo(r io.Reader, n, size int64) ([]byte, error) {
 	return b.Bytes(), err
 }
 
-// withoutURL replaces a *url.Error, the parser's refusal of a URL, with
-// errURLDoesNotParse; other errors stay as they are. The *url.Error quotes
-// the whole URL, and with it any password in the URL's user info, and so
-// may its cause: a '#', '?' or '/' in the password ends the host early, and
-// the cause quotes the rest of the password as the host's "port".
-func withoutURL(err error) error {
-	if _, ok := err.(*url.Error); ok {
-		return errURLDoesNotParse
-	}
-	return err
-}
-
-// errURLDoesNotParse is the error of a URL that does not parse.
-var errURLDoesNotParse = errors.New("the URL does not parse")
-
 // isJSON reports whether a body can be a JSON object. The content type is
 // not trusted either way: Cognito says application/x-amz-json-1.1, proxies
 // and emulators say anything; an HTML error page starts with '<'.

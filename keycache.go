@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"context"
 	"crypto/rsa"
+	"errors"
 	"net/http"
 	"sync"
 	"time"
@@ -135,11 +136,20 @@ func (c *keyCache) start(ctx context.Context, now time.Time) *keyFetch {
 	return f
 }
 
+// errURLDoesNotParse is the error of a key set URL that does not parse,
+// in place of the parser's *url.Error, which quotes the whole URL, and with
+// it any password in the URL's user info, and so may its cause: a '#', '?'
+// or '/' in the password ends the host early, and the cause quotes the rest
+// of the password as the host's "port".
+var errURLDoesNotParse = errors.New("the URL does not parse")
+
 // fetch downloads and parses the key set.
 func (c *keyCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url, nil)
 	if err != nil {
-		return nil, errorf("%w: %w", ErrKeySetUnavailable, withoutURL(err))
+		// Only the URL can be wrong here (the method is GET, the context
+		// not nil), and the parser's *url.Error would quote it.
+		return nil, errorf("%w: %w", ErrKeySetUnavailable, errURLDoesNotParse)
 	}
 	req.Header.Set("Accept", "application/json")
 	// No redirect is followed, as for the calls to Cognito (sender):
