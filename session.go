@@ -308,12 +308,7 @@ func NewSession(cfg Config, username string) (*Session, error) {
 		// Here, not only at the first call, which would fail as late.
 		return nil, err
 	}
-	switch {
-	case cfg.ExpiryMargin == 0:
-		cfg.ExpiryMargin = DefaultExpiryMargin
-	case cfg.ExpiryMargin < 0:
-		cfg.ExpiryMargin = 0
-	}
+	cfg.ExpiryMargin = durationOr(cfg.ExpiryMargin, DefaultExpiryMargin)
 	if cfg.FlightTimeout <= 0 {
 		cfg.FlightTimeout = DefaultFlightTimeout
 	}
@@ -343,6 +338,16 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	s.closing, s.stop = context.WithCancel(context.Background())
 	s.voided, s.void = context.WithCancel(s.closing)
 	return s, nil
+}
+
+// durationOr applies the convention of optional durations
+// (Config.ExpiryMargin, VerifierConfig.Leeway): zero means def, a negative
+// value means none.
+func durationOr(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return max(d, 0)
 }
 
 // Username returns the name the session logs in with.

@@ -355,12 +355,3 @@ func (v *Verifier) checkClaims(c *Claims) error {
 	}
 	return nil
 }
-
-// durationOr applies the convention of optional durations: zero means def,
-// a negative value means none.
-func durationOr(d, def time.Duration) time.Duration {
-	if d == 0 {
-		return def
-	}
-	return max(d, 0)
-}
