@@ -38,7 +38,8 @@ func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Res
 			"method", req.Method, "host", req.URL.Host, "error", err.Error())
 		return resp, nil
 	}
-	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+	hasBody := req.Body != nil && req.Body != http.NoBody
+	if hasBody && req.GetBody == nil {
 		s.log(ctx, slog.LevelInfo, "cognitosrp: 401 not retried: the request body cannot be replayed",
 			"method", req.Method, "host", req.URL.Host)
 		return resp, nil
@@ -48,7 +49,7 @@ func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Res
 		return resp, nil
 	}
 	r2 := withHeader(req, a.header, hv.values)
-	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
+	if hasBody {
 		if r2.Body, err = req.GetBody(); err != nil {
 			return resp, nil
 		}
