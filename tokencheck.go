@@ -36,9 +36,6 @@ func (s *Session) acceptTokens(ctx context.Context, res *AuthenticationResult, p
 	// The fallback expiry (ExpiresIn) is reckoned on Cognito's clock, like
 	// the exp claims.
 	now := local.Add(s.ClockOffset())
-	if res != nil && (res.ExpiresIn < 0 || res.ExpiresIn > int64(maxTokenLifetime/time.Second)) {
-		return nil, errorf("%w: %w: ExpiresIn %d is out of range", ErrInvalidResponse, ErrTokenInvalid, res.ExpiresIn)
-	}
 	t, err := tokensFromResult(res, now, prev)
 	if err != nil {
 		return nil, errorf("%w: %w", ErrInvalidResponse, err)

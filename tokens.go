@@ -89,6 +89,11 @@ func tokensFromResult(res *AuthenticationResult, now time.Time, prev *Tokens) (*
 	if res == nil || res.AccessToken == "" || res.IdToken == "" {
 		return nil, ErrNoTokens
 	}
+	if res.ExpiresIn < 0 || res.ExpiresIn > int64(maxTokenLifetime/time.Second) {
+		// Beyond any lifetime (and, far beyond, an overflow of the
+		// Duration below).
+		return nil, errorf("%w: ExpiresIn %d is out of range", ErrTokenInvalid, res.ExpiresIn)
+	}
 	t := &Tokens{
 		AccessToken:  res.AccessToken,
 		IDToken:      res.IdToken,
