@@ -16,8 +16,13 @@ import (
 )
 
 // This file reads the claims of a Cognito JWT without checking its
-// signature. The library uses the claims only to schedule renewals and to
-// find the internal username; a server that must trust a token verifies it.
+// signature. The library reads them from the tokens a session holds, for
+// what concerns the session alone: when to renew (exp, iat), whom a
+// renewal's SECRET_HASH names (username), which device its refresh token is
+// tied to (device_key), whose sub a verified renewal must keep, and which
+// token a log line is about (jti). None of them decides whether a token is
+// trusted: a server that must trust a token verifies it (Verifier, which
+// decodes the claims here too, and uses them once the signature holds).
 
 // ErrMalformedToken reports a token that is not a JWT this package can read.
 var ErrMalformedToken = errors.New("cognitosrp: malformed token")
