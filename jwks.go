@@ -92,13 +92,16 @@ func rsaKey(k jwk) (*rsa.PublicKey, error) {
 	if err != nil || len(eb) == 0 || len(eb) > 4 {
 		return nil, errors.New("exponent e is not a base64url number of at most 4 bytes")
 	}
-	e := new(big.Int).SetBytes(eb)
+	var e int64 // at most 4 bytes: below 2^32
+	for _, b := range eb {
+		e = e<<8 | int64(b)
+	}
 	// crypto/rsa takes e as an int and refuses e < 2 or e ≥ 2^31; an even
 	// e is not an RSA exponent.
-	if !e.IsInt64() || e.Int64() < 3 || e.Int64() > 1<<31-1 || e.Bit(0) == 0 {
+	if e < 3 || e > 1<<31-1 || e%2 == 0 {
 		return nil, errors.New("exponent e is out of range")
 	}
-	return &rsa.PublicKey{N: n, E: int(e.Int64())}, nil
+	return &rsa.PublicKey{N: n, E: int(e)}, nil
 }
 
 // decodeBase64URL decodes base64url, tolerating the padding that RFC 7518
