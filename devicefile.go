@@ -156,4 +156,9 @@ func (f *deviceFile) find(owner DeviceOwner) int {
 }
 
 // String names the file.
-func (s *FileDeviceStore) String() string { return "cognitosrp.FileDeviceStore{" + s.path + "}" }
+func (s *FileDeviceStore) String() string {
+	if s == nil {
+		return "cognitosrp.FileDeviceStore(nil)"
+	}
+	return "cognitosrp.FileDeviceStore{" + s.path + "}"
+}

@@ -327,8 +327,8 @@ func TestFileStoreSaveNilClears(t *testing.T) {
 }
 
 // TestNilStoreMethods: the store methods of the file stores and of
-// MemoryDeviceStore fail with ErrConfig on a nil receiver, and none panics.
-// (MemoryStore has no check; see errNilStore.)
+// MemoryDeviceStore fail with ErrConfig on a nil receiver, and none panics,
+// String included. (MemoryStore has no check; see errNilStore.)
 func TestNilStoreMethods(t *testing.T) {
 	ctx := context.Background()
 	owner := DeviceOwner{UserPoolID: "eu-west-1_x", Username: "alice"}
@@ -348,6 +348,9 @@ func TestNilStoreMethods(t *testing.T) {
 			if !errors.Is(err, ErrConfig) {
 				t.Errorf("nil %s, method %d: %v, want ErrConfig", name, i, err)
 			}
+		}
+		if got, want := ds.(fmt.Stringer).String(), "cognitosrp."+name+"(nil)"; got != want {
+			t.Errorf("nil %s: String() = %q, want %q", name, got, want)
 		}
 	}
 }
