@@ -368,7 +368,8 @@ func (c *apiClient) callOnce(ctx context.Context, action string, body []byte, ou
 	}
 	resp, err := c.send(req)
 	if err != nil {
-		// *url.Error includes the URL, never the body.
+		// The *url.Error of http.Client.Do names the URL with its password
+		// stripped (TestErrorsRedactURLPasswords), never the body.
 		return errorf("cognitosrp: %s: %w", action, &transportError{err})
 	}
 	defer resp.Body.Close()

@@ -229,7 +229,7 @@ type Session struct {
 	// and when the refresh token has died.
 	password string
 	// systemClock: Config.Now was nil, so expiry checks may read the wall
-	// clock alone (see cognitoNow).
+	// clock alone (see localNow).
 	systemClock bool
 	// forgetPassword drops password after the first successful login.
 	forgetPassword bool
