@@ -257,6 +257,7 @@ func FuzzRedactURL(f *testing.F) {
 	f.Add("https://host:443/a@b:c")
 	f.Add("http://u:p@[::1]:80/x@y")
 	f.Add("user:pw@host/x")
+	f.Add("https://vpce.example:8443/") // a port and no '@': left as it is
 	f.Fuzz(func(t *testing.T, s string) {
 		out := redactURL(s)
 		u, err := url.Parse(s)
