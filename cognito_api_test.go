@@ -7,9 +7,11 @@ package cognitosrp_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -441,5 +443,31 @@ func TestCallRefusesNonSuccessStatus(t *testing.T) {
 		if !errors.As(err, &ae) || ae.StatusCode != status || out.ChallengeName != "" {
 			t.Errorf("HTTP %d: err %v, output %+v; want an APIError with that status", status, err, out)
 		}
+	}
+}
+
+// TestClientConfirmDevice: Client.ConfirmDevice, which no other test
+// called, sends the ConfirmDevice action with the verifier under Cognito's
+// field names and decodes UserConfirmationNecessary.
+func TestClientConfirmDevice(t *testing.T) {
+	var target string
+	var body map[string]any
+	srv := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
+		target = r.Header.Get("X-Amz-Target")
+		json.NewDecoder(r.Body).Decode(&body)
+		w.Write([]byte(`{"UserConfirmationNecessary":true}`))
+	})
+	c := &cognitosrp.Client{Endpoint: srv.URL}
+	out, err := c.ConfirmDevice(t.Context(), &cognitosrp.ConfirmDeviceInput{
+		AccessToken: "a", DeviceKey: "d", DeviceName: "n",
+		DeviceSecretVerifierConfig: cognitosrp.DeviceSecretVerifierConfig{PasswordVerifier: "v", Salt: "s"},
+	})
+	if err != nil || !out.UserConfirmationNecessary {
+		t.Fatalf("ConfirmDevice = %+v, %v; want UserConfirmationNecessary", out, err)
+	}
+	want := map[string]any{"AccessToken": "a", "DeviceKey": "d", "DeviceName": "n",
+		"DeviceSecretVerifierConfig": map[string]any{"PasswordVerifier": "v", "Salt": "s"}}
+	if target != "AWSCognitoIdentityProviderService.ConfirmDevice" || !reflect.DeepEqual(body, want) {
+		t.Errorf("sent %s %v, want ConfirmDevice %v", target, body, want)
 	}
 }
