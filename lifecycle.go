@@ -60,6 +60,13 @@ var errSignedOut = errors.New("cognitosrp: signed out during the login or renewa
 // rejects every token must not turn each request into a call to Cognito.
 const minForcedInterval = 5 * time.Second
 
+// maxRetryAfterFailure caps the wait after failed flights before the
+// session asks Cognito again (it doubles from a second with each failure
+// in a row): long enough that a wrong password or a failing Cognito is
+// asked a couple of times a minute at most, short enough that the session
+// recovers by itself soon after the cause is fixed.
+const maxRetryAfterFailure = 30 * time.Second
+
 // flight is one login or renewal shared by every caller that needs it.
 // tokens and err are written before done is closed.
 type flight struct {
@@ -123,6 +130,15 @@ func slot(typ TokenType) int {
 // Config.HTTPClient or the Logger's handler) but not its
 // httptrace.ClientTrace: that describes a request of the caller's own (an
 // Auth's request to the API), and the calls to Cognito are others.
+//
+// After two logins or renewals in a row failed, a caller that would wait
+// for another gets the last one's error at once, without asking Cognito,
+// for a second after the failure, doubling with each further failure up to
+// 30 s: a wrong password must not become a login per request (Cognito
+// locks the user out), nor a failing Cognito a call per request. The
+// session tries again by itself once the wait is over; a success, a
+// sign-out, new tokens (SetTokens, Authenticate) end the waits. Authenticate
+// and Refresh are never held back.
 //
 // A typ other than AccessToken, IDToken or "" is refused with an error
 // matching ErrConfig.
@@ -271,6 +287,15 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *fligh
 	if d := s.dead.Load(); d != nil && cur != nil && d.tokens == cur && s.password == "" {
 		s.mu.Unlock()
 		return nil, nil, d.err
+	}
+	if f := s.failed; f != nil && s.failures >= 2 && f.epoch == s.epoch && f.from == cur && s.cognitoNow().UnixNano() < s.retryAt.Load() {
+		// The last flights from these tokens failed, the last a moment
+		// ago: its error again, at once, without asking Cognito. One
+		// failure alone is not held: it may be a passing one (a code
+		// mistyped, a store that failed once) that the next need, often
+		// the same caller trying again, should not inherit.
+		s.mu.Unlock()
+		return nil, nil, f.err
 	}
 	f, err := s.joinLocked(ctx, cur, "blocking", (*Session).obtain)
 	s.mu.Unlock()
@@ -515,12 +540,20 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 	case err == nil:
 		s.failures = 0
 		s.retryAt.Store(0)
-	case trigger == "background":
-		// A failing Cognito must not be asked again by every request
-		// that sees the token in its window.
+		s.failed = nil
+	case (trigger == "background" || trigger == "blocking") && s.epoch == f.epoch && !errors.Is(err, ErrClosed):
+		// A failing Cognito, or a password it refuses, must not be asked
+		// again by every request: for a wrong password, Cognito would lock
+		// the user out. No background renewal starts before retryAt, nor,
+		// after two failures in a row, a flight for a need (renewOnce).
+		// A renewal forced by an API's 401 does not count: the tokens it
+		// failed to replace may still be in their window, and must be
+		// renewed ahead (TestOnlyBackgroundFailuresBackOff); neither does
+		// Session.Refresh's, which never logs in.
 		s.failures++
-		d := min(time.Second<<min(s.failures-1, 5), 30*time.Second)
+		d := min(time.Second<<min(s.failures-1, 5), maxRetryAfterFailure)
 		s.retryAt.Store(s.cognitoNow().Add(d).UnixNano())
+		s.failed = f
 	}
 	s.mu.Unlock()
 	close(f.done)

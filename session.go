@@ -247,7 +247,7 @@ type Session struct {
 	sched     atomic.Pointer[schedule] // when the current tokens need renewal
 	offset    atomic.Int64             // Cognito's clock minus ours, in ns (drift.go)
 	flying    atomic.Bool              // a flight is in progress
-	retryAt   atomic.Int64             // no background renewal before this time on cognitoNow's clock (ns)
+	retryAt   atomic.Int64             // no flight after a failed one before this time on cognitoNow's clock (ns)
 	dead      atomic.Pointer[deadTokens]
 	stored    atomic.Pointer[Tokens] // what store holds, when known
 	waits     atomic.Int64           // callers that had to wait for Cognito
@@ -260,7 +260,11 @@ type Session struct {
 	loaded   bool   // store has been read, or tokens were set
 	loading  bool   // a flight is reading the store (loadStore)
 	epoch    uint64 // counts sign-outs and SetTokens(nil): a flight begun before one is void
-	failures int    // consecutive failed background renewals
+	failures int    // consecutive failed background and blocking flights
+	// failed is the last of those, if it failed: after two failures in a
+	// row, needs of the tokens it started from get its error until
+	// retryAt (see renewOnce).
+	failed *flight
 	// lastForced is when an API's 401 last forced a renewal.
 	lastForced time.Time
 	// forgetAfter are the tokens of a flight's login with the stored

@@ -1,0 +1,117 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestFailedLoginsHeldBack: a password that Cognito refuses does not turn
+// every request into a login (Cognito locks a user out after a few wrong
+// ones). After two failed logins in a row, needs get the last error at once
+// until the wait (a second, doubling with each failure, at most
+// 30 s) is over; then the session tries again by itself,
+// and recovers once the password is right. An explicit Authenticate is not
+// held back.
+func TestFailedLoginsHeldBack(t *testing.T) {
+	clk := newFakeClock(testNow)
+	f := newFakeCognito(t, clk.Now)
+	s := newLifecycleSession(t, f, "wrong password", nil)
+	ctx := context.Background()
+	need := func(want int) {
+		t.Helper()
+		if _, err := s.ValidTokens(ctx, AccessToken); !errors.Is(err, ErrNotAuthorized) {
+			t.Fatalf("ValidTokens with a wrong password = %v, want ErrNotAuthorized", err)
+		}
+		if n := f.count("login"); n != want {
+			t.Fatalf("%d logins, want %d", n, want)
+		}
+	}
+	need(1)
+	for range 20 {
+		need(2) // the first failure alone is not held
+	}
+	clk.Advance(2*time.Second - time.Millisecond)
+	need(2)
+	clk.Advance(time.Millisecond)
+	need(3)
+	for n := 3; n < 10; n++ { // the waits double up to their cap
+		wait := min(time.Second<<(n-1), 30*time.Second)
+		clk.Advance(wait - time.Millisecond)
+		need(n)
+		clk.Advance(time.Millisecond)
+		need(n + 1)
+	}
+
+	// The administrator sets the password the session has.
+	f.addUser(f.user, f.user, "wrong password")
+	need(10)
+	clk.Advance(30 * time.Second)
+	if _, err := s.ValidTokens(ctx, AccessToken); err != nil {
+		t.Fatalf("ValidTokens once the password is right: %v", err)
+	}
+
+	// Authenticate is a program's explicit request: never held back.
+	held := newLifecycleSession(t, f, "not it", nil)
+	for range 3 {
+		held.ValidTokens(ctx, AccessToken)
+	}
+	if err := held.Authenticate(ctx, "wrong password"); err != nil {
+		t.Fatalf("Authenticate while needs are held back: %v", err)
+	}
+}
+
+// TestFailedRenewalsHeldBack: a failing Cognito is not asked again by
+// every request that finds no usable token either: after two failed
+// renewals in a row, needs get the last error at once until the wait is
+// over, and the session recovers by itself once Cognito does.
+func TestFailedRenewalsHeldBack(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	f.failRenewals(1000)
+	clk.Advance(2 * time.Hour)
+	ctx := context.Background()
+	for range 20 {
+		_, err := s.ValidTokens(ctx, AccessToken)
+		var ae *APIError
+		if !errors.As(err, &ae) || !ae.Temporary() {
+			t.Fatalf("ValidTokens with Cognito failing = %v, want its temporary APIError", err)
+		}
+	}
+	if n := f.count(FlowRefreshTokenAuth); n != 2 {
+		t.Fatalf("%d renewals, want 2", n)
+	}
+	f.failRenewals(0)
+	clk.Advance(2 * time.Second)
+	if got, err := s.ValidTokens(ctx, AccessToken); err != nil || got == first {
+		t.Fatalf("ValidTokens once Cognito works = %v, %v; want renewed tokens", got, err)
+	}
+	// A success ends the waits: the next failure is not held.
+	f.failRenewals(1)
+	clk.Advance(2 * time.Hour)
+	s.ValidTokens(ctx, AccessToken)
+	if _, err := s.ValidTokens(ctx, AccessToken); err != nil {
+		t.Fatalf("ValidTokens after one failure since a success: %v", err)
+	}
+}
+
+// TestHeldFailureNotAfterSignOut: a failure held back is that of one
+// epoch: after a sign-out (or SetTokens(nil)) the next need asks Cognito
+// at once, although the session had no tokens before either.
+func TestHeldFailureNotAfterSignOut(t *testing.T) {
+	f := newFakeCognito(t, newFakeClock(testNow).Now)
+	s := newLifecycleSession(t, f, "wrong password", nil)
+	ctx := context.Background()
+	for range 3 {
+		s.ValidTokens(ctx, AccessToken)
+	}
+	s.SetTokens(nil)
+	s.ValidTokens(ctx, AccessToken)
+	if n := f.count("login"); n != 3 {
+		t.Fatalf("%d logins, want 3: one after SetTokens(nil)", n)
+	}
+}
