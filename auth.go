@@ -108,7 +108,8 @@ type Options struct {
 	// retries twice, and renews for a 401 at most once every 5 seconds: an
 	// API that refuses every token must not turn each request into a call
 	// to Cognito, so a request refused sooner after such a renewal gets
-	// its 401.
+	// its 401. The Logger then gets one WARN event saying that the API
+	// refuses renewed tokens too, not one per request.
 	NoRetryOnUnauthorized bool
 }
 

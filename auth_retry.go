@@ -34,7 +34,9 @@ func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Res
 	s := a.session
 	t, err := s.renewRejected(ctx, used)
 	if err != nil {
-		s.log(ctx, slog.LevelWarn, "cognitosrp: 401 not retried: no new token",
+		// DEBUG: why is said once elsewhere, by the failed renewal's event
+		// or renewNow's, and every request rejected meanwhile comes here.
+		s.log(ctx, slog.LevelDebug, "cognitosrp: 401 not retried: no new token",
 			"method", req.Method, "host", req.URL.Host, "error", err.Error())
 		return resp, nil
 	}

@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -448,5 +450,82 @@ func TestRejectedReplacedByUnusableTokens(t *testing.T) {
 	}
 	if len(sent) != 1 || sent[0] != "Bearer first" {
 		t.Fatalf("sent %q", sent)
+	}
+}
+
+// levelCounts is an slog.Handler that counts the events of each message
+// at each level.
+type levelCounts struct {
+	mu sync.Mutex
+	n  map[string]int // "LEVEL message"
+}
+
+func (h *levelCounts) Enabled(context.Context, slog.Level) bool { return true }
+func (h *levelCounts) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *levelCounts) WithGroup(string) slog.Handler            { return h }
+func (h *levelCounts) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.n == nil {
+		h.n = map[string]int{}
+	}
+	h.n[r.Level.String()+" "+r.Message]++
+	return nil
+}
+
+// at returns the events at level or above, by message.
+func (h *levelCounts) at(level slog.Level) map[string]int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	got := map[string]int{}
+	for k, v := range h.n {
+		var l slog.Level
+		lv, msg, _ := strings.Cut(k, " ")
+		if l.UnmarshalText([]byte(lv)) == nil && l >= level {
+			got[msg] += v
+		}
+	}
+	return got
+}
+
+// TestRetryOn401RefusalLoggedOnce: an API that refuses every token (one
+// that expects another audience) gets a WARN event saying so once per
+// forced renewal, not one per request: requests refused within
+// minForcedInterval of the renewal are logged at DEBUG. Likewise a forced
+// renewal that fails is a WARN once, by the renewal's own event.
+func TestRetryOn401RefusalLoggedOnce(t *testing.T) {
+	clock := newFakeClock(testNow)
+	f := newFakeCognito(t, clock.Now)
+	logs := new(levelCounts)
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Logger = slog.New(logs) })
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s)
+	a, err := New(Options{Session: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.set(func(f *fakeCognito) { f.rejectAll = true })
+	for range 20 {
+		req, _ := http.NewRequest("GET", f.api.URL, nil)
+		if code, _ := send(t, a, req); code != http.StatusUnauthorized {
+			t.Fatalf("got %d, want 401", code)
+		}
+	}
+	want := map[string]int{"cognitosrp: the API refused renewed tokens too; check that it accepts this pool's tokens": 1}
+	if got := logs.at(slog.LevelWarn); !maps.Equal(got, want) {
+		t.Errorf("WARN events for 20 requests an API refused = %v, want %v", got, want)
+	}
+
+	clock.Advance(minForcedInterval)
+	f.failRenewals(1)
+	for range 20 {
+		req, _ := http.NewRequest("GET", f.api.URL, nil)
+		send(t, a, req)
+	}
+	want["cognitosrp: renewal failed"] = 1
+	if got := logs.at(slog.LevelWarn); !maps.Equal(got, want) {
+		t.Errorf("WARN events once a forced renewal failed = %v, want %v", got, want)
 	}
 }

@@ -333,13 +333,24 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 	if forced {
 		now = s.cfg.Now()
 		if since := now.Sub(s.lastForced); !s.lastForced.IsZero() && since < minForcedInterval {
+			// Said once for the tokens the forced renewal brought: the API
+			// refuses fresh tokens (an audience or issuer it does not
+			// expect), and every request would repeat it. When that
+			// renewal failed, its own event said why.
+			warn := !s.refusalLogged && used != s.forcedFrom
+			s.refusalLogged = s.refusalLogged || warn
 			s.mu.Unlock()
+			if warn {
+				s.log(ctx, slog.LevelWarn, "cognitosrp: the API refused renewed tokens too; check that it accepts this pool's tokens",
+					"user", s.username, "renewed_ago", since)
+			}
 			return nil, nil, errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))
 		}
 	}
 	f, err := s.joinLocked(ctx, used, trigger, o)
 	if forced && err == nil {
-		s.lastForced = now // only a renewal that started counts
+		// Only a renewal that started counts.
+		s.lastForced, s.forcedFrom, s.refusalLogged = now, used, false
 	}
 	s.mu.Unlock()
 	if err != nil {

@@ -96,6 +96,14 @@ func TestLogEventShapes(t *testing.T) {
 	send(t, a, req)
 	f.setFault(nil, nil)
 
+	clk.Advance(minForcedInterval)
+	f.set(func(f *fakeCognito) { f.rejectAll = true }) // renewed tokens refused too
+	for range 2 {
+		req, _ = http.NewRequest("GET", f.api.URL, nil)
+		send(t, a, req)
+	}
+	f.set(func(f *fakeCognito) { f.rejectAll = false })
+
 	f.revoke(s.Tokens().RefreshToken) // renewal refused, login again
 	clk.Advance(2 * time.Hour)
 	s.ValidTokens(ctx, AccessToken)
@@ -159,7 +167,8 @@ func TestLogEventShapes(t *testing.T) {
 		{"cognitosrp: refresh token refused, logging in again", "INFO user:String trigger:String"},
 		{"cognitosrp: retrying request after 401 with a renewed token", "INFO method:String host:String jti:String"},
 		{"cognitosrp: 401 not retried: the request body cannot be replayed", "INFO method:String host:String"},
-		{"cognitosrp: 401 not retried: no new token", "WARN method:String host:String error:String"},
+		{"cognitosrp: 401 not retried: no new token", "DEBUG method:String host:String error:String"},
+		{"cognitosrp: the API refused renewed tokens too; check that it accepts this pool's tokens", "WARN user:String renewed_ago:Duration"},
 		{"cognitosrp: waiting for Cognito", "DEBUG user:String trigger:String"},
 		{"cognitosrp: clock offset from Cognito", "INFO offset:Duration previous:Duration"},
 		{"cognitosrp: loading tokens failed", "WARN error:String"},
