@@ -93,7 +93,9 @@ var (
 // SRP is the client's half of one SRP-6a exchange: a private value a and its
 // public value A = g^a mod N. Create one per login attempt with [NewSRP];
 // never reuse one for a second login. An SRP is safe for concurrent use: it
-// is not modified after creation.
+// is not modified after creation. The zero value (and a nil pointer) has no
+// private value: its A is "", and its PasswordClaim fails with an error
+// matching ErrConfig.
 type SRP struct {
 	poolName string
 	a        *big.Int
@@ -153,7 +155,12 @@ func newSRPFromPrivate(poolName string, a *big.Int) (*SRP, error) {
 
 // A returns SRP_A, the public value to send in InitiateAuth (or in the
 // answer to DEVICE_SRP_AUTH): lowercase hex without padding.
-func (s *SRP) A() string { return s.aHex }
+func (s *SRP) A() string {
+	if s == nil {
+		return ""
+	}
+	return s.aHex
+}
 
 // PasswordChallenge holds the parameters of a PASSWORD_VERIFIER or
 // DEVICE_PASSWORD_VERIFIER challenge, as Cognito sends them.
@@ -238,6 +245,14 @@ func (s *SRP) PasswordClaim(c PasswordChallenge, password string, now time.Time)
 // passwordClaim is PasswordClaim with the comb tables to compute g^x with
 // (nil: big.Int.Exp), so that a benchmark can time a process's first login.
 func (s *SRP) passwordClaim(c PasswordChallenge, password string, now time.Time, combs *[2]*combTable) (*PasswordClaim, error) {
+	if s == nil || s.a == nil {
+		// Not a nil dereference in the arithmetic: an SRP that NewSRP
+		// did not build has no private value to prove anything with. (A
+		// call, not a package-level error: each of those takes 32 bytes
+		// of data, where every program links this path, and the data
+		// segment is within a few dozen bytes of its next page, issue 7.)
+		return nil, configError("the SRP was not built with NewSRP")
+	}
 	B, salt, secretBlock, err := c.decode()
 	if err != nil {
 		return nil, err

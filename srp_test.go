@@ -378,6 +378,26 @@ func TestPasswordClaimRefusesZeroB(t *testing.T) {
 	}
 }
 
+// TestSRPNotBuiltByNewSRP: an SRP that NewSRP did not build (the zero
+// value, a nil pointer) has an empty A and a PasswordClaim that fails with
+// ErrConfig, as a zero Auth or Verifier does, instead of panicking in the
+// arithmetic on its missing private value.
+func TestSRPNotBuiltByNewSRP(t *testing.T) {
+	ch, err := ParsePasswordChallenge(testChallenge())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]*SRP{"zero": new(SRP), "nil": nil} {
+		if a := s.A(); a != "" {
+			t.Errorf("%s: A = %q, want \"\"", name, a)
+		}
+		claim, err := s.PasswordClaim(ch, "pw", time.Now())
+		if claim != nil || !errors.Is(err, ErrConfig) {
+			t.Errorf("%s: PasswordClaim = %v, %v; want nil, ErrConfig", name, claim, err)
+		}
+	}
+}
+
 func TestSessionKeyRefusesZeroU(t *testing.T) {
 	s := newTestSRP(t)
 	key, err := s.sessionKeyWithU(big.NewInt(12345), big.NewInt(0), big.NewInt(1), "user", "pw", nil)
