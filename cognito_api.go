@@ -77,7 +77,15 @@ type apiClient struct {
 
 // api returns the apiClient of c's fields as they are now.
 func (c *Client) api() *apiClient {
-	return &apiClient{endpoint: c.Endpoint, userAgent: c.UserAgent, retry: c.Retry, send: sender(c.HTTPClient)}
+	return newAPIClient(c.Endpoint, c.UserAgent, c.HTTPClient, c.Retry)
+}
+
+// newAPIClient returns the apiClient of a Client with these fields:
+// Client.api and NewSession both build theirs here, so that a field added
+// to one is not missing from the other. It is inlined: as a call of its
+// own it made the binary a page larger (issue 7).
+func newAPIClient(endpoint, userAgent string, hc *http.Client, retry RetryPolicy) *apiClient {
+	return &apiClient{endpoint: endpoint, userAgent: userAgent, retry: retry, send: sender(hc)}
 }
 
 // sender returns the function that sends a Cognito request with hc, nil

@@ -333,7 +333,7 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	s := &Session{
 		cfg:         settingsOf(&cfg),
 		poolName:    poolName,
-		api:         &apiClient{endpoint: cfg.Endpoint, retry: cfg.Retry, send: sender(cfg.HTTPClient)},
+		api:         newAPIClient(cfg.Endpoint, "", cfg.HTTPClient, cfg.Retry),
 		username:    username,
 		store:       cfg.Store,
 		systemClock: systemClock,
