@@ -38,8 +38,8 @@ var defaultHTTPClient = &http.Client{Timeout: DefaultTimeout}
 var ErrInvalidResponse = errors.New("cognitosrp: invalid response from Cognito")
 
 // Client calls the Cognito user pool API. The zero value is not usable: set
-// Endpoint, or build one with [NewClient]. A Client is safe for concurrent
-// use.
+// Endpoint, or build one with [NewClient]; the calls of a zero or nil
+// Client fail with ErrConfig. A Client is safe for concurrent use.
 type Client struct {
 	// Endpoint is the URL requests are POSTed to, such as
 	// "https://cognito-idp.us-east-1.amazonaws.com/", a VPC endpoint, or a
@@ -75,8 +75,13 @@ type apiClient struct {
 	send      func(*http.Request) (*http.Response, error)
 }
 
-// api returns the apiClient of c's fields as they are now.
+// api returns the apiClient of c's fields as they are now. A nil Client
+// has the zero value's: each call fails with ErrConfig, for want of an
+// Endpoint, instead of panicking.
 func (c *Client) api() *apiClient {
+	if c == nil {
+		c = new(Client)
+	}
 	return newAPIClient(c.Endpoint, c.UserAgent, c.HTTPClient, c.Retry)
 }
 
@@ -304,7 +309,7 @@ func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthCh
 func (c *apiClient) respondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*authReply, error) {
 	r := new(authReply)
 	if err := c.call(ctx, "RespondToAuthChallenge", (*wireRespondToChallenge)(in), r); err != nil {
-		if srpChallenge(in.ChallengeName) && retryable(err) && ctx.Err() == nil {
+		if in != nil && srpChallenge(in.ChallengeName) && retryable(err) && ctx.Err() == nil {
 			// Not resent with the same SRP values: the caller may start
 			// the login over.
 			err = &restartError{err}

@@ -471,3 +471,37 @@ func TestClientConfirmDevice(t *testing.T) {
 		t.Errorf("sent %s %v, want ConfirmDevice %v", target, body, want)
 	}
 }
+
+// TestClientNotUsable: the calls of a nil or zero Client fail with
+// ErrConfig, for want of an Endpoint, instead of panicking; so does a
+// RespondToAuthChallenge without input, whose failure was checked for an
+// SRP challenge through the nil input.
+func TestClientNotUsable(t *testing.T) {
+	ctx := t.Context()
+	for name, c := range map[string]*cognitosrp.Client{"nil": nil, "zero": new(cognitosrp.Client)} {
+		calls := map[string]func() error{
+			"InitiateAuth": func() error { _, err := c.InitiateAuth(ctx, &cognitosrp.InitiateAuthInput{}); return err },
+			"RespondToAuthChallenge": func() error {
+				_, err := c.RespondToAuthChallenge(ctx, &cognitosrp.RespondToAuthChallengeInput{})
+				return err
+			},
+			"RespondToAuthChallenge(nil)": func() error { _, err := c.RespondToAuthChallenge(ctx, nil); return err },
+			"Call":                        func() error { return c.Call(ctx, "X", struct{}{}, &struct{}{}) },
+			"GetTokensFromRefreshToken": func() error {
+				_, err := c.GetTokensFromRefreshToken(ctx, &cognitosrp.GetTokensFromRefreshTokenInput{})
+				return err
+			},
+			"RevokeToken":   func() error { return c.RevokeToken(ctx, &cognitosrp.RevokeTokenInput{}) },
+			"GlobalSignOut": func() error { return c.GlobalSignOut(ctx, &cognitosrp.GlobalSignOutInput{}) },
+			"ConfirmDevice": func() error { _, err := c.ConfirmDevice(ctx, &cognitosrp.ConfirmDeviceInput{}); return err },
+			"UpdateDeviceStatus": func() error {
+				return c.UpdateDeviceStatus(ctx, &cognitosrp.UpdateDeviceStatusInput{})
+			},
+		}
+		for call, f := range calls {
+			if err := f(); !errors.Is(err, cognitosrp.ErrConfig) {
+				t.Errorf("%s Client: %s: %v, want ErrConfig", name, call, err)
+			}
+		}
+	}
+}
