@@ -92,6 +92,10 @@ type Options struct {
 	// RefreshMethod: see Config.RefreshMethod. Only with individual
 	// parameters.
 	RefreshMethod RefreshMethod
+	// FlightTimeout: see Config.FlightTimeout. It bounds each login the
+	// Auth starts, ChallengeHandler's wait included: raise it when the
+	// handler asks a person for a code. Only with individual parameters.
+	FlightTimeout time.Duration
 	// Store: see Config.Store. Only with individual parameters.
 	Store TokenStore
 	// OnTokens: see Config.OnTokens. Only with individual parameters.
@@ -261,6 +265,7 @@ func (opts *Options) sessionConfig() Config {
 		ExpiryMargin:     opts.ExpiryMargin,
 		RefreshAhead:     opts.RefreshAhead,
 		RefreshMethod:    opts.RefreshMethod,
+		FlightTimeout:    opts.FlightTimeout,
 		Store:            opts.Store,
 		OnTokens:         opts.OnTokens,
 		Logger:           opts.Logger,

@@ -38,6 +38,7 @@ func TestOptionsReachTheSession(t *testing.T) {
 		ExpiryMargin:     7 * time.Second,
 		RefreshAhead:     11 * time.Second,
 		RefreshMethod:    RefreshWithGetTokens,
+		FlightTimeout:    13 * time.Second,
 		Store:            new(MemoryStore),
 		OnTokens:         func(*Tokens) {},
 		Logger:           slog.Default(),

@@ -230,8 +230,9 @@ func (a ChallengeAnswer) Format(f fmt.State, verb rune) { formatRedacted(f, a) }
 // HandleChallenge is called once per challenge, in the goroutine of the
 // login, with the login's context; it may block (to ask a person) for as
 // long as ctx allows: a login an Auth starts on demand is bounded by
-// Config.FlightTimeout (DefaultFlightTimeout for an Auth built from
-// individual parameters, which Options cannot change). It returns the
+// Config.FlightTimeout (Options.FlightTimeout; both default to
+// DefaultFlightTimeout, one minute for the calls and the handler's wait
+// together). It returns the
 // answer, or nil and a nil error to decline (so does an answer without
 // Answer, UserAttributes or Responses, such as &ChallengeAnswer{}, which
 // would answer nothing): the login then fails with a *ChallengeError, as

@@ -19,7 +19,9 @@ import (
 
 // DefaultFlightTimeout bounds one shared login or renewal. It runs apart
 // from any caller's context, so that a caller that gives up does not fail
-// the others waiting for the same result.
+// the others waiting for the same result. A login's ChallengeHandler
+// answers within it: a handler that asks a person for a code needs a
+// longer Config.FlightTimeout (or Options.FlightTimeout).
 const DefaultFlightTimeout = time.Minute
 
 // ErrLoginRequired reports a session that has no usable tokens and no
@@ -73,8 +75,8 @@ type Config struct {
 	// means RefreshWithInitiateAuth (REFRESH_TOKEN_AUTH); app clients with
 	// refresh-token rotation need RefreshWithGetTokens.
 	RefreshMethod RefreshMethod
-	// FlightTimeout bounds one shared login or renewal; zero means
-	// DefaultFlightTimeout.
+	// FlightTimeout bounds one shared login or renewal, ChallengeHandler's
+	// answers included; zero means DefaultFlightTimeout.
 	FlightTimeout time.Duration
 	// Retry says how Cognito calls that fail for a passing reason are
 	// retried; the zero value is the default policy, MaxAttempts 1 turns

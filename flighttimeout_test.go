@@ -1,0 +1,50 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// TestOptionsFlightTimeoutBoundsTheHandler: a ChallengeHandler that asks a
+// person for a code, in an Auth built from Options, answers within
+// Options.FlightTimeout, not DefaultFlightTimeout's one minute, which a
+// person fetching a phone can overrun.
+func TestOptionsFlightTimeoutBoundsTheHandler(t *testing.T) {
+	const timeout = 10 * time.Minute
+	cognito := startCognito(examplePoolID, exampleClientID, cognitotest.User{
+		Username: "jane", Password: "jane password",
+		SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550123"},
+	})
+	defer cognito.Close()
+	var left time.Duration
+	auth, err := cognitosrp.New(cognitosrp.Options{
+		Username: "jane", Password: "jane password",
+		UserPoolID: examplePoolID, ClientID: exampleClientID, Endpoint: cognito.Endpoint(),
+		ChallengeHandler: cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+			if deadline, ok := ctx.Deadline(); ok {
+				left = time.Until(deadline)
+			}
+			return &cognitosrp.ChallengeAnswer{Answer: cognitotest.DefaultMFACode}, nil
+		}),
+		FlightTimeout: timeout,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+	if _, err := auth.Token(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	// The login's calls took a little of it.
+	if left <= timeout-time.Minute || left > timeout {
+		t.Errorf("the handler had %v to answer, want nearly FlightTimeout (%v)", left, timeout)
+	}
+}
