@@ -326,14 +326,14 @@ func TestFileStoreSaveNilClears(t *testing.T) {
 	}
 }
 
-// TestNilStoreMethods: the store methods of the file stores and of
-// MemoryDeviceStore fail with ErrConfig on a nil receiver, and none panics,
-// String included. (MemoryStore has no check; see errNilStore.)
+// TestNilStoreMethods: the store methods of the file stores and of the
+// memory stores fail with ErrConfig on a nil receiver, and none panics,
+// String included.
 func TestNilStoreMethods(t *testing.T) {
 	ctx := context.Background()
 	owner := DeviceOwner{UserPoolID: "eu-west-1_x", Username: "alice"}
 	d := &Device{Key: "k", GroupKey: "g", Password: "p"}
-	for name, ts := range map[string]TokenStore{"FileStore": (*FileStore)(nil)} {
+	for name, ts := range map[string]TokenStore{"FileStore": (*FileStore)(nil), "MemoryStore": (*MemoryStore)(nil)} {
 		_, err := ts.Load(ctx)
 		for i, err := range []error{err, ts.Save(ctx, sampleTokens(1)), ts.Clear(ctx)} {
 			if !errors.Is(err, ErrConfig) {

@@ -499,15 +499,16 @@ func TestRememberDevicesDefaultName(t *testing.T) {
 }
 
 // TestNilStoresFailWithErrConfig: a *FileStore or *FileDeviceStore variable
-// left nil (no path given) and put into the Config is an interface that
-// is not nil. Reading such a store fails with ErrConfig; it used to panic
-// in a flight's goroutine, ending the program.
+// left nil (no path given), or a *MemoryStore field left nil, put into the
+// Config is an interface that is not nil. Reading such a store fails with
+// ErrConfig; it used to panic in a flight's goroutine, ending the program.
 func TestNilStoresFailWithErrConfig(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
 	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
 		t.Fatal(err)
 	}
 	var tokens *cognitosrp.FileStore
+	var memory *cognitosrp.MemoryStore
 	var devices *cognitosrp.FileDeviceStore
 	for _, tc := range []struct {
 		name string
@@ -516,6 +517,10 @@ func TestNilStoresFailWithErrConfig(t *testing.T) {
 	}{
 		{"Store", func(c *cognitosrp.Config) { c.Store = tokens }, func(ctx context.Context, s *cognitosrp.Session) error {
 			_, err := s.ValidTokens(ctx, cognitosrp.AccessToken) // loads the store
+			return err
+		}},
+		{"MemoryStore", func(c *cognitosrp.Config) { c.Store = memory }, func(ctx context.Context, s *cognitosrp.Session) error {
+			_, err := s.ValidTokens(ctx, cognitosrp.AccessToken)
 			return err
 		}},
 		{"Devices", func(c *cognitosrp.Config) { c.Devices = cognitosrp.RememberDevices(devices, "") }, func(ctx context.Context, s *cognitosrp.Session) error {

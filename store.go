@@ -29,13 +29,11 @@ type TokenStore interface {
 	Clear(ctx context.Context) error
 }
 
-// errNilStore is what the file stores' methods (and MemoryDeviceStore's)
-// return on a nil receiver, instead of panicking. Such a nil is easily
-// made: a *FileStore variable left unset when no path was given, put into
-// Options.Store, is an interface that is not nil, and the panic would come
-// from a flight's goroutine, ending the program. MemoryStore has no such
-// check: a nil Store already means one, and its methods are on every
-// program's path (issue 7's footprint).
+// errNilStore is what the stores' methods return on a nil receiver,
+// instead of panicking. Such a nil is easily made: a *FileStore variable
+// left unset when no path was given, or a *MemoryStore field never set,
+// put into Options.Store, is an interface that is not nil, and the panic
+// would come from a flight's goroutine, ending the program.
 var errNilStore error = &refinedError{base: &ErrConfig, detail: "a nil store"}
 
 // errNoPath is what a file store with an empty path returns: built by
@@ -58,7 +56,8 @@ func fileStoreError(isNil bool, path string) error {
 
 // MemoryStore is a TokenStore that keeps the tokens in memory, so they last
 // as long as the process. It is the Session's default. The zero value is an
-// empty store ready to use; it is safe for concurrent use.
+// empty store ready to use (a nil pointer fails with ErrConfig); it is safe
+// for concurrent use.
 type MemoryStore struct {
 	_ incomparable // used by pointer; see incomparable
 	// t is an atomic.Pointer rather than a *Tokens under a mutex because
@@ -70,16 +69,27 @@ type MemoryStore struct {
 }
 
 // Load returns the tokens last saved, or nil.
-func (m *MemoryStore) Load(context.Context) (*Tokens, error) { return m.t.Load(), nil }
+func (m *MemoryStore) Load(context.Context) (*Tokens, error) {
+	if m == nil {
+		return nil, errNilStore
+	}
+	return m.t.Load(), nil
+}
 
 // Save keeps t.
 func (m *MemoryStore) Save(_ context.Context, t *Tokens) error {
+	if m == nil {
+		return errNilStore
+	}
 	m.t.Store(t)
 	return nil
 }
 
 // Clear forgets the tokens.
 func (m *MemoryStore) Clear(context.Context) error {
+	if m == nil {
+		return errNilStore
+	}
 	m.t.Store(nil)
 	return nil
 }
