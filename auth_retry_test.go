@@ -529,3 +529,26 @@ func TestRetryOn401RefusalLoggedOnce(t *testing.T) {
 		t.Errorf("WARN events once a forced renewal failed = %v, want %v", got, want)
 	}
 }
+
+// TestRetryOn401SpacingAfterClockStepBack: the spacing of forced renewals
+// is timed on the wall clock (so that it counts a sleep), and a wall clock
+// stepped back does not hold it for the length of the step: the next
+// forced renewal may start at once, after which the spacing runs again.
+func TestRetryOn401SpacingAfterClockStepBack(t *testing.T) {
+	clock := newFakeClock(testNow)
+	f := newFakeCognito(t, clock.Now)
+	a, _, _ := authOn(t, f, Options{})
+	f.set(func(f *fakeCognito) { f.rejectAll = true })
+	for i, want := range []int{1, 2, 2} {
+		if i == 1 {
+			clock.Advance(-time.Minute)
+		}
+		req, _ := http.NewRequest("GET", f.api.URL, nil)
+		if code, _ := send(t, a, req); code != http.StatusUnauthorized {
+			t.Fatalf("request %d: got %d, want 401", i, code)
+		}
+		if n := f.count(FlowRefreshTokenAuth); n != want {
+			t.Fatalf("after request %d: %d renewals, want %d", i, n, want)
+		}
+	}
+}

@@ -58,6 +58,11 @@ var errSignedOut = errors.New("cognitosrp: signed out during the login or renewa
 
 // minForcedInterval spaces renewals forced by an API's 401s: an API that
 // rejects every token must not turn each request into a call to Cognito.
+// It is timed on the wall clock, which goes on while the machine sleeps:
+// on the monotonic clock, which stops, a forced renewal just before a
+// suspend held the next one back for up to 5 s after the resume, however
+// long the sleep. A wall clock stepped back ends the spacing at once (one
+// renewal more) rather than hold it for the step.
 const minForcedInterval = 5 * time.Second
 
 // maxRetryAfterFailure caps the wait after failed flights before the
@@ -329,10 +334,10 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 		}
 	}
 	forced := s.joinable() == nil && trigger == "rejected"
-	var now time.Time
+	var now int64
 	if forced {
-		now = s.cfg.Now()
-		if since := now.Sub(s.lastForced); !s.lastForced.IsZero() && since < minForcedInterval {
+		now = s.cfg.Now().UnixNano()
+		if since := time.Duration(now - s.lastForced); s.lastForced != 0 && 0 <= since && since < minForcedInterval {
 			// Said once for the tokens the forced renewal brought: the API
 			// refuses fresh tokens (an audience or issuer it does not
 			// expect), and every request would repeat it. When that

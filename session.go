@@ -267,10 +267,11 @@ type Session struct {
 	// row, needs of the tokens it started from get its error until
 	// retryAt (see renewOnce).
 	failed *flight
-	// lastForced is when an API's 401 last forced a renewal, forcedFrom
-	// the tokens it renewed, and refusalLogged whether a 401 to the
-	// tokens it brought was logged since (renewNow).
-	lastForced    time.Time
+	// lastForced is when an API's 401 last forced a renewal, as a wall
+	// clock reading (UnixNano; 0 for never: see minForcedInterval),
+	// forcedFrom the tokens it renewed, and refusalLogged whether a 401 to
+	// the tokens it brought was logged since (renewNow).
+	lastForced    int64
 	forcedFrom    *Tokens
 	refusalLogged bool
 	// forgetAfter are the tokens of a flight's login with the stored

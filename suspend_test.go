@@ -204,3 +204,28 @@ func TestExpiresInCountsSleep(t *testing.T) {
 		t.Error("ValidAt = true for a token that expired while the machine slept")
 	}
 }
+
+// TestRetryOn401SpacingCountsSleep: the spacing of renewals forced by an
+// API's 401s (minForcedInterval) counts the time the machine slept. Timed
+// on the monotonic clock, which stops during a suspend, a forced renewal
+// just before the lid closed refused the next one after the resume, a
+// minute later, as if it had been a moment ago, and the request got the
+// 401. (A sleep past the tokens' lifetime renews them anyway, unforced.)
+func TestRetryOn401SpacingCountsSleep(t *testing.T) {
+	clock := newSleepClock(t)
+	f := newFakeCognito(t, clock.Now)
+	a, _, _ := authOn(t, f, Options{})
+	f.set(func(f *fakeCognito) { f.rejectAll = true })
+	for i, want := range []int{1, 2} {
+		if i == 1 {
+			clock.Sleep(time.Minute)
+		}
+		req, _ := http.NewRequest("GET", f.api.URL, nil)
+		if code, _ := send(t, a, req); code != http.StatusUnauthorized {
+			t.Fatalf("request %d: got %d, want 401", i, code)
+		}
+		if n := f.count(FlowRefreshTokenAuth); n != want {
+			t.Fatalf("after request %d: %d renewals, want %d", i, n, want)
+		}
+	}
+}
