@@ -29,8 +29,8 @@ const DefaultTimeout = 30 * time.Second
 // kilobytes; reading more would let a broken proxy exhaust memory.
 const maxResponseBytes = 1 << 20
 
-// defaultHTTPClient is used when Client.HTTPClient is nil. It is never
-// modified.
+// defaultHTTPClient is used when Client.HTTPClient, Config.HTTPClient or
+// VerifierConfig.HTTPClient is nil (see sender). It is never modified.
 var defaultHTTPClient = &http.Client{Timeout: DefaultTimeout}
 
 // ErrInvalidResponse reports a Cognito response that cannot be used: not
@@ -93,9 +93,10 @@ func newAPIClient(endpoint, userAgent string, hc *http.Client, retry RetryPolicy
 	return &apiClient{endpoint: endpoint, userAgent: userAgent, retry: retry, send: sender(hc)}
 }
 
-// sender returns the function that sends a Cognito request with hc, nil
-// meaning defaultHTTPClient. It is not inlined, so that the Session and
-// each of Client's methods share one copy of that function (issue 7).
+// sender returns the function that sends a Cognito request, or a key set
+// fetch, with hc, nil meaning defaultHTTPClient. It is not inlined, so
+// that the Session, each of Client's methods and the Verifier's key cache
+// share one copy of that function (issue 7).
 //
 //go:noinline
 func sender(hc *http.Client) func(*http.Request) (*http.Response, error) {
@@ -108,6 +109,7 @@ func sender(hc *http.Client) func(*http.Request) (*http.Response, error) {
 		// a 307 or 308 would POST it to whatever host or scheme the answer
 		// names, https to http included. A redirect is an error response
 		// instead. (A copy: the caller's client is theirs, and shared.)
+		// Key sets never redirect either: see keyCache.fetch.
 		once := *hc
 		once.CheckRedirect = stopRedirect
 		return once.Do(req)

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCognitoCallsDoNotFollowRedirects: the Cognito API never redirects,
@@ -60,17 +61,54 @@ func callThroughRedirect(t *testing.T, call func(endpoint string, hc *http.Clien
 // TestNilHTTPClientHasDefaultTimeout: Client.HTTPClient, Config.HTTPClient
 // and VerifierConfig.HTTPClient say that nil means a client with
 // DefaultTimeout, so that a Cognito endpoint or key set that never answers
-// cannot hold a call without a deadline forever.
+// cannot hold a call without a deadline forever. All three send through
+// sender, whose nil is defaultHTTPClient; that a client's Timeout reaches
+// the request through sender's copy is TestSendHonoursClientTimeout's.
 func TestNilHTTPClientHasDefaultTimeout(t *testing.T) {
 	if defaultHTTPClient.Timeout != DefaultTimeout {
 		t.Errorf("the default HTTP client's timeout is %v, want DefaultTimeout", defaultHTTPClient.Timeout)
 	}
-	v, err := NewVerifier(VerifierConfig{UserPoolID: testPoolID, ClientIDs: []string{testClientID}})
+}
+
+// TestSendHonoursClientTimeout: a Cognito call and a key set fetch end at
+// the Timeout of the HTTPClient they were given, against a server that
+// never answers, long before DefaultTimeout or keyFetchTimeout: the client
+// reaches the request, through the copy sender makes of it to refuse
+// redirects, with its Timeout (which is how a nil one's DefaultTimeout
+// applies).
+func TestSendHonoursClientTimeout(t *testing.T) {
+	release := make(chan struct{})
+	stalled := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done(): // the client gave up and closed the connection
+		case <-release:
+		}
+	}))
+	defer stalled.Close()
+	defer close(release)
+	hc := &http.Client{Timeout: 100 * time.Millisecond}
+	v, err := NewVerifier(VerifierConfig{UserPoolID: testPoolID, ClientIDs: []string{testClientID},
+		JWKSURL: stalled.URL + "/.well-known/jwks.json", HTTPClient: hc})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.keys.client != defaultHTTPClient {
-		t.Error("a Verifier without an HTTPClient fetches keys without DefaultTimeout")
+	c := &Client{Endpoint: stalled.URL, HTTPClient: hc, Retry: RetryPolicy{MaxAttempts: 1}}
+	for name, call := range map[string]func(context.Context) error{
+		"key set fetch": func(ctx context.Context) error {
+			_, err := v.Verify(ctx, signRS256(testKey(), rsHeader(testKid), accessClaims(time.Now())))
+			return err
+		},
+		"Cognito call": func(ctx context.Context) error {
+			return c.RevokeToken(ctx, &RevokeTokenInput{Token: "t", ClientId: testClientID})
+		},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := call(ctx)
+		// net/http's words for its Client.Timeout, not the context's.
+		if err == nil || ctx.Err() != nil || !strings.Contains(err.Error(), "Client.Timeout exceeded") {
+			t.Errorf("%s against a server that never answers, with a 100ms client Timeout: %v; want the client's timeout", name, err)
+		}
+		cancel()
 	}
 }
 

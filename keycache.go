@@ -18,7 +18,7 @@ import (
 // with an unknown kid causes at most one fetch per refetch interval.
 type keyCache struct {
 	url      string
-	client   *http.Client
+	send     func(*http.Request) (*http.Response, error) // see sender
 	now      func() time.Time
 	lifetime time.Duration
 	refetch  time.Duration
@@ -35,11 +35,8 @@ type keyCache struct {
 type keyFetch struct{ done chan struct{} }
 
 func (c *keyCache) init(url string, cfg VerifierConfig) {
-	c.url, c.client, c.now = url, cfg.HTTPClient, cfg.Now
+	c.url, c.send, c.now = url, sender(cfg.HTTPClient), cfg.Now
 	c.lifetime, c.refetch = cfg.KeyLifetime, cfg.RefetchInterval
-	if c.client == nil {
-		c.client = defaultHTTPClient
-	}
 }
 
 // get returns the key named kid, fetching the key set when there is none,
@@ -152,12 +149,11 @@ func (c *keyCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error)
 		return nil, errorf("%w: %w", ErrKeySetUnavailable, errURLDoesNotParse)
 	}
 	req.Header.Set("Accept", "application/json")
-	// No redirect is followed, as for the calls to Cognito (sender):
-	// Cognito's key sets never redirect, and one that did could move the
-	// fetch from https to http, where the network could swap the keys.
-	once := *c.client
-	once.CheckRedirect = stopRedirect
-	resp, err := once.Do(req)
+	// Sent as the calls to Cognito are (sender), so no redirect is
+	// followed: Cognito's key sets never redirect, and one that did could
+	// move the fetch from https to http, where the network could swap the
+	// keys.
+	resp, err := c.send(req)
 	if err != nil {
 		return nil, errorf("%w: %w", ErrKeySetUnavailable, &transportError{err})
 	}
