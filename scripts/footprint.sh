@@ -228,10 +228,10 @@ require $module v0.0.0
 replace $module => ./src
 MOD
 
-# room: how far the Auth program's code and read-only data segments are
-# from the end of their last page. The file grows a whole page when either
-# outgrows its room, so a change that adds a few bytes may add 4 KiB, and
-# one that removes a few hundred may remove nothing: this says which.
+# room: how far each of the Auth program's segments (code, read-only data,
+# data) is from the end of its last page. The file grows a whole page when
+# one outgrows its room, so a change that adds a few bytes may add 4 KiB,
+# and one that removes a few hundred may remove nothing: this says which.
 mkdir -p "$work/room"
 cat >"$work/room/main.go" <<'GO'
 package main
@@ -250,15 +250,25 @@ func main() {
 	}
 	var room []uint64
 	for _, p := range f.Progs {
-		if p.Type == elf.PT_LOAD && p.Flags&elf.PF_W == 0 && p.Align > 0 {
-			room = append(room, (p.Align-(p.Off+p.Filesz)%p.Align)%p.Align)
+		if p.Type != elf.PT_LOAD || p.Align == 0 {
+			continue
 		}
+		// The end of the last section in the file that the segment
+		// holds: its Filesz may include the padding before .bss.
+		var end uint64
+		for _, s := range f.Sections {
+			if s.Type != elf.SHT_NOBITS && s.Flags&elf.SHF_ALLOC != 0 && s.Offset >= p.Off && s.Offset < p.Off+p.Filesz {
+				end = max(end, s.Offset+s.Size)
+			}
+		}
+		room = append(room, (p.Align-end%p.Align)%p.Align)
 	}
-	if len(room) != 2 {
-		fmt.Fprintln(os.Stderr, "room: expected a code and a read-only data segment")
+	if len(room) != 3 {
+		fmt.Fprintln(os.Stderr, "room: expected code, read-only data and data segments")
 		os.Exit(1)
 	}
-	fmt.Printf("%-40s %10d bytes of code, %d of read-only data\n", "room in it before the next page", room[0], room[1])
+	fmt.Printf("%-40s %10d bytes of code, %d of read-only data, %d of data\n",
+		"room in it before the next page", room[0], room[1], room[2])
 }
 GO
 
