@@ -523,12 +523,13 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 	if err != nil && s.closing.Err() != nil {
 		err = errorf("%w: %w", ErrClosed, err)
 	}
+	closed := errors.Is(err, ErrClosed)
 	s.mu.Lock()
 	switch {
 	case s.epoch != f.epoch:
 		// A sign-out since the start voids the result, and cancelled
 		// the op (voidLocked): its error says so, unless Close's does.
-		if err == nil || !errors.Is(err, ErrClosed) {
+		if !closed {
 			t, err = nil, &LoginRequiredError{Err: errSignedOut}
 		}
 	case t != nil:
@@ -557,7 +558,7 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		s.failures = 0
 		s.retryAt.Store(0)
 		s.failed = nil
-	case (trigger == "background" || trigger == "blocking") && s.epoch == f.epoch && !errors.Is(err, ErrClosed):
+	case (trigger == "background" || trigger == "blocking") && s.epoch == f.epoch && !closed:
 		// A failing Cognito, or a password it refuses, must not be asked
 		// again by every request: for a wrong password, Cognito would lock
 		// the user out. No background renewal starts before retryAt, nor,
