@@ -168,8 +168,10 @@ func timeClaim(raw map[string]any, name string) (time.Time, error) {
 	if err != nil || math.IsNaN(f) || f < 0 || f > maxUnixSeconds {
 		return time.Time{}, errorf("%w: claim %q is out of range", ErrMalformedToken, name)
 	}
-	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
+	// Not math.Modf: its math.Trunc would be linked for this alone (issue
+	// 7). f >= 0, so the conversion truncates as Modf would.
+	sec := int64(f)
+	return time.Unix(sec, int64((f-float64(sec))*1e9)).UTC(), nil
 }
 
 // decodeObject decodes data, a JSON object, keeping its numbers as
