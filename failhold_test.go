@@ -115,3 +115,58 @@ func TestHeldFailureNotAfterSignOut(t *testing.T) {
 		t.Fatalf("%d logins, want 3: one after SetTokens(nil)", n)
 	}
 }
+
+// TestFailureCountRestarts: the failures in a row are those since the
+// session last got or lost its tokens. After a sign-out, SetTokens or
+// Authenticate, a single failure is not held again, however many failed
+// before (each of which would otherwise hold it for up to 30 s).
+func TestFailureCountRestarts(t *testing.T) {
+	clk := newFakeClock(testNow)
+	f := newFakeCognito(t, clk.Now)
+	s := newLifecycleSession(t, f, "wrong password", nil)
+	ctx := context.Background()
+	fail := func() {
+		for range 8 { // up to the longest wait
+			s.ValidTokens(ctx, AccessToken)
+			clk.Advance(maxRetryAfterFailure)
+		}
+	}
+	fail()
+	s.SetTokens(nil)
+	n := f.count("login")
+	for range 3 {
+		s.ValidTokens(ctx, AccessToken)
+	}
+	if got := f.count("login") - n; got != 2 {
+		t.Fatalf("%d logins for 3 needs after SetTokens(nil), want 2: the first failure since is not held", got)
+	}
+
+	donor := newLifecycleSession(t, f, f.password, nil)
+	good, err := donor.ValidTokens(ctx, AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, renew := range []struct {
+		name string
+		set  func()
+	}{
+		{"SetTokens", func() { s.SetTokens(good) }},
+		{"Authenticate", func() {
+			if err := s.Authenticate(ctx, f.password); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		s.SetTokens(nil)
+		fail()
+		renew.set()
+		clk.Advance(2 * time.Hour)
+		f.failRenewals(1)
+		if _, err := s.ValidTokens(ctx, AccessToken); err == nil {
+			t.Fatalf("after %s: the renewal succeeded although Cognito failed it", renew.name)
+		}
+		if _, err := s.ValidTokens(ctx, AccessToken); err != nil {
+			t.Fatalf("after %s: ValidTokens after one failed renewal: %v", renew.name, err)
+		}
+	}
+}

@@ -426,11 +426,21 @@ func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens,
 // wait for them; so is an Authenticate in progress. s.mu must be held.
 func (s *Session) voidLocked() {
 	s.epoch++
+	s.clearFailuresLocked()
 	s.void()
 	s.voided, s.void = context.WithCancel(s.closing)
 	for f := s.flight; f != nil; f = f.prev {
 		f.cancel()
 	}
+}
+
+// clearFailuresLocked forgets the flights that failed in a row: after a
+// success, and when the session gets or loses its tokens by other means
+// (SetTokens, Authenticate, a sign-out), the next failure is the first,
+// and the waits start again from a second. s.mu must be held.
+func (s *Session) clearFailuresLocked() {
+	s.failures, s.failed = 0, nil
+	s.retryAt.Store(0)
 }
 
 // joinable returns the flight in progress unless a sign-out or
@@ -555,9 +565,7 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 	}
 	switch {
 	case err == nil:
-		s.failures = 0
-		s.retryAt.Store(0)
-		s.failed = nil
+		s.clearFailuresLocked()
 	case (trigger == "background" || trigger == "blocking") && s.epoch == f.epoch && !closed:
 		// A failing Cognito, or a password it refuses, must not be asked
 		// again by every request: for a wrong password, Cognito would lock

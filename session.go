@@ -262,7 +262,7 @@ type Session struct {
 	loaded   bool   // store has been read, or tokens were set
 	loading  bool   // a flight is reading the store (loadStore)
 	epoch    uint64 // counts sign-outs and SetTokens(nil): a flight begun before one is void
-	failures int    // consecutive failed background and blocking flights
+	failures int    // consecutive failed background and blocking flights (clearFailuresLocked)
 	// failed is the last of those, if it failed: after two failures in a
 	// row, needs of the tokens it started from get its error until
 	// retryAt (see renewOnce).
@@ -380,6 +380,7 @@ func (s *Session) SetTokens(t *Tokens) {
 	if t == nil {
 		s.voidLocked()
 	}
+	s.clearFailuresLocked()
 	s.mu.Unlock()
 	s.tokens.Store(t)
 	s.changed(context.Background(), t)
@@ -441,6 +442,7 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 	}
 	s.loaded = true
 	s.tokens.Store(t)
+	s.clearFailuresLocked()
 	if s.forgetPassword {
 		// A login of the caller's is a successful login too.
 		s.dropPasswordLocked()
