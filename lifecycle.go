@@ -293,14 +293,15 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *fligh
 		s.mu.Unlock()
 		return nil, nil, d.err
 	}
-	if f := s.failed; f != nil && s.failures >= 2 && f.epoch == s.epoch && f.from == cur && s.cognitoNow().UnixNano() < s.retryAt.Load() {
-		// The last flights from these tokens failed, the last a moment
-		// ago: its error again, at once, without asking Cognito. One
+	if s.failures >= 2 && s.failedOn == cur && s.cognitoNow().UnixNano() < s.retryAt.Load() {
+		// The last flights failed, the last a moment ago and leaving the
+		// session these tokens: its error again, at once, without asking
+		// Cognito. (A sign-out clears the failures: voidLocked.) One
 		// failure alone is not held: it may be a passing one (a code
 		// mistyped, a store that failed once) that the next need, often
 		// the same caller trying again, should not inherit.
 		s.mu.Unlock()
-		return nil, nil, f.err
+		return nil, nil, s.failed.err
 	}
 	f, err := s.joinLocked(ctx, cur, "blocking", (*Session).obtain)
 	s.mu.Unlock()
@@ -439,7 +440,7 @@ func (s *Session) voidLocked() {
 // (SetTokens, Authenticate, a sign-out), the next failure is the first,
 // and the waits start again from a second. s.mu must be held.
 func (s *Session) clearFailuresLocked() {
-	s.failures, s.failed = 0, nil
+	s.failures, s.failed, s.failedOn = 0, nil, nil
 	s.retryAt.Store(0)
 }
 
@@ -578,7 +579,15 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		s.failures++
 		d := min(time.Second<<min(s.failures-1, 5), maxRetryAfterFailure)
 		s.retryAt.Store(s.cognitoNow().Add(d).UnixNano())
-		s.failed = f
+		// Held for the tokens the failure left: those it started from,
+		// or those it installed all the same (see op), which the next
+		// need would otherwise renew at once, each failure installing
+		// others (a rotating renewal whose tokens are refused). (from is
+		// not used below: reusing it spares fly a second store.)
+		if installed {
+			from = t
+		}
+		s.failed, s.failedOn = f, from
 	}
 	s.mu.Unlock()
 	close(f.done)

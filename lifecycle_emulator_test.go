@@ -1186,3 +1186,43 @@ func passwordless(t *testing.T, srv *cognitotest.Server, s *cognitosrp.Session) 
 	ps.SetTokens(s.Tokens())
 	return ps
 }
+
+// TestEmulatorHeldFailureOfKeptTokens: a rotating renewal whose tokens the
+// Verifier refuses leaves the session new tokens (its old ones with the new
+// refresh token), which the next need renews again. The failures are held
+// all the same: after two in a row, needs get the error at once instead of
+// a renewal each (which would also rotate the refresh token each time),
+// and the session renews once the key set is back.
+func TestEmulatorHeldFailureOfKeptTokens(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	v, down := downableVerifier(t, srv)
+	c := srv.SessionConfig()
+	c.Now, c.Verifier, c.RefreshMethod = srv.Now, v, cognitosrp.RefreshWithGetTokens
+	s, err := cognitosrp.NewSession(c, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.Authenticate(ctx, emuPassword); err != nil {
+		t.Fatal(err)
+	}
+	down.Store(true)
+	srv.Advance(cognitosrp.DefaultKeyLifetime) // the tokens expired too
+	for range 20 {
+		if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); !errors.Is(err, cognitosrp.ErrKeySetUnavailable) {
+			t.Fatalf("ValidTokens with the key set down = %v, want ErrKeySetUnavailable", err)
+		}
+	}
+	if n := srv.Calls("GetTokensFromRefreshToken"); n != 2 {
+		t.Fatalf("%d renewals for 20 needs, want 2", n)
+	}
+	down.Store(false)
+	srv.Advance(time.Minute) // past the verifier's pause and the session's wait
+	if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); err != nil {
+		t.Fatalf("ValidTokens once the key set is back: %v", err)
+	}
+}
