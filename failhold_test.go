@@ -116,6 +116,22 @@ func TestHeldFailureNotAfterSignOut(t *testing.T) {
 	}
 }
 
+// TestHeldFailureNotAfterClose: a closed session's needs fail with
+// ErrClosed, as Close says, also while a failure is held: the held error
+// would tell the program to fix a password when the session has stopped.
+func TestHeldFailureNotAfterClose(t *testing.T) {
+	f := newFakeCognito(t, newFakeClock(testNow).Now)
+	s := newLifecycleSession(t, f, "wrong password", nil)
+	ctx := context.Background()
+	for range 3 {
+		s.ValidTokens(ctx, AccessToken)
+	}
+	s.Close()
+	if _, err := s.ValidTokens(ctx, AccessToken); !errors.Is(err, ErrClosed) {
+		t.Fatalf("ValidTokens after Close while a failure is held = %v, want ErrClosed", err)
+	}
+}
+
 // TestFailureCountRestarts: the failures in a row are those since the
 // session last got or lost its tokens. After a sign-out, SetTokens or
 // Authenticate, a single failure is not held again, however many failed

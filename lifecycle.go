@@ -293,10 +293,11 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *fligh
 		s.mu.Unlock()
 		return nil, nil, d.err
 	}
-	if s.failures >= 2 && s.failedOn == cur && s.cognitoNow().UnixNano() < s.retryAt.Load() {
+	if s.failures >= 2 && s.failedOn == cur && !s.closed && s.cognitoNow().UnixNano() < s.retryAt.Load() {
 		// The last flights failed, the last a moment ago and leaving the
 		// session these tokens: its error again, at once, without asking
-		// Cognito. (A sign-out clears the failures: voidLocked.) One
+		// Cognito. (A sign-out clears the failures: voidLocked; once
+		// closed, the answer is ErrClosed, see Close.) One
 		// failure alone is not held: it may be a passing one (a code
 		// mistyped, a store that failed once) that the next need, often
 		// the same caller trying again, should not inherit.
