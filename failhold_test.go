@@ -99,18 +99,28 @@ func TestFailedRenewalsHeldBack(t *testing.T) {
 	}
 }
 
+// heldSession returns a session with a wrong password whose failure is
+// held: two logins failed, and a third need got the error without one.
+func heldSession(t *testing.T) (*fakeCognito, *Session) {
+	t.Helper()
+	f := newFakeCognito(t, newFakeClock(testNow).Now)
+	s := newLifecycleSession(t, f, "wrong password", nil)
+	for range 3 {
+		s.ValidTokens(context.Background(), AccessToken)
+	}
+	if n := f.count("login"); n != 2 {
+		t.Fatalf("%d logins for 3 needs with a wrong password, want 2", n)
+	}
+	return f, s
+}
+
 // TestHeldFailureNotAfterSignOut: a failure held back is that of one
 // epoch: after a sign-out (or SetTokens(nil)) the next need asks Cognito
 // at once, although the session had no tokens before either.
 func TestHeldFailureNotAfterSignOut(t *testing.T) {
-	f := newFakeCognito(t, newFakeClock(testNow).Now)
-	s := newLifecycleSession(t, f, "wrong password", nil)
-	ctx := context.Background()
-	for range 3 {
-		s.ValidTokens(ctx, AccessToken)
-	}
+	f, s := heldSession(t)
 	s.SetTokens(nil)
-	s.ValidTokens(ctx, AccessToken)
+	s.ValidTokens(context.Background(), AccessToken)
 	if n := f.count("login"); n != 3 {
 		t.Fatalf("%d logins, want 3: one after SetTokens(nil)", n)
 	}
@@ -120,14 +130,9 @@ func TestHeldFailureNotAfterSignOut(t *testing.T) {
 // ErrClosed, as Close says, also while a failure is held: the held error
 // would tell the program to fix a password when the session has stopped.
 func TestHeldFailureNotAfterClose(t *testing.T) {
-	f := newFakeCognito(t, newFakeClock(testNow).Now)
-	s := newLifecycleSession(t, f, "wrong password", nil)
-	ctx := context.Background()
-	for range 3 {
-		s.ValidTokens(ctx, AccessToken)
-	}
+	_, s := heldSession(t)
 	s.Close()
-	if _, err := s.ValidTokens(ctx, AccessToken); !errors.Is(err, ErrClosed) {
+	if _, err := s.ValidTokens(context.Background(), AccessToken); !errors.Is(err, ErrClosed) {
 		t.Fatalf("ValidTokens after Close while a failure is held = %v, want ErrClosed", err)
 	}
 }

@@ -149,6 +149,23 @@ func testKeepsRefreshTokenOfRefusedTokens(t *testing.T, rotation bool) {
 	}
 }
 
+// rotatingSession returns a session logged in on a new emulator with
+// refresh-token rotation, renewing with GetTokensFromRefreshToken, on the
+// emulator's clock, whose Verifier's key set fails while down is set. mod,
+// if not nil, adjusts its Config.
+func rotatingSession(t *testing.T, mod func(*cognitosrp.Config)) (*cognitotest.Server, *cognitosrp.Session, *atomic.Bool) {
+	t.Helper()
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true})
+	v, down := downableVerifier(t, srv)
+	s := emulatorSessionOn(t, srv, func(c *cognitosrp.Config) {
+		c.Verifier, c.RefreshMethod = v, cognitosrp.RefreshWithGetTokens
+		if mod != nil {
+			mod(c)
+		}
+	})
+	return srv, s, down
+}
+
 // downableVerifier returns a Verifier of srv whose key set endpoint fails
 // while down is set.
 func downableVerifier(t *testing.T, srv *cognitotest.Server) (*cognitosrp.Verifier, *atomic.Bool) {
@@ -1194,22 +1211,8 @@ func passwordless(t *testing.T, srv *cognitotest.Server, s *cognitosrp.Session) 
 // a renewal each (which would also rotate the refresh token each time),
 // and the session renews once the key set is back.
 func TestEmulatorHeldFailureOfKeptTokens(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true})
-	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
-		t.Fatal(err)
-	}
-	v, down := downableVerifier(t, srv)
-	c := srv.SessionConfig()
-	c.Now, c.Verifier, c.RefreshMethod = srv.Now, v, cognitosrp.RefreshWithGetTokens
-	s, err := cognitosrp.NewSession(c, "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	srv, s, down := rotatingSession(t, nil)
 	ctx := context.Background()
-	if err := s.Authenticate(ctx, emuPassword); err != nil {
-		t.Fatal(err)
-	}
 	down.Store(true)
 	srv.Advance(cognitosrp.DefaultKeyLifetime) // the tokens expired too
 	for range 20 {

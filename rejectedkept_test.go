@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/gocognito/cognitosrp"
-	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
 // TestRetryAfter401RenewsKeptTokens: a request refused with 401 while a
@@ -23,23 +22,8 @@ import (
 // again: nobody renewed the token the API refused. Found by a stress run,
 // where the token resent had expired.
 func TestRetryAfter401RenewsKeptTokens(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true})
-	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
-		t.Fatal(err)
-	}
-	v, down := downableVerifier(t, srv)
-	c := srv.SessionConfig()
-	c.Now, c.Verifier, c.RefreshMethod = srv.Now, v, cognitosrp.RefreshWithGetTokens
-	c.RefreshAhead = -1
-	s, err := cognitosrp.NewSession(c, "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	srv, s, down := rotatingSession(t, func(c *cognitosrp.Config) { c.RefreshAhead = -1 })
 	ctx := context.Background()
-	if err := s.Authenticate(ctx, emuPassword); err != nil {
-		t.Fatal(err)
-	}
 	t0 := s.Tokens()
 	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})))
 	defer api.Close()
