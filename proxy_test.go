@@ -182,26 +182,37 @@ func TestReverseProxyStreamsResponse(t *testing.T) {
 // TestReverseProxyUpgrade: a 101 Switching Protocols answer reaches the
 // proxy with a body it can write to, and the two ends talk through it.
 func TestReverseProxyUpgrade(t *testing.T) {
-	g := startGateway(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Upgrade") != "echo" {
-			http.Error(w, "no upgrade", http.StatusBadRequest)
-			return
-		}
-		conn, brw, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
-		brw.Flush()
-		line, _ := brw.ReadString('\n')
-		brw.WriteString("echo " + line)
-		brw.Flush()
-	}))
-	req, _ := http.NewRequest("GET", g.gw.URL+"/ws", nil)
+	g := startGateway(t, http.HandlerFunc(serveEcho))
+	upgradeToEcho(t, http.DefaultClient, g.gw.URL+"/ws")
+}
+
+// serveEcho answers an upgrade to the "echo" protocol with 101 Switching
+// Protocols, then sends back the line it reads, after "echo ".
+func serveEcho(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Upgrade") != "echo" {
+		http.Error(w, "no upgrade", http.StatusBadRequest)
+		return
+	}
+	conn, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+	brw.Flush()
+	line, _ := brw.ReadString('\n')
+	brw.WriteString("echo " + line)
+	brw.Flush()
+}
+
+// upgradeToEcho upgrades a connection to url to the "echo" protocol with
+// c, and checks that the 101's body can be written to and echoes a line.
+func upgradeToEcho(t *testing.T, c *http.Client, url string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
 	req.Header.Set("Connection", "Upgrade")
 	req.Header.Set("Upgrade", "echo")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,8 +226,7 @@ func TestReverseProxyUpgrade(t *testing.T) {
 		t.Fatalf("101 body %T is not writable", resp.Body)
 	}
 	io.WriteString(rw, "hello\n")
-	line, err := bufio.NewReader(rw).ReadString('\n')
-	if line != "echo hello\n" {
+	if line, err := bufio.NewReader(rw).ReadString('\n'); line != "echo hello\n" {
 		t.Errorf("got %q, %v", line, err)
 	}
 }
@@ -605,32 +615,8 @@ func TestUpgradeRetriedAfter401(t *testing.T) {
 			http.Error(w, "refused", http.StatusUnauthorized)
 			return
 		}
-		conn, brw, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
-		brw.Flush()
-		line, _ := brw.ReadString('\n')
-		brw.WriteString("echo " + line)
-		brw.Flush()
+		serveEcho(w, r)
 	})
 	_, a := emulatorAuth(t, nil)
-	req, _ := http.NewRequest("GET", api.URL, nil)
-	req.Header.Set("Connection", "Upgrade")
-	req.Header.Set("Upgrade", "echo")
-	resp, err := a.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	rw, ok := resp.Body.(io.ReadWriter)
-	if resp.StatusCode != http.StatusSwitchingProtocols || !ok {
-		t.Fatalf("%s, body %T", resp.Status, resp.Body)
-	}
-	io.WriteString(rw, "hi\n")
-	if line, err := bufio.NewReader(rw).ReadString('\n'); line != "echo hi\n" {
-		t.Errorf("got %q, %v", line, err)
-	}
+	upgradeToEcho(t, a.Client(), api.URL)
 }
