@@ -236,7 +236,7 @@ func (s *Session) usable(t *Tokens) bool {
 }
 
 // renewAhead starts a background renewal of t unless one is in progress,
-// t was replaced, or a recent background renewal failed. now is the
+// t was replaced, or a recent login or renewal failed (retryAt). now is the
 // caller's reading of cognitoNow: the request path reads the clock once.
 func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 	if s.flying.Load() || now.UnixNano() < s.retryAt.Load() {
