@@ -139,8 +139,11 @@ func slot(typ TokenType) int {
 // After two logins or renewals in a row failed, a caller that would wait
 // for another gets the last one's error at once, without asking Cognito,
 // for a second after the failure, doubling with each further failure up to
-// 30 s: a wrong password must not become a login per request (Cognito
-// locks the user out), nor a failing Cognito a call per request. The
+// 30 s: a wrong password, a disabled user or a failing Cognito costs a
+// call every 30 s at most, not one per request. (Cognito's lockout after
+// five wrong passwords in a row still comes, within seconds; the calls
+// made during it do not lengthen it, and the session is let in again
+// within 30 s of its end once the password is right.) The
 // session tries again by itself once the wait is over; a success, a
 // sign-out, new tokens (SetTokens, Authenticate) end the waits. Authenticate
 // and Refresh are never held back.
@@ -570,8 +573,9 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		s.clearFailuresLocked()
 	case (trigger == "background" || trigger == "blocking") && s.epoch == f.epoch && !closed:
 		// A failing Cognito, or a password it refuses, must not be asked
-		// again by every request: for a wrong password, Cognito would lock
-		// the user out. No background renewal starts before retryAt, nor,
+		// again by every request: each call costs quota, a log line and,
+		// for a password, an attempt that Cognito counts towards a
+		// lockout. No background renewal starts before retryAt, nor,
 		// after two failures in a row, a flight for a need (renewOnce).
 		// A renewal forced by an API's 401 does not count: the tokens it
 		// failed to replace may still be in their window, and must be
