@@ -346,8 +346,10 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 			// Said once for the tokens the forced renewal brought: the API
 			// refuses fresh tokens (an audience or issuer it does not
 			// expect), and every request would repeat it. When that
-			// renewal failed, its own event said why.
-			warn := !s.refusalLogged && used != s.forcedFrom
+			// renewal failed, its own event said why, whether or not it
+			// left a rotated refresh token beside the refused access
+			// token; after a sign-out (used nil) nothing was refused.
+			warn := !s.refusalLogged && used != nil && used.AccessToken != s.forcedFrom.Token(AccessToken)
 			s.refusalLogged = s.refusalLogged || warn
 			s.mu.Unlock()
 			if warn {

@@ -7,12 +7,15 @@ package cognitosrp_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
 // TestRetryAfter401RenewsKeptTokens: a request refused with 401 while a
@@ -62,5 +65,58 @@ func TestRetryAfter401RenewsKeptTokens(t *testing.T) {
 	}
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("status %d after %d sends, want 200 with a renewed token", resp.StatusCode, len(sent))
+	}
+}
+
+// TestRefusalWarningNeedsRenewedTokens: "the API refused renewed tokens
+// too" is said when a forced renewal brought an access token that the API
+// refused as well, not when the renewal failed (its own event says why)
+// and left the session its refused access token beside the rotated
+// refresh token it got.
+func TestRefusalWarningNeedsRenewedTokens(t *testing.T) {
+	rec := &opsRecorder{start: time.Now()}
+	// Tokens that outlive the Verifier's trust in its key set, so that the
+	// forced renewal must fetch it again.
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true,
+		AccessTokenLifetime: 3 * time.Hour, IDTokenLifetime: 3 * time.Hour})
+	v, down := downableVerifier(t, srv)
+	s := emulatorSessionOn(t, srv, func(c *cognitosrp.Config) {
+		c.Verifier, c.RefreshMethod, c.RefreshAhead = v, cognitosrp.RefreshWithGetTokens, -1
+		c.Logger = slog.New(opsHandler{rec: rec})
+	})
+	t0 := s.Tokens()
+	srv.Advance(cognitosrp.DefaultKeyLifetime + time.Minute)
+	a, err := cognitosrp.New(cognitosrp.Options{Session: s, Base: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusUnauthorized, Body: http.NoBody, Request: r}, nil
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	down.Store(true)
+	for range 3 {
+		req, _ := http.NewRequest("GET", "https://api.example/", nil)
+		resp, err := a.RoundTrip(req)
+		if err != nil || resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("RoundTrip = %v, %v; want the 401", resp, err)
+		}
+	}
+	if k := s.Tokens(); k.AccessToken != t0.AccessToken || k.RefreshToken == t0.RefreshToken {
+		t.Fatal("the failed renewal did not leave the old access token with a rotated refresh token")
+	}
+	warns := map[string]int{}
+	rec.mu.Lock()
+	for _, sec := range rec.secs {
+		for m, n := range sec.msgs {
+			if strings.HasPrefix(m, "WARN ") {
+				warns[strings.TrimPrefix(m, "WARN ")] += n
+			}
+		}
+	}
+	rec.mu.Unlock()
+	if n := warns["cognitosrp: renewal failed"]; n != 1 {
+		t.Errorf("%d WARN events for the failed renewal, want 1 (all: %v)", n, warns)
+	}
+	if n := warns["cognitosrp: the API refused renewed tokens too; check that it accepts this pool's tokens"]; n != 0 {
+		t.Errorf("the API is said to refuse renewed tokens, but no renewal brought any (%v)", warns)
 	}
 }
