@@ -143,10 +143,10 @@ func slot(typ TokenType) int {
 // call every 30 s at most, not one per request. (Cognito's lockout after
 // five wrong passwords in a row still comes, within seconds; the calls
 // made during it do not lengthen it, and the session is let in again
-// within 30 s of its end once the password is right.) The
-// session tries again by itself once the wait is over; a success, a
-// sign-out, new tokens (SetTokens, Authenticate) end the waits. Authenticate
-// and Refresh are never held back.
+// within 30 s of its end once the password is right.) The session tries
+// again by itself once the wait is over; a success, a sign-out, new tokens
+// (SetTokens, Authenticate) end the waits. Authenticate and Refresh are
+// never held back.
 //
 // A typ other than AccessToken, IDToken or "" is refused with an error
 // matching ErrConfig.
@@ -300,10 +300,10 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *fligh
 		// The last flights failed, the last a moment ago and leaving the
 		// session these tokens: its error again, at once, without asking
 		// Cognito. (A sign-out clears the failures: voidLocked; once
-		// closed, the answer is ErrClosed, see Close.) One
-		// failure alone is not held: it may be a passing one (a code
-		// mistyped, a store that failed once) that the next need, often
-		// the same caller trying again, should not inherit.
+		// closed, the answer is ErrClosed, see Close.) One failure alone
+		// is not held: it may be a passing one (a code mistyped, a store
+		// that failed once) that the next need, often the same caller
+		// trying again, should not inherit.
 		s.mu.Unlock()
 		return nil, nil, s.failed.err
 	}
