@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -118,5 +119,65 @@ func TestRefusalWarningNeedsRenewedTokens(t *testing.T) {
 	}
 	if n := warns["cognitosrp: the API refused renewed tokens too; check that it accepts this pool's tokens"]; n != 0 {
 		t.Errorf("the API is said to refuse renewed tokens, but no renewal brought any (%v)", warns)
+	}
+}
+
+// switchableVerifier refuses every token while down is set, and otherwise
+// asks v: a renewal whose tokens it refuses fails at once, without the
+// wait a Verifier keeps between two fetches of a key set that failed.
+type switchableVerifier struct {
+	v    cognitosrp.TokenVerifier
+	down *atomic.Bool
+}
+
+func (sv switchableVerifier) Verify(ctx context.Context, token string) (*cognitosrp.Claims, error) {
+	if sv.down.Load() {
+		return nil, cognitosrp.ErrKeySetUnavailable
+	}
+	return sv.v.Verify(ctx, token)
+}
+
+// TestHeldFailureIsOfItsTokens: a failure held back holds the needs of
+// the tokens it left the session, not of others. Here two rotating
+// renewals failed (each left the old access token with a new refresh
+// token) and their error is held; then Session.Refresh failed too and
+// left another refresh token, which no failure held back was about: once
+// the tokens can be checked again, the next need renews at once instead
+// of getting the held error until its wait is over.
+func TestHeldFailureIsOfItsTokens(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true})
+	down := new(atomic.Bool)
+	s := emulatorSessionOn(t, srv, func(c *cognitosrp.Config) {
+		v, err := cognitosrp.NewVerifier(srv.VerifierConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Verifier, c.RefreshMethod, c.RefreshAhead = switchableVerifier{v, down}, cognitosrp.RefreshWithGetTokens, -1
+	})
+	ctx := context.Background()
+	down.Store(true)
+	srv.Advance(2 * time.Hour)
+	renewals := func() int { return srv.Calls("GetTokensFromRefreshToken") }
+	for range 3 {
+		if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); !errors.Is(err, cognitosrp.ErrKeySetUnavailable) {
+			t.Fatalf("ValidTokens with tokens that cannot be checked = %v, want ErrKeySetUnavailable", err)
+		}
+	}
+	if n := renewals(); n != 2 {
+		t.Fatalf("%d renewals for 3 needs, want 2: the third is held back", n)
+	}
+	held := s.Tokens()
+	if err := s.Refresh(ctx); !errors.Is(err, cognitosrp.ErrKeySetUnavailable) {
+		t.Fatalf("Refresh with tokens that cannot be checked = %v, want ErrKeySetUnavailable", err)
+	}
+	if k := s.Tokens(); k.RefreshToken == held.RefreshToken {
+		t.Fatal("the failed Refresh did not leave the session a rotated refresh token")
+	}
+	down.Store(false)
+	if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); err != nil {
+		t.Fatalf("ValidTokens of tokens no held failure left: %v", err)
+	}
+	if n := renewals(); n != 4 {
+		t.Fatalf("%d renewals, want 4", n)
 	}
 }
