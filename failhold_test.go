@@ -118,11 +118,19 @@ func heldSession(t *testing.T) (*fakeCognito, *Session) {
 // epoch: after a sign-out (or SetTokens(nil)) the next need asks Cognito
 // at once, although the session had no tokens before either.
 func TestHeldFailureNotAfterSignOut(t *testing.T) {
-	f, s := heldSession(t)
-	s.SetTokens(nil)
-	s.ValidTokens(context.Background(), AccessToken)
-	if n := f.count("login"); n != 3 {
-		t.Fatalf("%d logins, want 3: one after SetTokens(nil)", n)
+	for _, c := range []struct {
+		name string
+		out  func(*Session)
+	}{
+		{"SetTokens(nil)", func(s *Session) { s.SetTokens(nil) }},
+		{"SignOut", func(s *Session) { s.SignOut(context.Background()) }},
+	} {
+		f, s := heldSession(t)
+		c.out(s)
+		s.ValidTokens(context.Background(), AccessToken)
+		if n := f.count("login"); n != 3 {
+			t.Errorf("%d logins, want 3: one after %s", n, c.name)
+		}
 	}
 }
 
