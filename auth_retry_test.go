@@ -491,7 +491,8 @@ func (h *levelCounts) at(level slog.Level) map[string]int {
 // TestRetryOn401RefusalLoggedOnce: an API that refuses every token (one
 // that expects another audience) gets a WARN event saying so once per
 // forced renewal, not one per request: requests refused within
-// minForcedInterval of the renewal are logged at DEBUG. Likewise a forced
+// minForcedInterval of the renewal are logged at DEBUG; the next forced
+// renewal's tokens, refused too, get the WARN again. Likewise a forced
 // renewal that fails is a WARN once, by the renewal's own event.
 func TestRetryOn401RefusalLoggedOnce(t *testing.T) {
 	clock := newFakeClock(testNow)
@@ -513,9 +514,21 @@ func TestRetryOn401RefusalLoggedOnce(t *testing.T) {
 			t.Fatalf("got %d, want 401", code)
 		}
 	}
-	want := map[string]int{"cognitosrp: the API refused renewed tokens too; check that it accepts this pool's tokens": 1}
+	refused := "cognitosrp: the API refused renewed tokens too; check that it accepts this pool's tokens"
+	want := map[string]int{refused: 1}
 	if got := logs.at(slog.LevelWarn); !maps.Equal(got, want) {
 		t.Errorf("WARN events for 20 requests an API refused = %v, want %v", got, want)
+	}
+
+	// The next forced renewal's tokens are refused too: said once more.
+	clock.Advance(minForcedInterval)
+	for range 20 {
+		req, _ := http.NewRequest("GET", f.api.URL, nil)
+		send(t, a, req)
+	}
+	want[refused] = 2
+	if got := logs.at(slog.LevelWarn); !maps.Equal(got, want) {
+		t.Errorf("WARN events after a second forced renewal = %v, want %v", got, want)
 	}
 
 	clock.Advance(minForcedInterval)
