@@ -199,3 +199,31 @@ func TestFailureCountRestarts(t *testing.T) {
 		}
 	}
 }
+
+// TestVoidedFlightNotAFailure: a login that a sign-out voided while it
+// was in flight is not a failure of the session's: it does not count
+// towards the two in a row that hold needs back, so a single failure
+// after the sign-out is still not held.
+func TestVoidedFlightNotAFailure(t *testing.T) {
+	f := newFakeCognito(t, newFakeClock(testNow).Now)
+	s := newLifecycleSession(t, f, "wrong password", nil)
+	ctx := context.Background()
+	entered, release := f.watch(), f.hold()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.ValidTokens(ctx, AccessToken)
+	}()
+	if call := <-entered; call != "login" {
+		t.Fatalf("first call %q, want a login", call)
+	}
+	s.SetTokens(nil)
+	<-done
+	release()
+	for range 2 {
+		s.ValidTokens(ctx, AccessToken)
+	}
+	if n := f.count("login"); n != 3 {
+		t.Fatalf("%d logins, want 3: the voided one, and one per need after it", n)
+	}
+}
