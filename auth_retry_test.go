@@ -299,6 +299,36 @@ func TestRetryOn401AfterSignOut(t *testing.T) {
 	}
 }
 
+// TestRetryOn401SpacedAfterSignOut: a request refused because the
+// session signed out while it was in flight, soon after a forced
+// renewal, gets its 401: the spacing holds, and there were no renewed
+// tokens to be refused (nor a panic looking for them).
+func TestRetryOn401SpacedAfterSignOut(t *testing.T) {
+	clock := newFakeClock(testNow)
+	f := newFakeCognito(t, clock.Now)
+	a, s, bt := authOn(t, f, Options{})
+	f.set(func(f *fakeCognito) { f.rejectAll = true })
+	req, _ := http.NewRequest("GET", f.api.URL, nil)
+	if code, _ := send(t, a, req); code != http.StatusUnauthorized {
+		t.Fatalf("got %d, want 401", code)
+	}
+	var once sync.Once
+	bt.before = func(*http.Request) {
+		once.Do(func() {
+			if err := s.SignOut(context.Background()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	req, _ = http.NewRequest("GET", f.api.URL, nil)
+	if code, _ := send(t, a, req); code != http.StatusUnauthorized {
+		t.Fatalf("request refused after a sign-out: got %d, want 401", code)
+	}
+	if n := f.count(FlowRefreshTokenAuth); n != 1 {
+		t.Errorf("%d renewals, want 1", n)
+	}
+}
+
 // TestRetryOn401SpacingHolds: a forced renewal is refused for the whole of
 // minForcedInterval, not only at once.
 func TestRetryOn401SpacingHolds(t *testing.T) {
