@@ -227,3 +227,31 @@ func TestVoidedFlightNotAFailure(t *testing.T) {
 		t.Fatalf("%d logins, want 3: the voided one, and one per need after it", n)
 	}
 }
+
+// TestSupersededFlightNotAFailure: a renewal whose tokens SetTokens
+// replaced while it was in flight is not a failure of the new tokens: a
+// single failure of theirs after it is not held.
+func TestSupersededFlightNotAFailure(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	clk.Advance(2 * time.Hour)
+	f.failRenewals(1000)
+	ctx := context.Background()
+	entered, release := f.watch(), f.hold()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.ValidTokens(ctx, AccessToken)
+	}()
+	<-entered
+	again := *first
+	s.SetTokens(&again)
+	release()
+	<-done
+	n := f.count(FlowRefreshTokenAuth)
+	for range 2 {
+		s.ValidTokens(ctx, AccessToken)
+	}
+	if got := f.count(FlowRefreshTokenAuth) - n; got != 2 {
+		t.Fatalf("%d renewals for 2 needs of the tokens set, want 2: their first failure is not held", got)
+	}
+}

@@ -573,7 +573,7 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 	switch {
 	case err == nil:
 		s.clearFailuresLocked()
-	case (trigger == "background" || trigger == "blocking") && s.epoch == f.epoch && !closed:
+	case (trigger == "background" || trigger == "blocking") && s.epoch == f.epoch && !closed && (installed || s.tokens.Load() == from):
 		// A failing Cognito, or a password it refuses, must not be asked
 		// again by every request: each call costs quota, a log line and,
 		// for a password, an attempt that Cognito counts towards a
@@ -582,7 +582,9 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		// A renewal forced by an API's 401 does not count: the tokens it
 		// failed to replace may still be in their window, and must be
 		// renewed ahead (TestOnlyBackgroundFailuresBackOff); neither does
-		// Session.Refresh's, which never logs in.
+		// Session.Refresh's, which never logs in. Nor a flight whose
+		// tokens SetTokens or Authenticate replaced meanwhile: its
+		// failure is not one of the new tokens', whose count starts at 0.
 		s.failures++
 		d := min(time.Second<<min(s.failures-1, 5), maxRetryAfterFailure)
 		s.retryAt.Store(s.cognitoNow().Add(d).UnixNano())
