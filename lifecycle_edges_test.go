@@ -451,3 +451,22 @@ func TestOnlyBackgroundFailuresBackOff(t *testing.T) {
 			n, s.Tokens() != first)
 	}
 }
+
+// TestFlightContextAnyKey: the context a login or renewal runs under
+// answers any key, nil included, as the standard library's contexts do: a
+// transport (or a Logger's handler) that asks it for one does not crash
+// the program from the flight's goroutine.
+func TestFlightContextAnyKey(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, f.password, func(c *Config) {
+		c.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if v := r.Context().Value(nil); v != nil {
+				t.Errorf("the flight's context has %v for a nil key", v)
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})}
+	})
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Fatal(err)
+	}
+}
