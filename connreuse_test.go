@@ -21,8 +21,9 @@ import (
 )
 
 // emulatorAuth returns an emulator with the user alice and an Auth of
-// hers on it that sends through base, closed when the test ends.
-func emulatorAuth(t *testing.T, base http.RoundTripper) (*cognitotest.Server, *cognitosrp.Auth) {
+// hers on it that sends through base (and as edit sets), closed when the
+// test ends.
+func emulatorAuth(t *testing.T, base http.RoundTripper, edit ...func(*cognitosrp.Options)) (*cognitotest.Server, *cognitosrp.Auth) {
 	t.Helper()
 	emu := cognitotest.NewServer(t, cognitotest.Config{})
 	if _, err := emu.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
@@ -30,6 +31,9 @@ func emulatorAuth(t *testing.T, base http.RoundTripper) (*cognitotest.Server, *c
 	}
 	opts := emu.Options("alice", emuPassword)
 	opts.Base = base
+	for _, e := range edit {
+		e(&opts)
+	}
 	a, err := cognitosrp.New(opts)
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,10 +38,10 @@ type gateway struct {
 
 // startGateway starts the emulator, api (serving h behind
 // RequireAccessToken) and a ReverseProxy with Transport: auth in front.
-func startGateway(t *testing.T, h http.Handler) *gateway {
+func startGateway(t *testing.T, h http.Handler, edit ...func(*cognitosrp.Options)) *gateway {
 	t.Helper()
 	g := &gateway{errs: make(chan error, 10)}
-	g.emu, g.auth = emulatorAuth(t, nil)
+	g.emu, g.auth = emulatorAuth(t, nil, edit...)
 	g.api = httptest.NewServer(g.emu.RequireAccessToken(h))
 	t.Cleanup(g.api.Close)
 	target, _ := url.Parse(g.api.URL)
@@ -231,22 +232,76 @@ func upgradeToEcho(t *testing.T, c *http.Client, url string) {
 	}
 }
 
+// heldLogin holds the logins (InitiateAuth) an Auth sends to Cognito
+// until released: a test can then tell that something happened while a
+// login was in progress without timing it against an injected latency,
+// which a loaded machine can outlast.
+type heldLogin struct {
+	entered chan struct{} // receives when a login's call is held
+	release func()
+}
+
+// holdLogins returns an Options edit that sends the Auth's Cognito calls
+// through a heldLogin, released when the test ends at the latest.
+func holdLogins(t *testing.T) (*heldLogin, func(*cognitosrp.Options)) {
+	gate := make(chan struct{})
+	var once sync.Once
+	h := &heldLogin{entered: make(chan struct{}, 10), release: func() { once.Do(func() { close(gate) }) }}
+	t.Cleanup(h.release)
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	hold := cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".InitiateAuth") {
+			select {
+			case h.entered <- struct{}{}:
+			default: // nobody waits for this one
+			}
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return nil, r.Context().Err()
+			}
+		}
+		return tr.RoundTrip(r)
+	})
+	return h, func(o *cognitosrp.Options) { o.HTTPClient = &http.Client{Transport: hold} }
+}
+
+// held waits until a login's call is held.
+func (h *heldLogin) held(t *testing.T) {
+	t.Helper()
+	select {
+	case <-h.entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no login started")
+	}
+}
+
 // TestReverseProxyClientLeavesDuringLogin: the gateway's client gives up
 // while the first login is in progress. The proxied call ends at once with
 // the context's error, not when Cognito answers, and the login goes on
 // for the next request, which then does not log in again.
 func TestReverseProxyClientLeavesDuringLogin(t *testing.T) {
+	login, hold := holdLogins(t)
 	g := startGateway(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok")
-	}))
-	g.emu.SetActionLatency("InitiateAuth", 500*time.Millisecond)
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	}), hold)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	// A GET: net/http's server notices a client leaving only once it has
 	// read the request's body, which the gateway sends after the login.
 	req, _ := http.NewRequestWithContext(ctx, "GET", g.gw.URL+"/x", nil)
-	start := time.Now()
-	if _, err := http.DefaultClient.Do(req); !errors.Is(err, context.DeadlineExceeded) {
+	clientErr := make(chan error, 1)
+	go func() {
+		_, err := http.DefaultClient.Do(req)
+		clientErr <- err
+	}()
+	// The client leaves once the gateway has its request and the login
+	// is under way: leaving after a fixed time, it could leave before
+	// the request reached the gateway on a loaded machine.
+	login.held(t)
+	cancel()
+	if err := <-clientErr; !errors.Is(err, context.Canceled) {
 		t.Fatalf("client: %v", err)
 	}
 	select {
@@ -254,12 +309,14 @@ func TestReverseProxyClientLeavesDuringLogin(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("proxy error %v, want context.Canceled", err)
 		}
-		if d := time.Since(start); d > 400*time.Millisecond {
-			t.Errorf("proxied call ended after %v, not when its client left", d)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("proxied call did not end")
+	case <-time.After(10 * time.Second):
+		// Cognito's answer to the login is held until the proxied call
+		// ends: it ends when its client leaves, or never. (Released
+		// before the test's servers close, which wait for the call.)
+		login.release()
+		t.Fatal("proxied call did not end when its client left")
 	}
+	login.release()
 	resp, err := http.Get(g.gw.URL + "/x")
 	if err != nil {
 		t.Fatal(err)
@@ -509,7 +566,8 @@ func TestClientFeaturesAroundAuth(t *testing.T) {
 		c, _ := r.Cookie("sid")
 		fmt.Fprintf(w, "%s auth=%t cookie=%v", r.URL.Path, strings.HasPrefix(r.Header.Get("Authorization"), "Bearer "), c)
 	})
-	emu, a := emulatorAuth(t, nil)
+	login, hold := holdLogins(t)
+	_, a := emulatorAuth(t, nil, hold)
 	get := func(c *http.Client, path string) (string, error) {
 		t.Helper()
 		resp, err := c.Get(api.URL + path)
@@ -521,14 +579,23 @@ func TestClientFeaturesAroundAuth(t *testing.T) {
 		return resp.Status + " " + string(b), nil
 	}
 
-	emu.SetActionLatency("InitiateAuth", time.Second)
-	start := time.Now()
-	_, err := get(&http.Client{Transport: a, Timeout: 100 * time.Millisecond}, "/get")
-	var ne interface{ Timeout() bool }
-	if !errors.As(err, &ne) || !ne.Timeout() || time.Since(start) > 800*time.Millisecond {
-		t.Errorf("Timeout during a slow login: %v after %v, want a timeout after 100ms", err, time.Since(start))
+	// The login is held until the request has ended: it must end by
+	// the Client's Timeout, not when Cognito answers.
+	timedOut := make(chan error, 1)
+	go func() {
+		_, err := get(&http.Client{Transport: a, Timeout: 100 * time.Millisecond}, "/get")
+		timedOut <- err
+	}()
+	select {
+	case err := <-timedOut:
+		var ne interface{ Timeout() bool }
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Errorf("Timeout during a slow login: %v, want a timeout", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Timeout during a slow login: the request did not end")
 	}
-	emu.SetActionLatency("InitiateAuth", 0)
+	login.release()
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Transport: a, Jar: jar}
