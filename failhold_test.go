@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -142,6 +143,40 @@ func TestHeldFailureNotAfterClose(t *testing.T) {
 	s.Close()
 	if _, err := s.ValidTokens(context.Background(), AccessToken); !errors.Is(err, ErrClosed) {
 		t.Fatalf("ValidTokens after Close while a failure is held = %v, want ErrClosed", err)
+	}
+}
+
+// TestHeldFailureBesideSignOut: a need answered with the failure held
+// back reads it under s.mu. It read the failed flight after unlocking,
+// while a sign-out, SetTokens, Authenticate or a flight's end may clear or
+// replace it under the lock: a data race (go test -race fails here;
+// TestStressSessionModel did once in a while), and a need that read it
+// just after a clear dereferenced a nil flight, a panic in the caller's
+// request. The clock, read under the lock by the hold's check, starts
+// SetTokens(nil) there: it takes the lock as soon as the need lets go.
+func TestHeldFailureBesideSignOut(t *testing.T) {
+	clk := newFakeClock(testNow)
+	var hook atomic.Pointer[func()]
+	f := newFakeCognito(t, clk.Now)
+	s := newLifecycleSession(t, f, "wrong password", func(c *Config) {
+		c.Now = func() time.Time {
+			if h := hook.Swap(nil); h != nil {
+				go (*h)()
+			}
+			return clk.Now()
+		}
+	})
+	for range 20 {
+		for range 2 { // two failures since the last clear: the next is held
+			s.ValidTokens(context.Background(), AccessToken)
+		}
+		cleared := make(chan struct{})
+		clear := func() { s.SetTokens(nil); close(cleared) }
+		hook.Store(&clear)
+		if _, err := s.ValidTokens(context.Background(), AccessToken); err == nil {
+			t.Fatal("a need with a wrong password succeeded")
+		}
+		<-cleared
 	}
 }
 

@@ -303,9 +303,11 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *fligh
 		// closed, the answer is ErrClosed, see Close.) One failure alone
 		// is not held: it may be a passing one (a code mistyped, a store
 		// that failed once) that the next need, often the same caller
-		// trying again, should not inherit.
+		// trying again, should not inherit. (Read under s.mu: a sign-out
+		// clears s.failed, a flight replaces it.)
+		err := s.failed.err
 		s.mu.Unlock()
-		return nil, nil, s.failed.err
+		return nil, nil, err
 	}
 	f, err := s.joinLocked(ctx, cur, "blocking", (*Session).obtain)
 	s.mu.Unlock()
