@@ -244,11 +244,7 @@ func TestVoidedFlightNotAFailure(t *testing.T) {
 	s := newLifecycleSession(t, f, "wrong password", nil)
 	ctx := context.Background()
 	entered, release := f.watch(), f.hold()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.ValidTokens(ctx, AccessToken)
-	}()
+	done := needAsync(ctx, s)
 	if call := <-entered; call != "login" {
 		t.Fatalf("first call %q, want a login", call)
 	}
@@ -272,11 +268,7 @@ func TestSupersededFlightNotAFailure(t *testing.T) {
 	f.failRenewals(1000)
 	ctx := context.Background()
 	entered, release := f.watch(), f.hold()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.ValidTokens(ctx, AccessToken)
-	}()
+	done := needAsync(ctx, s)
 	<-entered
 	again := *first
 	s.SetTokens(&again)
