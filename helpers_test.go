@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/gocognito/cognitosrp"
@@ -100,6 +101,19 @@ func newHandlerServer(t testing.TB, h http.HandlerFunc) *httptest.Server {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// refuseCall returns a handler that answers the nth request to it (from
+// 1) with a 401, as an API refusing a token, and passes the others to h.
+func refuseCall(n int32, h http.HandlerFunc) http.HandlerFunc {
+	var calls atomic.Int32
+	return func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == n {
+			http.Error(w, "refused", http.StatusUnauthorized)
+			return
+		}
+		h(w, r)
+	}
 }
 
 // http2Off reports whether GODEBUG (the environment's; go.mod sets none)

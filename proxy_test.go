@@ -360,14 +360,9 @@ func (b *tracedBody) Close() error { b.closed.Add(1); return b.ReadCloser.Close(
 // Base on each attempt, and the Cognito calls a request waits for (the
 // first login, the renewal after a 401), so that a trace shows them.
 func TestContextValuesReachBaseAndCognito(t *testing.T) {
-	var calls atomic.Int32
-	api := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if calls.Add(1) == 2 {
-			http.Error(w, "refused", http.StatusUnauthorized)
-			return
-		}
+	api := newHandlerServer(t, refuseCall(2, func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok")
-	})
+	}))
 	base := &tracingTransport{base: http.DefaultTransport, ids: make(chan string, 10)}
 	cognito := &tracingTransport{base: http.DefaultTransport, ids: make(chan string, 10)}
 	emu := cognitotest.NewServer(t, cognitotest.Config{})
@@ -676,14 +671,7 @@ func TestFullDuplexOverHTTP2(t *testing.T) {
 // a 401 is sent again with the renewed token, and the 101 of the retry
 // comes back with its writable body.
 func TestUpgradeRetriedAfter401(t *testing.T) {
-	var calls atomic.Int32
-	api := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if calls.Add(1) == 1 {
-			http.Error(w, "refused", http.StatusUnauthorized)
-			return
-		}
-		serveEcho(w, r)
-	})
+	api := newHandlerServer(t, refuseCall(1, serveEcho))
 	_, a := emulatorAuth(t, nil)
 	upgradeToEcho(t, a.Client(), api.URL)
 }
