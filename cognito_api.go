@@ -153,10 +153,10 @@ func regionDomain(region string) string {
 // hasRegionPrefix reports whether region begins with prefix, such as
 // "us-gov-" for the AWS GovCloud (US) regions, where Cognito has only FIPS
 // endpoints, and has more after it. Case is ignored, as in host names:
-// prefix is in lower case. (strings.ToLower, not EqualFold, which would
-// be linked for this alone: issue 7.)
+// region is ASCII by then (regionName). (asciiEqualFold, not
+// strings.EqualFold, which would be linked for this alone: issue 7.)
 func hasRegionPrefix(region, prefix string) bool {
-	return len(region) > len(prefix) && strings.ToLower(region[:len(prefix)]) == prefix
+	return len(region) > len(prefix) && asciiEqualFold(region[:len(prefix)], prefix)
 }
 
 // regionName reports whether region can be the region of a Cognito host,
