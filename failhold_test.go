@@ -15,8 +15,8 @@ import (
 // TestFailedLoginsHeldBack: a password that Cognito refuses does not turn
 // every request into a login (Cognito locks a user out after a few wrong
 // ones). After two failed logins in a row, needs get the last error at once
-// until the wait (a second, doubling with each failure, at most
-// 30 s) is over; then the session tries again by itself,
+// until the wait (2 s after the second failure, doubling with each
+// further one, at most 30 s) is over; then the session tries again by itself,
 // and recovers once the password is right. An explicit Authenticate is not
 // held back.
 func TestFailedLoginsHeldBack(t *testing.T) {

@@ -138,8 +138,8 @@ func slot(typ TokenType) int {
 //
 // After two logins or renewals in a row failed, a caller that would wait
 // for another gets the last one's error at once, without asking Cognito,
-// for a second after the failure, doubling with each further failure up to
-// 30 s: a wrong password, a disabled user or a failing Cognito costs a
+// for 2 s after the second failure, doubling with each further failure up
+// to 30 s: a wrong password, a disabled user or a failing Cognito costs a
 // call every 30 s at most, not one per request. (Cognito's lockout after
 // five wrong passwords in a row still comes, within seconds; the calls
 // made during it do not lengthen it, and the session is let in again
