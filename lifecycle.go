@@ -304,8 +304,8 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *fligh
 		// is not held: it may be a passing one (a code mistyped, a store
 		// that failed once) that the next need, often the same caller
 		// trying again, should not inherit. (Read under s.mu: a sign-out
-		// clears s.failed, a flight replaces it.)
-		err := s.failed.err
+		// clears s.failedErr, a flight replaces it.)
+		err := s.failedErr
 		s.mu.Unlock()
 		return nil, nil, err
 	}
@@ -448,7 +448,7 @@ func (s *Session) voidLocked() {
 // (SetTokens, Authenticate, a sign-out), the next failure is the first,
 // and the waits start again from a second. s.mu must be held.
 func (s *Session) clearFailuresLocked() {
-	s.failures, s.failed, s.failedOn = 0, nil, nil
+	s.failures, s.failedErr, s.failedOn = 0, nil, nil
 	s.retryAt.Store(0)
 }
 
@@ -598,7 +598,7 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		if installed {
 			from = t
 		}
-		s.failed, s.failedOn = f, from
+		s.failedErr, s.failedOn = err, from
 	}
 	s.mu.Unlock()
 	close(f.done)

@@ -263,11 +263,12 @@ type Session struct {
 	loading  bool   // a flight is reading the store (loadStore)
 	epoch    uint64 // counts sign-outs and SetTokens(nil): a flight begun before one is void
 	failures int    // consecutive failed background and blocking flights (clearFailuresLocked)
-	// failed is the last of those, if it failed, and failedOn the tokens
-	// it left the session with: after two failures in a row, needs of
-	// those tokens get its error until retryAt (see renewOnce).
-	failed   *flight
-	failedOn *Tokens
+	// failedErr is the error of the last of those, if it failed, and
+	// failedOn the tokens it left the session with: after two failures in
+	// a row, needs of those tokens get that error until retryAt (see
+	// renewOnce).
+	failedErr error
+	failedOn  *Tokens
 	// lastForced is when an API's 401 last forced a renewal, as a wall
 	// clock reading (UnixNano; 0 for never: see minForcedInterval),
 	// forcedFrom the tokens it renewed, and refusalLogged whether a 401 to
