@@ -380,9 +380,10 @@ func (s *Session) SetTokens(t *Tokens) {
 	s.mu.Lock()
 	s.loaded = true // t wins over whatever the store holds
 	if t == nil {
-		s.voidLocked()
+		s.voidLocked() // which clears the failures too
+	} else {
+		s.clearFailuresLocked()
 	}
-	s.clearFailuresLocked()
 	s.mu.Unlock()
 	s.tokens.Store(t)
 	s.changed(context.Background(), t)
