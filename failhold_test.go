@@ -282,3 +282,39 @@ func TestSupersededFlightNotAFailure(t *testing.T) {
 		t.Fatalf("%d renewals for 2 needs of the tokens set, want 2: their first failure is not held", got)
 	}
 }
+
+// TestHeldFailureYieldsToFlight: while a failure is held, a flight that
+// runs anyway (Refresh is never held) is the newer answer: a need joins
+// it and gets its tokens. It got the held error at once, although the
+// renewal under way was about to succeed.
+func TestHeldFailureYieldsToFlight(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	f.failRenewals(1000)
+	clk.Advance(2 * time.Hour)
+	ctx := context.Background()
+	for range 3 {
+		if _, err := s.ValidTokens(ctx, AccessToken); err == nil {
+			t.Fatal("ValidTokens with Cognito failing succeeded")
+		}
+	}
+	f.failRenewals(0)
+	entered := f.watch()
+	release := f.hold()
+	refreshed := make(chan error, 1)
+	go func() { refreshed <- s.Refresh(ctx) }()
+	<-entered // the Refresh is at Cognito, its answer held
+	needed := make(chan error, 1)
+	var got *Tokens
+	go func() {
+		var err error
+		got, err = s.ValidTokens(ctx, AccessToken)
+		needed <- err
+	}()
+	release()
+	if err := <-refreshed; err != nil {
+		t.Fatalf("Refresh: %v", err)
+	}
+	if err := <-needed; err != nil || got == first {
+		t.Fatalf("ValidTokens during a Refresh = %v, %v; want the Refresh's tokens", got, err)
+	}
+}

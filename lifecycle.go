@@ -146,7 +146,8 @@ func slot(typ TokenType) int {
 // within 30 s of its end once the password is right.) The session tries
 // again by itself once the wait is over; a success, a sign-out, new tokens
 // (SetTokens, Authenticate) end the waits. Authenticate and Refresh are
-// never held back.
+// never held back, and a caller that finds one of them (or any login or
+// renewal) under way waits for it instead of getting the old error.
 //
 // A typ other than AccessToken, IDToken or "" is refused with an error
 // matching ErrConfig.
@@ -296,11 +297,15 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *fligh
 		s.mu.Unlock()
 		return nil, nil, d.err
 	}
-	if s.failures >= 2 && s.failedOn == cur && !s.closed && s.cognitoNow().UnixNano() < s.retryAt.Load() {
+	if s.failures >= 2 && s.failedOn == cur && !s.closed && s.joinable() == nil &&
+		s.cognitoNow().UnixNano() < s.retryAt.Load() {
 		// The last flights failed, the last a moment ago and leaving the
 		// session these tokens: its error again, at once, without asking
 		// Cognito. (A sign-out clears the failures: voidLocked; once
-		// closed, the answer is ErrClosed, see Close.) One failure alone
+		// closed, the answer is ErrClosed, see Close.) Unless a flight
+		// from these tokens is under way (Refresh, a renewal a 401
+		// forced): its answer is newer than the held error, and the need
+		// waits for it as for any flight. One failure alone
 		// is not held: it may be a passing one (a code mistyped, a store
 		// that failed once) that the next need, often the same caller
 		// trying again, should not inherit. (Read under s.mu: a sign-out
