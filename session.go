@@ -325,8 +325,12 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	if cfg.FlightTimeout <= 0 {
 		cfg.FlightTimeout = DefaultFlightTimeout
 	}
-	systemClock := cfg.Now == nil
-	if systemClock {
+	// In a testing/synctest bubble time.Now is virtual (it starts in
+	// 2000) while gettimeofday stays the machine's: a session made there
+	// reads time.Now, or it would judge the tokens of a server on the
+	// bubble's clock years old.
+	systemClock := cfg.Now == nil && time.Since(wallClock()).Abs() < time.Hour
+	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	switch cfg.RefreshMethod {
