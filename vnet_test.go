@@ -9,6 +9,7 @@ package cognitosrp_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -38,15 +39,24 @@ type vcall struct {
 	at     time.Time // the bubble's clock
 	action string    // "login" (InitiateAuth with a password flow), "refresh", or the action
 	failed bool
+	lost   bool // its answer never reached the client
 }
 
 // vnet is the network of one bubble.
 type vnet struct {
 	t   *testing.T
 	emu *cognitotest.Server
+	// revokedOK makes the API answer a revoked token 401 without a test
+	// error: a test that signs the user out expects them.
+	revokedOK bool
 	// minLife is the least lifetime that a token must have left, on the
 	// emulator's clock, when it reaches the API.
 	minLife time.Duration
+
+	// flaky, when set, is asked about each call to Cognito: how long
+	// Cognito takes to answer it, and whether its answer is lost on the
+	// way back (after Cognito acted on it).
+	flaky func() (latency time.Duration, lost bool)
 
 	mu       sync.Mutex
 	downFrom time.Time // Cognito answers 500 in [downFrom, downTo)
@@ -90,15 +100,35 @@ func (n *vnet) down(d time.Duration) {
 	n.mu.Unlock()
 }
 
+// isDown reports whether down was called at or after from.
+func (n *vnet) isDown(from time.Time) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return !n.downFrom.Before(from)
+}
+
+// between returns how many calls to Cognito came in [from, to).
+func (n *vnet) between(from, to time.Time) int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	k := 0
+	for _, c := range n.calls {
+		if !c.at.Before(from) && c.at.Before(to) {
+			k++
+		}
+	}
+	return k
+}
+
 // count returns the calls of the kind action ("" for all), and how many
-// of them succeeded.
+// of them succeeded and reached the client.
 func (n *vnet) count(action string) (all, ok int) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	for _, c := range n.calls {
 		if action == "" || c.action == action {
 			all++
-			if !c.failed {
+			if !c.failed && !c.lost {
 				ok++
 			}
 		}
@@ -114,7 +144,22 @@ func (n *vnet) RoundTrip(r *http.Request) (*http.Response, error) {
 	rec := httptest.NewRecorder()
 	switch r.URL.Host {
 	case vnetCognito:
-		n.cognito(rec, r)
+		var latency time.Duration
+		var lost bool
+		if n.flaky != nil {
+			latency, lost = n.flaky()
+		}
+		if latency > 0 {
+			select {
+			case <-time.After(latency):
+			case <-r.Context().Done():
+				return nil, r.Context().Err()
+			}
+		}
+		n.cognito(rec, r, lost)
+		if lost {
+			return nil, errLost
+		}
 	case vnetAPI:
 		n.api(rec, r)
 	default:
@@ -127,9 +172,12 @@ func (n *vnet) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // cognito serves a Cognito call, unless Cognito is down, and records it.
-func (n *vnet) cognito(w *httptest.ResponseRecorder, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
+func (n *vnet) cognito(w *httptest.ResponseRecorder, r *http.Request, lost bool) {
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	c := vcall{at: time.Now(), action: strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AWSCognitoIdentityProviderService.")}
 	var in struct{ AuthFlow string }
 	json.Unmarshal(body, &in)
@@ -149,7 +197,7 @@ func (n *vnet) cognito(w *httptest.ResponseRecorder, r *http.Request) {
 	} else if r.Method == http.MethodPost || r.Method == http.MethodGet {
 		n.emu.ServeHTTP(w, r)
 	}
-	c.failed = w.Code != http.StatusOK
+	c.failed, c.lost = w.Code != http.StatusOK, lost
 	if r.Method == http.MethodPost {
 		n.mu.Lock()
 		n.calls = append(n.calls, c)
@@ -157,12 +205,17 @@ func (n *vnet) cognito(w *httptest.ResponseRecorder, r *http.Request) {
 	}
 }
 
-// api serves the API: 200 for a valid access token that has at least
+// api serves the API: 200 for a valid access or id token that has at least
 // minLife left on the emulator's clock, else 401 and a test error.
 func (n *vnet) api(w *httptest.ResponseRecorder, r *http.Request) {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	claims, err := n.emu.VerifyAccessToken(tok)
+	verify := n.emu.VerifyAccessToken
+	if c, err := cognitosrp.ParseUnverified(tok); err == nil && c.TokenUse == "id" {
+		verify = n.emu.VerifyIDToken
+	}
+	claims, err := verify(tok)
 	switch {
+	case n.revokedOK && errors.Is(err, cognitotest.ErrTokenRevoked):
 	case !ok || err != nil:
 		n.t.Errorf("%v: the API got a token the emulator refuses: %v", time.Now(), err)
 	case claims.Expiry.Sub(n.emu.Now()) < n.minLife:
@@ -189,6 +242,8 @@ func (n *vnet) get(c *http.Client) error {
 	}
 	return nil
 }
+
+var errLost = errors.New("vnet: connection reset by peer")
 
 type statusError struct{ code int }
 
