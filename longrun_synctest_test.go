@@ -67,6 +67,7 @@ func TestLongRunRenewsOnSchedule(t *testing.T) {
 		name        string
 		rotation    bool
 		devices     bool
+		optIn       bool          // devices remembered only when the user opts in
 		offset      time.Duration // Cognito's clock ahead of the machine's
 		access, id  time.Duration // lifetimes; zero: an hour
 		refreshLife time.Duration // zero: 79 h, not a multiple of an hour
@@ -76,8 +77,11 @@ func TestLongRunRenewsOnSchedule(t *testing.T) {
 		{name: "plain"},
 		{name: "rotation", rotation: true},
 		{name: "devices", devices: true},
+		{name: "devices on opt-in", devices: true, optIn: true, rotation: true, span: 10 * 24 * time.Hour},
 		{name: "clock behind Cognito", offset: 4*time.Minute + 321*time.Millisecond, rotation: true},
 		{name: "clock ahead of Cognito", offset: -(3*time.Minute + 777*time.Millisecond), devices: true},
+		{name: "clock 40 min behind", offset: 40*time.Minute + 123*time.Millisecond, span: 5 * 24 * time.Hour},
+		{name: "clock 50 min ahead", offset: -50*time.Minute - 999*time.Millisecond, rotation: true, span: 5 * 24 * time.Hour},
 		// Cognito's shortest lifetimes.
 		{name: "5 min tokens", access: 5 * time.Minute, id: 5 * time.Minute, refreshLife: time.Hour, span: 3 * 24 * time.Hour},
 		// Each token renewed on its own schedule, whatever the other's.
@@ -93,6 +97,8 @@ func TestLongRunRenewsOnSchedule(t *testing.T) {
 					RefreshTokenLifetime: refreshLife,
 					RefreshTokenRotation: tc.rotation,
 					DeviceTracking:       tc.devices,
+
+					DeviceOnlyRememberedOnUserPrompt: tc.optIn,
 				}, tc.offset)
 				opts := n.options()
 				opts.TokenType = tc.typ
@@ -106,8 +112,8 @@ func TestLongRunRenewsOnSchedule(t *testing.T) {
 				defer auth.Close()
 				runOnSchedule(t, n, auth, tc.typ, cmp.Or(tc.span, 30*24*time.Hour), refreshLife, rand.New(rand.NewPCG(1, uint64(len(tc.name)))))
 				if tc.devices {
-					if d := n.emu.Devices("alice"); len(d) != 1 {
-						t.Errorf("%d devices after 30 days, want 1: %v", len(d), d)
+					if d := n.emu.Devices("alice"); len(d) != 1 || !d[0].Remembered {
+						t.Errorf("devices at the end: %v, want one, remembered", d)
 					}
 				}
 			})
@@ -245,6 +251,46 @@ func TestLongRunOutage(t *testing.T) {
 	})
 }
 
+// TestLongRunOutageConcurrent: five goroutines make requests through one
+// Auth on a rotating pool whose refresh tokens die every 7 hours, and
+// Cognito is down for two hours in the middle of the run. Every request
+// from 30 s after the outage succeeds, and the logins and renewals
+// Cognito saw are those of checkIssues: no rotated refresh token was sent
+// twice, and no renewal came early.
+func TestLongRunOutageConcurrent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := newVnet(t, cognitotest.Config{RefreshTokenRotation: true, RefreshTokenLifetime: 7 * time.Hour}, 0)
+		auth, err := cognitosrp.New(n.options())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer auth.Close()
+		c := auth.Client()
+		start := time.Now()
+		upAt := start.Add(6*time.Hour + 50*time.Minute + 2*time.Hour)
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			time.Sleep(6*time.Hour + 50*time.Minute)
+			n.down(2 * time.Hour)
+		})
+		for g := range 5 {
+			wg.Go(func() {
+				rng := rand.New(rand.NewPCG(9, uint64(g)))
+				for end := start.Add(20 * time.Hour); time.Now().Before(end); {
+					time.Sleep(time.Duration(rng.ExpFloat64() * float64(40*time.Second)))
+					err := n.get(c)
+					if err != nil && time.Now().After(upAt.Add(30*time.Second)) {
+						t.Errorf("%v after the outage: request: %v", time.Since(upAt), err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		checkIssues(t, n, 7*time.Hour)
+	})
+}
+
 // TestLongRunConcurrent: six goroutines make requests at random times
 // for three days, through one Auth on a pool that rotates refresh tokens
 // that die every 21 hours, with the tokens verified against the pool's
@@ -296,7 +342,8 @@ func TestLongRunConcurrent(t *testing.T) {
 // came once the token before was in its renewal window (for one-hour
 // tokens: 54 min 30 s after its issue, give or take the second of iat's
 // precision), each refused renewal when the refresh token had died, and
-// each was followed at once by a login.
+// each was followed at once by a login. Calls that an outage answered
+// are left out.
 func checkIssues(t *testing.T, n *vnet, refreshLife time.Duration) {
 	t.Helper()
 	n.mu.Lock()
@@ -306,6 +353,8 @@ func checkIssues(t *testing.T, n *vnet, refreshLife time.Duration) {
 	var renewals, logins int
 	for i, c := range n.calls {
 		switch {
+		case c.down:
+			// Cognito was down: neither refused nor issued anything.
 		case c.action == "refresh" && c.failed:
 			if c.at.Sub(loggedIn) < refreshLife {
 				t.Errorf("%v: a renewal refused %v after the login", c.at, c.at.Sub(loggedIn))

@@ -40,6 +40,7 @@ type vcall struct {
 	action string    // "login" (InitiateAuth with a password flow), "refresh", or the action
 	failed bool
 	lost   bool // its answer never reached the client
+	down   bool // answered by the outage (vnet.down), not the emulator
 }
 
 // vnet is the network of one bubble.
@@ -188,9 +189,9 @@ func (n *vnet) cognito(w *httptest.ResponseRecorder, r *http.Request, lost bool)
 		c.action = "login"
 	}
 	n.mu.Lock()
-	down := !c.at.Before(n.downFrom) && c.at.Before(n.downTo)
+	c.down = !c.at.Before(n.downFrom) && c.at.Before(n.downTo)
 	n.mu.Unlock()
-	if down {
+	if c.down {
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		w.WriteHeader(http.StatusInternalServerError)
 		io.WriteString(w, `{"__type":"InternalErrorException","message":"down"}`)
