@@ -140,13 +140,7 @@ const (
 // quoted.
 func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 	e := &APIError{Action: action, StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Amzn-Requestid")}
-	var body struct {
-		_          incomparable
-		Type       string `json:"__type"`
-		Code       any    `json:"code"` // any: a number there must not void the rest
-		Message    string `json:"message"`
-		MessageCap string `json:"Message"`
-	}
+	var body errorBody
 	if isJSON(data) && json.Unmarshal(data, &body) == nil {
 		code, _ := body.Code.(string)
 		e.Type = cmp.Or(body.Type, code)
@@ -166,6 +160,17 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 	e.Message = serverText(e.Message, maxMessageLen)
 	e.RequestID = serverText(e.RequestID, maxTypeLen)
 	return e
+}
+
+// errorBody is the body of a Cognito error response. (A named type: an
+// anonymous struct's type is named by its whole definition, tags
+// included, and the binary holds that name, issue 7.)
+type errorBody struct {
+	_          incomparable
+	Type       string `json:"__type"`
+	Code       any    `json:"code"` // any: a number there must not void the rest
+	Message    string `json:"message"`
+	MessageCap string `json:"Message"`
 }
 
 // errorType keeps t as an error type only if it looks like one: a short
