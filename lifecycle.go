@@ -491,9 +491,9 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 	// test), and Close must not then wait for it forever.
 	go func() {
 		defer s.wg.Done()
-		defer cancel()
+		defer f.cancel()
 		defer stop()
-		if prev != nil {
+		if prev := f.prev; prev != nil {
 			<-prev.done
 			s.mu.Lock()
 			f.prev = nil // ended: nothing to cancel, nor to keep
@@ -502,7 +502,7 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 		// The timeout starts once the flight before has ended.
 		fctx, cancelTimeout := context.WithTimeout(base, s.cfg.FlightTimeout)
 		defer cancelTimeout()
-		s.fly(fctx, f, from, trigger, o)
+		s.fly(fctx, f, f.from, trigger, o)
 	}()
 	return f
 }
