@@ -336,10 +336,14 @@ func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 
 // call is Client.Call.
 func (c *apiClient) call(ctx context.Context, action string, in, out any) error {
-	body, err := json.Marshal(in)
-	if err != nil {
+	// Through an Encoder, which net/http's programs link already, not
+	// json.Marshal, which would add its own copy (issue 7). The bytes are
+	// Marshal's, but for the newline that Encode ends the value with.
+	var b bytes.Buffer
+	if err := json.NewEncoder(&b).Encode(in); err != nil {
 		return errorf("cognitosrp: %s: encoding request: %w", action, err)
 	}
+	body := b.Bytes()[:b.Len()-1]
 	if !resendable(action) {
 		return c.callOnce(ctx, action, body, out)
 	}
