@@ -43,6 +43,12 @@
 // breaks and counts the other tests' calls too. Servers do not accept one
 // another's tokens (see Config.Key).
 //
+// In a testing/synctest bubble (Go 1.25 and later), where a test can
+// sleep through days of token lifetimes in milliseconds, a socket would
+// stop the bubble's clock: there the Server is made with
+// NewUnstartedServer, never started, and served in memory by
+// [Server.Transport].
+//
 // The emulator is for tests: its secrets live in memory, its keys are
 // generated per process, and it listens on loopback only unless told
 // otherwise.

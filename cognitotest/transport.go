@@ -1,0 +1,80 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+)
+
+// Transport returns an http.RoundTripper that serves every request with s
+// in memory, in the calling goroutine, whatever host its URL names: no
+// listener, no connection. It is for tests in a testing/synctest bubble
+// (Go 1.25 and later), whose clock moves only while every goroutine in it
+// waits on something of the bubble's, which a socket is not. There, make
+// the Server with NewUnstartedServer and a Config.URL of your choice
+// ("http://cognito.test"), do not Start it, and give the session
+// &http.Client{Transport: srv.Transport()} as its HTTPClient (Options,
+// Config, VerifierConfig): its clock is then the bubble's, and a test can
+// sleep through days of token lifetimes in milliseconds. It also works
+// outside a bubble, on a started Server or not.
+//
+// A request whose context has ended fails with its error, as it would on
+// a network; FaultConnectionReset fails the request with an error that
+// wraps io.ErrUnexpectedEOF, as a connection closed before the answer does
+// in net/http. The response body is the answer, read from memory.
+func (s *Server) Transport() http.RoundTripper { return memoryTransport{s} }
+
+type memoryTransport struct{ s *Server }
+
+// RoundTrip serves req with the server. It does not modify req; it closes
+// req.Body, as a RoundTripper must.
+func (t memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		defer req.Body.Close()
+	}
+	if err := req.Context().Err(); err != nil {
+		return nil, err
+	}
+	// The handler gets a request as a server would: its own copy, with
+	// the Host, RequestURI and RemoteAddr a server sets, and a body.
+	in := req.Clone(req.Context())
+	if in.Host == "" {
+		in.Host = req.URL.Host
+	}
+	in.RequestURI = req.URL.RequestURI()
+	in.RemoteAddr = "192.0.2.1:1234" // documentation address (RFC 5737)
+	if in.Body == nil {
+		in.Body = http.NoBody
+	}
+	w := &memoryWriter{ResponseRecorder: httptest.NewRecorder()}
+	t.s.ServeHTTP(w, in)
+	if w.hijacked {
+		return nil, fmt.Errorf("cognitotest: %s %s: the server closed the connection without answering: %w",
+			req.Method, req.URL.Redacted(), io.ErrUnexpectedEOF)
+	}
+	res := w.Result()
+	res.Request = req
+	return res, nil
+}
+
+// memoryWriter is a recorder that can be hijacked, as a connection's
+// writer can, so that a fault that closes the connection is told apart
+// from an answer.
+type memoryWriter struct {
+	*httptest.ResponseRecorder
+	hijacked bool
+}
+
+func (w *memoryWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.hijacked = true
+	c, other := net.Pipe()
+	other.Close()
+	return c, bufio.NewReadWriter(bufio.NewReader(c), bufio.NewWriter(c)), nil
+}
