@@ -169,6 +169,16 @@ func TestAPIErrorSentinels(t *testing.T) {
 		{"", 503, true},
 		{"NotAuthorizedException", 400, false},
 		{"UserNotFoundException", 400, false},
+		// REFERENCE.md's other common 4xx: never retryable, LimitExceeded
+		// included (a limit that a retry within seconds does not lift).
+		{"LimitExceededException", 400, false},
+		{"UserNotConfirmedException", 400, false},
+		{"PasswordResetRequiredException", 400, false},
+		{"InvalidParameterException", 400, false},
+		{"ResourceNotFoundException", 400, false},
+		{"CodeMismatchException", 400, false},
+		{"ExpiredCodeException", 400, false},
+		{"InvalidPasswordException", 400, false},
 		{"", 400, false},
 		{"", 499, false},
 	} {
