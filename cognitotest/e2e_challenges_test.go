@@ -466,13 +466,16 @@ func TestE2EUserPasswordAuth(t *testing.T) {
 }
 
 // TestE2EDeviceWithRotation renews with GetTokensFromRefreshToken, which
-// must carry the DeviceKey and the client secret.
+// must carry the DeviceKey and the client secret. The password is
+// forgotten after the login: with it at hand, a renewal refused for want
+// of either would be mended by a new login, and Refresh would succeed all
+// the same; the call counts say the renewal itself succeeded.
 func TestE2EDeviceWithRotation(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, RefreshTokenRotation: true, ClientSecret: "rot"})
 	u := addUser(t, srv, cognitotest.User{Aliases: []string{"r@example.com"}, Password: "pw-rotate-123"})
 	a := e2eAuth(t, srv, "r@example.com", "pw-rotate-123", func(o *cognitosrp.Options) {
 		o.Devices = cognitosrp.RememberDevices(nil, "")
-		o.RefreshMethod = cognitosrp.RefreshWithGetTokens
+		o.RefreshMethod, o.ForgetPassword = cognitosrp.RefreshWithGetTokens, true
 	})
 	e2eMustGet(t, srv, a, u.Username)
 	first := a.Session().Tokens().RefreshToken
@@ -481,6 +484,9 @@ func TestE2EDeviceWithRotation(t *testing.T) {
 	}
 	if a.Session().Tokens().RefreshToken == first {
 		t.Error("rotation did not replace the refresh token")
+	}
+	if n, m := srv.Calls("GetTokensFromRefreshToken"), srv.Calls("InitiateAuth"); n != 1 || m != 1 {
+		t.Errorf("%d GetTokensFromRefreshToken and %d InitiateAuth calls; want 1 and 1 (the login)", n, m)
 	}
 	e2eMustGet(t, srv, a, u.Username)
 }
