@@ -321,25 +321,32 @@ func TestEmulatorRotationWithClientSecret(t *testing.T) {
 }
 
 // TestEmulatorSignOut: SignOut revokes the refresh token, and with it the
-// access tokens issued with it.
+// access tokens issued with it, on an app client with a secret too, where
+// RevokeToken must carry it as ClientSecret: Cognito refuses the call
+// without it, and the refresh token would stay alive after a sign-out that
+// reports the failure.
 func TestEmulatorSignOut(t *testing.T) {
-	srv, s := emulatorSession(t, cognitotest.Config{}, nil)
-	tokens := s.Tokens()
-	if err := s.SignOut(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.VerifyAccessToken(tokens.AccessToken); !errors.Is(err, cognitotest.ErrTokenRevoked) {
-		t.Errorf("access token after SignOut: %v, want revoked", err)
-	}
-	api := &cognitosrp.Client{Endpoint: srv.Endpoint()}
-	_, err := api.GetTokensFromRefreshToken(context.Background(), &cognitosrp.GetTokensFromRefreshTokenInput{
-		ClientId: srv.ClientID(), RefreshToken: tokens.RefreshToken,
-	})
-	if !errors.Is(err, cognitosrp.ErrNotAuthorized) {
-		t.Errorf("refresh token after SignOut: %v, want NotAuthorized", err)
-	}
-	if _, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken); !errors.Is(err, cognitosrp.ErrLoginRequired) {
-		t.Errorf("ValidTokens after SignOut: %v, want ErrLoginRequired", err)
+	for _, secret := range []string{"", "app-secret"} {
+		t.Run("secret="+secret, func(t *testing.T) {
+			srv, s := emulatorSession(t, cognitotest.Config{ClientSecret: secret}, nil)
+			tokens := s.Tokens()
+			if err := s.SignOut(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := srv.VerifyAccessToken(tokens.AccessToken); !errors.Is(err, cognitotest.ErrTokenRevoked) {
+				t.Errorf("access token after SignOut: %v, want revoked", err)
+			}
+			api := &cognitosrp.Client{Endpoint: srv.Endpoint()}
+			_, err := api.GetTokensFromRefreshToken(context.Background(), &cognitosrp.GetTokensFromRefreshTokenInput{
+				ClientId: srv.ClientID(), RefreshToken: tokens.RefreshToken, ClientSecret: secret,
+			})
+			if !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+				t.Errorf("refresh token after SignOut: %v, want NotAuthorized", err)
+			}
+			if _, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken); !errors.Is(err, cognitosrp.ErrLoginRequired) {
+				t.Errorf("ValidTokens after SignOut: %v, want ErrLoginRequired", err)
+			}
+		})
 	}
 }
 
