@@ -37,9 +37,14 @@ func newEmulator(t *testing.T, cfg cognitotest.Config) *cognitotest.Server {
 // flag package printed it before, and main again after); a command without
 // flags shows no empty "flags:" section; the usage line has no trailing
 // space; claims -h says where the token comes from and that it is not
-// verified.
+// verified; emulate's -addr defaults to 127.0.0.1:9229.
 func TestUsageText(t *testing.T) {
 	s := newSandbox(t)
+	// emulate listens where the command's issue and the README say, on
+	// loopback only unless told otherwise.
+	if r := s.run("emulate", "-h"); r.code != exitOK || !strings.Contains(r.stderr, `(default "127.0.0.1:9229")`) {
+		t.Errorf("emulate -h: %d %q, want -addr's default 127.0.0.1:9229", r.code, r.stderr)
+	}
 	r := s.run("token", "-nope")
 	r.want(t, exitUsage, "usage: cognito-srp token [flags]\n")
 	if n := strings.Count(r.stderr, "not defined: -nope"); n != 1 || !strings.HasSuffix(r.stderr, "cognito-srp token: flag provided but not defined: -nope\n") {
