@@ -41,9 +41,21 @@ func TestTransportErrorIsGraphicText(t *testing.T) {
 	// A host name, not an IP, so that the error lists the DNS names.
 	u := strings.Replace(hostile.URL, "127.0.0.1", "localhost", 1)
 
-	c := &Client{Endpoint: u, Retry: RetryPolicy{MaxAttempts: 1}}
+	// A client that trusts the certificate, so that Go's own verifier
+	// checks it and reaches the names: with the system's roots, Windows's
+	// and macOS's verifiers refuse the unknown issuer first, with an
+	// error that names none.
+	leaf, err := x509.ParseCertificate(cert.Certificate[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(leaf)
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+
+	c := &Client{Endpoint: u, HTTPClient: hc, Retry: RetryPolicy{MaxAttempts: 1}}
 	_, callErr := c.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: FlowUserSRPAuth, ClientId: "c"})
-	v, err := NewVerifier(VerifierConfig{Issuer: "https://issuer.example/p", JWKSURL: u + "/jwks.json", ClientIDs: []string{"c"}})
+	v, err := NewVerifier(VerifierConfig{Issuer: "https://issuer.example/p", JWKSURL: u + "/jwks.json", ClientIDs: []string{"c"}, HTTPClient: hc})
 	if err != nil {
 		t.Fatal(err)
 	}
