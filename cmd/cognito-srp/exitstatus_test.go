@@ -93,7 +93,16 @@ func TestExitStatusTryLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	newSandbox(t).run("emulate", "-addr", l.Addr().String()).want(t, exitError, "address already in use")
+	// In the system's words ("address already in use" on Unix), which are
+	// not Windows's: those of the errno under this listen's error.
+	_, inUse := net.Listen("tcp", l.Addr().String())
+	if inUse == nil {
+		t.Fatal("a second listener on the same address")
+	}
+	for errors.Unwrap(inUse) != nil {
+		inUse = errors.Unwrap(inUse)
+	}
+	newSandbox(t).run("emulate", "-addr", l.Addr().String()).want(t, exitError, inUse.Error())
 }
 
 // TestTryLater: the errors that a retry may mend, and those it cannot,

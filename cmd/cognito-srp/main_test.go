@@ -30,7 +30,30 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	// COGNITO_SRP_TEST_BINARY names a command already built, for a run of
+	// the test binary where there is no go command: scripts/wine-test.sh
+	// runs the Windows build under Wine.
+	binary = os.Getenv("COGNITO_SRP_TEST_BINARY")
+	if binary == "" {
+		if err := buildCommand(dir); err != nil {
+			fmt.Fprintf(os.Stderr, "building the command: %v\n", err)
+			os.RemoveAll(dir)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// buildCommand builds the command into dir and sets binary.
+func buildCommand(dir string) error {
+	// Windows starts only a file whose name has an executable extension,
+	// and go build -o adds none.
 	binary = filepath.Join(dir, "cognito-srp")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
 	// Without -buildvcs=false go build stamps the binary with the
 	// checkout's git state, which no test reads, and fails outright when
 	// git refuses the checkout: one owned by another user than the one
@@ -39,13 +62,9 @@ func TestMain(m *testing.M) {
 	// command failed there while go test of the other packages passed.
 	out, err := exec.Command("go", "build", "-buildvcs=false", "-o", binary, ".").CombinedOutput()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "building the command: %v\n%s", err, out)
-		os.RemoveAll(dir)
-		os.Exit(1)
+		return fmt.Errorf("%v\n%s", err, out)
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	return nil
 }
 
 // result is what a run of the binary produced.
@@ -68,6 +87,7 @@ func newSandbox(t *testing.T) *sandbox {
 	return &sandbox{t: t, home: home, env: map[string]string{
 		"HOME":           home,
 		"XDG_CACHE_HOME": filepath.Join(home, ".cache"),
+		"LocalAppData":   filepath.Join(home, "AppData", "Local"), // Windows's
 		"PATH":           os.Getenv("PATH"),
 	}}
 }
@@ -110,10 +130,14 @@ func (s *sandbox) run(args ...string) result {
 
 // cacheDir is where the command keeps its tokens in the sandbox.
 func (s *sandbox) cacheDir() string {
-	// Where os.UserCacheDir puts it with this HOME and XDG_CACHE_HOME:
-	// macOS ignores XDG_CACHE_HOME.
-	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+	// Where os.UserCacheDir puts it with this HOME, XDG_CACHE_HOME and
+	// LocalAppData: macOS ignores XDG_CACHE_HOME, Windows reads only
+	// LocalAppData.
+	switch runtime.GOOS {
+	case "darwin", "ios":
 		return filepath.Join(s.home, "Library", "Caches", "cognito-srp")
+	case "windows":
+		return filepath.Join(s.home, "AppData", "Local", "cognito-srp")
 	}
 	return filepath.Join(s.home, ".cache", "cognito-srp")
 }
