@@ -38,12 +38,14 @@ const maxTokenFileBytes = 1 << 20
 // writes atomically (a temporary file in the same directory, synced, then
 // renamed over the old one), so a crash leaves either the old tokens or the
 // new ones, never a mix; a temporary file that a killed process left is
-// removed by a Save or Clear more than ten minutes later. The file has
-// mode 0600, and Load refuses a file that others can read or write, on
-// systems with Unix permissions only: on Windows the file takes its
-// directory's access list, and on Plan 9 its mode is set but not checked,
-// so there keep it in a directory only the user can read
-// (os.UserCacheDir's is).
+// removed by a Save or Clear more than ten minutes later. On Windows, where
+// a file cannot be replaced while anyone has it open (a Load of another
+// process, a virus scanner), Save tries the rename again for about a
+// second before it fails. The file has mode 0600, and Load refuses a file
+// that others can read or write, on systems with Unix permissions only: on
+// Windows the file takes its directory's access list, and on Plan 9 its
+// mode is set but not checked, so there keep it in a directory only the
+// user can read (os.UserCacheDir's is).
 //
 // The file holds the refresh token: anyone who can read it can act as the
 // user until the refresh token expires or is revoked. Load, Save and Clear
@@ -270,12 +272,26 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := rename(tmp, path); err != nil {
 		return err
 	}
 	syncDir(dir)
 	removeStaleTemps(path)
 	return nil
+}
+
+// rename is os.Rename, but on Windows, where a file cannot be replaced
+// while someone has it open (Access is denied), it tries again for about a
+// second: another process's Load, a second run of a command that shares
+// the file, or a virus scanner reading what was just written holds it
+// open for moments only.
+func rename(from, to string) error {
+	err := os.Rename(from, to)
+	for d := time.Millisecond; runtime.GOOS == "windows" && errors.Is(err, fs.ErrPermission) && d < time.Second; d *= 2 {
+		time.Sleep(d)
+		err = os.Rename(from, to)
+	}
+	return err
 }
 
 // splitPath splits path into its directory ("." for none) and file name.
