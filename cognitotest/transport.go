@@ -6,6 +6,7 @@ package cognitotest
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -25,8 +26,9 @@ import (
 // sleep through days of token lifetimes in milliseconds. It also works
 // outside a bubble, on a started Server or not.
 //
-// A request whose context has ended fails with its error, as it would on
-// a network; FaultConnectionReset fails the request with an error that
+// A request whose context ends before it is answered (injected latency
+// waits on it) fails with the context's cause, as net/http's Transport
+// fails it; FaultConnectionReset fails the request with an error that
 // wraps io.ErrUnexpectedEOF, as a connection closed before the answer does
 // in net/http. The response body is the answer, read from memory.
 func (s *Server) Transport() http.RoundTripper { return memoryTransport{s} }
@@ -39,7 +41,7 @@ func (t memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Body != nil {
 		defer req.Body.Close()
 	}
-	if err := req.Context().Err(); err != nil {
+	if err := context.Cause(req.Context()); err != nil {
 		return nil, err
 	}
 	// The handler gets a request as a server would: its own copy, with
@@ -56,6 +58,11 @@ func (t memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	w := &memoryWriter{ResponseRecorder: httptest.NewRecorder()}
 	t.s.ServeHTTP(w, in)
 	if w.hijacked {
+		// Dropped because the request's context ended (latency cut
+		// short): its cause, as net/http gives, not a network failure.
+		if err := context.Cause(req.Context()); err != nil {
+			return nil, err
+		}
 		return nil, fmt.Errorf("cognitotest: %s %s: the server closed the connection without answering: %w",
 			req.Method, req.URL.Redacted(), io.ErrUnexpectedEOF)
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
@@ -131,3 +132,21 @@ type closeCounter struct {
 }
 
 func (c *closeCounter) Close() error { c.closed++; return nil }
+
+// TestTransportContextEndsWhileServed: a request whose context ends while
+// the server holds it (injected latency) fails with the context's cause,
+// as it does through net/http's Transport, not as a connection the server
+// closed: a caller's timeout must read as its timeout.
+func TestTransportContextEndsWhileServed(t *testing.T) {
+	srv, _ := memoryServer(t)
+	srv.SetLatency(time.Hour)
+	errMine := errors.New("the caller gave up")
+	ctx, cancel := context.WithTimeoutCause(context.Background(), 20*time.Millisecond, errMine)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.Endpoint(), strings.NewReader("{}"))
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
+	res, err := srv.Transport().RoundTrip(req)
+	if !errors.Is(err, errMine) || errors.Is(err, io.ErrUnexpectedEOF) || res != nil {
+		t.Fatalf("RoundTrip whose context ended during the latency = %v, %v; want its cause %v", res, err, errMine)
+	}
+}
