@@ -300,6 +300,7 @@ func TestHeldFailureYieldsToFlight(t *testing.T) {
 	f.failRenewals(0)
 	entered := f.watch()
 	release := f.hold()
+	waited := s.waits.Load()
 	refreshed := make(chan error, 1)
 	go func() { refreshed <- s.Refresh(ctx) }()
 	<-entered // the Refresh is at Cognito, its answer held
@@ -310,6 +311,12 @@ func TestHeldFailureYieldsToFlight(t *testing.T) {
 		got, err = s.ValidTokens(ctx, AccessToken)
 		needed <- err
 	}()
+	// Released once the need has joined the flight (the Refresh's caller
+	// and it wait) or answered without it: released sooner, the need
+	// could come after the Refresh's answer and pass without joining.
+	for s.waits.Load() < waited+2 && len(needed) == 0 {
+		time.Sleep(time.Millisecond)
+	}
 	release()
 	if err := <-refreshed; err != nil {
 		t.Fatalf("Refresh: %v", err)
