@@ -336,9 +336,10 @@ func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 
 // call is Client.Call.
 func (c *apiClient) call(ctx context.Context, action string, in, out any) error {
-	// Through an Encoder, which net/http's programs link already, not
-	// json.Marshal, which would add its own copy (issue 7). The bytes are
-	// Marshal's, but for the newline that Encode ends the value with.
+	// Through an Encoder, which log/slog's handlers use and so a service
+	// that logs links already, not json.Marshal, which would add its own
+	// copy (issue 7). The bytes and errors are Marshal's (HTML escaped,
+	// invalid UTF-8 replaced), but for the newline Encode ends with.
 	var b bytes.Buffer
 	if err := json.NewEncoder(&b).Encode(in); err != nil {
 		return errorf("cognitosrp: %s: encoding request: %w", action, err)
