@@ -23,9 +23,9 @@ import (
 )
 
 // This file is a network in memory for tests that run in a testing/synctest
-// bubble: the emulator and an API are handlers called by a RoundTripper,
-// so that nothing waits on real I/O and the bubble's clock can run through
-// days of token lifetimes in milliseconds. Its API checks every token it
+// bubble: a RoundTripper serves the emulator (through its Transport) and
+// an API, so that nothing waits on real I/O and the bubble's clock can run
+// through days of token lifetimes in milliseconds. Its API checks every token it
 // receives on the emulator's clock, and it counts the calls to Cognito.
 
 // vnetCognito and vnetAPI are the hosts of the in-memory network.
@@ -139,6 +139,9 @@ func (n *vnet) count(action string) (all, ok int) {
 
 // RoundTrip serves r with the emulator or the API.
 func (n *vnet) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		defer r.Body.Close()
+	}
 	if err := r.Context().Err(); err != nil {
 		return nil, err
 	}
@@ -157,10 +160,7 @@ func (n *vnet) RoundTrip(r *http.Request) (*http.Response, error) {
 				return nil, r.Context().Err()
 			}
 		}
-		n.cognito(rec, r, lost)
-		if lost {
-			return nil, errLost
-		}
+		return n.cognito(r, lost)
 	case vnetAPI:
 		n.api(rec, r)
 	default:
@@ -172,12 +172,12 @@ func (n *vnet) RoundTrip(r *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
-// cognito serves a Cognito call, unless Cognito is down, and records it.
-func (n *vnet) cognito(w *httptest.ResponseRecorder, r *http.Request, lost bool) {
+// cognito serves a Cognito call with the emulator's Transport, unless
+// Cognito is down, and records it.
+func (n *vnet) cognito(r *http.Request, lost bool) (*http.Response, error) {
 	var body []byte
 	if r.Body != nil {
-		body, _ = io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		body, _ = io.ReadAll(r.Body) // closed by RoundTrip
 	}
 	c := vcall{at: time.Now(), action: strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AWSCognitoIdentityProviderService.")}
 	var in struct{ AuthFlow string }
@@ -191,19 +191,34 @@ func (n *vnet) cognito(w *httptest.ResponseRecorder, r *http.Request, lost bool)
 	n.mu.Lock()
 	c.down = !c.at.Before(n.downFrom) && c.at.Before(n.downTo)
 	n.mu.Unlock()
+	var res *http.Response
+	var err error
 	if c.down {
+		w := httptest.NewRecorder()
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		w.WriteHeader(http.StatusInternalServerError)
 		io.WriteString(w, `{"__type":"InternalErrorException","message":"down"}`)
-	} else if r.Method == http.MethodPost || r.Method == http.MethodGet {
-		n.emu.ServeHTTP(w, r)
+		res = w.Result()
+	} else {
+		sent := r.Clone(r.Context())
+		sent.Body = io.NopCloser(bytes.NewReader(body))
+		res, err = n.emu.Transport().RoundTrip(sent)
 	}
-	c.failed, c.lost = w.Code != http.StatusOK, lost
+	c.failed, c.lost = err != nil || res.StatusCode != http.StatusOK, lost
 	if r.Method == http.MethodPost {
 		n.mu.Lock()
 		n.calls = append(n.calls, c)
 		n.mu.Unlock()
 	}
+	if err == nil && lost {
+		res.Body.Close()
+		err = errLost
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Request = r
+	return res, nil
 }
 
 // api serves the API: 200 for a valid access or id token that has at least
