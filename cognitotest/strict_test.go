@@ -1,0 +1,39 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest_test
+
+// The tests in this file hold the emulator to refusals Cognito makes that
+// no other test exercised: without them, the check could be lost and a
+// client that real Cognito refuses would pass every test run against the
+// emulator.
+
+import (
+	"testing"
+
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// TestFlowsNotEnabledRefused: each auth flow is refused on an app client
+// whose explicit auth flows do not list it, CUSTOM_AUTH and USER_AUTH too.
+func TestFlowsNotEnabledRefused(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{AuthFlows: []string{cognitotest.AllowUserPasswordAuth}})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", CustomAnswer: "42"})
+	r := newRaw(t, srv)
+	for _, tc := range []struct {
+		flow   string
+		params map[string]string
+	}{
+		{"USER_SRP_AUTH", map[string]string{"USERNAME": "alice", "SRP_A": "02"}},
+		{"REFRESH_TOKEN_AUTH", map[string]string{"REFRESH_TOKEN": "x"}},
+		{"CUSTOM_AUTH", map[string]string{"USERNAME": "alice"}},
+		{"USER_AUTH", map[string]string{"USERNAME": "alice", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "pw-alice-123"}},
+	} {
+		_, err := r.initiate(tc.flow, tc.params)
+		wantAPIError(t, err, "InvalidParameterException", tc.flow+" flow not enabled for this client")
+	}
+	if _, err := r.initiate("USER_PASSWORD_AUTH", map[string]string{"USERNAME": "alice", "PASSWORD": "pw-alice-123"}); err != nil {
+		t.Fatalf("USER_PASSWORD_AUTH, the one flow listed: %v", err)
+	}
+}
