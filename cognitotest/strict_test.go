@@ -37,3 +37,20 @@ func TestFlowsNotEnabledRefused(t *testing.T) {
 		t.Fatalf("USER_PASSWORD_AUTH, the one flow listed: %v", err)
 	}
 }
+
+// TestInitiateAuthWithoutUsername: InitiateAuth without USERNAME is a
+// missing parameter, whatever the flow, not an unknown user named "".
+func TestInitiateAuthWithoutUsername(t *testing.T) {
+	for _, prevent := range []bool{false, true} {
+		srv := cognitotest.NewServer(t, cognitotest.Config{
+			PreventUserExistenceErrors: prevent,
+			AuthFlows:                  []string{cognitotest.AllowUserSRPAuth, cognitotest.AllowUserPasswordAuth},
+		})
+		addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+		r := newRaw(t, srv)
+		_, err := r.initiate("USER_SRP_AUTH", map[string]string{"SRP_A": "02"})
+		wantAPIError(t, err, "InvalidParameterException", "Missing required parameter USERNAME")
+		_, err = r.initiate("USER_PASSWORD_AUTH", map[string]string{"PASSWORD": "pw-alice-123"})
+		wantAPIError(t, err, "InvalidParameterException", "Missing required parameter USERNAME")
+	}
+}
