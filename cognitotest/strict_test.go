@@ -54,3 +54,16 @@ func TestInitiateAuthWithoutUsername(t *testing.T) {
 		wantAPIError(t, err, "InvalidParameterException", "Missing required parameter USERNAME")
 	}
 }
+
+// TestPasswordParameterRequired: a flow that takes the password in clear
+// refuses a request without PASSWORD as a missing parameter, not as a
+// wrong password.
+func TestPasswordParameterRequired(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{AuthFlows: []string{cognitotest.AllowUserPasswordAuth, cognitotest.AllowUserAuth}})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	_, err := r.initiate("USER_PASSWORD_AUTH", map[string]string{"USERNAME": "alice"})
+	wantAPIError(t, err, "InvalidParameterException", "Missing required parameter PASSWORD")
+	_, err = r.initiate("USER_AUTH", map[string]string{"USERNAME": "alice", "PREFERRED_CHALLENGE": "PASSWORD"})
+	wantAPIError(t, err, "InvalidParameterException", "Missing required parameter PASSWORD")
+}
