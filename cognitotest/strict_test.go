@@ -67,3 +67,14 @@ func TestPasswordParameterRequired(t *testing.T) {
 	_, err = r.initiate("USER_AUTH", map[string]string{"USERNAME": "alice", "PREFERRED_CHALLENGE": "PASSWORD"})
 	wantAPIError(t, err, "InvalidParameterException", "Missing required parameter PASSWORD")
 }
+
+// TestRespondWithoutChallengeName: RespondToAuthChallenge without
+// ChallengeName fails the AWS protocol's validation of the request.
+func TestRespondWithoutChallengeName(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+	r := newRaw(t, srv)
+	ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", nil))
+	_, err := r.respond("", ch.Session, map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": cognitotest.DefaultMFACode})
+	wantAPIError(t, err, "InvalidParameterException", "Value at 'challengeName' failed to satisfy constraint: Member must not be null")
+}
