@@ -78,3 +78,14 @@ func TestRespondWithoutChallengeName(t *testing.T) {
 	_, err := r.respond("", ch.Session, map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": cognitotest.DefaultMFACode})
 	wantAPIError(t, err, "InvalidParameterException", "Value at 'challengeName' failed to satisfy constraint: Member must not be null")
 }
+
+// TestRespondWithoutUsername: a challenge answer without USERNAME is a
+// missing parameter, not a wrong password.
+func TestRespondWithoutUsername(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+	r := newRaw(t, srv)
+	ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", nil))
+	_, err := r.respond("SMS_MFA", ch.Session, map[string]string{"SMS_MFA_CODE": cognitotest.DefaultMFACode})
+	wantAPIError(t, err, "InvalidParameterException", "Missing required parameter USERNAME")
+}
