@@ -89,3 +89,18 @@ func TestRespondWithoutUsername(t *testing.T) {
 	_, err := r.respond("SMS_MFA", ch.Session, map[string]string{"SMS_MFA_CODE": cognitotest.DefaultMFACode})
 	wantAPIError(t, err, "InvalidParameterException", "Missing required parameter USERNAME")
 }
+
+// TestCustomAuthHidesUnknownUser: with PreventUserExistenceErrors,
+// CUSTOM_AUTH without SRP fails for an unknown user as for a user without a
+// custom challenge, so that the answer tells nobody which names exist.
+func TestCustomAuthHidesUnknownUser(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{PreventUserExistenceErrors: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	_, known := r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "alice"})
+	_, unknown := r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "nobody"})
+	wantAPIError(t, known, "NotAuthorizedException", "Custom auth lambda trigger is not configured")
+	if k, u := apiError(t, known), apiError(t, unknown); k.Type != u.Type || k.Message != u.Message {
+		t.Errorf("unknown user: %s %q; a user without a custom challenge: %s %q", u.Type, u.Message, k.Type, k.Message)
+	}
+}
