@@ -10,6 +10,9 @@ package cognitotest_test
 // emulator.
 
 import (
+	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/gocognito/cognitosrp/cognitotest"
@@ -102,5 +105,46 @@ func TestCustomAuthHidesUnknownUser(t *testing.T) {
 	wantAPIError(t, known, "NotAuthorizedException", "Custom auth lambda trigger is not configured")
 	if k, u := apiError(t, known), apiError(t, unknown); k.Type != u.Type || k.Message != u.Message {
 		t.Errorf("unknown user: %s %q; a user without a custom challenge: %s %q", u.Type, u.Message, k.Type, k.Message)
+	}
+}
+
+// sendLogin sends a USER_PASSWORD_AUTH login that the server accepts when
+// it comes as POST / and returns the status and the error type.
+func sendLogin(t *testing.T, srv *cognitotest.Server, method, path string) (int, string) {
+	t.Helper()
+	body := `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"` + srv.ClientID() + `","AuthParameters":{"USERNAME":"alice","PASSWORD":"pw-alice-123"}}`
+	req, err := http.NewRequest(method, srv.URL()+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	json.Unmarshal([]byte(readBody(t, resp)), &m)
+	typ, _ := m["__type"].(string)
+	return resp.StatusCode, typ
+}
+
+func passwordServer(t *testing.T) *cognitotest.Server {
+	srv := cognitotest.NewServer(t, cognitotest.Config{AuthFlows: []string{cognitotest.AllowUserPasswordAuth}})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	if status, typ := sendLogin(t, srv, http.MethodPost, "/"); status != http.StatusOK {
+		t.Fatalf("POST /: %d %s", status, typ)
+	}
+	return srv
+}
+
+// TestAPIOnlyByPost: the API answers POST alone; another method with a
+// valid call is refused.
+func TestAPIOnlyByPost(t *testing.T) {
+	srv := passwordServer(t)
+	for _, method := range []string{http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if status, typ := sendLogin(t, srv, method, "/"); status != http.StatusMethodNotAllowed || typ != "UnknownOperationException" {
+			t.Errorf("%s /: %d %q, want 405 UnknownOperationException", method, status, typ)
+		}
 	}
 }
