@@ -148,3 +148,14 @@ func TestAPIOnlyByPost(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIOnlyAtRoot: the API is served at / alone; a valid call posted
+// elsewhere, as by a client that joins a path to the endpoint, is refused.
+func TestAPIOnlyAtRoot(t *testing.T) {
+	srv := passwordServer(t)
+	for _, path := range []string{"/InitiateAuth", "//", "/" + srv.PoolID()} {
+		if status, typ := sendLogin(t, srv, http.MethodPost, path); status != http.StatusNotFound || typ != "UnknownOperationException" {
+			t.Errorf("POST %s: %d %q, want 404 UnknownOperationException", path, status, typ)
+		}
+	}
+}
