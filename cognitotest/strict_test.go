@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
@@ -158,4 +159,23 @@ func TestAPIOnlyAtRoot(t *testing.T) {
 			t.Errorf("POST %s: %d %q, want 404 UnknownOperationException", path, status, typ)
 		}
 	}
+}
+
+// TestSessionNotFoundBySecretBlock: a PASSWORD_VERIFIER answer is matched
+// to its login by the SECRET_BLOCK it echoes only when it sends no
+// Session; one that names an unknown Session is refused, however right its
+// claim.
+func TestSessionNotFoundBySecretBlock(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	srp, err := cognitosrp.NewSRP(r.poolName(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := expectChallenge(t, "PASSWORD_VERIFIER")(r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "alice", "SRP_A": srp.A()}))
+	claim := r.claim(srp, ch, "pw-alice-123")
+	_, err = r.respond("PASSWORD_VERIFIER", "not-"+ch.Session, claim)
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid session for the user.")
+	expectTokens(t)(r.respond("PASSWORD_VERIFIER", ch.Session, claim))
 }
