@@ -179,3 +179,18 @@ func TestSessionNotFoundBySecretBlock(t *testing.T) {
 	wantAPIError(t, err, "NotAuthorizedException", "Invalid session for the user.")
 	expectTokens(t)(r.respond("PASSWORD_VERIFIER", ch.Session, claim))
 }
+
+// TestPasswordLoginWithUnknownDevice: a login whose first factor is not SRP
+// (USER_PASSWORD_AUTH) and that names a device the user does not have is
+// refused, as one by SRP is at its PASSWORD_VERIFIER answer, instead of
+// going on to a new device.
+func TestPasswordLoginWithUnknownDevice(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, AuthFlows: []string{cognitotest.AllowUserPasswordAuth}})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	_, err := r.initiate("USER_PASSWORD_AUTH", map[string]string{"USERNAME": "alice", "PASSWORD": "pw-alice-123", "DEVICE_KEY": "us-east-1_00000000-0000-4000-8000-000000000000"})
+	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+	if devs := srv.Devices("alice"); len(devs) != 0 {
+		t.Errorf("Devices = %+v, want none", devs)
+	}
+}
