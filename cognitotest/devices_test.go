@@ -306,6 +306,11 @@ func TestDeviceChecks(t *testing.T) {
 	}
 	_, err = r.respond("DEVICE_SRP_AUTH", ch.Session, map[string]string{"USERNAME": "alice", "DEVICE_KEY": d2.key, "SRP_A": srp.A()})
 	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+	// An answer without DEVICE_KEY lacks a parameter; it names no other
+	// device.
+	ch = expectChallenge(t, "DEVICE_SRP_AUTH")(r.srpLogin("alice", "pw-alice-123", map[string]string{"DEVICE_KEY": d1.key}))
+	_, err = r.respond("DEVICE_SRP_AUTH", ch.Session, map[string]string{"USERNAME": "alice", "SRP_A": srp.A()})
+	wantAPIError(t, err, "InvalidParameterException", "Missing required parameter DEVICE_KEY")
 	expectTokens(t)(deviceLogin(t, r, "alice", "pw-alice-123", d1))
 }
 
