@@ -194,3 +194,14 @@ func TestPasswordLoginWithUnknownDevice(t *testing.T) {
 		t.Errorf("Devices = %+v, want none", devs)
 	}
 }
+
+// TestGetTokensFromRefreshTokenWithoutToken: GetTokensFromRefreshToken
+// without RefreshToken fails the request's validation, not as a dead
+// refresh token (NotAuthorizedException), on which a client would give up
+// its login.
+func TestGetTokensFromRefreshTokenWithoutToken(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true})
+	r := newRaw(t, srv)
+	_, err := r.call("GetTokensFromRefreshToken", map[string]string{"ClientId": srv.ClientID()})
+	wantAPIError(t, err, "InvalidParameterException", "Value at 'refreshToken' failed to satisfy constraint: Member must not be null")
+}
