@@ -10,7 +10,9 @@ package cognitotest_test
 // emulator.
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"math/big"
 	"net/http"
 	"strings"
 	"testing"
@@ -204,4 +206,40 @@ func TestGetTokensFromRefreshTokenWithoutToken(t *testing.T) {
 	r := newRaw(t, srv)
 	_, err := r.call("GetTokensFromRefreshToken", map[string]string{"ClientId": srv.ClientID()})
 	wantAPIError(t, err, "InvalidParameterException", "Value at 'refreshToken' failed to satisfy constraint: Member must not be null")
+}
+
+// TestConfirmDeviceRefusesBadVerifier: ConfirmDevice refuses a device
+// verifier no device SRP could use: zero, not below N, or with an empty
+// salt. A client that sent one would have a device no login can prove.
+func TestConfirmDeviceRefusesBadVerifier(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	tok := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
+	n, _ := new(big.Int).SetString(strings.Join(strings.Fields(`
+		FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD
+		EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED
+		EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F
+		83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B
+		E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510
+		15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7
+		ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200C
+		BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF`), ""), 16)
+	b64 := func(x *big.Int) string { return base64.StdEncoding.EncodeToString(x.Bytes()) }
+	salt := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef"))
+	for name, cfg := range map[string]map[string]string{
+		"zero verifier":    {"PasswordVerifier": base64.StdEncoding.EncodeToString([]byte{0}), "Salt": salt},
+		"verifier N":       {"PasswordVerifier": b64(n), "Salt": salt},
+		"verifier above N": {"PasswordVerifier": b64(new(big.Int).Add(n, big.NewInt(2))), "Salt": salt},
+		"empty salt":       {"PasswordVerifier": b64(big.NewInt(4)), "Salt": ""},
+		"verifier not b64": {"PasswordVerifier": "%%", "Salt": salt},
+	} {
+		_, err := r.call("ConfirmDevice", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": tok.NewDeviceMetadata.DeviceKey, "DeviceSecretVerifierConfig": cfg})
+		if ae := apiError(t, err); ae.Type != "InvalidParameterException" {
+			t.Errorf("%s: %v, want InvalidParameterException", name, err)
+		}
+	}
+	if devs := srv.Devices("alice"); len(devs) != 1 || devs[0].Confirmed {
+		t.Errorf("Devices = %+v, want one unconfirmed", devs)
+	}
 }
