@@ -243,3 +243,24 @@ func TestConfirmDeviceRefusesBadVerifier(t *testing.T) {
 		t.Errorf("Devices = %+v, want one unconfirmed", devs)
 	}
 }
+
+// TestTargetNeedsServicePrefix: X-Amz-Target names the action with the
+// service's prefix; a bare action name is an unknown operation.
+func TestTargetNeedsServicePrefix(t *testing.T) {
+	srv := passwordServer(t)
+	body := `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"` + srv.ClientID() + `","AuthParameters":{"USERNAME":"alice","PASSWORD":"pw-alice-123"}}`
+	req, err := http.NewRequest(http.MethodPost, srv.Endpoint(), strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "InitiateAuth")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The body is not printed: served, it holds the user's tokens.
+	if raw := readBody(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(raw, "UnknownOperationException") {
+		t.Errorf("X-Amz-Target InitiateAuth: status %d, want 400 UnknownOperationException", resp.StatusCode)
+	}
+}
