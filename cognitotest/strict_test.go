@@ -10,8 +10,11 @@ package cognitotest_test
 // emulator.
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"math/big"
 	"net/http"
 	"strings"
@@ -263,4 +266,34 @@ func TestTargetNeedsServicePrefix(t *testing.T) {
 	if raw := readBody(t, resp); resp.StatusCode != http.StatusBadRequest || !strings.Contains(raw, "UnknownOperationException") {
 		t.Errorf("X-Amz-Target InitiateAuth: status %d, want 400 UnknownOperationException", resp.StatusCode)
 	}
+}
+
+// TestVerifyChecksIssuer: a token signed with the same key for the same
+// pool id and app client, but under another issuer, is not the server's:
+// VerifyAccessToken and VerifyIDToken refuse it, and so do the API calls
+// an access token authorizes.
+func TestVerifyChecksIssuer(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := cognitotest.Config{PoolID: "eu-west-2_Same1", Key: key}
+	srv := cognitotest.NewServer(t, cfg)
+	cfg.AWSIssuer = true
+	other := cognitotest.NewServer(t, cfg)
+	for _, s := range []*cognitotest.Server{srv, other} {
+		addUser(t, s, cognitotest.User{Username: "alice", Sub: "5f0c0a3e-0000-4000-8000-000000000001", Password: "pw-alice-123"})
+	}
+	theirs, err := other.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.VerifyAccessToken(theirs.AccessToken); !errors.Is(err, cognitotest.ErrInvalidToken) {
+		t.Errorf("VerifyAccessToken of another issuer's token: %v, want ErrInvalidToken", err)
+	}
+	if _, err := srv.VerifyIDToken(theirs.IdToken); !errors.Is(err, cognitotest.ErrInvalidToken) {
+		t.Errorf("VerifyIDToken of another issuer's token: %v, want ErrInvalidToken", err)
+	}
+	_, err = newRaw(t, srv).call("GetUser", map[string]string{"AccessToken": theirs.AccessToken})
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid Access Token")
 }
