@@ -217,12 +217,18 @@ func FuzzNewChallenge(f *testing.F) {
 
 // FuzzAPIError checks the reading of error responses: never a panic, a type
 // without prefix, a bounded message and request id, a non-JSON body never
-// quoted, and only graphic characters of the server's in the error.
+// quoted, and only graphic characters of the server's in the error; and,
+// against a reading of the body of its own (apiErrorModel), that the type
+// and message are the server's: the body's __type (else its code, when a
+// string), else x-amzn-ErrorType's, without namespace or URL; the body's
+// message (else Message), whole when short and printable.
 func FuzzAPIError(f *testing.F) {
 	f.Add(400, "application/x-amz-json-1.1", "", []byte(`{"__type":"com.amazon#NotAuthorizedException","message":"Incorrect username or password."}`))
 	f.Add(502, "text/html", "", []byte("<html><body>Bad Gateway</body></html>"))
 	f.Add(500, "", "InternalErrorException:http://internal", []byte(""))
 	f.Add(429, "application/json", "x#y:z", []byte(`{"__type":5}`))
+	f.Add(400, "application/json", "Other", []byte(`{"code":"UserNotFoundException","message":"m","message":null,"Message":"M"}`))
+	f.Add(400, "application/json", "UserNotFoundException:x", []byte(` {"__type":null,"code":7,"Message":"M"}`))
 	f.Fuzz(func(t *testing.T, status int, contentType, errType string, body []byte) {
 		resp := &http.Response{StatusCode: status, Header: http.Header{}}
 		resp.Header.Set("Content-Type", contentType)
@@ -243,8 +249,82 @@ func FuzzAPIError(f *testing.F) {
 			t.Fatalf("error %q carries characters that are not graphic", msg)
 		}
 		_ = e.Temporary()
-		_ = errors.Is(e, ErrNotAuthorized)
+		if errors.Is(e, ErrUserNotFound) != (e.Type == "UserNotFoundException") {
+			t.Fatalf("type %q: Is(ErrUserNotFound) = %t", e.Type, errors.Is(e, ErrUserNotFound))
+		}
+		typ, msg, judged := apiErrorModel(body, errType)
+		if !judged {
+			return
+		}
+		if e.Type != typ {
+			t.Fatalf("type %q, want %q (body %q, header %q)", e.Type, typ, body, errType)
+		}
+		switch {
+		case msg == nil:
+			if len(body) > 0 && !strings.HasPrefix(e.Message, "response is not a Cognito error (") || len(body) == 0 && e.Message != "" {
+				t.Fatalf("message %q for the body %q, which is not a Cognito error", e.Message, body)
+			}
+		case len(*msg) <= maxMessageLen && Printable(*msg) && utf8.ValidString(*msg):
+			if e.Message != *msg {
+				t.Fatalf("message %q, want %q (body %q)", e.Message, *msg, body)
+			}
+		case !strings.HasPrefix(*msg, strings.TrimSuffix(e.Message, "…")) && Printable(*msg):
+			t.Fatalf("message %q is not the start of %q", e.Message, *msg)
+		}
 	})
+}
+
+// apiErrorModel reads an error body as the awsJson1_1 protocol has it, by
+// its own walk of the JSON object's members, and returns the type and
+// message newAPIError must make of it: msg is nil when the body is not a
+// JSON object whose __type, message and Message are strings (or null).
+// judged is false where encoding/json's leniency would decide: a member
+// whose name matches one of those only when case is folded.
+func apiErrorModel(body []byte, headerType string) (typ string, msg *string, judged bool) {
+	fields := map[string]string{}
+	cognito := json.Valid(body) && bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte("{"))
+	if cognito {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.Token() // {
+		for dec.More() {
+			tok, _ := dec.Token()
+			name := tok.(string)
+			var raw json.RawMessage
+			dec.Decode(&raw)
+			var s string
+			isString := json.Unmarshal(raw, &s) == nil && string(raw) != "null" && raw[0] == '"'
+			switch {
+			case name == "__type" || name == "message" || name == "Message":
+				if !isString && string(raw) != "null" {
+					cognito = false
+				}
+				if isString { // null leaves the field as it was
+					fields[name] = s
+				}
+			case name == "code":
+				if !isString {
+					s = ""
+				}
+				fields[name] = s
+			case strings.EqualFold(name, "__type") || strings.EqualFold(name, "code") || strings.EqualFold(name, "message"):
+				return "", nil, false
+			}
+		}
+	}
+	if cognito {
+		m := cmp.Or(fields["message"], fields["Message"])
+		msg = &m
+		typ = cmp.Or(fields["__type"], fields["code"])
+	}
+	if typ == "" {
+		typ = headerType
+	}
+	typ, _, _ = strings.Cut(typ, ":")
+	typ = typ[strings.LastIndexByte(typ, '#')+1:]
+	if typ = strings.TrimSpace(typ); len(typ) > maxTypeLen || strings.Trim(typ, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != "" {
+		typ = ""
+	}
+	return typ, msg, true
 }
 
 // FuzzRedactURL checks the printers' URL redaction against net/url's
