@@ -6,7 +6,11 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"flag"
+	"net"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -22,6 +26,8 @@ import (
 // -H value that is not 'Name: value' is reported without being quoted
 // (headerFlags.parse). Only what follows a flag that takes a value is the
 // flag package's to quote: -timeout Hunter2 says the duration is invalid.
+// And -H takes exactly the headers net/http sends (transportSends), read
+// as name and value without the spaces around them.
 func FuzzParseFlags(f *testing.F) {
 	for _, s := range []string{
 		"-password-stdin=Tr0ub4dor&3",
@@ -69,8 +75,25 @@ func FuzzParseFlags(f *testing.F) {
 		}
 		err := parseFlags(fs, args)
 		if err == nil {
-			if _, herr := rf.headers.parse(); herr != nil && !headerError.MatchString(herr.Error()) {
+			hs, herr := rf.headers.parse()
+			if herr != nil && !headerError.MatchString(herr.Error()) {
 				t.Fatalf("-H error %q quotes the value", herr)
+			}
+			// -H takes exactly the headers net/http sends, spaces
+			// around the name and the value trimmed.
+			sendable := true
+			for i, v := range rf.headers {
+				name, value, ok := strings.Cut(v, ":")
+				name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+				if sendable = ok && transportSends(name, value); !sendable {
+					break
+				}
+				if herr == nil && hs[i] != (header{name, value}) {
+					t.Fatalf("-H %q read as %q", v, hs[i])
+				}
+			}
+			if sendable != (herr == nil) {
+				t.Fatalf("-H %q: %v; net/http sends them: %t", []string(rf.headers), herr, sendable)
 			}
 		}
 		text := strings.ReplaceAll(out.String(), usage, "")
@@ -94,6 +117,20 @@ func FuzzParseFlags(f *testing.F) {
 
 // headerError is the one refusal of a -H value: by its position only.
 var headerError = regexp.MustCompile(`^-H value [1-9][0-9]* is not 'Name: value'$`)
+
+// errDialed is refusingTransport's dial error.
+var errDialed = errors.New("dialed")
+
+// transportSends reports whether net/http's Transport sends the header
+// name: value, by asking one that checks a request's headers, as every
+// Transport does before it dials, and then fails to dial.
+func transportSends(name, value string) bool {
+	tr := &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) { return nil, errDialed }}
+	req, _ := http.NewRequest(http.MethodGet, "http://example.invalid/", nil)
+	req.Header = http.Header{name: {value}}
+	_, err := tr.RoundTrip(req)
+	return errors.Is(err, errDialed)
+}
 
 func isBoolFlag(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
