@@ -8,10 +8,13 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/hmac"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -971,7 +974,9 @@ func FuzzCheckClaims(f *testing.F) {
 // with ErrTOTPSecret, else returns six digits; the code of a key does not
 // depend on the case, spaces, hyphens or padding of its base32 spelling;
 // and every time of a 30-second step (counted from the epoch, before it
-// too) has the step's code.
+// too) has the step's code. Against references: a secret is refused
+// exactly when encoding/base32 cannot read it (the package has a decoder of
+// its own), and the code is rfc6238's.
 func FuzzTOTP(f *testing.F) {
 	f.Add([]byte("12345678901234567890"), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", int64(59))
 	f.Add([]byte{0xff}, "jbsw y3dp-ehpk 3pxp==", int64(-1))
@@ -985,6 +990,25 @@ func FuzzTOTP(f *testing.F) {
 			t.Fatalf("error %v is not ErrTOTPSecret", err)
 		case err == nil && (len(code) != totpDigits || strings.Trim(code, "0123456789") != ""):
 			t.Fatalf("code %q is not %d digits", code, totpDigits)
+		}
+		// The key is the secret as encoding/base32 reads it, once case,
+		// spaces, hyphens and padding are set aside; the code is RFC
+		// 6238's for it.
+		clean := strings.Map(func(r rune) rune {
+			if strings.ContainsRune(" -=\t\r\n", r) {
+				return -1
+			}
+			return r
+		}, strings.ToUpper(secret))
+		ref, refErr := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(clean)
+		if refErr == nil && len(ref) == 0 {
+			refErr = errors.New("empty key")
+		}
+		if (err == nil) != (refErr == nil) {
+			t.Fatalf("secret %q: %v; encoding/base32 reads %q: %x, %v", secret, err, clean, ref, refErr)
+		}
+		if err == nil && code != rfc6238(ref, at) {
+			t.Fatalf("secret %q at %d: code %s, RFC 6238's %s", secret, at.Unix(), code, rfc6238(ref, at))
 		}
 		if len(key) == 0 {
 			return
@@ -1013,6 +1037,23 @@ func FuzzTOTP(f *testing.F) {
 			}
 		}
 	})
+}
+
+// rfc6238 is the six-digit code of key at t, written from RFC 6238 and
+// RFC 4226's dynamic truncation: the HMAC-SHA1 of the number of 30-second
+// steps since the epoch (floored), 31 bits from the offset its last
+// nibble names, modulo a million.
+func rfc6238(key []byte, t time.Time) string {
+	steps := t.Unix() / 30
+	if t.Unix()%30 < 0 {
+		steps--
+	}
+	mac := hmac.New(sha1.New, key)
+	mac.Write(binary.BigEndian.AppendUint64(nil, uint64(steps)))
+	sum := mac.Sum(nil)
+	off := sum[19] & 0xf
+	n := (uint32(sum[off])&0x7f)<<24 | uint32(sum[off+1])<<16 | uint32(sum[off+2])<<8 | uint32(sum[off+3])
+	return fmt.Sprintf("%06d", n%1000000)
 }
 
 // FuzzLogin plays a hostile or broken Cognito's answers to a password
