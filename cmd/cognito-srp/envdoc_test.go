@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -59,10 +60,13 @@ func TestEnvironmentDocumented(t *testing.T) {
 	_, shell, _ := strings.Cut(string(readme), "\n### From a shell\n")
 	shell, _, _ = strings.Cut(shell, "\n## ")
 	for _, name := range read {
-		if !strings.Contains(help, name) {
+		// The whole name: COGNITO_REGION does not name COGNITO_REG, nor
+		// COGNITO_USERNAME COGNITO_USER.
+		named := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`)
+		if !named.MatchString(help) {
 			t.Errorf("cognito-srp help does not name %s, which the command reads", name)
 		}
-		if !strings.Contains(shell, name) {
+		if !named.MatchString(shell) {
 			t.Errorf("README's \"From a shell\" does not name %s, which the command reads", name)
 		}
 	}
