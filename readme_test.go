@@ -120,8 +120,10 @@ func exportData(t *testing.T, imports string) func(path string) (io.ReadCloser, 
 		t.Fatalf("go list -export: %v", err)
 	}
 	files := map[string]string{}
-	for _, line := range strings.Fields(string(out)) {
-		if path, file, ok := strings.Cut(line, "="); ok {
+	// One package a line: a file's path may hold spaces (a user's
+	// directory on Windows or macOS, where the build cache is).
+	for _, line := range strings.Split(string(out), "\n") {
+		if path, file, ok := strings.Cut(strings.TrimRight(line, "\r"), "="); ok {
 			files[path] = file
 		}
 	}
