@@ -22,9 +22,10 @@ import (
 )
 
 // These tests live through weeks of token lifetimes in a testing/synctest
-// bubble (vnet_test.go), in well under a second each, and check on every
-// request what a long-running program relies on: the API never gets a
-// token that is expired or about to be (vnet.api), renewals come when the
+// bubble (vnet_test.go), each run in under a second of real time (about
+// 10 s in all, 25 s under -race), and check on every request what a
+// long-running program relies on: the API never gets a token that is
+// expired or about to be (vnet.api), renewals come when the
 // schedule says and only then, a dead refresh token leads to one login
 // with the password, the session gets over an outage of Cognito by
 // itself, and Close leaves no goroutine (synctest.Test fails if one is
