@@ -203,12 +203,8 @@ func matches(d delta, want []delta) bool {
 func TestLongRunOutage(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := newVnet(t, cognitotest.Config{}, 0)
-		auth, err := cognitosrp.New(n.options())
-		if err != nil {
-			t.Fatal(err)
-		}
+		auth, c := vnetAuth(t, n.options())
 		defer auth.Close()
-		c := auth.Client()
 		rng := rand.New(rand.NewPCG(2, 2))
 		start := time.Now()
 		const outage = 2 * time.Hour
@@ -261,12 +257,8 @@ func TestLongRunOutage(t *testing.T) {
 func TestLongRunOutageConcurrent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := newVnet(t, cognitotest.Config{RefreshTokenRotation: true, RefreshTokenLifetime: 7 * time.Hour}, 0)
-		auth, err := cognitosrp.New(n.options())
-		if err != nil {
-			t.Fatal(err)
-		}
+		auth, c := vnetAuth(t, n.options())
 		defer auth.Close()
-		c := auth.Client()
 		start := time.Now()
 		upAt := start.Add(6*time.Hour + 50*time.Minute + 2*time.Hour)
 		var wg sync.WaitGroup
@@ -468,12 +460,8 @@ func TestLongRunLossyNetwork(t *testing.T) {
 				// The round trip blurs the clock offset's estimate by up
 				// to half of it.
 				n.minLife = cognitosrp.DefaultExpiryMargin - 2*time.Second
-				auth, err := cognitosrp.New(n.options())
-				if err != nil {
-					t.Fatal(err)
-				}
+				auth, c := vnetAuth(t, n.options())
 				defer auth.Close()
-				c := auth.Client()
 				var requests, failed int
 				for end := time.Now().Add(span); time.Now().Before(end); requests++ {
 					mu.Lock()
@@ -523,12 +511,8 @@ func TestLongRunSignedOutElsewhere(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := newVnet(t, cognitotest.Config{}, 30*time.Second)
 		n.revokedOK = true
-		auth, err := cognitosrp.New(n.options())
-		if err != nil {
-			t.Fatal(err)
-		}
+		auth, c := vnetAuth(t, n.options())
 		defer auth.Close()
-		c := auth.Client()
 		rng := rand.New(rand.NewPCG(6, 6))
 		signOuts := 0
 		for end := time.Now().Add(7 * 24 * time.Hour); time.Now().Before(end); {

@@ -11,7 +11,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
@@ -24,12 +23,8 @@ import (
 func TestSessionOnBubbleClock(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := newVnet(t, cognitotest.Config{}, 0)
-		auth, err := cognitosrp.New(n.options())
-		if err != nil {
-			t.Fatal(err)
-		}
+		auth, c := vnetAuth(t, n.options())
 		defer auth.Close()
-		c := auth.Client()
 		for range 3 {
 			if err := n.get(c); err != nil {
 				t.Fatal(err)

@@ -94,6 +94,17 @@ func (n *vnet) options() cognitosrp.Options {
 	return o
 }
 
+// vnetAuth returns an Auth of opts (n.options(), perhaps changed) and a
+// client that sends through it. The test closes the Auth.
+func vnetAuth(t *testing.T, opts cognitosrp.Options) (*cognitosrp.Auth, *http.Client) {
+	t.Helper()
+	auth, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auth, auth.Client()
+}
+
 // down makes Cognito answer InternalErrorException from now for d.
 func (n *vnet) down(d time.Duration) {
 	n.mu.Lock()

@@ -278,16 +278,7 @@ func TestVerifyChecksIssuer(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := cognitotest.Config{PoolID: "eu-west-2_Same1", Key: key}
-	srv := cognitotest.NewServer(t, cfg)
-	cfg.AWSIssuer = true
-	other := cognitotest.NewServer(t, cfg)
-	for _, s := range []*cognitotest.Server{srv, other} {
-		addUser(t, s, cognitotest.User{Username: "alice", Sub: "5f0c0a3e-0000-4000-8000-000000000001", Password: "pw-alice-123"})
-	}
-	theirs, err := other.IssueTokens("alice")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, theirs := foreignTokens(t, cfg, func(c *cognitotest.Config) { c.AWSIssuer = true })
 	if _, err := srv.VerifyAccessToken(theirs.AccessToken); !errors.Is(err, cognitotest.ErrInvalidToken) {
 		t.Errorf("VerifyAccessToken of another issuer's token: %v, want ErrInvalidToken", err)
 	}

@@ -687,6 +687,25 @@ func TestRevokeTokenEndsTheRotatedFamily(t *testing.T) {
 	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
 }
 
+// foreignTokens starts a server of cfg and another of cfg changed by
+// change, each with a user alice of the same sub, and returns the first
+// and the tokens the other issued alice: tokens signed with the first's
+// key (cfg.Key) that it must refuse for what change made different.
+func foreignTokens(t *testing.T, cfg cognitotest.Config, change func(*cognitotest.Config)) (*cognitotest.Server, *cognitosrp.AuthenticationResult) {
+	t.Helper()
+	srv := cognitotest.NewServer(t, cfg)
+	change(&cfg)
+	other := cognitotest.NewServer(t, cfg)
+	for _, s := range []*cognitotest.Server{srv, other} {
+		addUser(t, s, cognitotest.User{Username: "alice", Sub: "5f0c0a3e-0000-4000-8000-000000000001", Password: "pw-alice-123"})
+	}
+	theirs, err := other.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, theirs
+}
+
 // TestVerifyChecksClientAlgKidAndExpiry: VerifyAccessToken and
 // VerifyIDToken refuse a token of the same issuer and key issued to
 // another app client, a token whose header names another algorithm or
@@ -698,16 +717,7 @@ func TestVerifyChecksClientAlgKidAndExpiry(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := cognitotest.Config{PoolID: "eu-west-2_Same1", AWSIssuer: true, Key: key, AccessTokenLifetime: time.Hour, IDTokenLifetime: 2 * time.Hour}
-	srv := cognitotest.NewServer(t, cfg)
-	cfg.ClientID = "anotherappclient"
-	other := cognitotest.NewServer(t, cfg)
-	for _, s := range []*cognitotest.Server{srv, other} {
-		addUser(t, s, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
-	}
-	theirs, err := other.IssueTokens("alice")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, theirs := foreignTokens(t, cfg, func(c *cognitotest.Config) { c.ClientID = "anotherappclient" })
 	if _, err := srv.VerifyAccessToken(theirs.AccessToken); !errors.Is(err, cognitotest.ErrInvalidToken) {
 		t.Errorf("access token of another app client: %v", err)
 	}
