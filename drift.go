@@ -74,8 +74,9 @@ func (s *Session) ClockOffset() time.Duration { return time.Duration(s.offset.Lo
 // cognitoNow returns the current time on Cognito's clock, as estimated.
 func (s *Session) cognitoNow() time.Time { return s.localNow().Add(s.ClockOffset()) }
 
-// localNow returns the local time. With no Config.Now it reads the wall
-// clock alone (wallClock): every caller compares the result with, or adds
+// localNow returns the local time. With no Config.Now (outside a
+// testing/synctest bubble: systemClock) it reads the wall clock alone
+// (wallClock): every caller compares the result with, or adds
 // it to, wall-clock instants, and the request path must not pay for a
 // monotonic reading it never uses.
 func (s *Session) localNow() time.Time {

@@ -230,8 +230,9 @@ type Session struct {
 	// password, when set, lets the session log in on demand: on first use
 	// and when the refresh token has died.
 	password string
-	// systemClock: Config.Now was nil, so expiry checks may read the wall
-	// clock alone (see localNow).
+	// systemClock: Config.Now was nil and time.Now was the machine's
+	// clock, not a testing/synctest bubble's (see NewSession), so expiry
+	// checks may read the wall clock alone (see localNow).
 	systemClock bool
 	// forgetPassword drops password after the first successful login.
 	forgetPassword bool
