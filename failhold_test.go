@@ -325,3 +325,33 @@ func TestHeldFailureYieldsToFlight(t *testing.T) {
 		t.Fatalf("ValidTokens during a Refresh = %v, %v; want the Refresh's tokens", got, err)
 	}
 }
+
+// TestHeldWaitCountsFromFailure: the wait counts from the failure, the
+// end of the failed call, not from its start (README, Token lifecycle:
+// "The waits count from each failure"): a renewal that Cognito answered
+// 20 s late, with an error, still holds needs for 2 s after its answer.
+func TestHeldWaitCountsFromFailure(t *testing.T) {
+	clk, f, s, _ := loggedIn(t, nil)
+	f.failRenewals(1000)
+	clk.Advance(2 * time.Hour)
+	ctx := context.Background()
+	s.ValidTokens(ctx, AccessToken) // the first failure
+	entered, release := f.watch(), f.hold()
+	done := needAsync(ctx, s)
+	<-entered
+	clk.Advance(20 * time.Second) // Cognito answers late
+	release()
+	if err := <-done; err == nil {
+		t.Fatal("ValidTokens with Cognito failing succeeded")
+	}
+	clk.Advance(2*time.Second - time.Millisecond)
+	s.ValidTokens(ctx, AccessToken)
+	if n := f.count(FlowRefreshTokenAuth); n != 2 {
+		t.Fatalf("%d renewals, want 2: the third need came within 2 s of the second failure", n)
+	}
+	clk.Advance(time.Millisecond)
+	s.ValidTokens(ctx, AccessToken)
+	if n := f.count(FlowRefreshTokenAuth); n != 3 {
+		t.Fatalf("%d renewals, want 3: the wait is over", n)
+	}
+}
