@@ -6,6 +6,7 @@ package cognitosrp
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -339,6 +340,14 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	default:
 		return nil, configError(fmt.Sprintf("unknown RefreshMethod %q (want %q or %q)",
 			string(cfg.RefreshMethod), RefreshWithInitiateAuth, RefreshWithGetTokens))
+	}
+	if cfg.ClientSecret != "" {
+		// Every call's SECRET_HASH is an HMAC keyed with the secret: a
+		// secret that FIPS 140-only mode refuses fails here, not in a
+		// panic of SecretHash at each call.
+		if _, err := newMAC(sha256.New, []byte(cfg.ClientSecret)); err != nil {
+			return nil, errorf("%w: ClientSecret: %w", ErrConfig, err)
+		}
 	}
 	s := &Session{
 		cfg:         settingsOf(&cfg),

@@ -331,7 +331,10 @@ func Timestamp(t time.Time) string { return t.UTC().Format(TimestampLayout) }
 // base64(HMAC-SHA256(clientSecret, username ‖ clientID)). In InitiateAuth
 // username is the name the user typed; in every later call it must be
 // Cognito's internal username (USER_ID_FOR_SRP, or the access token's
-// "username" claim).
+// "username" claim). Like crypto/hmac.New, it panics in FIPS 140-only mode
+// (GODEBUG=fips140=only) if clientSecret is shorter than 14 bytes, which
+// no Cognito secret is (they have 24 to 64 characters); NewSession refuses
+// such a secret with an error instead.
 func SecretHash(username, clientID, clientSecret string) string {
 	mac := hmac.New(sha256.New, []byte(clientSecret))
 	mac.Write([]byte(username))

@@ -6,7 +6,6 @@ package cognitosrp
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/binary"
 	"errors"
@@ -76,7 +75,7 @@ func (t TOTP) Code(at time.Time) (string, error) {
 		// Floor division: RFC 6238 counts steps from the epoch on.
 		step = (at.Unix() - int64(TOTPPeriod/time.Second) + 1) / int64(TOTPPeriod/time.Second)
 	}
-	return hotp(key, uint64(step), totpDigits), nil
+	return hotp(key, uint64(step), totpDigits)
 }
 
 // decodeTOTPSecret reads a base32 secret as authenticator apps accept it.
@@ -138,9 +137,13 @@ func decodeBase32(s string) ([]byte, bool) {
 }
 
 // hotp is RFC 4226's HOTP with HMAC-SHA1: the dynamically truncated MAC of
-// the counter, as a zero-padded decimal of the given number of digits.
-func hotp(key []byte, counter uint64, digits int) string {
-	mac := hmac.New(sha1.New, key)
+// the counter, as a zero-padded decimal of the given number of digits. It
+// fails only in FIPS 140-only mode, which forbids SHA-1 (newMAC).
+func hotp(key []byte, counter uint64, digits int) (string, error) {
+	mac, err := newMAC(sha1.New, key)
+	if err != nil {
+		return "", errorf("cognitosrp: TOTP needs HMAC-SHA-1: %w", err)
+	}
 	var msg [8]byte
 	binary.BigEndian.PutUint64(msg[:], counter)
 	mac.Write(msg[:])
@@ -151,7 +154,7 @@ func hotp(key []byte, counter uint64, digits int) string {
 	for range digits {
 		mod *= 10
 	}
-	return fmt.Sprintf("%0*d", digits, bin%mod)
+	return fmt.Sprintf("%0*d", digits, bin%mod), nil
 }
 
 // String describes t without its secret.

@@ -5,7 +5,9 @@
 package cognitotest
 
 import (
+	"crypto/hmac"
 	"crypto/rsa"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -200,6 +202,11 @@ func (c Config) withDefaults() (Config, error) {
 			return c, fmt.Errorf("%w: unknown auth flow %q", ErrConfig, f)
 		}
 	}
+	if c.ClientSecret != "" {
+		if err := hmacRefuses(c.ClientSecret); err != nil {
+			return c, fmt.Errorf("%w: ClientSecret: %v", ErrConfig, err)
+		}
+	}
 	if c.RotationGracePeriod < 0 || c.RotationGracePeriod > time.Minute {
 		return c, fmt.Errorf("%w: RotationGracePeriod must be between 0 and 60 seconds", ErrConfig)
 	}
@@ -223,6 +230,20 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("%w: token lifetimes must be at least one second", ErrConfig)
 	}
 	return c, nil
+}
+
+// hmacRefuses returns why crypto/hmac panics on key, if it does: in FIPS
+// 140-only mode (GODEBUG=fips140=only) it refuses keys under 112 bits.
+// Checked once here, a short ClientSecret fails NewServer rather than, by
+// a panic of cognitosrp.SecretHash, each request that carries SECRET_HASH.
+func hmacRefuses(key string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	hmac.New(sha256.New, []byte(key))
+	return nil
 }
 
 // poolID reports whether id is a user pool id that cognitosrp accepts
