@@ -9,9 +9,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 )
 
 // Transport returns an http.RoundTripper that serves every request with s
@@ -30,7 +32,11 @@ import (
 // waits on it) fails with the context's cause, as net/http's Transport
 // fails it; FaultConnectionReset fails the request with an error that
 // wraps io.ErrUnexpectedEOF, as a connection closed before the answer does
-// in net/http. The response body is the answer, read from memory.
+// in net/http. A panic while serving (in a Logf, a clock or a Config.Rand
+// of yours) fails the request the same way, and is logged with its stack
+// as net/http's server logs it (http.ErrAbortHandler silently): it does
+// not reach the caller's goroutine. The response body is the answer,
+// read from memory.
 func (s *Server) Transport() http.RoundTripper { return memoryTransport{s} }
 
 type memoryTransport struct{ s *Server }
@@ -56,7 +62,10 @@ func (t memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		in.Body = http.NoBody
 	}
 	w := &memoryWriter{ResponseRecorder: httptest.NewRecorder()}
-	t.s.ServeHTTP(w, in)
+	if !t.serve(w, in) {
+		return nil, fmt.Errorf("cognitotest: %s %s: the server panicked and closed the connection without answering: %w",
+			req.Method, req.URL.Redacted(), io.ErrUnexpectedEOF)
+	}
 	if w.hijacked {
 		// Dropped because the request's context ended (latency cut
 		// short): its cause, as net/http gives, not a network failure.
@@ -69,6 +78,24 @@ func (t memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	res := w.Result()
 	res.Request = req
 	return res, nil
+}
+
+// serve runs the server's handler and reports whether it returned. Over a
+// socket, net/http recovers a handler's panic, logs it and closes the
+// connection, so that the client's request fails and the test goes on;
+// here the handler runs in the caller's goroutine, where the panic would
+// end the test binary instead.
+func (t memoryTransport) serve(w http.ResponseWriter, r *http.Request) (returned bool) {
+	defer func() {
+		// nil: runtime.Goexit (a t.FailNow in a Logf), which goes on.
+		if v := recover(); v != nil && v != http.ErrAbortHandler {
+			buf := make([]byte, 64<<10)
+			buf = buf[:runtime.Stack(buf, false)]
+			log.Printf("cognitotest: panic serving %s %s: %v\n%s", r.Method, r.URL.Redacted(), v, buf)
+		}
+	}()
+	t.s.ServeHTTP(w, r)
+	return true
 }
 
 // memoryWriter is a recorder that can be hijacked, as a connection's

@@ -8,8 +8,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -149,5 +151,57 @@ func TestTransportContextEndsWhileServed(t *testing.T) {
 	res, err := srv.Transport().RoundTrip(req)
 	if !errors.Is(err, errMine) || errors.Is(err, io.ErrUnexpectedEOF) || res != nil {
 		t.Fatalf("RoundTrip whose context ended during the latency = %v, %v; want its cause %v", res, err, errMine)
+	}
+}
+
+// TestTransportHandlerPanic: a panic while serving (here in Logf, which a
+// test sets to its t.Logf, and which panics once its test has ended)
+// fails the round trip as net/http's server fails the request, with the
+// panic logged (http.ErrAbortHandler silently), and the server serves the
+// next request. Through Transport the handler runs in the caller's
+// goroutine: the panic ended the test binary where over a socket the one
+// request failed.
+func TestTransportHandlerPanic(t *testing.T) {
+	var logged strings.Builder
+	prev, flags := log.Writer(), log.Flags()
+	log.SetOutput(&logged)
+	log.SetFlags(0)
+	t.Cleanup(func() { log.SetOutput(prev); log.SetFlags(flags) })
+
+	for _, v := range []any{"boom", http.ErrAbortHandler} {
+		logged.Reset()
+		var panicked atomic.Bool
+		srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{URL: "http://cognito.test", Logf: func(string, ...any) {
+			if !panicked.Swap(true) {
+				panic(v)
+			}
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer srv.Close()
+		send := func() (*http.Response, error) {
+			req, _ := http.NewRequest(http.MethodPost, srv.Endpoint(), strings.NewReader("{}"))
+			req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.GetUser")
+			return srv.Transport().RoundTrip(req)
+		}
+		if res, err := send(); !errors.Is(err, io.ErrUnexpectedEOF) || res != nil {
+			t.Fatalf("panic(%v): RoundTrip = %v, %v; want an error matching io.ErrUnexpectedEOF", v, res, err)
+		}
+		want := ""
+		if v == "boom" {
+			want = "cognitotest: panic serving POST http://cognito.test/: boom\ngoroutine "
+		}
+		if got := logged.String(); !strings.HasPrefix(got, want) || (want == "") != (got == "") {
+			t.Errorf("panic(%v) logged %q, want it to start with %q", v, got, want)
+		}
+		res, err := send()
+		if err != nil {
+			t.Fatalf("the request after the panic: %v", err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest {
+			t.Errorf("the request after the panic = %d, want 400 (no access token)", res.StatusCode)
+		}
 	}
 }
