@@ -41,6 +41,35 @@ type Device struct {
 
 func errNoDevice() *apiError { return errResourceNotFound("Device does not exist.") }
 
+// checkDeviceKey checks a DeviceKey member of a request as the AWS protocol
+// layer checks Cognito's DeviceKeyType (length 1 to 55, pattern
+// [\w-]+_[0-9a-f-]+) before the action runs: a key that is empty or not
+// of that shape is refused as malformed (InvalidParameterException),
+// not looked up and found missing (ResourceNotFoundException). nil is a
+// member left out, or sent as null.
+func checkDeviceKey(key *string, required bool) *apiError {
+	if key == nil {
+		if required {
+			return errValidation("deviceKey", "Member must not be null")
+		}
+		return nil
+	}
+	k := *key
+	prefix, suffix := "", ""
+	if i := strings.LastIndexByte(k, '_'); i >= 0 {
+		prefix, suffix = k[:i], k[i+1:]
+	}
+	switch {
+	case k == "":
+		return errValidation("deviceKey", "Member must have length greater than or equal to 1")
+	case len(k) > 55:
+		return errValidation("deviceKey", "Member must have length less than or equal to 55")
+	case !idChars(prefix, "_-") || suffix == "" || strings.Trim(suffix, "0123456789abcdef-") != "":
+		return errValidation("deviceKey", `Member must satisfy regular expression pattern: [\w-]+_[0-9a-f-]+`)
+	}
+	return nil
+}
+
 // groupKeyAlphabet is what device group keys are drawn from.
 const groupKeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -135,16 +164,19 @@ func (s *Server) answerDeviceSRPAuth(c *call, sess *authSession, r map[string]st
 func (s *Server) confirmDevice(c *call) (any, *apiError) {
 	var in struct {
 		withAccessToken
-		DeviceKey                  string
+		DeviceKey                  *string
 		DeviceName                 string
 		DeviceSecretVerifierConfig struct{ PasswordVerifier, Salt string }
 	}
-	u, aerr := s.decodeForUser(c, &in)
-	if aerr != nil {
+	if aerr := c.decode(&in); aerr != nil {
 		return nil, aerr
 	}
-	if in.DeviceKey == "" {
-		return nil, errValidation("deviceKey", "Member must not be null")
+	if aerr := checkDeviceKey(in.DeviceKey, true); aerr != nil {
+		return nil, aerr
+	}
+	u, aerr := s.accessTokenUser(c.now, in.AccessToken)
+	if aerr != nil {
+		return nil, aerr
 	}
 	vb, err1 := base64.StdEncoding.DecodeString(in.DeviceSecretVerifierConfig.PasswordVerifier)
 	sb, err2 := base64.StdEncoding.DecodeString(in.DeviceSecretVerifierConfig.Salt)
@@ -154,7 +186,7 @@ func (s *Server) confirmDevice(c *call) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.devices[in.DeviceKey]
+	d := s.devices[*in.DeviceKey]
 	if d == nil || fold(d.username) != fold(u.Username) {
 		return nil, errNoDevice()
 	}
@@ -172,15 +204,18 @@ func (s *Server) confirmDevice(c *call) (any, *apiError) {
 func (s *Server) updateDeviceStatus(c *call) (any, *apiError) {
 	var in struct {
 		withAccessToken
-		DeviceKey              string
+		DeviceKey              *string
 		DeviceRememberedStatus string
 	}
-	u, aerr := s.decodeForUser(c, &in)
-	if aerr != nil {
+	if aerr := c.decode(&in); aerr != nil {
 		return nil, aerr
 	}
-	if in.DeviceKey == "" {
-		return nil, errValidation("deviceKey", "Member must not be null")
+	if aerr := checkDeviceKey(in.DeviceKey, true); aerr != nil {
+		return nil, aerr
+	}
+	u, aerr := s.accessTokenUser(c.now, in.AccessToken)
+	if aerr != nil {
+		return nil, aerr
 	}
 	remembered := in.DeviceRememberedStatus == "remembered"
 	if !remembered && in.DeviceRememberedStatus != "not_remembered" {
@@ -188,7 +223,7 @@ func (s *Server) updateDeviceStatus(c *call) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.devices[in.DeviceKey]
+	d := s.devices[*in.DeviceKey]
 	if d == nil || !d.confirmed || fold(d.username) != fold(u.Username) {
 		return nil, errNoDevice()
 	}
@@ -201,15 +236,21 @@ func (s *Server) updateDeviceStatus(c *call) (any, *apiError) {
 func (s *Server) forgetDevice(c *call) (any, *apiError) {
 	var in struct {
 		withAccessToken
-		DeviceKey string
+		DeviceKey *string
 	}
-	u, aerr := s.decodeForUser(c, &in)
+	if aerr := c.decode(&in); aerr != nil {
+		return nil, aerr
+	}
+	if aerr := checkDeviceKey(in.DeviceKey, true); aerr != nil {
+		return nil, aerr
+	}
+	u, aerr := s.accessTokenUser(c.now, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.devices[in.DeviceKey]
+	d := s.devices[*in.DeviceKey]
 	if d == nil || fold(d.username) != fold(u.Username) {
 		return nil, errNoDevice()
 	}

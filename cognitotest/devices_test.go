@@ -362,3 +362,58 @@ func TestDeviceForgottenDuringLogin(t *testing.T) {
 		})
 	}
 }
+
+// TestDeviceKeyMemberIsValidated: a DeviceKey member that is empty, too
+// long or not of the shape region_hex (Cognito's DeviceKeyType: 1 to 55
+// characters, [\w-]+_[0-9a-f-]+) is refused as malformed by ConfirmDevice,
+// UpdateDeviceStatus, ForgetDevice and GetTokensFromRefreshToken, as the
+// AWS protocol layer refuses it before the action runs: ForgetDevice
+// answered ResourceNotFoundException for "" and any malformed key, and
+// GetTokensFromRefreshToken took "" for no device, so a client that sends
+// the member empty instead of leaving it out passed here and failed on
+// Cognito.
+func TestDeviceKeyMemberIsValidated(t *testing.T) {
+	srv, r, first, _, _ := aliceTwiceAndBob(t, cognitotest.Config{DeviceTracking: true})
+	d := confirmDevice(t, r, first.AccessToken, first.NewDeviceMetadata)
+	_, verifier, err := cognitosrp.NewDeviceVerifier(d.group, d.key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := map[string]string{
+		"": "Member must have length greater than or equal to 1",
+		strings.Repeat("a", 40) + "_" + strings.Repeat("0", 15): "Member must have length less than or equal to 55",
+		"not-a-device-key":   "Member must satisfy regular expression pattern",
+		"us-east-1_":         "Member must satisfy regular expression pattern",
+		"_0123abcd":          "Member must satisfy regular expression pattern",
+		"us-east-1_0123ABCD": "Member must satisfy regular expression pattern",
+		"us-east-1_0123_x":   "Member must satisfy regular expression pattern",
+		"us east-1_0123abcd": "Member must satisfy regular expression pattern",
+	}
+	for key, want := range bad {
+		for action, in := range map[string]map[string]any{
+			"ConfirmDevice":             {"AccessToken": first.AccessToken, "DeviceKey": key, "DeviceSecretVerifierConfig": verifier},
+			"UpdateDeviceStatus":        {"AccessToken": first.AccessToken, "DeviceKey": key, "DeviceRememberedStatus": "not_remembered"},
+			"ForgetDevice":              {"AccessToken": first.AccessToken, "DeviceKey": key},
+			"GetTokensFromRefreshToken": {"ClientId": srv.ClientID(), "RefreshToken": first.RefreshToken, "DeviceKey": key},
+		} {
+			_, err := r.call(action, in)
+			if ae := apiError(t, err); ae.Type != "InvalidParameterException" || !strings.Contains(ae.Message, "'deviceKey'") || !strings.Contains(ae.Message, want) {
+				t.Errorf("%s with DeviceKey %q: %v, want InvalidParameterException %q", action, key, err, want)
+			}
+		}
+	}
+	for _, action := range []string{"ConfirmDevice", "UpdateDeviceStatus", "ForgetDevice"} {
+		_, err := r.call(action, map[string]any{"AccessToken": first.AccessToken, "DeviceKey": nil})
+		wantAPIError(t, err, "InvalidParameterException", "Member must not be null")
+	}
+	// Well-formed keys go on to the action: the device is there, still
+	// remembered, and a key of no device is not found.
+	if !remembered(t, srv, d.key) {
+		t.Fatal("a refused request changed the device")
+	}
+	_, err = r.call("ForgetDevice", map[string]any{"AccessToken": first.AccessToken, "DeviceKey": "us-east-1_0123abcd-0000"})
+	wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+	if _, err := r.call("ForgetDevice", map[string]any{"AccessToken": first.AccessToken, "DeviceKey": d.key}); err != nil {
+		t.Fatalf("ForgetDevice of the device: %v", err)
+	}
+}

@@ -88,7 +88,7 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 		withClient
 		ClientSecret string
 		RefreshToken string
-		DeviceKey    string
+		DeviceKey    *string
 	}
 	client, aerr := s.decodeForClient(c, &in)
 	if aerr != nil {
@@ -97,10 +97,19 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 	if in.RefreshToken == "" {
 		return nil, errValidation("refreshToken", "Member must not be null")
 	}
+	// A member, unlike REFRESH_TOKEN_AUTH's DEVICE_KEY: sent as "" it is
+	// malformed, where left out it is no device.
+	if aerr := checkDeviceKey(in.DeviceKey, false); aerr != nil {
+		return nil, aerr
+	}
 	if aerr := client.checkSecret(in.ClientSecret); aerr != nil {
 		return nil, aerr
 	}
-	rt, retired, aerr := s.useRefreshToken(c.now, client, in.RefreshToken, in.DeviceKey)
+	deviceKey := ""
+	if in.DeviceKey != nil {
+		deviceKey = *in.DeviceKey
+	}
+	rt, retired, aerr := s.useRefreshToken(c.now, client, in.RefreshToken, deviceKey)
 	if aerr != nil {
 		return nil, aerr
 	}
