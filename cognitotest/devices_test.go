@@ -7,6 +7,7 @@ package cognitotest_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
@@ -416,4 +417,54 @@ func TestDeviceKeyMemberIsValidated(t *testing.T) {
 	if _, err := r.call("ForgetDevice", map[string]any{"AccessToken": first.AccessToken, "DeviceKey": d.key}); err != nil {
 		t.Fatalf("ForgetDevice of the device: %v", err)
 	}
+}
+
+// TestDeviceActionsCheckTheAccessToken: ConfirmDevice, UpdateDeviceStatus
+// and ForgetDevice act only for a valid access token of the device's
+// user: an id token, another pool's token, a forged one, an expired one
+// and one revoked by GlobalSignOut are refused with Cognito's messages,
+// another user's token finds no device, and none of them changes it.
+func TestDeviceActionsCheckTheAccessToken(t *testing.T) {
+	srv, r, first, second, bob := aliceTwiceAndBob(t, cognitotest.Config{DeviceTracking: true})
+	d := confirmDevice(t, r, first.AccessToken, first.NewDeviceMetadata)
+	_, verifier, err := cognitosrp.NewDeviceVerifier(d.group, d.key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	addUser(t, other, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	theirs, err := other.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(first.AccessToken, ".")
+	forged := parts[0] + "." + parts[1] + "A." + parts[2]
+
+	try := func(token, typ, msg string) {
+		t.Helper()
+		for action, in := range map[string]map[string]any{
+			"ConfirmDevice":      {"AccessToken": token, "DeviceKey": d.key, "DeviceSecretVerifierConfig": verifier},
+			"UpdateDeviceStatus": {"AccessToken": token, "DeviceKey": d.key, "DeviceRememberedStatus": "not_remembered"},
+			"ForgetDevice":       {"AccessToken": token, "DeviceKey": d.key},
+		} {
+			_, err := r.call(action, in)
+			if ae := apiError(t, err); ae.Type != typ || !strings.Contains(ae.Message, msg) {
+				t.Errorf("%s: %v, want %s %q", action, err, typ, msg)
+			}
+		}
+		if !remembered(t, srv, d.key) {
+			t.Fatal("a refused request changed the device")
+		}
+	}
+	try(first.IdToken, "NotAuthorizedException", "Invalid Access Token")
+	try(theirs.AccessToken, "NotAuthorizedException", "Invalid Access Token")
+	try(forged, "NotAuthorizedException", "Invalid Access Token")
+	try(bob.AccessToken, "ResourceNotFoundException", "Device does not exist.")
+	srv.Advance(time.Hour)
+	try(first.AccessToken, "NotAuthorizedException", "Access Token has expired")
+	srv.Advance(-time.Hour)
+	if _, err := r.call("GlobalSignOut", map[string]any{"AccessToken": second.AccessToken}); err != nil {
+		t.Fatal(err)
+	}
+	try(first.AccessToken, "NotAuthorizedException", "Access Token has been revoked")
 }
