@@ -336,6 +336,8 @@ func TestNewConfigErrors(t *testing.T) {
 		// error quotes the rest of the password as an invalid port.
 		{"endpoint that does not parse", with(func(o *cognitosrp.Options) { o.Endpoint = "https://user:pw-SECRET#1@cognito.example/" }), "Endpoint"},
 		{"token type in capitals", with(func(o *cognitosrp.Options) { o.TokenType = "ID_TOKEN" }), "token type"},
+		// Its first event panicked, in the first request's login.
+		{"logger without handler", with(func(o *cognitosrp.Options) { o.Logger = new(slog.Logger) }), "Logger has no Handler"},
 	} {
 		a, err := cognitosrp.New(tc.opts)
 		if !errors.Is(err, cognitosrp.ErrConfig) || a != nil {

@@ -123,7 +123,8 @@ type Config struct {
 	OnTokens func(*Tokens)
 	// Logger, when set, receives login, renewal, retry and failure events
 	// with their durations. No event carries a secret or a token: a token
-	// is named by its jti claim at most.
+	// is named by its jti claim at most. A Logger without a Handler (not
+	// made by slog.New) is refused.
 	Logger *slog.Logger
 
 	// AuthFlow is the login flow: FlowUserSRPAuth (the default when
@@ -295,7 +296,8 @@ type Session struct {
 // number the user logs in with) in the pool and app client of cfg. It makes
 // no network call. Its errors match ErrConfig: a UserPoolID that is not a
 // pool id (see Config.UserPoolID), no ClientID or username, an unknown
-// AuthFlow or RefreshMethod, a Region or Endpoint that names no endpoint.
+// AuthFlow or RefreshMethod, a Region or Endpoint that names no endpoint,
+// a Logger without a Handler.
 func NewSession(cfg Config, username string) (*Session, error) {
 	region, poolName, ok := splitPoolID(cfg.UserPoolID)
 	if !ok {
@@ -348,6 +350,12 @@ func NewSession(cfg Config, username string) (*Session, error) {
 		if _, err := newMAC(sha256.New, []byte(cfg.ClientSecret)); err != nil {
 			return nil, errorf("%w: ClientSecret: %w", ErrConfig, err)
 		}
+	}
+	if cfg.Logger != nil && cfg.Logger.Handler() == nil {
+		// A Logger not made by slog.New (new(slog.Logger)) panics at its
+		// first event, which may be in a renewal's goroutine: refused
+		// here, it does not end the process.
+		return nil, configError("Logger has no Handler (make it with slog.New)")
 	}
 	s := &Session{
 		cfg:         settingsOf(&cfg),

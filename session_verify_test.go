@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"testing"
 	"time"
 )
@@ -70,6 +71,9 @@ func TestNewSessionErrorsMatchErrConfig(t *testing.T) {
 		"auth flow":      {func(c *Config) { c.AuthFlow = "MAGIC" }, "u"},
 		"region":         {func(c *Config) { c.Region = "evil.example/" }, "u"},
 		"refresh method": {func(c *Config) { c.RefreshMethod = "Magic" }, "u"},
+		// A zero slog.Logger panics at its first event (in Enabled),
+		// during a login or in a renewal's goroutine.
+		"logger without handler": {func(c *Config) { c.Logger = new(slog.Logger) }, "u"},
 	} {
 		cfg := good
 		c.mod(&cfg)
