@@ -437,10 +437,20 @@ func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens,
 // voidLocked starts a new epoch, for a sign-out or SetTokens(nil): the
 // flight in progress and those it waits for are voided, and cancelled,
 // since their results would be dropped and the next need would otherwise
-// wait for them; so is an Authenticate in progress. s.mu must be held.
+// wait for them; so is an Authenticate in progress. It also drops what
+// remembers earlier tokens (failures, the tokens a 401 forced a renewal
+// from, their schedule, a dead refresh token's), so that the forgotten
+// tokens, refresh token included, do not stay reachable for the session's
+// life. s.mu must be held.
 func (s *Session) voidLocked() {
 	s.epoch++
 	s.clearFailuresLocked()
+	// Without forcedFrom, a 401 within the spacing warns (renewNow): the
+	// tokens it refused can only be ones the session got since, fresh like
+	// the forced renewal's, which is what the warning is about.
+	s.forcedFrom = nil
+	s.sched.Store(nil)
+	s.dead.Store(nil)
 	s.void()
 	s.voided, s.void = context.WithCancel(s.closing)
 	for f := s.flight; f != nil; f = f.prev {

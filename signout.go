@@ -124,7 +124,6 @@ func (s *Session) forget(ctx context.Context) (*Tokens, error) {
 			loadErr = errorf("cognitosrp: signed out locally, but the stored refresh token could not be read to revoke it: %w", loadErr)
 		}
 	}
-	s.dead.Store(nil)
 	// Cleared even when ctx has ended (a sign-out on the way out of a
 	// cancelled request, say): the session has forgotten the tokens, and
 	// a store that kept them would bring them back in the next run.

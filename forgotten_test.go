@@ -1,0 +1,191 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"unsafe"
+)
+
+// holding returns the paths of the strings and byte slices reachable from
+// root that contain one of secrets: what a heap dump, or a later bug, could
+// still find there. It follows pointers, interfaces, the elements of
+// slices, arrays and maps, and atomic.Pointer's target; not functions or
+// channels, whose captures and contents reflect cannot see.
+func holding(root any, secrets ...string) []string {
+	type seen struct {
+		p uintptr
+		t reflect.Type
+	}
+	// Each pointer is walked once; one that led to a secret is reported
+	// again on each path that reaches it.
+	visited := map[seen]bool{}
+	var found []string
+	has := func(b []byte) bool {
+		for _, s := range secrets {
+			if s != "" && bytes.Contains(b, []byte(s)) {
+				return true
+			}
+		}
+		return false
+	}
+	var walk func(v reflect.Value, path string)
+	walk = func(v reflect.Value, path string) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if v.IsNil() {
+				return
+			}
+			k := seen{v.Pointer(), v.Type()}
+			if hit, ok := visited[k]; ok {
+				if hit {
+					found = append(found, path+" (again)")
+				}
+				return
+			}
+			visited[k] = false // until walked: a cycle
+			n := len(found)
+			walk(v.Elem(), path)
+			visited[k] = len(found) > n
+		case reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem(), path)
+			}
+		case reflect.Struct:
+			t := v.Type()
+			if t.PkgPath() == "sync/atomic" && strings.HasPrefix(t.Name(), "Pointer[") {
+				// Its _ [0]*T field names T; v holds the pointer.
+				p := v.FieldByName("v")
+				if p.CanAddr() {
+					p = reflect.ValueOf(atomic.LoadPointer((*unsafe.Pointer)(p.Addr().UnsafePointer())))
+				}
+				if p.UnsafePointer() != nil {
+					walk(reflect.NewAt(t.Field(0).Type.Elem().Elem(), p.UnsafePointer()), path)
+				}
+				return
+			}
+			for i := range v.NumField() {
+				walk(v.Field(i), path+"."+t.Field(i).Name)
+			}
+		case reflect.Slice, reflect.Array:
+			if v.Type().Elem().Kind() == reflect.Uint8 {
+				b := make([]byte, v.Len())
+				for i := range b {
+					b[i] = byte(v.Index(i).Uint())
+				}
+				if has(b) {
+					found = append(found, path)
+				}
+				return
+			}
+			for i := range v.Len() {
+				walk(v.Index(i), path+"[]")
+			}
+		case reflect.Map:
+			for it := v.MapRange(); it.Next(); {
+				walk(it.Key(), path+"{key}")
+				walk(it.Value(), path+"{}")
+			}
+		case reflect.String:
+			if has([]byte(v.String())) {
+				found = append(found, path)
+			}
+		}
+	}
+	walk(reflect.ValueOf(root), reflect.TypeOf(root).String())
+	return found
+}
+
+// TestForgottenTokensUnreachable: once SignOut or SetTokens(nil) has
+// forgotten the tokens, nothing in the Session holds them any more: not
+// the schedule computed for them, not the tokens a 401 forced a renewal
+// from, not a dead refresh token's (SetTokens(nil) kept that one). Each
+// kept them, refresh token included, for as long as the session lived (a
+// session without a password makes no request after a sign-out that
+// would replace them), where a heap dump or a later bug could find them,
+// although the session could never use them again; the access token
+// stays valid, to an API that checks its signature alone, until it
+// expires, and so does a refresh token whose revocation failed. No
+// request after the sign-out carries them either.
+func TestForgottenTokensUnreachable(t *testing.T) {
+	for _, forget := range []struct {
+		name string
+		do   func(*Session)
+	}{
+		{"SignOut", func(s *Session) { s.SignOut(context.Background()) }},
+		{"SetTokens(nil)", func(s *Session) { s.SetTokens(nil) }},
+	} {
+		for _, password := range []bool{false, true} {
+			name := forget.name + "/password-less"
+			if password {
+				name = forget.name + "/password"
+			}
+			t.Run(name, func(t *testing.T) {
+				f := newFakeCognito(t, nil)
+				sent := make(chan string, 10)
+				a, s, _ := authOn(t, f, Options{})
+				a.base = RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+					sent <- r.Header.Get("Authorization")
+					return http.DefaultTransport.RoundTrip(r)
+				})
+				get := func() *http.Response {
+					t.Helper()
+					req, _ := http.NewRequest("GET", f.api.URL, nil)
+					resp, err := a.RoundTrip(req)
+					if err != nil {
+						return nil
+					}
+					resp.Body.Close()
+					return resp
+				}
+				// A 401 forces a renewal (forcedFrom), whose tokens a
+				// request then carries (the header value, the schedule).
+				first := s.Tokens()
+				f.set(func(f *fakeCognito) { f.rejected[first.AccessToken] = true })
+				if resp := get(); resp == nil || resp.StatusCode != http.StatusOK || s.Tokens() == first {
+					t.Fatalf("request after a 401: %v, renewed %v", resp, s.Tokens() != first)
+				}
+				// A refresh token Cognito refuses (dead).
+				second := s.Tokens()
+				f.set(func(f *fakeCognito) { f.refresh = map[string]*fakeUser{} })
+				if err := s.Refresh(context.Background()); err == nil {
+					t.Fatal("Refresh with a refused refresh token succeeded")
+				}
+				settle(t, s)
+				if !password {
+					s.password = ""
+				}
+				old := []string{first.AccessToken, first.IDToken, first.RefreshToken,
+					second.AccessToken, second.IDToken, second.RefreshToken}
+				for len(sent) > 0 {
+					<-sent
+				}
+
+				if len(holding(s, old...)) == 0 {
+					t.Fatal("holding finds no tokens in the session before it forgets them")
+				}
+				forget.do(s)
+				settle(t, s)
+				if held := holding(s, old...); len(held) > 0 {
+					t.Errorf("the forgotten tokens are still held in %s", strings.Join(held, ", "))
+				}
+				get()
+				settle(t, s)
+				close(sent)
+				for h := range sent {
+					if has := holding(h, old...); len(has) > 0 {
+						t.Errorf("a request after %s carried a forgotten token", forget.name)
+					}
+				}
+			})
+		}
+	}
+}
