@@ -189,3 +189,33 @@ func TestForgottenTokensUnreachable(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseDropsPassword: a closed session logs in no more, so Close drops
+// the password it kept for its logins (and the one a forced change gave
+// it). It kept both for as long as the program kept the session, or an
+// Auth on it, although nothing could use them again. The tokens stay:
+// requests after Close carry them while they are valid, and SignOut
+// revokes them.
+func TestCloseDropsPassword(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	a, err := New(Options{Username: f.user, Password: f.password, UserPoolID: f.poolID, ClientID: f.clientID, Endpoint: f.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, a.session)
+	changed := "a newer password"
+	a.session.changedPassword.Store(&changed)
+	if len(holding(a, f.password, changed)) < 2 {
+		t.Fatal("holding does not find both passwords before Close")
+	}
+	a.Close()
+	if held := holding(a, f.password, changed); len(held) > 0 {
+		t.Errorf("a closed Auth still holds a password in %s", strings.Join(held, ", "))
+	}
+	if _, err := a.Token(context.Background()); err != nil {
+		t.Errorf("Token after Close, with valid tokens: %v", err)
+	}
+}

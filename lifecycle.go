@@ -785,14 +785,20 @@ func (s *Session) changed(ctx context.Context, t *Tokens) error {
 // the refresh token whatever order a program's deferred calls run in, and
 // GlobalSignOut while the access token is valid (a closed session renews
 // nothing; it then fails with ErrClosed and keeps the tokens, for SignOut).
-// Close is idempotent and always returns nil.
+// It forgets the password, which only a login needs. Close is idempotent
+// and always returns nil.
 func (s *Session) Close() error {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
 	s.stop()
 	s.wg.Wait()
-	// A closed session logs in no more: drop the prepared private value.
+	// A closed session logs in no more: drop what only a login needs, the
+	// password (a secret that would otherwise outlive the need as long as
+	// the program keeps the session) and the prepared private value.
+	s.mu.Lock()
+	s.dropPasswordLocked()
+	s.mu.Unlock()
 	s.spare.Store(nil)
 	return nil
 }
