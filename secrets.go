@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 )
@@ -230,8 +231,13 @@ func logRedacted(s fmt.Stringer) slog.Value { return slog.StringValue(s.String()
 // host), and the user name an '@' (an e-mail address, which net/url
 // accepts unescaped), so the password runs from the first ':' after a user
 // name without '/', '?' or '#' up to the last '@' before the first of them
-// that follows an '@'. (A port followed by an '@' in the path reads the
-// same way, and is hidden too.)
+// that follows an '@'. But an authority ("//" up to the first '/', '?' or
+// '#') without '@' that net/url reads as a host and port has no user info:
+// a later '@' is in the path, query or fragment ("https://h:8443/a@b"), and
+// the URL is left as it is. (A password holding '/', '?' or '#' is still
+// hidden: what precedes that character is no port that net/url accepts,
+// unless it is all digits, and then net/url too reads a host and port,
+// which is where the program connects.)
 func redactURL(s string) string {
 	start := 0
 	if i := strings.Index(s, "://"); i > 0 && !strings.ContainsAny(s[:i], "/?#@:") {
@@ -247,6 +253,11 @@ func redactURL(s string) string {
 	first := strings.IndexByte(rest, '@')
 	if first < 0 {
 		return s
+	}
+	if end := strings.IndexAny(rest, "/?#"); start > 0 && 0 <= end && end < first {
+		if _, err := url.Parse("//" + s[start:start+colon+end]); err == nil {
+			return s
+		}
 	}
 	if i := strings.IndexAny(rest[first:], "/?#"); i >= 0 {
 		rest = rest[:first+i]

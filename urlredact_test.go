@@ -34,8 +34,13 @@ func TestErrorsRedactURLPasswords(t *testing.T) {
 			}
 		}
 	}
-	if out := fmt.Sprint(cognitosrp.Config{Endpoint: "https://user@h/a:b@c"}); !strings.Contains(out, "https://user@h/a:b@c") {
-		t.Errorf("a URL without a password is printed as it is: %s", out)
+	// Nor is one whose port is followed by an '@' in the path, query or
+	// fragment: net/url reads no user info there.
+	for _, endpoint := range []string{"https://user@h/a:b@c", "https://vpce.example:8443/a@b", "https://h:8443?a=b@c",
+		"https://h:#a@b", "http://[::1]:80/x@y", "http://[::1]/x@y"} {
+		if out := fmt.Sprint(cognitosrp.Config{Endpoint: endpoint}); !strings.Contains(out, "Endpoint: "+endpoint+"}") {
+			t.Errorf("a URL without a password is printed as it is: %s", out)
+		}
 	}
 	// A '#', '?' or '/' in the password ends the host for the URL parser,
 	// which then quotes the password as the host's "port".
