@@ -135,28 +135,23 @@ const (
 // newAPIError reads a Cognito error response. The error type comes from the
 // body's __type, else its code (which the awsJson1_1 protocol also allows,
 // and some Cognito emulators send instead), else the x-amzn-ErrorType
-// header, in each case after the last '#' and before the first ':'. A body
-// that is not a Cognito error (HTML from a proxy) is described, never
-// quoted.
+// header: the first of them that names one (see errorType), so that a
+// blank or garbled __type does not hide the header's name, which the AWS
+// SDKs would read first. A body that is not a Cognito error (HTML from a
+// proxy) is described, never quoted.
 func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 	e := &APIError{Action: action, StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Amzn-Requestid")}
 	var body errorBody
 	if isJSON(data) && json.Unmarshal(data, &body) == nil {
 		code, _ := body.Code.(string)
-		e.Type = cmp.Or(body.Type, code)
+		e.Type = cmp.Or(errorType(body.Type), errorType(code))
 		e.Message = cmp.Or(body.Message, body.MessageCap)
 	} else if len(data) > 0 {
 		e.Message = "response is not a Cognito error (" + describeBody(resp, data) + ")"
 	}
 	if e.Type == "" {
-		e.Type = resp.Header.Get("X-Amzn-Errortype")
+		e.Type = errorType(resp.Header.Get("X-Amzn-Errortype"))
 	}
-	// Either source may carry a namespace before '#' and a URL after ':'.
-	e.Type, _, _ = strings.Cut(e.Type, ":")
-	if i := strings.LastIndexByte(e.Type, '#'); i >= 0 {
-		e.Type = e.Type[i+1:]
-	}
-	e.Type = errorType(e.Type)
 	e.Message = serverText(e.Message, maxMessageLen)
 	e.RequestID = serverText(e.RequestID, maxTypeLen)
 	return e
@@ -173,13 +168,16 @@ type errorBody struct {
 	MessageCap string `json:"Message"`
 }
 
-// errorType keeps t as an error type only if it looks like one: a short
-// name of letters, digits, '.', '_' and '-', as every AWS error type is.
-// Anything else is a hostile or broken server's text, useless to match on,
-// and printing it would let that server write what it likes into the
-// caller's logs; the error then says "unknown error".
+// errorType returns the error type that t names, after the last '#' (a
+// namespace) and before the first ':' (a URL), if it looks like one: a
+// short name of letters, digits, '.', '_' and '-', as every AWS error type
+// is. Anything else is a hostile or broken server's text, useless to match
+// on, and printing it would let that server write what it likes into the
+// caller's logs: it names none, and without another source the error says
+// "unknown error".
 func errorType(t string) string {
-	t = strings.TrimSpace(t)
+	t, _, _ = strings.Cut(t, ":")
+	t = strings.TrimSpace(t[strings.LastIndexByte(t, '#')+1:])
 	if len(t) > maxTypeLen || !wordChars(t) {
 		return ""
 	}

@@ -24,6 +24,13 @@ func TestAPIErrorTypeForms(t *testing.T) {
 		{"Message", "", `{"__type":"UserNotFoundException","Message":"M"}`, "UserNotFoundException", "M"},
 		// No body: nothing to describe, no message.
 		{"header only", "ResourceNotFoundException", ``, "ResourceNotFoundException", ""},
+		// A __type or code that names no type does not hide the next
+		// source's name (the AWS SDKs read the header first).
+		{"blank __type", "NotAuthorizedException:x", `{"__type":" ","message":"m"}`, "NotAuthorizedException", "m"},
+		{"namespace alone", "NotAuthorizedException", `{"__type":"com.amazon#"}`, "NotAuthorizedException", ""},
+		{"not a name", "NotAuthorizedException", `{"__type":"<b>x</b>"}`, "NotAuthorizedException", ""},
+		{"URL alone, then code", "UserNotFoundException", `{"__type":":http://x","code":"NotAuthorizedException"}`, "NotAuthorizedException", ""},
+		{"not a name anywhere", "Bad Type", `{"__type":"\u0000","code":"#"}`, "", ""},
 	} {
 		resp := &http.Response{StatusCode: 400, Header: http.Header{}}
 		if tc.header != "" {

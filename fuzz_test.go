@@ -222,9 +222,10 @@ func FuzzNewChallenge(f *testing.F) {
 // without prefix, a bounded message and request id, a non-JSON body never
 // quoted, and only graphic characters of the server's in the error; and,
 // against a reading of the body of its own (apiErrorModel), that the type
-// and message are the server's: the body's __type (else its code, when a
-// string), else x-amzn-ErrorType's, without namespace or URL; the body's
-// message (else Message), whole when short and printable.
+// and message are the server's: the first that names a type, without
+// namespace or URL, of the body's __type, its code (when a string) and
+// x-amzn-ErrorType; the body's message (else Message), whole when short
+// and printable.
 func FuzzAPIError(f *testing.F) {
 	f.Add(400, "application/x-amz-json-1.1", "", []byte(`{"__type":"com.amazon#NotAuthorizedException","message":"Incorrect username or password."}`))
 	f.Add(502, "text/html", "", []byte("<html><body>Bad Gateway</body></html>"))
@@ -232,6 +233,7 @@ func FuzzAPIError(f *testing.F) {
 	f.Add(429, "application/json", "x#y:z", []byte(`{"__type":5}`))
 	f.Add(400, "application/json", "Other", []byte(`{"code":"UserNotFoundException","message":"m","message":null,"Message":"M"}`))
 	f.Add(400, "application/json", "UserNotFoundException:x", []byte(` {"__type":null,"code":7,"Message":"M"}`))
+	f.Add(400, "application/json", "UserNotFoundException:x", []byte(`{"__type":"com.amazon#","code":" "}`))
 	f.Fuzz(func(t *testing.T, status int, contentType, errType string, body []byte) {
 		resp := &http.Response{StatusCode: status, Header: http.Header{}}
 		resp.Header.Set("Content-Type", contentType)
@@ -314,20 +316,20 @@ func apiErrorModel(body []byte, headerType string) (typ string, msg *string, jud
 			}
 		}
 	}
+	name := func(typ string) string {
+		typ, _, _ = strings.Cut(typ, ":")
+		typ = typ[strings.LastIndexByte(typ, '#')+1:]
+		if typ = strings.TrimSpace(typ); len(typ) > maxTypeLen || strings.Trim(typ, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != "" {
+			typ = ""
+		}
+		return typ
+	}
 	if cognito {
 		m := cmp.Or(fields["message"], fields["Message"])
 		msg = &m
-		typ = cmp.Or(fields["__type"], fields["code"])
+		typ = cmp.Or(name(fields["__type"]), name(fields["code"]))
 	}
-	if typ == "" {
-		typ = headerType
-	}
-	typ, _, _ = strings.Cut(typ, ":")
-	typ = typ[strings.LastIndexByte(typ, '#')+1:]
-	if typ = strings.TrimSpace(typ); len(typ) > maxTypeLen || strings.Trim(typ, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != "" {
-		typ = ""
-	}
-	return typ, msg, true
+	return cmp.Or(typ, name(headerType)), msg, true
 }
 
 // FuzzRedactURL checks the printers' URL redaction against net/url's
