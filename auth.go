@@ -14,7 +14,6 @@ import (
 	"net/textproto"
 	"reflect"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -159,13 +158,12 @@ type Auth struct {
 
 	retry401    bool // see Options.NoRetryOnUnauthorized
 	ownsSession bool // New built the session, so Close closes it
-
-	// value caches the header value built for one Tokens, so that a valid
-	// token costs no allocation to format.
-	value atomic.Pointer[headerValue]
 }
 
+// headerValue is the header value an Auth built for one Tokens, cached
+// (in Session.header) so that a valid token costs no allocation to format.
 type headerValue struct {
+	auth   *Auth
 	tokens *Tokens
 	values []string // {prefix + token}; shared, never modified
 }
@@ -457,10 +455,10 @@ func (a *Auth) validTokens(ctx context.Context) (*Tokens, error) {
 	return a.session.validTokens(ctx, a.tokenType)
 }
 
-// valueFor returns the header value for t, from the cache when t is the
-// tokens it was built for.
+// valueFor returns the header value for t, from the session's cache when
+// a built it for t.
 func (a *Auth) valueFor(t *Tokens) (*headerValue, error) {
-	if hv := a.value.Load(); hv != nil && hv.tokens == t {
+	if hv := a.session.header.Load(); hv != nil && hv.tokens == t && hv.auth == a {
 		return hv, nil
 	}
 	tok := t.Token(a.tokenType)
@@ -469,8 +467,8 @@ func (a *Auth) valueFor(t *Tokens) (*headerValue, error) {
 	if tok == "" || !validHeaderValue(tok) {
 		return nil, &refinedError{base: &ErrMalformedToken, detail: "the " + string(a.tokenType) + " cannot go in a header"}
 	}
-	hv := &headerValue{tokens: t, values: []string{a.prefix + tok}}
-	a.value.Store(hv)
+	hv := &headerValue{auth: a, tokens: t, values: []string{a.prefix + tok}}
+	a.session.header.Store(hv)
 	return hv, nil
 }
 

@@ -105,9 +105,10 @@ func holding(root any, secrets ...string) []string {
 }
 
 // TestForgottenTokensUnreachable: once SignOut or SetTokens(nil) has
-// forgotten the tokens, nothing in the Session holds them any more: not
-// the schedule computed for them, not the tokens a 401 forced a renewal
-// from, not a dead refresh token's (SetTokens(nil) kept that one). Each
+// forgotten the tokens, nothing in the Session or an Auth on it holds them
+// any more: not the schedule computed for them, not the header value an
+// Auth built from them, not the tokens a 401 forced a renewal from, not a
+// dead refresh token's (SetTokens(nil) kept that one). Each
 // kept them, refresh token included, for as long as the session lived (a
 // session without a password makes no request after a sign-out that
 // would replace them), where a heap dump or a later bug could find them,
@@ -174,7 +175,7 @@ func TestForgottenTokensUnreachable(t *testing.T) {
 				}
 				forget.do(s)
 				settle(t, s)
-				if held := holding(s, old...); len(held) > 0 {
+				if held := holding(a, old...); len(held) > 0 {
 					t.Errorf("the forgotten tokens are still held in %s", strings.Join(held, ", "))
 				}
 				get()

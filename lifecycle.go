@@ -439,9 +439,9 @@ func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens,
 // since their results would be dropped and the next need would otherwise
 // wait for them; so is an Authenticate in progress. It also drops what
 // remembers earlier tokens (failures, the tokens a 401 forced a renewal
-// from, their schedule, a dead refresh token's), so that the forgotten
-// tokens, refresh token included, do not stay reachable for the session's
-// life. s.mu must be held.
+// from, their schedule and header value, a dead refresh token's), so
+// that the forgotten tokens, refresh token included, do not stay
+// reachable for the session's life. s.mu must be held.
 func (s *Session) voidLocked() {
 	s.epoch++
 	s.clearFailuresLocked()
@@ -450,6 +450,7 @@ func (s *Session) voidLocked() {
 	// the forced renewal's, which is what the warning is about.
 	s.forcedFrom = nil
 	s.sched.Store(nil)
+	s.header.Store(nil)
 	s.dead.Store(nil)
 	s.void()
 	s.voided, s.void = context.WithCancel(s.closing)

@@ -249,10 +249,15 @@ type Session struct {
 
 	// The fields below serve the token lifecycle (lifecycle.go). The hot
 	// path reads only atomics; mu is never held across a network call.
-	sched     atomic.Pointer[schedule] // when the current tokens need renewal
-	offset    atomic.Int64             // Cognito's clock minus ours, in ns (drift.go)
-	flying    atomic.Bool              // a flight is in progress
-	retryAt   atomic.Int64             // no flight after a failed one before this time on cognitoNow's clock (ns)
+	sched atomic.Pointer[schedule] // when the current tokens need renewal
+	// header is the header value an Auth last built (Auth.valueFor): held
+	// here, not by the Auth, so that forgetting the tokens (voidLocked)
+	// drops it, and the token it holds, too. Auths that share the session
+	// and take turns each build theirs again.
+	header    atomic.Pointer[headerValue]
+	offset    atomic.Int64 // Cognito's clock minus ours, in ns (drift.go)
+	flying    atomic.Bool  // a flight is in progress
+	retryAt   atomic.Int64 // no flight after a failed one before this time on cognitoNow's clock (ns)
 	dead      atomic.Pointer[deadTokens]
 	stored    atomic.Pointer[Tokens] // what store holds, when known
 	waits     atomic.Int64           // callers that had to wait for Cognito
