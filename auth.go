@@ -160,12 +160,18 @@ type Auth struct {
 	ownsSession bool // New built the session, so Close closes it
 }
 
-// headerValue is the header value an Auth built for one Tokens, cached
-// (in Session.header) so that a valid token costs no allocation to format.
+// headerValue is a header value built for one Tokens, prefix and token
+// type, cached (in Session.header) so that a valid token costs no
+// allocation to format. next is the value for the same Tokens of another
+// prefix or type, so that Auths sharing a session do not evict each
+// other's; the list holds at most one value per prefix and type. Values
+// are never modified once stored.
 type headerValue struct {
-	auth   *Auth
 	tokens *Tokens
-	values []string // {prefix + token}; shared, never modified
+	typ    TokenType
+	prefix string
+	values []string // {prefix + token}
+	next   *headerValue
 }
 
 // New returns an Auth for opts. It checks the options but makes no network
@@ -455,11 +461,14 @@ func (a *Auth) validTokens(ctx context.Context) (*Tokens, error) {
 	return a.session.validTokens(ctx, a.tokenType)
 }
 
-// valueFor returns the header value for t, from the session's cache when
-// a built it for t.
+// valueFor returns a's header value for t, from the session's cache when
+// an Auth of a's prefix and token type built it for t.
 func (a *Auth) valueFor(t *Tokens) (*headerValue, error) {
-	if hv := a.session.header.Load(); hv != nil && hv.tokens == t && hv.auth == a {
-		return hv, nil
+	first := a.session.header.Load()
+	for hv := first; hv != nil; hv = hv.next {
+		if hv.tokens == t && hv.typ == a.tokenType && hv.prefix == a.prefix {
+			return hv, nil
+		}
 	}
 	tok := t.Token(a.tokenType)
 	// The prefix's rule: SetTokens and a TokenStore may hand over any
@@ -467,7 +476,15 @@ func (a *Auth) valueFor(t *Tokens) (*headerValue, error) {
 	if tok == "" || !validHeaderValue(tok) {
 		return nil, &refinedError{base: &ErrMalformedToken, detail: "the " + string(a.tokenType) + " cannot go in a header"}
 	}
-	hv := &headerValue{auth: a, tokens: t, values: []string{a.prefix + tok}}
+	hv := &headerValue{tokens: t, typ: a.tokenType, prefix: a.prefix, values: []string{a.prefix + tok}}
+	// Keep the values of t that others built; drop older tokens'. A value
+	// lost to a concurrent Store is built again when next needed.
+	for o := first; o != nil; o = o.next {
+		if o.tokens == t {
+			kept := *o
+			kept.next, hv.next = hv.next, &kept
+		}
+	}
 	a.session.header.Store(hv)
 	return hv, nil
 }

@@ -139,6 +139,23 @@ func TestRoundTripAllocs(t *testing.T) {
 	if allocs > 3 {
 		t.Errorf("RoundTrip with a valid token: %v allocations, want at most 3", allocs)
 	}
+	// Auths that share the session, one per header form (an id token for
+	// one API, the access token for another), keep their values side by
+	// side in its cache: taking turns, neither formats its value again.
+	id, err := New(Options{Session: s, Base: auth.base, Header: "X-Id", HeaderPrefix: "Token ", TokenType: IDToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	allocs = testing.AllocsPerRun(100, func() {
+		for _, a := range []*Auth{auth, id} {
+			if _, err := a.RoundTrip(req); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}) / 2
+	if allocs > 3 {
+		t.Errorf("RoundTrip through two Auths on one session, taking turns: %v allocations each, want at most 3", allocs)
+	}
 	if s.flying.Load() || s.waits.Load() != 0 {
 		t.Error("RoundTrip with a valid token called Cognito")
 	}

@@ -250,10 +250,10 @@ type Session struct {
 	// The fields below serve the token lifecycle (lifecycle.go). The hot
 	// path reads only atomics; mu is never held across a network call.
 	sched atomic.Pointer[schedule] // when the current tokens need renewal
-	// header is the header value an Auth last built (Auth.valueFor): held
-	// here, not by the Auth, so that forgetting the tokens (voidLocked)
-	// drops it, and the token it holds, too. Auths that share the session
-	// and take turns each build theirs again.
+	// header holds the header values Auths on the session built for the
+	// current tokens (Auth.valueFor): here, not in each Auth, so that
+	// forgetting the tokens (voidLocked) drops them, and the tokens they
+	// hold, too.
 	header    atomic.Pointer[headerValue]
 	offset    atomic.Int64 // Cognito's clock minus ours, in ns (drift.go)
 	flying    atomic.Bool  // a flight is in progress
