@@ -34,7 +34,7 @@ type combTable struct {
 // process's first login does without them and starts building them when
 // it has succeeded (warmCombs), in the background, so that even on one CPU
 // it never competes with that login; later logins use them. They take
-// 96 KiB each and are never written after.
+// 104 KiB each (TestCombTableSize) and are never written after.
 var combs struct {
 	once  sync.Once
 	ready atomic.Pointer[[2]*combTable]
@@ -63,15 +63,18 @@ func newCombTable(span int) *combTable {
 	c.table[0] = big.NewInt(1)
 	step := new(big.Int).Lsh(big.NewInt(1), uint(span))
 	tooth := group.g // g^(2^(j·span)), each the previous one to the 2^span
-	var prod, q big.Int
+	var prod, q, r big.Int
 	for j := range combTeeth {
 		if j > 0 {
 			tooth = new(big.Int).Exp(tooth, step, group.N)
 		}
 		for i := range 1 << j {
 			prod.Mul(c.table[i], tooth)
-			c.table[i|1<<j] = new(big.Int)
-			q.QuoRem(&prod, group.N, c.table[i|1<<j])
+			q.QuoRem(&prod, group.N, &r)
+			// r keeps the buffer the division needed, twice its size;
+			// the table keeps a copy of r's size, which a reduction of
+			// a number already below N makes (TestCombTableSize).
+			c.table[i|1<<j] = new(big.Int).Mod(&r, group.N)
 		}
 	}
 	return c

@@ -120,3 +120,22 @@ func TestCombsWarmAfterFirstLogin(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestCombTableSize: each table holds its 256 values in about the 96 KiB
+// they need (384 bytes each). Each value kept the remainder buffer of the
+// division that reduced it, sized for the 768-byte product: every process
+// that logged in held 448 KiB of tables where 208 KiB do.
+func TestCombTableSize(t *testing.T) {
+	for _, span := range []int{privateKeyBytes * 8 / combTeeth, sha256Bits / combTeeth} {
+		c := newCombTable(span)
+		need, held := 0, 0
+		for _, x := range c.table {
+			need += len(x.Bits())
+			held += cap(x.Bits())
+		}
+		// math/big gives a new value 4 words to spare: 52 for 48.
+		if held > need*5/4 {
+			t.Errorf("span %d: table holds %d words for %d words of values", span, held, need)
+		}
+	}
+}
