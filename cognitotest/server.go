@@ -61,6 +61,11 @@ type Server struct {
 	log         []loggedRequest
 	made        int // sessions created, to sweep expired ones now and then
 	issued      int // refresh tokens issued, to sweep expired ones now and then
+
+	// userTokens holds refresh's tokens by folded internal username too,
+	// so that a global sign-out finds a user's tokens without scanning
+	// every user's (revokeUserLocked).
+	userTokens map[string][]*refreshToken
 }
 
 // NewServer starts a Server for the test tb and closes it when the test
@@ -123,6 +128,7 @@ func NewUnstartedServer(cfg Config) (*Server, error) {
 		sessions:    make(map[string]*authSession),
 		blocks:      make(map[string]*authSession),
 		refresh:     make(map[string]*refreshToken),
+		userTokens:  make(map[string][]*refreshToken),
 		revoked:     make(map[string]bool),
 		devices:     make(map[string]*device),
 		pendingTOTP: make(map[string]string),

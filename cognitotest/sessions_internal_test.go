@@ -33,3 +33,71 @@ func TestAbandonedSessionsSwept(t *testing.T) {
 		t.Fatalf("%d sessions and %d secret blocks held after the sweep, want the 24 live ones and no block", len(srv.sessions), len(srv.blocks))
 	}
 }
+
+// TestSignOutCostsOneUsersTokens: a global sign-out (GlobalSignOut,
+// Server.SignOut, and DeleteUser's) revokes the user's refresh tokens
+// without going through every other user's. It scanned every token the pool had issued
+// in the last two lifetimes under the server's lock, 29 ns each: with
+// 10,000 users signed in, 0.3 ms a sign-out, during which no request was
+// served, and a suite signing them all out took 3 s. Swept tokens leave
+// the index too.
+func TestSignOutCostsOneUsersTokens(t *testing.T) {
+	now := time.Now()
+	srv, err := NewUnstartedServer(Config{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subs []string
+	for _, name := range []string{"alice", "bob"} {
+		u, err := srv.AddUser(User{Username: name, Password: "pw"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs = append(subs, u.Sub)
+	}
+	issue := func(i, n int) {
+		for range n {
+			g := grant{username: []string{"alice", "bob"}[i], sub: subs[i], originJTI: srv.uuid()}
+			if _, aerr := srv.newRefreshToken(now, now.Add(time.Hour), g); aerr != nil {
+				t.Fatal(aerr)
+			}
+		}
+	}
+	signOut := func() time.Duration { // alice's, the quickest of 30
+		best := time.Hour
+		for range 30 {
+			start := time.Now()
+			if err := srv.SignOut("alice"); err != nil {
+				t.Fatal(err)
+			}
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	issue(0, 1)
+	alone := signOut()
+	issue(1, 20000)
+	crowded := signOut()
+	if crowded > 20*alone+50*time.Microsecond {
+		t.Errorf("signing alice out took %v among 20,000 tokens of bob's, %v without them", crowded, alone)
+	}
+	srv.SignOut("bob")
+	srv.mu.Lock()
+	revoked := len(srv.revoked)
+	srv.mu.Unlock()
+	if revoked != 20001 {
+		t.Errorf("%d logins revoked, want all 20,001", revoked)
+	}
+
+	// Long expired, all are swept at the next 64th token, from the index too.
+	now = now.Add(3 * srv.cfg.RefreshTokenLifetime)
+	issue(0, 64-20001%64)
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if n := len(srv.userTokens["bob"]); n != 0 {
+		t.Errorf("%d of bob's swept tokens still indexed", n)
+	}
+	if n, m := len(srv.userTokens["alice"]), len(srv.refresh); n != m {
+		t.Errorf("%d of alice's tokens indexed, %d held", n, m)
+	}
+}

@@ -7,6 +7,7 @@ package cognitotest
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/gocognito/cognitosrp"
@@ -55,7 +56,10 @@ func (s *Server) newRefreshToken(now, expires time.Time, g grant) (string, *apiE
 	if s.userLocked(g.username, g.sub) == nil {
 		return "", errNotAuthorized("User does not exist.").because("user deleted while its tokens were issued")
 	}
-	s.refresh[tok] = &refreshToken{grant: g, expires: expires}
+	rt := &refreshToken{grant: g, expires: expires}
+	s.refresh[tok] = rt
+	name := fold(g.username)
+	s.userTokens[name] = append(s.userTokens[name], rt)
 	if s.issued++; s.issued%64 == 0 {
 		s.sweepRefreshLocked(now)
 	}
@@ -82,10 +86,18 @@ func (s *Server) userLocked(username, sub string) *user {
 // when the revocation goes.
 func (s *Server) sweepRefreshLocked(now time.Time) {
 	keep := s.cfg.RefreshTokenLifetime + max(s.cfg.AccessTokenLifetime, s.cfg.IDTokenLifetime)
+	gone := func(rt *refreshToken) bool { return now.Sub(rt.expires) > keep }
 	for tok, rt := range s.refresh {
-		if now.Sub(rt.expires) > keep {
+		if gone(rt) {
 			delete(s.refresh, tok)
 			delete(s.revoked, rt.originJTI)
+		}
+	}
+	for name, rts := range s.userTokens {
+		if rts = slices.DeleteFunc(rts, gone); len(rts) == 0 {
+			delete(s.userTokens, name)
+		} else {
+			s.userTokens[name] = rts
 		}
 	}
 }
@@ -217,10 +229,8 @@ func (s *Server) IssueTokens(username string) (*cognitosrp.AuthenticationResult,
 // revokeUserLocked revokes every refresh token of a user and the access
 // tokens issued with them, as GlobalSignOut does.
 func (s *Server) revokeUserLocked(username string) {
-	for _, rt := range s.refresh {
-		if fold(rt.username) == fold(username) {
-			s.revoked[rt.originJTI] = true
-		}
+	for _, rt := range s.userTokens[fold(username)] {
+		s.revoked[rt.originJTI] = true
 	}
 }
 
