@@ -259,8 +259,14 @@ func (s *Server) forgetDevice(c *call) (any, *apiError) {
 }
 
 func (s *Server) forgetDeviceLocked(key string) {
+	d := s.devices[key]
+	if d == nil {
+		return
+	}
 	delete(s.devices, key)
-	for _, rt := range s.refresh {
+	// A token bound to a device was issued to the device's user, at a
+	// login that proved the device or registered it.
+	for _, rt := range s.userTokens[fold(d.username)] {
 		if rt.deviceKey == key {
 			s.revoked[rt.originJTI] = true
 		}
