@@ -477,13 +477,11 @@ func (a *Auth) valueFor(t *Tokens) (*headerValue, error) {
 		return nil, &refinedError{base: &ErrMalformedToken, detail: "the " + string(a.tokenType) + " cannot go in a header"}
 	}
 	hv := &headerValue{tokens: t, typ: a.tokenType, prefix: a.prefix, values: []string{a.prefix + tok}}
-	// Keep the values of t that others built; drop older tokens'. A value
-	// lost to a concurrent Store is built again when next needed.
-	for o := first; o != nil; o = o.next {
-		if o.tokens == t {
-			kept := *o
-			kept.next, hv.next = hv.next, &kept
-		}
+	// Every value in the list is of the first's Tokens: keep the list when
+	// they are t, drop it when they are older tokens. A value lost to a
+	// concurrent Store is built again when next needed.
+	if first != nil && first.tokens == t {
+		hv.next = first
 	}
 	a.session.header.Store(hv)
 	return hv, nil

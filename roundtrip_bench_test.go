@@ -160,3 +160,37 @@ func TestRoundTripAllocs(t *testing.T) {
 		t.Error("RoundTrip with a valid token called Cognito")
 	}
 }
+
+// TestHeaderCacheOfCurrentTokens: the session's header cache holds one
+// value per header form, of the current tokens only: a renewal's tokens
+// replace the older values rather than pile up behind them, keeping the
+// older tokens reachable.
+func TestHeaderCacheOfCurrentTokens(t *testing.T) {
+	auth, s, _, access, req := roundTripSetup(t)
+	id, err := New(Options{Session: s, Base: auth.base, Header: "X-Id", HeaderPrefix: "Token ", TokenType: IDToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 3 {
+		now := time.Now()
+		cur := &Tokens{AccessToken: access, IDToken: access, AccessExpiry: now.Add(time.Hour), IDExpiry: now.Add(time.Hour), IssuedAt: now}
+		s.SetTokens(cur)
+		for range 2 {
+			for _, a := range []*Auth{auth, id, auth} {
+				if _, err := a.RoundTrip(req); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		n := 0
+		for hv := s.header.Load(); hv != nil; hv = hv.next {
+			if hv.tokens != cur {
+				t.Fatalf("round %d: the cache holds a value of older tokens", round)
+			}
+			n++
+		}
+		if n != 2 {
+			t.Fatalf("round %d: %d cached values, want 2 (one per header form)", round, n)
+		}
+	}
+}
