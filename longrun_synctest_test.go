@@ -83,6 +83,9 @@ func TestLongRunRenewsOnSchedule(t *testing.T) {
 		{name: "clock ahead of Cognito", offset: -(3*time.Minute + 777*time.Millisecond), devices: true},
 		{name: "clock 40 min behind", offset: 40*time.Minute + 123*time.Millisecond, span: 5 * 24 * time.Hour},
 		{name: "clock 50 min ahead", offset: -50*time.Minute - 999*time.Millisecond, rotation: true, span: 5 * 24 * time.Hour},
+		// Seconds off: more than the estimate's precision (half a second
+		// plus half the round trip), which must not round it to zero.
+		{name: "clock 3 s behind", offset: 3*time.Second + 400*time.Millisecond, span: 10 * 24 * time.Hour},
 		// Cognito's shortest lifetimes.
 		{name: "5 min tokens", access: 5 * time.Minute, id: 5 * time.Minute, refreshLife: time.Hour, span: 3 * 24 * time.Hour},
 		// Each token renewed on its own schedule, whatever the other's.
@@ -211,6 +214,9 @@ func TestLongRunOutage(t *testing.T) {
 		downAt := start.Add(5*time.Hour + 17*time.Minute)
 		upAt := downAt.Add(outage)
 		var failed, servedDown, requests int
+		// Each failed flight asked Cognito DefaultMaxAttempts times: the
+		// 500s are retried, as many times as the policy says.
+		gaveUp := fmt.Sprintf("(gave up after %d attempts)", cognitosrp.DefaultMaxAttempts)
 		for end := start.Add(12 * time.Hour); time.Now().Before(end); requests++ {
 			time.Sleep(time.Duration(rng.ExpFloat64() * float64(10*time.Second)))
 			now := time.Now()
@@ -227,9 +233,11 @@ func TestLongRunOutage(t *testing.T) {
 					servedDown++
 				}
 			case down && errors.As(err, &apiErr) && apiErr.Type == "InternalErrorException" &&
+				strings.Contains(err.Error(), gaveUp) &&
 				!tok.ValidAt(cognitosrp.AccessToken, n.emu.Now(), cognitosrp.DefaultExpiryMargin):
 				failed++ // no usable token left, and Cognito down
-			case !now.Before(upAt) && now.Before(upAt.Add(30*time.Second)) && errors.As(err, &apiErr):
+			case !now.Before(upAt) && now.Before(upAt.Add(30*time.Second)) && errors.As(err, &apiErr) &&
+				strings.Contains(err.Error(), gaveUp):
 				failed++ // held back, for at most 30 s after the outage
 			default:
 				t.Fatalf("%v into the run: request: %v", now.Sub(start), err)
@@ -548,7 +556,7 @@ func TestLongRunRestarts(t *testing.T) {
 				n := newVnet(t, cognitotest.Config{RefreshTokenLifetime: refreshLife, RefreshTokenRotation: rotation}, 0)
 				store := new(cognitosrp.MemoryStore)
 				rng := rand.New(rand.NewPCG(7, 7))
-				var runs int
+				var runs, freshStarts int
 				for end := time.Now().Add(10 * 24 * time.Hour); time.Now().Before(end); runs++ {
 					opts := n.options()
 					opts.Store = store
@@ -557,9 +565,23 @@ func TestLongRunRestarts(t *testing.T) {
 						t.Fatal(err)
 					}
 					c := auth.Client()
-					for stop := time.Now().Add(time.Duration(rng.Int64N(int64(5 * time.Hour)))); time.Now().Before(stop); {
+					stored, _ := store.Load(t.Context())
+					for i, stop := 0, time.Now().Add(time.Duration(rng.Int64N(int64(5*time.Hour)))); time.Now().Before(stop); i++ {
+						now, before := n.emu.Now(), n.snapshot()
 						if err := n.get(c); err != nil {
 							t.Fatalf("%v: request: %v", time.Now(), err)
+						}
+						if i == 0 && stored != nil {
+							// Tokens found fresh in the store are used as
+							// they are: no renewal (with rotation, one
+							// more refresh token retired) at each start.
+							synctest.Wait()
+							if renewAt, _ := window(stored, cognitosrp.AccessToken); now.Before(renewAt.Add(-time.Second)) {
+								freshStarts++
+								if d := n.snapshot().minus(before); d.all != 0 {
+									t.Errorf("%v: a run found fresh tokens in the store and called Cognito: %+v", time.Now(), d)
+								}
+							}
 						}
 						time.Sleep(time.Duration(rng.ExpFloat64() * float64(10*time.Minute)))
 					}
@@ -577,8 +599,8 @@ func TestLongRunRestarts(t *testing.T) {
 					}
 					last = c.at
 				}
-				t.Logf("%d runs, %d logins", runs, logins)
-				if runs < 10 || logins < 2 {
+				t.Logf("%d runs (%d found fresh tokens), %d logins", runs, freshStarts, logins)
+				if runs < 10 || freshStarts == 0 || logins < 2 {
 					t.Errorf("%d runs, %d logins: the test proves less than it says", runs, logins)
 				}
 			})
