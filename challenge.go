@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -355,4 +354,4 @@ func (e *ChallengeError) Unwrap() error { return e.Err }
 // Format prints Error for every verb: the challenge session is a credential.
 // Its receiver is a value, so that a ChallengeError printed as a value (say
 // *ce, after errors.As) is covered too, not only a pointer.
-func (e ChallengeError) Format(f fmt.State, verb rune) { io.WriteString(f, e.Error()) }
+func (e ChallengeError) Format(f fmt.State, verb rune) { f.Write([]byte(e.Error())) }
