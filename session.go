@@ -499,7 +499,11 @@ func (s *Session) Refresh(ctx context.Context) error {
 }
 
 // addSecretHash adds SECRET_HASH for username when the app client has a
-// secret.
+// secret. It is not inlined: each of the three logins' and renewals' call
+// sites would carry its own copy of the check and the map assignment
+// (about 100 bytes each; issue 7).
+//
+//go:noinline
 func (s *Session) addSecretHash(params map[string]string, username string) {
 	if s.cfg.ClientSecret != "" {
 		params["SECRET_HASH"] = SecretHash(username, s.cfg.ClientID, s.cfg.ClientSecret)
