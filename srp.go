@@ -325,7 +325,7 @@ func computeS(B, gx, x, a, u *big.Int) *big.Int {
 
 // Timestamp formats t as the SRP TIMESTAMP: UTC, English names, day of
 // month not zero-padded, 24-hour clock, e.g. "Tue Mar 4 09:05:07 UTC 2025".
-func Timestamp(t time.Time) string { return t.UTC().Format(TimestampLayout) }
+func Timestamp(t time.Time) string { return formatUTC(t, TimestampLayout) }
 
 // SecretHash returns the SECRET_HASH of an app client that has a secret:
 // base64(HMAC-SHA256(clientSecret, username ‖ clientID)). In InitiateAuth

@@ -93,7 +93,11 @@ func lifetimeError(kind error, typ TokenType, what string, at time.Time, why str
 }
 
 // rfc3339 formats t in UTC for an error message.
-func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+func rfc3339(t time.Time) string { return formatUTC(t, time.RFC3339) }
+
+// formatUTC formats t in UTC with layout: the body of Timestamp and
+// rfc3339, written once (each copy costs the binary 160 bytes; issue 7).
+func formatUTC(t time.Time, layout string) string { return t.UTC().Format(layout) }
 
 // wordChars reports whether s holds only letters, digits, '-', '_' and
 // '.': all a compact JWS can hold (the base64url alphabet and dots), and
