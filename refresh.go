@@ -154,8 +154,10 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 // Only when nothing names the user is the login name the best guess.
 func refreshUsername(t *Tokens, login string) string {
 	for _, tok := range []string{t.AccessToken, t.IDToken} {
-		if c, err := ParseUnverified(tok); err == nil && c.InternalUsername() != "" {
-			return c.InternalUsername()
+		if c, err := ParseUnverified(tok); err == nil {
+			if name := c.InternalUsername(); name != "" {
+				return name
+			}
 		}
 	}
 	return cmp.Or(t.Username, login)
