@@ -14,7 +14,11 @@ import (
 // at most (see tokenID), enough to match log lines without being usable.
 
 // logs reports whether an event of level would be written, so that costly
-// attributes are built only then.
+// attributes are built only then. It is not inlined: each of its callers
+// would carry its own copy of slog.Logger.Enabled, context check and
+// interface call included (issue 7).
+//
+//go:noinline
 func (s *Session) logs(ctx context.Context, level slog.Level) bool {
 	return s.cfg.Logger != nil && s.cfg.Logger.Enabled(ctx, level)
 }
