@@ -6,7 +6,6 @@ package cognitosrp
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -54,7 +53,10 @@ type Claims struct {
 // InternalUsername returns the user's internal username: the "username"
 // claim of an access token or the "cognito:username" claim of an id token.
 func (c *Claims) InternalUsername() string {
-	return cmp.Or(c.Username, c.CognitoUsername)
+	if c.Username != "" {
+		return c.Username
+	}
+	return c.CognitoUsername
 }
 
 // ParseUnverified decodes the payload of a JWT (header.payload.signature,
