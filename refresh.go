@@ -5,7 +5,6 @@
 package cognitosrp
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -160,7 +159,10 @@ func refreshUsername(t *Tokens, login string) string {
 			}
 		}
 	}
-	return cmp.Or(t.Username, login)
+	if t.Username != "" {
+		return t.Username
+	}
+	return login
 }
 
 // refreshNow renews cur, learns the clock offset from the new tokens and

@@ -5,7 +5,6 @@
 package cognitosrp
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -121,7 +120,9 @@ func tokensFromResult(res *AuthenticationResult, now time.Time, prev *Tokens) (*
 	t.AccessExpiry = orTime(access.Expiry, fallback)
 	t.IDExpiry = orTime(id.Expiry, fallback)
 	t.IssuedAt = access.IssuedAt
-	t.Username = cmp.Or(access.InternalUsername(), id.InternalUsername())
+	if t.Username = access.InternalUsername(); t.Username == "" {
+		t.Username = id.InternalUsername()
+	}
 	if t.AccessExpiry.IsZero() || t.IDExpiry.IsZero() {
 		return nil, errorf("%w: tokens carry no exp and the response no ExpiresIn", ErrMalformedToken)
 	}
