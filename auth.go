@@ -484,6 +484,11 @@ func (a *Auth) valueFor(t *Tokens) (*headerValue, error) {
 		hv.next = first
 	}
 	a.session.header.Store(hv)
+	// A sign-out or SetTokens(nil) since t was read forgets t: it clears
+	// the tokens, then the list (voidLocked), which this Store may follow.
+	if a.session.tokens.Load() != t {
+		a.session.header.CompareAndSwap(hv, nil)
+	}
 	return hv, nil
 }
 

@@ -220,3 +220,31 @@ func TestCloseDropsPassword(t *testing.T) {
 		t.Errorf("Token after Close, with valid tokens: %v", err)
 	}
 }
+
+// TestForgottenTokensUnreachableAfterARacingRequest: a request that read
+// the tokens just before SignOut or SetTokens(nil) forgot them computes
+// their schedule and header value after the forgetting cleared both. It
+// stored them back, and so kept the forgotten tokens reachable from the
+// session for its life, as TestForgottenTokensUnreachable's sign-out
+// without a racing request does not.
+func TestForgottenTokensUnreachableAfterARacingRequest(t *testing.T) {
+	for name, forget := range map[string]func(*Session){
+		"SignOut":        func(s *Session) { s.SignOut(context.Background()) },
+		"SetTokens(nil)": func(s *Session) { s.SetTokens(nil) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFakeCognito(t, nil)
+			a, s, _ := authOn(t, f, Options{})
+			tok := s.tokens.Load() // what validTokens reads first
+			forget(s)
+			settle(t, s)
+			s.scheduleFor(tok) // what validTokens does next
+			if _, err := a.valueFor(tok); err != nil {
+				t.Fatal(err)
+			}
+			if held := holding(a, tok.AccessToken, tok.IDToken, tok.RefreshToken); len(held) > 0 {
+				t.Errorf("the forgotten tokens are still held in %s", strings.Join(held, ", "))
+			}
+		})
+	}
+}

@@ -203,6 +203,9 @@ func (s *Session) scheduleFor(t *Tokens) *schedule {
 		sc.renewAt[i], sc.staleAt[i] = s.window(t, typ)
 	}
 	s.sched.Store(sc)
+	if s.tokens.Load() != t { // forgotten since t was read: see valueFor
+		s.sched.CompareAndSwap(sc, nil)
+	}
 	return sc
 }
 
@@ -441,7 +444,10 @@ func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens,
 // remembers earlier tokens (failures, the tokens a 401 forced a renewal
 // from, their schedule and header value, a dead refresh token's), so
 // that the forgotten tokens, refresh token included, do not stay
-// reachable for the session's life. s.mu must be held.
+// reachable for the session's life. s.mu must be held, and s.tokens
+// already cleared: a request that read the tokens before then drops the
+// schedule and header value it stores after this clears them
+// (Auth.valueFor).
 func (s *Session) voidLocked() {
 	s.epoch++
 	s.clearFailuresLocked()

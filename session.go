@@ -407,7 +407,8 @@ func (s *Session) SetTokens(t *Tokens) {
 	s.mu.Lock()
 	s.loaded = true // t wins over whatever the store holds
 	if t == nil {
-		s.voidLocked() // which clears the failures too
+		s.tokens.Store(nil) // before voidLocked: see Auth.valueFor
+		s.voidLocked()      // which clears the failures too
 	} else {
 		s.clearFailuresLocked()
 	}

@@ -108,9 +108,9 @@ func (s *Session) forget(ctx context.Context) (*Tokens, error) {
 	// A load in progress counts as none: the flight reading the store is
 	// voided below, and what it read must be revoked all the same.
 	loaded := s.loaded && !s.loading
-	s.loaded = true // the store is about to be empty
+	s.loaded = true         // the store is about to be empty
+	t := s.tokens.Swap(nil) // before voidLocked: see Auth.valueFor
 	s.voidLocked()
-	t := s.tokens.Swap(nil)
 	if t == nil && loaded {
 		// The first flight may be renewing what it read from the store:
 		// those tokens are not the session's yet, and the flight is
