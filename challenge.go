@@ -140,7 +140,7 @@ const userAttributePrefix = "userAttributes."
 
 // jsonList decodes a parameter holding a JSON array of strings. It is not
 // inlined: its json.Unmarshal call and []byte conversion weighed about 130
-// bytes at each of its two call sites (issue 7).
+// bytes at each of its three call sites (issue 7).
 //
 //go:noinline
 func jsonList(s string) []string {
