@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"reflect"
 	"strings"
@@ -247,4 +248,51 @@ func TestForgottenTokensUnreachableAfterARacingRequest(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestForgottenDeadRefreshTokenAfterARacingRenewal: a renewal whose
+// refresh token Cognito refused records it as dead (s.dead), and may do
+// so after a SetTokens(nil) or SignOut has cleared that record. The
+// record kept the forgotten tokens, refresh token included, for the
+// session's life; the voided flight now drops it.
+func TestForgottenDeadRefreshTokenAfterARacingRenewal(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	s := newLifecycleSession(t, f, f.password, nil)
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s)
+	s.password = ""
+	old := s.Tokens()
+	f.set(func(f *fakeCognito) { f.refresh = map[string]*fakeUser{} })
+	// Logged when the renewal has failed, before the flight records the
+	// refresh token as dead: the sign-out comes in between.
+	forgot := false
+	s.cfg.Logger = slog.New(onMessage{"cognitosrp: renewal failed", func() { s.SetTokens(nil); forgot = true }})
+	if err := s.Refresh(context.Background()); err == nil {
+		t.Fatal("Refresh with a refused refresh token succeeded")
+	}
+	settle(t, s)
+	if !forgot {
+		t.Fatal("the renewal did not fail")
+	}
+	if held := holding(s, old.AccessToken, old.IDToken, old.RefreshToken); len(held) > 0 {
+		t.Errorf("the forgotten tokens are still held in %s", strings.Join(held, ", "))
+	}
+}
+
+// onMessage is a slog.Handler that runs do when msg is logged.
+type onMessage struct {
+	msg string
+	do  func()
+}
+
+func (h onMessage) Enabled(context.Context, slog.Level) bool { return true }
+func (h onMessage) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h onMessage) WithGroup(string) slog.Handler            { return h }
+func (h onMessage) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		h.do()
+	}
+	return nil
 }

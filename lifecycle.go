@@ -573,6 +573,11 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		if !closed {
 			t, err = nil, &LoginRequiredError{Err: errSignedOut}
 		}
+		// A refused refresh token the op recorded after voidLocked
+		// cleared s.dead is the forgotten tokens': drop them.
+		if d := s.dead.Load(); d != nil && d.tokens == from {
+			s.dead.CompareAndSwap(d, nil)
+		}
 	case t != nil:
 		// Tokens set by someone else since the start win over the
 		// result. On failure t is what the op read from the store, or
