@@ -5,8 +5,11 @@
 package cognitosrp
 
 import (
+	"bytes"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -14,6 +17,36 @@ import (
 	"time"
 	"unicode/utf8"
 )
+
+// InChildProcess runs t alone in a child process of the test binary, with
+// env added to the child's environment (a variable set again there
+// replaces the inherited value), for what a process has once: the comb
+// tables, the FIPS 140 mode. It returns true in the child, which goes on
+// with the test, and false in the parent once the child has passed it; the
+// parent fails t otherwise, a child that matched no test or skipped it
+// (which exits 0 too) included, and skips t when the child's runtime
+// refused FIPS 140-3 mode at start, as a binary built with
+// GOEXPERIMENT=boringcrypto does.
+func InChildProcess(t *testing.T, env ...string) bool {
+	t.Helper()
+	const marker = "COGNITOSRP_TEST_CHILD"
+	if os.Getenv(marker) == t.Name() {
+		return true
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(append(os.Environ(), marker+"="+t.Name()), env...)
+	out, err := cmd.CombinedOutput()
+	if bytes.Contains(out, []byte("incompatible with GOEXPERIMENT=boringcrypto")) {
+		t.Skip("a test binary built with GOEXPERIMENT=boringcrypto cannot run in FIPS 140-3 mode")
+	}
+	if err != nil {
+		t.Fatalf("child process: %v\n%s", err, out)
+	}
+	if !bytes.Contains(out, []byte("--- PASS: "+t.Name())) {
+		t.Fatalf("child process did not pass %s:\n%s", t.Name(), out)
+	}
+	return false
+}
 
 // UpdateFixtures is the -update flag for the external test package too: a
 // flag can be defined only once per test binary.

@@ -5,7 +5,6 @@
 package cognitosrp_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
@@ -13,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -39,20 +37,7 @@ const fipsSecret = "1q2w3e4r5t6y7u8i9o0p1a2s3d4f5g6h7j8k9l0z1x2c3v4b5n6"
 // be an error matching errors.ErrUnsupported, never a panic of the
 // caller's process.
 func TestFIPS140Only(t *testing.T) {
-	if os.Getenv("COGNITOSRP_FIPS_CHILD") != "1" {
-		cmd := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), "COGNITOSRP_FIPS_CHILD=1", "GODEBUG="+strings.Trim(os.Getenv("GODEBUG")+",fips140=only", ","))
-		out, err := cmd.CombinedOutput()
-		if bytes.Contains(out, []byte("incompatible with GOEXPERIMENT=boringcrypto")) {
-			t.Skip("a test binary built with GOEXPERIMENT=boringcrypto cannot run in FIPS 140-3 mode")
-		}
-		if err != nil {
-			t.Fatalf("child process: %v\n%s", err, out)
-		}
-		// A child that matched no test exits 0 too: require its verdict.
-		if !bytes.Contains(out, []byte("--- PASS: "+t.Name())) {
-			t.Fatalf("child process did not run %s:\n%s", t.Name(), out)
-		}
+	if !cognitosrp.InChildProcess(t, "GODEBUG="+strings.Trim(os.Getenv("GODEBUG")+",fips140=only", ",")) {
 		return
 	}
 	if !panics(func() { hmac.New(sha1.New, make([]byte, 20)) }) {

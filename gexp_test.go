@@ -5,13 +5,10 @@
 package cognitosrp
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
 	"math/big"
-	"os"
-	"os/exec"
 	"testing"
 	"time"
 )
@@ -92,17 +89,7 @@ func waitForCombs(tb testing.TB) {
 // has succeeded, and are built after one. It runs in a child process, since
 // the tables are per process and other tests build them.
 func TestCombsWarmAfterFirstLogin(t *testing.T) {
-	if os.Getenv("COGNITOSRP_COMB_CHILD") != "1" {
-		cmd := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), "COGNITOSRP_COMB_CHILD=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("child process: %v\n%s", err, out)
-		}
-		// A child that matched no test exits 0 too: require its verdict.
-		if !bytes.Contains(out, []byte("--- PASS: "+t.Name())) {
-			t.Fatalf("child process did not run %s:\n%s", t.Name(), out)
-		}
+	if !InChildProcess(t) {
 		return
 	}
 	s := cannedSession(t)
