@@ -182,6 +182,11 @@ func TestForgottenTokensUnreachable(t *testing.T) {
 				get()
 				settle(t, s)
 				close(sent)
+				// With its password the session logs in again and sends;
+				// without, it cannot: the check below is of a request.
+				if want := map[bool]int{false: 0, true: 1}[password]; len(sent) != want {
+					t.Fatalf("%d requests after %s, want %d", len(sent), forget.name, want)
+				}
 				for h := range sent {
 					if has := holding(h, old...); len(has) > 0 {
 						t.Errorf("a request after %s carried a forgotten token", forget.name)
