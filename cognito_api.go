@@ -329,7 +329,12 @@ func (c *apiClient) respondToAuthChallenge(ctx context.Context, in *RespondToAut
 // that is not JSON) is wrapped with the action's name. Errors never contain
 // the request body, which holds secrets. An out of type *struct{} is an
 // action without output, whose answer may be an empty body. Actions that
-// may be sent twice are retried as c.Retry says.
+// may be sent twice are retried as c.Retry says: InitiateAuth,
+// GetTokensFromRefreshToken, GetUser, GetDevice, ListDevices,
+// ConfirmDevice, ForgetDevice, UpdateDeviceStatus, RevokeToken,
+// GlobalSignOut, AssociateSoftwareToken and SetUserMFAPreference. Any
+// other action, RespondToAuthChallenge among them, is sent once, and its
+// first failure returned.
 func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	return c.api().call(ctx, action, in, out)
 }

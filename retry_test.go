@@ -7,6 +7,9 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -456,5 +459,39 @@ func TestSRPChallengesRestart(t *testing.T) {
 		if got := srpChallenge(name); got != want {
 			t.Errorf("srpChallenge(%s) = %v, want %v", name, got, want)
 		}
+	}
+}
+
+// TestCallDocNamesResendableActions: the doc of Client.Call lists the
+// actions it retries, and they are the ones it resends. Without the list
+// a program that sends an action of its own through Call (GetUser,
+// SignUp, ChangePassword, …) could not tell whether a throttled call
+// comes back at once or after up to 20 s of retries, nor whether a
+// non-idempotent one might reach Cognito twice.
+func TestCallDocNamesResendableActions(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "cognito_api.go", nil, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == "Call" && fd.Recv != nil {
+			text = strings.Join(strings.Fields(fd.Doc.Text()), " ")
+		}
+	}
+	_, list, ok := strings.Cut(text, "retried as c.Retry says: ")
+	list, _, ok2 := strings.Cut(list, ". ")
+	if !ok || !ok2 {
+		t.Fatalf("the doc of Client.Call lists no retried actions: %q", text)
+	}
+	documented := strings.FieldsFunc(strings.ReplaceAll(list, " and ", ", "), func(r rune) bool { return r == ',' || r == ' ' })
+	slices.Sort(documented)
+	resent := strings.Fields(resendableActions)
+	slices.Sort(resent)
+	if !slices.Equal(documented, resent) {
+		t.Errorf("Client.Call's doc says it retries %v; it resends %v", documented, resent)
+	}
+	if !strings.Contains(text, "RespondToAuthChallenge among them, is sent once") || resendable("RespondToAuthChallenge") {
+		t.Errorf("Client.Call's doc and resendable disagree on RespondToAuthChallenge")
 	}
 }
