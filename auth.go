@@ -494,6 +494,10 @@ func (a *Auth) valueFor(t *Tokens) (*headerValue, error) {
 
 // Token returns a valid token of the configured type, logging in or
 // renewing first when needed. Use it with clients that are not net/http.
+// ctx bounds only the wait, as in Session.ValidTokens: a login or renewal
+// the call started goes on for the session after ctx ends, a
+// ChallengeHandler's wait included, within the FlightTimeout (Options or
+// Config).
 func (a *Auth) Token(ctx context.Context) (string, error) {
 	t, err := a.validTokens(ctx)
 	if err != nil {
@@ -504,6 +508,7 @@ func (a *Auth) Token(ctx context.Context) (string, error) {
 
 // HeaderValue returns the value of the header (prefix and token) for a
 // valid token; set it under HeaderName in clients that are not net/http.
+// It waits for a login or renewal as Token does.
 func (a *Auth) HeaderValue(ctx context.Context) (string, error) {
 	hv, err := a.headerValue(ctx)
 	if err != nil {

@@ -597,3 +597,44 @@ func TestEndedContextStartsNoFlight(t *testing.T) {
 		t.Errorf("%d calls to Cognito for callers whose ctx had ended, tokens kept %v; want none, true", n, s.Tokens() == renewed)
 	}
 }
+
+// TestTokenContextBoundsOnlyTheWait pins what Auth.Token's doc says of
+// ctx: a caller that gives up returns with ctx's error at once, but the
+// login it started goes on and its tokens are the session's, so the next
+// call needs no second login. A Token that cancelled the login with its
+// ctx would make a program with a short per-call timeout log in again on
+// every call against a slow Cognito, and never get a token.
+func TestTokenContextBoundsOnlyTheWait(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	entered := f.watch()
+	release := f.hold()
+	s := newLifecycleSession(t, f, f.password, nil)
+	auth, err := New(Options{Session: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := auth.Token(ctx)
+		errc <- err
+	}()
+	<-entered // the login reached Cognito
+	cancel()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Token after its ctx ended: %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Token kept waiting after its ctx ended")
+	}
+	release()
+	tok, err := auth.Token(context.Background())
+	if err != nil || tok == "" {
+		t.Fatalf("Token after the login: %q, %v", tok, err)
+	}
+	if n := f.count("login"); n != 1 {
+		t.Errorf("%d logins, want 1: the abandoned one should have gone on", n)
+	}
+}
