@@ -175,8 +175,9 @@ type headerValue struct {
 }
 
 // New returns an Auth for opts. It checks the options but makes no network
-// call: the first request (or Token) logs in. With a Password it starts
-// computing that login's SRP_A in the background (one modular
+// call: the first request (or Token) logs in. With a Password and an SRP
+// flow (any but FlowUserPasswordAuth) it starts computing that login's
+// SRP_A in the background (one modular
 // exponentiation, a few milliseconds of CPU), so that the login does not
 // wait for it.
 func New(opts Options) (*Auth, error) {

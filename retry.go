@@ -41,8 +41,9 @@ const (
 // RetryPolicy says how Cognito calls that fail for a passing reason are
 // retried: with capped exponential backoff and full jitter, a bounded
 // number of attempts and a bounded total time, and never past the end of
-// the caller's context. The zero value is the default policy; MaxAttempts
-// of 1 turns retries off.
+// the caller's context. The zero value is the default policy, and a zero
+// or negative duration means that field's default; MaxAttempts of 1 turns
+// retries off.
 //
 // A Session applies the policy twice over: to each call, and to a login
 // that starts over after its answer to the password verifier failed. So a

@@ -79,8 +79,9 @@ type Config struct {
 	// invalidate the old one. Like Cognito, a client with rotation refuses
 	// REFRESH_TOKEN_AUTH.
 	RefreshTokenRotation bool
-	// RotationGracePeriod keeps a rotated-out refresh token usable this long
-	// (Cognito allows 0 to 60 seconds).
+	// RotationGracePeriod keeps a rotated-out refresh token usable this long.
+	// Cognito allows 0 to 60 seconds; NewUnstartedServer refuses any other
+	// value with ErrConfig.
 	RotationGracePeriod time.Duration
 
 	// PreventUserExistenceErrors makes an unknown user fail like a wrong

@@ -12,8 +12,8 @@ import (
 )
 
 // Fault is a failure the server can inject instead of serving an API call:
-// a Cognito error type, answered with its usual HTTP status, or
-// FaultConnectionReset.
+// a Cognito error type, answered as Cognito answers it (HTTP 400, or 500
+// for InternalErrorException), or FaultConnectionReset.
 type Fault string
 
 // Faults a test suite commonly needs. Any other Cognito error type works
