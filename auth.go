@@ -29,11 +29,11 @@ const (
 // The individual parameters mean what Config's fields of the same names
 // do, and New refuses them as NewSession does (a malformed UserPoolID, say).
 type Options struct {
-	Username     string
-	Password     string
-	UserPoolID   string
-	ClientID     string
-	ClientSecret string
+	Username     string       // the name, e-mail or phone number the user logs in with
+	Password     string       // a secret, kept for logging in again (see ForgetPassword)
+	UserPoolID   string       // such as "us-east-1_AbC123"
+	ClientID     string       // the app client's id
+	ClientSecret string       // the app client's secret, if it has one
 	Region       string       // empty: derived from UserPoolID
 	Endpoint     string       // empty: the region's public endpoint
 	HTTPClient   *http.Client // for the calls to Cognito (not your API); nil: DefaultTimeout

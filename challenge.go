@@ -280,7 +280,7 @@ func (hs ChallengeHandlers) HandleChallenge(ctx context.Context, c *Challenge) (
 // on its own (one built by New with a Password) logs in with the new
 // password from then on.
 type NewPassword struct {
-	Password string
+	Password string // a secret; empty declines NEW_PASSWORD_REQUIRED too
 	// Attributes are set with the new password; they should include every
 	// attribute of the challenge's RequiredAttributes.
 	Attributes map[string]string
@@ -308,9 +308,14 @@ func (p NewPassword) Format(f fmt.State, verb rune) { formatRedacted(f, p) }
 // Username and Session let a caller continue the login itself with
 // RespondToAuthChallenge; the Session is a credential and never printed.
 type ChallengeError struct {
-	ChallengeName string
-	Parameters    map[string]string
-	Session       string
+	ChallengeName string // as Cognito named it, such as "MFA_SETUP"
+	// Parameters are the challenge's ChallengeParameters as Cognito sent
+	// them; for MFA_SETUP, MFAS_CAN_SETUP names the types to set up.
+	Parameters map[string]string
+	// Session is the challenge's session, which a continuation sends back
+	// within the few minutes it lasts. A credential: no printing of the
+	// error shows it.
+	Session string
 	// Username is Cognito's internal username, which a continuation must
 	// send as USERNAME (and hash into SECRET_HASH).
 	Username string

@@ -207,30 +207,55 @@ const (
 
 // InitiateAuthInput is the request of InitiateAuth.
 type InitiateAuthInput struct {
-	AuthFlow       string
+	AuthFlow string // FlowUserSRPAuth, FlowRefreshTokenAuth, …
+	// AuthParameters are the flow's inputs: USERNAME, SRP_A, SECRET_HASH,
+	// REFRESH_TOKEN, DEVICE_KEY, … Some are secrets: String prints only
+	// the keys.
 	AuthParameters map[string]string
-	ClientId       string            //nolint:revive // the wire name
+	// ClientId is the app client's id (Config.ClientID).
+	ClientId string //nolint:revive // the wire name
+	// ClientMetadata goes to the pool's pre sign-up, pre authentication
+	// and user migration Lambda triggers (as validationData). Cognito
+	// neither keeps nor encrypts it: no secrets. Sessions send none.
 	ClientMetadata map[string]string `json:",omitempty"`
 }
 
 // RespondToAuthChallengeInput is the request of RespondToAuthChallenge.
 type RespondToAuthChallengeInput struct {
-	ChallengeName      string
+	ChallengeName string // the AuthOutput.ChallengeName answered
+	// ChallengeResponses are the answer, under the keys the challenge
+	// needs (USERNAME, SECRET_HASH, PASSWORD_CLAIM_SIGNATURE, SMS_MFA_CODE,
+	// ANSWER, …). They hold secrets: String prints only the keys.
 	ChallengeResponses map[string]string
-	ClientId           string            //nolint:revive // the wire name
-	ClientMetadata     map[string]string `json:",omitempty"`
-	Session            string            `json:",omitempty"`
+	// ClientId is the app client's id (Config.ClientID).
+	ClientId string //nolint:revive // the wire name
+	// ClientMetadata goes to the pool's Lambda triggers that the answer
+	// runs (custom challenge, post authentication, pre token generation);
+	// a Session sends ChallengeAnswer.ClientMetadata here. Not encrypted:
+	// no secrets.
+	ClientMetadata map[string]string `json:",omitempty"`
+	// Session is the AuthOutput.Session of the challenge answered: a
+	// credential, which String redacts.
+	Session string `json:",omitempty"`
 }
 
 // AuthOutput is the response of InitiateAuth and RespondToAuthChallenge:
 // either an AuthenticationResult or a challenge to answer.
 type AuthOutput struct {
+	// AuthenticationResult holds the tokens once the login is done; nil
+	// while a challenge remains.
 	AuthenticationResult *AuthenticationResult `json:",omitempty"`
-	ChallengeName        string                `json:",omitempty"`
-	// ChallengeParameters has no omitempty: Cognito sends {} with tokens,
-	// and cognitotest encodes this type.
+	// ChallengeName is the next challenge to answer, such as
+	// "PASSWORD_VERIFIER"; empty with tokens.
+	ChallengeName string `json:",omitempty"`
+	// ChallengeParameters are the challenge's inputs (SRP_B, SALT,
+	// CODE_DELIVERY_DESTINATION, …); {} with tokens, as Cognito sends
+	// it, hence no omitempty (cognitotest encodes this type).
 	ChallengeParameters map[string]string
-	Session             string `json:",omitempty"`
+	// Session goes back with the answer (RespondToAuthChallengeInput). It
+	// is a credential, which String redacts, and expires after the app
+	// client's authentication session validity: 3 to 15 minutes.
+	Session string `json:",omitempty"`
 	// AvailableChallenges lists the choices of a USER_AUTH SELECT_CHALLENGE.
 	AvailableChallenges []string `json:",omitempty"`
 }
@@ -267,17 +292,34 @@ func outputOf(r *authReply, err error) (*AuthOutput, error) {
 
 // AuthenticationResult holds the tokens Cognito issues.
 type AuthenticationResult struct {
-	AccessToken       string             `json:",omitempty"`
-	IdToken           string             `json:",omitempty"` //nolint:revive // the wire name
-	RefreshToken      string             `json:",omitempty"`
-	ExpiresIn         int64              `json:",omitempty"`
-	TokenType         string             `json:",omitempty"`
+	// AccessToken and IdToken are JWTs: the access token authorizes
+	// calls for the user, the id token carries the user's attributes.
+	// Both are secrets, as is RefreshToken: String redacts all three.
+	AccessToken string `json:",omitempty"`
+	IdToken     string `json:",omitempty"` //nolint:revive // the wire name
+	// RefreshToken renews the other two. A renewal returns one only when
+	// the app client rotates refresh tokens (GetTokensFromRefreshToken);
+	// otherwise it is empty and a Session keeps the one it has.
+	RefreshToken string `json:",omitempty"`
+	// ExpiresIn is the access token's lifetime in seconds. A Session
+	// reads each token's expiry from its exp claim, and uses ExpiresIn
+	// only for a token without one.
+	ExpiresIn int64  `json:",omitempty"`
+	TokenType string `json:",omitempty"` // "Bearer"
+	// NewDeviceMetadata is set at a login in a pool that tracks devices
+	// when the login did not sign in with a remembered device: the device
+	// to confirm (RememberDevices does). GetTokensFromRefreshToken never
+	// returns it, and a Session reads it only at a login.
 	NewDeviceMetadata *NewDeviceMetadata `json:",omitempty"`
 }
 
 // NewDeviceMetadata identifies a device Cognito started tracking.
 type NewDeviceMetadata struct {
-	DeviceKey      string `json:",omitempty"`
+	// DeviceKey, of the form region_uuid ("us-east-1_0a1b…"), names the
+	// device in ConfirmDevice and in DEVICE_KEY at later logins.
+	DeviceKey string `json:",omitempty"`
+	// DeviceGroupKey stands in for the pool name in the device's SRP and
+	// in its verifier (NewDeviceVerifier).
 	DeviceGroupKey string `json:",omitempty"`
 }
 

@@ -15,16 +15,27 @@ import (
 
 // GetTokensFromRefreshTokenInput is the request of GetTokensFromRefreshToken.
 type GetTokensFromRefreshTokenInput struct {
-	ClientId       string            //nolint:revive // the wire name
-	RefreshToken   string            // a secret
-	ClientSecret   string            `json:",omitempty"` // a secret
-	DeviceKey      string            `json:",omitempty"`
+	// ClientId is the app client that issued the refresh token.
+	ClientId     string //nolint:revive // the wire name
+	RefreshToken string // a secret
+	// ClientSecret is the app client's secret, if it has one: a secret.
+	// Unlike REFRESH_TOKEN_AUTH this call takes it as it is, not a
+	// SECRET_HASH.
+	ClientSecret string `json:",omitempty"`
+	// DeviceKey names the device the refresh token was issued on (the
+	// access token's device_key claim), which a pool that tracks devices
+	// requires. A Session fills it in with RememberDevices.
+	DeviceKey string `json:",omitempty"`
+	// ClientMetadata goes to the pool's Lambda triggers that the call
+	// runs. Not encrypted: no secrets. Sessions send none.
 	ClientMetadata map[string]string `json:",omitempty"`
 }
 
 // GetTokensFromRefreshTokenOutput is the response of
 // GetTokensFromRefreshToken.
 type GetTokensFromRefreshTokenOutput struct {
+	// AuthenticationResult holds the new tokens: a new RefreshToken only
+	// when the app client rotates refresh tokens, no NewDeviceMetadata.
 	AuthenticationResult *AuthenticationResult `json:",omitempty"`
 }
 
@@ -68,7 +79,8 @@ func (w *wireGetTokensOutput) output() *GetTokensFromRefreshTokenOutput {
 
 // RevokeTokenInput is the request of RevokeToken.
 type RevokeTokenInput struct {
-	Token        string // the refresh token; a secret
+	Token string // the refresh token; a secret
+	// ClientId is the app client that issued the refresh token.
 	ClientId     string //nolint:revive // the wire name
 	ClientSecret string `json:",omitempty"` // a secret
 }

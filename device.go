@@ -38,7 +38,7 @@ const DefaultDeviceName = "cognitosrp"
 // and the secret device password only this client knows.
 type Device struct {
 	Key      string // DeviceKey, such as "us-east-1_0a1b…"
-	GroupKey string // DeviceGroupKey
+	GroupKey string // DeviceGroupKey: the device SRP's pool name
 	Password string // the device password: a secret
 }
 
@@ -53,8 +53,11 @@ func (d Device) Format(f fmt.State, verb rune) { formatRedacted(f, d) }
 // DeviceOwner names whose device a DeviceStore entry is: a user, by the
 // name it logs in with, in a user pool.
 type DeviceOwner struct {
-	UserPoolID string
-	Username   string
+	UserPoolID string // Config.UserPoolID
+	// Username is the name the session was given (NewSession,
+	// Options.Username), not Cognito's internal username: a user who
+	// logs in under two aliases has a device under each.
+	Username string
 }
 
 // DeviceStore keeps remembered devices between logins, and between runs
@@ -161,8 +164,8 @@ func (m *MemoryDeviceStore) LogValue() slog.Value { return logRedacted(m) }
 // DeviceSecretVerifierConfig is the SRP verifier of a device password, as
 // ConfirmDevice takes it: base64 of the bytes of pad(v) and of pad(salt).
 type DeviceSecretVerifierConfig struct {
-	PasswordVerifier string
-	Salt             string
+	PasswordVerifier string // base64 of pad(v)
+	Salt             string // base64 of pad(salt)
 }
 
 // NewDeviceVerifier draws a device password (40 random bytes, base64) and
@@ -193,10 +196,15 @@ func NewDeviceVerifier(groupKey, deviceKey string, random io.Reader) (password s
 // ConfirmDeviceInput is the request of ConfirmDevice. The access token
 // authorizes it.
 type ConfirmDeviceInput struct {
-	AccessToken                string
-	DeviceKey                  string
+	// AccessToken is from the login that was issued the device: a secret.
+	AccessToken string
+	DeviceKey   string // NewDeviceMetadata.DeviceKey of that login
+	// DeviceSecretVerifierConfig is from NewDeviceVerifier, whose password
+	// the device keeps.
 	DeviceSecretVerifierConfig DeviceSecretVerifierConfig
-	DeviceName                 string `json:",omitempty"`
+	// DeviceName is how the user's list of devices shows it; a Session
+	// sends the name given to RememberDevices, or DefaultDeviceName.
+	DeviceName string `json:",omitempty"`
 }
 
 // String describes the request without the access token.
@@ -231,8 +239,8 @@ func (c *apiClient) confirmDevice(ctx context.Context, in *ConfirmDeviceInput) (
 // UpdateDeviceStatusInput is the request of UpdateDeviceStatus. The access
 // token authorizes it.
 type UpdateDeviceStatusInput struct {
-	AccessToken            string
-	DeviceKey              string
+	AccessToken            string // of the device's user: a secret
+	DeviceKey              string // Device.Key
 	DeviceRememberedStatus string // "remembered" or "not_remembered"
 }
 

@@ -395,9 +395,10 @@ func parseDocFiles(t *testing.T, dir string) (*token.FileSet, []*ast.File) {
 // its name, or "A", "An" or "The" and its name; a
 // const or var has its own comment beginning with its name, or a comment
 // of its group. A deprecation is a paragraph beginning "Deprecated: ",
-// the form go doc, pkg.go.dev and gopls recognise. Struct fields are left
-// out: the wire structs' fields (AccessToken, Session, …) go without, and
-// runs of fields share one comment, as in the standard library.
+// the form go doc, pkg.go.dev and gopls recognise. Each exported field
+// of an exported struct has a comment: its own, leading or trailing, or
+// the leading comment of its run of fields, naming it (the standard
+// library's form); a field's comment need not begin with its name.
 func TestDocContracts(t *testing.T) {
 	for _, p := range docPackages {
 		fset, files := parseDocFiles(t, p.dir)
@@ -460,6 +461,13 @@ func TestDocContracts(t *testing.T) {
 		funcs("", dp.Funcs)
 		for _, ty := range dp.Types {
 			check(ty.Decl.Pos(), ty.Name, ty.Doc, ty.Name, "A "+ty.Name, "An "+ty.Name, "The "+ty.Name)
+			for _, s := range ty.Decl.Specs {
+				if st, ok := s.(*ast.TypeSpec).Type.(*ast.StructType); ok {
+					for _, f := range undocumentedFields(fset, st.Fields.List) {
+						t.Errorf("%s: exported field %s.%s has no comment, own or shared", fset.Position(f.Pos()), ty.Name, f.Name)
+					}
+				}
+			}
 			values(ty.Consts)
 			values(ty.Vars)
 			funcs("", ty.Funcs)
@@ -467,6 +475,55 @@ func TestDocContracts(t *testing.T) {
 		}
 	}
 }
+
+// undocumentedFields lists the exported fields in list that no comment
+// speaks for: none of their own, leading or trailing, and no leading
+// comment of an earlier field in the same run (fields on consecutive
+// lines) that names them, as in
+//
+//	// Min and Max bound the delay.
+//	Min, Max time.Duration
+//	Cap      time.Duration // names itself: fine
+//
+// An embedded field is held to it too when its type's name is exported.
+// A directive alone ("//nolint:revive // the wire name") is no comment:
+// go doc prints it, but it tells a user nothing.
+func undocumentedFields(fset *token.FileSet, list []*ast.Field) []*ast.Ident {
+	var out []*ast.Ident
+	for i, f := range list {
+		names := f.Names
+		if len(names) == 0 { // embedded: named by its type
+			n := recvTypeName(f.Type)
+			if sel, ok := f.Type.(*ast.SelectorExpr); ok {
+				n = sel.Sel.Name
+			}
+			names = []*ast.Ident{{NamePos: f.Pos(), Name: n}}
+		}
+		if says(f.Doc) || says(f.Comment) {
+			continue
+		}
+		var shared string // the leading comment of the run f is in
+		for j := i; j > 0; j-- {
+			if fset.Position(list[j-1].End()).Line+1 != fset.Position(list[j].Pos()).Line {
+				break // a blank line (or a comment of its own) ends a run
+			}
+			if d := list[j-1].Doc; says(d) {
+				shared = d.Text()
+				break
+			}
+		}
+		for _, n := range names {
+			if n.IsExported() && !regexp.MustCompile(`\b`+n.Name+`\b`).MatchString(shared) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// says reports whether g holds text beyond directives, which
+// CommentGroup.Text leaves out.
+func says(g *ast.CommentGroup) bool { return g != nil && strings.TrimSpace(g.Text()) != "" }
 
 // firstWords is the beginning of a doc comment, for a message.
 func firstWords(text string) string {

@@ -35,7 +35,7 @@ var ErrClosed = errors.New("cognitosrp: session closed")
 // was signed out. It matches ErrLoginRequired with errors.Is, and Err
 // through Unwrap.
 type LoginRequiredError struct {
-	Err error
+	Err error // why; nil when there was no refresh token to try
 }
 
 // Error says that the session must log in again, and why.

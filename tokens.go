@@ -23,6 +23,10 @@ var ErrNoTokens = errors.New("cognitosrp: Cognito returned no tokens")
 // (what Session.Tokens returns before a login) holds no token: Token
 // returns "", Expiry the zero time, Valid and ValidAt false.
 type Tokens struct {
+	// AccessToken and IDToken are JWTs; an Auth sends the access token
+	// unless its TokenType is IDToken. RefreshToken renews them; it is
+	// empty only in tokens given (SetTokens) or stored without one, which
+	// cannot be renewed. All three are secrets: String redacts them.
 	AccessToken  string
 	IDToken      string
 	RefreshToken string

@@ -38,7 +38,7 @@ var ErrTOTPSecret = errors.New("cognitosrp: TOTP secret is not valid base32")
 // Cognito accepts each code once: two logins within the same 30 seconds
 // need the second to wait for the next code.
 type TOTP struct {
-	Secret string
+	Secret string // base32; a secret, which String redacts
 	// Now, when set, replaces time.Now. Only tests should set it.
 	Now func() time.Time
 }

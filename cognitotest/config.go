@@ -112,8 +112,11 @@ type Config struct {
 	// no new device and its tokens are bound to the device it named.
 	DeviceOnlyRememberedOnUserPrompt bool
 
-	// Token lifetimes; zero means the defaults above. Unlike Cognito, any
-	// positive duration (down to one second) is allowed.
+	// AccessTokenLifetime, IDTokenLifetime and RefreshTokenLifetime are
+	// the token lifetimes; zero means the defaults above. Unlike Cognito,
+	// any positive duration is allowed, down to one second for the access
+	// and id tokens (whose exp and ExpiresIn count whole seconds, rounded
+	// up).
 	AccessTokenLifetime  time.Duration
 	IDTokenLifetime      time.Duration
 	RefreshTokenLifetime time.Duration

@@ -40,17 +40,17 @@ func keyID(pub *rsa.PublicKey) (string, error) {
 
 // JWK is one key of a JSON Web Key Set, in the members Cognito publishes.
 type JWK struct {
-	Alg string `json:"alg"`
-	E   string `json:"e"`
-	Kid string `json:"kid"`
-	Kty string `json:"kty"`
-	N   string `json:"n"`
-	Use string `json:"use"`
+	Alg string `json:"alg"` // "RS256"
+	E   string `json:"e"`   // the RSA public exponent, base64url without padding
+	Kid string `json:"kid"` // the key id that the tokens' kid header names
+	Kty string `json:"kty"` // "RSA"
+	N   string `json:"n"`   // the RSA modulus, base64url without padding
+	Use string `json:"use"` // "sig": the key verifies signatures
 }
 
 // JWKSet is a JSON Web Key Set.
 type JWKSet struct {
-	Keys []JWK `json:"keys"`
+	Keys []JWK `json:"keys"` // a Server publishes one: the key it signs with
 }
 
 // JWKS returns the key set the server publishes at JWKSURL.
