@@ -155,7 +155,7 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 			return out.AuthenticationResult, nil
 		}
 		if out.ChallengeName == "" {
-			return nil, unexpectedOutput(action, out)
+			return nil, unexpectedOutput(action, out, st.username)
 		}
 		if n == maxChallenges {
 			return nil, &refinedError{base: &ErrTooManyChallenges, detail: "the last was " + serverText(out.ChallengeName, maxTypeLen)}

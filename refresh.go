@@ -103,7 +103,8 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 		res = (*AuthenticationResult)(out.AuthenticationResult)
 	} else {
 		params := map[string]string{"REFRESH_TOKEN": cur.RefreshToken}
-		s.addSecretHash(params, refreshUsername(cur, s.username))
+		username := refreshUsername(cur, s.username)
+		s.addSecretHash(params, username)
 		if deviceKey != "" {
 			params["DEVICE_KEY"] = deviceKey
 		}
@@ -120,7 +121,7 @@ func (s *Session) refresh(ctx context.Context, cur *Tokens) (*Tokens, error) {
 			return nil, err
 		}
 		if out.AuthenticationResult == nil {
-			return nil, unexpectedOutput("InitiateAuth", out)
+			return nil, unexpectedOutput("InitiateAuth", out, username)
 		}
 		res = out.AuthenticationResult
 	}

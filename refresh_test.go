@@ -162,3 +162,28 @@ func TestSecretHashMismatchIsNoDeadRefreshToken(t *testing.T) {
 		t.Errorf("%d renewals and %d logins; want 2 and none", renewals.Load(), logins.Load())
 	}
 }
+
+// TestRenewalChallengeNamesTheUser: a renewal answered with a challenge
+// fails with a ChallengeError whose Username is the internal name a
+// continuation must send as USERNAME, as a login's does. It was empty.
+func TestRenewalChallengeNamesTheUser(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		io.WriteString(w, `{"ChallengeName":"SMS_MFA","ChallengeParameters":{},"Session":"s1"}`)
+	}))
+	defer srv.Close()
+	s, err := NewSession(Config{UserPoolID: "us-east-1_Pool1", ClientID: "test-client-id", Endpoint: srv.URL}, "alias@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	past := time.Now().Add(-time.Minute)
+	s.SetTokens(&Tokens{AccessToken: fxJWT(map[string]any{"token_use": "access", "username": "internal-name"}), RefreshToken: "r", AccessExpiry: past, IDExpiry: past})
+	var ce *ChallengeError
+	if err := s.Refresh(t.Context()); !errors.As(err, &ce) {
+		t.Fatalf("Refresh = %v; want a ChallengeError", err)
+	}
+	if ce.ChallengeName != "SMS_MFA" || ce.Session != "s1" || ce.Username != "internal-name" {
+		t.Errorf("ChallengeError = {%s, Session %q, Username %q}; want {SMS_MFA, s1, internal-name}", ce.ChallengeName, ce.Session, ce.Username)
+	}
+}

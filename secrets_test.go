@@ -216,7 +216,7 @@ func TestPrintedServerText(t *testing.T) {
 
 func TestSecretsNotInErrors(t *testing.T) {
 	// A challenge this package cannot answer carries its session.
-	err := unexpectedOutput("InitiateAuth", &AuthOutput{ChallengeName: "MFA_SETUP", Session: secret, ChallengeParameters: map[string]string{"x": secret}})
+	err := unexpectedOutput("InitiateAuth", &AuthOutput{ChallengeName: "MFA_SETUP", Session: secret, ChallengeParameters: map[string]string{"x": secret}}, "alice")
 	var ce *ChallengeError
 	if !errors.As(err, &ce) || ce.Session != secret {
 		t.Fatalf("unexpectedOutput = %v", err)

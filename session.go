@@ -512,10 +512,10 @@ func (s *Session) addSecretHash(params map[string]string, username string) {
 }
 
 // unexpectedOutput explains a response that is neither the expected
-// challenge nor tokens.
-func unexpectedOutput(action string, out *AuthOutput) error {
+// challenge nor tokens; username is the name a continuation must send.
+func unexpectedOutput(action string, out *AuthOutput, username string) error {
 	if out.ChallengeName != "" {
-		return &ChallengeError{ChallengeName: out.ChallengeName, Parameters: out.ChallengeParameters, Session: out.Session}
+		return &ChallengeError{ChallengeName: out.ChallengeName, Parameters: out.ChallengeParameters, Session: out.Session, Username: username}
 	}
 	return &refinedError{base: &ErrInvalidResponse, detail: action + ": neither tokens nor a challenge"}
 }
