@@ -26,8 +26,10 @@ const (
 // Options configure an [Auth]. Give either the individual parameters
 // (Username, Password, UserPoolID, ClientID and optionally Region,
 // ClientSecret, Endpoint, HTTPClient) or an existing Session, not both.
-// The individual parameters mean what Config's fields of the same names
-// do, and New refuses them as NewSession does (a malformed UserPoolID, say).
+// Username is NewSession's argument and Password the session's stored
+// password; the other parameters mean what Config's fields of the same
+// names do, and New refuses them as NewSession does (a malformed
+// UserPoolID, say).
 type Options struct {
 	Username     string       // the name, e-mail or phone number the user logs in with
 	Password     string       // a secret, kept for logging in again (see ForgetPassword)
