@@ -302,7 +302,7 @@ func ignoreCancel(cfg *Config) {
 func closeAsync(s *Session) <-chan error {
 	closed := make(chan error, 1)
 	go func() { closed <- s.Close() }()
-	for s.closing.Err() == nil {
+	for !s.isClosed() {
 		time.Sleep(time.Millisecond)
 	}
 	return closed

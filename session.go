@@ -288,10 +288,12 @@ type Session struct {
 	// password: installing them drops it (ForgetPassword, see fly).
 	forgetAfter *Tokens
 
-	closing context.Context // cancelled by Close
-	stop    context.CancelFunc
 	// voided is cancelled by the next sign-out or SetTokens(nil) (see
 	// voidLocked), and by Close: it ends an Authenticate begun before.
+	// Close cancels flights itself, as voidLocked does: a context of the
+	// session's that each flight registered with (context.AfterFunc)
+	// kept a map of its children and a channel for the session's life,
+	// 0.4 KB of an idle session's memory.
 	voided context.Context
 	void   context.CancelFunc
 	wg     sync.WaitGroup // flights and SRP preparations (prepare.go) in progress
@@ -373,10 +375,9 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	if s.store == nil {
 		s.store = new(MemoryStore)
 	}
-	// closing only ever carries cancellation: flights take their values
-	// from the caller that starts them.
-	s.closing, s.stop = context.WithCancel(context.Background())
-	s.voided, s.void = context.WithCancel(s.closing)
+	// voided only ever carries cancellation: Authenticate takes its
+	// values from its caller.
+	s.voided, s.void = context.WithCancel(context.Background())
 	return s, nil
 }
 
@@ -452,13 +453,14 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 	defer cancel()
 	defer context.AfterFunc(epochCtx, cancel)() // Close or a sign-out
 	t, err := s.loginNow(lctx, password, "explicit")
-	switch {
-	case s.closing.Err() != nil && err != nil:
-		return nil, errorf("%w: %w", ErrClosed, err)
-	case s.closing.Err() != nil:
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		if err != nil {
+			return nil, errorf("%w: %w", ErrClosed, err)
+		}
 		return nil, ErrClosed
 	}
-	s.mu.Lock()
 	if s.epoch != epoch {
 		// A sign-out or SetTokens(nil) since the start voids the login,
 		// as it voids a flight's: no code is asked for after it, and
