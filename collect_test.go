@@ -82,7 +82,7 @@ func TestDroppedSessionsAreCollected(t *testing.T) {
 // and the next login's SRP value prepared ahead, cost no more than
 // maxPerLiveAuth each (the emulator's record of each login included). The
 // comb tables, built once per process after its first login, are built
-// before the count starts. Measured: 6.6 to 6.7 KB over a socket on
+// before the count starts. Measured: 6.5 to 6.7 KB over a socket on
 // linux/amd64 (-race included); 7.1 to 7.3 KB when each session had a
 // context of its own for Close to cancel, 7.9 to 8.0 KB when the prepared A
 // was also held twice, as hex and as bytes. The bound is tight so that a

@@ -458,8 +458,10 @@ func (s *Session) voidLocked() {
 	s.sched.Store(nil)
 	s.header.Store(nil)
 	s.dead.Store(nil)
-	s.void()
-	s.voided, s.void = context.WithCancel(context.Background())
+	if s.void != nil {
+		s.void()
+		s.voided, s.void = nil, nil
+	}
 	for f := s.flight; f != nil; f = f.prev {
 		f.cancel()
 	}
@@ -804,7 +806,9 @@ func (s *Session) Close() error {
 	// progress and those it waits for. A flight that has left the list
 	// has ended its op; the save it still makes is not cancelled. (Not
 	// a function of its own: its metadata cost 192 bytes, issue 7.)
-	s.void()
+	if s.void != nil {
+		s.void()
+	}
 	for f := s.flight; f != nil; f = f.prev {
 		f.cancel()
 	}

@@ -308,6 +308,37 @@ func closeAsync(s *Session) <-chan error {
 	return closed
 }
 
+// TestIdleSessionHoldsNoContext: a session that logs in through its
+// flights, as every Auth's does, holds no context of its own while idle
+// (each, with its CancelFunc, took 96 bytes: TestMemoryPerLiveAuth). An
+// Authenticate makes the one through which a sign-out or Close cancels it;
+// a sign-out cancels and drops it.
+func TestIdleSessionHoldsNoContext(t *testing.T) {
+	_, f, s, _ := loggedIn(t, nil)
+	voided := func() context.Context {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.voided
+	}
+	if voided() != nil {
+		t.Error("a session that logged in through a flight holds a context")
+	}
+	if err := s.Authenticate(context.Background(), f.password); err != nil {
+		t.Fatal(err)
+	}
+	ctx := voided()
+	if ctx == nil || ctx.Err() != nil {
+		t.Fatalf("after Authenticate: %v, want a live context", ctx)
+	}
+	s.SetTokens(nil)
+	if ctx.Err() == nil {
+		t.Error("a sign-out did not cancel the context of the Authenticate before it")
+	}
+	if voided() != nil {
+		t.Error("a sign-out kept a context")
+	}
+}
+
 // TestCloseStopsBackgroundWork: Close cancels a renewal in progress and
 // waits for it; afterwards nothing calls Cognito.
 func TestCloseStopsBackgroundWork(t *testing.T) {

@@ -290,8 +290,10 @@ type Session struct {
 
 	// voided is cancelled by the next sign-out or SetTokens(nil) (see
 	// voidLocked), and by Close: it ends an Authenticate begun before.
-	// Close cancels flights itself, as voidLocked does: a context of the
-	// session's that each flight registered with (context.AfterFunc)
+	// Made by the first Authenticate after a sign-out (nil until then): a
+	// session that logs in through its flights, as an Auth's does, holds
+	// none. Close cancels flights itself, as voidLocked does: a context of
+	// the session's that each flight registered with (context.AfterFunc)
 	// kept a map of its children and a channel for the session's life,
 	// 0.4 KB of an idle session's memory.
 	voided context.Context
@@ -375,9 +377,6 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	if s.store == nil {
 		s.store = new(MemoryStore)
 	}
-	// voided only ever carries cancellation: Authenticate takes its
-	// values from its caller.
-	s.voided, s.void = context.WithCancel(context.Background())
 	return s, nil
 }
 
@@ -444,6 +443,11 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 	if s.closed {
 		s.mu.Unlock()
 		return nil, ErrClosed
+	}
+	if s.voided == nil {
+		// Only ever carries cancellation: the login takes its values
+		// from ctx.
+		s.voided, s.void = context.WithCancel(context.Background())
 	}
 	epoch, epochCtx := s.epoch, s.voided
 	s.wg.Add(1)
