@@ -15,7 +15,9 @@ import "context"
 // one); a login that finds A ready waits only for x, g^x and S
 // (BenchmarkSRPLatency).
 
-// spareSRP is one prepared exchange. done is closed once srp or err is set.
+// spareSRP is one prepared exchange. done is closed once srp or err is set;
+// a spare whose preparation has ended is replaced by one without done, nil,
+// so that an idle session does not hold the channel (96 bytes).
 type spareSRP struct {
 	_    incomparable
 	done chan struct{}
@@ -62,6 +64,7 @@ func (s *Session) prepareSRP() {
 		srp, err := newSRPFromPrivate(s.poolName, a)
 		sp.srp, sp.err = (*preparedSRP)(srp), err
 		close(sp.done)
+		s.spare.CompareAndSwap(sp, &spareSRP{srp: sp.srp, err: err})
 		s.wg.Done()
 	}()
 }
@@ -70,15 +73,17 @@ func (s *Session) prepareSRP() {
 // computed, or else a new one. A spare is used by one login only.
 func (s *Session) takeSRP(ctx context.Context) (*SRP, error) {
 	if sp := s.spare.Swap(nil); sp != nil {
-		select {
-		case <-sp.done:
-			if sp.err == nil {
-				return (*SRP)(sp.srp), nil
+		if sp.done != nil {
+			select {
+			case <-sp.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
 			}
-			// A failed draw: start over as if nothing was prepared.
-		case <-ctx.Done():
-			return nil, ctx.Err()
 		}
+		if sp.err == nil {
+			return (*SRP)(sp.srp), nil
+		}
+		// A failed draw: start over as if nothing was prepared.
 	}
 	return NewSRP(s.poolName, s.cfg.Rand)
 }
