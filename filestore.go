@@ -14,7 +14,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -279,22 +278,6 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	syncDir(dir)
 	removeStaleTemps(path)
 	return nil
-}
-
-// rename is os.Rename, but on Windows, where a file cannot be replaced
-// while someone has it open (Access is denied, or a sharing violation when
-// the opener shares nothing), it tries again for about a second: another
-// process's Load, a second run of a command that shares the file, or a
-// virus scanner reading what was just written holds it open for moments
-// only. (The errors cmd/go's robustio retries on; ERROR_SHARING_VIOLATION,
-// 32, is not an fs.ErrPermission.)
-func rename(from, to string) error {
-	err := os.Rename(from, to)
-	for d := time.Millisecond; runtime.GOOS == "windows" && (errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.Errno(32))) && d < time.Second; d *= 2 {
-		time.Sleep(d)
-		err = os.Rename(from, to)
-	}
-	return err
 }
 
 // splitPath splits path into its directory ("." for none) and file name.

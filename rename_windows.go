@@ -1,0 +1,29 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"syscall"
+	"time"
+)
+
+// rename is os.Rename, but, since on Windows a file cannot be replaced
+// while someone has it open (Access is denied, or a sharing violation when
+// the opener shares nothing), it tries again for about a second: another
+// process's Load, a second run of a command that shares the file, or a
+// virus scanner reading what was just written holds it open for moments
+// only. (The errors cmd/go's robustio retries on; ERROR_SHARING_VIOLATION,
+// 32, is not an fs.ErrPermission.)
+func rename(from, to string) error {
+	err := os.Rename(from, to)
+	for d := time.Millisecond; (errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.Errno(32))) && d < time.Second; d *= 2 {
+		time.Sleep(d)
+		err = os.Rename(from, to)
+	}
+	return err
+}
