@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -26,12 +27,19 @@ import (
 // parent fails t otherwise, a child that matched no test or skipped it
 // (which exits 0 too) included, and skips t when the child's runtime
 // refused FIPS 140-3 mode at start, as a binary built with
-// GOEXPERIMENT=boringcrypto does.
+// GOEXPERIMENT=boringcrypto does, or on a port that cannot start a
+// process at all.
 func InChildProcess(t *testing.T, env ...string) bool {
 	t.Helper()
 	const marker = "COGNITOSRP_TEST_CHILD"
 	if os.Getenv(marker) == t.Name() {
 		return true
+	}
+	// js/wasm and wasip1/wasm have no processes: os/exec fails there with
+	// "not implemented", which says nothing about the library. (The same
+	// ports internal/testenv.MustHaveExec skips.)
+	if runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
+		t.Skipf("cannot start a child process on %s/%s", runtime.GOOS, runtime.GOARCH)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
 	cmd.Env = append(append(os.Environ(), marker+"="+t.Name()), env...)
