@@ -120,6 +120,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"syscall"
 	"time"
@@ -152,9 +153,12 @@ func main() {
 	// over: a shell starts a script's background commands with SIGINT
 	// ignored, so that Ctrl-C leaves them running. Notify would catch it
 	// (and Stop ignore it again, so the command then exited with status 1).
+	// On wasm (js, wasip1) no signal ever comes, and signal.Ignored panics
+	// there: the runtime's table of ignored signals is empty, and Go (1.26)
+	// indexes it unchecked, so the command died before reading its flags.
 	var sigs []os.Signal
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
-		if !signal.Ignored(sig) {
+		if runtime.GOARCH != "wasm" && !signal.Ignored(sig) {
 			sigs = append(sigs, sig)
 		}
 	}
