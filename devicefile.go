@@ -14,7 +14,7 @@ import (
 // FileDeviceStore is a DeviceStore that keeps remembered devices in one
 // JSON file, with FileStore's care: mode 0600, atomic replacement, and a
 // refusal (ErrInsecureFile) of a file others can read or write, where file
-// modes are Unix permissions (see FileStore for Windows and Plan 9).
+// modes are Unix permissions (see FileStore for Windows, Plan 9 and WASI).
 //
 // A process that logs in anew on every run needs it: with the in-memory
 // default each run registers one more device with Cognito. The file holds

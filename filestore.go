@@ -43,9 +43,10 @@ const maxTokenFileBytes = 1 << 20
 // process, a virus scanner), Save tries the rename again for about a
 // second before it fails. The file has mode 0600, and Load refuses a file
 // that others can read or write, on systems with Unix permissions only: on
-// Windows the file takes its directory's access list, and on Plan 9 its
-// mode is set but not checked, so there keep it in a directory only the
-// user can read (os.UserCacheDir's is).
+// Windows the file takes its directory's access list, on Plan 9 its
+// mode is set but not checked, and under WASI (wasip1) files have no
+// mode, so there keep it in a directory only the user can read
+// (os.UserCacheDir's is; under WASI, the host directory the runtime maps).
 //
 // The file holds the refresh token: anyone who can read it can act as the
 // user until the refresh token expires or is revoked. Load, Save and Clear
@@ -340,4 +341,9 @@ func syncDir(dir string) {
 }
 
 // unixPermissions reports whether file modes mean Unix permissions here.
-func unixPermissions() bool { return runtime.GOOS != "windows" && runtime.GOOS != "plan9" }
+// Under WASI (wasip1) there are no modes at all: Go's Chmod does nothing
+// and Stat reports 0600 for every file, so a check there would pass a
+// file that anyone can read.
+func unixPermissions() bool {
+	return runtime.GOOS != "windows" && runtime.GOOS != "plan9" && runtime.GOOS != "wasip1"
+}

@@ -36,11 +36,11 @@
 // Tokens are cached in the user's cache directory (cognito-srp/, files of
 // mode 0600) and renewed from the cached refresh token, so a script can
 // call "cognito-srp token" before every request at no cost. A cache file
-// that other users can read is refused, except on Windows and Plan 9,
-// where its mode is not checked. On Windows, modes mean nothing: the files
-// are private as the cache directory (%LocalAppData%) is. On Plan 9 the
-// files are written with mode 0600, but one whose mode was loosened since
-// is used all the same. The cache directory is Go's os.UserCacheDir:
+// that other users can read is refused, except on Windows, Plan 9 and
+// WASI (wasip1), where its mode is not checked. On Windows, modes mean
+// nothing: the files are private as the cache directory (%LocalAppData%)
+// is. On Plan 9 the files are written with mode 0600, but one whose mode
+// was loosened since is used all the same. Under WASI files have no mode. The cache directory is Go's os.UserCacheDir:
 // $XDG_CACHE_HOME, else $HOME/.cache, on Linux and the BSDs; macOS uses
 // ~/Library/Caches and Windows %LocalAppData%, whatever XDG_CACHE_HOME
 // says. Where none can be written (a container user without a home, a
