@@ -361,6 +361,39 @@ func TestCloseStopsBackgroundWork(t *testing.T) {
 	}
 }
 
+// TestCloseCancelsReplacedFlights: Close cancels every flight whose op
+// may still run, not only the session's latest: a renewal whose tokens
+// SetTokens replaced while it was with Cognito, and the Refresh that
+// started after it and waits for it to end (its prev). Close must not wait
+// for Cognito to answer the replaced one.
+func TestCloseCancelsReplacedFlights(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	ctx := context.Background()
+	clk.Advance(55 * time.Minute) // in the renewal window
+	entered := f.watch()
+	release := f.hold()
+	defer release()
+	s.ValidTokens(ctx, AccessToken) // starts the background renewal, held
+	<-entered
+	replaced := *first
+	s.SetTokens(&replaced) // the renewal is no longer joinable
+	refreshErr := make(chan error, 1)
+	go func() { refreshErr <- s.Refresh(ctx) }()
+	for { // until Refresh's flight waits for the renewal
+		s.mu.Lock()
+		waiting := s.flight != nil && s.flight.prev != nil
+		s.mu.Unlock()
+		if waiting {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	closeWithin(t, s, "the replaced renewal with Cognito")
+	if err := errWithin(t, refreshErr, "Refresh"); !errors.Is(err, ErrClosed) {
+		t.Errorf("Refresh waiting for a replaced renewal when Close came: %v, want ErrClosed", err)
+	}
+}
+
 // TestClosedSessionCallsNoCognito: after Close no need reaches Cognito, not
 // even through an HTTPClient whose transport ignores the cancelled context
 // of the flight: a token in its renewal window is handed out without a
