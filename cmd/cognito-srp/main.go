@@ -40,7 +40,9 @@
 // WASI (wasip1), where its mode is not checked. On Windows, modes mean
 // nothing: the files are private as the cache directory (%LocalAppData%)
 // is. On Plan 9 the files are written with mode 0600, but one whose mode
-// was loosened since is used all the same. Under WASI files have no mode. The cache directory is Go's os.UserCacheDir:
+// was loosened since is used all the same. Under WASI files have no mode:
+// keep the cache in a host directory only the user can read, mapped into
+// the runtime. The cache directory is Go's os.UserCacheDir:
 // $XDG_CACHE_HOME, else $HOME/.cache, on Linux and the BSDs; macOS uses
 // ~/Library/Caches and Windows %LocalAppData%, whatever XDG_CACHE_HOME
 // says. Where none can be written (a container user without a home, a
