@@ -376,7 +376,9 @@ func parseDocFiles(t *testing.T, dir string) (*token.FileSet, []*ast.File) {
 		if strings.HasSuffix(p, "_test.go") {
 			continue
 		}
-		f, err := parser.ParseFile(fset, p, nil, parser.ParseComments|parser.SkipObjectResolution)
+		// Not SkipObjectResolution: Go 1.24's go/doc.NewFromFiles reads
+		// each file's Scope (ast.NewPackage) and panics on a nil one.
+		f, err := parser.ParseFile(fset, p, nil, parser.ParseComments)
 		if err != nil {
 			t.Fatal(err)
 		}
