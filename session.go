@@ -290,9 +290,9 @@ type Session struct {
 
 	// voided is cancelled by the next sign-out or SetTokens(nil) (see
 	// voidLocked), and by Close: it ends an Authenticate begun before.
-	// Made by the first Authenticate after a sign-out (nil until then): a
-	// session that logs in through its flights, as an Auth's does, holds
-	// none. Close cancels flights itself, as voidLocked does: a context of
+	// Made by an Authenticate when there is none (at first, and after a
+	// sign-out): a session that logs in through its flights, as an Auth's
+	// does, holds none. Close cancels flights itself, as voidLocked does: a context of
 	// the session's that each flight registered with (context.AfterFunc)
 	// kept a map of its children and a channel for the session's life,
 	// 0.4 KB of an idle session's memory.
