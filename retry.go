@@ -41,7 +41,9 @@ const (
 // RetryPolicy says how Cognito calls that fail for a passing reason are
 // retried: with capped exponential backoff and full jitter, a bounded
 // number of attempts and a bounded total time, and never past the end of
-// the caller's context. The zero value is the default policy, and a zero
+// the caller's context: a call whose context ends while it waits to retry
+// returns the last attempt's error, which then matches the context's too
+// (errors.Is). The zero value is the default policy, and a zero
 // or negative duration means that field's default; MaxAttempts of 1 turns
 // retries off.
 //
@@ -112,6 +114,8 @@ func (p RetryPolicy) do(ctx context.Context, again func(error) bool, op func() e
 	for attempt := 1; ; attempt++ {
 		err := op()
 		if err == nil || ctx.Err() != nil || !again(err) {
+			// An attempt that ctx cut short fails with ctx's error; one
+			// answered as ctx ended keeps the answer.
 			return err
 		}
 		if attempt >= p.MaxAttempts {
@@ -130,7 +134,10 @@ func (p RetryPolicy) do(ctx context.Context, again func(error) bool, op func() e
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return err
+			// Matching ctx's error too, so that a caller can tell that
+			// it gave up (errors.Is(err, context.Canceled), the check
+			// of a program shutting down) from Cognito failing.
+			return errorf("%w (not retried: %w)", err, ctx.Err())
 		}
 	}
 }

@@ -252,7 +252,8 @@ func TestRespondToAuthChallengeNeverResent(t *testing.T) {
 
 // TestRetryHonoursContext: a deadline the next backoff would pass ends the
 // retries at once, with the last error; a context cancelled during a
-// backoff ends it at once; a cancelled context is never retried. Every
+// backoff ends it at once, with the last error, which matches
+// context.Canceled too; a cancelled context is never retried. Every
 // backoff is an hour, so a call that slept one would hang: nothing here
 // races a deadline against an attempt (which, cut short, fails with the
 // context's error instead of Cognito's).
@@ -287,8 +288,8 @@ func TestRetryHonoursContext(t *testing.T) {
 	start = time.Now()
 	s = fakeSession(t, f, clock, hourly(func(d time.Duration) time.Duration { cancel(); return d }))
 	err = returnsWithin(t, slept, func() error { return s.Authenticate(ctx, "pw") })
-	if !errors.Is(err, ErrInternalError) || time.Since(start) > slept {
-		t.Fatalf("cancelled during the backoff: Authenticate = %v after %v", err, time.Since(start))
+	if !errors.Is(err, ErrInternalError) || !errors.Is(err, context.Canceled) || time.Since(start) > slept {
+		t.Fatalf("cancelled during the backoff: Authenticate = %v after %v; want Cognito's error and context.Canceled", err, time.Since(start))
 	}
 	if n := f.count("InitiateAuth"); n != 2 {
 		t.Fatalf("cancelled during the backoff: %d attempts in all, want 2", n)
