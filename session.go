@@ -499,7 +499,10 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 // instead of starting another. It fails with an error matching
 // ErrLoginRequired when there is no refresh token, and with one matching
 // ErrNotAuthorized when Cognito refuses it. With a ctx that has already
-// ended it starts no renewal and returns ctx's error.
+// ended it starts no renewal and returns ctx's error. Otherwise ctx bounds
+// only the wait, as in ValidTokens: the renewal is shared, and goes on
+// for the session after ctx ends (within Config.FlightTimeout; Close ends
+// it), so that a rotated refresh token Cognito sends is not lost.
 func (s *Session) Refresh(ctx context.Context) error {
 	_, _, err := s.renewNow(ctx, s.tokens.Load(), "explicit", (*Session).refreshOnly)
 	return err

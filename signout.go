@@ -43,7 +43,8 @@ func (s *Session) revoke(ctx context.Context, t *Tokens) error {
 
 // GlobalSignOut signs the user out everywhere: it invalidates every
 // refresh token of the user, on every device, then forgets the tokens like
-// SignOut. It needs a valid access token and renews it first if needed.
+// SignOut. It needs a valid access token and renews it first if needed,
+// waiting for that renewal as ValidTokens does (ctx bounds only the wait).
 // A token Cognito refuses as revoked before it expires (by another
 // client's sign-out, or by this call's own copy whose answer was lost: the
 // refusal does not tell) is renewed as after an API's 401, and the call
