@@ -308,8 +308,9 @@ type AuthenticationResult struct {
 	TokenType string `json:",omitempty"` // "Bearer"
 	// NewDeviceMetadata is set at a login in a pool that tracks devices
 	// when the login did not sign in with a remembered device: the device
-	// to confirm (RememberDevices does). GetTokensFromRefreshToken never
-	// returns it, and a Session reads it only at a login.
+	// to confirm (RememberDevices does). A Session reads it only at a
+	// login. Cognito's API reference says GetTokensFromRefreshToken
+	// issues a new device too when the request names none it remembers.
 	NewDeviceMetadata *NewDeviceMetadata `json:",omitempty"`
 }
 

@@ -35,7 +35,8 @@ type GetTokensFromRefreshTokenInput struct {
 // GetTokensFromRefreshToken.
 type GetTokensFromRefreshTokenOutput struct {
 	// AuthenticationResult holds the new tokens: a new RefreshToken only
-	// when the app client rotates refresh tokens, no NewDeviceMetadata.
+	// when the app client rotates refresh tokens, and NewDeviceMetadata
+	// only when DeviceKey named no device that Cognito remembers.
 	AuthenticationResult *AuthenticationResult `json:",omitempty"`
 }
 
