@@ -105,7 +105,9 @@ func (e *ctxEnv) serve(w http.ResponseWriter, r *http.Request) {
 	held, fail, release := action == e.hold, e.fail, e.release
 	if held {
 		e.arrived++
-		e.reach()
+		if !fail {
+			e.reach() // a failed request is answered: its row reaches its backoff
+		}
 	}
 	e.mu.Unlock()
 	switch {
@@ -203,10 +205,11 @@ func (e *ctxEnv) client() *cognitosrp.Client {
 }
 
 // hourlyRetry retries for ever, an hour apart: a call that sleeps a
-// backoff past its ctx's end hangs.
-func hourlyRetry(c *cognitosrp.Config) {
+// backoff past its ctx's end hangs. A backoff is the held step of the
+// rows that use it (fail): drawing its length marks it reached.
+func (e *ctxEnv) hourlyRetry(c *cognitosrp.Config) {
 	c.Retry = cognitosrp.RetryPolicy{MaxAttempts: 100, BaseDelay: time.Hour, MaxDelay: time.Hour,
-		MaxElapsed: 2 * time.Hour, Jitter: func(d time.Duration) time.Duration { return d }}
+		MaxElapsed: 2 * time.Hour, Jitter: func(d time.Duration) time.Duration { e.reach(); return d }}
 }
 
 // waitForCtx is a challenge handler that answers only when its ctx ends.
@@ -281,7 +284,7 @@ func ctxCases(t *testing.T) []ctxCase {
 			setup: func(e *ctxEnv) (func(context.Context) error, func()) {
 				c := e.client()
 				var cfg cognitosrp.Config
-				hourlyRetry(&cfg)
+				e.hourlyRetry(&cfg)
 				c.Retry = cfg.Retry
 				return func(ctx context.Context) error {
 					_, err := c.InitiateAuth(ctx, &cognitosrp.InitiateAuthInput{AuthFlow: "USER_SRP_AUTH"})
@@ -319,7 +322,7 @@ func ctxCases(t *testing.T) []ctxCase {
 			}},
 		{name: "Session.Authenticate", what: "in a retry's backoff", hold: "InitiateAuth", fail: true, kind: ctxEnds,
 			setup: func(e *ctxEnv) (func(context.Context) error, func()) {
-				s := e.session("alice", hourlyRetry)
+				s := e.session("alice", e.hourlyRetry)
 				return func(ctx context.Context) error { return s.Authenticate(ctx, ctxPassword) }, nil
 			}},
 		{name: "Session.Authenticate", what: "PASSWORD_VERIFIER", hold: "RespondToAuthChallenge", kind: ctxEnds, later: true,
@@ -329,7 +332,7 @@ func ctxCases(t *testing.T) []ctxCase {
 			}},
 		{name: "Session.Authenticate", what: "in a restart's backoff", hold: "RespondToAuthChallenge", fail: true, kind: ctxEnds, later: true,
 			setup: func(e *ctxEnv) (func(context.Context) error, func()) {
-				s := e.session("alice", hourlyRetry)
+				s := e.session("alice", e.hourlyRetry)
 				return func(ctx context.Context) error { return s.Authenticate(ctx, ctxPassword) }, nil
 			}},
 		{name: "Session.Authenticate", what: "ChallengeHandler", kind: ctxEnds, later: true, reaches: true,
@@ -589,6 +592,10 @@ func checkContextContract(t *testing.T, c ctxCase, withDeadline bool) {
 		if !errors.Is(err, want) {
 			t.Errorf("= %v; want an error matching %v", err, want)
 		}
+	}
+	// A backoff row cancelled before its backoff would check nothing.
+	if c.fail && (!errors.Is(err, cognitosrp.ErrInternalError) || arrived != 1) {
+		t.Errorf("= %v after %d %s requests; want the one attempt's error (cancelled in its backoff)", err, arrived, c.hold)
 	}
 	if c.hold != "" && arrived == 0 {
 		t.Fatalf("no %s request arrived: the row checks nothing", c.hold)
