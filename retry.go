@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -41,9 +42,9 @@ const (
 // RetryPolicy says how Cognito calls that fail for a passing reason are
 // retried: with capped exponential backoff and full jitter, a bounded
 // number of attempts and a bounded total time, and never past the end of
-// the caller's context: a call whose context ends while it waits to retry
-// returns the last attempt's error, which then matches the context's too
-// (errors.Is). The zero value is the default policy, and a zero
+// the caller's context: a call whose context ends while it waits to retry,
+// or as an attempt fails for a passing reason, returns the last attempt's
+// error, which then matches the context's too (errors.Is). The zero value is the default policy, and a zero
 // or negative duration means that field's default; MaxAttempts of 1 turns
 // retries off.
 //
@@ -113,10 +114,12 @@ func (p RetryPolicy) do(ctx context.Context, again func(error) bool, op func() e
 	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		err := op()
-		if err == nil || ctx.Err() != nil || !again(err) {
-			// An attempt that ctx cut short fails with ctx's error; one
-			// answered as ctx ended keeps the answer.
+		if err == nil || !again(err) {
 			return err
+		}
+		if ctx.Err() != nil {
+			// Answered as ctx ended, or cut short by it.
+			return notRetried(ctx, err)
 		}
 		if attempt >= p.MaxAttempts {
 			return errorf("%w (gave up after %d attempts)", err, attempt)
@@ -134,12 +137,21 @@ func (p RetryPolicy) do(ctx context.Context, again func(error) bool, op func() e
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			// Matching ctx's error too, so that a caller can tell that
-			// it gave up (errors.Is(err, context.Canceled), the check
-			// of a program shutting down) from Cognito failing.
-			return errorf("%w (not retried: %w)", err, ctx.Err())
+			return notRetried(ctx, err)
 		}
 	}
+}
+
+// notRetried returns err, a passing failure that ended retries because ctx
+// ended, matching ctx's error too: so that a caller can tell that it gave
+// up (errors.Is(err, context.Canceled), the check of a program shutting
+// down) from Cognito failing, even when Cognito's answer came at the very
+// moment ctx ended. An attempt that ctx cut short already matches it.
+func notRetried(ctx context.Context, err error) error {
+	if errors.Is(err, ctx.Err()) {
+		return err
+	}
+	return errorf("%w (not retried: %w)", err, ctx.Err())
 }
 
 // resendable reports whether a Cognito action may be sent again as it is.

@@ -318,6 +318,46 @@ func TestRetryHonoursContext(t *testing.T) {
 	}
 }
 
+// TestRetryAnsweredAsContextEnds covers the instant between an attempt's
+// answer and the check of ctx: a passing failure answered as ctx ends is
+// not retried, and the error says why (a program shutting down tells it
+// from Cognito failing with errors.Is); an attempt that ctx cut short is
+// not wrapped twice; a failure no retry would mend is returned as it is.
+func TestRetryAnsweredAsContextEnds(t *testing.T) {
+	passing := &APIError{Type: "InternalErrorException", StatusCode: 500}
+	cutShort := &transportError{err: context.Canceled}
+	final := &APIError{Type: "NotAuthorizedException", StatusCode: 400}
+	for _, tc := range []struct {
+		name     string
+		answer   error
+		want     []error
+		notInMsg string
+	}{
+		{"passing failure", passing, []error{passing, context.Canceled}, ""},
+		{"cut short by ctx", cutShort, []error{context.Canceled}, "not retried"},
+		{"failure no retry mends", final, []error{final}, "not retried"},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		attempts := 0
+		err := RetryPolicy{MaxAttempts: 5, BaseDelay: time.Nanosecond}.do(ctx, retryable, func() error {
+			attempts++
+			cancel() // ctx ends as the answer arrives
+			return tc.answer
+		})
+		for _, w := range tc.want {
+			if !errors.Is(err, w) {
+				t.Errorf("%s: do = %v; does not match %v", tc.name, err, w)
+			}
+		}
+		if tc.notInMsg != "" && strings.Contains(err.Error(), tc.notInMsg) {
+			t.Errorf("%s: do = %q; want no %q", tc.name, err, tc.notInMsg)
+		}
+		if attempts != 1 {
+			t.Errorf("%s: %d attempts, want 1", tc.name, attempts)
+		}
+	}
+}
+
 func TestRetryDisabledAndElapsed(t *testing.T) {
 	clock := newFakeClock(testNow)
 	f := newFakeCognito(t, clock.Now)
