@@ -85,27 +85,32 @@ func (s *FileDeviceStore) SaveDevice(ctx context.Context, owner DeviceOwner, d *
 	if d == nil {
 		return errNilDevice
 	}
-	return s.update(ctx, func(f *deviceFile) {
+	return s.update(ctx, func(f *deviceFile) bool {
 		r := deviceFileRecord{UserPoolID: owner.UserPoolID, Username: owner.Username, Key: d.Key, GroupKey: d.GroupKey, Password: d.Password}
 		if i := f.find(owner); i >= 0 {
 			f.Devices[i] = r
 		} else {
 			f.Devices = append(f.Devices, r)
 		}
+		return true
 	})
 }
 
-// DeleteDevice forgets the owner's device.
+// DeleteDevice forgets the owner's device. When the file holds none, it
+// writes nothing (and creates no file).
 func (s *FileDeviceStore) DeleteDevice(ctx context.Context, owner DeviceOwner) error {
-	return s.update(ctx, func(f *deviceFile) {
-		if i := f.find(owner); i >= 0 {
+	return s.update(ctx, func(f *deviceFile) bool {
+		i := f.find(owner)
+		if i >= 0 {
 			f.Devices = slices.Delete(f.Devices, i, i+1)
 		}
+		return i >= 0
 	})
 }
 
-// update applies change to the file's contents and writes them back.
-func (s *FileDeviceStore) update(ctx context.Context, change func(*deviceFile)) error {
+// update applies change to the file's contents and writes them back if
+// change reports that it changed them.
+func (s *FileDeviceStore) update(ctx context.Context, change func(*deviceFile) bool) error {
 	if err := fileStoreError(s == nil, s.Path()); err != nil {
 		return err
 	}
@@ -115,7 +120,9 @@ func (s *FileDeviceStore) update(ctx context.Context, change func(*deviceFile)) 
 	if err != nil {
 		return err
 	}
-	change(f)
+	if !change(f) {
+		return nil
+	}
 	// No error to check: an int and strings always encode (invalid UTF-8
 	// as U+FFFD).
 	data, _ := json.Marshal(f)

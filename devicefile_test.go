@@ -26,6 +26,12 @@ func TestFileDeviceStoreRoundTrip(t *testing.T) {
 	if err := s.DeleteDevice(ctx, alice); err != nil {
 		t.Fatalf("deleting from a missing file: %v", err)
 	}
+	// Nothing to delete writes nothing: no file appears (it used to be
+	// {"version":1,"devices":null}, and a directory the process may not
+	// write to made the call fail for nothing).
+	if _, err := os.Stat(filepath.Dir(path)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("deleting from a missing file made %s: %v", filepath.Dir(path), err)
+	}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -44,6 +50,14 @@ func TestFileDeviceStoreRoundTrip(t *testing.T) {
 		t.Errorf("a device leaked to another pool: %v", d)
 	}
 	must(other.DeleteDevice(ctx, alice))
+	// Again: the file holds no such device, so it is not replaced (each
+	// save replaces the file with a new one).
+	before, err := os.Stat(path)
+	must(err)
+	must(other.DeleteDevice(ctx, alice))
+	if after, err := os.Stat(path); err != nil || !os.SameFile(before, after) {
+		t.Errorf("deleting a device the file does not hold replaced the file (%v)", err)
+	}
 	if d, _ := s.LoadDevice(ctx, alice); d != nil {
 		t.Errorf("deleted device still there: %v", d)
 	}
