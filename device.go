@@ -36,6 +36,11 @@ const DefaultDeviceName = "cognitosrp"
 
 // Device is a device Cognito remembers for a user: the keys Cognito issued
 // and the secret device password only this client knows.
+//
+// encoding/json encodes Device with its field names as keys, the password
+// included (String redacts it; the encoding does not). That encoding is
+// stable across releases, for a DeviceStore of a program's own
+// (FileDeviceStore has a file format of its own).
 type Device struct {
 	Key      string // DeviceKey, such as "us-east-1_0a1b…"
 	GroupKey string // DeviceGroupKey: the device SRP's pool name

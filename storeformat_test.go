@@ -233,7 +233,8 @@ func readFile(t *testing.T, path string) []byte {
 // DeviceStore of a database, a keychain) may have marshalled them as they
 // are; a MarshalJSON added for redaction, as String and LogValue redact,
 // or a renamed field would make every value it stored unreadable after an
-// upgrade. Both directions are checked against the golden bytes.
+// upgrade. Both directions are checked against the golden bytes; the doc
+// comments of Tokens and Device promise that encoding.
 func TestExportedTypesJSON(t *testing.T) {
 	device := goldenDevices[0].device
 	for _, c := range []struct {

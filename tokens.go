@@ -22,6 +22,12 @@ var ErrNoTokens = errors.New("cognitosrp: Cognito returned no tokens")
 // a Session has handed it out; renewals produce a new one. A nil *Tokens
 // (what Session.Tokens returns before a login) holds no token: Token
 // returns "", Expiry the zero time, Valid and ValidAt false.
+//
+// encoding/json encodes Tokens with its field names as keys and its times
+// in RFC 3339 (time.Time's own encoding), tokens included: unlike String,
+// the encoding redacts nothing, so store it as the refresh token deserves.
+// That encoding is stable across releases, for programs that keep tokens
+// their own way (FileStore has a file format of its own).
 type Tokens struct {
 	// AccessToken and IDToken are JWTs; an Auth sends the access token
 	// unless its TokenType is IDToken. RefreshToken renews them; it is
