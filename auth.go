@@ -12,6 +12,7 @@ import (
 	"maps"
 	"net/http"
 	"net/textproto"
+	"net/url"
 	"reflect"
 	"strings"
 	"time"
@@ -358,8 +359,8 @@ func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // sameOrigin reports whether req, which an http.Client follows from a
-// redirect, and every earlier request of its chain go to the same scheme
-// and host. A chain that left the origin does not get the token back when
+// redirect, and every earlier request of its chain go to the same scheme,
+// host and port (the scheme's own when none is written). A chain that left the origin does not get the token back when
 // another host redirects to the origin again: that host would choose the
 // request the token goes with (net/http keeps Authorization off for the
 // rest of such a chain too). A response without its Request (a Base
@@ -368,11 +369,32 @@ func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
 func sameOrigin(req *http.Request) bool {
 	for hop := req; hop.Response != nil; {
 		if hop = hop.Response.Request; hop == nil || hop.URL == nil || req.URL == nil ||
-			!asciiEqualFold(hop.URL.Scheme, req.URL.Scheme) || !sameHost(hop.URL.Host, req.URL.Host) {
+			!asciiEqualFold(hop.URL.Scheme, req.URL.Scheme) ||
+			!sameHost(withoutDefaultPort(hop.URL), withoutDefaultPort(req.URL)) {
 			return false
 		}
 	}
 	return true
+}
+
+// withoutDefaultPort returns u's host without the port its scheme implies:
+// https://h and https://h:443 are one origin, and a server that redirects
+// from one to the other (a load balancer that writes the port) would
+// otherwise lose the token on the way. Any other port stays, and keeps the
+// hosts apart. It is not inlined: each of sameOrigin's two calls would
+// carry its own copy (issue 7).
+//
+//go:noinline
+func withoutDefaultPort(u *url.URL) string {
+	// url.Parse writes a scheme in lower case; net/http sends no other.
+	port := ""
+	switch u.Scheme {
+	case "https":
+		port = ":443"
+	case "http":
+		port = ":80"
+	}
+	return strings.TrimSuffix(u.Host, port)
 }
 
 // sameHost reports whether the URL hosts (host or host:port) a and b are

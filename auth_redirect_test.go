@@ -124,6 +124,48 @@ func TestSameOriginNeedsTheScheme(t *testing.T) {
 	}
 }
 
+// TestTokenFollowsRedirectToTheDefaultPort: https://h and https://h:443
+// are one origin (so are http://h and http://h:80), and a server that
+// writes the port in its Location (some load balancers do) must not lose
+// the token on the way; another port is another origin. The Base answers
+// in place of the servers, which cannot listen on 443 and 80 in a test.
+func TestTokenFollowsRedirectToTheDefaultPort(t *testing.T) {
+	s, tok := sessionWithToken(t)
+	for _, tc := range []struct {
+		from, to string
+		same     bool
+	}{
+		{"https://api.example.com/a", "https://api.example.com:443/b", true},
+		{"https://api.example.com:443/a", "https://API.example.com/b", true},
+		{"http://api.example.com/a", "http://api.example.com:80/b", true},
+		{"https://api.example.com/a", "https://api.example.com:8443/b", false},
+		{"https://api.example.com/a", "https://api.example.com:80/b", false},
+		{"http://api.example.com/a", "http://api.example.com:443/b", false},
+		{"https://[::1]/a", "https://[::1]:443/b", true},
+	} {
+		got, reached := "", false
+		a, err := New(Options{Session: s, Base: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.Response == nil {
+				h := http.Header{"Location": {tc.to}}
+				return &http.Response{StatusCode: http.StatusFound, Header: h, Body: http.NoBody, Request: r}, nil
+			}
+			got, reached = r.Header.Get("Authorization"), true
+			return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: r}, nil
+		})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := a.Client().Get(tc.from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if sent := got == "Bearer "+tok; !reached || sent != tc.same || !sent && got != "" {
+			t.Errorf("%s → %s: reached %v, token sent %v (Authorization %d bytes); want the token sent %v", tc.from, tc.to, reached, sent, len(got), tc.same)
+		}
+	}
+}
+
 // TestTokenStaysOffAfterLeavingTheOrigin: once a redirect chain has left
 // the origin, the token does not come back when another host redirects
 // to the origin again, as net/http keeps Authorization off for the rest
