@@ -607,6 +607,39 @@ func TestRequestEmptyBodyIsPost(t *testing.T) {
 	}
 }
 
+// TestRequestJSONBodyIsTyped: a -d body that is JSON goes as
+// application/json, which many APIs need to read it at all; any other
+// body goes untyped, and a -H Content-Type (an empty one too) wins.
+func TestRequestJSONBodyIsTyped(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%q", r.Header.Values("Content-Type"))
+	})))
+	defer api.Close()
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	bodyFile := filepath.Join(t.TempDir(), "body.json")
+	os.WriteFile(bodyFile, []byte("{\"a\": [1, 2]}\n"), 0o600)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-d", `{"a":1}`}, `["application/json"]`},
+		{[]string{"-d", "@" + bodyFile}, `["application/json"]`},
+		{[]string{"-X", "PUT", "-d", "[]"}, `["application/json"]`},
+		{[]string{"-d", "order=1"}, `[]`},
+		{[]string{"-d", ""}, `[]`},
+		{[]string{}, `[]`},
+		{[]string{"-d", `{"a":1}`, "-H", "Content-Type: application/merge-patch+json"}, `["application/merge-patch+json"]`},
+		{[]string{"-d", `{"a":1}`, "-H", "content-type:"}, `[""]`},
+	} {
+		r := s.run(append(append([]string{"request"}, tc.args...), api.URL+"/x")...)
+		r.want(t, exitOK)
+		if r.stdout != tc.want {
+			t.Errorf("request %q: Content-Type %s, want %s", tc.args, r.stdout, tc.want)
+		}
+	}
+}
+
 // TestBoolFlagValueNotEchoed: a boolean flag given a value that is not a
 // boolean (a password typed after -password-stdin=) is a usage error that
 // does not repeat the value, as the flag package's own error would; the

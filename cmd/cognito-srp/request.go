@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -75,7 +76,7 @@ func (r *requestFlags) register(fs *flag.FlagSet) {
 	r.conn.register(fs)
 	fs.StringVar(&r.method, "X", "", "HTTP method (default GET, or POST with -d)")
 	fs.Var(&r.headers, "H", "request header 'Name: value' (repeatable)")
-	fs.StringVar(&r.data, "d", "", "request body; @FILE reads a file, @- standard input")
+	fs.StringVar(&r.data, "d", "", "request body; @FILE reads a file, @- standard input (JSON goes as application/json unless -H gives a Content-Type)")
 	fs.StringVar(&r.typ, "type", "access", "token to send: access or id")
 	fs.StringVar(&r.authHeader, "auth-header", "Authorization", "header that carries the token, with \"Bearer \" only in Authorization")
 	fs.BoolVar(&r.include, "i", false, "print the response headers on standard error")
@@ -126,9 +127,13 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	body, err := requestBody(ctx, e, rf.data)
+	text, err := requestBody(ctx, e, rf.data)
 	if err != nil {
 		return err
+	}
+	var body io.Reader
+	if text != "" {
+		body = strings.NewReader(text)
 	}
 	if rf.method == "" {
 		// -d "" is a body too, an empty one: a script's -d "$payload"
@@ -170,6 +175,13 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 			continue
 		}
 		req.Header.Add(h.name, h.value)
+	}
+	if _, given := req.Header["Content-Type"]; !given && json.Valid([]byte(text)) {
+		// Without a type, many APIs (Express's, FastAPI's, Spring's)
+		// ignore or refuse a JSON body: README's -d @body.json example
+		// failed against them. Other bodies go untyped, as before; an
+		// empty -H 'Content-Type:' sends none.
+		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := apiClient(auth).Do(req)
 	// refused: the API refused the very token (a hop on another origin
@@ -337,29 +349,27 @@ type bodyError struct{ err error }
 func (e *bodyError) Error() string { return e.err.Error() }
 func (e *bodyError) Unwrap() error { return e.err }
 
-// requestBody returns the body -d gives: the text itself, a file (@FILE)
-// or standard input (@-).
-func requestBody(ctx context.Context, e *env, data string) (io.Reader, error) {
+// requestBody returns the body -d gives ("" for none): the text itself, a
+// file (@FILE) or standard input (@-).
+func requestBody(ctx context.Context, e *env, data string) (string, error) {
 	switch {
-	case data == "":
-		return nil, nil
 	case data == "@-":
 		b, err := readInput(ctx, func() ([]byte, error) { return io.ReadAll(e.stdin) })
 		if err != nil {
-			return nil, fmt.Errorf("reading the body from standard input: %w", err)
+			return "", fmt.Errorf("reading the body from standard input: %w", err)
 		}
-		return strings.NewReader(string(b)), nil
+		return string(b), nil
 	case strings.HasPrefix(data, "@"):
 		// A named pipe (or -d @<(…)) waits for its writer like standard
 		// input does, and must end on a signal as well.
 		b, err := readInput(ctx, func() ([]byte, error) { return os.ReadFile(data[1:]) })
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("reading the body from %s: %w", data[1:], ctx.Err())
+			return "", fmt.Errorf("reading the body from %s: %w", data[1:], ctx.Err())
 		}
 		if err != nil {
-			return nil, usagef("-d: %v", err)
+			return "", usagef("-d: %v", err)
 		}
-		return strings.NewReader(string(b)), nil
+		return string(b), nil
 	}
-	return strings.NewReader(data), nil
+	return data, nil
 }
