@@ -640,6 +640,19 @@ func TestRequestJSONBodyIsTyped(t *testing.T) {
 	}
 }
 
+// TestRequestNetworkErrorHidesQuery: net/http's error quotes the URL,
+// hiding only a password; the query (an API key, a presigned URL's
+// signature) and the fragment must not reach the terminal either.
+func TestRequestNetworkErrorHidesQuery(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	r := s.run("request", "http://u:s3cr3t-pw@127.0.0.1:1/items?api_key=s3cr3t-key&X-Amz-Signature=s3cr3t-sig#s3cr3t-frag")
+	r.want(t, exitTryLater, "network error", "127.0.0.1:1/items")
+	if strings.Contains(r.stderr, "s3cr3t") {
+		t.Errorf("the error quotes a secret of the URL: %q", r.stderr)
+	}
+}
+
 // TestBoolFlagValueNotEchoed: a boolean flag given a value that is not a
 // boolean (a password typed after -password-stdin=) is a usage error that
 // does not repeat the value, as the flag package's own error would; the

@@ -312,10 +312,22 @@ var errStaleDuringRequest = errors.New("the token expired while the request foll
 
 // apiError returns err, or when it is the end of -timeout, an error that
 // names the API's host: describe would blame Cognito, whose calls were
-// over before the request was sent.
+// over before the request was sent. A URL that net/http's error quotes
+// loses its query and fragment: an API key or a presigned URL's
+// signature there would otherwise reach the terminal, or a CI log, with
+// every network error (net/http hides only the password).
 func apiError(err error, target *url.URL) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return &apiTimeout{host: target.Host}
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr != nil {
+			ue.URL = target.Scheme + "://" + target.Host
+		} else {
+			u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
+			ue.URL = u.String()
+		}
 	}
 	return err
 }
