@@ -154,8 +154,11 @@ type Config struct {
 	// SetPassword, IssueTokens) or make a request to it.
 	Rand io.Reader
 	// Logf, when set, receives one line per request: the action, the status
-	// and why a request was refused. It never receives a secret, nor a
-	// line after Close returns, so a test's t.Logf is safe here.
+	// and why a request was refused; and one for each action named to
+	// FailNext or SetActionLatency that the server does not serve (a
+	// misspelling), which would match no call. It never receives a
+	// secret, nor a line after Close returns, so a test's t.Logf is safe
+	// here.
 	Logf func(format string, args ...any)
 }
 

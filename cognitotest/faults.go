@@ -64,14 +64,33 @@ func (f *faultState) init(seed uint64) {
 
 // FailNext makes the next n API calls fail with f. With actions given,
 // only calls to those actions count and fail. Calls to FailNext queue up:
-// the earliest one that matches a call applies first.
+// the earliest one that matches a call applies first. An action the
+// server does not serve matches no call; Config.Logf is told.
 func (s *Server) FailNext(n int, f Fault, actions ...string) {
 	if n <= 0 {
 		return
 	}
+	s.warnUnknownActions("FailNext", actions)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults.queue = append(s.faults.queue, queuedFault{fault: f, left: n, actions: slices.Clone(actions)})
+}
+
+// warnUnknownActions tells Config.Logf of each of actions that the server
+// does not serve: a misspelt name ("InitateAuth") or X-Amz-Target's whole
+// value matches no call, and the test would otherwise wait without a word
+// for a failure or a delay that never comes. It counts in as a request
+// does (enter), so that no line comes after Close returns.
+func (s *Server) warnUnknownActions(method string, actions []string) {
+	if s.cfg.Logf == nil || !s.enter() {
+		return
+	}
+	defer s.active.Done()
+	for _, a := range actions {
+		if s.action(a) == nil {
+			s.cfg.Logf("cognitotest: %s: %q is not an action the server serves (such as \"InitiateAuth\"): it matches no call", method, a)
+		}
+	}
 }
 
 // SetFailureRate makes each API call fail with f with probability rate
@@ -92,8 +111,12 @@ func (s *Server) SetLatency(d time.Duration) {
 }
 
 // SetActionLatency delays calls to action by d, in place of the delay of
-// SetLatency; a negative d removes the override.
+// SetLatency; a negative d removes the override. An action the server
+// does not serve matches no call; Config.Logf is told.
 func (s *Server) SetActionLatency(action string, d time.Duration) {
+	if d >= 0 {
+		s.warnUnknownActions("SetActionLatency", []string{action})
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if d < 0 {

@@ -7,8 +7,10 @@ package cognitotest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -192,5 +194,39 @@ func TestRequestLogInArrivalOrder(t *testing.T) {
 	}
 	if !slices.Equal(got, []string{"RevokeToken", "GetUser"}) {
 		t.Errorf("Requests() = %v, want RevokeToken (the older) first", got)
+	}
+}
+
+// TestUnknownActionIsLogged: a misspelt action name given to FailNext or
+// SetActionLatency matches no call, so a test waiting for its failure or
+// delay gets neither; Config.Logf says so, once per unknown name, and
+// says nothing of a known one, of a removal, or after Close.
+func TestUnknownActionIsLogged(t *testing.T) {
+	var mu sync.Mutex
+	var lines []string
+	srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{Logf: func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines = append(lines, fmt.Sprintf(format, args...))
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.FailNext(1, cognitotest.FaultInternalError, "InitiateAuth", "InitateAuth")
+	srv.FailNext(1, cognitotest.FaultInternalError, "AWSCognitoIdentityProviderService.GetUser")
+	srv.SetActionLatency("RespondToAuthChallenge", time.Second)
+	srv.SetActionLatency("RespondToAuthChalenge", time.Second)
+	srv.SetActionLatency("RespondToAuthChalenge", -1)
+	srv.Close()
+	srv.FailNext(1, cognitotest.FaultInternalError, "AfterClose")
+	want := []string{
+		`cognitotest: FailNext: "InitateAuth" is not an action the server serves (such as "InitiateAuth"): it matches no call`,
+		`cognitotest: FailNext: "AWSCognitoIdentityProviderService.GetUser" is not an action the server serves (such as "InitiateAuth"): it matches no call`,
+		`cognitotest: SetActionLatency: "RespondToAuthChalenge" is not an action the server serves (such as "InitiateAuth"): it matches no call`,
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(lines, want) {
+		t.Errorf("Logf got\n%q\nwant\n%q", lines, want)
 	}
 }
