@@ -198,11 +198,14 @@ func (s *Server) record(arrived time.Time, r Request) {
 	}
 	logf := s.cfg.Logf
 	s.mu.Unlock()
+	// The request id is the one the client's error quotes (APIError's
+	// "request id"): it finds the line, and the Reason on it, among the
+	// lines of other tests sharing the server.
 	if logf != nil {
 		if r.ErrorType == "" {
-			logf("cognitotest: %s %d %v", r.Action, r.Status, r.Duration.Round(time.Microsecond))
+			logf("cognitotest: %s %d %v (request id %s)", r.Action, r.Status, r.Duration.Round(time.Microsecond), r.RequestID)
 		} else {
-			logf("cognitotest: %s %d %s %s", r.Action, r.Status, r.ErrorType, r.Reason)
+			logf("cognitotest: %s %d %s %s (request id %s)", r.Action, r.Status, r.ErrorType, r.Reason, r.RequestID)
 		}
 	}
 }

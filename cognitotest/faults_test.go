@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -228,5 +229,36 @@ func TestUnknownActionIsLogged(t *testing.T) {
 	defer mu.Unlock()
 	if !slices.Equal(lines, want) {
 		t.Errorf("Logf got\n%q\nwant\n%q", lines, want)
+	}
+}
+
+// TestLogLinesCarryRequestID: each Logf line ends with the request id the
+// response carried, which the client's APIError quotes: a failed call's
+// error finds its line, with the server's reason, among other tests'.
+func TestLogLinesCarryRequestID(t *testing.T) {
+	var mu sync.Mutex
+	var lines []string
+	srv := cognitotest.NewServer(t, cognitotest.Config{Logf: func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines = append(lines, fmt.Sprintf(format, args...))
+	}})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	sess, _ := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+	defer sess.Close()
+	ae := apiError(t, sess.Authenticate(t.Context(), "wrong-password"))
+	reqs := srv.Requests()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(lines) != len(reqs) || len(reqs) != 2 {
+		t.Fatalf("%d lines for %d requests, want 2: %q", len(lines), len(reqs), lines)
+	}
+	for i, r := range reqs {
+		if !strings.HasSuffix(lines[i], " (request id "+r.RequestID+")") || r.RequestID == "" {
+			t.Errorf("line %q does not end with its request id %q", lines[i], r.RequestID)
+		}
+	}
+	if !strings.Contains(lines[1], "NotAuthorizedException") || !strings.HasSuffix(lines[1], ae.RequestID+")") {
+		t.Errorf("the refusal's line %q does not carry the error's request id %q", lines[1], ae.RequestID)
 	}
 }
