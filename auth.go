@@ -360,12 +360,12 @@ func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // sameOrigin reports whether req, which an http.Client follows from a
 // redirect, and every earlier request of its chain go to the same scheme,
-// host and port (the scheme's own when none is written). A chain that left the origin does not get the token back when
-// another host redirects to the origin again: that host would choose the
-// request the token goes with (net/http keeps Authorization off for the
-// rest of such a chain too). A response without its Request (a Base
-// other than http.Transport may leave it nil) hides where the chain went:
-// that is not the same origin.
+// host and port (the scheme's own when none is written). A chain that left
+// the origin does not get the token back when another host redirects to
+// the origin again: that host would choose the request the token goes with
+// (net/http keeps Authorization off for the rest of such a chain too). A
+// response without its Request (a Base other than http.Transport may leave
+// it nil) hides where the chain went: that is not the same origin.
 func sameOrigin(req *http.Request) bool {
 	for hop := req; hop.Response != nil; {
 		if hop = hop.Response.Request; hop == nil || hop.URL == nil || req.URL == nil ||
