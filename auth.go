@@ -65,6 +65,10 @@ type Options struct {
 	// (pycognito's http_header_prefix stays "Bearer " whatever the header
 	// unless given; a Go string cannot tell an unset prefix from an empty
 	// one, which the X-API-Key pattern needs, so set both or neither.)
+	// A prefix of the Authorization header must end with a space (or
+	// tab), which separates the scheme from the token: New refuses
+	// "Bearer", Tokens.TokenType's spelling, which would send
+	// "Bearereyj…".
 	HeaderPrefix string
 	// TokenType selects the token; the zero value means AccessToken.
 	TokenType TokenType
@@ -206,10 +210,17 @@ func New(opts Options) (*Auth, error) {
 	if !validHeaderValue(prefix) {
 		return nil, configError("the header prefix contains a control character")
 	}
+	header = textproto.CanonicalMIMEHeaderKey(header)
+	if header == DefaultHeader && prefix != "" && prefix[len(prefix)-1] > ' ' {
+		// "Bearer", as Tokens.TokenType spells it, would send
+		// "Bearereyj…": a scheme no API knows, refused with 401s that no
+		// renewal can help.
+		return nil, configError(`HeaderPrefix must end with a space for Authorization, as "Bearer " does`)
+	}
 	return &Auth{
 		session:     sess,
 		tokenType:   typ,
-		header:      textproto.CanonicalMIMEHeaderKey(header),
+		header:      header,
 		prefix:      prefix,
 		base:        opts.Base,
 		retry401:    !opts.NoRetryOnUnauthorized,

@@ -326,6 +326,11 @@ func TestNewConfigErrors(t *testing.T) {
 		// value, at each request.
 		{"prefix with escape sequence", with(func(o *cognitosrp.Options) { o.HeaderPrefix = "Bearer\x1b[2J " }), "prefix"},
 		{"prefix with DEL", with(func(o *cognitosrp.Options) { o.HeaderPrefix = "Bearer\x7f" }), "prefix"},
+		// "Bearer" without its space, as Tokens.TokenType spells it, was
+		// accepted and sent "Bearereyj…", which the API refuses.
+		{"Authorization prefix without space", with(func(o *cognitosrp.Options) { o.Header = "Authorization"; o.HeaderPrefix = "Bearer" }), "end with a space"},
+		{"default header, prefix without space", with(func(o *cognitosrp.Options) { o.HeaderPrefix = "Bearer" }), "end with a space"},
+		{"Authorization in lower case, prefix without space", with(func(o *cognitosrp.Options) { o.Header = "authorization"; o.HeaderPrefix = "JWT" }), "end with a space"},
 		{"unknown token type", with(func(o *cognitosrp.Options) { o.TokenType = "refresh_token" }), "token type"},
 		// An endpoint without its scheme passed New and failed at the
 		// first request, as a network error that did not match ErrConfig.
@@ -357,6 +362,7 @@ func TestNewConfigErrors(t *testing.T) {
 	// Valid configurations, for contrast.
 	for _, o := range []cognitosrp.Options{full, {Session: s}, {Session: s, Header: "X-API-Key", HeaderPrefix: ""},
 		{Session: s, HeaderPrefix: "Bearer\t"}, {Session: s, HeaderPrefix: "Jéton "},
+		{Session: s, Header: "X-Token", HeaderPrefix: "v1."},
 		with(func(o *cognitosrp.Options) { o.Region = "eu-west-1"; o.ClientSecret = "x" }),
 		with(func(o *cognitosrp.Options) { o.Endpoint = "http://127.0.0.1:9229/" }),
 		with(func(o *cognitosrp.Options) { o.Endpoint = "HTTPS://cognito-idp.us-east-1.amazonaws.com" })} {
