@@ -241,6 +241,12 @@ func (a ChallengeAnswer) Format(f fmt.State, verb rune) { formatRedacted(f, a) }
 // would answer nothing): the login then fails with a *ChallengeError, as
 // it does for an error, which the ChallengeError wraps. A handler may be
 // called concurrently by different logins of different sessions.
+//
+// The login waits for the handler: a handler must not wait for tokens of
+// the session it serves (Auth.Token, Session.ValidTokens or Refresh), a
+// call that fails at once with an error matching ErrConfig when given ctx
+// and waits for ever with a context of its own; nor call Close, which
+// waits for the login.
 type ChallengeHandler interface {
 	HandleChallenge(ctx context.Context, c *Challenge) (*ChallengeAnswer, error)
 }

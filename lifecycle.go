@@ -419,12 +419,19 @@ func (s *Session) joinLocked(ctx context.Context, from *Tokens, trigger string, 
 // wait returns the flight's result, or ctx's error if ctx ends first. A
 // caller that must actually wait is counted and reported as a debug event
 // in its own context, so that a test or a trace can tell which requests
-// waited for Cognito.
+// waited for Cognito. A caller in f's own work (its context is f's: f's
+// Cognito call sent through an Auth of the session by Config.HTTPClient,
+// or a ChallengeHandler, TokenStore or Verifier asking for tokens with its
+// ctx) would wait for f, so for itself, until the FlightTimeout, then fail
+// with a deadline that hides why: it fails at once instead.
 func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens, error) {
 	select {
 	case <-f.done:
 		return f.tokens, f.err
 	default:
+	}
+	if ctx.Value(f.done) != nil {
+		return nil, configError("a login or renewal waits for itself: do its calls go through the session's Auth?")
 	}
 	s.waits.Add(1)
 	s.log(ctx, slog.LevelDebug, "cognitosrp: waiting for Cognito",
@@ -496,10 +503,12 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 	// cancellation: other callers may be waiting for it. Its own timeout
 	// bounds it, and Close or a sign-out cancels it. Nor its httptrace
 	// hooks (flightValues).
-	base, cancel := context.WithCancel(&flightValues{ctx})
+	fv := &flightValues{parent: ctx}
+	base, cancel := context.WithCancel(fv)
 	prev := s.flight
 	f := &flight{done: make(chan struct{}), epoch: s.epoch, from: from, cancel: cancel, prev: prev,
 		loginless: trigger == "explicit"} // Session.Refresh's trigger
+	fv.done = f.done
 	s.flight = f
 	s.flying.Store(true)
 	s.wg.Add(1)
@@ -534,13 +543,25 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 // httptrace keeps the hooks in two values: the ClientTrace, and the
 // dialer's and resolver's under a key of internal/nettrace, which can only
 // be recognized by its package.
-type flightValues struct{ parent context.Context }
+//
+// Its value for the key done, its flight's done channel, is done, so that
+// wait can tell the flight's own work. (The channel, not the *flight: a
+// chan struct{} in an interface needs no type descriptor of its own, a
+// *flight one of 0.2 KB; issue 7.)
+type flightValues struct {
+	_      incomparable // or the compiler makes it an equality function
+	parent context.Context
+	done   chan struct{}
+}
 
 func (*flightValues) Deadline() (time.Time, bool) { return time.Time{}, false }
 func (*flightValues) Done() <-chan struct{}       { return nil }
 func (*flightValues) Err() error                  { return nil }
 
 func (c *flightValues) Value(key any) any {
+	if key == any(c.done) {
+		return key
+	}
 	if t := reflect.TypeOf(key); t != nil && t.PkgPath() == "internal/nettrace" {
 		return nil
 	}
@@ -798,7 +819,10 @@ func (s *Session) changed(ctx context.Context, t *Tokens) error {
 // GlobalSignOut while the access token is valid (a closed session renews
 // nothing; it then fails with ErrClosed and keeps the tokens, for SignOut).
 // It forgets the password, which only a login needs. Close is idempotent
-// and always returns nil.
+// and always returns nil. It must not be called by the code a login or
+// renewal runs (a ChallengeHandler, TokenStore, Verifier, DeviceStore or
+// OnTokens of the session): it would wait for that login or renewal, so
+// for itself.
 func (s *Session) Close() error {
 	s.mu.Lock()
 	s.closed = true

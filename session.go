@@ -53,6 +53,10 @@ type Config struct {
 	// For a CA of your own, clone http.DefaultTransport, which keeps
 	// those proxy settings and HTTP/2, and set its TLSClientConfig (see
 	// Example_customCA); a Transport built from scratch has no proxy.
+	// Its Transport must not be an Auth of this session (as the client
+	// your API calls go through would have): a login would wait for its
+	// own tokens. Its calls fail at once instead, with an error matching
+	// ErrConfig.
 	HTTPClient *http.Client
 	// ExpiryMargin is how long before its expiry a token stops being used,
 	// so that a request does not arrive with a token that expired on the
