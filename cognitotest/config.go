@@ -114,9 +114,10 @@ type Config struct {
 
 	// AccessTokenLifetime, IDTokenLifetime and RefreshTokenLifetime are
 	// the token lifetimes; zero means the defaults above. Unlike Cognito,
-	// any positive duration is allowed, down to one second for the access
-	// and id tokens (whose exp and ExpiresIn count whole seconds, rounded
-	// up).
+	// any positive duration is allowed for refresh tokens, and from one
+	// second (exp and ExpiresIn count whole seconds, rounded up) to ten
+	// years for access and id tokens: cognitosrp refuses a token that
+	// expires further ahead.
 	AccessTokenLifetime  time.Duration
 	IDTokenLifetime      time.Duration
 	RefreshTokenLifetime time.Duration
@@ -236,8 +237,18 @@ func (c Config) withDefaults() (Config, error) {
 	if c.AccessTokenLifetime < time.Second || c.IDTokenLifetime < time.Second {
 		return c, fmt.Errorf("%w: token lifetimes must be at least one second", ErrConfig)
 	}
+	if c.AccessTokenLifetime > maxTokenLifetime || c.IDTokenLifetime > maxTokenLifetime {
+		// Longer, the tokens were issued and cognitosrp refused each
+		// login; math.MaxInt64 ("never expires") overflowed ExpiresIn
+		// to a negative number.
+		return c, fmt.Errorf("%w: access and id token lifetimes must be at most ten years", ErrConfig)
+	}
 	return c, nil
 }
+
+// maxTokenLifetime is the longest access or id token lifetime: that of
+// cognitosrp's check of a token's exp (its maxTokenLifetime).
+const maxTokenLifetime = 10 * 365 * 24 * time.Hour
 
 // hmacRefuses returns why crypto/hmac panics on key, if it does: in FIPS
 // 140-only mode (GODEBUG=fips140=only) it refuses keys under 112 bits.

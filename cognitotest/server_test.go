@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"strings"
@@ -93,6 +94,37 @@ func TestWireFormat(t *testing.T) {
 	}
 }
 
+// tenYears is the longest access and id token lifetime a Config may give.
+const tenYears = 10 * 365 * 24 * time.Hour
+
+// TestTenYearTokens: tokens of the longest lifetime Config allows are ones
+// that cognitosrp accepts, renews and verifies.
+func TestTenYearTokens(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{AccessTokenLifetime: tenYears, IDTokenLifetime: tenYears})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	auth, err := cognitosrp.New(srv.Options("alice", "pw-alice-123"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+	if _, err := auth.Token(t.Context()); err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	if err := auth.Session().Refresh(t.Context()); err != nil {
+		t.Fatalf("renewal: %v", err)
+	}
+	v, err := cognitosrp.NewVerifier(srv.VerifierConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := auth.Session().Tokens()
+	for _, s := range []string{tok.AccessToken, tok.IDToken} {
+		if _, err := v.Verify(t.Context(), s); err != nil {
+			t.Errorf("Verify: %v", err)
+		}
+	}
+}
+
 func TestUnstartedServer(t *testing.T) {
 	if _, err := cognitotest.NewUnstartedServer(cognitotest.Config{PoolID: "nounderscore"}); !errors.Is(err, cognitotest.ErrConfig) {
 		t.Errorf("bad pool id: %v", err)
@@ -102,7 +134,7 @@ func TestUnstartedServer(t *testing.T) {
 	}
 	// The limits of Config's doc, at and just past each edge: a grace
 	// period of 0 to 60 seconds (as Cognito allows), token lifetimes of one
-	// second or more.
+	// second or more, and ten years at most for access and id tokens.
 	for _, tc := range []struct {
 		name string
 		cfg  cognitotest.Config
@@ -115,6 +147,14 @@ func TestUnstartedServer(t *testing.T) {
 		{"access token under 1 s", cognitotest.Config{AccessTokenLifetime: time.Second - 1}, false},
 		{"id token under 1 s", cognitotest.Config{IDTokenLifetime: time.Second - 1}, false},
 		{"negative refresh token lifetime", cognitotest.Config{RefreshTokenLifetime: -time.Hour}, false},
+		// Longer access and id tokens were issued, and cognitosrp
+		// refused every login; "never" (math.MaxInt64) sent a negative
+		// ExpiresIn. TestTenYearTokens logs in with the longest.
+		{"10-year tokens", cognitotest.Config{AccessTokenLifetime: tenYears, IDTokenLifetime: tenYears}, true},
+		{"access token over 10 years", cognitotest.Config{AccessTokenLifetime: tenYears + time.Second}, false},
+		{"id token over 10 years", cognitotest.Config{IDTokenLifetime: tenYears + time.Second}, false},
+		{"access token for ever", cognitotest.Config{AccessTokenLifetime: math.MaxInt64}, false},
+		{"refresh token for ever", cognitotest.Config{RefreshTokenLifetime: math.MaxInt64}, true},
 	} {
 		if _, err := cognitotest.NewUnstartedServer(tc.cfg); tc.ok != (err == nil) || err != nil && !errors.Is(err, cognitotest.ErrConfig) {
 			t.Errorf("%s: %v", tc.name, err)
