@@ -78,6 +78,10 @@ func (s *Server) action(name string) actionFunc {
 // (SetClock, Advance), as Cognito's carry its own: a client may sign its
 // SRP TIMESTAMP on it when its clock is far from the server's.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.built() {
+		http.Error(w, errNotMade.Error(), http.StatusInternalServerError)
+		return
+	}
 	if !s.enter() {
 		dropConnection(w)
 		return

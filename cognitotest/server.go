@@ -25,7 +25,10 @@ import (
 
 // Server is a local Cognito user pool with one app client. Create one with
 // NewServer in a test, or with NewUnstartedServer and Start elsewhere. It is
-// safe for concurrent use; its methods may be called while it serves.
+// safe for concurrent use; its methods may be called while it serves. The
+// zero value is not usable: its Start fails with an error matching
+// ErrConfig, it answers every request with 500 Internal Server Error, and
+// its Close does nothing.
 type Server struct {
 	cfg      Config
 	region   string
@@ -142,6 +145,11 @@ func NewUnstartedServer(cfg Config) (*Server, error) {
 // Start listens on Config.Addr and serves in the background. It fails if
 // the server was started or closed before, or the address is taken.
 func (s *Server) Start() error {
+	if !s.built() {
+		// It listened on every interface (Addr "") and each request
+		// panicked in the handler, which net/http logs and hides.
+		return errNotMade
+	}
 	s.mu.Lock()
 	if s.starting {
 		s.mu.Unlock()
@@ -183,6 +191,9 @@ func (s *Server) Start() error {
 // http.Handler of a server of your own, is dropped unanswered. Close may
 // be called more than once.
 func (s *Server) Close() {
+	if !s.built() {
+		return // nothing started; closing its nil channel panicked
+	}
 	s.mu.Lock()
 	srv, closed := s.srv, s.closed
 	s.closed = true
@@ -195,6 +206,13 @@ func (s *Server) Close() {
 	}
 	s.active.Wait()
 }
+
+// errNotMade reports a Server that NewUnstartedServer did not make.
+var errNotMade = fmt.Errorf("%w: the Server was not made by NewServer or NewUnstartedServer", ErrConfig)
+
+// built reports whether NewUnstartedServer made s: the zero Server has no
+// configuration, keys or maps to serve with.
+func (s *Server) built() bool { return s.done != nil }
 
 // enter counts in a request to serve, or reports false once Close was
 // called: Close cannot wait for a request that starts after it.

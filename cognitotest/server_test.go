@@ -15,6 +15,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -92,6 +93,27 @@ func TestWireFormat(t *testing.T) {
 	if !strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "X-Amz-Target") {
 		t.Errorf("preflight headers = %v", resp.Header)
 	}
+}
+
+// TestZeroServer: the zero Server, which its doc says is not usable, fails
+// plainly. Its Start listened on every interface (Addr "") with a handler
+// that panicked at each request (net/http logs that, the client sees a
+// dropped connection), and its Close, which a test defers, panicked.
+func TestZeroServer(t *testing.T) {
+	var s cognitotest.Server
+	if err := s.Start(); !errors.Is(err, cognitotest.ErrConfig) {
+		t.Errorf("Start = %v, want ErrConfig", err)
+	}
+	if u := s.URL(); u != "" {
+		t.Errorf("URL after Start = %q, want none", u)
+	}
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{}")))
+	if w.Code != http.StatusInternalServerError || !strings.Contains(w.Body.String(), "NewUnstartedServer") {
+		t.Errorf("ServeHTTP answered %d %q, want 500 naming NewUnstartedServer", w.Code, w.Body)
+	}
+	s.Close()
+	s.Close()
 }
 
 // tenYears is the longest access and id token lifetime a Config may give.
