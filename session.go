@@ -81,7 +81,8 @@ type Config struct {
 	// refresh-token rotation need RefreshWithGetTokens.
 	RefreshMethod RefreshMethod
 	// FlightTimeout bounds one shared login or renewal, ChallengeHandler's
-	// answers included; zero means DefaultFlightTimeout.
+	// answers included; zero or negative means DefaultFlightTimeout (not
+	// "no bound", as a negative ExpiryMargin means no margin).
 	FlightTimeout time.Duration
 	// Retry says how Cognito calls that fail for a passing reason are
 	// retried; the zero value is the default policy, MaxAttempts 1 turns

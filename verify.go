@@ -110,10 +110,11 @@ type VerifierConfig struct {
 	// DefaultLeeway; a negative value means none.
 	Leeway time.Duration
 	// KeyLifetime is how long fetched keys are used before they are
-	// fetched again. Zero means DefaultKeyLifetime.
+	// fetched again. Zero or negative means DefaultKeyLifetime (not "no
+	// caching", as a negative Leeway means none).
 	KeyLifetime time.Duration
 	// RefetchInterval is the least time between fetches when a token names
-	// an unknown kid. Zero means DefaultRefetchInterval.
+	// an unknown kid. Zero or negative means DefaultRefetchInterval.
 	RefetchInterval time.Duration
 }
 
