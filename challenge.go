@@ -336,7 +336,7 @@ type ChallengeError struct {
 // without a handler that NewPassword would not do.
 func (e *ChallengeError) Error() string {
 	if e.Err != nil {
-		return "cognitosrp: challenge " + serverText(e.ChallengeName, maxTypeLen) + ": " + e.Err.Error()
+		return errorf("cognitosrp: challenge %s: %w", serverText(e.ChallengeName, maxTypeLen), e.Err).Error()
 	}
 	if e.ChallengeName == ChallengeMFASetup {
 		return "cognitosrp: unsupported challenge MFA_SETUP"

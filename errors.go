@@ -255,7 +255,21 @@ func findError(err error, match func(error) bool) bool {
 // fmt.Errorf inlines, and each call site then also carries the errors.New
 // it falls back on for a format without verbs, which none here is: about
 // 45 bytes a site, over a hundred sites (issue 7). noinline, because that
-// is the point, and its cost is only just above the inlining budget.
+// is the point.
+//
+// An error of this package wrapped in another would repeat the package's
+// prefix ("cognitosrp: invalid token: cognitosrp: malformed token: …"):
+// the text keeps only the first. "%.0w" wraps err (errors.Is and As see
+// what it wraps) and prints none of it.
 //
 //go:noinline
-func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }
+func errorf(format string, a ...any) error {
+	err := fmt.Errorf(format, a...)
+	if before, after, ok := strings.Cut(err.Error(), ": "+errPrefix); ok {
+		return fmt.Errorf("%s%.0w", before+": "+after, err)
+	}
+	return err
+}
+
+// errPrefix begins the text of every error of this package.
+const errPrefix = "cognitosrp: "

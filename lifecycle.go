@@ -43,7 +43,7 @@ func (e *LoginRequiredError) Error() string {
 	if e.Err == nil {
 		return ErrLoginRequired.Error()
 	}
-	return ErrLoginRequired.Error() + ": " + e.Err.Error()
+	return errorf("%w: %w", ErrLoginRequired, e.Err).Error()
 }
 
 // Is reports whether target is ErrLoginRequired.
