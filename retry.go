@@ -121,12 +121,21 @@ func (p RetryPolicy) do(ctx context.Context, again func(error) bool, op func() e
 			// Answered as ctx ended, or cut short by it.
 			return notRetried(ctx, err)
 		}
+		// A call that was not retried says nothing of attempts: with
+		// retries off (MaxAttempts 1) every failure read "(gave up after
+		// 1 attempts)".
 		if attempt >= p.MaxAttempts {
-			return errorf("%w (gave up after %d attempts)", err, attempt)
+			if attempt > 1 {
+				err = errorf("%w (gave up after %d attempts)", err, attempt)
+			}
+			return err
 		}
 		delay := p.backoff(attempt - 1)
 		if time.Since(start)+delay > p.MaxElapsed {
-			return errorf("%w (gave up after %d attempts in %v)", err, attempt, time.Since(start).Round(time.Millisecond))
+			if attempt > 1 {
+				err = errorf("%w (gave up after %d attempts in %v)", err, attempt, time.Since(start).Round(time.Millisecond))
+			}
+			return err
 		}
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
 			// Sleeping past the deadline only to fail is no use.

@@ -162,6 +162,10 @@ func TestRetryBoundedAttempts(t *testing.T) {
 		if tc.tries > 1 && !strings.Contains(err.Error(), "attempts") {
 			t.Fatalf("%s: error %q does not say it retried", tc.kind, err)
 		}
+		// Not retried: no "(gave up after 1 attempts)".
+		if tc.tries == 1 && strings.Contains(err.Error(), "attempt") {
+			t.Fatalf("%s: error %q speaks of attempts; there were no retries", tc.kind, err)
+		}
 	}
 }
 
@@ -368,16 +372,19 @@ func TestRetryDisabledAndElapsed(t *testing.T) {
 	if n := f.count("InitiateAuth"); n != 1 {
 		t.Fatalf("MaxAttempts 1: %d calls", n)
 	}
+	if err := fakeSession(t, f, clock, func(c *Config) { c.Retry = RetryPolicy{MaxAttempts: 1} }).Authenticate(context.Background(), "pw"); strings.Contains(err.Error(), "attempt") {
+		t.Errorf("MaxAttempts 1: error %q speaks of attempts; retries are off", err)
+	}
 	// The first backoff (jitter at its ceiling) would end past MaxElapsed.
 	// It is an hour long, so that the time check is a guard against a
 	// call that slept it, not a measure a slow run can fail.
 	p := RetryPolicy{MaxAttempts: 10, BaseDelay: time.Hour, MaxDelay: time.Hour, MaxElapsed: 500 * time.Millisecond, Jitter: func(d time.Duration) time.Duration { return d }}
 	start := time.Now()
 	s := fakeSession(t, f, clock, func(c *Config) { c.Retry = p })
-	if err := returnsWithin(t, 30*time.Second, func() error { return s.Authenticate(context.Background(), "pw") }); !errors.Is(err, ErrInternalError) {
-		t.Fatal(err)
+	if err := returnsWithin(t, 30*time.Second, func() error { return s.Authenticate(context.Background(), "pw") }); !errors.Is(err, ErrInternalError) || strings.Contains(err.Error(), "attempt") {
+		t.Fatalf("MaxElapsed before the first retry: %v; want Cognito's error alone", err)
 	}
-	if n := f.count("InitiateAuth"); n != 2 || time.Since(start) > 30*time.Second {
+	if n := f.count("InitiateAuth"); n != 3 || time.Since(start) > 30*time.Second {
 		t.Fatalf("MaxElapsed: %d calls in all after %v", n, time.Since(start))
 	}
 }
