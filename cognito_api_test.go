@@ -200,8 +200,11 @@ func TestAPIErrorMessage(t *testing.T) {
 			"cognitosrp: RevokeToken: unknown error (HTTP 502)"},
 		{cognitosrp.APIError{Action: "A", Message: "m", StatusCode: -1},
 			"cognitosrp: A: unknown error: m (HTTP -1)"},
+		// Made by hand, as in a caller's fake: no empty part.
 		{cognitosrp.APIError{Type: "T", RequestID: "id"},
-			"cognitosrp: : T (HTTP 0, request id id)"},
+			"cognitosrp: T (HTTP 0, request id id)"},
+		{cognitosrp.APIError{Type: "NotAuthorizedException", Message: "m", StatusCode: 400},
+			"cognitosrp: NotAuthorizedException: m (HTTP 400)"},
 	} {
 		if got := tc.e.Error(); got != tc.want {
 			t.Errorf("Error() = %q, want %q", got, tc.want)

@@ -84,7 +84,9 @@ type APIError struct {
 	RequestID  string // x-amzn-RequestId, for AWS support
 }
 
-// Error returns "cognitosrp: Action: Type: Message (HTTP n, request id r)".
+// Error returns "cognitosrp: Action: Type: Message (HTTP n, request id r)",
+// leaving out an empty Action, Message or request id; an empty Type reads
+// "unknown error".
 func (e *APIError) Error() string {
 	// One concatenation: a strings.Builder inlines its growth code at
 	// every WriteString, which cost two kilobytes of binary (issue 7).
@@ -92,13 +94,18 @@ func (e *APIError) Error() string {
 	if typ == "" {
 		typ = "unknown error"
 	}
+	if e.Action != "" {
+		// One made by hand, as in a caller's fake, often has none: it
+		// must not read "cognitosrp: : Type".
+		typ = e.Action + ": " + typ
+	}
 	if e.Message != "" {
 		msg = ": " + e.Message
 	}
 	if e.RequestID != "" {
 		id = ", request id " + e.RequestID
 	}
-	return "cognitosrp: " + e.Action + ": " + typ + msg + " (HTTP " + strconv.Itoa(e.StatusCode) + id + ")"
+	return "cognitosrp: " + typ + msg + " (HTTP " + strconv.Itoa(e.StatusCode) + id + ")"
 }
 
 // Is reports whether target is the sentinel of e's Type. A
