@@ -293,7 +293,9 @@ func run(ctx context.Context, e *env, args []string) int {
 	case errors.As(err, &he):
 		return exitHTTPStatus
 	case errors.As(err, &ue):
-		fmt.Fprintf(e.stderr, "cognito-srp %s: %v\n", args[0], err)
+		// errorText: a setting the library refuses is its error, which
+		// reads as its others do, without "cognitosrp: ".
+		fmt.Fprintf(e.stderr, "cognito-srp %s: %s\n", args[0], errorText(err))
 		return exitUsage
 	}
 	fmt.Fprintf(e.stderr, "cognito-srp %s: %s\n", args[0], describe(err))

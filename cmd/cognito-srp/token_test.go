@@ -100,6 +100,23 @@ func TestUsage(t *testing.T) {
 	s.run("token", "-password", "x").want(t, exitUsage, "not defined: -password")
 }
 
+// TestUsageLibrarySetting: a setting that the library refuses is a usage
+// error whose line reads as the command's other lines with the library's
+// errors do: "cognito-srp token: invalid configuration: …", not
+// "cognito-srp token: cognitosrp: invalid configuration: …".
+func TestUsageLibrarySetting(t *testing.T) {
+	s := newSandbox(t)
+	s.env["COGNITO_PASSWORD"] = "pw"
+	for _, cmd := range [][]string{{"token"}, {"request", "http://127.0.0.1:1/"}} {
+		args := append([]string{cmd[0], "-pool-id", "us-east-1_X", "-client-id", "c", "-username", "u", "-endpoint", "ftp://x"}, cmd[1:]...)
+		r := s.run(args...)
+		r.want(t, exitUsage, "cognito-srp "+cmd[0]+": invalid configuration: Endpoint is not an http or https URL")
+		if strings.Contains(r.stderr, "cognitosrp:") {
+			t.Errorf("%s: %q", cmd[0], r.stderr)
+		}
+	}
+}
+
 func TestTokenMissingVariable(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{})
 	for _, v := range []struct{ name, msg string }{
