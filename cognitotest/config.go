@@ -219,16 +219,17 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("%w: RotationGracePeriod must be between 0 and 60 seconds", ErrConfig)
 	}
 	for _, d := range []struct {
-		p   *time.Duration
-		def time.Duration
+		name string // named in the error: four fields hold a lifetime
+		p    *time.Duration
+		def  time.Duration
 	}{
-		{&c.AccessTokenLifetime, DefaultAccessTokenLifetime},
-		{&c.IDTokenLifetime, DefaultIDTokenLifetime},
-		{&c.RefreshTokenLifetime, DefaultRefreshTokenLifetime},
-		{&c.SessionLifetime, DefaultSessionLifetime},
+		{"AccessTokenLifetime", &c.AccessTokenLifetime, DefaultAccessTokenLifetime},
+		{"IDTokenLifetime", &c.IDTokenLifetime, DefaultIDTokenLifetime},
+		{"RefreshTokenLifetime", &c.RefreshTokenLifetime, DefaultRefreshTokenLifetime},
+		{"SessionLifetime", &c.SessionLifetime, DefaultSessionLifetime},
 	} {
 		if *d.p < 0 {
-			return c, fmt.Errorf("%w: negative lifetime %v", ErrConfig, *d.p)
+			return c, fmt.Errorf("%w: %s is negative (%v)", ErrConfig, d.name, *d.p)
 		}
 		if *d.p == 0 {
 			*d.p = d.def

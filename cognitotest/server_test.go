@@ -182,6 +182,21 @@ func TestUnstartedServer(t *testing.T) {
 			t.Errorf("%s: %v", tc.name, err)
 		}
 	}
+	// A negative lifetime is refused by the name of its field: four
+	// fields hold one, and "negative lifetime -1s" named none.
+	for _, tc := range []struct {
+		field string
+		cfg   cognitotest.Config
+	}{
+		{"AccessTokenLifetime", cognitotest.Config{AccessTokenLifetime: -time.Second}},
+		{"IDTokenLifetime", cognitotest.Config{IDTokenLifetime: -time.Second}},
+		{"RefreshTokenLifetime", cognitotest.Config{RefreshTokenLifetime: -time.Second}},
+		{"SessionLifetime", cognitotest.Config{SessionLifetime: -time.Second}},
+	} {
+		if _, err := cognitotest.NewUnstartedServer(tc.cfg); err == nil || !strings.Contains(err.Error(), tc.field+" is negative (-1s)") {
+			t.Errorf("negative %s: %v", tc.field, err)
+		}
+	}
 	srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{PoolID: "ap-south-1_Xyz"})
 	if err != nil {
 		t.Fatal(err)

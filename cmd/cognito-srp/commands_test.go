@@ -1106,7 +1106,7 @@ func TestRequestClosesRefusedResponse(t *testing.T) {
 func TestEmulateBadSettings(t *testing.T) {
 	s := newSandbox(t)
 	s.run("emulate", "-addr", "127.0.0.1:99999", "-pool-id", "nounderscore").want(t, exitUsage, "not of the form region_name")
-	s.run("emulate", "-addr", "127.0.0.1:99999", "-token-ttl", "-1s").want(t, exitUsage, "negative lifetime")
+	s.run("emulate", "-addr", "127.0.0.1:99999", "-token-ttl", "-1s").want(t, exitUsage, "AccessTokenLifetime is negative (-1s)")
 	s.run("emulate", "-addr", "127.0.0.1:99999", "-users", filepath.Join(t.TempDir(), "missing.json")).want(t, exitUsage, "-users: ")
 	users := filepath.Join(t.TempDir(), "users.json")
 	os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}, {"username": "bob"}]`), 0o600)
