@@ -63,6 +63,16 @@ func TestAcceptTokensLimits(t *testing.T) {
 	}
 }
 
+// TestAcceptTokensFarExpiryText: a token that expires too far ahead is
+// refused in words a reader takes in, not "more than 87600h0m0s ahead".
+func TestAcceptTokensFarExpiryText(t *testing.T) {
+	access := with(accessClaims(testNow), "exp", testNow.Add(maxTokenLifetime+time.Second).Unix())
+	_, err := new(Session).acceptTokens(context.Background(), forgeResult(access, idClaims(testNow), 3600), nil, testNow)
+	if want := "the access_token expires at " + rfc3339(testNow.Add(maxTokenLifetime+time.Second)) + ", more than ten years ahead"; err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Fatalf("got %v, want it to end %q", err, want)
+	}
+}
+
 // A token may hold only what a compact JWS can: the base64url alphabet and
 // dots. Standard base64's '+', '/' and '=' are not in it.
 func TestAcceptTokensCharacters(t *testing.T) {
