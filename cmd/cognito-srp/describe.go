@@ -141,9 +141,13 @@ func notTLS(err error) bool {
 // errorText returns err's text for the terminal, as one line: a TLS error
 // quotes the names of the server's certificate as the server sent them,
 // and they may hold any ASCII character, a line break or an escape
-// sequence included.
+// sequence included. Errors that errors.Join put one per line (a failed
+// renewal, then the failed save of the token cache) are separated by
+// "; ", each without the library's name.
 func errorText(err error) string {
-	return terminalText(strings.TrimPrefix(err.Error(), "cognitosrp: "))
+	s := strings.TrimPrefix(err.Error(), "cognitosrp: ")
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\ncognitosrp: ", "\n"), "\n", "; ")
+	return terminalText(s)
 }
 
 // describeAPIError names the cause of a Cognito error; Cognito's own type,

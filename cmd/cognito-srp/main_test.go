@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -191,6 +193,22 @@ func TestDescribeChallengeAdvice(t *testing.T) {
 	}
 	if got := describe(&cognitosrp.ChallengeError{ChallengeName: cognitosrp.ChallengeCustom}); strings.Contains(got, ": ") {
 		t.Errorf("describe(CUSTOM_CHALLENGE) = %q, advice for a challenge without a known remedy", got)
+	}
+}
+
+// TestDescribeJoinedErrors: a renewal that failed and a token cache that
+// could not be saved after it come as one error, joined by errors.Join,
+// whose text holds a line break between the two: describe makes them one
+// line of "; "-separated errors, each without the library's name, not a
+// line with U+FFFD (terminalText's stand-in for the line break) and a
+// second "cognitosrp: " in the middle.
+func TestDescribeJoinedErrors(t *testing.T) {
+	renewal := fmt.Errorf("cognitosrp: InitiateAuth: %w", &url.Error{Op: "Post", URL: "https://cognito-idp.example/", Err: errors.New("connection refused")})
+	save := cacheError(fmt.Errorf("cognitosrp: saving tokens: %w", &fs.PathError{Op: "open", Path: "/cache/x.json", Err: errors.New("no space left on device")}))
+	got := describe(errors.Join(renewal, save))
+	want := `network error: InitiateAuth: Post "https://cognito-idp.example/": connection refused; saving tokens: open /cache/x.json: no space left on device (the token cache; -no-cache runs without it)`
+	if got != want {
+		t.Errorf("describe = %q\nwant       %q", got, want)
 	}
 }
 
