@@ -116,6 +116,11 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		// ("user:pw@host/x" parses with the scheme "user") would show.
 		return usagef("the URL is not an http:// or https:// URL with a host")
 	}
+	if _, err := http.NewRequest(rf.method, "http://h/", nil); err != nil {
+		// Checked before the login, and by its flag's name: the request,
+		// made after the login, refused it as "net/http: invalid method".
+		return usagef("-X %q is not an HTTP method", rf.method)
+	}
 	tt, err := tokenTypeFlag(rf.typ)
 	if err != nil {
 		return err

@@ -73,6 +73,9 @@ func TestUsage(t *testing.T) {
 	s.run("request").want(t, exitUsage, "want exactly one URL")
 	s.run("request", "ftp://x/").want(t, exitUsage, "not an http:// or https:// URL")
 	s.run("request", "https:///x").want(t, exitUsage, "not an http:// or https:// URL with a host")
+	// A method net/http refuses is named by its flag, before the login
+	// (this sandbox has no username): not "net/http: invalid method".
+	s.run("request", "-X", "B D", "http://127.0.0.1:1/").want(t, exitUsage, `cognito-srp request: -X "B D" is not an HTTP method`)
 	// A URL may carry a credential: a refused one is not echoed with it.
 	for _, u := range []string{"ftp://user:s3cret-pw@x/", "http://user:s3cret-pw@x:port/",
 		"user:s3cret-pw@api.example.com/x", "https:user:s3cret-pw@host/x", "https:/user:s3cret-pw@host/x"} {
