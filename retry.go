@@ -206,12 +206,17 @@ func retryable(err error) bool {
 }
 
 // permanentTransportError reports transport failures that no retry can
-// mend: a certificate that does not verify. Retrying it would only delay
-// the error.
+// mend: a certificate that does not verify, or this package's ErrConfig
+// (an Auth of the session as Config.HTTPClient's transport: the login
+// waits for itself, see Session.wait). Retrying it would only delay the
+// error.
 func permanentTransportError(err error) bool {
 	// One walk for the four types: as[T] would compile a copy of itself
 	// for each of the three struct types.
 	return findError(err, func(e error) bool {
+		if e == ErrConfig {
+			return true
+		}
 		switch e.(type) {
 		case *tls.CertificateVerificationError, x509.UnknownAuthorityError, x509.HostnameError, x509.CertificateInvalidError:
 			return true

@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,4 +85,44 @@ func TestLoginThatWaitsForItself(t *testing.T) {
 			t.Errorf("Token in the handler: %v; want ErrConfig at once", err)
 		}
 	})
+}
+
+// countingTransport counts the requests sent through it.
+type countingTransport struct {
+	n    atomic.Int32
+	next http.RoundTripper
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.next.RoundTrip(r)
+}
+
+// TestSelfWaitIsNotRetried: the refusal of a login that waits for itself
+// (Config.HTTPClient sending through the session's Auth) is a mistake in
+// the program, not a passing network failure: with the default retry
+// policy the Cognito call was sent four times, each refused at once, with
+// backoffs between them, and the error ended "(gave up after 4 attempts)".
+func TestSelfWaitIsNotRetried(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "Passw0rd!x"}); err != nil {
+		t.Fatal(err)
+	}
+	hc := &http.Client{}
+	o := srv.Options("alice", "Passw0rd!x")
+	o.HTTPClient = hc // the default retry policy
+	a, err := cognitosrp.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ct := &countingTransport{next: a}
+	hc.Transport = ct
+	_, err = a.Token(t.Context())
+	if !errors.Is(err, cognitosrp.ErrConfig) {
+		t.Fatalf("Token: %v; want ErrConfig", err)
+	}
+	if n := ct.n.Load(); n != 1 || strings.Contains(err.Error(), "attempts") {
+		t.Errorf("the Cognito call was sent %d times; want once. Token: %v", n, err)
+	}
 }
