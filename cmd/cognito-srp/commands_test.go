@@ -648,6 +648,11 @@ func TestRequestNetworkErrorHidesQuery(t *testing.T) {
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	r := s.run("request", "http://u:s3cr3t-pw@127.0.0.1:1/items?api_key=s3cr3t-key&X-Amz-Signature=s3cr3t-sig#s3cr3t-frag")
 	r.want(t, exitTryLater, "network error", "127.0.0.1:1/items")
+	// net/http writes the password as "***": it stays so, not "%2A%2A%2A",
+	// which reads as the password, escaped.
+	if !strings.Contains(r.stderr, `"http://u:***@127.0.0.1:1/items"`) {
+		t.Errorf("the URL is not quoted as net/http redacts it: %q", r.stderr)
+	}
 	if strings.Contains(r.stderr, "s3cr3t") {
 		t.Errorf("the error quotes a secret of the URL: %q", r.stderr)
 	}

@@ -327,11 +327,12 @@ func apiError(err error, target *url.URL) error {
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		if u, perr := url.Parse(ue.URL); perr != nil {
-			ue.URL = target.Scheme + "://" + target.Host
-		} else {
-			u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
-			ue.URL = u.String()
+		// Cut, not parsed and written again: url.URL's String escapes
+		// the "***" net/http writes for a password to "%2A%2A%2A". In
+		// the text of a URL, '?' and '#' only begin its query and its
+		// fragment (String escapes them in the user info and the path).
+		if i := strings.IndexAny(ue.URL, "?#"); i >= 0 {
+			ue.URL = ue.URL[:i]
 		}
 	}
 	return err
