@@ -185,7 +185,8 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		// Without a type, many APIs (Express's, FastAPI's, Spring's)
 		// ignore or refuse a JSON body: README's -d @body.json example
 		// failed against them. Other bodies go untyped, as before; an
-		// empty -H 'Content-Type:' sends none.
+		// empty -H 'Content-Type:' is sent as it is, empty (net/http
+		// writes the header with no value).
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := apiClient(auth).Do(req)
