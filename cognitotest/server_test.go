@@ -147,6 +147,32 @@ func TestTenYearTokens(t *testing.T) {
 	}
 }
 
+// TestRefreshTokenNearlyForEver: a refresh token lifetime close to
+// math.MaxInt64 is one Config allows, and its tokens must outlive the
+// sweep of expired ones that runs every 64 tokens issued: the sweep added
+// the access token lifetime to it, which overflowed, and swept every
+// live token, so the session's renewal got "Invalid Refresh Token".
+func TestRefreshTokenNearlyForEver(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenLifetime: math.MaxInt64 - 30*time.Minute})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	sess, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	if err := sess.Authenticate(t.Context(), "pw-alice-123"); err != nil {
+		t.Fatal(err)
+	}
+	for range 64 { // a sweep or more
+		if _, err := srv.IssueTokens("alice"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sess.Refresh(t.Context()); err != nil {
+		t.Errorf("renewal: %v", err)
+	}
+}
+
 func TestUnstartedServer(t *testing.T) {
 	if _, err := cognitotest.NewUnstartedServer(cognitotest.Config{PoolID: "nounderscore"}); !errors.Is(err, cognitotest.ErrConfig) {
 		t.Errorf("bad pool id: %v", err)

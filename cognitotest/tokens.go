@@ -7,6 +7,7 @@ package cognitotest
 import (
 	"encoding/base64"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -86,6 +87,11 @@ func (s *Server) userLocked(username, sub string) *user {
 // when the revocation goes.
 func (s *Server) sweepRefreshLocked(now time.Time) {
 	keep := s.cfg.RefreshTokenLifetime + max(s.cfg.AccessTokenLifetime, s.cfg.IDTokenLifetime)
+	if keep < s.cfg.RefreshTokenLifetime {
+		// The sum overflowed (a lifetime near math.MaxInt64, "for
+		// ever"), and a negative keep swept every live token.
+		keep = math.MaxInt64
+	}
 	gone := func(rt *refreshToken) bool { return now.Sub(rt.expires) > keep }
 	for tok, rt := range s.refresh {
 		if gone(rt) {
