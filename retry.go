@@ -44,9 +44,9 @@ const (
 // number of attempts and a bounded total time, and never past the end of
 // the caller's context: a call whose context ends while it waits to retry,
 // or as an attempt fails for a passing reason, returns the last attempt's
-// error, which then matches the context's too (errors.Is). The zero value is the default policy, and a zero
-// or negative duration means that field's default; MaxAttempts of 1 turns
-// retries off.
+// error, which then matches the context's too (errors.Is). The zero value
+// is the default policy, and a zero or negative duration means that
+// field's default; MaxAttempts of 1 turns retries off.
 //
 // A Session applies the policy twice over: to each call, and to a login
 // that starts over after its answer to the password verifier failed. So a
