@@ -243,12 +243,14 @@ func (a ChallengeAnswer) Format(f fmt.State, verb rune) { formatRedacted(f, a) }
 // called concurrently by different logins of different sessions.
 //
 // The login waits for the handler: a handler must not wait for tokens of
-// the session it serves (Auth.Token, Session.ValidTokens or Refresh), a
-// call that fails at once with an error matching ErrConfig when given ctx
-// and waits for ever with a context of its own (in a login of
-// Session.Authenticate's, which the session does not share, it starts a
-// second login, which calls the handler again); nor call Close, which
-// waits for the login.
+// the session it serves (Auth.Token, Session.ValidTokens or Refresh).
+// Given ctx (or a context made from it), such a call fails at once with an
+// error matching ErrConfig, but in a login of Session.Authenticate's,
+// which the session does not share, it starts a second login, which calls
+// the handler again; with a context of its own it waits until that
+// context ends, past the FlightTimeout (for ever, for
+// context.Background). Nor may a handler call Close, which waits for the
+// login.
 type ChallengeHandler interface {
 	HandleChallenge(ctx context.Context, c *Challenge) (*ChallengeAnswer, error)
 }

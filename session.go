@@ -54,9 +54,10 @@ type Config struct {
 	// those proxy settings and HTTP/2, and set its TLSClientConfig (see
 	// Example_customCA); a Transport built from scratch has no proxy.
 	// Its Transport must not be an Auth of this session (as the client
-	// your API calls go through would have): a login would wait for its
-	// own tokens. Its calls fail at once instead, with an error matching
-	// ErrConfig.
+	// your API calls go through would have): a login, or a renewal that
+	// requests wait for, would wait for its own tokens, and fails at once
+	// instead with an error matching ErrConfig; a renewal ahead of expiry
+	// would send the session's own token to Cognito in the Auth's header.
 	HTTPClient *http.Client
 	// ExpiryMargin is how long before its expiry a token stops being used,
 	// so that a request does not arrive with a token that expired on the
