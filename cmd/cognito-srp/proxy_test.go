@@ -125,8 +125,8 @@ func TestBehindProxyWithOwnCA(t *testing.T) {
 // or the API because it wants credentials (407) or forbids the host (403)
 // fails with 1, as no retry mends it (a retry loop would send the proxy
 // the same wrong credentials, which may lock their account); one that
-// cannot reach the host (502) with 4. net/http's error holds only the
-// proxy's reason phrase.
+// cannot reach the host (502) or asks its clients to slow down (429)
+// with 4. net/http's error holds only the proxy's reason phrase.
 func TestExitStatusProxyRefuses(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{})
 	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
@@ -137,6 +137,7 @@ func TestExitStatusProxyRefuses(t *testing.T) {
 		{http.StatusProxyAuthRequired, exitError},
 		{http.StatusForbidden, exitError},
 		{http.StatusBadGateway, exitTryLater},
+		{http.StatusTooManyRequests, exitTryLater},
 	} {
 		proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Proxy-Authenticate", `Basic realm="proxy"`)
