@@ -6,6 +6,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -214,13 +216,36 @@ func TestExitStatusCutShort(t *testing.T) {
 		delete(cached.env, "SSL_CERT_FILE")
 	}
 
-	// A gzip body that is no gzip stays as it is: 1.
-	notGzip := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Encoding", "gzip")
-		io.WriteString(w, "not gzip at all")
-	}))
-	defer notGzip.Close()
-	cached.run("request", notGzip.URL+"/x").wantAfterStatus(t, exitError, "gzip")
+	// A gzip body that is no gzip stays as it is: 1. So does one whose
+	// header is right but whose checksum or compressed data is not: the
+	// server sends it so every time.
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	io.WriteString(zw, "hello, gzip")
+	zw.Close()
+	badSum := bytes.Clone(gz.Bytes())
+	badSum[len(badSum)-8] ^= 0xff // in the trailer's CRC-32
+	// After the 10-byte header, a final block of the reserved type 3.
+	badData := append(bytes.Clone(gz.Bytes()[:10]), 0xff, 0xff, 0xff, 0xff)
+	for _, c := range []struct {
+		body []byte
+		want string
+	}{
+		{[]byte("not gzip at all"), "gzip: invalid header"},
+		{badSum, "gzip: invalid checksum"},
+		{badData, "flate: corrupt input"},
+	} {
+		api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(c.body)
+		}))
+		r := cached.run("request", api.URL+"/x")
+		api.Close()
+		r.wantAfterStatus(t, exitError, c.want)
+		if strings.Contains(r.stderr, "network error") {
+			t.Errorf("a body that does not decode (%s) is called a network error: %q", c.want, r.stderr)
+		}
+	}
 }
 
 // wantAfterStatus is want for a run of request that failed after the
