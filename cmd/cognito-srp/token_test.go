@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -605,6 +606,26 @@ func TestTokenTimeoutNamesCognito(t *testing.T) {
 	newSandbox(t).forServer(srv, "alice", "pw-alice-123").run("token", "-timeout", "300ms").want(t, exitTryLater, "timed out waiting for Cognito (see -timeout)")
 	if d := time.Since(start); d > 4*time.Second {
 		t.Errorf("token -timeout 300ms took %v", d)
+	}
+}
+
+// TestTimeoutDefault: without -timeout, token and request wait as long as
+// the library waits for one Cognito call (DefaultTimeout, 30 s), and -h
+// says so. A shorter default would fail a login or an API call that is
+// merely slow with status 4, and a script's retry loop would repeat it.
+func TestTimeoutDefault(t *testing.T) {
+	// Both commands register connFlags.
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	var c connFlags
+	c.register(fs)
+	if err := fs.Parse(nil); err != nil || c.timeout != cognitosrp.DefaultTimeout {
+		t.Errorf("-timeout defaults to %v (%v), want %v", c.timeout, err, cognitosrp.DefaultTimeout)
+	}
+	s := newSandbox(t)
+	for _, cmd := range []string{"token", "request"} {
+		if r := s.run(cmd, "-h"); !strings.Contains(r.stderr, "(default 30s)") {
+			t.Errorf("%s -h does not give -timeout's default of 30s: %q", cmd, r.stderr)
+		}
 	}
 }
 
