@@ -284,7 +284,7 @@ func TestExitStatusNotTLS(t *testing.T) {
 // error: running the command again meets it again, and a script that
 // retries on 4 would send the request (a POST, redirected with 307, is
 // sent again at each hop) over and over. Nine redirects are still
-// followed, as net/http follows them (it stops at the tenth).
+// followed, and a tenth is refused, as net/http's default policy does.
 func TestExitStatusRedirectRefused(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{})
 	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
@@ -295,14 +295,16 @@ func TestExitStatusRedirectRefused(t *testing.T) {
 			http.Redirect(w, r, "ftp://127.0.0.1/x", http.StatusFound)
 		case p == "/loop":
 			http.Redirect(w, r, p, http.StatusTemporaryRedirect)
-		case len(p) < len("/hop")+9:
+		case strings.HasPrefix(p, "/ten") && len(p) < len("/ten")+10:
+			http.Redirect(w, r, p+"n", http.StatusTemporaryRedirect)
+		case strings.HasPrefix(p, "/hop") && len(p) < len("/hop")+9:
 			http.Redirect(w, r, p+"p", http.StatusTemporaryRedirect)
 		default:
 			io.WriteString(w, "arrived")
 		}
 	}))
 	defer api.Close()
-	for _, c := range []struct{ path, want string }{{"/loop", "stopped after 10 redirects"}, {"/ftp", "not http:// or https://"}} {
+	for _, c := range []struct{ path, want string }{{"/loop", "stopped after 10 redirects"}, {"/ten", "stopped after 10 redirects"}, {"/ftp", "not http:// or https://"}} {
 		r := cached.run("request", api.URL+c.path)
 		r.want(t, exitError, c.want)
 		if strings.Contains(r.stderr, "network error") {
