@@ -219,6 +219,11 @@ func TestEmulate(t *testing.T) {
 	if vars["COGNITO_ENDPOINT"] != "http://"+addr+"/" || vars["COGNITO_CLIENT_SECRET"] == "" {
 		t.Fatalf("emulate printed %q", banner)
 	}
+	// The secret is emulate's own random one (randomText(32), see
+	// TestRandomText), not a fixed text that every emulator would share.
+	if secret := vars["COGNITO_CLIENT_SECRET"]; len(secret) != 43 {
+		t.Errorf("-with-secret printed the secret %q, want 32 random bytes in base64url", secret)
+	}
 	if !strings.Contains(strings.Join(banner, "\n"), "alice, bob@example.com") {
 		t.Errorf("banner does not list the users: %q", banner)
 	}
