@@ -89,8 +89,11 @@ func TestUsage(t *testing.T) {
 	if r := s.run("token", "-h"); r.code != exitOK || !strings.Contains(r.stderr, "-password-stdin") {
 		t.Errorf("token -h: %d %q", r.code, r.stderr)
 	}
-	if r := s.run("help"); r.code != exitOK || !strings.Contains(r.stdout, "emulate") {
-		t.Errorf("help: %d %q", r.code, r.stdout)
+	// Each way of asking for help that the command names in its switch.
+	for _, arg := range []string{"help", "-h", "-help", "--help"} {
+		if r := s.run(arg); r.code != exitOK || !strings.Contains(r.stdout, "emulate") {
+			t.Errorf("%s: %d %q", arg, r.code, r.stdout)
+		}
 	}
 	// A script's author reads the exit statuses where the command says
 	// how to use it, not only in its package doc; request's 3 in its -h.
