@@ -113,6 +113,11 @@ func TestClaims(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &cl); err != nil || cl["token_use"] != "access" || cl["username"] != "alice" {
 		t.Errorf("claims = %v, %v", cl, err)
 	}
+	// A line of its own, as token's output: a shell prompt or the next
+	// line of a log does not follow the closing brace.
+	if !strings.HasSuffix(r.stdout, "}\n") {
+		t.Errorf("claims output does not end with a newline: %q", r.stdout)
+	}
 	s.stdin = "Bearer " + res.IdToken + "\n"
 	r = s.run("claims")
 	r.want(t, exitOK)
