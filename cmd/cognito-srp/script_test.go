@@ -21,11 +21,12 @@ import (
 
 // binaryBody is a response or request body no text handling may touch:
 // every byte value, a byte order mark and a CRLF at the start, no line
-// break at the end, and longer than a pipe's buffer.
+// break at the end, and longer than a pipe's buffer and than any round
+// limit a copy might put on it (2 MiB and a few bytes).
 func binaryBody() []byte {
 	var b bytes.Buffer
 	b.WriteString("\uFEFF\r\n")
-	for b.Len() < 300<<10 {
+	for b.Len() < 2<<20 {
 		for i := range 256 {
 			b.WriteByte(byte(i))
 		}
