@@ -193,7 +193,10 @@ func startPiped(t *testing.T, cmd *exec.Cmd) (stdout io.ReadCloser, stderr *stri
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill() })
+	// A process that hangs is killed, which ends its output: a test
+	// reading it fails rather than waits (commandLimit).
+	limit := time.AfterFunc(commandLimit, func() { cmd.Process.Kill() })
+	t.Cleanup(func() { limit.Stop(); cmd.Process.Kill() })
 	return stdout, stderr
 }
 

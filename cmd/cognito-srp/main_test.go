@@ -6,6 +6,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -17,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gocognito/cognitosrp"
@@ -25,6 +27,12 @@ import (
 
 // binary is the command built once for all tests.
 var binary string
+
+// commandLimit bounds one process of the command in these tests. None
+// needs more than seconds; one that hangs (a -timeout ignored, a banner
+// never printed) is killed, and its test fails in two minutes instead of
+// holding the whole package until go test's ten-minute timeout.
+const commandLimit = 2 * time.Minute
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "cognito-srp-test-")
@@ -112,7 +120,9 @@ func (s *sandbox) forServer(srv *cognitotest.Server, username, password string) 
 // run runs the binary with args and returns its output and exit status.
 func (s *sandbox) run(args ...string) result {
 	s.t.Helper()
-	cmd := exec.CommandContext(s.t.Context(), binary, args...)
+	ctx, cancel := context.WithTimeout(s.t.Context(), commandLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
 	for k, v := range s.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
