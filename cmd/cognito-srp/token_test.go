@@ -973,3 +973,53 @@ func (u untilDone) Read([]byte) (int, error) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestTokenJSONExpiriesFromCacheInUTC: -json gives expiries in UTC even
+// when the cache file holds them with another offset (a time is kept as
+// written, and another program, or a release that wrote local time, may
+// have written it so). TestTokenExpiries cannot show this: the expiries it
+// sees come from the tokens' exp, which are UTC already.
+func TestTokenJSONExpiriesFromCacheInUTC(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	path := s.cacheFile(t)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file map[string]any
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	tokyo := time.FixedZone("JST", 9*3600)
+	want := map[string]string{}
+	for field, key := range map[string]string{"access_expiry": "expires_at", "id_expiry": "id_token_expires_at"} {
+		v, _ := file[field].(string)
+		exp, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			t.Fatalf("%s in the cache: %q", field, v)
+		}
+		file[field] = exp.In(tokyo).Format(time.RFC3339Nano)
+		want[key] = exp.UTC().Format(time.RFC3339)
+	}
+	data, _ = json.Marshal(file)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.Calls("InitiateAuth")
+	r := s.run("token", "-json")
+	r.want(t, exitOK)
+	var j map[string]string
+	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
+		t.Fatal(err)
+	}
+	for key, w := range want {
+		if j[key] != w {
+			t.Errorf("-json %s = %q, want %q (UTC)", key, j[key], w)
+		}
+	}
+	if n := srv.Calls("InitiateAuth") - before; n != 0 {
+		t.Errorf("%d calls to Cognito; the cached tokens should have served", n)
+	}
+}
