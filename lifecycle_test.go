@@ -486,6 +486,42 @@ func TestCloseDuringAuthenticate(t *testing.T) {
 	}
 }
 
+// TestCloseOrSignOutEndsEveryAuthenticate: with two Authenticates' logins
+// with Cognito at once, Close, and a sign-out, cancel both, not only the
+// later one: the context through which they are cancelled is made by the
+// first and shared by the second. (Had the second made its own, Close
+// would wait for the first login, a person typing an MFA code, say, to
+// end by itself.)
+func TestCloseOrSignOutEndsEveryAuthenticate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		end  func(*testing.T, *Session)
+		want error
+	}{
+		{"Close", func(t *testing.T, s *Session) { closeWithin(t, s, "the logins in progress") }, ErrClosed},
+		{"SetTokens(nil)", func(_ *testing.T, s *Session) { s.SetTokens(nil) }, ErrLoginRequired},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeCognito(t, nil)
+			s := newLifecycleSession(t, f, "", nil)
+			entered := f.watch()
+			release := f.hold()
+			defer release()
+			authErr := make(chan error, 2)
+			for range 2 {
+				go func() { authErr <- s.Authenticate(context.Background(), f.password) }()
+				<-entered // this login is with Cognito
+			}
+			tc.end(t, s)
+			for range 2 {
+				if err := errWithin(t, authErr, "an Authenticate"); !errors.Is(err, tc.want) {
+					t.Errorf("Authenticate after %s during its login: %v, want %v", tc.name, err, tc.want)
+				}
+			}
+		})
+	}
+}
+
 // TestLoginDoneAfterCloseNotInstalled: a login that Close could not stop
 // (the HTTPClient's transport ignores the cancelled context, so the login
 // goes on and succeeds) still ends Authenticate with ErrClosed, and the
