@@ -464,8 +464,10 @@ func heldAtCognito(t *testing.T, f *fakeCognito, call func() error) (errc <-chan
 }
 
 // TestCloseDuringAuthenticate: Close cancels a login in progress and
-// waits for it, Authenticate's too; the login then fails with ErrClosed
-// and the closed session installs no tokens it could never renew.
+// waits for it, Authenticate's too; the login then fails with ErrClosed,
+// still wrapping why the call failed (as TestCloseDuringRenewalKeepsCause
+// for a flight), and the closed session installs no tokens it could never
+// renew.
 func TestCloseDuringAuthenticate(t *testing.T) {
 	f := newFakeCognito(t, nil)
 	s := newLifecycleSession(t, f, "", nil)
@@ -473,8 +475,8 @@ func TestCloseDuringAuthenticate(t *testing.T) {
 	closeWithin(t, s, "the login in progress")
 	select {
 	case err := <-authErr:
-		if !errors.Is(err, ErrClosed) {
-			t.Errorf("Authenticate during Close: %v, want ErrClosed", err)
+		if !errors.Is(err, ErrClosed) || !errors.Is(err, context.Canceled) {
+			t.Errorf("Authenticate during Close: %v, want an error matching ErrClosed and context.Canceled", err)
 		}
 	case <-time.After(5 * time.Second):
 		release()
