@@ -162,6 +162,27 @@ func TestPreparedSpareHoldsNoChannel(t *testing.T) {
 	}
 }
 
+// TestTakenSpareNotPutBack: a login that takes the spare while its A is
+// still being computed has it to itself: the preparation, ending after,
+// does not hand the session the same SRP again (in place of the spare
+// with its channel) for the next login to send the same SRP_A with the
+// same private value.
+func TestTakenSpareNotPutBack(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	for range 20 {
+		a, _ := preparedAuth(t, f, false)
+		s := a.Session()
+		srp, err := s.takeSRP(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		settle(t, s) // the preparation has ended
+		if sp := s.spare.Load(); sp != nil {
+			t.Fatalf("after a login took the spare, the session holds one again (the same SRP: %t)", (*SRP)(sp.srp) == srp)
+		}
+	}
+}
+
 // TestTakeSRP: a login waiting for a spare honours its context, and a spare
 // that failed is replaced by a fresh SRP.
 func TestTakeSRP(t *testing.T) {
