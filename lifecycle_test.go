@@ -546,6 +546,38 @@ func TestLoginDoneAfterCloseNotInstalled(t *testing.T) {
 	}
 }
 
+// TestRenewalDoneAfterCloseServesItsWaiter: a renewal that Close could
+// not stop (the transport ignores the cancelled context) and that Cognito
+// then answers with tokens has succeeded: the session installs them (with
+// rotation its refresh token is the only valid one) and the need waiting
+// for it gets them, not an error.
+func TestRenewalDoneAfterCloseServesItsWaiter(t *testing.T) {
+	clk, f, s, first := loggedIn(t, ignoreCancel)
+	clk.Advance(2 * time.Hour) // expired: the need waits for the renewal
+	type result struct {
+		t   *Tokens
+		err error
+	}
+	got := make(chan result, 1)
+	_, release := heldAtCognito(t, f, func() error {
+		t, err := s.ValidTokens(context.Background(), AccessToken)
+		got <- result{t, err}
+		return err
+	})
+	closed := closeAsync(s)
+	release() // the renewal goes on regardless, and succeeds
+	var r result
+	select {
+	case r = <-got:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the need did not return")
+	}
+	if r.err != nil || r.t == nil || r.t == first || r.t != s.Tokens() {
+		t.Errorf("need whose renewal Cognito answered after Close: %v, %v; want the session's new tokens", r.t, r.err)
+	}
+	<-closed
+}
+
 // TestVoidedFlightEndedByCloseSaysClosed: a need whose login was voided
 // by SetTokens(nil) and then failed because Close ended it fails with
 // ErrClosed, Close's error, as every need after Close does, rather than
