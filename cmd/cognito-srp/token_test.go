@@ -307,20 +307,9 @@ func TestTokenExportRefusesStrangeCache(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
-	path := s.cacheFile(t)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var file map[string]any
-	if err := json.Unmarshal(data, &file); err != nil {
-		t.Fatal(err)
-	}
-	file["access_token"] = file["access_token"].(string) + "'$(touch pwned)'"
-	data, _ = json.Marshal(file)
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	s.editCache(t, func(file map[string]any) {
+		file["access_token"] = file["access_token"].(string) + "'$(touch pwned)'"
+	})
 	r := s.run("token", "-export")
 	r.want(t, exitOK)
 	if strings.Contains(r.stdout, "pwned") || strings.Count(r.stdout, "'") != 6 {
@@ -983,30 +972,19 @@ func TestTokenJSONExpiriesFromCacheInUTC(t *testing.T) {
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
-	path := s.cacheFile(t)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var file map[string]any
-	if err := json.Unmarshal(data, &file); err != nil {
-		t.Fatal(err)
-	}
 	tokyo := time.FixedZone("JST", 9*3600)
 	want := map[string]string{}
-	for field, key := range map[string]string{"access_expiry": "expires_at", "id_expiry": "id_token_expires_at"} {
-		v, _ := file[field].(string)
-		exp, err := time.Parse(time.RFC3339Nano, v)
-		if err != nil {
-			t.Fatalf("%s in the cache: %q", field, v)
+	s.editCache(t, func(file map[string]any) {
+		for field, key := range map[string]string{"access_expiry": "expires_at", "id_expiry": "id_token_expires_at"} {
+			v, _ := file[field].(string)
+			exp, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				t.Fatalf("%s in the cache: %q", field, v)
+			}
+			file[field] = exp.In(tokyo).Format(time.RFC3339Nano)
+			want[key] = exp.UTC().Format(time.RFC3339)
 		}
-		file[field] = exp.In(tokyo).Format(time.RFC3339Nano)
-		want[key] = exp.UTC().Format(time.RFC3339)
-	}
-	data, _ = json.Marshal(file)
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	})
 	before := srv.Calls("InitiateAuth")
 	r := s.run("token", "-json")
 	r.want(t, exitOK)
@@ -1021,5 +999,25 @@ func TestTokenJSONExpiriesFromCacheInUTC(t *testing.T) {
 	}
 	if n := srv.Calls("InitiateAuth") - before; n != 0 {
 		t.Errorf("%d calls to Cognito; the cached tokens should have served", n)
+	}
+}
+
+// editCache rewrites the sandbox's one token file, decoded as JSON, with
+// edit: as a person or another program might.
+func (s *sandbox) editCache(t *testing.T, edit func(file map[string]any)) {
+	t.Helper()
+	path := s.cacheFile(t)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file map[string]any
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	edit(file)
+	data, _ = json.Marshal(file)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
