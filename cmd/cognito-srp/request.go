@@ -331,7 +331,10 @@ func apiError(err error, target *url.URL) error {
 		// Cut, not parsed and written again: url.URL's String escapes
 		// the "***" net/http writes for a password to "%2A%2A%2A". In
 		// the text of a URL, '?' and '#' only begin its query and its
-		// fragment (String escapes them in the user info and the path).
+		// fragment (String escapes them in the user info and the path),
+		// except in a user name that net/http writes back unescaped
+		// before the "***": there the cut comes early, which loses the
+		// host from the quote but keeps no secret.
 		if i := strings.IndexAny(ue.URL, "?#"); i >= 0 {
 			ue.URL = ue.URL[:i]
 		}
