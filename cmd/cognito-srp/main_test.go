@@ -260,13 +260,15 @@ func TestOutputWriteFailure(t *testing.T) {
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	api := newAPI(t, srv)
 	for _, args := range [][]string{{"token"}, {"token", "-export"}, {"claims", res.AccessToken}, {"request", api + "/x"}, {"help"}} {
-		cmd := exec.Command(binary, args...)
+		ctx, cancel := context.WithTimeout(t.Context(), commandLimit)
+		cmd := exec.CommandContext(ctx, binary, args...)
 		for k, v := range s.env {
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
 		var stderr strings.Builder
 		cmd.Stdout, cmd.Stderr = full, &stderr
 		cmd.Run()
+		cancel()
 		if code := cmd.ProcessState.ExitCode(); code != exitError || !strings.Contains(stderr.String(), "writing to standard output") || strings.Contains(stderr.String(), "network error") {
 			t.Errorf("%s to a full disk: exit %d, stderr %q", args[0], code, stderr.String())
 		}

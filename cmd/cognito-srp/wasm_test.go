@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,7 +45,9 @@ func TestRunsOnWasm(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build for js/wasm: %v\n%s", err, out)
 	}
-	cmd := exec.Command(node, "--stack-size=8192", runner, bin, "claims")
+	ctx, cancel := context.WithTimeout(t.Context(), commandLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "--stack-size=8192", runner, bin, "claims")
 	cmd.Stdin = strings.NewReader(unsignedToken(`{"sub":"abc"}`))
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), `"sub": "abc"`) {
