@@ -735,20 +735,9 @@ func rowNames(t *testing.T, path string) []string {
 // context.Context or an *http.Request, as Func or Type.Method.
 func ctxTakingCalls(t *testing.T, dir string) []string {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
+	_, files := cognitosrp.ParseDocFiles(t, dir)
 	var names []string
-	for _, p := range paths {
-		if strings.HasSuffix(p, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, p, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, f := range files {
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || !fd.Name.IsExported() || !takesContext(fd.Type.Params) {

@@ -133,3 +133,7 @@ func NewSleepClock(tb testing.TB) *SleepClock { return newSleepClock(tb) }
 func SetSessionNow(s *Session, now func() time.Time) {
 	s.cfg.Now, s.systemClock = now, false
 }
+
+// ParseDocFiles is parseDocFiles, for the external test package's
+// TestContextContractComplete.
+var ParseDocFiles = parseDocFiles
