@@ -211,8 +211,8 @@ func retryable(err error) bool {
 // waits for itself, see Session.wait). Retrying it would only delay the
 // error.
 func permanentTransportError(err error) bool {
-	// One walk for the four types: as[T] would compile a copy of itself
-	// for each of the three struct types.
+	// One walk for ErrConfig and the four types: as[T] would compile a
+	// copy of itself for each of the three struct types.
 	return findError(err, func(e error) bool {
 		if e == ErrConfig {
 			return true
