@@ -25,7 +25,7 @@ import (
 // without it, and compared with a fresh recording on every run, so that a
 // change in what the client sends shows up as a diff of the fixture.
 
-var updateFixtures = flag.Bool("update", false, "rewrite testdata/fixtures (recorded exchanges) from their scenarios")
+var updateFixtures = flag.Bool("update", false, "rewrite testdata/fixtures (recorded exchanges) from their scenarios, and the api.txt listings (TestAPI) from the code")
 
 const fixtureDir = "testdata/fixtures/challenges"
 
