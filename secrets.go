@@ -99,6 +99,20 @@ func (p PasswordClaim) Format(f fmt.State, verb rune) { formatRedacted(f, p) }
 // LogValue redacts, like String.
 func (p PasswordClaim) LogValue() slog.Value { return logRedacted(p) }
 
+// String shows the user ids of the challenge, not its values: a
+// PasswordClaim redacts the SECRET_BLOCK it echoes, and the challenge must
+// not print what the claim hides.
+func (c PasswordChallenge) String() string {
+	return fmt.Sprintf("cognitosrp.PasswordChallenge{UserIDForSRP: %s, Username: %s, SRPB: %s, Salt: %s, SecretBlock: %s}",
+		c.UserIDForSRP, c.Username, redact(c.SRPB), redact(c.Salt), redact(c.SecretBlock))
+}
+
+// Format prints String for every verb.
+func (c PasswordChallenge) Format(f fmt.State, verb rune) { formatRedacted(f, c) }
+
+// LogValue redacts, like String.
+func (c PasswordChallenge) LogValue() slog.Value { return logRedacted(c) }
+
 // keysOnly lists a map's keys in order, with its values redacted. The keys
 // may be the server's text (challenge parameters), so each is cleaned and
 // cut as errors quote such text.
