@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -306,3 +307,7 @@ func (c Config) String() string {
 
 // Format prints String for every verb, so no formatting reveals a secret.
 func (c Config) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
+
+// LogValue returns String too: log/slog's JSON handler would otherwise
+// marshal the fields, the client secret and the signing key among them.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -331,6 +332,10 @@ func (s *Server) String() string {
 
 // Format prints String for every verb, so no formatting reveals a secret.
 func (s *Server) Format(f fmt.State, verb rune) { io.WriteString(f, s.String()) }
+
+// LogValue returns String too, so that a log line names the server as
+// fmt does rather than as an empty JSON object.
+func (s *Server) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // lockedReader serialises reads from a caller's random source, which need
 // not be safe for concurrent use.

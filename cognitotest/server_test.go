@@ -419,6 +419,11 @@ func TestNoSecretsInLogsOrFormatting(t *testing.T) {
 		var js bytes.Buffer
 		slog.New(slog.NewJSONHandler(&js, nil)).Info("value", "v", v)
 		dump = append(dump, js.String())
+		// and so each is a LogValuer, logged as it prints: a JSON
+		// handler may not marshal its fields and fail, or succeed.
+		if want, _ := json.Marshal(fmt.Sprint(v)); !strings.Contains(js.String(), `"v":`+string(want)) {
+			t.Errorf("slog's JSON handler logged %T as %s, want its String", v, js.String())
+		}
 	}
 	all := strings.Join(dump, "\n")
 	for _, leak := range []string{secret, password, "JBSWY3DPEHPK3PXP", "777777", "blue", ch.Session,
