@@ -38,10 +38,15 @@ func (s *Server) SetClock(now func() time.Time) {
 // expired until an API refuses it. An Auth then renews and retries, but
 // at most once every 5 seconds (see
 // cognitosrp.Options.NoRetryOnUnauthorized), and the session refuses a
-// token issued more than an hour from its clock as replayed: a test that
-// advances again sooner, or further, gets the 401. A session given the
-// server's clock as cognitosrp.Config.Now sees the jump and renews first
-// (see the example).
+// token issued more than an hour from its own clock as replayed. So a
+// request through an Auth on its own clock gets the API's 401 as its
+// response, not an error (the failed renewal goes to the Logger), when
+// the test advances again within 5 seconds, or once the server is more
+// than an hour ahead of the machine in all: Advance(2*time.Hour) does that
+// at once, as do two Advances of 40 minutes. A session given the server's
+// clock as cognitosrp.Config.Now sees the jump and renews first (see the
+// example); an Auth gets that clock only through such a Session, as
+// cognitosrp.Options has no Now.
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

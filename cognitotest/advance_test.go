@@ -1,0 +1,115 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// lockedBuffer collects log output written from any goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestAdvanceWithoutTheServersClock: what Advance's doc says of an Auth
+// built from Server.Options, on its own clock. After an Advance past the
+// token's expiry it renews on the API's 401 and retries; advanced again
+// within 5 seconds, it gets the 401 as the response, with no error. Once
+// the server is more than an hour ahead of the machine in all (two
+// Advances of 40 minutes, or one of two hours), renewals are refused as
+// replayed: the request gets the 401 with no error, and the failed
+// renewal goes only to the Logger.
+func TestAdvanceWithoutTheServersClock(t *testing.T) {
+	newAuth := func(t *testing.T, lifetime time.Duration, log *lockedBuffer) (*cognitotest.Server, *cognitosrp.Auth, string) {
+		srv := cognitotest.NewServer(t, cognitotest.Config{AccessTokenLifetime: lifetime, IDTokenLifetime: lifetime})
+		addUser(t, srv, cognitotest.User{Username: "alice", Password: "correct horse"})
+		api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})))
+		t.Cleanup(api.Close)
+		opts := srv.Options("alice", "correct horse")
+		if log != nil {
+			opts.Logger = slog.New(slog.NewTextHandler(log, nil))
+		}
+		auth, err := cognitosrp.New(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { auth.Close() })
+		return srv, auth, api.URL
+	}
+	status := func(t *testing.T, auth *cognitosrp.Auth, url string) int {
+		t.Helper()
+		resp, err := auth.Client().Get(url)
+		if err != nil {
+			t.Fatalf("request: %v (want a response, not an error)", err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+
+	t.Run("again within 5 s", func(t *testing.T) {
+		srv, auth, url := newAuth(t, 10*time.Minute, nil)
+		if got := status(t, auth, url); got != http.StatusOK {
+			t.Fatalf("first request: %d", got)
+		}
+		srv.Advance(15 * time.Minute)
+		if got := status(t, auth, url); got != http.StatusOK {
+			t.Fatalf("after Advance(15m): %d, want 200 (renewed on the 401 and retried)", got)
+		}
+		srv.Advance(15 * time.Minute)
+		if got := status(t, auth, url); got != http.StatusUnauthorized {
+			t.Fatalf("after a second Advance(15m) at once: %d, want 401", got)
+		}
+	})
+	t.Run("over an hour in all", func(t *testing.T) {
+		srv, auth, url := newAuth(t, 30*time.Minute, nil)
+		status(t, auth, url)
+		srv.Advance(40 * time.Minute)
+		if got := status(t, auth, url); got != http.StatusOK {
+			t.Fatalf("after Advance(40m): %d, want 200", got)
+		}
+		srv.Advance(40 * time.Minute)
+		// The Auth's renewal, without the 5 s wait between two for a 401.
+		err := auth.Session().Refresh(context.Background())
+		if !errors.Is(err, cognitosrp.ErrTokenExpired) {
+			t.Fatalf("renewal with the server 80 minutes ahead: %v, want ErrTokenExpired (replayed)", err)
+		}
+	})
+	t.Run("two hours at once", func(t *testing.T) {
+		var log lockedBuffer
+		srv, auth, url := newAuth(t, 0, &log)
+		status(t, auth, url)
+		srv.Advance(2 * time.Hour)
+		if got := status(t, auth, url); got != http.StatusUnauthorized {
+			t.Fatalf("after Advance(2h): %d, want 401", got)
+		}
+		if out := log.String(); !strings.Contains(out, "renewal failed") || !strings.Contains(out, "replayed") {
+			t.Errorf("the Logger was not told why:\n%s", out)
+		}
+	})
+}
