@@ -1,0 +1,65 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestREADMEEmulateUsers: the README's "From a shell" section runs emulate
+// with -users, says that without it the pool has no user, and shows a
+// users file; that file, as written there, makes a pool whose user logs in
+// with token, pointed at it by the export lines emulate prints (which name
+// the variables the README lists). A newcomer who copied the emulate line
+// without -users got a pool whose every login failed.
+func TestREADMEEmulateUsers(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, shell, _ := strings.Cut(string(readme), "\n### From a shell\n")
+	shell, _, _ = strings.Cut(shell, "\n### ")
+	if !regexp.MustCompile(`(?m)^cognito-srp emulate .*-users users\.json`).MatchString(shell) {
+		t.Error(`README's "From a shell" runs emulate without -users users.json`)
+	}
+	m := regexp.MustCompile("such as `(\\[.*?\\])`").FindStringSubmatch(strings.Join(strings.Fields(shell), " "))
+	if m == nil {
+		t.Fatal(`README's "From a shell" shows no users file ("such as ` + "`[…]`" + `")`)
+	}
+	users := filepath.Join(t.TempDir(), "users.json")
+	if err := os.WriteFile(users, []byte(m[1]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	name := regexp.MustCompile(`"Username": "([^"]*)"`).FindStringSubmatch(m[1])
+	password := regexp.MustCompile(`"Password": "([^"]*)"`).FindStringSubmatch(m[1])
+	if name == nil || password == nil {
+		t.Fatalf("README's users file %s has no Username or Password", m[1])
+	}
+
+	_, _, stdout, _ := startEmulate(t, "-users", users, "-quiet")
+	s := newSandbox(t)
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		rest, ok := strings.CutPrefix(sc.Text(), "export ")
+		if !ok {
+			continue
+		}
+		for _, kv := range strings.Fields(rest) {
+			k, v, _ := strings.Cut(kv, "=")
+			s.env[k] = v
+			if !strings.Contains(shell, "`"+k+"`") {
+				t.Errorf("emulate exports %s, which the README's sentence does not name", k)
+			}
+		}
+		break
+	}
+	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = name[1], password[1]
+	s.run("token", "-no-cache").want(t, exitOK)
+}
