@@ -567,7 +567,11 @@ func (a *Auth) GetRequestMetadata(ctx context.Context, uri ...string) (map[strin
 // network in clear text.
 func (a *Auth) RequireTransportSecurity() bool { return true }
 
-// Client returns an *http.Client that sends its requests through a.
+// Client returns an *http.Client that sends its requests through a. Like
+// http.DefaultClient it has no Timeout, so a request to an API that never
+// answers waits as long as its context allows: set the Timeout of the
+// client returned, or give each request a context with a deadline. Each
+// call returns a new client.
 func (a *Auth) Client() *http.Client { return &http.Client{Transport: a} }
 
 // Close stops the background work of the session that New built for a

@@ -271,6 +271,10 @@ func TestHeaderOptions(t *testing.T) {
 		}
 		if c := auth.Client(); c.Transport != auth {
 			t.Errorf("%s: Client does not send through the Auth", name)
+		} else if c.Timeout != 0 || c == auth.Client() {
+			// As its doc says: no Timeout, and a new client each call,
+			// so that setting one's Timeout changes no other.
+			t.Errorf("%s: Client has Timeout %v, or is shared", name, c.Timeout)
 		}
 	}
 	// The token types select the token whose token_use says so.
