@@ -215,6 +215,16 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 }
 
+// stringerHolder and formatterHolder hold Tokens in an unexported field,
+// with a String method and with a Format of their own.
+type (
+	stringerHolder  struct{ t Tokens }
+	formatterHolder struct{ t Tokens }
+)
+
+func (stringerHolder) String() string                 { return "holder" }
+func (formatterHolder) Format(f fmt.State, verb rune) { fmt.Fprint(f, "holder") }
+
 // TestUnexportedFieldsAreFmtsLimit pins the limits SECURITY.md documents,
 // for any secret holder, not Tokens alone: fmt calls no Format on a value
 // it reaches through an unexported field, so such a value prints its
@@ -231,12 +241,22 @@ func TestUnexportedFieldsAreFmtsLimit(t *testing.T) {
 		{struct{ C Config }{cfg}, struct{ c Config }{cfg}},
 		{struct{ E ChallengeError }{ce}, struct{ e ChallengeError }{ce}},
 	} {
-		if out := fmt.Sprintf("%+v", v.exported); strings.Contains(out, secret) {
-			t.Errorf("an exported field printed its secret: %s", out)
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			if out := fmt.Sprintf(verb, v.exported); strings.Contains(out, secret) {
+				t.Errorf("an exported field printed its secret with %s: %s", verb, out)
+			}
+			if out := fmt.Sprintf(verb, v.unexported); !strings.Contains(out, secret) {
+				t.Errorf("fmt now redacts an unexported field with %s (%s): update SECURITY.md and README", verb, out)
+			}
 		}
-		if out := fmt.Sprintf("%+v", v.unexported); !strings.Contains(out, secret) {
-			t.Errorf("fmt now redacts an unexported field (%s): update SECURITY.md and README", out)
-		}
+	}
+	// A String method on the holder is not the remedy SECURITY.md gives,
+	// a Format is: %#v does not call String.
+	if out := fmt.Sprintf("%#v", stringerHolder{tk}); !strings.Contains(out, secret) {
+		t.Errorf("%%#v now calls String (%s): update SECURITY.md", out)
+	}
+	if out := fmt.Sprintf("%#v", formatterHolder{tk}); strings.Contains(out, secret) {
+		t.Errorf("a holder's own Format did not keep %%#v from the secret: %s", out)
 	}
 	var buf bytes.Buffer
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("m", "result", struct{ Err error }{&ce})
