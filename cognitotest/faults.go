@@ -202,9 +202,12 @@ func (s *Server) record(arrived time.Time, r Request) {
 	// "request id"): it finds the line, and the Reason on it, among the
 	// lines of other tests sharing the server.
 	if logf != nil {
-		if r.ErrorType == "" {
+		switch {
+		case r.ErrorType == "":
 			logf("cognitotest: %s %d %v (request id %s)", r.Action, r.Status, r.Duration.Round(time.Microsecond), r.RequestID)
-		} else {
+		case r.Reason == "":
+			logf("cognitotest: %s %d %s (request id %s)", r.Action, r.Status, r.ErrorType, r.RequestID)
+		default:
 			logf("cognitotest: %s %d %s %s (request id %s)", r.Action, r.Status, r.ErrorType, r.Reason, r.RequestID)
 		}
 	}

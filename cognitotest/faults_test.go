@@ -247,15 +247,22 @@ func TestLogLinesCarryRequestID(t *testing.T) {
 	sess, _ := cognitosrp.NewSession(srv.SessionConfig(), "alice")
 	defer sess.Close()
 	ae := apiError(t, sess.Authenticate(t.Context(), "wrong-password"))
+	// A refusal without a reason of the server's (an unknown user) too.
+	nobody, _ := cognitosrp.NewSession(srv.SessionConfig(), "nobody")
+	defer nobody.Close()
+	nobody.Authenticate(t.Context(), "pw")
 	reqs := srv.Requests()
 	mu.Lock()
 	defer mu.Unlock()
-	if len(lines) != len(reqs) || len(reqs) != 2 {
-		t.Fatalf("%d lines for %d requests, want 2: %q", len(lines), len(reqs), lines)
+	if len(lines) != len(reqs) || len(reqs) != 3 {
+		t.Fatalf("%d lines for %d requests, want 3: %q", len(lines), len(reqs), lines)
 	}
 	for i, r := range reqs {
 		if !strings.HasSuffix(lines[i], " (request id "+r.RequestID+")") || r.RequestID == "" {
 			t.Errorf("line %q does not end with its request id %q", lines[i], r.RequestID)
+		}
+		if strings.Contains(lines[i], "  ") {
+			t.Errorf("line %q has a double space", lines[i])
 		}
 	}
 	if !strings.Contains(lines[1], "NotAuthorizedException") || !strings.HasSuffix(lines[1], ae.RequestID+")") {
