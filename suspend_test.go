@@ -51,13 +51,12 @@ func wallAhead(tb testing.TB, t time.Time, d time.Duration) time.Time {
 }
 
 // sleepClock is a clock of real time.Now readings, monotonic reading
-// included, that a test moves forward while the machine is awake
-// (Advance: both readings) or asleep (Sleep: the wall reading only).
+// included, that a test moves forward while the machine is asleep
+// (Sleep: the wall reading only).
 type sleepClock struct {
 	tb    testing.TB
 	mu    sync.Mutex
 	base  time.Time // a time.Now reading
-	awake time.Duration
 	slept time.Duration
 }
 
@@ -77,13 +76,7 @@ func newSleepClock(tb testing.TB) *sleepClock {
 func (c *sleepClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return wallAhead(c.tb, c.base.Add(c.awake), c.slept)
-}
-
-func (c *sleepClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.awake += d
-	c.mu.Unlock()
+	return wallAhead(c.tb, c.base, c.slept)
 }
 
 func (c *sleepClock) Sleep(d time.Duration) {
