@@ -272,27 +272,27 @@ func sessionFor(opts *Options) (*Session, error) {
 	return sess, nil
 }
 
-// sessionConfig returns the session settings of opts as a Config.
-func (opts *Options) sessionConfig() Config {
+// sessionConfig returns the session settings of o as a Config.
+func (o *Options) sessionConfig() Config {
 	return Config{
-		UserPoolID:       opts.UserPoolID,
-		ClientID:         opts.ClientID,
-		ClientSecret:     opts.ClientSecret,
-		Region:           opts.Region,
-		Endpoint:         opts.Endpoint,
-		HTTPClient:       opts.HTTPClient,
-		ExpiryMargin:     opts.ExpiryMargin,
-		RefreshAhead:     opts.RefreshAhead,
-		RefreshMethod:    opts.RefreshMethod,
-		FlightTimeout:    opts.FlightTimeout,
-		Store:            opts.Store,
-		OnTokens:         opts.OnTokens,
-		Logger:           opts.Logger,
-		AuthFlow:         opts.AuthFlow,
-		ChallengeHandler: opts.ChallengeHandler,
-		Devices:          opts.Devices,
-		Verifier:         opts.Verifier,
-		Retry:            opts.Retry,
+		UserPoolID:       o.UserPoolID,
+		ClientID:         o.ClientID,
+		ClientSecret:     o.ClientSecret,
+		Region:           o.Region,
+		Endpoint:         o.Endpoint,
+		HTTPClient:       o.HTTPClient,
+		ExpiryMargin:     o.ExpiryMargin,
+		RefreshAhead:     o.RefreshAhead,
+		RefreshMethod:    o.RefreshMethod,
+		FlightTimeout:    o.FlightTimeout,
+		Store:            o.Store,
+		OnTokens:         o.OnTokens,
+		Logger:           o.Logger,
+		AuthFlow:         o.AuthFlow,
+		ChallengeHandler: o.ChallengeHandler,
+		Devices:          o.Devices,
+		Verifier:         o.Verifier,
+		Retry:            o.Retry,
 	}
 }
 
