@@ -109,6 +109,11 @@ type Options struct {
 	// Logger: see Config.Logger. Only with individual parameters; an Auth
 	// built on a Session logs through the Session's logger.
 	Logger *slog.Logger
+	// Now: see Config.Now. A test gives it cognitotest.Server.Now, so
+	// that the session sees the emulator's Advance and renews before its
+	// requests, instead of sending tokens the API then refuses. Only with
+	// individual parameters.
+	Now func() time.Time
 
 	// NoRetryOnUnauthorized turns off the recovery from 401 responses. By
 	// default, when the API answers 401 Unauthorized to a request, the
@@ -293,6 +298,7 @@ func (o *Options) sessionConfig() Config {
 		Devices:          o.Devices,
 		Verifier:         o.Verifier,
 		Retry:            o.Retry,
+		Now:              o.Now,
 	}
 }
 

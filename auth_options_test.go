@@ -47,6 +47,7 @@ func TestOptionsReachTheSession(t *testing.T) {
 		Devices:          RememberDevices(nil, ""),
 		Verifier:         v,
 		Retry:            RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond},
+		Now:              func() time.Time { return time.Now() },
 	}
 	a, err := New(opts)
 	if err != nil {

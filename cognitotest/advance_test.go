@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,30 +48,14 @@ func (l *lockedBuffer) String() string {
 // renewal goes only to the Logger.
 func TestAdvanceWithoutTheServersClock(t *testing.T) {
 	newAuth := func(t *testing.T, lifetime time.Duration, log *lockedBuffer) (*cognitotest.Server, *cognitosrp.Auth, string) {
-		srv := cognitotest.NewServer(t, cognitotest.Config{AccessTokenLifetime: lifetime, IDTokenLifetime: lifetime})
-		addUser(t, srv, cognitotest.User{Username: "alice", Password: "correct horse"})
-		api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})))
-		t.Cleanup(api.Close)
-		opts := srv.Options("alice", "correct horse")
-		if log != nil {
-			opts.Logger = slog.New(slog.NewTextHandler(log, nil))
-		}
-		auth, err := cognitosrp.New(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { auth.Close() })
-		return srv, auth, api.URL
+		srv, auth, url, _ := newAdvanceAuth(t, lifetime, func(_ *cognitotest.Server, opts *cognitosrp.Options) {
+			if log != nil {
+				opts.Logger = slog.New(slog.NewTextHandler(log, nil))
+			}
+		})
+		return srv, auth, url
 	}
-	status := func(t *testing.T, auth *cognitosrp.Auth, url string) int {
-		t.Helper()
-		resp, err := auth.Client().Get(url)
-		if err != nil {
-			t.Fatalf("request: %v (want a response, not an error)", err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	status := advanceStatus
 
 	t.Run("again within 5 s", func(t *testing.T) {
 		srv, auth, url := newAuth(t, 10*time.Minute, nil)
@@ -112,4 +97,62 @@ func TestAdvanceWithoutTheServersClock(t *testing.T) {
 			t.Errorf("the Logger was not told why:\n%s", out)
 		}
 	})
+}
+
+// newAdvanceAuth starts a server whose tokens live lifetime (0: the
+// default), an API behind RequireAccessToken, and an Auth from
+// Server.Options that edit may change. The count is of the tokens the API
+// refused.
+func newAdvanceAuth(t *testing.T, lifetime time.Duration, edit func(*cognitotest.Server, *cognitosrp.Options)) (*cognitotest.Server, *cognitosrp.Auth, string, *atomic.Int32) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{AccessTokenLifetime: lifetime, IDTokenLifetime: lifetime})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "correct horse"})
+	refused := new(atomic.Int32)
+	guarded := srv.RequireAccessToken(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		guarded.ServeHTTP(rec, r)
+		if rec.Code == http.StatusUnauthorized {
+			refused.Add(1)
+		}
+		w.WriteHeader(rec.Code)
+	}))
+	t.Cleanup(api.Close)
+	opts := srv.Options("alice", "correct horse")
+	edit(srv, &opts)
+	auth, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { auth.Close() })
+	return srv, auth, api.URL, refused
+}
+
+// advanceStatus sends a GET through auth and returns the status.
+func advanceStatus(t *testing.T, auth *cognitosrp.Auth, url string) int {
+	t.Helper()
+	resp, err := auth.Client().Get(url)
+	if err != nil {
+		t.Fatalf("request: %v (want a response, not an error)", err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestAdvanceWithTheServersClock: an Auth given the server's clock as
+// Options.Now renews before each request that Advance made due, however
+// far and however often the test advances, and so the API refuses no
+// token: the three cases that give an Auth on its own clock a 401.
+func TestAdvanceWithTheServersClock(t *testing.T) {
+	srv, auth, url, refused := newAdvanceAuth(t, 10*time.Minute, func(srv *cognitotest.Server, opts *cognitosrp.Options) {
+		opts.Now = srv.Now
+	})
+	for i, d := range []time.Duration{0, 15 * time.Minute, 15 * time.Minute, 40 * time.Minute, 40 * time.Minute, 2 * time.Hour} {
+		srv.Advance(d)
+		if got := advanceStatus(t, auth, url); got != http.StatusOK {
+			t.Fatalf("request %d, after Advance(%v): %d, want 200", i, d, got)
+		}
+	}
+	if n := refused.Load(); n != 0 {
+		t.Errorf("the API refused %d tokens, want 0: the Auth renewed only on its 401s", n)
+	}
 }

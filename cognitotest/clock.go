@@ -44,9 +44,8 @@ func (s *Server) SetClock(now func() time.Time) {
 // the test advances again within 5 seconds, or once the server is more
 // than an hour ahead of the machine in all: Advance(2*time.Hour) does that
 // at once, as do two Advances of 40 minutes. A session given the server's
-// clock as cognitosrp.Config.Now sees the jump and renews first (see the
-// example); an Auth gets that clock only through such a Session, as
-// cognitosrp.Options has no Now.
+// clock, as cognitosrp.Options.Now or cognitosrp.Config.Now, sees the jump
+// and renews first (see the example), however far the test advances.
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
