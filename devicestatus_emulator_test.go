@@ -6,8 +6,10 @@ package cognitosrp_test
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
@@ -172,5 +174,72 @@ func TestEmulatorDeviceOptInFails(t *testing.T) {
 		if dev.Remembered != (dev.Key == d.Key) {
 			t.Errorf("device %s remembered %v", dev.Key, dev.Remembered)
 		}
+	}
+}
+
+// TestEmulatorDeviceTrackingNeedsDevicesToRenew: in a pool with device
+// tracking, Cognito binds each login's refresh token to the device it
+// issues and refuses it until that device is confirmed, as Config.Devices
+// documents. Without Devices a session's renewal fails with an error
+// matching ErrLoginRequired and ErrNotAuthorized, and an Auth with the
+// password logs in again at each renewal; so do the tokens of a login
+// whose device Cognito refused to confirm; with Devices the session renews.
+func TestEmulatorDeviceTrackingNeedsDevicesToRenew(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, v := range []struct {
+		name           string
+		devices        bool
+		refuseConfirm  bool
+		renewalRefused bool
+	}{
+		{"without Devices", false, false, true},
+		{"device not confirmed", true, true, true},
+		{"with Devices", true, false, false},
+	} {
+		c := srv.SessionConfig()
+		c.Now = srv.Now
+		if v.devices {
+			c.Devices = cognitosrp.RememberDevices(nil, "")
+		}
+		if v.refuseConfirm {
+			srv.FailNext(1, cognitotest.Fault("InvalidParameterException"), "ConfirmDevice")
+		}
+		s, err := cognitosrp.NewSession(c, "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.Authenticate(ctx, emuPassword); err != nil {
+			t.Fatalf("%s: login: %v", v.name, err)
+		}
+		err = s.Refresh(ctx)
+		switch {
+		case !v.renewalRefused && err != nil:
+			t.Errorf("%s: renewal: %v", v.name, err)
+		case v.renewalRefused && !(errors.Is(err, cognitosrp.ErrLoginRequired) && errors.Is(err, cognitosrp.ErrNotAuthorized)):
+			t.Errorf("%s: renewal: %v, want ErrLoginRequired and ErrNotAuthorized", v.name, err)
+		}
+	}
+
+	opts := srv.Options("alice", emuPassword)
+	opts.Now = srv.Now
+	auth, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+	for i := range 2 {
+		before := srv.Calls("RespondToAuthChallenge")
+		if _, err := auth.Token(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if srv.Calls("RespondToAuthChallenge") != before+1 {
+			t.Errorf("token %d: got without an SRP login", i)
+		}
+		srv.Advance(2 * time.Hour)
 	}
 }

@@ -144,11 +144,17 @@ type Config struct {
 	// in pools with device tracking, and signs in with it from then on:
 	// set it to RememberDevices(store, name). Nil means the session
 	// remembers no device and confirms none; a login that Cognito asks to
-	// prove a device then fails with a *ChallengeError. When Cognito
-	// refuses to confirm a new device the login still succeeds, without
-	// it; when the DeviceStore fails to save a device Cognito has
-	// confirmed, the login fails with the store's error, as the device's
-	// secret would be lost and each login would register another.
+	// prove a device then fails with a *ChallengeError. A pool with
+	// device tracking needs Devices for renewals too: Cognito binds each
+	// login's refresh token to the device it issues and refuses it
+	// ("Invalid Refresh Token.") until that device is confirmed, so
+	// without Devices every renewal fails, and the session logs in again
+	// if it has the password, or fails with ErrLoginRequired. When Cognito
+	// refuses to confirm a new device the login still succeeds, without it
+	// (so its tokens do not renew either); when the DeviceStore fails to
+	// save a device Cognito has confirmed, the login fails with the
+	// store's error, as the device's secret would be lost and each login
+	// would register another.
 	Devices DeviceTracker
 
 	// Rand, when set, replaces crypto/rand as the source of SRP private

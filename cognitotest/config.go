@@ -92,7 +92,9 @@ type Config struct {
 	// return NewDeviceMetadata, ConfirmDevice stores a device verifier and
 	// remembers the device, a login with the DEVICE_KEY of a remembered
 	// device runs device SRP and skips MFA, and refresh tokens issued to a
-	// device need its DEVICE_KEY. The server keeps each device it hands
+	// device need its DEVICE_KEY and, as in Cognito, are refused until the
+	// device is confirmed: a client that confirms no device renews
+	// nothing. The server keeps each device it hands
 	// out, confirmed or not, until Server.ForgetDevice, a client's
 	// ForgetDevice or Server.DeleteUser: a long test whose client
 	// remembers no device adds one per login.
