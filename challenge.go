@@ -235,12 +235,13 @@ func (a ChallengeAnswer) Format(f fmt.State, verb rune) { formatRedacted(f, a) }
 // long as ctx allows: a login an Auth starts on demand is bounded by
 // Config.FlightTimeout (Options.FlightTimeout; both default to
 // DefaultFlightTimeout, one minute for the calls and the handler's wait
-// together). It returns the
-// answer, or nil and a nil error to decline (so does an answer without
-// Answer, UserAttributes or Responses, such as &ChallengeAnswer{}, which
-// would answer nothing): the login then fails with a *ChallengeError, as
-// it does for an error, which the ChallengeError wraps. A handler may be
-// called concurrently by different logins of different sessions.
+// together), one of Session.Authenticate by Authenticate's ctx alone.
+// It returns the answer, or nil and a nil error to decline (so does an
+// answer without Answer, UserAttributes or Responses, such as
+// &ChallengeAnswer{}, which would answer nothing): the login then fails
+// with a *ChallengeError, as it does for an error, which the
+// ChallengeError wraps. A handler may be called concurrently by different
+// logins of different sessions.
 //
 // The login waits for the handler: a handler must not wait for tokens of
 // the session it serves (Auth.Token, Session.ValidTokens or Refresh).

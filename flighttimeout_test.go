@@ -54,3 +54,47 @@ func TestOptionsFlightTimeoutBoundsTheHandler(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthenticateHandlerBoundByItsContext: the login of
+// Session.Authenticate, which the session does not share, gives its
+// ChallengeHandler Authenticate's ctx and no FlightTimeout, as
+// Session.Authenticate and DefaultFlightTimeout document: a handler that
+// asks a person waits as long as that ctx allows, past the FlightTimeout.
+func TestAuthenticateHandlerBoundByItsContext(t *testing.T) {
+	cognito := startCognito(examplePoolID, exampleClientID, cognitotest.User{
+		Username: "jane", Password: "jane password",
+		SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550123"},
+	})
+	defer cognito.Close()
+	var (
+		deadline time.Time
+		bounded  bool
+	)
+	sess, err := cognitosrp.NewSession(cognitosrp.Config{
+		UserPoolID: examplePoolID, ClientID: exampleClientID, Endpoint: cognito.Endpoint(),
+		FlightTimeout: time.Second,
+		ChallengeHandler: cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+			deadline, bounded = ctx.Deadline()
+			return &cognitosrp.ChallengeAnswer{Answer: cognitotest.DefaultMFACode}, nil
+		}),
+	}, "jane")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	if err := sess.Authenticate(context.Background(), "jane password"); err != nil {
+		t.Fatal(err)
+	}
+	if bounded {
+		t.Errorf("with context.Background the handler had until %v, want no deadline", deadline)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	want, _ := ctx.Deadline()
+	if err := sess.Authenticate(ctx, "jane password"); err != nil {
+		t.Fatal(err)
+	}
+	if !bounded || !deadline.Equal(want) {
+		t.Errorf("with a 10-minute ctx the handler had until %v (bounded %v), want %v", deadline, bounded, want)
+	}
+}

@@ -20,9 +20,11 @@ import (
 
 // DefaultFlightTimeout bounds one shared login or renewal. It runs apart
 // from any caller's context, so that a caller that gives up does not fail
-// the others waiting for the same result. A login's ChallengeHandler
-// answers within it: a handler that asks a person for a code needs a
-// longer Config.FlightTimeout (or Options.FlightTimeout).
+// the others waiting for the same result. A shared login's
+// ChallengeHandler answers within it: a handler that asks a person for a
+// code needs a longer Config.FlightTimeout (or Options.FlightTimeout).
+// The login of Session.Authenticate is not shared: its ctx alone bounds
+// it.
 const DefaultFlightTimeout = time.Minute
 
 // ErrLoginRequired reports a session that has no usable tokens and no
@@ -434,7 +436,9 @@ func (s *Session) SetTokens(t *Tokens) {
 // fails with ErrClosed: a closed session could not renew the tokens. A
 // SignOut or SetTokens(nil) while it logs in cancels the login (tokens
 // Cognito issued all the same are revoked), which then fails with an error
-// matching ErrLoginRequired.
+// matching ErrLoginRequired. ctx bounds the login, the ChallengeHandler's
+// wait included; Config.FlightTimeout, which bounds the logins and
+// renewals the session shares, does not apply.
 func (s *Session) Authenticate(ctx context.Context, password string) error {
 	voided, err := s.authenticate(ctx, password)
 	if voided != nil {
