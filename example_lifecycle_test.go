@@ -6,12 +6,16 @@ package cognitosrp_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
 // A long-running client: tokens survive restarts in a private file, are
@@ -69,4 +73,93 @@ func ExampleRefreshMethod() {
 	if err := sess.SignOut(ctx); err != nil {
 		log.Print(err)
 	}
+}
+
+// A desktop program keeps no password. Each run starts from the tokens in
+// its file, renewed as needed, and asks for the password only when
+// ValidTokens says that the session must log in again: no tokens yet, a
+// dead refresh token, or a sign-out. The first login asks for the code of
+// the user's authenticator app and confirms the device; later logins prove
+// the device instead. (In a pool with device tracking, Devices is also
+// what lets the tokens renew: see Config.Devices.)
+func ExampleErrLoginRequired() {
+	const totpSecret = "JBSWY3DPEHPK3PXP" // in the user's authenticator app
+	cognito, err := cognitotest.NewUnstartedServer(cognitotest.Config{
+		PoolID: examplePoolID, ClientID: exampleClientID, DeviceTracking: true,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := cognito.AddUser(cognitotest.User{Username: "bob", Password: "bob password", TOTPSecret: totpSecret}); err != nil {
+		log.Fatal(err)
+	}
+	if err := cognito.Start(); err != nil {
+		log.Fatal(err)
+	}
+	defer cognito.Close()
+	dir, err := os.MkdirTemp("", "desktop")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	// ask stands for a prompt on the terminal, where the person reads the
+	// code off the app; a real program reads os.Stdin.
+	ask := func(prompt string) string {
+		fmt.Println(prompt)
+		if prompt == "Password:" {
+			return "bob password"
+		}
+		code, _ := cognitosrp.TOTP{Secret: totpSecret}.Code(time.Now())
+		return code
+	}
+	run := func(signOut bool) {
+		sess, err := cognitosrp.NewSession(cognitosrp.Config{
+			UserPoolID: examplePoolID,
+			ClientID:   exampleClientID,
+			Endpoint:   cognito.Endpoint(), // the emulator; leave empty for AWS
+			Store:      cognitosrp.NewFileStore(filepath.Join(dir, "tokens.json")),
+			Devices:    cognitosrp.RememberDevices(cognitosrp.NewFileDeviceStore(filepath.Join(dir, "devices.json")), "my laptop"),
+			ChallengeHandler: cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+				if c.Name != cognitosrp.ChallengeSoftwareTokenMFA {
+					return nil, nil // decline: the login fails with a *ChallengeError
+				}
+				return &cognitosrp.ChallengeAnswer{Answer: ask("Authenticator code:")}, nil
+			}),
+		}, "bob")
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer sess.Close() // waits for the save of a renewal
+		ctx := context.Background()
+		tokens, err := sess.ValidTokens(ctx, cognitosrp.AccessToken)
+		if errors.Is(err, cognitosrp.ErrLoginRequired) {
+			// Authenticate's ctx alone bounds the wait for the person.
+			err = sess.Authenticate(ctx, ask("Password:"))
+			tokens = sess.Tokens()
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("signed in as", tokens.Username)
+		if signOut {
+			if err := sess.SignOut(ctx); err != nil {
+				log.Fatal(err)
+			}
+			fmt.Println("signed out")
+		}
+	}
+	run(false) // the first run logs in
+	run(false) // the next runs start from the file
+	run(true)
+	run(false) // the device spares the code
+	// Output:
+	// Password:
+	// Authenticator code:
+	// signed in as bob
+	// signed in as bob
+	// signed in as bob
+	// signed out
+	// Password:
+	// signed in as bob
 }
