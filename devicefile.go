@@ -33,7 +33,8 @@ type FileDeviceStore struct {
 }
 
 // NewFileDeviceStore returns a store that keeps devices in the file at
-// path. It touches nothing until used.
+// path. It touches nothing until used; SaveDevice creates missing parent
+// directories with mode 0700, as FileStore's Save does.
 func NewFileDeviceStore(path string) *FileDeviceStore { return &FileDeviceStore{path: path} }
 
 // Path returns the file's path ("" for a nil store).

@@ -152,3 +152,26 @@ func TestFileDeviceStoreConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestFileDeviceStoreCreatesPrivateDirectories: SaveDevice creates the
+// missing directories of its path with mode 0700, as NewFileDeviceStore
+// documents, so a program's first login in a fresh configuration
+// directory does not fail on the device's save.
+func TestFileDeviceStoreCreatesPrivateDirectories(t *testing.T) {
+	skipWithoutUnixPermissions(t)
+	dir := filepath.Join(t.TempDir(), "config", "app")
+	s := NewFileDeviceStore(filepath.Join(dir, "devices.json"))
+	owner := DeviceOwner{UserPoolID: "us-east-1_A", Username: "alice"}
+	if err := s.SaveDevice(t.Context(), owner, &Device{Key: "us-east-1_k", GroupKey: "-g", Password: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		fi, err := os.Stat(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o700 {
+			t.Errorf("%s: mode %04o, want 0700", d, fi.Mode().Perm())
+		}
+	}
+}
