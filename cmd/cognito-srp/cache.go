@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gocognito/cognitosrp"
 )
@@ -31,6 +32,24 @@ func cacheStore(conn *connection) (*cognitosrp.FileStore, error) {
 	// share a name.
 	sum := sha256.Sum256([]byte(conn.endpoint + "\x00" + conn.poolID + "\x00" + conn.clientID + "\x00" + conn.username))
 	return cognitosrp.NewFileStore(filepath.Join(dir, "cognito-srp", hex.EncodeToString(sum[:16])+".json")), nil
+}
+
+// deviceName names the device the command confirms in the user's list of
+// devices (the AWS console, ListDevices), where the user should recognise
+// it. Not the host name: that would put the machine's name in the pool's
+// records, for its administrators and the user's other devices to read.
+const deviceName = "cognito-srp"
+
+// cacheDevices returns the DeviceTracker of the connection whose token
+// file is tokens, which keeps its device in a file beside that one. In a
+// pool with device tracking, Cognito binds each refresh token to the
+// device it issued with it and renews it only once that device is
+// confirmed: the token cache is of no use there without the device. One
+// device file per token file, as FileDeviceStore takes no lock: runs for
+// other users or app clients never write the same file.
+func cacheDevices(tokens *cognitosrp.FileStore) cognitosrp.DeviceTracker {
+	path := strings.TrimSuffix(tokens.Path(), ".json") + ".device.json"
+	return cognitosrp.RememberDevices(cognitosrp.NewFileDeviceStore(path), deviceName)
 }
 
 // cacheError marks err, from reading or writing the token file, as the

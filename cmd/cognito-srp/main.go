@@ -55,6 +55,17 @@
 // directory ($RUNNER_TEMP on GitHub Actions), which goes with the job, or,
 // on a macOS or Windows runner, give -no-cache.
 //
+// In a user pool with device tracking, Cognito binds each login's refresh
+// token to the device it issues at that login, and renews it only once
+// the device is confirmed. So the command confirms that device, names it
+// cognito-srp in the user's list of devices, keeps it in a file beside the
+// token file (mode 0600, the same care) and logs in with it (device SRP)
+// from then on: the user gets one device, not one per run. In a pool where
+// users opt in to remembering devices, the command opts in, which lets the
+// pool skip MFA on this machine. -no-cache keeps no device (a device
+// confirmed by each run and then lost is worse than none): in a pool with
+// device tracking, renewals then fail.
+//
 // The command reaches Cognito and the API as Go programs do by default:
 // through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY give, trusting
 // the system's CAs; on Linux, SSL_CERT_FILE and SSL_CERT_DIR, when set,

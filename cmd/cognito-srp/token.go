@@ -193,12 +193,21 @@ func tokenCommand(ctx context.Context, e *env, args []string) error {
 // a cache, renewed from their refresh token).
 func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Tokens, types ...cognitosrp.TokenType) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
 	var store *cognitosrp.FileStore
+	cfg := c.sessionConfig()
 	cached := refused
 	if !c.noCache {
 		var err error
 		if store, err = cacheStore(c); err != nil {
 			return nil, nil, err
 		}
+		// The device is kept beside the tokens, and only there: without
+		// the cache, a device confirmed by each run and lost at its end
+		// would leave the user a list of confirmed devices, one per run,
+		// each remembered (in a pool that skips MFA on remembered
+		// devices, trusted) and none used again. A run without the cache
+		// keeps no tokens to renew, but after a 401, and the password's
+		// login then does.
+		cfg.Devices = cacheDevices(store)
 		cached, err = store.Load(ctx)
 		if errors.Is(err, cognitosrp.ErrStoreFormat) {
 			// Unreadable (another version, damaged): it is only a cache,
@@ -212,10 +221,12 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	renew := func(cached *cognitosrp.Tokens) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
-		sess, tok, err := renewOrLogin(ctx, e, c, cached, refused, cognitosrp.RefreshWithInitiateAuth, types)
+		cfg.RefreshMethod = cognitosrp.RefreshWithInitiateAuth
+		sess, tok, err := renewOrLogin(ctx, e, c, cfg, cached, refused, types)
 		if errors.Is(err, cognitosrp.ErrRefreshFlowNotEnabled) {
 			// An app client with refresh-token rotation: renew the other way.
-			sess, tok, err = renewOrLogin(ctx, e, c, cached, refused, cognitosrp.RefreshWithGetTokens, types)
+			cfg.RefreshMethod = cognitosrp.RefreshWithGetTokens
+			sess, tok, err = renewOrLogin(ctx, e, c, cfg, cached, refused, types)
 		}
 		return sess, tok, err
 	}
@@ -264,10 +275,8 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 
 // renewOrLogin returns the cached tokens if they are fresh and not the
 // refused ones, else renews them with the cached refresh token, else logs
-// in with the password.
-func renewOrLogin(ctx context.Context, e *env, c *connection, cached, refused *cognitosrp.Tokens, method cognitosrp.RefreshMethod, types []cognitosrp.TokenType) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
-	cfg := c.sessionConfig()
-	cfg.RefreshMethod = method
+// in with the password, through a session of cfg (c's).
+func renewOrLogin(ctx context.Context, e *env, c *connection, cfg cognitosrp.Config, cached, refused *cognitosrp.Tokens, types []cognitosrp.TokenType) (*cognitosrp.Session, *cognitosrp.Tokens, error) {
 	sess, err := cognitosrp.NewSession(cfg, c.username)
 	if err != nil {
 		return nil, nil, &usageError{msg: err.Error()}

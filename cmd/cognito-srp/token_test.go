@@ -799,7 +799,7 @@ func TestInterruptAtDeadRefreshToken(t *testing.T) {
 		return resp, err
 	})}
 	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
-	_, _, err := renewOrLogin(ctx, e, conn, &cached, nil, cognitosrp.RefreshWithInitiateAuth, []cognitosrp.TokenType{cognitosrp.AccessToken})
+	_, _, err := renewOrLogin(ctx, e, conn, conn.sessionConfig(), &cached, nil, []cognitosrp.TokenType{cognitosrp.AccessToken})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("renewOrLogin interrupted as the refresh token was refused = %v; want the interruption", err)
 	}

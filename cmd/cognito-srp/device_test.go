@@ -1,0 +1,137 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// trackingPool is a pool with device tracking whose tokens are due for
+// renewal a second after they are issued.
+var trackingPool = cognitotest.Config{DeviceTracking: true, AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second}
+
+// deviceFiles returns the device files in the sandbox's cache.
+func (s *sandbox) deviceFiles() []string {
+	files, _ := filepath.Glob(filepath.Join(s.cacheDir(), "*.device.json"))
+	return files
+}
+
+// wantOneDevice checks that alice has one device, confirmed, named so that
+// she recognises it in her list of devices, and kept in one file of mode
+// 0600 beside the token cache.
+func wantOneDevice(t *testing.T, srv *cognitotest.Server, s *sandbox) cognitotest.Device {
+	t.Helper()
+	devs := srv.Devices("alice")
+	if len(devs) != 1 || !devs[0].Confirmed || devs[0].Name != "cognito-srp" {
+		t.Fatalf("alice's devices: %+v, want one confirmed, named cognito-srp", devs)
+	}
+	files := s.deviceFiles()
+	if len(files) != 1 {
+		t.Fatalf("%d device files in the cache, want 1", len(files))
+	}
+	fi, err := os.Stat(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Windows has access lists, not modes: os.Stat says 0666.
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("device file mode %v, want 0600", fi.Mode().Perm())
+	}
+	return devs[0]
+}
+
+// TestTokenRenewsInDeviceTrackingPool: in a pool with device tracking,
+// Cognito refuses a refresh token until the device issued with it is
+// confirmed. The command confirms it and keeps it beside the token cache,
+// so that a later run renews the cached tokens without the password, as
+// token and request do in any other pool; before, every renewal failed
+// ("no usable cached tokens").
+func TestTokenRenewsInDeviceTrackingPool(t *testing.T) {
+	srv, s := cacheDue(t, trackingPool, "alice")
+	r := s.run("token")
+	r.want(t, exitOK)
+	if _, err := srv.VerifyAccessToken(strings.TrimSpace(r.stdout)); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Calls("RespondToAuthChallenge"); n != 1 {
+		t.Errorf("%d logins, want 1 and a renewal", n)
+	}
+	wantOneDevice(t, srv, s)
+
+	// request renews the same way.
+	api := newAPI(t, srv)
+	time.Sleep(1100 * time.Millisecond)
+	s.run("request", api+"/x").want(t, exitOK)
+	if n := srv.Calls("RespondToAuthChallenge"); n != 1 {
+		t.Errorf("request: %d logins, want 1", n)
+	}
+}
+
+// TestTokenKeepsOneDevice: runs that renew, and a login once the refresh
+// token was revoked, all use the one device the first login confirmed.
+// Before, each run that found its tokens due logged in again with the
+// password, and each login left one more device in the user's list.
+func TestTokenKeepsOneDevice(t *testing.T) {
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	for range 3 {
+		s.run("token").want(t, exitOK)
+		time.Sleep(1100 * time.Millisecond)
+	}
+	first := wantOneDevice(t, srv, s)
+	srv.SignOut("alice")
+	s.run("token").want(t, exitOK)
+	if dev := wantOneDevice(t, srv, s); dev.Key != first.Key {
+		t.Errorf("the login after the sign-out changed the device")
+	}
+	if n := srv.Calls("RespondToAuthChallenge"); n != 1+3 {
+		// The first login answers PASSWORD_VERIFIER; the one after the
+		// sign-out that and the device's two challenges.
+		t.Errorf("%d RespondToAuthChallenge calls, want 4: one password login and one with the device", n)
+	}
+}
+
+// TestTokenDeviceForgotten: a device an administrator forgot (or the user,
+// from another client) is dropped from the device file at the next login,
+// which confirms a new one: the user is left with one device again.
+func TestTokenDeviceForgotten(t *testing.T) {
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	old := wantOneDevice(t, srv, s)
+	if err := srv.ForgetDevice(old.Key); err != nil {
+		t.Fatal(err)
+	}
+	srv.SignOut("alice")
+	time.Sleep(1100 * time.Millisecond) // for the cached tokens to be due
+	s.run("token").want(t, exitOK)
+	if dev := wantOneDevice(t, srv, s); dev.Key == old.Key {
+		t.Errorf("the forgotten device is still in use")
+	}
+	// Its tokens renew.
+	delete(s.env, "COGNITO_PASSWORD")
+	time.Sleep(1100 * time.Millisecond)
+	s.run("token").want(t, exitOK)
+}
+
+// TestTokenDeviceOptIn: in a pool that remembers a device only when the
+// user opts in, the command opts in (keeping the device is that consent),
+// and renewals work there too.
+func TestTokenDeviceOptIn(t *testing.T) {
+	pool := trackingPool
+	pool.DeviceOnlyRememberedOnUserPrompt = true
+	srv, s := cacheDue(t, pool, "alice")
+	s.run("token").want(t, exitOK)
+	if dev := wantOneDevice(t, srv, s); !dev.Remembered || srv.Calls("UpdateDeviceStatus") != 1 {
+		t.Errorf("device remembered %v after %d UpdateDeviceStatus calls, want it remembered", dev.Remembered, srv.Calls("UpdateDeviceStatus"))
+	}
+}
