@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -49,15 +50,35 @@ const deviceName = "cognito-srp"
 // other users or app clients never write the same file.
 func cacheDevices(tokens *cognitosrp.FileStore) cognitosrp.DeviceTracker {
 	path := strings.TrimSuffix(tokens.Path(), ".json") + ".device.json"
-	return cognitosrp.RememberDevices(cognitosrp.NewFileDeviceStore(path), deviceName)
+	return cognitosrp.RememberDevices(deviceFile{cognitosrp.NewFileDeviceStore(path)}, deviceName)
 }
 
-// cacheError marks err, from reading or writing the token file, as the
-// cache's, and says how to do without it. In a container the cache
-// directory is often unusable (a service account's home that does not
-// exist, a read-only file system), and "mkdir /nonexistent: permission
-// denied" alone does not say what the command wanted there. Other errors
-// (a file others can read, an interruption) say what to do themselves.
+// deviceFile is the device file of the token cache. Its errors say, as the
+// token file's do (cacheError), how to run without it: when the cache
+// directory cannot be written, the device's save after a login is the
+// first to fail.
+type deviceFile struct{ *cognitosrp.FileDeviceStore }
+
+func (d deviceFile) LoadDevice(ctx context.Context, owner cognitosrp.DeviceOwner) (*cognitosrp.Device, error) {
+	dev, err := d.FileDeviceStore.LoadDevice(ctx, owner)
+	return dev, cacheError(err)
+}
+
+func (d deviceFile) SaveDevice(ctx context.Context, owner cognitosrp.DeviceOwner, dev *cognitosrp.Device) error {
+	return cacheError(d.FileDeviceStore.SaveDevice(ctx, owner, dev))
+}
+
+func (d deviceFile) DeleteDevice(ctx context.Context, owner cognitosrp.DeviceOwner) error {
+	return cacheError(d.FileDeviceStore.DeleteDevice(ctx, owner))
+}
+
+// cacheError marks err, from reading or writing the token file (or the
+// device file beside it), as the cache's, and says how to do without it.
+// In a container the cache directory is often unusable (a service
+// account's home that does not exist, a read-only file system), and
+// "mkdir /nonexistent: permission denied" alone does not say what the
+// command wanted there. Other errors (a file others can read, an
+// interruption) say what to do themselves.
 func cacheError(err error) error {
 	var pe *fs.PathError
 	var le *os.LinkError

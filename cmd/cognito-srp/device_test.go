@@ -135,3 +135,21 @@ func TestTokenDeviceOptIn(t *testing.T) {
 		t.Errorf("device remembered %v after %d UpdateDeviceStatus calls, want it remembered", dev.Remembered, srv.Calls("UpdateDeviceStatus"))
 	}
 }
+
+// TestUnusableCacheSaysNoCacheForDevice: in a pool with device tracking,
+// a cache directory that cannot be written fails the login at the save of
+// the device, before the tokens': that error too says it is the token
+// cache's and how to run without it.
+func TestUnusableCacheSaysNoCacheForDevice(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		t.Skip("XDG_CACHE_HOME and symbolic links as on Linux")
+	}
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	dangling := filepath.Join(s.home, "cache")
+	if err := os.Symlink(filepath.Join(s.home, "gone", "cache"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	s.env["XDG_CACHE_HOME"] = dangling
+	s.run("token").want(t, exitError, "device", "token cache", "-no-cache")
+}
