@@ -42,12 +42,12 @@ func cacheStore(conn *connection) (*cognitosrp.FileStore, error) {
 const deviceName = "cognito-srp"
 
 // cacheDevices returns the DeviceTracker of the connection whose token
-// file is tokens, which keeps its device in a file beside that one. In a
-// pool with device tracking, Cognito binds each refresh token to the
-// device it issued with it and renews it only once that device is
-// confirmed: the token cache is of no use there without the device. One
-// device file per token file, as FileDeviceStore takes no lock: runs for
-// other users or app clients never write the same file.
+// file is tokens, which keeps its device in a file beside that one (see
+// -no-device). In a pool with device tracking, Cognito binds each refresh
+// token to the device it issued with it and renews it only once that
+// device is confirmed: the token cache is of no use there without the
+// device. One device file per token file, as FileDeviceStore takes no
+// lock: runs for other users or app clients never write the same file.
 func cacheDevices(tokens *cognitosrp.FileStore) cognitosrp.DeviceTracker {
 	path := strings.TrimSuffix(tokens.Path(), ".json") + ".device.json"
 	return cognitosrp.RememberDevices(deviceFile{cognitosrp.NewFileDeviceStore(path)}, deviceName)

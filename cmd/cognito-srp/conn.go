@@ -22,7 +22,7 @@ import (
 // an environment variable that applies when the flag is not given.
 type connFlags struct {
 	poolID, clientID, region, username, endpoint string
-	passwordStdin, noCache                       bool
+	passwordStdin, noCache, noDevice             bool
 	timeout                                      time.Duration
 }
 
@@ -33,7 +33,8 @@ func (c *connFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.username, "username", "", "user name, e-mail or phone (env COGNITO_USERNAME)")
 	fs.StringVar(&c.endpoint, "endpoint", "", "Cognito endpoint URL, e.g. an emulator (env COGNITO_ENDPOINT)")
 	fs.BoolVar(&c.passwordStdin, "password-stdin", false, "read the password from the first line of standard input (else env COGNITO_PASSWORD)")
-	fs.BoolVar(&c.noCache, "no-cache", false, "neither read nor write the token cache")
+	fs.BoolVar(&c.noCache, "no-cache", false, "neither read nor write the token cache, nor keep a device (see -no-device)")
+	fs.BoolVar(&c.noDevice, "no-device", false, "keep no device. By default, in a pool with device tracking, the token cache keeps the device Cognito issues (confirmed, named cognito-srp) and logs in with it; where users opt in to remembering devices, the command opts in, which lets the pool skip MFA on this machine. Without it such a pool renews no token: each run logs in again with the password, or fails")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "how long to wait for Cognito, and for request's whole response, body included")
 }
 
@@ -41,7 +42,7 @@ func (c *connFlags) register(fs *flag.FlagSet) {
 type connection struct {
 	poolID, clientID, clientSecret, region, username, endpoint string
 	password                                                   string
-	noCache                                                    bool
+	noCache, noDevice                                          bool
 	timeout                                                    time.Duration
 	// httpClient is nil in the command (the library's default); tests
 	// set it to see or cut the calls to Cognito.
@@ -79,6 +80,7 @@ func (c *connFlags) resolve(ctx context.Context, e *env) (*connection, error) {
 		username:     setting(c.username, "COGNITO_USERNAME"),
 		endpoint:     setting(c.endpoint, "COGNITO_ENDPOINT"),
 		noCache:      c.noCache,
+		noDevice:     c.noDevice,
 		timeout:      c.timeout,
 	}
 	for _, m := range []struct{ v, what, flag, env string }{

@@ -124,7 +124,7 @@ func TestTokenDeviceForgotten(t *testing.T) {
 }
 
 // TestTokenDeviceOptIn: in a pool that remembers a device only when the
-// user opts in, the command opts in (keeping the device is that consent),
+// user opts in, the command opts in (the consent -no-device withholds),
 // and renewals work there too.
 func TestTokenDeviceOptIn(t *testing.T) {
 	pool := trackingPool
@@ -133,6 +133,64 @@ func TestTokenDeviceOptIn(t *testing.T) {
 	s.run("token").want(t, exitOK)
 	if dev := wantOneDevice(t, srv, s); !dev.Remembered || srv.Calls("UpdateDeviceStatus") != 1 {
 		t.Errorf("device remembered %v after %d UpdateDeviceStatus calls, want it remembered", dev.Remembered, srv.Calls("UpdateDeviceStatus"))
+	}
+
+	// -no-device neither confirms nor opts in, in a sandbox of its own.
+	calls := srv.Calls("ConfirmDevice") + srv.Calls("UpdateDeviceStatus")
+	s = newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token", "-no-device").want(t, exitOK)
+	if n := srv.Calls("ConfirmDevice") + srv.Calls("UpdateDeviceStatus"); n != calls || len(s.deviceFiles()) != 0 {
+		t.Errorf("-no-device: %d device calls, %d device files", n-calls, len(s.deviceFiles()))
+	}
+}
+
+// TestTokenNoDevice: with -no-device the command behaves as before it
+// kept devices: no device confirmed or kept, and in a pool with device
+// tracking no renewal either (without the password the run fails, with it
+// the run logs in again, and Cognito issues another device). -no-cache
+// keeps no device either: one confirmed by each run and then lost would
+// fill the user's list of devices with confirmed ones.
+func TestTokenNoDevice(t *testing.T) {
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token", "-no-device").want(t, exitOK)
+	time.Sleep(1100 * time.Millisecond)
+	s.run("token", "-no-device").want(t, exitOK)
+	delete(s.env, "COGNITO_PASSWORD")
+	time.Sleep(1100 * time.Millisecond)
+	s.run("token", "-no-device").want(t, exitError, "no usable cached tokens")
+	s.env["COGNITO_PASSWORD"] = "pw-alice-123"
+	s.run("token", "-no-cache").want(t, exitOK)
+	if n := srv.Calls("RespondToAuthChallenge"); n != 3 {
+		t.Errorf("%d logins, want 3", n)
+	}
+	if n := srv.Calls("ConfirmDevice"); n != 0 || len(s.deviceFiles()) != 0 || len(srv.Devices("alice")) != 3 {
+		t.Errorf("%d ConfirmDevice calls, %d device files, %d devices issued; want 0, 0, 3", n, len(s.deviceFiles()), len(srv.Devices("alice")))
+	}
+}
+
+// TestNoDeviceDocumented: token -h, request -h and README's "From a shell"
+// say what -no-device does: a pool with device tracking then renews
+// nothing, and without it the command opts in where users must, which
+// spares this machine MFA.
+func TestNoDeviceDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, shell, _ := strings.Cut(string(readme), "\n### From a shell\n")
+	shell, _, _ = strings.Cut(shell, "\n## ")
+	s := newSandbox(t)
+	docs := map[string]string{"README": strings.Join(strings.Fields(shell), " ")}
+	for _, cmd := range []string{"token", "request"} {
+		docs[cmd+" -h"] = strings.Join(strings.Fields(s.run(cmd, "-h").stderr), " ")
+	}
+	for name, doc := range docs {
+		for _, want := range []string{"-no-device", "device tracking", "MFA", "cognito-srp"} {
+			if !strings.Contains(doc, want) {
+				t.Errorf("%s does not say %q", name, want)
+			}
+		}
 	}
 }
 

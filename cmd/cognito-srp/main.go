@@ -62,9 +62,10 @@
 // token file (mode 0600, the same care) and logs in with it (device SRP)
 // from then on: the user gets one device, not one per run. In a pool where
 // users opt in to remembering devices, the command opts in, which lets the
-// pool skip MFA on this machine. -no-cache keeps no device (a device
-// confirmed by each run and then lost is worse than none): in a pool with
-// device tracking, renewals then fail.
+// pool skip MFA on this machine. -no-device keeps no device, and neither
+// does -no-cache (a device confirmed by each run and then lost is worse
+// than none): in a pool with device tracking, renewals then fail, and each
+// run logs in again with the password, or fails without it.
 //
 // The command reaches Cognito and the API as Go programs do by default:
 // through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY give, trusting

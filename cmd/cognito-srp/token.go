@@ -207,7 +207,9 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 		// devices, trusted) and none used again. A run without the cache
 		// keeps no tokens to renew, but after a 401, and the password's
 		// login then does.
-		cfg.Devices = cacheDevices(store)
+		if !c.noDevice {
+			cfg.Devices = cacheDevices(store)
+		}
 		cached, err = store.Load(ctx)
 		if errors.Is(err, cognitosrp.ErrStoreFormat) {
 			// Unreadable (another version, damaged): it is only a cache,
