@@ -56,16 +56,29 @@ func cacheDevices(tokens *cognitosrp.FileStore) cognitosrp.DeviceTracker {
 // deviceFile is the device file of the token cache. Its errors say, as the
 // token file's do (cacheError), how to run without it: when the cache
 // directory cannot be written, the device's save after a login is the
-// first to fail.
+// first to fail. Like the token file, it is only a cache: one the command
+// cannot read (damaged, or another version's) holds no device, and the
+// next save replaces it, or every login would fail on it.
 type deviceFile struct{ *cognitosrp.FileDeviceStore }
 
 func (d deviceFile) LoadDevice(ctx context.Context, owner cognitosrp.DeviceOwner) (*cognitosrp.Device, error) {
 	dev, err := d.FileDeviceStore.LoadDevice(ctx, owner)
+	if errors.Is(err, cognitosrp.ErrStoreFormat) {
+		dev, err = nil, nil
+	}
 	return dev, cacheError(err)
 }
 
 func (d deviceFile) SaveDevice(ctx context.Context, owner cognitosrp.DeviceOwner, dev *cognitosrp.Device) error {
-	return cacheError(d.FileDeviceStore.SaveDevice(ctx, owner, dev))
+	err := d.FileDeviceStore.SaveDevice(ctx, owner, dev)
+	if errors.Is(err, cognitosrp.ErrStoreFormat) {
+		// FileDeviceStore keeps a file it cannot read; the command's own
+		// file it replaces.
+		if err = os.Remove(d.Path()); err == nil {
+			err = d.FileDeviceStore.SaveDevice(ctx, owner, dev)
+		}
+	}
+	return cacheError(err)
 }
 
 func (d deviceFile) DeleteDevice(ctx context.Context, owner cognitosrp.DeviceOwner) error {

@@ -211,3 +211,36 @@ func TestUnusableCacheSaysNoCacheForDevice(t *testing.T) {
 	s.env["XDG_CACHE_HOME"] = dangling
 	s.run("token").want(t, exitError, "device", "token cache", "-no-cache")
 }
+
+// TestTokenDeviceFileDamaged: a device file the command cannot read
+// (damaged, or written by another version) is only a cache, as the token
+// file is: the next login passes over it and its save replaces it, and
+// the runs after it renew with the new device. Before, every login failed
+// on it ("loading the remembered device: … is not a device file") until
+// the user found the file and removed it.
+func TestTokenDeviceFileDamaged(t *testing.T) {
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	for _, content := range []string{"garbage", `{"version": 99}`} {
+		s.run("token").want(t, exitOK)
+		files := s.deviceFiles()
+		if len(files) != 1 {
+			t.Fatalf("%d device files", len(files))
+		}
+		if err := os.WriteFile(files[0], []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		srv.SignOut("alice") // the next run logs in
+		time.Sleep(1100 * time.Millisecond)
+		s.run("token").want(t, exitOK)
+		data, err := os.ReadFile(files[0])
+		if err != nil || !strings.Contains(string(data), `"device_password"`) {
+			t.Fatalf("%s: the device file was not replaced: %q, %v", content, data, err)
+		}
+		// The new device renews the tokens without the password.
+		delete(s.env, "COGNITO_PASSWORD")
+		time.Sleep(1100 * time.Millisecond)
+		s.run("token").want(t, exitOK)
+		s.env["COGNITO_PASSWORD"] = "pw-alice-123"
+	}
+}
