@@ -66,7 +66,30 @@ func (d deviceFile) LoadDevice(ctx context.Context, owner cognitosrp.DeviceOwner
 	if errors.Is(err, cognitosrp.ErrStoreFormat) {
 		dev, err = nil, nil
 	}
+	if dev == nil && err == nil {
+		// The login may be issued a device, which Cognito confirms
+		// before the save: a file that cannot be written would fail the
+		// run only then, leaving the user one more confirmed device per
+		// run. So try the directory first, with a file named as
+		// FileDeviceStore names its temporary ones (which it sweeps).
+		err = canWrite(d.Path())
+	}
 	return dev, cacheError(err)
+}
+
+// canWrite reports why a file cannot be written beside path (nil if it
+// can), creating the missing directories as a save would.
+func canWrite(path string) error {
+	dir, base := filepath.Split(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 func (d deviceFile) SaveDevice(ctx context.Context, owner cognitosrp.DeviceOwner, dev *cognitosrp.Device) error {

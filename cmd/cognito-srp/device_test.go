@@ -195,9 +195,12 @@ func TestNoDeviceDocumented(t *testing.T) {
 }
 
 // TestUnusableCacheSaysNoCacheForDevice: in a pool with device tracking,
-// a cache directory that cannot be written fails the login at the save of
-// the device, before the tokens': that error too says it is the token
-// cache's and how to run without it.
+// a cache directory that cannot be written fails the run before its
+// login, at the device file: that error too says it is the token cache's
+// and how to run without it. Before the login, not after Cognito
+// confirmed the device it could not keep: a script run again and again
+// (cron, a container restarting) left one confirmed device in the user's
+// list per run.
 func TestUnusableCacheSaysNoCacheForDevice(t *testing.T) {
 	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
 		t.Skip("XDG_CACHE_HOME and symbolic links as on Linux")
@@ -209,7 +212,19 @@ func TestUnusableCacheSaysNoCacheForDevice(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.env["XDG_CACHE_HOME"] = dangling
-	s.run("token").want(t, exitError, "device", "token cache", "-no-cache")
+	for range 3 {
+		s.run("token").want(t, exitError, "device", "token cache", "-no-cache")
+	}
+	if n := srv.Calls("ConfirmDevice"); n != 0 {
+		t.Errorf("%d devices confirmed and lost, want 0", n)
+	}
+	// Nor is a file left behind where the cache can be written.
+	s.env["XDG_CACHE_HOME"] = filepath.Join(s.home, ".cache")
+	s.run("token").want(t, exitOK)
+	entries, err := os.ReadDir(filepath.Dir(s.deviceFiles()[0]))
+	if err != nil || len(entries) != 2 {
+		t.Errorf("cache directory: %v, %v; want the token file and the device file", entries, err)
+	}
 }
 
 // TestTokenDeviceFileDamaged: a device file the command cannot read
