@@ -34,7 +34,7 @@ func (c *connFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.endpoint, "endpoint", "", "Cognito endpoint URL, e.g. an emulator (env COGNITO_ENDPOINT)")
 	fs.BoolVar(&c.passwordStdin, "password-stdin", false, "read the password from the first line of standard input (else env COGNITO_PASSWORD)")
 	fs.BoolVar(&c.noCache, "no-cache", false, "neither read nor write the token cache, nor keep a device (see -no-device)")
-	fs.BoolVar(&c.noDevice, "no-device", false, "keep no device. By default, in a pool with device tracking, the token cache keeps the device Cognito issues (confirmed, named cognito-srp) and logs in with it; where users opt in to remembering devices, the command opts in, which lets the pool skip MFA on this machine. Without it such a pool renews no token: each run logs in again with the password, or fails")
+	fs.BoolVar(&c.noDevice, "no-device", false, "keep no device (by default the cache keeps the one Cognito issues, named cognito-srp): a pool with device tracking then renews no token, nor skips MFA")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "how long to wait for Cognito, and for request's whole response, body included")
 }
 

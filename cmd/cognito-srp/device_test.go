@@ -7,6 +7,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -257,5 +258,27 @@ func TestTokenDeviceFileDamaged(t *testing.T) {
 		time.Sleep(1100 * time.Millisecond)
 		s.run("token").want(t, exitOK)
 		s.env["COGNITO_PASSWORD"] = "pw-alice-123"
+	}
+}
+
+// TestFlagUsageOnePhrase: each flag's usage in -h is one phrase of at
+// most a line and a half, as the flag package's output expects (it
+// indents the usage on a line of its own and does not wrap it); the
+// command's doc and README give the details. -no-device's was three
+// sentences on one 360-character line, whose "Without it" could be read as
+// "without -no-device".
+func TestFlagUsageOnePhrase(t *testing.T) {
+	s := newSandbox(t)
+	sentence := regexp.MustCompile(`\. [A-Z]`)
+	for _, cmd := range []string{"token", "request", "claims", "emulate", "demo"} {
+		for _, line := range strings.Split(s.run(cmd, "-h").stderr, "\n") {
+			usage, ok := strings.CutPrefix(line, "    \t")
+			if !ok {
+				continue
+			}
+			if len(usage) > 170 || sentence.MatchString(usage) {
+				t.Errorf("%s -h: a flag's usage is not one short phrase (%d bytes): %s", cmd, len(usage), usage)
+			}
+		}
 	}
 }
