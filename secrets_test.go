@@ -131,7 +131,7 @@ var holdsNoSecret = map[string]string{
 	"APIError":                   "Cognito's error: type, message, request id",
 	"Challenge":                  "what a handler is asked; the session stays in the flight",
 	"Claims":                     "a token's claims, not the token",
-	"Client":                     "endpoint and policy; its URL's password: TestErrorsRedactURLPasswords",
+	"Client":                     "endpoint and policy; its URL's password, printed: TestPrintedURLPasswords",
 	"ConfirmDeviceOutput":        "a bool",
 	"DeviceOwner":                "pool id and user name",
 	"DeviceSecretVerifierConfig": "sent to Cognito as it is; made from a random device password",
@@ -140,8 +140,8 @@ var holdsNoSecret = map[string]string{
 	"LoginRequiredError":         "wraps an error whose text TestSecretsNotInErrors checks",
 	"NewDeviceMetadata":          "device and group keys: names, printed by Device too",
 	"RetryPolicy":                "numbers",
-	"Verifier":                   "public keys; its URL's password: TestErrorsRedactURLPasswords",
-	"VerifierConfig":             "settings; its URL's password: TestErrorsRedactURLPasswords",
+	"Verifier":                   "public keys; its URL's password, printed: TestPrintedURLPasswords",
+	"VerifierConfig":             "settings; its URL's password, printed: TestPrintedURLPasswords",
 }
 
 // TestEverySecretHolderChecked: every exported struct type in the API
