@@ -310,6 +310,8 @@ func (c Config) String() string {
 // Format prints String for every verb, so no formatting reveals a secret.
 func (c Config) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
 
-// LogValue returns String too: log/slog's JSON handler would otherwise
-// marshal the fields, the client secret and the signing key among them.
+// LogValue returns String too. log/slog's JSON handler would otherwise
+// marshal the fields: the func-typed ones fail it ("!ERROR:json:
+// unsupported type"), and without them it would print the client secret
+// and the signing key.
 func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
