@@ -65,7 +65,8 @@
 // pool skip MFA on this machine. -no-device keeps no device, and neither
 // does -no-cache (a device confirmed by each run and then lost is worse
 // than none): in a pool with device tracking, renewals then fail, and each
-// run logs in again with the password, or fails without it.
+// run that finds its tokens due logs in again with the password, or fails
+// without it.
 //
 // The command reaches Cognito and the API as Go programs do by default:
 // through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY give, trusting
