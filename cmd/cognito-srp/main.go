@@ -60,7 +60,9 @@
 // the device is confirmed. So the command confirms that device, names it
 // cognito-srp in the user's list of devices, keeps it in a file beside the
 // token file (mode 0600, the same care) and logs in with it (device SRP)
-// from then on: the user gets one device, not one per run. In a pool where
+// from then on: the user gets one device, not one per run (runs that log
+// in for the first time at the same moment each confirm one, and the last
+// saved is kept: the command takes no lock). In a pool where
 // users opt in to remembering devices, the command opts in, which lets the
 // pool skip MFA on this machine. -no-device keeps no device, and neither
 // does -no-cache (a device confirmed by each run and then lost is worse
