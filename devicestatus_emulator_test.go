@@ -200,10 +200,10 @@ func TestEmulatorDeviceTrackingNeedsDevicesToRenew(t *testing.T) {
 		{"device not confirmed", true, true, true},
 		{"with Devices", true, false, false},
 	} {
-		c := srv.SessionConfig()
+		c := srv.SessionConfig() // whose Devices keeps the device in memory
 		c.Now = srv.Now
-		if v.devices {
-			c.Devices = cognitosrp.RememberDevices(nil, "")
+		if !v.devices {
+			c.Devices = nil
 		}
 		if v.refuseConfirm {
 			srv.FailNext(1, cognitotest.Fault("InvalidParameterException"), "ConfirmDevice")
@@ -225,21 +225,32 @@ func TestEmulatorDeviceTrackingNeedsDevicesToRenew(t *testing.T) {
 		}
 	}
 
-	opts := srv.Options("alice", emuPassword)
-	opts.Now = srv.Now
-	auth, err := cognitosrp.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer auth.Close()
-	for i := range 2 {
-		before := srv.Calls("RespondToAuthChallenge")
-		if _, err := auth.Token(ctx); err != nil {
+	// An Auth with the password: without Devices, each token due is a new
+	// login; with the Devices of Server.Options, a renewal.
+	for _, devices := range []bool{false, true} {
+		opts := srv.Options("alice", emuPassword)
+		opts.Now = srv.Now
+		if !devices {
+			opts.Devices = nil
+		}
+		auth, err := cognitosrp.New(opts)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if srv.Calls("RespondToAuthChallenge") != before+1 {
-			t.Errorf("token %d: got without an SRP login", i)
+		defer auth.Close()
+		for i := range 3 {
+			before := srv.Calls("RespondToAuthChallenge")
+			if _, err := auth.Token(ctx); err != nil {
+				t.Fatal(err)
+			}
+			want := 1 // an SRP login's one RespondToAuthChallenge
+			if devices && i > 0 {
+				want = 0 // renewed
+			}
+			if got := srv.Calls("RespondToAuthChallenge") - before; got != want {
+				t.Errorf("Devices %v, token %d: %d RespondToAuthChallenge calls, want %d", devices, i, got, want)
+			}
+			srv.Advance(2 * time.Hour)
 		}
-		srv.Advance(2 * time.Hour)
 	}
 }

@@ -289,7 +289,11 @@ func (s *Server) VerifierConfig() cognitosrp.VerifierConfig {
 // pool and app client. Its RefreshMethod is the one the app client allows:
 // cognitosrp.RefreshWithGetTokens when it refuses REFRESH_TOKEN_AUTH (with
 // RefreshTokenRotation, or AuthFlows without AllowRefreshTokenAuth), else
-// the default.
+// the default. With DeviceTracking its Devices is
+// cognitosrp.RememberDevices(nil, ""), which keeps the device in memory for
+// the sessions of this Config: the server, as Cognito, renews a refresh
+// token only once the device it was issued with is confirmed. Set Devices
+// to nil to test a client that remembers no device.
 func (s *Server) SessionConfig() cognitosrp.Config {
 	return cognitosrp.Config{
 		UserPoolID:    s.cfg.PoolID,
@@ -297,11 +301,13 @@ func (s *Server) SessionConfig() cognitosrp.Config {
 		ClientSecret:  s.cfg.ClientSecret,
 		Endpoint:      s.Endpoint(),
 		RefreshMethod: s.refreshMethod(),
+		Devices:       s.deviceTracker(),
 	}
 }
 
 // Options returns cognitosrp.Options that log username in to the server's
-// pool with password, and renew its tokens as SessionConfig's do.
+// pool with password, and renew its tokens as SessionConfig's do (its
+// RefreshMethod, and with DeviceTracking a Devices of its own).
 func (s *Server) Options(username, password string) cognitosrp.Options {
 	return cognitosrp.Options{
 		Username:      username,
@@ -311,7 +317,20 @@ func (s *Server) Options(username, password string) cognitosrp.Options {
 		ClientSecret:  s.cfg.ClientSecret,
 		Endpoint:      s.Endpoint(),
 		RefreshMethod: s.refreshMethod(),
+		Devices:       s.deviceTracker(),
 	}
+}
+
+// deviceTracker returns the DeviceTracker of a session on the server: with
+// DeviceTracking, one that keeps the device in memory, since Cognito (and
+// the server) renews a refresh token only once the device it was issued
+// with is confirmed, and a session without one would log in again at each
+// renewal instead.
+func (s *Server) deviceTracker() cognitosrp.DeviceTracker {
+	if !s.cfg.DeviceTracking {
+		return nil
+	}
+	return cognitosrp.RememberDevices(nil, "")
 }
 
 // refreshMethod returns the RefreshMethod that renews tokens with the app
