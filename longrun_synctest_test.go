@@ -30,6 +30,12 @@ import (
 // with the password, the session gets over an outage of Cognito by
 // itself, and Close leaves no goroutine (synctest.Test fails if one is
 // left blocked).
+//
+// They run in parallel (t.Parallel), with each other and with the other
+// tests that measure no real time: a bubble's clock moves only when its
+// goroutines are blocked, so a busy CPU cannot change what they see, and
+// Go runs a parallel test only once every serial one has finished, so
+// they cannot slow a test that times itself either.
 
 // window returns when t's token of type typ enters its renewal window and
 // when it stops being used, on Cognito's clock, with the default
@@ -64,6 +70,7 @@ func (d delta) minus(e delta) delta {
 // before its renewal window, one renewal once it is in it or past it, and
 // a refused renewal followed by one login once the refresh token has died.
 func TestLongRunRenewsOnSchedule(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name        string
 		rotation    bool
@@ -93,6 +100,7 @@ func TestLongRunRenewsOnSchedule(t *testing.T) {
 		{name: "id token", access: 5 * time.Minute, id: 90 * time.Minute, typ: cognitosrp.IDToken, span: 10 * 24 * time.Hour},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
 				refreshLife := cmp.Or(tc.refreshLife, 79*time.Hour)
 				n := newVnet(t, cognitotest.Config{
@@ -204,6 +212,7 @@ func matches(d delta, want []delta) bool {
 // after Cognito is back succeeds: the session recovers by itself, within
 // the longest wait of the failure hold.
 func TestLongRunOutage(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		n := newVnet(t, cognitotest.Config{}, 0)
 		auth, c := vnetAuth(t, n.options())
@@ -263,6 +272,7 @@ func TestLongRunOutage(t *testing.T) {
 // Cognito saw are those of checkIssues: no rotated refresh token was sent
 // twice, and no renewal came early.
 func TestLongRunOutageConcurrent(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		n := newVnet(t, cognitotest.Config{RefreshTokenRotation: true, RefreshTokenLifetime: 7 * time.Hour}, 0)
 		auth, c := vnetAuth(t, n.options())
@@ -301,6 +311,7 @@ func TestLongRunOutageConcurrent(t *testing.T) {
 // the only renewals it refuses are those of a dead refresh token, each
 // followed by one login.
 func TestLongRunConcurrent(t *testing.T) {
+	t.Parallel()
 	const refreshLife = 21 * time.Hour
 	synctest.Test(t, func(t *testing.T) {
 		n := newVnet(t, cognitotest.Config{RefreshTokenLifetime: refreshLife, RefreshTokenRotation: true}, 90*time.Second)
@@ -385,6 +396,7 @@ func checkIssues(t *testing.T, n *vnet, refreshLife time.Duration) {
 // request fails with ErrLoginRequired, at once and without asking Cognito
 // again; Authenticate brings it back.
 func TestLongRunWithoutPassword(t *testing.T) {
+	t.Parallel()
 	const refreshLife = 50 * time.Hour
 	synctest.Test(t, func(t *testing.T) {
 		n := newVnet(t, cognitotest.Config{RefreshTokenLifetime: refreshLife, DeviceTracking: true}, -2*time.Minute)
@@ -453,8 +465,10 @@ func TestLongRunWithoutPassword(t *testing.T) {
 // again only when its refresh token died, or a lost answer took it with
 // it (rotation without a grace period).
 func TestLongRunLossyNetwork(t *testing.T) {
+	t.Parallel()
 	for _, rotation := range []bool{false, true} {
 		t.Run(fmt.Sprintf("rotation=%v", rotation), func(t *testing.T) {
+			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
 				const span, refreshLife = 10 * 24 * time.Hour, 3 * 24 * time.Hour
 				n := newVnet(t, cognitotest.Config{RefreshTokenLifetime: refreshLife, RefreshTokenRotation: rotation}, 0)
@@ -516,6 +530,7 @@ func TestLongRunLossyNetwork(t *testing.T) {
 // again with the password and retries it: no request fails, and each
 // sign-out costs one refused renewal and one login.
 func TestLongRunSignedOutElsewhere(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		n := newVnet(t, cognitotest.Config{}, 30*time.Second)
 		n.revokedOK = true
@@ -549,9 +564,11 @@ func TestLongRunSignedOutElsewhere(t *testing.T) {
 // it finds there (or uses them while fresh) and logs in only when the
 // refresh token has died: not at each start.
 func TestLongRunRestarts(t *testing.T) {
+	t.Parallel()
 	const refreshLife = 50 * time.Hour
 	for _, rotation := range []bool{false, true} {
 		t.Run(fmt.Sprintf("rotation=%v", rotation), func(t *testing.T) {
+			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
 				n := newVnet(t, cognitotest.Config{RefreshTokenLifetime: refreshLife, RefreshTokenRotation: rotation}, 0)
 				store := new(cognitosrp.MemoryStore)

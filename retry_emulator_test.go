@@ -18,6 +18,10 @@ import (
 // token verification on, against the emulator while 30 % of the calls fail
 // with a retryable error, and checks that every one succeeds.
 func TestRetryFaultInjectionEmulator(t *testing.T) {
+	// Seconds of SRP against its own emulator, on the emulator's clock,
+	// and nothing timed on the wall clock: it can share the CPU with the
+	// other parallel tests.
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("400 SRP exchanges")
 	}
