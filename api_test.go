@@ -7,8 +7,11 @@ package cognitosrp
 import (
 	"fmt"
 	"go/ast"
+	"go/build/constraint"
+	"go/parser"
 	"go/token"
 	"go/types"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -64,6 +67,62 @@ func TestAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAPICoversEveryPackage: docPackages, whose listings TestAPI keeps
+// (and whose docs TestDocLinks and TestDocContracts check), names every
+// package of the module: a package added without it would export an API
+// that no listing shows. A directory whose only Go files are tagged
+// ignore (cognitotest/interop's server for login.js) holds no package.
+func TestAPICoversEveryPackage(t *testing.T) {
+	listed := map[string]bool{}
+	for _, p := range docPackages {
+		listed[filepath.Clean(p.dir)] = true
+	}
+	err := filepath.WalkDir(".", func(dir string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		if n := d.Name(); dir != "." && (n == "testdata" || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_")) {
+			return filepath.SkipDir // what the go command leaves out of ./...
+		}
+		paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			return err
+		}
+		for _, p := range paths {
+			if !strings.HasSuffix(p, "_test.go") && !ignoredFile(t, p) && !listed[dir] {
+				t.Errorf("%s is a package that docPackages does not name: TestAPI keeps no listing of its API", dir)
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ignoredFile reports whether the Go file at path has the ignore build
+// tag in its //go:build line, which keeps it out of every build.
+func ignoredFile(t *testing.T, path string) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.PackageClauseOnly|parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range f.Comments {
+		if g.Pos() > f.Package {
+			break
+		}
+		for _, c := range g.List {
+			if x, err := constraint.Parse(c.Text); err == nil && constraint.IsGoBuild(c.Text) {
+				ignored := false
+				x.Eval(func(tag string) bool { ignored = ignored || tag == "ignore"; return true })
+				return ignored
+			}
+		}
+	}
+	return false
 }
 
 // apiListing returns the sorted API lines of a package's files.
