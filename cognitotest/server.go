@@ -321,11 +321,8 @@ func (s *Server) Options(username, password string) cognitosrp.Options {
 	}
 }
 
-// deviceTracker returns the DeviceTracker of a session on the server: with
-// DeviceTracking, one that keeps the device in memory, since Cognito (and
-// the server) renews a refresh token only once the device it was issued
-// with is confirmed, and a session without one would log in again at each
-// renewal instead.
+// deviceTracker returns the Devices of SessionConfig and Options (see
+// SessionConfig for why).
 func (s *Server) deviceTracker() cognitosrp.DeviceTracker {
 	if !s.cfg.DeviceTracking {
 		return nil

@@ -205,8 +205,8 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 		// would leave the user a list of confirmed devices, one per run,
 		// each remembered (in a pool that skips MFA on remembered
 		// devices, trusted) and none used again. A run without the cache
-		// keeps no tokens to renew, but after a 401, and the password's
-		// login then does.
+		// has no tokens to renew (but after a 401): it logs in with the
+		// password, which needs no device.
 		if !c.noDevice {
 			cfg.Devices = cacheDevices(store)
 		}
