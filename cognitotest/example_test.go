@@ -6,6 +6,8 @@ package cognitotest_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"io"
@@ -239,4 +241,77 @@ func ExampleServer_Advance() {
 	// 200 OK
 	// 200 OK
 	// renewals: 2
+}
+
+// An API of your own that checks tokens with cognitosrp.Verifier, tested
+// against the emulated pool: VerifierConfig points the Verifier at the
+// pool's issuer, key set, app client and clock. A token of another app
+// client of the same pool comes from a second Server that shares the
+// first one's Key, pool id and issuer (AWSIssuer): a Server of its own key
+// would test only that the Verifier refuses unknown keys. The Verifier
+// allows DefaultLeeway past exp, and cannot see revocation, which only
+// Cognito knows: after SignOut the token verifies until it expires, while
+// VerifyAccessToken, which consults the emulator's records, refuses it.
+func ExampleServer_VerifierConfig() {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		log.Fatal(err)
+	}
+	alice := cognitotest.User{Username: "alice", Password: "correct horse"}
+	srv := startPool(cognitotest.Config{Key: key, AWSIssuer: true}, alice)
+	defer srv.Close()
+	other := startPool(cognitotest.Config{Key: key, AWSIssuer: true, ClientID: "another-app-client"}, alice)
+	defer other.Close()
+
+	vcfg := srv.VerifierConfig() // in production: UserPoolID and ClientIDs
+	vcfg.TokenUse = "access"
+	v, err := cognitosrp.NewVerifier(vcfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	check := func(what, token string) {
+		claims, err := v.Verify(context.Background(), token)
+		switch {
+		case err == nil:
+			fmt.Println(what+": accepted,", claims.Username)
+		case errors.Is(err, cognitosrp.ErrTokenExpired):
+			fmt.Println(what + ": expired")
+		case errors.Is(err, cognitosrp.ErrClaimMismatch):
+			fmt.Println(what + ": not for this API")
+		default:
+			fmt.Println(what+":", err)
+		}
+	}
+
+	mine, err := srv.IssueTokens("alice")
+	if err != nil {
+		log.Fatal(err)
+	}
+	theirs, err := other.IssueTokens("alice")
+	if err != nil {
+		log.Fatal(err)
+	}
+	check("access token", mine.AccessToken)
+	check("id token", mine.IdToken)
+	check("another app client's access token", theirs.AccessToken)
+
+	if err := srv.SignOut("alice"); err != nil {
+		log.Fatal(err)
+	}
+	check("after sign-out", mine.AccessToken)
+	_, err = srv.VerifyAccessToken(mine.AccessToken)
+	fmt.Println("emulator after sign-out: revoked", errors.Is(err, cognitotest.ErrTokenRevoked))
+
+	srv.Advance(time.Hour + 30*time.Second) // past exp, within the leeway
+	check("30 s after exp", mine.AccessToken)
+	srv.Advance(time.Minute)
+	check("90 s after exp", mine.AccessToken)
+	// Output:
+	// access token: accepted, alice
+	// id token: not for this API
+	// another app client's access token: not for this API
+	// after sign-out: accepted, alice
+	// emulator after sign-out: revoked true
+	// 30 s after exp: accepted, alice
+	// 90 s after exp: expired
 }
