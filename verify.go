@@ -227,6 +227,12 @@ type jwtHeader struct {
 // Header parameters that point to other keys (jku, jwk, x5u, x5c) are
 // ignored: keys come only from the configured key set.
 //
+// Verify cannot see revocation (RevokeToken, GlobalSignOut, an
+// administrator's sign-out), which only Cognito knows: a revoked token
+// verifies until it expires. A server that must refuse one at once asks
+// Cognito, with GetUser and the access token (Client.Call), which fails
+// with an error matching ErrNotAuthorized.
+//
 // Errors about the token match ErrTokenInvalid; an error fetching the keys
 // matches ErrKeySetUnavailable. ctx bounds the wait for a key fetch. A
 // nil Verifier, or one not built with NewVerifier, fails with ErrConfig.
