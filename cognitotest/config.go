@@ -138,7 +138,10 @@ type Config struct {
 	// verifier that picks the key by the token's kid (as
 	// cognitosrp.NewVerifier does). A Key given is published under an id
 	// derived from it: Servers given the same Key, pool id and issuer
-	// accept each other's tokens.
+	// accept each other's tokens. That is how a test gets the tokens of a
+	// second app client of one pool: a second Server with the same Key,
+	// PoolID and AWSIssuer (or URL), and another ClientID (see the example
+	// of Server.VerifierConfig).
 	Key *rsa.PrivateKey
 
 	// Now, when set, is the server's clock; see also Server.SetClock.

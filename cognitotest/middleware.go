@@ -20,7 +20,9 @@ type claimsKey struct{}
 // with "Authorization: Bearer <access token>" that VerifyAccessToken
 // accepts; the token's claims are in the request's context (see
 // ClaimsFromContext). Other requests get 401 with a WWW-Authenticate
-// header, as a resource server behind Cognito answers.
+// header, as a resource server behind Cognito answers. Revoked tokens are
+// refused too, which an API that checks tokens with cognitosrp.Verifier
+// does not do: test such an API with a Verifier of VerifierConfig instead.
 func (s *Server) RequireAccessToken(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")

@@ -26,10 +26,14 @@ var (
 	ErrTokenRevoked = errors.New("cognitotest: token revoked")
 )
 
-// VerifyAccessToken checks an access token the way a resource server
-// should: the RS256 signature by this server's key, the issuer, the app
-// client, token_use "access", exp on the server's clock, and revocation. It
-// returns the token's claims. Use it in tests of your own servers.
+// VerifyAccessToken checks an access token with the pool's own records as
+// well as what the token carries: the RS256 signature by this server's key,
+// the issuer, the app client, token_use "access", exp on the server's
+// clock with no leeway, and revocation. It returns the token's claims. Use
+// it in tests of your own servers. It is stricter than a resource server
+// that checks tokens itself, as cognitosrp.Verifier does: that allows a
+// leeway past exp and cannot see revocation, so it accepts a signed-out
+// user's token until it expires (see the example of VerifierConfig).
 func (s *Server) VerifyAccessToken(token string) (*cognitosrp.Claims, error) {
 	return s.verify(token, "access", s.now())
 }
