@@ -7,6 +7,8 @@ package cognitosrp_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -494,6 +497,60 @@ func ExampleAuth_Token() {
 	fmt.Println(claims.TokenUse, claims.Username, claims.ClientID)
 	// Output:
 	// access alice your-client-id
+}
+
+// An AWS AppSync API with Cognito user pool authorization takes the bare
+// token: over HTTP, under Authorization with no prefix; on its real-time
+// WebSocket endpoint, which takes no header of the client's, in the
+// connection URL, as a base64 JSON object of the token and the API's
+// host (query parameters header and payload, the latter an empty object;
+// subprotocol graphql-ws; each subscription's start message repeats that
+// object in its extensions). Token logs in or renews first and returns a
+// token valid for at least the expiry margin: call it for each
+// connection. An Auth that sends the other token type gets this one with
+// Session().ValidTokens(ctx, cognitosrp.IDToken).
+func ExampleAuth_Token_appSync() {
+	cognito := startCognito(examplePoolID, exampleClientID)
+	defer cognito.Close()
+	api := newEchoAPI() // stands for https://….appsync-api.….amazonaws.com/graphql
+	defer api.Close()
+
+	opts := cognito.Options("user@example.com", "password")
+	opts.Header, opts.HeaderPrefix, opts.TokenType = "Authorization", "", cognitosrp.IDToken
+	auth, err := cognitosrp.New(opts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer auth.Close()
+	printResponse(auth.Client().Post(api.URL+"/graphql", "application/json", strings.NewReader(`{"query":"{ me { id } }"}`)))
+
+	const graphqlHost = "example1234567890000.appsync-api.us-east-1.amazonaws.com"
+	token, err := auth.Token(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	header, err := json.Marshal(map[string]string{"host": graphqlHost, "Authorization": token})
+	if err != nil {
+		log.Fatal(err)
+	}
+	realtime := url.URL{
+		Scheme:   "wss",
+		Host:     strings.Replace(graphqlHost, ".appsync-api.", ".appsync-realtime-api.", 1),
+		Path:     "/graphql",
+		RawQuery: url.Values{"header": {base64.StdEncoding.EncodeToString(header)}, "payload": {"e30="}}.Encode(),
+	}
+	// Dial realtime.String() with the subprotocol "graphql-ws".
+
+	u, _ := url.Parse(realtime.String())
+	raw, _ := base64.StdEncoding.DecodeString(u.Query().Get("header"))
+	var sent map[string]string
+	json.Unmarshal(raw, &sent)
+	fmt.Println(u.Host)
+	fmt.Println("header:", sent["host"], describeCredential(sent["Authorization"]))
+	// Output:
+	// 200 OK: POST /graphql with Authorization: <id token of alice>
+	// example1234567890000.appsync-realtime-api.us-east-1.amazonaws.com
+	// header: example1234567890000.appsync-api.us-east-1.amazonaws.com <id token of alice>
 }
 
 // A wrong password fails the request with an error that matches
