@@ -570,7 +570,9 @@ func (a *Auth) GetRequestMetadata(ctx context.Context, uri ...string) (map[strin
 }
 
 // RequireTransportSecurity reports true: a bearer token must not cross the
-// network in clear text.
+// network in clear text. So gRPC refuses a connection without TLS that
+// carries an Auth; a test against a local server without TLS wraps it in
+// a type of its own whose RequireTransportSecurity reports false.
 func (a *Auth) RequireTransportSecurity() bool { return true }
 
 // Client returns an *http.Client that sends its requests through a. Like
