@@ -218,7 +218,10 @@ func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError
 
 // IssueTokens logs username in without a password, as if it had passed
 // every challenge, and returns its tokens. Tests of a resource server use
-// it to get a valid token quickly.
+// it to get a valid token quickly. It does not look at the user's state:
+// a Disabled, Unconfirmed or ResetRequired user gets tokens too, which
+// Cognito never issues to one, so that a test can hold tokens issued
+// before that state; a login through the API refuses such a user.
 func (s *Server) IssueTokens(username string) (*cognitosrp.AuthenticationResult, error) {
 	u := s.lookupLogin(username)
 	if u == nil {

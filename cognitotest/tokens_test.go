@@ -986,3 +986,31 @@ func TestVerifierConfig(t *testing.T) {
 		t.Fatalf("Verify on the advanced server clock: %v, want ErrTokenExpired", err)
 	}
 }
+
+// IssueTokens' doc promises tokens whatever the user's state, so that a
+// test can hold tokens issued before a user was disabled; the login
+// through the API is what refuses such a user.
+func TestIssueTokensIgnoresUserState(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	for _, u := range []cognitotest.User{
+		{Username: "carol", Password: "carol password", Unconfirmed: true},
+		{Username: "dave", Password: "dave password", ResetRequired: true},
+		{Username: "erin", Password: "erin password", Disabled: true},
+	} {
+		addUser(t, srv, u)
+		res, err := srv.IssueTokens(u.Username)
+		if err != nil {
+			t.Fatalf("IssueTokens(%s) = %v", u.Username, err)
+		}
+		if _, err := srv.VerifyAccessToken(res.AccessToken); err != nil {
+			t.Errorf("%s's issued access token: %v", u.Username, err)
+		}
+		sess, err := cognitosrp.NewSession(srv.SessionConfig(), u.Username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sess.Authenticate(t.Context(), u.Password); err == nil {
+			t.Errorf("%s logged in through the API", u.Username)
+		}
+	}
+}
