@@ -6,9 +6,12 @@ package cognitosrp_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"log"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gocognito/cognitosrp"
@@ -63,4 +66,20 @@ func ExampleVerifier_middleware() {
 	mux := http.NewServeMux()
 	mux.Handle("/hello", requireToken(v, hello))
 	_ = mux // http.ListenAndServe(":8080", mux)
+}
+
+// Groups and Scopes read the claims an API most often authorizes by. An
+// API takes them from Verify's claims, never from ParseUnverified's: the
+// token here is made up, with no signature.
+func ExampleClaims_Groups() {
+	payload := `{"token_use":"access","cognito:groups":["admins","staff"],"scope":"aws.cognito.signin.user.admin"}`
+	claims, err := cognitosrp.ParseUnverified("e30." + base64.RawURLEncoding.EncodeToString([]byte(payload)) + ".c2ln")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(claims.Groups(), slices.Contains(claims.Groups(), "admins"))
+	fmt.Println(claims.Scopes())
+	// Output:
+	// [admins staff] true
+	// [aws.cognito.signin.user.admin]
 }

@@ -59,6 +59,33 @@ func (c *Claims) InternalUsername() string {
 	return c.CognitoUsername
 }
 
+// Groups returns the user's groups, the "cognito:groups" claim that
+// Cognito puts in both token types of a user in at least one group, in
+// the order of the claim; nil when it is absent. An element that is not
+// a string is left out, so that a malformed claim can only take groups
+// away, never add one.
+func (c *Claims) Groups() []string {
+	list, _ := c.Raw["cognito:groups"].([]any)
+	var groups []string
+	for _, g := range list {
+		if s, ok := g.(string); ok {
+			groups = append(groups, s)
+		}
+	}
+	return groups
+}
+
+// Scopes returns the OAuth scopes of an access token, the "scope" claim
+// split at spaces (for a user-pool login, "aws.cognito.signin.user.admin";
+// after a hosted-UI login, the scopes granted); nil for an id token.
+func (c *Claims) Scopes() []string {
+	s, _ := c.Raw["scope"].(string)
+	if f := strings.Fields(s); len(f) > 0 {
+		return f
+	}
+	return nil
+}
+
 // ParseUnverified decodes the payload of a JWT (header.payload.signature,
 // base64url without padding) and returns its claims. It does NOT verify the
 // signature: never use its result to decide whether to trust a token.

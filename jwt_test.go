@@ -7,6 +7,7 @@ package cognitosrp
 import (
 	"encoding/base64"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,5 +85,42 @@ func TestParseUnverifiedNonStringClaim(t *testing.T) {
 		if err != nil || c == nil {
 			t.Errorf("%s = null: %v", name, err)
 		}
+	}
+}
+
+// Groups and Scopes read their claims from Raw; a malformed claim can
+// only take groups away, never add one.
+func TestClaimsGroupsAndScopes(t *testing.T) {
+	parse := func(payload string) *Claims {
+		t.Helper()
+		c, err := ParseUnverified("e30." + base64.RawURLEncoding.EncodeToString([]byte(payload)) + ".c2ln")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	tests := []struct {
+		payload        string
+		groups, scopes []string
+	}{
+		{`{}`, nil, nil},
+		{`{"cognito:groups":["admins","staff"],"scope":"openid profile  email"}`, []string{"admins", "staff"}, []string{"openid", "profile", "email"}},
+		{`{"cognito:groups":["admins",1,null,{"x":"y"},["staff"],"ops"]}`, []string{"admins", "ops"}, nil},
+		{`{"cognito:groups":"admins","scope":["openid"]}`, nil, nil},
+		{`{"cognito:groups":[],"scope":" "}`, nil, nil},
+		{`{"cognito:groups":null,"scope":null}`, nil, nil},
+	}
+	for _, tt := range tests {
+		c := parse(tt.payload)
+		if g := c.Groups(); !slices.Equal(g, tt.groups) || (g == nil) != (tt.groups == nil) {
+			t.Errorf("%s: Groups() = %#v, want %#v", tt.payload, g, tt.groups)
+		}
+		if s := c.Scopes(); !slices.Equal(s, tt.scopes) || (s == nil) != (tt.scopes == nil) {
+			t.Errorf("%s: Scopes() = %#v, want %#v", tt.payload, s, tt.scopes)
+		}
+	}
+	var zero Claims
+	if zero.Groups() != nil || zero.Scopes() != nil {
+		t.Error("a zero Claims has groups or scopes")
 	}
 }

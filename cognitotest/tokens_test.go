@@ -16,6 +16,7 @@ import (
 	"errors"
 	"math/big"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -125,6 +126,12 @@ func TestTokensVerifyWithJWKS(t *testing.T) {
 	}
 	if g, ok := access.Raw["cognito:groups"].([]any); !ok || len(g) != 1 || g[0] != "admins" {
 		t.Errorf("cognito:groups = %v", access.Raw["cognito:groups"])
+	}
+	if g := id.Groups(); !slices.Equal(g, []string{"admins"}) {
+		t.Errorf("id token's Groups() = %q", g)
+	}
+	if s, sid := access.Scopes(), id.Scopes(); !slices.Equal(s, []string{"aws.cognito.signin.user.admin"}) || sid != nil {
+		t.Errorf("Scopes() = %q (access), %q (id)", s, sid)
 	}
 	if tok.RefreshToken == "" || strings.Count(tok.RefreshToken, ".") != 4 {
 		t.Errorf("refresh token is not shaped like Cognito's JWE")
