@@ -54,11 +54,12 @@ func cacheDevices(tokens *cognitosrp.FileStore) cognitosrp.DeviceTracker {
 }
 
 // deviceFile is the device file of the token cache. Its errors say, as the
-// token file's do (cacheError), how to run without it: when the cache
-// directory cannot be written, the device's save after a login is the
-// first to fail. Like the token file, it is only a cache: one the command
-// cannot read (damaged, or another version's) holds no device, and the
-// next save replaces it, or every login would fail on it.
+// token file's do, how to run without it (deviceError), or without the
+// cache when its directory cannot be written (cacheError): the device's
+// save after a login would be the first to fail there. Like the token
+// file, it is only a cache: one the command cannot read (damaged, or
+// another version's) holds no device, and the next save replaces it, or
+// every login would fail on it.
 type deviceFile struct{ *cognitosrp.FileDeviceStore }
 
 func (d deviceFile) LoadDevice(ctx context.Context, owner cognitosrp.DeviceOwner) (*cognitosrp.Device, error) {
@@ -66,15 +67,20 @@ func (d deviceFile) LoadDevice(ctx context.Context, owner cognitosrp.DeviceOwner
 	if errors.Is(err, cognitosrp.ErrStoreFormat) {
 		dev, err = nil, nil
 	}
-	if dev == nil && err == nil {
+	if err != nil {
+		return nil, deviceError(err)
+	}
+	if dev == nil {
 		// The login may be issued a device, which Cognito confirms
 		// before the save: a file that cannot be written would fail the
 		// run only then, leaving the user one more confirmed device per
 		// run. So try the directory first, with a file named as
 		// FileDeviceStore names its temporary ones (which it sweeps).
-		err = canWrite(d.Path())
+		// The directory is the token file's too: -no-device would not
+		// get past it.
+		return nil, cacheError(canWrite(d.Path()))
 	}
-	return dev, cacheError(err)
+	return dev, nil
 }
 
 // canWrite reports why a file cannot be written beside path (nil if it
@@ -101,25 +107,37 @@ func (d deviceFile) SaveDevice(ctx context.Context, owner cognitosrp.DeviceOwner
 			err = d.FileDeviceStore.SaveDevice(ctx, owner, dev)
 		}
 	}
-	return cacheError(err)
+	return deviceError(err)
 }
 
 func (d deviceFile) DeleteDevice(ctx context.Context, owner cognitosrp.DeviceOwner) error {
-	return cacheError(d.FileDeviceStore.DeleteDevice(ctx, owner))
+	return deviceError(d.FileDeviceStore.DeleteDevice(ctx, owner))
 }
 
 // cacheError marks err, from reading or writing the token file (or the
-// device file beside it), as the cache's, and says how to do without it.
-// In a container the cache directory is often unusable (a service
-// account's home that does not exist, a read-only file system), and
-// "mkdir /nonexistent: permission denied" alone does not say what the
+// directory it shares with the device file), as the cache's, and says how
+// to do without it. In a container the cache directory is often unusable
+// (a service account's home that does not exist, a read-only file system),
+// and "mkdir /nonexistent: permission denied" alone does not say what the
 // command wanted there. Other errors (a file others can read, an
 // interruption) say what to do themselves.
 func cacheError(err error) error {
+	return fileHint(err, "the token cache; -no-cache runs without it")
+}
+
+// deviceError is cacheError for the device file itself, which -no-device
+// does without while keeping the token file: -no-cache, which gives up
+// both, is more than such an error asks for.
+func deviceError(err error) error {
+	return fileHint(err, "the token cache's device file; -no-device runs without it")
+}
+
+// fileHint adds hint to err, in brackets, if err is a file's error.
+func fileHint(err error, hint string) error {
 	var pe *fs.PathError
 	var le *os.LinkError
 	if !errors.As(err, &pe) && !errors.As(err, &le) {
 		return err
 	}
-	return fmt.Errorf("%w (the token cache; -no-cache runs without it)", err)
+	return fmt.Errorf("%w (%s)", err, hint)
 }

@@ -228,6 +228,31 @@ func TestUnusableCacheSaysNoCacheForDevice(t *testing.T) {
 	}
 }
 
+// TestDeviceFileErrorSaysNoDevice: an error of the device file itself
+// (here a directory in its place, which the command cannot replace) names
+// -no-device, which runs without that file and keeps the token cache, and
+// -no-device indeed gets past it. Before, it named -no-cache, which gives
+// up the token cache too.
+func TestDeviceFileErrorSaysNoDevice(t *testing.T) {
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token", "-no-device").want(t, exitOK)
+	tokens := s.cacheFile(t)
+	if err := os.Remove(tokens); err != nil {
+		t.Fatal(err)
+	}
+	device := strings.TrimSuffix(tokens, ".json") + ".device.json"
+	if err := os.MkdirAll(filepath.Join(device, "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r := s.run("token")
+	r.want(t, exitError, "device file", "-no-device runs without it")
+	if strings.Contains(r.stderr, "-no-cache") {
+		t.Errorf("the device file's error names -no-cache: %s", r.stderr)
+	}
+	s.run("token", "-no-device").want(t, exitOK)
+}
+
 // TestTokenDeviceFileDamaged: a device file the command cannot read
 // (damaged, or written by another version) is only a cache, as the token
 // file is: the next login passes over it and its save replaces it, and
