@@ -49,8 +49,13 @@ const deviceName = "cognito-srp"
 // device. One device file per token file, as FileDeviceStore takes no
 // lock: runs for other users or app clients never write the same file.
 func cacheDevices(tokens *cognitosrp.FileStore) cognitosrp.DeviceTracker {
-	path := strings.TrimSuffix(tokens.Path(), ".json") + ".device.json"
-	return cognitosrp.RememberDevices(deviceFile{cognitosrp.NewFileDeviceStore(path)}, deviceName)
+	return cognitosrp.RememberDevices(deviceFile{cognitosrp.NewFileDeviceStore(deviceFilePath(tokens))}, deviceName)
+}
+
+// deviceFilePath returns the path of the device file beside the token
+// file tokens.
+func deviceFilePath(tokens *cognitosrp.FileStore) string {
+	return strings.TrimSuffix(tokens.Path(), ".json") + ".device.json"
 }
 
 // deviceFile is the device file of the token cache. Its errors say, as the

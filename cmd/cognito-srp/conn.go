@@ -27,15 +27,21 @@ type connFlags struct {
 }
 
 func (c *connFlags) register(fs *flag.FlagSet) {
+	c.registerTarget(fs)
+	fs.BoolVar(&c.passwordStdin, "password-stdin", false, "read the password from the first line of standard input (else env COGNITO_PASSWORD)")
+	fs.BoolVar(&c.noCache, "no-cache", false, "neither read nor write the token cache, nor keep a device (see -no-device)")
+	fs.BoolVar(&c.noDevice, "no-device", false, "keep no device (by default the cache keeps the one Cognito issues, named cognito-srp): a pool with device tracking then renews no token, nor skips MFA")
+	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "how long to wait for Cognito, and for request's whole response, body included")
+}
+
+// registerTarget registers the flags that name the pool, the app client
+// and the user, and so the token cache's files.
+func (c *connFlags) registerTarget(fs *flag.FlagSet) {
 	fs.StringVar(&c.poolID, "pool-id", "", "user pool id, region_name (env COGNITO_USER_POOL_ID)")
 	fs.StringVar(&c.clientID, "client-id", "", "app client id (env COGNITO_CLIENT_ID)")
 	fs.StringVar(&c.region, "region", "", "region (env COGNITO_REGION; default: from the pool id)")
 	fs.StringVar(&c.username, "username", "", "user name, e-mail or phone (env COGNITO_USERNAME)")
 	fs.StringVar(&c.endpoint, "endpoint", "", "Cognito endpoint URL, e.g. an emulator (env COGNITO_ENDPOINT)")
-	fs.BoolVar(&c.passwordStdin, "password-stdin", false, "read the password from the first line of standard input (else env COGNITO_PASSWORD)")
-	fs.BoolVar(&c.noCache, "no-cache", false, "neither read nor write the token cache, nor keep a device (see -no-device)")
-	fs.BoolVar(&c.noDevice, "no-device", false, "keep no device (by default the cache keeps the one Cognito issues, named cognito-srp): a pool with device tracking then renews no token, nor skips MFA")
-	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "how long to wait for Cognito, and for request's whole response, body included")
 }
 
 // connection is a resolved connFlags.

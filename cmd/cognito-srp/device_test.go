@@ -295,7 +295,7 @@ func TestTokenDeviceFileDamaged(t *testing.T) {
 func TestFlagUsageOnePhrase(t *testing.T) {
 	s := newSandbox(t)
 	sentence := regexp.MustCompile(`\. [A-Z]`)
-	for _, cmd := range []string{"token", "request", "claims", "emulate", "demo"} {
+	for _, cmd := range []string{"token", "request", "claims", "emulate", "demo", "sign-out"} {
 		for _, line := range strings.Split(s.run(cmd, "-h").stderr, "\n") {
 			usage, ok := strings.CutPrefix(line, "    \t")
 			if !ok {

@@ -12,6 +12,7 @@
 //	cognito-srp claims  [TOKEN]            print a token's claims (not verified)
 //	cognito-srp emulate [flags]            run a local Cognito user pool
 //	cognito-srp demo                       log in, call an API, renew, against an emulator
+//	cognito-srp sign-out [flags]           revoke the cached tokens, forget the device, remove both
 //
 // The pool, app client and user come from flags or the environment:
 //
@@ -70,6 +71,14 @@
 // run that finds its tokens due logs in again with the password, or fails
 // without it.
 //
+// "sign-out", given the pool, client and user that "token" was given, needs
+// no password: it revokes the cached refresh token at Cognito (RevokeToken,
+// which ends the access tokens issued with it; not GlobalSignOut, which
+// would sign the user out of every device and program), forgets the cached
+// device there (ForgetDevice, with an access token renewed for it), and
+// removes the token file and the device file, even when Cognito cannot be
+// told (see its exit status below).
+//
 // The command reaches Cognito and the API as Go programs do by default:
 // through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY give, trusting
 // the system's CAs; on Linux, SSL_CERT_FILE and SSL_CERT_DIR, when set,
@@ -90,6 +99,10 @@
 // reason that may pass (its cause printed as for 1): a network error, the
 // end of -timeout, Cognito throttling (TooManyRequestsException,
 // LimitExceededException) or failing (InternalErrorException, HTTP 5xx).
+// "sign-out" exits with 0 also when nothing is cached or the refresh token
+// was revoked already, and with 1 when it removed the files but Cognito
+// could not be told, the refresh token working on until it expires: not
+// 4, as a second run finds nothing to sign out.
 // A command that SIGINT or SIGTERM interrupts
 // prints "interrupted" and then ends by that signal, as a shell expects;
 // "emulate", once serving, ends on them with status 0.
@@ -252,6 +265,7 @@ commands:
   claims    print a token's claims as JSON, without verifying it
   emulate   run a local Cognito user pool that checks SRP for real
   demo      log in, call an API, let the token expire and renew it, on a local emulator
+  sign-out  revoke the cached refresh token, forget the cached device, remove the cache
 
 Run "cognito-srp <command> -h" for a command's flags. The pool, client and
 user come from flags or COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
@@ -262,7 +276,8 @@ Exit status: 0 done; 1 failed, standard error says why (wrong password, no
 cached tokens and no password…); 2 usage error; 3 request got an HTTP status
 of 400 or more (its body is still printed); 4 failed for a reason that may
 pass (network, timeout, Cognito throttling or failing): retry on 4 alone, as
-a retried wrong password can lock the user out.
+a retried wrong password can lock the user out. sign-out exits with 1, not 4,
+when it removed the cache but could not tell Cognito: a retry finds nothing.
 `
 
 // run runs the command line args and returns the exit status.
@@ -287,6 +302,8 @@ func run(ctx context.Context, e *env, args []string) int {
 		err = emulateCommand(ctx, e, rest)
 	case "demo":
 		err = demoCommand(ctx, e, rest)
+	case "sign-out":
+		err = signOutCommand(ctx, e, rest)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(e.stdout, usageText) // checked below, as a command's output
 	default:

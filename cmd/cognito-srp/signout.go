@@ -1,0 +1,208 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+)
+
+// signOutHelp follows sign-out's flags in its -h.
+const signOutHelp = `
+Revokes the cached refresh token at Cognito, forgets the cached device there,
+and removes the token file and the device file; it needs no password.
+Exit status 0: signed out, or nothing was cached (standard error says which).
+Exit status 1: failed; when standard error says the cache files were removed,
+Cognito could not be told (unreachable, say), and the refresh token works
+until it expires: running sign-out again does not help, the token is gone.
+`
+
+// signOutCommand signs the token cache of a pool, client and user out, at
+// Cognito and on this machine.
+func signOutCommand(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "sign-out", "")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(e.stderr, signOutHelp)
+	}
+	var conn connFlags
+	// The flags that name the token file, as token's do; none of a login's.
+	conn.registerTarget(fs)
+	fs.DurationVar(&conn.timeout, "timeout", 30*time.Second, "how long to wait for Cognito")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument (not shown); sign-out takes no password")
+	}
+	c, err := conn.resolve(ctx, e)
+	if err != nil {
+		return err
+	}
+	// A dead refresh token is what a sign-out is for: it never logs in
+	// again, whatever COGNITO_PASSWORD holds.
+	c.password = ""
+	if _, err := cognitosrp.NewSession(c.sessionConfig(), c.username); err != nil {
+		return &usageError{msg: err.Error()} // a setting the library refuses, as token says
+	}
+	store, err := cacheStore(c)
+	if err != nil {
+		return err
+	}
+	tok, err := store.Load(ctx)
+	if err != nil && !errors.Is(err, cognitosrp.ErrStoreFormat) {
+		// A file others can read (its error says how to fix it) stays,
+		// with its refresh token, which is the one to revoke: someone may
+		// have copied it. A file the command cannot read (damaged,
+		// another version's) holds nothing to sign out, and goes.
+		return err
+	}
+	dev, err := cognitosrp.NewFileDeviceStore(deviceFilePath(store)).LoadDevice(ctx, cognitosrp.DeviceOwner{UserPoolID: c.poolID, Username: c.username})
+	if err != nil && !errors.Is(err, cognitosrp.ErrStoreFormat) {
+		return err
+	}
+	if tok == nil && dev == nil {
+		if err := removeCache(ctx, store); err != nil { // files it could not read, if any
+			return err
+		}
+		fmt.Fprintf(e.stderr, "cognito-srp sign-out: nothing is cached for %s\n", c.username)
+		return nil
+	}
+	remote, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	done, kept, cause := signOutRemote(remote, e, c, tok, dev)
+	if ctx.Err() != nil {
+		// Interrupted: the user stopped the sign-out, so nothing local
+		// changes either, and running it again completes it.
+		return ctx.Err()
+	}
+	// Removed even when Cognito could not be told: a user who signs out
+	// expects this machine to hold no credentials afterwards.
+	if err := removeCache(ctx, store); err != nil {
+		return err
+	}
+	if cause != nil {
+		// Not status 4: the tokens are gone, so a retry finds nothing.
+		return errors.New("removed the cache files, but Cognito could not be told (" + describe(cause) + "): " + strings.Join(kept, ", and "))
+	}
+	fmt.Fprintf(e.stderr, "cognito-srp sign-out: signed out %s: %s; cache files removed\n", c.username, strings.Join(done, "; "))
+	return nil
+}
+
+// signOutRemote tells Cognito: it forgets dev, if any, and revokes tok's
+// refresh token. It returns, in words for the user, what it did and what
+// stays usable at Cognito, and the first reason why Cognito could not be
+// told, if any.
+//
+// RevokeToken, not GlobalSignOut. Both invalidate the cached refresh token
+// and the access tokens issued with it, but GlobalSignOut invalidates every
+// refresh token of the user, on every device and in every other program,
+// which is not what signing this command out asks for (gcloud auth revoke
+// and aws sso logout end only their own credentials too). RevokeToken
+// needs only the refresh token, not a live access token. (Cognito's API
+// reference lists no error for a token revoked already, and the emulator
+// answers one as it answers a live one.)
+func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.Tokens, dev *cognitosrp.Device) (done, kept []string, cause error) {
+	client := c.client()
+	revokeFailed := false
+	revoke := func(t *cognitosrp.Tokens) {
+		err := client.RevokeToken(ctx, &cognitosrp.RevokeTokenInput{Token: t.RefreshToken, ClientId: c.clientID, ClientSecret: c.clientSecret})
+		if err != nil {
+			revokeFailed = true
+			if cause == nil {
+				cause = err
+			}
+		}
+	}
+	const deviceStays = "the device stays in the user's list of devices, unusable without its file"
+	live := tok != nil && tok.RefreshToken != ""
+	switch {
+	case dev == nil:
+	case !live:
+		// ForgetDevice needs an access token, and sign-out logs in with
+		// no password.
+		done = append(done, "no cached tokens to forget the device with at Cognito: "+deviceStays)
+	default:
+		renewed, err := forgetDevice(ctx, e, c, client, tok, dev)
+		switch {
+		case errors.Is(err, cognitosrp.ErrLoginRequired):
+			// Revoked or expired already: nothing left to revoke.
+			return []string{"the refresh token was no longer valid, so " + deviceStays}, nil, nil
+		case err != nil:
+			cause = err
+			kept = append(kept, deviceStays)
+		default:
+			done = append(done, "device forgotten")
+		}
+		// A renewal with rotation retired tok's refresh token and issued
+		// another, which no file will hold: revoked too.
+		if renewed != nil && renewed.RefreshToken != tok.RefreshToken {
+			revoke(renewed)
+		}
+	}
+	if live {
+		revoke(tok)
+		if revokeFailed {
+			kept = append([]string{"the refresh token stays usable until it expires"}, kept...)
+		} else {
+			done = append([]string{"refresh token revoked"}, done...)
+		}
+	}
+	return done, kept, cause
+}
+
+// forgetDevice forgets dev at Cognito (ForgetDevice), with an access token
+// renewed from tok's refresh token, even if tok's looks fresh: a renewal's
+// refusal (ErrLoginRequired) says the refresh token is dead, which is no
+// failure of a sign-out, where ForgetDevice's refusal of an access token
+// revoked with it would read as one. It returns the renewed tokens, which
+// the caller revokes too.
+func forgetDevice(ctx context.Context, e *env, c *connection, client *cognitosrp.Client, tok *cognitosrp.Tokens, dev *cognitosrp.Device) (*cognitosrp.Tokens, error) {
+	sess, renewed, err := obtain(ctx, e, c, tok, cognitosrp.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	sess.Close()
+	// A value of its own, never printed: it holds the access token.
+	in := struct{ AccessToken, DeviceKey string }{renewed.AccessToken, dev.Key}
+	err = client.Call(ctx, "ForgetDevice", &in, &struct{}{})
+	if errors.Is(err, cognitosrp.ErrResourceNotFound) {
+		err = nil // forgotten already (by the user elsewhere, an administrator)
+	}
+	return renewed, err
+}
+
+// removeCache removes the token file and the device file beside it. Not
+// cancelled: it is quick, and a half-removed cache would keep a device
+// whose tokens are gone.
+func removeCache(ctx context.Context, store *cognitosrp.FileStore) error {
+	if err := store.Clear(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	if err := os.Remove(deviceFilePath(store)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing the device file: %w", err)
+	}
+	return nil
+}
+
+// client returns a Client for the endpoint a Session of c calls, for the
+// actions a Session does not make itself.
+func (c *connection) client() *cognitosrp.Client {
+	endpoint := c.endpoint
+	if endpoint == "" {
+		region, _, _ := strings.Cut(c.poolID, "_")
+		endpoint = cognitosrp.RegionEndpoint(cmp.Or(c.region, region))
+	}
+	return &cognitosrp.Client{Endpoint: endpoint, HTTPClient: c.httpClient}
+}

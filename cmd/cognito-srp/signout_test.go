@@ -1,0 +1,350 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// cachedTokens returns the tokens in the sandbox's token file.
+func (s *sandbox) cachedTokens(t *testing.T) *cognitosrp.Tokens {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(s.cacheDir(), "*.json"))
+	for _, f := range files {
+		if strings.HasSuffix(f, ".device.json") {
+			continue
+		}
+		tok, err := cognitosrp.NewFileStore(f).Load(context.Background())
+		if err != nil || tok == nil {
+			t.Fatalf("token file %s: %v, %v", f, tok, err)
+		}
+		return tok
+	}
+	t.Fatalf("no token file among %q", files)
+	return nil
+}
+
+// wantCacheEmpty checks that the sandbox's cache holds no file.
+func (s *sandbox) wantCacheEmpty(t *testing.T) {
+	t.Helper()
+	entries, _ := os.ReadDir(s.cacheDir())
+	for _, e := range entries {
+		t.Errorf("the cache still holds %s", e.Name())
+	}
+}
+
+// renewWith renews with refresh token rt, naming the device deviceKey, as
+// the command would: nil if the emulator takes rt.
+func renewWith(srv *cognitotest.Server, rt, deviceKey string) error {
+	params := map[string]string{"REFRESH_TOKEN": rt}
+	if deviceKey != "" {
+		params["DEVICE_KEY"] = deviceKey
+	}
+	_, err := (&cognitosrp.Client{Endpoint: srv.Endpoint()}).InitiateAuth(context.Background(), &cognitosrp.InitiateAuthInput{
+		AuthFlow: cognitosrp.FlowRefreshTokenAuth, AuthParameters: params, ClientId: srv.ClientID(),
+	})
+	return err
+}
+
+// wantNoSecret checks that r shows none of tok's tokens, on either stream.
+func (r result) wantNoSecret(t *testing.T, tok *cognitosrp.Tokens) {
+	t.Helper()
+	for _, secret := range []string{tok.RefreshToken, tok.AccessToken, tok.IDToken} {
+		if strings.Contains(r.stderr, secret) || strings.Contains(r.stdout, secret) {
+			t.Errorf("sign-out printed a token:\nstdout: %s\nstderr: %s", r.stdout, r.stderr)
+		}
+	}
+	if r.stdout != "" {
+		t.Errorf("sign-out wrote to standard output: %q", r.stdout)
+	}
+}
+
+// TestSignOut: sign-out, without the password, revokes the cached refresh
+// token at Cognito (the emulator then refuses it, and the access token
+// issued with it), forgets the cached device there (gone from the user's
+// list), and removes the token file and the device file. A second run
+// finds nothing cached and says so. Before, the command had no way to sign
+// out: deleting the files by hand left the refresh token usable for 30
+// days by anyone who had copied it, and the device in the user's list.
+func TestSignOut(t *testing.T) {
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	dev := wantOneDevice(t, srv, s)
+	tok := s.cachedTokens(t)
+	if err := renewWith(srv, tok.RefreshToken, dev.Key); err != nil {
+		t.Fatalf("the cached refresh token does not renew before the sign-out: %v", err)
+	}
+	delete(s.env, "COGNITO_PASSWORD")
+
+	r := s.run("sign-out")
+	r.want(t, exitOK, "signed out alice", "refresh token revoked", "device forgotten")
+	r.wantNoSecret(t, tok)
+	if err := renewWith(srv, tok.RefreshToken, dev.Key); err == nil || !strings.Contains(err.Error(), "revoked") {
+		t.Errorf("the emulator still takes the signed-out refresh token: %v", err)
+	}
+	if _, err := srv.VerifyAccessToken(tok.AccessToken); err == nil {
+		t.Error("the emulator still takes the signed-out access token")
+	}
+	for _, d := range srv.Devices("alice") {
+		if d.Key == dev.Key {
+			t.Errorf("the device is still in alice's list: %+v", d)
+		}
+	}
+	s.wantCacheEmpty(t)
+
+	s.run("sign-out").want(t, exitOK, "nothing is cached for alice")
+	// Nor does token, afterwards, find anything to use.
+	s.run("token").want(t, exitError, "no usable cached tokens")
+}
+
+// TestSignOutWithoutDevice: in a pool without device tracking there is no
+// device to forget; the refresh token is revoked and the file removed.
+func TestSignOutWithoutDevice(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	tok := s.cachedTokens(t)
+	r := s.run("sign-out")
+	r.want(t, exitOK, "signed out alice: refresh token revoked; cache files removed")
+	r.wantNoSecret(t, tok)
+	if err := renewWith(srv, tok.RefreshToken, ""); err == nil {
+		t.Error("the emulator still takes the signed-out refresh token")
+	}
+	if n := srv.Calls("ForgetDevice"); n != 0 {
+		t.Errorf("%d ForgetDevice calls without a device", n)
+	}
+	s.wantCacheEmpty(t)
+}
+
+// TestSignOutRotated: with refresh-token rotation, the renewal sign-out
+// makes for ForgetDevice's access token retires the cached refresh token
+// and issues another, which is revoked too: otherwise the sign-out left a
+// live refresh token that no file holds.
+func TestSignOutRotated(t *testing.T) {
+	pool := trackingPool
+	pool.RefreshTokenRotation = true
+	srv := newEmulator(t, pool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	wantOneDevice(t, srv, s)
+	s.run("sign-out").want(t, exitOK, "refresh token revoked", "device forgotten")
+	if n := srv.Calls("GetTokensFromRefreshToken"); n != 1 {
+		t.Fatalf("%d renewals, want 1", n)
+	}
+	if n := srv.Calls("RevokeToken"); n != 2 {
+		t.Errorf("%d RevokeToken calls, want 2: the rotated-out token and its successor", n)
+	}
+	s.wantCacheEmpty(t)
+}
+
+// TestSignOutAlreadyRevoked: a refresh token revoked already (the user
+// signed out everywhere from another client, an administrator) is no
+// failure: the files go, the status is 0, and standard error says the
+// device could not be forgotten. sign-out never logs in with the password
+// to forget it, even with COGNITO_PASSWORD set: that would issue tokens
+// (and, without a device, another device) in a sign-out.
+func TestSignOutAlreadyRevoked(t *testing.T) {
+	for _, cfg := range []cognitotest.Config{{}, trackingPool} {
+		srv := newEmulator(t, cfg)
+		s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+		s.run("token").want(t, exitOK)
+		if err := srv.SignOut("alice"); err != nil {
+			t.Fatal(err)
+		}
+		r := s.run("sign-out")
+		if cfg.DeviceTracking {
+			r.want(t, exitOK, "the refresh token was no longer valid, so the device stays in the user's list of devices")
+		} else {
+			r.want(t, exitOK, "signed out alice")
+		}
+		if n := srv.Calls("RespondToAuthChallenge"); n != 1 {
+			t.Errorf("device tracking %v: %d logins, want the first alone", cfg.DeviceTracking, n)
+		}
+		s.wantCacheEmpty(t)
+	}
+}
+
+// TestSignOutUnreachable: when Cognito cannot be told (unreachable,
+// failing), sign-out still removes the files, as a user leaving the
+// machine expects, and exits with 1 on one line that says the refresh
+// token stays usable until it expires; and indeed it does.
+func TestSignOutUnreachable(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	tok := s.cachedTokens(t)
+	srv.FailNext(1000, cognitotest.FaultConnectionReset, "RevokeToken")
+	r := s.run("sign-out", "-timeout", "2s")
+	r.want(t, exitError, "cognito-srp sign-out: removed the cache files, but Cognito could not be told (", "RevokeToken", "): the refresh token stays usable until it expires\n")
+	r.wantNoSecret(t, tok)
+	s.wantCacheEmpty(t)
+	if err := renewWith(srv, tok.RefreshToken, ""); err != nil {
+		t.Errorf("the refresh token sign-out says is live does not renew: %v", err)
+	}
+}
+
+// TestSignOutDeviceWithoutTokens: a device file without a token file
+// (removed by hand, say) cannot be forgotten at Cognito without a login;
+// sign-out removes it and says the device stays in the list.
+func TestSignOutDeviceWithoutTokens(t *testing.T) {
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	wantOneDevice(t, srv, s)
+	files, _ := filepath.Glob(filepath.Join(s.cacheDir(), "*.json"))
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".device.json") {
+			os.Remove(f)
+		}
+	}
+	s.run("sign-out").want(t, exitOK, "no cached tokens to forget the device with")
+	s.wantCacheEmpty(t)
+	if n := srv.Calls("RespondToAuthChallenge"); n != 1 {
+		t.Errorf("%d logins, want the first alone", n)
+	}
+}
+
+// TestSignOutInsecureFile: a token file others can read is refused, as
+// token refuses it, and kept: its refresh token, which someone may have
+// copied, is the one to revoke once the mode is fixed.
+func TestSignOutInsecureFile(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
+		t.Skip("no Unix modes")
+	}
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	path := s.cacheFile(t)
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.run("sign-out").want(t, exitError, "chmod 600")
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("the token file is gone: %v", err)
+	}
+	os.Chmod(path, 0o600)
+	s.run("sign-out").want(t, exitOK, "refresh token revoked")
+}
+
+// TestSignOutDocumented: sign-out is in the command list of help, and its
+// -h and README's "From a shell" say what it does and when it exits with
+// 1; it takes none of a login's flags.
+func TestSignOutDocumented(t *testing.T) {
+	s := newSandbox(t)
+	if r := s.run("help"); !strings.Contains(r.stdout, "\n  sign-out ") || !strings.Contains(r.stdout, "sign-out exits with 1, not 4") {
+		t.Errorf("help does not list sign-out and its exit status: %q", r.stdout)
+	}
+	r := s.run("sign-out", "-h")
+	r.want(t, exitOK, "usage: cognito-srp sign-out [flags]", "Exit status 0", "Exit status 1", "needs no password")
+	for _, f := range []string{"-password-stdin", "-no-cache", "-no-device"} {
+		if strings.Contains(r.stderr, f) {
+			t.Errorf("sign-out -h offers %s", f)
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, shell, _ := strings.Cut(string(readme), "\n### From a shell\n")
+	shell, _, _ = strings.Cut(shell, "\n## ")
+	shell = strings.Join(strings.Fields(shell), " ")
+	for _, want := range []string{"cognito-srp sign-out", "RevokeToken", "exits with 1"} {
+		if !strings.Contains(shell, want) {
+			t.Errorf("README's \"From a shell\" does not say %q", want)
+		}
+	}
+	s.run("sign-out", "extra").want(t, exitUsage, "unexpected argument")
+}
+
+// TestSignOutDeviceUnknown: a device Cognito no longer knows (forgotten
+// elsewhere, while the refresh token lives on) needs no forgetting: the
+// sign-out succeeds. Before, ForgetDevice's ResourceNotFoundException
+// failed it, and said the device stays in the list.
+func TestSignOutDeviceUnknown(t *testing.T) {
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	file := s.deviceFiles()[0]
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := wantOneDevice(t, srv, s).Key
+	// The renewal names the device the access token names; the file's
+	// device is another, which Cognito does not know.
+	if err := os.WriteFile(file, []byte(strings.ReplaceAll(string(data), key, key+"0")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.run("sign-out").want(t, exitOK, "signed out alice: refresh token revoked; device forgotten")
+	if n := srv.Calls("ForgetDevice"); n != 1 {
+		t.Errorf("%d ForgetDevice calls, want 1", n)
+	}
+	s.wantCacheEmpty(t)
+}
+
+// TestSignOutInterrupted: a sign-out interrupted while it waits for
+// Cognito leaves the files in place (the user stopped it: nothing is
+// signed out), so that running it again completes it.
+func TestSignOutInterrupted(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	ownCacheDir(t)
+	vars := map[string]string{
+		"COGNITO_USER_POOL_ID": srv.PoolID(), "COGNITO_CLIENT_ID": srv.ClientID(),
+		"COGNITO_ENDPOINT": srv.Endpoint(), "COGNITO_USERNAME": "alice", "COGNITO_PASSWORD": "pw-alice-123",
+	}
+	var stderr strings.Builder
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr, getenv: func(k string) string { return vars[k] }}
+	if code := run(context.Background(), e, []string{"token"}); code != exitOK {
+		t.Fatalf("token: exit %d: %s", code, stderr.String())
+	}
+	srv.SetActionLatency("RevokeToken", 2*time.Second)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer time.AfterFunc(300*time.Millisecond, cancel).Stop() // as main on SIGINT
+	stderr.Reset()
+	if code := run(ctx, e, []string{"sign-out"}); code != exitError || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("sign-out, interrupted: exit %d: %s", code, stderr.String())
+	}
+	conn := &connection{endpoint: srv.Endpoint(), poolID: srv.PoolID(), clientID: srv.ClientID(), username: "alice"}
+	store, err := cacheStore(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := store.Load(context.Background()); tok == nil || err != nil {
+		t.Fatalf("the interrupted sign-out removed the tokens: %v", err)
+	}
+	srv.SetActionLatency("RevokeToken", -1)
+	stderr.Reset()
+	if code := run(context.Background(), e, []string{"sign-out"}); code != exitOK {
+		t.Errorf("sign-out again: exit %d: %s", code, stderr.String())
+	}
+}
+
+// TestSignOutDamagedFiles: files the command cannot read (damaged, another
+// version's) hold nothing to sign out: sign-out says nothing is cached and
+// removes them, as token would replace them.
+func TestSignOutDamagedFiles(t *testing.T) {
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	files, _ := filepath.Glob(filepath.Join(s.cacheDir(), "*.json"))
+	for _, f := range files {
+		if err := os.WriteFile(f, []byte("garbage"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.run("sign-out").want(t, exitOK, "nothing is cached for alice")
+	s.wantCacheEmpty(t)
+}
