@@ -253,6 +253,44 @@ func TestDeviceFileErrorSaysNoDevice(t *testing.T) {
 	s.run("token", "-no-device").want(t, exitOK)
 }
 
+// TestNoDeviceKeepsDeviceFile: -no-device neither reads nor writes the
+// device file, so one an earlier run kept stays, byte for byte, through a
+// login with -no-device, and runs without the flag log in with it again
+// (no second device confirmed). Deleting it would leave the device in the
+// user's list, of no use to anyone; sign-out forgets it properly. README
+// says so.
+func TestNoDeviceKeepsDeviceFile(t *testing.T) {
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	first := wantOneDevice(t, srv, s)
+	before, err := os.ReadFile(s.deviceFiles()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SignOut("alice") // the next runs log in
+	s.run("token", "-no-device").want(t, exitOK)
+	after, err := os.ReadFile(s.deviceFiles()[0])
+	if err != nil || string(after) != string(before) {
+		t.Errorf("-no-device changed the device file: %v", err)
+	}
+	srv.SignOut("alice")
+	s.run("token").want(t, exitOK)
+	if n := srv.Calls("ConfirmDevice"); n != 1 {
+		t.Errorf("%d devices confirmed, want the first alone", n)
+	}
+	if dev := wantOneDevice(t, srv, s); dev.Key != first.Key {
+		t.Errorf("the login without -no-device changed the device")
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flat := strings.Join(strings.Fields(string(readme)), " "); !strings.Contains(flat, "A device file an earlier run kept stays as it is, for runs without `-no-device`") {
+		t.Error("README does not say what -no-device does to a device file kept before")
+	}
+}
+
 // TestTokenDeviceFileDamaged: a device file the command cannot read
 // (damaged, or written by another version) is only a cache, as the token
 // file is: the next login passes over it and its save replaces it, and

@@ -71,6 +71,10 @@
 // run that finds its tokens due logs in again with the password, or fails
 // without it.
 //
+// "-no-device" leaves a device file an earlier run kept as it is, for
+// runs without it: deleting the file would leave the device in the user's
+// list, of no use to anyone. "sign-out" removes it.
+//
 // "sign-out", given the pool, client and user that "token" was given, needs
 // no password: it revokes the cached refresh token at Cognito (RevokeToken,
 // which ends the access tokens issued with it; not GlobalSignOut, which
