@@ -81,7 +81,12 @@
 // would sign the user out of every device and program), forgets the cached
 // device there (ForgetDevice, with an access token renewed for it), and
 // removes the token file and the device file, even when Cognito cannot be
-// told (see its exit status below).
+// told (see its exit status below). With -everywhere it calls
+// GlobalSignOut instead, which ends every refresh token of the user, and
+// the access token ForgetDevice would need: the device stays in the list,
+// unusable without its file. An app client without token revocation
+// refuses RevokeToken; sign-out then keeps the files and says to use
+// -everywhere.
 //
 // The command reaches Cognito and the API as Go programs do by default:
 // through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY give, trusting

@@ -25,6 +25,9 @@ Exit status 0: signed out, or nothing was cached (standard error says which).
 Exit status 1: failed; when standard error says the cache files were removed,
 Cognito could not be told (unreachable, say), and the refresh token works
 until it expires: running sign-out again does not help, the token is gone.
+An app client without token revocation keeps the files: -everywhere then
+ends the refresh token, with every other one of the user's, and leaves the
+device in the user's list.
 `
 
 // signOutCommand signs the token cache of a pool, client and user out, at
@@ -40,6 +43,7 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 	// The flags that name the token file, as token's do; none of a login's.
 	conn.registerTarget(fs)
 	fs.DurationVar(&conn.timeout, "timeout", 30*time.Second, "how long to wait for Cognito")
+	everywhere := fs.Bool("everywhere", false, "sign the user out of every device and program too (GlobalSignOut), as an app client without token revocation needs")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -81,11 +85,16 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 	}
 	remote, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	done, kept, cause := signOutRemote(remote, e, c, tok, dev)
+	done, kept, cause := signOutRemote(remote, e, c, tok, dev, *everywhere)
 	if ctx.Err() != nil {
 		// Interrupted: the user stopped the sign-out, so nothing local
 		// changes either, and running it again completes it.
 		return ctx.Err()
+	}
+	if ae := (*cognitosrp.APIError)(nil); errors.As(cause, &ae) && ae.Action == "RevokeToken" && ae.Type == "UnsupportedOperationException" {
+		// The app client does not allow revocation: only GlobalSignOut
+		// ends the refresh token, which needs the files kept.
+		return errors.New("this app client does not allow token revocation (" + describe(cause) + "): the cache files are kept; sign-out -everywhere ends the refresh token, signing the user out of every device and program")
 	}
 	// Removed even when Cognito could not be told: a user who signs out
 	// expects this machine to hold no credentials afterwards.
@@ -101,7 +110,7 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 }
 
 // signOutRemote tells Cognito: it forgets dev, if any, and revokes tok's
-// refresh token. It returns, in words for the user, what it did and what
+// refresh token, or, everywhere, every refresh token of the user. It returns, in words for the user, what it did and what
 // stays usable at Cognito, and the first reason why Cognito could not be
 // told, if any.
 //
@@ -112,8 +121,14 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 // and aws sso logout end only their own credentials too). RevokeToken
 // needs only the refresh token, not a live access token. (Cognito's API
 // reference lists no error for a token revoked already, and the emulator
-// answers one as it answers a live one.)
-func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.Tokens, dev *cognitosrp.Device) (done, kept []string, cause error) {
+// answers one as it answers a live one.) GlobalSignOut is for -everywhere,
+// and for an app client whose token revocation is off (RevokeToken then
+// fails with UnsupportedOperationException): it needs an access token,
+// renewed for it as for ForgetDevice. The two exclude each other: each
+// ends the access token the other needs (ForgetDevice ends the tokens
+// bound to the device), so -everywhere leaves the device in the list,
+// unusable without its file, and forgets it only when GlobalSignOut fails.
+func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.Tokens, dev *cognitosrp.Device, everywhere bool) (done, kept []string, cause error) {
 	client := c.client()
 	revokeFailed := false
 	revoke := func(t *cognitosrp.Tokens) {
@@ -128,22 +143,52 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 	const deviceStays = "the device stays in the user's list of devices, unusable without its file"
 	live := tok != nil && tok.RefreshToken != ""
 	switch {
-	case dev == nil:
+	case dev == nil && !everywhere:
 	case !live:
-		// ForgetDevice needs an access token, and sign-out logs in with
-		// no password.
-		done = append(done, "no cached tokens to forget the device with at Cognito: "+deviceStays)
+		// ForgetDevice and GlobalSignOut need an access token, and
+		// sign-out logs in with no password.
+		if dev != nil {
+			done = append(done, "no cached tokens to forget the device with at Cognito: "+deviceStays)
+		}
+		if everywhere {
+			done = append(done, "no cached tokens to sign out everywhere with")
+		}
 	default:
-		renewed, err := forgetDevice(ctx, e, c, client, tok, dev)
-		switch {
-		case errors.Is(err, cognitosrp.ErrLoginRequired):
+		renewed, err := renewForSignOut(ctx, e, c, tok)
+		if errors.Is(err, cognitosrp.ErrLoginRequired) {
 			// Revoked or expired already: nothing left to revoke.
-			return []string{"the refresh token was no longer valid, so " + deviceStays}, nil, nil
-		case err != nil:
+			msg := "the refresh token was no longer valid"
+			if dev != nil {
+				msg += ", so " + deviceStays
+			}
+			return []string{msg}, nil, nil
+		}
+		if everywhere && err == nil {
+			if err = client.GlobalSignOut(ctx, &cognitosrp.GlobalSignOutInput{AccessToken: renewed.AccessToken}); err == nil {
+				// Every refresh token of the user is dead, tok's and
+				// renewed's among them, and so is the access token that
+				// ForgetDevice would need.
+				done = []string{"signed out everywhere"}
+				if dev != nil {
+					done = append(done, deviceStays)
+				}
+				return done, nil, nil
+			}
+			// Then at least this machine's tokens, as without -everywhere.
 			cause = err
-			kept = append(kept, deviceStays)
-		default:
-			done = append(done, "device forgotten")
+			kept = append(kept, "the user's other refresh tokens stay usable")
+			err = nil
+		}
+		if err == nil && dev != nil {
+			if err = forgetDevice(ctx, client, renewed, dev); err == nil {
+				done = append(done, "device forgotten")
+			}
+		}
+		if err != nil {
+			cause = cmp.Or(cause, err)
+			if dev != nil {
+				kept = append(kept, deviceStays)
+			}
 		}
 		// A renewal with rotation retired tok's refresh token and issued
 		// another, which no file will hold: revoked too.
@@ -162,25 +207,30 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 	return done, kept, cause
 }
 
-// forgetDevice forgets dev at Cognito (ForgetDevice), with an access token
-// renewed from tok's refresh token, even if tok's looks fresh: a renewal's
-// refusal (ErrLoginRequired) says the refresh token is dead, which is no
-// failure of a sign-out, where ForgetDevice's refusal of an access token
-// revoked with it would read as one. It returns the renewed tokens, which
-// the caller revokes too.
-func forgetDevice(ctx context.Context, e *env, c *connection, client *cognitosrp.Client, tok *cognitosrp.Tokens, dev *cognitosrp.Device) (*cognitosrp.Tokens, error) {
+// renewForSignOut renews tok for the access token that ForgetDevice and
+// GlobalSignOut need, even if tok's looks fresh: a renewal's refusal
+// (ErrLoginRequired) says the refresh token is dead, which is no failure
+// of a sign-out, where those calls' refusal of an access token revoked
+// with it would read as one. The caller revokes the renewed tokens too.
+func renewForSignOut(ctx context.Context, e *env, c *connection, tok *cognitosrp.Tokens) (*cognitosrp.Tokens, error) {
 	sess, renewed, err := obtain(ctx, e, c, tok, cognitosrp.AccessToken)
 	if err != nil {
 		return nil, err
 	}
 	sess.Close()
+	return renewed, nil
+}
+
+// forgetDevice forgets dev at Cognito (ForgetDevice) with tok's access
+// token.
+func forgetDevice(ctx context.Context, client *cognitosrp.Client, tok *cognitosrp.Tokens, dev *cognitosrp.Device) error {
 	// A value of its own, never printed: it holds the access token.
-	in := struct{ AccessToken, DeviceKey string }{renewed.AccessToken, dev.Key}
-	err = client.Call(ctx, "ForgetDevice", &in, &struct{}{})
+	in := struct{ AccessToken, DeviceKey string }{tok.AccessToken, dev.Key}
+	err := client.Call(ctx, "ForgetDevice", &in, &struct{}{})
 	if errors.Is(err, cognitosrp.ErrResourceNotFound) {
 		err = nil // forgotten already (by the user elsewhere, an administrator)
 	}
-	return renewed, err
+	return err
 }
 
 // removeCache removes the token file and the device file beside it. Not

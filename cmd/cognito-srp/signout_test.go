@@ -348,3 +348,93 @@ func TestSignOutDamagedFiles(t *testing.T) {
 	s.run("sign-out").want(t, exitOK, "nothing is cached for alice")
 	s.wantCacheEmpty(t)
 }
+
+// TestSignOutEverywhere: -everywhere signs the user out with
+// GlobalSignOut, which ends every refresh token of the user: the cached
+// one and one another program holds. The device stays in the list (it
+// says so): GlobalSignOut ends the access token ForgetDevice needs.
+func TestSignOutEverywhere(t *testing.T) {
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	dev := wantOneDevice(t, srv, s)
+	tok := s.cachedTokens(t)
+	elsewhere, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(s.env, "COGNITO_PASSWORD")
+
+	r := s.run("sign-out", "-everywhere")
+	r.want(t, exitOK, "signed out alice: signed out everywhere; the device stays in the user's list")
+	r.wantNoSecret(t, tok)
+	if err := renewWith(srv, tok.RefreshToken, dev.Key); err == nil {
+		t.Error("the emulator still takes the cached refresh token")
+	}
+	if err := renewWith(srv, elsewhere.RefreshToken, ""); err == nil {
+		t.Error("the emulator still takes another program's refresh token")
+	}
+	s.wantCacheEmpty(t)
+}
+
+// TestSignOutWithoutEverywhereKeepsOthers: without -everywhere, another
+// program's refresh token of the same user lives on.
+func TestSignOutWithoutEverywhereKeepsOthers(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	elsewhere, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.run("sign-out").want(t, exitOK, "refresh token revoked")
+	if err := renewWith(srv, elsewhere.RefreshToken, ""); err != nil {
+		t.Errorf("another program's refresh token was ended too: %v", err)
+	}
+}
+
+// TestSignOutRevocationOff: an app client without token revocation
+// refuses RevokeToken with UnsupportedOperationException. sign-out then
+// keeps the files, which -everywhere needs, and says to use it: removing
+// them would leave a live refresh token that nothing on the machine could
+// end any more. -everywhere then ends it.
+func TestSignOutRevocationOff(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	tok := s.cachedTokens(t)
+	srv.FailNext(1000, "UnsupportedOperationException", "RevokeToken")
+	r := s.run("sign-out")
+	r.want(t, exitError, "does not allow token revocation", "cache files are kept", "sign-out -everywhere")
+	r.wantNoSecret(t, tok)
+	if s.cachedTokens(t).RefreshToken != tok.RefreshToken {
+		t.Error("the cached refresh token changed")
+	}
+	s.run("sign-out", "-everywhere").want(t, exitOK, "signed out everywhere")
+	if err := renewWith(srv, tok.RefreshToken, ""); err == nil {
+		t.Error("the emulator still takes the refresh token")
+	}
+	s.wantCacheEmpty(t)
+}
+
+// TestSignOutEverywhereFails: when GlobalSignOut fails, the cached
+// refresh token is still revoked and the device forgotten, as without
+// -everywhere, and the exit status says Cognito was not fully told.
+func TestSignOutEverywhereFails(t *testing.T) {
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	dev := wantOneDevice(t, srv, s)
+	tok := s.cachedTokens(t)
+	srv.FailNext(1000, cognitotest.FaultInternalError, "GlobalSignOut")
+	r := s.run("sign-out", "-everywhere", "-timeout", "2s")
+	r.want(t, exitError, "InternalErrorException", "the user's other refresh tokens stay usable")
+	r.wantNoSecret(t, tok)
+	if err := renewWith(srv, tok.RefreshToken, dev.Key); err == nil {
+		t.Error("the cached refresh token was not revoked after GlobalSignOut failed")
+	}
+	if len(srv.Devices("alice")) != 0 {
+		t.Errorf("the device was not forgotten after GlobalSignOut failed: %+v", srv.Devices("alice"))
+	}
+	s.wantCacheEmpty(t)
+}
