@@ -85,16 +85,21 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 	}
 	remote, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	done, kept, cause := signOutRemote(remote, e, c, tok, dev, *everywhere)
+	done, kept, cause, unrevocable := signOutRemote(remote, e, c, tok, dev, *everywhere)
 	if ctx.Err() != nil {
 		// Interrupted: the user stopped the sign-out, so nothing local
 		// changes either, and running it again completes it.
 		return ctx.Err()
 	}
-	if ae := (*cognitosrp.APIError)(nil); errors.As(cause, &ae) && ae.Action == "RevokeToken" && ae.Type == "UnsupportedOperationException" {
+	if unrevocable != nil {
 		// The app client does not allow revocation: only GlobalSignOut
-		// ends the refresh token, which needs the files kept.
-		return errors.New("this app client does not allow token revocation (" + describe(cause) + "): the cache files are kept; sign-out -everywhere ends the refresh token, signing the user out of every device and program")
+		// ends the refresh token, which needs the files kept, also when
+		// -everywhere was given and failed (the cause, then).
+		msg := "this app client does not allow token revocation (" + describe(unrevocable) + ")"
+		if cause != unrevocable {
+			msg += ", and signing out everywhere failed (" + describe(cause) + ")"
+		}
+		return errors.New(msg + ": the cache files are kept; sign-out -everywhere ends the refresh token, signing the user out of every device and program")
 	}
 	// Removed even when Cognito could not be told: a user who signs out
 	// expects this machine to hold no credentials afterwards.
@@ -110,9 +115,11 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 }
 
 // signOutRemote tells Cognito: it forgets dev, if any, and revokes tok's
-// refresh token, or, everywhere, every refresh token of the user. It returns, in words for the user, what it did and what
-// stays usable at Cognito, and the first reason why Cognito could not be
-// told, if any.
+// refresh token, or, everywhere, every refresh token of the user. It
+// returns, in words for the user, what it did and what stays usable at
+// Cognito, the first reason why Cognito could not be told, if any, and
+// RevokeToken's UnsupportedOperationException if it refused a refresh
+// token that nothing else ended.
 //
 // RevokeToken, not GlobalSignOut. Both invalidate the cached refresh token
 // and the access tokens issued with it, but GlobalSignOut invalidates every
@@ -128,7 +135,7 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 // ends the access token the other needs (ForgetDevice ends the tokens
 // bound to the device), so -everywhere leaves the device in the list,
 // unusable without its file, and forgets it only when GlobalSignOut fails.
-func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.Tokens, dev *cognitosrp.Device, everywhere bool) (done, kept []string, cause error) {
+func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.Tokens, dev *cognitosrp.Device, everywhere bool) (done, kept []string, cause, unrevocable error) {
 	client := c.client()
 	revokeFailed := false
 	revoke := func(t *cognitosrp.Tokens) {
@@ -137,6 +144,11 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 			revokeFailed = true
 			if cause == nil {
 				cause = err
+			}
+			// Whatever failed before (GlobalSignOut, the renewal): the
+			// files must stay for another -everywhere.
+			if ae := (*cognitosrp.APIError)(nil); errors.As(err, &ae) && ae.Type == "UnsupportedOperationException" {
+				unrevocable = err
 			}
 		}
 	}
@@ -161,7 +173,7 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 			if dev != nil {
 				msg += ", so " + deviceStays
 			}
-			return []string{msg}, nil, nil
+			return []string{msg}, nil, nil, nil
 		}
 		if everywhere && err == nil {
 			if err = client.GlobalSignOut(ctx, &cognitosrp.GlobalSignOutInput{AccessToken: renewed.AccessToken}); err == nil {
@@ -172,7 +184,7 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 				if dev != nil {
 					done = append(done, deviceStays)
 				}
-				return done, nil, nil
+				return done, nil, nil, nil
 			}
 			// Then at least this machine's tokens, as without -everywhere.
 			cause = err
@@ -204,7 +216,7 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 			done = append([]string{"refresh token revoked"}, done...)
 		}
 	}
-	return done, kept, cause
+	return done, kept, cause, unrevocable
 }
 
 // renewForSignOut renews tok for the access token that ForgetDevice and

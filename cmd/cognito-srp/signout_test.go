@@ -438,3 +438,28 @@ func TestSignOutEverywhereFails(t *testing.T) {
 	}
 	s.wantCacheEmpty(t)
 }
+
+// TestSignOutRevocationOffEverywhereFails: with an app client without
+// token revocation, a sign-out -everywhere whose GlobalSignOut fails
+// (Cognito failing here; unreachable alike) keeps the files, as a
+// sign-out without -everywhere does, and says both failures: the
+// fallback RevokeToken is refused, so the files hold the one refresh
+// token a later -everywhere can end. Before, they were removed, leaving a
+// live refresh token that nothing on the machine could end any more.
+func TestSignOutRevocationOffEverywhereFails(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	tok := s.cachedTokens(t)
+	srv.FailNext(1000, "UnsupportedOperationException", "RevokeToken")
+	srv.FailNext(1000, cognitotest.FaultInternalError, "GlobalSignOut")
+	r := s.run("sign-out", "-everywhere", "-timeout", "2s")
+	r.want(t, exitError, "does not allow token revocation", "signing out everywhere failed (", "InternalErrorException", "cache files are kept")
+	r.wantNoSecret(t, tok)
+	if s.cachedTokens(t).RefreshToken != tok.RefreshToken {
+		t.Error("the cached refresh token changed")
+	}
+	if err := renewWith(srv, tok.RefreshToken, ""); err != nil {
+		t.Errorf("the refresh token the files keep does not renew: %v", err)
+	}
+}
