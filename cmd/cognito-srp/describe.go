@@ -150,6 +150,10 @@ func errorText(err error) string {
 	return terminalText(s)
 }
 
+// tryAgainLater is describeAPIError's advice for a refusal that may pass,
+// which sign-out leaves out where a retry finds nothing to do.
+const tryAgainLater = "; try again later"
+
 // describeAPIError names the cause of a Cognito error; Cognito's own type,
 // message and request id follow in brackets.
 func describeAPIError(ae *cognitosrp.APIError) string {
@@ -172,7 +176,7 @@ func describeAPIError(ae *cognitosrp.APIError) string {
 	case ae.Is(cognitosrp.ErrPasswordResetRequired):
 		cause = "the password must be reset first"
 	case apiTryLater(ae):
-		cause = "Cognito is throttling or failing; try again later"
+		cause = "Cognito is throttling or failing" + tryAgainLater
 	default:
 		cause = "Cognito refused the request"
 	}

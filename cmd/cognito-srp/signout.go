@@ -107,8 +107,9 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if cause != nil {
-		// Not status 4: the tokens are gone, so a retry finds nothing.
-		return errors.New("removed the cache files, but Cognito could not be told (" + describe(cause) + "): " + strings.Join(kept, ", and "))
+		// Not status 4: the tokens are gone, so a retry finds nothing,
+		// and the message must not say to try again.
+		return errors.New("removed the cache files, but Cognito could not be told (" + strings.Replace(describe(cause), tryAgainLater, "", 1) + "): " + strings.Join(kept, ", and "))
 	}
 	fmt.Fprintf(e.stderr, "cognito-srp sign-out: signed out %s: %s; cache files removed\n", c.username, strings.Join(done, "; "))
 	return nil

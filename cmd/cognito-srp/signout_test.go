@@ -463,3 +463,20 @@ func TestSignOutRevocationOffEverywhereFails(t *testing.T) {
 		t.Errorf("the refresh token the files keep does not renew: %v", err)
 	}
 }
+
+// TestSignOutFailingSaysNoRetry: when Cognito fails (InternalErrorException)
+// and sign-out removes the files all the same, its message does not say to
+// try again later, as the token error's does: a second run finds nothing
+// cached, and the refresh token stays usable whatever the user does.
+func TestSignOutFailingSaysNoRetry(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	srv.FailNext(1000, cognitotest.FaultInternalError, "RevokeToken")
+	r := s.run("sign-out", "-timeout", "2s")
+	r.want(t, exitError, "removed the cache files, but Cognito could not be told (Cognito is throttling or failing (InternalErrorException", "the refresh token stays usable until it expires")
+	if strings.Contains(r.stderr, "again") {
+		t.Errorf("sign-out says to try again, which finds nothing cached: %q", r.stderr)
+	}
+	s.wantCacheEmpty(t)
+}
