@@ -156,16 +156,19 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 	const deviceStays = "the device stays in the user's list of devices, unusable without its file"
 	live := tok != nil && tok.RefreshToken != ""
 	switch {
-	case dev == nil && !everywhere:
 	case !live:
 		// ForgetDevice and GlobalSignOut need an access token, and
 		// sign-out logs in with no password.
+		if tok != nil {
+			done = append(done, "no refresh token cached to revoke")
+		}
 		if dev != nil {
 			done = append(done, "no cached tokens to forget the device with at Cognito: "+deviceStays)
 		}
 		if everywhere {
 			done = append(done, "no cached tokens to sign out everywhere with")
 		}
+	case dev == nil && !everywhere:
 	default:
 		renewed, err := renewForSignOut(ctx, e, c, tok)
 		if errors.Is(err, cognitosrp.ErrLoginRequired) {

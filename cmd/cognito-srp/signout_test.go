@@ -480,3 +480,25 @@ func TestSignOutFailingSaysNoRetry(t *testing.T) {
 	}
 	s.wantCacheEmpty(t)
 }
+
+// TestSignOutNoRefreshToken: a token file without a refresh token (made by
+// hand, another program's) holds nothing to revoke, and sign-out says so.
+// Before, it said "signed out alice: ; cache files removed", an empty list.
+func TestSignOutNoRefreshToken(t *testing.T) {
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	tok := s.cachedTokens(t)
+	accessOnly := *tok
+	accessOnly.RefreshToken = ""
+	if err := cognitosrp.NewFileStore(s.cacheFile(t)).Save(context.Background(), &accessOnly); err != nil {
+		t.Fatal(err)
+	}
+	r := s.run("sign-out")
+	r.want(t, exitOK, "signed out alice: no refresh token cached to revoke; cache files removed")
+	r.wantNoSecret(t, tok)
+	if n := srv.Calls("RevokeToken"); n != 0 {
+		t.Errorf("%d RevokeToken calls without a refresh token", n)
+	}
+	s.wantCacheEmpty(t)
+}
