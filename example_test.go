@@ -501,14 +501,18 @@ func ExampleAuth_Token() {
 
 // An AWS AppSync API with Cognito user pool authorization takes the bare
 // token: over HTTP, under Authorization with no prefix; on its real-time
-// WebSocket endpoint, which takes no header of the client's, in the
-// connection URL, as a base64 JSON object of the token and the API's
-// host (query parameters header and payload, the latter an empty object;
-// subprotocol graphql-ws; each subscription's start message repeats that
-// object in its extensions). Token logs in or renews first and returns a
-// token valid for at least the expiry margin: call it for each
-// connection. An Auth that sends the other token type gets this one with
-// Session().ValidTokens(ctx, cognitosrp.IDToken).
+// WebSocket endpoint, where a browser's client can set no header, in a
+// JSON object of the token and the API's host that each subscription's
+// start message repeats (payload.extensions.authorization). The
+// connection carries that object in one of two forms: base64 in the URL's
+// query (parameters header and payload, the latter an empty object),
+// subprotocol graphql-ws, as AppSync's real-time guide shows; or, as
+// AWS's own clients do since 2024 and keep the token out of URLs that
+// proxies log, base64url without padding in a second subprotocol,
+// "header-…", beside graphql-ws, the URL bare. Token logs in or renews
+// first and returns a token valid for at least the expiry margin: call it
+// for each connection. An Auth that sends the other token type gets this
+// one with Session().ValidTokens(ctx, cognitosrp.IDToken).
 func ExampleAuth_Token_appSync() {
 	cognito := startCognito(examplePoolID, exampleClientID)
 	defer cognito.Close()
@@ -539,7 +543,9 @@ func ExampleAuth_Token_appSync() {
 		Path:     "/graphql",
 		RawQuery: url.Values{"header": {base64.StdEncoding.EncodeToString(header)}, "payload": {"e30="}}.Encode(),
 	}
-	// Dial realtime.String() with the subprotocol "graphql-ws".
+	// Dial realtime.String() with the subprotocol "graphql-ws"; or the
+	// URL without its query with the subprotocols "graphql-ws" and this:
+	subprotocol := "header-" + base64.RawURLEncoding.EncodeToString(header)
 
 	u, _ := url.Parse(realtime.String())
 	raw, _ := base64.StdEncoding.DecodeString(u.Query().Get("header"))
@@ -547,10 +553,15 @@ func ExampleAuth_Token_appSync() {
 	json.Unmarshal(raw, &sent)
 	fmt.Println(u.Host)
 	fmt.Println("header:", sent["host"], describeCredential(sent["Authorization"]))
+	raw, _ = base64.RawURLEncoding.DecodeString(strings.TrimPrefix(subprotocol, "header-"))
+	sent = nil
+	json.Unmarshal(raw, &sent)
+	fmt.Println("subprotocol:", sent["host"], describeCredential(sent["Authorization"]))
 	// Output:
 	// 200 OK: POST /graphql with Authorization: <id token of alice>
 	// example1234567890000.appsync-realtime-api.us-east-1.amazonaws.com
 	// header: example1234567890000.appsync-api.us-east-1.amazonaws.com <id token of alice>
+	// subprotocol: example1234567890000.appsync-api.us-east-1.amazonaws.com <id token of alice>
 }
 
 // A wrong password fails the request with an error that matches
