@@ -231,7 +231,10 @@ type jwtHeader struct {
 // administrator's sign-out), which only Cognito knows: a revoked token
 // verifies until it expires. A server that must refuse one at once asks
 // Cognito, with GetUser and the access token (Client.Call), which fails
-// with an error matching ErrNotAuthorized.
+// with an error matching ErrNotAuthorized. GetUser needs the token's
+// scope aws.cognito.signin.user.admin, which an SRP login's token has and
+// a hosted-UI login's only if requested: without it, a live token fails
+// the same way.
 //
 // Errors about the token match ErrTokenInvalid; an error fetching the keys
 // matches ErrKeySetUnavailable. ctx bounds the wait for a key fetch. A
