@@ -87,8 +87,9 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 	defer cancel()
 	done, kept, cause, unrevocable := signOutRemote(remote, e, c, tok, dev, *everywhere)
 	if ctx.Err() != nil {
-		// Interrupted: the user stopped the sign-out, so nothing local
-		// changes either, and running it again completes it.
+		// Interrupted: the user stopped the sign-out, so the files stay
+		// (holding the successor of a refresh token a renewal rotated),
+		// and running it again completes it.
 		return ctx.Err()
 	}
 	if unrevocable != nil {
