@@ -124,6 +124,31 @@ func TestSameOriginNeedsTheScheme(t *testing.T) {
 	}
 }
 
+// TestSameOriginFoldsEveryASCIILetter: a redirect to the origin's host
+// spelt in the other case, any letter A to Z, keeps the token; the bytes
+// just outside the letters ('@' and '[' against '`' and '{', 32 apart as a
+// letter's two cases are) name other hosts. TestSameOriginNeedsTheScheme's
+// hosts hold no 'A' or 'Z', the ends of the range lowerASCII folds.
+func TestSameOriginFoldsEveryASCIILetter(t *testing.T) {
+	check := func(from, to string, same bool) {
+		t.Helper()
+		first := &http.Request{URL: &url.URL{Scheme: "https", Host: from, Path: "/"}}
+		next := &http.Request{URL: &url.URL{Scheme: "https", Host: to, Path: "/next"}, Response: &http.Response{Request: first}}
+		if got := sameOrigin(next); got != same {
+			t.Errorf("https://%s → https://%s: sameOrigin = %v, want %v", from, to, got, same)
+		}
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		lower := "x" + string(c) + ".test"
+		check(lower, strings.ToUpper(lower), true)
+		check(strings.ToUpper(lower), lower, true)
+	}
+	for _, c := range []byte{'@', '['} {
+		check("x"+string(c)+".test", "x"+string(c+32)+".test", false)
+		check("x"+string(c+32)+".test", "x"+string(c)+".test", false)
+	}
+}
+
 // TestTokenFollowsRedirectToTheDefaultPort: https://h and https://h:443
 // are one origin (so are http://h and http://h:80), and a server that
 // writes the port in its Location (some load balancers do) must not lose
