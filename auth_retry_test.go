@@ -454,32 +454,35 @@ func TestBaseWithoutResponseOrError(t *testing.T) {
 
 // TestRejectedReplacedByUnusableTokens: when an API answers 401 and the
 // session meanwhile holds other tokens (SetTokens) whose token cannot go in
-// a header, the request is not retried: the 401 comes back as it was, with
-// no error and no panic, and the unusable token is sent nowhere.
+// a header (a control character, or no access token at all), the request
+// is not retried: the 401 comes back as it was, with no error and no
+// panic, and the unusable token is sent nowhere (nor a bare "Bearer ").
 func TestRejectedReplacedByUnusableTokens(t *testing.T) {
 	exp := time.Now().Add(time.Hour)
-	s, err := NewSession(Config{UserPoolID: testPoolID, ClientID: testClientID, Endpoint: "http://127.0.0.1:1/"}, "u")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	s.SetTokens(&Tokens{AccessToken: "first", IDToken: "first-id", AccessExpiry: exp, IDExpiry: exp})
-	var sent []string
-	a, err := New(Options{Session: s, Base: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
-		sent = append(sent, r.Header.Get("Authorization"))
-		s.SetTokens(&Tokens{AccessToken: "bad\ntoken", IDToken: "second-id", AccessExpiry: exp, IDExpiry: exp})
-		return &http.Response{StatusCode: http.StatusUnauthorized, Body: http.NoBody, Request: r}, nil
-	})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "https://api.example/", nil)
-	resp, err := a.RoundTrip(req)
-	if err != nil || resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("RoundTrip: %v, %v; want the 401", resp, err)
-	}
-	if len(sent) != 1 || sent[0] != "Bearer first" {
-		t.Fatalf("sent %q", sent)
+	for _, bad := range []string{"bad\ntoken", ""} {
+		s, err := NewSession(Config{UserPoolID: testPoolID, ClientID: testClientID, Endpoint: "http://127.0.0.1:1/"}, "u")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		s.SetTokens(&Tokens{AccessToken: "first", IDToken: "first-id", AccessExpiry: exp, IDExpiry: exp})
+		var sent []string
+		a, err := New(Options{Session: s, Base: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			sent = append(sent, r.Header.Get("Authorization"))
+			s.SetTokens(&Tokens{AccessToken: bad, IDToken: "second-id", AccessExpiry: exp, IDExpiry: exp})
+			return &http.Response{StatusCode: http.StatusUnauthorized, Body: http.NoBody, Request: r}, nil
+		})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "https://api.example/", nil)
+		resp, err := a.RoundTrip(req)
+		if err != nil || resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("replaced by access token %q: RoundTrip: %v, %v; want the 401", bad, resp, err)
+		}
+		if len(sent) != 1 || sent[0] != "Bearer first" {
+			t.Fatalf("replaced by access token %q: sent %q", bad, sent)
+		}
 	}
 }
 
