@@ -824,6 +824,9 @@ func TestAccessRevoked(t *testing.T) {
 	}{
 		{&APIError{Type: "NotAuthorizedException", Message: "Access Token has been revoked"}, true},
 		{fmt.Errorf("wrapped: %w", &APIError{Type: "NotAuthorizedException", Message: "Access Token has been revoked"}), true},
+		// In any case: Cognito's messages capitalize words freely
+		// ("Access Token").
+		{&APIError{Type: "NotAuthorizedException", Message: "Access Token has been Revoked"}, true},
 		{&APIError{Type: "NotAuthorizedException", Message: "Access Token has expired"}, false},
 		{&APIError{Type: "NotAuthorizedException", Message: "Access Token does not have required scopes"}, false},
 		{&APIError{Type: "ForbiddenException", Message: "Request blocked: token revoked"}, false},
