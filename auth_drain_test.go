@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -120,3 +121,35 @@ func (b *countingBody) Read(p []byte) (int, error) {
 }
 
 func (b *countingBody) Close() error { b.closed.Store(true); return nil }
+
+// TestRetryAfter401DrainsBodyOfTheLimit: a 401 whose body is exactly as
+// long as what the Auth drains (64 KiB) is read to its end, so the retry
+// goes over the same kept-alive connection; one byte more (see
+// TestRetryAfter401DoesNotReadLongBody) is closed unread. Reading one byte
+// less, or closing a body of the limit unread, would cost each such 401 a
+// new connection (a TLS handshake against a real API).
+func TestRetryAfter401DrainsBodyOfTheLimit(t *testing.T) {
+	const limit = 64 << 10
+	var calls atomic.Int32
+	api, conns := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Content-Length", strconv.Itoa(limit))
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write(make([]byte, limit))
+		}
+	}))
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	_, a := emulatorAuth(t, tr)
+	resp, err := a.Client().Get(api.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || calls.Load() != 2 {
+		t.Fatalf("HTTP %d after %d requests; want the retry's 200 after 2", resp.StatusCode, calls.Load())
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("a 401 with a %d-byte body and its retry opened %d connections, want 1", limit, n)
+	}
+}
