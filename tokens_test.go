@@ -8,6 +8,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -195,7 +197,7 @@ func TestUnknownTokenType(t *testing.T) {
 	now := time.Now()
 	tok := &cognitosrp.Tokens{AccessToken: "a", IDToken: "i", RefreshToken: "r",
 		AccessExpiry: now.Add(time.Hour), IDExpiry: now.Add(time.Hour), IssuedAt: now}
-	for _, typ := range []cognitosrp.TokenType{"refresh_token", "ID_TOKEN", "id", "access"} {
+	for _, typ := range []cognitosrp.TokenType{"refresh_token", "ID_TOKEN", "id", "access", "access_token "} {
 		if got := tok.Token(typ); got != "" {
 			t.Errorf("Token(%q) = %q, want \"\"", string(typ), got)
 		}
@@ -214,6 +216,10 @@ func TestUnknownTokenType(t *testing.T) {
 		s.SetTokens(tok)
 		if got, err := s.ValidTokens(context.Background(), typ); got != nil || !errors.Is(err, cognitosrp.ErrConfig) {
 			t.Errorf("ValidTokens(%q) = %v, %v; want nil and an error matching ErrConfig", string(typ), got, err)
+		}
+		// Quoted, so that a stray space or line break shows.
+		if _, err := cognitosrp.New(cognitosrp.Options{Session: s, TokenType: typ}); err == nil || !strings.Contains(err.Error(), strconv.Quote(string(typ))) {
+			t.Errorf("New with TokenType %q: %v; want an error quoting the type", string(typ), err)
 		}
 		if !s.RenewalDue(typ) {
 			t.Errorf("RenewalDue(%q) = false for a type with no token", string(typ))
