@@ -55,12 +55,12 @@ func TestParseUnverifiedEdges(t *testing.T) {
 			t.Errorf("token of %d bytes: claims %+v, err %v; want accepted %v", n, c, err, ok)
 		}
 	}
-	// A null claim is an absent one.
-	c, err := ParseUnverified("e30." + payload(`{"username":null,"cognito:username":"u","exp":1.25,"aud":null}`) + ".c2ln")
+	// A null claim is an absent one, times included.
+	c, err := ParseUnverified("e30." + payload(`{"username":null,"cognito:username":"u","exp":1.25,"aud":null,"iat":null,"auth_time":null}`) + ".c2ln")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Username != "" || c.InternalUsername() != "u" || c.Audience != "" {
+	if c.Username != "" || c.InternalUsername() != "u" || c.Audience != "" || !c.IssuedAt.IsZero() || !c.AuthTime.IsZero() {
 		t.Errorf("null claims: %+v", c)
 	}
 	// Fractions of a second are kept, and times are in UTC.
