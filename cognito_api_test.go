@@ -52,6 +52,9 @@ func TestCallResponses(t *testing.T) {
 		{"null", 200, jsonCT, `null`, cognitosrp.ErrInvalidResponse, ""},
 		{"wrong field type", 200, jsonCT, `{"ChallengeName":7}`, cognitosrp.ErrInvalidResponse, ""},
 		{"too large", 200, jsonCT, `{"ChallengeName":"` + strings.Repeat("x", 1<<20) + `"}`, cognitosrp.ErrInvalidResponse, ""},
+		// 1 MiB is read; one byte more is not.
+		{"of the limit", 200, jsonCT, `{"ChallengeName":"X"` + strings.Repeat(" ", 1<<20-21) + `}`, nil, ""},
+		{"a byte over the limit", 200, jsonCT, `{"ChallengeName":"X"` + strings.Repeat(" ", 1<<20-20) + `}`, cognitosrp.ErrInvalidResponse, ""},
 		{"body type wins over header", 400, map[string]string{"X-Amzn-ErrorType": "UserNotFoundException:x"}, `{"__type":"NotAuthorizedException","message":"m"}`, cognitosrp.ErrNotAuthorized, "NotAuthorizedException"},
 		{"capital Message", 400, jsonCT, `{"__type":"LimitExceededException","Message":"slow down"}`, cognitosrp.ErrLimitExceeded, "LimitExceededException"},
 		{"code instead of __type", 400, jsonCT, `{"code":"NotAuthorizedException","message":"m"}`, cognitosrp.ErrNotAuthorized, "NotAuthorizedException"},
