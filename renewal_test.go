@@ -364,6 +364,18 @@ func TestClockOffsetLogged(t *testing.T) {
 	if line == nil || line["offset"] != float64(1500*time.Millisecond) || line["previous"] != float64(0) {
 		t.Errorf("event %v, want offset 1.5 s and previous 0 in:\n%s", line, buf.String())
 	}
+	// A change under a second (the estimate's noise from one renewal to
+	// the next) is not news: an hourly INFO line would say nothing. One of
+	// a second or more is.
+	const msg = "cognitosrp: clock offset from Cognito"
+	s.observeClock(context.Background(), &Tokens{IssuedAt: base.Add(1400 * time.Millisecond)}, base, base) // 1.9 s
+	if n := strings.Count(buf.String(), msg); n != 1 {
+		t.Errorf("offset 1.5 s, then 1.9 s: %d events, want 1:\n%s", n, buf.String())
+	}
+	s.observeClock(context.Background(), &Tokens{IssuedAt: base.Add(2500 * time.Millisecond)}, base, base) // 3 s
+	if n := strings.Count(buf.String(), msg); n != 2 {
+		t.Errorf("offset 1.9 s, then 3 s: %d events, want 2:\n%s", n, buf.String())
+	}
 }
 
 // TestNeedDuringRefreshLogsIn: a need that joins Session.Refresh's flight
