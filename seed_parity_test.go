@@ -579,7 +579,9 @@ func TestSeedParity(t *testing.T) {
 		}
 		srv.ResetCalls()
 		client := auth.Client()
-		client.Timeout = 50 * time.Millisecond
+		// Long enough that the request reaches the API on a loaded
+		// machine: at 50 ms it once timed out before (0 requests).
+		client.Timeout = 500 * time.Millisecond
 		_, err := client.Get(api.URL + "/protected-data")
 		var urlErr *url.Error
 		if !errors.As(err, &urlErr) || !urlErr.Timeout() {
