@@ -326,7 +326,7 @@ func goroutinesIn(prefix, except string) string {
 	buf := make([]byte, 1<<20)
 	var found []string
 	for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
-		if strings.Contains(g, except) {
+		if strings.Contains(g, except) || pausedTest(g) {
 			continue
 		}
 		for _, line := range strings.Split(g, "\n") {

@@ -37,6 +37,7 @@ const fipsSecret = "1q2w3e4r5t6y7u8i9o0p1a2s3d4f5g6h7j8k9l0z1x2c3v4b5n6"
 // be an error matching errors.ErrUnsupported, never a panic of the
 // caller's process.
 func TestFIPS140Only(t *testing.T) {
+	t.Parallel() // waits seconds for its child
 	if !cognitosrp.InChildProcess(t, "GODEBUG="+strings.Trim(os.Getenv("GODEBUG")+",fips140=only", ",")) {
 		return
 	}

@@ -92,6 +92,7 @@ func waitForCombs(tb testing.TB) {
 // a child process, since the tables are per process and other tests build
 // them.
 func TestCombsWarmAfterFirstLogin(t *testing.T) {
+	t.Parallel() // waits for its child
 	if !InChildProcess(t) {
 		return
 	}

@@ -69,6 +69,7 @@ func TestOptInFeaturesNotLinked(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a program per opt-in feature, and one without")
 	}
+	t.Parallel() // seconds in go build, beside the waiting tests
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command")

@@ -84,6 +84,7 @@ func tokenChecker(t testing.TB, f *fakeCognito, clock *fakeClock) (*httptest.Ser
 // that every one succeeds within its bounded retries. The emulator test
 // does 200 of each with the project's own server-side SRP.
 func TestRetryFaultInjection(t *testing.T) {
+	t.Parallel() // seconds of SRP on a fake clock, beside the waiting tests
 	clock := newFakeClock(testNow)
 	f := newFakeCognito(t, clock.Now)
 	f.addUser("user@example.com", "internal-user", "correct horse battery staple")

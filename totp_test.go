@@ -129,6 +129,7 @@ func TestTOTPHandler(t *testing.T) {
 // positions; and on long random strings, a quarter of them with one such
 // character.
 func TestDecodeBase32(t *testing.T) {
+	t.Parallel() // CPU-bound for seconds under -race: beside the waiting tests
 	std := base32.StdEncoding.WithPadding(base32.NoPadding)
 	check := func(s string) {
 		t.Helper()
