@@ -20,6 +20,7 @@ import (
 // back, but it must say that the token cache is the problem and how to
 // run without it, whether reading or saving failed; and -no-cache works.
 func TestUnusableCacheSaysNoCache(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
 		t.Skip("XDG_CACHE_HOME and symbolic links as on Linux")
 	}

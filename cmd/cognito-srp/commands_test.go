@@ -50,6 +50,7 @@ func newAPI(t *testing.T, srv *cognitotest.Server) string {
 }
 
 func TestRequest(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	api := newAPI(t, srv)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
@@ -101,6 +102,7 @@ func TestRequest(t *testing.T) {
 }
 
 func TestClaims(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	res, err := srv.IssueTokens("alice")
 	if err != nil {
@@ -201,6 +203,7 @@ func startPiped(t *testing.T, cmd *exec.Cmd) (stdout io.ReadCloser, stderr *stri
 }
 
 func TestEmulate(t *testing.T) {
+	t.Parallel()
 	users := filepath.Join(t.TempDir(), "users.json")
 	// With the byte order mark a Windows editor writes.
 	os.WriteFile(users, []byte("\uFEFF"+`[
@@ -265,6 +268,7 @@ func TestEmulate(t *testing.T) {
 }
 
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	r := newSandbox(t).run("demo")
 	r.want(t, exitOK)
@@ -290,6 +294,7 @@ func TestDemo(t *testing.T) {
 // renewal retires the cached refresh token, so its successor must reach
 // the cache, or the next renewal fails and asks for the password.
 func TestRequestKeepsRenewedTokens(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, RefreshTokenRotation: true})
 	api := newAPI(t, srv)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
@@ -314,6 +319,7 @@ func TestRequestKeepsRenewedTokens(t *testing.T) {
 // the next run with a refused one (TestRequestKeepsRenewedTokens failed so,
 // 2 times in 70 runs under load).
 func TestRequestRenewsNothingBehindTheCache(t *testing.T) {
+	t.Parallel()
 	const life = 4 * time.Second // rotationCacheDue's: a margin and a window of 1 s each
 	// The cached tokens are due: the request renews them first (with
 	// GetTokensFromRefreshToken, as the client rotates) and caches them.
@@ -347,6 +353,7 @@ func TestRequestRenewsNothingBehindTheCache(t *testing.T) {
 // hop was answered: the command says what happened, and the next run
 // renews from the cache.
 func TestRequestTokenStaleDuringRedirect(t *testing.T) {
+	t.Parallel()
 	const life = 4 * time.Second // stale at iat + 3 s
 	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: life, IDTokenLifetime: life, RefreshTokenRotation: true})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
@@ -377,6 +384,7 @@ func TestRequestTokenStaleDuringRedirect(t *testing.T) {
 // obtained its token, which has learnt Cognito's clock; a new session
 // would judge a token from a Cognito ten minutes behind as expired.
 func TestRequestClocksApart(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 5 * time.Minute})
 	srv.SetClock(func() time.Time { return time.Now().Add(-10 * time.Minute) })
 	api := newAPI(t, srv)
@@ -389,6 +397,7 @@ func TestRequestClocksApart(t *testing.T) {
 // led to and which got no token (Auth sends it to the request's origin
 // alone), says nothing of the token: nothing is renewed.
 func TestRequestOtherOrigin401(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -418,6 +427,7 @@ func TestRequestOtherOrigin401(t *testing.T) {
 // answered, here a POST with 303 See Other, which says it was done. The
 // tokens are renewed for the next run, and the command says so.
 func TestRequestNoRetryAfterRedirect(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	var posts atomic.Int32
@@ -460,6 +470,7 @@ func TestRequestNoRetryAfterRedirect(t *testing.T) {
 // client with refresh-token rotation refuses REFRESH_TOKEN_AUTH, and the
 // renewal must then use GetTokensFromRefreshToken, as "token" does.
 func TestRequestRenewsOn401WithRotatingClient(t *testing.T) {
+	t.Parallel()
 	srv, s, refused := cachedOnRotatingClient(t)
 	// The API refuses the first token (revoked on its side, say) and
 	// takes any other valid one.
@@ -495,6 +506,7 @@ func TestRequestRenewsOn401WithRotatingClient(t *testing.T) {
 // renewing (with rotation a renewal would retire the other run's refresh
 // token for nothing).
 func TestRequestUsesTokensCachedSince401(t *testing.T) {
+	t.Parallel()
 	srv, s, refused := cachedOnRotatingClient(t)
 	cache := s.cacheFile(t)
 	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -542,6 +554,7 @@ func cachedOnRotatingClient(t *testing.T) (*cognitotest.Server, *sandbox, string
 // API is what does not answer in time, the error says so, not that Cognito
 // was slow.
 func TestRequestTimeoutNamesTheAPI(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	stop := make(chan struct{})
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -577,6 +590,7 @@ func TestRequestTimeoutNamesTheAPI(t *testing.T) {
 // escape sequence or make the line read otherwise with a bidirectional
 // override. The body, the output asked for, goes to stdout as it came.
 func TestRequestServerText(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -610,6 +624,7 @@ func TestRequestServerText(t *testing.T) {
 // its body is empty, as -X's help says (and as curl does): a script's
 // `-d "$payload"` must not turn into a GET when the payload is empty.
 func TestRequestEmptyBodyIsPost(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	api := newAPI(t, srv)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
@@ -624,6 +639,7 @@ func TestRequestEmptyBodyIsPost(t *testing.T) {
 // application/json, which many APIs need to read it at all; any other
 // body goes untyped, and a -H Content-Type (an empty one too) wins.
 func TestRequestJSONBodyIsTyped(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "%q", r.Header.Values("Content-Type"))
@@ -657,6 +673,7 @@ func TestRequestJSONBodyIsTyped(t *testing.T) {
 // hiding only a password; the query (an API key, a presigned URL's
 // signature) and the fragment must not reach the terminal either.
 func TestRequestNetworkErrorHidesQuery(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	r := s.run("request", "http://u:s3cr3t-pw@127.0.0.1:1/items?api_key=s3cr3t-key&X-Amz-Signature=s3cr3t-sig#s3cr3t-frag")
@@ -677,6 +694,7 @@ func TestRequestNetworkErrorHidesQuery(t *testing.T) {
 // flags before it and a flag's separate value are walked as flag.Parse
 // walks them, and valid forms still work.
 func TestBoolFlagValueNotEchoed(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t)
 	for _, args := range [][]string{
 		{"token", "-password-stdin=hunter2"},
@@ -712,6 +730,7 @@ func TestBoolFlagValueNotEchoed(t *testing.T) {
 // the flag took one, as -password-stdin=hunter2 is (TestBoolFlagValueNotEchoed).
 // The refusal must not quote it either.
 func TestStrayArgumentNotEchoed(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t)
 	for _, args := range [][]string{
 		{"token", "-password-stdin", "hunter2"},
@@ -734,6 +753,7 @@ func TestStrayArgumentNotEchoed(t *testing.T) {
 // name (lower case, as every flag of the command is, and as no password
 // that Cognito's default policy accepts) is still named.
 func TestUnknownFlagNotEchoed(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t)
 	for _, args := range [][]string{
 		{"token", "-password-stdin", "-Tr0ub4dor&3"},
@@ -770,6 +790,7 @@ func flagSetOf(t *testing.T) *flag.FlagSet {
 // bytes that are not UTF-8. Like the API's text that request prints, they
 // must not reach the terminal as they came.
 func TestEmulateLogIsTerminalText(t *testing.T) {
+	t.Parallel()
 	addr, cmd, stdout, stderr := startEmulate(t)
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() && !strings.HasPrefix(sc.Text(), "export ") {
@@ -799,6 +820,7 @@ func TestEmulateLogIsTerminalText(t *testing.T) {
 // usage error found before any call to Cognito, as a value without a
 // colon is, and is not echoed: a mistyped header often holds a credential.
 func TestRequestBadHeaderIsUsageError(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	api := newAPI(t, srv)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
@@ -833,6 +855,7 @@ func TestRequestBadHeaderIsUsageError(t *testing.T) {
 // Host in the header map, so the request went to the URL's host name
 // instead, with the token, and nothing said so.
 func TestRequestHostHeader(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "host="+r.Host)
@@ -873,6 +896,7 @@ func (r *endlessReader) Read(p []byte) (int, error) {
 // device) for standard input as a usage error rather than wait for it,
 // and notes an expiry only when the token has one, and a past one as such.
 func TestClaimsInput(t *testing.T) {
+	t.Parallel()
 	runClaims := func(stdin io.Reader, args ...string) (int, string, string) {
 		var stdout, stderr bytes.Buffer
 		e := &env{stdin: stdin, stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
@@ -911,6 +935,7 @@ func TestClaimsInput(t *testing.T) {
 // TestRequestArguments: a second URL, or a -d file that cannot be read,
 // is a usage error found before any call to Cognito.
 func TestRequestArguments(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	api := newAPI(t, srv)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
@@ -925,6 +950,7 @@ func TestRequestArguments(t *testing.T) {
 // "Bearer " only in Authorization, however its name is spelled; a status
 // of 400, the least of the errors, exits 3.
 func TestRequestAuthHeader(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/bad" {
@@ -986,6 +1012,7 @@ func emulateSandbox(t *testing.T, args ...string) (s *sandbox, stop func() strin
 
 // TestEmulateFlags: each of emulate's pool settings reaches the emulator.
 func TestEmulateFlags(t *testing.T) {
+	t.Parallel()
 	// -token-ttl sets both tokens' lifetimes, -aws-issuer their issuer,
 	// -device-tracking gives the login a device, and
 	// -prevent-user-existence-errors answers an unknown user like a wrong
@@ -1044,6 +1071,7 @@ func TestEmulateFlags(t *testing.T) {
 // that remembers devices confirms the device Cognito issues and then opts
 // in with UpdateDeviceStatus, which -device-tracking alone does not need.
 func TestEmulateDeviceOptIn(t *testing.T) {
+	t.Parallel()
 	for _, v := range []struct {
 		flag   string
 		update bool
@@ -1072,6 +1100,7 @@ func TestEmulateDeviceOptIn(t *testing.T) {
 // the request goes again, which ends its connection, rather than left open
 // with its body unread until the command ends.
 func TestRequestClosesRefusedResponse(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	var mu sync.Mutex
@@ -1122,6 +1151,7 @@ func TestRequestClosesRefusedResponse(t *testing.T) {
 // found before the port is taken (99999 is no port: a run that got past
 // them would fail there, otherwise).
 func TestEmulateBadSettings(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t)
 	s.run("emulate", "-addr", "127.0.0.1:99999", "-pool-id", "nounderscore").want(t, exitUsage, "not of the form region_name")
 	s.run("emulate", "-addr", "127.0.0.1:99999", "-token-ttl", "-1s").want(t, exitUsage, "AccessTokenLifetime is negative (-1s)")
@@ -1135,6 +1165,7 @@ func TestEmulateBadSettings(t *testing.T) {
 // new when their id token is not the one the API refused, whatever their
 // access token: the retry sends the cached id token without a renewal.
 func TestRequestUsesIDTokenCachedSince401(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	r := s.run("token", "-type", "id")
@@ -1178,6 +1209,7 @@ func TestRequestUsesIDTokenCachedSince401(t *testing.T) {
 // the body from it (-d @-) ends the command with that error, before any
 // call to Cognito, rather than sending the request without its body.
 func TestRequestBodyReadError(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	api := newAPI(t, srv)
 	vars := map[string]string{
@@ -1199,6 +1231,7 @@ func TestRequestBodyReadError(t *testing.T) {
 // TestRandomText: the client secret emulate -with-secret prints and the
 // demo's password and secret are random, not a fixed text.
 func TestRandomText(t *testing.T) {
+	t.Parallel()
 	a, b := randomText(32), randomText(32)
 	if len(a) != 43 || a == b {
 		t.Errorf("randomText(32) = %q, then %q", a, b)

@@ -13,6 +13,7 @@ import (
 // TestConnectionRedacts: a connection holds the password and the client
 // secret; no verb prints them, on the value or on a pointer to it.
 func TestConnectionRedacts(t *testing.T) {
+	t.Parallel()
 	c := connection{poolID: "us-east-1_AbC123", clientID: "client", username: "alice",
 		password: "pw-secret-123", clientSecret: "client-secret-456"}
 	for _, v := range []any{c, &c} {

@@ -57,6 +57,7 @@ func wantOneDevice(t *testing.T, srv *cognitotest.Server, s *sandbox) cognitotes
 // token and request do in any other pool; before, every renewal failed
 // ("no usable cached tokens").
 func TestTokenRenewsInDeviceTrackingPool(t *testing.T) {
+	t.Parallel()
 	srv, s := cacheDue(t, trackingPool, "alice")
 	r := s.run("token")
 	r.want(t, exitOK)
@@ -82,6 +83,7 @@ func TestTokenRenewsInDeviceTrackingPool(t *testing.T) {
 // Before, each run that found its tokens due logged in again with the
 // password, and each login left one more device in the user's list.
 func TestTokenKeepsOneDevice(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, trackingPool)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	for range 3 {
@@ -105,6 +107,7 @@ func TestTokenKeepsOneDevice(t *testing.T) {
 // from another client) is dropped from the device file at the next login,
 // which confirms a new one: the user is left with one device again.
 func TestTokenDeviceForgotten(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, trackingPool)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -128,6 +131,7 @@ func TestTokenDeviceForgotten(t *testing.T) {
 // user opts in, the command opts in (the consent -no-device withholds),
 // and renewals work there too.
 func TestTokenDeviceOptIn(t *testing.T) {
+	t.Parallel()
 	pool := trackingPool
 	pool.DeviceOnlyRememberedOnUserPrompt = true
 	srv, s := cacheDue(t, pool, "alice")
@@ -152,6 +156,7 @@ func TestTokenDeviceOptIn(t *testing.T) {
 // keeps no device either: one confirmed by each run and then lost would
 // fill the user's list of devices with confirmed ones.
 func TestTokenNoDevice(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, trackingPool)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token", "-no-device").want(t, exitOK)
@@ -175,6 +180,7 @@ func TestTokenNoDevice(t *testing.T) {
 // nothing, and without it the command opts in where users must, which
 // spares this machine MFA.
 func TestNoDeviceDocumented(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -203,6 +209,7 @@ func TestNoDeviceDocumented(t *testing.T) {
 // (cron, a container restarting) left one confirmed device in the user's
 // list per run.
 func TestUnusableCacheSaysNoCacheForDevice(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
 		t.Skip("XDG_CACHE_HOME and symbolic links as on Linux")
 	}
@@ -298,6 +305,7 @@ func TestNoDeviceKeepsDeviceFile(t *testing.T) {
 // on it ("loading the remembered device: … is not a device file") until
 // the user found the file and removed it.
 func TestTokenDeviceFileDamaged(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, trackingPool)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	for _, content := range []string{"garbage", `{"version": 99}`} {
@@ -331,6 +339,7 @@ func TestTokenDeviceFileDamaged(t *testing.T) {
 // sentences on one 360-character line, whose "Without it" could be read as
 // "without -no-device".
 func TestFlagUsageOnePhrase(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t)
 	sentence := regexp.MustCompile(`\. [A-Z]`)
 	for _, cmd := range []string{"token", "request", "claims", "emulate", "demo", "sign-out"} {

@@ -22,6 +22,7 @@ import (
 // can use, and tokens whose iss says http://[::]:9229/… fail a verifier
 // that knows the pool as http://cognito:9229/….
 func TestEmulateURL(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,7 @@ import (
 // from what a login reads, so a variable added to the code and not to the
 // documents, or renamed in one of them, fails here.
 func TestEnvironmentDocumented(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	var mu sync.Mutex
 	var read []string

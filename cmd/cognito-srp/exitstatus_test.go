@@ -49,6 +49,7 @@ func closedPort(t *testing.T) string {
 // tokens keep 1, as retrying a wrong password in a loop would get the
 // user locked out.
 func TestExitStatusTryLater(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	cached.run("token").want(t, exitOK)
@@ -110,6 +111,7 @@ func TestExitStatusTryLater(t *testing.T) {
 // TestTryLater: the errors that a retry may mend, and those it cannot,
 // that the runs of TestExitStatusTryLater do not reach.
 func TestTryLater(t *testing.T) {
+	t.Parallel()
 	netErr := func(err error) error {
 		return &url.Error{Op: "Post", URL: "https://cognito-idp.us-east-1.amazonaws.com/", Err: err}
 	}
@@ -264,6 +266,7 @@ func (r result) wantAfterStatus(t *testing.T, code int, msgs ...string) {
 // emulator's port, or the API's, named with https) fails with 1: no retry
 // mends it. net/http reports it in a url.Error, which networkError takes.
 func TestExitStatusNotTLS(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	cached.run("token").want(t, exitOK)
@@ -286,6 +289,7 @@ func TestExitStatusNotTLS(t *testing.T) {
 // sent again at each hop) over and over. Nine redirects are still
 // followed, and a tenth is refused, as net/http's default policy does.
 func TestExitStatusRedirectRefused(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	cached.run("token").want(t, exitOK)

@@ -65,6 +65,7 @@ func TestCacheFileNamesStable(t *testing.T) {
 // file gives the id token's with an offset) and -export
 // (token-export.golden). A fresh cache is left as it was.
 func TestTokenReadsCacheV1(t *testing.T) {
+	t.Parallel()
 	const name = "d1ebdbfae20459b5a4fc1dba19cdd9d7.json"
 	golden, err := os.ReadFile(filepath.Join("testdata", "cache-v1", name))
 	if err != nil {
@@ -105,6 +106,7 @@ func TestTokenReadsCacheV1(t *testing.T) {
 // cognitotest.User would make a user's file fail at the next start
 // ("unknown field"); here each field is checked to arrive in the pool.
 func TestUsersFileV1(t *testing.T) {
+	t.Parallel()
 	srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{})
 	if err != nil {
 		t.Fatal(err)

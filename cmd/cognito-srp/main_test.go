@@ -186,6 +186,7 @@ func (r result) want(t *testing.T, code int, msgs ...string) {
 // script's user to find out that a temporary password must be replaced
 // elsewhere, and that the command answers no second factor.
 func TestDescribeChallengeAdvice(t *testing.T) {
+	t.Parallel()
 	for name, want := range map[string]string{
 		// Without Permanent, AdminSetUserPassword sets another temporary
 		// password.
@@ -213,6 +214,7 @@ func TestDescribeChallengeAdvice(t *testing.T) {
 // line with U+FFFD (terminalText's stand-in for the line break) and a
 // second "cognitosrp: " in the middle.
 func TestDescribeJoinedErrors(t *testing.T) {
+	t.Parallel()
 	renewal := fmt.Errorf("cognitosrp: InitiateAuth: %w", &url.Error{Op: "Post", URL: "https://cognito-idp.example/", Err: errors.New("connection refused")})
 	save := cacheError(fmt.Errorf("cognitosrp: saving tokens: %w", &fs.PathError{Op: "open", Path: "/cache/x.json", Err: errors.New("no space left on device")}))
 	got := describe(errors.Join(renewal, save))
@@ -226,6 +228,7 @@ func TestDescribeJoinedErrors(t *testing.T) {
 // server's text, straight to the user's terminal: a real name as it is,
 // anything else quoted and cut. An error without a type says so.
 func TestDescribeServerText(t *testing.T) {
+	t.Parallel()
 	if got := describe(&cognitosrp.ChallengeError{ChallengeName: cognitosrp.ChallengeSMSMFA}); !strings.Contains(got, "the SMS_MFA challenge") {
 		t.Errorf("describe = %q", got)
 	}
@@ -247,6 +250,7 @@ func TestDescribeServerText(t *testing.T) {
 // closed descriptor) is an error, not an exit status 0 with nothing for
 // the script that reads it.
 func TestOutputWriteFailure(t *testing.T) {
+	t.Parallel()
 	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
 	if err != nil {
 		t.Skip("no /dev/full")
@@ -279,6 +283,7 @@ func TestOutputWriteFailure(t *testing.T) {
 // secret names that cause, among them REFRESH_TOKEN_AUTH's "SecretHash does
 // not match for the client: …", which says Secret with a capital S.
 func TestDescribeSecretRefusals(t *testing.T) {
+	t.Parallel()
 	for _, msg := range []string{
 		"Unable to verify secret hash for client abc",
 		"Client abc is configured for secret but secret was not received",
@@ -306,6 +311,7 @@ func (f *failingWriter) Write(p []byte) (int, error) {
 // not reach its reader is the first write's, the cause; later writes to
 // a broken output fail for that one's sake.
 func TestOutWriterKeepsFirstError(t *testing.T) {
+	t.Parallel()
 	first, later := errors.New("no space left on device"), errors.New("later failure")
 	o := &outWriter{w: &failingWriter{errs: []error{first, later}}}
 	fmt.Fprintln(o, "one")
@@ -319,6 +325,7 @@ func TestOutWriterKeepsFirstError(t *testing.T) {
 // cause, and Cognito's own type, message and request id follow it; a
 // long challenge name that is all graphic is cut all the same.
 func TestDescribeCauses(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		typ, msg, want string
 	}{

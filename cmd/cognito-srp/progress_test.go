@@ -16,6 +16,7 @@ import (
 // TestProgressOnTerminal: with stderr a terminal, the login says what it
 // waits for, and says nothing else; the token goes to stdout.
 func TestProgressOnTerminal(t *testing.T) {
+	t.Parallel()
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "pw-alice-123"}); err != nil {
 		t.Fatal(err)

@@ -72,6 +72,7 @@ func (p *connectProxy) asked() []string {
 // the proxy is the only way to reach them under that name. (Go never
 // proxies a loopback address, so the test needs names.)
 func TestBehindProxyWithOwnCA(t *testing.T) {
+	t.Parallel()
 	switch runtime.GOOS {
 	case "darwin", "ios", "windows":
 		t.Skip("the platform's verifier ignores SSL_CERT_FILE")
@@ -128,6 +129,7 @@ func TestBehindProxyWithOwnCA(t *testing.T) {
 // cannot reach the host (502) or asks its clients to slow down (429)
 // with 4. net/http's error holds only the proxy's reason phrase.
 func TestExitStatusProxyRefuses(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	cached.run("token").want(t, exitOK)

@@ -20,6 +20,7 @@ import (
 // the variables the README lists). A newcomer who copied the emulate line
 // without -users got a pool whose every login failed.
 func TestREADMEEmulateUsers(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)

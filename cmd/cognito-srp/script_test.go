@@ -87,6 +87,7 @@ func TestScriptOutput(t *testing.T) {
 // command fails at once, as the package doc says, rather than wait there
 // for a password; with the password in the variable it never reads it.
 func TestNoPromptOnOpenStdin(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	for _, c := range []struct {
 		password string

@@ -24,6 +24,7 @@ import (
 // portal, an attacker, a misconfigured API) must not write to the user's
 // terminal through the error line, which stays one line.
 func TestNetworkErrorIsTerminalText(t *testing.T) {
+	t.Parallel()
 	// The library's certificate for TestTransportErrorIsGraphicText: DNS
 	// names "evil.example\x1b]0;owned\x07" and "x\nforged log line".
 	cert, err := tls.LoadX509KeyPair("../../testdata/hostile-cert.pem", "../../testdata/hostile-cert.pem")

@@ -167,6 +167,7 @@ func signalWhen(t *testing.T, s *sandbox, args []string, sig syscall.Signal, rea
 // TestEmulateStopsOnSIGTERM: emulate, once serving, ends on SIGTERM as it
 // does on SIGINT (TestEmulate): with status 0, as main documents.
 func TestEmulateStopsOnSIGTERM(t *testing.T) {
+	t.Parallel()
 	_, cmd, stdout, _ := startEmulate(t)
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() && !strings.HasPrefix(sc.Text(), "export ") {

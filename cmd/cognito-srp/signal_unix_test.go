@@ -26,6 +26,7 @@ import (
 // line "interrupted", and then by the signal, as it would have without
 // taking it over.
 func TestSignalWhileReadingStdin(t *testing.T) {
+	t.Parallel()
 	env := []string{"HOME=" + t.TempDir(), "COGNITO_USER_POOL_ID=us-east-1_Sig", "COGNITO_CLIENT_ID=c",
 		"COGNITO_USERNAME=u", "COGNITO_PASSWORD=p", "COGNITO_ENDPOINT=http://127.0.0.1:1/"}
 	for _, args := range [][]string{
@@ -47,6 +48,7 @@ func TestSignalWhileReadingStdin(t *testing.T) {
 // command exited (it took SIGINT for handled), so a loop of requests would
 // need a Ctrl-C for each one.
 func TestInterruptEndsBySignal(t *testing.T) {
+	t.Parallel()
 	env := []string{"HOME=" + t.TempDir()}
 	interruptedBy(t, env, []string{"claims"}, syscall.SIGINT)
 }
@@ -225,6 +227,7 @@ func TestIgnoredInterruptStaysIgnored(t *testing.T) {
 // not with the refusal it was waiting to get past, which tells the user to
 // give a password.
 func TestSignalWhileWaitingForAnotherRun(t *testing.T) {
+	t.Parallel()
 	srv, s := rotationCacheDue(t)
 	// Another run renews and retires the cached refresh token; its save
 	// never comes.
@@ -264,6 +267,7 @@ func TestSignalWhileWaitingForAnotherRun(t *testing.T) {
 // TestInterruptDuringDemoWait: Ctrl-C while the demo waits for its token
 // to expire ends it there, by SIGINT, rather than once the wait is over.
 func TestInterruptDuringDemoWait(t *testing.T) {
+	t.Parallel()
 	cmd := exec.Command(binary, "demo")
 	cmd.Env = []string{"HOME=" + t.TempDir()}
 	stdout, stderr := startPiped(t, cmd)

@@ -41,6 +41,7 @@ func newEmulator(t *testing.T, cfg cognitotest.Config) *cognitotest.Server {
 // space; claims -h says where the token comes from and that it is not
 // verified; emulate's -addr defaults to 127.0.0.1:9229.
 func TestUsageText(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t)
 	// emulate listens where the command's issue and the README say, on
 	// loopback only unless told otherwise.
@@ -65,6 +66,7 @@ func TestUsageText(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t)
 	s.run().want(t, exitUsage, "usage: cognito-srp <command>")
 	s.run("frobnicate").want(t, exitUsage, `unknown command "frobnicate"`)
@@ -112,6 +114,7 @@ func TestUsage(t *testing.T) {
 // errors do: "cognito-srp token: invalid configuration: …", not
 // "cognito-srp token: cognitosrp: invalid configuration: …".
 func TestUsageLibrarySetting(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t)
 	s.env["COGNITO_PASSWORD"] = "pw"
 	for _, cmd := range [][]string{{"token"}, {"request", "http://127.0.0.1:1/"}} {
@@ -125,6 +128,7 @@ func TestUsageLibrarySetting(t *testing.T) {
 }
 
 func TestTokenMissingVariable(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	for _, v := range []struct{ name, msg string }{
 		{"COGNITO_USER_POOL_ID", "missing user pool id: set -pool-id or COGNITO_USER_POOL_ID"},
@@ -146,6 +150,7 @@ func TestTokenMissingVariable(t *testing.T) {
 }
 
 func TestTokenErrorsNameTheCause(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{ClientSecret: "the-client-secret"})
 	s := newSandbox(t).forServer(srv, "alice", "not-the-password")
 	r := s.run("token")
@@ -171,6 +176,7 @@ func TestTokenErrorsNameTheCause(t *testing.T) {
 }
 
 func TestTokenLoginCacheAndRenewal(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{ClientSecret: "sec"})
 	s := newSandbox(t).forServer(srv, "alice@example.com", "pw-alice-123")
 	r := s.run("token")
@@ -206,6 +212,7 @@ func TestTokenLoginCacheAndRenewal(t *testing.T) {
 }
 
 func TestTokenRenewsFromRefreshToken(t *testing.T) {
+	t.Parallel()
 	// A 2 s token is renewed in the second half of its life.
 	srv, s := cacheDue(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, ClientSecret: "s"}, "alice@example.com")
 	r := s.run("token")
@@ -231,6 +238,7 @@ func TestTokenRenewsFromRefreshToken(t *testing.T) {
 }
 
 func TestTokenWithRotatingClient(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, RefreshTokenRotation: true})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -245,6 +253,7 @@ func TestTokenWithRotatingClient(t *testing.T) {
 }
 
 func TestTokenCachePermissions(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("file modes: Windows has access lists, which FileStore does not check")
 	}
@@ -273,6 +282,7 @@ func TestTokenCachePermissions(t *testing.T) {
 }
 
 func TestTokenJSONAndExport(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	r := s.run("token", "-json")
@@ -304,6 +314,7 @@ func TestTokenJSONAndExport(t *testing.T) {
 // edited) is refused as a damaged cache, and a fresh login replaces it:
 // nothing of it reaches the output.
 func TestTokenExportRefusesStrangeCache(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -323,6 +334,7 @@ func TestTokenExportRefusesStrangeCache(t *testing.T) {
 // TestShellQuote: what -export prints is one shell word that evaluates to
 // the token, whatever the token holds.
 func TestShellQuote(t *testing.T) {
+	t.Parallel()
 	sh, err := exec.LookPath("sh")
 	if err != nil {
 		t.Skip("no sh")
@@ -338,6 +350,7 @@ func TestShellQuote(t *testing.T) {
 }
 
 func TestTokenPasswordStdin(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "")
 	s.stdin = "pw-alice-123\r\n"
@@ -363,6 +376,7 @@ func TestTokenPasswordStdin(t *testing.T) {
 // answers "Incorrect username or password" for the pool id's. The tokens
 // go to the cache file of the settings without it.
 func TestSettingsLoseLineBreak(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{ClientSecret: "the-client-secret"})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	for _, name := range []string{"COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_USERNAME", "COGNITO_PASSWORD", "COGNITO_ENDPOINT"} {
@@ -385,6 +399,7 @@ func TestSettingsLoseLineBreak(t *testing.T) {
 // a damaged cache, replaced by a new login; opening it must not wait for
 // a writer that never comes.
 func TestTokenCacheNotARegularFile(t *testing.T) {
+	t.Parallel()
 	mkfifo, err := exec.LookPath("mkfifo")
 	if err != nil {
 		t.Skip("no mkfifo")
@@ -410,6 +425,7 @@ func TestTokenCacheNotARegularFile(t *testing.T) {
 // TestTokenFileErrorIsNoNetworkError: the cache's errors name the file,
 // not the network, though each holds an errno, which is a net.Error.
 func TestTokenFileErrorIsNoNetworkError(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -430,6 +446,7 @@ func TestTokenFileErrorIsNoNetworkError(t *testing.T) {
 // token; the second, which read it before, is refused and must take the
 // tokens the first cached rather than report that none are usable.
 func TestTokenConcurrentRotation(t *testing.T) {
+	t.Parallel()
 	srv, s := rotationCacheDue(t)
 	// Each run first tries REFRESH_TOKEN_AUTH, which the client refuses
 	// after a second, then renews, which takes two: the second run reads
@@ -458,6 +475,7 @@ func TestTokenConcurrentRotation(t *testing.T) {
 // the client secret is wrong or missing names that cause, as a login does,
 // rather than asking for a password that would not help.
 func TestTokenRenewalWithWrongSecret(t *testing.T) {
+	t.Parallel()
 	_, s := cacheDue(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, ClientSecret: "the-secret"}, "alice")
 	for _, secret := range []string{"wrong", ""} {
 		s.env["COGNITO_CLIENT_SECRET"] = secret
@@ -477,6 +495,7 @@ func TestTokenRenewalWithWrongSecret(t *testing.T) {
 // jobs call token: one renewal wins, and the runs Cognito refuses take the
 // tokens the winner caches, even when their refusal comes before its save.
 func TestTokenSimultaneousRotation(t *testing.T) {
+	t.Parallel()
 	_, s := rotationCacheDue(t)
 	const runs = 4
 	results := make(chan result, runs)
@@ -550,6 +569,7 @@ func TestCacheFileNames(t *testing.T) {
 // -timeout of 0, a region that is no region name, an endpoint without a
 // scheme) are usage errors, found before any call to Cognito.
 func TestTokenFlagsAndSettings(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.env["COGNITO_USER_POOL_ID"] = "nounderscore"
@@ -592,6 +612,7 @@ func TestTokenFlagsAndSettings(t *testing.T) {
 // TestTokenTimeoutNamesCognito: -timeout bounds the calls to Cognito, and
 // its end is named as such.
 func TestTokenTimeoutNamesCognito(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	srv.SetActionLatency("InitiateAuth", 5*time.Second)
 	start := time.Now()
@@ -606,6 +627,7 @@ func TestTokenTimeoutNamesCognito(t *testing.T) {
 // says so. A shorter default would fail a login or an API call that is
 // merely slow with status 4, and a script's retry loop would repeat it.
 func TestTimeoutDefault(t *testing.T) {
+	t.Parallel()
 	// Both commands register connFlags.
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
 	var c connFlags
@@ -626,6 +648,7 @@ func TestTimeoutDefault(t *testing.T) {
 // and -export print both tokens, so either one due renews them, though
 // the other (the one -type names) is fresh.
 func TestTokenExpiries(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: time.Hour, IDTokenLifetime: 2 * time.Second})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.env["TZ"] = "Asia/Tokyo"
@@ -673,6 +696,7 @@ func TestTokenExpiries(t *testing.T) {
 // dead refresh token is reported, not covered up with a login, though the
 // password is there; and a dead refresh token is tried once.
 func TestTokenRenewalFailures(t *testing.T) {
+	t.Parallel()
 	srv, s := cacheDue(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second}, "alice")
 	s.env["COGNITO_PASSWORD"] = "pw-alice-123"
 	srv.FailNext(4, cognitotest.FaultTooManyRequests)
@@ -692,6 +716,7 @@ func TestTokenRenewalFailures(t *testing.T) {
 // TestTokenFreshCacheNotRewritten: tokens taken from the cache as they
 // are do not write it again.
 func TestTokenFreshCacheNotRewritten(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -780,6 +805,7 @@ func TestSaveObtainedAfterInterrupt(t *testing.T) {
 // interruption, not log in on the ended context: it did, on the session it
 // had just closed, and reported "session closed".
 func TestInterruptAtDeadRefreshToken(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	sess, cached := expiredTokens(t, srv) // cached, due for renewal, its refresh token dead
 	if err := sess.SignOut(context.Background()); err != nil {
@@ -969,6 +995,7 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // have written it so). TestTokenExpiries cannot show this: the expiries it
 // sees come from the tokens' exp, which are UTC already.
 func TestTokenJSONExpiriesFromCacheInUTC(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)

@@ -21,6 +21,7 @@ import (
 // signal table. Where the command's network calls go on wasm is another
 // matter (nowhere under Node); claims needs none.
 func TestRunsOnWasm(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the command for js/wasm")
 	}
