@@ -79,6 +79,7 @@ func (r result) wantNoSecret(t *testing.T, tok *cognitosrp.Tokens) {
 // out: deleting the files by hand left the refresh token usable for 30
 // days by anyone who had copied it, and the device in the user's list.
 func TestSignOut(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, trackingPool)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -113,6 +114,7 @@ func TestSignOut(t *testing.T) {
 // TestSignOutWithoutDevice: in a pool without device tracking there is no
 // device to forget; the refresh token is revoked and the file removed.
 func TestSignOutWithoutDevice(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -134,6 +136,7 @@ func TestSignOutWithoutDevice(t *testing.T) {
 // and issues another, which is revoked too: otherwise the sign-out left a
 // live refresh token that no file holds.
 func TestSignOutRotated(t *testing.T) {
+	t.Parallel()
 	pool := trackingPool
 	pool.RefreshTokenRotation = true
 	srv := newEmulator(t, pool)
@@ -157,6 +160,7 @@ func TestSignOutRotated(t *testing.T) {
 // to forget it, even with COGNITO_PASSWORD set: that would issue tokens
 // (and, without a device, another device) in a sign-out.
 func TestSignOutAlreadyRevoked(t *testing.T) {
+	t.Parallel()
 	for _, cfg := range []cognitotest.Config{{}, trackingPool} {
 		srv := newEmulator(t, cfg)
 		s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
@@ -182,6 +186,7 @@ func TestSignOutAlreadyRevoked(t *testing.T) {
 // machine expects, and exits with 1 on one line that says the refresh
 // token stays usable until it expires; and indeed it does.
 func TestSignOutUnreachable(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -200,6 +205,7 @@ func TestSignOutUnreachable(t *testing.T) {
 // (removed by hand, say) cannot be forgotten at Cognito without a login;
 // sign-out removes it and says the device stays in the list.
 func TestSignOutDeviceWithoutTokens(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, trackingPool)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -221,6 +227,7 @@ func TestSignOutDeviceWithoutTokens(t *testing.T) {
 // token refuses it, and kept: its refresh token, which someone may have
 // copied, is the one to revoke once the mode is fixed.
 func TestSignOutInsecureFile(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
 		t.Skip("no Unix modes")
 	}
@@ -243,6 +250,7 @@ func TestSignOutInsecureFile(t *testing.T) {
 // -h and README's "From a shell" say what it does and when it exits with
 // 1; it takes none of a login's flags.
 func TestSignOutDocumented(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t)
 	if r := s.run("help"); !strings.Contains(r.stdout, "\n  sign-out ") || !strings.Contains(r.stdout, "sign-out exits with 1, not 4") {
 		t.Errorf("help does not list sign-out and its exit status: %q", r.stdout)
@@ -274,6 +282,7 @@ func TestSignOutDocumented(t *testing.T) {
 // sign-out succeeds. Before, ForgetDevice's ResourceNotFoundException
 // failed it, and said the device stays in the list.
 func TestSignOutDeviceUnknown(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, trackingPool)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -336,6 +345,7 @@ func TestSignOutInterrupted(t *testing.T) {
 // version's) hold nothing to sign out: sign-out says nothing is cached and
 // removes them, as token would replace them.
 func TestSignOutDamagedFiles(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, trackingPool)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -354,6 +364,7 @@ func TestSignOutDamagedFiles(t *testing.T) {
 // one and one another program holds. The device stays in the list (it
 // says so): GlobalSignOut ends the access token ForgetDevice needs.
 func TestSignOutEverywhere(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, trackingPool)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -380,6 +391,7 @@ func TestSignOutEverywhere(t *testing.T) {
 // TestSignOutWithoutEverywhereKeepsOthers: without -everywhere, another
 // program's refresh token of the same user lives on.
 func TestSignOutWithoutEverywhereKeepsOthers(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -399,6 +411,7 @@ func TestSignOutWithoutEverywhereKeepsOthers(t *testing.T) {
 // them would leave a live refresh token that nothing on the machine could
 // end any more. -everywhere then ends it.
 func TestSignOutRevocationOff(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -421,6 +434,7 @@ func TestSignOutRevocationOff(t *testing.T) {
 // refresh token is still revoked and the device forgotten, as without
 // -everywhere, and the exit status says Cognito was not fully told.
 func TestSignOutEverywhereFails(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, trackingPool)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -447,6 +461,7 @@ func TestSignOutEverywhereFails(t *testing.T) {
 // token a later -everywhere can end. Before, they were removed, leaving a
 // live refresh token that nothing on the machine could end any more.
 func TestSignOutRevocationOffEverywhereFails(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -469,6 +484,7 @@ func TestSignOutRevocationOffEverywhereFails(t *testing.T) {
 // try again later, as the token error's does: a second run finds nothing
 // cached, and the refresh token stays usable whatever the user does.
 func TestSignOutFailingSaysNoRetry(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
@@ -485,6 +501,7 @@ func TestSignOutFailingSaysNoRetry(t *testing.T) {
 // hand, another program's) holds nothing to revoke, and sign-out says so.
 // Before, it said "signed out alice: ; cache files removed", an empty list.
 func TestSignOutNoRefreshToken(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)
