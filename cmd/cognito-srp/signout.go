@@ -85,20 +85,20 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 	}
 	remote, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	done, kept, cause, unrevocable := signOutRemote(remote, e, c, tok, dev, *everywhere)
+	r := signOutRemote(remote, e, c, tok, dev, *everywhere)
 	if ctx.Err() != nil {
 		// Interrupted: the user stopped the sign-out, so the files stay
 		// (holding the successor of a refresh token a renewal rotated),
 		// and running it again completes it.
 		return ctx.Err()
 	}
-	if unrevocable != nil {
+	if r.unrevocable != nil {
 		// The app client does not allow revocation: only GlobalSignOut
 		// ends the refresh token, which needs the files kept, also when
 		// -everywhere was given and failed (the cause, then).
-		msg := "this app client does not allow token revocation (" + describe(unrevocable) + ")"
-		if cause != unrevocable {
-			msg += ", and signing out everywhere failed (" + describe(cause) + ")"
+		msg := "this app client does not allow token revocation (" + describe(r.unrevocable) + ")"
+		if r.cause != r.unrevocable {
+			msg += ", and signing out everywhere failed (" + describe(r.cause) + ")"
 		}
 		return errors.New(msg + ": the cache files are kept; sign-out -everywhere ends the refresh token, signing the user out of every device and program")
 	}
@@ -107,21 +107,27 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 	if err := removeCache(ctx, store); err != nil {
 		return err
 	}
-	if cause != nil {
+	if r.cause != nil {
 		// Not status 4: the tokens are gone, so a retry finds nothing,
 		// and the message must not say to try again.
-		return errors.New("removed the cache files, but Cognito could not be told (" + strings.Replace(describe(cause), tryAgainLater, "", 1) + "): " + strings.Join(kept, ", and "))
+		return errors.New("removed the cache files, but Cognito could not be told (" + strings.Replace(describe(r.cause), tryAgainLater, "", 1) + "): " + strings.Join(r.kept, ", and "))
 	}
-	fmt.Fprintf(e.stderr, "cognito-srp sign-out: signed out %s: %s; cache files removed\n", c.username, strings.Join(done, "; "))
+	fmt.Fprintf(e.stderr, "cognito-srp sign-out: signed out %s: %s; cache files removed\n", c.username, strings.Join(r.done, "; "))
 	return nil
 }
 
+// signOutResult is what signOutRemote did.
+type signOutResult struct {
+	done, kept  []string // in words for the user: what was done, what stays usable at Cognito
+	cause       error    // the first reason why Cognito could not be told, if any
+	unrevocable error    // RevokeToken's UnsupportedOperationException, if nothing else ended the token it refused
+}
+
+// failed records err as the cause, unless an earlier failure is.
+func (r *signOutResult) failed(err error) { r.cause = cmp.Or(r.cause, err) }
+
 // signOutRemote tells Cognito: it forgets dev, if any, and revokes tok's
-// refresh token, or, everywhere, every refresh token of the user. It
-// returns, in words for the user, what it did and what stays usable at
-// Cognito, the first reason why Cognito could not be told, if any, and
-// RevokeToken's UnsupportedOperationException if it refused a refresh
-// token that nothing else ended.
+// refresh token, or, everywhere, every refresh token of the user.
 //
 // RevokeToken, not GlobalSignOut. Both invalidate the cached refresh token
 // and the access tokens issued with it, but GlobalSignOut invalidates every
@@ -137,20 +143,19 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 // ends the access token the other needs (ForgetDevice ends the tokens
 // bound to the device), so -everywhere leaves the device in the list,
 // unusable without its file, and forgets it only when GlobalSignOut fails.
-func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.Tokens, dev *cognitosrp.Device, everywhere bool) (done, kept []string, cause, unrevocable error) {
+func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.Tokens, dev *cognitosrp.Device, everywhere bool) *signOutResult {
 	client := c.client()
+	r := new(signOutResult)
 	revokeFailed := false
 	revoke := func(t *cognitosrp.Tokens) {
 		err := client.RevokeToken(ctx, &cognitosrp.RevokeTokenInput{Token: t.RefreshToken, ClientId: c.clientID, ClientSecret: c.clientSecret})
 		if err != nil {
 			revokeFailed = true
-			if cause == nil {
-				cause = err
-			}
+			r.failed(err)
 			// Whatever failed before (GlobalSignOut, the renewal): the
 			// files must stay for another -everywhere.
 			if ae := (*cognitosrp.APIError)(nil); errors.As(err, &ae) && ae.Type == "UnsupportedOperationException" {
-				unrevocable = err
+				r.unrevocable = err
 			}
 		}
 	}
@@ -161,13 +166,13 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 		// ForgetDevice and GlobalSignOut need an access token, and
 		// sign-out logs in with no password.
 		if tok != nil {
-			done = append(done, "no refresh token cached to revoke")
+			r.done = append(r.done, "no refresh token cached to revoke")
 		}
 		if dev != nil {
-			done = append(done, "no cached tokens to forget the device with at Cognito: "+deviceStays)
+			r.done = append(r.done, "no cached tokens to forget the device with at Cognito: "+deviceStays)
 		}
 		if everywhere {
-			done = append(done, "no cached tokens to sign out everywhere with")
+			r.done = append(r.done, "no cached tokens to sign out everywhere with")
 		}
 	case dev == nil && !everywhere:
 	default:
@@ -178,33 +183,33 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 			if dev != nil {
 				msg += ", so " + deviceStays
 			}
-			return []string{msg}, nil, nil, nil
+			return &signOutResult{done: []string{msg}}
 		}
 		if everywhere && err == nil {
 			if err = client.GlobalSignOut(ctx, &cognitosrp.GlobalSignOutInput{AccessToken: renewed.AccessToken}); err == nil {
 				// Every refresh token of the user is dead, tok's and
 				// renewed's among them, and so is the access token that
 				// ForgetDevice would need.
-				done = []string{"signed out everywhere"}
+				done := []string{"signed out everywhere"}
 				if dev != nil {
 					done = append(done, deviceStays)
 				}
-				return done, nil, nil, nil
+				return &signOutResult{done: done}
 			}
 			// Then at least this machine's tokens, as without -everywhere.
-			cause = err
-			kept = append(kept, "the user's other refresh tokens stay usable")
+			r.failed(err)
+			r.kept = append(r.kept, "the user's other refresh tokens stay usable")
 			err = nil
 		}
 		if err == nil && dev != nil {
 			if err = forgetDevice(ctx, client, renewed, dev); err == nil {
-				done = append(done, "device forgotten")
+				r.done = append(r.done, "device forgotten")
 			}
 		}
 		if err != nil {
-			cause = cmp.Or(cause, err)
+			r.failed(err)
 			if dev != nil {
-				kept = append(kept, deviceStays)
+				r.kept = append(r.kept, deviceStays)
 			}
 		}
 		// A renewal with rotation retired tok's refresh token and issued
@@ -216,12 +221,12 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 	if live {
 		revoke(tok)
 		if revokeFailed {
-			kept = append([]string{"the refresh token stays usable until it expires"}, kept...)
+			r.kept = append([]string{"the refresh token stays usable until it expires"}, r.kept...)
 		} else {
-			done = append([]string{"refresh token revoked"}, done...)
+			r.done = append([]string{"refresh token revoked"}, r.done...)
 		}
 	}
-	return done, kept, cause, unrevocable
+	return r
 }
 
 // renewForSignOut renews tok for the access token that ForgetDevice and
