@@ -36,6 +36,17 @@ func (s *sandbox) cachedTokens(t *testing.T) *cognitosrp.Tokens {
 	return nil
 }
 
+// signedIn starts an emulator with cfg and a sandbox in which alice ran
+// token once: her tokens, and in a pool with device tracking her device,
+// are cached.
+func signedIn(t *testing.T, cfg cognitotest.Config) (*cognitotest.Server, *sandbox) {
+	t.Helper()
+	srv := newEmulator(t, cfg)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	return srv, s
+}
+
 // wantCacheEmpty checks that the sandbox's cache holds no file.
 func (s *sandbox) wantCacheEmpty(t *testing.T) {
 	t.Helper()
@@ -80,9 +91,7 @@ func (r result) wantNoSecret(t *testing.T, tok *cognitosrp.Tokens) {
 // days by anyone who had copied it, and the device in the user's list.
 func TestSignOut(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, trackingPool)
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, trackingPool)
 	dev := wantOneDevice(t, srv, s)
 	tok := s.cachedTokens(t)
 	if err := renewWith(srv, tok.RefreshToken, dev.Key); err != nil {
@@ -115,9 +124,7 @@ func TestSignOut(t *testing.T) {
 // device to forget; the refresh token is revoked and the file removed.
 func TestSignOutWithoutDevice(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, cognitotest.Config{})
 	tok := s.cachedTokens(t)
 	r := s.run("sign-out")
 	r.want(t, exitOK, "signed out alice: refresh token revoked; cache files removed")
@@ -139,9 +146,7 @@ func TestSignOutRotated(t *testing.T) {
 	t.Parallel()
 	pool := trackingPool
 	pool.RefreshTokenRotation = true
-	srv := newEmulator(t, pool)
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, pool)
 	wantOneDevice(t, srv, s)
 	s.run("sign-out").want(t, exitOK, "refresh token revoked", "device forgotten")
 	if n := srv.Calls("GetTokensFromRefreshToken"); n != 1 {
@@ -162,9 +167,7 @@ func TestSignOutRotated(t *testing.T) {
 func TestSignOutAlreadyRevoked(t *testing.T) {
 	t.Parallel()
 	for _, cfg := range []cognitotest.Config{{}, trackingPool} {
-		srv := newEmulator(t, cfg)
-		s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-		s.run("token").want(t, exitOK)
+		srv, s := signedIn(t, cfg)
 		if err := srv.SignOut("alice"); err != nil {
 			t.Fatal(err)
 		}
@@ -187,9 +190,7 @@ func TestSignOutAlreadyRevoked(t *testing.T) {
 // token stays usable until it expires; and indeed it does.
 func TestSignOutUnreachable(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, cognitotest.Config{})
 	tok := s.cachedTokens(t)
 	srv.FailNext(1000, cognitotest.FaultConnectionReset, "RevokeToken")
 	r := s.run("sign-out", "-timeout", "2s")
@@ -206,9 +207,7 @@ func TestSignOutUnreachable(t *testing.T) {
 // sign-out removes it and says the device stays in the list.
 func TestSignOutDeviceWithoutTokens(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, trackingPool)
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, trackingPool)
 	wantOneDevice(t, srv, s)
 	files, _ := filepath.Glob(filepath.Join(s.cacheDir(), "*.json"))
 	for _, f := range files {
@@ -231,9 +230,7 @@ func TestSignOutInsecureFile(t *testing.T) {
 	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
 		t.Skip("no Unix modes")
 	}
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	_, s := signedIn(t, cognitotest.Config{})
 	path := s.cacheFile(t)
 	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)
@@ -283,9 +280,7 @@ func TestSignOutDocumented(t *testing.T) {
 // failed it, and said the device stays in the list.
 func TestSignOutDeviceUnknown(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, trackingPool)
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, trackingPool)
 	file := s.deviceFiles()[0]
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -346,9 +341,7 @@ func TestSignOutInterrupted(t *testing.T) {
 // removes them, as token would replace them.
 func TestSignOutDamagedFiles(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, trackingPool)
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	_, s := signedIn(t, trackingPool)
 	files, _ := filepath.Glob(filepath.Join(s.cacheDir(), "*.json"))
 	for _, f := range files {
 		if err := os.WriteFile(f, []byte("garbage"), 0o600); err != nil {
@@ -365,9 +358,7 @@ func TestSignOutDamagedFiles(t *testing.T) {
 // says so): GlobalSignOut ends the access token ForgetDevice needs.
 func TestSignOutEverywhere(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, trackingPool)
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, trackingPool)
 	dev := wantOneDevice(t, srv, s)
 	tok := s.cachedTokens(t)
 	elsewhere, err := srv.IssueTokens("alice")
@@ -392,9 +383,7 @@ func TestSignOutEverywhere(t *testing.T) {
 // program's refresh token of the same user lives on.
 func TestSignOutWithoutEverywhereKeepsOthers(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, cognitotest.Config{})
 	elsewhere, err := srv.IssueTokens("alice")
 	if err != nil {
 		t.Fatal(err)
@@ -412,9 +401,7 @@ func TestSignOutWithoutEverywhereKeepsOthers(t *testing.T) {
 // end any more. -everywhere then ends it.
 func TestSignOutRevocationOff(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, cognitotest.Config{})
 	tok := s.cachedTokens(t)
 	srv.FailNext(1000, "UnsupportedOperationException", "RevokeToken")
 	r := s.run("sign-out")
@@ -435,9 +422,7 @@ func TestSignOutRevocationOff(t *testing.T) {
 // -everywhere, and the exit status says Cognito was not fully told.
 func TestSignOutEverywhereFails(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, trackingPool)
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, trackingPool)
 	dev := wantOneDevice(t, srv, s)
 	tok := s.cachedTokens(t)
 	srv.FailNext(1000, cognitotest.FaultInternalError, "GlobalSignOut")
@@ -462,9 +447,7 @@ func TestSignOutEverywhereFails(t *testing.T) {
 // live refresh token that nothing on the machine could end any more.
 func TestSignOutRevocationOffEverywhereFails(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, cognitotest.Config{})
 	tok := s.cachedTokens(t)
 	srv.FailNext(1000, "UnsupportedOperationException", "RevokeToken")
 	srv.FailNext(1000, cognitotest.FaultInternalError, "GlobalSignOut")
@@ -485,9 +468,7 @@ func TestSignOutRevocationOffEverywhereFails(t *testing.T) {
 // cached, and the refresh token stays usable whatever the user does.
 func TestSignOutFailingSaysNoRetry(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, cognitotest.Config{})
 	srv.FailNext(1000, cognitotest.FaultInternalError, "RevokeToken")
 	r := s.run("sign-out", "-timeout", "2s")
 	r.want(t, exitError, "removed the cache files, but Cognito could not be told (Cognito is throttling or failing (InternalErrorException", "the refresh token stays usable until it expires")
@@ -502,9 +483,7 @@ func TestSignOutFailingSaysNoRetry(t *testing.T) {
 // Before, it said "signed out alice: ; cache files removed", an empty list.
 func TestSignOutNoRefreshToken(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, cognitotest.Config{})
 	tok := s.cachedTokens(t)
 	accessOnly := *tok
 	accessOnly.RefreshToken = ""
