@@ -176,7 +176,16 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 		}
 	case dev == nil && !everywhere:
 	default:
-		renewed, err := renewForSignOut(ctx, e, c, tok)
+		// Renewed even if tok's look fresh (obtain takes them as refused):
+		// a renewal's refusal (ErrLoginRequired) says the refresh token
+		// is dead, which is no failure of a sign-out, where the refusal of
+		// an access token revoked with it would read as one. The session
+		// logs in with no password, and its GlobalSignOut renews once
+		// more should Cognito refuse the access token as revoked.
+		sess, renewed, err := obtain(ctx, e, c, tok, cognitosrp.AccessToken)
+		if sess != nil {
+			defer sess.Close()
+		}
 		if errors.Is(err, cognitosrp.ErrLoginRequired) {
 			// Revoked or expired already: nothing left to revoke.
 			msg := "the refresh token was no longer valid"
@@ -186,7 +195,7 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 			return &signOutResult{done: []string{msg}}
 		}
 		if everywhere && err == nil {
-			if err = client.GlobalSignOut(ctx, &cognitosrp.GlobalSignOutInput{AccessToken: renewed.AccessToken}); err == nil {
+			if err = sess.GlobalSignOut(ctx); err == nil {
 				// Every refresh token of the user is dead, tok's and
 				// renewed's among them, and so is the access token that
 				// ForgetDevice would need.
@@ -227,20 +236,6 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 		}
 	}
 	return r
-}
-
-// renewForSignOut renews tok for the access token that ForgetDevice and
-// GlobalSignOut need, even if tok's looks fresh: a renewal's refusal
-// (ErrLoginRequired) says the refresh token is dead, which is no failure
-// of a sign-out, where those calls' refusal of an access token revoked
-// with it would read as one. The caller revokes the renewed tokens too.
-func renewForSignOut(ctx context.Context, e *env, c *connection, tok *cognitosrp.Tokens) (*cognitosrp.Tokens, error) {
-	sess, renewed, err := obtain(ctx, e, c, tok, cognitosrp.AccessToken)
-	if err != nil {
-		return nil, err
-	}
-	sess.Close()
-	return renewed, nil
 }
 
 // forgetDevice forgets dev at Cognito (ForgetDevice) with tok's access
