@@ -124,7 +124,11 @@ type Options struct {
 	// API that refuses every token must not turn each request into a call
 	// to Cognito, so a request refused sooner after such a renewal gets
 	// its 401. The Logger then gets one WARN event saying that the API
-	// refuses renewed tokens too, not one per request.
+	// refuses renewed tokens too, not one per request. When Cognito
+	// refuses the refresh token too (the user signed out elsewhere) and
+	// the session has no password, the request fails with an error
+	// matching ErrLoginRequired instead of the 401, and so do the
+	// session's later needs, until a login (Session.Authenticate).
 	NoRetryOnUnauthorized bool
 }
 

@@ -5,6 +5,7 @@
 package cognitosrp
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -27,12 +28,22 @@ const maxDrainWait = time.Second
 // it has the token renewed (once for all requests rejected with the same
 // tokens) and, unless req's body cannot be sent again, sends req once
 // more. The renewal comes first even for such a body: the next requests
-// would otherwise carry the refused token until it expired. Whenever it
-// cannot retry, it returns the 401 untouched.
+// would otherwise carry the refused token until it expired. When only a
+// login can help and the session cannot make it (ErrLoginRequired), it
+// returns that error; whenever else it cannot retry, the 401 untouched.
 func (a *Auth) retryUnauthorized(req *http.Request, used *Tokens, resp *http.Response) (*http.Response, error) {
 	ctx := req.Context()
 	s := a.session
 	t, err := s.renewRejected(ctx, used)
+	if errors.Is(err, ErrLoginRequired) {
+		// Only a login the program makes can help (Authenticate, with a
+		// password the session does not have): the 401 would not tell
+		// it so, and the session's next needs fail the same way.
+		if resp.Body != nil {
+			resp.Body.Close()
+		}
+		return nil, err
+	}
 	if err != nil {
 		// DEBUG: why is said once elsewhere, by the failed renewal's event
 		// or renewNow's, and every request rejected meanwhile comes here.

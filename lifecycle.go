@@ -390,6 +390,14 @@ func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, err
 	for { // as in renew
 		t, f, err := s.renewNow(ctx, used, "rejected", (*Session).obtain)
 		if !s.mayLogIn(f, err) {
+			if cur, d := s.tokens.Load(), s.dead.Load(); err != nil && d != nil && d.tokens == cur {
+				// Refused by the API, their refresh token by Cognito (a
+				// sign-out elsewhere revokes both): a zero schedule makes
+				// them unusable, so that the next needs get d.err at once
+				// (or, with a password, a login) instead of sending the
+				// refused token until it expires, a day later at most.
+				s.sched.Store(&schedule{tokens: cur})
+			}
 			return t, err
 		}
 	}

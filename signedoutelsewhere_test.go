@@ -1,0 +1,71 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitosrp_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// TestSignedOutElsewhereAsksForLogin: a session without a password whose
+// user was signed out elsewhere (GlobalSignOut on another device, an
+// administrator) has an access token the API refuses and a refresh token
+// Cognito refuses. The request that finds out fails with ErrLoginRequired,
+// not with the API's 401, and so do the session's later needs, at once:
+// a desktop program that asks for the password on ErrLoginRequired asks
+// now, not once the refused access token expires, up to a day later.
+func TestSignedOutElsewhereAsksForLogin(t *testing.T) {
+	srv, s := emulatorSession(t, cognitotest.Config{}, nil)
+	var reached int
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached++
+	})))
+	defer api.Close()
+	a, err := cognitosrp.New(cognitosrp.Options{Session: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SignOut("alice"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := range 2 {
+		resp, err := a.Client().Get(api.URL)
+		if err == nil {
+			resp.Body.Close()
+		}
+		if !errors.Is(err, cognitosrp.ErrLoginRequired) || !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+			t.Fatalf("request %d: %v, %v; want an error matching ErrLoginRequired and ErrNotAuthorized", i, resp, err)
+		}
+	}
+	if _, err := s.ValidTokens(ctx, cognitosrp.AccessToken); !errors.Is(err, cognitosrp.ErrLoginRequired) {
+		t.Errorf("ValidTokens = %v, want ErrLoginRequired", err)
+	}
+	if !s.RenewalDue(cognitosrp.AccessToken) {
+		t.Error("RenewalDue = false for tokens Cognito and the API refused")
+	}
+	if n := srv.Calls("InitiateAuth"); n != 2 {
+		t.Errorf("%d InitiateAuth calls, want 2: the login, one renewal refused", n)
+	}
+
+	// A login brings back tokens the API accepts.
+	if err := s.Authenticate(ctx, emuPassword); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := a.Client().Get(api.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || reached != 1 {
+		t.Errorf("after a new login: %s, the API served %d requests; want 200 and 1", resp.Status, reached)
+	}
+}
