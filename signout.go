@@ -13,10 +13,13 @@ import (
 
 // SignOut ends the session: it revokes the refresh token with Cognito
 // (which also invalidates the access tokens issued with it), forgets the
-// tokens, clears the Store and calls OnTokens with nil. The local tokens
-// are forgotten even when revocation fails; the error then says the
-// refresh token may still work. A renewal in progress is discarded. A
-// session with a password logs in again on its next use.
+// tokens, clears the Store and calls OnTokens with nil. A session that has
+// not loaded the Store's tokens yet (a new process) reads them to revoke
+// their refresh token: a program need not load them first, and should
+// not with ValidTokens, which may renew them just before the sign-out.
+// The local tokens are forgotten even when revocation fails; the error
+// then says the refresh token may still work. A renewal in progress is
+// discarded. A session with a password logs in again on its next use.
 func (s *Session) SignOut(ctx context.Context) error {
 	t, err := s.forget(ctx)
 	return errors.Join(s.revoke(ctx, t), err)

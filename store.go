@@ -10,8 +10,9 @@ import (
 )
 
 // A TokenStore keeps a session's tokens across restarts. A Session loads
-// from it once, when it first needs tokens and has none, and saves to it
-// after every change; SignOut clears it.
+// from it once, when it first needs tokens and has none (or at SignOut, to
+// revoke what it holds), and saves to it after every change; SignOut
+// clears it.
 //
 // Implementations must be safe for concurrent use. The Tokens passed to
 // Save and returned by Load are never modified afterwards by the Session;
@@ -23,7 +24,8 @@ import (
 type TokenStore interface {
 	// Load returns the stored tokens, or (nil, nil) when there are none.
 	Load(ctx context.Context) (*Tokens, error)
-	// Save replaces the stored tokens with t.
+	// Save replaces the stored tokens with t, which is never nil: a
+	// session that forgets its tokens calls Clear.
 	Save(ctx context.Context, t *Tokens) error
 	// Clear removes the stored tokens. Clearing an empty store succeeds.
 	Clear(ctx context.Context) error
