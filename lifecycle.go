@@ -811,7 +811,7 @@ func (s *Session) changed(ctx context.Context, t *Tokens) error {
 	}
 	s.persistMu.Unlock()
 	if err != nil {
-		s.log(ctx, slog.LevelWarn, "cognitosrp: saving tokens failed", "error", err.Error())
+		s.log(ctx, slog.LevelWarn, "cognitosrp: saving tokens failed", "user", s.username, "error", err.Error())
 	}
 	if s.cfg.OnTokens != nil {
 		s.notes.deliver(s.cfg.OnTokens)

@@ -173,7 +173,7 @@ func TestLogEventShapes(t *testing.T) {
 		{"cognitosrp: clock offset from Cognito", "INFO offset:Duration previous:Duration"},
 		{"cognitosrp: loading tokens failed", "WARN error:String"},
 		{"cognitosrp: tokens loaded", "INFO user:String jti:String"},
-		{"cognitosrp: saving tokens failed", "WARN error:String"},
+		{"cognitosrp: saving tokens failed", "WARN user:String error:String"},
 		{"cognitosrp: sign-out failed", "WARN user:String action:String duration:Duration error:String"},
 		{"cognitosrp: signed out", "INFO user:String action:String duration:Duration"},
 	} {
