@@ -396,7 +396,13 @@ func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, err
 				// them unusable, so that the next needs get d.err at once
 				// (or, with a password, a login) instead of sending the
 				// refused token until it expires, a day later at most.
-				s.sched.Store(&schedule{tokens: cur})
+				// As in scheduleFor: tokens a sign-out forgot meanwhile
+				// must not stay reachable through it.
+				sc := &schedule{tokens: cur}
+				s.sched.Store(sc)
+				if s.tokens.Load() != cur {
+					s.sched.CompareAndSwap(sc, nil)
+				}
 			}
 			return t, err
 		}
