@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -94,11 +95,11 @@ type VerifierConfig struct {
 	// both are accepted, since a pool switched from one to the other has
 	// tokens of each until the older expire. Set it for an emulator; it
 	// is then the only one. A trailing "/" is dropped: an issuer URL has
-	// none.
+	// none. It must be an http or https URL with a host.
 	Issuer string
 	// JWKSURL overrides where the keys are fetched from, by default the
 	// token's issuer + "/.well-known/jwks.json". Set it for a VPC endpoint
-	// or a local copy.
+	// or a local copy. It must be an http or https URL with a host.
 	JWKSURL string
 	// HTTPClient fetches the keys; nil means a client with DefaultTimeout
 	// (for proxies and CAs, see Config.HTTPClient). Its CheckRedirect is
@@ -139,7 +140,10 @@ type Verifier struct {
 	updatedKeys keyCache
 }
 
-// NewVerifier returns a Verifier for cfg. It makes no network call.
+// NewVerifier returns a Verifier for cfg. It makes no network call. A
+// cfg it cannot use (no ClientIDs, an unknown TokenUse, a malformed
+// UserPoolID or Region, an Issuer or JWKSURL that is not an http or https
+// URL with a host) is refused with an error matching ErrConfig.
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if len(cfg.ClientIDs) == 0 || slices.Contains(cfg.ClientIDs, "") {
 		return nil, errorf("%w: the verifier needs the accepted ClientIDs, none empty", ErrConfig)
@@ -175,6 +179,16 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if jwksURL == "" {
 		jwksURL = issuer + "/.well-known/jwks.json"
 	}
+	// Here, not at the first Verify: a typo, or an emulator's config taken
+	// before it started, would otherwise make every token fail as if the
+	// keys were down (ErrKeySetUnavailable). Neither is quoted: a URL may
+	// hold a password.
+	if !httpURL(issuer) {
+		return nil, configError("Issuer is not an http or https URL with a host")
+	}
+	if !httpURL(jwksURL) {
+		return nil, configError("JWKSURL is not an http or https URL with a host")
+	}
 	cfg.ClientIDs = slices.Clone(cfg.ClientIDs)
 	cfg.Leeway = durationOr(cfg.Leeway, DefaultLeeway)
 	if cfg.KeyLifetime <= 0 {
@@ -192,6 +206,12 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		v.updatedKeys.init(updated+"/.well-known/jwks.json", cfg)
 	}
 	return v, nil
+}
+
+// httpURL reports whether s is an http or https URL with a host.
+func httpURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && checkEndpoint(u) == nil
 }
 
 // keysFor returns the key set of a token whose iss is iss: the UPDATED

@@ -469,6 +469,14 @@ func TestNewVerifierConfig(t *testing.T) {
 		"bad pool":       {UserPoolID: "nopool", ClientIDs: []string{"c"}},
 		"bad token use":  {UserPoolID: testPoolID, ClientIDs: []string{"c"}, TokenUse: "refresh"},
 		"nothing at all": {},
+		// An emulator's config taken before it started: every token
+		// would otherwise fail as if the keys were down.
+		"issuer without host": {Issuer: "/us-east-1_X", JWKSURL: "/us-east-1_X/.well-known/jwks.json", ClientIDs: []string{"c"}},
+		"issuer only a path":  {Issuer: "/us-east-1_X", ClientIDs: []string{"c"}},
+		"issuer not http":     {Issuer: "ftp://h/p", ClientIDs: []string{"c"}},
+		"jwks url typo":       {UserPoolID: testPoolID, ClientIDs: []string{"c"}, JWKSURL: "htps://h/jwks.json"},
+		"jwks url no host":    {UserPoolID: testPoolID, ClientIDs: []string{"c"}, JWKSURL: "https:///jwks.json"},
+		"jwks url unparsable": {UserPoolID: testPoolID, ClientIDs: []string{"c"}, JWKSURL: "http://h/%zz"},
 	} {
 		if _, err := NewVerifier(cfg); !errors.Is(err, ErrConfig) {
 			t.Errorf("%s: NewVerifier = %v, want ErrConfig", name, err)
