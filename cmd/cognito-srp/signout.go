@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,9 +26,11 @@ Exit status 0: signed out, or nothing was cached (standard error says which).
 Exit status 1: failed; when standard error says the cache files were removed,
 Cognito could not be told (unreachable, say), and the refresh token works
 until it expires: running sign-out again does not help, the token is gone.
-An app client without token revocation keeps the files: -everywhere then
-ends the refresh token, with every other one of the user's, and leaves the
-device in the user's list.
+An app client without token revocation refuses to revoke. Forgetting the
+device ends its refresh token all the same, which a renewal checks: the
+files go. Otherwise (no device, or a token that outlived it) the token file
+is kept: -everywhere then ends the refresh token, with every other one of
+the user's, and leaves the device, if any, in the user's list.
 `
 
 // signOutCommand signs the token cache of a pool, client and user out, at
@@ -100,7 +103,17 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 		if r.cause != r.unrevocable {
 			msg += ", and signing out everywhere failed (" + describe(r.cause) + ")"
 		}
-		return errors.New(msg + ": the cache files are kept; sign-out -everywhere ends the refresh token, signing the user out of every device and program")
+		kept := "the cache files are kept"
+		if r.forgot {
+			// Cognito forgot the device: its file holds nothing of use,
+			// and kept, it would make the -everywhere to come say that
+			// the device stays in the user's list.
+			if err := removeDeviceFile(store); err != nil {
+				return err
+			}
+			msg, kept = "device forgotten, but "+msg, "the token file is kept"
+		}
+		return errors.New(msg + ": " + kept + "; sign-out -everywhere ends the refresh token, signing the user out of every device and program")
 	}
 	// Removed even when Cognito could not be told: a user who signs out
 	// expects this machine to hold no credentials afterwards.
@@ -121,6 +134,7 @@ type signOutResult struct {
 	done, kept  []string // in words for the user: what was done, what stays usable at Cognito
 	cause       error    // the first reason why Cognito could not be told, if any
 	unrevocable error    // RevokeToken's UnsupportedOperationException, if nothing else ended the token it refused
+	forgot      bool     // the device was forgotten at Cognito
 }
 
 // failed records err as the cause, unless an earlier failure is.
@@ -155,12 +169,13 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 			// Whatever failed before (GlobalSignOut, the renewal): the
 			// files must stay for another -everywhere.
 			if ae := (*cognitosrp.APIError)(nil); errors.As(err, &ae) && ae.Type == "UnsupportedOperationException" {
-				r.unrevocable = err
+				r.unrevocable = cmp.Or(r.unrevocable, err) // refused twice with rotation
 			}
 		}
 	}
 	const deviceStays = "the device stays in the user's list of devices, unusable without its file"
 	live := tok != nil && tok.RefreshToken != ""
+	var forgotten *cognitosrp.Tokens // the tokens with which this run forgot dev (and cached)
 	switch {
 	case !live:
 		// ForgetDevice and GlobalSignOut need an access token, and
@@ -212,6 +227,7 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 		}
 		if err == nil && dev != nil {
 			if err = forgetDevice(ctx, client, renewed, dev); err == nil {
+				forgotten, r.forgot = renewed, true
 				r.done = append(r.done, "device forgotten")
 			}
 		}
@@ -229,13 +245,38 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 	}
 	if live {
 		revoke(tok)
-		if revokeFailed {
-			r.kept = append([]string{"the refresh token stays usable until it expires"}, r.kept...)
-		} else {
+		switch {
+		case !revokeFailed:
 			r.done = append([]string{"refresh token revoked"}, r.done...)
+		case r.unrevocable != nil && forgotten != nil && refreshEnded(ctx, e, c, forgotten):
+			// Forgetting a device ends the refresh tokens issued to it, so
+			// the cache is signed out, and its files can go. A renewal
+			// checks it rather than the command assuming it: a token
+			// issued to no device, or to another than the file's, lives
+			// on, and the token file stays for the -everywhere that ends
+			// it. Without this, the files stayed for an -everywhere that
+			// found the token dead.
+			if r.cause == r.unrevocable {
+				r.cause = nil
+			}
+			r.unrevocable = nil
+			r.done[slices.Index(r.done, "device forgotten")] = "device forgotten, which ended its refresh token (this app client does not allow token revocation)"
+		default:
+			r.kept = append([]string{"the refresh token stays usable until it expires"}, r.kept...)
 		}
 	}
 	return r
+}
+
+// refreshEnded reports whether Cognito refuses to renew the cached tokens,
+// tok, which it does once their refresh token has ended. A renewal with
+// rotation replaces them in the cache, as token's would.
+func refreshEnded(ctx context.Context, e *env, c *connection, tok *cognitosrp.Tokens) bool {
+	sess, _, err := obtain(ctx, e, c, tok, cognitosrp.AccessToken)
+	if sess != nil {
+		sess.Close()
+	}
+	return errors.Is(err, cognitosrp.ErrLoginRequired)
 }
 
 // forgetDevice forgets dev at Cognito (ForgetDevice) with tok's access
@@ -257,6 +298,11 @@ func removeCache(ctx context.Context, store *cognitosrp.FileStore) error {
 	if err := store.Clear(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
+	return removeDeviceFile(store)
+}
+
+// removeDeviceFile removes the device file beside store's token file.
+func removeDeviceFile(store *cognitosrp.FileStore) error {
 	if err := os.Remove(deviceFilePath(store)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("removing the device file: %w", err)
 	}

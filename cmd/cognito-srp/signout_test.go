@@ -498,3 +498,77 @@ func TestSignOutNoRefreshToken(t *testing.T) {
 	}
 	s.wantCacheEmpty(t)
 }
+
+// TestSignOutRevocationOffDevice: in a pool with device tracking whose app
+// client does not allow token revocation, forgetting the device ends the
+// refresh token issued to it, which a renewal then shows: sign-out has
+// signed the cache out, removes the files and exits with 0, saying how the
+// token ended; a second run finds nothing cached. Before, it kept the
+// files and said that -everywhere would end a refresh token that was dead
+// already; the -everywhere it advised then said "the refresh token was no
+// longer valid", as if the user had signed out elsewhere, and the device
+// "stays in the user's list", which it had left.
+func TestSignOutRevocationOffDevice(t *testing.T) {
+	t.Parallel()
+	rotating := trackingPool
+	rotating.RefreshTokenRotation = true
+	for _, cfg := range []cognitotest.Config{trackingPool, rotating} {
+		srv, s := signedIn(t, cfg)
+		dev := wantOneDevice(t, srv, s)
+		tok := s.cachedTokens(t)
+		delete(s.env, "COGNITO_PASSWORD")
+		srv.FailNext(1000, "UnsupportedOperationException", "RevokeToken")
+		r := s.run("sign-out")
+		r.want(t, exitOK, "signed out alice: device forgotten, which ended its refresh token (this app client does not allow token revocation); cache files removed")
+		r.wantNoSecret(t, tok)
+		if err := renewWith(srv, tok.RefreshToken, dev.Key); err == nil {
+			t.Errorf("rotation %v: the emulator still takes the refresh token", cfg.RefreshTokenRotation)
+		}
+		if devs := srv.Devices("alice"); len(devs) != 0 {
+			t.Errorf("rotation %v: the device is still in alice's list: %+v", cfg.RefreshTokenRotation, devs)
+		}
+		s.wantCacheEmpty(t)
+		s.run("sign-out", "-everywhere").want(t, exitOK, "nothing is cached for alice")
+	}
+}
+
+// TestSignOutRevocationOffDeviceOutlived: when the refresh token outlives
+// the device sign-out forgot (the file named a device Cognito no longer
+// knew, and the token was issued to another), the renewal that checks
+// shows it, and the token file is kept, holding the live refresh token
+// (the successor, with rotation), for the -everywhere that ends it, as
+// without a device; the forgotten device's file goes. With rotation both refresh tokens are refused: the message
+// does not call the second refusal a failure of -everywhere, which was
+// not given.
+func TestSignOutRevocationOffDeviceOutlived(t *testing.T) {
+	t.Parallel()
+	rotating := trackingPool
+	rotating.RefreshTokenRotation = true
+	for _, cfg := range []cognitotest.Config{trackingPool, rotating} {
+		srv, s := signedIn(t, cfg)
+		file := s.deviceFiles()[0]
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := wantOneDevice(t, srv, s).Key
+		if err := os.WriteFile(file, []byte(strings.ReplaceAll(string(data), key, key+"0")), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		tok := s.cachedTokens(t)
+		srv.FailNext(1000, "UnsupportedOperationException", "RevokeToken")
+		r := s.run("sign-out")
+		r.want(t, exitError, "device forgotten, but this app client does not allow token revocation", "the token file is kept; sign-out -everywhere")
+		if strings.Contains(r.stderr, "everywhere failed") {
+			t.Errorf("rotation %v: %q", cfg.RefreshTokenRotation, r.stderr)
+		}
+		if files := s.deviceFiles(); len(files) != 0 {
+			t.Errorf("rotation %v: the forgotten device's file stays: %q", cfg.RefreshTokenRotation, files)
+		}
+		s.run("sign-out", "-everywhere").want(t, exitOK, "signed out everywhere")
+		if err := renewWith(srv, tok.RefreshToken, key); err == nil {
+			t.Errorf("rotation %v: the emulator still takes the refresh token", cfg.RefreshTokenRotation)
+		}
+		s.wantCacheEmpty(t)
+	}
+}
