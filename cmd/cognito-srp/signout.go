@@ -22,7 +22,8 @@ import (
 const signOutHelp = `
 Revokes the cached refresh token at Cognito, forgets the cached device there,
 and removes the token file and the device file; it needs no password.
-Exit status 0: signed out, or nothing was cached (standard error says which).
+Exit status 0: signed out, or nothing was cached, or the refresh token had
+ended already (standard error says which; -everywhere then signs nobody out).
 Exit status 1: failed; when standard error says the cache files were removed,
 Cognito could not be told (unreachable, say), and the refresh token works
 until it expires: running sign-out again does not help, the token is gone.
@@ -83,7 +84,11 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 		if err := removeCache(ctx, store); err != nil { // files it could not read, if any
 			return err
 		}
-		fmt.Fprintf(e.stderr, "cognito-srp sign-out: nothing is cached for %s\n", c.username)
+		msg := "nothing is cached for " + c.username
+		if *everywhere {
+			msg += ": not signed out everywhere, which needs the cached tokens"
+		}
+		fmt.Fprintf(e.stderr, "cognito-srp sign-out: %s\n", msg)
 		return nil
 	}
 	remote, cancel := context.WithTimeout(ctx, c.timeout)
@@ -203,11 +208,20 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 		}
 		if errors.Is(err, cognitosrp.ErrLoginRequired) {
 			// Revoked or expired already: nothing left to revoke.
-			msg := "the refresh token was no longer valid"
+			// Which of these Cognito does not say; a device forgotten
+			// (elsewhere, or by the run that kept these files) is out of
+			// the list.
+			msg := "the refresh token had ended already (expired, revoked, or its device forgotten)"
 			if dev != nil {
-				msg += ", so " + deviceStays
+				msg += ", so the device, if still in the user's list of devices, stays there, unusable without its file"
 			}
-			return &signOutResult{done: []string{msg}}
+			done := []string{msg}
+			if everywhere {
+				// GlobalSignOut needs an access token: the user's other
+				// refresh tokens live on.
+				done = append(done, "not signed out everywhere, which needs a live refresh token")
+			}
+			return &signOutResult{done: done}
 		}
 		if everywhere && err == nil {
 			if err = sess.GlobalSignOut(ctx); err == nil {

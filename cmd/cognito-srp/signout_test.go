@@ -173,7 +173,7 @@ func TestSignOutAlreadyRevoked(t *testing.T) {
 		}
 		r := s.run("sign-out")
 		if cfg.DeviceTracking {
-			r.want(t, exitOK, "the refresh token was no longer valid, so the device stays in the user's list of devices")
+			r.want(t, exitOK, "the refresh token had ended already (expired, revoked, or its device forgotten), so the device, if still in the user's list of devices, stays there")
 		} else {
 			r.want(t, exitOK, "signed out alice")
 		}
@@ -571,4 +571,34 @@ func TestSignOutRevocationOffDeviceOutlived(t *testing.T) {
 		}
 		s.wantCacheEmpty(t)
 	}
+}
+
+// TestSignOutDeviceForgottenElsewhere: a refresh token that died with its
+// device (forgotten elsewhere, by an administrator) is no failure either,
+// but the message must not say the device stays in the user's list, nor
+// that -everywhere signed anyone out: it needs a live refresh token, and
+// the user's other refresh tokens live on. Before, it said "the refresh
+// token was no longer valid, so the device stays in the user's list of
+// devices", of a device that was gone, and nothing of -everywhere.
+func TestSignOutDeviceForgottenElsewhere(t *testing.T) {
+	t.Parallel()
+	srv, s := signedIn(t, trackingPool)
+	if err := srv.ForgetDevice(wantOneDevice(t, srv, s).Key); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(s.env, "COGNITO_PASSWORD")
+	r := s.run("sign-out", "-everywhere")
+	r.want(t, exitOK, "signed out alice: the refresh token had ended already (expired, revoked, or its device forgotten), so the device, if still in the user's list of devices, stays there", "not signed out everywhere, which needs a live refresh token; cache files removed")
+	// In a pool with device tracking, IssueTokens' refresh token is bound
+	// to a device never confirmed, which renews nothing: its access token
+	// tells whether GlobalSignOut ran.
+	if _, err := srv.VerifyAccessToken(elsewhere.AccessToken); err != nil {
+		t.Errorf("another program's access token was ended: %v", err)
+	}
+	s.wantCacheEmpty(t)
+	s.run("sign-out", "-everywhere").want(t, exitOK, "nothing is cached for alice: not signed out everywhere, which needs the cached tokens")
 }
