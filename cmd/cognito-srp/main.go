@@ -111,9 +111,9 @@
 // end of -timeout, Cognito throttling (TooManyRequestsException,
 // LimitExceededException) or failing (InternalErrorException, HTTP 5xx).
 // "sign-out" exits with 0 also when nothing is cached or the refresh token
-// was revoked already, and with 1 when it removed the files but Cognito
-// could not be told, the refresh token working on until it expires: not
-// 4, as a second run finds nothing to sign out.
+// had ended already, and with 1 when it removed the files but Cognito
+// could not be told all of it (a refresh token it could not revoke works
+// on until it expires): not 4, as a second run finds nothing to sign out.
 // A command that SIGINT or SIGTERM interrupts
 // prints "interrupted" and then ends by that signal, as a shell expects;
 // "emulate", once serving, ends on them with status 0.

@@ -25,8 +25,9 @@ and removes the token file and the device file; it needs no password.
 Exit status 0: signed out, or nothing was cached, or the refresh token had
 ended already (standard error says which; -everywhere then signs nobody out).
 Exit status 1: failed; when standard error says the cache files were removed,
-Cognito could not be told (unreachable, say), and the refresh token works
-until it expires: running sign-out again does not help, the token is gone.
+Cognito could not be told all of it (unreachable, say), and what it names
+stays usable (the refresh token until it expires, the device): running
+sign-out again does not help, the files are gone.
 An app client without token revocation refuses to revoke. Forgetting the
 device ends its refresh token all the same, which a renewal checks: the
 files go. Otherwise (no device, or a token that outlived it) the token file
@@ -128,7 +129,14 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 	if r.cause != nil {
 		// Not status 4: the tokens are gone, so a retry finds nothing,
 		// and the message must not say to try again.
-		return errors.New("removed the cache files, but Cognito could not be told (" + strings.Replace(describe(r.cause), tryAgainLater, "", 1) + "): " + strings.Join(r.kept, ", and "))
+		// What did reach Cognito comes first: "could not be told" alone
+		// would say the refresh token lives when it was revoked and only
+		// ForgetDevice failed.
+		what := "removed the cache files, but Cognito could not be told"
+		if len(r.done) > 0 {
+			what = strings.Join(r.done, "; ") + "; removed the cache files, but the rest failed"
+		}
+		return errors.New(what + " (" + strings.Replace(describe(r.cause), tryAgainLater, "", 1) + "): " + strings.Join(r.kept, ", and "))
 	}
 	fmt.Fprintf(e.stderr, "cognito-srp sign-out: signed out %s: %s; cache files removed\n", c.username, strings.Join(r.done, "; "))
 	return nil

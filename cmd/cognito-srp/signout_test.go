@@ -608,3 +608,25 @@ func TestSignOutDeviceForgottenElsewhere(t *testing.T) {
 	s.wantCacheEmpty(t)
 	s.run("sign-out", "-everywhere").want(t, exitOK, "nothing is cached for alice: not signed out everywhere, which needs the cached tokens")
 }
+
+// TestSignOutForgetDeviceFails: when the refresh token is revoked but
+// ForgetDevice fails, the message says the token was revoked and only
+// the device stays. Before, it said "Cognito could not be told", which
+// reads as if the refresh token still worked.
+func TestSignOutForgetDeviceFails(t *testing.T) {
+	t.Parallel()
+	srv, s := signedIn(t, trackingPool)
+	dev := wantOneDevice(t, srv, s)
+	tok := s.cachedTokens(t)
+	srv.FailNext(1000, cognitotest.FaultInternalError, "ForgetDevice")
+	r := s.run("sign-out", "-timeout", "2s")
+	r.want(t, exitError, "cognito-srp sign-out: refresh token revoked; removed the cache files, but the rest failed (", "InternalErrorException", "): the device stays in the user's list of devices")
+	if strings.Contains(r.stderr, "could not be told") || strings.Contains(r.stderr, "refresh token stays usable") {
+		t.Errorf("sign-out says the revoked refresh token lives: %q", r.stderr)
+	}
+	r.wantNoSecret(t, tok)
+	if err := renewWith(srv, tok.RefreshToken, dev.Key); err == nil {
+		t.Error("the emulator still takes the refresh token")
+	}
+	s.wantCacheEmpty(t)
+}
