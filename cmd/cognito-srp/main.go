@@ -162,6 +162,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -278,10 +279,11 @@ commands:
   demo      log in, call an API, let the token expire and renew it, on a local emulator
   sign-out  revoke the cached refresh token, forget the cached device, remove the cache
 
-Run "cognito-srp <command> -h" for a command's flags. The pool, client and
-user come from flags or COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
-COGNITO_CLIENT_SECRET, COGNITO_REGION, COGNITO_USERNAME, COGNITO_PASSWORD
-and COGNITO_ENDPOINT; the password never comes from a flag.
+Run "cognito-srp <command> -h" or "cognito-srp help <command>" for a
+command's flags. The pool, client and user come from flags or
+COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET,
+COGNITO_REGION, COGNITO_USERNAME, COGNITO_PASSWORD and COGNITO_ENDPOINT;
+the password never comes from a flag.
 
 Exit status: 0 done; 1 failed, standard error says why (wrong password, no
 cached tokens and no password…); 2 usage error; 3 request got an HTTP status
@@ -316,6 +318,11 @@ func run(ctx context.Context, e *env, args []string) int {
 	case "sign-out":
 		err = signOutCommand(ctx, e, rest)
 	case "help", "-h", "-help", "--help":
+		if len(rest) == 1 && slices.Contains([]string{"token", "request", "claims", "emulate", "demo", "sign-out"}, rest[0]) {
+			// "help sign-out" is "sign-out -h", as "go help build" is
+			// build's help: not the list of commands, which it printed.
+			return run(ctx, e, []string{rest[0], "-h"})
+		}
 		fmt.Fprint(e.stdout, usageText) // checked below, as a command's output
 	default:
 		fmt.Fprintf(e.stderr, "cognito-srp: unknown command %q\n\n%s", cmd, usageText)

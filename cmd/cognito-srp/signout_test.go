@@ -252,6 +252,10 @@ func TestSignOutDocumented(t *testing.T) {
 	if r := s.run("help"); !strings.Contains(r.stdout, "\n  sign-out ") || !strings.Contains(r.stdout, "sign-out exits with 1, not 4") {
 		t.Errorf("help does not list sign-out and its exit status: %q", r.stdout)
 	}
+	// "help sign-out" too: before, it printed the list of commands.
+	if h := s.run("help", "sign-out"); h.code != exitOK || !strings.Contains(h.stderr, "usage: cognito-srp sign-out [flags]") || !strings.Contains(h.stderr, "-everywhere") {
+		t.Errorf("help sign-out: %d %q", h.code, h.stderr)
+	}
 	r := s.run("sign-out", "-h")
 	r.want(t, exitOK, "usage: cognito-srp sign-out [flags]", "Exit status 0", "Exit status 1", "needs no password")
 	for _, f := range []string{"-password-stdin", "-no-cache", "-no-device"} {
