@@ -242,6 +242,7 @@ func TestUnusableCacheSaysNoCacheForDevice(t *testing.T) {
 // -no-device indeed gets past it. Before, it named -no-cache, which gives
 // up the token cache too.
 func TestDeviceFileErrorSaysNoDevice(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, trackingPool)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token", "-no-device").want(t, exitOK)
@@ -268,6 +269,7 @@ func TestDeviceFileErrorSaysNoDevice(t *testing.T) {
 // user's list, of no use to anyone; sign-out forgets it properly. README
 // says so.
 func TestNoDeviceKeepsDeviceFile(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, trackingPool)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("token").want(t, exitOK)

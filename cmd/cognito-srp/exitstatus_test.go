@@ -189,6 +189,7 @@ func cutShort(t *testing.T, head string) string {
 // Cognito's. net/http reports it with no net.Error (io.ErrUnexpectedEOF,
 // an unexported stream error). A body that does not decode keeps 1.
 func TestExitStatusCutShort(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	cached.run("token").want(t, exitOK)

@@ -41,6 +41,7 @@ func binaryBody() []byte {
 // standard error. A body from standard input (-d @-) reaches the API byte
 // for byte. Nothing is read from standard input unless asked for.
 func TestScriptOutput(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	body := binaryBody()
 	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -118,6 +119,7 @@ func TestNoPromptOnOpenStdin(t *testing.T) {
 // it is written byte for byte as it came (a .tar.gz a server labels with
 // Content-Encoding stays one).
 func TestRequestGzipBody(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	plain := strings.Repeat("hello, gzip\n", 100)
 	var gz bytes.Buffer

@@ -22,6 +22,7 @@ import (
 // says: no panic, no message that would read as a failure to ask, and the
 // tokens are cached before any output, so nothing is lost.
 func TestRequestReaderClosesPipe(t *testing.T) {
+	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	body := binaryBody()
 	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -177,6 +177,7 @@ func interruptWhileReading(t *testing.T, env, args []string, sig syscall.Signal,
 // terminal leaves them running) goes on with its work on SIGINT, as it
 // would without main taking the signal over.
 func TestIgnoredInterruptStaysIgnored(t *testing.T) {
+	t.Parallel()
 	sh, err := exec.LookPath("sh")
 	if err != nil {
 		t.Skip("no sh")
