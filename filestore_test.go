@@ -488,3 +488,78 @@ func TestStaleTempFilesRemoved(t *testing.T) {
 		}
 	}
 }
+
+// TestFileStoreSaveFailsBeforeWriting: a save that cannot create its
+// temporary file (the directory's place is taken by a file; a name too
+// long for the file system once the temporary suffix is added) fails with
+// an error that says what failed and quotes no token, and leaves the
+// tokens saved before, and nothing else, in place.
+func TestFileStoreSaveFailsBeforeWriting(t *testing.T) {
+	ctx := context.Background()
+	check := func(t *testing.T, err error) {
+		t.Helper()
+		if err == nil {
+			t.Fatal("Save succeeded")
+		}
+		if !strings.Contains(err.Error(), "saving tokens") {
+			t.Errorf("Save = %q, want it to say the tokens were not saved", err)
+		}
+		for _, s := range []string{"access-2", "id-2", "refresh-2"} {
+			if strings.Contains(err.Error(), s) {
+				t.Errorf("Save's error %q quotes a token", err)
+			}
+		}
+	}
+	t.Run("parent is a file", func(t *testing.T) {
+		dir := t.TempDir()
+		parent := filepath.Join(dir, "file")
+		if err := os.WriteFile(parent, []byte("not a directory"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		check(t, NewFileStore(filepath.Join(parent, "tokens.json")).Save(ctx, sampleTokens(2)))
+		if data, _ := os.ReadFile(parent); string(data) != "not a directory" {
+			t.Errorf("the file in the directory's place holds %q", data)
+		}
+	})
+	t.Run("temporary name too long", func(t *testing.T) {
+		// 250 bytes fit the 255 of a file name on common file systems;
+		// with its dot and ".tmp-" and digits the temporary's do not.
+		dir := t.TempDir()
+		path := filepath.Join(dir, strings.Repeat("t", 250))
+		// The tokens saved before are saved under a short name, which
+		// the save under the long name could not create.
+		short := filepath.Join(dir, "tokens.json")
+		if err := NewFileStore(short).Save(ctx, sampleTokens(1)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(short, path); err != nil {
+			t.Skipf("no file named by 250 bytes here: %v", err)
+		}
+		probe := filepath.Join(dir, tempPrefix(filepath.Base(path))+"1")
+		if err := os.WriteFile(probe, nil, 0o600); err == nil {
+			os.Remove(probe)
+			t.Skip("the file system takes names as long as the temporary's")
+		}
+		fs := NewFileStore(path)
+		check(t, fs.Save(ctx, sampleTokens(2)))
+		if got, err := fs.Load(ctx); err != nil || got == nil || *got != *sampleTokens(1) {
+			t.Errorf("Load after the failed save = %v, %v; want the tokens saved before", got, err)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+			t.Errorf("directory holds %d entries after a failed save, want only the token file", len(entries))
+		}
+	})
+}
+
+// TestFileStoreClearWithoutDirectory: clearing a store that never saved,
+// whose directory does not exist either (a sign-out before any login),
+// succeeds and creates nothing.
+func TestFileStoreClearWithoutDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "never")
+	if err := NewFileStore(filepath.Join(dir, "tokens.json")).Clear(context.Background()); err != nil {
+		t.Fatalf("Clear = %v, want nil", err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Clear created the directory: %v", err)
+	}
+}

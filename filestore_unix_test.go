@@ -11,7 +11,10 @@ package cognitosrp
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -43,5 +46,22 @@ func TestStoresRefuseNamedPipe(t *testing.T) {
 			// The goroutine stays blocked in open; the test binary ends.
 			t.Fatalf("%s waits for a writer of a named pipe", name)
 		}
+	}
+}
+
+// TestFileStoreLoadOpenFails: a token file that cannot be opened for
+// another reason than its absence (here a path through a regular file)
+// is an error saying the tokens could not be read, not "no tokens" (a
+// login would then overwrite what it could not read) and not a format or
+// permission refusal, whose advice would mislead.
+func TestFileStoreLoadOpenFails(t *testing.T) {
+	parent := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(parent, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := NewFileStore(filepath.Join(parent, "tokens.json")).Load(context.Background())
+	if got != nil || !errors.Is(err, syscall.ENOTDIR) || !strings.Contains(err.Error(), "reading tokens") ||
+		errors.Is(err, ErrStoreFormat) || errors.Is(err, ErrInsecureFile) {
+		t.Fatalf("Load = %v, %v; want ENOTDIR reading tokens", got, err)
 	}
 }
