@@ -175,3 +175,30 @@ func TestFileDeviceStoreCreatesPrivateDirectories(t *testing.T) {
 		}
 	}
 }
+
+// TestFileDeviceStoreSaveFails: a device save whose temporary file cannot
+// be created (its name too long for the file system) reports it without
+// the device password, and leaves no file behind.
+func TestFileDeviceStoreSaveFails(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	path := filepath.Join(dir, strings.Repeat("d", 250))
+	probe := filepath.Join(dir, tempPrefix(filepath.Base(path))+"1")
+	if err := os.WriteFile(probe, nil, 0o600); err == nil {
+		os.Remove(probe)
+		t.Skip("the file system takes names as long as the temporary's")
+	}
+	s := NewFileDeviceStore(path)
+	owner := DeviceOwner{UserPoolID: "p", Username: "u"}
+	const secret = "s3cret-device-password"
+	err := s.SaveDevice(ctx, owner, &Device{Key: "k", GroupKey: "g", Password: secret})
+	if err == nil || !strings.Contains(err.Error(), "saving devices") || strings.Contains(err.Error(), secret) {
+		t.Fatalf("SaveDevice = %v, want a failure to save devices without the password", err)
+	}
+	if d, err := s.LoadDevice(ctx, owner); d != nil || err != nil {
+		t.Errorf("LoadDevice after the failed save = %v, %v; want nil, nil", d, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("directory holds %d entries after a failed save, want none", len(entries))
+	}
+}
