@@ -563,3 +563,29 @@ func TestFileStoreClearWithoutDirectory(t *testing.T) {
 		t.Errorf("Clear created the directory: %v", err)
 	}
 }
+
+// TestFileStoreSaveUnencodableTime: tokens whose expiry JSON cannot hold
+// (a year past 9999, which only hand-made Tokens have: the library caps
+// exp and ExpiresIn far below) are refused with an error quoting no
+// token, and the file keeps the tokens saved before.
+func TestFileStoreSaveUnencodableTime(t *testing.T) {
+	ctx := context.Background()
+	fs := NewFileStore(filepath.Join(t.TempDir(), "tokens.json"))
+	if err := fs.Save(ctx, sampleTokens(1)); err != nil {
+		t.Fatal(err)
+	}
+	bad := sampleTokens(2)
+	bad.AccessExpiry = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	err := fs.Save(ctx, bad)
+	if err == nil || !strings.Contains(err.Error(), "encoding tokens") {
+		t.Fatalf("Save = %v, want an encoding error", err)
+	}
+	for _, s := range []string{"access-2", "id-2", "refresh-2"} {
+		if strings.Contains(err.Error(), s) {
+			t.Errorf("Save's error %q quotes a token", err)
+		}
+	}
+	if got, err := fs.Load(ctx); err != nil || got == nil || *got != *sampleTokens(1) {
+		t.Errorf("Load after the refused save = %v, %v; want the tokens saved before", got, err)
+	}
+}
