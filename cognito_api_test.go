@@ -521,3 +521,21 @@ func TestClientNotUsable(t *testing.T) {
 		}
 	}
 }
+
+// TestCallUnencodableInput: Call with an input JSON cannot encode (a
+// caller's own type holding a channel or a func) fails before sending
+// anything, with an error naming the action and wrapping encoding/json's.
+func TestCallUnencodableInput(t *testing.T) {
+	sent := 0
+	srv := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) { sent++ })
+	c := &cognitosrp.Client{Endpoint: srv.URL}
+	in := struct{ Hook func() }{func() {}}
+	err := c.Call(t.Context(), "GetUser", in, &struct{}{})
+	var ute *json.UnsupportedTypeError
+	if !errors.As(err, &ute) || !strings.Contains(err.Error(), "GetUser: encoding request") {
+		t.Fatalf("Call = %v, want an encoding error naming GetUser", err)
+	}
+	if sent != 0 {
+		t.Errorf("%d requests sent", sent)
+	}
+}
