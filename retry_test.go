@@ -544,3 +544,23 @@ func TestCallDocNamesResendableActions(t *testing.T) {
 		t.Errorf("Client.Call's doc and resendable disagree on RespondToAuthChallenge")
 	}
 }
+
+// TestRetryGivesUpOnMaxElapsed: when the next backoff would end past
+// MaxElapsed, the call gives up with the last error (errors.Is), saying
+// how many attempts it made and over how long, before MaxAttempts.
+func TestRetryGivesUpOnMaxElapsed(t *testing.T) {
+	clock := newFakeClock(testNow)
+	f := newFakeCognito(t, clock.Now)
+	f.addUser("user@example.com", "internal-user", "pw")
+	f.setFault(func(string) string { return "500" }, nil)
+	// Backoffs of 300 ms, then 600 ms: the second would end 900 ms in.
+	policy := RetryPolicy{MaxAttempts: 10, BaseDelay: 300 * time.Millisecond, MaxDelay: time.Minute,
+		MaxElapsed: 500 * time.Millisecond, Jitter: func(d time.Duration) time.Duration { return d }}
+	err := fakeSession(t, f, clock, func(c *Config) { c.Retry = policy }).Authenticate(context.Background(), "pw")
+	if !errors.Is(err, ErrInternalError) || !strings.Contains(err.Error(), "(gave up after 2 attempts in ") {
+		t.Fatalf("Authenticate = %v, want ErrInternalError given up after 2 attempts", err)
+	}
+	if n := f.count("InitiateAuth"); n != 2 {
+		t.Errorf("%d attempts, want 2", n)
+	}
+}
