@@ -1,0 +1,131 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest_test
+
+import (
+	"crypto/rand"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gocognito/cognitosrp"
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+var errEntropy = errors.New("entropy source unplugged")
+
+// failingRand is a Config.Rand that fails its failAt-th read and, unless
+// once, every later one, as a seeded reader of a reproducible test runs
+// out. Failing once, it tells a draw whose failure is ignored from one
+// whose failure only a later draw reports.
+type failingRand struct {
+	mu     sync.Mutex
+	reads  int
+	failAt int
+	once   bool
+}
+
+func (r *failingRand) Read(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reads++
+	if r.reads == r.failAt || r.reads > r.failAt && !r.once {
+		return 0, errEntropy
+	}
+	return rand.Read(p)
+}
+
+// TestRandomSourceFails: whichever draw of the server's Config.Rand fails
+// first (a user's salt and verifier, a session id, SRP's b, a secret
+// block, a device, a refresh token, a TOTP secret), AddUser returns the
+// source's error and an API call answers InternalErrorException, never a
+// panic, a hang or a token made from a failed draw.
+func TestRandomSourceFails(t *testing.T) {
+	t.Parallel() // some hundred logins
+	// Failing for good, the first read that does not fail the flow is
+	// one past its last draw.
+	n := 1
+	for !flowPasses(t, &failingRand{failAt: n}) {
+		if n++; n > 500 {
+			t.Fatal("the flow never completed")
+		}
+	}
+	if n < 10 {
+		t.Fatalf("the flow completed with the source failing at read %d", n)
+	}
+	// Failing once, some draws may fail unseen (the nil UUID of a request
+	// id): a flow that passes must have passed for real.
+	for failAt := 1; failAt < n; failAt++ {
+		flowPasses(t, &failingRand{failAt: failAt, once: true})
+	}
+}
+
+// flowPasses runs AddUser, a login that confirms a device, a login with
+// it, a renewal and AssociateSoftwareToken on a server drawing from r,
+// failing t on any failure other than those a failed draw explains, and
+// reports whether the flow passed.
+func flowPasses(t *testing.T, r *failingRand) bool {
+	failAt := r.failAt
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, Rand: r})
+	u, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	if err != nil {
+		if !errors.Is(err, errEntropy) {
+			t.Fatalf("read %d: AddUser = %v, want the source's error", failAt, err)
+		}
+		return false
+	}
+	if u.Sub == "" {
+		t.Fatalf("read %d: AddUser gave alice no sub", failAt)
+	}
+	internal := func(step string, err error) bool {
+		t.Helper()
+		if err == nil {
+			return false
+		}
+		var ae *cognitosrp.APIError
+		if !errors.As(err, &ae) || ae.Type != "InternalErrorException" {
+			t.Fatalf("read %d: %s = %v, want InternalErrorException", failAt, step, err)
+		}
+		return true
+	}
+	store := new(cognitosrp.MemoryDeviceStore)
+	cfg := srv.SessionConfig()
+	cfg.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
+	cfg.Devices = cognitosrp.RememberDevices(store, "")
+	s, err := cognitosrp.NewSession(cfg, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := func() bool {
+		defer s.Close()
+		// The first login confirms a device (ConfirmDevice draws
+		// nothing: a login that passed stored its device); the second
+		// proves it.
+		if internal("first login", s.Authenticate(t.Context(), "pw-alice-123")) {
+			return false
+		}
+		if d, _ := store.LoadDevice(t.Context(), cognitosrp.DeviceOwner{UserPoolID: srv.PoolID(), Username: "alice"}); d == nil || len(d.GroupKey) < 2 {
+			t.Fatalf("read %d: the login passed with device %v", failAt, d)
+		}
+		if internal("device login", s.Authenticate(t.Context(), "pw-alice-123")) {
+			return false
+		}
+		if internal("Refresh", s.Refresh(t.Context())) {
+			return false
+		}
+		var out struct{ SecretCode string }
+		c := &cognitosrp.Client{Endpoint: srv.Endpoint()}
+		if internal("AssociateSoftwareToken", c.Call(t.Context(), "AssociateSoftwareToken",
+			map[string]string{"AccessToken": s.Tokens().AccessToken}, &out)) {
+			return false
+		}
+		if strings.TrimSpace(out.SecretCode) == "" {
+			t.Fatalf("read %d: AssociateSoftwareToken answered no secret", failAt)
+		}
+		return true
+	}()
+	return done
+}
