@@ -634,3 +634,36 @@ func TestSignOutForgetDeviceFails(t *testing.T) {
 	}
 	s.wantCacheEmpty(t)
 }
+// TestSignOutEverywhereWithoutTokens: sign-out -everywhere with a device
+// file but no tokens cached (a token file removed by hand) says it had
+// none to sign out everywhere with, calls nothing, removes the device
+// file and succeeds; without the settings it needs it is a usage error
+// naming the missing one.
+func TestSignOutEverywhereWithoutTokens(t *testing.T) {
+	t.Parallel()
+	srv, s := signedIn(t, trackingPool)
+	wantOneDevice(t, srv, s)
+	files, _ := filepath.Glob(filepath.Join(s.cacheDir(), "*.json"))
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".device.json") {
+			os.Remove(f)
+		}
+	}
+	delete(s.env, "COGNITO_PASSWORD")
+	s.run("sign-out", "-everywhere").want(t, exitOK, "no cached tokens to sign out everywhere with")
+	if n := srv.Calls("GlobalSignOut"); n != 0 {
+		t.Errorf("%d GlobalSignOut calls, want none", n)
+	}
+	s.wantCacheEmpty(t)
+
+	delete(s.env, "COGNITO_USER_POOL_ID")
+	s.run("sign-out", "-everywhere").want(t, exitUsage, "missing", "COGNITO_USER_POOL_ID")
+}
+
+// TestEmulateRefusesArguments: emulate takes flags only; a stray word (a
+// forgotten dash) is a usage error naming it, not a server started with
+// the flags after it ignored.
+func TestEmulateRefusesArguments(t *testing.T) {
+	t.Parallel()
+	newSandbox(t).run("emulate", "-addr", "127.0.0.1:0", "quiet").want(t, exitUsage, `unexpected argument "quiet"`)
+}
