@@ -5,10 +5,13 @@
 package cognitotest_test
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/gocognito/cognitosrp"
@@ -128,4 +131,65 @@ func flowPasses(t *testing.T, r *failingRand) bool {
 		return true
 	}()
 	return done
+}
+
+// uuidFailingRand is a Config.Rand that, once on, fails the draws of
+// UUIDs (request ids, jti, origin_jti) only: those whose failure the
+// server may shrug off, where a failed draw of the same size (a salt, a
+// refresh token's part) fails the call.
+type uuidFailingRand struct{ on atomic.Bool }
+
+func (r *uuidFailingRand) Read(p []byte) (int, error) {
+	if r.on.Load() {
+		pc := make([]uintptr, 8)
+		frames := runtime.CallersFrames(pc[:runtime.Callers(2, pc)])
+		for f, more := frames.Next(); more; f, more = frames.Next() {
+			if strings.HasSuffix(f.Function, ".newUUID") {
+				return 0, errEntropy
+			}
+		}
+	}
+	return rand.Read(p)
+}
+
+// TestFailedDrawSharesNoRevocationKey: revocation works on a login's
+// origin_jti. With the UUID draws failing, two logins either fail with
+// InternalErrorException or stay apart: signing one out leaves the
+// other's refresh token working. Before, both logins got the nil UUID as
+// origin_jti, and revoking one revoked the other.
+func TestFailedDrawSharesNoRevocationKey(t *testing.T) {
+	r := new(uuidFailingRand)
+	srv := cognitotest.NewServer(t, cognitotest.Config{Rand: r})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "pw-alice-123"}); err != nil {
+		t.Fatal(err)
+	}
+	r.on.Store(true)
+	ctx := context.Background()
+	var sessions []*cognitosrp.Session
+	for range 2 {
+		cfg := srv.SessionConfig()
+		cfg.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
+		s, err := cognitosrp.NewSession(cfg, "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.Authenticate(ctx, "pw-alice-123"); err != nil {
+			var ae *cognitosrp.APIError
+			if !errors.As(err, &ae) || ae.Type != "InternalErrorException" {
+				t.Fatalf("login = %v, want InternalErrorException", err)
+			}
+			continue
+		}
+		sessions = append(sessions, s)
+	}
+	if len(sessions) < 2 {
+		return
+	}
+	if err := sessions[0].SignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := sessions[1].Refresh(ctx); err != nil {
+		t.Errorf("the other login's refresh token, after one was signed out: %v", err)
+	}
 }

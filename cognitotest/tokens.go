@@ -185,10 +185,17 @@ func seconds(d time.Duration) int64 { return int64((d + time.Second - 1) / time.
 // token, and with device tracking a new device unless the login named a
 // confirmed one.
 func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError) {
+	// Not uuid(): revocation (RevokeToken, ForgetDevice) works on
+	// origin_jti, and the nil UUID a failed draw gives would be shared by
+	// every login that met one, so that revoking one revoked them all.
+	origin, err := s.newUUID()
+	if err != nil {
+		return nil, errInternal("random source failed")
+	}
 	g := grant{
 		username:  sess.username,
 		sub:       sess.sub,
-		originJTI: s.uuid(),
+		originJTI: origin,
 		eventID:   s.uuid(),
 		authTime:  sess.authTime,
 	}
