@@ -84,6 +84,25 @@ type Config struct {
 	// Cognito allows 0 to 60 seconds; NewUnstartedServer refuses any other
 	// value with ErrConfig.
 	RotationGracePeriod time.Duration
+	// DisableTokenRevocation turns token revocation off for the app
+	// client: Cognito's EnableTokenRevocation set to false. Cognito turns
+	// it on for an app client created without the setting; it is off on
+	// one created with it off, or made before revocation existed and
+	// never switched on. Off, as Cognito documents:
+	//   - RevokeToken fails with UnsupportedOperationException (HTTP 400),
+	//     Cognito's error for "an operation that isn't enabled for the
+	//     user pool client", and revokes nothing. Cognito documents no
+	//     message for it: the emulator's is its own.
+	//   - Access and id tokens carry neither origin_jti nor jti: Cognito
+	//     adds those claims when revocation is turned on. (Without jti,
+	//     the emulator renews a login to the same tokens within a second.)
+	// Cognito documents no other difference, and the emulator makes none:
+	// GlobalSignOut (and Server.SignOut, DeleteUser) still ends every
+	// refresh token of the user and the access tokens issued with them,
+	// ForgetDevice the refresh tokens issued to the device, and
+	// REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken renew and rotate
+	// as before. (The emulator tells the logins apart by event_id then.)
+	DisableTokenRevocation bool
 
 	// PreventUserExistenceErrors makes an unknown user fail like a wrong
 	// password (NotAuthorizedException) instead of UserNotFoundException.

@@ -135,7 +135,8 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 // revokeToken serves RevokeToken: the refresh token, those of its login
 // rotated out before it, and every access token issued with them stop
 // working. An unknown token is not an error, so that revoking stays
-// idempotent.
+// idempotent. An app client without token revocation refuses every call
+// it authenticates, known token or not.
 func (s *Server) revokeToken(c *call) (any, *apiError) {
 	var in struct {
 		withClient
@@ -151,6 +152,9 @@ func (s *Server) revokeToken(c *call) (any, *apiError) {
 	}
 	if aerr := client.checkSecret(in.ClientSecret); aerr != nil {
 		return nil, aerr
+	}
+	if s.cfg.DisableTokenRevocation {
+		return nil, newError(http.StatusBadRequest, "UnsupportedOperationException", "Token revocation is not enabled for this app client.").because("Config.DisableTokenRevocation")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -122,12 +122,11 @@ func (s *Server) mint(now time.Time, g grant) (*cognitosrp.AuthenticationResult,
 	}
 	iat := now.Unix()
 	common := map[string]any{
-		"sub":        pub.Sub,
-		"iss":        s.Issuer(),
-		"origin_jti": g.originJTI,
-		"event_id":   g.eventID,
-		"auth_time":  g.authTime.Unix(),
-		"iat":        iat,
+		"sub":       pub.Sub,
+		"iss":       s.Issuer(),
+		"event_id":  g.eventID,
+		"auth_time": g.authTime.Unix(),
+		"iat":       iat,
 	}
 	if len(pub.Groups) > 0 {
 		common["cognito:groups"] = pub.Groups
@@ -137,7 +136,6 @@ func (s *Server) mint(now time.Time, g grant) (*cognitosrp.AuthenticationResult,
 		"token_use": "access",
 		"scope":     "aws.cognito.signin.user.admin",
 		"exp":       iat + seconds(s.cfg.AccessTokenLifetime),
-		"jti":       s.uuid(),
 		"username":  pub.Username,
 	}
 	if g.deviceKey != "" {
@@ -148,7 +146,11 @@ func (s *Server) mint(now time.Time, g grant) (*cognitosrp.AuthenticationResult,
 		"cognito:username": pub.Username,
 		"token_use":        "id",
 		"exp":              iat + seconds(s.cfg.IDTokenLifetime),
-		"jti":              s.uuid(),
+	}
+	if !s.cfg.DisableTokenRevocation {
+		// Cognito adds these claims only where revocation is on.
+		common["origin_jti"] = g.originJTI
+		access["jti"], id["jti"] = s.uuid(), s.uuid()
 	}
 	for name, v := range pub.Attributes {
 		switch name {
@@ -198,6 +200,11 @@ func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError
 		originJTI: origin,
 		eventID:   s.uuid(),
 		authTime:  sess.authTime,
+	}
+	if s.cfg.DisableTokenRevocation {
+		// The tokens carry no origin_jti then: their event_id, one a login
+		// too, names the login for the revocations that remain (verify).
+		g.eventID = origin
 	}
 	var meta *cognitosrp.NewDeviceMetadata
 	if s.cfg.DeviceTracking {

@@ -68,7 +68,11 @@ func (s *Server) verify(token, use string, now time.Time) (*cognitosrp.Claims, e
 	case !now.Before(cl.Expiry):
 		return nil, ErrTokenExpired
 	}
-	origin, _ := cl.Raw["origin_jti"].(string)
+	login := "origin_jti"
+	if s.cfg.DisableTokenRevocation {
+		login = "event_id" // the login's origin_jti (completeLogin)
+	}
+	origin, _ := cl.Raw[login].(string)
 	s.mu.Lock()
 	revoked := s.revoked[origin]
 	s.mu.Unlock()
