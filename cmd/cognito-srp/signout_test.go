@@ -634,6 +634,7 @@ func TestSignOutForgetDeviceFails(t *testing.T) {
 	}
 	s.wantCacheEmpty(t)
 }
+
 // TestSignOutEverywhereWithoutTokens: sign-out -everywhere with a device
 // file but no tokens cached (a token file removed by hand) says it had
 // none to sign out everywhere with, calls nothing, removes the device
