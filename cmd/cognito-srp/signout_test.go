@@ -404,6 +404,11 @@ func TestSignOutWithoutEverywhereKeepsOthers(t *testing.T) {
 	}
 }
 
+// noRevocation is a pool whose app client has token revocation off: it
+// refuses RevokeToken with UnsupportedOperationException, and its tokens
+// carry no origin_jti or jti.
+var noRevocation = cognitotest.Config{DisableTokenRevocation: true}
+
 // TestSignOutRevocationOff: an app client without token revocation
 // refuses RevokeToken with UnsupportedOperationException. sign-out then
 // keeps the files, which -everywhere needs, and says to use it: removing
@@ -411,9 +416,8 @@ func TestSignOutWithoutEverywhereKeepsOthers(t *testing.T) {
 // end any more. -everywhere then ends it.
 func TestSignOutRevocationOff(t *testing.T) {
 	t.Parallel()
-	srv, s := signedIn(t, cognitotest.Config{})
+	srv, s := signedIn(t, noRevocation)
 	tok := s.cachedTokens(t)
-	srv.FailNext(1000, "UnsupportedOperationException", "RevokeToken")
 	r := s.run("sign-out")
 	r.want(t, exitError, "does not allow token revocation", "cache files are kept", "sign-out -everywhere")
 	r.wantNoSecret(t, tok)
@@ -457,9 +461,8 @@ func TestSignOutEverywhereFails(t *testing.T) {
 // live refresh token that nothing on the machine could end any more.
 func TestSignOutRevocationOffEverywhereFails(t *testing.T) {
 	t.Parallel()
-	srv, s := signedIn(t, cognitotest.Config{})
+	srv, s := signedIn(t, noRevocation)
 	tok := s.cachedTokens(t)
-	srv.FailNext(1000, "UnsupportedOperationException", "RevokeToken")
 	srv.FailNext(1000, cognitotest.FaultInternalError, "GlobalSignOut")
 	r := s.run("sign-out", "-everywhere", "-timeout", "2s")
 	r.want(t, exitError, "does not allow token revocation", "signing out everywhere failed (", "InternalErrorException", "cache files are kept")
@@ -520,14 +523,15 @@ func TestSignOutNoRefreshToken(t *testing.T) {
 // "stays in the user's list", which it had left.
 func TestSignOutRevocationOffDevice(t *testing.T) {
 	t.Parallel()
-	rotating := trackingPool
+	tracking := trackingPool
+	tracking.DisableTokenRevocation = true
+	rotating := tracking
 	rotating.RefreshTokenRotation = true
-	for _, cfg := range []cognitotest.Config{trackingPool, rotating} {
+	for _, cfg := range []cognitotest.Config{tracking, rotating} {
 		srv, s := signedIn(t, cfg)
 		dev := wantOneDevice(t, srv, s)
 		tok := s.cachedTokens(t)
 		delete(s.env, "COGNITO_PASSWORD")
-		srv.FailNext(1000, "UnsupportedOperationException", "RevokeToken")
 		r := s.run("sign-out")
 		r.want(t, exitOK, "signed out alice: device forgotten, which ended its refresh token (this app client does not allow token revocation); cache files removed")
 		r.wantNoSecret(t, tok)
@@ -552,9 +556,11 @@ func TestSignOutRevocationOffDevice(t *testing.T) {
 // not given.
 func TestSignOutRevocationOffDeviceOutlived(t *testing.T) {
 	t.Parallel()
-	rotating := trackingPool
+	tracking := trackingPool
+	tracking.DisableTokenRevocation = true
+	rotating := tracking
 	rotating.RefreshTokenRotation = true
-	for _, cfg := range []cognitotest.Config{trackingPool, rotating} {
+	for _, cfg := range []cognitotest.Config{tracking, rotating} {
 		srv, s := signedIn(t, cfg)
 		file := s.deviceFiles()[0]
 		data, err := os.ReadFile(file)
@@ -566,7 +572,6 @@ func TestSignOutRevocationOffDeviceOutlived(t *testing.T) {
 			t.Fatal(err)
 		}
 		tok := s.cachedTokens(t)
-		srv.FailNext(1000, "UnsupportedOperationException", "RevokeToken")
 		r := s.run("sign-out")
 		r.want(t, exitError, "device forgotten, but this app client does not allow token revocation", "the token file is kept; sign-out -everywhere")
 		if strings.Contains(r.stderr, "everywhere failed") {
