@@ -18,8 +18,12 @@ import (
 // their refresh token: a program need not load them first, and should
 // not with ValidTokens, which may renew them just before the sign-out.
 // The local tokens are forgotten even when revocation fails; the error
-// then says the refresh token may still work. A renewal in progress is
-// discarded. A session with a password logs in again on its next use.
+// then says the refresh token may still work. An app client without
+// token revocation refuses it every time (an *APIError of type
+// UnsupportedOperationException), and the refresh token lives on until it
+// expires: there, GlobalSignOut is the sign-out that ends it, with every
+// other refresh token of the user's. A renewal in progress is discarded.
+// A session with a password logs in again on its next use.
 func (s *Session) SignOut(ctx context.Context) error {
 	t, err := s.forget(ctx)
 	return errors.Join(s.revoke(ctx, t), err)
