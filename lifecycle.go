@@ -403,6 +403,12 @@ func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, err
 				if s.tokens.Load() != cur {
 					s.sched.CompareAndSwap(sc, nil)
 				}
+				// A request refused after that renewal ended, within the
+				// spacing, gets what the others got: the spacing's error
+				// would return its 401.
+				if s.storedPassword() == "" {
+					err = d.err
+				}
 			}
 			return t, err
 		}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/gocognito/cognitosrp"
@@ -67,5 +68,58 @@ func TestSignedOutElsewhereAsksForLogin(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || reached != 1 {
 		t.Errorf("after a new login: %s, the API served %d requests; want 200 and 1", resp.Status, reached)
+	}
+}
+
+// TestSignedOutElsewhereLateRefusal: of requests sent together with tokens
+// whose user was signed out elsewhere, one whose 401 comes after another's
+// renewal found the refresh token dead fails with ErrLoginRequired too,
+// not with its 401 (the renewal spacing would hold it back otherwise).
+func TestSignedOutElsewhereLateRefusal(t *testing.T) {
+	srv, s := emulatorSession(t, cognitotest.Config{}, nil)
+	arrived, release := make(chan struct{}), make(chan struct{})
+	guarded := srv.RequireAccessToken(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Slow") != "" {
+			close(arrived)
+			<-release
+		}
+		guarded.ServeHTTP(w, r)
+	}))
+	defer api.Close()
+	var releaseOnce sync.Once
+	letGo := func() { releaseOnce.Do(func() { close(release) }) }
+	defer letGo() // before api.Close, which waits for the held request
+	a, err := cognitosrp.New(cognitosrp.Options{Session: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SignOut("alice"); err != nil {
+		t.Fatal(err)
+	}
+	slow := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequest("GET", api.URL, nil)
+		req.Header.Set("X-Slow", "1")
+		resp, err := a.Client().Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		slow <- err
+	}()
+	<-arrived
+	resp, err := a.Client().Get(api.URL)
+	if err == nil {
+		resp.Body.Close()
+	}
+	if !errors.Is(err, cognitosrp.ErrLoginRequired) {
+		t.Fatalf("first refusal: %v, %v; want ErrLoginRequired", resp, err)
+	}
+	letGo()
+	if err := <-slow; !errors.Is(err, cognitosrp.ErrLoginRequired) {
+		t.Errorf("the request refused after the renewal: %v; want ErrLoginRequired", err)
+	}
+	if n := srv.Calls("InitiateAuth"); n != 2 {
+		t.Errorf("%d InitiateAuth calls, want 2: the login, one renewal refused", n)
 	}
 }
