@@ -136,6 +136,12 @@ func slot(typ TokenType) int {
 // httptrace.ClientTrace: that describes a request of the caller's own (an
 // Auth's request to the API), and the calls to Cognito are others.
 //
+// A session without a password goes on returning a token whose refresh
+// token Cognito refused (in its renewal window, so RenewalDue is true)
+// while it is usable, unless an API refused it too (a 401 to a request
+// through an Auth: see Options.NoRetryOnUnauthorized); from then on it
+// fails at once with an error matching ErrLoginRequired.
+//
 // After two logins or renewals in a row failed, a caller that would wait
 // for another gets the last one's error at once, without asking Cognito,
 // for 2 s after the second failure, doubling with each further failure up
@@ -181,7 +187,9 @@ func (s *Session) validTokens(ctx context.Context, typ TokenType) (*Tokens, erro
 // clock: ValidTokens would now renew it, in the background while it is still
 // usable. A program that exits right after using a token, and so cannot
 // wait for a background renewal, calls Refresh (or logs in) when it is true.
-// It is true for a type that names neither token, which has none.
+// It is true for a type that names neither token, which has none, and for
+// tokens that an API and Cognito both refused, which ValidTokens no
+// longer returns (see Options.NoRetryOnUnauthorized).
 //
 // Tokens that Config.Store holds count as missing until the session has
 // loaded them, which it does when it first needs tokens: call ValidTokens
