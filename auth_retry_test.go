@@ -598,3 +598,42 @@ func TestRetryOn401SpacingAfterClockStepBack(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryOn401LoginRequired: a 401 whose renewal finds the refresh token
+// dead, for a session without a password, fails the request with
+// ErrLoginRequired, whatever its body, and closes the 401's body and the
+// request's; the next request fails so too, without asking Cognito or
+// sending the refused token.
+func TestRetryOn401LoginRequired(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	a, s, bt := authOn(t, f, Options{})
+	s.mu.Lock()
+	s.password = "" // a desktop program's session: it asks for one
+	s.mu.Unlock()
+	f.set(func(f *fakeCognito) {
+		clear(f.refresh) // signed out elsewhere
+		f.rejectAll = true
+	})
+	// The first request's body cannot be sent again; the second is
+	// refused before it is sent.
+	for i, body := range []io.Reader{opaqueReader{strings.NewReader("x")}, nil} {
+		req, _ := http.NewRequest("POST", f.api.URL, body)
+		tb := NewTrackedBody("x")
+		if body != nil {
+			req.Body = tb
+		}
+		resp, err := a.RoundTrip(req)
+		if !errors.Is(err, ErrLoginRequired) || resp != nil {
+			t.Fatalf("request %d: %v, %v; want ErrLoginRequired and no response", i, resp, err)
+		}
+		if body != nil && !tb.Closed() {
+			t.Errorf("request %d: request body not closed", i)
+		}
+	}
+	if len(bt.bodies) != 1 || !bt.bodies[0].Closed() {
+		t.Errorf("%d responses; want one, the 401, its body closed", len(bt.bodies))
+	}
+	if n := f.count(FlowRefreshTokenAuth); n != 1 {
+		t.Errorf("%d renewals, want 1", n)
+	}
+}
