@@ -364,6 +364,46 @@ func TestDeviceForgottenDuringLogin(t *testing.T) {
 	}
 }
 
+// TestDeviceForgottenBeforeDeviceSRPAuth: a device forgotten after
+// InitiateAuth asked for DEVICE_SRP_AUTH, before the client answers it,
+// fails the answer with "Device does not exist.", as a login naming a
+// forgotten device does, and the login does not go on without the
+// second factor: the session served its one answer.
+func TestDeviceForgottenBeforeDeviceSRPAuth(t *testing.T) {
+	for _, how := range []string{"admin", "ForgetDevice"} {
+		t.Run(how, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+			addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+			r := newRaw(t, srv)
+			ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", nil))
+			first := expectTokens(t)(r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": cognitotest.DefaultMFACode}))
+			d := confirmDevice(t, r, first.AccessToken, first.NewDeviceMetadata)
+			ch = expectChallenge(t, "DEVICE_SRP_AUTH")(r.srpLogin("alice", "pw-alice-123", map[string]string{"DEVICE_KEY": d.key}))
+
+			if how == "admin" {
+				if err := srv.ForgetDevice(d.key); err != nil {
+					t.Fatal(err)
+				}
+			} else if _, err := r.call("ForgetDevice", map[string]any{"AccessToken": first.AccessToken, "DeviceKey": d.key}); err != nil {
+				t.Fatal(err)
+			}
+
+			srp, err := cognitosrp.NewSRP(d.group, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			answer := map[string]string{"USERNAME": "alice", "DEVICE_KEY": d.key, "SRP_A": srp.A()}
+			_, err = r.respond("DEVICE_SRP_AUTH", ch.Session, answer)
+			wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+			_, err = r.respond("DEVICE_SRP_AUTH", ch.Session, answer)
+			wantAPIError(t, err, "NotAuthorizedException", "Invalid session for the user.")
+			if devs := srv.Devices("alice"); len(devs) != 0 {
+				t.Errorf("Devices = %+v after the device was forgotten", devs)
+			}
+		})
+	}
+}
+
 // TestDeviceKeyMemberIsValidated: a DeviceKey member that is empty, too
 // long or not of the shape region_hex (Cognito's DeviceKeyType: 1 to 55
 // characters, [\w-]+_[0-9a-f-]+) is refused as malformed by ConfirmDevice,
