@@ -5,6 +5,7 @@
 package cognitotest_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/gocognito/cognitosrp"
@@ -91,6 +92,22 @@ func TestMissingMembersRefused(t *testing.T) {
 		t.Run(action+" with a wrongly typed member", func(t *testing.T) {
 			_, err := r.call(action, map[string]any{"AccessToken": 5, "ClientId": client, "Token": 5})
 			wantAPIError(t, err, "SerializationException", "")
+		})
+	}
+	// The actions that name their app client: the refusal comes before
+	// the client is looked up, and quotes none of the body's secrets.
+	const secret = "refresh-token-secret"
+	for _, action := range []string{"InitiateAuth", "RespondToAuthChallenge", "GetTokensFromRefreshToken"} {
+		t.Run(action+" with a wrongly typed member", func(t *testing.T) {
+			_, err := r.call(action, map[string]any{
+				"ClientId": 5, "AuthFlow": "REFRESH_TOKEN_AUTH", "ChallengeName": "PASSWORD_VERIFIER",
+				"RefreshToken": secret, "AuthParameters": map[string]string{"REFRESH_TOKEN": secret},
+				"ChallengeResponses": map[string]string{"USERNAME": "alice", "PASSWORD_CLAIM_SIGNATURE": secret},
+			})
+			wantAPIError(t, err, "SerializationException", "the request body is not a JSON object of the expected shape")
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("the refusal quotes the body: %v", err)
+			}
 		})
 	}
 }
