@@ -193,3 +193,58 @@ func TestFailedDrawSharesNoRevocationKey(t *testing.T) {
 		t.Errorf("the other login's refresh token, after one was signed out: %v", err)
 	}
 }
+
+// switchedRand is a Config.Rand that fails while fail is set.
+type switchedRand struct{ fail atomic.Bool }
+
+func (r *switchedRand) Read(p []byte) (int, error) {
+	if r.fail.Load() {
+		return 0, errEntropy
+	}
+	return rand.Read(p)
+}
+
+// TestPasswordChangeRandomSourceFails: a password change that cannot draw
+// its salt, SetPassword's or a NEW_PASSWORD_REQUIRED answer's, fails with
+// the source's error (InternalErrorException at the API) and changes
+// nothing: the old password still logs in, the new one does not, and the
+// error quotes neither. SetPassword refuses an empty password outright.
+func TestPasswordChangeRandomSourceFails(t *testing.T) {
+	r := new(switchedRand)
+	srv := cognitotest.NewServer(t, cognitotest.Config{Rand: r})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	addUser(t, srv, cognitotest.User{Username: "new", Password: "temporary1", ForceNewPassword: true})
+
+	if err := srv.SetPassword("alice", ""); err == nil || !strings.Contains(err.Error(), "cognitotest: SetPassword: empty password") {
+		t.Errorf("SetPassword with an empty password = %v", err)
+	}
+	r.fail.Store(true)
+	err := srv.SetPassword("alice", "new-password-1")
+	r.fail.Store(false)
+	if !errors.Is(err, errEntropy) || !strings.HasPrefix(err.Error(), "cognitotest: SetPassword: ") || strings.Contains(err.Error(), "new-password-1") {
+		t.Errorf("SetPassword with the source failing = %v, want its error, said to be SetPassword's, without the password", err)
+	}
+	login(t, srv, "alice", "pw-alice-123").Close()
+	s, err := cognitosrp.NewSession(srv.SessionConfig(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	wantAPIError(t, s.Authenticate(t.Context(), "new-password-1"), "NotAuthorizedException", "Incorrect username or password.")
+
+	raw := newRaw(t, srv)
+	ch := expectChallenge(t, "NEW_PASSWORD_REQUIRED")(raw.srpLogin("new", "temporary1", nil))
+	r.fail.Store(true)
+	_, err = raw.respond("NEW_PASSWORD_REQUIRED", ch.Session, map[string]string{"USERNAME": "new", "NEW_PASSWORD": "a much better password"})
+	r.fail.Store(false)
+	wantAPIError(t, err, "InternalErrorException", "Internal error.")
+	if strings.Contains(err.Error(), "a much better password") || strings.Contains(lastReason(srv), "a much better password") {
+		t.Errorf("the refusal quotes the new password: %v (%s)", err, lastReason(srv))
+	}
+	if u, _ := srv.User("new"); !u.ForceNewPassword || u.Password != "temporary1" {
+		t.Errorf("after the failed answer the user is %+v", u)
+	}
+	expectChallenge(t, "NEW_PASSWORD_REQUIRED")(raw.srpLogin("new", "temporary1", nil))
+	_, err = raw.srpLogin("new", "a much better password", nil)
+	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+}

@@ -220,7 +220,8 @@ func (s *Server) User(username string) (User, bool) {
 }
 
 // SetPassword changes a user's password, as an administrator would. It
-// does not sign the user out.
+// does not sign the user out. It refuses an empty password, as AddUser
+// does, and changes nothing when it fails.
 func (s *Server) SetPassword(username, password string) error {
 	if password == "" {
 		return errors.New("cognitotest: SetPassword: empty password")
@@ -233,7 +234,7 @@ func (s *Server) SetPassword(username, password string) error {
 	}
 	tmp := &user{User: User{Username: u.Username}}
 	if err := s.setVerifier(tmp, password); err != nil {
-		return err
+		return fmt.Errorf("cognitotest: SetPassword: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
