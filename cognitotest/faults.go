@@ -62,10 +62,11 @@ func (f *faultState) init(seed uint64) {
 	f.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 }
 
-// FailNext makes the next n API calls fail with f. With actions given,
-// only calls to those actions count and fail. Calls to FailNext queue up:
-// the earliest one that matches a call applies first. An action the
-// server does not serve matches no call; Config.Logf is told.
+// FailNext makes the next n API calls fail with f; n ≤ 0 makes none fail.
+// With actions given, only calls to those actions count and fail. Calls
+// to FailNext queue up: the earliest one that matches a call applies
+// first. An action the server does not serve matches no call;
+// Config.Logf is told.
 func (s *Server) FailNext(n int, f Fault, actions ...string) {
 	if n <= 0 {
 		return

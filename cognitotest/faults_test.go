@@ -70,6 +70,35 @@ func TestFailNext(t *testing.T) {
 	}
 }
 
+// TestFailNextNothing: FailNext with n of 0 or less injects nothing, and
+// queues nothing to fail later calls: a test that computes n (failures
+// left to inject) and reaches 0 must not fail every call after it.
+func TestFailNextNothing(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	srv.FailNext(0, cognitotest.FaultInternalError)
+	srv.FailNext(-1, cognitotest.FaultInternalError, "RespondToAuthChallenge")
+	login(t, srv, "alice", "pw-alice-123").Close()
+	login(t, srv, "alice", "pw-alice-123").Close()
+	for _, r := range srv.Requests() {
+		if r.Injected || r.Status != http.StatusOK {
+			t.Errorf("request %+v after FailNext of 0 and -1 calls", r)
+		}
+	}
+	// A later FailNext still applies first.
+	srv.FailNext(1, cognitotest.FaultTooManyRequests, "InitiateAuth")
+	cfg := srv.SessionConfig()
+	cfg.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
+	s, err := cognitosrp.NewSession(cfg, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Authenticate(t.Context(), "pw-alice-123"); !errors.Is(err, cognitosrp.ErrTooManyRequests) {
+		t.Errorf("the FailNext after them: %v, want TooManyRequestsException", err)
+	}
+}
+
 func TestFailureRateIsSeeded(t *testing.T) {
 	pattern := func() []bool {
 		srv := cognitotest.NewServer(t, cognitotest.Config{Seed: 42})
