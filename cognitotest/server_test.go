@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -92,6 +93,79 @@ func TestWireFormat(t *testing.T) {
 	readBody(t, resp)
 	if !strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "X-Amz-Target") {
 		t.Errorf("preflight headers = %v", resp.Header)
+	}
+}
+
+// TestClientGoneMidBody: a client that disconnects before sending the
+// body its Content-Length promised is logged as a SerializationException
+// of its action, and the action never runs on the part that came: Calls
+// does not count it, and the log line quotes nothing of that part.
+func TestClientGoneMidBody(t *testing.T) {
+	var mu sync.Mutex
+	var lines []string
+	srv := cognitotest.NewServer(t, cognitotest.Config{Logf: func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines = append(lines, fmt.Sprintf(format, args...))
+	}})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL(), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret = "pw-half-sent"
+	part := `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"` + srv.ClientID() + `","AuthParameters":{"USERNAME":"alice","PASSWORD":"` + secret + `"}}`
+	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: cognito\r\nX-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth\r\n"+
+		"Content-Type: application/x-amz-json-1.1\r\nContent-Length: %d\r\n\r\n%s", len(part)+100, part)
+	conn.Close()
+
+	logged := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(lines)
+	}
+	for deadline := time.Now().Add(10 * time.Second); len(logged()) == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the request was never logged")
+		}
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 || reqs[0].Action != "InitiateAuth" || reqs[0].Status != http.StatusBadRequest || reqs[0].ErrorType != "SerializationException" || reqs[0].Injected {
+		t.Errorf("Requests = %+v, want InitiateAuth's SerializationException", reqs)
+	}
+	if n := srv.Calls("InitiateAuth"); n != 0 {
+		t.Errorf("Calls(InitiateAuth) = %d for a body that never came whole", n)
+	}
+	if l := logged(); len(l) != 1 || !strings.HasPrefix(l[0], "cognitotest: InitiateAuth 400 SerializationException (request id ") || strings.Contains(l[0], secret) {
+		t.Errorf("Logf got %q", l)
+	}
+}
+
+// TestWellKnownUnknownPath: under /.well-known/ the server serves the
+// pool's jwks.json and openid-configuration only. Any other document, or
+// these of another pool, is a plain 404, not the JWKS or an API error.
+func TestWellKnownUnknownPath(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	get := func(path string) (int, string, string) {
+		t.Helper()
+		resp, err := http.Get(srv.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, resp.Header.Get("Content-Type"), readBody(t, resp)
+	}
+	if code, _, body := get("/" + srv.PoolID() + "/.well-known/jwks.json"); code != http.StatusOK || !strings.Contains(body, `"keys"`) {
+		t.Fatalf("jwks.json: %d %q", code, body)
+	}
+	for _, path := range []string{
+		"/" + srv.PoolID() + "/.well-known/nope.json",
+		"/" + srv.PoolID() + "/.well-known/",
+		"/us-east-1_Other/.well-known/jwks.json",
+		"/.well-known/openid-configuration",
+	} {
+		code, ctype, body := get(path)
+		if code != http.StatusNotFound || strings.Contains(ctype, "json") || strings.Contains(body, "keys") || strings.Contains(body, "__type") {
+			t.Errorf("GET %s: %d %q %q, want a plain 404", path, code, ctype, body)
+		}
 	}
 }
 
