@@ -90,6 +90,9 @@ type sandbox struct {
 	home  string
 	env   map[string]string
 	stdin string
+	// stdinFile, if set, is the command's standard input instead of
+	// stdin: a file whose reads fail (a directory), say.
+	stdinFile *os.File
 }
 
 func newSandbox(t *testing.T) *sandbox {
@@ -127,6 +130,9 @@ func (s *sandbox) run(args ...string) result {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	cmd.Stdin = strings.NewReader(s.stdin)
+	if s.stdinFile != nil {
+		cmd.Stdin = s.stdinFile
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -369,6 +369,45 @@ func TestTokenPasswordStdin(t *testing.T) {
 	s.run("token", "-password-stdin").want(t, exitOK)
 }
 
+// TestStdinReadFails: standard input that cannot be read (a directory,
+// as "< dir" gives in some shells) fails the command that reads it with
+// status 1 (not 4: no retry reads it either) and says which input it was
+// reading; nothing is sent anywhere, and no cache file is made.
+func TestStdinReadFails(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
+		t.Skip("a directory as standard input is a Unix thing")
+	}
+	srv := newEmulator(t, cognitotest.Config{})
+	dir, err := os.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dir.Close()
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"claims"}, "cognito-srp claims: reading the token from standard input: "},
+		{[]string{"token", "-password-stdin"}, "cognito-srp token: reading the password from standard input: "},
+		{[]string{"request", "-d", "@-", "http://127.0.0.1:1/"}, "cognito-srp request: reading the body from standard input: "},
+	} {
+		s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+		s.stdinFile = dir
+		r := s.run(c.args...)
+		r.want(t, exitError, c.msg, "is a directory")
+		if strings.Contains(r.stderr, "pw-alice-123") || r.stdout != "" {
+			t.Errorf("%s: stdout %q, stderr %q", c.args, r.stdout, r.stderr)
+		}
+		if entries, _ := os.ReadDir(s.cacheDir()); len(entries) != 0 {
+			t.Errorf("%s: the cache holds %d files", c.args, len(entries))
+		}
+	}
+	if n := srv.Calls("InitiateAuth"); n != 0 {
+		t.Errorf("%d logins", n)
+	}
+}
+
 // TestSettingsLoseLineBreak: a variable read from a file keeps its line
 // break (a Kubernetes secret made with --from-file, a CI variable pasted
 // with its newline, $(cat f) of a CRLF file): the command drops it, as it
