@@ -5,6 +5,8 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -260,6 +262,64 @@ func TestDeviceFileErrorSaysNoDevice(t *testing.T) {
 		t.Errorf("the device file's error names -no-cache: %s", r.stderr)
 	}
 	s.run("token", "-no-device").want(t, exitOK)
+}
+
+// TestDeviceFileUnreadable: a device file the command cannot read for
+// another reason than its contents (a symbolic link to itself; mode 000
+// where the tests do not run as root) fails the run before its login,
+// with status 1, naming the file and -no-device, and the file stays: it
+// may hold the device, which a save would overwrite. A damaged file holds
+// none and is replaced, but this one is no format's fault.
+func TestDeviceFileUnreadable(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
+		t.Skip("symbolic links and modes as on Unix")
+	}
+	for _, how := range []string{"symlink loop", "mode 000"} {
+		if how == "mode 000" && os.Geteuid() == 0 {
+			continue // root reads it anyway
+		}
+		srv := newEmulator(t, trackingPool)
+		s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+		s.run("token").want(t, exitOK)
+		wantOneDevice(t, srv, s)
+		device := s.deviceFiles()[0]
+		tokens := strings.TrimSuffix(device, ".device.json") + ".json"
+		// Without tokens the next run logs in, which reads the device.
+		if err := os.Remove(tokens); err != nil {
+			t.Fatal(err)
+		}
+		var want string
+		if how == "mode 000" {
+			if err := os.Chmod(device, 0); err != nil {
+				t.Fatal(err)
+			}
+			want = "permission denied"
+		} else {
+			if err := os.Remove(device); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(filepath.Base(device), device); err != nil {
+				t.Fatal(err)
+			}
+			want = "too many levels of symbolic links"
+		}
+		r := s.run("token")
+		r.want(t, exitError, "cognito-srp token: ", device, want, "(the token cache's device file; -no-device runs without it)")
+		if r.stdout != "" || strings.Contains(r.stderr, "pw-alice-123") {
+			t.Errorf("%s: stdout %q, stderr %q", how, r.stdout, r.stderr)
+		}
+		if n := srv.Calls("InitiateAuth"); n != 1 {
+			t.Errorf("%s: %d logins, want the first alone", how, n)
+		}
+		if fi, err := os.Lstat(device); err != nil || (how == "symlink loop") != (fi.Mode()&os.ModeSymlink != 0) {
+			t.Errorf("%s: the device file is now %v, %v", how, fi, err)
+		}
+		if _, err := os.Stat(tokens); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s: a token file was saved: %v", how, err)
+		}
+		s.run("token", "-no-device").want(t, exitOK)
+	}
 }
 
 // TestNoDeviceKeepsDeviceFile: -no-device neither reads nor writes the
