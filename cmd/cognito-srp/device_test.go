@@ -238,6 +238,36 @@ func TestUnusableCacheSaysNoCacheForDevice(t *testing.T) {
 	}
 }
 
+// TestCacheDirNotWritable: in a pool with device tracking, a cache
+// directory that exists but cannot be written (mode 0500; root writes it
+// anyway, so the test needs another user) fails the run before its login,
+// as one that cannot be created does: status 1, the directory's error,
+// the token cache and -no-cache named, no device confirmed and lost.
+func TestCacheDirNotWritable(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" || os.Geteuid() == 0 {
+		t.Skip("needs Unix modes and a user other than root")
+	}
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	if err := os.MkdirAll(s.cacheDir(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(s.cacheDir(), 0o500); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(s.cacheDir(), 0o700) // for t.TempDir's removal
+	r := s.run("token")
+	r.want(t, exitError, "cognito-srp token: ", s.cacheDir(), "permission denied", "(the token cache; -no-cache runs without it)")
+	if n := srv.Calls("InitiateAuth"); n != 0 {
+		t.Errorf("%d logins, want none", n)
+	}
+	if entries, _ := os.ReadDir(s.cacheDir()); len(entries) != 0 {
+		t.Errorf("the cache directory holds %d files", len(entries))
+	}
+	s.run("token", "-no-cache").want(t, exitOK)
+}
+
 // TestDeviceFileErrorSaysNoDevice: an error of the device file itself
 // (here a directory in its place, which the command cannot replace) names
 // -no-device, which runs without that file and keeps the token cache, and
