@@ -23,11 +23,12 @@ import (
 // tokens: FileStore writes them 0600 in a 0700 directory and refuses one
 // that others can read, since someone may have copied it there.
 
-// cacheStore returns the token file of conn; it creates nothing yet.
+// cacheStore returns the token file of conn; it creates nothing yet. Its
+// error says no more than what failed: sign-out has no -no-cache to offer.
 func cacheStore(conn *connection) (*cognitosrp.FileStore, error) {
 	dir, err := os.UserCacheDir()
 	if err != nil {
-		return nil, fmt.Errorf("finding the cache directory: %w (use -no-cache)", err)
+		return nil, fmt.Errorf("finding the cache directory: %w", err)
 	}
 	// NUL cannot occur in any of the parts, so distinct connections never
 	// share a name.

@@ -673,3 +673,26 @@ func TestEmulateRefusesArguments(t *testing.T) {
 	t.Parallel()
 	newSandbox(t).run("emulate", "-addr", "127.0.0.1:0", "quiet").want(t, exitUsage, `unexpected argument "quiet"`)
 }
+
+// TestSignOutNoCacheDirectory: when the cache directory cannot be found
+// (no HOME, XDG_CACHE_HOME or LocalAppData), sign-out fails with status 1
+// and says so, without telling the user to use -no-cache, which sign-out
+// refuses as a flag it does not define: it said "(use -no-cache)", token's
+// advice. token still gives it.
+func TestSignOutNoCacheDirectory(t *testing.T) {
+	t.Parallel()
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	for _, v := range []string{"HOME", "XDG_CACHE_HOME", "LocalAppData"} {
+		delete(s.env, v)
+	}
+	r := s.run("sign-out")
+	r.want(t, exitError, "cognito-srp sign-out: finding the cache directory: ")
+	if strings.Contains(r.stderr, "-no-cache") {
+		t.Errorf("sign-out offers -no-cache, a flag it does not take: %q", r.stderr)
+	}
+	s.run("token").want(t, exitError, "cognito-srp token: finding the cache directory: ", "(use -no-cache)")
+	if n := srv.Calls("InitiateAuth") + srv.Calls("RevokeToken"); n != 0 {
+		t.Errorf("%d calls to Cognito", n)
+	}
+}
