@@ -124,19 +124,19 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 	// Removed even when Cognito could not be told: a user who signs out
 	// expects this machine to hold no credentials afterwards.
 	if err := removeCache(ctx, store); err != nil {
-		return err
+		// After what reached Cognito: the removal's error alone read as
+		// if nothing was signed out, and a run again, the token file
+		// gone, would not say it either.
+		told := strings.Join(r.done, "; ")
+		if r.cause != nil {
+			told = r.failure("")
+		}
+		return errors.New(told + ", but the cache files could not all be removed: " + errorText(err))
 	}
 	if r.cause != nil {
 		// Not status 4: the tokens are gone, so a retry finds nothing,
 		// and the message must not say to try again.
-		// What did reach Cognito comes first: "could not be told" alone
-		// would say the refresh token lives when it was revoked and only
-		// ForgetDevice failed.
-		what := "removed the cache files, but Cognito could not be told"
-		if len(r.done) > 0 {
-			what = strings.Join(r.done, "; ") + "; removed the cache files, but the rest failed"
-		}
-		return errors.New(what + " (" + strings.Replace(describe(r.cause), tryAgainLater, "", 1) + "): " + strings.Join(r.kept, ", and "))
+		return errors.New(r.failure("removed the cache files, but "))
 	}
 	fmt.Fprintf(e.stderr, "cognito-srp sign-out: signed out %s: %s; cache files removed\n", c.username, strings.Join(r.done, "; "))
 	return nil
@@ -148,6 +148,18 @@ type signOutResult struct {
 	cause       error    // the first reason why Cognito could not be told, if any
 	unrevocable error    // RevokeToken's UnsupportedOperationException, if nothing else ended the token it refused
 	forgot      bool     // the device was forgotten at Cognito
+}
+
+// failure says what reached Cognito and what failed there, with removed
+// (what became of the files) before the failure. What did reach Cognito
+// comes first: "could not be told" alone would say the refresh token
+// lives when it was revoked and only ForgetDevice failed.
+func (r *signOutResult) failure(removed string) string {
+	what := removed + "Cognito could not be told"
+	if len(r.done) > 0 {
+		what = strings.Join(r.done, "; ") + "; " + removed + "the rest failed"
+	}
+	return what + " (" + strings.Replace(describe(r.cause), tryAgainLater, "", 1) + "): " + strings.Join(r.kept, ", and ")
 }
 
 // failed records err as the cause, unless an earlier failure is.

@@ -6,7 +6,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -695,4 +697,94 @@ func TestSignOutNoCacheDirectory(t *testing.T) {
 	if n := srv.Calls("InitiateAuth") + srv.Calls("RevokeToken"); n != 0 {
 		t.Errorf("%d calls to Cognito", n)
 	}
+}
+
+// TestSignOutRemovalFails: when a cache file cannot be removed (a
+// non-empty directory in its place; a cache directory that cannot be
+// written, where the tests do not run as root), sign-out exits with 1,
+// naming the file and why, after what it did at Cognito: the removal's
+// error alone read as if nothing was signed out, and a second run, with
+// the token file gone, could not say it either. The file it could not
+// remove stays; the device file stays while the token file does.
+func TestSignOutRemovalFails(t *testing.T) {
+	t.Parallel()
+	nonEmptyDir := func(t *testing.T, path string) {
+		t.Helper()
+		os.Remove(path)
+		if err := os.MkdirAll(filepath.Join(path, "x"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("device file", func(t *testing.T) {
+		t.Parallel()
+		srv, s := signedIn(t, cognitotest.Config{})
+		tok := s.cachedTokens(t)
+		tokens := s.cacheFile(t)
+		device := strings.TrimSuffix(tokens, ".json") + ".device.json"
+		nonEmptyDir(t, device)
+		r := s.run("sign-out")
+		r.want(t, exitError, "cognito-srp sign-out: refresh token revoked, but the cache files could not all be removed: removing the device file: ", device, "directory not empty")
+		r.wantNoSecret(t, tok)
+		if err := renewWith(srv, tok.RefreshToken, ""); err == nil {
+			t.Error("the emulator still takes the refresh token")
+		}
+		if _, err := os.Stat(tokens); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the token file: %v", err)
+		}
+		if fi, err := os.Stat(device); err != nil || !fi.IsDir() {
+			t.Errorf("the directory in the device file's place: %v, %v", fi, err)
+		}
+	})
+	t.Run("device file, Cognito failing", func(t *testing.T) {
+		t.Parallel()
+		srv, s := signedIn(t, cognitotest.Config{})
+		tokens := s.cacheFile(t)
+		nonEmptyDir(t, strings.TrimSuffix(tokens, ".json")+".device.json")
+		srv.FailNext(1000, cognitotest.FaultInternalError, "RevokeToken")
+		r := s.run("sign-out", "-timeout", "2s")
+		r.want(t, exitError, "cognito-srp sign-out: Cognito could not be told (", "InternalErrorException",
+			"): the refresh token stays usable until it expires, but the cache files could not all be removed: removing the device file: ")
+		if strings.Contains(r.stderr, "try again later") || strings.Contains(r.stderr, "removed the cache files") {
+			t.Errorf("sign-out says to retry, or that it removed the files: %q", r.stderr)
+		}
+	})
+	t.Run("token file", func(t *testing.T) {
+		t.Parallel()
+		srv, s := signedIn(t, trackingPool)
+		wantOneDevice(t, srv, s)
+		device := s.deviceFiles()[0]
+		tokens := strings.TrimSuffix(device, ".device.json") + ".json"
+		nonEmptyDir(t, tokens)
+		r := s.run("sign-out")
+		r.want(t, exitError, "cognito-srp sign-out: no cached tokens to forget the device with at Cognito", "but the cache files could not all be removed: clearing tokens: ", tokens, "directory not empty")
+		if _, err := os.Stat(device); err != nil {
+			t.Errorf("the device file went with the token file kept: %v", err)
+		}
+		// With no device file either, nothing is cached but what cannot
+		// be removed.
+		os.Remove(device)
+		s.run("sign-out").want(t, exitError, "cognito-srp sign-out: clearing tokens: ", tokens, "directory not empty")
+	})
+	t.Run("cache directory", func(t *testing.T) {
+		t.Parallel()
+		if runtime.GOOS == "windows" || runtime.GOOS == "plan9" || os.Geteuid() == 0 {
+			t.Skip("needs Unix modes and a user other than root")
+		}
+		srv, s := signedIn(t, cognitotest.Config{})
+		tok := s.cachedTokens(t)
+		tokens := s.cacheFile(t)
+		if err := os.Chmod(s.cacheDir(), 0o500); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(s.cacheDir(), 0o700)
+		r := s.run("sign-out")
+		r.want(t, exitError, "cognito-srp sign-out: refresh token revoked, but the cache files could not all be removed: clearing tokens: ", tokens, "permission denied")
+		r.wantNoSecret(t, tok)
+		if err := renewWith(srv, tok.RefreshToken, ""); err == nil {
+			t.Error("the emulator still takes the refresh token")
+		}
+		if _, err := os.Stat(tokens); err != nil {
+			t.Errorf("the token file: %v", err)
+		}
+	})
 }
