@@ -642,6 +642,51 @@ func TestSignOutForgetDeviceFails(t *testing.T) {
 	s.wantCacheEmpty(t)
 }
 
+// TestSignOutForgetDeviceRefused: ForgetDevice refused for good (not
+// authorized, an invalid parameter) is not retried: sign-out revokes the
+// refresh token all the same, removes the files, and exits with 1 at
+// once, saying the token was revoked, why the device was not forgotten,
+// and that it stays, with no advice to try again.
+func TestSignOutForgetDeviceRefused(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		fault cognitotest.Fault
+		cause string
+	}{
+		{"NotAuthorizedException", "not authorized"},
+		{"InvalidParameterException", "InvalidParameterException"},
+	} {
+		t.Run(string(c.fault), func(t *testing.T) {
+			t.Parallel()
+			srv, s := signedIn(t, trackingPool)
+			dev := wantOneDevice(t, srv, s)
+			tok := s.cachedTokens(t)
+			srv.FailNext(1000, c.fault, "ForgetDevice")
+			start := time.Now()
+			r := s.run("sign-out", "-timeout", "20s")
+			r.want(t, exitError, "cognito-srp sign-out: refresh token revoked; removed the cache files, but the rest failed (", c.cause,
+				"): the device stays in the user's list of devices, unusable without its file\n")
+			if strings.Contains(r.stderr, "try again") {
+				t.Errorf("sign-out says to try again: %q", r.stderr)
+			}
+			if n := srv.Calls("ForgetDevice"); n != 1 {
+				t.Errorf("%d ForgetDevice calls, want 1: the refusal is not retried", n)
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("sign-out took %v", d)
+			}
+			r.wantNoSecret(t, tok)
+			if err := renewWith(srv, tok.RefreshToken, dev.Key); err == nil {
+				t.Error("the emulator still takes the refresh token")
+			}
+			if devs := srv.Devices("alice"); len(devs) != 1 {
+				t.Errorf("alice's devices: %+v, want hers still listed", devs)
+			}
+			s.wantCacheEmpty(t)
+		})
+	}
+}
+
 // TestSignOutEverywhereWithoutTokens: sign-out -everywhere with a device
 // file but no tokens cached (a token file removed by hand) says it had
 // none to sign out everywhere with, calls nothing, removes the device
