@@ -833,3 +833,38 @@ func TestSignOutRemovalFails(t *testing.T) {
 		}
 	})
 }
+
+// TestSignOutDeviceFileUnreadable: a device file sign-out cannot read for
+// another reason than its contents (here a symbolic link to itself) may
+// hold the device to forget: sign-out fails with status 1 naming the
+// file, before telling Cognito anything, and keeps both files, so that a
+// run once the file is fixed signs out completely.
+func TestSignOutDeviceFileUnreadable(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
+		t.Skip("symbolic links as on Unix")
+	}
+	srv, s := signedIn(t, trackingPool)
+	wantOneDevice(t, srv, s)
+	device := s.deviceFiles()[0]
+	saved, err := os.ReadFile(device)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(device)
+	if err := os.Symlink(filepath.Base(device), device); err != nil {
+		t.Fatal(err)
+	}
+	r := s.run("sign-out")
+	r.want(t, exitError, "cognito-srp sign-out: reading devices: ", device, "too many levels of symbolic links")
+	if n := srv.Calls("RevokeToken") + srv.Calls("ForgetDevice") + srv.Calls("GetTokensFromRefreshToken"); n != 0 {
+		t.Errorf("%d calls to Cognito", n)
+	}
+	s.cachedTokens(t)
+	os.Remove(device)
+	if err := os.WriteFile(device, saved, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.run("sign-out").want(t, exitOK, "refresh token revoked", "device forgotten")
+	s.wantCacheEmpty(t)
+}
