@@ -318,10 +318,19 @@ func run(ctx context.Context, e *env, args []string) int {
 	case "sign-out":
 		err = signOutCommand(ctx, e, rest)
 	case "help", "-h", "-help", "--help":
-		if len(rest) == 1 && slices.Contains([]string{"token", "request", "claims", "emulate", "demo", "sign-out"}, rest[0]) {
+		switch {
+		case len(rest) == 1 && slices.Contains([]string{"token", "request", "claims", "emulate", "demo", "sign-out"}, rest[0]):
 			// "help sign-out" is "sign-out -h", as "go help build" is
 			// build's help: not the list of commands, which it printed.
 			return run(ctx, e, []string{rest[0], "-h"})
+		case len(rest) > 1:
+			fmt.Fprintf(e.stderr, "cognito-srp help: want at most one command, got %d arguments\n\n%s", len(rest), usageText)
+			return exitUsage
+		case len(rest) == 1 && rest[0] != "help":
+			// A typo ("help tokn") is a usage error naming it, as an
+			// unknown command is: the list with status 0 read as found.
+			fmt.Fprintf(e.stderr, "cognito-srp help: unknown command %q\n\n%s", rest[0], usageText)
+			return exitUsage
 		}
 		fmt.Fprint(e.stdout, usageText) // checked below, as a command's output
 	default:

@@ -369,6 +369,33 @@ func TestTokenPasswordStdin(t *testing.T) {
 	s.run("token", "-password-stdin").want(t, exitOK)
 }
 
+// TestHelpUnknownCommand: help for a command the tool does not have (a
+// typo, "help tokn") is a usage error, status 2, naming it on standard
+// error with the list of commands, as an unknown command is; it printed
+// the list with status 0, as if help had been found. So is help for more
+// than one command. "help" and "help help" print the list.
+func TestHelpUnknownCommand(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	for _, arg := range []string{"help", "-h", "-help", "--help"} {
+		r := s.run(arg, "tokn")
+		r.want(t, exitUsage, "cognito-srp help: unknown command \"tokn\"\n\nusage: cognito-srp <command> [flags]", "\n  sign-out ")
+		if r.stdout != "" {
+			t.Errorf("%s tokn: stdout %q", arg, r.stdout)
+		}
+	}
+	s.run("help", "token", "request").want(t, exitUsage, "cognito-srp help: want at most one command, got 2 arguments")
+	s.run("help", "\x1b[2J").want(t, exitUsage, `unknown command "\x1b[2J"`)
+	for _, args := range [][]string{{"help"}, {"help", "help"}, {"-h", "help"}} {
+		if r := s.run(args...); r.code != exitOK || !strings.HasPrefix(r.stdout, "usage: cognito-srp <command> [flags]") || r.stderr != "" {
+			t.Errorf("%q: %d, stdout %q, stderr %q", args, r.code, r.stdout, r.stderr)
+		}
+	}
+	if r := s.run("help", "token"); r.code != exitOK || !strings.Contains(r.stderr, "usage: cognito-srp token [flags]") {
+		t.Errorf("help token: %d %q", r.code, r.stderr)
+	}
+}
+
 // TestStdinReadFails: standard input that cannot be read (a directory,
 // as "< dir" gives in some shells) fails the command that reads it with
 // status 1 (not 4: no retry reads it either) and says which input it was
