@@ -28,6 +28,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	tokenTTL := fs.Duration("token-ttl", time.Hour, "lifetime of access and id tokens")
 	refreshTTL := fs.Duration("refresh-ttl", cognitotest.DefaultRefreshTokenLifetime, "lifetime of refresh tokens")
 	rotation := fs.Bool("rotation", false, "rotate refresh tokens (GetTokensFromRefreshToken)")
+	noRevocation := fs.Bool("no-token-revocation", false, "an app client with token revocation off: RevokeToken fails with UnsupportedOperationException, and tokens carry no jti or origin_jti")
 	devices := fs.Bool("device-tracking", false, "remember devices (device SRP)")
 	deviceOptIn := fs.Bool("device-opt-in", false, "remember a device only when the user opts in (UpdateDeviceStatus); implies -device-tracking")
 	hideUsers := fs.Bool("prevent-user-existence-errors", false, "answer unknown users like wrong passwords")
@@ -46,6 +47,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 		URL:                              *publicURL,
 		ClientID:                         *clientID,
 		RefreshTokenRotation:             *rotation,
+		DisableTokenRevocation:           *noRevocation,
 		DeviceTracking:                   *devices,
 		DeviceOnlyRememberedOnUserPrompt: *deviceOptIn,
 		PreventUserExistenceErrors:       *hideUsers,

@@ -7,6 +7,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"regexp"
 	"slices"
@@ -62,5 +65,89 @@ func TestREADMEEmulateFlags(t *testing.T) {
 		if !slices.Contains(flags, m[1]) {
 			t.Errorf("README lists -%s among emulate's flags; emulate -h does not", m[1])
 		}
+	}
+}
+
+// callAction sends a Cognito API call to the emulator s points at, as a
+// client in any language does, and returns its status and body.
+func callAction(t *testing.T, s *sandbox, action string, in any) (int, string) {
+	t.Helper()
+	body, _ := json.Marshal(in)
+	req, err := http.NewRequest("POST", s.env["COGNITO_ENDPOINT"], bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+action)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out)
+}
+
+// emulatedTokens logs in with token -json and returns its fields, the
+// claims of the access and id tokens among them.
+func emulatedTokens(t *testing.T, s *sandbox) (tok map[string]string, access, id map[string]any) {
+	t.Helper()
+	r := s.run("token", "-json")
+	r.want(t, exitOK)
+	if err := json.Unmarshal([]byte(r.stdout), &tok); err != nil {
+		t.Fatal(err)
+	}
+	claims := func(token string) map[string]any {
+		s.stdin = token
+		r := s.run("claims")
+		r.want(t, exitOK)
+		var cl map[string]any
+		if err := json.Unmarshal([]byte(r.stdout), &cl); err != nil {
+			t.Fatal(err)
+		}
+		return cl
+	}
+	return tok, claims(tok["access_token"]), claims(tok["id_token"])
+}
+
+// TestEmulateNoTokenRevocation: -no-token-revocation makes an app client
+// with token revocation off (Config.DisableTokenRevocation), as app
+// clients made before June 2021 are: RevokeToken answers HTTP 400
+// UnsupportedOperationException and revokes nothing, and the tokens carry
+// neither jti nor origin_jti. Without the flag a tester of a non-Go client
+// could not meet such a client at all.
+func TestEmulateNoTokenRevocation(t *testing.T) {
+	t.Parallel()
+	for _, off := range []bool{true, false} {
+		var args []string
+		if off {
+			args = append(args, "-no-token-revocation")
+		}
+		s, stop := emulateSandbox(t, args...)
+		tok, access, id := emulatedTokens(t, s)
+		for use, cl := range map[string]map[string]any{"access": access, "id": id} {
+			for _, claim := range []string{"jti", "origin_jti"} {
+				if _, has := cl[claim]; has == off {
+					t.Errorf("revocation off %v: the %s token has %s: %v, want %v", off, use, claim, has, !off)
+				}
+			}
+		}
+		status, body := callAction(t, s, "RevokeToken", map[string]string{"ClientId": s.env["COGNITO_CLIENT_ID"], "Token": tok["refresh_token"]})
+		if off && (status != http.StatusBadRequest || !strings.Contains(body, "UnsupportedOperationException")) {
+			t.Errorf("-no-token-revocation: RevokeToken answered %d %s", status, body)
+		}
+		if !off && status != http.StatusOK {
+			t.Errorf("RevokeToken answered %d %s", status, body)
+		}
+		// What RevokeToken did, or did not, revoke: the refresh token
+		// renews only when it was refused.
+		status, body = callAction(t, s, "InitiateAuth", map[string]any{
+			"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": s.env["COGNITO_CLIENT_ID"],
+			"AuthParameters": map[string]string{"REFRESH_TOKEN": tok["refresh_token"]},
+		})
+		if renewed := status == http.StatusOK; renewed != off {
+			t.Errorf("revocation off %v: renewal after RevokeToken answered %d %s", off, status, body)
+		}
+		stop()
 	}
 }
