@@ -28,6 +28,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	tokenTTL := fs.Duration("token-ttl", time.Hour, "lifetime of access and id tokens")
 	refreshTTL := fs.Duration("refresh-ttl", cognitotest.DefaultRefreshTokenLifetime, "lifetime of refresh tokens")
 	rotation := fs.Bool("rotation", false, "rotate refresh tokens (GetTokensFromRefreshToken)")
+	grace := fs.Duration("rotation-grace", 0, "with -rotation, how long a rotated-out refresh token stays usable, 0 to 60s (Cognito's RetryGracePeriodSeconds)")
 	noRevocation := fs.Bool("no-token-revocation", false, "an app client with token revocation off: RevokeToken fails with UnsupportedOperationException, and tokens carry no jti or origin_jti")
 	devices := fs.Bool("device-tracking", false, "remember devices (device SRP)")
 	deviceOptIn := fs.Bool("device-opt-in", false, "remember a device only when the user opts in (UpdateDeviceStatus); implies -device-tracking")
@@ -41,12 +42,21 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
+	if *grace != 0 && !*rotation {
+		// Else it would be ignored: the refresh tokens would not rotate.
+		return usagef("-rotation-grace needs -rotation")
+	}
+	if *grace < 0 || *grace > time.Minute {
+		// Checked here to name the flag, not the Config field.
+		return usagef("-rotation-grace must be from 0 to 60s, as in Cognito")
+	}
 	cfg := cognitotest.Config{
 		PoolID:                           *poolID,
 		Addr:                             *addr,
 		URL:                              *publicURL,
 		ClientID:                         *clientID,
 		RefreshTokenRotation:             *rotation,
+		RotationGracePeriod:              *grace,
 		DisableTokenRevocation:           *noRevocation,
 		DeviceTracking:                   *devices,
 		DeviceOnlyRememberedOnUserPrompt: *deviceOptIn,

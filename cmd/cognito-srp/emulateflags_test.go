@@ -151,3 +151,34 @@ func TestEmulateNoTokenRevocation(t *testing.T) {
 		stop()
 	}
 }
+
+// TestEmulateRotationGrace: -rotation-grace keeps a refresh token that
+// rotation replaced usable for that long (Config.RotationGracePeriod), as
+// an app client with Cognito's RetryGracePeriodSeconds does: a client
+// whose two renewals race (two browser tabs, two workers) gets tokens for
+// both. Without it the second is refused with RefreshTokenReuseException.
+// The flag is refused without -rotation, which it needs, and outside
+// Cognito's 0 to 60 seconds.
+func TestEmulateRotationGrace(t *testing.T) {
+	t.Parallel()
+	for _, grace := range []string{"30s", "0s"} {
+		s, stop := emulateSandbox(t, "-rotation", "-rotation-grace", grace)
+		tok, _, _ := emulatedTokens(t, s)
+		renew := map[string]string{"ClientId": s.env["COGNITO_CLIENT_ID"], "RefreshToken": tok["refresh_token"]}
+		if status, body := callAction(t, s, "GetTokensFromRefreshToken", renew); status != http.StatusOK || !strings.Contains(body, `"RefreshToken"`) {
+			t.Fatalf("-rotation-grace %s: first renewal %d %s", grace, status, body)
+		}
+		status, body := callAction(t, s, "GetTokensFromRefreshToken", renew)
+		if grace == "30s" && status != http.StatusOK {
+			t.Errorf("-rotation-grace 30s: the rotated-out token was refused at once: %d %s", status, body)
+		}
+		if grace == "0s" && (status != http.StatusBadRequest || !strings.Contains(body, "RefreshTokenReuseException")) {
+			t.Errorf("-rotation-grace 0s: the rotated-out token: %d %s", status, body)
+		}
+		stop()
+	}
+	s := newSandbox(t)
+	s.run("emulate", "-addr", "127.0.0.1:99999", "-rotation-grace", "10s").want(t, exitUsage, "-rotation-grace needs -rotation")
+	s.run("emulate", "-addr", "127.0.0.1:99999", "-rotation", "-rotation-grace", "61s").want(t, exitUsage, "-rotation-grace must be from 0 to 60s")
+	s.run("emulate", "-addr", "127.0.0.1:99999", "-rotation", "-rotation-grace", "-1s").want(t, exitUsage, "-rotation-grace must be from 0 to 60s")
+}
