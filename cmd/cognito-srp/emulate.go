@@ -27,6 +27,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	withSecret := fs.Bool("with-secret", false, "give the app client a random secret (printed at start)")
 	tokenTTL := fs.Duration("token-ttl", time.Hour, "lifetime of access and id tokens")
 	refreshTTL := fs.Duration("refresh-ttl", cognitotest.DefaultRefreshTokenLifetime, "lifetime of refresh tokens")
+	sessionTTL := fs.Duration("session-ttl", cognitotest.DefaultSessionLifetime, "how long the Session of a challenge (MFA, new password…) stays valid; Cognito allows 3m to 15m")
 	rotation := fs.Bool("rotation", false, "rotate refresh tokens (GetTokensFromRefreshToken)")
 	grace := fs.Duration("rotation-grace", 0, "with -rotation, how long a rotated-out refresh token stays usable, 0 to 60s (Cognito's RetryGracePeriodSeconds)")
 	noRevocation := fs.Bool("no-token-revocation", false, "an app client with token revocation off: RevokeToken fails with UnsupportedOperationException, and tokens carry no jti or origin_jti")
@@ -50,6 +51,10 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 		// Checked here to name the flag, not the Config field.
 		return usagef("-rotation-grace must be from 0 to 60s, as in Cognito")
 	}
+	if *sessionTTL <= 0 {
+		// The Config takes 0 for its default; a flag given 0 means none.
+		return usagef("-session-ttl must be positive")
+	}
 	cfg := cognitotest.Config{
 		PoolID:                           *poolID,
 		Addr:                             *addr,
@@ -64,6 +69,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 		AccessTokenLifetime:              *tokenTTL,
 		IDTokenLifetime:                  *tokenTTL,
 		RefreshTokenLifetime:             *refreshTTL,
+		SessionLifetime:                  *sessionTTL,
 		AWSIssuer:                        *awsIssuer,
 	}
 	if *plainPassword {

@@ -11,10 +11,14 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
 // emulateFlags returns the names of emulate's flags, as "emulate -h"
@@ -181,4 +185,37 @@ func TestEmulateRotationGrace(t *testing.T) {
 	s.run("emulate", "-addr", "127.0.0.1:99999", "-rotation-grace", "10s").want(t, exitUsage, "-rotation-grace needs -rotation")
 	s.run("emulate", "-addr", "127.0.0.1:99999", "-rotation", "-rotation-grace", "61s").want(t, exitUsage, "-rotation-grace must be from 0 to 60s")
 	s.run("emulate", "-addr", "127.0.0.1:99999", "-rotation", "-rotation-grace", "-1s").want(t, exitUsage, "-rotation-grace must be from 0 to 60s")
+}
+
+// TestEmulateSessionTTL: -session-ttl sets how long a challenge's Session
+// stays valid (Config.SessionLifetime), so that a tester can see what a
+// client does with an MFA code answered too late (NotAuthorizedException,
+// "session is expired") without waiting out Cognito's three minutes.
+func TestEmulateSessionTTL(t *testing.T) {
+	t.Parallel()
+	users := filepath.Join(t.TempDir(), "users.json")
+	os.WriteFile(users, []byte(`[{"username": "carol", "password": "pw-carol-123", "SMSMFA": true}]`), 0o600)
+	for _, ttl := range []string{"1s", "3m"} {
+		// This -users comes after emulateSandbox's, and wins.
+		s, stop := emulateSandbox(t, "-users", users, "-user-password-auth", "-session-ttl", ttl)
+		status, body := callAction(t, s, "InitiateAuth", map[string]any{
+			"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": s.env["COGNITO_CLIENT_ID"],
+			"AuthParameters": map[string]string{"USERNAME": "carol", "PASSWORD": "pw-carol-123"},
+		})
+		var out struct{ ChallengeName, Session string }
+		if json.Unmarshal([]byte(body), &out); status != http.StatusOK || out.ChallengeName != "SMS_MFA" {
+			t.Fatalf("-session-ttl %s: InitiateAuth %d %s", ttl, status, body)
+		}
+		time.Sleep(1100 * time.Millisecond)
+		status, body = callAction(t, s, "RespondToAuthChallenge", map[string]any{
+			"ChallengeName": "SMS_MFA", "ClientId": s.env["COGNITO_CLIENT_ID"], "Session": out.Session,
+			"ChallengeResponses": map[string]string{"USERNAME": "carol", "SMS_MFA_CODE": cognitotest.DefaultMFACode},
+		})
+		expired := status == http.StatusBadRequest && strings.Contains(body, "session is expired")
+		if expired != (ttl == "1s") || (!expired && status != http.StatusOK) {
+			t.Errorf("-session-ttl %s: the code answered after 1.1 s: %d %.100s", ttl, status, body)
+		}
+		stop()
+	}
+	newSandbox(t).run("emulate", "-addr", "127.0.0.1:99999", "-session-ttl", "0").want(t, exitUsage, "-session-ttl must be positive")
 }
