@@ -25,7 +25,8 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	poolID := fs.String("pool-id", cognitotest.DefaultPoolID, "user pool id")
 	clientID := fs.String("client-id", cognitotest.DefaultClientID, "app client id")
 	withSecret := fs.Bool("with-secret", false, "give the app client a random secret (printed at start)")
-	tokenTTL := fs.Duration("token-ttl", time.Hour, "lifetime of access and id tokens")
+	tokenTTL := fs.Duration("token-ttl", time.Hour, "lifetime of access tokens, and of id tokens unless -id-token-ttl")
+	idTTL := fs.Duration("id-token-ttl", 0, "lifetime of id tokens, when not that of -token-ttl")
 	refreshTTL := fs.Duration("refresh-ttl", cognitotest.DefaultRefreshTokenLifetime, "lifetime of refresh tokens")
 	sessionTTL := fs.Duration("session-ttl", cognitotest.DefaultSessionLifetime, "how long the Session of a challenge (MFA, new password…) stays valid; Cognito allows 3m to 15m")
 	rotation := fs.Bool("rotation", false, "rotate refresh tokens (GetTokensFromRefreshToken)")
@@ -55,6 +56,12 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 		// The Config takes 0 for its default; a flag given 0 means none.
 		return usagef("-session-ttl must be positive")
 	}
+	switch {
+	case *idTTL < 0:
+		return usagef("-id-token-ttl is negative (%v)", *idTTL)
+	case *idTTL == 0:
+		*idTTL = *tokenTTL
+	}
 	cfg := cognitotest.Config{
 		PoolID:                           *poolID,
 		Addr:                             *addr,
@@ -67,7 +74,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 		DeviceOnlyRememberedOnUserPrompt: *deviceOptIn,
 		PreventUserExistenceErrors:       *hideUsers,
 		AccessTokenLifetime:              *tokenTTL,
-		IDTokenLifetime:                  *tokenTTL,
+		IDTokenLifetime:                  *idTTL,
 		RefreshTokenLifetime:             *refreshTTL,
 		SessionLifetime:                  *sessionTTL,
 		AWSIssuer:                        *awsIssuer,

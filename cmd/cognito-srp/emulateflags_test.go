@@ -219,3 +219,39 @@ func TestEmulateSessionTTL(t *testing.T) {
 	}
 	newSandbox(t).run("emulate", "-addr", "127.0.0.1:99999", "-session-ttl", "0").want(t, exitUsage, "-session-ttl must be positive")
 }
+
+// TestEmulateIDTokenTTL: -id-token-ttl gives id tokens a lifetime other
+// than the access tokens' (Config.IDTokenLifetime), as a Cognito app
+// client's settings can: a client that renews by the access token's
+// expiry alone, and sends the id token to its API, is caught only when
+// the id token ends first. -token-ttl alone still sets both.
+func TestEmulateIDTokenTTL(t *testing.T) {
+	t.Parallel()
+	for _, v := range []struct {
+		args       []string
+		access, id time.Duration
+	}{
+		{[]string{"-token-ttl", "10m", "-id-token-ttl", "2m"}, 10 * time.Minute, 2 * time.Minute},
+		{[]string{"-token-ttl", "10m"}, 10 * time.Minute, 10 * time.Minute},
+	} {
+		s, stop := emulateSandbox(t, append(v.args, "-quiet")...)
+		tok, access, id := emulatedTokens(t, s)
+		stop()
+		for _, c := range []struct {
+			field  string
+			claims map[string]any
+			want   time.Duration
+		}{{"expires_at", access, v.access}, {"id_token_expires_at", id, v.id}} {
+			exp, err := time.Parse(time.RFC3339, tok[c.field])
+			if left := time.Until(exp); err != nil || left < c.want-time.Minute || left > c.want {
+				t.Errorf("emulate %q: %s %q, want in %v", v.args, c.field, tok[c.field], c.want)
+			}
+			claimExp, _ := c.claims["exp"].(float64)
+			iat, _ := c.claims["iat"].(float64)
+			if claimExp-iat != c.want.Seconds() {
+				t.Errorf("emulate %q: %s's token lives %v s (exp - iat), want %v", v.args, c.field, claimExp-iat, c.want.Seconds())
+			}
+		}
+	}
+	newSandbox(t).run("emulate", "-addr", "127.0.0.1:99999", "-id-token-ttl", "-1s").want(t, exitUsage, "-id-token-ttl is negative")
+}
