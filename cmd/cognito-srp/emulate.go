@@ -25,6 +25,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	poolID := fs.String("pool-id", cognitotest.DefaultPoolID, "user pool id")
 	clientID := fs.String("client-id", cognitotest.DefaultClientID, "app client id")
 	withSecret := fs.Bool("with-secret", false, "give the app client a random secret (printed at start)")
+	secretFile := fs.String("client-secret-file", "", "give the app client the secret on the first line of this `file` (not printed), the one your client is configured with")
 	tokenTTL := fs.Duration("token-ttl", time.Hour, "lifetime of access tokens, and of id tokens unless -id-token-ttl")
 	idTTL := fs.Duration("id-token-ttl", 0, "lifetime of id tokens, when not that of -token-ttl")
 	refreshTTL := fs.Duration("refresh-ttl", cognitotest.DefaultRefreshTokenLifetime, "lifetime of refresh tokens")
@@ -85,8 +86,17 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 			cfg.AuthFlows = append(cfg.AuthFlows, cognitotest.AllowRefreshTokenAuth)
 		}
 	}
-	if *withSecret {
+	switch {
+	case *withSecret && *secretFile != "":
+		return usagef("give -with-secret or -client-secret-file, not both")
+	case *withSecret:
 		cfg.ClientSecret = randomText(32)
+	case *secretFile != "":
+		secret, err := readSecretFile(ctx, *secretFile)
+		if err != nil {
+			return err
+		}
+		cfg.ClientSecret = secret
 	}
 	if !*quiet {
 		// The action logged is the client's X-Amz-Target header, which
@@ -115,13 +125,18 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	// The issuer and key set are what an API's verifier needs
 	// (cognitosrp.VerifierConfig's Issuer and JWKSURL).
 	fmt.Fprintf(w, "  issuer     %s\n  jwks       %s\n", srv.Issuer(), srv.JWKSURL())
+	if *secretFile != "" {
+		fmt.Fprintf(w, "  secret     from %s, not printed\n", terminalText(*secretFile))
+	}
 	if len(names) == 0 {
 		fmt.Fprintf(w, "  users      none (give -users FILE)\n")
 	} else {
 		fmt.Fprintf(w, "  users      %s\n", strings.Join(names, ", "))
 	}
 	fmt.Fprintf(w, "export COGNITO_ENDPOINT=%s COGNITO_USER_POOL_ID=%s COGNITO_CLIENT_ID=%s\n", srv.Endpoint(), srv.PoolID(), srv.ClientID())
-	if cfg.ClientSecret != "" {
+	if *withSecret {
+		// Its own random secret, which clients need; one read from a
+		// file they have already, and it may be a real one.
 		fmt.Fprintf(w, "export COGNITO_CLIENT_SECRET=%s\n", cfg.ClientSecret)
 	}
 	if f, ok := w.(*os.File); ok {
@@ -167,4 +182,22 @@ func loadUsers(ctx context.Context, srv *cognitotest.Server, path string) ([]str
 		names = append(names, name)
 	}
 	return names, nil
+}
+
+// readSecretFile returns the first line of the file at path, without its
+// line break or a byte order mark, as -password-stdin reads a password.
+// A named pipe waits for its writer, and the read ends on a signal.
+func readSecretFile(ctx context.Context, path string) (string, error) {
+	data, err := readInput(ctx, func() ([]byte, error) { return os.ReadFile(path) })
+	if ctx.Err() != nil {
+		return "", fmt.Errorf("reading -client-secret-file %s: %w", path, ctx.Err())
+	}
+	if err != nil {
+		return "", usagef("-client-secret-file: %v", err)
+	}
+	line, _, _ := strings.Cut(strings.TrimPrefix(string(data), bom), "\n")
+	if line = strings.TrimRight(line, "\r"); line == "" {
+		return "", usagef("-client-secret-file %s: its first line is empty", path)
+	}
+	return line, nil
 }

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -254,4 +255,62 @@ func TestEmulateIDTokenTTL(t *testing.T) {
 		}
 	}
 	newSandbox(t).run("emulate", "-addr", "127.0.0.1:99999", "-id-token-ttl", "-1s").want(t, exitUsage, "-id-token-ttl is negative")
+}
+
+// TestEmulateClientSecretFile: -client-secret-file gives the app client
+// the secret a tester's client is configured with (a docker-compose file,
+// a CI secret), where -with-secret's changes with each start; emulate
+// takes the file's first line, as a secret file written by an editor or
+// a Windows tool (byte order mark, CRLF) holds it, and prints it nowhere:
+// the user has it, and it may be a real one.
+func TestEmulateClientSecretFile(t *testing.T) {
+	t.Parallel()
+	const secret = "fixed-secret-of-the-client-4u7s"
+	file := filepath.Join(t.TempDir(), "secret")
+	os.WriteFile(file, []byte(bom+secret+"\r\nsecond line\n"), 0o600)
+	users := filepath.Join(t.TempDir(), "users.json")
+	os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}]`), 0o600)
+	_, cmd, stdout, stderr := startEmulate(t, "-users", users, "-client-secret-file", file)
+	s := newSandbox(t)
+	var banner []string
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		banner = append(banner, sc.Text())
+		if rest, ok := strings.CutPrefix(sc.Text(), "export "); ok {
+			for _, kv := range strings.Fields(rest) {
+				k, v, _ := strings.Cut(kv, "=")
+				s.env[k] = v
+			}
+			break
+		}
+	}
+	if !slices.Contains(banner, "  secret     from "+file+", not printed") {
+		t.Errorf("banner %q does not say where the secret comes from", banner)
+	}
+	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "alice", "pw-alice-123"
+	s.run("token", "-no-cache").want(t, exitError, "secret is wrong or missing")
+	s.env["COGNITO_CLIENT_SECRET"] = secret + "x"
+	s.run("token", "-no-cache").want(t, exitError, "secret is wrong or missing")
+	s.env["COGNITO_CLIENT_SECRET"] = secret
+	s.run("token", "-no-cache").want(t, exitOK)
+	// The rest of standard output, to its end when emulate exits, before
+	// Wait closes the pipe.
+	interrupt(cmd, os.Interrupt)
+	for sc.Scan() {
+		banner = append(banner, sc.Text())
+	}
+	cmd.Wait()
+	if out := strings.Join(banner, "\n") + stderr.String(); strings.Contains(out, secret) {
+		t.Error("emulate printed the secret of -client-secret-file")
+	}
+
+	sb := newSandbox(t)
+	sb.run("emulate", "-addr", "127.0.0.1:99999", "-with-secret", "-client-secret-file", file).want(t, exitUsage, "not both")
+	sb.run("emulate", "-addr", "127.0.0.1:99999", "-client-secret-file", filepath.Join(t.TempDir(), "missing")).want(t, exitUsage, "-client-secret-file: ")
+	os.WriteFile(file, []byte("\r\n"+secret), 0o600)
+	r := sb.run("emulate", "-addr", "127.0.0.1:99999", "-client-secret-file", file)
+	r.want(t, exitUsage, "first line is empty")
+	if strings.Contains(r.stdout+r.stderr, secret) {
+		t.Errorf("emulate quoted the secret file: %q", r.stderr)
+	}
 }
