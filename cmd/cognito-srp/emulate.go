@@ -38,6 +38,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	hideUsers := fs.Bool("prevent-user-existence-errors", false, "answer unknown users like wrong passwords")
 	plainPassword := fs.Bool("user-password-auth", false, "also allow USER_PASSWORD_AUTH")
 	awsIssuer := fs.Bool("aws-issuer", false, "issue tokens with Cognito's issuer URL instead of the emulator's")
+	latency := fs.Duration("latency", 0, "delay every API call by this long, as a slow network or a slow Cognito would")
 	quiet := fs.Bool("quiet", false, "do not log requests on standard error")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -56,6 +57,9 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	if *sessionTTL <= 0 {
 		// The Config takes 0 for its default; a flag given 0 means none.
 		return usagef("-session-ttl must be positive")
+	}
+	if *latency < 0 {
+		return usagef("-latency is negative (%v)", *latency)
 	}
 	switch {
 	case *idTTL < 0:
@@ -114,6 +118,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	srv.SetLatency(*latency)
 	if err := srv.Start(); err != nil {
 		return err
 	}

@@ -314,3 +314,21 @@ func TestEmulateClientSecretFile(t *testing.T) {
 		t.Errorf("emulate quoted the secret file: %q", r.stderr)
 	}
 }
+
+// TestEmulateLatency: -latency delays each API call (SetLatency), so that
+// a tester of a non-Go client can see its timeouts at work against
+// emulate, as a Go test can against cognitotest.
+func TestEmulateLatency(t *testing.T) {
+	t.Parallel()
+	s, stop := emulateSandbox(t, "-latency", "400ms", "-quiet")
+	start := time.Now()
+	status, body := callAction(t, s, "InitiateAuth", map[string]any{
+		"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": s.env["COGNITO_CLIENT_ID"],
+		"AuthParameters": map[string]string{"REFRESH_TOKEN": "not-a-token"},
+	})
+	if d := time.Since(start); d < 400*time.Millisecond || status != http.StatusBadRequest || !strings.Contains(body, "NotAuthorizedException") {
+		t.Errorf("-latency 400ms: answered %d %s after %v", status, body, d)
+	}
+	stop()
+	newSandbox(t).run("emulate", "-addr", "127.0.0.1:99999", "-latency", "-1s").want(t, exitUsage, "-latency is negative")
+}
