@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -39,6 +40,8 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	plainPassword := fs.Bool("user-password-auth", false, "also allow USER_PASSWORD_AUTH")
 	awsIssuer := fs.Bool("aws-issuer", false, "issue tokens with Cognito's issuer URL instead of the emulator's")
 	latency := fs.Duration("latency", 0, "delay every API call by this long, as a slow network or a slow Cognito would")
+	failureRate := fs.Float64("failure-rate", 0, "fail this share of API calls, from 0 to 1, with -fault (the same calls on each start)")
+	fault := fs.String("fault", string(cognitotest.FaultTooManyRequests), "the failure of -failure-rate: a Cognito error `type`, such as InternalErrorException, or \"connection reset\"")
 	quiet := fs.Bool("quiet", false, "do not log requests on standard error")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -60,6 +63,18 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	}
 	if *latency < 0 {
 		return usagef("-latency is negative (%v)", *latency)
+	}
+	if !(*failureRate >= 0 && *failureRate <= 1) { // NaN too
+		return usagef("-failure-rate must be from 0 to 1")
+	}
+	faultSet := false
+	fs.Visit(func(f *flag.Flag) { faultSet = faultSet || f.Name == "fault" })
+	if faultSet && *failureRate == 0 {
+		// Else it would be ignored: no call would fail.
+		return usagef("-fault needs -failure-rate")
+	}
+	if !faultName(*fault) {
+		return usagef("-fault %q is neither a Cognito error type (such as TooManyRequestsException) nor %q", *fault, cognitotest.FaultConnectionReset)
 	}
 	switch {
 	case *idTTL < 0:
@@ -119,6 +134,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	srv.SetLatency(*latency)
+	srv.SetFailureRate(*failureRate, cognitotest.Fault(*fault))
 	if err := srv.Start(); err != nil {
 		return err
 	}
@@ -205,4 +221,17 @@ func readSecretFile(ctx context.Context, path string) (string, error) {
 		return "", usagef("-client-secret-file %s: its first line is empty", path)
 	}
 	return line, nil
+}
+
+// faultName reports whether name is a failure the emulator can inject that
+// a client can meet: connection reset, or an error type as Cognito names
+// them (letters, ending in "Exception"). A value that is no error type at
+// all ("Throttling", "500") is refused rather than answered as one; a
+// misspelt type ("TooManyRequestException") is served as given.
+func faultName(name string) bool {
+	if name == string(cognitotest.FaultConnectionReset) {
+		return true
+	}
+	typ, ok := strings.CutSuffix(name, "Exception")
+	return ok && typ != "" && strings.Trim(typ, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == ""
 }

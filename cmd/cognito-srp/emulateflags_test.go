@@ -332,3 +332,61 @@ func TestEmulateLatency(t *testing.T) {
 	stop()
 	newSandbox(t).run("emulate", "-addr", "127.0.0.1:99999", "-latency", "-1s").want(t, exitUsage, "-latency is negative")
 }
+
+// TestEmulateFaults: -failure-rate fails that share of the API calls with
+// -fault's error (SetFailureRate), so that a tester of a non-Go client can
+// see its retries at work against emulate, as a Go test can against
+// cognitotest. -fault alone, which would fail nothing, and a rate or
+// fault emulate cannot inject are usage errors.
+func TestEmulateFaults(t *testing.T) {
+	t.Parallel()
+	initiate := func(s *sandbox) (int, string) {
+		return callAction(t, s, "InitiateAuth", map[string]any{
+			"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": s.env["COGNITO_CLIENT_ID"],
+			"AuthParameters": map[string]string{"REFRESH_TOKEN": "not-a-token"},
+		})
+	}
+	s, stop := emulateSandbox(t, "-failure-rate", "1", "-fault", "InternalErrorException", "-quiet")
+	if status, body := initiate(s); status != http.StatusInternalServerError || !strings.Contains(body, "InternalErrorException") {
+		t.Errorf("-failure-rate 1 -fault InternalErrorException: %d %s", status, body)
+	}
+	stop()
+	s, stop = emulateSandbox(t, "-failure-rate", "1", "-fault", "connection reset", "-quiet")
+	reqBody, _ := json.Marshal(map[string]string{"ClientId": s.env["COGNITO_CLIENT_ID"]})
+	req, _ := http.NewRequest("POST", s.env["COGNITO_ENDPOINT"], bytes.NewReader(reqBody))
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Errorf("-fault \"connection reset\": answered %s", resp.Status)
+	}
+	stop()
+
+	// Half the calls fail, with TooManyRequestsException by default.
+	s, stop = emulateSandbox(t, "-failure-rate", "0.5")
+	failed := 0
+	const calls = 40
+	for range calls {
+		switch status, body := initiate(s); {
+		case status == http.StatusBadRequest && strings.Contains(body, "TooManyRequestsException"):
+			failed++
+		case status != http.StatusBadRequest || !strings.Contains(body, "NotAuthorizedException"):
+			t.Errorf("-failure-rate 0.5: %d %s", status, body)
+		}
+	}
+	if failed < calls/5 || failed > calls*4/5 {
+		t.Errorf("-failure-rate 0.5: %d of %d calls failed", failed, calls)
+	}
+	if log := stop(); !strings.Contains(log, "TooManyRequestsException") {
+		t.Errorf("-failure-rate: emulate's log %q", log)
+	}
+
+	sb := newSandbox(t)
+	sb.run("emulate", "-addr", "127.0.0.1:99999", "-fault", "InternalErrorException").want(t, exitUsage, "-fault needs -failure-rate")
+	for _, rate := range []string{"1.5", "-0.1", "NaN"} {
+		sb.run("emulate", "-addr", "127.0.0.1:99999", "-failure-rate", rate).want(t, exitUsage, "-failure-rate must be from 0 to 1")
+	}
+	for _, f := range []string{"Throttling", "Exception", "Too Many Exception", ""} {
+		sb.run("emulate", "-addr", "127.0.0.1:99999", "-failure-rate", "0.1", "-fault", f).want(t, exitUsage, "is neither a Cognito error type")
+	}
+}
