@@ -243,21 +243,26 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 			}
 			return &signOutResult{done: done}
 		}
-		if everywhere && err == nil {
-			if err = sess.GlobalSignOut(ctx); err == nil {
-				// Every refresh token of the user is dead, tok's and
-				// renewed's among them, and so is the access token that
-				// ForgetDevice would need.
-				done := []string{"signed out everywhere"}
-				if dev != nil {
-					done = append(done, deviceStays)
+		if everywhere {
+			if err == nil {
+				if err = sess.GlobalSignOut(ctx); err == nil {
+					// Every refresh token of the user is dead, tok's and
+					// renewed's among them, and so is the access token
+					// that ForgetDevice would need.
+					done := []string{"signed out everywhere"}
+					if dev != nil {
+						done = append(done, deviceStays)
+					}
+					return &signOutResult{done: done}
 				}
-				return &signOutResult{done: done}
+				// Then at least this machine's tokens, as without
+				// -everywhere.
+				r.failed(err)
+				err = nil
 			}
-			// Then at least this machine's tokens, as without -everywhere.
-			r.failed(err)
+			// Whether GlobalSignOut or the renewal before it failed: the
+			// user asked for these to end.
 			r.kept = append(r.kept, "the user's other refresh tokens stay usable")
-			err = nil
 		}
 		if err == nil && dev != nil {
 			if err = forgetDevice(ctx, client, renewed, dev); err == nil {

@@ -868,3 +868,33 @@ func TestSignOutDeviceFileUnreadable(t *testing.T) {
 	s.run("sign-out").want(t, exitOK, "refresh token revoked", "device forgotten")
 	s.wantCacheEmpty(t)
 }
+
+// TestSignOutEverywhereRenewalFails: when the renewal -everywhere needs for
+// GlobalSignOut's access token fails (Cognito failing here), sign-out still
+// revokes the cached refresh token and removes the files, exits with 1, and
+// says that it revoked it and that the user's other refresh tokens stay
+// usable: the user asked for them to end. Before, in a pool without device tracking it said "Cognito
+// could not be told (…): ", an empty list, and nothing about -everywhere.
+func TestSignOutEverywhereRenewalFails(t *testing.T) {
+	t.Parallel()
+	// Tokens that outlive the run's retries, so that the access token
+	// reads as revoked afterwards, not as expired.
+	for _, cfg := range []cognitotest.Config{{}, {DeviceTracking: true}} {
+		srv, s := signedIn(t, cfg)
+		tok := s.cachedTokens(t)
+		srv.FailNext(1000, cognitotest.FaultInternalError, "InitiateAuth", "GetTokensFromRefreshToken")
+		r := s.run("sign-out", "-everywhere", "-timeout", "2s")
+		r.want(t, exitError, "refresh token revoked; removed the cache files, but the rest failed (", "InternalErrorException", "): the user's other refresh tokens stay usable")
+		if cfg.DeviceTracking {
+			r.want(t, exitError, "the user's other refresh tokens stay usable, and the device stays in the user's list")
+		}
+		r.wantNoSecret(t, tok)
+		if n := srv.Calls("GlobalSignOut"); n != 0 {
+			t.Errorf("device tracking %v: %d GlobalSignOut calls without an access token", cfg.DeviceTracking, n)
+		}
+		if _, err := srv.VerifyAccessToken(tok.AccessToken); !errors.Is(err, cognitotest.ErrTokenRevoked) {
+			t.Errorf("device tracking %v: the cached refresh token was not revoked: %v", cfg.DeviceTracking, err)
+		}
+		s.wantCacheEmpty(t)
+	}
+}
