@@ -117,7 +117,7 @@ func TestUsageLibrarySetting(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
 	s.env["COGNITO_PASSWORD"] = "pw"
-	for _, cmd := range [][]string{{"token"}, {"request", "http://127.0.0.1:1/"}} {
+	for _, cmd := range [][]string{{"token"}, {"request", "http://127.0.0.1:1/"}, {"sign-out"}} {
 		args := append([]string{cmd[0], "-pool-id", "us-east-1_X", "-client-id", "c", "-username", "u", "-endpoint", "ftp://x"}, cmd[1:]...)
 		r := s.run(args...)
 		r.want(t, exitUsage, "cognito-srp "+cmd[0]+": invalid configuration: Endpoint is not an http or https URL")
