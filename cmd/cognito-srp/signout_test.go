@@ -898,3 +898,21 @@ func TestSignOutEverywhereRenewalFails(t *testing.T) {
 		s.wantCacheEmpty(t)
 	}
 }
+
+// TestSignOutEverywhereWithoutRefreshToken: -everywhere with a token file
+// that holds no refresh token says it had nothing to sign out everywhere
+// with, as well as nothing to revoke, and calls no action (mutant S23).
+func TestSignOutEverywhereWithoutRefreshToken(t *testing.T) {
+	t.Parallel()
+	srv, s := signedIn(t, cognitotest.Config{})
+	accessOnly := *s.cachedTokens(t)
+	accessOnly.RefreshToken = ""
+	if err := cognitosrp.NewFileStore(s.cacheFile(t)).Save(context.Background(), &accessOnly); err != nil {
+		t.Fatal(err)
+	}
+	s.run("sign-out", "-everywhere").want(t, exitOK, "signed out alice: no refresh token cached to revoke; no cached tokens to sign out everywhere with; cache files removed")
+	if n := srv.Calls("GlobalSignOut") + srv.Calls("RevokeToken"); n != 0 {
+		t.Errorf("%d calls to Cognito without a refresh token", n)
+	}
+	s.wantCacheEmpty(t)
+}
