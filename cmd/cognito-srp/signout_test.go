@@ -940,3 +940,17 @@ func TestSignOutForgetDeviceFails(t *testing.T) {
 	s.run("sign-out", "-timeout", "2s").want(t, exitError, "): the refresh token stays usable until it expires, and the device stays in the user's list of devices, unusable without its file\n")
 	s.wantCacheEmpty(t)
 }
+
+// TestSignOutAccessTokenExpired: the cached access token has expired by
+// the time of the sign-out; ForgetDevice takes the renewed one, and the
+// device is forgotten (mutant S43: the cached access token).
+func TestSignOutAccessTokenExpired(t *testing.T) {
+	t.Parallel()
+	srv, s := signedIn(t, trackingPool)
+	wantOneDevice(t, srv, s)
+	srv.Advance(trackingPool.AccessTokenLifetime + time.Second)
+	s.run("sign-out").want(t, exitOK, "signed out alice: refresh token revoked; device forgotten")
+	if devs := srv.Devices("alice"); len(devs) != 0 {
+		t.Errorf("alice's devices after the sign-out: %+v", devs)
+	}
+}
