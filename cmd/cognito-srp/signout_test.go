@@ -954,3 +954,18 @@ func TestSignOutAccessTokenExpired(t *testing.T) {
 		t.Errorf("alice's devices after the sign-out: %+v", devs)
 	}
 }
+
+// TestSignOutTimeout: -timeout bounds sign-out's wait for Cognito (mutant
+// S09: no bound), as it bounds token's.
+func TestSignOutTimeout(t *testing.T) {
+	t.Parallel()
+	srv, s := signedIn(t, cognitotest.Config{})
+	srv.SetActionLatency("RevokeToken", time.Minute)
+	start := time.Now()
+	s.run("sign-out", "-timeout", "1s").want(t, exitError, "removed the cache files, but Cognito could not be told", "the refresh token stays usable until it expires")
+	// Generous: the point is a bound, not its precision.
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("sign-out -timeout 1s took %v", d)
+	}
+	srv.SetActionLatency("RevokeToken", -1)
+}
