@@ -969,3 +969,22 @@ func TestSignOutTimeout(t *testing.T) {
 	}
 	srv.SetActionLatency("RevokeToken", -1)
 }
+
+// TestConnectionClient: sign-out's Client calls the endpoint a Session of
+// the same settings would: -endpoint, or else -region's, or else the pool
+// id's region (mutant S48: the pool id's region over -region).
+func TestConnectionClient(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		c    connection
+		want string
+	}{
+		{connection{poolID: "us-east-1_X"}, cognitosrp.RegionEndpoint("us-east-1")},
+		{connection{poolID: "us-east-1_X", region: "eu-west-1"}, cognitosrp.RegionEndpoint("eu-west-1")},
+		{connection{poolID: "us-east-1_X", region: "eu-west-1", endpoint: "http://127.0.0.1:1"}, "http://127.0.0.1:1"},
+	} {
+		if got := tc.c.client().Endpoint; got != tc.want {
+			t.Errorf("%+v: endpoint %q, want %q", tc.c, got, tc.want)
+		}
+	}
+}
