@@ -117,6 +117,10 @@ func TestSignOut(t *testing.T) {
 	}
 	s.wantCacheEmpty(t)
 
+	if n := srv.Calls("RevokeToken"); n != 1 {
+		t.Errorf("%d RevokeToken calls, want 1: the renewal kept the refresh token", n)
+	}
+
 	s.run("sign-out").want(t, exitOK, "nothing is cached for alice")
 	// Nor does token, afterwards, find anything to use.
 	s.run("token").want(t, exitError, "no usable cached tokens")
@@ -259,7 +263,7 @@ func TestSignOutDocumented(t *testing.T) {
 		t.Errorf("help sign-out: %d %q", h.code, h.stderr)
 	}
 	r := s.run("sign-out", "-h")
-	r.want(t, exitOK, "usage: cognito-srp sign-out [flags]", "Exit status 0", "Exit status 1", "needs no password")
+	r.want(t, exitOK, "usage: cognito-srp sign-out [flags]", "Exit status 0", "Exit status 1", "needs no password", "how long to wait for Cognito (default 30s)")
 	for _, f := range []string{"-password-stdin", "-no-cache", "-no-device"} {
 		if strings.Contains(r.stderr, f) {
 			t.Errorf("sign-out -h offers %s", f)
