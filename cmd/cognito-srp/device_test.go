@@ -50,6 +50,13 @@ func wantOneDevice(t *testing.T, srv *cognitotest.Server, s *sandbox) cognitotes
 	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
 		t.Errorf("device file mode %v, want 0600", fi.Mode().Perm())
 	}
+	// The directory too: in a pool with device tracking, the device
+	// file's check that it can be written creates it first.
+	if di, err := os.Stat(filepath.Dir(files[0])); err != nil {
+		t.Error(err)
+	} else if runtime.GOOS != "windows" && di.Mode().Perm() != 0o700 {
+		t.Errorf("cache directory mode %v, want 0700", di.Mode().Perm())
+	}
 	return devs[0]
 }
 
