@@ -288,3 +288,17 @@ func TestVerifyChecksIssuer(t *testing.T) {
 	_, err = newRaw(t, srv).call("GetUser", map[string]string{"AccessToken": theirs.AccessToken})
 	wantAPIError(t, err, "NotAuthorizedException", "Invalid Access Token")
 }
+
+// TestRevokeTokenMembers: RevokeToken without Token fails the request's
+// validation, as Cognito's required member does, where a client that lost
+// its refresh token would otherwise read success (mutant T01); a token the
+// server never issued is no error, as the action's doc says (mutant T04).
+func TestRevokeTokenMembers(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	r := newRaw(t, srv)
+	_, err := r.call("RevokeToken", map[string]string{"ClientId": srv.ClientID()})
+	wantAPIError(t, err, "InvalidParameterException", "Value at 'token' failed to satisfy constraint: Member must not be null")
+	if _, err := r.call("RevokeToken", map[string]string{"ClientId": srv.ClientID(), "Token": "never-issued"}); err != nil {
+		t.Errorf("RevokeToken of a token never issued: %v", err)
+	}
+}
