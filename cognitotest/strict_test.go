@@ -302,3 +302,16 @@ func TestRevokeTokenMembers(t *testing.T) {
 		t.Errorf("RevokeToken of a token never issued: %v", err)
 	}
 }
+
+// TestAccessTokenMemberRequired: an action that takes an access token,
+// sent without one, fails the request's validation, not as an invalid
+// token (NotAuthorizedException), on which a client would give up its
+// login (mutant T25).
+func TestAccessTokenMemberRequired(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	r := newRaw(t, srv)
+	for _, action := range []string{"GetUser", "GlobalSignOut"} {
+		_, err := r.call(action, map[string]string{})
+		wantAPIError(t, err, "InvalidParameterException", "Value at 'accessToken' failed to satisfy constraint: Member must not be null")
+	}
+}
