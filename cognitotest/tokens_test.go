@@ -692,6 +692,18 @@ func TestRevokeTokenEndsTheRotatedFamily(t *testing.T) {
 	}
 	_, err = r.call("GetTokensFromRefreshToken", map[string]string{"ClientId": srv.ClientID(), "RefreshToken": old})
 	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
+
+	// And the other way: revoking the token rotated out, still in its
+	// grace period, ends its successor (mutant T56).
+	old = login(t, srv, "alice", "pw-alice-123").Tokens().RefreshToken
+	if out, err = r.call("GetTokensFromRefreshToken", map[string]string{"ClientId": srv.ClientID(), "RefreshToken": old}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.call("RevokeToken", map[string]string{"ClientId": srv.ClientID(), "Token": old}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.call("GetTokensFromRefreshToken", map[string]string{"ClientId": srv.ClientID(), "RefreshToken": out.AuthenticationResult.RefreshToken})
+	wantAPIError(t, err, "NotAuthorizedException", "Refresh Token has been revoked")
 }
 
 // foreignTokens starts a server of cfg and another of cfg changed by
