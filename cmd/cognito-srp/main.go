@@ -85,10 +85,10 @@
 // GlobalSignOut instead, which ends every refresh token of the user, and
 // the access token ForgetDevice would need: the device stays in the list,
 // unusable without its file. An app client without token revocation
-// refuses RevokeToken. Forgetting the device ends its refresh token all
-// the same (a renewal checks that Cognito refuses it), and the files go;
-// otherwise (no device, or a refresh token that outlived it) sign-out
-// keeps the token file and says to use -everywhere.
+// refuses RevokeToken. A renewal then checks whether the refresh token has
+// ended (forgetting the device ends it, as does a sign-out elsewhere): if
+// so, the files go; if not (no device, or a refresh token that outlived
+// it), sign-out keeps the token file and says to use -everywhere.
 //
 // The command reaches Cognito and the API as Go programs do by default:
 // through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY give, trusting

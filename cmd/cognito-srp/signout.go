@@ -28,11 +28,12 @@ Exit status 1: failed; when standard error says the cache files were removed,
 Cognito could not be told all of it (unreachable, say), and what it names
 stays usable (the refresh token until it expires, the device): running
 sign-out again does not help, the files are gone.
-An app client without token revocation refuses to revoke. Forgetting the
-device ends its refresh token all the same, which a renewal checks: the
-files go. Otherwise (no device, or a token that outlived it) the token file
-is kept: -everywhere then ends the refresh token, with every other one of
-the user's, and leaves the device, if any, in the user's list.
+An app client without token revocation refuses to revoke. A renewal then
+checks whether the refresh token has ended (forgetting the device ends it,
+as does a sign-out elsewhere): if so, the files go; if not (no device, or a
+token that outlived it), the token file is kept: -everywhere then ends the
+refresh token, with every other one of the user's, and leaves the device,
+if any, in the user's list.
 `
 
 // signOutCommand signs the token cache of a pool, client and user out, at
@@ -104,10 +105,15 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 	if r.unrevocable != nil {
 		// The app client does not allow revocation: only GlobalSignOut
 		// ends the refresh token, which needs the files kept, also when
-		// -everywhere was given and failed (the cause, then).
+		// -everywhere was given and failed, or ForgetDevice (the cause,
+		// then; or the renewal either needed).
 		msg := "this app client does not allow token revocation (" + describe(r.unrevocable) + ")"
 		if r.cause != r.unrevocable {
-			msg += ", and signing out everywhere failed (" + describe(r.cause) + ")"
+			what := "forgetting the device"
+			if *everywhere {
+				what = "signing out everywhere"
+			}
+			msg += ", and " + what + " failed (" + describe(r.cause) + ")"
 		}
 		kept := "the cache files are kept"
 		if r.forgot {
@@ -183,28 +189,11 @@ func (r *signOutResult) failed(err error) { r.cause = cmp.Or(r.cause, err) }
 // bound to the device), so -everywhere leaves the device in the list,
 // unusable without its file, and forgets it only when GlobalSignOut fails.
 func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.Tokens, dev *cognitosrp.Device, everywhere bool) *signOutResult {
-	client := c.client()
-	r := new(signOutResult)
-	revokeFailed := false
-	revoke := func(t *cognitosrp.Tokens) {
-		err := client.RevokeToken(ctx, &cognitosrp.RevokeTokenInput{Token: t.RefreshToken, ClientId: c.clientID, ClientSecret: c.clientSecret})
-		if err != nil {
-			revokeFailed = true
-			r.failed(err)
-			// Whatever failed before (GlobalSignOut, the renewal): the
-			// files must stay for another -everywhere.
-			if ae := (*cognitosrp.APIError)(nil); errors.As(err, &ae) && ae.Type == "UnsupportedOperationException" {
-				r.unrevocable = cmp.Or(r.unrevocable, err) // refused twice with rotation
-			}
-		}
-	}
 	const deviceStays = "the device stays in the user's list of devices, unusable without its file"
-	live := tok != nil && tok.RefreshToken != ""
-	var forgotten *cognitosrp.Tokens // the tokens with which this run forgot dev (and cached)
-	switch {
-	case !live:
-		// ForgetDevice and GlobalSignOut need an access token, and
-		// sign-out logs in with no password.
+	r := new(signOutResult)
+	if tok == nil || tok.RefreshToken == "" {
+		// Nothing to revoke; ForgetDevice and GlobalSignOut need an
+		// access token, and sign-out logs in with no password.
 		if tok != nil {
 			r.done = append(r.done, "no refresh token cached to revoke")
 		}
@@ -214,34 +203,24 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 		if everywhere {
 			r.done = append(r.done, "no cached tokens to sign out everywhere with")
 		}
-	case dev == nil && !everywhere:
-	default:
+		return r
+	}
+	client := c.client()
+	var renewed *cognitosrp.Tokens // renewed (and cached) for ForgetDevice or GlobalSignOut
+	if dev != nil || everywhere {
 		// Renewed even if tok's look fresh (obtain takes them as refused):
 		// a renewal's refusal (ErrLoginRequired) says the refresh token
 		// is dead, which is no failure of a sign-out, where the refusal of
 		// an access token revoked with it would read as one. The session
 		// logs in with no password, and its GlobalSignOut renews once
 		// more should Cognito refuse the access token as revoked.
-		sess, renewed, err := obtain(ctx, e, c, tok, cognitosrp.AccessToken)
+		sess, t, err := obtain(ctx, e, c, tok, cognitosrp.AccessToken)
+		renewed = t
 		if sess != nil {
 			defer sess.Close()
 		}
 		if errors.Is(err, cognitosrp.ErrLoginRequired) {
-			// Revoked or expired already: nothing left to revoke.
-			// Which of these Cognito does not say; a device forgotten
-			// (elsewhere, or by the run that kept these files) is out of
-			// the list.
-			msg := "the refresh token had ended already (expired, revoked, or its device forgotten)"
-			if dev != nil {
-				msg += ", so the device, if still in the user's list of devices, stays there, unusable without its file"
-			}
-			done := []string{msg}
-			if everywhere {
-				// GlobalSignOut needs an access token: the user's other
-				// refresh tokens live on.
-				done = append(done, "not signed out everywhere, which needs a live refresh token")
-			}
-			return &signOutResult{done: done}
+			return endedAlready(dev, everywhere)
 		}
 		if everywhere {
 			if err == nil {
@@ -260,13 +239,12 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 				r.failed(err)
 				err = nil
 			}
-			// Whether GlobalSignOut or the renewal before it failed: the
-			// user asked for these to end.
+			// GlobalSignOut failed, or the renewal it needed did.
 			r.kept = append(r.kept, "the user's other refresh tokens stay usable")
 		}
 		if err == nil && dev != nil {
 			if err = forgetDevice(ctx, client, renewed, dev); err == nil {
-				forgotten, r.forgot = renewed, true
+				r.forgot = true
 				r.done = append(r.done, "device forgotten")
 			}
 		}
@@ -276,35 +254,70 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 				r.kept = append(r.kept, deviceStays)
 			}
 		}
-		// A renewal with rotation retired tok's refresh token and issued
-		// another, which no file will hold: revoked too.
-		if renewed != nil && renewed.RefreshToken != tok.RefreshToken {
-			revoke(renewed)
+	}
+	revokeFailed := false
+	revoke := func(t *cognitosrp.Tokens) {
+		err := client.RevokeToken(ctx, &cognitosrp.RevokeTokenInput{Token: t.RefreshToken, ClientId: c.clientID, ClientSecret: c.clientSecret})
+		if err != nil {
+			revokeFailed = true
+			r.failed(err)
+			// Whatever failed before (GlobalSignOut, the renewal): the
+			// files must stay for another -everywhere.
+			if ae := (*cognitosrp.APIError)(nil); errors.As(err, &ae) && ae.Type == "UnsupportedOperationException" {
+				r.unrevocable = cmp.Or(r.unrevocable, err) // refused twice with rotation
+			}
 		}
 	}
-	if live {
-		revoke(tok)
-		switch {
-		case !revokeFailed:
-			r.done = append([]string{"refresh token revoked"}, r.done...)
-		case r.unrevocable != nil && forgotten != nil && refreshEnded(ctx, e, c, forgotten):
-			// Forgetting a device ends the refresh tokens issued to it, so
-			// the cache is signed out, and its files can go. A renewal
-			// checks it rather than the command assuming it: a token
-			// issued to no device, or to another than the file's, lives
-			// on, and the token file stays for the -everywhere that ends
-			// it. Without this, the files stayed for an -everywhere that
-			// found the token dead.
-			if r.cause == r.unrevocable {
-				r.cause = nil
-			}
-			r.unrevocable = nil
-			r.done[slices.Index(r.done, "device forgotten")] = "device forgotten, which ended its refresh token (this app client does not allow token revocation)"
-		default:
-			r.kept = append([]string{"the refresh token stays usable until it expires"}, r.kept...)
+	// A renewal with rotation retired tok's refresh token and issued
+	// another, which no file will hold: revoked too.
+	if renewed != nil && renewed.RefreshToken != tok.RefreshToken {
+		revoke(renewed)
+	}
+	revoke(tok)
+	switch {
+	case !revokeFailed:
+		r.done = append([]string{"refresh token revoked"}, r.done...)
+	case r.unrevocable != nil && r.forgot && refreshEnded(ctx, e, c, renewed):
+		// Forgetting a device ends the refresh tokens issued to it, so
+		// the cache is signed out, and its files can go. A renewal
+		// checks it rather than the command assuming it: a token
+		// issued to no device, or to another than the file's, lives
+		// on, and the token file stays for the -everywhere that ends
+		// it. Without this, the files stayed for an -everywhere that
+		// found the token dead.
+		if r.cause == r.unrevocable {
+			r.cause = nil
 		}
+		r.unrevocable = nil
+		r.done[slices.Index(r.done, "device forgotten")] = "device forgotten, which ended its refresh token (this app client does not allow token revocation)"
+	case r.unrevocable != nil && dev == nil && !everywhere && refreshEnded(ctx, e, c, tok):
+		// Never renewed (no device to forget, no -everywhere), the token
+		// may have ended already (the user signed out elsewhere), which
+		// the refusal does not say: else the files stayed for an
+		// -everywhere that found it dead.
+		return endedAlready(nil, false)
+	default:
+		r.kept = append([]string{"the refresh token stays usable until it expires"}, r.kept...)
 	}
 	return r
+}
+
+// endedAlready is the result of a sign-out whose refresh token Cognito
+// refused to renew: revoked or expired already, nothing left to revoke.
+func endedAlready(dev *cognitosrp.Device, everywhere bool) *signOutResult {
+	// Which of these Cognito does not say; a device forgotten (elsewhere,
+	// or by the run that kept these files) is out of the list.
+	msg := "the refresh token had ended already (expired, revoked, or its device forgotten)"
+	if dev != nil {
+		msg += ", so the device, if still in the user's list of devices, stays there, unusable without its file"
+	}
+	done := []string{msg}
+	if everywhere {
+		// GlobalSignOut needs an access token: the user's other refresh
+		// tokens live on.
+		done = append(done, "not signed out everywhere, which needs a live refresh token")
+	}
+	return &signOutResult{done: done}
 }
 
 // refreshEnded reports whether Cognito refuses to renew the cached tokens,

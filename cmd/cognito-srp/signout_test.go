@@ -976,3 +976,59 @@ func TestConnectionClient(t *testing.T) {
 		}
 	}
 }
+
+// TestSignOutRevocationOffForgetDeviceFails: in a pool with device
+// tracking whose app client does not allow token revocation, a sign-out
+// whose ForgetDevice (or the renewal it needs) fails keeps the files and
+// names that failure, not one of -everywhere, which was not given; the
+// next sign-out forgets the device, which ends the refresh token.
+func TestSignOutRevocationOffForgetDeviceFails(t *testing.T) {
+	t.Parallel()
+	tracking := trackingPool
+	tracking.DisableTokenRevocation = true
+	for _, action := range []string{"ForgetDevice", "InitiateAuth"} {
+		t.Run(action, func(t *testing.T) {
+			t.Parallel()
+			srv, s := signedIn(t, tracking)
+			tok := s.cachedTokens(t)
+			srv.FailNext(1, "InvalidParameterException", action)
+			delete(s.env, "COGNITO_PASSWORD")
+			r := s.run("sign-out")
+			r.want(t, exitError, "does not allow token revocation (", ", and forgetting the device failed (", "InvalidParameterException", "the cache files are kept")
+			if strings.Contains(r.stderr, "everywhere failed") {
+				t.Errorf("a failure of -everywhere, which was not given: %q", r.stderr)
+			}
+			r.wantNoSecret(t, tok)
+			if len(s.deviceFiles()) != 1 {
+				t.Error("the device file is gone")
+			}
+			s.run("sign-out").want(t, exitOK, "signed out alice: device forgotten, which ended its refresh token")
+			s.wantCacheEmpty(t)
+		})
+	}
+}
+
+// TestSignOutRevocationOffEnded: with an app client without token
+// revocation and no device, a refresh token that had ended already (the
+// user signed out elsewhere) is no failure: RevokeToken's refusal says
+// nothing of it, so a renewal checks, the files go and sign-out exits
+// with 0, as with revocation on. Before, it exited with 1, kept the files
+// and said that -everywhere would end a refresh token that was dead;
+// that -everywhere then signed nobody out. A live one is kept as before.
+func TestSignOutRevocationOffEnded(t *testing.T) {
+	t.Parallel()
+	rotating := noRevocation
+	rotating.RefreshTokenRotation = true
+	for _, cfg := range []cognitotest.Config{noRevocation, rotating} {
+		srv, s := signedIn(t, cfg)
+		tok := s.cachedTokens(t)
+		if err := srv.SignOut("alice"); err != nil {
+			t.Fatal(err)
+		}
+		delete(s.env, "COGNITO_PASSWORD")
+		r := s.run("sign-out")
+		r.want(t, exitOK, "signed out alice: the refresh token had ended already (expired, revoked, or its device forgotten); cache files removed")
+		r.wantNoSecret(t, tok)
+		s.wantCacheEmpty(t)
+	}
+}
