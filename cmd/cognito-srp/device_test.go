@@ -247,19 +247,20 @@ func TestUnusableCacheSaysNoCacheForDevice(t *testing.T) {
 
 // TestCacheDirNotWritable: in a pool with device tracking, a cache
 // directory that exists but cannot be written (mode 0500; root writes it
-// anyway, so the test needs another user) fails the run before its login,
+// anyway, so the run is another user's: notRoot) fails the run before its login,
 // as one that cannot be created does: status 1, the directory's error,
 // the token cache and -no-cache named, no device confirmed and lost.
 func TestCacheDirNotWritable(t *testing.T) {
 	t.Parallel()
-	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" || os.Geteuid() == 0 {
-		t.Skip("needs Unix modes and a user other than root")
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
+		t.Skip("needs Unix modes")
 	}
 	srv := newEmulator(t, trackingPool)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	if err := os.MkdirAll(s.cacheDir(), 0o700); err != nil {
 		t.Fatal(err)
 	}
+	s.notRoot(t)
 	if err := os.Chmod(s.cacheDir(), 0o500); err != nil {
 		t.Fatal(err)
 	}
@@ -302,8 +303,8 @@ func TestDeviceFileErrorSaysNoDevice(t *testing.T) {
 }
 
 // TestDeviceFileUnreadable: a device file the command cannot read for
-// another reason than its contents (a symbolic link to itself; mode 000
-// where the tests do not run as root) fails the run before its login,
+// another reason than its contents (a symbolic link to itself; mode 000,
+// run as another user than root: notRoot) fails the run before its login,
 // with status 1, naming the file and -no-device, and the file stays: it
 // may hold the device, which a save would overwrite. A damaged file holds
 // none and is replaced, but this one is no format's fault.
@@ -313,9 +314,6 @@ func TestDeviceFileUnreadable(t *testing.T) {
 		t.Skip("symbolic links and modes as on Unix")
 	}
 	for _, how := range []string{"symlink loop", "mode 000"} {
-		if how == "mode 000" && os.Geteuid() == 0 {
-			continue // root reads it anyway
-		}
 		srv := newEmulator(t, trackingPool)
 		s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 		s.run("token").want(t, exitOK)
@@ -331,6 +329,7 @@ func TestDeviceFileUnreadable(t *testing.T) {
 			if err := os.Chmod(device, 0); err != nil {
 				t.Fatal(err)
 			}
+			s.notRoot(t) // root reads it anyway
 			want = "permission denied"
 		} else {
 			if err := os.Remove(device); err != nil {

@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -93,6 +94,8 @@ type sandbox struct {
 	// stdinFile, if set, is the command's standard input instead of
 	// stdin: a file whose reads fail (a directory), say.
 	stdinFile *os.File
+	// sysProcAttr, if set, is the runs' (notRoot's user).
+	sysProcAttr *syscall.SysProcAttr
 }
 
 func newSandbox(t *testing.T) *sandbox {
@@ -133,6 +136,7 @@ func (s *sandbox) run(args ...string) result {
 	if s.stdinFile != nil {
 		cmd.Stdin = s.stdinFile
 	}
+	cmd.SysProcAttr = s.sysProcAttr
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -1,0 +1,62 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+//go:build unix
+
+package main
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// nobody is the user id and group id the command runs as in a test that
+// needs a user other than root.
+const nobody = 65534
+
+// notRoot makes s's later runs those of a user other than root where the
+// tests run as root (CI's do), who reads and writes any file whatever its
+// mode: a test of a file the command cannot read, or of a directory it
+// cannot write, tested nothing there. The runs are then nobody's, whom
+// the sandbox's home, as it is now, is given, and whom the directories
+// above it and the binary's let through. It skips t where root cannot
+// start a process as another user, or a directory above the home, not the
+// test's, keeps other users out.
+func (s *sandbox) notRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		return
+	}
+	// t.TempDir's parent and the binary's directory are the tests' own,
+	// of mode 0700; the directories above them are not.
+	for _, dir := range []string{filepath.Dir(s.home), filepath.Dir(binary)} {
+		if err := os.Chmod(dir, 0o711); err != nil {
+			t.Fatal(err)
+		}
+		for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
+			if fi, err := os.Stat(d); err != nil || fi.Mode()&0o001 == 0 {
+				t.Skipf("%s keeps other users than root out: %v", d, err)
+			}
+			if d == filepath.Dir(d) {
+				break
+			}
+		}
+	}
+	err := filepath.WalkDir(s.home, func(path string, _ fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(path, nobody, nobody)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.sysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+	if r := s.run("help"); r.code != exitOK {
+		t.Skipf("cannot run the command as user %d: status %d, %s", nobody, r.code, r.stderr)
+	}
+}
