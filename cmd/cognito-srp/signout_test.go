@@ -727,10 +727,12 @@ func TestSignOutEverywhereWithoutTokens(t *testing.T) {
 
 // TestEmulateRefusesArguments: emulate takes flags only; a stray word (a
 // forgotten dash) is a usage error naming it, not a server started with
-// the flags after it ignored.
+// the flags after it ignored. The port cannot be listened on: an emulate
+// that took the word fails at once, where with a port it served until
+// commandLimit (2 minutes) before the test failed.
 func TestEmulateRefusesArguments(t *testing.T) {
 	t.Parallel()
-	newSandbox(t).run("emulate", "-addr", "127.0.0.1:0", "quiet").want(t, exitUsage, `unexpected argument "quiet"`)
+	newSandbox(t).run("emulate", "-addr", "127.0.0.1:99999", "quiet").want(t, exitUsage, `unexpected argument "quiet"`)
 }
 
 // TestSignOutNoCacheDirectory: when the cache directory cannot be found
