@@ -136,8 +136,12 @@ func flowPasses(t *testing.T, r *failingRand) bool {
 // uuidFailingRand is a Config.Rand that, once on, fails the draws of
 // UUIDs (request ids, jti, origin_jti) only: those whose failure the
 // server may shrug off, where a failed draw of the same size (a salt, a
-// refresh token's part) fails the call.
-type uuidFailingRand struct{ on atomic.Bool }
+// refresh token's part) fails the call. failed counts the draws it
+// failed.
+type uuidFailingRand struct {
+	on     atomic.Bool
+	failed atomic.Int64
+}
 
 func (r *uuidFailingRand) Read(p []byte) (int, error) {
 	if r.on.Load() {
@@ -145,6 +149,7 @@ func (r *uuidFailingRand) Read(p []byte) (int, error) {
 		frames := runtime.CallersFrames(pc[:runtime.Callers(2, pc)])
 		for f, more := frames.Next(); more; f, more = frames.Next() {
 			if strings.HasSuffix(f.Function, ".newUUID") {
+				r.failed.Add(1)
 				return 0, errEntropy
 			}
 		}
@@ -183,8 +188,13 @@ func TestFailedDrawSharesNoRevocationKey(t *testing.T) {
 		}
 		sessions = append(sessions, s)
 	}
+	// newUUID found by its frame: were it renamed or called deeper down,
+	// no draw would fail and the logins would pass for want of a test.
+	if r.failed.Load() == 0 {
+		t.Fatal("no UUID draw failed")
+	}
 	if len(sessions) < 2 {
-		return
+		return // the logins failed, which is one of the two answers
 	}
 	if err := sessions[0].SignOut(ctx); err != nil {
 		t.Fatal(err)
