@@ -989,16 +989,7 @@ func emulateSandbox(t *testing.T, args ...string) (s *sandbox, stop func() strin
 	os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}]`), 0o600)
 	_, cmd, stdout, stderr := startEmulate(t, append([]string{"-users", users}, args...)...)
 	s = newSandbox(t)
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "export "); ok {
-			for _, kv := range strings.Fields(rest) {
-				k, v, _ := strings.Cut(kv, "=")
-				s.env[k] = v
-			}
-			break
-		}
-	}
+	readBanner(bufio.NewScanner(stdout), s)
 	if s.env["COGNITO_ENDPOINT"] == "" {
 		t.Fatalf("emulate %q printed no export line: %q", args, stderr.String())
 	}
@@ -1008,6 +999,23 @@ func emulateSandbox(t *testing.T, args ...string) (s *sandbox, stop func() strin
 		cmd.Wait()
 		return stderr.String()
 	}
+}
+
+// readBanner reads emulate's banner from sc up to its first export line,
+// whose variables it sets in s's environment, and returns the lines read.
+func readBanner(sc *bufio.Scanner, s *sandbox) []string {
+	var banner []string
+	for sc.Scan() {
+		banner = append(banner, sc.Text())
+		if rest, ok := strings.CutPrefix(sc.Text(), "export "); ok {
+			for _, kv := range strings.Fields(rest) {
+				k, v, _ := strings.Cut(kv, "=")
+				s.env[k] = v
+			}
+			break
+		}
+	}
+	return banner
 }
 
 // TestEmulateFlags: each of emulate's pool settings reaches the emulator.

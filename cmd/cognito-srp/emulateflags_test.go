@@ -272,18 +272,8 @@ func TestEmulateClientSecretFile(t *testing.T) {
 	os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}]`), 0o600)
 	_, cmd, stdout, stderr := startEmulate(t, "-users", users, "-client-secret-file", file)
 	s := newSandbox(t)
-	var banner []string
 	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		banner = append(banner, sc.Text())
-		if rest, ok := strings.CutPrefix(sc.Text(), "export "); ok {
-			for _, kv := range strings.Fields(rest) {
-				k, v, _ := strings.Cut(kv, "=")
-				s.env[k] = v
-			}
-			break
-		}
-	}
+	banner := readBanner(sc, s)
 	if !slices.Contains(banner, "  secret     from "+file+", not printed") {
 		t.Errorf("banner %q does not say where the secret comes from", banner)
 	}

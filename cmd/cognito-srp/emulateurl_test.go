@@ -36,17 +36,7 @@ func TestEmulateURL(t *testing.T) {
 	defer cmd.Wait()
 	defer cmd.Process.Kill()
 	s := newSandbox(t)
-	var banner []string
-	for sc := bufio.NewScanner(stdout); sc.Scan(); {
-		banner = append(banner, sc.Text())
-		if rest, ok := strings.CutPrefix(sc.Text(), "export "); ok {
-			for _, kv := range strings.Fields(rest) {
-				k, v, _ := strings.Cut(kv, "=")
-				s.env[k] = v
-			}
-			break
-		}
-	}
+	banner := readBanner(bufio.NewScanner(stdout), s)
 	if s.env["COGNITO_ENDPOINT"] != public+"/" {
 		t.Fatalf("banner %q (stderr %q): want the endpoint %s/", banner, stderr.String(), public)
 	}
