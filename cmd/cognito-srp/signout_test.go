@@ -59,15 +59,25 @@ func (s *sandbox) wantCacheEmpty(t *testing.T) {
 }
 
 // renewWith renews with refresh token rt, naming the device deviceKey, as
-// the command would: nil if the emulator takes rt.
+// the command would: nil if the emulator takes rt. An app client that
+// rotates refresh tokens refuses REFRESH_TOKEN_AUTH whatever the token
+// ("flow not enabled"), which told nothing of rt: GetTokensFromRefreshToken
+// asks it then.
 func renewWith(srv *cognitotest.Server, rt, deviceKey string) error {
 	params := map[string]string{"REFRESH_TOKEN": rt}
 	if deviceKey != "" {
 		params["DEVICE_KEY"] = deviceKey
 	}
-	_, err := (&cognitosrp.Client{Endpoint: srv.Endpoint()}).InitiateAuth(context.Background(), &cognitosrp.InitiateAuthInput{
+	c := &cognitosrp.Client{Endpoint: srv.Endpoint()}
+	_, err := c.InitiateAuth(context.Background(), &cognitosrp.InitiateAuthInput{
 		AuthFlow: cognitosrp.FlowRefreshTokenAuth, AuthParameters: params, ClientId: srv.ClientID(),
 	})
+	var ae *cognitosrp.APIError
+	if errors.As(err, &ae) && ae.Type == "InvalidParameterException" && strings.Contains(ae.Message, "flow not enabled") {
+		_, err = c.GetTokensFromRefreshToken(context.Background(), &cognitosrp.GetTokensFromRefreshTokenInput{
+			ClientId: srv.ClientID(), RefreshToken: rt, DeviceKey: deviceKey,
+		})
+	}
 	return err
 }
 
@@ -586,9 +596,20 @@ func TestSignOutRevocationOffDeviceOutlived(t *testing.T) {
 		if files := s.deviceFiles(); len(files) != 0 {
 			t.Errorf("rotation %v: the forgotten device's file stays: %q", cfg.RefreshTokenRotation, files)
 		}
+		// With rotation the renewals retire each refresh token they use,
+		// tok's included, and -everywhere's successor is in no file: the
+		// access token of the kept file, which GlobalSignOut ends too,
+		// tells whether it ran.
+		kept := s.cachedTokens(t)
+		if _, err := srv.VerifyAccessToken(kept.AccessToken); err != nil {
+			t.Fatalf("rotation %v: the kept access token is refused before -everywhere: %v", cfg.RefreshTokenRotation, err)
+		}
 		s.run("sign-out", "-everywhere").want(t, exitOK, "signed out everywhere")
 		if err := renewWith(srv, tok.RefreshToken, key); err == nil {
 			t.Errorf("rotation %v: the emulator still takes the refresh token", cfg.RefreshTokenRotation)
+		}
+		if _, err := srv.VerifyAccessToken(kept.AccessToken); err == nil {
+			t.Errorf("rotation %v: the emulator still takes the kept access token", cfg.RefreshTokenRotation)
 		}
 		s.wantCacheEmpty(t)
 	}
