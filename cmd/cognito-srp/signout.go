@@ -255,17 +255,17 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 			}
 		}
 	}
-	revokeFailed := false
+	var revokeErr error // the first revocation's failure
 	revoke := func(t *cognitosrp.Tokens) {
 		err := client.RevokeToken(ctx, &cognitosrp.RevokeTokenInput{Token: t.RefreshToken, ClientId: c.clientID, ClientSecret: c.clientSecret})
-		if err != nil {
-			revokeFailed = true
-			r.failed(err)
+		revokeErr = cmp.Or(revokeErr, err)
+		if ae := (*cognitosrp.APIError)(nil); errors.As(err, &ae) && ae.Type == "UnsupportedOperationException" {
 			// Whatever failed before (GlobalSignOut, the renewal): the
-			// files must stay for another -everywhere.
-			if ae := (*cognitosrp.APIError)(nil); errors.As(err, &ae) && ae.Type == "UnsupportedOperationException" {
-				r.unrevocable = cmp.Or(r.unrevocable, err) // refused twice with rotation
-			}
+			// files must stay for another -everywhere. Refused twice
+			// with rotation; the other revocation's failure, if another
+			// (Cognito failing), is moot: it would be refused too.
+			r.unrevocable = cmp.Or(r.unrevocable, err)
+			revokeErr = r.unrevocable
 		}
 	}
 	// A renewal with rotation retired tok's refresh token and issued
@@ -275,7 +275,7 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 	}
 	revoke(tok)
 	switch {
-	case !revokeFailed:
+	case revokeErr == nil:
 		r.done = append([]string{"refresh token revoked"}, r.done...)
 	case r.unrevocable != nil && r.forgot && refreshEnded(ctx, e, c, renewed):
 		// Forgetting a device ends the refresh tokens issued to it, so
@@ -285,9 +285,6 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 		// on, and the token file stays for the -everywhere that ends
 		// it. Without this, the files stayed for an -everywhere that
 		// found the token dead.
-		if r.cause == r.unrevocable {
-			r.cause = nil
-		}
 		r.unrevocable = nil
 		r.done[slices.Index(r.done, "device forgotten")] = "device forgotten, which ended its refresh token (this app client does not allow token revocation)"
 	case r.unrevocable != nil && dev == nil && !everywhere && refreshEnded(ctx, e, c, tok):
@@ -297,6 +294,7 @@ func signOutRemote(ctx context.Context, e *env, c *connection, tok *cognitosrp.T
 		// -everywhere that found it dead.
 		return endedAlready(nil, false)
 	default:
+		r.failed(revokeErr)
 		r.kept = append([]string{"the refresh token stays usable until it expires"}, r.kept...)
 	}
 	return r
