@@ -294,6 +294,25 @@ func TestSignOutDocumented(t *testing.T) {
 	s.run("sign-out", "extra").want(t, exitUsage, "unexpected argument")
 }
 
+// unknownDevice makes the sandbox's device file name a device Cognito
+// does not know, in place of alice's one device, and returns the key of
+// the one it knows. A renewal names the device its access token names:
+// the file's is then another, and the refresh token outlives its
+// forgetting.
+func (s *sandbox) unknownDevice(t *testing.T, srv *cognitotest.Server) string {
+	t.Helper()
+	file := s.deviceFiles()[0]
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := wantOneDevice(t, srv, s).Key
+	if err := os.WriteFile(file, []byte(strings.ReplaceAll(string(data), key, key+"0")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
 // TestSignOutDeviceUnknown: a device Cognito no longer knows (forgotten
 // elsewhere, while the refresh token lives on) needs no forgetting: the
 // sign-out succeeds. Before, ForgetDevice's ResourceNotFoundException
@@ -301,17 +320,7 @@ func TestSignOutDocumented(t *testing.T) {
 func TestSignOutDeviceUnknown(t *testing.T) {
 	t.Parallel()
 	srv, s := signedIn(t, trackingPool)
-	file := s.deviceFiles()[0]
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := wantOneDevice(t, srv, s).Key
-	// The renewal names the device the access token names; the file's
-	// device is another, which Cognito does not know.
-	if err := os.WriteFile(file, []byte(strings.ReplaceAll(string(data), key, key+"0")), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	s.unknownDevice(t, srv)
 	s.run("sign-out").want(t, exitOK, "signed out alice: refresh token revoked; device forgotten")
 	if n := srv.Calls("ForgetDevice"); n != 1 {
 		t.Errorf("%d ForgetDevice calls, want 1", n)
@@ -578,15 +587,7 @@ func TestSignOutRevocationOffDeviceOutlived(t *testing.T) {
 	rotating.RefreshTokenRotation = true
 	for _, cfg := range []cognitotest.Config{tracking, rotating} {
 		srv, s := signedIn(t, cfg)
-		file := s.deviceFiles()[0]
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		key := wantOneDevice(t, srv, s).Key
-		if err := os.WriteFile(file, []byte(strings.ReplaceAll(string(data), key, key+"0")), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		key := s.unknownDevice(t, srv)
 		tok := s.cachedTokens(t)
 		r := s.run("sign-out")
 		r.want(t, exitError, "device forgotten, but this app client does not allow token revocation", "the token file is kept; sign-out -everywhere")
@@ -1075,16 +1076,8 @@ func TestSignOutRevocationOffRevokeFails(t *testing.T) {
 	pool.RefreshTokenRotation = true
 	for _, outlived := range []bool{false, true} {
 		srv, s := signedIn(t, pool)
-		if outlived { // the file names a device Cognito does not know
-			file := s.deviceFiles()[0]
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			key := wantOneDevice(t, srv, s).Key
-			if err := os.WriteFile(file, []byte(strings.ReplaceAll(string(data), key, key+"0")), 0o600); err != nil {
-				t.Fatal(err)
-			}
+		if outlived {
+			s.unknownDevice(t, srv)
 		}
 		delete(s.env, "COGNITO_PASSWORD")
 		srv.FailNext(1, "InvalidParameterException", "RevokeToken")
