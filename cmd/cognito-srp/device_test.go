@@ -475,29 +475,3 @@ func TestFlagUsageOnePhrase(t *testing.T) {
 		}
 	}
 }
-
-// TestDeviceFileReadErrorSaysNoDevice: a device file the command cannot
-// open (here a symbolic link to itself, which root cannot open either)
-// fails the run with a hint that names -no-device, as a device file it
-// cannot save does (mutant D14: LoadDevice's error without the hint).
-func TestDeviceFileReadErrorSaysNoDevice(t *testing.T) {
-	t.Parallel()
-	if runtime.GOOS == "windows" {
-		t.Skip("symbolic links need a privilege on Windows")
-	}
-	srv := newEmulator(t, trackingPool)
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token", "-no-device").want(t, exitOK)
-	tokens := s.cacheFile(t)
-	if err := os.Remove(tokens); err != nil { // so that the run logs in
-		t.Fatal(err)
-	}
-	device := strings.TrimSuffix(tokens, ".json") + ".device.json"
-	if err := os.Symlink(filepath.Base(device), device); err != nil {
-		t.Fatal(err)
-	}
-	s.run("token").want(t, exitError, "device", "-no-device runs without it")
-	if n := srv.Calls("ConfirmDevice"); n != 0 {
-		t.Errorf("%d devices confirmed", n)
-	}
-}
