@@ -7,8 +7,6 @@ package cognitosrp
 import (
 	"fmt"
 	"go/ast"
-	"go/build/constraint"
-	"go/parser"
 	"go/token"
 	"go/types"
 	"io/fs"
@@ -72,8 +70,7 @@ func TestAPI(t *testing.T) {
 // TestAPICoversEveryPackage: docPackages, whose listings TestAPI keeps
 // (and whose docs TestDocLinks and TestDocContracts check), names every
 // package of the module: a package added without it would export an API
-// that no listing shows. A directory whose only Go files are tagged
-// ignore (cognitotest/interop's server for login.js) holds no package.
+// that no listing shows.
 func TestAPICoversEveryPackage(t *testing.T) {
 	listed := map[string]bool{}
 	for _, p := range docPackages {
@@ -91,7 +88,7 @@ func TestAPICoversEveryPackage(t *testing.T) {
 			return err
 		}
 		for _, p := range paths {
-			if !strings.HasSuffix(p, "_test.go") && !ignoredFile(t, p) && !listed[dir] {
+			if !strings.HasSuffix(p, "_test.go") && !listed[dir] {
 				t.Errorf("%s is a package that docPackages does not name: TestAPI keeps no listing of its API", dir)
 				break
 			}
@@ -101,28 +98,6 @@ func TestAPICoversEveryPackage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// ignoredFile reports whether the Go file at path has the ignore build
-// tag in its //go:build line, which keeps it out of every build.
-func ignoredFile(t *testing.T, path string) bool {
-	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.PackageClauseOnly|parser.ParseComments)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, g := range f.Comments {
-		if g.Pos() > f.Package {
-			break
-		}
-		for _, c := range g.List {
-			if x, err := constraint.Parse(c.Text); err == nil && constraint.IsGoBuild(c.Text) {
-				ignored := false
-				x.Eval(func(tag string) bool { ignored = ignored || tag == "ignore"; return true })
-				return ignored
-			}
-		}
-	}
-	return false
 }
 
 // apiListing returns the sorted API lines of a package's files.

@@ -33,11 +33,10 @@ const {
 const repo = path.resolve(__dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cognitotest-interop-'));
 const binary = path.join(tmp, 'cognito-srp');
-const shortSession = path.join(tmp, 'shortsession');
 const children = [];
 
-// emulate starts `cognito-srp emulate`, or shortSession when extraArgs is
-// 'short-session', and resolves with the variables it prints.
+// emulate starts `cognito-srp emulate` and resolves with the variables it
+// prints.
 function emulate(extraArgs, moreUsers = []) {
 	const users = path.join(tmp, `users-${children.length}.json`);
 	fs.writeFileSync(
@@ -48,9 +47,8 @@ function emulate(extraArgs, moreUsers = []) {
 			...moreUsers,
 		])
 	);
-	const [program, args] = extraArgs === 'short-session' ? [shortSession, [users]]
-		: [binary, ['emulate', '-quiet', '-addr', '127.0.0.1:0', '-users', users, ...extraArgs]];
-	const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+	const args = ['emulate', '-quiet', '-addr', '127.0.0.1:0', '-users', users, ...extraArgs];
+	const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'inherit'] });
 	children.push(child);
 	return new Promise((resolve, reject) => {
 		child.on('exit', code => reject(new Error(`emulate exited with ${code}`)));
@@ -148,7 +146,6 @@ function check(cond, what) {
 
 async function main() {
 	execFileSync('go', ['build', '-o', binary, './cmd/cognito-srp'], { cwd: repo, stdio: 'inherit' });
-	execFileSync('go', ['build', '-o', shortSession, './cognitotest/interop/shortsession.go'], { cwd: repo, stdio: 'inherit' });
 
 	// A plain pool: SRP login by name and by alias, renewal, wrong password.
 	let env = await emulate([]);
@@ -342,7 +339,7 @@ async function main() {
 	await Promise.all([revoked('globalSignOut'), revoked('signOut (RevokeToken)')]);
 
 	// An expired Session: a pool whose Sessions last one second.
-	env = await emulate('short-session', [
+	env = await emulate(['-session-ttl', '1s'], [
 		{ Username: 'carol', Password: 'Carol-pw-1234', Aliases: ['+15555550123'], SMSMFA: true },
 	]);
 	const shortPool = new CognitoUserPool({
