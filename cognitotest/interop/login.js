@@ -12,8 +12,12 @@
 // with device tracking, confirms a device and logs in again with device
 // SRP, which skips MFA, after any first factor; on a pool that remembers
 // a device only when the user opts in, remembers it with UpdateDeviceStatus
-// and forgets it again. Not needed by `go test`;
-// run it with
+// and forgets it again. It also checks the client against the flags that
+// change a pool's answers: -session-ttl (an expired Session),
+// -no-token-revocation (signOut without RevokeToken), -id-token-ttl
+// (an id token that expires first), -failure-rate and -fault (injected
+// errors read as Cognito's), -latency and -client-secret-file. Not needed
+// by `go test`; run it (about 20 s) with
 //
 //	cd cognitotest/interop && npm install && npm test
 'use strict';
@@ -26,6 +30,7 @@ const path = require('node:path');
 const readline = require('node:readline');
 const {
 	AuthenticationDetails,
+	CognitoRefreshToken,
 	CognitoUser,
 	CognitoUserPool,
 } = require('amazon-cognito-identity-js');
@@ -34,6 +39,21 @@ const repo = path.resolve(__dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cognitotest-interop-'));
 const binary = path.join(tmp, 'cognito-srp');
 const children = [];
+
+// targets records each API call the client makes, by endpoint and
+// action. The client calls the global fetch (Node's own), looking it up
+// at each call, so this wrapper sees every request it sends.
+const targets = [];
+const realFetch = globalThis.fetch;
+globalThis.fetch = (url, options) => {
+	targets.push({ endpoint: String(url), action: options.headers['X-Amz-Target'].replace(/^.*\./, '') });
+	return realFetch(url, options);
+};
+
+// callsTo counts the client's calls of action to the pool of env.
+function callsTo(env, action) {
+	return targets.filter(t => t.endpoint === env.COGNITO_ENDPOINT && t.action === action).length;
+}
 
 // emulate starts `cognito-srp emulate` and resolves with the variables it
 // prints.
@@ -138,6 +158,16 @@ function refresh(user, session) {
 		user.refreshSession(session.getRefreshToken(), (err, s) => (err ? reject(err) : resolve(s)))
 	);
 }
+
+function newPool(env) {
+	return new CognitoUserPool({
+		UserPoolId: env.COGNITO_USER_POOL_ID,
+		ClientId: env.COGNITO_CLIENT_ID,
+		endpoint: env.COGNITO_ENDPOINT,
+	});
+}
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
 function check(cond, what) {
 	if (!cond) throw new Error(`FAIL: ${what}`);
@@ -336,7 +366,11 @@ async function main() {
 		check(refused && refused.code === 'NotAuthorizedException' && refused.message === 'Refresh Token has been revoked',
 			`${how}: refreshSession is refused`);
 	};
-	await Promise.all([revoked('globalSignOut'), revoked('signOut (RevokeToken)')]);
+	// The pools of the flags run meanwhile: each has a client id of its own,
+	// so that the client's storage (shared by the process, by client id
+	// and user name) keeps their users apart.
+	await Promise.all([revoked('globalSignOut'), revoked('signOut (RevokeToken)'),
+		noRevocation(), idTokenFirst(), faults(), latency(), clientSecret()]);
 
 	// An expired Session: a pool whose Sessions last one second.
 	env = await emulate(['-session-ttl', '1s'], [
@@ -457,6 +491,105 @@ async function main() {
 	r = await first;
 	check(r.kind === 'mfaRequired', 'setDeviceStatusNotRemembered: SMS_MFA is asked again');
 	console.log('all interop checks passed');
+}
+
+// noRevocation: on an app client with token revocation off the tokens
+// carry no origin_jti, so the client's signOut(callback) does not call
+// RevokeToken (revokeTokens checks isSessionRevocable) and succeeds; the
+// tokens then still work, as nothing was revoked.
+async function noRevocation() {
+	const env = await emulate(['-no-token-revocation', '-client-id', 'norevocation']);
+	const pool = newPool(env);
+	const { user, session } = await login(pool, 'alice', 'Alice-pw-1234');
+	const access = session.getAccessToken().decodePayload();
+	const id = session.getIdToken().decodePayload();
+	check(!('origin_jti' in access) && !('jti' in access) && !('origin_jti' in id) && !('jti' in id),
+		'-no-token-revocation: the tokens carry neither origin_jti nor jti');
+	await new Promise((resolve, reject) => user.signOut(e => (e ? reject(e) : resolve())));
+	check(callsTo(env, 'RevokeToken') === 0 && user.getSignInUserSession() === null,
+		'-no-token-revocation: signOut succeeds without calling RevokeToken');
+	const other = new CognitoUser({ Username: 'alice', Pool: pool });
+	other.setSignInUserSession(session);
+	const attrs = await new Promise((resolve, reject) => other.getUserAttributes((e, a) => (e ? reject(e) : resolve(a))));
+	const renewed = await refresh(other, session);
+	check(attrs.length > 0 && renewed.isValid(),
+		'-no-token-revocation: after signOut the access token (GetUser) and the refresh token still work');
+	// RevokeToken itself, in one call: revokeToken would retry it for 6 s.
+	const err = await new Promise(resolve => pool.client.request('RevokeToken',
+		{ Token: session.getRefreshToken().getToken(), ClientId: env.COGNITO_CLIENT_ID }, e => resolve(e)));
+	check(err && err.code === 'UnsupportedOperationException' && err.name === err.code &&
+		err.message === 'Token revocation is not enabled for this app client.',
+		'-no-token-revocation: RevokeToken refused with UnsupportedOperationException');
+}
+
+// idTokenFirst: an id token that expires before the access token. The
+// client's session.isValid() checks both tokens' exp (less the clock
+// drift it measured at login), so it turns false with the id token, and
+// getSession then renews with refreshSession (REFRESH_TOKEN_AUTH).
+async function idTokenFirst() {
+	const env = await emulate(['-id-token-ttl', '2s', '-client-id', 'shortidtoken']);
+	const pool = newPool(env);
+	const { user, session } = await login(pool, 'alice', 'Alice-pw-1234');
+	const id = session.getIdToken();
+	const access = session.getAccessToken();
+	check(id.getExpiration() - id.getIssuedAt() === 2 && access.getExpiration() - access.getIssuedAt() === 3600,
+		'-id-token-ttl 2s: the id token lasts 2 s, the access token an hour');
+	await sleep((id.getExpiration() + session.getClockDrift()) * 1000 - Date.now() + 100);
+	check(!session.isValid() && Date.now() / 1000 - session.getClockDrift() < access.getExpiration(),
+		'-id-token-ttl: isValid() is false once the id token has expired, the access token still valid');
+	const before = callsTo(env, 'InitiateAuth');
+	const renewed = await new Promise((resolve, reject) => user.getSession((e, s) => (e ? reject(e) : resolve(s))));
+	check(renewed.isValid() && renewed.getIdToken().getExpiration() > id.getExpiration() &&
+		renewed.getRefreshToken().getToken() === session.getRefreshToken().getToken() &&
+		callsTo(env, 'InitiateAuth') === before + 1,
+		'-id-token-ttl: getSession renews the expired id token with one REFRESH_TOKEN_AUTH');
+}
+
+// faults: every call failing with -fault. The client reads the error's
+// __type and message from the body as Cognito's; authenticateUser does
+// not retry, refreshSession (and revokeToken) retry any error with
+// backoff until the next wait would pass 5 s: six calls in about 6 s. A
+// dropped connection is the client's NetworkError.
+async function faults() {
+	const cases = [
+		[[], 'TooManyRequestsException', 'TooManyRequestsException', 'Injected TooManyRequestsException.'],
+		[['-fault', 'InternalErrorException'], 'InternalErrorException', 'InternalErrorException', 'Injected internal error.'],
+		[['-fault', 'connection reset'], 'NetworkError', 'Error', 'Network error'],
+	];
+	await Promise.all(cases.map(async ([flags, code, name, message], i) => {
+		const env = await emulate(['-failure-rate', '1', '-client-id', `faulty${i}`, ...flags]);
+		const pool = newPool(env);
+		const err = await login(pool, 'alice', 'Alice-pw-1234').then(() => null, e => e);
+		check(err && err.code === code && err.name === name && err.message === message && callsTo(env, 'InitiateAuth') === 1,
+			`-fault ${code}: authenticateUser fails with it at once, not retried`);
+		if (i > 0) return;
+		const user = new CognitoUser({ Username: 'alice', Pool: pool });
+		const refused = await new Promise(resolve =>
+			user.refreshSession(new CognitoRefreshToken({ RefreshToken: 'any' }), e => resolve(e)));
+		check(refused && refused.code === code && callsTo(env, 'InitiateAuth') === 1 + 6,
+			`-fault ${code}: refreshSession tries six times, then fails with it`);
+	}));
+}
+
+// latency: each call of an SRP login (InitiateAuth, RespondToAuthChallenge)
+// waits -latency.
+async function latency() {
+	const env = await emulate(['-latency', '300ms', '-client-id', 'slow']);
+	const began = Date.now();
+	await login(newPool(env), 'alice', 'Alice-pw-1234');
+	check(Date.now() - began >= 600, '-latency 300ms: an SRP login takes two delayed calls');
+}
+
+// clientSecret: the client cannot compute SECRET_HASH, so a pool whose
+// app client has a secret refuses its login with Cognito's words.
+async function clientSecret() {
+	const file = path.join(tmp, 'secret');
+	fs.writeFileSync(file, 'interop-client-secret\n');
+	const env = await emulate(['-client-secret-file', file, '-client-id', 'withsecret']);
+	const err = await login(newPool(env), 'alice', 'Alice-pw-1234').then(() => null, e => e);
+	check(err && err.code === 'NotAuthorizedException' &&
+		err.message === 'Client withsecret is configured for secret but secret was not received',
+		'-client-secret-file: a login without SECRET_HASH refused');
 }
 
 main()
