@@ -213,12 +213,12 @@ func TestCustomAuth(t *testing.T) {
 	wantAPIError(t, err, "NotAuthorizedException", "")
 
 	_, err = r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "plain"})
-	wantAPIError(t, err, "NotAuthorizedException", "Custom auth")
+	wantAPIError(t, err, "InvalidParameterException", "Custom auth")
 	// Nor with SRP first: a user without CustomAnswer cannot use
 	// CUSTOM_AUTH at all (else an empty ANSWER would pass the challenge).
 	srp, _ = cognitosrp.NewSRP(r.poolName(), nil)
 	_, err = r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "plain", "SRP_A": srp.A(), "CHALLENGE_NAME": "SRP_A"})
-	wantAPIError(t, err, "NotAuthorizedException", "Custom auth")
+	wantAPIError(t, err, "InvalidParameterException", "Custom auth")
 }
 
 // TestCustomAuthSRPNeedsChallengeName: CUSTOM_AUTH starts with SRP only

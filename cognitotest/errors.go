@@ -63,8 +63,13 @@ func errBadSession() *apiError {
 	return errNotAuthorized("Invalid session for the user.")
 }
 
+// errNoCustomAuth is CUSTOM_AUTH without the pool's Lambda triggers, what
+// amplify users get when an empty password sends amplify down CUSTOM_AUTH
+// (the message: amplify-js issues 5623 and 6327; the type: users quote it
+// as "InvalidParameterException: Custom auth lambda trigger is not
+// configured for the user pool", around amplify-js pull request 7401).
 func errNoCustomAuth() *apiError {
-	return errNotAuthorized("Custom auth lambda trigger is not configured for the user pool.")
+	return errInvalidParameter("Custom auth lambda trigger is not configured for the user pool.")
 }
 
 func errUnknownClient(id string) *apiError {
@@ -87,8 +92,18 @@ func errValidation(field, constraint string) *apiError {
 	return errInvalidParameter("1 validation error detected: Value at '%s' failed to satisfy constraint: %s", field, constraint)
 }
 
+// errInternal is Cognito's InternalErrorException, worded as Cognito
+// words it ("Internal server error.": aws-sdk-android issue 2022,
+// github.com/kirodotdev/Kiro/issues/3401).
 func errInternal(why string) *apiError {
-	return newError(http.StatusInternalServerError, "InternalErrorException", "Internal error.").because("%s", why)
+	return newError(http.StatusInternalServerError, "InternalErrorException", "Internal server error.").because("%s", why)
+}
+
+// errThrottled is Cognito's throttling, "Rate exceeded" as its users
+// quote it (amplify-js issues 3554, 6767 and 13608; cognito-backup
+// issue 12).
+func errThrottled() *apiError {
+	return newError(http.StatusBadRequest, "TooManyRequestsException", "Rate exceeded")
 }
 
 func errUserNotFound() *apiError {

@@ -13,16 +13,19 @@ import (
 
 // Fault is a failure the server can inject instead of serving an API call:
 // a Cognito error type, answered as Cognito answers it (HTTP 400, or 500
-// for InternalErrorException), or FaultConnectionReset.
+// for InternalErrorException, with Cognito's message where it is known),
+// or FaultConnectionReset. RequestRecord.Injected tells an injected
+// failure from a real one.
 type Fault string
 
 // Faults a test suite commonly needs. Any other Cognito error type works
 // too, as Fault("LimitExceededException"); it is answered with HTTP 400.
 const (
-	// FaultInternalError is InternalErrorException with HTTP 500.
+	// FaultInternalError is InternalErrorException with HTTP 500 and
+	// the message "Internal server error.".
 	FaultInternalError Fault = "InternalErrorException"
-	// FaultTooManyRequests is TooManyRequestsException with HTTP 400, as
-	// Cognito throttles.
+	// FaultTooManyRequests is TooManyRequestsException with HTTP 400 and
+	// the message "Rate exceeded", as Cognito throttles.
 	FaultTooManyRequests Fault = "TooManyRequestsException"
 	// FaultConnectionReset closes the connection without answering.
 	FaultConnectionReset Fault = "connection reset"
@@ -36,7 +39,9 @@ func (f Fault) apiError() *apiError {
 	case FaultConnectionReset:
 		return errDropConnection
 	case FaultInternalError:
-		return newError(http.StatusInternalServerError, string(f), "Injected internal error.").because("injected")
+		return errInternal("injected")
+	case FaultTooManyRequests:
+		return errThrottled().because("injected")
 	}
 	return newError(http.StatusBadRequest, string(f), "Injected %s.", string(f)).because("injected")
 }

@@ -298,3 +298,30 @@ func TestLogLinesCarryRequestID(t *testing.T) {
 		t.Errorf("the refusal's line %q does not carry the error's request id %q", lines[1], ae.RequestID)
 	}
 }
+
+// TestFaultMessagesAreCognitos pins the injected failures' messages to
+// Cognito's own, which programs under test match on: "Rate exceeded"
+// (amplify-js issues 3554 and 13608, cognito-backup issue 12) and
+// "Internal server error." (aws-sdk-android issue 2022). Another type has
+// no known message and says it was injected.
+func TestFaultMessagesAreCognitos(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	r.api.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
+	for _, c := range []struct {
+		fault  cognitotest.Fault
+		msg    string
+		status int
+	}{
+		{cognitotest.FaultTooManyRequests, "Rate exceeded", http.StatusBadRequest},
+		{cognitotest.FaultInternalError, "Internal server error.", http.StatusInternalServerError},
+		{"LimitExceededException", "Injected LimitExceededException.", http.StatusBadRequest},
+	} {
+		srv.FailNext(1, c.fault)
+		_, err := r.srpLogin("alice", "pw-alice-123", nil)
+		if ae := apiError(t, err); ae.Type != string(c.fault) || ae.Message != c.msg || ae.StatusCode != c.status {
+			t.Errorf("FailNext(%s): %s %q (HTTP %d), want %q (HTTP %d)", c.fault, ae.Type, ae.Message, ae.StatusCode, c.msg, c.status)
+		}
+	}
+}

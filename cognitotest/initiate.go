@@ -79,7 +79,9 @@ func (s *Server) initiateAuth(c *call) (any, *apiError) {
 		}
 		return s.startLogin(c, client, in.AuthFlow, p, p["PREFERRED_CHALLENGE"])
 	case "ADMIN_NO_SRP_AUTH", "ADMIN_USER_PASSWORD_AUTH":
-		return nil, errInvalidParameter("Initiate Auth method not supported")
+		// With the full stop, as Cognito words it (aws-doc-sdk-examples
+		// issue 5289, soto-cognito-authentication-kit issue 10).
+		return nil, errInvalidParameter("Initiate Auth method not supported.")
 	case "":
 		return nil, errValidation("authFlow", "Member must not be null")
 	}

@@ -375,3 +375,28 @@ func randomPassword(rng *rand.Rand) string {
 	}
 	return b.String()
 }
+
+// TestRefusalWordings pins refusals whose type or wording a program under
+// test may match on to Cognito's, as its users quote them:
+// "InvalidParameterException: Custom auth lambda trigger is not configured
+// for the user pool." (amplify-js issues 5623 and 6327, pull request 7401)
+// and "Initiate Auth method not supported." with its full stop
+// (aws-doc-sdk-examples issue 5289, soto-cognito-authentication-kit
+// issue 10).
+func TestRefusalWordings(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	for _, c := range []struct {
+		flow     string
+		typ, msg string
+	}{
+		{"CUSTOM_AUTH", "InvalidParameterException", "Custom auth lambda trigger is not configured for the user pool."},
+		{"ADMIN_USER_PASSWORD_AUTH", "InvalidParameterException", "Initiate Auth method not supported."},
+	} {
+		_, err := r.initiate(c.flow, map[string]string{"USERNAME": "alice", "PASSWORD": "pw-alice-123"})
+		if ae := apiError(t, err); ae.Type != c.typ || ae.Message != c.msg {
+			t.Errorf("%s: %s %q, want %s %q", c.flow, ae.Type, ae.Message, c.typ, c.msg)
+		}
+	}
+}

@@ -247,7 +247,7 @@ func TestPasswordChangeRandomSourceFails(t *testing.T) {
 	r.fail.Store(true)
 	_, err = raw.respond("NEW_PASSWORD_REQUIRED", ch.Session, map[string]string{"USERNAME": "new", "NEW_PASSWORD": "a much better password"})
 	r.fail.Store(false)
-	wantAPIError(t, err, "InternalErrorException", "Internal error.")
+	wantAPIError(t, err, "InternalErrorException", "Internal server error.")
 	if strings.Contains(err.Error(), "a much better password") || strings.Contains(lastReason(srv), "a much better password") {
 		t.Errorf("the refusal quotes the new password: %v (%s)", err, lastReason(srv))
 	}

@@ -108,7 +108,7 @@ func TestCustomAuthHidesUnknownUser(t *testing.T) {
 	r := newRaw(t, srv)
 	_, known := r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "alice"})
 	_, unknown := r.initiate("CUSTOM_AUTH", map[string]string{"USERNAME": "nobody"})
-	wantAPIError(t, known, "NotAuthorizedException", "Custom auth lambda trigger is not configured")
+	wantAPIError(t, known, "InvalidParameterException", "Custom auth lambda trigger is not configured")
 	if k, u := apiError(t, known), apiError(t, unknown); k.Type != u.Type || k.Message != u.Message {
 		t.Errorf("unknown user: %s %q; a user without a custom challenge: %s %q", u.Type, u.Message, k.Type, k.Message)
 	}

@@ -552,8 +552,8 @@ async function idTokenFirst() {
 // dropped connection is the client's NetworkError.
 async function faults() {
 	const cases = [
-		[[], 'TooManyRequestsException', 'TooManyRequestsException', 'Injected TooManyRequestsException.'],
-		[['-fault', 'InternalErrorException'], 'InternalErrorException', 'InternalErrorException', 'Injected internal error.'],
+		[[], 'TooManyRequestsException', 'TooManyRequestsException', 'Rate exceeded'],
+		[['-fault', 'InternalErrorException'], 'InternalErrorException', 'InternalErrorException', 'Internal server error.'],
 		[['-fault', 'connection reset'], 'NetworkError', 'Error', 'Network error'],
 	];
 	await Promise.all(cases.map(async ([flags, code, name, message], i) => {
