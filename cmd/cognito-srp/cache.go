@@ -71,7 +71,7 @@ type deviceFile struct{ *cognitosrp.FileDeviceStore }
 func (d deviceFile) LoadDevice(ctx context.Context, owner cognitosrp.DeviceOwner) (*cognitosrp.Device, error) {
 	dev, err := d.FileDeviceStore.LoadDevice(ctx, owner)
 	if errors.Is(err, cognitosrp.ErrStoreFormat) {
-		dev, err = nil, nil
+		dev, err = nil, replaceable(d.Path())
 	}
 	if err != nil {
 		return nil, deviceError(err)
@@ -87,6 +87,19 @@ func (d deviceFile) LoadDevice(ctx context.Context, owner cognitosrp.DeviceOwner
 		return nil, cacheError(canWrite(d.Path()))
 	}
 	return dev, nil
+}
+
+// replaceable reports why the unreadable thing at path, which SaveDevice
+// would remove, cannot be removed (nil if it can). A directory is removed
+// now, if empty (it holds no device): one that is not would fail the save
+// only after Cognito confirmed the login's device, one lost device per
+// run. A file is left for the save to replace: a login that fails keeps
+// it.
+func replaceable(path string) error {
+	if fi, err := os.Lstat(path); err != nil || !fi.IsDir() {
+		return nil
+	}
+	return os.Remove(path)
 }
 
 // canWrite reports why a file cannot be written beside path (nil if it

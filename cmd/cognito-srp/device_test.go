@@ -307,13 +307,16 @@ func TestDeviceFileErrorSaysNoDevice(t *testing.T) {
 // run as another user than root: notRoot) fails the run before its login,
 // with status 1, naming the file and -no-device, and the file stays: it
 // may hold the device, which a save would overwrite. A damaged file holds
-// none and is replaced, but this one is no format's fault.
+// none and is replaced, but this one is no format's fault. So does a
+// directory that is not empty, which reads as damaged but which the save
+// cannot replace: before, the login went ahead, Cognito confirmed a
+// device, and the save failed, one lost device in the user's list per run.
 func TestDeviceFileUnreadable(t *testing.T) {
 	t.Parallel()
 	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
 		t.Skip("symbolic links and modes as on Unix")
 	}
-	for _, how := range []string{"symlink loop", "mode 000"} {
+	for _, how := range []string{"symlink loop", "non-empty directory", "mode 000"} {
 		srv := newEmulator(t, trackingPool)
 		s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 		s.run("token").want(t, exitOK)
@@ -331,6 +334,15 @@ func TestDeviceFileUnreadable(t *testing.T) {
 			}
 			s.notRoot(t) // root reads it anyway
 			want = "permission denied"
+		} else if how == "non-empty directory" {
+			// Read as damaged, but the save cannot replace it.
+			if err := os.Remove(device); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(filepath.Join(device, "kept"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			want = "directory not empty"
 		} else {
 			if err := os.Remove(device); err != nil {
 				t.Fatal(err)
