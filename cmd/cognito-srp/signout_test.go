@@ -6,13 +6,19 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
+	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,6 +85,36 @@ func renewWith(srv *cognitotest.Server, rt, deviceKey string) error {
 		})
 	}
 	return err
+}
+
+// recordRefreshTokens points the sandbox's command at srv through a
+// proxy that notes the refresh tokens srv's answers issue, which the
+// function it returns lists: the successors a rotating renewal issues
+// are in no file once sign-out has removed the cache.
+func (s *sandbox) recordRefreshTokens(t *testing.T, srv *cognitotest.Server) func() []string {
+	t.Helper()
+	var mu sync.Mutex
+	var issued []string
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, r)
+		var out struct{ AuthenticationResult struct{ RefreshToken string } }
+		if json.Unmarshal(rec.Body.Bytes(), &out) == nil && out.AuthenticationResult.RefreshToken != "" {
+			mu.Lock()
+			issued = append(issued, out.AuthenticationResult.RefreshToken)
+			mu.Unlock()
+		}
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	}))
+	t.Cleanup(proxy.Close)
+	s.env["COGNITO_ENDPOINT"] = proxy.URL + "/"
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(issued)
+	}
 }
 
 // wantNoSecret checks that r shows none of tok's tokens, on either stream.
@@ -553,15 +589,28 @@ func TestSignOutRevocationOffDevice(t *testing.T) {
 	rotating := tracking
 	rotating.RefreshTokenRotation = true
 	for _, cfg := range []cognitotest.Config{tracking, rotating} {
-		srv, s := signedIn(t, cfg)
+		// As signedIn, through a proxy (the endpoint names the cache).
+		srv := newEmulator(t, cfg)
+		s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+		issued := s.recordRefreshTokens(t, srv)
+		s.run("token").want(t, exitOK)
 		dev := wantOneDevice(t, srv, s)
 		tok := s.cachedTokens(t)
 		delete(s.env, "COGNITO_PASSWORD")
 		r := s.run("sign-out")
 		r.want(t, exitOK, "signed out alice: device forgotten, which ended its refresh token (this app client does not allow token revocation); cache files removed")
 		r.wantNoSecret(t, tok)
-		if err := renewWith(srv, tok.RefreshToken, dev.Key); err == nil {
-			t.Errorf("rotation %v: the emulator still takes the refresh token", cfg.RefreshTokenRotation)
+		// With rotation, the renewal sign-out makes retires tok's refresh
+		// token whatever else sign-out does: the successor it cached (and
+		// removed) is the one that must have ended.
+		all := issued()
+		if want := map[bool]int{false: 1, true: 2}[cfg.RefreshTokenRotation]; len(all) != want || all[0] != tok.RefreshToken {
+			t.Fatalf("rotation %v: %d refresh tokens issued, want %d, the login's first", cfg.RefreshTokenRotation, len(all), want)
+		}
+		for _, rt := range all {
+			if err := renewWith(srv, rt, dev.Key); err == nil {
+				t.Errorf("rotation %v: the emulator still takes a refresh token", cfg.RefreshTokenRotation)
+			}
 		}
 		if devs := srv.Devices("alice"); len(devs) != 0 {
 			t.Errorf("rotation %v: the device is still in alice's list: %+v", cfg.RefreshTokenRotation, devs)
