@@ -113,7 +113,7 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 			if *everywhere {
 				what = "signing out everywhere"
 			}
-			msg += ", and " + what + " failed (" + describe(r.cause) + ")"
+			msg += ", and " + what + " failed (" + describeCall(r.cause) + ")"
 		}
 		kept := "the cache files are kept"
 		if r.forgot {
@@ -165,7 +165,20 @@ func (r *signOutResult) failure(removed string) string {
 	if len(r.done) > 0 {
 		what = strings.Join(r.done, "; ") + "; " + removed + "the rest failed"
 	}
-	return what + " (" + strings.Replace(describe(r.cause), tryAgainLater, "", 1) + "): " + strings.Join(r.kept, ", and ")
+	return what + " (" + strings.Replace(describeCall(r.cause), tryAgainLater, "", 1) + "): " + strings.Join(r.kept, ", and ")
+}
+
+// describeCall is describe, naming the call Cognito refused when describe
+// does not: a sign-out makes several (a renewal, ForgetDevice,
+// GlobalSignOut, RevokeToken), and "Cognito is throttling or failing"
+// alone does not say which one the failure left undone.
+func describeCall(err error) string {
+	d := describe(err)
+	var ae *cognitosrp.APIError
+	if errors.As(err, &ae) && ae.Action != "" && !strings.Contains(d, ae.Action) {
+		d = serverName(ae.Action) + ": " + d
+	}
+	return d
 }
 
 // failed records err as the cause, unless an earlier failure is.

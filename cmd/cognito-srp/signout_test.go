@@ -545,7 +545,7 @@ func TestSignOutFailingSaysNoRetry(t *testing.T) {
 	srv, s := signedIn(t, cognitotest.Config{})
 	srv.FailNext(1000, cognitotest.FaultInternalError, "RevokeToken")
 	r := s.run("sign-out", "-timeout", "2s")
-	r.want(t, exitError, "removed the cache files, but Cognito could not be told (Cognito is throttling or failing (InternalErrorException", "the refresh token stays usable until it expires")
+	r.want(t, exitError, "removed the cache files, but Cognito could not be told (RevokeToken: Cognito is throttling or failing (InternalErrorException", "the refresh token stays usable until it expires")
 	if strings.Contains(r.stderr, "again") {
 		t.Errorf("sign-out says to try again, which finds nothing cached: %q", r.stderr)
 	}
@@ -699,7 +699,10 @@ func TestSignOutDeviceForgottenElsewhere(t *testing.T) {
 // ForgetDevice fails, the message says the token was revoked and only
 // the device stays. Before, it said "Cognito could not be told", which
 // reads as if the refresh token still worked. When RevokeToken fails too,
-// it says both, the refresh token first.
+// it says both, the refresh token first. Either way it names the call
+// that failed, ForgetDevice, as it names RevokeToken: before, "(Cognito
+// is throttling or failing (InternalErrorException…))" left the user to
+// guess which of the calls it was.
 func TestSignOutForgetDeviceFails(t *testing.T) {
 	t.Parallel()
 	srv, s := signedIn(t, trackingPool)
@@ -707,7 +710,7 @@ func TestSignOutForgetDeviceFails(t *testing.T) {
 	tok := s.cachedTokens(t)
 	srv.FailNext(1000, cognitotest.FaultInternalError, "ForgetDevice")
 	r := s.run("sign-out", "-timeout", "2s")
-	r.want(t, exitError, "cognito-srp sign-out: refresh token revoked; removed the cache files, but the rest failed (", "InternalErrorException", "): the device stays in the user's list of devices")
+	r.want(t, exitError, "cognito-srp sign-out: refresh token revoked; removed the cache files, but the rest failed (ForgetDevice: Cognito is throttling or failing (InternalErrorException", "): the device stays in the user's list of devices")
 	if strings.Contains(r.stderr, "could not be told") || strings.Contains(r.stderr, "refresh token stays usable") {
 		t.Errorf("sign-out says the revoked refresh token lives: %q", r.stderr)
 	}
@@ -721,7 +724,7 @@ func TestSignOutForgetDeviceFails(t *testing.T) {
 	// (mutants S14, S33, S34, S56, S59).
 	srv, s = signedIn(t, trackingPool)
 	srv.FailNext(1000, cognitotest.FaultInternalError, "ForgetDevice", "RevokeToken")
-	s.run("sign-out", "-timeout", "2s").want(t, exitError, "removed the cache files, but Cognito could not be told (", "): the refresh token stays usable until it expires, and the device stays in the user's list of devices, unusable without its file\n")
+	s.run("sign-out", "-timeout", "2s").want(t, exitError, "removed the cache files, but Cognito could not be told (ForgetDevice: ", "): the refresh token stays usable until it expires, and the device stays in the user's list of devices, unusable without its file\n")
 	s.wantCacheEmpty(t)
 }
 
