@@ -33,7 +33,9 @@ checks whether the refresh token has ended (forgetting the device ends it,
 as does a sign-out elsewhere): if so, the files go; if not (no device, or a
 token that outlived it), the token file is kept: -everywhere then ends the
 refresh token, with every other one of the user's, and leaves the device,
-if any, in the user's list.
+if any, in the user's list. When forgetting the device fails for a reason
+that may pass (throttling, the network), the files are kept, and sign-out
+run again later forgets it.
 `
 
 // signOutCommand signs the token cache of a pool, client and user out, at
@@ -108,12 +110,23 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 		// -everywhere was given and failed, or ForgetDevice (the cause,
 		// then; or the renewal either needed).
 		msg := "this app client does not allow token revocation (" + describe(r.unrevocable) + ")"
+		advice := "sign-out -everywhere ends the refresh token, signing the user out of every device and program"
 		if r.cause != r.unrevocable {
 			what := "forgetting the device"
 			if *everywhere {
 				what = "signing out everywhere"
 			}
-			msg += ", and " + what + " failed (" + describeCall(r.cause) + ")"
+			cause := describeCall(r.cause)
+			if !*everywhere && !r.forgot && tryLater(r.cause) {
+				// Throttled, failing, unreachable: the same sign-out
+				// later forgets the device, which ends the refresh
+				// token issued to it, or finds it outlived the device
+				// and says so; -everywhere would sign the user out of
+				// everything for a failure that passes.
+				cause = strings.Replace(cause, tryAgainLater, "", 1)
+				advice = "run sign-out again later: forgetting the device ends the refresh token issued to it, without signing the user out everywhere"
+			}
+			msg += ", and " + what + " failed (" + cause + ")"
 		}
 		kept := "the cache files are kept"
 		if r.forgot {
@@ -125,7 +138,7 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 			}
 			msg, kept = "device forgotten, but "+msg, "the token file is kept"
 		}
-		return errors.New(msg + ": " + kept + "; sign-out -everywhere ends the refresh token, signing the user out of every device and program")
+		return errors.New(msg + ": " + kept + "; " + advice)
 	}
 	// Removed even when Cognito could not be told: a user who signs out
 	// expects this machine to hold no credentials afterwards.

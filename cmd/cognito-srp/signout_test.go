@@ -1071,13 +1071,42 @@ func TestSignOutRevocationOffForgetDeviceFails(t *testing.T) {
 			srv.FailNext(1, "InvalidParameterException", action)
 			delete(s.env, "COGNITO_PASSWORD")
 			r := s.run("sign-out")
-			r.want(t, exitError, "does not allow token revocation (", ", and forgetting the device failed (", "InvalidParameterException", "the cache files are kept")
+			r.want(t, exitError, "does not allow token revocation (", ", and forgetting the device failed (", "InvalidParameterException", "the cache files are kept; sign-out -everywhere ends the refresh token")
 			if strings.Contains(r.stderr, "everywhere failed") {
 				t.Errorf("a failure of -everywhere, which was not given: %q", r.stderr)
 			}
 			r.wantNoSecret(t, tok)
 			if len(s.deviceFiles()) != 1 {
 				t.Error("the device file is gone")
+			}
+			s.run("sign-out").want(t, exitOK, "signed out alice: device forgotten, which ended its refresh token")
+			s.wantCacheEmpty(t)
+		})
+	}
+}
+
+// TestSignOutRevocationOffForgetDeviceTransient: when ForgetDevice fails
+// for a reason that passes (throttling, a connection reset), sign-out
+// keeps the files and says to run it again, which forgets the device and
+// so ends its refresh token, and not to sign out everywhere, which would
+// sign the user out of every device and program for a failure that
+// passes; nor does it say "try again later" twice. Before, it advised
+// -everywhere as for a refusal.
+func TestSignOutRevocationOffForgetDeviceTransient(t *testing.T) {
+	t.Parallel()
+	tracking := trackingPool
+	tracking.DisableTokenRevocation = true
+	for _, fault := range []cognitotest.Fault{cognitotest.FaultTooManyRequests, cognitotest.FaultConnectionReset} {
+		t.Run(string(fault), func(t *testing.T) {
+			t.Parallel()
+			srv, s := signedIn(t, tracking)
+			srv.FailNext(cognitosrp.DefaultMaxAttempts, fault, "ForgetDevice")
+			delete(s.env, "COGNITO_PASSWORD")
+			r := s.run("sign-out", "-timeout", "20s")
+			r.want(t, exitError, "does not allow token revocation (", ", and forgetting the device failed (", "ForgetDevice",
+				"): the cache files are kept; run sign-out again later: forgetting the device ends the refresh token issued to it, without signing the user out everywhere\n")
+			if strings.Contains(r.stderr, "-everywhere") || strings.Count(r.stderr, "later") != 1 {
+				t.Errorf("advice that does not fit a failure that passes: %q", r.stderr)
 			}
 			s.run("sign-out").want(t, exitOK, "signed out alice: device forgotten, which ended its refresh token")
 			s.wantCacheEmpty(t)
