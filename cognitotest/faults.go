@@ -14,7 +14,7 @@ import (
 // Fault is a failure the server can inject instead of serving an API call:
 // a Cognito error type, answered as Cognito answers it (HTTP 400, or 500
 // for InternalErrorException, with Cognito's message where it is known),
-// or FaultConnectionReset. RequestRecord.Injected tells an injected
+// or FaultConnectionReset. A Request's Injected field tells an injected
 // failure from a real one.
 type Fault string
 
