@@ -38,7 +38,8 @@ var (
 	// ErrTooManyRequests: throttled; retry later.
 	ErrTooManyRequests error = errorKind("TooManyRequestsException")
 	// ErrInvalidParameter: a malformed request, or a flow the app client
-	// does not allow.
+	// does not allow, or FlowCustomAuth in a pool without the custom-auth
+	// Lambda triggers.
 	ErrInvalidParameter error = errorKind("InvalidParameterException")
 	// ErrResourceNotFound: unknown user pool, app client or device.
 	ErrResourceNotFound error = errorKind("ResourceNotFoundException")

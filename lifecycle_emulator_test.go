@@ -1236,3 +1236,27 @@ func TestEmulatorHeldFailureOfKeptTokens(t *testing.T) {
 		t.Fatalf("ValidTokens once the key set is back: %v", err)
 	}
 }
+
+// TestCustomAuthWithoutTriggersEmulator: FlowCustomAuth in a pool
+// without the custom-auth Lambda triggers (in the emulator, a user
+// without CustomAnswer) fails with ErrInvalidParameter, as Cognito
+// refuses it, and not with ErrNotAuthorized, which reads as a wrong
+// password: FlowCustomAuth's doc says so.
+func TestCustomAuthWithoutTriggersEmulator(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: "pw-alice-123"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := srv.SessionConfig()
+	cfg.AuthFlow = cognitosrp.FlowCustomAuth
+	for _, password := range []string{"", "pw-alice-123"} {
+		sess, err := cognitosrp.NewSession(cfg, "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = sess.Authenticate(t.Context(), password)
+		if !errors.Is(err, cognitosrp.ErrInvalidParameter) || errors.Is(err, cognitosrp.ErrNotAuthorized) || !strings.Contains(err.Error(), "Custom auth lambda trigger is not configured") {
+			t.Errorf("password %q: err = %v, want ErrInvalidParameter for the missing triggers", password, err)
+		}
+	}
+}

@@ -27,6 +27,9 @@ const (
 	FlowUserAuth = "USER_AUTH"
 	// FlowCustomAuth runs the pool's custom challenges (Lambda triggers)
 	// after SRP when there is a password, and alone when there is none.
+	// A pool without those triggers refuses it with ErrInvalidParameter
+	// ("Custom auth lambda trigger is not configured for the user pool."),
+	// not ErrNotAuthorized: the password is not at fault.
 	FlowCustomAuth = "CUSTOM_AUTH"
 	// FlowUserPasswordAuth sends the password itself, over TLS, instead of
 	// an SRP proof: only for app clients that allow nothing else.

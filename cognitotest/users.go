@@ -77,7 +77,9 @@ type User struct {
 
 	// CustomChallenge holds the parameters of the CUSTOM_CHALLENGE of the
 	// CUSTOM_AUTH flow, and CustomAnswer the ANSWER that passes it. A user
-	// without CustomAnswer cannot use CUSTOM_AUTH.
+	// without CustomAnswer cannot use CUSTOM_AUTH: it is refused with
+	// InvalidParameterException, as Cognito refuses CUSTOM_AUTH in a pool
+	// without the custom-auth Lambda triggers.
 	CustomChallenge map[string]string
 	CustomAnswer    string
 }
