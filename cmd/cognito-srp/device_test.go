@@ -465,6 +465,37 @@ func TestTokenDeviceFileDamaged(t *testing.T) {
 	}
 }
 
+// TestTokenDeviceFileDamagedKeptOnFailedLogin: a device file the command
+// cannot read, but a regular file (damaged, or another version's, which
+// may hold a device), is replaced only by the save after a login: a login
+// that fails leaves it as it was. A directory in its place is removed
+// before the login (replaceable); a file must not be.
+func TestTokenDeviceFileDamagedKeptOnFailedLogin(t *testing.T) {
+	t.Parallel()
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	files := s.deviceFiles()
+	if len(files) != 1 {
+		t.Fatalf("%d device files", len(files))
+	}
+	tokens := strings.TrimSuffix(files[0], ".device.json") + ".json"
+	for _, content := range []string{"garbage", `{"version": 99}`} {
+		if err := os.WriteFile(files[0], []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		// No token file: the next run logs in.
+		if err := os.Remove(tokens); err != nil && !errors.Is(err, fs.ErrNotExist) { // gone after the first round
+			t.Fatal(err)
+		}
+		s.env["COGNITO_PASSWORD"] = "wrong-password"
+		s.run("token").want(t, exitError, "wrong username or password")
+		if data, err := os.ReadFile(files[0]); err != nil || string(data) != content {
+			t.Errorf("%s: after a failed login the device file holds %q, %v", content, data, err)
+		}
+	}
+}
+
 // TestFlagUsageOnePhrase: each flag's usage in -h is one phrase of at
 // most a line and a half, as the flag package's output expects (it
 // indents the usage on a line of its own and does not wrap it); the
