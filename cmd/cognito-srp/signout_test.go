@@ -1058,22 +1058,42 @@ func TestConnectionClient(t *testing.T) {
 // tracking whose app client does not allow token revocation, a sign-out
 // whose ForgetDevice (or the renewal it needs) fails keeps the files and
 // names that failure, not one of -everywhere, which was not given; the
-// next sign-out forgets the device, which ends the refresh token.
+// next sign-out forgets the device, which ends the refresh token. A
+// refusal advises -everywhere. A failure that passes (throttling, a
+// connection reset) advises running sign-out again, which forgets the
+// device and so ends its refresh token, and not signing out everywhere,
+// which would sign the user out of every device and program for a
+// failure that passes; nor does it say "try again later" twice. Before,
+// it advised -everywhere as for a refusal.
 func TestSignOutRevocationOffForgetDeviceFails(t *testing.T) {
 	t.Parallel()
 	tracking := trackingPool
 	tracking.DisableTokenRevocation = true
-	for _, action := range []string{"ForgetDevice", "InitiateAuth"} {
-		t.Run(action, func(t *testing.T) {
+	for _, tc := range []struct {
+		action  string
+		fault   cognitotest.Fault
+		n       int
+		want    []string
+		passing bool // a failure that passes: no -everywhere advice
+	}{
+		{"ForgetDevice", "InvalidParameterException", 1, []string{"InvalidParameterException", "the cache files are kept; sign-out -everywhere ends the refresh token"}, false},
+		{"InitiateAuth", "InvalidParameterException", 1, []string{"InvalidParameterException", "the cache files are kept; sign-out -everywhere ends the refresh token"}, false},
+		{"ForgetDevice", cognitotest.FaultTooManyRequests, cognitosrp.DefaultMaxAttempts, []string{"ForgetDevice", passingAdvice}, true},
+		{"ForgetDevice", cognitotest.FaultConnectionReset, cognitosrp.DefaultMaxAttempts, []string{"ForgetDevice", passingAdvice}, true},
+	} {
+		t.Run(tc.action+"/"+string(tc.fault), func(t *testing.T) {
 			t.Parallel()
 			srv, s := signedIn(t, tracking)
 			tok := s.cachedTokens(t)
-			srv.FailNext(1, "InvalidParameterException", action)
+			srv.FailNext(tc.n, tc.fault, tc.action)
 			delete(s.env, "COGNITO_PASSWORD")
-			r := s.run("sign-out")
-			r.want(t, exitError, "does not allow token revocation (", ", and forgetting the device failed (", "InvalidParameterException", "the cache files are kept; sign-out -everywhere ends the refresh token")
+			r := s.run("sign-out", "-timeout", "20s")
+			r.want(t, exitError, append([]string{"does not allow token revocation (", ", and forgetting the device failed ("}, tc.want...)...)
 			if strings.Contains(r.stderr, "everywhere failed") {
 				t.Errorf("a failure of -everywhere, which was not given: %q", r.stderr)
+			}
+			if tc.passing && (strings.Contains(r.stderr, "-everywhere") || strings.Count(r.stderr, "later") != 1) {
+				t.Errorf("advice that does not fit a failure that passes: %q", r.stderr)
 			}
 			r.wantNoSecret(t, tok)
 			if len(s.deviceFiles()) != 1 {
@@ -1085,34 +1105,9 @@ func TestSignOutRevocationOffForgetDeviceFails(t *testing.T) {
 	}
 }
 
-// TestSignOutRevocationOffForgetDeviceTransient: when ForgetDevice fails
-// for a reason that passes (throttling, a connection reset), sign-out
-// keeps the files and says to run it again, which forgets the device and
-// so ends its refresh token, and not to sign out everywhere, which would
-// sign the user out of every device and program for a failure that
-// passes; nor does it say "try again later" twice. Before, it advised
-// -everywhere as for a refusal.
-func TestSignOutRevocationOffForgetDeviceTransient(t *testing.T) {
-	t.Parallel()
-	tracking := trackingPool
-	tracking.DisableTokenRevocation = true
-	for _, fault := range []cognitotest.Fault{cognitotest.FaultTooManyRequests, cognitotest.FaultConnectionReset} {
-		t.Run(string(fault), func(t *testing.T) {
-			t.Parallel()
-			srv, s := signedIn(t, tracking)
-			srv.FailNext(cognitosrp.DefaultMaxAttempts, fault, "ForgetDevice")
-			delete(s.env, "COGNITO_PASSWORD")
-			r := s.run("sign-out", "-timeout", "20s")
-			r.want(t, exitError, "does not allow token revocation (", ", and forgetting the device failed (", "ForgetDevice",
-				"): the cache files are kept; run sign-out again later: forgetting the device ends the refresh token issued to it, without signing the user out everywhere\n")
-			if strings.Contains(r.stderr, "-everywhere") || strings.Count(r.stderr, "later") != 1 {
-				t.Errorf("advice that does not fit a failure that passes: %q", r.stderr)
-			}
-			s.run("sign-out").want(t, exitOK, "signed out alice: device forgotten, which ended its refresh token")
-			s.wantCacheEmpty(t)
-		})
-	}
-}
+// passingAdvice ends sign-out's message when ForgetDevice failed for a
+// reason that passes, in a pool without token revocation.
+const passingAdvice = "): the cache files are kept; run sign-out again later: forgetting the device ends the refresh token issued to it, without signing the user out everywhere\n"
 
 // TestSignOutRevocationOffEnded: with an app client without token
 // revocation and no device, a refresh token that had ended already (the
