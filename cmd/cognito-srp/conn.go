@@ -149,5 +149,12 @@ func readLine(ctx context.Context, r io.Reader) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimPrefix(strings.TrimRight(string(line), "\r\n"), bom), nil
+	return firstLine(line), nil
+}
+
+// firstLine returns the first line of data without its line ending or a
+// byte order mark: what readLine and a secret file's reader take.
+func firstLine(data []byte) string {
+	line, _, _ := strings.Cut(string(data), "\n")
+	return strings.TrimPrefix(strings.TrimRight(line, "\r"), bom)
 }

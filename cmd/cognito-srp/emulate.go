@@ -216,8 +216,8 @@ func readSecretFile(ctx context.Context, path string) (string, error) {
 	if err != nil {
 		return "", usagef("-client-secret-file: %v", err)
 	}
-	line, _, _ := strings.Cut(strings.TrimPrefix(string(data), bom), "\n")
-	if line = strings.TrimRight(line, "\r"); line == "" {
+	line := firstLine(data)
+	if line == "" {
 		return "", usagef("-client-secret-file %s: its first line is empty", path)
 	}
 	return line, nil
