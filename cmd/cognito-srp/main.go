@@ -88,7 +88,9 @@
 // refuses RevokeToken. A renewal then checks whether the refresh token has
 // ended (forgetting the device ends it, as does a sign-out elsewhere): if
 // so, the files go; if not (no device, or a refresh token that outlived
-// it), sign-out keeps the token file and says to use -everywhere.
+// it), sign-out keeps the token file and says to use -everywhere, or,
+// when forgetting the device failed for a reason that passes, to run
+// sign-out again.
 //
 // The command reaches Cognito and the API as Go programs do by default:
 // through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY give, trusting
