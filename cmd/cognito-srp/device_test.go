@@ -191,12 +191,7 @@ func TestTokenNoDevice(t *testing.T) {
 // spares this machine MFA.
 func TestNoDeviceDocumented(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, shell, _ := strings.Cut(string(readme), "\n### From a shell\n")
-	shell, _, _ = strings.Cut(shell, "\n## ")
+	shell := readmeShell(t, "\n## ")
 	s := newSandbox(t)
 	docs := map[string]string{"README": strings.Join(strings.Fields(shell), " ")}
 	for _, cmd := range []string{"token", "request"} {

@@ -48,12 +48,7 @@ func emulateFlags(t *testing.T) []string {
 // devices or have a client secret without running emulate -h.
 func TestREADMEEmulateFlags(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, shell, _ := strings.Cut(string(readme), "\n### From a shell\n")
-	shell, _, _ = strings.Cut(shell, "\n### ")
+	shell := readmeShell(t, "\n### ")
 	flags := emulateFlags(t)
 	for _, name := range flags {
 		// "`-rotation`" is not named by "`-rotation-grace`".

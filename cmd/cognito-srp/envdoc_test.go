@@ -7,7 +7,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -54,12 +53,7 @@ func TestEnvironmentDocumented(t *testing.T) {
 		t.Fatalf("help: exit %d", code)
 	}
 	help := strings.Join(strings.Fields(stdout.String()), " ")
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, shell, _ := strings.Cut(string(readme), "\n### From a shell\n")
-	shell, _, _ = strings.Cut(shell, "\n## ")
+	shell := readmeShell(t, "\n## ")
 	for _, name := range read {
 		// The whole name: COGNITO_REGION does not name COGNITO_REG, nor
 		// COGNITO_USERNAME COGNITO_USER.

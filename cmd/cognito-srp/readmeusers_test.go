@@ -21,12 +21,7 @@ import (
 // without -users got a pool whose every login failed.
 func TestREADMEEmulateUsers(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, shell, _ := strings.Cut(string(readme), "\n### From a shell\n")
-	shell, _, _ = strings.Cut(shell, "\n### ")
+	shell := readmeShell(t, "\n### ")
 	if !regexp.MustCompile(`(?m)^cognito-srp emulate .*-users users\.json`).MatchString(shell) {
 		t.Error(`README's "From a shell" runs emulate without -users users.json`)
 	}
@@ -63,4 +58,18 @@ func TestREADMEEmulateUsers(t *testing.T) {
 	}
 	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = name[1], password[1]
 	s.run("token", "-no-cache").want(t, exitOK)
+}
+
+// readmeShell returns the README's "From a shell" section, up to the next
+// heading that starts with until ("\n### " for the next subsection,
+// "\n## " for the next section).
+func readmeShell(t *testing.T, until string) string {
+	t.Helper()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, shell, _ := strings.Cut(string(readme), "\n### From a shell\n")
+	shell, _, _ = strings.Cut(shell, until)
+	return shell
 }

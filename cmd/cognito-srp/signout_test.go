@@ -315,12 +315,7 @@ func TestSignOutDocumented(t *testing.T) {
 			t.Errorf("sign-out -h offers %s", f)
 		}
 	}
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, shell, _ := strings.Cut(string(readme), "\n### From a shell\n")
-	shell, _, _ = strings.Cut(shell, "\n## ")
+	shell := readmeShell(t, "\n## ")
 	shell = strings.Join(strings.Fields(shell), " ")
 	for _, want := range []string{"cognito-srp sign-out", "RevokeToken", "exits with 1"} {
 		if !strings.Contains(shell, want) {
