@@ -34,7 +34,7 @@ func newAppClient(cfg Config) *appClient {
 // lookupClient returns the app client called id.
 func (s *Server) lookupClient(id string) (*appClient, *apiError) {
 	if id == "" {
-		return nil, errValidation("clientId", "Member must not be null")
+		return nil, errValidation("clientId", nil, mustNotBeNull)
 	}
 	if id != s.client.id {
 		return nil, errUnknownClient(id)

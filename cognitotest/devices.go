@@ -50,7 +50,7 @@ func errNoDevice() *apiError { return errResourceNotFound("Device does not exist
 func checkDeviceKey(key *string, required bool) *apiError {
 	if key == nil {
 		if required {
-			return errValidation("deviceKey", "Member must not be null")
+			return errValidation("deviceKey", nil, mustNotBeNull)
 		}
 		return nil
 	}
@@ -61,11 +61,11 @@ func checkDeviceKey(key *string, required bool) *apiError {
 	}
 	switch {
 	case k == "":
-		return errValidation("deviceKey", "Member must have length greater than or equal to 1")
+		return errValidation("deviceKey", key, "Member must have length greater than or equal to 1")
 	case len(k) > 55:
-		return errValidation("deviceKey", "Member must have length less than or equal to 55")
+		return errValidation("deviceKey", key, "Member must have length less than or equal to 55")
 	case !idChars(prefix, "_-") || suffix == "" || strings.Trim(suffix, "0123456789abcdef-") != "":
-		return errValidation("deviceKey", `Member must satisfy regular expression pattern: [\w-]+_[0-9a-f-]+`)
+		return errValidation("deviceKey", key, `Member must satisfy regular expression pattern: [\w-]+_[0-9a-f-]+`)
 	}
 	return nil
 }
@@ -219,7 +219,11 @@ func (s *Server) updateDeviceStatus(c *call) (any, *apiError) {
 	}
 	remembered := in.DeviceRememberedStatus == "remembered"
 	if !remembered && in.DeviceRememberedStatus != "not_remembered" {
-		return nil, errValidation("deviceRememberedStatus", "Member must satisfy enum value set: [remembered, not_remembered]")
+		var sent *string // left out: null
+		if in.DeviceRememberedStatus != "" {
+			sent = &in.DeviceRememberedStatus
+		}
+		return nil, errValidation("deviceRememberedStatus", sent, "Member must satisfy enum value set: [remembered, not_remembered]")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

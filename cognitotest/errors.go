@@ -87,10 +87,28 @@ func errRefreshSecretHash(clientID string) *apiError {
 	return errNotAuthorized("SecretHash does not match for the client: %s", clientID)
 }
 
-// errValidation is the AWS protocol layer's refusal of a malformed field.
-func errValidation(field, constraint string) *apiError {
+// errValidation is the AWS protocol layer's refusal of a malformed member.
+// It quotes the value sent, value, or says null for a member left out
+// (value nil), as Cognito does: "Value null at 'deviceKey'" (amplify-js
+// issue 1355), "Value null at 'clientId'", "Value 'Aaaa' at 'userCode'",
+// "Value 'ap-northeast-1_…' at 'clientId'" (boto3 issue 3581).
+func errValidation(field string, value *string, constraint string) *apiError {
+	v := "null"
+	if value != nil {
+		v = "'" + *value + "'"
+	}
+	return errInvalidParameter("1 validation error detected: Value %s at '%s' failed to satisfy constraint: %s", v, field, constraint)
+}
+
+// errSensitiveValidation is errValidation for a member Cognito's model
+// marks sensitive (a token): AWS quotes no value, null or not ("Value at
+// 'password'", "Value at 'accessToken'").
+func errSensitiveValidation(field, constraint string) *apiError {
 	return errInvalidParameter("1 validation error detected: Value at '%s' failed to satisfy constraint: %s", field, constraint)
 }
+
+// mustNotBeNull is the constraint a required member left out breaks.
+const mustNotBeNull = "Member must not be null"
 
 // errInternal is Cognito's InternalErrorException, worded as Cognito
 // words it ("Internal server error.": aws-sdk-android issue 2022,

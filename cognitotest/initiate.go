@@ -83,9 +83,12 @@ func (s *Server) initiateAuth(c *call) (any, *apiError) {
 		// issue 5289, soto-cognito-authentication-kit issue 10).
 		return nil, errInvalidParameter("Initiate Auth method not supported.")
 	case "":
-		return nil, errValidation("authFlow", "Member must not be null")
+		return nil, errValidation("authFlow", nil, mustNotBeNull)
 	}
-	return nil, errValidation("authFlow", "Member must satisfy enum value set")
+	// The set in the order of Cognito's model; the order Cognito's own
+	// message lists it in is not known.
+	return nil, errValidation("authFlow", &in.AuthFlow, "Member must satisfy enum value set: "+
+		"[USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]")
 }
 
 // startLogin begins a login of the user named by USERNAME. method says how

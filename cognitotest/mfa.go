@@ -187,7 +187,7 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 		return nil, aerr
 	}
 	if in.UserCode == "" {
-		return nil, errValidation("userCode", "Member must not be null")
+		return nil, errValidation("userCode", nil, mustNotBeNull)
 	}
 	mismatch := newError(http.StatusBadRequest, "EnableSoftwareTokenMFAException", "Code mismatch")
 	if in.Session != "" {

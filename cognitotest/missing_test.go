@@ -33,7 +33,7 @@ func TestMissingMembersRefused(t *testing.T) {
 		name, typ, msg string
 		call           func() error
 	}{
-		{"InitiateAuth without AuthFlow", "InvalidParameterException", "Value at 'authFlow' failed to satisfy constraint: Member must not be null",
+		{"InitiateAuth without AuthFlow", "InvalidParameterException", "Value null at 'authFlow' failed to satisfy constraint: Member must not be null",
 			func() error {
 				_, err := r.call("InitiateAuth", map[string]any{"AuthParameters": map[string]string{"USERNAME": "alice"}, "ClientId": client})
 				return err
@@ -82,7 +82,7 @@ func TestMissingMembersRefused(t *testing.T) {
 			func() error { _, err := r.initiate("REFRESH_TOKEN_AUTH", map[string]string{}); return err }},
 		{"RevokeToken without Token", "InvalidParameterException", "Value at 'token' failed to satisfy constraint: Member must not be null",
 			func() error { _, err := r.call("RevokeToken", map[string]any{"ClientId": client}); return err }},
-		{"VerifySoftwareToken without UserCode", "InvalidParameterException", "Value at 'userCode' failed to satisfy constraint: Member must not be null",
+		{"VerifySoftwareToken without UserCode", "InvalidParameterException", "Value null at 'userCode' failed to satisfy constraint: Member must not be null",
 			func() error { _, err := r.call("VerifySoftwareToken", map[string]any{"AccessToken": "x"}); return err }},
 	} {
 		t.Run(c.name, func(t *testing.T) { wantAPIError(t, c.call(), c.typ, c.msg) })
@@ -109,5 +109,57 @@ func TestMissingMembersRefused(t *testing.T) {
 				t.Errorf("the refusal quotes the body: %v", err)
 			}
 		})
+	}
+}
+
+// TestValidationWordings pins the whole text of the AWS protocol layer's
+// refusals of a malformed member, as Cognito words them: the value sent is
+// quoted, or null for a member left out ("Value null at 'deviceKey'",
+// amplify-js issue 1355; "Value null at 'clientId'"; "Value 'Aaaa' at
+// 'userCode'"; "Value '…' at 'clientId'", boto3 issue 3581), except for a
+// token, which Cognito's model marks sensitive and AWS never quotes
+// ("Value at 'accessToken'", as "Value at 'password'").
+func TestValidationWordings(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	tok := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
+	client := srv.ClientID()
+	const prefix = "1 validation error detected: "
+	for _, c := range []struct {
+		action string
+		in     map[string]any
+		msg    string
+	}{
+		{"InitiateAuth", map[string]any{"AuthFlow": "USER_SRP_AUTH"},
+			"Value null at 'clientId' failed to satisfy constraint: Member must not be null"},
+		{"InitiateAuth", map[string]any{"ClientId": client},
+			"Value null at 'authFlow' failed to satisfy constraint: Member must not be null"},
+		{"InitiateAuth", map[string]any{"ClientId": client, "AuthFlow": "BOGUS"},
+			"Value 'BOGUS' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: " +
+				"[USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]"},
+		{"RespondToAuthChallenge", map[string]any{"ClientId": client},
+			"Value null at 'challengeName' failed to satisfy constraint: Member must not be null"},
+		{"ForgetDevice", map[string]any{"AccessToken": tok.AccessToken},
+			"Value null at 'deviceKey' failed to satisfy constraint: Member must not be null"},
+		{"ForgetDevice", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": "not-a-device-key"},
+			`Value 'not-a-device-key' at 'deviceKey' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+_[0-9a-f-]+`},
+		{"ForgetDevice", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": ""},
+			"Value '' at 'deviceKey' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+		{"UpdateDeviceStatus", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": "us-east-1_0123abcd", "DeviceRememberedStatus": "always"},
+			"Value 'always' at 'deviceRememberedStatus' failed to satisfy constraint: Member must satisfy enum value set: [remembered, not_remembered]"},
+		{"VerifySoftwareToken", map[string]any{"AccessToken": tok.AccessToken},
+			"Value null at 'userCode' failed to satisfy constraint: Member must not be null"},
+		{"GetUser", map[string]any{},
+			"Value at 'accessToken' failed to satisfy constraint: Member must not be null"},
+		{"GetTokensFromRefreshToken", map[string]any{"ClientId": client},
+			"Value at 'refreshToken' failed to satisfy constraint: Member must not be null"},
+		{"RevokeToken", map[string]any{"ClientId": client},
+			"Value at 'token' failed to satisfy constraint: Member must not be null"},
+	} {
+		_, err := r.call(c.action, c.in)
+		if ae := apiError(t, err); ae.Type != "InvalidParameterException" || ae.Message != prefix+c.msg {
+			t.Errorf("%s %v:\n got %s %q\nwant InvalidParameterException %q", c.action, c.in, ae.Type, ae.Message, prefix+c.msg)
+		}
 	}
 }

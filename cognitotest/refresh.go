@@ -95,7 +95,7 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 		return nil, aerr
 	}
 	if in.RefreshToken == "" {
-		return nil, errValidation("refreshToken", "Member must not be null")
+		return nil, errSensitiveValidation("refreshToken", mustNotBeNull)
 	}
 	// A member, unlike REFRESH_TOKEN_AUTH's DEVICE_KEY: sent as "" it is
 	// malformed, where left out it is no device.
@@ -148,7 +148,7 @@ func (s *Server) revokeToken(c *call) (any, *apiError) {
 		return nil, aerr
 	}
 	if in.Token == "" {
-		return nil, errValidation("token", "Member must not be null")
+		return nil, errSensitiveValidation("token", mustNotBeNull)
 	}
 	if aerr := client.checkSecret(in.ClientSecret); aerr != nil {
 		return nil, aerr

@@ -33,7 +33,7 @@ func (s *Server) respondToAuthChallenge(c *call) (any, *apiError) {
 		r = map[string]string{}
 	}
 	if in.ChallengeName == "" {
-		return nil, errValidation("challengeName", "Member must not be null")
+		return nil, errValidation("challengeName", nil, mustNotBeNull)
 	}
 	name := r["USERNAME"]
 	if name == "" {

@@ -85,7 +85,7 @@ func TestRespondWithoutChallengeName(t *testing.T) {
 	r := newRaw(t, srv)
 	ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", nil))
 	_, err := r.respond("", ch.Session, map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": cognitotest.DefaultMFACode})
-	wantAPIError(t, err, "InvalidParameterException", "Value at 'challengeName' failed to satisfy constraint: Member must not be null")
+	wantAPIError(t, err, "InvalidParameterException", "Value null at 'challengeName' failed to satisfy constraint: Member must not be null")
 }
 
 // TestRespondWithoutUsername: a challenge answer without USERNAME is a

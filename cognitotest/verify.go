@@ -86,7 +86,7 @@ func (s *Server) verify(token, use string, now time.Time) (*cognitosrp.Claims, e
 // time and returns its user, with Cognito's messages.
 func (s *Server) accessTokenUser(now time.Time, token string) (*user, *apiError) {
 	if token == "" {
-		return nil, errValidation("accessToken", "Member must not be null")
+		return nil, errSensitiveValidation("accessToken", mustNotBeNull)
 	}
 	cl, err := s.verify(token, "access", now)
 	switch {
