@@ -380,7 +380,7 @@ func TestMFASetupChecks(t *testing.T) {
 	}
 	var verified struct{ Status, Session string }
 	err = r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"Session": assoc.Session, "UserCode": wrongTOTP(t, assoc.SecretCode, now)}, &verified)
-	wantAPIError(t, err, "EnableSoftwareTokenMFAException", "Code mismatch")
+	wantAPIError(t, err, "EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
 	code, _ := (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(now)
 	if err := r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"Session": assoc.Session, "UserCode": code}, &verified); err != nil {
 		t.Fatalf("the right code after a wrong one: %v", err)
@@ -392,7 +392,7 @@ func TestMFASetupChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"AccessToken": tok.AccessToken, "UserCode": wrongTOTP(t, assoc.SecretCode, now)}, &verified)
-	wantAPIError(t, err, "EnableSoftwareTokenMFAException", "Code mismatch")
+	wantAPIError(t, err, "EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
 	code, _ = (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(now)
 	if err := r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"AccessToken": tok.AccessToken, "UserCode": code}, &verified); err != nil {
 		t.Fatal(err)

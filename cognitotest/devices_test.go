@@ -245,7 +245,7 @@ func TestDeletedUserLeavesNoTOTPAssociation(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"AccessToken": fresh.AccessToken, "UserCode": code}, new(struct{}))
-	wantAPIError(t, err, "EnableSoftwareTokenMFAException", "Code mismatch")
+	wantAPIError(t, err, "EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
 	if u, _ := srv.User("alice"); u.SoftwareTokenMFA || u.TOTPSecret != "" {
 		t.Errorf("the new alice has the old one's TOTP secret: SoftwareTokenMFA %v", u.SoftwareTokenMFA)
 	}

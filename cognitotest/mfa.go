@@ -189,7 +189,8 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 	if in.UserCode == "" {
 		return nil, errValidation("userCode", nil, mustNotBeNull)
 	}
-	mismatch := newError(http.StatusBadRequest, "EnableSoftwareTokenMFAException", "Code mismatch")
+	// Cognito's words (aws-amplify-auth-starters issue 15).
+	mismatch := newError(http.StatusBadRequest, "EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
 	if in.Session != "" {
 		sess, aerr := s.takeMFASetup(c.now, in.Session)
 		if aerr != nil {
