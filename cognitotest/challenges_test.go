@@ -113,8 +113,10 @@ func TestSMSAndEmailMFA(t *testing.T) {
 		t.Errorf("SMS_MFA parameters = %v", ch.ChallengeParameters)
 	}
 	// A wrong code leaves the session usable for another try.
+	// Worded as Cognito words a wrong code it sent (amplify-js issues 3066
+	// and 11069), not as a wrong authenticator app code.
 	_, err := r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "sms", "SMS_MFA_CODE": "000000"})
-	wantAPIError(t, err, "CodeMismatchException", "")
+	wantAPIError(t, err, "CodeMismatchException", "Invalid code or auth state for the user.")
 	expectTokens(t)(r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "sms", "SMS_MFA_CODE": cognitotest.DefaultMFACode}))
 
 	ch = expectChallenge(t, "EMAIL_OTP")(r.srpLogin("mail", "pw-mail-1234", nil))
@@ -122,7 +124,7 @@ func TestSMSAndEmailMFA(t *testing.T) {
 		t.Errorf("EMAIL_OTP parameters = %v", ch.ChallengeParameters)
 	}
 	_, err = r.respond("EMAIL_OTP", ch.Session, map[string]string{"USERNAME": "mail", "EMAIL_OTP_CODE": cognitotest.DefaultMFACode})
-	wantAPIError(t, err, "CodeMismatchException", "")
+	wantAPIError(t, err, "CodeMismatchException", "Invalid code or auth state for the user.")
 	expectTokens(t)(r.respond("EMAIL_OTP", ch.Session, map[string]string{"USERNAME": "mail", "EMAIL_OTP_CODE": "654321"}))
 
 	// Three wrong codes spend the session.
@@ -156,7 +158,7 @@ func TestSoftwareTokenMFAAndSelection(t *testing.T) {
 	ch = expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.respond("SELECT_MFA_TYPE", ch.Session, map[string]string{"USERNAME": "both", "ANSWER": "SOFTWARE_TOKEN_MFA"}))
 	stale, _ := (cognitosrp.TOTP{Secret: secret}).Code(now.Add(-2 * time.Minute))
 	_, err = r.respond("SOFTWARE_TOKEN_MFA", ch.Session, map[string]string{"USERNAME": "both", "SOFTWARE_TOKEN_MFA_CODE": stale})
-	wantAPIError(t, err, "CodeMismatchException", "")
+	wantAPIError(t, err, "CodeMismatchException", "Invalid code received for user")
 	code, _ := (cognitosrp.TOTP{Secret: secret}).Code(now.Add(-30 * time.Second)) // one step of drift is allowed
 	expectTokens(t)(r.respond("SOFTWARE_TOKEN_MFA", ch.Session, map[string]string{"USERNAME": "both", "SOFTWARE_TOKEN_MFA_CODE": code}))
 }

@@ -46,8 +46,16 @@ func errResourceNotFound(format string, args ...any) *apiError {
 	return newError(http.StatusBadRequest, "ResourceNotFoundException", format, args...)
 }
 
-func errCodeMismatch() *apiError {
-	return newError(http.StatusBadRequest, "CodeMismatchException", "Invalid code received for user")
+// errCodeMismatch is a wrong code to an MFA challenge. Cognito words it
+// by factor: "Invalid code received for user" for an authenticator app's
+// (SOFTWARE_TOKEN_MFA), "Invalid code or auth state for the user." for a
+// code it sent by SMS or email (amplify-js issues 3066 and 11069).
+func errCodeMismatch(factor string) *apiError {
+	msg := "Invalid code or auth state for the user."
+	if factor == challengeSoftwareTokenMFA {
+		msg = "Invalid code received for user"
+	}
+	return newError(http.StatusBadRequest, "CodeMismatchException", "%s", msg)
 }
 
 // errWrongPassword is Cognito's answer to any failed proof of the password.

@@ -93,7 +93,7 @@ func (s *Server) answerMFA(c *call, sess *authSession, factor string, r map[stri
 	}
 	if !codeValid(s.user(sess.username, sess.sub), factor, code, c.now) {
 		s.giveBack(sess)
-		return nil, errCodeMismatch()
+		return nil, errCodeMismatch(factor)
 	}
 	sess.mfaDone = true
 	return s.nextStep(c, sess)

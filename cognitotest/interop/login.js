@@ -225,7 +225,7 @@ async function main() {
 	check(r.kind === 'mfaRequired' && r.args[0] === 'SMS_MFA' && r.args[1].CODE_DELIVERY_DELIVERY_MEDIUM === 'SMS' &&
 		r.args[1].CODE_DELIVERY_DESTINATION === '+*******0123', 'SMS_MFA: mfaRequired names the masked phone number');
 	let err = await failure(cb => u.sendMFACode('000000', cb));
-	check(err && err.code === 'CodeMismatchException' && err.message === 'Invalid code received for user',
+	check(err && err.code === 'CodeMismatchException' && err.message === 'Invalid code or auth state for the user.',
 		'wrong SMS_MFA code: CodeMismatchException');
 	r = await step(cb => u.sendMFACode('123456', cb));
 	check(named(r, 'carol'), 'SMS_MFA: sendMFACode after a wrong code signs in');
@@ -238,7 +238,7 @@ async function main() {
 		const e = await failure(cb => u.sendMFACode(i < 3 ? '000000' : '123456', cb));
 		codes.push(e && `${e.code}: ${e.message}`);
 	}
-	check(codes.slice(0, 3).every(c => c === 'CodeMismatchException: Invalid code received for user') &&
+	check(codes.slice(0, 3).every(c => c === 'CodeMismatchException: Invalid code or auth state for the user.') &&
 		codes[3] === 'NotAuthorizedException: Invalid session for the user.',
 		'three wrong codes spend the Session: the right code is then refused');
 
