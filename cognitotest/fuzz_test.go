@@ -57,7 +57,11 @@ func FuzzServeAPI(f *testing.F) {
 				t.Fatalf("%s: Content-Type %q", action, ct)
 			}
 			typ, _ := out["__type"].(string)
-			_, hasMessage := out["message"].(string)
+			key := "message"
+			if typ == "SerializationException" {
+				key = "Message" // as the AWS protocol layer words it
+			}
+			_, hasMessage := out[key].(string)
 			if rec.Code != http.StatusOK && (typ == "" || !hasMessage || h.Get("X-Amzn-Errortype") != typ+":") {
 				t.Fatalf("%s: HTTP %d %q with x-amzn-ErrorType %q", action, rec.Code, rec.Body, h.Get("X-Amzn-Errortype"))
 			}

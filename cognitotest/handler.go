@@ -127,7 +127,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status, body := http.StatusOK, out
 	if aerr != nil {
 		status = aerr.status
-		body = map[string]string{"__type": aerr.typ, "message": aerr.msg}
+		// Cognito's own errors say "message"; the AWS protocol layer's
+		// SerializationException says "Message" (amplify-js issue 4738
+		// quotes its body), which a client reading only "message" sees
+		// as none (amplify-js issue 6014).
+		key := "message"
+		if aerr.typ == "SerializationException" {
+			key = "Message"
+		}
+		body = map[string]string{"__type": aerr.typ, key: aerr.msg}
 		h.Set("x-amzn-ErrorType", aerr.typ+":")
 		h.Set("x-amzn-ErrorMessage", aerr.msg)
 		rec.ErrorType, rec.Reason = aerr.typ, aerr.why

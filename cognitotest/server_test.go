@@ -51,8 +51,8 @@ func TestWireFormat(t *testing.T) {
 		t.Errorf("headers = %v", resp.Header)
 	}
 	resp, body = post("AWSCognitoIdentityProviderService.InitiateAuth", `{not json`)
-	if resp.StatusCode != 400 || body["__type"] != "SerializationException" {
-		t.Errorf("bad JSON: %d %v", resp.StatusCode, body)
+	if _, lower := body["message"]; resp.StatusCode != 400 || body["__type"] != "SerializationException" || body["Message"] == "" || lower {
+		t.Errorf("bad JSON: %d %v, want SerializationException with its text in Message, as Cognito sends it", resp.StatusCode, body)
 	}
 	resp, body = post("", `{}`)
 	if resp.StatusCode != 400 || body["__type"] != "UnknownOperationException" {
