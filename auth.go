@@ -144,15 +144,17 @@ func (o Options) Format(f fmt.State, verb rune) { formatRedacted(f, o) }
 // ErrConfig reports options that cannot work; the message says which.
 var ErrConfig = errors.New("cognitosrp: invalid configuration")
 
-// configError reports options that cannot work for the reason detail. (A
-// refinedError rather than fmt.Errorf: each call of that costs the binary
-// its boxed arguments, issue 7.) It is not inlined: each inlined call
-// carried its own allocation of the error, 40 bytes a site (issue 7).
-// The package-level errors of this kind are refinedError literals instead,
-// which the compiler lays out, where a call would run at init.
+// refine returns an error that refines the sentinel *base for the reason
+// detail: its text and errors.Is are those of errorf("%w: "+detail,
+// *base). A refinedError rather than fmt.Errorf: each call of that costs
+// the binary its boxed arguments (about 60 bytes a site, issue 7). It is
+// not inlined: each inlined call carried its own allocation of the error,
+// 40 bytes a site (issue 7). The package-level errors of this kind are
+// refinedError literals instead, which the compiler lays out, where a call
+// would run at init.
 //
 //go:noinline
-func configError(detail string) error { return &refinedError{base: &ErrConfig, detail: detail} }
+func refine(base *error, detail string) error { return &refinedError{base: base, detail: detail} }
 
 // Auth authorizes HTTP requests with a Cognito user's token: the Go
 // counterpart of pycognito's RequestsSrpAuth. On each request it logs in
@@ -217,14 +219,14 @@ func New(opts Options) (*Auth, error) {
 		return nil, errorf("%w: %q is not a valid header name", ErrConfig, header)
 	}
 	if !validHeaderValue(prefix) {
-		return nil, configError("the header prefix contains a control character")
+		return nil, refine(&ErrConfig, "the header prefix contains a control character")
 	}
 	header = textproto.CanonicalMIMEHeaderKey(header)
 	if header == DefaultHeader && prefix != "" && prefix[len(prefix)-1] > ' ' {
 		// "Bearer", as Tokens.TokenType spells it, would send
 		// "Bearereyj…": a scheme no API knows, refused with 401s that no
 		// renewal can help.
-		return nil, configError(`HeaderPrefix must end with a space for Authorization, as "Bearer " does`)
+		return nil, refine(&ErrConfig, `HeaderPrefix must end with a space for Authorization, as "Bearer " does`)
 	}
 	return &Auth{
 		session:     sess,
@@ -247,7 +249,7 @@ func sessionFor(opts *Options) (*Session, error) {
 		cfg.HTTPClient != nil || !reflect.ValueOf(settingsOf(&cfg)).IsZero()
 	switch {
 	case opts.Session != nil && individual:
-		return nil, configError("give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both")
+		return nil, refine(&ErrConfig, "give either Session or the individual parameters (Username, Password, UserPoolID, ClientID, …), not both")
 	case opts.Session != nil && opts.Session.api == nil:
 		// The zero Session is not usable: its first need would panic,
 		// with the session's lock held.
@@ -255,7 +257,7 @@ func sessionFor(opts *Options) (*Session, error) {
 	case opts.Session != nil:
 		return opts.Session, nil
 	case !individual:
-		return nil, configError("give either Session or Username, Password, UserPoolID and ClientID")
+		return nil, refine(&ErrConfig, "give either Session or Username, Password, UserPoolID and ClientID")
 	}
 	var missing []string
 	for _, f := range []struct{ name, v string }{
@@ -267,7 +269,7 @@ func sessionFor(opts *Options) (*Session, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, configError("missing " + strings.Join(missing, ", "))
+		return nil, refine(&ErrConfig, "missing "+strings.Join(missing, ", "))
 	}
 	sess, err := NewSession(cfg, opts.Username)
 	if err != nil {

@@ -194,7 +194,7 @@ func splitPoolID(id string) (region, name string, ok bool) {
 // poolIDError refuses id, which splitPoolID does not accept. A pool id is
 // no secret: it is quoted, so that a stray space or line break shows.
 func poolIDError(id string) error {
-	return configError(fmt.Sprintf("user pool id %q is not of the form region_name, such as us-east-1_AbC123 (letters, digits and '-', then '_', then letters and digits)", id))
+	return refine(&ErrConfig, fmt.Sprintf("user pool id %q is not of the form region_name, such as us-east-1_AbC123 (letters, digits and '-', then '_', then letters and digits)", id))
 }
 
 // Auth flows and challenge names used by this package.
@@ -404,7 +404,7 @@ func (c *apiClient) call(ctx context.Context, action string, in, out any) error 
 // hold a password).
 func checkEndpoint(u *url.URL) error {
 	if u.Host == "" || u.Scheme != "https" && u.Scheme != "http" {
-		return configError("Endpoint is not an http or https URL with a host")
+		return refine(&ErrConfig, "Endpoint is not an http or https URL with a host")
 	}
 	return nil
 }

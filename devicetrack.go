@@ -132,7 +132,7 @@ func (d *deviceTracker) remember(ctx context.Context, s *Session, t *Tokens, md 
 // the user, marks the device remembered. It returns the device to store.
 func (d *deviceTracker) register(ctx context.Context, s *Session, t *Tokens, md *NewDeviceMetadata) (*Device, error) {
 	if md.DeviceKey == "" || md.DeviceGroupKey == "" {
-		return nil, errorf("%w: NewDeviceMetadata without keys", ErrInvalidResponse)
+		return nil, refine(&ErrInvalidResponse, "NewDeviceMetadata without keys")
 	}
 	password, cfg, err := NewDeviceVerifier(md.DeviceGroupKey, md.DeviceKey, s.cfg.Rand)
 	if err != nil {

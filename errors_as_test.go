@@ -160,3 +160,22 @@ func TestRefreshTokenDead(t *testing.T) {
 		t.Error("refreshTokenDead matched an error that is not Cognito's")
 	}
 }
+
+// TestRefineIsErrorfOfSentinel checks that refine(&base, detail), which
+// replaced errorf("%w: detail", base) for the size of the call sites, gives
+// the same text and the same errors.Is answers, for a sentinel made by
+// errors.New and for one that is itself a refinement.
+func TestRefineIsErrorfOfSentinel(t *testing.T) {
+	for _, base := range []*error{&ErrMalformedToken, &ErrInvalidChallenge, &ErrClaimMismatch, &ErrConfig} {
+		const detail = "SECRET_BLOCK is missing"
+		got, want := refine(base, detail), fmt.Errorf("%w: "+detail, *base)
+		if got.Error() != want.Error() {
+			t.Errorf("refine: %q, errorf: %q", got, want)
+		}
+		for _, target := range []error{*base, ErrTokenInvalid, ErrConfig, ErrMalformedToken} {
+			if errors.Is(got, target) != errors.Is(want, target) {
+				t.Errorf("errors.Is(%q, %q) = %v, errorf's %v", got, target, !errors.Is(want, target), errors.Is(want, target))
+			}
+		}
+	}
+}

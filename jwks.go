@@ -70,7 +70,7 @@ func parseJWKS(data []byte) (map[string]*rsa.PublicKey, error) {
 		keys[k.Kid] = pub
 	}
 	if len(keys) == 0 {
-		return nil, errorf("%w: no RS256 signing key", ErrInvalidKeySet)
+		return nil, refine(&ErrInvalidKeySet, "no RS256 signing key")
 	}
 	return keys, nil
 }

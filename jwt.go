@@ -96,10 +96,10 @@ func ParseUnverified(token string) (*Claims, error) {
 	}
 	raw, trailing := decodeObject(payload)
 	if raw == nil {
-		return nil, errorf("%w: payload is not a JSON object", ErrMalformedToken)
+		return nil, refine(&ErrMalformedToken, "payload is not a JSON object")
 	}
 	if trailing {
-		return nil, errorf("%w: trailing data after payload", ErrMalformedToken)
+		return nil, refine(&ErrMalformedToken, "trailing data after payload")
 	}
 	c := &Claims{Raw: raw}
 	for _, f := range []struct {
@@ -131,7 +131,7 @@ func ParseUnverified(token string) (*Claims, error) {
 // jwtPayload returns the decoded middle segment of a compact JWT.
 func jwtPayload(token string) ([]byte, error) {
 	if token == "" {
-		return nil, errorf("%w: empty", ErrMalformedToken)
+		return nil, refine(&ErrMalformedToken, "empty")
 	}
 	if len(token) > maxTokenLen {
 		return nil, errorf("%w: longer than %d bytes", ErrMalformedToken, maxTokenLen)
@@ -139,11 +139,11 @@ func jwtPayload(token string) ([]byte, error) {
 	header, rest, ok1 := strings.Cut(token, ".")
 	payload, sig, ok2 := strings.Cut(rest, ".")
 	if !ok1 || !ok2 || header == "" || payload == "" || strings.Contains(sig, ".") {
-		return nil, errorf("%w: not three dot-separated segments", ErrMalformedToken)
+		return nil, refine(&ErrMalformedToken, "not three dot-separated segments")
 	}
 	b, err := base64.RawURLEncoding.DecodeString(payload)
 	if err != nil {
-		return nil, errorf("%w: payload is not base64url", ErrMalformedToken)
+		return nil, refine(&ErrMalformedToken, "payload is not base64url")
 	}
 	return b, nil
 }
@@ -175,7 +175,7 @@ func audienceClaim(raw map[string]any) (string, error) {
 			}
 		}
 	}
-	return "", errorf("%w: claim \"aud\" is not a single string", ErrMalformedToken)
+	return "", refine(&ErrMalformedToken, "claim \"aud\" is not a single string")
 }
 
 // maxUnixSeconds keeps times representable; year 9999 is far beyond any

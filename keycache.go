@@ -105,7 +105,7 @@ func (c *keyCache) missErr(fresh bool, kid string) error {
 	case c.lastErr != nil:
 		return c.lastErr
 	case !fresh:
-		return errorf("%w: the key set has expired and could not be fetched again yet", ErrKeySetUnavailable)
+		return refine(&ErrKeySetUnavailable, "the key set has expired and could not be fetched again yet")
 	}
 	return errorf("%w: kid %.64q is not in the key set", ErrUnknownKey, kid)
 }

@@ -459,7 +459,7 @@ func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens,
 	default:
 	}
 	if ctx.Value(f.done) != nil {
-		return nil, configError("a login or renewal waits for itself: do its calls go through the session's Auth?")
+		return nil, refine(&ErrConfig, "a login or renewal waits for itself: do its calls go through the session's Auth?")
 	}
 	s.waits.Add(1)
 	s.log(ctx, slog.LevelDebug, "cognitosrp: waiting for Cognito",

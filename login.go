@@ -51,7 +51,7 @@ func checkAuthFlow(flow string) error {
 	case "", FlowUserSRPAuth, FlowUserAuth, FlowCustomAuth, FlowUserPasswordAuth:
 		return nil
 	}
-	return configError(fmt.Sprintf("unsupported AuthFlow %q", flow))
+	return refine(&ErrConfig, fmt.Sprintf("unsupported AuthFlow %q", flow))
 }
 
 // loginState is what one login attempt knows so far.
@@ -190,7 +190,7 @@ func (s *Session) initialParameters(ctx context.Context, flow string, st *loginS
 	switch flow {
 	case FlowUserSRPAuth, FlowUserPasswordAuth:
 		if st.password == "" {
-			return nil, configError(flow + " needs a password")
+			return nil, refine(&ErrConfig, flow+" needs a password")
 		}
 		needSRP = flow == FlowUserSRPAuth
 		if !needSRP {

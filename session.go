@@ -327,10 +327,10 @@ func NewSession(cfg Config, username string) (*Session, error) {
 		return nil, poolIDError(cfg.UserPoolID)
 	}
 	if cfg.ClientID == "" {
-		return nil, configError("ClientID is required")
+		return nil, refine(&ErrConfig, "ClientID is required")
 	}
 	if username == "" {
-		return nil, configError("username is required")
+		return nil, refine(&ErrConfig, "username is required")
 	}
 	if err := checkAuthFlow(cfg.AuthFlow); err != nil {
 		return nil, err
@@ -340,7 +340,7 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	}
 	if cfg.Endpoint == "" {
 		if cfg.Endpoint = RegionEndpoint(cfg.Region); cfg.Endpoint == "" {
-			return nil, configError(fmt.Sprintf("region %q is not a region name", cfg.Region))
+			return nil, refine(&ErrConfig, fmt.Sprintf("region %q is not a region name", cfg.Region))
 		}
 	} else if u, err := url.Parse(cfg.Endpoint); err != nil {
 		return nil, errEndpointNotURL
@@ -363,7 +363,7 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	switch cfg.RefreshMethod {
 	case "", RefreshWithInitiateAuth, RefreshWithGetTokens:
 	default:
-		return nil, configError(fmt.Sprintf("unknown RefreshMethod %q (want %q or %q)",
+		return nil, refine(&ErrConfig, fmt.Sprintf("unknown RefreshMethod %q (want %q or %q)",
 			string(cfg.RefreshMethod), RefreshWithInitiateAuth, RefreshWithGetTokens))
 	}
 	if cfg.ClientSecret != "" {
@@ -378,7 +378,7 @@ func NewSession(cfg Config, username string) (*Session, error) {
 		// A Logger not made by slog.New (new(slog.Logger)) panics at its
 		// first event, which may be in a renewal's goroutine: refused
 		// here, it does not end the process.
-		return nil, configError("Logger has no Handler (make it with slog.New)")
+		return nil, refine(&ErrConfig, "Logger has no Handler (make it with slog.New)")
 	}
 	s := &Session{
 		cfg:         settingsOf(&cfg),

@@ -201,9 +201,9 @@ func ParsePasswordChallenge(params map[string]string) (PasswordChallenge, error)
 func (c PasswordChallenge) decode() (B, salt *big.Int, secretBlock []byte, err error) {
 	switch {
 	case c.UserIDForSRP == "":
-		return nil, nil, nil, errorf("%w: USER_ID_FOR_SRP is missing", ErrInvalidChallenge)
+		return nil, nil, nil, refine(&ErrInvalidChallenge, "USER_ID_FOR_SRP is missing")
 	case c.SecretBlock == "":
-		return nil, nil, nil, errorf("%w: SECRET_BLOCK is missing", ErrInvalidChallenge)
+		return nil, nil, nil, refine(&ErrInvalidChallenge, "SECRET_BLOCK is missing")
 	}
 	if B, err = parseHexNumber("SRP_B", c.SRPB); err != nil {
 		return nil, nil, nil, err
@@ -212,7 +212,7 @@ func (c PasswordChallenge) decode() (B, salt *big.Int, secretBlock []byte, err e
 		return nil, nil, nil, err
 	}
 	if secretBlock, err = base64.StdEncoding.DecodeString(c.SecretBlock); err != nil {
-		return nil, nil, nil, errorf("%w: SECRET_BLOCK is not base64", ErrInvalidChallenge)
+		return nil, nil, nil, refine(&ErrInvalidChallenge, "SECRET_BLOCK is not base64")
 	}
 	return B, salt, secretBlock, nil
 }
@@ -256,7 +256,7 @@ func (s *SRP) passwordClaim(c PasswordChallenge, password string, now time.Time,
 		// call, not a package-level error: each of those takes 32 bytes
 		// of data, where every program links this path, and the data
 		// segment is within a few dozen bytes of its next page, issue 7.)
-		return nil, configError("the SRP was not built with NewSRP")
+		return nil, refine(&ErrConfig, "the SRP was not built with NewSRP")
 	}
 	B, salt, secretBlock, err := c.decode()
 	if err != nil {

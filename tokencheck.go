@@ -142,7 +142,7 @@ func verifyPair(ctx context.Context, v TokenVerifier, t, prev *Tokens) error {
 		case c.TokenUse != p.use:
 			err = errorf("%w: token_use %.20q where %q belongs", ErrClaimMismatch, c.TokenUse, p.use)
 		case c.Subject == "":
-			err = errorf("%w: no sub", ErrClaimMismatch)
+			err = refine(&ErrClaimMismatch, "no sub")
 		case sub != "" && c.Subject != sub:
 			err = errorf("%w: its sub is not the access token's", errOtherUser)
 		}

@@ -134,7 +134,7 @@ func tokensFromResult(res *AuthenticationResult, now time.Time, prev *Tokens) (*
 		t.Username = id.InternalUsername()
 	}
 	if t.AccessExpiry.IsZero() || t.IDExpiry.IsZero() {
-		return nil, errorf("%w: tokens carry no exp and the response no ExpiresIn", ErrMalformedToken)
+		return nil, refine(&ErrMalformedToken, "tokens carry no exp and the response no ExpiresIn")
 	}
 	return t, nil
 }

@@ -28,7 +28,7 @@ func (t TokenType) resolve() (TokenType, error) {
 	case IDToken:
 		return IDToken, nil
 	}
-	return "", configError(fmt.Sprintf("unknown token type %q (want %q or %q)", string(t), AccessToken, IDToken))
+	return "", refine(&ErrConfig, fmt.Sprintf("unknown token type %q (want %q or %q)", string(t), AccessToken, IDToken))
 }
 
 // String returns the token type's name, "access_token" for the zero value.

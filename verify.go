@@ -146,7 +146,7 @@ type Verifier struct {
 // URL with a host) is refused with an error matching ErrConfig.
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if len(cfg.ClientIDs) == 0 || slices.Contains(cfg.ClientIDs, "") {
-		return nil, errorf("%w: the verifier needs the accepted ClientIDs, none empty", ErrConfig)
+		return nil, refine(&ErrConfig, "the verifier needs the accepted ClientIDs, none empty")
 	}
 	switch cfg.TokenUse {
 	case "", "access", "id":
@@ -184,10 +184,10 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	// keys were down (ErrKeySetUnavailable). Neither is quoted: a URL may
 	// hold a password.
 	if !httpURL(issuer) {
-		return nil, configError("Issuer is not an http or https URL with a host")
+		return nil, refine(&ErrConfig, "Issuer is not an http or https URL with a host")
 	}
 	if !httpURL(jwksURL) {
-		return nil, configError("JWKSURL is not an http or https URL with a host")
+		return nil, refine(&ErrConfig, "JWKSURL is not an http or https URL with a host")
 	}
 	cfg.ClientIDs = slices.Clone(cfg.ClientIDs)
 	cfg.Leeway = durationOr(cfg.Leeway, DefaultLeeway)
@@ -265,7 +265,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 		// the nil of its failed call put into Config.Verifier) has no key
 		// set to ask: a configuration error, not a nil dereference in a
 		// flight's goroutine.
-		return nil, errorf("%w: the Verifier was not built with NewVerifier", ErrConfig)
+		return nil, refine(&ErrConfig, "the Verifier was not built with NewVerifier")
 	}
 	// ParseUnverified checks the size and shape of the token and decodes
 	// the claims; they are only used once the signature holds.
@@ -340,9 +340,9 @@ func parseJWTHeader(part string) (*jwtHeader, error) {
 	case h.Crit:
 		// RFC 7515: a recipient must refuse critical extensions it does
 		// not understand, and this one understands none.
-		return nil, errorf("%w: the header has critical extensions", ErrTokenInvalid)
+		return nil, refine(&ErrTokenInvalid, "the header has critical extensions")
 	case h.Kid == "":
-		return nil, errorf("%w: the header has no kid", ErrUnknownKey)
+		return nil, refine(&ErrUnknownKey, "the header has no kid")
 	}
 	return &h, nil
 }
@@ -368,7 +368,7 @@ func (v *Verifier) checkClaims(c *Claims) error {
 		return errorf("%w: the %s token is for app client %.100q", ErrClaimMismatch, c.TokenUse, client)
 	}
 	if c.Expiry.IsZero() || c.IssuedAt.IsZero() {
-		return errorf("%w: exp or iat is missing", ErrClaimMismatch)
+		return refine(&ErrClaimMismatch, "exp or iat is missing")
 	}
 	now, leeway := v.cfg.Now(), v.cfg.Leeway
 	if !now.Before(c.Expiry.Add(leeway)) {
