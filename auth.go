@@ -437,7 +437,12 @@ func sameHost(a, b string) bool {
 // folding equates letters that name other hosts once net/http encodes the
 // name for DNS (IDNA keeps "ς" and "σ" apart: "ας.example" and
 // "ασ.example" are xn--mxa8a and xn--mxa0b), and a redirect to such a
-// host would get the token.
+// host would get the token. It is not inlined: its loop, copied into
+// each of the five places it was inlined into (through sameHost and
+// hasRegionPrefix too), cost the binary about 370 bytes of code and line
+// tables (issue 7). Only redirected requests and NewSession call it.
+//
+//go:noinline
 func asciiEqualFold(a, b string) bool {
 	if len(a) != len(b) {
 		return false
