@@ -4,15 +4,13 @@
 
 package cognitosrp
 
-import "sync"
-
 // notifier delivers Config.OnTokens calls one at a time and in the order
 // of the changes, yet with no lock held during a call, so that the
 // callback may call the Session (even change its tokens) without
 // deadlocking. Whoever finds nobody delivering becomes the deliverer and
 // drains the queue; no goroutine is started.
 type notifier struct {
-	mu         sync.Mutex
+	mu         mutex
 	queue      []*Tokens
 	delivering bool
 }
