@@ -39,9 +39,9 @@ const maxTokenFileBytes = 1 << 20
 // renamed over the old one), so a crash leaves either the old tokens or the
 // new ones, never a mix; a temporary file that a killed process left is
 // removed by a Save or Clear more than ten minutes later. On Windows, where
-// a file cannot be replaced while anyone has it open (a Load of another
-// process, a virus scanner), Save tries the rename again for about a
-// second before it fails. The file has mode 0600, and Load refuses a file
+// a file can be neither replaced nor removed while anyone has it open (a
+// Load of another process, a virus scanner), Save and Clear try again for
+// about a second before they fail. The file has mode 0600, and Load refuses a file
 // that others can read or write, on systems with Unix permissions only: on
 // Windows the file takes its directory's access list, on Plan 9 its
 // mode is set but not checked, and under WASI (wasip1) files have no
@@ -232,7 +232,7 @@ func (s *FileStore) Clear(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return errorf("cognitosrp: clearing tokens: %w", err)
 	}
 	removeStaleTemps(s.path)

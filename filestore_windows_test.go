@@ -5,6 +5,8 @@
 package cognitosrp
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -46,5 +48,36 @@ func TestRenameWaitsOutSharingViolation(t *testing.T) {
 	}
 	if b, err := os.ReadFile(to); err != nil || string(b) != from {
 		t.Fatalf("after the rename, %s holds %q, %v", to, b, err)
+	}
+}
+
+// TestClearWaitsOutSharingViolation: while another process has the token
+// file open (its Load, which opens it as Go does, without
+// FILE_SHARE_DELETE; a virus scanner), the file cannot be removed: Clear
+// tries again through it, as Save's rename does, rather than fail at once
+// (sign-out then kept the tokens it had just revoked, and said so).
+func TestClearWaitsOutSharingViolation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	s := NewFileStore(path)
+	if err := s.Save(t.Context(), sampleTokens(1)); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan struct{})
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		f.Close()
+		close(released)
+	}()
+	err = s.Clear(t.Context())
+	<-released
+	if err != nil {
+		t.Fatalf("Clear of a file held open for 100 ms: %v", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("after Clear: %v", err)
 	}
 }

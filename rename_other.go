@@ -12,3 +12,7 @@ import "os"
 // have it open. (The Windows retry lives in its own file because
 // syscall.Errno, which it needs, does not exist on Plan 9.)
 func rename(from, to string) error { return os.Rename(from, to) }
+
+// remove is os.Remove: outside Windows a file can be removed while others
+// have it open.
+func remove(path string) error { return os.Remove(path) }

@@ -20,10 +20,23 @@ import (
 // only. (The errors cmd/go's robustio retries on; ERROR_SHARING_VIOLATION,
 // 32, is not an fs.ErrPermission.)
 func rename(from, to string) error {
-	err := os.Rename(from, to)
+	return whileHeldOpen(func() error { return os.Rename(from, to) })
+}
+
+// remove is os.Remove, tried again as rename is: a file that someone has
+// open without sharing its deletion (as Go opens files: another process's
+// Load) cannot be removed either, a sharing violation.
+func remove(path string) error {
+	return whileHeldOpen(func() error { return os.Remove(path) })
+}
+
+// whileHeldOpen calls op until it succeeds, fails for another reason than
+// a file held open, or about a second has passed.
+func whileHeldOpen(op func() error) error {
+	err := op()
 	for d := time.Millisecond; (errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.Errno(32))) && d < time.Second; d *= 2 {
 		time.Sleep(d)
-		err = os.Rename(from, to)
+		err = op()
 	}
 	return err
 }
