@@ -827,6 +827,25 @@ func TestSignOutNoCacheDirectory(t *testing.T) {
 	}
 }
 
+// dirNotEmptyText returns the system's text for the error of removing a
+// directory that is not empty: "directory not empty" on Unix, "The
+// directory is not empty." on Windows (Wine: "Directory is not empty.").
+func dirNotEmptyText(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "d"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "d", "x"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var pe *fs.PathError
+	if err := os.Remove(filepath.Join(dir, "d")); !errors.As(err, &pe) {
+		t.Fatalf("removing a directory that is not empty: %v", err)
+	}
+	return pe.Err.Error()
+}
+
 // TestSignOutRemovalFails: when a cache file cannot be removed (a
 // non-empty directory in its place; a cache directory that cannot be
 // written, by another user than root: notRoot), sign-out exits with 1,
@@ -836,6 +855,7 @@ func TestSignOutNoCacheDirectory(t *testing.T) {
 // remove stays; the device file stays while the token file does.
 func TestSignOutRemovalFails(t *testing.T) {
 	t.Parallel()
+	notEmpty := dirNotEmptyText(t)
 	nonEmptyDir := func(t *testing.T, path string) {
 		t.Helper()
 		os.Remove(path)
@@ -851,7 +871,7 @@ func TestSignOutRemovalFails(t *testing.T) {
 		device := strings.TrimSuffix(tokens, ".json") + ".device.json"
 		nonEmptyDir(t, device)
 		r := s.run("sign-out")
-		r.want(t, exitError, "cognito-srp sign-out: refresh token revoked, but the cache files could not all be removed: removing the device file: ", device, "directory not empty")
+		r.want(t, exitError, "cognito-srp sign-out: refresh token revoked, but the cache files could not all be removed: removing the device file: ", device, notEmpty)
 		r.wantNoSecret(t, tok)
 		if err := renewWith(srv, tok.RefreshToken, ""); err == nil {
 			t.Error("the emulator still takes the refresh token")
@@ -884,14 +904,14 @@ func TestSignOutRemovalFails(t *testing.T) {
 		tokens := strings.TrimSuffix(device, ".device.json") + ".json"
 		nonEmptyDir(t, tokens)
 		r := s.run("sign-out")
-		r.want(t, exitError, "cognito-srp sign-out: no cached tokens to forget the device with at Cognito", "but the cache files could not all be removed: clearing tokens: ", tokens, "directory not empty")
+		r.want(t, exitError, "cognito-srp sign-out: no cached tokens to forget the device with at Cognito", "but the cache files could not all be removed: clearing tokens: ", tokens, notEmpty)
 		if _, err := os.Stat(device); err != nil {
 			t.Errorf("the device file went with the token file kept: %v", err)
 		}
 		// With no device file either, nothing is cached but what cannot
 		// be removed.
 		os.Remove(device)
-		s.run("sign-out").want(t, exitError, "cognito-srp sign-out: clearing tokens: ", tokens, "directory not empty")
+		s.run("sign-out").want(t, exitError, "cognito-srp sign-out: clearing tokens: ", tokens, notEmpty)
 	})
 	t.Run("cache directory", func(t *testing.T) {
 		t.Parallel()
