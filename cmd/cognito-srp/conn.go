@@ -6,14 +6,17 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gocognito/cognitosrp"
 )
@@ -106,6 +109,9 @@ func (c *connFlags) resolve(ctx context.Context, e *env) (*connection, error) {
 	}
 	if c.passwordStdin {
 		pw, err := readLine(ctx, e.stdin)
+		if errors.Is(err, errUTF16) || errors.Is(err, errNotUTF8) {
+			return nil, usagef("-password-stdin: standard input holds %v", err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("reading the password from standard input: %w", err)
 		}
@@ -137,7 +143,7 @@ func (c *connection) sessionConfig() cognitosrp.Config {
 const bom = "\uFEFF"
 
 // readLine returns the first line of r without its line ending or a byte
-// order mark.
+// order mark; it fails with errUTF16 or errNotUTF8 as firstLine does.
 func readLine(ctx context.Context, r io.Reader) (string, error) {
 	line, err := readInput(ctx, func() ([]byte, error) {
 		line, err := bufio.NewReader(r).ReadString('\n')
@@ -149,12 +155,32 @@ func readLine(ctx context.Context, r io.Reader) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return firstLine(line), nil
+	return firstLine(line)
 }
 
 // firstLine returns the first line of data without its line ending or a
-// byte order mark: what readLine and a secret file's reader take.
-func firstLine(data []byte) string {
+// byte order mark: what readLine and a secret file's reader take. It
+// refuses what is not UTF-8 text (errUTF16, errNotUTF8): a file that
+// Windows PowerShell 5.1 wrote (echo pw > f, Out-File) is UTF-16, whose
+// first "line" is the password's characters with NULs between them, and
+// text in a Windows code page (cmd's echo pässword|) has other bytes than
+// the password's UTF-8. Either is a password no user has, a failed login
+// that counts toward the user's lockout, or a client secret no client has.
+func firstLine(data []byte) (string, error) {
+	if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) {
+		return "", errUTF16
+	}
 	line, _, _ := strings.Cut(string(data), "\n")
-	return strings.TrimPrefix(strings.TrimRight(line, "\r"), bom)
+	line = strings.TrimPrefix(strings.TrimRight(line, "\r"), bom)
+	if !utf8.ValidString(line) || strings.ContainsRune(line, 0) {
+		return "", errNotUTF8
+	}
+	return line, nil
 }
+
+// firstLine's refusals, which follow "holds" in a message. They quote
+// none of the input: it is a secret.
+var (
+	errUTF16   = errors.New("UTF-16 text (as Windows PowerShell 5.1 writes with > and Out-File): save it as UTF-8")
+	errNotUTF8 = errors.New("text that is not UTF-8 (in a Windows code page?)")
+)

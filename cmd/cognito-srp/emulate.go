@@ -216,7 +216,10 @@ func readSecretFile(ctx context.Context, path string) (string, error) {
 	if err != nil {
 		return "", usagef("-client-secret-file: %v", err)
 	}
-	line := firstLine(data)
+	line, err := firstLine(data)
+	if err != nil {
+		return "", usagef("-client-secret-file %s holds %v", path, err)
+	}
 	if line == "" {
 		return "", usagef("-client-secret-file %s: its first line is empty", path)
 	}

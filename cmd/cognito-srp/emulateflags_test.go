@@ -292,11 +292,19 @@ func TestEmulateClientSecretFile(t *testing.T) {
 	sb := newSandbox(t)
 	sb.run("emulate", "-addr", "127.0.0.1:99999", "-with-secret", "-client-secret-file", file).want(t, exitUsage, "not both")
 	sb.run("emulate", "-addr", "127.0.0.1:99999", "-client-secret-file", filepath.Join(t.TempDir(), "missing")).want(t, exitUsage, "-client-secret-file: ")
-	os.WriteFile(file, []byte("\r\n"+secret), 0o600)
-	r := sb.run("emulate", "-addr", "127.0.0.1:99999", "-client-secret-file", file)
-	r.want(t, exitUsage, "first line is empty")
-	if strings.Contains(r.stdout+r.stderr, secret) {
-		t.Errorf("emulate quoted the secret file: %q", r.stderr)
+	for _, c := range []struct{ data, want string }{
+		{"\r\n" + secret, ": its first line is empty"},
+		// Windows PowerShell 5.1's echo secret > file: the app client
+		// had a secret of NULs and broken bytes that no client has.
+		{utf16LE(secret + "\r\n"), " holds UTF-16 text"},
+		{secret + "\xa7\r\n", " holds text that is not UTF-8"},
+	} {
+		os.WriteFile(file, []byte(c.data), 0o600)
+		r := sb.run("emulate", "-addr", "127.0.0.1:99999", "-client-secret-file", file)
+		r.want(t, exitUsage, "-client-secret-file "+file+c.want)
+		if strings.Contains(r.stdout+r.stderr, secret) || strings.Contains(r.stdout+r.stderr, "of-the") {
+			t.Errorf("emulate quoted the secret file: %q", r.stderr)
+		}
 	}
 }
 

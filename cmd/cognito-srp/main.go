@@ -30,7 +30,9 @@
 //
 // Secrets never come from flags, which other users can see in the process
 // list: the password comes from COGNITO_PASSWORD or, with -password-stdin,
-// from the first line of standard input. A live token is as secret: pipe
+// from the first line of standard input, which must be UTF-8 (a file that
+// Windows PowerShell 5.1 wrote with > is UTF-16, and is refused, as is one
+// for emulate's -client-secret-file). A live token is as secret: pipe
 // it to claims (cognito-srp token | cognito-srp claims) rather than give
 // it as the TOKEN argument.
 //

@@ -22,6 +22,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
@@ -367,6 +368,44 @@ func TestTokenPasswordStdin(t *testing.T) {
 	s = newSandbox(t).forServer(srv, "alice", "")
 	s.stdin = "\uFEFFpw-alice-123\r\n"
 	s.run("token", "-password-stdin").want(t, exitOK)
+}
+
+// TestPasswordStdinNotUTF8: a password file that Windows PowerShell 5.1
+// wrote (echo pw > f, Out-File: UTF-16 with its byte order mark), given
+// as standard input (cmd's < f), or a password in a Windows code page
+// (cmd's echo pässword|), is a usage error naming the encoding, before
+// any call to Cognito: the bytes are no password's UTF-8, and the login
+// was tried with them, a failure toward the user's lockout that read
+// "Incorrect username or password". The error quotes none of the input.
+func TestPasswordStdinNotUTF8(t *testing.T) {
+	t.Parallel()
+	srv := newEmulator(t, cognitotest.Config{})
+	for _, c := range []struct{ stdin, want string }{
+		{utf16LE("pw-alice-123\r\n"), "standard input holds UTF-16 text"},
+		{"p\xe4ssword-123\r\n", "standard input holds text that is not UTF-8"},
+		{"pw-alice-123\x00\r\n", "standard input holds text that is not UTF-8"},
+	} {
+		s := newSandbox(t).forServer(srv, "alice", "")
+		s.stdin = c.stdin
+		r := s.run("token", "-password-stdin")
+		r.want(t, exitUsage, "cognito-srp token: -password-stdin: "+c.want)
+		if strings.Contains(r.stderr, "ssword-123") || strings.Contains(r.stderr, "\x00") {
+			t.Errorf("the error quotes the input: %q", r.stderr)
+		}
+	}
+	if n := srv.Calls("InitiateAuth"); n != 0 {
+		t.Errorf("%d logins tried", n)
+	}
+}
+
+// utf16LE returns s in UTF-16, little-endian, after its byte order mark:
+// what Windows PowerShell 5.1 writes with > and Out-File.
+func utf16LE(s string) string {
+	b := []byte{0xff, 0xfe}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return string(b)
 }
 
 // TestHelpUnknownCommand: help for a command the tool does not have (a
