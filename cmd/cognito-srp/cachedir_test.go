@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/gocognito/cognitosrp/cognitotest"
@@ -54,4 +55,35 @@ func TestUnusableCacheSaysNoCache(t *testing.T) {
 	if r := s.run("token", hint); r.code != exitOK || r.stdout == "" {
 		t.Errorf("token -no-cache: exit status %d, stderr %q", r.code, r.stderr)
 	}
+}
+
+// TestCacheDirectoryAwkwardPath: a cache directory whose path has spaces
+// and characters outside ASCII (a Windows user named "Zoë Müller", whose
+// %LocalAppData% holds both) and is longer than Windows's MAX_PATH, 260
+// characters, holds the token and device files as any other does: a
+// second run renews from them without a login, and sign-out removes
+// both. Run under Wine (scripts/wine-test.sh) it checks the Windows path
+// conversions of the files the command opens, renames and removes.
+func TestCacheDirectoryAwkwardPath(t *testing.T) {
+	t.Parallel()
+	srv := newEmulator(t, trackingPool)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.home = filepath.Join(s.home, "Zoë Müller 日本", strings.Repeat("long name ", 12)+"end", strings.Repeat("longer name ", 12)+"end")
+	s.env["HOME"] = s.home
+	s.env["XDG_CACHE_HOME"] = filepath.Join(s.home, ".cache")
+	s.env["LocalAppData"] = filepath.Join(s.home, "AppData", "Local")
+	s.run("token").want(t, exitOK)
+	wantOneDevice(t, srv, s)
+	tokens := strings.TrimSuffix(s.deviceFiles()[0], ".device.json") + ".json"
+	if fi, err := os.Stat(tokens); err != nil || !fi.Mode().IsRegular() || len(tokens) <= 260 {
+		t.Fatalf("the token file, a path of %d characters: %v, %v", len(tokens), fi, err)
+	}
+	logins := srv.Calls("RespondToAuthChallenge")
+	s.env["COGNITO_PASSWORD"] = ""
+	s.run("token").want(t, exitOK)
+	if n := srv.Calls("RespondToAuthChallenge"); n != logins {
+		t.Errorf("the second run logged in: %d challenge answers, want %d", n, logins)
+	}
+	s.run("sign-out").want(t, exitOK)
+	s.wantCacheEmpty(t)
 }
