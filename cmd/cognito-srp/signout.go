@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -377,9 +376,19 @@ func removeCache(ctx context.Context, store *cognitosrp.FileStore) error {
 	return removeDeviceFile(store)
 }
 
-// removeDeviceFile removes the device file beside store's token file.
+// removeDeviceFile removes the device file beside store's token file. A
+// FileStore's Clear of its path does that as Clear removes the token file:
+// on Windows it tries again while another process has the file open (a
+// run's LoadDevice), where os.Remove fails at once, and it sweeps the
+// temporary files a killed save of the device file left, which hold the
+// device's password.
 func removeDeviceFile(store *cognitosrp.FileStore) error {
-	if err := os.Remove(deviceFilePath(store)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	err := cognitosrp.NewFileStore(deviceFilePath(store)).Clear(context.Background())
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe // without Clear's "clearing tokens"
+	}
+	if err != nil {
 		return fmt.Errorf("removing the device file: %w", err)
 	}
 	return nil

@@ -1188,3 +1188,33 @@ func TestSignOutRevocationOffRevokeFails(t *testing.T) {
 		s.run("sign-out", "-everywhere").want(t, exitOK, "signed out everywhere")
 	}
 }
+
+// TestRemoveDeviceFileSweepsTemps: sign-out's removal of the device file
+// also removes the temporary files that a save of it, killed between its
+// write and its rename, left beside it: each holds the device's password,
+// and with the device file gone no later save would sweep them. A recent
+// one (a save in progress) stays.
+func TestRemoveDeviceFileSweepsTemps(t *testing.T) {
+	t.Parallel()
+	store := cognitosrp.NewFileStore(filepath.Join(t.TempDir(), "tokens.json"))
+	device := deviceFilePath(store)
+	dir, base := filepath.Split(device)
+	stale, recent := filepath.Join(dir, "."+base+".tmp-123"), filepath.Join(dir, "."+base+".tmp-456")
+	for _, p := range []string{device, stale, recent} {
+		if err := os.WriteFile(p, []byte("{}"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := removeDeviceFile(store); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{device: false, stale: false, recent: true} {
+		if _, err := os.Stat(p); (err == nil) != want {
+			t.Errorf("%s: %v, want it there: %v", p, err, want)
+		}
+	}
+}
