@@ -41,11 +41,11 @@ const maxTokenFileBytes = 1 << 20
 // removed by a Save or Clear more than ten minutes later. On Windows, where
 // a file can be neither replaced nor removed while anyone has it open (a
 // Load of another process, a virus scanner), Save and Clear try again for
-// about a second before they fail. The file has mode 0600, and Load refuses a file
-// that others can read or write, on systems with Unix permissions only: on
-// Windows the file takes its directory's access list, on Plan 9 its
-// mode is set but not checked, and under WASI (wasip1) files have no
-// mode, so there keep it in a directory only the user can read
+// about a second before they fail. The file has mode 0600, and Load
+// refuses a file that others can read or write, on systems with Unix
+// permissions only: on Windows the file takes its directory's access list,
+// on Plan 9 its mode is set but not checked, and under WASI (wasip1) files
+// have no mode, so there keep it in a directory only the user can read
 // (os.UserCacheDir's is; under WASI, the host directory the runtime maps).
 //
 // The file holds the refresh token: anyone who can read it can act as the
