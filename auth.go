@@ -354,9 +354,10 @@ func (a *Auth) HeaderName() string {
 // 401 Unauthorized it may renew the token and send the request once more
 // (see Options.NoRetryOnUnauthorized). It never modifies req; on every
 // error it closes req.Body, as http.RoundTripper requires. A login or
-// renewal that req waits for or starts gets the values of req's context
-// (a trace id), but neither its cancellation nor its
-// httptrace.ClientTrace (see Session.ValidTokens).
+// renewal that req starts gets the values of req's context (a trace id),
+// but neither its cancellation nor its httptrace.ClientTrace; one that
+// req joins, started by another request, keeps that request's values
+// (see Session.ValidTokens and Config.Logger).
 func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Response != nil && !sameOrigin(req) && a.built() {
 		// A redirect to another origin. net/http drops Authorization on

@@ -131,10 +131,11 @@ func slot(typ TokenType) int {
 // must wait for Cognito, a ctx that has already ended starts no login or
 // renewal and gets ctx's error. (A background renewal still starts for a
 // token in its renewal window: it serves the session, not the caller.)
-// The login or renewal gets ctx's values (a trace id, for an instrumented
-// Config.HTTPClient or the Logger's handler) but not its
-// httptrace.ClientTrace: that describes a request of the caller's own (an
-// Auth's request to the API), and the calls to Cognito are others.
+// A login or renewal that the call starts gets ctx's values (a trace id,
+// for an instrumented Config.HTTPClient or the Logger's handler) but not
+// its httptrace.ClientTrace: that describes a request of the caller's own
+// (an Auth's request to the API), and the calls to Cognito are others. One
+// that the call joins keeps the values of the call that started it.
 //
 // A session without a password goes on returning a token whose refresh
 // token Cognito refused (in its renewal window, so RenewalDue is true)

@@ -9,9 +9,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/token"
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -322,5 +326,132 @@ func TestFailedFlightNotCalledCancelled(t *testing.T) {
 	settle(t, s)
 	if got := rec.shape("cognitosrp: login failed"); got != failed {
 		t.Errorf("a login out of FlightTimeout, its transport saying cancelled:\n got %q\nwant %q", got, failed)
+	}
+}
+
+// TestLoggerDocListsEvents: Config.Logger's doc names every event the
+// package logs, so that a program that builds metrics or traces from
+// them (the duration of each login and renewal, say) can find them
+// without reading the source. Each message is found in the source: the
+// third argument of a call to log, or a string assigned to msg.
+func TestLoggerDocListsEvents(t *testing.T) {
+	_, files := parseDocFiles(t, ".")
+	var msgs []string
+	var doc string
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "log" && len(n.Args) >= 3 {
+					if lit, ok := n.Args[2].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						msgs = append(msgs, lit.Value)
+					}
+				}
+			case *ast.AssignStmt:
+				for i, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Name == "msg" && i < len(n.Rhs) {
+						// Not the other variables named msg (APIError.Error's).
+						if lit, ok := n.Rhs[i].(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.HasPrefix(lit.Value, `"cognitosrp: `) {
+							msgs = append(msgs, lit.Value)
+						}
+					}
+				}
+			case *ast.TypeSpec:
+				if st, ok := n.Type.(*ast.StructType); ok && n.Name.Name == "Config" {
+					for _, fd := range st.Fields.List {
+						if len(fd.Names) == 1 && fd.Names[0].Name == "Logger" {
+							doc = strings.Join(strings.Fields(fd.Doc.Text()), " ")
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	if doc == "" {
+		t.Fatal("no doc comment of Config.Logger found")
+	}
+	// Nineteen when written; fewer means the scan above missed some.
+	if len(msgs) < 19 {
+		t.Fatalf("found %d event messages in the source, want at least 19: %q", len(msgs), msgs)
+	}
+	for _, m := range msgs {
+		m, err := strconv.Unquote(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name, ok := strings.CutPrefix(m, "cognitosrp: ")
+		if !ok {
+			t.Errorf("event %q lacks the package prefix", m)
+		} else if !strings.Contains(doc, `"`+name+`"`) {
+			t.Errorf("Config.Logger's doc does not name the event %q", name)
+		}
+	}
+}
+
+// reqIDKey carries a request id in tests of which context an event has.
+type reqIDKey struct{}
+
+// ctxRecorder keeps each event's message with the request id of the
+// context it was logged with.
+type ctxRecorder struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (h *ctxRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (h *ctxRecorder) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *ctxRecorder) WithGroup(string) slog.Handler            { return h }
+func (h *ctxRecorder) Handle(ctx context.Context, r slog.Record) error {
+	id, _ := ctx.Value(reqIDKey{}).(string)
+	h.mu.Lock()
+	h.events = append(h.events, r.Message+" "+id)
+	h.mu.Unlock()
+	return nil
+}
+
+func (h *ctxRecorder) has(event string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Contains(h.events, event)
+}
+
+// TestJoinedLoginKeepsStarterValues pins what Auth.RoundTrip,
+// Session.ValidTokens and Config.Logger say of contexts: a login has the
+// values of the caller that started it, and a caller that joins it logs
+// its wait with its own, which never reach the login's event.
+func TestJoinedLoginKeepsStarterValues(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	rec := new(ctxRecorder)
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Logger = slog.New(rec) })
+	release := f.hold()
+	done := make(chan error, 2)
+	call := func(id string) {
+		_, err := s.ValidTokens(context.WithValue(context.Background(), reqIDKey{}, id), AccessToken)
+		done <- err
+	}
+	go call("first")
+	waitFor(t, func() bool { return rec.has("cognitosrp: waiting for Cognito first") })
+	go call("second")
+	waitFor(t, func() bool { return rec.has("cognitosrp: waiting for Cognito second") })
+	release()
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	settle(t, s)
+	if !rec.has("cognitosrp: logged in first") || rec.has("cognitosrp: logged in second") {
+		t.Errorf("events %q: want the login logged with the first caller's request id alone", rec.events)
+	}
+}
+
+// waitFor polls cond for up to 5 s.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5s")
+		}
 	}
 }

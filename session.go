@@ -132,7 +132,34 @@ type Config struct {
 	// Logger, when set, receives login, renewal, retry and failure events
 	// with their durations. No event carries a secret or a token: a token
 	// is named by its jti claim at most. A Logger without a Handler (not
-	// made by slog.New) is refused.
+	// made by slog.New) is refused. The events, each message after
+	// "cognitosrp: ":
+	//   - INFO "logged in" and "tokens renewed", WARN "login failed" and
+	//     "renewal failed", DEBUG "login cancelled" and "renewal
+	//     cancelled" (by Close, a sign-out or the caller): one per login
+	//     or renewal, with its duration, the user, the trigger (see
+	//     below) and, on success, the new token's jti and expires.
+	//   - INFO "refresh token refused, logging in again", "tokens loaded"
+	//     (from Store), "clock offset from Cognito" (see ClockOffset),
+	//     "signed out"; WARN "sign-out failed", "saving tokens failed",
+	//     "loading tokens failed", "the new device was not confirmed; the
+	//     next login will be issued another".
+	//   - For an Auth's requests: INFO "retrying request after 401 with a
+	//     renewed token", "401 not retried: the request body cannot be
+	//     replayed"; DEBUG "401 not retried: no new token"; WARN "the API
+	//     refused renewed tokens too; check that it accepts this pool's
+	//     tokens", once for each renewal a 401 forced.
+	//   - DEBUG "waiting for Cognito": a caller (a request) begins to wait
+	//     for a login or renewal, its own or one another caller started.
+	// The trigger is "blocking" (a caller waits: no usable token),
+	// "background" (renewing ahead, see RefreshAhead), "rejected" (an
+	// API's 401) or "explicit" (Authenticate, Refresh). An event is
+	// logged with the context of the call that caused it: a login or
+	// renewal has the values (a request id) of the caller that started
+	// it, not those of callers that joined it, whose "waiting for
+	// Cognito" events have theirs. Events name the user, not the pool:
+	// sessions of several pools tell theirs apart by a Logger each
+	// (Logger.With).
 	Logger *slog.Logger
 
 	// AuthFlow is the login flow: FlowUserSRPAuth (the default when
