@@ -163,3 +163,73 @@ func ExampleErrLoginRequired() {
 	// Password:
 	// signed in as bob
 }
+
+// A password rotated in a secret store while the program runs: an Auth
+// keeps the password it was given, and logs in with it once the refresh
+// token dies, so it must be replaced. A new Auth with the new password
+// takes over the old one's tokens: the rotation costs no login, and the
+// old password is never tried again. In a program that holds many
+// (a gateway's, per tenant), put the new one in place of the old once it
+// has the tokens: requests that still hold the closed one are sent with
+// the current token while it is valid.
+func ExampleSession_SetTokens_passwordRotation() {
+	cognito, err := cognitotest.NewUnstartedServer(cognitotest.Config{
+		PoolID: examplePoolID, ClientID: exampleClientID,
+		RefreshTokenRotation: true, RefreshTokenLifetime: 90 * time.Minute,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := cognito.AddUser(cognitotest.User{Username: "svc", Password: "first password"}); err != nil {
+		log.Fatal(err)
+	}
+	if err := cognito.Start(); err != nil {
+		log.Fatal(err)
+	}
+	defer cognito.Close()
+	options := func(password string) cognitosrp.Options {
+		o := cognito.Options("svc", password)
+		o.Now = cognito.Now // the emulator's clock, which Advance moves
+		return o
+	}
+	ctx := context.Background()
+	auth, err := cognitosrp.New(options("first password"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := auth.Token(ctx); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("logins:", cognito.Calls("RespondToAuthChallenge"))
+
+	// The secret store and Cognito have the new password.
+	if err := cognito.SetPassword("svc", "second password"); err != nil {
+		log.Fatal(err)
+	}
+	next, err := cognitosrp.New(options("second password"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Close first: it waits for a renewal in progress, whose tokens (with
+	// rotation, a new refresh token) Tokens then returns.
+	auth.Close()
+	next.Session().SetTokens(auth.Session().Tokens())
+	auth = next
+	defer auth.Close()
+	if _, err := auth.Token(ctx); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("logins after the rotation:", cognito.Calls("RespondToAuthChallenge"))
+
+	// Two hours on, the refresh token has expired: the session logs in
+	// with the new password.
+	cognito.Advance(2 * time.Hour)
+	if _, err := auth.Token(ctx); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("logins once the refresh token expired:", cognito.Calls("RespondToAuthChallenge"))
+	// Output:
+	// logins: 1
+	// logins after the rotation: 1
+	// logins once the refresh token expired: 2
+}
