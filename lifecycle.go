@@ -718,12 +718,16 @@ func (s *Session) obtain(ctx context.Context, from *Tokens, trigger string) (*To
 			}
 			d = &deadTokens{tokens: from, err: &LoginRequiredError{Err: err}}
 			s.dead.Store(d)
+			if password != "" {
+				// Once: the logins that follow a failed one, each
+				// after a wait, refuse nothing new.
+				s.log(ctx, slog.LevelInfo, "cognitosrp: refresh token refused, logging in again",
+					"user", s.username, "trigger", trigger)
+			}
 		}
 		if password == "" {
 			return nil, d.err
 		}
-		s.log(ctx, slog.LevelInfo, "cognitosrp: refresh token refused, logging in again",
-			"user", s.username, "trigger", trigger)
 	}
 	if password == "" {
 		return nil, &LoginRequiredError{}

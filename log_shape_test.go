@@ -455,3 +455,35 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 }
+
+// TestRefusedRefreshTokenLoggedOnce: "refresh token refused, logging in
+// again" is logged when Cognito refuses the refresh token, not again
+// before each login that follows a failed one (a password rotated
+// elsewhere): those refuse nothing new, and each has its own "login
+// failed" event.
+func TestRefusedRefreshTokenLoggedOnce(t *testing.T) {
+	rec := new(shapeRecorder)
+	clk, f, s, first := loggedIn(t, func(c *Config) { c.Logger = slog.New(rec) })
+	f.revoke(first.RefreshToken)
+	f.addUser(f.user, f.user, "rotated password") // the session's is stale
+	ctx := context.Background()
+	clk.Advance(2 * time.Hour)
+	for range 3 {
+		if _, err := s.ValidTokens(ctx, AccessToken); !errors.Is(err, ErrNotAuthorized) {
+			t.Fatalf("ValidTokens with a stale password = %v, want ErrNotAuthorized", err)
+		}
+		clk.Advance(30 * time.Second) // past the wait of a held failure
+	}
+	refused, failed := 0, 0
+	for _, e := range rec.events {
+		switch e.msg {
+		case "cognitosrp: refresh token refused, logging in again":
+			refused++
+		case "cognitosrp: login failed":
+			failed++
+		}
+	}
+	if refused != 1 || failed != 3 {
+		t.Errorf("%d %q and %d %q events, want 1 and 3", refused, "refresh token refused, logging in again", failed, "login failed")
+	}
+}
