@@ -115,7 +115,7 @@ func (d *deviceTracker) remember(ctx context.Context, s *Session, t *Tokens, md 
 	dev, err := d.register(ctx, s, t, md)
 	if err != nil {
 		s.log(ctx, slog.LevelWarn, "cognitosrp: the new device was not confirmed; the next login will be issued another",
-			"user", s.username, "error", err.Error())
+			"error", err.Error())
 		return nil
 	}
 	// Cognito has confirmed the device: the save is not cancelled with

@@ -373,7 +373,7 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 			s.mu.Unlock()
 			if warn {
 				s.log(ctx, slog.LevelWarn, "cognitosrp: the API refused renewed tokens too; check that it accepts this pool's tokens",
-					"user", s.username, "renewed_ago", since)
+					"renewed_ago", since)
 			}
 			return nil, nil, errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))
 		}
@@ -463,8 +463,7 @@ func (s *Session) wait(ctx context.Context, f *flight, trigger string) (*Tokens,
 		return nil, refine(&ErrConfig, "a login or renewal waits for itself: do its calls go through the session's Auth?")
 	}
 	s.waits.Add(1)
-	s.log(ctx, slog.LevelDebug, "cognitosrp: waiting for Cognito",
-		"user", s.username, "trigger", trigger)
+	s.log(ctx, slog.LevelDebug, "cognitosrp: waiting for Cognito", "trigger", trigger)
 	select {
 	case <-f.done:
 		return f.tokens, f.err
@@ -722,7 +721,7 @@ func (s *Session) obtain(ctx context.Context, from *Tokens, trigger string) (*To
 				// Once: the logins that follow a failed one, each
 				// after a wait, refuse nothing new.
 				s.log(ctx, slog.LevelInfo, "cognitosrp: refresh token refused, logging in again",
-					"user", s.username, "trigger", trigger)
+					"trigger", trigger)
 			}
 		}
 		if password == "" {
@@ -808,7 +807,7 @@ func (s *Session) loadStore(ctx context.Context) (*Tokens, error) {
 		return nil, err
 	}
 	if t != nil {
-		s.log(ctx, slog.LevelInfo, "cognitosrp: tokens loaded", "user", s.username, "jti", tokenID(t))
+		s.log(ctx, slog.LevelInfo, "cognitosrp: tokens loaded", "jti", tokenID(t))
 	}
 	return t, nil
 }
@@ -836,7 +835,7 @@ func (s *Session) changed(ctx context.Context, t *Tokens) error {
 	}
 	s.persistMu.Unlock()
 	if err != nil {
-		s.log(ctx, slog.LevelWarn, "cognitosrp: saving tokens failed", "user", s.username, "error", err.Error())
+		s.log(ctx, slog.LevelWarn, "cognitosrp: saving tokens failed", "error", err.Error())
 	}
 	if s.cfg.OnTokens != nil {
 		s.notes.deliver(s.cfg.OnTokens)

@@ -23,13 +23,15 @@ func (s *Session) logs(ctx context.Context, level slog.Level) bool {
 	return s.cfg.Logger != nil && s.cfg.Logger.Enabled(ctx, level)
 }
 
-// log writes an event when a logger is configured. args are what
+// log writes an event when a logger is configured, with the user first
+// (key "user"): several sessions often share one logger, and an event
+// that does not say whose it is cannot be acted on. args are what
 // Logger.Log takes: key-value pairs, or an slog.Attr. They are handed on
 // as they are: built as slog.Attr values at each call site, then copied
 // into the []any that Log wants, they cost the binary more (issue 7).
 func (s *Session) log(ctx context.Context, level slog.Level, msg string, args ...any) {
 	if s.logs(ctx, level) {
-		s.cfg.Logger.Log(ctx, level, msg, args...)
+		s.cfg.Logger.Log(ctx, level, msg, append([]any{"user", s.username}, args...)...)
 	}
 }
 

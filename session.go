@@ -157,9 +157,9 @@ type Config struct {
 	// logged with the context of the call that caused it: a login or
 	// renewal has the values (a request id) of the caller that started
 	// it, not those of callers that joined it, whose "waiting for
-	// Cognito" events have theirs. Events name the user, not the pool:
-	// sessions of several pools tell theirs apart by a Logger each
-	// (Logger.With).
+	// Cognito" events have theirs. Every event carries the user, first,
+	// under the key "user"; events name the user, not the pool: sessions
+	// of several pools tell theirs apart by a Logger each (Logger.With).
 	Logger *slog.Logger
 
 	// AuthFlow is the login flow: FlowUserSRPAuth (the default when

@@ -139,8 +139,7 @@ func (s *Session) forget(ctx context.Context) (*Tokens, error) {
 }
 
 func (s *Session) logSignOut(ctx context.Context, action string, start time.Time, err error) {
-	attrs := []any{"user", s.username, "action", action,
-		"duration", time.Since(start)}
+	attrs := []any{"action", action, "duration", time.Since(start)}
 	if err != nil {
 		s.log(ctx, slog.LevelWarn, "cognitosrp: sign-out failed", append(attrs, "error", err.Error())...)
 		return
