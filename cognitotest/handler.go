@@ -137,7 +137,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		body = map[string]string{"__type": aerr.typ, key: aerr.msg}
 		h.Set("x-amzn-ErrorType", aerr.typ+":")
-		h.Set("x-amzn-ErrorMessage", aerr.msg)
+		h.Set("x-amzn-ErrorMessage", headerText(aerr.msg))
 		rec.ErrorType, rec.Reason = aerr.typ, aerr.why
 	}
 	data, err := json.Marshal(body)
@@ -148,6 +148,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(data)
 	rec.Status, rec.Duration = status, time.Since(start)
 	s.record(start, rec)
+}
+
+// headerText is msg with the control characters that a header value may
+// not hold (all but tab) as spaces, as net/http writes a line break: a
+// message may quote a value the client sent, and a client drops a
+// response whose header holds such a byte as malformed.
+func headerText(msg string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' && r != '\t' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, msg)
 }
 
 // serveAPI checks the request, applies injected latency and failures, and

@@ -163,3 +163,34 @@ func TestValidationWordings(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotedValueWithControlCharacter: a refusal that quotes the value
+// sent (a malformed member, an unknown client id) reaches the client as
+// the Cognito error it is when the value holds a control character. The
+// emulator repeats its message in the x-amzn-ErrorMessage header, where
+// such a byte is not allowed: Go's client (as Node's) dropped the whole
+// response as malformed, and the program under test saw a broken
+// connection in place of InvalidParameterException.
+func TestQuotedValueWithControlCharacter(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	tok := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
+	for _, c := range []struct {
+		action    string
+		in        map[string]any
+		typ, text string // text: a part of the message after the value
+	}{
+		{"InitiateAuth", map[string]any{"ClientId": srv.ClientID(), "AuthFlow": "USER_SRP\x01AUTH"},
+			"InvalidParameterException", "AUTH' at 'authFlow' failed to satisfy constraint"},
+		{"ForgetDevice", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": "us-east-1\x7f0123"},
+			"InvalidParameterException", "0123' at 'deviceKey' failed to satisfy constraint"},
+		{"InitiateAuth", map[string]any{"ClientId": "no\x1bsuch", "AuthFlow": "USER_SRP_AUTH"},
+			"ResourceNotFoundException", "such does not exist."},
+	} {
+		_, err := r.call(c.action, c.in)
+		if ae := apiError(t, err); ae.Type != c.typ || !strings.Contains(ae.Message, c.text) {
+			t.Errorf("%s %q: %v, want %s with %q", c.action, c.in, err, c.typ, c.text)
+		}
+	}
+}
