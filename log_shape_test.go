@@ -14,6 +14,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -385,6 +387,26 @@ func TestLoggerDocListsEvents(t *testing.T) {
 			t.Errorf("event %q lacks the package prefix", m)
 		} else if !strings.Contains(doc, `"`+name+`"`) {
 			t.Errorf("Config.Logger's doc does not name the event %q", name)
+		}
+	}
+	// The attributes too, each key as the shapes that this file's tests
+	// pin spell it ("INFO user:String trigger:String …").
+	src, err := os.ReadFile("log_shape_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	for _, shape := range regexp.MustCompile(`"(?:DEBUG|INFO|WARN)((?: [a-z_]+:[A-Za-z]+)+)"`).FindAllStringSubmatch(string(src), -1) {
+		for _, attr := range strings.Fields(shape[1]) {
+			keys[strings.Split(attr, ":")[0]] = true
+		}
+	}
+	if len(keys) < 13 {
+		t.Fatalf("found %d attribute keys in the shapes, want at least 13: %v", len(keys), keys)
+	}
+	for k := range keys {
+		if !strings.Contains(doc, `"`+k+`"`) {
+			t.Errorf("Config.Logger's doc does not name the attribute %q", k)
 		}
 	}
 }

@@ -133,24 +133,34 @@ type Config struct {
 	// with their durations. No event carries a secret or a token: a token
 	// is named by its jti claim at most. A Logger without a Handler (not
 	// made by slog.New) is refused. The events, each message after
-	// "cognitosrp: ":
+	// "cognitosrp: ", with the keys of their attributes:
 	//   - INFO "logged in" and "tokens renewed", WARN "login failed" and
 	//     "renewal failed", DEBUG "login cancelled" and "renewal
 	//     cancelled" (by Close, a sign-out or the caller): one per login
-	//     or renewal, with its duration, the user, the trigger (see
-	//     below) and, on success, the new token's jti and expires.
-	//   - INFO "refresh token refused, logging in again", "tokens loaded"
-	//     (from Store), "clock offset from Cognito" (see ClockOffset),
-	//     "signed out"; WARN "sign-out failed", "saving tokens failed",
-	//     "loading tokens failed", "the new device was not confirmed; the
-	//     next login will be issued another".
-	//   - For an Auth's requests: INFO "retrying request after 401 with a
-	//     renewed token", "401 not retried: the request body cannot be
-	//     replayed"; DEBUG "401 not retried: no new token"; WARN "the API
-	//     refused renewed tokens too; check that it accepts this pool's
-	//     tokens", once for each renewal a 401 forced.
-	//   - DEBUG "waiting for Cognito": a caller (a request) begins to wait
-	//     for a login or renewal, its own or one another caller started.
+	//     or renewal, with its "trigger" (see below) and "duration"; a
+	//     renewal's also with "method" (Config.RefreshMethod). A failure
+	//     or cancellation has the "error"; a success the new access
+	//     token's "jti" and "expires" and, for a renewal, "rotated"
+	//     (whether Cognito issued a new refresh token).
+	//   - INFO "refresh token refused, logging in again" ("trigger"),
+	//     "tokens loaded" (from Store; their "jti"), "clock offset from
+	//     Cognito" ("offset" and the "previous" one, see ClockOffset),
+	//     "signed out" ("action": RevokeToken or GlobalSignOut, and
+	//     "duration"); WARN "sign-out failed" ("action", "duration" and
+	//     "error"), and with the "error": "saving tokens failed", "loading
+	//     tokens failed", "the new device was not confirmed; the next
+	//     login will be issued another".
+	//   - For an Auth's requests: INFO "retrying request after 401 with
+	//     a renewed token" (the request's "method" and "host", the renewed
+	//     token's "jti"), "401 not retried: the request body cannot be
+	//     replayed" ("method", "host"); DEBUG "401 not retried: no new
+	//     token" ("method", "host", "error"); WARN "the API refused
+	//     renewed tokens too; check that it accepts this pool's tokens"
+	//     ("renewed_ago": how long ago the renewal that a 401 forced
+	//     was), once for each such renewal.
+	//   - DEBUG "waiting for Cognito" ("trigger"): a caller (a request)
+	//     begins to wait for a login or renewal, its own or one another
+	//     caller started.
 	// The trigger is "blocking" (a caller waits: no usable token),
 	// "background" (renewing ahead, see RefreshAhead), "rejected" (an
 	// API's 401) or "explicit" (Authenticate, Refresh). An event is
