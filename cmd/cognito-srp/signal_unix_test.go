@@ -36,6 +36,7 @@ func TestSignalWhileReadingStdin(t *testing.T) {
 		// a shell's process substitution (-d @<(…)).
 		{"request", "-no-cache", "-d", "@/dev/stdin", "http://127.0.0.1:1/"},
 		{"emulate", "-addr", "127.0.0.1:0", "-users", "/dev/stdin"},
+		{"emulate", "-addr", "127.0.0.1:0", "-client-secret-file", "/dev/stdin"},
 		{"claims"},
 	} {
 		interruptedBy(t, env, args, syscall.SIGTERM)
