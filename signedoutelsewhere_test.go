@@ -123,3 +123,50 @@ func TestSignedOutElsewhereLateRefusal(t *testing.T) {
 		t.Errorf("%d InitiateAuth calls, want 2: the login, one renewal refused", n)
 	}
 }
+
+// TestSignedOutElsewhereLoginFails: a session with a password whose user
+// was signed out elsewhere logs in again when a 401 finds the refresh
+// token dead. When that login fails for a reason that passes (Cognito
+// throttling it), the request gets its 401, not ErrLoginRequired: the
+// program gave the session its password, and asking it for a login would
+// send it the wrong way. The next request logs in and gets through.
+func TestSignedOutElsewhereLoginFails(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword}); err != nil {
+		t.Fatal(err)
+	}
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})))
+	defer api.Close()
+	a, err := cognitosrp.New(cognitosrp.Options{Username: "alice", Password: emuPassword,
+		UserPoolID: srv.PoolID(), ClientID: srv.ClientID(), Endpoint: srv.Endpoint()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	get := func() (*http.Response, error) {
+		resp, err := a.Client().Get(api.URL)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return resp, err
+	}
+	if resp, err := get(); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("first request: %v, %v", resp, err)
+	}
+	if err := srv.SignOut("alice"); err != nil {
+		t.Fatal(err)
+	}
+	// LimitExceededException: a passing failure the library does not
+	// retry, so that the one login fails.
+	srv.FailNext(1, cognitotest.Fault("LimitExceededException"), "RespondToAuthChallenge")
+	resp, err := get()
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("request whose login failed: %v, %v; want its 401 and no error", resp, err)
+	}
+	if resp, err := get(); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("request after: %v, %v; want 200", resp, err)
+	}
+	if n := srv.Calls("RespondToAuthChallenge"); n != 3 {
+		t.Errorf("%d RespondToAuthChallenge calls, want 3: the logins", n)
+	}
+}
