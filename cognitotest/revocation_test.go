@@ -19,7 +19,8 @@ var noRevocation = cognitotest.Config{DisableTokenRevocation: true}
 
 // TestDisableTokenRevocationClaims: with revocation off the access and id
 // tokens carry neither origin_jti nor jti, which Cognito adds when it is
-// turned on, at login and renewal alike; by default they carry both.
+// turned on, at login and renewal alike; by default they carry both, and
+// an event_id that is not their origin_jti.
 func TestDisableTokenRevocationClaims(t *testing.T) {
 	for _, cfg := range []cognitotest.Config{{}, noRevocation} {
 		srv := cognitotest.NewServer(t, cfg)
@@ -42,6 +43,12 @@ func TestDisableTokenRevocationClaims(t *testing.T) {
 				}
 				if cl.Raw["event_id"] == nil {
 					t.Errorf("revocation off %v: %s token lacks event_id", cfg.DisableTokenRevocation, cl.TokenUse)
+				}
+				// Cognito's event_id and origin_jti are two ids: a resource
+				// server that looked revocations up by event_id would pass
+				// here and fail against Cognito if they were one.
+				if !cfg.DisableTokenRevocation && cl.Raw["event_id"] == cl.Raw["origin_jti"] {
+					t.Errorf("%s token's event_id is its origin_jti, %v", cl.TokenUse, cl.Raw["event_id"])
 				}
 			}
 		}
