@@ -99,6 +99,37 @@ func TestFailNextNothing(t *testing.T) {
 	}
 }
 
+// TestFailNextQueue: a queued failure whose actions do not match a call
+// lets the next queued ones be tried, and the one used up is the one that
+// leaves the queue: "the earliest one that matches a call applies first".
+func TestFailNextQueue(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	cfg := srv.SessionConfig()
+	cfg.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
+	sess, err := cognitosrp.NewSession(cfg, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	srv.FailNext(1, cognitotest.FaultInternalError, "RespondToAuthChallenge")
+	srv.FailNext(1, cognitotest.FaultTooManyRequests, "InitiateAuth")
+	for i, want := range []error{cognitosrp.ErrTooManyRequests, cognitosrp.ErrInternalError, nil} {
+		if err := sess.Authenticate(t.Context(), "pw-alice-123"); !errors.Is(err, want) || (want == nil) != (err == nil) {
+			t.Errorf("login %d: %v, want %v", i, err, want)
+		}
+	}
+	var injected []string
+	for _, r := range srv.Requests() {
+		if r.Injected {
+			injected = append(injected, r.Action)
+		}
+	}
+	if want := []string{"InitiateAuth", "RespondToAuthChallenge"}; !slices.Equal(injected, want) {
+		t.Errorf("injected failures of %q, want %q", injected, want)
+	}
+}
+
 func TestFailureRateIsSeeded(t *testing.T) {
 	pattern := func() []bool {
 		srv := cognitotest.NewServer(t, cognitotest.Config{Seed: 42})
@@ -123,6 +154,15 @@ func TestFailureRateIsSeeded(t *testing.T) {
 	}
 	if failed < 8 || failed > 32 {
 		t.Errorf("%d of 40 calls failed at rate 0.5", failed)
+	}
+	// Rate 1 fails every call, with the fault given.
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	srv.SetFailureRate(1, cognitotest.FaultInternalError)
+	api := &cognitosrp.Client{Endpoint: srv.Endpoint(), Retry: cognitosrp.RetryPolicy{MaxAttempts: 1}}
+	for i := range 10 {
+		if err := api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": "x"}, &struct{}{}); !errors.Is(err, cognitosrp.ErrInternalError) {
+			t.Fatalf("call %d at rate 1: %v, want InternalErrorException", i, err)
+		}
 	}
 }
 
@@ -247,12 +287,14 @@ func TestUnknownActionIsLogged(t *testing.T) {
 	srv.SetActionLatency("RespondToAuthChallenge", time.Second)
 	srv.SetActionLatency("RespondToAuthChalenge", time.Second)
 	srv.SetActionLatency("RespondToAuthChalenge", -1)
+	srv.SetActionLatency("GetUsr", 0) // 0 is an override too: no delay
 	srv.Close()
 	srv.FailNext(1, cognitotest.FaultInternalError, "AfterClose")
 	want := []string{
 		`cognitotest: FailNext: "InitateAuth" is not an action the server serves (such as "InitiateAuth"): it matches no call`,
 		`cognitotest: FailNext: "AWSCognitoIdentityProviderService.GetUser" is not an action the server serves (such as "InitiateAuth"): it matches no call`,
 		`cognitotest: SetActionLatency: "RespondToAuthChalenge" is not an action the server serves (such as "InitiateAuth"): it matches no call`,
+		`cognitotest: SetActionLatency: "GetUsr" is not an action the server serves (such as "InitiateAuth"): it matches no call`,
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -322,6 +364,11 @@ func TestFaultMessagesAreCognitos(t *testing.T) {
 		_, err := r.srpLogin("alice", "pw-alice-123", nil)
 		if ae := apiError(t, err); ae.Type != string(c.fault) || ae.Message != c.msg || ae.StatusCode != c.status {
 			t.Errorf("FailNext(%s): %s %q (HTTP %d), want %q (HTTP %d)", c.fault, ae.Type, ae.Message, ae.StatusCode, c.msg, c.status)
+		}
+		// Cognito's message does not say it was injected: the log line
+		// (Logf prints Reason, not Injected) must.
+		if reqs := srv.Requests(); reqs[len(reqs)-1].Reason != "injected" {
+			t.Errorf("FailNext(%s): logged with reason %q, want \"injected\"", c.fault, reqs[len(reqs)-1].Reason)
 		}
 	}
 }
