@@ -539,13 +539,13 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 	fv.done = f.done
 	s.flight = f
 	s.flying.Store(true)
-	s.wg.Add(1)
+	s.running++
 	// Defers, although a panic here ends the program anyway: the flight
 	// runs the caller's code (a ChallengeHandler, a TokenStore, OnTokens),
 	// which may end the goroutine with runtime.Goexit (t.FailNow in a
 	// test), and Close must not then wait for it forever.
 	go func() {
-		defer s.wg.Done()
+		defer s.end()
 		defer f.cancel()
 		if prev := f.prev; prev != nil {
 			<-prev.done
@@ -869,7 +869,7 @@ func (s *Session) Close() error {
 		f.cancel()
 	}
 	s.mu.Unlock()
-	s.wg.Wait()
+	s.waitIdle()
 	// A closed session logs in no more: drop what only a login needs, the
 	// password (a secret that would otherwise outlive the need as long as
 	// the program keeps the session) and the prepared private value.
@@ -878,6 +878,29 @@ func (s *Session) Close() error {
 	s.mu.Unlock()
 	s.spare.Store(nil)
 	return nil
+}
+
+// end ends work counted in s.running (see Session.running).
+func (s *Session) end() {
+	s.mu.Lock()
+	if s.running--; s.running == 0 && s.idle != nil {
+		close(s.idle)
+		s.idle = nil
+	}
+	s.mu.Unlock()
+}
+
+// waitIdle waits until no work counted in s.running is in progress.
+func (s *Session) waitIdle() {
+	s.mu.Lock()
+	if s.running > 0 && s.idle == nil {
+		s.idle = make(chan struct{})
+	}
+	idle := s.idle
+	s.mu.Unlock()
+	if idle != nil {
+		<-idle
+	}
 }
 
 // isClosed reports whether Close has been called.

@@ -38,7 +38,7 @@ func newLifecycleSession(t testing.TB, f *fakeCognito, password string, mod func
 func settle(t testing.TB, s *Session) {
 	t.Helper()
 	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
+	go func() { s.waitIdle(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):

@@ -43,11 +43,11 @@ func (s *Session) prepareSRP() {
 	}
 	sp := &spareSRP{done: make(chan struct{})}
 	s.mu.Lock()
-	// Counted in wg under mu with closed, like a flight, so that Close
+	// Counted in running under mu with closed, like a flight, so that Close
 	// waits for it even after a login has taken it and stopped waiting.
 	ok := !s.closed && s.password != "" && s.spare.CompareAndSwap(nil, sp)
 	if ok {
-		s.wg.Add(1)
+		s.running++
 	}
 	s.mu.Unlock()
 	if !ok {
@@ -57,7 +57,7 @@ func (s *Session) prepareSRP() {
 	if err != nil {
 		sp.err = err
 		close(sp.done)
-		s.wg.Done()
+		s.end()
 		return
 	}
 	go func() {
@@ -65,7 +65,7 @@ func (s *Session) prepareSRP() {
 		sp.srp, sp.err = (*preparedSRP)(srp), err
 		close(sp.done)
 		s.spare.CompareAndSwap(sp, &spareSRP{srp: sp.srp, err: err})
-		s.wg.Done()
+		s.end()
 	}()
 }
 
