@@ -515,6 +515,8 @@ func (s *Session) clearFailuresLocked() {
 // SetTokens(nil) voided it or the session's tokens were replaced since it
 // started (SetTokens, Authenticate): its result would not be the
 // session's. s.mu must be held.
+//
+//go:noinline // its three inlined copies cost more than calls (issue 7)
 func (s *Session) joinable() *flight {
 	if s.flight != nil && s.flight.epoch == s.epoch && s.flight.from == s.tokens.Load() {
 		return s.flight
