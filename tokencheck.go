@@ -144,7 +144,7 @@ func verifyPair(ctx context.Context, v TokenVerifier, t, prev *Tokens) error {
 		case c.Subject == "":
 			err = refine(&ErrClaimMismatch, "no sub")
 		case sub != "" && c.Subject != sub:
-			err = errorf("%w: its sub is not the access token's", errOtherUser)
+			err = refine(&errOtherUser, "its sub is not the access token's")
 		}
 		if err != nil {
 			return errorf("cognitosrp: %s from Cognito: %w", p.typ, err)
