@@ -443,7 +443,10 @@ func NewSession(cfg Config, username string) (*Session, error) {
 // 4.5 KB of the binary in all, code and line tables (issue 7). No lock is
 // taken on a request's path while the tokens are valid (lifecycle.go), so
 // the calls cost nothing there.
-type mutex struct{ m sync.Mutex }
+type mutex struct {
+	_ incomparable // or the compiler makes it an equality function
+	m sync.Mutex
+}
 
 //go:noinline
 func (m *mutex) Lock() { m.m.Lock() }
