@@ -28,6 +28,8 @@ const (
 )
 
 // String returns the method's name, REFRESH_TOKEN_AUTH for the zero value.
+//
+//go:noinline // its inlined copies cost more read-only data than calls (issue 7)
 func (m RefreshMethod) String() string {
 	if m == "" {
 		return string(RefreshWithInitiateAuth)
