@@ -122,6 +122,8 @@ func (e *APIError) Is(target error) bool {
 // throttling (Cognito's, or HTTP 429 from something in front of it),
 // Cognito's internal errors and HTTP 5xx. Authentication failures and other
 // 4xx are never temporary.
+//
+//go:noinline // the binary keeps the method anyway: retryable's inlined copy doubled it (issue 7)
 func (e *APIError) Temporary() bool {
 	switch e.Type {
 	case "TooManyRequestsException", "InternalErrorException":
