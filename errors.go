@@ -19,6 +19,10 @@ import (
 // errors.Is(err, cognitosrp.ErrNotAuthorized).
 type errorKind string
 
+// Error is not inlined: the (*errorKind).Error wrapper carried a second
+// copy of it (issue 7).
+//
+//go:noinline
 func (k errorKind) Error() string { return "cognitosrp: " + string(k) }
 
 // Sentinels for the Cognito error types callers most often handle. Match
