@@ -5,6 +5,8 @@
 package cognitotest_test
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -21,7 +23,9 @@ import (
 // a SECRET_HASH, gets past the secret's check). The server must answer
 // each with a Cognito-shaped JSON response and never fail internally: an
 // error as awsJson1_1 has it, with its __type, a message and the same
-// type in x-amzn-ErrorType; the request log must record the request as
+// type in x-amzn-ErrorType; the response, as net/http writes it, must be
+// one net/http's client reads back (a header value with a control
+// character is "malformed"); the request log must record the request as
 // answered; and neither the response nor the log's reason may carry the
 // user's password or the SECRET_HASH a client would have to compute,
 // unless the request did.
@@ -47,6 +51,17 @@ func FuzzServeAPI(f *testing.F) {
 			srv.ServeHTTP(rec, req)
 			if rec.Code >= 500 {
 				t.Fatalf("%s: HTTP %d %s", action, rec.Code, rec.Body)
+			}
+			// What a client reads: net/http's own parse of the response
+			// as its server writes it.
+			var wire bytes.Buffer
+			if err := rec.Result().Write(&wire); err != nil {
+				t.Fatal(err)
+			}
+			if resp, err := http.ReadResponse(bufio.NewReader(&wire), req); err != nil {
+				t.Fatalf("%s: a client cannot read the response: %v", action, err)
+			} else {
+				resp.Body.Close()
 			}
 			var out map[string]any
 			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {

@@ -50,6 +50,13 @@ func TestWireFormat(t *testing.T) {
 	if resp.Header.Get("Content-Type") != "application/x-amz-json-1.1" || resp.Header.Get("X-Amzn-Requestid") == "" || resp.Header.Get("X-Amzn-Errortype") != "ResourceNotFoundException:" {
 		t.Errorf("headers = %v", resp.Header)
 	}
+	// A message quoting a control character the client sent keeps it in
+	// the body, and a space in x-amzn-ErrorMessage: as it was, the
+	// header made the response unreadable ("malformed MIME header line").
+	resp, body = post("AWSCognitoIdentityProviderService.InitiateAuth", `{"AuthFlow":"USER_SRP_AUTH","ClientId":"x\u0001y"}`)
+	if body["message"] != "User pool client x\x01y does not exist." || resp.Header.Get("X-Amzn-Errormessage") != "User pool client x y does not exist." {
+		t.Errorf("client id with a control character: %v, x-amzn-ErrorMessage %q", body, resp.Header.Get("X-Amzn-Errormessage"))
+	}
 	resp, body = post("AWSCognitoIdentityProviderService.InitiateAuth", `{not json`)
 	if _, lower := body["message"]; resp.StatusCode != 400 || body["__type"] != "SerializationException" || body["Message"] == "" || lower {
 		t.Errorf("bad JSON: %d %v, want SerializationException with its text in Message, as Cognito sends it", resp.StatusCode, body)
