@@ -522,8 +522,12 @@ func fuzzDir(f *testing.F) string {
 
 // FuzzFileStore checks FileStore.Load on what a damaged or hand-edited
 // token file may hold: it fails only with ErrStoreFormat, in a message that
-// quotes nothing of the file, and tokens it accepts are tokens Save writes
-// back and Load reads again unchanged.
+// quotes nothing of the file, and exactly on a file that is no JSON object
+// of format version 1, or whose access or ID token has a character a JWT
+// cannot have; it holds no tokens (nil) exactly when the file has none of
+// the three; what it returns is each of the file's fields, read here
+// independently; and tokens it accepts are tokens Save writes back and
+// Load reads again unchanged.
 func FuzzFileStore(f *testing.F) {
 	f.Add([]byte(`{"version":1,"access_token":"eyJ.eyJ.c2ln","id_token":"eyJ.eyJ.c2ln","refresh_token":"r-1","token_type":"Bearer",` +
 		`"access_expiry":"2026-03-04T10:00:00Z","id_expiry":"2026-03-04T10:00:00+05:30","issued_at":"2026-03-04T09:00:00.5Z","username":"alice"}`))
@@ -543,6 +547,21 @@ func FuzzFileStore(f *testing.F) {
 			t.Fatal(err)
 		}
 		got, err := s.Load(ctx)
+		// What the file says, as encoding/json reads the documented
+		// format.
+		var file struct {
+			Version      *int      `json:"version"`
+			Access       string    `json:"access_token"`
+			ID           string    `json:"id_token"`
+			Refresh      string    `json:"refresh_token"`
+			Type         string    `json:"token_type"`
+			AccessExpiry time.Time `json:"access_expiry"`
+			IDExpiry     time.Time `json:"id_expiry"`
+			Issued       time.Time `json:"issued_at"`
+			Username     string    `json:"username"`
+		}
+		fileErr := json.Unmarshal(data, &file)
+		valid := fileErr == nil && file.Version != nil && *file.Version == fileFormatVersion && wordChars(file.Access) && wordChars(file.ID)
 		if err != nil {
 			if !errors.Is(err, ErrStoreFormat) {
 				t.Fatalf("error %v does not match ErrStoreFormat", err)
@@ -550,10 +569,28 @@ func FuzzFileStore(f *testing.F) {
 			if msg := strings.Replace(err.Error(), path, "PATH", 1); !storeErrorForm.MatchString(msg) {
 				t.Fatalf("error %q quotes the file", msg)
 			}
+			if valid {
+				t.Fatalf("refused a token file of format version 1: %v", err)
+			}
 			return
+		}
+		if !valid {
+			t.Fatalf("read %q, which is no token file of format version 1 (%v)", data, fileErr)
+		}
+		if empty := file.Access == "" && file.ID == "" && file.Refresh == ""; (got == nil) != empty {
+			t.Fatalf("Load = %v for a file holding tokens: %t", got, !empty)
 		}
 		if got == nil {
 			return
+		}
+		if want := (Tokens{AccessToken: file.Access, IDToken: file.ID, RefreshToken: file.Refresh, TokenType: file.Type,
+			AccessExpiry: file.AccessExpiry, IDExpiry: file.IDExpiry, IssuedAt: file.Issued, Username: file.Username}); !reflect.DeepEqual(*got, want) {
+			g, w := reflect.ValueOf(*got), reflect.ValueOf(want)
+			for i := range g.NumField() {
+				if !reflect.DeepEqual(g.Field(i).Interface(), w.Field(i).Interface()) {
+					t.Fatalf("Load's %s = %q, the file's %q", g.Type().Field(i).Name, g.Field(i), w.Field(i))
+				}
+			}
 		}
 		if !wordChars(got.AccessToken) || !wordChars(got.IDToken) {
 			t.Fatalf("loaded tokens %q and %q with characters a JWT cannot have", got.AccessToken, got.IDToken)
