@@ -837,10 +837,11 @@ func (h *logRecorder) lines() []string {
 // a renewal that fails keeps the session's tokens (a rotating one the new
 // refresh token that came with refused tokens) and fails with the
 // server's *APIError, a *ChallengeError (a challenge where tokens belong),
-// or an error matching ErrInvalidResponse or ErrLoginRequired; one that succeeds installs usable tokens and keeps a
-// refresh token; and neither the error nor any log event holds the
-// refresh token, the client secret or the old tokens, or a character that
-// is not graphic.
+// or an error matching ErrInvalidResponse or ErrLoginRequired; one that
+// succeeds installs the answer's tokens, with its refresh token when it
+// has one (rotation), else the old one; and neither the error nor any log
+// event holds the refresh token, the client secret or the old tokens, or a
+// character that is not graphic.
 func FuzzRefresh(f *testing.F) {
 	result := func(kv ...any) []byte {
 		r := map[string]any{"AccessToken": fxJWT(accessClaims(testNow)), "IdToken": fxJWT(idClaims(testNow)), "ExpiresIn": 3600, "TokenType": "Bearer"}
@@ -910,6 +911,16 @@ func FuzzRefresh(f *testing.F) {
 			if got == old || got == nil || got.AccessToken == "" || got.IDToken == "" || !wordChars(got.AccessToken) ||
 				!wordChars(got.IDToken) || got.RefreshToken == "" {
 				t.Fatalf("a renewal installed %v", got)
+			}
+			// The tokens installed are the answer's, with its refresh
+			// token when it brought one (rotation), else the old one.
+			var answer struct {
+				AuthenticationResult struct{ AccessToken, IdToken, RefreshToken string }
+			}
+			json.Unmarshal(body, &answer)
+			res := answer.AuthenticationResult
+			if got.AccessToken != res.AccessToken || got.IDToken != res.IdToken || got.RefreshToken != cmp.Or(res.RefreshToken, old.RefreshToken) {
+				t.Fatalf("a renewal installed %v, not the answer's tokens (a new refresh token: %t)", got, res.RefreshToken != "")
 			}
 		}
 		s.Close()
