@@ -1237,3 +1237,75 @@ func checkTexts(t *testing.T, texts, secrets []string) {
 		}
 	}
 }
+
+// FuzzClientAnswer gives each of Client's calls any 2xx answer and checks
+// its decoding against encoding/json's decoding of the same body into the
+// exported output type (the package decodes into wire types of its own,
+// kept apart for size: a field missing or misspelt there would go
+// unnoticed): the call succeeds exactly when the body is a JSON object
+// that decodes (an action without output: or is empty), and then returns
+// what that decoding does. A failure matches ErrInvalidResponse, with only
+// graphic characters, and quotes nothing of the body: the harness puts a
+// secret the fuzzer never sees wherever the body says SECRET.
+func FuzzClientAnswer(f *testing.F) {
+	f.Add(uint8(0), uint8(0), []byte(`{"ChallengeName":"PASSWORD_VERIFIER","Session":"SECRET","ChallengeParameters":{"SRP_B":"ab"},"AvailableChallenges":["PASSWORD_SRP"]}`))
+	f.Add(uint8(1), uint8(0), []byte(`{"AuthenticationResult":{"AccessToken":"SECRET","ExpiresIn":3600,"NewDeviceMetadata":{"DeviceKey":"k","DeviceGroupKey":"g"}},"ChallengeParameters":{}}`))
+	f.Add(uint8(2), uint8(0), []byte("\r\n"+`{"AuthenticationResult":{"RefreshToken":"SECRET","ExpiresIn":3600}}`))
+	f.Add(uint8(2), uint8(0), []byte(`{"AuthenticationResult":{"RefreshToken":"SECRET","ExpiresIn":"3600"}}`))
+	f.Add(uint8(3), uint8(0), []byte(`{"UserConfirmationNecessary":true}`))
+	f.Add(uint8(4), uint8(4), []byte(``))
+	f.Add(uint8(5), uint8(0), []byte(`{"x":SECRET}`))
+	f.Add(uint8(6), uint8(0), []byte(`<html>SECRET</html>`))
+	secret := "secret-" + hex.EncodeToString(randomBytes(f, 16))
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, action, status uint8, body []byte) {
+		body = bytes.ReplaceAll(body, []byte("SECRET"), []byte(secret))
+		c := &Client{Endpoint: "http://127.0.0.1:1/", Retry: RetryPolicy{MaxAttempts: 1}, HTTPClient: &http.Client{
+			Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+				return &http.Response{StatusCode: 200 + int(status)%100, Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}},
+					Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
+			}),
+		}}
+		var got, want any
+		var err error
+		switch action % 7 {
+		case 0:
+			got, err = c.InitiateAuth(ctx, &InitiateAuthInput{AuthFlow: FlowUserSRPAuth})
+			want = new(AuthOutput)
+		case 1:
+			got, err = c.RespondToAuthChallenge(ctx, &RespondToAuthChallengeInput{ChallengeName: ChallengePasswordVerifier})
+			want = new(AuthOutput)
+		case 2:
+			got, err = c.GetTokensFromRefreshToken(ctx, &GetTokensFromRefreshTokenInput{})
+			want = new(GetTokensFromRefreshTokenOutput)
+		case 3:
+			got, err = c.ConfirmDevice(ctx, &ConfirmDeviceInput{})
+			want = new(ConfirmDeviceOutput)
+		case 4:
+			err = c.RevokeToken(ctx, &RevokeTokenInput{})
+		case 5:
+			err = c.GlobalSignOut(ctx, &GlobalSignOutInput{})
+		case 6:
+			err = c.UpdateDeviceStatus(ctx, &UpdateDeviceStatusInput{})
+		}
+		// The model: the body, as encoding/json reads it.
+		trimmed := bytes.TrimSpace(body)
+		ok := len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(body, cmp.Or(want, any(new(struct{})))) == nil || want == nil && len(body) == 0
+		if err != nil {
+			if ok {
+				t.Fatalf("action %d refused %q: %v", action%7, body, err)
+			}
+			if !errors.Is(err, ErrInvalidResponse) {
+				t.Fatalf("error %v does not match ErrInvalidResponse", err)
+			}
+			checkTexts(t, []string{err.Error(), fmt.Sprintf("%+v", err)}, []string{secret})
+			return
+		}
+		if !ok {
+			t.Fatalf("action %d took %q, which is no JSON object of its output", action%7, body)
+		}
+		if want != nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("action %d read %q as %+v, encoding/json as %+v", action%7, body, got, want)
+		}
+	})
+}
