@@ -545,9 +545,17 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 	// Defers, although a panic here ends the program anyway: the flight
 	// runs the caller's code (a ChallengeHandler, a TokenStore, OnTokens),
 	// which may end the goroutine with runtime.Goexit (t.FailNow in a
-	// test), and Close must not then wait for it forever.
+	// test), and Close must not then wait for it forever. A panic is
+	// raised again instead: end takes s.mu, which the panicking code may
+	// hold (Config.Now's, read under it in fly), and would wait for it
+	// for ever, the program neither ended nor told why.
 	go func() {
-		defer s.end()
+		defer func() {
+			if p := recover(); p != nil {
+				panic(p)
+			}
+			s.end()
+		}()
 		defer f.cancel()
 		if prev := f.prev; prev != nil {
 			<-prev.done
