@@ -772,3 +772,35 @@ func TestTokenContextBoundsOnlyTheWait(t *testing.T) {
 		t.Errorf("%d logins, want 1: the abandoned one should have gone on", n)
 	}
 }
+
+// TestCloseWaitsForAllWork: Close waits until every piece of the
+// session's work has ended, not only until one has: here a flight saving
+// its tokens, held in the store, and an Authenticate's login with Cognito,
+// which Close cancels and which so ends first. Close returns only once
+// the save is over. (A count that released Close when it dropped to one
+// passed every test with a single piece of work in progress.)
+func TestCloseWaitsForAllWork(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	store := newSlowSaveStore()
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
+	defer close(store.release)
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	<-store.saving // the login's flight is held saving its tokens
+	authErr, _ := heldAtCognito(t, f, func() error { return s.Authenticate(context.Background(), f.password) })
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	errWithin(t, authErr, "Authenticate") // Close cancelled it
+	select {
+	case <-closed:
+		t.Fatal("Close returned while a flight was saving its tokens")
+	case <-time.After(100 * time.Millisecond):
+	}
+	store.release <- struct{}{} // the flight's save ends
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not return after the save ended")
+	}
+}
