@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"testing/iotest"
 )
 
 // srpARecorder is a transport that notes the SRP_A of each InitiateAuth.
@@ -244,4 +245,18 @@ func TestCloseWaitsForTakenSpare(t *testing.T) {
 	if tested == 0 {
 		t.Fatal("every spare was prepared before the test could take it: nothing was tested")
 	}
+}
+
+// TestCloseAfterFailedPreparation: a preparation whose Config.Rand fails
+// ends at once, with the error for the login that takes it, and is no
+// longer counted as work in progress: Close returns.
+func TestCloseAfterFailedPreparation(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	boom := errors.New("no randomness")
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Rand = iotest.ErrReader(boom) })
+	s.prepareSRP()
+	if sp := s.spare.Load(); sp == nil || !errors.Is(sp.err, boom) {
+		t.Fatalf("spare after a failing Rand: %+v, want one holding its error", sp)
+	}
+	closeWithin(t, s, "after a preparation that failed")
 }
