@@ -7,11 +7,9 @@ package cognitotest_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -272,13 +270,8 @@ func TestRequestLogInArrivalOrder(t *testing.T) {
 // delay gets neither; Config.Logf says so, once per unknown name, and
 // says nothing of a known one, of a removal, or after Close.
 func TestUnknownActionIsLogged(t *testing.T) {
-	var mu sync.Mutex
-	var lines []string
-	srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{Logf: func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		lines = append(lines, fmt.Sprintf(format, args...))
-	}})
+	logs := new(logLines)
+	srv, err := cognitotest.NewUnstartedServer(cognitotest.Config{Logf: logs.logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,9 +289,7 @@ func TestUnknownActionIsLogged(t *testing.T) {
 		`cognitotest: SetActionLatency: "RespondToAuthChalenge" is not an action the server serves (such as "InitiateAuth"): it matches no call`,
 		`cognitotest: SetActionLatency: "GetUsr" is not an action the server serves (such as "InitiateAuth"): it matches no call`,
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if !slices.Equal(lines, want) {
+	if lines := logs.all(); !slices.Equal(lines, want) {
 		t.Errorf("Logf got\n%q\nwant\n%q", lines, want)
 	}
 }
@@ -307,13 +298,8 @@ func TestUnknownActionIsLogged(t *testing.T) {
 // response carried, which the client's APIError quotes: a failed call's
 // error finds its line, with the server's reason, among other tests'.
 func TestLogLinesCarryRequestID(t *testing.T) {
-	var mu sync.Mutex
-	var lines []string
-	srv := cognitotest.NewServer(t, cognitotest.Config{Logf: func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		lines = append(lines, fmt.Sprintf(format, args...))
-	}})
+	logs := new(logLines)
+	srv := cognitotest.NewServer(t, cognitotest.Config{Logf: logs.logf})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
 	sess, _ := cognitosrp.NewSession(srv.SessionConfig(), "alice")
 	defer sess.Close()
@@ -322,9 +308,7 @@ func TestLogLinesCarryRequestID(t *testing.T) {
 	nobody, _ := cognitosrp.NewSession(srv.SessionConfig(), "nobody")
 	defer nobody.Close()
 	nobody.Authenticate(t.Context(), "pw")
-	reqs := srv.Requests()
-	mu.Lock()
-	defer mu.Unlock()
+	reqs, lines := srv.Requests(), logs.all()
 	if len(lines) != len(reqs) || len(reqs) != 3 {
 		t.Fatalf("%d lines for %d requests, want 3: %q", len(lines), len(reqs), lines)
 	}

@@ -16,9 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -108,13 +106,8 @@ func TestWireFormat(t *testing.T) {
 // of its action, and the action never runs on the part that came: Calls
 // does not count it, and the log line quotes nothing of that part.
 func TestClientGoneMidBody(t *testing.T) {
-	var mu sync.Mutex
-	var lines []string
-	srv := cognitotest.NewServer(t, cognitotest.Config{Logf: func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		lines = append(lines, fmt.Sprintf(format, args...))
-	}})
+	logs := new(logLines)
+	srv := cognitotest.NewServer(t, cognitotest.Config{Logf: logs.logf})
 	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL(), "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -125,12 +118,7 @@ func TestClientGoneMidBody(t *testing.T) {
 		"Content-Type: application/x-amz-json-1.1\r\nContent-Length: %d\r\n\r\n%s", len(part)+100, part)
 	conn.Close()
 
-	logged := func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return slices.Clone(lines)
-	}
-	for deadline := time.Now().Add(10 * time.Second); len(logged()) == 0; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); len(logs.all()) == 0; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the request was never logged")
 		}
@@ -142,7 +130,7 @@ func TestClientGoneMidBody(t *testing.T) {
 	if n := srv.Calls("InitiateAuth"); n != 0 {
 		t.Errorf("Calls(InitiateAuth) = %d for a body that never came whole", n)
 	}
-	if l := logged(); len(l) != 1 || !strings.HasPrefix(l[0], "cognitotest: InitiateAuth 400 SerializationException (request id ") || strings.Contains(l[0], secret) {
+	if l := logs.all(); len(l) != 1 || !strings.HasPrefix(l[0], "cognitotest: InitiateAuth 400 SerializationException (request id ") || strings.Contains(l[0], secret) {
 		t.Errorf("Logf got %q", l)
 	}
 }
@@ -449,14 +437,9 @@ func TestUserManagement(t *testing.T) {
 }
 
 func TestNoSecretsInLogsOrFormatting(t *testing.T) {
-	var mu sync.Mutex
-	var lines []string
+	logs := new(logLines)
 	const secret, password = "client-secret-XYZ", "hunter2-password"
-	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: secret, Logf: func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		lines = append(lines, fmt.Sprintf(format, args...))
-	}})
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: secret, Logf: logs.logf})
 	u := addUser(t, srv, cognitotest.User{Username: "alice", Password: password, TOTPSecret: "JBSWY3DPEHPK3PXP", MFACode: "777777", CustomAnswer: "blue"})
 	r := newRaw(t, srv)
 	ch := expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.srpLogin("alice", password, nil))
@@ -489,9 +472,8 @@ func TestNoSecretsInLogsOrFormatting(t *testing.T) {
 	for _, r := range srv.Requests() {
 		dump = append(dump, fmt.Sprintf("%+v", r))
 	}
-	mu.Lock()
+	lines := logs.all()
 	dump = append(dump, lines...)
-	mu.Unlock()
 	for _, v := range []any{u, &u, srv, srv.SessionConfig(), cognitotest.Config{ClientSecret: secret}} {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 			dump = append(dump, fmt.Sprintf(verb, v))
