@@ -21,9 +21,7 @@ func TestFailNext(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
 	// Retries off: this test looks at each injected failure.
-	cfg := srv.SessionConfig()
-	cfg.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
-	sess, _ := cognitosrp.NewSession(cfg, "alice")
+	sess := noRetrySession(t, srv, "alice")
 
 	srv.FailNext(1, cognitotest.FaultInternalError)
 	err := sess.Authenticate(t.Context(), "pw-alice-123")
@@ -85,13 +83,7 @@ func TestFailNextNothing(t *testing.T) {
 	}
 	// A later FailNext still applies first.
 	srv.FailNext(1, cognitotest.FaultTooManyRequests, "InitiateAuth")
-	cfg := srv.SessionConfig()
-	cfg.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
-	s, err := cognitosrp.NewSession(cfg, "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := noRetrySession(t, srv, "alice")
 	if err := s.Authenticate(t.Context(), "pw-alice-123"); !errors.Is(err, cognitosrp.ErrTooManyRequests) {
 		t.Errorf("the FailNext after them: %v, want TooManyRequestsException", err)
 	}
@@ -103,13 +95,7 @@ func TestFailNextNothing(t *testing.T) {
 func TestFailNextQueue(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
-	cfg := srv.SessionConfig()
-	cfg.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
-	sess, err := cognitosrp.NewSession(cfg, "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
+	sess := noRetrySession(t, srv, "alice")
 	srv.FailNext(1, cognitotest.FaultInternalError, "RespondToAuthChallenge")
 	srv.FailNext(1, cognitotest.FaultTooManyRequests, "InitiateAuth")
 	for i, want := range []error{cognitosrp.ErrTooManyRequests, cognitosrp.ErrInternalError, nil} {

@@ -41,6 +41,21 @@ func (l *logLines) all() []string {
 	return slices.Clone(l.lines)
 }
 
+// noRetrySession returns a session of name on srv whose calls are not
+// retried, for tests that look at each failure the emulator injects; it
+// is closed when the test ends.
+func noRetrySession(t *testing.T, srv *cognitotest.Server, name string) *cognitosrp.Session {
+	t.Helper()
+	cfg := srv.SessionConfig()
+	cfg.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
+	s, err := cognitosrp.NewSession(cfg, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 // raw drives the emulator call by call, to reach what the root package
 // does not do step by step: single challenge answers, hand-made devices,
 // malformed requests.

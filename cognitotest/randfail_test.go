@@ -172,13 +172,7 @@ func TestFailedDrawSharesNoRevocationKey(t *testing.T) {
 	ctx := context.Background()
 	var sessions []*cognitosrp.Session
 	for range 2 {
-		cfg := srv.SessionConfig()
-		cfg.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
-		s, err := cognitosrp.NewSession(cfg, "alice")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		s := noRetrySession(t, srv, "alice")
 		if err := s.Authenticate(ctx, "pw-alice-123"); err != nil {
 			var ae *cognitosrp.APIError
 			if !errors.As(err, &ae) || ae.Type != "InternalErrorException" {
