@@ -166,7 +166,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -307,23 +306,19 @@ func run(ctx context.Context, e *env, args []string) int {
 	withOut := *e
 	withOut.stdout = out
 	e = &withOut
+	commands := map[string]func(context.Context, *env, []string) error{
+		"token":    tokenCommand,
+		"request":  requestCommand,
+		"claims":   claimsCommand,
+		"emulate":  emulateCommand,
+		"demo":     demoCommand,
+		"sign-out": signOutCommand,
+	}
 	var err error
 	switch cmd, rest := args[0], args[1:]; cmd {
-	case "token":
-		err = tokenCommand(ctx, e, rest)
-	case "request":
-		err = requestCommand(ctx, e, rest)
-	case "claims":
-		err = claimsCommand(ctx, e, rest)
-	case "emulate":
-		err = emulateCommand(ctx, e, rest)
-	case "demo":
-		err = demoCommand(ctx, e, rest)
-	case "sign-out":
-		err = signOutCommand(ctx, e, rest)
 	case "help", "-h", "-help", "--help":
 		switch {
-		case len(rest) == 1 && slices.Contains([]string{"token", "request", "claims", "emulate", "demo", "sign-out"}, rest[0]):
+		case len(rest) == 1 && commands[rest[0]] != nil:
 			// "help sign-out" is "sign-out -h", as "go help build" is
 			// build's help: not the list of commands, which it printed.
 			return run(ctx, e, []string{rest[0], "-h"})
@@ -338,6 +333,10 @@ func run(ctx context.Context, e *env, args []string) int {
 		}
 		fmt.Fprint(e.stdout, usageText) // checked below, as a command's output
 	default:
+		if command := commands[cmd]; command != nil {
+			err = command(ctx, e, rest)
+			break
+		}
 		fmt.Fprintf(e.stderr, "cognito-srp: unknown command %q\n\n%s", cmd, usageText)
 		return exitUsage
 	}
