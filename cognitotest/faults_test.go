@@ -115,8 +115,8 @@ func TestFailNextQueue(t *testing.T) {
 }
 
 func TestFailureRateIsSeeded(t *testing.T) {
-	pattern := func() []bool {
-		srv := cognitotest.NewServer(t, cognitotest.Config{Seed: 42})
+	pattern := func(seed uint64) []bool {
+		srv := cognitotest.NewServer(t, cognitotest.Config{Seed: seed})
 		srv.SetFailureRate(0.5, cognitotest.FaultTooManyRequests)
 		api := &cognitosrp.Client{Endpoint: srv.Endpoint(), Retry: cognitosrp.RetryPolicy{MaxAttempts: 1}}
 		var got []bool
@@ -126,18 +126,22 @@ func TestFailureRateIsSeeded(t *testing.T) {
 		}
 		return got
 	}
-	a, b := pattern(), pattern()
-	failed := 0
-	for i := range a {
-		if a[i] != b[i] {
-			t.Fatalf("call %d: the same seed gave different failures", i)
+	// Seed 0 too: cognito-srp emulate sets none, and its README promises
+	// "the same calls on each start".
+	for _, seed := range []uint64{42, 0} {
+		a, b := pattern(seed), pattern(seed)
+		failed := 0
+		for i := range a {
+			if a[i] != b[i] {
+				t.Fatalf("seed %d, call %d: the same seed gave different failures", seed, i)
+			}
+			if a[i] {
+				failed++
+			}
 		}
-		if a[i] {
-			failed++
+		if failed < 8 || failed > 32 {
+			t.Errorf("seed %d: %d of 40 calls failed at rate 0.5", seed, failed)
 		}
-	}
-	if failed < 8 || failed > 32 {
-		t.Errorf("%d of 40 calls failed at rate 0.5", failed)
 	}
 	// Rate 1 fails every call, with the fault given.
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
