@@ -285,7 +285,12 @@ func TestUserPasswordAuth(t *testing.T) {
 
 // TestPreferredMFA: User's doc says a user with more than one second factor
 // is asked to choose (SELECT_MFA_TYPE) only without a PreferredMFA among
-// them; with one, the login goes straight to that factor.
+// them; with one, the login goes straight to that factor. GetUser names
+// the preferred factor in PreferredMfaSetting and, without one, leaves the
+// member out as Cognito does (aws/aws-sdk-java-v2 issue 4869 quotes such
+// an answer: no PreferredMfaSetting, null in the SDK). Sent as "", the
+// AWS SDKs hand it over as "" where clients test for null or undefined
+// ("getPreferredMfaSetting() != null", aws/aws-sdk-java issue 2701).
 func TestPreferredMFA(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	for _, c := range []struct {
@@ -300,6 +305,25 @@ func TestPreferredMFA(t *testing.T) {
 		addUser(t, srv, cognitotest.User{Username: name, Password: "pw-123456",
 			SMSMFA: true, EmailOTP: true, SoftwareTokenMFA: true, PreferredMFA: c.preferred})
 		expectChallenge(t, c.want)(newRaw(t, srv).srpLogin(name, "pw-123456", nil))
+
+		res, err := srv.IssueTokens(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]json.RawMessage
+		if err := newRaw(t, srv).api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": res.AccessToken}, &got); err != nil {
+			t.Fatal(err)
+		}
+		pref, ok := got["PreferredMfaSetting"]
+		switch {
+		case c.preferred == "" && ok:
+			t.Errorf("GetUser of a user without a preferred factor: PreferredMfaSetting %s, want the member left out", pref)
+		case c.preferred != "" && string(pref) != `"`+c.preferred+`"`:
+			t.Errorf("GetUser of a user preferring %s: PreferredMfaSetting %s", c.preferred, pref)
+		}
+		if list := string(got["UserMFASettingList"]); list != `["SMS_MFA","SOFTWARE_TOKEN_MFA","EMAIL_OTP"]` {
+			t.Errorf("GetUser: UserMFASettingList %s, want the three factors", list)
+		}
 	}
 }
 

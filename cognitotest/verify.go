@@ -128,7 +128,11 @@ func (s *Server) getUser(c *call) (any, *apiError) {
 	out := map[string]any{"Username": pub.Username, "UserAttributes": attrs}
 	if list := mfaList(pub); len(list) > 0 {
 		out["UserMFASettingList"] = list
-		out["PreferredMfaSetting"] = preferredMFA(pub, list)
+		// Left out without a preference, as Cognito leaves it: a client
+		// reads a member sent as "" as a preference named "".
+		if pref := preferredMFA(pub, list); pref != "" {
+			out["PreferredMfaSetting"] = pref
+		}
 	}
 	return out, nil
 }
