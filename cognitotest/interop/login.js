@@ -17,28 +17,23 @@
 // -no-token-revocation (signOut without RevokeToken), -id-token-ttl
 // (an id token that expires first), -failure-rate and -fault (injected
 // errors read as Cognito's), -latency and -client-secret-file. Not needed
-// by `go test`; run it (about 20 s) with
+// by `go test`; run it (about 20 s), and sdk.js after it, with
 //
 //	cd cognitotest/interop && npm install && npm test
 'use strict';
 
-const { execFileSync, spawn } = require('node:child_process');
-const crypto = require('node:crypto');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const readline = require('node:readline');
 const {
 	AuthenticationDetails,
 	CognitoRefreshToken,
 	CognitoUser,
 	CognitoUserPool,
 } = require('amazon-cognito-identity-js');
+const { run, check, totp } = require('./emulator.js');
 
-const repo = path.resolve(__dirname, '..', '..');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cognitotest-interop-'));
-const binary = path.join(tmp, 'cognito-srp');
-const children = [];
+// emu starts the pools: run sets it.
+let emu;
 
 // targets records each API call the client makes, by endpoint and
 // action. The client calls the global fetch (Node's own), looking it up
@@ -55,33 +50,14 @@ function callsTo(env, action) {
 	return targets.filter(t => t.endpoint === env.COGNITO_ENDPOINT && t.action === action).length;
 }
 
-// emulate starts `cognito-srp emulate` and resolves with the variables it
-// prints.
+// emulate starts a pool of alice, bob and moreUsers, and resolves with
+// the variables `cognito-srp emulate` prints.
 function emulate(extraArgs, moreUsers = []) {
-	const users = path.join(tmp, `users-${children.length}.json`);
-	fs.writeFileSync(
-		users,
-		JSON.stringify([
-			{ Username: 'alice', Password: 'Alice-pw-1234' },
-			{ Aliases: ['bob@example.com'], Password: 'Bob-pw-12345' },
-			...moreUsers,
-		])
-	);
-	const args = ['emulate', '-quiet', '-addr', '127.0.0.1:0', '-users', users, ...extraArgs];
-	const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-	children.push(child);
-	return new Promise((resolve, reject) => {
-		child.on('exit', code => reject(new Error(`emulate exited with ${code}`)));
-		const vars = {};
-		readline.createInterface({ input: child.stdout }).on('line', line => {
-			if (!line.startsWith('export ')) return;
-			for (const kv of line.slice(7).split(' ')) {
-				const [k, v] = kv.split('=');
-				vars[k] = v;
-			}
-			resolve(vars);
-		});
-	});
+	return emu.start(extraArgs, [
+		{ Username: 'alice', Password: 'Alice-pw-1234' },
+		{ Aliases: ['bob@example.com'], Password: 'Bob-pw-12345' },
+		...moreUsers,
+	]);
 }
 
 // login uses the client's default storage: in Node, memory shared by the
@@ -140,19 +116,6 @@ function start(pool, username, password, flow = 'USER_SRP_AUTH') {
 	return { user, first: step(cb => user.authenticateUser(details, cb)) };
 }
 
-// totp is the RFC 6238 code of a base32 secret (SHA-1, six digits, 30 s),
-// as an authenticator app shows it at time at (ms).
-function totp(secret, at = Date.now()) {
-	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-	let bits = '';
-	for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c.toUpperCase()).toString(2).padStart(5, '0');
-	const key = Buffer.from(bits.match(/.{8}/g).map(b => parseInt(b, 2)));
-	const counter = Buffer.alloc(8);
-	counter.writeBigUInt64BE(BigInt(Math.floor(at / 30000)));
-	const h = crypto.createHmac('sha1', key).update(counter).digest();
-	return String((h.readUInt32BE(h[h.length - 1] & 15) & 0x7fffffff) % 1e6).padStart(6, '0');
-}
-
 function refresh(user, session) {
 	return new Promise((resolve, reject) =>
 		user.refreshSession(session.getRefreshToken(), (err, s) => (err ? reject(err) : resolve(s)))
@@ -169,14 +132,7 @@ function newPool(env) {
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
-function check(cond, what) {
-	if (!cond) throw new Error(`FAIL: ${what}`);
-	console.log(`ok   ${what}`);
-}
-
 async function main() {
-	execFileSync('go', ['build', '-o', binary, './cmd/cognito-srp'], { cwd: repo, stdio: 'inherit' });
-
 	// A plain pool: SRP login by name and by alias, renewal, wrong password.
 	let env = await emulate([]);
 	let pool = new CognitoUserPool({
@@ -583,7 +539,7 @@ async function latency() {
 // clientSecret: the client cannot compute SECRET_HASH, so a pool whose
 // app client has a secret refuses its login with Cognito's words.
 async function clientSecret() {
-	const file = path.join(tmp, 'secret');
+	const file = path.join(emu.tmp, 'secret');
 	fs.writeFileSync(file, 'interop-client-secret\n');
 	const env = await emulate(['-client-secret-file', file, '-client-id', 'withsecret']);
 	const err = await login(newPool(env), 'alice', 'Alice-pw-1234').then(() => null, e => e);
@@ -592,12 +548,7 @@ async function clientSecret() {
 		'-client-secret-file: a login without SECRET_HASH refused');
 }
 
-main()
-	.catch(err => {
-		console.error(err);
-		process.exitCode = 1;
-	})
-	.finally(() => {
-		for (const c of children) c.kill('SIGINT');
-		fs.rmSync(tmp, { recursive: true, force: true });
-	});
+run(e => {
+	emu = e;
+	return main();
+});
