@@ -6,7 +6,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -122,6 +121,13 @@ func (c *connFlags) resolve(ctx context.Context, e *env) (*connection, error) {
 	} else {
 		conn.password = setting("", "COGNITO_PASSWORD")
 	}
+	// A client secret read into the variable from a file ($(cat f)) that
+	// is not UTF-8 is refused as a password is (see renewOrLogin): no app
+	// client has it, and sign-out, whose RevokeToken it would fail, would
+	// remove the cached tokens all the same.
+	if err := notText(conn.clientSecret); err != nil {
+		return nil, usagef("COGNITO_CLIENT_SECRET holds %v", err)
+	}
 	return conn, nil
 }
 
@@ -167,15 +173,37 @@ func readLine(ctx context.Context, r io.Reader) (string, error) {
 // the password's UTF-8. Either is a password no user has, a failed login
 // that counts toward the user's lockout, or a client secret no client has.
 func firstLine(data []byte) (string, error) {
-	if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) {
+	text := string(data)
+	if utf16Mark(text) {
 		return "", errUTF16
 	}
-	line, _, _ := strings.Cut(string(data), "\n")
+	line, _, _ := strings.Cut(text, "\n")
 	line = strings.TrimPrefix(strings.TrimRight(line, "\r"), bom)
-	if !utf8.ValidString(line) || strings.ContainsRune(line, 0) {
+	if !utf8Text(line) {
 		return "", errNotUTF8
 	}
 	return line, nil
+}
+
+// notText reports why s, a secret, is not UTF-8 text (nil if it is), with
+// firstLine's refusals: errUTF16, errNotUTF8.
+func notText(s string) error {
+	switch {
+	case utf16Mark(s):
+		return errUTF16
+	case !utf8Text(s):
+		return errNotUTF8
+	}
+	return nil
+}
+
+// utf8Text reports whether s is UTF-8 without a NUL, which no password or
+// client secret holds.
+func utf8Text(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// utf16Mark reports whether s starts with a UTF-16 byte order mark.
+func utf16Mark(s string) bool {
+	return strings.HasPrefix(s, "\xff\xfe") || strings.HasPrefix(s, "\xfe\xff")
 }
 
 // firstLine's refusals, which follow "holds" in a message. They quote

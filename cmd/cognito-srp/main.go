@@ -32,9 +32,10 @@
 // list: the password comes from COGNITO_PASSWORD or, with -password-stdin,
 // from the first line of standard input, which must be UTF-8 (a file that
 // Windows PowerShell 5.1 wrote with > is UTF-16, and is refused, as is one
-// for emulate's -client-secret-file). A live token is as secret: pipe
-// it to claims (cognito-srp token | cognito-srp claims) rather than give
-// it as the TOKEN argument.
+// for emulate's -client-secret-file, and COGNITO_PASSWORD or
+// COGNITO_CLIENT_SECRET read from such a file). A live token is as
+// secret: pipe it to claims (cognito-srp token | cognito-srp claims)
+// rather than give it as the TOKEN argument.
 //
 // Tokens are cached in the user's cache directory (cognito-srp/, files of
 // mode 0600) and renewed from the cached refresh token, so a script can

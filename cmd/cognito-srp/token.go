@@ -326,6 +326,16 @@ func renewOrLogin(ctx context.Context, e *env, c *connection, cfg cognitosrp.Con
 	if c.password == "" {
 		return nil, nil, cognitosrp.ErrLoginRequired
 	}
+	if err := notText(c.password); err != nil {
+		// COGNITO_PASSWORD read from a file ($(cat pw.txt)) that is not
+		// UTF-8, refused as -password-stdin's line is: a login with it
+		// fails, one more failure toward the user's lockout. A file that
+		// Windows PowerShell 5.1 wrote is UTF-16, whose NULs the shell
+		// drops, keeping its byte order mark; one in a Windows code page
+		// has other bytes than the password's UTF-8. Checked here, not
+		// before: a run that finds fresh tokens, and sign-out, need none.
+		return nil, nil, usagef("COGNITO_PASSWORD holds %v", err)
+	}
 	e.progressf("logging in as %s with SRP…", c.username)
 	if err := sess.Authenticate(ctx, c.password); err != nil {
 		return nil, nil, err

@@ -398,6 +398,41 @@ func TestPasswordStdinNotUTF8(t *testing.T) {
 	}
 }
 
+// TestEnvSecretsNotUTF8: COGNITO_PASSWORD and COGNITO_CLIENT_SECRET that
+// are not UTF-8 are refused as -password-stdin's line is, before a login:
+// a CI job's export COGNITO_PASSWORD=$(cat pw.txt) of a file in a Windows
+// code page, or of one Windows PowerShell 5.1 wrote (UTF-16: the shell
+// drops its NULs and keeps its byte order mark), sent bytes no password
+// has, one more failed login toward the user's lockout. A run that finds
+// fresh tokens in the cache needs no password, and still succeeds.
+func TestEnvSecretsNotUTF8(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows keeps the environment in UTF-16: a value cannot hold these bytes")
+	}
+	srv := newEmulator(t, cognitotest.Config{ClientSecret: "the-client-secret"})
+	for _, c := range []struct{ name, value, want string }{
+		{"COGNITO_PASSWORD", "p\xe4ssword-123", "COGNITO_PASSWORD holds text that is not UTF-8"},
+		{"COGNITO_PASSWORD", "\xff\xfepw-alice-123\r", "COGNITO_PASSWORD holds UTF-16 text"},
+		{"COGNITO_CLIENT_SECRET", "the-client-s\xe9cret", "COGNITO_CLIENT_SECRET holds text that is not UTF-8"},
+	} {
+		s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+		s.env[c.name] = c.value
+		r := s.run("token")
+		r.want(t, exitUsage, "cognito-srp token: "+c.want)
+		if strings.Contains(r.stderr, "ssword-123") || strings.Contains(r.stderr, "-alice-") || strings.Contains(r.stderr, "the-client-s") {
+			t.Errorf("the error quotes the value: %q", r.stderr)
+		}
+	}
+	if n := srv.Calls("InitiateAuth"); n != 0 {
+		t.Errorf("%d logins tried", n)
+	}
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	s.env["COGNITO_PASSWORD"] = "p\xe4ssword-123"
+	s.run("token").want(t, exitOK)
+}
+
 // utf16LE returns s in UTF-16, little-endian, after its byte order mark:
 // what Windows PowerShell 5.1 writes with > and Out-File.
 func utf16LE(s string) string {
