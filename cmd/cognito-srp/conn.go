@@ -73,12 +73,15 @@ func (c *connFlags) resolve(ctx context.Context, e *env) (*connection, error) {
 	// setting is a flag's value, or else its variable's, without the line
 	// break a value read from a file keeps (a Kubernetes secret made with
 	// --from-file, a CI variable pasted with its newline, -username
-	// "$(cat f)" on Windows), as -password-stdin's line loses it: none of
-	// these values can end with one, and Cognito would answer "Incorrect
-	// username or password" for a pool id, "User does not exist" for a
-	// username. An empty variable counts as unset.
+	// "$(cat f)" on Windows), nor the UTF-8 byte order mark a file saved
+	// by a Windows editor starts with (PowerShell 5.1's Set-Content
+	// -Encoding UTF8, say), as -password-stdin's line loses both: none of
+	// these values can hold one, and Cognito would answer "Incorrect
+	// username or password" for a password or a pool id, a failure toward
+	// the user's lockout, and "User does not exist" for a username. An
+	// empty variable counts as unset.
 	setting := func(flag, name string) string {
-		return strings.TrimRight(cmp.Or(flag, e.getenv(name)), "\r\n")
+		return strings.TrimPrefix(strings.TrimRight(cmp.Or(flag, e.getenv(name)), "\r\n"), bom)
 	}
 	conn := &connection{
 		poolID:       setting(c.poolID, "COGNITO_USER_POOL_ID"),

@@ -26,7 +26,8 @@
 //
 // A flag wins over its variable, and a variable set to the empty string
 // counts as unset (COGNITO_PASSWORD= is no password). A value loses the
-// line break (CR, LF) at its end that a value read from a file keeps.
+// line break (CR, LF) at its end and the UTF-8 byte order mark at its
+// start that a value read from a file ($(cat f)) may keep.
 //
 // Secrets never come from flags, which other users can see in the process
 // list: the password comes from COGNITO_PASSWORD or, with -password-stdin,

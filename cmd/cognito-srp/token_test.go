@@ -511,16 +511,18 @@ func TestStdinReadFails(t *testing.T) {
 
 // TestSettingsLoseLineBreak: a variable read from a file keeps its line
 // break (a Kubernetes secret made with --from-file, a CI variable pasted
-// with its newline, $(cat f) of a CRLF file): the command drops it, as it
-// does from -password-stdin's line, rather than send it to Cognito, which
-// answers "Incorrect username or password" for the pool id's. The tokens
-// go to the cache file of the settings without it.
+// with its newline, $(cat f) of a CRLF file), and the UTF-8 byte order
+// mark of a file a Windows editor saved: the command drops them, as it
+// does from -password-stdin's line, rather than send them to Cognito,
+// which answers "Incorrect username or password" for the pool id's or
+// the password's, a failure toward the user's lockout. The tokens go to
+// the cache file of the settings without them.
 func TestSettingsLoseLineBreak(t *testing.T) {
 	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{ClientSecret: "the-client-secret"})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	for _, name := range []string{"COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_USERNAME", "COGNITO_PASSWORD", "COGNITO_ENDPOINT"} {
-		s.env[name] += "\r\n"
+		s.env[name] = bom + s.env[name] + "\r\n"
 	}
 	r := s.run("token")
 	r.want(t, exitOK)
@@ -528,7 +530,7 @@ func TestSettingsLoseLineBreak(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.env["COGNITO_PASSWORD"] = ""
-	s.run("token", "-username", "alice\n", "-pool-id", srv.PoolID()+"\n").want(t, exitOK)
+	s.run("token", "-username", bom+"alice\n", "-pool-id", srv.PoolID()+"\n").want(t, exitOK)
 	s.cacheFile(t) // one file: the same as without the line breaks
 	if n := srv.Calls("RespondToAuthChallenge"); n != 1 {
 		t.Errorf("%d logins, want 1", n)
