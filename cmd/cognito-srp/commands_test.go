@@ -933,13 +933,21 @@ func TestClaimsInput(t *testing.T) {
 }
 
 // TestRequestArguments: a second URL, or a -d file that cannot be read,
-// is a usage error found before any call to Cognito.
+// is a usage error found before any call to Cognito. So are flags after
+// the URL, as curl takes them, which the flag package leaves as
+// arguments: the error says to move them, quoting none (a -H value may
+// be a credential).
 func TestRequestArguments(t *testing.T) {
 	t.Parallel()
 	srv := newEmulator(t, cognitotest.Config{})
 	api := newAPI(t, srv)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("request", api+"/a", api+"/b").want(t, exitUsage, "want exactly one URL, got 2")
+	r := s.run("request", api+"/a", "-X", "POST", "-H", "X-Api-Key: k3y-s3cret")
+	r.want(t, exitUsage, "cognito-srp request: flags must come before the URL: request [flags] URL (got 5 arguments)")
+	if strings.Contains(r.stderr, "s3cret") {
+		t.Errorf("the error quotes an argument: %q", r.stderr)
+	}
 	s.run("request", "-d", "@"+filepath.Join(t.TempDir(), "missing"), api+"/a").want(t, exitUsage, "-d: ")
 	if n := srv.Calls(""); n != 0 {
 		t.Errorf("%d Cognito calls", n)

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -95,6 +96,13 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	rf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if fs.NArg() > 1 && slices.ContainsFunc(fs.Args()[1:], func(a string) bool { return len(a) > 1 && a[0] == '-' }) {
+		// The flag package stops at the first argument that is not a
+		// flag, the URL: curl's order (request URL -X POST -d @body.json)
+		// left the flags as arguments, and "got 5 arguments" did not say
+		// what to move. None is quoted: a -H value may be a credential.
+		return usagef("flags must come before the URL: request [flags] URL (got %d arguments)", fs.NArg())
 	}
 	if fs.NArg() != 1 {
 		return usagef("want exactly one URL, got %d arguments", fs.NArg())
