@@ -47,7 +47,14 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+		// Named when it is one of the flags without its dash (a word
+		// forgotten there). Else not shown: "-with-secret S3cret" makes the
+		// secret of the client under test an argument, as
+		// "-with-secret=S3cret" makes it a flag's value (boolFlagValue).
+		if fs.Lookup(fs.Arg(0)) != nil {
+			return usagef("unexpected argument %q (the flag -%[1]s?)", fs.Arg(0))
+		}
+		return usagef("unexpected argument (not shown); emulate takes flags only, and -client-secret-file a secret of yours")
 	}
 	if *grace != 0 && !*rotation {
 		// Else it would be ignored: the refresh tokens would not rotate.

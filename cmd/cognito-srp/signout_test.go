@@ -798,10 +798,18 @@ func TestSignOutEverywhereWithoutTokens(t *testing.T) {
 // forgotten dash) is a usage error naming it, not a server started with
 // the flags after it ignored. The port cannot be listened on: an emulate
 // that took the word fails at once, where with a port it served until
-// commandLimit (2 minutes) before the test failed.
+// commandLimit (2 minutes) before the test failed. A word that is no
+// flag's name is not shown: "-with-secret S3cret", as if the flag took
+// the client's secret, put it in a CI job's log.
 func TestEmulateRefusesArguments(t *testing.T) {
 	t.Parallel()
-	newSandbox(t).run("emulate", "-addr", "127.0.0.1:99999", "quiet").want(t, exitUsage, `unexpected argument "quiet"`)
+	s := newSandbox(t)
+	s.run("emulate", "-addr", "127.0.0.1:99999", "quiet").want(t, exitUsage, `unexpected argument "quiet" (the flag -quiet?)`)
+	r := s.run("emulate", "-addr", "127.0.0.1:99999", "-with-secret", "1example23456789s3cret")
+	r.want(t, exitUsage, "unexpected argument (not shown); emulate takes flags only, and -client-secret-file a secret of yours")
+	if strings.Contains(r.stderr, "s3cret") {
+		t.Errorf("the argument is echoed: %q", r.stderr)
+	}
 }
 
 // TestSignOutNoCacheDirectory: when the cache directory cannot be found
