@@ -248,3 +248,28 @@ func TestTimestampNotOnLearntOffset(t *testing.T) {
 		t.Errorf("TIMESTAMPs = %q, want %q", got, want)
 	}
 }
+
+// TestVerifierOnSkewedLocalClock: a session whose Verifier reads the local
+// clock (as VerifierConfig.Now does by default) logs in and renews when
+// that clock is minutes behind Cognito's, as it does without a Verifier:
+// the tokens' times are judged no earlier than their iat, which Cognito
+// stamped. The verifier itself still reads its own clock when that is the
+// later one, so a floor can only move it ahead.
+func TestVerifierOnSkewedLocalClock(t *testing.T) {
+	for _, skew := range []time.Duration{2 * time.Minute, 10 * time.Minute, 59 * time.Minute, -10 * time.Minute} {
+		f, s, _ := dateFake(t, skew, nil)
+		s.cfg.Verifier = fakeVerifier(t, f, func() time.Time { return testNow })
+		if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+			t.Fatalf("Cognito's clock %v from the local one: login: %v", skew, err)
+		}
+		if err := s.Refresh(context.Background()); err != nil {
+			t.Fatalf("Cognito's clock %v from the local one: renewal: %v", skew, err)
+		}
+	}
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	v := newTestVerifier(t, srv, newFakeClock(testNow), nil)
+	expired := signRS256(testKey(), rsHeader(testKid), accessClaims(testNow.Add(-2*time.Hour)))
+	if _, err := v.Verify(context.WithValue(context.Background(), issuedKey(), testNow.Add(-90*time.Minute)), expired); !errors.Is(err, ErrTokenExpired) {
+		t.Fatalf("a floor before the verifier's clock: %v, want ErrTokenExpired", err)
+	}
+}

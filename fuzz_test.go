@@ -964,7 +964,7 @@ func FuzzCheckClaims(f *testing.F) {
 		if err != nil {
 			return
 		}
-		err = v.checkClaims(c)
+		err = v.checkClaims(c, time.Time{})
 		if err != nil && !errors.Is(err, ErrTokenInvalid) {
 			t.Fatalf("error %v does not match ErrTokenInvalid", err)
 		}

@@ -96,7 +96,10 @@ type Config struct {
 	// refuses fails the login or renewal. Use a *Verifier from NewVerifier
 	// (for a local emulator, with VerifierConfig.Issuer set to its issuer),
 	// with an empty VerifierConfig.TokenUse: the session checks both
-	// tokens, and one that accepts a single kind refuses every login.
+	// tokens, and one that accepts a single kind refuses every login. A
+	// *Verifier judges exp, iat and nbf here no earlier than the tokens'
+	// iat, Cognito's clock when it issued them (held within an hour of
+	// the local clock), so that a local clock minutes behind still logs in.
 	// Nil means the tokens are trusted as they come over TLS from
 	// Endpoint. Tokens loaded from Store or given to SetTokens are not
 	// verified: they are trusted as the store's file and directory are.

@@ -113,6 +113,13 @@ func wordChars(s string) bool {
 	return true
 }
 
+// issuedKey returns the context key under which verifyPair tells the
+// Verifier when Cognito issued the tokens it checks: the address of a
+// variable of the package, unique as a key must be. (A key type or a
+// variable of its own would cost every program read-only data or data,
+// of which little is left before the next page: issue 7.)
+func issuedKey() any { return &ErrTokenNotYetValid }
+
 // errOtherUser refuses tokens that name another user than they must.
 var errOtherUser error = &refinedError{base: &ErrClaimMismatch, detail: "the tokens name another user"}
 
@@ -123,6 +130,15 @@ var errOtherUser error = &refinedError{base: &ErrClaimMismatch, detail: "the tok
 // user. (Cognito keeps a user's sub for life, and a refresh token renews
 // only its own user.)
 func verifyPair(ctx context.Context, v TokenVerifier, t, prev *Tokens) error {
+	// Our Verifier judges exp, iat and nbf no earlier than the iat of t,
+	// Cognito's clock when it issued them, which checkLifetime has held
+	// within maxClockSkew of the local clock: the session works with a
+	// clock minutes off (claimTime, ClockOffset), and on such a clock
+	// alone, minutes behind, every token would lie ahead, refused after
+	// Cognito had issued it. (A context value, not a method of *Verifier:
+	// asserting one would cost programs that do not verify half a
+	// kilobyte, and a caller's TokenVerifier that wraps ours passes it on.)
+	ctx = context.WithValue(ctx, issuedKey(), t.IssuedAt)
 	var sub string
 	for _, p := range []struct {
 		typ   TokenType

@@ -297,7 +297,10 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	if err := rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig); err != nil {
 		return nil, ErrSignature
 	}
-	if err := v.checkClaims(claims); err != nil {
+	// A session verifying the tokens it has just received puts their iat
+	// into ctx (verifyPair): Cognito's clock has reached it.
+	floor, _ := ctx.Value(issuedKey()).(time.Time)
+	if err := v.checkClaims(claims, floor); err != nil {
 		return nil, err
 	}
 	return claims, nil
@@ -347,8 +350,9 @@ func parseJWTHeader(part string) (*jwtHeader, error) {
 	return &h, nil
 }
 
-// checkClaims checks the claims of a token whose signature holds.
-func (v *Verifier) checkClaims(c *Claims) error {
+// checkClaims checks the claims of a token whose signature holds, its
+// times at the later of the verifier's clock and floor.
+func (v *Verifier) checkClaims(c *Claims, floor time.Time) error {
 	if c.Issuer != v.issuer && (v.updated == "" || c.Issuer != v.updated) {
 		return errorf("%w: iss %.200q is not %q", ErrClaimMismatch, c.Issuer, v.issuer)
 	}
@@ -371,6 +375,9 @@ func (v *Verifier) checkClaims(c *Claims) error {
 		return refine(&ErrClaimMismatch, "exp or iat is missing")
 	}
 	now, leeway := v.cfg.Now(), v.cfg.Leeway
+	if now.Before(floor) {
+		now = floor
+	}
 	if !now.Before(c.Expiry.Add(leeway)) {
 		return errorf("%w at %s", ErrTokenExpired, c.Expiry.Format(time.RFC3339))
 	}
