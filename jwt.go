@@ -79,6 +79,14 @@ func (c *Claims) Groups() []string {
 // split at spaces (for a user-pool login, "aws.cognito.signin.user.admin";
 // after a hosted-UI login, the scopes granted); nil for an id token.
 func (c *Claims) Scopes() []string {
+	if c.TokenUse == "id" {
+		// Scopes are granted to access tokens. An id token has a scope
+		// claim only if a pre token generation trigger added one, as a
+		// claim like any other: an API that accepts both kinds of token
+		// (VerifierConfig.TokenUse "") and authorizes by scope must not
+		// take it for a grant.
+		return nil
+	}
 	s, _ := c.Raw["scope"].(string)
 	if f := strings.Fields(s); len(f) > 0 {
 		return f

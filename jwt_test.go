@@ -109,6 +109,10 @@ func TestClaimsGroupsAndScopes(t *testing.T) {
 		{`{"cognito:groups":"admins","scope":["openid"]}`, nil, nil},
 		{`{"cognito:groups":[],"scope":" "}`, nil, nil},
 		{`{"cognito:groups":null,"scope":null}`, nil, nil},
+		// An id token's scope claim is no grant: Scopes says nil for it,
+		// as its doc does.
+		{`{"token_use":"id","cognito:groups":["staff"],"scope":"admin:write"}`, []string{"staff"}, nil},
+		{`{"token_use":"access","scope":"admin:write"}`, nil, []string{"admin:write"}},
 	}
 	for _, tt := range tests {
 		c := parse(tt.payload)
