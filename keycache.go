@@ -116,8 +116,12 @@ func (c *keyCache) start(ctx context.Context, now time.Time) *keyFetch {
 	c.flight = f
 	c.lastAttempt = now
 	// The fetch keeps the caller's values but not its cancellation: other
-	// verifications may be waiting for it.
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), keyFetchTimeout)
+	// verifications may be waiting for it. Nor its httptrace hooks, which
+	// describe the caller's own request (a ReverseProxy's writes 1xx
+	// answers to its client): the fetch goes to another host and may go
+	// on after that request has ended, as a session's flight may
+	// (flightValues).
+	fctx, cancel := context.WithTimeout(&flightValues{parent: ctx}, keyFetchTimeout)
 	go func() {
 		defer cancel()
 		keys, err := c.fetch(fctx)

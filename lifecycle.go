@@ -578,6 +578,7 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 // forwards 1xx answers to its client through one) describes that
 // request: the Cognito calls made on its behalf are others, to another
 // host, which may go on after it has ended and serve other callers too.
+// A Verifier's key set fetch runs in one too, with no done channel.
 // httptrace keeps the hooks in two values: the ClientTrace, and the
 // dialer's and resolver's under a key of internal/nettrace, which can only
 // be recognized by its package.

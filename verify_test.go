@@ -18,9 +18,11 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -840,5 +842,44 @@ func TestVerifyHeaderHasOneSpelling(t *testing.T) {
 		if stray == "" && err != nil || stray != "" && !errors.Is(err, ErrMalformedToken) {
 			t.Errorf("header followed by %q: Verify = %v, want ErrMalformedToken unless none", stray, err)
 		}
+	}
+}
+
+// TestKeyFetchKeepsNoClientTrace: the key set fetch that a verification
+// starts keeps the values of the caller's context but not its
+// httptrace.ClientTrace, which describes the caller's own request (as a
+// flight's calls do not show in it: TestClientTraceStaysWithItsRequest).
+// The fetch goes to another host and may outlive that request, serving
+// other verifications: its hooks would run after the request had ended.
+func TestKeyFetchKeepsNoClientTrace(t *testing.T) {
+	type probeKey struct{}
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	var value atomic.Value
+	v := newTestVerifier(t, srv, newFakeClock(testNow), func(c *VerifierConfig) {
+		c.HTTPClient = &http.Client{Transport: RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if p := r.Context().Value(probeKey{}); p != nil {
+				value.Store(p)
+			}
+			return srv.Client().Transport.RoundTrip(r)
+		})}
+	})
+	var hooks atomic.Int64 // they would run in the fetch's goroutine
+	trace := &httptrace.ClientTrace{
+		GetConn:              func(string) { hooks.Add(1) },
+		ConnectStart:         func(_, _ string) { hooks.Add(1) }, // the dialer's, kept apart
+		GotFirstResponseByte: func() { hooks.Add(1) },
+	}
+	ctx := httptrace.WithClientTrace(context.WithValue(context.Background(), probeKey{}, "kept"), trace)
+	if _, err := v.Verify(ctx, signRS256(testKey(), rsHeader(testKid), accessClaims(testNow))); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.fetches.Load(); n != 1 {
+		t.Fatalf("%d fetches, want 1", n)
+	}
+	if n := hooks.Load(); n != 0 {
+		t.Errorf("the caller's trace saw %d events of the key fetch, want none", n)
+	}
+	if got := value.Load(); got != "kept" {
+		t.Errorf("the key fetch's context has %v for the caller's value, want it kept", got)
 	}
 }
