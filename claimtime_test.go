@@ -273,3 +273,23 @@ func TestVerifierOnSkewedLocalClock(t *testing.T) {
 		t.Fatalf("a floor before the verifier's clock: %v, want ErrTokenExpired", err)
 	}
 }
+
+// TestVerifierFloorIsPrivate: only this package can move a Verifier's
+// clock ahead (verifyPair's floor). Were its context key reachable from
+// outside, as the address of an exported error was, any code putting a
+// value under it into a server's context would have the server accept
+// tokens that are not valid yet.
+func TestVerifierFloorIsPrivate(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	v := newTestVerifier(t, srv, newFakeClock(testNow), nil)
+	ahead := signRS256(testKey(), rsHeader(testKid), accessClaims(testNow.Add(10*time.Minute)))
+	for _, key := range []any{&ErrTokenNotYetValid, &ErrTokenExpired, &ErrClaimMismatch, &ErrSignature} {
+		ctx := context.WithValue(context.Background(), key, testNow.Add(time.Hour))
+		if _, err := v.Verify(ctx, ahead); !errors.Is(err, ErrTokenNotYetValid) {
+			t.Fatalf("a time under an exported variable's address: %v, want ErrTokenNotYetValid", err)
+		}
+	}
+	if _, err := v.Verify(context.WithValue(context.Background(), issuedKey(), testNow.Add(time.Hour)), ahead); err != nil {
+		t.Fatalf("under the package's own key: %v", err)
+	}
+}

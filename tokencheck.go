@@ -114,11 +114,13 @@ func wordChars(s string) bool {
 }
 
 // issuedKey returns the context key under which verifyPair tells the
-// Verifier when Cognito issued the tokens it checks: the address of a
-// variable of the package, unique as a key must be. (A key type or a
+// Verifier when Cognito issued the tokens it checks: the address of an
+// unexported variable of the package, unique as a key must be and out of
+// reach of every other package, which could otherwise move a Verifier's
+// clock ahead and have it accept tokens not valid yet. (A key type or a
 // variable of its own would cost every program read-only data or data,
 // of which little is left before the next page: issue 7.)
-func issuedKey() any { return &ErrTokenNotYetValid }
+func issuedKey() any { return &errOtherUser }
 
 // errOtherUser refuses tokens that name another user than they must.
 var errOtherUser error = &refinedError{base: &ErrClaimMismatch, detail: "the tokens name another user"}
