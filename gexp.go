@@ -27,6 +27,12 @@ const combTeeth = 8
 type combTable struct {
 	span  int
 	table [1 << combTeeth]*big.Int // table[i] = g^(Σ_j bit_j(i)·2^(j·span))
+	// exp is combExp, set by newCombTable: called through this field,
+	// not as a method of combTable, it is linked only into a program
+	// that can build tables (a Session's). One that uses NewSRP and
+	// PasswordClaim alone never has any, and went without the code
+	// (issue 7).
+	exp func(c *combTable, e *big.Int) *big.Int
 }
 
 // combs holds the two tables once built: for a (1024-bit exponents) and
@@ -59,7 +65,7 @@ func warmCombs() {
 const sha256Bits = 256
 
 func newCombTable(span int) *combTable {
-	c := &combTable{span: span}
+	c := &combTable{span: span, exp: combExp}
 	c.table[0] = big.NewInt(1)
 	step := new(big.Int).Lsh(big.NewInt(1), uint(span))
 	tooth := group.g // g^(2^(j·span)), each the previous one to the 2^span
@@ -80,8 +86,8 @@ func newCombTable(span int) *combTable {
 	return c
 }
 
-// exp returns g^e mod N, for 0 ≤ e < 2^(combTeeth·span).
-func (c *combTable) exp(e *big.Int) *big.Int {
+// combExp returns g^e mod N with c's table, for 0 ≤ e < 2^(combTeeth·span).
+func combExp(c *combTable, e *big.Int) *big.Int {
 	r := big.NewInt(1)
 	var prod, q big.Int
 	for col := c.span - 1; col >= 0; col-- {
@@ -108,9 +114,9 @@ func expGWith(t *[2]*combTable, e *big.Int) *big.Int {
 	if t != nil {
 		switch n := e.BitLen(); {
 		case n <= sha256Bits:
-			return t[1].exp(e)
+			return t[1].exp(t[1], e)
 		case n <= privateKeyBytes*8:
-			return t[0].exp(e)
+			return t[0].exp(t[0], e)
 		}
 	}
 	return new(big.Int).Exp(group.g, e, group.N)
