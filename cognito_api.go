@@ -442,8 +442,11 @@ func (c *apiClient) callOnce(ctx context.Context, action string, body []byte, ou
 		// stripped (TestErrorsRedactURLPasswords), never the body.
 		return errorf("cognitosrp: %s: %w", action, &transportError{err})
 	}
-	defer resp.Body.Close()
+	// Closed once read, not deferred: nothing below reads the body, and
+	// a deferred call was compiled into each of the seven returns below
+	// (issue 7).
 	data, err := readUpTo(resp.Body, maxResponseBytes+1, resp.ContentLength)
+	resp.Body.Close()
 	if err != nil {
 		return errorf("cognitosrp: %s: reading response: %w", action, &transportError{err})
 	}
