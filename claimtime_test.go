@@ -293,3 +293,28 @@ func TestVerifierFloorIsPrivate(t *testing.T) {
 		t.Fatalf("under the package's own key: %v", err)
 	}
 }
+
+// TestVerifierOnLocalClockAhead: the floor only moves a Verifier's clock
+// ahead, never back (Config.Verifier, SECURITY.md): on a local clock
+// further ahead of Cognito's than the tokens' lifetime, a session with a
+// Verifier refuses fresh tokens as expired, as it would a replayed token,
+// while one without a Verifier judges their exp against their iat and
+// logs in.
+func TestVerifierOnLocalClockAhead(t *testing.T) {
+	for _, verify := range []bool{false, true} {
+		f, s, _ := dateFake(t, -10*time.Minute, nil)
+		f.mu.Lock()
+		f.lifetime = 5 * time.Minute // Cognito's least
+		f.mu.Unlock()
+		if verify {
+			s.cfg.Verifier = fakeVerifier(t, f, func() time.Time { return testNow })
+		}
+		_, err := s.ValidTokens(context.Background(), AccessToken)
+		switch {
+		case !verify && err != nil:
+			t.Fatalf("without a Verifier: %v", err)
+		case verify && !errors.Is(err, ErrTokenExpired):
+			t.Fatalf("with a Verifier: %v, want ErrTokenExpired", err)
+		}
+	}
+}
