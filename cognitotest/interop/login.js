@@ -19,7 +19,7 @@
 // errors read as Cognito's), -latency and -client-secret-file. Not needed
 // by `go test`; run it (about 20 s), and sdk.js after it, with
 //
-//	cd cognitotest/interop && npm install && npm test
+//	cd cognitotest/interop && npm ci && npm test
 'use strict';
 
 const fs = require('node:fs');
