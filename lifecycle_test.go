@@ -804,3 +804,35 @@ func TestCloseWaitsForAllWork(t *testing.T) {
 		t.Fatal("Close did not return after the save ended")
 	}
 }
+
+// TestConcurrentClosesAllReturn: Close may be called from two goroutines
+// at once (a signal handler's and a deferred one) while work is in
+// progress; both wait for it, and both return once it has ended. (A
+// second Close that made its own channel to wait on, in place of the
+// first's, left the first waiting for ever.)
+func TestConcurrentClosesAllReturn(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	store := newSlowSaveStore()
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
+	defer close(store.release)
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	<-store.saving // the login's flight is held saving its tokens
+	closed := make(chan struct{}, 2)
+	for range 2 {
+		go func() { s.Close(); closed <- struct{}{} }()
+	}
+	time.Sleep(100 * time.Millisecond) // both Closes are waiting
+	if len(closed) != 0 {
+		t.Fatal("Close returned while a flight was saving its tokens")
+	}
+	store.release <- struct{}{} // the flight's save ends
+	for i := range 2 {
+		select {
+		case <-closed:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%d of two concurrent Closes returned after the save ended", i)
+		}
+	}
+}
