@@ -8,9 +8,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -336,25 +338,29 @@ func TestDeviceStoreErrors(t *testing.T) {
 }
 
 // TestDeviceRegistrationFailureKeepsLogin: the tokens are good even when
-// the device cannot be confirmed; the device is then not remembered.
+// the device cannot be confirmed; the device is then not remembered, and
+// the WARN says why: metadata without keys is Cognito's answer at fault
+// (ErrInvalidResponse), not the caller's configuration.
 func TestDeviceRegistrationFailureKeepsLogin(t *testing.T) {
 	full := &NewDeviceMetadata{DeviceKey: fxDevice, DeviceGroupKey: fxGroup}
 	for _, v := range []struct {
 		name  string
 		md    *NewDeviceMetadata
 		steps []scriptStep
+		why   string // in the WARN's error
 	}{
-		{"ConfirmDevice", full, []scriptStep{sfCall("ConfirmDevice", sfRefuse[map[string]any]("InvalidParameterException"))}},
+		{"ConfirmDevice", full, []scriptStep{sfCall("ConfirmDevice", sfRefuse[map[string]any]("InvalidParameterException"))},
+			"ConfirmDevice: InvalidParameterException"},
 		{"UpdateDeviceStatus", full, []scriptStep{
 			sfCall("ConfirmDevice", func(f *scriptFake, in map[string]any) (int, any) {
 				return 200, map[string]any{"UserConfirmationNecessary": true}
 			}),
 			sfCall("UpdateDeviceStatus", sfRefuse[map[string]any]("InternalErrorException")),
-		}},
+		}, "UpdateDeviceStatus: InternalErrorException"},
 		// Metadata without either key is not confirmed at all (the fake
 		// fails the test on a ConfirmDevice it does not expect).
-		{"no group key", &NewDeviceMetadata{DeviceKey: fxDevice}, nil},
-		{"no device key", &NewDeviceMetadata{DeviceGroupKey: fxGroup}, nil},
+		{"no group key", &NewDeviceMetadata{DeviceKey: fxDevice}, nil, ErrInvalidResponse.Error() + ": NewDeviceMetadata without keys"},
+		{"no device key", &NewDeviceMetadata{DeviceGroupKey: fxGroup}, nil, ErrInvalidResponse.Error() + ": NewDeviceMetadata without keys"},
 	} {
 		t.Run(v.name, func(t *testing.T) {
 			f := newFake(t)
@@ -363,12 +369,21 @@ func TestDeviceRegistrationFailureKeepsLogin(t *testing.T) {
 			cfg := sfServe(t, f)
 			store := new(MemoryDeviceStore)
 			cfg.Devices = RememberDevices(store, "")
+			rec := new(logRecorder)
+			cfg.Logger = slog.New(rec)
 			s := mustSession(t, cfg)
 			if err := s.Authenticate(t.Context(), f.password); err != nil || s.Tokens() == nil {
 				t.Fatalf("err = %v", err)
 			}
 			if d, _ := store.LoadDevice(t.Context(), s.deviceOwner()); d != nil {
 				t.Errorf("an unconfirmed device was remembered: %v", d)
+			}
+			lines := rec.lines()
+			i := slices.Index(lines, "cognitosrp: the new device was not confirmed; the next login will be issued another")
+			if i < 0 || !slices.ContainsFunc(lines[i:], func(l string) bool {
+				return strings.HasPrefix(l, "error=") && strings.Contains(l, v.why)
+			}) {
+				t.Errorf("no WARN whose error says %q: %q", v.why, lines)
 			}
 		})
 	}
