@@ -36,6 +36,10 @@ func TestVerifierRefusesAnotherUsersTokens(t *testing.T) {
 		{"another user's id token", "alice", "mallory", false},
 		{"another user's access token", "mallory", "alice", false},
 		{"all tokens of another user, rotating", "mallory", "mallory", true},
+		// A pair of two users: the refresh token that came with it is
+		// no more the session's user's than the pair is.
+		{"another user's id token, rotating", "alice", "mallory", true},
+		{"another user's access token, rotating", "mallory", "alice", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: tc.rotate})
