@@ -509,3 +509,29 @@ func TestRefusedRefreshTokenLoggedOnce(t *testing.T) {
 		t.Errorf("%d %q and %d %q events, want 1 and 3", refused, "refresh token refused, logging in again", failed, "login failed")
 	}
 }
+
+// TestRefusedRefreshTokenWithoutPasswordNotLoggingIn: a session without a
+// password that Cognito refuses the refresh token does not log in again,
+// and does not say it does: its caller gets ErrLoginRequired, and the
+// event would send whoever reads the log looking for a login that never
+// came.
+func TestRefusedRefreshTokenWithoutPasswordNotLoggingIn(t *testing.T) {
+	rec := new(shapeRecorder)
+	clk, f, s, first := loggedIn(t, func(c *Config) { c.Logger = slog.New(rec) })
+	s.mu.Lock()
+	s.dropPasswordLocked()
+	s.mu.Unlock()
+	f.revoke(first.RefreshToken)
+	clk.Advance(2 * time.Hour)
+	if _, err := s.ValidTokens(context.Background(), AccessToken); !errors.Is(err, ErrLoginRequired) {
+		t.Fatalf("ValidTokens without a password after the refresh token was refused = %v, want ErrLoginRequired", err)
+	}
+	settle(t, s)
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	for _, e := range rec.events {
+		if e.msg == "cognitosrp: refresh token refused, logging in again" {
+			t.Errorf("logged %q without a password to log in with", e.msg)
+		}
+	}
+}
