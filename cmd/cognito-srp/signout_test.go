@@ -880,6 +880,9 @@ func TestSignOutRemovalFails(t *testing.T) {
 		nonEmptyDir(t, device)
 		r := s.run("sign-out")
 		r.want(t, exitError, "cognito-srp sign-out: refresh token revoked, but the cache files could not all be removed: removing the device file: ", device, notEmpty)
+		if strings.Contains(r.stderr, "clearing tokens") {
+			t.Errorf("the device file's removal reads as the token file's: %q", r.stderr)
+		}
 		r.wantNoSecret(t, tok)
 		if err := renewWith(srv, tok.RefreshToken, ""); err == nil {
 			t.Error("the emulator still takes the refresh token")
