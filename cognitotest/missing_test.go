@@ -146,8 +146,14 @@ func TestValidationWordings(t *testing.T) {
 			`Value 'not-a-device-key' at 'deviceKey' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+_[0-9a-f-]+`},
 		{"ForgetDevice", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": ""},
 			"Value '' at 'deviceKey' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+		{"ForgetDevice", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": "us-east-1_" + strings.Repeat("0", 46)},
+			"Value 'us-east-1_" + strings.Repeat("0", 46) + "' at 'deviceKey' failed to satisfy constraint: Member must have length less than or equal to 55"},
 		{"UpdateDeviceStatus", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": "us-east-1_0123abcd", "DeviceRememberedStatus": "always"},
 			"Value 'always' at 'deviceRememberedStatus' failed to satisfy constraint: Member must satisfy enum value set: [remembered, not_remembered]"},
+		// Left out, the status is null, not ''. (Cognito's model makes it
+		// optional; what Cognito answers to none is not known.)
+		{"UpdateDeviceStatus", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": "us-east-1_0123abcd"},
+			"Value null at 'deviceRememberedStatus' failed to satisfy constraint: Member must satisfy enum value set: [remembered, not_remembered]"},
 		{"VerifySoftwareToken", map[string]any{"AccessToken": tok.AccessToken},
 			"Value null at 'userCode' failed to satisfy constraint: Member must not be null"},
 		{"GetUser", map[string]any{},
