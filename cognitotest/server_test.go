@@ -55,6 +55,11 @@ func TestWireFormat(t *testing.T) {
 	if body["message"] != "User pool client x\x01y does not exist." || resp.Header.Get("X-Amzn-Errormessage") != "User pool client x y does not exist." {
 		t.Errorf("client id with a control character: %v, x-amzn-ErrorMessage %q", body, resp.Header.Get("X-Amzn-Errormessage"))
 	}
+	// A tab, which a header value may hold, stays.
+	resp, _ = post("AWSCognitoIdentityProviderService.InitiateAuth", `{"AuthFlow":"USER_SRP_AUTH","ClientId":"x\ty"}`)
+	if got := resp.Header.Get("X-Amzn-Errormessage"); got != "User pool client x\ty does not exist." {
+		t.Errorf("client id with a tab: x-amzn-ErrorMessage %q", got)
+	}
 	resp, body = post("AWSCognitoIdentityProviderService.InitiateAuth", `{not json`)
 	if _, lower := body["message"]; resp.StatusCode != 400 || body["__type"] != "SerializationException" || body["Message"] == "" || lower {
 		t.Errorf("bad JSON: %d %v, want SerializationException with its text in Message, as Cognito sends it", resp.StatusCode, body)
