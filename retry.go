@@ -98,7 +98,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 
 // backoff returns the delay before retry n (0 for the first retry): a
 // random duration up to min(MaxDelay, BaseDelay·2ⁿ).
-func (p RetryPolicy) backoff(n int) time.Duration {
+func (p *RetryPolicy) backoff(n int) time.Duration {
 	ceiling := p.MaxDelay
 	if n < 62 && p.BaseDelay <= p.MaxDelay>>n {
 		ceiling = p.BaseDelay << n
@@ -108,9 +108,11 @@ func (p RetryPolicy) backoff(n int) time.Duration {
 
 // do runs op until it succeeds, fails with an error again does not accept,
 // or the policy or ctx runs out. It returns op's last error, annotated with
-// the number of attempts when there were several.
-func (p RetryPolicy) do(ctx context.Context, again func(error) bool, op func() error) error {
-	p = p.withDefaults()
+// the number of attempts when there were several. Its receiver, and
+// backoff's, is a pointer: each call passes an address instead of copying
+// the policy's five fields (issue 7).
+func (p *RetryPolicy) do(ctx context.Context, again func(error) bool, op func() error) error {
+	q := p.withDefaults()
 	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		err := op()
@@ -124,14 +126,14 @@ func (p RetryPolicy) do(ctx context.Context, again func(error) bool, op func() e
 		// A call that was not retried says nothing of attempts: with
 		// retries off (MaxAttempts 1) every failure read "(gave up after
 		// 1 attempts)".
-		if attempt >= p.MaxAttempts {
+		if attempt >= q.MaxAttempts {
 			if attempt > 1 {
 				err = errorf("%w (gave up after %d attempts)", err, attempt)
 			}
 			return err
 		}
-		delay := p.backoff(attempt - 1)
-		if time.Since(start)+delay > p.MaxElapsed {
+		delay := q.backoff(attempt - 1)
+		if time.Since(start)+delay > q.MaxElapsed {
 			if attempt > 1 {
 				err = errorf("%w (gave up after %d attempts in %v)", err, attempt, time.Since(start).Round(time.Millisecond))
 			}

@@ -344,7 +344,8 @@ func TestRetryAnsweredAsContextEnds(t *testing.T) {
 	} {
 		ctx, cancel := context.WithCancel(context.Background())
 		attempts := 0
-		err := RetryPolicy{MaxAttempts: 5, BaseDelay: time.Nanosecond}.do(ctx, retryable, func() error {
+		p := RetryPolicy{MaxAttempts: 5, BaseDelay: time.Nanosecond}
+		err := p.do(ctx, retryable, func() error {
 			attempts++
 			cancel() // ctx ends as the answer arrives
 			return tc.answer
