@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -26,7 +27,8 @@ import (
 const DefaultTimeout = 30 * time.Second
 
 // maxResponseBytes bounds a Cognito response body. Real responses are a few
-// kilobytes; reading more would let a broken proxy exhaust memory.
+// kilobytes; reading more would let a broken proxy exhaust memory. Its value
+// is written out in callOnce's error for a larger one.
 const maxResponseBytes = 1 << 20
 
 // defaultHTTPClient is used when Client.HTTPClient, Config.HTTPClient or
@@ -436,44 +438,52 @@ func (c *apiClient) callOnce(ctx context.Context, action string, body []byte, ou
 	if c.userAgent != "" {
 		req.Header["User-Agent"] = []string{c.userAgent}
 	}
+	// One error for both failures to exchange the request, sending and
+	// reading the answer, and one for the three ways an answer can be
+	// unusable: each call of errorf is compiled with its arguments in
+	// place (issue 7).
 	resp, err := c.send(req)
+	var data []byte
+	stage := ""
+	if err == nil {
+		// Closed once read, not deferred: nothing below reads the body,
+		// and a deferred call was compiled into each return below (issue
+		// 7).
+		data, err = readUpTo(resp.Body, maxResponseBytes+1, resp.ContentLength)
+		resp.Body.Close()
+		stage = "reading response: "
+	}
 	if err != nil {
 		// The *url.Error of http.Client.Do names the URL with its password
 		// stripped (TestErrorsRedactURLPasswords), never the body.
-		return errorf("cognitosrp: %s: %w", action, &transportError{err})
+		return errorf("cognitosrp: %s: %s%w", action, stage, &transportError{err})
 	}
-	// Closed once read, not deferred: nothing below reads the body, and
-	// a deferred call was compiled into each of the seven returns below
-	// (issue 7).
-	data, err := readUpTo(resp.Body, maxResponseBytes+1, resp.ContentLength)
-	resp.Body.Close()
-	if err != nil {
-		return errorf("cognitosrp: %s: reading response: %w", action, &transportError{err})
-	}
-	if len(data) > maxResponseBytes {
-		return errorf("%w: %s: response larger than %d bytes", ErrInvalidResponse, action, maxResponseBytes)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	var why string
+	switch _, none := out.(*struct{}); {
+	case len(data) > maxResponseBytes:
+		why = "response larger than 1048576 bytes" // maxResponseBytes, written out: strconv.Itoa of it cost 32 bytes of code
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return newAPIError(action, resp, data)
-	}
-	if _, none := out.(*struct{}); none && len(data) == 0 {
+	case none && len(data) == 0:
 		// An action without output (RevokeToken, GlobalSignOut,
 		// UpdateDeviceStatus): the API reference says it answers with an
 		// empty body, which is then no invalid response.
 		return nil
-	}
-	if !isJSON(data) {
-		return errorf("%w: %s: HTTP %d with a body that is not JSON (%s)", ErrInvalidResponse, action, resp.StatusCode, describeBody(resp, data))
-	}
-	if err := json.Unmarshal(data, out); err != nil {
+	case !isJSON(data):
+		why = "HTTP " + strconv.Itoa(resp.StatusCode) + " with a body that is not JSON (" + describeBody(resp, data) + ")"
+	default:
+		err := json.Unmarshal(data, out)
+		if err == nil {
+			if reply != nil {
+				reply.date = resp.Header.Get("Date")
+			}
+			return nil
+		}
 		// The decoder's own message can quote a character of the body (a
 		// number, before Go 1.26), and the body holds tokens: say where.
-		return errorf("%w: %s: %s", ErrInvalidResponse, action, jsonErrorKind(err))
+		why = jsonErrorKind(err)
 	}
-	if reply != nil {
-		reply.date = resp.Header.Get("Date")
-	}
-	return nil
+	return errorf("%w: %s: %s", ErrInvalidResponse, action, why)
 }
 
 // stopRedirect makes an http.Client return a redirect as the response.
