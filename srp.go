@@ -365,11 +365,14 @@ func PadHex(x *big.Int) string {
 
 // padBytes returns the bytes that PadHex(x) decodes to, without the hex
 // round trip: the big-endian bytes, with a zero byte in front when the top
-// bit is set (and a single zero byte for x = 0).
+// bit is set (and a single zero byte for x = 0). Through Int.Bytes, which a
+// program that links crypto/tls has already: Int.FillBytes was compiled
+// in place here (issue 7).
 func padBytes(x *big.Int) []byte {
-	n := (x.BitLen() + 8) / 8 // one spare bit for the sign
-	b := make([]byte, n)
-	x.FillBytes(b)
+	b := x.Bytes()
+	if len(b) == 0 || b[0]&0x80 != 0 {
+		b = append([]byte{0}, b...)
+	}
 	return b
 }
 
