@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -385,19 +386,25 @@ func hashInt(parts ...[]byte) *big.Int {
 	return new(big.Int).SetBytes(h.Sum(nil))
 }
 
-// parseHexNumber reads a non-negative hex number sent by the server.
+// parseHexNumber reads a non-negative hex number sent by the server, whose
+// challenge parameter is name. Its three refusals share one error: each
+// construction is compiled in place (issue 7).
 func parseHexNumber(name, s string) (*big.Int, error) {
-	if s == "" {
-		return nil, errorf("%w: %s is missing", ErrInvalidChallenge, name)
-	}
-	if len(s) > maxNumberHexDigits {
-		return nil, errorf("%w: %s is too long (%d hex digits)", ErrInvalidChallenge, name, len(s))
+	why := ""
+	switch {
+	case s == "":
+		why = "is missing"
+	case len(s) > maxNumberHexDigits:
+		why = "is too long (" + strconv.Itoa(len(s)) + " hex digits)"
 	}
 	// Checked by hand: big.Int.SetString would also take a sign.
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s) && why == ""; i++ {
 		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return nil, errorf("%w: %s is not hex", ErrInvalidChallenge, name)
+			why = "is not hex"
 		}
+	}
+	if why != "" {
+		return nil, refine(&ErrInvalidChallenge, name+" "+why)
 	}
 	n, _ := new(big.Int).SetString(s, 16)
 	return n, nil
