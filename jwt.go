@@ -111,26 +111,25 @@ func ParseUnverified(token string) (*Claims, error) {
 		return nil, refine(&ErrMalformedToken, "trailing data after payload")
 	}
 	c := &Claims{Raw: raw}
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{
-		{"iss", &c.Issuer}, {"sub", &c.Subject}, {"token_use", &c.TokenUse},
-		{"username", &c.Username}, {"cognito:username", &c.CognitoUsername},
-		{"client_id", &c.ClientID}, {"jti", &c.ID},
-	} {
-		if *f.dst, err = stringClaim(raw, f.name); err != nil {
+	// The names in a string, as resendableActions lists actions: in a
+	// table of name and field, each name's string header was compiled
+	// into code (issue 7).
+	names := "iss sub token_use username cognito:username client_id jti"
+	for _, dst := range [...]*string{&c.Issuer, &c.Subject, &c.TokenUse, &c.Username, &c.CognitoUsername, &c.ClientID, &c.ID} {
+		var name string
+		name, names, _ = strings.Cut(names, " ")
+		if *dst, err = stringClaim(raw, name); err != nil {
 			return nil, err
 		}
 	}
 	if c.Audience, err = audienceClaim(raw); err != nil {
 		return nil, err
 	}
-	for _, f := range []struct {
-		name string
-		dst  *time.Time
-	}{{"exp", &c.Expiry}, {"iat", &c.IssuedAt}, {"auth_time", &c.AuthTime}} {
-		if *f.dst, err = timeClaim(raw, f.name); err != nil {
+	names = "exp iat auth_time"
+	for _, dst := range [...]*time.Time{&c.Expiry, &c.IssuedAt, &c.AuthTime} {
+		var name string
+		name, names, _ = strings.Cut(names, " ")
+		if *dst, err = timeClaim(raw, name); err != nil {
 			return nil, err
 		}
 	}
