@@ -8,6 +8,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gocognito/cognitosrp"
 )
@@ -48,5 +49,41 @@ func TestChallengeErrorTexts(t *testing.T) {
 	}
 	if _, err := cognitosrp.ParsePasswordChallenge(with("SRP_B", strings.Repeat("F", 1536))); err != nil {
 		t.Errorf("B of 1536 hex digits: %v", err)
+	}
+}
+
+// TestPasswordChallengeNames: UserIDForSRP is the first of
+// USER_ID_FOR_SRP, DEVICE_KEY and USERNAME that is set, Username the first
+// of USER_ID_FOR_SRP, USERNAME and DEVICE_KEY, and a claim for a challenge
+// without a Username answers with UserIDForSRP.
+func TestPasswordChallengeNames(t *testing.T) {
+	for _, tc := range []struct {
+		id, device, user string
+		wantID, wantUser string
+	}{
+		{"i", "d", "u", "i", "i"},
+		{"i", "", "", "i", "i"},
+		{"", "d", "u", "d", "u"},
+		{"", "d", "", "d", "d"},
+		{"", "", "u", "u", "u"},
+	} {
+		params := map[string]string{"SRP_B": "ab", "SALT": "cd", "SECRET_BLOCK": "AAAA"}
+		for k, v := range map[string]string{"USER_ID_FOR_SRP": tc.id, "DEVICE_KEY": tc.device, "USERNAME": tc.user} {
+			if v != "" {
+				params[k] = v
+			}
+		}
+		c, err := cognitosrp.ParsePasswordChallenge(params)
+		if err != nil || c.UserIDForSRP != tc.wantID || c.Username != tc.wantUser {
+			t.Errorf("%+v: UserIDForSRP %q, Username %q, %v; want %q, %q", tc, c.UserIDForSRP, c.Username, err, tc.wantID, tc.wantUser)
+		}
+	}
+	srp, err := cognitosrp.NewSRP("pool", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claim, err := srp.PasswordClaim(cognitosrp.PasswordChallenge{UserIDForSRP: "i", SRPB: "ab", Salt: "cd", SecretBlock: "AAAA"}, "pw", time.Now())
+	if err != nil || claim.Username != "i" {
+		t.Errorf("claim without a Username: %+v, %v; want Username %q", claim, err, "i")
 	}
 }

@@ -5,7 +5,6 @@
 package cognitosrp
 
 import (
-	"cmp"
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/rand"
@@ -189,9 +188,20 @@ type PasswordChallenge struct {
 func ParsePasswordChallenge(params map[string]string) (PasswordChallenge, error) {
 	// Each looked up once: twice cost 128 bytes more code (issue 7).
 	id, device, user := params["USER_ID_FOR_SRP"], params["DEVICE_KEY"], params["USERNAME"]
+	// The first set of id, device, user, and of id, user, device: written
+	// out, as cmp.Or builds a slice of its arguments (issue 7).
+	srpID, name := id, id
+	if id == "" {
+		if srpID, name = device, user; srpID == "" {
+			srpID = user
+		}
+		if name == "" {
+			name = device
+		}
+	}
 	c := PasswordChallenge{
-		UserIDForSRP: cmp.Or(id, device, user),
-		Username:     cmp.Or(id, user, device),
+		UserIDForSRP: srpID,
+		Username:     name,
 		SRPB:         params["SRP_B"],
 		Salt:         params["SALT"],
 		SecretBlock:  params["SECRET_BLOCK"],
@@ -270,13 +280,16 @@ func (s *SRP) passwordClaim(c PasswordChallenge, password string, now time.Time,
 		return nil, err
 	}
 	ts := Timestamp(now)
+	if c.Username == "" {
+		c.Username = c.UserIDForSRP // not cmp.Or: see ParsePasswordChallenge
+	}
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte(s.poolName))
 	mac.Write([]byte(c.UserIDForSRP))
 	mac.Write(secretBlock)
 	mac.Write([]byte(ts))
 	return &PasswordClaim{
-		Username:    cmp.Or(c.Username, c.UserIDForSRP),
+		Username:    c.Username,
 		SecretBlock: c.SecretBlock,
 		Signature:   base64.StdEncoding.EncodeToString(mac.Sum(nil)),
 		Timestamp:   ts,
