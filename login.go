@@ -277,7 +277,7 @@ func (s *Session) passwordVerifier(st *loginState, out *AuthOutput) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	claim, err := (*SRP)(st.srp).passwordClaim(ch, st.password, s.claimTime(st), combTables())
+	claim, err := (*SRP)(st.srp).passwordClaim(&ch, st.password, s.claimTime(st), combTables())
 	if err != nil {
 		return nil, err
 	}

@@ -211,7 +211,7 @@ func ParsePasswordChallenge(params map[string]string) (PasswordChallenge, error)
 }
 
 // decode checks the challenge and returns its numbers and secret block.
-func (c PasswordChallenge) decode() (B, salt *big.Int, secretBlock []byte, err error) {
+func (c *PasswordChallenge) decode() (B, salt *big.Int, secretBlock []byte, err error) {
 	switch {
 	case c.UserIDForSRP == "":
 		return nil, nil, nil, refine(&ErrInvalidChallenge, "USER_ID_FOR_SRP is missing")
@@ -257,12 +257,14 @@ func (p *PasswordClaim) ChallengeResponses() map[string]string {
 // password is the device password, and the SRP was created with the device
 // group key as its pool name.
 func (s *SRP) PasswordClaim(c PasswordChallenge, password string, now time.Time) (*PasswordClaim, error) {
-	return s.passwordClaim(c, password, now, combTables())
+	return s.passwordClaim(&c, password, now, combTables())
 }
 
 // passwordClaim is PasswordClaim with the comb tables to compute g^x with
 // (nil: big.Int.Exp), so that a benchmark can time a process's first login.
-func (s *SRP) passwordClaim(c PasswordChallenge, password string, now time.Time, combs *[2]*combTable) (*PasswordClaim, error) {
+// It takes the challenge by address, and decode too: by value, its five
+// strings were copied at each call (issue 7). It does not modify it.
+func (s *SRP) passwordClaim(c *PasswordChallenge, password string, now time.Time, combs *[2]*combTable) (*PasswordClaim, error) {
 	if s == nil || s.a == nil {
 		// Not a nil dereference in the arithmetic: an SRP that NewSRP
 		// did not build has no private value to prove anything with. (A
@@ -280,8 +282,9 @@ func (s *SRP) passwordClaim(c PasswordChallenge, password string, now time.Time,
 		return nil, err
 	}
 	ts := Timestamp(now)
-	if c.Username == "" {
-		c.Username = c.UserIDForSRP // not cmp.Or: see ParsePasswordChallenge
+	user := c.Username
+	if user == "" {
+		user = c.UserIDForSRP // not cmp.Or: see ParsePasswordChallenge
 	}
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte(s.poolName))
@@ -289,7 +292,7 @@ func (s *SRP) passwordClaim(c PasswordChallenge, password string, now time.Time,
 	mac.Write(secretBlock)
 	mac.Write([]byte(ts))
 	return &PasswordClaim{
-		Username:    c.Username,
+		Username:    user,
 		SecretBlock: c.SecretBlock,
 		Signature:   base64.StdEncoding.EncodeToString(mac.Sum(nil)),
 		Timestamp:   ts,

@@ -107,7 +107,7 @@ func BenchmarkSRPLatency(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := s.passwordClaim(c, "correct horse battery staple", now, bc.combs); err != nil {
+				if _, err := s.passwordClaim(&c, "correct horse battery staple", now, bc.combs); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -171,7 +171,7 @@ func TestSRPFloorMatchesLogin(t *testing.T) {
 			t.Fatalf("floor signature %s, PasswordClaim %s", got, claim.Signature)
 		}
 		// BenchmarkSRPLatency's path without comb tables signs alike.
-		bare, err := s.passwordClaim(ch, "correct horse battery staple", now, nil)
+		bare, err := s.passwordClaim(&ch, "correct horse battery staple", now, nil)
 		if err != nil || bare.Signature != claim.Signature {
 			t.Fatalf("claim without comb tables: %v, %v; want signature %s", bare, err, claim.Signature)
 		}
