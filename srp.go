@@ -393,12 +393,13 @@ func padBytes(x *big.Int) []byte {
 	return b
 }
 
-// hashInt returns SHA-256 of the concatenated parts, read as an integer.
-func hashInt(parts ...[]byte) *big.Int {
+// hashInt returns SHA-256 of a ‖ b, read as an integer. Two parts, not
+// variadic: every hash of the protocol has two, and each call built a
+// slice of them (issue 7).
+func hashInt(a, b []byte) *big.Int {
 	h := sha256.New()
-	for _, p := range parts {
-		h.Write(p)
-	}
+	h.Write(a)
+	h.Write(b)
 	return new(big.Int).SetBytes(h.Sum(nil))
 }
 
