@@ -328,11 +328,13 @@ func isZeroModN(x *big.Int) bool {
 // The salt is an integer here: a salt sent with leading zero bytes loses
 // them, as in Cognito's own JavaScript client.
 func computeX(poolName, userID, password string, salt *big.Int) *big.Int {
+	// One write of the concatenation: the same bytes, hashed, as four
+	// writes, each of which was compiled with its conversion (issue 7).
+	// (A variable, not []byte(a + b + …): that form links the runtime's
+	// concatenation into bytes, which no other code here needs.)
 	h := sha256.New()
-	h.Write([]byte(poolName))
-	h.Write([]byte(userID))
-	h.Write([]byte{':'})
-	h.Write([]byte(password))
+	inner := poolName + userID + ":" + password
+	h.Write([]byte(inner))
 	return hashInt(padBytes(salt), h.Sum(nil))
 }
 
