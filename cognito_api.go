@@ -395,11 +395,18 @@ func (c *apiClient) call(ctx context.Context, action string, in, out any) error 
 		return errorf("cognitosrp: %s: encoding request: %w", action, err)
 	}
 	body := b.Bytes()[:b.Len()-1]
+	// An action that is not resendable goes through do too, which then
+	// returns its first error as it is: one call of callOnce instead of
+	// two (issue 7).
+	again := retryable
 	if !resendable(action) {
-		return c.callOnce(ctx, action, body, out)
+		again = never
 	}
-	return c.retry.do(ctx, retryable, func() error { return c.callOnce(ctx, action, body, out) })
+	return c.retry.do(ctx, again, func() error { return c.callOnce(ctx, action, body, out) })
 }
+
+// never accepts no error for a retry.
+func never(error) bool { return false }
 
 // checkEndpoint refuses an endpoint that is not an http or https URL with
 // a host, with an error matching ErrConfig that does not quote it (it may
