@@ -12,11 +12,12 @@
 #             as BenchmarkSRPFloor is for its CPU time.
 #   primitives: the service plus one login with the protocol pieces alone
 #   withlib:  the service plus an authorized request through cognitosrp.Auth
-# and prints each size and the deltas, then how much room the Auth
-# program's segments have before their next page. Usage:
+# and prints each size and the deltas, then how much room the Auth and
+# primitives programs' segments have before their next page. Usage:
 # scripts/footprint.sh (from anywhere).
 # With FOOTPRINT_MAX_KIB set, it fails when cognitosrp adds more than that
-# many KiB over the typical service: .ci/run sets it, so that the size
+# many KiB over the typical service (FOOTPRINT_PRIMITIVES_MAX_KIB: the
+# primitives program does): .ci/run sets both, so that the sizes
 # cannot grow unnoticed (sizes depend on the Go release: raise the budget on
 # purpose, in the commit that needs it).
 set -euo pipefail
@@ -230,8 +231,8 @@ require $module v0.0.0
 replace $module => ./src
 MOD
 
-# room: how far each of the Auth program's segments (code, read-only data,
-# data) is from the end of its last page. The file grows a whole page when
+# room: how far each of a program's segments (code, read-only data, data)
+# is from the end of its last page. The file grows a whole page when
 # one outgrows its room, so a change that adds a few bytes may add 4 KiB,
 # and one that removes a few hundred may remove nothing: this says which.
 mkdir -p "$work/room"
@@ -270,7 +271,7 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("%-40s %10d bytes of code, %d of read-only data, %d of data\n",
-		"room in it before the next page", room[0], room[1], room[2])
+		os.Args[2], room[0], room[1], room[2])
 }
 GO
 
@@ -293,8 +294,14 @@ printf '%-40s %10d bytes (%s KiB)\n' "cognitosrp over the typical service" $((w 
 # Run on this machine, whatever GOOS and GOARCH the environment sets (the
 # builds above set their own): a cross-built room could not run, and with
 # set -e its failure would skip the budget check.
-GOOS=$(go env GOHOSTOS) GOARCH=$(go env GOHOSTARCH) go run ./room bin-withlib
+GOOS=$(go env GOHOSTOS) GOARCH=$(go env GOHOSTARCH) go build -o room-bin ./room
+./room-bin bin-withlib "room in it before the next page"
+./room-bin bin-primitives "room in the primitives' program"
 if [[ -n "${FOOTPRINT_MAX_KIB:-}" ]] && ((w - s > FOOTPRINT_MAX_KIB * 1024)); then
 	echo "cognitosrp adds $(kib $((w - s))) KiB over the typical service, more than FOOTPRINT_MAX_KIB=$FOOTPRINT_MAX_KIB" >&2
+	exit 1
+fi
+if [[ -n "${FOOTPRINT_PRIMITIVES_MAX_KIB:-}" ]] && ((m - s > FOOTPRINT_PRIMITIVES_MAX_KIB * 1024)); then
+	echo "the SRP primitives add $(kib $((m - s))) KiB over the typical service, more than FOOTPRINT_PRIMITIVES_MAX_KIB=$FOOTPRINT_PRIMITIVES_MAX_KIB" >&2
 	exit 1
 fi
