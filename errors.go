@@ -157,13 +157,8 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 	var body errorBody
 	if isJSON(data) && json.Unmarshal(data, &body) == nil {
 		code, _ := body.Code.(string)
-		// Not cmp.Or: it builds a slice of its arguments (issue 7).
-		if e.Type = errorType(body.Type); e.Type == "" {
-			e.Type = errorType(code)
-		}
-		if e.Message = body.Message; e.Message == "" {
-			e.Message = body.MessageCap
-		}
+		e.Type = or(errorType(body.Type), errorType(code))
+		e.Message = or(body.Message, body.MessageCap)
 	} else if len(data) > 0 {
 		e.Message = "response is not a Cognito error (" + describeBody(resp, data) + ")"
 	}

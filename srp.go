@@ -188,26 +188,24 @@ type PasswordChallenge struct {
 func ParsePasswordChallenge(params map[string]string) (PasswordChallenge, error) {
 	// Each looked up once: twice cost 128 bytes more code (issue 7).
 	id, device, user := params["USER_ID_FOR_SRP"], params["DEVICE_KEY"], params["USERNAME"]
-	// The first set of id, device, user, and of id, user, device: written
-	// out, as cmp.Or builds a slice of its arguments (issue 7).
-	srpID, name := id, id
-	if id == "" {
-		if srpID, name = device, user; srpID == "" {
-			srpID = user
-		}
-		if name == "" {
-			name = device
-		}
-	}
 	c := PasswordChallenge{
-		UserIDForSRP: srpID,
-		Username:     name,
+		UserIDForSRP: or(id, or(device, user)),
+		Username:     or(id, or(user, device)),
 		SRPB:         params["SRP_B"],
 		Salt:         params["SALT"],
 		SecretBlock:  params["SECRET_BLOCK"],
 	}
 	_, _, _, err := c.decode()
 	return c, err
+}
+
+// or returns a if it is not empty, else b: cmp.Or for two strings, without
+// the slice of its arguments that cmp.Or builds at each use (issue 7).
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // decode checks the challenge and returns its numbers and secret block.
@@ -287,17 +285,13 @@ func (s *SRP) passwordClaim(c *PasswordChallenge, password string, now time.Time
 		return nil, err
 	}
 	ts := Timestamp(now)
-	user := c.Username
-	if user == "" {
-		user = c.UserIDForSRP // not cmp.Or: see ParsePasswordChallenge
-	}
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte(s.poolName))
 	mac.Write([]byte(c.UserIDForSRP))
 	mac.Write(secretBlock)
 	mac.Write([]byte(ts))
 	return &PasswordClaim{
-		Username:    user,
+		Username:    or(c.Username, c.UserIDForSRP),
 		SecretBlock: c.SecretBlock,
 		Signature:   base64.StdEncoding.EncodeToString(mac.Sum(nil)),
 		Timestamp:   ts,
