@@ -380,8 +380,18 @@ func TestEmulatorSignOutDuringDeviceSaveKeepsDevice(t *testing.T) {
 	}
 	s := a.Session()
 	defer s.Close()
-	go s.ValidTokens(context.Background(), cognitosrp.AccessToken)
-	<-store.entered
+	// A login that fails never reaches the save: it must fail the test,
+	// not leave it waiting for go test's timeout.
+	failed := make(chan error, 1)
+	go func() {
+		_, err := s.ValidTokens(context.Background(), cognitosrp.AccessToken)
+		failed <- err
+	}()
+	select {
+	case <-store.entered:
+	case err := <-failed:
+		t.Fatalf("the login ended before saving a device: %v", err)
+	}
 	if err := s.SignOut(context.Background()); err != nil {
 		t.Fatal(err)
 	}
