@@ -15,11 +15,6 @@ import (
 	"github.com/gocognito/cognitosrp"
 )
 
-// answerFunc is a transport that answers every request itself.
-type answerFunc func(*http.Request) (*http.Response, error)
-
-func (f answerFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
-
 // failingBody is a response body whose reads fail.
 type failingBody struct{}
 
@@ -31,7 +26,7 @@ func (failingBody) Close() error             { return nil }
 // matches: the texts are what a caller logs and may match on, and the code
 // that builds them has been rearranged for size (issue 7).
 func TestCallErrorTexts(t *testing.T) {
-	answer := func(status int, header http.Header, body io.ReadCloser, err error) answerFunc {
+	answer := func(status int, header http.Header, body io.ReadCloser, err error) cognitosrp.RoundTripFunc {
 		return func(req *http.Request) (*http.Response, error) {
 			if err != nil {
 				return nil, err
@@ -43,7 +38,7 @@ func TestCallErrorTexts(t *testing.T) {
 	jsonType := http.Header{"Content-Type": {"application/x-amz-json-1.1"}}
 	for _, tc := range []struct {
 		name string
-		rt   answerFunc
+		rt   cognitosrp.RoundTripFunc
 		want string
 		is   error
 	}{

@@ -773,6 +773,21 @@ func TestTokenContextBoundsOnlyTheWait(t *testing.T) {
 	}
 }
 
+// sessionSavingTokens returns a session that has logged in and whose
+// login's flight is held saving its tokens in store, until the test sends
+// on store.release or closes it.
+func sessionSavingTokens(t *testing.T) (*fakeCognito, *Session, *slowSaveStore) {
+	t.Helper()
+	f := newFakeCognito(t, nil)
+	store := newSlowSaveStore()
+	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	<-store.saving
+	return f, s, store
+}
+
 // TestCloseWaitsForAllWork: Close waits until every piece of the
 // session's work has ended, not only until one has: here a flight saving
 // its tokens, held in the store, and an Authenticate's login with Cognito,
@@ -780,14 +795,8 @@ func TestTokenContextBoundsOnlyTheWait(t *testing.T) {
 // the save is over. (A count that released Close when it dropped to one
 // passed every test with a single piece of work in progress.)
 func TestCloseWaitsForAllWork(t *testing.T) {
-	f := newFakeCognito(t, nil)
-	store := newSlowSaveStore()
-	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
+	f, s, store := sessionSavingTokens(t)
 	defer close(store.release)
-	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
-		t.Fatal(err)
-	}
-	<-store.saving // the login's flight is held saving its tokens
 	authErr, _ := heldAtCognito(t, f, func() error { return s.Authenticate(context.Background(), f.password) })
 	closed := make(chan struct{})
 	go func() { s.Close(); close(closed) }()
@@ -811,14 +820,8 @@ func TestCloseWaitsForAllWork(t *testing.T) {
 // second Close that made its own channel to wait on, in place of the
 // first's, left the first waiting for ever.)
 func TestConcurrentClosesAllReturn(t *testing.T) {
-	f := newFakeCognito(t, nil)
-	store := newSlowSaveStore()
-	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
+	_, s, store := sessionSavingTokens(t)
 	defer close(store.release)
-	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
-		t.Fatal(err)
-	}
-	<-store.saving // the login's flight is held saving its tokens
 	closed := make(chan struct{}, 2)
 	for range 2 {
 		go func() { s.Close(); closed <- struct{}{} }()
