@@ -77,3 +77,29 @@ func TestRetryFaultInjectionEmulator(t *testing.T) {
 		t.Fatalf("only %d calls: too few failures to test the retries", calls)
 	}
 }
+
+// TestRetryServiceUnavailableEmulator: a ServiceUnavailable that the
+// emulator injects is answered with HTTP 503, as Cognito answers it, and
+// the library retries it, as it would Cognito's (by the status: the type
+// is none of Cognito's own).
+func TestRetryServiceUnavailableEmulator(t *testing.T) {
+	t.Parallel()
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	const password = "pw-alice-123"
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := srv.SessionConfig()
+	cfg.Retry = cognitosrp.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}
+	sess, err := cognitosrp.NewSession(cfg, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.FailNext(2, "ServiceUnavailable", "InitiateAuth")
+	if err := sess.Authenticate(t.Context(), password); err != nil {
+		t.Fatalf("login through two ServiceUnavailable answers: %v", err)
+	}
+	if n := srv.Calls("InitiateAuth"); n != 3 {
+		t.Errorf("%d InitiateAuth calls, want 3 (two retries)", n)
+	}
+}

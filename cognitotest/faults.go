@@ -14,12 +14,16 @@ import (
 // Fault is a failure the server can inject instead of serving an API call:
 // a Cognito error type, answered as Cognito answers it (HTTP 400, or 500
 // for InternalErrorException, with Cognito's message where it is known),
-// or FaultConnectionReset. A Request's Injected field tells an injected
+// one of the errors common to all AWS APIs, answered with the status the
+// API reference gives it (such as 503 for ServiceUnavailable), or
+// FaultConnectionReset. A Request's Injected field tells an injected
 // failure from a real one.
 type Fault string
 
 // Faults a test suite commonly needs. Any other Cognito error type works
 // too, as Fault("LimitExceededException"); it is answered with HTTP 400.
+// So do the common errors: Fault("ServiceUnavailable") (HTTP 503),
+// Fault("InternalFailure") (500), Fault("ThrottlingException") (400)…
 const (
 	// FaultInternalError is InternalErrorException with HTTP 500 and
 	// the message "Internal server error.".
@@ -43,7 +47,28 @@ func (f Fault) apiError() *apiError {
 	case FaultTooManyRequests:
 		return errThrottled().because("injected")
 	}
-	return newError(http.StatusBadRequest, string(f), "Injected %s.", string(f)).because("injected")
+	return newError(commonErrorStatus(string(f)), string(f), "Injected %s.", string(f)).because("injected")
+}
+
+// commonErrorStatus returns the HTTP status of an error type: the one the
+// Cognito API reference gives the errors common to all AWS APIs ("Common
+// Errors": 500 for InternalFailure, 503 for ServiceUnavailable, 403 for
+// InvalidClientTokenId and OptInRequired; AccessDeniedException,
+// IncompleteSignature, InvalidAction, NotAuthorized, RequestExpired,
+// ThrottlingException and ValidationError are 400), else 400, as Cognito
+// answers its own exceptions. A client's retries may go by the status:
+// a ServiceUnavailable answered with 400 would not be retried where
+// Cognito's 503 is.
+func commonErrorStatus(typ string) int {
+	switch typ {
+	case "InternalFailure":
+		return http.StatusInternalServerError
+	case "ServiceUnavailable":
+		return http.StatusServiceUnavailable
+	case "InvalidClientTokenId", "OptInRequired":
+		return http.StatusForbidden
+	}
+	return http.StatusBadRequest
 }
 
 // faultState holds the injected latency and failures. Server.mu guards it.

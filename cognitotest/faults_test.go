@@ -346,3 +346,46 @@ func TestFaultMessagesAreCognitos(t *testing.T) {
 		}
 	}
 }
+
+// TestCommonErrorStatuses: an injected error common to all AWS APIs is
+// answered with the HTTP status the Cognito API reference gives it
+// ("Common Errors"), not the 400 of Cognito's own exceptions: a client
+// whose retries go by the status (as the AWS SDKs' and this library's do)
+// must meet ServiceUnavailable as a 503, as it would from Cognito.
+// Cognito's own types keep theirs.
+func TestCommonErrorStatuses(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	api := &cognitosrp.Client{Endpoint: srv.Endpoint(), Retry: cognitosrp.RetryPolicy{MaxAttempts: 1}}
+	for fault, status := range map[cognitotest.Fault]int{
+		"AccessDeniedException":          http.StatusBadRequest,
+		"IncompleteSignature":            http.StatusBadRequest,
+		"InternalFailure":                http.StatusInternalServerError,
+		"InvalidAction":                  http.StatusBadRequest,
+		"InvalidClientTokenId":           http.StatusForbidden,
+		"NotAuthorized":                  http.StatusBadRequest,
+		"OptInRequired":                  http.StatusForbidden,
+		"RequestExpired":                 http.StatusBadRequest,
+		"ServiceUnavailable":             http.StatusServiceUnavailable,
+		"ThrottlingException":            http.StatusBadRequest,
+		"ValidationError":                http.StatusBadRequest,
+		cognitotest.FaultInternalError:   http.StatusInternalServerError,
+		cognitotest.FaultTooManyRequests: http.StatusBadRequest,
+		"LimitExceededException":         http.StatusBadRequest,
+		"NotAuthorizedException":         http.StatusBadRequest,
+	} {
+		srv.FailNext(1, fault)
+		err := api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": "x"}, &struct{}{})
+		if ae := apiError(t, err); ae.Type != string(fault) || ae.StatusCode != status {
+			t.Errorf("FailNext(%s): %s (HTTP %d), want HTTP %d", fault, ae.Type, ae.StatusCode, status)
+		}
+		if reqs := srv.Requests(); !reqs[len(reqs)-1].Injected || reqs[len(reqs)-1].Status != status {
+			t.Errorf("FailNext(%s): logged as %+v", fault, reqs[len(reqs)-1])
+		}
+	}
+	// SetFailureRate injects the same answer.
+	srv.SetFailureRate(1, "ServiceUnavailable")
+	err := api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": "x"}, &struct{}{})
+	if ae := apiError(t, err); ae.StatusCode != http.StatusServiceUnavailable || !ae.Temporary() {
+		t.Errorf("SetFailureRate(1, ServiceUnavailable): HTTP %d, temporary %v", ae.StatusCode, ae.Temporary())
+	}
+}
