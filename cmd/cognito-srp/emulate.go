@@ -41,7 +41,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	awsIssuer := fs.Bool("aws-issuer", false, "issue tokens with Cognito's issuer URL instead of the emulator's")
 	latency := fs.Duration("latency", 0, "delay every API call by this long, as a slow network or a slow Cognito would")
 	failureRate := fs.Float64("failure-rate", 0, "fail this share of API calls, from 0 to 1, with -fault (the same calls on each start)")
-	fault := fs.String("fault", string(cognitotest.FaultTooManyRequests), "the failure of -failure-rate: a Cognito error `type`, such as InternalErrorException, or \"connection reset\"")
+	fault := fs.String("fault", string(cognitotest.FaultTooManyRequests), "the failure of -failure-rate: an error `type`, such as InternalErrorException or ServiceUnavailable (HTTP 503), or \"connection reset\"")
 	quiet := fs.Bool("quiet", false, "do not log requests on standard error")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -81,7 +81,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 		return usagef("-fault needs -failure-rate")
 	}
 	if !faultName(*fault) {
-		return usagef("-fault %q is neither a Cognito error type (such as TooManyRequestsException) nor %q", *fault, cognitotest.FaultConnectionReset)
+		return usagef("-fault %q is neither a Cognito error type (such as TooManyRequestsException), an AWS common error (such as ServiceUnavailable) nor %q", *fault, cognitotest.FaultConnectionReset)
 	}
 	switch {
 	case *idTTL < 0:
@@ -234,14 +234,22 @@ func readSecretFile(ctx context.Context, path string) (string, error) {
 }
 
 // faultName reports whether name is a failure the emulator can inject that
-// a client can meet: connection reset, or an error type as Cognito names
-// them (letters, ending in "Exception"). A value that is no error type at
-// all ("Throttling", "500") is refused rather than answered as one; a
+// a client can meet: connection reset, an error type as Cognito names
+// them (letters, ending in "Exception"), or one of the errors common to
+// all AWS APIs (commonErrors). A value that is no error type at all
+// ("Throttling", "500") is refused rather than answered as one; a
 // misspelt type ("TooManyRequestException") is served as given.
 func faultName(name string) bool {
-	if name == string(cognitotest.FaultConnectionReset) {
+	if name == string(cognitotest.FaultConnectionReset) || strings.Contains(commonErrors, " "+name+" ") {
 		return true
 	}
 	typ, ok := strings.CutSuffix(name, "Exception")
 	return ok && typ != "" && strings.Trim(typ, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == ""
 }
+
+// commonErrors names, between spaces, the errors common to all AWS APIs
+// (the Cognito API reference's "Common Errors") whose names do not end in
+// "Exception": a test of a client's retries injects ServiceUnavailable,
+// which cognitotest answers with HTTP 503 as Cognito does.
+const commonErrors = " IncompleteSignature InternalFailure InvalidAction InvalidClientTokenId " +
+	"NotAuthorized OptInRequired RequestExpired ServiceUnavailable ValidationError "

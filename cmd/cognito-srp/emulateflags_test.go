@@ -332,7 +332,8 @@ func TestEmulateLatency(t *testing.T) {
 // TestEmulateFaults: -failure-rate fails that share of the API calls with
 // -fault's error (SetFailureRate), so that a tester of a non-Go client can
 // see its retries at work against emulate, as a Go test can against
-// cognitotest. -fault alone, which would fail nothing, and a rate or
+// cognitotest, Cognito's error types and those common to all AWS APIs
+// alike. -fault alone, which would fail nothing, and a rate or
 // fault emulate cannot inject are usage errors.
 func TestEmulateFaults(t *testing.T) {
 	t.Parallel()
@@ -345,6 +346,13 @@ func TestEmulateFaults(t *testing.T) {
 	s, stop := emulateSandbox(t, "-failure-rate", "1", "-fault", "InternalErrorException", "-quiet")
 	if status, body := initiate(s); status != http.StatusInternalServerError || !strings.Contains(body, "InternalErrorException") {
 		t.Errorf("-failure-rate 1 -fault InternalErrorException: %d %s", status, body)
+	}
+	stop()
+	// An error common to all AWS APIs, with the status Cognito gives it:
+	// a client's retries may go by the status.
+	s, stop = emulateSandbox(t, "-failure-rate", "1", "-fault", "ServiceUnavailable", "-quiet")
+	if status, body := initiate(s); status != http.StatusServiceUnavailable || !strings.Contains(body, "ServiceUnavailable") {
+		t.Errorf("-failure-rate 1 -fault ServiceUnavailable: %d %s", status, body)
 	}
 	stop()
 	s, stop = emulateSandbox(t, "-failure-rate", "1", "-fault", "connection reset", "-quiet")
@@ -385,7 +393,7 @@ func TestEmulateFaults(t *testing.T) {
 	for _, rate := range []string{"1.5", "-0.1", "NaN"} {
 		sb.run("emulate", "-addr", "127.0.0.1:99999", "-failure-rate", rate).want(t, exitUsage, "-failure-rate must be from 0 to 1")
 	}
-	for _, f := range []string{"Throttling", "Exception", "Too Many Exception", ""} {
+	for _, f := range []string{"Throttling", "Exception", "Too Many Exception", "", "Service", "ServiceUnavailable "} {
 		sb.run("emulate", "-addr", "127.0.0.1:99999", "-failure-rate", "0.1", "-fault", f).want(t, exitUsage, "is neither a Cognito error type")
 	}
 }
