@@ -14,8 +14,8 @@ import (
 // Fault is a failure the server can inject instead of serving an API call:
 // a Cognito error type, answered as Cognito answers it (HTTP 400, or 500
 // for InternalErrorException, with Cognito's message where it is known),
-// one of the errors common to all AWS APIs, answered with the status the
-// API reference gives it (such as 503 for ServiceUnavailable), or
+// one of the errors common to all AWS APIs, answered with the status AWS
+// API references give it (such as 503 for ServiceUnavailable), or
 // FaultConnectionReset. A Request's Injected field tells an injected
 // failure from a real one.
 type Fault string
@@ -50,15 +50,16 @@ func (f Fault) apiError() *apiError {
 	return newError(commonErrorStatus(string(f)), string(f), "Injected %s.", string(f)).because("injected")
 }
 
-// commonErrorStatus returns the HTTP status of an error type: the one the
-// Cognito API reference gives the errors common to all AWS APIs ("Common
-// Errors": 500 for InternalFailure, 503 for ServiceUnavailable, 403 for
-// InvalidClientTokenId and OptInRequired; AccessDeniedException,
-// IncompleteSignature, InvalidAction, NotAuthorized, RequestExpired,
-// ThrottlingException and ValidationError are 400), else 400, as Cognito
-// answers its own exceptions. A client's retries may go by the status:
-// a ServiceUnavailable answered with 400 would not be retried where
-// Cognito's 503 is.
+// commonErrorStatus returns the HTTP status of an error type: for the
+// errors common to all AWS APIs, the one AWS API references give them
+// ("Common Errors", read on another service's reference; Cognito's could
+// not be read here): 500 for InternalFailure, 503 for ServiceUnavailable,
+// 403 for InvalidClientTokenId and OptInRequired, 400 for
+// AccessDeniedException, IncompleteSignature, InvalidAction,
+// NotAuthorized, RequestExpired, ThrottlingException and ValidationError;
+// else 400, as Cognito answers its own exceptions. A client's retries may
+// go by the status: a ServiceUnavailable answered with 400 would not be
+// retried where Cognito's 503 is.
 func commonErrorStatus(typ string) int {
 	switch typ {
 	case "InternalFailure":

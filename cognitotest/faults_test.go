@@ -348,8 +348,8 @@ func TestFaultMessagesAreCognitos(t *testing.T) {
 }
 
 // TestCommonErrorStatuses: an injected error common to all AWS APIs is
-// answered with the HTTP status the Cognito API reference gives it
-// ("Common Errors"), not the 400 of Cognito's own exceptions: a client
+// answered with the HTTP status AWS API references give it ("Common
+// Errors"), not the 400 of Cognito's own exceptions: a client
 // whose retries go by the status (as the AWS SDKs' and this library's do)
 // must meet ServiceUnavailable as a 503, as it would from Cognito.
 // Cognito's own types keep theirs.

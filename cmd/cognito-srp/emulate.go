@@ -248,7 +248,7 @@ func faultName(name string) bool {
 }
 
 // commonErrors names, between spaces, the errors common to all AWS APIs
-// (the Cognito API reference's "Common Errors") whose names do not end in
+// (the "Common Errors" of AWS API references) whose names do not end in
 // "Exception": a test of a client's retries injects ServiceUnavailable,
 // which cognitotest answers with HTTP 503 as Cognito does.
 const commonErrors = " IncompleteSignature InternalFailure InvalidAction InvalidClientTokenId " +
