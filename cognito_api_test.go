@@ -164,6 +164,9 @@ func TestAPIErrorSentinels(t *testing.T) {
 		want   bool
 	}{
 		{"TooManyRequestsException", 400, true},
+		// The throttling error common to all AWS APIs, which the AWS
+		// SDKs retry; Cognito's own is TooManyRequestsException.
+		{"ThrottlingException", 400, true},
 		{"InternalErrorException", 500, true},
 		{"InternalErrorException", 400, true},
 		{"", 500, true},

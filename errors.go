@@ -122,14 +122,15 @@ func (e *APIError) Is(target error) bool {
 }
 
 // Temporary reports whether the call may succeed if retried later:
-// throttling (Cognito's, or HTTP 429 from something in front of it),
+// throttling (Cognito's TooManyRequestsException, the ThrottlingException
+// common to AWS APIs, or HTTP 429 from something in front of it),
 // Cognito's internal errors and HTTP 5xx. Authentication failures and other
 // 4xx are never temporary.
 //
 //go:noinline // the binary keeps the method anyway: retryable's inlined copy doubled it (issue 7)
 func (e *APIError) Temporary() bool {
 	switch e.Type {
-	case "TooManyRequestsException", "InternalErrorException":
+	case "TooManyRequestsException", "InternalErrorException", "ThrottlingException":
 		return true
 	}
 	return e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests

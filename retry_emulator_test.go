@@ -95,11 +95,16 @@ func TestRetryServiceUnavailableEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.FailNext(2, "ServiceUnavailable", "InitiateAuth")
-	if err := sess.Authenticate(t.Context(), password); err != nil {
-		t.Fatalf("login through two ServiceUnavailable answers: %v", err)
-	}
-	if n := srv.Calls("InitiateAuth"); n != 3 {
-		t.Errorf("%d InitiateAuth calls, want 3 (two retries)", n)
+	// ServiceUnavailable (HTTP 503) by its status; ThrottlingException,
+	// the AWS-wide throttling error (HTTP 400), by its type, as the AWS
+	// SDKs retry it.
+	for i, fault := range []cognitotest.Fault{"ServiceUnavailable", "ThrottlingException"} {
+		srv.FailNext(2, fault, "InitiateAuth")
+		if err := sess.Authenticate(t.Context(), password); err != nil {
+			t.Fatalf("login through two %s answers: %v", fault, err)
+		}
+		if n := srv.Calls("InitiateAuth"); n != 3*(i+1) {
+			t.Errorf("%s: %d InitiateAuth calls in all, want %d (two retries each)", fault, n, 3*(i+1))
+		}
 	}
 }
