@@ -268,8 +268,8 @@ func findError(err error, match func(error) bool) bool {
 // errorf is fmt.Errorf, called rather than inlined. Since Go 1.26
 // fmt.Errorf inlines, and each call site then also carries the errors.New
 // it falls back on for a format without verbs, which none here is: about
-// 45 bytes a site, over a hundred sites (issue 7). noinline, because that
-// is the point.
+// 45 bytes a site, at about eighty sites (over a hundred when this was
+// written; issue 7). noinline, because that is the point.
 //
 // An error of this package wrapped in another would repeat the package's
 // prefix ("cognitosrp: invalid token: cognitosrp: malformed token: …"):
