@@ -441,7 +441,9 @@ func sameHost(a, b string) bool {
 // host would get the token. It is not inlined: its loop, copied into
 // each of the five places it was inlined into (through sameHost and
 // hasRegionPrefix too), cost the binary about 370 bytes of code and line
-// tables (issue 7). Only redirected requests and NewSession call it.
+// tables (issue 7). Only redirected requests and the constructors that
+// read a region (NewSession, NewVerifier, NewClient and RegionEndpoint)
+// call it, never a request's ordinary path.
 //
 //go:noinline
 func asciiEqualFold(a, b string) bool {
