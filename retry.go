@@ -20,7 +20,10 @@ import (
 // Which calls are retried, and why:
 //   - InitiateAuth and the other resendable calls carry nothing
 //     that a second copy could misuse (USER_SRP_AUTH carries only SRP_A), so
-//     the Client resends them as they are.
+//     the Client resends them as they are. USER_PASSWORD_AUTH carries the
+//     password itself, which a second copy sends to the endpoint the first
+//     went to; a wrong one whose answer was lost is then tried twice, as a
+//     restarted SRP login (below) proves the password twice.
 //   - RespondToAuthChallenge is never resent: its challenge session is
 //     single-use, and the PASSWORD_VERIFIER answer is bound to the SRP
 //     values of one exchange. When the answer to a password verifier fails
