@@ -242,7 +242,8 @@ type PasswordClaim struct {
 func (p *PasswordClaim) ChallengeResponses() map[string]string {
 	// The keys in a string, as resendableActions lists actions, and the
 	// values by address: a map literal compiled each of its four stores
-	// in place, into each caller it was inlined in (issue 7).
+	// in place, into each caller it was inlined in (issue 7). keys[i]
+	// goes with the i-th value: a pair swapped fails TestSRPKnownAnswers.
 	m := make(map[string]string, 4)
 	keys := "USERNAME PASSWORD_CLAIM_SECRET_BLOCK PASSWORD_CLAIM_SIGNATURE TIMESTAMP"
 	for _, v := range [...]*string{&p.Username, &p.SecretBlock, &p.Signature, &p.Timestamp} {
