@@ -240,7 +240,9 @@ func readSecretFile(ctx context.Context, path string) (string, error) {
 // ("Throttling", "500") is refused rather than answered as one; a
 // misspelt type ("TooManyRequestException") is served as given.
 func faultName(name string) bool {
-	if name == string(cognitotest.FaultConnectionReset) || strings.Contains(commonErrors, " "+name+" ") {
+	// Without a space of its own: " InvalidAction InvalidClientTokenId "
+	// is in commonErrors too.
+	if name == string(cognitotest.FaultConnectionReset) || !strings.Contains(name, " ") && strings.Contains(commonErrors, " "+name+" ") {
 		return true
 	}
 	typ, ok := strings.CutSuffix(name, "Exception")

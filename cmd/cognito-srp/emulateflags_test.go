@@ -393,7 +393,7 @@ func TestEmulateFaults(t *testing.T) {
 	for _, rate := range []string{"1.5", "-0.1", "NaN"} {
 		sb.run("emulate", "-addr", "127.0.0.1:99999", "-failure-rate", rate).want(t, exitUsage, "-failure-rate must be from 0 to 1")
 	}
-	for _, f := range []string{"Throttling", "Exception", "Too Many Exception", "", "Service", "ServiceUnavailable "} {
+	for _, f := range []string{"Throttling", "Exception", "Too Many Exception", "", "Service", "ServiceUnavailable ", "InvalidAction InvalidClientTokenId"} {
 		sb.run("emulate", "-addr", "127.0.0.1:99999", "-failure-rate", "0.1", "-fault", f).want(t, exitUsage, "is neither a Cognito error type")
 	}
 }
