@@ -41,12 +41,20 @@ func unportableName(name string) string {
 	if name == "." {
 		return ""
 	}
+	// Spaces before the extension are dropped too: "nul .txt" is nul.
 	base, _, _ := strings.Cut(strings.ToLower(name), ".")
+	base = strings.TrimRight(base, " ")
 	switch base {
-	case "con", "prn", "aux", "nul",
-		"com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
-		"lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9":
+	case "con", "prn", "aux", "nul", "conin$", "conout$":
 		return "a device name on Windows"
+	}
+	// COM1-9 and LPT1-9, and with the superscript digits ¹²³, which
+	// Windows counts as digits there.
+	if len(base) > 3 && (base[:3] == "com" || base[:3] == "lpt") {
+		switch base[3:] {
+		case "1", "2", "3", "4", "5", "6", "7", "8", "9", "¹", "²", "³":
+			return "a device name on Windows"
+		}
 	}
 	if strings.ContainsAny(name, `<>:"|?*\`) {
 		return `holds a character Windows refuses in a name (<>:"|?*\)`
@@ -60,4 +68,22 @@ func unportableName(name string) string {
 		}
 	}
 	return ""
+}
+
+// TestUnportableNames: the names TestFileNamesPortable refuses, and
+// names alike that Windows holds.
+func TestUnportableNames(t *testing.T) {
+	for _, name := range []string{"nul", "NUL", "nul.txt", "Aux.tar.gz", "con", "prn.go", "nul .txt",
+		"CONIN$", "conout$.log", "com1", "COM9.c", "lpt5", "com¹", "LPT³.txt",
+		"a:b", "a?", "a*", `a\b`, "a|b", "a<b", "a>b", `a"b`, "a.", "a ", "a\x01b", "a\tb"} {
+		if unportableName(name) == "" {
+			t.Errorf("%q: not refused", name)
+		}
+	}
+	for _, name := range []string{".", "nul_byte", "null", "console.go", "auxiliary", "com0", "com10",
+		"lpt", "com", "lpt1x", "comé", "comlpt1", ".con", "x.nul", "a b", "a.b", "café", "testdata"} {
+		if why := unportableName(name); why != "" {
+			t.Errorf("%q: refused: %s", name, why)
+		}
+	}
 }
