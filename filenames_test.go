@@ -15,8 +15,11 @@ import (
 // and read on Windows. There a name such as "nul" or "aux.txt" names a
 // device, whatever its folder (a fuzz seed named nul read as an empty
 // file under Wine, failing FuzzFirstLine), and some characters, or a
-// trailing dot or space, cannot be in a name at all.
+// trailing dot or space, cannot be in a name at all. Nor may two paths
+// differ only in case: Windows and macOS file systems hold one of them,
+// and the Go module zip refuses the pair.
 func TestFileNamesPortable(t *testing.T) {
+	seen := map[string]string{}
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -27,6 +30,9 @@ func TestFileNamesPortable(t *testing.T) {
 		}
 		if why := unportableName(name); why != "" {
 			t.Errorf("%s: %s", path, why)
+		}
+		if other := sameButCase(seen, path); other != "" {
+			t.Errorf("%s and %s differ only in case", other, path)
 		}
 		return nil
 	})
@@ -70,6 +76,17 @@ func unportableName(name string) string {
 	return ""
 }
 
+// sameButCase returns the path in seen that differs from path only in
+// case ("" if none), and records path.
+func sameButCase(seen map[string]string, path string) string {
+	key := strings.ToLower(path)
+	if other, ok := seen[key]; ok {
+		return other
+	}
+	seen[key] = path
+	return ""
+}
+
 // TestUnportableNames: the names TestFileNamesPortable refuses, and
 // names alike that Windows holds.
 func TestUnportableNames(t *testing.T) {
@@ -85,5 +102,14 @@ func TestUnportableNames(t *testing.T) {
 		if why := unportableName(name); why != "" {
 			t.Errorf("%q: refused: %s", name, why)
 		}
+	}
+	seen := map[string]string{}
+	for _, p := range []string{"a/README.md", "a/readme.txt", "b/readme.md"} {
+		if other := sameButCase(seen, p); other != "" {
+			t.Errorf("%s: same as %s", p, other)
+		}
+	}
+	if other := sameButCase(seen, "A/ReadMe.md"); other != "a/README.md" {
+		t.Errorf("A/ReadMe.md: same as %q, want a/README.md", other)
 	}
 }
