@@ -38,7 +38,10 @@ var (
 	ErrUserNotConfirmed error = errorKind("UserNotConfirmedException")
 	// ErrPasswordResetRequired: an administrator reset the password.
 	ErrPasswordResetRequired error = errorKind("PasswordResetRequiredException")
-	// ErrTooManyRequests: throttled; retry later.
+	// ErrTooManyRequests: Cognito throttled the call
+	// (TooManyRequestsException); retry later. The ThrottlingException
+	// common to AWS APIs and an HTTP 429 from something in front of
+	// Cognito do not match it: APIError.Temporary covers all three.
 	ErrTooManyRequests error = errorKind("TooManyRequestsException")
 	// ErrInvalidParameter: a malformed request, or a flow the app client
 	// does not allow, or FlowCustomAuth in a pool without the custom-auth

@@ -112,9 +112,9 @@ func tryLater(err error) bool {
 }
 
 // apiTryLater reports whether Cognito's refusal may pass: throttling
-// (TooManyRequestsException, or LimitExceededException: "Attempt limit
-// exceeded, please try after some time"), its internal errors and HTTP
-// 5xx. The library retries what Temporary accepts, within its bounds, and
+// (TooManyRequestsException, ThrottlingException, or
+// LimitExceededException: "Attempt limit exceeded, please try after some
+// time"), its internal errors and HTTP 5xx. The library retries what Temporary accepts, within its bounds, and
 // not a LimitExceededException.
 func apiTryLater(ae *cognitosrp.APIError) bool {
 	return ae.Temporary() || ae.Is(cognitosrp.ErrLimitExceeded)

@@ -115,7 +115,8 @@
 // HTTP status of 400 or more, 4 when "token" or "request" failed for a
 // reason that may pass (its cause printed as for 1): a network error, the
 // end of -timeout, Cognito throttling (TooManyRequestsException,
-// LimitExceededException) or failing (InternalErrorException, HTTP 5xx).
+// ThrottlingException, LimitExceededException) or failing
+// (InternalErrorException, HTTP 5xx).
 // "sign-out" exits with 0 also when nothing is cached or the refresh token
 // had ended already, and with 1 when it removed the files but Cognito
 // could not be told all of it (a refresh token it could not revoke works
