@@ -285,13 +285,17 @@ async function devicePool(emu) {
 
 // faultPools: injected failures as the SDK's retry policy sees them: the
 // 500 InternalErrorException and the throttling TooManyRequestsException
-// are retried, other errors are not.
+// are retried, other errors are not; of the errors common to all AWS
+// APIs, ServiceUnavailable (503) and ThrottlingException (400) are
+// retried too, as the library retries them.
 async function faultPools(emu) {
 	for (const [fault, status, attempts] of [
 		['InternalErrorException', 500, 2],
 		['TooManyRequestsException', 400, 2],
 		['LimitExceededException', 400, 2],
 		['UnexpectedLambdaException', 400, 1],
+		['ServiceUnavailable', 503, 2],
+		['ThrottlingException', 400, 2],
 	]) {
 		const env = await emu.start(['-failure-rate', '1', '-fault', fault, '-client-id', `fault${fault.length}`], [{ Username: 'alice', Password: 'Alice-pw-1234' }]);
 		const c = client(env, 2);
