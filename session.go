@@ -308,6 +308,45 @@ type Session struct {
 
 	// The fields below serve the token lifecycle (lifecycle.go). The hot
 	// path reads only atomics; mu is never held across a network call.
+	//
+	// The fields whose rules fly, renewOnce, renewNow and renewRejected
+	// apply, as a whole (the why is in the fields' own comments and where
+	// each rule is applied): what each means; who sets and who clears it;
+	// how it is read, "mu" under s.mu, "atomic" without it, and where. vL is
+	// voidLocked (SignOut and GlobalSignOut through forget, SetTokens(nil));
+	// cFL is clearFailuresLocked (vL, fly's success, SetTokens, authenticate).
+	//
+	//	epoch          sign-outs so far: a flight or login begun before one is void
+	//	               set vL (++); never reset; mu (joinable, fly, loadStore, authenticate)
+	//	failures       failed background and blocking flights in a row
+	//	               set fly (++); cleared cFL; mu (renewOnce holds needs from 2, fly)
+	//	failedErr/On   the last failure's error, and the tokens it left the session
+	//	               set fly; cleared cFL; mu (renewOnce)
+	//	retryAt        no flight after a failed one before this (cognitoNow, ns)
+	//	               set fly, cleared cFL (both under mu); atomic (renewAhead), mu (renewOnce)
+	//	lastForced     when a 401 last forced a renewal (wall clock ns, 0 never)
+	//	               set renewNow, once one started; never reset, vL included; mu (renewNow)
+	//	forcedFrom     the tokens that renewal started from
+	//	               set renewNow; cleared vL; mu (renewNow)
+	//	refusalLogged  renewNow's "refused renewed tokens too" warning was logged
+	//	               set renewNow: true as it warns, false as a forced one starts; mu (renewNow)
+	//	forgetAfter    a login's tokens whose installing drops the password
+	//	               set obtain (ForgetPassword); cleared fly, as each flight ends; mu (fly)
+	//	dead           tokens whose refresh token Cognito refused, and the error
+	//	               set obtain, refreshOnly (no lock); cleared loginNow (a login), vL, fly (a
+	//	               void flight's, by CAS); atomic (obtain, renewRejected), mu (renewOnce, fly)
+	//	flight         the flight in progress, or nil
+	//	               set startFlight; cleared fly (if still its); mu (joinable, renewAhead, vL, Close)
+	//	flying         flight != nil, for renewAhead's lock-free check
+	//	               set startFlight, cleared fly (both under mu, with flight); atomic (renewAhead)
+	//	sched          the current tokens' renewal and stale times
+	//	               set scheduleFor, renewRejected (a zero one: refused and dead); cleared vL
+	//	               (and by CAS where the tokens changed meanwhile); atomic (scheduleFor)
+	//	loginless      (of flight, not Session) a Session.Refresh flight: it never logs in
+	//	               set startFlight (trigger "explicit"), then fixed; no lock (mayLogIn)
+	//
+	// Not in the table, each with its own comment: header, closed, loaded,
+	// loading, stored, voided/void, running/idle.
 	sched atomic.Pointer[schedule] // when the current tokens need renewal
 	// header holds the header values Auths on the session built for the
 	// current tokens (Auth.valueFor): here, not in each Auth, so that
