@@ -368,18 +368,20 @@ func (c *apiClient) respondToAuthChallenge(ctx context.Context, in *RespondToAut
 	return r, nil
 }
 
-// Call sends one action of the AWSCognitoIdentityProviderService with in
-// as its JSON body and decodes the response into out. A Cognito error comes
-// back as an *APIError; anything else that goes wrong (the network, a body
-// that is not JSON) is wrapped with the action's name. Errors never contain
-// the request body, which holds secrets. An out of type *struct{} is an
-// action without output, whose answer may be an empty body. Actions that
+// Call sends one action of the AWSCognitoIdentityProviderService with in as
+// its JSON body and decodes the response into out. A Cognito error comes
+// back as an *APIError; an Endpoint that is not an http or https URL with a
+// host fails at once, with an error matching ErrConfig that names neither
+// the action nor the Endpoint; anything else that goes wrong (the network, a
+// body that is not JSON) is wrapped with the action's name. Errors never
+// contain the request body, which holds secrets. An out of type *struct{} is
+// an action without output, whose answer may be an empty body. Actions that
 // may be sent twice are retried as c.Retry says: InitiateAuth,
-// GetTokensFromRefreshToken, GetUser, GetDevice, ListDevices,
-// ConfirmDevice, ForgetDevice, UpdateDeviceStatus, RevokeToken,
-// GlobalSignOut, AssociateSoftwareToken and SetUserMFAPreference. Any
-// other action, RespondToAuthChallenge among them, is sent once, and its
-// first failure returned.
+// GetTokensFromRefreshToken, GetUser, GetDevice, ListDevices, ConfirmDevice,
+// ForgetDevice, UpdateDeviceStatus, RevokeToken, GlobalSignOut,
+// AssociateSoftwareToken and SetUserMFAPreference. Any other action,
+// RespondToAuthChallenge among them, is sent once, and its first failure
+// returned.
 func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 	return c.api().call(ctx, action, in, out)
 }

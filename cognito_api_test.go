@@ -525,6 +525,29 @@ func TestClientNotUsable(t *testing.T) {
 	}
 }
 
+// TestCallEndpointRefused: an Endpoint that is not an http or https URL
+// with a host fails before anything is sent, with an error matching
+// ErrConfig that quotes neither the Endpoint (it may hold a password) nor
+// the action, as Call's doc says, and is not retried.
+func TestCallEndpointRefused(t *testing.T) {
+	for _, endpoint := range []string{"", "ftp://pw-SECRET@cognito.example/", "http://pw-SECRET@[::1", "/relative", "https:///no-host"} {
+		sent := 0
+		hc := &http.Client{Transport: cognitosrp.RoundTripFunc(func(*http.Request) (*http.Response, error) {
+			sent++
+			return nil, errors.New("sent")
+		})}
+		c := &cognitosrp.Client{Endpoint: endpoint, HTTPClient: hc, Retry: cognitosrp.RetryPolicy{BaseDelay: time.Millisecond}}
+		err := c.Call(t.Context(), "InitiateAuth", struct{}{}, new(cognitosrp.AuthOutput))
+		if !errors.Is(err, cognitosrp.ErrConfig) || sent != 0 {
+			t.Errorf("Endpoint %q: %v after %d requests, want ErrConfig and none sent", endpoint, err, sent)
+			continue
+		}
+		if msg := err.Error(); strings.Contains(msg, "SECRET") || strings.Contains(msg, "InitiateAuth") {
+			t.Errorf("Endpoint %q: error %q quotes the Endpoint or names the action", endpoint, msg)
+		}
+	}
+}
+
 // TestCallUnencodableInput: Call with an input JSON cannot encode (a
 // caller's own type holding a channel or a func) fails before sending
 // anything, with an error naming the action and wrapping encoding/json's.
