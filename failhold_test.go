@@ -37,6 +37,13 @@ func TestFailedLoginsHeldBack(t *testing.T) {
 	for range 20 {
 		need(2) // the first failure alone is not held
 	}
+	// A held need makes no call, so an ended ctx changes nothing: it
+	// gets the held error too, not ctx's (ValidTokens' doc).
+	ended, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := s.ValidTokens(ended, AccessToken); !errors.Is(err, ErrNotAuthorized) || errors.Is(err, context.Canceled) {
+		t.Fatalf("ValidTokens with an ended ctx during the hold = %v, want the held ErrNotAuthorized", err)
+	}
 	clk.Advance(2*time.Second - time.Millisecond)
 	need(2)
 	clk.Advance(time.Millisecond)

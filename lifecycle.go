@@ -144,8 +144,9 @@ func slot(typ TokenType) int {
 // fails at once with an error matching ErrLoginRequired.
 //
 // After two logins or renewals in a row failed, a caller that would wait
-// for another gets the last one's error at once, without asking Cognito,
-// for 2 s after the second failure, doubling with each further failure up
+// for another gets the last one's error at once, without asking Cognito
+// (whatever its ctx: the error is not ctx's even if it has ended), for
+// 2 s after the second failure, doubling with each further failure up
 // to 30 s: a wrong password, a disabled user or a failing Cognito costs a
 // call every 30 s at most, not one per request. (Cognito's lockout after
 // five wrong passwords in a row still comes, within seconds; the calls
