@@ -141,17 +141,11 @@ func (s *Server) mint(now time.Time, g grant) (*cognitosrp.AuthenticationResult,
 	if g.deviceKey != "" {
 		access["device_key"] = g.deviceKey
 	}
-	id := map[string]any{
-		"aud":              s.client.id,
-		"cognito:username": pub.Username,
-		"token_use":        "id",
-		"exp":              iat + seconds(s.cfg.IDTokenLifetime),
-	}
-	if !s.cfg.DisableTokenRevocation {
-		// Cognito adds these claims only where revocation is on.
-		common["origin_jti"] = g.originJTI
-		access["jti"], id["jti"] = s.uuid(), s.uuid()
-	}
+	// The user's attributes first, the claims of the token over them: an
+	// attribute named like a claim ("exp", "aud", "token_use"), which no
+	// Cognito schema holds but AddUser and a NEW_PASSWORD_REQUIRED
+	// answer's userAttributes.<name> take, must not replace the claim.
+	id := make(map[string]any, len(pub.Attributes)+12)
 	for name, v := range pub.Attributes {
 		switch name {
 		case "email_verified", "phone_number_verified":
@@ -159,6 +153,15 @@ func (s *Server) mint(now time.Time, g grant) (*cognitosrp.AuthenticationResult,
 		default:
 			id[name] = v
 		}
+	}
+	id["aud"] = s.client.id
+	id["cognito:username"] = pub.Username
+	id["token_use"] = "id"
+	id["exp"] = iat + seconds(s.cfg.IDTokenLifetime)
+	if !s.cfg.DisableTokenRevocation {
+		// Cognito adds these claims only where revocation is on.
+		common["origin_jti"] = g.originJTI
+		access["jti"], id["jti"] = s.uuid(), s.uuid()
 	}
 	for k, v := range common {
 		access[k], id[k] = v, v
