@@ -465,6 +465,19 @@ func TestNewPasswordKeepsSub(t *testing.T) {
 	}
 }
 
+// TestSMSDestinationMultiByte: CODE_DELIVERY_DESTINATION shows the last
+// four characters of the phone number, whole: its last four bytes cut a
+// character that takes three, which reached the client as U+FFFD.
+func TestSMSDestinationMultiByte(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "sms", Password: "pw-sms-1234", SMSMFA: true,
+		Attributes: map[string]string{"phone_number": "+１５５５５５５１２３４"}})
+	ch := expectChallenge(t, "SMS_MFA")(newRaw(t, srv).srpLogin("sms", "pw-sms-1234", nil))
+	if got, want := ch.ChallengeParameters["CODE_DELIVERY_DESTINATION"], "+*******１２３４"; got != want {
+		t.Errorf("CODE_DELIVERY_DESTINATION = %q, want %q", got, want)
+	}
+}
+
 // TestEmailOTPDestinationMultiByte: CODE_DELIVERY_DESTINATION shows the
 // first letter of the address's name and domain, whole: the first byte of
 // a letter that takes two is not UTF-8, and reached the client as U+FFFD.

@@ -234,12 +234,15 @@ func (s *Server) takeMFASetup(now time.Time, id string) (*authSession, *apiError
 	return sess, nil
 }
 
-// maskPhone shows the last four digits: "+*******1234".
+// maskPhone shows the last four digits: "+*******1234". It counts runes,
+// as maskEmail does: the attribute is whatever AddUser or a client's new
+// password answer set, and its last four bytes may end inside a letter.
 func maskPhone(p string) string {
-	if len(p) <= 5 {
-		return strings.Repeat("*", len(p))
+	r := []rune(p)
+	if len(r) <= 5 {
+		return strings.Repeat("*", len(r))
 	}
-	return "+" + strings.Repeat("*", len(p)-5) + p[len(p)-4:]
+	return "+" + strings.Repeat("*", len(r)-5) + string(r[len(r)-4:])
 }
 
 // maskEmail shows the first letters of the name and domain: "a***@e***".
