@@ -274,7 +274,8 @@ func (s *Server) JWKSURL() string {
 
 // VerifierConfig returns the cognitosrp.VerifierConfig of the server's
 // tokens: its issuer, key set and app client, on its clock. Use it with
-// cognitosrp.NewVerifier, for Config.Verifier or for your own API's checks.
+// cognitosrp.NewVerifier, for cognitosrp.Config.Verifier (or
+// cognitosrp.Options.Verifier) or for your own API's checks.
 // Its Leeway is the default, cognitosrp.DefaultLeeway: after Advance, a
 // token verifies until that long past its exp, where VerifyAccessToken
 // refuses it at once.
