@@ -132,8 +132,9 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 	return map[string]any{"AuthenticationResult": res}, nil
 }
 
-// revokeToken serves RevokeToken: the refresh token, those of its login
-// rotated out before it, and every access token issued with them stop
+// revokeToken serves RevokeToken: the refresh token, every other refresh
+// token of its login (rotated out before it, or issued after it when it
+// is itself rotated out) and every access token issued with them stop
 // working. An unknown token is not an error, so that revoking stays
 // idempotent. An app client without token revocation refuses every call
 // it authenticates, known token or not.
