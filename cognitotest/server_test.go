@@ -834,6 +834,23 @@ func TestAliasAttributes(t *testing.T) {
 	}
 }
 
+// TestAliasAttributesPlusAddress: an e-mail alias that starts with "+"
+// is an address still. Once the email attribute was set, the second case
+// of AddUser's switch took it for a phone number, and SMS_MFA named an
+// address as where its code went.
+func TestAliasAttributesPlusAddress(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	u, err := srv.AddUser(cognitotest.User{
+		Aliases: []string{"first@example.com", "+news@example.com"}, Password: "pw-alias-123",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Attributes["email"] != "first@example.com" || u.Attributes["phone_number"] != "" {
+		t.Errorf("attributes %v: want the first address as email and no phone number", u.Attributes)
+	}
+}
+
 // TestHelpersRenewOnRotatingServer: the configurations Options and
 // SessionConfig return renew tokens on a server with refresh-token
 // rotation too. Such a client refuses REFRESH_TOKEN_AUTH, the default

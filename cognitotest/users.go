@@ -171,11 +171,16 @@ func (s *Server) AddUser(u User) (User, error) {
 		u.Attributes = make(map[string]string)
 	}
 	for _, a := range u.Aliases {
-		switch {
-		case strings.Contains(a, "@") && u.Attributes["email"] == "":
-			u.Attributes["email"] = a
-		case strings.HasPrefix(a, "+") && u.Attributes["phone_number"] == "":
-			u.Attributes["phone_number"] = a
+		// An address first: "+news@example.com" is one, and must not
+		// become the phone number once the email attribute is set.
+		attr := "phone_number"
+		if strings.Contains(a, "@") {
+			attr = "email"
+		} else if !strings.HasPrefix(a, "+") {
+			continue
+		}
+		if u.Attributes[attr] == "" {
+			u.Attributes[attr] = a
 		}
 	}
 	u.Attributes["sub"] = u.Sub
