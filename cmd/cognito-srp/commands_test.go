@@ -286,7 +286,13 @@ func TestDemo(t *testing.T) {
 			t.Errorf("renewal line: %q", line)
 		}
 	}
-	newSandbox(t).run("demo", "extra").want(t, exitUsage, "unexpected argument")
+	// Not quoted, as other commands do not quote theirs: it may be a
+	// secret typed in the wrong place.
+	r = newSandbox(t).run("demo", "pw-s3cret")
+	r.want(t, exitUsage, "cognito-srp demo: unexpected argument (not shown); demo takes no arguments")
+	if strings.Contains(r.stderr, "s3cret") {
+		t.Errorf("the argument is echoed: %q", r.stderr)
+	}
 }
 
 // TestRequestKeepsRenewedTokens: when the API answers 401, request renews

@@ -32,7 +32,11 @@ func demoCommand(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+		// Not shown, as token, sign-out and emulate do not show theirs: a
+		// stray argument may be a secret typed in the wrong place, and a
+		// usage error reaches the terminal and CI logs. demo has no flags
+		// whose name it could be.
+		return usagef("unexpected argument (not shown); demo takes no arguments")
 	}
 	start := time.Now()
 	say := func(step, format string, args ...any) {
