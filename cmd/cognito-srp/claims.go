@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,6 +29,13 @@ func claimsCommand(ctx context.Context, e *env, args []string) error {
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if fs.NArg() > 1 && slices.ContainsFunc(fs.Args()[1:], func(a string) bool { return len(a) > 1 && a[0] == '-' }) {
+		// The flag package stops at the TOKEN: "claims TOKEN -h" left -h
+		// an argument, and "want at most one TOKEN" did not say what to
+		// move. As request says of its URL; none is quoted, the TOKEN
+		// least of all.
+		return usagef("flags must come before the TOKEN, and claims has none but -h (got %d arguments)", fs.NArg())
 	}
 	var token string
 	switch fs.NArg() {

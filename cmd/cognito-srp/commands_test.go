@@ -128,6 +128,15 @@ func TestClaims(t *testing.T) {
 	}
 	s.run("claims", "not-a-token").want(t, exitError, "malformed token")
 	s.run("claims", "a", "b").want(t, exitUsage, "at most one TOKEN")
+	// Flags after the TOKEN are named as such, as request names flags
+	// after its URL, without quoting the TOKEN.
+	for _, flag := range []string{"-h", "-json", "--verify"} {
+		r = s.run("claims", res.AccessToken, flag)
+		r.want(t, exitUsage, "cognito-srp claims: flags must come before the TOKEN, and claims has none but -h (got 2 arguments)")
+		if strings.Contains(r.stderr, res.AccessToken[:20]) {
+			t.Errorf("the error quotes the token: %q", r.stderr)
+		}
+	}
 }
 
 // startEmulate starts "cognito-srp emulate" with args on a free loopback
