@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/gocognito/cognitosrp"
@@ -141,7 +142,22 @@ func (d deviceFile) DeleteDevice(ctx context.Context, owner cognitosrp.DeviceOwn
 // command wanted there. Other errors (a file others can read, an
 // interruption) say what to do themselves.
 func cacheError(err error) error {
-	return fileHint(err, "the token cache; -no-cache runs without it")
+	return fileHint(err, "the token cache; "+cacheHint())
+}
+
+// cacheHint says how to run when the cache directory cannot be used.
+// Where os.UserCacheDir follows XDG_CACHE_HOME (Linux, the BSDs; not
+// macOS, Windows or Plan 9), pointing it at another directory keeps the
+// cache: on a CI runner or in a container, whose HOME is often read-only
+// or unset, that is the better advice, as -no-cache logs in with the
+// password on every run. The job's own temporary directory, as main's
+// doc says, goes with the job. It names variables, never their values.
+func cacheHint() string {
+	switch runtime.GOOS {
+	case "windows", "darwin", "ios", "plan9":
+		return "-no-cache runs without it"
+	}
+	return "set XDG_CACHE_HOME to the absolute path of a writable directory (on GitHub Actions, $RUNNER_TEMP), or give -no-cache to run without it"
 }
 
 // deviceError is cacheError for the device file itself, which -no-device

@@ -20,13 +20,17 @@ import (
 // command then fails, rather than log in on every run behind the user's
 // back, but it must say that the token cache is the problem and how to
 // run without it, whether reading or saving failed; and -no-cache works.
+// It also names XDG_CACHE_HOME, which keeps the cache elsewhere (on a CI
+// runner, the job's temporary directory), where -no-cache logs in with
+// the password on every run: it named only -no-cache.
 func TestUnusableCacheSaysNoCache(t *testing.T) {
 	t.Parallel()
-	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" || runtime.GOOS == "ios" || runtime.GOOS == "plan9" {
 		t.Skip("XDG_CACHE_HOME and symbolic links as on Linux")
 	}
 	srv := newEmulator(t, cognitotest.Config{})
 	const hint = "-no-cache"
+	const xdg = "set XDG_CACHE_HOME to the absolute path of a writable directory (on GitHub Actions, $RUNNER_TEMP)"
 
 	// Saving fails after the login: the cache directory is a dangling
 	// symbolic link, which reads as missing and cannot be created (the
@@ -37,7 +41,7 @@ func TestUnusableCacheSaysNoCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.env["XDG_CACHE_HOME"] = dangling
-	s.run("token").want(t, exitError, "token cache", hint)
+	s.run("token").want(t, exitError, "token cache", hint, xdg)
 
 	// Reading fails: the cache directory is under a regular file.
 	file := filepath.Join(s.home, "file")
@@ -45,12 +49,16 @@ func TestUnusableCacheSaysNoCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.env["XDG_CACHE_HOME"] = filepath.Join(file, "cache")
-	s.run("token").want(t, exitError, "token cache", hint)
+	s.run("token").want(t, exitError, "token cache", hint, xdg)
+
+	// A relative XDG_CACHE_HOME, which os.UserCacheDir refuses.
+	s.env["XDG_CACHE_HOME"] = "cache"
+	s.run("token").want(t, exitError, "cache directory", "relative", hint, xdg)
 
 	// No HOME: the cache directory cannot be found.
 	delete(s.env, "HOME")
 	delete(s.env, "XDG_CACHE_HOME")
-	s.run("token").want(t, exitError, "cache directory", hint)
+	s.run("token").want(t, exitError, "cache directory", hint, xdg)
 
 	if r := s.run("token", hint); r.code != exitOK || r.stdout == "" {
 		t.Errorf("token -no-cache: exit status %d, stderr %q", r.code, r.stderr)

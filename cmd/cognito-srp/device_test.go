@@ -261,7 +261,7 @@ func TestCacheDirNotWritable(t *testing.T) {
 	}
 	defer os.Chmod(s.cacheDir(), 0o700) // for t.TempDir's removal
 	r := s.run("token")
-	r.want(t, exitError, "cognito-srp token: ", s.cacheDir(), "permission denied", "(the token cache; -no-cache runs without it)")
+	r.want(t, exitError, "cognito-srp token: ", s.cacheDir(), "permission denied", "(the token cache; "+cacheHint()+")")
 	if n := srv.Calls("InitiateAuth"); n != 0 {
 		t.Errorf("%d logins, want none", n)
 	}

@@ -228,7 +228,7 @@ func TestDescribeJoinedErrors(t *testing.T) {
 	renewal := fmt.Errorf("cognitosrp: InitiateAuth: %w", &url.Error{Op: "Post", URL: "https://cognito-idp.example/", Err: errors.New("connection refused")})
 	save := cacheError(fmt.Errorf("cognitosrp: saving tokens: %w", &fs.PathError{Op: "open", Path: "/cache/x.json", Err: errors.New("no space left on device")}))
 	got := describe(errors.Join(renewal, save))
-	want := `network error: InitiateAuth: Post "https://cognito-idp.example/": connection refused; saving tokens: open /cache/x.json: no space left on device (the token cache; -no-cache runs without it)`
+	want := `network error: InitiateAuth: Post "https://cognito-idp.example/": connection refused; saving tokens: open /cache/x.json: no space left on device (the token cache; ` + cacheHint() + `)`
 	if got != want {
 		t.Errorf("describe = %q\nwant       %q", got, want)
 	}

@@ -829,7 +829,7 @@ func TestSignOutNoCacheDirectory(t *testing.T) {
 	if strings.Contains(r.stderr, "-no-cache") {
 		t.Errorf("sign-out offers -no-cache, a flag it does not take: %q", r.stderr)
 	}
-	s.run("token").want(t, exitError, "cognito-srp token: finding the cache directory: ", "(use -no-cache)")
+	s.run("token").want(t, exitError, "cognito-srp token: finding the cache directory: ", "-no-cache")
 	if n := srv.Calls("InitiateAuth") + srv.Calls("RevokeToken"); n != 0 {
 		t.Errorf("%d calls to Cognito", n)
 	}

@@ -198,7 +198,7 @@ func obtain(ctx context.Context, e *env, c *connection, refused *cognitosrp.Toke
 	if !c.noCache {
 		var err error
 		if store, err = cacheStore(c); err != nil {
-			return nil, nil, fmt.Errorf("%w (use -no-cache)", err)
+			return nil, nil, fmt.Errorf("%w (%s)", err, cacheHint())
 		}
 		// The device is kept beside the tokens, and only there: without
 		// the cache, a device confirmed by each run and lost at its end
