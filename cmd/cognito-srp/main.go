@@ -121,6 +121,8 @@
 // had ended already, and with 1 when it removed the files but Cognito
 // could not be told all of it (a refresh token it could not revoke works
 // on until it expires): not 4, as a second run finds nothing to sign out.
+// Where it finds no cache directory (HOME unset, say) it exits with 1, not
+// 0: token may have cached the tokens in another environment's.
 // A command that SIGINT or SIGTERM interrupts
 // prints "interrupted" and then ends by that signal, as a shell expects;
 // "emulate", once serving, ends on them with status 0.

@@ -26,7 +26,9 @@ ended already (standard error says which; -everywhere then signs nobody out).
 Exit status 1: failed; when standard error says the cache files were removed,
 Cognito could not be told all of it (unreachable, say), and what it names
 stays usable (the refresh token until it expires, the device): running
-sign-out again does not help, the files are gone.
+sign-out again does not help, the files are gone. Also 1, not 0, with no
+cache directory (HOME unset, say): token may have cached the tokens in
+another environment's.
 An app client without token revocation refuses to revoke. A renewal then
 checks whether the refresh token has ended (forgetting the device ends it,
 as does a sign-out elsewhere): if so, the files go; if not (no device, or a
@@ -69,7 +71,12 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 	}
 	store, err := cacheStore(c)
 	if err != nil {
-		return err
+		// Status 1, not "nothing is cached" with 0: a script takes 0 for
+		// a machine that holds no credentials, and the token file may be
+		// where another environment's token kept it (a cleanup step, a
+		// sudo or a service unit, that lost HOME). Not token's advice
+		// either: a cache directory set up now would hold nothing.
+		return fmt.Errorf("%w (sign-out looks for the token file where token kept it: run it with token's environment; token -no-cache kept none)", err)
 	}
 	tok, err := store.Load(ctx)
 	if err != nil && !errors.Is(err, cognitosrp.ErrStoreFormat) {
