@@ -22,8 +22,9 @@ type Fault string
 
 // Faults a test suite commonly needs. Any other Cognito error type works
 // too, as Fault("LimitExceededException"); it is answered with HTTP 400.
-// So do the common errors: Fault("ServiceUnavailable") (HTTP 503),
-// Fault("InternalFailure") (500), Fault("ThrottlingException") (400)…
+// So do the common errors (CommonAWSError): Fault("ServiceUnavailable")
+// (HTTP 503), Fault("InternalFailure") (500), Fault("ThrottlingException")
+// (400)…
 const (
 	// FaultInternalError is InternalErrorException with HTTP 500 and
 	// the message "Internal server error.".
@@ -47,29 +48,46 @@ func (f Fault) apiError() *apiError {
 	case FaultTooManyRequests:
 		return errThrottled().because("injected")
 	}
-	return newError(commonErrorStatus(string(f)), string(f), "Injected %s.", string(f)).because("injected")
+	status, common := commonError(string(f))
+	if !common {
+		status = http.StatusBadRequest // as Cognito answers its own exceptions
+	}
+	return newError(status, string(f), "Injected %s.", string(f)).because("injected")
 }
 
-// commonErrorStatus returns the HTTP status of an error type: for the
-// errors common to all AWS APIs, the one AWS API references give them
-// ("Common Errors", read on another service's reference; Cognito's could
-// not be read here): 500 for InternalFailure, 503 for ServiceUnavailable,
-// 403 for InvalidClientTokenId and OptInRequired, 400 for
-// AccessDeniedException, IncompleteSignature, InvalidAction,
-// NotAuthorized, RequestExpired, ThrottlingException and ValidationError;
-// else 400, as Cognito answers its own exceptions. A client's retries may
-// go by the status: a ServiceUnavailable answered with 400 would not be
-// retried where Cognito's 503 is.
-func commonErrorStatus(typ string) int {
+// CommonAWSError reports whether f is one of the errors common to all AWS
+// APIs (the "Common Errors" of AWS API references), such as
+// ServiceUnavailable, InternalFailure or ThrottlingException, which the
+// server answers with the HTTP status those references give them. A
+// program that takes a Fault from its user (a flag, a configuration
+// file) can refuse with it a name that is neither such an error nor a
+// Cognito error type, such as "Throttling": the server would answer that
+// too, as given, with HTTP 400.
+func (f Fault) CommonAWSError() bool {
+	_, ok := commonError(string(f))
+	return ok
+}
+
+// commonError returns the HTTP status of typ and true if typ is one of
+// the errors common to all AWS APIs: the status AWS API references give
+// them ("Common Errors", read on another service's reference; Cognito's
+// could not be read here). The one list of them: CommonAWSError serves it
+// to cognito-srp emulate's -fault. A client's retries may go by the
+// status: a ServiceUnavailable answered with 400 would not be retried
+// where Cognito's 503 is.
+func commonError(typ string) (status int, ok bool) {
 	switch typ {
 	case "InternalFailure":
-		return http.StatusInternalServerError
+		return http.StatusInternalServerError, true
 	case "ServiceUnavailable":
-		return http.StatusServiceUnavailable
+		return http.StatusServiceUnavailable, true
 	case "InvalidClientTokenId", "OptInRequired":
-		return http.StatusForbidden
+		return http.StatusForbidden, true
+	case "AccessDeniedException", "IncompleteSignature", "InvalidAction", "NotAuthorized",
+		"RequestExpired", "ThrottlingException", "ValidationError":
+		return http.StatusBadRequest, true
 	}
-	return http.StatusBadRequest
+	return 0, false
 }
 
 // faultState holds the injected latency and failures. Server.mu guards it.

@@ -352,7 +352,8 @@ func TestFaultMessagesAreCognitos(t *testing.T) {
 // Errors"), not the 400 of Cognito's own exceptions: a client
 // whose retries go by the status (as the AWS SDKs' and this library's do)
 // must meet ServiceUnavailable as a 503, as it would from Cognito.
-// Cognito's own types keep theirs.
+// Cognito's own types keep theirs. CommonAWSError names the common ones,
+// and only those (cognito-srp emulate's -fault accepts them by it).
 func TestCommonErrorStatuses(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	api := &cognitosrp.Client{Endpoint: srv.Endpoint(), Retry: cognitosrp.RetryPolicy{MaxAttempts: 1}}
@@ -373,6 +374,14 @@ func TestCommonErrorStatuses(t *testing.T) {
 		"LimitExceededException":         http.StatusBadRequest,
 		"NotAuthorizedException":         http.StatusBadRequest,
 	} {
+		// The common errors are the names here that are not Cognito's
+		// own error types (which all end in "Exception", as two of the
+		// common ones do).
+		cognitos := fault == cognitotest.FaultInternalError || fault == cognitotest.FaultTooManyRequests ||
+			fault == "LimitExceededException" || fault == "NotAuthorizedException"
+		if fault.CommonAWSError() == cognitos {
+			t.Errorf("Fault(%q).CommonAWSError() = %v", fault, fault.CommonAWSError())
+		}
 		srv.FailNext(1, fault)
 		err := api.Call(t.Context(), "GetUser", map[string]string{"AccessToken": "x"}, &struct{}{})
 		if ae := apiError(t, err); ae.Type != string(fault) || ae.StatusCode != status {
@@ -380,6 +389,11 @@ func TestCommonErrorStatuses(t *testing.T) {
 		}
 		if reqs := srv.Requests(); !reqs[len(reqs)-1].Injected || reqs[len(reqs)-1].Status != status {
 			t.Errorf("FailNext(%s): logged as %+v", fault, reqs[len(reqs)-1])
+		}
+	}
+	for _, f := range []cognitotest.Fault{cognitotest.FaultConnectionReset, "Throttling", "", "serviceunavailable", "ServiceUnavailable ", "InvalidAction InvalidClientTokenId"} {
+		if f.CommonAWSError() {
+			t.Errorf("Fault(%q).CommonAWSError() = true", f)
 		}
 	}
 	// SetFailureRate injects the same answer.

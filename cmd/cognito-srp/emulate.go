@@ -236,22 +236,15 @@ func readSecretFile(ctx context.Context, path string) (string, error) {
 // faultName reports whether name is a failure the emulator can inject that
 // a client can meet: connection reset, an error type as Cognito names
 // them (letters, ending in "Exception"), or one of the errors common to
-// all AWS APIs (commonErrors). A value that is no error type at all
-// ("Throttling", "500") is refused rather than answered as one; a
-// misspelt type ("TooManyRequestException") is served as given.
+// all AWS APIs (cognitotest's list: a test of a client's retries injects
+// ServiceUnavailable, which cognitotest answers with HTTP 503 as Cognito
+// does). A value that is no error type at all ("Throttling", "500") is
+// refused rather than answered as one; a misspelt type
+// ("TooManyRequestException") is served as given.
 func faultName(name string) bool {
-	// Without a space of its own: " InvalidAction InvalidClientTokenId "
-	// is in commonErrors too.
-	if name == string(cognitotest.FaultConnectionReset) || !strings.Contains(name, " ") && strings.Contains(commonErrors, " "+name+" ") {
+	if f := cognitotest.Fault(name); f == cognitotest.FaultConnectionReset || f.CommonAWSError() {
 		return true
 	}
 	typ, ok := strings.CutSuffix(name, "Exception")
 	return ok && typ != "" && strings.Trim(typ, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == ""
 }
-
-// commonErrors names, between spaces, the errors common to all AWS APIs
-// (the "Common Errors" of AWS API references) whose names do not end in
-// "Exception": a test of a client's retries injects ServiceUnavailable,
-// which cognitotest answers with HTTP 503 as Cognito does.
-const commonErrors = " IncompleteSignature InternalFailure InvalidAction InvalidClientTokenId " +
-	"NotAuthorized OptInRequired RequestExpired ServiceUnavailable ValidationError "
