@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+	"time"
 )
 
 // This file holds remembered devices: NewDeviceMetadata, ConfirmDevice,
@@ -24,6 +25,13 @@ type device struct {
 	confirmed     bool     // ConfirmDevice stored its verifier
 	remembered    bool     // device SRP may stand in for MFA
 	salt, v       *big.Int // device SRP verifier
+
+	// What GetDevice and ListDevices report: when the device was
+	// issued, last changed (ConfirmDevice, UpdateDeviceStatus,
+	// SetDeviceRemembered) and last used to sign in, and the client's
+	// address at that sign-in (last_ip_used).
+	created, modified, lastAuth time.Time
+	lastIP                      string
 }
 
 // Device describes a device of a user, as Devices returns it.
@@ -74,8 +82,8 @@ func checkDeviceKey(key *string, required bool) *apiError {
 const groupKeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 // newDevice issues a device to a user, the one with internal name username
-// and sub sub, at the end of a login.
-func (s *Server) newDevice(username, sub string) (*device, *apiError) {
+// and sub sub, at the end of a login at now from address ip.
+func (s *Server) newDevice(now time.Time, ip, username, sub string) (*device, *apiError) {
 	id, err := s.newUUID()
 	if err != nil {
 		return nil, errInternal("random source failed")
@@ -88,7 +96,8 @@ func (s *Server) newDevice(username, sub string) (*device, *apiError) {
 	for _, c := range b {
 		group = append(group, groupKeyAlphabet[int(c)%len(groupKeyAlphabet)])
 	}
-	d := &device{key: s.region + "_" + id, groupKey: string(group), username: username}
+	d := &device{key: s.region + "_" + id, groupKey: string(group), username: username,
+		created: now, modified: now, lastAuth: now, lastIP: ip}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// Checked under the lock DeleteUser takes as it forgets the user's
@@ -192,6 +201,7 @@ func (s *Server) confirmDevice(c *call) (any, *apiError) {
 	}
 	optIn := s.cfg.DeviceOnlyRememberedOnUserPrompt
 	d.salt, d.v, d.name, d.confirmed, d.remembered = salt, v, in.DeviceName, true, !optIn
+	d.modified = c.now
 	return map[string]bool{"UserConfirmationNecessary": optIn}, nil
 }
 
@@ -231,7 +241,7 @@ func (s *Server) updateDeviceStatus(c *call) (any, *apiError) {
 	if d == nil || !d.confirmed || fold(d.username) != fold(u.Username) {
 		return nil, errNoDevice()
 	}
-	d.remembered = remembered
+	d.remembered, d.modified = remembered, c.now
 	return struct{}{}, nil
 }
 
@@ -314,6 +324,7 @@ func (s *Server) ForgetDevice(key string) error {
 // device runs device SRP instead. It fails with ErrNoSuchDevice for a key
 // the server does not know or a device not yet confirmed.
 func (s *Server) SetDeviceRemembered(key string, remembered bool) error {
+	now := s.now() // not under the lock: Config.Now may not take it
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.devices[key]
@@ -323,6 +334,6 @@ func (s *Server) SetDeviceRemembered(key string, remembered bool) error {
 	if !d.confirmed {
 		return fmt.Errorf("%w: %q is not confirmed", ErrNoSuchDevice, key)
 	}
-	d.remembered = remembered
+	d.remembered, d.modified = remembered, now
 	return nil
 }

@@ -407,7 +407,7 @@ func TestDeviceForgottenBeforeDeviceSRPAuth(t *testing.T) {
 // TestDeviceKeyMemberIsValidated: a DeviceKey member that is empty, too
 // long or not of the shape region_hex (Cognito's DeviceKeyType: 1 to 55
 // characters, [\w-]+_[0-9a-f-]+) is refused as malformed by ConfirmDevice,
-// UpdateDeviceStatus, ForgetDevice and GetTokensFromRefreshToken, as the
+// UpdateDeviceStatus, ForgetDevice, GetDevice and GetTokensFromRefreshToken, as the
 // AWS protocol layer refuses it before the action runs: ForgetDevice
 // answered ResourceNotFoundException for "" and any malformed key, and
 // GetTokensFromRefreshToken took "" for no device, so a client that sends
@@ -435,6 +435,7 @@ func TestDeviceKeyMemberIsValidated(t *testing.T) {
 			"ConfirmDevice":             {"AccessToken": first.AccessToken, "DeviceKey": key, "DeviceSecretVerifierConfig": verifier},
 			"UpdateDeviceStatus":        {"AccessToken": first.AccessToken, "DeviceKey": key, "DeviceRememberedStatus": "not_remembered"},
 			"ForgetDevice":              {"AccessToken": first.AccessToken, "DeviceKey": key},
+			"GetDevice":                 {"AccessToken": first.AccessToken, "DeviceKey": key},
 			"GetTokensFromRefreshToken": {"ClientId": srv.ClientID(), "RefreshToken": first.RefreshToken, "DeviceKey": key},
 		} {
 			_, err := r.call(action, in)
@@ -443,7 +444,7 @@ func TestDeviceKeyMemberIsValidated(t *testing.T) {
 			}
 		}
 	}
-	for _, action := range []string{"ConfirmDevice", "UpdateDeviceStatus", "ForgetDevice"} {
+	for _, action := range []string{"ConfirmDevice", "UpdateDeviceStatus", "ForgetDevice", "GetDevice"} {
 		_, err := r.call(action, map[string]any{"AccessToken": first.AccessToken, "DeviceKey": nil})
 		wantAPIError(t, err, "InvalidParameterException", "Member must not be null")
 	}
@@ -459,8 +460,8 @@ func TestDeviceKeyMemberIsValidated(t *testing.T) {
 	}
 }
 
-// TestDeviceActionsCheckTheAccessToken: ConfirmDevice, UpdateDeviceStatus
-// and ForgetDevice act only for a valid access token of the device's
+// TestDeviceActionsCheckTheAccessToken: ConfirmDevice, UpdateDeviceStatus,
+// ForgetDevice and GetDevice act only for a valid access token of the device's
 // user: an id token, another pool's token, a forged one, an expired one
 // and one revoked by GlobalSignOut are refused with Cognito's messages,
 // another user's token finds no device, and none of them changes it.
@@ -486,6 +487,7 @@ func TestDeviceActionsCheckTheAccessToken(t *testing.T) {
 			"ConfirmDevice":      {"AccessToken": token, "DeviceKey": d.key, "DeviceSecretVerifierConfig": verifier},
 			"UpdateDeviceStatus": {"AccessToken": token, "DeviceKey": d.key, "DeviceRememberedStatus": "not_remembered"},
 			"ForgetDevice":       {"AccessToken": token, "DeviceKey": d.key},
+			"GetDevice":          {"AccessToken": token, "DeviceKey": d.key},
 		} {
 			_, err := r.call(action, in)
 			if ae := apiError(t, err); ae.Type != typ || !strings.Contains(ae.Message, msg) {

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ type call struct {
 	action string
 	now    time.Time
 	body   []byte
+	ip     string // the client's address, for a device's last_ip_used
 }
 
 // decode reads the JSON body into v, as the AWS protocol layer does.
@@ -68,6 +70,10 @@ func (s *Server) action(name string) actionFunc {
 		return s.associateSoftwareToken
 	case "VerifySoftwareToken":
 		return s.verifySoftwareToken
+	case "GetDevice":
+		return s.getDevice
+	case "ListDevices":
+		return s.listDevices
 	}
 	return nil
 }
@@ -207,7 +213,11 @@ func (s *Server) serveAPI(r *http.Request, action string, rec *Request) (any, *a
 		rec.Injected = true
 		return nil, f
 	}
-	return fn(&call{ctx: r.Context(), action: action, now: now, body: body})
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	return fn(&call{ctx: r.Context(), action: action, now: now, body: body, ip: ip})
 }
 
 // dropConnection closes the connection without a response, like a network

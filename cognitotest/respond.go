@@ -211,7 +211,7 @@ func (s *Server) nextStep(c *call, sess *authSession) (any, *apiError) {
 		if !sess.customDone {
 			return s.customChallenge(c, sess, u)
 		}
-		return s.completeLogin(c.now, sess)
+		return s.completeLogin(c, sess)
 	}
 	// A remembered device stands in for the second factor.
 	if !sess.mfaDone && !sess.deviceDone {
@@ -219,7 +219,7 @@ func (s *Server) nextStep(c *call, sess *authSession) (any, *apiError) {
 			return out, aerr
 		}
 	}
-	return s.completeLogin(c.now, sess)
+	return s.completeLogin(c, sess)
 }
 
 // issue stores the session of the next challenge and returns it.

@@ -189,7 +189,8 @@ func seconds(d time.Duration) int64 { return int64((d + time.Second - 1) / time.
 // completeLogin ends a successful login: it issues the tokens and a refresh
 // token, and with device tracking a new device unless the login named a
 // confirmed one.
-func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError) {
+func (s *Server) completeLogin(c *call, sess *authSession) (any, *apiError) {
+	now := c.now
 	// Not uuid(): revocation (RevokeToken, ForgetDevice) works on
 	// origin_jti, and the nil UUID a failed draw gives would be shared by
 	// every login that met one, so that revoking one revoked them all.
@@ -213,8 +214,9 @@ func (s *Server) completeLogin(now time.Time, sess *authSession) (any, *apiError
 	if s.cfg.DeviceTracking {
 		if sess.deviceDone || sess.deviceTracked {
 			g.deviceKey = sess.deviceKey
+			s.deviceUsed(sess.deviceKey, now, c.ip)
 		} else {
-			d, aerr := s.newDevice(sess.username, sess.sub)
+			d, aerr := s.newDevice(now, c.ip, sess.username, sess.sub)
 			if aerr != nil {
 				return nil, aerr
 			}
@@ -245,7 +247,7 @@ func (s *Server) IssueTokens(username string) (*cognitosrp.AuthenticationResult,
 		return nil, noSuchUser(username)
 	}
 	now := s.now()
-	out, aerr := s.completeLogin(now, &authSession{username: u.Username, sub: u.Sub, authTime: now})
+	out, aerr := s.completeLogin(&call{now: now}, &authSession{username: u.Username, sub: u.Sub, authTime: now})
 	if aerr != nil {
 		return nil, aerr
 	}
