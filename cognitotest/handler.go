@@ -74,6 +74,8 @@ func (s *Server) action(name string) actionFunc {
 		return s.getDevice
 	case "ListDevices":
 		return s.listDevices
+	case "SetUserMFAPreference":
+		return s.setUserMFAPreference
 	}
 	return nil
 }

@@ -112,6 +112,12 @@ func (u User) clone() User {
 type user struct {
 	User
 	salt, v *big.Int // the SRP verifier of Password
+
+	// offTOTP keeps the secret of a verified software token while
+	// SetUserMFAPreference has TOTP MFA turned off ("" for a user given
+	// SoftwareTokenMFA without TOTPSecret), so that turning it on again
+	// needs no new AssociateSoftwareToken; nil when there is none.
+	offTOTP *string
 }
 
 // Errors of the methods that manage users.
