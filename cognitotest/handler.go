@@ -76,6 +76,8 @@ func (s *Server) action(name string) actionFunc {
 		return s.listDevices
 	case "SetUserMFAPreference":
 		return s.setUserMFAPreference
+	case "ChangePassword":
+		return s.changePassword
 	}
 	return nil
 }

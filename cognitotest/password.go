@@ -1,0 +1,92 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package cognitotest
+
+import (
+	"crypto/subtle"
+	"strings"
+	"unicode"
+)
+
+// This file holds ChangePassword, by which a signed-in user changes its
+// password.
+//
+// Confirmed by Cognito's API reference: an access token authorizes it;
+// PreviousPassword and ProposedPassword are at most 256 characters of
+// pattern [\S]+; the answer is empty. A wrong PreviousPassword is
+// NotAuthorizedException "Incorrect username or password."
+// (amazon-cognito-identity-js issue 336). Cognito also limits wrong
+// attempts, with LimitExceededException "Attempt limit exceeded, please
+// try after some time." (aws-sdk-android issue 627); the emulator, which
+// locks no login out either, does not: a test injects it with FailNext.
+//
+// Assumptions:
+//   - The reference now makes PreviousPassword optional, for users who
+//     sign in without a password; every user of the emulator has one, so
+//     one left out is a wrong one.
+//   - The pattern is matched as AWS matches it in a password that may hold
+//     inner spaces: the value must hold a character other than white space.
+//   - The emulator has no password policy (Config has none), so it
+//     answers no InvalidPasswordException of its own; FailNext injects one.
+//   - Tokens issued before stay valid, as an administrator's SetPassword
+//     leaves them.
+
+// maxPasswordLen is the longest password Cognito's PasswordType takes.
+const maxPasswordLen = 256
+
+// checkPasswordMember checks a password member as the AWS protocol layer
+// checks PasswordType, quoting no value: it is a secret. nil is a member
+// left out.
+func checkPasswordMember(field string, p *string) *apiError {
+	switch {
+	case p == nil:
+		return errSensitiveValidation(field, mustNotBeNull)
+	case len([]rune(*p)) > maxPasswordLen:
+		return errSensitiveValidation(field, "Member must have length less than or equal to 256")
+	case strings.TrimFunc(*p, unicode.IsSpace) == "":
+		return errSensitiveValidation(field, `Member must satisfy regular expression pattern: [\S]+`)
+	}
+	return nil
+}
+
+// changePassword serves ChangePassword: the previous password must be the
+// user's, and the proposed one then signs in with SRP in its place.
+func (s *Server) changePassword(c *call) (any, *apiError) {
+	var in struct {
+		withAccessToken
+		PreviousPassword *string
+		ProposedPassword *string
+	}
+	if aerr := c.decode(&in); aerr != nil {
+		return nil, aerr
+	}
+	if in.PreviousPassword != nil {
+		if aerr := checkPasswordMember("previousPassword", in.PreviousPassword); aerr != nil {
+			return nil, aerr
+		}
+	}
+	if aerr := checkPasswordMember("proposedPassword", in.ProposedPassword); aerr != nil {
+		return nil, aerr
+	}
+	u, aerr := s.accessTokenUser(c.now, in.AccessToken)
+	if aerr != nil {
+		return nil, aerr
+	}
+	// The verifier is drawn before the lock is taken, as SetPassword
+	// draws it: its random salt and modular exponentiation take time.
+	tmp := &user{User: User{Username: u.Username}}
+	if err := s.setVerifier(tmp, *in.ProposedPassword); err != nil {
+		return nil, errInternal("random source failed")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// Checked and changed under one lock: of two requests with the same
+	// previous password, only the first changes it.
+	if in.PreviousPassword == nil || subtle.ConstantTimeCompare([]byte(*in.PreviousPassword), []byte(u.Password)) != 1 {
+		return nil, errWrongPassword().because("PreviousPassword is not the user's password")
+	}
+	u.salt, u.v, u.Password = tmp.salt, tmp.v, tmp.Password
+	return struct{}{}, nil
+}
