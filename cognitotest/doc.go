@@ -15,13 +15,18 @@
 // password, SMS, e-mail or TOTP codes, a custom challenge, MFA setup, and
 // device SRP.
 //
-// It serves the actions of signing in and out: InitiateAuth,
-// RespondToAuthChallenge, GetTokensFromRefreshToken, RevokeToken,
-// GlobalSignOut, GetUser, ConfirmDevice, UpdateDeviceStatus, ForgetDevice,
-// AssociateSoftwareToken and VerifySoftwareToken. Any other action (sign-up,
-// password changes, SetUserMFAPreference, device listing) fails with
-// UnknownOperationException; a TOTP secret verified with an access token
-// turns the factor on at once, where Cognito waits for SetUserMFAPreference.
+// It serves the actions of signing in and out, and those by which a
+// signed-in user manages its password, second factors and devices:
+// InitiateAuth, RespondToAuthChallenge, GetTokensFromRefreshToken,
+// RevokeToken, GlobalSignOut, GetUser, ChangePassword,
+// SetUserMFAPreference, AssociateSoftwareToken, VerifySoftwareToken,
+// ConfirmDevice, GetDevice, ListDevices, UpdateDeviceStatus and
+// ForgetDevice. Any other action (sign-up, forgotten passwords, the Admin
+// actions) fails with UnknownOperationException. A TOTP secret verified
+// with an access token turns the factor on at once, where Cognito waits
+// for SetUserMFAPreference. The pool has no password policy and no limit
+// on wrong attempts: FailNext injects their errors
+// (InvalidPasswordException, LimitExceededException).
 //
 // For test suites it offers a controllable clock, injected latency and
 // failures, counters of calls per action and a log of recent requests. It

@@ -236,8 +236,8 @@ async function main() {
 	r = await step(cb => u.verifySoftwareToken(totp(kimSecret), 'interop', cb));
 	check(r.kind === 'onSuccess' && r.args[0].Status === 'SUCCESS', 'verifySoftwareToken with the access token: Status SUCCESS');
 	// Whether the next login then asks for the code is left out: Cognito
-	// waits for SetUserMFAPreference, which the emulator does not serve
-	// (it turns TOTP on at once).
+	// waits for SetUserMFAPreference, where the emulator turns TOTP on at
+	// once.
 
 	// SELECT_MFA_TYPE: either factor can be chosen.
 	for (const [choice, callback, code] of [

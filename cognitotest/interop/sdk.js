@@ -154,6 +154,34 @@ async function plainPool(emu) {
 	const verified = await c.send(new sdk.VerifySoftwareTokenCommand({ AccessToken: auth.AccessToken, UserCode: totp(assoc.SecretCode) }));
 	check(verified.Status === 'SUCCESS' && verified.Session === undefined, 'VerifySoftwareToken: Status SUCCESS');
 
+	// SetUserMFAPreference, as GetUser and the next login then see it.
+	err = await send(c, new sdk.SetUserMFAPreferenceCommand({ AccessToken: auth.AccessToken, SMSMfaSettings: { Enabled: true } }));
+	check(modeled(c, err, 'InvalidParameterException'), 'SetUserMFAPreference SMS for a user without a phone number: InvalidParameterException');
+	const pref = await c.send(new sdk.SetUserMFAPreferenceCommand({
+		AccessToken: auth.AccessToken,
+		EmailMfaSettings: { Enabled: true, PreferredMfa: true }, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: false },
+	}));
+	let aUser = await c.send(new sdk.GetUserCommand({ AccessToken: auth.AccessToken }));
+	check(pref.$metadata.httpStatusCode === 200 && aUser.UserMFASettingList.join() === 'SOFTWARE_TOKEN_MFA,EMAIL_OTP' &&
+		aUser.PreferredMfaSetting === 'EMAIL_OTP', 'SetUserMFAPreference: GetUser lists the factors turned on and the preferred one');
+	let a = await srpLogin(c, env, 'alice', 'Alice-pw-1234');
+	check(a.out.ChallengeName === 'EMAIL_OTP', 'after SetUserMFAPreference the login asks for the preferred factor');
+	await c.send(new sdk.SetUserMFAPreferenceCommand({
+		AccessToken: auth.AccessToken, EmailMfaSettings: { Enabled: false }, SoftwareTokenMfaSettings: { Enabled: false },
+	}));
+	aUser = await c.send(new sdk.GetUserCommand({ AccessToken: auth.AccessToken }));
+	check(aUser.UserMFASettingList === undefined && aUser.PreferredMfaSetting === undefined, 'SetUserMFAPreference turns the factors off');
+
+	// ChangePassword: the new password signs in with SRP, the old one
+	// no more.
+	err = await send(c, new sdk.ChangePasswordCommand({ AccessToken: auth.AccessToken, PreviousPassword: 'Wrong-pw-1234', ProposedPassword: 'Alice-pw-5678' }));
+	check(modeled(c, err, 'NotAuthorizedException'), 'ChangePassword with a wrong previous password: NotAuthorizedException');
+	const changed = await c.send(new sdk.ChangePasswordCommand({ AccessToken: auth.AccessToken, PreviousPassword: 'Alice-pw-1234', ProposedPassword: 'Alice-pw-5678' }));
+	a = await srpLogin(c, env, 'alice', 'Alice-pw-5678');
+	check(changed.$metadata.httpStatusCode === 200 && tokens(a.out.AuthenticationResult, true), 'ChangePassword, then SRP with the new password');
+	a = await srpLogin(c, env, 'alice', 'Alice-pw-1234');
+	check(modeled(c, a.out, 'NotAuthorizedException'), 'SRP with the old password: NotAuthorizedException');
+
 	// Two factors and no preference: SELECT_MFA_TYPE, then the factor.
 	const g = await c.send(new sdk.InitiateAuthCommand({
 		AuthFlow: 'USER_PASSWORD_AUTH', ClientId: env.COGNITO_CLIENT_ID, AuthParameters: { USERNAME: 'grace', PASSWORD: 'Grace-pw-1234' },
@@ -196,7 +224,7 @@ async function plainPool(emu) {
 		['a missing AuthFlow', new sdk.InitiateAuthCommand({ ClientId: env.COGNITO_CLIENT_ID, AuthParameters: { USERNAME: 'alice' } }), 'InvalidParameterException'],
 		['a spent Session', new sdk.RespondToAuthChallengeCommand({ ChallengeName: 'SMS_MFA', ClientId: env.COGNITO_CLIENT_ID, Session: i.Session, ChallengeResponses: { USERNAME: 'ivan', SMS_MFA_CODE: '123456' } }), 'NotAuthorizedException'],
 		['a malformed access token', new sdk.GetUserCommand({ AccessToken: 'garbage' }), 'NotAuthorizedException'],
-		['an action the emulator does not serve', new sdk.ListDevicesCommand({ AccessToken: auth.AccessToken }), 'UnknownOperationException'],
+		['an action the emulator does not serve', new sdk.ListUsersCommand({ UserPoolId: env.COGNITO_USER_POOL_ID }), 'UnknownOperationException'],
 	]) {
 		err = command ? await send(c, command) : await srpLogin(c, env, 'alice', 'wrong').then(r => r.out);
 		check(modeled(c, err, type), `${what}: ${type}`);
@@ -251,6 +279,38 @@ async function devicePool(emu) {
 	check(modeled(c, err, 'InvalidParameterException'), 'UpdateDeviceStatus with a status out of the enum: InvalidParameterException');
 	const updated = await c.send(new sdk.UpdateDeviceStatusCommand({ AccessToken: access, DeviceKey: device.DeviceKey, DeviceRememberedStatus: 'remembered' }));
 	check(updated.$metadata.httpStatusCode === 200, 'UpdateDeviceStatus remembered');
+
+	// A second device, confirmed and not remembered, then both listed a
+	// page at a time, and one got.
+	const second = (await srpLogin(c, env, 'alice', 'Alice-pw-1234')).out.AuthenticationResult.NewDeviceMetadata;
+	const h2 = new AuthenticationHelper(second.DeviceGroupKey);
+	await new Promise((resolve, reject) => h2.generateHashDevice(second.DeviceGroupKey, second.DeviceKey, e => (e ? reject(e) : resolve())));
+	await c.send(new sdk.ConfirmDeviceCommand({
+		AccessToken: access, DeviceKey: second.DeviceKey,
+		DeviceSecretVerifierConfig: {
+			Salt: Buffer.from(h2.getSaltDevices(), 'hex').toString('base64'),
+			PasswordVerifier: Buffer.from(h2.getVerifierDevices(), 'hex').toString('base64'),
+		},
+	}));
+	const isDevice = d => typeof d.DeviceKey === 'string' && userAttrs(d.DeviceAttributes) &&
+		[d.DeviceCreateDate, d.DeviceLastModifiedDate, d.DeviceLastAuthenticatedDate].every(t => t instanceof Date && Math.abs(t - Date.now()) < 60000);
+	const attr = (d, name) => (d.DeviceAttributes.find(x => x.Name === name) || {}).Value;
+	const page1 = await c.send(new sdk.ListDevicesCommand({ AccessToken: access, Limit: 1 }));
+	const page2 = await c.send(new sdk.ListDevicesCommand({ AccessToken: access, Limit: 1, PaginationToken: page1.PaginationToken }));
+	const listed = [...page1.Devices, ...page2.Devices];
+	check(page1.Devices.length === 1 && typeof page1.PaginationToken === 'string' && page2.Devices.length === 1 && page2.PaginationToken === undefined &&
+		listed.every(isDevice) && listed.map(d => d.DeviceKey).sort().join() === [device.DeviceKey, second.DeviceKey].sort().join(),
+	'ListDevices with Limit 1: two pages, a PaginationToken between them, dates as Dates');
+	const got = await c.send(new sdk.GetDeviceCommand({ AccessToken: access, DeviceKey: device.DeviceKey }));
+	check(isDevice(got.Device) && got.Device.DeviceKey === device.DeviceKey && attr(got.Device, 'device_name') === 'interop' &&
+		attr(got.Device, 'dev:device_remembered_status') === 'remembered' && attr(got.Device, 'device_status') === 'valid' &&
+		attr(got.Device, 'last_ip_used') === '127.0.0.1' &&
+		attr(listed.find(d => d.DeviceKey === second.DeviceKey), 'dev:device_remembered_status') === 'not_remembered',
+	'GetDevice: the device, its attributes as Cognito names them');
+	err = await send(c, new sdk.GetDeviceCommand({ AccessToken: access, DeviceKey: 'us-east-1_00000000-0000-0000-0000-000000000000' }));
+	check(modeled(c, err, 'ResourceNotFoundException'), 'GetDevice of an unknown key: ResourceNotFoundException');
+	err = await send(c, new sdk.ListDevicesCommand({ AccessToken: access, Limit: 61 }));
+	check(modeled(c, err, 'InvalidParameterException'), 'ListDevices with Limit 61: InvalidParameterException');
 
 	const { start, out: step } = await srpLogin(c, env, 'alice', 'Alice-pw-1234', { DEVICE_KEY: device.DeviceKey });
 	check(step.ChallengeName === 'DEVICE_SRP_AUTH' && step.ChallengeParameters.USERNAME === start.ChallengeParameters.USER_ID_FOR_SRP,
