@@ -81,6 +81,9 @@ type flight struct {
 	from   *Tokens // the session's tokens when it started
 	cancel func()  // ends its op: Close, or a sign-out that voids it
 	prev   *flight // the voided flight it waits for, until that ends
+	// started is when it was started, on the monotonic clock: a need
+	// that joins it FlightTimeout later or more finds it out of time.
+	started time.Time
 	// loginless marks Session.Refresh's flights, which never log in.
 	loginless bool
 	tokens    *Tokens
@@ -127,7 +130,10 @@ func slot(typ TokenType) int {
 // starts in the background; the caller waits for Cognito only when no
 // usable token exists, logging in or renewing first. Concurrent callers
 // share one call to Cognito; each waits only as long as its own ctx allows,
-// and cancelling it does not cancel the call the others wait for. When it
+// and cancelling it does not cancel the call the others wait for. (A caller
+// that finds that call past its FlightTimeout, as a process frozen while
+// it waited for Cognito does on the thaw, starts another rather than take
+// its timeout for an answer.) When it
 // must wait for Cognito, a ctx that has already ended starts no login or
 // renewal and gets ctx's error. (A background renewal still starts for a
 // token in its renewal window: it serves the session, not the caller.)
@@ -274,9 +280,20 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 // begun since or following the first. Only a Refresh flight is tried
 // past: any other flight's ErrLoginRequired (a sign-out's, or one that
 // the caller's TokenStore or ChallengeHandler returned) is the answer.
+//
+// Nor is the timeout of a flight that was out of time when the need
+// joined it: a process frozen while the flight waited for Cognito (AWS
+// Lambda between invocations, a suspended machine) finds on the thaw
+// its timers all due, and the flight failing by them. The need, which
+// has time left, tries again with a flight of its own rather than
+// report that timeout, which matches context.DeadlineExceeded as if the
+// need's own ctx had ended.
 func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
 	for {
-		t, f, err := s.renewOnce(ctx, typ)
+		t, f, late, err := s.renewOnce(ctx, typ)
+		if late && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			continue
+		}
 		if !s.mayLogIn(f, err) {
 			return t, err
 		}
@@ -296,19 +313,20 @@ func (s *Session) mayLogIn(f *flight, err error) bool {
 
 // renewOnce joins the flight in progress or starts one, unless the
 // session's tokens are usable by now or dead without a password to log in.
-// It returns the flight it waited for, if any.
-func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *flight, error) {
+// It returns the flight it waited for, if any, and whether that flight was
+// out of time (FlightTimeout) when joined.
+func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *flight, bool, error) {
 	s.mu.Lock()
 	cur := s.tokens.Load()
 	// Another caller may have finished a flight since the check in
 	// ValidTokens.
 	if cur != nil && s.cognitoNow().Before(s.scheduleFor(cur).staleAt[slot(typ)]) {
 		s.mu.Unlock()
-		return cur, nil, nil
+		return cur, nil, false, nil
 	}
 	if d := s.dead.Load(); d != nil && cur != nil && d.tokens == cur && s.password == "" {
 		s.mu.Unlock()
-		return nil, nil, d.err
+		return nil, nil, false, d.err
 	}
 	if s.failures >= 2 && s.failedOn == cur && !s.closed && s.joinable() == nil &&
 		s.cognitoNow().UnixNano() < s.retryAt.Load() {
@@ -325,15 +343,16 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *fligh
 		// clears s.failedErr, a flight replaces it.)
 		err := s.failedErr
 		s.mu.Unlock()
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	f, err := s.joinLocked(ctx, cur, "blocking", (*Session).obtain)
 	s.mu.Unlock()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
+	late := time.Since(f.started) >= s.cfg.FlightTimeout
 	t, err := s.wait(ctx, f, "blocking")
-	return t, f, err
+	return t, f, late, err
 }
 
 // renewNow renews even if the tokens are still valid, unless they are no
@@ -538,7 +557,7 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 	base, cancel := context.WithCancel(fv)
 	prev := s.flight
 	f := &flight{done: make(chan struct{}), epoch: s.epoch, from: from, cancel: cancel, prev: prev,
-		loginless: trigger == "explicit"} // Session.Refresh's trigger
+		started: time.Now(), loginless: trigger == "explicit"} // Session.Refresh's trigger
 	fv.done = f.done
 	s.flight = f
 	s.flying.Store(true)

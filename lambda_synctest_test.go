@@ -1,0 +1,129 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+//go:build go1.25
+
+package cognitosrp_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/gocognito/cognitosrp/cognitotest"
+)
+
+// freezer stands for the network of a process that AWS Lambda freezes
+// between invocations: once freeze is called, the next call to Cognito
+// goes out and then hangs, not even seeing its context end, until thaw,
+// as nothing in a frozen process runs, its timers included; then it
+// reports that context's error, as net/http does once the timers that
+// came due meanwhile have fired.
+type freezer struct {
+	next http.RoundTripper
+
+	mu     sync.Mutex
+	frozen chan struct{} // closed by thaw; nil when not frozen
+}
+
+func (f *freezer) freeze() {
+	f.mu.Lock()
+	f.frozen = make(chan struct{})
+	f.mu.Unlock()
+}
+
+func (f *freezer) thaw() {
+	f.mu.Lock()
+	close(f.frozen)
+	f.frozen = nil
+	f.mu.Unlock()
+}
+
+func (f *freezer) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.mu.Lock()
+	frozen := f.frozen
+	f.mu.Unlock()
+	if frozen != nil {
+		<-frozen
+		if err := r.Context().Err(); err != nil {
+			if r.Body != nil {
+				r.Body.Close()
+			}
+			return nil, err
+		}
+	}
+	return f.next.RoundTrip(r)
+}
+
+// TestLambdaThawJoinsFrozenFlight: an Auth built once at a Lambda cold
+// start, whose login or renewal is under way when the process is frozen,
+// before Cognito's answer is read, for two hours: the login of a first
+// invocation whose deadline came first, or the renewal that an
+// invocation started in the background, its token in its renewal
+// window. On the thaw that flight's timers are all due, and it fails by
+// its own timeout. The next invocation, with seconds left on its
+// deadline, finds the token missing or expired and the flight still
+// under way: it must get a token, not the flight's timeout, which
+// matches context.DeadlineExceeded as if the invocation itself had run
+// out of time.
+func TestLambdaThawJoinsFrozenFlight(t *testing.T) {
+	for _, renewal := range []bool{false, true} {
+		name := map[bool]string{false: "login", true: "renewal"}[renewal]
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { lambdaThaw(t, renewal) })
+		})
+	}
+}
+
+func lambdaThaw(t *testing.T, renewal bool) {
+	n := newVnet(t, cognitotest.Config{}, 0) // tokens for an hour
+	fz := &freezer{next: n}
+	opts := n.options()
+	opts.HTTPClient = &http.Client{Transport: fz}
+	auth, c := vnetAuth(t, opts)
+	defer auth.Close()
+
+	invoke := func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+vnetAPI+"/graphql", http.NoBody)
+		res, err := c.Do(req)
+		if err != nil {
+			return err
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return &statusError{res.StatusCode}
+		}
+		return nil
+	}
+	if renewal {
+		if err := invoke(); err != nil { // the cold start logs in
+			t.Fatal(err)
+		}
+		time.Sleep(57 * time.Minute) // in the renewal window of the hour's token
+		fz.freeze()
+		if err := invoke(); err != nil { // renews in the background
+			t.Fatal(err)
+		}
+	} else {
+		fz.freeze()
+		if err := invoke(); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("cold start, Cognito not answering: %v, want its deadline", err)
+		}
+	}
+	synctest.Wait()             // the flight's call hangs in the frozen process
+	time.Sleep(2 * time.Hour)   // frozen; a token would expire
+	errc := make(chan error, 1) // the invocation after the thaw
+	go func() { errc <- invoke() }()
+	synctest.Wait() // it waits for the flight under way
+	fz.thaw()
+	if err := <-errc; err != nil {
+		t.Fatalf("first invocation after the thaw: %v", err)
+	}
+}
