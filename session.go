@@ -408,7 +408,9 @@ type Session struct {
 // NewSession returns a session for username (the name, e-mail or phone
 // number the user logs in with) in the pool and app client of cfg. It makes
 // no network call. Its errors match ErrConfig: a UserPoolID that is not a
-// pool id (see Config.UserPoolID), no ClientID or username, an unknown
+// pool id (see Config.UserPoolID), no ClientID or username, a line break
+// (or other control character) in the username, the ClientID or the
+// ClientSecret, or white space in either of the last two, an unknown
 // AuthFlow or RefreshMethod, a Region or Endpoint that names no endpoint,
 // a Logger without a Handler.
 func NewSession(cfg Config, username string) (*Session, error) {
@@ -421,6 +423,17 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	}
 	if username == "" {
 		return nil, refine(&ErrConfig, "username is required")
+	}
+	// A value read from a file, an environment variable or a secret
+	// store's string often keeps its line break, and no Cognito client
+	// id or secret ([\w+]+ in the API reference) nor username
+	// ([\p{L}\p{M}\p{S}\p{N}\p{P}]+) has one: refused here, not
+	// answered "Unable to verify secret hash" (ErrNotAuthorized, as a
+	// wrong password is) or "User does not exist" at the first request.
+	// Only control characters in a username: a login name may be an
+	// alias, whose value the reference does not constrain.
+	if hasByteBelow(cfg.ClientID+cfg.ClientSecret, '!') || hasByteBelow(username, ' ') {
+		return nil, refine(&ErrConfig, "ClientID, ClientSecret or username has a line break or space")
 	}
 	if err := checkAuthFlow(cfg.AuthFlow); err != nil {
 		return nil, err
@@ -500,6 +513,16 @@ func (m *mutex) Lock() { m.m.Lock() }
 
 //go:noinline
 func (m *mutex) Unlock() { m.m.Unlock() }
+
+// hasByteBelow reports whether s holds a byte under least, or DEL.
+func hasByteBelow(s string, least byte) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < least || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
 
 // durationOr applies the convention of optional durations
 // (Config.ExpiryMargin, VerifierConfig.Leeway): zero means def, a negative

@@ -140,13 +140,19 @@ type Verifier struct {
 	updatedKeys keyCache
 }
 
+// badClientID reports whether id is empty or holds a byte that no client
+// id has ([\w+]+): white space or a control character.
+func badClientID(id string) bool { return id == "" || hasByteBelow(id, '!') }
+
 // NewVerifier returns a Verifier for cfg. It makes no network call. A
-// cfg it cannot use (no ClientIDs, an unknown TokenUse, a malformed
+// cfg it cannot use (no ClientIDs, or one that is empty or holds white
+// space or a control character, an unknown TokenUse, a malformed
 // UserPoolID or Region, an Issuer or JWKSURL that is not an http or https
 // URL with a host) is refused with an error matching ErrConfig.
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
-	if len(cfg.ClientIDs) == 0 || slices.Contains(cfg.ClientIDs, "") {
-		return nil, refine(&ErrConfig, "the verifier needs the accepted ClientIDs, none empty")
+	if len(cfg.ClientIDs) == 0 || slices.ContainsFunc(cfg.ClientIDs, badClientID) {
+		// A client id read with a line break would refuse every token.
+		return nil, refine(&ErrConfig, "the verifier needs the accepted ClientIDs, none empty or with a line break or space")
 	}
 	switch cfg.TokenUse {
 	case "", "access", "id":
