@@ -25,11 +25,17 @@ import (
 // "valid", device_name, last_ip_used and dev:device_remembered_status
 // "remembered" or "not_remembered".
 //
+// From client libraries: ListDevices lists the remembered devices only
+// (amazon-cognito-identity-js's README, pull request 199; Amplify's
+// fetchDevices doc, and amplify-js pull request 12171, which found a
+// device of an opt-in pool listed only once the user remembered it).
+//
 // Assumptions, which Cognito does not document:
-//   - A device is listed once ConfirmDevice confirmed it, as UpdateDeviceStatus
-//     finds only such a device here: one issued and never confirmed has no
-//     name and cannot sign in. GetDevice of one, or of another user's, is
-//     ResourceNotFoundException "Device does not exist.", as a login's.
+//   - GetDevice finds a device once ConfirmDevice confirmed it, remembered
+//     or not, as UpdateDeviceStatus finds only such a device here: one
+//     issued and never confirmed has no name and cannot sign in. GetDevice
+//     of one, or of another user's, is ResourceNotFoundException "Device
+//     does not exist.", as a login's.
 //   - The example's dev:device_arn, dev:device_owner and dev:device_sdk are
 //     left out: the emulator has no account id for the ARN and does not know
 //     what the other two are made of.
@@ -125,10 +131,10 @@ func (s *Server) getDevice(c *call) (any, *apiError) {
 	return map[string]deviceType{"Device": d.describe()}, nil
 }
 
-// listDevices serves ListDevices: the confirmed devices of the token's
+// listDevices serves ListDevices: the remembered devices of the token's
 // user, Limit at a time. The PaginationToken is the key of the last device
 // of the page, encoded: the next page starts after it, so that a device
-// forgotten or confirmed between pages neither repeats nor shifts another.
+// forgotten or remembered between pages neither repeats nor shifts another.
 func (s *Server) listDevices(c *call) (any, *apiError) {
 	var in struct {
 		withAccessToken
@@ -169,7 +175,7 @@ func (s *Server) listDevices(c *call) (any, *apiError) {
 	s.mu.Lock()
 	var mine []*device
 	for _, d := range s.devices {
-		if d.confirmed && fold(d.username) == fold(u.Username) && d.key > after {
+		if d.confirmed && d.remembered && fold(d.username) == fold(u.Username) && d.key > after {
 			mine = append(mine, d)
 		}
 	}

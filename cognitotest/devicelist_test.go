@@ -245,3 +245,52 @@ func TestListDevicesPagination(t *testing.T) {
 		}
 	}
 }
+
+// TestListDevicesOnlyRemembered: ListDevices lists the remembered devices
+// only, as client libraries document it (Amplify's fetchDevices), while
+// GetDevice finds a confirmed device either way. A device of an opt-in
+// pool is listed once the user remembers it, and no more once it is not
+// remembered: the emulator listed every confirmed device.
+func TestListDevicesOnlyRemembered(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, DeviceOnlyRememberedOnUserPrompt: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	tok := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
+	d := confirmDevice(t, r, tok.AccessToken, tok.NewDeviceMetadata)
+	listed := func() []string {
+		t.Helper()
+		var l deviceList
+		if err := r.api.Call(t.Context(), "ListDevices", map[string]any{"AccessToken": tok.AccessToken}, &l); err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, d := range l.Devices {
+			keys = append(keys, d.DeviceKey)
+		}
+		return keys
+	}
+	status := func(s string) {
+		t.Helper()
+		if err := r.api.Call(t.Context(), "UpdateDeviceStatus", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": d.key, "DeviceRememberedStatus": s}, new(struct{})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := listed(); len(got) != 0 {
+		t.Errorf("a confirmed device the user has not remembered: listed %v", got)
+	}
+	var got struct{ Device listedDevice }
+	if err := r.api.Call(t.Context(), "GetDevice", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": d.key}, &got); err != nil {
+		t.Fatalf("GetDevice of a confirmed device not remembered: %v", err)
+	}
+	if rem, _ := got.Device.attr("dev:device_remembered_status"); rem != "not_remembered" {
+		t.Errorf("GetDevice: remembered status %q, want not_remembered", rem)
+	}
+	status("remembered")
+	if got := listed(); !slices.Equal(got, []string{d.key}) {
+		t.Errorf("once remembered: listed %v, want %s", got, d.key)
+	}
+	status("not_remembered")
+	if got := listed(); len(got) != 0 {
+		t.Errorf("once not remembered: listed %v", got)
+	}
+}
