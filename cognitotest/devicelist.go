@@ -108,24 +108,15 @@ func (s *Server) deviceUsed(key string, now time.Time, ip string) {
 
 // getDevice serves GetDevice: a confirmed device of the token's user.
 func (s *Server) getDevice(c *call) (any, *apiError) {
-	var in struct {
-		withAccessToken
-		DeviceKey *string
-	}
-	if aerr := c.decode(&in); aerr != nil {
-		return nil, aerr
-	}
-	if aerr := checkDeviceKey(in.DeviceKey, true); aerr != nil {
-		return nil, aerr
-	}
-	u, aerr := s.accessTokenUser(c.now, in.AccessToken)
+	var in withDevice
+	u, aerr := s.decodeForDevice(c, &in)
 	if aerr != nil {
 		return nil, aerr
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.devices[*in.DeviceKey]
-	if d == nil || !d.confirmed || fold(d.username) != fold(u.Username) {
+	d := s.userDeviceLocked(*in.DeviceKey, u.Username)
+	if d == nil {
 		return nil, errNoDevice()
 	}
 	return map[string]deviceType{"Device": d.describe()}, nil

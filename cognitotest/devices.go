@@ -114,11 +114,46 @@ func (s *Server) newDevice(now time.Time, ip, username, sub string) (*device, *a
 func (s *Server) userDevice(key, username string) (device, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if d := s.userDeviceLocked(key, username); d != nil {
+		return *d, true
+	}
+	return device{}, false
+}
+
+// userDeviceLocked returns the confirmed device key of user username, or
+// nil: a device issued and never confirmed, or another user's, is as
+// unknown as a key never issued.
+func (s *Server) userDeviceLocked(key, username string) *device {
 	d := s.devices[key]
 	if d == nil || !d.confirmed || fold(d.username) != fold(username) {
-		return device{}, false
+		return nil
 	}
-	return *d, true
+	return d
+}
+
+// withDevice is embedded in the requests that name a device of the access
+// token's user.
+type withDevice struct {
+	withAccessToken
+	DeviceKey *string
+}
+
+func (w *withDevice) deviceKey() *string { return w.DeviceKey }
+
+// decodeForDevice decodes a request naming a device, checks its DeviceKey
+// as the protocol layer does (before the token), and returns the user of
+// its access token.
+func (s *Server) decodeForDevice(c *call, in interface {
+	accessToken() string
+	deviceKey() *string
+}) (*user, *apiError) {
+	if aerr := c.decode(in); aerr != nil {
+		return nil, aerr
+	}
+	if aerr := checkDeviceKey(in.deviceKey(), true); aerr != nil {
+		return nil, aerr
+	}
+	return s.accessTokenUser(c.now, in.accessToken())
 }
 
 // deviceStep settles the device a login named, once the steps before it
@@ -172,18 +207,11 @@ func (s *Server) answerDeviceSRPAuth(c *call, sess *authSession, r map[string]st
 // and so what the user chose to trust, is new.
 func (s *Server) confirmDevice(c *call) (any, *apiError) {
 	var in struct {
-		withAccessToken
-		DeviceKey                  *string
+		withDevice
 		DeviceName                 string
 		DeviceSecretVerifierConfig struct{ PasswordVerifier, Salt string }
 	}
-	if aerr := c.decode(&in); aerr != nil {
-		return nil, aerr
-	}
-	if aerr := checkDeviceKey(in.DeviceKey, true); aerr != nil {
-		return nil, aerr
-	}
-	u, aerr := s.accessTokenUser(c.now, in.AccessToken)
+	u, aerr := s.decodeForDevice(c, &in)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -213,17 +241,10 @@ func (s *Server) confirmDevice(c *call) (any, *apiError) {
 // refuses a value other than the two, rather than guess.
 func (s *Server) updateDeviceStatus(c *call) (any, *apiError) {
 	var in struct {
-		withAccessToken
-		DeviceKey              *string
+		withDevice
 		DeviceRememberedStatus string
 	}
-	if aerr := c.decode(&in); aerr != nil {
-		return nil, aerr
-	}
-	if aerr := checkDeviceKey(in.DeviceKey, true); aerr != nil {
-		return nil, aerr
-	}
-	u, aerr := s.accessTokenUser(c.now, in.AccessToken)
+	u, aerr := s.decodeForDevice(c, &in)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -237,8 +258,8 @@ func (s *Server) updateDeviceStatus(c *call) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.devices[*in.DeviceKey]
-	if d == nil || !d.confirmed || fold(d.username) != fold(u.Username) {
+	d := s.userDeviceLocked(*in.DeviceKey, u.Username)
+	if d == nil {
 		return nil, errNoDevice()
 	}
 	d.remembered, d.modified = remembered, c.now
@@ -248,17 +269,8 @@ func (s *Server) updateDeviceStatus(c *call) (any, *apiError) {
 // forgetDevice serves ForgetDevice: the device and the refresh tokens bound
 // to it stop working.
 func (s *Server) forgetDevice(c *call) (any, *apiError) {
-	var in struct {
-		withAccessToken
-		DeviceKey *string
-	}
-	if aerr := c.decode(&in); aerr != nil {
-		return nil, aerr
-	}
-	if aerr := checkDeviceKey(in.DeviceKey, true); aerr != nil {
-		return nil, aerr
-	}
-	u, aerr := s.accessTokenUser(c.now, in.AccessToken)
+	var in withDevice
+	u, aerr := s.decodeForDevice(c, &in)
 	if aerr != nil {
 		return nil, aerr
 	}

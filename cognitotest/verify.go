@@ -119,12 +119,11 @@ func (s *Server) getUser(c *call) (any, *apiError) {
 	s.mu.Lock()
 	pub := u.User.clone()
 	s.mu.Unlock()
-	type attr struct{ Name, Value string }
-	attrs := make([]attr, 0, len(pub.Attributes))
+	attrs := make([]nameValue, 0, len(pub.Attributes))
 	for k, v := range pub.Attributes {
-		attrs = append(attrs, attr{k, v})
+		attrs = append(attrs, nameValue{k, v})
 	}
-	slices.SortFunc(attrs, func(a, b attr) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(attrs, func(a, b nameValue) int { return strings.Compare(a.Name, b.Name) })
 	out := map[string]any{"Username": pub.Username, "UserAttributes": attrs}
 	if list := mfaList(pub); len(list) > 0 {
 		out["UserMFASettingList"] = list
