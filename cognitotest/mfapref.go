@@ -42,6 +42,9 @@ package cognitotest
 //     2018 and 2020 say Cognito refused that then; amplify stopped
 //     sending it).
 //   - A refused request changes nothing.
+//   - A factor turned on ends a user's MFASetup (a pool that requires MFA,
+//     a user without a factor), as MFA_SETUP does; turned off again, the
+//     emulator, which has no pool-wide MFA setting, asks for no setup.
 
 // mfaSettings is an SMSMfaSettingsType, SoftwareTokenMfaSettingsType or
 // EmailMfaSettingsType.
@@ -117,6 +120,12 @@ func (s *Server) setUserMFAPreference(c *call) (any, *apiError) {
 		case u.PreferredMFA == f.name:
 			u.PreferredMFA = ""
 		}
+	}
+	// A user with a factor has MFA set up, as after MFA_SETUP
+	// (answerMFASetup): the next login asks for the factor GetUser
+	// names, not for a setup.
+	if len(mfaList(u.User)) > 0 {
+		u.MFASetup = false
 	}
 	return struct{}{}, nil
 }

@@ -201,3 +201,20 @@ func TestSetUserMFAPreferenceTOTP(t *testing.T) {
 	fresh.mustSet(map[string]string{"SoftwareTokenMfaSettings": "preferred"})
 	fresh.expect([]string{"SOFTWARE_TOKEN_MFA"}, "SOFTWARE_TOKEN_MFA", "SOFTWARE_TOKEN_MFA")
 }
+
+// TestSetUserMFAPreferenceEndsMFASetup: a user configured with MFASetup
+// (a pool that requires MFA, a user without a factor) who turns a factor
+// on with SetUserMFAPreference is asked for that factor at the next login,
+// as GetUser then says, not to set up MFA again: MFASetup held, and the
+// login answered MFA_SETUP while GetUser listed SMS_MFA.
+func TestSetUserMFAPreferenceEndsMFASetup(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	m := newMFAUser(t, srv, cognitotest.User{Username: "lee", Password: "pw-lee-12345", MFASetup: true,
+		Attributes: map[string]string{"phone_number": "+15555550103"}})
+	expectChallenge(t, "MFA_SETUP")(m.r.srpLogin("lee", "pw-lee-12345", nil))
+	m.mustSet(map[string]string{"SMSMfaSettings": "on"})
+	m.expect([]string{"SMS_MFA"}, "SMS_MFA", "SMS_MFA")
+	if u, _ := srv.User("lee"); u.MFASetup {
+		t.Error("Server.User: MFASetup still set")
+	}
+}
