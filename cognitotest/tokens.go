@@ -148,6 +148,12 @@ func (s *Server) mint(now time.Time, g grant) (*cognitosrp.AuthenticationResult,
 	id := make(map[string]any, len(pub.Attributes)+12)
 	for name, v := range pub.Attributes {
 		switch name {
+		case "nbf", "jti", "origin_jti":
+			// Claims the token sets only where it says (jti and
+			// origin_jti with revocation on), or never (nbf, which
+			// no Cognito token has): as a string, "nbf" makes a
+			// verifier refuse the token.
+			continue
 		case "email_verified", "phone_number_verified":
 			id[name] = v == "true"
 		default:

@@ -38,8 +38,8 @@ type User struct {
 	Password string
 	// Attributes are the user's attributes (email, phone_number,
 	// custom:…). The id token carries them, but for one named like a
-	// claim it sets itself (exp, aud…); "email_verified" and
-	// "phone_number_verified" become booleans there.
+	// claim it sets itself (exp, aud…) or like nbf, jti or origin_jti;
+	// "email_verified" and "phone_number_verified" become booleans there.
 	Attributes map[string]string
 	// Groups go into the tokens' cognito:groups claim.
 	Groups []string
