@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -111,7 +112,7 @@ func (c *connFlags) resolve(ctx context.Context, e *env) (*connection, error) {
 	}
 	if c.passwordStdin {
 		pw, err := readLine(ctx, e.stdin)
-		if errors.Is(err, errUTF16) || errors.Is(err, errNotUTF8) {
+		if errors.Is(err, errUTF16) || errors.Is(err, errNotUTF8) || errors.Is(err, errLineTooLong) {
 			return nil, usagef("-password-stdin: standard input holds %v", err)
 		}
 		if err != nil {
@@ -151,11 +152,19 @@ func (c *connection) sessionConfig() cognitosrp.Config {
 // input read from a file or a pipe drops it.
 const bom = "\uFEFF"
 
+// maxPasswordLine bounds the first line readLine takes, before its line
+// feed: far longer than any password, and short enough to hold in memory.
+const maxPasswordLine = 64 << 10
+
 // readLine returns the first line of r without its line ending or a byte
-// order mark; it fails with errUTF16 or errNotUTF8 as firstLine does.
+// order mark; it fails with errUTF16 or errNotUTF8 as firstLine does, and
+// with errLineTooLong when the line is longer than maxPasswordLine bytes.
+// It reads no more than that: standard input without a line feed (a
+// binary piped by mistake, < /dev/zero) was read whole into memory, and
+// one that never ended filled it.
 func readLine(ctx context.Context, r io.Reader) (string, error) {
 	line, err := readInput(ctx, func() ([]byte, error) {
-		line, err := bufio.NewReader(r).ReadString('\n')
+		line, err := bufio.NewReader(io.LimitReader(r, maxPasswordLine+1)).ReadString('\n')
 		if err == io.EOF {
 			err = nil
 		}
@@ -163,6 +172,9 @@ func readLine(ctx context.Context, r io.Reader) (string, error) {
 	})
 	if err != nil {
 		return "", err
+	}
+	if len(line) > maxPasswordLine && line[len(line)-1] != '\n' {
+		return "", errLineTooLong
 	}
 	return firstLine(line)
 }
@@ -214,4 +226,6 @@ func utf16Mark(s string) bool {
 var (
 	errUTF16   = errors.New("UTF-16 text (as Windows PowerShell 5.1 writes with > and Out-File): save it as UTF-8")
 	errNotUTF8 = errors.New("text that is not UTF-8 (in a Windows code page?)")
+	// errLineTooLong is readLine's alone: standard input may never end.
+	errLineTooLong = errors.New("a first line longer than " + strconv.Itoa(maxPasswordLine) + " bytes, which is no password")
 )

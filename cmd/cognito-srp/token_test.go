@@ -1190,3 +1190,32 @@ func (s *sandbox) editCache(t *testing.T, edit func(file map[string]any)) {
 		t.Fatal(err)
 	}
 }
+
+// TestPasswordStdinBounded: -password-stdin reads at most maxPasswordLine
+// bytes of a first line, and refuses a longer one as a usage error that
+// quotes none of it: standard input without a line feed (< /dev/zero, a
+// binary piped by mistake) was read whole into memory, and one that
+// never ends until the memory ran out.
+func TestPasswordStdinBounded(t *testing.T) {
+	t.Parallel()
+	in := &endlessReader{limit: 4 * maxPasswordLine}
+	var stdout, stderr bytes.Buffer
+	getenv := func(k string) string {
+		return map[string]string{"COGNITO_USER_POOL_ID": "us-east-1_AbC123", "COGNITO_CLIENT_ID": "c", "COGNITO_USERNAME": "alice"}[k]
+	}
+	e := &env{stdin: in, stdout: &stdout, stderr: &stderr, getenv: getenv}
+	code := run(context.Background(), e, []string{"token", "-password-stdin", "-no-cache", "-endpoint", "http://127.0.0.1:1"})
+	if code != exitUsage || !strings.Contains(stderr.String(), "-password-stdin: standard input holds a first line longer than") ||
+		strings.Contains(stderr.String(), "xxxx") || in.read > 2*maxPasswordLine {
+		t.Errorf("endless standard input: exit %d, %d bytes read, stderr %q", code, in.read, &stderr)
+	}
+	// The longest line taken, with its line feed or without.
+	for _, data := range []string{strings.Repeat("p", maxPasswordLine) + "\nnext", strings.Repeat("p", maxPasswordLine)} {
+		if line, err := readLine(context.Background(), strings.NewReader(data)); err != nil || line != strings.Repeat("p", maxPasswordLine) {
+			t.Errorf("readLine of a line of %d bytes: %d bytes, %v", maxPasswordLine, len(line), err)
+		}
+	}
+	if _, err := readLine(context.Background(), strings.NewReader(strings.Repeat("p", maxPasswordLine+1)+"\n")); err != errLineTooLong {
+		t.Errorf("readLine of a line of %d bytes: %v, want errLineTooLong", maxPasswordLine+1, err)
+	}
+}
