@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -111,6 +112,13 @@ func (c *connFlags) resolve(ctx context.Context, e *env) (*connection, error) {
 		return nil, usagef("-timeout must be positive")
 	}
 	if c.passwordStdin {
+		if f, ok := e.stdin.(*os.File); ok && isTerminal(f) {
+			// The command never prompts: on a terminal it sat silent, and
+			// the password typed there showed as typed, in the scrollback
+			// and in any recording of the screen. (/dev/null, another
+			// character device, holds no password either.)
+			return nil, usagef("-password-stdin reads a pipe or a file, and standard input is a terminal (where a password shows as typed): pipe it in, or set COGNITO_PASSWORD")
+		}
 		pw, err := readLine(ctx, e.stdin)
 		if errors.Is(err, errUTF16) || errors.Is(err, errNotUTF8) || errors.Is(err, errLineTooLong) {
 			return nil, usagef("-password-stdin: standard input holds %v", err)

@@ -31,7 +31,8 @@
 //
 // Secrets never come from flags, which other users can see in the process
 // list: the password comes from COGNITO_PASSWORD or, with -password-stdin,
-// from the first line of standard input, which must be UTF-8 (a file that
+// from the first line of standard input, a pipe or a file (not a terminal,
+// where a password shows as typed), which must be UTF-8 (a file that
 // Windows PowerShell 5.1 wrote with > is UTF-16, and is refused, as is one
 // for emulate's -client-secret-file, and COGNITO_PASSWORD or
 // COGNITO_CLIENT_SECRET read from such a file). A live token is as

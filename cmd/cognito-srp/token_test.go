@@ -1219,3 +1219,31 @@ func TestPasswordStdinBounded(t *testing.T) {
 		t.Errorf("readLine of a line of %d bytes: %v, want errLineTooLong", maxPasswordLine+1, err)
 	}
 }
+
+// TestPasswordStdinTerminal: -password-stdin refuses a terminal (or
+// another character device) for standard input, as a usage error: the
+// command never prompts, and it sat silent while the password typed
+// there showed as typed. (/dev/null is the character device a test has.)
+func TestPasswordStdinTerminal(t *testing.T) {
+	t.Parallel()
+	null, err := os.Open(os.DevNull)
+	if err != nil || !isTerminal(null) {
+		t.Skipf("%s is no character device here", os.DevNull)
+	}
+	defer null.Close()
+	var stdout, stderr bytes.Buffer
+	getenv := func(k string) string {
+		return map[string]string{"COGNITO_USER_POOL_ID": "us-east-1_AbC123", "COGNITO_CLIENT_ID": "c", "COGNITO_USERNAME": "alice"}[k]
+	}
+	e := &env{stdin: null, stdout: &stdout, stderr: &stderr, getenv: getenv}
+	for _, cmd := range []string{"token", "request"} {
+		args := []string{cmd, "-password-stdin", "-no-cache", "-endpoint", "http://127.0.0.1:1"}
+		if cmd == "request" {
+			args = append(args, "http://127.0.0.1:1/")
+		}
+		stderr.Reset()
+		if code := run(context.Background(), e, args); code != exitUsage || !strings.Contains(stderr.String(), "standard input is a terminal") {
+			t.Errorf("%s -password-stdin < %s: exit %d, stderr %q", cmd, os.DevNull, code, &stderr)
+		}
+	}
+}
