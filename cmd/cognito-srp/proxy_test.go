@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -152,5 +153,35 @@ func TestExitStatusProxyRefuses(t *testing.T) {
 		s.run("token").want(t, c.exit, "proxy refused the tunnel: "+strconv.Itoa(c.status))
 		cached.env["HTTPS_PROXY"] = proxy.URL
 		cached.run("request", "https://api.example.com/").want(t, c.exit, "proxy refused the tunnel: "+strconv.Itoa(c.status))
+	}
+}
+
+// TestRequestPlainHTTPWarning: request warns on standard error, and sends
+// the request all the same, when the token goes over plain http to
+// another machine (here through the proxy HTTP_PROXY names, which Go
+// uses only for names that are not loopback); not to a loopback address,
+// nor over https. It said nothing, and a token for
+// http://api.example.com crossed the network in clear.
+func TestRequestPlainHTTPWarning(t *testing.T) {
+	t.Parallel()
+	srv := newEmulator(t, cognitotest.Config{})
+	api := newAPI(t, srv)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	r := s.run("request", api+"/things")
+	r.want(t, exitOK)
+	if strings.Contains(r.stderr, "warning") {
+		t.Errorf("loopback: stderr %q", r.stderr)
+	}
+	s.env["HTTP_PROXY"] = api // a forward proxy that answers itself
+	r = s.run("request", "http://api.example.com:8080/things")
+	r.want(t, exitOK, "cognito-srp request: warning: the token goes to api.example.com:8080 over plain http")
+	if r.stdout != "GET /things user=alice x= body=" {
+		t.Errorf("stdout = %q", r.stdout)
+	}
+	for host, want := range map[string]bool{"localhost": true, "LOCALHOST": true, "127.0.0.2": true, "::1": true, "::ffff:127.0.0.1": true,
+		"api": false, "10.0.0.1": false, "localhost.example.com": false, "::": false} {
+		if got := loopbackHost(host); got != want {
+			t.Errorf("loopbackHost(%q) = %v, want %v", host, got, want)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"slices"
@@ -196,6 +197,13 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		// empty -H 'Content-Type:' is sent as it is, empty (net/http
 		// writes the header with no value).
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if target.Scheme == "http" && !loopbackHost(target.Hostname()) {
+		// The token then crosses a network in clear, for anyone on the way
+		// (or the proxy HTTP_PROXY names) to read and use until it
+		// expires. Sent all the same, as curl sends it: an API in the next
+		// container (http://api:8080) is the usual case.
+		fmt.Fprintf(e.stderr, "cognito-srp request: warning: the token goes to %s over plain http, readable on the way; use https\n", terminalText(target.Host))
 	}
 	resp, err := apiClient(auth).Do(req)
 	// refused: the API refused the very token (a hop on another origin
@@ -402,4 +410,15 @@ func requestBody(ctx context.Context, e *env, data string) (string, error) {
 		return string(b), nil
 	}
 	return data, nil
+}
+
+// loopbackHost reports whether host, a URL's host name without its port,
+// names this machine: localhost or a loopback address, whose traffic
+// never leaves it.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
 }
