@@ -21,8 +21,9 @@ import (
 
 // The token cache keeps one cognitosrp.FileStore file per endpoint, pool,
 // client and user in os.UserCacheDir()/cognito-srp. The files hold refresh
-// tokens: FileStore writes them 0600 in a 0700 directory and refuses one
-// that others can read, since someone may have copied it there.
+// tokens: FileStore writes them 0600 (in a directory it creates 0700; one
+// that exists keeps its mode) and refuses one that others can read, since
+// someone may have copied it there.
 
 // cacheStore returns the token file of conn; it creates nothing yet. Its
 // error says no more than what failed: sign-out has no -no-cache to offer.

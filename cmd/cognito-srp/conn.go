@@ -22,8 +22,9 @@ import (
 	"github.com/gocognito/cognitosrp"
 )
 
-// connFlags are the flags that say where and as whom to log in. Each has
-// an environment variable that applies when the flag is not given.
+// connFlags are the flags that say where and as whom to log in. Each of
+// registerTarget's has an environment variable that applies when the flag
+// is not given; the password has its variable and no flag.
 type connFlags struct {
 	poolID, clientID, region, username, endpoint string
 	passwordStdin, noCache, noDevice             bool

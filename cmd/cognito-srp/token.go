@@ -135,7 +135,7 @@ func tokenCommand(ctx context.Context, e *env, args []string) error {
 	var conn connFlags
 	conn.register(fs)
 	typ := fs.String("type", "access", "token to print: access or id")
-	asJSON := fs.Bool("json", false, "print all tokens as JSON")
+	asJSON := fs.Bool("json", false, "print all tokens as JSON, the refresh token included (it outlives the others, 30 days by default: keep it out of logs)")
 	export := fs.Bool("export", false, "print shell export lines for COGNITO_ACCESS_TOKEN, COGNITO_ID_TOKEN and COGNITO_TOKEN_EXPIRY")
 	if err := parseFlags(fs, args); err != nil {
 		return err
