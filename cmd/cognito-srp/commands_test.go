@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1266,5 +1267,55 @@ func TestRandomText(t *testing.T) {
 	a, b := randomText(32), randomText(32)
 	if len(a) != 43 || a == b {
 		t.Errorf("randomText(32) = %q, then %q", a, b)
+	}
+}
+
+// TestRequestRedirectDropsHeaders: a redirect to another origin, and any
+// hop after it, gets neither the token nor the -H headers but those that
+// describe the content (Accept, Content-Type…), as the package doc says;
+// a hop within the origin gets them all. net/http kept off only
+// Authorization, and an API key given with -H went to whatever host the
+// API redirected to.
+func TestRequestRedirectDropsHeaders(t *testing.T) {
+	t.Parallel()
+	srv := newEmulator(t, cognitotest.Config{})
+	var mu sync.Mutex
+	var seen []string
+	record := func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, fmt.Sprintf("%s key=%q auth=%t accept=%q type=%q", r.URL.Path, r.Header.Get("X-Api-Key"), r.Header.Get("Authorization") != "", r.Header.Get("Accept"), r.Header.Get("Content-Type")))
+		mu.Unlock()
+	}
+	var origin string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		record(w, r)
+		http.Redirect(w, r, origin+"/back", http.StatusTemporaryRedirect) // into the origin again
+	}))
+	defer other.Close()
+	// localhost and 127.0.0.1: one machine, two origins.
+	otherURL := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		record(w, r)
+		switch r.URL.Path {
+		case "/a":
+			http.Redirect(w, r, "/same", http.StatusTemporaryRedirect)
+		case "/same":
+			http.Redirect(w, r, otherURL+"/away", http.StatusTemporaryRedirect)
+		}
+	}))
+	defer api.Close()
+	origin = api.URL
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("request", "-H", "X-Api-Key: k3y", "-H", "Accept: text/plain", "-H", "Content-Type: text/x-a", "-d", "b", api.URL+"/a").want(t, exitOK)
+	want := []string{
+		`/a key="k3y" auth=true accept="text/plain" type="text/x-a"`,
+		`/same key="k3y" auth=true accept="text/plain" type="text/x-a"`,
+		`/away key="" auth=false accept="text/plain" type="text/x-a"`,
+		`/back key="" auth=false accept="text/plain" type="text/x-a"`,
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(seen, want) {
+		t.Errorf("the hops got\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
 	}
 }

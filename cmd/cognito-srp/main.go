@@ -149,6 +149,12 @@
 // that failed with 4 may have reached the API, as with curl: retry only
 // one that is safe to repeat.
 //
+// "request" follows the API's redirects, as Go's HTTP client does. A hop to
+// another scheme, host or port, and every hop after it, gets neither the
+// token nor the -H headers, but for Accept, Accept-Encoding,
+// Accept-Language, Content-Type, Content-Language and User-Agent: a
+// header may hold a credential (an API key).
+//
 // -timeout bounds the whole response, its body included. A body the server
 // sent gzip-encoded is written decoded, as Go and curl --compressed do,
 // unless a -H header Accept-Encoding asked for an encoding: then it is

@@ -205,7 +205,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		// container (http://api:8080) is the usual case.
 		fmt.Fprintf(e.stderr, "cognito-srp request: warning: the token goes to %s over plain http, readable on the way; use https\n", terminalText(target.Host))
 	}
-	resp, err := apiClient(auth).Do(req)
+	resp, err := apiClient(auth, extra).Do(req)
 	// refused: the API refused the very token (a hop on another origin
 	// gets none, though a -H header of the same name may follow it there).
 	refused := err == nil && resp.StatusCode == http.StatusUnauthorized &&
@@ -231,7 +231,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		if req.GetBody != nil {
 			r2.Body, _ = req.GetBody()
 		}
-		resp, err = apiClient(auth).Do(r2)
+		resp, err = apiClient(auth, extra).Do(r2)
 	}
 	if errors.Is(err, cognitosrp.ErrLoginRequired) {
 		// sendingAuth renews nothing, and obtain's token was not due: it
@@ -300,10 +300,78 @@ func sendingAuth(sess *cognitosrp.Session, opts cognitosrp.Options, tok *cognito
 // another scheme with an error of no type in the *url.Error of a network
 // failure: they were taken for one (exit status 4, "network error"), and a
 // script retried a request that fails the same way every time.
-func apiClient(auth *cognitosrp.Auth) *http.Client {
+//
+// A hop to another origin, and every hop after it, goes without the -H
+// headers (extra) but those that describe the content wanted or sent
+// (keptAcrossOrigins). net/http copies every header of the first request
+// to each hop, keeping off only Authorization, Cookie and WWW-Authenticate
+// on a hop to another domain: a credential in a header of another name
+// (API Gateway's x-api-key, sent with the token) went to whatever host
+// the API redirected to, which the token itself does not (Auth).
+func apiClient(auth *cognitosrp.Auth, extra []header) *http.Client {
 	c := auth.Client()
-	c.CheckRedirect = checkRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if err := checkRedirect(req, via); err != nil {
+			return err
+		}
+		if leftOrigin(req, via) {
+			for _, h := range extra {
+				if !keptAcrossOrigins(h.name) {
+					req.Header.Del(h.name)
+				}
+			}
+		}
+		return nil
+	}
 	return c
+}
+
+// leftOrigin reports whether req, a redirect, or a hop before it (via[1:])
+// goes to another scheme, host or port than the first request, via[0].
+// Hosts compare byte for byte but for the case of ASCII letters: a pair
+// that differs otherwise counts as two origins, which at worst keeps a
+// header off.
+func leftOrigin(req *http.Request, via []*http.Request) bool {
+	origin := func(u *url.URL) string {
+		host := u.Host
+		switch {
+		case u.Scheme == "https":
+			host = strings.TrimSuffix(host, ":443")
+		case u.Scheme == "http":
+			host = strings.TrimSuffix(host, ":80")
+		}
+		return u.Scheme + "://" + asciiLower(host)
+	}
+	first := origin(via[0].URL)
+	for _, hop := range append(via[1:len(via):len(via)], req) {
+		if origin(hop.URL) != first {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiLower returns s with its ASCII upper-case letters in lower case,
+// and nothing else changed.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// keptAcrossOrigins reports whether the -H header name follows a redirect
+// to another origin: the headers that say what content is wanted or sent,
+// which hold no credential; Accept-Encoding's, kept, still has the body
+// written as it came.
+func keptAcrossOrigins(name string) bool {
+	switch http.CanonicalHeaderKey(name) {
+	case "Accept", "Accept-Encoding", "Accept-Language", "Content-Type", "Content-Language", "User-Agent":
+		return true
+	}
+	return false
 }
 
 // maxRedirects is how many redirects net/http's Client follows by default.
