@@ -70,17 +70,17 @@ func (f *freezer) RoundTrip(r *http.Request) (*http.Response, error) {
 // deadline, finds the token missing or expired and the flight still
 // under way: it must get a token, not the flight's timeout, which
 // matches context.DeadlineExceeded as if the invocation itself had run
-// out of time.
+// out of time. Nor may the session hold that timeout back as the second
+// failure in a row, when a login failed once before ("after a failure").
 func TestLambdaThawJoinsFrozenFlight(t *testing.T) {
-	for _, renewal := range []bool{false, true} {
-		name := map[bool]string{false: "login", true: "renewal"}[renewal]
+	for _, name := range []string{"login", "renewal", "after a failure"} {
 		t.Run(name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) { lambdaThaw(t, renewal) })
+			synctest.Test(t, func(t *testing.T) { lambdaThaw(t, name) })
 		})
 	}
 }
 
-func lambdaThaw(t *testing.T, renewal bool) {
+func lambdaThaw(t *testing.T, name string) {
 	n := newVnet(t, cognitotest.Config{}, 0) // tokens for an hour
 	fz := &freezer{next: n}
 	opts := n.options()
@@ -102,7 +102,14 @@ func lambdaThaw(t *testing.T, renewal bool) {
 		}
 		return nil
 	}
-	if renewal {
+	if name == "after a failure" {
+		n.emu.FailNext(1, cognitotest.Fault("NotAuthorizedException"))
+		if err := invoke(); err == nil {
+			t.Fatal("cold start: no failure injected")
+		}
+		time.Sleep(10 * time.Second) // past the wait after one failure
+	}
+	if name == "renewal" {
 		if err := invoke(); err != nil { // the cold start logs in
 			t.Fatal(err)
 		}

@@ -82,10 +82,12 @@ type flight struct {
 	cancel func()  // ends its op: Close, or a sign-out that voids it
 	prev   *flight // the voided flight it waits for, until that ends
 	// started is when it was started, on the monotonic clock: a need
-	// that joins it FlightTimeout later or more finds it out of time.
+	// that joins it FlightTimeout later or more finds it out of time,
+	// and marks it late (joinLocked).
 	started time.Time
 	// loginless marks Session.Refresh's flights, which never log in.
 	loginless bool
+	late      bool
 	tokens    *Tokens
 	err       error
 }
@@ -287,11 +289,16 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 // its timers all due, and the flight failing by them. The need, which
 // has time left, tries again with a flight of its own rather than
 // report that timeout, which matches context.DeadlineExceeded as if the
-// need's own ctx had ended.
+// need's own ctx had ended. Nor does that timeout count as a failure
+// (fly): the session's hold would answer the retry with it. Once: the
+// flight tried with is a new one, and only a FlightTimeout so short that
+// every flight is joined out of time could make it late too.
 func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
+	retried := false
 	for {
-		t, f, late, err := s.renewOnce(ctx, typ)
-		if late && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		t, f, err := s.renewOnce(ctx, typ)
+		if !retried && f != nil && f.late && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			retried = true
 			continue
 		}
 		if !s.mayLogIn(f, err) {
@@ -313,20 +320,19 @@ func (s *Session) mayLogIn(f *flight, err error) bool {
 
 // renewOnce joins the flight in progress or starts one, unless the
 // session's tokens are usable by now or dead without a password to log in.
-// It returns the flight it waited for, if any, and whether that flight was
-// out of time (FlightTimeout) when joined.
-func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *flight, bool, error) {
+// It returns the flight it waited for, if any.
+func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *flight, error) {
 	s.mu.Lock()
 	cur := s.tokens.Load()
 	// Another caller may have finished a flight since the check in
 	// ValidTokens.
 	if cur != nil && s.cognitoNow().Before(s.scheduleFor(cur).staleAt[slot(typ)]) {
 		s.mu.Unlock()
-		return cur, nil, false, nil
+		return cur, nil, nil
 	}
 	if d := s.dead.Load(); d != nil && cur != nil && d.tokens == cur && s.password == "" {
 		s.mu.Unlock()
-		return nil, nil, false, d.err
+		return nil, nil, d.err
 	}
 	if s.failures >= 2 && s.failedOn == cur && !s.closed && s.joinable() == nil &&
 		s.cognitoNow().UnixNano() < s.retryAt.Load() {
@@ -343,16 +349,15 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *fligh
 		// clears s.failedErr, a flight replaces it.)
 		err := s.failedErr
 		s.mu.Unlock()
-		return nil, nil, false, err
+		return nil, nil, err
 	}
 	f, err := s.joinLocked(ctx, cur, "blocking", (*Session).obtain)
 	s.mu.Unlock()
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, err
 	}
-	late := time.Since(f.started) >= s.cfg.FlightTimeout
 	t, err := s.wait(ctx, f, "blocking")
-	return t, f, late, err
+	return t, f, err
 }
 
 // renewNow renews even if the tokens are still valid, unless they are no
@@ -454,6 +459,12 @@ func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, err
 // s.mu must be held.
 func (s *Session) joinLocked(ctx context.Context, from *Tokens, trigger string, o op) (*flight, error) {
 	if f := s.joinable(); f != nil {
+		// Out of time (see renew): its timeout is not its joiners'
+		// answer, nor, frozen rather than refused, a failure that holds
+		// back the next needs (fly).
+		if time.Since(f.started) >= s.cfg.FlightTimeout {
+			f.late = true
+		}
 		return f, nil
 	}
 	if s.closed {
@@ -682,7 +693,7 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 	switch {
 	case err == nil:
 		s.clearFailuresLocked()
-	case (trigger == "background" || trigger == "blocking") && s.epoch == f.epoch && !closed && (installed || s.tokens.Load() == from):
+	case (trigger == "background" || trigger == "blocking") && !f.late && s.epoch == f.epoch && !closed && (installed || s.tokens.Load() == from):
 		// A failing Cognito, or a password it refuses, must not be asked
 		// again by every request: each call costs quota, a log line and,
 		// for a password, an attempt that Cognito counts towards a
