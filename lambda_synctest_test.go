@@ -134,3 +134,47 @@ func lambdaThaw(t *testing.T, name string) {
 		t.Fatalf("first invocation after the thaw: %v", err)
 	}
 }
+
+// TestLambdaThawShortDeadlineJoiner: two invocations wait for the frozen
+// flight, the first with less time left than the other; when its
+// deadline passes first, it returns its own deadline's error without
+// reading what the later joiner wrote to the flight, which only the
+// flight's end orders (go test -race).
+func TestLambdaThawShortDeadlineJoiner(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := newVnet(t, cognitotest.Config{}, 0)
+		fz := &freezer{next: n}
+		opts := n.options()
+		opts.HTTPClient = &http.Client{Transport: fz}
+		auth, c := vnetAuth(t, opts)
+		defer auth.Close()
+		invoke := func(d time.Duration) error {
+			ctx, cancel := context.WithTimeout(context.Background(), d)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+vnetAPI+"/", http.NoBody)
+			res, err := c.Do(req)
+			if err == nil {
+				res.Body.Close()
+			}
+			return err
+		}
+		fz.freeze()
+		if err := invoke(time.Second); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("cold start, Cognito not answering: %v, want its deadline", err)
+		}
+		synctest.Wait()
+		time.Sleep(2 * time.Hour)
+		short, long := make(chan error, 1), make(chan error, 1)
+		go func() { short <- invoke(time.Second) }()
+		synctest.Wait() // the short one has joined
+		go func() { long <- invoke(time.Hour) }()
+		synctest.Wait() // the long one has joined, after it
+		if err := <-short; !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("invocation with 1 s left: %v, want its deadline", err)
+		}
+		fz.thaw()
+		if err := <-long; err != nil {
+			t.Fatalf("invocation with an hour left, after the thaw: %v", err)
+		}
+	})
+}

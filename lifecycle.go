@@ -297,7 +297,10 @@ func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
 	retried := false
 	for {
 		t, f, err := s.renewOnce(ctx, typ)
-		if !retried && f != nil && f.late && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		// ctx.Err() first: a need whose ctx has ended may have left wait
+		// before the flight ended, and f.late, which a later joiner may
+		// write under s.mu, is ordered for it only by the flight's end.
+		if !retried && ctx.Err() == nil && f != nil && f.late && errors.Is(err, context.DeadlineExceeded) {
 			retried = true
 			continue
 		}
