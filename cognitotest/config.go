@@ -235,6 +235,13 @@ func (c Config) withDefaults() (Config, error) {
 			return c, fmt.Errorf("%w: unknown auth flow %q", ErrConfig, f)
 		}
 	}
+	// cognitosrp.NewSession refuses them so (a value read with its line
+	// break), and no Cognito client id or secret has one: a server
+	// whose Options the library refused would serve no client of it.
+	// TestClientIDAsLibrary checks that both agree.
+	if spaceOrControl(c.ClientID) || spaceOrControl(c.ClientSecret) {
+		return c, fmt.Errorf("%w: ClientID or ClientSecret holds white space or a control character", ErrConfig)
+	}
 	if c.ClientSecret != "" {
 		if err := hmacRefuses(c.ClientSecret); err != nil {
 			return c, fmt.Errorf("%w: ClientSecret: %v", ErrConfig, err)
@@ -288,6 +295,12 @@ func hmacRefuses(key string) (err error) {
 	}()
 	hmac.New(sha256.New, []byte(key))
 	return nil
+}
+
+// spaceOrControl reports whether s holds an ASCII space, control
+// character or DEL.
+func spaceOrControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f })
 }
 
 // poolID reports whether id is a user pool id that cognitosrp accepts

@@ -5,6 +5,7 @@
 package cognitotest_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -45,5 +46,31 @@ func TestPoolIDAsLibrary(t *testing.T) {
 	}
 	if accepted < 50 {
 		t.Errorf("%d pool ids accepted of %d", accepted, len(ids))
+	}
+}
+
+// TestClientIDAsLibrary: the server takes the app client ids and secrets
+// that cognitosrp.NewSession takes, and no other: one it refused would
+// leave a server that no client of the library can use.
+func TestClientIDAsLibrary(t *testing.T) {
+	for _, v := range []string{"4a1b2c3d4e5f6g7h8i9j0k1l2m", "test-client_id+1", "é", "a b", "a\n", "\ta", "a\x00", "a\x7f", "a\u00a0b"} {
+		for _, secret := range []bool{false, true} {
+			cfg := cognitotest.Config{ClientID: v}
+			lcfg := cognitosrp.Config{UserPoolID: "local_1", ClientID: v, Endpoint: "http://127.0.0.1:1"}
+			if secret {
+				cfg = cognitotest.Config{ClientSecret: v + strings.Repeat("s", 20)}
+				lcfg.ClientID, lcfg.ClientSecret = "c", cfg.ClientSecret
+			}
+			srv, serr := cognitotest.NewUnstartedServer(cfg)
+			if serr == nil {
+				srv.Close()
+			} else if !errors.Is(serr, cognitotest.ErrConfig) || strings.Contains(serr.Error(), cfg.ClientID+cfg.ClientSecret) {
+				t.Errorf("%q (secret %v): %v, want ErrConfig quoting nothing", v, secret, serr)
+			}
+			_, lerr := cognitosrp.NewSession(lcfg, "u")
+			if (serr == nil) != (lerr == nil) {
+				t.Errorf("%q (secret %v): the emulator says %v, the library %v", v, secret, serr, lerr)
+			}
+		}
 	}
 }
