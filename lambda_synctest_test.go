@@ -15,6 +15,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
@@ -175,6 +176,77 @@ func TestLambdaThawShortDeadlineJoiner(t *testing.T) {
 		fz.thaw()
 		if err := <-long; err != nil {
 			t.Fatalf("invocation with an hour left, after the thaw: %v", err)
+		}
+	})
+}
+
+// selfAskingStore is a TokenStore whose Load, in a flight's own work,
+// asks the Auth for a token with the flight's ctx (which wait refuses at
+// once, ErrConfig), then hangs, not seeing its ctx end, until release is
+// closed; it stores nothing.
+type selfAskingStore struct {
+	auth    *cognitosrp.Auth
+	release chan struct{}
+	asked   chan error // what each ask got
+}
+
+func (s *selfAskingStore) Load(ctx context.Context) (*cognitosrp.Tokens, error) {
+	_, err := s.auth.Token(ctx)
+	s.asked <- err
+	<-s.release
+	return nil, nil
+}
+
+func (*selfAskingStore) Save(context.Context, *cognitosrp.Tokens) error { return nil }
+func (*selfAskingStore) Clear(context.Context) error                    { return nil }
+
+// TestLambdaLateJoinerSelfWait: a need in a flight's own work (a store
+// asking the Auth for a token with the flight's ctx) is refused at once
+// while the flight runs, its ctx alive; a need that joins that flight
+// later, out of time, marks it late. The first must not read the mark,
+// which nothing orders for it while the flight runs (go test -race): it
+// read it, as the flight had not failed by its deadline.
+func TestLambdaLateJoinerSelfWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := newVnet(t, cognitotest.Config{}, 0)
+		store := &selfAskingStore{release: make(chan struct{}), asked: make(chan error, 2)}
+		opts := n.options()
+		opts.Store = store
+		auth, c := vnetAuth(t, opts)
+		defer auth.Close()
+		store.auth = auth
+		late := make(chan error, 1)
+		// Started now, so that nothing the first need does after its ask
+		// is ordered before this one's join: it wakes when time moves.
+		go func() {
+			time.Sleep(2 * time.Minute) // past the flight's FlightTimeout
+			ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+vnetAPI+"/", http.NoBody)
+			res, err := c.Do(req)
+			if err == nil {
+				res.Body.Close()
+			}
+			late <- err
+		}()
+		first := make(chan error, 1)
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			_, err := auth.Token(ctx) // starts the flight, and waits its second
+			first <- err
+		}()
+		if err := <-store.asked; !errors.Is(err, cognitosrp.ErrConfig) {
+			t.Errorf("the store's ask in the flight: %v, want ErrConfig", err)
+		}
+		if err := <-first; !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("the first need: %v, want its deadline", err)
+		}
+		time.Sleep(3 * time.Minute) // the late need has joined
+		synctest.Wait()
+		close(store.release)
+		if err := <-late; err != nil {
+			t.Errorf("the need that joined out of time: %v", err)
 		}
 	})
 }

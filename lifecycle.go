@@ -297,10 +297,11 @@ func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
 	retried := false
 	for {
 		t, f, err := s.renewOnce(ctx, typ)
-		// ctx.Err() first: a need whose ctx has ended may have left wait
-		// before the flight ended, and f.late, which a later joiner may
-		// write under s.mu, is ordered for it only by the flight's end.
-		if !retried && ctx.Err() == nil && f != nil && f.late && errors.Is(err, context.DeadlineExceeded) {
+		// f.late last: a later joiner may write it under s.mu, which only
+		// the flight's end orders for this need, and a need may leave
+		// wait before that end, by its ctx's end or, its ctx alive, as
+		// the flight's own work (wait's ErrConfig).
+		if f != nil && !retried && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) && f.late {
 			retried = true
 			continue
 		}
