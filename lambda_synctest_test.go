@@ -250,3 +250,42 @@ func TestLambdaLateJoinerSelfWait(t *testing.T) {
 		}
 	})
 }
+
+// TestLambdaThawInTimeJoiner: a need that joined a flight in time, and
+// waited for it through the freeze with time left, does not take the
+// flight's timeout either once a need that came after the thaw has found
+// the flight out of time: both get their token (Session.ValidTokens).
+func TestLambdaThawInTimeJoiner(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := newVnet(t, cognitotest.Config{}, 0)
+		fz := &freezer{next: n}
+		opts := n.options()
+		opts.HTTPClient = &http.Client{Transport: fz}
+		auth, c := vnetAuth(t, opts)
+		defer auth.Close()
+		invoke := func(d time.Duration) error {
+			ctx, cancel := context.WithTimeout(context.Background(), d)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+vnetAPI+"/", http.NoBody)
+			res, err := c.Do(req)
+			if err == nil {
+				res.Body.Close()
+			}
+			return err
+		}
+		fz.freeze()
+		early, late := make(chan error, 1), make(chan error, 1)
+		go func() { early <- invoke(3 * time.Hour) }() // starts the login
+		synctest.Wait()
+		time.Sleep(2 * time.Hour) // frozen
+		go func() { late <- invoke(3 * time.Second) }()
+		synctest.Wait() // it has joined, out of time
+		fz.thaw()
+		if err := <-early; err != nil {
+			t.Errorf("the need that joined in time: %v", err)
+		}
+		if err := <-late; err != nil {
+			t.Errorf("the need that joined out of time: %v", err)
+		}
+	})
+}

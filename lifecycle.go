@@ -132,11 +132,11 @@ func slot(typ TokenType) int {
 // starts in the background; the caller waits for Cognito only when no
 // usable token exists, logging in or renewing first. Concurrent callers
 // share one call to Cognito; each waits only as long as its own ctx allows,
-// and cancelling it does not cancel the call the others wait for. (A caller
-// that finds that call past its FlightTimeout, as a process frozen while
-// it waited for Cognito does on the thaw, starts another rather than take
-// its timeout for an answer.) When it
-// must wait for Cognito, a ctx that has already ended starts no login or
+// and cancelling it does not cancel the call the others wait for. (When a
+// caller finds that call past its FlightTimeout, as one does in a process
+// frozen while it waited for Cognito, on the thaw, the callers waiting
+// for it with time left try once more rather than take its timeout for an
+// answer.) When it must wait for Cognito, a ctx that has already ended starts no login or
 // renewal and gets ctx's error. (A background renewal still starts for a
 // token in its renewal window: it serves the session, not the caller.)
 // A login or renewal that the call starts gets ctx's values (a trace id,
@@ -283,16 +283,17 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 // past: any other flight's ErrLoginRequired (a sign-out's, or one that
 // the caller's TokenStore or ChallengeHandler returned) is the answer.
 //
-// Nor is the timeout of a flight that was out of time when the need
-// joined it: a process frozen while the flight waited for Cognito (AWS
-// Lambda between invocations, a suspended machine) finds on the thaw
-// its timers all due, and the flight failing by them. The need, which
-// has time left, tries again with a flight of its own rather than
+// Nor is the timeout of a flight that a need found out of time when it
+// joined it (joinLocked marks it late): a process frozen while the
+// flight waited for Cognito (AWS Lambda between invocations, a suspended
+// machine) finds on the thaw its timers all due, and the flight failing
+// by them. Each need that waited for it and has time left, one that
+// joined it in time too, tries again with a new flight rather than
 // report that timeout, which matches context.DeadlineExceeded as if the
 // need's own ctx had ended. Nor does that timeout count as a failure
-// (fly): the session's hold would answer the retry with it. Once: the
-// flight tried with is a new one, and only a FlightTimeout so short that
-// every flight is joined out of time could make it late too.
+// (fly): the session's hold would answer the retry with it. Once: only a
+// FlightTimeout so short that every flight is joined out of time could
+// make the new flight late too.
 func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
 	retried := false
 	for {
