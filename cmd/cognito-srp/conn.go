@@ -116,9 +116,11 @@ func (c *connFlags) resolve(ctx context.Context, e *env) (*connection, error) {
 		if f, ok := e.stdin.(*os.File); ok && isTerminal(f) {
 			// The command never prompts: on a terminal it sat silent, and
 			// the password typed there showed as typed, in the scrollback
-			// and in any recording of the screen. (/dev/null, another
-			// character device, holds no password either.)
-			return nil, usagef("-password-stdin reads a pipe or a file, and standard input is a terminal (where a password shows as typed): pipe it in, or set COGNITO_PASSWORD")
+			// and in any recording of the screen. /dev/null (NUL on
+			// Windows), the standard input of docker run without -i or of
+			// a service, is a character device too: not called a terminal
+			// by the message, which a password piped to docker would be.
+			return nil, usagef("-password-stdin reads a pipe or a file, and standard input is a device (a terminal, where a password shows as typed, or /dev/null): pipe the password in, or set COGNITO_PASSWORD")
 		}
 		pw, err := readLine(ctx, e.stdin)
 		if errors.Is(err, errUTF16) || errors.Is(err, errNotUTF8) || errors.Is(err, errLineTooLong) {

@@ -56,7 +56,7 @@ func TestPasswordStdinOnTerminal(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	code := run(ctx, e, []string{"token", "-password-stdin", "-no-cache", "-endpoint", "http://127.0.0.1:1"})
-	if code != exitUsage || !strings.Contains(stderr.String(), "standard input is a terminal") {
+	if code != exitUsage || !strings.Contains(stderr.String(), "standard input is a device (a terminal") {
 		t.Errorf("token -password-stdin on a terminal: exit %d, stderr %q", code, &stderr)
 	}
 }

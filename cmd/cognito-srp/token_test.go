@@ -1224,6 +1224,9 @@ func TestPasswordStdinBounded(t *testing.T) {
 // another character device) for standard input, as a usage error: the
 // command never prompts, and it sat silent while the password typed
 // there showed as typed. (/dev/null is the character device a test has.)
+// The message does not call /dev/null a terminal: it did, and a
+// password piped to docker run without -i (whose standard input is then
+// /dev/null) was said to be typed on one.
 func TestPasswordStdinTerminal(t *testing.T) {
 	t.Parallel()
 	null, err := os.Open(os.DevNull)
@@ -1242,7 +1245,8 @@ func TestPasswordStdinTerminal(t *testing.T) {
 			args = append(args, "http://127.0.0.1:1/")
 		}
 		stderr.Reset()
-		if code := run(context.Background(), e, args); code != exitUsage || !strings.Contains(stderr.String(), "standard input is a terminal") {
+		if code := run(context.Background(), e, args); code != exitUsage || !strings.Contains(stderr.String(), "standard input is a device") ||
+			strings.Contains(stderr.String(), "is a terminal") {
 			t.Errorf("%s -password-stdin < %s: exit %d, stderr %q", cmd, os.DevNull, code, &stderr)
 		}
 	}
