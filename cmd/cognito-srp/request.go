@@ -207,7 +207,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	}
 	resp, err := apiClient(auth, extra).Do(req)
 	// refused: the API refused the very token (a hop on another origin
-	// gets none, though a -H header of the same name may follow it there).
+	// gets none, nor a -H header of its name: see apiClient).
 	refused := err == nil && resp.StatusCode == http.StatusUnauthorized &&
 		resp.Request.Header.Get(auth.HeaderName()) == opts.HeaderPrefix+tok.Token(tt)
 	// After a redirect (net/http sets Request.Response then) the first hop
