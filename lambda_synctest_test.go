@@ -136,6 +136,28 @@ func lambdaThaw(t *testing.T, name string) {
 	}
 }
 
+// freezingAuth returns, in a bubble, the freezer of an Auth's calls to
+// Cognito and a function that sends a request through the Auth with d
+// left on its deadline; the Auth is closed when the test ends.
+func freezingAuth(t *testing.T) (*freezer, func(d time.Duration) error) {
+	n := newVnet(t, cognitotest.Config{}, 0)
+	fz := &freezer{next: n}
+	opts := n.options()
+	opts.HTTPClient = &http.Client{Transport: fz}
+	auth, c := vnetAuth(t, opts)
+	t.Cleanup(func() { auth.Close() })
+	return fz, func(d time.Duration) error {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+vnetAPI+"/", http.NoBody)
+		res, err := c.Do(req)
+		if err == nil {
+			res.Body.Close()
+		}
+		return err
+	}
+}
+
 // TestLambdaThawShortDeadlineJoiner: two invocations wait for the frozen
 // flight, the first with less time left than the other; when its
 // deadline passes first, it returns its own deadline's error without
@@ -143,22 +165,7 @@ func lambdaThaw(t *testing.T, name string) {
 // flight's end orders (go test -race).
 func TestLambdaThawShortDeadlineJoiner(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newVnet(t, cognitotest.Config{}, 0)
-		fz := &freezer{next: n}
-		opts := n.options()
-		opts.HTTPClient = &http.Client{Transport: fz}
-		auth, c := vnetAuth(t, opts)
-		defer auth.Close()
-		invoke := func(d time.Duration) error {
-			ctx, cancel := context.WithTimeout(context.Background(), d)
-			defer cancel()
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+vnetAPI+"/", http.NoBody)
-			res, err := c.Do(req)
-			if err == nil {
-				res.Body.Close()
-			}
-			return err
-		}
+		fz, invoke := freezingAuth(t)
 		fz.freeze()
 		if err := invoke(time.Second); !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("cold start, Cognito not answering: %v, want its deadline", err)
@@ -257,22 +264,7 @@ func TestLambdaLateJoinerSelfWait(t *testing.T) {
 // the flight out of time: both get their token (Session.ValidTokens).
 func TestLambdaThawInTimeJoiner(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newVnet(t, cognitotest.Config{}, 0)
-		fz := &freezer{next: n}
-		opts := n.options()
-		opts.HTTPClient = &http.Client{Transport: fz}
-		auth, c := vnetAuth(t, opts)
-		defer auth.Close()
-		invoke := func(d time.Duration) error {
-			ctx, cancel := context.WithTimeout(context.Background(), d)
-			defer cancel()
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+vnetAPI+"/", http.NoBody)
-			res, err := c.Do(req)
-			if err == nil {
-				res.Body.Close()
-			}
-			return err
-		}
+		fz, invoke := freezingAuth(t)
 		fz.freeze()
 		early, late := make(chan error, 1), make(chan error, 1)
 		go func() { early <- invoke(3 * time.Hour) }() // starts the login
