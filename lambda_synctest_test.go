@@ -74,7 +74,7 @@ func (f *freezer) RoundTrip(r *http.Request) (*http.Response, error) {
 // out of time. Nor may the session hold that timeout back as the second
 // failure in a row, when a login failed once before ("after a failure").
 func TestLambdaThawJoinsFrozenFlight(t *testing.T) {
-	for _, name := range []string{"login", "renewal", "after a failure"} {
+	for _, name := range []string{"login", "renewal", "after a failure", "Refresh"} {
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) { lambdaThaw(t, name) })
 		})
@@ -110,7 +110,7 @@ func lambdaThaw(t *testing.T, name string) {
 		}
 		time.Sleep(10 * time.Second) // past the wait after one failure
 	}
-	if name == "renewal" {
+	if name == "renewal" || name == "Refresh" {
 		if err := invoke(); err != nil { // the cold start logs in
 			t.Fatal(err)
 		}
@@ -128,7 +128,17 @@ func lambdaThaw(t *testing.T, name string) {
 	synctest.Wait()             // the flight's call hangs in the frozen process
 	time.Sleep(2 * time.Hour)   // frozen; a token would expire
 	errc := make(chan error, 1) // the invocation after the thaw
-	go func() { errc <- invoke() }()
+	go func() {
+		if name != "Refresh" {
+			errc <- invoke()
+			return
+		}
+		// A program that exits right after its request renews first
+		// (Session.RenewalDue's doc), and joins the frozen renewal.
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		errc <- auth.Session().Refresh(ctx)
+	}()
 	synctest.Wait() // it waits for the flight under way
 	fz.thaw()
 	if err := <-errc; err != nil {

@@ -648,9 +648,16 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 // ended it starts no renewal and returns ctx's error. Otherwise ctx bounds
 // only the wait, as in ValidTokens: the renewal is shared, and goes on
 // for the session after ctx ends (within Config.FlightTimeout; Close ends
-// it), so that a rotated refresh token Cognito sends is not lost.
+// it), so that a rotated refresh token Cognito sends is not lost. A
+// renewal it joins that was already past Config.FlightTimeout (a process
+// frozen while it waited for Cognito, such as AWS Lambda between
+// invocations) and then fails by its timeout is tried once more, as in
+// ValidTokens, rather than returned as if ctx had run out.
 func (s *Session) Refresh(ctx context.Context) error {
-	_, _, err := s.renewNow(ctx, s.tokens.Load(), "explicit", (*Session).refreshOnly)
+	_, f, err := s.renewNow(ctx, s.tokens.Load(), "explicit", (*Session).refreshOnly)
+	if lateTimeout(ctx, f, err) {
+		_, _, err = s.renewNow(ctx, s.tokens.Load(), "explicit", (*Session).refreshOnly)
+	}
 	return err
 }
 
