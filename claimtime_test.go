@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -274,6 +275,41 @@ func TestVerifierOnSkewedLocalClock(t *testing.T) {
 	}
 }
 
+// TestVerifyPairFloorIsTheIssue: the floor verifyPair gives a Verifier is
+// the access token's iat, Cognito's clock at issue, and no later, and it
+// holds for exp as for iat and nbf. With the Verifier's own clock half an
+// hour behind, fresh tokens pass; an access token not valid until half an
+// hour after its iat does not (a floor at its exp, or an hour past its iat,
+// would take it), nor does a stale id token paired with a fresh access
+// token, which expired before the access token's iat (the Verifier's own
+// clock alone would take it).
+func TestVerifyPairFloorIsTheIssue(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	v := newTestVerifier(t, srv, newFakeClock(testNow.Add(-30*time.Minute)), nil)
+	pair := func(access, id map[string]any) *Tokens {
+		return &Tokens{
+			AccessToken: signRS256(testKey(), rsHeader(testKid), access),
+			IDToken:     signRS256(testKey(), rsHeader(testKid), id),
+			IssuedAt:    testNow,
+		}
+	}
+	if err := verifyPair(context.Background(), v, pair(accessClaims(testNow), idClaims(testNow)), nil); err != nil {
+		t.Fatalf("fresh tokens, the verifier's clock 30m behind: %v", err)
+	}
+	for _, c := range []struct {
+		name   string
+		tokens *Tokens
+		want   error
+	}{
+		{"an access token valid from 30m after its iat", pair(with(accessClaims(testNow), "nbf", testNow.Add(30*time.Minute).Unix()), idClaims(testNow)), ErrTokenNotYetValid},
+		{"an id token that expired 5m before the access token's iat", pair(accessClaims(testNow), idClaims(testNow.Add(-65*time.Minute))), ErrTokenExpired},
+	} {
+		if err := verifyPair(context.Background(), v, c.tokens, nil); !errors.Is(err, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, err, c.want)
+		}
+	}
+}
+
 // TestVerifierFloorIsPrivate: only this package can move a Verifier's
 // clock ahead (verifyPair's floor). Were its context key reachable from
 // outside, as the address of an exported error was, any code putting a
@@ -291,6 +327,11 @@ func TestVerifierFloorIsPrivate(t *testing.T) {
 	}
 	if _, err := v.Verify(context.WithValue(context.Background(), issuedKey(), testNow.Add(time.Hour)), ahead); err != nil {
 		t.Fatalf("under the package's own key: %v", err)
+	}
+	// An address: a key of a basic type (a string, say) could be built
+	// equal by any package.
+	if k := reflect.ValueOf(issuedKey()); k.Kind() != reflect.Pointer {
+		t.Errorf("the key is a %s, which another package can build equal", k.Kind())
 	}
 }
 
