@@ -36,6 +36,9 @@ func TestChallengeErrorTexts(t *testing.T) {
 		{with("SALT", ""), "SALT is missing"},
 		{with("SRP_B", strings.Repeat("f", 1537)), "SRP_B is too long (1537 hex digits)"},
 		{with("SALT", strings.Repeat("0", 4000)), "SALT is too long (4000 hex digits)"},
+		// Too long is said first: a value that is not hex either is
+		// refused for its length, where the scan stops.
+		{with("SRP_B", strings.Repeat("z", 1537)), "SRP_B is too long (1537 hex digits)"},
 		{with("SRP_B", "-ab"), "SRP_B is not hex"},
 		{with("SALT", "abg"), "SALT is not hex"},
 		{with("SALT", "+1"), "SALT is not hex"},
