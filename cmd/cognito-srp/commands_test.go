@@ -959,6 +959,9 @@ func TestRequestArguments(t *testing.T) {
 	api := newAPI(t, srv)
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.run("request", api+"/a", api+"/b").want(t, exitUsage, "want exactly one URL, got 2")
+	// A lone "-" is an argument, not a flag (the flag package's rule):
+	// nothing to move before the URL.
+	s.run("request", api+"/a", "-").want(t, exitUsage, "want exactly one URL, got 2")
 	r := s.run("request", api+"/a", "-X", "POST", "-H", "X-Api-Key: k3y-s3cret")
 	r.want(t, exitUsage, "cognito-srp request: flags must come before the URL: request [flags] URL (got 5 arguments)")
 	if strings.Contains(r.stderr, "s3cret") {
