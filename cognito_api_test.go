@@ -451,7 +451,7 @@ func TestGlobalSignOutResentAfterLostAnswer(t *testing.T) {
 // Transport returns) is an *APIError with that status, even when its body
 // reads as a result: its tokens are not taken.
 func TestCallRefusesNonSuccessStatus(t *testing.T) {
-	for _, status := range []int{http.StatusSwitchingProtocols, 199} {
+	for _, status := range []int{http.StatusSwitchingProtocols, 199, http.StatusMultipleChoices} {
 		hc := &http.Client{Transport: cognitosrp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
 			return &http.Response{StatusCode: status, Header: http.Header{}, Request: r,
 				Body: io.NopCloser(strings.NewReader(`{"ChallengeName":"X"}`))}, nil
