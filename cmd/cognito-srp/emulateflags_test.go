@@ -397,3 +397,24 @@ func TestEmulateFaults(t *testing.T) {
 		sb.run("emulate", "-addr", "127.0.0.1:99999", "-failure-rate", "0.1", "-fault", f).want(t, exitUsage, "is neither a Cognito error type")
 	}
 }
+
+// TestFaultNameTakesEachCommonError: -fault takes each error common to all
+// AWS APIs that the emulator answers with its own status, the first and
+// the last of commonErrors among them (a name is looked up between
+// spaces), and refuses a part of one.
+func TestFaultNameTakesEachCommonError(t *testing.T) {
+	for _, name := range []string{
+		"IncompleteSignature", "InternalFailure", "InvalidAction", "InvalidClientTokenId", "NotAuthorized",
+		"OptInRequired", "RequestExpired", "ServiceUnavailable", "ValidationError", "ThrottlingException",
+		string(cognitotest.FaultConnectionReset),
+	} {
+		if !faultName(name) {
+			t.Errorf("-fault %q refused", name)
+		}
+	}
+	for _, name := range []string{"Incomplete", "Error", "ValidationErrors", "Service Unavailable"} {
+		if faultName(name) {
+			t.Errorf("-fault %q taken", name)
+		}
+	}
+}
