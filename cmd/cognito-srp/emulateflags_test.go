@@ -399,9 +399,9 @@ func TestEmulateFaults(t *testing.T) {
 }
 
 // TestFaultNameTakesEachCommonError: -fault takes each error common to all
-// AWS APIs that the emulator answers with its own status, the first and
-// the last of commonErrors among them (a name is looked up between
-// spaces), and refuses a part of one.
+// AWS APIs that the emulator answers with its own status (it asks
+// cognitotest's Fault.CommonAWSError, whose own test pins the list), and
+// refuses a part of one or two names run together.
 func TestFaultNameTakesEachCommonError(t *testing.T) {
 	for _, name := range []string{
 		"IncompleteSignature", "InternalFailure", "InvalidAction", "InvalidClientTokenId", "NotAuthorized",
