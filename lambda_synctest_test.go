@@ -146,17 +146,18 @@ func lambdaThaw(t *testing.T, name string) {
 	}
 }
 
-// freezingAuth returns, in a bubble, the freezer of an Auth's calls to
-// Cognito and a function that sends a request through the Auth with d
-// left on its deadline; the Auth is closed when the test ends.
-func freezingAuth(t *testing.T) (*freezer, func(d time.Duration) error) {
-	n := newVnet(t, cognitotest.Config{}, 0)
-	fz := &freezer{next: n}
+// freezingAuth returns, in a bubble, the network, an Auth on it, the
+// freezer of the Auth's calls to Cognito and a function that sends a
+// request through the Auth with d left on its deadline; the Auth is
+// closed when the test ends.
+func freezingAuth(t *testing.T) (n *vnet, auth *cognitosrp.Auth, fz *freezer, invoke func(d time.Duration) error) {
+	n = newVnet(t, cognitotest.Config{}, 0)
+	fz = &freezer{next: n}
 	opts := n.options()
 	opts.HTTPClient = &http.Client{Transport: fz}
 	auth, c := vnetAuth(t, opts)
 	t.Cleanup(func() { auth.Close() })
-	return fz, func(d time.Duration) error {
+	return n, auth, fz, func(d time.Duration) error {
 		ctx, cancel := context.WithTimeout(context.Background(), d)
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+vnetAPI+"/", http.NoBody)
@@ -175,7 +176,7 @@ func freezingAuth(t *testing.T) (*freezer, func(d time.Duration) error) {
 // flight's end orders (go test -race).
 func TestLambdaThawShortDeadlineJoiner(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fz, invoke := freezingAuth(t)
+		_, _, fz, invoke := freezingAuth(t)
 		fz.freeze()
 		if err := invoke(time.Second); !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("cold start, Cognito not answering: %v, want its deadline", err)
@@ -274,7 +275,7 @@ func TestLambdaLateJoinerSelfWait(t *testing.T) {
 // the flight out of time: both get their token (Session.ValidTokens).
 func TestLambdaThawInTimeJoiner(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fz, invoke := freezingAuth(t)
+		_, _, fz, invoke := freezingAuth(t)
 		fz.freeze()
 		early, late := make(chan error, 1), make(chan error, 1)
 		go func() { early <- invoke(3 * time.Hour) }() // starts the login
@@ -288,6 +289,63 @@ func TestLambdaThawInTimeJoiner(t *testing.T) {
 		}
 		if err := <-late; err != nil {
 			t.Errorf("the need that joined out of time: %v", err)
+		}
+	})
+}
+
+// gatedCtx is a context whose Err waits until gate is closed: it holds a
+// caller back at the first point where it asks whether its ctx is alive.
+type gatedCtx struct {
+	context.Context
+	gate chan struct{}
+}
+
+func (g gatedCtx) Err() error {
+	<-g.gate
+	return g.Context.Err()
+}
+
+// TestLambdaThawRefreshAfterRenewed: a request and Session.Refresh both
+// wait for the background renewal frozen for two hours. On the thaw it
+// fails by its timeout, and both try once more; the request's renewal
+// comes first. Refresh's try must then take those tokens, renewed since
+// it was called, rather than renew them once more: one renewal for the
+// two, as when Refresh joins a renewal in progress.
+func TestLambdaThawRefreshAfterRenewed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n, auth, fz, invoke := freezingAuth(t)          // tokens for an hour
+		if err := invoke(3 * time.Second); err != nil { // the cold start logs in
+			t.Fatal(err)
+		}
+		time.Sleep(57 * time.Minute) // in the renewal window
+		fz.freeze()
+		if err := invoke(3 * time.Second); err != nil { // renews in the background
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		time.Sleep(2 * time.Hour) // frozen; the token expires
+		reqc, refc := make(chan error, 1), make(chan error, 1)
+		go func() { reqc <- invoke(3 * time.Second) }()
+		gate := make(chan struct{})
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			// Held back once the frozen renewal has answered it, until
+			// the request has its token.
+			refc <- auth.Session().Refresh(gatedCtx{ctx, gate})
+		}()
+		synctest.Wait() // both wait for the frozen renewal
+		before, _ := n.count("refresh")
+		fz.thaw()
+		if err := <-reqc; err != nil {
+			t.Errorf("the request after the thaw: %v", err)
+		}
+		close(gate)
+		if err := <-refc; err != nil {
+			t.Errorf("Refresh after the thaw: %v", err)
+		}
+		if after, _ := n.count("refresh"); after-before != 1 {
+			t.Errorf("%d renewals after the thaw, want 1", after-before)
 		}
 	})
 }

@@ -648,15 +648,20 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 // ended it starts no renewal and returns ctx's error. Otherwise ctx bounds
 // only the wait, as in ValidTokens: the renewal is shared, and goes on
 // for the session after ctx ends (within Config.FlightTimeout; Close ends
-// it), so that a rotated refresh token Cognito sends is not lost. A
-// renewal it joins that was already past Config.FlightTimeout (a process
-// frozen while it waited for Cognito, such as AWS Lambda between
-// invocations) and then fails by its timeout is tried once more, as in
-// ValidTokens, rather than returned as if ctx had run out.
+// it), so that a rotated refresh token Cognito sends is not lost. When a
+// caller finds the renewal Refresh waits for past Config.FlightTimeout (a
+// process frozen while it waited for Cognito, such as AWS Lambda between
+// invocations, on the thaw) and it then fails by its timeout, Refresh
+// tries once more, as ValidTokens does, rather than return that timeout
+// as if ctx had run out; tokens that another caller got meanwhile are
+// kept, not renewed again.
 func (s *Session) Refresh(ctx context.Context) error {
-	_, f, err := s.renewNow(ctx, s.tokens.Load(), "explicit", (*Session).refreshOnly)
+	used := s.tokens.Load()
+	_, f, err := s.renewNow(ctx, used, "explicit", (*Session).refreshOnly)
 	if lateTimeout(ctx, f, err) {
-		_, _, err = s.renewNow(ctx, s.tokens.Load(), "explicit", (*Session).refreshOnly)
+		// From used again: tokens that another waiter's try renewed
+		// since are those renewNow returns, not ones to renew.
+		_, _, err = s.renewNow(ctx, used, "explicit", (*Session).refreshOnly)
 	}
 	return err
 }
