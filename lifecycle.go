@@ -87,9 +87,11 @@ type flight struct {
 	started time.Time
 	// loginless marks Session.Refresh's flights, which never log in.
 	loginless bool
-	late      bool
-	tokens    *Tokens
-	err       error
+	// late marks a flight that a need found out of time: its timeout is
+	// none of its waiters' answer (renew), nor a failure (fly).
+	late   bool
+	tokens *Tokens
+	err    error
 }
 
 // An op obtains new tokens for a session, starting from its current tokens

@@ -344,6 +344,12 @@ type Session struct {
 	//	               (and by CAS where the tokens changed meanwhile); atomic (scheduleFor)
 	//	loginless      (of flight, not Session) a Session.Refresh flight: it never logs in
 	//	               set startFlight (trigger "explicit"), then fixed; no lock (mayLogIn)
+	//	started        (of flight) when it started, on the monotonic clock
+	//	               set startFlight, then fixed; mu (joinLocked)
+	//	late           (of flight) a need joined it FlightTimeout or more after started
+	//	               set joinLocked (true), only while it is joinable, so before fly ends
+	//	               it; never cleared; mu (fly), no lock once done is closed (renew,
+	//	               Refresh's lateTimeout: read last, after its timeout, for that order)
 	//
 	// Not in the table, each with its own comment: header, closed, loaded,
 	// loading, stored, voided/void, running/idle.
