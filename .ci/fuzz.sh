@@ -16,18 +16,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# 50,000 executions take 3 to 10 s per target on a 2-core machine,
-# depending on the target and the load, after its corpus is replayed. The
-# fuzz targets were most of CI's time (about 6 of its 7.8 minutes with
-# 150,000 each, 20 targets), and CI must stay under 10 minutes; long runs
-# are for FUZZTIME by hand. FuzzLogin runs a whole SRP login (through an
+# 30,000 executions take 2 to 15 s per target on a 2-core machine,
+# depending on the target, the machine and the load, after its corpus is
+# replayed. The fuzz targets were most of CI's time (about 6 of its 7.8
+# minutes with 150,000 each, 20 targets); with 50,000 each, 22 targets,
+# they still took about 2 1/2 of a quiet 8-minute run on a machine a
+# quarter slower than the one before (2026-11-28), and CI must stay under
+# 10 minutes; long runs are for FUZZTIME by hand. FuzzLogin runs a whole SRP login (through an
 # in-process http.RoundTripper) per input, about 2 ms: it gets a tenth.
 # FuzzServeAPI serves each body through the emulator's whole handler, about
 # 700 inputs a second: it gets 7,000.
 # FuzzSRPAnswer runs one or two SRP exchanges on both sides per input, 5
 # to 15 ms, and FuzzUsersFile adds each user of its file (an SRP verifier
 # apiece) to a new emulator: they get what takes under 10 s.
-fuzztime="${FUZZTIME:-50000x}"
+fuzztime="${FUZZTIME:-30000x}"
 
 # Two targets run at once (FUZZJOBS, default the number of CPUs, at most
 # 2), each with as many workers as go test gives it: one go test -fuzz
