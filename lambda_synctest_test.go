@@ -82,27 +82,8 @@ func TestLambdaThawJoinsFrozenFlight(t *testing.T) {
 }
 
 func lambdaThaw(t *testing.T, name string) {
-	n := newVnet(t, cognitotest.Config{}, 0) // tokens for an hour
-	fz := &freezer{next: n}
-	opts := n.options()
-	opts.HTTPClient = &http.Client{Transport: fz}
-	auth, c := vnetAuth(t, opts)
-	defer auth.Close()
-
-	invoke := func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		defer cancel()
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+vnetAPI+"/graphql", http.NoBody)
-		res, err := c.Do(req)
-		if err != nil {
-			return err
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			return &statusError{res.StatusCode}
-		}
-		return nil
-	}
+	n, auth, fz, call := freezingAuth(t) // tokens for an hour
+	invoke := func() error { return call(3 * time.Second) }
 	if name == "after a failure" {
 		n.emu.FailNext(1, cognitotest.Fault("NotAuthorizedException"))
 		if err := invoke(); err == nil {
@@ -148,8 +129,8 @@ func lambdaThaw(t *testing.T, name string) {
 
 // freezingAuth returns, in a bubble, the network, an Auth on it, the
 // freezer of the Auth's calls to Cognito and a function that sends a
-// request through the Auth with d left on its deadline; the Auth is
-// closed when the test ends.
+// request through the Auth with d left on its deadline (a status other
+// than 200 is an error); the Auth is closed when the test ends.
 func freezingAuth(t *testing.T) (n *vnet, auth *cognitosrp.Auth, fz *freezer, invoke func(d time.Duration) error) {
 	n = newVnet(t, cognitotest.Config{}, 0)
 	fz = &freezer{next: n}
@@ -162,10 +143,14 @@ func freezingAuth(t *testing.T) (n *vnet, auth *cognitosrp.Auth, fz *freezer, in
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+vnetAPI+"/", http.NoBody)
 		res, err := c.Do(req)
-		if err == nil {
-			res.Body.Close()
+		if err != nil {
+			return err
 		}
-		return err
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return &statusError{res.StatusCode}
+		}
+		return nil
 	}
 }
 
