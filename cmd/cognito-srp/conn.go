@@ -174,20 +174,52 @@ const maxPasswordLine = 64 << 10
 // binary piped by mistake, < /dev/zero) was read whole into memory, and
 // one that never ended filled it.
 func readLine(ctx context.Context, r io.Reader) (string, error) {
-	line, err := readInput(ctx, func() ([]byte, error) {
-		line, err := bufio.NewReader(io.LimitReader(r, maxPasswordLine+1)).ReadString('\n')
-		if err == io.EOF {
-			err = nil
-		}
-		return []byte(line), err
-	})
+	line, err := readBounded(ctx, func() (io.ReadCloser, error) { return io.NopCloser(r), nil }, maxPasswordLine, true)
 	if err != nil {
 		return "", err
 	}
-	if len(line) > maxPasswordLine && line[len(line)-1] != '\n' {
-		return "", errLineTooLong
-	}
 	return firstLine(line)
+}
+
+// readBounded returns what the reader open returns holds, or with line
+// its first line, line feed included, reading no more than limit bytes of
+// it (and a buffer's worth past a line feed): it fails with
+// errLineTooLong (line) or errTooLarge when there is more. It is the
+// command's one reader of input it does not control, standard input and
+// the files flags name (-d @FILE, -H @FILE, -client-secret-file), none of
+// which should end the process by filling its memory (< /dev/zero, a disk
+// image given by mistake). It reads as readInput does, ending with ctx,
+// and calls open there too: opening a named pipe (-d @<(…)) waits for its
+// writer. It closes what open returns.
+func readBounded(ctx context.Context, open func() (io.ReadCloser, error), limit int, line bool) ([]byte, error) {
+	return readInput(ctx, func() ([]byte, error) {
+		rc, err := open()
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		r := io.LimitReader(rc, int64(limit)+1)
+		if !line {
+			b, err := io.ReadAll(r)
+			if err == nil && len(b) > limit {
+				err = errTooLarge
+			}
+			return b, err
+		}
+		b, err := bufio.NewReader(r).ReadBytes('\n')
+		if err == io.EOF {
+			err = nil
+		}
+		if err == nil && len(b) > limit && b[len(b)-1] != '\n' {
+			err = errLineTooLong
+		}
+		return b, err
+	})
+}
+
+// openFile returns a function that opens the file at path, for readBounded.
+func openFile(path string) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) { return os.Open(path) }
 }
 
 // firstLine returns the first line of data without its line ending or a
@@ -237,6 +269,11 @@ func utf16Mark(s string) bool {
 var (
 	errUTF16   = errors.New("UTF-16 text (as Windows PowerShell 5.1 writes with > and Out-File): save it as UTF-8")
 	errNotUTF8 = errors.New("text that is not UTF-8 (in a Windows code page?)")
-	// errLineTooLong is readLine's alone: standard input may never end.
-	errLineTooLong = errors.New("a first line longer than " + strconv.Itoa(maxPasswordLine) + " bytes, which is no password")
+	// errLineTooLong: standard input, or a file (a named pipe, a device),
+	// may never end. Its text is for maxPasswordLine, the one limit of a
+	// line that readBounded's callers give it.
+	errLineTooLong = errors.New("a first line longer than " + strconv.Itoa(maxPasswordLine) + " bytes, which is no password or secret")
+	// errTooLarge is readBounded's refusal of input larger than its limit,
+	// which its caller names.
+	errTooLarge = errors.New("input larger than its limit")
 )

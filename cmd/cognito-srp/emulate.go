@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -213,12 +214,18 @@ func loadUsers(ctx context.Context, srv *cognitotest.Server, path string) ([]str
 }
 
 // readSecretFile returns the first line of the file at path, without its
-// line break or a byte order mark, as -password-stdin reads a password.
+// line break or a byte order mark, as -password-stdin reads a password,
+// and as bounded: a first line longer than maxPasswordLine bytes is
+// refused (errLineTooLong), and no more of the file is read (a device
+// given by mistake, -client-secret-file /dev/zero, filled the memory).
 // A named pipe waits for its writer, and the read ends on a signal.
 func readSecretFile(ctx context.Context, path string) (string, error) {
-	data, err := readInput(ctx, func() ([]byte, error) { return os.ReadFile(path) })
+	data, err := readBounded(ctx, openFile(path), maxPasswordLine, true)
 	if ctx.Err() != nil {
 		return "", fmt.Errorf("reading -client-secret-file %s: %w", path, ctx.Err())
+	}
+	if errors.Is(err, errLineTooLong) {
+		return "", usagef("-client-secret-file %s holds %v", path, err)
 	}
 	if err != nil {
 		return "", usagef("-client-secret-file: %v", err)

@@ -23,9 +23,9 @@ import (
 // returns that end it and one UTF-8 byte order mark that starts it, and a
 // secret that is not UTF-8 or holds a NUL is refused with errNotUTF8; what
 // follows the first line is never read. The three readers agree (but for
-// readLine's refusal of a line longer than maxPasswordLine), and a
-// secret file's refusal is a usage error that names the file and repeats
-// none of it.
+// the refusal by readLine and readSecretFile of a line longer than
+// maxPasswordLine), and a secret file's refusal is a usage error that
+// names the file and repeats none of it.
 //
 // The seeds, in testdata/fuzz/FuzzFirstLine, are named for what they hold.
 func FuzzFirstLine(f *testing.F) {
@@ -73,7 +73,7 @@ func FuzzFirstLine(f *testing.F) {
 		}
 		secret, err := readSecretFile(ctx, path)
 		if err == nil {
-			if secret != got || got == "" {
+			if secret != readGot || readGot == "" {
 				t.Fatalf("readSecretFile of %q = %q; firstLine: %q", data, secret, got)
 			}
 			return
@@ -83,8 +83,8 @@ func FuzzFirstLine(f *testing.F) {
 		var u *usageError
 		msg := strings.ReplaceAll(err.Error(), path, "PATH")
 		wantMsg := "-client-secret-file PATH: its first line is empty"
-		if wantErr != nil {
-			wantMsg = "-client-secret-file PATH holds " + wantErr.Error()
+		if readErr != nil {
+			wantMsg = "-client-secret-file PATH holds " + readErr.Error()
 		}
 		if !errors.As(err, &u) || msg != wantMsg {
 			t.Fatalf("readSecretFile of %q: %v; want %q", data, err, wantMsg)

@@ -39,6 +39,12 @@
 // secret: pipe it to claims (cognito-srp token | cognito-srp claims)
 // rather than give it as the TOKEN argument.
 //
+// What a flag has the command read from a file or standard input is read
+// up to a limit, so that a device or a disk image given by mistake
+// (< /dev/zero) is refused at once rather than fill the memory: a first
+// line of up to 64 KiB for -password-stdin and emulate's
+// -client-secret-file, up to 64 MiB for request's -d @FILE and -d @-.
+//
 // Tokens are cached in the user's cache directory (cognito-srp/, files of
 // mode 0600) and renewed from the cached refresh token, so a script can
 // call "cognito-srp token" before every request at no cost. A cache file

@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,7 +77,7 @@ func (r *requestFlags) register(fs *flag.FlagSet) {
 	r.conn.register(fs)
 	fs.StringVar(&r.method, "X", "", "HTTP method (default GET, or POST with -d)")
 	fs.Var(&r.headers, "H", "request header 'Name: value' (repeatable)")
-	fs.StringVar(&r.data, "d", "", "request body; @FILE reads a file, @- standard input (JSON goes as application/json unless -H gives a Content-Type)")
+	fs.StringVar(&r.data, "d", "", "request body; @FILE reads a file, @- standard input, up to 64 MiB (JSON goes as application/json unless -H gives a Content-Type)")
 	fs.StringVar(&r.typ, "type", "access", "token to send: access or id")
 	fs.StringVar(&r.authHeader, "auth-header", "Authorization", "header that carries the token, with \"Bearer \" only in Authorization")
 	fs.BoolVar(&r.include, "i", false, "print the response headers on standard error")
@@ -455,12 +454,24 @@ type bodyError struct{ err error }
 func (e *bodyError) Error() string { return e.err.Error() }
 func (e *bodyError) Unwrap() error { return e.err }
 
+// maxBody bounds the body -d @FILE and -d @- read, which request holds in
+// memory, to send it again after a 401: over six times the 10 MB that
+// Amazon API Gateway, the usual API behind a user pool, takes in a
+// request, and little enough for a small container to hold. A larger
+// upload is no job for a command that reads it whole; a file larger than
+// that given by mistake (a disk image, < /dev/zero) failed only once it
+// had filled the memory.
+const maxBody = 64 << 20
+
 // requestBody returns the body -d gives ("" for none): the text itself, a
-// file (@FILE) or standard input (@-).
+// file (@FILE) or standard input (@-), of at most maxBody bytes.
 func requestBody(ctx context.Context, e *env, data string) (string, error) {
 	switch {
 	case data == "@-":
-		b, err := readInput(ctx, func() ([]byte, error) { return io.ReadAll(e.stdin) })
+		b, err := readBounded(ctx, func() (io.ReadCloser, error) { return io.NopCloser(e.stdin), nil }, maxBody, false)
+		if errors.Is(err, errTooLarge) {
+			return "", usagef("-d @-: standard input holds more than %d MiB, the most request sends", maxBody>>20)
+		}
 		if err != nil {
 			return "", fmt.Errorf("reading the body from standard input: %w", err)
 		}
@@ -468,9 +479,12 @@ func requestBody(ctx context.Context, e *env, data string) (string, error) {
 	case strings.HasPrefix(data, "@"):
 		// A named pipe (or -d @<(…)) waits for its writer like standard
 		// input does, and must end on a signal as well.
-		b, err := readInput(ctx, func() ([]byte, error) { return os.ReadFile(data[1:]) })
+		b, err := readBounded(ctx, openFile(data[1:]), maxBody, false)
 		if ctx.Err() != nil {
 			return "", fmt.Errorf("reading the body from %s: %w", data[1:], ctx.Err())
+		}
+		if errors.Is(err, errTooLarge) {
+			return "", usagef("-d: %s holds more than %d MiB, the most request sends", data[1:], maxBody>>20)
 		}
 		if err != nil {
 			return "", usagef("-d: %v", err)
