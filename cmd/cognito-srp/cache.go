@@ -23,20 +23,34 @@ import (
 // client and user in os.UserCacheDir()/cognito-srp. The files hold refresh
 // tokens: FileStore writes them 0600 (in a directory it creates 0700; one
 // that exists keeps its mode) and refuses one that others can read, since
-// someone may have copied it there.
+// someone may have copied it there; checkCacheDir refuses, on Unix, a
+// directory where others could put files of theirs.
 
 // cacheStore returns the token file of conn; it creates nothing yet. Its
 // error says no more than what failed: sign-out has no -no-cache to offer.
+// It refuses (*cacheDirError) a cache directory others could put files
+// in (checkCacheDir), on every run: the directory may change between
+// runs, and neither reading the tokens nor writing them is safe there.
 func cacheStore(conn *connection) (*cognitosrp.FileStore, error) {
 	dir, err := os.UserCacheDir()
 	if err != nil {
 		return nil, fmt.Errorf("finding the cache directory: %w", err)
 	}
+	dir = filepath.Join(dir, "cognito-srp")
+	if err := checkCacheDir(dir); err != nil {
+		return nil, err
+	}
 	// NUL cannot occur in any of the parts, so distinct connections never
 	// share a name.
 	sum := sha256.Sum256([]byte(conn.endpoint + "\x00" + conn.poolID + "\x00" + conn.clientID + "\x00" + conn.username))
-	return cognitosrp.NewFileStore(filepath.Join(dir, "cognito-srp", hex.EncodeToString(sum[:16])+".json")), nil
+	return cognitosrp.NewFileStore(filepath.Join(dir, hex.EncodeToString(sum[:16])+".json")), nil
 }
+
+// cacheDirError is checkCacheDir's refusal of the cache directory, whose
+// text names the directory and says what to do.
+type cacheDirError struct{ msg string }
+
+func (e *cacheDirError) Error() string { return e.msg }
 
 // deviceName names the device the command confirms in the user's list of
 // devices (the AWS console, ListDevices), where the user should recognise

@@ -49,9 +49,14 @@
 // mode 0600) and renewed from the cached refresh token, so a script can
 // call "cognito-srp token" before every request at no cost. A cache file
 // that other users can read is refused, except on Windows, Plan 9 and
-// WASI (wasip1), where its mode is not checked. On Windows, modes mean
-// nothing: the files are private as the cache directory (%LocalAppData%)
-// is. On Plan 9 the files are written with mode 0600, but one whose mode
+// WASI (wasip1), where its mode is not checked. So, on Unix, is a cache
+// directory where another user could put tokens of theirs, as ssh
+// refuses such a ~/.ssh: one that belongs to another user (but root), or
+// that its group or other users can write to, or in a directory they can
+// write to that lacks the sticky bit (/tmp has it, so XDG_CACHE_HOME=/tmp
+// works, for the first user to create /tmp/cognito-srp). On Windows,
+// modes mean nothing: the files are private as the cache directory
+// (%LocalAppData%) is, and its owner is not checked. On Plan 9 the files are written with mode 0600, but one whose mode
 // was loosened since is used all the same. Under WASI files have no mode:
 // keep the cache in a host directory only the user can read, mapped into
 // the runtime. The cache directory is Go's os.UserCacheDir:

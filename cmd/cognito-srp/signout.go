@@ -70,6 +70,10 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 		return &usageError{msg: err.Error()} // a setting the library refuses, as token says
 	}
 	store, err := cacheStore(c)
+	var unsafeDir *cacheDirError
+	if errors.As(err, &unsafeDir) {
+		return err // it says what to do; the environment is token's
+	}
 	if err != nil {
 		// Status 1, not "nothing is cached" with 0: a script takes 0 for
 		// a machine that holds no credentials, and the token file may be
