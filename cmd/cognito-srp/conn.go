@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -46,7 +47,7 @@ func (c *connFlags) registerTarget(fs *flag.FlagSet) {
 	fs.StringVar(&c.clientID, "client-id", "", "app client id (env COGNITO_CLIENT_ID)")
 	fs.StringVar(&c.region, "region", "", "region (env COGNITO_REGION; default: from the pool id)")
 	fs.StringVar(&c.username, "username", "", "user name, e-mail or phone (env COGNITO_USERNAME)")
-	fs.StringVar(&c.endpoint, "endpoint", "", "Cognito endpoint URL, e.g. an emulator (env COGNITO_ENDPOINT)")
+	fs.StringVar(&c.endpoint, "endpoint", "", "Cognito endpoint URL, e.g. an emulator (env COGNITO_ENDPOINT); plain http to another machine gets a warning")
 }
 
 // connection is a resolved connFlags.
@@ -71,8 +72,9 @@ func (c connection) Format(f fmt.State, verb rune) { io.WriteString(f, c.String(
 
 // resolve fills each setting from its flag or its environment variable
 // and reads the password. A missing setting is a usage error that names
-// both ways to give it.
-func (c *connFlags) resolve(ctx context.Context, e *env) (*connection, error) {
+// both ways to give it. An endpoint of plain http to another machine
+// gets warnPlainHTTP's warning, as command cmd's.
+func (c *connFlags) resolve(ctx context.Context, e *env, cmd string) (*connection, error) {
 	// setting is a flag's value, or else its variable's, without the line
 	// break a value read from a file keeps (a Kubernetes secret made with
 	// --from-file, a CI variable pasted with its newline, -username
@@ -111,6 +113,13 @@ func (c *connFlags) resolve(ctx context.Context, e *env) (*connection, error) {
 	}
 	if c.timeout <= 0 {
 		return nil, usagef("-timeout must be positive")
+	}
+	if u, err := url.Parse(conn.endpoint); err == nil {
+		// The tokens Cognito issues, the refresh token that renews them
+		// and the client secret's hash would cross a network in clear,
+		// and whoever is on the way could answer as Cognito. A bad URL is
+		// the library's to refuse.
+		warnPlainHTTP(e, cmd, u, "the calls to Cognito, tokens included, go to")
 	}
 	if c.passwordStdin {
 		if f, ok := e.stdin.(*os.File); ok && isTerminal(f) {

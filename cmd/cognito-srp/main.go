@@ -142,8 +142,9 @@
 // In a script: standard output holds only what was asked for, the token and
 // a newline (TOKEN=$(cognito-srp token) drops it) or the response's body
 // byte for byte, nothing added; the status line, progress, warnings (a
-// token sent over plain http to another machine) and errors go to
-// standard error. The command never prompts: without usable cached tokens
+// token sent over plain http to another machine, or a Cognito endpoint,
+// -endpoint or COGNITO_ENDPOINT, of plain http to another machine) and
+// errors go to standard error. The command never prompts: without usable cached tokens
 // and without COGNITO_PASSWORD or -password-stdin it fails. Status 4 is
 // the one to retry on, after a pause: a loop that retries on any failure
 // ("until cognito-srp token; do sleep 5; done") retries a wrong password

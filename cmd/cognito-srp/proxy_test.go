@@ -185,3 +185,39 @@ func TestRequestPlainHTTPWarning(t *testing.T) {
 		}
 	}
 }
+
+// TestEndpointPlainHTTPWarning: token, request and sign-out warn on
+// standard error, with request's own check, when the Cognito endpoint
+// (-endpoint, COGNITO_ENDPOINT) is plain http to another machine (here
+// through the proxy HTTP_PROXY names, the emulator answering itself), and
+// go on; not for a loopback endpoint. It said nothing, and the tokens,
+// the refresh token included, crossed the network in clear.
+func TestEndpointPlainHTTPWarning(t *testing.T) {
+	t.Parallel()
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	r := s.run("token")
+	r.want(t, exitOK)
+	if strings.Contains(r.stderr, "warning") {
+		t.Errorf("loopback endpoint: stderr %q", r.stderr)
+	}
+	s.run("sign-out").want(t, exitOK)
+
+	const warning = ": warning: the calls to Cognito, tokens included, go to cognito.example.com:9229 over plain http, readable on the way; use https\n"
+	s.env["HTTP_PROXY"] = srv.Endpoint()
+	s.env["COGNITO_ENDPOINT"] = "http://cognito.example.com:9229"
+	if r := s.run("token"); r.code != exitOK || r.stderr != "cognito-srp token"+warning {
+		t.Errorf("token: exit %d, stderr %q", r.code, r.stderr)
+	}
+	delete(s.env, "COGNITO_ENDPOINT")
+	api := newAPI(t, srv)
+	r = s.run("request", "-endpoint", "http://cognito.example.com:9229/", api+"/things")
+	r.want(t, exitOK, "cognito-srp request"+warning)
+	if strings.Count(r.stderr, "warning") != 1 {
+		t.Errorf("request: stderr %q", r.stderr)
+	}
+	s.run("sign-out", "-endpoint", "http://cognito.example.com:9229").want(t, exitOK, "cognito-srp sign-out"+warning)
+	if n := srv.Calls("RevokeToken"); n != 2 {
+		t.Errorf("%d RevokeToken calls, want 2", n)
+	}
+}

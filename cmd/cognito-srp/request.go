@@ -136,7 +136,7 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	if rf.data == "@-" && rf.conn.passwordStdin {
 		return usagef("-d @- and -password-stdin cannot both read standard input")
 	}
-	c, err := rf.conn.resolve(ctx, e)
+	c, err := rf.conn.resolve(ctx, e, "request")
 	if err != nil {
 		return err
 	}
@@ -197,13 +197,9 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 		// writes the header with no value).
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if target.Scheme == "http" && !loopbackHost(target.Hostname()) {
-		// The token then crosses a network in clear, for anyone on the way
-		// (or the proxy HTTP_PROXY names) to read and use until it
-		// expires. Sent all the same, as curl sends it: an API in the next
-		// container (http://api:8080) is the usual case.
-		fmt.Fprintf(e.stderr, "cognito-srp request: warning: the token goes to %s over plain http, readable on the way; use https\n", terminalText(target.Host))
-	}
+	// Sent all the same, as curl sends it: an API in the next container
+	// (http://api:8080) is the usual case.
+	warnPlainHTTP(e, "request", target, "the token goes to")
 	resp, err := apiClient(auth, extra).Do(req)
 	// refused: the API refused the very token (a hop on another origin
 	// gets none, nor a -H header of its name: see apiClient).
@@ -492,6 +488,19 @@ func requestBody(ctx context.Context, e *env, data string) (string, error) {
 		return string(b), nil
 	}
 	return data, nil
+}
+
+// warnPlainHTTP warns on standard error, as command cmd, when u is a plain
+// http URL to another machine: what (a subject and verb, "the token goes
+// to") then crosses a network in clear, for anyone on the way (or the
+// proxy HTTP_PROXY names) to read, and a token to use until it expires.
+// A warning, not a refusal: over loopback nothing crosses a network, and
+// a service in the next container (http://api:8080, an emulator at
+// http://cognito:9229) is the usual case of the others.
+func warnPlainHTTP(e *env, cmd string, u *url.URL, what string) {
+	if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+		fmt.Fprintf(e.stderr, "cognito-srp %s: warning: %s %s over plain http, readable on the way; use https\n", cmd, what, terminalText(u.Host))
+	}
 }
 
 // loopbackHost reports whether host, a URL's host name without its port,

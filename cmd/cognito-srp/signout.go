@@ -59,7 +59,7 @@ func signOutCommand(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument (not shown); sign-out takes no password")
 	}
-	c, err := conn.resolve(ctx, e)
+	c, err := conn.resolve(ctx, e, "sign-out")
 	if err != nil {
 		return err
 	}

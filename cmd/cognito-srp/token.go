@@ -152,7 +152,7 @@ func tokenCommand(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := conn.resolve(ctx, e)
+	c, err := conn.resolve(ctx, e, "token")
 	if err != nil {
 		return err
 	}
