@@ -43,7 +43,16 @@
 // up to a limit, so that a device or a disk image given by mistake
 // (< /dev/zero) is refused at once rather than fill the memory: a first
 // line of up to 64 KiB for -password-stdin and emulate's
-// -client-secret-file, up to 64 MiB for request's -d @FILE and -d @-.
+// -client-secret-file, up to 64 MiB for request's -d @FILE and -d @-,
+// up to 1 MiB for its -H @FILE and -H @-.
+//
+// A header that holds a credential (an API key) is as secret as a
+// password, and other users see the arguments: give it to request as
+// -H @FILE, as with curl, which reads a header from each line of FILE
+// (-H @- from standard input; -H @<(command) from a command). Blank lines
+// are skipped, a line may end with CR LF, and a line that is no header,
+// or a file that holds none, is refused by its line number or name,
+// never quoted.
 //
 // Tokens are cached in the user's cache directory (cognito-srp/, files of
 // mode 0600) and renewed from the cached refresh token, so a script can

@@ -40,16 +40,83 @@ type header struct{ name, value string }
 // 'Name: value' by its position, without quoting it: also one whose name
 // is no header name or whose value (trimmed, so that a line read with its
 // CR passes) has a control character but tab, which net/http would refuse
-// at the request, after the login, quoting the name.
-func (h headerFlags) parse() ([]header, error) {
+// at the request, after the login, quoting the name. A value @FILE (no
+// header name holds '@') is the headers readFile reads from FILE.
+func (h headerFlags) parse(readFile func(path string) ([]header, error)) ([]header, error) {
 	out := make([]header, 0, len(h))
 	for i, v := range h {
-		name, value, ok := strings.Cut(v, ":")
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		if !ok || !headerName(name) || strings.ContainsFunc(value, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
+		if path, ok := strings.CutPrefix(v, "@"); ok {
+			hs, err := readFile(path)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, hs...)
+			continue
+		}
+		hd, ok := parseHeader(v)
+		if !ok {
 			return nil, usagef("-H value %d is not 'Name: value'", i+1)
 		}
-		out = append(out, header{name, value})
+		out = append(out, hd)
+	}
+	return out, nil
+}
+
+// parseHeader returns the header of v, 'Name: value', and whether it is
+// one (see headerFlags.parse).
+func parseHeader(v string) (header, bool) {
+	name, value, ok := strings.Cut(v, ":")
+	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	if !ok || !headerName(name) || strings.ContainsFunc(value, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
+		return header{}, false
+	}
+	return header{name, value}, true
+}
+
+// maxHeaderFile bounds a -H @FILE: the most that Go's own servers take
+// in all the headers of a request (http.DefaultMaxHeaderBytes, 1 MiB),
+// and others take less, so a larger file holds headers no API would take.
+const maxHeaderFile = http.DefaultMaxHeaderBytes
+
+// headerFile returns the headers of -H @path, one 'Name: value' a line
+// as curl's -H @file reads them (@- reads standard input): so that a
+// credential (an API key) stays out of the command line, which other
+// users see in the process list. A line may end with CR LF (a file
+// written on Windows), the file may start with a UTF-8 byte order mark,
+// and blank lines (or spaces alone) are skipped; any other line that is
+// not a header is refused by its number, unquoted, as is a file of more
+// than maxHeaderFile bytes or one that holds no header (a secret store's
+// command that failed and wrote nothing, in -H @<(…), would have sent
+// the request without its key).
+func headerFile(ctx context.Context, e *env, path string) ([]header, error) {
+	open, what := openFile(path), path
+	if path == "-" {
+		open, what = func() (io.ReadCloser, error) { return io.NopCloser(e.stdin), nil }, "standard input"
+	}
+	b, err := readBounded(ctx, open, maxHeaderFile, false)
+	switch {
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("reading the -H headers from %s: %w", what, ctx.Err())
+	case errors.Is(err, errTooLarge):
+		return nil, usagef("-H @%s: %s holds more than %d MiB of headers", path, what, maxHeaderFile>>20)
+	case err != nil && path == "-":
+		return nil, fmt.Errorf("reading the -H headers from standard input: %w", err)
+	case err != nil:
+		return nil, usagef("-H: %v", err)
+	}
+	var out []header
+	for n, line := range strings.Split(strings.TrimPrefix(string(b), bom), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		hd, ok := parseHeader(line)
+		if !ok {
+			return nil, usagef("-H @%s: line %d is not 'Name: value'", path, n+1)
+		}
+		out = append(out, hd)
+	}
+	if len(out) == 0 {
+		return nil, usagef("-H @%s: %s holds no header", path, what)
 	}
 	return out, nil
 }
@@ -76,7 +143,7 @@ type requestFlags struct {
 func (r *requestFlags) register(fs *flag.FlagSet) {
 	r.conn.register(fs)
 	fs.StringVar(&r.method, "X", "", "HTTP method (default GET, or POST with -d)")
-	fs.Var(&r.headers, "H", "request header 'Name: value' (repeatable)")
+	fs.Var(&r.headers, "H", "request header 'Name: value' (repeatable); @FILE reads one a line from a file, @- from standard input, up to 1 MiB: an API key there stays out of the process list")
 	fs.StringVar(&r.data, "d", "", "request body; @FILE reads a file, @- standard input, up to 64 MiB (JSON goes as application/json unless -H gives a Content-Type)")
 	fs.StringVar(&r.typ, "type", "access", "token to send: access or id")
 	fs.StringVar(&r.authHeader, "auth-header", "Authorization", "header that carries the token, with \"Bearer \" only in Authorization")
@@ -107,7 +174,24 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("want exactly one URL, got %d arguments", fs.NArg())
 	}
-	extra, err := rf.headers.parse()
+	// Who reads standard input, before any of them does: one reader
+	// would leave the next nothing.
+	var stdinReaders []string
+	if rf.data == "@-" {
+		stdinReaders = append(stdinReaders, "-d @-")
+	}
+	for _, v := range rf.headers {
+		if v == "@-" {
+			stdinReaders = append(stdinReaders, "-H @-")
+		}
+	}
+	if rf.conn.passwordStdin {
+		stdinReaders = append(stdinReaders, "-password-stdin")
+	}
+	if len(stdinReaders) > 1 {
+		return usagef("%s and %s cannot both read standard input", stdinReaders[0], stdinReaders[1])
+	}
+	extra, err := rf.headers.parse(func(path string) ([]header, error) { return headerFile(ctx, e, path) })
 	if err != nil {
 		return err
 	}
@@ -132,9 +216,6 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	tt, err := tokenTypeFlag(rf.typ)
 	if err != nil {
 		return err
-	}
-	if rf.data == "@-" && rf.conn.passwordStdin {
-		return usagef("-d @- and -password-stdin cannot both read standard input")
 	}
 	c, err := rf.conn.resolve(ctx, e, "request")
 	if err != nil {
