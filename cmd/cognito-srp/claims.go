@@ -25,7 +25,7 @@ func claimsCommand(ctx context.Context, e *env, args []string) error {
 	usage := fs.Usage
 	fs.Usage = func() {
 		usage()
-		fmt.Fprint(e.stderr, "\nPrints the claims of TOKEN, or of the token read from standard input, as JSON.\nThe signature is not checked: use it to read a token, never to trust one.\n")
+		fmt.Fprint(e.stderr, "\nPrints the claims of TOKEN, or of the token read from standard input, as JSON.\nAn Authorization header's value ('Bearer eyJ…', quoted as one argument) will do.\nThe signature is not checked: use it to read a token, never to trust one.\n")
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -51,6 +51,13 @@ func claimsCommand(ctx context.Context, e *env, args []string) error {
 	case 1:
 		token = fs.Arg(0)
 	default:
+		if fs.NArg() == 2 && strings.EqualFold(fs.Arg(0), "Bearer") {
+			// An Authorization header's value pasted unquoted
+			// (claims Bearer eyJ…): "want at most one TOKEN" did not
+			// say that "Bearer" was the extra one. The TOKEN is not
+			// quoted.
+			return usagef(`"Bearer" and the TOKEN came as two arguments: drop "Bearer", or quote the two as one ('Bearer eyJ…')`)
+		}
 		return usagef("want at most one TOKEN, got %d arguments", fs.NArg())
 	}
 	token = strings.TrimPrefix(strings.TrimSpace(token), "Bearer ")

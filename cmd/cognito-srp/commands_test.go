@@ -129,6 +129,18 @@ func TestClaims(t *testing.T) {
 	}
 	s.run("claims", "not-a-token").want(t, exitError, "malformed token")
 	s.run("claims", "a", "b").want(t, exitUsage, "at most one TOKEN")
+	// An Authorization header's value pasted unquoted: the message says
+	// what to do (it said "want at most one TOKEN"), without quoting the
+	// TOKEN; quoted, it works (ParseUnverified reads the payload, the
+	// middle part, whatever precedes the header's).
+	for _, bearer := range []string{"Bearer", "bearer"} {
+		r = s.run("claims", bearer, res.AccessToken)
+		r.want(t, exitUsage, `cognito-srp claims: "Bearer" and the TOKEN came as two arguments: drop "Bearer", or quote the two as one`)
+		if strings.Contains(r.stderr, res.AccessToken[:20]) {
+			t.Errorf("the error quotes the token: %q", r.stderr)
+		}
+		s.run("claims", bearer+"  "+res.AccessToken).want(t, exitOK, "NOT verified")
+	}
 	// Flags after the TOKEN are named as such, as request names flags
 	// after its URL, without quoting the TOKEN.
 	for _, flag := range []string{"-h", "-json", "--verify"} {

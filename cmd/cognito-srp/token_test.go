@@ -55,7 +55,7 @@ func TestUsageText(t *testing.T) {
 		t.Errorf("token -nope: the error is printed %d times, or not last:\n%s", n, r.stderr)
 	}
 	for _, v := range []struct{ cmd, want string }{
-		{"claims", "usage: cognito-srp claims [TOKEN]\n\nPrints the claims of TOKEN, or of the token read from standard input, as JSON.\nThe signature is not checked"},
+		{"claims", "usage: cognito-srp claims [TOKEN]\n\nPrints the claims of TOKEN, or of the token read from standard input, as JSON.\nAn Authorization header's value ('Bearer eyJ…', quoted as one argument) will do.\nThe signature is not checked"},
 		{"demo", "usage: cognito-srp demo\n"},
 	} {
 		r := s.run(v.cmd, "-h")
