@@ -427,9 +427,9 @@ func TestMFASetupChecks(t *testing.T) {
 		t.Errorf("TOTPSecret = %q, SoftwareTokenMFA = %v, want the new secret, on", u.TOTPSecret, u.SoftwareTokenMFA)
 	}
 
-	// A secret verified with an access token turns the factor on at once
-	// (doc.go), for a user who had no second factor: the next login asks
-	// for a code.
+	// A secret verified with an access token by a user who had no second
+	// factor is verified, not turned on: the next login asks for no code
+	// until SetUserMFAPreference turns TOTP on (Cognito's TOTP guide).
 	addUser(t, srv, cognitotest.User{Username: "plain", Password: "pw-plain-123"})
 	tok = expectTokens(t)(r.srpLogin("plain", "pw-plain-123", nil))
 	if err := r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"AccessToken": tok.AccessToken}, &assoc); err != nil {
@@ -439,8 +439,16 @@ func TestMFASetupChecks(t *testing.T) {
 	if err := r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"AccessToken": tok.AccessToken, "UserCode": code}, &verified); err != nil {
 		t.Fatal(err)
 	}
+	if u, _ := srv.User("plain"); u.SoftwareTokenMFA || u.TOTPSecret != "" {
+		t.Errorf("after VerifySoftwareToken with an access token: SoftwareTokenMFA = %v, want off until SetUserMFAPreference", u.SoftwareTokenMFA)
+	}
+	expectTokens(t)(r.srpLogin("plain", "pw-plain-123", nil))
+	if err := r.api.Call(t.Context(), "SetUserMFAPreference", map[string]any{"AccessToken": tok.AccessToken,
+		"SoftwareTokenMfaSettings": map[string]bool{"Enabled": true}}, new(struct{})); err != nil {
+		t.Fatal(err)
+	}
 	if u, _ := srv.User("plain"); !u.SoftwareTokenMFA || u.TOTPSecret != assoc.SecretCode {
-		t.Errorf("after VerifySoftwareToken with an access token: SoftwareTokenMFA = %v, TOTPSecret = %q, want on with the new secret", u.SoftwareTokenMFA, u.TOTPSecret)
+		t.Errorf("after SetUserMFAPreference: SoftwareTokenMFA = %v, TOTPSecret = %q, want on with the verified secret", u.SoftwareTokenMFA, u.TOTPSecret)
 	}
 	expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.srpLogin("plain", "pw-plain-123", nil))
 }

@@ -22,11 +22,9 @@
 // SetUserMFAPreference, AssociateSoftwareToken, VerifySoftwareToken,
 // ConfirmDevice, GetDevice, ListDevices, UpdateDeviceStatus and
 // ForgetDevice. Any other action (sign-up, forgotten passwords, the Admin
-// actions) fails with UnknownOperationException. A TOTP secret verified
-// with an access token turns the factor on at once, where Cognito waits
-// for SetUserMFAPreference. The pool has no password policy and no limit
-// on wrong attempts: FailNext injects their errors
-// (InvalidPasswordException, LimitExceededException).
+// actions) fails with UnknownOperationException. The pool has no
+// password policy and no limit on wrong attempts: FailNext injects their
+// errors (InvalidPasswordException, LimitExceededException).
 //
 // For test suites it offers a controllable clock, injected latency and
 // failures, counters of calls per action and a log of recent requests. It

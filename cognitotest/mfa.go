@@ -180,7 +180,9 @@ func (s *Server) associateSoftwareToken(c *call) (any, *apiError) {
 }
 
 // verifySoftwareToken serves VerifySoftwareToken: a code of the new secret
-// proves the authenticator app has it.
+// proves the authenticator app has it. With a Session it ends MFA_SETUP's
+// setup; with an access token it marks the token verified, which
+// SetUserMFAPreference then turns on.
 func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 	var in struct{ AccessToken, Session, UserCode string }
 	if aerr := c.decode(&in); aerr != nil {
@@ -218,7 +220,16 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 		return nil, mismatch
 	}
 	delete(s.pendingTOTP, fold(u.Username))
-	u.SoftwareTokenMFA, u.TOTPSecret = true, secret
+	// Verified is not turned on: Cognito's TOTP guide has the user verify
+	// the token, then turn TOTP MFA on with SetUserMFAPreference. Until
+	// then the secret waits where SetUserMFAPreference turns it on from.
+	// A token that replaces one in use stays in use (Cognito
+	// disassociates the old token when it verifies a new one).
+	if u.SoftwareTokenMFA || u.TOTPSecret != "" {
+		u.SoftwareTokenMFA, u.TOTPSecret = true, secret
+	} else {
+		u.offTOTP = &secret
+	}
 	return map[string]string{"Status": "SUCCESS"}, nil
 }
 

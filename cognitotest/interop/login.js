@@ -235,9 +235,8 @@ async function main() {
 	check(r.kind === 'associateSecretCode' && /^[A-Z2-7]{32}$/.test(kimSecret), 'associateSoftwareToken with the access token');
 	r = await step(cb => u.verifySoftwareToken(totp(kimSecret), 'interop', cb));
 	check(r.kind === 'onSuccess' && r.args[0].Status === 'SUCCESS', 'verifySoftwareToken with the access token: Status SUCCESS');
-	// Whether the next login then asks for the code is left out: Cognito
-	// waits for SetUserMFAPreference, where the emulator turns TOTP on at
-	// once.
+	// Verified is not on: the next login asks for no code until
+	// setUserMfaPreference turns TOTP on (app.js checks both).
 
 	// SELECT_MFA_TYPE: either factor can be chosen.
 	for (const [choice, callback, code] of [
