@@ -6,8 +6,10 @@ package cognitotest
 
 import (
 	"crypto/subtle"
+	"net/http"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // This file holds ChangePassword, by which a signed-in user changes its
@@ -28,13 +30,29 @@ import (
 //     one left out is a wrong one.
 //   - The pattern is matched as AWS matches it in a password that may hold
 //     inner spaces: the value must hold a character other than white space.
-//   - The emulator has no password policy (Config has none), so it
-//     answers no InvalidPasswordException of its own; FailNext injects one.
+//   - The proposed password meets the pool's password policy, the one
+//     a new password meets (checkPasswordPolicy), or is refused with
+//     InvalidPasswordException, which the reference lists for
+//     ChangePassword; it is checked before the previous password.
 //   - Tokens issued before stay valid, as an administrator's SetPassword
 //     leaves them.
 
 // maxPasswordLen is the longest password Cognito's PasswordType takes.
 const maxPasswordLen = 256
+
+// minPasswordLength is the pool's password policy: Cognito's default
+// minimum length, in characters (not bytes: "äöüß" is four).
+const minPasswordLength = 8
+
+// checkPasswordPolicy refuses a new password that the pool's policy
+// does not take, as the answer to NEW_PASSWORD_REQUIRED and ChangePassword
+// do.
+func checkPasswordPolicy(pw string) *apiError {
+	if utf8.RuneCountInString(pw) < minPasswordLength {
+		return newError(http.StatusBadRequest, "InvalidPasswordException", "Password does not conform to policy: Password not long enough")
+	}
+	return nil
+}
 
 // checkPasswordMember checks a password member as the AWS protocol layer
 // checks PasswordType, quoting no value: it is a secret. nil is a member
@@ -68,6 +86,9 @@ func (s *Server) changePassword(c *call) (any, *apiError) {
 		}
 	}
 	if aerr := checkPasswordMember("proposedPassword", in.ProposedPassword); aerr != nil {
+		return nil, aerr
+	}
+	if aerr := checkPasswordPolicy(*in.ProposedPassword); aerr != nil {
 		return nil, aerr
 	}
 	u, aerr := s.accessTokenUser(c.now, in.AccessToken)

@@ -64,6 +64,30 @@ func TestChangePassword(t *testing.T) {
 	login(t, srv, "hana", "new hana password").Close()
 }
 
+// TestChangePasswordPolicy: a proposed password shorter than the pool's
+// minimum is refused with InvalidPasswordException, as the answer to
+// NEW_PASSWORD_REQUIRED refuses it, and changes nothing. It was taken, so
+// a web app's "password too short" message could not be tested.
+func TestChangePasswordPolicy(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "kai", Password: "pw-kai-12345"})
+	tok, err := srv.IssueTokens("kai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRaw(t, srv)
+	// Seven characters, of more than seven bytes: the policy counts
+	// characters.
+	err = r.api.Call(t.Context(), "ChangePassword", map[string]string{"AccessToken": tok.AccessToken, "PreviousPassword": "pw-kai-12345", "ProposedPassword": "äöü-123"}, new(struct{}))
+	wantAPIError(t, err, "InvalidPasswordException", "Password does not conform to policy: Password not long enough")
+	srpLoginFails(t, srv, "kai", "äöü-123")
+	login(t, srv, "kai", "pw-kai-12345").Close()
+	if err := r.api.Call(t.Context(), "ChangePassword", map[string]string{"AccessToken": tok.AccessToken, "PreviousPassword": "pw-kai-12345", "ProposedPassword": "äöü-1234"}, new(struct{})); err != nil {
+		t.Fatalf("eight characters: %v", err)
+	}
+	login(t, srv, "kai", "äöü-1234").Close()
+}
+
 // TestChangePasswordMembers: the password members are checked as the AWS
 // protocol layer checks Cognito's PasswordType, without quoting them, and
 // a refused request changes nothing.

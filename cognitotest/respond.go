@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gocognito/cognitosrp"
 )
@@ -253,10 +252,6 @@ func (s *Server) newPasswordChallenge(c *call, sess *authSession, u User) (any, 
 	})
 }
 
-// minPasswordLength is the pool's password policy: Cognito's default
-// minimum length, in characters (not bytes: "äöüß" is four).
-const minPasswordLength = 8
-
 // answerNewPassword sets the new password and the attributes given with
 // it, then continues the login.
 func (s *Server) answerNewPassword(c *call, sess *authSession, r map[string]string) (any, *apiError) {
@@ -264,8 +259,8 @@ func (s *Server) answerNewPassword(c *call, sess *authSession, r map[string]stri
 	if pw == "" {
 		return nil, errMissing("NEW_PASSWORD")
 	}
-	if utf8.RuneCountInString(pw) < minPasswordLength {
-		return nil, newError(http.StatusBadRequest, "InvalidPasswordException", "Password does not conform to policy: Password not long enough")
+	if aerr := checkPasswordPolicy(pw); aerr != nil {
+		return nil, aerr
 	}
 	u := s.user(sess.username, sess.sub)
 	for _, a := range u.RequiredAttributes {
