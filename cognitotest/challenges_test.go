@@ -85,8 +85,16 @@ func TestNewPasswordRequired(t *testing.T) {
 	_, err = r.respond("NEW_PASSWORD_REQUIRED", ch.Session, answer)
 	wantAPIError(t, err, "InvalidParameterException", "name is missing")
 
+	// The user's e-mail address sent back, as the challenge listed it, is
+	// refused: the user has one.
 	ch = expectChallenge(t, "NEW_PASSWORD_REQUIRED")(r.srpLogin("new@example.com", "temporary1", nil))
 	answer["userAttributes.name"] = "Newton"
+	answer["userAttributes.email"] = "new@example.com"
+	_, err = r.respond("NEW_PASSWORD_REQUIRED", ch.Session, answer)
+	wantAPIError(t, err, "NotAuthorizedException", "Cannot modify an already provided email")
+
+	ch = expectChallenge(t, "NEW_PASSWORD_REQUIRED")(r.srpLogin("new@example.com", "temporary1", nil))
+	delete(answer, "userAttributes.email")
 	expectTokens(t)(r.respond("NEW_PASSWORD_REQUIRED", ch.Session, answer))
 
 	// The new password now logs in directly; the old one does not.

@@ -268,6 +268,15 @@ func (s *Server) answerNewPassword(c *call, sess *authSession, r map[string]stri
 			return nil, errInvalidParameter("Invalid attributes given, %s is missing", a)
 		}
 	}
+	// Cognito refuses an answer that sends an e-mail address to a user who
+	// has one, even the same one: the pattern of amazon-cognito-identity-js's
+	// README (send the challenge's userAttributes back without
+	// email_verified) fails so since 2022 (aws-saas-factory-bootcamp
+	// issue 67). Assumption: phone_number and other attributes the user
+	// has are taken, as no report says otherwise.
+	if _, ok := r["userAttributes.email"]; ok && u.Attributes["email"] != "" {
+		return nil, errNotAuthorized("Cannot modify an already provided email")
+	}
 	tmp := &user{User: User{Username: u.Username}}
 	if err := s.setVerifier(tmp, pw); err != nil {
 		return nil, errInternal(err.Error())
