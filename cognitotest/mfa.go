@@ -224,10 +224,14 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 	// the token, then turn TOTP MFA on with SetUserMFAPreference. Until
 	// then the secret waits where SetUserMFAPreference turns it on from.
 	// A token that replaces one in use stays in use (Cognito
-	// disassociates the old token when it verifies a new one).
-	if u.SoftwareTokenMFA || u.TOTPSecret != "" {
-		u.SoftwareTokenMFA, u.TOTPSecret = true, secret
-	} else {
+	// disassociates the old token when it verifies a new one), and so
+	// does one of a user who must set MFA up (MFASetup: a pool that
+	// requires MFA, where a verified token is the factor the next login
+	// asks for, as after MFA_SETUP; moto PR 8049 reads AWS so).
+	switch {
+	case u.SoftwareTokenMFA || u.TOTPSecret != "" || u.MFASetup:
+		u.SoftwareTokenMFA, u.TOTPSecret, u.MFASetup = true, secret, false
+	default:
 		u.offTOTP = &secret
 	}
 	return map[string]string{"Status": "SUCCESS"}, nil

@@ -218,3 +218,26 @@ func TestSetUserMFAPreferenceEndsMFASetup(t *testing.T) {
 		t.Error("Server.User: MFASetup still set")
 	}
 }
+
+// TestVerifySoftwareTokenEndsMFASetup: a user who must set MFA up (a pool
+// that requires MFA) and verifies a token with an access token is asked
+// for its code at the next login, as after MFA_SETUP, where a user of a
+// pool with optional MFA waits for SetUserMFAPreference (TestMFASetupChecks).
+// MFASetup held, and the login asked for the setup again.
+func TestVerifySoftwareTokenEndsMFASetup(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	m := newMFAUser(t, srv, cognitotest.User{Username: "max", Password: "pw-max-12345", MFASetup: true})
+	m.r.now = srv.Now
+	var assoc struct{ SecretCode string }
+	if err := m.r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"AccessToken": m.token}, &assoc); err != nil {
+		t.Fatal(err)
+	}
+	code, _ := (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(srv.Now())
+	if err := m.r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"AccessToken": m.token, "UserCode": code}, new(struct{ Status string })); err != nil {
+		t.Fatal(err)
+	}
+	m.expect([]string{"SOFTWARE_TOKEN_MFA"}, "SOFTWARE_TOKEN_MFA", "SOFTWARE_TOKEN_MFA")
+	if u, _ := srv.User("max"); u.MFASetup || u.TOTPSecret != assoc.SecretCode {
+		t.Errorf("Server.User: MFASetup %v, TOTPSecret set %v; want false, the verified secret", u.MFASetup, u.TOTPSecret == assoc.SecretCode)
+	}
+}
