@@ -3,7 +3,8 @@
 // license that can be found in the LICENSE file.
 
 // What the interop scripts share: building `cognito-srp`, starting
-// `cognito-srp emulate` pools, stopping them, and the checks' output.
+// `cognito-srp emulate` pools, stopping them, the checks' output, and
+// driving amazon-cognito-identity-js (login.js, app.js).
 'use strict';
 
 const { execFileSync, spawn } = require('node:child_process');
@@ -12,6 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
+const { AuthenticationDetails, CognitoUser, CognitoUserPool } = require('amazon-cognito-identity-js');
 
 const repo = path.resolve(__dirname, '..', '..');
 
@@ -90,4 +92,54 @@ function totp(secret, at = Date.now()) {
 	return String((h.readUInt32BE(h[h.length - 1] & 15) & 0x7fffffff) % 1e6).padStart(6, '0');
 }
 
-module.exports = { run, check, totp };
+// step runs one call of the client's callback API and resolves with the
+// callback it ended in, its name in kind: the client calls one of them per
+// round trip. A call that ends in none (the client waits for nothing)
+// fails after 10 s instead of hanging the suite.
+function step(call) {
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('no callback within 10 s')), 10000);
+		const end = (kind, ...args) => {
+			clearTimeout(timer);
+			resolve({ kind, args });
+		};
+		call({
+			onSuccess: (...a) => end('onSuccess', ...a),
+			onFailure: err => {
+				clearTimeout(timer);
+				reject(err);
+			},
+			mfaRequired: (...a) => end('mfaRequired', ...a),
+			totpRequired: (...a) => end('totpRequired', ...a),
+			selectMFAType: (...a) => end('selectMFAType', ...a),
+			mfaSetup: (...a) => end('mfaSetup', ...a),
+			customChallenge: (...a) => end('customChallenge', ...a),
+			newPasswordRequired: (...a) => end('newPasswordRequired', ...a),
+			associateSecretCode: (...a) => end('associateSecretCode', ...a),
+		});
+	});
+}
+
+// failure resolves with the error a step failed with, or null.
+function failure(call) {
+	return step(call).then(() => null, err => err);
+}
+
+// newPool is the client's pool of the emulator whose variables env holds.
+function newPool(env) {
+	return new CognitoUserPool({
+		UserPoolId: env.COGNITO_USER_POOL_ID,
+		ClientId: env.COGNITO_CLIENT_ID,
+		endpoint: env.COGNITO_ENDPOINT,
+	});
+}
+
+// start begins a login of username with flow (USER_SRP_AUTH by default).
+function start(pool, username, password, flow = 'USER_SRP_AUTH') {
+	const user = new CognitoUser({ Username: username, Pool: pool });
+	user.setAuthenticationFlowType(flow);
+	const details = new AuthenticationDetails({ Username: username, Password: password });
+	return { user, first: step(cb => user.authenticateUser(details, cb)) };
+}
+
+module.exports = { run, check, totp, step, failure, newPool, start };

@@ -30,7 +30,7 @@ const {
 	CognitoUser,
 	CognitoUserPool,
 } = require('amazon-cognito-identity-js');
-const { run, check, totp } = require('./emulator.js');
+const { run, check, totp, step, failure, newPool, start } = require('./emulator.js');
 
 // emu starts the pools: run sets it.
 let emu;
@@ -75,59 +75,10 @@ function login(pool, username, password) {
 	});
 }
 
-// step runs one call of the client's callback API and resolves with the
-// callback it ended in, its name in kind: the client calls one of them per
-// round trip. A call that ends in none (the client waits for nothing)
-// fails after 10 s instead of hanging the suite.
-function step(run) {
-	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error('no callback within 10 s')), 10000);
-		const end = (kind, ...args) => {
-			clearTimeout(timer);
-			resolve({ kind, args });
-		};
-		run({
-			onSuccess: (...a) => end('onSuccess', ...a),
-			onFailure: err => {
-				clearTimeout(timer);
-				reject(err);
-			},
-			mfaRequired: (...a) => end('mfaRequired', ...a),
-			totpRequired: (...a) => end('totpRequired', ...a),
-			selectMFAType: (...a) => end('selectMFAType', ...a),
-			mfaSetup: (...a) => end('mfaSetup', ...a),
-			customChallenge: (...a) => end('customChallenge', ...a),
-			newPasswordRequired: (...a) => end('newPasswordRequired', ...a),
-			associateSecretCode: (...a) => end('associateSecretCode', ...a),
-		});
-	});
-}
-
-// failure resolves with the error a step failed with, or null.
-function failure(run) {
-	return step(run).then(() => null, err => err);
-}
-
-// start begins a login of username with flow (USER_SRP_AUTH by default).
-function start(pool, username, password, flow = 'USER_SRP_AUTH') {
-	const user = new CognitoUser({ Username: username, Pool: pool });
-	user.setAuthenticationFlowType(flow);
-	const details = new AuthenticationDetails({ Username: username, Password: password });
-	return { user, first: step(cb => user.authenticateUser(details, cb)) };
-}
-
 function refresh(user, session) {
 	return new Promise((resolve, reject) =>
 		user.refreshSession(session.getRefreshToken(), (err, s) => (err ? reject(err) : resolve(s)))
 	);
-}
-
-function newPool(env) {
-	return new CognitoUserPool({
-		UserPoolId: env.COGNITO_USER_POOL_ID,
-		ClientId: env.COGNITO_CLIENT_ID,
-		endpoint: env.COGNITO_ENDPOINT,
-	});
 }
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
