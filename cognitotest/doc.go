@@ -23,9 +23,11 @@
 // ConfirmDevice, GetDevice, ListDevices, UpdateDeviceStatus and
 // ForgetDevice. Any other action (sign-up, forgotten passwords, the Admin
 // actions) fails with UnknownOperationException. The pool's password
-// policy is Cognito's default minimum length alone (8 characters), and it
-// has no limit on wrong attempts: FailNext injects their errors
-// (InvalidPasswordException, LimitExceededException).
+// policy is Cognito's default minimum length alone (8 characters), met by
+// the new password that answers NEW_PASSWORD_REQUIRED and by
+// ChangePassword's; AddUser and SetPassword apply none. It has no limit on
+// wrong attempts: FailNext injects their errors (InvalidPasswordException,
+// LimitExceededException).
 //
 // For test suites it offers a controllable clock, injected latency and
 // failures, counters of calls per action and a log of recent requests. It

@@ -52,7 +52,9 @@ type User struct {
 	// Disabled fails a correct login with NotAuthorizedException.
 	Disabled bool
 	// ForceNewPassword answers a correct login with NEW_PASSWORD_REQUIRED
-	// (an administrator-created user); a new password ends it.
+	// (an administrator-created user); a new password ends it. One shorter
+	// than eight characters is refused with InvalidPasswordException, as
+	// by a pool with Cognito's default policy.
 	ForceNewPassword bool
 	// RequiredAttributes are the attribute names NEW_PASSWORD_REQUIRED asks
 	// for, such as "name"; the answer must carry userAttributes.<name>.
