@@ -111,8 +111,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now: see Config.Now. A test gives it cognitotest.Server.Now, so
 	// that the session sees the emulator's Advance and renews before its
-	// requests, instead of sending tokens the API then refuses. Only with
-	// individual parameters.
+	// requests, instead of sending tokens the API then refuses; a TOTP
+	// handler needs the same clock in TOTP.Now. Only with individual
+	// parameters.
 	Now func() time.Time
 
 	// NoRetryOnUnauthorized turns off the recovery from 401 responses. By

@@ -207,7 +207,8 @@ type Config struct {
 	// Rand, when set, replaces crypto/rand as the source of SRP private
 	// values and device secrets. Only tests should set it.
 	Rand io.Reader
-	// Now, when set, replaces time.Now. Only tests should set it.
+	// Now, when set, replaces time.Now. Only tests should set it. It is
+	// not the clock of a TOTP handler, which has its own (TOTP.Now).
 	Now func() time.Time
 }
 

@@ -39,7 +39,11 @@ var ErrTOTPSecret = errors.New("cognitosrp: TOTP secret is not valid base32")
 // need the second to wait for the next code.
 type TOTP struct {
 	Secret string // base32; a secret, which String redacts
-	// Now, when set, replaces time.Now. Only tests should set it.
+	// Now, when set, replaces time.Now. Only tests should set it: a
+	// TOTP does not see the session's clock (Config.Now), so a test that
+	// moves the emulator's (cognitotest.Server.Advance) gives both the
+	// server's, or a login after the move sends a code the emulator
+	// refuses (ErrCodeMismatch).
 	Now func() time.Time
 }
 
