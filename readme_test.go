@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -200,6 +201,47 @@ func TestREADMEPromises(t *testing.T) {
 	for _, want := range []string{"**Verified:**", "**Not verified:**", "`math/big`", "not constant-time", "**Report a problem**", "SECURITY.md"} {
 		if !strings.Contains(security, want) {
 			t.Errorf("README.md's security section lacks %q", want)
+		}
+	}
+}
+
+// TestREADMENamesTests: every example, test and benchmark README.md names
+// is a function of that name in the module's test files, examples in the
+// example*_test.go files the README points to: a renamed or deleted one
+// would leave the reader looking for evidence that is not there, and go
+// doc, which prints no examples, would not tell them.
+func TestREADMENamesTests(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := map[string]string{} // name → file
+	for _, dir := range []string{".", "cognitotest", "cmd/cognito-srp"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, file := range files {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range regexp.MustCompile(`(?m)^func ((?:Test|Example|Benchmark)\w*)\(`).FindAllSubmatch(src, -1) {
+				declared[string(m[1])] = filepath.Base(file)
+			}
+		}
+	}
+	names := regexp.MustCompile(`\b(?:Test|Example|Benchmark)[A-Z_]\w*`).FindAll(readme, -1)
+	if len(names) < 10 {
+		t.Fatalf("README.md names %d tests and examples; it names more", len(names))
+	}
+	for _, name := range names {
+		file, ok := declared[string(name)]
+		switch {
+		case !ok:
+			t.Errorf("README.md names %s, which no test file declares", name)
+		case strings.HasPrefix(string(name), "Example") && !strings.HasPrefix(file, "example"):
+			t.Errorf("README.md names %s, which is in %s, not an example*_test.go file", name, file)
 		}
 	}
 }
