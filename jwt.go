@@ -32,7 +32,9 @@ var ErrMalformedToken = errors.New("cognitosrp: malformed token")
 const maxTokenLen = 64 << 10
 
 // Claims are the claims of a Cognito id or access token that this package
-// reads. Times are zero when the claim is absent.
+// reads. Times are zero when the claim is absent. Username is empty in an
+// id token, which names the user in CognitoUsername: InternalUsername
+// reads either, for a server that accepts both.
 type Claims struct {
 	Issuer          string    // iss: https://cognito-idp.{region}.amazonaws.com/{poolId}
 	Subject         string    // sub: the user's stable id
