@@ -100,7 +100,11 @@ type Options struct {
 	RefreshMethod RefreshMethod
 	// FlightTimeout: see Config.FlightTimeout. It bounds each login the
 	// Auth starts, ChallengeHandler's wait included: raise it when the
-	// handler asks a person for a code. Only with individual parameters.
+	// handler asks a person for a code. The request that started the
+	// login waits for it only within its own deadline (an http.Client's
+	// Timeout, say), which ends the request, not the login: give that
+	// request as long, or log in first with Token. Only with individual
+	// parameters.
 	FlightTimeout time.Duration
 	// Store: see Config.Store. Only with individual parameters.
 	Store TokenStore

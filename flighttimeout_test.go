@@ -6,6 +6,8 @@ package cognitosrp_test
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"testing"
 	"time"
 
@@ -96,5 +98,62 @@ func TestAuthenticateHandlerBoundByItsContext(t *testing.T) {
 	}
 	if !bounded || !deadline.Equal(want) {
 		t.Errorf("with a 10-minute ctx the handler had until %v (bounded %v), want %v", deadline, bounded, want)
+	}
+}
+
+// TestHandlerOutlivesRequestDeadline backs Options.FlightTimeout's doc and
+// the README's Challenges block: a request waits for the login it started
+// only within its own deadline (here an http.Client's Timeout), which
+// ends the request, not the login. A handler asking a person for a code
+// keeps its FlightTimeout, and the next request takes the login's tokens.
+func TestHandlerOutlivesRequestDeadline(t *testing.T) {
+	cognito := startCognito(examplePoolID, exampleClientID, cognitotest.User{
+		Username: "jane", Password: "jane password",
+		SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550123"},
+	})
+	defer cognito.Close()
+	api := newEchoAPI()
+	defer api.Close()
+	asked := make(chan context.Context, 1)
+	typed := make(chan struct{})
+	auth, err := cognitosrp.New(cognitosrp.Options{
+		Username: "jane", Password: "jane password",
+		UserPoolID: examplePoolID, ClientID: exampleClientID, Endpoint: cognito.Endpoint(),
+		ChallengeHandler: cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+			asked <- ctx
+			select {
+			case <-typed: // the person types the code
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			return &cognitosrp.ChallengeAnswer{Answer: cognitotest.DefaultMFACode}, nil
+		}),
+		FlightTimeout: 5 * time.Minute,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+
+	client := &http.Client{Transport: auth, Timeout: 100 * time.Millisecond}
+	if resp, err := client.Get(api.URL); !errors.Is(err, context.DeadlineExceeded) {
+		if err == nil {
+			resp.Body.Close()
+		}
+		t.Fatalf("request with a 100 ms Timeout while the handler waits: %v, want context.DeadlineExceeded", err)
+	}
+	handlerCtx := <-asked
+	if err := handlerCtx.Err(); err != nil {
+		t.Fatalf("the request's Timeout ended the handler's context too: %v", err)
+	}
+	if deadline, ok := handlerCtx.Deadline(); !ok || time.Until(deadline) < 4*time.Minute {
+		t.Errorf("handler's deadline %v (set %v), want FlightTimeout's 5 minutes", deadline, ok)
+	}
+	close(typed)
+	if _, err := auth.Token(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if n := cognito.Calls("InitiateAuth"); n != 1 {
+		t.Errorf("%d logins, want the one the first request started", n)
 	}
 }
