@@ -507,11 +507,17 @@ func (a *Auth) headerValue(ctx context.Context) (*headerValue, error) {
 // errNotNew reports an Auth that New did not build: the zero value (or a
 // nil pointer) has no session to take tokens from; and an Options.Session
 // that NewSession did not build, which has no Cognito client.
-var errNotNew error = &refinedError{base: &ErrConfig, detail: "the Auth was not built with New, or its Session with NewSession"}
+var errNotNew error = &refinedError{base: &ErrConfig, detail: "the Auth was not built with New, or the Session with NewSession"}
 
 // built reports whether New built a; the zero value and a nil pointer
 // fail with errNotNew (from validTokens) instead of panicking.
 func (a *Auth) built() bool { return a != nil && a.session != nil }
+
+// built reports whether NewSession built s. The methods that call Cognito
+// fail with errNotNew on the zero value or a nil pointer, which would
+// otherwise panic, ValidTokens and Refresh in a flight's goroutine, where
+// no caller can recover it.
+func (s *Session) built() bool { return s != nil && s.api != nil }
 
 // validTokens returns the session's valid tokens of a's type; an Auth not
 // built by New fails instead of panicking.

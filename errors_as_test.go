@@ -124,7 +124,7 @@ func TestRefinedSentinels(t *testing.T) {
 		{ErrSignature, ErrTokenInvalid, "cognitosrp: invalid token: bad signature"},
 		{ErrUnknownKey, ErrTokenInvalid, "cognitosrp: invalid token: unknown signing key"},
 		{ErrClaimMismatch, ErrTokenInvalid, "cognitosrp: invalid token: unexpected claims"},
-		{errNotNew, ErrConfig, "cognitosrp: invalid configuration: the Auth was not built with New, or its Session with NewSession"},
+		{errNotNew, ErrConfig, "cognitosrp: invalid configuration: the Auth was not built with New, or the Session with NewSession"},
 	} {
 		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("Error() = %q, want %q", got, tc.want)

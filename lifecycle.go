@@ -173,6 +173,9 @@ func (s *Session) ValidTokens(ctx context.Context, typ TokenType) (*Tokens, erro
 	if _, err := typ.resolve(); err != nil {
 		return nil, err
 	}
+	if !s.built() {
+		return nil, errNotNew
+	}
 	return s.validTokens(ctx, typ)
 }
 

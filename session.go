@@ -282,7 +282,10 @@ func settingsOf(c *Config) settings {
 // Session is one user's authenticated session with a user pool: the
 // counterpart of pycognito's Cognito object. It holds the tokens, logs in
 // with SRP and renews the tokens. Create one with NewSession; the zero
-// value is not usable. A Session is safe for concurrent use.
+// value is not usable: its methods that call Cognito (Authenticate,
+// Refresh, ValidTokens, SignOut, GlobalSignOut), like those of a nil
+// *Session, fail with an error matching ErrConfig, and its SetTokens does
+// nothing. A Session is safe for concurrent use.
 type Session struct {
 	cfg      settings
 	poolName string
@@ -554,7 +557,11 @@ func (s *Session) Tokens() *Tokens { return s.tokens.Load() }
 // keeps t; do not modify it afterwards. A nil t forgets the tokens (and
 // clears the Store) without revoking them; see SignOut. Like SignOut, it
 // discards a login or renewal in progress, which would bring tokens back.
+// On a Session that NewSession did not build it does nothing.
 func (s *Session) SetTokens(t *Tokens) {
+	if !s.built() {
+		return
+	}
 	s.mu.Lock()
 	s.loaded = true // t wins over whatever the store holds
 	if t == nil {
@@ -577,6 +584,9 @@ func (s *Session) SetTokens(t *Tokens) {
 // wait included; Config.FlightTimeout, which bounds the logins and
 // renewals the session shares, does not apply.
 func (s *Session) Authenticate(ctx context.Context, password string) error {
+	if !s.built() {
+		return errNotNew
+	}
 	voided, err := s.authenticate(ctx, password)
 	if voided != nil {
 		// Revoked outside authenticate, which Close waits for: Close
@@ -663,6 +673,9 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 // as if ctx had run out; tokens that another caller got meanwhile are
 // kept, not renewed again.
 func (s *Session) Refresh(ctx context.Context) error {
+	if !s.built() {
+		return errNotNew
+	}
 	used := s.tokens.Load()
 	_, f, err := s.renewNow(ctx, used, "explicit", (*Session).refreshOnly)
 	if lateTimeout(ctx, f, err) {

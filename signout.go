@@ -25,6 +25,9 @@ import (
 // other refresh token of the user's. A renewal in progress is discarded.
 // A session with a password logs in again on its next use.
 func (s *Session) SignOut(ctx context.Context) error {
+	if !s.built() {
+		return errNotNew
+	}
 	t, err := s.forget(ctx)
 	return errors.Join(s.revoke(ctx, t), err)
 }
@@ -62,6 +65,9 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 	// renew, not ValidTokens: a token in its renewal window would start a
 	// background renewal, which, reaching Cognito after the sign-out,
 	// finds the refresh token dead and logs in again with the password.
+	if !s.built() {
+		return errNotNew
+	}
 	t, err := s.renew(ctx, AccessToken)
 	if err != nil {
 		return err
