@@ -297,7 +297,9 @@ func (s *Server) VerifierConfig() cognitosrp.VerifierConfig {
 // cognitosrp.RememberDevices(nil, ""), which keeps the device in memory for
 // the sessions of this Config: the server, as Cognito, renews a refresh
 // token only once the device it was issued with is confirmed. Set Devices
-// to nil to test a client that remembers no device.
+// to nil to test a client that remembers no device. Unlike VerifierConfig's,
+// its Now is unset, the machine's clock: a test that moves the server's
+// (Advance) sets it to s.Now, and a cognitosrp.TOTP's Now too.
 func (s *Server) SessionConfig() cognitosrp.Config {
 	return cognitosrp.Config{
 		UserPoolID:    s.cfg.PoolID,
@@ -311,7 +313,8 @@ func (s *Server) SessionConfig() cognitosrp.Config {
 
 // Options returns cognitosrp.Options that log username in to the server's
 // pool with password, and renew its tokens as SessionConfig's do (its
-// RefreshMethod, and with DeviceTracking a Devices of its own).
+// RefreshMethod, and with DeviceTracking a Devices of its own). Its Now is
+// unset too, as SessionConfig explains.
 func (s *Server) Options(username, password string) cognitosrp.Options {
 	return cognitosrp.Options{
 		Username:      username,
