@@ -158,7 +158,10 @@ func readPrivateFile(path, what string) ([]byte, error) {
 	}
 	defer f.Close()
 	// Check the file that is open, not the path, so that a file swapped in
-	// between the check and the read is not trusted.
+	// between the check and the read is not trusted. A Save that renames
+	// a new file over path while f is open (outside Windows, where the
+	// rename waits for f to close) does not change what f reads: the old
+	// tokens, whole, never a mix.
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, errorf("cognitosrp: reading %s: %w", what, err)

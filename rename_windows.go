@@ -18,7 +18,11 @@ import (
 // process's Load, a second run of a command that shares the file, or a
 // virus scanner reading what was just written holds it open for moments
 // only. (The errors cmd/go's robustio retries on; ERROR_SHARING_VIOLATION,
-// 32, is not an fs.ErrPermission.)
+// 32, is not an fs.ErrPermission.) Opening with FILE_SHARE_DELETE would not
+// help: it lets a file be removed or renamed away while open, not replaced
+// (MoveFileEx is refused all the same); only a rename with
+// FILE_RENAME_POSIX_SEMANTICS (Windows 10 1607 and later, not Wine) can
+// replace a file that is open, and only one opened with FILE_SHARE_DELETE.
 func rename(from, to string) error {
 	return whileHeldOpen(func() error { return os.Rename(from, to) })
 }
