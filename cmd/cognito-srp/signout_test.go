@@ -677,6 +677,13 @@ func TestSignOutDeviceForgottenElsewhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The pool's access tokens live 2 s, and a loaded machine (a Wine run)
+	// took longer than that to run the command: the token then expired,
+	// and the check below failed although nobody had signed out. The
+	// server's clock stands still from here, so the token can end only by
+	// a sign-out.
+	frozen := srv.Now()
+	srv.SetClock(func() time.Time { return frozen })
 	delete(s.env, "COGNITO_PASSWORD")
 	r := s.run("sign-out", "-everywhere")
 	r.want(t, exitOK, "signed out alice: the refresh token had ended already (expired, revoked, or its device forgotten), so the device, if still in the user's list of devices, stays there", "not signed out everywhere, which needs a live refresh token; cache files removed")
