@@ -334,3 +334,38 @@ func TestLambdaThawRefreshAfterRenewed(t *testing.T) {
 		}
 	})
 }
+
+// TestLambdaThawRejected: the user is signed out elsewhere while the
+// process is frozen with a background renewal under way, two minutes,
+// past its FlightTimeout but not past the token's expiry. The first
+// invocation after the thaw sends the token, which the API refuses
+// (401); the Auth has it renewed, joining the frozen renewal, which then
+// fails by its timeout. The request must be renewed (a login, the
+// refresh token revoked too) and sent again, as without the freeze: not
+// answered with the 401.
+func TestLambdaThawRejected(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n, _, fz, invoke := freezingAuth(t) // tokens for an hour
+		n.revokedOK = true
+		if err := invoke(3 * time.Second); err != nil { // the cold start logs in
+			t.Fatal(err)
+		}
+		time.Sleep(57 * time.Minute) // in the renewal window
+		fz.freeze()
+		if err := invoke(3 * time.Second); err != nil { // renews in the background
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		time.Sleep(2 * time.Minute) // frozen; the token is still usable
+		if err := n.emu.SignOut("alice"); err != nil {
+			t.Fatal(err)
+		}
+		errc := make(chan error, 1)
+		go func() { errc <- invoke(3 * time.Second) }()
+		synctest.Wait() // refused, it waits for the frozen renewal
+		fz.thaw()
+		if err := <-errc; err != nil {
+			t.Fatalf("first invocation after the thaw: %v", err)
+		}
+	})
+}

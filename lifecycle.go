@@ -194,7 +194,7 @@ func (s *Session) validTokens(ctx context.Context, typ TokenType) (*Tokens, erro
 			return t, nil
 		}
 	}
-	return s.renew(ctx, typ)
+	return s.renew(ctx, typ, nil)
 }
 
 // RenewalDue reports whether the session's token of type typ is missing or
@@ -280,7 +280,9 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 }
 
 // renew waits for tokens whose token of type typ is usable, joining the
-// flight in progress or starting one. A flight of Session.Refresh never
+// flight in progress or starting one; given rejected, tokens that an API
+// refused (renewRejected), it has those renewed instead (renewNow), with
+// the same tries again as below. A flight of Session.Refresh never
 // logs in: when the one joined needed a login (no refresh token, or a dead
 // one), a session with a password tries again, until the flight it gets
 // is one that may log in: the next try may join another Refresh's flight,
@@ -299,10 +301,17 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 // (fly): the session's hold would answer the retry with it. Once: only a
 // FlightTimeout so short that every flight is joined out of time could
 // make the new flight late too.
-func (s *Session) renew(ctx context.Context, typ TokenType) (*Tokens, error) {
+func (s *Session) renew(ctx context.Context, typ TokenType, rejected *Tokens) (*Tokens, error) {
 	retried := false
 	for {
-		t, f, err := s.renewOnce(ctx, typ)
+		var t *Tokens
+		var f *flight
+		var err error
+		if rejected != nil {
+			t, f, err = s.renewNow(ctx, rejected, "rejected", (*Session).obtain)
+		} else {
+			t, f, err = s.renewOnce(ctx, typ)
+		}
 		// lateTimeout's test, written out: called, it cost Auth a page of
 		// read-only data (4 KiB; issue 7).
 		if f != nil && !retried && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) && f.late {
@@ -438,34 +447,34 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 // renewRejected renews tokens that an API answered 401 to: it returns
 // used's replacement, renewing only if nobody has yet. Callers rejected
 // together share one renewal; a renewal forced less than minForcedInterval
-// after the previous one is refused.
+// after the previous one is refused. It tries again as renew does: past
+// a Refresh flight that needed a login, and once past the timeout of a
+// flight found out of time (a 401 after a Lambda thaw joins the renewal
+// frozen under way). (Through renew: its own loop cost Auth 224 bytes of
+// code and 64 of read-only data more; issue 7.)
 func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, error) {
-	for { // as in renew
-		t, f, err := s.renewNow(ctx, used, "rejected", (*Session).obtain)
-		if !s.mayLogIn(f, err) {
-			if cur, d := s.tokens.Load(), s.dead.Load(); err != nil && d != nil && d.tokens == cur {
-				// Refused by the API, their refresh token by Cognito (a
-				// sign-out elsewhere revokes both): a zero schedule makes
-				// them unusable, so that the next needs get d.err at once
-				// (or, with a password, a login) instead of sending the
-				// refused token until it expires, a day later at most.
-				// As in scheduleFor: tokens a sign-out forgot meanwhile
-				// must not stay reachable through it.
-				sc := &schedule{tokens: cur}
-				s.sched.Store(sc)
-				if s.tokens.Load() != cur {
-					s.sched.CompareAndSwap(sc, nil)
-				}
-				// A request refused after that renewal ended, within the
-				// spacing, gets what the others got: the spacing's error
-				// would return its 401.
-				if s.storedPassword() == "" {
-					err = d.err
-				}
-			}
-			return t, err
+	t, err := s.renew(ctx, "", used)
+	if cur, d := s.tokens.Load(), s.dead.Load(); err != nil && d != nil && d.tokens == cur {
+		// Refused by the API, their refresh token by Cognito (a
+		// sign-out elsewhere revokes both): a zero schedule makes
+		// them unusable, so that the next needs get d.err at once
+		// (or, with a password, a login) instead of sending the
+		// refused token until it expires, a day later at most.
+		// As in scheduleFor: tokens a sign-out forgot meanwhile
+		// must not stay reachable through it.
+		sc := &schedule{tokens: cur}
+		s.sched.Store(sc)
+		if s.tokens.Load() != cur {
+			s.sched.CompareAndSwap(sc, nil)
+		}
+		// A request refused after that renewal ended, within the
+		// spacing, gets what the others got: the spacing's error
+		// would return its 401.
+		if s.storedPassword() == "" {
+			err = d.err
 		}
 	}
+	return t, err
 }
 
 // joinLocked returns the flight in progress or starts one from the tokens

@@ -68,7 +68,7 @@ func (s *Session) GlobalSignOut(ctx context.Context) error {
 	if !s.built() {
 		return errNotNew
 	}
-	t, err := s.renew(ctx, AccessToken)
+	t, err := s.renew(ctx, AccessToken, nil)
 	if err != nil {
 		return err
 	}
