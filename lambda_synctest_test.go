@@ -369,3 +369,50 @@ func TestLambdaThawRejected(t *testing.T) {
 		}
 	})
 }
+
+// TestLambdaThawEndsUnjoined: after one failed login or renewal, the next
+// is frozen under way for two hours, and on the thaw fails by its
+// timeout before any invocation needs a token. That timeout must not be
+// held back as the second failure in a row: the invocation that comes
+// right after, its token missing or expired, must get one.
+func TestLambdaThawEndsUnjoined(t *testing.T) {
+	for _, name := range []string{"login", "renewal"} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				n, _, fz, invoke := freezingAuth(t) // tokens for an hour
+				if name == "login" {
+					n.emu.FailNext(1, cognitotest.Fault("NotAuthorizedException"))
+					if err := invoke(3 * time.Second); err == nil {
+						t.Fatal("cold start: no failure injected")
+					}
+				} else {
+					if err := invoke(3 * time.Second); err != nil { // logs in
+						t.Fatal(err)
+					}
+					time.Sleep(57 * time.Minute) // in the renewal window
+					// Each attempt of the renewal (retry.go)
+					n.emu.FailNext(cognitosrp.DefaultMaxAttempts, cognitotest.Fault("InternalErrorException"))
+					if err := invoke(3 * time.Second); err != nil { // renews in the background, and fails
+						t.Fatal(err)
+					}
+					synctest.Wait()
+				}
+				time.Sleep(10 * time.Second) // past the wait after one failure
+				fz.freeze()
+				err := invoke(3 * time.Second)
+				if name == "login" && !errors.Is(err, context.DeadlineExceeded) {
+					t.Fatalf("Cognito not answering: %v, want the invocation's deadline", err)
+				} else if name == "renewal" && err != nil { // renews in the background
+					t.Fatal(err)
+				}
+				synctest.Wait()           // the flight's call hangs in the frozen process
+				time.Sleep(2 * time.Hour) // frozen
+				fz.thaw()
+				synctest.Wait() // the flight fails by its timeout
+				if err := invoke(3 * time.Second); err != nil {
+					t.Fatalf("first invocation after the thaw: %v", err)
+				}
+			})
+		})
+	}
+}

@@ -87,8 +87,9 @@ type flight struct {
 	started time.Time
 	// loginless marks Session.Refresh's flights, which never log in.
 	loginless bool
-	// late marks a flight that a need found out of time: its timeout is
-	// none of its waiters' answer (renew), nor a failure (fly).
+	// late marks a flight that a need found out of time, or that ended
+	// a second or more past its timeout (fly): its timeout is none of
+	// its waiters' answer (renew), nor a failure (fly).
 	late   bool
 	tokens *Tokens
 	err    error
@@ -135,10 +136,11 @@ func slot(typ TokenType) int {
 // usable token exists, logging in or renewing first. Concurrent callers
 // share one call to Cognito; each waits only as long as its own ctx allows,
 // and cancelling it does not cancel the call the others wait for. (When a
-// caller finds that call past its FlightTimeout, as one does in a process
-// frozen while it waited for Cognito, on the thaw, the callers waiting
-// for it with time left try once more rather than take its timeout for an
-// answer.) When it must wait for Cognito, a ctx that has already ended starts no login or
+// caller finds that call past its FlightTimeout, or it ends a second or
+// more past it, as in a process frozen while it waited for Cognito, on
+// the thaw, the callers waiting for it with time left try once more
+// rather than take its timeout for an answer, and that timeout is not
+// held back as a failure, below.) When it must wait for Cognito, a ctx that has already ended starts no login or
 // renewal and gets ctx's error. (A background renewal still starts for a
 // token in its renewal window: it serves the session, not the caller.)
 // A login or renewal that the call starts gets ctx's values (a trace id,
@@ -291,7 +293,9 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 // the caller's TokenStore or ChallengeHandler returned) is the answer.
 //
 // Nor is the timeout of a flight that a need found out of time when it
-// joined it (joinLocked marks it late): a process frozen while the
+// joined it (joinLocked marks it late), or that ended a second or more
+// past its timeout (fly marks it late, as the flight may end on the thaw
+// before the need that the thaw serves comes): a process frozen while the
 // flight waited for Cognito (AWS Lambda between invocations, a suspended
 // machine) finds on the thaw its timers all due, and the flight failing
 // by them. Each need that waited for it and has time left, one that
@@ -299,8 +303,8 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 // report that timeout, which matches context.DeadlineExceeded as if the
 // need's own ctx had ended. Nor does that timeout count as a failure
 // (fly): the session's hold would answer the retry with it. Once: only a
-// FlightTimeout so short that every flight is joined out of time could
-// make the new flight late too.
+// FlightTimeout so short that every flight is joined out of time (or an
+// op that overruns it every time) could make the new flight late too.
 func (s *Session) renew(ctx context.Context, typ TokenType, rejected *Tokens) (*Tokens, error) {
 	retried := false
 	for {
@@ -685,6 +689,15 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 	}
 	closed := errors.Is(err, ErrClosed)
 	s.mu.Lock()
+	if d, _ := ctx.Deadline(); time.Since(d) >= time.Second {
+		// Ended a second or more past its timeout, which a running
+		// process sees within moments (its call to Cognito ends with
+		// ctx): frozen while it ran (or its op overran ctx, as a
+		// ChallengeHandler must not), and late (see renew) even when no
+		// need found it so (joinLocked), as it may end on the thaw
+		// before the need that the thaw serves comes.
+		f.late = true
+	}
 	switch {
 	case s.epoch != f.epoch:
 		// A sign-out since the start voids the result, and cancelled

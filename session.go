@@ -350,10 +350,12 @@ type Session struct {
 	//	               set startFlight (trigger "explicit"), then fixed; no lock (mayLogIn)
 	//	started        (of flight) when it started, on the monotonic clock
 	//	               set startFlight, then fixed; mu (joinLocked)
-	//	late           (of flight) a need joined it FlightTimeout or more after started
+	//	late           (of flight) a need joined it FlightTimeout or more after started,
+	//	               or it ended a second or more past its timeout
 	//	               set joinLocked (true), only while it is joinable, so before fly ends
-	//	               it; never cleared; mu (fly), no lock once done is closed (renew,
-	//	               Refresh's lateTimeout: read last, after its timeout, for that order)
+	//	               it, and fly (true) as it ends it; never cleared; mu (fly), no lock
+	//	               once done is closed (renew, Refresh's lateTimeout: read last,
+	//	               after its timeout, for that order)
 	//
 	// Not in the table, each with its own comment: header, closed, loaded,
 	// loading, stored, voided/void, running/idle.
@@ -666,12 +668,12 @@ func (s *Session) authenticate(ctx context.Context, password string) (voided *To
 // only the wait, as in ValidTokens: the renewal is shared, and goes on
 // for the session after ctx ends (within Config.FlightTimeout; Close ends
 // it), so that a rotated refresh token Cognito sends is not lost. When a
-// caller finds the renewal Refresh waits for past Config.FlightTimeout (a
-// process frozen while it waited for Cognito, such as AWS Lambda between
-// invocations, on the thaw) and it then fails by its timeout, Refresh
-// tries once more, as ValidTokens does, rather than return that timeout
-// as if ctx had run out; tokens that another caller got meanwhile are
-// kept, not renewed again.
+// caller finds the renewal Refresh waits for past Config.FlightTimeout, or
+// it ends a second or more past it (a process frozen while it waited for
+// Cognito, such as AWS Lambda between invocations, on the thaw), and it
+// fails by its timeout, Refresh tries once more, as ValidTokens does,
+// rather than return that timeout as if ctx had run out; tokens that
+// another caller got meanwhile are kept, not renewed again.
 func (s *Session) Refresh(ctx context.Context) error {
 	if !s.built() {
 		return errNotNew
