@@ -416,3 +416,45 @@ func TestLambdaThawEndsUnjoined(t *testing.T) {
 		})
 	}
 }
+
+// TestLambdaLateFromItsTimeout: a flight that waits for a voided one (a
+// SetTokens(nil) while the login was frozen under way) is out of time
+// FlightTimeout after its own timeout started, not after it was created:
+// a need that joins it while it still waits is not late, and when
+// Cognito then hangs past that timeout the flight's waiters take the
+// timeout for their answer, one call to Cognito, rather than try again
+// with another.
+func TestLambdaLateFromItsTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n, auth, fz, invoke := freezingAuth(t)
+		fz.freeze()
+		if err := invoke(time.Second); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("cold start, Cognito not answering: %v, want its deadline", err)
+		}
+		synctest.Wait()
+		auth.Session().SetTokens(nil) // voids the frozen login, which goes on
+		first, second := make(chan error, 1), make(chan error, 1)
+		go func() { first <- invoke(time.Hour) }() // its login waits for the voided one
+		synctest.Wait()
+		time.Sleep(2 * time.Minute)
+		go func() { second <- invoke(time.Hour) }() // joins it, still waiting
+		synctest.Wait()
+		var mu sync.Mutex
+		calls := 0
+		n.flaky = func() (time.Duration, bool) { // Cognito hangs from now
+			mu.Lock()
+			calls++
+			mu.Unlock()
+			return 2 * cognitosrp.DefaultFlightTimeout, false
+		}
+		fz.thaw()
+		for _, c := range []chan error{first, second} {
+			if err := <-c; !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("a need after the thaw, Cognito hanging: %v, want the login's timeout", err)
+			}
+		}
+		if calls != 1 {
+			t.Errorf("%d calls to Cognito after the thaw, want 1", calls)
+		}
+	})
+}

@@ -81,9 +81,10 @@ type flight struct {
 	from   *Tokens // the session's tokens when it started
 	cancel func()  // ends its op: Close, or a sign-out that voids it
 	prev   *flight // the voided flight it waits for, until that ends
-	// started is when it was started, on the monotonic clock: a need
-	// that joins it FlightTimeout later or more finds it out of time,
-	// and marks it late (joinLocked).
+	// started is when its timeout started, on the monotonic clock: when
+	// it was started, or when prev ended. A need that joins it
+	// FlightTimeout later or more, prev nil, finds it out of time, and
+	// marks it late (joinLocked).
 	started time.Time
 	// loginless marks Session.Refresh's flights, which never log in.
 	loginless bool
@@ -493,8 +494,9 @@ func (s *Session) joinLocked(ctx context.Context, from *Tokens, trigger string, 
 	if f := s.joinable(); f != nil {
 		// Out of time (see renew): its timeout is not its joiners'
 		// answer, nor, frozen rather than refused, a failure that holds
-		// back the next needs (fly).
-		if time.Since(f.started) >= s.cfg.FlightTimeout {
+		// back the next needs (fly). One that still waits for a voided
+		// flight has not started its timeout (startFlight).
+		if f.prev == nil && time.Since(f.started) >= s.cfg.FlightTimeout {
 			f.late = true
 		}
 		return f, nil
@@ -623,7 +625,9 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 		if prev := f.prev; prev != nil {
 			<-prev.done
 			s.mu.Lock()
-			f.prev = nil // ended: nothing to cancel, nor to keep
+			// Ended: nothing to cancel, nor to keep; and f's timeout
+			// starts, which joinLocked times from started.
+			f.prev, f.started = nil, time.Now()
 			s.mu.Unlock()
 		}
 		// The timeout starts once the flight before has ended.

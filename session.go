@@ -348,8 +348,9 @@ type Session struct {
 	//	               (and by CAS where the tokens changed meanwhile); atomic (scheduleFor)
 	//	loginless      (of flight, not Session) a Session.Refresh flight: it never logs in
 	//	               set startFlight (trigger "explicit"), then fixed; no lock (mayLogIn)
-	//	started        (of flight) when it started, on the monotonic clock
-	//	               set startFlight, then fixed; mu (joinLocked)
+	//	started        (of flight) when its timeout started, on the monotonic clock
+	//	               set startFlight, and again as its prev ends (both under mu);
+	//	               mu (joinLocked, with prev: none while prev is set)
 	//	late           (of flight) a need joined it FlightTimeout or more after started,
 	//	               or it ended a second or more past its timeout
 	//	               set joinLocked (true), only while it is joinable, so before fly ends
