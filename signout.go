@@ -62,12 +62,12 @@ func (s *Session) revoke(ctx context.Context, t *Tokens) error {
 // in again then fails. Tokens from the hosted UI need the
 // aws.cognito.signin.user.admin scope for it.
 func (s *Session) GlobalSignOut(ctx context.Context) error {
-	// renew, not ValidTokens: a token in its renewal window would start a
-	// background renewal, which, reaching Cognito after the sign-out,
-	// finds the refresh token dead and logs in again with the password.
 	if !s.built() {
 		return errNotNew
 	}
+	// renew, not ValidTokens: a token in its renewal window would start a
+	// background renewal, which, reaching Cognito after the sign-out,
+	// finds the refresh token dead and logs in again with the password.
 	t, err := s.renew(ctx, AccessToken, nil)
 	if err != nil {
 		return err
