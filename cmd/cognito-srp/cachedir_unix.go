@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
+	"strconv"
 	"syscall"
 )
 
@@ -23,19 +25,25 @@ import (
 // first; a cache directory of mode 0777 lets anyone replace its files.
 //
 // The rule: dir, and the symbolic link dir may be, belong to this user or
-// root and, being a directory, let no group or other user write to it;
-// the directory above it lets no group or other user write to it, unless
-// it has the sticky bit (as /tmp has), which keeps others from renaming
-// or removing what is not theirs. That directory's owner is not checked:
-// a CI job in a container runs as root in a workspace of the runner's
-// user, whose XDG_CACHE_HOME=$RUNNER_TEMP would be refused. Nor are the
-// directories above it: ssh stops at the home directory, and the command
-// knows of none. A dir that does not exist yet passes: the save creates
-// it with mode 0700. What cannot be read is left to the read or the save
-// that follows, whose errors say how to do without the cache.
+// root and, being a directory, let no group or other user write to it; the
+// directory above it lets no group or other user write to it, unless it has
+// the sticky bit (as /tmp has), which keeps others from renaming or
+// removing what is not theirs. Group write is no one else's where the group
+// is this user's private one (privateGroup): Debian 13's users, and
+// others where pam_umask has its default, get umask 002 and a ~/.cache of mode
+// 0775 from any tool that makes it, which upstream ssh's rule would refuse,
+// and with it every run (Debian's OpenSSH lifts it too, by its patch
+// user-group-modes.patch, "Allow harmless group-writability"). That
+// directory's owner is not checked: a CI job in a container runs as root in
+// a workspace of the runner's user, whose XDG_CACHE_HOME=$RUNNER_TEMP would
+// be refused. Nor are the directories above it: ssh stops at the home
+// directory, and the command knows of none. A dir that does not exist yet
+// passes: the save creates it with mode 0700. What cannot be read is left
+// to the read or the save that follows, whose errors say how to do without
+// the cache.
 func checkCacheDir(dir string) error {
 	parent := filepath.Dir(dir)
-	if fi, err := os.Stat(parent); err == nil && fi.Mode()&0o022 != 0 && fi.Mode()&fs.ModeSticky == 0 {
+	if fi, err := os.Stat(parent); err == nil && othersCanWrite(fi) && fi.Mode()&fs.ModeSticky == 0 {
 		return &cacheDirError{fmt.Sprintf("the directory %s, which holds the token cache's, has mode %04o without the sticky bit, which lets other users replace the cache: run chmod go-w %s",
 			parent, fi.Mode().Perm(), parent)}
 	}
@@ -49,10 +57,56 @@ func checkCacheDir(dir string) error {
 			return &cacheDirError{fmt.Sprintf("the token cache's directory %s belongs to another user (uid %d), who can put tokens of theirs in it: have it removed, or use another cache directory",
 				dir, st.Uid)}
 		}
-		if perm := fi.Mode().Perm(); fi.IsDir() && perm&0o022 != 0 {
+		if fi.IsDir() && othersCanWrite(fi) {
 			return &cacheDirError{fmt.Sprintf("the token cache's directory %s has mode %04o, which lets other users put tokens of theirs in it: run chmod 700 %s",
-				dir, perm, dir)}
+				dir, fi.Mode().Perm(), dir)}
 		}
 	}
 	return nil
+}
+
+// othersCanWrite reports whether fi's mode lets a user other than its
+// owner write to it: other users' write bit, or the group's unless the
+// group is this user's private group.
+func othersCanWrite(fi fs.FileInfo) bool {
+	perm := fi.Mode().Perm()
+	if perm&0o002 != 0 {
+		return true
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return perm&0o020 != 0 && !(ok && privateGroup(uint64(st.Gid)))
+}
+
+// privateGroup reports whether gid is this user's private group: the user's
+// primary group (from the user database, not the process's group, which
+// newgrp changes), named as the user is, the user not root. That is the
+// rule by which pam_umask gives a user umask 002 rather than 022
+// (pam_umask(8), "usergroups": "If the user is not root and the username is
+// the same as primary group name, the umask group bits are set to be the
+// same as owner bits"; on by default where /etc/login.defs sets
+// USERGROUPS_ENAB yes, as Debian's does), and Debian enables pam_umask so
+// from Debian 13, trixie (wiki.debian.org/Debate/umask: "if user primary
+// group is their User Private Group then umask is 002"). Ubuntu's pam_umask
+// page describes the same default; that Ubuntu's PAM settings enable the
+// module is not confirmed here. login.defs's own comment adds "the uid is
+// the same as gid", which pam_umask no longer requires, nor does this. Such
+// a group has no other member unless an administrator added one, who could
+// give that user the files anyway (Debian's ssh patch also checks that the
+// group has no other member, which os/user cannot list: not done here); a
+// shared primary group (macOS's staff, a group named users) is named
+// otherwise and stays refused. A lookup that fails (a user known only to a directory
+// service that a build without cgo cannot ask) refuses, as before. (Without
+// cgo, os/user takes a user missing from /etc/passwd as $USER with the
+// process's group: the user's own environment, which no one else sets.)
+func privateGroup(gid uint64) bool {
+	euid := os.Geteuid()
+	if euid == 0 {
+		return false
+	}
+	u, err := user.LookupId(strconv.Itoa(euid))
+	if err != nil || u.Gid != strconv.FormatUint(gid, 10) {
+		return false
+	}
+	g, err := user.LookupGroupId(u.Gid)
+	return err == nil && g.Name == u.Username
 }

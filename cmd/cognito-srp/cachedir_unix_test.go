@@ -8,7 +8,9 @@ package main
 
 import (
 	"os"
+	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -43,7 +45,14 @@ func TestCacheDirectoryOthersCannotWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Group write is refused unless the group is the user's private one
+	// (TestCacheDirectoryPrivateGroup's), as it may be where the test
+	// does not run as root.
+	_, ownGroup := privateGroupOf(os.Geteuid())
 	for _, mode := range []os.FileMode{0o777, 0o770, 0o702} {
+		if ownGroup && mode == 0o770 {
+			continue
+		}
 		chmod(dir, mode)
 		s.run("token").want(t, exitError, "the token cache's directory "+dir+" has mode", "chmod 700 "+dir)
 		s.run("sign-out").want(t, exitError, "chmod 700 "+dir)
@@ -52,6 +61,9 @@ func TestCacheDirectoryOthersCannotWrite(t *testing.T) {
 	s.run("token").want(t, exitOK)
 
 	for _, mode := range []os.FileMode{0o777, 0o775} {
+		if ownGroup && mode == 0o775 {
+			continue
+		}
 		chmod(root, mode)
 		s.run("token").want(t, exitError, "the directory "+root+", which holds the token cache's, has mode", "chmod go-w "+root)
 	}
@@ -93,4 +105,136 @@ func TestCacheDirectoryOthersCannotWrite(t *testing.T) {
 	if r := s.run("token", "-no-cache"); r.code != exitOK || strings.Contains(r.stderr, "mode") {
 		t.Errorf("token -no-cache: exit %d, %q", r.code, r.stderr)
 	}
+}
+
+// TestCacheDirectoryPrivateGroup: Debian and Ubuntu give each user a
+// group of its own, named as the user, and umask 002, so a ~/.cache made
+// by pip or any other tool has mode 0775. The command takes it, and a
+// cache directory of mode 0770, when the group is the user's private one,
+// still refusing a directory others can write, or whose group is another
+// (a shared one, as macOS's staff): group write was refused whatever the
+// group, and so every token and request there. As root the command runs
+// as a user of the system's with a private group (Debian's daemon), with
+// root's group as the other; otherwise as this user, if its group is a
+// private one, with another group of its own as the other, if it has one.
+func TestCacheDirectoryPrivateGroup(t *testing.T) {
+	t.Parallel()
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	root := filepath.Join(s.home, "cache")
+	if err := os.Mkdir(root, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s.env["XDG_CACHE_HOME"] = root
+	dir := filepath.Join(root, "cognito-srp")
+	chown := func(path string, gid int) {
+		t.Helper()
+		if err := os.Chown(path, -1, gid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chmod := func(path string, mode os.FileMode) {
+		t.Helper()
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var private, other int
+	if uid := os.Geteuid(); uid == 0 {
+		uid, private = userWithPrivateGroup(t)
+		s.runAs(t, uid, private)
+		other = 0
+	} else {
+		var ok bool
+		if private, ok = privateGroupOf(uid); !ok {
+			t.Skipf("the test's user (uid %d) has no private group, and is not root", uid)
+		}
+		if err := os.Chown(root, -1, private); err != nil {
+			t.Skipf("cannot give %s the user's group: %v", root, err)
+		}
+		other = -1
+		groups, _ := os.Getgroups()
+		for _, g := range groups {
+			if g != private {
+				other = g
+				break
+			}
+		}
+	}
+	s.run("token").want(t, exitOK)
+	chown(dir, private) // as the process's group may not be, under newgrp
+	logins := srv.Calls("RespondToAuthChallenge")
+	chmod(root, 0o775)
+	s.run("token").want(t, exitOK)
+	chmod(dir, 0o770)
+	s.run("token").want(t, exitOK)
+	if n := srv.Calls("RespondToAuthChallenge"); n != logins {
+		t.Errorf("%d logins after the first: the cache was not used", n-logins)
+	}
+	// Other users' write bit is refused all the same.
+	chmod(root, 0o777)
+	s.run("token").want(t, exitError, "the directory "+root+", which holds the token cache's, has mode 0777")
+	chmod(root, 0o775)
+	chmod(dir, 0o772)
+	s.run("token").want(t, exitError, "the token cache's directory "+dir+" has mode 0772")
+	chmod(dir, 0o770)
+
+	if other < 0 {
+		t.Log("the test's user has no other group: group write of another group not tested")
+		return
+	}
+	chown(root, other)
+	s.run("token").want(t, exitError, "the directory "+root+", which holds the token cache's, has mode 0775", "chmod go-w "+root)
+	chown(root, private)
+	chown(dir, other)
+	s.run("token").want(t, exitError, "the token cache's directory "+dir+" has mode 0770", "chmod 700 "+dir)
+	s.run("sign-out").want(t, exitError, "chmod 700 "+dir)
+	chown(dir, private)
+	s.run("token").want(t, exitOK)
+}
+
+// privateGroupOf returns the group id of user uid's private group, its
+// primary group if named as the user is, and whether it has one; root
+// has none (pam_umask's rule, which checkCacheDir follows).
+func privateGroupOf(uid int) (int, bool) {
+	if uid == 0 {
+		return 0, false
+	}
+	u, err := user.LookupId(strconv.Itoa(uid))
+	if err != nil {
+		return 0, false
+	}
+	g, err := user.LookupGroupId(u.Gid)
+	if err != nil || g.Name != u.Username {
+		return 0, false
+	}
+	gid, err := strconv.Atoi(u.Gid)
+	return gid, err == nil
+}
+
+// userWithPrivateGroup returns a user of /etc/passwd other than root whose
+// primary group is its private one, not root's group, and that group; it
+// skips t where there is none.
+func userWithPrivateGroup(t *testing.T) (uid, gid int) {
+	t.Helper()
+	passwd, err := os.ReadFile("/etc/passwd")
+	if err != nil {
+		t.Skipf("no user to run the command as: %v", err)
+	}
+	for _, line := range strings.Split(string(passwd), "\n") {
+		fields := strings.Split(line, ":")
+		if len(fields) < 4 {
+			continue
+		}
+		uid, err := strconv.Atoi(fields[2])
+		if err != nil {
+			continue
+		}
+		if gid, ok := privateGroupOf(uid); ok && gid != 0 {
+			return uid, gid
+		}
+	}
+	t.Skip("no user in /etc/passwd has a private group")
+	return 0, 0
 }

@@ -63,7 +63,10 @@
 // refuses such a ~/.ssh: one that belongs to another user (but root), or
 // that its group or other users can write to, or in a directory they can
 // write to that lacks the sticky bit (/tmp has it, so XDG_CACHE_HOME=/tmp
-// works, for the first user to create /tmp/cognito-srp). On Windows,
+// works, for the first user to create /tmp/cognito-srp). Group write is
+// taken where the group is the user's private one, its primary group
+// named as the user is (Debian, since 13, gives each user one, and umask
+// 002, so a ~/.cache another tool made has mode 0775). On Windows,
 // modes mean nothing: the files are private as the cache directory
 // (%LocalAppData%) is, and its owner is not checked. On Plan 9 the files are written with mode 0600, but one whose mode
 // was loosened since is used all the same. Under WASI files have no mode:

@@ -33,11 +33,18 @@ func (s *sandbox) notRoot(t *testing.T) {
 	if os.Geteuid() != 0 {
 		return
 	}
+	s.runAs(t, nobody, nobody)
+}
+
+// runAs makes s's later runs those of user uid with group gid, as notRoot
+// does for nobody, and skips t where it cannot; the test runs as root.
+func (s *sandbox) runAs(t *testing.T, uid, gid int) {
+	t.Helper()
 	// t.TempDir's parent is the test's own, of mode 0700, and so is the
 	// binary's directory when TestMain built it; the directories above
 	// them are not. A binary COGNITO_SRP_TEST_BINARY names lies where
 	// its user put it (the package's directory, say), which no test may
-	// change: the run below tells whether nobody can start it.
+	// change: the run below tells whether the user can start it.
 	dirs := []string{filepath.Dir(s.home)}
 	if os.Getenv("COGNITO_SRP_TEST_BINARY") == "" {
 		dirs = append(dirs, filepath.Dir(binary))
@@ -59,19 +66,19 @@ func (s *sandbox) notRoot(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if err := os.Lchown(path, nobody, nobody); err != nil {
-			t.Skipf("cannot give the sandbox to user %d: %v", nobody, err)
+		if err := os.Lchown(path, uid, gid); err != nil {
+			t.Skipf("cannot give the sandbox to user %d: %v", uid, err)
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.sysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+	s.sysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
 	// Not s.run, which fails t when the process cannot start.
 	cmd := exec.Command(binary, "help")
 	cmd.SysProcAttr = s.sysProcAttr
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Skipf("cannot run the command as user %d: %v, %s", nobody, err, out)
+		t.Skipf("cannot run the command as user %d: %v, %s", uid, err, out)
 	}
 }
