@@ -33,9 +33,9 @@ func sparseFile(t *testing.T, size int64) string {
 // up to a limit, and refused past it, as usage errors that name the flag
 // and quote none of the input: -d @FILE and -d @- up to maxBody bytes,
 // emulate's -client-secret-file a first line of up to maxPasswordLine
-// bytes, as -password-stdin's. They were read whole, and a file larger
-// than the memory given by mistake (a disk image, /dev/zero) ended the
-// process only once it had filled it. A body of maxBody bytes still goes
+// bytes, as -password-stdin's, its -users up to maxUsersFile bytes. They
+// were read whole, and a file larger than the memory given by mistake (a
+// disk image, /dev/zero) ended the process only once it had filled it. A body of maxBody bytes still goes
 // (here to a Cognito that is not there).
 func TestInputBounded(t *testing.T) {
 	t.Parallel()
@@ -66,6 +66,19 @@ func TestInputBounded(t *testing.T) {
 	r.want(t, exitUsage, "-client-secret-file "+secret+" holds a first line longer than 65536 bytes")
 	if strings.Contains(r.stderr, "sss") {
 		t.Errorf("the error quotes the secret: %q", r.stderr)
+	}
+
+	big = sparseFile(t, maxUsersFile+1)
+	s.run("emulate", "-addr", "127.0.0.1:99999", "-users", big).want(t, exitUsage, "-users "+big+" holds more than 16 MiB")
+	// A file of maxUsersFile bytes is read, and its user added: the run
+	// fails only at the port.
+	users := filepath.Join(t.TempDir(), "users.json")
+	list := `[{"Username": "alice", "Password": "pw-alice-123"}]`
+	os.WriteFile(users, []byte(list+strings.Repeat(" ", maxUsersFile-len(list))), 0o600)
+	r = s.run("emulate", "-addr", "127.0.0.1:99999", "-users", users)
+	r.want(t, exitError, "invalid port")
+	if strings.Contains(r.stderr, "-users") {
+		t.Errorf("a users file of maxUsersFile bytes is refused: %q", r.stderr)
 	}
 }
 

@@ -195,9 +195,9 @@ func readLine(ctx context.Context, r io.Reader) (string, error) {
 // it (and a buffer's worth past a line feed): it fails with
 // errLineTooLong (line) or errTooLarge when there is more. It is the
 // command's one reader of input it does not control, standard input and
-// the files flags name (-d @FILE, -H @FILE, -client-secret-file), none of
-// which should end the process by filling its memory (< /dev/zero, a disk
-// image given by mistake). It reads as readInput does, ending with ctx,
+// the files flags name (-d @FILE, -H @FILE, -client-secret-file, emulate's
+// -users), none of which should end the process by filling its memory
+// (< /dev/zero, a disk image given by mistake). It reads as readInput does, ending with ctx,
 // and calls open there too: opening a named pipe (-d @<(…)) waits for its
 // writer. It closes what open returns.
 func readBounded(ctx context.Context, open func() (io.ReadCloser, error), limit int, line bool) ([]byte, error) {

@@ -175,14 +175,25 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// maxUsersFile bounds the -users file: at some 100 bytes a user, over
+// 150,000 users, each of which costs the emulator an SRP verifier (a
+// 3072-bit exponentiation) to add, far more than a test pool holds, and
+// little enough to decode in a small container's memory. A larger file is
+// a mistake (-users /dev/zero, a disk image), which was read whole.
+const maxUsersFile = 16 << 20
+
 // loadUsers adds the users of a JSON file (an array of cognitotest.User,
 // after a byte order mark or none; field names match case-insensitively)
-// and returns their login names. A named pipe (-users <(jq …)) waits for
-// its writer, and the read ends on a signal, as standard input's do.
+// of at most maxUsersFile bytes, and returns their login names. A named
+// pipe (-users <(jq …)) waits for its writer, and the read ends on a
+// signal, as standard input's do.
 func loadUsers(ctx context.Context, srv *cognitotest.Server, path string) ([]string, error) {
-	data, err := readInput(ctx, func() ([]byte, error) { return os.ReadFile(path) })
+	data, err := readBounded(ctx, openFile(path), maxUsersFile, false)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("reading -users %s: %w", path, ctx.Err())
+	}
+	if errors.Is(err, errTooLarge) {
+		return nil, usagef("-users %s holds more than %d MiB, which is no list of test users", path, maxUsersFile>>20)
 	}
 	if err != nil {
 		return nil, usagef("-users: %v", err)
