@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,7 +18,9 @@ import (
 	"github.com/gocognito/cognitosrp"
 )
 
-// maxTokenInput bounds what claims reads from standard input.
+// maxTokenInput bounds what claims reads from standard input: far more
+// than the longest token the library reads (64 KiB), "Bearer " and white
+// space around it; more is refused, not cut (readBounded).
 const maxTokenInput = 1 << 20
 
 func claimsCommand(ctx context.Context, e *env, args []string) error {
@@ -43,7 +46,12 @@ func claimsCommand(ctx context.Context, e *env, args []string) error {
 		if f, ok := e.stdin.(*os.File); ok && isTerminal(f) {
 			return usagef("give a TOKEN argument or pipe one on standard input")
 		}
-		b, err := readInput(ctx, func() ([]byte, error) { return io.ReadAll(io.LimitReader(e.stdin, maxTokenInput)) })
+		b, err := readBounded(ctx, func() (io.ReadCloser, error) { return io.NopCloser(e.stdin), nil }, maxTokenInput, false)
+		if errors.Is(err, errTooLarge) {
+			// Cut at the limit, a token followed by that much white
+			// space and more text was read as the token alone.
+			return usagef("standard input holds more than %d MiB, which is no token", maxTokenInput>>20)
+		}
 		if err != nil {
 			return fmt.Errorf("reading the token from standard input: %w", err)
 		}

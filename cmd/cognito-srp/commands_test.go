@@ -920,9 +920,12 @@ func (r *endlessReader) Read(p []byte) (int, error) {
 }
 
 // TestClaimsInput: claims reads at most maxTokenInput bytes of standard
-// input (a token is far shorter), refuses a terminal (or other character
-// device) for standard input as a usage error rather than wait for it,
-// and notes an expiry only when the token has one, and a past one as such.
+// input (a token is far shorter) and refuses more as a usage error,
+// quoting none of it, rather than cut it there: a token, white space up
+// to the limit and more text past it was read as the token alone. It
+// refuses a terminal (or other character device) for standard input as
+// a usage error rather than wait for it, and notes an expiry only when
+// the token has one, and a past one as such.
 func TestClaimsInput(t *testing.T) {
 	t.Parallel()
 	runClaims := func(stdin io.Reader, args ...string) (int, string, string) {
@@ -930,9 +933,18 @@ func TestClaimsInput(t *testing.T) {
 		e := &env{stdin: stdin, stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
 		return run(context.Background(), e, append([]string{"claims"}, args...)), stdout.String(), stderr.String()
 	}
+	const tooLarge = "cognito-srp claims: standard input holds more than 1 MiB, which is no token"
 	in := &endlessReader{limit: 2 * maxTokenInput}
-	if code, _, stderr := runClaims(in); code != exitError || !strings.Contains(stderr, "malformed token") || in.read > 2*maxTokenInput {
+	if code, _, stderr := runClaims(in); code != exitUsage || !strings.Contains(stderr, tooLarge) || in.read > 2*maxTokenInput {
 		t.Errorf("endless input: exit %d, %d bytes read, stderr %q", code, in.read, stderr)
+	}
+	token := unsignedToken(`{"sub":"abc"}`)
+	padded := token + "\n" + strings.Repeat(" ", maxTokenInput-len(token)-1)
+	if code, stdout, stderr := runClaims(strings.NewReader(padded)); code != exitOK || !strings.HasPrefix(stdout, "{\n  \"sub\": \"abc\"") {
+		t.Errorf("a token and white space, maxTokenInput bytes: exit %d, stderr %q", code, stderr)
+	}
+	if code, stdout, stderr := runClaims(strings.NewReader(padded + "x")); code != exitUsage || stdout != "" || !strings.Contains(stderr, tooLarge) || strings.Contains(stderr, token[:10]) {
+		t.Errorf("a token, white space and more past maxTokenInput bytes: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	if null, err := os.Open(os.DevNull); err == nil {
 		code, _, stderr := runClaims(null)

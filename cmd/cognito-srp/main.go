@@ -45,7 +45,7 @@
 // line of up to 64 KiB for -password-stdin and emulate's
 // -client-secret-file, up to 64 MiB for request's -d @FILE and -d @-,
 // up to 1 MiB for its -H @FILE and -H @-, up to 16 MiB for emulate's
-// -users.
+// -users; claims reads up to 1 MiB of standard input.
 //
 // A header that holds a credential (an API key) is as secret as a
 // password, and other users see the arguments: give it to request as
