@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -46,7 +45,7 @@ func claimsCommand(ctx context.Context, e *env, args []string) error {
 		if f, ok := e.stdin.(*os.File); ok && isTerminal(f) {
 			return usagef("give a TOKEN argument or pipe one on standard input")
 		}
-		b, err := readBounded(ctx, func() (io.ReadCloser, error) { return io.NopCloser(e.stdin), nil }, maxTokenInput, false)
+		b, err := readBounded(ctx, e.openStdin, maxTokenInput, false)
 		if errors.Is(err, errTooLarge) {
 			// Cut at the limit, a token followed by that much white
 			// space and more text was read as the token alone.

@@ -231,6 +231,11 @@ func openFile(path string) func() (io.ReadCloser, error) {
 	return func() (io.ReadCloser, error) { return os.Open(path) }
 }
 
+// openStdin is openFile for the command's standard input (-d @-, -H @-,
+// claims): readBounded closes what open returns, and standard input is
+// not the command's to close.
+func (e *env) openStdin() (io.ReadCloser, error) { return io.NopCloser(e.stdin), nil }
+
 // firstLine returns the first line of data without its line ending or a
 // byte order mark: what readLine and a secret file's reader take. It
 // refuses what is not UTF-8 text (errUTF16, errNotUTF8): a file that

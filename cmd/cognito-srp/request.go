@@ -91,7 +91,7 @@ const maxHeaderFile = http.DefaultMaxHeaderBytes
 func headerFile(ctx context.Context, e *env, path string) ([]header, error) {
 	open, what := openFile(path), path
 	if path == "-" {
-		open, what = func() (io.ReadCloser, error) { return io.NopCloser(e.stdin), nil }, "standard input"
+		open, what = e.openStdin, "standard input"
 	}
 	b, err := readBounded(ctx, open, maxHeaderFile, false)
 	switch {
@@ -545,7 +545,7 @@ const maxBody = 64 << 20
 func requestBody(ctx context.Context, e *env, data string) (string, error) {
 	switch {
 	case data == "@-":
-		b, err := readBounded(ctx, func() (io.ReadCloser, error) { return io.NopCloser(e.stdin), nil }, maxBody, false)
+		b, err := readBounded(ctx, e.openStdin, maxBody, false)
 		if errors.Is(err, errTooLarge) {
 			return "", usagef("-d @-: standard input holds more than %d MiB, the most request sends", maxBody>>20)
 		}
