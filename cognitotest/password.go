@@ -33,7 +33,9 @@ import (
 //   - The proposed password meets the pool's password policy, the one
 //     a new password meets (checkPasswordPolicy), or is refused with
 //     InvalidPasswordException, which the reference lists for
-//     ChangePassword; it is checked before the previous password.
+//     ChangePassword; it is checked after the access token (the request
+//     names no pool: the policy is that of the token's) and before the
+//     previous password.
 //   - Tokens issued before stay valid, as an administrator's SetPassword
 //     leaves them.
 
@@ -88,11 +90,12 @@ func (s *Server) changePassword(c *call) (any, *apiError) {
 	if aerr := checkPasswordMember("proposedPassword", in.ProposedPassword); aerr != nil {
 		return nil, aerr
 	}
-	if aerr := checkPasswordPolicy(*in.ProposedPassword); aerr != nil {
-		return nil, aerr
-	}
 	u, aerr := s.accessTokenUser(c.now, in.AccessToken)
 	if aerr != nil {
+		return nil, aerr
+	}
+	// After the token: the policy is that of the pool the token names.
+	if aerr := checkPasswordPolicy(*in.ProposedPassword); aerr != nil {
 		return nil, aerr
 	}
 	// The verifier is drawn before the lock is taken, as SetPassword

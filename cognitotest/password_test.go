@@ -86,6 +86,12 @@ func TestChangePasswordPolicy(t *testing.T) {
 		t.Fatalf("eight characters: %v", err)
 	}
 	login(t, srv, "kai", "äöü-1234").Close()
+
+	// A token that is no access token is refused as such, whatever the
+	// proposed password: the policy is the pool's, which only the token
+	// names. A short one was refused as too short.
+	err = r.api.Call(t.Context(), "ChangePassword", map[string]string{"AccessToken": "garbage", "PreviousPassword": "äöü-1234", "ProposedPassword": "short"}, new(struct{}))
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid Access Token")
 }
 
 // TestChangePasswordMembers: the password members are checked as the AWS
