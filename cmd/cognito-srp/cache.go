@@ -26,7 +26,8 @@ import (
 // someone may have copied it there; checkCacheDir refuses, on Unix, a
 // directory where others could put files of theirs.
 
-// cacheStore returns the token file of conn; it creates nothing yet. Its
+// cacheStore returns the token file of conn; it creates nothing yet (but
+// the directory, in one others can write: see checkCacheDir). Its
 // error says no more than what failed: sign-out has no -no-cache to offer.
 // It refuses (*cacheDirError) a cache directory others could put files
 // in (checkCacheDir), on every run: the directory may change between

@@ -38,14 +38,23 @@ import (
 // a workspace of the runner's user, whose XDG_CACHE_HOME=$RUNNER_TEMP would
 // be refused. Nor are the directories above it: ssh stops at the home
 // directory, and the command knows of none. A dir that does not exist yet
-// passes: the save creates it with mode 0700. What cannot be read is left
-// to the read or the save that follows, whose errors say how to do without
-// the cache.
+// passes: the save creates it with mode 0700, or, in a directory others
+// can write, checkCacheDir does, so that no one else can make it first.
+// What cannot be read is left to the read or the save that follows, whose
+// errors say how to do without the cache.
 func checkCacheDir(dir string) error {
 	parent := filepath.Dir(dir)
-	if fi, err := os.Stat(parent); err == nil && othersCanWrite(fi) && fi.Mode()&fs.ModeSticky == 0 {
-		return &cacheDirError{fmt.Sprintf("the directory %s, which holds the token cache's, has mode %04o without the sticky bit, which lets other users replace the cache: run chmod go-w %s",
-			parent, fi.Mode().Perm(), parent)}
+	if fi, err := os.Stat(parent); err == nil && othersCanWrite(fi) {
+		if fi.Mode()&fs.ModeSticky == 0 {
+			return &cacheDirError{fmt.Sprintf("the directory %s, which holds the token cache's, has mode %04o without the sticky bit, which lets other users replace the cache: run chmod go-w %s",
+				parent, fi.Mode().Perm(), parent)}
+		}
+		// A sticky directory others may write to (/tmp): a dir not there
+		// yet would pass, and another user could make it, with tokens of
+		// theirs, between this check and the read that follows. Made now,
+		// it is this user's; one that exists is checked below, and one
+		// that cannot be made is left to the save.
+		os.Mkdir(dir, 0o700)
 	}
 	euid := os.Geteuid()
 	for _, stat := range []func(string) (fs.FileInfo, error){os.Lstat, os.Stat} {

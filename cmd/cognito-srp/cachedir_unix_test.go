@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/gocognito/cognitosrp/cognitotest"
@@ -237,4 +238,37 @@ func userWithPrivateGroup(t *testing.T) (uid, gid int) {
 	}
 	t.Skip("no user in /etc/passwd has a private group")
 	return 0, 0
+}
+
+// TestCacheDirMadeInSharedParent: in a directory others can write (the
+// sticky /tmp of XDG_CACHE_HOME=/tmp), checkCacheDir makes a cache
+// directory that is not there yet, 0700 and this user's. It passed it as
+// missing, and another user could make it, with tokens of theirs, between
+// the check and the read of the tokens that follows. In a directory only
+// this user writes, it makes nothing: the save does.
+func TestCacheDirMadeInSharedParent(t *testing.T) {
+	t.Parallel()
+	shared := t.TempDir()
+	if err := os.Chmod(shared, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(shared, "cognito-srp")
+	if err := checkCacheDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Lstat(dir)
+	if err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("in a sticky directory others can write: %v, %v; want a directory of mode 0700", fi, err)
+	}
+	if st := fi.Sys().(*syscall.Stat_t); int(st.Uid) != os.Geteuid() {
+		t.Errorf("the directory made belongs to uid %d, not %d", st.Uid, os.Geteuid())
+	}
+
+	private := filepath.Join(t.TempDir(), "cognito-srp")
+	if err := checkCacheDir(private); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(private); !os.IsNotExist(err) {
+		t.Errorf("in a private directory: %v, want nothing made", err)
+	}
 }
