@@ -7,7 +7,9 @@ package cognitosrp_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -116,6 +118,7 @@ func TestHandlerOutlivesRequestDeadline(t *testing.T) {
 	defer api.Close()
 	asked := make(chan context.Context, 1)
 	typed := make(chan struct{})
+	var waits, unused atomic.Int64
 	auth, err := cognitosrp.New(cognitosrp.Options{
 		Username: "jane", Password: "jane password",
 		UserPoolID: examplePoolID, ClientID: exampleClientID, Endpoint: cognito.Endpoint(),
@@ -129,18 +132,26 @@ func TestHandlerOutlivesRequestDeadline(t *testing.T) {
 			return &cognitosrp.ChallengeAnswer{Answer: cognitotest.DefaultMFACode}, nil
 		}),
 		FlightTimeout: 5 * time.Minute,
+		Logger:        slog.New(waitTagger{all: &waits, waited: &unused, seen: func() {}}),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer auth.Close()
 
-	client := &http.Client{Transport: auth, Timeout: 100 * time.Millisecond}
-	if resp, err := client.Get(api.URL); !errors.Is(err, context.DeadlineExceeded) {
-		if err == nil {
-			resp.Body.Close()
+	// A request whose Timeout has ended before it reaches the session
+	// starts no login, and the handler would never be asked: on a loaded
+	// machine 100 ms can pass first. Try again with a longer Timeout until
+	// a request has waited for the login it started (the session logs
+	// that wait before it returns).
+	for timeout := 100 * time.Millisecond; waits.Load() == 0; timeout *= 2 {
+		client := &http.Client{Transport: auth, Timeout: timeout}
+		if resp, err := client.Get(api.URL); !errors.Is(err, context.DeadlineExceeded) {
+			if err == nil {
+				resp.Body.Close()
+			}
+			t.Fatalf("request with a %v Timeout while the handler waits: %v, want context.DeadlineExceeded", timeout, err)
 		}
-		t.Fatalf("request with a 100 ms Timeout while the handler waits: %v, want context.DeadlineExceeded", err)
 	}
 	handlerCtx := <-asked
 	if err := handlerCtx.Err(); err != nil {
