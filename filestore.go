@@ -159,9 +159,10 @@ func readPrivateFile(path, what string) ([]byte, error) {
 	defer f.Close()
 	// Check the file that is open, not the path, so that a file swapped in
 	// between the check and the read is not trusted. A Save that renames
-	// a new file over path while f is open (outside Windows, where the
-	// rename waits for f to close) does not change what f reads: the old
-	// tokens, whole, never a mix.
+	// a new file over path while f is open does not change what f reads:
+	// the old tokens, whole, never a mix. (On Windows no rename replaces
+	// path while f is open: Save tries again for about a second, and
+	// fails if f stays open that long; see rename.)
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, errorf("cognitosrp: reading %s: %w", what, err)
