@@ -73,11 +73,18 @@ func TestCacheDirectoryOthersCannotWrite(t *testing.T) {
 	chmod(root, 0o700)
 
 	// Another user's directory, or symbolic link: a test that runs as
-	// root can give them to nobody.
-	if err := os.Lchown(dir, nobody, nobody); err != nil {
+	// root can give them to nobody. Not when it runs as nobody, who can
+	// "give" nobody its own (the check then rightly passes), and no
+	// other user its files.
+	other := nobody
+	if os.Geteuid() == nobody {
+		other = nobody - 1
+	}
+	otherUser := "belongs to another user (uid " + strconv.Itoa(other) + ")"
+	if err := os.Lchown(dir, other, other); err != nil {
 		t.Logf("cannot give the cache directory to another user: %v", err)
 	} else {
-		s.run("token").want(t, exitError, "the token cache's directory "+dir+" belongs to another user (uid 65534)")
+		s.run("token").want(t, exitError, "the token cache's directory "+dir+" "+otherUser)
 		s.run("sign-out").want(t, exitError, "belongs to another user")
 		if err := os.Lchown(dir, os.Geteuid(), os.Getegid()); err != nil {
 			t.Fatal(err)
@@ -90,10 +97,10 @@ func TestCacheDirectoryOthersCannotWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.run("token").want(t, exitOK)
-		if err := os.Lchown(dir, nobody, nobody); err != nil {
+		if err := os.Lchown(dir, other, other); err != nil {
 			t.Fatal(err)
 		}
-		s.run("token").want(t, exitError, "belongs to another user (uid 65534)")
+		s.run("token").want(t, exitError, otherUser)
 		os.Remove(dir)
 		os.Rename(mine, dir)
 	}
