@@ -279,3 +279,47 @@ func TestCacheDirMadeInSharedParent(t *testing.T) {
 		t.Errorf("in a private directory: %v, want nothing made", err)
 	}
 }
+
+// TestCacheDirectoryUserNotInDatabase: a container run as a user id that
+// /etc/passwd does not list (docker run -u 54321, OpenShift's arbitrary
+// ids) has the user lookup of privateGroup fail. That must refuse no
+// private cache directory, neither the one the save makes (0700) nor its
+// parent of mode 0755; only group write, which no private group can then
+// vouch for, is refused. It needs root, to run the command as such a user.
+func TestCacheDirectoryUserNotInDatabase(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, to run the command as a user id outside the user database")
+	}
+	const id = 54321
+	if _, err := user.LookupId(strconv.Itoa(id)); err == nil {
+		t.Skipf("uid %d is in the user database", id)
+	}
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	root := filepath.Join(s.home, "cache")
+	if err := os.Mkdir(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.env["XDG_CACHE_HOME"] = root
+	dir := filepath.Join(root, "cognito-srp")
+	s.runAs(t, id, id)
+
+	s.run("token").want(t, exitOK)
+	logins := srv.Calls("RespondToAuthChallenge")
+	s.run("token").want(t, exitOK)
+	if n := srv.Calls("RespondToAuthChallenge"); n != logins {
+		t.Errorf("%d logins after the first: the cache was not used", n-logins)
+	}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("the cache directory: %v, %v; want mode 0700", fi, err)
+	}
+	if err := os.Chmod(dir, 0o770); err != nil {
+		t.Fatal(err)
+	}
+	s.run("token").want(t, exitError, "the token cache's directory "+dir+" has mode 0770")
+	if err := os.Chmod(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s.run("sign-out").want(t, exitOK)
+}
