@@ -103,10 +103,11 @@ func othersCanWrite(fi fs.FileInfo) bool {
 // give that user the files anyway (Debian's ssh patch also checks that the
 // group has no other member, which os/user cannot list: not done here); a
 // shared primary group (macOS's staff, a group named users) is named
-// otherwise and stays refused. A lookup that fails (a user known only to a directory
-// service that a build without cgo cannot ask) refuses, as before. (Without
-// cgo, os/user takes a user missing from /etc/passwd as $USER with the
-// process's group: the user's own environment, which no one else sets.)
+// otherwise and stays refused. A lookup that fails refuses group write,
+// as before: a user known only to a directory service that a build
+// without cgo cannot ask, or a container's user missing from /etc/passwd
+// (LookupId, unlike user.Current, does not fall back on $USER). A cache
+// directory no group can write, as the save makes it, asks no lookup.
 func privateGroup(gid uint64) bool {
 	euid := os.Geteuid()
 	if euid == 0 {
