@@ -28,10 +28,11 @@ import (
 // root and, being a directory, let no group or other user write to it; the
 // directory above it lets no group or other user write to it, unless it has
 // the sticky bit (as /tmp has), which keeps others from renaming or
-// removing what is not theirs. Group write is no one else's where the group
-// is this user's private one (privateGroup): Debian 13's users, and
-// others where pam_umask has its default, get umask 002 and a ~/.cache of mode
-// 0775 from any tool that makes it, which upstream ssh's rule would refuse,
+// removing what is not theirs; so does the directory the link's target
+// lies in. Group write is no one else's where the group is this user's
+// private one (privateGroup): Debian 13's users, and others where
+// pam_umask has its default, get umask 002 and a ~/.cache of mode 0775
+// from any tool that makes it, which upstream ssh's rule would refuse,
 // and with it every run (Debian's OpenSSH lifts it too, by its patch
 // user-group-modes.patch, "Allow harmless group-writability"). That
 // directory's owner is not checked: a CI job in a container runs as root in
@@ -43,12 +44,11 @@ import (
 // What cannot be read is left to the read or the save that follows, whose
 // errors say how to do without the cache.
 func checkCacheDir(dir string) error {
-	parent := filepath.Dir(dir)
-	if fi, err := os.Stat(parent); err == nil && othersCanWrite(fi) {
-		if fi.Mode()&fs.ModeSticky == 0 {
-			return &cacheDirError{fmt.Sprintf("the directory %s, which holds the token cache's, has mode %04o without the sticky bit, which lets other users replace the cache: run chmod go-w %s",
-				parent, fi.Mode().Perm(), parent)}
-		}
+	shared, err := checkCacheParent(filepath.Dir(dir))
+	if err != nil {
+		return err
+	}
+	if shared {
 		// A sticky directory others may write to (/tmp): a dir not there
 		// yet would pass, and another user could make it, with tokens of
 		// theirs, between this check and the read that follows. Made now,
@@ -71,7 +71,28 @@ func checkCacheDir(dir string) error {
 				dir, fi.Mode().Perm(), dir)}
 		}
 	}
+	// Where dir is a symbolic link, whoever can write to the directory
+	// its target lies in can swap the target as well.
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		_, err := checkCacheParent(filepath.Dir(real))
+		return err
+	}
 	return nil
+}
+
+// checkCacheParent refuses parent, a directory that holds the cache's,
+// when others can write to it and it lacks the sticky bit. It reports
+// whether others can write to it (shared, sticky then).
+func checkCacheParent(parent string) (shared bool, err error) {
+	fi, err := os.Stat(parent)
+	if err != nil || !othersCanWrite(fi) {
+		return false, nil
+	}
+	if fi.Mode()&fs.ModeSticky == 0 {
+		return true, &cacheDirError{fmt.Sprintf("the directory %s, which holds the token cache's, has mode %04o without the sticky bit, which lets other users replace the cache: run chmod go-w %s",
+			parent, fi.Mode().Perm(), parent)}
+	}
+	return true, nil
 }
 
 // othersCanWrite reports whether fi's mode lets a user other than its

@@ -323,3 +323,42 @@ func TestCacheDirectoryUserNotInDatabase(t *testing.T) {
 	}
 	s.run("sign-out").want(t, exitOK)
 }
+
+// TestCacheDirectorySymlinkTarget: a cache directory that is a symbolic
+// link is refused when the directory its target lies in lets others
+// write without the sticky bit, as XDG_CACHE_HOME set to that directory
+// is: they could swap the target for one of theirs between the check and
+// the read. Only the directory above the link was checked.
+func TestCacheDirectorySymlinkTarget(t *testing.T) {
+	t.Parallel()
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	root := filepath.Join(s.home, "cache")
+	scratch := filepath.Join(s.home, "scratch")
+	for _, d := range []string{root, scratch} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.env["XDG_CACHE_HOME"] = root
+	target := filepath.Join(scratch, "cognito-srp")
+	if err := os.Mkdir(target, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(root, "cognito-srp")); err != nil {
+		t.Fatal(err)
+	}
+	s.run("token").want(t, exitOK)
+	if err := os.Chmod(scratch, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	real, err := filepath.EvalSymlinks(scratch) // as the message names it (macOS's /tmp is a link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.run("token").want(t, exitError, "the directory "+real+", which holds the token cache's, has mode 0777", "chmod go-w "+real)
+	if err := os.Chmod(scratch, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	s.run("token").want(t, exitOK)
+}
