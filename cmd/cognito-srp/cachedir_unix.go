@@ -63,8 +63,15 @@ func checkCacheDir(dir string) error {
 			return nil
 		}
 		if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != euid && st.Uid != 0 {
-			return &cacheDirError{fmt.Sprintf("the token cache's directory %s belongs to another user (uid %d), who can put tokens of theirs in it: have it removed, or use another cache directory",
-				dir, st.Uid)}
+			fix := "have it removed, or use another cache directory"
+			if euid == 0 {
+				// Most likely sudo kept the HOME of the user who ran
+				// it (macOS's does, Ubuntu's did before 19.10): the
+				// directory is that user's, not to be removed.
+				fix = "run through sudo, which may keep your HOME? use sudo -H; else remove it, or use another cache directory"
+			}
+			return &cacheDirError{fmt.Sprintf("the token cache's directory %s belongs to another user (uid %d), who can put tokens of theirs in it: %s",
+				dir, st.Uid, fix)}
 		}
 		if fi.IsDir() && othersCanWrite(fi) {
 			return &cacheDirError{fmt.Sprintf("the token cache's directory %s has mode %04o, which lets other users put tokens of theirs in it: run chmod 700 %s",

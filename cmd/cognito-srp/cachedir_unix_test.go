@@ -84,7 +84,13 @@ func TestCacheDirectoryOthersCannotWrite(t *testing.T) {
 	if err := os.Lchown(dir, other, other); err != nil {
 		t.Logf("cannot give the cache directory to another user: %v", err)
 	} else {
-		s.run("token").want(t, exitError, "the token cache's directory "+dir+" "+otherUser)
+		want := []string{"the token cache's directory " + dir + " " + otherUser}
+		if os.Geteuid() == 0 {
+			// sudo may have kept the HOME of the user who ran it: the
+			// directory is theirs, and "have it removed" the wrong fix.
+			want = append(want, "use sudo -H")
+		}
+		s.run("token").want(t, exitError, want...)
 		s.run("sign-out").want(t, exitError, "belongs to another user")
 		if err := os.Lchown(dir, os.Geteuid(), os.Getegid()); err != nil {
 			t.Fatal(err)
