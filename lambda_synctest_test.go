@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -30,6 +31,7 @@ type freezer struct {
 
 	mu     sync.Mutex
 	frozen chan struct{} // closed by thaw; nil when not frozen
+	after  string        // freezeAfter's action, "" for freeze
 }
 
 func (f *freezer) freeze() {
@@ -38,17 +40,36 @@ func (f *freezer) freeze() {
 	f.mu.Unlock()
 }
 
+// freezeAfter freezes the process once Cognito has answered the next
+// call of action (its X-Amz-Target's, such as "RespondToAuthChallenge"):
+// that answer has come in, and is taken on the thaw; other calls go
+// through until then.
+func (f *freezer) freezeAfter(action string) {
+	f.freeze()
+	f.mu.Lock()
+	f.after = action
+	f.mu.Unlock()
+}
+
 func (f *freezer) thaw() {
 	f.mu.Lock()
 	close(f.frozen)
-	f.frozen = nil
+	f.frozen, f.after = nil, ""
 	f.mu.Unlock()
 }
 
 func (f *freezer) RoundTrip(r *http.Request) (*http.Response, error) {
 	f.mu.Lock()
-	frozen := f.frozen
+	frozen, after := f.frozen, f.after
 	f.mu.Unlock()
+	if after != "" {
+		if !strings.HasSuffix(r.Header.Get("X-Amz-Target"), "."+after) {
+			return f.next.RoundTrip(r)
+		}
+		res, err := f.next.RoundTrip(r)
+		<-frozen
+		return res, err
+	}
 	if frozen != nil {
 		<-frozen
 		if err := r.Context().Err(); err != nil {
@@ -455,6 +476,41 @@ func TestLambdaLateFromItsTimeout(t *testing.T) {
 		}
 		if calls != 1 {
 			t.Errorf("%d calls to Cognito after the thaw, want 1", calls)
+		}
+	})
+}
+
+// TestLambdaLateRefusalHeld: a wrong password's refusal that Cognito sent
+// as the process was frozen (its answer read on the thaw, two hours
+// later) ends the login past its timeout, late; but it is Cognito's
+// answer, not that timeout. The need that waited for it takes it, and,
+// after one refusal before, it is the second failure in a row: the next
+// need gets it at once rather than send the password again.
+func TestLambdaLateRefusalHeld(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n, _, fz, invoke := freezingAuth(t)
+		if err := n.emu.SetPassword("alice", "Another-password-9"); err != nil {
+			t.Fatal(err)
+		}
+		if err := invoke(3 * time.Second); !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+			t.Fatalf("cold start, wrong password: %v, want ErrNotAuthorized", err)
+		}
+		time.Sleep(10 * time.Second) // past the wait after one failure
+		fz.freezeAfter("RespondToAuthChallenge")
+		errc := make(chan error, 1)
+		go func() { errc <- invoke(3 * time.Hour) }()
+		synctest.Wait()           // answered, and frozen before the login takes it
+		time.Sleep(2 * time.Hour) // frozen
+		fz.thaw()
+		if err := <-errc; !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+			t.Errorf("the need waiting through the freeze: %v, want ErrNotAuthorized", err)
+		}
+		before, _ := n.count("login")
+		if err := invoke(3 * time.Second); !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+			t.Errorf("the next need: %v, want the held ErrNotAuthorized", err)
+		}
+		if after, _ := n.count("login"); after != before {
+			t.Errorf("%d logins by the next need, want 0: the late refusal was not held", after-before)
 		}
 	})
 }

@@ -738,7 +738,8 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 	switch {
 	case err == nil:
 		s.clearFailuresLocked()
-	case (trigger == "background" || trigger == "blocking") && !f.late && s.epoch == f.epoch && !closed && (installed || s.tokens.Load() == from):
+	case (trigger == "background" || trigger == "blocking") && !(f.late && errors.Is(err, context.DeadlineExceeded)) &&
+		s.epoch == f.epoch && !closed && (installed || s.tokens.Load() == from):
 		// A failing Cognito, or a password it refuses, must not be asked
 		// again by every request: each call costs quota, a log line and,
 		// for a password, an attempt that Cognito counts towards a
@@ -750,6 +751,9 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		// Session.Refresh's, which never logs in. Nor a flight whose
 		// tokens SetTokens or Authenticate replaced meanwhile: its
 		// failure is not one of the new tokens', whose count starts at 0.
+		// Nor a late flight's timeout (see renew), the freeze's and no
+		// answer; but a refusal it read on the thaw (a wrong password's)
+		// is Cognito's answer, and counts.
 		s.failures++
 		d := min(time.Second<<min(s.failures-1, 5), maxRetryAfterFailure)
 		s.retryAt.Store(s.cognitoNow().Add(d).UnixNano())
