@@ -297,9 +297,9 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 // joined it (joinLocked marks it late), or that ended a second or more
 // past its timeout (fly marks it late, as the flight may end on the thaw
 // before the need that the thaw serves comes): a process frozen while the
-// flight waited for Cognito (AWS Lambda between invocations, a suspended
-// machine) finds on the thaw its timers all due, and the flight failing
-// by them. Each need that waited for it and has time left, one that
+// flight waited for Cognito (AWS Lambda between invocations; not a
+// suspended machine, whose monotonic clock stops, minForcedInterval)
+// finds on the thaw its timers all due, and the flight failing by them. Each need that waited for it and has time left, one that
 // joined it in time too, tries again with a new flight rather than
 // report that timeout, which matches context.DeadlineExceeded as if the
 // need's own ctx had ended. Nor does that timeout count as a failure
