@@ -113,14 +113,7 @@ func lambdaThaw(t *testing.T, name string) {
 		time.Sleep(10 * time.Second) // past the wait after one failure
 	}
 	if name == "renewal" || name == "Refresh" {
-		if err := invoke(); err != nil { // the cold start logs in
-			t.Fatal(err)
-		}
-		time.Sleep(57 * time.Minute) // in the renewal window of the hour's token
-		fz.freeze()
-		if err := invoke(); err != nil { // renews in the background
-			t.Fatal(err)
-		}
+		freezeRenewal(t, fz, call)
 	} else {
 		fz.freeze()
 		if err := invoke(); !errors.Is(err, context.DeadlineExceeded) {
@@ -173,6 +166,22 @@ func freezingAuth(t *testing.T) (n *vnet, auth *cognitosrp.Auth, fz *freezer, in
 		}
 		return nil
 	}
+}
+
+// freezeRenewal has the cold start log in (tokens for an hour), then,
+// 57 minutes later, in the renewal window, the next invocation start the
+// background renewal that fz freezes under way.
+func freezeRenewal(t *testing.T, fz *freezer, invoke func(d time.Duration) error) {
+	t.Helper()
+	if err := invoke(3 * time.Second); err != nil { // the cold start logs in
+		t.Fatal(err)
+	}
+	time.Sleep(57 * time.Minute) // in the renewal window of the hour's token
+	fz.freeze()
+	if err := invoke(3 * time.Second); err != nil { // renews in the background
+		t.Fatal(err)
+	}
+	synctest.Wait() // the renewal's call hangs in the frozen process
 }
 
 // TestLambdaThawShortDeadlineJoiner: two invocations wait for the frozen
@@ -319,16 +328,8 @@ func (g gatedCtx) Err() error {
 // two, as when Refresh joins a renewal in progress.
 func TestLambdaThawRefreshAfterRenewed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n, auth, fz, invoke := freezingAuth(t)          // tokens for an hour
-		if err := invoke(3 * time.Second); err != nil { // the cold start logs in
-			t.Fatal(err)
-		}
-		time.Sleep(57 * time.Minute) // in the renewal window
-		fz.freeze()
-		if err := invoke(3 * time.Second); err != nil { // renews in the background
-			t.Fatal(err)
-		}
-		synctest.Wait()
+		n, auth, fz, invoke := freezingAuth(t) // tokens for an hour
+		freezeRenewal(t, fz, invoke)
 		time.Sleep(2 * time.Hour) // frozen; the token expires
 		reqc, refc := make(chan error, 1), make(chan error, 1)
 		go func() { reqc <- invoke(3 * time.Second) }()
@@ -368,15 +369,7 @@ func TestLambdaThawRejected(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n, _, fz, invoke := freezingAuth(t) // tokens for an hour
 		n.revokedOK = true
-		if err := invoke(3 * time.Second); err != nil { // the cold start logs in
-			t.Fatal(err)
-		}
-		time.Sleep(57 * time.Minute) // in the renewal window
-		fz.freeze()
-		if err := invoke(3 * time.Second); err != nil { // renews in the background
-			t.Fatal(err)
-		}
-		synctest.Wait()
+		freezeRenewal(t, fz, invoke)
 		time.Sleep(2 * time.Minute) // frozen; the token is still usable
 		if err := n.emu.SignOut("alice"); err != nil {
 			t.Fatal(err)
