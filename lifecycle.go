@@ -135,19 +135,20 @@ func slot(typ TokenType) int {
 // has entered its renewal window it is returned at once and one renewal
 // starts in the background; the caller waits for Cognito only when no
 // usable token exists, logging in or renewing first. Concurrent callers
-// share one call to Cognito; each waits only as long as its own ctx allows,
-// and cancelling it does not cancel the call the others wait for. (When a
-// caller finds that call past its FlightTimeout, or it ends a second or
-// more past it, as in a process frozen while it waited for Cognito, on
-// the thaw, the callers waiting for it with time left try once more
-// rather than take its timeout for an answer, and that timeout is not
-// held back as a failure, below.) When it must wait for Cognito, a ctx that has already ended starts no login or
-// renewal and gets ctx's error. (A background renewal still starts for a
-// token in its renewal window: it serves the session, not the caller.)
-// A login or renewal that the call starts gets ctx's values (a trace id,
-// for an instrumented Config.HTTPClient or the Logger's handler) but not
-// its httptrace.ClientTrace: that describes a request of the caller's own
-// (an Auth's request to the API), and the calls to Cognito are others. One
+// share one call to Cognito; each waits only as long as its own ctx
+// allows, and cancelling it does not cancel the call the others wait for.
+// (When a caller finds that call past its FlightTimeout, or it ends a
+// second or more past it, as in a process frozen while it waited for
+// Cognito, on the thaw, the callers waiting for it with time left try once
+// more rather than take its timeout for an answer, and that timeout is not
+// held back as a failure, below.) When it must wait for Cognito, a ctx
+// that has already ended starts no login or renewal and gets ctx's error.
+// (A background renewal still starts for a token in its renewal window: it
+// serves the session, not the caller.) A login or renewal that the call
+// starts gets ctx's values (a trace id, for an instrumented
+// Config.HTTPClient or the Logger's handler) but not its
+// httptrace.ClientTrace: that describes a request of the caller's own (an
+// Auth's request to the API), and the calls to Cognito are others. One
 // that the call joins keeps the values of the call that started it.
 //
 // A session without a password goes on returning a token whose refresh
@@ -298,14 +299,15 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 // past its timeout (fly marks it late, as the flight may end on the thaw
 // before the need that the thaw serves comes): a process frozen while the
 // flight waited for Cognito (AWS Lambda between invocations; not a
-// suspended machine, whose monotonic clock stops, minForcedInterval)
-// finds on the thaw its timers all due, and the flight failing by them. Each need that waited for it and has time left, one that
-// joined it in time too, tries again with a new flight rather than
-// report that timeout, which matches context.DeadlineExceeded as if the
-// need's own ctx had ended. Nor does that timeout count as a failure
-// (fly): the session's hold would answer the retry with it. Once: only a
-// FlightTimeout so short that every flight is joined out of time (or an
-// op that overruns it every time) could make the new flight late too.
+// suspended machine, whose monotonic clock stops, minForcedInterval) finds
+// on the thaw its timers all due, and the flight failing by them. Each
+// need that waited for it and has time left, one that joined it in time
+// too, tries again with a new flight rather than report that timeout,
+// which matches context.DeadlineExceeded as if the need's own ctx had
+// ended. Nor does that timeout count as a failure (fly): the session's
+// hold would answer the retry with it. Once: only a FlightTimeout so short
+// that every flight is joined out of time (or an op that overruns it every
+// time) could make the new flight late too.
 func (s *Session) renew(ctx context.Context, typ TokenType, rejected *Tokens) (*Tokens, error) {
 	retried := false
 	for {
@@ -330,12 +332,13 @@ func (s *Session) renew(ctx context.Context, typ TokenType, rejected *Tokens) (*
 }
 
 // lateTimeout reports whether err, the answer of the flight f that a
-// caller waited for with ctx, is the timeout of a flight found out of
-// time (joinLocked), which the caller tries past once, its ctx alive
-// (Session.Refresh; renew writes the same test out). f.late is read last: a later joiner may
-// write it under s.mu, which only the flight's end orders for this
-// caller, and a caller may leave wait before that end, by its ctx's end
-// or, its ctx alive, as the flight's own work (wait's ErrConfig).
+// caller waited for with ctx, is the timeout of a flight found out of time
+// (joinLocked), which the caller tries past once, its ctx alive
+// (Session.Refresh; renew writes the same test out). f.late is read last:
+// a later joiner may write it under s.mu, which only the flight's end
+// orders for this caller, and a caller may leave wait before that end, by
+// its ctx's end or, its ctx alive, as the flight's own work (wait's
+// ErrConfig).
 func lateTimeout(ctx context.Context, f *flight, err error) bool {
 	return f != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) && f.late
 }
