@@ -9,6 +9,7 @@ package cognitosrp_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -504,6 +505,104 @@ func TestLambdaLateRefusalHeld(t *testing.T) {
 		}
 		if after, _ := n.count("login"); after != before {
 			t.Errorf("%d logins by the next need, want 0: the late refusal was not held", after-before)
+		}
+	})
+}
+
+// TestFlightTimeoutInTimeIsTheAnswer: the late-flight rule is for a
+// flight that a need found past its FlightTimeout. A flight that runs out
+// of its FlightTimeout with every need joined in time, Cognito answering
+// too slowly, is one failure: a need with time left gets its timeout when
+// it ends, after one call to Cognito, rather than a second flight and as
+// long again to wait.
+func TestFlightTimeoutInTimeIsTheAnswer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := newVnet(t, cognitotest.Config{}, 0)
+		var mu sync.Mutex
+		calls := 0
+		n.flaky = func() (time.Duration, bool) {
+			mu.Lock()
+			calls++
+			mu.Unlock()
+			return 2 * cognitosrp.DefaultFlightTimeout, false // answers too late
+		}
+		auth, _ := vnetAuth(t, n.options())
+		defer auth.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+		defer cancel()
+		start := time.Now()
+		if _, err := auth.Token(ctx); !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+			t.Errorf("Token: %v, want the flight's timeout", err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if waited := time.Since(start); calls != 1 || waited != cognitosrp.DefaultFlightTimeout {
+			t.Errorf("%d calls to Cognito in %v, want 1 in the FlightTimeout, %v", calls, waited, cognitosrp.DefaultFlightTimeout)
+		}
+	})
+}
+
+// answeringFreezer is a freezer whose frozen calls, on the thaw, get
+// Cognito's answer that it read before the freeze: NotAuthorizedException,
+// whatever became of their context meanwhile. Calls after the thaw reach
+// next.
+type answeringFreezer struct{ freezer }
+
+func (f *answeringFreezer) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.mu.Lock()
+	frozen := f.frozen
+	f.mu.Unlock()
+	if frozen == nil {
+		return f.next.RoundTrip(r)
+	}
+	<-frozen
+	if r.Body != nil {
+		r.Body.Close()
+	}
+	body := `{"__type":"NotAuthorizedException","message":"Incorrect username or password."}`
+	return &http.Response{StatusCode: http.StatusBadRequest, Request: r,
+		Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}},
+		Body:   io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body))}, nil
+}
+
+// TestLambdaLateFlightCognitoError: a flight found out of time on the thaw
+// that ends with Cognito's answer, not its timeout, gives that answer to
+// its needs: only the timeout of a late flight is tried past. A need that
+// tried again on any error would, for a refused password, make another
+// attempt that Cognito counts towards the user's lockout.
+func TestLambdaLateFlightCognitoError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := newVnet(t, cognitotest.Config{}, 0)
+		fz := &answeringFreezer{freezer{next: n}}
+		opts := n.options()
+		opts.HTTPClient = &http.Client{Transport: fz}
+		auth, c := vnetAuth(t, opts)
+		defer auth.Close()
+		invoke := func(d time.Duration) error {
+			ctx, cancel := context.WithTimeout(context.Background(), d)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+vnetAPI+"/", http.NoBody)
+			res, err := c.Do(req)
+			if err == nil {
+				res.Body.Close()
+			}
+			return err
+		}
+		fz.freeze()
+		if err := invoke(time.Second); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("cold start, Cognito not answering: %v, want its deadline", err)
+		}
+		synctest.Wait()
+		time.Sleep(2 * time.Hour) // frozen
+		errc := make(chan error, 1)
+		go func() { errc <- invoke(3 * time.Second) }()
+		synctest.Wait() // it has joined, out of time
+		fz.thaw()
+		if err := <-errc; !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+			t.Errorf("the need that joined out of time: %v, want the flight's NotAuthorizedException", err)
+		}
+		if all, _ := n.count("login"); all != 0 {
+			t.Errorf("%d logins after the thaw, want none", all)
 		}
 	})
 }
