@@ -606,3 +606,86 @@ func TestLambdaLateFlightCognitoError(t *testing.T) {
 		}
 	})
 }
+
+// callHolder holds each call to Cognito, not seeing its context end,
+// while hold is set, until release; then it reports that context's
+// error, as a freezer does, if it has ended.
+type callHolder struct {
+	next http.RoundTripper
+
+	mu      sync.Mutex
+	hold    bool
+	release chan struct{}
+}
+
+// releaseHeld lets the calls held so far go on, and holds later ones
+// while hold is true.
+func (h *callHolder) releaseHeld(hold bool) {
+	h.mu.Lock()
+	close(h.release)
+	h.release, h.hold = make(chan struct{}), hold
+	h.mu.Unlock()
+}
+
+func (h *callHolder) RoundTrip(r *http.Request) (*http.Response, error) {
+	h.mu.Lock()
+	hold, release := h.hold, h.release
+	h.mu.Unlock()
+	if hold {
+		<-release
+		if err := r.Context().Err(); err != nil {
+			if r.Body != nil {
+				r.Body.Close()
+			}
+			return nil, err
+		}
+	}
+	return h.next.RoundTrip(r)
+}
+
+// TestLambdaLateRetryOnce: a need tries past a late flight's timeout once
+// (Session.renew's doc). When the flight of its try is frozen too, and
+// found out of time by a later need, the first needs get its timeout,
+// their ctx alive, rather than try again for as long as the process keeps
+// being frozen; the later need, whose first try it was, tries again and
+// gets its token.
+func TestLambdaLateRetryOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := newVnet(t, cognitotest.Config{}, 0)
+		h := &callHolder{next: n, hold: true, release: make(chan struct{})}
+		opts := n.options()
+		opts.HTTPClient = &http.Client{Transport: h}
+		auth, c := vnetAuth(t, opts)
+		defer auth.Close()
+		invoke := func(errc chan<- error) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Hour)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+vnetAPI+"/", http.NoBody)
+			res, err := c.Do(req)
+			if err == nil {
+				res.Body.Close()
+			}
+			errc <- err
+		}
+		a, b, late := make(chan error, 1), make(chan error, 1), make(chan error, 1)
+		go invoke(a) // starts the login, frozen
+		synctest.Wait()
+		time.Sleep(2 * time.Hour)
+		go invoke(b) // joins it out of time
+		synctest.Wait()
+		h.releaseHeld(true) // the login fails by its timeout; a and b try again, frozen
+		synctest.Wait()
+		time.Sleep(2 * time.Hour)
+		go invoke(late) // joins their try out of time
+		synctest.Wait()
+		h.releaseHeld(false) // their try fails by its timeout too
+		for name, errc := range map[string]chan error{"the first need": a, "the second": b} {
+			if err := <-errc; !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("%s, its try out of time too: %v, want that flight's timeout", name, err)
+			}
+		}
+		if err := <-late; err != nil {
+			t.Errorf("the need that found the try out of time: %v", err)
+		}
+	})
+}
