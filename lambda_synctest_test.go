@@ -689,3 +689,43 @@ func TestLambdaLateRetryOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestRefreshFlightTimeoutInTimeIsTheAnswer: as
+// TestFlightTimeoutInTimeIsTheAnswer, for Session.Refresh: a renewal that
+// runs out of its FlightTimeout, Refresh having joined it in time, is
+// Refresh's answer, after one call, not a second renewal.
+func TestRefreshFlightTimeoutInTimeIsTheAnswer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := newVnet(t, cognitotest.Config{}, 0)
+		var mu sync.Mutex
+		slow, calls := false, 0
+		n.flaky = func() (time.Duration, bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			if !slow {
+				return 0, false
+			}
+			calls++
+			return 2 * cognitosrp.DefaultFlightTimeout, false // answers too late
+		}
+		auth, _ := vnetAuth(t, n.options())
+		defer auth.Close()
+		if _, err := auth.Token(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		slow = true
+		mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+		defer cancel()
+		start := time.Now()
+		if err := auth.Session().Refresh(ctx); !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+			t.Errorf("Refresh: %v, want the renewal's timeout", err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if waited := time.Since(start); calls != 1 || waited != cognitosrp.DefaultFlightTimeout {
+			t.Errorf("%d calls to Cognito in %v, want 1 in the FlightTimeout, %v", calls, waited, cognitosrp.DefaultFlightTimeout)
+		}
+	})
+}
