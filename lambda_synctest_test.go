@@ -543,10 +543,13 @@ func TestFlightTimeoutInTimeIsTheAnswer(t *testing.T) {
 }
 
 // answeringFreezer is a freezer whose frozen calls, on the thaw, get
-// Cognito's answer that it read before the freeze: NotAuthorizedException,
-// whatever became of their context meanwhile. Calls after the thaw reach
-// next.
-type answeringFreezer struct{ freezer }
+// Cognito's answer that it read before the freeze, an error of type typ
+// (NotAuthorizedException if empty), whatever became of their context
+// meanwhile. Calls after the thaw reach next.
+type answeringFreezer struct {
+	freezer
+	typ string
+}
 
 func (f *answeringFreezer) RoundTrip(r *http.Request) (*http.Response, error) {
 	f.mu.Lock()
@@ -559,7 +562,11 @@ func (f *answeringFreezer) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Body != nil {
 		r.Body.Close()
 	}
-	body := `{"__type":"NotAuthorizedException","message":"Incorrect username or password."}`
+	typ := f.typ
+	if typ == "" {
+		typ = "NotAuthorizedException"
+	}
+	body := `{"__type":"` + typ + `","message":"Answered before the freeze."}`
 	return &http.Response{StatusCode: http.StatusBadRequest, Request: r,
 		Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}},
 		Body:   io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body))}, nil
@@ -573,7 +580,7 @@ func (f *answeringFreezer) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestLambdaLateFlightCognitoError(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := newVnet(t, cognitotest.Config{}, 0)
-		fz := &answeringFreezer{freezer{next: n}}
+		fz := &answeringFreezer{freezer{next: n}, ""}
 		opts := n.options()
 		opts.HTTPClient = &http.Client{Transport: fz}
 		auth, c := vnetAuth(t, opts)
@@ -726,6 +733,47 @@ func TestRefreshFlightTimeoutInTimeIsTheAnswer(t *testing.T) {
 		defer mu.Unlock()
 		if waited := time.Since(start); calls != 1 || waited != cognitosrp.DefaultFlightTimeout {
 			t.Errorf("%d calls to Cognito in %v, want 1 in the FlightTimeout, %v", calls, waited, cognitosrp.DefaultFlightTimeout)
+		}
+	})
+}
+
+// TestLambdaLateRefreshCognitoError: as TestLambdaLateFlightCognitoError,
+// for Session.Refresh: a renewal found out of time on the thaw that ends
+// with Cognito's answer gives Refresh that answer, with no second renewal.
+// (An error that renewals retry, NotAuthorizedException among them, also
+// matches the timeout that ended the retries, and is tried past.)
+func TestLambdaLateRefreshCognitoError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := newVnet(t, cognitotest.Config{}, 0)
+		fz := &answeringFreezer{freezer{next: n}, "InvalidParameterException"}
+		opts := n.options()
+		opts.HTTPClient = &http.Client{Transport: fz}
+		auth, _ := vnetAuth(t, opts)
+		defer auth.Close()
+		if _, err := auth.Token(t.Context()); err != nil { // logs in
+			t.Fatal(err)
+		}
+		time.Sleep(57 * time.Minute) // in the renewal window
+		fz.freeze()
+		if _, err := auth.Token(t.Context()); err != nil { // renews in the background
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		time.Sleep(2 * time.Hour) // frozen
+		before, _ := n.count("refresh")
+		errc := make(chan error, 1)
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			errc <- auth.Session().Refresh(ctx)
+		}()
+		synctest.Wait() // it has joined the renewal, out of time
+		fz.thaw()
+		if err := <-errc; err == nil || errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Refresh: %v, want the renewal's InvalidParameterException", err)
+		}
+		if after, _ := n.count("refresh"); after != before {
+			t.Errorf("%d renewals after the thaw, want none", after-before)
 		}
 	})
 }
