@@ -294,3 +294,45 @@ func TestListDevicesOnlyRemembered(t *testing.T) {
 		t.Errorf("once not remembered: listed %v", got)
 	}
 }
+
+// TestListDevicesEdges: a Limit of 60, the most, is taken; a page that
+// holds the last device has no PaginationToken even when it is full; a
+// PaginationToken that decodes but names no device key is refused as one
+// ListDevices did not give; a device that IssueTokens issued, confirmed,
+// has no last_ip_used, as the package doc says, rather than an empty one.
+func TestListDevicesEdges(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	for range 2 {
+		tok := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
+		confirmDevice(t, r, tok.AccessToken, tok.NewDeviceMetadata)
+	}
+	issued, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := confirmDevice(t, r, issued.AccessToken, issued.NewDeviceMetadata)
+	list := func(in map[string]any) (deviceList, error) {
+		in["AccessToken"] = issued.AccessToken
+		var out deviceList
+		err := r.api.Call(t.Context(), "ListDevices", in, &out)
+		return out, err
+	}
+	for _, limit := range []int{60, 3} {
+		l, err := list(map[string]any{"Limit": limit})
+		if err != nil || len(l.Devices) != 3 || l.PaginationToken != nil {
+			t.Errorf("ListDevices Limit %d of 3 devices: %d devices, token %v, %v; want 3, no token", limit, len(l.Devices), l.PaginationToken, err)
+		}
+	}
+	_, err = list(map[string]any{"PaginationToken": "YWJj"}) // "abc"
+	wantAPIError(t, err, "InvalidParameterException", "Invalid pagination token.")
+
+	var got struct{ Device listedDevice }
+	if err := r.api.Call(t.Context(), "GetDevice", map[string]any{"AccessToken": issued.AccessToken, "DeviceKey": d.key}, &got); err != nil {
+		t.Fatal(err)
+	}
+	if ip, ok := got.Device.attr("last_ip_used"); ok {
+		t.Errorf("a device IssueTokens issued: last_ip_used %q, want none", ip)
+	}
+}
