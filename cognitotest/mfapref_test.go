@@ -241,3 +241,43 @@ func TestVerifySoftwareTokenEndsMFASetup(t *testing.T) {
 		t.Errorf("Server.User: MFASetup %v, TOTPSecret set %v; want false, the verified secret", u.MFASetup, u.TOTPSecret == assoc.SecretCode)
 	}
 }
+
+// TestSetUserMFAPreferenceEdges: PreferredMfa on a factor sent turned off
+// does not count towards "only one preferred"; turning TOTP off for a
+// user who has no software token keeps none, so that turning it on is
+// still refused; and a software token verified while TOTP was off is the
+// one that turning TOTP on keeps, not the one turned off before it.
+func TestSetUserMFAPreferenceEdges(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	m := newMFAUser(t, srv, cognitotest.User{Username: "gina", Password: "pw-gina-1234",
+		Attributes: map[string]string{"phone_number": "+15555550104", "email": "gina@example.com"}})
+	if err := m.r.api.Call(t.Context(), "SetUserMFAPreference", map[string]any{"AccessToken": m.token,
+		"SMSMfaSettings":   map[string]bool{"Enabled": true, "PreferredMfa": true},
+		"EmailMfaSettings": map[string]bool{"Enabled": false, "PreferredMfa": true}}, new(struct{})); err != nil {
+		t.Errorf("one factor preferred and another sent off with PreferredMfa: %v", err)
+	}
+	m.expect([]string{"SMS_MFA"}, "SMS_MFA", "SMS_MFA")
+
+	m.mustSet(map[string]string{"SoftwareTokenMfaSettings": "off"})
+	err := m.set(map[string]string{"SoftwareTokenMfaSettings": "on"})
+	wantAPIError(t, err, "InvalidParameterException", "User does not have delivery config set to turn on SOFTWARE_TOKEN_MFA")
+
+	const old = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	d := newMFAUser(t, srv, cognitotest.User{Username: "hal", Password: "pw-hal-12345", TOTPSecret: old, MFACode: "-"})
+	d.r.now = srv.Now
+	d.mustSet(map[string]string{"SoftwareTokenMfaSettings": "off"})
+	var assoc struct{ SecretCode string }
+	if err := d.r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"AccessToken": d.token}, &assoc); err != nil {
+		t.Fatal(err)
+	}
+	code, _ := (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(srv.Now())
+	if err := d.r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"AccessToken": d.token, "UserCode": code}, new(struct{ Status string })); err != nil {
+		t.Fatal(err)
+	}
+	d.mustSet(map[string]string{"SoftwareTokenMfaSettings": "preferred"})
+	if u, _ := srv.User("hal"); u.TOTPSecret != assoc.SecretCode {
+		t.Errorf("Server.User: TOTPSecret is the one turned off before, not the one verified since")
+	}
+	ch := expectChallenge(t, "SOFTWARE_TOKEN_MFA")(d.r.srpLogin("hal", "pw-hal-12345", nil))
+	expectTokens(t)(d.r.respond("SOFTWARE_TOKEN_MFA", ch.Session, map[string]string{"USERNAME": "hal", "SOFTWARE_TOKEN_MFA_CODE": code}))
+}
