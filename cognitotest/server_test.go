@@ -851,6 +851,19 @@ func TestAliasAttributesPlusAddress(t *testing.T) {
 	}
 }
 
+// TestAliasAttributesOtherName: an alias that is neither an address nor
+// a phone number (a preferred_username) sets neither attribute.
+func TestAliasAttributesOtherName(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	u, err := srv.AddUser(cognitotest.User{Username: "alias-other", Aliases: []string{"alice.smith"}, Password: "pw-alias-123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Attributes["email"] != "" || u.Attributes["phone_number"] != "" {
+		t.Errorf("attributes %v: want neither email nor phone number from the alias alice.smith", u.Attributes)
+	}
+}
+
 // TestHelpersRenewOnRotatingServer: the configurations Options and
 // SessionConfig return renew tokens on a server with refresh-token
 // rotation too. Such a client refuses REFRESH_TOKEN_AUTH, the default
