@@ -494,6 +494,23 @@ func TestSMSDestinationMultiByte(t *testing.T) {
 	}
 }
 
+// TestSMSDestinationShort: a phone number of five characters or fewer is
+// masked whole, as the emulator masks it: showing its last four with the
+// "+" would show all of it.
+func TestSMSDestinationShort(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	for name, phone := range map[string]string{"five": "+1234", "six": "+12345"} {
+		addUser(t, srv, cognitotest.User{Username: name, Password: "pw-sms-1234", SMSMFA: true,
+			Attributes: map[string]string{"phone_number": phone}})
+	}
+	for name, want := range map[string]string{"five": "*****", "six": "+*2345"} {
+		ch := expectChallenge(t, "SMS_MFA")(newRaw(t, srv).srpLogin(name, "pw-sms-1234", nil))
+		if got := ch.ChallengeParameters["CODE_DELIVERY_DESTINATION"]; got != want {
+			t.Errorf("CODE_DELIVERY_DESTINATION of %s = %q, want %q", name, got, want)
+		}
+	}
+}
+
 // TestEmailOTPDestinationMultiByte: CODE_DELIVERY_DESTINATION shows the
 // first letter of the address's name and domain, whole: the first byte of
 // a letter that takes two is not UTF-8, and reached the client as U+FFFD.
