@@ -512,9 +512,10 @@ func TestLambdaLateRefusalHeld(t *testing.T) {
 // TestFlightTimeoutInTimeIsTheAnswer: the late-flight rule is for a
 // flight that a need found past its FlightTimeout. A flight that runs out
 // of its FlightTimeout with every need joined in time, Cognito answering
-// too slowly, is one failure: a need with time left gets its timeout when
-// it ends, after one call to Cognito, rather than a second flight and as
-// long again to wait.
+// too slowly, is one failure: the need that started it and one that
+// joined it half-way, both with time left, get its timeout when it ends,
+// after one call to Cognito, rather than a second flight and as long again
+// to wait.
 func TestFlightTimeoutInTimeIsTheAnswer(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := newVnet(t, cognitotest.Config{}, 0)
@@ -531,8 +532,17 @@ func TestFlightTimeoutInTimeIsTheAnswer(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 		defer cancel()
 		start := time.Now()
+		joiner := make(chan error, 1)
+		go func() {
+			time.Sleep(cognitosrp.DefaultFlightTimeout / 2)
+			_, err := auth.Token(ctx) // joins the flight, in time
+			joiner <- err
+		}()
 		if _, err := auth.Token(ctx); !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 			t.Errorf("Token: %v, want the flight's timeout", err)
+		}
+		if err := <-joiner; !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+			t.Errorf("Token of the need that joined in time: %v, want the flight's timeout", err)
 		}
 		mu.Lock()
 		defer mu.Unlock()
