@@ -243,7 +243,9 @@ func TestVerifySoftwareTokenEndsMFASetup(t *testing.T) {
 }
 
 // TestSetUserMFAPreferenceEdges: PreferredMfa on a factor sent turned off
-// does not count towards "only one preferred"; turning TOTP off for a
+// neither counts towards "only one preferred" nor makes it the preferred
+// one (Server.User's PreferredMFA, which GetUser and a login do not show
+// while the factor is off); turning TOTP off for a
 // user who has no software token keeps none, so that turning it on is
 // still refused; and a software token verified while TOTP was off is the
 // one that turning TOTP on keeps, not the one turned off before it.
@@ -257,6 +259,9 @@ func TestSetUserMFAPreferenceEdges(t *testing.T) {
 		t.Errorf("one factor preferred and another sent off with PreferredMfa: %v", err)
 	}
 	m.expect([]string{"SMS_MFA"}, "SMS_MFA", "SMS_MFA")
+	if u, _ := srv.User("gina"); u.PreferredMFA != "SMS_MFA" {
+		t.Errorf("Server.User: PreferredMFA %q, want SMS_MFA: the factor sent off is not preferred", u.PreferredMFA)
+	}
 
 	m.mustSet(map[string]string{"SoftwareTokenMfaSettings": "off"})
 	err := m.set(map[string]string{"SoftwareTokenMfaSettings": "on"})
