@@ -141,6 +141,8 @@ func TestClaims(t *testing.T) {
 		}
 		s.run("claims", bearer+"  "+res.AccessToken).want(t, exitOK, "NOT verified")
 	}
+	// A lone "-" (standard input, to many commands) is no flag.
+	s.run("claims", "a", "-").want(t, exitUsage, "want at most one TOKEN, got 2 arguments")
 	// Flags after the TOKEN are named as such, as request names flags
 	// after its URL, without quoting the TOKEN.
 	for _, flag := range []string{"-h", "-json", "--verify"} {
