@@ -5,6 +5,7 @@
 package cognitotest_test
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -334,5 +335,27 @@ func TestListDevicesEdges(t *testing.T) {
 	}
 	if ip, ok := got.Device.attr("last_ip_used"); ok {
 		t.Errorf("a device IssueTokens issued: last_ip_used %q, want none", ip)
+	}
+}
+
+// TestDeviceLastIPFollowsLogins: last_ip_used is the address of the last
+// login that named the device, not the one it was issued at: a device
+// issued to a client on the loopback network and used through
+// Server.Transport (192.0.2.1) reports the latter.
+func TestDeviceLastIPFollowsLogins(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	tok := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
+	d := confirmDevice(t, r, tok.AccessToken, tok.NewDeviceMetadata)
+	mem := newRaw(t, srv)
+	mem.api.HTTPClient = &http.Client{Transport: srv.Transport()}
+	expectTokens(t)(deviceLogin(t, mem, "alice", "pw-alice-123", d))
+	var got struct{ Device listedDevice }
+	if err := r.api.Call(t.Context(), "GetDevice", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": d.key}, &got); err != nil {
+		t.Fatal(err)
+	}
+	if ip, _ := got.Device.attr("last_ip_used"); ip != "192.0.2.1" {
+		t.Errorf("last_ip_used after a login through Server.Transport: %q, want 192.0.2.1", ip)
 	}
 }
