@@ -359,3 +359,25 @@ func TestDeviceLastIPFollowsLogins(t *testing.T) {
 		t.Errorf("last_ip_used after a login through Server.Transport: %q, want 192.0.2.1", ip)
 	}
 }
+
+// TestSetDeviceRememberedModifies: Server.SetDeviceRemembered changes a
+// device's DeviceLastModifiedDate, as UpdateDeviceStatus does.
+func TestSetDeviceRememberedModifies(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	step := steppedClock(srv, r)
+	tok := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
+	d := confirmDevice(t, r, tok.AccessToken, tok.NewDeviceMetadata)
+	at := step(2 * time.Second)
+	if err := srv.SetDeviceRemembered(d.key, false); err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Device listedDevice }
+	if err := r.api.Call(t.Context(), "GetDevice", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": d.key}, &got); err != nil {
+		t.Fatal(err)
+	}
+	if rem, _ := got.Device.attr("dev:device_remembered_status"); rem != "not_remembered" || got.Device.DeviceLastModifiedDate != epoch(at) {
+		t.Errorf("after SetDeviceRemembered: %s, modified %v; want not_remembered, modified %v", rem, got.Device.DeviceLastModifiedDate, epoch(at))
+	}
+}
