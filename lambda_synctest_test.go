@@ -9,7 +9,6 @@ package cognitosrp_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -552,36 +551,6 @@ func TestFlightTimeoutInTimeIsTheAnswer(t *testing.T) {
 	})
 }
 
-// answeringFreezer is a freezer whose frozen calls, on the thaw, get
-// Cognito's answer that it read before the freeze, an error of type typ
-// (NotAuthorizedException if empty), whatever became of their context
-// meanwhile. Calls after the thaw reach next.
-type answeringFreezer struct {
-	freezer
-	typ string
-}
-
-func (f *answeringFreezer) RoundTrip(r *http.Request) (*http.Response, error) {
-	f.mu.Lock()
-	frozen := f.frozen
-	f.mu.Unlock()
-	if frozen == nil {
-		return f.next.RoundTrip(r)
-	}
-	<-frozen
-	if r.Body != nil {
-		r.Body.Close()
-	}
-	typ := f.typ
-	if typ == "" {
-		typ = "NotAuthorizedException"
-	}
-	body := `{"__type":"` + typ + `","message":"Answered before the freeze."}`
-	return &http.Response{StatusCode: http.StatusBadRequest, Request: r,
-		Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}},
-		Body:   io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body))}, nil
-}
-
 // TestLambdaLateFlightCognitoError: a flight found out of time on the thaw
 // that ends with Cognito's answer, not its timeout, gives that answer to
 // its needs: only the timeout of a late flight is tried past. A need that
@@ -589,28 +558,17 @@ func (f *answeringFreezer) RoundTrip(r *http.Request) (*http.Response, error) {
 // attempt that Cognito counts towards the user's lockout.
 func TestLambdaLateFlightCognitoError(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newVnet(t, cognitotest.Config{}, 0)
-		fz := &answeringFreezer{freezer{next: n}, ""}
-		opts := n.options()
-		opts.HTTPClient = &http.Client{Transport: fz}
-		auth, c := vnetAuth(t, opts)
-		defer auth.Close()
-		invoke := func(d time.Duration) error {
-			ctx, cancel := context.WithTimeout(context.Background(), d)
-			defer cancel()
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+vnetAPI+"/", http.NoBody)
-			res, err := c.Do(req)
-			if err == nil {
-				res.Body.Close()
-			}
-			return err
+		n, _, fz, invoke := freezingAuth(t)
+		if err := n.emu.SetPassword("alice", "Another-password-9"); err != nil {
+			t.Fatal(err)
 		}
-		fz.freeze()
+		fz.freezeAfter("RespondToAuthChallenge") // refused, and frozen before the login takes it
 		if err := invoke(time.Second); !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("cold start, Cognito not answering: %v, want its deadline", err)
+			t.Fatalf("cold start, frozen: %v, want its deadline", err)
 		}
 		synctest.Wait()
 		time.Sleep(2 * time.Hour) // frozen
+		before, _ := n.count("login")
 		errc := make(chan error, 1)
 		go func() { errc <- invoke(3 * time.Second) }()
 		synctest.Wait() // it has joined, out of time
@@ -618,8 +576,8 @@ func TestLambdaLateFlightCognitoError(t *testing.T) {
 		if err := <-errc; !errors.Is(err, cognitosrp.ErrNotAuthorized) {
 			t.Errorf("the need that joined out of time: %v, want the flight's NotAuthorizedException", err)
 		}
-		if all, _ := n.count("login"); all != 0 {
-			t.Errorf("%d logins after the thaw, want none", all)
+		if after, _ := n.count("login"); after != before {
+			t.Errorf("%d logins after the thaw, want none", after-before)
 		}
 	})
 }
@@ -754,18 +712,16 @@ func TestRefreshFlightTimeoutInTimeIsTheAnswer(t *testing.T) {
 // matches the timeout that ended the retries, and is tried past.)
 func TestLambdaLateRefreshCognitoError(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newVnet(t, cognitotest.Config{}, 0)
-		fz := &answeringFreezer{freezer{next: n}, "InvalidParameterException"}
-		opts := n.options()
-		opts.HTTPClient = &http.Client{Transport: fz}
-		auth, _ := vnetAuth(t, opts)
-		defer auth.Close()
-		if _, err := auth.Token(t.Context()); err != nil { // logs in
+		n, auth, fz, invoke := freezingAuth(t)          // tokens for an hour
+		if err := invoke(3 * time.Second); err != nil { // the cold start logs in
 			t.Fatal(err)
 		}
 		time.Sleep(57 * time.Minute) // in the renewal window
-		fz.freeze()
-		if _, err := auth.Token(t.Context()); err != nil { // renews in the background
+		// The background renewal (REFRESH_TOKEN_AUTH) is refused, and
+		// frozen before it takes the answer.
+		n.emu.FailNext(1, cognitotest.Fault("InvalidParameterException"), "InitiateAuth")
+		fz.freezeAfter("InitiateAuth")
+		if err := invoke(3 * time.Second); err != nil { // renews in the background
 			t.Fatal(err)
 		}
 		synctest.Wait()
@@ -779,7 +735,7 @@ func TestLambdaLateRefreshCognitoError(t *testing.T) {
 		}()
 		synctest.Wait() // it has joined the renewal, out of time
 		fz.thaw()
-		if err := <-errc; err == nil || errors.Is(err, context.DeadlineExceeded) {
+		if err := <-errc; !errors.Is(err, cognitosrp.ErrInvalidParameter) {
 			t.Errorf("Refresh: %v, want the renewal's InvalidParameterException", err)
 		}
 		if after, _ := n.count("refresh"); after != before {
