@@ -10,11 +10,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -188,9 +186,9 @@ func TestFileStoreAtomic(t *testing.T) {
 				err := fs.Save(ctx, sampleTokens(w*1000+i))
 				// What whileHeldOpen retries (rename_windows.go): access
 				// denied, as Wine and Windows answer a rename over a file
-				// held open, or a sharing violation (32), which Windows
-				// may give instead.
-				if err != nil && runtime.GOOS == "windows" && (errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.Errno(32))) {
+				// held open, or a sharing violation, which Windows may
+				// give instead; never outside Windows.
+				if heldOpen(err) {
 					refused.Add(1)
 					continue
 				}

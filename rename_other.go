@@ -16,3 +16,7 @@ func rename(from, to string) error { return os.Rename(from, to) }
 // remove is os.Remove: outside Windows a file can be removed while others
 // have it open.
 func remove(path string) error { return os.Remove(path) }
+
+// heldOpen is false outside Windows, where no open file keeps another
+// from replacing or removing it.
+func heldOpen(error) bool { return false }

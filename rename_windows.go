@@ -38,9 +38,16 @@ func remove(path string) error {
 // a file held open, or about a second has passed.
 func whileHeldOpen(op func() error) error {
 	err := op()
-	for d := time.Millisecond; (errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.Errno(32))) && d < time.Second; d *= 2 {
+	for d := time.Millisecond; heldOpen(err) && d < time.Second; d *= 2 {
 		time.Sleep(d)
 		err = op()
 	}
 	return err
+}
+
+// heldOpen reports whether err is how Windows refuses to rename or remove
+// a file that someone has open: Access is denied, or a sharing violation
+// (32).
+func heldOpen(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.Errno(32))
 }
