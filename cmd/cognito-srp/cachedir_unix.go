@@ -18,11 +18,12 @@ import (
 
 // checkCacheDir refuses the token cache's directory dir when a user other
 // than this one could put files in it or swap it for one of theirs, as
-// ssh refuses a ~/.ssh that others can write: tokens planted there (the
-// attacker's own) would have this user's requests act as the attacker's
-// account, and a planted device file would be logged in with. With a
-// shared XDG_CACHE_HOME=/tmp, another user could create /tmp/cognito-srp
-// first; a cache directory of mode 0777 lets anyone replace its files.
+// ssh refuses a ~/.ssh that others can write: another user could remove
+// or swap this user's token and device files, and tokens planted there
+// (the attacker's own, which root reads though they are not its) would
+// have root's requests act as the attacker's account. With a shared
+// XDG_CACHE_HOME=/tmp, another user could create /tmp/cognito-srp first;
+// a cache directory of mode 0777 lets anyone replace its files.
 //
 // The rule: dir, and the symbolic link dir may be, belong to this user or
 // root and, being a directory, let no group or other user write to it; the
@@ -68,7 +69,7 @@ func checkCacheDir(dir string) error {
 				// Most likely sudo kept the HOME of the user who ran
 				// it (macOS's does, Ubuntu's did before 19.10): the
 				// directory is that user's, not to be removed.
-				fix = "run through sudo, which may keep your HOME? use sudo -H; else remove it, or use another cache directory"
+				fix = "if you ran this through sudo, which may keep your HOME, use sudo -H; otherwise have it removed, or use another cache directory"
 			}
 			return &cacheDirError{fmt.Sprintf("the token cache's directory %s belongs to another user (uid %d), who can put tokens of theirs in it: %s",
 				dir, st.Uid, fix)}
