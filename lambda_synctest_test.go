@@ -155,16 +155,7 @@ func freezingAuth(t *testing.T) (n *vnet, auth *cognitosrp.Auth, fz *freezer, in
 	return n, auth, fz, func(d time.Duration) error {
 		ctx, cancel := context.WithTimeout(context.Background(), d)
 		defer cancel()
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+vnetAPI+"/", http.NoBody)
-		res, err := c.Do(req)
-		if err != nil {
-			return err
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			return &statusError{res.StatusCode}
-		}
-		return nil
+		return n.get(ctx, c)
 	}
 }
 

@@ -8,6 +8,7 @@ package cognitosrp_test
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -153,7 +154,7 @@ func runOnSchedule(t *testing.T, n *vnet, auth *cognitosrp.Auth, typ cognitosrp.
 			renewAt, staleAt = window(tok, typ)
 		}
 		before := n.snapshot()
-		if err := n.get(c); err != nil {
+		if err := n.get(context.Background(), c); err != nil {
 			t.Fatalf("%v: request: %v", time.Now(), err)
 		}
 		synctest.Wait() // for the renewal the request started, if any
@@ -234,7 +235,7 @@ func TestLongRunOutage(t *testing.T) {
 			}
 			down := !now.Before(downAt) && now.Before(upAt)
 			tok := auth.Session().Tokens()
-			err := n.get(c)
+			err := n.get(context.Background(), c)
 			var apiErr *cognitosrp.APIError
 			switch {
 			case err == nil:
@@ -289,7 +290,7 @@ func TestLongRunOutageConcurrent(t *testing.T) {
 				rng := rand.New(rand.NewPCG(9, uint64(g)))
 				for end := start.Add(20 * time.Hour); time.Now().Before(end); {
 					time.Sleep(time.Duration(rng.ExpFloat64() * float64(40*time.Second)))
-					err := n.get(c)
+					err := n.get(context.Background(), c)
 					if err != nil && time.Now().After(upAt.Add(30*time.Second)) {
 						t.Errorf("%v after the outage: request: %v", time.Since(upAt), err)
 						return
@@ -335,7 +336,7 @@ func TestLongRunConcurrent(t *testing.T) {
 				rng := rand.New(rand.NewPCG(3, uint64(g)))
 				for end := start.Add(3 * 24 * time.Hour); time.Now().Before(end); {
 					time.Sleep(time.Duration(rng.ExpFloat64() * float64(4*time.Minute)))
-					if err := n.get(c); err != nil {
+					if err := n.get(context.Background(), c); err != nil {
 						t.Errorf("%v into the run: request: %v", time.Since(start), err)
 						return
 					}
@@ -423,7 +424,7 @@ func TestLongRunWithoutPassword(t *testing.T) {
 			time.Sleep(time.Duration(rng.ExpFloat64() * float64(20*time.Minute)))
 			tok := s.Tokens()
 			before := n.snapshot()
-			err := n.get(c)
+			err := n.get(context.Background(), c)
 			synctest.Wait()
 			d := n.snapshot().minus(before)
 			usable := tok.ValidAt(cognitosrp.AccessToken, n.emu.Now(), cognitosrp.DefaultExpiryMargin)
@@ -490,7 +491,7 @@ func TestLongRunLossyNetwork(t *testing.T) {
 					gap := time.Duration(rng.ExpFloat64() * float64(5*time.Minute))
 					mu.Unlock()
 					time.Sleep(gap)
-					switch err := n.get(c); {
+					switch err := n.get(context.Background(), c); {
 					case err == nil:
 					case errors.Is(err, errLost) && strings.Contains(err.Error(), "gave up after 4 attempts"):
 						// Four answers lost in a row: the retries ran out.
@@ -546,7 +547,7 @@ func TestLongRunSignedOutElsewhere(t *testing.T) {
 				}
 				signOuts++
 			}
-			if err := n.get(c); err != nil {
+			if err := n.get(context.Background(), c); err != nil {
 				t.Fatalf("%v: request: %v", time.Now(), err)
 			}
 		}
@@ -585,7 +586,7 @@ func TestLongRunRestarts(t *testing.T) {
 					stored, _ := store.Load(t.Context())
 					for i, stop := 0, time.Now().Add(time.Duration(rng.Int64N(int64(5*time.Hour)))); time.Now().Before(stop); i++ {
 						now, before := n.emu.Now(), n.snapshot()
-						if err := n.get(c); err != nil {
+						if err := n.get(context.Background(), c); err != nil {
 							t.Fatalf("%v: request: %v", time.Now(), err)
 						}
 						if i == 0 && stored != nil {

@@ -7,6 +7,7 @@
 package cognitosrp_test
 
 import (
+	"context"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -26,7 +27,7 @@ func TestSessionOnBubbleClock(t *testing.T) {
 		auth, c := vnetAuth(t, n.options())
 		defer auth.Close()
 		for range 3 {
-			if err := n.get(c); err != nil {
+			if err := n.get(context.Background(), c); err != nil {
 				t.Fatal(err)
 			}
 			time.Sleep(2 * time.Hour)

@@ -8,6 +8,7 @@ package cognitosrp_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -256,10 +257,11 @@ func (n *vnet) api(w *httptest.ResponseRecorder, r *http.Request) {
 	w.WriteHeader(http.StatusUnauthorized)
 }
 
-// get sends one request to the API through c and returns its error, or
-// one for a status other than 200.
-func (n *vnet) get(c *http.Client) error {
-	res, err := c.Get("http://" + vnetAPI + "/")
+// get sends one request to the API through c, with ctx, and returns its
+// error, or one for a status other than 200.
+func (n *vnet) get(ctx context.Context, c *http.Client) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+vnetAPI+"/", http.NoBody)
+	res, err := c.Do(req)
 	if err != nil {
 		return err
 	}
