@@ -124,8 +124,17 @@ func (s *Server) userDevice(key, username string) (device, bool) {
 // nil: a device issued and never confirmed, or another user's, is as
 // unknown as a key never issued.
 func (s *Server) userDeviceLocked(key, username string) *device {
+	if d := s.ownDeviceLocked(key, username); d != nil && d.confirmed {
+		return d
+	}
+	return nil
+}
+
+// ownDeviceLocked returns the device key issued to user username,
+// confirmed or not (ConfirmDevice and ForgetDevice find it so), or nil.
+func (s *Server) ownDeviceLocked(key, username string) *device {
 	d := s.devices[key]
-	if d == nil || !d.confirmed || fold(d.username) != fold(username) {
+	if d == nil || fold(d.username) != fold(username) {
 		return nil
 	}
 	return d
@@ -223,8 +232,8 @@ func (s *Server) confirmDevice(c *call) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.devices[*in.DeviceKey]
-	if d == nil || fold(d.username) != fold(u.Username) {
+	d := s.ownDeviceLocked(*in.DeviceKey, u.Username)
+	if d == nil {
 		return nil, errNoDevice()
 	}
 	optIn := s.cfg.DeviceOnlyRememberedOnUserPrompt
@@ -276,8 +285,8 @@ func (s *Server) forgetDevice(c *call) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.devices[*in.DeviceKey]
-	if d == nil || fold(d.username) != fold(u.Username) {
+	d := s.ownDeviceLocked(*in.DeviceKey, u.Username)
+	if d == nil {
 		return nil, errNoDevice()
 	}
 	s.forgetDeviceLocked(d.key)
