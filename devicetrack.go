@@ -180,6 +180,8 @@ func (d *deviceTracker) answer(s *Session, st *loginState, name string, params m
 	if err != nil {
 		return nil, err
 	}
+	// One proof per private value, as for the user's (passwordVerifier).
+	st.deviceSRP = nil
 	// The claim names the device; the response names the user.
 	return claim.ChallengeResponses(), nil
 }

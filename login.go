@@ -281,6 +281,11 @@ func (s *Session) passwordVerifier(st *loginState, out *AuthOutput) (map[string]
 	if err != nil {
 		return nil, err
 	}
+	// One proof per private value: a server that asked again, with
+	// another SRP_B, would get a second proof of the password from the
+	// same a, a second offline guess for each. No real login asks twice;
+	// a second PASSWORD_VERIFIER is now out of turn (a *ChallengeError).
+	st.srp = nil
 	st.username = ch.UserIDForSRP
 	return claim.ChallengeResponses(), nil
 }
