@@ -166,6 +166,12 @@ func refine(base *error, detail string) error { return &refinedError{base: base,
 // with SRP if there are no tokens, renews them if the chosen one is about
 // to expire, and sends a copy of the request with the header set.
 //
+// It has no list of hosts: it sets the header on every request it is
+// given, whatever its host, over plain http too (only a redirect to
+// another origin goes without it; see RoundTrip). Send through it only
+// requests to the APIs meant to receive the user's token, never a URL
+// taken from a response, a user or a webhook, whose host would get it.
+//
 // Auth is an http.RoundTripper; it also hands out the token or header value
 // for clients that are not net/http, and implements gRPC's
 // credentials.PerRPCCredentials without importing gRPC. It is safe for
