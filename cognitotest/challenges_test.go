@@ -93,8 +93,17 @@ func TestNewPasswordRequired(t *testing.T) {
 	_, err = r.respond("NEW_PASSWORD_REQUIRED", ch.Session, answer)
 	wantAPIError(t, err, "NotAuthorizedException", "Cannot modify an already provided email")
 
-	ch = expectChallenge(t, "NEW_PASSWORD_REQUIRED")(r.srpLogin("new@example.com", "temporary1", nil))
+	// So are the verified flags, even unchanged.
 	delete(answer, "userAttributes.email")
+	for _, a := range []string{"email_verified", "phone_number_verified"} {
+		ch = expectChallenge(t, "NEW_PASSWORD_REQUIRED")(r.srpLogin("new@example.com", "temporary1", nil))
+		answer["userAttributes."+a] = "false"
+		_, err = r.respond("NEW_PASSWORD_REQUIRED", ch.Session, answer)
+		wantAPIError(t, err, "InvalidParameterException", "Cannot modify the non-mutable attribute "+a)
+		delete(answer, "userAttributes."+a)
+	}
+
+	ch = expectChallenge(t, "NEW_PASSWORD_REQUIRED")(r.srpLogin("new@example.com", "temporary1", nil))
 	expectTokens(t)(r.respond("NEW_PASSWORD_REQUIRED", ch.Session, answer))
 
 	// The new password now logs in directly; the old one does not.

@@ -268,6 +268,17 @@ func (s *Server) answerNewPassword(c *call, sess *authSession, r map[string]stri
 			return nil, errInvalidParameter("Invalid attributes given, %s is missing", a)
 		}
 	}
+	// Cognito refuses the verified flags, even sent back unchanged as the
+	// challenge listed them: "Cannot modify the non-mutable attribute
+	// email_verified" (aws-sdk-ios issue 2203); the README of
+	// amazon-cognito-identity-js deletes email_verified before answering
+	// (its pull request 232). phone_number_verified likewise (ember-cognito
+	// pull request 87), in words assumed to be the same.
+	for _, a := range []string{"email_verified", "phone_number_verified"} {
+		if _, ok := r["userAttributes."+a]; ok {
+			return nil, errInvalidParameter("Cannot modify the non-mutable attribute %s", a)
+		}
+	}
 	// Cognito refuses an answer that sends an e-mail address to a user who
 	// has one, even the same one: the pattern of amazon-cognito-identity-js's
 	// README (send the challenge's userAttributes back without

@@ -105,14 +105,20 @@ async function main(emu) {
 	({ user, first } = start(pool, 'alice', 'Alice-new-pw-1'));
 	check((await first).kind === 'onSuccess', 'changePassword: the new password signs in');
 
-	// An administrator-created user: the app asks for a new password. The
-	// library's README has the app send the challenge's attributes back,
-	// less email_verified; Cognito refuses that for a user who has an
+	// An administrator-created user: the app asks for a new password.
+	// Cognito refuses the challenge's attributes sent back as given
+	// (email_verified may not be set), and, as the library's README has
+	// the app send them, less email_verified, for a user who has an
 	// e-mail address. The app sends only the attributes required (none).
 	({ user, first } = start(pool, 'frank', 'Temp-pw-1234'));
 	r = await first;
 	check(r.kind === 'newPasswordRequired' && r.args[0].email === 'frank@example.com' && r.args[1].length === 0,
 		'FORCE_CHANGE_PASSWORD: newPasswordRequired with the user attributes, none required');
+	err = await failure(cb => user.completeNewPasswordChallenge('Frank-new-pw-1', r.args[0], cb));
+	check(err && err.code === 'InvalidParameterException' && err.message === 'Cannot modify the non-mutable attribute email_verified',
+		'completeNewPasswordChallenge with the attributes as given: InvalidParameterException for email_verified');
+	({ user, first } = start(pool, 'frank', 'Temp-pw-1234'));
+	r = await first;
 	const echoed = { ...r.args[0] };
 	delete echoed.email_verified;
 	err = await failure(cb => user.completeNewPasswordChallenge('Frank-new-pw-1', echoed, cb));
