@@ -210,6 +210,53 @@ func TestMFASetup(t *testing.T) {
 	expectTokens(t)(r.respond("SOFTWARE_TOKEN_MFA", ch.Session, map[string]string{"USERNAME": "setup", "SOFTWARE_TOKEN_MFA_CODE": code}))
 }
 
+// TestTOTPFriendlyDeviceName: the SOFTWARE_TOKEN_MFA challenge names the
+// token by the FriendlyDeviceName it was verified with, at MFA_SETUP or by
+// a signed-in user, whose new token takes its own name; a token given by
+// AddUser has the emulator's default name.
+func TestTOTPFriendlyDeviceName(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "setup", Password: "pw-setup-123", MFASetup: true})
+	addUser(t, srv, cognitotest.User{Username: "given", Password: "pw-given-123", TOTPSecret: "JBSWY3DPEHPK3PXP"})
+	r := newRaw(t, srv)
+	name := func(user, password string) string {
+		t.Helper()
+		ch := expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.srpLogin(user, password, nil))
+		return ch.ChallengeParameters["FRIENDLY_DEVICE_NAME"]
+	}
+
+	ch := expectChallenge(t, "MFA_SETUP")(r.srpLogin("setup", "pw-setup-123", nil))
+	var assoc struct{ SecretCode, Session string }
+	if err := r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"Session": ch.Session}, &assoc); err != nil {
+		t.Fatal(err)
+	}
+	code, _ := (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(srv.Now())
+	var verified struct{ Status, Session string }
+	if err := r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"Session": assoc.Session, "UserCode": code,
+		"FriendlyDeviceName": "Work phone"}, &verified); err != nil {
+		t.Fatal(err)
+	}
+	tok := expectTokens(t)(r.respond("MFA_SETUP", verified.Session, map[string]string{"USERNAME": "setup"}))
+	if got := name("setup", "pw-setup-123"); got != "Work phone" {
+		t.Errorf("after MFA_SETUP: FRIENDLY_DEVICE_NAME = %q, want Work phone", got)
+	}
+
+	if err := r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"AccessToken": tok.AccessToken}, &assoc); err != nil {
+		t.Fatal(err)
+	}
+	code, _ = (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(srv.Now())
+	if err := r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"AccessToken": tok.AccessToken, "UserCode": code,
+		"FriendlyDeviceName": "Tablet"}, &verified); err != nil {
+		t.Fatal(err)
+	}
+	if got := name("setup", "pw-setup-123"); got != "Tablet" {
+		t.Errorf("after a new token: FRIENDLY_DEVICE_NAME = %q, want Tablet", got)
+	}
+	if got := name("given", "pw-given-123"); got != "TOTP device" {
+		t.Errorf("a token AddUser gave: FRIENDLY_DEVICE_NAME = %q, want TOTP device", got)
+	}
+}
+
 func TestCustomAuth(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	addUser(t, srv, cognitotest.User{Username: "cus", Password: "pw-cus-1234", SMSMFA: true,

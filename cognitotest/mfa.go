@@ -77,9 +77,29 @@ func (s *Server) factorChallenge(c *call, sess *authSession, u User, factor stri
 		params["CODE_DELIVERY_DELIVERY_MEDIUM"] = "EMAIL"
 		params["CODE_DELIVERY_DESTINATION"] = maskEmail(u.Attributes["email"])
 	case challengeSoftwareTokenMFA:
-		params["FRIENDLY_DEVICE_NAME"] = "TOTP device"
+		params["FRIENDLY_DEVICE_NAME"] = s.totpName(u)
 	}
 	return s.issue(c, sess, factor, params)
+}
+
+// defaultTOTPName names a software token in the SOFTWARE_TOKEN_MFA
+// challenge when none was given. Assumption: what Cognito sends for a
+// token verified without FriendlyDeviceName is not known.
+const defaultTOTPName = "TOTP device"
+
+// totpName returns the name of the user's software token: the
+// FriendlyDeviceName given when it was verified, which Cognito sends
+// back as FRIENDLY_DEVICE_NAME when it asks for a code (AWS's iOS SDK,
+// AWSCognitoIdentitySoftwareMfaSetupRequiredDetails: "The friendly
+// device name that will be specified when this software mfa is
+// requested"; its Android SDK shows it as the code's destination).
+func (s *Server) totpName(u User) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if stored := s.userLocked(u.Username, u.Sub); stored != nil && stored.totpName != "" {
+		return stored.totpName
+	}
+	return defaultTOTPName
 }
 
 // answerMFA checks the code of a factor. A wrong code leaves the session
@@ -135,6 +155,7 @@ func (s *Server) answerMFASetup(c *call, sess *authSession) (any, *apiError) {
 	u := s.userLocked(sess.username, sess.sub)
 	if u != nil {
 		u.MFASetup, u.SoftwareTokenMFA, u.TOTPSecret = false, true, sess.totpSecret
+		u.totpName = sess.totpName
 	}
 	s.mu.Unlock()
 	if u == nil {
@@ -184,7 +205,7 @@ func (s *Server) associateSoftwareToken(c *call) (any, *apiError) {
 // setup; with an access token it marks the token verified, which
 // SetUserMFAPreference then turns on.
 func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
-	var in struct{ AccessToken, Session, UserCode string }
+	var in struct{ AccessToken, Session, UserCode, FriendlyDeviceName string }
 	if aerr := c.decode(&in); aerr != nil {
 		return nil, aerr
 	}
@@ -202,7 +223,7 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 			s.giveBack(sess)
 			return nil, mismatch
 		}
-		sess.totpVerified = true
+		sess.totpVerified, sess.totpName = true, in.FriendlyDeviceName
 		next := sess.next(challengeMFASetup) // carries the verified secret
 		if aerr := s.putSession(c.now, next); aerr != nil {
 			return nil, aerr
@@ -220,6 +241,7 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 		return nil, mismatch
 	}
 	delete(s.pendingTOTP, fold(u.Username))
+	u.totpName = in.FriendlyDeviceName
 	// Verified is not turned on: Cognito's TOTP guide has the user verify
 	// the token, then turn TOTP MFA on with SetUserMFAPreference. Until
 	// then the secret waits where SetUserMFAPreference turns it on from.

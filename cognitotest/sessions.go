@@ -31,6 +31,7 @@ type authSession struct {
 	mfaDone       bool   // a second factor answered
 	totpSecret    string // secret handed out by AssociateSoftwareToken
 	totpVerified  bool   // VerifySoftwareToken accepted a code
+	totpName      string // the FriendlyDeviceName it was given
 	wrongAttempts int    // wrong codes so far
 }
 

@@ -120,6 +120,10 @@ type user struct {
 	// SoftwareTokenMFA without TOTPSecret), so that turning it on again
 	// needs no new AssociateSoftwareToken; nil when there is none.
 	offTOTP *string
+	// totpName is the FriendlyDeviceName given to the VerifySoftwareToken
+	// that verified the user's software token, on or off; "" for none,
+	// and for a token AddUser gave (TOTPSecret).
+	totpName string
 }
 
 // Errors of the methods that manage users.

@@ -158,6 +158,7 @@ async function main(emu) {
 	({ user, first } = start(pool, 'kim', 'Kim-pw-123456'));
 	r = await first;
 	check(r.kind === 'totpRequired' && r.args[0] === 'SOFTWARE_TOKEN_MFA', 'the next login: totpRequired');
+	check(r.args[1].FRIENDLY_DEVICE_NAME === 'My phone', "totpRequired: FRIENDLY_DEVICE_NAME is verifySoftwareToken's name");
 	err = await failure(cb => user.sendMFACode('000000', cb, 'SOFTWARE_TOKEN_MFA'));
 	check(err && err.code === 'CodeMismatchException', 'sendMFACode with a wrong code: CodeMismatchException');
 	// The previous time step: this one's code was used to verify.
