@@ -204,10 +204,80 @@ func TestMFASetup(t *testing.T) {
 		t.Fatalf("VerifySoftwareToken = %+v", verified)
 	}
 	expectTokens(t)(r.respond("MFA_SETUP", verified.Session, map[string]string{"USERNAME": "setup"}))
-	// From now on the login asks for the TOTP code.
+	// From now on the login asks for the TOTP code, the next one: the
+	// one that verified the token is used (TestTOTPCodeOnce).
 	ch = expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.srpLogin("setup", "pw-setup-123", nil))
+	srv.Advance(cognitosrp.TOTPPeriod)
 	code, _ = (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(srv.Now())
 	expectTokens(t)(r.respond("SOFTWARE_TOKEN_MFA", ch.Session, map[string]string{"USERNAME": "setup", "SOFTWARE_TOKEN_MFA_CODE": code}))
+}
+
+// TestTOTPCodeOnce: a TOTP code is taken once. The one that verified the
+// token at MFA_SETUP, or with an access token, and the one a login took,
+// are refused with ExpiredCodeException, which leaves the Session for the
+// next code; a test's fixed MFACode is not a TOTP code and stays valid.
+func TestTOTPCodeOnce(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	srv.SetClock(func() time.Time { return now })
+	addUser(t, srv, cognitotest.User{Username: "setup", Password: "pw-setup-123", MFASetup: true})
+	addUser(t, srv, cognitotest.User{Username: "fixed", Password: "pw-fixed-123", SoftwareTokenMFA: true})
+	r := newRaw(t, srv)
+	r.now = srv.Now
+	answer := func(user, session, code string) (*cognitosrp.AuthOutput, error) {
+		return r.respond("SOFTWARE_TOKEN_MFA", session, map[string]string{"USERNAME": user, "SOFTWARE_TOKEN_MFA_CODE": code})
+	}
+
+	ch := expectChallenge(t, "MFA_SETUP")(r.srpLogin("setup", "pw-setup-123", nil))
+	var assoc struct{ SecretCode, Session string }
+	if err := r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"Session": ch.Session}, &assoc); err != nil {
+		t.Fatal(err)
+	}
+	totp := cognitosrp.TOTP{Secret: assoc.SecretCode}
+	code, _ := totp.Code(now)
+	var verified struct{ Status, Session string }
+	if err := r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"Session": assoc.Session, "UserCode": code}, &verified); err != nil {
+		t.Fatal(err)
+	}
+	tok := expectTokens(t)(r.respond("MFA_SETUP", verified.Session, map[string]string{"USERNAME": "setup"}))
+
+	ch = expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.srpLogin("setup", "pw-setup-123", nil))
+	_, err := answer("setup", ch.Session, code)
+	wantAPIError(t, err, "ExpiredCodeException", "")
+	// Within the window, the previous step's code is another code.
+	now = now.Add(cognitosrp.TOTPPeriod)
+	code, _ = totp.Code(now)
+	expectTokens(t)(answer("setup", ch.Session, code))
+
+	// The code a login took, again at once and a step later (still in
+	// the window).
+	ch = expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.srpLogin("setup", "pw-setup-123", nil))
+	_, err = answer("setup", ch.Session, code)
+	wantAPIError(t, err, "ExpiredCodeException", "")
+	now = now.Add(cognitosrp.TOTPPeriod)
+	_, err = answer("setup", ch.Session, code)
+	wantAPIError(t, err, "ExpiredCodeException", "")
+	next, _ := totp.Code(now)
+	expectTokens(t)(answer("setup", ch.Session, next))
+
+	// A new token verified with an access token: its code is used too.
+	if err := r.api.Call(t.Context(), "AssociateSoftwareToken", map[string]string{"AccessToken": tok.AccessToken}, &assoc); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(cognitosrp.TOTPPeriod)
+	totp = cognitosrp.TOTP{Secret: assoc.SecretCode}
+	code, _ = totp.Code(now)
+	if err := r.api.Call(t.Context(), "VerifySoftwareToken", map[string]string{"AccessToken": tok.AccessToken, "UserCode": code}, &verified); err != nil {
+		t.Fatal(err)
+	}
+	ch = expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.srpLogin("setup", "pw-setup-123", nil))
+	_, err = answer("setup", ch.Session, code)
+	wantAPIError(t, err, "ExpiredCodeException", "")
+
+	for range 2 {
+		ch = expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.srpLogin("fixed", "pw-fixed-123", nil))
+		expectTokens(t)(answer("fixed", ch.Session, cognitotest.DefaultMFACode))
+	}
 }
 
 // TestTOTPFriendlyDeviceName: the SOFTWARE_TOKEN_MFA challenge names the

@@ -58,6 +58,19 @@ func errCodeMismatch(factor string) *apiError {
 	return newError(http.StatusBadRequest, "CodeMismatchException", "%s", msg)
 }
 
+// errCodeUsed is a SOFTWARE_TOKEN_MFA code accepted before, at a login or
+// at the VerifySoftwareToken that set the token up. Cognito refuses it
+// with ExpiredCodeException: AWS's own example reads that error as "Your
+// MFA code has expired or has been used already. You might have to wait a
+// few seconds until your app shows you a new code." and asks again on the
+// same Session, after telling the user who just verified a token to wait
+// for a new code (aws-doc-sdk-examples, python/example_code/cognito:
+// cognito_idp_actions.py, scenario_signup_user_with_mfa.py). Cognito's
+// message is not known: this one is the emulator's.
+func errCodeUsed() *apiError {
+	return newError(http.StatusBadRequest, "ExpiredCodeException", "This code has been used already; wait for the next one.")
+}
+
 // errWrongPassword is Cognito's answer to any failed proof of the password.
 func errWrongPassword() *apiError {
 	return errNotAuthorized("Incorrect username or password.")

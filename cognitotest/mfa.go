@@ -111,28 +111,45 @@ func (s *Server) answerMFA(c *call, sess *authSession, factor string, r map[stri
 	if code == "" {
 		return nil, errMissing(key)
 	}
-	if !codeValid(s.user(sess.username, sess.sub), factor, code, c.now) {
+	step, ok := codeValid(s.user(sess.username, sess.sub), factor, code, c.now)
+	if !ok {
 		s.giveBack(sess)
 		return nil, errCodeMismatch(factor)
+	}
+	if step != nil && !s.spendTOTP(sess, *step, c.now) {
+		s.giveBack(sess)
+		return nil, errCodeUsed()
 	}
 	sess.mfaDone = true
 	return s.nextStep(c, sess)
 }
 
 // codeValid accepts the user's known code, and for TOTP the RFC 6238 code
-// of the time step before, at or after now.
-func codeValid(u User, factor, code string, now time.Time) bool {
+// of the time step before, at or after now, whose step it returns too.
+// The known code (MFACode) is a test's, accepted any number of times.
+func codeValid(u User, factor, code string, now time.Time) (totpStep *int64, ok bool) {
 	known := u.MFACode
 	if known == "" {
 		known = DefaultMFACode
 	}
 	if subtle.ConstantTimeCompare([]byte(code), []byte(known)) == 1 {
-		return true
+		return nil, true
 	}
 	if factor == challengeSoftwareTokenMFA && u.TOTPSecret != "" {
-		return totpValid(u.TOTPSecret, code, now)
+		if step, ok := totpValid(u.TOTPSecret, code, now); ok {
+			return &step, true
+		}
 	}
-	return false
+	return nil, false
+}
+
+// spendTOTP records the login's TOTP code as used, and reports whether it
+// was unused.
+func (s *Server) spendTOTP(sess *authSession, step int64, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.userLocked(sess.username, sess.sub)
+	return u == nil || u.spendTOTPLocked(step, now)
 }
 
 // answerSelectMFA sends the challenge of the factor the user chose.
@@ -155,7 +172,7 @@ func (s *Server) answerMFASetup(c *call, sess *authSession) (any, *apiError) {
 	u := s.userLocked(sess.username, sess.sub)
 	if u != nil {
 		u.MFASetup, u.SoftwareTokenMFA, u.TOTPSecret = false, true, sess.totpSecret
-		u.totpName = sess.totpName
+		u.totpName, u.usedTOTPSteps = sess.totpName, []int64{sess.totpStep}
 	}
 	s.mu.Unlock()
 	if u == nil {
@@ -219,11 +236,12 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 		if aerr != nil {
 			return nil, aerr
 		}
-		if sess.totpSecret == "" || !totpValid(sess.totpSecret, in.UserCode, c.now) {
+		step, ok := totpValid(sess.totpSecret, in.UserCode, c.now)
+		if sess.totpSecret == "" || !ok {
 			s.giveBack(sess)
 			return nil, mismatch
 		}
-		sess.totpVerified, sess.totpName = true, in.FriendlyDeviceName
+		sess.totpVerified, sess.totpName, sess.totpStep = true, in.FriendlyDeviceName, step
 		next := sess.next(challengeMFASetup) // carries the verified secret
 		if aerr := s.putSession(c.now, next); aerr != nil {
 			return nil, aerr
@@ -237,11 +255,14 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	secret := s.pendingTOTP[fold(u.Username)]
-	if secret == "" || !totpValid(secret, in.UserCode, c.now) {
+	step, ok := totpValid(secret, in.UserCode, c.now)
+	if secret == "" || !ok {
 		return nil, mismatch
 	}
 	delete(s.pendingTOTP, fold(u.Username))
-	u.totpName = in.FriendlyDeviceName
+	// The code that verified the token is used: the next login needs the
+	// next one.
+	u.totpName, u.usedTOTPSteps = in.FriendlyDeviceName, []int64{step}
 	// Verified is not turned on: Cognito's TOTP guide has the user verify
 	// the token, then turn TOTP MFA on with SetUserMFAPreference. Until
 	// then the secret waits where SetUserMFAPreference turns it on from.

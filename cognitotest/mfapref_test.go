@@ -284,5 +284,7 @@ func TestSetUserMFAPreferenceEdges(t *testing.T) {
 		t.Errorf("Server.User: TOTPSecret is the one turned off before, not the one verified since")
 	}
 	ch := expectChallenge(t, "SOFTWARE_TOKEN_MFA")(d.r.srpLogin("hal", "pw-hal-12345", nil))
+	srv.Advance(cognitosrp.TOTPPeriod) // the code that verified the token is used
+	code, _ = (cognitosrp.TOTP{Secret: assoc.SecretCode}).Code(srv.Now())
 	expectTokens(t)(d.r.respond("SOFTWARE_TOKEN_MFA", ch.Session, map[string]string{"USERNAME": "hal", "SOFTWARE_TOKEN_MFA_CODE": code}))
 }

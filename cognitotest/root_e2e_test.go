@@ -124,7 +124,9 @@ func TestRootChallengeHandlers(t *testing.T) {
 	if u, _ := srv.User("tom"); u.ForceNewPassword || u.Attributes["name"] != "Tom" {
 		t.Errorf("user after the login: %+v", u)
 	}
-	cfg.ChallengeHandler = cognitosrp.TOTP{Secret: secret}
+	// The next login needs the next code: Cognito takes each once.
+	srv.Advance(cognitosrp.TOTPPeriod)
+	cfg.ChallengeHandler = cognitosrp.TOTP{Secret: secret, Now: srv.Now}
 	sess, _ = cognitosrp.NewSession(cfg, "tom")
 	if err := sess.Authenticate(t.Context(), "a brand new password"); err != nil {
 		t.Fatal(err)

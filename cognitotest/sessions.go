@@ -32,6 +32,7 @@ type authSession struct {
 	totpSecret    string // secret handed out by AssociateSoftwareToken
 	totpVerified  bool   // VerifySoftwareToken accepted a code
 	totpName      string // the FriendlyDeviceName it was given
+	totpStep      int64  // the time step of the code it accepted
 	wrongAttempts int    // wrong codes so far
 }
 

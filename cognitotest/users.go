@@ -67,7 +67,10 @@ type User struct {
 	EmailOTP         bool
 	SoftwareTokenMFA bool
 	// TOTPSecret (base32) turns on SoftwareTokenMFA and makes it accept the
-	// RFC 6238 code of the server's clock, as well as MFACode.
+	// RFC 6238 code of the server's clock, as well as MFACode. As Cognito,
+	// it takes each code once: a second login within the same 30 seconds
+	// fails with ExpiredCodeException until the next code (MFACode is
+	// taken any number of times).
 	TOTPSecret string
 	// MFACode is the code every second factor accepts; DefaultMFACode if
 	// empty.
@@ -124,6 +127,10 @@ type user struct {
 	// that verified the user's software token, on or off; "" for none,
 	// and for a token AddUser gave (TOTPSecret).
 	totpName string
+	// usedTOTPSteps are the RFC 6238 time steps whose codes of that token
+	// were accepted, at VerifySoftwareToken or a login, and may still
+	// match: Cognito takes each code once.
+	usedTOTPSteps []int64
 }
 
 // Errors of the methods that manage users.

@@ -143,7 +143,8 @@ async function main(emu) {
 	check(r.kind === 'associateSecretCode' && /^[A-Z2-7]{32}$/.test(secret), 'associateSoftwareToken: a base32 secret');
 	err = await failure(cb => user.verifySoftwareToken('000000', 'My phone', cb));
 	check(err && err.code === 'EnableSoftwareTokenMFAException', 'verifySoftwareToken: a wrong code refused');
-	r = await step(cb => user.verifySoftwareToken(totp(secret), 'My phone', cb));
+	const verifiedAt = Date.now();
+	r = await step(cb => user.verifySoftwareToken(totp(secret, verifiedAt), 'My phone', cb));
 	check(r.kind === 'onSuccess' && r.args[0].Status === 'SUCCESS', 'verifySoftwareToken: Status SUCCESS');
 	r = await start(pool, 'kim', 'Kim-pw-123456').first;
 	check(r.kind === 'onSuccess', 'a verified token not yet enabled: the login asks for no code');
@@ -161,8 +162,9 @@ async function main(emu) {
 	check(r.args[1].FRIENDLY_DEVICE_NAME === 'My phone', "totpRequired: FRIENDLY_DEVICE_NAME is verifySoftwareToken's name");
 	err = await failure(cb => user.sendMFACode('000000', cb, 'SOFTWARE_TOKEN_MFA'));
 	check(err && err.code === 'CodeMismatchException', 'sendMFACode with a wrong code: CodeMismatchException');
-	// The previous time step: this one's code was used to verify.
-	r = await step(cb => user.sendMFACode(totp(secret, Date.now() - 30000), cb, 'SOFTWARE_TOKEN_MFA'));
+	// The next time step's code, which Cognito takes a step early:
+	// the code that verified the token is used.
+	r = await step(cb => user.sendMFACode(totp(secret, verifiedAt + 30000), cb, 'SOFTWARE_TOKEN_MFA'));
 	check(r.kind === 'onSuccess' && usernameOf(r.args[0]) === 'kim', "sendMFACode with the authenticator's code signs in");
 	// kim's device, confirmed in sendMFACode, remembered: it stands in
 	// for the code from then on.

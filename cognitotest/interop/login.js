@@ -169,14 +169,19 @@ async function main() {
 	check(r.kind === 'associateSecretCode' && /^[A-Z2-7]{32}$/.test(erinSecret), 'associateSoftwareToken hands out a base32 secret');
 	err = await failure(cb => u.verifySoftwareToken('000000', 'interop', cb));
 	check(err && err.code === 'EnableSoftwareTokenMFAException', 'verifySoftwareToken refuses a wrong code');
-	r = await step(cb => u.verifySoftwareToken(totp(erinSecret), 'interop', cb));
+	const verifiedAt = Date.now();
+	r = await step(cb => u.verifySoftwareToken(totp(erinSecret, verifiedAt), 'interop', cb));
 	check(named(r, 'erin'), 'verifySoftwareToken then MFA_SETUP signs in');
 	({ user: u, first } = start(pool, 'erin', 'Erin-pw-12345'));
 	r = await first;
 	check(r.kind === 'totpRequired', 'after MFA_SETUP the login asks for SOFTWARE_TOKEN_MFA');
-	// The previous time step: the code of this one was used above.
-	r = await step(cb => u.sendMFACode(totp(erinSecret, Date.now() - 30000), cb, 'SOFTWARE_TOKEN_MFA'));
-	check(named(r, 'erin'), 'SOFTWARE_TOKEN_MFA with the secret set up');
+	// Cognito takes each code once: the one that verified the token is
+	// refused, and the Session waits for the next one (the time step
+	// after verifiedAt's, which Cognito takes a step early too).
+	err = await failure(cb => u.sendMFACode(totp(erinSecret, verifiedAt), cb, 'SOFTWARE_TOKEN_MFA'));
+	check(err && err.code === 'ExpiredCodeException', 'SOFTWARE_TOKEN_MFA with the code that verified the token: ExpiredCodeException');
+	r = await step(cb => u.sendMFACode(totp(erinSecret, verifiedAt + 30000), cb, 'SOFTWARE_TOKEN_MFA'));
+	check(named(r, 'erin'), 'SOFTWARE_TOKEN_MFA with the next code of the secret set up');
 
 	// A signed-in user sets up TOTP with its access token.
 	({ user: u, first } = start(pool, 'kim', 'Kim-pw-123456'));
