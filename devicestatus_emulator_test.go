@@ -24,7 +24,7 @@ func optInSession(t *testing.T, cfg cognitotest.Config) (*cognitotest.Server, *c
 	srv := cognitotest.NewServer(t, cfg)
 	store := new(cognitosrp.MemoryDeviceStore)
 	codes := new(atomic.Int32)
-	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword, SMSMFA: true}); err != nil {
+	if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword, SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}}); err != nil {
 		t.Fatal(err)
 	}
 	c := srv.SessionConfig()

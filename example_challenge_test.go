@@ -105,7 +105,8 @@ func ExampleRememberDevices() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := cognito.AddUser(cognitotest.User{Username: "bob", Password: "password", SMSMFA: true}); err != nil {
+	if _, err := cognito.AddUser(cognitotest.User{Username: "bob", Password: "password", SMSMFA: true,
+		Attributes: map[string]string{"phone_number": "+15555550100"}}); err != nil {
 		log.Fatal(err)
 	}
 	if err := cognito.Start(); err != nil {

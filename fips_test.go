@@ -62,7 +62,7 @@ func TestFIPS140Only(t *testing.T) {
 	// What it allows works: a login with SECRET_HASH that remembers a
 	// device, a renewal with the device's key, a login by device SRP.
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, ClientSecret: fipsSecret})
-	u, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword, SMSMFA: true})
+	u, err := srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword, SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	if err != nil {
 		t.Fatal(err)
 	}

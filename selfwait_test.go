@@ -28,7 +28,7 @@ func TestLoginThatWaitsForItself(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	for _, u := range []cognitotest.User{
 		{Username: "alice", Password: "Passw0rd!x"},
-		{Username: "bob", Password: "Passw0rd!x", SMSMFA: true},
+		{Username: "bob", Password: "Passw0rd!x", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}},
 	} {
 		if _, err := srv.AddUser(u); err != nil {
 			t.Fatal(err)

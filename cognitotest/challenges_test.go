@@ -45,7 +45,7 @@ func expectTokens(t *testing.T) func(*cognitosrp.AuthOutput, error) *cognitosrp.
 
 func TestRootSessionReportsChallenge(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
-	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	sess, _ := cognitosrp.NewSession(srv.SessionConfig(), "alice")
 	err := sess.Authenticate(t.Context(), "pw-alice-123")
 	var ce *cognitosrp.ChallengeError
@@ -153,12 +153,33 @@ func TestSMSAndEmailMFA(t *testing.T) {
 	wantAPIError(t, err, "NotAuthorizedException", "Invalid session")
 }
 
+// TestSMSMFAWithoutPhone: a login whose second factor is SMS, for a user
+// without a phone number, fails with MFAMethodNotFoundException, the only
+// factor or the one chosen at SELECT_MFA_TYPE; the other factor chosen
+// there still passes.
+func TestSMSMFAWithoutPhone(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "nophone", Password: "pw-nophone-1", SMSMFA: true})
+	addUser(t, srv, cognitotest.User{Username: "both", Password: "pw-both-1234", SMSMFA: true, SoftwareTokenMFA: true})
+	r := newRaw(t, srv)
+
+	_, err := r.srpLogin("nophone", "pw-nophone-1", nil)
+	wantAPIError(t, err, "MFAMethodNotFoundException", "No MFA mechanism registerd in the account.")
+
+	ch := expectChallenge(t, "SELECT_MFA_TYPE")(r.srpLogin("both", "pw-both-1234", nil))
+	_, err = r.respond("SELECT_MFA_TYPE", ch.Session, map[string]string{"USERNAME": "both", "ANSWER": "SMS_MFA"})
+	wantAPIError(t, err, "MFAMethodNotFoundException", "")
+	ch = expectChallenge(t, "SELECT_MFA_TYPE")(r.srpLogin("both", "pw-both-1234", nil))
+	ch = expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.respond("SELECT_MFA_TYPE", ch.Session, map[string]string{"USERNAME": "both", "ANSWER": "SOFTWARE_TOKEN_MFA"}))
+	expectTokens(t)(r.respond("SOFTWARE_TOKEN_MFA", ch.Session, map[string]string{"USERNAME": "both", "SOFTWARE_TOKEN_MFA_CODE": cognitotest.DefaultMFACode}))
+}
+
 func TestSoftwareTokenMFAAndSelection(t *testing.T) {
 	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	srv.SetClock(func() time.Time { return now })
-	addUser(t, srv, cognitotest.User{Username: "both", Password: "pw-both-1234", SMSMFA: true, TOTPSecret: secret, MFACode: "-"})
+	addUser(t, srv, cognitotest.User{Username: "both", Password: "pw-both-1234", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}, TOTPSecret: secret, MFACode: "-"})
 	r := newRaw(t, srv)
 	r.now = srv.Now
 
@@ -329,7 +350,7 @@ func TestTOTPFriendlyDeviceName(t *testing.T) {
 
 func TestCustomAuth(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
-	addUser(t, srv, cognitotest.User{Username: "cus", Password: "pw-cus-1234", SMSMFA: true,
+	addUser(t, srv, cognitotest.User{Username: "cus", Password: "pw-cus-1234", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"},
 		CustomChallenge: map[string]string{"question": "colour?"}, CustomAnswer: "blue"})
 	addUser(t, srv, cognitotest.User{Username: "plain", Password: "pw-plain-123"})
 	r := newRaw(t, srv)
@@ -437,7 +458,7 @@ func TestPreferredMFA(t *testing.T) {
 	} {
 		name := "user-" + c.want
 		addUser(t, srv, cognitotest.User{Username: name, Password: "pw-123456",
-			SMSMFA: true, EmailOTP: true, SoftwareTokenMFA: true, PreferredMFA: c.preferred})
+			SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}, EmailOTP: true, SoftwareTokenMFA: true, PreferredMFA: c.preferred})
 		expectChallenge(t, c.want)(newRaw(t, srv).srpLogin(name, "pw-123456", nil))
 
 		res, err := srv.IssueTokens(name)
@@ -488,7 +509,7 @@ func TestChallengeAnswerChecks(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	srv.SetClock(func() time.Time { return now })
-	addUser(t, srv, cognitotest.User{Username: "both", Password: "pw-both-1234", SMSMFA: true, TOTPSecret: secret,
+	addUser(t, srv, cognitotest.User{Username: "both", Password: "pw-both-1234", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}, TOTPSecret: secret,
 		PreferredMFA: "SMS_MFA", MFACode: "135790"})
 	r := newRaw(t, srv)
 	r.now = srv.Now
@@ -514,7 +535,7 @@ func TestMFASetupChecks(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	srv.SetClock(func() time.Time { return now })
 	addUser(t, srv, cognitotest.User{Username: "setup", Password: "pw-setup-123", MFASetup: true})
-	addUser(t, srv, cognitotest.User{Username: "sms", Password: "pw-sms-1234", SMSMFA: true})
+	addUser(t, srv, cognitotest.User{Username: "sms", Password: "pw-sms-1234", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	r := newRaw(t, srv)
 	r.now = srv.Now
 

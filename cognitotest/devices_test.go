@@ -59,7 +59,7 @@ func proveDevice(t *testing.T, r *raw, ch *cognitosrp.AuthOutput, user string, d
 
 func TestDeviceTracking(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, ClientSecret: "dev"})
-	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	r := newRaw(t, srv)
 
 	// The first login passes MFA and gets a new device.
@@ -152,7 +152,7 @@ func second(_ *cognitosrp.AuthOutput, err error) error { return err }
 // and the old user's unfinished login does not end as the new one's.
 func TestDeletedUserLeavesNothingToItsNamesake(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
-	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	r := newRaw(t, srv)
 	code := map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": cognitotest.DefaultMFACode}
 	ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", nil))
@@ -163,7 +163,7 @@ func TestDeletedUserLeavesNothingToItsNamesake(t *testing.T) {
 	if err := srv.DeleteUser("alice"); err != nil {
 		t.Fatal(err)
 	}
-	addUser(t, srv, cognitotest.User{Username: "alice", Password: "new-alice-456", SMSMFA: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "new-alice-456", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	if devs := srv.Devices("alice"); len(devs) != 0 {
 		t.Errorf("the new alice has the old one's devices: %+v", devs)
 	}
@@ -325,7 +325,7 @@ func TestDeviceForgottenDuringLogin(t *testing.T) {
 	for _, how := range []string{"admin", "ForgetDevice"} {
 		t.Run(how, func(t *testing.T) {
 			srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
-			addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+			addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 			r := newRaw(t, srv)
 			ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", nil))
 			first := expectTokens(t)(r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": cognitotest.DefaultMFACode}))
@@ -373,7 +373,7 @@ func TestDeviceForgottenBeforeDeviceSRPAuth(t *testing.T) {
 	for _, how := range []string{"admin", "ForgetDevice"} {
 		t.Run(how, func(t *testing.T) {
 			srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
-			addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+			addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 			r := newRaw(t, srv)
 			ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", nil))
 			first := expectTokens(t)(r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": cognitotest.DefaultMFACode}))

@@ -63,7 +63,7 @@ func remembered(t *testing.T, srv *cognitotest.Server, key string) bool {
 // stand in for MFA through device SRP.
 func TestDeviceUserOptIn(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceOnlyRememberedOnUserPrompt: true, ClientSecret: "dev"})
-	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	r := newRaw(t, srv)
 
 	// The setting turns device tracking on, as in Cognito.
@@ -121,7 +121,7 @@ func TestDeviceUserOptIn(t *testing.T) {
 // back.
 func TestDeviceNotRemembered(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
-	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	r := newRaw(t, srv)
 	first := smsLogin(t, r, "")
 	d, necessary := confirmWithClient(t, r, first.AccessToken, first.NewDeviceMetadata)
@@ -163,7 +163,7 @@ func TestDeviceNotRemembered(t *testing.T) {
 // proof passes, and MFA follows.
 func TestDeviceUnrememberedDuringLogin(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
-	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	r := newRaw(t, srv)
 	first := smsLogin(t, r, "")
 	d := confirmDevice(t, r, first.AccessToken, first.NewDeviceMetadata)

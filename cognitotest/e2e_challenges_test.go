@@ -129,7 +129,7 @@ func TestE2ENewPasswordThenFailedChallenge(t *testing.T) {
 		user  cognitotest.User
 		setup bool // the second login stops at MFA_SETUP again
 	}{
-		{"wrong code", cognitotest.User{SMSMFA: true}, false},
+		{"wrong code", cognitotest.User{SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}}, false},
 		{"MFA_SETUP", cognitotest.User{MFASetup: true}, true},
 	} {
 		t.Run(v.name, func(t *testing.T) {
@@ -172,7 +172,7 @@ func TestE2ECodes(t *testing.T) {
 		name string
 		user cognitotest.User
 	}{
-		{"SMS_MFA", cognitotest.User{SMSMFA: true}},
+		{"SMS_MFA", cognitotest.User{SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}}},
 		{"EMAIL_OTP", cognitotest.User{EmailOTP: true}},
 	} {
 		t.Run(v.name, func(t *testing.T) {
@@ -198,7 +198,7 @@ func TestE2ETOTP(t *testing.T) {
 		user cognitotest.User
 	}{
 		{"SOFTWARE_TOKEN_MFA", cognitotest.User{TOTPSecret: secret, MFACode: "no-fixed-code"}},
-		{"SELECT_MFA_TYPE", cognitotest.User{TOTPSecret: secret, SMSMFA: true, MFACode: "no-fixed-code"}},
+		{"SELECT_MFA_TYPE", cognitotest.User{TOTPSecret: secret, SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}, MFACode: "no-fixed-code"}},
 	} {
 		t.Run(v.name, func(t *testing.T) {
 			srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "totp"})
@@ -304,7 +304,7 @@ func TestE2EMFASetup(t *testing.T) {
 // with device SRP, and recovers when the pool forgets it.
 func TestE2EDevice(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, ClientSecret: "dev"})
-	u := addUser(t, srv, cognitotest.User{Aliases: []string{"d@example.com"}, Password: "pw-device-123", SMSMFA: true})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"d@example.com"}, Password: "pw-device-123", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	var codes atomic.Int32
 	store := new(cognitosrp.MemoryDeviceStore)
 	a := e2eAuth(t, srv, "d@example.com", "pw-device-123", func(o *cognitosrp.Options) {
@@ -495,7 +495,7 @@ func TestE2EDeviceWithRotation(t *testing.T) {
 // Auth) sign in with the device the first run registered, without a code.
 func TestE2EDeviceAcrossRuns(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
-	u := addUser(t, srv, cognitotest.User{Aliases: []string{"run@example.com"}, Password: "pw-runs-12345", SMSMFA: true})
+	u := addUser(t, srv, cognitotest.User{Aliases: []string{"run@example.com"}, Password: "pw-runs-12345", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	path := filepath.Join(t.TempDir(), "devices.json")
 	var codes atomic.Int32
 	for range 3 {

@@ -71,6 +71,15 @@ func errCodeUsed() *apiError {
 	return newError(http.StatusBadRequest, "ExpiredCodeException", "This code has been used already; wait for the next one.")
 }
 
+// errNoMFAMethod is a login whose second factor is SMS for a user without
+// a phone number: Cognito fails it with MFAMethodNotFoundException, so
+// worded (sic), HTTP 400 (amplify-flutter issue 95 quotes the service's
+// error; amplify-js issues 8829, a user whose phone_number was deleted
+// while SMS MFA was on, and 14013, a pool that requires SMS MFA).
+func errNoMFAMethod() *apiError {
+	return newError(http.StatusBadRequest, "MFAMethodNotFoundException", "No MFA mechanism registerd in the account.")
+}
+
 // errWrongPassword is Cognito's answer to any failed proof of the password.
 func errWrongPassword() *apiError {
 	return errNotAuthorized("Incorrect username or password.")

@@ -37,7 +37,7 @@ func FuzzServeAPI(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: password, SMSMFA: true, CustomAnswer: "x"}); err != nil {
+		if _, err := srv.AddUser(cognitotest.User{Username: "alice", Password: password, SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}, CustomAnswer: "x"}); err != nil {
 			f.Fatal(err)
 		}
 		servers = append(servers, srv)

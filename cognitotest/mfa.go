@@ -71,8 +71,12 @@ func (s *Server) factorChallenge(c *call, sess *authSession, u User, factor stri
 	params := map[string]string{"USER_ID_FOR_SRP": u.Username}
 	switch factor {
 	case challengeSMSMFA:
+		phone := u.Attributes["phone_number"]
+		if phone == "" {
+			return nil, errNoMFAMethod().because("the user has SMS MFA but no phone_number attribute")
+		}
 		params["CODE_DELIVERY_DELIVERY_MEDIUM"] = "SMS"
-		params["CODE_DELIVERY_DESTINATION"] = maskPhone(u.Attributes["phone_number"])
+		params["CODE_DELIVERY_DESTINATION"] = maskPhone(phone)
 	case challengeEmailOTP:
 		params["CODE_DELIVERY_DELIVERY_MEDIUM"] = "EMAIL"
 		params["CODE_DELIVERY_DESTINATION"] = maskEmail(u.Attributes["email"])

@@ -21,7 +21,7 @@ import (
 func TestMissingMembersRefused(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
-	addUser(t, srv, cognitotest.User{Username: "sms", Password: "pw-sms-12345", SMSMFA: true})
+	addUser(t, srv, cognitotest.User{Username: "sms", Password: "pw-sms-12345", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	addUser(t, srv, cognitotest.User{Username: "new", Password: "temporary1", ForceNewPassword: true})
 	r := newRaw(t, srv)
 	client := srv.ClientID()

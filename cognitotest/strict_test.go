@@ -81,7 +81,7 @@ func TestPasswordParameterRequired(t *testing.T) {
 // ChallengeName fails the AWS protocol's validation of the request.
 func TestRespondWithoutChallengeName(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
-	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	r := newRaw(t, srv)
 	ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", nil))
 	_, err := r.respond("", ch.Session, map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": cognitotest.DefaultMFACode})
@@ -92,7 +92,7 @@ func TestRespondWithoutChallengeName(t *testing.T) {
 // missing parameter, not a wrong password.
 func TestRespondWithoutUsername(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
-	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 	r := newRaw(t, srv)
 	ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", nil))
 	_, err := r.respond("SMS_MFA", ch.Session, map[string]string{"SMS_MFA_CODE": cognitotest.DefaultMFACode})

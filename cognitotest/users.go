@@ -62,7 +62,9 @@ type User struct {
 
 	// SMSMFA, EmailOTP and SoftwareTokenMFA turn on those second factors.
 	// With more than one and no PreferredMFA, the login asks to choose
-	// (SELECT_MFA_TYPE).
+	// (SELECT_MFA_TYPE). SMS needs a phone_number attribute (or an alias
+	// starting with "+"): without one, a login whose factor is SMS fails
+	// with MFAMethodNotFoundException, as Cognito's does.
 	SMSMFA           bool
 	EmailOTP         bool
 	SoftwareTokenMFA bool

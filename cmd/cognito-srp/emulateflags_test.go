@@ -190,7 +190,7 @@ func TestEmulateRotationGrace(t *testing.T) {
 func TestEmulateSessionTTL(t *testing.T) {
 	t.Parallel()
 	users := filepath.Join(t.TempDir(), "users.json")
-	os.WriteFile(users, []byte(`[{"username": "carol", "password": "pw-carol-123", "SMSMFA": true}]`), 0o600)
+	os.WriteFile(users, []byte(`[{"username": "carol", "password": "pw-carol-123", "SMSMFA": true, "aliases": ["+15555550100"]}]`), 0o600)
 	for _, ttl := range []string{"1s", "3m"} {
 		// This -users comes after emulateSandbox's, and wins.
 		s, stop := emulateSandbox(t, "-users", users, "-user-password-auth", "-session-ttl", ttl)
