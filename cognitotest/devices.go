@@ -276,7 +276,10 @@ func (s *Server) updateDeviceStatus(c *call) (any, *apiError) {
 }
 
 // forgetDevice serves ForgetDevice: the device and the refresh tokens bound
-// to it stop working.
+// to it stop working (the AWS blog post on device tracking: "all future
+// calls to revalidate that device's refresh tokens will fail"). So do the
+// access tokens issued with them, as after RevokeToken: an assumption,
+// which the package doc lists; whether Cognito ends them is not known.
 func (s *Server) forgetDevice(c *call) (any, *apiError) {
 	var in withDevice
 	u, aerr := s.decodeForDevice(c, &in)

@@ -29,6 +29,26 @@
 // wrong attempts: FailNext injects their errors (InvalidPasswordException,
 // LimitExceededException).
 //
+// Where neither Cognito's documentation nor its users' reports say what it
+// does, the emulator makes a choice of its own, which may differ from
+// Cognito's. Those a test may meet:
+//   - ForgetDevice (and Server.ForgetDevice) ends the access tokens of the
+//     logins on the device too, as RevokeToken ends a login's; Cognito
+//     documents only that the device's refresh tokens stop working.
+//   - A login takes each TOTP code once, as Cognito does, but
+//     VerifySoftwareToken takes a code it took before, and a login refuses
+//     only a code of the same time step, not an earlier one.
+//   - SOFTWARE_TOKEN_MFA names a software token verified without a
+//     FriendlyDeviceName, or given by AddUser, "TOTP device".
+//   - SELECT_MFA_TYPE offers SMS_MFA to a user without a phone number,
+//     whose choice of it then fails as a login with SMS alone does
+//     (MFAMethodNotFoundException); EMAIL_OTP is asked of a user without
+//     an email attribute.
+//   - The answer to NEW_PASSWORD_REQUIRED is refused for
+//     phone_number_verified in the words Cognito uses for email_verified,
+//     and for a verified flag before an e-mail address.
+//   - Messages that no report quotes are the emulator's own.
+//
 // For test suites it offers a controllable clock, injected latency and
 // failures, counters of calls per action and a log of recent requests. It
 // keeps everything in memory and is safe for concurrent use.
