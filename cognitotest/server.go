@@ -74,9 +74,16 @@ type Server struct {
 
 // NewServer starts a Server for the test tb and closes it when the test
 // ends. It fails the test if cfg is invalid or the server cannot listen.
-// Closing it earlier with Close is allowed.
+// Closing it earlier with Close is allowed. In a testing/synctest bubble
+// it fails the test at once: see the package documentation.
 func NewServer(tb testing.TB, cfg Config) *Server {
 	tb.Helper()
+	if inBubble(tb) {
+		tb.Fatal("cognitotest: NewServer in a testing/synctest bubble: its socket would stop the bubble's clock, " +
+			"and the first time.Sleep or synctest.Wait would never return; " +
+			"make the Server with NewUnstartedServer, do not Start it, " +
+			"and give the session &http.Client{Transport: srv.Transport()} as its HTTPClient")
+	}
 	s, err := NewUnstartedServer(cfg)
 	if err != nil {
 		tb.Fatal(err)
@@ -86,6 +93,27 @@ func NewServer(tb testing.TB, cfg Config) *Server {
 	}
 	tb.Cleanup(s.Close)
 	return s
+}
+
+// inBubble reports whether tb is the *testing.T that testing/synctest.Test
+// gives the function it runs in a bubble. A listening server's goroutines
+// wait on sockets, which are not durably blocking: the bubble's clock
+// would never move, and the test would hang until the binary's -timeout.
+// There is no other way to ask: the T of a bubble panics in Deadline
+// (Go 1.25 and later; testing says so on purpose, "to catch the error"),
+// where any other T returns.
+func inBubble(tb testing.TB) (in bool) {
+	d, ok := tb.(interface{ Deadline() (time.Time, bool) })
+	if !ok {
+		return false // a *testing.B or *testing.F: never in a bubble
+	}
+	defer func() {
+		if recover() != nil {
+			in = true
+		}
+	}()
+	d.Deadline()
+	return false
 }
 
 // NewUnstartedServer returns a Server that does not listen yet, so that a
