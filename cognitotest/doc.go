@@ -58,11 +58,19 @@
 //	auth, err := cognitosrp.New(srv.Options("alice", "correct horse"))
 //
 // A suite may give each test a Server of its own or share one among
-// parallel tests. A Server is cheap: once the process's signing key exists
+// parallel tests: among the subtests of one test, made with NewServer in
+// the parent (its cleanup waits for them), or among all the tests of a
+// package, made in TestMain with NewUnstartedServer and Start, and closed
+// after m.Run. A Server of NewServer kept in a package variable for the
+// tests that follow is closed when the test that made it ends, and their
+// calls fail to connect. A Server is cheap: once the process's signing key exists
 // (generating it takes a fraction of a second, once per process), NewServer
 // takes well under a millisecond, and a login a few milliseconds of SRP on
 // either side. Tests that share a Server need users of their own (names
-// and aliases are case-insensitive, as in Cognito). The clock (Advance,
+// and aliases are case-insensitive, as in Cognito); on a Server of
+// TestMain, go test -count=2 runs each test twice against the same
+// users, so a test that adds one deletes it in a Cleanup (DeleteUser),
+// or AddUser fails with ErrUserExists the second time. The clock (Advance,
 // SetClock), injected latency and failures (FailNext, SetFailureRate),
 // the counters of Calls and the request log are the Server's: a test that
 // moves, breaks or counts them needs a Server of its own, or it moves,
@@ -73,7 +81,11 @@
 // sleep through days of token lifetimes in milliseconds, a socket would
 // stop the bubble's clock: there the Server is made with
 // NewUnstartedServer, never started, and served in memory by
-// [Server.Transport].
+// [Server.Transport] (NewServer fails the test). Close every Auth and
+// Session made in the bubble before its function returns, with defer or
+// a Cleanup registered after the Server's: a renewal still running when
+// the Server closes retries against it, and synctest.Test then panics
+// ("blocked goroutines remain").
 //
 // The emulator is for tests: its secrets live in memory, its keys are
 // generated per process, and it listens on loopback only unless told
