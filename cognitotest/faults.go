@@ -154,6 +154,10 @@ func (s *Server) SetFailureRate(rate float64, f Fault) {
 
 // SetLatency delays every API call by d before it is served (0 turns it
 // off). A client that gives up during the delay sees its own timeout.
+// A call already delayed keeps its delay, after SetLatency(0) too, until
+// its client gives up or Close: a cognitosrp login goes on when the
+// request that started it gives up (see cognitosrp.Options.FlightTimeout),
+// so the next request joins it and waits out the rest of the delay.
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
