@@ -15,7 +15,12 @@ import (
 // decides the TIMESTAMP check, token iat and exp, every expiry, and the
 // Date header of every response. Any offset from Advance still applies.
 // The server calls it without holding its lock, so it may call the
-// server's methods (Requests, Advance…). A clock far from the machine's
+// server's methods (Requests, Advance…), but for those that read the
+// clock (Now, IssueTokens, VerifyAccessToken, VerifyIDToken,
+// SetDeviceRemembered) and requests to the server: such a clock recurses
+// until the stack overflows, which ends the test binary. To freeze the
+// clock, read Now once, before SetClock.
+// A clock far from the machine's
 // fails the logins of clients on their own clock, as with Advance.
 func (s *Server) SetClock(now func() time.Time) {
 	s.mu.Lock()
