@@ -156,3 +156,57 @@ func TestAdvanceWithTheServersClock(t *testing.T) {
 		t.Errorf("the API refused %d tokens, want 0: the Auth renewed only on its 401s", n)
 	}
 }
+
+// TestMovedClockReason: a login refused because the TIMESTAMP is too far
+// from a clock the test moved (SetClock, Advance, Config.Now) says, in the
+// Request's Reason (and so the Logf line), what to do: the client sees
+// only Cognito's "Incorrect username or password.", which sends one
+// looking for a wrong password. On an unmoved clock the reason stays as
+// it was: there the client's own clock is wrong.
+func TestMovedClockReason(t *testing.T) {
+	fixed := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name  string
+		cfg   cognitotest.Config
+		move  func(*cognitotest.Server)
+		moved bool
+	}{
+		{"SetClock", cognitotest.Config{}, func(s *cognitotest.Server) { s.SetClock(func() time.Time { return fixed }) }, true},
+		{"Advance", cognitotest.Config{}, func(s *cognitotest.Server) { s.Advance(3 * time.Hour) }, true},
+		{"Config.Now", cognitotest.Config{Now: func() time.Time { return fixed }}, func(*cognitotest.Server) {}, true},
+		{"unmoved", cognitotest.Config{}, func(*cognitotest.Server) {}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, c.cfg)
+			addUser(t, srv, cognitotest.User{Username: "alice", Password: "correct horse"})
+			c.move(srv)
+			// A client on a clock two hours off the machine's (and, but
+			// for "unmoved", the server's): its TIMESTAMP is refused.
+			cfg := srv.SessionConfig()
+			if !c.moved {
+				cfg.Now = func() time.Time { return time.Now().Add(-2 * time.Hour) }
+			}
+			cfg.Retry = cognitosrp.RetryPolicy{MaxAttempts: 1}
+			sess, err := cognitosrp.NewSession(cfg, "alice")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sess.Close()
+			if err := sess.Authenticate(context.Background(), "correct horse"); !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+				t.Fatalf("Authenticate: %v, want NotAuthorizedException", err)
+			}
+			var reason string
+			for _, r := range srv.Requests() {
+				if r.Action == "RespondToAuthChallenge" {
+					reason = r.Reason
+				}
+			}
+			if !strings.Contains(reason, "TIMESTAMP") {
+				t.Fatalf("reason %q does not name the TIMESTAMP", reason)
+			}
+			if hint := strings.Contains(reason, "Options.Now"); hint != c.moved {
+				t.Errorf("reason %q: names Options.Now %v, want %v", reason, hint, c.moved)
+			}
+		})
+	}
+}

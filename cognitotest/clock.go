@@ -77,6 +77,20 @@ func (s *Server) Now() time.Time {
 
 func (s *Server) now() time.Time { return s.Now() }
 
+// movedClockHint completes the reason of a TIMESTAMP refused as too far
+// from the server's clock when a test moved that clock: the client was
+// most likely left on the machine's, and sees only "Incorrect username or
+// password.".
+func (s *Server) movedClockHint() string {
+	s.mu.Lock()
+	moved := s.clock != nil || s.offset != 0
+	s.mu.Unlock()
+	if !moved {
+		return ""
+	}
+	return " (moved by SetClock, Advance or Config.Now: give the client the server's clock, as cognitosrp.Options.Now or Config.Now = srv.Now)"
+}
+
 // randomBytes returns n bytes from the server's random source.
 func (s *Server) randomBytes(n int) ([]byte, error) {
 	b := make([]byte, n)

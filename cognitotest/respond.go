@@ -149,7 +149,7 @@ func (s *Server) verifyClaim(c *call, sess *authSession, r map[string]string) *a
 		return errInvalidParameter("TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")
 	}
 	if skew := c.now.Sub(t); skew > MaxClockSkew || skew < -MaxClockSkew {
-		return errWrongPassword().because("TIMESTAMP is %v away from the server's clock", skew.Round(time.Second))
+		return errWrongPassword().because("TIMESTAMP is %v away from the server's clock%s", skew.Round(time.Second), s.movedClockHint())
 	}
 	sig, err := base64.StdEncoding.DecodeString(r["PASSWORD_CLAIM_SIGNATURE"])
 	if err != nil {
