@@ -7,6 +7,7 @@ package cognitotest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -208,5 +209,80 @@ func TestMovedClockReason(t *testing.T) {
 				t.Errorf("reason %q: names Options.Now %v, want %v", reason, hint, c.moved)
 			}
 		})
+	}
+}
+
+// TestMovedClockTOTPReason: a TOTP code refused because it is the code of
+// the machine's clock, after the test moved the server's, says so in the
+// Request's Reason, and to give cognitosrp.TOTP the server's clock: the
+// client sees only "Invalid code received for user", which sends one
+// checking the secret.
+func TestMovedClockTOTPReason(t *testing.T) {
+	const secret = "JBSWY3DPEHPK3PXP"
+	for _, c := range []struct {
+		name string
+		code func(*cognitotest.Server) string
+		hint bool
+	}{
+		{"machine's code", func(*cognitotest.Server) string { return totpCode(t, secret, time.Now()) }, true},
+		{"wrong code", func(srv *cognitotest.Server) string { return wrongTOTPAt(t, secret, time.Now(), srv.Now()) }, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, cognitotest.Config{})
+			addUser(t, srv, cognitotest.User{Username: "bot", Password: "bot-password", TOTPSecret: secret, MFACode: "not-a-code"})
+			srv.Advance(10 * time.Minute) // within the hour a session's TIMESTAMP follows
+			code := c.code(srv)
+			for _, d := range []time.Duration{-cognitosrp.TOTPPeriod, 0, cognitosrp.TOTPPeriod} {
+				if c.hint && code == totpCode(t, secret, srv.Now().Add(d)) {
+					// A few chances in a million: the clocks' codes meet.
+					t.Skip("the machine's code is the server's too")
+				}
+			}
+			cfg := srv.SessionConfig()
+			cfg.ChallengeHandler = cognitosrp.ChallengeHandlerFunc(func(_ context.Context, ch *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+				return &cognitosrp.ChallengeAnswer{Answer: code}, nil
+			})
+			sess, err := cognitosrp.NewSession(cfg, "bot")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sess.Close()
+			if err := sess.Authenticate(context.Background(), "bot-password"); !errors.Is(err, cognitosrp.ErrCodeMismatch) {
+				t.Fatalf("Authenticate: %v, want CodeMismatchException", err)
+			}
+			var reason string
+			for _, r := range srv.Requests() {
+				if r.ErrorType == "CodeMismatchException" {
+					reason = r.Reason
+				}
+			}
+			if hint := strings.Contains(reason, "TOTP.Now"); hint != c.hint {
+				t.Errorf("reason %q: names TOTP.Now %v, want %v", reason, hint, c.hint)
+			}
+		})
+	}
+}
+
+func totpCode(t *testing.T, secret string, at time.Time) string {
+	code, err := cognitosrp.TOTP{Secret: secret}.Code(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// wrongTOTPAt returns a six-digit code that is the code of no time step
+// around any of the given times (wrongTOTP's, for several clocks).
+func wrongTOTPAt(t *testing.T, secret string, times ...time.Time) string {
+	valid := map[string]bool{}
+	for _, at := range times {
+		for _, d := range []time.Duration{-cognitosrp.TOTPPeriod, 0, cognitosrp.TOTPPeriod} {
+			valid[totpCode(t, secret, at.Add(d))] = true
+		}
+	}
+	for i := 0; ; i++ {
+		if code := fmt.Sprintf("%06d", i); !valid[code] {
+			return code
+		}
 	}
 }

@@ -77,15 +77,20 @@ func (s *Server) Now() time.Time {
 
 func (s *Server) now() time.Time { return s.Now() }
 
+// clockMoved reports whether the server's clock is not the machine's:
+// SetClock or Config.Now gave it a clock, or Advance an offset.
+func (s *Server) clockMoved() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clock != nil || s.offset != 0
+}
+
 // movedClockHint completes the reason of a TIMESTAMP refused as too far
 // from the server's clock when a test moved that clock: the client was
 // most likely left on the machine's, and sees only "Incorrect username or
 // password.".
 func (s *Server) movedClockHint() string {
-	s.mu.Lock()
-	moved := s.clock != nil || s.offset != 0
-	s.mu.Unlock()
-	if !moved {
+	if !s.clockMoved() {
 		return ""
 	}
 	return " (moved by SetClock, Advance or Config.Now: give the client the server's clock, as cognitosrp.Options.Now or Config.Now = srv.Now)"

@@ -115,10 +115,18 @@ func (s *Server) answerMFA(c *call, sess *authSession, factor string, r map[stri
 	if code == "" {
 		return nil, errMissing(key)
 	}
-	step, ok := codeValid(s.user(sess.username, sess.sub), factor, code, c.now)
+	u := s.user(sess.username, sess.sub)
+	step, ok := codeValid(u, factor, code, c.now)
 	if !ok {
 		s.giveBack(sess)
-		return nil, errCodeMismatch(factor)
+		aerr := errCodeMismatch(factor)
+		if factor == challengeSoftwareTokenMFA && u.TOTPSecret != "" && s.clockMoved() && totpOnMachineClock(u.TOTPSecret, code) {
+			// The client's TOTP is on the machine's clock, and
+			// sees only "Invalid code received for user".
+			aerr = aerr.because("the code of the machine's clock, not of the server's, which SetClock, Advance or Config.Now moved: " +
+				"give the client's cognitosrp.TOTP the server's clock, as TOTP.Now = srv.Now")
+		}
+		return nil, aerr
 	}
 	if step != nil && !s.spendTOTP(sess, *step, c.now) {
 		s.giveBack(sess)
@@ -126,6 +134,13 @@ func (s *Server) answerMFA(c *call, sess *authSession, factor string, r map[stri
 	}
 	sess.mfaDone = true
 	return s.nextStep(c, sess)
+}
+
+// totpOnMachineClock reports whether code is the secret's code of the
+// machine's clock (a step either side).
+func totpOnMachineClock(secret, code string) bool {
+	_, ok := totpValid(secret, code, time.Now())
+	return ok
 }
 
 // codeValid accepts the user's known code, and for TOTP the RFC 6238 code
