@@ -114,8 +114,12 @@ func (f *faultState) init(seed uint64) {
 // FailNext makes the next n API calls fail with f; n ≤ 0 makes none fail.
 // With actions given, only calls to those actions count and fail. Calls
 // to FailNext queue up: the earliest one that matches a call applies
-// first. An action the server does not serve matches no call;
-// Config.Logf is told.
+// first. A failure queued stays until a call takes it, and nothing
+// takes it back: a test that stops calling before all n are taken (a
+// client that gave up after its retries) meets the rest at its next
+// calls. For an outage that ends when the test says, use
+// SetFailureRate(1, f), then SetFailureRate(0, ""). An action the server
+// does not serve matches no call; Config.Logf is told.
 func (s *Server) FailNext(n int, f Fault, actions ...string) {
 	if n <= 0 {
 		return
