@@ -317,7 +317,11 @@ func (p NewPassword) Format(f fmt.State, verb rune) { formatRedacted(f, p) }
 
 // ChallengeError reports a challenge the login could not answer: one this
 // package does not support (MFA_SETUP, which needs AssociateSoftwareToken),
-// one no ChallengeHandler answered, or one whose handler failed (Err).
+// one no ChallengeHandler answered, one whose handler failed (Err), or an
+// SRP step out of turn: PASSWORD_VERIFIER in a login that sent no SRP_A or
+// after its claim, DEVICE_SRP_AUTH without a remembered device,
+// DEVICE_PASSWORD_VERIFIER before DEVICE_SRP_AUTH or after its claim (each
+// SRP private value proves a password once).
 // Username and Session let a caller continue the login itself with
 // RespondToAuthChallenge; the Session is a credential and never printed.
 type ChallengeError struct {
