@@ -369,6 +369,11 @@ func (a *Auth) HeaderName() string {
 // but neither its cancellation nor its httptrace.ClientTrace; one that
 // req joins, started by another request, keeps that request's values
 // (see Session.ValidTokens and Config.Logger).
+//
+// A request that an http.Client follows from a redirect goes without the
+// header unless every request of its chain went to its scheme, host and
+// port (the scheme's own port written or not): net/http cannot remove a
+// header a transport adds.
 func (a *Auth) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Response != nil && !sameOrigin(req) && a.built() {
 		// A redirect to another origin. net/http drops Authorization on
