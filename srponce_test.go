@@ -65,3 +65,53 @@ func TestOneClaimPerSRPExchange(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimsPerLogin pins the bound SECURITY.md gives: an endpoint that
+// fails each password claim for a passing reason (a 5xx) has the login
+// start over with a fresh private value, and so gets another claim, at
+// most Retry.MaxAttempts in all; twice that when it then refuses the
+// remembered device (ResourceNotFoundException), as the login starts once
+// more without it.
+func TestClaimsPerLogin(t *testing.T) {
+	const attempts = 3
+	for _, device := range []bool{false, true} {
+		var mu sync.Mutex
+		claims := 0
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			readAll(t, r)
+			if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".InitiateAuth") {
+				challenge().write(w)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if claims++; device && claims == attempts {
+				errorReply(400, "ResourceNotFoundException").write(w)
+				return
+			}
+			errorReply(500, "InternalErrorException").write(w)
+		}))
+		cfg := Config{UserPoolID: testPoolID, ClientID: testClientID, Endpoint: srv.URL, Retry: fastRetry(attempts)}
+		want := attempts
+		if device {
+			store := new(MemoryDeviceStore)
+			store.SaveDevice(t.Context(), DeviceOwner{UserPoolID: testPoolID, Username: "user@example.com"},
+				&Device{Key: "us-east-1_dev", GroupKey: "-grp", Password: "device-password"})
+			cfg.Devices, want = RememberDevices(store, ""), 2*attempts
+		}
+		s, err := NewSession(cfg, "user@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Authenticate(t.Context(), hostilePassword); !errors.Is(err, ErrInternalError) {
+			t.Errorf("device %v: Authenticate: %v, want the last 5xx", device, err)
+		}
+		s.Close()
+		srv.Close()
+		mu.Lock()
+		if claims != want {
+			t.Errorf("device %v: %d password claims in one login, want %d", device, claims, want)
+		}
+		mu.Unlock()
+	}
+}
