@@ -33,6 +33,10 @@ func describe(err error) string {
 	var ae *cognitosrp.APIError
 	var ce *cognitosrp.ChallengeError
 	switch {
+	case errors.As(err, &ce) && srpStep(ce.ChallengeName):
+		// The login answers these itself: it refused one asked out of
+		// turn, which says something about the server, not the user.
+		return "the server asked for the " + ce.ChallengeName + " challenge out of turn (a second time, or without the SRP exchange it belongs to): check that the endpoint is Cognito"
 	case errors.As(err, &ce):
 		return fmt.Sprintf("the login needs the %s challenge, which this command cannot answer", serverName(ce.ChallengeName)) +
 			challengeAdvice(ce.ChallengeName)
@@ -219,6 +223,16 @@ func terminalText(s string) string {
 		}
 		return utf8.RuneError
 	}, s)
+}
+
+// srpStep reports whether name is an SRP step of the login, which the
+// library answers itself when it is asked in turn (ChallengeError).
+func srpStep(name string) bool {
+	switch name {
+	case cognitosrp.ChallengePasswordVerifier, cognitosrp.ChallengeDeviceSRPAuth, cognitosrp.ChallengeDevicePasswordVerifier:
+		return true
+	}
+	return false
 }
 
 // challengeAdvice says what to do about a challenge the command cannot

@@ -215,6 +215,16 @@ func TestDescribeChallengeAdvice(t *testing.T) {
 	if got := describe(&cognitosrp.ChallengeError{ChallengeName: cognitosrp.ChallengeCustom}); strings.Contains(got, ": ") {
 		t.Errorf("describe(CUSTOM_CHALLENGE) = %q, advice for a challenge without a known remedy", got)
 	}
+	// The SRP steps the command does answer reach describe only when the
+	// server asked for one out of turn (a second verifier after the
+	// claim, one without its exchange): "cannot answer" sent the user
+	// looking for a flag; the endpoint is what to check.
+	for _, name := range []string{cognitosrp.ChallengePasswordVerifier, cognitosrp.ChallengeDeviceSRPAuth, cognitosrp.ChallengeDevicePasswordVerifier} {
+		got := describe(&cognitosrp.ChallengeError{ChallengeName: name})
+		if !strings.Contains(got, name+" challenge out of turn") || !strings.Contains(got, "endpoint") || strings.Contains(got, "cannot answer") {
+			t.Errorf("describe(%s) = %q, want it asked out of turn, naming the endpoint", name, got)
+		}
+	}
 }
 
 // TestDescribeJoinedErrors: a renewal that failed and a token cache that
