@@ -13,8 +13,11 @@ import (
 
 // FileDeviceStore is a DeviceStore that keeps remembered devices in one
 // JSON file, with FileStore's care: mode 0600, atomic replacement, and a
-// refusal (ErrInsecureFile) of a file others can read or write, where file
-// modes are Unix permissions (see FileStore for Windows, Plan 9 and WASI).
+// refusal (ErrInsecureFile) of a file others can read or write, or that
+// belongs to another user than the process's, where file modes are Unix
+// permissions (see FileStore for Windows, Plan 9, WASI and symbolic
+// links). A refused file is neither read nor replaced: SaveDevice and
+// DeleteDevice fail too.
 //
 // A process that logs in anew on every run needs it: with the in-memory
 // default each run registers one more device with Cognito. The file holds

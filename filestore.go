@@ -18,8 +18,10 @@ import (
 )
 
 // ErrInsecureFile reports a token (or device) file that users other than
-// its owner can read or write. The secrets in it may have leaked;
-// FileStore and FileDeviceStore refuse it rather than use them.
+// its owner can read or write, or that belongs to another user than the
+// one the process runs as. The secrets in it may have leaked, or be
+// another user's; FileStore and FileDeviceStore refuse it rather than use
+// them.
 var ErrInsecureFile = errors.New("cognitosrp: file of secrets is accessible to other users")
 
 // ErrStoreFormat reports a token (or device) file this version of the
@@ -42,11 +44,22 @@ const maxTokenFileBytes = 1 << 20
 // a file can be neither replaced nor removed while anyone has it open (a
 // Load of another process, a virus scanner), Save and Clear try again for
 // about a second before they fail. The file has mode 0600, and Load
-// refuses a file that others can read or write, on systems with Unix
+// refuses a file that others can read or write, or that belongs to
+// another user than the process's effective user (root's too: root
+// accepts root's files only, as ssh does), on systems with Unix
 // permissions only: on Windows the file takes its directory's access list,
 // on Plan 9 its mode is set but not checked, and under WASI (wasip1) files
-// have no mode, so there keep it in a directory only the user can read
-// (os.UserCacheDir's is; under WASI, the host directory the runtime maps).
+// have no mode or owner, so there keep it in a directory only the user can
+// read (os.UserCacheDir's is; under WASI, the host directory the runtime
+// maps). Another user's file, even of mode 0600, may hold tokens they put
+// there for a process of root's to act as their Cognito user.
+//
+// Load follows a symbolic link and checks the file it opened, so that a
+// file swapped in between a check and the read is not trusted; neither
+// the link nor the directories are checked: keep the file in a directory
+// only the user can write, or another user can remove it or replace it
+// with a link to a file of the process's own user. Save and Clear replace
+// or remove a link, not the file it leads to.
 //
 // The file holds the refresh token: anyone who can read it can act as the
 // user until the refresh token expires or is revoked. Load, Save and Clear
@@ -93,10 +106,10 @@ type tokenFile struct {
 }
 
 // Load reads the tokens, or returns (nil, nil) when the file does not
-// exist. It fails with ErrInsecureFile when the file's mode lets others in,
-// and with ErrStoreFormat when it cannot read the file's contents or an
-// access or ID token in it has characters a JWT cannot have; neither error
-// quotes the file.
+// exist. It fails with ErrInsecureFile when the file's mode lets others in
+// or another user owns it (see FileStore), and with ErrStoreFormat when it
+// cannot read the file's contents or an access or ID token in it has
+// characters a JWT cannot have; neither error quotes the file.
 func (s *FileStore) Load(ctx context.Context) (*Tokens, error) {
 	if err := fileStoreError(s == nil, s.Path()); err != nil {
 		return nil, err
@@ -139,10 +152,11 @@ func (s *FileStore) Load(ctx context.Context) (*Tokens, error) {
 	}, nil
 }
 
-// readPrivateFile reads a file that must be its owner's alone, returning
+// readPrivateFile reads a file that must be this user's alone, returning
 // nil and no error when it does not exist. It fails with ErrInsecureFile
-// when the file's mode lets others in and with ErrStoreFormat when it is
-// not a regular file or too large; what names the contents in messages.
+// when the file's mode lets others in or another user owns it, and with
+// ErrStoreFormat when it is not a regular file or too large; what names
+// the contents in messages.
 func readPrivateFile(path, what string) ([]byte, error) {
 	// Opening a named pipe waits for a writer: refuse what is not a
 	// regular file before opening it, and again once it is open.
@@ -173,6 +187,12 @@ func readPrivateFile(path, what string) ([]byte, error) {
 	if perm := fi.Mode().Perm(); unixPermissions() && perm&0o077 != 0 {
 		return nil, errorf("%w: %s has mode %04o; make it readable by its owner only (chmod 600 %s)",
 			ErrInsecureFile, path, perm, path)
+	}
+	// The owner of the file open too: through a symbolic link, the
+	// link's target, which is what is read.
+	if owner, self, other := otherOwner(fi); other {
+		return nil, errorf("%w: %s belongs to uid %d, not to the user this process runs as (uid %d), and may hold %s of theirs: remove it, or chown it if it is yours",
+			ErrInsecureFile, path, owner, self, what)
 	}
 	data, err := readUpTo(f, maxTokenFileBytes+1, fi.Size())
 	if err != nil {
