@@ -242,8 +242,12 @@ func (a ChallengeAnswer) Format(f fmt.State, verb rune) { formatRedacted(f, a) }
 // answer without Answer, UserAttributes or Responses, such as
 // &ChallengeAnswer{}, which would answer nothing): the login then fails
 // with a *ChallengeError, as it does for an error, which the
-// ChallengeError wraps. A handler may be called concurrently by different
-// logins of different sessions.
+// ChallengeError wraps. An answer returned after ctx has ended (by a
+// handler that does not watch ctx, as a read from a terminal cannot) is
+// not sent: the login fails with a *ChallengeError wrapping ctx's error,
+// and the needs that waited for it get that error rather than a second
+// login that would ask again. A handler may be called concurrently by
+// different logins of different sessions.
 //
 // The login waits for the handler: a handler must not wait for tokens of
 // the session it serves (Auth.Token, Session.ValidTokens or Refresh).
@@ -317,9 +321,10 @@ func (p NewPassword) Format(f fmt.State, verb rune) { formatRedacted(f, p) }
 
 // ChallengeError reports a challenge the login could not answer: one this
 // package does not support (MFA_SETUP, which needs AssociateSoftwareToken),
-// one no ChallengeHandler answered, one whose handler failed (Err), or an
-// SRP step out of turn: PASSWORD_VERIFIER in a login that sent no SRP_A or
-// after its claim, DEVICE_SRP_AUTH without a remembered device,
+// one no ChallengeHandler answered, one whose handler failed (Err), one
+// it answered after the login's context ended (Err is the context's), or
+// an SRP step out of turn: PASSWORD_VERIFIER in a login that sent no SRP_A
+// or after its claim, DEVICE_SRP_AUTH without a remembered device,
 // DEVICE_PASSWORD_VERIFIER before DEVICE_SRP_AUTH or after its claim (each
 // SRP private value proves a password once).
 // Username and Session let a caller continue the login itself with
@@ -336,7 +341,8 @@ type ChallengeError struct {
 	// Username is Cognito's internal username, which a continuation must
 	// send as USERNAME (and hash into SECRET_HASH).
 	Username string
-	// Err is the handler's error, if it failed.
+	// Err is the handler's error, if it failed, or the login context's,
+	// if the handler answered after it ended.
 	Err error
 }
 

@@ -90,7 +90,9 @@ type flight struct {
 	loginless bool
 	// late marks a flight that a need found out of time, or that ended
 	// a second or more past its timeout (fly): its timeout is none of
-	// its waiters' answer (renew), nor a failure (fly).
+	// its waiters' answer (renew), nor a failure (fly). fly clears it
+	// for a flight that ended with a *ChallengeError: a person was
+	// asked, and is not to be asked again.
 	late   bool
 	tokens *Tokens
 	err    error
@@ -307,7 +309,9 @@ func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
 // ended. Nor does that timeout count as a failure (fly): the session's
 // hold would answer the retry with it. Once: only a FlightTimeout so short
 // that every flight is joined out of time (or an op that overruns it every
-// time) could make the new flight late too.
+// time) could make the new flight late too. Never past a flight that put a
+// challenge to the ChallengeHandler and ended with its *ChallengeError
+// (one that answered too late among them): the new login would ask again.
 func (s *Session) renew(ctx context.Context, typ TokenType, rejected *Tokens) (*Tokens, error) {
 	retried := false
 	for {
@@ -696,11 +700,17 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 	}
 	closed := errors.Is(err, ErrClosed)
 	s.mu.Lock()
-	if d, _ := ctx.Deadline(); time.Since(d) >= time.Second {
+	if _, asked := err.(*ChallengeError); asked {
+		// The ChallengeHandler's failure, or its answer after ctx ended
+		// (askHandler): a handler that overran ctx, which it must not
+		// (a read from a terminal does), not a freeze. Not late, even if
+		// a need found it so: trying past it would ask the person again,
+		// for a code they typed (and, for SMS_MFA, text another).
+		f.late = false
+	} else if d, _ := ctx.Deadline(); time.Since(d) >= time.Second {
 		// Ended a second or more past its timeout, which a running
 		// process sees within moments (its call to Cognito ends with
-		// ctx): frozen while it ran (or its op overran ctx, as a
-		// ChallengeHandler must not), and late (see renew) even when no
+		// ctx): frozen while it ran, and late (see renew) even when no
 		// need found it so (joinLocked), as it may end on the thaw
 		// before the need that the thaw serves comes.
 		f.late = true

@@ -296,6 +296,12 @@ func (s *Session) askHandler(ctx context.Context, st *loginState, out *AuthOutpu
 	var err error
 	if h := s.cfg.ChallengeHandler; h != nil {
 		a, err = h.HandleChallenge(ctx, newChallenge(out, st.username))
+		if err == nil {
+			// An answer after ctx ended (a handler that ignored it, as a
+			// read from a terminal does) is none: the login is over.
+			// As a *ChallengeError, the flight is not late (fly).
+			err = ctx.Err()
+		}
 	}
 	if err != nil || a.empty() {
 		// No handler, a failing one, or one that declined.
