@@ -159,11 +159,14 @@ func (s *FileStore) Load(ctx context.Context) (*Tokens, error) {
 // the contents in messages.
 func readPrivateFile(path, what string) ([]byte, error) {
 	// Opening a named pipe waits for a writer: refuse what is not a
-	// regular file before opening it, and again once it is open.
+	// regular file before opening it, and again once it is open. On Unix
+	// the open does not wait (openNonblock), so that a pipe renamed over
+	// the file between the two checks is refused by the second, not
+	// waited on for ever, ctx and Close with it.
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		return nil, errorf("%w: %s is not a regular file", ErrStoreFormat, path)
 	}
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -49,6 +49,52 @@ func TestStoresRefuseNamedPipe(t *testing.T) {
 	}
 }
 
+// TestStoresRefuseNamedPipeSwappedIn: a named pipe renamed over the token
+// file between readPrivateFile's check of the path and its open (by
+// whoever can write the directory) is refused as the file opened, not
+// waited on: the open, which would wait for a writer that never comes,
+// in a flight that neither its ctx nor Close can end, does not wait. Each
+// load runs while another goroutine swaps a pipe and a regular file in;
+// one that takes seconds is stuck.
+func TestStoresRefuseNamedPipeSwappedIn(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "tokens.json")
+	pipe, file := filepath.Join(dir, "pipe"), filepath.Join(dir, "file")
+	if err := mkfifo(pipe); err != nil {
+		t.Skip("mkfifo:", err)
+	}
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			os.Rename(pipe, path)
+			mkfifo(pipe)
+			os.WriteFile(file, []byte(`{"version":1}`), 0o600)
+			os.Rename(file, path)
+		}
+	}()
+	defer func() { close(stop); <-stopped }()
+	store := NewFileStore(path)
+	for start, n := time.Now(), 0; n < 20000 && time.Since(start) < time.Second; n++ {
+		done := make(chan error, 1)
+		go func() { _, err := store.Load(context.Background()); done <- err }()
+		select {
+		case err := <-done:
+			if err != nil && !errors.Is(err, ErrStoreFormat) {
+				t.Fatalf("Load: %v, want the tokens or ErrStoreFormat", err)
+			}
+		case <-time.After(5 * time.Second):
+			// The goroutine stays blocked in open; the test binary ends.
+			t.Fatalf("Load %d waits for a writer of a named pipe swapped in after the check", n+1)
+		}
+	}
+}
+
 // TestFileStoreLoadOpenFails: a token file that cannot be opened for
 // another reason than its absence (here a path through a regular file)
 // is an error saying the tokens could not be read, not "no tokens" (a

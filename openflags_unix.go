@@ -1,0 +1,15 @@
+// Copyright 2026 The cognitosrp Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+//go:build unix
+
+package cognitosrp
+
+import "syscall"
+
+// openNonblock opens a store's file without waiting: a named pipe (or a
+// device) put at the path opens at once, for the check of the file
+// opened to refuse, rather than wait for a writer that never comes. On a
+// regular file it changes nothing.
+const openNonblock = syscall.O_NONBLOCK
