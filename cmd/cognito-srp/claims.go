@@ -67,7 +67,15 @@ func claimsCommand(ctx context.Context, e *env, args []string) error {
 		}
 		return usagef("want at most one TOKEN, got %d arguments", fs.NArg())
 	}
-	token = strings.TrimPrefix(strings.TrimSpace(token), "Bearer ")
+	// An Authorization header's value: its scheme is case-insensitive
+	// (RFC 9110, section 11.1), so "bearer " and "BEARER " are stripped
+	// too, with every space after it (1*SP). Left on, the scheme passed
+	// as part of the header segment, which ParseUnverified does not
+	// decode, but counted against the token's 64 KiB.
+	token = strings.TrimSpace(token)
+	if scheme, rest, ok := strings.Cut(token, " "); ok && strings.EqualFold(scheme, "Bearer") {
+		token = strings.TrimLeft(rest, " ")
+	}
 	cl, err := cognitosrp.ParseUnverified(token)
 	if err != nil {
 		return err

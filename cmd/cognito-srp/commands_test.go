@@ -968,9 +968,14 @@ func TestClaimsInput(t *testing.T) {
 	// "Bearer " nor the white space counts against that length.
 	long := unsignedToken(`{"sub":"abc"}`)
 	long += strings.Repeat("A", 64<<10-len(long))
-	code, stdout, stderr = runClaims(strings.NewReader(" Bearer " + long + "\r\n"))
-	if code != exitOK || !strings.HasPrefix(stdout, "{\n  \"sub\": \"abc\"") {
-		t.Errorf("64 KiB token after Bearer: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	// The scheme is case-insensitive (RFC 9110, section 11.1) and may be
+	// followed by more than one space: "bearer " and "BEARER " are
+	// stripped as "Bearer " is (they counted against the 64 KiB).
+	for _, scheme := range []string{" Bearer ", "bearer ", "BEARER ", "Bearer   "} {
+		code, stdout, stderr = runClaims(strings.NewReader(scheme + long + "\r\n"))
+		if code != exitOK || !strings.HasPrefix(stdout, "{\n  \"sub\": \"abc\"") {
+			t.Errorf("64 KiB token after %q: exit %d, stdout %q, stderr %q", scheme, code, stdout, stderr)
+		}
 	}
 }
 
