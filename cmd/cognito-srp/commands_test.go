@@ -235,37 +235,23 @@ func TestEmulate(t *testing.T) {
 		{"aliases": ["bob@example.com"], "password": "pw-bob-1234", "attributes": {"name": "Bob"}}
 	]`), 0o600)
 	addr, cmd, stdout, stderr := startEmulate(t, "-users", users, "-with-secret")
-	vars := map[string]string{}
-	sc := bufio.NewScanner(stdout)
-	var banner []string
-	for sc.Scan() {
-		line := sc.Text()
-		banner = append(banner, line)
-		if rest, ok := strings.CutPrefix(line, "export "); ok {
-			for _, kv := range strings.Fields(rest) {
-				k, v, _ := strings.Cut(kv, "=")
-				vars[k] = v
-			}
-			if k := "COGNITO_CLIENT_SECRET"; vars[k] != "" {
-				break
-			}
-		}
-	}
-	if vars["COGNITO_ENDPOINT"] != "http://"+addr+"/" || vars["COGNITO_CLIENT_SECRET"] == "" {
+	// A script reads up to the export line, which it evals (readBanner):
+	// that line holds every variable, -with-secret's secret included
+	// (it had a line of its own after it, which such a script never saw).
+	vars := newSandbox(t)
+	banner := readBanner(bufio.NewScanner(stdout), vars)
+	if vars.env["COGNITO_ENDPOINT"] != "http://"+addr+"/" || vars.env["COGNITO_CLIENT_SECRET"] == "" {
 		t.Fatalf("emulate printed %q", banner)
 	}
 	// The secret is emulate's own random one (randomText(32), see
 	// TestRandomText), not a fixed text that every emulator would share.
-	if secret := vars["COGNITO_CLIENT_SECRET"]; len(secret) != 43 {
+	if secret := vars.env["COGNITO_CLIENT_SECRET"]; len(secret) != 43 {
 		t.Errorf("-with-secret printed the secret %q, want 32 random bytes in base64url", secret)
 	}
 	if !strings.Contains(strings.Join(banner, "\n"), "alice, bob@example.com") {
 		t.Errorf("banner does not list the users: %q", banner)
 	}
-	s := newSandbox(t)
-	for k, v := range vars {
-		s.env[k] = v
-	}
+	s := vars
 	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "bob@example.com", "pw-bob-1234"
 	r := s.run("token", "-type", "id")
 	r.want(t, exitOK)

@@ -162,12 +162,18 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	} else {
 		fmt.Fprintf(w, "  users      %s\n", strings.Join(names, ", "))
 	}
-	fmt.Fprintf(w, "export COGNITO_ENDPOINT=%s COGNITO_USER_POOL_ID=%s COGNITO_CLIENT_ID=%s\n", srv.Endpoint(), srv.PoolID(), srv.ClientID())
+	// One export line, the banner's last, printed once the emulator
+	// accepts connections: a script that started it in the background
+	// waits for that line and evals it. The secret had a line of its
+	// own after it, which a script that read up to the export line
+	// never saw, or saw only when its poll came late enough.
+	exports := fmt.Sprintf("export COGNITO_ENDPOINT=%s COGNITO_USER_POOL_ID=%s COGNITO_CLIENT_ID=%s", srv.Endpoint(), srv.PoolID(), srv.ClientID())
 	if *withSecret {
 		// Its own random secret, which clients need; one read from a
 		// file they have already, and it may be a real one.
-		fmt.Fprintf(w, "export COGNITO_CLIENT_SECRET=%s\n", cfg.ClientSecret)
+		exports += " COGNITO_CLIENT_SECRET=" + cfg.ClientSecret
 	}
+	fmt.Fprintln(w, exports)
 	if f, ok := w.(*os.File); ok {
 		f.Sync()
 	}
