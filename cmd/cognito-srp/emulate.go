@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -144,6 +145,14 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	srv.SetLatency(*latency)
 	srv.SetFailureRate(*failureRate, cognitotest.Fault(*fault))
 	if err := srv.Start(); err != nil {
+		var oe *net.OpError
+		if errors.As(err, &oe) && oe.Op == "listen" {
+			// The address is in use (an emulator that an earlier CI
+			// step left running, or one on the default port), not
+			// this machine's, or not allowed: it said only "network
+			// error: cognitotest: listen tcp …", not what to do.
+			return fmt.Errorf("cannot listen on %s: %v (give -addr another address, or 127.0.0.1:0 for a free port, which the export line names)", *addr, oe.Err)
+		}
 		return err
 	}
 	defer srv.Close()

@@ -59,3 +59,22 @@ func TestEmulateURL(t *testing.T) {
 
 	newSandbox(t).run("emulate", "-addr", "127.0.0.1:99999", "-url", "cognito:9229").want(t, exitUsage, "URL is not an http or https URL")
 }
+
+// TestEmulateAddressInUse: an address that emulate cannot listen on (one
+// in use, as by an emulator an earlier CI step left running) fails with
+// status 1 and says what to give instead; it said only "network error:
+// cognitotest: listen tcp …".
+func TestEmulateAddressInUse(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	addr := l.Addr().String()
+	r := newSandbox(t).run("emulate", "-addr", addr, "-quiet")
+	r.want(t, exitError, "cognito-srp emulate: cannot listen on "+addr+": ", "(give -addr another address, or 127.0.0.1:0 for a free port, which the export line names)")
+	if r.stdout != "" {
+		t.Errorf("stdout %q, want nothing: no export line for a script to wait for", r.stdout)
+	}
+}
