@@ -27,7 +27,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	usersFile := fs.String("users", "", "JSON file with an array of users: {\"Username\", \"Password\", \"Aliases\", \"Attributes\", …}")
 	poolID := fs.String("pool-id", cognitotest.DefaultPoolID, "user pool id")
 	clientID := fs.String("client-id", cognitotest.DefaultClientID, "app client id")
-	withSecret := fs.Bool("with-secret", false, "give the app client a random secret (printed at start)")
+	withSecret := fs.Bool("with-secret", false, "give the app client a random secret (printed on the export line)")
 	secretFile := fs.String("client-secret-file", "", "give the app client the secret on the first line of this `file` (not printed), the one your client is configured with")
 	tokenTTL := fs.Duration("token-ttl", time.Hour, "lifetime of access tokens, and of id tokens unless -id-token-ttl")
 	idTTL := fs.Duration("id-token-ttl", 0, "lifetime of id tokens, when not that of -token-ttl")
@@ -45,6 +45,12 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	failureRate := fs.Float64("failure-rate", 0, "fail this share of API calls, from 0 to 1, with -fault (the same calls on each start)")
 	fault := fs.String("fault", string(cognitotest.FaultTooManyRequests), "the failure of -failure-rate: an error `type`, such as InternalErrorException or ServiceUnavailable (HTTP 503), or \"connection reset\"")
 	quiet := fs.Bool("quiet", false, "do not log requests on standard error")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		// What a script that starts it in the background waits for.
+		fmt.Fprint(e.stderr, "\nThe banner goes to standard output, last its export line, once the emulator\naccepts connections (-addr 127.0.0.1:0: a free port, which the line names).\nThe request log goes to standard error. SIGINT or SIGTERM ends it with status 0.\n")
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -192,6 +192,19 @@
 // eval of nothing does): run vars=$(cognito-srp token -export) && eval
 // "$vars", and assign TOKEN=$(cognito-srp token) before "export TOKEN",
 // whose own status would hide the failure.
+//
+// "emulate" prints a banner on standard output and, last, one export line
+// with every variable (-with-secret's secret too), once it accepts
+// connections; nothing follows it there (the request log goes to standard
+// error). A script that starts it in the background (-addr 127.0.0.1:0
+// takes a free port, which the line names) waits for that line in a file
+// made empty first, and evals it; an emulator that cannot start exits with
+// 1 or 2 without it, so the wait checks that the process lives (the README
+// shows such a script). Sign out before stopping it: once it is gone, a
+// run that needs it (no fresh cached token) fails with 4, and "sign-out"
+// with 1, having told no one. Steps that run at once may share the cache:
+// each file is written whole, and a run whose renewal another run's made
+// useless (refresh-token rotation) takes that run's tokens from the cache.
 package main
 
 import (

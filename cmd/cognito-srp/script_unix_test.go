@@ -10,9 +10,13 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
@@ -50,4 +54,47 @@ func TestRequestReaderClosesPipe(t *testing.T) {
 		t.Errorf("request to a closed pipe: wait status %#x, stderr %q; want an end by SIGPIPE and the status line alone", ws, stderr.String())
 	}
 	s.cacheFile(t)
+}
+
+// TestREADMEEmulateScript runs the README's script that starts emulate in
+// the background, waits for its export line and evals it, with the
+// command on PATH: a CI job copies it, and the line it waits for is the
+// one that holds every variable (the secret of -with-secret had a line of
+// its own after it).
+func TestREADMEEmulateScript(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, script, _ := strings.Cut(string(readme), "```sh\nout=$(mktemp)")
+	script, _, ok := strings.Cut(script, "\n```\n")
+	if !ok || !strings.Contains(script, "emulate -addr 127.0.0.1:0") {
+		t.Fatal("README holds no script that starts emulate on port 0")
+	}
+	script = "out=$(mktemp)" + script
+	// The same with -with-secret, whose app client refuses a login
+	// without the secret.
+	withSecret := strings.Replace(script, " -quiet ", " -quiet -with-secret ", 1)
+	for _, script := range []string{script, withSecret} {
+		s := newSandbox(t)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "users.json"), []byte(`[{"Username": "alice", "Password": "pw-alice-123"}]`), 0o600)
+		cmd := exec.Command("sh", "-c", script)
+		cmd.Dir = dir
+		for k, v := range s.env {
+			if k == "PATH" {
+				v = filepath.Dir(binary) + string(filepath.ListSeparator) + v
+			}
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+		// mktemp's file in the test's directory, not /tmp.
+		cmd.Env = append(cmd.Env, "COGNITO_USERNAME=alice", "COGNITO_PASSWORD=pw-alice-123", "TMPDIR="+dir)
+		limit := time.AfterFunc(commandLimit, func() { cmd.Process.Kill() })
+		out, err := cmd.CombinedOutput()
+		limit.Stop()
+		if err != nil || !strings.Contains(string(out), "signed out alice") {
+			t.Errorf("the README's script: %v\n%s", err, out)
+		}
+	}
 }

@@ -49,6 +49,10 @@ func TestUsageText(t *testing.T) {
 	if r := s.run("emulate", "-h"); r.code != exitOK || !strings.Contains(r.stderr, `(default "127.0.0.1:9229")`) {
 		t.Errorf("emulate -h: %d %q, want -addr's default 127.0.0.1:9229", r.code, r.stderr)
 	}
+	// And says what a script that starts it in the background waits for.
+	if r := s.run("emulate", "-h"); !strings.Contains(r.stderr, "last its export line, once the emulator\naccepts connections") {
+		t.Errorf("emulate -h does not say when the export line comes: %q", r.stderr)
+	}
 	r := s.run("token", "-nope")
 	r.want(t, exitUsage, "usage: cognito-srp token [flags]\n")
 	if n := strings.Count(r.stderr, "not defined: -nope"); n != 1 || !strings.HasSuffix(r.stderr, "cognito-srp token: flag provided but not defined: -nope\n") {
