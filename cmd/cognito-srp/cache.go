@@ -23,7 +23,8 @@ import (
 // client and user in os.UserCacheDir()/cognito-srp. The files hold refresh
 // tokens: FileStore writes them 0600 (in a directory it creates 0700; one
 // that exists keeps its mode) and refuses one that others can read, since
-// someone may have copied it there; checkCacheDir refuses, on Unix, a
+// someone may have copied it there, or that another user owns (on Unix),
+// since that user may have planted it; checkCacheDir refuses, on Unix, a
 // directory where others could put files of theirs.
 
 // cacheStore returns the token file of conn; it creates nothing yet (but
