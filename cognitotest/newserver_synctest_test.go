@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
-
-	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
 // fatalTB is a test's T whose Fatal ends the calling goroutine, as
@@ -42,13 +40,7 @@ func (f *fatalTB) Fatalf(format string, args ...any) {
 func TestNewServerInBubble(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fatalTB{T: t}
-		done := make(chan *cognitotest.Server)
-		go func() {
-			var srv *cognitotest.Server
-			defer func() { done <- srv }()
-			srv = cognitotest.NewServer(ft, cognitotest.Config{})
-		}()
-		if srv := <-done; srv != nil {
+		if srv := newServerOf(ft); srv != nil {
 			t.Errorf("NewServer in a bubble returned a server listening at %s", srv.URL())
 		}
 		for _, want := range []string{"synctest", "NewUnstartedServer", "Transport"} {
@@ -63,13 +55,7 @@ func TestNewServerInBubble(t *testing.T) {
 // test.
 func TestNewServerOutsideBubble(t *testing.T) {
 	ft := &fatalTB{T: t}
-	done := make(chan *cognitotest.Server)
-	go func() {
-		var srv *cognitotest.Server
-		defer func() { done <- srv }()
-		srv = cognitotest.NewServer(ft, cognitotest.Config{})
-	}()
-	if srv := <-done; srv == nil {
+	if srv := newServerOf(ft); srv == nil {
 		t.Fatalf("NewServer failed: %s", ft.msg)
 	}
 }
