@@ -7,6 +7,7 @@ package cognitotest_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -298,6 +299,24 @@ func TestTOTPCodeOnce(t *testing.T) {
 	for range 2 {
 		ch = expectChallenge(t, "SOFTWARE_TOKEN_MFA")(r.srpLogin("fixed", "pw-fixed-123", nil))
 		expectTokens(t)(answer("fixed", ch.Session, cognitotest.DefaultMFACode))
+	}
+
+	// The client's "used already" names no one; the request log says
+	// what a suite that logs one TOTP user in from parallel tests does
+	// about it, and, though the test set the clock, no word of the
+	// machine's clock: the code was the server's.
+	used := 0
+	for _, req := range srv.Requests() {
+		if req.ErrorType != "ExpiredCodeException" {
+			continue
+		}
+		used++
+		if !strings.Contains(req.Reason, "a user each") || !strings.Contains(req.Reason, "MFACode") || strings.Contains(req.Reason, "TOTP.Now") {
+			t.Errorf("the Reason of a used code: %q", req.Reason)
+		}
+	}
+	if used != 4 {
+		t.Errorf("%d ExpiredCodeException in the request log, want 4", used)
 	}
 }
 

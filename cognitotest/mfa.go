@@ -130,7 +130,10 @@ func (s *Server) answerMFA(c *call, sess *authSession, factor string, r map[stri
 	}
 	if step != nil && !s.spendTOTP(sess, *step, c.now) {
 		s.giveBack(sess)
-		return nil, errCodeUsed()
+		// The client's message names no one: tests that share a TOTP
+		// user and log in at once meet it at random.
+		return nil, errCodeUsed().because("user %q's code of this 30-second step was taken before, by a login or the VerifySoftwareToken "+
+			"that set the token up: tests that log one TOTP user in at once need a user each, or MFACode, which is taken any number of times", u.Username)
 	}
 	sess.mfaDone = true
 	return s.nextStep(c, sess)

@@ -71,8 +71,9 @@ type User struct {
 	// TOTPSecret (base32) turns on SoftwareTokenMFA and makes it accept the
 	// RFC 6238 code of the server's clock, as well as MFACode. As Cognito,
 	// it takes each code once: a second login within the same 30 seconds
-	// fails with ExpiredCodeException until the next code (MFACode is
-	// taken any number of times).
+	// (a parallel test's that shares the user, say) fails with
+	// ExpiredCodeException until the next code (MFACode is taken any
+	// number of times).
 	TOTPSecret string
 	// MFACode is the code every second factor accepts; DefaultMFACode if
 	// empty.
