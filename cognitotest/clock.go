@@ -93,7 +93,7 @@ func (s *Server) movedClockHint() string {
 	if !s.clockMoved() {
 		return ""
 	}
-	return " (moved by SetClock, Advance or Config.Now: give the client the server's clock, as cognitosrp.Options.Now or Config.Now = srv.Now)"
+	return " (moved by SetClock, Advance or Config.Now: give the client the server's clock, as cognitosrp.Options.Now or cognitosrp.Config.Now = srv.Now)"
 }
 
 // randomBytes returns n bytes from the server's random source.
