@@ -264,7 +264,7 @@ type AuthOutput struct {
 
 // authReply is an AuthOutput with its response's Date header: Cognito's
 // clock when it sent a challenge, which an SRP TIMESTAMP must be near
-// (drift.go). It keeps the Date out of the exported AuthOutput, whose
+// (claimTime). It keeps the Date out of the exported AuthOutput, whose
 // callers compare and build it as a plain struct of the response body.
 type authReply struct {
 	out  wireAuthOutput // what is passed to Call holds no type with methods (see wireAuthOutput)

@@ -83,7 +83,7 @@ type loginRun struct {
 	answered bool
 	// sent and received bound, on the session's clock, the call that
 	// returned the tokens: Cognito stamped their iat within it. The clock
-	// offset is learned from it (drift.go), not from the whole login,
+	// offset is learned from it (observeClock), not from the whole login,
 	// which may have waited minutes for a person's code.
 	sent, received time.Time
 }

@@ -178,7 +178,7 @@ func (s *Session) refreshNow(ctx context.Context, cur *Tokens, trigger string) (
 
 // loginNow logs in, learns the clock offset from the new tokens
 // and logs the outcome. The SRP TIMESTAMP is never signed on that offset
-// (see drift.go).
+// (see claimTime).
 func (s *Session) loginNow(ctx context.Context, password, trigger string) (*Tokens, error) {
 	start := time.Now()
 	var run loginRun

@@ -310,8 +310,9 @@ type Session struct {
 	// spare is the next login's SRP, prepared ahead (prepare.go).
 	spare atomic.Pointer[spareSRP]
 
-	// The fields below serve the token lifecycle (lifecycle.go). The hot
-	// path reads only atomics; mu is never held across a network call.
+	// The fields below serve the token lifecycle (lifecycle.go and
+	// flight.go). The hot path reads only atomics; mu is never held across
+	// a network call.
 	//
 	// The fields whose rules fly, renewOnce, renewNow and renewRejected
 	// apply, as a whole (the why is in the fields' own comments and where
@@ -366,7 +367,7 @@ type Session struct {
 	// forgetting the tokens (voidLocked) drops them, and the tokens they
 	// hold, too.
 	header    atomic.Pointer[headerValue]
-	offset    atomic.Int64 // Cognito's clock minus ours, in ns (drift.go)
+	offset    atomic.Int64 // Cognito's clock minus ours, in ns (ClockOffset)
 	flying    atomic.Bool  // a flight is in progress
 	retryAt   atomic.Int64 // no flight after a failed one before this time on cognitoNow's clock (ns)
 	dead      atomic.Pointer[deadTokens]
