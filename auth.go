@@ -151,12 +151,9 @@ var ErrConfig = errors.New("cognitosrp: invalid configuration")
 
 // refine returns an error that refines the sentinel *base for the reason
 // detail: its text and errors.Is are those of errorf("%w: "+detail,
-// *base). A refinedError rather than fmt.Errorf: each call of that costs
-// the binary its boxed arguments (about 60 bytes a site, issue 7). It is
-// not inlined: each inlined call carried its own allocation of the error,
-// 40 bytes a site (issue 7). The package-level errors of this kind are
-// refinedError literals instead, which the compiler lays out, where a call
-// would run at init.
+// *base), without fmt and out of line (binary size: one site, out of
+// line, see doc.go). The package-level errors of this kind are
+// refinedError literals instead (binary size: no start-up work).
 //
 //go:noinline
 func refine(base *error, detail string) error { return &refinedError{base: base, detail: detail} }
@@ -421,8 +418,8 @@ func sameOrigin(req *http.Request) bool {
 // https://h and https://h:443 are one origin, and a server that redirects
 // from one to the other (a load balancer that writes the port) would
 // otherwise lose the token on the way. Any other port stays, and keeps the
-// hosts apart. It is not inlined: each of sameOrigin's two calls would
-// carry its own copy (issue 7).
+// hosts apart. Not inlined, for sameOrigin's two calls (binary size: out
+// of line, see doc.go).
 //
 //go:noinline
 func withoutDefaultPort(u *url.URL) string {
@@ -454,10 +451,9 @@ func sameHost(a, b string) bool {
 // folding equates letters that name other hosts once net/http encodes the
 // name for DNS (IDNA keeps "ς" and "σ" apart: "ας.example" and
 // "ασ.example" are xn--mxa8a and xn--mxa0b), and a redirect to such a
-// host would get the token. It is not inlined: its loop, copied into
-// each of the five places it was inlined into (through sameHost and
-// hasRegionPrefix too), cost the binary about 370 bytes of code and line
-// tables (issue 7). Only redirected requests and the constructors that
+// host would get the token. Not inlined, for its five callers, through
+// sameHost and hasRegionPrefix too (binary size: out of line, see
+// doc.go). Only redirected requests and the constructors that
 // read a region (NewSession, NewVerifier, NewClient and RegionEndpoint)
 // call it, never a request's ordinary path.
 //

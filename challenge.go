@@ -43,8 +43,8 @@ const (
 )
 
 // answerKey returns the ChallengeResponses key that carries the main
-// answer to the challenge name. (A switch, not a map: a package-level map
-// is built at start-up in every program that links this package.)
+// answer to the challenge name. (A switch, not a map: binary size, no
+// start-up work, see doc.go.)
 func answerKey(name string) string {
 	switch name {
 	case ChallengeSMSMFA, ChallengeSoftwareTokenMFA, ChallengeEmailOTP, ChallengeSMSOTP, "EMAIL_MFA":
@@ -138,9 +138,8 @@ func availableChallenges(out *AuthOutput) []string {
 // name a user attribute.
 const userAttributePrefix = "userAttributes."
 
-// jsonList decodes a parameter holding a JSON array of strings. It is not
-// inlined: its json.Unmarshal call and []byte conversion weighed about 130
-// bytes at each of its three call sites (issue 7).
+// jsonList decodes a parameter holding a JSON array of strings. Not
+// inlined, for its three callers (binary size: out of line, see doc.go).
 //
 //go:noinline
 func jsonList(s string) []string {
@@ -225,7 +224,7 @@ func (a ChallengeAnswer) String() string {
 
 // Format prints String for every verb, so no formatting reveals a secret.
 //
-//go:noinline // the binary keeps it: an inlined copy in its pointer wrapper doubled it (issue 7)
+//go:noinline // binary size: out of line, a value method (see doc.go)
 func (a ChallengeAnswer) Format(f fmt.State, verb rune) { formatRedacted(f, a) }
 
 // ChallengeHandler answers the challenges of a login that this package

@@ -64,12 +64,9 @@ type Client struct {
 
 // apiClient is a Client whose HTTPClient has become the function that
 // sends a request: a Session holds one in place of a Client, and a Client's
-// methods make one for each call. A type reachable from a value stored in
-// an interface (an Auth is an http.RoundTripper) keeps in the binary the
-// methods of every type it names, and a *http.Client names net/http's
-// Cookie (through its Jar), whose String and its tables weigh 5 KB: a
-// Client field would link them into every program, cookies or not
-// (issue 7).
+// methods make one for each call. A Client field would link net/http's
+// cookie printer, which a *http.Client names through its Jar, into every
+// program (binary size: method-less copy, see doc.go).
 type apiClient struct {
 	endpoint  string
 	userAgent string
@@ -89,16 +86,16 @@ func (c *Client) api() *apiClient {
 
 // newAPIClient returns the apiClient of a Client with these fields:
 // Client.api and NewSession both build theirs here, so that a field added
-// to one is not missing from the other. It is inlined: as a call of its
-// own it made the binary a page larger (issue 7).
+// to one is not missing from the other. It is inlined (binary size: page,
+// see doc.go).
 func newAPIClient(endpoint, userAgent string, hc *http.Client, retry RetryPolicy) *apiClient {
 	return &apiClient{endpoint: endpoint, userAgent: userAgent, retry: retry, send: sender(hc)}
 }
 
 // sender returns the function that sends a Cognito request, or a key set
-// fetch, with hc, nil meaning defaultHTTPClient. It is not inlined, so
-// that the Session, each of Client's methods and the Verifier's key cache
-// share one copy of that function (issue 7).
+// fetch, with hc, nil meaning defaultHTTPClient. Not inlined: the Session,
+// each of Client's methods and the Verifier's key cache share one copy
+// (binary size: out of line, see doc.go).
 //
 //go:noinline
 func sender(hc *http.Client) func(*http.Request) (*http.Response, error) {
@@ -156,7 +153,7 @@ func regionDomain(region string) string {
 // "us-gov-" for the AWS GovCloud (US) regions, where Cognito has only FIPS
 // endpoints, and has more after it. Case is ignored, as in host names:
 // region is ASCII by then (regionName). (asciiEqualFold, not
-// strings.EqualFold, which would be linked for this alone: issue 7.)
+// strings.EqualFold: binary size, nothing linked for one use, see doc.go.)
 func hasRegionPrefix(region, prefix string) bool {
 	return len(region) > len(prefix) && asciiEqualFold(region[:len(prefix)], prefix)
 }
@@ -182,7 +179,7 @@ const maxPoolIDLen = 55
 // character (a trailing space, a quote pasted with the id) would go into
 // the SRP hash with the name, and Cognito would answer "Incorrect username
 // or password": refused here, it is named. Written out, as regionName is,
-// because regexp would add a hundred kilobytes to every program (issue 7).
+// not a regexp (binary size: nothing linked for one use, see doc.go).
 func splitPoolID(id string) (region, name string, ok bool) {
 	region, name, _ = strings.Cut(id, "_")
 	for i := 0; i < len(name); i++ {
@@ -388,10 +385,10 @@ func (c *Client) Call(ctx context.Context, action string, in, out any) error {
 
 // call is Client.Call.
 func (c *apiClient) call(ctx context.Context, action string, in, out any) error {
-	// Through an Encoder, which log/slog's handlers use and so a service
-	// that logs links already, not json.Marshal, which would add its own
-	// copy (issue 7). The bytes and errors are Marshal's (HTML escaped,
-	// invalid UTF-8 replaced), but for the newline Encode ends with.
+	// Through an Encoder, which log/slog's handlers use, not json.Marshal
+	// (binary size: nothing linked for one use, see doc.go). The bytes and
+	// errors are Marshal's (HTML escaped, invalid UTF-8 replaced), but for
+	// the newline Encode ends with.
 	var b bytes.Buffer
 	if err := json.NewEncoder(&b).Encode(in); err != nil {
 		return errorf("cognitosrp: %s: encoding request: %w", action, err)
@@ -399,7 +396,7 @@ func (c *apiClient) call(ctx context.Context, action string, in, out any) error 
 	body := b.Bytes()[:b.Len()-1]
 	// An action that is not resendable goes through do too, which then
 	// returns its first error as it is: one call of callOnce instead of
-	// two (issue 7).
+	// two (binary size: one site, see doc.go).
 	again := retryable
 	if !resendable(action) {
 		again = never
@@ -449,15 +446,13 @@ func (c *apiClient) callOnce(ctx context.Context, action string, body []byte, ou
 	}
 	// One error for both failures to exchange the request, sending and
 	// reading the answer, and one for the three ways an answer can be
-	// unusable: each call of errorf is compiled with its arguments in
-	// place (issue 7).
+	// unusable (binary size: one site, see doc.go).
 	resp, err := c.send(req)
 	var data []byte
 	stage := ""
 	if err == nil {
-		// Closed once read, not deferred: nothing below reads the body,
-		// and a deferred call was compiled into each return below (issue
-		// 7).
+		// Closed once read, not deferred: nothing below reads the body
+		// (binary size: nothing per call, see doc.go).
 		data, err = readUpTo(resp.Body, maxResponseBytes+1, resp.ContentLength)
 		resp.Body.Close()
 		stage = "reading response: "
@@ -470,7 +465,7 @@ func (c *apiClient) callOnce(ctx context.Context, action string, body []byte, ou
 	var why string
 	switch _, none := out.(*struct{}); {
 	case len(data) > maxResponseBytes:
-		why = "response larger than 1048576 bytes" // maxResponseBytes, written out: strconv.Itoa of it cost 32 bytes of code
+		why = "response larger than 1048576 bytes" // maxResponseBytes (binary size: written-out limit, see doc.go)
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return newAPIError(action, resp, data)
 	case none && len(data) == 0:
@@ -499,9 +494,9 @@ func (c *apiClient) callOnce(ctx context.Context, action string, body []byte, ou
 func stopRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // readUpTo reads r to its end, but no more than n bytes. It does what
-// io.ReadAll of an io.LimitReader does, through bytes.Buffer.ReadFrom,
-// which net/http links anyway, where io.ReadAll would add its own 1.5 KB
-// (issue 7). size, when positive, is how long r says it is (a
+// io.ReadAll of an io.LimitReader does, through bytes.Buffer.ReadFrom
+// (binary size: nothing linked for one use, see doc.go). size, when
+// positive, is how long r says it is (a
 // Content-Length): the buffer is then allocated once instead of grown
 // from 512 bytes. A size of n or more is not trusted: such a body is
 // refused as too large anyway, and a peer that lies about it must not make
@@ -553,11 +548,8 @@ func redact(s string) string {
 }
 
 // The types Client hands encoding/json: each has the fields (and tags) of
-// the exported type it is converted from, and none of its methods. An
-// exported type that reaches encoding/json as an interface value keeps its
-// redacting String, Format and LogValue in every binary, printed or not;
-// these keep them only in programs that print the exported types (issue 7,
-// TestOptInFeaturesNotLinked).
+// the exported type it is converted from, and none of its methods
+// (binary size: method-less copy, see doc.go; TestOptInFeaturesNotLinked).
 type (
 	wireInitiateAuth       InitiateAuthInput
 	wireRespondToChallenge RespondToAuthChallengeInput

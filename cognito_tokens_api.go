@@ -63,8 +63,7 @@ func (c *Client) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFro
 
 // getTokensFromRefreshToken returns the output as it was decoded: the
 // Session takes its AuthenticationResult, so that no program that only
-// renews builds the exported output, whose type (and AuthenticationResult's,
-// and their equality functions) it would link (issue 7).
+// renews links the exported output (binary size: opt-in, see doc.go).
 func (c *apiClient) getTokensFromRefreshToken(ctx context.Context, in *GetTokensFromRefreshTokenInput) (*wireGetTokensOutput, error) {
 	out := new(wireGetTokensOutput)
 	if err := c.call(ctx, "GetTokensFromRefreshToken", (*wireGetTokens)(in), out); err != nil {

@@ -66,8 +66,7 @@ func RememberDevices(store DeviceStore, name string) DeviceTracker {
 
 // loginDevice is a Device as a login signs in with it. It is a type of its
 // own, without Device's methods, because the DeviceTracker interface names
-// it: every program that has a Session links the types that interface
-// names, and with them their methods.
+// it (binary size: method-less copy, see doc.go).
 type loginDevice Device
 
 // deviceTracker is the DeviceTracker of RememberDevices.

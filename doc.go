@@ -47,3 +47,103 @@
 // clients in any language. See README.md for more and SECURITY.md for what
 // is and is not verified.
 package cognitosrp
+
+// Binary size
+//
+// What this package adds to a program is budgeted (issue 7: README.md,
+// and scripts/footprint.sh, which .ci/run runs against the budgets), and
+// many places are written as they are for that alone. The forms recur,
+// so they are explained here, once; a site names its form, as "(binary
+// size: out of line, see doc.go)", and why it applies there when that is
+// not plain. A reason of correctness or security is always given at the
+// site itself. The sizes below were measured with the Go release of the
+// day and go stale: footprint.sh says what a change costs now.
+//
+// Out of line. //go:noinline on a small function called from several
+// places, where each inlined copy (its code and line tables) costs more
+// than a call: mutex's Lock and Unlock (4.5 KB in all, at about fifty
+// places), settingsOf, Tokens.Token. On a method with a value receiver
+// too, because the pointer wrapper the compiler adds for it held a
+// second, inlined copy (TokenType.String, the Format and LogValue
+// methods). A generic helper (as) is compiled once for every pointer
+// type, where each inlined call carried its own closure.
+//
+// One site. An error, log event or text that several places build is
+// built at one site they share (refine, claimError, lifetimeError,
+// parseHexNumber, obtained, formatUTC): each construction is compiled in
+// place, its arguments boxed for fmt or slog at each call. fmt.Errorf
+// itself is called through errorf: since Go 1.26 it inlines, with the
+// errors.New it falls back on, at each call. Likewise a loop or a call
+// that two paths need is written once, for both (renewRejected through
+// renew, one callOnce in Client.Call).
+//
+// One concatenation. A text is built with one concatenation, not with a
+// strings.Builder, whose every WriteString inlines its growth code (2 KB
+// in APIError.Error), nor written in parts, each compiled with its
+// conversion.
+//
+// String table. A list of names is one space-separated string, walked
+// with strings.Cut, its values beside it in the same order
+// (resendableActions, the claim names, the challenge response keys): a
+// []string, a map literal or a switch compiles each name into code.
+//
+// No start-up work. A package-level value is one the linker lays out (a
+// refinedError literal, not a fmt.Errorf call), and a lookup a switch,
+// not a package-level map: a call or a map there runs when every program
+// that links the package starts. Nor is a package imported whose
+// initialization builds tables (encoding/base32).
+//
+// Nothing linked for one use. What a service links anyway (net/http,
+// crypto/tls, encoding/json, log/slog) does the work of a package or
+// function that would be linked, or inlined, for one use here:
+// bytes.Buffer.ReadFrom for io.ReadAll, a json.Encoder for json.Marshal,
+// big.Int.Text and Bytes for encoding/hex and Int.FillBytes. Otherwise a
+// few lines written out: no regexp (about 100 KB), strings.EqualFold,
+// math.Modf or sync.WaitGroup.
+//
+// as. as, not errors.As, whose reflection on its target linked
+// internal/reflectlite (8 KB) into every program; errors.AsType, from Go
+// 1.26, does what as does.
+//
+// Types. Each type that reaches run time carries a descriptor and its
+// name in read-only data. A named type, not an anonymous struct, whose
+// name is its whole definition, tags included; and no new type where one
+// the program has serves (a chan struct{} in an interface rather than a
+// *flight, the address of a variable as a context key).
+//
+// incomparable. A struct whose first field is incomparable has no
+// equality function, which the linker would keep in every program that
+// links the type.
+//
+// Method-less copy. A value stored in an interface (an Auth is an
+// http.RoundTripper) keeps in the binary every method of every type it
+// names. So a Session holds its Config as settings and its HTTPClient as
+// the function that sends with it (a *http.Client names net/http's
+// cookie printer, 5 KB), its SRPs as preparedSRP, and Client hands
+// encoding/json method-less copies of the exported types: their
+// redacting String, Format and LogValue reach only programs that print
+// them.
+//
+// Opt-in. Code that only some programs need is reached through a value
+// or call that only they make (combTable.exp, a function field; the
+// DeviceTracker of RememberDevices; a Verifier), so that the linker
+// leaves it out of the others (TestOptInFeaturesNotLinked).
+//
+// Nothing per call. A struct of several fields is passed by address (the
+// RetryPolicy receivers, passwordClaim's challenge), a map entry is
+// looked up once, a helper takes two parameters rather than variadic
+// ones (hashInt, or), and a call due before many returns is made, not
+// deferred (callOnce's Close): a copy, a lookup, the slice of the
+// arguments or a deferred call is compiled at each call, or each return.
+//
+// Written-out limit. An error that names a limit writes it out as a
+// literal: formatting the constant is code (TestWrittenOutLimits keeps
+// the two in step).
+//
+// Page. A program grows by whole 4 KiB pages, and the segments of Auth's
+// are often within bytes of their next (footprint.sh prints the room),
+// read-only data and data the tightest. So a few forms were chosen for
+// the page they kept: renew's late test written out rather than a call
+// of lateTimeout, Close's cancellation written out rather than a
+// function shared with voidLocked, newAPIClient inlined, and a call
+// rather than a package-level variable, which takes data.

@@ -18,8 +18,8 @@ import (
 // errors.Is(err, cognitosrp.ErrNotAuthorized).
 type errorKind string
 
-// Error is not inlined: the (*errorKind).Error wrapper carried a second
-// copy of it (issue 7).
+// Error is not inlined (binary size: out of line, a value method, see
+// doc.go).
 //
 //go:noinline
 func (k errorKind) Error() string { return "cognitosrp: " + string(k) }
@@ -62,17 +62,16 @@ var (
 )
 
 // incomparable, as the first field of a struct, makes the struct not
-// comparable. The compiler then emits no equality function for it, which
-// the linker would keep in every program that links the type (issue 7).
-// First, because a zero-size last field would be padded.
+// comparable, and the compiler then emits no equality function for it
+// (binary size, see doc.go). First, because a zero-size last field would
+// be padded.
 type incomparable [0]func()
 
 // refinedError is a sentinel that refines another, *base: its message is
-// base's followed by detail, and errors.Is matches both. Unlike
-// fmt.Errorf, a composite literal of it that points to base is laid out
-// by the linker and needs no code at program start, which every program
-// linking the package would carry, whether it uses the sentinel or not
-// (issue 7).
+// base's followed by detail, and errors.Is matches both. A composite
+// literal of it that points to base is laid out by the linker, where
+// fmt.Errorf would run at start-up (binary size: no start-up work, see
+// doc.go).
 type refinedError struct {
 	_      incomparable
 	base   *error
@@ -95,8 +94,7 @@ type APIError struct {
 // leaving out an empty Action, Message or request id; an empty Type reads
 // "unknown error".
 func (e *APIError) Error() string {
-	// One concatenation: a strings.Builder inlines its growth code at
-	// every WriteString, which cost two kilobytes of binary (issue 7).
+	// One concatenation, no strings.Builder (binary size, see doc.go).
 	typ, msg, id := e.Type, "", ""
 	if typ == "" {
 		typ = "unknown error"
@@ -130,7 +128,7 @@ func (e *APIError) Is(target error) bool {
 // Cognito's internal errors and HTTP 5xx. Authentication failures and other
 // 4xx are never temporary.
 //
-//go:noinline // the binary keeps the method anyway: retryable's inlined copy doubled it (issue 7)
+//go:noinline // binary size: out of line, as the method is linked anyway (see doc.go)
 func (e *APIError) Temporary() bool {
 	switch e.Type {
 	case "TooManyRequestsException", "InternalErrorException", "ThrottlingException":
@@ -174,9 +172,8 @@ func newAPIError(action string, resp *http.Response, data []byte) *APIError {
 	return e
 }
 
-// errorBody is the body of a Cognito error response. (A named type: an
-// anonymous struct's type is named by its whole definition, tags
-// included, and the binary holds that name, issue 7.)
+// errorBody is the body of a Cognito error response. (A named type:
+// binary size, see doc.go.)
 type errorBody struct {
 	_          incomparable
 	Type       string `json:"__type"`
@@ -223,12 +220,10 @@ func serverText(s string, max int) string {
 	return s[:max] + "…"
 }
 
-// as is errors.As for a target of concrete type T. errors.As checks its
-// target with reflection, and that alone linked eight kilobytes of
-// internal/reflectlite into every program using this package (issue 7);
-// errors.AsType does the same as this, but needs Go 1.26. It is not
-// inlined: every pointer type T shares one compiled copy of it, where each
-// inlined call would carry a copy of its closure (issue 7).
+// as is errors.As for a target of concrete type T, without reflection;
+// errors.AsType does the same, but needs Go 1.26. Not inlined: every
+// pointer type T shares one compiled copy (binary size: as, out of line,
+// see doc.go).
 //
 //go:noinline
 func as[T error](err error, target *T) bool {
@@ -244,8 +239,8 @@ func as[T error](err error, target *T) bool {
 
 // findError reports whether match accepts err or an error it wraps. It
 // visits the tree in errors.As's order: err, then what Unwrap returns,
-// depth first. It is not generic, so that each target type costs only the
-// few lines of its match function.
+// depth first. It is not generic, so that each target type adds only its
+// match function (binary size: as, see doc.go).
 func findError(err error, match func(error) bool) bool {
 	for err != nil {
 		if match(err) {
@@ -268,11 +263,8 @@ func findError(err error, match func(error) bool) bool {
 	return false
 }
 
-// errorf is fmt.Errorf, called rather than inlined. Since Go 1.26
-// fmt.Errorf inlines, and each call site then also carries the errors.New
-// it falls back on for a format without verbs, which none here is: about
-// 45 bytes a site, at about eighty sites (over a hundred when this was
-// written; issue 7). noinline, because that is the point.
+// errorf is fmt.Errorf, called rather than inlined (binary size: one
+// site, see doc.go): noinline, because that is the point.
 //
 // An error of this package wrapped in another would repeat the package's
 // prefix ("cognitosrp: invalid token: cognitosrp: malformed token: …"):

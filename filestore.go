@@ -209,7 +209,8 @@ func readPrivateFile(path, what string) ([]byte, error) {
 
 // jsonErrorKind describes an error of json.Unmarshal, which returns these
 // types unwrapped, without the bytes its message may quote. (A type
-// switch and strconv: Client.Call links it into every program, issue 7.)
+// switch and strconv, not as and fmt.Sprintf: Client.Call links it into
+// every program; binary size, see doc.go.)
 func jsonErrorKind(err error) string {
 	switch e := err.(type) {
 	case *json.SyntaxError:

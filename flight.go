@@ -157,8 +157,7 @@ func (s *Session) renew(ctx context.Context, typ TokenType, rejected *Tokens) (*
 		} else {
 			t, f, err = s.renewOnce(ctx, typ)
 		}
-		// lateTimeout's test, written out: called, it cost Auth a page of
-		// read-only data (4 KiB; issue 7).
+		// lateTimeout's test, written out (binary size: page, see doc.go).
 		if f != nil && !retried && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) && f.late {
 			retried = true
 			continue
@@ -296,8 +295,7 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 // after the previous one is refused. It tries again as renew does: past
 // a Refresh flight that needed a login, and once past the timeout of a
 // flight found out of time (a 401 after a Lambda thaw joins the renewal
-// frozen under way). (Through renew: its own loop cost Auth 224 bytes of
-// code and 64 of read-only data more; issue 7.)
+// frozen under way). (Through renew: binary size, one site, see doc.go.)
 func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, error) {
 	t, err := s.renew(ctx, "", used)
 	if cur, d := s.tokens.Load(), s.dead.Load(); err != nil && d != nil && d.tokens == cur {
@@ -422,7 +420,7 @@ func (s *Session) clearFailuresLocked() {
 // started (SetTokens, Authenticate): its result would not be the
 // session's. s.mu must be held.
 //
-//go:noinline // its three inlined copies cost more than calls (issue 7)
+//go:noinline // binary size: out of line, three callers (see doc.go)
 func (s *Session) joinable() *flight {
 	if s.flight != nil && s.flight.epoch == s.epoch && s.flight.from == s.tokens.Load() {
 		return s.flight
@@ -492,9 +490,8 @@ func (s *Session) startFlight(ctx context.Context, from *Tokens, trigger string,
 // be recognized by its package.
 //
 // Its value for the key done, its flight's done channel, is done, so that
-// wait can tell the flight's own work. (The channel, not the *flight: a
-// chan struct{} in an interface needs no type descriptor of its own, a
-// *flight one of 0.2 KB; issue 7.)
+// wait can tell the flight's own work. (The channel, not the *flight:
+// binary size, no new type, see doc.go.)
 type flightValues struct {
 	_      incomparable // or the compiler makes it an equality function
 	parent context.Context

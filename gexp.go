@@ -29,9 +29,8 @@ type combTable struct {
 	table [1 << combTeeth]*big.Int // table[i] = g^(Σ_j bit_j(i)·2^(j·span))
 	// exp is combExp, set by newCombTable: called through this field,
 	// not as a method of combTable, it is linked only into a program
-	// that can build tables (a Session's). One that uses NewSRP and
-	// PasswordClaim alone never has any, and went without the code
-	// (issue 7).
+	// that can build tables, a Session's (binary size: opt-in, see
+	// doc.go).
 	exp func(c *combTable, e *big.Int) *big.Int
 }
 

@@ -113,10 +113,9 @@ func ParseUnverified(token string) (*Claims, error) {
 		return nil, refine(&ErrMalformedToken, "trailing data after payload")
 	}
 	c := &Claims{Raw: raw}
-	// The names in a string, as resendableActions lists actions: in a
-	// table of name and field, each name's string header was compiled
-	// into code (issue 7). names[i] goes with dst[i]: a pair swapped fails
-	// FuzzParseUnverified's seeds, TestTokenID and the Verifier's tests.
+	// The names in a string (binary size: string table, see doc.go).
+	// names[i] goes with dst[i]: a pair swapped fails FuzzParseUnverified's
+	// seeds, TestTokenID and the Verifier's tests.
 	names := "iss sub token_use username cognito:username client_id jti"
 	for _, dst := range [...]*string{&c.Issuer, &c.Subject, &c.TokenUse, &c.Username, &c.CognitoUsername, &c.ClientID, &c.ID} {
 		var name string
@@ -173,7 +172,7 @@ func stringClaim(raw map[string]any, name string) (string, error) {
 
 // claimError refuses the claim name, one of this package's (no character
 // to quote), for the reason why: one construction for the claims' three
-// refusals, each of which was compiled in place (issue 7).
+// refusals (binary size: one site, see doc.go).
 func claimError(name, why string) error {
 	return refine(&ErrMalformedToken, `claim "`+name+`" `+why)
 }
@@ -215,8 +214,8 @@ func timeClaim(raw map[string]any, name string) (time.Time, error) {
 	if err != nil || math.IsNaN(f) || f < 0 || f > maxUnixSeconds {
 		return time.Time{}, claimError(name, "is out of range")
 	}
-	// Not math.Modf: its math.Trunc would be linked for this alone (issue
-	// 7). f >= 0, so the conversion truncates as Modf would.
+	// Not math.Modf (binary size: nothing linked for one use, see
+	// doc.go). f >= 0, so the conversion truncates as Modf would.
 	sec := int64(f)
 	return time.Unix(sec, int64((f-float64(sec))*1e9)).UTC(), nil
 }

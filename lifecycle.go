@@ -459,7 +459,7 @@ func (s *Session) Close() error {
 	// Cancels what voidLocked cancels: an Authenticate, the flight in
 	// progress and those it waits for. A flight that has left the list
 	// has ended its op; the save it still makes is not cancelled. (Not
-	// a function of its own: its metadata cost 192 bytes, issue 7.)
+	// a function of its own: binary size, page, see doc.go.)
 	if s.void != nil {
 		s.void()
 	}

@@ -14,9 +14,8 @@ import (
 // at most (see tokenID), enough to match log lines without being usable.
 
 // logs reports whether an event of level would be written, so that costly
-// attributes are built only then. It is not inlined: each of its callers
-// would carry its own copy of slog.Logger.Enabled, context check and
-// interface call included (issue 7).
+// attributes are built only then. Not inlined, for its many callers
+// (binary size: out of line, see doc.go).
 //
 //go:noinline
 func (s *Session) logs(ctx context.Context, level slog.Level) bool {
@@ -27,8 +26,9 @@ func (s *Session) logs(ctx context.Context, level slog.Level) bool {
 // (key "user"): several sessions often share one logger, and an event
 // that does not say whose it is cannot be acted on. args are what
 // Logger.Log takes: key-value pairs, or an slog.Attr. They are handed on
-// as they are: built as slog.Attr values at each call site, then copied
-// into the []any that Log wants, they cost the binary more (issue 7).
+// as they are, not built as slog.Attr values at each call site and
+// copied into the []any that Log wants (binary size: nothing per call,
+// see doc.go).
 func (s *Session) log(ctx context.Context, level slog.Level, msg string, args ...any) {
 	if s.logs(ctx, level) {
 		s.cfg.Logger.Log(ctx, level, msg, append([]any{"user", s.username}, args...)...)

@@ -26,9 +26,8 @@ type spareSRP struct {
 }
 
 // preparedSRP is an SRP without its methods: the Session holds its spare
-// as one, and a login its SRPs (loginState). A type reachable from a value
-// stored in an interface (an Auth is an http.RoundTripper) keeps its
-// printers in the binary (see settings).
+// as one, and a login its SRPs, in loginState (binary size: method-less
+// copy, see doc.go).
 type preparedSRP SRP
 
 // prepareSRP starts preparing the next login's SRP in the background, unless

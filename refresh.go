@@ -29,7 +29,7 @@ const (
 
 // String returns the method's name, REFRESH_TOKEN_AUTH for the zero value.
 //
-//go:noinline // its inlined copies cost more read-only data than calls (issue 7)
+//go:noinline // binary size: out of line (see doc.go)
 func (m RefreshMethod) String() string {
 	if m == "" {
 		return string(RefreshWithInitiateAuth)
@@ -66,7 +66,7 @@ func refreshFlowRefused(err error) bool {
 // is not: the refresh token is fine, and a new login would be refused
 // for the same reason.
 // (An *APIError matches the errorKind of its Type: errors.Is needs no
-// generic as, whose inlined copy at each use costs the binary a closure.)
+// as, whose every use costs a closure; binary size, see doc.go.)
 func refreshTokenDead(err error) bool {
 	return errors.Is(err, ErrNotAuthorized) && !findError(err, secretRefused)
 }
@@ -192,9 +192,8 @@ func (s *Session) loginNow(ctx context.Context, password, trigger string) (*Toke
 // obtained ends a login (cur nil) or a renewal of cur that began at start
 // and returned t or err: it learns the clock offset from t, issued between
 // sent and received on the session's clock, and logs the outcome. One
-// function logs all four outcomes because their events share most
-// attributes, and each call site that builds them costs the binary a
-// kilobyte (issue 7).
+// function logs all four outcomes, whose events share most attributes
+// (binary size: one site, see doc.go).
 func (s *Session) obtained(ctx context.Context, cur *Tokens, trigger string, start, sent, received time.Time, t *Tokens, err error) (*Tokens, error) {
 	if err == nil {
 		s.observeClock(ctx, t, sent, received)

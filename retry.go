@@ -112,8 +112,7 @@ func (p *RetryPolicy) backoff(n int) time.Duration {
 // do runs op until it succeeds, fails with an error again does not accept,
 // or the policy or ctx runs out. It returns op's last error, annotated with
 // the number of attempts when there were several. Its receiver, and
-// backoff's, is a pointer: each call passes an address instead of copying
-// the policy's five fields (issue 7).
+// backoff's, is a pointer (binary size: nothing per call, see doc.go).
 func (p *RetryPolicy) do(ctx context.Context, again func(error) bool, op func() error) error {
 	q := p.withDefaults()
 	start := time.Now()
@@ -182,8 +181,7 @@ func resendable(action string) bool {
 }
 
 // resendableActions lists the actions resendable accepts. A string, not a
-// switch or a []string literal: either compiles to code for each name
-// (about 30 bytes a name for the literal, 40 for the switch; issue 7).
+// switch or a []string literal (binary size: string table, see doc.go).
 const resendableActions = "InitiateAuth GetTokensFromRefreshToken GetUser GetDevice ListDevices " +
 	"ConfirmDevice ForgetDevice UpdateDeviceStatus RevokeToken GlobalSignOut " +
 	"AssociateSoftwareToken SetUserMFAPreference"

@@ -169,7 +169,7 @@ func (d Device) LogValue() slog.Value { return logRedacted(d) }
 
 // LogValue redacts, like String.
 //
-//go:noinline // the binary keeps it: an inlined copy in its pointer wrapper doubled it (issue 7)
+//go:noinline // binary size: out of line, a value method (see doc.go)
 func (a ChallengeAnswer) LogValue() slog.Value { return logRedacted(a) }
 
 // LogValue redacts, like String.
@@ -225,12 +225,11 @@ func (v *Verifier) Format(f fmt.State, verb rune) { formatRedacted(f, v) }
 func (v *Verifier) LogValue() slog.Value { return logRedacted(v) }
 
 // formatRedacted is the body of every Format method: it prints s.String(),
-// which redacts. It takes an interface and is kept out of line so that each
-// of the many Format methods (and the pointer wrapper the compiler adds for
-// each value receiver) stays a call instead of a copy of the receiver plus
-// an inlined io.WriteString: this saves binary size (issue 7). It calls
-// f.Write, not io.WriteString(f, …), whose conversion of the fmt.State to
-// an io.Writer costs an inline cache of its own (about 200 bytes).
+// which redacts. It takes an interface and is out of line, so that each
+// Format method (and the pointer wrapper of a value receiver) is one call;
+// it calls f.Write, not io.WriteString(f, …), whose conversion of the
+// fmt.State to an io.Writer costs an inline cache (binary size: out of
+// line, see doc.go).
 //
 //go:noinline
 func formatRedacted(f fmt.State, s fmt.Stringer) { f.Write([]byte(s.String())) }

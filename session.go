@@ -222,13 +222,11 @@ func (c Config) String() string {
 func (c Config) Format(f fmt.State, verb rune) { formatRedacted(f, c) }
 
 // settings is a Config without its methods and without HTTPClient: the
-// Session holds its Config as settings, and its HTTPClient in api. A type
-// reachable from a value stored in an interface (an Auth is an
-// http.RoundTripper) keeps in the binary the methods of every type it
-// names: a Config field would link Config's String, Format and LogValue
-// into every program, printing or not, and a *http.Client field net/http's
-// Cookie printer (see apiClient) (issue 7). Its fields are Config's, by
-// name and type, which TestSettingsCopyConfig checks.
+// Session holds its Config as settings, and its HTTPClient in api. A
+// Config field would link Config's String, Format and LogValue into every
+// program, and a *http.Client field net/http's cookie printer (binary
+// size: method-less copy, see doc.go). Its fields are Config's, by name
+// and type, which TestSettingsCopyConfig checks.
 type settings struct {
 	UserPoolID       string
 	ClientID         string
@@ -251,8 +249,8 @@ type settings struct {
 	Now              func() time.Time
 }
 
-// settingsOf returns the settings of c. It is not inlined: each inlined
-// copy of its nineteen fields weighs over 600 bytes (issue 7).
+// settingsOf returns the settings of c. Not inlined: nineteen fields,
+// copied at each caller (binary size: out of line, see doc.go).
 //
 //go:noinline
 func settingsOf(c *Config) settings {
@@ -413,8 +411,8 @@ type Session struct {
 	// running counts the flights, Authenticates and SRP preparations
 	// (prepare.go) in progress, each counted under mu while the session
 	// is open; idle, made by a waitIdle while running > 0, is closed when
-	// it reaches 0. (Not a sync.WaitGroup: its Wait costs the binary
-	// 0.4 KB of code that a service does not link otherwise, issue 7.)
+	// it reaches 0. (Not a sync.WaitGroup: binary size, nothing linked for
+	// one use, see doc.go.)
 	running int
 	idle    chan struct{}
 }
@@ -511,10 +509,8 @@ func NewSession(cfg Config, username string) (*Session, error) {
 	return s, nil
 }
 
-// mutex is a sync.Mutex whose Lock and Unlock are called, not inlined.
-// The session and its notifier lock and unlock at about fifty places, and
-// each inlined Lock or Unlock carried its own fast path and line tables:
-// 4.5 KB of the binary in all, code and line tables (issue 7). No lock is
+// mutex is a sync.Mutex whose Lock and Unlock are called, not inlined, at
+// about fifty places (binary size: out of line, see doc.go). No lock is
 // taken on a request's path while the tokens are valid (lifecycle.go), so
 // the calls cost nothing there.
 type mutex struct {
@@ -691,9 +687,8 @@ func (s *Session) Refresh(ctx context.Context) error {
 }
 
 // addSecretHash adds SECRET_HASH for username when the app client has a
-// secret. It is not inlined: each of the three logins' and renewals' call
-// sites would carry its own copy of the check and the map assignment
-// (about 100 bytes each; issue 7).
+// secret. Not inlined, for its three callers (binary size: out of line,
+// see doc.go).
 //
 //go:noinline
 func (s *Session) addSecretHash(params map[string]string, username string) {

@@ -162,8 +162,8 @@ func (s *SRP) A() string {
 	if s == nil || s.a == nil {
 		return ""
 	}
-	// Microseconds, against a login's milliseconds; and no code of
-	// encoding/hex in the binary (issue 7).
+	// Microseconds, against a login's milliseconds; and no encoding/hex
+	// (binary size: nothing linked for one use, see doc.go).
 	return new(big.Int).SetBytes(s.aPad).Text(16)
 }
 
@@ -186,7 +186,7 @@ type PasswordChallenge struct {
 // device challenge has none and proves the device, so DEVICE_KEY comes
 // before USERNAME (which there names the user, whom the answer names).
 func ParsePasswordChallenge(params map[string]string) (PasswordChallenge, error) {
-	// Each looked up once: twice cost 128 bytes more code (issue 7).
+	// Each looked up once (binary size: nothing per call, see doc.go).
 	id, device, user := params["USER_ID_FOR_SRP"], params["DEVICE_KEY"], params["USERNAME"]
 	c := PasswordChallenge{
 		UserIDForSRP: or(id, or(device, user)),
@@ -200,7 +200,7 @@ func ParsePasswordChallenge(params map[string]string) (PasswordChallenge, error)
 }
 
 // or returns a if it is not empty, else b: cmp.Or for two strings, without
-// the slice of its arguments that cmp.Or builds at each use (issue 7).
+// its slice of arguments (binary size: nothing per call, see doc.go).
 func or(a, b string) string {
 	if a != "" {
 		return a
@@ -240,10 +240,9 @@ type PasswordClaim struct {
 // RespondToAuthChallenge. The caller adds SECRET_HASH and DEVICE_KEY when
 // they apply.
 func (p *PasswordClaim) ChallengeResponses() map[string]string {
-	// The keys in a string, as resendableActions lists actions, and the
-	// values by address: a map literal compiled each of its four stores
-	// in place, into each caller it was inlined in (issue 7). keys[i]
-	// goes with the i-th value: a pair swapped fails TestSRPKnownAnswers.
+	// The keys in a string and the values by address, not a map literal
+	// (binary size: string table, see doc.go). keys[i] goes with the
+	// i-th value: a pair swapped fails TestSRPKnownAnswers.
 	m := make(map[string]string, 4)
 	keys := "USERNAME PASSWORD_CLAIM_SECRET_BLOCK PASSWORD_CLAIM_SIGNATURE TIMESTAMP"
 	for _, v := range [...]*string{&p.Username, &p.SecretBlock, &p.Signature, &p.Timestamp} {
@@ -266,15 +265,14 @@ func (s *SRP) PasswordClaim(c PasswordChallenge, password string, now time.Time)
 
 // passwordClaim is PasswordClaim with the comb tables to compute g^x with
 // (nil: big.Int.Exp), so that a benchmark can time a process's first login.
-// It takes the challenge by address, and decode too: by value, its five
-// strings were copied at each call (issue 7). It does not modify it.
+// It takes the challenge by address, and decode too (binary size: nothing
+// per call, see doc.go). It does not modify it.
 func (s *SRP) passwordClaim(c *PasswordChallenge, password string, now time.Time, combs *[2]*combTable) (*PasswordClaim, error) {
 	if s == nil || s.a == nil {
 		// Not a nil dereference in the arithmetic: an SRP that NewSRP
 		// did not build has no private value to prove anything with. (A
-		// call, not a package-level error: each of those takes 32 bytes
-		// of data, where every program links this path, and the data
-		// segment is within a few dozen bytes of its next page, issue 7.)
+		// call, not a package-level error, which takes data: binary size,
+		// page, see doc.go.)
 		return nil, refine(&ErrConfig, "the SRP was not built with NewSRP")
 	}
 	B, salt, secretBlock, err := c.decode()
@@ -329,9 +327,9 @@ func isZeroModN(x *big.Int) bool {
 // them, as in Cognito's own JavaScript client.
 func computeX(poolName, userID, password string, salt *big.Int) *big.Int {
 	// One write of the concatenation: the same bytes, hashed, as four
-	// writes, each of which was compiled with its conversion (issue 7).
-	// (A variable, not []byte(a + b + …): that form links the runtime's
-	// concatenation into bytes, which no other code here needs.)
+	// writes. Through a variable, not []byte(a + b + …), which links the
+	// runtime's concatenation into bytes (binary size: one concatenation,
+	// nothing linked for one use, see doc.go).
 	h := sha256.New()
 	inner := poolName + userID + ":" + password
 	h.Write([]byte(inner))
@@ -384,9 +382,8 @@ func PadHex(x *big.Int) string {
 
 // padBytes returns the bytes that PadHex(x) decodes to, without the hex
 // round trip: the big-endian bytes, with a zero byte in front when the top
-// bit is set (and a single zero byte for x = 0). Through Int.Bytes, which a
-// program that links crypto/tls has already: Int.FillBytes was compiled
-// in place here (issue 7).
+// bit is set (and a single zero byte for x = 0). Through Int.Bytes, not
+// Int.FillBytes (binary size: nothing linked for one use, see doc.go).
 func padBytes(x *big.Int) []byte {
 	b := x.Bytes()
 	if len(b) == 0 || b[0]&0x80 != 0 {
@@ -396,8 +393,8 @@ func padBytes(x *big.Int) []byte {
 }
 
 // hashInt returns SHA-256 of a ‖ b, read as an integer. Two parts, not
-// variadic: every hash of the protocol has two, and each call built a
-// slice of them (issue 7).
+// variadic: every hash of the protocol has two (binary size: nothing per
+// call, see doc.go).
 func hashInt(a, b []byte) *big.Int {
 	h := sha256.New()
 	h.Write(a)
@@ -406,8 +403,8 @@ func hashInt(a, b []byte) *big.Int {
 }
 
 // parseHexNumber reads a non-negative hex number sent by the server, whose
-// challenge parameter is name. Its three refusals share one error: each
-// construction is compiled in place (issue 7).
+// challenge parameter is name. Its three refusals share one error (binary
+// size: one site, see doc.go).
 func parseHexNumber(name, s string) (*big.Int, error) {
 	why := ""
 	switch {

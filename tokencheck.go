@@ -87,8 +87,7 @@ func checkLifetime(typ TokenType, exp, iat, now, local time.Time) error {
 
 // lifetimeError reports an instant at of the token of type typ that
 // checkLifetime refuses, as "kind: the typ what at, why". One formatting
-// call for the three refusals: each call site costs the binary its boxed
-// arguments (issue 7).
+// call for the three refusals (binary size: one site, see doc.go).
 func lifetimeError(kind error, typ TokenType, what string, at time.Time, why string) error {
 	return errorf("%w: the %s %s %s, %s", kind, typ, what, rfc3339(at), why)
 }
@@ -97,7 +96,7 @@ func lifetimeError(kind error, typ TokenType, what string, at time.Time, why str
 func rfc3339(t time.Time) string { return formatUTC(t, time.RFC3339) }
 
 // formatUTC formats t in UTC with layout: the body of Timestamp and
-// rfc3339, written once (each copy costs the binary 160 bytes; issue 7).
+// rfc3339, written once (binary size: one site, see doc.go).
 func formatUTC(t time.Time, layout string) string { return t.UTC().Format(layout) }
 
 // wordChars reports whether s holds only letters, digits, '-', '_' and
@@ -117,9 +116,8 @@ func wordChars(s string) bool {
 // Verifier when Cognito issued the tokens it checks: the address of an
 // unexported variable of the package, unique as a key must be and out of
 // reach of every other package, which could otherwise move a Verifier's
-// clock ahead and have it accept tokens not valid yet. (A key type or a
-// variable of its own would cost every program read-only data or data,
-// of which little is left before the next page: issue 7.)
+// clock ahead and have it accept tokens not valid yet. (Not a key type
+// or a variable of its own: binary size, no new type, page, see doc.go.)
 func issuedKey() any { return &errOtherUser }
 
 // errOtherUser refuses tokens that name another user than they must.
@@ -138,8 +136,9 @@ func verifyPair(ctx context.Context, v TokenVerifier, t, prev *Tokens) error {
 	// clock minutes off (claimTime, ClockOffset), and on such a clock
 	// alone, minutes behind, every token would lie ahead, refused after
 	// Cognito had issued it. (A context value, not a method of *Verifier:
-	// asserting one would cost programs that do not verify half a
-	// kilobyte, and a caller's TokenVerifier that wraps ours passes it on.)
+	// a caller's TokenVerifier that wraps ours passes it on, and programs
+	// that do not verify link no assertion; binary size: opt-in, see
+	// doc.go.)
 	ctx = context.WithValue(ctx, issuedKey(), t.IssuedAt)
 	var sub string
 	for _, p := range []struct {

@@ -33,7 +33,7 @@ func (t TokenType) resolve() (TokenType, error) {
 
 // String returns the token type's name, "access_token" for the zero value.
 //
-//go:noinline // the binary keeps it: an inlined copy in the (*TokenType).String wrapper doubled it (issue 7)
+//go:noinline // binary size: out of line, a value method (see doc.go)
 func (t TokenType) String() string {
 	if t == "" {
 		return string(AccessToken)
