@@ -245,8 +245,10 @@ func (a ChallengeAnswer) Format(f fmt.State, verb rune) { formatRedacted(f, a) }
 // handler that does not watch ctx, as a read from a terminal cannot) is
 // not sent: the login fails with a *ChallengeError wrapping ctx's error,
 // and the needs that waited for it get that error rather than a second
-// login that would ask again. A handler may be called concurrently by
-// different logins of different sessions.
+// login that would ask again. A challenge that comes in after ctx has
+// ended (in a process frozen while Cognito answered) is not put to the
+// handler at all. A handler may be called concurrently by different
+// logins of different sessions.
 //
 // The login waits for the handler: a handler must not wait for tokens of
 // the session it serves (Auth.Token, Session.ValidTokens or Refresh).

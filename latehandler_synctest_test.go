@@ -9,6 +9,7 @@ package cognitosrp_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -17,6 +18,19 @@ import (
 	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
+
+// smsMFAVnet returns, in a bubble, a network whose emulator has jane, a
+// user with SMS_MFA, and Options for her on it.
+func smsMFAVnet(t *testing.T) (*vnet, cognitosrp.Options) {
+	n := newVnet(t, cognitotest.Config{}, 0)
+	if _, err := n.emu.AddUser(cognitotest.User{Username: "jane", Password: emuPassword,
+		SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550123"}}); err != nil {
+		t.Fatal(err)
+	}
+	opts := n.emu.Options("jane", emuPassword)
+	opts.HTTPClient, opts.Base = n.client(), n
+	return n, opts
+}
 
 // TestLateHandlerAnswerIsNotAskedAgain: a ChallengeHandler that ignores
 // its ctx (a command reading a code from a terminal, whose read no
@@ -29,15 +43,9 @@ import (
 // login (and, for SMS_MFA, sent a second text), though they had typed it.
 func TestLateHandlerAnswerIsNotAskedAgain(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := newVnet(t, cognitotest.Config{}, 0)
-		if _, err := n.emu.AddUser(cognitotest.User{Username: "jane", Password: emuPassword,
-			SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550123"}}); err != nil {
-			t.Fatal(err)
-		}
+		n, opts := smsMFAVnet(t)
 		const timeout = time.Minute
 		var asked atomic.Int32
-		opts := n.emu.Options("jane", emuPassword)
-		opts.HTTPClient, opts.Base = n.client(), n
 		opts.FlightTimeout = timeout
 		opts.ChallengeHandler = cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
 			asked.Add(1)
@@ -83,6 +91,50 @@ func TestLateHandlerAnswerIsNotAskedAgain(t *testing.T) {
 		defer acancel()
 		if err := sess.Authenticate(actx, emuPassword); !errors.As(err, &ce) || ce.Session == "" || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("Authenticate: %v, want a *ChallengeError with its session, matching ctx's end", err)
+		}
+	})
+}
+
+// TestFrozenLoginDoesNotAskHandler: a login frozen (AWS Lambda) once
+// Cognito had answered its password claim with an MFA challenge takes
+// that challenge on the thaw, its ctx already ended by the freeze. The
+// handler is not asked then, as its answer could not be sent: that late
+// flight fails by its timeout, not by a *ChallengeError, and the need,
+// its ctx alive, tries again with a second login, whose challenge the
+// handler (one that answers at once, as a TOTP generator does) answers:
+// one ask, and the token. Asked on the thaw, the handler answered for
+// nothing, and its answer, a *ChallengeError, ended the need.
+func TestFrozenLoginDoesNotAskHandler(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n, opts := smsMFAVnet(t)
+		fz := &freezer{next: n}
+		opts.HTTPClient = &http.Client{Transport: fz}
+		var asked atomic.Int32
+		opts.ChallengeHandler = cognitosrp.ChallengeHandlerFunc(func(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
+			asked.Add(1)
+			return &cognitosrp.ChallengeAnswer{Answer: cognitotest.DefaultMFACode}, nil
+		})
+		auth, _ := vnetAuth(t, opts)
+		defer auth.Close()
+		fz.freezeAfter("RespondToAuthChallenge") // the password claim's answer
+		errc := make(chan error, 1)
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Hour)
+			defer cancel()
+			_, err := auth.Token(ctx)
+			errc <- err
+		}()
+		synctest.Wait()           // answered, and frozen before the login takes it
+		time.Sleep(2 * time.Hour) // frozen
+		fz.thaw()
+		if err := <-errc; err != nil {
+			t.Errorf("the need waiting through the freeze: %v", err)
+		}
+		if got := asked.Load(); got != 1 {
+			t.Errorf("the handler was asked %d times, want once", got)
+		}
+		if all, _ := n.count("login"); all != 2 {
+			t.Errorf("%d logins, want 2: the frozen one and its retry", all)
 		}
 	})
 }

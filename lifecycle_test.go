@@ -525,13 +525,28 @@ func TestCloseOrSignOutEndsEveryAuthenticate(t *testing.T) {
 }
 
 // TestLoginDoneAfterCloseNotInstalled: a login that Close could not stop
-// (the HTTPClient's transport ignores the cancelled context, so the login
-// goes on and succeeds) still ends Authenticate with ErrClosed, and the
-// closed session installs none of its tokens, which it could never renew.
+// (the HTTPClient's transport ignores the cancelled context, so the
+// login's last call goes on and succeeds) still ends Authenticate with
+// ErrClosed, and the closed session installs none of its tokens, which it
+// could never renew. (Held at an earlier call, the login would stop at
+// the challenge that call brings: none is answered once ctx has ended.)
 func TestLoginDoneAfterCloseNotInstalled(t *testing.T) {
 	f := newFakeCognito(t, nil)
 	s := newLifecycleSession(t, f, "", ignoreCancel)
-	authErr, release := heldAtCognito(t, f, func() error { return s.Authenticate(context.Background(), f.password) })
+	entered, held := make(chan struct{}), make(chan struct{})
+	f.setFault(nil, func(_ http.ResponseWriter, r *http.Request) bool {
+		if r.Header.Get("X-Amz-Target") == "AWSCognitoIdentityProviderService.RespondToAuthChallenge" {
+			close(entered)
+			<-held
+		}
+		return false
+	})
+	var once sync.Once
+	release := func() { once.Do(func() { close(held) }) }
+	t.Cleanup(release)
+	authErr := make(chan error, 1)
+	go func() { authErr <- s.Authenticate(context.Background(), f.password) }()
+	<-entered // the password claim, the login's last call, is with Cognito
 	closed := closeAsync(s)
 	release() // the login goes on regardless, and succeeds
 	if err := errWithin(t, authErr, "Authenticate"); !errors.Is(err, ErrClosed) {

@@ -163,6 +163,14 @@ func (s *Session) loginOnce(ctx context.Context, password string, dev *loginDevi
 		if n == maxChallenges {
 			return nil, &refinedError{base: &ErrTooManyChallenges, detail: "the last was " + serverText(out.ChallengeName, maxTypeLen)}
 		}
+		// A challenge taken after ctx ended (in a process frozen while
+		// Cognito answered) is not answered: the answer could not be
+		// sent, and a ChallengeHandler would ask a person for nothing.
+		// The timeout, no *ChallengeError, leaves the flight late, to be
+		// tried again (fly).
+		if err = ctx.Err(); err != nil {
+			return nil, err
+		}
 		var in *RespondToAuthChallengeInput
 		if in, err = s.answer(ctx, st, out); err != nil {
 			return nil, err
