@@ -52,7 +52,11 @@ const maxTokenFileBytes = 1 << 20
 // have no mode or owner, so there keep it in a directory only the user can
 // read (os.UserCacheDir's is; under WASI, the host directory the runtime
 // maps). Another user's file, even of mode 0600, may hold tokens they put
-// there for a process of root's to act as their Cognito user.
+// there for a process of root's to act as their Cognito user. Where the
+// file system maps owners, the process's own file reads as another user's
+// and is refused too (root's on an NFS export with root_squash, whose
+// files root creates belong to the anonymous user): keep the file on a
+// local file system there.
 //
 // Load follows a symbolic link and checks the file it opened, so that a
 // file swapped in between a check and the read is not trusted; neither
