@@ -13,10 +13,11 @@ import (
 	"time"
 )
 
-// This file runs the flights. Every login or renewal of a session is one
-// flight, which every need (a caller that wants tokens) joins while it
-// runs; lifecycle.go decides when one is needed. The life of a flight,
-// each move made under s.mu:
+// This file runs the flights. Every login or renewal that the session
+// makes for its callers is one flight (Authenticate's login, made in its
+// caller's goroutine, is none), which the needs (callers that want
+// tokens) that come while it runs join; lifecycle.go decides when one is
+// needed. The life of a flight, each move made under s.mu:
 //
 //	startFlight --(prev set)--> queued --(prev ends)--+
 //	     |                                            v
@@ -26,15 +27,17 @@ import (
 //	         (prev): ops never run at once. Its timeout has not started.
 //	running  its op (obtain; refreshOnly for Session.Refresh) runs, bounded
 //	         by FlightTimeout from started, until it returns to fly.
-//	ended    fly has installed its tokens (unless the session's changed
-//	         meanwhile), counted or cleared the failure, cleared s.flight
-//	         and closed done; it then saves the tokens.
+//	ended    fly has installed its tokens (unless a sign-out or new tokens
+//	         came meanwhile), counted the failure or cleared the count, and
+//	         cleared s.flight if it was still this one; then, past s.mu, it
+//	         closes done and saves the tokens it installed.
 //
-// renewAhead starts one ("background": a token in its renewal window);
-// renewOnce ("blocking": no usable token) and renewNow ("rejected": an
-// API's 401, through renewRejected; "explicit": Session.Refresh) join the
-// flight in progress if it is joinable (same epoch, from the session's
-// tokens) or start one (joinLocked), then wait for it (wait). voidLocked
+// renewAhead starts one ("background": a token in its renewal window)
+// when none is in progress; renewOnce ("blocking": no usable token) and
+// renewNow ("rejected": an API's 401, through renewRejected; "explicit":
+// Session.Refresh) join the flight in progress if it is joinable (same
+// epoch, from the session's tokens) or else, the session open and their
+// ctx alive, start one (joinLocked), then wait for it (wait). voidLocked
 // (a sign-out, SetTokens(nil)) moves the epoch on and cancels the flight,
 // which ends with errSignedOut; new tokens (SetTokens, Authenticate) only
 // make it unjoinable, and it runs on without installing its result.
@@ -49,15 +52,17 @@ import (
 //	      more, with a new flight (renew; Session.Refresh through
 //	      lateTimeout); nor is it counted as a failure (fly). fly clears
 //	      the mark for a flight that ended with a *ChallengeError: a
-//	      person is not asked twice.
+//	      person is not asked twice. A challenge taken after the flight's
+//	      ctx ended is put to no handler (loginOnce): a flight frozen while
+//	      Cognito answered ends by its timeout, late, and is tried past.
 //	hold  A failed "background" or "blocking" flight counts a failure and
 //	      sets retryAt, 1 s doubling up to 30 s (fly), unless its error is
 //	      a late one's timeout, a sign-out or Close voided it, or new
-//	      tokens replaced those it left. Before retryAt no background
-//	      renewal starts (renewAhead); from two failures in a row, a need
-//	      with the tokens the last one left, and no flight under way, gets
-//	      its error at once (renewOnce). A success, a sign-out or new
-//	      tokens clear the count (clearFailuresLocked).
+//	      tokens replaced those it left. Before retryAt, no background
+//	      renewal starts (renewAhead), and, from two failures in a row, a
+//	      need with the tokens the last one left, and no flight it could
+//	      join, gets its error at once (renewOnce). A success, a sign-out
+//	      or new tokens clear the count (clearFailuresLocked).
 //
 // And a need that a Session.Refresh flight (which never logs in) answers
 // with ErrLoginRequired tries again when the session has a password
