@@ -353,9 +353,9 @@ type Session struct {
 	//	late           (of flight) a need joined it FlightTimeout or more after started,
 	//	               or it ended a second or more past its timeout
 	//	               set joinLocked (true), only while it is joinable, so before fly ends
-	//	               it, and fly (true) as it ends it; never cleared; mu (fly), no lock
-	//	               once done is closed (renew, Refresh's lateTimeout: read last,
-	//	               after its timeout, for that order)
+	//	               it, and fly as it ends it (true; false for a *ChallengeError); not
+	//	               written after; mu (fly), no lock once done is closed (renew,
+	//	               Refresh's lateTimeout: read last, after its timeout, for that order)
 	//
 	// Not in the table, each with its own comment: header, closed, loaded,
 	// loading, stored, voided/void, running/idle.
