@@ -64,9 +64,10 @@ package cognitosrp
 // than a call: mutex's Lock and Unlock (4.5 KB in all, at about fifty
 // places), settingsOf, Tokens.Token. On a method with a value receiver
 // too, because the pointer wrapper the compiler adds for it held a
-// second, inlined copy (TokenType.String, the Format and LogValue
-// methods). A generic helper (as) is compiled once for every pointer
-// type, where each inlined call carried its own closure.
+// second, inlined copy (TokenType.String, errorKind.Error,
+// ChallengeAnswer's Format and LogValue). A generic helper (as) is
+// compiled once, shared by all pointer types, where each inlined call
+// carried its own closure.
 //
 // One site. An error, log event or text that several places build is
 // built at one site they share (refine, claimError, lifetimeError,
@@ -98,11 +99,11 @@ package cognitosrp
 // function that would be linked, or inlined, for one use here:
 // bytes.Buffer.ReadFrom for io.ReadAll, a json.Encoder for json.Marshal,
 // big.Int.Text and Bytes for encoding/hex and Int.FillBytes. Otherwise a
-// few lines written out: no regexp (about 100 KB), strings.EqualFold,
-// math.Modf or sync.WaitGroup.
+// few lines written out: no regexp (about 100 KB), math.Modf or
+// sync.WaitGroup, and no strings.EqualFold outside the Verifier.
 //
-// as. as, not errors.As, whose reflection on its target linked
-// internal/reflectlite (8 KB) into every program; errors.AsType, from Go
+// as. as, not errors.As, whose reflection on its target linked 8 KB of
+// internal/reflectlite into every program; errors.AsType, from Go
 // 1.26, does what as does.
 //
 // Types. Each type that reaches run time carries a descriptor and its
@@ -127,7 +128,8 @@ package cognitosrp
 // Opt-in. Code that only some programs need is reached through a value
 // or call that only they make (combTable.exp, a function field; the
 // DeviceTracker of RememberDevices; a Verifier), so that the linker
-// leaves it out of the others (TestOptInFeaturesNotLinked).
+// leaves it out of the others (TestOptInFeaturesNotLinked checks the
+// last two).
 //
 // Nothing per call. A struct of several fields is passed by address (the
 // RetryPolicy receivers, passwordClaim's challenge), a map entry is
