@@ -67,7 +67,10 @@ package cognitosrp
 // second, inlined copy (TokenType.String, errorKind.Error,
 // ChallengeAnswer's Format and LogValue). A generic helper (as) is
 // compiled once, shared by all pointer types, where each inlined call
-// carried its own closure.
+// carried its own closure. The converse, once: a few lines that two
+// places need are written out at both where a function of their own,
+// with its metadata in read-only data (192 bytes), cost more (Close's
+// cancellation, which voidLocked's repeats).
 //
 // One site. An error, log event or text that several places build is
 // built at one site they share (refine, claimError, lifetimeError,
@@ -146,6 +149,5 @@ package cognitosrp
 // are often within bytes of their next (footprint.sh prints the room),
 // read-only data and data the tightest. So a few forms were chosen for
 // the page they kept: renew's late test written out rather than a call
-// of lateTimeout, Close's cancellation written out rather than a
-// function shared with voidLocked, newAPIClient inlined, and a call
-// rather than a package-level variable, which takes data.
+// of lateTimeout, newAPIClient inlined, and a call rather than a
+// package-level variable, which takes data.

@@ -458,8 +458,8 @@ func (s *Session) Close() error {
 	s.closed = true
 	// Cancels what voidLocked cancels: an Authenticate, the flight in
 	// progress and those it waits for. A flight that has left the list
-	// has ended its op; the save it still makes is not cancelled. (Not
-	// a function of its own: binary size, page, see doc.go.)
+	// has ended its op; the save it still makes is not cancelled. (Not a
+	// function of its own: binary size, its metadata, see doc.go.)
 	if s.void != nil {
 		s.void()
 	}
