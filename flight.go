@@ -175,7 +175,8 @@ func (s *Session) renew(ctx context.Context, typ TokenType, rejected *Tokens) (*
 
 // lateTimeout reports whether err, the answer of the flight f that a
 // caller waited for with ctx, is the timeout of a flight found out of time
-// (joinLocked), which the caller tries past once, its ctx alive
+// (joinLocked, when a need joins it past its timeout; fly, when it ends a
+// second or more past it), which the caller tries past once, its ctx alive
 // (Session.Refresh; renew writes the same test out). f.late is read last:
 // a later joiner may write it under s.mu, which only the flight's end
 // orders for this caller, and a caller may leave wait before that end, by

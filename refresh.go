@@ -66,7 +66,7 @@ func refreshFlowRefused(err error) bool {
 // is not: the refresh token is fine, and a new login would be refused
 // for the same reason.
 // (An *APIError matches the errorKind of its Type: errors.Is needs no
-// as, whose every use costs a closure; binary size, see doc.go.)
+// target variable and no as; binary size, see doc.go.)
 func refreshTokenDead(err error) bool {
 	return errors.Is(err, ErrNotAuthorized) && !findError(err, secretRefused)
 }
