@@ -77,4 +77,10 @@ func TestEmulateAddressInUse(t *testing.T) {
 	if r.stdout != "" {
 		t.Errorf("stdout %q, want nothing: no export line for a script to wait for", r.stdout)
 	}
+	// The address once, with the system's reason: not the emulator
+	// package's "cognitotest: listen tcp ADDR: …" after it, which said
+	// the address again in the words the message replaced.
+	if n := strings.Count(r.stderr, addr); n != 1 || strings.Contains(r.stderr, "cognitotest") || strings.Contains(r.stderr, "listen tcp") {
+		t.Errorf("stderr %q: names the address %d times, or the emulator package's error", r.stderr, n)
+	}
 }
