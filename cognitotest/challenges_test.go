@@ -546,6 +546,30 @@ func TestChallengeAnswerChecks(t *testing.T) {
 	expectTokens(t)(r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "both", "SMS_MFA_CODE": "135790"}))
 }
 
+// TestUnknownChallengeNameFailsValidation: a ChallengeName outside the
+// model's enum fails the protocol's validation, in the words Cognito uses
+// for its other enum members, before the request is served: the Session
+// survives it, and the right answer then logs in. The emulator used to
+// take the Session first and refuse the name in words of its own, so a
+// client that retried with the right name found its Session used up.
+func TestUnknownChallengeNameFailsValidation(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "sms", Password: "pw-sms-1234", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}, MFACode: "135790"})
+	r := newRaw(t, srv)
+	ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("sms", "pw-sms-1234", nil))
+	for _, name := range []string{"SMS_MFA_CODE", "sms_mfa", "TOTP"} {
+		_, err := r.respond(name, ch.Session, map[string]string{"USERNAME": "sms", "SMS_MFA_CODE": "135790"})
+		ae := apiError(t, err)
+		want := "1 validation error detected: Value '" + name + "' at 'challengeName' failed to satisfy constraint: Member must satisfy enum value set: " +
+			"[SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP, PASSWORD_VERIFIER, CUSTOM_CHALLENGE, SELECT_CHALLENGE, " +
+			"DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, ADMIN_NO_SRP_AUTH, NEW_PASSWORD_REQUIRED, SMS_OTP, PASSWORD, WEB_AUTHN, PASSWORD_SRP]"
+		if ae.Type != "InvalidParameterException" || ae.Message != want {
+			t.Fatalf("ChallengeName %q:\n got %s %q\nwant InvalidParameterException %q", name, ae.Type, ae.Message, want)
+		}
+	}
+	expectTokens(t)(r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "sms", "SMS_MFA_CODE": "135790"}))
+}
+
 // TestMFASetupChecks: MFA_SETUP ends only after VerifySoftwareToken took a
 // code of the new secret; a wrong code leaves the Session for another try;
 // AssociateSoftwareToken takes only the Session of MFA_SETUP.

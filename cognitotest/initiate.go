@@ -37,6 +37,16 @@ const (
 	challengePasswordSRP            = "PASSWORD_SRP"
 )
 
+// challengeNameSet is ChallengeNameType, the enum of RespondToAuthChallenge's
+// ChallengeName, in the order of Cognito's model (aws-sdk-go-v2's
+// types.ChallengeNameType); the order Cognito's own message lists it in is
+// not known. It holds names the emulator does not serve (SMS_OTP,
+// WEB_AUTHN, ADMIN_NO_SRP_AUTH): those pass the validation and are refused
+// as answers to a challenge the Session does not wait for.
+const challengeNameSet = "SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP, PASSWORD_VERIFIER, " +
+	"CUSTOM_CHALLENGE, SELECT_CHALLENGE, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, ADMIN_NO_SRP_AUTH, " +
+	"NEW_PASSWORD_REQUIRED, SMS_OTP, PASSWORD, WEB_AUTHN, PASSWORD_SRP"
+
 // initiateAuth serves InitiateAuth.
 func (s *Server) initiateAuth(c *call) (any, *apiError) {
 	var in struct {

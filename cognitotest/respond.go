@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,11 @@ func (s *Server) respondToAuthChallenge(c *call) (any, *apiError) {
 	}
 	if in.ChallengeName == "" {
 		return nil, errValidation("challengeName", nil, mustNotBeNull)
+	}
+	// A name outside the model's enum fails the protocol's validation,
+	// before the service reads the request: it uses up no Session.
+	if !slices.Contains(strings.Split(challengeNameSet, ", "), in.ChallengeName) {
+		return nil, errValidation("challengeName", &in.ChallengeName, "Member must satisfy enum value set: ["+challengeNameSet+"]")
 	}
 	name := r["USERNAME"]
 	if name == "" {
