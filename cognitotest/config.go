@@ -184,7 +184,12 @@ type Config struct {
 	// FailNext or SetActionLatency that the server does not serve (a
 	// misspelling), which would match no call. It never receives a
 	// secret, nor a line after Close returns, so a test's t.Logf is safe
-	// here.
+	// here. Given the t.Logf of the test that made the Server with
+	// NewServer, a line about an action misspelt names the test's line
+	// that called FailNext or SetActionLatency. A line about a request is
+	// written on the goroutine that serves it, where no line of the test
+	// is, and t.Logf names the emulator's: from Go 1.25 a test can write
+	// the lines without one, fmt.Fprintf(t.Output(), format+"\n", args...).
 	Logf func(format string, args ...any)
 }
 

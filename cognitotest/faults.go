@@ -121,6 +121,9 @@ func (f *faultState) init(seed uint64) {
 // SetFailureRate(1, f), then SetFailureRate(0, ""). An action the server
 // does not serve matches no call; Config.Logf is told.
 func (s *Server) FailNext(n int, f Fault, actions ...string) {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
 	if n <= 0 {
 		return
 	}
@@ -135,7 +138,16 @@ func (s *Server) FailNext(n int, f Fault, actions ...string) {
 // value matches no call, and the test would otherwise wait without a word
 // for a failure or a delay that never comes. It counts in as a request
 // does (enter), so that no line comes after Close returns.
+//
+// Called from the test's goroutine, it and its caller are helpers of the
+// Server's test: a Logf that is that test's t.Logf then names the line
+// that called FailNext or SetActionLatency, the line to fix. (The lines
+// of requests are written on the goroutines that serve them, where the
+// test's frames are not: they name the emulator's line.)
 func (s *Server) warnUnknownActions(method string, actions []string) {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
 	if s.cfg.Logf == nil || !s.enter() {
 		return
 	}
@@ -172,6 +184,9 @@ func (s *Server) SetLatency(d time.Duration) {
 // SetLatency; a negative d removes the override. An action the server
 // does not serve matches no call; Config.Logf is told.
 func (s *Server) SetActionLatency(action string, d time.Duration) {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
 	if d >= 0 {
 		s.warnUnknownActions("SetActionLatency", []string{action})
 	}

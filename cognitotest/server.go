@@ -39,6 +39,10 @@ type Server struct {
 	kid      string
 	random   io.Reader
 	client   *appClient
+	// tb is the test of NewServer, nil otherwise: the methods a test calls
+	// that may write to Config.Logf mark themselves its helpers, so that
+	// its Logf names the test's line, not the emulator's.
+	tb testing.TB
 
 	srv      *http.Server
 	url      string
@@ -88,6 +92,7 @@ func NewServer(tb testing.TB, cfg Config) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	s.tb = tb
 	if err := s.Start(); err != nil {
 		tb.Fatal(err)
 	}
