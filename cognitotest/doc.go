@@ -35,6 +35,16 @@
 //   - ForgetDevice (and Server.ForgetDevice) ends the access tokens of the
 //     logins on the device too, as RevokeToken ends a login's; Cognito
 //     documents only that the device's refresh tokens stop working.
+//   - GetTokensFromRefreshToken renews on an app client whose AuthFlows
+//     leave out AllowRefreshTokenAuth, which refuses only
+//     REFRESH_TOKEN_AUTH. Cognito has refused to make such a client (see
+//     Config.AuthFlows); whether GetTokensFromRefreshToken checks the
+//     flow is not known.
+//   - RevokeToken takes an expired refresh token without an error, as an
+//     unknown one; a wrong or missing client secret fails with
+//     NotAuthorizedException, as at GetTokensFromRefreshToken, though
+//     Cognito's model lists for RevokeToken UnauthorizedException and
+//     UnsupportedTokenTypeException and not it.
 //   - A login takes each TOTP code once, as Cognito does, but
 //     VerifySoftwareToken takes a code it took before, and a login refuses
 //     only a code of the same time step, not an earlier one.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
@@ -184,5 +185,22 @@ func TestDisableTokenRevocationWithRotation(t *testing.T) {
 	wantAPIError(t, err, "RefreshTokenReuseException", "")
 	if err := sess.Refresh(t.Context()); err != nil {
 		t.Errorf("the successor: %v", err)
+	}
+}
+
+// TestRevokeTokenChoices pins two choices the package doc lists as the
+// emulator's own: RevokeToken takes an expired refresh token without an
+// error, and refuses a wrong client secret with NotAuthorizedException
+// (Cognito's model lists neither for it).
+func TestRevokeTokenChoices(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "shh", RefreshTokenLifetime: time.Hour})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	tok := login(t, srv, "alice", "pw-alice-123").Tokens().RefreshToken
+	_, err := r.call("RevokeToken", map[string]string{"ClientId": srv.ClientID(), "ClientSecret": "wrong", "Token": tok})
+	wantAPIError(t, err, "NotAuthorizedException", "Client secret is invalid")
+	srv.Advance(time.Hour)
+	if _, err := r.call("RevokeToken", map[string]string{"ClientId": srv.ClientID(), "ClientSecret": "shh", "Token": tok}); err != nil {
+		t.Errorf("RevokeToken of an expired refresh token: %v", err)
 	}
 }
