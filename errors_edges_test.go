@@ -5,6 +5,7 @@
 package cognitosrp
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -105,6 +106,32 @@ func TestDescribeBodyContentType(t *testing.T) {
 		resp := &http.Response{Header: http.Header{"Content-Type": {tc.ct}}}
 		if got := describeBody(resp, []byte("<a/>")); got != tc.want {
 			t.Errorf("Content-Type %q described as %q, want %q", tc.ct, got, tc.want)
+		}
+	}
+}
+
+// TestTransportErrorCutAt2048: a transport error's text (the URL and the
+// network's cause, a TLS error's certificate names among it) is cut at
+// 2048 bytes, as SECURITY.md says, and still matches what it wraps.
+func TestTransportErrorCutAt2048(t *testing.T) {
+	for n, want := range map[int]string{2048: strings.Repeat("t", 2048), 2049: strings.Repeat("t", 2048) + "…"} {
+		cause := errors.New(strings.Repeat("t", n))
+		err := error(&transportError{cause})
+		if got := err.Error(); got != want {
+			t.Errorf("transport error of %d bytes kept as %d bytes", n, len(got))
+		}
+		if !errors.Is(err, cause) {
+			t.Errorf("the cut transport error of %d bytes does not match its cause", n)
+		}
+	}
+}
+
+// TestTokenIDCutAt64: a jti named in the logs is cut at 64 bytes, as
+// SECURITY.md says (Cognito's are UUIDs, 36 bytes, kept whole).
+func TestTokenIDCutAt64(t *testing.T) {
+	for n, want := range map[int]string{64: strings.Repeat("j", 64), 65: strings.Repeat("j", 64) + "…"} {
+		if got := tokenID(&Tokens{AccessToken: fxJWT(map[string]any{"jti": strings.Repeat("j", n), "exp": 1})}); got != want {
+			t.Errorf("jti of %d bytes logged as %d bytes", n, len(got))
 		}
 	}
 }
