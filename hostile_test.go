@@ -11,6 +11,8 @@ import (
 	gobig "math/big"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -175,6 +177,12 @@ func TestHostileServer(t *testing.T) {
 		{name: "verify: another app client", verify: true, respond: tokensWith("client_id", "other"), want: ErrClaimMismatch},
 		{name: "verify: tokens swapped", verify: true, respond: result(goodID(), goodAccess()), want: ErrClaimMismatch},
 		{name: "verify: another pool", verify: true, respond: tokensWith("iss", testIssuer+"x"), want: ErrClaimMismatch},
+	}
+	// SECURITY.md gives reviewers the number of answers played here.
+	if doc, err := os.ReadFile("SECURITY.md"); err != nil {
+		t.Error(err)
+	} else if want := "`hostile_test.go` plays " + strconv.Itoa(len(tests)) + " such answers"; !strings.Contains(string(doc), want) {
+		t.Errorf("SECURITY.md does not say %q", want)
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
