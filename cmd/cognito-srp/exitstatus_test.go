@@ -320,3 +320,31 @@ func TestExitStatusRedirectRefused(t *testing.T) {
 		t.Errorf("nine redirects: exit %d, stdout %q, stderr %q; want 0 and the body", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestExitStatusHTTPClass: request tells the API's refusal of the request
+// (a 4xx: 3) from its failure (a 5xx: 5), with the body printed on both,
+// so that a script branches on the status alone: all of them exited with
+// 3, and a 401 (fix the token's type, the pool) read as a 503 (try again).
+func TestExitStatusHTTPClass(t *testing.T) {
+	t.Parallel()
+	srv := newEmulator(t, cognitotest.Config{})
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var code int
+		fmt.Sscan(strings.TrimPrefix(r.URL.Path, "/"), &code)
+		w.WriteHeader(code)
+		fmt.Fprintf(w, "body of %d", code)
+	}))
+	defer api.Close()
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	for _, c := range []struct{ status, code int }{
+		{200, exitOK}, {302, exitOK}, // no Location: nothing to follow
+		{400, exitHTTPStatus}, {401, exitHTTPStatus}, {403, exitHTTPStatus}, {404, exitHTTPStatus}, {499, exitHTTPStatus},
+		{500, exitHTTPServer}, {502, exitHTTPServer}, {503, exitHTTPServer}, {504, exitHTTPServer},
+	} {
+		r := s.run("request", fmt.Sprintf("%s/%d", api.URL, c.status))
+		r.want(t, c.code, fmt.Sprintf("HTTP/1.1 %d ", c.status))
+		if want := fmt.Sprintf("body of %d", c.status); r.stdout != want {
+			t.Errorf("status %d: stdout %q, want %q", c.status, r.stdout, want)
+		}
+	}
+}

@@ -135,13 +135,20 @@
 // standard error and exits with 3. The request itself renews nothing, so
 // that every renewal reaches the cache.
 //
-// Exit status: 0 on success, 1 on an error (its cause is printed on one
-// line of standard error), 2 on a usage error, 3 when "request" gets an
-// HTTP status of 400 or more, 4 when "token" or "request" failed for a
-// reason that may pass (its cause printed as for 1): a network error, the
-// end of -timeout, Cognito throttling (TooManyRequestsException,
-// ThrottlingException, LimitExceededException) or failing
-// (InternalErrorException, HTTP 5xx).
+// Exit status:
+//
+//	0  done
+//	1  an error that trying again does not mend (its cause on one line of
+//	   standard error)
+//	2  a usage error: a bad flag, argument or value, a missing setting
+//	3  "request" got an HTTP status from 400 to 499: the API refused the
+//	   request (401 or 403: it refused the token, renewed if it could be)
+//	4  "token" or "request" failed for a reason that may pass (its cause
+//	   printed as for 1): a network error, the end of -timeout, Cognito
+//	   throttling (TooManyRequestsException, ThrottlingException,
+//	   LimitExceededException) or failing (InternalErrorException, HTTP 5xx)
+//	5  "request" got an HTTP status of 500 or more: the API failed
+//
 // "sign-out" exits with 0 also when nothing is cached or the refresh token
 // had ended already, and with 1 when it removed the files but Cognito
 // could not be told all of it (a refresh token it could not revoke works
@@ -168,10 +175,13 @@
 // exist, a proxy that wants credentials or forbids the host, an API that
 // redirects in a loop or to a URL that is not http or https; the line on
 // standard error names which.
-// "request" fails with 3 on a 4xx or 5xx answer, as curl --fail-with-body
-// does, its body still on standard output: a script that takes such an
-// answer as data runs "cognito-srp request URL || [ $? -eq 3 ]". A request
-// that failed with 4 may have reached the API, as with curl: retry only
+// "request" fails on an HTTP status of 400 or more, as curl --fail-with-body
+// does, its body still on standard output: with 3 on a 4xx, with 5 on a
+// 5xx (curl says 22 for both), so that a script tells a refused token
+// from a failing API and from a network error (4) by the status alone.
+// A script that takes any answer as data runs "cognito-srp request URL ||
+// case $? in 3|5) ;; *) exit 1;; esac". A request that failed with 4 or 5
+// may have reached the API, as with curl: retry only
 // one that is safe to repeat.
 //
 // "request" follows the API's redirects, as Go's HTTP client does. A hop to
@@ -227,8 +237,9 @@ const (
 	exitOK         = 0
 	exitError      = 1
 	exitUsage      = 2
-	exitHTTPStatus = 3
+	exitHTTPStatus = 3 // request got a 4xx: the API refused the request (401, 403, 404…)
 	exitTryLater   = 4 // token or request failed for a reason that may pass (tryLater)
+	exitHTTPServer = 5 // request got a 5xx: the API failed
 )
 
 // env is what a command reads from its surroundings; tests and main fill
@@ -318,7 +329,8 @@ func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// httpStatusError reports a response of status 400 or more to "request".
+// httpStatusError reports a response of status 400 or more to "request":
+// it exits with 3 for a 4xx, 5 for a 5xx.
 type httpStatusError struct{ status int }
 
 func (h *httpStatusError) Error() string { return fmt.Sprintf("HTTP status %d", h.status) }
@@ -339,12 +351,20 @@ COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET,
 COGNITO_REGION, COGNITO_USERNAME, COGNITO_PASSWORD and COGNITO_ENDPOINT;
 the password never comes from a flag.
 
-Exit status: 0 done; 1 failed, standard error says why (wrong password, no
-cached tokens and no password…); 2 usage error; 3 request got an HTTP status
-of 400 or more (its body is still printed); 4 failed for a reason that may
-pass (network, timeout, Cognito throttling or failing): retry on 4 alone, as
-a retried wrong password can lock the user out. sign-out exits with 1, not 4,
-when it removed the cache but could not tell Cognito: a retry finds nothing.
+Exit status:
+  0  done
+  1  failed; standard error says why (wrong password, no cached tokens and
+     no password…)
+  2  usage error
+  3  request got an HTTP status of 400 to 499 (401, 403: the token was refused)
+  4  failed for a reason that may pass (network, timeout, Cognito throttling
+     or failing): retry on 4 alone, not on 1, as a retried wrong password can
+     lock the user out
+  5  request got an HTTP status of 500 or more
+request prints the response's body on 3 and 5 too; a request that failed
+with 4 or 5 may have reached the API: retry only one that is safe to send
+twice. sign-out exits with 1, not 4, when it removed the cache but could not
+tell Cognito: a retry finds nothing.
 `
 
 // run runs the command line args and returns the exit status.
@@ -403,6 +423,11 @@ func run(ctx context.Context, e *env, args []string) int {
 		return exitOK
 	case errors.Is(err, errHelp):
 		return exitOK
+	case errors.As(err, &he) && he.status >= 500:
+		// Apart from a 4xx: the API failed, and the same request may
+		// pass later (502, 503, 504 mostly do), where a 401 or a 403,
+		// after request's own renewal, or a 404, will not.
+		return exitHTTPServer
 	case errors.As(err, &he):
 		return exitHTTPStatus
 	case errors.As(err, &ue):

@@ -155,9 +155,10 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	usage := fs.Usage
 	fs.Usage = func() {
 		usage()
-		// The one status of its own: a script needs it to tell an API's
-		// 404 from a failure to ask; and 4, before it retries.
-		fmt.Fprint(e.stderr, "\nThe body goes to standard output, the status line to standard error.\nExit status 3: the response's status is 400 or more (the body is still printed).\nExit status 4: a failure that may pass (network, timeout); the request may have reached the API.\n")
+		// The statuses of its own: a script needs them to tell an API's
+		// refusal (a 401 or a 404) from its failure (a 503) and from a
+		// failure to ask; and 4 and 5, before it retries.
+		fmt.Fprint(e.stderr, "\nThe body goes to standard output, the status line to standard error.\nExit status 3: the response's status is 400 to 499 (401 or 403: the token was refused).\nExit status 4: a failure that may pass (network, timeout); the request may have reached the API.\nExit status 5: the response's status is 500 or more.\nThe body is printed on 3 and 5 too.\n")
 	}
 	var rf requestFlags
 	rf.register(fs)

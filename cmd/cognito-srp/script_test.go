@@ -67,7 +67,7 @@ func TestScriptOutput(t *testing.T) {
 	}
 
 	r = s.run("request", api.URL+"/fail")
-	r.want(t, exitHTTPStatus)
+	r.want(t, exitHTTPServer)
 	if r.stdout != string(body) {
 		t.Errorf("request: the body of the 500 on stdout is not byte for byte (%d bytes, want %d)", len(r.stdout), len(body))
 	}

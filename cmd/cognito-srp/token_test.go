@@ -103,12 +103,13 @@ func TestUsage(t *testing.T) {
 		}
 	}
 	// A script's author reads the exit statuses where the command says
-	// how to use it, not only in its package doc; request's 3 in its -h.
-	if r := s.run("help"); !strings.Contains(r.stdout, "Exit status: 0 done; 1 failed") || !strings.Contains(r.stdout, "3 request") || !strings.Contains(r.stdout, "4 failed for a reason that may\npass") {
+	// how to use it, not only in its package doc; request's 3, 4 and 5
+	// in its -h.
+	if r := s.run("help"); !strings.Contains(r.stdout, "Exit status:\n  0  done\n  1  failed") || !strings.Contains(r.stdout, "\n  3  request") || !strings.Contains(r.stdout, "\n  4  failed for a reason that may pass") || !strings.Contains(r.stdout, "\n  5  request") {
 		t.Errorf("help does not list the exit statuses: %q", r.stdout)
 	}
-	if r := s.run("request", "-h"); r.code != exitOK || !strings.Contains(r.stderr, "Exit status 3") || !strings.Contains(r.stderr, "Exit status 4") {
-		t.Errorf("request -h does not say when it exits with 3 and 4: %d %q", r.code, r.stderr)
+	if r := s.run("request", "-h"); r.code != exitOK || !strings.Contains(r.stderr, "Exit status 3") || !strings.Contains(r.stderr, "Exit status 4") || !strings.Contains(r.stderr, "Exit status 5") {
+		t.Errorf("request -h does not say when it exits with 3, 4 and 5: %d %q", r.code, r.stderr)
 	}
 	// The password is no flag.
 	s.run("token", "-password", "x").want(t, exitUsage, "not defined: -password")
