@@ -76,7 +76,7 @@ func TestInputBounded(t *testing.T) {
 	list := `[{"Username": "alice", "Password": "pw-alice-123"}]`
 	os.WriteFile(users, []byte(list+strings.Repeat(" ", maxUsersFile-len(list))), 0o600)
 	r = s.run("emulate", "-addr", "127.0.0.1:99999", "-users", users)
-	r.want(t, exitError, "invalid port")
+	r.want(t, exitUsage, "-addr \"127.0.0.1:99999\" is no address to listen on (invalid port)")
 	if strings.Contains(r.stderr, "-users") {
 		t.Errorf("a users file of maxUsersFile bytes is refused: %q", r.stderr)
 	}

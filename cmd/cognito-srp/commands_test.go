@@ -1201,12 +1201,12 @@ func TestRequestClosesRefusedResponse(t *testing.T) {
 // TestEmulateBadSettings: a pool setting the emulator refuses, a -users
 // file that cannot be read and a user it cannot add are usage errors,
 // found before the port is taken (99999 is no port: a run that got past
-// them would fail there, otherwise).
+// them would be refused there, by -addr, and its message, otherwise).
 func TestEmulateBadSettings(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
 	s.run("emulate", "-addr", "127.0.0.1:99999", "-pool-id", "nounderscore").want(t, exitUsage, "not of the form region_name")
-	s.run("emulate", "-addr", "127.0.0.1:99999", "-token-ttl", "-1s").want(t, exitUsage, "AccessTokenLifetime is negative (-1s)")
+	s.run("emulate", "-addr", "127.0.0.1:99999", "-token-ttl", "-1s").want(t, exitUsage, "-token-ttl and -refresh-ttl must be positive")
 	s.run("emulate", "-addr", "127.0.0.1:99999", "-users", filepath.Join(t.TempDir(), "missing.json")).want(t, exitUsage, "-users: ")
 	users := filepath.Join(t.TempDir(), "users.json")
 	os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}, {"username": "bob"}]`), 0o600)

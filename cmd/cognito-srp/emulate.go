@@ -22,7 +22,7 @@ import (
 
 func emulateCommand(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "emulate", "")
-	addr := fs.String("addr", "127.0.0.1:9229", "address to listen on")
+	addr := fs.String("addr", "127.0.0.1:9229", "address to listen on, host:port (127.0.0.1:0: a free port, which the export line names)")
 	publicURL := fs.String("url", "", "URL clients reach the emulator at, which names it in the tokens' issuer, e.g. http://cognito:9229 in a container (default: http:// and the address it listens on)")
 	usersFile := fs.String("users", "", "JSON file with an array of users: {\"Username\", \"Password\", \"Aliases\", \"Attributes\", …}")
 	poolID := fs.String("pool-id", cognitotest.DefaultPoolID, "user pool id")
@@ -63,6 +63,12 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 			return usagef("unexpected argument %q (the flag -%[1]s?)", fs.Arg(0))
 		}
 		return usagef("unexpected argument (not shown); emulate takes flags only, and -client-secret-file a secret of yours")
+	}
+	if *tokenTTL <= 0 || *refreshTTL <= 0 {
+		// The Config takes 0 for its default, which a flag given 0
+		// silently meant (an hour, 30 days), and named a negative one
+		// by its Config field.
+		return usagef("-token-ttl and -refresh-ttl must be positive")
 	}
 	if *grace != 0 && !*rotation {
 		// Else it would be ignored: the refresh tokens would not rotate.
@@ -150,6 +156,11 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	}
 	srv.SetLatency(*latency)
 	srv.SetFailureRate(*failureRate, cognitotest.Fault(*fault))
+	// The address last, as the listen would: the other flags' errors
+	// come first, whatever -addr says.
+	if err := checkListenAddr(ctx, *addr); err != nil {
+		return err
+	}
 	if err := srv.Start(); err != nil {
 		var oe *net.OpError
 		if errors.As(err, &oe) && oe.Op == "listen" {
@@ -193,6 +204,33 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 		f.Sync()
 	}
 	<-ctx.Done()
+	return nil
+}
+
+// checkListenAddr refuses, as a usage error, an -addr that is no address
+// to listen on whatever the machine (127.0.0.1:99999, a missing port, a
+// port name the system does not know): it exited with 1, as an address
+// in use does. A host that does not
+// resolve or is not this machine's is left to the listen, as is an
+// address in use: the machine's state, not the flag's form.
+func checkListenAddr(ctx context.Context, addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		// Numbers are checked here; a name is looked up in the
+		// system's services table (/etc/services), as the listen would.
+		_, err = net.DefaultResolver.LookupPort(ctx, "tcp", port)
+	}
+	if err != nil {
+		var ae *net.AddrError
+		var de *net.DNSError
+		switch {
+		case errors.As(err, &ae):
+			err = errors.New(ae.Err)
+		case errors.As(err, &de):
+			err = errors.New(de.Err)
+		}
+		return usagef("-addr %q is no address to listen on (%v): give host:port, such as 127.0.0.1:9229, or 127.0.0.1:0 for a free port", addr, err)
+	}
 	return nil
 }
 

@@ -6,12 +6,16 @@ package main
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
@@ -82,5 +86,40 @@ func TestEmulateAddressInUse(t *testing.T) {
 	// the address again in the words the message replaced.
 	if n := strings.Count(r.stderr, addr); n != 1 || strings.Contains(r.stderr, "cognitotest") || strings.Contains(r.stderr, "listen tcp") {
 		t.Errorf("stderr %q: names the address %d times, or the emulator package's error", r.stderr, n)
+	}
+}
+
+// TestEmulateUsageErrors: a flag value that is wrong on any machine is a
+// usage error (2), as elsewhere in the command, before anything is read
+// or listened on, and names its flag: an -addr with a bad port exited
+// with 1, as an address in use does, and -token-ttl 0 or -refresh-ttl 0
+// started an emulator with an hour's or 30 days' tokens, the defaults the
+// emulator package takes 0 for.
+func TestEmulateUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"-addr", "127.0.0.1:99999"},
+		{"-addr", "127.0.0.1"},
+		{"-addr", "127.0.0.1:no-such-service"},
+		{"-addr", "127.0.0.1:0", "-token-ttl", "0"},
+		{"-addr", "127.0.0.1:0", "-refresh-ttl", "0"},
+		{"-addr", "127.0.0.1:0", "-token-ttl", "-1m"},
+	} {
+		// Without the checks, an emulator that starts serves until
+		// killed: give it seconds, not commandLimit.
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		cmd := exec.CommandContext(ctx, binary, append([]string{"emulate", "-quiet"}, args...)...)
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		cancel()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != exitUsage || stdout.Len() != 0 {
+			t.Errorf("emulate %q: %v, stdout %q, stderr %q; want exit status 2 and no banner", args, err, stdout.String(), stderr.String())
+			continue
+		}
+		if flag := args[len(args)-2]; !strings.Contains(stderr.String(), flag) {
+			t.Errorf("emulate %q: stderr %q does not name %s", args, stderr.String(), flag)
+		}
 	}
 }
