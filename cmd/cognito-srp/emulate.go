@@ -193,11 +193,13 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	// waits for that line and evals it. The secret had a line of its
 	// own after it, which a script that read up to the export line
 	// never saw, or saw only when its poll came late enough.
-	exports := fmt.Sprintf("export COGNITO_ENDPOINT=%s COGNITO_USER_POOL_ID=%s COGNITO_CLIENT_ID=%s", srv.Endpoint(), srv.PoolID(), srv.ClientID())
+	// Each value a word for sh's eval, quoted when it needs it: -url and
+	// -client-id may hold ; $ ' ` & and the like, which ran as commands.
+	exports := fmt.Sprintf("export COGNITO_ENDPOINT=%s COGNITO_USER_POOL_ID=%s COGNITO_CLIENT_ID=%s", shellWord(srv.Endpoint()), shellWord(srv.PoolID()), shellWord(srv.ClientID()))
 	if *withSecret {
 		// Its own random secret, which clients need; one read from a
 		// file they have already, and it may be a real one.
-		exports += " COGNITO_CLIENT_SECRET=" + cfg.ClientSecret
+		exports += " COGNITO_CLIENT_SECRET=" + shellWord(cfg.ClientSecret)
 	}
 	fmt.Fprintln(w, exports)
 	if f, ok := w.(*os.File); ok {

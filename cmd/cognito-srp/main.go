@@ -204,7 +204,8 @@
 // whose own status would hide the failure.
 //
 // "emulate" prints a banner on standard output and, last, one export line
-// with every variable (-with-secret's secret too), once it accepts
+// with every variable (-with-secret's secret too; a value the shell would
+// act on single-quoted, for eval), once it accepts
 // connections; nothing follows it there (the request log goes to standard
 // error). A script that starts it in the background (-addr 127.0.0.1:0
 // takes a free port, which the line names) waits for that line in a file

@@ -7,6 +7,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -96,5 +97,50 @@ func TestREADMEEmulateScript(t *testing.T) {
 		if err != nil || !strings.Contains(string(out), "signed out alice") {
 			t.Errorf("the README's script: %v\n%s", err, out)
 		}
+	}
+}
+
+// TestEmulateExportLineEval: the export line is safe to eval whatever
+// -url and -client-id hold: each value is one word, quoted when it holds
+// a character the shell would act on. They went unquoted, so that
+// -client-id "a;b" ran b, and a quote broke the eval.
+func TestEmulateExportLineEval(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	// Characters that each act in an unquoted word (' " ; $( ) ` * ~ #
+	// \ ${IFS} >), with commands that leave a file if they run; quotes in
+	// pairs, so that the eval of unquoted values runs, and a URL that
+	// the emulator takes.
+	hostile := `a'b"c"d'e;f$(touch${IFS}ran)` + "`touch${IFS}ran`" + `*~#\g`
+	publicURL := "http://x;>ran;$(>ran)*~:9229/"
+	_, cmd, stdout, stderr := startEmulate(t, "-quiet", "-with-secret", "-client-id", hostile, "-url", publicURL)
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	var line string
+	for _, l := range readBanner(bufio.NewScanner(stdout), newSandbox(t)) {
+		if strings.HasPrefix(l, "export ") {
+			line = l
+		}
+	}
+	if line == "" {
+		t.Fatalf("no export line (stderr %q)", stderr.String())
+	}
+	sh := exec.Command("sh", "-c", `eval "$1" && printf '%s\n' "$COGNITO_ENDPOINT" "$COGNITO_USER_POOL_ID" "$COGNITO_CLIENT_ID" "$COGNITO_CLIENT_SECRET"`, "sh", line)
+	sh.Dir = dir
+	out, err := sh.CombinedOutput()
+	if err != nil {
+		t.Fatalf("eval %q: %v\n%s", line, err, out)
+	}
+	got := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if len(got) != 4 || got[0] != publicURL || got[1] != cognitotest.DefaultPoolID || got[2] != hostile || len(got[3]) < 16 {
+		t.Errorf("eval %q set %q; want the endpoint %q, the pool id, the client id %q and the secret", line, got, publicURL, hostile)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ran")); err == nil {
+		t.Errorf("eval %q ran a command of -url's or -client-id's", line)
+	}
+	// The usual values stay bare, as scripts that read the line without
+	// eval (and README) have them.
+	if w := shellWord("http://127.0.0.1:9229/"); w != "http://127.0.0.1:9229/" {
+		t.Errorf("shellWord quotes a plain endpoint: %s", w)
 	}
 }

@@ -351,6 +351,19 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// shellWord returns s as one word for a POSIX shell's eval: as it is when
+// it holds only characters no shell gives a meaning to there (so that the
+// usual values, http://127.0.0.1:9229/ and ids, print as before, for a
+// script that reads the line without eval), else shellQuote's.
+func shellWord(s string) string {
+	if s == "" || strings.ContainsFunc(s, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("@%+=:,./_-", r))
+	}) {
+		return shellQuote(s)
+	}
+	return s
+}
+
 // sleepCtx waits for d or until ctx ends, and returns ctx's error then.
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
