@@ -7,6 +7,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -14,9 +15,12 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/gocognito/cognitosrp"
 	"github.com/gocognito/cognitosrp/cognitotest"
 )
 
@@ -49,7 +53,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	fs.Usage = func() {
 		usage()
 		// What a script that starts it in the background waits for.
-		fmt.Fprint(e.stderr, "\nThe banner goes to standard output, last its export line, once the emulator\naccepts connections (-addr 127.0.0.1:0: a free port, which the line names).\nThe request log goes to standard error. SIGINT or SIGTERM ends it with status 0.\n")
+		fmt.Fprint(e.stderr, "\nThe banner goes to standard output, last its export line, once the emulator\naccepts connections (-addr 127.0.0.1:0: a free port, which the line names).\nThe request log goes to standard error. SIGINT or SIGTERM ends it with status 0,\nafter it removes the token cache files of the tokens it issued, if any.\n")
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -206,7 +210,78 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 		f.Sync()
 	}
 	<-ctx.Done()
+	// Closed first, so that no login is answered after the sweep.
+	srv.Close()
+	if n := removeIssuedTokens(srv.JWKS()); n > 0 {
+		fmt.Fprintf(e.stderr, "cognito-srp emulate: removed %d token cache file(s) of the tokens it issued, which nothing accepts now\n", n)
+	}
 	return nil
+}
+
+// removeIssuedTokens removes the token files of the cache (and the device
+// file beside each) whose tokens the stopped emulator signed with a key
+// of keys, and returns how many. Each start signs with a key of its own,
+// and the cache keeps a file per endpoint: the starts on port 0 of a CI
+// job left one file each, piling up in a cache that outlives the job. The
+// tokens of a stopped start are of no use (the key is gone, and no other
+// start knows the refresh token or the device), so removing them loses
+// nothing; a file with another key's tokens, Cognito's or another start's
+// (the same address, started since), is not touched. Only the cache of
+// the user, and the cache directory, that emulate runs with; nothing is
+// created, and a file that cannot be read or removed is left as it is.
+func removeIssuedTokens(keys cognitotest.JWKSet) int {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return 0
+	}
+	dir = filepath.Join(dir, "cognito-srp")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	ours := func(token string) bool {
+		kid := tokenKeyID(token)
+		return kid != "" && slices.ContainsFunc(keys.Keys, func(k cognitotest.JWK) bool { return k.Kid == kid })
+	}
+	ctx := context.Background()
+	n := 0
+	for _, ent := range entries {
+		name := ent.Name()
+		if !ent.Type().IsRegular() || strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".device.json") {
+			continue
+		}
+		// FileStore's Load, with its checks: a file others can read or
+		// another user's is refused, and left.
+		store := cognitosrp.NewFileStore(filepath.Join(dir, name))
+		tok, err := store.Load(ctx)
+		if err != nil || tok == nil || !ours(tok.AccessToken) && !ours(tok.IDToken) {
+			continue
+		}
+		if store.Clear(ctx) == nil {
+			os.Remove(deviceFilePath(store))
+			n++
+		}
+	}
+	return n
+}
+
+// tokenKeyID returns the kid of a JWT's header, or "" if it has none.
+func tokenKeyID(token string) string {
+	head, _, ok := strings.Cut(token, ".")
+	if !ok {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(head)
+	if err != nil {
+		return ""
+	}
+	var h struct {
+		Kid string `json:"kid"`
+	}
+	if json.Unmarshal(b, &h) != nil {
+		return ""
+	}
+	return h.Kid
 }
 
 // checkListenAddr refuses, as a usage error, an -addr that is no address

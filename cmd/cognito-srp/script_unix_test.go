@@ -9,11 +9,13 @@ package main
 import (
 	"bufio"
 	"errors"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -143,4 +145,54 @@ func TestEmulateExportLineEval(t *testing.T) {
 	if w := shellWord("http://127.0.0.1:9229/"); w != "http://127.0.0.1:9229/" {
 		t.Errorf("shellWord quotes a plain endpoint: %s", w)
 	}
+}
+
+// TestEmulateRemovesItsTokensOnExit: emulate, ended by SIGTERM, removes the
+// token files of the tokens it issued, and their device files, from the
+// cache of the user it runs as, and nothing else: each start on port 0
+// left a file behind (the cache is keyed by endpoint), of tokens nothing
+// accepts once it is gone. Another pool's file stays.
+func TestEmulateRemovesItsTokensOnExit(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	other := newEmulator(t, cognitotest.Config{DeviceTracking: true})
+	kept := &sandbox{t: t, home: s.home, env: maps.Clone(s.env)}
+	kept.forServer(other, "alice", "pw-alice-123").run("token").want(t, exitOK)
+	before, _ := os.ReadDir(s.cacheDir())
+
+	users := filepath.Join(t.TempDir(), "users.json")
+	os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}]`), 0o600)
+	cmd := exec.Command(binary, "emulate", "-addr", "127.0.0.1:0", "-users", users, "-device-tracking", "-quiet")
+	for k, v := range s.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	stdout, stderr := startPiped(t, cmd)
+	readBanner(bufio.NewScanner(stdout), s)
+	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "alice", "pw-alice-123"
+	s.run("token").want(t, exitOK)
+	during, _ := os.ReadDir(s.cacheDir())
+	if len(during) != len(before)+2 {
+		t.Fatalf("the cache holds %d files, want %d and a token and a device file", len(during), len(before))
+	}
+
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("emulate ended with %v; want status 0\nstderr: %s", err, stderr)
+	}
+	after, _ := os.ReadDir(s.cacheDir())
+	names := func(es []os.DirEntry) (n []string) {
+		for _, e := range es {
+			n = append(n, e.Name())
+		}
+		return n
+	}
+	if !slices.Equal(names(after), names(before)) {
+		t.Errorf("the cache holds %q after emulate ended, want %q as before it started", names(after), names(before))
+	}
+	if !strings.Contains(stderr.String(), "removed 1 token cache file") {
+		t.Errorf("stderr %q does not say what it removed", stderr)
+	}
+	// The other pool's tokens are still cached: no login.
+	delete(kept.env, "COGNITO_PASSWORD")
+	kept.run("token").want(t, exitOK)
 }
