@@ -34,18 +34,38 @@ import (
 // in (checkCacheDir), on every run: the directory may change between
 // runs, and neither reading the tokens nor writing them is safe there.
 func cacheStore(conn *connection) (*cognitosrp.FileStore, error) {
-	dir, err := os.UserCacheDir()
+	dir, err := cacheDir()
 	if err != nil {
 		return nil, fmt.Errorf("finding the cache directory: %w", err)
 	}
-	dir = filepath.Join(dir, "cognito-srp")
 	if err := checkCacheDir(dir); err != nil {
 		return nil, err
 	}
 	// NUL cannot occur in any of the parts, so distinct connections never
 	// share a name.
 	sum := sha256.Sum256([]byte(conn.endpoint + "\x00" + conn.poolID + "\x00" + conn.clientID + "\x00" + conn.username))
-	return cognitosrp.NewFileStore(filepath.Join(dir, hex.EncodeToString(sum[:16])+".json")), nil
+	return cognitosrp.NewFileStore(filepath.Join(dir, hex.EncodeToString(sum[:cacheNameBytes])+".json")), nil
+}
+
+// cacheDir returns the token cache's directory (see cacheStore).
+func cacheDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "cognito-srp"), nil
+}
+
+// cacheNameBytes is how many bytes of the SHA-256 name a token file.
+const cacheNameBytes = 16
+
+// cacheFileName reports whether name is one cacheStore gives a token
+// file: what else the directory holds (a program's own FileStore file,
+// the device files, FileStore's temporary files) is not the command's
+// token file.
+func cacheFileName(name string) bool {
+	sum, ok := strings.CutSuffix(name, ".json")
+	return ok && len(sum) == 2*cacheNameBytes && strings.Trim(sum, "0123456789abcdef") == ""
 }
 
 // cacheDirError is checkCacheDir's refusal of the cache directory, whose

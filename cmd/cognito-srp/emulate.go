@@ -226,15 +226,16 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 // tokens of a stopped start are of no use (the key is gone, and no other
 // start knows the refresh token or the device), so removing them loses
 // nothing; a file with another key's tokens, Cognito's or another start's
-// (the same address, started since), is not touched. Only the cache of
-// the user, and the cache directory, that emulate runs with; nothing is
-// created, and a file that cannot be read or removed is left as it is.
+// (the same address, started since), is not touched, nor is a file of a
+// name the command does not give its token files (cacheFileName). Only
+// the cache of the user, and the cache directory, that emulate runs with;
+// nothing is created, and a file that cannot be read or removed is left
+// as it is.
 func removeIssuedTokens(keys cognitotest.JWKSet) int {
-	dir, err := os.UserCacheDir()
+	dir, err := cacheDir()
 	if err != nil {
 		return 0
 	}
-	dir = filepath.Join(dir, "cognito-srp")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return 0
@@ -247,7 +248,7 @@ func removeIssuedTokens(keys cognitotest.JWKSet) int {
 	n := 0
 	for _, ent := range entries {
 		name := ent.Name()
-		if !ent.Type().IsRegular() || strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".device.json") {
+		if !ent.Type().IsRegular() || !cacheFileName(name) {
 			continue
 		}
 		// FileStore's Load, with its checks: a file others can read or

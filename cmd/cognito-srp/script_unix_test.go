@@ -196,3 +196,53 @@ func TestEmulateRemovesItsTokensOnExit(t *testing.T) {
 	delete(kept.env, "COGNITO_PASSWORD")
 	kept.run("token").want(t, exitOK)
 }
+
+// TestEmulateRemovesOnlyCommandFiles: the sweep at emulate's end removes
+// only the files the command names its token files (cacheFileName), not
+// any JSON file of the directory that holds the emulator's tokens: a
+// program of the user's keeping its FileStore there (app.json, with
+// app.device.json beside it) lost both.
+func TestEmulateRemovesOnlyCommandFiles(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	users := filepath.Join(t.TempDir(), "users.json")
+	os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}]`), 0o600)
+	cmd := exec.Command(binary, "emulate", "-addr", "127.0.0.1:0", "-users", users, "-quiet")
+	for k, v := range s.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	stdout, stderr := startPiped(t, cmd)
+	readBanner(bufio.NewScanner(stdout), s)
+	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "alice", "pw-alice-123"
+	s.run("token").want(t, exitOK)
+	files, _ := filepath.Glob(filepath.Join(s.cacheDir(), "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("the cache holds %q, want one token file", files)
+	}
+	tokens, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := []string{filepath.Join(s.cacheDir(), "app.json"), filepath.Join(s.cacheDir(), "app.device.json")}
+	for _, f := range own {
+		if err := os.WriteFile(f, tokens, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("emulate ended with %v; want status 0\nstderr: %s", err, stderr)
+	}
+	if _, err := os.Stat(files[0]); err == nil {
+		t.Errorf("the command's token file %s is left", files[0])
+	}
+	for _, f := range own {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("a file the command did not name was removed: %v", err)
+		}
+	}
+	if !strings.Contains(stderr.String(), "removed 1 token cache file") {
+		t.Errorf("stderr %q does not say it removed one file", stderr)
+	}
+}
