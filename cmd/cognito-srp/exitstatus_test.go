@@ -340,6 +340,9 @@ func TestExitStatusHTTPClass(t *testing.T) {
 		{200, exitOK}, {302, exitOK}, // no Location: nothing to follow
 		{400, exitHTTPStatus}, {401, exitHTTPStatus}, {403, exitHTTPStatus}, {404, exitHTTPStatus}, {499, exitHTTPStatus},
 		{500, exitHTTPServer}, {502, exitHTTPServer}, {503, exitHTTPServer}, {504, exitHTTPServer},
+		// No HTTP status, but net/http takes them: RFC 9110 §15 has a
+		// client take them "as if it had a 5xx".
+		{600, exitHTTPServer}, {999, exitHTTPServer},
 	} {
 		r := s.run("request", fmt.Sprintf("%s/%d", api.URL, c.status))
 		r.want(t, c.code, fmt.Sprintf("HTTP/1.1 %d ", c.status))

@@ -431,7 +431,9 @@ func run(ctx context.Context, e *env, args []string) int {
 	case errors.As(err, &he) && he.status >= 500:
 		// Apart from a 4xx: the API failed, and the same request may
 		// pass later (502, 503, 504 mostly do), where a 401 or a 403,
-		// after request's own renewal, or a 404, will not.
+		// after request's own renewal, or a 404, will not. 600 to 999,
+		// which net/http takes, are no HTTP status: RFC 9110 §15 has a
+		// client take them "as if it had a 5xx".
 		return exitHTTPServer
 	case errors.As(err, &he):
 		return exitHTTPStatus
