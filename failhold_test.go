@@ -362,3 +362,46 @@ func TestHeldWaitCountsFromFailure(t *testing.T) {
 		t.Fatalf("%d renewals, want 3: the wait is over", n)
 	}
 }
+
+// TestHeldFailureEndsAfterClockStepBack: the wait after failures ends
+// within its 30 s whatever the wall clock does. A daemon that starts while
+// Cognito is out of reach fails its first logins; NTP then steps the clock
+// back an hour (a hardware clock kept in local time, say). Timed on the
+// wall clock alone, the wait then lasted the hour and thirty seconds:
+// every request failed with the old error long after Cognito was back.
+func TestHeldFailureEndsAfterClockStepBack(t *testing.T) {
+	clk := newFakeClock(testNow)
+	f := newFakeCognito(t, clk.Now)
+	s := newLifecycleSession(t, f, "wrong password", nil)
+	ctx := context.Background()
+	for range 3 {
+		s.ValidTokens(ctx, AccessToken)
+	}
+	if n := f.count("login"); n != 2 {
+		t.Fatalf("%d logins for 3 needs with a wrong password, want 2", n)
+	}
+	f.addUser(f.user, f.user, "wrong password") // the cause is mended
+	clk.Advance(-time.Hour)
+	if _, err := s.ValidTokens(ctx, AccessToken); err != nil {
+		t.Fatalf("ValidTokens after the clock stepped back an hour: %v; want the wait over", err)
+	}
+}
+
+// TestBackgroundHoldEndsAfterClockStepBack: the same for renewing ahead.
+// Tokens in their renewal window whose background renewals failed are
+// renewed again once the wait is over, not the size of a step back later.
+func TestBackgroundHoldEndsAfterClockStepBack(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	clk.Advance(57 * time.Minute) // in the renewal window (from 54:30)
+	f.failRenewals(1)
+	ctx := context.Background()
+	s.ValidTokens(ctx, AccessToken) // starts the renewal that fails
+	settle(t, s)
+	clk.Advance(-time.Minute) // still in the window
+	s.ValidTokens(ctx, AccessToken)
+	settle(t, s)
+	if n := f.count(FlowRefreshTokenAuth); n != 2 || s.Tokens() == first {
+		t.Errorf("renewals = %d, tokens renewed %v; want a background renewal once the wait is over",
+			n, s.Tokens() != first)
+	}
+}

@@ -213,8 +213,8 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *fligh
 		s.mu.Unlock()
 		return nil, nil, d.err
 	}
-	if s.failures >= 2 && s.failedOn == cur && !s.closed && s.joinable() == nil &&
-		s.cognitoNow().UnixNano() < s.retryAt.Load() {
+	if d := s.retryAt.Load() - s.cognitoNow().UnixNano(); s.failures >= 2 && s.failedOn == cur &&
+		!s.closed && s.joinable() == nil && 0 < d && d <= int64(maxRetryAfterFailure) {
 		// The last flights failed, the last a moment ago and leaving the
 		// session these tokens: its error again, at once, without asking
 		// Cognito. (A sign-out clears the failures: voidLocked; once
@@ -225,7 +225,9 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *fligh
 		// is not held: it may be a passing one (a code mistyped, a store
 		// that failed once) that the next need, often the same caller
 		// trying again, should not inherit. (Read under s.mu: a sign-out
-		// clears s.failedErr, a flight replaces it.)
+		// clears s.failedErr, a flight replaces it.) A retryAt further
+		// ahead than the longest wait was set before the wall clock
+		// stepped back: its wait is over (see renewAhead).
 		err := s.failedErr
 		s.mu.Unlock()
 		return nil, nil, err

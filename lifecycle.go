@@ -223,7 +223,10 @@ func (s *Session) usable(t *Tokens) bool {
 // t was replaced, or a recent login or renewal failed (retryAt). now is the
 // caller's reading of cognitoNow: the request path reads the clock once.
 func (s *Session) renewAhead(ctx context.Context, t *Tokens, now time.Time) {
-	if s.flying.Load() || now.UnixNano() < s.retryAt.Load() {
+	// A retryAt further ahead than the longest wait was set before the
+	// wall clock stepped back (NTP at boot, while Cognito was out of
+	// reach): the wait is over, or it would last as long as the step.
+	if d := s.retryAt.Load() - now.UnixNano(); s.flying.Load() || 0 < d && d <= int64(maxRetryAfterFailure) {
 		return
 	}
 	s.mu.Lock()
