@@ -1270,3 +1270,64 @@ func TestCustomAuthWithoutTriggersEmulator(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoTokenTypesOneSession: the README's two APIs of one user, each
+// wanting another token: a second Auth built on the first one's session
+// sends the id token while the first sends the access token, one login
+// serves both, and once the refresh token dies the first Auth's password
+// logs in again for both. Closing the second leaves the session open.
+func TestTwoTokenTypesOneSession(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenLifetime: 24 * time.Hour})
+	srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword})
+	var idGot, accessGot atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := r.Header.Get("Authorization")
+		if _, err := srv.VerifyIDToken(h); err == nil {
+			idGot.Add(1)
+			return
+		}
+		if _, err := srv.VerifyAccessToken(strings.TrimPrefix(h, "Bearer ")); err == nil && strings.HasPrefix(h, "Bearer ") {
+			accessGot.Add(1)
+			return
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer api.Close()
+	opts := srv.Options("alice", emuPassword)
+	opts.Now = srv.Now
+	auth, err := cognitosrp.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+	gateway, err := cognitosrp.New(cognitosrp.Options{
+		Session: auth.Session(),
+		Header:  "Authorization", HeaderPrefix: "", TokenType: cognitosrp.IDToken,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := func(when string, wantLogins int) {
+		t.Helper()
+		for _, a := range []*cognitosrp.Auth{auth, gateway} {
+			resp, err := a.Client().Get(api.URL)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %v %v", when, resp, err)
+			}
+			resp.Body.Close()
+		}
+		if n := srv.Calls("RespondToAuthChallenge"); n != wantLogins {
+			t.Fatalf("%s: %d logins, want %d", when, n, wantLogins)
+		}
+	}
+	both("first requests", 1)
+	srv.Advance(25 * time.Hour) // the refresh token has died
+	both("after the refresh token died", 2)
+	if idGot.Load() != 2 || accessGot.Load() != 2 {
+		t.Errorf("id tokens %d, access tokens %d; want 2 each", idGot.Load(), accessGot.Load())
+	}
+	gateway.Close()
+	if err := auth.Session().Refresh(context.Background()); err != nil {
+		t.Errorf("Refresh after the second Auth's Close: %v; want the session open", err)
+	}
+}
