@@ -209,7 +209,7 @@ func (s *Session) renewOnce(ctx context.Context, typ TokenType) (*Tokens, *fligh
 		s.mu.Unlock()
 		return cur, nil, nil
 	}
-	if d := s.dead.Load(); d != nil && cur != nil && d.tokens == cur && s.password == "" {
+	if d := s.dead.Load(); d != nil && cur != nil && d.tokens == cur && s.password == "" && !s.closed {
 		s.mu.Unlock()
 		return nil, nil, d.err
 	}
@@ -321,8 +321,11 @@ func (s *Session) renewRejected(ctx context.Context, used *Tokens) (*Tokens, err
 		}
 		// A request refused after that renewal ended, within the
 		// spacing, gets what the others got: the spacing's error
-		// would return its 401.
-		if s.storedPassword() == "" {
+		// would return its 401. Not once closed (the login Close
+		// ended, or a 401 after it): Close dropped the password, and
+		// the error would tell a service shutting down that its user
+		// must log in again.
+		if s.storedPassword() == "" && !s.isClosed() {
 			err = d.err
 		}
 	}

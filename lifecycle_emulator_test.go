@@ -1331,3 +1331,59 @@ func TestTwoTokenTypesOneSession(t *testing.T) {
 		t.Errorf("Refresh after the second Auth's Close: %v; want the session open", err)
 	}
 }
+
+// TestClosedAfterDeadRefreshTokenSaysClosed: a closed session answers no
+// need with ErrLoginRequired that a session with a password would have
+// met with a login. Requests whose 401 found the refresh token dead, and
+// whose login Close ended, got it (the dead refresh token's error, meant
+// for sessions without a password, and Close drops the password): a
+// service shutting down logged that its user must log in again, and one
+// that takes ErrLoginRequired for broken credentials acted on it. They
+// get their 401, or ErrClosed, as other requests that race Close do:
+// those refused before Close, after it, and those sent after it.
+func TestClosedAfterDeadRefreshTokenSaysClosed(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword})
+	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})))
+	defer api.Close()
+	for round := range 30 {
+		auth, err := cognitosrp.New(srv.Options("alice", emuPassword))
+		if err != nil {
+			t.Fatal(err)
+		}
+		get := func() error {
+			resp, err := auth.Client().Get(api.URL)
+			if err == nil {
+				resp.Body.Close()
+			}
+			return err
+		}
+		if err := get(); err != nil {
+			t.Fatal(err)
+		}
+		srv.ResetCalls()
+		srv.SignOut("alice") // the API refuses the token, Cognito the refresh token
+		srv.SetActionLatency("RespondToAuthChallenge", time.Minute)
+		errs := make(chan error, 16)
+		for range cap(errs) {
+			go func() { errs <- get() }()
+		}
+		if round%2 == 0 { // Close as the login runs
+			for srv.Calls("RespondToAuthChallenge") == 0 {
+				time.Sleep(time.Millisecond)
+			}
+		} else { // or before some requests' 401 came
+			time.Sleep(time.Duration(round%5) * time.Millisecond)
+		}
+		auth.Close()
+		for range cap(errs) {
+			if err := <-errs; errors.Is(err, cognitosrp.ErrLoginRequired) {
+				t.Fatalf("round %d: a request racing Close: %v; want its 401 or ErrClosed", round, err)
+			}
+		}
+		if err := get(); errors.Is(err, cognitosrp.ErrLoginRequired) {
+			t.Fatalf("round %d: a request after Close: %v; want its 401 or ErrClosed", round, err)
+		}
+		srv.SetActionLatency("RespondToAuthChallenge", -1)
+	}
+}
