@@ -73,9 +73,12 @@ type Config struct {
 	// AuthFlows lists the explicit auth flows of the app client (the Allow*
 	// constants). Nil means SRP, custom and USER_AUTH, plus refresh-token
 	// auth unless RefreshTokenRotation is on; USER_PASSWORD_AUTH only when
-	// listed. Cognito refuses to make or update an app client whose flows
-	// leave out ALLOW_REFRESH_TOKEN_AUTH ("REFRESH_TOKEN_AUTH should always
-	// be allowed.", InvalidParameterException, as reported in 2020); the
+	// listed. With rotation, Cognito's guide has the flow left out (refresh
+	// token rotation "isn't compatible" with REFRESH_TOKEN_AUTH), and the
+	// emulator leaves it out even if listed. Without rotation, Cognito has
+	// refused to make or update an app client whose flows leave out
+	// ALLOW_REFRESH_TOKEN_AUTH ("REFRESH_TOKEN_AUTH should always be
+	// allowed.", InvalidParameterException, as reported in 2020); the
 	// emulator takes one, to stand for a client that cannot use
 	// REFRESH_TOKEN_AUTH, and renews its tokens with
 	// GetTokensFromRefreshToken, as a client with rotation does.

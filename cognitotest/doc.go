@@ -35,11 +35,12 @@
 //   - ForgetDevice (and Server.ForgetDevice) ends the access tokens of the
 //     logins on the device too, as RevokeToken ends a login's; Cognito
 //     documents only that the device's refresh tokens stop working.
-//   - GetTokensFromRefreshToken renews on an app client whose AuthFlows
-//     leave out AllowRefreshTokenAuth, which refuses only
-//     REFRESH_TOKEN_AUTH. Cognito has refused to make such a client (see
-//     Config.AuthFlows); whether GetTokensFromRefreshToken checks the
-//     flow is not known.
+//   - GetTokensFromRefreshToken renews on an app client without
+//     RefreshTokenRotation whose AuthFlows leave out AllowRefreshTokenAuth,
+//     which refuses only REFRESH_TOKEN_AUTH. Cognito has refused to make
+//     such a client (see Config.AuthFlows); whether GetTokensFromRefreshToken
+//     checks the flow there is not known. (With rotation, a client without
+//     the flow is what Cognito's guide asks for.)
 //   - RevokeToken takes an expired refresh token without an error, as an
 //     unknown one; a wrong or missing client secret fails with
 //     NotAuthorizedException, as at GetTokensFromRefreshToken, though
