@@ -178,10 +178,12 @@ func TestHostileServer(t *testing.T) {
 		{name: "verify: tokens swapped", verify: true, respond: result(goodID(), goodAccess()), want: ErrClaimMismatch},
 		{name: "verify: another pool", verify: true, respond: tokensWith("iss", testIssuer+"x"), want: ErrClaimMismatch},
 	}
-	// SECURITY.md gives reviewers the number of answers played here.
+	// SECURITY.md gives reviewers the number of answers played here; its
+	// line breaks are read as spaces, so that refilling the paragraph
+	// does not fail this test.
 	if doc, err := os.ReadFile("SECURITY.md"); err != nil {
 		t.Error(err)
-	} else if want := "`hostile_test.go` plays " + strconv.Itoa(len(tests)) + " such answers"; !strings.Contains(string(doc), want) {
+	} else if want := "`hostile_test.go` plays " + strconv.Itoa(len(tests)) + " such answers"; !strings.Contains(strings.Join(strings.Fields(string(doc)), " "), want) {
 		t.Errorf("SECURITY.md does not say %q", want)
 	}
 	for _, tc := range tests {
