@@ -14,7 +14,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -215,33 +214,18 @@ func TestREADMENamesTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	declared := map[string]string{} // name → file
-	for _, dir := range []string{".", "cognitotest", "cmd/cognito-srp"} {
-		files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, file := range files {
-			src, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, m := range regexp.MustCompile(`(?m)^func ((?:Test|Example|Benchmark)\w*)\(`).FindAllSubmatch(src, -1) {
-				declared[string(m[1])] = filepath.Base(file)
-			}
-		}
-	}
+	declared := moduleTestFuncs(t)
 	names := regexp.MustCompile(`\b(?:Test|Example|Benchmark)[A-Z_]\w*`).FindAll(readme, -1)
 	if len(names) < 10 {
 		t.Fatalf("README.md names %d tests and examples; it names more", len(names))
 	}
 	for _, name := range names {
-		file, ok := declared[string(name)]
+		fn, ok := declared[string(name)]
 		switch {
 		case !ok:
 			t.Errorf("README.md names %s, which no test file declares", name)
-		case strings.HasPrefix(string(name), "Example") && !strings.HasPrefix(file, "example"):
-			t.Errorf("README.md names %s, which is in %s, not an example*_test.go file", name, file)
+		case strings.HasPrefix(string(name), "Example") && !strings.HasPrefix(fn.file, "example"):
+			t.Errorf("README.md names %s, which is in %s, not an example*_test.go file", name, fn.file)
 		}
 	}
 }

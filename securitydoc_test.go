@@ -13,11 +13,17 @@ import (
 	"testing"
 )
 
+// testFunc is a test, example, benchmark or fuzz function of the module.
+type testFunc struct {
+	file string // base name of the file that declares it
+	body string // its source, from func to the closing brace's line
+}
+
 // moduleTestFuncs returns the test, example, benchmark and fuzz functions
-// of the module's packages by name, each with its body.
-func moduleTestFuncs(t *testing.T) map[string]string {
+// of the module's packages by name.
+func moduleTestFuncs(t *testing.T) map[string]testFunc {
 	t.Helper()
-	funcs := map[string]string{}
+	funcs := map[string]testFunc{}
 	decl := regexp.MustCompile(`(?m)^func ((?:Test|Example|Benchmark|Fuzz)\w*)\(`)
 	for _, dir := range []string{".", "cognitotest", "cmd/cognito-srp"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
@@ -31,7 +37,7 @@ func moduleTestFuncs(t *testing.T) map[string]string {
 			}
 			for _, m := range decl.FindAllSubmatchIndex(src, -1) {
 				body, _, _ := strings.Cut(string(src[m[0]:]), "\n}\n")
-				funcs[string(src[m[2]:m[3]])] = body
+				funcs[string(src[m[2]:m[3]])] = testFunc{filepath.Base(file), body}
 			}
 		}
 	}
@@ -75,7 +81,7 @@ func TestSecurityListsFuzzTargets(t *testing.T) {
 		t.Fatal("SECURITY.md's Fuzzing section no longer reads \"… (`f.Add`) but …, whose seeds are all in … CI runs each for N executions\"; update this test with it")
 	}
 	targets := 0
-	for name, body := range moduleTestFuncs(t) {
+	for name, fn := range moduleTestFuncs(t) {
 		if !strings.HasPrefix(name, "Fuzz") {
 			continue
 		}
@@ -84,7 +90,7 @@ func TestSecurityListsFuzzTargets(t *testing.T) {
 		if !strings.Contains(list, quoted) {
 			t.Errorf("SECURITY.md's list of fuzz targets leaves out %s", name)
 		}
-		if seeded := strings.Contains(body, "f.Add("); seeded == strings.Contains(seedless, quoted) {
+		if seeded := strings.Contains(fn.body, "f.Add("); seeded == strings.Contains(seedless, quoted) {
 			t.Errorf("SECURITY.md: %s seeded in its code: %t; its list of targets seeded only from testdata says otherwise", name, seeded)
 		}
 	}
