@@ -405,3 +405,40 @@ func TestBackgroundHoldEndsAfterClockStepBack(t *testing.T) {
 			n, s.Tokens() != first)
 	}
 }
+
+// TestBackgroundHoldLastsItsLongestWait: after failed background
+// renewals, none starts before the wait is over, the longest (30 s)
+// included: only a retryAt further ahead than that was set before the
+// wall clock stepped back (TestBackgroundHoldEndsAfterClockStepBack). A
+// clock that has not moved since the failure (a fixed Config.Now, a
+// testing/synctest bubble) finds it exactly 30 s ahead.
+func TestBackgroundHoldLastsItsLongestWait(t *testing.T) {
+	clk, f, s, _ := loggedIn(t, nil)
+	clk.Advance(57 * time.Minute) // in the renewal window (from 54:30)
+	f.failRenewals(1000)
+	ctx := context.Background()
+	for i := range 6 { // waits of 1, 2, 4, 8, 16, then 30 s
+		if i > 0 {
+			clk.Advance(time.Second << (i - 1))
+		}
+		s.ValidTokens(ctx, AccessToken)
+		settle(t, s)
+	}
+	if n := f.count(FlowRefreshTokenAuth); n != 6 {
+		t.Fatalf("%d renewals, want 6: one after each wait", n)
+	}
+	s.ValidTokens(ctx, AccessToken)
+	settle(t, s)
+	clk.Advance(maxRetryAfterFailure - time.Nanosecond)
+	s.ValidTokens(ctx, AccessToken)
+	settle(t, s)
+	if n := f.count(FlowRefreshTokenAuth); n != 6 {
+		t.Fatalf("%d renewals, want 6: the 30 s wait is not over", n)
+	}
+	clk.Advance(time.Nanosecond)
+	s.ValidTokens(ctx, AccessToken)
+	settle(t, s)
+	if n := f.count(FlowRefreshTokenAuth); n != 7 {
+		t.Fatalf("%d renewals, want 7: the wait is over", n)
+	}
+}
