@@ -1273,9 +1273,11 @@ func TestCustomAuthWithoutTriggersEmulator(t *testing.T) {
 
 // TestTwoTokenTypesOneSession: the README's two APIs of one user, each
 // wanting another token: a second Auth built on the first one's session
-// sends the id token while the first sends the access token, one login
-// serves both, and once the refresh token dies the first Auth's password
-// logs in again for both. Closing the second leaves the session open.
+// sends the id token while the first sends the access token, both bare
+// (AppSync refuses "Bearer "), one login and one renewal serve both, and
+// once the refresh token dies the first Auth's password logs in again for
+// both, the second's request first. Closing the second leaves the session
+// open.
 func TestTwoTokenTypesOneSession(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenLifetime: 24 * time.Hour})
 	srv.AddUser(cognitotest.User{Username: "alice", Password: emuPassword})
@@ -1286,7 +1288,7 @@ func TestTwoTokenTypesOneSession(t *testing.T) {
 			idGot.Add(1)
 			return
 		}
-		if _, err := srv.VerifyAccessToken(strings.TrimPrefix(h, "Bearer ")); err == nil && strings.HasPrefix(h, "Bearer ") {
+		if _, err := srv.VerifyAccessToken(h); err == nil {
 			accessGot.Add(1)
 			return
 		}
@@ -1295,39 +1297,45 @@ func TestTwoTokenTypesOneSession(t *testing.T) {
 	defer api.Close()
 	opts := srv.Options("alice", emuPassword)
 	opts.Now = srv.Now
-	auth, err := cognitosrp.New(opts)
+	opts.Header, opts.HeaderPrefix = "Authorization", ""
+	appsync, err := cognitosrp.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer auth.Close()
+	defer appsync.Close()
 	gateway, err := cognitosrp.New(cognitosrp.Options{
-		Session: auth.Session(),
+		Session: appsync.Session(),
 		Header:  "Authorization", HeaderPrefix: "", TokenType: cognitosrp.IDToken,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	both := func(when string, wantLogins int) {
+	both := func(when string, wantLogins, wantRenewals int, auths ...*cognitosrp.Auth) {
 		t.Helper()
-		for _, a := range []*cognitosrp.Auth{auth, gateway} {
+		for _, a := range auths {
 			resp, err := a.Client().Get(api.URL)
 			if err != nil || resp.StatusCode != http.StatusOK {
 				t.Fatalf("%s: %v %v", when, resp, err)
 			}
 			resp.Body.Close()
 		}
-		if n := srv.Calls("RespondToAuthChallenge"); n != wantLogins {
-			t.Fatalf("%s: %d logins, want %d", when, n, wantLogins)
+		// Each login makes one InitiateAuth call, each renewal (a
+		// refused one included) one more.
+		logins := srv.Calls("RespondToAuthChallenge")
+		if renewals := srv.Calls("InitiateAuth") - logins; logins != wantLogins || renewals != wantRenewals {
+			t.Fatalf("%s: %d logins, %d renewals; want %d, %d", when, logins, renewals, wantLogins, wantRenewals)
 		}
 	}
-	both("first requests", 1)
+	both("first requests", 1, 0, appsync, gateway)
+	srv.Advance(2 * time.Hour) // the access and id tokens have expired
+	both("after the tokens expired", 1, 1, appsync, gateway)
 	srv.Advance(25 * time.Hour) // the refresh token has died
-	both("after the refresh token died", 2)
-	if idGot.Load() != 2 || accessGot.Load() != 2 {
-		t.Errorf("id tokens %d, access tokens %d; want 2 each", idGot.Load(), accessGot.Load())
+	both("after the refresh token died", 2, 2, gateway, appsync)
+	if idGot.Load() != 3 || accessGot.Load() != 3 {
+		t.Errorf("id tokens %d, access tokens %d; want 3 each", idGot.Load(), accessGot.Load())
 	}
 	gateway.Close()
-	if err := auth.Session().Refresh(context.Background()); err != nil {
+	if err := appsync.Session().Refresh(context.Background()); err != nil {
 		t.Errorf("Refresh after the second Auth's Close: %v; want the session open", err)
 	}
 }
