@@ -1377,7 +1377,10 @@ func TestClosedAfterDeadRefreshTokenSaysClosed(t *testing.T) {
 			go func() { errs <- get() }()
 		}
 		if round%2 == 0 { // Close as the login runs
-			for srv.Calls("RespondToAuthChallenge") == 0 {
+			for deadline := time.Now().Add(time.Minute); srv.Calls("RespondToAuthChallenge") == 0; {
+				if time.Now().After(deadline) {
+					t.Fatalf("round %d: no login reached RespondToAuthChallenge in a minute", round)
+				}
 				time.Sleep(time.Millisecond)
 			}
 		} else { // or before some requests' 401 came
