@@ -191,10 +191,12 @@ func lateTimeout(ctx context.Context, f *flight, err error) bool {
 // never logs in, and the session has a password. Each such answer is one
 // more Refresh flight that ran, so a need retries only as often as the
 // program calls Refresh. (A sign-out voids a Refresh flight too: its
-// error is no such case, the need came before the sign-out.)
+// error is no such case, the need came before the sign-out.) Once closed
+// too, though Close dropped the password: the retry's answer is then
+// ErrClosed, not the error meant for a session without a password.
 func (s *Session) mayLogIn(f *flight, err error) bool {
 	return f != nil && f.loginless && errors.Is(err, ErrLoginRequired) &&
-		!errors.Is(err, errSignedOut) && s.storedPassword() != ""
+		!errors.Is(err, errSignedOut) && (s.storedPassword() != "" || s.isClosed())
 }
 
 // renewOnce joins the flight in progress or starts one, unless the

@@ -419,6 +419,59 @@ func TestNeedDuringRefreshLogsIn(t *testing.T) {
 	})
 }
 
+// TestNeedDuringRefreshClosedSaysClosed: a need that joined
+// Session.Refresh's flight, which found the refresh token dead, and that
+// Close overtook before it could log in (Close drops the password) gets
+// ErrClosed, not the ErrLoginRequired meant for a session without a
+// password: a service shutting down would log that its user must log in
+// again, or take it for broken credentials. The need's ctx runs Close in
+// the one place between the flight's answer and the need's choice where
+// it could land (renew's ctx.Err()), so the race is taken every time.
+func TestNeedDuringRefreshClosedSaysClosed(t *testing.T) {
+	clk, f, s, first := loggedIn(t, nil)
+	f.revoke(first.RefreshToken)
+	clk.Advance(2 * time.Hour) // the next need waits for Cognito
+	entered := f.watch()
+	release := f.hold()
+	waited := s.waits.Load()
+	refreshed := make(chan error, 1)
+	go func() { refreshed <- s.Refresh(context.Background()) }()
+	<-entered
+	ctx := &closingCtx{Context: context.Background(), close: func() { s.Close() }}
+	needed := make(chan error, 1)
+	go func() {
+		_, err := s.ValidTokens(ctx, AccessToken)
+		needed <- err
+	}()
+	waitersAtLeast(t, s, waited+2) // both wait for Refresh's flight
+	ctx.armed.Store(true)
+	release()
+	if err := <-refreshed; !errors.Is(err, ErrLoginRequired) {
+		t.Errorf("Refresh = %v, want ErrLoginRequired", err)
+	}
+	if err := <-needed; !errors.Is(err, ErrClosed) || errors.Is(err, ErrLoginRequired) {
+		t.Errorf("need overtaken by Close = %v; want ErrClosed", err)
+	}
+	if !ctx.closed.Load() {
+		t.Error("the need's ctx.Err was not asked after the flight's answer: the test took no race")
+	}
+}
+
+// closingCtx runs close on the first call of Err once armed, in the
+// caller's goroutine: Close lands at that point of the caller's code.
+type closingCtx struct {
+	context.Context
+	armed, closed atomic.Bool
+	close         func()
+}
+
+func (c *closingCtx) Err() error {
+	if c.armed.Load() && c.closed.CompareAndSwap(false, true) {
+		c.close()
+	}
+	return c.Context.Err()
+}
+
 // needDuringRefresh starts Refresh, calls started once its flight is under
 // way, has need join it and calls release: Refresh must fail with
 // ErrLoginRequired and need log in.
