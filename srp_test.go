@@ -224,13 +224,61 @@ func TestSRPVectorCoverage(t *testing.T) {
 		has["single-digit day"] = has["single-digit day"] || len(f[2]) == 1
 		has["non-ASCII password"] = has["non-ASCII password"] || strings.ContainsFunc(c.Password, func(r rune) bool { return r > 127 })
 		has["colon in password"] = has["colon in password"] || strings.Contains(c.Password, ":")
+		has["non-ASCII USER_ID_FOR_SRP"] = has["non-ASCII USER_ID_FOR_SRP"] || strings.ContainsFunc(c.UserIDForSRP, func(r rune) bool { return r > 127 })
+		// A combining mark (NFD) and a compatibility character (NFKC
+		// folds it): both hashed as given, never normalized.
+		has["combining mark in USER_ID_FOR_SRP"] = has["combining mark in USER_ID_FOR_SRP"] || strings.ContainsRune(c.UserIDForSRP, '\u0308')
+		has["NFKC-folded character in password"] = has["NFKC-folded character in password"] || strings.ContainsRune(c.Password, '\ufb01')
+		has["pool name of 45 characters"] = has["pool name of 45 characters"] || len(c.PoolName) == 45
+		has["month "+f[1]] = true
+		has["weekday "+f[0]] = true
+	}
+	for _, w := range strings.Fields("Mon Tue Wed Thu Fri Sat Sun") {
+		if !has["weekday "+w] {
+			t.Errorf("no vector on a %s", w)
+		}
+	}
+	for _, m := range strings.Fields("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec") {
+		if !has["month "+m] {
+			t.Errorf("no vector in %s", m)
+		}
 	}
 	for _, k := range []string{"B starts 8-f", "B odd length", "A starts 8-f", "A odd length",
 		"u starts 8-f", "u odd length", "S starts 8-f", "S odd length", "salt with leading zeros",
 		"salt odd length", "USER_ID_FOR_SRP differs from login", "B not reduced", "hour 00",
-		"hour 23", "single-digit day", "non-ASCII password", "colon in password"} {
+		"hour 23", "single-digit day", "non-ASCII password", "colon in password", "non-ASCII USER_ID_FOR_SRP",
+		"combining mark in USER_ID_FOR_SRP", "NFKC-folded character in password", "pool name of 45 characters"} {
 		if !has[k] {
 			t.Errorf("no vector with %s", k)
+		}
+	}
+}
+
+// TestDeviceVectorCoverage makes sure the device vectors keep the shapes
+// that break careless padding: a salt and a verifier whose first byte is
+// zero or has its top bit set, and device SRP values likewise.
+func TestDeviceVectorCoverage(t *testing.T) {
+	v := readDeviceVectors(t)
+	has := map[string]bool{}
+	for _, d := range v.Devices {
+		has["salt 00"] = has["salt 00"] || strings.HasPrefix(d.Salt, "00")
+		has["salt 8-f"] = has["salt 8-f"] || strings.ContainsRune("89abcdef", rune(d.Salt[0]))
+		has["verifier short"] = has["verifier short"] || len(d.Verifier) <= 766
+		has["verifier 8-f"] = has["verifier 8-f"] || len(d.Verifier) == 768 && strings.ContainsRune("89abcdef", rune(d.Verifier[0]))
+	}
+	for _, c := range v.DeviceSRP {
+		has["A short"] = has["A short"] || len(c.A) <= 766
+		has["A 8-f"] = has["A 8-f"] || len(c.A) == 768 && strings.ContainsRune("89abcdef", rune(c.A[0]))
+		has["B odd"] = has["B odd"] || len(c.B)%2 == 1
+		has["B 8-f"] = has["B 8-f"] || len(c.B) == 768 && strings.ContainsRune("89abcdef", rune(c.B[0]))
+		has["u short"] = has["u short"] || len(c.U) <= 62
+		has["S short"] = has["S short"] || len(c.S) <= 766
+		has["S 8-f"] = has["S 8-f"] || len(c.S) == 768 && strings.ContainsRune("89abcdef", rune(c.S[0]))
+	}
+	for _, k := range []string{"salt 00", "salt 8-f", "verifier short", "verifier 8-f",
+		"A short", "A 8-f", "B odd", "B 8-f", "u short", "S short", "S 8-f"} {
+		if !has[k] {
+			t.Errorf("no device vector with %s", k)
 		}
 	}
 }
@@ -243,10 +291,16 @@ func TestSecretHashKnownAnswers(t *testing.T) {
 	if len(v.Cases) == 0 {
 		t.Fatal("no secret hash cases")
 	}
+	multibyte, longKey := false, false
 	for _, c := range v.Cases {
 		if got := SecretHash(c.Username, c.ClientID, c.ClientSecret); got != c.SecretHash {
 			t.Errorf("%s: SecretHash(%q, %q, …) = %s, want %s", c.Name, c.Username, c.ClientID, got, c.SecretHash)
 		}
+		multibyte = multibyte || strings.ContainsFunc(c.Username, func(r rune) bool { return r > 0x7ff })
+		longKey = longKey || len(c.ClientSecret) > 64 // HMAC hashes a key longer than its block
+	}
+	if !multibyte || !longKey {
+		t.Errorf("no vector with a username of 3-byte characters (%v) or a secret over 64 bytes (%v)", multibyte, longKey)
 	}
 }
 
@@ -267,6 +321,33 @@ func TestTimestamp(t *testing.T) {
 	} {
 		if got := Timestamp(tc.t); got != tc.want {
 			t.Errorf("Timestamp(%v) = %q, want %q", tc.t, got, tc.want)
+		}
+	}
+}
+
+// TestTimestampKnownAnswers formats the instants of
+// testdata/timestamp_vectors.json, each as the oracle's DateHelper did:
+// every weekday of every month on a one-digit day, one-digit hours,
+// minutes and seconds, leap days, and a last millisecond, which is
+// truncated, never rounded up.
+func TestTimestampKnownAnswers(t *testing.T) {
+	var v struct {
+		Cases []struct {
+			Ms        int64  `json:"ms"`
+			Timestamp string `json:"timestamp"`
+		} `json:"cases"`
+	}
+	ReadTestJSON(t, "timestamp_vectors.json", &v)
+	if len(v.Cases) < 84 {
+		t.Fatalf("testdata/timestamp_vectors.json has only %d cases", len(v.Cases))
+	}
+	for _, c := range v.Cases {
+		if got := Timestamp(time.UnixMilli(c.Ms)); got != c.Timestamp {
+			t.Errorf("Timestamp(%d ms) = %q, want %q", c.Ms, got, c.Timestamp)
+		}
+		// A local time zone must not show: the layout says UTC.
+		if got := Timestamp(time.UnixMilli(c.Ms).In(time.FixedZone("X", -13*3600))); got != c.Timestamp {
+			t.Errorf("Timestamp(%d ms in UTC-13) = %q, want %q", c.Ms, got, c.Timestamp)
 		}
 	}
 }

@@ -321,7 +321,9 @@ function memoryStorage() {
 	};
 }
 function newPool(poolName) {
-	return new CognitoUserPool({ UserPoolId: `xx-oracle-1_${poolName}`, ClientId: 'oracleclientid0000000000000' });
+	// A 9-character region, so that a pool name may have the 45 characters a 55-character
+	// pool id leaves (the region is not part of any vector).
+	return new CognitoUserPool({ UserPoolId: `us-east-1_${poolName}`, ClientId: 'oracleclientid0000000000000' });
 }
 function stopError() {
 	const e = new Error('oracle stub stops here');
@@ -809,6 +811,56 @@ add('combined-edges', c => {
 	c.B = (hexToBig(c.B) + N).toString(16);
 });
 
+// Added in session 30. Names that need Unicode care: the client hashes the UTF-8 bytes
+// it is given, with no NFC/NFKC normalization, so each spelling is its own identity.
+add('userid-unicode-nfd', c => {
+	c.loginName = 'ju\u0308rgen';
+	c.userIdForSrp = 'ju\u0308rgen';
+});
+add('userid-nfkc-compat', c => {
+	// Fullwidth J, a "fi" ligature, the Kelvin and Angstrom signs: NFKC would fold them all.
+	c.loginName = '\uff2a\u00fcrgen\ufb01';
+	c.userIdForSrp = '\uff2a\u00fcrgen\ufb01\u212a\u212b';
+});
+add('password-nfkc-compat', c => {
+	c.password = '\ufb01\u212a\u212b\uff30\uff41\uff53\uff53\u2460\u00b2\u2126';
+});
+add('password-unicode-spaces-at-ends', c => {
+	// No-break and ideographic spaces, a zero-width joiner and a BOM: not trimmed.
+	c.password = '\u00a0\ufeffpw\u200dord\u3000';
+});
+// Pool names of unusual length: the longest a pool id allows with a 9-character
+// region (55 - "us-east-1_" = 45), and one making poolName | userId | ":" | password
+// exactly 55 and 56 bytes (the inner SHA-256 fits one block, or needs two).
+add('pool-name-45-chars', c => {
+	c.poolName = c.r.alnum(45);
+});
+add('inner-hash-55-bytes', c => {
+	c.poolName = 'AbC123xyZ';
+	c.password = 'Pw1!Pw1!Pw'.slice(0, 55 - 9 - 36 - 1);
+	assertEq(Buffer.byteLength(`${c.poolName}${c.userIdForSrp}:${c.password}`), 55, 'inner 55 bytes');
+});
+add('inner-hash-56-bytes', c => {
+	c.poolName = 'AbC123xyZ';
+	c.password = 'Pw1!Pw1!Pw'.slice(0, 56 - 9 - 36 - 1);
+	assertEq(Buffer.byteLength(`${c.poolName}${c.userIdForSrp}:${c.password}`), 56, 'inner 56 bytes');
+});
+// A TIMESTAMP in every month, each on a single-digit day, month m on weekday m % 7 (so
+// together on every weekday).
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+MONTH_NAMES.forEach((mon, m) => {
+	add(`timestamp-${mon}`, c => {
+		const at = day => RealDate.UTC(2025 + (m % 4), m, day, (5 * m + 3) % 24, m, 59 - m, 999);
+		let day = 1;
+		while (new RealDate(at(day)).getUTCDay() !== m % 7) day++;
+		assert(day <= 9, 'a single-digit day');
+		c.timeMs = at(day);
+	});
+});
+add('timestamp-leap-day', c => {
+	c.timeMs = RealDate.UTC(2028, 1, 29, 23, 59, 59, 999);
+});
+
 // exchangeValues are the published values of one SRP exchange, shared by the
 // password and device SRP vectors (in this key order in both files).
 function exchangeValues(c, pkg) {
@@ -888,6 +940,10 @@ specs.forEach((s, i) => {
 	const days = new Set(srpCases.map(c => c.timestamp.split(' ')[2]));
 	const hours = new Set(srpCases.map(c => c.timestamp.split(' ')[3].slice(0, 2)));
 	assertEq(days.size, 31, 'all days 1..31 covered');
+	const months = new Set(srpCases.map(c => c.timestamp.split(' ')[1]));
+	const weekdays = new Set(srpCases.filter(c => c.name.startsWith('timestamp-') && c.name !== 'timestamp-leap-day').map(c => c.timestamp.split(' ')[0]));
+	assertEq(months.size, 12, 'all months covered');
+	assertEq(weekdays.size, 7, 'the month cases cover every weekday');
 	assertEq(hours.size, 24, 'all hours 00..23 covered');
 	assert(srpCases.length >= 40, 'at least 40 SRP cases');
 }
@@ -940,6 +996,8 @@ function searchDevice(name, idx, pred) {
 }
 deviceDefs.push(searchDevice('device-verifier-odd-length', 0, h => h.length % 2 === 1));
 deviceDefs.push(searchDevice('device-verifier-msb-clear', 0, h => h.length === 768 && /^[1-7]/.test(h)));
+// Added in session 30: a verifier whose first byte is zero (pad(v) is 383 bytes).
+deviceDefs.push(searchDevice('device-verifier-leading-zero-byte', 0, h => h.length <= 766));
 
 deviceDefs.forEach(({ d, pwBytes, saltBytes }, j) => {
 	const timeMs = caseTime(d.r, j);
@@ -1028,6 +1086,71 @@ DEVICE_SRP_PICK.forEach((di, j) => {
 	});
 });
 
+// Added in session 30: device SRP exchanges whose numbers have the shapes that break
+// padding (searched over the private a and the server's b), one in February, and one
+// with the device whose verifier starts with a zero byte.
+function searchDeviceSrp(name, di, timeMs, pred) {
+	const { d } = deviceDefs[di];
+	for (let t = 0; t < 20000; t++) {
+		const r = new Drbg(`device-srp/${name}/${t}`);
+		const b = bufToBig(r.bytes(128));
+		const c = {
+			name,
+			poolName: d.deviceGroupKey,
+			userIdForSrp: d.deviceKey,
+			password: d.out.devicePassword,
+			username: d.username,
+			deviceGroupKey: d.deviceGroupKey,
+			deviceKey: d.deviceKey,
+			devicePassword: d.out.devicePassword,
+			aHex: r.bytes(128).toString('hex'),
+			B: serverB(d.v, b).toString(16),
+			salt: d.out.salt,
+			secretBlock: randomSecretBlock(r),
+			timeMs,
+		};
+		const ref = refClient(c);
+		if (!pred(ref, c)) continue;
+		assertEq(ref.x, d.x, `${c.name}: x matches the remembered verifier's x`);
+		const pkg = pkgDirect(c, r.bytes(128));
+		const flow = pkgFlowDevice(c);
+		assertEq(flow.A, pkg.A, `${c.name}: SRP_A flow vs direct`);
+		assertEq(flow.timestamp, pkg.timestamp, `${c.name}: TIMESTAMP`);
+		assertEq(flow.signature, pkg.signature, `${c.name}: signature flow vs direct`);
+		assertEq(pkg.A, ref.A.toString(16), `${c.name}: A`);
+		assertEq(pkg.APad, refPad(ref.A), `${c.name}: pad(A)`);
+		assertEq(pkg.BPad, refPad(ref.B), `${c.name}: pad(B)`);
+		assertEq(pkg.uPad, refPad(ref.u), `${c.name}: pad(u)`);
+		assertEq(pkg.S, ref.S.toString(16), `${c.name}: S`);
+		assertEq(pkg.SPad, refPad(ref.S), `${c.name}: pad(S)`);
+		assertEq(pkg.K, ref.K.toString('hex'), `${c.name}: K`);
+		assertEq(serverS(ref.A, d.v, ref.u, b).toString(16), pkg.S, `${c.name}: server S`);
+		assertEq(pkg.signature, refSignature(ref.K, c.poolName, c.userIdForSrp, c.secretBlock, pkg.timestamp), `${c.name}: signature`);
+		deviceSrpCases.push({
+			name: c.name,
+			username: c.username,
+			deviceGroupKey: c.deviceGroupKey,
+			deviceKey: c.deviceKey,
+			devicePassword: c.devicePassword,
+			poolName: c.poolName,
+			userIdForSrp: c.userIdForSrp,
+			password: c.password,
+			...exchangeValues(c, pkg),
+		});
+		return;
+	}
+	throw new Error(`device SRP search ${name} failed`);
+}
+const hexOf = v => v.toString(16);
+searchDeviceSrp('device-srp-A-msb-set', 0, RealDate.UTC(2027, 1, 3, 0, 7, 9, 5), ref => hexOf(ref.A).length === 768 && /^[89a-f]/.test(hexOf(ref.A)));
+searchDeviceSrp('device-srp-A-leading-zero-byte', 3, RealDate.UTC(2026, 1, 28, 23, 0, 0, 0), ref => hexOf(ref.A).length <= 766);
+searchDeviceSrp('device-srp-B-odd-length', 1, RealDate.UTC(2030, 5, 9, 9, 9, 9, 9), (ref, c) => c.B.length % 2 === 1);
+searchDeviceSrp('device-srp-B-msb-set', 4, RealDate.UTC(2031, 10, 1, 12, 30, 45, 0), (ref, c) => c.B.length === 768 && /^[89a-f]/.test(c.B));
+searchDeviceSrp('device-srp-u-leading-zero-byte', 6, RealDate.UTC(2029, 8, 2, 1, 2, 3, 4), ref => hexOf(ref.u).length <= 62);
+searchDeviceSrp('device-srp-S-msb-set', 7, RealDate.UTC(2032, 2, 8, 20, 59, 0, 0), ref => hexOf(ref.S).length === 768 && /^[89a-f]/.test(hexOf(ref.S)));
+searchDeviceSrp('device-srp-S-leading-zero-byte', 0, RealDate.UTC(2028, 0, 5, 6, 0, 0, 0), ref => hexOf(ref.S).length <= 766);
+searchDeviceSrp('device-srp-verifier-leading-zero-byte', deviceDefs.length - 1, RealDate.UTC(2026, 6, 4, 4, 4, 4, 4), () => true);
+
 // ---------------------------------------------------------------------------
 // SECRET_HASH (node:crypto; the package has no client-secret support).
 const secretHashCases = [];
@@ -1054,6 +1177,57 @@ SH_USERS.forEach((u, j) => {
 	secretHashCases.push({ name: `secret-hash-${j + 1}`, username, clientId, clientSecret, secretHash });
 });
 
+// Added in session 30: usernames NFKC would fold or that mix scripts, and client secrets
+// on each side of HMAC-SHA256's 64-byte block (a longer key is hashed first).
+[
+	['\ufb01\u212a\u212b\uff21user', 51],
+	['ju\u0308rgen\u00a0\u3000', 51],
+	['\u05e9\u05dc\u05d5\u05dd-\u0645\u0631\u062d\u0628\u0627', 51],
+	['alice', 64],
+	['alice', 65],
+	['\u7528\u6237\u{1F600}', 200],
+].forEach(([username, secretLen], k) => {
+	const j = SH_USERS.length + k;
+	const r = new Drbg(`secret-hash/${j}`);
+	const clientId = r.alnum(26, 'abcdefghijklmnopqrstuvwxyz0123456789');
+	const clientSecret = r.alnum(secretLen, 'abcdefghijklmnopqrstuvwxyz0123456789');
+	const secretHash = nodeCrypto.createHmac('sha256', Buffer.from(clientSecret, 'utf8')).update(Buffer.from(username + clientId, 'utf8')).digest('base64');
+	secretHashCases.push({ name: `secret-hash-${j + 1}`, username, clientId, clientSecret, secretHash });
+});
+
+// ---------------------------------------------------------------------------
+// TIMESTAMP alone (added in session 30): the package's DateHelper at fixed instants.
+// Each month on days 1-7 (so every weekday in every month), single-digit hours,
+// minutes and seconds, and the edges: the epoch, leap days, the last millisecond of a
+// year (seconds are truncated, never rounded), a century that is not a leap year.
+const timestampCases = [];
+function addTimestamp(ms) {
+	const timestamp = pkgTimestamp(ms);
+	assert(TS_RE.test(timestamp), `timestamp format ${timestamp}`);
+	timestampCases.push({ ms, timestamp });
+}
+for (let m = 0; m < 12; m++) {
+	const r = new Drbg(`timestamp/${m}`);
+	const year = 2017 + r.int(20);
+	for (let day = 1; day <= 7; day++) {
+		addTimestamp(RealDate.UTC(year, m, day, (m * 7 + day) % 24, r.int(60), r.int(10), r.int(1000)));
+	}
+}
+[
+	RealDate.UTC(1970, 0, 1, 0, 0, 0, 0),
+	RealDate.UTC(2024, 1, 29, 12, 0, 0, 0),
+	RealDate.UTC(2100, 1, 28, 23, 59, 59, 999),
+	RealDate.UTC(2100, 2, 1, 0, 0, 0, 0),
+	RealDate.UTC(2025, 11, 31, 23, 59, 59, 999),
+	RealDate.UTC(2026, 0, 1, 0, 0, 0, 0),
+	RealDate.UTC(2026, 9, 10, 10, 10, 10, 500),
+	RealDate.UTC(2038, 0, 19, 3, 14, 8, 0),
+].forEach(addTimestamp);
+{
+	const weekdayMonth = new Set(timestampCases.map(c => c.timestamp.split(' ').slice(0, 2).join(' ')));
+	assertEq(weekdayMonth.size, 84, 'every weekday in every month');
+}
+
 // ---------------------------------------------------------------------------
 function writeJson(file, obj) {
 	fs.writeFileSync(path.join(OUT_DIR, file), `${JSON.stringify(obj, null, 2)}\n`);
@@ -1066,14 +1240,21 @@ const NOTES = [
 	'loginName is what the user typed (InitiateAuth USERNAME); userIdForSrp is USER_ID_FOR_SRP, used in x, in the signature and as the challenge USERNAME.',
 	'a is the 128 private random bytes as 256 lowercase hex digits. K is the 16-byte HKDF output in hex. signature and secretBlock are standard base64.',
 ];
-writeJson('srp_vectors.json', {
-	source: SOURCE,
-	N: N_HEX,
-	g: '2',
-	k: probe.k.toString(16),
-	notes: NOTES,
-	cases: srpCases,
-});
+// CI refuses a file over 512 KiB (.ci/run), and a case takes about 7 KB:
+// the SRP cases go SRP_CASES_PER_FILE to a file, srp_vectors.json first,
+// then srp_vectors_2.json and so on, each with the same header (the
+// package's tests read them as one list, ReadSRPVectors).
+const SRP_CASES_PER_FILE = 60;
+for (let i = 0; i * SRP_CASES_PER_FILE < srpCases.length; i++) {
+	writeJson(i === 0 ? 'srp_vectors.json' : `srp_vectors_${i + 1}.json`, {
+		source: SOURCE,
+		N: N_HEX,
+		g: '2',
+		k: probe.k.toString(16),
+		notes: NOTES,
+		cases: srpCases.slice(i * SRP_CASES_PER_FILE, (i + 1) * SRP_CASES_PER_FILE),
+	});
+}
 writeJson('device_vectors.json', {
 	source: SOURCE,
 	N: N_HEX,
@@ -1091,6 +1272,11 @@ writeJson('secret_hash_vectors.json', {
 	notes: ['secretHash = base64std(HMAC-SHA256(key = UTF-8 clientSecret, msg = UTF-8 (username + clientId)))'],
 	cases: secretHashCases,
 });
+writeJson('timestamp_vectors.json', {
+	source: SOURCE,
+	notes: ['timestamp is DateHelper().getNowString() with the clock pinned at ms (milliseconds since the Unix epoch, UTC): the TIMESTAMP of a PASSWORD_VERIFIER answer.'],
+	cases: timestampCases,
+});
 console.log(
-	`wrote ${srpCases.length} SRP, ${deviceCases.length} device, ${deviceSrpCases.length} device-SRP, ${secretHashCases.length} secret-hash cases (${SOURCE})`
+	`wrote ${srpCases.length} SRP, ${deviceCases.length} device, ${deviceSrpCases.length} device-SRP, ${secretHashCases.length} secret-hash, ${timestampCases.length} timestamp cases (${SOURCE})`
 );
