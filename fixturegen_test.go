@@ -95,6 +95,12 @@ func scenarios() []scenario {
 			users: func(f *fakeCognito) { f.AddUser(fxUUID, fxPassword, "alice@example.com") }},
 		oracleScenario("login_oracle_alias", "server-b-2"),
 		oracleScenario("login_oracle_hour_00", "server-b-1"),
+		// Through the whole session: names and a password that NFKC would
+		// fold, white space no TrimSpace may touch, the longest pool name.
+		oracleScenario("login_oracle_nfkc_names", "userid-nfkc-compat"),
+		oracleScenario("login_oracle_password_spaces", "password-unicode-spaces-at-ends"),
+		oracleScenario("login_oracle_pool_name_45", "pool-name-45-chars"),
+		oracleScenario("login_oracle_february", "timestamp-Feb"),
 		{name: "refresh", description: "REFRESH_TOKEN_AUTH returns no refresh token: the old one is kept",
 			cfg: plain, operation: "refresh", users: addAlice, wantUser: "alice", keptRefresh: true},
 		{name: "refresh_alias_client_secret", description: "refresh of an alias login: SECRET_HASH uses the internal username of the access token",
