@@ -389,7 +389,7 @@ func TestNeedDuringRefreshLogsIn(t *testing.T) {
 		clk.Advance(2 * time.Hour) // the next need waits for Cognito
 		entered := f.watch()
 		release := f.hold()
-		needDuringRefresh(t, s, func() { <-entered }, release, validTokens)
+		needDuringRefresh(t, s, func() { <-entered }, release, validTokens, nil)
 		if n := f.count("login"); n != 2 {
 			t.Errorf("%d logins, want 2", n)
 		}
@@ -403,7 +403,7 @@ func TestNeedDuringRefreshLogsIn(t *testing.T) {
 		needDuringRefresh(t, s, func() { <-entered }, release, func(s *Session) error {
 			_, err := s.renewRejected(context.Background(), first)
 			return err
-		})
+		}, nil)
 		if n := f.count("login"); n != 2 {
 			t.Errorf("%d logins, want 2", n)
 		}
@@ -412,7 +412,7 @@ func TestNeedDuringRefreshLogsIn(t *testing.T) {
 		f := newFakeCognito(t, nil)
 		store := &slowLoadStore{loading: make(chan struct{}), release: make(chan struct{})}
 		s := newLifecycleSession(t, f, f.password, func(c *Config) { c.Store = store })
-		needDuringRefresh(t, s, func() { <-store.loading }, func() { close(store.release) }, validTokens)
+		needDuringRefresh(t, s, func() { <-store.loading }, func() { close(store.release) }, validTokens, nil)
 		if n := f.count("login"); n != 1 {
 			t.Errorf("%d logins, want 1", n)
 		}
@@ -427,33 +427,34 @@ func TestNeedDuringRefreshLogsIn(t *testing.T) {
 // again, or take it for broken credentials. The need's ctx runs Close in
 // the one place between the flight's answer and the need's choice where
 // it could land (renew's ctx.Err()), so the race is taken every time.
+// A request's need, and the renewal after a 401 (Auth's retry).
 func TestNeedDuringRefreshClosedSaysClosed(t *testing.T) {
-	clk, f, s, first := loggedIn(t, nil)
-	f.revoke(first.RefreshToken)
-	clk.Advance(2 * time.Hour) // the next need waits for Cognito
-	entered := f.watch()
-	release := f.hold()
-	waited := s.waits.Load()
-	refreshed := make(chan error, 1)
-	go func() { refreshed <- s.Refresh(context.Background()) }()
-	<-entered
-	ctx := &closingCtx{Context: context.Background(), close: func() { s.Close() }}
-	needed := make(chan error, 1)
-	go func() {
-		_, err := s.ValidTokens(ctx, AccessToken)
-		needed <- err
-	}()
-	waitersAtLeast(t, s, waited+2) // both wait for Refresh's flight
-	ctx.armed.Store(true)
-	release()
-	if err := <-refreshed; !errors.Is(err, ErrLoginRequired) {
-		t.Errorf("Refresh = %v, want ErrLoginRequired", err)
-	}
-	if err := <-needed; !errors.Is(err, ErrClosed) || errors.Is(err, ErrLoginRequired) {
-		t.Errorf("need overtaken by Close = %v; want ErrClosed", err)
-	}
-	if !ctx.closed.Load() {
-		t.Error("the need's ctx.Err was not asked after the flight's answer: the test took no race")
+	for _, tc := range []struct {
+		name string
+		need func(ctx context.Context, s *Session, used *Tokens) error
+	}{
+		{"request", func(ctx context.Context, s *Session, _ *Tokens) error {
+			_, err := s.ValidTokens(ctx, AccessToken)
+			return err
+		}},
+		{"rejected tokens", func(ctx context.Context, s *Session, used *Tokens) error {
+			_, err := s.renewRejected(ctx, used)
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk, f, s, first := loggedIn(t, nil)
+			f.revoke(first.RefreshToken)
+			clk.Advance(2 * time.Hour) // the next need waits for Cognito
+			entered := f.watch()
+			release := f.hold()
+			ctx := &closingCtx{Context: context.Background(), close: func() { s.Close() }}
+			needDuringRefresh(t, s, func() { <-entered }, func() { ctx.armed.Store(true); release() },
+				func(s *Session) error { return tc.need(ctx, s, first) }, ErrClosed)
+			if !ctx.closed.Load() {
+				t.Error("the need's ctx.Err was not asked after the flight's answer: the test took no race")
+			}
+		})
 	}
 }
 
@@ -474,8 +475,9 @@ func (c *closingCtx) Err() error {
 
 // needDuringRefresh starts Refresh, calls started once its flight is under
 // way, has need join it and calls release: Refresh must fail with
-// ErrLoginRequired and need log in.
-func needDuringRefresh(t *testing.T, s *Session, started, release func(), need func(*Session) error) {
+// ErrLoginRequired and need log in (want nil), or fail with want and not
+// ErrLoginRequired.
+func needDuringRefresh(t *testing.T, s *Session, started, release func(), need func(*Session) error, want error) {
 	t.Helper()
 	waited := s.waits.Load() // a login's caller may have waited
 	refreshed := make(chan error, 1)
@@ -488,8 +490,8 @@ func needDuringRefresh(t *testing.T, s *Session, started, release func(), need f
 	if err := <-refreshed; !errors.Is(err, ErrLoginRequired) {
 		t.Errorf("Refresh = %v, want ErrLoginRequired", err)
 	}
-	if err := <-needed; err != nil {
-		t.Fatalf("need = %v; want a new login", err)
+	if err := <-needed; !errors.Is(err, want) || errors.Is(err, ErrLoginRequired) {
+		t.Fatalf("need = %v; want %v (nil: a new login)", err, want)
 	}
 }
 
