@@ -1062,14 +1062,25 @@ DEVICE_SRP_PICK.forEach((di, j) => {
 		secretBlock: randomSecretBlock(r),
 		timeMs: caseTime(r, 5 * j + 3),
 	};
-	const ref = refClient(c);
+	pushDeviceSrp(c, d, b, refClient(c), r);
+});
+
+// pushDeviceSrp checks device SRP case c (device d, server secret b, ref its
+// from-scratch values) against the package, directly and through a real flow,
+// and appends it. r draws the package's a.
+function pushDeviceSrp(c, d, b, ref, r) {
 	assertEq(ref.x, d.x, `${c.name}: x matches the remembered verifier's x`);
 	const pkg = pkgDirect(c, r.bytes(128));
 	const flow = pkgFlowDevice(c);
 	assertEq(flow.A, pkg.A, `${c.name}: SRP_A flow vs direct`);
 	assertEq(flow.timestamp, pkg.timestamp, `${c.name}: TIMESTAMP`);
 	assertEq(flow.signature, pkg.signature, `${c.name}: signature flow vs direct`);
+	assertEq(pkg.A, ref.A.toString(16), `${c.name}: A`);
+	assertEq(pkg.APad, refPad(ref.A), `${c.name}: pad(A)`);
+	assertEq(pkg.BPad, refPad(ref.B), `${c.name}: pad(B)`);
+	assertEq(pkg.uPad, refPad(ref.u), `${c.name}: pad(u)`);
 	assertEq(pkg.S, ref.S.toString(16), `${c.name}: S`);
+	assertEq(pkg.SPad, refPad(ref.S), `${c.name}: pad(S)`);
 	assertEq(pkg.K, ref.K.toString('hex'), `${c.name}: K`);
 	assertEq(serverS(ref.A, d.v, ref.u, b).toString(16), pkg.S, `${c.name}: server S`);
 	assertEq(pkg.signature, refSignature(ref.K, c.poolName, c.userIdForSrp, c.secretBlock, pkg.timestamp), `${c.name}: signature`);
@@ -1084,7 +1095,7 @@ DEVICE_SRP_PICK.forEach((di, j) => {
 		password: c.password,
 		...exchangeValues(c, pkg),
 	});
-});
+}
 
 // Added in session 30: device SRP exchanges whose numbers have the shapes that break
 // padding (searched over the private a and the server's b), one in February, and one
@@ -1110,34 +1121,10 @@ function searchDeviceSrp(name, di, timeMs, pred) {
 			timeMs,
 		};
 		const ref = refClient(c);
-		if (!pred(ref, c)) continue;
-		assertEq(ref.x, d.x, `${c.name}: x matches the remembered verifier's x`);
-		const pkg = pkgDirect(c, r.bytes(128));
-		const flow = pkgFlowDevice(c);
-		assertEq(flow.A, pkg.A, `${c.name}: SRP_A flow vs direct`);
-		assertEq(flow.timestamp, pkg.timestamp, `${c.name}: TIMESTAMP`);
-		assertEq(flow.signature, pkg.signature, `${c.name}: signature flow vs direct`);
-		assertEq(pkg.A, ref.A.toString(16), `${c.name}: A`);
-		assertEq(pkg.APad, refPad(ref.A), `${c.name}: pad(A)`);
-		assertEq(pkg.BPad, refPad(ref.B), `${c.name}: pad(B)`);
-		assertEq(pkg.uPad, refPad(ref.u), `${c.name}: pad(u)`);
-		assertEq(pkg.S, ref.S.toString(16), `${c.name}: S`);
-		assertEq(pkg.SPad, refPad(ref.S), `${c.name}: pad(S)`);
-		assertEq(pkg.K, ref.K.toString('hex'), `${c.name}: K`);
-		assertEq(serverS(ref.A, d.v, ref.u, b).toString(16), pkg.S, `${c.name}: server S`);
-		assertEq(pkg.signature, refSignature(ref.K, c.poolName, c.userIdForSrp, c.secretBlock, pkg.timestamp), `${c.name}: signature`);
-		deviceSrpCases.push({
-			name: c.name,
-			username: c.username,
-			deviceGroupKey: c.deviceGroupKey,
-			deviceKey: c.deviceKey,
-			devicePassword: c.devicePassword,
-			poolName: c.poolName,
-			userIdForSrp: c.userIdForSrp,
-			password: c.password,
-			...exchangeValues(c, pkg),
-		});
-		return;
+		if (pred(ref, c)) {
+			pushDeviceSrp(c, d, b, ref, r);
+			return;
+		}
 	}
 	throw new Error(`device SRP search ${name} failed`);
 }
