@@ -201,7 +201,9 @@ func TestEmulateRemovesItsTokensOnExit(t *testing.T) {
 // only the files the command names its token files (cacheFileName), not
 // any JSON file of the directory that holds the emulator's tokens: a
 // program of the user's keeping its FileStore there (app.json, with
-// app.device.json beside it) lost both.
+// app.device.json beside it) lost both. Each part of the name counts: 32
+// characters, each a lowercase hex digit, then ".json"; and a symbolic
+// link of such a name, which the command never makes, is left too.
 func TestEmulateRemovesOnlyCommandFiles(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
@@ -223,12 +225,30 @@ func TestEmulateRemovesOnlyCommandFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	own := []string{filepath.Join(s.cacheDir(), "app.json"), filepath.Join(s.cacheDir(), "app.device.json")}
-	for _, f := range own {
+	var own []string
+	for _, name := range []string{
+		"app.json", "app.device.json",
+		"0123456789abcdef.json",                 // hex, but 16 characters
+		"0123456789abcdef0123456789abcdeg.json", // 32, not all hex
+		"0123456789ABCDEF0123456789ABCDEF.json", // hex, but uppercase
+		"0123456789abcdef0123456789abcdef",      // no .json
+	} {
+		f := filepath.Join(s.cacheDir(), name)
 		if err := os.WriteFile(f, tokens, 0o600); err != nil {
 			t.Fatal(err)
 		}
+		own = append(own, f)
 	}
+	// A link of a token file's name, to a file of the emulator's tokens.
+	target := filepath.Join(t.TempDir(), "tokens.json")
+	link := filepath.Join(s.cacheDir(), "fedcba9876543210fedcba9876543210.json")
+	if err := os.WriteFile(target, tokens, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	own = append(own, link)
 
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
@@ -238,7 +258,7 @@ func TestEmulateRemovesOnlyCommandFiles(t *testing.T) {
 		t.Errorf("the command's token file %s is left", files[0])
 	}
 	for _, f := range own {
-		if _, err := os.Stat(f); err != nil {
+		if _, err := os.Lstat(f); err != nil {
 			t.Errorf("a file the command did not name was removed: %v", err)
 		}
 	}
