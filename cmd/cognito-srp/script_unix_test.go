@@ -9,6 +9,7 @@ package main
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -264,5 +265,61 @@ func TestEmulateRemovesOnlyCommandFiles(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "removed 1 token cache file") {
 		t.Errorf("stderr %q does not say it removed one file", stderr)
+	}
+}
+
+// TestShellWordEachCharacter: every character, alone between two letters,
+// comes back from the eval of an export as it was, and runs nothing, in sh
+// and in bash (which expands a{b,c} where sh does not). TestEmulateExportLineEval's
+// hostile values each hold several characters the shell acts on, so that
+// one of them (; alone, say) taken for a plain one went unseen: the value
+// was quoted for the others.
+func TestShellWordEachCharacter(t *testing.T) {
+	t.Parallel()
+	var values []string
+	for c := 1; c < 128; c++ {
+		values = append(values, "a"+string(rune(c))+"b")
+	}
+	values = append(values, "aéb", "a\x80b", "", "~", "-x", "=", "a:~/b", "a{b,c}", "$((1))")
+	script := "export"
+	var vars []string
+	for i, v := range values {
+		script += fmt.Sprintf(" V%d=%s", i, shellWord(v))
+		vars = append(vars, fmt.Sprintf(`"$V%d"`, i))
+	}
+	script += ` && printf '%s\0' ` + strings.Join(vars, " ")
+	for _, shell := range []string{"sh", "bash"} {
+		if _, err := exec.LookPath(shell); err != nil {
+			t.Logf("no %s: %v", shell, err)
+			continue
+		}
+		dir := t.TempDir()
+		sh := exec.Command(shell, "-c", script)
+		sh.Dir = dir
+		var stderr strings.Builder
+		sh.Stderr = &stderr
+		out, err := sh.Output()
+		if err != nil {
+			t.Errorf("%s: %v, stderr %q", shell, err, stderr.String())
+			continue
+		}
+		got := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+		if len(got) != len(values) {
+			t.Errorf("%s set %d values, want %d (stderr %q)", shell, len(got), len(values), stderr.String())
+			continue
+		}
+		for i, v := range values {
+			if got[i] != v {
+				t.Errorf("shellWord(%q) = %s, which %s reads as %q", v, shellWord(v), shell, got[i])
+			}
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) != 0 || stderr.Len() != 0 {
+			t.Errorf("%s: the eval left %d files and wrote %q: a value ran as a command", shell, len(ents), stderr.String())
+		}
+	}
+	// What every endpoint, pool id and generated secret is made of stays
+	// bare, as the line read without eval has it.
+	if plain := "AZaz09@%+=:,./_-"; shellWord(plain) != plain {
+		t.Errorf("shellWord(%q) = %s, want it bare", plain, shellWord(plain))
 	}
 }
