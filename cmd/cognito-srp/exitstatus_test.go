@@ -351,3 +351,25 @@ func TestExitStatusHTTPClass(t *testing.T) {
 		}
 	}
 }
+
+// TestExitStatusNumbers: the exit statuses are the numbers the help and
+// the package doc give, which scripts branch on. The other tests compare
+// with the constants, so that a constant changed (exitHTTPServer = 6)
+// went unseen while the help still said 5.
+func TestExitStatusNumbers(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		got, want int
+	}{
+		{"exitOK", exitOK, 0},
+		{"exitError", exitError, 1},
+		{"exitUsage", exitUsage, 2},
+		{"exitHTTPStatus", exitHTTPStatus, 3},
+		{"exitTryLater", exitTryLater, 4},
+		{"exitHTTPServer", exitHTTPServer, 5},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %d; the help and the package doc say %d", c.name, c.got, c.want)
+		}
+	}
+}
