@@ -204,7 +204,8 @@ func TestEmulateRemovesItsTokensOnExit(t *testing.T) {
 // program of the user's keeping its FileStore there (app.json, with
 // app.device.json beside it) lost both. Each part of the name counts: 32
 // characters, each a lowercase hex digit, then ".json"; and a symbolic
-// link of such a name, which the command never makes, is left too.
+// link of such a name, which the command never makes, is left too, as is
+// a token file others can read (Load refuses it) or holding no tokens.
 func TestEmulateRemovesOnlyCommandFiles(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
@@ -250,6 +251,21 @@ func TestEmulateRemovesOnlyCommandFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	own = append(own, link)
+	// A token file others can read, which FileStore's Load refuses.
+	open := filepath.Join(s.cacheDir(), "00000000000000000000000000000000.json")
+	if err := os.WriteFile(open, tokens, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	own = append(own, open)
+	// A token file that holds no tokens, which Load reads as none.
+	empty := filepath.Join(s.cacheDir(), "11111111111111111111111111111111.json")
+	if err := os.WriteFile(empty, []byte(`{"version": 1}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	own = append(own, empty)
 
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
