@@ -161,16 +161,7 @@ func TestEmulateRemovesItsTokensOnExit(t *testing.T) {
 	kept.forServer(other, "alice", "pw-alice-123").run("token").want(t, exitOK)
 	before, _ := os.ReadDir(s.cacheDir())
 
-	users := filepath.Join(t.TempDir(), "users.json")
-	os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}]`), 0o600)
-	cmd := exec.Command(binary, "emulate", "-addr", "127.0.0.1:0", "-users", users, "-device-tracking", "-quiet")
-	for k, v := range s.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	stdout, stderr := startPiped(t, cmd)
-	readBanner(bufio.NewScanner(stdout), s)
-	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "alice", "pw-alice-123"
-	s.run("token").want(t, exitOK)
+	cmd, stderr := s.emulateAliceToken("-device-tracking")
 	during, _ := os.ReadDir(s.cacheDir())
 	if len(during) != len(before)+2 {
 		t.Fatalf("the cache holds %d files, want %d and a token and a device file", len(during), len(before))
@@ -198,6 +189,26 @@ func TestEmulateRemovesItsTokensOnExit(t *testing.T) {
 	kept.run("token").want(t, exitOK)
 }
 
+// emulateAliceToken starts emulate on a free port in s's environment
+// with user alice and args, points s at it, and has s's token command
+// log alice in, which caches her tokens. The caller ends emulate.
+func (s *sandbox) emulateAliceToken(args ...string) (*exec.Cmd, *strings.Builder) {
+	s.t.Helper()
+	users := filepath.Join(s.t.TempDir(), "users.json")
+	if err := os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}]`), 0o600); err != nil {
+		s.t.Fatal(err)
+	}
+	cmd := exec.Command(binary, append([]string{"emulate", "-addr", "127.0.0.1:0", "-users", users, "-quiet"}, args...)...)
+	for k, v := range s.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	stdout, stderr := startPiped(s.t, cmd)
+	readBanner(bufio.NewScanner(stdout), s)
+	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "alice", "pw-alice-123"
+	s.run("token").want(s.t, exitOK)
+	return cmd, stderr
+}
+
 // TestEmulateRemovesOnlyCommandFiles: the sweep at emulate's end removes
 // only the files the command names its token files (cacheFileName), not
 // any JSON file of the directory that holds the emulator's tokens: a
@@ -209,16 +220,7 @@ func TestEmulateRemovesItsTokensOnExit(t *testing.T) {
 func TestEmulateRemovesOnlyCommandFiles(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	users := filepath.Join(t.TempDir(), "users.json")
-	os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}]`), 0o600)
-	cmd := exec.Command(binary, "emulate", "-addr", "127.0.0.1:0", "-users", users, "-quiet")
-	for k, v := range s.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	stdout, stderr := startPiped(t, cmd)
-	readBanner(bufio.NewScanner(stdout), s)
-	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "alice", "pw-alice-123"
-	s.run("token").want(t, exitOK)
+	cmd, stderr := s.emulateAliceToken()
 	files, _ := filepath.Glob(filepath.Join(s.cacheDir(), "*.json"))
 	if len(files) != 1 {
 		t.Fatalf("the cache holds %q, want one token file", files)
