@@ -196,12 +196,7 @@ func TestMovedClockReason(t *testing.T) {
 			if err := sess.Authenticate(context.Background(), "correct horse"); !errors.Is(err, cognitosrp.ErrNotAuthorized) {
 				t.Fatalf("Authenticate: %v, want NotAuthorizedException", err)
 			}
-			var reason string
-			for _, r := range srv.Requests() {
-				if r.Action == "RespondToAuthChallenge" {
-					reason = r.Reason
-				}
-			}
+			reason := lastReason(srv)
 			if !strings.Contains(reason, "TIMESTAMP") {
 				t.Fatalf("reason %q does not name the TIMESTAMP", reason)
 			}
@@ -254,12 +249,7 @@ func TestMovedClockTOTPReason(t *testing.T) {
 			if err := sess.Authenticate(context.Background(), "bot-password"); !errors.Is(err, cognitosrp.ErrCodeMismatch) {
 				t.Fatalf("Authenticate: %v, want CodeMismatchException", err)
 			}
-			var reason string
-			for _, r := range srv.Requests() {
-				if r.ErrorType == "CodeMismatchException" {
-					reason = r.Reason
-				}
-			}
+			reason := lastReason(srv)
 			if hint := strings.Contains(reason, "TOTP.Now"); hint != c.hint {
 				t.Errorf("reason %q: names TOTP.Now %v, want %v", reason, hint, c.hint)
 			}

@@ -29,12 +29,10 @@ func TestMovedClockHintOnlyForTOTP(t *testing.T) {
 	code := totpCode(t, secret, time.Now())
 	_, err := r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "both", "SMS_MFA_CODE": code})
 	wantAPIError(t, err, "CodeMismatchException", "")
-	var reason string
-	for _, req := range srv.Requests() {
-		if req.ErrorType == "CodeMismatchException" {
-			reason = req.Reason
-		}
+	if reqs := srv.Requests(); len(reqs) == 0 || reqs[len(reqs)-1].ErrorType != "CodeMismatchException" {
+		t.Fatal("the last request logged is not the refused SMS code")
 	}
+	reason := lastReason(srv)
 	if strings.Contains(reason, "TOTP") {
 		t.Errorf("reason of a wrong SMS code %q names TOTP", reason)
 	}
