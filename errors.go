@@ -53,9 +53,14 @@ var (
 	ErrLimitExceeded error = errorKind("LimitExceededException")
 	// ErrInternalError: Cognito failed; retry later.
 	ErrInternalError error = errorKind("InternalErrorException")
-	// ErrCodeMismatch: a wrong MFA or verification code.
+	// ErrCodeMismatch: a wrong MFA or verification code. At a login it
+	// ends the login: log in again, which asks for a new code.
 	ErrCodeMismatch error = errorKind("CodeMismatchException")
-	// ErrExpiredCode: an expired MFA or verification code.
+	// ErrExpiredCode: an expired MFA or verification code; at a login,
+	// an authenticator's code Cognito took before (wait for the next).
+	// A code sent after the challenge's session expired is refused with
+	// ErrNotAuthorized instead ("Invalid session for the user, session
+	// is expired.").
 	ErrExpiredCode error = errorKind("ExpiredCodeException")
 	// ErrInvalidPassword: a new password that breaks the pool's policy.
 	ErrInvalidPassword error = errorKind("InvalidPasswordException")
