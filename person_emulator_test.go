@@ -174,3 +174,37 @@ func TestEmulatorMFASetupContinued(t *testing.T) {
 		t.Errorf("devices %+v, want only the confirmed one", d)
 	}
 }
+
+// TestEmulatorStoreTakenAsTheUsers: a session takes the tokens its store
+// holds as its own user's, unchecked (its login name may be an alias the
+// tokens do not name), as TokenStore's doc warns: a program that signs in
+// as several users gives each a store of its own.
+func TestEmulatorStoreTakenAsTheUsers(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	for _, u := range []string{"pia", "quin"} {
+		if _, err := srv.AddUser(cognitotest.User{Username: u, Password: emuPassword}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store := new(cognitosrp.MemoryStore)
+	c := srv.SessionConfig()
+	c.Now, c.Store = srv.Now, store
+	for _, u := range []string{"pia", "quin"} {
+		s, err := cognitosrp.NewSession(c, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		tok, err := s.ValidTokens(t.Context(), cognitosrp.AccessToken)
+		if errors.Is(err, cognitosrp.ErrLoginRequired) {
+			err = s.Authenticate(t.Context(), emuPassword)
+			tok = s.Tokens()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tok.Username != "pia" {
+			t.Errorf("session of %s: tokens of %s; TokenStore's doc says the store's are taken unchecked", u, tok.Username)
+		}
+	}
+}

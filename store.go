@@ -14,6 +14,12 @@ import (
 // revoke what it holds), and saves to it after every change; SignOut
 // clears it.
 //
+// A store holds one user's tokens, of one pool and app client: a session
+// takes the tokens it loads as its own user's without checking whose they
+// are (its login name may be an alias the tokens do not name), so a
+// program that signs in as several users gives each a store of its own,
+// such as a FileStore path per user.
+//
 // Implementations must be safe for concurrent use. The Tokens passed to
 // Save and returned by Load are never modified afterwards by the Session;
 // a store must not modify them either. Save and Clear get a context that
