@@ -675,3 +675,54 @@ func TestUpgradeRetriedAfter401(t *testing.T) {
 	_, a := emulatorAuth(t, nil)
 	upgradeToEcho(t, a.Client(), api.URL)
 }
+
+// TestReverseProxyCloseDuringLogin: a gateway shutting down closes its
+// Auth while a proxied request waits for the first login. The request
+// ends at once, and its ErrorHandler gets an error that matches ErrClosed
+// and, as its cause, context.Canceled, though the client is still there:
+// a gateway tells a client that left by the request's own context (as
+// Example_reverseProxy and the README say).
+func TestReverseProxyCloseDuringLogin(t *testing.T) {
+	login, hold := holdLogins(t)
+	emu, a := emulatorAuth(t, nil, hold)
+	api := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	target, _ := url.Parse(api.URL)
+	type seen struct{ err, clientLeft error }
+	got := make(chan seen, 1)
+	proxy := &httputil.ReverseProxy{
+		Rewrite:   func(pr *httputil.ProxyRequest) { pr.SetURL(target) },
+		Transport: a,
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			got <- seen{err, r.Context().Err()}
+			w.WriteHeader(http.StatusServiceUnavailable)
+		},
+	}
+	gw := httptest.NewServer(proxy)
+	defer gw.Close()
+	status := make(chan string, 1)
+	go func() {
+		resp, err := http.Get(gw.URL)
+		if err != nil {
+			status <- err.Error()
+			return
+		}
+		resp.Body.Close()
+		status <- resp.Status
+	}()
+	login.held(t)
+	a.Close()
+	select {
+	case s := <-got:
+		if !errors.Is(s.err, cognitosrp.ErrClosed) || !errors.Is(s.err, context.Canceled) || s.clientLeft != nil {
+			t.Errorf("ErrorHandler got %v with the client's context ending in %v; want ErrClosed and context.Canceled, the client there", s.err, s.clientLeft)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the proxied request did not end when the Auth closed")
+	}
+	if s := <-status; s != "503 Service Unavailable" {
+		t.Errorf("client got %s", s)
+	}
+	if n := emu.Calls("InitiateAuth"); n > 1 {
+		t.Errorf("%d logins", n)
+	}
+}
