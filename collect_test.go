@@ -7,8 +7,10 @@ package cognitosrp_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -141,5 +143,57 @@ func TestMemoryPerLiveAuth(t *testing.T) {
 	t.Logf("%d bytes per live Auth", per)
 	if per > maxPerLiveAuth {
 		t.Errorf("%d bytes per live Auth, want at most %d (the README says about 6.5 KB)", per, maxPerLiveAuth)
+	}
+}
+
+// TestSessionsShareVerifier backs the README's and Config.Verifier's "one
+// Verifier serves every session of a pool": the sessions of many users,
+// logging in at once and renewing, all verified by one Verifier, fetch
+// its key set once, each getting its own user's tokens.
+func TestSessionsShareVerifier(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	const n = 8
+	for i := range n {
+		if _, err := srv.AddUser(cognitotest.User{Username: fmt.Sprint("user", i), Password: emuPassword}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fetches := &countingTransport{next: http.DefaultTransport}
+	counting := &http.Client{Transport: fetches}
+	v, err := cognitosrp.NewVerifier(cognitosrp.VerifierConfig{
+		ClientIDs: []string{srv.ClientID()}, Issuer: srv.Issuer(), JWKSURL: srv.JWKSURL(), HTTPClient: counting,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range n {
+		opts := srv.Options(fmt.Sprint("user", i), emuPassword)
+		opts.Verifier = v
+		a, err := cognitosrp.New(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.Close() })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := context.Background()
+			if _, err := a.Token(ctx); err != nil {
+				t.Error(err)
+				return
+			}
+			if err := a.Session().Refresh(ctx); err != nil {
+				t.Error(err)
+				return
+			}
+			if got, want := a.Session().Tokens().Username, fmt.Sprint("user", i); got != want {
+				t.Errorf("the session of %s holds the tokens of %s", want, got)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := fetches.n.Load(); got != 1 {
+		t.Errorf("%d sessions sharing a Verifier fetched its key set %d times, want once", n, got)
 	}
 }

@@ -96,8 +96,9 @@ type Config struct {
 	// refuses fails the login or renewal. Use a *Verifier from NewVerifier
 	// (for a local emulator, with VerifierConfig.Issuer set to its issuer),
 	// with an empty VerifierConfig.TokenUse: the session checks both
-	// tokens, and one that accepts a single kind refuses every login. A
-	// *Verifier judges exp, iat and nbf here no earlier than the access
+	// tokens, and one that accepts a single kind refuses every login.
+	// One *Verifier serves every session of the pool, which then share
+	// its key set, fetched once. A *Verifier judges exp, iat and nbf here no earlier than the access
 	// token's iat, Cognito's clock when it issued them (held within an
 	// hour of the local clock), so that a local clock minutes behind
 	// still logs in. It never judges them earlier than its own clock
