@@ -454,8 +454,9 @@ func (n *notifier) deliver(fn func(*Tokens)) {
 // It forgets the password, which only a login needs. Close is idempotent
 // and always returns nil. It must not be called by the code a login or
 // renewal runs (a ChallengeHandler, TokenStore, Verifier, DeviceStore or
-// OnTokens of the session): it would wait for that login or renewal, so
-// for itself.
+// OnTokens of the session), nor while holding a lock that code waits
+// for (a cache's, when OnTokens records the tokens there): it would wait
+// for that login or renewal, so for itself.
 func (s *Session) Close() error {
 	s.mu.Lock()
 	s.closed = true
