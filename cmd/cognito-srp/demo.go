@@ -28,6 +28,13 @@ const demoTokenLifetime = 2 * time.Second
 // timings.
 func demoCommand(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "demo", "")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		// Without it, "demo -h" printed the usage line alone, which did
+		// not say what the command does, as the others' help does.
+		fmt.Fprint(e.stderr, "\nRuns a Cognito emulator and a protected API in the process, on loopback, and\nprints each step with its timing: an SRP login, a request with the token,\nthe 2 s token's expiry and its renewal. It needs no settings and caches nothing.\n")
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

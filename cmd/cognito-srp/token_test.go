@@ -60,7 +60,7 @@ func TestUsageText(t *testing.T) {
 	}
 	for _, v := range []struct{ cmd, want string }{
 		{"claims", "usage: cognito-srp claims [TOKEN]\n\nPrints the claims of TOKEN, or of the token read from standard input, as JSON.\nAn Authorization header's value ('Bearer eyJ…', quoted as one argument) will do.\nThe signature is not checked"},
-		{"demo", "usage: cognito-srp demo\n"},
+		{"demo", "usage: cognito-srp demo\n\nRuns a Cognito emulator and a protected API in the process"},
 	} {
 		r := s.run(v.cmd, "-h")
 		r.want(t, exitOK, v.want)
