@@ -78,7 +78,12 @@ func claimsCommand(ctx context.Context, e *env, args []string) error {
 	}
 	cl, err := cognitosrp.ParseUnverified(token)
 	if err != nil {
-		return err
+		// A bad value given to the command (exit status 2), as standard
+		// input of more than 1 MiB is above: it exited with 1, "an error
+		// that trying again does not mend", which a script read as a
+		// failure of the command rather than of its input. Every error of
+		// ParseUnverified is the token's.
+		return usagef("%v", err)
 	}
 	out, err := json.MarshalIndent(cl.Raw, "", "  ")
 	if err != nil {

@@ -127,7 +127,12 @@ func TestClaims(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &cl); err != nil || cl["token_use"] != "id" || cl["cognito:username"] != "alice" {
 		t.Errorf("claims from stdin = %v, %v", cl, err)
 	}
-	s.run("claims", "not-a-token").want(t, exitError, "malformed token")
+	// A token it cannot read is a bad argument (status 2), from the
+	// command line or standard input, as input of more than 1 MiB is.
+	s.run("claims", "not-a-token").want(t, exitUsage, "cognito-srp claims: malformed token: not three dot-separated segments\n")
+	s.run("claims", "a.b").want(t, exitUsage, "malformed token")
+	s.stdin = "a.eyJ9.c"
+	s.run("claims").want(t, exitUsage, "malformed token: payload is not a JSON object")
 	s.run("claims", "a", "b").want(t, exitUsage, "at most one TOKEN")
 	// An Authorization header's value pasted unquoted: the message says
 	// what to do (it said "want at most one TOKEN"), without quoting the

@@ -140,7 +140,8 @@
 //	0  done
 //	1  an error that trying again does not mend (its cause on one line of
 //	   standard error)
-//	2  a usage error: a bad flag, argument or value, a missing setting
+//	2  a usage error: a bad flag, argument or value (a token claims cannot
+//	   read), a missing setting
 //	3  "request" got an HTTP status from 400 to 499: the API refused the
 //	   request (401 or 403: it refused the token, renewed if it could be)
 //	4  "token" or "request" failed for a reason that may pass (its cause
