@@ -48,7 +48,7 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	latency := fs.Duration("latency", 0, "delay every API call by this long, as a slow network or a slow Cognito would")
 	failureRate := fs.Float64("failure-rate", 0, "fail this share of API calls, from 0 to 1, with -fault (the same calls on each start)")
 	fault := fs.String("fault", string(cognitotest.FaultTooManyRequests), "the failure of -failure-rate: an error `type`, such as InternalErrorException or ServiceUnavailable (HTTP 503), or \"connection reset\"")
-	quiet := fs.Bool("quiet", false, "do not log requests on standard error")
+	quiet := fs.Bool("quiet", false, "write nothing but errors on standard error: no request log, no line on the cache files removed at exit")
 	usage := fs.Usage
 	fs.Usage = func() {
 		usage()
@@ -212,7 +212,9 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 	<-ctx.Done()
 	// Closed first, so that no login is answered after the sweep.
 	srv.Close()
-	if n := removeIssuedTokens(srv.JWKS()); n > 0 {
+	// -quiet keeps standard error for errors: the line said what was
+	// removed also under it, after a run that had logged nothing.
+	if n := removeIssuedTokens(srv.JWKS()); n > 0 && !*quiet {
 		fmt.Fprintf(e.stderr, "cognito-srp emulate: removed %d token cache file(s) of the tokens it issued, which nothing accepts now\n", n)
 	}
 	return nil
