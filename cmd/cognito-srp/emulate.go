@@ -233,6 +233,13 @@ func emulateCommand(ctx context.Context, e *env, args []string) error {
 // the cache of the user, and the cache directory, that emulate runs with;
 // nothing is created, and a file that cannot be read or removed is left
 // as it is.
+//
+// Two races are left, as the cache has no lock to close them with and
+// each costs a login at most: a token command answered before the
+// emulator closed that saves after the sweep leaves its file (dead
+// tokens, replaced at the next login to that endpoint); and a new
+// emulator on the same address whose client saves between this Load and
+// Clear loses that file (its next run logs in again).
 func removeIssuedTokens(keys cognitotest.JWKSet) int {
 	dir, err := cacheDir()
 	if err != nil {

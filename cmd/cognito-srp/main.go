@@ -216,7 +216,8 @@
 // run that needs it (no fresh cached token) fails with 4. Ended by SIGINT
 // or SIGTERM, it removes from its user's cache the token files (and
 // device files) of the tokens it issued, which nothing accepts once it is
-// gone, and no other: each start on port 0 left one behind. Killed, or
+// gone, and no other: each start on port 0 left one behind (a "token"
+// still saving tokens as it stops may leave its file). Killed, or
 // run as another user, it removes nothing, and "sign-out" after it
 // stopped fails with 1, having told no one. Steps that run at once may share the cache:
 // each file is written whole, and a run whose renewal another run's made
