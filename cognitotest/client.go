@@ -31,15 +31,56 @@ func newAppClient(cfg Config) *appClient {
 	return c
 }
 
-// lookupClient returns the app client called id.
-func (s *Server) lookupClient(id string) (*appClient, *apiError) {
-	if id == "" {
-		return nil, errValidation("clientId", nil, mustNotBeNull)
+// checkClientID checks a request's ClientId as the AWS protocol layer
+// checks Cognito's ClientIdType (length 1 to 128, pattern [\w+]+): an id
+// of another shape, such as a pool id ("Value 'ap-northeast-1_…' at
+// 'clientId' failed to satisfy constraint: Member must satisfy regular
+// expression pattern", boto3 issue 3581), is malformed, not an unknown
+// client. The server's own client id passes whatever it is: Config takes
+// ids Cognito would not make ("another-app-client"), which the emulator
+// must still serve. "" is a member left out.
+func (s *Server) checkClientID(id string) *apiError {
+	switch {
+	case id == "":
+		return errValidation("clientId", nil, mustNotBeNull)
+	case id == s.client.id:
+		return nil
+	case len(id) > 128:
+		return errValidation("clientId", &id, "Member must have length less than or equal to 128")
+	case !idChars(id, "_+"):
+		return errValidation("clientId", &id, `Member must satisfy regular expression pattern: [\w+]+`)
 	}
+	return nil
+}
+
+// lookupClient returns the app client called id, which checkClientID
+// took.
+func (s *Server) lookupClient(id string) (*appClient, *apiError) {
 	if id != s.client.id {
 		return nil, errUnknownClient(id)
 	}
 	return s.client, nil
+}
+
+// checkClientSecret checks a ClientSecret member as the protocol layer
+// checks ClientSecretType (length 1 to 64, pattern [\w+]+, sensitive: no
+// value quoted) before the action runs: sent as "", it was taken as none,
+// and a client without a secret was answered as if it had left it out.
+// The server's own secret passes whatever it is, as its client id does
+// in checkClientID. nil is a member left out, or sent as null.
+func (s *Server) checkClientSecret(secret *string) *apiError {
+	if secret == nil || *secret != "" && subtle.ConstantTimeCompare([]byte(*secret), []byte(s.client.secret)) == 1 {
+		return nil
+	}
+	switch v := *secret; {
+	case v == "":
+		return errSensitiveValidation("clientSecret", "Member must have length greater than or equal to 1")
+	case len(v) > 64:
+		return errSensitiveValidation("clientSecret", "Member must have length less than or equal to 64")
+	case !idChars(v, "_+"):
+		return errSensitiveValidation("clientSecret", `Member must satisfy regular expression pattern: [\w+]+`)
+	}
+	return nil
 }
 
 // allow refuses a flow the app client does not enable; allowFlag is the

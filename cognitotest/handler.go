@@ -274,10 +274,28 @@ type withAccessToken struct{ AccessToken string }
 
 func (w *withAccessToken) accessToken() string { return w.AccessToken }
 
-// decodeForClient decodes a request and returns the app client it names.
-func (s *Server) decodeForClient(c *call, in interface{ clientID() string }) (*appClient, *apiError) {
+// decodeForClient decodes a request, checks its members' shapes (the
+// ClientId's, then check's, if not nil), and only then returns the app
+// client it names. The AWS protocol layer validates the whole request
+// against Cognito's model before the service reads any of it: its refusal
+// lists every malformed member at once ("4 validation errors detected",
+// amazon-cognito-identity-js issue 388), and one that needs the pool, a
+// password policy's InvalidPasswordException, comes only once the members
+// pass (issue 311 there). So an unknown client id with a ChallengeName
+// outside the enum was refused as the client (ResourceNotFoundException)
+// where Cognito names the member. The emulator names the first malformed
+// member alone.
+func (s *Server) decodeForClient(c *call, in interface{ clientID() string }, check func() *apiError) (*appClient, *apiError) {
 	if aerr := c.decode(in); aerr != nil {
 		return nil, aerr
+	}
+	if aerr := s.checkClientID(in.clientID()); aerr != nil {
+		return nil, aerr
+	}
+	if check != nil {
+		if aerr := check(); aerr != nil {
+			return nil, aerr
+		}
 	}
 	return s.lookupClient(in.clientID())
 }

@@ -54,7 +54,18 @@ func (s *Server) initiateAuth(c *call) (any, *apiError) {
 		AuthFlow       string
 		AuthParameters map[string]string
 	}
-	client, aerr := s.decodeForClient(c, &in)
+	client, aerr := s.decodeForClient(c, &in, func() *apiError {
+		switch in.AuthFlow {
+		case "":
+			return errValidation("authFlow", nil, mustNotBeNull)
+		case flowUserSRP, flowRefreshToken, "REFRESH_TOKEN", flowCustom, "ADMIN_NO_SRP_AUTH", flowUserPassword, "ADMIN_USER_PASSWORD_AUTH", flowUserAuth:
+			return nil
+		}
+		// The set in the order of Cognito's model; the order Cognito's
+		// own message lists it in is not known.
+		return errValidation("authFlow", &in.AuthFlow, "Member must satisfy enum value set: "+
+			"[USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]")
+	})
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -88,17 +99,11 @@ func (s *Server) initiateAuth(c *call) (any, *apiError) {
 			return nil, aerr
 		}
 		return s.startLogin(c, client, in.AuthFlow, p, p["PREFERRED_CHALLENGE"])
-	case "ADMIN_NO_SRP_AUTH", "ADMIN_USER_PASSWORD_AUTH":
-		// With the full stop, as Cognito words it (aws-doc-sdk-examples
-		// issue 5289, soto-cognito-authentication-kit issue 10).
-		return nil, errInvalidParameter("Initiate Auth method not supported.")
-	case "":
-		return nil, errValidation("authFlow", nil, mustNotBeNull)
 	}
-	// The set in the order of Cognito's model; the order Cognito's own
-	// message lists it in is not known.
-	return nil, errValidation("authFlow", &in.AuthFlow, "Member must satisfy enum value set: "+
-		"[USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]")
+	// ADMIN_NO_SRP_AUTH and ADMIN_USER_PASSWORD_AUTH, the enum's others:
+	// with the full stop, as Cognito words it (aws-doc-sdk-examples issue
+	// 5289, soto-cognito-authentication-kit issue 10).
+	return nil, errInvalidParameter("Initiate Auth method not supported.")
 }
 
 // startLogin begins a login of the user named by USERNAME. method says how

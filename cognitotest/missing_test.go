@@ -162,11 +162,72 @@ func TestValidationWordings(t *testing.T) {
 			"Value at 'refreshToken' failed to satisfy constraint: Member must not be null"},
 		{"RevokeToken", map[string]any{"ClientId": client},
 			"Value at 'token' failed to satisfy constraint: Member must not be null"},
+		// ClientIdType: length 1 to 128, [\w+]+. A pool id where the client
+		// id goes, as in boto3 issue 3581.
+		{"InitiateAuth", map[string]any{"ClientId": "ap-northeast-1_AbC123", "AuthFlow": "USER_SRP_AUTH"},
+			`Value 'ap-northeast-1_AbC123' at 'clientId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+]+`},
+		{"RevokeToken", map[string]any{"ClientId": strings.Repeat("a", 129), "Token": "x"},
+			"Value '" + strings.Repeat("a", 129) + "' at 'clientId' failed to satisfy constraint: Member must have length less than or equal to 128"},
+		// ClientSecretType: length 1 to 64, [\w+]+, sensitive. Sent empty
+		// to a client without a secret, it was taken as none.
+		{"RevokeToken", map[string]any{"ClientId": client, "Token": "x", "ClientSecret": ""},
+			"Value at 'clientSecret' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+		{"GetTokensFromRefreshToken", map[string]any{"ClientId": client, "RefreshToken": "x", "ClientSecret": strings.Repeat("s", 65)},
+			"Value at 'clientSecret' failed to satisfy constraint: Member must have length less than or equal to 64"},
+		{"RevokeToken", map[string]any{"ClientId": client, "Token": "x", "ClientSecret": "a/b"},
+			`Value at 'clientSecret' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+]+`},
+		// TokenModelType: [A-Za-z0-9-_=.]+, sensitive.
+		{"RevokeToken", map[string]any{"ClientId": client, "Token": "Bearer x"},
+			"Value at 'token' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+"},
+		{"GetTokensFromRefreshToken", map[string]any{"ClientId": client, "RefreshToken": "x\n"},
+			"Value at 'refreshToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+"},
+		{"GetUser", map[string]any{"AccessToken": tok.AccessToken + " "},
+			"Value at 'accessToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+"},
 	} {
 		_, err := r.call(c.action, c.in)
 		if ae := apiError(t, err); ae.Type != "InvalidParameterException" || ae.Message != prefix+c.msg {
 			t.Errorf("%s %v:\n got %s %q\nwant InvalidParameterException %q", c.action, c.in, ae.Type, ae.Message, prefix+c.msg)
 		}
+	}
+}
+
+// TestValidationBeforeClientLookup: a request with a malformed member is
+// refused for that member also when its client id names no client, as
+// the AWS protocol layer validates the whole request against Cognito's
+// model before the service looks anything up (its refusal lists every
+// malformed member at once, amazon-cognito-identity-js issue 388). The
+// emulator looked the client up first: an unknown client id with a
+// ChallengeName outside the enum was a ResourceNotFoundException. With
+// the members well formed, the unknown client is what is refused.
+func TestValidationBeforeClientLookup(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	r := newRaw(t, srv)
+	const unknown = "unknownclient0123456789abc"
+	for _, c := range []struct {
+		action     string
+		bad, good  map[string]any
+		badMessage string
+	}{
+		{"InitiateAuth", map[string]any{"AuthFlow": "BOGUS"}, map[string]any{"AuthFlow": "USER_SRP_AUTH"},
+			"Value 'BOGUS' at 'authFlow' failed to satisfy constraint"},
+		{"RespondToAuthChallenge", map[string]any{"ChallengeName": "BOGUS", "Session": "s"}, map[string]any{"ChallengeName": "SMS_MFA", "Session": "s"},
+			"Value 'BOGUS' at 'challengeName' failed to satisfy constraint"},
+		{"RespondToAuthChallenge", map[string]any{"Session": "s"}, map[string]any{"ChallengeName": "SMS_MFA", "Session": "s"},
+			"Value null at 'challengeName' failed to satisfy constraint"},
+		{"GetTokensFromRefreshToken", map[string]any{"RefreshToken": "x", "DeviceKey": ""}, map[string]any{"RefreshToken": "x"},
+			"Value '' at 'deviceKey' failed to satisfy constraint"},
+		{"GetTokensFromRefreshToken", map[string]any{}, map[string]any{"RefreshToken": "x"},
+			"Value at 'refreshToken' failed to satisfy constraint"},
+		{"RevokeToken", map[string]any{"Token": "x", "ClientSecret": ""}, map[string]any{"Token": "x", "ClientSecret": "abc"},
+			"Value at 'clientSecret' failed to satisfy constraint"},
+	} {
+		c.bad["ClientId"], c.good["ClientId"] = unknown, unknown
+		_, err := r.call(c.action, c.bad)
+		if ae := apiError(t, err); ae.Type != "InvalidParameterException" || !strings.Contains(ae.Message, c.badMessage) {
+			t.Errorf("%s %v: %s %q, want InvalidParameterException %q", c.action, c.bad, ae.Type, ae.Message, c.badMessage)
+		}
+		_, err = r.call(c.action, c.good)
+		wantAPIError(t, err, "ResourceNotFoundException", "User pool client "+unknown+" does not exist.")
 	}
 }
 
@@ -192,7 +253,7 @@ func TestQuotedValueWithControlCharacter(t *testing.T) {
 		{"ForgetDevice", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": "us-east-1\x7f0123"},
 			"InvalidParameterException", "0123' at 'deviceKey' failed to satisfy constraint"},
 		{"InitiateAuth", map[string]any{"ClientId": "no\x1bsuch", "AuthFlow": "USER_SRP_AUTH"},
-			"ResourceNotFoundException", "such does not exist."},
+			"InvalidParameterException", "such' at 'clientId' failed to satisfy constraint"},
 	} {
 		_, err := r.call(c.action, c.in)
 		if ae := apiError(t, err); ae.Type != c.typ || !strings.Contains(ae.Message, c.text) {

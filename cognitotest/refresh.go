@@ -86,23 +86,25 @@ func (s *Server) refreshTokenAuth(c *call, client *appClient, params map[string]
 func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 	var in struct {
 		withClient
-		ClientSecret string
+		ClientSecret *string
 		RefreshToken string
 		DeviceKey    *string
 	}
-	client, aerr := s.decodeForClient(c, &in)
+	client, aerr := s.decodeForClient(c, &in, func() *apiError {
+		if aerr := checkTokenMember("refreshToken", in.RefreshToken); aerr != nil {
+			return aerr
+		}
+		// A member, unlike REFRESH_TOKEN_AUTH's DEVICE_KEY: sent as ""
+		// it is malformed, where left out it is no device.
+		if aerr := checkDeviceKey(in.DeviceKey, false); aerr != nil {
+			return aerr
+		}
+		return s.checkClientSecret(in.ClientSecret)
+	})
 	if aerr != nil {
 		return nil, aerr
 	}
-	if in.RefreshToken == "" {
-		return nil, errSensitiveValidation("refreshToken", mustNotBeNull)
-	}
-	// A member, unlike REFRESH_TOKEN_AUTH's DEVICE_KEY: sent as "" it is
-	// malformed, where left out it is no device.
-	if aerr := checkDeviceKey(in.DeviceKey, false); aerr != nil {
-		return nil, aerr
-	}
-	if aerr := client.checkSecret(in.ClientSecret); aerr != nil {
+	if aerr := client.checkSecret(deref(in.ClientSecret)); aerr != nil {
 		return nil, aerr
 	}
 	deviceKey := ""
@@ -141,17 +143,19 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 func (s *Server) revokeToken(c *call) (any, *apiError) {
 	var in struct {
 		withClient
-		ClientSecret string
+		ClientSecret *string
 		Token        string
 	}
-	client, aerr := s.decodeForClient(c, &in)
+	client, aerr := s.decodeForClient(c, &in, func() *apiError {
+		if aerr := checkTokenMember("token", in.Token); aerr != nil {
+			return aerr
+		}
+		return s.checkClientSecret(in.ClientSecret)
+	})
 	if aerr != nil {
 		return nil, aerr
 	}
-	if in.Token == "" {
-		return nil, errSensitiveValidation("token", mustNotBeNull)
-	}
-	if aerr := client.checkSecret(in.ClientSecret); aerr != nil {
+	if aerr := client.checkSecret(deref(in.ClientSecret)); aerr != nil {
 		return nil, aerr
 	}
 	if s.cfg.DisableTokenRevocation {
@@ -165,4 +169,27 @@ func (s *Server) revokeToken(c *call) (any, *apiError) {
 	}
 	s.revoked[rt.originJTI] = true
 	return struct{}{}, nil
+}
+
+// checkTokenMember checks a token member (refreshToken, token,
+// accessToken) as the protocol layer checks Cognito's TokenModelType:
+// required here, and of the characters of a JWT or JWE
+// ([A-Za-z0-9-_=.]+). It is sensitive: no value is quoted. "" is a
+// member left out.
+func checkTokenMember(field, tok string) *apiError {
+	if tok == "" {
+		return errSensitiveValidation(field, mustNotBeNull)
+	}
+	if !idChars(tok, "-_=.") {
+		return errSensitiveValidation(field, "Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+")
+	}
+	return nil
+}
+
+// deref is *p, or "" for nil.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

@@ -24,21 +24,24 @@ func (s *Server) respondToAuthChallenge(c *call) (any, *apiError) {
 		ChallengeResponses map[string]string
 		Session            string
 	}
-	client, aerr := s.decodeForClient(c, &in)
+	// A name outside the model's enum fails the protocol's validation,
+	// before the service reads the request: it uses up no Session, and
+	// comes before the client id is looked up.
+	client, aerr := s.decodeForClient(c, &in, func() *apiError {
+		if in.ChallengeName == "" {
+			return errValidation("challengeName", nil, mustNotBeNull)
+		}
+		if !slices.Contains(strings.Split(challengeNameSet, ", "), in.ChallengeName) {
+			return errValidation("challengeName", &in.ChallengeName, "Member must satisfy enum value set: ["+challengeNameSet+"]")
+		}
+		return nil
+	})
 	if aerr != nil {
 		return nil, aerr
 	}
 	r := in.ChallengeResponses
 	if r == nil {
 		r = map[string]string{}
-	}
-	if in.ChallengeName == "" {
-		return nil, errValidation("challengeName", nil, mustNotBeNull)
-	}
-	// A name outside the model's enum fails the protocol's validation,
-	// before the service reads the request: it uses up no Session.
-	if !slices.Contains(strings.Split(challengeNameSet, ", "), in.ChallengeName) {
-		return nil, errValidation("challengeName", &in.ChallengeName, "Member must satisfy enum value set: ["+challengeNameSet+"]")
 	}
 	name := r["USERNAME"]
 	if name == "" {

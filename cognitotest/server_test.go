@@ -51,13 +51,15 @@ func TestWireFormat(t *testing.T) {
 	// A message quoting a control character the client sent keeps it in
 	// the body, and a space in x-amzn-ErrorMessage: as it was, the
 	// header made the response unreadable ("malformed MIME header line").
+	// (Such an id is malformed, not unknown: the message quotes it.)
+	const notID = "' at 'clientId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+]+"
 	resp, body = post("AWSCognitoIdentityProviderService.InitiateAuth", `{"AuthFlow":"USER_SRP_AUTH","ClientId":"x\u0001y"}`)
-	if body["message"] != "User pool client x\x01y does not exist." || resp.Header.Get("X-Amzn-Errormessage") != "User pool client x y does not exist." {
+	if body["message"] != "1 validation error detected: Value 'x\x01y"+notID || resp.Header.Get("X-Amzn-Errormessage") != "1 validation error detected: Value 'x y"+notID {
 		t.Errorf("client id with a control character: %v, x-amzn-ErrorMessage %q", body, resp.Header.Get("X-Amzn-Errormessage"))
 	}
 	// A tab, which a header value may hold, stays.
 	resp, _ = post("AWSCognitoIdentityProviderService.InitiateAuth", `{"AuthFlow":"USER_SRP_AUTH","ClientId":"x\ty"}`)
-	if got := resp.Header.Get("X-Amzn-Errormessage"); got != "User pool client x\ty does not exist." {
+	if got := resp.Header.Get("X-Amzn-Errormessage"); got != "1 validation error detected: Value 'x\ty"+notID {
 		t.Errorf("client id with a tab: x-amzn-ErrorMessage %q", got)
 	}
 	resp, body = post("AWSCognitoIdentityProviderService.InitiateAuth", `{not json`)

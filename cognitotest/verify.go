@@ -85,8 +85,8 @@ func (s *Server) verify(token, use string, now time.Time) (*cognitosrp.Claims, e
 // accessTokenUser checks the access token of an API call at the request's
 // time and returns its user, with Cognito's messages.
 func (s *Server) accessTokenUser(now time.Time, token string) (*user, *apiError) {
-	if token == "" {
-		return nil, errSensitiveValidation("accessToken", mustNotBeNull)
+	if aerr := checkTokenMember("accessToken", token); aerr != nil {
+		return nil, aerr
 	}
 	cl, err := s.verify(token, "access", now)
 	switch {
