@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,6 +98,14 @@ func TestClaimChecks(t *testing.T) {
 	// A zero-padded day parses to the same time, but the server signs its
 	// own rendering: a client that signs another text fails, as at Cognito.
 	wantAPIError(t, answer("Tue Mar 04 09:05:07 UTC 2025"), "NotAuthorizedException", "Incorrect username or password.")
+	// So does a weekday other than the date's, which time.Parse does not
+	// check: the server's rendering names the date's own. Cognito refuses
+	// both so (a zero-padded day and a wrong weekday, measured on a real
+	// pool: ministack pull request 1758), and the log says why.
+	wantAPIError(t, answer("Wed Mar 4 09:05:07 UTC 2025"), "NotAuthorizedException", "Incorrect username or password.")
+	if why := lastReason(srv); !strings.Contains(why, "is not in the canonical form Tue Mar 4 09:05:07 UTC 2025") {
+		t.Errorf("reason %q does not name the canonical TIMESTAMP", why)
+	}
 
 	srp, err := cognitosrp.NewSRP(r.poolName(), nil)
 	if err != nil {
