@@ -19,12 +19,14 @@ import (
 // author of an interactive program: which error each refused answer is,
 // and what to do next.
 
-// personHandler answers each challenge with the next of answers and
-// counts the prompts; before, if set, runs first (a person slow to type).
+// personHandler answers each challenge with the next of answers, and
+// attributes with a new password, and counts the prompts; before, if set,
+// runs first (a person slow to type).
 type personHandler struct {
-	answers []string
-	asked   int
-	before  func()
+	answers    []string
+	attributes map[string]string
+	asked      int
+	before     func()
 }
 
 func (p *personHandler) HandleChallenge(ctx context.Context, c *cognitosrp.Challenge) (*cognitosrp.ChallengeAnswer, error) {
@@ -32,7 +34,7 @@ func (p *personHandler) HandleChallenge(ctx context.Context, c *cognitosrp.Chall
 	if p.before != nil {
 		p.before()
 	}
-	a := &cognitosrp.ChallengeAnswer{Answer: p.answers[0], UserAttributes: map[string]string{"name": "Pat"}}
+	a := &cognitosrp.ChallengeAnswer{Answer: p.answers[0], UserAttributes: p.attributes}
 	p.answers = p.answers[1:]
 	return a, nil
 }
@@ -40,9 +42,11 @@ func (p *personHandler) HandleChallenge(ctx context.Context, c *cognitosrp.Chall
 // TestEmulatorRefusalsAPersonActsOn: a wrong code is ErrCodeMismatch, not
 // the ErrNotAuthorized of a wrong password, and Authenticate again at once
 // asks for a new code; a code sent after the challenge's session expired
-// is ErrNotAuthorized, though the password was right; a new password the
-// policy refuses is ErrInvalidPassword, and the temporary one still logs
-// in after it.
+// is ErrNotAuthorized, though the password was right; an authenticator's
+// code taken before is ErrExpiredCode until the next; a new password the
+// policy refuses is ErrInvalidPassword, an answer without a required
+// attribute ErrInvalidParameter, and the temporary password still logs in
+// after them.
 func TestEmulatorRefusalsAPersonActsOn(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	if _, err := srv.AddUser(cognitotest.User{Username: "pat", Password: emuPassword, SMSMFA: true,
@@ -74,12 +78,36 @@ func TestEmulatorRefusalsAPersonActsOn(t *testing.T) {
 		t.Fatalf("late code: %v after %d prompts, want ErrNotAuthorized from RespondToAuthChallenge after one", err, p.asked)
 	}
 
-	// A temporary password, and a new one the policy refuses.
+	// An authenticator's code, typed again within its 30 seconds.
+	const totpSecret = "JBSWY3DPEHPK3PXP"
+	if _, err := srv.AddUser(cognitotest.User{Username: "tia", Password: emuPassword, TOTPSecret: totpSecret}); err != nil {
+		t.Fatal(err)
+	}
+	c.ChallengeHandler = cognitosrp.TOTP{Secret: totpSecret, Now: srv.Now}
+	st, err := cognitosrp.NewSession(c, "tia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Authenticate(t.Context(), emuPassword); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Authenticate(t.Context(), emuPassword); !errors.Is(err, cognitosrp.ErrExpiredCode) || errors.Is(err, cognitosrp.ErrNotAuthorized) {
+		t.Fatalf("the same code again: %v, want ErrExpiredCode alone", err)
+	}
+	srv.Advance(30 * time.Second) // the next code
+	if err := st.Authenticate(t.Context(), emuPassword); err != nil {
+		t.Fatalf("the next code: %v", err)
+	}
+
+	// A temporary password, a new one the policy refuses, and one sent
+	// without the attribute the pool requires.
 	if _, err := srv.AddUser(cognitotest.User{Username: "sam", Password: emuPassword, ForceNewPassword: true,
 		RequiredAttributes: []string{"name"}}); err != nil {
 		t.Fatal(err)
 	}
-	np := &personHandler{answers: []string{"short", "a long enough new password"}}
+	np := &personHandler{answers: []string{"short", "a long enough new password", "a long enough new password"},
+		attributes: map[string]string{"name": "Sam"}}
 	c.ChallengeHandler = np
 	s2, err := cognitosrp.NewSession(c, "sam")
 	if err != nil {
@@ -89,6 +117,11 @@ func TestEmulatorRefusalsAPersonActsOn(t *testing.T) {
 	if err := s2.Authenticate(t.Context(), emuPassword); !errors.Is(err, cognitosrp.ErrInvalidPassword) {
 		t.Fatalf("short new password: %v, want ErrInvalidPassword", err)
 	}
+	np.attributes = nil
+	if err := s2.Authenticate(t.Context(), emuPassword); !errors.Is(err, cognitosrp.ErrInvalidParameter) {
+		t.Fatalf("no name: %v, want ErrInvalidParameter", err)
+	}
+	np.attributes = map[string]string{"name": "Sam"}
 	if err := s2.Authenticate(t.Context(), emuPassword); err != nil {
 		t.Fatalf("the temporary password after a refused new one: %v", err)
 	}
