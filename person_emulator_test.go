@@ -128,11 +128,12 @@ func TestEmulatorRefusalsAPersonActsOn(t *testing.T) {
 }
 
 // TestEmulatorMFASetupContinued continues MFA_SETUP with Client calls, as
-// README.md tells, in a pool with device tracking: the tokens renew once
-// the device Cognito issued with them is confirmed and stored, and the
-// next login proves that device.
+// README.md tells, in a pool with device tracking and an app client with
+// a secret: the tokens renew once the device Cognito issued with them is
+// confirmed, and the next login proves that device, stored.
 func TestEmulatorMFASetupContinued(t *testing.T) {
-	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	const clientSecret = "1example23secret45678abcdefghij"
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, ClientSecret: clientSecret})
 	if _, err := srv.AddUser(cognitotest.User{Username: "ola", Password: emuPassword, MFASetup: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +166,8 @@ func TestEmulatorMFASetupContinued(t *testing.T) {
 	}
 	out, err := api.RespondToAuthChallenge(t.Context(), &cognitosrp.RespondToAuthChallengeInput{
 		ChallengeName: cognitosrp.ChallengeMFASetup, ClientId: srv.ClientID(), Session: verified.Session,
-		ChallengeResponses: map[string]string{"USERNAME": ce.Username},
+		ChallengeResponses: map[string]string{"USERNAME": ce.Username,
+			"SECRET_HASH": cognitosrp.SecretHash(ce.Username, srv.ClientID(), clientSecret)},
 	})
 	if err != nil || out.AuthenticationResult == nil || out.AuthenticationResult.NewDeviceMetadata == nil {
 		t.Fatalf("RespondToAuthChallenge: %v, %+v", err, out)
