@@ -829,6 +829,35 @@ func TestCloseWaitsForAllWork(t *testing.T) {
 	}
 }
 
+// TestCloseWaitsForOnTokens backs Close's doc and the README: Close waits
+// for the OnTokens that a login runs after it has handed out its tokens,
+// so Close must not be called holding a lock that OnTokens waits for
+// (a cache's, when OnTokens records the tokens there): it would deadlock.
+func TestCloseWaitsForOnTokens(t *testing.T) {
+	f := newFakeCognito(t, nil)
+	entered, release := make(chan struct{}), make(chan struct{})
+	s := newLifecycleSession(t, f, f.password, func(c *Config) {
+		c.OnTokens = func(*Tokens) { close(entered); <-release }
+	})
+	if _, err := s.ValidTokens(context.Background(), AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	<-entered
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+		t.Fatal("Close returned while the login's OnTokens ran")
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not return after OnTokens ended")
+	}
+}
+
 // TestConcurrentClosesAllReturn: Close may be called from two goroutines
 // at once (a signal handler's and a deferred one) while work is in
 // progress; both wait for it, and both return once it has ended. (A
