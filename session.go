@@ -98,10 +98,10 @@ type Config struct {
 	// with an empty VerifierConfig.TokenUse: the session checks both
 	// tokens, and one that accepts a single kind refuses every login.
 	// One *Verifier serves every session of the pool, which then share
-	// its key set, fetched once. A *Verifier judges exp, iat and nbf here no earlier than the access
-	// token's iat, Cognito's clock when it issued them (held within an
-	// hour of the local clock), so that a local clock minutes behind
-	// still logs in. It never judges them earlier than its own clock
+	// its cached key set. A *Verifier judges exp, iat and nbf here no
+	// earlier than the access token's iat, Cognito's clock when it issued
+	// them (held within an hour of the local clock), so that a local
+	// clock minutes behind still logs in. It never judges them earlier than its own clock
 	// either, so that a replayed token stays expired: a local clock ahead
 	// of Cognito's by more than the tokens' lifetime (5 minutes is
 	// Cognito's least) refuses every fresh token as expired, where
