@@ -231,6 +231,35 @@ func TestValidationBeforeClientLookup(t *testing.T) {
 	}
 }
 
+// TestOwnClientOfAnyShape: the server's own client id and secret pass
+// the model's checks whatever their shape, as Config takes ones Cognito
+// would not make ("another-app-client", a secret with '-' or '/'): its
+// clients log in, renew with the secret in clear and revoke. Another id
+// or secret of that shape is still malformed. Nothing over the wire
+// exercised the exemptions: dropped, the package's tests passed.
+func TestOwnClientOfAnyShape(t *testing.T) {
+	const id, secret = "another-app-client", "a-secret/not:of-Cognito's-shape"
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientID: id, ClientSecret: secret})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	login(t, srv, "alice", "pw-alice-123").Close() // InitiateAuth and RespondToAuthChallenge
+	tok, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRaw(t, srv)
+	out, err := r.call("GetTokensFromRefreshToken", map[string]any{"ClientId": id, "ClientSecret": secret, "RefreshToken": tok.RefreshToken})
+	if err != nil || out.AuthenticationResult == nil {
+		t.Fatalf("GetTokensFromRefreshToken with the own client's id and secret: %v", err)
+	}
+	if _, err := r.call("RevokeToken", map[string]any{"ClientId": id, "ClientSecret": secret, "Token": tok.RefreshToken}); err != nil {
+		t.Fatalf("RevokeToken with the own client's id and secret: %v", err)
+	}
+	_, err = r.call("RevokeToken", map[string]any{"ClientId": id, "ClientSecret": secret + "x", "Token": tok.RefreshToken})
+	wantAPIError(t, err, "InvalidParameterException", "Value at 'clientSecret' failed to satisfy constraint: Member must satisfy regular expression pattern")
+	_, err = r.call("RevokeToken", map[string]any{"ClientId": id + "x", "Token": tok.RefreshToken})
+	wantAPIError(t, err, "InvalidParameterException", "Value '"+id+"x' at 'clientId' failed to satisfy constraint")
+}
+
 // TestQuotedValueWithControlCharacter: a refusal that quotes the value
 // sent (a malformed member, an unknown client id) reaches the client as
 // the Cognito error it is when the value holds a control character. The
