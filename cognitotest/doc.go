@@ -42,10 +42,12 @@
 //     checks the flow there is not known. (With rotation, a client without
 //     the flow is what Cognito's guide asks for.)
 //   - RevokeToken takes an expired refresh token without an error, as an
-//     unknown one; a wrong or missing client secret fails with
-//     NotAuthorizedException, as at GetTokensFromRefreshToken, though
-//     Cognito's model lists for RevokeToken UnauthorizedException and
-//     UnsupportedTokenTypeException and not it.
+//     unknown one; a missing client secret, or a wrong one of the model's
+//     shape, fails with NotAuthorizedException, as at
+//     GetTokensFromRefreshToken, though Cognito's model lists for
+//     RevokeToken UnauthorizedException and UnsupportedTokenTypeException
+//     and not it. (A secret of another shape, or "", fails the model's
+//     validation, InvalidParameterException.)
 //   - A login takes each TOTP code once, as Cognito does, but
 //     VerifySoftwareToken takes a code it took before, and a login refuses
 //     only a code of the same time step, not an earlier one.
