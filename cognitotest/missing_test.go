@@ -203,6 +203,9 @@ func TestValidationBeforeClientLookup(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	r := newRaw(t, srv)
 	const unknown = "unknownclient0123456789abc"
+	// Of SessionType's length (20 to 2048): "s" was no well-formed
+	// Session, and Cognito would name it before the client.
+	session := strings.Repeat("s", 20)
 	for _, c := range []struct {
 		action     string
 		bad, good  map[string]any
@@ -210,9 +213,9 @@ func TestValidationBeforeClientLookup(t *testing.T) {
 	}{
 		{"InitiateAuth", map[string]any{"AuthFlow": "BOGUS"}, map[string]any{"AuthFlow": "USER_SRP_AUTH"},
 			"Value 'BOGUS' at 'authFlow' failed to satisfy constraint"},
-		{"RespondToAuthChallenge", map[string]any{"ChallengeName": "BOGUS", "Session": "s"}, map[string]any{"ChallengeName": "SMS_MFA", "Session": "s"},
+		{"RespondToAuthChallenge", map[string]any{"ChallengeName": "BOGUS", "Session": session}, map[string]any{"ChallengeName": "SMS_MFA", "Session": session},
 			"Value 'BOGUS' at 'challengeName' failed to satisfy constraint"},
-		{"RespondToAuthChallenge", map[string]any{"Session": "s"}, map[string]any{"ChallengeName": "SMS_MFA", "Session": "s"},
+		{"RespondToAuthChallenge", map[string]any{"Session": session}, map[string]any{"ChallengeName": "SMS_MFA", "Session": session},
 			"Value null at 'challengeName' failed to satisfy constraint"},
 		{"GetTokensFromRefreshToken", map[string]any{"RefreshToken": "x", "DeviceKey": ""}, map[string]any{"RefreshToken": "x"},
 			"Value '' at 'deviceKey' failed to satisfy constraint"},
