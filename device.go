@@ -173,6 +173,18 @@ type DeviceSecretVerifierConfig struct {
 	Salt             string // base64 of pad(salt)
 }
 
+// String describes the verifier without its values. They reveal nothing
+// that helps a guess (the device password is 40 random bytes), but they
+// are derived from the password, as a PasswordClaim's proof is, and no
+// printed value of this package shows such a value.
+func (c DeviceSecretVerifierConfig) String() string {
+	return fmt.Sprintf("cognitosrp.DeviceSecretVerifierConfig{PasswordVerifier: %s, Salt: %s}",
+		redact(c.PasswordVerifier), redact(c.Salt))
+}
+
+// Format prints String for every verb.
+func (c DeviceSecretVerifierConfig) Format(f fmt.State, verb rune) { formatRedacted(f, c) }
+
 // NewDeviceVerifier draws a device password (40 random bytes, base64) and
 // a 16-byte salt from random (nil means crypto/rand) and returns the
 // password and the verifier to register with ConfirmDevice for the device

@@ -25,6 +25,7 @@ var optIn = []struct {
 	{"devices", `Devices: cognitosrp.RememberDevices(nil, ""),`, []string{
 		"deviceTracker", "DeviceStore", "NewDeviceVerifier", "ConfirmDevice",
 		"UpdateDeviceStatus", "deviceClaim", "cognitosrp.Device.", "cognitosrp.(*Device).",
+		"cognitosrp.DeviceSecretVerifierConfig.",
 	}},
 	{"verifier", `Verifier: newVerifier(),`, []string{
 		"cognitosrp.(*Verifier).", "cognitosrp.NewVerifier", "cognitosrp.(*keyCache).", "cognitosrp.parseJWKS",

@@ -179,6 +179,9 @@ func (p NewPassword) LogValue() slog.Value { return logRedacted(p) }
 func (t TOTP) LogValue() slog.Value { return logRedacted(t) }
 
 // LogValue redacts, like String.
+func (c DeviceSecretVerifierConfig) LogValue() slog.Value { return logRedacted(c) }
+
+// LogValue redacts, like String.
 func (in ConfirmDeviceInput) LogValue() slog.Value { return logRedacted(in) }
 
 // LogValue redacts, like String.
