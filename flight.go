@@ -265,7 +265,9 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 			return cur, nil, nil
 		}
 	}
-	forced := s.joinable() == nil && trigger == "rejected"
+	// Not once closed: joinLocked's ErrClosed is the answer (Close),
+	// not the spacing's error, which would not match it.
+	forced := s.joinable() == nil && trigger == "rejected" && !s.closed
 	var now int64
 	if forced {
 		now = s.cfg.Now().UnixNano()

@@ -141,6 +141,28 @@ func TestGlobalSignOutAfterClose(t *testing.T) {
 	}
 }
 
+// TestGlobalSignOutAfterCloseSoonAfterForcedRenewal: a closed session
+// whose access token Cognito refuses as revoked fails GlobalSignOut with
+// ErrClosed, as Close's doc says, also within the spacing of renewals a
+// refusal forces (5 s): it once failed with the spacing's error, which
+// does not match ErrClosed, when a 401 had forced a renewal just before.
+func TestGlobalSignOutAfterCloseSoonAfterForcedRenewal(t *testing.T) {
+	_, f, s, first := loggedIn(t, nil)
+	renewed, err := s.renewRejected(context.Background(), first) // an API's 401
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	f.set(func(f *fakeCognito) { delete(f.access, renewed.AccessToken) }) // signed out elsewhere
+	renewals := f.count(FlowRefreshTokenAuth)
+	if err := s.GlobalSignOut(context.Background()); !errors.Is(err, ErrClosed) || s.Tokens() != renewed {
+		t.Errorf("GlobalSignOut after Close, token refused: %v, tokens kept %v; want ErrClosed and the tokens kept", err, s.Tokens() == renewed)
+	}
+	if n := f.count(FlowRefreshTokenAuth) - renewals; n != 0 {
+		t.Errorf("a closed session renewed %d times", n)
+	}
+}
+
 // TestSignOutRevokesStoredTokens: a session that never loaded its store
 // still revokes what an earlier run saved.
 func TestSignOutRevokesStoredTokens(t *testing.T) {
