@@ -15,9 +15,10 @@ import "context"
 // one); a login that finds A ready waits only for x, g^x and S
 // (BenchmarkSRPLatency).
 
-// spareSRP is one prepared exchange. done is closed once srp or err is set;
-// a spare whose preparation has ended is replaced by one without done, nil,
-// so that an idle session does not hold the channel (96 bytes).
+// spareSRP is one prepared exchange. done is closed once srp or err is set
+// (neither when Close came first: prepareSRP); a spare whose preparation
+// has ended is replaced by one without done, nil, so that an idle session
+// does not hold the channel (96 bytes).
 type spareSRP struct {
 	_    incomparable
 	done chan struct{}
@@ -60,10 +61,16 @@ func (s *Session) prepareSRP() {
 		return
 	}
 	go func() {
-		srp, err := newSRPFromPrivate(s.poolName, a)
-		sp.srp, sp.err = (*preparedSRP)(srp), err
+		// A Close that came first (right after New: a program that only
+		// checks its options, a cache evicting an unused Auth) would wait
+		// for g^a, milliseconds of CPU that no login will use. Skipped,
+		// the spare has neither srp nor err: takeSRP starts over.
+		if !s.isClosed() {
+			srp, err := newSRPFromPrivate(s.poolName, a)
+			sp.srp, sp.err = (*preparedSRP)(srp), err
+		}
 		close(sp.done)
-		s.spare.CompareAndSwap(sp, &spareSRP{srp: sp.srp, err: err})
+		s.spare.CompareAndSwap(sp, &spareSRP{srp: sp.srp, err: sp.err})
 		s.end()
 	}()
 }
@@ -79,10 +86,11 @@ func (s *Session) takeSRP(ctx context.Context) (*SRP, error) {
 				return nil, ctx.Err()
 			}
 		}
-		if sp.err == nil {
+		if sp.srp != nil {
 			return (*SRP)(sp.srp), nil
 		}
-		// A failed draw: start over as if nothing was prepared.
+		// A failed draw, or none after Close: start over as if nothing
+		// was prepared.
 	}
 	return NewSRP(s.poolName, s.cfg.Rand)
 }
