@@ -185,13 +185,13 @@ func TestTokenNoDevice(t *testing.T) {
 	}
 }
 
-// TestNoDeviceDocumented: token -h, request -h and README's "From a shell"
+// TestNoDeviceDocumented: token -h, request -h and the command's README.md
 // say what -no-device does: a pool with device tracking then renews
 // nothing, and without it the command opts in where users must, which
 // spares this machine MFA.
 func TestNoDeviceDocumented(t *testing.T) {
 	t.Parallel()
-	shell := readmeShell(t, "\n## ")
+	shell := readmeShell(t)
 	s := newSandbox(t)
 	docs := map[string]string{"README": strings.Join(strings.Fields(shell), " ")}
 	for _, cmd := range []string{"token", "request"} {
@@ -420,7 +420,7 @@ func TestNoDeviceKeepsDeviceFile(t *testing.T) {
 	if c, err := cognitosrp.ParseUnverified(s.cachedTokens(t).AccessToken); err != nil || c.Raw["device_key"] != first.Key {
 		t.Errorf("the login without -no-device did not use the kept device: %v", err)
 	}
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}

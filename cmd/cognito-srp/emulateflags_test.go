@@ -42,23 +42,23 @@ func emulateFlags(t *testing.T) []string {
 }
 
 // TestREADMEEmulateFlags: every flag "emulate -h" lists is named in the
-// README's "From a shell" section, and its list of emulate's flags names
+// the command's README.md, and its list of emulate's flags names
 // none that emulate lacks. The section named three of fifteen flags, so a
 // reader could not tell that the pool could rotate refresh tokens, track
 // devices or have a client secret without running emulate -h.
 func TestREADMEEmulateFlags(t *testing.T) {
 	t.Parallel()
-	shell := readmeShell(t, "\n### ")
+	shell := readmeShell(t)
 	flags := emulateFlags(t)
 	for _, name := range flags {
 		// "`-rotation`" is not named by "`-rotation-grace`".
 		if !regexp.MustCompile("[` ]-" + regexp.QuoteMeta(name) + "[` ]").MatchString(shell) {
-			t.Errorf("README's \"From a shell\" does not name emulate's flag -%s", name)
+			t.Errorf("the command's README.md does not name emulate's flag -%s", name)
 		}
 	}
 	_, list, ok := strings.Cut(shell, "(`cognito-srp emulate -h` lists them all):\n\n")
 	if !ok {
-		t.Fatal(`README's "From a shell" has no list of emulate's flags`)
+		t.Fatal(`the command's README.md has no list of emulate's flags`)
 	}
 	list, _, _ = strings.Cut(list, "\n\n")
 	for _, m := range regexp.MustCompile("`-([a-z-]+)").FindAllStringSubmatch(list, -1) {

@@ -17,7 +17,7 @@ import (
 )
 
 // TestEnvironmentDocumented: every COGNITO_ variable the command reads is
-// named by "cognito-srp help" and by the README's "From a shell" section,
+// named by "cognito-srp help" and by the command's README.md,
 // as the command's issue asks ("document the names"). The list is taken
 // from what a login reads, so a variable added to the code and not to the
 // documents, or renamed in one of them, fails here.
@@ -53,7 +53,7 @@ func TestEnvironmentDocumented(t *testing.T) {
 		t.Fatalf("help: exit %d", code)
 	}
 	help := strings.Join(strings.Fields(stdout.String()), " ")
-	shell := readmeShell(t, "\n## ")
+	shell := readmeShell(t)
 	for _, name := range read {
 		// The whole name: COGNITO_REGION does not name COGNITO_REG, nor
 		// COGNITO_USERNAME COGNITO_USER.
@@ -62,7 +62,7 @@ func TestEnvironmentDocumented(t *testing.T) {
 			t.Errorf("cognito-srp help does not name %s, which the command reads", name)
 		}
 		if !named.MatchString(shell) {
-			t.Errorf("README's \"From a shell\" does not name %s, which the command reads", name)
+			t.Errorf("the command's README.md does not name %s, which the command reads", name)
 		}
 	}
 }

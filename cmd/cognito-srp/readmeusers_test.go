@@ -13,7 +13,7 @@ import (
 	"testing"
 )
 
-// TestREADMEEmulateUsers: the README's "From a shell" section runs emulate
+// TestREADMEEmulateUsers: the command's README.md runs emulate
 // with -users, says that without it the pool has no user, and shows a
 // users file; that file, as written there, makes a pool whose user logs in
 // with token, pointed at it by the export lines emulate prints (which name
@@ -21,13 +21,13 @@ import (
 // without -users got a pool whose every login failed.
 func TestREADMEEmulateUsers(t *testing.T) {
 	t.Parallel()
-	shell := readmeShell(t, "\n### ")
+	shell := readmeShell(t)
 	if !regexp.MustCompile(`(?m)^cognito-srp emulate .*-users users\.json`).MatchString(shell) {
-		t.Error(`README's "From a shell" runs emulate without -users users.json`)
+		t.Error(`the command's README.md runs emulate without -users users.json`)
 	}
 	m := regexp.MustCompile("such as `(\\[.*?\\])`").FindStringSubmatch(strings.Join(strings.Fields(shell), " "))
 	if m == nil {
-		t.Fatal(`README's "From a shell" shows no users file ("such as ` + "`[…]`" + `")`)
+		t.Fatal(`the command's README.md shows no users file ("such as ` + "`[…]`" + `")`)
 	}
 	users := filepath.Join(t.TempDir(), "users.json")
 	if err := os.WriteFile(users, []byte(m[1]), 0o600); err != nil {
@@ -60,16 +60,25 @@ func TestREADMEEmulateUsers(t *testing.T) {
 	s.run("token", "-no-cache").want(t, exitOK)
 }
 
-// readmeShell returns the README's "From a shell" section, up to the next
-// heading that starts with until ("\n### " for the next subsection,
-// "\n## " for the next section).
-func readmeShell(t *testing.T, until string) string {
+// readmeShell returns the command's README.md, which the main README's
+// "From a shell" section links to for the command's reference (it was
+// that section until the reference moved here, so the tests that read it
+// hold the same text). It fails the test if the main README no longer
+// links to it, as a reader of the library's page would not find it.
+func readmeShell(t *testing.T) string {
 	t.Helper()
-	readme, err := os.ReadFile("../../README.md")
+	main, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, shell, _ := strings.Cut(string(readme), "\n### From a shell\n")
-	shell, _, _ = strings.Cut(shell, until)
-	return shell
+	_, shell, _ := strings.Cut(string(main), "\n### From a shell\n")
+	shell, _, _ = strings.Cut(shell, "\n## ")
+	if !strings.Contains(shell, "](cmd/cognito-srp/README.md)") {
+		t.Error(`README.md's "From a shell" does not link to cmd/cognito-srp/README.md`)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(readme)
 }

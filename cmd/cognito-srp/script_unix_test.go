@@ -67,7 +67,7 @@ func TestRequestReaderClosesPipe(t *testing.T) {
 // its own after it).
 func TestREADMEEmulateScript(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -296,7 +296,7 @@ func TestSignOutInsecureFile(t *testing.T) {
 }
 
 // TestSignOutDocumented: sign-out is in the command list of help, and its
-// -h and README's "From a shell" say what it does and when it exits with
+// -h and the command's README.md say what it does and when it exits with
 // 1; it takes none of a login's flags.
 func TestSignOutDocumented(t *testing.T) {
 	t.Parallel()
@@ -315,11 +315,11 @@ func TestSignOutDocumented(t *testing.T) {
 			t.Errorf("sign-out -h offers %s", f)
 		}
 	}
-	shell := readmeShell(t, "\n## ")
+	shell := readmeShell(t)
 	shell = strings.Join(strings.Fields(shell), " ")
 	for _, want := range []string{"cognito-srp sign-out", "RevokeToken", "exits with 1"} {
 		if !strings.Contains(shell, want) {
-			t.Errorf("README's \"From a shell\" does not say %q", want)
+			t.Errorf("the command's README.md does not say %q", want)
 		}
 	}
 	s.run("sign-out", "extra").want(t, exitUsage, "unexpected argument")
