@@ -41,7 +41,7 @@ func emulateFlags(t *testing.T) []string {
 	return names
 }
 
-// TestREADMEEmulateFlags: every flag "emulate -h" lists is named in the
+// TestREADMEEmulateFlags: every flag "emulate -h" lists is named in
 // the command's README.md, and its list of emulate's flags names
 // none that emulate lacks. The section named three of fifteen flags, so a
 // reader could not tell that the pool could rotate refresh tokens, track

@@ -211,13 +211,14 @@
 // error). A script that starts it in the background (-addr 127.0.0.1:0
 // takes a free port, which the line names) waits for that line in a file
 // made empty first, and evals it; an emulator that cannot start exits with
-// 1 or 2 without it, so the wait checks that the process lives (the README
-// shows such a script). Sign out before stopping it: once it is gone, a
-// run that needs it (no fresh cached token) fails with 4. Ended by SIGINT
-// or SIGTERM, it removes from its user's cache the token files (and
-// device files) of the tokens it issued, which nothing accepts once it is
-// gone, and no other: each start on port 0 left one behind (a "token"
-// still saving tokens as it stops may leave its file). Killed, or
+// 1 or 2 without it, so the wait checks that the process lives (the
+// command's README.md shows such a script). Sign out before stopping it:
+// once it is gone, a run that needs it (no fresh cached token) fails
+// with 4. Ended by SIGINT or SIGTERM, it removes from its user's cache
+// the token files (and device files) of the tokens it issued, which
+// nothing accepts once it is gone, and no other: each start on port 0
+// left one behind (a "token" still saving tokens as it stops may leave
+// its file). Killed, or
 // run as another user, it removes nothing, and "sign-out" after it
 // stopped fails with 1, having told no one. Steps that run at once may share the cache:
 // each file is written whole, and a run whose renewal another run's made

@@ -273,8 +273,9 @@ func requestCommand(ctx context.Context, e *env, args []string) error {
 	}
 	if _, given := req.Header["Content-Type"]; !given && json.Valid([]byte(text)) {
 		// Without a type, many APIs (Express's, FastAPI's, Spring's)
-		// ignore or refuse a JSON body: README's -d @body.json example
-		// failed against them. Other bodies go untyped, as before; an
+		// ignore or refuse a JSON body: the -d @body.json example of
+		// the command's README.md failed against them. Other bodies go
+		// untyped, as before; an
 		// empty -H 'Content-Type:' is sent as it is, empty (net/http
 		// writes the header with no value).
 		req.Header.Set("Content-Type", "application/json")
