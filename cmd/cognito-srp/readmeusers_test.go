@@ -82,3 +82,18 @@ func readmeShell(t *testing.T) string {
 	}
 	return string(readme)
 }
+
+// TestREADMEQuickStartNamesEveryCommand: the command's README opens with
+// every command in its quick start, so a reader who stops there knows
+// them all. It once lacked demo, the one that needs no pool.
+func TestREADMEQuickStartNamesEveryCommand(t *testing.T) {
+	quick, _, _ := strings.Cut(readmeShell(t), "\n## Request bodies")
+	_, list, _ := strings.Cut(usageText, "commands:\n")
+	list, _, _ = strings.Cut(list, "\n\n")
+	for _, line := range strings.Split(list, "\n") {
+		name := strings.Fields(line)[0]
+		if !strings.Contains(quick, "cognito-srp "+name+" ") {
+			t.Errorf("README.md's quick start has no line for %q", name)
+		}
+	}
+}
