@@ -263,6 +263,25 @@ func TestOwnClientOfAnyShape(t *testing.T) {
 	wantAPIError(t, err, "InvalidParameterException", "Value '"+id+"x' at 'clientId' failed to satisfy constraint")
 }
 
+// TestModelBoundsPass: a member at the edge of its model type passes the
+// protocol layer's checks, and the action looks at it: a ClientId of
+// 128 characters, or with '+' and '_' ([\w+]+), is an unknown client, and
+// a ClientSecret of 64 characters, or with '+' and '_', is a wrong
+// secret, not a malformed member. Only the one past each bound was
+// tested, so refusing the 128th character or the '+' passed the tests.
+func TestModelBoundsPass(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientSecret: "the-right-secret"})
+	r := newRaw(t, srv)
+	for _, id := range []string{strings.Repeat("a", 128), "a+b_C9"} {
+		_, err := r.call("RevokeToken", map[string]any{"ClientId": id, "Token": "x"})
+		wantAPIError(t, err, "ResourceNotFoundException", "User pool client "+id+" does not exist.")
+	}
+	for _, secret := range []string{strings.Repeat("s", 64), "a+b_C9"} {
+		_, err := r.call("RevokeToken", map[string]any{"ClientId": srv.ClientID(), "ClientSecret": secret, "Token": "x"})
+		wantAPIError(t, err, "NotAuthorizedException", "Client secret is invalid for client "+srv.ClientID())
+	}
+}
+
 // TestQuotedValueWithControlCharacter: a refusal that quotes the value
 // sent (a malformed member, an unknown client id) reaches the client as
 // the Cognito error it is when the value holds a control character. The
