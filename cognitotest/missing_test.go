@@ -181,6 +181,9 @@ func TestValidationWordings(t *testing.T) {
 			"Value at 'token' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+"},
 		{"GetTokensFromRefreshToken", map[string]any{"ClientId": client, "RefreshToken": "x\n"},
 			"Value at 'refreshToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+"},
+		// '+', of base64 but not of base64url, is outside it.
+		{"RevokeToken", map[string]any{"ClientId": client, "Token": "a+b"},
+			"Value at 'token' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+"},
 		{"GetUser", map[string]any{"AccessToken": tok.AccessToken + " "},
 			"Value at 'accessToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+"},
 	} {
