@@ -288,6 +288,29 @@ func TestEmulateRemovesOnlyCommandFiles(t *testing.T) {
 	}
 }
 
+// TestEmulateNoLineWhenNothingRemoved: emulate ended by SIGTERM with no
+// token file of its own in the cache says nothing of a removal, also
+// without -quiet. The tests that end emulate had a file removed, or ran
+// it with -quiet, so that a line "removed 0 token cache file(s)" went
+// unseen.
+func TestEmulateNoLineWhenNothingRemoved(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	cmd := exec.Command(binary, "emulate", "-addr", "127.0.0.1:0")
+	for k, v := range s.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	stdout, stderr := startPiped(t, cmd)
+	readBanner(bufio.NewScanner(stdout), s)
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("emulate ended with %v; want status 0\nstderr: %s", err, stderr)
+	}
+	if strings.Contains(stderr.String(), "removed") {
+		t.Errorf("emulate removed nothing but wrote %q on standard error", stderr)
+	}
+}
+
 // TestShellWordEachCharacter: every character, alone between two letters,
 // comes back from the eval of an export as it was, and runs nothing, in sh
 // and in bash (which expands a{b,c} where sh does not). TestEmulateExportLineEval's
