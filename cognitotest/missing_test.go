@@ -266,6 +266,29 @@ func TestOwnClientOfAnyShape(t *testing.T) {
 	wantAPIError(t, err, "InvalidParameterException", "Value '"+id+"x' at 'clientId' failed to satisfy constraint")
 }
 
+// TestOwnClientOfAnyLength: the server's own client id and secret pass
+// the model's checks also past its lengths (128 and 64), which Config
+// does not bound: its clients log in, renew with the secret in clear and
+// revoke. TestOwnClientOfAnyShape's are short, so that an exemption of
+// the own id or secret for its characters alone passed the tests.
+func TestOwnClientOfAnyLength(t *testing.T) {
+	id, secret := strings.Repeat("c", 129), strings.Repeat("s", 65)
+	srv := cognitotest.NewServer(t, cognitotest.Config{ClientID: id, ClientSecret: secret})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	login(t, srv, "alice", "pw-alice-123").Close()
+	tok, err := srv.IssueTokens("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRaw(t, srv)
+	if _, err := r.call("GetTokensFromRefreshToken", map[string]any{"ClientId": id, "ClientSecret": secret, "RefreshToken": tok.RefreshToken}); err != nil {
+		t.Fatalf("GetTokensFromRefreshToken with the own client's long id and secret: %v", err)
+	}
+	if _, err := r.call("RevokeToken", map[string]any{"ClientId": id, "ClientSecret": secret, "Token": tok.RefreshToken}); err != nil {
+		t.Fatalf("RevokeToken with the own client's long id and secret: %v", err)
+	}
+}
+
 // TestModelBoundsPass: a member at the edge of its model type passes the
 // protocol layer's checks, and the action looks at it: a ClientId of
 // 128 characters, or with '+' and '_' ([\w+]+), is an unknown client, and
