@@ -54,7 +54,8 @@ var (
 	// ErrInternalError: Cognito failed; retry later.
 	ErrInternalError error = errorKind("InternalErrorException")
 	// ErrCodeMismatch: a wrong MFA or verification code. At a login it
-	// ends the login: log in again, which asks for a new code.
+	// ends the login: log in again, which asks for a code again (and has
+	// a new SMS or e-mail code sent).
 	ErrCodeMismatch error = errorKind("CodeMismatchException")
 	// ErrExpiredCode: an expired MFA or verification code; at a login,
 	// an authenticator's code Cognito took before (wait for the next).

@@ -101,11 +101,11 @@ type Config struct {
 	// its cached key set. A *Verifier judges exp, iat and nbf here no
 	// earlier than the access token's iat, Cognito's clock when it issued
 	// them (held within an hour of the local clock), so that a local
-	// clock minutes behind still logs in. It never judges them earlier than its own clock
-	// either, so that a replayed token stays expired: a local clock ahead
-	// of Cognito's by more than the tokens' lifetime (5 minutes is
-	// Cognito's least) refuses every fresh token as expired, where
-	// without a Verifier it would log in.
+	// clock minutes behind still logs in. It never judges them earlier
+	// than its own clock either, so that a replayed token stays expired:
+	// a local clock ahead of Cognito's by more than the tokens' lifetime
+	// (5 minutes is Cognito's least) refuses every fresh token as
+	// expired, where without a Verifier it would log in.
 	// Nil means the tokens are trusted as they come over TLS from
 	// Endpoint. Tokens loaded from Store or given to SetTokens are not
 	// verified: they are trusted as the store's file and directory are.
