@@ -429,19 +429,7 @@ func TestNeedDuringRefreshLogsIn(t *testing.T) {
 // it could land (renew's ctx.Err()), so the race is taken every time.
 // A request's need, and the renewal after a 401 (Auth's retry).
 func TestNeedDuringRefreshClosedSaysClosed(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		need func(ctx context.Context, s *Session, used *Tokens) error
-	}{
-		{"request", func(ctx context.Context, s *Session, _ *Tokens) error {
-			_, err := s.ValidTokens(ctx, AccessToken)
-			return err
-		}},
-		{"rejected tokens", func(ctx context.Context, s *Session, used *Tokens) error {
-			_, err := s.renewRejected(ctx, used)
-			return err
-		}},
-	} {
+	for _, tc := range needKinds {
 		t.Run(tc.name, func(t *testing.T) {
 			clk, f, s, first := loggedIn(t, nil)
 			f.revoke(first.RefreshToken)
@@ -493,6 +481,23 @@ func needDuringRefresh(t *testing.T, s *Session, started, release func(), need f
 	if err := <-needed; !errors.Is(err, want) || errors.Is(err, ErrLoginRequired) {
 		t.Fatalf("need = %v; want %v (nil: a new login)", err, want)
 	}
+}
+
+// needKinds are the two needs that may join a Session.Refresh flight: a
+// request's (ValidTokens), and the renewal after a 401 (Auth's retry,
+// renewRejected with the tokens the API refused).
+var needKinds = []struct {
+	name string
+	need func(ctx context.Context, s *Session, used *Tokens) error
+}{
+	{"request", func(ctx context.Context, s *Session, _ *Tokens) error {
+		_, err := s.ValidTokens(ctx, AccessToken)
+		return err
+	}},
+	{"rejected tokens", func(ctx context.Context, s *Session, used *Tokens) error {
+		_, err := s.renewRejected(ctx, used)
+		return err
+	}},
 }
 
 // validTokens is the need of a request: ValidTokens for the access token.
@@ -587,16 +592,7 @@ func TestTokensAfterClockStepPastTheOffset(t *testing.T) {
 // Refresh that starts between the first flight's end and the need's
 // second try does the same.
 func TestNeedThroughTwoRefreshesLogsIn(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		need func(s *Session, used *Tokens) error
-	}{
-		{"request", func(s *Session, _ *Tokens) error { return validTokens(s) }},
-		{"rejected tokens", func(s *Session, used *Tokens) error {
-			_, err := s.renewRejected(context.Background(), used)
-			return err
-		}},
-	} {
+	for _, tc := range needKinds {
 		t.Run(tc.name, func(t *testing.T) {
 			clk, f, s, first := loggedIn(t, nil)
 			f.revoke(first.RefreshToken)
@@ -608,7 +604,7 @@ func TestNeedThroughTwoRefreshesLogsIn(t *testing.T) {
 			go func() { refreshed <- s.Refresh(context.Background()) }()
 			<-entered // the first Refresh's renewal, held
 			needed := make(chan error, 1)
-			go func() { needed <- tc.need(s, first) }()
+			go func() { needed <- tc.need(context.Background(), s, first) }()
 			waitersAtLeast(t, s, waited+2) // the need joined the first Refresh
 			again := *first                // the same tokens, saved by an earlier run
 			s.SetTokens(&again)
