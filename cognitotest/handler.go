@@ -275,7 +275,7 @@ type withAccessToken struct{ AccessToken string }
 func (w *withAccessToken) accessToken() string { return w.AccessToken }
 
 // decodeForClient decodes a request, checks its members' shapes (the
-// ClientId's, then check's, if not nil), and only then returns the app
+// ClientId's, then check's), and only then returns the app
 // client it names. The AWS protocol layer validates the whole request
 // against Cognito's model before the service reads any of it: its refusal
 // lists every malformed member at once ("4 validation errors detected",
@@ -292,10 +292,8 @@ func (s *Server) decodeForClient(c *call, in interface{ clientID() string }, che
 	if aerr := s.checkClientID(in.clientID()); aerr != nil {
 		return nil, aerr
 	}
-	if check != nil {
-		if aerr := check(); aerr != nil {
-			return nil, aerr
-		}
+	if aerr := check(); aerr != nil {
+		return nil, aerr
 	}
 	return s.lookupClient(in.clientID())
 }
