@@ -333,6 +333,11 @@ func TestShellWordEachCharacter(t *testing.T) {
 	script += ` && printf '%s\0' ` + strings.Join(vars, " ")
 	for _, shell := range []string{"sh", "bash"} {
 		if _, err := exec.LookPath(shell); err != nil {
+			// sh is POSIX's, which TestEmulateExportLineEval runs too:
+			// without it this test would check nothing and pass.
+			if shell == "sh" {
+				t.Fatalf("no sh: %v", err)
+			}
 			t.Logf("no %s: %v", shell, err)
 			continue
 		}
