@@ -198,14 +198,23 @@ func (s *sandbox) emulateAliceToken(args ...string) (*exec.Cmd, *strings.Builder
 	if err := os.WriteFile(users, []byte(`[{"username": "alice", "password": "pw-alice-123"}]`), 0o600); err != nil {
 		s.t.Fatal(err)
 	}
-	cmd := exec.Command(binary, append([]string{"emulate", "-addr", "127.0.0.1:0", "-users", users}, args...)...)
+	cmd, stderr := s.emulate(append([]string{"-users", users}, args...)...)
+	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "alice", "pw-alice-123"
+	s.run("token").want(s.t, exitOK)
+	return cmd, stderr
+}
+
+// emulate starts emulate on a free port in s's environment (its HOME,
+// whose token cache the emulator sweeps at its end) with args, and
+// points s at it once its banner is read. The caller ends emulate.
+func (s *sandbox) emulate(args ...string) (*exec.Cmd, *strings.Builder) {
+	s.t.Helper()
+	cmd := exec.Command(binary, append([]string{"emulate", "-addr", "127.0.0.1:0"}, args...)...)
 	for k, v := range s.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	stdout, stderr := startPiped(s.t, cmd)
 	readBanner(bufio.NewScanner(stdout), s)
-	s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "alice", "pw-alice-123"
-	s.run("token").want(s.t, exitOK)
 	return cmd, stderr
 }
 
@@ -296,12 +305,7 @@ func TestEmulateRemovesOnlyCommandFiles(t *testing.T) {
 func TestEmulateNoLineWhenNothingRemoved(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	cmd := exec.Command(binary, "emulate", "-addr", "127.0.0.1:0")
-	for k, v := range s.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	stdout, stderr := startPiped(t, cmd)
-	readBanner(bufio.NewScanner(stdout), s)
+	cmd, stderr := s.emulate()
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("emulate ended with %v; want status 0\nstderr: %s", err, stderr)
