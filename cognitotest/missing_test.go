@@ -351,3 +351,23 @@ func TestQuotedValueWithControlCharacter(t *testing.T) {
 		}
 	}
 }
+
+// TestGetTokensFromRefreshTokenWithoutRefreshFlow: on an app client
+// without rotation whose AuthFlows leave out AllowRefreshTokenAuth,
+// InitiateAuth refuses REFRESH_TOKEN_AUTH but GetTokensFromRefreshToken
+// renews, as the package doc and Config.AuthFlows say (an emulator
+// choice: whether Cognito checks the flow there is not known). No test
+// held it: a flow check added to GetTokensFromRefreshToken passed every
+// package's tests.
+func TestGetTokensFromRefreshTokenWithoutRefreshFlow(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{AuthFlows: []string{cognitotest.AllowUserSRPAuth}})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	tok := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
+	_, err := r.initiate("REFRESH_TOKEN_AUTH", map[string]string{"REFRESH_TOKEN": tok.RefreshToken})
+	wantAPIError(t, err, "InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client")
+	out, err := r.call("GetTokensFromRefreshToken", map[string]any{"ClientId": srv.ClientID(), "RefreshToken": tok.RefreshToken})
+	if err != nil || out.AuthenticationResult == nil || out.AuthenticationResult.AccessToken == "" {
+		t.Fatalf("GetTokensFromRefreshToken on a client without ALLOW_REFRESH_TOKEN_AUTH: %v", err)
+	}
+}
