@@ -146,7 +146,7 @@ func ExampleOptions_header() {
 		{"X-Auth-Token", "Token ", cognitosrp.IDToken},   // X-Auth-Token: Token <id token>
 		{"X-API-Key", "", cognitosrp.AccessToken},        // X-API-Key: <access token>, no prefix
 		{"Authorization", "JWT ", cognitosrp.IDToken},    // Authorization: JWT <id token>
-		{"Authorization", "Bearer ", cognitosrp.IDToken}, // what API Gateway authorizers read
+		{"Authorization", "Bearer ", cognitosrp.IDToken}, // API Gateway authorizers without scopes
 		{"", "", ""}, // the defaults
 		{"Authorization", "", cognitosrp.AccessToken},      // the bare token
 		{"X-Auth-Token", "Token ", cognitosrp.AccessToken}, // the access token instead

@@ -12,10 +12,14 @@ type TokenType string
 
 const (
 	// AccessToken selects the access token: the token for API authorization
-	// (API Gateway Cognito authorizers with scopes, AppSync, your own APIs).
+	// (AppSync, your own APIs, and API Gateway Cognito authorizers on
+	// methods that list OAuth scopes, if it holds one of them: a login's
+	// access token holds only aws.cognito.signin.user.admin, unless a pre
+	// token generation trigger adds more).
 	AccessToken TokenType = "access_token"
-	// IDToken selects the id token: it carries the user's attributes, and
-	// API Gateway Cognito authorizers without scopes expect it.
+	// IDToken selects the id token: it carries the user's attributes, which
+	// AppSync's resolvers then see, and API Gateway Cognito authorizers
+	// expect it on methods without scopes.
 	IDToken TokenType = "id_token"
 )
 
