@@ -547,7 +547,7 @@ func TestRetryOn401RefusalLoggedOnce(t *testing.T) {
 			t.Fatalf("got %d, want 401", code)
 		}
 	}
-	refused := "cognitosrp: the API refused renewed tokens too; check that it accepts this pool's tokens"
+	refused := "cognitosrp: the API refused renewed tokens too; check its pool, token type and prefix"
 	want := map[string]int{refused: 1}
 	if got := logs.at(slog.LevelWarn); !maps.Equal(got, want) {
 		t.Errorf("WARN events for 20 requests an API refused = %v, want %v", got, want)

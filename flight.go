@@ -282,7 +282,7 @@ func (s *Session) renewNow(ctx context.Context, used *Tokens, trigger string, o 
 			s.refusalLogged = s.refusalLogged || warn
 			s.mu.Unlock()
 			if warn {
-				s.log(ctx, slog.LevelWarn, "cognitosrp: the API refused renewed tokens too; check that it accepts this pool's tokens",
+				s.log(ctx, slog.LevelWarn, "cognitosrp: the API refused renewed tokens too; check its pool, token type and prefix",
 					"renewed_ago", since)
 			}
 			return nil, nil, errorf("cognitosrp: the API rejected tokens renewed %v ago; not renewing again so soon", since.Round(time.Millisecond))

@@ -174,7 +174,7 @@ func TestLogEventShapes(t *testing.T) {
 		{"cognitosrp: retrying request after 401 with a renewed token", "INFO user:String method:String host:String jti:String"},
 		{"cognitosrp: 401 not retried: the request body cannot be replayed", "INFO user:String method:String host:String"},
 		{"cognitosrp: 401 not retried: no new token", "DEBUG user:String method:String host:String error:String"},
-		{"cognitosrp: the API refused renewed tokens too; check that it accepts this pool's tokens", "WARN user:String renewed_ago:Duration"},
+		{"cognitosrp: the API refused renewed tokens too; check its pool, token type and prefix", "WARN user:String renewed_ago:Duration"},
 		{"cognitosrp: waiting for Cognito", "DEBUG user:String trigger:String"},
 		{"cognitosrp: clock offset from Cognito", "INFO user:String offset:Duration previous:Duration"},
 		{"cognitosrp: loading tokens failed", "WARN user:String error:String"},

@@ -117,7 +117,7 @@ func TestRefusalWarningNeedsRenewedTokens(t *testing.T) {
 	if n := warns["cognitosrp: renewal failed"]; n != 1 {
 		t.Errorf("%d WARN events for the failed renewal, want 1 (all: %v)", n, warns)
 	}
-	if n := warns["cognitosrp: the API refused renewed tokens too; check that it accepts this pool's tokens"]; n != 0 {
+	if n := warns["cognitosrp: the API refused renewed tokens too; check its pool, token type and prefix"]; n != 0 {
 		t.Errorf("the API is said to refuse renewed tokens, but no renewal brought any (%v)", warns)
 	}
 }

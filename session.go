@@ -164,7 +164,7 @@ type Config struct {
 	//     token's "jti"), "401 not retried: the request body cannot be
 	//     replayed" ("method", "host"); DEBUG "401 not retried: no new
 	//     token" ("method", "host", "error"); WARN "the API refused
-	//     renewed tokens too; check that it accepts this pool's tokens"
+	//     renewed tokens too; check its pool, token type and prefix"
 	//     ("renewed_ago": how long ago the renewal that a 401 forced
 	//     was), once for each such renewal.
 	//   - DEBUG "waiting for Cognito" ("trigger"): a caller (a request)
