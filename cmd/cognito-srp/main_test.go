@@ -129,9 +129,7 @@ func (s *sandbox) run(args ...string) result {
 	ctx, cancel := context.WithTimeout(s.t.Context(), commandLimit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
-	for k, v := range s.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd.Env = s.environ()
 	cmd.Stdin = strings.NewReader(s.stdin)
 	if s.stdinFile != nil {
 		cmd.Stdin = s.stdinFile
@@ -148,6 +146,16 @@ func (s *sandbox) run(args ...string) result {
 		s.t.Fatal(err)
 	}
 	return result{stdout.String(), stderr.String(), code}
+}
+
+// environ is s's environment in the form of exec.Cmd.Env: the
+// command sees only these variables.
+func (s *sandbox) environ() []string {
+	env := make([]string, 0, len(s.env))
+	for k, v := range s.env {
+		env = append(env, k+"="+v)
+	}
+	return env
 }
 
 // cacheDir is where the command keeps its tokens in the sandbox.
@@ -286,9 +294,7 @@ func TestOutputWriteFailure(t *testing.T) {
 	for _, args := range [][]string{{"token"}, {"token", "-export"}, {"claims", res.AccessToken}, {"request", api + "/x"}, {"help"}} {
 		ctx, cancel := context.WithTimeout(t.Context(), commandLimit)
 		cmd := exec.CommandContext(ctx, binary, args...)
-		for k, v := range s.env {
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
+		cmd.Env = s.environ()
 		var stderr strings.Builder
 		cmd.Stdout, cmd.Stderr = full, &stderr
 		cmd.Run()

@@ -97,9 +97,7 @@ func TestNoPromptOnOpenStdin(t *testing.T) {
 		s := newSandbox(t).forServer(srv, "alice", c.password)
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 		cmd := exec.CommandContext(ctx, binary, "token")
-		for k, v := range s.env {
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
+		cmd.Env = s.environ()
 		stdin, err := cmd.StdinPipe() // left open
 		if err != nil {
 			t.Fatal(err)

@@ -39,9 +39,7 @@ func TestRequestReaderClosesPipe(t *testing.T) {
 	defer api.Close()
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	cmd := exec.Command(binary, "request", api.URL+"/big")
-	for k, v := range s.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd.Env = s.environ()
 	stdout, stderr := startPiped(t, cmd)
 	b := make([]byte, 1)
 	if _, err := stdout.Read(b); err != nil {
@@ -86,14 +84,10 @@ func TestREADMEEmulateScript(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "users.json"), []byte(`[{"Username": "alice", "Password": "pw-alice-123"}]`), 0o600)
 		cmd := exec.Command("sh", "-c", script)
 		cmd.Dir = dir
-		for k, v := range s.env {
-			if k == "PATH" {
-				v = filepath.Dir(binary) + string(filepath.ListSeparator) + v
-			}
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
-		// mktemp's file in the test's directory, not /tmp.
-		cmd.Env = append(cmd.Env, "COGNITO_USERNAME=alice", "COGNITO_PASSWORD=pw-alice-123", "TMPDIR="+dir)
+		s.env["PATH"] = filepath.Dir(binary) + string(filepath.ListSeparator) + s.env["PATH"]
+		s.env["COGNITO_USERNAME"], s.env["COGNITO_PASSWORD"] = "alice", "pw-alice-123"
+		s.env["TMPDIR"] = dir // mktemp's file in the test's directory, not /tmp
+		cmd.Env = s.environ()
 		limit := time.AfterFunc(commandLimit, func() { cmd.Process.Kill() })
 		out, err := cmd.CombinedOutput()
 		limit.Stop()
@@ -210,9 +204,7 @@ func (s *sandbox) emulateAliceToken(args ...string) (*exec.Cmd, *strings.Builder
 func (s *sandbox) emulate(args ...string) (*exec.Cmd, *strings.Builder) {
 	s.t.Helper()
 	cmd := exec.Command(binary, append([]string{"emulate", "-addr", "127.0.0.1:0"}, args...)...)
-	for k, v := range s.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd.Env = s.environ()
 	stdout, stderr := startPiped(s.t, cmd)
 	readBanner(bufio.NewScanner(stdout), s)
 	return cmd, stderr

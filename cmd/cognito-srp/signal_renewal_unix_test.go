@@ -157,11 +157,7 @@ func (a *heldAPI) release() {
 // reports true, and reports how it ended.
 func signalWhen(t *testing.T, s *sandbox, args []string, sig syscall.Signal, ready func() bool) interruption {
 	t.Helper()
-	env := make([]string, 0, len(s.env))
-	for k, v := range s.env {
-		env = append(env, k+"="+v)
-	}
-	return interruptWhileReading(t, env, args, sig, ready)
+	return interruptWhileReading(t, s.environ(), args, sig, ready)
 }
 
 // TestEmulateStopsOnSIGTERM: emulate, once serving, ends on SIGTERM as it
