@@ -376,9 +376,7 @@ func TestRequestRenewsNothingBehindTheCache(t *testing.T) {
 func TestRequestTokenStaleDuringRedirect(t *testing.T) {
 	t.Parallel()
 	const life = 4 * time.Second // stale at iat + 3 s
-	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: life, IDTokenLifetime: life, RefreshTokenRotation: true})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, cognitotest.Config{AccessTokenLifetime: life, IDTokenLifetime: life, RefreshTokenRotation: true})
 	delete(s.env, "COGNITO_PASSWORD")
 	var firsts atomic.Int32
 	api := httptest.NewServer(srv.RequireAccessToken(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -118,9 +118,7 @@ func TestTokenKeepsOneDevice(t *testing.T) {
 // which confirms a new one: the user is left with one device again.
 func TestTokenDeviceForgotten(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, trackingPool)
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, trackingPool)
 	old := wantOneDevice(t, srv, s)
 	if err := srv.ForgetDevice(old.Key); err != nil {
 		t.Fatal(err)
@@ -315,9 +313,7 @@ func TestDeviceFileUnreadable(t *testing.T) {
 		if runtime.GOOS == "windows" && how != "non-empty directory" {
 			continue // symbolic links and modes as on Unix
 		}
-		srv := newEmulator(t, trackingPool)
-		s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-		s.run("token").want(t, exitOK)
+		srv, s := signedIn(t, trackingPool)
 		wantOneDevice(t, srv, s)
 		device := s.deviceFiles()[0]
 		tokens := strings.TrimSuffix(device, ".device.json") + ".json"
@@ -376,9 +372,7 @@ func TestDeviceFileUnreadable(t *testing.T) {
 // says so.
 func TestNoDeviceKeepsDeviceFile(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, trackingPool)
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, trackingPool)
 	first := wantOneDevice(t, srv, s)
 	before, err := os.ReadFile(s.deviceFiles()[0])
 	if err != nil {
@@ -470,9 +464,7 @@ func TestTokenDeviceFileDamaged(t *testing.T) {
 // before the login (replaceable); a file must not be.
 func TestTokenDeviceFileDamagedKeptOnFailedLogin(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, trackingPool)
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	_, s := signedIn(t, trackingPool)
 	files := s.deviceFiles()
 	if len(files) != 1 {
 		t.Fatalf("%d device files", len(files))

@@ -50,9 +50,7 @@ func closedPort(t *testing.T) string {
 // user locked out.
 func TestExitStatusTryLater(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	cached.run("token").want(t, exitOK)
+	srv, cached := signedIn(t, cognitotest.Config{})
 	stop := make(chan struct{})
 	stalled := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -190,9 +188,7 @@ func cutShort(t *testing.T, head string) string {
 // an unexported stream error). A body that does not decode keeps 1.
 func TestExitStatusCutShort(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	cached.run("token").want(t, exitOK)
+	srv, cached := signedIn(t, cognitotest.Config{})
 
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.env["COGNITO_ENDPOINT"] = cutShort(t, `{"ChallengeName":`)
@@ -268,9 +264,7 @@ func (r result) wantAfterStatus(t *testing.T, code int, msgs ...string) {
 // mends it. net/http reports it in a url.Error, which networkError takes.
 func TestExitStatusNotTLS(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	cached.run("token").want(t, exitOK)
+	srv, cached := signedIn(t, cognitotest.Config{})
 	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
 	s.env["COGNITO_ENDPOINT"] = strings.Replace(srv.Endpoint(), "http://", "https://", 1)
 	s.run("token").want(t, exitError, "server gave HTTP response to HTTPS client")
@@ -291,9 +285,7 @@ func TestExitStatusNotTLS(t *testing.T) {
 // followed, and a tenth is refused, as net/http's default policy does.
 func TestExitStatusRedirectRefused(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	cached.run("token").want(t, exitOK)
+	_, cached := signedIn(t, cognitotest.Config{})
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch p := r.URL.Path; {
 		case p == "/ftp":

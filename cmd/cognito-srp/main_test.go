@@ -123,6 +123,17 @@ func (s *sandbox) forServer(srv *cognitotest.Server, username, password string) 
 	return s
 }
 
+// signedIn starts an emulator with cfg and a sandbox in which alice ran
+// token once: her tokens, and in a pool with device tracking her device,
+// are cached.
+func signedIn(t *testing.T, cfg cognitotest.Config) (*cognitotest.Server, *sandbox) {
+	t.Helper()
+	srv := newEmulator(t, cfg)
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.run("token").want(t, exitOK)
+	return srv, s
+}
+
 // run runs the binary with args and returns its output and exit status.
 func (s *sandbox) run(args ...string) result {
 	s.t.Helper()

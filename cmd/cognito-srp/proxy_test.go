@@ -131,9 +131,7 @@ func TestBehindProxyWithOwnCA(t *testing.T) {
 // with 4. net/http's error holds only the proxy's reason phrase.
 func TestExitStatusProxyRefuses(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	cached := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	cached.run("token").want(t, exitOK)
+	srv, cached := signedIn(t, cognitotest.Config{})
 	for _, c := range []struct {
 		status, exit int
 	}{

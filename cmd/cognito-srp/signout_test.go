@@ -44,17 +44,6 @@ func (s *sandbox) cachedTokens(t *testing.T) *cognitosrp.Tokens {
 	return nil
 }
 
-// signedIn starts an emulator with cfg and a sandbox in which alice ran
-// token once: her tokens, and in a pool with device tracking her device,
-// are cached.
-func signedIn(t *testing.T, cfg cognitotest.Config) (*cognitotest.Server, *sandbox) {
-	t.Helper()
-	srv := newEmulator(t, cfg)
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
-	return srv, s
-}
-
 // wantCacheEmpty checks that the sandbox's cache holds no file.
 func (s *sandbox) wantCacheEmpty(t *testing.T) {
 	t.Helper()

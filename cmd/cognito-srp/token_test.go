@@ -245,9 +245,7 @@ func TestTokenRenewsFromRefreshToken(t *testing.T) {
 
 func TestTokenWithRotatingClient(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, RefreshTokenRotation: true})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, cognitotest.Config{AccessTokenLifetime: 2 * time.Second, IDTokenLifetime: 2 * time.Second, RefreshTokenRotation: true})
 	delete(s.env, "COGNITO_PASSWORD")
 	for range 2 {
 		time.Sleep(1100 * time.Millisecond)
@@ -263,9 +261,7 @@ func TestTokenCachePermissions(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("file modes: Windows has access lists, which FileStore does not check")
 	}
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, cognitotest.Config{})
 	path := s.cacheFile(t)
 	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)
@@ -321,9 +317,7 @@ func TestTokenJSONAndExport(t *testing.T) {
 // nothing of it reaches the output.
 func TestTokenExportRefusesStrangeCache(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, cognitotest.Config{})
 	s.editCache(t, func(file map[string]any) {
 		file["access_token"] = file["access_token"].(string) + "'$(touch pwned)'"
 	})
@@ -551,9 +545,7 @@ func TestTokenCacheNotARegularFile(t *testing.T) {
 	if err != nil {
 		t.Skip("no mkfifo")
 	}
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	_, s := signedIn(t, cognitotest.Config{})
 	path := s.cacheFile(t)
 	os.Remove(path)
 	if out, err := exec.Command(mkfifo, "-m", "600", path).CombinedOutput(); err != nil {
@@ -573,9 +565,7 @@ func TestTokenCacheNotARegularFile(t *testing.T) {
 // not the network, though each holds an errno, which is a net.Error.
 func TestTokenFileErrorIsNoNetworkError(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	_, s := signedIn(t, cognitotest.Config{})
 	path := s.cacheFile(t)
 	os.Remove(path)
 	if err := os.Mkdir(path, 0o700); err != nil {
@@ -864,9 +854,7 @@ func TestTokenRenewalFailures(t *testing.T) {
 // are do not write it again.
 func TestTokenFreshCacheNotRewritten(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	_, s := signedIn(t, cognitotest.Config{})
 	before, err := os.Stat(s.cacheFile(t))
 	if err != nil {
 		t.Fatal(err)
@@ -1143,9 +1131,7 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // sees come from the tokens' exp, which are UTC already.
 func TestTokenJSONExpiriesFromCacheInUTC(t *testing.T) {
 	t.Parallel()
-	srv := newEmulator(t, cognitotest.Config{})
-	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
-	s.run("token").want(t, exitOK)
+	srv, s := signedIn(t, cognitotest.Config{})
 	tokyo := time.FixedZone("JST", 9*3600)
 	want := map[string]string{}
 	s.editCache(t, func(file map[string]any) {
