@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,7 +28,7 @@ func claimsCommand(ctx context.Context, e *env, args []string) error {
 	usage := fs.Usage
 	fs.Usage = func() {
 		usage()
-		fmt.Fprint(e.stderr, "\nPrints the claims of TOKEN, or of the token read from standard input, as JSON.\nAn Authorization header's value ('Bearer eyJ…', quoted as one argument) will do.\nThe signature is not checked: use it to read a token, never to trust one.\n")
+		fmt.Fprint(e.stderr, "\nPrints the claims of TOKEN, or of the token read from standard input, as JSON.\nAn Authorization header's value ('Bearer eyJ…', quoted as one argument) will do.\nThe signature is not checked: use it to read a token, never to trust one.\nExit status 2: a token it cannot read, or none on standard input (empty, as when\nthe command before the pipe failed: then run that one alone for its status).\n")
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -53,6 +54,15 @@ func claimsCommand(ctx context.Context, e *env, args []string) error {
 		}
 		if err != nil {
 			return fmt.Errorf("reading the token from standard input: %w", err)
+		}
+		if len(bytes.TrimSpace(b)) == 0 {
+			// Most often the command before the pipe failed (token |
+			// claims) and said why itself; "malformed token: empty"
+			// blamed a token nobody gave. Still 2, as claims "" is:
+			// unlike jq's or base64's, whose empty input is a valid
+			// empty stream, claims' has no claims to print, and 0
+			// would pass the pipeline as done.
+			return usagef("no token on standard input: it is empty or blank")
 		}
 		token = string(b)
 	case 1:

@@ -915,8 +915,9 @@ func (r *endlessReader) Read(p []byte) (int, error) {
 // quoting none of it, rather than cut it there: a token, white space up
 // to the limit and more text past it was read as the token alone. It
 // refuses a terminal (or other character device) for standard input as
-// a usage error rather than wait for it, and notes an expiry only when
-// the token has one, and a past one as such.
+// a usage error rather than wait for it, and an empty or blank one as a
+// usage error that says so, and notes an expiry only when the token has
+// one, and a past one as such.
 func TestClaimsInput(t *testing.T) {
 	t.Parallel()
 	runClaims := func(stdin io.Reader, args ...string) (int, string, string) {
@@ -936,6 +937,18 @@ func TestClaimsInput(t *testing.T) {
 	}
 	if code, stdout, stderr := runClaims(strings.NewReader(padded + "x")); code != exitUsage || stdout != "" || !strings.Contains(stderr, tooLarge) || strings.Contains(stderr, token[:10]) {
 		t.Errorf("a token, white space and more past maxTokenInput bytes: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	// Empty or blank standard input, as when the command before the pipe
+	// failed (token | claims): a usage error, as claims "" is, that
+	// says no token came rather than blame a malformed one; the status
+	// is documented in -h.
+	for _, in := range []string{"", " \r\n"} {
+		if code, stdout, stderr := runClaims(strings.NewReader(in)); code != exitUsage || stdout != "" || stderr != "cognito-srp claims: no token on standard input: it is empty or blank\n" {
+			t.Errorf("claims with standard input %q: exit %d, stdout %q, stderr %q; want 2 and no token said", in, code, stdout, stderr)
+		}
+	}
+	if code, _, stderr := runClaims(nil, "-h"); code != exitOK || !strings.Contains(strings.Join(strings.Fields(stderr), " "), "Exit status 2: a token it cannot read, or none on standard input (empty, as when the command before the pipe failed") {
+		t.Errorf("claims -h does not give the exit status of an empty standard input: %q", stderr)
 	}
 	if null, err := os.Open(os.DevNull); err == nil {
 		code, _, stderr := runClaims(null)

@@ -141,7 +141,7 @@
 //	1  an error that trying again does not mend (its cause on one line of
 //	   standard error)
 //	2  a usage error: a bad flag, argument or value (a token claims cannot
-//	   read), a missing setting
+//	   read, or none on its standard input), a missing setting
 //	3  "request" got an HTTP status from 400 to 499: the API refused the
 //	   request (401 or 403: it refused the token, renewed if it could be)
 //	4  "token" or "request" failed for a reason that may pass (its cause
@@ -149,6 +149,15 @@
 //	   throttling (TooManyRequestsException, ThrottlingException,
 //	   LimitExceededException) or failing (InternalErrorException, HTTP 5xx)
 //	5  "request" got an HTTP status of 500 or more: the API failed
+//
+// "claims" exits with 2 on an empty or blank standard input, as it does
+// on claims "". That is what it reads when token fails in "cognito-srp
+// token | cognito-srp claims" (token says why on standard error). Unlike
+// jq and base64, for which no input is an empty stream with an empty
+// answer, claims must be given a token, and a 0 would pass the pipeline
+// as done. The pipeline's status is then claims' 2, with or without "set
+// -o pipefail", not token's: a script that branches on token's status
+// runs it by itself (TOKEN=$(cognito-srp token)).
 //
 // "sign-out" exits with 0 also when nothing is cached or the refresh token
 // had ended already, and with 1 when it removed the files but Cognito
