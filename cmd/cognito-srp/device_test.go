@@ -368,8 +368,8 @@ func TestDeviceFileUnreadable(t *testing.T) {
 // device file, so one an earlier run kept stays, byte for byte, through a
 // login with -no-device, and runs without the flag log in with it again
 // (no second device confirmed). Deleting it would leave the device in the
-// user's list, of no use to anyone; sign-out forgets it properly. README
-// says so.
+// user's list, of no use to anyone; sign-out forgets it properly. The
+// package doc says so.
 func TestNoDeviceKeepsDeviceFile(t *testing.T) {
 	t.Parallel()
 	srv, s := signedIn(t, trackingPool)
@@ -414,12 +414,8 @@ func TestNoDeviceKeepsDeviceFile(t *testing.T) {
 	if c, err := cognitosrp.ParseUnverified(s.cachedTokens(t).AccessToken); err != nil || c.Raw["device_key"] != first.Key {
 		t.Errorf("the login without -no-device did not use the kept device: %v", err)
 	}
-	readme, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if flat := strings.Join(strings.Fields(string(readme)), " "); !strings.Contains(flat, "A device file an earlier run kept stays as it is, for runs without `-no-device`") {
-		t.Error("README does not say what -no-device does to a device file kept before")
+	if !strings.Contains(packageDoc(t), `"-no-device" leaves a device file an earlier run kept as it is, for runs without it`) {
+		t.Error("the package doc does not say what -no-device does to a device file kept before")
 	}
 }
 

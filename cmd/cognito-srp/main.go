@@ -3,7 +3,8 @@
 // license that can be found in the LICENSE file.
 
 // Command cognito-srp logs in to an Amazon Cognito user pool with SRP, the
-// way the AWS CLI cannot, and runs a local Cognito emulator.
+// way the AWS CLI cannot, and runs a local Cognito emulator for clients in
+// any language.
 //
 // Usage:
 //
@@ -43,8 +44,9 @@
 // up to a limit, so that a device or a disk image given by mistake
 // (< /dev/zero) is refused at once rather than fill the memory: a first
 // line of up to 64 KiB for -password-stdin and emulate's
-// -client-secret-file, up to 64 MiB for request's -d @FILE and -d @-,
-// up to 1 MiB for its -H @FILE and -H @-, up to 16 MiB for emulate's
+// -client-secret-file, up to 64 MiB for request's -d @FILE and -d @-
+// (the body is held in memory, to be sent again after a 401), up to 1 MiB
+// for its -H @FILE and -H @-, up to 16 MiB for emulate's
 // -users; claims reads up to 1 MiB of standard input.
 //
 // A header that holds a credential (an API key) is as secret as a
@@ -58,41 +60,42 @@
 // Tokens are cached in the user's cache directory (cognito-srp/, files of
 // mode 0600) and renewed from the cached refresh token, so a script can
 // call "cognito-srp token" before every request at no cost. A cache file
-// that other users can read is refused, except on Windows, Plan 9 and
-// WASI (wasip1), where its mode is not checked. So, on Unix, is a cache
-// directory where another user could put tokens of theirs, as ssh
-// refuses such a ~/.ssh: one that belongs to another user (but root), or
-// that its group or other users can write to, or in a directory they can
-// write to that lacks the sticky bit (/tmp has it, so XDG_CACHE_HOME=/tmp
-// works, for the first user to create /tmp/cognito-srp). Group write is
-// taken where the group is the user's private one, its primary group
-// named as the user is (Debian, since 13, gives each user one, and umask
-// 002, so a ~/.cache another tool made has mode 0775). On Windows,
-// modes mean nothing: the files are private as the cache directory
-// (%LocalAppData%) is, and its owner is not checked. On Plan 9 the files are written with mode 0600, but one whose mode
-// was loosened since is used all the same. Under WASI files have no mode:
-// keep the cache in a host directory only the user can read, mapped into
-// the runtime. The cache directory is Go's os.UserCacheDir:
-// $XDG_CACHE_HOME, else $HOME/.cache, on Linux and the BSDs; macOS uses
-// ~/Library/Caches and Windows %LocalAppData%, whatever XDG_CACHE_HOME
-// says. Where none can be written (a container user without a home, a
-// read-only file system) the command fails and says so; point
-// XDG_CACHE_HOME at a writable directory (on Linux and the BSDs), or give
-// -no-cache, which logs in on every run. The cache outlives the run, and
-// its refresh token stays usable for the app client's refresh token
-// lifetime (30 days by default): on a CI runner that later jobs share (a
-// self-hosted runner), point XDG_CACHE_HOME at the job's own temporary
-// directory ($RUNNER_TEMP on GitHub Actions), which goes with the job, or,
-// on a macOS or Windows runner, give -no-cache.
+// that other users can read, or another user's, is refused, except on
+// Windows, Plan 9 and WASI (wasip1), where its mode is not checked. So, on
+// Unix, is a cache directory where another user could put tokens of theirs,
+// as ssh refuses such a ~/.ssh: one that belongs to another user (but
+// root), or that its group or other users can write to, or in a directory
+// they can write to that lacks the sticky bit (/tmp has it, so
+// XDG_CACHE_HOME=/tmp works, for the first user to create
+// /tmp/cognito-srp); the error names the directory and what fixes it (the
+// chmod, for a mode). Group write is taken where the group is the user's
+// private one, its primary group named as the user is (Debian, since 13,
+// gives each user one, and umask 002, so a ~/.cache another tool made has
+// mode 0775). On Windows, modes mean nothing: the files are private as the
+// cache directory (%LocalAppData%) is, and its owner is not checked. On
+// Plan 9 the files are written with mode 0600, but one whose mode was
+// loosened since is used all the same. Under WASI files have no mode: keep
+// the cache in a host directory only the user can read, mapped into the
+// runtime. The cache directory is Go's os.UserCacheDir: $XDG_CACHE_HOME,
+// else $HOME/.cache, on Linux and the BSDs; macOS uses ~/Library/Caches and
+// Windows %LocalAppData%, whatever XDG_CACHE_HOME says. Where none can be
+// written (a container user without a home, a read-only file system) the
+// command fails and says so; point XDG_CACHE_HOME at a writable directory
+// (on Linux and the BSDs), or give -no-cache, which logs in on every run.
+// The cache outlives the run, and its refresh token stays usable for the
+// app client's refresh token lifetime (30 days by default): on a CI runner
+// that later jobs share (a self-hosted runner), point XDG_CACHE_HOME at the
+// job's own temporary directory ($RUNNER_TEMP on GitHub Actions), which
+// goes with the job, or, on a macOS or Windows runner, give -no-cache.
 //
 // In a user pool with device tracking, Cognito binds each login's refresh
-// token to the device it issues at that login, and renews it only once
-// the device is confirmed. So the command confirms that device, names it
+// token to the device it issues at that login, and renews it only once the
+// device is confirmed. So the command confirms that device, names it
 // cognito-srp in the user's list of devices, keeps it in a file beside the
 // token file (mode 0600, the same care) and logs in with it (device SRP)
-// from then on: the user gets one device, not one per run (runs that log
-// in for the first time at the same moment each confirm one, and the last
-// saved is kept: the command takes no lock). In a pool where
+// from then on: the user gets one device per app client, not one per run
+// (runs that log in for the first time at the same moment each confirm one,
+// and the last saved is kept: the command takes no lock). In a pool where
 // users opt in to remembering devices, the command opts in, which lets the
 // pool skip MFA on this machine. -no-device keeps no device, and neither
 // does -no-cache (a device confirmed by each run and then lost is worse
@@ -117,9 +120,11 @@
 // refuses RevokeToken. A renewal then checks whether the refresh token has
 // ended (forgetting the device ends it, as does a sign-out elsewhere): if
 // so, the files go; if not (no device, or a refresh token that outlived
-// it), sign-out keeps the token file and says to use -everywhere, or,
-// when forgetting the device failed for a reason that passes, to run
-// sign-out again.
+// it), sign-out keeps the token file and says to use -everywhere. When
+// forgetting the device fails there for a reason that may pass
+// (throttling, the network), it keeps the files and says to run sign-out
+// again later, which forgets the device and so ends the refresh token
+// issued to it, rather than -everywhere.
 //
 // The command reaches Cognito and the API as Go programs do by default:
 // through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY give, trusting
@@ -160,21 +165,22 @@
 // runs it by itself (TOKEN=$(cognito-srp token)).
 //
 // "sign-out" exits with 0 also when nothing is cached or the refresh token
-// had ended already, and with 1 when it removed the files but Cognito
-// could not be told all of it (a refresh token it could not revoke works
-// on until it expires): not 4, as a second run finds nothing to sign out.
-// Where it finds no cache directory (HOME unset, say) it exits with 1, not
-// 0: token may have cached the tokens in another environment's.
-// A command that SIGINT or SIGTERM interrupts
-// prints "interrupted" and then ends by that signal, as a shell expects;
+// had ended already (with -everywhere it then says it signed nobody out
+// everywhere: GlobalSignOut needs a live token), and with 1 when it removed
+// the files but Cognito could not be told all of it (a refresh token it
+// could not revoke works on until it expires): not 4, as a second run finds
+// nothing to sign out. Where it finds no cache directory (HOME unset, say)
+// it exits with 1, not 0: token may have cached the tokens in another
+// environment's. A command that SIGINT or SIGTERM interrupts prints
+// "interrupted" and then ends by that signal, as a shell expects;
 // "emulate", once serving, ends on them with status 0.
 //
 // In a script: standard output holds only what was asked for, the token and
 // a newline (TOKEN=$(cognito-srp token) drops it) or the response's body
 // byte for byte, nothing added; the status line, progress, warnings (a
 // token sent over plain http to another machine, or a Cognito endpoint,
-// -endpoint or COGNITO_ENDPOINT, of plain http to another machine) and
-// errors go to standard error. The command never prompts: without usable cached tokens
+// -endpoint or COGNITO_ENDPOINT, of plain http to another machine: the
+// tokens cross the network in clear) and errors go to standard error. The command never prompts: without usable cached tokens
 // and without COGNITO_PASSWORD or -password-stdin it fails. Status 4 is
 // the one to retry on, after a pause: a loop that retries on any failure
 // ("until cognito-srp token; do sleep 5; done") retries a wrong password
@@ -213,25 +219,56 @@
 // "$vars", and assign TOKEN=$(cognito-srp token) before "export TOKEN",
 // whose own status would hide the failure.
 //
+// "emulate" runs the user pool of package cognitotest, which checks SRP
+// for real, on a port: 127.0.0.1:9229, on loopback only, unless -addr
+// says otherwise. -users names a JSON array of users, with the fields of
+// cognitotest.User, such as [{"Username": "alice", "Password": "correct
+// horse"}]; without it the pool has no user to log in. Its other flags
+// (emulate -h) set the pool up as the one a client meets. In a container,
+// "emulate -addr :9229 -url http://cognito:9229" names the pool, in the
+// endpoint it prints and in its tokens' issuer, by the host the other
+// containers reach it at (by itself it would say http://[::]:9229).
+//
 // "emulate" prints a banner on standard output and, last, one export line
-// with every variable (-with-secret's secret too; a value the shell would
-// act on single-quoted, for eval), once it accepts
-// connections; nothing follows it there (the request log goes to standard
-// error). A script that starts it in the background (-addr 127.0.0.1:0
-// takes a free port, which the line names) waits for that line in a file
-// made empty first, and evals it; an emulator that cannot start exits with
-// 1 or 2 without it, so the wait checks that the process lives (the
-// command's README.md shows such a script). Sign out before stopping it:
-// once it is gone, a run that needs it (no fresh cached token) fails
-// with 4. Ended by SIGINT or SIGTERM, it removes from its user's cache
-// the token files (and device files) of the tokens it issued, which
-// nothing accepts once it is gone, and no other: each start on port 0
-// left one behind (a "token" still saving tokens as it stops may leave
-// its file). Killed, or
-// run as another user, it removes nothing, and "sign-out" after it
-// stopped fails with 1, having told no one. Steps that run at once may share the cache:
-// each file is written whole, and a run whose renewal another run's made
-// useless (refresh-token rotation) takes that run's tokens from the cache.
+// with every variable (COGNITO_ENDPOINT, COGNITO_USER_POOL_ID,
+// COGNITO_CLIENT_ID, and -with-secret's COGNITO_CLIENT_SECRET), which
+// points token and request at it through a POSIX shell's eval (a value
+// the shell would act on, a -url or -client-id with ;, $ or a quote, is
+// single-quoted), once it accepts connections; nothing follows it there
+// (the request log goes to standard error). A script that starts it in
+// the background (-addr 127.0.0.1:0 takes a free port, which the line
+// names) waits for that line in a file made empty first (a file an
+// earlier run left holds that run's line), and evals it; an emulator that
+// cannot start (an address in use, a bad -users file) exits with 1 or 2
+// without it, so the wait checks that the process lives (the command's
+// README.md shows such a script). Sign out before stopping it: once it is
+// gone, a run that needs it (no fresh cached token) fails with 4, as
+// nothing listens.
+//
+// Ended by SIGINT or SIGTERM, emulate removes from its user's cache (in the
+// cache directory it was started with) the token files, and their device
+// files, of the tokens it issued, which nothing accepts once it is gone,
+// and no other (Cognito's, another start's): as the cache keeps a file per
+// endpoint, each start on port 0 would otherwise leave one behind (a
+// "token" still saving tokens as it stops may leave its file). Killed
+// (SIGKILL), or run as another user or in another container, it removes
+// nothing, and "sign-out" after it stopped removes the files but fails with
+// 1, having told no one. Steps that run at once may share the cache: each
+// file is written whole (a new file renamed over the old), and a run whose
+// renewal another run's made useless (with refresh-token rotation, the
+// refresh token it sent was retired) takes that run's tokens from the
+// cache; with device tracking, see above for runs that log in for the first
+// time at once.
+//
+// Each start of emulate is a new pool as far as tokens go: it signs with
+// a new key and knows no earlier start's sessions. A token that token
+// cached from an earlier start that did not remove it (a CI cache saved
+// while the emulator ran and restored in a later job, say) is still handed
+// out while it is fresh, and an API that checks it against the running
+// emulator refuses it: against an emulator, give token -no-cache, or a
+// cache directory (XDG_CACHE_HOME) that lives no longer than the
+// emulator. request recovers by itself: it renews on the 401, and logs in
+// again when the emulator does not know the refresh token.
 package main
 
 import (

@@ -6,6 +6,8 @@ package main
 
 import (
 	"bufio"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -61,10 +63,12 @@ func TestREADMEEmulateUsers(t *testing.T) {
 }
 
 // readmeShell returns the command's README.md, which the main README's
-// "From a shell" section links to for the command's reference (it was
-// that section until the reference moved here, so the tests that read it
-// hold the same text). It fails the test if the main README no longer
-// links to it, as a reader of the library's page would not find it.
+// "From a shell" section links to for the command's quick start and
+// examples (it was that section until they moved here, so the tests that
+// read it hold the same text). It fails the test if the main README no
+// longer links to it, as a reader of the library's page would not find
+// it, or if it does not link to the reference, the package doc on
+// pkg.go.dev, which it leaves the details to.
 func readmeShell(t *testing.T) string {
 	t.Helper()
 	main, err := os.ReadFile("../../README.md")
@@ -80,7 +84,21 @@ func readmeShell(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(string(readme), "](https://pkg.go.dev/github.com/gocognito/cognitosrp/cmd/cognito-srp)") {
+		t.Error("the command's README.md does not link to its reference on pkg.go.dev")
+	}
 	return string(readme)
+}
+
+// packageDoc returns the command's package doc, the reference that go doc
+// and pkg.go.dev show, with its white space folded to single spaces.
+func packageDoc(t *testing.T) string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil || f.Doc == nil {
+		t.Fatalf("main.go holds no package doc: %v", err)
+	}
+	return strings.Join(strings.Fields(f.Doc.Text()), " ")
 }
 
 // TestREADMEQuickStartNamesEveryCommand: the command's README opens with
@@ -89,10 +107,11 @@ func readmeShell(t *testing.T) string {
 func TestREADMEQuickStartNamesEveryCommand(t *testing.T) {
 	// Without its end the quick start would be the whole README, where a
 	// command dropped from it may still be named further down.
-	quick, _, ok := strings.Cut(readmeShell(t), "\n## Request bodies")
+	_, quick, ok := strings.Cut(readmeShell(t), "\n## Quick start\n")
+	quick, _, ok1 := strings.Cut(quick, "\n## ")
 	_, list, ok2 := strings.Cut(usageText, "commands:\n")
-	if !ok || !ok2 {
-		t.Fatalf(`README.md has no "## Request bodies" heading after its quick start (%t), or the usage text no "commands:" list (%t); update this test`, ok, ok2)
+	if !ok || !ok1 || !ok2 {
+		t.Fatalf(`README.md has no "## Quick start" heading (%t), or no heading after it (%t), or the usage text no "commands:" list (%t); update this test`, ok, ok1, ok2)
 	}
 	list, _, _ = strings.Cut(list, "\n\n")
 	for _, line := range strings.Split(list, "\n") {
