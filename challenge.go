@@ -175,8 +175,9 @@ type ChallengeAnswer struct {
 	//   SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SMS_OTP: the code;
 	//   SELECT_MFA_TYPE: the chosen type, such as "SOFTWARE_TOKEN_MFA";
 	//   SELECT_CHALLENGE: the chosen sign-in challenge (for "PASSWORD_SRP"
-	//   and "PASSWORD" the login adds SRP_A or the password itself; for
-	//   "WEB_AUTHN" put the passkey's assertion in Responses as CREDENTIAL);
+	//   and "PASSWORD" the login adds SRP_A or the password itself, the
+	//   password in the USER_AUTH flow only; for "WEB_AUTHN" put the
+	//   passkey's assertion in Responses as CREDENTIAL);
 	//   WEB_AUTHN: the passkey's assertion (CREDENTIAL);
 	//   PASSWORD: the password (PASSWORD); PASSWORD_SRP: SRP_A;
 	//   CUSTOM_CHALLENGE and any other challenge: ANSWER.

@@ -320,9 +320,16 @@ func (s *Session) askHandler(ctx context.Context, st *loginState, out *AuthOutpu
 	switch {
 	case out.ChallengeName == ChallengeNewPasswordRequired:
 		st.newPassword = a.Answer
-	case out.ChallengeName == ChallengeSelectChallenge && a.Answer == ChallengePasswordSRP && st.srp != nil:
+	case out.ChallengeName != ChallengeSelectChallenge:
+		// The cases below are SELECT_CHALLENGE's, its name compared once
+		// (binary size: nothing per call, see doc.go).
+	case a.Answer == ChallengePasswordSRP && st.srp != nil:
 		r["SRP_A"] = (*SRP)(st.srp).A()
-	case out.ChallengeName == ChallengeSelectChallenge && a.Answer == ChallengePassword && st.password != "":
+	case a.Answer == ChallengePassword && st.password != "" && s.cfg.AuthFlow == FlowUserAuth:
+		// Only in the flow that asked for a choice, the one flow in which
+		// Cognito offers one: an endpoint that is not Cognito, offering
+		// PASSWORD to a login of USER_SRP_AUTH or CUSTOM_AUTH, would get
+		// the password itself where SRP gives it a claim to guess at.
 		r["PASSWORD"] = st.password
 	}
 	return r, a.ClientMetadata, nil

@@ -5,15 +5,19 @@
 package cognitosrp
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -547,6 +551,64 @@ func TestSelectChallengePassword(t *testing.T) {
 			})
 			if err := mustSession(t, cfg).Authenticate(t.Context(), tc.password); err != nil {
 				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestNoPasswordForAChoiceOutsideUserAuth: Cognito offers a choice of
+// sign-in challenge (SELECT_CHALLENGE) in the USER_AUTH flow alone. An
+// endpoint that is not Cognito, offering PASSWORD to a login of
+// USER_SRP_AUTH or CUSTOM_AUTH, whose handler prefers SRP but takes
+// PASSWORD when SRP is not offered (as one written for USER_AUTH would),
+// used to get the session's password itself, where SRP gives it at most
+// a claim to guess at. It gets the choice, without the password.
+func TestNoPasswordForAChoiceOutsideUserAuth(t *testing.T) {
+	const password = "Corr3ct-Horse!"
+	for _, flow := range []string{"", FlowUserSRPAuth, FlowCustomAuth} {
+		t.Run(cmp.Or(flow, "default"), func(t *testing.T) {
+			var mu sync.Mutex
+			var bodies []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				b, _ := io.ReadAll(r.Body)
+				mu.Lock()
+				bodies = append(bodies, string(b))
+				mu.Unlock()
+				if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".RespondToAuthChallenge") {
+					w.WriteHeader(http.StatusBadRequest)
+					w.Write([]byte(`{"__type":"NotAuthorizedException"}`))
+					return
+				}
+				w.Write([]byte(`{"ChallengeName":"SELECT_CHALLENGE","Session":"s","ChallengeParameters":{"USERNAME":"u"},"AvailableChallenges":["PASSWORD","EMAIL_OTP"]}`))
+			}))
+			defer srv.Close()
+			asked := false
+			s, err := NewSession(Config{UserPoolID: testPoolID, ClientID: testClientID, Endpoint: srv.URL, AuthFlow: flow,
+				Retry: RetryPolicy{MaxAttempts: 1},
+				ChallengeHandler: ChallengeHandlerFunc(func(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
+					asked = c.Name == ChallengeSelectChallenge
+					for _, choice := range []string{ChallengePasswordSRP, ChallengePassword} {
+						if slices.Contains(c.AvailableChallenges, choice) {
+							return &ChallengeAnswer{Answer: choice}, nil
+						}
+					}
+					return nil, nil
+				})}, "user")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Authenticate(t.Context(), password); !errors.Is(err, ErrNotAuthorized) {
+				t.Fatalf("Authenticate = %v, want the endpoint's NotAuthorizedException", err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !asked || len(bodies) != 2 {
+				t.Fatalf("handler asked: %v, %d requests; want the choice answered", asked, len(bodies))
+			}
+			for _, b := range bodies {
+				if strings.Contains(b, password) {
+					t.Fatalf("the password went to the endpoint: %s", b)
+				}
 			}
 		})
 	}
