@@ -11,6 +11,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -90,6 +91,39 @@ func TestVerifyTypIsTheJWTMediaType(t *testing.T) {
 		if ok && err != nil || !ok && !errors.Is(err, ErrTokenInvalid) {
 			t.Errorf("typ %q: Verify = %v, want accepted %v", typ, err, ok)
 		}
+	}
+}
+
+// TestVerifyIgnoresKeysTheTokenNames: the header parameters that point to
+// a key (jku and x5u, URLs; jwk, the key itself; x5c, a certificate
+// chain) are the signer's word, and a forger's: a token signed with a key
+// it names verifies only if that key is in the configured key set. The
+// forger's key set is served too, and must never be fetched.
+func TestVerifyIgnoresKeysTheTokenNames(t *testing.T) {
+	srv := newJWKSServer(t, jwkOf(testKid, testKey()))
+	evil := newJWKSServer(t, jwkOf(testKid, otherKey()), jwkOf("evil", otherKey()))
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: testNow.Add(-time.Hour), NotAfter: testNow.Add(time.Hour)}
+	cert, err := x509.CreateCertificate(strings.NewReader(strings.Repeat("r", 1<<10)), tmpl, tmpl, &otherKey().PublicKey, otherKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ac := accessClaims(testNow.Add(-time.Minute))
+	for _, kid := range []string{testKid, "evil"} {
+		for name, value := range map[string]any{
+			"jku": evil.URL,
+			"x5u": evil.URL,
+			"jwk": jwkOf(kid, otherKey()),
+			"x5c": []string{base64.StdEncoding.EncodeToString(cert)},
+		} {
+			v := newTestVerifier(t, srv, newFakeClock(testNow), nil)
+			c, err := v.Verify(context.Background(), signRS256(otherKey(), with(rsHeader(kid), name, value), ac))
+			if c != nil || !errors.Is(err, ErrTokenInvalid) {
+				t.Errorf("%s, kid %q: Verify = %v, %v; want ErrTokenInvalid", name, kid, c, err)
+			}
+		}
+	}
+	if n := evil.fetches.Load(); n != 0 {
+		t.Errorf("the key set a token named was fetched %d times", n)
 	}
 }
 
