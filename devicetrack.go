@@ -75,10 +75,17 @@ type deviceTracker struct {
 	name  string // given to ConfirmDevice
 }
 
-// String names the store and the device name; the store's own String
-// keeps its devices' passwords out.
+// String names the store and the device name. A store that says how it
+// prints (a String method, as this package's stores have, which keep
+// their devices' passwords out) is printed so; any other by its type
+// alone: fmt would print its fields, and a caller's store that keeps
+// its devices in an unexported field would show their passwords.
 func (d *deviceTracker) String() string {
-	return fmt.Sprintf("cognitosrp.RememberDevices(%v, %q)", d.store, d.name)
+	format := "cognitosrp.RememberDevices(%T, %q)"
+	if _, ok := d.store.(fmt.Stringer); ok {
+		format = "cognitosrp.RememberDevices(%v, %q)"
+	}
+	return fmt.Sprintf(format, d.store, d.name)
 }
 
 // Format prints String for every verb, so no formatting reveals a secret.

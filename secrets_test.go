@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -78,7 +79,10 @@ func secretHolders(t *testing.T) map[string]any {
 		"UpdateDeviceStatusInput":         UpdateDeviceStatusInput{AccessToken: secret, DeviceKey: "k"},
 		"MemoryDeviceStore":               memoryDeviceStoreWith(t, &Device{Key: "k", GroupKey: "g", Password: secret}),
 		"RememberDevices":                 RememberDevices(memoryDeviceStoreWith(t, &Device{Key: "k", GroupKey: "g", Password: secret}), "n"),
-		"*ChallengeAnswer":                &ChallengeAnswer{Answer: secret},
+		// A store of the caller's, without a String of its own, that
+		// keeps its devices in an unexported field.
+		"RememberDevices of a caller's store": RememberDevices(&callerDeviceStore{devices: map[DeviceOwner]Device{{UserPoolID: testPoolID, Username: "u"}: {Key: "k", GroupKey: "g", Password: secret}}}, "n"),
+		"*ChallengeAnswer":                    &ChallengeAnswer{Answer: secret},
 		// A slice: fmt prints each handler with its own Format.
 		"ChallengeHandlers": ChallengeHandlers{TOTP{Secret: secret}, NewPassword{Password: secret}},
 		// Secrets inside values that are themselves secret holders.
@@ -117,6 +121,36 @@ func storesInExportedFields(t *testing.T) any {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// callerDeviceStore is a DeviceStore as a program may write one: its
+// devices in an unexported field, and no String method.
+type callerDeviceStore struct {
+	mu      sync.Mutex
+	devices map[DeviceOwner]Device
+}
+
+func (s *callerDeviceStore) LoadDevice(ctx context.Context, owner DeviceOwner) (*Device, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d, ok := s.devices[owner]; ok {
+		return &d, nil
+	}
+	return nil, nil
+}
+
+func (s *callerDeviceStore) SaveDevice(ctx context.Context, owner DeviceOwner, d *Device) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.devices[owner] = *d
+	return nil
+}
+
+func (s *callerDeviceStore) DeleteDevice(ctx context.Context, owner DeviceOwner) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.devices, owner)
+	return nil
 }
 
 // memoryDeviceStoreWith returns a MemoryDeviceStore holding d.
