@@ -32,18 +32,22 @@ func ExampleAuth_RoundTrip_appSync() {
 	cognito := startCognito(examplePoolID, exampleClientID)
 	defer cognito.Close()
 
-	// A stand-in for https://….appsync-api.….amazonaws.com/graphql that
-	// takes the first token it gets for an expired one.
+	// A stand-in for https://….appsync-api.….amazonaws.com/graphql on
+	// which the first token it gets expires after its first answer: the
+	// resolver's refusal comes first, while no renewal was forced (the
+	// Auth forces at most one every 5 s, which would hide one after it).
 	var mu sync.Mutex
-	var expired string
+	var first string
+	var answered int
 	appsync := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		token := r.Header.Get("Authorization")
 		mu.Lock()
-		if expired == "" {
-			expired = token
+		if first == "" {
+			first = token
 		}
-		refuse := token == expired
+		refuse := token == first && answered > 0
+		answered++
 		mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		switch {
@@ -70,7 +74,7 @@ func ExampleAuth_RoundTrip_appSync() {
 	defer auth.Close()
 	client := auth.Client()
 
-	for _, query := range []string{"{ me { username } }", "{ adminOnly }"} {
+	for _, query := range []string{"{ adminOnly }", "{ me { username } }"} {
 		body, err := json.Marshal(map[string]string{"query": query})
 		if err != nil {
 			log.Fatal(err)
@@ -98,11 +102,11 @@ func ExampleAuth_RoundTrip_appSync() {
 	// Each login makes one InitiateAuth call, each renewal one more.
 	fmt.Println("logins:", cognito.Calls("RespondToAuthChallenge"), "renewals:", cognito.Calls("InitiateAuth")-cognito.Calls("RespondToAuthChallenge"))
 	// Output:
+	// AppSync: 200 to <access token of alice>, body {"query":"{ adminOnly }"}
+	// client: 200, data {"adminOnly":null}, errors [{Unauthorized Not Authorized to access adminOnly on type Query}]
 	// AppSync: 401 to <access token of alice>, body {"query":"{ me { username } }"}
 	// AppSync: 200 to <access token of alice>, body {"query":"{ me { username } }"}
 	// client: 200, data {"me":{"username":"alice"}}, errors []
-	// AppSync: 200 to <access token of alice>, body {"query":"{ adminOnly }"}
-	// client: 200, data {"adminOnly":null}, errors [{Unauthorized Not Authorized to access adminOnly on type Query}]
 	// logins: 1 renewals: 1
 }
 
