@@ -512,9 +512,10 @@ func ExampleAuth_Token() {
 // "header-…", beside graphql-ws, the URL bare. Token logs in or renews
 // first and returns a token valid for at least the expiry margin: call it
 // for each connection and each start message, rather than keep the object
-// of an earlier one, whose token may have expired since (AppSync then
-// answers "Token has expired."). An Auth that sends the other token type
-// gets this one with Session().ValidTokens(ctx, cognitosrp.IDToken).
+// of an earlier one, whose token may have expired since (a connection
+// made with it is refused: "Token has expired."). An Auth that sends the
+// other token type gets this one with
+// Session().ValidTokens(ctx, cognitosrp.IDToken).
 func ExampleAuth_Token_appSync() {
 	cognito := startCognito(examplePoolID, exampleClientID)
 	defer cognito.Close()
