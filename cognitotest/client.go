@@ -39,18 +39,20 @@ func newAppClient(cfg Config) *appClient {
 // client. The server's own client id passes whatever it is: Config takes
 // ids Cognito would not make ("another-app-client"), which the emulator
 // must still serve. "" is a member left out.
-func (s *Server) checkClientID(id string) *apiError {
+func (s *Server) checkClientID(v *violations, id string) {
 	switch {
 	case id == "":
-		return errValidation("clientId", nil, mustNotBeNull)
+		v.add("clientId", nil, mustNotBeNull)
+		return
 	case id == s.client.id:
-		return nil
-	case len(id) > 128:
-		return errValidation("clientId", &id, "Member must have length less than or equal to 128")
-	case !idChars(id, "_+"):
-		return errValidation("clientId", &id, `Member must satisfy regular expression pattern: [\w+]+`)
+		return
 	}
-	return nil
+	if len(id) > 128 {
+		v.add("clientId", &id, "Member must have length less than or equal to 128")
+	}
+	if !idChars(id, "_+") {
+		v.add("clientId", &id, `Member must satisfy regular expression pattern: [\w+]+`)
+	}
 }
 
 // lookupClient returns the app client called id, which checkClientID
@@ -68,19 +70,18 @@ func (s *Server) lookupClient(id string) (*appClient, *apiError) {
 // and a client without a secret was answered as if it had left it out.
 // The server's own secret passes whatever it is, as its client id does
 // in checkClientID. nil is a member left out, or sent as null.
-func (s *Server) checkClientSecret(secret *string) *apiError {
+func (s *Server) checkClientSecret(v *violations, secret *string) {
 	if secret == nil || *secret != "" && subtle.ConstantTimeCompare([]byte(*secret), []byte(s.client.secret)) == 1 {
-		return nil
+		return
 	}
-	switch v := *secret; {
-	case v == "":
-		return errSensitiveValidation("clientSecret", "Member must have length greater than or equal to 1")
-	case len(v) > 64:
-		return errSensitiveValidation("clientSecret", "Member must have length less than or equal to 64")
-	case !idChars(v, "_+"):
-		return errSensitiveValidation("clientSecret", `Member must satisfy regular expression pattern: [\w+]+`)
+	if n := len(*secret); n == 0 {
+		v.addSensitive("clientSecret", "Member must have length greater than or equal to 1")
+	} else if n > 64 {
+		v.addSensitive("clientSecret", "Member must have length less than or equal to 64")
 	}
-	return nil
+	if !idChars(*secret, "_+") {
+		v.addSensitive("clientSecret", `Member must satisfy regular expression pattern: [\w+]+`)
+	}
 }
 
 // allow refuses a flow the app client does not enable; allowFlag is the

@@ -55,27 +55,33 @@ func errNoDevice() *apiError { return errResourceNotFound("Device does not exist
 // of that shape is refused as malformed (InvalidParameterException),
 // not looked up and found missing (ResourceNotFoundException). nil is a
 // member left out, or sent as null.
-func checkDeviceKey(key *string, required bool) *apiError {
+func checkDeviceKey(v *violations, key *string, required bool) {
 	if key == nil {
 		if required {
-			return errValidation("deviceKey", nil, mustNotBeNull)
+			v.add("deviceKey", nil, mustNotBeNull)
 		}
-		return nil
+		return
 	}
 	k := *key
-	prefix, suffix := "", ""
-	if i := strings.LastIndexByte(k, '_'); i >= 0 {
-		prefix, suffix = k[:i], k[i+1:]
+	if len(k) == 0 {
+		v.add("deviceKey", key, "Member must have length greater than or equal to 1")
+	} else if len(k) > 55 {
+		v.add("deviceKey", key, "Member must have length less than or equal to 55")
 	}
-	switch {
-	case k == "":
-		return errValidation("deviceKey", key, "Member must have length greater than or equal to 1")
-	case len(k) > 55:
-		return errValidation("deviceKey", key, "Member must have length less than or equal to 55")
-	case !idChars(prefix, "_-") || suffix == "" || strings.Trim(suffix, "0123456789abcdef-") != "":
-		return errValidation("deviceKey", key, `Member must satisfy regular expression pattern: [\w-]+_[0-9a-f-]+`)
+	if !deviceKeyShape(k) {
+		v.add("deviceKey", key, `Member must satisfy regular expression pattern: [\w-]+_[0-9a-f-]+`)
 	}
-	return nil
+}
+
+// deviceKeyShape reports whether k matches DeviceKeyType's pattern,
+// [\w-]+_[0-9a-f-]+.
+func deviceKeyShape(k string) bool {
+	i := strings.LastIndexByte(k, '_')
+	if i < 0 {
+		return false
+	}
+	prefix, suffix := k[:i], k[i+1:]
+	return idChars(prefix, "_-") && suffix != "" && strings.Trim(suffix, "0123456789abcdef-") == ""
 }
 
 // groupKeyAlphabet is what device group keys are drawn from.
@@ -149,20 +155,19 @@ type withDevice struct {
 
 func (w *withDevice) deviceKey() *string { return w.DeviceKey }
 
-// decodeForDevice decodes a request naming a device, checks its DeviceKey
-// as the protocol layer does (before the token), and returns the user of
-// its access token.
+// decodeForDevice decodes a request naming a device, checks its members
+// (AccessToken, DeviceKey, and those check adds) as the protocol layer
+// does, and returns the user of its access token.
 func (s *Server) decodeForDevice(c *call, in interface {
 	accessToken() string
 	deviceKey() *string
-}) (*user, *apiError) {
-	if aerr := c.decode(in); aerr != nil {
-		return nil, aerr
-	}
-	if aerr := checkDeviceKey(in.deviceKey(), true); aerr != nil {
-		return nil, aerr
-	}
-	return s.accessTokenUser(c.now, in.accessToken())
+}, check func(*violations)) (*user, *apiError) {
+	return s.decodeForUser(c, in, func(v *violations) {
+		checkDeviceKey(v, in.deviceKey(), true)
+		if check != nil {
+			check(v)
+		}
+	})
 }
 
 // deviceStep settles the device a login named, once the steps before it
@@ -220,7 +225,7 @@ func (s *Server) confirmDevice(c *call) (any, *apiError) {
 		DeviceName                 string
 		DeviceSecretVerifierConfig struct{ PasswordVerifier, Salt string }
 	}
-	u, aerr := s.decodeForDevice(c, &in)
+	u, aerr := s.decodeForDevice(c, &in, nil)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -253,17 +258,17 @@ func (s *Server) updateDeviceStatus(c *call) (any, *apiError) {
 		withDevice
 		DeviceRememberedStatus string
 	}
-	u, aerr := s.decodeForDevice(c, &in)
+	u, aerr := s.decodeForDevice(c, &in, func(v *violations) {
+		if st := in.DeviceRememberedStatus; st != "remembered" && st != "not_remembered" {
+			var sent *string // left out: null
+			if in.DeviceRememberedStatus != "" {
+				sent = &in.DeviceRememberedStatus
+			}
+			v.add("deviceRememberedStatus", sent, "Member must satisfy enum value set: [remembered, not_remembered]")
+		}
+	})
 	if aerr != nil {
 		return nil, aerr
-	}
-	remembered := in.DeviceRememberedStatus == "remembered"
-	if !remembered && in.DeviceRememberedStatus != "not_remembered" {
-		var sent *string // left out: null
-		if in.DeviceRememberedStatus != "" {
-			sent = &in.DeviceRememberedStatus
-		}
-		return nil, errValidation("deviceRememberedStatus", sent, "Member must satisfy enum value set: [remembered, not_remembered]")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -271,7 +276,7 @@ func (s *Server) updateDeviceStatus(c *call) (any, *apiError) {
 	if d == nil {
 		return nil, errNoDevice()
 	}
-	d.remembered, d.modified = remembered, c.now
+	d.remembered, d.modified = in.DeviceRememberedStatus == "remembered", c.now
 	return struct{}{}, nil
 }
 
@@ -282,7 +287,7 @@ func (s *Server) updateDeviceStatus(c *call) (any, *apiError) {
 // which the package doc lists; whether Cognito ends them is not known.
 func (s *Server) forgetDevice(c *call) (any, *apiError) {
 	var in withDevice
-	u, aerr := s.decodeForDevice(c, &in)
+	u, aerr := s.decodeForDevice(c, &in, nil)
 	if aerr != nil {
 		return nil, aerr
 	}

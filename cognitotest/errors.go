@@ -7,6 +7,7 @@ package cognitotest
 import (
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // apiError is a Cognito error response: an HTTP status, the __type and the
@@ -117,24 +118,52 @@ func errRefreshSecretHash(clientID string) *apiError {
 	return errNotAuthorized("SecretHash does not match for the client: %s", clientID)
 }
 
-// errValidation is the AWS protocol layer's refusal of a malformed member.
-// It quotes the value sent, value, or says null for a member left out
-// (value nil), as Cognito does: "Value null at 'deviceKey'" (amplify-js
-// issue 1355), "Value null at 'clientId'", "Value 'Aaaa' at 'userCode'",
-// "Value 'ap-northeast-1_…' at 'clientId'" (boto3 issue 3581).
-func errValidation(field string, value *string, constraint string) *apiError {
-	v := "null"
+// violations collects what the AWS protocol layer finds wrong with a
+// request's members. It validates the whole request against Cognito's
+// model before the service reads any of it, and refuses it once for all
+// it found: "4 validation errors detected: Value at 'password' failed to
+// satisfy constraint: Member must have length greater than or equal to 6;
+// Value at 'password' failed to satisfy constraint: Member must satisfy
+// regular expression pattern: [\S]+; Value at 'username' …"
+// (amazon-cognito-identity-js issue 388), "1 validation error detected:
+// …" for one. Each constraint a member breaks is one error of its own,
+// a length before the pattern (issue 388 there; o3de-multiplayersample
+// issue 105, where an empty identityPoolId is two errors, its length and
+// then its pattern). The order of the members is not known: issue 388
+// lists password before username, and aws-sdk-cpp issue 1085 logins
+// before identityId, neither in the model's order; the emulator lists
+// them in the order it checks them.
+type violations []string
+
+// add records a member that breaks constraint, quoting the value sent, or
+// saying null for a member left out (value nil), as Cognito does: "Value
+// null at 'deviceKey'" (amplify-js issue 1355), "Value null at
+// 'clientId'", "Value 'Aaaa' at 'userCode'", "Value 'ap-northeast-1_…' at
+// 'clientId'" (boto3 issue 3581).
+func (v *violations) add(field string, value *string, constraint string) {
+	q := "null"
 	if value != nil {
-		v = "'" + *value + "'"
+		q = "'" + *value + "'"
 	}
-	return errInvalidParameter("1 validation error detected: Value %s at '%s' failed to satisfy constraint: %s", v, field, constraint)
+	*v = append(*v, "Value "+q+" at '"+field+"' failed to satisfy constraint: "+constraint)
 }
 
-// errSensitiveValidation is errValidation for a member Cognito's model
-// marks sensitive (a token): AWS quotes no value, null or not ("Value at
-// 'password'", "Value at 'accessToken'").
-func errSensitiveValidation(field, constraint string) *apiError {
-	return errInvalidParameter("1 validation error detected: Value at '%s' failed to satisfy constraint: %s", field, constraint)
+// addSensitive is add for a member Cognito's model marks sensitive (a
+// token, a password, a client secret, a Session): AWS quotes no value,
+// null or not ("Value at 'password'", "Value at 'accessToken'").
+func (v *violations) addSensitive(field, constraint string) {
+	*v = append(*v, "Value at '"+field+"' failed to satisfy constraint: "+constraint)
+}
+
+// err is the refusal of what v holds, nil if nothing.
+func (v violations) err() *apiError {
+	switch len(v) {
+	case 0:
+		return nil
+	case 1:
+		return errInvalidParameter("1 validation error detected: %s", v[0])
+	}
+	return errInvalidParameter("%d validation errors detected: %s", len(v), strings.Join(v, "; "))
 }
 
 // mustNotBeNull is the constraint a required member left out breaks.

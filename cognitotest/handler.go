@@ -275,32 +275,39 @@ type withAccessToken struct{ AccessToken string }
 func (w *withAccessToken) accessToken() string { return w.AccessToken }
 
 // decodeForClient decodes a request, checks its members' shapes (the
-// ClientId's, then check's), and only then returns the app
+// ClientId's, then those check adds), and only then returns the app
 // client it names. The AWS protocol layer validates the whole request
-// against Cognito's model before the service reads any of it: its refusal
-// lists every malformed member at once ("4 validation errors detected",
-// amazon-cognito-identity-js issue 388), and one that needs the pool, a
-// password policy's InvalidPasswordException, comes only once the members
-// pass (issue 311 there). So an unknown client id with a ChallengeName
-// outside the enum was refused as the client (ResourceNotFoundException)
-// where Cognito names the member. The emulator names the first malformed
-// member alone.
-func (s *Server) decodeForClient(c *call, in interface{ clientID() string }, check func() *apiError) (*appClient, *apiError) {
+// against Cognito's model before the service reads any of it (see
+// violations), and a check that needs the pool, a password policy's
+// InvalidPasswordException, comes only once the members pass
+// (amazon-cognito-identity-js issue 311): an unknown client id with a
+// ChallengeName outside the enum is refused for the member, not the
+// client.
+func (s *Server) decodeForClient(c *call, in interface{ clientID() string }, check func(*violations)) (*appClient, *apiError) {
 	if aerr := c.decode(in); aerr != nil {
 		return nil, aerr
 	}
-	if aerr := s.checkClientID(in.clientID()); aerr != nil {
-		return nil, aerr
-	}
-	if aerr := check(); aerr != nil {
+	var v violations
+	s.checkClientID(&v, in.clientID())
+	check(&v)
+	if aerr := v.err(); aerr != nil {
 		return nil, aerr
 	}
 	return s.lookupClient(in.clientID())
 }
 
-// decodeForUser decodes a request and returns the user of its access token.
-func (s *Server) decodeForUser(c *call, in interface{ accessToken() string }) (*user, *apiError) {
+// decodeForUser decodes a request, checks its AccessToken's shape and
+// those check adds, and returns the user of its access token.
+func (s *Server) decodeForUser(c *call, in interface{ accessToken() string }, check func(*violations)) (*user, *apiError) {
 	if aerr := c.decode(in); aerr != nil {
+		return nil, aerr
+	}
+	var v violations
+	checkTokenMember(&v, "accessToken", in.accessToken())
+	if check != nil {
+		check(&v)
+	}
+	if aerr := v.err(); aerr != nil {
 		return nil, aerr
 	}
 	return s.accessTokenUser(c.now, in.accessToken())

@@ -54,17 +54,17 @@ func (s *Server) initiateAuth(c *call) (any, *apiError) {
 		AuthFlow       string
 		AuthParameters map[string]string
 	}
-	client, aerr := s.decodeForClient(c, &in, func() *apiError {
+	client, aerr := s.decodeForClient(c, &in, func(v *violations) {
 		switch in.AuthFlow {
 		case "":
-			return errValidation("authFlow", nil, mustNotBeNull)
+			v.add("authFlow", nil, mustNotBeNull)
 		case flowUserSRP, flowRefreshToken, "REFRESH_TOKEN", flowCustom, "ADMIN_NO_SRP_AUTH", flowUserPassword, "ADMIN_USER_PASSWORD_AUTH", flowUserAuth:
-			return nil
+		default:
+			// The set in the order of Cognito's model; the order Cognito's
+			// own message lists it in is not known.
+			v.add("authFlow", &in.AuthFlow, "Member must satisfy enum value set: "+
+				"[USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]")
 		}
-		// The set in the order of Cognito's model; the order Cognito's
-		// own message lists it in is not known.
-		return errValidation("authFlow", &in.AuthFlow, "Member must satisfy enum value set: "+
-			"[USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]")
 	})
 	if aerr != nil {
 		return nil, aerr

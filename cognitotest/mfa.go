@@ -212,6 +212,11 @@ func (s *Server) associateSoftwareToken(c *call) (any, *apiError) {
 	if aerr := c.decode(&in); aerr != nil {
 		return nil, aerr
 	}
+	var v violations
+	checkOptionalTokenMember(&v, "accessToken", in.AccessToken)
+	if aerr := v.err(); aerr != nil {
+		return nil, aerr
+	}
 	secret, err := s.randomBytes(20)
 	if err != nil {
 		return nil, errInternal("random source failed")
@@ -248,8 +253,13 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 	if aerr := c.decode(&in); aerr != nil {
 		return nil, aerr
 	}
+	var v violations
+	checkOptionalTokenMember(&v, "accessToken", in.AccessToken)
 	if in.UserCode == "" {
-		return nil, errValidation("userCode", nil, mustNotBeNull)
+		v.add("userCode", nil, mustNotBeNull)
+	}
+	if aerr := v.err(); aerr != nil {
+		return nil, aerr
 	}
 	// Cognito's words (aws-amplify-auth-starters issue 15).
 	mismatch := newError(http.StatusBadRequest, "EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")

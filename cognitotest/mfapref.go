@@ -58,7 +58,7 @@ func (s *Server) setUserMFAPreference(c *call) (any, *apiError) {
 		SoftwareTokenMfaSettings *mfaSettings
 		EmailMfaSettings         *mfaSettings
 	}
-	u, aerr := s.decodeForUser(c, &in)
+	u, aerr := s.decodeForUser(c, &in, nil)
 	if aerr != nil {
 		return nil, aerr
 	}

@@ -5,6 +5,11 @@
 package cognitotest_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -118,18 +123,19 @@ func TestMissingMembersRefused(t *testing.T) {
 // amplify-js issue 1355; "Value null at 'clientId'"; "Value 'Aaaa' at
 // 'userCode'"; "Value '…' at 'clientId'", boto3 issue 3581), except for a
 // token, which Cognito's model marks sensitive and AWS never quotes
-// ("Value at 'accessToken'", as "Value at 'password'").
+// ("Value at 'accessToken'", as "Value at 'password'"). A member that
+// breaks two constraints is two errors, its length first (an empty
+// identityPoolId in o3de-multiplayersample issue 105).
 func TestValidationWordings(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
 	r := newRaw(t, srv)
 	tok := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
 	client := srv.ClientID()
-	const prefix = "1 validation error detected: "
 	for _, c := range []struct {
 		action string
 		in     map[string]any
-		msg    string
+		msg    string // the errors, separated by "; "
 	}{
 		{"InitiateAuth", map[string]any{"AuthFlow": "USER_SRP_AUTH"},
 			"Value null at 'clientId' failed to satisfy constraint: Member must not be null"},
@@ -145,7 +151,8 @@ func TestValidationWordings(t *testing.T) {
 		{"ForgetDevice", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": "not-a-device-key"},
 			`Value 'not-a-device-key' at 'deviceKey' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+_[0-9a-f-]+`},
 		{"ForgetDevice", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": ""},
-			"Value '' at 'deviceKey' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+			"Value '' at 'deviceKey' failed to satisfy constraint: Member must have length greater than or equal to 1; " +
+				`Value '' at 'deviceKey' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+_[0-9a-f-]+`},
 		{"ForgetDevice", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": "us-east-1_" + strings.Repeat("0", 46)},
 			"Value 'us-east-1_" + strings.Repeat("0", 46) + "' at 'deviceKey' failed to satisfy constraint: Member must have length less than or equal to 55"},
 		{"UpdateDeviceStatus", map[string]any{"AccessToken": tok.AccessToken, "DeviceKey": "us-east-1_0123abcd", "DeviceRememberedStatus": "always"},
@@ -171,7 +178,8 @@ func TestValidationWordings(t *testing.T) {
 		// ClientSecretType: length 1 to 64, [\w+]+, sensitive. Sent empty
 		// to a client without a secret, it was taken as none.
 		{"RevokeToken", map[string]any{"ClientId": client, "Token": "x", "ClientSecret": ""},
-			"Value at 'clientSecret' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+			"Value at 'clientSecret' failed to satisfy constraint: Member must have length greater than or equal to 1; " +
+				`Value at 'clientSecret' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+]+`},
 		{"GetTokensFromRefreshToken", map[string]any{"ClientId": client, "RefreshToken": "x", "ClientSecret": strings.Repeat("s", 65)},
 			"Value at 'clientSecret' failed to satisfy constraint: Member must have length less than or equal to 64"},
 		{"RevokeToken", map[string]any{"ClientId": client, "Token": "x", "ClientSecret": "a/b"},
@@ -187,11 +195,159 @@ func TestValidationWordings(t *testing.T) {
 		{"GetUser", map[string]any{"AccessToken": tok.AccessToken + " "},
 			"Value at 'accessToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+"},
 	} {
+		want := validationMessage(strings.Split(c.msg, "; ")...)
 		_, err := r.call(c.action, c.in)
-		if ae := apiError(t, err); ae.Type != "InvalidParameterException" || ae.Message != prefix+c.msg {
-			t.Errorf("%s %v:\n got %s %q\nwant InvalidParameterException %q", c.action, c.in, ae.Type, ae.Message, prefix+c.msg)
+		if ae := apiError(t, err); ae.Type != "InvalidParameterException" || ae.Message != want {
+			t.Errorf("%s %v:\n got %s %q\nwant InvalidParameterException %q", c.action, c.in, ae.Type, ae.Message, want)
 		}
 	}
+}
+
+// validationMessage is the protocol layer's refusal listing errs, in
+// that order: "1 validation error detected: " before one, "N validation
+// errors detected: " before several, which "; " separates
+// (amazon-cognito-identity-js issue 388).
+func validationMessage(errs ...string) string {
+	if len(errs) == 1 {
+		return "1 validation error detected: " + errs[0]
+	}
+	return strconv.Itoa(len(errs)) + " validation errors detected: " + strings.Join(errs, "; ")
+}
+
+// TestValidationListsEveryMember: a request with several malformed
+// members is refused once for all of them, as the AWS protocol layer
+// refuses it: "N validation errors detected: " and every broken
+// constraint of every member, separated by "; " (amazon-cognito-identity-js
+// issue 388: "4 validation errors detected: Value at 'password' …; Value
+// at 'password' …; Value at 'username' …; Value at 'username' …"). A
+// member's length comes before its pattern, as there; the order of the
+// members Cognito lists is not known, and is not held here. The emulator
+// named only the first member it found malformed.
+func TestValidationListsEveryMember(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	tok := expectTokens(t)(r.srpLogin("alice", "pw-alice-123", nil))
+	client := srv.ClientID()
+	long := strings.Repeat("a", 128) + "-"
+	const (
+		fail      = " failed to satisfy constraint: "
+		tokenChar = "Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+"
+		secretPat = `Member must satisfy regular expression pattern: [\w+]+`
+		keyPat    = `Member must satisfy regular expression pattern: [\w-]+_[0-9a-f-]+`
+		min1      = "Member must have length greater than or equal to 1"
+	)
+	for _, c := range []struct {
+		action string
+		in     map[string]any
+		want   []string
+	}{
+		{"InitiateAuth", map[string]any{"ClientId": "ap-northeast-1_AbC123", "AuthFlow": "BOGUS"}, []string{
+			"Value 'ap-northeast-1_AbC123' at 'clientId'" + fail + secretPat,
+			"Value 'BOGUS' at 'authFlow'" + fail + "Member must satisfy enum value set: " +
+				"[USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]",
+		}},
+		{"RespondToAuthChallenge", map[string]any{"ClientId": long}, []string{
+			"Value '" + long + "' at 'clientId'" + fail + "Member must have length less than or equal to 128",
+			"Value '" + long + "' at 'clientId'" + fail + secretPat,
+			"Value null at 'challengeName'" + fail + "Member must not be null",
+		}},
+		{"GetTokensFromRefreshToken", map[string]any{"ClientId": client, "RefreshToken": "", "DeviceKey": "", "ClientSecret": ""}, []string{
+			"Value at 'refreshToken'" + fail + "Member must not be null",
+			"Value '' at 'deviceKey'" + fail + min1,
+			"Value '' at 'deviceKey'" + fail + keyPat,
+			"Value at 'clientSecret'" + fail + min1,
+			"Value at 'clientSecret'" + fail + secretPat,
+		}},
+		{"RevokeToken", map[string]any{"ClientId": "", "Token": "a b", "ClientSecret": "a/b"}, []string{
+			"Value null at 'clientId'" + fail + "Member must not be null",
+			"Value at 'token'" + fail + tokenChar,
+			"Value at 'clientSecret'" + fail + secretPat,
+		}},
+		{"ForgetDevice", map[string]any{}, []string{
+			"Value at 'accessToken'" + fail + "Member must not be null",
+			"Value null at 'deviceKey'" + fail + "Member must not be null",
+		}},
+		{"UpdateDeviceStatus", map[string]any{"AccessToken": tok.AccessToken + " ", "DeviceKey": "x", "DeviceRememberedStatus": "always"}, []string{
+			"Value at 'accessToken'" + fail + tokenChar,
+			"Value 'x' at 'deviceKey'" + fail + keyPat,
+			"Value 'always' at 'deviceRememberedStatus'" + fail + "Member must satisfy enum value set: [remembered, not_remembered]",
+		}},
+		{"ListDevices", map[string]any{"Limit": 61, "PaginationToken": ""}, []string{
+			"Value at 'accessToken'" + fail + "Member must not be null",
+			"Value '61' at 'limit'" + fail + "Member must have value less than or equal to 60",
+			"Value '' at 'paginationToken'" + fail + min1,
+		}},
+		// AccessToken is optional here, but malformed all the same.
+		{"VerifySoftwareToken", map[string]any{"AccessToken": "a b"}, []string{
+			"Value at 'accessToken'" + fail + tokenChar,
+			"Value null at 'userCode'" + fail + "Member must not be null",
+		}},
+		{"ChangePassword", map[string]any{"AccessToken": tok.AccessToken, "PreviousPassword": " ", "ProposedPassword": strings.Repeat(" ", 257)}, []string{
+			"Value at 'previousPassword'" + fail + `Member must satisfy regular expression pattern: [\S]+`,
+			"Value at 'proposedPassword'" + fail + "Member must have length less than or equal to 256",
+			"Value at 'proposedPassword'" + fail + `Member must satisfy regular expression pattern: [\S]+`,
+		}},
+	} {
+		// Read from the body: cognitosrp keeps 512 bytes of a message.
+		typ, msg := rawRefusal(t, srv, c.action, c.in)
+		prefix := strconv.Itoa(len(c.want)) + " validation errors detected: "
+		got, ok := strings.CutPrefix(msg, prefix)
+		if typ != "InvalidParameterException" || !ok {
+			t.Errorf("%s: %s %q, want InvalidParameterException %q…", c.action, typ, msg, prefix)
+			continue
+		}
+		errs := strings.Split(got, "; ")
+		if !sameErrors(errs, c.want) {
+			t.Errorf("%s: the errors\n%q\nwant, in any order of the members,\n%q", c.action, errs, c.want)
+		}
+	}
+}
+
+// rawRefusal posts in to action and returns the __type and message of the
+// error it is refused with.
+func rawRefusal(t *testing.T, srv *cognitotest.Server, action string, in any) (typ, msg string) {
+	t.Helper()
+	body, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, srv.Endpoint(), bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+action)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(readBody(t, resp)), &m); err != nil {
+		t.Fatalf("%s: %v", action, err)
+	}
+	return m["__type"], m["message"]
+}
+
+// sameErrors reports whether got holds the errors of want, in want's order
+// for the errors of one member (its length before its pattern), in any
+// order of the members.
+func sameErrors(got, want []string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	member := func(e string) string {
+		_, m, _ := strings.Cut(e, " at '")
+		m, _, _ = strings.Cut(m, "'")
+		return m
+	}
+	for _, e := range want {
+		f := member(e)
+		of := func(list []string) []string {
+			return slices.DeleteFunc(slices.Clone(list), func(e string) bool { return member(e) != f })
+		}
+		if !slices.Equal(of(got), of(want)) {
+			return false
+		}
+	}
+	return true
 }
 
 // TestValidationBeforeClientLookup: a request with a malformed member is

@@ -59,16 +59,17 @@ func checkPasswordPolicy(pw string) *apiError {
 // checkPasswordMember checks a password member as the AWS protocol layer
 // checks PasswordType, quoting no value: it is a secret. nil is a member
 // left out.
-func checkPasswordMember(field string, p *string) *apiError {
-	switch {
-	case p == nil:
-		return errSensitiveValidation(field, mustNotBeNull)
-	case len([]rune(*p)) > maxPasswordLen:
-		return errSensitiveValidation(field, "Member must have length less than or equal to 256")
-	case strings.TrimFunc(*p, unicode.IsSpace) == "":
-		return errSensitiveValidation(field, `Member must satisfy regular expression pattern: [\S]+`)
+func checkPasswordMember(v *violations, field string, p *string) {
+	if p == nil {
+		v.addSensitive(field, mustNotBeNull)
+		return
 	}
-	return nil
+	if len([]rune(*p)) > maxPasswordLen {
+		v.addSensitive(field, "Member must have length less than or equal to 256")
+	}
+	if strings.TrimFunc(*p, unicode.IsSpace) == "" {
+		v.addSensitive(field, `Member must satisfy regular expression pattern: [\S]+`)
+	}
 }
 
 // changePassword serves ChangePassword: the previous password must be the
@@ -79,18 +80,12 @@ func (s *Server) changePassword(c *call) (any, *apiError) {
 		PreviousPassword *string
 		ProposedPassword *string
 	}
-	if aerr := c.decode(&in); aerr != nil {
-		return nil, aerr
-	}
-	if in.PreviousPassword != nil {
-		if aerr := checkPasswordMember("previousPassword", in.PreviousPassword); aerr != nil {
-			return nil, aerr
+	u, aerr := s.decodeForUser(c, &in, func(v *violations) {
+		if in.PreviousPassword != nil {
+			checkPasswordMember(v, "previousPassword", in.PreviousPassword)
 		}
-	}
-	if aerr := checkPasswordMember("proposedPassword", in.ProposedPassword); aerr != nil {
-		return nil, aerr
-	}
-	u, aerr := s.accessTokenUser(c.now, in.AccessToken)
+		checkPasswordMember(v, "proposedPassword", in.ProposedPassword)
+	})
 	if aerr != nil {
 		return nil, aerr
 	}

@@ -90,16 +90,12 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 		RefreshToken string
 		DeviceKey    *string
 	}
-	client, aerr := s.decodeForClient(c, &in, func() *apiError {
-		if aerr := checkTokenMember("refreshToken", in.RefreshToken); aerr != nil {
-			return aerr
-		}
+	client, aerr := s.decodeForClient(c, &in, func(v *violations) {
+		checkTokenMember(v, "refreshToken", in.RefreshToken)
 		// A member, unlike REFRESH_TOKEN_AUTH's DEVICE_KEY: sent as ""
 		// it is malformed, where left out it is no device.
-		if aerr := checkDeviceKey(in.DeviceKey, false); aerr != nil {
-			return aerr
-		}
-		return s.checkClientSecret(in.ClientSecret)
+		checkDeviceKey(v, in.DeviceKey, false)
+		s.checkClientSecret(v, in.ClientSecret)
 	})
 	if aerr != nil {
 		return nil, aerr
@@ -146,11 +142,9 @@ func (s *Server) revokeToken(c *call) (any, *apiError) {
 		ClientSecret *string
 		Token        string
 	}
-	client, aerr := s.decodeForClient(c, &in, func() *apiError {
-		if aerr := checkTokenMember("token", in.Token); aerr != nil {
-			return aerr
-		}
-		return s.checkClientSecret(in.ClientSecret)
+	client, aerr := s.decodeForClient(c, &in, func(v *violations) {
+		checkTokenMember(v, "token", in.Token)
+		s.checkClientSecret(v, in.ClientSecret)
 	})
 	if aerr != nil {
 		return nil, aerr
@@ -176,14 +170,22 @@ func (s *Server) revokeToken(c *call) (any, *apiError) {
 // required here, and of the characters of a JWT or JWE
 // ([A-Za-z0-9-_=.]+). It is sensitive: no value is quoted. "" is a
 // member left out.
-func checkTokenMember(field, tok string) *apiError {
-	if tok == "" {
-		return errSensitiveValidation(field, mustNotBeNull)
+func checkTokenMember(v *violations, field, tok string) {
+	switch {
+	case tok == "":
+		v.addSensitive(field, mustNotBeNull)
+	case !idChars(tok, "-_=."):
+		v.addSensitive(field, "Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+")
 	}
-	if !idChars(tok, "-_=.") {
-		return errSensitiveValidation(field, "Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+")
+}
+
+// checkOptionalTokenMember is checkTokenMember for a member the model
+// does not require, as AssociateSoftwareToken's and VerifySoftwareToken's
+// AccessToken: "" is a member left out, which is no error.
+func checkOptionalTokenMember(v *violations, field, tok string) {
+	if tok != "" {
+		checkTokenMember(v, field, tok)
 	}
-	return nil
 }
 
 // deref is *p, or "" for nil.

@@ -27,14 +27,13 @@ func (s *Server) respondToAuthChallenge(c *call) (any, *apiError) {
 	// A name outside the model's enum fails the protocol's validation,
 	// before the service reads the request: it uses up no Session, and
 	// comes before the client id is looked up.
-	client, aerr := s.decodeForClient(c, &in, func() *apiError {
-		if in.ChallengeName == "" {
-			return errValidation("challengeName", nil, mustNotBeNull)
+	client, aerr := s.decodeForClient(c, &in, func(v *violations) {
+		switch {
+		case in.ChallengeName == "":
+			v.add("challengeName", nil, mustNotBeNull)
+		case !slices.Contains(strings.Split(challengeNameSet, ", "), in.ChallengeName):
+			v.add("challengeName", &in.ChallengeName, "Member must satisfy enum value set: ["+challengeNameSet+"]")
 		}
-		if !slices.Contains(strings.Split(challengeNameSet, ", "), in.ChallengeName) {
-			return errValidation("challengeName", &in.ChallengeName, "Member must satisfy enum value set: ["+challengeNameSet+"]")
-		}
-		return nil
 	})
 	if aerr != nil {
 		return nil, aerr

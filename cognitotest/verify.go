@@ -85,8 +85,12 @@ func (s *Server) verify(token, use string, now time.Time) (*cognitosrp.Claims, e
 // accessTokenUser checks the access token of an API call at the request's
 // time and returns its user, with Cognito's messages.
 func (s *Server) accessTokenUser(now time.Time, token string) (*user, *apiError) {
-	if aerr := checkTokenMember("accessToken", token); aerr != nil {
-		return nil, aerr
+	// Checked here too for the callers that take AccessToken as an
+	// optional member (AssociateSoftwareToken, VerifySoftwareToken)
+	// and so leave it out of their own checks.
+	var v violations
+	if checkTokenMember(&v, "accessToken", token); v != nil {
+		return nil, v.err()
 	}
 	cl, err := s.verify(token, "access", now)
 	switch {
@@ -112,7 +116,7 @@ func (s *Server) accessTokenUser(now time.Time, token string) (*user, *apiError)
 // getUser serves GetUser: the user's attributes for its access token.
 func (s *Server) getUser(c *call) (any, *apiError) {
 	var in withAccessToken
-	u, aerr := s.decodeForUser(c, &in)
+	u, aerr := s.decodeForUser(c, &in, nil)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -140,7 +144,7 @@ func (s *Server) getUser(c *call) (any, *apiError) {
 // revoked, with the access tokens issued with them.
 func (s *Server) globalSignOut(c *call) (any, *apiError) {
 	var in withAccessToken
-	u, aerr := s.decodeForUser(c, &in)
+	u, aerr := s.decodeForUser(c, &in, nil)
 	if aerr != nil {
 		return nil, aerr
 	}
