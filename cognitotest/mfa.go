@@ -214,6 +214,7 @@ func (s *Server) associateSoftwareToken(c *call) (any, *apiError) {
 	}
 	var v violations
 	checkOptionalTokenMember(&v, "accessToken", in.AccessToken)
+	checkSession(&v, in.Session)
 	if aerr := v.err(); aerr != nil {
 		return nil, aerr
 	}
@@ -255,6 +256,7 @@ func (s *Server) verifySoftwareToken(c *call) (any, *apiError) {
 	}
 	var v violations
 	checkOptionalTokenMember(&v, "accessToken", in.AccessToken)
+	checkSession(&v, in.Session)
 	if in.UserCode == "" {
 		v.add("userCode", nil, mustNotBeNull)
 	}

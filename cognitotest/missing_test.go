@@ -350,6 +350,50 @@ func sameErrors(got, want []string) bool {
 	return true
 }
 
+// TestSessionLength: a Session member is checked as Cognito's model
+// types it (SessionType in botocore's cognito-idp service-2.json: length
+// 20 to 2048, sensitive, so not quoted) by each action that takes one,
+// before the service looks it up: one too short or too long is a
+// validation error, not an unknown session, and names no value. One of
+// a good length is looked up as before.
+func TestSessionLength(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	r := newRaw(t, srv)
+	const (
+		short = "1 validation error detected: Value at 'session' failed to satisfy constraint: Member must have length greater than or equal to 20"
+		long  = "1 validation error detected: Value at 'session' failed to satisfy constraint: Member must have length less than or equal to 2048"
+	)
+	for _, c := range []struct {
+		action string
+		in     map[string]any
+	}{
+		{"RespondToAuthChallenge", map[string]any{"ClientId": srv.ClientID(), "ChallengeName": "SMS_MFA",
+			"ChallengeResponses": map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": "123456"}}},
+		{"AssociateSoftwareToken", map[string]any{}},
+		{"VerifySoftwareToken", map[string]any{"UserCode": "123456"}},
+	} {
+		for _, tc := range []struct {
+			session, want string
+		}{
+			{strings.Repeat("s", 19), short},
+			{strings.Repeat("s", 2049), long},
+		} {
+			c.in["Session"] = tc.session
+			_, err := r.call(c.action, c.in)
+			if ae := apiError(t, err); ae.Type != "InvalidParameterException" || ae.Message != tc.want {
+				t.Errorf("%s with a Session of %d bytes: %s %q, want InvalidParameterException %q", c.action, len(tc.session), ae.Type, ae.Message, tc.want)
+			}
+		}
+		for _, n := range []int{20, 2048} {
+			c.in["Session"] = strings.Repeat("s", n)
+			_, err := r.call(c.action, c.in)
+			if ae := apiError(t, err); ae.Type == "InvalidParameterException" && strings.Contains(ae.Message, "'session'") {
+				t.Errorf("%s with a Session of %d bytes: %q", c.action, n, ae.Message)
+			}
+		}
+	}
+}
+
 // TestValidationBeforeClientLookup: a request with a malformed member is
 // refused for that member also when its client id names no client, as
 // the AWS protocol layer validates the whole request against Cognito's
@@ -376,6 +420,8 @@ func TestValidationBeforeClientLookup(t *testing.T) {
 			"Value 'BOGUS' at 'challengeName' failed to satisfy constraint"},
 		{"RespondToAuthChallenge", map[string]any{"Session": session}, map[string]any{"ChallengeName": "SMS_MFA", "Session": session},
 			"Value null at 'challengeName' failed to satisfy constraint"},
+		{"RespondToAuthChallenge", map[string]any{"ChallengeName": "SMS_MFA", "Session": "s"}, map[string]any{"ChallengeName": "SMS_MFA", "Session": session},
+			"Value at 'session' failed to satisfy constraint"},
 		{"GetTokensFromRefreshToken", map[string]any{"RefreshToken": "x", "DeviceKey": ""}, map[string]any{"RefreshToken": "x"},
 			"Value '' at 'deviceKey' failed to satisfy constraint"},
 		{"GetTokensFromRefreshToken", map[string]any{}, map[string]any{"RefreshToken": "x"},

@@ -34,6 +34,7 @@ func (s *Server) respondToAuthChallenge(c *call) (any, *apiError) {
 		case !slices.Contains(strings.Split(challengeNameSet, ", "), in.ChallengeName):
 			v.add("challengeName", &in.ChallengeName, "Member must satisfy enum value set: ["+challengeNameSet+"]")
 		}
+		checkSession(v, in.Session)
 	})
 	if aerr != nil {
 		return nil, aerr

@@ -49,6 +49,21 @@ func (a *authSession) next(challenge string) *authSession {
 	return &n
 }
 
+// checkSession checks a Session member as the AWS protocol layer checks
+// Cognito's SessionType (botocore's cognito-idp service-2.json: length 20
+// to 2048, no pattern, sensitive: no value quoted). "" is a member left
+// out, which RespondToAuthChallenge, AssociateSoftwareToken and
+// VerifySoftwareToken all allow.
+func checkSession(v *violations, session string) {
+	switch n := len(session); {
+	case n == 0:
+	case n < 20:
+		v.addSensitive("session", "Member must have length greater than or equal to 20")
+	case n > 2048:
+		v.addSensitive("session", "Member must have length less than or equal to 2048")
+	}
+}
+
 // putSession gives sess a fresh id and expiry and stores it.
 func (s *Server) putSession(now time.Time, sess *authSession) *apiError {
 	id, aerr := s.randomString(96)
