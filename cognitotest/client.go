@@ -95,9 +95,17 @@ func (c *appClient) allow(allowFlag, flow string) *apiError {
 
 // checkSecretHash verifies SECRET_HASH for username. username must be the
 // name Cognito expects at that step: the name typed in InitiateAuth, the
-// internal username everywhere after.
+// internal username everywhere after. A client without a secret refuses
+// a SECRET_HASH, in Cognito's words, which aws-sdk-ios-samples issue 102
+// quotes from the headers of an InitiateAuth answer (x-amzn-ErrorType
+// "InvalidParameterException:"; pmill/aws-cognito pull request 23 gives
+// the same text). That RespondToAuthChallenge and REFRESH_TOKEN_AUTH
+// refuse it alike is an assumption.
 func (c *appClient) checkSecretHash(got, username string) *apiError {
 	if c.secret == "" {
+		if got != "" {
+			return errInvalidParameter("Client %s is not configured for secret but secret hash was received", c.id)
+		}
 		return nil
 	}
 	if got == "" {
@@ -111,7 +119,9 @@ func (c *appClient) checkSecretHash(got, username string) *apiError {
 }
 
 // checkSecret verifies a client secret sent in clear, as
-// GetTokensFromRefreshToken and RevokeToken take it.
+// GetTokensFromRefreshToken and RevokeToken take it. A client without a
+// secret takes one it is sent (of ClientSecretType's shape): what Cognito
+// answers then is not known, no public report quoting it.
 func (c *appClient) checkSecret(got string) *apiError {
 	if c.secret == "" {
 		return nil

@@ -48,6 +48,10 @@
 //     RevokeToken UnauthorizedException and UnsupportedTokenTypeException
 //     and not it. (A secret of another shape, or "", fails the model's
 //     validation, InvalidParameterException.)
+//   - An app client without a secret refuses a SECRET_HASH at the
+//     challenge answers and at REFRESH_TOKEN_AUTH as at InitiateAuth,
+//     where a report quotes Cognito's refusal; it takes a ClientSecret
+//     (GetTokensFromRefreshToken, RevokeToken) of the model's shape.
 //   - A login takes each TOTP code once, as Cognito does, but
 //     VerifySoftwareToken takes a code it took before, and a login refuses
 //     only a code of the same time step, not an earlier one.

@@ -69,7 +69,7 @@ func (s *Server) refreshTokenAuth(c *call, client *appClient, params map[string]
 	// The hash must use the internal username: an alias fails here, the
 	// classic bug of clients that reuse the name the user typed.
 	if aerr := client.checkSecretHash(params["SECRET_HASH"], rt.username); aerr != nil {
-		if params["SECRET_HASH"] != "" {
+		if params["SECRET_HASH"] != "" && client.secret != "" {
 			aerr = errRefreshSecretHash(client.id).because("%s", aerr.why)
 		}
 		return nil, aerr

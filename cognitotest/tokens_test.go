@@ -604,6 +604,50 @@ func TestSecretHashMustUseInternalName(t *testing.T) {
 	}
 }
 
+// TestSecretHashToClientWithoutSecret: an app client without a secret
+// refuses a SECRET_HASH, well formed or not, in Cognito's words
+// (InvalidParameterException, quoted from the headers of an InitiateAuth
+// answer in aws-sdk-ios-samples issue 102), at each step that takes one
+// (the challenge answer and REFRESH_TOKEN_AUTH alike: an assumption). The
+// emulator ignored it, so that a client computing a hash with a secret
+// the pool's client does not have passed.
+func TestSecretHashToClientWithoutSecret(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	want := "Client " + srv.ClientID() + " is not configured for secret but secret hash was received"
+	hash := cognitosrp.SecretHash("alice", srv.ClientID(), "a-secret-it-does-not-have")
+	srp, _ := cognitosrp.NewSRP(r.poolName(), nil)
+
+	_, err := r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "alice", "SRP_A": srp.A(), "SECRET_HASH": hash})
+	wantAPIError(t, err, "InvalidParameterException", want)
+	ch, err := r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "alice", "SRP_A": srp.A()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := r.claim(srp, ch, "pw-alice-123")
+	resp["SECRET_HASH"] = hash
+	_, err = r.respond("PASSWORD_VERIFIER", ch.Session, resp)
+	wantAPIError(t, err, "InvalidParameterException", want)
+
+	out, err := r.srpLogin("alice", "pw-alice-123", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.initiate("REFRESH_TOKEN_AUTH", map[string]string{"REFRESH_TOKEN": out.AuthenticationResult.RefreshToken, "SECRET_HASH": hash})
+	wantAPIError(t, err, "InvalidParameterException", want)
+
+	// Through the library: a session given a secret the client lacks.
+	cfg := srv.SessionConfig()
+	cfg.ClientSecret = "a-secret-it-does-not-have"
+	sess, err := cognitosrp.NewSession(cfg, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = sess.Authenticate(t.Context(), "pw-alice-123")
+	wantAPIError(t, err, "InvalidParameterException", want)
+}
+
 func TestSessionsAreSingleUseAndExpire(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
