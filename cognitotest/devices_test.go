@@ -404,6 +404,52 @@ func TestDeviceForgottenBeforeDeviceSRPAuth(t *testing.T) {
 	}
 }
 
+// TestDeviceForgottenDuringMFAPrompt: a tracked device (confirmed, not
+// remembered, so the login asks for MFA) forgotten while the MFA prompt
+// is open fails the answer with "Device does not exist.", as the steps
+// that look the device up do. The login completed with tokens bound to
+// the forgotten device: ForgetDevice's revocation had come before them,
+// and their refresh token failed at once.
+func TestDeviceForgottenDuringMFAPrompt(t *testing.T) {
+	for _, how := range []string{"admin", "ForgetDevice"} {
+		t.Run(how, func(t *testing.T) {
+			srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+			addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
+			r := newRaw(t, srv)
+			first := smsLogin(t, r, "")
+			d := confirmDevice(t, r, first.AccessToken, first.NewDeviceMetadata)
+			if err := srv.SetDeviceRemembered(d.key, false); err != nil {
+				t.Fatal(err)
+			}
+			ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", map[string]string{"DEVICE_KEY": d.key}))
+
+			if how == "admin" {
+				if err := srv.ForgetDevice(d.key); err != nil {
+					t.Fatal(err)
+				}
+			} else if _, err := r.call("ForgetDevice", map[string]any{"AccessToken": first.AccessToken, "DeviceKey": d.key}); err != nil {
+				t.Fatal(err)
+			}
+
+			out, err := r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": cognitotest.DefaultMFACode})
+			if err == nil && out.AuthenticationResult != nil {
+				t.Fatalf("the login completed on the forgotten device: device_key %v", deviceKeyClaim(t, srv, out.AuthenticationResult.AccessToken))
+			}
+			wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+		})
+	}
+}
+
+// deviceKeyClaim is the device_key claim of an access token srv issued.
+func deviceKeyClaim(t *testing.T, srv *cognitotest.Server, access string) any {
+	t.Helper()
+	cl, err := srv.VerifyAccessToken(access)
+	if err != nil {
+		return err
+	}
+	return cl.Raw["device_key"]
+}
+
 // TestDeviceKeyMemberIsValidated: a DeviceKey member that is empty, too
 // long or not of the shape region_hex (Cognito's DeviceKeyType: 1 to 55
 // characters, [\w-]+_[0-9a-f-]+) is refused as malformed by ConfirmDevice,

@@ -35,6 +35,10 @@
 //   - ForgetDevice (and Server.ForgetDevice) ends the access tokens of the
 //     logins on the device too, as RevokeToken ends a login's; Cognito
 //     documents only that the device's refresh tokens stop working.
+//   - A device forgotten while a login that named it waits for its MFA
+//     code (or a new password) fails the answer with "Device does not
+//     exist.", as the steps that look the device up do; a login does
+//     not end with tokens bound to a device that is gone.
 //   - GetTokensFromRefreshToken renews on an app client without
 //     RefreshTokenRotation whose AuthFlows leave out AllowRefreshTokenAuth,
 //     which refuses only REFRESH_TOKEN_AUTH. Cognito has refused to make

@@ -219,6 +219,16 @@ func (s *Server) completeLogin(c *call, sess *authSession) (any, *apiError) {
 	var meta *cognitosrp.NewDeviceMetadata
 	if s.cfg.DeviceTracking {
 		if sess.deviceDone || sess.deviceTracked {
+			// The device the login named may have been forgotten since
+			// (ForgetDevice while the MFA prompt was open): tokens bound
+			// to it would outlive the revocation ForgetDevice made, and
+			// its refresh token would fail at once. The login fails as
+			// the steps that look the device up do, with "Device does
+			// not exist."; that Cognito's last step refuses it so is an
+			// inference from those steps, no report showing it.
+			if _, ok := s.userDevice(sess.deviceKey, sess.username); !ok {
+				return nil, errNoDevice().because("device %s forgotten during the login", sess.deviceKey)
+			}
 			g.deviceKey = sess.deviceKey
 			s.deviceUsed(sess.deviceKey, now, c.ip)
 		} else {
