@@ -56,6 +56,11 @@
 //     challenge answers and at REFRESH_TOKEN_AUTH as at InitiateAuth,
 //     where a report quotes Cognito's refusal; it takes a ClientSecret
 //     (GetTokensFromRefreshToken, RevokeToken) of the model's shape.
+//   - Of a login renewed on an app client with RefreshTokenRotation, the
+//     emulator remembers the last 8 refresh tokens rotated out, and any
+//     in their grace period: an older one is refused as unknown
+//     ("Invalid Refresh Token.", not RefreshTokenReuseException), and
+//     RevokeToken takes it as an unknown token, ending nothing.
 //   - A login takes each TOTP code once, as Cognito does, but
 //     VerifySoftwareToken takes a code it took before, and a login refuses
 //     only a code of the same time step, not an earlier one.

@@ -117,6 +117,11 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 		// as in Cognito: rotation never extends a login.
 		res.RefreshToken, aerr = s.newRefreshToken(c.now, rt.expires, rt.grant)
 	}
+	if aerr == nil && retired {
+		s.mu.Lock()
+		s.dropRetiredLocked(c.now, rt)
+		s.mu.Unlock()
+	}
 	if aerr != nil {
 		if retired {
 			// A call that issued nothing uses nothing up: the client's

@@ -28,6 +28,7 @@ type grant struct {
 // refreshToken is an issued refresh token. Server.mu guards it.
 type refreshToken struct {
 	grant
+	tok     string // its key in Server.refresh
 	expires time.Time
 	retired time.Time // rotated out: usable until then; zero if current
 }
@@ -57,7 +58,7 @@ func (s *Server) newRefreshToken(now, expires time.Time, g grant) (string, *apiE
 	if s.userLocked(g.username, g.sub) == nil {
 		return "", errNotAuthorized("User does not exist.").because("user deleted while its tokens were issued")
 	}
-	rt := &refreshToken{grant: g, expires: expires}
+	rt := &refreshToken{grant: g, tok: tok, expires: expires}
 	s.refresh[tok] = rt
 	name := fold(g.username)
 	s.userTokens[name] = append(s.userTokens[name], rt)
@@ -106,6 +107,38 @@ func (s *Server) sweepRefreshLocked(now time.Time) {
 			s.userTokens[name] = rts
 		}
 	}
+}
+
+// maxRetiredPerLogin bounds the rotated-out refresh tokens remembered of
+// one login, past their grace period. All were kept until the sweep
+// after the login's expiry, some 750 bytes each: a client renewing every
+// few minutes through the 30 days of a login left thousands (about 7 MB
+// a user a month). Remembered, a
+// rotated-out token is refused as reused (RefreshTokenReuseException)
+// and RevokeToken ends its login with it; forgotten, it is an unknown
+// token ("Invalid Refresh Token.", and RevokeToken ignores it). What
+// Cognito answers to one rotated out long before is not known; those a
+// client may still hold, the last few and any in their grace period,
+// keep Cognito's answer.
+const maxRetiredPerLogin = 8
+
+// dropRetiredLocked forgets the rotated-out refresh tokens of rt's login
+// beyond the maxRetiredPerLogin retired last, once their grace period is
+// over.
+func (s *Server) dropRetiredLocked(now time.Time, rt *refreshToken) {
+	name := fold(rt.username)
+	rts := s.userTokens[name]
+	n := 0
+	for i := len(rts) - 1; i >= 0; i-- { // newest first: issued in order
+		old := rts[i]
+		if old.originJTI != rt.originJTI || old.retired.IsZero() {
+			continue
+		}
+		if n++; n > maxRetiredPerLogin && !now.Before(old.retired) {
+			delete(s.refresh, old.tok)
+		}
+	}
+	s.userTokens[name] = slices.DeleteFunc(rts, func(old *refreshToken) bool { return s.refresh[old.tok] != old })
 }
 
 // mint signs a new access token and id token for g at now.

@@ -387,6 +387,58 @@ func TestRotationGracePeriod(t *testing.T) {
 	wantAPIError(t, err, "RefreshTokenReuseException", "")
 }
 
+// TestRotatedOutTokensBounded: a login renewed again and again on a
+// client with rotation keeps a bounded number of its rotated-out refresh
+// tokens: every one was remembered until the login expired, thousands
+// for a client renewing every few minutes. The last ones rotated out
+// are still refused as reused, and RevokeToken of one still ends the
+// login; an older one is an unknown token. Within the grace period none
+// is forgotten.
+func TestRotatedOutTokensBounded(t *testing.T) {
+	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r := newRaw(t, srv)
+	held0, _ := cognitotest.Held(srv)
+	chain := []string{login(t, srv, "alice", "pw-alice-123").Tokens().RefreshToken}
+	const renewals = 200
+	for range renewals {
+		out, err := r.call("GetTokensFromRefreshToken", map[string]string{"ClientId": srv.ClientID(), "RefreshToken": chain[len(chain)-1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		chain = append(chain, out.AuthenticationResult.RefreshToken)
+	}
+	if held, _ := cognitotest.Held(srv); held-held0 > 16 {
+		t.Errorf("%d refresh tokens held after %d renewals of one login", held-held0, renewals)
+	}
+	renew := func(tok string) error {
+		_, err := r.call("GetTokensFromRefreshToken", map[string]string{"ClientId": srv.ClientID(), "RefreshToken": tok})
+		return err
+	}
+	wantAPIError(t, renew(chain[len(chain)-2]), "RefreshTokenReuseException", "")
+	wantAPIError(t, renew(chain[0]), "NotAuthorizedException", "Invalid Refresh Token.")
+	if _, err := r.call("RevokeToken", map[string]string{"ClientId": srv.ClientID(), "Token": chain[len(chain)-2]}); err != nil {
+		t.Fatal(err)
+	}
+	wantAPIError(t, renew(chain[len(chain)-1]), "NotAuthorizedException", "Refresh Token has been revoked")
+
+	// Within the grace period every rotated-out token stays usable.
+	srv = cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true, RotationGracePeriod: time.Minute})
+	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
+	r = newRaw(t, srv)
+	chain = []string{login(t, srv, "alice", "pw-alice-123").Tokens().RefreshToken}
+	for range 20 {
+		out, err := r.call("GetTokensFromRefreshToken", map[string]string{"ClientId": srv.ClientID(), "RefreshToken": chain[len(chain)-1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		chain = append(chain, out.AuthenticationResult.RefreshToken)
+	}
+	if err := renew(chain[0]); err != nil {
+		t.Errorf("the first token, rotated out within the grace period: %v", err)
+	}
+}
+
 // TestRotationRetiresOnce: renewals racing with one refresh token on a
 // rotating client, without a grace period, are served one: the others
 // get RefreshTokenReuseException, as a second renewal after the first
