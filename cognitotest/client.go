@@ -70,6 +70,17 @@ func (s *Server) lookupClient(id string) (*appClient, *apiError) {
 // and a client without a secret was answered as if it had left it out.
 // The server's own secret passes whatever it is, as its client id does
 // in checkClientID. nil is a member left out, or sent as null.
+//
+// The minimum, 1, is that of botocore's model (cognito-idp
+// service-2.json, ClientSecretType "min":1, "max":64) and of the
+// RevokeToken reference on docs.amazonaws.cn. AWS's references of client
+// secret rotation give 24 to 64 (AddUserPoolClientSecret's ClientSecret,
+// ClientSecretDescriptorType's value), and a current RevokeToken
+// reference reportedly 24 too: the model's ClientSecretType may have
+// become 24 to 64. Which bound Cognito's protocol layer applies is not
+// known. It decides only how a secret of 1 to 23 characters is refused
+// (a validation error, or the wrong secret's NotAuthorizedException);
+// secrets Cognito generates are longer.
 func (s *Server) checkClientSecret(v *violations, secret *string) {
 	if secret == nil || *secret != "" && subtle.ConstantTimeCompare([]byte(*secret), []byte(s.client.secret)) == 1 {
 		return
