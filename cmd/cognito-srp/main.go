@@ -30,6 +30,8 @@
 // line break (CR, LF) at its end and the UTF-8 byte order mark at its
 // start that a value read from a file ($(cat f)) may keep.
 //
+// # Secrets and what is read from files
+//
 // Secrets never come from flags, which other users can see in the process
 // list: the password comes from COGNITO_PASSWORD or, with -password-stdin,
 // from the first line of standard input, a pipe or a file (not a terminal,
@@ -56,6 +58,8 @@
 // are skipped, a line may end with CR LF, and a line that is no header,
 // or a file that holds none, is refused by its line number or name,
 // never quoted.
+//
+// # The token cache
 //
 // Tokens are cached in the user's cache directory (cognito-srp/, files of
 // mode 0600) and renewed from the cached refresh token, so a script can
@@ -88,6 +92,8 @@
 // job's own temporary directory ($RUNNER_TEMP on GitHub Actions), which
 // goes with the job, or, on a macOS or Windows runner, give -no-cache.
 //
+// # The device
+//
 // In a user pool with device tracking, Cognito binds each login's refresh
 // token to the device it issues at that login, and renews it only once the
 // device is confirmed. So the command confirms that device, names it
@@ -106,6 +112,8 @@
 // "-no-device" leaves a device file an earlier run kept as it is, for
 // runs without it: deleting the file would leave the device in the user's
 // list, of no use to anyone. "sign-out" removes it.
+//
+// # Signing out
 //
 // "sign-out", given the pool, client and user that "token" was given, needs
 // no password: it revokes the cached refresh token at Cognito (RevokeToken,
@@ -126,11 +134,15 @@
 // again later, which forgets the device and so ends the refresh token
 // issued to it, rather than -everywhere.
 //
+// # Proxies and certificates
+//
 // The command reaches Cognito and the API as Go programs do by default:
 // through the proxy HTTPS_PROXY, HTTP_PROXY and NO_PROXY give, trusting
 // the system's CAs; on Linux, SSL_CERT_FILE and SSL_CERT_DIR, when set,
 // name the CAs to trust instead (a corporate proxy's that re-signs TLS,
 // say). On macOS and Windows, add such a CA to the system's store.
+//
+// # Requests
 //
 // When the API refuses the token a request carried (401), the command
 // renews the tokens and, unless it followed a redirect, sends the request
@@ -140,7 +152,21 @@
 // standard error and exits with 3. The request itself renews nothing, so
 // that every renewal reaches the cache.
 //
-// Exit status:
+// "request" follows the API's redirects, as Go's HTTP client does. A hop to
+// another scheme, host or port, and every hop after it, gets neither the
+// token nor the -H headers, but for Accept, Accept-Encoding,
+// Accept-Language, Content-Type, Content-Language and User-Agent: a
+// header may hold a credential (an API key).
+//
+// -timeout bounds the whole response, its body included. A body the server
+// sent gzip-encoded is written decoded, as Go and curl --compressed do,
+// unless a -H header Accept-Encoding asked for an encoding: then it is
+// written as it came. On Unix, a reader that closes the pipe early
+// (cognito-srp request URL | head -c1) ends the command by SIGPIPE, as it
+// ends cat, without a message: under "set -o pipefail" (the bash of GitHub
+// Actions) that fails the pipeline, as curl's status 23 would.
+//
+// # Exit status
 //
 //	0  done
 //	1  an error that trying again does not mend (its cause on one line of
@@ -175,49 +201,39 @@
 // "interrupted" and then ends by that signal, as a shell expects;
 // "emulate", once serving, ends on them with status 0.
 //
-// In a script: standard output holds only what was asked for, the token and
-// a newline (TOKEN=$(cognito-srp token) drops it) or the response's body
-// byte for byte, nothing added; the status line, progress, warnings (a
-// token sent over plain http to another machine, or a Cognito endpoint,
-// -endpoint or COGNITO_ENDPOINT, of plain http to another machine: the
-// tokens cross the network in clear) and errors go to standard error. The command never prompts: without usable cached tokens
-// and without COGNITO_PASSWORD or -password-stdin it fails. Status 4 is
-// the one to retry on, after a pause: a loop that retries on any failure
-// ("until cognito-srp token; do sleep 5; done") retries a wrong password
-// too, and Cognito locks a user out after repeated failed logins. Status 1
-// covers what trying again does not mend: a wrong password, an unknown
-// user or app client, missing tokens, a certificate that does not verify,
-// an https URL whose server does not speak TLS, a host name that does not
-// exist, a proxy that wants credentials or forbids the host, an API that
-// redirects in a loop or to a URL that is not http or https; the line on
-// standard error names which.
-// "request" fails on an HTTP status of 400 or more, as curl --fail-with-body
-// does, its body still on standard output: with 3 on a 4xx, with 5 on a
-// 5xx (curl says 22 for both), so that a script tells a refused token
-// from a failing API and from a network error (4) by the status alone.
-// A script that takes any answer as data runs "cognito-srp request URL ||
-// case $? in 3|5) ;; *) exit 1;; esac". A request that failed with 4 or 5
-// may have reached the API, as with curl: retry only
-// one that is safe to repeat.
+// # In a script
 //
-// "request" follows the API's redirects, as Go's HTTP client does. A hop to
-// another scheme, host or port, and every hop after it, gets neither the
-// token nor the -H headers, but for Accept, Accept-Encoding,
-// Accept-Language, Content-Type, Content-Language and User-Agent: a
-// header may hold a credential (an API key).
-//
-// -timeout bounds the whole response, its body included. A body the server
-// sent gzip-encoded is written decoded, as Go and curl --compressed do,
-// unless a -H header Accept-Encoding asked for an encoding: then it is
-// written as it came. On Unix, a reader that closes the pipe early
-// (cognito-srp request URL | head -c1) ends the command by SIGPIPE, as it
-// ends cat, without a message: under "set -o pipefail" (the bash of GitHub
-// Actions) that fails the pipeline, as curl's status 23 would.
+// Standard output holds only what was asked for, the token and a newline
+// (TOKEN=$(cognito-srp token) drops it) or the response's body byte for
+// byte, nothing added; the status line, progress, warnings (a token sent
+// over plain http to another machine, or a Cognito endpoint, -endpoint or
+// COGNITO_ENDPOINT, of plain http to another machine: the tokens cross the
+// network in clear) and errors go to standard error. The command never
+// prompts: without usable cached tokens and without COGNITO_PASSWORD or
+// -password-stdin it fails. Status 4 is the one to retry on, after a pause:
+// a loop that retries on any failure ("until cognito-srp token; do sleep 5;
+// done") retries a wrong password too, and Cognito locks a user out after
+// repeated failed logins. Status 1 covers what trying again does not mend:
+// a wrong password, an unknown user or app client, missing tokens, a
+// certificate that does not verify, an https URL whose server does not
+// speak TLS, a host name that does not exist, a proxy that wants
+// credentials or forbids the host, an API that redirects in a loop or to a
+// URL that is not http or https; the line on standard error names which.
+// "request" fails on an HTTP status of 400 or more, as curl
+// --fail-with-body does, its body still on standard output: with 3 on a
+// 4xx, with 5 on a 5xx (curl says 22 for both), so that a script tells a
+// refused token from a failing API and from a network error (4) by the
+// status alone. A script that takes any answer as data runs "cognito-srp
+// request URL || case $? in 3|5) ;; *) exit 1;; esac". A request that
+// failed with 4 or 5 may have reached the API, as with curl: retry only one
+// that is safe to repeat.
 //
 // eval "$(cognito-srp token -export)" succeeds when the command fails (an
 // eval of nothing does): run vars=$(cognito-srp token -export) && eval
 // "$vars", and assign TOKEN=$(cognito-srp token) before "export TOKEN",
 // whose own status would hide the failure.
+//
+// # The emulator
 //
 // "emulate" runs the user pool of package cognitotest, which checks SRP
 // for real, on a port: 127.0.0.1:9229, on loopback only, unless -addr
@@ -257,8 +273,8 @@
 // file is written whole (a new file renamed over the old), and a run whose
 // renewal another run's made useless (with refresh-token rotation, the
 // refresh token it sent was retired) takes that run's tokens from the
-// cache; with device tracking, see above for runs that log in for the first
-// time at once.
+// cache; with device tracking, see The device for runs that log in for
+// the first time at once.
 //
 // Each start of emulate is a new pool as far as tokens go: it signs with
 // a new key and knows no earlier start's sessions. A token that token
