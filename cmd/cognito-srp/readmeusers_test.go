@@ -6,6 +6,7 @@ package main
 
 import (
 	"bufio"
+	"go/doc/comment"
 	"go/parser"
 	"go/token"
 	"os"
@@ -90,15 +91,52 @@ func readmeShell(t *testing.T) string {
 	return string(readme)
 }
 
-// packageDoc returns the command's package doc, the reference that go doc
-// and pkg.go.dev show, with its white space folded to single spaces.
-func packageDoc(t *testing.T) string {
+// packageDocText returns the command's package doc, the reference that
+// go doc and pkg.go.dev show.
+func packageDocText(t *testing.T) string {
 	t.Helper()
 	f, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, parser.ParseComments|parser.PackageClauseOnly)
 	if err != nil || f.Doc == nil {
 		t.Fatalf("main.go holds no package doc: %v", err)
 	}
-	return strings.Join(strings.Fields(f.Doc.Text()), " ")
+	return f.Doc.Text()
+}
+
+// packageDoc returns packageDocText with its white space folded to single
+// spaces.
+func packageDoc(t *testing.T) string {
+	return strings.Join(strings.Fields(packageDocText(t)), " ")
+}
+
+// TestREADMEReferenceAnchors: each link of the READMEs to a section of
+// the reference (pkg.go.dev/...cmd/cognito-srp#hdr-...) names a heading
+// the package doc has, by the ID pkg.go.dev gives it (go/doc/comment's
+// default): a heading renamed or dropped leaves a link that lands at
+// the top of a long page, and nothing else would notice.
+func TestREADMEReferenceAnchors(t *testing.T) {
+	ids := map[string]bool{}
+	for _, b := range new(comment.Parser).Parse(packageDocText(t)).Content {
+		if h, ok := b.(*comment.Heading); ok {
+			ids[h.DefaultID()] = true
+		}
+	}
+	link := regexp.MustCompile(`\(https://pkg\.go\.dev/github\.com/gocognito/cognitosrp/cmd/cognito-srp#([^)]*)\)`)
+	n := 0
+	for _, name := range []string{"README.md", "../../README.md"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range link.FindAllStringSubmatch(string(b), -1) {
+			n++
+			if !ids[m[1]] {
+				t.Errorf("%s links to #%s of the reference, which has no such heading", name, m[1])
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no README links to a section of the reference; update this test")
+	}
 }
 
 // TestREADMEQuickStartNamesEveryCommand: the command's README opens with
