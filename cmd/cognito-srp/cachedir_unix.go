@@ -97,8 +97,19 @@ func checkCacheParent(parent string) (shared bool, err error) {
 		return false, nil
 	}
 	if fi.Mode()&fs.ModeSticky == 0 {
-		return true, &cacheDirError{fmt.Sprintf("the directory %s, which holds the token cache's, has mode %04o without the sticky bit, which lets other users replace the cache: run chmod go-w %s",
-			parent, fi.Mode().Perm(), parent)}
+		fix := "run chmod go-w " + parent
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
+			// Not this user's to chmod: a Kubernetes emptyDir volume is
+			// root's, of mode 0777, in a pod that runs as another user.
+			// A directory of its own in it passes, as no directory above
+			// the cache's parent is checked (see checkCacheDir): those
+			// who can write to the volume, there the pod's other
+			// containers, could still swap it between check and read.
+			own := filepath.Join(parent, "cache")
+			fix = "make a directory of your own in it (mkdir -m 700 " + own + ") and set XDG_CACHE_HOME to " + own
+		}
+		return true, &cacheDirError{fmt.Sprintf("the directory %s, which holds the token cache's, has mode %04o without the sticky bit, which lets other users replace the cache: %s",
+			parent, fi.Mode().Perm(), fix)}
 	}
 	return true, nil
 }

@@ -368,3 +368,41 @@ func TestCacheDirectorySymlinkTarget(t *testing.T) {
 	}
 	s.run("token").want(t, exitOK)
 }
+
+// TestCacheDirectoryInEmptyDir: XDG_CACHE_HOME set to a Kubernetes
+// emptyDir volume, which the kubelet makes root's with mode 0777 and no
+// sticky bit, in a pod that runs as another user. The command refuses it,
+// as any directory others can write; the fix it names must be one that
+// user can make: a directory of its own in the volume, which then works.
+// It said "run chmod go-w" of a directory that user cannot change.
+func TestCacheDirectoryInEmptyDir(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, to give the volume to root and run the command as another user")
+	}
+	srv := newEmulator(t, cognitotest.Config{})
+	s := newSandbox(t).forServer(srv, "alice", "pw-alice-123")
+	s.runAs(t, nobody, nobody)
+	volume := filepath.Join(s.home, "volume")
+	if err := os.Mkdir(volume, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(volume, 0o777); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	s.env["XDG_CACHE_HOME"] = volume
+	own := filepath.Join(volume, "cache")
+	r := s.run("token")
+	r.want(t, exitError, "the directory "+volume+", which holds the token cache's, has mode 0777", "mkdir -m 700 "+own)
+	if strings.Contains(r.stderr, "chmod") {
+		t.Errorf("the hint names a chmod the user cannot run: %q", r.stderr)
+	}
+	if err := os.Mkdir(own, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(own, nobody, nobody); err != nil {
+		t.Fatal(err)
+	}
+	s.env["XDG_CACHE_HOME"] = own
+	s.run("token").want(t, exitOK)
+}
