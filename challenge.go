@@ -175,9 +175,10 @@ type ChallengeAnswer struct {
 	//   SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SMS_OTP: the code;
 	//   SELECT_MFA_TYPE: the chosen type, such as "SOFTWARE_TOKEN_MFA";
 	//   SELECT_CHALLENGE: the chosen sign-in challenge (for "PASSWORD_SRP"
-	//   and "PASSWORD" the login adds SRP_A or the password itself, the
-	//   password in the USER_AUTH flow only; for "WEB_AUTHN" put the
-	//   passkey's assertion in Responses as CREDENTIAL);
+	//   and "PASSWORD" the login adds SRP_A or the password itself; a
+	//   handler is asked to choose only in reply to InitiateAuth of
+	//   USER_AUTH; for "WEB_AUTHN" put the passkey's assertion in
+	//   Responses as CREDENTIAL);
 	//   WEB_AUTHN: the passkey's assertion (CREDENTIAL);
 	//   PASSWORD: the password (PASSWORD); PASSWORD_SRP: SRP_A;
 	//   CUSTOM_CHALLENGE and any other challenge: ANSWER.
@@ -328,7 +329,9 @@ func (p NewPassword) Format(f fmt.State, verb rune) { formatRedacted(f, p) }
 // an SRP step out of turn: PASSWORD_VERIFIER in a login that sent no SRP_A
 // or after its claim, DEVICE_SRP_AUTH without a remembered device,
 // DEVICE_PASSWORD_VERIFIER before DEVICE_SRP_AUTH or after its claim (each
-// SRP private value proves a password once).
+// SRP private value proves a password once), or a SELECT_CHALLENGE other
+// than the reply to InitiateAuth of USER_AUTH, the one place Cognito
+// offers a choice.
 // Username and Session let a caller continue the login itself with
 // RespondToAuthChallenge; the Session is a credential and never printed.
 type ChallengeError struct {

@@ -67,6 +67,9 @@ type loginState struct {
 	deviceSRP *preparedSRP
 	// newPassword is the password set by answering NEW_PASSWORD_REQUIRED.
 	newPassword string
+	// responded is set once the attempt has answered a challenge: a
+	// choice of sign-in challenge comes before any (answer).
+	responded bool
 	// run is shared by the login's attempts.
 	run *loginRun
 	// date is the Date header of the last response, Cognito's clock
@@ -255,6 +258,15 @@ func (s *Session) answer(ctx context.Context, st *loginState, out *AuthOutput) (
 		// Setting up MFA needs AssociateSoftwareToken and a person with an
 		// authenticator app: the caller's business, with the session.
 	case ChallengeSelectChallenge:
+		// Cognito offers a choice of sign-in challenge in one place: the
+		// reply to InitiateAuth of USER_AUTH (RespondToAuthChallenge has
+		// no AvailableChallenges). Any other is out of turn and goes to no
+		// handler: an endpoint that is not Cognito, offering PASSWORD to a
+		// login of USER_SRP_AUTH or CUSTOM_AUTH, or after the password's
+		// SRP claim, would get the password itself.
+		if st.responded || s.cfg.AuthFlow != FlowUserAuth {
+			break
+		}
 		if st.srp != nil && slices.Contains(availableChallenges(out), ChallengePasswordSRP) {
 			in.ChallengeResponses = map[string]string{"ANSWER": ChallengePasswordSRP, "SRP_A": (*SRP)(st.srp).A()}
 			break
@@ -275,6 +287,7 @@ func (s *Session) answer(ctx context.Context, st *loginState, out *AuthOutput) (
 	if st.device != nil {
 		in.ChallengeResponses["DEVICE_KEY"] = st.device.Key
 	}
+	st.responded = true
 	return in, nil
 }
 
@@ -325,11 +338,8 @@ func (s *Session) askHandler(ctx context.Context, st *loginState, out *AuthOutpu
 		// (binary size: nothing per call, see doc.go).
 	case a.Answer == ChallengePasswordSRP && st.srp != nil:
 		r["SRP_A"] = (*SRP)(st.srp).A()
-	case a.Answer == ChallengePassword && st.password != "" && s.cfg.AuthFlow == FlowUserAuth:
-		// Only in the flow that asked for a choice, the one flow in which
-		// Cognito offers one: an endpoint that is not Cognito, offering
-		// PASSWORD to a login of USER_SRP_AUTH or CUSTOM_AUTH, would get
-		// the password itself where SRP gives it a claim to guess at.
+	case a.Answer == ChallengePassword && st.password != "":
+		// Only a choice in turn gets here (answer).
 		r["PASSWORD"] = st.password
 	}
 	return r, a.ClientMetadata, nil

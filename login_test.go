@@ -5,7 +5,6 @@
 package cognitosrp
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -175,8 +174,19 @@ func TestChallengesTheHandlerCannotAnswer(t *testing.T) {
 		{ChallengeSelectChallenge, &ChallengeAnswer{}, true}, // no PASSWORD_SRP among the choices
 	} {
 		f := newFake(t)
-		f.then(fxLoginSteps("", sfAsk(v.name, map[string]string{"USER_ID_FOR_SRP": fxInternal}))...)
+		ask := sfAsk(v.name, map[string]string{"USER_ID_FOR_SRP": fxInternal})
+		flow := FlowUserSRPAuth
+		if v.name == ChallengeSelectChallenge {
+			// The choice comes in its one place: the reply to
+			// InitiateAuth of USER_AUTH.
+			flow = FlowUserAuth
+			f.then(sfInitiate(flow, map[string]string{"USERNAME": fxLogin, "SRP_A": "*", "PREFERRED_CHALLENGE": ChallengePasswordSRP}, "",
+				sfThen[map[string]string](ask)))
+		} else {
+			f.then(fxLoginSteps("", ask)...)
+		}
 		cfg := sfServe(t, f)
+		cfg.AuthFlow = flow
 		asked := false
 		cfg.ChallengeHandler = ChallengeHandlerFunc(func(context.Context, *Challenge) (*ChallengeAnswer, error) {
 			asked = true
@@ -556,37 +566,54 @@ func TestSelectChallengePassword(t *testing.T) {
 	}
 }
 
-// TestNoPasswordForAChoiceOutsideUserAuth: Cognito offers a choice of
-// sign-in challenge (SELECT_CHALLENGE) in the USER_AUTH flow alone. An
-// endpoint that is not Cognito, offering PASSWORD to a login of
-// USER_SRP_AUTH or CUSTOM_AUTH, whose handler prefers SRP but takes
-// PASSWORD when SRP is not offered (as one written for USER_AUTH would),
-// used to get the session's password itself, where SRP gives it at most
-// a claim to guess at. It gets the choice, without the password.
-func TestNoPasswordForAChoiceOutsideUserAuth(t *testing.T) {
+// TestNoPasswordForAChoiceOutOfTurn: Cognito offers a choice of sign-in
+// challenge (SELECT_CHALLENGE) in one place, its reply to InitiateAuth of
+// the USER_AUTH flow. An endpoint that is not Cognito, offering PASSWORD
+// anywhere else (to a login of USER_SRP_AUTH or CUSTOM_AUTH, or to one of
+// USER_AUTH after its first step, even after the password's SRP claim),
+// to a handler that prefers SRP but takes PASSWORD when SRP is not
+// offered (as one written for USER_AUTH would), used to get the session's
+// password itself, where SRP gives it at most a claim to guess at. Such a
+// choice is out of turn: the login ends with a *ChallengeError, the
+// handler not asked.
+func TestNoPasswordForAChoiceOutOfTurn(t *testing.T) {
 	const password = "Corr3ct-Horse!"
-	for _, flow := range []string{"", FlowUserSRPAuth, FlowCustomAuth} {
-		t.Run(cmp.Or(flow, "default"), func(t *testing.T) {
+	choice := func(available ...string) reply {
+		return jsonReply(map[string]any{"ChallengeName": ChallengeSelectChallenge, "Session": "s",
+			"ChallengeParameters": map[string]string{"USERNAME": "u"}, "AvailableChallenges": available})
+	}
+	for _, tc := range []struct {
+		name, flow string
+		replies    []reply // to InitiateAuth, then to each RespondToAuthChallenge
+	}{
+		{"default", "", []reply{choice(ChallengePassword, "EMAIL_OTP")}},
+		{FlowUserSRPAuth, FlowUserSRPAuth, []reply{choice(ChallengePassword, "EMAIL_OTP")}},
+		{FlowCustomAuth, FlowCustomAuth, []reply{choice(ChallengePassword, "EMAIL_OTP")}},
+		{"USER_SRP_AUTH after the claim", "", []reply{challenge(), choice(ChallengePassword)}},
+		{"USER_AUTH after the claim", FlowUserAuth, []reply{challenge(), choice(ChallengePassword)}},
+		{"USER_AUTH after choosing PASSWORD_SRP", FlowUserAuth, []reply{choice(ChallengePasswordSRP, ChallengePassword), choice(ChallengePassword)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			var mu sync.Mutex
 			var bodies []string
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				b, _ := io.ReadAll(r.Body)
 				mu.Lock()
+				n := len(bodies)
 				bodies = append(bodies, string(b))
 				mu.Unlock()
-				if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".RespondToAuthChallenge") {
-					w.WriteHeader(http.StatusBadRequest)
-					w.Write([]byte(`{"__type":"NotAuthorizedException"}`))
+				if n < len(tc.replies) {
+					tc.replies[n].write(w)
 					return
 				}
-				w.Write([]byte(`{"ChallengeName":"SELECT_CHALLENGE","Session":"s","ChallengeParameters":{"USERNAME":"u"},"AvailableChallenges":["PASSWORD","EMAIL_OTP"]}`))
+				errorReply(http.StatusBadRequest, "NotAuthorizedException").write(w)
 			}))
 			defer srv.Close()
 			asked := false
-			s, err := NewSession(Config{UserPoolID: testPoolID, ClientID: testClientID, Endpoint: srv.URL, AuthFlow: flow,
+			s, err := NewSession(Config{UserPoolID: testPoolID, ClientID: testClientID, Endpoint: srv.URL, AuthFlow: tc.flow,
 				Retry: RetryPolicy{MaxAttempts: 1},
 				ChallengeHandler: ChallengeHandlerFunc(func(ctx context.Context, c *Challenge) (*ChallengeAnswer, error) {
-					asked = c.Name == ChallengeSelectChallenge
+					asked = true
 					for _, choice := range []string{ChallengePasswordSRP, ChallengePassword} {
 						if slices.Contains(c.AvailableChallenges, choice) {
 							return &ChallengeAnswer{Answer: choice}, nil
@@ -597,17 +624,18 @@ func TestNoPasswordForAChoiceOutsideUserAuth(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := s.Authenticate(t.Context(), password); !errors.Is(err, ErrNotAuthorized) {
-				t.Fatalf("Authenticate = %v, want the endpoint's NotAuthorizedException", err)
+			err = s.Authenticate(t.Context(), password)
+			if ce := (*ChallengeError)(nil); !errors.As(err, &ce) || ce.ChallengeName != ChallengeSelectChallenge || ce.Err != nil {
+				t.Errorf("Authenticate = %v, want a *ChallengeError for the choice out of turn", err)
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if !asked || len(bodies) != 2 {
-				t.Fatalf("handler asked: %v, %d requests; want the choice answered", asked, len(bodies))
+			if asked || len(bodies) != len(tc.replies) {
+				t.Errorf("handler asked: %v, %d requests; want %d, the choice not answered", asked, len(bodies), len(tc.replies))
 			}
 			for _, b := range bodies {
 				if strings.Contains(b, password) {
-					t.Fatalf("the password went to the endpoint: %s", b)
+					t.Errorf("the password went to the endpoint: %s", b)
 				}
 			}
 		})
