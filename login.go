@@ -23,7 +23,8 @@ import (
 const (
 	// FlowUserAuth is choice-based sign-in: the login asks for
 	// PASSWORD_SRP and takes it when Cognito offers a choice; the
-	// ChallengeHandler chooses when it does not offer PASSWORD_SRP.
+	// ChallengeHandler chooses when it does not offer PASSWORD_SRP (a
+	// choice of PASSWORD sends the password itself).
 	FlowUserAuth = "USER_AUTH"
 	// FlowCustomAuth runs the pool's custom challenges (Lambda triggers)
 	// after SRP when there is a password, and alone when there is none.
