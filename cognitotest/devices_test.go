@@ -409,11 +409,16 @@ func TestDeviceForgottenBeforeDeviceSRPAuth(t *testing.T) {
 // is open fails the answer with "Device does not exist.", as the steps
 // that look the device up do. The login completed with tokens bound to
 // the forgotten device: ForgetDevice's revocation had come before them,
-// and their refresh token failed at once.
+// and their refresh token failed at once. Forgotten while the answer's
+// tokens are issued (where the refresh token's random parts are drawn,
+// after the access token was minted), the device passed a check made
+// before them, and the login completed with tokens ForgetDevice's
+// revocation had not reached.
 func TestDeviceForgottenDuringMFAPrompt(t *testing.T) {
-	for _, how := range []string{"admin", "ForgetDevice"} {
+	for _, how := range []string{"admin", "ForgetDevice", "while issuing"} {
 		t.Run(how, func(t *testing.T) {
-			srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true})
+			rnd := &hookOnce{}
+			srv := cognitotest.NewServer(t, cognitotest.Config{DeviceTracking: true, Rand: rnd})
 			addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123", SMSMFA: true, Attributes: map[string]string{"phone_number": "+15555550100"}})
 			r := newRaw(t, srv)
 			first := smsLogin(t, r, "")
@@ -423,12 +428,20 @@ func TestDeviceForgottenDuringMFAPrompt(t *testing.T) {
 			}
 			ch := expectChallenge(t, "SMS_MFA")(r.srpLogin("alice", "pw-alice-123", map[string]string{"DEVICE_KEY": d.key}))
 
-			if how == "admin" {
+			forget := func() {
 				if err := srv.ForgetDevice(d.key); err != nil {
+					t.Error(err)
+				}
+			}
+			switch how {
+			case "admin":
+				forget()
+			case "while issuing":
+				rnd.hook.Store(&forget)
+			default:
+				if _, err := r.call("ForgetDevice", map[string]any{"AccessToken": first.AccessToken, "DeviceKey": d.key}); err != nil {
 					t.Fatal(err)
 				}
-			} else if _, err := r.call("ForgetDevice", map[string]any{"AccessToken": first.AccessToken, "DeviceKey": d.key}); err != nil {
-				t.Fatal(err)
 			}
 
 			out, err := r.respond("SMS_MFA", ch.Session, map[string]string{"USERNAME": "alice", "SMS_MFA_CODE": cognitotest.DefaultMFACode})
@@ -436,6 +449,9 @@ func TestDeviceForgottenDuringMFAPrompt(t *testing.T) {
 				t.Fatalf("the login completed on the forgotten device: device_key %v", deviceKeyClaim(t, srv, out.AuthenticationResult.AccessToken))
 			}
 			wantAPIError(t, err, "ResourceNotFoundException", "Device does not exist.")
+			if rnd.hook.Load() != nil {
+				t.Error("the device was not forgotten while the tokens were issued")
+			}
 		})
 	}
 }

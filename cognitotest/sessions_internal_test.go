@@ -89,6 +89,8 @@ func TestRevocationCostsOneUsersTokens(t *testing.T) {
 		}
 		return signOut, forget
 	}
+	// A token is bound only to a device that exists (newRefreshToken).
+	srv.devices[key] = &device{key: key, username: "alice", confirmed: true}
 	issue(0, 1, key)
 	signOutAlone, forgetAlone := quickest()
 	issue(1, 19999, "")

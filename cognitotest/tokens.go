@@ -58,6 +58,17 @@ func (s *Server) newRefreshToken(now, expires time.Time, g grant) (string, *apiE
 	if s.userLocked(g.username, g.sub) == nil {
 		return "", errNotAuthorized("User does not exist.").because("user deleted while its tokens were issued")
 	}
+	// The device a login named, checked here for the same reason: one
+	// forgotten before (while the MFA prompt was open, or in between)
+	// would leave tokens bound to a device that is gone, which the
+	// revocation ForgetDevice made does not reach; one forgotten after
+	// finds this token to revoke. The login fails as the steps that look
+	// the device up do, "Device does not exist."; that Cognito's last
+	// step refuses it so is an inference from those steps, no report
+	// showing it.
+	if g.deviceKey != "" && s.devices[g.deviceKey] == nil {
+		return "", errNoDevice().because("device %s forgotten while its tokens were issued", g.deviceKey)
+	}
 	rt := &refreshToken{grant: g, tok: tok, expires: expires}
 	s.refresh[tok] = rt
 	name := fold(g.username)
@@ -252,16 +263,8 @@ func (s *Server) completeLogin(c *call, sess *authSession) (any, *apiError) {
 	var meta *cognitosrp.NewDeviceMetadata
 	if s.cfg.DeviceTracking {
 		if sess.deviceDone || sess.deviceTracked {
-			// The device the login named may have been forgotten since
-			// (ForgetDevice while the MFA prompt was open): tokens bound
-			// to it would outlive the revocation ForgetDevice made, and
-			// its refresh token would fail at once. The login fails as
-			// the steps that look the device up do, with "Device does
-			// not exist."; that Cognito's last step refuses it so is an
-			// inference from those steps, no report showing it.
-			if _, ok := s.userDevice(sess.deviceKey, sess.username); !ok {
-				return nil, errNoDevice().because("device %s forgotten during the login", sess.deviceKey)
-			}
+			// A device forgotten since the login named it is refused
+			// where the refresh token is stored (newRefreshToken).
 			g.deviceKey = sess.deviceKey
 			s.deviceUsed(sess.deviceKey, now, c.ip)
 		} else {
