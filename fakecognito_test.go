@@ -244,7 +244,7 @@ func (f *fakeCognito) checkSecretHash(params map[string]string, username string)
 	}
 	got, ok := params["SECRET_HASH"]
 	if !ok {
-		return notAuthorized("Client " + f.cfg.ClientID + " is configured for secret but secret was not received")
+		return notAuthorized("Client " + f.cfg.ClientID + " is configured with secret but SECRET_HASH was not received")
 	}
 	if !hmac.Equal([]byte(got), []byte(secretHash(username, f.cfg.ClientID, f.cfg.ClientSecret))) {
 		return notAuthorized("Unable to verify secret hash for client " + f.cfg.ClientID)

@@ -73,7 +73,8 @@ func refreshTokenDead(err error) bool {
 
 // secretRefused reports whether err is Cognito refusing the app client's
 // secret or its hash ("Unable to verify secret hash for client …",
-// "Client … is configured for secret but secret was not received", and
+// "Client … is configured with secret but SECRET_HASH was not received",
+// until 2022 "… configured for secret but secret was not received", and
 // for REFRESH_TOKEN_AUTH "SecretHash does not match for the client: …",
 // hence in any case).
 func secretRefused(err error) bool {

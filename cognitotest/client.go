@@ -120,7 +120,7 @@ func (c *appClient) checkSecretHash(got, username string) *apiError {
 		return nil
 	}
 	if got == "" {
-		return errNotAuthorized("Client %s is configured for secret but secret was not received", c.id)
+		return errNoSecretHash(c.id)
 	}
 	want := cognitosrp.SecretHash(username, c.id, c.secret)
 	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
@@ -138,7 +138,7 @@ func (c *appClient) checkSecret(got string) *apiError {
 		return nil
 	}
 	if got == "" {
-		return errNotAuthorized("Client %s is configured for secret but secret was not received", c.id)
+		return errNoSecretHash(c.id)
 	}
 	if subtle.ConstantTimeCompare([]byte(got), []byte(c.secret)) != 1 {
 		return errNotAuthorized("Client secret is invalid for client %s", c.id)

@@ -111,6 +111,22 @@ func errSecretHash(clientID string) *apiError {
 	return errNotAuthorized("Unable to verify secret hash for client %s", clientID)
 }
 
+// errNoSecretHash is the refusal of a request without SECRET_HASH on an
+// app client with a secret, in the words reported since 2023:
+// amplify-android issue 2504 (July 2023, USER_SRP_AUTH),
+// amazon-cognito-identity-dart-2 issue 249 (January 2024, the
+// RespondToAuthChallenge of SMS_MFA), aws-sdk-cpp issue 3246 (January
+// 2025, USER_SRP_AUTH). Reports up to late 2022 quote "Client … is
+// configured for secret but secret was not received"
+// (amazon-cognito-identity-dart-2 issue 164, August 2021, at
+// REFRESH_TOKEN_AUTH; aws-amplify-identity-broker issue 373, October
+// 2022, a login): Cognito has reworded it. The emulator gives the same
+// words for a ClientSecret left out of GetTokensFromRefreshToken or
+// RevokeToken, an assumption: no report quotes Cognito there.
+func errNoSecretHash(clientID string) *apiError {
+	return errNotAuthorized("Client %s is configured with secret but SECRET_HASH was not received", clientID)
+}
+
 // errRefreshSecretHash is REFRESH_TOKEN_AUTH's refusal of a SECRET_HASH,
 // which Cognito words otherwise than a login's (aws-sdk-net-extensions-
 // cognito issues 94 and 122; reports before 2022 quote errSecretHash's).

@@ -311,7 +311,7 @@ func TestGetUserRevokeAndSignOut(t *testing.T) {
 
 	// RevokeToken ends one session's refresh and access tokens only.
 	_, err := r.call("RevokeToken", map[string]string{"ClientId": srv.ClientID(), "Token": s1.Tokens().RefreshToken})
-	wantAPIError(t, err, "NotAuthorizedException", "configured for secret")
+	wantAPIError(t, err, "NotAuthorizedException", "Client "+srv.ClientID()+" is configured with secret but SECRET_HASH was not received")
 	if _, err := r.call("RevokeToken", map[string]string{"ClientId": srv.ClientID(), "ClientSecret": "shh", "Token": s1.Tokens().RefreshToken}); err != nil {
 		t.Fatal(err)
 	}
@@ -620,7 +620,7 @@ func TestSecretHashMustUseInternalName(t *testing.T) {
 	_, err := r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "eve@example.com", "SRP_A": srp.A(), "SECRET_HASH": r.secretHash(u.Sub)})
 	wantAPIError(t, err, "NotAuthorizedException", "Unable to verify secret hash for client "+srv.ClientID())
 	_, err = r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "eve@example.com", "SRP_A": srp.A()})
-	wantAPIError(t, err, "NotAuthorizedException", "configured for secret but secret was not received")
+	wantAPIError(t, err, "NotAuthorizedException", "Client "+srv.ClientID()+" is configured with secret but SECRET_HASH was not received")
 	ch, err := r.initiate("USER_SRP_AUTH", map[string]string{"USERNAME": "eve@example.com", "SRP_A": srp.A(), "SECRET_HASH": r.secretHash("eve@example.com")})
 	if err != nil {
 		t.Fatal(err)

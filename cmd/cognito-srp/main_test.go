@@ -323,7 +323,8 @@ func TestDescribeSecretRefusals(t *testing.T) {
 	t.Parallel()
 	for _, msg := range []string{
 		"Unable to verify secret hash for client abc",
-		"Client abc is configured for secret but secret was not received",
+		"Client abc is configured with secret but SECRET_HASH was not received",
+		"Client abc is configured for secret but secret was not received", // its words until 2022
 		"SecretHash does not match for the client: abc",
 	} {
 		got := describe(&cognitosrp.APIError{Action: "InitiateAuth", Type: "NotAuthorizedException", Message: msg, StatusCode: 400})

@@ -499,7 +499,7 @@ async function clientSecret() {
 	const env = await emulate(['-client-secret-file', file, '-client-id', 'withsecret']);
 	const err = await login(newPool(env), 'alice', 'Alice-pw-1234').then(() => null, e => e);
 	check(err && err.code === 'NotAuthorizedException' &&
-		err.message === 'Client withsecret is configured for secret but secret was not received',
+		err.message === 'Client withsecret is configured with secret but SECRET_HASH was not received',
 		'-client-secret-file: a login without SECRET_HASH refused');
 }
 
