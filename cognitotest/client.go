@@ -107,11 +107,14 @@ func (c *appClient) allow(allowFlag, flow string) *apiError {
 // checkSecretHash verifies SECRET_HASH for username. username must be the
 // name Cognito expects at that step: the name typed in InitiateAuth, the
 // internal username everywhere after. A client without a secret refuses
-// a SECRET_HASH, in Cognito's words, which aws-sdk-ios-samples issue 102
-// quotes from the headers of an InitiateAuth answer (x-amzn-ErrorType
-// "InvalidParameterException:"; pmill/aws-cognito pull request 23 gives
-// the same text). That RespondToAuthChallenge and REFRESH_TOKEN_AUTH
-// refuse it alike is an assumption.
+// a SECRET_HASH, in Cognito's words of 2016, which aws-sdk-ios-samples
+// issue 102 quotes from the headers of an InitiateAuth answer
+// (x-amzn-ErrorType "InvalidParameterException:"; pmill/aws-cognito pull
+// request 23, 2019, quotes "App client XXXXXX is not configured for
+// secret but secret hash was received"). No later report quotes it:
+// Cognito may have reworded it since, as it did errNoSecretHash's. That
+// RespondToAuthChallenge and REFRESH_TOKEN_AUTH refuse it alike is an
+// assumption.
 func (c *appClient) checkSecretHash(got, username string) *apiError {
 	if c.secret == "" {
 		if got != "" {
