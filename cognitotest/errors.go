@@ -145,10 +145,13 @@ func errRefreshSecretHash(clientID string) *apiError {
 // …" for one. Each constraint a member breaks is one error of its own,
 // a length before the pattern (issue 388 there; o3de-multiplayersample
 // issue 105, where an empty identityPoolId is two errors, its length and
-// then its pattern). The order of the members is not known: issue 388
-// lists password before username, and aws-sdk-cpp issue 1085 logins
-// before identityId, neither in the model's order; the emulator lists
-// them in the order it checks them.
+// then its pattern; ks888/LambStatus issue 6, an empty username, the
+// same). That order is what reports of Cognito show, not a rule of the
+// protocol layer: STS has listed a pattern before a length
+// (miquella/vaulted issue 138). The order of the members is not known:
+// issue 388 lists password before username, and aws-sdk-cpp issue 1085
+// logins before identityId, neither in the model's order; the emulator
+// lists them in the order it checks them.
 type violations []string
 
 // add records a member that breaks constraint, quoting the value sent, or
@@ -166,7 +169,11 @@ func (v *violations) add(field string, value *string, constraint string) {
 
 // addSensitive is add for a member Cognito's model marks sensitive (a
 // token, a password, a client secret, a Session): AWS quotes no value,
-// null or not ("Value at 'password'", "Value at 'accessToken'").
+// null or not ("Value at 'password'", "Value at 'accessToken'"). For the
+// client secret and the Session that is an inference from the model's
+// sensitive trait, no report showing it; the trait is no proof: today's
+// model marks ClientIdType and the TOTP user code sensitive too, whose
+// values the reports above quote.
 func (v *violations) addSensitive(field, constraint string) {
 	*v = append(*v, "Value at '"+field+"' failed to satisfy constraint: "+constraint)
 }

@@ -51,7 +51,8 @@ func (a *authSession) next(challenge string) *authSession {
 
 // checkSession checks a Session member as the AWS protocol layer checks
 // Cognito's SessionType (botocore's cognito-idp service-2.json: length 20
-// to 2048, no pattern, sensitive: no value quoted). "" is a member left
+// to 2048, no pattern, sensitive: no value quoted, an inference, see
+// addSensitive). "" is a member left
 // out, which RespondToAuthChallenge, AssociateSoftwareToken and
 // VerifySoftwareToken all allow.
 func checkSession(v *violations, session string) {
