@@ -39,7 +39,8 @@ import (
 //     PASSWORD"), and, in USER_AUTH only, the PASSWORD of the answer to
 //     SELECT_CHALLENGE whose ANSWER is PASSWORD (ChallengeResponseType:
 //     {"ANSWER": "PASSWORD", "USERNAME": …, "PASSWORD": …}), the one flow
-//     in which Cognito offers a choice. The library never prefers
+//     in which Cognito offers a choice, and only in reply to InitiateAuth
+//     (the request before it), where Cognito offers it. The library never prefers
 //     PASSWORD in USER_AUTH's InitiateAuth (it asks for PASSWORD_SRP), and
 //     puts nothing of its own into the answer to a challenge named
 //     PASSWORD (the handler's Answer goes there): neither is allowed.
@@ -370,7 +371,7 @@ func wireWalk(body []byte, visit func(path, s string)) bool {
 
 // wireAllowed reports whether a request of action, whose strings by path
 // are fields, may carry the secret of kind at path in a session of c.
-func wireAllowed(c wireConfig, kind, action, path string, fields map[string][]string) bool {
+func wireAllowed(c wireConfig, kind, action, prev, path string, fields map[string][]string) bool {
 	// A field that decides must be there once: two could be read either way.
 	one := func(p string) string {
 		if len(fields[p]) != 1 {
@@ -382,7 +383,8 @@ func wireAllowed(c wireConfig, kind, action, path string, fields map[string][]st
 	case "password":
 		return action == "InitiateAuth" && c.flow == FlowUserPasswordAuth && one("AuthFlow") == FlowUserPasswordAuth &&
 			path == "AuthParameters.PASSWORD" ||
-			action == "RespondToAuthChallenge" && c.flow == FlowUserAuth && one("ChallengeName") == ChallengeSelectChallenge &&
+			action == "RespondToAuthChallenge" && prev == "InitiateAuth" && c.flow == FlowUserAuth &&
+				one("ChallengeName") == ChallengeSelectChallenge &&
 				one("ChallengeResponses.ANSWER") == ChallengePassword && path == "ChallengeResponses.PASSWORD"
 	case "new password":
 		return action == "RespondToAuthChallenge" && one("ChallengeName") == ChallengeNewPasswordRequired &&
@@ -421,6 +423,12 @@ func checkWire(t *testing.T, c wireConfig, reqs []wireRequest, sec wireSecrets) 
 	sent := map[string]int{}
 	for i, r := range reqs {
 		where := fmt.Sprintf("%s: request %d (%s)", c, i+1, cmp.Or(r.action, "no action"))
+		// The request before this one: a choice is answered only in
+		// reply to InitiateAuth (TestNoPasswordForAChoiceOutOfTurn).
+		var prev string
+		if i > 0 {
+			prev = reqs[i-1].action
+		}
 		leak := func(place, text string) {
 			for _, s := range secrets {
 				for _, f := range s.forms {
@@ -445,7 +453,7 @@ func checkWire(t *testing.T, c wireConfig, reqs []wireRequest, sec wireSecrets) 
 		}
 		wireWalk(r.body, func(path, s string) {
 			for _, sc := range secrets {
-				if s == sc.value && wireAllowed(c, sc.kind, r.action, path, fields) {
+				if s == sc.value && wireAllowed(c, sc.kind, r.action, prev, path, fields) {
 					sent[sc.kind]++
 					return
 				}
@@ -479,13 +487,15 @@ var wireScenarios = []struct {
 	{"select PASSWORD", wireAlways, []string{
 		`{"ChallengeName":"SELECT_CHALLENGE","Session":"s","ChallengeParameters":{"USERNAME":"internal-user"},"AvailableChallenges":["PASSWORD","EMAIL_OTP"]}`,
 		wireTokens, wireTokens}},
-	// The choices among the parameters, after a custom challenge.
-	{"custom then select PASSWORD", wireAlways, []string{
+	// A choice after a first step, which Cognito never offers
+	// (TestNoPasswordForAChoiceOutOfTurn): after a custom challenge.
+	{"custom then select PASSWORD", wireNever, []string{
 		`{"ChallengeName":"CUSTOM_CHALLENGE","Session":"s","ChallengeParameters":{"USERNAME":"internal-user","q":"?"}}`,
 		`{"ChallengeName":"SELECT_CHALLENGE","Session":"s","ChallengeParameters":{"AVAILABLE_CHALLENGES":"[\"PASSWORD\"]"}}`,
 		wireTokens, wireTokens}},
-	// SRP chosen by the login, then PASSWORD offered once the SRP is spent.
-	{"select SRP then PASSWORD", wireAlways, []string{
+	// SRP chosen by the login, then PASSWORD offered once the SRP is
+	// spent: out of turn too.
+	{"select SRP then PASSWORD", wireNever, []string{
 		`{"ChallengeName":"SELECT_CHALLENGE","Session":"s","AvailableChallenges":["PASSWORD_SRP","PASSWORD"]}`,
 		wireVerifier,
 		`{"ChallengeName":"SELECT_CHALLENGE","Session":"s","AvailableChallenges":["PASSWORD"]}`,
