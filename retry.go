@@ -92,12 +92,18 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 		p.MaxElapsed = DefaultMaxElapsed
 	}
 	if p.Jitter == nil {
-		// Unsigned: d+1 overflows an int64 when MaxDelay is the largest
-		// Duration (a "no limit" a caller may well write).
-		p.Jitter = func(d time.Duration) time.Duration { return time.Duration(rand.Uint64N(uint64(d) + 1)) }
+		p.Jitter = uniform
 	}
 	return p
 }
+
+// uniform returns a uniformly random duration in [0, d], from
+// math/rand/v2's goroutine-safe generator: the Jitter of a policy that
+// sets none. Unsigned: d+1 overflows an int64 when d is the largest
+// Duration (a MaxDelay of "no limit" a caller may well write). A function,
+// not a literal in withDefaults (binary size: the literal, inlined into do,
+// was a closure of its own, with a long name).
+func uniform(d time.Duration) time.Duration { return time.Duration(rand.Uint64N(uint64(d) + 1)) }
 
 // backoff returns the delay before retry n (0 for the first retry): a
 // random duration up to min(MaxDelay, BaseDelay·2ⁿ).
