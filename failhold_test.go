@@ -12,17 +12,54 @@ import (
 	"time"
 )
 
+// holdBounds returns the least and the longest wait after n failed logins
+// or renewals in a row: 1 s doubling up to 30 s, lengthened at random by
+// up to as much again, within the 30 s.
+func holdBounds(n int) (least, longest time.Duration) {
+	least = min(time.Second<<min(n-1, 5), 30*time.Second)
+	return least, min(2*least, 30*time.Second)
+}
+
+// holdJitters are the Jitters that the tests of the hold's bounds run
+// with, and which bound each ends the wait at: "random" (the default,
+// math/rand/v2) anywhere from the least to the longest; one that draws
+// nothing at the least, one that draws all of d at the longest; and one
+// out of its range on either side, which is held to it.
+var holdJitters = []struct {
+	name         string
+	jitter       func(time.Duration) time.Duration
+	after, until int // held after the wait's bound [after] - 1 ms, not at [until] (0: least, 1: longest)
+}{
+	{"random", nil, 0, 1},
+	{"least", func(time.Duration) time.Duration { return 0 }, 0, 0},
+	{"longest", func(d time.Duration) time.Duration { return d }, 1, 1},
+	{"below its range", func(time.Duration) time.Duration { return -time.Hour }, 0, 0},
+	{"above its range", func(time.Duration) time.Duration { return time.Hour }, 1, 1},
+}
+
 // TestFailedLoginsHeldBack: a password that Cognito refuses does not turn
 // every request into a login (Cognito locks a user out after a few wrong
 // ones). After two failed logins in a row, needs get the last error at once
-// until the wait (2 s after the second failure, doubling with each
-// further one, at most 30 s) is over; then the session tries again by itself,
-// and recovers once the password is right. An explicit Authenticate is not
-// held back.
+// until the wait (2 to 4 s after the second failure, doubling with each
+// further one, at most 30 s) is over; then the session tries again by
+// itself, and recovers once the password is right. An explicit
+// Authenticate is not held back. The waits are never shorter than the
+// doubling ones, nor longer than twice those or 30 s, whatever Jitter
+// draws.
 func TestFailedLoginsHeldBack(t *testing.T) {
-	clk := newFakeClock(testNow)
-	f := newFakeCognito(t, clk.Now)
-	s := newLifecycleSession(t, f, "wrong password", nil)
+	for _, c := range holdJitters {
+		t.Run(c.name, func(t *testing.T) {
+			clk := newFakeClock(testNow)
+			f := newFakeCognito(t, clk.Now)
+			s := newLifecycleSession(t, f, "wrong password", func(cfg *Config) { cfg.Retry.Jitter = c.jitter })
+			failedLoginsHeldBack(t, clk, f, s, c.after, c.until)
+		})
+	}
+}
+
+// failedLoginsHeldBack runs TestFailedLoginsHeldBack with s, whose waits
+// end after holdBounds(n)[after] and by holdBounds(n)[until].
+func failedLoginsHeldBack(t *testing.T, clk *fakeClock, f *fakeCognito, s *Session, after, until int) {
 	ctx := context.Background()
 	need := func(want int) {
 		t.Helper()
@@ -44,15 +81,12 @@ func TestFailedLoginsHeldBack(t *testing.T) {
 	if _, err := s.ValidTokens(ended, AccessToken); !errors.Is(err, ErrNotAuthorized) || errors.Is(err, context.Canceled) {
 		t.Fatalf("ValidTokens with an ended ctx during the hold = %v, want the held ErrNotAuthorized", err)
 	}
-	clk.Advance(2*time.Second - time.Millisecond)
-	need(2)
-	clk.Advance(time.Millisecond)
-	need(3)
-	for n := 3; n < 10; n++ { // the waits double up to their cap
-		wait := min(time.Second<<(n-1), 30*time.Second)
-		clk.Advance(wait - time.Millisecond)
+	for n := 2; n < 10; n++ { // the waits double up to their cap
+		least, longest := holdBounds(n)
+		bound := [2]time.Duration{least, longest}
+		clk.Advance(bound[after] - time.Millisecond)
 		need(n)
-		clk.Advance(time.Millisecond)
+		clk.Advance(bound[until] - bound[after] + time.Millisecond)
 		need(n + 1)
 	}
 
@@ -71,6 +105,34 @@ func TestFailedLoginsHeldBack(t *testing.T) {
 	}
 	if err := held.Authenticate(ctx, "wrong password"); err != nil {
 		t.Fatalf("Authenticate while needs are held back: %v", err)
+	}
+}
+
+// TestFailureHoldsSpread: sessions whose logins failed at the same moment,
+// as replicas of a service do when Cognito throttles them together, are
+// held back for waits of different lengths, each within its bounds, and
+// so do not all try again at the same moment, to be throttled together
+// again (TestPodRolloutThrottled, "retries off"). Their waits were all
+// exactly 2 s. (Ten draws of a nanosecond count in [2 s, 4 s] collide
+// with odds of about 2·10⁻⁸.)
+func TestFailureHoldsSpread(t *testing.T) {
+	clk := newFakeClock(testNow)
+	f := newFakeCognito(t, clk.Now)
+	least, longest := holdBounds(2)
+	waits := make(map[time.Duration]bool)
+	for range 10 {
+		s := newLifecycleSession(t, f, "wrong password", nil)
+		for range 2 {
+			s.ValidTokens(context.Background(), AccessToken)
+		}
+		wait := time.Duration(s.retryAt.Load() - clk.Now().UnixNano())
+		if wait < least || wait > longest {
+			t.Fatalf("held for %v after two failures, want %v to %v", wait, least, longest)
+		}
+		waits[wait] = true
+	}
+	if len(waits) != 10 {
+		t.Fatalf("10 sessions failing together held for %d different waits, want 10: %v", len(waits), waits)
 	}
 }
 
@@ -94,7 +156,8 @@ func TestFailedRenewalsHeldBack(t *testing.T) {
 		t.Fatalf("%d renewals, want 2", n)
 	}
 	f.failRenewals(0)
-	clk.Advance(2 * time.Second)
+	_, longest := holdBounds(2)
+	clk.Advance(longest)
 	if got, err := s.ValidTokens(ctx, AccessToken); err != nil || got == first {
 		t.Fatalf("ValidTokens once Cognito works = %v, %v; want renewed tokens", got, err)
 	}
@@ -336,7 +399,8 @@ func TestHeldFailureYieldsToFlight(t *testing.T) {
 // TestHeldWaitCountsFromFailure: the wait counts from the failure, the
 // end of the failed call, not from its start (README, Token lifecycle:
 // "The waits count from each failure"): a renewal that Cognito answered
-// 20 s late, with an error, still holds needs for 2 s after its answer.
+// 20 s late, with an error, still holds needs for 2 to 4 s after its
+// answer.
 func TestHeldWaitCountsFromFailure(t *testing.T) {
 	clk, f, s, _ := loggedIn(t, nil)
 	f.failRenewals(1000)
@@ -356,7 +420,7 @@ func TestHeldWaitCountsFromFailure(t *testing.T) {
 	if n := f.count(FlowRefreshTokenAuth); n != 2 {
 		t.Fatalf("%d renewals, want 2: the third need came within 2 s of the second failure", n)
 	}
-	clk.Advance(time.Millisecond)
+	clk.Advance(2*time.Second + time.Millisecond) // 4 s: the longest wait
 	s.ValidTokens(ctx, AccessToken)
 	if n := f.count(FlowRefreshTokenAuth); n != 3 {
 		t.Fatalf("%d renewals, want 3: the wait is over", n)
@@ -411,15 +475,17 @@ func TestBackgroundHoldEndsAfterClockStepBack(t *testing.T) {
 // included: only a retryAt further ahead than that was set before the
 // wall clock stepped back (TestBackgroundHoldEndsAfterClockStepBack). A
 // clock that has not moved since the failure (a fixed Config.Now, a
-// testing/synctest bubble) finds it exactly 30 s ahead.
+// testing/synctest bubble) finds it exactly 30 s ahead: the wait after
+// the sixth failure in a row, and the most that Jitter can lengthen one.
 func TestBackgroundHoldLastsItsLongestWait(t *testing.T) {
 	clk, f, s, _ := loggedIn(t, nil)
 	clk.Advance(57 * time.Minute) // in the renewal window (from 54:30)
 	f.failRenewals(1000)
 	ctx := context.Background()
-	for i := range 6 { // waits of 1, 2, 4, 8, 16, then 30 s
+	for i := range 6 { // waits of at most 2, 4, 8, 16 and 30 s, then 30 s
 		if i > 0 {
-			clk.Advance(time.Second << (i - 1))
+			_, longest := holdBounds(i)
+			clk.Advance(longest)
 		}
 		s.ValidTokens(ctx, AccessToken)
 		settle(t, s)

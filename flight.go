@@ -56,13 +56,14 @@ import (
 //	      ctx ended is put to no handler (loginOnce): a flight frozen while
 //	      Cognito answered ends by its timeout, late, and is tried past.
 //	hold  A failed "background" or "blocking" flight counts a failure and
-//	      sets retryAt, 1 s doubling up to 30 s (fly), unless its error is
-//	      a late one's timeout, a sign-out or Close voided it, or new
-//	      tokens replaced those it left. Before retryAt, no background
-//	      renewal starts (renewAhead), and, from two failures in a row, a
-//	      need with the tokens the last one left, and no flight it could
-//	      join, gets its error at once (renewOnce). A success, a sign-out
-//	      or new tokens clear the count (clearFailuresLocked).
+//	      sets retryAt, 1 to 2 s at random, doubling up to 30 s (fly),
+//	      unless its error is a late one's timeout, a sign-out or Close
+//	      voided it, or new tokens replaced those it left. Before
+//	      retryAt, no background renewal starts (renewAhead), and, from
+//	      two failures in a row, a need with the tokens the last one
+//	      left, and no flight it could join, gets its error at once
+//	      (renewOnce). A success, a sign-out or new tokens clear the
+//	      count (clearFailuresLocked).
 //
 // And a need that a Session.Refresh flight (which never logs in) answers
 // with ErrLoginRequired tries again when the session has a password
@@ -82,7 +83,7 @@ var errSignedOut = errors.New("cognitosrp: signed out during the login or renewa
 const minForcedInterval = 5 * time.Second
 
 // maxRetryAfterFailure caps the wait after failed flights before the
-// session asks Cognito again (it doubles from a second with each failure
+// session asks Cognito again (it doubles from 1 to 2 s with each failure
 // in a row): long enough that a wrong password or a failing Cognito is
 // asked a couple of times a minute at most, short enough that the session
 // recovers by itself soon after the cause is fixed.
@@ -614,7 +615,20 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		// answer; but a refusal it read on the thaw (a wrong password's)
 		// is Cognito's answer, and counts.
 		s.failures++
+		// The wait is lengthened at random by up to as much again,
+		// within the cap: sessions that failed together (replicas of a
+		// service whose logins Cognito throttled at once) would
+		// otherwise all try again at the same moment, and be throttled
+		// together again (TestPodRolloutThrottled). Never shortened: the
+		// doubling wait is the least the docs promise, and the cap their
+		// most. Drawn as the retries' backoffs are, so that a test's
+		// seeded Jitter draws it too.
 		d := min(time.Second<<min(s.failures-1, 5), maxRetryAfterFailure)
+		jitter := s.cfg.Retry.Jitter
+		if jitter == nil {
+			jitter = uniform
+		}
+		d = min(d+min(max(jitter(d), 0), d), maxRetryAfterFailure)
 		s.retryAt.Store(s.cognitoNow().Add(d).UnixNano())
 		// Held for the tokens the failure left: those it started from,
 		// or those it installed all the same (see op), which the next

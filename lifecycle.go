@@ -110,16 +110,20 @@ func slot(typ TokenType) int {
 // After two logins or renewals in a row failed, a caller that would wait
 // for another gets the last one's error at once, without asking Cognito
 // (whatever its ctx: the error is not ctx's even if it has ended), for
-// 2 s after the second failure, doubling with each further failure up
-// to 30 s: a wrong password, a disabled user or a failing Cognito costs a
-// call every 30 s at most, not one per request. (Cognito's lockout after
-// five wrong passwords in a row still comes, within seconds; the calls
-// made during it do not lengthen it, and the session is let in again
-// within 30 s of its end once the password is right.) The session tries
-// again by itself once the wait is over; a success, a sign-out, new tokens
-// (SetTokens, Authenticate) end the waits. Authenticate and Refresh are
-// never held back, and a caller that finds one of them (or any login or
-// renewal) under way waits for it instead of getting the old error.
+// 2 to 4 s after the second failure, 4 to 8 s after the third, and so
+// on, doubling up to 30 s: a wrong password, a disabled user or a failing
+// Cognito costs a call every 30 s at most, not one per request. Each wait
+// is drawn at random within its bounds (with Config.Retry's Jitter), so
+// that sessions that failed together, replicas of a service that Cognito
+// throttled at once, do not all try again together. (Cognito's lockout
+// after five wrong passwords in a row still comes, within seconds; the
+// calls made during it do not lengthen it, and the session is let in
+// again within 30 s of its end once the password is right.) The session
+// tries again by itself once the wait is over; a success, a sign-out,
+// new tokens (SetTokens, Authenticate) end the waits. Authenticate and
+// Refresh are never held back, and a caller that finds one of them (or
+// any login or renewal) under way waits for it instead of getting the
+// old error.
 //
 // A typ other than AccessToken, IDToken or "" is refused with an error
 // matching ErrConfig.

@@ -81,33 +81,38 @@ func TestDeadRefreshTokenLoginRetried(t *testing.T) {
 }
 
 // TestRefreshAheadBackoffDoubles: failed background renewals are retried
-// after 1 s, doubling up to 30 s, and not sooner.
+// after 1 to 2 s, doubling up to 30 s, and not sooner (holdJitters).
 func TestRefreshAheadBackoffDoubles(t *testing.T) {
-	clk, f, s, _ := loggedIn(t, nil)
-	ctx := context.Background()
-	clk.Advance(55 * time.Minute)
-	f.failRenewals(100)
-	s.ValidTokens(ctx, AccessToken)
-	settle(t, s)
-	for i, d := range []time.Duration{1, 2, 4, 8, 16, 30, 30} {
-		d *= time.Second
-		clk.Advance(d - time.Millisecond)
-		s.ValidTokens(ctx, AccessToken)
-		settle(t, s)
-		if n := f.count(FlowRefreshTokenAuth); n != i+1 {
-			t.Fatalf("%d renewals %v after failure %d, want %d", n, d-time.Millisecond, i+1, i+1)
-		}
-		clk.Advance(time.Millisecond)
-		s.ValidTokens(ctx, AccessToken)
-		settle(t, s)
-		if n := f.count(FlowRefreshTokenAuth); n != i+2 {
-			t.Fatalf("%d renewals %v after failure %d, want %d", n, d, i+1, i+2)
-		}
+	for _, c := range holdJitters {
+		t.Run(c.name, func(t *testing.T) {
+			clk, f, s, _ := loggedIn(t, func(cfg *Config) { cfg.Retry.Jitter = c.jitter })
+			ctx := context.Background()
+			clk.Advance(55 * time.Minute)
+			f.failRenewals(100)
+			s.ValidTokens(ctx, AccessToken)
+			settle(t, s)
+			for i := range 7 {
+				least, longest := holdBounds(i + 1)
+				bound := [2]time.Duration{least, longest}
+				clk.Advance(bound[c.after] - time.Millisecond)
+				s.ValidTokens(ctx, AccessToken)
+				settle(t, s)
+				if n := f.count(FlowRefreshTokenAuth); n != i+1 {
+					t.Fatalf("%d renewals %v after failure %d, want %d", n, bound[c.after]-time.Millisecond, i+1, i+1)
+				}
+				clk.Advance(bound[c.until] - bound[c.after] + time.Millisecond)
+				s.ValidTokens(ctx, AccessToken)
+				settle(t, s)
+				if n := f.count(FlowRefreshTokenAuth); n != i+2 {
+					t.Fatalf("%d renewals %v after failure %d, want %d", n, bound[c.until], i+1, i+2)
+				}
+			}
+		})
 	}
 }
 
 // TestRefreshAheadBackoffResets: a successful renewal ends the back-off, so
-// the next failure is retried after 1 s again.
+// the next failure is retried after 1 to 2 s again (not 2 to 4 s).
 func TestRefreshAheadBackoffResets(t *testing.T) {
 	clk, f, s, first := loggedIn(t, nil)
 	ctx := context.Background()
@@ -118,7 +123,7 @@ func TestRefreshAheadBackoffResets(t *testing.T) {
 	clk.Advance(55 * time.Minute)
 	f.failRenewals(1)
 	renew() // fails
-	clk.Advance(time.Second)
+	clk.Advance(2 * time.Second)
 	renew() // succeeds
 	if s.Tokens() == first {
 		t.Fatal("no renewal after the back-off")
@@ -126,10 +131,10 @@ func TestRefreshAheadBackoffResets(t *testing.T) {
 	clk.Advance(55 * time.Minute)
 	f.failRenewals(1)
 	renew() // fails
-	clk.Advance(time.Second)
+	clk.Advance(2 * time.Second)
 	renew()
 	if n := f.count(FlowRefreshTokenAuth); n != 4 {
-		t.Errorf("renewals = %d, want 4: the back-off after a success starts at 1 s", n)
+		t.Errorf("renewals = %d, want 4: the back-off after a success starts at 1 to 2 s", n)
 	}
 }
 
@@ -142,8 +147,13 @@ func TestRefreshAheadBackoffEndsWithSuccess(t *testing.T) {
 	f := newFakeCognito(t, clk.Now)
 	f.set(func(f *fakeCognito) { f.lifetime = 40 * time.Second })
 	// 40 s tokens: the margin is capped at 10 s and renewing ahead at
-	// 20 s, so each enters its window 10 s after it is issued.
-	s := newLifecycleSession(t, f, f.password, func(c *Config) { c.RefreshAhead = time.Hour })
+	// 20 s, so each enters its window 10 s after it is issued. The
+	// least waits (a Jitter that draws nothing), for five failures to
+	// fit in the first tokens' window.
+	s := newLifecycleSession(t, f, f.password, func(c *Config) {
+		c.RefreshAhead = time.Hour
+		c.Retry.Jitter = func(time.Duration) time.Duration { return 0 }
+	})
 	ctx := context.Background()
 	renew := func() {
 		t.Helper()

@@ -73,6 +73,9 @@ type RetryPolicy struct {
 	MaxElapsed time.Duration
 	// Jitter returns a uniformly random duration in [0, d]. Nil means
 	// math/rand/v2's goroutine-safe generator. Tests set a seeded one.
+	// A Session draws with it too how much longer than its least it
+	// holds failed logins and renewals back (see Session.ValidTokens),
+	// under its lock: it must not call the Session.
 	Jitter func(d time.Duration) time.Duration
 }
 
@@ -102,7 +105,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 // sets none. Unsigned: d+1 overflows an int64 when d is the largest
 // Duration (a MaxDelay of "no limit" a caller may well write). A function,
 // not a literal in withDefaults (binary size: the literal, inlined into do,
-// was a closure of its own, with a long name).
+// was a closure of its own, with a long name); fly draws with it too.
 func uniform(d time.Duration) time.Duration { return time.Duration(rand.Uint64N(uint64(d) + 1)) }
 
 // backoff returns the delay before retry n (0 for the first retry): a
