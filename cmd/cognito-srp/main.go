@@ -88,12 +88,15 @@
 // (on Linux and the BSDs), or give -no-cache, which logs in on every run.
 // In a Kubernetes pod that runs as a user other than root, an emptyDir
 // volume is refused as XDG_CACHE_HOME: the kubelet makes it root's, of mode
-// 0777 without the sticky bit. Make a directory of your own in it (mkdir -m
-// 700 /cache/cache; the error names it) and point XDG_CACHE_HOME there. The
-// directories above the cache's are not checked, so the pod's other
-// containers, which can write to the volume, could still swap that
-// directory between the check and the read. A probe that runs the command
-// every few seconds needs the cache: with -no-cache every run logs in.
+// 0777 without the sticky bit. Make a directory of your own in it (for a
+// volume mounted at /cache, "mkdir -m 700 /cache/cache"; the error names
+// it) and point XDG_CACHE_HOME there. The directories above the cache's
+// are not checked, so the pod's other containers, which can write to the
+// volume, could still swap that directory between the check and the read.
+// A probe that runs the command every few seconds needs the cache: with
+// -no-cache every run logs in, and each login counts against Cognito's
+// quotas of sign-ins, the AWS account's (shared by all its user pools in
+// the region) and the user's own (ten requests a second).
 // The cache outlives the run, and its refresh token stays usable for the
 // app client's refresh token lifetime (30 days by default): on a CI runner
 // that later jobs share (a self-hosted runner), point XDG_CACHE_HOME at the
