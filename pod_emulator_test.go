@@ -59,9 +59,11 @@ func (c *currentAuth) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // TestPodPasswordRotation: the password is rotated at Cognito and in the
 // mounted Secret. The Auth keeps the old one, and once its refresh token
-// has expired its login fails with ErrNotAuthorized; replaced as README's
-// "Password rotation" says, behind one RoundTripper, it logs in with the
-// new one. Requests that run meanwhile, with a valid token, all succeed.
+// has expired its login fails with ErrNotAuthorized, held back after two;
+// an Auth built again from a file not yet updated is not held back.
+// Replaced as README's "Password rotation" says, behind one RoundTripper,
+// it logs in with the new one. Requests that run meanwhile, with a valid
+// token, all succeed.
 func TestPodPasswordRotation(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenLifetime: time.Hour})
 	if _, err := srv.AddUser(cognitotest.User{Username: "svc", Password: emuPassword}); err != nil {
@@ -105,7 +107,6 @@ func TestPodPasswordRotation(t *testing.T) {
 	if !errors.Is(err, cognitosrp.ErrNotAuthorized) {
 		t.Fatalf("stale password: %v, want ErrNotAuthorized", err)
 	}
-	// The service rereads the Secret's file and replaces the Auth.
 	replace := func(password string) {
 		next := build(password)
 		old := cur.p.Load()
@@ -113,6 +114,31 @@ func TestPodPasswordRotation(t *testing.T) {
 		next.Session().SetTokens(old.Session().Tokens())
 		cur.p.Store(next)
 	}
+
+	// Until the kubelet updates the file, a reread finds the stale
+	// password. Kept, the Auth holds its failed logins back; replaced
+	// each time, every new Auth logs in again with it, towards Cognito's
+	// lockout: replace it only when the password has changed.
+	tries := func(replaceEach bool) int {
+		n := srv.Calls("RespondToAuthChallenge")
+		for range 5 {
+			if replaceEach {
+				replace(emuPassword)
+			}
+			if err := get(); !errors.Is(err, cognitosrp.ErrNotAuthorized) {
+				t.Fatalf("stale password: %v, want ErrNotAuthorized", err)
+			}
+		}
+		return srv.Calls("RespondToAuthChallenge") - n
+	}
+	if n := tries(false); n > 2 {
+		t.Errorf("the Auth kept made %d logins for 5 failed requests, want at most 2", n)
+	}
+	if n := tries(true); n != 5 {
+		t.Errorf("an Auth replaced before each request made %d logins for 5 requests, want 5", n)
+	}
+
+	// The file is updated: the service rereads it and replaces the Auth.
 	replace(rotated)
 	if err := get(); err != nil {
 		t.Fatalf("after the replacement: %v", err)
