@@ -214,7 +214,14 @@ func TestPodShutdown(t *testing.T) {
 		}
 	}()
 	<-waiting
-	time.Sleep(50 * time.Millisecond) // the handler's request waits for the login
+	// The handler's request waits for the login once its first call has
+	// reached Cognito; a Close before that would fail the request at once,
+	// waking nobody, and hold nothing.
+	for deadline := time.Now().Add(10 * time.Second); srv.Calls("InitiateAuth") == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the handler's login did not reach Cognito")
+		}
+	}
 
 	start := time.Now()
 	auth.Close()
