@@ -83,8 +83,8 @@ var errSignedOut = errors.New("cognitosrp: signed out during the login or renewa
 const minForcedInterval = 5 * time.Second
 
 // maxRetryAfterFailure caps the wait after failed flights before the
-// session asks Cognito again (it doubles from 1 to 2 s with each failure
-// in a row): long enough that a wrong password or a failing Cognito is
+// session asks Cognito again (1 to 2 s after the first failure in a row,
+// doubling with each further one): long enough that a wrong password or a failing Cognito is
 // asked a couple of times a minute at most, short enough that the session
 // recovers by itself soon after the cause is fixed.
 const maxRetryAfterFailure = 30 * time.Second
@@ -425,7 +425,7 @@ func (s *Session) voidLocked() {
 // clearFailuresLocked forgets the flights that failed in a row: after a
 // success, and when the session gets or loses its tokens by other means
 // (SetTokens, Authenticate, a sign-out), the next failure is the first,
-// and the waits start again from a second. s.mu must be held.
+// and the waits start again from 1 to 2 s. s.mu must be held.
 func (s *Session) clearFailuresLocked() {
 	s.failures, s.failedErr, s.failedOn = 0, nil, nil
 	s.retryAt.Store(0)
