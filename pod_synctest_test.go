@@ -69,8 +69,8 @@ func (q *quota) RoundTrip(r *http.Request) (*http.Response, error) {
 // quota of 10 login calls a second, a third of what they ask for at
 // first. The throttled calls are retried with jitter and the failed
 // logins held back for random waits, and every replica is ready within a
-// minute (12 to 15 s in 60 runs). Retries that start from 1 s rather than
-// 100 ms spread the calls better: all are ready within 15 s (6 to 10 s),
+// minute (11.7 to 14.5 s in 110 runs). Retries that start from 1 s rather
+// than 100 ms spread the calls better: all are ready within 15 s (6 to 10 s),
 // with fewer than 3 calls refused for each that passed (1.2 to 1.8;
 // the default policy's are about 4). With retries off, only the random
 // waits spread the replicas: all are ready within 45 s (12 to 28 s in 150
