@@ -147,10 +147,12 @@ func TestPodPasswordRotation(t *testing.T) {
 	// Replaced while requests run, with a valid token: none fails, and
 	// the tokens go over without a login.
 	logins := srv.Calls("RespondToAuthChallenge")
+	const workers = 4
 	var wg sync.WaitGroup
 	var failed atomic.Int32
+	var done atomic.Int64 // requests completed
 	stop := make(chan struct{})
-	for range 4 {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -164,12 +166,22 @@ func TestPodPasswordRotation(t *testing.T) {
 					failed.Add(1)
 					t.Error(err)
 				}
+				done.Add(1)
 			}
 		}()
 	}
 	for range 3 {
 		replace(rotated)
-		time.Sleep(10 * time.Millisecond)
+		// Wait for requests, not for a while: of 2×workers completed
+		// after the replacement, at least workers (each worker has one
+		// under way) went through the new Auth.
+		deadline := time.Now().Add(10 * time.Second)
+		for n := done.Load() + 2*workers; done.Load() < n; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Error("no requests ran after the replacement")
+				break
+			}
+		}
 	}
 	close(stop)
 	wg.Wait()
