@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 # 10 minutes; long runs are for FUZZTIME by hand. FuzzLogin runs a whole SRP login (through an
 # in-process http.RoundTripper) per input, about 2 ms: it gets a tenth, and so
 # does FuzzLoginWire, a login in any configuration and a renewal per input
-# (5,000 took 13 s on a loaded 2-core machine).
+# (5,000 took 13 to 24 s on a loaded 2-core machine, about twice FuzzLogin).
 # FuzzServeAPI serves each body through the emulator's whole handler, about
 # 700 inputs a second: it gets 7,000.
 # FuzzSRPAnswer runs one or two SRP exchanges on both sides per input, 5
