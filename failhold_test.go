@@ -113,8 +113,8 @@ func failedLoginsHeldBack(t *testing.T, clk *fakeClock, f *fakeCognito, s *Sessi
 // held back for waits of different lengths, each within its bounds, and
 // so do not all try again at the same moment, to be throttled together
 // again (TestPodRolloutThrottled, "retries off"). Their waits were all
-// exactly 2 s. (Ten draws of a nanosecond count in [2 s, 4 s] collide
-// with odds of about 2·10⁻⁸.)
+// exactly 2 s. (Ten draws from the 10⁹ + 1 waits in [2 s, 4 s], 2 ns
+// apart, collide with odds of about 5·10⁻⁸.)
 func TestFailureHoldsSpread(t *testing.T) {
 	clk := newFakeClock(testNow)
 	f := newFakeCognito(t, clk.Now)
@@ -133,6 +133,38 @@ func TestFailureHoldsSpread(t *testing.T) {
 	}
 	if len(waits) != 10 {
 		t.Fatalf("10 sessions failing together held for %d different waits, want 10: %v", len(waits), waits)
+	}
+}
+
+// TestJitterMayCallSession: RetryPolicy.Jitter, the caller's code, which
+// draws the failure hold's random part, is called out of the session's
+// lock, so it may call the session (here ValidTokens, which takes the
+// lock) without a deadlock.
+func TestJitterMayCallSession(t *testing.T) {
+	clk := newFakeClock(testNow)
+	f := newFakeCognito(t, clk.Now)
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	var s *Session
+	var calls, stuck atomic.Int32
+	s = newLifecycleSession(t, f, "wrong password", func(cfg *Config) {
+		cfg.Retry.Jitter = func(d time.Duration) time.Duration {
+			calls.Add(1)
+			done := make(chan struct{})
+			go func() { s.ValidTokens(ended, AccessToken); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(2 * time.Second): // not answered until Jitter returns
+				stuck.Add(1)
+			}
+			return d
+		}
+	})
+	if _, err := s.ValidTokens(context.Background(), AccessToken); !errors.Is(err, ErrNotAuthorized) {
+		t.Fatalf("ValidTokens = %v, want ErrNotAuthorized", err)
+	}
+	if calls.Load() == 0 || stuck.Load() != 0 {
+		t.Fatalf("Jitter called %d times, its call to the session stuck in %d", calls.Load(), stuck.Load())
 	}
 }
 

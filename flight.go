@@ -546,6 +546,19 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		err = errorf("%w: %w", ErrClosed, err)
 	}
 	closed := errors.Is(err, ErrClosed)
+	// A failure's wait is lengthened at random (below): the share of a
+	// second drawn here, per second of the wait. Drawn before s.mu, as
+	// Jitter is the caller's code, which may call the session
+	// (TestJitterMayCallSession); on any failure, as only s.mu says which
+	// count.
+	var r time.Duration
+	if err != nil {
+		jitter := s.cfg.Retry.Jitter
+		if jitter == nil {
+			jitter = uniform
+		}
+		r = jitter(time.Second)
+	}
 	s.mu.Lock()
 	if _, asked := err.(*ChallengeError); asked {
 		// The ChallengeHandler's failure, or its answer after ctx ended
@@ -622,13 +635,10 @@ func (s *Session) fly(ctx context.Context, f *flight, from *Tokens, trigger stri
 		// together again (TestPodRolloutThrottled). Never shortened: the
 		// doubling wait is the least the docs promise, and the cap their
 		// most. Drawn as the retries' backoffs are, so that a test's
-		// seeded Jitter draws it too.
+		// seeded Jitter draws it too: r, held to [0, 1 s], times the
+		// whole seconds of d (1, 2, 4, 8, 16 or 30), so within [0, d].
 		d := min(time.Second<<min(s.failures-1, 5), maxRetryAfterFailure)
-		jitter := s.cfg.Retry.Jitter
-		if jitter == nil {
-			jitter = uniform
-		}
-		d = min(d+min(max(jitter(d), 0), d), maxRetryAfterFailure)
+		d = min(d+min(max(r, 0), time.Second)*(d/time.Second), maxRetryAfterFailure)
 		s.retryAt.Store(s.cognitoNow().Add(d).UnixNano())
 		// Held for the tokens the failure left: those it started from,
 		// or those it installed all the same (see op), which the next

@@ -73,9 +73,9 @@ type RetryPolicy struct {
 	MaxElapsed time.Duration
 	// Jitter returns a uniformly random duration in [0, d]. Nil means
 	// math/rand/v2's goroutine-safe generator. Tests set a seeded one.
-	// A Session draws with it too how much longer than its least it
-	// holds failed logins and renewals back (see Session.ValidTokens),
-	// under its lock: it must not call the Session.
+	// A Session draws with it too (as Jitter(time.Second), a share it
+	// scales) how much longer than its least it holds failed logins and
+	// renewals back (see Session.ValidTokens).
 	Jitter func(d time.Duration) time.Duration
 }
 
