@@ -69,11 +69,11 @@ func (q *quota) RoundTrip(r *http.Request) (*http.Response, error) {
 // quota of 10 login calls a second, a third of what they ask for at
 // first. The throttled calls are retried with jitter and the failed
 // logins held back for random waits, and every replica is ready within a
-// minute (11.7 to 14.5 s in 110 runs). Retries that start from 1 s rather
+// minute (11 to 15 s in 500 runs). Retries that start from 1 s rather
 // than 100 ms spread the calls better: all are ready within 15 s (6 to 10 s),
 // with fewer than 3 calls refused for each that passed (1.2 to 1.8;
 // the default policy's are about 4). With retries off, only the random
-// waits spread the replicas: all are ready within 45 s (12 to 28 s in 150
+// waits spread the replicas: all are ready within 45 s (11 to 29 s in 1800
 // runs). When each wait lasted exactly its least (2 s, 4 s, ...: the
 // replicas that failed together tried again together), they took 8 or
 // 17 s, 33 s once in 360 runs, with the default policy, and 31 s to over
