@@ -84,9 +84,10 @@ const minForcedInterval = 5 * time.Second
 
 // maxRetryAfterFailure caps the wait after failed flights before the
 // session asks Cognito again (1 to 2 s after the first failure in a row,
-// doubling with each further one): long enough that a wrong password or a failing Cognito is
-// asked a couple of times a minute at most, short enough that the session
-// recovers by itself soon after the cause is fixed.
+// doubling with each further one): long enough that a wrong password or a
+// failing Cognito is asked a couple of times a minute at most, short
+// enough that the session recovers by itself soon after the cause is
+// fixed.
 const maxRetryAfterFailure = 30 * time.Second
 
 // flight is one login or renewal shared by every caller that needs it.
