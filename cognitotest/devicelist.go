@@ -156,7 +156,8 @@ func (s *Server) listDevices(c *call) (any, *apiError) {
 	if t := in.PaginationToken; t != nil {
 		key, err := base64.RawURLEncoding.DecodeString(*t)
 		after = string(key)
-		if err != nil || len(after) > 55 || !deviceKeyShape(after) {
+		var bad violations // a key of DeviceKeyType, as ListDevices gives
+		if checkDeviceKey(&bad, &after, true); err != nil || bad != nil {
 			// Cognito's words for it are not known.
 			return nil, errInvalidParameter("Invalid pagination token.").because("PaginationToken is not one ListDevices gave")
 		}
