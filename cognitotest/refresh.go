@@ -117,19 +117,18 @@ func (s *Server) getTokensFromRefreshToken(c *call) (any, *apiError) {
 		// as in Cognito: rotation never extends a login.
 		res.RefreshToken, aerr = s.newRefreshToken(c.now, rt.expires, rt.grant)
 	}
-	if aerr == nil && retired {
+	if retired {
 		s.mu.Lock()
-		s.dropRetiredLocked(c.now, rt)
+		if aerr != nil {
+			// A call that issued nothing uses nothing up: the client's
+			// retry must still find its refresh token.
+			rt.retired = time.Time{}
+		} else {
+			s.dropRetiredLocked(c.now, rt)
+		}
 		s.mu.Unlock()
 	}
 	if aerr != nil {
-		if retired {
-			// A call that issued nothing uses nothing up: the client's
-			// retry must still find its refresh token.
-			s.mu.Lock()
-			rt.retired = time.Time{}
-			s.mu.Unlock()
-		}
 		return nil, aerr
 	}
 	return map[string]any{"AuthenticationResult": res}, nil
