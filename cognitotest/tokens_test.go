@@ -392,12 +392,19 @@ func TestRotationGracePeriod(t *testing.T) {
 // tokens: every one was remembered until the login expired, thousands
 // for a client renewing every few minutes. The last ones rotated out
 // are still refused as reused, and RevokeToken of one still ends the
-// login; an older one is an unknown token. Within the grace period none
-// is forgotten.
+// login; an older one is an unknown token. The bound is each login's:
+// another login's token rotated out before is not forgotten for these
+// renewals. Within the grace period none is forgotten.
 func TestRotatedOutTokensBounded(t *testing.T) {
 	srv := cognitotest.NewServer(t, cognitotest.Config{RefreshTokenRotation: true})
 	addUser(t, srv, cognitotest.User{Username: "alice", Password: "pw-alice-123"})
 	r := newRaw(t, srv)
+	// Another login of alice's, renewed once before: its token rotated
+	// out is bounded by its own login, not by the renewals of the other.
+	other := login(t, srv, "alice", "pw-alice-123").Tokens().RefreshToken
+	if _, err := r.call("GetTokensFromRefreshToken", map[string]string{"ClientId": srv.ClientID(), "RefreshToken": other}); err != nil {
+		t.Fatal(err)
+	}
 	held0, _ := cognitotest.Held(srv)
 	chain := []string{login(t, srv, "alice", "pw-alice-123").Tokens().RefreshToken}
 	const renewals = 200
@@ -417,6 +424,7 @@ func TestRotatedOutTokensBounded(t *testing.T) {
 	}
 	wantAPIError(t, renew(chain[len(chain)-2]), "RefreshTokenReuseException", "")
 	wantAPIError(t, renew(chain[0]), "NotAuthorizedException", "Invalid Refresh Token.")
+	wantAPIError(t, renew(other), "RefreshTokenReuseException", "")
 	if _, err := r.call("RevokeToken", map[string]string{"ClientId": srv.ClientID(), "Token": chain[len(chain)-2]}); err != nil {
 		t.Fatal(err)
 	}
